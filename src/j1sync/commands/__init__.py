@@ -1,0 +1,1 @@
+"""One module per j1sync command; each exposes a click command named `command`."""

@@ -1,0 +1,41 @@
+"""What every command shares: turning j1sync's errors into a message and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from j1sync.errors import J1SyncError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def redact(text: str) -> str:
+    """Remove the API key from text that is about to leave the process."""
+    key = os.environ.get("JUPITERONE_API_KEY")
+    if key and len(key) >= 4:
+        text = text.replace(key, "(redacted)")
+    return text
+
+
+def handle_errors(func: F) -> F:
+    """Map J1SyncError to its exit code with a one-line (or multi-line) message; never a
+    traceback. Unexpected exceptions are reported as internal errors, exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except J1SyncError as exc:
+            click.echo(redact(f"Error: {exc}"), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""j1sync.engine"""

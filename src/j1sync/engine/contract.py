@@ -1,0 +1,102 @@
+"""The seam between the pure engine and a provider (JupiterOne today, others later).
+
+The engine only ever sees these shapes. A provider implements `ResourceKind` once per kind
+and `Provider` once; the engine never imports a provider and never branches on a kind name.
+All `state` dicts are *normalized*: JSON-like (dict/list/str/int/float/bool/None), server
+fields dropped, defaults filled, sets sorted, so that equal means "no change".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from j1sync.errors import SourceLocation
+from j1sync.manifest.document import Manifest, ProjectConfig
+
+Action = Literal["create", "update", "delete", "no-op"]
+
+# How a kind's live objects without a manifest are treated:
+#   "tagged"  - deleted when they carry the managed tag (rules, questions)
+#   "opt-in"  - deleted only when j1sync.yaml enables prune for the kind (IAM groups)
+#   "never"   - never deleted (integration schedules)
+PrunePolicy = Literal["tagged", "opt-in", "never"]
+
+
+def address_of(kind: str, name: str) -> str:
+    return f"{kind}/{name}"
+
+
+@dataclass(frozen=True)
+class DesiredObject:
+    kind: str
+    name: str  # natural key
+    state: dict[str, Any]  # normalized desired state
+    depends_on: tuple[str, ...] = ()  # addresses this object needs before create/update
+    source: SourceLocation | None = None
+
+    @property
+    def address(self) -> str:
+        return address_of(self.kind, self.name)
+
+
+@dataclass(frozen=True)
+class LiveObject:
+    kind: str
+    name: str  # natural key (question with empty name: its title)
+    id: str | None
+    state: dict[str, Any]  # normalized live state, same shape as DesiredObject.state
+    managed: bool = False  # carries the managed tag
+    builtin: bool = False  # never deleted (e.g. IAM groups Users, Administrators)
+    references: tuple[str, ...] = ()  # addresses of live objects it uses (rule -> question)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)  # API object; never output
+
+    @property
+    def address(self) -> str:
+        return address_of(self.kind, self.name)
+
+
+class Resolver(Protocol):
+    """At apply time: the live id of an address, including objects created in this run."""
+
+    def id_of(self, address: str) -> str: ...
+
+
+class ResourceKind(Protocol):
+    """One kind of object j1sync manages. Implemented by a provider, driven by the engine."""
+
+    kind: str
+    prune: PrunePolicy
+
+    def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
+        """Normalize a manifest (managed tag added, defaults filled)."""
+        ...
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        """Create the object; return its new id."""
+        ...
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None: ...
+
+    def delete(self, live: LiveObject) -> None: ...
+
+    def find(self, name: str) -> list[LiveObject]:
+        """Re-read live objects with this natural key (after an ambiguous mutation)."""
+        ...
+
+
+class Provider(Protocol):
+    """A connected account: its kinds in dependency order and a way to read it all."""
+
+    account: str
+    kinds: Sequence[ResourceKind]
+
+    def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
+        """Read every live object of the given kinds (all when None), concurrently."""
+        ...
+
+    def kind(self, name: str) -> ResourceKind: ...
+
+
+KindRegistry = Mapping[str, ResourceKind]

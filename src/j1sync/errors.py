@@ -1,0 +1,109 @@
+"""One exception tree for j1sync. The CLI alone maps these to exit codes and messages.
+
+No message built from these classes may contain the API key: callers pass only
+what the user needs to see, and `redact()` is applied again by the CLI before printing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class J1SyncError(Exception):
+    """Base of every error j1sync raises on purpose. Exit code 1 unless overridden."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a value came from in a manifest file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class ManifestProblem:
+    """One problem found in the manifests: where, which document, which field, what."""
+
+    location: SourceLocation | None
+    message: str
+    document: str | None = None  # "AlertRule/foo"
+    field: str | None = None  # "spec.operations[0].when"
+
+    def __str__(self) -> str:
+        parts = []
+        if self.location is not None:
+            parts.append(f"{self.location}:")
+        if self.document:
+            parts.append(f"{self.document}:")
+        if self.field:
+            parts.append(f"{self.field}:")
+        parts.append(self.message)
+        return " ".join(parts)
+
+
+class ManifestError(J1SyncError):
+    """Manifests are invalid. Carries every problem found in the run, not just the first."""
+
+    def __init__(self, problems: list[ManifestProblem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        super().__init__(f"{count} manifest {noun}\n" + "\n".join(str(p) for p in problems))
+
+
+class ConfigError(J1SyncError):
+    """Connection settings or j1sync.yaml are missing or wrong."""
+
+
+class ApiError(J1SyncError):
+    """The JupiterOne API answered with an error (GraphQL errors[] or an HTTP error)."""
+
+    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
+        self.code = code
+        self.status = status
+        super().__init__(message)
+
+
+class NotFound(ApiError):
+    """extensions.code NOT_FOUND."""
+
+
+class BadUserInput(ApiError):
+    """extensions.code BAD_USER_INPUT (or a GraphQL validation failure)."""
+
+
+class AuthError(ApiError):
+    """HTTP 401/403: the key or account is wrong."""
+
+
+class RateLimited(ApiError):
+    """HTTP 429 that outlasted the retry budget."""
+
+
+class TransientError(ApiError):
+    """5xx or a dropped connection: the request may or may not have happened."""
+
+
+class RetryBudgetExceeded(ApiError):
+    """Retries ran out of their total time budget."""
+
+
+class ResolutionError(J1SyncError):
+    """A manifest refers to a live object that is missing or ambiguous."""
+
+
+class UnsafePlan(J1SyncError):
+    """The plan exceeds a safety threshold. Exit 3; apply refuses without --force."""
+
+    exit_code = 3
+
+
+class StalePlan(J1SyncError):
+    """A saved plan no longer matches the live account."""
