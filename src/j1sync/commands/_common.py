@@ -39,3 +39,34 @@ def handle_errors(func: F) -> F:
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def connection_options(func: F) -> F:
+    """--emulator and the connection flags shared by plan, apply, drift and export."""
+    options = [
+        click.option(
+            "--emulator",
+            is_flag=True,
+            help="Run against the embedded emulator (state in .j1sync/emulator.db).",
+        ),
+        click.option(
+            "--api-url",
+            envvar="JUPITERONE_API_URL",
+            show_envvar=True,
+            help="Base URL override.",
+        ),
+        click.option(
+            "--account", envvar="JUPITERONE_ACCOUNT_ID", show_envvar=True, help="Account id."
+        ),
+        click.option(
+            "--region", envvar="JUPITERONE_REGION", show_envvar=True, help="us (default) or eu."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def use_color() -> bool:
+    """Colours only on a terminal, never with NO_COLOR."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

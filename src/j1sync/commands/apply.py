@@ -1,0 +1,99 @@
+"""`j1sync apply`: make the account match the manifests (or exactly a saved plan)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from j1sync.commands._common import connection_options, handle_errors, use_color
+from j1sync.commands.reporting import read_plan_file, render_plan
+from j1sync.connection import open_provider
+from j1sync.engine.plan import Plan, plan_has_changes
+from j1sync.engine.safety import raise_if_unsafe
+from j1sync.engine.stale import check_stale
+from j1sync.errors import J1SyncError
+from j1sync.executor import apply_plan
+from j1sync.output import render_outcomes_text
+from j1sync.reconcile import load, make_plan
+
+
+class ApplyRefused(J1SyncError):
+    """The user did not approve, or there is no terminal to ask and no --auto-approve."""
+
+
+@click.command("apply")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Apply exactly this saved plan (from `plan --out`); refused when stale.",
+)
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Proceed even when a safety limit blocks the plan.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Independent changes applied at once.",
+)
+@connection_options
+@handle_errors
+def command(
+    paths: tuple[str, ...],
+    plan_file: str | None,
+    auto_approve: bool,
+    force: bool,
+    concurrency: int,
+    emulator: bool,
+    api_url: str | None,
+    account: str | None,
+    region: str | None,
+) -> None:
+    """Apply the manifests (or a saved plan) to the account."""
+    if plan_file and paths:
+        raise click.UsageError("give either PATHS or --plan, not both")
+    saved = read_plan_file(Path(plan_file)) if plan_file else None
+    project = None if saved else load(paths)
+    with open_provider(
+        emulator=emulator,
+        api_url=api_url,
+        account=account,
+        region=region,
+        default_account=project.project.account if project else None,
+        default_region=project.project.region if project else None,
+    ) as provider:
+        if saved is not None:
+            live = provider.read_live()
+            check_stale(saved, live)
+            plan: Plan = saved
+        else:
+            assert project is not None
+            run = make_plan(project, provider)
+            plan, live = run.plan, run.live
+        if not plan_has_changes(plan):
+            click.echo("No changes. The account matches the manifests.")
+            return
+        click.echo(render_plan(plan, "text", title="j1sync apply"))
+        raise_if_unsafe(plan, force)
+        _confirm(auto_approve)
+        result = apply_plan(plan, provider, live, concurrency=concurrency)
+    click.echo(render_outcomes_text(result, color=use_color()))
+    if not result.ok:
+        sys.exit(1)
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ApplyRefused(
+            "apply needs confirmation: no terminal to ask on; pass --auto-approve to apply "
+            "without asking"
+        )
+    answer = click.prompt("Apply these changes? Only 'yes' will be accepted", default="")
+    if answer.strip() != "yes":
+        raise ApplyRefused("Apply cancelled.")

@@ -1,0 +1,51 @@
+"""`j1sync drift`: has anyone changed the account by hand? 0 in sync, 2 drift, 1 error."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from j1sync.commands._common import connection_options, handle_errors
+from j1sync.commands.reporting import render_plan
+from j1sync.connection import open_provider
+from j1sync.engine.plan import plan_has_changes
+from j1sync.reconcile import load, make_plan
+
+
+@click.command("drift")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@connection_options
+@handle_errors
+def command(
+    paths: tuple[str, ...],
+    fmt: str,
+    emulator: bool,
+    api_url: str | None,
+    account: str | None,
+    region: str | None,
+) -> None:
+    """Report where the live account differs from the manifests (exit 2 on drift)."""
+    manifests = load(paths)
+    with open_provider(
+        emulator=emulator,
+        api_url=api_url,
+        account=account,
+        region=region,
+        default_account=manifests.project.account,
+        default_region=manifests.project.region,
+    ) as provider:
+        run = make_plan(manifests, provider)
+    drifted = plan_has_changes(run.plan)
+    click.echo(render_plan(run.plan, fmt, title="j1sync drift"))
+    if drifted:
+        click.echo("Drift detected: the account differs from the manifests.", err=True)
+        sys.exit(2)
+    click.echo("In sync: the account matches the manifests.", err=True)

@@ -1,0 +1,61 @@
+"""`j1sync plan`: what apply would change, as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from j1sync.commands._common import connection_options, handle_errors
+from j1sync.commands.reporting import render_plan, write_plan_file
+from j1sync.connection import open_provider
+from j1sync.engine.plan import plan_has_changes
+from j1sync.reconcile import load, make_plan
+
+
+@click.command("plan")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Save the plan (JSON).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes, 0 when none."
+)
+@connection_options
+@handle_errors
+def command(
+    paths: tuple[str, ...],
+    out: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    emulator: bool,
+    api_url: str | None,
+    account: str | None,
+    region: str | None,
+) -> None:
+    """Show what apply would change in the account."""
+    manifests = load(paths)
+    with open_provider(
+        emulator=emulator,
+        api_url=api_url,
+        account=account,
+        region=region,
+        default_account=manifests.project.account,
+        default_region=manifests.project.region,
+    ) as provider:
+        run = make_plan(manifests, provider)
+    plan = run.plan
+    click.echo(render_plan(plan, fmt, title="j1sync plan"))
+    if out:
+        write_plan_file(plan, Path(out))
+        click.echo(f"Plan saved to {out}.", err=True)
+    if plan.safety.get("blocked"):
+        sys.exit(3)
+    if detailed_exitcode and plan_has_changes(plan):
+        sys.exit(2)

@@ -1,0 +1,46 @@
+"""The pipeline behind plan, apply and drift: manifests + live account -> plan.
+
+Kept out of the CLI so commands stay thin and the pipeline can be driven from tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from j1sync.engine.contract import DesiredObject, LiveObject, Provider
+from j1sync.engine.plan import Plan, build_plan
+from j1sync.manifest import load_manifests
+from j1sync.manifest.document import ManifestSet
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """A plan together with the live objects it was made from (apply needs both)."""
+
+    manifests: ManifestSet
+    plan: Plan
+    live: list[LiveObject]
+
+
+def load(paths: Sequence[str]) -> ManifestSet:
+    return load_manifests(list(paths) or ["."])
+
+
+def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
+    return [provider.kind(m.kind).desired(m, manifests.project) for m in manifests.manifests]
+
+
+def make_plan(manifests: ManifestSet, provider: Provider) -> PlannedRun:
+    desired = desired_objects(manifests, provider)
+    live = provider.read_live()
+    kinds = {kind.kind: kind.prune for kind in provider.kinds}
+    plan = build_plan(
+        desired,
+        live,
+        kinds,
+        manifests.project,
+        provider.account,
+        manifests.sensitive,
+    )
+    return PlannedRun(manifests=manifests, plan=plan, live=live)
