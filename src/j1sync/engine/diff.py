@@ -1,0 +1,62 @@
+"""Which fields differ between two normalized states. The only importer of deepdiff.
+
+Pure: no I/O, no normalization (that is the provider's job, so strings compare exactly).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from j1sync.engine.paths import PathPart, format_path
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _scalar_list(node: Any) -> bool:
+    return isinstance(node, list) and all(_is_scalar(v) for v in node)
+
+
+def _reported_parts(parts: list[PathPart], before: Any, after: Any) -> list[PathPart]:
+    """Cut a path at the first list of scalars (tags, members): users read a set-like
+    list as one field, not as shifting indices."""
+    node_before: Any = before
+    node_after: Any = after
+    for depth, part in enumerate(parts):
+        if isinstance(part, int) and (
+            (node_before is None or _scalar_list(node_before))
+            and (node_after is None or _scalar_list(node_after))
+        ):
+            return parts[:depth]
+        node_before = _step(node_before, part)
+        node_after = _step(node_after, part)
+    return parts
+
+
+def _step(node: Any, part: PathPart) -> Any:
+    if isinstance(part, int):
+        return node[part] if isinstance(node, list) and part < len(node) else None
+    return node.get(part) if isinstance(node, dict) else None
+
+
+def _sort_key(parts: list[PathPart]) -> list[tuple[int, int, str]]:
+    return [(1, p, "") if isinstance(p, int) else (0, 0, p) for p in parts]
+
+
+def diff_states(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Changed paths from `before` to `after`, sorted, each reported once.
+
+    `pollingInterval`, `queries[0].query`, `labels.env`; a list of scalars is reported by
+    its own path (`tags`); an item added to or removed from a list of objects by its index.
+    """
+    tree = DeepDiff(before, after, view="tree", verbose_level=2)
+    found: dict[str, list[PathPart]] = {}
+    for report in tree.values():
+        for item in report:
+            parts = _reported_parts(list(item.path(output_format="list")), before, after)
+            if parts:
+                found.setdefault(format_path(parts), parts)
+    return [format_path(p) for p in sorted(found.values(), key=_sort_key)]

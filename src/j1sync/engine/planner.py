@@ -1,0 +1,209 @@
+"""Desired objects + live objects -> a Plan. Pure: the provider did all reading.
+
+Ownership rules (DESIGN §3): match by (kind, name); a manifest that matches two or more
+live objects is an error; live objects nobody declares are deleted only when their kind's
+prune policy says so, otherwise counted as unmanaged and never touched.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+
+from j1sync import __version__
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy
+from j1sync.engine.diff import diff_states
+from j1sync.engine.fingerprint import live_fingerprint
+from j1sync.engine.plan import SUMMARY_COLUMNS, Change, Plan, UnmanagedObject
+from j1sync.engine.safety import evaluate_safety
+from j1sync.engine.sensitive import Secrets, mask_state
+from j1sync.errors import ResolutionError
+from j1sync.manifest.document import ProjectConfig
+
+Key = tuple[str, str]
+
+
+def _describe(desired: DesiredObject) -> str:
+    return f"declared at {desired.source}" if desired.source else "declared in the manifests"
+
+
+def _prune_reason(
+    live: LiveObject, policy: PrunePolicy, project: ProjectConfig
+) -> tuple[str | None, str | None]:
+    """(delete reason, unmanaged note) for a live object no manifest declares."""
+    if policy == "tagged" and live.managed:
+        return (
+            f"carries the managed tag '{project.managed_tag}' and no manifest declares it",
+            None,
+        )
+    if policy == "opt-in" and project.prune.get(live.kind, False):
+        if live.builtin:
+            return None, "built-in; never deleted"
+        return f"prune is enabled for {live.kind} in j1sync.yaml and no manifest declares it", None
+    return None, None
+
+
+def _match(
+    desired: Sequence[DesiredObject], live_by_key: Mapping[Key, list[LiveObject]]
+) -> dict[Key, LiveObject]:
+    matched: dict[Key, LiveObject] = {}
+    ambiguous: list[str] = []
+    seen: set[Key] = set()
+    for obj in desired:
+        key = (obj.kind, obj.name)
+        if key in seen:
+            raise ResolutionError(f"{obj.address} is declared more than once")
+        seen.add(key)
+        candidates = live_by_key.get(key, [])
+        if len(candidates) > 1:
+            ids = ", ".join(str(c.id) for c in candidates)
+            ambiguous.append(
+                f"{obj.address} ({_describe(obj)}) matches {len(candidates)} live objects "
+                f"with ids {ids}; rename or remove all but one in JupiterOne"
+            )
+        elif candidates:
+            matched[key] = candidates[0]
+    if ambiguous:
+        raise ResolutionError("ambiguous match, j1sync never guesses:\n" + "\n".join(ambiguous))
+    return matched
+
+
+def _update_reason(live: LiveObject, policy: PrunePolicy, paths: list[str]) -> str:
+    fields = f"{len(paths)} field differs" if len(paths) == 1 else f"{len(paths)} fields differ"
+    if policy == "tagged" and not live.managed:
+        return f"adopt: an existing object without the managed tag is now declared; {fields}"
+    return f"{fields} from the manifest"
+
+
+def build_plan(
+    desired: Sequence[DesiredObject],
+    live: Sequence[LiveObject],
+    kinds: Mapping[str, PrunePolicy],
+    project: ProjectConfig,
+    account: str,
+    sensitive: Mapping[str, str],
+) -> Plan:
+    """Compare the manifests' desired objects with the live account.
+
+    `kinds` maps each kind to its prune policy, in dependency order (it orders the plan);
+    `sensitive` maps resolved secret strings to their `${env:…}` templates.
+    """
+    secrets = Secrets.from_sensitive(sensitive)
+    live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
+    for obj in live:
+        live_by_key[(obj.kind, obj.name)].append(obj)
+    matched = _match(desired, live_by_key)
+    declared = {(d.kind, d.name) for d in desired}
+
+    changes: list[Change] = []
+    for want in desired:
+        have = matched.get((want.kind, want.name))
+        changes.append(_desired_change(want, have, kinds.get(want.kind, "never"), secrets))
+
+    unmanaged: list[UnmanagedObject] = []
+    for key, objects in live_by_key.items():
+        if key in declared:
+            continue
+        if len(objects) > 1:
+            shared = f"{len(objects)} live objects share this name; none is touched"
+            unmanaged.extend(_unmanaged(obj, shared) for obj in objects)
+            continue
+        obj = objects[0]
+        reason, note = _prune_reason(obj, kinds.get(obj.kind, "never"), project)
+        if reason is None:
+            unmanaged.append(_unmanaged(obj, note))
+        else:
+            changes.append(_delete_change(obj, reason, secrets))
+
+    _order_deletes(changes, live)
+    order = {kind: i for i, kind in enumerate(kinds)}
+    changes.sort(key=lambda c: (order.get(c.kind, len(order)), c.kind, c.name))
+    unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
+    summary = _summary(changes, unmanaged, kinds)
+    safety = evaluate_safety(
+        changes, project.safety_min_objects, project.safety_max_change_fraction
+    )
+    return Plan(
+        j1sync_version=__version__,
+        account=account,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        changes=changes,
+        unmanaged=unmanaged,
+        summary=summary,
+        safety=safety,
+    )
+
+
+def _desired_change(
+    want: DesiredObject, have: LiveObject | None, policy: PrunePolicy, secrets: Secrets
+) -> Change:
+    after, templates = mask_state(want.state, secrets)
+    change = Change(
+        address=want.address,
+        kind=want.kind,
+        name=want.name,
+        action="create",
+        reason=f"{_describe(want)}; not in the account",
+        after=after,
+        depends_on=list(want.depends_on),
+        sensitive=templates,
+    )
+    if have is None:
+        return change
+    paths = diff_states(have.state, want.state)
+    change.action = "update" if paths else "no-op"
+    change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
+    change.id = have.id
+    change.before = mask_state(have.state, secrets)[0]
+    change.changed_paths = paths
+    change.live_fingerprint = live_fingerprint(have)
+    return change
+
+
+def _delete_change(live: LiveObject, reason: str, secrets: Secrets) -> Change:
+    return Change(
+        address=live.address,
+        kind=live.kind,
+        name=live.name,
+        action="delete",
+        reason=reason,
+        id=live.id,
+        before=mask_state(live.state, secrets)[0],
+        live_fingerprint=live_fingerprint(live),
+    )
+
+
+def _unmanaged(live: LiveObject, note: str | None) -> UnmanagedObject:
+    return UnmanagedObject(live.address, live.kind, live.name, live.id, note)
+
+
+def _order_deletes(changes: list[Change], live: Sequence[LiveObject]) -> None:
+    """A delete waits for every change to a live object that references it (a rule is
+    deleted or repointed before the question it uses is deleted)."""
+    touched = {c.address for c in changes if c.action in ("update", "delete")}
+    referrers: dict[str, set[str]] = defaultdict(set)
+    for obj in live:
+        if obj.address in touched:
+            for target in obj.references:
+                if target != obj.address:
+                    referrers[target].add(obj.address)
+    for change in changes:
+        if change.action == "delete":
+            extra = sorted(referrers.get(change.address, set()) - set(change.depends_on))
+            change.depends_on.extend(extra)
+
+
+def _summary(
+    changes: Sequence[Change], unmanaged: Sequence[UnmanagedObject], kinds: Mapping[str, object]
+) -> dict[str, dict[str, int]]:
+    names = list(kinds)
+    for kind in [c.kind for c in changes] + [u.kind for u in unmanaged]:
+        if kind not in names:
+            names.append(kind)
+    summary = {kind: dict.fromkeys(SUMMARY_COLUMNS, 0) for kind in names}
+    for change in changes:
+        summary[change.kind][change.action] += 1
+    for obj in unmanaged:
+        summary[obj.kind]["unmanaged"] += 1
+    return summary

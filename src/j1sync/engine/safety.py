@@ -1,0 +1,49 @@
+"""The one safety gate: too large a share of a kind's managed objects changing at once.
+
+A typo in a manifest folder path or a wrong managed tag can make every managed object look
+orphaned; this gate turns that into a blocked plan instead of a mass deletion.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from fractions import Fraction
+
+from j1sync.engine.plan import Change, Plan, Safety
+from j1sync.errors import UnsafePlan
+
+MIN_MANAGED_FOR_SAFETY = 10  # below this many managed objects in a kind, never block
+MAX_SAFE_CHANGE_FRACTION = 0.30  # block when strictly more than this share would change
+
+
+def evaluate_safety(
+    changes: Sequence[Change],
+    min_managed: int = MIN_MANAGED_FOR_SAFETY,
+    max_fraction: float = MAX_SAFE_CHANGE_FRACTION,
+) -> Safety:
+    """Per kind: managed = live objects the plan owns (updated, deleted or unchanged)."""
+    managed: Counter[str] = Counter()
+    risky: Counter[str] = Counter()
+    for change in changes:
+        if change.action in ("update", "delete", "no-op"):
+            managed[change.kind] += 1
+        if change.action in ("update", "delete"):
+            risky[change.kind] += 1
+    limit = Fraction(max_fraction).limit_denominator(10_000)
+    messages: list[str] = []
+    for kind, total in managed.items():
+        count = risky[kind]
+        if total >= min_managed and Fraction(count, total) > limit:
+            messages.append(
+                f"{kind}: {count} of {total} managed objects would be deleted or updated "
+                f"({round(100 * count / total)}% > {round(100 * max_fraction)}%); "
+                "--force to proceed"
+            )
+    return Safety(blocked=bool(messages), messages=messages)
+
+
+def raise_if_unsafe(plan: Plan, force: bool) -> None:
+    """Refuse a blocked plan unless forced (UnsafePlan exits 3)."""
+    if plan.safety.blocked and not force:
+        raise UnsafePlan("plan blocked by a safety limit:\n" + "\n".join(plan.safety.messages))

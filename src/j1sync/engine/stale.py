@@ -1,0 +1,35 @@
+"""Is a saved plan still about the account as it is now?"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from j1sync.engine.contract import LiveObject
+from j1sync.engine.fingerprint import live_fingerprint
+from j1sync.engine.plan import Plan
+from j1sync.errors import StalePlan
+
+
+def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
+    """Raise StalePlan naming every address whose live object changed since the plan."""
+    now: dict[str, list[LiveObject]] = defaultdict(list)
+    for obj in live:
+        now[obj.address].append(obj)
+    problems: list[str] = []
+    for change in plan.actionable:
+        found = now.get(change.address, [])
+        if change.action == "create":
+            if found:
+                problems.append(f"{change.address}: now exists in the account")
+        elif not found:
+            problems.append(f"{change.address}: no longer exists in the account")
+        elif len(found) > 1:
+            problems.append(f"{change.address}: now matches {len(found)} live objects")
+        elif live_fingerprint(found[0]) != change.live_fingerprint:
+            problems.append(f"{change.address}: changed since the plan was made")
+    if problems:
+        raise StalePlan(
+            "the plan is stale; the account changed since it was made "
+            "(run plan again):\n  " + "\n  ".join(problems)
+        )
