@@ -2,8 +2,14 @@
 
 from j1sync.engine.diff import diff_states
 from j1sync.engine.order import levels
-from j1sync.engine.plan import Change, Plan, Safety, UnmanagedObject, plan_has_changes
-from j1sync.engine.planner import build_plan
+from j1sync.engine.plan import (
+    Change,
+    Plan,
+    Safety,
+    UnmanagedObject,
+    build_plan,
+    plan_has_changes,
+)
 from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Mapping, Sequence
 
-from j1sync.engine.plan import Change
+from j1sync.engine.model import Change
 from j1sync.errors import ResolutionError, SourceLocation
 
 

@@ -1,179 +1,218 @@
-"""The plan: plain data that renderers, `plan --out` and `apply --plan` all read.
+"""Desired objects + live objects -> a Plan. Pure: the provider did all reading.
 
-`to_dict()`/`from_dict()` are the plan file format (DESIGN §7). A plan never holds a
-secret: values from `${env:…}` are masked, and each change keeps the unresolved
-template of every masked `after` value by path so apply can re-resolve it.
+Ownership rules (DESIGN §3): match by (kind, name); a manifest that matches two or more
+live objects is an error; live objects nobody declares are deleted only when their kind's
+prune policy says so, otherwise counted as unmanaged and never touched.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, cast
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 
-from j1sync.engine.contract import Action
-from j1sync.errors import ConfigError
+from j1sync import __version__
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy
+from j1sync.engine.diff import diff_states
+from j1sync.engine.fingerprint import live_fingerprint
+from j1sync.engine.model import (
+    SUMMARY_COLUMNS,
+    Change,
+    Plan,
+    Safety,
+    UnmanagedObject,
+    plan_has_changes,
+)
+from j1sync.engine.safety import evaluate_safety
+from j1sync.engine.sensitive import Secrets, mask_state
+from j1sync.errors import ResolutionError
+from j1sync.manifest.document import ProjectConfig
 
-FORMAT_VERSION = 1
-ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "no-op")
-ACTIONABLE: frozenset[str] = frozenset({"create", "update", "delete"})
+__all__ = ["Change", "Plan", "Safety", "UnmanagedObject", "build_plan", "plan_has_changes"]
+
+Key = tuple[str, str]
 
 
-@dataclass
-class Change:
-    address: str
-    kind: str
-    name: str
-    action: Action
-    reason: str
-    id: str | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-    changed_paths: list[str] = field(default_factory=list)
-    depends_on: list[str] = field(default_factory=list)
-    live_fingerprint: str | None = None
-    sensitive: dict[str, str] = field(default_factory=dict)  # after-path -> template
+def _describe(desired: DesiredObject) -> str:
+    return f"declared at {desired.source}" if desired.source else "declared in the manifests"
 
-    @property
-    def actionable(self) -> bool:
-        return self.action in ACTIONABLE
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "address": self.address,
-            "kind": self.kind,
-            "name": self.name,
-            "action": self.action,
-            "reason": self.reason,
-            "id": self.id,
-            "before": self.before,
-            "after": self.after,
-            "changed_paths": list(self.changed_paths),
-            "depends_on": list(self.depends_on),
-            "live_fingerprint": self.live_fingerprint,
-            "sensitive": dict(self.sensitive),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Change:
-        action = data["action"]
-        if action not in ACTIONS:
-            raise ConfigError(f"plan file: unknown action {action!r} for {data['address']}")
-        return cls(
-            address=data["address"],
-            kind=data["kind"],
-            name=data["name"],
-            action=cast(Action, action),
-            reason=data["reason"],
-            id=data.get("id"),
-            before=data.get("before"),
-            after=data.get("after"),
-            changed_paths=list(data.get("changed_paths", [])),
-            depends_on=list(data.get("depends_on", [])),
-            live_fingerprint=data.get("live_fingerprint"),
-            sensitive=dict(data.get("sensitive", {})),
+def _prune_reason(
+    live: LiveObject, policy: PrunePolicy, project: ProjectConfig
+) -> tuple[str | None, str | None]:
+    """(delete reason, unmanaged note) for a live object no manifest declares."""
+    if policy == "tagged" and live.managed:
+        return (
+            f"carries the managed tag '{project.managed_tag}' and no manifest declares it",
+            None,
         )
+    if policy == "opt-in" and project.prune.get(live.kind, False):
+        if live.builtin:
+            return None, "built-in; never deleted"
+        return f"prune is enabled for {live.kind} in j1sync.yaml and no manifest declares it", None
+    return None, None
 
 
-@dataclass
-class UnmanagedObject:
-    """A live object no manifest names and j1sync will not touch."""
-
-    address: str
-    kind: str
-    name: str
-    id: str | None
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "address": self.address,
-            "kind": self.kind,
-            "name": self.name,
-            "id": self.id,
-            "note": self.note,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> UnmanagedObject:
-        return cls(data["address"], data["kind"], data["name"], data.get("id"), data.get("note"))
-
-
-@dataclass
-class Safety:
-    blocked: bool = False
-    messages: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"blocked": self.blocked, "messages": list(self.messages)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Safety:
-        return cls(bool(data["blocked"]), list(data.get("messages", [])))
-
-
-SUMMARY_COLUMNS = ("create", "update", "delete", "no-op", "unmanaged")
-
-
-@dataclass
-class Plan:
-    j1sync_version: str
-    account: str
-    created_at: str  # ISO 8601, UTC
-    changes: list[Change] = field(default_factory=list)
-    unmanaged: list[UnmanagedObject] = field(default_factory=list)
-    summary: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> column -> n
-    safety: Safety = field(default_factory=Safety)
-    format_version: int = FORMAT_VERSION
-
-    @property
-    def actionable(self) -> list[Change]:
-        return [c for c in self.changes if c.actionable]
-
-    def totals(self) -> dict[str, int]:
-        """Summary columns added up over kinds."""
-        totals = dict.fromkeys(SUMMARY_COLUMNS, 0)
-        for counts in self.summary.values():
-            for column in SUMMARY_COLUMNS:
-                totals[column] += counts.get(column, 0)
-        return totals
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format_version": self.format_version,
-            "j1sync_version": self.j1sync_version,
-            "account": self.account,
-            "created_at": self.created_at,
-            "changes": [c.to_dict() for c in self.changes],
-            "unmanaged": [u.to_dict() for u in self.unmanaged],
-            "summary": {kind: dict(counts) for kind, counts in self.summary.items()},
-            "safety": self.safety.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Plan:
-        """Read a plan file's data; a wrong version or shape is a ConfigError."""
-        if not isinstance(data, dict):
-            raise ConfigError("plan file: expected a JSON object")
-        version = data.get("format_version")
-        if version != FORMAT_VERSION:
-            raise ConfigError(
-                f"plan file: format_version {version!r} is not supported "
-                f"(this j1sync reads {FORMAT_VERSION})"
+def _match(
+    desired: Sequence[DesiredObject], live_by_key: Mapping[Key, list[LiveObject]]
+) -> dict[Key, LiveObject]:
+    matched: dict[Key, LiveObject] = {}
+    ambiguous: list[str] = []
+    seen: set[Key] = set()
+    for obj in desired:
+        key = (obj.kind, obj.name)
+        if key in seen:
+            raise ResolutionError(f"{obj.address} is declared more than once")
+        seen.add(key)
+        candidates = live_by_key.get(key, [])
+        if len(candidates) > 1:
+            ids = ", ".join(str(c.id) for c in candidates)
+            ambiguous.append(
+                f"{obj.address} ({_describe(obj)}) matches {len(candidates)} live objects "
+                f"with ids {ids}; rename or remove all but one in JupiterOne"
             )
-        try:
-            return cls(
-                format_version=version,
-                j1sync_version=data["j1sync_version"],
-                account=data["account"],
-                created_at=data["created_at"],
-                changes=[Change.from_dict(c) for c in data["changes"]],
-                unmanaged=[UnmanagedObject.from_dict(u) for u in data["unmanaged"]],
-                summary={k: dict(v) for k, v in data["summary"].items()},
-                safety=Safety.from_dict(data["safety"]),
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"plan file: malformed plan ({exc!r})") from exc
+        elif candidates:
+            matched[key] = candidates[0]
+    if ambiguous:
+        raise ResolutionError("ambiguous match, j1sync never guesses:\n" + "\n".join(ambiguous))
+    return matched
 
 
-def plan_has_changes(plan: Plan) -> bool:
-    return any(c.actionable for c in plan.changes)
+def _update_reason(live: LiveObject, policy: PrunePolicy, paths: list[str]) -> str:
+    fields = f"{len(paths)} field differs" if len(paths) == 1 else f"{len(paths)} fields differ"
+    if policy == "tagged" and not live.managed:
+        return f"adopt: an existing object without the managed tag is now declared; {fields}"
+    return f"{fields} from the manifest"
+
+
+def build_plan(
+    desired: Sequence[DesiredObject],
+    live: Sequence[LiveObject],
+    kinds: Mapping[str, PrunePolicy],
+    project: ProjectConfig,
+    account: str,
+    sensitive: Mapping[str, str],
+) -> Plan:
+    """Compare the manifests' desired objects with the live account.
+
+    `kinds` maps each kind to its prune policy, in dependency order (it orders the plan);
+    `sensitive` maps resolved secret strings to their `${env:…}` templates.
+    """
+    secrets = Secrets.from_sensitive(sensitive)
+    live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
+    for obj in live:
+        live_by_key[(obj.kind, obj.name)].append(obj)
+    matched = _match(desired, live_by_key)
+    declared = {(d.kind, d.name) for d in desired}
+
+    changes: list[Change] = []
+    for want in desired:
+        have = matched.get((want.kind, want.name))
+        changes.append(_desired_change(want, have, kinds.get(want.kind, "never"), secrets))
+
+    unmanaged: list[UnmanagedObject] = []
+    for key, objects in live_by_key.items():
+        if key in declared:
+            continue
+        if len(objects) > 1:
+            shared = f"{len(objects)} live objects share this name; none is touched"
+            unmanaged.extend(_unmanaged(obj, shared) for obj in objects)
+            continue
+        obj = objects[0]
+        reason, note = _prune_reason(obj, kinds.get(obj.kind, "never"), project)
+        if reason is None:
+            unmanaged.append(_unmanaged(obj, note))
+        else:
+            changes.append(_delete_change(obj, reason, secrets))
+
+    _order_deletes(changes, live)
+    order = {kind: i for i, kind in enumerate(kinds)}
+    changes.sort(key=lambda c: (order.get(c.kind, len(order)), c.kind, c.name))
+    unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
+    summary = _summary(changes, unmanaged, kinds)
+    safety = evaluate_safety(
+        changes, project.safety_min_objects, project.safety_max_change_fraction
+    )
+    return Plan(
+        j1sync_version=__version__,
+        account=account,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        changes=changes,
+        unmanaged=unmanaged,
+        summary=summary,
+        safety=safety,
+    )
+
+
+def _desired_change(
+    want: DesiredObject, have: LiveObject | None, policy: PrunePolicy, secrets: Secrets
+) -> Change:
+    after, templates = mask_state(want.state, secrets)
+    change = Change(
+        address=want.address,
+        kind=want.kind,
+        name=want.name,
+        action="create",
+        reason=f"{_describe(want)}; not in the account",
+        after=after,
+        depends_on=list(want.depends_on),
+        sensitive=templates,
+    )
+    if have is None:
+        return change
+    paths = diff_states(have.state, want.state)
+    change.action = "update" if paths else "no-op"
+    change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
+    change.id = have.id
+    change.before = mask_state(have.state, secrets)[0]
+    change.changed_paths = paths
+    change.live_fingerprint = live_fingerprint(have)
+    return change
+
+
+def _delete_change(live: LiveObject, reason: str, secrets: Secrets) -> Change:
+    return Change(
+        address=live.address,
+        kind=live.kind,
+        name=live.name,
+        action="delete",
+        reason=reason,
+        id=live.id,
+        before=mask_state(live.state, secrets)[0],
+        live_fingerprint=live_fingerprint(live),
+    )
+
+
+def _unmanaged(live: LiveObject, note: str | None) -> UnmanagedObject:
+    return UnmanagedObject(live.address, live.kind, live.name, live.id, note)
+
+
+def _order_deletes(changes: list[Change], live: Sequence[LiveObject]) -> None:
+    """A delete waits for every change to a live object that references it (a rule is
+    deleted or repointed before the question it uses is deleted)."""
+    touched = {c.address for c in changes if c.action in ("update", "delete")}
+    referrers: dict[str, set[str]] = defaultdict(set)
+    for obj in live:
+        if obj.address in touched:
+            for target in obj.references:
+                if target != obj.address:
+                    referrers[target].add(obj.address)
+    for change in changes:
+        if change.action == "delete":
+            extra = sorted(referrers.get(change.address, set()) - set(change.depends_on))
+            change.depends_on.extend(extra)
+
+
+def _summary(
+    changes: Sequence[Change], unmanaged: Sequence[UnmanagedObject], kinds: Mapping[str, object]
+) -> dict[str, dict[str, int]]:
+    names = list(kinds)
+    for kind in [c.kind for c in changes] + [u.kind for u in unmanaged]:
+        if kind not in names:
+            names.append(kind)
+    summary = {kind: dict.fromkeys(SUMMARY_COLUMNS, 0) for kind in names}
+    for change in changes:
+        summary[change.kind][change.action] += 1
+    for obj in unmanaged:
+        summary[obj.kind]["unmanaged"] += 1
+    return summary

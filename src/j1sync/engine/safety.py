@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 
-from j1sync.engine.plan import Change, Plan, Safety
+from j1sync.engine.model import Change, Plan, Safety
 from j1sync.errors import UnsafePlan
 
 MIN_MANAGED_FOR_SAFETY = 10  # below this many managed objects in a kind, never block
@@ -40,10 +40,10 @@ def evaluate_safety(
                 f"({round(100 * count / total)}% > {round(100 * max_fraction)}%); "
                 "--force to proceed"
             )
-    return Safety(blocked=bool(messages), messages=messages)
+    return {"blocked": bool(messages), "messages": messages}
 
 
 def raise_if_unsafe(plan: Plan, force: bool) -> None:
     """Refuse a blocked plan unless forced (UnsafePlan exits 3)."""
-    if plan.safety.blocked and not force:
-        raise UnsafePlan("plan blocked by a safety limit:\n" + "\n".join(plan.safety.messages))
+    if plan.safety["blocked"] and not force:
+        raise UnsafePlan("plan blocked by a safety limit:\n" + "\n".join(plan.safety["messages"]))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.fingerprint import live_fingerprint
-from j1sync.engine.plan import Plan
+from j1sync.engine.model import Plan
 from j1sync.errors import StalePlan
 
 

@@ -1,0 +1,183 @@
+"""The plan's data model: plain data that renderers, `plan --out` and `apply --plan` all read.
+
+`to_dict()`/`from_dict()` are the plan file format (DESIGN §7). A plan never holds a
+secret: values from `${env:…}` are masked, and each change keeps the unresolved
+template of every masked `after` value by path so apply can re-resolve it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypedDict, cast
+
+from j1sync.engine.contract import Action
+from j1sync.errors import ConfigError
+
+FORMAT_VERSION = 1
+ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "no-op")
+ACTIONABLE: frozenset[str] = frozenset({"create", "update", "delete"})
+
+
+@dataclass
+class Change:
+    address: str
+    kind: str
+    name: str
+    action: Action
+    reason: str
+    id: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    changed_paths: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+    live_fingerprint: str | None = None
+    sensitive: dict[str, str] = field(default_factory=dict)  # after-path -> template
+
+    @property
+    def actionable(self) -> bool:
+        return self.action in ACTIONABLE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "name": self.name,
+            "action": self.action,
+            "reason": self.reason,
+            "id": self.id,
+            "before": self.before,
+            "after": self.after,
+            "changed_paths": list(self.changed_paths),
+            "depends_on": list(self.depends_on),
+            "live_fingerprint": self.live_fingerprint,
+            "sensitive": dict(self.sensitive),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Change:
+        action = data["action"]
+        if action not in ACTIONS:
+            raise ConfigError(f"plan file: unknown action {action!r} for {data['address']}")
+        return cls(
+            address=data["address"],
+            kind=data["kind"],
+            name=data["name"],
+            action=cast(Action, action),
+            reason=data["reason"],
+            id=data.get("id"),
+            before=data.get("before"),
+            after=data.get("after"),
+            changed_paths=list(data.get("changed_paths", [])),
+            depends_on=list(data.get("depends_on", [])),
+            live_fingerprint=data.get("live_fingerprint"),
+            sensitive=dict(data.get("sensitive", {})),
+        )
+
+
+@dataclass
+class UnmanagedObject:
+    """A live object no manifest names and j1sync will not touch."""
+
+    address: str
+    kind: str
+    name: str
+    id: str | None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "name": self.name,
+            "id": self.id,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UnmanagedObject:
+        return cls(data["address"], data["kind"], data["name"], data.get("id"), data.get("note"))
+
+
+class Safety(TypedDict):
+    """The safety gate's verdict, kept in the plan: blocked, and why."""
+
+    blocked: bool
+    messages: list[str]
+
+
+def no_safety_concerns() -> Safety:
+    return {"blocked": False, "messages": []}
+
+
+SUMMARY_COLUMNS = ("create", "update", "delete", "no-op", "unmanaged")
+
+
+@dataclass
+class Plan:
+    j1sync_version: str
+    account: str
+    created_at: str  # ISO 8601, UTC
+    changes: list[Change] = field(default_factory=list)
+    unmanaged: list[UnmanagedObject] = field(default_factory=list)
+    summary: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> column -> n
+    safety: Safety = field(default_factory=no_safety_concerns)
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def actionable(self) -> list[Change]:
+        return [c for c in self.changes if c.actionable]
+
+    def totals(self) -> dict[str, int]:
+        """Summary columns added up over kinds."""
+        totals = dict.fromkeys(SUMMARY_COLUMNS, 0)
+        for counts in self.summary.values():
+            for column in SUMMARY_COLUMNS:
+                totals[column] += counts.get(column, 0)
+        return totals
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": self.format_version,
+            "j1sync_version": self.j1sync_version,
+            "account": self.account,
+            "created_at": self.created_at,
+            "changes": [c.to_dict() for c in self.changes],
+            "unmanaged": [u.to_dict() for u in self.unmanaged],
+            "summary": {kind: dict(counts) for kind, counts in self.summary.items()},
+            "safety": {
+                "blocked": self.safety["blocked"],
+                "messages": list(self.safety["messages"]),
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        """Read a plan file's data; a wrong version or shape is a ConfigError."""
+        if not isinstance(data, dict):
+            raise ConfigError("plan file: expected a JSON object")
+        version = data.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ConfigError(
+                f"plan file: format_version {version!r} is not supported "
+                f"(this j1sync reads {FORMAT_VERSION})"
+            )
+        try:
+            return cls(
+                format_version=version,
+                j1sync_version=data["j1sync_version"],
+                account=data["account"],
+                created_at=data["created_at"],
+                changes=[Change.from_dict(c) for c in data["changes"]],
+                unmanaged=[UnmanagedObject.from_dict(u) for u in data["unmanaged"]],
+                summary={k: dict(v) for k, v in data["summary"].items()},
+                safety={
+                    "blocked": bool(data["safety"]["blocked"]),
+                    "messages": list(data["safety"].get("messages", [])),
+                },
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ConfigError(f"plan file: malformed plan ({exc!r})") from exc
+
+
+def plan_has_changes(plan: Plan) -> bool:
+    return any(c.actionable for c in plan.changes)
