@@ -1,0 +1,230 @@
+"""JupiterOne GraphQL client: auth headers, per-area endpoints, retries, pagination, errors.
+
+`execute()` is the only way kinds reach the API. Reads (queries) are retried on 429, 5xx
+and connection failures with exponential backoff and jitter within a total time budget.
+Mutations are retried only on 429 (the server rejected them, so repeating is safe); any
+ambiguous failure of a mutation raises `TransientError` at once, and the executor re-reads
+by natural key before deciding whether to repeat it.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from gql import GraphQLRequest
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_before_delay,
+    wait_exponential_jitter,
+)
+
+from j1sync.errors import (
+    ApiError,
+    AuthError,
+    BadUserInput,
+    NotFound,
+    RateLimited,
+    RetryBudgetExceeded,
+    TransientError,
+)
+from j1sync.providers.jupiterone.transport import HttpTransport, pooled_session, user_agent
+from j1sync.settings import Settings
+
+Area = Literal["graphql", "rules", "iam"]
+
+AREA_PATHS: Mapping[str, str] = {
+    "graphql": "/graphql",
+    "rules": "/rules/graphql",
+    "iam": "/iam/graphql",
+}
+
+# Concurrent reads (kinds x IAM groups) share this many pooled connections.
+POOL_SIZE = 16
+
+_NOT_FOUND_CODES = frozenset({"NOT_FOUND"})
+_BAD_INPUT_CODES = frozenset(
+    {"BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST"}
+)
+_AUTH_CODES = frozenset({"UNAUTHENTICATED", "FORBIDDEN"})
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    request: GraphQLRequest
+    operation_name: str | None
+    is_mutation: bool
+
+
+@functools.lru_cache(maxsize=256)
+def parse_document(document: str) -> ParsedDocument:
+    """Parse (and cache) a GraphQL document; syntax errors surface at first use."""
+    request = GraphQLRequest(document)
+    node: DocumentNode = request.document
+    operations = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        raise ValueError("a j1sync GraphQL document holds exactly one operation")
+    operation = operations[0]
+    return ParsedDocument(
+        request=request,
+        operation_name=operation.name.value if operation.name else None,
+        is_mutation=operation.operation is OperationType.MUTATION,
+    )
+
+
+class JupiterOneClient:
+    """One connected account. Thread-safe: kinds read concurrently through one instance."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        backoff_initial_s: float = 0.5,
+        backoff_max_s: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.account = settings.account
+        self._backoff_initial_s = backoff_initial_s
+        self._backoff_max_s = backoff_max_s
+        self._session = pooled_session(POOL_SIZE)
+        headers = {
+            "Authorization": f"Bearer {settings.api_key}",
+            "JupiterOne-Account": settings.account,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": user_agent(),
+        }
+        self._transports = {
+            area: HttpTransport(self._session, settings.base_url + path, headers, settings.timeout)
+            for area, path in AREA_PATHS.items()
+        }
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> JupiterOneClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"JupiterOneClient({self.settings!r})"
+
+    # -- the seam ---------------------------------------------------------------------
+
+    def execute(
+        self, area: Area, document: str, variables: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run one operation and return its `data`; raise j1sync errors otherwise."""
+        parsed = parse_document(document)
+        retryable: tuple[type[Exception], ...] = (
+            (RateLimited,) if parsed.is_mutation else (RateLimited, TransientError)
+        )
+        started = time.monotonic()
+        retrying = Retrying(
+            stop=stop_before_delay(self.settings.retry_budget_s),
+            wait=wait_exponential_jitter(initial=self._backoff_initial_s, max=self._backoff_max_s),
+            retry=retry_if_exception_type(retryable),
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._execute_once(area, parsed, dict(variables or {}))
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+            attempts = exc.last_attempt.attempt_number
+            elapsed = time.monotonic() - started
+            raise RetryBudgetExceeded(
+                f"JupiterOne API: gave up after {attempts} attempts in {elapsed:.1f}s "
+                f"(retry budget {self.settings.retry_budget_s:g}s); last error: {last}"
+            ) from last
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def paginate(
+        self,
+        area: Area,
+        document: str,
+        variables: Mapping[str, Any] | None,
+        path_to_connection: Sequence[str],
+    ) -> Iterator[dict[str, Any]]:
+        """Yield each page's connection object, following `pageInfo.endCursor` until it is
+        null or `hasNextPage` is false. The document must take a `$cursor` variable."""
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            data = self.execute(area, document, {**(variables or {}), "cursor": cursor})
+            connection = _dig(data, path_to_connection)
+            yield connection
+            page_info = connection.get("pageInfo") or {}
+            end_cursor = page_info.get("endCursor")
+            if not end_cursor or page_info.get("hasNextPage") is False:
+                return
+            if end_cursor in seen:
+                where = ".".join(path_to_connection)
+                raise ApiError(f"JupiterOne API repeated a page cursor for {where}")
+            seen.add(end_cursor)
+            cursor = end_cursor
+
+    def collect(
+        self,
+        area: Area,
+        document: str,
+        variables: Mapping[str, Any] | None,
+        path_to_connection: Sequence[str],
+        items_key: str,
+    ) -> list[dict[str, Any]]:
+        """Every item of every page (`items_key` names the list inside the connection)."""
+        items: list[dict[str, Any]] = []
+        for connection in self.paginate(area, document, variables, path_to_connection):
+            items.extend(i for i in connection.get(items_key) or [] if i is not None)
+        return items
+
+    # -- internals --------------------------------------------------------------------
+
+    def _execute_once(
+        self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]
+    ) -> dict[str, Any]:
+        request = GraphQLRequest(
+            parsed.request,
+            variable_values=variables,
+            operation_name=parsed.operation_name,
+        )
+        result = self._transports[area].execute(request)
+        if result.errors:
+            raise self._error_of(area, result.errors)
+        if not isinstance(result.data, dict):
+            raise ApiError(f"JupiterOne API ({area}) returned no data")
+        return result.data
+
+    def _error_of(self, area: str, errors: Sequence[GraphQLError]) -> ApiError:
+        codes = [str((e.extensions or {}).get("code") or "") for e in errors]
+        message = "; ".join(self._redact(e.message) for e in errors)
+        code = next((c for c in codes if c), None)
+        text = f"JupiterOne API ({area}): {message}"
+        if any(c in _NOT_FOUND_CODES for c in codes):
+            return NotFound(text, code=code)
+        if any(c in _BAD_INPUT_CODES for c in codes):
+            return BadUserInput(text, code=code)
+        if any(c in _AUTH_CODES for c in codes):
+            return AuthError(text, code=code)
+        return ApiError(text, code=code)
+
+    def _redact(self, text: str) -> str:
+        # The server has no reason to echo the key, but a message is about to leave us.
+        return text.replace(self.settings.api_key, "(redacted)")
+
+
+def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
+    node: Any = data
+    for key in path:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    if not isinstance(node, dict):
+        raise ApiError(f"JupiterOne API response has no {'.'.join(path)}")
+    return node

@@ -1,0 +1,108 @@
+"""The one place j1sync touches HTTP: a gql `Transport` that POSTs over a pooled session.
+
+Every area (/graphql, /rules/graphql, /iam/graphql) gets its own transport object, all
+sharing one `requests.Session` so that concurrent reads reuse the same connection pool.
+HTTP-level failures are translated into j1sync's error tree here; GraphQL `errors[]` are
+returned untouched in the `ExecutionResult` for the client to interpret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from gql.transport import Transport
+from graphql import ExecutionResult, GraphQLError
+from requests.adapters import HTTPAdapter
+
+from j1sync import __version__ as _j1sync_version
+from j1sync.errors import ApiError, AuthError, RateLimited, TransientError
+
+
+def pooled_session(pool_size: int) -> requests.Session:
+    """A session with TLS verification on, no urllib3 retries (retry policy lives in the
+    client, which knows whether a request is safe to repeat) and a pool for `pool_size`
+    concurrent requests."""
+    session = requests.Session()
+    session.verify = True
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)  # only ever loopback: Settings refuses anything else
+    return session
+
+
+class HttpTransport(Transport):
+    """POST one GraphQL request to one URL and return the decoded result."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        url: str,
+        headers: dict[str, str],
+        timeout: float,
+    ) -> None:
+        self._session = session
+        self._url = url
+        self._headers = headers
+        self._timeout = timeout
+
+    def execute(self, request: Any, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            response = self._session.post(
+                self._url,
+                json=request.payload,
+                headers=self._headers,
+                timeout=self._timeout,
+                verify=True,
+            )
+        except requests.Timeout as exc:
+            raise TransientError(f"JupiterOne API timed out ({self._url})") from exc
+        except requests.ConnectionError as exc:
+            raise TransientError(f"JupiterOne API connection failed ({self._url})") from exc
+        return _result_of(response, self._url)
+
+    def close(self) -> None:
+        # The session is shared; its owner (the client) closes it.
+        pass
+
+
+def user_agent() -> str:
+    return f"j1sync/{_j1sync_version}"
+
+
+def _result_of(response: requests.Response, url: str) -> ExecutionResult:
+    status = response.status_code
+    if status in (401, 403):
+        raise AuthError(
+            f"JupiterOne API refused the credentials (HTTP {status}): check "
+            "JUPITERONE_API_KEY and JUPITERONE_ACCOUNT_ID",
+            status=status,
+        )
+    if status == 429:
+        raise RateLimited("JupiterOne API rate limit (HTTP 429)", status=status)
+    if status >= 500:
+        raise TransientError(f"JupiterOne API server error (HTTP {status})", status=status)
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise ApiError(
+            f"JupiterOne API returned a non-JSON response (HTTP {status}) from {url}",
+            status=status,
+        ) from exc
+    if not isinstance(body, dict) or ("data" not in body and "errors" not in body):
+        raise ApiError(f"JupiterOne API returned an unexpected body (HTTP {status})", status=status)
+    errors = [_graphql_error(e) for e in body.get("errors") or []]
+    if status >= 400 and not errors:
+        raise ApiError(f"JupiterOne API error (HTTP {status})", status=status)
+    return ExecutionResult(data=body.get("data"), errors=errors or None)
+
+
+def _graphql_error(raw: Any) -> GraphQLError:
+    if not isinstance(raw, dict):
+        return GraphQLError(str(raw))
+    extensions = raw.get("extensions")
+    return GraphQLError(
+        str(raw.get("message") or "unknown error"),
+        path=raw.get("path"),
+        extensions=extensions if isinstance(extensions, dict) else None,
+    )

@@ -1,0 +1,113 @@
+"""Connection settings: which JupiterOne account to talk to, where, and how patiently.
+
+Read from the environment (the names JupiterOne's Terraform provider uses) with command-line
+flags overriding. The API key is held here and nowhere else; `repr()` never shows it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from j1sync.errors import ConfigError
+
+ENV_API_KEY = "JUPITERONE_API_KEY"
+ENV_ACCOUNT = "JUPITERONE_ACCOUNT_ID"
+ENV_REGION = "JUPITERONE_REGION"
+ENV_API_URL = "JUPITERONE_API_URL"
+
+DEFAULT_REGION = "us"
+_REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything needed to reach one account. Construct directly or with `from_env`."""
+
+    api_key: str = field(repr=False)
+    account: str
+    region: str = DEFAULT_REGION
+    api_url: str | None = None  # base URL override (no path), e.g. the emulator's
+    timeout: float = 30.0  # seconds per HTTP request
+    retry_budget_s: float = 600.0  # total time reads may spend retrying
+
+    def __post_init__(self) -> None:
+        if not self.api_key:
+            raise ConfigError(f"No JupiterOne API key: set {ENV_API_KEY}.")
+        if not self.account:
+            raise ConfigError(
+                f"No JupiterOne account id: set {ENV_ACCOUNT} or pass --account "
+                "(or `account:` in j1sync.yaml)."
+            )
+        if not _REGION_PATTERN.match(self.region):
+            raise ConfigError(f"Invalid JupiterOne region {self.region!r}: expected e.g. us or eu.")
+        if self.timeout <= 0 or self.retry_budget_s < 0:
+            raise ConfigError("timeout must be positive and retry budget non-negative.")
+        if self.api_url is not None:
+            _check_base_url(self.api_url)
+
+    def __repr__(self) -> str:
+        # Spelled out so that the key can never leak through a dataclass repr change.
+        return (
+            f"Settings(account={self.account!r}, region={self.region!r}, "
+            f"base_url={self.base_url!r}, timeout={self.timeout}, "
+            f"retry_budget_s={self.retry_budget_s})"
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL without a trailing slash; area paths are appended to it."""
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        return f"https://api.{self.region}.jupiterone.io"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, /, **overrides: Any) -> Settings:
+        """Settings from the environment (default `os.environ`); keyword overrides (flags)
+        win when not None. `environ=` may also be passed by keyword."""
+        env = overrides.pop("environ", None) or environ
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {
+            "api_key": env.get(ENV_API_KEY, ""),
+            "account": env.get(ENV_ACCOUNT, ""),
+            "region": env.get(ENV_REGION) or DEFAULT_REGION,
+            "api_url": env.get(ENV_API_URL) or None,
+        }
+        unknown = set(overrides) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _check_base_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(
+            f"Invalid API URL {url!r}: give the base URL only (j1sync appends /graphql, "
+            "/rules/graphql, /iam/graphql)."
+        )
+    if parts.username or parts.password:
+        raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigError(
+            f"Refusing plain http:// to {parts.hostname}: the API key would travel unencrypted. "
+            "Use https://, or http:// only to a loopback address (127.0.0.1, localhost, ::1)."
+        )
