@@ -1,0 +1,101 @@
+"""`j1sync github ...`: deliver a report to GitHub from inside an Actions job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from j1sync.commands._common import handle_errors
+from j1sync.errors import ConfigError
+from j1sync.github import (
+    GitHubClient,
+    GitHubSettings,
+    append_step_summary,
+    pull_request_number,
+    sync_drift_issue,
+    upsert_sticky_comment,
+)
+from j1sync.github.comments import DEFAULT_MARKER
+from j1sync.github.issues import DEFAULT_LABEL
+
+body_file_option = click.option(
+    "--body-file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Markdown file to post (e.g. the output of `j1sync plan --format markdown`).",
+)
+repo_option = click.option(
+    "--repo", metavar="OWNER/NAME", help="Repository (default: $GITHUB_REPOSITORY)."
+)
+
+
+def read_body(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read --body-file {path}: {exc.strerror or exc}") from exc
+
+
+@click.group(name="github")
+def command() -> None:
+    """Post reports to GitHub: sticky PR comment, drift issue, job summary.
+
+    Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_EVENT_PATH as set by
+    GitHub Actions.
+    """
+
+
+@command.command("comment")
+@body_file_option
+@click.option(
+    "--marker",
+    default=DEFAULT_MARKER,
+    show_default=True,
+    help="Label of the hidden <!-- MARKER --> that identifies the comment to update.",
+)
+@repo_option
+@click.option("--pr", "pr_number", type=int, help="PR number (default: from the event).")
+@handle_errors
+def comment(body_file: Path, marker: str, repo: str | None, pr_number: int | None) -> None:
+    """Create or update the one sticky comment on a pull request."""
+    body = read_body(body_file)
+    client = GitHubClient(GitHubSettings.from_env(repository=repo))
+    number = pull_request_number(pr_number)
+    result = upsert_sticky_comment(client, number, body, marker=marker)
+    click.echo(
+        f"{result.action.capitalize()} comment {result.comment_id} on #{number} {result.url}"
+    )
+    if result.truncated:
+        click.echo("The report was truncated to fit GitHub's comment size limit.", err=True)
+
+
+@command.command("drift-issue")
+@body_file_option
+@click.option(
+    "--status",
+    required=True,
+    type=click.Choice(["drift", "in-sync"]),
+    help="drift: open or update the issue; in-sync: close it.",
+)
+@click.option("--label", default=DEFAULT_LABEL, show_default=True, help="Label of the issue.")
+@repo_option
+@handle_errors
+def drift_issue(body_file: Path, status: str, label: str, repo: str | None) -> None:
+    """Keep one open issue while the account has drifted; close it when back in sync."""
+    body = read_body(body_file)
+    client = GitHubClient(GitHubSettings.from_env(repository=repo))
+    result = sync_drift_issue(client, "drift" if status == "drift" else "in-sync", body, label)
+    if result.action == "none":
+        click.echo(f"In sync; no open issue labelled {label}.")
+    else:
+        click.echo(f"{result.action.capitalize()} issue #{result.issue_number} {result.url}")
+
+
+@command.command("summary")
+@body_file_option
+@handle_errors
+def summary(body_file: Path) -> None:
+    """Append a Markdown report to the job summary ($GITHUB_STEP_SUMMARY)."""
+    path = append_step_summary(read_body(body_file))
+    click.echo(f"Appended {body_file} to the job summary {path}")

@@ -1,0 +1,96 @@
+"""Where to talk to GitHub and about what: read from the standard GitHub Actions environment."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from j1sync.errors import ConfigError
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+@dataclass(frozen=True)
+class GitHubSettings:
+    """Connection settings. `token` is excluded from repr so it never reaches a log."""
+
+    repository: str  # "owner/name"
+    api_url: str = DEFAULT_API_URL
+    token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, repository: str | None = None
+    ) -> GitHubSettings:
+        """Build settings from GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL;
+        `repository` (the --repo flag) overrides GITHUB_REPOSITORY."""
+        env = os.environ if env is None else env
+        token = env.get("GITHUB_TOKEN", "").strip()
+        if not token:
+            raise ConfigError(
+                "GITHUB_TOKEN is not set: pass it to the step with "
+                "`env: GITHUB_TOKEN: ${{ github.token }}`"
+            )
+        repo = (repository or env.get("GITHUB_REPOSITORY", "")).strip()
+        if not repo:
+            raise ConfigError("no repository: set GITHUB_REPOSITORY or pass --repo OWNER/NAME")
+        check_repository(repo)
+        api_url = check_api_url(env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL)
+        return cls(repository=repo, api_url=api_url, token=token)
+
+
+def check_repository(repository: str) -> str:
+    owner, _, name = repository.partition("/")
+    if not owner or not name or "/" in name:
+        raise ConfigError(f"repository must look like OWNER/NAME, got {repository!r}")
+    return repository
+
+
+def check_api_url(url: str) -> str:
+    """Accept https anywhere and plain http only to this machine, so a token is never
+    sent in clear text over a network (http to loopback is how the tests reach a fake)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return url.rstrip("/")
+    if parts.scheme == "http" and _is_loopback(host):
+        return url.rstrip("/")
+    raise ConfigError(
+        f"GITHUB_API_URL must be an https:// URL (http:// only to loopback), got {url!r}"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = None) -> int:
+    """The PR to comment on: --pr when given, else the number in the event payload that
+    GitHub writes to GITHUB_EVENT_PATH for pull_request(_target) and issue_comment events."""
+    if explicit is not None:
+        return explicit
+    env = os.environ if env is None else env
+    event_path = env.get("GITHUB_EVENT_PATH", "")
+    if not event_path:
+        raise ConfigError("no pull request: pass --pr N or run on a pull_request event")
+    try:
+        event = json.loads(Path(event_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the event payload {event_path}: {exc}") from exc
+    for key in ("pull_request", "issue"):
+        number = (event.get(key) or {}).get("number") if isinstance(event, dict) else None
+        if isinstance(number, int):
+            return number
+    raise ConfigError(
+        f"the event in {event_path} is not about a pull request; pass --pr N to choose one"
+    )

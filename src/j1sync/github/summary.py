@@ -1,0 +1,27 @@
+"""The job summary: Markdown appended to the file GitHub names in $GITHUB_STEP_SUMMARY."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from j1sync.errors import ConfigError
+from j1sync.github.body import MAX_SUMMARY_CHARS, truncate_body
+
+
+def append_step_summary(body: str, env: Mapping[str, str] | None = None) -> Path:
+    """Append `body` (and a blank line, so the next step's Markdown starts a new block)."""
+    env = os.environ if env is None else env
+    target = env.get("GITHUB_STEP_SUMMARY", "")
+    if not target:
+        raise ConfigError("GITHUB_STEP_SUMMARY is not set: `summary` runs inside GitHub Actions")
+    path = Path(target)
+    text = truncate_body(body, limit=MAX_SUMMARY_CHARS)
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+            handle.write("\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot append to the job summary {path}: {exc}") from exc
+    return path
