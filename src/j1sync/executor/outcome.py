@@ -1,0 +1,68 @@
+"""What an apply did, change by change, and the progress events it emits while doing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from j1sync.engine.contract import Action
+from j1sync.engine.model import Change
+
+Status = Literal["applied", "failed", "skipped"]
+STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
+EventType = Literal["start", "change_started", "change_finished", "finish"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    address: str
+    action: Action
+    status: Status
+    message: str = ""
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "action": self.action,
+            "status": self.status,
+            "message": self.message,
+            "id": self.id,
+        }
+
+
+@dataclass
+class ApplyResult:
+    """Outcomes in the order the changes ran (dependency levels, plan order within one)."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        """True when every change was applied."""
+        return all(o.status == "applied" for o in self.outcomes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "counts": self.counts,
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class ApplyEvent:
+    """Progress for the CLI: `start` and `finish` carry the total; `change_started` the
+    change; `change_finished` the change and its outcome. Callbacks are never concurrent."""
+
+    type: EventType
+    total: int
+    change: Change | None = None
+    outcome: Outcome | None = None

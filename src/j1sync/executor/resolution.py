@@ -1,0 +1,65 @@
+"""Turning a plan back into what the provider needs: ids by address, and desired objects
+whose `${env:…}` values come from the applying process's own environment."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Mapping, Sequence
+
+from j1sync.engine.contract import DesiredObject, LiveObject
+from j1sync.engine.model import Plan
+from j1sync.engine.paths import has_path, set_path
+from j1sync.engine.sensitive import missing_variables, resolve_template
+from j1sync.errors import ConfigError, ResolutionError
+
+
+class RunResolver:
+    """Resolver for one apply: live ids, plus ids of objects created in this run."""
+
+    def __init__(self, live: Sequence[LiveObject]) -> None:
+        self._ids = {obj.address: obj.id for obj in live if obj.id is not None}
+        self._lock = threading.Lock()
+
+    def record(self, address: str, object_id: str) -> None:
+        with self._lock:
+            self._ids[address] = object_id
+
+    def id_of(self, address: str) -> str:
+        with self._lock:
+            found = self._ids.get(address)
+        if found is None:
+            raise ResolutionError(
+                f"{address} has no id: it is not in the account and was not created in this run"
+            )
+        return found
+
+
+def desired_objects(plan: Plan, env: Mapping[str, str]) -> dict[str, DesiredObject]:
+    """address -> DesiredObject for every create and update, secrets re-resolved.
+
+    Every unset variable is reported at once, before any change is made.
+    """
+    missing: dict[str, list[str]] = {}
+    for change in plan.actionable:
+        for template in change.sensitive.values():
+            for name in missing_variables(template, env):
+                missing.setdefault(name, []).append(change.address)
+    if missing:
+        lines = [f"{name} (used by {', '.join(sorted(set(a)))})" for name, a in missing.items()]
+        raise ConfigError(
+            "environment variables needed by the plan are not set: " + "; ".join(lines)
+        )
+    result: dict[str, DesiredObject] = {}
+    for change in plan.actionable:
+        if change.action == "delete" or change.after is None:
+            continue
+        state = copy.deepcopy(change.after)
+        for path, template in change.sensitive.items():
+            if not has_path(state, path):
+                raise ConfigError(f"plan: {change.address} has no value at sensitive path {path}")
+            set_path(state, path, resolve_template(template, env))
+        result[change.address] = DesiredObject(
+            kind=change.kind, name=change.name, state=state, depends_on=tuple(change.depends_on)
+        )
+    return result

@@ -1,0 +1,121 @@
+"""apply_plan: a plan's changes, level by level, independent ones concurrently."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from j1sync.engine.contract import DesiredObject, LiveObject, Provider
+from j1sync.engine.model import Change, Plan
+from j1sync.engine.order import levels
+from j1sync.errors import J1SyncError
+from j1sync.executor import mutations
+from j1sync.executor.outcome import ApplyEvent, ApplyResult, EventType, Outcome
+from j1sync.executor.resolution import RunResolver, desired_objects
+
+EventHandler = Callable[[ApplyEvent], None]
+
+
+class _Events:
+    """Serializes callbacks: the CLI's progress display need not be thread-safe."""
+
+    def __init__(self, handler: EventHandler | None, total: int) -> None:
+        self._handler = handler
+        self._lock = threading.Lock()
+        self.total = total
+
+    def emit(
+        self, type_: str, change: Change | None = None, outcome: Outcome | None = None
+    ) -> None:
+        if self._handler is None:
+            return
+        event = ApplyEvent(type_, self.total, change, outcome)
+        with self._lock:
+            self._handler(event)
+
+
+def apply_plan(
+    plan: Plan,
+    provider: Provider,
+    live: Sequence[LiveObject],
+    *,
+    concurrency: int = 4,
+    env: Mapping[str, str] | None = None,
+    on_event: EventHandler | None = None,
+) -> ApplyResult:
+    """Make the plan's changes. One failure skips only the changes that depend on it.
+
+    `live` is the account as read just before (ids and objects to update or delete);
+    `env` (default os.environ) resolves the plan's `${env:…}` values before any change.
+    """
+    desired = desired_objects(plan, os.environ if env is None else env)
+    ordered = levels(plan.changes)
+    live_by_address = {obj.address: obj for obj in live}
+    resolver = RunResolver(live)
+    events = _Events(on_event, sum(len(level) for level in ordered))
+    result = ApplyResult()
+    not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
+
+    def run_one(change: Change) -> Outcome:
+        events.emit("change_started", change)
+        outcome = _attempt(change, provider, desired, live_by_address, resolver)
+        events.emit("change_finished", change, outcome)
+        return outcome
+
+    events.emit("start")
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for level in ordered:
+            futures = {}
+            for change in level:
+                blocker = next((d for d in change.depends_on if d in not_done), None)
+                if blocker is None:
+                    futures[change.address] = pool.submit(run_one, change)
+            for change in level:
+                future = futures.get(change.address)
+                if future is None:
+                    outcome = _skipped(change, not_done)
+                    events.emit("change_finished", change, outcome)
+                else:
+                    outcome = future.result()
+                result.outcomes.append(outcome)
+                if outcome.status != "applied":
+                    not_done[change.address] = outcome.status
+    events.emit("finish")
+    return result
+
+
+def _skipped(change: Change, not_done: Mapping[str, str]) -> Outcome:
+    blockers = [d for d in change.depends_on if d in not_done]
+    why = ", ".join(f"{d} ({not_done[d]})" for d in blockers)
+    return Outcome(change.address, change.action, "skipped", f"depends on {why}", change.id)
+
+
+def _attempt(
+    change: Change,
+    provider: Provider,
+    desired: Mapping[str, DesiredObject],
+    live_by_address: Mapping[str, LiveObject],
+    resolver: RunResolver,
+) -> Outcome:
+    try:
+        kind = provider.kind(change.kind)
+        if change.action == "create":
+            done = mutations.create(kind, desired[change.address], resolver)
+            if done.id is not None:
+                resolver.record(change.address, done.id)
+        else:
+            current = live_by_address.get(change.address)
+            if current is None:
+                raise mutations.NotApplied("not found in the live account")
+            if change.action == "update":
+                done = mutations.update(kind, current, desired[change.address], resolver)
+            else:
+                done = mutations.delete(kind, current)
+    except (J1SyncError, mutations.NotApplied) as exc:
+        return Outcome(change.address, change.action, "failed", str(exc), change.id)
+    except Exception as exc:  # a provider bug must not abandon the independent changes
+        message = f"unexpected {type(exc).__name__}: {exc}"
+        return Outcome(change.address, change.action, "failed", message, change.id)
+    return Outcome(change.address, change.action, "applied", done.message, done.id)
