@@ -27,7 +27,7 @@ class _Events:
         self.total = total
 
     def emit(
-        self, type_: str, change: Change | None = None, outcome: Outcome | None = None
+        self, type_: EventType, change: Change | None = None, outcome: Outcome | None = None
     ) -> None:
         if self._handler is None:
             return
