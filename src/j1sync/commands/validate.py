@@ -1,0 +1,53 @@
+"""`j1sync validate`: offline checks of the manifests; exit 0 or 1."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+
+import click
+
+from j1sync.commands._common import handle_errors, redact
+from j1sync.errors import ManifestError
+from j1sync.manifest import KINDS, ManifestSet, format_github_annotation, load_manifests
+
+
+def summary_line(manifests: ManifestSet) -> str:
+    """`12 manifests valid: 4 Question, 5 AlertRule, ...` (kinds in KINDS order, none at 0)."""
+    counts = Counter(m.kind for m in manifests.manifests)
+    total = sum(counts.values())
+    noun = "manifest" if total == 1 else "manifests"
+    parts = [f"{counts[kind]} {kind}" for kind in KINDS if counts[kind]]
+    return f"{total} {noun} valid" + (f": {', '.join(parts)}" if parts else "")
+
+
+def _report(error: ManifestError) -> None:
+    for problem in error.problems:
+        click.echo(redact(str(problem)), err=True)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in error.problems:
+            click.echo(redact(format_github_annotation(problem)))
+    count = len(error.problems)
+    click.echo(f"{count} manifest {'error' if count == 1 else 'errors'}", err=True)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@handle_errors
+def command(paths: tuple[str, ...]) -> None:
+    """Check manifests offline: YAML, schema, references, environment variables.
+
+    PATH is a manifest file or a folder (searched recursively for *.yaml and *.yml);
+    without PATH, the `paths` of ./j1sync.yaml, else the current folder."""
+    try:
+        manifests = load_manifests(list(paths))
+    except ManifestError as exc:
+        _report(exc)
+        sys.exit(1)
+    except Exception as exc:  # a bug of ours must still not print a traceback here
+        click.echo(
+            redact(f"internal error while validating: {type(exc).__name__}: {exc}"), err=True
+        )
+        sys.exit(1)
+    click.echo(summary_line(manifests))

@@ -1,0 +1,107 @@
+"""From ruamel nodes to plain JSON-like data, resolving `${env:NAME}` on the way.
+
+Any string value may hold references, alone or inside text ("Bearer ${env:HOOK_TOKEN}").
+Each resolved string is remembered with its template, so outputs can show `(sensitive)`
+and plan files can keep the reference instead of the secret."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
+from j1sync.errors import ManifestProblem
+from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+
+ENV_REFERENCE = re.compile(r"\$\{env:([^}]*)\}")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+STRING_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass
+class PlainDocument:
+    """A document as plain data, with what interpolation found."""
+
+    data: Any
+    sensitive: dict[str, str] = field(default_factory=dict)  # resolved -> template
+    problems: list[ManifestProblem] = field(default_factory=list)
+
+
+def resolve_document(
+    document: YamlDocument, env: Mapping[str, str], address: str | None
+) -> PlainDocument:
+    """Convert the document; unset or malformed references become problems (the template
+    is kept as the value, so the document's other errors are still found)."""
+    result = PlainDocument(data=None)
+
+    def problem(path: FieldPath, message: str) -> None:
+        located = locate(document, path, at_value=True)
+        result.problems.append(
+            ManifestProblem(located.location, message, address, _dotted(located.path))
+        )
+
+    def convert(node: Any, path: FieldPath) -> Any:
+        if isinstance(node, CommentedMap):
+            return {_plain_key(key): convert(value, (*path, key)) for key, value in node.items()}
+        if isinstance(node, CommentedSeq):
+            return [convert(item, (*path, index)) for index, item in enumerate(node)]
+        if isinstance(node, TaggedScalar):
+            if str(node.tag) != STRING_TAG:
+                problem(path, f"unsupported YAML tag {node.tag}")
+            return convert(str(node.value), path)
+        if isinstance(node, str):
+            return _interpolate(str(node), path)
+        if isinstance(node, bool) or node is None:
+            return node
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            return float(node)
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            # an unquoted date: keep what the user wrote rather than fail as "not a string"
+            return node.isoformat()
+        return node
+
+    def _interpolate(text: str, path: FieldPath) -> str:
+        if "${env:" not in text:
+            return text
+        failed = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal failed
+            name = match.group(1)
+            if not ENV_NAME.match(name):
+                problem(path, f"malformed environment reference '{match.group(0)}'")
+                failed = True
+                return match.group(0)
+            if name not in env:
+                problem(path, f"environment variable {name} is not set")
+                failed = True
+                return match.group(0)
+            return env[name]
+
+        resolved = ENV_REFERENCE.sub(substitute, text)
+        if not failed:
+            result.sensitive[resolved] = text
+        return resolved
+
+    result.data = convert(document.root, ())
+    return result
+
+
+def _plain_key(key: Any) -> Any:
+    if isinstance(key, str):
+        return str(key)
+    if isinstance(key, bool) or key is None:
+        return key
+    if isinstance(key, int):
+        return int(key)
+    return key
+
+
+def _dotted(path: FieldPath) -> str | None:
+    return format_field_path(path) or None

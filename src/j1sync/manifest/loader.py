@@ -1,0 +1,215 @@
+"""load_manifests: files and folders -> one validated ManifestSet, or every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml.comments import CommentedMap
+
+from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
+from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
+from j1sync.manifest.interpolation import resolve_document
+from j1sync.manifest.models import API_VERSION, DOCUMENT_MODELS, KINDS
+from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.project import (
+    PROJECT_FILE_NAMES,
+    default_paths,
+    find_project_file,
+    load_project_file,
+)
+from j1sync.manifest.references import (
+    LoadedManifest,
+    duplicate_problems,
+    question_ref_problems,
+)
+from j1sync.manifest.validation_problems import problems_from_validation
+from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+ENVELOPE_KEYS = ("apiVersion", "kind")
+
+
+def load_manifests(
+    paths: Sequence[str | Path], env: Mapping[str, str] | None = None
+) -> ManifestSet:
+    """Load, interpolate and validate every manifest under `paths` (files, or folders
+    searched recursively for *.yaml/*.yml in sorted order; no paths = the defaults of
+    ./j1sync.yaml, else "."). Raises ManifestError listing every problem of the run."""
+    environment: Mapping[str, str] = os.environ if env is None else env
+    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    problems: list[ManifestProblem] = []
+    files = _manifest_files(roots, problems)
+    project = _project_config(roots, environment, problems)
+    loaded: list[LoadedManifest] = []
+    for path in files:
+        documents, file_problems = read_documents(path, str(path))
+        problems.extend(file_problems)
+        for document in documents:
+            manifest, document_problems = _build_manifest(document, environment)
+            problems.extend(document_problems)
+            if manifest is not None:
+                loaded.append(LoadedManifest(manifest, document))
+    problems.extend(duplicate_problems(loaded))
+    problems.extend(question_ref_problems(loaded))
+    if problems:
+        raise ManifestError(problems)
+    manifests = tuple(item.manifest for item in loaded)
+    sensitive: dict[str, str] = {}
+    for manifest in manifests:
+        sensitive.update(manifest.sensitive)
+    return ManifestSet(manifests=manifests, project=project, sensitive=sensitive)
+
+
+def _manifest_files(roots: Sequence[Path], problems: list[ManifestProblem]) -> list[Path]:
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for root in roots:
+        if root.is_dir():
+            candidates = sorted(
+                (f for f in root.rglob("*") if _is_manifest_file(f, root)),
+                key=lambda f: f.relative_to(root).parts,
+            )
+        elif root.is_file():
+            candidates = [root]
+        else:
+            problems.append(
+                ManifestProblem(SourceLocation(str(root), 1, 1), "no such file or directory")
+            )
+            continue
+        for candidate in candidates:
+            if candidate.resolve() not in seen:  # "." and "./questions" name files twice
+                seen.add(candidate.resolve())
+                files.append(candidate)
+    return files
+
+
+def _is_manifest_file(path: Path, root: Path) -> bool:
+    relative = path.relative_to(root)
+    return (
+        path.suffix in MANIFEST_SUFFIXES
+        and path.name not in PROJECT_FILE_NAMES
+        and not any(part.startswith(".") for part in relative.parts)  # .git, .j1sync
+        and path.is_file()
+    )
+
+
+def _project_config(
+    roots: Sequence[Path], env: Mapping[str, str], problems: list[ManifestProblem]
+) -> ProjectConfig:
+    """j1sync.yaml at the root of a given folder, else in the current folder."""
+    found = {f.resolve(): f for r in roots if r.is_dir() and (f := find_project_file(r))}
+    if not found:
+        fallback = find_project_file(Path("."))
+        found = {fallback.resolve(): fallback} if fallback else {}
+    if len(found) > 1:
+        names = ", ".join(str(f) for f in found.values())
+        problems.append(
+            ManifestProblem(
+                SourceLocation(str(next(iter(found.values()))), 1, 1),
+                f"more than one j1sync.yaml in this run ({names}); give one manifests root",
+            )
+        )
+        return ProjectConfig()
+    if not found:
+        return ProjectConfig()
+    config, config_problems = load_project_file(next(iter(found.values())), env)
+    problems.extend(config_problems)
+    return config
+
+
+def _build_manifest(
+    document: YamlDocument, env: Mapping[str, str]
+) -> tuple[Manifest | None, list[ManifestProblem]]:
+    root = document.root
+    if not isinstance(root, CommentedMap):
+        return None, [
+            ManifestProblem(
+                document.start,
+                "a manifest must be a mapping with apiVersion, kind, metadata and spec",
+            )
+        ]
+    kind, name = root.get("kind"), _raw_name(root)
+    address = f"{kind}/{name}" if isinstance(kind, str) and name is not None else None
+    problems = _envelope_problems(document, address)
+    if problems and not (isinstance(kind, str) and kind in KINDS):
+        return None, problems  # without a kind there is no model to check the rest against
+    assert isinstance(kind, str)
+    spec = root.get("spec")
+    if "spec" in root and not spec:
+        problems.append(_at(document, ("spec",), "spec is empty", address))
+    plain = resolve_document(document, env, address)
+    problems.extend(plain.problems)
+    model = DOCUMENT_MODELS[kind]
+    try:
+        parsed = model.model_validate(plain.data)
+    except ValidationError as exc:
+        found = problems_from_validation(exc, document, model, address)
+        reported = {p.field for p in problems}
+        return None, problems + [p for p in found if not _already_reported(p, reported)]
+    if problems:
+        return None, problems
+    return _manifest(document, kind, parsed, plain.sensitive), []
+
+
+def _manifest(
+    document: YamlDocument, kind: str, parsed: BaseModel, sensitive: dict[str, str]
+) -> Manifest:
+    name: str = parsed.metadata.name  # type: ignore[attr-defined]
+    spec: BaseModel = parsed.spec  # type: ignore[attr-defined]
+    if isinstance(spec, IntegrationScheduleSpec) and spec.instance is None:
+        spec = spec.model_copy(update={"instance": name})
+    return Manifest(
+        api_version=API_VERSION,
+        kind=kind,
+        name=name,
+        spec=spec,
+        source=document.start,
+        sensitive=sensitive,
+    )
+
+
+def _raw_name(root: CommentedMap) -> str | None:
+    metadata = root.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, CommentedMap) else None
+    return str(name) if isinstance(name, str) else None
+
+
+def _envelope_problems(document: YamlDocument, address: str | None) -> list[ManifestProblem]:
+    """apiVersion and kind, checked before the model so the message can say what is valid."""
+    root: CommentedMap = document.root
+    problems = []
+    for key in ENVELOPE_KEYS:
+        if key not in root:
+            problems.append(_at(document, (key,), f"required field '{key}' is missing", address))
+    api_version = root.get("apiVersion")
+    if "apiVersion" in root and api_version != API_VERSION:
+        message = f"unknown apiVersion {_shown(api_version)}; expected {API_VERSION}"
+        problems.append(_at(document, ("apiVersion",), message, address))
+    kind = root.get("kind")
+    if "kind" in root and kind not in KINDS:
+        close = difflib.get_close_matches(str(kind), KINDS, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(KINDS)}"
+        problems.append(_at(document, ("kind",), f"unknown kind {_shown(kind)}; {hint}", address))
+    return problems
+
+
+def _shown(value: Any) -> str:
+    return repr(str(value)) if isinstance(value, str) else str(value)
+
+
+def _at(
+    document: YamlDocument, path: tuple[str, ...], message: str, address: str | None
+) -> ManifestProblem:
+    located = locate(document, path, at_value=True)
+    return ManifestProblem(located.location, message, address, ".".join(map(str, path)))
+
+
+def _already_reported(problem: ManifestProblem, reported: set[str | None]) -> bool:
+    """Drop pydantic's echo of what the envelope and empty-spec checks already said."""
+    field = problem.field or ""
+    return any(r and (field == r or field.startswith(f"{r}.")) for r in reported)

@@ -1,0 +1,25 @@
+"""Manifest models: one module per kind, plus the document envelope."""
+
+from j1sync.manifest.models.alert_rule import AlertRuleSpec
+from j1sync.manifest.models.documents import (
+    API_VERSION,
+    DOCUMENT_MODELS,
+    KINDS,
+    SPEC_MODELS,
+    manifest_json_schema,
+)
+from j1sync.manifest.models.iam_group import IamGroupSpec
+from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.models.question import QuestionSpec
+
+__all__ = [
+    "API_VERSION",
+    "DOCUMENT_MODELS",
+    "KINDS",
+    "SPEC_MODELS",
+    "AlertRuleSpec",
+    "IamGroupSpec",
+    "IntegrationScheduleSpec",
+    "QuestionSpec",
+    "manifest_json_schema",
+]

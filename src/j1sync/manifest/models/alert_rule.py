@@ -1,0 +1,110 @@
+"""AlertRule: a question rule instance, with an inline question or a reference to a
+Question manifest (CreateInlineQuestionRuleInstanceInput /
+CreateReferencedQuestionRuleInstanceInput)."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field, JsonValue, field_validator, model_validator
+
+from j1sync.manifest.models.common import (
+    NonBlank,
+    PollingInterval,
+    StrictModel,
+    check_unique_query_names,
+    referenced_query_names,
+    rule_error,
+)
+
+
+class RuleQuery(StrictModel):
+    """J1QueryInput: a question query without resultsAre."""
+
+    name: NonBlank = Field(description="Names the query's results: queries.<name>.total")
+    query: NonBlank
+    version: str = "v1"
+    includeDeleted: bool = False
+
+
+class RuleQuestion(StrictModel):
+    queries: list[RuleQuery] = Field(min_length=1)
+
+    @field_validator("queries")
+    @classmethod
+    def _query_names_unique(cls, queries: list[RuleQuery]) -> list[RuleQuery]:
+        check_unique_query_names([q.name for q in queries])
+        return queries
+
+
+class RuleCondition(StrictModel):
+    """An operation's `when`: e.g. {type: FILTER, condition: [AND, [queries.q.total, >, 0]]}."""
+
+    type: NonBlank = "FILTER"
+    version: int = 1
+    condition: list[JsonValue] = Field(
+        description="Nested list: [AND|OR, [left, operator, right], ...]."
+    )
+
+
+class RuleAction(StrictModel):
+    """A free-form action object (SET_PROPERTY, CREATE_ALERT, SEND_EMAIL, WEBHOOK, ...).
+
+    Only `type` is required; every other key is passed to the API as written."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: NonBlank
+
+
+class RuleOperation(StrictModel):
+    when: RuleCondition | None = None
+    actions: list[RuleAction] = Field(default_factory=list)
+
+
+class AlertRuleSpec(StrictModel):
+    """metadata.name is the rule's `name`."""
+
+    description: str | None = None
+    pollingInterval: PollingInterval = "ONE_DAY"
+    question: RuleQuestion | None = Field(default=None, description="Inline question.")
+    questionRef: NonBlank | None = Field(
+        default=None, description="metadata.name of a Question manifest."
+    )
+    operations: list[RuleOperation] = Field(default_factory=list)
+    outputs: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    labels: dict[str, str] = Field(default_factory=dict, description="Label name -> value.")
+    templates: dict[str, JsonValue] | None = None
+    notifyOnFailure: bool = False
+    triggerActionsOnNewEntitiesOnly: bool = False
+    ignorePreviousResults: bool = False
+    remediationSteps: str | None = None
+
+    @model_validator(mode="after")
+    def _one_question_source(self) -> AlertRuleSpec:
+        if self.question is not None and self.questionRef is not None:
+            raise rule_error("give either question or questionRef, not both", ("questionRef",))
+        if self.question is None and self.questionRef is None:
+            raise rule_error("one of question (inline) or questionRef is required")
+        if self.question is not None:
+            known = {q.name for q in self.question.queries}
+            for path, name in self.query_references():
+                if name not in known:
+                    raise rule_error(unknown_query_message(name, sorted(known)), path)
+        return self
+
+    def query_references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(field path below spec, query name) for each `queries.<name>` the rule uses."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for index, operation in enumerate(self.operations):
+            if operation.when is not None:
+                for name in referenced_query_names(operation.when.condition):
+                    found.append((("operations", index, "when", "condition"), name))
+        for index, output in enumerate(self.outputs):
+            for name in referenced_query_names(output):
+                found.append((("outputs", index), name))
+        return found
+
+
+def unknown_query_message(name: str, known: list[str]) -> str:
+    listed = ", ".join(known) if known else "none"
+    return f"refers to query '{name}', which the question does not define (queries: {listed})"

@@ -1,0 +1,100 @@
+"""The document envelope (apiVersion, kind, metadata, spec) and the JSON Schema of it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+from j1sync.manifest.models.alert_rule import AlertRuleSpec
+from j1sync.manifest.models.common import Metadata, StrictModel
+from j1sync.manifest.models.iam_group import IamGroupSpec
+from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.models.question import QuestionSpec
+
+API_VERSION = "j1sync/v1"
+KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule")
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+SPEC_MODELS: dict[str, type[BaseModel]] = {
+    "Question": QuestionSpec,
+    "AlertRule": AlertRuleSpec,
+    "IamGroup": IamGroupSpec,
+    "IntegrationSchedule": IntegrationScheduleSpec,
+}
+
+
+class QuestionDocument(StrictModel):
+    """A saved J1QL question."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["Question"]
+    metadata: Metadata
+    spec: QuestionSpec
+
+
+class AlertRuleDocument(StrictModel):
+    """An alert rule (question rule instance)."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["AlertRule"]
+    metadata: Metadata
+    spec: AlertRuleSpec
+
+
+class IamGroupDocument(StrictModel):
+    """An IAM group with its permissions, query policy and members."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["IamGroup"]
+    metadata: Metadata
+    spec: IamGroupSpec
+
+
+class IntegrationScheduleDocument(StrictModel):
+    """When an existing integration instance runs."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["IntegrationSchedule"]
+    metadata: Metadata
+    spec: IntegrationScheduleSpec
+
+
+DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
+    "Question": QuestionDocument,
+    "AlertRule": AlertRuleDocument,
+    "IamGroup": IamGroupDocument,
+    "IntegrationSchedule": IntegrationScheduleDocument,
+}
+
+AnyDocument = Annotated[
+    QuestionDocument | AlertRuleDocument | IamGroupDocument | IntegrationScheduleDocument,
+    Field(discriminator="kind"),
+]
+
+
+def manifest_json_schema(kind: str | None = None) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one manifest document: of every kind (oneOf,
+    discriminated by `kind`) or of one kind. For editors via yaml-language-server."""
+    if kind is None:
+        schema = TypeAdapter(AnyDocument).json_schema()
+        title = "j1sync manifest"
+    else:
+        schema = DOCUMENT_MODELS[kind].model_json_schema()
+        title = f"j1sync {kind} manifest"
+    _drop_property_titles(schema)
+    return {"$schema": JSON_SCHEMA_DIALECT, "title": title, **schema}
+
+
+def _drop_property_titles(schema: Any) -> None:
+    """Pydantic titles each property after its name ("Pollinginterval"): noise in an
+    editor's hover, where the key itself is already shown."""
+    if isinstance(schema, dict):
+        for property_schema in (schema.get("properties") or {}).values():
+            if isinstance(property_schema, dict):
+                property_schema.pop("title", None)
+        for value in schema.values():
+            _drop_property_titles(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            _drop_property_titles(item)

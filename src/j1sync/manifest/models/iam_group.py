@@ -1,0 +1,68 @@
+"""IamGroup: an IAM group, its ABAC permissions, query policy and (optionally) members."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StrictBool, WithJsonSchema, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from j1sync.manifest.models.common import StrictModel, rule_error
+from j1sync.manifest.permissions import ABAC_PERMISSIONS, check_permission
+
+# Deliberately loose: one @, no spaces, a dot in the domain. The API is the final judge;
+# this catches the usual slips (a name instead of an email, a missing domain).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def check_email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise rule_error(f"'{value}' is not an email address")
+    return value
+
+
+Permission = Annotated[
+    str,
+    AfterValidator(check_permission),
+    WithJsonSchema({"type": "string", "enum": list(ABAC_PERMISSIONS)}),
+]
+Email = Annotated[str, AfterValidator(check_email)]
+# queryPolicy values: a scalar or a list of scalars (the API's JSON type for queryPolicy).
+PolicyScalar = StrictBool | int | float | str
+QueryPolicyStatement = dict[str, PolicyScalar | list[PolicyScalar]]
+
+
+class IamGroupSpec(StrictModel):
+    """metadata.name is the group name."""
+
+    description: str | None = None
+    abacPermissions: list[Permission] = Field(default_factory=list)
+    queryPolicy: list[QueryPolicyStatement] = Field(default_factory=list)
+    # None = membership not managed (key absent); [] = the group must have no members.
+    members: list[Email] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Emails. Present: membership is authoritative. Absent: not managed.",
+    )
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _members_not_null(cls, value: Any) -> Any:
+        # `members:` with nothing after it is null in YAML; guessing between "remove
+        # everyone" and "do not manage" would be dangerous either way.
+        if value is None:
+            raise rule_error(
+                "members is null: write [] to remove all members, or omit the key to leave "
+                "membership unmanaged"
+            )
+        return value
+
+    @field_validator("members")
+    @classmethod
+    def _members_unique(cls, members: list[str] | None) -> list[str] | None:
+        seen: set[str] = set()
+        for index, email in enumerate(members or []):
+            if email.lower() in seen:
+                raise rule_error(f"duplicate member '{email}'", (index,))
+            seen.add(email.lower())
+        return members

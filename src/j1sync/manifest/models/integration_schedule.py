@@ -1,0 +1,43 @@
+"""IntegrationSchedule: when an existing integration instance runs
+(pollingInterval + pollingIntervalCronExpression {hour, dayOfWeek})."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from j1sync.manifest.models.common import NonBlank, PollingInterval, StrictModel, rule_error
+
+# The API applies an hour only to daily and weekly runs, a day only to weekly ones; j1sync
+# refuses the combinations the API would silently ignore.
+HOUR_INTERVALS = ("ONE_DAY", "ONE_WEEK")
+DAY_OF_WEEK_INTERVALS = ("ONE_WEEK",)
+
+
+class IntegrationScheduleSpec(StrictModel):
+    instance: NonBlank | None = Field(
+        default=None, description="Integration instance name; defaults to metadata.name."
+    )
+    definition: NonBlank | None = Field(
+        default=None, description="Integration type (e.g. aws), to tell same-named instances apart."
+    )
+    pollingInterval: PollingInterval
+    hour: int | None = Field(default=None, ge=0, le=23, description="UTC hour, 0-23.")
+    dayOfWeek: int | None = Field(
+        default=None, ge=0, le=6, description="0 (Sunday) to 6 (Saturday)."
+    )
+
+    @field_validator("hour")
+    @classmethod
+    def _hour_needs_daily_or_weekly(cls, hour: int | None, info: ValidationInfo) -> int | None:
+        interval = info.data.get("pollingInterval")
+        if hour is not None and interval is not None and interval not in HOUR_INTERVALS:
+            raise rule_error(f"hour is only allowed with ONE_DAY or ONE_WEEK, not {interval}")
+        return hour
+
+    @field_validator("dayOfWeek")
+    @classmethod
+    def _day_needs_weekly(cls, day: int | None, info: ValidationInfo) -> int | None:
+        interval = info.data.get("pollingInterval")
+        if day is not None and interval is not None and interval not in DAY_OF_WEEK_INTERVALS:
+            raise rule_error(f"dayOfWeek is only allowed with ONE_WEEK, not {interval}")
+        return day

@@ -1,0 +1,48 @@
+"""Question: a saved J1QL question (QuestionQueryInput, QuestionComplianceMetaDataInput)."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from j1sync.manifest.models.common import (
+    NonBlank,
+    PollingInterval,
+    ResultsAre,
+    StrictModel,
+    check_unique_query_names,
+)
+
+
+class QuestionQuery(StrictModel):
+    name: NonBlank = Field(description="Names the query's results: queries.<name>.total")
+    query: NonBlank = Field(description="The J1QL query.")
+    version: str = "v1"
+    resultsAre: ResultsAre = "INFORMATIVE"
+    includeDeleted: bool = False
+
+
+class ComplianceMapping(StrictModel):
+    standard: NonBlank = Field(description='Compliance standard, e.g. "CIS AWS Foundations".')
+    requirements: list[str] = Field(default_factory=list)
+    controls: list[str] = Field(default_factory=list)
+
+
+class QuestionSpec(StrictModel):
+    """metadata.name is stored in the question's `name` field."""
+
+    title: NonBlank
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    showTrend: bool = False
+    pollingInterval: PollingInterval = "ONE_DAY"
+    queries: list[QuestionQuery] = Field(min_length=1)
+    compliance: list[ComplianceMapping] = Field(default_factory=list)
+
+    @field_validator("queries")
+    @classmethod
+    def _query_names_unique(cls, queries: list[QuestionQuery]) -> list[QuestionQuery]:
+        check_unique_query_names([q.name for q in queries])
+        return queries
+
+    def query_names(self) -> list[str]:
+        return [q.name for q in self.queries]

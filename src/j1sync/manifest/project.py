@@ -1,0 +1,106 @@
+"""The optional project file `j1sync.yaml`: not a manifest, but validated like one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from j1sync.errors import ManifestProblem
+from j1sync.manifest.document import ProjectConfig
+from j1sync.manifest.interpolation import resolve_document
+from j1sync.manifest.models.common import NonBlank, StrictModel
+from j1sync.manifest.validation_problems import problems_from_validation
+from j1sync.manifest.yaml_source import read_documents
+
+PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
+
+KindName = Literal["Question", "AlertRule", "IamGroup", "IntegrationSchedule"]
+
+
+class SafetyFile(StrictModel):
+    """A plan is blocked when a kind has at least `minObjects` managed objects and more
+    than `maxChangePercent` of them would be deleted or updated."""
+
+    minObjects: int = Field(default=10, ge=0)
+    maxChangePercent: float = Field(default=30.0, gt=0, le=100)
+
+
+class ProjectFile(StrictModel):
+    """j1sync.yaml. Never holds the API key (JUPITERONE_API_KEY is read from the env)."""
+
+    managedTag: NonBlank = "j1sync"
+    account: NonBlank | None = None
+    region: NonBlank | None = None
+    paths: list[NonBlank] = Field(
+        default_factory=list, description="Manifest folders/files, relative to this file."
+    )
+    prune: dict[KindName, bool] = Field(
+        default_factory=dict, description="Kind -> delete live objects that have no manifest."
+    )
+    safety: SafetyFile = Field(default_factory=SafetyFile)
+
+
+def find_project_file(folder: Path) -> Path | None:
+    for name in PROJECT_FILE_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_project_file(
+    path: Path, env: Mapping[str, str] | None = None
+) -> tuple[ProjectConfig, list[ManifestProblem]]:
+    """Read and validate j1sync.yaml; on problems, the defaults come back with them."""
+    display = str(path)
+    documents, problems = read_documents(path, display)
+    if problems:
+        return ProjectConfig(), problems
+    if not documents:
+        return ProjectConfig(), []
+    if len(documents) > 1:
+        return ProjectConfig(), [
+            ManifestProblem(documents[1].start, "j1sync.yaml must hold a single document")
+        ]
+    document = documents[0]
+    plain = resolve_document(document, os.environ if env is None else env, "j1sync.yaml")
+    if plain.problems:
+        return ProjectConfig(), plain.problems
+    try:
+        parsed = ProjectFile.model_validate(plain.data)
+    except ValidationError as exc:
+        return ProjectConfig(), problems_from_validation(exc, document, ProjectFile, "j1sync.yaml")
+    folder = path.parent
+    config = ProjectConfig(
+        managed_tag=parsed.managedTag,
+        account=parsed.account,
+        region=parsed.region,
+        prune={str(kind): enabled for kind, enabled in parsed.prune.items()},
+        safety_min_objects=parsed.safety.minObjects,
+        safety_max_change_fraction=parsed.safety.maxChangePercent / 100,
+        paths=tuple(_relative_to(folder, p) for p in parsed.paths),
+    )
+    return config, []
+
+
+def _relative_to(folder: Path, entry: str) -> str:
+    if Path(entry).is_absolute() or folder == Path("."):
+        return entry
+    return str(folder / entry)
+
+
+def default_paths(cwd: Path | None = None) -> list[str]:
+    """What commands read when given no PATH: j1sync.yaml's `paths` in the current folder,
+    else the current folder itself. A broken j1sync.yaml falls back to "." so that the
+    loader, which validates it again, reports its problems."""
+    folder = cwd or Path(".")
+    project_file = find_project_file(folder)
+    if project_file is not None:
+        config, problems = load_project_file(project_file)
+        if not problems and config.paths:
+            return list(config.paths)
+    return [str(folder)]

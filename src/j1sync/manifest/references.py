@@ -1,0 +1,83 @@
+"""Checks across documents: duplicate kind/name, questionRef targets, and the queries a
+rule's conditions name when its question lives in a Question manifest."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from j1sync.errors import ManifestProblem
+from j1sync.manifest.document import Manifest
+from j1sync.manifest.models.alert_rule import AlertRuleSpec, unknown_query_message
+from j1sync.manifest.models.question import QuestionSpec
+from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+
+
+@dataclass(frozen=True)
+class LoadedManifest:
+    manifest: Manifest
+    document: YamlDocument  # to point at fields of the manifest in its file
+
+
+def _problem(loaded: LoadedManifest, path: FieldPath, message: str) -> ManifestProblem:
+    located = locate(loaded.document, path, at_value=True)
+    return ManifestProblem(
+        located.location,
+        message,
+        loaded.manifest.address,
+        format_field_path(located.path) or None,
+    )
+
+
+def duplicate_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
+    """A kind/name defined twice: reported at the second place, naming the first."""
+    first_seen: dict[str, LoadedManifest] = {}
+    problems = []
+    for item in loaded:
+        address = item.manifest.address
+        if address in first_seen:
+            where = locate(first_seen[address].document, ("metadata", "name"), at_value=True)
+            problems.append(
+                _problem(
+                    item,
+                    ("metadata", "name"),
+                    f"duplicate {address}: also defined at {where.location}",
+                )
+            )
+        else:
+            first_seen[address] = item
+    return problems
+
+
+def question_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
+    questions: dict[str, QuestionSpec] = {}
+    for item in loaded:
+        spec = item.manifest.spec
+        if isinstance(spec, QuestionSpec):
+            questions.setdefault(item.manifest.name, spec)
+    problems = []
+    for item in loaded:
+        spec = item.manifest.spec
+        if not isinstance(spec, AlertRuleSpec) or spec.questionRef is None:
+            continue
+        question = questions.get(spec.questionRef)
+        if question is None:
+            close = difflib.get_close_matches(spec.questionRef, sorted(questions), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                _problem(
+                    item,
+                    ("spec", "questionRef"),
+                    f"no Question manifest named '{spec.questionRef}'{hint}",
+                )
+            )
+            continue
+        known = question.query_names()
+        for path, name in spec.query_references():
+            if name not in known:
+                message = unknown_query_message(name, sorted(known))
+                problems.append(
+                    _problem(item, ("spec", *path), f"{message} (Question/{spec.questionRef})")
+                )
+    return problems

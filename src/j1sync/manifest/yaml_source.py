@@ -1,0 +1,125 @@
+"""Reading YAML with positions: ruamel.yaml's round-trip loader keeps, for every mapping key
+and sequence item, the line and column it came from; `locate` walks a field path to them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from j1sync.errors import ManifestProblem, SourceLocation
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """One `---` document of a file, still as ruamel nodes (which carry positions)."""
+
+    file: str
+    index: int  # 0-based position in the file
+    root: Any
+    start: SourceLocation
+
+
+def _round_trip_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[ManifestProblem]]:
+    """Every non-empty document of a file, or the file's one syntax problem.
+
+    A file with a syntax error yields no documents at all: what parsed before the error
+    would only produce confusing follow-on errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
+    try:
+        roots = list(_round_trip_yaml().load_all(text))
+    except MarkedYAMLError as exc:
+        return [], [_syntax_problem(exc, display)]
+    except YAMLError as exc:  # unmarked: rare, but must not become a traceback
+        return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML error: {exc}")]
+    documents = []
+    for index, root in enumerate(roots):
+        if root is None:  # an empty document (a bare `---`) declares nothing
+            continue
+        documents.append(YamlDocument(display, index, root, node_start(root, display)))
+    return documents, []
+
+
+def _syntax_problem(exc: MarkedYAMLError, display: str) -> ManifestProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = str(exc.problem or exc.context or "invalid YAML")
+    if "'\\t'" in problem:
+        problem = "tab character: YAML indentation must use spaces"
+    elif exc.context and exc.problem:
+        problem = f"{problem} (while {str(exc.context).removeprefix('while ')})"
+    return ManifestProblem(
+        SourceLocation(display, line, column), f"YAML syntax error: {' '.join(problem.split())}"
+    )
+
+
+def node_start(node: Any, display: str) -> SourceLocation:
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        return SourceLocation(display, node.lc.line + 1, node.lc.col + 1)
+    return SourceLocation(display, 1, 1)
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a field path ends up in the file, and the path that really exists there."""
+
+    location: SourceLocation
+    path: FieldPath  # the given path minus steps that are not in the YAML (union tags)
+    raw: Any  # the node found at the end of the path (ruamel node or scalar), or None
+
+
+def locate(document: YamlDocument, path: Sequence[str | int], *, at_value: bool) -> Located:
+    """Walk `path` (pydantic's `loc` or our own) through the document's nodes.
+
+    Steps absent from the YAML are dropped (pydantic adds union member names such as
+    'str' or 'list[...]'), except a last step under a mapping: that is a missing field,
+    reported at its parent. With `at_value` a scalar's own column is used, else its key's."""
+    node = document.root
+    line, column = document.start.line, document.start.column
+    kept: list[str | int] = []
+    found: Any = node
+    for position, step in enumerate(path):
+        last = position == len(path) - 1
+        if isinstance(node, CommentedMap) and step in node:
+            child = node[step]
+            use_value = at_value and last and not isinstance(child, (CommentedMap, CommentedSeq))
+            pair = node.lc.value(step) if use_value else node.lc.key(step)
+            line, column = pair[0] + 1, pair[1] + 1
+            kept.append(step)
+            node = found = child
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            line, column = node.lc.item(step)[0] + 1, node.lc.item(step)[1] + 1
+            kept.append(step)
+            node = found = node[step]
+        elif last and isinstance(node, CommentedMap) and isinstance(step, str):
+            kept.append(step)  # a missing field: point at its parent
+            found = None
+        # anything else is a union tag or a step into an absent node: skip it
+    return Located(SourceLocation(document.file, line, column), tuple(kept), found)
+
+
+def format_field_path(path: Sequence[str | int]) -> str:
+    """("spec", "operations", 0, "when") -> "spec.operations[0].when"."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += f".{step}" if text else str(step)
+    return text
