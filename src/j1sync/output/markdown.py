@@ -1,0 +1,127 @@
+"""Markdown for pull-request comments and GitHub job summaries.
+
+GitHub rejects comments over 65,536 characters, so the document is built head first
+(deletions, safety, summary table) and change details are added while they fit.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan
+from j1sync.executor.outcome import ApplyResult
+from j1sync.output.values import NO_CHANGES, SYMBOLS, field_lines, plural, summary_line
+
+MAX_LISTED_DELETIONS = 30
+NOTE_RESERVE = 400  # room kept for the "changes not shown" note
+COLUMN_TITLES = {"no-op": "No change"}
+STATUS_ICONS = {"applied": "✅ applied", "failed": "❌ failed", "skipped": "⏭️ skipped"}
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks and table pipes in the text."""
+    text = text.replace("|", "\\|").replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _fenced(body: str, info: str = "") -> str:
+    longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=2)
+    fence = "`" * (longest + 1)
+    return f"{fence}{info}\n{body}\n{fence}"
+
+
+def _summary_table(plan: Plan) -> list[str]:
+    titles = [COLUMN_TITLES.get(c, c.capitalize()) for c in SUMMARY_COLUMNS]
+    rows = ["| Kind | " + " | ".join(titles) + " |", "|---" + "|---:" * len(titles) + "|"]
+    for kind, counts in plan.summary.items():
+        cells = " | ".join(str(counts.get(c, 0)) for c in SUMMARY_COLUMNS)
+        rows.append(f"| {kind} | {cells} |")
+    return rows
+
+
+def _deletion_warning(deletes: list[Change]) -> list[str]:
+    lines = [
+        "> [!WARNING]",
+        f"> This plan **deletes {plural(len(deletes), 'object')}** from the account:",
+    ]
+    for change in deletes[:MAX_LISTED_DELETIONS]:
+        lines.append(f"> - {_code(change.address)}: {html.escape(change.reason)}")
+    if len(deletes) > MAX_LISTED_DELETIONS:
+        lines.append(f"> - … and {len(deletes) - MAX_LISTED_DELETIONS} more")
+    return lines
+
+
+def _details(change: Change) -> str:
+    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {html.escape(change.address)}"
+    diff: list[str] = []
+    for path, before, after in field_lines(change):
+        if before is not None:
+            diff.append(f"- {path}: {before}")
+        diff.append(f"+ {path}: {after}")
+    body = [f"<details><summary>{summary}</summary>", "", html.escape(change.reason), ""]
+    if diff:
+        body += [_fenced("\n".join(diff), "diff"), ""]
+    body.append("</details>")
+    return "\n".join(body)
+
+
+def render_markdown(plan: Plan, title: str = "j1sync plan", limit: int = 65000) -> str:
+    head = [f"## {title}", ""]
+    actionable = plan.actionable
+    deletes = [c for c in actionable if c.action == "delete"]
+    if deletes:
+        head += [*_deletion_warning(deletes), ""]
+    if plan.safety["blocked"]:
+        head += ["> [!CAUTION]", "> Blocked by a safety limit; apply refuses without `--force`:"]
+        head += [f"> - {html.escape(m)}" for m in plan.safety["messages"]]
+        head.append("")
+    head += [NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
+    if plan.summary:
+        head += [*_summary_table(plan), ""]
+    document = "\n".join(head)
+    shown = 0
+    for change in actionable:
+        block = _details(change) + "\n\n"
+        if len(document) + len(block) + NOTE_RESERVE > limit:
+            break
+        document += block
+        shown += 1
+    if shown < len(actionable):
+        cut = len(actionable) - shown
+        document += (
+            f"_{plural(cut, 'more change')} not shown: this summary is limited to {limit:,} "
+            "characters. Run `j1sync plan --format json` for the full plan._\n"
+        )
+    return document[:limit]
+
+
+def render_outcomes_markdown(
+    result: ApplyResult, title: str = "j1sync apply", limit: int = 65000
+) -> str:
+    counts = result.counts
+    lines = [
+        f"## {title}",
+        "",
+        f"**Apply: {counts['applied']} applied, {counts['failed']} failed, "
+        f"{counts['skipped']} skipped.**",
+        "",
+        "| Status | Action | Address | Message |",
+        "|---|---|---|---|",
+    ]
+    document = "\n".join(lines) + "\n"
+    for index, outcome in enumerate(result.outcomes):
+        message = _code(outcome.message) if outcome.message else ""
+        row = (
+            f"| {STATUS_ICONS[outcome.status]} | {outcome.action} | "
+            f"{_code(outcome.address)} | {message} |\n"
+        )
+        if len(document) + len(row) + NOTE_RESERVE > limit:
+            rest = len(result.outcomes) - index
+            document += f"\n_{plural(rest, 'more outcome')} not shown (size limit)._\n"
+            break
+        document += row
+    return document[:limit]

@@ -1,0 +1,11 @@
+"""The plan as JSON: the same document `plan --out` writes and `apply --plan` reads."""
+
+from __future__ import annotations
+
+import json
+
+from j1sync.engine.model import Plan
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False)
