@@ -1,0 +1,240 @@
+"""AlertRule: question rule instances (rules area), with an inline question or a reference
+to a saved question. Natural key: the rule's `name`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
+from j1sync.errors import ApiError
+from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.normalize import (
+    query_text,
+    sorted_set,
+    tags_with,
+    text,
+    without_key,
+)
+
+KIND = "AlertRule"
+QUESTION_KIND = "Question"
+DEFAULT_POLLING_INTERVAL = "ONE_DAY"
+SPEC_VERSION = 1
+PAGE_LIMIT = 100
+
+_RULE_FIELDS = """
+  id name description version pollingInterval
+  question { queries { name query version includeDeleted } }
+  questionId questionName
+  operations { when actions }
+  outputs tags templates
+  labels { labelName labelValue }
+  notifyOnFailure triggerActionsOnNewEntitiesOnly ignorePreviousResults remediationSteps
+"""
+
+LIST_RULES = (
+    """
+query J1SyncListRuleInstances($limit: Int, $cursor: String) {
+  listRuleInstances(limit: $limit, cursor: $cursor) {
+    questionInstances {"""
+    + _RULE_FIELDS
+    + """}
+    pageInfo { endCursor hasNextPage }
+  }
+}
+"""
+)
+
+RULE_VERSION = """
+query J1SyncRuleVersion($id: ID!) {
+  questionRuleInstance(id: $id) { id version }
+}
+"""
+
+_RESULT = "{ id version questionId }"
+CREATE_INLINE = f"""
+mutation J1SyncCreateInlineRule($instance: CreateInlineQuestionRuleInstanceInput!) {{
+  createInlineQuestionRuleInstance(instance: $instance) {_RESULT}
+}}
+"""
+CREATE_REFERENCED = f"""
+mutation J1SyncCreateReferencedRule($instance: CreateReferencedQuestionRuleInstanceInput!) {{
+  createReferencedQuestionRuleInstance(instance: $instance) {_RESULT}
+}}
+"""
+UPDATE_INLINE = f"""
+mutation J1SyncUpdateInlineRule($instance: UpdateInlineQuestionRuleInstanceInput!) {{
+  updateInlineQuestionRuleInstance(instance: $instance) {_RESULT}
+}}
+"""
+UPDATE_REFERENCED = f"""
+mutation J1SyncUpdateReferencedRule($instance: UpdateReferencedQuestionRuleInstanceInput!) {{
+  updateReferencedQuestionRuleInstance(instance: $instance) {_RESULT}
+}}
+"""
+DELETE_RULE = """
+mutation J1SyncDeleteRule($id: ID!) {
+  deleteRuleInstance(id: $id) { id }
+}
+"""
+
+
+def normalize_inline_question(question: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not question:
+        return None
+    return {
+        "queries": [
+            {
+                "name": q.get("name"),
+                "query": query_text(q.get("query")),
+                "version": q.get("version") or "v1",
+                "includeDeleted": bool(q.get("includeDeleted")),
+            }
+            for q in question.get("queries") or []
+        ]
+    }
+
+
+def normalize_operation(operation: dict[str, Any]) -> dict[str, Any]:
+    """The server gives every action a fresh `id` on each update: compare without it."""
+    return {
+        "when": operation.get("when"),
+        "actions": [without_key(a, "id") for a in operation.get("actions") or []],
+    }
+
+
+def labels_map(labels: Any) -> dict[str, str]:
+    """API labels [{labelName, labelValue}] or a manifest map -> a map sorted by name."""
+    pairs: list[tuple[Any, Any]]
+    if isinstance(labels, dict):
+        pairs = list(labels.items())
+    else:
+        pairs = [(item["labelName"], item["labelValue"]) for item in labels or []]
+    return {str(k): str(v) for k, v in sorted(pairs)}
+
+
+def normalize_rule(
+    data: dict[str, Any], tags: list[str], question_ref: str | None
+) -> dict[str, Any]:
+    """The comparable shape of a rule, from a manifest spec or an API object."""
+    return {
+        "description": text(data.get("description")),
+        "pollingInterval": data.get("pollingInterval") or DEFAULT_POLLING_INTERVAL,
+        "question": None if question_ref else normalize_inline_question(data.get("question")),
+        "questionRef": question_ref,
+        "operations": [normalize_operation(op) for op in data.get("operations") or []],
+        "outputs": list(data.get("outputs") or []),
+        "tags": tags,
+        "labels": labels_map(data.get("labels")),
+        "templates": data.get("templates") or {},
+        "notifyOnFailure": bool(data.get("notifyOnFailure")),
+        "triggerActionsOnNewEntitiesOnly": bool(data.get("triggerActionsOnNewEntitiesOnly")),
+        "ignorePreviousResults": bool(data.get("ignorePreviousResults")),
+        "remediationSteps": text(data.get("remediationSteps")),
+    }
+
+
+def rule_input(name: str, state: dict[str, Any], question_id: str | None) -> dict[str, Any]:
+    """The fields every create/update input shares, plus the question or its id."""
+    fields: dict[str, Any] = {
+        "name": name,
+        "description": state["description"],
+        "specVersion": SPEC_VERSION,
+        "pollingInterval": state["pollingInterval"],
+        "operations": state["operations"],
+        "outputs": state["outputs"],
+        "tags": state["tags"],
+        "labels": [{"labelName": k, "labelValue": v} for k, v in state["labels"].items()],
+        "templates": state["templates"] or None,
+        "notifyOnFailure": state["notifyOnFailure"],
+        "triggerActionsOnNewEntitiesOnly": state["triggerActionsOnNewEntitiesOnly"],
+        "ignorePreviousResults": state["ignorePreviousResults"],
+        "remediationSteps": state["remediationSteps"],
+    }
+    if question_id is not None:
+        fields["questionId"] = question_id
+    else:
+        fields["question"] = state["question"]
+    return fields
+
+
+class AlertRules:
+    kind = KIND
+    prune: PrunePolicy = "tagged"
+
+    def __init__(self, client: JupiterOneClient, managed_tag: str = "j1sync") -> None:
+        self._client = client
+        self.managed_tag = managed_tag
+
+    def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
+        spec = manifest.spec_data()
+        ref = spec.get("questionRef")
+        state = normalize_rule(spec, tags_with(spec.get("tags"), project.managed_tag), ref)
+        depends_on = (address_of(QUESTION_KIND, ref),) if ref else ()
+        return DesiredObject(KIND, manifest.name, state, depends_on, manifest.source)
+
+    def live_object(self, raw: dict[str, Any], question_names: dict[str, str]) -> LiveObject:
+        """`question_names` maps live question ids to their natural keys (for questionRef)."""
+        tags = sorted_set(raw.get("tags"))
+        question_id = raw.get("questionId")
+        ref = None
+        if question_id:
+            ref = question_names.get(question_id) or raw.get("questionName") or question_id
+        return LiveObject(
+            kind=KIND,
+            name=str(raw["name"]),
+            id=raw["id"],
+            state=normalize_rule(raw, tags, ref),
+            managed=self.managed_tag in tags,
+            references=(address_of(QUESTION_KIND, ref),) if ref else (),
+            raw=raw,
+        )
+
+    def read_raw(self) -> list[dict[str, Any]]:
+        return self._client.collect(
+            "rules", LIST_RULES, {"limit": PAGE_LIMIT}, ("listRuleInstances",), "questionInstances"
+        )
+
+    def read_all(self, question_names: dict[str, str] | None = None) -> list[LiveObject]:
+        return [self.live_object(raw, question_names or {}) for raw in self.read_raw()]
+
+    def find(self, name: str) -> list[LiveObject]:
+        return [obj for obj in self.read_all() if obj.name == name]
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        question_id = self._question_id(desired, resolver)
+        instance = rule_input(desired.name, desired.state, question_id)
+        if question_id is None:
+            data = self._client.execute("rules", CREATE_INLINE, {"instance": instance})
+            return str(data["createInlineQuestionRuleInstance"]["id"])
+        data = self._client.execute("rules", CREATE_REFERENCED, {"instance": instance})
+        return str(data["createReferencedQuestionRuleInstance"]["id"])
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        question_id = self._question_id(desired, resolver)
+        # The rule may have been edited since it was read: send the version it has now.
+        current = self._client.execute("rules", RULE_VERSION, {"id": live.id})
+        version = current["questionRuleInstance"]["version"]
+        instance = {"id": live.id, "version": version}
+        instance.update(rule_input(desired.name, desired.state, question_id))
+        if question_id is None:
+            data = self._client.execute("rules", UPDATE_INLINE, {"instance": instance})
+            result = data["updateInlineQuestionRuleInstance"]
+        else:
+            data = self._client.execute("rules", UPDATE_REFERENCED, {"instance": instance})
+            result = data["updateReferencedQuestionRuleInstance"]
+        if bool(result.get("questionId")) != (question_id is not None):
+            wanted = "a referenced question" if question_id else "an inline question"
+            raise ApiError(
+                f"{desired.address}: the API kept the rule's question form instead of "
+                f"switching to {wanted}; delete the rule in JupiterOne and apply again"
+            )
+
+    def delete(self, live: LiveObject) -> None:
+        self._client.execute("rules", DELETE_RULE, {"id": live.id})
+
+    @staticmethod
+    def _question_id(desired: DesiredObject, resolver: Resolver) -> str | None:
+        ref = desired.state.get("questionRef")
+        return resolver.id_of(address_of(QUESTION_KIND, ref)) if ref else None

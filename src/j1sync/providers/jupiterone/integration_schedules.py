@@ -1,0 +1,161 @@
+"""IntegrationSchedule: when an existing integration instance runs (graphql area).
+
+Instances are never created or deleted by j1sync: a schedule's natural key is its
+instance's name; a manifest naming an instance that does not exist reaches `create()`,
+which explains which instances do exist. `definition` (the integration type) is managed
+only when the manifest gives it: like IamGroup members, the live state is compared
+through `comparable_live_state()`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.errors import ResolutionError
+from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.iam_groups import project_live
+
+KIND = "IntegrationSchedule"
+PAGE_LIMIT = 100
+HOUR_INTERVALS = ("ONE_DAY", "ONE_WEEK")
+DAY_OF_WEEK_INTERVALS = ("ONE_WEEK",)
+
+LIST_DEFINITIONS = """
+query J1SyncIntegrationDefinitions($cursor: String) {
+  integrationDefinitions(cursor: $cursor) {
+    definitions { id name type title }
+    pageInfo { endCursor hasNextPage }
+  }
+}
+"""
+LIST_INSTANCES = """
+query J1SyncIntegrationInstances($limit: Int, $cursor: String) {
+  integrationInstances(limit: $limit, cursor: $cursor) {
+    instances {
+      id name integrationDefinitionId pollingInterval
+      pollingIntervalCronExpression { hour dayOfWeek }
+    }
+    pageInfo { endCursor hasNextPage }
+  }
+}
+"""
+UPDATE_SCHEDULE = """
+mutation J1SyncUpdateIntegrationSchedule($id: String!, $update: UpdateIntegrationInstanceInput!) {
+  updateIntegrationInstance(id: $id, update: $update) {
+    id pollingInterval pollingIntervalCronExpression { hour dayOfWeek }
+  }
+}
+"""
+
+
+def normalize_schedule(
+    interval: str | None, hour: int | None, day_of_week: int | None
+) -> dict[str, Any]:
+    """An hour applies only to daily and weekly runs, a day only to weekly ones."""
+    return {
+        "pollingInterval": interval,
+        "hour": hour if interval in HOUR_INTERVALS else None,
+        "dayOfWeek": day_of_week if interval in DAY_OF_WEEK_INTERVALS else None,
+    }
+
+
+def schedule_update(state: Mapping[str, Any]) -> dict[str, Any]:
+    """UpdateIntegrationInstanceInput for a normalized state (the cron expression is
+    always sent, so that an hour or day the manifest dropped is cleared)."""
+    cron = None
+    if state["hour"] is not None or state["dayOfWeek"] is not None:
+        cron = {"hour": state["hour"], "dayOfWeek": state["dayOfWeek"]}
+    return {"pollingInterval": state["pollingInterval"], "pollingIntervalCronExpression": cron}
+
+
+class IntegrationSchedules:
+    kind = KIND
+    prune: PrunePolicy = "never"
+
+    def __init__(self, client: JupiterOneClient) -> None:
+        self._client = client
+
+    def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
+        spec = manifest.spec_data()
+        state = normalize_schedule(
+            spec.get("pollingInterval"), spec.get("hour"), spec.get("dayOfWeek")
+        )
+        if spec.get("definition"):
+            state["definition"] = spec["definition"]
+        instance = spec.get("instance") or manifest.name
+        return DesiredObject(KIND, instance, state, source=manifest.source)
+
+    def comparable_live_state(
+        self, live_state: Mapping[str, Any], desired_state: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return project_live(live_state, desired_state)
+
+    def read_all(self) -> list[LiveObject]:
+        definitions = self._client.collect(
+            "graphql", LIST_DEFINITIONS, {}, ("integrationDefinitions",), "definitions"
+        )
+        types = {d["id"]: d.get("type") for d in definitions}
+        instances = self._client.collect(
+            "graphql",
+            LIST_INSTANCES,
+            {"limit": PAGE_LIMIT},
+            ("integrationInstances",),
+            "instances",
+        )
+        return [self._live_object(raw, types) for raw in instances]
+
+    def _live_object(self, raw: dict[str, Any], types: Mapping[str, Any]) -> LiveObject:
+        cron = raw.get("pollingIntervalCronExpression") or {}
+        state = normalize_schedule(
+            raw.get("pollingInterval"), cron.get("hour"), cron.get("dayOfWeek")
+        )
+        state["definition"] = types.get(str(raw.get("integrationDefinitionId")))
+        return LiveObject(KIND, str(raw["name"]), raw["id"], state, raw=raw)
+
+    def find(self, name: str) -> list[LiveObject]:
+        return [obj for obj in self.read_all() if obj.name == name]
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        """Schedules are never created: reaching here means no instance has this name."""
+        live = self.read_all()
+        matches = [o for o in live if o.name == desired.name and _same_definition(o, desired)]
+        if len(matches) == 1:
+            # The instance appeared since the plan was made: schedule it.
+            self.update(matches[0], desired, resolver)
+            return str(matches[0].id)
+        raise ResolutionError(not_found_message(desired, live))
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        if not _same_definition(live, desired):
+            raise ResolutionError(
+                f"{desired.address}: integration instance '{desired.name}' is of type "
+                f"'{live.state.get('definition')}', but the manifest says definition "
+                f"'{desired.state['definition']}'"
+            )
+        variables = {"id": live.id, "update": schedule_update(desired.state)}
+        self._client.execute("graphql", UPDATE_SCHEDULE, variables)
+
+    def delete(self, live: LiveObject) -> None:
+        raise ResolutionError(f"{live.address}: j1sync never deletes integration instances")
+
+
+def _same_definition(live: LiveObject, desired: DesiredObject) -> bool:
+    wanted = desired.state.get("definition")
+    return wanted is None or live.state.get("definition") == wanted
+
+
+def not_found_message(desired: DesiredObject, live: list[LiveObject]) -> str:
+    """Which instances exist, nearest names first, so a typo is easy to spot."""
+    names = sorted({f"{o.name} ({o.state.get('definition')})" for o in live})
+    plain = sorted({o.name for o in live})
+    nearest = difflib.get_close_matches(desired.name, plain, n=3, cutoff=0.5)
+    wanted = desired.name
+    if desired.state.get("definition"):
+        wanted += f" of type '{desired.state['definition']}'"
+    hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
+    listed = ", ".join(names) if names else "none"
+    return f"{desired.address}: integration instance '{wanted}' not found{hint} instances: {listed}"

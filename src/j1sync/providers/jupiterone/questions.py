@@ -1,0 +1,147 @@
+"""Question: saved J1QL questions (graphql area). Natural key: `name`, or `title` when the
+question has no name (so hand-made questions are adopted, not duplicated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
+
+KIND = "Question"
+DEFAULT_POLLING_INTERVAL = "ONE_DAY"
+PAGE_LIMIT = 100
+
+_QUESTION_FIELDS = """
+  id name title description tags showTrend pollingInterval
+  queries { name query version resultsAre includeDeleted }
+  compliance { standard requirements controls }
+"""
+
+LIST_QUESTIONS = (
+    """
+query J1SyncListQuestions($limit: Int, $cursor: String) {
+  questions(type: ACCOUNT_ONLY, limit: $limit, cursor: $cursor) {
+    questions {"""
+    + _QUESTION_FIELDS
+    + """}
+    pageInfo { endCursor hasNextPage }
+  }
+}
+"""
+)
+
+CREATE_QUESTION = """
+mutation J1SyncCreateQuestion($question: CreateQuestionInput!) {
+  createQuestion(question: $question) { id }
+}
+"""
+
+UPDATE_QUESTION = """
+mutation J1SyncUpdateQuestion($id: ID!, $update: QuestionUpdate!) {
+  updateQuestion(id: $id, update: $update) { id }
+}
+"""
+
+DELETE_QUESTION = """
+mutation J1SyncDeleteQuestion($id: ID!) {
+  deleteQuestion(id: $id) { id }
+}
+"""
+
+
+def normalize_query(query: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": query.get("name"),
+        "query": query_text(query.get("query")),
+        "version": query.get("version") or "v1",
+        "resultsAre": query.get("resultsAre") or "INFORMATIVE",
+        "includeDeleted": bool(query.get("includeDeleted")),
+    }
+
+
+def normalize_compliance(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "standard": item.get("standard"),
+        "requirements": sorted_set(item.get("requirements")),
+        "controls": sorted_set(item.get("controls")),
+    }
+
+
+def normalize_question(data: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """The comparable shape of a question, from a manifest spec or an API object."""
+    return {
+        "title": data.get("title"),
+        "description": text(data.get("description")),
+        "tags": tags,
+        "showTrend": bool(data.get("showTrend")),
+        "pollingInterval": data.get("pollingInterval") or DEFAULT_POLLING_INTERVAL,
+        "queries": [normalize_query(q) for q in data.get("queries") or []],
+        "compliance": [normalize_compliance(c) for c in data.get("compliance") or []],
+    }
+
+
+def question_key(raw: dict[str, Any]) -> str:
+    return str(raw.get("name") or raw.get("title") or "")
+
+
+def question_input(state: dict[str, Any]) -> dict[str, Any]:
+    """CreateQuestionInput / QuestionUpdate fields from a normalized state (no widgetId:
+    a question created with a widgetId is hidden from the questions list)."""
+    return {
+        "title": state["title"],
+        "description": state["description"],
+        "tags": state["tags"],
+        "showTrend": state["showTrend"],
+        "pollingInterval": state["pollingInterval"],
+        "queries": state["queries"],
+        "compliance": state["compliance"],
+    }
+
+
+class Questions:
+    kind = KIND
+    prune: PrunePolicy = "tagged"
+
+    def __init__(self, client: JupiterOneClient, managed_tag: str = "j1sync") -> None:
+        self._client = client
+        self.managed_tag = managed_tag
+
+    def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
+        spec = manifest.spec_data()
+        state = normalize_question(spec, tags_with(spec.get("tags"), project.managed_tag))
+        return DesiredObject(KIND, manifest.name, state, source=manifest.source)
+
+    def live_object(self, raw: dict[str, Any]) -> LiveObject:
+        tags = sorted_set(raw.get("tags"))
+        return LiveObject(
+            kind=KIND,
+            name=question_key(raw),
+            id=raw["id"],
+            state=normalize_question(raw, tags),
+            managed=self.managed_tag in tags,
+            raw=raw,
+        )
+
+    def read_all(self) -> list[LiveObject]:
+        raws = self._client.collect(
+            "graphql", LIST_QUESTIONS, {"limit": PAGE_LIMIT}, ("questions",), "questions"
+        )
+        return [self.live_object(raw) for raw in raws]
+
+    def find(self, name: str) -> list[LiveObject]:
+        return [obj for obj in self.read_all() if obj.name == name]
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        question = {"name": desired.name, **question_input(desired.state)}
+        data = self._client.execute("graphql", CREATE_QUESTION, {"question": question})
+        return str(data["createQuestion"]["id"])
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        variables = {"id": live.id, "update": question_input(desired.state)}
+        self._client.execute("graphql", UPDATE_QUESTION, variables)
+
+    def delete(self, live: LiveObject) -> None:
+        self._client.execute("graphql", DELETE_QUESTION, {"id": live.id})
