@@ -1,0 +1,117 @@
+"""`j1sync emulator serve|reset`: run the local JupiterOne emulator, or forget its state."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from j1sync.commands._common import handle_errors
+from j1sync.errors import ConfigError
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.group(name="emulator")
+def command() -> None:
+    """A local JupiterOne-compatible API for tests, demos and CI."""
+
+
+@command.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--db", default=None, help="SQLite file (default .j1sync/emulator.db).")
+@click.option("--seed", default="demo", show_default=True, help="Seed file, or 'none'.")
+@click.option("--api-key", default=None, help="Key clients must send (default: a fixed demo key).")
+@click.option("--account", default=None, help="Account id clients must send.")
+@click.option("--latency-ms", default=0, type=int, help="Delay every request.")
+@click.option("--rate-limit", default=None, help="N/SECONDS: answer 429 beyond N requests.")
+@click.option("--fail-rate", default=0.0, type=float, help="Probability of an injected 5xx.")
+@click.option("--page-size", default=100, type=int, show_default=True)
+@click.option(
+    "--lose-responses", default=0.0, type=float, help="Probability a mutation's response is lost."
+)
+@click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
+@handle_errors
+def serve(
+    host: str,
+    port: int,
+    db: str | None,
+    seed: str,
+    api_key: str | None,
+    account: str | None,
+    latency_ms: int,
+    rate_limit: str | None,
+    fail_rate: float,
+    page_size: int,
+    lose_responses: float,
+    allow_remote: bool,
+) -> None:
+    """Serve the emulator until Ctrl-C or SIGTERM."""
+    from j1sync.emulator import app
+
+    if not _is_loopback(host) and not allow_remote:
+        raise ConfigError(f"refusing to listen on non-loopback host {host}; add --allow-remote")
+    try:
+        switches = app.Switches(
+            latency_ms=latency_ms,
+            rate_limit=app.parse_rate_limit(rate_limit),
+            fail_rate=fail_rate,
+            lose_responses=lose_responses,
+            page_size=page_size,
+        )
+        emulator = app.Emulator(
+            db=db or app.DEFAULT_DB,
+            seed=seed,
+            api_key=api_key or app.DEFAULT_API_KEY,
+            account=account or app.DEFAULT_ACCOUNT,
+            switches=switches,
+            host=host,
+            port=port,
+        )
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot start the emulator: {exc}") from exc
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # shutdown() waits for serve_forever, so it must not run on the serving thread
+        emulator.start_shutdown()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    key_note = "the default key" if api_key is None else "the key you gave"
+    click.echo(
+        f"JupiterOne emulator listening on {emulator.url} "
+        f"(account {emulator.account}; API key: {key_note})",
+    )
+    if api_key is None:
+        click.echo(f"Default API key: {app.DEFAULT_API_KEY}")
+    try:
+        emulator.serve_forever()
+    finally:
+        emulator.stop()
+    click.echo("Emulator stopped.")
+
+
+@command.command()
+@click.option("--db", default=None, help="SQLite file (default .j1sync/emulator.db).")
+@handle_errors
+def reset(db: str | None) -> None:
+    """Delete the emulator's state; the next start seeds a fresh account."""
+    from j1sync.emulator.app import DEFAULT_DB
+
+    path = Path(db or DEFAULT_DB)
+    if path.exists():
+        path.unlink()
+        click.echo(f"Deleted {path}.")
+    else:
+        click.echo(f"Nothing to delete: {path} does not exist.")

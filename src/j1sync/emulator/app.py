@@ -1,0 +1,125 @@
+"""The emulator as one object: storage, seed, switches, counters and the HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from j1sync.emulator.backend import Backend
+from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
+from j1sync.emulator.server import EmulatorHTTPServer
+from j1sync.emulator.store import JsonObject, Store
+from j1sync.emulator.switches import Stats, Switches
+
+__all__ = ["Emulator", "Switches", "parse_rate_limit", "running_emulator"]
+
+DEFAULT_API_KEY = "j1sync-emulator-key"
+DEFAULT_ACCOUNT = "j1sync-emulator"
+DEFAULT_DB = ".j1sync/emulator.db"
+
+
+def parse_rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
+    """ "N/SECONDS" (or a tuple) -> (N, SECONDS)."""
+    if value is None or isinstance(value, tuple):
+        return value
+    count, _, window = value.partition("/")
+    try:
+        parsed = (int(count), float(window or "60"))
+    except ValueError as exc:
+        raise ValueError(f"rate limit must look like N/SECONDS, got {value!r}") from exc
+    if parsed[0] < 1 or parsed[1] <= 0:
+        raise ValueError(f"rate limit must be positive, got {value!r}")
+    return parsed
+
+
+class Emulator:
+    """A running (or ready-to-run) emulator. `url` is the base URL, without a path."""
+
+    def __init__(
+        self,
+        db: str = ":memory:",
+        seed: SeedSource = "demo",
+        api_key: str = DEFAULT_API_KEY,
+        account: str = DEFAULT_ACCOUNT,
+        switches: Switches | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        self.store = Store(db)
+        self.switches = switches or Switches()
+        self.stats = Stats()
+        self.api_key = api_key
+        self.account = account
+        self.backend = Backend(self.store, account, self.switches)
+        if self.store.is_new:
+            apply_seed(self.backend, load_seed(seed))
+        self._server = EmulatorHTTPServer((host, port), self.backend, self.stats, api_key)
+        bound_host, bound_port = self._server.server_address[:2]
+        self.url = f"http://{bound_host!s}:{bound_port}"
+        self._thread: threading.Thread | None = None
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.url}/graphql"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.1)
+
+    def start(self) -> None:
+        """Serve from a daemon thread."""
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+        self.store.close()
+
+    def start_shutdown(self) -> None:
+        """Ask serve_forever() to return; safe from a signal handler on the serving
+        thread (shutdown() itself would wait for the loop and deadlock)."""
+        threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def snapshot(self) -> dict[str, list[JsonObject]]:
+        return self.store.snapshot()
+
+    def seed_objects(self, data: JsonObject) -> None:
+        """Add objects directly, in the seed file format."""
+        apply_seed(self.backend, load_seed(data))
+
+
+@contextmanager
+def running_emulator(
+    db: str = ":memory:",
+    seed: SeedSource = "demo",
+    api_key: str = DEFAULT_API_KEY,
+    account: str = DEFAULT_ACCOUNT,
+    page_size: int = 100,
+    latency_ms: int = 0,
+    rate_limit: str | tuple[int, float] | None = None,
+    fail_rate: float = 0.0,
+    lose_responses: float = 0.0,
+    rng_seed: int = 0,
+) -> Iterator[Emulator]:
+    """Run an emulator in this process on a free loopback port for the `with` block."""
+    switches = Switches(
+        latency_ms=latency_ms,
+        rate_limit=parse_rate_limit(rate_limit),
+        fail_rate=fail_rate,
+        lose_responses=lose_responses,
+        page_size=page_size,
+        rng_seed=rng_seed,
+    )
+    emulator = Emulator(db=db, seed=seed, api_key=api_key, account=account, switches=switches)
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()

@@ -1,0 +1,166 @@
+"""Executes GraphQL requests against the emulator's schema, shaping results and errors the
+way the live API does, and applying the targeted failure switches to mutations."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    build_schema,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+
+from j1sync.emulator import (
+    resolvers_iam,
+    resolvers_integrations,
+    resolvers_j1ql,
+    resolvers_questions,
+    resolvers_rules,
+)
+from j1sync.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
+from j1sync.emulator.backend import Backend, Resolver
+from j1sync.emulator.switches import FailureMode, Stats
+
+JsonObject = dict[str, Any]
+_MODULES = (resolvers_rules, resolvers_questions, resolvers_iam, resolvers_integrations)
+
+
+@functools.lru_cache(maxsize=1)
+def load_schema() -> GraphQLSchema:
+    """The emulator's schema: a subset of the live one, kept in the package."""
+    sdl = resources.files("j1sync.emulator").joinpath("schema.graphql").read_text("utf-8")
+    return build_schema(sdl)
+
+
+@dataclass
+class Outcome:
+    """What to send back: an HTTP status and JSON body, or nothing at all."""
+
+    status: int
+    body: Any
+    lose_response: bool = False
+
+
+def _request_error(message: str, code: str) -> JsonObject:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+class GraphQLService:
+    def __init__(self, backend: Backend, stats: Stats) -> None:
+        self.backend = backend
+        self.stats = stats
+        self.schema = load_schema()
+        self.root: dict[str, Resolver] = {}
+        self.services: dict[str, str] = {}
+        for module in (*_MODULES, resolvers_j1ql):
+            found = module.resolvers(backend)
+            self.root.update(found)
+            self.services.update(dict.fromkeys(found, module.SERVICE))
+
+    def handle(self, payload: Any, base_url: str) -> Outcome:
+        """A single operation or a batch (a JSON array of operations)."""
+        if isinstance(payload, list):
+            outcomes = [self._one(item, base_url) for item in payload]
+            lose = any(o.lose_response for o in outcomes)
+            failed = next((o for o in outcomes if o.status >= 500), None)
+            if failed is not None:
+                return failed
+            return Outcome(200, [o.body for o in outcomes], lose_response=lose)
+        return self._one(payload, base_url)
+
+    def _one(self, item: Any, base_url: str) -> Outcome:
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            message = "GraphQL operations must contain a non-empty `query`."
+            return Outcome(400, _request_error(message, "BAD_REQUEST"))
+        variables = item.get("variables") or {}
+        if not isinstance(variables, dict):
+            return Outcome(400, _request_error("`variables` must be an object", "BAD_REQUEST"))
+        try:
+            document = parse(item["query"])
+        except GraphQLError as exc:
+            return Outcome(400, {"errors": [_format(exc, "GRAPHQL_PARSE_FAILED")]})
+        problems = validate(self.schema, document)
+        if problems:
+            errors = [_format(p, "GRAPHQL_VALIDATION_FAILED") for p in problems]
+            return Outcome(400, {"errors": errors})
+        operation_name = item.get("operationName")
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            message = "Could not determine what operation to execute."
+            return Outcome(400, _request_error(message, BAD_USER_INPUT))
+        fields = [
+            s.name.value
+            for s in operation.selection_set.selections
+            if isinstance(s, FieldNode) and s.name.value != "__typename"
+        ]
+        name = operation_name or (operation.name.value if operation.name else None)
+        self.stats.count_operation(name, fields)
+        mode = None
+        if operation.operation == OperationType.MUTATION:
+            mode = self._failure_mode(fields, variables)
+        if mode == "error":
+            return Outcome(200, self._internal_error(fields[0]))
+        if mode == "5xx":
+            status = self.backend.switches.fail_status
+            return Outcome(status, {"error": "Service Unavailable"})
+        with self.backend.store.lock:  # one request at a time: reads see whole writes
+            result = execute(  # no async resolvers: always a plain ExecutionResult
+                self.schema,
+                document,
+                root_value=self.root,
+                context_value={"base_url": base_url},
+                variable_values=variables,
+                operation_name=operation_name,
+            )
+        assert isinstance(result, ExecutionResult)
+        body: JsonObject = {}
+        if result.errors:
+            if result.data is None and all(e.path is None for e in result.errors):
+                # variables that do not fit the operation: rejected before execution
+                return Outcome(400, {"errors": [_format(e, BAD_USER_INPUT) for e in result.errors]})
+            body["errors"] = [self._format_field_error(e) for e in result.errors]
+        body["data"] = result.data
+        return Outcome(200, body, lose_response=mode == "lose_response")
+
+    def _failure_mode(self, fields: list[str], variables: JsonObject) -> FailureMode | None:
+        switches = self.backend.switches
+        for field_name in fields:
+            mode = switches.take_failure(field_name, variables)
+            if mode is not None:
+                return mode
+        return "lose_response" if switches.roll(switches.lose_responses) else None
+
+    def _internal_error(self, field_name: str) -> JsonObject:
+        extensions = {"code": INTERNAL_SERVER_ERROR, "serviceName": self._service(field_name)}
+        error = {"message": "Internal server error", "path": [field_name], "extensions": extensions}
+        return {"errors": [error], "data": None}
+
+    def _service(self, field_name: str) -> str:
+        return self.services.get(field_name, "graphql")
+
+    def _format_field_error(self, error: GraphQLError) -> JsonObject:
+        formatted = _format(error, INTERNAL_SERVER_ERROR)
+        root_field = str(error.path[0]) if error.path else ""
+        formatted["extensions"].setdefault("serviceName", self._service(root_field))
+        return formatted
+
+
+def _format(error: GraphQLError, default_code: str) -> JsonObject:
+    formatted: JsonObject = dict(error.formatted)
+    extensions = dict(formatted.get("extensions") or {})
+    if not extensions and isinstance(error.original_error, GraphQLError):
+        extensions = dict(error.original_error.extensions or {})
+    extensions.setdefault("code", default_code)
+    formatted["extensions"] = extensions
+    return formatted

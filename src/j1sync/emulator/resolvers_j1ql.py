@@ -1,0 +1,84 @@
+"""queryV1: J1QL over the seeded entities, paged by cursor, optionally deferred.
+
+A deferred query answers with a URL that the emulator serves without authentication (as
+the live API's pre-signed URLs are): it reports IN_PROGRESS once, then COMPLETED with the
+results inline and a `url` to the results document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLResolveInfo
+
+from j1sync.emulator import j1ql
+from j1sync.emulator.api_errors import bad_input
+from j1sync.emulator.backend import Backend, Resolver, decode_cursor, encode_cursor
+from j1sync.emulator.store import JsonObject
+
+SERVICE = "j1ql"
+ENTITIES = "entities"
+DEFERRED_PATH = "/deferred/"
+
+
+def run_query(backend: Backend, args: JsonObject) -> JsonObject:
+    """One page of a J1QL query: {type, data, cursor, totalCount}."""
+    try:
+        parsed = j1ql.parse(args["query"], args.get("variables"))
+        result_type, rows = j1ql.run(parsed, backend.store.objects(ENTITIES))
+    except j1ql.J1qlError as exc:
+        raise bad_input(str(exc), SERVICE) from exc
+    start = decode_cursor(args.get("cursor"), SERVICE) + 1
+    size = backend.effective_limit(None)
+    page = rows[start : start + size]
+    more = start + size < len(rows)
+    return {
+        "type": result_type,
+        "data": page,
+        "cursor": encode_cursor(start + size - 1) if more else None,
+        "totalCount": len(rows),
+        "url": None,
+        "correlationId": None,
+    }
+
+
+def defer_query(backend: Backend, args: JsonObject, base_url: str) -> JsonObject:
+    result = run_query(backend, args)
+    query_id = backend.new_id()
+    backend.deferred[query_id] = {"polls": 0, "result": result}
+    return {
+        "type": "deferred",
+        "url": f"{base_url}{DEFERRED_PATH}{query_id}",
+        "data": None,
+        "cursor": None,
+        "totalCount": None,
+        "correlationId": query_id,
+    }
+
+
+def deferred_document(backend: Backend, path: str, base_url: str) -> JsonObject | None:
+    """The state (…/ID) or results (…/ID/results) document of a deferred query."""
+    query_id, _, rest = path[len(DEFERRED_PATH) :].partition("/")
+    entry = backend.deferred.get(query_id)
+    if entry is None or rest not in ("", "results"):
+        return None
+    result: JsonObject = entry["result"]
+    body: JsonObject = {"type": result["type"], "data": result["data"]}
+    if result["cursor"] is not None:
+        body["cursor"] = result["cursor"]  # absent on the last page, as clients expect
+    if rest == "results":
+        return body
+    entry["polls"] += 1
+    if entry["polls"] == 1:
+        return {"status": "IN_PROGRESS", "correlationId": query_id}
+    url = f"{base_url}{DEFERRED_PATH}{query_id}/results"
+    return {"status": "COMPLETED", "url": url, "correlationId": query_id, **body}
+
+
+def resolvers(backend: Backend) -> dict[str, Resolver]:
+    def _query_v1(info: GraphQLResolveInfo[Any], **args: Any) -> JsonObject:
+        if args.get("deferredResponse") == "FORCE":
+            return defer_query(backend, args, info.context["base_url"])
+        return run_query(backend, args)
+
+    return {"queryV1": _query_v1}

@@ -1,0 +1,113 @@
+"""Seed data: the objects an account holds before anyone touches it.
+
+A seed is a mapping (from YAML/JSON, or a dict) with any of these lists: users,
+integrationDefinitions, integrationInstances (`definition`: a definition type),
+entities, questions, rules (inline `question`, or `questionName`/`questionId`),
+iamGroups (`members`: emails). Objects go through the same code as the API's
+mutations, so they get the same server-side fields and defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from j1sync.emulator import (
+    resolvers_iam,
+    resolvers_integrations,
+    resolvers_questions,
+    resolvers_rules,
+)
+from j1sync.emulator.backend import Backend
+from j1sync.emulator.store import JsonObject
+
+SEED_KEYS = (
+    "users",
+    "integrationDefinitions",
+    "integrationInstances",
+    "entities",
+    "questions",
+    "rules",
+    "iamGroups",
+)
+SeedSource = str | Path | JsonObject | None
+
+
+def load_seed(source: SeedSource) -> JsonObject:
+    """ "demo" (the built-in demo account), "none"/None (empty), a dict, or a file path."""
+    if source is None or source == "none":
+        return {}
+    if isinstance(source, dict):
+        return source
+    if source == "demo":
+        text = resources.files("j1sync.emulator").joinpath("demo_seed.yaml").read_text("utf-8")
+    else:
+        text = Path(source).read_text(encoding="utf-8")
+    loaded = json.loads(text) if str(source).endswith(".json") else YAML(typ="safe").load(text)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"seed {source}: expected a mapping of collections")
+    plain: JsonObject = json.loads(json.dumps(loaded))  # plain dicts/lists, JSON types only
+    return plain
+
+
+def apply_seed(backend: Backend, data: JsonObject) -> None:
+    unknown = sorted(set(data) - set(SEED_KEYS))
+    if unknown:
+        raise ValueError(f"unknown seed collections: {', '.join(unknown)}")
+    with backend.store.lock:
+        for user in data.get("users") or []:
+            _add_user(backend, user)
+        for definition in data.get("integrationDefinitions") or []:
+            resolvers_integrations.create_definition(backend, definition)
+        for instance in data.get("integrationInstances") or []:
+            resolvers_integrations.create_instance(backend, instance)
+        for entity in data.get("entities") or []:
+            _add_entity(backend, entity)
+        for question in data.get("questions") or []:
+            resolvers_questions.create_question(backend, question)
+        for rule in data.get("rules") or []:
+            referenced = bool(rule.get("questionName") or rule.get("questionId"))
+            resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
+        for group in data.get("iamGroups") or []:
+            _add_group(backend, group)
+
+
+def _add_user(backend: Backend, user: JsonObject) -> None:
+    backend.store.insert(
+        resolvers_iam.USERS,
+        {
+            "id": user.get("id") or backend.new_id(),
+            "email": user["email"],
+            "firstName": user.get("firstName"),
+            "lastName": user.get("lastName"),
+        },
+    )
+
+
+def _add_entity(backend: Backend, entity: JsonObject) -> None:
+    entity_id = entity.get("_id") or backend.new_id()
+    kinds = entity.get("_type") or []
+    classes = entity.get("_class") or []
+    backend.store.insert(
+        "entities",
+        {
+            **entity,
+            "id": entity_id,
+            "_id": entity_id,
+            "_key": entity.get("_key") or entity_id,
+            "_type": kinds if isinstance(kinds, list) else [kinds],
+            "_class": classes if isinstance(classes, list) else [classes],
+            "_accountId": backend.account,
+        },
+    )
+
+
+def _add_group(backend: Backend, group: JsonObject) -> None:
+    members = group.get("members") or []
+    args = {k: v for k, v in group.items() if k != "members"}
+    created = resolvers_iam.create_group(backend, args)
+    for email in members:
+        resolvers_iam.set_membership(backend, created["id"], email, member=True)

@@ -1,0 +1,115 @@
+"""The HTTP front: POST GraphQL at /graphql, /rules/graphql, /iam/graphql and /; GET the
+documents of deferred queries (no auth). Auth, latency, rate limit, injected 5xx and lost
+responses happen here."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import socket
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from j1sync.emulator.backend import Backend
+from j1sync.emulator.executor import GraphQLService, Outcome
+from j1sync.emulator.resolvers_j1ql import DEFERRED_PATH, deferred_document
+from j1sync.emulator.switches import Stats
+
+GRAPHQL_PATHS = frozenset({"/graphql", "/rules/graphql", "/iam/graphql", "/"})
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self, address: tuple[str, int], backend: Backend, stats: Stats, api_key: str
+    ) -> None:
+        self.backend = backend
+        self.stats = stats
+        self.api_key = api_key
+        self.service = GraphQLService(backend, stats)
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: EmulatorHTTPServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as the clients' sessions expect
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: request lines would only clutter test and CLI output."""
+
+    def do_POST(self) -> None:
+        server = self.server
+        server.stats.count_http()
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        path = urlsplit(self.path).path.rstrip("/") or "/"
+        if path not in GRAPHQL_PATHS:
+            self._send(404, {"error": "Not Found"})
+            return
+        switches = server.backend.switches
+        if switches.latency_ms > 0:
+            time.sleep(switches.latency_ms / 1000)
+        if switches.over_rate_limit():
+            self._send(429, {"error": "Too Many Requests"})
+            return
+        if not self._authorized():
+            self._send(401, {"error": "Unauthorized"})
+            return
+        if switches.roll(switches.fail_rate):
+            self._send(switches.fail_status, {"error": "Service Unavailable"})
+            return
+        try:
+            payload = json.loads(raw or b"null")
+        except ValueError:
+            self._send(400, {"errors": [{"message": "Invalid JSON in request body"}]})
+            return
+        outcome: Outcome = server.service.handle(payload, self._base_url())
+        if outcome.lose_response:
+            self._drop_connection()
+            return
+        self._send(outcome.status, outcome.body)
+
+    def do_GET(self) -> None:
+        self.server.stats.count_http()
+        path = urlsplit(self.path).path
+        document = None
+        if path.startswith(DEFERRED_PATH):
+            with self.server.backend.store.lock:
+                document = deferred_document(self.server.backend, path, self._base_url())
+        if document is None:
+            self._send(404, {"error": "Not Found"})
+        else:
+            self._send(200, document)
+
+    def _authorized(self) -> bool:
+        expected = f"Bearer {self.server.api_key}"
+        given = self.headers.get("Authorization") or ""
+        account = self.headers.get("JupiterOne-Account") or ""
+        key_ok = hmac.compare_digest(given.encode(), expected.encode())
+        return key_ok and account == self.server.backend.account
+
+    def _base_url(self) -> str:
+        host = self.headers.get("Host")
+        if not host:
+            address, port = self.server.server_address[:2]
+            host = f"{address!s}:{port}"
+        return f"http://{host}"
+
+    def _send(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drop_connection(self) -> None:
+        """The mutation committed; the client never hears about it."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)

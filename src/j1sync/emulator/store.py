@@ -1,0 +1,106 @@
+"""The emulator's state: JSON objects per collection in one SQLite database.
+
+One row per object, ordered by an insertion sequence so that cursor pagination stays
+stable while objects are created and deleted. Every call takes the one lock, so the
+store is safe to share between the HTTP server's threads.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from typing import Any
+
+JsonObject = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (collection, id)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Store:
+    """Objects by (collection, id); `path` is a file name or ":memory:"."""
+
+    def __init__(self, path: str) -> None:
+        self.lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        with self.lock:
+            self._db.executescript(_SCHEMA)
+            self.is_new = self.get_meta("created") is None
+            if self.is_new:
+                self.set_meta("created", "1")
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        with self.lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def insert(self, collection: str, obj: JsonObject) -> None:
+        with self.lock:
+            self._db.execute(
+                "INSERT INTO objects (collection, id, body) VALUES (?, ?, ?)",
+                (collection, str(obj["id"]), json.dumps(obj)),
+            )
+
+    def replace(self, collection: str, obj: JsonObject) -> None:
+        """Overwrite an existing object in place (keeps its position in listings)."""
+        with self.lock:
+            self._db.execute(
+                "UPDATE objects SET body = ? WHERE collection = ? AND id = ?",
+                (json.dumps(obj), collection, str(obj["id"])),
+            )
+
+    def get(self, collection: str, object_id: str) -> JsonObject | None:
+        with self.lock:
+            row = self._db.execute(
+                "SELECT body FROM objects WHERE collection = ? AND id = ?", (collection, object_id)
+            ).fetchone()
+        return None if row is None else _load(row[0])
+
+    def delete(self, collection: str, object_id: str) -> bool:
+        with self.lock:
+            cursor = self._db.execute(
+                "DELETE FROM objects WHERE collection = ? AND id = ?", (collection, object_id)
+            )
+            return cursor.rowcount > 0
+
+    def list_with_seq(self, collection: str) -> list[tuple[int, JsonObject]]:
+        """Every object of a collection with its insertion sequence, oldest first."""
+        with self.lock:
+            rows = self._db.execute(
+                "SELECT seq, body FROM objects WHERE collection = ? ORDER BY seq", (collection,)
+            ).fetchall()
+        return [(int(seq), _load(body)) for seq, body in rows]
+
+    def objects(self, collection: str) -> list[JsonObject]:
+        return [obj for _, obj in self.list_with_seq(collection)]
+
+    def snapshot(self) -> dict[str, list[JsonObject]]:
+        """Every stored object per collection, exactly as stored."""
+        with self.lock:
+            rows = self._db.execute("SELECT collection, body FROM objects ORDER BY seq").fetchall()
+        result: dict[str, list[JsonObject]] = {}
+        for collection, body in rows:
+            result.setdefault(str(collection), []).append(_load(body))
+        return result
+
+
+def _load(body: str) -> JsonObject:
+    loaded: JsonObject = json.loads(body)
+    return loaded

@@ -1,0 +1,136 @@
+"""Runtime switches for the reliability work, and request counters for benchmarks.
+
+Everything here may be changed from Python while the server runs; the server reads the
+switches on every request.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FailureMode = Literal["error", "5xx", "lose_response"]
+
+
+@dataclass
+class TargetedFailure:
+    """Make mutations of one root field fail (optionally only those whose variables
+    contain `match`, and only `times` times)."""
+
+    field: str
+    match: str | None
+    times: int | None
+    mode: FailureMode
+
+
+@dataclass
+class Switches:
+    latency_ms: int = 0
+    rate_limit: tuple[int, float] | None = None  # (requests, window seconds)
+    fail_rate: float = 0.0  # probability of an injected 5xx per request
+    fail_status: int = 503
+    lose_responses: float = 0.0  # probability a mutation commits but its response is lost
+    page_size: int = 100
+    rng_seed: int = 0
+    failures: list[TargetedFailure] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rng = random.Random(self.rng_seed)
+        self._recent: deque[float] = deque()
+
+    def fail_mutation(
+        self,
+        field: str,
+        match: str | None = None,
+        times: int | None = None,
+        mode: FailureMode = "error",
+    ) -> None:
+        """Mutations of root field `field` whose variables JSON contains `match` fail:
+        "error" -> HTTP 200 with errors[] INTERNAL_SERVER_ERROR (nothing committed),
+        "5xx" -> HTTP `fail_status` (nothing committed), "lose_response" -> committed,
+        then the connection is closed without a response."""
+        with self._lock:
+            self.failures.append(TargetedFailure(field, match, times, mode))
+
+    def clear_failures(self) -> None:
+        with self._lock:
+            self.failures.clear()
+
+    def reseed(self, seed: int) -> None:
+        with self._lock:
+            self._rng = random.Random(seed)
+
+    def roll(self, probability: float) -> bool:
+        """A reproducible coin flip (the RNG is seeded)."""
+        if probability <= 0:
+            return False
+        with self._lock:
+            return self._rng.random() < probability
+
+    def over_rate_limit(self) -> bool:
+        """Count this request; True when it exceeds N requests in the sliding window."""
+        limit = self.rate_limit
+        if limit is None:
+            return False
+        count, window = limit
+        now = time.monotonic()
+        with self._lock:
+            while self._recent and now - self._recent[0] >= window:
+                self._recent.popleft()
+            if len(self._recent) >= count:
+                return True
+            self._recent.append(now)
+            return False
+
+    def take_failure(self, field_name: str, variables: Any) -> FailureMode | None:
+        """The mode of the first targeted failure matching this mutation, consuming one of
+        its `times`."""
+        text = json.dumps(variables or {}, sort_keys=True)
+        with self._lock:
+            for failure in self.failures:
+                if failure.field != field_name:
+                    continue
+                if failure.match is not None and failure.match not in text:
+                    continue
+                if failure.times is not None:
+                    failure.times -= 1
+                    if failure.times <= 0:
+                        self.failures.remove(failure)
+                return failure.mode
+        return None
+
+
+@dataclass
+class Stats:
+    """Request counters: `total` HTTP requests, `requests` per root field,
+    `operations` per GraphQL operationName."""
+
+    total: int = 0
+    requests: Counter[str] = field(default_factory=Counter)
+    operations: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def count_http(self) -> None:
+        with self._lock:
+            self.total += 1
+
+    def count_operation(self, operation_name: str | None, root_fields: list[str]) -> None:
+        with self._lock:
+            if operation_name:
+                self.operations[operation_name] += 1
+            for name in root_fields:
+                self.requests[name] += 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self.total = 0
+            self.requests.clear()
+            self.operations.clear()
