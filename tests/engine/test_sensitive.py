@@ -1,0 +1,55 @@
+import json
+from typing import Any
+
+from j1sync.engine.plan import build_plan
+from j1sync.engine.sensitive import MASK, Secrets, mask_state, resolve_template
+from tests.engine.builders import KINDS, PROJECT, have, want
+
+SECRET = "s3cr3t-token-value"
+SENSITIVE = {f"Bearer {SECRET}": "Bearer ${env:HOOK_TOKEN}"}
+
+
+def rule_with_header(value: str) -> dict[str, Any]:
+    return {"operations": [{"actions": [{"type": "WEBHOOK", "headers": {"Authorization": value}}]}]}
+
+
+def test_secret_is_masked_in_before_and_after_and_template_kept() -> None:
+    desired = [want("AlertRule", "r", **rule_with_header(f"Bearer {SECRET}"))]
+    live = [have("AlertRule", "r", "1", managed=True, **rule_with_header("Bearer old-secret-x"))]
+    plan = build_plan(desired, live, KINDS, PROJECT, "acct", SENSITIVE)
+    (change,) = plan.changes
+    path = "operations[0].actions[0].headers.Authorization"
+    assert change.action == "update"
+    assert change.changed_paths == [path]
+    assert change.sensitive == {path: "Bearer ${env:HOOK_TOKEN}"}
+    assert change.after is not None
+    assert change.after["operations"][0]["actions"][0]["headers"]["Authorization"] == MASK
+    text = json.dumps(plan.to_dict())
+    assert SECRET not in text
+    assert "${env:HOOK_TOKEN}" in text
+
+
+def test_live_state_holding_the_secret_is_masked_too() -> None:
+    desired = [want("AlertRule", "r", **rule_with_header(f"Bearer {SECRET}"), description="new")]
+    live = [
+        have(
+            "AlertRule",
+            "r",
+            "1",
+            managed=True,
+            **rule_with_header(f"Bearer {SECRET}"),
+            description=f"mentions {SECRET} inline",
+        )
+    ]
+    plan = build_plan(desired, live, KINDS, PROJECT, "acct", SENSITIVE)
+    assert SECRET not in json.dumps(plan.to_dict())
+    assert plan.changes[0].before is not None
+    assert plan.changes[0].before["description"] == MASK
+
+
+def test_bare_variable_value_inside_other_text_gets_its_own_template() -> None:
+    secrets = Secrets.from_sensitive(SENSITIVE)
+    masked, templates = mask_state({"url": f"https://x/?t={SECRET}"}, secrets)
+    assert masked == {"url": MASK}
+    assert templates == {"url": "https://x/?t=${env:HOOK_TOKEN}"}
+    assert resolve_template(templates["url"], {"HOOK_TOKEN": "other"}) == "https://x/?t=other"
