@@ -22,7 +22,7 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_before_delay,
-    wait_exponential_jitter,
+    wait_random_exponential,
 )
 
 from j1sync.errors import (
@@ -130,7 +130,9 @@ class JupiterOneClient:
         started = time.monotonic()
         retrying = Retrying(
             stop=stop_before_delay(self.settings.retry_budget_s),
-            wait=wait_exponential_jitter(initial=self._backoff_initial_s, max=self._backoff_max_s),
+            wait=wait_random_exponential(
+                multiplier=self._backoff_initial_s, max=self._backoff_max_s
+            ),
             retry=retry_if_exception_type(retryable),
         )
         try:
