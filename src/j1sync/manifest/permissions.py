@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 
+from j1sync.manifest.models.common import rule_error
+
 READ_ONLY_PERMISSIONS: tuple[str, ...] = (
     "fullReadAccess",
     "readQuestions",
@@ -60,4 +62,4 @@ def check_permission(value: str) -> str:
         return value
     nearest = nearest_permission(value)
     hint = f"; did you mean '{nearest}'?" if nearest else ""
-    raise ValueError(f"unknown ABAC permission '{value}'{hint}")
+    raise rule_error(f"unknown ABAC permission '{value}'{hint}")

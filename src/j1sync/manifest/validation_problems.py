@@ -6,17 +6,26 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from j1sync.errors import ManifestProblem
+from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
 
 # Errors about a key rather than its value are reported at the key's column.
 KEY_ERRORS = {"extra_forbidden", "missing"}
+
+
+@dataclass(frozen=True)
+class _Located:
+    location: SourceLocation
+    path: FieldPath
+    message: str
+    from_union: bool  # pydantic named a union member in the loc
 
 
 def problems_from_validation(
@@ -24,18 +33,56 @@ def problems_from_validation(
     document: YamlDocument,
     model: type[BaseModel],
     address: str | None,
-    prefix: FieldPath = (),
 ) -> list[ManifestProblem]:
-    problems = []
-    for detail in error.errors():
-        loc: FieldPath = (*prefix, *detail["loc"])
-        subpath = (detail.get("ctx") or {}).get("subpath", ())
-        loc = (*loc, *subpath)
-        located = locate(document, loc, at_value=detail["type"] not in KEY_ERRORS)
-        message = _message(detail, located.path[len(prefix) :], located.raw, model)
-        field = format_field_path(located.path) or None
-        problems.append(ManifestProblem(located.location, message, address, field))
+    found = [_locate_error(detail, document, model) for detail in error.errors()]
+    found = _without_union_echoes(found)
+    problems: list[ManifestProblem] = []
+    for path in dict.fromkeys(item.path for item in found):  # first-seen order
+        same_field = [item for item in found if item.path == path]
+        problems.append(
+            ManifestProblem(
+                same_field[0].location,
+                _merged_message([item.message for item in same_field]),
+                address,
+                format_field_path(path) or None,
+            )
+        )
     return problems
+
+
+def _locate_error(detail: ErrorDetails, document: YamlDocument, model: type[BaseModel]) -> _Located:
+    subpath = (detail.get("ctx") or {}).get("subpath", ())
+    loc: FieldPath = (*detail["loc"], *subpath)
+    kind = detail["type"]
+    located = locate(
+        document, loc, at_value=kind not in KEY_ERRORS, missing_field=kind == "missing"
+    )
+    message = _message(detail, located.path, located.raw, model)
+    return _Located(located.location, located.path, message, located.skipped_steps(loc))
+
+
+def _without_union_echoes(found: list[_Located]) -> list[_Located]:
+    """`members: [alice@x.com, bob]` fails as a list (bob) and as None: keep the deeper
+    error, drop the union member that failed on the whole value."""
+    return [
+        item
+        for item in found
+        if not (
+            item.from_union
+            and any(
+                other.path[: len(item.path)] == item.path and len(other.path) > len(item.path)
+                for other in found
+            )
+        )
+    ]
+
+
+def _merged_message(messages: list[str]) -> str:
+    unique = list(dict.fromkeys(messages))
+    if len(unique) == 1:
+        return unique[0]
+    reasons = [m.removeprefix("Input should be ") for m in unique]
+    return f"should be one of: {'; '.join(reasons)}"
 
 
 def _message(detail: ErrorDetails, path: FieldPath, raw: Any, model: type[BaseModel]) -> str:

@@ -83,13 +83,23 @@ class Located:
     path: FieldPath  # the given path minus steps that are not in the YAML (union tags)
     raw: Any  # the node found at the end of the path (ruamel node or scalar), or None
 
+    def skipped_steps(self, path: Sequence[str | int]) -> bool:
+        return len(self.path) < len(path)
 
-def locate(document: YamlDocument, path: Sequence[str | int], *, at_value: bool) -> Located:
+
+def locate(
+    document: YamlDocument,
+    path: Sequence[str | int],
+    *,
+    at_value: bool,
+    missing_field: bool = False,
+) -> Located:
     """Walk `path` (pydantic's `loc` or our own) through the document's nodes.
 
     Steps absent from the YAML are dropped (pydantic adds union member names such as
-    'str' or 'list[...]'), except a last step under a mapping: that is a missing field,
-    reported at its parent. With `at_value` a scalar's own column is used, else its key's."""
+    'str' or 'list[...]'), except, with `missing_field`, the last one: the name of a
+    missing field, reported at its parent. With `at_value` a scalar's own column is used,
+    else its key's."""
     node = document.root
     line, column = document.start.line, document.start.column
     kept: list[str | int] = []
@@ -98,7 +108,12 @@ def locate(document: YamlDocument, path: Sequence[str | int], *, at_value: bool)
         last = position == len(path) - 1
         if isinstance(node, CommentedMap) and step in node:
             child = node[step]
-            use_value = at_value and last and not isinstance(child, (CommentedMap, CommentedSeq))
+            use_value = (
+                at_value
+                and last
+                and child is not None  # a null value has no position of its own
+                and not isinstance(child, (CommentedMap, CommentedSeq))
+            )
             pair = node.lc.value(step) if use_value else node.lc.key(step)
             line, column = pair[0] + 1, pair[1] + 1
             kept.append(step)
@@ -107,7 +122,7 @@ def locate(document: YamlDocument, path: Sequence[str | int], *, at_value: bool)
             line, column = node.lc.item(step)[0] + 1, node.lc.item(step)[1] + 1
             kept.append(step)
             node = found = node[step]
-        elif last and isinstance(node, CommentedMap) and isinstance(step, str):
+        elif last and missing_field and isinstance(node, CommentedMap):
             kept.append(step)  # a missing field: point at its parent
             found = None
         # anything else is a union tag or a step into an absent node: skip it
