@@ -25,6 +25,22 @@ def test_summary_appends_each_report(github_env: dict[str, str], tmp_path: Path)
     assert summary.read_text() == "# Earlier step\n## Plan\n1 to create\n\n## Apply\n1 applied\n\n"
 
 
+def test_plain_text_goes_into_a_fence_longer_than_its_backticks(
+    github_env: dict[str, str], tmp_path: Path
+) -> None:
+    report = tmp_path / "apply.txt"
+    report.write_text("  applied  create AlertRule/x\n  note: ```odd```\n")
+
+    result = CliRunner().invoke(
+        cli, ["github", "summary", "--code-block", "--body-file", str(report)], env=github_env
+    )
+
+    assert result.exit_code == 0, result.output
+    written = Path(github_env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert written.startswith("````text\n  applied  create AlertRule/x\n")
+    assert written.endswith("```odd```\n````\n\n")
+
+
 def test_summary_outside_actions_is_a_clear_error(tmp_path: Path) -> None:
     report = tmp_path / "plan.md"
     report.write_text("x")

@@ -94,8 +94,13 @@ def drift_issue(body_file: Path, status: str, label: str, repo: str | None) -> N
 
 @command.command("summary")
 @body_file_option
+@click.option(
+    "--code-block",
+    is_flag=True,
+    help="Wrap the body in a code block (for plain-text output such as `apply`'s).",
+)
 @handle_errors
-def summary(body_file: Path) -> None:
+def summary(body_file: Path, code_block: bool) -> None:
     """Append a Markdown report to the job summary ($GITHUB_STEP_SUMMARY)."""
-    path = append_step_summary(read_body(body_file))
+    path = append_step_summary(read_body(body_file), code_block=code_block)
     click.echo(f"Appended {body_file} to the job summary {path}")

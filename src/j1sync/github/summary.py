@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -10,9 +11,21 @@ from j1sync.errors import ConfigError
 from j1sync.github.body import MAX_SUMMARY_CHARS, truncate_body
 
 
-def append_step_summary(body: str, env: Mapping[str, str] | None = None) -> Path:
+def as_code_block(text: str) -> str:
+    """Fence plain-text output (e.g. `apply`'s outcomes) so Markdown keeps its columns.
+    The fence is longer than any run of backticks inside, so it cannot be closed early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text.rstrip()}\n{fence}\n"
+
+
+def append_step_summary(
+    body: str, env: Mapping[str, str] | None = None, code_block: bool = False
+) -> Path:
     """Append `body` (and a blank line, so the next step's Markdown starts a new block)."""
     env = os.environ if env is None else env
+    if code_block:
+        body = as_code_block(body)
     target = env.get("GITHUB_STEP_SUMMARY", "")
     if not target:
         raise ConfigError("GITHUB_STEP_SUMMARY is not set: `summary` runs inside GitHub Actions")
