@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.engine.contract import (
+    DesiredObject,
+    LiveObject,
+    PrunePolicy,
+    Resolver,
+    ResourceKind,
+)
 from j1sync.errors import ApiError, TransientError
 from j1sync.manifest.document import Manifest, ProjectConfig
 
@@ -108,7 +114,7 @@ class FakeProvider:
         self.ids = itertools.count(1)
         self.log: list[str] = []
         self._kinds = {name: FakeKind(name, prune, self, delay) for name, prune in kinds.items()}
-        self.kinds: Sequence[FakeKind] = list(self._kinds.values())
+        self.kinds: Sequence[ResourceKind] = list(self._kinds.values())
 
     def kind(self, name: str) -> FakeKind:
         return self._kinds[name]
@@ -121,7 +127,7 @@ class FakeProvider:
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         return [
             obj
-            for kind in self.kinds
+            for kind in self._kinds.values()
             if kinds is None or kind.kind in kinds
             for obj in kind.objects.values()
         ]
