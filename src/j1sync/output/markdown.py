@@ -19,6 +19,10 @@ COLUMN_TITLES = {"no-op": "No change"}
 STATUS_ICONS = {"applied": "✅ applied", "failed": "❌ failed", "skipped": "⏭️ skipped"}
 
 
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 def _code(text: str) -> str:
     """Inline code that survives backticks and table pipes in the text."""
     text = text.replace("|", "\\|").replace("\n", " ")
@@ -38,6 +42,8 @@ def _summary_table(plan: Plan) -> list[str]:
     titles = [COLUMN_TITLES.get(c, c.capitalize()) for c in SUMMARY_COLUMNS]
     rows = ["| Kind | " + " | ".join(titles) + " |", "|---" + "|---:" * len(titles) + "|"]
     for kind, counts in plan.summary.items():
+        if not any(counts.values()):
+            continue
         cells = " | ".join(str(counts.get(c, 0)) for c in SUMMARY_COLUMNS)
         rows.append(f"| {kind} | {cells} |")
     return rows
@@ -49,20 +55,20 @@ def _deletion_warning(deletes: list[Change]) -> list[str]:
         f"> This plan **deletes {plural(len(deletes), 'object')}** from the account:",
     ]
     for change in deletes[:MAX_LISTED_DELETIONS]:
-        lines.append(f"> - {_code(change.address)}: {html.escape(change.reason)}")
+        lines.append(f"> - {_code(change.address)}: {_escape(change.reason)}")
     if len(deletes) > MAX_LISTED_DELETIONS:
         lines.append(f"> - … and {len(deletes) - MAX_LISTED_DELETIONS} more")
     return lines
 
 
 def _details(change: Change) -> str:
-    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {html.escape(change.address)}"
+    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {_escape(change.address)}"
     diff: list[str] = []
     for path, before, after in field_lines(change):
         if before is not None:
             diff.append(f"- {path}: {before}")
         diff.append(f"+ {path}: {after}")
-    body = [f"<details><summary>{summary}</summary>", "", html.escape(change.reason), ""]
+    body = [f"<details><summary>{summary}</summary>", "", _escape(change.reason), ""]
     if diff:
         body += [_fenced("\n".join(diff), "diff"), ""]
     body.append("</details>")
@@ -77,12 +83,14 @@ def render_markdown(plan: Plan, title: str = "j1sync plan", limit: int = 65000) 
         head += [*_deletion_warning(deletes), ""]
     if plan.safety["blocked"]:
         head += ["> [!CAUTION]", "> Blocked by a safety limit; apply refuses without `--force`:"]
-        head += [f"> - {html.escape(m)}" for m in plan.safety["messages"]]
+        head += [f"> - {_escape(m)}" for m in plan.safety["messages"]]
         head.append("")
     head += [NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
     if plan.summary:
         head += [*_summary_table(plan), ""]
-    document = "\n".join(head)
+    if actionable:
+        head += ["### Changes", ""]
+    document = "\n".join(head) + "\n"
     shown = 0
     for change in actionable:
         block = _details(change) + "\n\n"

@@ -1,0 +1,130 @@
+import json
+
+from j1sync.engine.model import Plan
+from j1sync.engine.plan import build_plan
+from j1sync.executor import ApplyResult, Outcome
+from j1sync.output import (
+    render_json,
+    render_markdown,
+    render_outcomes_markdown,
+    render_outcomes_text,
+    render_text,
+)
+from tests.engine.builders import KINDS, PROJECT, have, want
+
+SECRET = "hunter2-very-secret"
+
+
+def sample_plan() -> Plan:
+    live = [
+        have("AlertRule", "edit", "r1", managed=True, description="edited by hand", tags=["a"]),
+        have("AlertRule", "legacy", "r2", managed=True),
+        have("AlertRule", "hand-made", "r3"),
+        have("Question", "same", "q1", title="t"),
+    ]
+    desired = [
+        want("Question", "same", title="t"),
+        want("Question", "new-q", title="Fresh", queries=[{"query": "Find Host"}]),
+        want("AlertRule", "edit", description="from git", tags=["a", "j1sync"]),
+        want("AlertRule", "hook", header=f"Bearer {SECRET}"),
+    ]
+    sensitive = {f"Bearer {SECRET}": "Bearer ${env:HOOK}"}
+    return build_plan(desired, live, KINDS, PROJECT, "acct", sensitive)
+
+
+def test_text_shows_symbols_field_changes_reasons_and_summary() -> None:
+    text = render_text(sample_plan(), color=False)
+    assert "+ create" in text
+    assert "  + Question/new-q" in text
+    assert "  ~ AlertRule/edit" in text
+    assert '      description: "edited by hand" -> "from git"' in text
+    assert '      tags: ["a"] -> ["a", "j1sync"]' in text
+    assert "  - AlertRule/legacy" in text
+    assert "managed tag 'j1sync'" in text
+    assert "Unmanaged (never touched): AlertRule 1" in text
+    assert text.endswith("Plan: 2 to create, 1 to update, 1 to delete, 1 unmanaged.")
+    assert "Question/same" not in text
+    assert "\x1b[" not in text
+
+
+def test_text_with_color_uses_ansi_and_same_words() -> None:
+    text = render_text(sample_plan(), color=True)
+    assert "\x1b[" in text
+    assert "AlertRule/edit" in text
+
+
+def test_no_changes_message() -> None:
+    plan = build_plan([], [have("Question", "q", "1")], KINDS, PROJECT, "a", {})
+    text = render_text(plan, color=False)
+    assert text.startswith("No changes. The account matches the manifests.")
+    assert "Plan: 0 to create, 0 to update, 0 to delete, 1 unmanaged." in text
+
+
+def test_blocked_plan_explains_why() -> None:
+    live = [have("AlertRule", f"r{i}", str(i), managed=True) for i in range(10)]
+    plan = build_plan([], live, KINDS, PROJECT, "a", {})
+    assert "10 of 10 managed objects" in render_text(plan, color=False)
+    assert "10 of 10 managed objects" in render_markdown(plan)
+
+
+def test_sensitive_values_appear_only_masked_in_every_format() -> None:
+    plan = sample_plan()
+    for rendered in (render_text(plan, False), render_markdown(plan), render_json(plan)):
+        assert SECRET not in rendered
+    assert "(sensitive)" in render_text(plan, False)
+    assert "${env:HOOK}" in render_json(plan)
+
+
+def test_json_is_the_plan_file_document() -> None:
+    plan = sample_plan()
+    assert Plan.from_dict(json.loads(render_json(plan))) == plan
+
+
+def test_markdown_calls_out_deletions_and_tabulates_kinds() -> None:
+    md = render_markdown(sample_plan(), title="j1sync plan")
+    assert md.startswith("## j1sync plan")
+    warning = md.index("[!WARNING]")
+    assert warning < md.index("| Kind |")
+    assert "`AlertRule/legacy`" in md[warning : md.index("| Kind |")]
+    assert "| AlertRule | 1 | 1 | 1 | 0 | 1 |" in md
+    assert "<details><summary><code>~ update</code> AlertRule/edit</summary>" in md
+    assert '- description: "edited by hand"' in md and '+ description: "from git"' in md
+
+
+def test_markdown_of_2000_changes_stays_under_the_comment_limit() -> None:
+    desired = [
+        want("AlertRule", f"rule-{i:04}", description="x" * 80, queries=[{"q": "Find " * 10}])
+        for i in range(2000)
+    ]
+    plan = build_plan(desired, [], KINDS, PROJECT, "a", {})
+    md = render_markdown(plan)
+    assert len(md) < 65_536
+    assert "more changes not shown" in md
+    shown = md.count("<details>")
+    assert 0 < shown < 2000
+    assert f"{2000 - shown:,} more changes" in md or f"{2000 - shown} more changes" in md
+
+
+def outcomes() -> ApplyResult:
+    return ApplyResult(
+        [
+            Outcome("Question/q", "create", "failed", "BAD_USER_INPUT: nope | bad"),
+            Outcome("AlertRule/r", "create", "skipped", "depends on Question/q (failed)"),
+            Outcome("AlertRule/x", "update", "applied", "", "r-9"),
+        ]
+    )
+
+
+def test_outcomes_text_lists_every_change_and_counts() -> None:
+    text = render_outcomes_text(outcomes())
+    assert "failed   create Question/q: BAD_USER_INPUT: nope | bad" in text
+    assert "skipped  create AlertRule/r: depends on Question/q (failed)" in text
+    assert "applied  update AlertRule/x (id r-9)" in text
+    assert text.endswith("Apply: 1 applied, 1 failed, 1 skipped.")
+
+
+def test_outcomes_markdown_is_a_table() -> None:
+    md = render_outcomes_markdown(outcomes())
+    assert "**Apply: 1 applied, 1 failed, 1 skipped.**" in md
+    assert "| ❌ failed | create | `Question/q` | `BAD_USER_INPUT: nope \\| bad` |" in md
+    assert md.count("\n| ") == 4
