@@ -120,13 +120,15 @@ class IntegrationSchedules:
         return [obj for obj in self.read_all() if obj.name == name]
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
-        """Schedules are never created: reaching here means no instance has this name."""
+        """Schedules are never created: reaching here means the plan found no instance
+        with this name. If exactly one exists now, schedule it; otherwise say which do."""
         live = self.read_all()
         matches = [o for o in live if o.name == desired.name and _same_definition(o, desired)]
         if len(matches) == 1:
-            # The instance appeared since the plan was made: schedule it.
             self.update(matches[0], desired, resolver)
             return str(matches[0].id)
+        if matches:
+            raise ResolutionError(ambiguous_message(desired, matches))
         raise ResolutionError(not_found_message(desired, live))
 
     def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
@@ -159,3 +161,11 @@ def not_found_message(desired: DesiredObject, live: list[LiveObject]) -> str:
     hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
     listed = ", ".join(names) if names else "none"
     return f"{desired.address}: integration instance '{wanted}' not found{hint} instances: {listed}"
+
+
+def ambiguous_message(desired: DesiredObject, matches: list[LiveObject]) -> str:
+    found = ", ".join(f"{o.id} ({o.state.get('definition')})" for o in matches)
+    return (
+        f"{desired.address}: {len(matches)} integration instances are named "
+        f"'{desired.name}': {found}; add `definition` to the manifest to pick one"
+    )
