@@ -1,0 +1,104 @@
+"""`j1sync schema`: a valid draft 2020-12 JSON Schema that accepts the examples, rejects a
+typo, and matches the committed schema/j1sync-manifest.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+from ruamel.yaml import YAML
+
+from j1sync.cli import cli
+from j1sync.manifest import KINDS
+from tests.manifest.conftest import BROKEN, EXAMPLES, SCHEMA_FILE
+
+
+def _schema(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["schema", *args])
+    assert result.exit_code == 0, result.output
+    schema: dict[str, Any] = json.loads(result.stdout)
+    return schema
+
+
+def _example_documents() -> list[tuple[str, Any]]:
+    documents = []
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        for index, document in enumerate(YAML(typ="safe").load_all(path.read_text())):
+            documents.append((f"{path.relative_to(EXAMPLES)}#{index}", document))
+    return documents
+
+
+EXAMPLE_DOCUMENTS = _example_documents()
+
+
+def test_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = _schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_schema_is_one_of_the_four_kinds_discriminated_by_kind() -> None:
+    schema = _schema()
+    assert len(schema["oneOf"]) == len(KINDS)
+    assert schema["discriminator"]["propertyName"] == "kind"
+    assert set(schema["discriminator"]["mapping"]) == set(KINDS)
+    for kind in KINDS:
+        document = schema["$defs"][f"{kind}Document"]
+        assert document["properties"]["apiVersion"]["const"] == "j1sync/v1"
+        assert document["properties"]["kind"]["const"] == kind
+        assert document["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "document"), EXAMPLE_DOCUMENTS, ids=[n for n, _ in EXAMPLE_DOCUMENTS]
+)
+def test_every_example_document_validates_against_the_schema(name: str, document: Any) -> None:
+    errors = list(Draft202012Validator(_schema()).iter_errors(document))
+    assert errors == [], f"{name}: {[e.message for e in errors]}"
+
+
+def test_examples_cover_every_kind() -> None:
+    assert {document["kind"] for _, document in EXAMPLE_DOCUMENTS} == set(KINDS)
+
+
+def test_a_document_with_an_unknown_key_does_not_validate() -> None:
+    document = YAML(typ="safe").load((BROKEN / "unknown_key.yaml").read_text())
+    validator = Draft202012Validator(_schema())
+    assert not validator.is_valid(document)
+
+
+def test_an_unknown_permission_does_not_validate() -> None:
+    document = YAML(typ="safe").load((BROKEN / "unknown_permission.yaml").read_text())
+    assert not Draft202012Validator(_schema()).is_valid(document)
+
+
+def test_kind_option_prints_one_kind() -> None:
+    schema = _schema("--kind", "IntegrationSchedule")
+    Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["kind"]["const"] == "IntegrationSchedule"
+    assert "oneOf" not in schema
+    validator = Draft202012Validator(schema)
+    schedule = YAML(typ="safe").load(
+        (EXAMPLES / "integration-schedules" / "github-org.yaml").read_text()
+    )
+    question = YAML(typ="safe").load(
+        (EXAMPLES / "questions" / "mfa-disabled-users.yaml").read_text()
+    )
+    assert validator.is_valid(schedule)
+    assert not validator.is_valid(question)
+
+
+def test_committed_schema_file_is_up_to_date() -> None:
+    # regenerate with: j1sync schema > schema/j1sync-manifest.schema.json
+    assert json.loads(SCHEMA_FILE.read_text()) == _schema()
+
+
+def test_every_example_points_editors_at_the_committed_schema() -> None:
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        first_line = path.read_text().splitlines()[0]
+        assert first_line.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first_line.split("$schema=", 1)[1]).resolve()
+        assert target == SCHEMA_FILE.resolve(), path
