@@ -116,7 +116,7 @@ def locate(
             )
             pair = node.lc.value(step) if use_value else node.lc.key(step)
             line, column = pair[0] + 1, pair[1] + 1
-            kept.append(step)
+            kept.append(str(step))  # a mapping key, even `1:`, is a name, not an index
             node = found = child
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
             line, column = node.lc.item(step)[0] + 1, node.lc.item(step)[1] + 1
