@@ -24,7 +24,7 @@ class PlannedRun:
 
 
 def load(paths: Sequence[str]) -> ManifestSet:
-    return load_manifests(list(paths) or ["."])
+    return load_manifests(list(paths))
 
 
 def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
