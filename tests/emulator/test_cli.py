@@ -1,0 +1,75 @@
+"""`j1sync emulator serve` as a real process, and `j1sync emulator reset`."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from click.testing import CliRunner
+
+from j1sync.cli import cli
+
+J1SYNC = str(Path(sys.executable).parent / "j1sync")  # the installed console script
+
+
+def test_serve_starts_fast_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    db = tmp_path / "emu.db"
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [
+            J1SYNC,
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            str(db),
+            "--api-key",
+            "s3cret-key",
+            "--account",
+            "acct",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert time.monotonic() - started < 2.0, "the emulator took too long to start"
+        assert "listening on http://127.0.0.1:" in line
+        url = line.split("listening on ")[1].split()[0]
+        response = requests.post(
+            url + "/iam/graphql",
+            json={"query": "{ iamGroups(limit: 5) { items { name } } }"},
+            headers={"Authorization": "Bearer s3cret-key", "JupiterOne-Account": "acct"},
+            timeout=5,
+        )
+        assert response.json()["data"]["iamGroups"]["items"][0]["name"] == "Users"
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "Emulator stopped." in out
+    assert "s3cret-key" not in line + out + err  # a key the user gave is never printed
+    assert db.exists()
+
+
+def test_serve_refuses_a_non_loopback_host_without_allow_remote() -> None:
+    result = CliRunner().invoke(cli, ["emulator", "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 1
+    assert "--allow-remote" in result.output
+
+
+def test_reset_deletes_the_state(tmp_path: Path) -> None:
+    db = tmp_path / "emu.db"
+    db.write_bytes(b"state")
+    result = CliRunner().invoke(cli, ["emulator", "reset", "--db", str(db)])
+    assert result.exit_code == 0 and not db.exists()
+    again = CliRunner().invoke(cli, ["emulator", "reset", "--db", str(db)])
+    assert again.exit_code == 0 and "Nothing to delete" in again.output
