@@ -160,7 +160,11 @@ def _desired_change(
     )
     if have is None:
         return change
-    paths = diff_states(have.state, want.state)
+    # A key the desired state leaves out is a field the manifest does not manage (IamGroup
+    # `members`, IntegrationSchedule `definition` when omitted): comparing it would report
+    # a change forever.
+    managed_live = {k: v for k, v in have.state.items() if k in want.state}
+    paths = diff_states(managed_live, want.state)
     change.action = "update" if paths else "no-op"
     change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
     change.id = have.id
