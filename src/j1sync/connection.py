@@ -20,6 +20,7 @@ def open_provider(
     region: str | None = None,
     default_account: str | None = None,
     default_region: str | None = None,
+    managed_tag: str = "j1sync",
 ) -> Iterator[Provider]:
     """Yield a connected provider. With `emulator`, an in-process emulator serves the
     state kept in .j1sync/emulator.db under the current directory (demo seed on first use)."""
@@ -31,7 +32,8 @@ def open_provider(
 
         EMULATOR_STATE.parent.mkdir(parents=True, exist_ok=True)
         with running_emulator(db=str(EMULATOR_STATE), seed="demo") as emu:
-            yield connect(Settings(api_key=emu.api_key, account=emu.account, api_url=emu.url))
+            settings = Settings(api_key=emu.api_key, account=emu.account, api_url=emu.url)
+            yield connect(settings, managed_tag=managed_tag)
         return
 
     overrides: dict[str, str] = {}
@@ -41,4 +43,4 @@ def open_provider(
         overrides["account"] = account or default_account or ""
     if region or default_region:
         overrides["region"] = region or default_region or ""
-    yield connect(Settings.from_env(**overrides))
+    yield connect(Settings.from_env(**overrides), managed_tag=managed_tag)

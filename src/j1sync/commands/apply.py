@@ -65,6 +65,7 @@ def command(
         region=region,
         default_account=project.project.account if project else None,
         default_region=project.project.region if project else None,
+        managed_tag=project.project.managed_tag if project else "j1sync",
     ) as provider:
         if saved is not None:
             live = provider.read_live()

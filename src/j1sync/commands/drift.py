@@ -41,6 +41,7 @@ def command(
         region=region,
         default_account=manifests.project.account,
         default_region=manifests.project.region,
+        managed_tag=manifests.project.managed_tag,
     ) as provider:
         run = make_plan(manifests, provider)
     drifted = plan_has_changes(run.plan)

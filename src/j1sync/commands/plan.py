@@ -48,6 +48,7 @@ def command(
         region=region,
         default_account=manifests.project.account,
         default_region=manifests.project.region,
+        managed_tag=manifests.project.managed_tag,
     ) as provider:
         run = make_plan(manifests, provider)
     plan = run.plan
