@@ -118,3 +118,16 @@ def test_deferred_query_is_polled_without_auth_until_completed(small_pages: Emul
     client = client_for(small_pages)
     rows = client.query_with_deferred_response("FIND Host WITH active = true")
     assert sorted(r["entity"]["displayName"] for r in rows) == ["bastion", "web-1", "web-2"]
+
+
+def test_update_alert_rule_sends_the_next_version_and_is_accepted(small_pages: Emulator) -> None:
+    client = client_for(small_pages)
+    rule = next(r for r in small_pages.snapshot()["rules"] if r["name"] == "legacy-open-ports")
+    # the client's list fragment lacks ignorePreviousResults, so it must be passed explicitly
+    updated = client.update_alert_rule(
+        rule_id=rule["id"], description="edited", ignore_previous_results=False
+    )
+    assert (updated["version"], updated["description"]) == (2, "edited")
+    stored = next(r for r in small_pages.snapshot()["rules"] if r["id"] == rule["id"])
+    assert stored["version"] == 2
+    assert stored["question"] == rule["question"]

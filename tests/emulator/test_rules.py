@@ -68,6 +68,8 @@ def test_update_needs_the_current_version_and_increments_it(gql: Poster) -> None
     assert updated_rule["version"] == 2
     assert not set(action_ids(updated_rule)) & set(first_ids)  # fresh ids on every update
     stale = gql(UPDATE_INLINE, i={**inline("r2"), "id": rule["id"], "version": 1})
+    ahead = gql(UPDATE_INLINE, i={**inline("r2"), "id": rule["id"], "version": 4})
+    assert ahead["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     error = stale["errors"][0]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "serviceName": "rules"}
     assert "version" in error["message"]

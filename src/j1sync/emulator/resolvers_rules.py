@@ -132,7 +132,10 @@ def create_rule(backend: Backend, instance: JsonObject, referenced: bool) -> Jso
 
 def update_rule(backend: Backend, instance: JsonObject, referenced: bool) -> JsonObject:
     current = get_rule(backend, instance["id"])
-    if instance["version"] != current["version"]:
+    # Optimistic concurrency: the update names the version it starts from. The official
+    # Python client sends the version it is creating (current + 1), so accept that too;
+    # anything else means someone else updated the rule in between.
+    if instance["version"] not in (current["version"], current["version"] + 1):
         raise bad_input(
             f"Rule instance version mismatch: the latest version of rule instance "
             f"{current['id']} is {current['version']}, but the update was for version "
