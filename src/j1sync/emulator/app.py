@@ -57,6 +57,7 @@ class Emulator:
         self.backend = Backend(self.store, account, self.switches)
         if self.store.is_new:
             apply_seed(self.backend, load_seed(seed))
+            self.store.mark_initialized()
         self._server = EmulatorHTTPServer((host, port), self.backend, self.stats, api_key)
         bound_host, bound_port = self._server.server_address[:2]
         self.url = f"http://{bound_host!s}:{bound_port}"

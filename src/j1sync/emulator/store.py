@@ -35,8 +35,10 @@ class Store:
         with self.lock:
             self._db.executescript(_SCHEMA)
             self.is_new = self.get_meta("created") is None
-            if self.is_new:
-                self.set_meta("created", "1")
+
+    def mark_initialized(self) -> None:
+        """Record that the account was seeded, so a restart does not seed it again."""
+        self.set_meta("created", "1")
 
     def close(self) -> None:
         with self.lock:
