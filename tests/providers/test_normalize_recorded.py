@@ -68,7 +68,7 @@ def test_null_and_empty_are_alike_for_rules() -> None:
 def test_action_ids_added_by_the_server_are_dropped() -> None:
     live = {"when": {"type": "FILTER"}, "actions": [{"id": "a1", "type": "CREATE_ALERT"}]}
     assert normalize_operation(live) == {
-        "when": {"type": "FILTER"},
+        "when": {"type": "FILTER", "version": 1},  # a `when` gets the manifest's defaults
         "actions": [{"type": "CREATE_ALERT"}],
     }
 

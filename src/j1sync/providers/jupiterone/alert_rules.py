@@ -96,10 +96,19 @@ def normalize_inline_question(question: dict[str, Any] | None) -> dict[str, Any]
     }
 
 
+# A manifest's `when` gets these defaults (RuleCondition); a live `when` made in the web
+# app or by another client may omit them: fill both sides alike.
+WHEN_DEFAULTS: dict[str, Any] = {"type": "FILTER", "version": 1}
+
+
+def normalize_when(when: Any) -> Any:
+    return {**WHEN_DEFAULTS, **when} if isinstance(when, dict) else when
+
+
 def normalize_operation(operation: dict[str, Any]) -> dict[str, Any]:
     """The server gives every action a fresh `id` on each update: compare without it."""
     return {
-        "when": operation.get("when"),
+        "when": normalize_when(operation.get("when")),
         "actions": [without_key(a, "id") for a in operation.get("actions") or []],
     }
 
