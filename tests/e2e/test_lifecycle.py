@@ -55,6 +55,7 @@ def test_apply_then_plan_is_empty_for_examples(account: Account) -> None:
     assert again.exit_code == 0, again.output
     assert "No changes" in again.stdout
     after = account.emu.snapshot()
+
     # the hand-made (unmanaged) rule is byte-for-byte untouched
     def hand_made(snapshot: dict) -> list:
         return [
@@ -78,7 +79,9 @@ def test_hand_edited_rule_is_reported_by_drift_and_healed_by_apply(account: Acco
     assert account.run("apply", EXAMPLES, "--auto-approve").exit_code == 0
     assert account.run("drift", EXAMPLES).exit_code == 0
     rule = rule_named(account, "unencrypted-critical-data")
-    official_client(account).update_alert_rule(rule_id=rule["id"], description="edited by hand")
+    official_client(account).update_alert_rule(
+        rule_id=rule["id"], description="edited by hand", ignore_previous_results=False
+    )
     drift = account.run("drift", EXAMPLES)
     assert drift.exit_code == 2, drift.output
     assert "AlertRule/unencrypted-critical-data" in drift.stdout
@@ -135,10 +138,14 @@ def test_apply_plan_applies_the_saved_plan_and_refuses_a_stale_one(account: Acco
 
     # a new plan, then a hand edit: the saved plan no longer describes the account
     rule = rule_named(account, "unencrypted-critical-data")
-    official_client(account).update_alert_rule(rule_id=rule["id"], description="edited")
+    official_client(account).update_alert_rule(
+        rule_id=rule["id"], description="edited", ignore_previous_results=False
+    )
     stale = account.tmp_path / "stale.json"
     assert account.run("plan", EXAMPLES, "--out", str(stale)).exit_code == 0
-    official_client(account).update_alert_rule(rule_id=rule["id"], description="edited again")
+    official_client(account).update_alert_rule(
+        rule_id=rule["id"], description="edited again", ignore_previous_results=False
+    )
     refused = account.run("apply", "--plan", str(stale), "--auto-approve")
     assert refused.exit_code == 1
     assert "stale" in refused.output.lower()
