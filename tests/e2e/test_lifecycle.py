@@ -228,3 +228,26 @@ def test_the_api_key_never_appears_in_any_output(account: Account, tmp_path: Pat
     ]
     for text in outputs:
         assert API_KEY not in text
+
+
+def test_a_schedule_for_a_missing_instance_fails_the_plan_with_candidates(
+    account: Account,
+) -> None:
+    account.write(
+        "schedule.yaml",
+        """\
+        apiVersion: j1sync/v1
+        kind: IntegrationSchedule
+        metadata:
+          name: aws-prodution
+        spec:
+          pollingInterval: ONE_DAY
+          hour: 4
+        """,
+    )
+    result = account.run("plan", account.manifests)
+    assert result.exit_code == 1
+    assert "integration instance 'aws-prodution' not found" in result.output
+    assert "did you mean 'aws-production'" in result.output
+    assert "github-org (github)" in result.output
+    assert "Traceback" not in result.output

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from j1sync.errors import SourceLocation
 from j1sync.manifest.document import Manifest, ProjectConfig
@@ -84,6 +84,16 @@ class ResourceKind(Protocol):
     def find(self, name: str) -> list[LiveObject]:
         """Re-read live objects with this natural key (after an ambiguous mutation)."""
         ...
+
+
+@runtime_checkable
+class ChecksAgainstLive(Protocol):
+    """Optional for a kind whose manifests must match something that already exists (an
+    integration schedule needs its instance): problems are reported before any plan."""
+
+    def check_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> list[str]: ...
 
 
 class Provider(Protocol):

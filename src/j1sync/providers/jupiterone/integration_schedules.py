@@ -10,7 +10,7 @@ through `comparable_live_state()`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
@@ -118,6 +118,20 @@ class IntegrationSchedules:
 
     def find(self, name: str) -> list[LiveObject]:
         return [obj for obj in self.read_all() if obj.name == name]
+
+    def check_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> list[str]:
+        """Every schedule manifest must name exactly one existing instance."""
+        instances = [o for o in live if o.kind == KIND]
+        problems = []
+        for want in desired:
+            matches = [o for o in instances if o.name == want.name and _same_definition(o, want)]
+            if not matches:
+                problems.append(not_found_message(want, instances))
+            elif len(matches) > 1:
+                problems.append(ambiguous_message(want, matches))
+        return problems
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         """Schedules are never created: reaching here means the plan found no instance
