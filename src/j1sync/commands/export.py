@@ -1,0 +1,79 @@
+"""`j1sync export`: the live account as manifests, one file per object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from j1sync.commands._common import connection_options, handle_errors, redact
+from j1sync.connection import open_provider
+from j1sync.export import export_account
+from j1sync.manifest.models import KINDS
+
+
+@click.command("export")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(KINDS),
+    help="Export only this kind (repeatable). Default: every kind.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default="manifests",
+    show_default=True,
+    help="Folder to write into (a sub-folder per kind).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty folder (same-named files are overwritten).",
+)
+@click.option(
+    "--include-unmanaged/--managed-only",
+    default=True,
+    show_default=True,
+    help="Every object (adoption), or only rules and questions that carry the managed tag.",
+)
+@click.option(
+    "--managed-tag",
+    default="j1sync",
+    show_default=True,
+    help="The tag j1sync marks rules and questions with; left out of exported tags.",
+)
+@connection_options
+@handle_errors
+def command(
+    kinds: tuple[str, ...],
+    out: str,
+    force: bool,
+    include_unmanaged: bool,
+    managed_tag: str,
+    emulator: bool,
+    api_url: str | None,
+    account: str | None,
+    region: str | None,
+) -> None:
+    """Write the live account's objects as manifests (folder per kind, file per object).
+
+    Built-in IAM groups (Users, Administrators) are left out. Exported manifests are
+    checked like `j1sync validate`; live values that would fail are written anyway and
+    reported as warnings."""
+    with open_provider(
+        emulator=emulator, api_url=api_url, account=account, region=region
+    ) as provider:
+        result = export_account(
+            provider,
+            Path(out),
+            list(kinds) or None,
+            force=force,
+            managed_only=not include_unmanaged,
+            managed_tag=managed_tag,
+        )
+    for warning in result.warnings:
+        click.echo(redact(f"Warning: {warning}"), err=True)
+    click.echo(result.summary(out))

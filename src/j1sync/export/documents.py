@@ -1,0 +1,88 @@
+"""Which live objects become manifests, under which metadata.name and in which file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from j1sync.engine.contract import LiveObject
+from j1sync.export.naming import FOLDERS, FileNamer, unique_names
+from j1sync.export.specs import SPEC_BUILDERS, ordered_spec
+from j1sync.manifest.models import KINDS
+
+SCHEDULE = "IntegrationSchedule"
+TAGGED_KINDS = ("Question", "AlertRule")  # the kinds that carry j1sync's managed tag
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """One manifest to write: `name` is its metadata.name, `path` its file below DIR."""
+
+    kind: str
+    name: str
+    spec: dict[str, Any]
+    path: PurePosixPath
+    live: LiveObject
+
+
+def selected(live: Sequence[LiveObject], managed_only: bool) -> list[LiveObject]:
+    """Everything but the built-in IAM groups (JupiterOne owns those); with
+    `managed_only`, only the rules and questions that carry the managed tag."""
+    chosen = [obj for obj in live if not obj.builtin]
+    if managed_only:
+        chosen = [obj for obj in chosen if obj.kind in TAGGED_KINDS and obj.managed]
+    order = {kind: index for index, kind in enumerate(KINDS)}
+    return sorted(chosen, key=lambda o: (order.get(o.kind, len(order)), o.name, str(o.id)))
+
+
+def schedule_names(schedules: Sequence[LiveObject]) -> tuple[list[str], list[str]]:
+    """metadata.name per schedule (the instance name; `<name>-<definition>` where several
+    instances share a name), and a warning per shared name."""
+    by_name: dict[str, list[LiveObject]] = defaultdict(list)
+    for obj in schedules:
+        by_name[obj.name].append(obj)
+    wanted = []
+    for obj in schedules:
+        definition = obj.state.get("definition")
+        shared = len(by_name[obj.name]) > 1
+        wanted.append(f"{obj.name}-{definition}" if shared and definition else obj.name)
+    warnings = []
+    for name, objects in by_name.items():
+        if len(objects) < 2:
+            continue
+        definitions = [str(o.state.get("definition")) for o in objects]
+        tail = (
+            "their types tell them apart"
+            if len(set(definitions)) == len(definitions)
+            else "some have the same type too, so j1sync cannot tell them apart"
+        )
+        warnings.append(
+            f"{SCHEDULE}/{name}: {len(objects)} integration instances share this name "
+            f"({', '.join(definitions)}); exported with `instance` and `definition`, {tail}"
+        )
+    return unique_names(wanted), warnings
+
+
+def build_documents(
+    live: Sequence[LiveObject], managed_tag: str
+) -> tuple[list[ExportDocument], list[str]]:
+    """The documents to write (in KINDS order, then by name) and notes for the user."""
+    namer = FileNamer()
+    schedules = [obj for obj in live if obj.kind == SCHEDULE]
+    names, warnings = schedule_names(schedules)
+    metadata_names = {id(obj): name for obj, name in zip(schedules, names, strict=True)}
+    documents = []
+    for obj in live:
+        spec = SPEC_BUILDERS[obj.kind](obj, managed_tag)
+        name = metadata_names.get(id(obj), obj.name)
+        if obj.kind == SCHEDULE and name != obj.name:
+            spec = ordered_spec(SCHEDULE, {**spec, "instance": obj.name})
+        folder = FOLDERS[obj.kind]
+        file_name = namer.file_name(folder, name, fallback=obj.kind.lower())
+        documents.append(
+            ExportDocument(obj.kind, name, spec, PurePosixPath(folder, file_name), obj)
+        )
+    return documents, warnings

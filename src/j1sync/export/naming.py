@@ -1,0 +1,76 @@
+"""File names for exported manifests: safe on every file system, unique per folder.
+
+The file name is only where a manifest lives; its identity is `metadata.name`. So any
+name (spaces, slashes, capitals, emoji) becomes a plain lowercase slug, and two objects
+whose slugs collide get numeric suffixes in the order they are exported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FOLDERS: dict[str, str] = {
+    "Question": "questions",
+    "AlertRule": "alert-rules",
+    "IamGroup": "iam-groups",
+    "IntegrationSchedule": "integration-schedules",
+}
+SUFFIX = ".yaml"
+MAX_SLUG_LENGTH = 80
+# Device names Windows refuses as file names, whatever the extension.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str, fallback: str) -> str:
+    """`Root account login detected` -> `root-account-login-detected`; `a/b: c?` -> `a-b-c`.
+
+    Accents are folded to ASCII; a name with nothing left (e.g. all CJK or emoji) becomes
+    `fallback`."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", folded.lower()).strip("-")
+    slug = slug[:MAX_SLUG_LENGTH].rstrip("-")
+    if not slug:
+        return fallback
+    if slug in WINDOWS_RESERVED:
+        return f"{slug}-{fallback}"
+    return slug
+
+
+class FileNamer:
+    """Hands out unique file names, per folder. Case cannot tell names apart (macOS and
+    Windows file systems ignore it), so slugs are lowercase and compared as such."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, set[str]] = {}
+
+    def file_name(self, folder: str, name: str, fallback: str) -> str:
+        taken = self._taken.setdefault(folder, set())
+        base = slugify(name, fallback)
+        candidate, number = base, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        taken.add(candidate)
+        return candidate + SUFFIX
+
+
+def unique_names(wanted: list[str]) -> list[str]:
+    """`wanted` with later repeats suffixed (`x`, `x-2`, ...), never clashing with another
+    wanted name: metadata names must be unique within a kind."""
+    reserved = set(wanted)
+    used: set[str] = set()
+    result: list[str] = []
+    for name in wanted:
+        candidate, number = name, 1
+        while candidate in used or (candidate != name and candidate in reserved):
+            number += 1
+            candidate = f"{name}-{number}"
+        used.add(candidate)
+        result.append(candidate)
+    return result

@@ -1,0 +1,105 @@
+"""`export_account`: the live account -> a folder of manifests, checked like `validate`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from j1sync.engine.contract import Provider
+from j1sync.errors import J1SyncError, ManifestError
+from j1sync.export.documents import ExportDocument, build_documents, selected
+from j1sync.export.yaml_writer import manifest_document, render_manifest
+from j1sync.manifest import load_manifests
+from j1sync.manifest.models import KINDS
+
+
+class OutputNotEmpty(J1SyncError):
+    """The export folder already holds files and --force was not given."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out_dir: Path
+    kinds: tuple[str, ...]  # the kinds that were asked for, in KINDS order
+    documents: list[ExportDocument]
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(doc.kind for doc in self.documents)
+
+    def summary(self, shown_dir: str | None = None) -> str:
+        """`Exported 14 objects to manifests/: 5 Question, 6 AlertRule, ...`"""
+        where = shown_dir if shown_dir is not None else str(self.out_dir)
+        where = where if where.endswith("/") else where + "/"
+        counts = self.counts()
+        total = len(self.documents)
+        noun = "object" if total == 1 else "objects"
+        parts = ", ".join(f"{counts[kind]} {kind}" for kind in self.kinds)
+        return f"Exported {total} {noun} to {where}" + (f": {parts}" if parts else "")
+
+
+def check_output_dir(out_dir: Path, force: bool) -> None:
+    """Refuse to mix an export into existing files unless asked to (before any request)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputNotEmpty(f"{out_dir} exists and is not a folder")
+    if not force and out_dir.is_dir() and any(out_dir.iterdir()):
+        raise OutputNotEmpty(
+            f"{out_dir} is not empty; choose another folder with --out, or pass --force to "
+            "write into it (files of the same name are overwritten, others are kept)"
+        )
+
+
+def write_documents(out_dir: Path, documents: Sequence[ExportDocument]) -> list[Path]:
+    written = []
+    for doc in documents:
+        path = out_dir / doc.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = render_manifest(manifest_document(doc.kind, doc.name, doc.spec))
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def validation_warnings(files: Sequence[Path]) -> list[str]:
+    """What `j1sync validate` would say about the written files. The environment is
+    empty on purpose: live text holding `${env:NAME}` would be read as a reference."""
+    if not files:
+        return []
+    try:
+        load_manifests(list(files), env={})
+    except ManifestError as exc:
+        return [f"{problem} (exported as found in the account)" for problem in exc.problems]
+    return []
+
+
+def _reference_hint(documents: Sequence[ExportDocument], kinds: Sequence[str]) -> list[str]:
+    if "Question" in kinds:
+        return []
+    if any(doc.spec.get("questionRef") for doc in documents):
+        return [
+            "some AlertRules use a saved question (questionRef) and Question was not "
+            "exported; add --kind Question so that the manifests validate"
+        ]
+    return []
+
+
+def export_account(
+    provider: Provider,
+    out_dir: Path,
+    kinds: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    managed_only: bool = False,
+    managed_tag: str = "j1sync",
+) -> ExportResult:
+    """Write one manifest per live object of `kinds` (all when None) into `out_dir`, in a
+    folder per kind, and report what `validate` would say about them as warnings."""
+    wanted = tuple(k for k in KINDS if kinds is None or k in kinds)
+    check_output_dir(out_dir, force)
+    live = selected(provider.read_live(list(wanted)), managed_only)
+    documents, warnings = build_documents(live, managed_tag)
+    files = write_documents(out_dir, documents)
+    warnings = [*warnings, *_reference_hint(documents, wanted), *validation_warnings(files)]
+    return ExportResult(out_dir, wanted, documents, warnings)
