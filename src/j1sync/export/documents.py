@@ -54,14 +54,11 @@ def schedule_names(schedules: Sequence[LiveObject]) -> tuple[list[str], list[str
         if len(objects) < 2:
             continue
         definitions = [str(o.state.get("definition")) for o in objects]
-        tail = (
-            "their types tell them apart"
-            if len(set(definitions)) == len(definitions)
-            else "some have the same type too, so j1sync cannot tell them apart"
-        )
         warnings.append(
             f"{SCHEDULE}/{name}: {len(objects)} integration instances share this name "
-            f"({', '.join(definitions)}); exported with `instance` and `definition`, {tail}"
+            f"({', '.join(definitions)}); exported with `instance` and `definition`, but "
+            "plan matches schedules by instance name: keep only the one to manage, or "
+            "rename the others in JupiterOne"
         )
     return unique_names(wanted), warnings
 

@@ -36,7 +36,7 @@ class ExportResult:
         counts = self.counts()
         total = len(self.documents)
         noun = "object" if total == 1 else "objects"
-        parts = ", ".join(f"{counts[kind]} {kind}" for kind in self.kinds)
+        parts = ", ".join(f"{counts[kind]} {kind}" for kind in self.kinds if counts[kind])
         return f"Exported {total} {noun} to {where}" + (f": {parts}" if parts else "")
 
 
