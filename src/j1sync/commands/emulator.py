@@ -37,6 +37,9 @@ def command() -> None:
 @click.option("--latency-ms", default=0, type=int, help="Delay every request.")
 @click.option("--rate-limit", default=None, help="N/SECONDS: answer 429 beyond N requests.")
 @click.option("--fail-rate", default=0.0, type=float, help="Probability of an injected 5xx.")
+@click.option(
+    "--rate-429", default=0.0, type=float, help="Probability of an injected 429 (rate limited)."
+)
 @click.option("--page-size", default=100, type=int, show_default=True)
 @click.option(
     "--lose-responses", default=0.0, type=float, help="Probability a mutation's response is lost."
@@ -53,6 +56,7 @@ def serve(
     latency_ms: int,
     rate_limit: str | None,
     fail_rate: float,
+    rate_429: float,
     page_size: int,
     lose_responses: float,
     allow_remote: bool,
@@ -67,6 +71,7 @@ def serve(
             latency_ms=latency_ms,
             rate_limit=app.parse_rate_limit(rate_limit),
             fail_rate=fail_rate,
+            rate_429=rate_429,
             lose_responses=lose_responses,
             page_size=page_size,
         )

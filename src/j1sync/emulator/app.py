@@ -108,12 +108,14 @@ def running_emulator(
     fail_rate: float = 0.0,
     lose_responses: float = 0.0,
     rng_seed: int = 0,
+    rate_429: float = 0.0,
 ) -> Iterator[Emulator]:
     """Run an emulator in this process on a free loopback port for the `with` block."""
     switches = Switches(
         latency_ms=latency_ms,
         rate_limit=parse_rate_limit(rate_limit),
         fail_rate=fail_rate,
+        rate_429=rate_429,
         lose_responses=lose_responses,
         page_size=page_size,
         rng_seed=rng_seed,

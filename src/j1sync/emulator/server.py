@@ -54,7 +54,7 @@ class _Handler(BaseHTTPRequestHandler):
         switches = server.backend.switches
         if switches.latency_ms > 0:
             time.sleep(switches.latency_ms / 1000)
-        if switches.over_rate_limit():
+        if switches.over_rate_limit() or switches.roll(switches.rate_429):
             self._send(429, {"error": "Too Many Requests"})
             return
         if not self._authorized():

@@ -33,6 +33,7 @@ class Switches:
     latency_ms: int = 0
     rate_limit: tuple[int, float] | None = None  # (requests, window seconds)
     fail_rate: float = 0.0  # probability of an injected 5xx per request
+    rate_429: float = 0.0  # probability of an injected 429 per request (nothing executed)
     fail_status: int = 503
     lose_responses: float = 0.0  # probability a mutation commits but its response is lost
     page_size: int = 100

@@ -1,15 +1,24 @@
 """JupiterOne GraphQL client: auth headers, per-area endpoints, retries, pagination, errors.
 
 `execute()` is the only way kinds reach the API. Reads (queries) are retried on 429, 5xx
-and connection failures with exponential backoff and jitter within a total time budget.
-Mutations are retried only on 429 (the server rejected them, so repeating is safe); any
-ambiguous failure of a mutation raises `TransientError` at once, and the executor re-reads
-by natural key before deciding whether to repeat it.
+and connection failures with exponential backoff and full jitter, each request within a
+total time budget (`Settings.retry_budget_s`, `--retry-budget`). Mutations are retried only
+on 429 (the server rejected them, so repeating is safe); any ambiguous failure of a
+mutation raises `TransientError` at once, and the executor re-reads by natural key before
+deciding whether to repeat it.
+
+Every request first takes a token from the optional client-side rate limit and then an
+in-flight slot from the adaptive (AIMD) concurrency limit; both are shared by all threads
+of the client (see ratelimit.py).
+
+Tuning from the environment (flags win; mainly for tests and benchmarks):
+J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,11 +38,13 @@ from j1sync.errors import (
     ApiError,
     AuthError,
     BadUserInput,
+    ConfigError,
     NotFound,
     RateLimited,
     RetryBudgetExceeded,
     TransientError,
 )
+from j1sync.providers.jupiterone.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone.transport import HttpTransport, pooled_session, user_agent
 from j1sync.settings import Settings
 
@@ -45,8 +56,15 @@ AREA_PATHS: Mapping[str, str] = {
     "iam": "/iam/graphql",
 }
 
-# Concurrent reads (kinds x IAM groups) share this many pooled connections.
+# Concurrent reads (kinds x IAM groups) share this many pooled connections; it is also the
+# ceiling of the adaptive in-flight limit.
 POOL_SIZE = 16
+
+ENV_RATE_LIMIT = "J1SYNC_RATE_LIMIT"
+ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
+ENV_BACKOFF_MAX = "J1SYNC_BACKOFF_MAX_S"
+DEFAULT_BACKOFF_INITIAL_S = 0.5
+DEFAULT_BACKOFF_MAX_S = 30.0
 
 _NOT_FOUND_CODES = frozenset({"NOT_FOUND"})
 _BAD_INPUT_CODES = frozenset(
@@ -85,14 +103,25 @@ class JupiterOneClient:
         self,
         settings: Settings,
         *,
-        backoff_initial_s: float = 0.5,
-        backoff_max_s: float = 30.0,
+        backoff_initial_s: float | None = None,
+        backoff_max_s: float | None = None,
+        rate_limit: RateLimit | str | None = None,
+        max_in_flight: int = POOL_SIZE,
     ) -> None:
+        """Arguments left as None come from the environment (J1SYNC_*), then defaults."""
         self.settings = settings
         self.account = settings.account
-        self._backoff_initial_s = backoff_initial_s
-        self._backoff_max_s = backoff_max_s
-        self._session = pooled_session(POOL_SIZE)
+        self._backoff_initial_s = _seconds(
+            backoff_initial_s, ENV_BACKOFF_INITIAL, DEFAULT_BACKOFF_INITIAL_S
+        )
+        self._backoff_max_s = _seconds(backoff_max_s, ENV_BACKOFF_MAX, DEFAULT_BACKOFF_MAX_S)
+        if rate_limit is None:
+            rate_limit = os.environ.get(ENV_RATE_LIMIT) or None
+        if isinstance(rate_limit, str):
+            rate_limit = RateLimit.parse(rate_limit)
+        self.bucket = TokenBucket(rate_limit) if rate_limit is not None else None
+        self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
+        self._session = pooled_session(max(POOL_SIZE, max_in_flight))
         headers = {
             "Authorization": f"Bearer {settings.api_key}",
             "JupiterOne-Account": settings.account,
@@ -143,9 +172,12 @@ class JupiterOneClient:
             last = exc.last_attempt.exception()
             attempts = exc.last_attempt.attempt_number
             elapsed = time.monotonic() - started
+            budget = self.settings.retry_budget_s
+            reason = "rate limited (HTTP 429)" if isinstance(last, RateLimited) else str(last)
             raise RetryBudgetExceeded(
-                f"JupiterOne API: gave up after {attempts} attempts in {elapsed:.1f}s "
-                f"(retry budget {self.settings.retry_budget_s:g}s); last error: {last}"
+                f"JupiterOne API: gave up after {attempts} attempts over {budget:g} s: "
+                f"{reason} ({parsed.operation_name or area}, {elapsed:.1f} s spent; raise the "
+                "budget with --retry-budget SECONDS)"
             ) from last
         raise AssertionError("unreachable: tenacity either returns or raises")
 
@@ -198,7 +230,14 @@ class JupiterOneClient:
             variable_values=variables,
             operation_name=parsed.operation_name,
         )
-        result = self._transports[area].execute(request)
+        if self.bucket is not None:
+            self.bucket.acquire()
+        with self.concurrency.slot() as rate_limited:
+            try:
+                result = self._transports[area].execute(request)
+            except RateLimited:
+                rate_limited()
+                raise
         if result.errors:
             raise self._error_of(area, result.errors)
         if not isinstance(result.data, dict):
@@ -221,6 +260,21 @@ class JupiterOneClient:
     def _redact(self, text: str) -> str:
         # The server has no reason to echo the key, but a message is about to leave us.
         return text.replace(self.settings.api_key, "(redacted)")
+
+
+def _seconds(given: float | None, env_name: str, default: float) -> float:
+    if given is not None:
+        return given
+    text = os.environ.get(env_name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{env_name} must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:

@@ -1,0 +1,144 @@
+"""How hard one client may push the API: a token bucket and an adaptive in-flight limit.
+
+Both are shared by every thread of one `JupiterOneClient` (kinds and IAM groups are read
+concurrently through one instance), so the limits hold for the client as a whole.
+
+- `TokenBucket` is the optional client-side rate limit (`--rate-limit N/SECONDS`,
+  `J1SYNC_RATE_LIMIT`): on average at most N requests per SECONDS, bursts of at most N.
+- `AdaptiveConcurrency` is always on: additive increase, multiplicative decrease (AIMD),
+  as TCP does with its congestion window. A 429 halves the number of requests allowed in
+  flight; each success adds 1/limit, so the limit grows by about one per round of
+  successful requests and recovers slowly after the server pushed back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from j1sync.errors import ConfigError
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` requests per `per_s` seconds."""
+
+    count: int
+    per_s: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """ "N/SECONDS", e.g. "10/1" or "600/60"."""
+        count, sep, window = text.strip().partition("/")
+        try:
+            parsed = cls(int(count), float(window)) if sep else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.count < 1 or not parsed.per_s > 0:
+            raise ConfigError(
+                f"Invalid rate limit {text!r}: expected N/SECONDS with N >= 1 and "
+                "SECONDS > 0, e.g. 10/1 for ten requests a second."
+            )
+        return parsed
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.per_s:g}"
+
+
+class TokenBucket:
+    """Reserve-then-sleep token bucket: `acquire()` takes a token, waiting (outside the
+    lock) until the bucket would have refilled it. Waiters are served in arrival order."""
+
+    def __init__(
+        self, limit: RateLimit, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+    ) -> None:
+        self.limit = limit
+        self._rate = limit.count / limit.per_s  # tokens per second
+        self._capacity = float(limit.count)
+        self._tokens = self._capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Take one token; return how long the caller waited for it."""
+        with self._lock:
+            now = self._clock()
+            elapsed = now - self._updated
+            self._tokens = min(self._capacity, self._tokens + elapsed * self._rate)
+            self._updated = now
+            self._tokens -= 1.0  # may go negative: a reservation for a later slot
+            wait = -self._tokens / self._rate if self._tokens < 0 else 0.0
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+class AdaptiveConcurrency:
+    """An AIMD limit on requests in flight, between `minimum` and `maximum`.
+
+    Only one halving per round: a request that started before the last decrease does not
+    halve again when its own 429 arrives (a burst of 429s is one congestion signal).
+    """
+
+    def __init__(self, maximum: int, minimum: int = 1) -> None:
+        if not 1 <= minimum <= maximum:
+            raise ValueError("need 1 <= minimum <= maximum")
+        self.maximum = maximum
+        self.minimum = minimum
+        self._limit = float(maximum)
+        self._in_flight = 0
+        self._generation = 0
+        self._condition = threading.Condition()
+        self.decreases = 0  # how often a 429 halved the limit (for tests and benchmarks)
+
+    @property
+    def limit(self) -> int:
+        return int(self._limit)
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    @contextmanager
+    def slot(self) -> Iterator[Callable[[], None]]:
+        """Hold one in-flight slot for the `with` block. The yielded callable reports that
+        the request was rate limited; leaving the block normally counts as a success,
+        leaving it with an exception counts as neither."""
+        with self._condition:
+            while self._in_flight >= int(self._limit):
+                self._condition.wait()
+            self._in_flight += 1
+            generation = self._generation
+        limited = False
+
+        def rate_limited() -> None:
+            nonlocal limited
+            limited = True
+
+        succeeded = False
+        try:
+            yield rate_limited
+            succeeded = not limited
+        finally:
+            with self._condition:
+                self._in_flight -= 1
+                if limited:
+                    self._decrease(generation)
+                elif succeeded:
+                    self._limit = min(float(self.maximum), self._limit + 1.0 / self._limit)
+                self._condition.notify_all()
+
+    def _decrease(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # this round already halved the limit
+        self._limit = max(float(self.minimum), self._limit / 2.0)
+        self._generation += 1
+        self.decreases += 1
