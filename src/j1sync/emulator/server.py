@@ -52,8 +52,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": "Not Found"})
             return
         switches = server.backend.switches
-        if switches.latency_ms > 0:
-            time.sleep(switches.latency_ms / 1000)
+        delay_ms = switches.latency_ms
+        if switches.spike_ms > 0 and switches.roll(switches.spike_rate):
+            delay_ms += switches.spike_ms
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
         if switches.over_rate_limit() or switches.roll(switches.rate_429):
             self._send(429, {"error": "Too Many Requests"})
             return

@@ -34,6 +34,8 @@ class Switches:
     rate_limit: tuple[int, float] | None = None  # (requests, window seconds)
     fail_rate: float = 0.0  # probability of an injected 5xx per request
     rate_429: float = 0.0  # probability of an injected 429 per request (nothing executed)
+    spike_rate: float = 0.0  # probability that a request waits `spike_ms` more (a spike)
+    spike_ms: int = 0
     fail_status: int = 503
     lose_responses: float = 0.0  # probability a mutation commits but its response is lost
     page_size: int = 100

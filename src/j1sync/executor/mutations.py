@@ -1,17 +1,29 @@
 """One change against the provider, with the rule for ambiguous failures (DESIGN §8).
 
-A TransientError after the client's own retries means the mutation may have happened.
-It is never retried blindly: the object is re-read by its natural key first, so a create
-never runs twice and an update is re-sent against the object as it is now.
+A TransientError after the client's own retries (timeout, dropped connection, 5xx) means
+the mutation may have happened. It is never retried blindly: the object is re-read by its
+natural key first, and the mutation is repeated only when the re-read shows it did not
+take effect, so a create never runs twice and an update is re-sent against the object as
+it is now. tenacity drives the rounds (a few, with jittered backoff); each round starts
+with the re-read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from j1sync.engine.contract import DesiredObject, LiveObject, ResourceKind
 from j1sync.errors import TransientError
 from j1sync.executor.resolution import RunResolver
+
+# One first try and up to three re-read-then-retry rounds: with one request in ten failing
+# ambiguously, a change still fails only about once in ten thousand.
+AMBIGUOUS_ATTEMPTS = 4
+BACKOFF_INITIAL_S = 0.1
+BACKOFF_MAX_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -26,45 +38,97 @@ class NotApplied(Exception):
     """A change that could not be made safely; the message says why."""
 
 
+Mutate = Callable[[], Done]
+Reread = Callable[[TransientError], "Done | None"]
+
+
+def _reread_then_retry(mutate: Mutate, reread: Reread) -> Done:
+    """Run `mutate`; after an ambiguous failure, `reread` decides: a Done (it happened, or
+    the re-read finished it) ends the change, None means it did not happen: mutate again."""
+    cause: TransientError | None = None
+    retrying = Retrying(
+        stop=stop_after_attempt(AMBIGUOUS_ATTEMPTS),
+        wait=wait_random_exponential(multiplier=BACKOFF_INITIAL_S, max=BACKOFF_MAX_S),
+        retry=retry_if_exception_type(TransientError),
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            if cause is not None:
+                known = reread(cause)
+                if known is not None:
+                    return known
+            try:
+                done = mutate()
+            except TransientError as exc:
+                cause = exc
+                raise
+            if cause is not None:
+                return Done(done.id, f"retried after re-reading: {cause}")
+            return done
+    raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+
 def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) -> Done:
-    try:
-        return Done(kind.create(desired, resolver))
-    except TransientError as exc:
+    def reread(cause: TransientError) -> Done | None:
         found = kind.find(desired.name)
-        if len(found) == 1:
-            return Done(found[0].id, f"confirmed by re-reading after: {exc}")
-        if found:
+        if len(found) > 1:
             raise NotApplied(
                 f"{len(found)} objects named {desired.name!r} exist after an ambiguous "
-                f"failure ({exc}); not retrying"
-            ) from exc
-        return Done(kind.create(desired, resolver), f"retried once after: {exc}")
+                f"failure ({cause}); not retrying"
+            ) from cause
+        if not found:
+            return None
+        # It happened. A create of several requests (an IAM group, then its members) may
+        # have happened only in part: finish it as an update of what is there.
+        if not _matches(found[0], desired):
+            kind.update(found[0], desired, resolver)
+        return Done(found[0].id, f"confirmed by re-reading after: {cause}")
+
+    return _reread_then_retry(lambda: Done(kind.create(desired, resolver)), reread)
 
 
 def update(
     kind: ResourceKind, live: LiveObject, desired: DesiredObject, resolver: RunResolver
 ) -> Done:
-    try:
-        kind.update(live, desired, resolver)
-        return Done(live.id)
-    except TransientError as exc:
-        fresh = _one(kind, desired.name, exc)
-        if fresh.state == desired.state:
-            return Done(fresh.id, f"confirmed by re-reading after: {exc}")
-        kind.update(fresh, desired, resolver)
-        return Done(fresh.id, f"retried once after: {exc}")
+    target = live
+
+    def mutate() -> Done:
+        kind.update(target, desired, resolver)
+        return Done(target.id)
+
+    def reread(cause: TransientError) -> Done | None:
+        nonlocal target
+        fresh = _one(kind, desired.name, cause)
+        if _matches(fresh, desired):
+            return Done(fresh.id, f"confirmed by re-reading after: {cause}")
+        target = fresh
+        return None
+
+    return _reread_then_retry(mutate, reread)
 
 
 def delete(kind: ResourceKind, live: LiveObject) -> Done:
-    try:
-        kind.delete(live)
+    target = live
+
+    def mutate() -> Done:
+        kind.delete(target)
         return Done(live.id)
-    except TransientError as exc:
+
+    def reread(cause: TransientError) -> Done | None:
+        nonlocal target
         still_there = [obj for obj in kind.find(live.name) if obj.id == live.id]
         if not still_there:
-            return Done(live.id, f"confirmed gone by re-reading after: {exc}")
-        kind.delete(still_there[0])
-        return Done(live.id, f"retried once after: {exc}")
+            return Done(live.id, f"confirmed gone by re-reading after: {cause}")
+        target = still_there[0]
+        return None
+
+    return _reread_then_retry(mutate, reread)
+
+
+def _matches(live: LiveObject, desired: DesiredObject) -> bool:
+    """Equal in every field the desired state manages (as the plan compares them)."""
+    return {k: v for k, v in live.state.items() if k in desired.state} == desired.state
 
 
 def _one(kind: ResourceKind, name: str, cause: Exception) -> LiveObject:
