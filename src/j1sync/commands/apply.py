@@ -16,6 +16,7 @@ from j1sync.engine.stale import check_stale
 from j1sync.errors import J1SyncError
 from j1sync.executor import apply_plan
 from j1sync.output import render_outcomes_text
+from j1sync.output.progress import progress_for_stderr
 from j1sync.reconcile import load, make_plan
 
 
@@ -58,6 +59,7 @@ def command(
         raise click.UsageError("give either PATHS or --plan, not both")
     saved = read_plan_file(Path(plan_file)) if plan_file else None
     project = None if saved else load(paths)
+    progress = progress_for_stderr()
     with open_provider(
         emulator=emulator,
         api_url=api_url,
@@ -68,12 +70,14 @@ def command(
         managed_tag=project.project.managed_tag if project else "j1sync",
     ) as provider:
         if saved is not None:
-            live = provider.read_live()
+            with progress.reading():
+                live = provider.read_live()
             check_stale(saved, live)
             plan: Plan = saved
         else:
             assert project is not None
-            run = make_plan(project, provider)
+            with progress.reading():
+                run = make_plan(project, provider)
             plan, live = run.plan, run.live
         if not plan_has_changes(plan):
             click.echo("No changes. The account matches the manifests.")
@@ -81,7 +85,9 @@ def command(
         click.echo(render_plan(plan, "text", title="j1sync apply"))
         raise_if_unsafe(plan, force)
         _confirm(auto_approve)
-        result = apply_plan(plan, provider, live, concurrency=concurrency)
+        result = apply_plan(
+            plan, provider, live, concurrency=concurrency, on_event=progress.on_apply_event
+        )
     click.echo(render_outcomes_text(result, color=use_color()))
     if not result.ok:
         sys.exit(1)

@@ -11,6 +11,7 @@ from j1sync.commands._common import connection_options, handle_errors
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import open_provider
 from j1sync.engine.plan import plan_has_changes
+from j1sync.output.progress import progress_for_stderr
 from j1sync.reconcile import load, make_plan
 
 
@@ -41,15 +42,18 @@ def command(
 ) -> None:
     """Show what apply would change in the account."""
     manifests = load(paths)
-    with open_provider(
-        emulator=emulator,
-        api_url=api_url,
-        account=account,
-        region=region,
-        default_account=manifests.project.account,
-        default_region=manifests.project.region,
-        managed_tag=manifests.project.managed_tag,
-    ) as provider:
+    with (
+        open_provider(
+            emulator=emulator,
+            api_url=api_url,
+            account=account,
+            region=region,
+            default_account=manifests.project.account,
+            default_region=manifests.project.region,
+            managed_tag=manifests.project.managed_tag,
+        ) as provider,
+        progress_for_stderr().reading(),
+    ):
         run = make_plan(manifests, provider)
     plan = run.plan
     click.echo(render_plan(plan, fmt, title="j1sync plan"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.errors import ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
@@ -140,6 +141,15 @@ class Questions:
         return str(data["createQuestion"]["id"])
 
     def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        if not live.raw.get("name") and desired.state["title"] != live.name:
+            # QuestionUpdate cannot set a name: a nameless question is known only by its
+            # title, so a new title would lose the match (deleted and created next time).
+            raise ResolutionError(
+                f"{desired.address}: the question in JupiterOne has no name and is matched by "
+                f"its title {live.name!r}; the API cannot name it, so its title must stay "
+                f"{live.name!r} (spec.title is {desired.state['title']!r}). Set spec.title to "
+                f"{live.name!r}, or delete the question in JupiterOne to let j1sync create it"
+            )
         variables = {"id": live.id, "update": question_input(desired.state)}
         self._client.execute("graphql", UPDATE_QUESTION, variables)
 

@@ -1,0 +1,136 @@
+"""The engine's acceptance as a property, over HTTP through the real CLI.
+
+For random manifests of every kind applied to random accounts (managed objects with and
+without manifests, hand-edited twins of manifests, unmanaged objects), `apply --force`
+then `plan --detailed-exitcode` says "no changes", unmanaged objects are byte-for-byte
+what they were, and no object exists twice.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from ruamel.yaml import YAML
+
+from j1sync.emulator import running_emulator
+from tests.e2e.conftest import API_KEY, Account
+from tests.e2e.strategies import MANAGED_TAG, Scenario, scenarios
+
+Snapshot = dict[str, list[dict[str, Any]]]
+FOLDERS = {
+    "Question": "questions",
+    "AlertRule": "rules",
+    "IamGroup": "iam",
+    "IntegrationSchedule": "schedules",
+}
+
+
+def write_manifests(account: Account, scenario: Scenario) -> None:
+    root = Path(account.manifests)
+    root.mkdir(parents=True, exist_ok=True)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    for index, (kind, name, spec) in enumerate(scenario.manifests):
+        path = root / FOLDERS[kind] / f"{index:02d}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        document = {
+            "apiVersion": "j1sync/v1",
+            "kind": kind,
+            "metadata": {"name": name},
+            "spec": spec,
+        }
+        with path.open("w", encoding="utf-8") as handle:
+            yaml.dump(document, handle)
+
+
+def question_key(question: dict[str, Any]) -> str:
+    return str(question.get("name") or question.get("title"))
+
+
+def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str], Any]:
+    """Objects no manifest declares and j1sync must not delete, by (collection, id)."""
+    declared_rules = scenario.names("AlertRule")
+    declared_questions = scenario.names("Question")
+    keep = {
+        "rules": lambda r: MANAGED_TAG not in r["tags"] and r["name"] not in declared_rules,
+        "questions": lambda q: (
+            MANAGED_TAG not in q["tags"] and question_key(q) not in declared_questions
+        ),
+        "iam_groups": lambda g: g["name"] not in scenario.names("IamGroup"),
+        "integration_instances": lambda i: i["name"] not in scenario.scheduled_instances(),
+        "users": lambda _: True,
+        "integration_definitions": lambda _: True,
+    }
+    return {
+        (collection, obj["id"]): obj
+        for collection, wanted in keep.items()
+        for obj in snapshot.get(collection, [])
+        if wanted(obj)
+    }
+
+
+def by_id(snapshot: Snapshot) -> dict[tuple[str, str], Any]:
+    return {(c, obj["id"]): obj for c, objs in snapshot.items() for obj in objs}
+
+
+def keys(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Natural keys per kind, as j1sync matches them."""
+    return {
+        "AlertRule": [r["name"] for r in snapshot.get("rules", [])],
+        "Question": [question_key(q) for q in snapshot.get("questions", [])],
+        "IamGroup": [g["name"] for g in snapshot.get("iam_groups", [])],
+        "IntegrationSchedule": [i["name"] for i in snapshot.get("integration_instances", [])],
+    }
+
+
+def check_converged(account: Account, scenario: Scenario) -> None:
+    before = account.emu.snapshot()
+    applied = account.run("apply", account.manifests, "--auto-approve", "--force")
+    assert applied.exit_code == 0, applied.output
+    again = account.run("plan", account.manifests, "--detailed-exitcode")
+    assert again.exit_code == 0, f"apply did not converge:\n{again.output}"
+    after = account.emu.snapshot()
+
+    # unmanaged objects: byte-for-byte unchanged
+    now = by_id(after)
+    for address, obj in untouchable(before, scenario).items():
+        assert now.get(address) == obj, f"unmanaged {address} changed or vanished"
+
+    # managed objects without a manifest: deleted
+    for collection in ("rules", "questions"):
+        for obj in before.get(collection, []):
+            declared = scenario.names("AlertRule" if collection == "rules" else "Question")
+            key = obj["name"] if collection == "rules" else question_key(obj)
+            if MANAGED_TAG in obj["tags"] and key not in declared:
+                assert (collection, obj["id"]) not in now, f"{collection} {key!r} not pruned"
+
+    # nothing twice, every manifest once
+    for kind, names in keys(after).items():
+        duplicates = [n for n, count in Counter(names).items() if count > 1]
+        assert not duplicates, f"{kind} exists twice: {duplicates}"
+        declared = (
+            scenario.scheduled_instances()
+            if kind == "IntegrationSchedule"
+            else scenario.names(kind)
+        )
+        assert declared <= set(names), f"{kind}: missing {declared - set(names)}"
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(scenario=scenarios())
+def test_apply_converges_and_leaves_unmanaged_objects_alone(scenario: Scenario) -> None:
+    with (
+        running_emulator(db=":memory:", seed=scenario.seed, api_key=API_KEY, page_size=5) as emu,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        account = Account(emu=emu, tmp_path=Path(tmp))
+        write_manifests(account, scenario)
+        check_converged(account, scenario)
