@@ -5,7 +5,9 @@ and connection failures with exponential backoff and full jitter, each request w
 total time budget (`Settings.retry_budget_s`, `--retry-budget`). Mutations are retried only
 on 429 (the server rejected them, so repeating is safe); any ambiguous failure of a
 mutation raises `TransientError` at once, and the executor re-reads by natural key before
-deciding whether to repeat it.
+deciding whether to repeat it. A mutation that timed out may still be running on the
+server, so the client waits as long again as the timeout before it reports the failure:
+the executor's re-read then sees a create that committed late.
 
 Every request first takes a token from the optional client-side rate limit and then an
 in-flight slot from the adaptive (AIMD) concurrency limit; both are shared by all threads
@@ -24,6 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import requests
 from gql import GraphQLRequest
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
 from tenacity import (
@@ -168,6 +171,13 @@ class JupiterOneClient:
             for attempt in retrying:
                 with attempt:
                     return self._execute_once(area, parsed, dict(variables or {}))
+        except TransientError as exc:
+            if parsed.is_mutation and isinstance(exc.__cause__, requests.Timeout):
+                # The server may still be working on it: a re-read now could miss a create
+                # that commits a moment later, and the retry would duplicate it. Give the
+                # server as long again as we waited before anyone re-reads.
+                time.sleep(self.settings.timeout)
+            raise
         except RetryError as exc:
             last = exc.last_attempt.exception()
             attempts = exc.last_attempt.attempt_number
