@@ -134,3 +134,49 @@ def test_apply_converges_and_leaves_unmanaged_objects_alone(scenario: Scenario) 
         account = Account(emu=emu, tmp_path=Path(tmp))
         write_manifests(account, scenario)
         check_converged(account, scenario)
+
+
+NAMELESS_ADOPTION = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: Hand-made review
+spec:
+  title: {title}
+  queries:
+    - name: query0
+      query: Find User with active = true
+"""
+
+
+def test_a_nameless_question_is_adopted_only_under_its_own_title(empty_account: Account) -> None:
+    """The property above keeps such titles: the API cannot name a question, so a new
+    title would lose the only thing that identifies it."""
+    acc = empty_account
+    acc.emu.seed_objects(
+        {
+            "questions": [
+                {
+                    "name": "",
+                    "title": "Hand-made review",
+                    "queries": [{"name": "query0", "query": "Find User"}],
+                }
+            ]
+        }
+    )
+    before = acc.emu.snapshot()
+    acc.write("q.yaml", NAMELESS_ADOPTION.format(title="Weekly review"))
+    refused = acc.run("apply", acc.manifests, "--auto-approve")
+    assert refused.exit_code == 1
+    assert "has no name" in refused.output and "Set spec.title to 'Hand-made review'" in (
+        refused.output
+    )
+    assert acc.emu.snapshot() == before
+
+    acc.write("q.yaml", NAMELESS_ADOPTION.format(title="Hand-made review"))
+    applied = acc.run("apply", acc.manifests, "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert acc.run("plan", acc.manifests, "--detailed-exitcode").exit_code == 0
+    questions = acc.emu.snapshot()["questions"]
+    assert [q["id"] for q in questions] == [before["questions"][0]["id"]]
+    assert MANAGED_TAG in questions[0]["tags"]
