@@ -52,6 +52,7 @@ def check_output_dir(out_dir: Path, force: bool) -> None:
 
 
 def write_documents(out_dir: Path, documents: Sequence[ExportDocument]) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)  # even for an empty account: it is the answer
     written = []
     for doc in documents:
         path = out_dir / doc.path

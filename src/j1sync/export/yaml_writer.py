@@ -3,18 +3,24 @@
 Block style throughout (except rule conditions, which read as an expression in flow
 style, as in the examples); multi-line strings as literal blocks; no line wrapping, so a
 value is one line in a git diff; the yaml-language-server schema comment on top.
+
+Exactness beats looks: every rendering is read back, and where ruamel's emitter would
+change a value (it writes some odd strings, like `?x`, plain), the document is written
+again with every string that is not obviously plain in double quotes.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from j1sync.errors import J1SyncError
 from j1sync.manifest.models import API_VERSION
 
 SCHEMA_URL = (
@@ -22,6 +28,12 @@ SCHEMA_URL = (
 )
 HEADER = f"# yaml-language-server: $schema={SCHEMA_URL}\n"
 NO_WRAP = 1 << 16
+# Line breaks other than "\n" that ruamel writes raw inside single quotes or plain text,
+# where a reader folds them into a space: such text is written double-quoted (escaped).
+ODD_BREAKS = frozenset("\r\x85\u2028\u2029")
+# Text that starts and goes on without any YAML indicator: ruamel's own quoting is trusted
+# for it (it still quotes what would read as a number, boolean or date).
+OBVIOUSLY_PLAIN = re.compile(r"\w[\w .,/@()+=-]*")
 
 
 def manifest_document(kind: str, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,21 +50,31 @@ def _flow_friendly(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float))
 
 
-def to_yaml_tree(value: Any, key: str | None = None) -> Any:
+def to_yaml_tree(value: Any, key: str | None = None, *, quote: bool = False) -> Any:
     """Plain data -> ruamel nodes: maps keep their order, multi-line strings become
-    literal blocks (ruamel falls back to quotes where a block cannot hold the text)."""
+    literal blocks; with `quote`, every string not obviously plain is double-quoted."""
     if isinstance(value, Mapping):
         node = CommentedMap()
         for item_key, item in value.items():
-            node[item_key] = to_yaml_tree(item, str(item_key))
+            node[_string(item_key, quote)] = to_yaml_tree(item, str(item_key), quote=quote)
         return node
     if isinstance(value, list):
-        seq = CommentedSeq(to_yaml_tree(item) for item in value)
+        seq = CommentedSeq(to_yaml_tree(item, quote=quote) for item in value)
         if key == "condition" and _flow_friendly(value):
             _set_flow(seq)
         return seq
-    if isinstance(value, str) and "\n" in value and _block_safe(value):
+    return _string(value, quote)
+
+
+def _string(value: Any, quote: bool) -> Any:
+    if not isinstance(value, str):
+        return value
+    if quote:
+        return value if OBVIOUSLY_PLAIN.fullmatch(value) else DoubleQuotedScalarString(value)
+    if "\n" in value and _block_safe(value):
         return LiteralScalarString(value)
+    if ODD_BREAKS.intersection(value):
+        return DoubleQuotedScalarString(value)
     return value
 
 
@@ -78,8 +100,25 @@ def _yaml() -> YAML:
     return yaml
 
 
-def render_manifest(document: Mapping[str, Any]) -> str:
-    """The text of one manifest file."""
+def _dump(document: Mapping[str, Any], quote: bool) -> str:
     stream = io.StringIO()
-    _yaml().dump(to_yaml_tree(document), stream)
+    _yaml().dump(to_yaml_tree(document, quote=quote), stream)
     return HEADER + stream.getvalue()
+
+
+def _reads_back(text: str, document: Mapping[str, Any]) -> bool:
+    try:
+        loaded = YAML(typ="rt").load(text)
+    except Exception:  # any YAML error means "not exact"
+        return False
+    return bool(loaded == document)
+
+
+def render_manifest(document: Mapping[str, Any]) -> str:
+    """The text of one manifest file; reading it back gives `document` exactly."""
+    for quote in (False, True):
+        text = _dump(document, quote)
+        if _reads_back(text, document):
+            return text
+    name = document.get("metadata", {}).get("name")
+    raise J1SyncError(f"{document.get('kind')}/{name}: cannot be written as exact YAML")

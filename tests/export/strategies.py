@@ -1,0 +1,222 @@
+"""Hypothesis strategies: random JupiterOne accounts in the emulator's seed format.
+
+Everything generated is valid for j1sync's manifests (names, permissions, hours, query
+references), so an export of it must validate and be adopted with only the managed tag
+added. Text is deliberately awkward: unicode, several lines, quotes, YAML look-alikes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from j1sync.manifest.permissions import ABAC_PERMISSIONS
+
+EMAILS = ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com")
+DEFINITIONS = ("aws", "github", "jira")
+INTERVALS = (
+    "DISABLED",
+    "THIRTY_MINUTES",
+    "ONE_HOUR",
+    "FOUR_HOURS",
+    "EIGHT_HOURS",
+    "TWELVE_HOURS",
+    "ONE_DAY",
+    "ONE_WEEK",
+)
+RESULTS_ARE = ("GOOD", "BAD", "UNKNOWN", "INFORMATIVE")
+YAML_LOOKALIKES = ("yes", "no", "null", "~", "1.10", "2023-01-01", "0x1F", "- a", "a: b", "#x")
+
+# Any character but surrogates; control characters only where JupiterOne text allows them.
+_chars = st.characters(blacklist_categories=("Cs",))
+_name_chars = st.characters(blacklist_categories=("Cs", "Cc"))
+
+free_text = st.one_of(
+    st.text(_chars, max_size=30),
+    st.sampled_from(YAML_LOOKALIKES),
+    st.lists(st.text(_name_chars, max_size=12), min_size=2, max_size=4).map("\n".join),
+)
+object_name = st.one_of(
+    st.text(_name_chars, min_size=1, max_size=24).map(str.strip).filter(bool),
+    st.sampled_from(("a/b: c?", "Root account login", "CON", "..", "日本語", "yes")),
+)
+identifier = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+non_blank = st.text(_chars, min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+short_list = st.lists(st.text(_name_chars, min_size=1, max_size=10), max_size=3, unique=True)
+
+
+def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+def query_names() -> st.SearchStrategy[list[str]]:
+    return st.lists(identifier, min_size=1, max_size=3, unique=True)
+
+
+@st.composite
+def question(draw: st.DrawFn, key: str, index: int) -> dict[str, Any]:
+    """A saved question whose natural key is `key` (its name, or its title when the
+    question has no name)."""
+    nameless = draw(st.booleans())
+    return {
+        "id": f"question-{index}",
+        "name": "" if nameless else key,
+        "title": key if nameless else draw(non_blank),
+        "description": draw(maybe(free_text)),
+        "tags": draw(tags()),
+        "showTrend": draw(st.booleans()),
+        "pollingInterval": draw(st.sampled_from(INTERVALS)),
+        "queries": [
+            {
+                "name": name,
+                "query": draw(non_blank),
+                "version": draw(st.sampled_from(("v1", "v2"))),
+                "resultsAre": draw(st.sampled_from(RESULTS_ARE)),
+                "includeDeleted": draw(st.booleans()),
+            }
+            for name in draw(query_names())
+        ],
+        "compliance": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"standard": non_blank, "requirements": short_list, "controls": short_list}
+                ),
+                max_size=2,
+            )
+        ),
+    }
+
+
+def tags() -> st.SearchStrategy[list[str]]:
+    """Sometimes with the managed tag: such an object is already managed."""
+    return st.lists(
+        st.one_of(st.just("j1sync"), st.text(_name_chars, min_size=1, max_size=10)),
+        max_size=3,
+        unique=True,
+    )
+
+
+@st.composite
+def operation(draw: st.DrawFn, queries: list[str]) -> dict[str, Any]:
+    actions: list[dict[str, Any]] = [
+        {"type": "SET_PROPERTY", "targetProperty": "alertLevel", "targetValue": draw(free_text)},
+        {"type": "CREATE_ALERT"},
+        {"type": "SEND_EMAIL", "recipients": list(EMAILS[:2]), "body": draw(free_text)},
+    ]
+    result: dict[str, Any] = {"actions": draw(st.lists(st.sampled_from(actions), max_size=3))}
+    if draw(st.booleans()):
+        condition = [
+            f"queries.{draw(st.sampled_from(queries))}.total",
+            draw(st.sampled_from((">", "=", "!="))),
+            draw(st.integers(0, 5)),
+        ]
+        when: dict[str, Any] = {"type": "FILTER", "condition": ["AND", condition]}
+        if draw(st.booleans()):
+            when["version"] = 1  # the web app writes it; other clients may not
+        result["when"] = when
+    return result
+
+
+@st.composite
+def rule(draw: st.DrawFn, name: str, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": name}
+    if questions and draw(st.booleans()):
+        saved = draw(st.sampled_from(questions))
+        data["questionId"] = saved["id"]
+        queries = [q["name"] for q in saved["queries"]]
+    else:
+        queries = draw(query_names())
+        data["question"] = {
+            "queries": [
+                {
+                    "name": query,
+                    "query": draw(non_blank),
+                    "version": draw(st.sampled_from(("v1", "v2"))),
+                    "includeDeleted": draw(st.booleans()),
+                }
+                for query in queries
+            ]
+        }
+    outputs = st.sampled_from(["alertLevel", *(f"queries.{q}.total" for q in queries)])
+    labels = st.dictionaries(st.text(_name_chars, min_size=1, max_size=8), free_text, max_size=2)
+    data.update(
+        description=draw(maybe(free_text)),
+        pollingInterval=draw(st.sampled_from(INTERVALS)),
+        operations=draw(st.lists(operation(queries), max_size=2)),
+        outputs=draw(st.lists(outputs, max_size=2, unique=True)),
+        tags=draw(tags()),
+        labels=[{"labelName": k, "labelValue": v} for k, v in draw(labels).items()],
+        templates=draw(maybe(st.dictionaries(identifier, free_text, max_size=2))),
+        notifyOnFailure=draw(st.booleans()),
+        triggerActionsOnNewEntitiesOnly=draw(st.booleans()),
+        ignorePreviousResults=draw(st.booleans()),
+        remediationSteps=draw(maybe(free_text)),
+    )
+    return data
+
+
+policy_scalar = st.one_of(
+    st.booleans(),
+    st.integers(-5, 1000),
+    st.text(_name_chars, max_size=10),
+    st.sampled_from(YAML_LOOKALIKES),
+)
+query_policy = st.lists(
+    st.dictionaries(
+        st.text(_name_chars, min_size=1, max_size=8),
+        st.one_of(policy_scalar, st.lists(policy_scalar, max_size=3)),
+        max_size=3,
+    ),
+    max_size=2,
+)
+
+
+@st.composite
+def iam_group(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": draw(maybe(free_text)),
+        "abacPermissions": draw(st.lists(st.sampled_from(ABAC_PERMISSIONS), max_size=4)),
+        "queryPolicy": draw(query_policy),
+        "members": draw(st.lists(st.sampled_from(EMAILS), max_size=4, unique=True)),
+    }
+
+
+@st.composite
+def integration_instance(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    interval = draw(st.sampled_from(INTERVALS))
+    cron: dict[str, int] = {}
+    if interval in ("ONE_DAY", "ONE_WEEK") and draw(st.booleans()):
+        cron["hour"] = draw(st.integers(0, 23))
+    if interval == "ONE_WEEK" and draw(st.booleans()):
+        cron["dayOfWeek"] = draw(st.integers(0, 6))
+    instance: dict[str, Any] = {
+        "name": name,
+        "definition": draw(st.sampled_from(DEFINITIONS)),
+        "pollingInterval": interval,
+    }
+    if cron:
+        instance["pollingIntervalCronExpression"] = cron
+    return instance
+
+
+def unique_names(max_size: int) -> st.SearchStrategy[list[str]]:
+    return st.lists(object_name, max_size=max_size, unique=True)
+
+
+@st.composite
+def accounts(draw: st.DrawFn) -> dict[str, Any]:
+    """Seed collections for one account (users and definitions come from BASE_SEED)."""
+    questions = [draw(question(key, index)) for index, key in enumerate(draw(unique_names(3)))]
+    group_names = draw(
+        unique_names(2).map(lambda ns: [n for n in ns if n not in ("Users", "Administrators")])
+    )
+    return {
+        "questions": questions,
+        "rules": [draw(rule(name, questions)) for name in draw(unique_names(3))],
+        "iamGroups": [draw(iam_group(name)) for name in group_names],
+        "integrationInstances": [
+            draw(integration_instance(name)) for name in draw(unique_names(3))
+        ],
+    }
