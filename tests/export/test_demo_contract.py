@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
 from ruamel.yaml import YAML
 
+from j1sync.cli import cli
 from j1sync.manifest.models import SPEC_MODELS
 from j1sync.providers.jupiterone import connect
 from j1sync.settings import Settings
@@ -132,6 +135,12 @@ def test_first_plan_only_adds_the_managed_tag_and_apply_converges(demo: Account)
         else:
             assert after[address] == state, address
 
+    # adopting a question without a name leaves it without one (it is matched by title)
+    [nameless] = [
+        q for q in demo.emu.snapshot()["questions"] if q["title"] == "Hand-made weekly review"
+    ]
+    assert nameless["name"] == ""
+
     again = demo.run("plan", str(demo.out), "--detailed-exitcode")
     assert again.exit_code == 0, again.output
     assert "No changes" in again.stdout
@@ -139,3 +148,14 @@ def test_first_plan_only_adds_the_managed_tag_and_apply_converges(demo: Account)
 
 def change_was_tag_only(change: dict[str, Any]) -> bool:
     return change["action"] == "update" and change["changed_paths"] == ["tags"]
+
+
+def test_export_with_the_embedded_emulator_writes_into_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "--emulator"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Exported 11 objects to manifests/: ")
+    assert (tmp_path / "manifests" / "alert-rules" / "legacy-open-ports.yaml").is_file()
+    assert (tmp_path / ".j1sync" / "emulator.db").is_file()
