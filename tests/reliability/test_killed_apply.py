@@ -1,0 +1,52 @@
+"""`j1sync apply` killed with SIGKILL in the middle of its changes: the next apply finishes
+the job, and nothing is duplicated or touched that should not be."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+from tests.reliability.account import (
+    ACCOUNT,
+    API_KEY,
+    build_account,
+    connection_env,
+    duplicates,
+    unmanaged_bytes,
+)
+from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+
+
+def _object_count(emu: ServedEmulator) -> int:
+    return sum(len(objects) for objects in emu.snapshot().values())
+
+
+def test_an_apply_killed_mid_run_is_finished_by_the_next_one(tmp_path: Path) -> None:
+    account = build_account(tmp_path)
+    # 40 ms a request makes the apply take seconds: long enough to kill it half-way.
+    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "40") as emu:
+        env = connection_env(emu.url)
+        before = unmanaged_bytes(emu.snapshot())
+        seeded = _object_count(emu)
+        manifests = str(account.manifests_dir)
+
+        apply = start_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        deadline = time.monotonic() + 60
+        while _object_count(emu) < seeded + 10 and time.monotonic() < deadline:
+            assert apply.poll() is None, "apply finished before it could be killed"
+            time.sleep(0.02)
+        apply.send_signal(signal.SIGKILL)
+        apply.communicate(timeout=10)
+        assert apply.returncode == -signal.SIGKILL
+        half_done = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        assert half_done.returncode == 2, half_done.stderr  # some changes are still to make
+        assert duplicates(emu.snapshot()) == {}
+
+        again = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        assert again.returncode == 0, again.stdout + again.stderr
+        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        assert plan.returncode == 0, plan.stdout + plan.stderr
+        snapshot = emu.snapshot()
+        assert duplicates(snapshot) == {}
+        assert unmanaged_bytes(snapshot) == before
