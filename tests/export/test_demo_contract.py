@@ -147,7 +147,7 @@ def test_first_plan_only_adds_the_managed_tag_and_apply_converges(demo: Account)
 
 
 def change_was_tag_only(change: dict[str, Any]) -> bool:
-    return change["action"] == "update" and change["changed_paths"] == ["tags"]
+    return bool(change["action"] == "update" and change["changed_paths"] == ["tags"])
 
 
 def test_export_with_the_embedded_emulator_writes_into_the_current_folder(
