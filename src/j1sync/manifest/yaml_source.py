@@ -48,12 +48,47 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         return [], [_syntax_problem(exc, display)]
     except YAMLError as exc:  # unmarked: rare, but must not become a traceback
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML error: {exc}")]
+    except RecursionError:  # found by fuzzing: thousands of nested [ or mappings
+        return [], [_too_deep_problem(display)]
+    except ValueError as exc:  # found by fuzzing: an integer of more than 4300 digits
+        return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML value error: {exc}")]
     documents = []
     for index, root in enumerate(roots):
         if root is None:  # an empty document (a bare `---`) declares nothing
             continue
-        documents.append(YamlDocument(display, index, root, node_start(root, display)))
+        start = node_start(root, display)
+        if _depth_exceeds(root, MAX_NESTING):
+            return [], [_too_deep_problem(display)]
+        documents.append(YamlDocument(display, index, root, start))
     return documents, []
+
+
+# Deeper structures are never a manifest, and would exhaust the recursion of the code that
+# validates and interpolates them.
+MAX_NESTING = 64
+
+
+def _too_deep_problem(display: str) -> ManifestProblem:
+    return ManifestProblem(
+        SourceLocation(display, 1, 1),
+        f"YAML nests more than {MAX_NESTING} levels deep; no manifest needs that",
+    )
+
+
+def _depth_exceeds(root: Any, limit: int) -> bool:
+    """Iterative (a recursive walk is what must not happen); aliases are followed once."""
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if id(node) in seen or not isinstance(node, (dict, list)):
+            continue
+        seen.add(id(node))
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _syntax_problem(exc: MarkedYAMLError, display: str) -> ManifestProblem:
