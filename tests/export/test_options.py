@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 
 from tests.export.conftest import Account
@@ -164,3 +165,24 @@ def test_instances_sharing_a_name_get_instance_and_definition(base: Account) -> 
     }
     assert "IntegrationSchedule/prod: 2 integration instances share this name" in result.stderr
     assert base.run("validate", str(base.out)).exit_code == 0
+
+
+def test_managed_tag_of_the_project_file_is_used(
+    base: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base.emu.seed_objects(
+        {"rules": [inline_rule("ours", tags=["gitops", "team"]), inline_rule("theirs")]}
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "j1sync.yaml").write_text("managedTag: gitops\n", encoding="utf-8")
+    result = base.export("--managed-only")
+    assert result.exit_code == 0, result.output
+    assert base.files() == ["alert-rules/ours.yaml"]
+    assert load(base.out / "alert-rules" / "ours.yaml")["spec"]["tags"] == ["team"]
+
+
+def test_managed_tag_option_beats_the_default(base: Account) -> None:
+    base.emu.seed_objects({"rules": [inline_rule("ours", tags=["mine", "team"])]})
+    result = base.export("--managed-tag", "mine")
+    assert result.exit_code == 0, result.output
+    assert load(base.out / "alert-rules" / "ours.yaml")["spec"]["tags"] == ["team"]

@@ -8,8 +8,11 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors, redact
 from j1sync.connection import open_provider
+from j1sync.errors import ManifestError
 from j1sync.export import export_account
+from j1sync.manifest import ProjectConfig, load_project_file
 from j1sync.manifest.models import KINDS
+from j1sync.manifest.project import find_project_file
 
 
 @click.command("export")
@@ -41,9 +44,8 @@ from j1sync.manifest.models import KINDS
 )
 @click.option(
     "--managed-tag",
-    default="j1sync",
-    show_default=True,
-    help="The tag j1sync marks rules and questions with; left out of exported tags.",
+    help="The tag j1sync marks rules and questions with; left out of exported tags. "
+    "Default: managedTag of ./j1sync.yaml, else j1sync.",
 )
 @connection_options
 @handle_errors
@@ -52,7 +54,7 @@ def command(
     out: str,
     force: bool,
     include_unmanaged: bool,
-    managed_tag: str,
+    managed_tag: str | None,
     emulator: bool,
     api_url: str | None,
     account: str | None,
@@ -63,8 +65,16 @@ def command(
     Built-in IAM groups (Users, Administrators) are left out. Exported manifests are
     checked like `j1sync validate`; live values that would fail are written anyway and
     reported as warnings."""
+    project = current_project()
+    tag = managed_tag or project.managed_tag
     with open_provider(
-        emulator=emulator, api_url=api_url, account=account, region=region
+        emulator=emulator,
+        api_url=api_url,
+        account=account,
+        region=region,
+        default_account=project.account,
+        default_region=project.region,
+        managed_tag=tag,
     ) as provider:
         result = export_account(
             provider,
@@ -72,8 +82,19 @@ def command(
             list(kinds) or None,
             force=force,
             managed_only=not include_unmanaged,
-            managed_tag=managed_tag,
+            managed_tag=tag,
         )
     for warning in result.warnings:
         click.echo(redact(f"Warning: {warning}"), err=True)
     click.echo(result.summary(out))
+
+
+def current_project() -> ProjectConfig:
+    """./j1sync.yaml when there is one (account, region, managedTag), else the defaults."""
+    path = find_project_file(Path("."))
+    if path is None:
+        return ProjectConfig()
+    project, problems = load_project_file(path)
+    if problems:
+        raise ManifestError(problems)
+    return project
