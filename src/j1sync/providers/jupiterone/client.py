@@ -20,6 +20,7 @@ J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -124,6 +125,8 @@ class JupiterOneClient:
             rate_limit = RateLimit.parse(rate_limit)
         self.bucket = TokenBucket(rate_limit) if rate_limit is not None else None
         self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
+        self._sent = itertools.count()
+        self.requests_sent = 0  # HTTP requests made, retries included (for benchmarks)
         self._session = pooled_session(max(POOL_SIZE, max_in_flight))
         headers = {
             "Authorization": f"Bearer {settings.api_key}",
@@ -243,6 +246,7 @@ class JupiterOneClient:
         if self.bucket is not None:
             self.bucket.acquire()
         with self.concurrency.slot() as rate_limited:
+            self.requests_sent = next(self._sent) + 1  # count() is atomic under the GIL
             try:
                 result = self._transports[area].execute(request)
             except RateLimited:

@@ -1,0 +1,262 @@
+"""j1sync benchmarks: plan and apply at scale against the emulator (a script, not a test).
+
+    python benchmarks/run.py --objects 10000 --latency-ms 50 --json
+
+The emulator runs as a subprocess (`j1sync emulator serve`), so it never shares a CPU
+clock with what is measured; each plan runs in a fresh subprocess of this script
+(`--measure-plan`), so its CPU time and peak RSS are the plan's own. See
+docs/performance.md for what every figure means and how `bound_s` is computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from j1sync.emulator.generated import NO_INTEGRATIONS, generated_account
+from j1sync.providers.jupiterone import iam_groups
+from j1sync.providers.jupiterone.client import POOL_SIZE
+
+API_KEY = "benchmark-key"
+ACCOUNT = "benchmark-account"
+PAGE_SIZE = 100  # the emulator's (and the live API's) largest page
+_LISTENING = re.compile(r"listening on (http://\S+)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objects", type=int, default=10_000)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--changed", type=float, default=0.10, help="share changed in plan 2")
+    parser.add_argument("--creates", type=int, default=1_000, help="objects the apply creates")
+    parser.add_argument("--rate-429", type=float, default=0.3, help="injected 429s in apply")
+    parser.add_argument("--json", action="store_true", help="last line: one JSON object")
+    parser.add_argument("--measure-plan", nargs=2, metavar=("URL", "MANIFESTS"), help="internal")
+    args = parser.parse_args(argv)
+    if args.measure_plan:
+        print(json.dumps(measure_plan(*args.measure_plan)))
+        return 0
+    results = run(args)
+    for key, value in results.items():
+        print(f"{key:>28}: {value}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {"objects": args.objects, "latency_ms": args.latency_ms}
+    with tempfile.TemporaryDirectory(prefix="j1sync-bench-") as folder:
+        work = Path(folder)
+        account = generated_account(args.objects)
+        write_manifests(work / "manifests", account.manifests)
+        changed = generated_account(args.objects, changed_fraction=args.changed)
+        write_manifests(work / "changed", changed.manifests)
+        counts = account.counts
+        with served_emulator(work / "plan", account.seed, args.latency_ms) as url:
+            plan = plan_in_subprocess(url, work / "manifests")
+            results.update(
+                requests=plan["requests"],
+                plan_wall_s=plan["wall_s"],
+                plan_cpu_s=plan["cpu_s"],
+                diff_cpu_s=plan["diff_cpu_s"],
+                peak_rss_mb=plan["peak_rss_mb"],
+                plan_changes=plan["changes"],
+            )
+            results["bound_s"] = round(bound_s(counts, args.latency_ms), 3)
+            results["ratio_to_bound"] = round(plan["wall_s"] / results["bound_s"], 3)
+            official = official_client_read(url)
+            results["official_client_wall_s"] = official
+            results["ratio_to_official_client"] = round(plan["wall_s"] / official, 3)
+            changed_plan = plan_in_subprocess(url, work / "changed")
+            results["plan_10pct_changed_wall_s"] = changed_plan["wall_s"]
+            results["plan_10pct_changed_changes"] = changed_plan["changes"]
+        results.update(apply_creates(work / "apply", args))
+    return results
+
+
+def write_manifests(folder: Path, manifests: list[dict[str, Any]]) -> None:
+    """One file per kind, many documents each (as a large repository would group them)."""
+    folder.mkdir(parents=True)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    for kind in ("Question", "AlertRule", "IamGroup", "IntegrationSchedule"):
+        documents = [m for m in manifests if m["kind"] == kind]
+        if documents:
+            with (folder / f"{kind}.yaml").open("w", encoding="utf-8") as out:
+                yaml.dump_all(documents, out)
+
+
+def bound_s(counts: dict[str, int], latency_ms: int) -> float:
+    """The least time the reads can take at `latency_ms` a request (docs/performance.md):
+    each kind's pages one after another, the kinds in parallel; IAM groups also need three
+    requests per group batch, run `READ_CONCURRENCY` at a time."""
+    pages = {
+        "Question": math.ceil(counts["Question"] / PAGE_SIZE) or 1,
+        "AlertRule": math.ceil(counts["AlertRule"] / PAGE_SIZE) or 1,
+        "IntegrationSchedule": 1 + (math.ceil(counts["IntegrationSchedule"] / PAGE_SIZE) or 1),
+    }
+    groups = counts["IamGroup"]
+    per_request = getattr(iam_groups, "GROUPS_PER_REQUEST", None)
+    if per_request is None:  # one group's three requests after another, per worker
+        rounds = 3 * math.ceil(groups / iam_groups.READ_CONCURRENCY)
+    else:
+        batches = math.ceil(groups / per_request)
+        rounds = math.ceil(batches / iam_groups.READ_CONCURRENCY)
+    pages["IamGroup"] = (math.ceil(groups / PAGE_SIZE) or 1) + rounds
+    return max(pages.values()) * latency_ms / 1000
+
+
+def plan_in_subprocess(url: str, manifests: Path) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--measure-plan", url, str(manifests)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=_env(url))
+    if done.returncode != 0:
+        raise RuntimeError(f"plan measurement failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure_plan(url: str, manifests: str) -> dict[str, Any]:
+    """In a process of its own: what `j1sync plan` does, timed (wall and CPU)."""
+    import resource
+
+    from j1sync.engine.plan import build_plan
+    from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+    from j1sync.reconcile import desired_objects, load, make_plan
+    from j1sync.settings import Settings
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    loaded = load([manifests])
+    client = JupiterOneClient(Settings(api_key=API_KEY, account=ACCOUNT, api_url=url))
+    provider = JupiterOneProvider(client, loaded.project.managed_tag)
+    run = make_plan(loaded, provider)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    diff_cpu = time.process_time()  # normalize the manifests + diff, live already read
+    desired = desired_objects(loaded, provider)
+    kinds = {kind.kind: kind.prune for kind in provider.kinds}
+    build_plan(desired, run.live, kinds, loaded.project, ACCOUNT, loaded.sensitive)
+    diff_cpu = time.process_time() - diff_cpu
+    changes = sum(1 for c in run.plan.changes if c.action != "no-op")
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "diff_cpu_s": round(diff_cpu, 3),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "requests": client.requests_sent,
+        "changes": changes,
+    }
+
+
+def official_client_read(url: str) -> float:
+    """The same rules and questions read with JupiterOne's official Python client."""
+    from jupiterone import JupiterOneClient as OfficialClient
+
+    client = OfficialClient(account=ACCOUNT, token=API_KEY, url=f"{url}/graphql", sync_url=url)
+    started = time.perf_counter()
+    rules = client.list_alert_rules()
+    questions = client.list_questions()
+    elapsed = time.perf_counter() - started
+    if not rules or not questions:
+        raise RuntimeError("the official client read nothing")
+    return round(elapsed, 3)
+
+
+def apply_creates(work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """`j1sync apply` of `--creates` new objects (rules, questions, IAM groups with
+    members) while the emulator answers 429 to `--rate-429` of all requests."""
+    account = generated_account(args.creates, split=NO_INTEGRATIONS, seeded=False)
+    write_manifests(work / "manifests", account.manifests)
+    emulator_args = ["--rate-429", str(args.rate_429)]
+    with served_emulator(work, account.seed, args.latency_ms, emulator_args) as url:
+        command = ["apply", str(work / "manifests"), "--auto-approve", "--concurrency", "8"]
+        started = time.perf_counter()
+        done = _j1sync(command, url)
+        elapsed = time.perf_counter() - started
+        found = re.search(r"Apply: (\d+) applied, (\d+) failed", done.stdout)
+        after = _snapshot_names(work / "emulator.db")
+        check = _j1sync(["plan", str(work / "manifests"), "--detailed-exitcode"], url)
+    return {
+        "apply_1000_creates_wall_s": round(elapsed, 3),
+        "apply_exit_code": done.returncode,
+        "apply_applied": int(found.group(1)) if found else None,
+        "apply_failures": int(found.group(2)) if found else None,
+        "apply_duplicates": sum(len(names) - len(set(names)) for names in after.values()),
+        "apply_then_plan_exit_code": check.returncode,
+    }
+
+
+def _snapshot_names(db: Path) -> dict[str, list[str]]:
+    import sqlite3
+
+    names: dict[str, list[str]] = {}
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT collection, body FROM objects").fetchall()
+    for collection, body in rows:
+        if collection in ("rules", "questions", "iam_groups"):
+            names.setdefault(collection, []).append(json.loads(body)["name"])
+    return names
+
+
+@contextmanager
+def served_emulator(
+    work: Path, seed: dict[str, Any], latency_ms: int, extra: Sequence[str] = ()
+) -> Iterator[str]:
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "seed.json").write_text(json.dumps(seed), encoding="utf-8")
+    log = work / "emulator.log"
+    command = [
+        sys.executable, "-m", "j1sync", "emulator", "serve", "--port", "0",
+        "--db", str(work / "emulator.db"), "--seed", str(work / "seed.json"),
+        "--api-key", API_KEY, "--account", ACCOUNT, "--latency-ms", str(latency_ms),
+        "--page-size", str(PAGE_SIZE), *extra,
+    ]  # fmt: skip
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 600
+        while not (found := _LISTENING.search(log.read_text(encoding="utf-8"))):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"emulator did not start: {log.read_text(encoding='utf-8')}")
+            time.sleep(0.1)
+        yield found.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _env(url: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("JUPITERONE_", "J1SYNC_"))}
+    return {
+        **keep,
+        "JUPITERONE_API_KEY": API_KEY,
+        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+        "JUPITERONE_API_URL": url,
+        "NO_COLOR": "1",
+    }
+
+
+def _j1sync(args: Sequence[str], url: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "j1sync", *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=_env(url), stdin=subprocess.DEVNULL
+    )
+
+
+if __name__ == "__main__":
+    assert POOL_SIZE >= iam_groups.READ_CONCURRENCY
+    sys.exit(main())
