@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from j1sync.engine.contract import ChecksAgainstLive, DesiredObject, LiveObject, Provider
+from j1sync.engine.contract import DesiredObject, LiveObject, Provider, ResolvesAgainstLive
 from j1sync.engine.plan import Plan, build_plan
 from j1sync.errors import ResolutionError
 from j1sync.manifest import load_manifests
@@ -35,7 +35,7 @@ def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredO
 def make_plan(manifests: ManifestSet, provider: Provider) -> PlannedRun:
     desired = desired_objects(manifests, provider)
     live = provider.read_live()
-    check_against_live(provider, desired, live)
+    desired = resolve_against_live(provider, desired, live)
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     plan = build_plan(
         desired,
@@ -48,14 +48,18 @@ def make_plan(manifests: ManifestSet, provider: Provider) -> PlannedRun:
     return PlannedRun(manifests=manifests, plan=plan, live=live)
 
 
-def check_against_live(
+def resolve_against_live(
     provider: Provider, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
-) -> None:
-    """Manifests that can only match existing objects are checked before any plan exists."""
+) -> list[DesiredObject]:
+    """Manifests that can only match existing objects are resolved before any plan exists."""
+    resolved: list[DesiredObject] = []
     problems: list[str] = []
     for kind in provider.kinds:
-        if isinstance(kind, ChecksAgainstLive):
-            wanted = [d for d in desired if d.kind == kind.kind]
-            problems += kind.check_desired(wanted, [o for o in live if o.kind == kind.kind])
+        wanted = [d for d in desired if d.kind == kind.kind]
+        if isinstance(kind, ResolvesAgainstLive):
+            wanted, found = kind.resolve_desired(wanted, [o for o in live if o.kind == kind.kind])
+            problems += found
+        resolved += wanted
     if problems:
         raise ResolutionError("\n".join(problems))
+    return resolved

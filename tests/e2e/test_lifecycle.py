@@ -251,3 +251,58 @@ def test_a_schedule_for_a_missing_instance_fails_the_plan_with_candidates(
     assert "did you mean 'aws-production'" in result.output
     assert "github-org (github)" in result.output
     assert "Traceback" not in result.output
+
+
+def test_instances_sharing_a_name_are_scheduled_by_definition(account: Account) -> None:
+    account.emu.seed_objects(
+        {
+            "integrationInstances": [
+                {"name": "prod", "definition": "aws", "pollingInterval": "ONE_DAY"},
+                {"name": "prod", "definition": "github", "pollingInterval": "ONE_DAY"},
+            ]
+        }
+    )
+    account.write(
+        "prod-github.yaml",
+        """\
+        apiVersion: j1sync/v1
+        kind: IntegrationSchedule
+        metadata:
+          name: prod-github
+        spec:
+          instance: prod
+          definition: github
+          pollingInterval: ONE_WEEK
+          hour: 2
+          dayOfWeek: 6
+        """,
+    )
+    changes = plan_json(account, account.manifests)["changes"]
+    updates = [c for c in changes if c["action"] == "update"]
+    assert [c["address"] for c in updates] == ["IntegrationSchedule/prod (github)"]
+    assert account.run("apply", account.manifests, "--auto-approve").exit_code == 0
+    assert account.run("plan", account.manifests, "--detailed-exitcode").exit_code == 0
+    instances = {
+        i["definition"] if "definition" in i else i.get("integrationDefinitionId"): i
+        for i in account.emu.snapshot()["integration_instances"]
+        if i["name"] == "prod"
+    }
+    assert len(instances) == 2
+    schedules = sorted(i["pollingInterval"] for i in instances.values())
+    assert schedules == ["ONE_DAY", "ONE_WEEK"]
+
+    account.write(
+        "prod-any.yaml",
+        """\
+        apiVersion: j1sync/v1
+        kind: IntegrationSchedule
+        metadata:
+          name: prod
+        spec:
+          pollingInterval: ONE_DAY
+        """,
+    )
+    ambiguous = account.run("plan", account.manifests)
+    assert ambiguous.exit_code == 1
+    assert "2 integration instances are named 'prod'" in ambiguous.output
+    assert "add `definition`" in ambiguous.output

@@ -70,7 +70,10 @@ def test_unknown_instance_error_names_the_nearest_and_lists_instances(account: A
 def test_same_named_instances_are_ambiguous_unless_definition_picks_one(
     account: Account,
 ) -> None:
-    shared = [o for o in account.provider.read_live(["IntegrationSchedule"]) if o.name == "shared"]
+    live = account.provider.read_live(["IntegrationSchedule"])
+    shared = [o for o in live if o.raw["name"] == "shared"]
+    # two instances share a name: each is keyed with its definition so both are addressable
+    assert sorted(o.name for o in shared) == ["shared (aws)", "shared (github)"]
     assert sorted(o.state["definition"] for o in shared) == ["aws", "github"]
     with pytest.raises(ResolutionError, match="2 integration instances are named 'shared'"):
         account.create(account.one(schedule("shared", "  pollingInterval: ONE_DAY")))
@@ -79,7 +82,9 @@ def test_same_named_instances_are_ambiguous_unless_definition_picks_one(
     )
     account.create(picked)  # schedules the github one
     after = {
-        o.state["definition"]: o.state for o in account.provider.read_live() if o.name == "shared"
+        o.state["definition"]: o.state
+        for o in account.provider.read_live()
+        if o.raw.get("name") == "shared"
     }
     assert after["github"]["pollingInterval"] == "ONE_WEEK" and after["github"]["hour"] == 4
     assert after["aws"]["pollingInterval"] == "ONE_DAY"

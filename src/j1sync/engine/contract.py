@@ -87,13 +87,15 @@ class ResourceKind(Protocol):
 
 
 @runtime_checkable
-class ChecksAgainstLive(Protocol):
-    """Optional for a kind whose manifests must match something that already exists (an
-    integration schedule needs its instance): problems are reported before any plan."""
+class ResolvesAgainstLive(Protocol):
+    """Optional, for a kind whose manifests can only match something that already exists
+    (an integration schedule needs its instance). Before planning, each desired object is
+    given the natural key of the one live object it means; problems (none, or several
+    candidates) are returned as messages and stop the run before any plan exists."""
 
-    def check_desired(
+    def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
-    ) -> list[str]: ...
+    ) -> tuple[list[DesiredObject], list[str]]: ...
 
 
 class Provider(Protocol):

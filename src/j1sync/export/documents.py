@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -38,29 +38,22 @@ def selected(live: Sequence[LiveObject], managed_only: bool) -> list[LiveObject]
     return sorted(chosen, key=lambda o: (order.get(o.kind, len(order)), o.name, str(o.id)))
 
 
-def schedule_names(schedules: Sequence[LiveObject]) -> tuple[list[str], list[str]]:
-    """metadata.name per schedule (the instance name; `<name>-<definition>` where several
-    instances share a name), and a warning per shared name."""
-    by_name: dict[str, list[LiveObject]] = defaultdict(list)
-    for obj in schedules:
-        by_name[obj.name].append(obj)
+def instance_name(schedule: LiveObject) -> str:
+    """The instance's own name: a schedule's key adds `(definition)` when names are shared."""
+    return str(schedule.raw.get("name", schedule.name))
+
+
+def schedule_names(schedules: Sequence[LiveObject]) -> list[str]:
+    """metadata.name per schedule: the instance name, or `<name>-<definition>` where
+    several instances share a name (those documents carry `instance` and `definition`)."""
+    counts = Counter(instance_name(obj) for obj in schedules)
     wanted = []
     for obj in schedules:
         definition = obj.state.get("definition")
-        shared = len(by_name[obj.name]) > 1
-        wanted.append(f"{obj.name}-{definition}" if shared and definition else obj.name)
-    warnings = []
-    for name, objects in by_name.items():
-        if len(objects) < 2:
-            continue
-        definitions = [str(o.state.get("definition")) for o in objects]
-        warnings.append(
-            f"{SCHEDULE}/{name}: {len(objects)} integration instances share this name "
-            f"({', '.join(definitions)}); exported with `instance` and `definition`, but "
-            "plan matches schedules by instance name: keep only the one to manage, or "
-            "rename the others in JupiterOne"
-        )
-    return unique_names(wanted), warnings
+        shared = counts[instance_name(obj)] > 1
+        name = instance_name(obj)
+        wanted.append(f"{name}-{definition}" if shared and definition else name)
+    return unique_names(wanted)
 
 
 def build_documents(
@@ -69,14 +62,15 @@ def build_documents(
     """The documents to write (in KINDS order, then by name) and notes for the user."""
     namer = FileNamer()
     schedules = [obj for obj in live if obj.kind == SCHEDULE]
-    names, warnings = schedule_names(schedules)
+    names = schedule_names(schedules)
+    warnings: list[str] = []
     metadata_names = {id(obj): name for obj, name in zip(schedules, names, strict=True)}
     documents = []
     for obj in live:
         spec = SPEC_BUILDERS[obj.kind](obj, managed_tag)
         name = metadata_names.get(id(obj), obj.name)
-        if obj.kind == SCHEDULE and name != obj.name:
-            spec = ordered_spec(SCHEDULE, {**spec, "instance": obj.name})
+        if obj.kind == SCHEDULE and name != instance_name(obj):
+            spec = ordered_spec(SCHEDULE, {**spec, "instance": instance_name(obj)})
         folder = FOLDERS[obj.kind]
         file_name = namer.file_name(folder, name, fallback=obj.kind.lower())
         documents.append(

@@ -10,7 +10,9 @@ through `comparable_live_state()`.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
@@ -106,7 +108,7 @@ class IntegrationSchedules:
             ("integrationInstances",),
             "instances",
         )
-        return [self._live_object(raw, types) for raw in instances]
+        return _distinguish_shared_names([self._live_object(raw, types) for raw in instances])
 
     def _live_object(self, raw: dict[str, Any], types: Mapping[str, Any]) -> LiveObject:
         cron = raw.get("pollingIntervalCronExpression") or {}
@@ -119,25 +121,31 @@ class IntegrationSchedules:
     def find(self, name: str) -> list[LiveObject]:
         return [obj for obj in self.read_all() if obj.name == name]
 
-    def check_desired(
+    def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
-    ) -> list[str]:
-        """Every schedule manifest must name exactly one existing instance."""
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Every schedule manifest must name exactly one existing instance; it takes that
+        instance's key (which says the definition when two instances share a name)."""
         instances = [o for o in live if o.kind == KIND]
-        problems = []
+        resolved: list[DesiredObject] = []
+        problems: list[str] = []
         for want in desired:
-            matches = [o for o in instances if o.name == want.name and _same_definition(o, want)]
-            if not matches:
-                problems.append(not_found_message(want, instances))
-            elif len(matches) > 1:
+            matches = [o for o in instances if _names(o, want.name) and _same_definition(o, want)]
+            if len(matches) == 1:
+                resolved.append(replace(want, name=matches[0].name))
+                continue
+            resolved.append(want)
+            if matches:
                 problems.append(ambiguous_message(want, matches))
-        return problems
+            else:
+                problems.append(not_found_message(want, instances))
+        return resolved, problems
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         """Schedules are never created: reaching here means the plan found no instance
         with this name. If exactly one exists now, schedule it; otherwise say which do."""
         live = self.read_all()
-        matches = [o for o in live if o.name == desired.name and _same_definition(o, desired)]
+        matches = [o for o in live if _names(o, desired.name) and _same_definition(o, desired)]
         if len(matches) == 1:
             self.update(matches[0], desired, resolver)
             return str(matches[0].id)
@@ -159,6 +167,25 @@ class IntegrationSchedules:
         raise ResolutionError(f"{live.address}: j1sync never deletes integration instances")
 
 
+def instance_name(live: LiveObject) -> str:
+    """The instance's own name (a LiveObject's key adds the definition when shared)."""
+    return str(live.raw.get("name", live.name))
+
+
+def _names(live: LiveObject, name: str) -> bool:
+    return name in (live.name, instance_name(live))
+
+
+def _distinguish_shared_names(objects: list[LiveObject]) -> list[LiveObject]:
+    """Instances that share a name are keyed `name (definition)`, so each has its own
+    address and a manifest with `definition` can pick one."""
+    counts = Counter(o.name for o in objects)
+    return [
+        replace(o, name=f"{o.name} ({o.state.get('definition')})") if counts[o.name] > 1 else o
+        for o in objects
+    ]
+
+
 def _same_definition(live: LiveObject, desired: DesiredObject) -> bool:
     wanted = desired.state.get("definition")
     return wanted is None or live.state.get("definition") == wanted
@@ -166,8 +193,8 @@ def _same_definition(live: LiveObject, desired: DesiredObject) -> bool:
 
 def not_found_message(desired: DesiredObject, live: list[LiveObject]) -> str:
     """Which instances exist, nearest names first, so a typo is easy to spot."""
-    names = sorted({f"{o.name} ({o.state.get('definition')})" for o in live})
-    plain = sorted({o.name for o in live})
+    names = sorted({f"{instance_name(o)} ({o.state.get('definition')})" for o in live})
+    plain = sorted({instance_name(o) for o in live})
     nearest = difflib.get_close_matches(desired.name, plain, n=3, cutoff=0.5)
     wanted = desired.name
     if desired.state.get("definition"):
