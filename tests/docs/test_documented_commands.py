@@ -111,7 +111,7 @@ def test_every_documented_subcommand_exists(page: str) -> None:
     code = re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S)
     code += re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S))
     used = {m for snippet in code for m in re.findall(r"(?m)(?:^|\s|\()j1sync ([a-z]+)\b", snippet)}
-    assert {"validate", "plan"} <= used, used
+    assert "validate" in used, used
     help_text = j1sync(["--help"], ROOT).stdout
     for name in used:
         assert re.search(rf"(?m)^\s+{name}\b", help_text), f"{page} mentions `j1sync {name}`"
