@@ -16,10 +16,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from j1sync.cli import cli
 from j1sync.errors import ManifestError
 from j1sync.manifest import KINDS, load_manifests
+from j1sync.manifest.fast_yaml import HAVE_CLIB, fast_load_all
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
 ENV = {"HOOK_TOKEN": "t0ken", "EMPTY": ""}
@@ -221,3 +223,51 @@ def test_hostile_yaml_is_a_manifest_error(text: str) -> None:
         with pytest.raises(ManifestError) as raised:
             load_manifests([folder], env=ENV)
     assert "hostile.yaml:" in str(raised.value)
+
+
+def _positions(node: Any, path: str = "") -> list[Any]:
+    """Values, types and every line/column record of a round-trip document."""
+    if isinstance(node, CommentedMap):
+        found: list[Any] = [(path, "map", node.lc.line, node.lc.col)]
+        for key in node:
+            found.append((path, repr(key), node.lc.key(key), node.lc.value(key)))
+            found += _positions(node[key], f"{path}.{key}")
+        return found
+    if isinstance(node, CommentedSeq):
+        found = [(path, "seq", node.lc.line, node.lc.col)]
+        for index, item in enumerate(node):
+            found.append((path, index, node.lc.item(index)))
+            found += _positions(item, f"{path}[{index}]")
+        return found
+    return [(path, type(node).__name__, repr(node))]
+
+
+def _pure_documents(text: str) -> list[Any]:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return list(yaml.load_all(text))
+
+
+@FUZZ
+@given(
+    text=st.one_of(
+        _mutated_examples().map(_dump),
+        st.lists(_documents, min_size=1, max_size=3).map(_dump),
+        st.text(alphabet="ab:- \n[]{}'\"#&*!|>%\t,?", max_size=60),
+        st.text(max_size=40),
+    )
+)
+def test_the_fast_yaml_road_gives_what_the_pure_loader_gives(text: str) -> None:
+    fast = fast_load_all(text)
+    if fast is None:
+        return  # the loader falls back to the pure parser: nothing to compare
+    assert [_positions(d) for d in fast] == [_positions(d) for d in _pure_documents(text)]
+
+
+def test_the_fast_yaml_road_is_taken_for_the_examples() -> None:
+    assert HAVE_CLIB
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        fast = fast_load_all(text)
+        assert fast is not None, path
+        assert [_positions(d) for d in fast] == [_positions(d) for d in _pure_documents(text)]

@@ -13,6 +13,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync.errors import ManifestProblem, SourceLocation
+from j1sync.manifest.fast_yaml import fast_load_all
 
 FieldPath = tuple[str | int, ...]
 
@@ -43,7 +44,8 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
     except (OSError, UnicodeDecodeError) as exc:
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
     try:
-        roots = list(_round_trip_yaml().load_all(text))
+        fast = fast_load_all(text)
+        roots = fast if fast is not None else list(_round_trip_yaml().load_all(text))
     except MarkedYAMLError as exc:
         return [], [_syntax_problem(exc, display)]
     except YAMLError as exc:  # unmarked: rare, but must not become a traceback
