@@ -230,7 +230,10 @@ def _positions(node: Any, path: str = "") -> list[Any]:
     if isinstance(node, CommentedMap):
         found: list[Any] = [(path, "map", node.lc.line, node.lc.col)]
         for key in node:
-            found.append((path, repr(key), node.lc.key(key), node.lc.value(key)))
+            # a null value's own position is never used (locate() points at its key), and
+            # the two parsers place an empty value differently
+            value_at = node.lc.value(key) if node[key] is not None else None
+            found.append((path, repr(key), node.lc.key(key), value_at))
             found += _positions(node[key], f"{path}.{key}")
         return found
     if isinstance(node, CommentedSeq):

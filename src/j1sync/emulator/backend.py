@@ -39,9 +39,21 @@ class Backend:
         limit: int | None,
         keep: Callable[[JsonObject], bool] = lambda _: True,
     ) -> tuple[list[JsonObject], JsonObject]:
-        """One page of a collection after `cursor`, and its pageInfo."""
-        rows = [(seq, obj) for seq, obj in self.store.list_with_seq(collection) if keep(obj)]
-        return paginate(rows, cursor, self.effective_limit(limit))
+        """One page of a collection after `cursor`, and its pageInfo (as `paginate`, but
+        `keep` runs only on the rows after the cursor, up to one past the page)."""
+        after = decode_cursor(cursor)
+        size = self.effective_limit(limit)
+        selected: list[tuple[int, JsonObject]] = []
+        has_next = False
+        for seq, obj in self.store.list_with_seq(collection):
+            if seq <= after or not keep(obj):
+                continue
+            if len(selected) == size:
+                has_next = True
+                break
+            selected.append((seq, obj))
+        end_cursor = encode_cursor(selected[-1][0]) if has_next and selected else None
+        return [obj for _, obj in selected], {"endCursor": end_cursor, "hasNextPage": has_next}
 
     def effective_limit(self, limit: int | None) -> int:
         size = max(1, self.switches.page_size)

@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     GraphQLError,
@@ -41,6 +42,15 @@ def load_schema() -> GraphQLSchema:
     """The emulator's schema: a subset of the live one, kept in the package."""
     sdl = resources.files("j1sync.emulator").joinpath("schema.graphql").read_text("utf-8")
     return build_schema(sdl)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_and_validated(
+    schema: GraphQLSchema, query: str
+) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+    """Clients send the same few documents again and again: parse and validate each once."""
+    document = parse(query)
+    return document, tuple(validate(schema, document))
 
 
 @dataclass
@@ -87,10 +97,9 @@ class GraphQLService:
         if not isinstance(variables, dict):
             return Outcome(400, _request_error("`variables` must be an object", "BAD_REQUEST"))
         try:
-            document = parse(item["query"])
+            document, problems = _parsed_and_validated(self.schema, item["query"])
         except GraphQLError as exc:
             return Outcome(400, {"errors": [_format(exc, "GRAPHQL_PARSE_FAILED")]})
-        problems = validate(self.schema, document)
         if problems:
             errors = [_format(p, "GRAPHQL_VALIDATION_FAILED") for p in problems]
             return Outcome(400, {"errors": errors})

@@ -111,6 +111,8 @@ def list_questions(backend: Backend, args: JsonObject) -> JsonObject:
     managed_only = args.get("type") == "MANAGED_ONLY"  # the emulator has no managed questions
 
     def keep(question: JsonObject) -> bool:
+        if not (managed_only or tags or search):  # the usual listing: no text to build
+            return "widgetId" not in question
         if managed_only or "widgetId" in question:
             return False
         if tags and not tags & set(question.get("tags") or []):

@@ -46,6 +46,11 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive, as the clients' sessions expect
+    # One write per response (headers and body buffered, flushed by the base class after
+    # each request) and no Nagle: otherwise a response could wait ~40 ms for a delayed ACK,
+    # almost as long as the latency being emulated.
+    wbufsize = 1 << 20
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: request lines would only clutter test and CLI output."""
