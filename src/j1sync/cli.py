@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import sys
 from typing import Any
 
@@ -52,6 +53,25 @@ def _module_exists(name: str) -> bool:
 @click.version_option(__version__, prog_name="j1sync")
 def cli() -> None:
     """Manage a JupiterOne account's configuration as code."""
+    _log_warnings_to_stderr()
+
+
+class _StderrHandler(logging.Handler):
+    """Writes j1sync's warnings (e.g. API retries) to whatever stderr is now: click's test
+    runner swaps it per invocation, so the stream must not be bound once at setup."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from j1sync.commands._common import redact
+
+        click.echo(redact(f"j1sync: {self.format(record)}"), err=True)
+
+
+def _log_warnings_to_stderr() -> None:
+    logger = logging.getLogger("j1sync")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler(logging.WARNING))
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
 
 
 def main(argv: list[str] | None = None) -> Any:

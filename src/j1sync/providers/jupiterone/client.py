@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ import requests
 from gql import GraphQLRequest
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception_type,
@@ -51,6 +53,12 @@ from j1sync.errors import (
 from j1sync.providers.jupiterone.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone.transport import HttpTransport, pooled_session, user_agent
 from j1sync.settings import Settings
+
+log = logging.getLogger("j1sync.api")
+
+# Retries are quiet at first (a 429 now and then is normal); from this attempt on, each
+# one is reported, so a wrong URL or an outage is visible long before the budget runs out.
+RETRIES_BEFORE_WARNING = 2
 
 Area = Literal["graphql", "rules", "iam"]
 
@@ -169,6 +177,9 @@ class JupiterOneClient:
                 multiplier=self._backoff_initial_s, max=self._backoff_max_s
             ),
             retry=retry_if_exception_type(retryable),
+            before_sleep=functools.partial(
+                _report_retry, parsed.operation_name or area, self.settings.retry_budget_s
+            ),
         )
         try:
             for attempt in retrying:
@@ -298,3 +309,20 @@ def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
     if not isinstance(node, dict):
         raise ApiError(f"JupiterOne API response has no {'.'.join(path)}")
     return node
+
+
+def _report_retry(operation: str, budget_s: float, state: RetryCallState) -> None:
+    attempt = state.attempt_number
+    level = logging.WARNING if attempt >= RETRIES_BEFORE_WARNING else logging.DEBUG
+    error = state.outcome.exception() if state.outcome is not None else None
+    wait = state.next_action.sleep if state.next_action is not None else 0.0
+    log.log(
+        level,
+        "%s failed (%s); retrying in %.1f s (attempt %d, %.0f s of the %g s retry budget used)",
+        operation,
+        "rate limited (HTTP 429)" if isinstance(error, RateLimited) else error,
+        wait,
+        attempt,
+        state.seconds_since_start or 0.0,
+        budget_s,
+    )
