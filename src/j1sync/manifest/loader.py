@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.models import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (
     PROJECT_FILE_NAMES,
     default_paths,
@@ -47,6 +49,10 @@ def load_manifests(
     project = _project_config(roots, environment, problems)
     loaded: list[LoadedManifest] = []
     for path in files:
+        quick = _plain_manifests(path, environment)
+        if quick is not None:  # every manifest of the file is valid: no positions needed
+            loaded.extend(quick)
+            continue
         documents, file_problems = read_documents(path, str(path))
         problems.extend(file_problems)
         for document in documents:
@@ -153,11 +159,68 @@ def _build_manifest(
         return None, problems + [p for p in found if not _already_reported(p, reported)]
     if problems:
         return None, problems
-    return _manifest(document, kind, parsed, plain.sensitive), []
+    return _manifest(document.start, kind, parsed, plain.sensitive), []
+
+
+def _plain_manifests(path: Path, env: Mapping[str, str]) -> list[LoadedManifest] | None:
+    """The quick road (plain_yaml): the file's manifests when each of them is valid as it
+    stands; else None, and the file takes the round-trip road, which finds and locates
+    every problem. Only the cross-document checks may still need positions: the file is
+    then read again for them."""
+    display = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    documents = plain_load_all(text, env)
+    if documents is None:
+        return None
+    on_demand = _DocumentsOnDemand(path, display)
+    loaded = []
+    for document in documents:
+        start = SourceLocation(display, document.line, document.column)
+        manifest = _plain_manifest(document, start)
+        if manifest is None:
+            return None
+        source = functools.partial(on_demand.document, document.index, start)
+        loaded.append(LoadedManifest(manifest, source))
+    return loaded
+
+
+def _plain_manifest(document: PlainDocument, start: SourceLocation) -> Manifest | None:
+    """The manifest when the round-trip road would report no problem for it, else None."""
+    root = document.data
+    kind = root.get("kind")
+    if root.get("apiVersion") != API_VERSION or not isinstance(kind, str) or kind not in KINDS:
+        return None
+    if "spec" in root and not root["spec"]:
+        return None
+    try:
+        parsed = DOCUMENT_MODELS[kind].model_validate(root)
+    except ValidationError:
+        return None
+    return _manifest(start, kind, parsed, document.sensitive)
+
+
+class _DocumentsOnDemand:
+    """A file's round-trip documents, read on first use (to locate a cross-document
+    problem of a manifest that took the quick road)."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self._path, self._display = path, display
+        self._documents: dict[int, YamlDocument] | None = None
+
+    def document(self, index: int, start: SourceLocation) -> YamlDocument:
+        if self._documents is None:
+            documents, _ = read_documents(self._path, self._display)
+            self._documents = {d.index: d for d in documents}
+        found = self._documents.get(index)
+        # the file changed since: at least the manifest's start is still right
+        return found or YamlDocument(self._display, index, CommentedMap(), start)
 
 
 def _manifest(
-    document: YamlDocument, kind: str, parsed: BaseModel, sensitive: dict[str, str]
+    source: SourceLocation, kind: str, parsed: BaseModel, sensitive: dict[str, str]
 ) -> Manifest:
     name: str = parsed.metadata.name  # type: ignore[attr-defined]
     spec: BaseModel = parsed.spec  # type: ignore[attr-defined]
@@ -168,7 +231,7 @@ def _manifest(
         kind=kind,
         name=name,
         spec=spec,
-        source=document.start,
+        source=source,
         sensitive=sensitive,
     )
 

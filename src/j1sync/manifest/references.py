@@ -4,7 +4,7 @@ rule's conditions name when its question lives in a Question manifest."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from j1sync.errors import ManifestProblem
@@ -17,7 +17,14 @@ from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_pa
 @dataclass(frozen=True)
 class LoadedManifest:
     manifest: Manifest
-    document: YamlDocument  # to point at fields of the manifest in its file
+    # To point at fields of the manifest in its file: the document, or (for manifests
+    # that were loaded without positions) how to read it again, only when a problem
+    # must be located.
+    source: YamlDocument | Callable[[], YamlDocument]
+
+    @property
+    def document(self) -> YamlDocument:
+        return self.source if isinstance(self.source, YamlDocument) else self.source()
 
 
 def _problem(loaded: LoadedManifest, path: FieldPath, message: str) -> ManifestProblem:

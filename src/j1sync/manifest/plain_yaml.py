@@ -1,0 +1,207 @@
+"""The quickest road for valid manifests: libyaml parses and composes, and a small builder
+turns the nodes straight into the plain data that validation needs, with `${env:…}`
+resolved on the way, without ruamel's round-trip objects and their line/column records.
+
+Positions only matter when something is wrong, so this road only ever succeeds or gives
+up: any construct it does not handle exactly as the round-trip road does (timestamps,
+non-string keys, anchors, tags, merge keys, duplicate keys, block-scalar keys, deep
+nesting), any environment reference that cannot be resolved and any parse error make it
+return None, and the caller loads the file the old way, whose documents carry positions
+and whose problems users see. It takes the same texts as `fast_yaml` (the same
+`_PURE_ONLY` screen, the same C parser, YAML 1.2 rules); a test checks that the data it
+builds equals what the round-trip road plus `resolve_document` build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.nodes import ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
+
+from j1sync.manifest.fast_yaml import _PURE_ONLY, HAVE_CLIB
+from j1sync.manifest.interpolation import ENV_NAME, ENV_REFERENCE
+from j1sync.manifest.yaml_source import MAX_NESTING
+
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_STR = VersionedResolver.DEFAULT_SCALAR_TAG
+_SEQ = VersionedResolver.DEFAULT_SEQUENCE_TAG
+_MAP = VersionedResolver.DEFAULT_MAPPING_TAG
+
+
+class _GiveUp(Exception):
+    """This text is for the round-trip road."""
+
+
+_Resolvers = list[tuple[Tag, "re.Pattern[str]"]]
+
+
+def _implicit_resolvers() -> dict[Any, _Resolvers]:
+    """YAML 1.2's implicit resolvers by first character ("" for the empty scalar), with one
+    shared Tag per type, so the builder can compare tags by identity (an explicit tag in
+    the text would be a new Tag object, and is refused as unknown); the None entry holds
+    the resolvers for any first character. Computed once: ruamel works out the YAML
+    version again on every scalar, most of the cost of resolving."""
+    table: dict[Any, list[tuple[str, Any]]] = VersionedResolver(None).versioned_resolver
+    tags: dict[str, Tag] = {}
+    anywhere = table.get(None, [])
+    return {
+        first: [
+            (tags.setdefault(tag, Tag(suffix=tag)), regexp)
+            for tag, regexp in (entries if first is None else [*entries, *anywhere])
+        ]
+        for first, entries in {**table, None: anywhere}.items()
+    }
+
+
+_BY_FIRST_CHARACTER = _implicit_resolvers()
+_ANY_FIRST_CHARACTER = _BY_FIRST_CHARACTER[None]
+
+
+def _implicit_tag(name: str) -> Tag:
+    for entries in _BY_FIRST_CHARACTER.values():
+        for tag, _ in entries:
+            if tag.suffix == name:
+                return tag
+    return Tag(suffix=name)  # a type this YAML version does not resolve: never matches
+
+
+_BOOL = _implicit_tag(_TAG_PREFIX + "bool")
+_INT = _implicit_tag(_TAG_PREFIX + "int")
+_FLOAT = _implicit_tag(_TAG_PREFIX + "float")
+_NULL = _implicit_tag(_TAG_PREFIX + "null")
+
+if HAVE_CLIB:
+    from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class _CPlainLoader(CParser, RoundTripConstructor, VersionedResolver):  # type: ignore[misc]
+        """The C parser with a cheap resolver; the round-trip constructor is only used for
+        numbers, so that they mean exactly what they mean on the round-trip road."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            self._parser = self._composer = self
+            RoundTripConstructor.__init__(self, loader=self)
+            VersionedResolver.__init__(self, None, loader=self)
+            self.comment_handling = None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode:
+                if implicit[0]:  # a plain scalar: null, bool, int, float...?
+                    for tag, regexp in _BY_FIRST_CHARACTER.get(value[:1], _ANY_FIRST_CHARACTER):
+                        if regexp.match(value):
+                            return tag
+                return _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass  # no path resolvers
+
+        def ascend_resolver(self) -> None:
+            pass
+
+
+@dataclass
+class PlainDocument:
+    """One document as plain data, with its root's position and the resolved secrets."""
+
+    index: int  # 0-based position in the file, empty documents counted
+    data: dict[str, Any]
+    line: int  # 1-based, of the root mapping
+    column: int
+    sensitive: dict[str, str]  # resolved -> template
+
+
+def plain_load_all(text: str, env: Mapping[str, str]) -> list[PlainDocument] | None:
+    """Every non-empty document of `text` as plain data, or None: take the other road."""
+    if not HAVE_CLIB or _PURE_ONLY.search(text):
+        return None
+    try:
+        loader = _CPlainLoader(text)
+        try:
+            documents: list[PlainDocument] = []
+            index = 0
+            while loader.check_node():
+                node = loader.get_node()
+                builder = _Builder(loader, env)
+                data = builder.value(node, 1)
+                if data is not None:
+                    if not isinstance(data, dict):
+                        return None  # no manifest: the round-trip road says why
+                    mark = node.start_mark
+                    documents.append(
+                        PlainDocument(
+                            index, data, mark.line + 1, mark.column + 1, builder.sensitive
+                        )
+                    )
+                index += 1
+        finally:
+            loader.dispose()
+    except Exception:  # _GiveUp, or any doubt at all: the round-trip road decides
+        return None
+    return documents
+
+
+class _Builder:
+    def __init__(self, loader: Any, env: Mapping[str, str]) -> None:
+        self.loader = loader
+        self.env = env
+        self.sensitive: dict[str, str] = {}
+
+    def value(self, node: Any, depth: int) -> Any:
+        if depth > MAX_NESTING or node.anchor is not None:
+            raise _GiveUp
+        tag = node.ctag
+        if tag is _STR:
+            text = node.value
+            if node.style == ">":
+                text = text.replace("\a", "")  # as ruamel's round-trip constructor does
+            return self._interpolated(text) if "${env:" in text else text
+        if tag is _MAP:
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.key(key_node)
+                if key in mapping:
+                    raise _GiveUp  # a duplicate key is an error the other road reports
+                mapping[key] = self.value(value_node, depth + 1)
+            return mapping
+        if tag is _SEQ:
+            return [self.value(item, depth + 1) for item in node.value]
+        if tag is _NULL:
+            return None
+        if tag is _INT:
+            return int(self.loader.construct_yaml_int(node))
+        if tag is _FLOAT:
+            return float(self.loader.construct_yaml_float(node))
+        if tag is _BOOL:
+            found = self.loader.construct_yaml_bool(node)
+            if type(found) is bool:
+                return found
+        raise _GiveUp  # timestamps, merge keys, explicit tags: the round-trip road
+
+    def key(self, node: Any) -> str:
+        if (
+            node.ctag is not _STR
+            or not isinstance(node, ScalarNode)
+            or node.anchor is not None
+            or node.style in ("|", ">")
+        ):
+            raise _GiveUp
+        key: str = node.value
+        return key
+
+    def _interpolated(self, text: str) -> str:
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if not ENV_NAME.match(name) or name not in self.env:
+                raise _GiveUp  # the round-trip road reports it at its position
+            return self.env[name]
+
+        resolved = ENV_REFERENCE.sub(substitute, text)
+        self.sensitive[resolved] = text
+        return resolved
