@@ -5,14 +5,17 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from j1sync.engine.contract import DesiredObject, LiveObject, Provider, ResolvesAgainstLive
 from j1sync.engine.plan import Plan, build_plan
-from j1sync.errors import ResolutionError
-from j1sync.manifest import load_manifests
-from j1sync.manifest.document import ManifestSet
+from j1sync.errors import J1SyncError, ResolutionError
+from j1sync.manifest import load_manifests, load_project_config
+from j1sync.manifest.document import ManifestSet, ProjectConfig
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,13 @@ def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredO
     return [provider.kind(m.kind).desired(m, manifests.project) for m in manifests.manifests]
 
 
-def make_plan(manifests: ManifestSet, provider: Provider) -> PlannedRun:
+def make_plan(
+    manifests: ManifestSet, provider: Provider, live: list[LiveObject] | None = None
+) -> PlannedRun:
+    """The plan of `manifests` against the account (`live`, when already read)."""
     desired = desired_objects(manifests, provider)
-    live = provider.read_live()
+    if live is None:
+        live = provider.read_live()
     desired = resolve_against_live(provider, desired, live)
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     plan = build_plan(
@@ -63,3 +70,115 @@ def resolve_against_live(
     if problems:
         raise ResolutionError("\n".join(problems))
     return resolved
+
+
+# -- loading the manifests while the account is read ----------------------------------
+
+Connect = Callable[[ProjectConfig], AbstractContextManager[Provider]]
+
+
+def connect_with(**connection: Any) -> Connect:
+    """A `Connect` for `connection.open_provider` (the command's --emulator, --api-url,
+    --account and --region), j1sync.yaml giving the defaults and the managed tag."""
+    from j1sync.connection import open_provider
+
+    def connect(project: ProjectConfig) -> AbstractContextManager[Provider]:
+        return open_provider(
+            **connection,
+            default_account=project.account,
+            default_region=project.region,
+            managed_tag=project.managed_tag,
+        )
+
+    return connect
+
+
+def plan_paths(
+    paths: Sequence[str],
+    connect: Connect,
+    reading: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> PlannedRun:
+    """`connect_and_plan`, for commands that need no provider afterwards."""
+    with connect_and_plan(paths, connect, reading) as (_, run):
+        return run
+
+
+@contextmanager
+def connect_and_plan(
+    paths: Sequence[str],
+    connect: Connect,
+    reading: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> Iterator[tuple[Provider, PlannedRun]]:
+    """Connect to the account j1sync.yaml names and plan the manifests under `paths`.
+
+    Reading the account needs only j1sync.yaml (account, region, managed tag), so the read
+    starts first and the manifests load meanwhile (the read mostly waits on the network).
+    Errors come as they did when the load came first: manifest problems before connection
+    settings problems, and no change is ever made before the manifests are valid."""
+    project = load_project_config(paths)
+    manifests = None
+    if project is None:  # j1sync.yaml has problems: the load raises them with the rest
+        manifests = load(paths)
+        project = manifests.project
+    with ExitStack() as stack:
+        try:
+            provider = stack.enter_context(connect(project))
+        except J1SyncError:
+            if manifests is None:
+                load(paths)  # manifest problems are reported first
+            raise
+        with reading():
+            if manifests is not None:
+                run = make_plan(manifests, provider)
+            else:
+                run = load_while_reading(paths, provider)
+        yield provider, run
+
+
+def load_while_reading(paths: Sequence[str], provider: Provider) -> PlannedRun:
+    """Load the manifests while `provider` reads the account on a thread of its own, then
+    plan. On a manifest error the read is abandoned (when the provider can) and waited
+    for, so no thread outlives the command."""
+    read = BackgroundRead(provider)
+    try:
+        manifests = load(paths)
+    except BaseException:
+        read.abandon()
+        raise
+    return make_plan(manifests, provider, read.result())
+
+
+@runtime_checkable
+class Abandonable(Protocol):
+    def abandon(self) -> None: ...
+
+
+class BackgroundRead:
+    """`provider.read_live()` running on a thread, started at once."""
+
+    def __init__(self, provider: Provider) -> None:
+        self._provider = provider
+        self._live: list[LiveObject] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="j1sync-read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._live = self._provider.read_live()
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self._error = exc
+
+    def result(self) -> list[LiveObject]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._live is not None
+        return self._live
+
+    def abandon(self) -> None:
+        """Make the read stop soon (its requests fail) and wait for it; its outcome is
+        dropped."""
+        if isinstance(self._provider, Abandonable):
+            self._provider.abandon()
+        self._thread.join()

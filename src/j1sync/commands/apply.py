@@ -9,15 +9,16 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors, use_color
 from j1sync.commands.reporting import read_plan_file, render_plan
-from j1sync.connection import open_provider
+from j1sync.engine.contract import LiveObject, Provider
 from j1sync.engine.plan import Plan, plan_has_changes
 from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
 from j1sync.errors import J1SyncError
-from j1sync.executor import apply_plan
+from j1sync.executor import ApplyResult, apply_plan
+from j1sync.manifest.document import ProjectConfig
 from j1sync.output import render_outcomes_text
-from j1sync.output.progress import progress_for_stderr
-from j1sync.reconcile import load, make_plan
+from j1sync.output.progress import ProgressReporter, progress_for_stderr
+from j1sync.reconcile import connect_and_plan, connect_with
 
 
 class ApplyRefused(J1SyncError):
@@ -58,39 +59,45 @@ def command(
     if plan_file and paths:
         raise click.UsageError("give either PATHS or --plan, not both")
     saved = read_plan_file(Path(plan_file)) if plan_file else None
-    project = None if saved else load(paths)
     progress = progress_for_stderr()
-    with open_provider(
-        emulator=emulator,
-        api_url=api_url,
-        account=account,
-        region=region,
-        default_account=project.project.account if project else None,
-        default_region=project.project.region if project else None,
-        managed_tag=project.project.managed_tag if project else "j1sync",
-    ) as provider:
-        if saved is not None:
+    connect = connect_with(emulator=emulator, api_url=api_url, account=account, region=region)
+    if saved is not None:
+        with connect(ProjectConfig()) as provider:
             with progress.reading():
                 live = provider.read_live()
             check_stale(saved, live)
-            plan: Plan = saved
-        else:
-            assert project is not None
-            with progress.reading():
-                run = make_plan(project, provider)
-            plan, live = run.plan, run.live
-        if not plan_has_changes(plan):
-            click.echo("No changes. The account matches the manifests.")
-            return
-        click.echo(render_plan(plan, "text", title="j1sync apply"))
-        raise_if_unsafe(plan, force)
-        _confirm(auto_approve)
-        result = apply_plan(
-            plan, provider, live, concurrency=concurrency, on_event=progress.on_apply_event
-        )
+            result = _apply(saved, provider, live, force, auto_approve, concurrency, progress)
+    else:
+        with connect_and_plan(paths, connect, progress.reading) as (provider, run):
+            result = _apply(
+                run.plan, provider, run.live, force, auto_approve, concurrency, progress
+            )
+    if result is None:
+        return
     click.echo(render_outcomes_text(result, color=use_color()))
     if not result.ok:
         sys.exit(1)
+
+
+def _apply(
+    plan: Plan,
+    provider: Provider,
+    live: list[LiveObject],
+    force: bool,
+    auto_approve: bool,
+    concurrency: int,
+    progress: ProgressReporter,
+) -> ApplyResult | None:
+    """Show the plan, check it and ask, then apply it; None when there is nothing to do."""
+    if not plan_has_changes(plan):
+        click.echo("No changes. The account matches the manifests.")
+        return None
+    click.echo(render_plan(plan, "text", title="j1sync apply"))
+    raise_if_unsafe(plan, force)
+    _confirm(auto_approve)
+    return apply_plan(
+        plan, provider, live, concurrency=concurrency, on_event=progress.on_apply_event
+    )
 
 
 def _confirm(auto_approve: bool) -> None:

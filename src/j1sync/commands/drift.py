@@ -8,10 +8,9 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors
 from j1sync.commands.reporting import render_plan
-from j1sync.connection import open_provider
 from j1sync.engine.plan import plan_has_changes
 from j1sync.output.progress import progress_for_stderr
-from j1sync.reconcile import load, make_plan
+from j1sync.reconcile import connect_with, plan_paths
 
 
 @click.command("drift")
@@ -34,20 +33,8 @@ def command(
     region: str | None,
 ) -> None:
     """Report where the live account differs from the manifests (exit 2 on drift)."""
-    manifests = load(paths)
-    with (
-        open_provider(
-            emulator=emulator,
-            api_url=api_url,
-            account=account,
-            region=region,
-            default_account=manifests.project.account,
-            default_region=manifests.project.region,
-            managed_tag=manifests.project.managed_tag,
-        ) as provider,
-        progress_for_stderr().reading(),
-    ):
-        run = make_plan(manifests, provider)
+    connect = connect_with(emulator=emulator, api_url=api_url, account=account, region=region)
+    run = plan_paths(paths, connect, progress_for_stderr().reading)
     drifted = plan_has_changes(run.plan)
     click.echo(render_plan(run.plan, fmt, title="j1sync drift"))
     if drifted:

@@ -9,10 +9,9 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors
 from j1sync.commands.reporting import render_plan, write_plan_file
-from j1sync.connection import open_provider
 from j1sync.engine.plan import plan_has_changes
 from j1sync.output.progress import progress_for_stderr
-from j1sync.reconcile import load, make_plan
+from j1sync.reconcile import connect_with, plan_paths
 
 
 @click.command("plan")
@@ -41,20 +40,8 @@ def command(
     region: str | None,
 ) -> None:
     """Show what apply would change in the account."""
-    manifests = load(paths)
-    with (
-        open_provider(
-            emulator=emulator,
-            api_url=api_url,
-            account=account,
-            region=region,
-            default_account=manifests.project.account,
-            default_region=manifests.project.region,
-            managed_tag=manifests.project.managed_tag,
-        ) as provider,
-        progress_for_stderr().reading(),
-    ):
-        run = make_plan(manifests, provider)
+    connect = connect_with(emulator=emulator, api_url=api_url, account=account, region=region)
+    run = plan_paths(paths, connect, progress_for_stderr().reading)
     plan = run.plan
     click.echo(render_plan(plan, fmt, title="j1sync plan"))
     if out:

@@ -5,7 +5,7 @@ Public API: `load_manifests`, the spec models, `KINDS`, `format_github_annotatio
 
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.github import format_github_annotation
-from j1sync.manifest.loader import load_manifests
+from j1sync.manifest.loader import load_manifests, load_project_config
 from j1sync.manifest.models import (
     API_VERSION,
     KINDS,
@@ -30,6 +30,7 @@ __all__ = [
     "default_paths",
     "format_github_annotation",
     "load_manifests",
+    "load_project_config",
     "load_project_file",
     "manifest_json_schema",
 ]

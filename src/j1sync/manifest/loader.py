@@ -71,6 +71,19 @@ def load_manifests(
     return ManifestSet(manifests=manifests, project=project, sensitive=sensitive)
 
 
+def load_project_config(
+    paths: Sequence[str | Path], env: Mapping[str, str] | None = None
+) -> ProjectConfig | None:
+    """The j1sync.yaml settings that `load_manifests(paths)` will use (the account to read
+    can be known before the manifests are loaded), or None when that file has problems:
+    `load_manifests` reports them, with every other problem of the run."""
+    environment: Mapping[str, str] = os.environ if env is None else env
+    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    problems: list[ManifestProblem] = []
+    project = _project_config(roots, environment, problems)
+    return None if problems else project
+
+
 def _manifest_files(roots: Sequence[Path], problems: list[ManifestProblem]) -> list[Path]:
     files: list[Path] = []
     seen: set[Path] = set()

@@ -23,6 +23,7 @@ import functools
 import itertools
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -147,9 +148,16 @@ class JupiterOneClient:
             area: HttpTransport(self._session, settings.base_url + path, headers, settings.timeout)
             for area, path in AREA_PATHS.items()
         }
+        self._abandoned = threading.Event()
 
     def close(self) -> None:
         self._session.close()
+
+    def abandon(self) -> None:
+        """Give up what is still to come: every later request, and every wait before a
+        retry, ends at once with ApiError (requests already on the wire finish). For a
+        background read whose result is no longer wanted; the client is done after it."""
+        self._abandoned.set()
 
     def __enter__(self) -> JupiterOneClient:
         return self
@@ -177,6 +185,7 @@ class JupiterOneClient:
                 multiplier=self._backoff_initial_s, max=self._backoff_max_s
             ),
             retry=retry_if_exception_type(retryable),
+            sleep=self._wait_before_retry,
             before_sleep=functools.partial(
                 _report_retry, parsed.operation_name or area, self.settings.retry_budget_s
             ),
@@ -246,9 +255,14 @@ class JupiterOneClient:
 
     # -- internals --------------------------------------------------------------------
 
+    def _wait_before_retry(self, seconds: float) -> None:
+        self._abandoned.wait(seconds)  # returns early once abandoned
+
     def _execute_once(
         self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]
     ) -> dict[str, Any]:
+        if self._abandoned.is_set():
+            raise ApiError(f"JupiterOne API ({area}): request abandoned")
         request = GraphQLRequest(
             parsed.request,
             variable_values=variables,

@@ -89,6 +89,10 @@ class JupiterOneProvider:
                 live.extend(results[name])
         return live
 
+    def abandon(self) -> None:
+        """Stop a read_live() running on another thread soon (its requests fail)."""
+        self.client.abandon()
+
     def close(self) -> None:
         self.client.close()
 
