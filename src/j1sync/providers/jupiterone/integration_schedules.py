@@ -127,10 +127,14 @@ class IntegrationSchedules:
         """Every schedule manifest must name exactly one existing instance; it takes that
         instance's key (which says the definition when two instances share a name)."""
         instances = [o for o in live if o.kind == KIND]
+        named: dict[str, list[LiveObject]] = {}  # by key and by own name, in live order
+        for instance in instances:
+            for name in dict.fromkeys((instance.name, instance_name(instance))):
+                named.setdefault(name, []).append(instance)
         resolved: list[DesiredObject] = []
         problems: list[str] = []
         for want in desired:
-            matches = [o for o in instances if _names(o, want.name) and _same_definition(o, want)]
+            matches = [o for o in named.get(want.name, []) if _same_definition(o, want)]
             if len(matches) == 1:
                 resolved.append(replace(want, name=matches[0].name))
                 continue
