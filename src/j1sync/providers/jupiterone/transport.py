@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 from gql.transport import Transport
-from graphql import ExecutionResult, GraphQLError
+from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 from requests.adapters import HTTPAdapter
 
 from j1sync import __version__ as _j1sync_version
@@ -50,7 +50,7 @@ class HttpTransport(Transport):
         try:
             response = self._session.post(
                 self._url,
-                json=request.payload,
+                json=_payload(request),
                 headers=self._headers,
                 timeout=self._timeout,
                 verify=True,
@@ -64,6 +64,30 @@ class HttpTransport(Transport):
     def close(self) -> None:
         # The session is shared; its owner (the client) closes it.
         pass
+
+
+# The query text of each document, printed once: gql prints the AST again for every
+# request's payload (a document of 100 rules' fields, every page).
+_PRINTED: dict[int, tuple[DocumentNode, str]] = {}
+_MAX_PRINTED = 1024
+
+
+def _payload(request: Any) -> dict[str, Any]:
+    """What `GraphQLRequest.payload` gives, with the query text printed once."""
+    document = request.document
+    printed = _PRINTED.get(id(document))
+    if printed is None or printed[0] is not document:
+        if len(_PRINTED) >= _MAX_PRINTED:
+            _PRINTED.clear()
+        printed = _PRINTED[id(document)] = (document, print_ast(document))
+    payload: dict[str, Any] = {"query": printed[1]}
+    if request.operation_name:
+        payload["operationName"] = request.operation_name
+    if request.variable_values:
+        payload["variables"] = request.variable_values
+    if getattr(request, "extensions", None):
+        payload["extensions"] = request.extensions
+    return payload
 
 
 def user_agent() -> str:
