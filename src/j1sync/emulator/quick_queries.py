@@ -3,14 +3,15 @@ questions, groups): the result is projected straight from the resolvers' dicts a
 selection set, instead of graphql-core completing every field of every object (~14 ms a
 page of 100 rules, most of a benchmark page's CPU).
 
-It only ever succeeds or gives up. It takes queries whose selection sets hold plain fields
-(no fragments, directives, duplicate response keys, arguments below the root, abstract
-types), and it gives up, before anything is sent, on anything graphql-core would treat
-specially: variables or arguments that do not coerce, a resolver that raises, a null where
-the schema says non-null, a leaf its type does not serialize, a value that is not the
-dict or list the type expects. graphql-core then executes the query as before, so errors
-look exactly as they did. Leaves are serialized by their GraphQL type's own `serialize`,
-as graphql-core does; a test checks both roads agree on every query j1sync sends.
+It only ever succeeds or gives up. It takes queries whose selection sets hold fields and
+fragments on the very type selected (no directives, arguments below the root or abstract
+types; fields that share a response key are merged, as graphql-core does), and it gives
+up, before anything is sent, on anything graphql-core would treat specially: variables
+or arguments that do not coerce, a resolver that raises, a null where the schema says
+non-null, a leaf its type does not serialize, a value that is not the dict or list the
+type expects. graphql-core then executes the query as before, so errors look exactly as
+they did. Leaves are serialized by their GraphQL type's own `serialize`, as graphql-core
+does; a test checks both roads agree on every query j1sync and the official client send.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -175,50 +179,94 @@ def _new_plan(
         return None
     if operation.directives:
         return None
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     fields: list[_RootField] = []
-    for key, node in _plain_fields(operation.selection_set):
+    for key, nodes in _collect([operation.selection_set], query_type, fragments).items():
+        node = nodes[0]
         definition = query_type.fields.get(node.name.value)
-        if definition is None:
-            return None  # __typename or __schema at the root: introspection
-        shape = _shape_of(definition.type, node.selection_set)
+        if definition is None or len(nodes) > 1:
+            return None  # __typename or __schema at the root (introspection), or merging
+        shape = _shape_of(definition.type, [node.selection_set], fragments)
         fields.append(_RootField(key, node.name.value, definition, node, shape))
     return _Plan(operation, tuple(fields))
 
 
-def _plain_fields(selection_set: SelectionSetNode | None) -> list[tuple[str, FieldNode]]:
-    """(response key, field) of a selection set of plain fields, else raise _GiveUp."""
-    if selection_set is None:
-        raise _GiveUp
-    found: dict[str, FieldNode] = {}
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives:
+def _collect(
+    selection_sets: list[SelectionSetNode | None],
+    type_: GraphQLObjectType,
+    fragments: Mapping[str, FragmentDefinitionNode],
+) -> dict[str, list[FieldNode]]:
+    """The fields the selection sets select on `type_`, by response key in first-seen
+    order, as graphql-core collects them: fragments on this very type expanded (each named
+    one once), fields with the same key merged. Directives, fragments on other types and
+    arguments below the root are refused."""
+    fields: dict[str, list[FieldNode]] = {}
+    visited: set[str] = set()
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        if selection_set is None:
             raise _GiveUp
-        key = selection.alias.value if selection.alias else selection.name.value
-        if key in found:
-            raise _GiveUp  # graphql-core merges these
-        found[key] = selection
-    return list(found.items())
+        for selection in selection_set.selections:
+            if selection.directives:
+                raise _GiveUp
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                fields.setdefault(key, []).append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is not None and condition.name.value != type_.name:
+                    raise _GiveUp
+                walk(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in visited:
+                    continue
+                visited.add(name)
+                fragment = fragments.get(name)
+                if (
+                    fragment is None
+                    or fragment.directives
+                    or getattr(fragment, "variable_definitions", None)
+                    or fragment.type_condition.name.value != type_.name
+                ):
+                    raise _GiveUp
+                walk(fragment.selection_set)
+            else:
+                raise _GiveUp
+
+    for selection_set in selection_sets:
+        walk(selection_set)
+    return fields
 
 
-def _shape_of(type_: Any, selection_set: SelectionSetNode | None) -> _Shape:
+def _shape_of(
+    type_: Any,
+    selection_sets: list[SelectionSetNode | None],
+    fragments: Mapping[str, FragmentDefinitionNode],
+) -> _Shape:
     nullable = not isinstance(type_, GraphQLNonNull)
     named = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if isinstance(named, GraphQLList):
-        return _Shape(nullable, "list", item=_shape_of(named.of_type, selection_set))
+        return _Shape(nullable, "list", item=_shape_of(named.of_type, selection_sets, fragments))
     if is_scalar_type(named) or is_enum_type(named):
-        if selection_set is not None:
+        if any(selection_set is not None for selection_set in selection_sets):
             raise _GiveUp
         return _Shape(nullable, "leaf", serialize=named.serialize)
     if not isinstance(named, GraphQLObjectType) or named.is_type_of is not None:
         raise _GiveUp  # interfaces and unions need type resolution
     fields: list[tuple[str, str, _Shape | None]] = []
-    for key, node in _plain_fields(selection_set):
-        name = node.name.value
+    for key, nodes in _collect(selection_sets, named, fragments).items():
+        name = nodes[0].name.value
+        if any(node.name.value != name or node.arguments for node in nodes):
+            raise _GiveUp
         if name == "__typename":
             fields.append((key, name, None))
             continue
         definition = named.fields.get(name)
-        if definition is None or node.arguments or definition.resolve is not None:
+        if definition is None or definition.resolve is not None:
             raise _GiveUp
-        fields.append((key, name, _shape_of(definition.type, node.selection_set)))
+        children = [node.selection_set for node in nodes]
+        fields.append((key, name, _shape_of(definition.type, children, fragments)))
     return _Shape(nullable, "object", fields=tuple(fields), type_name=named.name)
