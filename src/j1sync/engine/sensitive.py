@@ -69,7 +69,10 @@ def _variable_values(resolved: str, template: str) -> dict[str, str]:
 
 
 def mask_state(state: Any, secrets: Secrets) -> tuple[Any, dict[str, str]]:
-    """A copy of `state` with secret-bearing strings replaced by MASK, and path -> template."""
+    """`state` with secret-bearing strings replaced by MASK (a copy when there is anything
+    to mask; plan states are never mutated afterwards), and path -> template."""
+    if not secrets.replacements:
+        return state, {}
     templates: dict[str, str] = {}
 
     def walk(node: Any, parts: list[PathPart]) -> Any:
