@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from jupiterone import JupiterOneClient
 
+from j1sync.cli import cli
 from tests.e2e.conftest import API_KEY, Account
 
 EXAMPLES = str(Path(__file__).resolve().parents[2] / "examples" / "manifests")
@@ -306,3 +309,18 @@ def test_instances_sharing_a_name_are_scheduled_by_definition(account: Account) 
     assert ambiguous.exit_code == 1
     assert "2 integration instances are named 'prod'" in ambiguous.output
     assert "add `definition`" in ambiguous.output
+
+
+def test_on_a_terminal_apply_asks_and_only_yes_applies(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("j1sync.commands.apply.stdin_is_terminal", lambda: True)
+    runner = CliRunner()
+    declined = runner.invoke(cli, ["apply", EXAMPLES], input="y\n", env=account.env())
+    assert declined.exit_code == 1
+    assert "Only 'yes' will be accepted" in declined.output
+    assert "cancelled" in declined.output
+    assert account.run("plan", EXAMPLES, "--detailed-exitcode").exit_code == 2
+    approved = runner.invoke(cli, ["apply", EXAMPLES], input="yes\n", env=account.env())
+    assert approved.exit_code == 0, approved.output
+    assert account.run("plan", EXAMPLES, "--detailed-exitcode").exit_code == 0

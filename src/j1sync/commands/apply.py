@@ -100,10 +100,14 @@ def _apply(
     )
 
 
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _confirm(auto_approve: bool) -> None:
     if auto_approve:
         return
-    if not sys.stdin.isatty():
+    if not stdin_is_terminal():
         raise ApplyRefused(
             "apply needs confirmation: no terminal to ask on; pass --auto-approve to apply "
             "without asking"
