@@ -4,50 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import click
 
 from j1sync.engine.contract import Provider
 
 EMULATOR_STATE = Path(".j1sync") / "emulator.db"
+DEFAULT_RETRY_BUDGET_S = 600.0
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """How a command reaches the account: its --emulator, --api-url, --account, --region,
+    --retry-budget and --rate-limit (a RateLimit, or None for no client-side limit)."""
+
+    emulator: bool = False
+    api_url: str | None = None
+    account: str | None = None
+    region: str | None = None
+    retry_budget_s: float = DEFAULT_RETRY_BUDGET_S
+    rate_limit: Any = None
 
 
 @contextmanager
 def open_provider(
+    options: ConnectionOptions,
     *,
-    emulator: bool,
-    api_url: str | None = None,
-    account: str | None = None,
-    region: str | None = None,
     default_account: str | None = None,
     default_region: str | None = None,
     managed_tag: str = "j1sync",
-    retry_budget_s: float | None = None,
-    rate_limit: Any = None,
 ) -> Iterator[Provider]:
-    """Yield a connected provider. With `emulator`, an in-process emulator serves the
-    state kept in .j1sync/emulator.db under the current directory (demo seed on first use).
-
-    `retry_budget_s` and `rate_limit` (a RateLimit or "N/SECONDS") default to the current
-    command's --retry-budget and --rate-limit."""
-    from j1sync.commands._common import RATE_LIMIT_META, RETRY_BUDGET_META
+    """Yield a connected provider. With `options.emulator`, an in-process emulator serves
+    the state kept in .j1sync/emulator.db under the current directory (demo seed on first
+    use). j1sync.yaml's account and region are the defaults under flags and environment."""
     from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
     from j1sync.settings import Settings
 
-    context = click.get_current_context(silent=True)
-    meta: dict[str, Any] = context.meta if context is not None else {}
-    if retry_budget_s is None:
-        retry_budget_s = meta.get(RETRY_BUDGET_META)
-    if rate_limit is None:
-        rate_limit = meta.get(RATE_LIMIT_META)
-
     def connect(settings: Settings) -> Provider:
-        client = JupiterOneClient(settings, rate_limit=rate_limit)
+        client = JupiterOneClient(settings, rate_limit=options.rate_limit)
         return JupiterOneProvider(client, managed_tag)
 
-    if emulator:
+    if options.emulator:
         from j1sync.emulator import running_emulator
 
         EMULATOR_STATE.parent.mkdir(parents=True, exist_ok=True)
@@ -57,16 +55,16 @@ def open_provider(
                     api_key=emu.api_key,
                     account=emu.account,
                     api_url=emu.url,
-                    retry_budget_s=600.0 if retry_budget_s is None else retry_budget_s,
+                    retry_budget_s=options.retry_budget_s,
                 )
             )
         return
 
-    overrides: dict[str, Any] = {"retry_budget_s": retry_budget_s}
-    if api_url:
-        overrides["api_url"] = api_url
-    if account or default_account:
-        overrides["account"] = account or default_account or ""
-    if region or default_region:
-        overrides["region"] = region or default_region or ""
+    overrides: dict[str, Any] = {"retry_budget_s": options.retry_budget_s}
+    if options.api_url:
+        overrides["api_url"] = options.api_url
+    if options.account or default_account:
+        overrides["account"] = options.account or default_account
+    if options.region or default_region:
+        overrides["region"] = options.region or default_region
     yield connect(Settings.from_env(**overrides))

@@ -11,8 +11,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import DesiredObject, LiveObject, Provider, ResolvesAgainstLive
 from j1sync.engine.plan import Plan, build_plan
 from j1sync.errors import J1SyncError, ResolutionError
@@ -84,14 +85,14 @@ def resolve_against_live(
 Connect = Callable[[ProjectConfig], AbstractContextManager[Provider]]
 
 
-def connect_with(**connection: Any) -> Connect:
-    """A `Connect` for `connection.open_provider` (the command's --emulator, --api-url,
-    --account and --region), j1sync.yaml giving the defaults and the managed tag."""
+def connect_with(options: ConnectionOptions) -> Connect:
+    """A `Connect` for `connection.open_provider` (the command's connection flags),
+    j1sync.yaml giving the defaults and the managed tag."""
     from j1sync.connection import open_provider
 
     def connect(project: ProjectConfig) -> AbstractContextManager[Provider]:
         return open_provider(
-            **connection,
+            options,
             default_account=project.account,
             default_region=project.region,
             managed_tag=project.managed_tag,

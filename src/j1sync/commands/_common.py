@@ -10,15 +10,12 @@ from typing import Any, TypeVar
 
 import click
 
+from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
 from j1sync.errors import ConfigError, J1SyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Where --retry-budget and --rate-limit leave their values for `connection.open_provider`
-# (click context meta), so the commands' signatures need not change for them.
-RETRY_BUDGET_META = "j1sync.retry_budget_s"
-RATE_LIMIT_META = "j1sync.rate_limit"
-DEFAULT_RETRY_BUDGET_S = 600.0
+CONNECTION_FLAGS = ("emulator", "api_url", "account", "region", "retry_budget_s", "rate_limit")
 
 
 def redact(text: str) -> str:
@@ -48,7 +45,14 @@ def handle_errors(func: F) -> F:
 
 
 def connection_options(func: F) -> F:
-    """--emulator and the connection flags shared by plan, apply, drift and export."""
+    """--emulator and the connection flags shared by plan, apply, drift and export, handed
+    to the command as one `connection: ConnectionOptions` argument."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in CONNECTION_FLAGS}
+        return func(*args, connection=ConnectionOptions(**flags), **kwargs)
+
     options = [
         click.option(
             "--emulator",
@@ -69,14 +73,13 @@ def connection_options(func: F) -> F:
         ),
         click.option(
             "--retry-budget",
+            "retry_budget_s",
             type=click.FloatRange(min=0),
             default=DEFAULT_RETRY_BUDGET_S,
             show_default=True,
             envvar="J1SYNC_RETRY_BUDGET",
             show_envvar=True,
             metavar="SECONDS",
-            expose_value=False,
-            callback=_remember(RETRY_BUDGET_META),
             help="How long one request may keep retrying rate limits and server errors.",
         ),
         click.option(
@@ -84,34 +87,25 @@ def connection_options(func: F) -> F:
             envvar="J1SYNC_RATE_LIMIT",
             show_envvar=True,
             metavar="N/SECONDS",
-            expose_value=False,
-            callback=_remember(RATE_LIMIT_META, _rate_limit),
+            callback=_rate_limit,
             help="Send at most N requests per SECONDS (client-side), e.g. 10/1.",
         ),
     ]
+    decorated: Any = wrapper
     for option in reversed(options):
-        func = option(func)
-    return func
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
-def _rate_limit(value: Any) -> Any:
+def _rate_limit(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     from j1sync.providers.jupiterone.ratelimit import RateLimit
 
+    if value is None:
+        return None
     try:
         return RateLimit.parse(value)
     except ConfigError as exc:
         raise click.BadParameter(str(exc)) from exc
-
-
-def _remember(
-    key: str, convert: Callable[[Any], Any] = lambda v: v
-) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if value is not None:
-            ctx.meta[key] = convert(value)
-        return value
-
-    return callback
 
 
 def use_color() -> bool:

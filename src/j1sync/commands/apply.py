@@ -9,6 +9,7 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors, use_color
 from j1sync.commands.reporting import read_plan_file, render_plan
+from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider
 from j1sync.engine.plan import Plan, plan_has_changes
 from j1sync.engine.safety import raise_if_unsafe
@@ -50,17 +51,14 @@ def command(
     auto_approve: bool,
     force: bool,
     concurrency: int,
-    emulator: bool,
-    api_url: str | None,
-    account: str | None,
-    region: str | None,
+    connection: ConnectionOptions,
 ) -> None:
     """Apply the manifests (or a saved plan) to the account."""
     if plan_file and paths:
         raise click.UsageError("give either PATHS or --plan, not both")
     saved = read_plan_file(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr()
-    connect = connect_with(emulator=emulator, api_url=api_url, account=account, region=region)
+    connect = connect_with(connection)
     if saved is not None:
         with connect(ProjectConfig()) as provider:
             with progress.reading():

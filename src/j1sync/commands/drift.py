@@ -8,6 +8,7 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors
 from j1sync.commands.reporting import render_plan
+from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.output.progress import progress_for_stderr
 from j1sync.reconcile import connect_with, plan_paths
@@ -27,13 +28,10 @@ from j1sync.reconcile import connect_with, plan_paths
 def command(
     paths: tuple[str, ...],
     fmt: str,
-    emulator: bool,
-    api_url: str | None,
-    account: str | None,
-    region: str | None,
+    connection: ConnectionOptions,
 ) -> None:
     """Report where the live account differs from the manifests (exit 2 on drift)."""
-    connect = connect_with(emulator=emulator, api_url=api_url, account=account, region=region)
+    connect = connect_with(connection)
     run = plan_paths(paths, connect, progress_for_stderr().reading)
     drifted = plan_has_changes(run.plan)
     click.echo(render_plan(run.plan, fmt, title="j1sync drift"))

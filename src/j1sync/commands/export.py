@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from j1sync.commands._common import connection_options, handle_errors, redact
-from j1sync.connection import open_provider
+from j1sync.connection import ConnectionOptions, open_provider
 from j1sync.errors import ManifestError
 from j1sync.export import export_account
 from j1sync.manifest import ProjectConfig, load_project_file
@@ -55,10 +55,7 @@ def command(
     force: bool,
     include_unmanaged: bool,
     managed_tag: str | None,
-    emulator: bool,
-    api_url: str | None,
-    account: str | None,
-    region: str | None,
+    connection: ConnectionOptions,
 ) -> None:
     """Write the live account's objects as manifests (folder per kind, file per object).
 
@@ -68,10 +65,7 @@ def command(
     project = current_project()
     tag = managed_tag or project.managed_tag
     with open_provider(
-        emulator=emulator,
-        api_url=api_url,
-        account=account,
-        region=region,
+        connection,
         default_account=project.account,
         default_region=project.region,
         managed_tag=tag,

@@ -9,6 +9,7 @@ import click
 
 from j1sync.commands._common import connection_options, handle_errors
 from j1sync.commands.reporting import render_plan, write_plan_file
+from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.output.progress import progress_for_stderr
 from j1sync.reconcile import connect_with, plan_paths
@@ -34,13 +35,10 @@ def command(
     out: str | None,
     fmt: str,
     detailed_exitcode: bool,
-    emulator: bool,
-    api_url: str | None,
-    account: str | None,
-    region: str | None,
+    connection: ConnectionOptions,
 ) -> None:
     """Show what apply would change in the account."""
-    connect = connect_with(emulator=emulator, api_url=api_url, account=account, region=region)
+    connect = connect_with(connection)
     run = plan_paths(paths, connect, progress_for_stderr().reading)
     plan = run.plan
     click.echo(render_plan(plan, fmt, title="j1sync plan"))
