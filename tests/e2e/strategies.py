@@ -11,10 +11,11 @@ Live accounts are expressed in the emulator's seed format (see j1sync.emulator.s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
+from j1sync.manifest.models.common import PollingInterval, ResultsAre
 from j1sync.manifest.permissions import ABAC_PERMISSIONS
 
 MANAGED_TAG = "j1sync"
@@ -26,17 +27,8 @@ INSTANCES = (
     ("github-org", "github"),
     ("jira-cloud", "jira"),
 )
-POLLING_INTERVALS = (
-    "DISABLED",
-    "THIRTY_MINUTES",
-    "ONE_HOUR",
-    "FOUR_HOURS",
-    "EIGHT_HOURS",
-    "TWELVE_HOURS",
-    "ONE_DAY",
-    "ONE_WEEK",
-)
-RESULTS_ARE = ("GOOD", "BAD", "UNKNOWN", "INFORMATIVE")
+POLLING_INTERVALS = get_args(PollingInterval)  # the manifest models' own enum
+RESULTS_ARE = get_args(ResultsAre)
 QUESTION_NAMES = ("q-alpha", "Public S3 buckets", "q_beta 2", "Fragen über Ümlaute", "q-gamma")
 RULE_NAMES = ("r-alpha", "Root account login", "r beta", "r-gamma", "Regel δ")
 GROUP_NAMES = ("g-alpha", "Security Engineers", "g-beta", "g-gamma", "Administrators")

@@ -8,25 +8,17 @@ added. Text is deliberately awkward: unicode, several lines, quotes, YAML look-a
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
+from j1sync.manifest.models.common import PollingInterval, ResultsAre
 from j1sync.manifest.permissions import ABAC_PERMISSIONS
 
 EMAILS = ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com")
 DEFINITIONS = ("aws", "github", "jira")
-INTERVALS = (
-    "DISABLED",
-    "THIRTY_MINUTES",
-    "ONE_HOUR",
-    "FOUR_HOURS",
-    "EIGHT_HOURS",
-    "TWELVE_HOURS",
-    "ONE_DAY",
-    "ONE_WEEK",
-)
-RESULTS_ARE = ("GOOD", "BAD", "UNKNOWN", "INFORMATIVE")
+INTERVALS = get_args(PollingInterval)  # the manifest models' own enum
+RESULTS_ARE = get_args(ResultsAre)
 YAML_LOOKALIKES = ("yes", "no", "null", "~", "1.10", "2023-01-01", "0x1F", "- a", "a: b", "#x")
 
 # Any character but surrogates; control characters only where JupiterOne text allows them.
