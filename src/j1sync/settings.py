@@ -26,7 +26,8 @@ _REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
 _LOOPBACK_NAMES = frozenset({"localhost"})
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses: the only hosts plain http:// may reach."""
     if host.lower() in _LOOPBACK_NAMES:
         return True
     try:
@@ -106,7 +107,7 @@ def _check_base_url(url: str) -> None:
         )
     if parts.username or parts.password:
         raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError(
             f"Refusing plain http:// to {parts.hostname}: the API key would travel unencrypted. "
             "Use https://, or http:// only to a loopback address (127.0.0.1, localhost, ::1)."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import signal
 from pathlib import Path
 from types import FrameType
@@ -11,15 +10,7 @@ import click
 
 from j1sync.commands._common import handle_errors
 from j1sync.errors import ConfigError
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from j1sync.settings import is_loopback
 
 
 @click.group(name="emulator")
@@ -64,7 +55,7 @@ def serve(
     """Serve the emulator until Ctrl-C or SIGTERM."""
     from j1sync.emulator import app
 
-    if not _is_loopback(host) and not allow_remote:
+    if not is_loopback(host) and not allow_remote:
         raise ConfigError(f"refusing to listen on non-loopback host {host}; add --allow-remote")
     try:
         switches = app.Switches(

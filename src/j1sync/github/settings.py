@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 from collections.abc import Mapping
@@ -11,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
+from j1sync.settings import is_loopback
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -58,20 +58,11 @@ def check_api_url(url: str) -> str:
     host = parts.hostname or ""
     if parts.scheme == "https" and host:
         return url.rstrip("/")
-    if parts.scheme == "http" and _is_loopback(host):
+    if parts.scheme == "http" and is_loopback(host):
         return url.rstrip("/")
     raise ConfigError(
         f"GITHUB_API_URL must be an https:// URL (http:// only to loopback), got {url!r}"
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = None) -> int:
