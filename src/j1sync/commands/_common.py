@@ -44,6 +44,16 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# How plan and drift print a plan (the renderers of j1sync.output).
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+
+
 def connection_options(func: F) -> F:
     """--emulator and the connection flags shared by plan, apply, drift and export, handed
     to the command as one `connection: ConnectionOptions` argument."""

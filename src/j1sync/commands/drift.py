@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from j1sync.commands._common import connection_options, handle_errors
+from j1sync.commands._common import connection_options, format_option, handle_errors
 from j1sync.commands.reporting import render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
@@ -16,13 +16,7 @@ from j1sync.reconcile import connect_with, plan_paths
 
 @click.command("drift")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option
 @connection_options
 @handle_errors
 def command(

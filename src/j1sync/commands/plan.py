@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from j1sync.commands._common import connection_options, handle_errors
+from j1sync.commands._common import connection_options, format_option, handle_errors
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
@@ -18,13 +18,7 @@ from j1sync.reconcile import connect_with, plan_paths
 @click.command("plan")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Save the plan (JSON).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes, 0 when none."
 )
