@@ -26,6 +26,7 @@ from j1sync.emulator import (
     resolvers_iam,
     resolvers_integrations,
     resolvers_j1ql,
+    resolvers_parameters,
     resolvers_questions,
     resolvers_rules,
 )
@@ -35,7 +36,13 @@ from j1sync.emulator.quick_queries import quick_execute
 from j1sync.emulator.switches import FailureMode, Stats
 
 JsonObject = dict[str, Any]
-_MODULES = (resolvers_rules, resolvers_questions, resolvers_iam, resolvers_integrations)
+_MODULES = (
+    resolvers_rules,
+    resolvers_questions,
+    resolvers_iam,
+    resolvers_integrations,
+    resolvers_parameters,
+)
 
 
 @functools.lru_cache(maxsize=1)

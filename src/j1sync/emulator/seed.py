@@ -3,8 +3,9 @@
 A seed is a mapping (from YAML/JSON, or a dict) with any of these lists: users,
 integrationDefinitions, integrationInstances (`definition`: a definition type),
 entities, questions, rules (inline `question`, or `questionName`/`questionId`),
-iamGroups (`members`: emails). Objects go through the same code as the API's
-mutations, so they get the same server-side fields and defaults.
+iamGroups (`members`: emails), parameters (`name`, `value`, `secret`). Objects go
+through the same code as the API's mutations, so they get the same server-side fields and
+defaults.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ruamel.yaml import YAML
 from j1sync.emulator import (
     resolvers_iam,
     resolvers_integrations,
+    resolvers_parameters,
     resolvers_questions,
     resolvers_rules,
 )
@@ -32,6 +34,7 @@ SEED_KEYS = (
     "questions",
     "rules",
     "iamGroups",
+    "parameters",
 )
 SeedSource = str | Path | JsonObject | None
 
@@ -73,6 +76,8 @@ def apply_seed(backend: Backend, data: JsonObject) -> None:
             resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
         for group in data.get("iamGroups") or []:
             _add_group(backend, group)
+        for parameter in data.get("parameters") or []:
+            resolvers_parameters.add_seed_parameter(backend, parameter)
 
 
 def _add_user(backend: Backend, user: JsonObject) -> None:
