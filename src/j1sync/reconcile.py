@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from j1sync.connection import ConnectionOptions
-from j1sync.engine.contract import DesiredObject, LiveObject, Provider, ResolvesAgainstLive
+from j1sync.engine.contract import (
+    DeclaresCredentials,
+    DesiredObject,
+    LiveObject,
+    Provider,
+    ResolvesAgainstLive,
+)
 from j1sync.engine.plan import Plan, build_plan
+from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ResolutionError
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.document import ManifestSet, ProjectConfig
@@ -59,8 +66,18 @@ def make_plan(
         manifests.project,
         provider.account,
         manifests.sensitive,
+        credentials=credential_paths(provider),
     )
     return PlannedRun(manifests=manifests, plan=plan, live=live)
+
+
+def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
+    """Per kind that declares any, where its states hold credentials."""
+    return {
+        kind.kind: kind.credential_paths
+        for kind in provider.kinds
+        if isinstance(kind, DeclaresCredentials)
+    }
 
 
 def resolve_against_live(

@@ -47,7 +47,7 @@ def test_equal_state_is_a_no_op_and_different_state_an_update_with_paths() -> No
     update = plan.changes[0]
     assert update.changed_paths == ["description"]
     assert update.id == "2"
-    assert update.live_fingerprint == live_fingerprint(live[1])
+    assert update.live_fingerprint == live_fingerprint(live[1], plan.fingerprint_salt)
     assert "adopt" not in update.reason
 
 
@@ -162,6 +162,7 @@ def test_json_round_trip_is_exact() -> None:
         "j1sync_version",
         "account",
         "created_at",
+        "fingerprint_salt",
         "changes",
         "unmanaged",
         "summary",

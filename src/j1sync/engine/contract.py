@@ -98,6 +98,16 @@ class ResolvesAgainstLive(Protocol):
     ) -> tuple[list[DesiredObject], list[str]]: ...
 
 
+@runtime_checkable
+class DeclaresCredentials(Protocol):
+    """Optional, for a kind whose objects hold credentials (a rule's webhook URL, headers
+    and body; chat and ticketing tokens). It names the paths of a normalized state that
+    hold them, present in that state (a leaf or a whole subtree); the engine masks every
+    string there in every output and never writes one into a plan file."""
+
+    def credential_paths(self, state: Mapping[str, Any]) -> list[str]: ...
+
+
 class Provider(Protocol):
     """A connected account: its kinds in dependency order and a way to read it all."""
 

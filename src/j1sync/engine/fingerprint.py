@@ -1,15 +1,28 @@
-"""A live object's fingerprint: how `apply --plan` tells that the account moved on."""
+"""A live object's fingerprint: how `apply --plan` tells that the account moved on.
+
+Keyed with the plan's own random salt: a live state may hold credentials, and a plain
+sha256 of it would let anyone holding the plan file test guesses of them offline.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 
 from j1sync.engine.contract import LiveObject
 
+SALT_BYTES = 16
 
-def live_fingerprint(live: LiveObject) -> str:
-    """sha256 of the canonical JSON of (id, normalized state)."""
+
+def new_salt() -> str:
+    """A fresh random salt for one plan (hex)."""
+    return os.urandom(SALT_BYTES).hex()
+
+
+def live_fingerprint(live: LiveObject, salt: str) -> str:
+    """HMAC-SHA256, keyed with `salt`, of the canonical JSON of (id, normalized state)."""
     canonical = json.dumps(
         {"id": live.id, "state": live.state},
         sort_keys=True,
@@ -17,4 +30,4 @@ def live_fingerprint(live: LiveObject) -> str:
         ensure_ascii=False,
         default=str,
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(salt.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()

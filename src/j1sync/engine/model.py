@@ -1,8 +1,10 @@
 """The plan's data model: plain data that renderers, `plan --out` and `apply --plan` all read.
 
 `to_dict()`/`from_dict()` are the plan file format (DESIGN §7). A plan never holds a
-secret: values from `${env:…}` are masked, and each change keeps the unresolved
-template of every masked `after` value by path so apply can re-resolve it.
+secret: values from `${env:…}` and credential fields are masked, and each change keeps
+the unresolved template of every masked `after` value by path so apply can re-resolve
+it; a credential written literally is listed by path (`literal_secrets`) and its value
+stays in memory. Live fingerprints are keyed with the plan's own random salt.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class Change:
     depends_on: list[str] = field(default_factory=list)
     live_fingerprint: str | None = None
     sensitive: dict[str, str] = field(default_factory=dict)  # after-path -> template
+    literal_secrets: list[str] = field(default_factory=list)  # after-paths a file cannot hold
+    # after-path -> value for `literal_secrets`: this process only, never written or shown
+    secret_values: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def actionable(self) -> bool:
@@ -51,6 +56,7 @@ class Change:
             "depends_on": list(self.depends_on),
             "live_fingerprint": self.live_fingerprint,
             "sensitive": dict(self.sensitive),
+            "literal_secrets": list(self.literal_secrets),
         }
 
     @classmethod
@@ -71,6 +77,7 @@ class Change:
             depends_on=list(data.get("depends_on", [])),
             live_fingerprint=data.get("live_fingerprint"),
             sensitive=dict(data.get("sensitive", {})),
+            literal_secrets=list(data.get("literal_secrets", [])),
         )
 
 
@@ -122,6 +129,7 @@ class Plan:
     summary: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> column -> n
     safety: Safety = field(default_factory=no_safety_concerns)
     format_version: int = FORMAT_VERSION
+    fingerprint_salt: str = ""  # hex; keys every change's live_fingerprint
 
     @property
     def actionable(self) -> list[Change]:
@@ -141,6 +149,7 @@ class Plan:
             "j1sync_version": self.j1sync_version,
             "account": self.account,
             "created_at": self.created_at,
+            "fingerprint_salt": self.fingerprint_salt,
             "changes": [c.to_dict() for c in self.changes],
             "unmanaged": [u.to_dict() for u in self.unmanaged],
             "summary": {kind: dict(counts) for kind, counts in self.summary.items()},
@@ -167,6 +176,7 @@ class Plan:
                 j1sync_version=data["j1sync_version"],
                 account=data["account"],
                 created_at=data["created_at"],
+                fingerprint_salt=str(data["fingerprint_salt"]),
                 changes=[Change.from_dict(c) for c in data["changes"]],
                 unmanaged=[UnmanagedObject.from_dict(u) for u in data["unmanaged"]],
                 summary={k: dict(v) for k, v in data["summary"].items()},

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from j1sync import __version__
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy
 from j1sync.engine.diff import diff_states
-from j1sync.engine.fingerprint import live_fingerprint
+from j1sync.engine.fingerprint import live_fingerprint, new_salt
 from j1sync.engine.model import (
     SUMMARY_COLUMNS,
     Change,
@@ -24,7 +25,7 @@ from j1sync.engine.model import (
     plan_has_changes,
 )
 from j1sync.engine.safety import evaluate_safety
-from j1sync.engine.sensitive import Secrets, mask_state
+from j1sync.engine.sensitive import CredentialPaths, MaskedState, Secrets, mask, mask_path
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import ProjectConfig
 
@@ -92,13 +93,15 @@ def build_plan(
     project: ProjectConfig,
     account: str,
     sensitive: Mapping[str, str],
+    credentials: Mapping[str, CredentialPaths] | None = None,
 ) -> Plan:
     """Compare the manifests' desired objects with the live account.
 
     `kinds` maps each kind to its prune policy, in dependency order (it orders the plan);
-    `sensitive` maps resolved secret strings to their `${env:…}` templates.
+    `sensitive` maps resolved secret strings to their `${env:…}` templates;
+    `credentials` gives, per kind that has any, the paths of a state holding credentials.
     """
-    secrets = Secrets.from_sensitive(sensitive)
+    masking = _Masking(Secrets.from_sensitive(sensitive), credentials or {}, new_salt())
     live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
     for obj in live:
         live_by_key[(obj.kind, obj.name)].append(obj)
@@ -108,7 +111,7 @@ def build_plan(
     changes: list[Change] = []
     for want in desired:
         have = matched.get((want.kind, want.name))
-        changes.append(_desired_change(want, have, kinds.get(want.kind, "never"), secrets))
+        changes.append(_desired_change(want, have, kinds.get(want.kind, "never"), masking))
 
     unmanaged: list[UnmanagedObject] = []
     for key, objects in live_by_key.items():
@@ -123,7 +126,7 @@ def build_plan(
         if reason is None:
             unmanaged.append(_unmanaged(obj, note))
         else:
-            changes.append(_delete_change(obj, reason, secrets))
+            changes.append(_delete_change(obj, reason, masking))
 
     _order_deletes(changes, live)
     order = {kind: i for i, kind in enumerate(kinds)}
@@ -141,22 +144,57 @@ def build_plan(
         unmanaged=unmanaged,
         summary=summary,
         safety=safety,
+        fingerprint_salt=masking.salt,
     )
 
 
+class _Masking:
+    """What a plan masks (engine/sensitive.py does the masking) and its fingerprint salt."""
+
+    def __init__(
+        self, secrets: Secrets, credentials: Mapping[str, CredentialPaths], salt: str
+    ) -> None:
+        self.secrets = secrets
+        self.credentials = credentials
+        self.salt = salt
+
+    def paths(self, kind: str, *states: dict[str, Any] | None) -> set[str]:
+        declare = self.credentials.get(kind)
+        if declare is None:
+            return set()
+        return {path for state in states if state is not None for path in declare(state)}
+
+    def after(self, want: DesiredObject, have: LiveObject | None) -> MaskedState:
+        paths = self.paths(want.kind, want.state, have.state if have else None)
+        return mask(want.state, self.secrets, paths)
+
+    def before(self, live: LiveObject, after: MaskedState | None = None) -> Any:
+        """The live state masked at its own credential paths and, so that a rotated or
+        hand-edited secret shows neither value, wherever the desired side was masked."""
+        paths = self.paths(live.kind, live.state)
+        if after is not None:
+            paths |= set(after.templates) | set(after.literal)
+        return mask(live.state, self.secrets, paths).state
+
+    def fingerprint(self, live: LiveObject) -> str:
+        return live_fingerprint(live, self.salt)
+
+
 def _desired_change(
-    want: DesiredObject, have: LiveObject | None, policy: PrunePolicy, secrets: Secrets
+    want: DesiredObject, have: LiveObject | None, policy: PrunePolicy, masking: _Masking
 ) -> Change:
-    after, templates = mask_state(want.state, secrets)
+    masked = masking.after(want, have)
     change = Change(
         address=want.address,
         kind=want.kind,
         name=want.name,
         action="create",
         reason=f"{_describe(want)}; not in the account",
-        after=after,
+        after=masked.state,
         depends_on=list(want.depends_on),
-        sensitive=templates,
+        sensitive=masked.templates,
+        literal_secrets=sorted(masked.literal),
+        secret_values=masked.literal,
     )
     if have is None:
         return change
@@ -168,13 +206,13 @@ def _desired_change(
     change.action = "update" if paths else "no-op"
     change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
     change.id = have.id
-    change.before = mask_state(have.state, secrets)[0]
-    change.changed_paths = paths
-    change.live_fingerprint = live_fingerprint(have)
+    change.before = masking.before(have, masked)
+    change.changed_paths = list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths))
+    change.live_fingerprint = masking.fingerprint(have)
     return change
 
 
-def _delete_change(live: LiveObject, reason: str, secrets: Secrets) -> Change:
+def _delete_change(live: LiveObject, reason: str, masking: _Masking) -> Change:
     return Change(
         address=live.address,
         kind=live.kind,
@@ -182,8 +220,8 @@ def _delete_change(live: LiveObject, reason: str, secrets: Secrets) -> Change:
         action="delete",
         reason=reason,
         id=live.id,
-        before=mask_state(live.state, secrets)[0],
-        live_fingerprint=live_fingerprint(live),
+        before=masking.before(live),
+        live_fingerprint=masking.fingerprint(live),
     )
 
 

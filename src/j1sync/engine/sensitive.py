@@ -1,18 +1,28 @@
-"""Values that came from `${env:NAME}`: masked in every plan, re-resolved at apply.
+"""Secrets in plans: masked in every output, never written, re-resolved at apply.
 
-The loader hands over `resolved string -> template` ("Bearer s3cr3t" -> "Bearer
-${env:HOOK_TOKEN}"). From each pair we also recover the variable's own value, so a
-normalized state that holds the secret inside other text is masked as well.
+Two sources, one mask. Values that came from `${env:NAME}`: the loader hands over
+`resolved string -> template` ("Bearer s3cr3t" -> "Bearer ${env:HOOK_TOKEN}"); from each
+pair we also recover the variable's own value, so a normalized state that holds the
+secret inside other text (or as a dict key) is masked as well. And credential fields:
+each kind declares the paths of a state that hold credentials (a webhook's endpoint,
+headers and body, ...); every string there is masked, wherever it came from, on both
+sides of a change. A plan keeps the `${env:…}` template of a masked `after` value so
+`apply --plan` can re-resolve it; a credential written literally has no template, so a
+saved plan cannot carry it (its value stays in this process only, for `apply PATHS`).
+Every value masked here is also remembered, so messages leaving the process (errors,
+logs) can be scrubbed of it with `redact_secrets`.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from j1sync.engine.paths import PathPart, format_path
+from j1sync.engine.paths import PathPart, format_path, parse_path
 from j1sync.errors import ConfigError
 
 MASK = "(sensitive)"
@@ -40,6 +50,7 @@ class Secrets:
                 if len(value) >= MIN_BARE_SECRET_LENGTH:
                     pairs.setdefault(value, f"${{env:{name}}}")
         ordered = sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True)
+        remember_secrets(pairs)
         return cls(tuple(ordered))
 
     def template_for(self, text: str) -> str | None:
@@ -68,26 +79,114 @@ def _variable_values(resolved: str, template: str) -> dict[str, str]:
     return dict(match.groupdict()) if match else {}
 
 
+# A kind's declaration of where its states hold credentials: the concrete paths (a leaf
+# or a whole subtree, e.g. `operations[0].actions[1].headers`) present in one state.
+CredentialPaths = Callable[[Mapping[str, Any]], Iterable[str]]
+
+
+@dataclass
+class MaskedState:
+    """A state as outputs and plan files may show it, and what masking took out of it."""
+
+    state: Any
+    templates: dict[str, str] = field(default_factory=dict)  # path -> `${env:…}` template
+    # path -> value no template can rebuild (a credential written literally, or a dict
+    # whose keys hold a secret): kept in memory only, never written.
+    literal: dict[str, Any] = field(default_factory=dict)
+
+
 def mask_state(state: Any, secrets: Secrets) -> tuple[Any, dict[str, str]]:
     """`state` with secret-bearing strings replaced by MASK (a copy when there is anything
     to mask; plan states are never mutated afterwards), and path -> template."""
     if not secrets.replacements:
         return state, {}
-    templates: dict[str, str] = {}
+    masked = mask(state, secrets)
+    return masked.state, masked.templates
 
-    def walk(node: Any, parts: list[PathPart]) -> Any:
+
+def mask(state: Any, secrets: Secrets, credentials: Collection[str] = ()) -> MaskedState:
+    """Mask every string that holds an `${env:…}` secret, every non-empty string at or
+    below one of the `credentials` paths, and every dict key that holds a secret."""
+    if not secrets.replacements and not credentials:
+        return MaskedState(state)
+    result = MaskedState(None)
+    wanted = frozenset(credentials)
+
+    def walk(node: Any, parts: list[PathPart], credential: bool, record: bool) -> Any:
+        credential = credential or (bool(wanted) and format_path(parts) in wanted)
         if isinstance(node, dict):
-            return {k: walk(v, [*parts, k]) for k, v in node.items()}
+            if record and any(_holds_secret(k, secrets) for k in node):
+                result.literal[format_path(parts)] = copy.deepcopy(node)
+                record = False  # the whole dict comes back from `literal`
+            out: dict[Any, Any] = {}
+            for key, value in node.items():
+                shown = _masked_key(out) if _holds_secret(key, secrets) else key
+                out[shown] = walk(value, [*parts, shown], credential, record)
+            return out
         if isinstance(node, list):
-            return [walk(v, [*parts, i]) for i, v in enumerate(node)]
+            return [walk(v, [*parts, i], credential, record) for i, v in enumerate(node)]
         if isinstance(node, str):
             template = secrets.template_for(node)
             if template is not None:
-                templates[format_path(parts)] = template
+                if record:
+                    result.templates[format_path(parts)] = template
+                remember_secrets([node])
+                return MASK
+            if credential and node:
+                if record:
+                    result.literal[format_path(parts)] = node
+                remember_secrets([node])
                 return MASK
         return node
 
-    return walk(state, []), templates
+    result.state = walk(state, [], False, True)
+    return result
+
+
+def _holds_secret(key: Any, secrets: Secrets) -> bool:
+    return isinstance(key, str) and secrets.template_for(key) is not None
+
+
+def _masked_key(siblings: Mapping[Any, Any]) -> str:
+    """MASK, numbered when a dict has several keys that hold secrets."""
+    number = 1
+    shown = MASK
+    while shown in siblings:
+        number += 1
+        shown = f"(sensitive {number})"
+    return shown
+
+
+def mask_path(path: str, secrets: Secrets) -> str:
+    """A changed path with any key that holds a secret shown as MASK."""
+    if not secrets.replacements:
+        return path
+    parts = parse_path(path)
+    return format_path([MASK if _holds_secret(p, secrets) else p for p in parts])
+
+
+# -- scrubbing messages ---------------------------------------------------------------
+
+_remembered: set[str] = set()
+_remembered_lock = threading.Lock()
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    """Values `redact_secrets` removes from any text, from now on, in this process."""
+    long_enough = {v for v in values if len(v) >= MIN_BARE_SECRET_LENGTH}
+    if long_enough - _remembered:
+        with _remembered_lock:
+            _remembered.update(long_enough)
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with every remembered secret (longest first) replaced by MASK."""
+    with _remembered_lock:
+        known = sorted(_remembered, key=len, reverse=True)
+    for secret in known:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def missing_variables(template: str, env: Mapping[str, str]) -> list[str]:

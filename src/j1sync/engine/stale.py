@@ -26,7 +26,7 @@ def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
             problems.append(f"{change.address}: no longer exists in the account")
         elif len(found) > 1:
             problems.append(f"{change.address}: now matches {len(found)} live objects")
-        elif live_fingerprint(found[0]) != change.live_fingerprint:
+        elif live_fingerprint(found[0], plan.fingerprint_salt) != change.live_fingerprint:
             problems.append(f"{change.address}: changed since the plan was made")
     if problems:
         raise StalePlan(

@@ -3,9 +3,12 @@ to a saved question. Natural key: the rule's `name`."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
+from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
@@ -113,6 +116,57 @@ def normalize_operation(operation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Rule action fields that hold credentials, by action type (JupiterOne's rule actions):
+# a webhook's endpoint, headers and body carry tokens and signed URLs; chat webhooks are
+# secret URLs. Whatever the type, a key named like a credential holds one (Jira,
+# ServiceNow, PagerDuty and email tokens, passwords, API keys), at any depth of an action
+# and in the rule's `templates`, which actions draw on.
+ACTION_CREDENTIAL_FIELDS: dict[str, frozenset[str]] = {
+    "WEBHOOK": frozenset({"endpoint", "url", "headers", "body"}),
+    "SEND_SLACK_MESSAGE": frozenset({"webhookUrl", "url"}),
+    "SEND_MICROSOFT_TEAMS_MESSAGE": frozenset({"webhookUrl", "url"}),
+}
+CREDENTIAL_KEY = re.compile(
+    r"token|secret|passw|apikey|accesskey|privatekey|clientkey|auth(?!or)|credential"
+    r"|webhook|url$|uri$|endpoint|headers|cookie|signature|routingkey|integrationkey"
+    r"|servicekey|sharedkey|smtp",
+    re.IGNORECASE,
+)
+
+
+def credential_key(key: Any) -> bool:
+    """`apiToken`, `X-Api-Key`, `webhook_url`, `Authorization`, ... (not `author`)."""
+    return isinstance(key, str) and bool(CREDENTIAL_KEY.search(re.sub(r"[-_ ]", "", key)))
+
+
+def _named_credentials(node: Any, parts: list[PathPart], found: list[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if credential_key(key):
+                found.append(format_path([*parts, key]))
+            else:
+                _named_credentials(value, [*parts, key], found)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _named_credentials(value, [*parts, index], found)
+
+
+def rule_credential_paths(state: Mapping[str, Any]) -> list[str]:
+    """The paths of a normalized rule state that hold credentials."""
+    found: list[str] = []
+    for op_index, operation in enumerate(state.get("operations") or []):
+        actions = operation.get("actions") if isinstance(operation, dict) else None
+        for index, action in enumerate(actions or []):
+            if not isinstance(action, dict):
+                continue
+            parts: list[PathPart] = ["operations", op_index, "actions", index]
+            fields = ACTION_CREDENTIAL_FIELDS.get(str(action.get("type")), frozenset())
+            found.extend(format_path([*parts, key]) for key in action if key in fields)
+            _named_credentials({k: v for k, v in action.items() if k not in fields}, parts, found)
+    _named_credentials(state.get("templates"), ["templates"], found)
+    return found
+
+
 def labels_map(labels: Any) -> dict[str, str]:
     """API labels [{labelName, labelValue}] or a manifest map -> a map sorted by name."""
     pairs: list[tuple[Any, Any]]
@@ -175,6 +229,9 @@ class AlertRules:
     def __init__(self, client: JupiterOneClient, managed_tag: str = "j1sync") -> None:
         self._client = client
         self.managed_tag = managed_tag
+
+    def credential_paths(self, state: Mapping[str, Any]) -> list[str]:
+        return rule_credential_paths(state)
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         spec = manifest.spec_data()
