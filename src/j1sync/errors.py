@@ -107,3 +107,8 @@ class UnsafePlan(J1SyncError):
 
 class StalePlan(J1SyncError):
     """A saved plan no longer matches the live account."""
+
+
+class UntrustedPlan(J1SyncError):
+    """A saved plan was made for another account, changed after j1sync wrote it, or asks
+    for what its project does not allow (a forbidden delete, an undeclared `${env:}`)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from j1sync.commands._common import connection_options, handle_errors, use_color
-from j1sync.commands.reporting import read_plan_file, render_plan
+from j1sync.commands.reporting import read_saved_plan, render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider
 from j1sync.engine.plan import Plan, plan_has_changes
@@ -16,9 +16,9 @@ from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
 from j1sync.errors import J1SyncError
 from j1sync.executor import ApplyResult, apply_plan
-from j1sync.manifest.document import ProjectConfig
 from j1sync.output import render_outcomes_text
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
+from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
 from j1sync.reconcile import connect_and_plan, connect_with
 
 
@@ -31,8 +31,9 @@ class ApplyRefused(J1SyncError):
 @click.option(
     "--plan",
     "plan_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Apply exactly this saved plan (from `plan --out`); refused when stale.",
+    type=click.Path(),
+    help="Apply exactly this saved plan (from `plan --out`); refused when stale, changed "
+    "since j1sync wrote it, or made for another account.",
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Proceed even when a safety limit blocks the plan.")
@@ -56,15 +57,18 @@ def command(
     """Apply the manifests (or a saved plan) to the account."""
     if plan_file and paths:
         raise click.UsageError("give either PATHS or --plan, not both")
-    saved = read_plan_file(Path(plan_file)) if plan_file else None
+    saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr()
     connect = connect_with(connection)
     if saved is not None:
-        with connect(ProjectConfig()) as provider:
+        project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
+        with connect(project) as provider:
+            check_trusted(saved, provider, emulator=connection.emulator)
             with progress.reading():
                 live = provider.read_live()
-            check_stale(saved, live)
-            result = _apply(saved, provider, live, force, auto_approve, concurrency, progress)
+            check_stale(saved.plan, live)
+            check_deletes_allowed(saved, provider, project, live)
+            result = _apply(saved.plan, provider, live, force, auto_approve, concurrency, progress)
     else:
         with connect_and_plan(paths, connect, progress.reading) as (provider, run):
             result = _apply(

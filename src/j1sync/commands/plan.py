@@ -12,7 +12,8 @@ from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.output.progress import progress_for_stderr
-from j1sync.reconcile import connect_with, plan_paths
+from j1sync.plan_binding import seal_plan
+from j1sync.reconcile import connect_and_plan, connect_with
 
 
 @click.command("plan")
@@ -33,11 +34,23 @@ def command(
 ) -> None:
     """Show what apply would change in the account."""
     connect = connect_with(connection)
-    run = plan_paths(paths, connect, progress_for_stderr().reading)
+    with connect_and_plan(paths, connect, progress_for_stderr().reading) as (provider, run):
+        # a saved plan is bound to this account and these manifests, and signed
+        sealed = (
+            seal_plan(
+                run.plan,
+                provider,
+                emulator=connection.emulator,
+                paths=paths,
+                templates=run.manifests.sensitive.values(),
+            )
+            if out
+            else None
+        )
     plan = run.plan
     click.echo(render_plan(plan, fmt, title="j1sync plan"))
-    if out:
-        write_plan_file(plan, Path(out))
+    if out and sealed is not None:
+        write_plan_file(sealed, Path(out))
         click.echo(f"Plan saved to {out}.", err=True)
     if plan.safety.get("blocked"):
         sys.exit(3)

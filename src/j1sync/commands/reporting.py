@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from j1sync.commands._common import use_color
 from j1sync.engine.plan import Plan
+from j1sync.errors import ConfigError
 from j1sync.output import render_json, render_markdown, render_text
+from j1sync.plan_binding import SavedPlan, parse_saved_plan
 
 
 def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
@@ -18,10 +22,26 @@ def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
     return render_text(plan, color=use_color())
 
 
-def write_plan_file(plan: Plan, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(plan.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+def write_plan_file(plan: Plan | Mapping[str, Any], path: Path) -> None:
+    """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s signed data."""
+    data = plan.to_dict() if isinstance(plan, Plan) else plan
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the plan to {path}: {exc.strerror or exc}") from exc
+
+
+def read_saved_plan(path: Path) -> SavedPlan:
+    """A plan file with its binding; unreadable or malformed files are a ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a j1sync plan file (not UTF-8 text)") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read the plan {path}: {exc.strerror or exc}") from exc
+    return parse_saved_plan(text, str(path))
 
 
 def read_plan_file(path: Path) -> Plan:
-    return Plan.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return read_saved_plan(path).plan

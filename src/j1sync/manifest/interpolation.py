@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.settings import CREDENTIAL_VARIABLES
 
 ENV_REFERENCE = re.compile(r"\$\{env:([^}]*)\}")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -76,6 +77,10 @@ def resolve_document(
             name = match.group(1)
             if not ENV_NAME.match(name):
                 problem(path, f"malformed environment reference '{match.group(0)}'")
+                failed = True
+                return match.group(0)
+            if name in CREDENTIAL_VARIABLES:
+                problem(path, f"{name} is one of j1sync's own credentials: no manifest may use it")
                 failed = True
                 return match.group(0)
             if name not in env:

@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.interpolation import resolve_document
+from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
 from j1sync.manifest.models import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
@@ -289,3 +289,16 @@ def _already_reported(problem: ManifestProblem, reported: set[str | None]) -> bo
     """Drop pydantic's echo of what the envelope and empty-spec checks already said."""
     field = problem.field or ""
     return any(r and (field == r or field.startswith(f"{r}.")) for r in reported)
+
+
+def declared_env_references(paths: Sequence[str | Path]) -> set[str]:
+    """The `${env:NAME}` names written in the manifest files under `paths`, read as text
+    (no variable needs to be set): what `apply --plan` lets a saved plan refer to."""
+    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    names: set[str] = set()
+    for path in _manifest_files(roots, []):
+        try:
+            names.update(ENV_REFERENCE.findall(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return names

@@ -26,6 +26,7 @@ from ruamel.yaml.tag import Tag
 from j1sync.manifest.fast_yaml import _PURE_ONLY, HAVE_CLIB
 from j1sync.manifest.interpolation import ENV_NAME, ENV_REFERENCE
 from j1sync.manifest.yaml_source import MAX_NESTING
+from j1sync.settings import CREDENTIAL_VARIABLES
 
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR = VersionedResolver.DEFAULT_SCALAR_TAG
@@ -198,7 +199,7 @@ class _Builder:
     def _interpolated(self, text: str) -> str:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
-            if not ENV_NAME.match(name) or name not in self.env:
+            if not ENV_NAME.match(name) or name not in self.env or name in CREDENTIAL_VARIABLES:
                 raise _GiveUp  # the round-trip road reports it at its position
             return self.env[name]
 

@@ -38,6 +38,11 @@ class JupiterOneProvider:
         self._by_name = {k.kind: k for k in self.kinds}
 
     @property
+    def settings(self) -> Settings:
+        """The connection's settings (a saved plan is bound to its account and URL)."""
+        return self.client.settings
+
+    @property
     def managed_tag(self) -> str:
         return self.questions.managed_tag
 

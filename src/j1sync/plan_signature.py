@@ -1,0 +1,124 @@
+"""The signature of a saved plan: proof that a plan file is what `j1sync plan --out` wrote.
+
+An HMAC-SHA256 over the plan's canonical JSON (every field but the signature itself),
+keyed from a secret that both the plan and the apply job hold: J1SYNC_PLAN_KEY when it is
+set, else the JupiterOne API key. The key is stretched with PBKDF2 and a random salt per
+plan, so the file holds neither the secret nor an unsalted hash of it, and a hand edit
+cannot be re-signed without the secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from j1sync.errors import UntrustedPlan
+from j1sync.settings import ENV_API_KEY, ENV_PLAN_KEY
+
+SCHEME = "j1sync-plan-hmac-sha256-v1"
+SIGNATURE_FIELD = "signature"
+KDF_ITERATIONS = 600_000  # PBKDF2-SHA256, OWASP's 2023 figure; ~0.1 s per plan or apply
+_SALT_BYTES = 16
+_KDF_CONTEXT = b"j1sync plan signing key\x00"
+_MESSAGE_CONTEXT = b"j1sync plan\x00"
+
+_RUN_PLAN_AGAIN = "run `j1sync plan --out` again and apply that plan"
+
+
+@dataclass(frozen=True)
+class PlanKey:
+    """The secret a plan is signed with, and where it came from (an env variable name)."""
+
+    source: str
+    secret: str = field(repr=False)
+
+    @classmethod
+    def choose(cls, api_key: str, env: Mapping[str, str]) -> PlanKey:
+        """J1SYNC_PLAN_KEY when set (plan and apply jobs may then hold different API
+        keys), else the API key the command connects with."""
+        plan_key = env.get(ENV_PLAN_KEY, "")
+        if plan_key:
+            return cls(ENV_PLAN_KEY, plan_key)
+        return cls(ENV_API_KEY, api_key)
+
+    def derive(self, salt: bytes) -> bytes:
+        return hashlib.pbkdf2_hmac(
+            "sha256", self.secret.encode("utf-8"), _KDF_CONTEXT + salt, KDF_ITERATIONS
+        )
+
+
+def canonical_json(data: Mapping[str, Any]) -> bytes:
+    """The bytes the signature covers: every field but the signature, keys sorted, no
+    whitespace. Reading back the indented file gives the same bytes."""
+    content = {k: v for k, v in data.items() if k != SIGNATURE_FIELD}
+    return json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _mac(key: PlanKey, salt: bytes, data: Mapping[str, Any]) -> str:
+    message = _MESSAGE_CONTEXT + canonical_json(data)
+    return hmac.new(key.derive(salt), message, hashlib.sha256).hexdigest()
+
+
+def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
+    """`data` with its signature added."""
+    salt = secrets.token_bytes(_SALT_BYTES)
+    signature = {
+        "scheme": SCHEME,
+        "key": key.source,
+        "salt": salt.hex(),
+        "value": _mac(key, salt, data),
+    }
+    return {**data, SIGNATURE_FIELD: signature}
+
+
+def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
+    """Raise UntrustedPlan unless `data` carries a valid signature made with `key`."""
+    signature = data.get(SIGNATURE_FIELD)
+    if signature is None:
+        raise UntrustedPlan(
+            f"{name}: refusing the plan: it carries no signature, so j1sync cannot tell "
+            f"whether it was changed after it was written; {_RUN_PLAN_AGAIN}"
+        )
+    if not isinstance(signature, dict) or signature.get("scheme") != SCHEME:
+        raise UntrustedPlan(
+            f"{name}: refusing the plan: its signature is not one this j1sync writes "
+            f"({SCHEME}); {_RUN_PLAN_AGAIN}"
+        )
+    source, salt_hex, value = (signature.get(k) for k in ("key", "salt", "value"))
+    if source != key.source:
+        raise UntrustedPlan(f"{name}: refusing the plan: {_key_mismatch(source)}")
+    try:
+        salt = bytes.fromhex(salt_hex) if isinstance(salt_hex, str) else b""
+    except ValueError:
+        salt = b""
+    if (
+        len(salt) != _SALT_BYTES
+        or not isinstance(value, str)
+        or not hmac.compare_digest(_mac(key, salt, data), value)
+    ):
+        raise UntrustedPlan(
+            f"{name}: refusing the plan: its content does not match its signature: it was "
+            f"changed after j1sync wrote it, or signed with another {key.source}; "
+            + _RUN_PLAN_AGAIN
+        )
+
+
+def _key_mismatch(signed_with: object) -> str:
+    if signed_with == ENV_PLAN_KEY:
+        return (
+            f"it was signed with {ENV_PLAN_KEY}, which is not set here; set the same "
+            f"{ENV_PLAN_KEY} for the plan and the apply"
+        )
+    if signed_with == ENV_API_KEY:
+        return (
+            f"it was signed with the API key, but {ENV_PLAN_KEY} is set here; set "
+            f"{ENV_PLAN_KEY} for both the plan and the apply, or for neither"
+        )
+    return f"it names an unknown signing key {signed_with!r}; {_RUN_PLAN_AGAIN}"

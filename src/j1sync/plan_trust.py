@@ -1,0 +1,113 @@
+"""What `apply --plan` checks before it changes anything: the plan is for this account,
+is what j1sync wrote, refers only to `${env:}` names its manifests declare (never to
+j1sync's own credentials), and deletes only what the project's prune settings allow.
+Each refusal is an UntrustedPlan naming the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from j1sync.engine.contract import LiveObject, Provider, PrunePolicy
+from j1sync.engine.model import Change
+from j1sync.errors import ConfigError, UntrustedPlan
+from j1sync.manifest import load_project_config
+from j1sync.manifest.document import ProjectConfig
+from j1sync.manifest.loader import declared_env_references
+from j1sync.plan_binding import PlanTarget, SavedPlan, env_names, plan_key, provider_settings
+from j1sync.plan_signature import verify
+from j1sync.settings import CREDENTIAL_VARIABLES
+
+
+def manifest_paths(saved: SavedPlan) -> list[str] | None:
+    """The manifest PATHs the plan was made from, when they are here (None when not)."""
+    paths = list(saved.binding.paths) if saved.binding else []
+    return paths if all(Path(p).exists() for p in paths) else None
+
+
+def saved_plan_project(saved: SavedPlan) -> ProjectConfig:
+    """j1sync.yaml as `plan` read it: beside the plan's manifest paths when they are here,
+    else in the current folder (the defaults when there is none: nothing may be pruned
+    that the defaults do not allow)."""
+    project = load_project_config(manifest_paths(saved) or [])
+    if project is None:
+        raise ConfigError("j1sync.yaml has problems; `j1sync validate` lists them")
+    return project
+
+
+def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> None:
+    """Before reading the account: the target, the signature and the `${env:}` names."""
+    binding = saved.binding
+    key = plan_key(provider)
+    if binding is None:
+        verify(saved.data, key, saved.name)  # unsigned: says so
+        raise UntrustedPlan(f"{saved.name}: refusing the plan: it records no target account")
+    here = PlanTarget.of(provider_settings(provider), emulator=emulator)
+    differences = binding.target.differences(here)
+    if differences:
+        raise UntrustedPlan(
+            f"{saved.name}: refusing the plan: it was made for another target ("
+            + "; ".join(differences)
+            + ")"
+        )
+    verify(saved.data, key, saved.name)
+    _check_env_references(saved)
+
+
+def _check_env_references(saved: SavedPlan) -> None:
+    assert saved.binding is not None
+    declared = set(saved.binding.env_references)
+    paths = manifest_paths(saved)
+    in_manifests = declared_env_references(paths) if paths is not None else None
+    problems: list[str] = []
+    for change in saved.plan.changes:
+        for name in sorted(env_names(change.sensitive.values())):
+            if name in CREDENTIAL_VARIABLES:
+                problems.append(
+                    f"{change.address} uses ${{env:{name}}}, one of j1sync's own credentials, "
+                    "which no plan may send anywhere"
+                )
+            elif name not in declared or (in_manifests is not None and name not in in_manifests):
+                problems.append(
+                    f"{change.address} uses ${{env:{name}}}, which the manifests do not declare"
+                )
+    if problems:
+        raise UntrustedPlan(f"{saved.name}: refusing the plan: " + "; ".join(problems))
+
+
+def check_deletes_allowed(
+    saved: SavedPlan, provider: Provider, project: ProjectConfig, live: Sequence[LiveObject]
+) -> None:
+    """Every delete is one the prune settings allow for the live object as it is now
+    (after `check_stale`: each address names exactly one live object)."""
+    by_address = {obj.address: obj for obj in live}
+    problems: list[str] = []
+    for change in saved.plan.actionable:
+        if change.action == "delete":
+            live_object = by_address.get(change.address)
+            problem = _forbidden_delete(change, live_object, provider, project)
+            if problem:
+                problems.append(problem)
+    if problems:
+        raise UntrustedPlan(
+            f"{saved.name}: refusing the plan: it deletes what the project does not allow: "
+            + "; ".join(problems)
+        )
+
+
+def _forbidden_delete(
+    change: Change, live: LiveObject | None, provider: Provider, project: ProjectConfig
+) -> str | None:
+    policy: PrunePolicy = provider.kind(change.kind).prune
+    if live is None:
+        return f"{change.address} is not in the account"
+    if policy == "never":
+        return f"{change.address}: {change.kind} objects are never deleted"
+    if policy == "tagged" and not live.managed:
+        return f"{change.address} does not carry the managed tag '{project.managed_tag}'"
+    if policy == "opt-in":
+        if not project.prune.get(change.kind, False):
+            return f"{change.address}: prune is not enabled for {change.kind} in j1sync.yaml"
+        if live.builtin:
+            return f"{change.address} is built in and never deleted"
+    return None
