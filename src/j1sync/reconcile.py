@@ -37,8 +37,8 @@ class PlannedRun:
     live: list[LiveObject]
 
 
-def load(paths: Sequence[str]) -> ManifestSet:
-    return load_manifests(list(paths))
+def load(paths: Sequence[str], allow_empty: bool = False) -> ManifestSet:
+    return load_manifests(list(paths), allow_empty=allow_empty)
 
 
 def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
@@ -122,9 +122,11 @@ def plan_paths(
     paths: Sequence[str],
     connect: Connect,
     reading: Callable[[], AbstractContextManager[None]] = nullcontext,
+    *,
+    allow_empty: bool = False,
 ) -> PlannedRun:
     """`connect_and_plan`, for commands that need no provider afterwards."""
-    with connect_and_plan(paths, connect, reading) as (_, run):
+    with connect_and_plan(paths, connect, reading, allow_empty=allow_empty) as (_, run):
         return run
 
 
@@ -133,8 +135,11 @@ def connect_and_plan(
     paths: Sequence[str],
     connect: Connect,
     reading: Callable[[], AbstractContextManager[None]] = nullcontext,
+    *,
+    allow_empty: bool = False,
 ) -> Iterator[tuple[Provider, PlannedRun]]:
-    """Connect to the account j1sync.yaml names and plan the manifests under `paths`.
+    """Connect to the account j1sync.yaml names and plan the manifests under `paths`
+    (none at all is an error unless `allow_empty`).
 
     Reading the account needs only j1sync.yaml (account, region, managed tag), so the read
     starts first and the manifests load meanwhile (the read mostly waits on the network).
@@ -143,20 +148,20 @@ def connect_and_plan(
     project = load_project_config(paths)
     manifests = None
     if project is None:  # j1sync.yaml has problems: the load raises them with the rest
-        manifests = load(paths)
+        manifests = load(paths, allow_empty)
         project = manifests.project
     with ExitStack() as stack:
         try:
             provider = stack.enter_context(connect(project))
         except J1SyncError:
             if manifests is None:
-                load(paths)  # manifest problems are reported first
+                load(paths, allow_empty)  # manifest problems are reported first
             raise
         with reading(), without_cycle_collection():
             if manifests is not None:
                 run = make_plan(manifests, provider)
             else:
-                run = load_while_reading(paths, provider)
+                run = load_while_reading(paths, provider, allow_empty)
         yield provider, run
 
 
@@ -179,14 +184,16 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load_while_reading(paths: Sequence[str], provider: Provider) -> PlannedRun:
+def load_while_reading(
+    paths: Sequence[str], provider: Provider, allow_empty: bool = False
+) -> PlannedRun:
     """Load the manifests while `provider` reads the account on a thread of its own, then
     plan. On a manifest error the read is abandoned (when the provider can) and waited
     for, so no thread outlives the command."""
     read = BackgroundRead(provider)
     try:
         with _responsive_threads():
-            manifests = load(paths)
+            manifests = load(paths, allow_empty)
             desired = desired_objects(manifests, provider)
     except BaseException:
         read.abandon()

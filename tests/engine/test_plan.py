@@ -167,6 +167,7 @@ def test_json_round_trip_is_exact() -> None:
         "unmanaged",
         "summary",
         "safety",
+        "pruning",
     }
     assert data["format_version"] == 1 and data["account"] == "acct-1"
     assert set(data["changes"][0]) >= {

@@ -39,9 +39,30 @@ def test_deleting_3_of_10_does_not_block() -> None:
     raise_if_unsafe(plan, force=False)
 
 
-def test_fewer_than_10_managed_never_blocks() -> None:
-    plan = plan_deleting(9, 9)
-    assert plan.safety == {"blocked": False, "messages": []}
+def test_fewer_than_10_managed_blocks_only_when_every_one_is_deleted() -> None:
+    assert plan_deleting(9, 8).safety == {"blocked": False, "messages": []}
+    assert plan_deleting(9, 9).safety == {
+        "blocked": True,
+        "messages": [
+            "AlertRule: every managed object would be deleted (9 of 9); --force to proceed"
+        ],
+    }
+
+
+def test_deleting_the_only_managed_object_of_a_kind_blocks() -> None:
+    plan = plan_deleting(1, 1)
+    assert plan.safety["blocked"]
+    with pytest.raises(
+        UnsafePlan, match=r"AlertRule: every managed object would be deleted \(1 of 1\)"
+    ):
+        raise_if_unsafe(plan, force=False)
+    raise_if_unsafe(plan, force=True)
+
+
+def test_deleting_all_of_10_says_every_not_the_share() -> None:
+    assert plan_deleting(10, 10).safety["messages"] == [
+        "AlertRule: every managed object would be deleted (10 of 10); --force to proceed"
+    ]
 
 
 def test_force_passes_a_blocked_plan() -> None:

@@ -66,7 +66,7 @@ def test_project_file_problems_fail_the_load(write: WriteFile, tmp_path: Path) -
 
 def test_project_file_at_a_folder_root_is_found(write: WriteFile, tmp_path: Path) -> None:
     write("manifests/j1sync.yaml", "managedTag: mine\n")
-    loaded = load_manifests([tmp_path / "manifests"], env={})
+    loaded = load_manifests([tmp_path / "manifests"], env={}, allow_empty=True)
     assert loaded.project.managed_tag == "mine"
     assert loaded.manifests == ()
 
@@ -86,6 +86,6 @@ def test_project_file_from_the_current_folder_applies_to_named_paths(
     write("j1sync.yaml", "managedTag: from-cwd\nprune: {IamGroup: true}\n")
     write("manifests/.keep.yaml", "")
     monkeypatch.chdir(tmp_path)
-    loaded = load_manifests(["manifests"], env={})
+    loaded = load_manifests(["manifests"], env={}, allow_empty=True)
     assert loaded.project.managed_tag == "from-cwd"
     assert loaded.project.prune == {"IamGroup": True}

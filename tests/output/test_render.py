@@ -62,9 +62,12 @@ def test_no_changes_message() -> None:
 
 def test_blocked_plan_explains_why() -> None:
     live = [have("AlertRule", f"r{i}", str(i), managed=True) for i in range(10)]
-    plan = build_plan([], live, KINDS, PROJECT, "a", {})
-    assert "10 of 10 managed objects" in render_text(plan, color=False)
-    assert "10 of 10 managed objects" in render_markdown(plan)
+    desired = [want("AlertRule", f"r{i}") for i in range(4, 10)]
+    plan = build_plan(desired, live, KINDS, PROJECT, "a", {})
+    assert "4 of 10 managed objects" in render_text(plan, color=False)
+    assert "4 of 10 managed objects" in render_markdown(plan)
+    everything = build_plan([], live, KINDS, PROJECT, "a", {})
+    assert "every managed object would be deleted (10 of 10)" in render_text(everything, False)
 
 
 def test_sensitive_values_appear_only_masked_in_every_format() -> None:

@@ -44,6 +44,15 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# A run whose paths hold no manifest would plan to delete every managed object: an error
+# unless asked for (as Argo CD's allowEmpty); the safety gate still blocks deleting a
+# kind's every managed object without --force.
+allow_empty_option = click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Accept paths that hold no manifest (an error otherwise).",
+)
+
 # How plan and drift print a plan (the renderers of j1sync.output).
 format_option = click.option(
     "--format",

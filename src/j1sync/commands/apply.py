@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from j1sync.commands._common import connection_options, handle_errors, use_color
+from j1sync.commands._common import (
+    allow_empty_option,
+    connection_options,
+    handle_errors,
+    use_color,
+)
 from j1sync.commands.reporting import read_saved_plan, render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider
@@ -37,6 +42,7 @@ class ApplyRefused(J1SyncError):
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Proceed even when a safety limit blocks the plan.")
+@allow_empty_option
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 32),
@@ -51,6 +57,7 @@ def command(
     plan_file: str | None,
     auto_approve: bool,
     force: bool,
+    allow_empty: bool,
     concurrency: int,
     connection: ConnectionOptions,
 ) -> None:
@@ -70,7 +77,8 @@ def command(
             check_deletes_allowed(saved, provider, project, live)
             result = _apply(saved.plan, provider, live, force, auto_approve, concurrency, progress)
     else:
-        with connect_and_plan(paths, connect, progress.reading) as (provider, run):
+        planned = connect_and_plan(paths, connect, progress.reading, allow_empty=allow_empty)
+        with planned as (provider, run):
             result = _apply(
                 run.plan, provider, run.live, force, auto_approve, concurrency, progress
             )

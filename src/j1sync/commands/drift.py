@@ -6,7 +6,12 @@ import sys
 
 import click
 
-from j1sync.commands._common import connection_options, format_option, handle_errors
+from j1sync.commands._common import (
+    allow_empty_option,
+    connection_options,
+    format_option,
+    handle_errors,
+)
 from j1sync.commands.reporting import render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
@@ -17,16 +22,18 @@ from j1sync.reconcile import connect_with, plan_paths
 @click.command("drift")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @format_option
+@allow_empty_option
 @connection_options
 @handle_errors
 def command(
     paths: tuple[str, ...],
     fmt: str,
+    allow_empty: bool,
     connection: ConnectionOptions,
 ) -> None:
     """Report where the live account differs from the manifests (exit 2 on drift)."""
     connect = connect_with(connection)
-    run = plan_paths(paths, connect, progress_for_stderr().reading)
+    run = plan_paths(paths, connect, progress_for_stderr().reading, allow_empty=allow_empty)
     drifted = plan_has_changes(run.plan)
     click.echo(render_plan(run.plan, fmt, title="j1sync drift"))
     if drifted:

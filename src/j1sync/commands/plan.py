@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from j1sync.commands._common import connection_options, format_option, handle_errors
+from j1sync.commands._common import (
+    allow_empty_option,
+    connection_options,
+    format_option,
+    handle_errors,
+)
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
@@ -23,6 +28,7 @@ from j1sync.reconcile import connect_and_plan, connect_with
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes, 0 when none."
 )
+@allow_empty_option
 @connection_options
 @handle_errors
 def command(
@@ -30,11 +36,15 @@ def command(
     out: str | None,
     fmt: str,
     detailed_exitcode: bool,
+    allow_empty: bool,
     connection: ConnectionOptions,
 ) -> None:
     """Show what apply would change in the account."""
     connect = connect_with(connection)
-    with connect_and_plan(paths, connect, progress_for_stderr().reading) as (provider, run):
+    planned = connect_and_plan(
+        paths, connect, progress_for_stderr().reading, allow_empty=allow_empty
+    )
+    with planned as (provider, run):
         # a saved plan is bound to this account and these manifests, and signed
         sealed = (
             seal_plan(

@@ -8,7 +8,7 @@ from collections import Counter
 
 import click
 
-from j1sync.commands._common import handle_errors, redact
+from j1sync.commands._common import allow_empty_option, handle_errors, redact
 from j1sync.errors import ManifestError
 from j1sync.manifest import KINDS, ManifestSet, format_github_annotation, load_manifests
 
@@ -34,14 +34,15 @@ def _report(error: ManifestError) -> None:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path())
+@allow_empty_option
 @handle_errors
-def command(paths: tuple[str, ...]) -> None:
+def command(paths: tuple[str, ...], allow_empty: bool) -> None:
     """Check manifests offline: YAML, schema, references, environment variables.
 
     PATH is a manifest file or a folder (searched recursively for *.yaml and *.yml);
     without PATH, the `paths` of ./j1sync.yaml, else the current folder."""
     try:
-        manifests = load_manifests(list(paths))
+        manifests = load_manifests(list(paths), allow_empty=allow_empty)
     except ManifestError as exc:
         _report(exc)
         sys.exit(1)

@@ -116,6 +116,18 @@ def no_safety_concerns() -> Safety:
     return {"blocked": False, "messages": []}
 
 
+class Pruning(TypedDict):
+    """Whether the plan deletes live objects that no manifest declares; when not, why (a
+    run over a part of the project: manifest/scope.py)."""
+
+    enabled: bool
+    reason: str | None
+
+
+def pruning_on() -> Pruning:
+    return {"enabled": True, "reason": None}
+
+
 SUMMARY_COLUMNS = ("create", "update", "delete", "no-op", "unmanaged")
 
 
@@ -129,6 +141,7 @@ class Plan:
     summary: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> column -> n
     safety: Safety = field(default_factory=no_safety_concerns)
     format_version: int = FORMAT_VERSION
+    pruning: Pruning = field(default_factory=pruning_on)
     fingerprint_salt: str = ""  # hex; keys every change's live_fingerprint
 
     @property
@@ -157,6 +170,7 @@ class Plan:
                 "blocked": self.safety["blocked"],
                 "messages": list(self.safety["messages"]),
             },
+            "pruning": dict(self.pruning),
         }
 
     @classmethod
@@ -184,9 +198,17 @@ class Plan:
                     "blocked": bool(data["safety"]["blocked"]),
                     "messages": list(data["safety"].get("messages", [])),
                 },
+                pruning=_pruning(data.get("pruning")),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"plan file: malformed plan ({exc!r})") from exc
+
+
+def _pruning(data: Any) -> Pruning:
+    if data is None:
+        return pruning_on()
+    reason = data["reason"]
+    return {"enabled": bool(data["enabled"]), "reason": None if reason is None else str(reason)}
 
 
 def plan_has_changes(plan: Plan) -> bool:

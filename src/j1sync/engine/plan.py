@@ -20,9 +20,11 @@ from j1sync.engine.model import (
     SUMMARY_COLUMNS,
     Change,
     Plan,
+    Pruning,
     Safety,
     UnmanagedObject,
     plan_has_changes,
+    pruning_on,
 )
 from j1sync.engine.safety import evaluate_safety
 from j1sync.engine.sensitive import CredentialPaths, MaskedState, Secrets, mask, mask_path
@@ -32,6 +34,8 @@ from j1sync.manifest.document import ProjectConfig
 __all__ = ["Change", "Plan", "Safety", "UnmanagedObject", "build_plan", "plan_has_changes"]
 
 Key = tuple[str, str]
+
+PRUNING_OFF_NOTE = "no manifest of this run declares it; not deleted: pruning is off"
 
 
 def _describe(desired: DesiredObject) -> str:
@@ -94,6 +98,8 @@ def build_plan(
     account: str,
     sensitive: Mapping[str, str],
     credentials: Mapping[str, CredentialPaths] | None = None,
+    *,
+    pruning: Pruning | None = None,
 ) -> Plan:
     """Compare the manifests' desired objects with the live account.
 
@@ -102,6 +108,7 @@ def build_plan(
     `credentials` gives, per kind that has any, the paths of a state holding credentials.
     """
     masking = _Masking(Secrets.from_sensitive(sensitive), credentials or {}, new_salt())
+    prune = pruning or pruning_on()
     live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
     for obj in live:
         live_by_key[(obj.kind, obj.name)].append(obj)
@@ -123,6 +130,8 @@ def build_plan(
             continue
         obj = objects[0]
         reason, note = _prune_reason(obj, kinds.get(obj.kind, "never"), project)
+        if reason is not None and not prune["enabled"]:
+            reason, note = None, PRUNING_OFF_NOTE
         if reason is None:
             unmanaged.append(_unmanaged(obj, note))
         else:
@@ -144,6 +153,7 @@ def build_plan(
         unmanaged=unmanaged,
         summary=summary,
         safety=safety,
+        pruning=prune,
         fingerprint_salt=masking.salt,
     )
 

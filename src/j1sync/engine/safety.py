@@ -1,7 +1,10 @@
-"""The one safety gate: too large a share of a kind's managed objects changing at once.
+"""The one safety gate: every managed object of a kind deleted, or too large a share of
+them changing at once.
 
 A typo in a manifest folder path or a wrong managed tag can make every managed object look
-orphaned; this gate turns that into a blocked plan instead of a mass deletion.
+orphaned; this gate turns that into a blocked plan instead of a mass deletion. Deleting all
+of a kind's managed objects is blocked at any size (1 of 1 included); the share rule
+applies from `min_managed` objects.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from fractions import Fraction
 from j1sync.engine.model import Change, Plan, Safety
 from j1sync.errors import UnsafePlan
 
-MIN_MANAGED_FOR_SAFETY = 10  # below this many managed objects in a kind, never block
+MIN_MANAGED_FOR_SAFETY = 10  # below this many managed objects in a kind, no share rule
 MAX_SAFE_CHANGE_FRACTION = 0.30  # block when strictly more than this share would change
 
 
@@ -25,16 +28,24 @@ def evaluate_safety(
     """Per kind: managed = live objects the plan owns (updated, deleted or unchanged)."""
     managed: Counter[str] = Counter()
     risky: Counter[str] = Counter()
+    deleted: Counter[str] = Counter()
     for change in changes:
         if change.action in ("update", "delete", "no-op"):
             managed[change.kind] += 1
         if change.action in ("update", "delete"):
             risky[change.kind] += 1
+        if change.action == "delete":
+            deleted[change.kind] += 1
     limit = Fraction(max_fraction).limit_denominator(10_000)
     messages: list[str] = []
     for kind, total in managed.items():
         count = risky[kind]
-        if total >= min_managed and Fraction(count, total) > limit:
+        if deleted[kind] == total:
+            messages.append(
+                f"{kind}: every managed object would be deleted ({total} of {total}); "
+                "--force to proceed"
+            )
+        elif total >= min_managed and Fraction(count, total) > limit:
             messages.append(
                 f"{kind}: {count} of {total} managed objects would be deleted or updated "
                 f"({round(100 * count / total)}% > {round(100 * max_fraction)}%); "

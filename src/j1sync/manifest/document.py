@@ -50,12 +50,22 @@ class ProjectConfig:
 
 
 @dataclass(frozen=True)
+class RunScope:
+    """Whether a run reads the whole project, and so may delete live objects that no
+    manifest declares (pruning); `reason` says why it does not."""
+
+    complete: bool = True
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class ManifestSet:
     """Everything loaded in one run."""
 
     manifests: tuple[Manifest, ...]
     project: ProjectConfig
     sensitive: dict[str, str] = field(default_factory=dict)  # union over manifests
+    scope: RunScope = field(default_factory=RunScope)
 
     def by_kind(self, kind: str) -> list[Manifest]:
         return [m for m in self.manifests if m.kind == kind]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,14 +14,16 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
+from j1sync.manifest.conflicts import conflict_problems
+from j1sync.manifest.discovery import discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
 from j1sync.manifest.models import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (
-    PROJECT_FILE_NAMES,
     default_paths,
+    find_enclosing_project_file,
     find_project_file,
     load_project_file,
 )
@@ -29,24 +32,35 @@ from j1sync.manifest.references import (
     duplicate_problems,
     question_ref_problems,
 )
+from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
 
-MANIFEST_SUFFIXES = (".yaml", ".yml")
 ENVELOPE_KEYS = ("apiVersion", "kind")
+ALLOW_EMPTY_FLAG = "--allow-empty"
+
+log = logging.getLogger("j1sync.manifest")
 
 
 def load_manifests(
-    paths: Sequence[str | Path], env: Mapping[str, str] | None = None
+    paths: Sequence[str | Path],
+    env: Mapping[str, str] | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> ManifestSet:
     """Load, interpolate and validate every manifest under `paths` (files, or folders
     searched recursively for *.yaml/*.yml in sorted order; no paths = the defaults of
-    ./j1sync.yaml, else "."). Raises ManifestError listing every problem of the run."""
+    ./j1sync.yaml, else "."). Raises ManifestError listing every problem of the run;
+    paths that hold no manifest at all are one, unless `allow_empty`. What was passed
+    over (discovery.py) is logged as warnings."""
     environment: Mapping[str, str] = os.environ if env is None else env
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
-    problems: list[ManifestProblem] = []
-    files = _manifest_files(roots, problems)
-    project = _project_config(roots, environment, problems)
+    discovery = discover(roots)
+    for warning in discovery.warnings:
+        log.warning("%s", warning)
+    problems = list(discovery.problems)
+    files = discovery.files
+    project_file, project = _project_config(roots, environment, problems)
     loaded: list[LoadedManifest] = []
     for path in files:
         quick = _plain_manifests(path, environment)
@@ -61,14 +75,33 @@ def load_manifests(
             if manifest is not None:
                 loaded.append(LoadedManifest(manifest, document))
     problems.extend(duplicate_problems(loaded))
+    problems.extend(conflict_problems(loaded))
     problems.extend(question_ref_problems(loaded))
+    if not problems and not loaded and not allow_empty:
+        problems.append(_empty_problem(roots))
     if problems:
         raise ManifestError(problems)
     manifests = tuple(item.manifest for item in loaded)
     sensitive: dict[str, str] = {}
     for manifest in manifests:
         sensitive.update(manifest.sensitive)
-    return ManifestSet(manifests=manifests, project=project, sensitive=sensitive)
+    return ManifestSet(
+        manifests=manifests,
+        project=project,
+        sensitive=sensitive,
+        scope=run_scope(roots, project_file, project),
+    )
+
+
+def _empty_problem(roots: Sequence[Path]) -> ManifestProblem:
+    """No manifests: most likely a wrong path, and a plan of it deletes every managed
+    object. Said before any account is read."""
+    named = ", ".join(str(root) for root in roots)
+    return ManifestProblem(
+        None,
+        f"no manifests found in {named}; a run without manifests would delete every "
+        f"managed object: pass {ALLOW_EMPTY_FLAG} if that is what you mean",
+    )
 
 
 def load_project_config(
@@ -80,48 +113,16 @@ def load_project_config(
     environment: Mapping[str, str] = os.environ if env is None else env
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
     problems: list[ManifestProblem] = []
-    project = _project_config(roots, environment, problems)
+    _, project = _project_config(roots, environment, problems)
     return None if problems else project
-
-
-def _manifest_files(roots: Sequence[Path], problems: list[ManifestProblem]) -> list[Path]:
-    files: list[Path] = []
-    seen: set[Path] = set()
-    for root in roots:
-        if root.is_dir():
-            candidates = sorted(
-                (f for f in root.rglob("*") if _is_manifest_file(f, root)),
-                key=lambda f: f.relative_to(root).parts,
-            )
-        elif root.is_file():
-            candidates = [root]
-        else:
-            problems.append(
-                ManifestProblem(SourceLocation(str(root), 1, 1), "no such file or directory")
-            )
-            continue
-        for candidate in candidates:
-            if candidate.resolve() not in seen:  # "." and "./questions" name files twice
-                seen.add(candidate.resolve())
-                files.append(candidate)
-    return files
-
-
-def _is_manifest_file(path: Path, root: Path) -> bool:
-    relative = path.relative_to(root)
-    return (
-        path.suffix in MANIFEST_SUFFIXES
-        and path.name not in PROJECT_FILE_NAMES
-        and not any(part.startswith(".") for part in relative.parts)  # .git, .j1sync
-        and path.is_file()
-    )
 
 
 def _project_config(
     roots: Sequence[Path], env: Mapping[str, str], problems: list[ManifestProblem]
-) -> ProjectConfig:
-    """j1sync.yaml at the root of a given folder, else in the current folder."""
-    found = {f.resolve(): f for r in roots if r.is_dir() and (f := find_project_file(r))}
+) -> tuple[Path | None, ProjectConfig]:
+    """The run's j1sync.yaml and its settings: the one of the project the paths lie in
+    (project.find_enclosing_project_file), else the one in the current folder."""
+    found = {f.resolve(): f for r in roots if (f := find_enclosing_project_file(r))}
     if not found:
         fallback = find_project_file(Path("."))
         found = {fallback.resolve(): fallback} if fallback else {}
@@ -133,12 +134,13 @@ def _project_config(
                 f"more than one j1sync.yaml in this run ({names}); give one manifests root",
             )
         )
-        return ProjectConfig()
+        return None, ProjectConfig()
     if not found:
-        return ProjectConfig()
-    config, config_problems = load_project_file(next(iter(found.values())), env)
+        return None, ProjectConfig()
+    project_file = next(iter(found.values()))
+    config, config_problems = load_project_file(project_file, env)
     problems.extend(config_problems)
-    return config
+    return project_file, config
 
 
 def _build_manifest(
@@ -296,7 +298,7 @@ def declared_env_references(paths: Sequence[str | Path]) -> set[str]:
     (no variable needs to be set): what `apply --plan` lets a saved plan refer to."""
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
     names: set[str] = set()
-    for path in _manifest_files(roots, []):
+    for path in discover(roots).files:
         try:
             names.update(ENV_REFERENCE.findall(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, ValidationError
 
@@ -18,8 +17,6 @@ from j1sync.manifest.yaml_source import read_documents
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
 
-KindName = Literal["Question", "AlertRule", "IamGroup", "IntegrationSchedule"]
-
 
 class SafetyFile(StrictModel):
     """A plan is blocked when a kind has at least `minObjects` managed objects and more
@@ -27,6 +24,16 @@ class SafetyFile(StrictModel):
 
     minObjects: int = Field(default=10, ge=0)
     maxChangePercent: float = Field(default=30.0, gt=0, le=100)
+
+
+class PruneFile(StrictModel):
+    """Kind -> delete live objects that have no manifest. A model, not a map, so that a
+    misspelt kind is an unknown key with a "did you mean"."""
+
+    Question: bool | None = None
+    AlertRule: bool | None = None
+    IamGroup: bool | None = None
+    IntegrationSchedule: bool | None = None
 
 
 class ProjectFile(StrictModel):
@@ -38,8 +45,9 @@ class ProjectFile(StrictModel):
     paths: list[NonBlank] = Field(
         default_factory=list, description="Manifest folders/files, relative to this file."
     )
-    prune: dict[KindName, bool] = Field(
-        default_factory=dict, description="Kind -> delete live objects that have no manifest."
+    prune: PruneFile = Field(
+        default_factory=PruneFile,
+        description="Kind -> delete live objects that have no manifest.",
     )
     safety: SafetyFile = Field(default_factory=SafetyFile)
 
@@ -50,6 +58,28 @@ def find_project_file(folder: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def find_enclosing_project_file(path: Path) -> Path | None:
+    """The j1sync.yaml of the project `path` lies in: in the folder `path` names (or holds
+    the file `path`), else in the nearest folder above it, up to the root of its git
+    repository (the folder holding `.git`) or of the file system."""
+    folder = (path if path.is_dir() else path.parent).resolve()
+    for candidate in (folder, *folder.parents):
+        found = find_project_file(candidate)
+        if found is not None:
+            return _shown(found)
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def _shown(path: Path) -> Path:
+    """`path` relative to the current folder when it lies in it (as the user wrote paths)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def load_project_file(
@@ -79,7 +109,7 @@ def load_project_file(
         managed_tag=parsed.managedTag,
         account=parsed.account,
         region=parsed.region,
-        prune={str(kind): enabled for kind, enabled in parsed.prune.items()},
+        prune=parsed.prune.model_dump(exclude_none=True),
         safety_min_objects=parsed.safety.minObjects,
         safety_max_change_fraction=parsed.safety.maxChangePercent / 100,
         paths=tuple(_relative_to(folder, p) for p in parsed.paths),

@@ -11,7 +11,14 @@ import re
 
 from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan
 from j1sync.executor.outcome import ApplyResult
-from j1sync.output.values import NO_CHANGES, SYMBOLS, field_lines, plural, summary_line
+from j1sync.output.values import (
+    NO_CHANGES,
+    SYMBOLS,
+    field_lines,
+    plural,
+    pruning_note,
+    summary_line,
+)
 
 MAX_LISTED_DELETIONS = 30
 NOTE_RESERVE = 400  # room kept for the "changes not shown" note
@@ -85,6 +92,9 @@ def render_markdown(plan: Plan, title: str = "j1sync plan", limit: int = 65000) 
         head += ["> [!CAUTION]", "> Blocked by a safety limit; apply refuses without `--force`:"]
         head += [f"> - {_escape(m)}" for m in plan.safety["messages"]]
         head.append("")
+    note = pruning_note(plan)
+    if note is not None:
+        head += ["> [!NOTE]", f"> {_escape(note)}", ""]
     head += [NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
     if plan.summary:
         head += [*_summary_table(plan), ""]

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from j1sync.engine.model import Plan
 from j1sync.executor.outcome import ApplyResult
-from j1sync.output.values import NO_CHANGES, SYMBOLS, field_lines, summary_line
+from j1sync.output.values import NO_CHANGES, SYMBOLS, field_lines, pruning_note, summary_line
 
 STYLES = {"create": "green", "update": "yellow", "delete": "red", "no-op": "dim"}
 STATUS_STYLES = {"applied": "green", "failed": "bold red", "skipped": "yellow"}
@@ -59,6 +59,10 @@ def render_text(plan: Plan, color: bool) -> str:
         counts = ", ".join(f"{kind} {count}" for kind, count in unmanaged)
         lines.append(Text(""))
         lines.append(Text(f"Unmanaged (never touched): {counts}", style="dim"))
+    note = pruning_note(plan)
+    if note is not None:
+        lines.append(Text(""))
+        lines.append(Text(note, style="yellow"))
     if plan.safety["blocked"]:
         lines.append(Text(""))
         lines.append(Text("Blocked by a safety limit:", style="bold red"))

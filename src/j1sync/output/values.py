@@ -50,3 +50,13 @@ def summary_line(plan: Plan) -> str:
 
 
 NO_CHANGES = "No changes. The account matches the manifests."
+
+
+def pruning_note(plan: Plan) -> str | None:
+    """Why this plan deletes nothing that no manifest declares, when it does not."""
+    if plan.pruning["enabled"]:
+        return None
+    return (
+        f"Pruning is off: {plan.pruning['reason']}. Nothing is deleted: live objects that no "
+        "manifest of this run declares are left alone; run over the whole project to prune."
+    )

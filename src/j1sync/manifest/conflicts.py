@@ -1,0 +1,77 @@
+"""Manifests with different names that would manage one live object: found offline.
+
+A kind's live identity is usually its `metadata.name` (duplicates of that are
+references.duplicate_problems). An IntegrationSchedule's is the instance it schedules:
+`spec.instance` (default `metadata.name`) and, when given, `spec.definition`. Two
+schedules of one instance would fight over it on every apply; two schedules of a name
+where one says no definition could both match the same instance. Each is reported at the
+second manifest, naming the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from j1sync.errors import ManifestProblem
+from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.references import LoadedManifest
+from j1sync.manifest.yaml_source import Located, format_field_path, locate
+
+
+def conflict_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
+    problems: list[ManifestProblem] = []
+    schedules: list[tuple[LoadedManifest, IntegrationScheduleSpec]] = []
+    for item in loaded:
+        spec = item.manifest.spec
+        if not isinstance(spec, IntegrationScheduleSpec):
+            continue
+        earlier = next((e for e, s in schedules if _same_instance(s, spec)), None)
+        if earlier is None:
+            schedules.append((item, spec))
+            continue
+        instance = spec.instance or item.manifest.name
+        problems.append(
+            _problem(
+                item,
+                f"schedules integration instance '{instance}'"
+                f"{_of_type(spec)}, as {earlier.manifest.address} at "
+                f"{_instance_location(earlier)} does; an instance has one schedule",
+            )
+        )
+    return problems
+
+
+def _same_instance(first: IntegrationScheduleSpec, second: IntegrationScheduleSpec) -> bool:
+    if first.instance != second.instance:
+        return False
+    return (
+        first.definition is None
+        or second.definition is None
+        or (first.definition == second.definition)
+    )
+
+
+def _of_type(spec: IntegrationScheduleSpec) -> str:
+    return f" (definition '{spec.definition}')" if spec.definition else ""
+
+
+def _instance_location(item: LoadedManifest) -> str:
+    return str(_instance_field(item)[1].location)
+
+
+def _instance_field(item: LoadedManifest) -> tuple[tuple[str, ...], Located]:
+    """Where the instance is said: `spec.instance`, else `metadata.name` (its default)."""
+    located = locate(item.document, ("spec", "instance"), at_value=True)
+    if located.path == ("spec", "instance"):
+        return ("spec", "instance"), located
+    return ("metadata", "name"), locate(item.document, ("metadata", "name"), at_value=True)
+
+
+def _problem(item: LoadedManifest, message: str) -> ManifestProblem:
+    path, located = _instance_field(item)
+    return ManifestProblem(
+        located.location,
+        message,
+        item.manifest.address,
+        format_field_path(path),
+    )

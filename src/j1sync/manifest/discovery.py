@@ -1,0 +1,151 @@
+"""Which files a run reads: the manifest files under the given paths (symbolic links
+followed, each folder once), and what was passed over that a person would expect to be
+read, so that nothing is left out without a word.
+
+A folder is searched recursively; names that start with "." (`.git`, `.j1sync`) and the
+project file are passed over in silence. A file whose name ends in `.yaml` or `.yml` is a
+manifest file. Reported as warnings, and not read:
+
+- a file whose name looks like a manifest's but is not one (*lookalike*): a suffix
+  `.yaml`, `.yml` or `.json` in any letter case that is not the last suffix or not lower
+  case (`rule.YAML`, `rule.yml.bak`, `rule.yaml~`, `rule.json`);
+- a symbolic link that cannot be followed (missing target, or a chain of links that
+  loops);
+- a symbolic link to a folder that contains it (a loop): its files are read once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from j1sync.errors import ManifestProblem, SourceLocation
+from j1sync.manifest.project import PROJECT_FILE_NAMES
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+LOOKALIKE_SUFFIXES = (".yaml", ".yml", ".json")
+
+LOOKALIKE_REASON = (
+    "skipped: the name looks like a manifest's, but only files ending in .yaml or .yml are read"
+)
+
+FolderId = tuple[int, int]  # (st_dev, st_ino): one folder, whatever the path to it
+
+
+@dataclass(frozen=True)
+class SkippedPath:
+    """A warning: something under the given paths that the run does not read, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"warning: {self.path}: {self.reason}"
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    problems: list[ManifestProblem] = field(default_factory=list)
+    warnings: list[SkippedPath] = field(default_factory=list)
+
+
+def is_manifest_name(name: str) -> bool:
+    return name.endswith(MANIFEST_SUFFIXES) and name not in PROJECT_FILE_NAMES
+
+
+def is_lookalike_name(name: str) -> bool:
+    """Not a manifest file name, but one a person may have meant as one."""
+    if is_manifest_name(name) or name.lower() in PROJECT_FILE_NAMES:
+        return False
+    suffixes = [s.lower().rstrip("~") for s in Path(name).suffixes]
+    return any(s in LOOKALIKE_SUFFIXES for s in suffixes)
+
+
+def discover(roots: Sequence[Path]) -> Discovery:
+    """The manifest files under `roots` (files given by name are read whatever their
+    name), each once, in the order of the roots and sorted within each folder."""
+    found = Discovery()
+    seen: set[Path] = set()
+    for root in roots:
+        if root.is_dir():
+            candidates = _folder_files(root, found)
+        elif root.is_file():
+            candidates = [root]
+        else:
+            what = "dangling symbolic link" if root.is_symlink() else "no such file or directory"
+            found.problems.append(ManifestProblem(SourceLocation(str(root), 1, 1), what))
+            continue
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:  # "." and "./questions" name files twice
+                seen.add(resolved)
+                found.files.append(candidate)
+    return found
+
+
+def _folder_files(root: Path, found: Discovery) -> list[Path]:
+    files: list[Path] = []
+    warnings: list[SkippedPath] = []
+    visited: set[FolderId] = set()
+    # (folder, the folders it lies in, by id -> path) for loop detection
+    stack: list[tuple[Path, dict[FolderId, Path]]] = [(root, {})]
+    while stack:
+        folder, ancestors = stack.pop()
+        identity = _folder_id(folder)
+        if identity in visited:  # two links to one folder: its files are read once
+            continue
+        visited.add(identity)
+        inside = {**ancestors, identity: folder}
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            warnings.append(SkippedPath(str(folder), f"skipped: cannot read ({exc.strerror})"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            if entry.is_symlink() and not _follows(path):
+                target = os.readlink(path)
+                warnings.append(
+                    SkippedPath(
+                        str(path),
+                        f"skipped: symbolic link to {target} cannot be followed "
+                        "(missing target, or links that loop)",
+                    )
+                )
+            elif entry.is_dir():
+                loop = inside.get(_folder_id(path))
+                if loop is not None:
+                    warnings.append(
+                        SkippedPath(
+                            str(path),
+                            f"skipped: symbolic link loop (leads back to {loop}, "
+                            "which is read once)",
+                        )
+                    )
+                else:
+                    stack.append((path, inside))
+            elif entry.is_file() and is_manifest_name(entry.name):
+                files.append(path)
+            elif entry.is_file() and is_lookalike_name(entry.name):
+                warnings.append(SkippedPath(str(path), LOOKALIKE_REASON))
+    files.sort(key=lambda f: f.relative_to(root).parts)
+    found.warnings.extend(sorted(warnings, key=lambda w: w.path))
+    return files
+
+
+def _follows(link: Path) -> bool:
+    try:
+        link.stat()
+    except OSError:
+        return False
+    return True
+
+
+def _folder_id(folder: Path) -> FolderId:
+    stat = folder.stat()
+    return (stat.st_dev, stat.st_ino)
