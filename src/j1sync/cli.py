@@ -10,11 +10,13 @@ import importlib
 import importlib.util
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from j1sync import __version__
+from j1sync.commands._exits import DEBUG_ENV, debug_flag, fail
 
 # command name -> module under j1sync.commands exposing a click command called `command`
 COMMANDS: dict[str, str] = {
@@ -36,6 +38,31 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if _module_exists(COMMANDS[name]))
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's main, with every failure (usage errors included) reported and mapped to
+        an exit code by j1sync.commands._exits: click's own mapping exits 2 on a usage
+        error, the code that means "changes present" to CI."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        token = debug_flag.set(False)
+        try:
+            try:
+                code = super().main(args, prog_name, complete_var, False, **extra)
+            except Exception as exc:
+                fail(exc)
+            except KeyboardInterrupt as exc:
+                fail(exc)
+            sys.exit(code if isinstance(code, int) else 0)
+        finally:
+            debug_flag.reset(token)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module_name = COMMANDS.get(cmd_name)
         if module_name is None or not _module_exists(module_name):
@@ -51,8 +78,17 @@ def _module_exists(name: str) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="j1sync")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV,
+    show_envvar=True,
+    help="Show the traceback of an unexpected error.",
+)
+def cli(debug: bool) -> None:
     """Manage a JupiterOne account's configuration as code."""
+    if debug:
+        debug_flag.set(True)
     _log_warnings_to_stderr()
 
 
@@ -75,4 +111,8 @@ def _log_warnings_to_stderr() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
+    """The `j1sync` process: SIGTERM stops it as Ctrl-C does, and a second one at once."""
+    from j1sync import interrupts
+
+    interrupts.install()
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="j1sync")

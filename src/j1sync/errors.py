@@ -95,6 +95,11 @@ class RetryBudgetExceeded(ApiError):
     """Retries ran out of their total time budget."""
 
 
+class Unreachable(ApiError):
+    """The API could not be reached at all (connection refused, a host name that does not
+    resolve, no route): nothing was sent, and waiting does not help, so it is not retried."""
+
+
 class ResolutionError(J1SyncError):
     """A manifest refers to a live object that is missing or ambiguous."""
 

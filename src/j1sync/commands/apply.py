@@ -13,6 +13,7 @@ from j1sync.commands._common import (
     handle_errors,
     use_color,
 )
+from j1sync.commands._exits import INTERRUPTED
 from j1sync.commands.reporting import read_saved_plan, render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider
@@ -21,6 +22,7 @@ from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
 from j1sync.errors import J1SyncError
 from j1sync.executor import ApplyResult, apply_plan
+from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.output import render_outcomes_text
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
@@ -85,8 +87,21 @@ def command(
     if result is None:
         return
     click.echo(render_outcomes_text(result, color=use_color()))
+    if result.interrupted:
+        click.echo(interrupted_summary(result), err=True)
+        sys.exit(INTERRUPTED)
     if not result.ok:
         sys.exit(1)
+
+
+def interrupted_summary(result: ApplyResult) -> str:
+    applied = result.counts["applied"]
+    not_applied = len(result.outcomes) - applied
+    return (
+        f"Interrupted: {applied} of {len(result.outcomes)} changes applied, {not_applied} "
+        "not applied (listed above). Run apply again to finish: it makes only what is "
+        "still missing."
+    )
 
 
 def _apply(
@@ -105,9 +120,19 @@ def _apply(
     click.echo(render_plan(plan, "text", title="j1sync apply"))
     raise_if_unsafe(plan, force)
     _confirm(auto_approve)
-    return apply_plan(
-        plan, provider, live, concurrency=concurrency, on_event=progress.on_apply_event
-    )
+    retries = provider if isinstance(provider, StoppableRetries) else None
+    with graceful_stop(give_up_in_flight=retries.stop_retries if retries else None) as stop:
+        result = apply_plan(
+            plan,
+            provider,
+            live,
+            concurrency=concurrency,
+            on_event=progress.on_apply_event,
+            stop=stop,
+        )
+    if retries is not None:
+        retries.resume_retries()  # what follows the changes (e.g. the lock) retries again
+    return result
 
 
 def stdin_is_terminal() -> bool:

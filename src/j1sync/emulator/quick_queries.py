@@ -36,12 +36,11 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     Undefined,
-    get_argument_values,
     get_operation_ast,
-    get_variable_values,
     is_enum_type,
     is_scalar_type,
 )
+from graphql.execution.values import get_argument_values, get_variable_values
 
 JsonObject = dict[str, Any]
 

@@ -83,7 +83,11 @@ class JupiterOneProvider:
         needed = set(wanted) | ({"Question"} if "AlertRule" in wanted else set())
         with ThreadPoolExecutor(max_workers=len(needed)) as pool:
             futures = {name: pool.submit(readers[name]) for name in needed}
-            results = {name: future.result() for name, future in futures.items()}
+            try:
+                results = {name: future.result() for name, future in futures.items()}
+            except KeyboardInterrupt:
+                self.abandon()  # the pool's exit waits for its readers: make them stop
+                raise
 
         live: list[LiveObject] = []
         for name in [k.kind for k in self.kinds if k.kind in wanted]:
@@ -97,6 +101,13 @@ class JupiterOneProvider:
     def abandon(self) -> None:
         """Stop a read_live() running on another thread soon (its requests fail)."""
         self.client.abandon()
+
+    def stop_retries(self) -> None:
+        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
+        self.client.stop_retries()
+
+    def resume_retries(self) -> None:
+        self.client.resume_retries()
 
     def close(self) -> None:
         self.client.close()
