@@ -41,23 +41,33 @@ def open_provider(
     from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
     from j1sync.settings import Settings
 
-    def connect(settings: Settings) -> Provider:
+    def connect(settings: Settings) -> JupiterOneProvider:
         client = JupiterOneClient(settings, rate_limit=options.rate_limit)
         return JupiterOneProvider(client, managed_tag)
+
+    @contextmanager
+    def interruptible(provider: JupiterOneProvider) -> Iterator[Provider]:
+        try:
+            yield provider
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: reads still running on other threads stop retrying and
+            # sending, so the process can end (a request on the wire ends by its timeout).
+            provider.abandon()
+            raise
 
     if options.emulator:
         from j1sync.emulator import running_emulator
 
         EMULATOR_STATE.parent.mkdir(parents=True, exist_ok=True)
         with running_emulator(db=str(EMULATOR_STATE), seed="demo") as emu:
-            yield connect(
-                Settings(
-                    api_key=emu.api_key,
-                    account=emu.account,
-                    api_url=emu.url,
-                    retry_budget_s=options.retry_budget_s,
-                )
+            settings = Settings(
+                api_key=emu.api_key,
+                account=emu.account,
+                api_url=emu.url,
+                retry_budget_s=options.retry_budget_s,
             )
+            with interruptible(connect(settings)) as provider:
+                yield provider
         return
 
     overrides: dict[str, Any] = {"retry_budget_s": options.retry_budget_s}
@@ -67,4 +77,5 @@ def open_provider(
         overrides["account"] = options.account or default_account
     if options.region or default_region:
         overrides["region"] = options.region or default_region
-    yield connect(Settings.from_env(**overrides))
+    with interruptible(connect(Settings.from_env(**overrides))) as provider:
+        yield provider

@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
+from j1sync.commands._exits import fail
 from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
-from j1sync.errors import ConfigError, J1SyncError
+from j1sync.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,19 +28,17 @@ def redact(text: str) -> str:
 
 
 def handle_errors(func: F) -> F:
-    """Map J1SyncError to its exit code with a one-line (or multi-line) message; never a
+    """Map any error to its message and exit code (j1sync.commands._exits.fail): never a
     traceback. Unexpected exceptions are reported as internal errors, exit 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except J1SyncError as exc:
-            click.echo(redact(f"Error: {exc}"), err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except (Exception, KeyboardInterrupt) as exc:
+            fail(exc)
 
     return wrapper  # type: ignore[return-value]
 

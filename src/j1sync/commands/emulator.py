@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
 from pathlib import Path
 from types import FrameType
 
 import click
 
 from j1sync.commands._common import handle_errors
+from j1sync.commands._exits import describe_os_error
 from j1sync.errors import ConfigError
 from j1sync.settings import is_loopback
 
@@ -18,22 +21,39 @@ def command() -> None:
     """A local JupiterOne-compatible API for tests, demos and CI."""
 
 
+PROBABILITY = click.FloatRange(0.0, 1.0)
+
+
+def _os_problem(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"{host}:{port} is already in use (another emulator?); choose another --port"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host}: not an address of this machine"
+    return describe_os_error(exc)
+
+
 @command.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--db", default=None, help="SQLite file (default .j1sync/emulator.db).")
 @click.option("--seed", default="demo", show_default=True, help="Seed file, or 'none'.")
 @click.option("--api-key", default=None, help="Key clients must send (default: a fixed demo key).")
 @click.option("--account", default=None, help="Account id clients must send.")
-@click.option("--latency-ms", default=0, type=int, help="Delay every request.")
+@click.option("--latency-ms", default=0, type=click.IntRange(min=0), help="Delay every request.")
 @click.option("--rate-limit", default=None, help="N/SECONDS: answer 429 beyond N requests.")
-@click.option("--fail-rate", default=0.0, type=float, help="Probability of an injected 5xx.")
+@click.option("--fail-rate", default=0.0, type=PROBABILITY, help="Probability of an injected 5xx.")
 @click.option(
-    "--rate-429", default=0.0, type=float, help="Probability of an injected 429 (rate limited)."
+    "--rate-429",
+    default=0.0,
+    type=PROBABILITY,
+    help="Probability of an injected 429 (rate limited).",
 )
-@click.option("--page-size", default=100, type=int, show_default=True)
+@click.option("--page-size", default=100, type=click.IntRange(min=1), show_default=True)
 @click.option(
-    "--lose-responses", default=0.0, type=float, help="Probability a mutation's response is lost."
+    "--lose-responses",
+    default=0.0,
+    type=PROBABILITY,
+    help="Probability a mutation's response is lost.",
 )
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
 @handle_errors
@@ -75,7 +95,9 @@ def serve(
             host=host,
             port=port,
         )
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"cannot start the emulator: {_os_problem(exc, host, port)}") from exc
+    except ValueError as exc:
         raise ConfigError(f"cannot start the emulator: {exc}") from exc
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -106,6 +128,8 @@ def reset(db: str | None) -> None:
     from j1sync.emulator.app import DEFAULT_DB
 
     path = Path(db or DEFAULT_DB)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder, not the emulator's database; not deleting it")
     if path.exists():
         path.unlink()
         click.echo(f"Deleted {path}.")

@@ -11,14 +11,13 @@ from pathlib import Path
 from j1sync.emulator.backend import Backend
 from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.emulator.server import EmulatorHTTPServer
-from j1sync.emulator.store import JsonObject, Store
+from j1sync.emulator.store import DEFAULT_DB, JsonObject, Store
 from j1sync.emulator.switches import Stats, Switches
 
-__all__ = ["Emulator", "Switches", "parse_rate_limit", "running_emulator"]
+__all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
 
 DEFAULT_API_KEY = "j1sync-emulator-key"
 DEFAULT_ACCOUNT = "j1sync-emulator"
-DEFAULT_DB = ".j1sync/emulator.db"
 
 
 def parse_rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
@@ -48,6 +47,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        created = db != ":memory:" and not Path(db).exists()
         if db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
         self.store = Store(db)
@@ -57,7 +57,17 @@ class Emulator:
         self.account = account
         self.backend = Backend(self.store, account, self.switches)
         if self.store.is_new:
-            apply_seed(self.backend, load_seed(seed))
+            try:
+                apply_seed(self.backend, load_seed(seed))
+            except Exception as exc:
+                # No half-seeded account left behind for the next start to seed again.
+                self.store.close()
+                if created:
+                    Path(db).unlink(missing_ok=True)
+                if isinstance(exc, ValueError):
+                    raise
+                name = f"seed {seed}" if isinstance(seed, (str, Path)) else "seed"
+                raise ValueError(f"{name}: {type(exc).__name__}: {exc}") from exc
             self.store.mark_initialized()
         self._server = EmulatorHTTPServer((host, port), self.backend, self.stats, api_key)
         bound_host, bound_port = self._server.server_address[:2]

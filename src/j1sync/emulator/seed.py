@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync.emulator import (
     resolvers_iam,
@@ -47,13 +48,34 @@ def load_seed(source: SeedSource) -> JsonObject:
         return source
     if source == "demo":
         text = resources.files("j1sync.emulator").joinpath("demo_seed.yaml").read_text("utf-8")
+        loaded = YAML(typ="safe").load(text)
     else:
-        text = Path(source).read_text(encoding="utf-8")
-    loaded = json.loads(text) if str(source).endswith(".json") else YAML(typ="safe").load(text)
+        loaded = _read_seed_file(Path(source))
     if not isinstance(loaded, dict):
         raise ValueError(f"seed {source}: expected a mapping of collections")
     plain: JsonObject = json.loads(json.dumps(loaded))  # plain dicts/lists, JSON types only
     return plain
+
+
+def _read_seed_file(path: Path) -> object:
+    """The parsed file (JSON for *.json, else YAML); a ValueError naming the file and the
+    problem when it cannot be read or parsed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text) if path.suffix == ".json" else YAML(typ="safe").load(text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except UnicodeDecodeError:
+        reason = "not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        reason = f"invalid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = f"invalid YAML: {exc.problem or exc.context}{where}"
+    except YAMLError as exc:
+        reason = "invalid YAML: " + " ".join(str(exc).split())
+    raise ValueError(f"cannot read seed file {path}: {reason}")
 
 
 def apply_seed(backend: Backend, data: JsonObject) -> None:

@@ -12,11 +12,17 @@ whole collection on every page or name lookup made a 10,000-object account quadr
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+from pathlib import Path
 from typing import Any
 
+from j1sync.errors import ConfigError
+
 JsonObject = dict[str, Any]
+
+DEFAULT_DB = ".j1sync/emulator.db"  # where `--emulator` and `emulator serve` keep it
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -35,12 +41,15 @@ class Store:
 
     def __init__(self, path: str) -> None:
         self.lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         # collection -> id -> (seq, object), in seq order (dicts keep insertion order)
         self._cache: dict[str, dict[str, tuple[int, JsonObject]]] = {}
-        with self.lock:
-            self._db.executescript(_SCHEMA)
-            self.is_new = self.get_meta("created") is None
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            with self.lock:
+                self._db.executescript(_SCHEMA)
+                self.is_new = self.get_meta("created") is None
+        except sqlite3.Error as exc:
+            raise StateFileError(_unusable(path, exc)) from exc
 
     def mark_initialized(self) -> None:
         """Record that the account was seeded, so a restart does not seed it again."""
@@ -123,6 +132,28 @@ class Store:
         for collection, body in rows:
             result.setdefault(str(collection), []).append(_load(body))
         return result
+
+
+class StateFileError(ConfigError):
+    """The emulator's database file cannot be opened or is not one."""
+
+
+def _unusable(path: str, exc: sqlite3.Error) -> str:
+    """One line naming the file, what is wrong with it and how to start over."""
+    file = Path(path)
+    reset = "j1sync emulator reset" + ("" if path == DEFAULT_DB else f" --db {path}")
+    if file.is_dir():
+        return f"emulator database {path} is a folder, not a database file; remove it"
+    if "not a database" in str(exc) or "malformed" in str(exc):
+        return (
+            f"emulator database {path} is not a j1sync emulator database (corrupt?): "
+            f"`{reset}` deletes it and starts over"
+        )
+    if "locked" in str(exc):
+        return f"emulator database {path} is locked by another process (another emulator?)"
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        return f"emulator database {path} cannot be read and written (permissions)"
+    return f"emulator database {path} cannot be used: {exc}"
 
 
 def _load(body: str) -> JsonObject:

@@ -36,6 +36,7 @@ class ApplyResult:
     """Outcomes in the order the changes ran (dependency levels, plan order within one)."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C/SIGTERM: some changes were not started
 
     @property
     def counts(self) -> dict[str, int]:
@@ -52,6 +53,7 @@ class ApplyResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "interrupted": self.interrupted,
             "counts": self.counts,
             "outcomes": [o.to_dict() for o in self.outcomes],
         }

@@ -44,11 +44,14 @@ def apply_plan(
     concurrency: int = 4,
     env: Mapping[str, str] | None = None,
     on_event: EventHandler | None = None,
+    stop: threading.Event | None = None,
 ) -> ApplyResult:
     """Make the plan's changes. One failure skips only the changes that depend on it.
 
     `live` is the account as read just before (ids and objects to update or delete);
     `env` (default os.environ) resolves the plan's `${env:…}` values before any change.
+    Once `stop` is set (Ctrl-C), no further change starts: those in flight finish, the
+    rest are skipped as not started, and the result is marked interrupted.
     """
     desired = desired_objects(plan, os.environ if env is None else env)
     ordered = levels(plan.changes)
@@ -58,7 +61,12 @@ def apply_plan(
     result = ApplyResult()
     not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
 
-    def run_one(change: Change) -> Outcome:
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    def run_one(change: Change) -> Outcome | None:
+        if stopped():
+            return None  # interrupted while this change waited for a worker
         events.emit("change_started", change)
         outcome = _attempt(change, provider, desired, live_by_address, resolver)
         events.emit("change_finished", change, outcome)
@@ -70,20 +78,25 @@ def apply_plan(
             futures = {}
             for change in level:
                 blocker = next((d for d in change.depends_on if d in not_done), None)
-                if blocker is None:
+                if blocker is None and not stopped():
                     futures[change.address] = pool.submit(run_one, change)
             for change in level:
                 future = futures.get(change.address)
-                if future is None:
-                    outcome = _skipped(change, not_done)
+                outcome = future.result() if future is not None else None
+                if outcome is None:
+                    outcome = _not_started(change) if stopped() else _skipped(change, not_done)
                     events.emit("change_finished", change, outcome)
-                else:
-                    outcome = future.result()
                 result.outcomes.append(outcome)
                 if outcome.status != "applied":
                     not_done[change.address] = outcome.status
+    result.interrupted = stopped()
     events.emit("finish")
     return result
+
+
+def _not_started(change: Change) -> Outcome:
+    message = "not started: apply was interrupted"
+    return Outcome(change.address, change.action, "skipped", message, change.id)
 
 
 def _skipped(change: Change, not_done: Mapping[str, str]) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,10 @@ from j1sync.manifest.models import KINDS
 
 class OutputNotEmpty(J1SyncError):
     """The export folder already holds files and --force was not given."""
+
+
+class ExportWriteError(J1SyncError):
+    """The export folder cannot be created or written."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ def check_output_dir(out_dir: Path, force: bool) -> None:
     """Refuse to mix an export into existing files unless asked to (before any request)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputNotEmpty(f"{out_dir} exists and is not a folder")
+    _check_writable(out_dir)
     if not force and out_dir.is_dir() and any(out_dir.iterdir()):
         raise OutputNotEmpty(
             f"{out_dir} is not empty; choose another folder with --out, or pass --force to "
@@ -51,15 +57,34 @@ def check_output_dir(out_dir: Path, force: bool) -> None:
         )
 
 
+def _check_writable(out_dir: Path) -> None:
+    """Before any request: the folder (or its nearest existing parent) must be a folder
+    j1sync may write in."""
+    existing = out_dir
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ExportWriteError(f"cannot write the export to {out_dir}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ExportWriteError(f"cannot write the export to {out_dir}: {existing} is not writable")
+
+
 def write_documents(out_dir: Path, documents: Sequence[ExportDocument]) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)  # even for an empty account: it is the answer
     written = []
-    for doc in documents:
-        path = out_dir / doc.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = render_manifest(manifest_document(doc.kind, doc.name, doc.spec))
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    path = out_dir
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)  # even for an empty account: the answer
+        for doc in documents:
+            path = out_dir / doc.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = render_manifest(manifest_document(doc.kind, doc.name, doc.spec))
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise ExportWriteError(
+            f"cannot write {exc.filename or path}: {exc.strerror or exc} "
+            f"({len(written)} of {len(documents)} manifests written)"
+        ) from exc
     return written
 
 

@@ -38,6 +38,7 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_before_delay,
+    stop_when_event_set,
     wait_random_exponential,
 )
 
@@ -149,6 +150,7 @@ class JupiterOneClient:
             for area, path in AREA_PATHS.items()
         }
         self._abandoned = threading.Event()
+        self._retries_stopped = threading.Event()
 
     def close(self) -> None:
         self._session.close()
@@ -158,6 +160,17 @@ class JupiterOneClient:
         retry, ends at once with ApiError (requests already on the wire finish). For a
         background read whose result is no longer wanted; the client is done after it."""
         self._abandoned.set()
+        self._retries_stopped.set()
+
+    def stop_retries(self) -> None:
+        """Retry nothing more until `resume_retries()`: each request gets its current
+        attempt only, and a wait before a retry ends at once with the last error. For an
+        interrupted apply, so that changes in flight end soon (see j1sync.interrupts)."""
+        self._retries_stopped.set()
+
+    def resume_retries(self) -> None:
+        if not self._abandoned.is_set():
+            self._retries_stopped.clear()
 
     def __enter__(self) -> JupiterOneClient:
         return self
@@ -180,7 +193,8 @@ class JupiterOneClient:
         )
         started = time.monotonic()
         retrying = Retrying(
-            stop=stop_before_delay(self.settings.retry_budget_s),
+            stop=stop_before_delay(self.settings.retry_budget_s)
+            | stop_when_event_set(self._retries_stopped),
             wait=wait_random_exponential(
                 multiplier=self._backoff_initial_s, max=self._backoff_max_s
             ),
@@ -198,11 +212,14 @@ class JupiterOneClient:
             if parsed.is_mutation and isinstance(exc.__cause__, requests.Timeout):
                 # The server may still be working on it: a re-read now could miss a create
                 # that commits a moment later, and the retry would duplicate it. Give the
-                # server as long again as we waited before anyone re-reads.
-                time.sleep(self.settings.timeout)
+                # server as long again as we waited before anyone re-reads (unless the
+                # client was abandoned: then no one re-reads, nothing is repeated).
+                self._abandoned.wait(self.settings.timeout)
             raise
         except RetryError as exc:
             last = exc.last_attempt.exception()
+            if self._retries_stopped.is_set() and isinstance(last, ApiError):
+                raise last from last.__cause__  # told to stop retrying: the error as it came
             attempts = exc.last_attempt.attempt_number
             elapsed = time.monotonic() - started
             budget = self.settings.retry_budget_s
@@ -256,7 +273,7 @@ class JupiterOneClient:
     # -- internals --------------------------------------------------------------------
 
     def _wait_before_retry(self, seconds: float) -> None:
-        self._abandoned.wait(seconds)  # returns early once abandoned
+        self._retries_stopped.wait(seconds)  # returns early once retries were stopped
 
     def _execute_once(
         self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]

@@ -1,0 +1,89 @@
+"""Exit codes, and how every failure becomes one message and one of them: the one place.
+
+CI reads the exit code, so each code means one thing: 2 only "changes present" or
+"drift", never a usage error (click's own default for those). No input makes j1sync
+print a traceback: an error j1sync did not expect is one line, and `--debug` (or
+J1SYNC_DEBUG=1) adds the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from contextvars import ContextVar
+from typing import NoReturn
+
+import click
+
+from j1sync.errors import J1SyncError
+
+OK = 0
+ERROR = 1  # an error, a usage error, a failed change, an apply not approved
+CHANGES = 2  # changes present (plan --detailed-exitcode), drift
+BLOCKED = 3  # a plan blocked by a safety limit
+INTERRUPTED = 130  # SIGINT or SIGTERM (128 + SIGINT, as shells report Ctrl-C)
+
+DEBUG_ENV = "J1SYNC_DEBUG"
+
+# Set by `j1sync --debug`; a context variable rather than a global so that one in-process
+# invocation (click's test runner) does not leak it into the next.
+debug_flag: ContextVar[bool] = ContextVar("j1sync_debug", default=False)
+
+
+def debugging() -> bool:
+    """`--debug` was given, or J1SYNC_DEBUG is set to something other than 0/false."""
+    env = os.environ.get(DEBUG_ENV, "").strip().lower()
+    return debug_flag.get() or env not in ("", "0", "false", "no", "off")
+
+
+def fail(exc: BaseException) -> NoReturn:
+    """Report `exc` on stderr and exit with the code it maps to."""
+    from j1sync.commands._common import redact
+
+    if isinstance(exc, click.exceptions.Exit):
+        sys.exit(exc.exit_code)
+    if isinstance(exc, click.ClickException):
+        # Usage errors (unknown option, bad value, missing path) show click's usage text.
+        exc.show()
+        sys.exit(ERROR)
+    if _interrupted(exc):
+        click.echo("Interrupted.", err=True)
+        sys.exit(INTERRUPTED)
+    if isinstance(exc, click.Abort):
+        click.echo("Aborted.", err=True)
+        sys.exit(ERROR)
+    if debugging():
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        click.echo(redact(text.rstrip()), err=True)
+    if isinstance(exc, J1SyncError):
+        click.echo(redact(f"Error: {exc}"), err=True)
+        sys.exit(exc.exit_code)
+    if isinstance(exc, OSError) and (exc.filename is not None or exc.strerror):
+        # The file system said no (a folder that is a file, no permission, disk full):
+        # the user's to fix, not j1sync's.
+        click.echo(redact(f"Error: {describe_os_error(exc)}"), err=True)
+        sys.exit(ERROR)
+    what = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    hint = "" if debugging() else ", run with --debug for details"
+    click.echo(redact(f"internal error: {what}{hint}"), err=True)
+    sys.exit(ERROR)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'Permission denied: out/plan.json': what the OS said, about which file."""
+    reason = exc.strerror or type(exc).__name__
+    files = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
+    return f"{reason}: {' -> '.join(files)}" if files else reason
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C (or SIGTERM, turned into the same by j1sync.interrupts), also when click
+    has already wrapped it in Abort."""
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    return isinstance(exc, click.Abort) and isinstance(exc.__cause__, KeyboardInterrupt)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,128 @@
+"""Ctrl-C and SIGTERM: how a j1sync process stops.
+
+SIGTERM is treated as SIGINT (CI runners send either when a job is cancelled). The first
+one stops the command: a KeyboardInterrupt, reported as `Interrupted.`, exit 130. During
+apply it only stops new changes from starting (`graceful_stop`): the changes already in
+flight finish, or are given up after a grace period, and apply reports what was and was
+not applied. A second signal ends the process at once, whatever it is doing, with no
+traceback: nothing j1sync does needs cleaning up that the next run cannot finish (a
+change that was in flight is found by its name by the next apply).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+from typing import Any, Protocol, runtime_checkable
+
+from j1sync.commands._exits import INTERRUPTED
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+# How long changes already in flight may keep going (retrying a rate limit, re-reading
+# after a lost response) once apply was interrupted; then their retries are given up. A
+# request on the wire still ends by its own timeout. CI runners send SIGTERM some seconds
+# after SIGINT (GitHub Actions: 7.5 s), so the report must come before that.
+IN_FLIGHT_GRACE_S = 5.0
+
+
+class StopRequest(threading.Event):
+    """Set by the first SIGINT or SIGTERM inside `graceful_stop`; `signal_name` says which."""
+
+    signal_name = ""
+
+
+@runtime_checkable
+class StoppableRetries(Protocol):
+    """A provider whose retries an interrupted apply can give up (and take up again)."""
+
+    def stop_retries(self) -> None: ...
+
+    def resume_retries(self) -> None: ...
+
+
+class _Process:
+    """Signals this process received (a second one exits at once)."""
+
+    received = 0
+
+
+def install() -> None:
+    """Make SIGTERM behave as SIGINT and a second signal exit at once. For the `j1sync`
+    process itself (its `main`), never for an in-process caller such as a test runner."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    _Process.received += 1
+    if _Process.received > 1:
+        exit_now()
+    raise KeyboardInterrupt
+
+
+def exit_now() -> None:
+    """End the process at once (exit 130), saying so on stderr. Safe from a signal handler:
+    it bypasses Python's buffered streams, which the interrupted code may be writing to."""
+    _write_stderr(
+        "j1sync: interrupted again: exiting now; a change that was in flight may or may "
+        "not have been made: the next apply finds it by name and finishes the job"
+    )
+    os._exit(INTERRUPTED)
+
+
+@contextmanager
+def graceful_stop(
+    give_up_in_flight: Callable[[], None] | None = None,
+    grace_s: float = IN_FLIGHT_GRACE_S,
+) -> Iterator[StopRequest]:
+    """For the block, the first SIGINT or SIGTERM sets the yielded StopRequest instead of
+    raising, and `give_up_in_flight` runs `grace_s` seconds later (on a timer thread); a
+    second signal exits at once. Outside the main thread (signals cannot be caught
+    there), the request is never set."""
+    stop = StopRequest()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    timers: list[threading.Timer] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        _Process.received += 1
+        if stop.is_set() or _Process.received > 1:
+            exit_now()
+        stop.signal_name = signal.Signals(signum).name
+        stop.set()
+        _write_stderr(
+            f"j1sync: {stop.signal_name} received: starting no new changes, waiting for "
+            "those in flight (press Ctrl-C again to exit at once)"
+        )
+        if give_up_in_flight is not None:
+            timer = threading.Timer(grace_s, give_up_in_flight)
+            timer.daemon = True
+            timer.start()
+            timers.append(timer)
+
+    previous = {sig: _handler_of(sig) for sig in STOP_SIGNALS}
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, handler)
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        for timer in timers:
+            timer.cancel()
+
+
+def _handler_of(sig: signal.Signals) -> Any:
+    current = signal.getsignal(sig)
+    return signal.SIG_DFL if current is None else current
+
+
+def _write_stderr(line: str) -> None:
+    with suppress(OSError):
+        os.write(2, (line + "\n").encode("utf-8", "replace"))

@@ -1,0 +1,122 @@
+"""Ctrl-C (SIGINT) and SIGTERM, as CI runners send them, to `j1sync` running as a process
+against `j1sync emulator serve` in another: apply stops starting changes, lets those in
+flight finish, reports what was and was not applied and exits 130; a second signal exits
+at once; the next apply finishes the job without duplicates."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.account import (
+    ACCOUNT,
+    API_KEY,
+    build_account,
+    connection_env,
+    duplicates,
+    unmanaged_bytes,
+)
+from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+
+INTERRUPTED = 130
+OUTCOME = re.compile(r"^\s+(applied|failed|skipped)\s+(create|update|delete)\s+(\S+)", re.M)
+
+
+def _object_count(emu: ServedEmulator) -> int:
+    return sum(len(objects) for objects in emu.snapshot().values())
+
+
+def _started_apply(emu: ServedEmulator, manifests: str, cwd: Path) -> subprocess.Popen[str]:
+    """An apply that has made a few of its changes (and has more in flight)."""
+    seeded = _object_count(emu)
+    apply = start_j1sync(["apply", manifests, "--auto-approve"], connection_env(emu.url), cwd)
+    deadline = time.monotonic() + 60
+    while _object_count(emu) < seeded + 3:
+        assert apply.poll() is None, "apply finished before it could be interrupted"
+        assert time.monotonic() < deadline, "apply made no change in time"
+        time.sleep(0.02)
+    return apply
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    account = build_account(tmp_path)
+    # 150 ms a request: each change is in flight for a while when the signal arrives.
+    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "150") as emu:
+        env = connection_env(emu.url)
+        manifests = str(account.manifests_dir)
+        before = unmanaged_bytes(emu.snapshot())
+
+        apply = _started_apply(emu, manifests, tmp_path)
+        apply.send_signal(stop_signal)
+        stdout, stderr = apply.communicate(timeout=30)
+
+        assert apply.returncode == INTERRUPTED, stdout + stderr
+        assert "Traceback" not in stderr
+        outcomes = OUTCOME.findall(stdout)
+        applied = [address for status, _, address in outcomes if status == "applied"]
+        not_started = re.findall(r"skipped\s+\w+\s+(\S+): not started: apply was interrupted", stdout)
+        assert applied, stdout  # what was applied is listed ...
+        assert not_started, stdout  # ... and what was not
+        assert len(applied) < len(outcomes)
+        summary = f"Interrupted: {len(applied)} of {len(outcomes)} changes applied"
+        assert summary in stderr, stderr
+        half_done = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        # Changes are still to make (2); the new objects may have brought a kind to the
+        # safety gate's 10-object floor, where the updates still to make are too many (3).
+        assert half_done.returncode in (2, 3), half_done.stdout + half_done.stderr
+        assert duplicates(emu.snapshot()) == {}
+
+        again = run_j1sync(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
+        assert again.returncode == 0, again.stdout + again.stderr
+        for address in applied:  # made once, by the interrupted run: not again
+            assert not re.search(rf"applied\s+\w+\s+{re.escape(address)}\b", again.stdout)
+        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        assert plan.returncode == 0, plan.stdout + plan.stderr
+        snapshot = emu.snapshot()
+        assert duplicates(snapshot) == {}
+        assert unmanaged_bytes(snapshot) == before
+
+
+def test_a_second_interrupt_exits_at_once_without_a_traceback(tmp_path: Path) -> None:
+    account = build_account(tmp_path)
+    # 1.5 s a request: after the first Ctrl-C, apply would wait that long for its changes
+    # in flight; the second Ctrl-C must not.
+    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "1500") as emu:
+        apply = _started_apply(emu, str(account.manifests_dir), tmp_path)
+        apply.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        assert apply.poll() is None  # still waiting for the changes in flight
+        apply.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = apply.communicate(timeout=10)
+        assert time.monotonic() - sent < 1.0
+        assert apply.returncode == INTERRUPTED
+        assert "Traceback" not in stderr
+        assert "exiting now" in stderr
+        assert duplicates(emu.snapshot()) == {}
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_plan_stops_on_a_signal_with_exit_130(tmp_path: Path, stop_signal: signal.Signals) -> None:
+    account = build_account(tmp_path)
+    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "500") as emu:
+        plan = start_j1sync(
+            ["plan", str(account.manifests_dir)], connection_env(emu.url), tmp_path
+        )
+        time.sleep(1.5)  # reading the account: each page takes half a second
+        assert plan.poll() is None
+        plan.send_signal(stop_signal)
+        sent = time.monotonic()
+        stdout, stderr = plan.communicate(timeout=20)
+        assert plan.returncode == INTERRUPTED, stdout + stderr
+        assert time.monotonic() - sent < 5
+        assert "Interrupted." in stderr
+        assert "Traceback" not in stderr
