@@ -104,7 +104,11 @@ class Settings:
 
 
 def _check_base_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
+    except ValueError as exc:
+        raise ConfigError(f"Invalid API URL {url!r}: {exc}.") from exc
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
     if parts.path not in ("", "/") or parts.query or parts.fragment:

@@ -62,7 +62,9 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
         assert "Traceback" not in stderr
         outcomes = OUTCOME.findall(stdout)
         applied = [address for status, _, address in outcomes if status == "applied"]
-        not_started = re.findall(r"skipped\s+\w+\s+(\S+): not started: apply was interrupted", stdout)
+        not_started = re.findall(
+            r"skipped\s+\w+\s+(\S+): not started: apply was interrupted", stdout
+        )
         assert applied, stdout  # what was applied is listed ...
         assert not_started, stdout  # ... and what was not
         assert len(applied) < len(outcomes)
@@ -108,9 +110,7 @@ def test_a_second_interrupt_exits_at_once_without_a_traceback(tmp_path: Path) ->
 def test_plan_stops_on_a_signal_with_exit_130(tmp_path: Path, stop_signal: signal.Signals) -> None:
     account = build_account(tmp_path)
     with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "500") as emu:
-        plan = start_j1sync(
-            ["plan", str(account.manifests_dir)], connection_env(emu.url), tmp_path
-        )
+        plan = start_j1sync(["plan", str(account.manifests_dir)], connection_env(emu.url), tmp_path)
         time.sleep(1.5)  # reading the account: each page takes half a second
         assert plan.poll() is None
         plan.send_signal(stop_signal)

@@ -65,6 +65,8 @@ class HttpTransport(Transport):
             raise TransientError(f"JupiterOne API connection failed ({self._url})") from exc
         except requests.Timeout as exc:
             raise TransientError(f"JupiterOne API timed out ({self._url})") from exc
+        except requests.RequestException as exc:  # e.g. a URL requests cannot use
+            raise ApiError(f"JupiterOne API request to {self._url} failed: {exc}") from exc
         return _result_of(response, self._url)
 
     def close(self) -> None:
