@@ -27,6 +27,7 @@ _SALT_BYTES = 16
 _KDF_CONTEXT = b"j1sync plan signing key\x00"
 _MESSAGE_CONTEXT = b"j1sync plan\x00"
 
+_KEY_NAMES = {ENV_PLAN_KEY: ENV_PLAN_KEY, ENV_API_KEY: "API key"}
 _RUN_PLAN_AGAIN = "run `j1sync plan --out` again and apply that plan"
 
 
@@ -105,7 +106,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
     ):
         raise UntrustedPlan(
             f"{name}: refusing the plan: its content does not match its signature: it was "
-            f"changed after j1sync wrote it, or signed with another {key.source}; "
+            f"changed after j1sync wrote it, or signed with another {_KEY_NAMES[key.source]}; "
             + _RUN_PLAN_AGAIN
         )
 

@@ -61,6 +61,9 @@ def _check_env_references(saved: SavedPlan) -> None:
     in_manifests = declared_env_references(paths) if paths is not None else None
     problems: list[str] = []
     for change in saved.plan.changes:
+        for path, template in sorted(change.sensitive.items()):
+            if not env_names([template]):
+                problems.append(f"{change.address}: {path} holds no ${{env:}} reference")
         for name in sorted(env_names(change.sensitive.values())):
             if name in CREDENTIAL_VARIABLES:
                 problems.append(
@@ -79,7 +82,7 @@ def check_deletes_allowed(
     saved: SavedPlan, provider: Provider, project: ProjectConfig, live: Sequence[LiveObject]
 ) -> None:
     """Every delete is one the prune settings allow for the live object as it is now
-    (after `check_stale`: each address names exactly one live object)."""
+    (a plan that is also stale is then refused by `check_stale`)."""
     by_address = {obj.address: obj for obj in live}
     problems: list[str] = []
     for change in saved.plan.actionable:

@@ -75,8 +75,8 @@ def command(
             check_trusted(saved, provider, emulator=connection.emulator)
             with progress.reading():
                 live = provider.read_live()
-            check_stale(saved.plan, live)
             check_deletes_allowed(saved, provider, project, live)
+            check_stale(saved.plan, live)
             result = _apply(saved.plan, provider, live, force, auto_approve, concurrency, progress)
     else:
         planned = connect_and_plan(paths, connect, progress.reading, allow_empty=allow_empty)
