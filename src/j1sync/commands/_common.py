@@ -12,6 +12,7 @@ import click
 
 from j1sync.commands._exits import fail
 from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
+from j1sync.engine.sensitive import redact_secrets
 from j1sync.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,11 +21,12 @@ CONNECTION_FLAGS = ("emulator", "api_url", "account", "region", "retry_budget_s"
 
 
 def redact(text: str) -> str:
-    """Remove the API key from text that is about to leave the process."""
+    """Remove the API key, and every secret a plan masked, from text that is about to
+    leave the process."""
     key = os.environ.get("JUPITERONE_API_KEY")
     if key and len(key) >= 4:
         text = text.replace(key, "(redacted)")
-    return text
+    return redact_secrets(text)
 
 
 def handle_errors(func: F) -> F:

@@ -10,6 +10,8 @@ from j1sync.commands._common import connection_options, handle_errors, redact
 from j1sync.connection import ConnectionOptions, open_provider
 from j1sync.errors import ManifestError
 from j1sync.export import export_account
+from j1sync.export.run import ExportResult
+from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.manifest import ProjectConfig, load_project_file
 from j1sync.manifest.models import KINDS
 from j1sync.manifest.project import find_project_file
@@ -80,7 +82,24 @@ def command(
         )
     for warning in result.warnings:
         click.echo(redact(f"Warning: {warning}"), err=True)
+    _list_secret_variables(result, out)
     click.echo(result.summary(out))
+
+
+def _list_secret_variables(result: ExportResult, out: str) -> None:
+    """The variables to set: their names and what they stand for, never their values."""
+    variables = result.secret_variables
+    if not variables:
+        return
+    example = Path(out) / ENV_EXAMPLE_FILE
+    click.echo(
+        f"Credentials were written as ${{env:NAME}}, never as values: set these "
+        f"{len(variables)} variables to the values in JupiterOne where plan and apply "
+        f"run (listed in {example}):",
+        err=True,
+    )
+    for variable in variables:
+        click.echo(f"  {variable.name}  ({variable.address} {variable.path})", err=True)
 
 
 def current_project() -> ProjectConfig:

@@ -16,6 +16,7 @@ from j1sync.commands._common import (
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
+from j1sync.executor.resolution import literal_secret_warning
 from j1sync.output.progress import progress_for_stderr
 from j1sync.plan_binding import seal_plan
 from j1sync.reconcile import connect_and_plan, connect_with
@@ -62,6 +63,9 @@ def command(
     if out and sealed is not None:
         write_plan_file(sealed, Path(out))
         click.echo(f"Plan saved to {out}.", err=True)
+        warning = literal_secret_warning(plan)
+        if warning:
+            click.echo(f"Warning: {warning}", err=True)
     if plan.safety.get("blocked"):
         sys.exit(3)
     if detailed_exitcode and plan_has_changes(plan):

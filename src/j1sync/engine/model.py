@@ -35,7 +35,9 @@ class Change:
     live_fingerprint: str | None = None
     sensitive: dict[str, str] = field(default_factory=dict)  # after-path -> template
     literal_secrets: list[str] = field(default_factory=list)  # after-paths a file cannot hold
-    # after-path -> value for `literal_secrets`: this process only, never written or shown
+    # after-paths of literal credentials the live object holds alike: apply copies them
+    account_secrets: list[str] = field(default_factory=list)
+    # after-path -> value of both: this process only, never written or shown
     secret_values: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -57,6 +59,7 @@ class Change:
             "live_fingerprint": self.live_fingerprint,
             "sensitive": dict(self.sensitive),
             "literal_secrets": list(self.literal_secrets),
+            "account_secrets": list(self.account_secrets),
         }
 
     @classmethod
@@ -78,6 +81,7 @@ class Change:
             live_fingerprint=data.get("live_fingerprint"),
             sensitive=dict(data.get("sensitive", {})),
             literal_secrets=list(data.get("literal_secrets", [])),
+            account_secrets=list(data.get("account_secrets", [])),
         )
 
 

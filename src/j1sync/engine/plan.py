@@ -26,6 +26,7 @@ from j1sync.engine.model import (
     plan_has_changes,
     pruning_on,
 )
+from j1sync.engine.paths import get_path
 from j1sync.engine.safety import evaluate_safety
 from j1sync.engine.sensitive import CredentialPaths, MaskedState, Secrets, mask, mask_path
 from j1sync.errors import ResolutionError
@@ -34,6 +35,7 @@ from j1sync.manifest.document import ProjectConfig
 __all__ = ["Change", "Plan", "Safety", "UnmanagedObject", "build_plan", "plan_has_changes"]
 
 Key = tuple[str, str]
+_ABSENT = object()
 
 PRUNING_OFF_NOTE = "no manifest of this run declares it; not deleted: pruning is off"
 
@@ -217,6 +219,11 @@ def _desired_change(
     change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
     change.id = have.id
     change.before = masking.before(have, masked)
+    # a literal credential the account already holds alike: apply --plan copies it from
+    # the live object (the stale check vouches that it has not changed since)
+    same = {p for p, v in masked.literal.items() if get_path(have.state, p, _ABSENT) == v}
+    change.literal_secrets = sorted(set(masked.literal) - same)
+    change.account_secrets = sorted(same)
     change.changed_paths = list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths))
     change.live_fingerprint = masking.fingerprint(have)
     return change

@@ -9,9 +9,11 @@ from collections.abc import Mapping, Sequence
 
 from j1sync.engine.contract import DesiredObject, LiveObject
 from j1sync.engine.model import Plan
-from j1sync.engine.paths import has_path, parse_path, set_path
+from j1sync.engine.paths import get_path, has_path, parse_path, set_path
 from j1sync.engine.sensitive import missing_variables, resolve_template
 from j1sync.errors import ConfigError, ResolutionError
+
+_ABSENT = object()
 
 
 class RunResolver:
@@ -35,8 +37,11 @@ class RunResolver:
         return found
 
 
-def desired_objects(plan: Plan, env: Mapping[str, str]) -> dict[str, DesiredObject]:
-    """address -> DesiredObject for every create and update, secrets re-resolved.
+def desired_objects(
+    plan: Plan, env: Mapping[str, str], live: Sequence[LiveObject] = ()
+) -> dict[str, DesiredObject]:
+    """address -> DesiredObject for every create and update, secrets re-resolved (and
+    literal credentials the account holds alike copied from `live`, the account now).
 
     Every unset variable, and every credential a saved plan could not carry, is reported
     at once, before any change is made.
@@ -53,17 +58,28 @@ def desired_objects(plan: Plan, env: Mapping[str, str]) -> dict[str, DesiredObje
             "environment variables needed by the plan are not set: " + "; ".join(lines)
         )
     result: dict[str, DesiredObject] = {}
+    live_by_address = {obj.address: obj for obj in live}
     for change in plan.actionable:
         if change.action == "delete" or change.after is None:
             continue
         state = copy.deepcopy(change.after)
-        for path, value in change.secret_values.items():  # `apply PATHS` only
+        kept = dict(change.secret_values)  # `apply PATHS`: the manifests' own values
+        current = live_by_address.get(change.address)
+        for path in change.account_secrets:
+            if path not in kept:
+                value = get_path(current.state, path, _ABSENT) if current else _ABSENT
+                if value is _ABSENT:
+                    raise ConfigError(
+                        f"plan: {change.address}: the account holds no value at {path}"
+                    )
+                kept[path] = value
+        for path, value in kept.items():
             if path:
                 set_path(state, path, copy.deepcopy(value))
             else:
                 state = copy.deepcopy(value)
         for path, template in change.sensitive.items():
-            if any(_below(path, kept) for kept in change.secret_values):
+            if any(_below(path, parent) for parent in kept):
                 continue  # restored whole, with the rest of its dict
             if not has_path(state, path):
                 raise ConfigError(f"plan: {change.address} has no value at sensitive path {path}")
@@ -76,6 +92,34 @@ def desired_objects(plan: Plan, env: Mapping[str, str]) -> dict[str, DesiredObje
 
 def _below(path: str, parent: str) -> bool:
     return path != parent and parse_path(path)[: len(parse_path(parent))] == parse_path(parent)
+
+
+def literal_secrets(plan: Plan) -> list[str]:
+    """`address: path` of each credential written literally in a manifest that a create
+    or update needs: a plan file holds only its path."""
+    return [
+        f"{change.address}: {path}"
+        for change in plan.actionable
+        if change.action != "delete"
+        for path in change.literal_secrets
+    ]
+
+
+LITERAL_SECRET_ADVICE = (
+    "write each as ${env:NAME} in the manifest and set NAME where plan and apply run, or "
+    "apply the manifests directly with `j1sync apply PATHS`"
+)
+
+
+def literal_secret_warning(plan: Plan) -> str | None:
+    """For `plan --out`: the changes `apply --plan` will refuse, and what to do."""
+    found = literal_secrets(plan)
+    if not found:
+        return None
+    return (
+        "apply --plan will refuse this plan: it cannot carry these credentials, written "
+        "literally in the manifests: " + "; ".join(found) + "; " + LITERAL_SECRET_ADVICE
+    )
 
 
 def _refuse_literal_secrets(plan: Plan) -> None:
@@ -91,7 +135,9 @@ def _refuse_literal_secrets(plan: Plan) -> None:
     if problems:
         raise ConfigError(
             "the plan cannot carry these credentials, written literally in the manifests "
-            "(a plan file never holds a secret): " + "; ".join(problems) + ". Write each "
-            "as ${env:NAME} in the manifest and set NAME where plan and apply run, or "
-            "apply the manifests directly with `j1sync apply PATHS`"
+            "(a plan file never holds a secret): "
+            + "; ".join(problems)
+            + ". "
+            + LITERAL_SECRET_ADVICE[0].upper()
+            + LITERAL_SECRET_ADVICE[1:]
         )

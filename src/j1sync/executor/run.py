@@ -53,7 +53,7 @@ def apply_plan(
     Once `stop` is set (Ctrl-C), no further change starts: those in flight finish, the
     rest are skipped as not started, and the result is marked interrupted.
     """
-    desired = desired_objects(plan, os.environ if env is None else env)
+    desired = desired_objects(plan, os.environ if env is None else env, live)
     ordered = levels(plan.changes)
     live_by_address = {obj.address: obj for obj in live}
     resolver = RunResolver(live)

@@ -11,9 +11,11 @@ from pathlib import Path
 from j1sync.engine.contract import Provider
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
+from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_example
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.models import KINDS
+from j1sync.reconcile import credential_paths
 
 
 class OutputNotEmpty(J1SyncError):
@@ -30,6 +32,8 @@ class ExportResult:
     kinds: tuple[str, ...]  # the kinds that were asked for, in KINDS order
     documents: list[ExportDocument]
     warnings: list[str] = field(default_factory=list)
+    # `${env:NAME}` written in place of credentials: the user sets these
+    secret_variables: list[SecretVariable] = field(default_factory=list)
 
     def counts(self) -> Counter[str]:
         return Counter(doc.kind for doc in self.documents)
@@ -88,13 +92,14 @@ def write_documents(out_dir: Path, documents: Sequence[ExportDocument]) -> list[
     return written
 
 
-def validation_warnings(files: Sequence[Path]) -> list[str]:
-    """What `j1sync validate` would say about the written files. The environment is
-    empty on purpose: live text holding `${env:NAME}` would be read as a reference."""
+def validation_warnings(files: Sequence[Path], variables: Sequence[str] = ()) -> list[str]:
+    """What `j1sync validate` would say about the written files. The environment holds
+    only export's own credential variables: other live text holding `${env:NAME}` would
+    be read as a reference."""
     if not files:
         return []
     try:
-        load_manifests(list(files), env={})
+        load_manifests(list(files), env=dict.fromkeys(variables, "(set by the user)"))
     except ManifestError as exc:
         return [f"{problem} (exported as found in the account)" for problem in exc.problems]
     return []
@@ -125,7 +130,14 @@ def export_account(
     wanted = tuple(k for k in KINDS if kinds is None or k in kinds)
     check_output_dir(out_dir, force)
     live = selected(provider.read_live(list(wanted)), managed_only)
+    live, variables = with_placeholders(live, credential_paths(provider))
     documents, warnings = build_documents(live, managed_tag)
     files = write_documents(out_dir, documents)
-    warnings = [*warnings, *_reference_hint(documents, wanted), *validation_warnings(files)]
-    return ExportResult(out_dir, wanted, documents, warnings)
+    write_env_example(out_dir, variables)
+    names = [v.name for v in variables]
+    warnings = [
+        *warnings,
+        *_reference_hint(documents, wanted),
+        *validation_warnings(files, names),
+    ]
+    return ExportResult(out_dir, wanted, documents, warnings, variables)

@@ -27,6 +27,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from j1sync.engine.sensitive import redact_secrets
 from j1sync.executor import ApplyEvent
 from j1sync.executor.outcome import Outcome
 
@@ -35,7 +36,7 @@ STATUS_STYLES = {"applied": "green", "failed": "bold red", "skipped": "yellow"}
 
 def outcome_line(outcome: Outcome) -> str:
     line = f"{outcome.status} {outcome.action} {outcome.address}"
-    return f"{line}: {outcome.message}" if outcome.message else line
+    return f"{line}: {redact_secrets(outcome.message)}" if outcome.message else line
 
 
 class PlainProgress:
@@ -88,7 +89,7 @@ class RichProgress:
                 Text.assemble(
                     (f"{outcome.status:<8}", STATUS_STYLES[outcome.status]),
                     f" {outcome.action:<6} {outcome.address}",
-                    (f": {outcome.message}" if outcome.message else "", "dim"),
+                    (f": {redact_secrets(outcome.message)}" if outcome.message else "", "dim"),
                 )
             )
             self._bar.advance(self._task)

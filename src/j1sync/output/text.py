@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from j1sync.engine.model import Plan
+from j1sync.engine.sensitive import redact_secrets
 from j1sync.executor.outcome import ApplyResult
 from j1sync.output.values import NO_CHANGES, SYMBOLS, field_lines, pruning_note, summary_line
 
@@ -82,8 +83,8 @@ def render_outcomes_text(result: ApplyResult, color: bool = False) -> str:
         )
         if outcome.id and outcome.status == "applied":
             line.append(f" (id {outcome.id})", style="dim")
-        if outcome.message:
-            line.append(f": {outcome.message}")
+        if outcome.message:  # an API error may quote the input it refused
+            line.append(f": {redact_secrets(outcome.message)}")
         lines.append(line)
     counts = result.counts
     lines.append(

@@ -1,0 +1,114 @@
+"""Credentials never reach an exported manifest: each becomes `${env:NAME}`.
+
+The kinds say where their states hold credentials (a webhook's endpoint, headers and
+body, ...). Export writes a reference in their place, under a variable name made from
+the object and the field, so the manifests can be committed; the user sets each variable
+(from the value in JupiterOne) where plan and apply run. The names, never the values,
+are listed on stderr and in `.env.example` next to the manifests.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from j1sync.engine.contract import LiveObject
+from j1sync.engine.paths import format_path, get_path, parse_path, set_path
+from j1sync.engine.sensitive import CredentialPaths
+
+ENV_EXAMPLE_FILE = ".env.example"
+VARIABLE_PREFIX = "J1_"
+_NOT_NAME = re.compile(r"[^A-Z0-9]+")
+
+
+@dataclass(frozen=True)
+class SecretVariable:
+    """One `${env:NAME}` export wrote: which object's which field it stands for."""
+
+    name: str
+    address: str
+    path: str
+
+
+def _name_part(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_NAME.sub("_", folded.upper()).strip("_")
+
+
+def variable_name(obj: LiveObject, path: str) -> str:
+    """`J1_<OBJECT NAME>_<FIELD PATH>`: `AlertRule/page-oncall`, `operations[0].actions[1]
+    .headers.Authorization` -> `J1_PAGE_ONCALL_OPERATIONS_0_ACTIONS_1_HEADERS_AUTHORIZATION`."""
+    name = _name_part(obj.name) or _name_part(obj.kind)
+    field = "_".join(_name_part(str(part)) for part in parse_path(path))
+    return f"{VARIABLE_PREFIX}{name}_{_NOT_NAME.sub('_', field).strip('_')}"
+
+
+def _string_leaves(node: Any, path: str) -> list[str]:
+    """Paths of the non-empty strings at or below `path` (in the same spelling)."""
+    if isinstance(node, str):
+        return [path] if node else []
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _string_leaves(value, _child(path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _string_leaves(value, f"{path}[{index}]")
+    return found
+
+
+def _child(path: str, key: Any) -> str:
+    return format_path([*parse_path(path), str(key)])
+
+
+def with_placeholders(
+    live: Sequence[LiveObject], credentials: Mapping[str, CredentialPaths]
+) -> tuple[list[LiveObject], list[SecretVariable]]:
+    """`live` with every credential string replaced by `${env:NAME}`, and the variables."""
+    taken: set[str] = set()
+    variables: list[SecretVariable] = []
+    result: list[LiveObject] = []
+    for obj in live:
+        declare = credentials.get(obj.kind)
+        paths = sorted(set(declare(obj.state))) if declare else []
+        leaves = [leaf for p in paths for leaf in _string_leaves(get_path(obj.state, p), p)]
+        if not leaves:
+            result.append(obj)
+            continue
+        state = copy.deepcopy(obj.state)
+        for leaf in dict.fromkeys(leaves):
+            base = variable_name(obj, leaf)
+            name, number = base, 1
+            while name in taken:
+                number += 1
+                name = f"{base}_{number}"
+            taken.add(name)
+            set_path(state, leaf, f"${{env:{name}}}")
+            variables.append(SecretVariable(name, obj.address, leaf))
+        result.append(replace(obj, state=state))
+    return result, variables
+
+
+def env_example(variables: Sequence[SecretVariable]) -> str:
+    lines = [
+        "# Credentials `j1sync export` wrote as ${env:NAME} instead of their values.",
+        "# Set each to the value in JupiterOne where plan and apply run (e.g. as CI",
+        "# secrets); never commit the values.",
+    ]
+    for variable in variables:
+        lines += [f"# {variable.address} {variable.path}", f"{variable.name}="]
+    return "\n".join(lines) + "\n"
+
+
+def write_env_example(out_dir: Path, variables: Sequence[SecretVariable]) -> Path | None:
+    """`.env.example` listing the variables, when there are any."""
+    if not variables:
+        return None
+    path = out_dir / ENV_EXAMPLE_FILE
+    path.write_text(env_example(variables), encoding="utf-8")
+    return path
