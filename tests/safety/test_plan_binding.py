@@ -164,7 +164,9 @@ def test_plan_key_lets_plan_and_apply_share_a_secret(account: Account, tmp_path:
     folder, out = manifests(tmp_path), tmp_path / "plan.json"
     data = save_plan(account, folder, out, J1SYNC_PLAN_KEY="team-plan-key-1")
     assert data[SIGNATURE_FIELD]["key"] == "J1SYNC_PLAN_KEY"
-    assert "team-plan-key-1" not in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert "team-plan-key-1" not in text
+    assert hashlib.sha256(b"team-plan-key-1").hexdigest() not in text
 
     assert_refused(account, out, "J1SYNC_PLAN_KEY", "not set here")
     assert_refused(account, out, "signed with another", J1SYNC_PLAN_KEY="another-key")
@@ -401,6 +403,18 @@ def test_apply_reads_j1sync_yaml_beside_the_plans_manifests(
     assert applied.exit_code == 0, applied.output
     groups = {g["name"] for g in account.emu.snapshot()["iam_groups"]}
     assert "security-engineers" not in groups
+
+
+def test_without_the_manifests_apply_checks_the_signed_references_only(
+    account: Account, tmp_path: Path
+) -> None:
+    """An apply job without the manifests (only the artifact) still applies the plan; the
+    `${env:}` names it may use are the ones the signed plan recorded."""
+    folder, out = manifests(tmp_path), tmp_path / "plan.json"
+    save_plan(account, folder, out)
+    folder.rename(tmp_path / "moved")
+    applied = account.run("apply", "--plan", str(out), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
 
 
 # -- malformed files -------------------------------------------------------------------------
