@@ -505,12 +505,14 @@ def test_removing_a_managed_manifest_deletes_the_object(
     account: Account, kind: str, spec: dict[str, Any]
 ) -> None:
     name = NAMES[kind]
-    write(account, (kind, name, spec))
+    # a sibling stays: deleting every managed object of a kind is blocked (safety gate)
+    sibling = (kind, f"{name}-sibling", spec)
+    write(account, (kind, name, spec), sibling)
     apply_and_converge(account)
     collection = "rules" if kind == R else "questions"
     assert [o["name"] for o in account.emu.snapshot()[collection]].count(name) == 1
 
-    write(account)  # only the support questions are left
+    write(account, sibling)  # the support questions and the sibling are left
     changes = plan_changes(account)
     assert changes[f"{kind}/{name}"]["action"] == "delete"
     apply_and_converge(account)

@@ -213,7 +213,9 @@ def test_deleting_runs_rules_before_the_questions_they_reference(empty_account: 
     assert changes["Question/q-users"]["action"] == "delete"
     assert changes["AlertRule/r-users"]["action"] == "delete"
     assert "AlertRule/r-users" in changes["Question/q-users"]["depends_on"]
-    result = acc.run("apply", acc.manifests, "--auto-approve")
+    # every managed question goes: blocked by the safety gate, --force proceeds
+    assert plan["safety"]["blocked"]
+    result = acc.run("apply", acc.manifests, "--auto-approve", "--force")
     assert result.exit_code == 0, result.output
     assert result.output.index("AlertRule/r-users") < result.output.rindex("Question/q-users")
     assert [r["name"] for r in official_client(acc).list_alert_rules()] == ["rule-1"]
@@ -283,7 +285,9 @@ def test_instances_sharing_a_name_are_scheduled_by_definition(account: Account) 
     changes = plan_json(account, account.manifests)["changes"]
     updates = [c for c in changes if c["action"] == "update"]
     assert [c["address"] for c in updates] == ["IntegrationSchedule/prod (github)"]
-    assert account.run("apply", account.manifests, "--auto-approve").exit_code == 0
+    # the demo's managed rules and questions all go too: the safety gate wants --force
+    forced = account.run("apply", account.manifests, "--auto-approve", "--force")
+    assert forced.exit_code == 0, forced.output
     assert account.run("plan", account.manifests, "--detailed-exitcode").exit_code == 0
     instances = {
         i["definition"] if "definition" in i else i.get("integrationDefinitionId"): i

@@ -89,9 +89,11 @@ def keys(snapshot: Snapshot) -> dict[str, list[str]]:
 
 def check_converged(account: Account, scenario: Scenario) -> None:
     before = account.emu.snapshot()
-    applied = account.run("apply", account.manifests, "--auto-approve", "--force")
+    # a scenario may declare nothing: then every managed object goes, on purpose
+    explicit = ("--force", "--allow-empty")
+    applied = account.run("apply", account.manifests, "--auto-approve", *explicit)
     assert applied.exit_code == 0, applied.output
-    again = account.run("plan", account.manifests, "--detailed-exitcode")
+    again = account.run("plan", account.manifests, "--detailed-exitcode", "--allow-empty")
     assert again.exit_code == 0, f"apply did not converge:\n{again.output}"
     after = account.emu.snapshot()
 

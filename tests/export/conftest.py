@@ -44,7 +44,7 @@ class Account:
 
     def plan_changes(self) -> dict[str, dict[str, Any]]:
         """address -> change, from `plan --format json` of the exported folder."""
-        result = self.run("plan", str(self.out), "--format", "json")
+        result = self.run("plan", str(self.out), "--format", "json", "--allow-empty")
         assert result.exit_code == 0, result.output
         return {c["address"]: c for c in json.loads(result.stdout)["changes"]}
 
