@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "emulator": "emulator",
     "github": "github",
+    "unlock": "unlock",
 }
 
 

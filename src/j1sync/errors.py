@@ -117,3 +117,11 @@ class StalePlan(J1SyncError):
 class UntrustedPlan(J1SyncError):
     """A saved plan was made for another account, changed after j1sync wrote it, or asks
     for what its project does not allow (a forbidden delete, an undeclared `${env:}`)."""
+
+
+class LockHeld(J1SyncError):
+    """Another apply holds the account's lock (and --lock-timeout ran out)."""
+
+
+class LockLost(J1SyncError):
+    """The apply lock was taken over while this apply held it."""

@@ -118,6 +118,21 @@ def connect_with(options: ConnectionOptions) -> Connect:
     return connect
 
 
+def connect_locked(connect: Connect, lock_timeout_s: float) -> Connect:
+    """`connect`, holding the account's apply lock from before the account is read until
+    the provider is closed (only apply changes the account; plan and drift do not lock)."""
+    from j1sync.engine.lock import AccountLock
+
+    @contextmanager
+    def connect_and_lock(project: ProjectConfig) -> Iterator[Provider]:
+        with connect(project) as provider:
+            lock = AccountLock(provider.lock_store(), provider.account, timeout_s=lock_timeout_s)
+            with lock:
+                yield provider
+
+    return connect_and_lock
+
+
 def plan_paths(
     paths: Sequence[str],
     connect: Connect,

@@ -26,7 +26,7 @@ from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.output import render_outcomes_text
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
-from j1sync.reconcile import connect_and_plan, connect_with
+from j1sync.reconcile import connect_and_plan, connect_locked, connect_with
 
 
 class ApplyRefused(J1SyncError):
@@ -52,6 +52,17 @@ class ApplyRefused(J1SyncError):
     show_default=True,
     help="Independent changes applied at once.",
 )
+@click.option(
+    "--lock-timeout",
+    "lock_timeout_s",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    envvar="J1SYNC_LOCK_TIMEOUT",
+    show_envvar=True,
+    metavar="SECONDS",
+    help="How long to wait while another apply holds the account's lock (0: stop at once).",
+)
 @connection_options
 @handle_errors
 def command(
@@ -61,6 +72,7 @@ def command(
     force: bool,
     allow_empty: bool,
     concurrency: int,
+    lock_timeout_s: float,
     connection: ConnectionOptions,
 ) -> None:
     """Apply the manifests (or a saved plan) to the account."""
@@ -68,7 +80,7 @@ def command(
         raise click.UsageError("give either PATHS or --plan, not both")
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr()
-    connect = connect_with(connection)
+    connect = connect_locked(connect_with(connection), lock_timeout_s)
     if saved is not None:
         project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
         with connect(project) as provider:

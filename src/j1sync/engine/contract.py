@@ -108,8 +108,25 @@ class DeclaresCredentials(Protocol):
     def credential_paths(self, state: Mapping[str, Any]) -> list[str]: ...
 
 
+class LockStore(Protocol):
+    """A few named text values kept in the account itself, seen alike by every machine
+    that reaches it (JupiterOne: the parameter store). Plain reads and writes, no
+    compare-and-set: engine/lock.py builds the apply lock on top."""
+
+    def read(self, name: str) -> str | None:
+        """The value stored under `name`, or None when there is none."""
+        ...
+
+    def write(self, name: str, value: str) -> None: ...
+
+    def delete(self, name: str) -> None:
+        """Remove the value; no error when there is none."""
+        ...
+
+
 class Provider(Protocol):
-    """A connected account: its kinds in dependency order and a way to read it all."""
+    """A connected account: its kinds in dependency order, a way to read it all, and a
+    place in the account for the lock that keeps applies from overlapping."""
 
     account: str
     kinds: Sequence[ResourceKind]
@@ -119,6 +136,8 @@ class Provider(Protocol):
         ...
 
     def kind(self, name: str) -> ResourceKind: ...
+
+    def lock_store(self) -> LockStore: ...
 
 
 KindRegistry = Mapping[str, ResourceKind]

@@ -12,6 +12,7 @@ from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import IamGroups, project_live
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
+from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.providers.jupiterone.questions import Questions
 from j1sync.settings import Settings
 
@@ -97,6 +98,10 @@ class JupiterOneProvider:
             else:
                 live.extend(results[name])
         return live
+
+    def lock_store(self) -> ParameterStore:
+        """Where the apply lock lives: the account's parameter store."""
+        return ParameterStore(self.client)
 
     def abandon(self) -> None:
         """Stop a read_live() running on another thread soon (its requests fail)."""

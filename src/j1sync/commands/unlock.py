@@ -1,0 +1,67 @@
+"""`j1sync unlock`: remove a stuck apply lock (its holder crashed), after showing who held it."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from j1sync.commands import apply as apply_command
+from j1sync.commands._common import connection_options, handle_errors
+from j1sync.connection import ConnectionOptions
+from j1sync.engine.lock import read_lock, remove_lock
+from j1sync.errors import ConfigError, J1SyncError
+from j1sync.manifest import load_project_config
+from j1sync.reconcile import connect_with
+
+
+class UnlockRefused(J1SyncError):
+    """Not confirmed, or the lock changed while the user was asked."""
+
+
+@click.command("unlock")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--yes",
+    "--auto-approve",
+    "yes",
+    is_flag=True,
+    help="Remove the lock without asking.",
+)
+@connection_options
+@handle_errors
+def command(paths: tuple[str, ...], yes: bool, connection: ConnectionOptions) -> None:
+    """Remove the account's apply lock, left by an apply that crashed.
+
+    PATHS locate j1sync.yaml (its account and region), as for apply. Only for a lock whose
+    holder is gone: removing the lock of a running apply lets another one start."""
+    project = load_project_config(paths)
+    if project is None:
+        raise ConfigError("j1sync.yaml has problems; `j1sync validate` lists them")
+    with connect_with(connection)(project) as provider:
+        store = provider.lock_store()
+        held = read_lock(store)
+        if held is None:
+            click.echo(f"No apply lock on account {provider.account}.")
+            return
+        click.echo(f"Apply lock on account {provider.account}: {held.describe(time.time())}.")
+        _confirm(yes)
+        changed = remove_lock(store, held)
+        if changed is not None:
+            raise UnlockRefused(
+                f"the lock changed meanwhile, nothing removed: now {changed.describe(time.time())}"
+            )
+        click.echo("Lock removed.")
+
+
+def _confirm(yes: bool) -> None:
+    if yes:
+        return
+    if not apply_command.stdin_is_terminal():
+        raise UnlockRefused(
+            "unlock needs confirmation: no terminal to ask on; pass --yes to remove the lock "
+            "without asking"
+        )
+    answer = click.prompt("Remove this lock? Only 'yes' will be accepted", default="")
+    if answer.strip() != "yes":
+        raise UnlockRefused("Unlock cancelled.")

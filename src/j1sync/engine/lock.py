@@ -1,0 +1,396 @@
+"""One apply at a time per account: a lease kept in the account itself.
+
+The lease is one record (who holds it, since when, until when, a random token) stored
+under LOCK_NAME in the provider's LockStore, so applies on different machines (CI
+runners) see one another. The store has no compare-and-set, so taking the lock is: read;
+when free or expired, write our record; wait the store's settle time; read back. The lock
+is ours only when our token is the one stored: of several applies racing, the last write
+wins and every racer reads the same winner. A racer whose read is older than half the
+settle time reads again before writing, so it cannot overwrite a lock another apply has
+confirmed meanwhile (only a write that itself takes longer than that could: the
+heartbeat then finds the lock lost).
+
+While held, a heartbeat renews the expiry every TTL/4; a holder that dies stops renewing
+and its lease expires after TTL_S, when the next apply takes it over (at once when the
+holder ran on this machine, in this PID namespace, and its process is gone). A heartbeat
+that finds another record (or none) reports the lock lost, and the apply fails (LockLost).
+Expiry compares the holder's clock with the reader's: machines must agree to well
+within TTL_S (NTP-synced CI runners do).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from types import TracebackType
+
+from j1sync import __version__
+from j1sync.engine.contract import LockStore
+from j1sync.errors import LockHeld, LockLost
+
+log = logging.getLogger("j1sync.lock")
+
+LOCK_NAME = "j1sync_apply_lock"
+TTL_S = 120.0  # a crashed holder's lease is taken over after this long
+POLL_S = 2.0  # how often a waiting apply looks again
+DEFAULT_SETTLE_S = 2.0  # used when the store does not say how long its writes take to show
+MAX_SETTLE_S = 30.0
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class LockRecord:
+    """The stored lease. `since`/`expires` are epoch seconds; None when unreadable.
+    `process` identifies the holding process on its machine (host, PID namespace, pid)."""
+
+    token: str
+    holder: str
+    since: float | None
+    expires: float | None
+    process: tuple[str, str, int] | None = None
+
+    def to_text(self) -> str:
+        return json.dumps(
+            {
+                "token": self.token,
+                "holder": self.holder,
+                "since": _iso(self.since, "milliseconds"),
+                "expires": _iso(self.expires, "milliseconds"),
+                "tool": f"j1sync {__version__}",
+                "process": list(self.process) if self.process else None,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_text(cls, text: str) -> LockRecord:
+        """A stored value; one j1sync cannot read is a lease that never expires (only
+        `j1sync unlock` removes it), never one to overwrite silently."""
+        try:
+            data = json.loads(text)
+            return cls(
+                token=str(data["token"]),
+                holder=str(data["holder"]),
+                since=_epoch(data["since"]),
+                expires=_epoch(data["expires"]),
+                process=_process(data.get("process")),
+            )
+        except (ValueError, KeyError, TypeError):
+            return cls(
+                token="", holder=f"an unreadable lock value {text[:60]!r}", since=None, expires=None
+            )
+
+    def expired(self, now: float) -> bool:
+        return self.expires is not None and self.expires <= now
+
+    def holder_is_gone(self) -> bool:
+        """True only when the holder ran in this very PID namespace of this host and its
+        process no longer exists (it was killed): its lease need not run out first."""
+        if self.process is None or self.process[:2] != _this_machine():
+            return False
+        pid = self.process[2]
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # exists, owned by someone else
+            return False
+        return False
+
+    def describe(self, now: float) -> str:
+        """`alice@laptop (pid 4242), since 2024-05-01T10:00:00Z (35 s ago), expires ...`"""
+        parts = [self.holder]
+        if self.since is not None:
+            parts.append(f"since {_iso(self.since)} ({_duration(now - self.since)} ago)")
+        if self.expires is None:
+            parts.append("no expiry")
+        elif self.expired(now):
+            parts.append(f"expired {_iso(self.expires)} ({_duration(now - self.expires)} ago)")
+        else:
+            parts.append(
+                f"expires {_iso(self.expires)} (in {_duration(self.expires - now)}) unless renewed"
+            )
+        return ", ".join(parts)
+
+
+def current_holder(env: Mapping[str, str] | None = None) -> str:
+    """Who this process is, for the message another apply shows: the GitHub Actions run
+    when there is one, else user@host and the process id."""
+    env = os.environ if env is None else env
+    host = socket.gethostname()
+    pid = os.getpid()
+    run_id = env.get("GITHUB_RUN_ID")
+    if run_id:
+        repository = env.get("GITHUB_REPOSITORY")
+        if not repository:
+            return f"GitHub Actions run {run_id} (host {host}, pid {pid})"
+        server = env.get("GITHUB_SERVER_URL") or "https://github.com"
+        url = f"{server}/{repository}/actions/runs/{run_id}"
+        return f"GitHub Actions run {run_id} of {repository} ({url}; host {host}, pid {pid})"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown user"
+    return f"{user}@{host} (pid {pid})"
+
+
+def read_lock(store: LockStore) -> LockRecord | None:
+    text = store.read(LOCK_NAME)
+    return None if text is None else LockRecord.from_text(text)
+
+
+class AccountLock:
+    """`with AccountLock(store, account):` holds the account's apply lock for the block.
+
+    `timeout_s` is how long to wait for another holder (0: fail at once with LockHeld,
+    naming the holder). The lock is released when the block ends, also on an error or
+    Ctrl-C; a lock taken over meanwhile raises LockLost at the end of a block that
+    otherwise succeeded."""
+
+    def __init__(
+        self,
+        store: LockStore,
+        account: str,
+        *,
+        timeout_s: float = 0.0,
+        holder: str | None = None,
+        ttl_s: float = TTL_S,
+        settle_s: float | None = None,
+        poll_s: float = POLL_S,
+        clock: Clock = time.time,
+    ) -> None:
+        self.store = store
+        self.account = account
+        self.timeout_s = timeout_s
+        self.ttl_s = ttl_s
+        self.settle_s = settle_s if settle_s is not None else _store_settle(store)
+        self.poll_s = poll_s
+        self.clock = clock
+        machine = _this_machine()
+        self.record = LockRecord(
+            token=secrets.token_hex(16),
+            holder=holder or current_holder(),
+            since=None,
+            expires=None,
+            process=(*machine, os.getpid()) if machine else None,
+        )
+        self.held = False
+        self.lost: str | None = None  # why the lock stopped being ours while held
+        self._stop = threading.Event()
+        self._heartbeat: threading.Thread | None = None
+
+    # -- taking it --------------------------------------------------------------------
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.timeout_s
+        announced = False
+        while True:
+            started = time.monotonic()
+            current = read_lock(self.store)
+            now = self.clock()
+            if current is not None and current.token != self.record.token:
+                gone = current.holder_is_gone()
+                if not (gone or current.expired(now)):
+                    if time.monotonic() >= deadline:
+                        raise self._held_error(current, now)
+                    if not announced:
+                        log.warning(
+                            "account %s: an apply lock is held by %s; waiting up to %g s",
+                            self.account,
+                            current.describe(now),
+                            self.timeout_s,
+                        )
+                        announced = True
+                    time.sleep(max(0.0, min(self.poll_s, deadline - time.monotonic())))
+                    continue
+                log.warning(
+                    "account %s: taking over the apply lock of %s (%s)",
+                    self.account,
+                    "a process that is gone" if gone else "an apply whose lease expired",
+                    current.describe(now),
+                )
+            elapsed = time.monotonic() - started
+            if elapsed > self.settle_s / 2:
+                # Too old to act on: another apply may have written and confirmed since.
+                # Read again, and give every write as long as these requests take.
+                self.settle_s = min(MAX_SETTLE_S, max(self.settle_s, 4 * elapsed))
+                continue
+            if self._write_and_confirm():
+                self.held = True
+                self._start_heartbeat()
+                return
+
+    def _write_and_confirm(self) -> bool:
+        now = self.clock()
+        self.record = replace(self.record, since=now, expires=now + self.ttl_s)
+        try:
+            self.store.write(LOCK_NAME, self.record.to_text())
+            time.sleep(self.settle_s)
+            confirmed = read_lock(self.store)
+        except BaseException:
+            try:  # the write may have landed: leave no lease behind
+                self._delete_if_ours()
+            except Exception as exc:
+                log.debug("could not remove a half-taken lock: %s", exc)
+            raise
+        return confirmed is not None and confirmed.token == self.record.token
+
+    def _held_error(self, current: LockRecord, now: float) -> LockHeld:
+        waited = f" after waiting {self.timeout_s:g} s" if self.timeout_s > 0 else ""
+        return LockHeld(
+            f"account {self.account} is locked by another apply{waited}: "
+            f"{current.describe(now)}.\n"
+            "Wait for it with --lock-timeout SECONDS; if no apply is running (one crashed), "
+            "remove the lock with `j1sync unlock`."
+        )
+
+    # -- keeping it -------------------------------------------------------------------
+
+    def _start_heartbeat(self) -> None:
+        self._stop.clear()
+        self._heartbeat = threading.Thread(
+            target=self._renew_until_stopped, name="j1sync-lock-heartbeat", daemon=True
+        )
+        self._heartbeat.start()
+
+    def _renew_until_stopped(self) -> None:
+        while not self._stop.wait(self.ttl_s / 4):
+            try:
+                current = read_lock(self.store)
+                now = self.clock()
+                if current is None or current.token != self.record.token:
+                    self.lost = (
+                        "the lock was removed (j1sync unlock?)"
+                        if current is None
+                        else f"the lock was taken over by {current.describe(now)}"
+                    )
+                    log.warning("account %s: %s while this apply held it", self.account, self.lost)
+                    return
+                self.record = replace(self.record, expires=now + self.ttl_s)
+                self.store.write(LOCK_NAME, self.record.to_text())
+            except Exception as exc:  # the next beat tries again; the lease lasts TTL_S
+                log.warning("account %s: could not renew the apply lock: %s", self.account, exc)
+
+    # -- giving it back ---------------------------------------------------------------
+
+    def release(self) -> None:
+        """Stop renewing and remove the lock if it is still ours. Never raises: a lock
+        that could not be removed expires by itself."""
+        self._stop.set()
+        if self._heartbeat is not None:
+            self._heartbeat.join()
+            self._heartbeat = None
+        if not self.held:
+            return
+        self.held = False
+        try:
+            self._delete_if_ours()
+        except Exception as exc:
+            log.warning(
+                "account %s: could not release the apply lock (%s); it expires %s",
+                self.account,
+                exc,
+                _iso(self.record.expires),
+            )
+
+    def _delete_if_ours(self) -> None:
+        current = read_lock(self.store)
+        if current is not None and current.token == self.record.token:
+            self.store.delete(LOCK_NAME)
+
+    def __enter__(self) -> AccountLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
+        if exc_type is None and self.lost is not None:
+            raise LockLost(
+                f"account {self.account}: {self.lost} while this apply ran; another apply "
+                "may have changed the account at the same time: run `j1sync plan` to check"
+            )
+
+
+def _this_machine() -> tuple[str, str] | None:
+    """(host name, PID namespace) where a process id means one process; None where the
+    namespace cannot be known (then only expiry frees a lock)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+    return socket.gethostname(), namespace
+
+
+def _process(value: object) -> tuple[str, str, int] | None:
+    if not isinstance(value, list) or len(value) != 3:
+        return None
+    host, namespace, pid = value
+    if isinstance(host, str) and isinstance(namespace, str) and isinstance(pid, int):
+        return host, namespace, pid
+    return None
+
+
+def _store_settle(store: LockStore) -> float:
+    settle = getattr(store, "settle_s", None)
+    return float(settle) if isinstance(settle, (int, float)) else DEFAULT_SETTLE_S
+
+
+def _iso(epoch: float | None, timespec: str = "seconds") -> str | None:
+    if epoch is None:
+        return None
+    moment = datetime.fromtimestamp(epoch, timezone.utc)
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def _epoch(text: object) -> float | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise TypeError("a time must be an ISO 8601 string")
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 120:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    if minutes < 120:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def remove_lock(store: LockStore, shown: LockRecord) -> LockRecord | None:
+    """Remove the lock `shown` to the user (`j1sync unlock`). When another record is
+    stored by now, nothing is removed and that record is returned."""
+    current = read_lock(store)
+    if current is None:
+        return None
+    if current.token != shown.token or current.holder != shown.holder:
+        return current
+    store.delete(LOCK_NAME)
+    return None

@@ -1,0 +1,74 @@
+"""The account's parameter store (graphql area) as the engine's LockStore.
+
+parameters.md: `parameter(name)`, `setParameter(name, value, secret)` (create or update)
+and `deleteParameter(name)`, served from the public /graphql endpoint. Values j1sync
+keeps here are plain strings and never secret (a secret's value cannot be read back). A
+missing parameter may come back as null or as a NOT_FOUND error; both mean "none".
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from j1sync.errors import ApiError, NotFound
+from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.settings import is_loopback
+
+GET_PARAMETER = """
+query J1SyncGetParameter($name: String!) {
+  parameter(name: $name) { name value secret lastUpdatedOn }
+}
+"""
+
+SET_PARAMETER = """
+mutation J1SyncSetParameter($name: String!, $value: ParameterValue!, $secret: Boolean) {
+  setParameter(name: $name, value: $value, secret: $secret) { success }
+}
+"""
+
+DELETE_PARAMETER = """
+mutation J1SyncDeleteParameter($name: String!) {
+  deleteParameter(name: $name) { success }
+}
+"""
+
+# How long after a write every reader is sure to see it, with room for a racing writer's
+# round trip. JupiterOne does not document its parameter store's consistency; the
+# emulator (loopback) commits each request before it answers.
+SETTLE_S = 2.0
+LOOPBACK_SETTLE_S = 0.3
+
+
+class ParameterStore:
+    """Named string values in the account (implements `engine.contract.LockStore`)."""
+
+    def __init__(self, client: JupiterOneClient) -> None:
+        self._client = client
+        host = urlsplit(client.settings.base_url).hostname or ""
+        self.settle_s = LOOPBACK_SETTLE_S if is_loopback(host) else SETTLE_S
+
+    def read(self, name: str) -> str | None:
+        try:
+            data = self._client.execute("graphql", GET_PARAMETER, {"name": name})
+        except NotFound:
+            return None
+        parameter = data.get("parameter")
+        if not parameter:
+            return None
+        if parameter.get("secret"):  # not one j1sync wrote; its value cannot be read
+            return "(a secret parameter)"
+        value = parameter.get("value")
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def write(self, name: str, value: str) -> None:
+        variables = {"name": name, "value": value, "secret": False}
+        data = self._client.execute("graphql", SET_PARAMETER, variables)
+        if not (data.get("setParameter") or {}).get("success"):
+            raise ApiError(f"JupiterOne API: setParameter {name} did not succeed")
+
+    def delete(self, name: str) -> None:
+        try:
+            self._client.execute("graphql", DELETE_PARAMETER, {"name": name})
+        except NotFound:
+            return

@@ -1,0 +1,224 @@
+"""One apply at a time per account, through the CLI against `j1sync emulator serve` in a
+process of its own: two applies started at the same moment never both make changes; the
+lock lives in the account's parameter store, names its holder, expires, is released on
+every way out, and `j1sync unlock` clears a stuck one. plan and drift never take it."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from j1sync.emulator.generated import NO_INTEGRATIONS, generated_account
+from j1sync.engine.lock import LOCK_NAME, LockRecord
+from tests.reliability.account import ACCOUNT, API_KEY, connection_env, duplicates
+from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+
+HOLDER = "GitHub Actions run 4242 of acme/infra"
+
+
+def _project(tmp_path: Path, objects: int, parameters: list[dict[str, Any]]) -> tuple[Any, str]:
+    """A seed without the generated objects (apply creates them) and their manifests."""
+    account = generated_account(objects, split=NO_INTEGRATIONS, seeded=False, prefix="lock")
+    seed = {**account.seed, "parameters": parameters}
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    with (manifests / "all.yaml").open("w", encoding="utf-8") as out:
+        YAML().dump_all(account.manifests, out)
+    return seed, str(manifests)
+
+
+def _lock(holder: str = HOLDER, expires_in: float = 600.0) -> dict[str, Any]:
+    now = time.time()
+    record = LockRecord("seeded-token", holder, now - 30, now + expires_in)
+    return {"name": LOCK_NAME, "value": record.to_text()}
+
+
+def _stored_lock(emu: ServedEmulator) -> dict[str, Any] | None:
+    found = [p for p in emu.snapshot().get("parameters", []) if p["name"] == LOCK_NAME]
+    return found[0] if found else None
+
+
+def _both(first: subprocess.Popen[str], second: subprocess.Popen[str]) -> list[tuple[int, str]]:
+    """Both exit codes and outputs, read concurrently: an apply whose output pipe nobody
+    drains would block on it, holding the lock."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outputs = list(pool.map(lambda p: p.communicate(timeout=180), (first, second)))
+    return [
+        (p.returncode, out + err) for p, (out, err) in zip((first, second), outputs, strict=True)
+    ]
+
+
+def test_two_applies_at_once_one_applies_the_other_stops_naming_the_holder(
+    tmp_path: Path,
+) -> None:
+    seed, manifests = _project(tmp_path, 300, [])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        env = {**connection_env(emu.url), "GITHUB_RUN_ID": ""}
+        args = ["apply", manifests, "--auto-approve"]
+        first, second = start_j1sync(args, env, tmp_path), start_j1sync(args, env, tmp_path)
+        results = _both(first, second)
+
+        codes = sorted(code for code, _ in results)
+        assert codes in ([0, 0], [0, 1]), results
+        for (code, output), other in zip(results, (second, first), strict=True):
+            if code == 1:  # stopped before any change, naming the apply that runs
+                assert "is locked by another apply" in output
+                assert f"(pid {other.pid})" in output and "since " in output
+                assert "applying" not in output
+            elif "No changes" not in output:
+                assert "applied create Question/lock-question-00000" in output
+        snapshot = emu.snapshot()
+        assert duplicates(snapshot) == {}
+        assert len(snapshot["questions"]) == 135 and len(snapshot["rules"]) == 135
+        assert _stored_lock(emu) is None  # released
+        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        assert plan.returncode == 0, plan.stdout + plan.stderr
+
+
+def test_with_a_lock_timeout_the_second_apply_waits_then_finds_nothing_to_do(
+    tmp_path: Path,
+) -> None:
+    seed, manifests = _project(tmp_path, 300, [])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT, "--latency-ms", "2") as emu:
+        env = connection_env(emu.url)
+        args = ["apply", manifests, "--auto-approve", "--lock-timeout", "120"]
+        results = _both(start_j1sync(args, env, tmp_path), start_j1sync(args, env, tmp_path))
+
+        assert [code for code, _ in results] == [0, 0], results
+        outputs = [output for _, output in results]
+        assert sum("No changes" in output for output in outputs) == 1, outputs
+        waited = next(output for output in outputs if "No changes" in output)
+        assert "waiting up to 120 s" in waited
+        assert duplicates(emu.snapshot()) == {}
+        assert _stored_lock(emu) is None
+
+
+def test_a_held_lock_stops_apply_with_the_holder_since_and_expiry(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 10, [_lock()])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        before = emu.snapshot()
+        result = run_j1sync(
+            ["apply", manifests, "--auto-approve"], connection_env(emu.url), tmp_path
+        )
+        assert result.returncode == 1
+        message = result.stderr
+        assert f"account {ACCOUNT} is locked by another apply: {HOLDER}" in message
+        assert re.search(
+            r"since \S+Z \(\d+ s ago\), expires \S+Z \(in \d+ min( \d+ s)?\) unless renewed",
+            message,
+        )
+        assert "--lock-timeout" in message and "j1sync unlock" in message
+        assert "Traceback" not in message
+        assert emu.snapshot() == before  # nothing read into changes, nothing written
+
+
+def test_an_expired_lock_is_taken_over(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 10, [_lock("crashed-runner (pid 7)", expires_in=-60)])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        env = connection_env(emu.url)
+        result = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "taking over the apply lock of an apply whose lease expired" in result.stderr
+        assert "crashed-runner (pid 7)" in result.stderr
+        assert _stored_lock(emu) is None
+        assert run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path).returncode == 0
+
+
+def test_unlock_shows_the_holder_asks_and_clears_the_lock(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 10, [_lock()])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        env = connection_env(emu.url)
+        unasked = run_j1sync(["unlock"], env, tmp_path)  # no terminal, no --yes
+        assert unasked.returncode == 1
+        assert HOLDER in unasked.stdout and "--yes" in unasked.stderr
+        assert _stored_lock(emu) is not None
+
+        cleared = run_j1sync(["unlock", "--yes"], env, tmp_path)
+        assert cleared.returncode == 0, cleared.stderr
+        assert f"Apply lock on account {ACCOUNT}: {HOLDER}, since " in cleared.stdout
+        assert "Lock removed." in cleared.stdout
+        assert _stored_lock(emu) is None
+
+        again = run_j1sync(["unlock", "--yes"], env, tmp_path)
+        assert (again.returncode, again.stdout.strip()) == (
+            0,
+            f"No apply lock on account {ACCOUNT}.",
+        )
+        applied = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+
+
+def test_plan_and_drift_read_while_an_apply_holds_the_lock_and_never_touch_it(
+    tmp_path: Path,
+) -> None:
+    seed, manifests = _project(tmp_path, 10, [_lock()])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        env = connection_env(emu.url)
+        held = _stored_lock(emu)
+        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        drift = run_j1sync(["drift", manifests], env, tmp_path)
+        assert plan.returncode == 2 and drift.returncode == 2, plan.stderr + drift.stderr
+        assert "lock" not in plan.stderr + drift.stderr
+        assert _stored_lock(emu) == held  # same value, same lastUpdatedOn
+
+
+def test_the_lock_is_released_after_a_failed_apply(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 10, [])
+    broken = Path(manifests) / "broken.yaml"
+    broken.write_text(
+        "apiVersion: j1sync/v1\nkind: IamGroup\nmetadata:\n  name: lock-broken-group\n"
+        "spec:\n  members: [nobody@example.com]\n",
+        encoding="utf-8",
+    )
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        env = connection_env(emu.url)
+        failed = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        assert failed.returncode == 1, failed.stdout + failed.stderr
+        assert "failed" in failed.stdout
+        assert _stored_lock(emu) is None
+        after = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        assert "is locked" not in after.stderr
+
+
+def test_the_lock_is_released_after_an_error_before_any_change(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 10, [])
+    (Path(manifests) / "schedule.yaml").write_text(
+        "apiVersion: j1sync/v1\nkind: IntegrationSchedule\nmetadata:\n  name: no-such-instance\n"
+        "spec:\n  pollingInterval: ONE_DAY\n",
+        encoding="utf-8",
+    )
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        result = run_j1sync(
+            ["apply", manifests, "--auto-approve"], connection_env(emu.url), tmp_path
+        )
+        assert result.returncode == 1
+        assert "no-such-instance" in result.stderr
+        assert _stored_lock(emu) is None
+
+
+def test_the_lock_is_released_when_apply_is_interrupted(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 200, [])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT, "--latency-ms", "20") as emu:
+        env = connection_env(emu.url)
+        apply = start_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        deadline = time.monotonic() + 60
+        while not emu.snapshot().get("questions") and time.monotonic() < deadline:
+            assert apply.poll() is None, apply.communicate()
+            time.sleep(0.05)
+        held = _stored_lock(emu)
+        assert held is not None and f"(pid {apply.pid})" in json.loads(held["value"])["holder"]
+        apply.send_signal(signal.SIGINT)
+        apply.communicate(timeout=60)
+        assert apply.returncode != 0
+        assert _stored_lock(emu) is None
+        again = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert duplicates(emu.snapshot()) == {}
