@@ -46,7 +46,7 @@ def test_kind_filter_exports_only_those_kinds(demo: Account) -> None:
 
 def test_unknown_kind_is_a_usage_error(demo: Account) -> None:
     result = demo.export("--kind", "Dashboard")
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # a usage error: 2 means only "changes present"
     assert "Dashboard" in result.output
     assert not demo.out.exists()
 
