@@ -123,8 +123,8 @@ def bound_s(counts: dict[str, int], latency_ms: int) -> float:
     if per_request is None:  # one group's three requests after another, per worker
         rounds = 3 * math.ceil(groups / iam_groups.READ_CONCURRENCY)
     else:
-        batches = math.ceil(groups / per_request)
-        rounds = math.ceil(batches / iam_groups.READ_CONCURRENCY)
+        requests = getattr(iam_groups, "REQUESTS_PER_BATCH", 1) * math.ceil(groups / per_request)
+        rounds = math.ceil(requests / iam_groups.READ_CONCURRENCY)
     pages["IamGroup"] = (math.ceil(groups / PAGE_SIZE) or 1) + rounds
     return max(pages.values()) * latency_ms / 1000
 

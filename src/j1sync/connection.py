@@ -17,12 +17,14 @@ DEFAULT_RETRY_BUDGET_S = 600.0
 @dataclass(frozen=True)
 class ConnectionOptions:
     """How a command reaches the account: its --emulator, --api-url, --account, --region,
-    --retry-budget and --rate-limit (a RateLimit, or None for no client-side limit)."""
+    --endpoint-mode, --retry-budget and --rate-limit (a RateLimit, or None for no
+    client-side limit)."""
 
     emulator: bool = False
     api_url: str | None = None
     account: str | None = None
     region: str | None = None
+    endpoint_mode: str = "gateway"
     retry_budget_s: float = DEFAULT_RETRY_BUDGET_S
     rate_limit: Any = None
 
@@ -65,12 +67,16 @@ def open_provider(
                 account=emu.account,
                 api_url=emu.url,
                 retry_budget_s=options.retry_budget_s,
+                endpoint_mode=options.endpoint_mode,
             )
             with interruptible(connect(settings)) as provider:
                 yield provider
         return
 
-    overrides: dict[str, Any] = {"retry_budget_s": options.retry_budget_s}
+    overrides: dict[str, Any] = {
+        "retry_budget_s": options.retry_budget_s,
+        "endpoint_mode": options.endpoint_mode,
+    }
     if options.api_url:
         overrides["api_url"] = options.api_url
     if options.account or default_account:

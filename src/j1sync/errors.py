@@ -83,6 +83,11 @@ class AuthError(ApiError):
     """HTTP 401/403: the key or account is wrong."""
 
 
+class IamUnavailable(AuthError):
+    """An IAM API request was refused: the account has no IAM API (SSO, enabled by
+    support) or the key lacks accessAdmin; the rest of the API may work."""
+
+
 class RateLimited(ApiError):
     """HTTP 429 that outlasted the retry budget."""
 

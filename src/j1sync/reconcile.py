@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -26,6 +26,7 @@ from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ResolutionError
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.document import ManifestSet, ProjectConfig
+from j1sync.manifest.kind_scan import scan_kinds
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def make_plan(
     if desired is None:
         desired = desired_objects(manifests, provider)
     if live is None:
-        live = provider.read_live()
+        live = provider.read_live(kinds_to_read(provider, manifests.project, declared(manifests)))
     desired = resolve_against_live(provider, desired, live)
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     plan = build_plan(
@@ -69,6 +70,34 @@ def make_plan(
         credentials=credential_paths(provider),
     )
     return PlannedRun(manifests=manifests, plan=plan, live=live)
+
+
+def kinds_to_read(
+    provider: Provider, project: ProjectConfig, declared_kinds: Iterable[str]
+) -> list[str]:
+    """The kinds a plan needs from the account, in the provider's order: those the
+    manifests declare, and those whose live objects it may delete with no manifest — a
+    kind pruned by tag (rules, questions) always, a kind pruned on request (IamGroup) when
+    j1sync.yaml enables it. Nothing else is read: a repository of questions and rules
+    never calls the IAM API (beta, SSO accounts only, accessAdmin)."""
+    wanted = set(declared_kinds)
+    return [
+        kind.kind
+        for kind in provider.kinds
+        if kind.kind in wanted
+        or kind.prune == "tagged"
+        or (kind.prune == "opt-in" and project.prune.get(kind.kind, False))
+    ]
+
+
+def declared(manifests: ManifestSet) -> set[str]:
+    return {manifest.kind for manifest in manifests.manifests}
+
+
+def kinds_in_plan(plan: Plan) -> list[str]:
+    """The kinds a saved plan touches or declares (every declared object has a change,
+    no-ops included): what `apply --plan` reads to check it."""
+    return sorted({change.kind for change in plan.changes})
 
 
 def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
@@ -176,7 +205,7 @@ def connect_and_plan(
             if manifests is not None:
                 run = make_plan(manifests, provider)
             else:
-                run = load_while_reading(paths, provider, allow_empty)
+                run = load_while_reading(paths, provider, allow_empty, project)
         yield provider, run
 
 
@@ -200,20 +229,35 @@ def without_cycle_collection() -> Iterator[None]:
 
 
 def load_while_reading(
-    paths: Sequence[str], provider: Provider, allow_empty: bool = False
+    paths: Sequence[str],
+    provider: Provider,
+    allow_empty: bool = False,
+    project: ProjectConfig | None = None,
 ) -> PlannedRun:
-    """Load the manifests while `provider` reads the account on a thread of its own, then
-    plan. On a manifest error the read is abandoned (when the provider can) and waited
-    for, so no thread outlives the command."""
-    read = BackgroundRead(provider)
+    """Load the manifests while `provider` reads the account on threads of their own, then
+    plan. On a manifest error the reads are abandoned (when the provider can) and waited
+    for, so no thread outlives the command.
+
+    Only the kinds the plan needs are read (`kinds_to_read`), and which those are is
+    certain only after the load. So the reads start in steps: at once the kinds
+    j1sync.yaml alone makes necessary (`project`: pruned kinds), then those a quick scan of
+    the files finds (manifest/kind_scan.py), after the load any kind still missing. A
+    scanned kind that no manifest declares is read for nothing and dropped, its errors
+    too (an account without IAM refuses the IAM read)."""
+    reads = KindReads(provider)
+    if project is not None:
+        reads.start(kinds_to_read(provider, project, ()))
+        reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
     try:
         with _responsive_threads():
             manifests = load(paths, allow_empty)
             desired = desired_objects(manifests, provider)
     except BaseException:
-        read.abandon()
+        reads.abandon()
         raise
-    return make_plan(manifests, provider, read.result(), desired)
+    needed = kinds_to_read(provider, manifests.project, declared(manifests))
+    reads.start(needed)
+    return make_plan(manifests, provider, reads.result(needed), desired)
 
 
 @contextmanager
@@ -237,11 +281,49 @@ class Abandonable(Protocol):
     def abandon(self) -> None: ...
 
 
-class BackgroundRead:
-    """`provider.read_live()` running on a thread, started at once."""
+class KindReads:
+    """Background reads of a provider's kinds, started in steps (`start`), each kind once;
+    `result(kinds)` waits for them all and gives the live objects of `kinds`."""
 
     def __init__(self, provider: Provider) -> None:
         self._provider = provider
+        self._reads: list[tuple[frozenset[str], BackgroundRead]] = []
+        self._started: set[str] = set()
+
+    def start(self, kinds: Sequence[str]) -> None:
+        """Read those of `kinds` not yet started, together (one read: a rule read links
+        rules to questions and so reads the questions too)."""
+        new = [kind for kind in kinds if kind not in self._started]
+        if new:
+            self._started.update(new)
+            self._reads.append((frozenset(new), BackgroundRead(self._provider, new)))
+
+    def result(self, kinds: Sequence[str]) -> list[LiveObject]:
+        """The live objects of `kinds` (all started before); the reads of other kinds are
+        waited for and dropped, errors included."""
+        wanted = set(kinds)
+        live: list[LiveObject] = []
+        for read_kinds, read in self._reads:
+            if read_kinds & wanted:
+                live.extend(obj for obj in read.result() if obj.kind in wanted)
+            else:
+                read.wait()
+        return live
+
+    def abandon(self) -> None:
+        if isinstance(self._provider, Abandonable):
+            self._provider.abandon()
+        for _, read in self._reads:
+            read.wait()
+
+
+class BackgroundRead:
+    """`provider.read_live(kinds)` running on a thread, started at once (all kinds when
+    `kinds` is None)."""
+
+    def __init__(self, provider: Provider, kinds: Sequence[str] | None = None) -> None:
+        self._provider = provider
+        self._kinds = None if kinds is None else list(kinds)
         self._live: list[LiveObject] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="j1sync-read", daemon=True)
@@ -249,7 +331,7 @@ class BackgroundRead:
 
     def _run(self) -> None:
         try:
-            self._live = self._provider.read_live()
+            self._live = self._provider.read_live(self._kinds)
         except BaseException as exc:  # handed to the caller's thread by result()
             self._error = exc
 
@@ -259,6 +341,10 @@ class BackgroundRead:
             raise self._error
         assert self._live is not None
         return self._live
+
+    def wait(self) -> None:
+        """Wait for the read; its outcome is dropped."""
+        self._thread.join()
 
     def abandon(self) -> None:
         """Make the read stop soon (its requests fail) and wait for it; its outcome is

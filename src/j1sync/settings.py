@@ -15,11 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
+from j1sync.jupiterone_endpoints import parse_endpoint_mode
 
 ENV_API_KEY = "JUPITERONE_API_KEY"
 ENV_ACCOUNT = "JUPITERONE_ACCOUNT_ID"
 ENV_REGION = "JUPITERONE_REGION"
 ENV_API_URL = "JUPITERONE_API_URL"
+ENV_ENDPOINT_MODE = "J1SYNC_ENDPOINT_MODE"  # gateway | per-area
 ENV_PLAN_KEY = "J1SYNC_PLAN_KEY"  # signs saved plans (`plan --out`, `apply --plan`)
 ENV_GITHUB_TOKEN = "GITHUB_TOKEN"  # the `j1sync github` commands' token
 
@@ -53,6 +55,9 @@ class Settings:
     api_url: str | None = None  # base URL override (no path), e.g. the emulator's
     timeout: float = 30.0  # seconds per HTTP request
     retry_budget_s: float = 600.0  # total time reads may spend retrying
+    # "gateway" (one URL for every operation) or "per-area" (/graphql, /rules/graphql,
+    # /iam/graphql): see jupiterone_endpoints.py
+    endpoint_mode: str = "gateway"
 
     def __post_init__(self) -> None:
         if not self.api_key:
@@ -68,12 +73,17 @@ class Settings:
             raise ConfigError("timeout must be positive and retry budget non-negative.")
         if self.api_url is not None:
             _check_base_url(self.api_url)
+        try:
+            parse_endpoint_mode(self.endpoint_mode)
+        except ValueError as exc:
+            raise ConfigError(f"Invalid endpoint mode: {exc}.") from exc
 
     def __repr__(self) -> str:
         # Spelled out so that the key can never leak through a dataclass repr change.
         return (
             f"Settings(account={self.account!r}, region={self.region!r}, "
-            f"base_url={self.base_url!r}, timeout={self.timeout}, "
+            f"base_url={self.base_url!r}, endpoint_mode={self.endpoint_mode!r}, "
+            f"timeout={self.timeout}, "
             f"retry_budget_s={self.retry_budget_s})"
         )
 
@@ -95,6 +105,7 @@ class Settings:
             "account": env.get(ENV_ACCOUNT, ""),
             "region": env.get(ENV_REGION) or DEFAULT_REGION,
             "api_url": env.get(ENV_API_URL) or None,
+            "endpoint_mode": env.get(ENV_ENDPOINT_MODE) or "gateway",
         }
         unknown = set(overrides) - set(cls.__dataclass_fields__)
         if unknown:
@@ -113,8 +124,8 @@ def _check_base_url(url: str) -> None:
         raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ConfigError(
-            f"Invalid API URL {url!r}: give the base URL only (j1sync appends /graphql, "
-            "/rules/graphql, /iam/graphql)."
+            f"Invalid API URL {url!r}: give the base URL only (j1sync appends / or, with "
+            "--endpoint-mode per-area, /graphql, /rules/graphql, /iam/graphql)."
         )
     if parts.username or parts.password:
         raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")

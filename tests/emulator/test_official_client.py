@@ -17,8 +17,10 @@ def small_pages() -> Iterator[Emulator]:
 
 
 def client_for(emu: Emulator) -> JupiterOneClient:
+    # As the client sends everything live: to the gateway (its DEFAULT_URL,
+    # https://graphql.us.jupiterone.io), which serves rules, questions and IAM alike.
     return JupiterOneClient(
-        account=emu.account, token=emu.api_key, url=f"{emu.url}/graphql", sync_url=emu.url
+        account=emu.account, token=emu.api_key, url=emu.graphql_url, sync_url=emu.url
     )
 
 

@@ -3,6 +3,8 @@ no blind retry of mutations, pagination."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from j1sync.emulator import running_emulator
@@ -124,7 +126,9 @@ def test_a_rate_limited_mutation_is_retried() -> None:
 
 def test_requests_carry_the_documented_headers_and_paths() -> None:
     with running_emulator(seed="none", api_key=API_KEY) as emu:
-        client = JupiterOneClient(settings_for(emu))
+        gateway = JupiterOneClient(settings_for(emu))._transports
+        assert {t._url for t in gateway.values()} == {f"{emu.url}/"}
+        client = JupiterOneClient(dataclasses.replace(settings_for(emu), endpoint_mode="per-area"))
         transports = client._transports
         assert transports["rules"]._url == f"{emu.url}/rules/graphql"
         assert transports["iam"]._url == f"{emu.url}/iam/graphql"

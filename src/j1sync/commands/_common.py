@@ -17,7 +17,15 @@ from j1sync.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CONNECTION_FLAGS = ("emulator", "api_url", "account", "region", "retry_budget_s", "rate_limit")
+CONNECTION_FLAGS = (
+    "emulator",
+    "api_url",
+    "account",
+    "region",
+    "endpoint_mode",
+    "retry_budget_s",
+    "rate_limit",
+)
 
 
 def redact(text: str) -> str:
@@ -90,6 +98,17 @@ def connection_options(func: F) -> F:
         ),
         click.option(
             "--region", envvar="JUPITERONE_REGION", show_envvar=True, help="us (default) or eu."
+        ),
+        click.option(
+            "--endpoint-mode",
+            type=click.Choice(["gateway", "per-area"]),
+            default="gateway",
+            show_default=True,
+            envvar="J1SYNC_ENDPOINT_MODE",
+            show_envvar=True,
+            help="gateway: every request to https://graphql.<region>.jupiterone.io/ (as "
+            "JupiterOne's own clients do); per-area: the documented /graphql, "
+            "/rules/graphql and /iam/graphql of https://api.<region>.jupiterone.io.",
         ),
         click.option(
             "--retry-budget",

@@ -26,7 +26,7 @@ from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.output import render_outcomes_text
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
-from j1sync.reconcile import connect_and_plan, connect_locked, connect_with
+from j1sync.reconcile import connect_and_plan, connect_locked, connect_with, kinds_in_plan
 
 
 class ApplyRefused(J1SyncError):
@@ -86,7 +86,7 @@ def command(
         with connect(project) as provider:
             check_trusted(saved, provider, emulator=connection.emulator)
             with progress.reading():
-                live = provider.read_live()
+                live = provider.read_live(kinds_in_plan(saved.plan))
             check_deletes_allowed(saved, provider, project, live)
             check_stale(saved.plan, live)
             result = _apply(saved.plan, provider, live, force, auto_approve, concurrency, progress)

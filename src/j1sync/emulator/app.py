@@ -76,7 +76,8 @@ class Emulator:
 
     @property
     def graphql_url(self) -> str:
-        return f"{self.url}/graphql"
+        """The gateway: every operation at one URL, as the official clients send them."""
+        return f"{self.url}/"
 
     def serve_forever(self) -> None:
         if threading.current_thread() is threading.main_thread():

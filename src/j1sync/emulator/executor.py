@@ -14,6 +14,7 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLSchema,
+    OperationDefinitionNode,
     OperationType,
     build_schema,
     execute,
@@ -34,6 +35,7 @@ from j1sync.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.quick_queries import quick_execute
 from j1sync.emulator.switches import FailureMode, Stats
+from j1sync.jupiterone_endpoints import GATEWAY_PATH, ROOT_FIELDS, misplaced
 
 JsonObject = dict[str, Any]
 _MODULES = (
@@ -86,8 +88,35 @@ class GraphQLService:
             self.root.update(found)
             self.services.update(dict.fromkeys(found, module.SERVICE))
 
+    def misrouted(self, payload: Any, path: str) -> Outcome | None:
+        """The answer to a request POSTed to an area's path that holds a root field the
+        docs place on another area's endpoint (jupiterone_endpoints.misplaced). Assumed
+        live answer: that endpoint's schema lacks the field, so validation fails (HTTP
+        400, GRAPHQL_VALIDATION_FAILED), as Apollo Server answers an unknown field."""
+        if path == GATEWAY_PATH:
+            return None
+        for is_mutation, fields in _operations_of(payload):
+            wrong = misplaced(path, fields)
+            if wrong is not None:
+                type_name = "Mutation" if is_mutation else "Query"
+                message = f'Cannot query field "{wrong[0]}" on type "{type_name}".'
+                return Outcome(400, _request_error(message, "GRAPHQL_VALIDATION_FAILED"))
+        return None
+
     def handle(self, payload: Any, base_url: str) -> Outcome:
         """A single operation or a batch (a JSON array of operations)."""
+        switches = self.backend.switches
+        actions = []
+        if switches.after_pending():
+            actions = switches.take_after([f for _, ops in _operations_of(payload) for f in ops])
+        try:
+            return self._handle(payload, base_url)
+        finally:
+            with self.backend.store.lock:
+                for action in actions:
+                    action()
+
+    def _handle(self, payload: Any, base_url: str) -> Outcome:
         if isinstance(payload, list):
             outcomes = [self._one(item, base_url) for item in payload]
             lose = any(o.lose_response for o in outcomes)
@@ -123,6 +152,9 @@ class GraphQLService:
         ]
         name = operation_name or (operation.name.value if operation.name else None)
         self.stats.count_operation(name, fields)
+        refused = self._iam_refusal(fields)
+        if refused is not None:
+            return refused
         mode = None
         if operation.operation == OperationType.MUTATION:
             mode = self._failure_mode(fields, variables)
@@ -157,6 +189,25 @@ class GraphQLService:
         body["data"] = result.data
         return Outcome(200, body, lose_response=mode == "lose_response")
 
+    def _iam_refusal(self, fields: list[str]) -> Outcome | None:
+        """IAM root fields on an account without the IAM API or for a key without
+        accessAdmin. Assumed live answer (undocumented): HTTP 200, errors[] FORBIDDEN per
+        field, nothing executed; see docs/api-fidelity.md."""
+        switches = self.backend.switches
+        if switches.iam_enabled and switches.iam_key_permitted:
+            return None
+        iam = [f for f in fields if f in ROOT_FIELDS and ROOT_FIELDS[f].area == "iam"]
+        if not iam:
+            return None
+        message = (
+            "IAM API is not enabled for this account"
+            if not switches.iam_enabled
+            else "Forbidden: the accessAdmin permission is required"
+        )
+        extensions = {"code": "FORBIDDEN", "serviceName": "iam"}
+        errors = [{"message": message, "path": [f], "extensions": extensions} for f in iam]
+        return Outcome(200, {"errors": errors, "data": None})
+
     def _failure_mode(self, fields: list[str], variables: JsonObject) -> FailureMode | None:
         switches = self.backend.switches
         for field_name in fields:
@@ -178,6 +229,32 @@ class GraphQLService:
         root_field = str(error.path[0]) if error.path else ""
         formatted["extensions"].setdefault("serviceName", self._service(root_field))
         return formatted
+
+
+def _operations_of(payload: Any) -> list[tuple[bool, list[str]]]:
+    """(is a mutation, root field names) of each operation of a request (a batch's too);
+    nothing for what does not parse (the executor answers that)."""
+    items = payload if isinstance(payload, list) else [payload]
+    found: list[tuple[bool, list[str]]] = []
+    for item in items:
+        query = item.get("query") if isinstance(item, dict) else None
+        if not isinstance(query, str):
+            continue
+        try:
+            document = _parsed(query)
+        except GraphQLError:
+            continue
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                selections = definition.selection_set.selections
+                names = [s.name.value for s in selections if isinstance(s, FieldNode)]
+                found.append((definition.operation == OperationType.MUTATION, names))
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(query: str) -> DocumentNode:
+    return parse(query)
 
 
 def _format(error: GraphQLError, default_code: str) -> JsonObject:

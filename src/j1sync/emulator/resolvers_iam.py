@@ -129,7 +129,9 @@ def group_users(backend: Backend, group_id: str, limit: int, cursor: str | None)
 
 
 def group_node(backend: Backend, group_ref: str) -> JsonObject:
-    """IamGroupNode for a group id (or, leniently, a name), with its permissions."""
+    """IamGroupNode for a group id (or, leniently, a name), with its permissions. Shaped
+    after the newest evidence where it differs from the 2023 schema: the recorded live
+    GetUserGroup (recordings/TestUserGroup_Basic.yaml) selects `id` on it."""
     group = backend.store.get(GROUPS, group_ref) or _group_by_name(backend, group_ref)
     if group is None:
         raise not_found(f"Group {group_ref} not found", SERVICE)
@@ -141,6 +143,7 @@ def group_node(backend: Backend, group_ref: str) -> JsonObject:
         return page
 
     return {
+        "id": gid,
         "accountId": backend.account,
         "groupId": gid,
         "groupName": group["name"],

@@ -20,6 +20,9 @@ from j1sync.emulator.resolvers_j1ql import DEFERRED_PATH, deferred_document
 from j1sync.emulator.switches import Stats
 
 GRAPHQL_PATHS = frozenset({"/graphql", "/rules/graphql", "/iam/graphql", "/"})
+# A rate limit inside an HTTP 200, as the official Python client expects one (it retries
+# a single error whose message holds "429"); nothing was executed.
+RATE_LIMITED_IN_200 = {"errors": [{"message": "429: Too Many Requests"}], "data": None}
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):
@@ -73,6 +76,9 @@ class _Handler(BaseHTTPRequestHandler):
         if switches.over_rate_limit() or switches.roll(switches.rate_429):
             self._send(429, {"error": "Too Many Requests"})
             return
+        if switches.roll(switches.rate_429_in_200):
+            self._send(200, RATE_LIMITED_IN_200)
+            return
         if not self._authorized():
             self._send(401, {"error": "Unauthorized"})
             return
@@ -84,7 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, {"errors": [{"message": "Invalid JSON in request body"}]})
             return
-        outcome: Outcome = server.service.handle(payload, self._base_url())
+        outcome: Outcome | None = server.service.misrouted(payload, path)
+        if outcome is None:
+            outcome = server.service.handle(payload, self._base_url())
         if outcome.lose_response:
             self._drop_connection()
             return

@@ -11,6 +11,7 @@ import random
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -41,11 +42,18 @@ class Switches:
     page_size: int = 100
     rng_seed: int = 0
     failures: list[TargetedFailure] = field(default_factory=list)
+    # IAM: an account without the IAM API (not SSO / not enabled by support), and a key
+    # whose user lacks accessAdmin. Either way every IAM root field is refused.
+    iam_enabled: bool = True
+    iam_key_permitted: bool = True
+    # probability of a rate limit answered as HTTP 200 with errors[] (nothing executed)
+    rate_429_in_200: float = 0.0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._rng = random.Random(self.rng_seed)
         self._recent: deque[float] = deque()
+        self._after: list[tuple[str, Callable[[], None]]] = []
 
     def fail_mutation(
         self,
@@ -60,6 +68,24 @@ class Switches:
         then the connection is closed without a response."""
         with self._lock:
             self.failures.append(TargetedFailure(field, match, times, mode))
+
+    def after_field(self, field_name: str, action: Callable[[], None]) -> None:
+        """Run `action` once, right after the next request holding root field
+        `field_name` has been answered (before the client has its response): e.g. a
+        group deleted between a list and the detail reads that follow it."""
+        with self._lock:
+            self._after.append((field_name, action))
+
+    def after_pending(self) -> bool:
+        return bool(self._after)
+
+    def take_after(self, root_fields: list[str]) -> list[Callable[[], None]]:
+        """The `after_field` actions due for a request with these root fields (once)."""
+        with self._lock:
+            due = [entry for entry in self._after if entry[0] in root_fields]
+            for entry in due:
+                self._after.remove(entry)
+        return [action for _, action in due]
 
     def clear_failures(self) -> None:
         with self._lock:

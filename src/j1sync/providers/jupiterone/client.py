@@ -23,15 +23,22 @@ import functools
 import itertools
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import requests
 from gql import GraphQLRequest
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+)
 from tenacity import (
     RetryCallState,
     RetryError,
@@ -47,11 +54,13 @@ from j1sync.errors import (
     AuthError,
     BadUserInput,
     ConfigError,
+    IamUnavailable,
     NotFound,
     RateLimited,
     RetryBudgetExceeded,
     TransientError,
 )
+from j1sync.jupiterone_endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone.transport import HttpTransport, pooled_session, user_agent
 from j1sync.settings import Settings
@@ -61,14 +70,6 @@ log = logging.getLogger("j1sync.api")
 # Retries are quiet at first (a 429 now and then is normal); from this attempt on, each
 # one is reported, so a wrong URL or an outage is visible long before the budget runs out.
 RETRIES_BEFORE_WARNING = 2
-
-Area = Literal["graphql", "rules", "iam"]
-
-AREA_PATHS: Mapping[str, str] = {
-    "graphql": "/graphql",
-    "rules": "/rules/graphql",
-    "iam": "/iam/graphql",
-}
 
 # Concurrent reads (kinds x IAM groups) share this many pooled connections; it is also the
 # ceiling of the adaptive in-flight limit.
@@ -85,6 +86,17 @@ _BAD_INPUT_CODES = frozenset(
     {"BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST"}
 )
 _AUTH_CODES = frozenset({"UNAUTHENTICATED", "FORBIDDEN"})
+# A rate limit answered inside an HTTP 200 (the official Python client retries an error
+# whose message holds "429"; the codes are what a gateway would plausibly use).
+_RATE_LIMIT_CODES = frozenset({"RATE_LIMITED", "TOO_MANY_REQUESTS"})
+_RATE_LIMIT_MESSAGE = re.compile(r"\b429\b|rate[ -]?limit|too many requests", re.IGNORECASE)
+
+IAM_REQUIREMENTS = (
+    "the IAM API (beta) needs an account configured with SSO, IAM API access enabled by "
+    "JupiterOne support, and an API key whose user has the accessAdmin permission; "
+    "IAM groups are read only when a manifest declares an IamGroup or j1sync.yaml "
+    "enables `prune: IamGroup` (export: leave IamGroup out of --kind)"
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,7 @@ class ParsedDocument:
     request: GraphQLRequest
     operation_name: str | None
     is_mutation: bool
+    root_fields: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=256)
@@ -107,6 +120,9 @@ def parse_document(document: str) -> ParsedDocument:
         request=request,
         operation_name=operation.name.value if operation.name else None,
         is_mutation=operation.operation is OperationType.MUTATION,
+        root_fields=tuple(
+            s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)
+        ),
     )
 
 
@@ -145,10 +161,13 @@ class JupiterOneClient:
             "Accept": "application/json",
             "User-Agent": user_agent(),
         }
-        self._transports = {
-            area: HttpTransport(self._session, settings.base_url + path, headers, settings.timeout)
-            for area, path in AREA_PATHS.items()
+        # One transport per URL: per-area mode has three, gateway mode one for all areas.
+        urls = {area: endpoint_url(settings, area) for area in AREA_PATHS}
+        by_url = {
+            url: HttpTransport(self._session, url, headers, settings.timeout)
+            for url in set(urls.values())
         }
+        self._transports = {area: by_url[url] for area, url in urls.items()}
         self._abandoned = threading.Event()
         self._retries_stopped = threading.Event()
 
@@ -186,8 +205,14 @@ class JupiterOneClient:
     def execute(
         self, area: Area, document: str, variables: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Run one operation and return its `data`; raise j1sync errors otherwise."""
+        """Run one operation and return its `data`; raise j1sync errors otherwise.
+
+        The endpoint is the one endpoints.ROOT_FIELDS gives the operation's root fields
+        (`area` for fields it does not know; a caller naming another area is a bug)."""
         parsed = parse_document(document)
+        routed = area_of(parsed.root_fields, default=area)
+        if routed != area:
+            raise ValueError(f"{parsed.operation_name}: sent as {area!r}, routed to {routed!r}")
         retryable: tuple[type[Exception], ...] = (
             (RateLimited,) if parsed.is_mutation else (RateLimited, TransientError)
         )
@@ -223,7 +248,7 @@ class JupiterOneClient:
             attempts = exc.last_attempt.attempt_number
             elapsed = time.monotonic() - started
             budget = self.settings.retry_budget_s
-            reason = "rate limited (HTTP 429)" if isinstance(last, RateLimited) else str(last)
+            reason = "rate limited (HTTP 429)" if _http_429(last) else str(last)
             raise RetryBudgetExceeded(
                 f"JupiterOne API: gave up after {attempts} attempts over {budget:g} s: "
                 f"{reason} ({parsed.operation_name or area}, {elapsed:.1f} s spent; raise the "
@@ -294,8 +319,13 @@ class JupiterOneClient:
             except RateLimited:
                 rate_limited()
                 raise
-        if result.errors:
-            raise self._error_of(area, result.errors)
+            except AuthError as exc:
+                raise self._auth_error(area, str(exc), exc.code, exc.status, None) from exc
+            error = self._error_of(area, result.errors) if result.errors else None
+            if isinstance(error, RateLimited):
+                rate_limited()
+        if error is not None:
+            raise error
         if not isinstance(result.data, dict):
             raise ApiError(f"JupiterOne API ({area}) returned no data")
         return result.data
@@ -305,13 +335,33 @@ class JupiterOneClient:
         message = "; ".join(self._redact(e.message) for e in errors)
         code = next((c for c in codes if c), None)
         text = f"JupiterOne API ({area}): {message}"
+        if any(c in _RATE_LIMIT_CODES for c in codes) or any(
+            _RATE_LIMIT_MESSAGE.search(e.message) for e in errors
+        ):
+            return RateLimited(f"{text} (rate limited in an HTTP 200)", code=code)
         if any(c in _NOT_FOUND_CODES for c in codes):
             return NotFound(text, code=code)
         if any(c in _BAD_INPUT_CODES for c in codes):
             return BadUserInput(text, code=code)
         if any(c in _AUTH_CODES for c in codes):
-            return AuthError(text, code=code)
+            return self._auth_error(area, text, code, None, message)
         return ApiError(text, code=code)
+
+    def _auth_error(
+        self, area: str, text: str, code: str | None, status: int | None, said: str | None
+    ) -> AuthError:
+        """A refusal of an IAM request says what IAM needs (the key may work for the rest
+        of the API), with what the server said (`said`) when it said more than a status."""
+        if area != "iam":
+            return AuthError(text, code=code, status=status)
+        refused = f"HTTP {status}" if status else (code or "refused")
+        if said:
+            refused = f"{refused}: {said}"
+        return IamUnavailable(
+            f"JupiterOne refused an IAM API request ({refused}); {IAM_REQUIREMENTS}",
+            code=code,
+            status=status,
+        )
 
     def _redact(self, text: str) -> str:
         # The server has no reason to echo the key, but a message is about to leave us.
@@ -342,6 +392,10 @@ def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
     return node
 
 
+def _http_429(error: BaseException | None) -> bool:
+    return isinstance(error, RateLimited) and error.status == 429
+
+
 def _report_retry(operation: str, budget_s: float, state: RetryCallState) -> None:
     attempt = state.attempt_number
     level = logging.WARNING if attempt >= RETRIES_BEFORE_WARNING else logging.DEBUG
@@ -351,7 +405,7 @@ def _report_retry(operation: str, budget_s: float, state: RetryCallState) -> Non
         level,
         "%s failed (%s); retrying in %.1f s (attempt %d, %.0f s of the %g s retry budget used)",
         operation,
-        "rate limited (HTTP 429)" if isinstance(error, RateLimited) else error,
+        "rate limited (HTTP 429)" if _http_429(error) else error,
         wait,
         attempt,
         state.seconds_since_start or 0.0,

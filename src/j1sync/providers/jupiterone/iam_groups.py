@@ -9,22 +9,28 @@ the live state before the two are compared (see `project_live`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.errors import ApiError, BadUserInput, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.normalize import sorted_maps, sorted_set, text
+
+log = logging.getLogger("j1sync.iam")
 
 KIND = "IamGroup"
 BUILTIN_GROUPS = frozenset({"Users", "Administrators"})
 PAGE_LIMIT = 100
 READ_CONCURRENCY = 8
 # Per-group details are read for this many groups per request (aliased root fields, plain
-# GraphQL): 1,000 groups take 100 requests instead of 3,000.
+# GraphQL), in two requests per batch, one per IAM API family (members: iamGroupUsers;
+# permissions and query policy: iamGetGroup): 1,000 groups take 200 requests.
 GROUPS_PER_REQUEST = 10
+REQUESTS_PER_BATCH = 2
 
 LIST_GROUPS = """
 query J1SyncListIamGroups($limit: Int!, $cursor: String) {
@@ -37,36 +43,37 @@ query J1SyncListIamGroups($limit: Int!, $cursor: String) {
 GROUP_USERS = """
 query J1SyncIamGroupUsers($groupId: String!, $limit: Int!, $cursor: String) {
   iamGroupUsers(groupId: $groupId, limit: $limit, cursor: $cursor) {
-    items { id email }
+    items { email }
     pageInfo { endCursor hasNextPage }
   }
 }
 """
-GROUP_QUERY_POLICY = """
-query J1SyncIamGroupQueryPolicy($groupId: String!) {
-  iamGroupQueryPolicy(groupId: $groupId) { id queryPolicy }
-}
-"""
-GROUP_PERMISSIONS = """
-query J1SyncIamGroupPermissions($group: String!) {
-  iamGetGroup(group: $group) { groupId groupAbacPermission { statement } }
-}
-"""
+# Permissions and query policy: iamGetGroup selecting only what the recorded live exchange
+# (recordings/TestUserGroup_Basic.yaml, GetUserGroup) selects and j1sync uses.
+GROUP_ACCESS_FIELDS = "groupQueryPolicy { statement } groupAbacPermission { statement }"
 
 
 @functools.lru_cache(maxsize=GROUPS_PER_REQUEST)
-def group_details_document(count: int) -> str:
-    """One query for `count` groups ($g0..): users{i}, policy{i} and permissions{i}."""
+def members_document(count: int) -> str:
+    """The first page of members of `count` groups ($g0..) in one request: members{i}.
+    Only the documented V1 family (iamGroupUsers), never mixed with iamGetGroup."""
     parameters = ", ".join(f"$g{i}: String!" for i in range(count))
     fields = "\n".join(
-        f"  users{i}: iamGroupUsers(groupId: $g{i}, limit: $limit) "
-        "{ items { id email } pageInfo { endCursor hasNextPage } }\n"
-        f"  policy{i}: iamGroupQueryPolicy(groupId: $g{i}) {{ id queryPolicy }}\n"
-        f"  permissions{i}: iamGetGroup(group: $g{i}) "
-        "{ groupId groupAbacPermission { statement } }"
+        f"  members{i}: iamGroupUsers(groupId: $g{i}, limit: $limit) "
+        "{ items { email } pageInfo { endCursor hasNextPage } }"
         for i in range(count)
     )
-    return f"query J1SyncIamGroupDetails($limit: Int!, {parameters}) {{\n{fields}\n}}"
+    return f"query J1SyncIamGroupMembers($limit: Int!, {parameters}) {{\n{fields}\n}}"
+
+
+@functools.lru_cache(maxsize=GROUPS_PER_REQUEST)
+def access_document(count: int) -> str:
+    """Permissions and query policy of `count` groups ($g0..) in one request: access{i}."""
+    parameters = ", ".join(f"$g{i}: String!" for i in range(count))
+    fields = "\n".join(
+        f"  access{i}: iamGetGroup(group: $g{i}) {{ {GROUP_ACCESS_FIELDS} }}" for i in range(count)
+    )
+    return f"query J1SyncIamGroupAccess({parameters}) {{\n{fields}\n}}"
 
 
 CREATE_GROUP = """
@@ -106,6 +113,23 @@ mutation J1SyncRemoveIamGroupMember($groupId: String!, $userEmail: String!) {
 """
 
 _GROUP_FIELDS = ("description", "abacPermissions", "queryPolicy")
+
+
+# Groups found, and groups whose details were refused as if they did not exist.
+_Details = tuple[dict[str, dict[str, Any]], dict[str, ApiError]]
+_VANISHED = (NotFound, BadUserInput)
+
+
+def _emails(page: dict[str, Any]) -> list[str]:
+    return [m["email"] for m in page.get("items") or [] if m and m.get("email")]
+
+
+def _access_detail(node: dict[str, Any] | None) -> dict[str, Any]:
+    node = node or {}
+    return {
+        "abacPermissions": (node.get("groupAbacPermission") or {}).get("statement"),
+        "queryPolicy": (node.get("groupQueryPolicy") or {}).get("statement"),
+    }
 
 
 def emails(values: Any) -> list[str]:
@@ -151,70 +175,137 @@ class IamGroups:
         return project_live(live_state, desired_state)
 
     def read_all(self) -> list[LiveObject]:
-        groups = self._client.collect(
-            "iam", LIST_GROUPS, {"limit": PAGE_LIMIT}, ("iamGroups",), "items"
-        )
+        """Every group with its members, permissions and query policy. A group deleted
+        between the list and its detail reads is left out (the account no longer has it);
+        see `_read_details`."""
+        groups = self._list_groups()
         batches = [
             groups[start : start + GROUPS_PER_REQUEST]
             for start in range(0, len(groups), GROUPS_PER_REQUEST)
         ]
+        tasks = [(read, batch) for batch in batches for read in (self._members, self._access)]
         with ThreadPoolExecutor(max_workers=READ_CONCURRENCY) as pool:
-            return [group for batch in pool.map(self._read_batch, batches) for group in batch]
+            done = list(pool.map(lambda task: task[0](task[1]), tasks))
+        details: dict[str, dict[str, Any]] = {}
+        vanished: dict[str, ApiError] = {}
+        for found, missing in done:
+            for group_id, detail in found.items():
+                details.setdefault(group_id, {}).update(detail)
+            vanished.update(missing)
+        gone = self._confirm_vanished(vanished)
+        return [
+            self._live_group(group, details[group["id"]])
+            for group in groups
+            if group["id"] not in gone
+        ]
 
     def find(self, name: str) -> list[LiveObject]:
         return [obj for obj in self.read_all() if obj.name == name]
 
-    def _read_batch(self, groups: list[dict[str, Any]]) -> list[LiveObject]:
-        """Members (first page), query policy and permissions of a few groups in one
-        request; a group with more members than a page has the rest read on its own."""
-        variables: dict[str, Any] = {"limit": PAGE_LIMIT}
-        variables.update({f"g{i}": group["id"] for i, group in enumerate(groups)})
-        data = self._client.execute("iam", group_details_document(len(groups)), variables)
-        found = []
-        for i, group in enumerate(groups):
-            users = data[f"users{i}"] or {}
-            members = [m for m in users.get("items") or [] if m is not None]
-            page = users.get("pageInfo") or {}
-            if page.get("hasNextPage") and page.get("endCursor"):
-                members += self._members_after(group["id"], page["endCursor"])
-            found.append(
-                self._live_group(group, members, data[f"policy{i}"], data[f"permissions{i}"])
-            )
-        return found
+    def _list_groups(self) -> list[dict[str, Any]]:
+        return self._client.collect(
+            "iam", LIST_GROUPS, {"limit": PAGE_LIMIT}, ("iamGroups",), "items"
+        )
 
-    def _members_after(self, group_id: str, cursor: str) -> list[dict[str, Any]]:
-        members: list[dict[str, Any]] = []
-        next_cursor: str | None = cursor
-        while next_cursor:
-            variables = {"groupId": group_id, "limit": PAGE_LIMIT, "cursor": next_cursor}
+    def _members(self, groups: list[dict[str, Any]]) -> _Details:
+        """The members of a few groups: first pages in one request, later pages (a group
+        with more members than a page) on their own."""
+        data = self._batch(members_document(len(groups)), groups, {"limit": PAGE_LIMIT})
+        if data is None:
+            return self._one_by_one(groups, self._members_of_one)
+        found: dict[str, dict[str, Any]] = {}
+        missing: dict[str, ApiError] = {}
+        for i, group in enumerate(groups):
+            page = data.get(f"members{i}") or {}
+            try:
+                found[group["id"]] = {"members": self._all_members(group["id"], page)}
+            except _VANISHED as exc:
+                missing[group["id"]] = exc
+        return found, missing
+
+    def _access(self, groups: list[dict[str, Any]]) -> _Details:
+        """Permissions and query policy of a few groups in one request."""
+        data = self._batch(access_document(len(groups)), groups, {})
+        if data is None:
+            return self._one_by_one(groups, self._access_of_one)
+        found = {g["id"]: _access_detail(data.get(f"access{i}")) for i, g in enumerate(groups)}
+        return found, {}
+
+    def _batch(
+        self, document: str, groups: list[dict[str, Any]], variables: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """One aliased request for `groups`; None when some group was not found (a
+        non-null field that fails nulls the whole answer): the caller then reads the
+        groups one by one to learn which."""
+        variables = {**variables, **{f"g{i}": group["id"] for i, group in enumerate(groups)}}
+        try:
+            return self._client.execute("iam", document, variables)
+        except _VANISHED:
+            return None
+
+    def _one_by_one(
+        self,
+        groups: list[dict[str, Any]],
+        read_one: Callable[[str], dict[str, Any]],
+    ) -> _Details:
+        found: dict[str, dict[str, Any]] = {}
+        missing: dict[str, ApiError] = {}
+        for group in groups:
+            try:
+                found[group["id"]] = read_one(group["id"])
+            except _VANISHED as exc:
+                missing[group["id"]] = exc
+        return found, missing
+
+    def _members_of_one(self, group_id: str) -> dict[str, Any]:
+        variables = {"groupId": group_id, "limit": PAGE_LIMIT, "cursor": None}
+        page = self._client.execute("iam", GROUP_USERS, variables)["iamGroupUsers"]
+        return {"members": self._all_members(group_id, page)}
+
+    def _access_of_one(self, group_id: str) -> dict[str, Any]:
+        document = access_document(1)
+        return _access_detail(self._client.execute("iam", document, {"g0": group_id})["access0"])
+
+    def _all_members(self, group_id: str, page: dict[str, Any]) -> list[str]:
+        members = _emails(page)
+        info = page.get("pageInfo") or {}
+        cursor = info.get("endCursor") if info.get("hasNextPage") else None
+        while cursor:
+            variables = {"groupId": group_id, "limit": PAGE_LIMIT, "cursor": cursor}
             page = self._client.execute("iam", GROUP_USERS, variables)["iamGroupUsers"]
-            members += [m for m in page.get("items") or [] if m is not None]
+            members += _emails(page)
             info = page.get("pageInfo") or {}
-            next_cursor = info.get("endCursor") if info.get("hasNextPage") else None
+            cursor = info.get("endCursor") if info.get("hasNextPage") else None
         return members
 
-    def _live_group(
-        self,
-        group: dict[str, Any],
-        members: list[dict[str, Any]],
-        policy: dict[str, Any] | None,
-        node: dict[str, Any] | None,
-    ) -> LiveObject:
-        group_id = group["id"]
-        permission = (node or {}).get("groupAbacPermission") or {}
+    def _confirm_vanished(self, candidates: dict[str, ApiError]) -> set[str]:
+        """Which of the groups whose details were refused are really gone: those the
+        list no longer holds. What the live API answers for a deleted group is not
+        documented (NOT_FOUND or BAD_USER_INPUT): the list decides, so a refusal for any
+        other reason still fails the read."""
+        if not candidates:
+            return set()
+        listed = {group["id"] for group in self._list_groups()}
+        for group_id, error in candidates.items():
+            if group_id in listed:
+                raise error
+        log.info("IamGroup: %d group(s) deleted during the read, left out", len(candidates))
+        return set(candidates)
+
+    def _live_group(self, group: dict[str, Any], detail: dict[str, Any]) -> LiveObject:
         data = {
             "description": group.get("description"),
-            "abacPermissions": permission.get("statement"),
-            "queryPolicy": (policy or {}).get("queryPolicy"),
+            "abacPermissions": detail.get("abacPermissions"),
+            "queryPolicy": detail.get("queryPolicy"),
         }
-        member_emails = [m.get("email") for m in members if m.get("email")]
+        members = detail.get("members") or []
         return LiveObject(
             kind=KIND,
             name=str(group["name"]),
-            id=group_id,
-            state=normalize_group(data, member_emails),
+            id=group["id"],
+            state=normalize_group(data, members),
             builtin=group["name"] in BUILTIN_GROUPS,
-            raw={**group, **data, "members": members},
+            raw={**group, **data, "members": [{"email": m} for m in members]},
         )
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
