@@ -309,6 +309,11 @@ def test_instances_sharing_a_name_are_scheduled_by_definition(account: Account) 
           pollingInterval: ONE_DAY
         """,
     )
+    # beside prod-github, a schedule of 'prod' with no definition may be the same instance
+    conflict = account.run("validate", account.manifests)
+    assert conflict.exit_code == 1
+    assert "an instance has one schedule" in conflict.output
+    (Path(account.manifests) / "prod-github.yaml").unlink()
     ambiguous = account.run("plan", account.manifests)
     assert ambiguous.exit_code == 1
     assert "2 integration instances are named 'prod'" in ambiguous.output
