@@ -8,11 +8,16 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from j1sync.engine.plan import build_plan
+from j1sync.executor import ApplyEvent, apply_plan
+from tests.engine.builders import KINDS, PROJECT, want
+from tests.executor.fake_provider import FakeProvider
 from tests.reliability.account import (
     ACCOUNT,
     API_KEY,
@@ -120,3 +125,33 @@ def test_plan_stops_on_a_signal_with_exit_130(tmp_path: Path, stop_signal: signa
         assert time.monotonic() - sent < 5
         assert "Interrupted." in stderr
         assert "Traceback" not in stderr
+
+
+# -- the executor's part, without processes ---------------------------------------------
+
+
+def test_once_stopped_no_change_starts_and_the_result_says_interrupted() -> None:
+    """The first change finishes; stop is requested while it is in flight; nothing after
+    it starts (concurrency 1 keeps the order deterministic)."""
+    provider = FakeProvider(KINDS)
+    desired = [
+        want("Question", "q"),
+        want("AlertRule", "r", depends_on=("Question/q",)),
+        want("AlertRule", "a"),
+        want("AlertRule", "b"),
+    ]
+    plan = build_plan(desired, provider.read_live(), KINDS, PROJECT, provider.account, {})
+    stop = threading.Event()
+
+    def interrupt_during_the_first(event: ApplyEvent) -> None:
+        if event.type == "change_started":
+            stop.set()
+
+    result = apply_plan(
+        plan, provider, [], concurrency=1, on_event=interrupt_during_the_first, stop=stop
+    )
+    assert result.interrupted
+    assert [o.status for o in result.outcomes] == ["applied", "skipped", "skipped", "skipped"]
+    assert all("not started" in o.message for o in result.outcomes[1:])
+    assert result.to_dict()["interrupted"] is True
+    assert len(provider.read_live()) == 1  # only the question was made
