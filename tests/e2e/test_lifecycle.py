@@ -16,8 +16,9 @@ EXAMPLES = str(Path(__file__).resolve().parents[2] / "examples" / "manifests")
 
 
 def official_client(account: Account) -> JupiterOneClient:
+    # the gateway, as the client sends everything live (rules included)
     return JupiterOneClient(
-        account=account.emu.account, token=account.emu.api_key, url=f"{account.emu.url}/graphql"
+        account=account.emu.account, token=account.emu.api_key, url=account.emu.graphql_url
     )
 
 
