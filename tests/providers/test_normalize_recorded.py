@@ -122,8 +122,7 @@ def test_schedule_hour_and_day_apply_only_where_the_api_uses_them() -> None:
     }
     assert normalize_schedule("FOUR_HOURS", 3, None)["hour"] is None
     assert schedule_update(normalize_schedule("ONE_WEEK", None, None)) == {
-        "pollingInterval": "ONE_WEEK",
-        "pollingIntervalCronExpression": None,
+        "pollingInterval": "ONE_WEEK",  # nothing stored to clear: no null sent
     }
     assert schedule_update(normalize_schedule("ONE_WEEK", 0, 0))[
         "pollingIntervalCronExpression"

@@ -7,6 +7,7 @@ import signal
 import socket
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 import click
 
@@ -55,6 +56,19 @@ def _os_problem(exc: OSError, host: str, port: int) -> str:
     type=PROBABILITY,
     help="Probability a mutation's response is lost.",
 )
+@click.option(
+    "--list-nulls",
+    is_flag=True,
+    help="List answers leave question names and rule labels/ignorePreviousResults null "
+    "(the single-object reads still answer them).",
+)
+@click.option(
+    "--schedule-null",
+    type=click.Choice(["clears", "ignored"]),
+    default="clears",
+    show_default=True,
+    help="What pollingIntervalCronExpression: null does in updateIntegrationInstance.",
+)
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
 @handle_errors
 def serve(
@@ -70,10 +84,13 @@ def serve(
     rate_429: float,
     page_size: int,
     lose_responses: float,
+    list_nulls: bool,
+    schedule_null: Literal["clears", "ignored"],
     allow_remote: bool,
 ) -> None:
     """Serve the emulator until Ctrl-C or SIGTERM."""
     from j1sync.emulator import app
+    from j1sync.emulator.switches import LIST_NULL_FIELDS
 
     if not is_loopback(host) and not allow_remote:
         raise ConfigError(f"refusing to listen on non-loopback host {host}; add --allow-remote")
@@ -85,6 +102,8 @@ def serve(
             rate_429=rate_429,
             lose_responses=lose_responses,
             page_size=page_size,
+            list_nulls=LIST_NULL_FIELDS if list_nulls else frozenset(),
+            schedule_null=schedule_null,
         )
         emulator = app.Emulator(
             db=db or app.DEFAULT_DB,

@@ -13,7 +13,6 @@ DEFINITIONS = "integration_definitions"
 INSTANCES = "integration_instances"
 # the live API's message (and code) for a missing instance, as recorded
 MISSING_INSTANCE = "Integration instance not found"
-HOUR_INTERVALS = ("ONE_DAY", "ONE_WEEK")
 
 
 def create_definition(backend: Backend, data: JsonObject) -> JsonObject:
@@ -60,56 +59,48 @@ def create_instance(backend: Backend, data: JsonObject) -> JsonObject:
         "collectorPoolId": None,
         "resourceGroupId": None,
     }
-    instance["pollingIntervalCronExpression"] = _schedule(
-        instance["pollingInterval"], data.get("pollingIntervalCronExpression")
-    )
+    instance["pollingIntervalCronExpression"] = _schedule(data.get("pollingIntervalCronExpression"))
     backend.store.insert(INSTANCES, instance)
     return instance
 
 
-def _schedule(interval: str, cron: JsonObject | None) -> JsonObject | None:
-    """Check the documented rules: hour 0-23 only with ONE_DAY/ONE_WEEK, dayOfWeek 0-6
-    only with ONE_WEEK."""
+def _schedule(cron: JsonObject | None) -> JsonObject | None:
+    """The stored form of a cron expression, range-checked as documented (hour 0-23,
+    dayOfWeek 0-6). Whatever the interval: the release note (2021.83) says an hour or day
+    is only applied to ONE_DAY/ONE_WEEK and any other interval disregards it, not that it
+    is refused (JupiterOne's Terraform provider sends {hour: 0, dayOfWeek: 0} with every
+    interval)."""
     if cron is None:
         return None
     hour, day = cron.get("hour"), cron.get("dayOfWeek")
-    if hour is not None:
-        if interval not in HOUR_INTERVALS:
-            raise bad_input(
-                f"pollingIntervalCronExpression.hour can only be set when pollingInterval "
-                f"is ONE_DAY or ONE_WEEK (got {interval})",
-                SERVICE,
-            )
-        if not 0 <= hour <= 23:
-            raise bad_input(
-                f"pollingIntervalCronExpression.hour must be between 0 and 23 (got {hour})",
-                SERVICE,
-            )
-    if day is not None:
-        if interval != "ONE_WEEK":
-            raise bad_input(
-                f"pollingIntervalCronExpression.dayOfWeek can only be set when "
-                f"pollingInterval is ONE_WEEK (got {interval})",
-                SERVICE,
-            )
-        if not 0 <= day <= 6:
-            raise bad_input(
-                f"pollingIntervalCronExpression.dayOfWeek must be between 0 and 6 (got {day})",
-                SERVICE,
-            )
+    if hour is not None and not 0 <= hour <= 23:
+        raise bad_input(
+            f"pollingIntervalCronExpression.hour must be between 0 and 23 (got {hour})",
+            SERVICE,
+        )
+    if day is not None and not 0 <= day <= 6:
+        raise bad_input(
+            f"pollingIntervalCronExpression.dayOfWeek must be between 0 and 6 (got {day})",
+            SERVICE,
+        )
     if hour is None and day is None:
         return None
     return {"hour": hour, "dayOfWeek": day}
 
 
-def _compatible(interval: str, cron: JsonObject | None) -> JsonObject | None:
-    """Keep what of an existing schedule still applies after the interval changed."""
-    if cron is None or interval not in HOUR_INTERVALS:
-        return None
-    day = cron.get("dayOfWeek") if interval == "ONE_WEEK" else None
-    if cron.get("hour") is None and day is None:
-        return None
-    return {"hour": cron.get("hour"), "dayOfWeek": day}
+def _updated_schedule(
+    backend: Backend, stored: JsonObject | None, update: JsonObject
+) -> JsonObject | None:
+    """An absent key keeps the stored hour and day, also when the interval changes (the
+    release note: "maintained, but only applied if a supported interval is selected").
+    What null does is undocumented: the `schedule_null` switch picks clearing or
+    ignoring it."""
+    if "pollingIntervalCronExpression" not in update:
+        return stored
+    given = update["pollingIntervalCronExpression"]
+    if given is None and backend.switches.schedule_null == "ignored":
+        return stored
+    return _schedule(given)
 
 
 def get_instance(backend: Backend, instance_id: str) -> JsonObject:
@@ -121,13 +112,10 @@ def get_instance(backend: Backend, instance_id: str) -> JsonObject:
 
 def update_instance(backend: Backend, instance_id: str, update: JsonObject) -> JsonObject:
     instance = dict(get_instance(backend, instance_id))
-    interval = update.get("pollingInterval") or instance["pollingInterval"]
-    if "pollingIntervalCronExpression" in update:
-        cron = _schedule(interval, update["pollingIntervalCronExpression"])
-    else:
-        cron = _compatible(interval, instance["pollingIntervalCronExpression"])
-    instance["pollingInterval"] = interval
-    instance["pollingIntervalCronExpression"] = cron
+    instance["pollingInterval"] = update.get("pollingInterval") or instance["pollingInterval"]
+    instance["pollingIntervalCronExpression"] = _updated_schedule(
+        backend, instance["pollingIntervalCronExpression"], update
+    )
     for key in ("name", "description", "collectorPoolId", "resourceGroupId", "offsiteComplete"):
         if update.get(key) is not None:
             instance[key] = update[key]

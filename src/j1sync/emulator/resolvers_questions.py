@@ -122,6 +122,7 @@ def list_questions(backend: Backend, args: JsonObject) -> JsonObject:
 
     total = sum(1 for q in backend.store.objects(COLLECTION) if keep(q))
     questions, page_info = backend.page(COLLECTION, args.get("cursor"), args.get("limit"), keep)
+    questions = backend.switches.list_answer("Question", questions)
     return {"questions": questions, "totalHits": total, "pageInfo": page_info}
 
 

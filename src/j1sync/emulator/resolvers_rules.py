@@ -27,10 +27,20 @@ def get_rule(backend: Backend, rule_id: str) -> JsonObject:
     return rule
 
 
+# An operation without a condition omits `when`; JupiterOne's Terraform provider marks
+# RuleOperationInput.when `omitempty` because "`when: null` will produce an error" live
+# (its rule.graphql). The message is the emulator's own: no recording holds the live one.
+NULL_WHEN = (
+    "operations[{index}].when must not be null: omit `when` for an operation without a condition"
+)
+
+
 def _with_action_ids(backend: Backend, operations: list[JsonObject] | None) -> list[JsonObject]:
     """The server gives every action a fresh id on each create and update."""
     result = []
-    for operation in operations or []:
+    for index, operation in enumerate(operations or []):
+        if "when" in operation and operation["when"] is None:
+            raise bad_input(NULL_WHEN.format(index=index), SERVICE)
         actions = [
             {**{k: v for k, v in action.items() if k != "id"}, "id": backend.new_id()}
             for action in operation.get("actions") or []
@@ -173,6 +183,7 @@ def list_rules(
         return not wanted or bool(wanted & set(rule.get("tags") or []))
 
     rules, page_info = backend.page(COLLECTION, cursor, limit, keep)
+    rules = backend.switches.list_answer("QuestionRuleInstance", rules)
     return {"questionInstances": rules, "reportInstances": [], "pageInfo": page_info}
 
 

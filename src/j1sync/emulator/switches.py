@@ -17,6 +17,17 @@ from typing import Any, Literal
 
 FailureMode = Literal["error", "5xx", "lose_response"]
 
+# How the live API treats `pollingIntervalCronExpression: null` in updateIntegrationInstance
+# is undocumented: it may clear the stored hour and day, or be ignored like an absent key.
+ScheduleNull = Literal["clears", "ignored"]
+
+# Fields that j1sync keys or compares on but that no reference client reads from a list
+# query: the live list answers may leave them null (`list_nulls` makes the emulator do so;
+# the single-object queries still answer them).
+LIST_NULL_FIELDS = frozenset(
+    {"Question.name", "QuestionRuleInstance.labels", "QuestionRuleInstance.ignorePreviousResults"}
+)
+
 
 @dataclass
 class TargetedFailure:
@@ -42,6 +53,8 @@ class Switches:
     page_size: int = 100
     rng_seed: int = 0
     failures: list[TargetedFailure] = field(default_factory=list)
+    list_nulls: frozenset[str] = frozenset()  # of LIST_NULL_FIELDS: null in list answers
+    schedule_null: ScheduleNull = "clears"
     # IAM: an account without the IAM API (not SSO / not enabled by support), and a key
     # whose user lacks accessAdmin. Either way every IAM root field is refused.
     iam_enabled: bool = True
@@ -86,6 +99,15 @@ class Switches:
             for entry in due:
                 self._after.remove(entry)
         return [action for _, action in due]
+
+    def list_answer(self, type_name: str, objects: list[Any]) -> list[Any]:
+        """The objects of a list answer, with the `list_nulls` fields of `type_name`
+        (e.g. "Question.name") left null."""
+        prefix = f"{type_name}."
+        nulled = [name.removeprefix(prefix) for name in self.list_nulls if name.startswith(prefix)]
+        if not nulled:
+            return objects
+        return [{**obj, **dict.fromkeys(nulled)} for obj in objects]
 
     def clear_failures(self) -> None:
         with self._lock:

@@ -9,9 +9,10 @@ from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.engine.paths import PathPart, format_path
-from j1sync.errors import ApiError
+from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.normalize import (
     query_text,
     sorted_set,
@@ -45,6 +46,18 @@ query J1SyncListRuleInstances($limit: Int, $cursor: String) {
     + """}
     pageInfo { endCursor hasNextPage }
   }
+}
+"""
+)
+
+# What a list answer may leave null that the diff compares: such a rule is read on its own.
+LIST_GAP_FIELDS = ("labels", "ignorePreviousResults")
+GET_RULE = (
+    """
+query J1SyncRule($id: ID!) {
+  questionRuleInstance(id: $id) {"""
+    + _RULE_FIELDS
+    + """}
 }
 """
 )
@@ -198,14 +211,24 @@ def normalize_rule(
     }
 
 
+def operation_input(operation: Mapping[str, Any]) -> dict[str, Any]:
+    """RuleOperationInput. An operation without a condition omits `when`: the live API
+    refuses `when: null` (JupiterOne's Terraform provider marks it omitempty for that)."""
+    if operation.get("when") is None:
+        return {"actions": operation["actions"]}
+    return {"when": operation["when"], "actions": operation["actions"]}
+
+
 def rule_input(name: str, state: dict[str, Any], question_id: str | None) -> dict[str, Any]:
-    """The fields every create/update input shares, plus the question or its id."""
+    """The fields every create/update input shares, plus the question or its id. No
+    optional field is sent as null except `templates` (the Terraform provider's notes:
+    `templates: null` is accepted live)."""
     fields: dict[str, Any] = {
         "name": name,
         "description": state["description"],
         "specVersion": SPEC_VERSION,
         "pollingInterval": state["pollingInterval"],
-        "operations": state["operations"],
+        "operations": [operation_input(op) for op in state["operations"]],
         "outputs": state["outputs"],
         "tags": state["tags"],
         "labels": [{"labelName": k, "labelValue": v} for k, v in state["labels"].items()],
@@ -258,9 +281,19 @@ class AlertRules:
         )
 
     def read_raw(self) -> list[dict[str, Any]]:
-        return self._client.collect(
+        raws = self._client.collect(
             "rules", LIST_RULES, {"limit": PAGE_LIMIT}, ("listRuleInstances",), "questionInstances"
         )
+        return fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
+
+    def _read_one(self, rule_id: str) -> dict[str, Any] | None:
+        """The rule on its own, or None when it was deleted since the list was read."""
+        try:
+            data = self._client.execute("rules", GET_RULE, {"id": rule_id})
+        except NotFound:
+            return None
+        rule = data.get("questionRuleInstance")
+        return rule if isinstance(rule, dict) else None
 
     def read_all(self, question_names: dict[str, str] | None = None) -> list[LiveObject]:
         return [self.live_object(raw, question_names or {}) for raw in self.read_raw()]
@@ -284,6 +317,12 @@ class AlertRules:
         version = current["questionRuleInstance"]["version"]
         instance = {"id": live.id, "version": version}
         instance.update(rule_input(desired.name, desired.state, question_id))
+        if question_id is None and not (
+            instance["remediationSteps"] or live.state.get("remediationSteps")
+        ):
+            # The Terraform provider omits empty remediationSteps from this one input
+            # (omitempty); sent as "" only when that is what clears the rule's steps.
+            del instance["remediationSteps"]
         if question_id is None:
             data = self._client.execute("rules", UPDATE_INLINE, {"instance": instance})
             result = data["updateInlineQuestionRuleInstance"]

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
-from j1sync.errors import ResolutionError
+from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import project_live
@@ -65,13 +65,45 @@ def normalize_schedule(
     }
 
 
-def schedule_update(state: Mapping[str, Any]) -> dict[str, Any]:
-    """UpdateIntegrationInstanceInput for a normalized state (the cron expression is
-    always sent, so that an hour or day the manifest dropped is cleared)."""
-    cron = None
-    if state["hour"] is not None or state["dayOfWeek"] is not None:
-        cron = {"hour": state["hour"], "dayOfWeek": state["dayOfWeek"]}
-    return {"pollingInterval": state["pollingInterval"], "pollingIntervalCronExpression": cron}
+CRON_FIELDS = ("hour", "dayOfWeek")
+
+
+def stale_cron_fields(state: Mapping[str, Any], stored: Mapping[str, Any] | None) -> list[str]:
+    """The stored hour/day the manifest does not set but that would still apply under its
+    interval. Other stored values are harmless: the release note (2021.83) says any other
+    interval disregards them, and the API keeps them when the interval changes."""
+    stored = stored or {}
+    applied = normalize_schedule(
+        state["pollingInterval"], stored.get("hour"), stored.get("dayOfWeek")
+    )
+    return [name for name in CRON_FIELDS if state[name] is None and applied[name] is not None]
+
+
+def schedule_update(
+    state: Mapping[str, Any], stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """UpdateIntegrationInstanceInput for a normalized state, given the instance's stored
+    `pollingIntervalCronExpression`. The expression is sent only when it says something:
+    the hour and day the manifest sets (a stale one beside them named null), or null
+    when a stale hour or day must go and the manifest sets neither (what null does live
+    is undocumented: `IntegrationSchedules.update` checks the answer)."""
+    update: dict[str, Any] = {"pollingInterval": state["pollingInterval"]}
+    wanted = {name: state[name] for name in CRON_FIELDS if state[name] is not None}
+    stale = stale_cron_fields(state, stored)
+    if wanted:
+        update["pollingIntervalCronExpression"] = {**wanted, **dict.fromkeys(stale)}
+    elif stale:
+        update["pollingIntervalCronExpression"] = None
+    return update
+
+
+def scheduled_as(answer: Mapping[str, Any], state: Mapping[str, Any]) -> bool:
+    """Whether an instance as the API answered runs on the schedule `state` describes."""
+    cron = answer.get("pollingIntervalCronExpression") or {}
+    applied = normalize_schedule(
+        answer.get("pollingInterval"), cron.get("hour"), cron.get("dayOfWeek")
+    )
+    return all(applied[name] == state[name] for name in ("pollingInterval", *CRON_FIELDS))
 
 
 class IntegrationSchedules:
@@ -164,8 +196,28 @@ class IntegrationSchedules:
                 f"'{live.state.get('definition')}', but the manifest says definition "
                 f"'{desired.state['definition']}'"
             )
-        variables = {"id": live.id, "update": schedule_update(desired.state)}
-        self._client.execute("graphql", UPDATE_SCHEDULE, variables)
+        update = schedule_update(desired.state, live.raw.get("pollingIntervalCronExpression"))
+        answer = self._send(live, update)
+        sent_null = (
+            "pollingIntervalCronExpression" in update
+            and not update["pollingIntervalCronExpression"]
+        )
+        if sent_null and not scheduled_as(answer, desired.state):
+            # The API ignored null (undocumented either way): name the fields instead.
+            update["pollingIntervalCronExpression"] = dict.fromkeys(CRON_FIELDS)
+            answer = self._send(live, update)
+        if not scheduled_as(answer, desired.state):
+            raise ApiError(
+                f"{desired.address}: JupiterOne did not take the schedule: sent {update}, "
+                f"it answered pollingInterval {answer.get('pollingInterval')} with "
+                f"pollingIntervalCronExpression {answer.get('pollingIntervalCronExpression')}; "
+                "if it will not clear an hour or day, set `hour`/`dayOfWeek` in the manifest"
+            )
+
+    def _send(self, live: LiveObject, update: dict[str, Any]) -> dict[str, Any]:
+        data = self._client.execute("graphql", UPDATE_SCHEDULE, {"id": live.id, "update": update})
+        answer = data.get("updateIntegrationInstance")
+        return answer if isinstance(answer, dict) else {}
 
     def delete(self, live: LiveObject) -> None:
         raise ResolutionError(f"{live.address}: j1sync never deletes integration instances")

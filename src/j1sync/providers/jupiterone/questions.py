@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
-from j1sync.errors import ResolutionError
+from j1sync.errors import NotFound, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
 
 KIND = "Question"
@@ -30,6 +31,19 @@ query J1SyncListQuestions($limit: Int, $cursor: String) {
     + """}
     pageInfo { endCursor hasNextPage }
   }
+}
+"""
+)
+
+# A question's natural key: a list answer without it is settled by reading the question
+# on its own (only a question that has no name there is keyed by its title).
+LIST_GAP_FIELDS = ("name",)
+GET_QUESTION = (
+    """
+query J1SyncQuestion($id: ID!) {
+  question(id: $id) {"""
+    + _QUESTION_FIELDS
+    + """}
 }
 """
 )
@@ -130,7 +144,17 @@ class Questions:
         raws = self._client.collect(
             "graphql", LIST_QUESTIONS, {"limit": PAGE_LIMIT}, ("questions",), "questions"
         )
+        raws = fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
         return [self.live_object(raw) for raw in raws]
+
+    def _read_one(self, question_id: str) -> dict[str, Any] | None:
+        """The question on its own, or None when it was deleted since the list was read."""
+        try:
+            data = self._client.execute("graphql", GET_QUESTION, {"id": question_id})
+        except NotFound:
+            return None
+        question = data.get("question")
+        return question if isinstance(question, dict) else None
 
     def find(self, name: str) -> list[LiveObject]:
         return [obj for obj in self.read_all() if obj.name == name]
