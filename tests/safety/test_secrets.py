@@ -82,7 +82,7 @@ class SecretsAccount(Account):
 
     def official(self) -> JupiterOneClient:
         return JupiterOneClient(
-            account=self.emu.account, token=self.emu.api_key, url=f"{self.emu.url}/graphql"
+            account=self.emu.account, token=self.emu.api_key, url=self.emu.graphql_url
         )
 
     def live_rule(self) -> dict[str, Any]:
