@@ -68,6 +68,7 @@ def make_plan(
         provider.account,
         manifests.sensitive,
         credentials=credential_paths(provider),
+        pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
     )
     return PlannedRun(manifests=manifests, plan=plan, live=live)
 
