@@ -114,9 +114,10 @@ def test_a_second_interrupt_exits_at_once_without_a_traceback(tmp_path: Path) ->
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_plan_stops_on_a_signal_with_exit_130(tmp_path: Path, stop_signal: signal.Signals) -> None:
     account = build_account(tmp_path)
-    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "500") as emu:
+    # 3 s a request: the plan is still reading the account when the signal comes
+    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "3000") as emu:
         plan = start_j1sync(["plan", str(account.manifests_dir)], connection_env(emu.url), tmp_path)
-        time.sleep(1.5)  # reading the account: each page takes half a second
+        time.sleep(1.5)
         assert plan.poll() is None
         plan.send_signal(stop_signal)
         sent = time.monotonic()
