@@ -148,19 +148,15 @@ def connect_with(options: ConnectionOptions) -> Connect:
     return connect
 
 
-def connect_locked(connect: Connect, lock_timeout_s: float) -> Connect:
-    """`connect`, holding the account's apply lock from before the account is read until
-    the provider is closed (only apply changes the account; plan and drift do not lock)."""
+@contextmanager
+def account_lock(provider: Provider, lock_timeout_s: float) -> Iterator[None]:
+    """Hold the account's apply lock (only apply changes the account; plan and drift do
+    not lock). Apply takes it once its input is known to be valid (manifests loaded, or a
+    saved plan trusted) and before it reads the account it plans from."""
     from j1sync.engine.lock import AccountLock
 
-    @contextmanager
-    def connect_and_lock(project: ProjectConfig) -> Iterator[Provider]:
-        with connect(project) as provider:
-            lock = AccountLock(provider.lock_store(), provider.account, timeout_s=lock_timeout_s)
-            with lock:
-                yield provider
-
-    return connect_and_lock
+    with AccountLock(provider.lock_store(), provider.account, timeout_s=lock_timeout_s):
+        yield
 
 
 def plan_paths(
@@ -182,9 +178,14 @@ def connect_and_plan(
     reading: Callable[[], AbstractContextManager[None]] = nullcontext,
     *,
     allow_empty: bool = False,
+    lock_timeout_s: float | None = None,
 ) -> Iterator[tuple[Provider, PlannedRun]]:
     """Connect to the account j1sync.yaml names and plan the manifests under `paths`
     (none at all is an error unless `allow_empty`).
+
+    With `lock_timeout_s` (apply), the manifests are loaded first, then the account's
+    apply lock is taken (`account_lock`), then the account is read: a run whose manifests
+    are invalid never touches the lock, and the state planned from is read under it.
 
     Reading the account needs only j1sync.yaml (account, region, managed tag), so the read
     starts first and the manifests load meanwhile (the read mostly waits on the network).
@@ -192,7 +193,9 @@ def connect_and_plan(
     settings problems, and no change is ever made before the manifests are valid."""
     project = load_project_config(paths)
     manifests = None
-    if project is None:  # j1sync.yaml has problems: the load raises them with the rest
+    if project is None or lock_timeout_s is not None:
+        # j1sync.yaml has problems (the load raises them with the rest), or apply: the
+        # manifests must be valid before the lock is taken
         manifests = load(paths, allow_empty)
         project = manifests.project
     with ExitStack() as stack:
@@ -202,6 +205,8 @@ def connect_and_plan(
             if manifests is None:
                 load(paths, allow_empty)  # manifest problems are reported first
             raise
+        if lock_timeout_s is not None:
+            stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading(), without_cycle_collection():
             if manifests is not None:
                 run = make_plan(manifests, provider)

@@ -222,3 +222,40 @@ def test_the_lock_is_released_when_apply_is_interrupted(tmp_path: Path) -> None:
         again = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         assert duplicates(emu.snapshot()) == {}
+
+
+def test_invalid_manifests_are_reported_before_the_lock_is_touched(tmp_path: Path) -> None:
+    """A typo must not lock the account (nor wait on someone else's lock): the manifests
+    are validated first; the held lock stays exactly as it was."""
+    seed, manifests = _project(tmp_path, 10, [_lock()])
+    (Path(manifests) / "typo.yaml").write_text(
+        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: typo\nspec:\n  titel: oops\n",
+        encoding="utf-8",
+    )
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        held = _stored_lock(emu)
+        result = run_j1sync(
+            ["apply", manifests, "--auto-approve"], connection_env(emu.url), tmp_path
+        )
+        assert result.returncode == 1
+        assert "typo.yaml" in result.stderr and "titel" in result.stderr
+        assert "locked" not in result.stderr
+        assert _stored_lock(emu) == held
+
+
+def test_an_untrusted_saved_plan_is_refused_before_the_lock_is_touched(tmp_path: Path) -> None:
+    seed, manifests = _project(tmp_path, 3, [_lock()])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        env = connection_env(emu.url)
+        held = _stored_lock(emu)
+        plan_file = tmp_path / "plan.json"
+        made = run_j1sync(["plan", manifests, "--out", str(plan_file)], env, tmp_path)
+        assert made.returncode == 0, made.stderr
+        saved = json.loads(plan_file.read_text(encoding="utf-8"))
+        saved["changes"][0]["after"]["title"] = "edited by hand"
+        plan_file.write_text(json.dumps(saved), encoding="utf-8")
+        refused = run_j1sync(["apply", "--plan", str(plan_file), "--auto-approve"], env, tmp_path)
+        assert refused.returncode == 1
+        assert "changed after j1sync wrote it" in refused.stderr
+        assert "locked" not in refused.stderr
+        assert _stored_lock(emu) == held

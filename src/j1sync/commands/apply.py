@@ -26,7 +26,7 @@ from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.output import render_outcomes_text
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
-from j1sync.reconcile import connect_and_plan, connect_locked, connect_with, kinds_in_plan
+from j1sync.reconcile import account_lock, connect_and_plan, connect_with, kinds_in_plan
 
 
 class ApplyRefused(J1SyncError):
@@ -80,18 +80,27 @@ def command(
         raise click.UsageError("give either PATHS or --plan, not both")
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr()
-    connect = connect_locked(connect_with(connection), lock_timeout_s)
+    connect = connect_with(connection)
     if saved is not None:
         project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
         with connect(project) as provider:
             check_trusted(saved, provider, emulator=connection.emulator)
-            with progress.reading():
-                live = provider.read_live(kinds_in_plan(saved.plan))
-            check_deletes_allowed(saved, provider, project, live)
-            check_stale(saved.plan, live)
-            result = _apply(saved.plan, provider, live, force, auto_approve, concurrency, progress)
+            with account_lock(provider, lock_timeout_s):
+                with progress.reading():
+                    live = provider.read_live(kinds_in_plan(saved.plan))
+                check_deletes_allowed(saved, provider, project, live)
+                check_stale(saved.plan, live)
+                result = _apply(
+                    saved.plan, provider, live, force, auto_approve, concurrency, progress
+                )
     else:
-        planned = connect_and_plan(paths, connect, progress.reading, allow_empty=allow_empty)
+        planned = connect_and_plan(
+            paths,
+            connect,
+            progress.reading,
+            allow_empty=allow_empty,
+            lock_timeout_s=lock_timeout_s,
+        )
         with planned as (provider, run):
             result = _apply(
                 run.plan, provider, run.live, force, auto_approve, concurrency, progress
