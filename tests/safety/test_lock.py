@@ -205,8 +205,9 @@ def test_the_lock_is_released_after_an_error_before_any_change(tmp_path: Path) -
 
 
 def test_the_lock_is_released_when_apply_is_interrupted(tmp_path: Path) -> None:
-    seed, manifests = _project(tmp_path, 200, [])
-    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT, "--latency-ms", "20") as emu:
+    # few objects: the plan apply prints must fit the pipe nobody reads until the end
+    seed, manifests = _project(tmp_path, 20, [])
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT, "--latency-ms", "200") as emu:
         env = connection_env(emu.url)
         apply = start_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
         deadline = time.monotonic() + 60
