@@ -216,6 +216,34 @@ def test_a_subfolder_of_the_project_never_deletes(demo: Account, tmp_path: Path)
     assert ORPHAN in {c["address"] for c in whole["changes"] if c["action"] == "delete"}
 
 
+def test_without_a_project_file_a_subfolder_among_other_manifests_never_deletes(
+    demo: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No j1sync.yaml: `manifests/alert-rules` beside `manifests/questions` is a part of
+    something larger, whether named from above or run as `.` inside it; `manifests` as a
+    whole is the project and prunes."""
+    manifests = project_copy(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    below = demo.plan("manifests/questions")
+    assert below["pruning"]["enabled"] is False
+    assert (
+        "alert-rules" in below["pruning"]["reason"] and "j1sync.yaml" in below["pruning"]["reason"]
+    )
+    assert [c for c in below["changes"] if c["action"] == "delete"] == []
+    applied = demo.run("apply", "manifests/questions", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "legacy-open-ports" in demo.rules()
+
+    monkeypatch.chdir(manifests / "questions")
+    inside = demo.plan(".")
+    assert inside["pruning"]["enabled"] is False
+
+    monkeypatch.chdir(tmp_path)
+    whole = demo.plan("manifests")
+    assert whole["pruning"] == {"enabled": True, "reason": None}
+    assert ORPHAN in {c["address"] for c in whole["changes"] if c["action"] == "delete"}
+
+
 def test_the_project_file_is_found_above_a_subfolder_run(
     demo: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

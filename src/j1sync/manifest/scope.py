@@ -5,8 +5,11 @@ or holds, else in the nearest folder above it, else in the current folder): its 
 (relative to it) or, when it has none, the folder that holds it. A run is *complete* when
 each of the project's paths is one of the run's paths or lies inside one of them.
 
-Without a j1sync.yaml, j1sync knows no more than the paths it is given: each folder is a
-whole project, and a run that names a file is a part of one.
+Without a j1sync.yaml, j1sync knows only the paths it is given and what lies around them.
+A run that names a file is a part of a project. A folder is a part of one when a folder
+above it holds j1sync manifests outside of it: the folders between it and the current
+folder (`manifests/questions` of `manifests/`), or, for the current folder itself or a
+folder outside it, its parent (`j1sync plan .` run inside `manifests/questions`).
 
 Only a complete run prunes (deletes live objects that no manifest declares); any other run
 reads a subset of the manifests, and what the rest declares must not look orphaned.
@@ -14,22 +17,42 @@ reads a subset of the manifests, and what the rest declares must not look orphan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from j1sync.manifest.discovery import is_manifest_name
 from j1sync.manifest.document import ProjectConfig, RunScope
+
+# A j1sync manifest document: a top-level `apiVersion: j1sync/…` line (optionally quoted).
+_J1SYNC_API_VERSION = re.compile(
+    rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?j1sync/""", re.MULTILINE
+)
+# How much of a file the scan for manifests outside a run reads.
+_SCAN_BYTES = 64 * 1024
 
 
 def run_scope(roots: Sequence[Path], project_file: Path | None, project: ProjectConfig) -> RunScope:
     if project_file is None:
         files = [root for root in roots if not root.is_dir()]
-        if not files:
+        if files:
+            return RunScope(
+                complete=False,
+                reason=(
+                    f"this run names a file ({_listed(files)}), not a folder, and no "
+                    "j1sync.yaml says what the whole project is"
+                ),
+            )
+        outside = _manifest_outside(roots)
+        if outside is None:
             return RunScope()
         return RunScope(
             complete=False,
             reason=(
-                f"this run names a file ({_listed(files)}), not a folder, and no j1sync.yaml "
-                "says what the whole project is"
+                f"this run reads {_listed(roots)}, and {os.path.relpath(outside)} declares manifests outside "
+                "it; no j1sync.yaml says what the whole project is (add one to the "
+                "project's root folder to prune)"
             ),
         )
     project_paths = [Path(p) for p in project.paths] or [project_file.parent]
@@ -51,3 +74,41 @@ def _covered(path: Path, read: Sequence[Path]) -> bool:
 
 def _listed(paths: Sequence[Path]) -> str:
     return ", ".join(str(p) for p in paths)
+
+
+def _manifest_outside(roots: Sequence[Path]) -> Path | None:
+    """A j1sync manifest file in a folder around `roots` (see the module's docstring) that
+    the run does not read, or None."""
+    cwd = Path.cwd().resolve()
+    read = [root.resolve() for root in roots]
+    around: set[Path] = set()
+    for root in read:
+        between = [a for a in root.parents if cwd in a.parents]
+        around.update(between or [root.parent])
+    for folder in sorted(around, key=lambda f: len(f.parts)):
+        for path in _manifest_files(folder, read):
+            if _declares_j1sync(path):
+                return path
+    return None
+
+
+def _manifest_files(folder: Path, skip: Sequence[Path]) -> Iterator[Path]:
+    """Manifest-named files under `folder`, outside `skip` and hidden folders (links are
+    not followed: this is a hint, never a reason to loop)."""
+    for top, dirs, names in os.walk(folder):
+        here = Path(top)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
+        )
+        for name in sorted(names):
+            if is_manifest_name(name) and not name.startswith("."):
+                yield here / name
+
+
+def _declares_j1sync(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SCAN_BYTES)
+    except OSError:
+        return False
+    return _J1SYNC_API_VERSION.search(head) is not None
