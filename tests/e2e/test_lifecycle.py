@@ -324,12 +324,12 @@ def test_instances_sharing_a_name_are_scheduled_by_definition(account: Account) 
 def test_on_a_terminal_apply_asks_and_only_yes_applies(
     account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("j1sync.commands.apply.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("j1sync.commands._common.stdin_is_terminal", lambda: True)
     runner = CliRunner()
     declined = runner.invoke(cli, ["apply", EXAMPLES], input="y\n", env=account.env())
     assert declined.exit_code == 1
     assert "Only 'yes' will be accepted" in declined.output
-    assert "cancelled" in declined.output
+    assert "Cancelled" in declined.output
     assert account.run("plan", EXAMPLES, "--detailed-exitcode").exit_code == 2
     approved = runner.invoke(cli, ["apply", EXAMPLES], input="yes\n", env=account.env())
     assert approved.exit_code == 0, approved.output

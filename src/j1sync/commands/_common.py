@@ -14,6 +14,7 @@ from j1sync.commands._exits import fail
 from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
 from j1sync.engine.sensitive import redact_secrets
 from j1sync.errors import ConfigError
+from j1sync.output.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,6 +148,32 @@ def _rate_limit(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         raise click.BadParameter(str(exc)) from exc
 
 
-def use_color() -> bool:
-    """Colours only on a terminal, never with NO_COLOR."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+def color_mode() -> ColorMode:
+    """`j1sync --color`, for the command that runs now ("auto" outside one)."""
+    ctx = click.get_current_context(silent=True)
+    mode: ColorMode = ctx.meta.get(COLOR_KEY, "auto") if ctx is not None else "auto"
+    return mode
+
+
+def use_color(stream: Stream | None = None) -> bool:
+    """Colours on `stream` (default stdout): j1sync.output.terminal decides."""
+    return color_enabled(color_mode(), sys.stdout if stream is None else stream)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def ask_yes(question: str, *, flag: str, refused: Callable[[str], Exception]) -> None:
+    """Ask on the terminal; only "yes" goes on. No terminal to ask on is a refusal naming
+    `flag` (the way to go on without asking). Ctrl-C at the question is an interrupt (exit
+    130), not a refusal; end of input is a refusal."""
+    if not stdin_is_terminal():
+        raise refused(f"confirmation needed and there is no terminal to ask on; pass {flag}")
+    click.echo(f"{question} Only 'yes' will be accepted: ", nl=False)
+    try:
+        answer = input()
+    except EOFError:
+        answer = ""
+    if answer.strip() != "yes":
+        raise refused("Cancelled: nothing was changed.")

@@ -9,6 +9,7 @@ import click
 
 from j1sync.commands._common import (
     allow_empty_option,
+    ask_yes,
     connection_options,
     handle_errors,
     use_color,
@@ -156,18 +157,6 @@ def _apply(
     return result
 
 
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
-
-
 def _confirm(auto_approve: bool) -> None:
-    if auto_approve:
-        return
-    if not stdin_is_terminal():
-        raise ApplyRefused(
-            "apply needs confirmation: no terminal to ask on; pass --auto-approve to apply "
-            "without asking"
-        )
-    answer = click.prompt("Apply these changes? Only 'yes' will be accepted", default="")
-    if answer.strip() != "yes":
-        raise ApplyRefused("Apply cancelled.")
+    if not auto_approve:
+        ask_yes("Apply these changes?", flag="--auto-approve", refused=ApplyRefused)

@@ -6,8 +6,7 @@ import time
 
 import click
 
-from j1sync.commands import apply as apply_command
-from j1sync.commands._common import connection_options, handle_errors
+from j1sync.commands._common import ask_yes, connection_options, handle_errors
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.lock import read_lock, remove_lock
 from j1sync.errors import ConfigError, J1SyncError
@@ -55,13 +54,5 @@ def command(paths: tuple[str, ...], yes: bool, connection: ConnectionOptions) ->
 
 
 def _confirm(yes: bool) -> None:
-    if yes:
-        return
-    if not apply_command.stdin_is_terminal():
-        raise UnlockRefused(
-            "unlock needs confirmation: no terminal to ask on; pass --yes to remove the lock "
-            "without asking"
-        )
-    answer = click.prompt("Remove this lock? Only 'yes' will be accepted", default="")
-    if answer.strip() != "yes":
-        raise UnlockRefused("Unlock cancelled.")
+    if not yes:
+        ask_yes("Remove this lock?", flag="--yes", refused=UnlockRefused)

@@ -50,9 +50,9 @@ def run_scope(roots: Sequence[Path], project_file: Path | None, project: Project
         return RunScope(
             complete=False,
             reason=(
-                f"this run reads {_listed(roots)}, and {os.path.relpath(outside)} declares manifests outside "
-                "it; no j1sync.yaml says what the whole project is (add one to the "
-                "project's root folder to prune)"
+                f"this run reads {_listed(roots)}, and {os.path.relpath(outside)} declares "
+                "manifests outside it; no j1sync.yaml says what the whole project is "
+                "(add one to the project's root folder to prune)"
             ),
         )
     project_paths = [Path(p) for p in project.paths] or [project_file.parent]
