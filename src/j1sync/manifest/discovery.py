@@ -31,6 +31,8 @@ LOOKALIKE_REASON = (
     "skipped: the name looks like a manifest's, but only files ending in .yaml or .yml are read"
 )
 
+NOT_A_FILE_REASON = "skipped: not a regular file (a pipe, socket or device)"
+
 FolderId = tuple[int, int]  # (st_dev, st_ino): one folder, whatever the path to it
 
 
@@ -74,6 +76,11 @@ def discover(roots: Sequence[Path]) -> Discovery:
             candidates = _folder_files(root, found)
         elif root.is_file():
             candidates = [root]
+        elif root.exists():
+            found.problems.append(
+                ManifestProblem(SourceLocation(str(root), 1, 1), NOT_A_FILE_REASON.split(": ")[1])
+            )
+            continue
         else:
             what = "dangling symbolic link" if root.is_symlink() else "no such file or directory"
             found.problems.append(ManifestProblem(SourceLocation(str(root), 1, 1), what))
@@ -133,6 +140,12 @@ def _folder_files(root: Path, found: Discovery) -> list[Path]:
                 files.append(path)
             elif entry.is_file() and is_lookalike_name(entry.name):
                 warnings.append(SkippedPath(str(path), LOOKALIKE_REASON))
+            elif not entry.is_file() and (
+                is_manifest_name(entry.name) or entry.name in PROJECT_FILE_NAMES
+            ):
+                # a FIFO, socket or device named like a manifest: never opened (a FIFO
+                # would block the run), never passed over in silence
+                warnings.append(SkippedPath(str(path), NOT_A_FILE_REASON))
     files.sort(key=lambda f: f.relative_to(root).parts)
     found.warnings.extend(sorted(warnings, key=lambda w: w.path))
     return files

@@ -55,7 +55,7 @@ class ProjectFile(StrictModel):
 def find_project_file(folder: Path) -> Path | None:
     for name in PROJECT_FILE_NAMES:
         candidate = folder / name
-        if candidate.is_file():
+        if candidate.exists():  # a folder or pipe of that name is an error, not absent
             return candidate
     return None
 

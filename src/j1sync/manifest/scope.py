@@ -101,8 +101,8 @@ def _manifest_files(folder: Path, skip: Sequence[Path]) -> Iterator[Path]:
             d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
         )
         for name in sorted(names):
-            if is_manifest_name(name) and not name.startswith("."):
-                yield here / name
+            if is_manifest_name(name) and not name.startswith(".") and (here / name).is_file():
+                yield here / name  # regular files only: opening a pipe would block
 
 
 def _declares_j1sync(path: Path) -> bool:

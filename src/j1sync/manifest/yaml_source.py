@@ -39,6 +39,10 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
 
     A file with a syntax error yields no documents at all: what parsed before the error
     would only produce confusing follow-on errors."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a pipe would block the run for ever; a folder gets the OS's own message below
+        reason = "cannot read file: not a regular file (a pipe, socket or device)"
+        return [], [ManifestProblem(SourceLocation(display, 1, 1), reason)]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
