@@ -35,8 +35,13 @@ class ManifestProblem:
     message: str
     document: str | None = None  # "AlertRule/foo"
     field: str | None = None  # "spec.operations[0].when"
+    excerpt: str | None = None  # the source line(s) with a caret under the spot
 
     def __str__(self) -> str:
+        return self.line() + (f"\n{self.excerpt}" if self.excerpt else "")
+
+    def line(self) -> str:
+        """The problem on one line, without the excerpt."""
         parts = []
         if self.location is not None:
             parts.append(f"{self.location}:")

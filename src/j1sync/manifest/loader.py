@@ -27,6 +27,7 @@ from j1sync.manifest.project import (
     find_project_file,
     load_project_file,
 )
+from j1sync.manifest.query_checks import query_problems
 from j1sync.manifest.references import (
     LoadedManifest,
     duplicate_problems,
@@ -77,6 +78,7 @@ def load_manifests(
     problems.extend(duplicate_problems(loaded))
     problems.extend(conflict_problems(loaded))
     problems.extend(question_ref_problems(loaded))
+    problems.extend(query_problems(loaded))
     if not problems and not loaded and not allow_empty:
         problems.append(_empty_problem(roots))
     if problems:
