@@ -21,16 +21,21 @@ _SPACE = " \t\r\n"
 _MAX_SOURCE = 200_000
 
 
-@functools.lru_cache(maxsize=64)
 def _file_text(path: str) -> str | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return _read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path: str, mtime_ns: int, size: int) -> str | None:
+    """Cached per version of the file (a file rewritten in the same process is read again)."""
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def clear_cache() -> None:
-    _file_text.cache_clear()
 
 
 def _offset_of(text: str, line: int, column: int) -> int:
@@ -64,11 +69,17 @@ def source_span(
         source = _content_start(text, _offset_of(text, start.line, start.column))
     except ValueError:
         return None
-    mapped = _align(text, source, value, max(begin, end - 1))
-    if mapped is None or begin >= len(mapped):
+    if not value:
         return None
-    first = mapped[begin]
-    last = mapped[min(max(end - 1, begin), len(mapped) - 1)]
+    at_end = begin >= len(value)  # "the end of the query": just past its last character
+    mapped = _align(text, source, value, min(max(begin, end - 1), len(value) - 1))
+    if mapped is None:
+        return None
+    if at_end:
+        first = last = mapped[-1] + 1
+    else:
+        first = mapped[begin]
+        last = mapped[min(max(end - 1, begin), len(mapped) - 1)]
     line_start = text.rfind("\n", 0, first) + 1
     line_end = text.find("\n", first)
     line_end = len(text) if line_end < 0 else line_end
