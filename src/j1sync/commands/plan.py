@@ -17,6 +17,7 @@ from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.executor.resolution import literal_secret_warning
+from j1sync.live_query_checks import check_against_account
 from j1sync.output.progress import progress_for_stderr
 from j1sync.plan_binding import seal_plan
 from j1sync.reconcile import connect_and_plan, connect_with
@@ -29,6 +30,11 @@ from j1sync.reconcile import connect_and_plan, connect_with
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes, 0 when none."
 )
+@click.option(
+    "--check-queries",
+    is_flag=True,
+    help="Also ask the API about new or changed J1QL queries (within the J1QL rate limit).",
+)
 @allow_empty_option
 @connection_options
 @handle_errors
@@ -37,6 +43,7 @@ def command(
     out: str | None,
     fmt: str,
     detailed_exitcode: bool,
+    check_queries: bool,
     allow_empty: bool,
     connection: ConnectionOptions,
 ) -> None:
@@ -46,6 +53,7 @@ def command(
         paths, connect, progress_for_stderr().reading, allow_empty=allow_empty
     )
     with planned as (provider, run):
+        check_against_account(provider, run, check_queries=check_queries)
         # a saved plan is bound to this account and these manifests, and signed
         sealed = (
             seal_plan(

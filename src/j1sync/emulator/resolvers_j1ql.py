@@ -15,14 +15,48 @@ from j1sync.emulator import j1ql
 from j1sync.emulator.api_errors import bad_input
 from j1sync.emulator.backend import Backend, Resolver, decode_cursor, encode_cursor
 from j1sync.emulator.store import JsonObject
+from j1sync.j1ql import check_query
 
 SERVICE = "j1ql"
 ENTITIES = "entities"
 DEFERRED_PATH = "/deferred/"
 
 
+def syntax_error(query: str) -> str | None:
+    """The live API's message for a query that is certainly broken (j1sync's checker),
+    shaped as JupiterOne's own MCP server parses it: `Error parsing query: Unexpected
+    token "X" at line L column C`, then the line (`> L | ...`) and a caret line."""
+    errors = check_query(query).errors
+    if not errors:
+        return None
+    error = errors[0]
+    line_start = query.rfind("\n", 0, error.start) + 1
+    line_end = query.find("\n", error.start)
+    line_text = query[line_start : len(query) if line_end < 0 else line_end]
+    line, column = query.count("\n", 0, error.start) + 1, error.start - line_start + 1
+    token = query[error.start : error.end] or "<EOF>"
+    caret = "^" * max(1, min(error.end, line_start + len(line_text)) - error.start)
+    return (
+        f'Error parsing query: Unexpected token "{token}" at line {line} column {column}:\n'
+        f"> {line} | {line_text}\n    | {' ' * (column - 1)}{caret}\n({error.message})"
+    )
+
+
 def run_query(backend: Backend, args: JsonObject) -> JsonObject:
-    """One page of a J1QL query: {type, data, cursor, totalCount}."""
+    """One page of a J1QL query: {type, data, cursor, totalCount}. With `dryRun` (in the
+    schema, undocumented) the query is parsed and not run: an empty list."""
+    refusal = syntax_error(args["query"])
+    if refusal is not None:
+        raise bad_input(refusal, SERVICE)
+    if args.get("dryRun"):
+        return {
+            "type": "list",
+            "data": [],
+            "cursor": None,
+            "totalCount": 0,
+            "url": None,
+            "correlationId": None,
+        }
     try:
         parsed = j1ql.parse(args["query"], args.get("variables"))
         result_type, rows = j1ql.run(parsed, backend.store.objects(ENTITIES))

@@ -27,6 +27,12 @@ mutation J1SyncSetParameter($name: String!, $value: ParameterValue!, $secret: Bo
 }
 """
 
+LIST_PARAMETERS = """
+query J1SyncListParameters($cursor: String) {
+  parameterList(cursor: $cursor) { items { name } pageInfo { endCursor hasNextPage } }
+}
+"""
+
 DELETE_PARAMETER = """
 mutation J1SyncDeleteParameter($name: String!) {
   deleteParameter(name: $name) { success }
@@ -60,6 +66,19 @@ class ParameterStore:
             return "(a secret parameter)"
         value = parameter.get("value")
         return value if isinstance(value, str) else json.dumps(value)
+
+    def names(self) -> set[str]:
+        """The name of every parameter in the account (parameterList, every page)."""
+        names: set[str] = set()
+        cursor: str | None = None
+        while True:
+            data = self._client.execute("graphql", LIST_PARAMETERS, {"cursor": cursor})
+            page = data.get("parameterList") or {}
+            names.update(item["name"] for item in page.get("items") or [] if item)
+            info = page.get("pageInfo") or {}
+            cursor = info.get("endCursor")
+            if not info.get("hasNextPage") or not cursor:
+                return names
 
     def write(self, name: str, value: str) -> None:
         variables = {"name": name, "value": value, "secret": False}
