@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from j1sync.connection import ConnectionOptions
@@ -43,7 +43,14 @@ def load(paths: Sequence[str], allow_empty: bool = False) -> ManifestSet:
 
 
 def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
-    return [provider.kind(m.kind).desired(m, manifests.project) for m in manifests.manifests]
+    """Each manifest's desired object, which keeps the spec as written for the plan."""
+    return [
+        replace(
+            provider.kind(m.kind).desired(m, manifests.project),
+            declared=m.spec.model_dump(mode="json", exclude_unset=True),
+        )
+        for m in manifests.manifests
+    ]
 
 
 def make_plan(

@@ -3,6 +3,7 @@ import json
 from j1sync.engine.model import Plan
 from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyResult, Outcome
+from j1sync.github.body import truncate_body
 from j1sync.output import (
     render_json,
     render_markdown,
@@ -37,8 +38,8 @@ def test_text_shows_symbols_field_changes_reasons_and_summary() -> None:
     assert "+ create" in text
     assert "  + Question/new-q" in text
     assert "  ~ AlertRule/edit" in text
-    assert '      description: "edited by hand" -> "from git"' in text
-    assert '      tags: ["a"] -> ["a", "j1sync"]' in text
+    assert '      ~ description: "edited by hand" -> "from git"' in text
+    assert "      ~ tags:\n      +   - j1sync" in text
     assert "  - AlertRule/legacy" in text
     assert "managed tag 'j1sync'" in text
     assert "Unmanaged (never touched): AlertRule 1" in text
@@ -86,26 +87,28 @@ def test_json_is_the_plan_file_document() -> None:
 def test_markdown_calls_out_deletions_and_tabulates_kinds() -> None:
     md = render_markdown(sample_plan(), title="j1sync plan")
     assert md.startswith("## j1sync plan")
+    table = md.index("| Kind | Create | Update | Delete | Unchanged | Unmanaged |")
     warning = md.index("[!WARNING]")
-    assert warning < md.index("| Kind |")
-    assert "`AlertRule/legacy`" in md[warning : md.index("| Kind |")]
+    assert table < warning < md.index("### Changes")
+    assert "`AlertRule/legacy`" in md[warning : md.index("### Changes")]
     assert "| AlertRule | 1 | 1 | 1 | 0 | 1 |" in md
     assert "<details><summary><code>~ update</code> AlertRule/edit</summary>" in md
-    assert '- description: "edited by hand"' in md and '+ description: "from git"' in md
+    assert '~ description: "edited by hand" -> "from git"' in md
 
 
-def test_markdown_of_2000_changes_stays_under_the_comment_limit() -> None:
+def test_markdown_of_2000_changes_is_cut_between_changes_to_fit_a_comment() -> None:
     desired = [
         want("AlertRule", f"rule-{i:04}", description="x" * 80, queries=[{"q": "Find " * 10}])
         for i in range(2000)
     ]
     plan = build_plan(desired, [], KINDS, PROJECT, "a", {})
     md = render_markdown(plan)
-    assert len(md) < 65_536
-    assert "more changes not shown" in md
-    shown = md.count("<details>")
-    assert 0 < shown < 2000
-    assert f"{2000 - shown:,} more changes" in md or f"{2000 - shown} more changes" in md
+    assert md.count("<details>") == 2000  # the whole plan: the job summary holds it
+    comment = truncate_body(md)
+    assert len(comment) <= 65_536
+    shown = comment.count("<details>")
+    assert 0 < shown < 2000 and comment.count("</details>") == shown
+    assert f"{2000 - shown:,} of 2,000 changes not shown here" in comment
 
 
 def outcomes() -> ApplyResult:

@@ -35,6 +35,9 @@ class DesiredObject:
     state: dict[str, Any]  # normalized desired state
     depends_on: tuple[str, ...] = ()  # addresses this object needs before create/update
     source: SourceLocation | None = None
+    # The spec as its manifest wrote it (no defaults filled in): how a plan shows a new
+    # object. Display only; never compared, never sent.
+    declared: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @property
     def address(self) -> str:

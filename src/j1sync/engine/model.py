@@ -37,6 +37,8 @@ class Change:
     literal_secrets: list[str] = field(default_factory=list)  # after-paths a file cannot hold
     # after-paths of literal credentials the live object holds alike: apply copies them
     account_secrets: list[str] = field(default_factory=list)
+    # a created object's spec as its manifest wrote it, masked: what the plan shows
+    manifest: dict[str, Any] | None = None
     # after-path -> value of both: this process only, never written or shown
     secret_values: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -60,6 +62,7 @@ class Change:
             "sensitive": dict(self.sensitive),
             "literal_secrets": list(self.literal_secrets),
             "account_secrets": list(self.account_secrets),
+            "manifest": self.manifest,
         }
 
     @classmethod
@@ -82,6 +85,7 @@ class Change:
             sensitive=dict(data.get("sensitive", {})),
             literal_secrets=list(data.get("literal_secrets", [])),
             account_secrets=list(data.get("account_secrets", [])),
+            manifest=data.get("manifest"),
         )
 
 

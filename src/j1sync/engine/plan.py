@@ -28,7 +28,14 @@ from j1sync.engine.model import (
 )
 from j1sync.engine.paths import get_path
 from j1sync.engine.safety import evaluate_safety
-from j1sync.engine.sensitive import CredentialPaths, MaskedState, Secrets, mask, mask_path
+from j1sync.engine.sensitive import (
+    MASK,
+    CredentialPaths,
+    MaskedState,
+    Secrets,
+    mask,
+    mask_path,
+)
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import ProjectConfig
 
@@ -188,6 +195,17 @@ class _Masking:
             paths |= set(after.templates) | set(after.literal)
         return mask(live.state, self.secrets, paths).state
 
+    def declared(self, want: DesiredObject, after: MaskedState) -> dict[str, Any] | None:
+        """The spec as written, masked like the desired state: `${env:}` values, the
+        kind's credential paths, and any string a credential path of the state held."""
+        if want.declared is None:
+            return None
+        spec = dict(want.declared)
+        paths = self.paths(want.kind, spec)
+        literal = {v for v in _strings(list(after.literal.values())) if v}
+        shown: dict[str, Any] = _mask_strings(mask(spec, self.secrets, paths).state, literal)
+        return shown
+
     def fingerprint(self, live: LiveObject) -> str:
         return live_fingerprint(live, self.salt)
 
@@ -209,6 +227,7 @@ def _desired_change(
         secret_values=masked.literal,
     )
     if have is None:
+        change.manifest = masking.declared(want, masked)
         return change
     # A key the desired state leaves out is a field the manifest does not manage (IamGroup
     # `members`, IntegrationSchedule `definition` when omitted): comparing it would report
@@ -227,6 +246,27 @@ def _desired_change(
     change.changed_paths = list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths))
     change.live_fingerprint = masking.fingerprint(have)
     return change
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a JSON-like value, dict keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _mask_strings(node: Any, secrets: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _mask_strings(v, secrets) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_mask_strings(v, secrets) for v in node]
+    if isinstance(node, str) and any(secret in node for secret in secrets):
+        return MASK
+    return node
 
 
 def _delete_change(live: LiveObject, reason: str, masking: _Masking) -> Change:

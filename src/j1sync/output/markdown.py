@@ -1,7 +1,9 @@
 """Markdown for pull-request comments and GitHub job summaries.
 
-GitHub rejects comments over 65,536 characters, so the document is built head first
-(deletions, safety, summary table) and change details are added while they fit.
+The head comes first (deletions, safety, the summary table per kind), then one folded
+section per change with the same diff lines as the text plan in a fenced `diff` block.
+The whole plan is rendered; where it must fit a limit (a PR comment: 65,536 characters),
+github/body.py cuts it between sections and says how many were left out.
 """
 
 from __future__ import annotations
@@ -11,18 +13,13 @@ import re
 
 from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan
 from j1sync.executor.outcome import ApplyResult
-from j1sync.output.values import (
-    NO_CHANGES,
-    SYMBOLS,
-    field_lines,
-    plural,
-    pruning_note,
-    summary_line,
-)
+from j1sync.github.body import section_marker
+from j1sync.output.change_lines import change_lines
+from j1sync.output.values import NO_CHANGES, SYMBOLS, plural, pruning_note, summary_line
 
 MAX_LISTED_DELETIONS = 30
 NOTE_RESERVE = 400  # room kept for the "changes not shown" note
-COLUMN_TITLES = {"no-op": "No change"}
+COLUMN_TITLES = {"no-op": "Unchanged"}
 STATUS_ICONS = {"applied": "✅ applied", "failed": "❌ failed", "skipped": "⏭️ skipped"}
 
 
@@ -70,21 +67,25 @@ def _deletion_warning(deletes: list[Change]) -> list[str]:
 
 def _details(change: Change) -> str:
     summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {_escape(change.address)}"
-    diff: list[str] = []
-    for path, before, after in field_lines(change):
-        if before is not None:
-            diff.append(f"- {path}: {before}")
-        diff.append(f"+ {path}: {after}")
-    body = [f"<details><summary>{summary}</summary>", "", _escape(change.reason), ""]
+    body = [
+        section_marker("change"),
+        f"<details><summary>{summary}</summary>",
+        "",
+        _escape(change.reason),
+        "",
+    ]
+    diff = [line.render() for line in change_lines(change)]
     if diff:
         body += [_fenced("\n".join(diff), "diff"), ""]
     body.append("</details>")
     return "\n".join(body)
 
 
-def render_markdown(plan: Plan, title: str = "j1sync plan", limit: int = 65000) -> str:
-    head = [f"## {title}", ""]
+def render_markdown(plan: Plan, title: str = "j1sync plan") -> str:
     actionable = plan.actionable
+    head = [f"## {title}", "", NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
+    if plan.summary:
+        head += [*_summary_table(plan), ""]
     deletes = [c for c in actionable if c.action == "delete"]
     if deletes:
         head += [*_deletion_warning(deletes), ""]
@@ -95,26 +96,10 @@ def render_markdown(plan: Plan, title: str = "j1sync plan", limit: int = 65000) 
     note = pruning_note(plan)
     if note is not None:
         head += ["> [!NOTE]", f"> {_escape(note)}", ""]
-    head += [NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
-    if plan.summary:
-        head += [*_summary_table(plan), ""]
     if actionable:
         head += ["### Changes", ""]
-    document = "\n".join(head) + "\n"
-    shown = 0
-    for change in actionable:
-        block = _details(change) + "\n\n"
-        if len(document) + len(block) + NOTE_RESERVE > limit:
-            break
-        document += block
-        shown += 1
-    if shown < len(actionable):
-        cut = len(actionable) - shown
-        document += (
-            f"_{plural(cut, 'more change')} not shown: this summary is limited to {limit:,} "
-            "characters. Run `j1sync plan --format json` for the full plan._\n"
-        )
-    return document[:limit]
+    blocks = [_details(change) + "\n" for change in actionable]
+    return "\n".join([*head, *blocks]).rstrip("\n") + "\n"
 
 
 def render_outcomes_markdown(

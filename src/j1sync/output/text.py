@@ -14,9 +14,11 @@ from rich.text import Text
 from j1sync.engine.model import Plan
 from j1sync.engine.sensitive import redact_secrets
 from j1sync.executor.outcome import ApplyResult
-from j1sync.output.values import NO_CHANGES, SYMBOLS, field_lines, pruning_note, summary_line
+from j1sync.output.change_lines import change_lines
+from j1sync.output.values import NO_CHANGES, SYMBOLS, pruning_note, summary_line
 
 STYLES = {"create": "green", "update": "yellow", "delete": "red", "no-op": "dim"}
+LINE_STYLES = {"+": "green", "-": "red", "~": "yellow", " ": ""}
 STATUS_STYLES = {"applied": "green", "failed": "bold red", "skipped": "yellow"}
 
 
@@ -46,15 +48,10 @@ def render_text(plan: Plan, color: bool) -> str:
                 Text(f"  {SYMBOLS[change.action]} {change.address}", style=f"bold {style}")
             )
             lines.append(Text(f"      {change.reason}", style="dim"))
-            for path, before, after in field_lines(change):
-                if before is None:
-                    lines.append(Text.assemble(f"      {path}: ", (str(after), style)))
-                else:
-                    lines.append(
-                        Text.assemble(
-                            f"      {path}: ", (before, "red"), " -> ", (str(after), "green")
-                        )
-                    )
+            lines.extend(
+                Text(f"      {line.render()}", style=LINE_STYLES[line.sign])
+                for line in change_lines(change)
+            )
     unmanaged = [(k, c["unmanaged"]) for k, c in plan.summary.items() if c.get("unmanaged")]
     if unmanaged:
         counts = ", ".join(f"{kind} {count}" for kind, count in unmanaged)

@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from j1sync.engine.model import Change, Plan
-from j1sync.engine.paths import get_path
-
-MAX_VALUE_CHARS = 200
-ABSENT = "(absent)"
-_MISSING = object()
+from j1sync.engine.model import Plan
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "no-op": " "}
-
-
-def show_value(value: Any, limit: int = MAX_VALUE_CHARS) -> str:
-    """Compact JSON on one line (newlines escaped), cut at `limit` characters."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def value_at(state: dict[str, Any] | None, path: str) -> str:
-    found = _MISSING if state is None else get_path(state, path, _MISSING)
-    return ABSENT if found is _MISSING else show_value(found)
-
-
-def field_lines(change: Change) -> list[tuple[str, str | None, str | None]]:
-    """(path, before, after) to show for a change; None where that side has nothing."""
-    if change.action == "update":
-        return [
-            (p, value_at(change.before, p), value_at(change.after, p)) for p in change.changed_paths
-        ]
-    if change.action == "create":
-        return [(k, None, show_value(v)) for k, v in (change.after or {}).items()]
-    return []
 
 
 def plural(count: int, noun: str) -> str:

@@ -5,21 +5,25 @@ from j1sync.manifest.models.documents import (
     API_VERSION,
     DOCUMENT_MODELS,
     KINDS,
+    LIST_IDENTITIES,
     SPEC_MODELS,
     manifest_json_schema,
 )
 from j1sync.manifest.models.iam_group import IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.models.list_identity import ListIdentity
 from j1sync.manifest.models.question import QuestionSpec
 
 __all__ = [
     "API_VERSION",
     "DOCUMENT_MODELS",
     "KINDS",
+    "LIST_IDENTITIES",
     "SPEC_MODELS",
     "AlertRuleSpec",
     "IamGroupSpec",
     "IntegrationScheduleSpec",
+    "ListIdentity",
     "QuestionSpec",
     "manifest_json_schema",
 ]

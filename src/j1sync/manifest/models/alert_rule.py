@@ -14,6 +14,7 @@ from j1sync.manifest.models.common import (
     referenced_query_names,
     rule_error,
 )
+from j1sync.manifest.models.list_identity import ListIdentity
 
 
 class RuleQuery(StrictModel):
@@ -108,3 +109,24 @@ class AlertRuleSpec(StrictModel):
 def unknown_query_message(name: str, known: list[str]) -> str:
     listed = ", ".join(known) if known else "none"
     return f"refers to query '{name}', which the question does not define (queries: {listed})"
+
+
+# Where a rule action points: the first of these fields an action has.
+ACTION_TARGETS = (
+    "targetProperty",
+    "integrationInstanceId",
+    "channels",
+    "recipients",
+    "project",
+    "endpoint",
+    "url",
+    "webhookUrl",
+)
+
+# How a plan matches a rule's list elements: queries by name, operations by condition
+# (one whose condition changed is still the same operation), actions by type and target.
+RULE_LISTS = (
+    ListIdentity("question.queries", ("name",)),
+    ListIdentity("operations", ("when",), pair_unmatched=True),
+    ListIdentity("operations[].actions", ("type", ACTION_TARGETS)),
+)

@@ -6,11 +6,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from j1sync.manifest.models.alert_rule import AlertRuleSpec
+from j1sync.manifest.models.alert_rule import RULE_LISTS, AlertRuleSpec
 from j1sync.manifest.models.common import Metadata, StrictModel
-from j1sync.manifest.models.iam_group import IamGroupSpec
+from j1sync.manifest.models.iam_group import GROUP_LISTS, IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
-from j1sync.manifest.models.question import QuestionSpec
+from j1sync.manifest.models.list_identity import ListIdentity
+from j1sync.manifest.models.question import QUESTION_LISTS, QuestionSpec
 
 API_VERSION = "j1sync/v1"
 KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule")
@@ -21,6 +22,14 @@ SPEC_MODELS: dict[str, type[BaseModel]] = {
     "AlertRule": AlertRuleSpec,
     "IamGroup": IamGroupSpec,
     "IntegrationSchedule": IntegrationScheduleSpec,
+}
+
+# Per kind, the lists whose elements have an identity (list_identity.py).
+LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
+    "Question": QUESTION_LISTS,
+    "AlertRule": RULE_LISTS,
+    "IamGroup": GROUP_LISTS,
+    "IntegrationSchedule": (),
 }
 
 

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, StrictBool, WithJsonSchema, field_va
 from pydantic.json_schema import SkipJsonSchema
 
 from j1sync.manifest.models.common import StrictModel, rule_error
+from j1sync.manifest.models.list_identity import ListIdentity
 from j1sync.manifest.permissions import ABAC_PERMISSIONS, check_permission
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The API is the final judge;
@@ -66,3 +67,8 @@ class IamGroupSpec(StrictModel):
                 raise rule_error(f"duplicate member '{email}'", (index,))
             seen.add(email.lower())
         return members
+
+
+# Query-policy statements are told apart by their whole content; members (emails) and
+# permissions, lists of plain values, by the value itself.
+GROUP_LISTS = (ListIdentity("queryPolicy"),)

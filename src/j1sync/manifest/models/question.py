@@ -11,6 +11,7 @@ from j1sync.manifest.models.common import (
     StrictModel,
     check_unique_query_names,
 )
+from j1sync.manifest.models.list_identity import ListIdentity
 
 
 class QuestionQuery(StrictModel):
@@ -46,3 +47,10 @@ class QuestionSpec(StrictModel):
 
     def query_names(self) -> list[str]:
         return [q.name for q in self.queries]
+
+
+# Queries are told apart by name, compliance entries by standard (plan output).
+QUESTION_LISTS = (
+    ListIdentity("queries", ("name",)),
+    ListIdentity("compliance", ("standard",)),
+)

@@ -1,0 +1,195 @@
+"""The lines that show one change, shared by the text and Markdown plans.
+
+A created object is the manifest a user would write (the spec as its manifest set it,
+no defaults filled in), every line `+`; a deleted object is the live object as such a
+manifest (nothing null or empty), every line `-`. An update shows each changed field at
+its nested place: short values as `before -> after`, long or multi-line text as a line
+diff, list elements matched by identity (field_diff.py). Values are the plan's, already
+masked: a secret shows as (sensitive) on both sides and is never line-diffed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from j1sync.engine.model import Change
+from j1sync.engine.sensitive import MASK
+from j1sync.export.yaml_writer import manifest_document, to_yaml_tree
+from j1sync.output.field_diff import ABSENT, Element, Entry, FieldGroup, ValueChange, diff_fields
+from j1sync.output.text_diff import is_long_text, line_diff
+
+INLINE_CHARS = 60  # a value longer than this (as JSON) is shown on lines of its own
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """`sign` is "+", "-", "~" (changed inside) or " " (context); `depth` counts
+    two-space indents."""
+
+    sign: str
+    depth: int
+    text: str
+
+    def render(self) -> str:
+        return f"{self.sign} {'  ' * self.depth}{self.text}".rstrip()
+
+
+def change_lines(change: Change) -> list[DiffLine]:
+    if change.action == "create":
+        spec = change.manifest if change.manifest is not None else _pruned(change.after)
+        return _document_lines("+", change, spec)
+    if change.action == "delete":
+        return _document_lines("-", change, _pruned(change.before))
+    if change.action == "update":
+        entries = diff_fields(
+            change.kind, change.before or {}, change.after or {}, [*change.changed_paths]
+        )
+        return [line for entry in entries for line in _entry_lines(entry, 0)]
+    return []
+
+
+def _document_lines(sign: str, change: Change, spec: Any) -> list[DiffLine]:
+    document = manifest_document(change.kind, change.name, spec or {})
+    text = _exact_yaml(document)
+    return [DiffLine(sign, 0, line) for line in text.rstrip("\n").split("\n")]
+
+
+def _pruned(value: Any) -> Any:
+    """Without null and empty values: what a manifest would leave out."""
+    if isinstance(value, dict):
+        kept = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+# -- an update's entries --------------------------------------------------------------
+
+
+def _entry_lines(entry: Entry, depth: int) -> list[DiffLine]:
+    if isinstance(entry, FieldGroup):
+        lines = [DiffLine("~", depth, f"{entry.label}:")]
+        return lines + [line for child in entry.children for line in _entry_lines(child, depth + 1)]
+    if isinstance(entry, Element):
+        return _element_lines(entry, depth)
+    return _value_lines(entry, depth)
+
+
+def _element_lines(element: Element, depth: int) -> list[DiffLine]:
+    if element.status != "changed":
+        sign = "+" if element.status == "added" else "-"
+        return _yaml_block(sign, depth, [element.value])
+    first, *rest = element.label or ((None, None),)
+    if first[0] is None:
+        plain = _plain(element.value)
+        header = f"- {_label_value(element.value)}" if plain else f"- [{element.index}]"
+    else:
+        header = f"- {first[0]}: {_label_value(first[1])}"
+    if element.moved_from is not None:
+        header += f"  (moved from [{element.moved_from}] to [{element.index}])"
+    lines = [DiffLine("~", depth, header)]
+    lines += [DiffLine(" ", depth + 1, f"{key}: {_label_value(value)}") for key, value in rest]
+    for child in element.children:
+        lines += _entry_lines(child, depth + 1)
+    return lines
+
+
+def _value_lines(change: ValueChange, depth: int) -> list[DiffLine]:
+    label, old, new = change.label, change.before, change.after
+    if old is ABSENT:
+        return _yaml_block("+", depth, {label: new})
+    if new is ABSENT:
+        return _yaml_block("-", depth, {label: old})
+    if old == new and isinstance(new, str) and new.startswith(MASK[:-1]):
+        return [DiffLine("~", depth, f"{label}: {new}")]  # a secret changed; never shown
+    short = not (is_long_text(old) or is_long_text(new))
+    if short and len(_inline(old)) + len(_inline(new)) <= 2 * INLINE_CHARS:
+        return [DiffLine("~", depth, f"{label}: {_inline(old)} -> {_inline(new)}")]
+    texts = [v if isinstance(v, str) or v is None else _yaml_text(v) for v in (old, new)]
+    shown, wrapped = line_diff(texts[0], texts[1])
+    note = "  (long lines shown in pieces)" if wrapped else ""
+    lines = [DiffLine("~", depth, f"{label}:{note}")]
+    for line in shown:
+        sign = " " if line.sign == "…" else line.sign
+        lines.append(DiffLine(sign, depth + 1, line.text))
+    return lines
+
+
+def _plain(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _inline(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# Text YAML reads as the same string without quotes (not a number, boolean or null).
+_PLAIN_TEXT = re.compile(r"[A-Za-z_][\w .@/-]*")
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
+
+
+def _label_value(value: Any) -> str:
+    """An identity value as a manifest would spell it: `name: open-ports`."""
+    if isinstance(value, str) and value.startswith(MASK[:-1]):
+        return value
+    if (
+        isinstance(value, str)
+        and _PLAIN_TEXT.fullmatch(value)
+        and value == value.strip()
+        and value.lower() not in _YAML_WORDS
+    ):
+        return value
+    return _inline(value)
+
+
+# -- YAML -------------------------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1 << 16
+    yaml.allow_unicode = True
+    return yaml
+
+
+_YAML = _yaml()
+
+
+_CHECK = YAML(typ="safe")  # libyaml when installed: reading back costs little
+
+
+def _yaml_text(value: Any, quote: bool = False) -> str:
+    stream = io.StringIO()
+    _YAML.dump(to_yaml_tree(value, quote=quote), stream)
+    return stream.getvalue().rstrip("\n")
+
+
+def _exact_yaml(document: Mapping[str, Any]) -> str:
+    """The document as a manifest file would hold it, read back to be sure it means the
+    same (export/yaml_writer.py's rule: odd strings are written again double-quoted)."""
+    for quote in (False, True):
+        text = _yaml_text(document, quote)
+        try:
+            if _CHECK.load(text) == document:
+                return text
+        except YAMLError:
+            continue
+    return json.dumps(document, indent=2, ensure_ascii=False)  # JSON is YAML too
+
+
+def _yaml_block(sign: str, depth: int, value: Any) -> list[DiffLine]:
+    """`value` (a one-key map or a one-element list) as the YAML a manifest would hold."""
+    text = textwrap.dedent(_yaml_text(value))  # a list's dash at the depth, not indented
+    return [DiffLine(sign, depth, line) for line in text.split("\n")]

@@ -1,0 +1,99 @@
+"""Long and multi-line text as a line diff: changed lines with a little context.
+
+J1QL queries, descriptions, webhook bodies and remediation steps are compared line by
+line, like Terraform's heredoc diffs. A line longer than WRAP is shown in pieces broken
+at spaces, before J1QL keywords where it can, so an edit in a 2,000-character one-line
+query shows the piece it is in. Unchanged stretches far from any change are left out
+with a count of the lines left out; nothing is cut silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+
+CONTEXT_LINES = 2
+WRAP = 100  # longer lines are shown in pieces of about this many characters
+MIN_PIECE = 40  # a piece is not broken at a keyword before it has this many characters
+# Words a J1QL query reads well broken before (FIND ... WITH ... THAT ... RETURN).
+BREAK_BEFORE = frozenset(
+    {"FIND", "WITH", "THAT", "AND", "OR", "RETURN", "WHERE", "LIMIT", "ORDER", "AS", "(", "|"}
+)
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+@dataclass(frozen=True)
+class TextLine:
+    sign: str  # "-", "+", " " (context) or "…" (lines left out)
+    text: str
+
+
+def is_long_text(value: object) -> bool:
+    """A string shown as a line diff rather than inline."""
+    return isinstance(value, str) and ("\n" in value or len(value) > 60)
+
+
+def pieces(text: str) -> tuple[list[str], bool]:
+    """The lines of `text`, long ones in pieces; and whether any line was broken."""
+    shown: list[str] = []
+    wrapped = False
+    for line in text.split("\n"):
+        if len(line) <= WRAP:
+            shown.append(line)
+            continue
+        wrapped = True
+        shown.extend(_break(line))
+    return shown, wrapped
+
+
+def _break(line: str) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for token in _TOKEN.findall(line):
+        word = token.strip()
+        at_keyword = word.upper() in BREAK_BEFORE or current.rstrip().endswith((",", ".", ";"))
+        if current and (
+            (at_keyword and len(current) >= MIN_PIECE) or len(current) + len(token) > WRAP
+        ):
+            out.append(current)
+            current = ""
+        while len(token) > WRAP:  # one word longer than a piece (no spaces to break at)
+            out.append(token[:WRAP])
+            token = token[WRAP:]
+        current += token
+    if current or not out:
+        out.append(current)
+    return out
+
+
+def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bool]:
+    """(lines to show, whether long lines were broken into pieces)."""
+    old, old_wrapped = pieces(before) if before else ([], False)
+    new, new_wrapped = pieces(after) if after else ([], False)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    groups = list(matcher.get_grouped_opcodes(CONTEXT_LINES))
+    if old == new:  # the same lines, different text (a trailing newline): show exactly
+        exact = [TextLine("-", json.dumps(before)), TextLine("+", json.dumps(after))]
+        return exact, False
+    shown: list[TextLine] = []
+    position = 0  # index in `old` of the first line not yet accounted for
+    for group in groups:
+        start = group[0][1]
+        if start > position:
+            shown.append(_left_out(start - position))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                shown.extend(TextLine(" ", line) for line in old[i1:i2])
+                continue
+            shown.extend(TextLine("-", line) for line in old[i1:i2])
+            shown.extend(TextLine("+", line) for line in new[j1:j2])
+        position = group[-1][2]
+    if position < len(old):
+        shown.append(_left_out(len(old) - position))
+    return shown, old_wrapped or new_wrapped
+
+
+def _left_out(count: int) -> TextLine:
+    return TextLine("…", f"… {count} unchanged line{'s' if count != 1 else ''}")
