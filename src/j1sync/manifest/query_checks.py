@@ -65,9 +65,15 @@ def query_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
         for field in query_fields(item.manifest):
             check = check_query(field.text)
             for finding in check.findings:
-                problem = located_problem(item.manifest, item.document, field.path,
-                                          field.text, finding.start, finding.end,
-                                          f"J1QL: {finding.message}")
+                problem = located_problem(
+                    item.manifest,
+                    item.document,
+                    field.path,
+                    field.text,
+                    finding.start,
+                    finding.end,
+                    f"J1QL: {finding.message}",
+                )
                 if finding.severity == "error":
                     problems.append(problem)
                 else:
@@ -105,14 +111,20 @@ def parameter_references(manifests: Sequence[Manifest]) -> list[ParameterReferen
     for manifest in manifests:
         for field in query_fields(manifest):
             for use in check_query(field.text).parameters:
-                found.append(ParameterReference(manifest, field.path, use.name, use.start,
-                                                use.end, field.text))
+                found.append(
+                    ParameterReference(
+                        manifest, field.path, use.name, use.start, use.end, field.text
+                    )
+                )
         if isinstance(manifest.spec, AlertRuleSpec):
             data = manifest.spec.model_dump(mode="json", exclude_none=True)
             for path, text in _strings(data, ("spec",)):
                 for match in RULE_PARAMETER.finditer(text):
-                    found.append(ParameterReference(manifest, path, match.group(1),
-                                                    match.start(), match.end(), text))
+                    found.append(
+                        ParameterReference(
+                            manifest, path, match.group(1), match.start(), match.end(), text
+                        )
+                    )
     return found
 
 
@@ -139,4 +151,3 @@ def unknown_parameter_message(name: str, known: set[str]) -> str:
         f"parameter '{name}' is neither declared in the manifests nor in the account's "
         f"parameter store{hint}"
     )
-
