@@ -61,7 +61,7 @@ def open_provider(
         from j1sync.emulator import running_emulator
 
         EMULATOR_STATE.parent.mkdir(parents=True, exist_ok=True)
-        with running_emulator(db=str(EMULATOR_STATE), seed="demo") as emu:
+        with running_emulator(db=str(EMULATOR_STATE), seed="demo", wait_for_db=True) as emu:
             settings = Settings(
                 api_key=emu.api_key,
                 account=emu.account,

@@ -145,12 +145,17 @@ def serve(
 def reset(db: str | None) -> None:
     """Delete the emulator's state; the next start seeds a fresh account."""
     from j1sync.emulator.app import DEFAULT_DB
+    from j1sync.emulator.store import ProcessLock
 
     path = Path(db or DEFAULT_DB)
     if path.is_dir():
         raise ConfigError(f"{path} is a folder, not the emulator's database; not deleting it")
-    if path.exists():
-        path.unlink()
-        click.echo(f"Deleted {path}.")
-    else:
+    if not path.exists():
         click.echo(f"Nothing to delete: {path} does not exist.")
+        return
+    in_use = ProcessLock(str(path), wait=False)  # never pull the file from under a server
+    try:
+        path.unlink()
+    finally:
+        in_use.release()
+    click.echo(f"Deleted {path}.")

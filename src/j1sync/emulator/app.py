@@ -11,7 +11,7 @@ from pathlib import Path
 from j1sync.emulator.backend import Backend
 from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.emulator.server import EmulatorHTTPServer
-from j1sync.emulator.store import DEFAULT_DB, JsonObject, Store
+from j1sync.emulator.store import DEFAULT_DB, JsonObject, ProcessLock, Store
 from j1sync.emulator.switches import Stats, Switches
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
@@ -46,11 +46,18 @@ class Emulator:
         switches: Switches | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        wait_for_db: bool = False,
     ) -> None:
         created = db != ":memory:" and not Path(db).exists()
+        self._process_lock: ProcessLock | None = None
         if db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(db)
+            self._process_lock = ProcessLock(db, wait=wait_for_db)
+        try:
+            self.store = Store(db)
+        except BaseException:
+            self._release_db()
+            raise
         self.switches = switches or Switches()
         self.stats = Stats()
         self.api_key = api_key
@@ -62,6 +69,7 @@ class Emulator:
             except Exception as exc:
                 # No half-seeded account left behind for the next start to seed again.
                 self.store.close()
+                self._release_db()
                 if created:
                     Path(db).unlink(missing_ok=True)
                 if isinstance(exc, ValueError):
@@ -99,6 +107,12 @@ class Emulator:
             self._thread = None
         self._server.server_close()
         self.store.close()
+        self._release_db()
+
+    def _release_db(self) -> None:
+        if self._process_lock is not None:
+            self._process_lock.release()
+            self._process_lock = None
 
     def start_shutdown(self) -> None:
         """Ask serve_forever() to return; safe from a signal handler on the serving
@@ -126,8 +140,11 @@ def running_emulator(
     lose_responses: float = 0.0,
     rng_seed: int = 0,
     rate_429: float = 0.0,
+    wait_for_db: bool = False,
 ) -> Iterator[Emulator]:
-    """Run an emulator in this process on a free loopback port for the `with` block."""
+    """Run an emulator in this process on a free loopback port for the `with` block
+    (`wait_for_db`: wait while another process serves the same database file, instead of
+    failing)."""
     switches = Switches(
         latency_ms=latency_ms,
         rate_limit=parse_rate_limit(rate_limit),
@@ -137,7 +154,14 @@ def running_emulator(
         page_size=page_size,
         rng_seed=rng_seed,
     )
-    emulator = Emulator(db=db, seed=seed, api_key=api_key, account=account, switches=switches)
+    emulator = Emulator(
+        db=db,
+        seed=seed,
+        api_key=api_key,
+        account=account,
+        switches=switches,
+        wait_for_db=wait_for_db,
+    )
     emulator.start()
     try:
         yield emulator

@@ -12,11 +12,12 @@ whole collection on every page or name lookup made a 10,000-object account quadr
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from j1sync.errors import ConfigError
 
@@ -159,3 +160,64 @@ def _unusable(path: str, exc: sqlite3.Error) -> str:
 def _load(body: str) -> JsonObject:
     loaded: JsonObject = json.loads(body)
     return loaded
+
+
+class DatabaseInUse(StateFileError):
+    """Another process serves the same emulator database."""
+
+
+class ProcessLock:
+    """One process at a time per emulator database file (`<db>.lock`, holding the pid).
+
+    Each emulator process keeps a write-through cache of the file: two processes on one
+    file would each miss the other's writes (a seed applied twice, an apply lock both
+    think they hold). `wait`: block until the other process is done (a `--emulator`
+    command, after saying so on stderr); else fail at once naming it (`emulator serve`).
+    A lock on a file that cannot be locked (no fcntl: not POSIX) is not taken."""
+
+    def __init__(self, db: str, *, wait: bool) -> None:
+        self._file: IO[str] | None = None
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return
+        path = Path(f"{db}.lock")
+        try:
+            handle = path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            reason = f"emulator database {db}: cannot open {path}: {exc.strerror}"
+            raise StateFileError(reason) from exc
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(path)
+            if not wait:
+                handle.close()
+                raise DatabaseInUse(
+                    f"emulator database {db} is in use by another j1sync process{holder}; "
+                    "stop it, or use another --db"
+                ) from None
+            logging.getLogger("j1sync").warning(
+                "waiting: emulator database %s is in use by another j1sync process%s",
+                db,
+                holder,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the file releases the lock
+            self._file = None
+
+
+def _holder(path: Path) -> str:
+    try:
+        pid = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
