@@ -88,6 +88,8 @@ def _entry_lines(entry: Entry, depth: int) -> list[DiffLine]:
 def _element_lines(element: Element, depth: int) -> list[DiffLine]:
     if element.status != "changed":
         sign = "+" if element.status == "added" else "-"
+        if isinstance(element.value, list):  # a clause of a rule condition: one line
+            return [DiffLine(sign, depth, f"- {_inline(element.value)}")]
         return _yaml_block(sign, depth, [element.value])
     first, *rest = element.label or ((None, None),)
     if first[0] is None:

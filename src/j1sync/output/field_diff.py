@@ -124,17 +124,9 @@ def _diff_value(
 ) -> Entry:
     if isinstance(old, dict) and isinstance(new, dict):
         return FieldGroup(label, tuple(_diff_map(old, new, pattern, *paths, context)))
-    if isinstance(old, list) and isinstance(new, list) and _element_wise(old + new):
+    if isinstance(old, list) and isinstance(new, list):
         return FieldGroup(label, tuple(_diff_list(old, new, pattern, *paths, context)))
     return ValueChange(label, old, new)
-
-
-def _element_wise(items: list[Any]) -> bool:
-    """Lists of plain values or of maps are compared element by element; anything else
-    (a rule condition's nested lists) reads better as one value."""
-    return all(not isinstance(v, (dict, list)) for v in items) or all(
-        isinstance(v, dict) for v in items
-    )
 
 
 def _diff_list(
