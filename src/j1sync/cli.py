@@ -16,7 +16,8 @@ from typing import Any
 import click
 
 from j1sync import __version__
-from j1sync.commands._exits import DEBUG_ENV, debug_flag, fail
+from j1sync.commands._exits import DEBUG_ENV, debug_flag, exit_codes_help, fail
+from j1sync.terminal import COLOR_KEY, COLOR_MODES, ColorMode, color_enabled
 
 # command name -> module under j1sync.commands exposing a click command called `command`
 COMMANDS: dict[str, str] = {
@@ -77,7 +78,11 @@ def _module_exists(name: str) -> bool:
     return importlib.util.find_spec(f"j1sync.commands.{name}") is not None
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=exit_codes_help(),
+)
 @click.version_option(__version__, prog_name="j1sync")
 @click.option(
     "--debug",
@@ -86,10 +91,21 @@ def _module_exists(name: str) -> bool:
     show_envvar=True,
     help="Show the traceback of an unexpected error.",
 )
-def cli(debug: bool) -> None:
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_MODES),
+    default="auto",
+    show_default=True,
+    help="Colour the output. auto: on a terminal, off with NO_COLOR, on with FORCE_COLOR.",
+)
+def cli(debug: bool, color: ColorMode) -> None:
     """Manage a JupiterOne account's configuration as code."""
     if debug:
         debug_flag.set(True)
+    ctx = click.get_current_context()
+    ctx.meta[COLOR_KEY] = color
+    # click.echo strips ANSI codes from what is not a terminal unless told otherwise
+    ctx.color = color_enabled(color, sys.stdout)
     _log_warnings_to_stderr()
 
 

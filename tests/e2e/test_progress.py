@@ -1,8 +1,10 @@
-"""Progress on stderr: plain lines in CI (through the real CLI), a rich display on a TTY."""
+"""Progress on stderr only on a terminal (a rich display); in CI, reading on stderr and
+apply's line per change on stdout (through the real CLI)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from io import StringIO
 
@@ -30,33 +32,27 @@ spec:
 ANSI_ESCAPE = "\x1b["
 
 
-def test_apply_without_a_terminal_logs_one_plain_line_per_change_on_stderr(
+def test_apply_without_a_terminal_reads_on_stderr_and_reports_each_change_on_stdout(
     empty_account: Account,
 ) -> None:
     acc = empty_account
     acc.write("rule.yaml", RULE)
     result = acc.run("apply", acc.manifests, "--auto-approve")
     assert result.exit_code == 0, result.output
-    lines = result.stderr.splitlines()
-    assert "reading the account ..." in lines
-    assert "applying 1 change" in lines
-    assert "applying create AlertRule/rule-1 ..." in lines
-    assert "applied create AlertRule/rule-1" in lines
-    assert lines.index("applying create AlertRule/rule-1 ...") < lines.index(
-        "applied create AlertRule/rule-1"
-    )
-    assert ANSI_ESCAPE not in result.stderr
-    assert "applying" not in result.stdout  # progress never mixes into the report
+    assert result.stderr.splitlines()[0] == "reading the account ..."
+    assert "AlertRule/rule-1" not in result.stderr  # no progress line per change
+    assert "created AlertRule/rule-1" in result.stdout.splitlines()
+    assert ANSI_ESCAPE not in result.output
 
 
-def test_failed_change_is_logged_with_the_api_message(empty_account: Account) -> None:
+def test_failed_change_is_reported_with_the_api_message(empty_account: Account) -> None:
     acc = empty_account
     acc.write("rule.yaml", RULE)
     acc.emu.switches.fail_mutation("createInlineQuestionRuleInstance", times=5)
     result = acc.run("apply", acc.manifests, "--auto-approve")
     assert result.exit_code == 1
-    failed = [line for line in result.stderr.splitlines() if line.startswith("failed create")]
-    assert failed and "AlertRule/rule-1" in failed[0]
+    failed = [line for line in result.stdout.splitlines() if line.startswith("failed  create")]
+    assert failed and "AlertRule/rule-1: " in failed[0]
 
 
 def test_plan_and_drift_report_reading_on_stderr_and_keep_stdout_clean(
@@ -99,29 +95,49 @@ def test_rich_progress_draws_a_bar_and_each_outcome_on_a_terminal() -> None:
     for event in events:
         progress.on_apply_event(event)
     out = buffer.getvalue()
-    assert "Reading the account" in out
-    assert "AlertRule/r" in out and "Question/q" in out
-    assert "BAD_USER_INPUT: in use" in out
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert "Reading the account" in plain
+    assert "updated AlertRule/r" in plain
+    assert "delete Question/q: BAD_USER_INPUT: in use" in plain
     assert "2/2" in out  # the bar reached the total
     assert ANSI_ESCAPE in out  # coloured, unlike the plain mode
 
 
-def test_plain_progress_writes_lines_in_event_order() -> None:
-    lines: list[str] = []
-    progress = PlainProgress(lines.append)
-    skipped = change("AlertRule/r", "create")
+def test_rich_progress_writes_the_lines_to_stdout_when_stdout_is_not_the_terminal() -> None:
+    buffer, report = StringIO(), []
+    progress = RichProgress(Console(file=buffer, force_terminal=True, width=100), report.append)
+    rule = change("AlertRule/r", "create")
     progress.on_apply_event(ApplyEvent("start", 1))
+    progress.on_apply_event(
+        ApplyEvent("change_finished", 1, rule, Outcome(rule.address, "create", "applied"))
+    )
+    progress.on_apply_event(ApplyEvent("finish", 1))
+    assert report == ["created AlertRule/r"]
+    assert "created AlertRule/r" not in buffer.getvalue()
+
+
+def test_plain_progress_reports_one_line_per_finished_change_and_nothing_else() -> None:
+    progress_lines: list[str] = []
+    report: list[str] = []
+    progress = PlainProgress(progress_lines.append, report.append)
+    skipped, rule = change("AlertRule/r", "create"), change("AlertRule/s", "update")
+    progress.on_apply_event(ApplyEvent("start", 2))
+    progress.on_apply_event(ApplyEvent("change_started", 2, rule))
+    progress.on_apply_event(
+        ApplyEvent("change_finished", 2, rule, Outcome(rule.address, "update", "applied"))
+    )
     progress.on_apply_event(
         ApplyEvent(
             "change_finished",
-            1,
+            2,
             skipped,
             Outcome(skipped.address, "create", "skipped", "depends on Question/q (failed)"),
         )
     )
-    progress.on_apply_event(ApplyEvent("finish", 1))
-    assert lines == [
-        "applying 1 change",
+    progress.on_apply_event(ApplyEvent("finish", 2))
+    assert progress_lines == []
+    assert report == [
+        "updated AlertRule/s",
         "skipped create AlertRule/r: depends on Question/q (failed)",
     ]
 
@@ -130,15 +146,17 @@ def test_plain_progress_writes_lines_in_event_order() -> None:
     ("isatty", "env", "expected"),
     [
         (True, {}, RichProgress),
-        (True, {"NO_COLOR": "1"}, PlainProgress),
+        (True, {"NO_COLOR": "1"}, RichProgress),  # no colours, still a bar
         (True, {"TERM": "dumb"}, PlainProgress),
         (False, {}, PlainProgress),
+        (False, {"FORCE_COLOR": "1"}, PlainProgress),  # colours, still no bar
     ],
 )
-def test_the_rich_display_needs_a_terminal_and_no_NO_COLOR(
+def test_the_rich_display_needs_a_terminal_that_can_redraw(
     monkeypatch: pytest.MonkeyPatch, isatty: bool, env: dict[str, str], expected: type
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     for name, value in env.items():
         monkeypatch.setenv(name, value)

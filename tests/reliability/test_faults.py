@@ -161,7 +161,7 @@ def test_client_side_rate_limit_keeps_a_strict_server_happy(faulty: Any) -> None
 
 
 def failed_count(output: str) -> int:
-    """From the summary line `Apply: N applied, N failed, N skipped`."""
-    found = re.search(r"Apply: (\d+) applied, (\d+) failed", output)
+    """From the closing line `Apply failed: N created, N updated, N deleted, N failed`."""
+    found = re.search(r"Apply \w+: \d+ created, \d+ updated, \d+ deleted, (\d+) failed", output)
     assert found, output
-    return int(found.group(2))
+    return int(found.group(1))

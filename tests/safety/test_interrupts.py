@@ -29,7 +29,11 @@ from tests.reliability.account import (
 from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
 
 INTERRUPTED = 130
-OUTCOME = re.compile(r"^\s+(applied|failed|skipped)\s+(create|update|delete)\s+(\S+)", re.M)
+# apply's line per change: `created Kind/name`, `skipped create Kind/name: why`
+OUTCOME = re.compile(
+    r"^(created|updated|deleted|failed|skipped) +(?:(?:create|update|delete) )?([^\s:]+)", re.M
+)
+DONE = ("created", "updated", "deleted")
 
 
 def _object_count(emu: ServedEmulator) -> int:
@@ -66,15 +70,18 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
         assert apply.returncode == INTERRUPTED, stdout + stderr
         assert "Traceback" not in stderr
         outcomes = OUTCOME.findall(stdout)
-        applied = [address for status, _, address in outcomes if status == "applied"]
+        applied = [address for status, address in outcomes if status in DONE]
         not_started = re.findall(
-            r"skipped\s+\w+\s+(\S+): not started: apply was interrupted", stdout
+            r"^skipped \w+ (\S+): not started: apply was interrupted", stdout, re.M
         )
         assert applied, stdout  # what was applied is listed ...
         assert not_started, stdout  # ... and what was not
         assert len(applied) < len(outcomes)
         summary = f"Interrupted: {len(applied)} of {len(outcomes)} changes applied"
         assert summary in stderr, stderr
+        closing = stdout.splitlines()[-1]
+        assert closing.startswith("Apply interrupted: "), stdout
+        assert closing.endswith(f", {len(not_started)} not started."), stdout
         half_done = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         # Changes are still to make (2); the new objects may have brought a kind to the
         # safety gate's 10-object floor, where the updates still to make are too many (3).
@@ -84,7 +91,9 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
         again = run_j1sync(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         for address in applied:  # made once, by the interrupted run: not again
-            assert not re.search(rf"applied\s+\w+\s+{re.escape(address)}\b", again.stdout)
+            assert not re.search(
+                rf"^(created|updated|deleted) {re.escape(address)}( |$)", again.stdout, re.M
+            )
         plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr
         snapshot = emu.snapshot()

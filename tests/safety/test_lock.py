@@ -72,9 +72,9 @@ def test_two_applies_at_once_one_applies_the_other_stops_naming_the_holder(
             if code == 1:  # stopped before any change, naming the apply that runs
                 assert "is locked by another apply" in output
                 assert f"(pid {other.pid})" in output and "since " in output
-                assert "applying" not in output
+                assert "created " not in output and "Apply " not in output
             elif "No changes" not in output:
-                assert "applied create Question/lock-question-00000" in output
+                assert "created Question/lock-question-00000" in output
         snapshot = emu.snapshot()
         assert duplicates(snapshot) == {}
         assert len(snapshot["questions"]) == 135 and len(snapshot["rules"]) == 135
@@ -205,7 +205,7 @@ def test_the_lock_is_released_after_an_error_before_any_change(tmp_path: Path) -
 
 
 def test_the_lock_is_released_when_apply_is_interrupted(tmp_path: Path) -> None:
-    # few objects: the plan apply prints must fit the pipe nobody reads until the end
+    # few objects: what apply prints must fit the pipe nobody reads until the end
     seed, manifests = _project(tmp_path, 20, [])
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT, "--latency-ms", "200") as emu:
         env = connection_env(emu.url)

@@ -14,7 +14,7 @@ from j1sync.commands._exits import fail
 from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
 from j1sync.engine.sensitive import redact_secrets
 from j1sync.errors import ConfigError
-from j1sync.output.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
+from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +70,7 @@ format_option = click.option(
     type=click.Choice(["text", "markdown", "json"]),
     default="text",
     show_default=True,
+    help="text for a terminal, markdown for a pull request, json for machines.",
 )
 
 
@@ -156,7 +157,7 @@ def color_mode() -> ColorMode:
 
 
 def use_color(stream: Stream | None = None) -> bool:
-    """Colours on `stream` (default stdout): j1sync.output.terminal decides."""
+    """Colours on `stream` (default stdout): j1sync.terminal decides."""
     return color_enabled(color_mode(), sys.stdout if stream is None else stream)
 
 

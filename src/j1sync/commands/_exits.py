@@ -19,10 +19,26 @@ import click
 from j1sync.errors import J1SyncError
 
 OK = 0
-ERROR = 1  # an error, a usage error, a failed change, an apply not approved
-CHANGES = 2  # changes present (plan --detailed-exitcode), drift
-BLOCKED = 3  # a plan blocked by a safety limit
-INTERRUPTED = 130  # SIGINT or SIGTERM (128 + SIGINT, as shells report Ctrl-C)
+ERROR = 1
+CHANGES = 2
+BLOCKED = 3
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+# What each code means, as `j1sync --help` lists it: the one table.
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (OK, "success; with plan --detailed-exitcode or drift: no changes"),
+    (ERROR, "error (bad manifests, API error, failed change, not approved, usage)"),
+    (CHANGES, "changes present (plan --detailed-exitcode; drift when the account drifted)"),
+    (BLOCKED, "plan blocked by a safety limit; apply refuses it without --force"),
+    (INTERRUPTED, "interrupted by Ctrl-C (SIGINT) or SIGTERM"),
+)
+
+
+def exit_codes_help() -> str:
+    """The exit-code table for `j1sync --help` (click keeps a \b paragraph's lines)."""
+    rows = [f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES]
+    return "\b\nExit codes:\n" + "\n".join(rows)
+
 
 DEBUG_ENV = "J1SYNC_DEBUG"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import click
 from j1sync.commands._common import (
     allow_empty_option,
     ask_yes,
+    color_mode,
     connection_options,
     handle_errors,
     use_color,
@@ -24,8 +26,9 @@ from j1sync.engine.stale import check_stale
 from j1sync.errors import J1SyncError
 from j1sync.executor import ApplyResult, apply_plan
 from j1sync.interrupts import StoppableRetries, graceful_stop
-from j1sync.output import render_outcomes_text
+from j1sync.output.apply_report import closing_line, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
+from j1sync.output.values import summary_line
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
 from j1sync.reconcile import account_lock, connect_and_plan, connect_with, kinds_in_plan
 
@@ -44,6 +47,12 @@ class ApplyRefused(J1SyncError):
     "since j1sync wrote it, or made for another account.",
 )
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--show-plan",
+    is_flag=True,
+    help="Print the whole plan before applying, also with --auto-approve (which otherwise "
+    "prints its summary line only).",
+)
 @click.option("--force", is_flag=True, help="Proceed even when a safety limit blocks the plan.")
 @allow_empty_option
 @click.option(
@@ -70,6 +79,7 @@ def command(
     paths: tuple[str, ...],
     plan_file: str | None,
     auto_approve: bool,
+    show_plan: bool,
     force: bool,
     allow_empty: bool,
     concurrency: int,
@@ -80,7 +90,8 @@ def command(
     if plan_file and paths:
         raise click.UsageError("give either PATHS or --plan, not both")
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
-    progress = progress_for_stderr()
+    progress = progress_for_stderr(color_mode())
+    approval = Approval(auto_approve, show_plan or not auto_approve)
     connect = connect_with(connection)
     if saved is not None:
         project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
@@ -91,9 +102,7 @@ def command(
                     live = provider.read_live(kinds_in_plan(saved.plan))
                 check_deletes_allowed(saved, provider, project, live)
                 check_stale(saved.plan, live)
-                result = _apply(
-                    saved.plan, provider, live, force, auto_approve, concurrency, progress
-                )
+                result = _apply(saved.plan, provider, live, force, approval, concurrency, progress)
     else:
         planned = connect_and_plan(
             paths,
@@ -103,27 +112,25 @@ def command(
             lock_timeout_s=lock_timeout_s,
         )
         with planned as (provider, run):
-            result = _apply(
-                run.plan, provider, run.live, force, auto_approve, concurrency, progress
-            )
+            result = _apply(run.plan, provider, run.live, force, approval, concurrency, progress)
     if result is None:
         return
-    click.echo(render_outcomes_text(result, color=use_color()))
+    # each change's line was written as it completed (j1sync.output.progress)
+    click.echo(styled(closing_line(result), use_color()))
     if result.interrupted:
-        click.echo(interrupted_summary(result), err=True)
+        click.echo(interrupted_hint(result), err=True)
         sys.exit(INTERRUPTED)
     if not result.ok:
         sys.exit(1)
 
 
-def interrupted_summary(result: ApplyResult) -> str:
-    applied = result.counts["applied"]
-    not_applied = len(result.outcomes) - applied
-    return (
-        f"Interrupted: {applied} of {len(result.outcomes)} changes applied, {not_applied} "
-        "not applied (listed above). Run apply again to finish: it makes only what is "
-        "still missing."
-    )
+@dataclass(frozen=True)
+class Approval:
+    """How apply gets its go-ahead: asked, after the whole plan; or given up front
+    (--auto-approve), after the plan's summary line or, with --show-plan, the whole plan."""
+
+    auto_approve: bool
+    show_plan: bool
 
 
 def _apply(
@@ -131,7 +138,7 @@ def _apply(
     provider: Provider,
     live: list[LiveObject],
     force: bool,
-    auto_approve: bool,
+    approval: Approval,
     concurrency: int,
     progress: ProgressReporter,
 ) -> ApplyResult | None:
@@ -139,9 +146,12 @@ def _apply(
     if not plan_has_changes(plan):
         click.echo("No changes. The account matches the manifests.")
         return None
-    click.echo(render_plan(plan, "text", title="j1sync apply"))
+    if approval.show_plan:
+        click.echo(render_plan(plan, "text", title="j1sync apply"))
+    else:
+        click.echo(summary_line(plan))
     raise_if_unsafe(plan, force)
-    _confirm(auto_approve)
+    _confirm(approval.auto_approve)
     retries = provider if isinstance(provider, StoppableRetries) else None
     with graceful_stop(give_up_in_flight=retries.stop_retries if retries else None) as stop:
         result = apply_plan(

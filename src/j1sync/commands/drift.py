@@ -8,6 +8,7 @@ import click
 
 from j1sync.commands._common import (
     allow_empty_option,
+    color_mode,
     connection_options,
     format_option,
     handle_errors,
@@ -33,7 +34,9 @@ def command(
 ) -> None:
     """Report where the live account differs from the manifests (exit 2 on drift)."""
     connect = connect_with(connection)
-    run = plan_paths(paths, connect, progress_for_stderr().reading, allow_empty=allow_empty)
+    run = plan_paths(
+        paths, connect, progress_for_stderr(color_mode()).reading, allow_empty=allow_empty
+    )
     drifted = plan_has_changes(run.plan)
     click.echo(render_plan(run.plan, fmt, title="j1sync drift"))
     if drifted:

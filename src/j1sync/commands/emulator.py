@@ -34,8 +34,14 @@ def _os_problem(exc: OSError, host: str, port: int) -> str:
 
 
 @command.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port, printed on start).",
+)
 @click.option("--db", default=None, help="SQLite file (default .j1sync/emulator.db).")
 @click.option("--seed", default="demo", show_default=True, help="Seed file, or 'none'.")
 @click.option("--api-key", default=None, help="Key clients must send (default: a fixed demo key).")
@@ -49,7 +55,13 @@ def _os_problem(exc: OSError, host: str, port: int) -> str:
     type=PROBABILITY,
     help="Probability of an injected 429 (rate limited).",
 )
-@click.option("--page-size", default=100, type=click.IntRange(min=1), show_default=True)
+@click.option(
+    "--page-size",
+    default=100,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Objects per page of a list query.",
+)
 @click.option(
     "--lose-responses",
     default=0.0,

@@ -9,6 +9,7 @@ import click
 
 from j1sync.commands._common import (
     allow_empty_option,
+    color_mode,
     connection_options,
     format_option,
     handle_errors,
@@ -50,7 +51,7 @@ def command(
     """Show what apply would change in the account."""
     connect = connect_with(connection)
     planned = connect_and_plan(
-        paths, connect, progress_for_stderr().reading, allow_empty=allow_empty
+        paths, connect, progress_for_stderr(color_mode()).reading, allow_empty=allow_empty
     )
     with planned as (provider, run):
         check_against_account(provider, run, check_queries=check_queries)

@@ -1,14 +1,15 @@
-"""Progress on stderr while plan, apply and drift read the account and apply changes.
+"""Progress while plan, apply and drift read the account, and apply's line per change.
 
-On a terminal: a rich spinner while reading and a bar over the changes while applying,
-each finished change printed above the bar. Anywhere else (CI logs, pipes, NO_COLOR,
-TERM=dumb): plain lines, one when a change starts and one when it ends, never colours.
-stdout is left alone, so `plan --format json > plan.json` stays clean.
+The report (a line per change as it completes, j1sync.output.apply_report) goes to
+stdout, where CI logs and job summaries collect it. Progress proper goes to stderr and
+only to a terminal: a rich spinner while reading and a bar while applying, both gone
+when done. Anywhere else (CI logs, pipes, TERM=dumb) reading is two plain lines on
+stderr and there is no bar. stdout never gets progress, so `plan --format json >
+plan.json` stays clean.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,48 +26,46 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.text import Text
 
-from j1sync.engine.sensitive import redact_secrets
 from j1sync.executor import ApplyEvent
-from j1sync.executor.outcome import Outcome
+from j1sync.output.apply_report import change_line, styled
+from j1sync.terminal import ColorMode, color_enabled, is_terminal
 
-STATUS_STYLES = {"applied": "green", "failed": "bold red", "skipped": "yellow"}
-
-
-def outcome_line(outcome: Outcome) -> str:
-    line = f"{outcome.status} {outcome.action} {outcome.address}"
-    return f"{line}: {redact_secrets(outcome.message)}" if outcome.message else line
+Write = Callable[[str], None]
 
 
 class PlainProgress:
-    """Line-per-change logging for logs that are read after the fact."""
+    """For logs read after the fact: reading on stderr, each finished change on stdout."""
 
-    def __init__(self, write: Callable[[str], None]) -> None:
-        self._write = write
+    def __init__(self, write_progress: Write, write_report: Write, color: bool = False) -> None:
+        self._write_progress = write_progress
+        self._write_report = write_report
+        self._color = color
 
     @contextmanager
     def reading(self) -> Iterator[None]:
         started = time.monotonic()
-        self._write("reading the account ...")
+        self._write_progress("reading the account ...")
         yield
-        self._write(f"read the account in {time.monotonic() - started:.1f}s")
+        self._write_progress(f"read the account in {time.monotonic() - started:.1f}s")
 
     def on_apply_event(self, event: ApplyEvent) -> None:
-        if event.type == "start":
-            noun = "change" if event.total == 1 else "changes"
-            self._write(f"applying {event.total} {noun}")
-        elif event.type == "change_started" and event.change is not None:
-            self._write(f"applying {event.change.action} {event.change.address} ...")
-        elif event.type == "change_finished" and event.outcome is not None:
-            self._write(outcome_line(event.outcome))
+        if event.type == "change_finished" and event.outcome is not None:
+            self._write_report(styled(change_line(event.outcome), self._color))
 
 
 class RichProgress:
-    """A spinner while reading, a bar while applying (for a person at a terminal)."""
+    """For a person at a terminal: a spinner while reading, a bar while applying.
 
-    def __init__(self, console: Console) -> None:
+    Each finished change is printed above the bar when stdout is that terminal too (so
+    the bar is not torn by a write it does not know of), else written to stdout."""
+
+    def __init__(
+        self, console: Console, write_report: Write | None = None, color: bool = False
+    ) -> None:
         self._console = console
+        self._write_report = write_report  # None: print on the console, above the bar
+        self._color = color
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 
@@ -84,17 +83,13 @@ class RichProgress:
             description = f"{event.change.action} {event.change.address}"
             self._bar.update(self._task, description=description)
         elif event.type == "change_finished" and event.outcome is not None:
-            outcome = event.outcome
-            self._bar.console.print(
-                Text.assemble(
-                    (f"{outcome.status:<8}", STATUS_STYLES[outcome.status]),
-                    f" {outcome.action:<6} {outcome.address}",
-                    (f": {redact_secrets(outcome.message)}" if outcome.message else "", "dim"),
-                )
-            )
+            line = change_line(event.outcome)
+            if self._write_report is None:
+                self._bar.console.print(line, soft_wrap=True)
+            else:
+                self._write_report(styled(line, self._color))
             self._bar.advance(self._task)
         elif event.type == "finish":
-            self._bar.update(self._task, description="done")
             self._bar.stop()
             self._bar = None
 
@@ -106,6 +101,7 @@ class RichProgress:
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=self._console,
+            transient=True,
         )
         self._task = self._bar.add_task("applying", total=total)
         self._bar.start()
@@ -114,17 +110,16 @@ class RichProgress:
 ProgressReporter = PlainProgress | RichProgress
 
 
-def interactive_stderr() -> bool:
-    """A person is watching stderr, and colours are welcome."""
-    return (
-        sys.stderr.isatty()
-        and not os.environ.get("NO_COLOR")
-        and os.environ.get("TERM", "") != "dumb"
-    )
+def _writer(err: bool, color: bool) -> Write:
+    # `color` given: apply's events come from worker threads, outside click's context
+    return lambda line: click.echo(line, err=err, color=color)
 
 
-def progress_for_stderr() -> ProgressReporter:
-    """The progress display the current stderr deserves."""
-    if interactive_stderr():
-        return RichProgress(Console(stderr=True))
-    return PlainProgress(lambda line: click.echo(line, err=True))
+def progress_for_stderr(color: ColorMode = "auto") -> ProgressReporter:
+    """The progress display the current stderr deserves, under `j1sync --color`."""
+    report_color = color_enabled(color, sys.stdout)
+    report = _writer(err=False, color=report_color)
+    if not is_terminal(sys.stderr):
+        return PlainProgress(_writer(err=True, color=False), report, report_color)
+    console = Console(stderr=True, no_color=not color_enabled(color, sys.stderr))
+    return RichProgress(console, None if is_terminal(sys.stdout) else report, report_color)

@@ -1,0 +1,91 @@
+"""What apply reports: one line per change as it completes, then one closing line.
+
+    created AlertRule/unencrypted-critical-data
+    failed  create Question/q: BAD_USER_INPUT: title must not be empty
+    skipped create AlertRule/r: depends on Question/q (failed)
+    Apply failed: 1 created, 0 updated, 0 deleted, 1 failed, 1 skipped.
+
+The same lines on a terminal (coloured) and in a CI log or a job summary (plain), built
+as rich `Text` so an API message is never read as markup.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from j1sync.engine.sensitive import redact_secrets
+from j1sync.executor.outcome import ApplyResult, Outcome
+
+DONE = {"create": "created", "update": "updated", "delete": "deleted"}
+STYLES = {"create": "green", "update": "yellow", "delete": "red"}
+NOT_STARTED = "not started: apply was interrupted"  # j1sync.executor.run's message
+STATUS_WIDTH = 7  # "created", "skipped": the addresses line up
+
+
+def change_line(outcome: Outcome) -> Text:
+    """`created Kind/name`, or `failed  create Kind/name: why` (a reason always)."""
+    if outcome.status == "applied":
+        word = DONE.get(outcome.action, outcome.action)
+        line = Text.assemble((f"{word:<{STATUS_WIDTH}}", STYLES.get(outcome.action, "")))
+        line.append(f" {outcome.address}")
+        if outcome.message:  # e.g. confirmed by re-reading after a lost response
+            line.append(f" ({redact_secrets(outcome.message)})", style="dim")
+        return line
+    style = "bold red" if outcome.status == "failed" else "yellow"
+    line = Text.assemble((f"{outcome.status:<{STATUS_WIDTH}}", style))
+    line.append(f" {outcome.action} {outcome.address}")
+    # an API error may quote the input it refused: secrets are masked
+    line.append(f": {redact_secrets(outcome.message) or 'no reason given'}")
+    return line
+
+
+def closing_line(result: ApplyResult) -> Text:
+    """`Apply complete: 2 created, 1 updated, 0 deleted, 0 failed.` Skipped changes are
+    counted when there are any; an interrupted apply says how many never started."""
+    done = dict.fromkeys(DONE, 0)
+    not_started = skipped = 0
+    for outcome in result.outcomes:
+        if outcome.status == "applied":
+            done[outcome.action] = done.get(outcome.action, 0) + 1
+        elif outcome.status == "skipped" and outcome.message == NOT_STARTED:
+            not_started += 1
+        elif outcome.status == "skipped":
+            skipped += 1
+    failed = result.counts["failed"]
+    parts = [f"{done[action]} {word}" for action, word in DONE.items()]
+    parts.append(f"{failed} failed")
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    if not_started:
+        parts.append(f"{not_started} not started")
+    if result.interrupted:
+        head, style = "Apply interrupted", "bold yellow"
+    elif result.ok:
+        head, style = "Apply complete", "bold green"
+    else:
+        head, style = "Apply failed", "bold red"
+    return Text(f"{head}: {', '.join(parts)}.", style=style)
+
+
+def interrupted_hint(result: ApplyResult) -> str:
+    """For stderr after an interrupted apply: what to do next."""
+    applied = result.counts["applied"]
+    return (
+        f"Interrupted: {applied} of {len(result.outcomes)} changes applied. Run apply again "
+        "to finish: it makes only what is still missing."
+    )
+
+
+def styled(line: Text, color: bool) -> str:
+    """One line as ANSI-coloured text, or plain."""
+    if not color:
+        return line.plain
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False
+    )
+    console.print(line, soft_wrap=True, end="")
+    return buffer.getvalue()
