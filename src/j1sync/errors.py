@@ -94,7 +94,18 @@ class IamUnavailable(AuthError):
 
 
 class RateLimited(ApiError):
-    """HTTP 429 that outlasted the retry budget."""
+    """HTTP 429 (or a rate limit inside a 200). `headers`: the response's rate-limit
+    headers (RateLimit-*, Retry-After), empty when it had none."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.headers = dict(headers or {})
+        super().__init__(message, code=code, status=status)
 
 
 class TransientError(ApiError):

@@ -81,6 +81,26 @@ def _os_problem(exc: OSError, host: str, port: int) -> str:
     show_default=True,
     help="What pollingIntervalCronExpression: null does in updateIntegrationInstance.",
 )
+@click.option(
+    "--quotas",
+    default=None,
+    help="Rate-limit buckets with RateLimit-* headers: 'documented' (account 2000/120, "
+    "API token 1000/60) or ACCOUNT_N/S,TOKEN_N/S. Each root field is one invocation.",
+)
+@click.option(
+    "--quota-scale",
+    default=1.0,
+    type=click.FloatRange(min=1.0),
+    help="Divide the quotas' counts and windows by this (same rate, smaller bursts).",
+)
+@click.option(
+    "--quota-limit-header",
+    type=click.Choice(["documented", "recorded"]),
+    default="documented",
+    show_default=True,
+    help="RateLimit-Limit as the docs show it (N, N;window=S, ...) or as the recordings "
+    "do (N alone).",
+)
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
 @handle_errors
 def serve(
@@ -98,10 +118,14 @@ def serve(
     lose_responses: float,
     list_nulls: bool,
     schedule_null: Literal["clears", "ignored"],
+    quotas: str | None,
+    quota_scale: float,
+    quota_limit_header: Literal["documented", "recorded"],
     allow_remote: bool,
 ) -> None:
     """Serve the emulator until Ctrl-C or SIGTERM."""
     from j1sync.emulator import app
+    from j1sync.emulator.quotas import Quotas
     from j1sync.emulator.switches import LIST_NULL_FIELDS
 
     if not is_loopback(host) and not allow_remote:
@@ -116,6 +140,11 @@ def serve(
             page_size=page_size,
             list_nulls=LIST_NULL_FIELDS if list_nulls else frozenset(),
             schedule_null=schedule_null,
+            quotas=(
+                Quotas.parse(quotas, quota_scale, quota_limit_header)
+                if quotas is not None
+                else None
+            ),
         )
         emulator = app.Emulator(
             db=db or app.DEFAULT_DB,
@@ -148,7 +177,11 @@ def serve(
         emulator.serve_forever()
     finally:
         emulator.stop()
-    click.echo("Emulator stopped.")
+    stats = emulator.stats
+    click.echo(
+        f"Emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429, "
+        f"{stats.invocations} invocations counted."
+    )
 
 
 @command.command()

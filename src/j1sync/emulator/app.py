@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from j1sync.emulator.backend import Backend
+from j1sync.emulator.quotas import Quotas
 from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.emulator.server import EmulatorHTTPServer
 from j1sync.emulator.store import DEFAULT_DB, JsonObject, ProcessLock, Store
@@ -140,6 +141,7 @@ def running_emulator(
     lose_responses: float = 0.0,
     rng_seed: int = 0,
     rate_429: float = 0.0,
+    quotas: Quotas | None = None,
     wait_for_db: bool = False,
 ) -> Iterator[Emulator]:
     """Run an emulator in this process on a free loopback port for the `with` block
@@ -153,6 +155,7 @@ def running_emulator(
         lose_responses=lose_responses,
         page_size=page_size,
         rng_seed=rng_seed,
+        quotas=quotas,
     )
     emulator = Emulator(
         db=db,

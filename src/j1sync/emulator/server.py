@@ -1,5 +1,6 @@
 """The HTTP front: POST GraphQL at /graphql, /rules/graphql, /iam/graphql and /; GET the
-documents of deferred queries (no auth). Auth, latency, rate limit, injected 5xx and lost
+documents of deferred queries (no auth). Auth, latency, rate limits (the old sliding
+window, injected 429s, the documented quotas and their headers), injected 5xx and lost
 responses happen here."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,13 +92,22 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, {"errors": [{"message": "Invalid JSON in request body"}]})
             return
+        # The documented buckets (switch `quotas`): every answer carries the RateLimit-*
+        # headers; a request that does not fit is dropped whole, uncounted.
+        charge = switches.charge_quota(self._token(), payload)
+        quota_headers = charge.headers if charge is not None else {}
+        if charge is not None and not charge.allowed:
+            self._send(429, {"error": "Too Many Requests"}, quota_headers)
+            return
+        if charge is not None:
+            server.stats.count_invocations(int(quota_headers["RateLimit-Requested"]))
         outcome: Outcome | None = server.service.misrouted(payload, path)
         if outcome is None:
             outcome = server.service.handle(payload, self._base_url())
         if outcome.lose_response:
             self._drop_connection()
             return
-        self._send(outcome.status, outcome.body)
+        self._send(outcome.status, outcome.body, quota_headers)
 
     def do_GET(self) -> None:
         self.server.stats.count_http()
@@ -117,6 +128,9 @@ class _Handler(BaseHTTPRequestHandler):
         key_ok = hmac.compare_digest(given.encode(), expected.encode())
         return key_ok and account == self.server.backend.account
 
+    def _token(self) -> str:
+        return (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+
     def _base_url(self) -> str:
         host = self.headers.get("Host")
         if not host:
@@ -124,11 +138,14 @@ class _Handler(BaseHTTPRequestHandler):
             host = f"{address!s}:{port}"
         return f"http://{host}"
 
-    def _send(self, status: int, body: Any) -> None:
+    def _send(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        self.server.stats.count_status(status)
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from j1sync.emulator.quotas import Charge, QuotaBuckets, Quotas, invocations
+
 FailureMode = Literal["error", "5xx", "lose_response"]
 
 # How the live API treats `pollingIntervalCronExpression: null` in updateIntegrationInstance
@@ -61,12 +63,28 @@ class Switches:
     iam_key_permitted: bool = True
     # probability of a rate limit answered as HTTP 200 with errors[] (nothing executed)
     rate_429_in_200: float = 0.0
+    # the documented token buckets (account and API token) and RateLimit-* headers; None:
+    # no quotas, no headers (see quotas.py)
+    quotas: Quotas | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._rng = random.Random(self.rng_seed)
         self._recent: deque[float] = deque()
         self._after: list[tuple[str, Callable[[], None]]] = []
+        self._buckets: QuotaBuckets | None = None
+
+    def charge_quota(self, token: str, payload: Any) -> Charge | None:
+        """Count this request's invocations against the `quotas` buckets (kept while
+        `quotas` stays the same); None when there are no quotas."""
+        quotas = self.quotas
+        if quotas is None:
+            return None
+        with self._lock:
+            if self._buckets is None or self._buckets.quotas is not quotas:
+                self._buckets = QuotaBuckets(quotas)
+            buckets = self._buckets
+        return buckets.charge(token, invocations(payload))
 
     def fail_mutation(
         self,
@@ -160,11 +178,14 @@ class Switches:
 @dataclass
 class Stats:
     """Request counters: `total` HTTP requests, `requests` per root field,
-    `operations` per GraphQL operationName."""
+    `operations` per GraphQL operationName, `statuses` per HTTP status answered (e.g.
+    `statuses[429]`), `invocations` counted against the quotas (switch `quotas`)."""
 
     total: int = 0
     requests: Counter[str] = field(default_factory=Counter)
     operations: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    invocations: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -172,6 +193,14 @@ class Stats:
     def count_http(self) -> None:
         with self._lock:
             self.total += 1
+
+    def count_status(self, status: int) -> None:
+        with self._lock:
+            self.statuses[status] += 1
+
+    def count_invocations(self, count: int) -> None:
+        with self._lock:
+            self.invocations += count
 
     def count_operation(self, operation_name: str | None, root_fields: list[str]) -> None:
         with self._lock:
@@ -185,3 +214,5 @@ class Stats:
             self.total = 0
             self.requests.clear()
             self.operations.clear()
+            self.statuses.clear()
+            self.invocations = 0

@@ -11,7 +11,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.normalize import (
     query_text,
@@ -25,7 +25,6 @@ KIND = "AlertRule"
 QUESTION_KIND = "Question"
 DEFAULT_POLLING_INTERVAL = "ONE_DAY"
 SPEC_VERSION = 1
-PAGE_LIMIT = 100
 
 _RULE_FIELDS = """
   id name description version pollingInterval

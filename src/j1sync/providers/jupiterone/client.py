@@ -9,9 +9,13 @@ deciding whether to repeat it. A mutation that timed out may still be running on
 server, so the client waits as long again as the timeout before it reports the failure:
 the executor's re-read then sees a create that committed late.
 
-Every request first takes a token from the optional client-side rate limit and then an
-in-flight slot from the adaptive (AIMD) concurrency limit; both are shared by all threads
-of the client (see ratelimit.py).
+Every request first takes a token from the optional client-side rate limit, then its
+invocations (one per root field, aliases included) from the estimate of the server's
+quota that the RateLimit-* headers keep (server_quota.py: it waits when they are not
+there), then an in-flight slot from the adaptive (AIMD) concurrency limit; all are shared
+by all threads of the client (see ratelimit.py). A 429 is retried after what its headers
+say (the missing invocations at the bucket's rate, Reset, Retry-After), else after an
+exponential backoff.
 
 Tuning from the environment (flags win; mainly for tests and benchmarks):
 J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
@@ -62,6 +66,7 @@ from j1sync.errors import (
 )
 from j1sync.jupiterone_endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
+from j1sync.providers.jupiterone.server_quota import ServerQuota
 from j1sync.providers.jupiterone.transport import HttpTransport, pooled_session, user_agent
 from j1sync.settings import Settings
 
@@ -74,6 +79,10 @@ RETRIES_BEFORE_WARNING = 2
 # Concurrent reads (kinds x IAM groups) share this many pooled connections; it is also the
 # ceiling of the adaptive in-flight limit.
 POOL_SIZE = 16
+
+# Items per page of every list query: the largest page the API serves. A page counts one
+# invocation against the quota whatever its size, so the largest page is the cheapest read.
+PAGE_LIMIT = 100
 
 ENV_RATE_LIMIT = "J1SYNC_RATE_LIMIT"
 ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
@@ -104,7 +113,12 @@ class ParsedDocument:
     request: GraphQLRequest
     operation_name: str | None
     is_mutation: bool
-    root_fields: tuple[str, ...]
+    root_fields: tuple[str, ...]  # one per field as sent: an aliased field once per alias
+
+    @property
+    def invocations(self) -> int:
+        """What the request counts against the quota: one per root field."""
+        return max(1, len(self.root_fields))
 
 
 @functools.lru_cache(maxsize=256)
@@ -151,8 +165,10 @@ class JupiterOneClient:
             rate_limit = RateLimit.parse(rate_limit)
         self.bucket = TokenBucket(rate_limit) if rate_limit is not None else None
         self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
+        self.quota = ServerQuota()
         self._sent = itertools.count()
         self.requests_sent = 0  # HTTP requests made, retries included (for benchmarks)
+        self.rate_limited_answers = 0  # of them, answered 429 or rate limited in a 200
         self._session = pooled_session(max(POOL_SIZE, max_in_flight))
         headers = {
             "Authorization": f"Bearer {settings.api_key}",
@@ -180,12 +196,14 @@ class JupiterOneClient:
         background read whose result is no longer wanted; the client is done after it."""
         self._abandoned.set()
         self._retries_stopped.set()
+        self.quota.wake()
 
     def stop_retries(self) -> None:
         """Retry nothing more until `resume_retries()`: each request gets its current
         attempt only, and a wait before a retry ends at once with the last error. For an
         interrupted apply, so that changes in flight end soon (see j1sync.interrupts)."""
         self._retries_stopped.set()
+        self.quota.wake()
 
     def resume_retries(self) -> None:
         if not self._abandoned.is_set():
@@ -220,9 +238,7 @@ class JupiterOneClient:
         retrying = Retrying(
             stop=stop_before_delay(self.settings.retry_budget_s)
             | stop_when_event_set(self._retries_stopped),
-            wait=wait_random_exponential(
-                multiplier=self._backoff_initial_s, max=self._backoff_max_s
-            ),
+            wait=functools.partial(self._retry_wait, parsed.invocations),
             retry=retry_if_exception_type(retryable),
             sleep=self._wait_before_retry,
             before_sleep=functools.partial(
@@ -300,6 +316,27 @@ class JupiterOneClient:
     def _wait_before_retry(self, seconds: float) -> None:
         self._retries_stopped.wait(seconds)  # returns early once retries were stopped
 
+    def _retry_wait(self, invocations: int, state: RetryCallState) -> float:
+        """A 429 whose headers say when the invocations will be there: that long (the
+        quota estimate has them); anything else: exponential backoff with full jitter."""
+        error = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(error, RateLimited) and error.headers:
+            told = self.quota.delay(invocations)
+            if told > 0:
+                return told
+        backoff = wait_random_exponential(
+            multiplier=self._backoff_initial_s, max=self._backoff_max_s
+        )
+        return float(backoff(state))
+
+    def largest_request(self, wanted: int) -> int:
+        """`wanted` root fields, or fewer when the server's quota is small: a request
+        costing more than the bucket holds would be refused every time."""
+        capacity = self.quota.capacity
+        # At most half a bucket: a request that needs the whole bucket waits until it is
+        # entirely empty, and one moment too early is a 429.
+        return max(1, min(wanted, capacity // 2)) if capacity else wanted
+
     def _execute_once(
         self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]
     ) -> dict[str, Any]:
@@ -312,18 +349,28 @@ class JupiterOneClient:
         )
         if self.bucket is not None:
             self.bucket.acquire()
-        with self.concurrency.slot() as rate_limited:
-            self.requests_sent = next(self._sent) + 1  # count() is atomic under the GIL
-            try:
-                result = self._transports[area].execute(request)
-            except RateLimited:
-                rate_limited()
-                raise
-            except AuthError as exc:
-                raise self._auth_error(area, str(exc), exc.code, exc.status, None) from exc
-            error = self._error_of(area, result.errors) if result.errors else None
-            if isinstance(error, RateLimited):
-                rate_limited()
+        reservation = self.quota.acquire(parsed.invocations, self._retries_stopped)
+        headers: dict[str, str] | None = None
+        try:
+            if self._abandoned.is_set():
+                raise ApiError(f"JupiterOne API ({area}): request abandoned")
+            with self.concurrency.slot() as rate_limited:
+                self.requests_sent = next(self._sent) + 1  # count() is atomic under the GIL
+                try:
+                    result, headers = self._transports[area].post(request)
+                except RateLimited as exc:
+                    headers = exc.headers
+                    self.rate_limited_answers += 1
+                    rate_limited()
+                    raise
+                except AuthError as exc:
+                    raise self._auth_error(area, str(exc), exc.code, exc.status, None) from exc
+                error = self._error_of(area, result.errors) if result.errors else None
+                if isinstance(error, RateLimited):
+                    self.rate_limited_answers += 1
+                    rate_limited()
+        finally:
+            self.quota.settle(reservation, headers)
         if error is not None:
             raise error
         if not isinstance(result.data, dict):

@@ -17,18 +17,21 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, BadUserInput, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.normalize import sorted_maps, sorted_set, text
 
 log = logging.getLogger("j1sync.iam")
 
 KIND = "IamGroup"
 BUILTIN_GROUPS = frozenset({"Users", "Administrators"})
-PAGE_LIMIT = 100
 READ_CONCURRENCY = 8
 # Per-group details are read for this many groups per request (aliased root fields, plain
 # GraphQL), in two requests per batch, one per IAM API family (members: iamGroupUsers;
-# permissions and query policy: iamGetGroup): 1,000 groups take 200 requests.
+# permissions and query policy: iamGetGroup): 1,000 groups take 200 requests. Aliasing
+# saves round trips, not quota: each alias is one invocation (rate-limiting.md), so those
+# 200 requests count 2,000, and a batch never asks for more than the server's bucket holds
+# (`JupiterOneClient.largest_request`); the client waits until a batch's invocations are
+# there rather than sending it into a 429.
 GROUPS_PER_REQUEST = 10
 REQUESTS_PER_BATCH = 2
 
@@ -179,10 +182,8 @@ class IamGroups:
         between the list and its detail reads is left out (the account no longer has it);
         see `_read_details`."""
         groups = self._list_groups()
-        batches = [
-            groups[start : start + GROUPS_PER_REQUEST]
-            for start in range(0, len(groups), GROUPS_PER_REQUEST)
-        ]
+        size = self._client.largest_request(GROUPS_PER_REQUEST)
+        batches = [groups[start : start + size] for start in range(0, len(groups), size)]
         tasks = [(read, batch) for batch in batches for read in (self._members, self._access)]
         with ThreadPoolExecutor(max_workers=READ_CONCURRENCY) as pool:
             done = list(pool.map(lambda task: task[0](task[1]), tasks))

@@ -8,13 +8,12 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import NotFound, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
 
 KIND = "Question"
 DEFAULT_POLLING_INTERVAL = "ONE_DAY"
-PAGE_LIMIT = 100
 
 _QUESTION_FIELDS = """
   id name title description tags showTrend pollingInterval

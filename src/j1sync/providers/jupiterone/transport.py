@@ -9,6 +9,7 @@ returned untouched in the `ExecutionResult` for the client to interpret.
 from __future__ import annotations
 
 import socket
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +51,11 @@ class HttpTransport(Transport):
         self._timeout = timeout
 
     def execute(self, request: Any, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return self.post(request)[0]
+
+    def post(self, request: Any) -> tuple[ExecutionResult, dict[str, str]]:
+        """The decoded result and the response's rate-limit headers (RateLimit-*,
+        Retry-After; empty when it had none). An HTTP 429 raises RateLimited carrying them."""
         try:
             response = self._session.post(
                 self._url,
@@ -67,7 +73,8 @@ class HttpTransport(Transport):
             raise TransientError(f"JupiterOne API timed out ({self._url})") from exc
         except requests.RequestException as exc:  # e.g. a URL requests cannot use
             raise ApiError(f"JupiterOne API request to {self._url} failed: {exc}") from exc
-        return _result_of(response, self._url)
+        headers = rate_limit_headers(response.headers)
+        return _result_of(response, self._url, headers), headers
 
     def close(self) -> None:
         # The session is shared; its owner (the client) closes it.
@@ -135,7 +142,14 @@ def user_agent() -> str:
     return f"j1sync/{_j1sync_version}"
 
 
-def _result_of(response: requests.Response, url: str) -> ExecutionResult:
+def rate_limit_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower().startswith(_RATE_LIMIT_HEADERS)}
+
+
+_RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
+
+
+def _result_of(response: requests.Response, url: str, headers: dict[str, str]) -> ExecutionResult:
     status = response.status_code
     if status in (401, 403):
         raise AuthError(
@@ -144,7 +158,7 @@ def _result_of(response: requests.Response, url: str) -> ExecutionResult:
             status=status,
         )
     if status == 429:
-        raise RateLimited("JupiterOne API rate limit (HTTP 429)", status=status)
+        raise RateLimited("JupiterOne API rate limit (HTTP 429)", status=status, headers=headers)
     if status >= 500:
         raise TransientError(f"JupiterOne API server error (HTTP {status})", status=status)
     try:

@@ -1,0 +1,239 @@
+"""Pacing from the server's own rate-limit headers, so that a large plan or apply stays
+under JupiterOne's quota instead of discovering it by 429s.
+
+JupiterOne (reference/jupiterone/rate-limiting.md) keeps token buckets per account and per
+API token, counts every root field of a request (aliases included) as one invocation, and
+answers with `RateLimit-Limit` (the most-limited bucket's quota, then each bucket as
+`N;window=S`), `RateLimit-Remaining`, `RateLimit-Reset` (seconds until every bucket is
+empty) and `RateLimit-Requested` (the invocations the request counted). The recordings
+show the short form `RateLimit-Limit: 1000` too. A response without them leaves the pace
+as it was: no headers, no pacing (the AIMD limit and the retries still apply).
+
+`ServerQuota` keeps an estimate of what is left: the last `Remaining`, less what this client
+has sent that the server may not have counted yet, refilled at the bucket's rate. Requests
+take their invocations in arrival order (the very first alone, until its answer tells
+whether the server sends the headers and what is left); when they are not there, the
+first in line waits
+for the refill (or, with no rate known, until `Reset`), looking again whenever an answer
+brings fresh headers, and waits a little longer than the estimate says (`MARGIN_S`: the
+server counts a request when it arrives, not when it was sent). A 429's headers are the
+pre-request numbers (the request was not counted), so the same estimate tells the retry
+how long to wait; `Retry-After`, when present, is a floor.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+Clock = Callable[[], float]
+
+_WINDOW = re.compile(r"^\s*(\d+)\s*;\s*window\s*=\s*([0-9.]+)\s*$", re.IGNORECASE)
+# Waiting with no rate known and no Reset to go by (Remaining too low, Reset 0).
+FALLBACK_WAIT_S = 1.0
+# Added to every wait for the quota: network jitter between sending and being counted.
+MARGIN_S = 0.02
+
+
+@dataclass(frozen=True)
+class QuotaReading:
+    """The RateLimit-* headers of one response."""
+
+    limit: int
+    remaining: int
+    reset_s: float
+    requested: int | None
+    windows: tuple[tuple[int, float], ...]  # (quota, window seconds) of each bucket
+    retry_after_s: float | None = None
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str]) -> QuotaReading | None:
+        """Parse a response's headers (any case); None without usable RateLimit-*."""
+        lower = {k.lower(): v for k, v in headers.items()}
+        retry_after = _retry_after(lower.get("retry-after"))
+        try:
+            parts = lower["ratelimit-limit"].split(",")
+            limit = int(parts[0].strip())
+            remaining = int(lower["ratelimit-remaining"].strip())
+            reset_s = float(lower.get("ratelimit-reset", "0").strip())
+            requested_text = lower.get("ratelimit-requested")
+            requested = int(requested_text.strip()) if requested_text else None
+        except (KeyError, ValueError, IndexError):
+            return None
+        windows = tuple(
+            (int(m.group(1)), float(m.group(2)))
+            for m in (_WINDOW.match(p) for p in parts[1:])
+            if m is not None and float(m.group(2)) > 0
+        )
+        return cls(limit, remaining, max(0.0, reset_s), requested, windows, retry_after)
+
+    @property
+    def smallest_quota(self) -> int:
+        """The smallest bucket the headers name: no request may cost more."""
+        return min([self.limit, *(q for q, _ in self.windows)])
+
+    def refill_rate(self) -> float | None:
+        """Invocations a second the most-limited bucket gets back: from its window when the
+        Limit header lists them (the slowest bucket of that quota), else a lower bound from
+        Reset (what is counted empties within Reset seconds); None when nothing tells."""
+        matching = [q / w for q, w in self.windows if q == self.limit] or [
+            q / w for q, w in self.windows
+        ]
+        if matching:
+            return min(matching)
+        counted = self.limit - self.remaining
+        if counted > 0 and self.reset_s > 0:
+            return counted / self.reset_s
+        return None
+
+
+def _retry_after(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    sequence: int
+    cost: int
+    waited: bool
+
+
+class ServerQuota:
+    """What the server's quota leaves this client, shared by all its threads."""
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._condition = threading.Condition()
+        self._available: float | None = None  # None: no headers seen, no pacing
+        self._probing = True  # until the first answer: one request at a time
+        self._capacity = 0
+        self._rate: float | None = None
+        self._reset_at = 0.0
+        self._not_before = 0.0
+        self._updated = 0.0
+        self._sequence = 0
+        self._outstanding: dict[int, int] = {}  # sequence -> cost, sent and unanswered
+        self._tickets = 0  # the line of requests waiting for their invocations
+        self._serving = 0
+        self._left_line: set[int] = set()
+        self.waits = 0  # how many requests waited for the quota (for tests, benchmarks)
+
+    @property
+    def capacity(self) -> int | None:
+        """The smallest bucket's quota, once a response said it: no request may cost
+        more (the server would refuse it every time)."""
+        return self._capacity or None
+
+    def acquire(self, cost: int, stop: threading.Event) -> Reservation:
+        """Wait in line until the estimate holds `cost` invocations (no wait while nothing
+        is known), take them, and return the reservation to `settle`. Returns at once,
+        taking them anyway, when `stop` is set."""
+        with self._condition:
+            ticket = self._tickets
+            self._tickets += 1
+            waited = False
+            try:
+                while not stop.is_set():
+                    if ticket == self._serving and self._probing and self._outstanding:
+                        self._condition.wait(1.0)  # the first answer tells what is left
+                    elif ticket == self._serving:
+                        wait = self._wait_for(cost, self._clock())
+                        if wait <= 0:
+                            break
+                        waited = True
+                        self._condition.wait(min(wait, 1.0))  # an answer may tell more
+                    else:
+                        self._condition.wait(1.0)
+            finally:
+                self._leave_line(ticket)
+            if waited:
+                self.waits += 1
+            self._sequence += 1
+            self._outstanding[self._sequence] = cost
+            if self._available is not None:
+                self._refill(self._clock())
+                self._available -= min(cost, self._capacity or cost)
+            return Reservation(self._sequence, cost, waited)
+
+    def wake(self) -> None:
+        """Make every waiter look at its `stop` event again."""
+        with self._condition:
+            self._condition.notify_all()
+
+    def delay(self, cost: int) -> float:
+        """How long a request of `cost` would wait now, were it first in line."""
+        with self._condition:
+            return self._wait_for(cost, self._clock())
+
+    def settle(self, reservation: Reservation, headers: Mapping[str, str] | None) -> None:
+        """The request is answered (or failed): it is no longer outstanding, and the
+        answer's headers correct the estimate."""
+        reading = QuotaReading.of(headers) if headers else None
+        with self._condition:
+            self._outstanding.pop(reservation.sequence, None)
+            self._probing = False
+            self._condition.notify_all()
+            if reading is None:
+                return
+            now = self._clock()
+            if reading.retry_after_s is not None:
+                self._not_before = max(self._not_before, now + reading.retry_after_s)
+            # Less what this client has sent that the server may not have counted yet
+            # (some it may have: on the safe side). Answers may arrive in another order
+            # than the server counted them, so an answer never raises the estimate (only
+            # the refill does): the lower of the two wins.
+            fresh = float(reading.remaining - sum(self._outstanding.values()))
+            if self._available is not None:
+                self._refill(now)
+                fresh = min(fresh, self._available)
+            self._available = fresh
+            # The smallest seen: with RateLimit-Limit alone (as recorded) it names
+            # whichever bucket limits at the moment.
+            self._capacity = min(self._capacity or reading.smallest_quota, reading.smallest_quota)
+            self._rate = reading.refill_rate() or self._rate
+            self._reset_at = now + reading.reset_s
+            self._updated = now
+            self._condition.notify_all()
+
+    def _leave_line(self, ticket: int) -> None:
+        self._left_line.add(ticket)
+        while self._serving in self._left_line:
+            self._left_line.discard(self._serving)
+            self._serving += 1
+        self._condition.notify_all()
+
+    def _refill(self, now: float) -> None:
+        assert self._available is not None
+        if self._rate is not None:
+            gained = (now - self._updated) * self._rate
+            self._available = min(float(self._capacity), self._available + gained)
+        elif now >= self._reset_at:
+            self._available = max(self._available, float(self._capacity))
+        self._updated = now
+
+    def _wait_for(self, cost: int, now: float) -> float:
+        floor = max(0.0, self._not_before - now)
+        if self._available is None:
+            return floor
+        self._refill(now)
+        need = min(cost, self._capacity) - self._available
+        if need <= 0:
+            return floor
+        if self._rate is not None:
+            wait = need / self._rate
+        else:
+            wait = self._reset_at - now if self._reset_at > now else FALLBACK_WAIT_S
+        return max(floor, wait + MARGIN_S)
