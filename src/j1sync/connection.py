@@ -18,7 +18,8 @@ DEFAULT_RETRY_BUDGET_S = 600.0
 class ConnectionOptions:
     """How a command reaches the account: its --emulator, --api-url, --account, --region,
     --endpoint-mode, --retry-budget and --rate-limit (a RateLimit, or None for no
-    client-side limit)."""
+    client-side limit); and apply's --concurrency, the changes made at once, which the
+    client must let through together."""
 
     emulator: bool = False
     api_url: str | None = None
@@ -27,6 +28,7 @@ class ConnectionOptions:
     endpoint_mode: str = "gateway"
     retry_budget_s: float = DEFAULT_RETRY_BUDGET_S
     rate_limit: Any = None
+    concurrency: int = 1
 
 
 @contextmanager
@@ -41,10 +43,17 @@ def open_provider(
     the state kept in .j1sync/emulator.db under the current directory (demo seed on first
     use). j1sync.yaml's account and region are the defaults under flags and environment."""
     from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+    from j1sync.providers.jupiterone.client import POOL_SIZE
     from j1sync.settings import Settings
 
+    # The client's ceiling on requests in flight: what the concurrent reads need, raised to
+    # apply's --concurrency (each change has one request in flight at a time).
+    max_in_flight = max(POOL_SIZE, options.concurrency)
+
     def connect(settings: Settings) -> JupiterOneProvider:
-        client = JupiterOneClient(settings, rate_limit=options.rate_limit)
+        client = JupiterOneClient(
+            settings, rate_limit=options.rate_limit, max_in_flight=max_in_flight
+        )
         return JupiterOneProvider(client, managed_tag)
 
     @contextmanager

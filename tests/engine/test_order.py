@@ -1,7 +1,7 @@
 import pytest
 
 from j1sync.engine.model import Change
-from j1sync.engine.order import levels
+from j1sync.engine.order import Schedule, levels
 from j1sync.engine.plan import build_plan
 from j1sync.errors import ResolutionError, SourceLocation
 from tests.engine.builders import KINDS, PROJECT, have, want
@@ -44,3 +44,23 @@ def test_cycle_is_reported_with_addresses_and_sources() -> None:
     message = str(info.value)
     assert "cycle" in message and "X/a" in message and "X/b" in message
     assert "a.yaml:3:1" in message
+
+
+def test_schedule_releases_a_change_once_its_own_dependencies_are_done() -> None:
+    desired = [
+        want("AlertRule", "r", depends_on=("Question/q",)),
+        want("Question", "q"),
+        want("Question", "other"),
+    ]
+    schedule = Schedule(build_plan(desired, [], KINDS, PROJECT, "a", {}).changes)
+    other, q = schedule.next_ready(), schedule.next_ready()
+    assert other is not None and q is not None
+    assert (other.address, q.address) == ("Question/other", "Question/q")
+    assert schedule.next_ready() is None
+    schedule.done(q)
+    rule = schedule.next_ready()  # Question/other is still running
+    assert rule is not None and rule.address == "AlertRule/r"
+    assert [c.address for c in schedule.not_done()] == ["Question/other", "AlertRule/r"]
+    schedule.done(other)
+    schedule.done(rule)
+    assert not schedule.is_active()

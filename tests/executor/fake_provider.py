@@ -1,6 +1,6 @@
 """An in-memory test double of a provider: kinds that keep objects in a dict and can be
-told to fail, to commit-then-lose-the-response, or to take a while (to measure
-concurrency)."""
+told to fail, to commit-then-lose-the-response, to take a while (to measure concurrency)
+or to wait for a gate the test opens (to see what runs while a change is still going)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ class Faults:
     fail: set[str] = field(default_factory=set)  # names whose mutations raise ApiError
     lose_response: set[str] = field(default_factory=set)  # commit, then TransientError once
     transient_before: set[str] = field(default_factory=set)  # TransientError, nothing done
+    # names whose mutations wait until the test sets the event
+    held_until: dict[str, threading.Event] = field(default_factory=dict)
+
+
+# A held mutation that is never released fails after this long, so a broken test fails
+# instead of hanging (no test relies on the time).
+GATE_TIMEOUT_S = 30.0
 
 
 class InFlight:
@@ -64,6 +71,9 @@ class FakeKind:
         faults = self.provider.faults
         with self.provider.in_flight:
             time.sleep(self.delay)
+            gate = faults.held_until.get(name)
+            if gate is not None and not gate.wait(GATE_TIMEOUT_S):
+                raise AssertionError(f"{name} was held and never released")
             self.calls.append((verb, name))
             self.provider.log.append(f"{verb} {self.kind}/{name}")
             if name in faults.fail:

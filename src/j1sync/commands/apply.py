@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -92,7 +92,7 @@ def command(
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr(color_mode())
     approval = Approval(auto_approve, show_plan or not auto_approve)
-    connect = connect_with(connection)
+    connect = connect_with(replace(connection, concurrency=concurrency))
     if saved is not None:
         project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
         with connect(project) as provider:

@@ -1,12 +1,80 @@
-"""Dependency order of a plan's changes, as levels that may each run concurrently."""
+"""Dependency order of a plan's changes: released one by one as their dependencies finish
+(`Schedule`, what apply runs), or grouped in levels that may each run concurrently."""
 
 from __future__ import annotations
 
 import graphlib
+import heapq
 from collections.abc import Mapping, Sequence
 
 from j1sync.engine.model import Change
 from j1sync.errors import ResolutionError, SourceLocation
+
+Rank = tuple[int, int]  # (level, position in the plan): the order ready changes are taken
+
+
+class Schedule:
+    """The plan's actionable changes, each released once every change it depends on is done.
+
+    Dependencies on no-op or absent objects are ignored (they already exist). Of the changes
+    ready at once, `next_ready()` hands out the lowest level first, then the plan's order:
+    taken one at a time, that is exactly `levels()` flattened, whatever the concurrency.
+    Not thread-safe: one thread schedules. A cycle is a ResolutionError naming its
+    addresses (with file:line when `sources` knows them).
+    """
+
+    def __init__(
+        self, changes: Sequence[Change], sources: Mapping[str, SourceLocation] | None = None
+    ) -> None:
+        actionable = [c for c in changes if c.actionable]
+        position = {c.address: i for i, c in enumerate(actionable)}
+        graph = {c.address: [d for d in c.depends_on if d in position] for c in actionable}
+        level: dict[str, int] = {}
+        try:
+            for address in graphlib.TopologicalSorter(graph).static_order():
+                level[address] = 1 + max((level[d] for d in graph[address]), default=-1)
+        except graphlib.CycleError as exc:
+            cycle: list[str] = exc.args[1]
+            where = sources or {}
+            named = [f"{a} ({where[a]})" if a in where else a for a in cycle]
+            raise ResolutionError("dependency cycle: " + " -> ".join(named)) from exc
+        self._by_address = {c.address: c for c in actionable}
+        self._rank: dict[str, Rank] = {a: (level[a], position[a]) for a in position}
+        self._sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter(graph)
+        self._sorter.prepare()
+        self._ready: list[tuple[Rank, str]] = []
+        self._not_done = set(position)
+
+    def __len__(self) -> int:
+        return len(self._by_address)
+
+    def rank(self, change: Change) -> Rank:
+        return self._rank[change.address]
+
+    def in_order(self) -> list[Change]:
+        """Every actionable change, by rank (levels, then the plan's order)."""
+        return sorted(self._by_address.values(), key=self.rank)
+
+    def is_active(self) -> bool:
+        """True while some change is not done."""
+        return bool(self._not_done)
+
+    def next_ready(self) -> Change | None:
+        """The lowest-ranked change whose dependencies are all done (once each), or None."""
+        for address in self._sorter.get_ready():
+            heapq.heappush(self._ready, (self._rank[address], address))
+        if not self._ready:
+            return None
+        return self._by_address[heapq.heappop(self._ready)[1]]
+
+    def done(self, change: Change) -> None:
+        """`change` finished (whatever its outcome): its dependents may become ready."""
+        self._sorter.done(change.address)
+        self._not_done.discard(change.address)
+
+    def not_done(self) -> list[Change]:
+        """The changes not marked done, by rank (what an interrupted apply never started)."""
+        return sorted((self._by_address[a] for a in self._not_done), key=self.rank)
 
 
 def levels(
@@ -14,25 +82,13 @@ def levels(
 ) -> list[list[Change]]:
     """Actionable changes grouped so that each level depends only on earlier ones.
 
-    Dependencies on no-op or absent objects are ignored (they already exist). Within a
-    level the plan's own order is kept. A cycle is a ResolutionError naming its addresses
-    (with file:line when `sources` knows them).
+    Within a level the plan's own order is kept; the rest is as for `Schedule`.
     """
-    actionable = [c for c in changes if c.actionable]
-    position = {c.address: i for i, c in enumerate(actionable)}
-    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for change in actionable:
-        sorter.add(change.address, *(d for d in change.depends_on if d in position))
-    try:
-        sorter.prepare()
-    except graphlib.CycleError as exc:
-        cycle: list[str] = exc.args[1]
-        where = sources or {}
-        named = [f"{a} ({where[a]})" if a in where else a for a in cycle]
-        raise ResolutionError("dependency cycle: " + " -> ".join(named)) from exc
+    schedule = Schedule(changes, sources)
     result: list[list[Change]] = []
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready(), key=position.__getitem__)
-        result.append([actionable[position[a]] for a in ready])
-        sorter.done(*ready)
+    for change in schedule.in_order():
+        level = schedule.rank(change)[0]
+        if level == len(result):
+            result.append([])
+        result[level].append(change)
     return result

@@ -1,5 +1,6 @@
-"""j1sync.executor: applies a plan through a provider (levels, bounded concurrency,
-partial failure, ambiguous-failure recovery) and reports an outcome per change."""
+"""j1sync.executor: applies a plan through a provider (each change once its dependencies
+are done, bounded concurrency, partial failure, ambiguous-failure recovery) and reports
+an outcome per change."""
 
 from j1sync.executor.outcome import ApplyEvent, ApplyResult, Outcome
 from j1sync.executor.resolution import RunResolver

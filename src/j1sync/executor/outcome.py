@@ -33,7 +33,8 @@ class Outcome:
 
 @dataclass
 class ApplyResult:
-    """Outcomes in the order the changes ran (dependency levels, plan order within one)."""
+    """Outcomes in dependency order (levels, the plan's order within one), whichever
+    order the changes ran in: the same list at any --concurrency."""
 
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False  # stopped by Ctrl-C/SIGTERM: some changes were not started

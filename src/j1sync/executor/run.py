@@ -1,15 +1,15 @@
-"""apply_plan: a plan's changes, level by level, independent ones concurrently."""
+"""apply_plan: a plan's changes, each as soon as its dependencies are done, concurrently."""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from j1sync.engine.contract import DesiredObject, LiveObject, Provider
 from j1sync.engine.model import Change, Plan
-from j1sync.engine.order import levels
+from j1sync.engine.order import Schedule
 from j1sync.errors import J1SyncError
 from j1sync.executor import mutations
 from j1sync.executor.outcome import ApplyEvent, ApplyResult, EventType, Outcome
@@ -48,47 +48,70 @@ def apply_plan(
 ) -> ApplyResult:
     """Make the plan's changes. One failure skips only the changes that depend on it.
 
-    `live` is the account as read just before (ids and objects to update or delete);
-    `env` (default os.environ) resolves the plan's `${env:…}` values before any change.
-    Once `stop` is set (Ctrl-C), no further change starts: those in flight finish, the
-    rest are skipped as not started, and the result is marked interrupted.
+    Each change starts as soon as the changes it depends on are done and one of the
+    `concurrency` workers is free: no level waits for the slowest change of the one before
+    (engine/order.py's Schedule says which change is next; at concurrency 1 the order is
+    that of the levels). `live` is the account as read just before (ids and objects to
+    update or delete); `env` (default os.environ) resolves the plan's `${env:…}` values
+    before any change. Once `stop` is set (Ctrl-C), no further change starts: those in
+    flight finish, the rest are skipped as not started, and the result is marked
+    interrupted.
     """
     desired = desired_objects(plan, os.environ if env is None else env, live)
-    ordered = levels(plan.changes)
+    schedule = Schedule(plan.changes)
     live_by_address = {obj.address: obj for obj in live}
     resolver = RunResolver(live)
-    events = _Events(on_event, sum(len(level) for level in ordered))
-    result = ApplyResult()
+    events = _Events(on_event, len(schedule))
+    outcomes: dict[str, Outcome] = {}
     not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
+    workers = max(1, concurrency)
 
     def stopped() -> bool:
         return stop is not None and stop.is_set()
 
     def run_one(change: Change) -> Outcome | None:
         if stopped():
-            return None  # interrupted while this change waited for a worker
+            return None  # interrupted between being handed to a worker and starting
         events.emit("change_started", change)
         outcome = _attempt(change, provider, desired, live_by_address, resolver)
         events.emit("change_finished", change, outcome)
         return outcome
 
+    def finish(change: Change, outcome: Outcome) -> None:
+        outcomes[change.address] = outcome
+        if outcome.status != "applied":
+            not_done[change.address] = outcome.status
+        schedule.done(change)
+
     events.emit("start")
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        for level in ordered:
-            futures = {}
-            for change in level:
-                blocker = next((d for d in change.depends_on if d in not_done), None)
-                if blocker is None and not stopped():
-                    futures[change.address] = pool.submit(run_one, change)
-            for change in level:
-                future = futures.get(change.address)
-                outcome = future.result() if future is not None else None
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running: dict[Future[Outcome | None], Change] = {}
+        while True:
+            while (
+                not stopped()
+                and len(running) < workers
+                and (change := schedule.next_ready()) is not None
+            ):
+                if any(d in not_done for d in change.depends_on):
+                    skipped = _skipped(change, not_done)
+                    events.emit("change_finished", change, skipped)
+                    finish(change, skipped)  # its dependents become ready, and are skipped
+                else:
+                    running[pool.submit(run_one, change)] = change
+            if not running:
+                break  # all done, or stopped with nothing left in flight
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: schedule.rank(running[f])):
+                change = running.pop(future)
+                outcome = future.result()
                 if outcome is None:
-                    outcome = _not_started(change) if stopped() else _skipped(change, not_done)
+                    outcome = _not_started(change)
                     events.emit("change_finished", change, outcome)
-                result.outcomes.append(outcome)
-                if outcome.status != "applied":
-                    not_done[change.address] = outcome.status
+                finish(change, outcome)
+    for change in schedule.not_done():  # stopped: what never started
+        outcomes[change.address] = _not_started(change)
+        events.emit("change_finished", change, outcomes[change.address])
+    result = ApplyResult([outcomes[c.address] for c in schedule.in_order()])
     result.interrupted = stopped()
     events.emit("finish")
     return result
