@@ -1,6 +1,7 @@
 """j1sync benchmarks: plan and apply at scale against the emulator (a script, not a test).
 
     python benchmarks/run.py --objects 10000 --latency-ms 50 --json
+    python benchmarks/run.py --objects 10000 --quotas documented --json   # under quota
 
 The emulator runs as a subprocess (`j1sync emulator serve`), so it never shares a CPU
 clock with what is measured; each plan runs in a fresh subprocess of this script
@@ -27,12 +28,13 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from j1sync.emulator.generated import NO_INTEGRATIONS, generated_account
+from j1sync.emulator.quotas import Quotas
 from j1sync.providers.jupiterone import iam_groups
-from j1sync.providers.jupiterone.client import POOL_SIZE
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, POOL_SIZE
 
 API_KEY = "benchmark-key"
 ACCOUNT = "benchmark-account"
-PAGE_SIZE = 100  # the emulator's (and the live API's) largest page
+PAGE_SIZE = PAGE_LIMIT  # j1sync's page size, served as asked
 _LISTENING = re.compile(r"listening on (http://\S+)")
 
 
@@ -43,13 +45,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--changed", type=float, default=0.10, help="share changed in plan 2")
     parser.add_argument("--creates", type=int, default=1_000, help="objects the apply creates")
     parser.add_argument("--rate-429", type=float, default=0.3, help="injected 429s in apply")
+    parser.add_argument(
+        "--quotas",
+        default=None,
+        help="instead: a plan and an apply (no injected 429s) under the emulator's quotas "
+        "('documented' or ACCOUNT_N/S,TOKEN_N/S), with the least time those quotas allow",
+    )
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     parser.add_argument("--measure-plan", nargs=2, metavar=("URL", "MANIFESTS"), help="internal")
     args = parser.parse_args(argv)
     if args.measure_plan:
         print(json.dumps(measure_plan(*args.measure_plan)))
         return 0
-    results = run(args)
+    results = run_under_quotas(args) if args.quotas else run(args)
     for key, value in results.items():
         print(f"{key:>28}: {value}", file=sys.stderr)
     if args.json:
@@ -95,6 +103,64 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["plan_10pct_changed_changes"] = changed_plan["changes"]
         results.update(apply_creates(work / "apply", args))
     return results
+
+
+def run_under_quotas(args: argparse.Namespace) -> dict[str, Any]:
+    """A plan of `--objects` and an apply of `--creates` with the emulator keeping the
+    quotas (`serve --quotas`), and the least time the quotas allow each (`quota_bound_s`)."""
+    quotas = Quotas.parse(args.quotas)
+    results: dict[str, Any] = {"objects": args.objects, "quotas": args.quotas}
+    extra = ["--quotas", args.quotas]
+    with tempfile.TemporaryDirectory(prefix="j1sync-bench-") as folder:
+        work = Path(folder)
+        account = generated_account(args.objects)
+        write_manifests(work / "manifests", account.manifests)
+        invocations = plan_invocations(account.counts)
+        with served_emulator(work / "plan", account.seed, args.latency_ms, extra) as url:
+            started = time.perf_counter()
+            done = _j1sync(["plan", str(work / "manifests"), "--detailed-exitcode"], url)
+            elapsed = time.perf_counter() - started
+        results.update(
+            quota_plan_wall_s=round(elapsed, 3),
+            quota_plan_exit_code=done.returncode,
+            quota_plan_invocations=invocations,
+            quota_plan_bound_s=round(quota_bound_s(quotas, invocations), 1),
+            quota_plan_429s=_answered_429(work / "plan"),
+        )
+        creates = generated_account(args.creates, split=NO_INTEGRATIONS, seeded=False)
+        write_manifests(work / "apply" / "manifests", creates.manifests)
+        with served_emulator(work / "apply", creates.seed, args.latency_ms, extra) as url:
+            command = ["apply", str(work / "apply" / "manifests"), "--auto-approve"]
+            started = time.perf_counter()
+            done = _j1sync([*command, "--concurrency", "8"], url)
+            elapsed = time.perf_counter() - started
+        found = re.search(r"(\d+) created, (\d+) updated, (\d+) deleted, (\d+) failed", done.stdout)
+        results.update(
+            quota_apply_wall_s=round(elapsed, 3),
+            quota_apply_exit_code=done.returncode,
+            quota_apply_summary=found.group(0) if found else done.stdout[-300:],
+            quota_apply_429s=_answered_429(work / "apply"),
+        )
+    return results
+
+
+def plan_invocations(counts: dict[str, int]) -> int:
+    """What a plan counts against the quota: a page per root field (one invocation), and
+    two per IAM group (members, permissions and query policy: aliased, each alias one)."""
+    pages = sum(math.ceil(counts[kind] / PAGE_SIZE) or 1 for kind in counts)
+    return pages + 1 + iam_groups.REQUESTS_PER_BATCH * counts["IamGroup"]
+
+
+def quota_bound_s(quotas: Quotas, invocations: int) -> float:
+    """The least time `invocations` take from full buckets: what is beyond each bucket's
+    burst, at its refill rate (the slowest bucket decides)."""
+    buckets = (quotas.account, quotas.token)
+    return max(max(0, invocations - q.count) / q.rate for q in buckets)
+
+
+def _answered_429(work: Path) -> int | None:
+    found = re.search(r"(\d+) answered 429", (work / "emulator.log").read_text(encoding="utf-8"))
+    return int(found.group(1)) if found else None
 
 
 def write_manifests(folder: Path, manifests: list[dict[str, Any]]) -> None:
