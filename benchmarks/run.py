@@ -36,6 +36,7 @@ API_KEY = "benchmark-key"
 ACCOUNT = "benchmark-account"
 PAGE_SIZE = PAGE_LIMIT  # j1sync's page size, served as asked
 _LISTENING = re.compile(r"listening on (http://\S+)")
+SERVED_PIDS: dict[str, int] = {}  # emulator URL -> its process (for its CPU time)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--creates", type=int, default=1_000, help="objects the apply creates")
     parser.add_argument("--rate-429", type=float, default=0.3, help="injected 429s in apply")
     parser.add_argument(
+        "--apply-concurrency",
+        type=int,
+        default=16,
+        help="apply --concurrency of the apply without faults (measured against its bound)",
+    )
+    parser.add_argument(
+        "--apply-only", action="store_true", help="only the apply without faults (quick)"
+    )
+    parser.add_argument(
         "--quotas",
         default=None,
         help="instead: a plan and an apply (no injected 429s) under the emulator's quotas "
@@ -53,9 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     parser.add_argument("--measure-plan", nargs=2, metavar=("URL", "MANIFESTS"), help="internal")
+    parser.add_argument(
+        "--measure-apply",
+        nargs=4,
+        metavar=("URL", "MANIFESTS", "N", "EMULATOR_PID"),
+        help="internal",
+    )
     args = parser.parse_args(argv)
     if args.measure_plan:
         print(json.dumps(measure_plan(*args.measure_plan)))
+        return 0
+    if args.measure_apply:
+        url, manifests, concurrency, emulator_pid = args.measure_apply
+        print(json.dumps(measure_apply(url, manifests, int(concurrency), int(emulator_pid))))
         return 0
     results = run_under_quotas(args) if args.quotas else run(args)
     for key, value in results.items():
@@ -68,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"objects": args.objects, "latency_ms": args.latency_ms}
     with tempfile.TemporaryDirectory(prefix="j1sync-bench-") as folder:
+        if args.apply_only:
+            return {"latency_ms": args.latency_ms, **apply_to_bound(Path(folder), args)}
         work = Path(folder)
         account = generated_account(args.objects)
         write_manifests(work / "manifests", account.manifests)
@@ -102,6 +124,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["plan_10pct_changed_wall_s"] = changed_plan["wall_s"]
             results["plan_10pct_changed_changes"] = changed_plan["changes"]
         results.update(apply_creates(work / "apply", args))
+        results.update(apply_to_bound(work / "apply-to-bound", args))
     return results
 
 
@@ -295,7 +318,7 @@ def apply_creates(work: Path, args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         done = _j1sync(command, url)
         elapsed = time.perf_counter() - started
-        found = re.search(r"Apply: (\d+) applied, (\d+) failed", done.stdout)
+        found = re.search(r"Apply complete: (\d+) created, .* (\d+) failed", done.stdout)
         after = _snapshot_names(work / "emulator.db")
         check = _j1sync(["plan", str(work / "manifests"), "--detailed-exitcode"], url)
     return {
@@ -306,6 +329,85 @@ def apply_creates(work: Path, args: argparse.Namespace) -> dict[str, Any]:
         "apply_duplicates": sum(len(names) - len(set(names)) for names in after.values()),
         "apply_then_plan_exit_code": check.returncode,
     }
+
+
+def apply_to_bound(work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """`--creates` new objects (as in `apply_creates`) with no injected fault, at
+    `--apply-concurrency`: the changes alone (`apply_plan`, timed in a fresh process of
+    this script after its plan) against `creates / concurrency x latency`, with the
+    emulator's own CPU time over the same span apart; then the whole `j1sync apply`
+    process, as a user runs it, against a fresh emulator."""
+    account = generated_account(args.creates, split=NO_INTEGRATIONS, seeded=False)
+    manifests = str(work / "manifests")
+    write_manifests(work / "manifests", account.manifests)
+    concurrency = args.apply_concurrency
+    with served_emulator(work / "measured", account.seed, args.latency_ms) as url:
+        pid = str(SERVED_PIDS[url])
+        measure = ["--measure-apply", url, manifests, str(concurrency), pid]
+        command = [sys.executable, __file__, *measure]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=_env(url))
+        if done.returncode != 0:
+            raise RuntimeError(f"apply measurement failed:\n{done.stderr}")
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+        check = _j1sync(["plan", manifests, "--detailed-exitcode"], url)
+    with served_emulator(work / "cli", account.seed, args.latency_ms) as url:
+        started = time.perf_counter()
+        apply = ["apply", manifests, "--auto-approve", "--concurrency", str(concurrency)]
+        cli = _j1sync(apply, url)
+        cli_wall_s = time.perf_counter() - started
+    latency_s = args.latency_ms / 1000
+    bound = args.creates / concurrency * latency_s
+    return {
+        "apply_concurrency": concurrency,
+        "apply_creates": args.creates,
+        "apply_wall_s": measured["wall_s"],
+        "apply_bound_s": round(bound, 3),
+        "apply_ratio_to_bound": round(measured["wall_s"] / bound, 3),
+        "apply_requests": measured["requests"],
+        "apply_requests_bound_s": round(measured["requests"] / concurrency * latency_s, 3),
+        "apply_rate_limited": measured["rate_limited"],
+        "apply_cpu_s": measured["cpu_s"],
+        "apply_emulator_cpu_s": measured["emulator_cpu_s"],
+        "apply_counts": measured["counts"],
+        "apply_then_plan_exit_code": check.returncode,
+        "apply_cli_wall_s": round(cli_wall_s, 3),
+        "apply_cli_exit_code": cli.returncode,
+    }
+
+
+def measure_apply(url: str, manifests: str, concurrency: int, emulator_pid: int) -> dict[str, Any]:
+    """In a process of its own: the plan as `j1sync apply` makes it (not timed), then
+    `apply_plan` timed: wall and CPU here, and the emulator process's CPU meanwhile."""
+    from j1sync.connection import ConnectionOptions, open_provider
+    from j1sync.executor import apply_plan
+    from j1sync.reconcile import load, make_plan
+
+    loaded = load([manifests])
+    options = ConnectionOptions(api_url=url, account=ACCOUNT, concurrency=concurrency)
+    with open_provider(options, managed_tag=loaded.project.managed_tag) as provider:
+        planned = make_plan(loaded, provider)
+        client = provider.client  # type: ignore[attr-defined]
+        requests_before = client.requests_sent
+        limited_before = getattr(client, "rate_limited_answers", 0)
+        emulator_cpu, cpu = _process_cpu_s(emulator_pid), time.process_time()
+        wall = time.perf_counter()
+        result = apply_plan(planned.plan, provider, planned.live, concurrency=concurrency)
+        wall = time.perf_counter() - wall
+        cpu, emulator_cpu = time.process_time() - cpu, _process_cpu_s(emulator_pid) - emulator_cpu
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "emulator_cpu_s": round(emulator_cpu, 3),
+        "requests": client.requests_sent - requests_before,
+        "rate_limited": getattr(client, "rate_limited_answers", 0) - limited_before,
+        "counts": result.counts,
+    }
+
+
+def _process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _snapshot_names(db: Path) -> dict[str, list[str]]:
@@ -341,6 +443,7 @@ def served_emulator(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"emulator did not start: {log.read_text(encoding='utf-8')}")
             time.sleep(0.1)
+        SERVED_PIDS[found.group(1)] = process.pid
         yield found.group(1)
     finally:
         process.terminate()
