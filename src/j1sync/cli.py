@@ -100,6 +100,9 @@ def _module_exists(name: str) -> bool:
 )
 def cli(debug: bool, color: ColorMode) -> None:
     """Manage a JupiterOne account's configuration as code."""
+    from j1sync.engine.sensitive import forget_secrets
+
+    forget_secrets()
     if debug:
         debug_flag.set(True)
     ctx = click.get_current_context()

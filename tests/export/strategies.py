@@ -36,6 +36,23 @@ object_name = st.one_of(
 )
 identifier = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
 non_blank = st.text(_chars, min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+# J1QL the checker accepts without a word: a live account holds queries its API took
+j1ql_query = st.one_of(
+    st.sampled_from(
+        (
+            "Find Host",
+            "FIND aws_s3_bucket WITH encrypted != true",
+            "Find User that IS Person",
+            "FIND * WITH _class = 'Host' LIMIT 10",
+        )
+    ),
+    st.builds(
+        lambda cls, prop, value: f"FIND {cls.capitalize()} WITH {prop} = '{value}'",
+        identifier,
+        identifier,
+        identifier,
+    ),
+)
 short_list = st.lists(st.text(_name_chars, min_size=1, max_size=10), max_size=3, unique=True)
 
 
@@ -63,7 +80,7 @@ def question(draw: st.DrawFn, key: str, index: int) -> dict[str, Any]:
         "queries": [
             {
                 "name": name,
-                "query": draw(non_blank),
+                "query": draw(j1ql_query),
                 "version": draw(st.sampled_from(("v1", "v2"))),
                 "resultsAre": draw(st.sampled_from(RESULTS_ARE)),
                 "includeDeleted": draw(st.booleans()),
@@ -124,7 +141,7 @@ def rule(draw: st.DrawFn, name: str, questions: list[dict[str, Any]]) -> dict[st
             "queries": [
                 {
                     "name": query,
-                    "query": draw(non_blank),
+                    "query": draw(j1ql_query),
                     "version": draw(st.sampled_from(("v1", "v2"))),
                     "includeDeleted": draw(st.booleans()),
                 }

@@ -5,6 +5,7 @@ it waits); a second `emulator serve` and `emulator reset` of a served file refus
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "manifests"
 J1SYNC = [sys.executable, "-m", "j1sync"]
+NAMED = ("rules", "questions", "iamGroups", "integrationInstances")
 
 
 def _env() -> dict[str, str]:
@@ -36,13 +38,16 @@ def _start(cwd: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def _names(db: Path) -> Counter[tuple[str, str]]:
+    """(collection, name) of every named object: rules, questions, groups, instances."""
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT collection, body FROM objects").fetchall()
-    import json
-
-    return Counter(
-        (str(c), str(json.loads(b).get("name") or json.loads(b).get("title"))) for c, b in rows
-    )
+    named: Counter[tuple[str, str]] = Counter()
+    for collection, body in rows:
+        obj = json.loads(body)
+        name = obj.get("name") or obj.get("title")
+        if collection in NAMED and name:
+            named[(str(collection), str(name))] += 1
+    return named
 
 
 def test_two_emulator_applies_at_once_take_turns_on_a_fresh_database(tmp_path: Path) -> None:

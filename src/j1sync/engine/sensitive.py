@@ -179,6 +179,13 @@ def remember_secrets(values: Iterable[str]) -> None:
             _remembered.update(long_enough)
 
 
+def forget_secrets() -> None:
+    """Start a command with nothing remembered: one command's secrets are its own (a
+    process that runs several, as tests do, must not scrub one's text with another's)."""
+    with _remembered_lock:
+        _remembered.clear()
+
+
 def redact_secrets(text: str) -> str:
     """`text` with every remembered secret (longest first) replaced by MASK."""
     with _remembered_lock:
