@@ -25,9 +25,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# benchmarks/accounts.py: this script's own folder is first on sys.path
+from accounts import NO_INTEGRATIONS, generated_account
 from ruamel.yaml import YAML
 
-from j1sync.emulator.generated import NO_INTEGRATIONS, generated_account
 from j1sync.emulator.quotas import Quotas
 from j1sync.providers.jupiterone import iam_groups
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, POOL_SIZE

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import requests
+from benchmarks.accounts import NO_INTEGRATIONS, Split, generated_account
 from ruamel.yaml import YAML
 
 from j1sync.emulator import running_emulator
-from j1sync.emulator.generated import NO_INTEGRATIONS, Split, generated_account
 from j1sync.emulator.quotas import Quota, QuotaBuckets, Quotas
 from tests.e2e.conftest import API_KEY, Account
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.accounts import generated_account
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from j1sync.emulator.generated import generated_account
 from j1sync.errors import ManifestError
 from j1sync.manifest import load_manifests
 from j1sync.manifest import loader as loader_module

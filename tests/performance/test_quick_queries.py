@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from benchmarks.accounts import generated_account
 from graphql import execute
 from jupiterone import JupiterOneClient as OfficialClient
 
 from j1sync.emulator import Emulator, running_emulator
 from j1sync.emulator.executor import GraphQLService, _parsed_and_validated
-from j1sync.emulator.generated import generated_account
 from j1sync.emulator.quick_queries import quick_execute
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.settings import Settings

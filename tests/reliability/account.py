@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.accounts import generated_account
 from ruamel.yaml import YAML
-
-from j1sync.emulator.generated import generated_account
 
 API_KEY = "reliability-Key-7f3a9c21d4"
 ACCOUNT = "reliability-account"

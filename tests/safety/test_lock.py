@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from benchmarks.accounts import NO_INTEGRATIONS, generated_account
 from ruamel.yaml import YAML
 
-from j1sync.emulator.generated import NO_INTEGRATIONS, generated_account
 from j1sync.engine.lock import LOCK_NAME, LockRecord
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env, duplicates
 from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
