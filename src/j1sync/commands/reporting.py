@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,24 @@ def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
 def write_plan_file(plan: Plan | Mapping[str, Any], path: Path) -> None:
     """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s signed data."""
     data = plan.to_dict() if isinstance(plan, Plan) else plan
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        # whole or not at all: an interrupted or concurrent write never leaves half a plan
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
     except OSError as exc:
+        _remove(partial)
         raise ConfigError(f"cannot write the plan to {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        _remove(partial)
+        raise
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def read_saved_plan(path: Path) -> SavedPlan:
