@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from j1sync.emulator import running_emulator
-from j1sync.engine.contract import DesiredObject, LiveObject
+from j1sync.engine.contract import DesiredObject, LiveObject, comparable_live_state
 from j1sync.manifest import load_manifests
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.settings import Settings
@@ -81,8 +81,7 @@ class Account:
 
     def comparable(self, desired: DesiredObject) -> dict[str, Any]:
         """The live state as the engine compares it with `desired`."""
-        live = self.live(desired.kind, desired.name)
-        return self.provider.comparable_live_state(desired.kind, live.state, desired.state)
+        return comparable_live_state(self.live(desired.kind, desired.name), desired)
 
 
 def settings_for(emu: Any, **overrides: Any) -> Settings:

@@ -32,7 +32,7 @@ def address_of(kind: str, name: str) -> str:
 class DesiredObject:
     kind: str
     name: str  # natural key
-    state: dict[str, Any]  # normalized desired state
+    state: dict[str, Any]  # normalized desired state; its keys are the fields it manages
     depends_on: tuple[str, ...] = ()  # addresses this object needs before create/update
     source: SourceLocation | None = None
     # The spec as its manifest wrote it (no defaults filled in): how a plan shows a new
@@ -58,6 +58,14 @@ class LiveObject:
     @property
     def address(self) -> str:
         return address_of(self.kind, self.name)
+
+
+def comparable_live_state(live: LiveObject, desired: DesiredObject) -> dict[str, Any]:
+    """The live state restricted to the fields `desired` manages: the one rule by which a
+    plan and an apply compare an object. A kind leaves a field out of its desired state to
+    leave it unmanaged (IamGroup `members`, IntegrationSchedule `definition` when the
+    manifest omits them); comparing the full live state would report a change forever."""
+    return {k: v for k, v in live.state.items() if k in desired.state}
 
 
 class Resolver(Protocol):

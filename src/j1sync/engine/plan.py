@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from j1sync import __version__
-from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, comparable_live_state
 from j1sync.engine.diff import diff_states
 from j1sync.engine.fingerprint import live_fingerprint, new_salt
 from j1sync.engine.model import (
@@ -229,11 +229,7 @@ def _desired_change(
     if have is None:
         change.manifest = masking.declared(want, masked)
         return change
-    # A key the desired state leaves out is a field the manifest does not manage (IamGroup
-    # `members`, IntegrationSchedule `definition` when omitted): comparing it would report
-    # a change forever.
-    managed_live = {k: v for k, v in have.state.items() if k in want.state}
-    paths = diff_states(managed_live, want.state)
+    paths = diff_states(comparable_live_state(have, want), want.state)
     change.action = "update" if paths else "no-op"
     change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
     change.id = have.id

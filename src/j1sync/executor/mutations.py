@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from j1sync.engine.contract import DesiredObject, LiveObject, ResourceKind
+from j1sync.engine.contract import DesiredObject, LiveObject, ResourceKind, comparable_live_state
 from j1sync.errors import TransientError
 from j1sync.executor.resolution import RunResolver
 
@@ -128,7 +128,7 @@ def delete(kind: ResourceKind, live: LiveObject) -> Done:
 
 def _matches(live: LiveObject, desired: DesiredObject) -> bool:
     """Equal in every field the desired state manages (as the plan compares them)."""
-    return {k: v for k, v in live.state.items() if k in desired.state} == desired.state
+    return comparable_live_state(live, desired) == desired.state
 
 
 def _one(kind: ResourceKind, name: str, cause: Exception) -> LiveObject:

@@ -2,8 +2,8 @@
 Natural key: the group name. `Users` and `Administrators` are built in.
 
 Membership is managed only when the manifest lists `members`: the desired state then has a
-`members` key; otherwise it has none, and `comparable_live_state()` drops `members` from
-the live state before the two are compared (see `project_live`).
+`members` key; otherwise it has none, and the engine's `comparable_live_state()` drops
+`members` from the live state before the two are compared.
 """
 
 from __future__ import annotations
@@ -151,15 +151,6 @@ def normalize_group(data: Mapping[str, Any], members: Any = None) -> dict[str, A
     return state
 
 
-def project_live(live_state: Mapping[str, Any], desired_state: Mapping[str, Any]) -> dict[str, Any]:
-    """The live state restricted to the fields the desired state manages.
-
-    A desired state omits a field j1sync must not manage (IamGroup `members` when the
-    manifest has no `members` key); comparing the full live state would report a change
-    forever. Every other kind's desired state has every key, so this is the identity."""
-    return {k: v for k, v in live_state.items() if k in desired_state}
-
-
 class IamGroups:
     kind = KIND
     prune: PrunePolicy = "opt-in"
@@ -171,11 +162,6 @@ class IamGroups:
         spec = manifest.spec_data()
         state = normalize_group(spec, spec.get("members"))
         return DesiredObject(KIND, manifest.name, state, source=manifest.source)
-
-    def comparable_live_state(
-        self, live_state: Mapping[str, Any], desired_state: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        return project_live(live_state, desired_state)
 
     def read_all(self) -> list[LiveObject]:
         """Every group with its members, permissions and query policy. A group deleted

@@ -3,8 +3,8 @@
 Instances are never created or deleted by j1sync: a schedule's natural key is its
 instance's name; a manifest naming an instance that does not exist reaches `create()`,
 which explains which instances do exist. `definition` (the integration type) is managed
-only when the manifest gives it: like IamGroup members, the live state is compared
-through `comparable_live_state()`.
+only when the manifest gives it: like IamGroup members, it is then left out of the desired
+state, and the engine's `comparable_live_state()` leaves it out of the comparison.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
-from j1sync.providers.jupiterone.iam_groups import project_live
 
 KIND = "IntegrationSchedule"
 HOUR_INTERVALS = ("ONE_DAY", "ONE_WEEK")
@@ -121,11 +120,6 @@ class IntegrationSchedules:
             state["definition"] = spec["definition"]
         instance = spec.get("instance") or manifest.name
         return DesiredObject(KIND, instance, state, source=manifest.source)
-
-    def comparable_live_state(
-        self, live_state: Mapping[str, Any], desired_state: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        return project_live(live_state, desired_state)
 
     def read_all(self) -> list[LiveObject]:
         definitions = self._client.collect(

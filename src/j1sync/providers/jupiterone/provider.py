@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,7 +10,7 @@ from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
 from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import JupiterOneClient
-from j1sync.providers.jupiterone.iam_groups import IamGroups, project_live
+from j1sync.providers.jupiterone.iam_groups import IamGroups
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.providers.jupiterone.questions import Questions
@@ -59,14 +59,6 @@ class JupiterOneProvider:
         except KeyError:
             known = ", ".join(self._by_name)
             raise ConfigError(f"unknown kind {name!r}; kinds: {known}") from None
-
-    def comparable_live_state(
-        self, kind: str, live_state: Mapping[str, Any], desired_state: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """The live state as the engine should compare it with `desired_state`: fields the
-        desired state does not manage (IamGroup members, IntegrationSchedule definition,
-        when the manifest omits them) are dropped. Identity for every other field."""
-        return project_live(live_state, desired_state)
 
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         """Read the given kinds (all when None) concurrently, then link rules to the
