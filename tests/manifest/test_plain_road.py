@@ -4,6 +4,8 @@ gives up, the round-trip road's problems."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,6 @@ from ruamel.yaml import YAML
 from j1sync.errors import ManifestError
 from j1sync.manifest import load_manifests
 from j1sync.manifest import loader as loader_module
-from j1sync.manifest.fast_yaml import fast_load_all
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.plain_yaml import plain_load_all
 from j1sync.manifest.yaml_source import YamlDocument, node_start
@@ -28,11 +29,9 @@ FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 
 def _round_trip(text: str) -> list[tuple[int, Any, dict[str, str], tuple[int, int]]]:
     """(index, plain data, secrets, start) per non-empty document, the round-trip way."""
-    roots = fast_load_all(text)
-    if roots is None:
-        yaml = YAML(typ="rt")
-        yaml.allow_duplicate_keys = False
-        roots = list(yaml.load_all(text))
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    roots = list(yaml.load_all(text))
     found = []
     for index, root in enumerate(roots):
         if root is None:
@@ -138,3 +137,17 @@ def test_cross_document_problems_are_located_the_same_either_way(
     assert quick == slow
     assert "b.yaml:5:9" in quick and "a.yaml:4:9" in quick  # the duplicate, both places
     assert "questionRef" in quick
+
+
+def test_either_of_ruamels_c_packagings_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruamel.yaml.clib installs `_ruamel_yaml`, ruamel.yaml.clibz `_ruamel_yaml_clibz`."""
+    from types import SimpleNamespace
+
+    from j1sync.manifest import plain_yaml
+
+    libyaml = importlib.import_module("_ruamel_yaml").CParser
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # None: not installed
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml_clibz", SimpleNamespace(CParser=libyaml))
+    assert plain_yaml._c_parser() is libyaml
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml_clibz", None)
+    assert plain_yaml._c_parser() is None

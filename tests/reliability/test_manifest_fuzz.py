@@ -21,7 +21,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from j1sync.cli import cli
 from j1sync.errors import ManifestError
 from j1sync.manifest import KINDS, load_manifests
-from j1sync.manifest.fast_yaml import HAVE_CLIB, fast_load_all
+from j1sync.manifest.interpolation import resolve_document
+from j1sync.manifest.plain_yaml import C_EXTENSION_MODULES, HAVE_CLIB, plain_load_all
+from j1sync.manifest.yaml_source import YamlDocument, node_start
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
 ENV = {"HOOK_TOKEN": "t0ken", "EMPTY": ""}
@@ -251,6 +253,18 @@ def _pure_documents(text: str) -> list[Any]:
     return list(yaml.load_all(text))
 
 
+def _located_road(text: str) -> list[Any]:
+    """(index, plain data, secrets, start) per non-empty document, the located way."""
+    found = []
+    for index, root in enumerate(_pure_documents(text)):
+        if root is None:
+            continue
+        start = node_start(root, "x.yaml")
+        plain = resolve_document(YamlDocument("x.yaml", index, root, start), ENV, None)
+        found.append((index, plain.data, plain.sensitive, (start.line, start.column)))
+    return found
+
+
 @FUZZ
 @given(
     text=st.one_of(
@@ -260,17 +274,21 @@ def _pure_documents(text: str) -> list[Any]:
         st.text(max_size=40),
     )
 )
-def test_the_fast_yaml_road_gives_what_the_pure_loader_gives(text: str) -> None:
-    fast = fast_load_all(text)
-    if fast is None:
-        return  # the loader falls back to the pure parser: nothing to compare
-    assert [_positions(d) for d in fast] == [_positions(d) for d in _pure_documents(text)]
+def test_the_plain_road_gives_what_the_located_road_gives(text: str) -> None:
+    plain = plain_load_all(text, ENV)
+    if plain is None:
+        return  # the loader takes the located road: nothing to compare
+    quick = [(d.index, d.data, d.sensitive, (d.line, d.column)) for d in plain]
+    assert repr(quick) == repr(_located_road(text))  # repr: NaN is not equal to itself
 
 
-def test_the_fast_yaml_road_is_taken_for_the_examples() -> None:
-    assert HAVE_CLIB
+def test_the_plain_road_is_taken_for_the_examples() -> None:
+    assert HAVE_CLIB, f"none of ruamel's C extensions ({', '.join(C_EXTENSION_MODULES)})"
     for path in sorted(EXAMPLES.rglob("*.yaml")):
+        if path.name == "j1sync.yaml":
+            continue
         text = path.read_text(encoding="utf-8")
-        fast = fast_load_all(text)
-        assert fast is not None, path
-        assert [_positions(d) for d in fast] == [_positions(d) for d in _pure_documents(text)]
+        plain = plain_load_all(text, ENV)
+        assert plain is not None, path
+        quick = [(d.index, d.data, d.sensitive, (d.line, d.column)) for d in plain]
+        assert repr(quick) == repr(_located_road(text))

@@ -1,32 +1,67 @@
-"""The quickest road for valid manifests: libyaml parses and composes, and a small builder
-turns the nodes straight into the plain data that validation needs, with `${env:…}`
-resolved on the way, without ruamel's round-trip objects and their line/column records.
+"""The road for valid manifests, and the one module that uses ruamel.yaml's internals:
+libyaml (ruamel's C extension) parses and composes, and a small builder turns the nodes
+straight into the plain data that validation needs, with `${env:…}` resolved on the way,
+without ruamel's round-trip objects and their line/column records.
 
 Positions only matter when something is wrong, so this road only ever succeeds or gives
-up: any construct it does not handle exactly as the round-trip road does (timestamps,
-non-string keys, anchors, tags, merge keys, duplicate keys, block-scalar keys, deep
-nesting), any environment reference that cannot be resolved and any parse error make it
-return None, and the caller loads the file the old way, whose documents carry positions
-and whose problems users see. It takes the same texts as `fast_yaml` (the same
-`_PURE_ONLY` screen, the same C parser, YAML 1.2 rules); a test checks that the data it
-builds equals what the round-trip road plus `resolve_document` build.
+up: any construct it does not handle exactly as the located road (yaml_source: ruamel's
+pure round-trip loader) does - timestamps, non-string keys, anchors, tags, merge keys,
+duplicate keys, block-scalar keys, deep nesting, the texts where libyaml and ruamel's
+parser were seen to differ -, any environment reference that cannot be resolved and any
+parse error make it return None, and the caller loads the file the located way, whose
+problems users see. Tests (tests/manifest/test_plain_road.py, the fuzz tests in
+tests/reliability) check that the data it builds equals what the located road plus
+`resolve_document` build.
+
+ruamel ships its C extension in two packagings: `ruamel.yaml.clib` (module
+`_ruamel_yaml`) and, from ruamel.yaml 0.19, `ruamel.yaml.clibz` (`_ruamel_yaml_clibz`);
+either serves. Without one, every file takes the located road (slower, same results).
+The internals used here (CParser's node API, `RoundTripConstructor`'s number
+constructors, `VersionedResolver.versioned_resolver`, `Tag`, nodes' `ctag`) are those of
+the ruamel.yaml versions pyproject.toml allows.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
-from j1sync.manifest.fast_yaml import _PURE_ONLY, HAVE_CLIB
 from j1sync.manifest.interpolation import ENV_NAME, ENV_REFERENCE
 from j1sync.manifest.yaml_source import MAX_NESTING
 from j1sync.settings import CREDENTIAL_VARIABLES
+
+C_EXTENSION_MODULES = ("_ruamel_yaml", "_ruamel_yaml_clibz")  # ruamel.yaml.clib, .clibz
+
+
+def _c_parser() -> Any:
+    """libyaml's parser from whichever of ruamel's C packagings is installed, or None."""
+    for name in C_EXTENSION_MODULES:
+        try:
+            return importlib.import_module(name).CParser
+        except (ImportError, AttributeError):
+            continue
+    return None
+
+
+_CParser = _c_parser()
+HAVE_CLIB = _CParser is not None
+
+# Where libyaml (YAML 1.1 tokens) and ruamel's YAML 1.2 parser were found (by fuzzing) to
+# disagree: directives, tags, anchors and aliases (1.2 allows ":" in their names), "?"
+# keys, a comment glued to a block scalar header (">#"), tabs, the YAML 1.1 line breaks
+# (NEL, LS, PS) and a byte-order mark. A text with any of them takes the located road;
+# manifests rarely have them.
+_PURE_ONLY = re.compile(
+    r"^%|(?:^|[\s\[\]{},:?-])[!&*?]|[|>][-+0-9]*#|[\t\x85\u2028\u2029\ufeff]", re.MULTILINE
+)
 
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR = VersionedResolver.DEFAULT_SCALAR_TAG
@@ -77,15 +112,13 @@ _FLOAT = _implicit_tag(_TAG_PREFIX + "float")
 _NULL = _implicit_tag(_TAG_PREFIX + "null")
 
 if HAVE_CLIB:
-    from _ruamel_yaml import CParser  # type: ignore[import-not-found]
-    from ruamel.yaml.constructor import RoundTripConstructor
 
-    class _CPlainLoader(CParser, RoundTripConstructor, VersionedResolver):  # type: ignore[misc]
+    class _CPlainLoader(_CParser, RoundTripConstructor, VersionedResolver):  # type: ignore[misc,valid-type]
         """The C parser with a cheap resolver; the round-trip constructor is only used for
         numbers, so that they mean exactly what they mean on the round-trip road."""
 
         def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
+            _CParser.__init__(self, text)
             self._parser = self._composer = self
             RoundTripConstructor.__init__(self, loader=self)
             VersionedResolver.__init__(self, None, loader=self)
@@ -143,6 +176,10 @@ def plain_load_all(text: str, env: Mapping[str, str]) -> list[PlainDocument] | N
                 index += 1
         finally:
             loader.dispose()
+            # The loader refers to itself (as parser, composer, constructor and resolver):
+            # a cycle that only the cycle collector would free, and a process may run with
+            # it off. Emptied, reference counting frees it and what it built.
+            loader.__dict__.clear()
     except Exception:  # _GiveUp, or any doubt at all: the round-trip road decides
         return None
     return documents

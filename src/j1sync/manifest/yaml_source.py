@@ -1,5 +1,8 @@
-"""Reading YAML with positions: ruamel.yaml's round-trip loader keeps, for every mapping key
-and sequence item, the line and column it came from; `locate` walks a field path to them."""
+"""The located road: reading YAML with positions. ruamel.yaml's round-trip loader (its
+pure-Python parser, whose error messages users see) keeps, for every mapping key and
+sequence item, the line and column it came from; `locate` walks a field path to them.
+Valid files take the quicker road first (plain_yaml); this one finds and places problems.
+Only ruamel's public API is used here."""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync.errors import ManifestProblem, SourceLocation
-from j1sync.manifest.fast_yaml import fast_load_all
 
 FieldPath = tuple[str | int, ...]
 
@@ -48,8 +50,7 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
     except (OSError, UnicodeDecodeError) as exc:
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
     try:
-        fast = fast_load_all(text)
-        roots = fast if fast is not None else list(_round_trip_yaml().load_all(text))
+        roots = list(_round_trip_yaml().load_all(text))
     except MarkedYAMLError as exc:
         return [], [_syntax_problem(exc, display)]
     except YAMLError as exc:  # unmarked: rare, but must not become a traceback
