@@ -16,7 +16,7 @@ from typing import Any
 from j1sync.connection import EMULATOR_STATE
 from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
-from j1sync.engine.sensitive import ENV_REFERENCE
+from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
 from j1sync.plan_signature import PlanKey, sign
 from j1sync.settings import Settings
@@ -107,7 +107,7 @@ def plan_key(provider: Provider, env: Mapping[str, str] | None = None) -> PlanKe
 
 
 def env_names(templates: Iterable[str]) -> set[str]:
-    return {name for template in templates for name in ENV_REFERENCE.findall(template)}
+    return {name for template in templates for name in VALID_ENV_REFERENCE.findall(template)}
 
 
 def seal_plan(

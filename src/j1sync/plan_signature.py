@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from j1sync.canonical import canonical_json
 from j1sync.errors import UntrustedPlan
 from j1sync.settings import ENV_API_KEY, ENV_PLAN_KEY
 
@@ -53,17 +53,15 @@ class PlanKey:
         )
 
 
-def canonical_json(data: Mapping[str, Any]) -> bytes:
-    """The bytes the signature covers: every field but the signature, keys sorted, no
-    whitespace. Reading back the indented file gives the same bytes."""
+def signed_bytes(data: Mapping[str, Any]) -> bytes:
+    """The bytes the signature covers: every field but the signature, as canonical JSON.
+    Reading back the indented file gives the same bytes."""
     content = {k: v for k, v in data.items() if k != SIGNATURE_FIELD}
-    return json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return canonical_json(content, allow_nan=False).encode("utf-8")
 
 
 def _mac(key: PlanKey, salt: bytes, data: Mapping[str, Any]) -> str:
-    message = _MESSAGE_CONTEXT + canonical_json(data)
+    message = _MESSAGE_CONTEXT + signed_bytes(data)
     return hmac.new(key.derive(salt), message, hashlib.sha256).hexdigest()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ManifestError
 from j1sync.manifest import load_manifests, load_project_file
 from j1sync.manifest.project import ProjectFile
@@ -21,7 +22,6 @@ from j1sync.manifest.project import ProjectFile
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```yaml[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
-ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 WORKFLOW_KEYS = {"on", True, "jobs", "concurrency", "permissions", "env", "name"}
 
 
@@ -95,7 +95,7 @@ def test_the_manifests_of_each_page_load_together(page: Path, tmp_path: Path) ->
     for block in manifests:
         # the file name says where the block is, so a failure points at the doc's line
         (tmp_path / f"{page.stem}-line-{block.line}.yaml").write_text(block.text, "utf-8")
-    env = {name: "x" for b in manifests for name in ENV_REFERENCE.findall(b.text)}
+    env = {name: "x" for b in manifests for name in VALID_ENV_REFERENCE.findall(b.text)}
     try:
         loaded = load_manifests([tmp_path], env=env)
     except ManifestError as exc:

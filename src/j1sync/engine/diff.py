@@ -5,11 +5,11 @@ Pure: no I/O, no normalization (that is the provider's job, so strings compare e
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from deepdiff import DeepDiff
 
+from j1sync.canonical import canonical_json
 from j1sync.engine.paths import PathPart, format_path
 
 
@@ -50,7 +50,7 @@ def _sort_key(parts: list[PathPart]) -> list[tuple[int, int, str]]:
 def _identical(before: Any, after: Any) -> bool:
     """Equal with types respected (== alone says 1 == 1.0 == True, DeepDiff does not)."""
     try:
-        return json.dumps(before, sort_keys=True) == json.dumps(after, sort_keys=True)
+        return canonical_json(before) == canonical_json(after)
     except (TypeError, ValueError):  # not JSON-like: let DeepDiff decide
         return False
 

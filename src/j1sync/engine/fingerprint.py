@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 
+from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LiveObject
 
 SALT_BYTES = 16
@@ -23,11 +23,5 @@ def new_salt() -> str:
 
 def live_fingerprint(live: LiveObject, salt: str) -> str:
     """HMAC-SHA256, keyed with `salt`, of the canonical JSON of (id, normalized state)."""
-    canonical = json.dumps(
-        {"id": live.id, "state": live.state},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
+    canonical = canonical_json({"id": live.id, "state": live.state})
     return hmac.new(salt.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()

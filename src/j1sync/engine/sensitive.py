@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.engine.paths import PathPart, format_path, parse_path
+from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
 
 MASK = "(sensitive)"
-
-ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 
 # A bare variable value shorter than this is not hunted for inside other strings: masking
 # every "1" or "on" in a plan would hide real changes and reveal nothing useful.
@@ -68,7 +67,7 @@ def _variable_values(resolved: str, template: str) -> dict[str, str]:
     pattern: list[str] = []
     seen: set[str] = set()
     pos = 0
-    for ref in ENV_REFERENCE.finditer(template):
+    for ref in VALID_ENV_REFERENCE.finditer(template):
         pattern.append(re.escape(template[pos : ref.start()]))
         name = ref.group(1)
         pattern.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
@@ -197,7 +196,7 @@ def redact_secrets(text: str) -> str:
 
 
 def missing_variables(template: str, env: Mapping[str, str]) -> list[str]:
-    return [name for name in ENV_REFERENCE.findall(template) if name not in env]
+    return [name for name in VALID_ENV_REFERENCE.findall(template) if name not in env]
 
 
 def resolve_template(template: str, env: Mapping[str, str]) -> str:
@@ -205,4 +204,4 @@ def resolve_template(template: str, env: Mapping[str, str]) -> str:
     missing = missing_variables(template, env)
     if missing:
         raise ConfigError(f"environment variable {missing[0]} is not set")
-    return ENV_REFERENCE.sub(lambda ref: env[ref.group(1)], template)
+    return VALID_ENV_REFERENCE.sub(lambda ref: env[ref.group(1)], template)

@@ -14,12 +14,12 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
+from j1sync.env_reference import ENV_NAME as ENV_NAME  # re-exported for the YAML roads
+from j1sync.env_reference import ENV_REFERENCE as ENV_REFERENCE
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
 from j1sync.settings import CREDENTIAL_VARIABLES
 
-ENV_REFERENCE = re.compile(r"\$\{env:([^}]*)\}")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 STRING_TAG = "tag:yaml.org,2002:str"
 
 

@@ -10,12 +10,12 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from j1sync.canonical import canonical_json
 from j1sync.engine.paths import PathPart, format_path, parse_path
 from j1sync.engine.sensitive import MASK
 from j1sync.manifest.models import LIST_IDENTITIES, ListIdentity
@@ -203,7 +203,7 @@ def _identity_fields(value: Any, rule: ListIdentity | None) -> list[tuple[str, A
 
 def _identity(value: Any, rule: ListIdentity | None) -> str:
     fields = _identity_fields(value, rule)
-    return _canonical(fields if fields or (rule and rule.keys) else value)
+    return canonical_json(fields if fields or (rule and rule.keys) else value)
 
 
 def _label(value: Any, rule: ListIdentity | None) -> tuple[tuple[str, Any], ...]:
@@ -269,15 +269,11 @@ def _longest_increasing(values: list[int]) -> set[int]:
     return kept
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
-
 def _same(old: Any, new: Any) -> bool:
     """Equal with types respected (1, 1.0 and True differ, as they do in the diff)."""
     if old is ABSENT or new is ABSENT:
         return old is new
-    return _canonical(old) == _canonical(new)
+    return canonical_json(old) == canonical_json(new)
 
 
 def _masked(value: Any) -> bool:

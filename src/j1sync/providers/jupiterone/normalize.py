@@ -6,9 +6,10 @@ null alike for free text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from j1sync.canonical import canonical_json
 
 
 def text(value: Any) -> str:
@@ -28,10 +29,6 @@ def sorted_set(values: Iterable[Any] | None) -> list[Any]:
 
 def tags_with(values: Iterable[str] | None, managed_tag: str) -> list[str]:
     return sorted_set([*(values or []), managed_tag])
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def sorted_maps(values: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:

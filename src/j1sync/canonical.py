@@ -1,0 +1,22 @@
+"""Canonical JSON: the one text of a JSON-like value, by which j1sync compares, orders,
+fingerprints and signs values."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def canonical_json(value: Any, *, allow_nan: bool = True) -> str:
+    """Keys sorted, no white space, non-ASCII text as it is; a value JSON cannot hold is
+    written as its str(). Equal text means equal values, types included (`1`, `1.0` and
+    `true` differ, where == calls them equal). `allow_nan=False` refuses NaN and infinity
+    (ValueError), as a signed plan must."""
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=allow_nan,
+        default=str,
+    )
