@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.engine.contract import Provider
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 
 EMULATOR_STATE = Path(".j1sync") / "emulator.db"
 DEFAULT_RETRY_BUDGET_S = 600.0
@@ -37,7 +38,7 @@ def open_provider(
     *,
     default_account: str | None = None,
     default_region: str | None = None,
-    managed_tag: str = "j1sync",
+    managed_tag: str = DEFAULT_MANAGED_TAG,
 ) -> Iterator[Provider]:
     """Yield a connected provider. With `options.emulator`, an in-process emulator serves
     the state kept in .j1sync/emulator.db under the current directory (demo seed on first

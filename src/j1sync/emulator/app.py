@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.emulator.server import EmulatorHTTPServer
 from j1sync.emulator.store import DEFAULT_DB, JsonObject, ProcessLock, Store
 from j1sync.emulator.switches import Stats, Switches
+from j1sync.per_seconds import parse_per_seconds
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
 
@@ -22,16 +22,13 @@ DEFAULT_ACCOUNT = "j1sync-emulator"
 
 
 def parse_rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
-    """ "N/SECONDS" (or a tuple) -> (N, SECONDS)."""
+    """ "N/SECONDS" (or a tuple) -> (N, SECONDS); "N" alone is N a minute."""
     if value is None or isinstance(value, tuple):
         return value
     count, _, window = value.partition("/")
-    try:
-        parsed = (int(count), float(window or "60"))
-    except ValueError as exc:
-        raise ValueError(f"rate limit must look like N/SECONDS, got {value!r}") from exc
-    if parsed[0] < 1 or parsed[1] <= 0:
-        raise ValueError(f"rate limit must be positive, got {value!r}")
+    parsed = parse_per_seconds(f"{count}/{window or 60}")
+    if parsed is None:
+        raise ValueError(f"rate limit must look like N/SECONDS (N >= 1, SECONDS > 0): {value!r}")
     return parsed
 
 
@@ -89,11 +86,6 @@ class Emulator:
         return f"{self.url}/"
 
     def serve_forever(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            # A process that only serves (`j1sync emulator serve`): the seeded objects
-            # live as long as it does, and the cycle collector's full passes over them
-            # (tens of thousands at benchmark sizes) stalled every request in flight.
-            gc.freeze()
         self._server.serve_forever(poll_interval=0.1)
 
     def start(self) -> None:

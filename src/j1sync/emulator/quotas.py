@@ -34,6 +34,8 @@ from graphql import (
     parse,
 )
 
+from j1sync.per_seconds import parse_per_seconds
+
 
 @dataclass(frozen=True)
 class Quota:
@@ -48,14 +50,10 @@ class Quota:
 
     @classmethod
     def parse(cls, text: str) -> Quota:
-        count, sep, window = text.strip().partition("/")
-        try:
-            quota = cls(int(count), float(window)) if sep else None
-        except ValueError:
-            quota = None
-        if quota is None or quota.count < 1 or not quota.window_s > 0:
+        parsed = parse_per_seconds(text)
+        if parsed is None:
             raise ValueError(f"a quota looks like N/SECONDS (N >= 1, SECONDS > 0), got {text!r}")
-        return quota
+        return cls(*parsed)
 
     def __str__(self) -> str:
         return f"{self.count}/{self.window_s:g}"

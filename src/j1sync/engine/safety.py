@@ -15,9 +15,10 @@ from fractions import Fraction
 
 from j1sync.engine.model import Change, Plan, Safety
 from j1sync.errors import UnsafePlan
+from j1sync.manifest.document import SAFETY_MAX_CHANGE_PERCENT, SAFETY_MIN_OBJECTS
 
-MIN_MANAGED_FOR_SAFETY = 10  # below this many managed objects in a kind, no share rule
-MAX_SAFE_CHANGE_FRACTION = 0.30  # block when strictly more than this share would change
+MIN_MANAGED_FOR_SAFETY = SAFETY_MIN_OBJECTS  # below this many managed objects, no share rule
+MAX_SAFE_CHANGE_FRACTION = SAFETY_MAX_CHANGE_PERCENT / 100  # block strictly above this share
 
 
 def evaluate_safety(

@@ -14,6 +14,7 @@ from j1sync.export.documents import ExportDocument, build_documents, selected
 from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_example
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.manifest.models import KINDS
 from j1sync.reconcile import credential_paths
 
@@ -123,7 +124,7 @@ def export_account(
     *,
     force: bool = False,
     managed_only: bool = False,
-    managed_tag: str = "j1sync",
+    managed_tag: str = DEFAULT_MANAGED_TAG,
 ) -> ExportResult:
     """Write one manifest per live object of `kinds` (all when None) into `out_dir`, in a
     folder per kind, and report what `validate` would say about them as warnings."""

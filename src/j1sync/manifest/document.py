@@ -36,16 +36,22 @@ class Manifest:
         return self.spec.model_dump(mode="json")
 
 
+# j1sync.yaml's defaults, the one statement of each.
+DEFAULT_MANAGED_TAG = "j1sync"  # the tag that marks a live rule or question as j1sync's
+SAFETY_MIN_OBJECTS = 10  # below this many managed objects in a kind, no share rule
+SAFETY_MAX_CHANGE_PERCENT = 30.0  # block when strictly more than this share would change
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
     """The optional j1sync.yaml at the manifests' root (never holds the API key)."""
 
-    managed_tag: str = "j1sync"
+    managed_tag: str = DEFAULT_MANAGED_TAG
     account: str | None = None
     region: str | None = None
     prune: dict[str, bool] = field(default_factory=dict)  # kind -> prune enabled (IamGroup)
-    safety_min_objects: int = 10
-    safety_max_change_fraction: float = 0.30
+    safety_min_objects: int = SAFETY_MIN_OBJECTS
+    safety_max_change_fraction: float = SAFETY_MAX_CHANGE_PERCENT / 100
     paths: tuple[str, ...] = ()
 
 

@@ -9,7 +9,12 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from j1sync.errors import ManifestProblem
-from j1sync.manifest.document import ProjectConfig
+from j1sync.manifest.document import (
+    DEFAULT_MANAGED_TAG,
+    SAFETY_MAX_CHANGE_PERCENT,
+    SAFETY_MIN_OBJECTS,
+    ProjectConfig,
+)
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.models.common import NonBlank, StrictModel
 from j1sync.manifest.validation_problems import problems_from_validation
@@ -22,8 +27,8 @@ class SafetyFile(StrictModel):
     """A plan is blocked when a kind has at least `minObjects` managed objects and more
     than `maxChangePercent` of them would be deleted or updated."""
 
-    minObjects: int = Field(default=10, ge=0)
-    maxChangePercent: float = Field(default=30.0, gt=0, le=100)
+    minObjects: int = Field(default=SAFETY_MIN_OBJECTS, ge=0)
+    maxChangePercent: float = Field(default=SAFETY_MAX_CHANGE_PERCENT, gt=0, le=100)
 
 
 class PruneFile(StrictModel):
@@ -39,7 +44,7 @@ class PruneFile(StrictModel):
 class ProjectFile(StrictModel):
     """j1sync.yaml. Never holds the API key (JUPITERONE_API_KEY is read from the env)."""
 
-    managedTag: NonBlank = "j1sync"
+    managedTag: NonBlank = DEFAULT_MANAGED_TAG
     account: NonBlank | None = None
     region: NonBlank | None = None
     paths: list[NonBlank] = Field(

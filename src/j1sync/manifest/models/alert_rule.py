@@ -7,6 +7,7 @@ from __future__ import annotations
 from pydantic import ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from j1sync.manifest.models.common import (
+    DEFAULT_POLLING_INTERVAL,
     NonBlank,
     PollingInterval,
     StrictModel,
@@ -65,7 +66,7 @@ class AlertRuleSpec(StrictModel):
     """metadata.name is the rule's `name`."""
 
     description: str | None = None
-    pollingInterval: PollingInterval = "ONE_DAY"
+    pollingInterval: PollingInterval = DEFAULT_POLLING_INTERVAL
     question: RuleQuestion | None = Field(default=None, description="Inline question.")
     questionRef: NonBlank | None = Field(
         default=None, description="metadata.name of a Question manifest."

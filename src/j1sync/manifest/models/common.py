@@ -27,6 +27,8 @@ PollingInterval = Literal[
     "ONE_WEEK",
 ]
 
+DEFAULT_POLLING_INTERVAL: PollingInterval = "ONE_DAY"  # what the API fills in when none is sent
+
 # QueryResultsAre in the JupiterOne schema.
 ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]
 

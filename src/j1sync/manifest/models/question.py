@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from j1sync.manifest.models.common import (
+    DEFAULT_POLLING_INTERVAL,
     NonBlank,
     PollingInterval,
     ResultsAre,
@@ -35,7 +36,7 @@ class QuestionSpec(StrictModel):
     description: str | None = None
     tags: list[str] = Field(default_factory=list)
     showTrend: bool = False
-    pollingInterval: PollingInterval = "ONE_DAY"
+    pollingInterval: PollingInterval = DEFAULT_POLLING_INTERVAL
     queries: list[QuestionQuery] = Field(min_length=1)
     compliance: list[ComplianceMapping] = Field(default_factory=list)
 

@@ -10,7 +10,8 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
-from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.normalize import (
@@ -23,7 +24,6 @@ from j1sync.providers.jupiterone.normalize import (
 
 KIND = "AlertRule"
 QUESTION_KIND = "Question"
-DEFAULT_POLLING_INTERVAL = "ONE_DAY"
 SPEC_VERSION = 1
 
 _RULE_FIELDS = """
@@ -248,7 +248,7 @@ class AlertRules:
     kind = KIND
     prune: PrunePolicy = "tagged"
 
-    def __init__(self, client: JupiterOneClient, managed_tag: str = "j1sync") -> None:
+    def __init__(self, client: JupiterOneClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self._client = client
         self.managed_tag = managed_tag
 

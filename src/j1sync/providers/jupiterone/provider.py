@@ -8,6 +8,7 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import IamGroups
@@ -15,8 +16,6 @@ from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedul
 from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.providers.jupiterone.questions import Questions
 from j1sync.settings import Settings
-
-DEFAULT_MANAGED_TAG = "j1sync"
 
 
 class JupiterOneProvider:

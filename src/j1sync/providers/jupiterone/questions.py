@@ -7,13 +7,13 @@ from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import NotFound, ResolutionError
-from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
 
 KIND = "Question"
-DEFAULT_POLLING_INTERVAL = "ONE_DAY"
 
 _QUESTION_FIELDS = """
   id name title description tags showTrend pollingInterval
@@ -119,7 +119,7 @@ class Questions:
     kind = KIND
     prune: PrunePolicy = "tagged"
 
-    def __init__(self, client: JupiterOneClient, managed_tag: str = "j1sync") -> None:
+    def __init__(self, client: JupiterOneClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self._client = client
         self.managed_tag = managed_tag
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from j1sync.errors import ConfigError
+from j1sync.per_seconds import parse_per_seconds
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -35,17 +36,13 @@ class RateLimit:
     @classmethod
     def parse(cls, text: str) -> RateLimit:
         """ "N/SECONDS", e.g. "10/1" or "600/60"."""
-        count, sep, window = text.strip().partition("/")
-        try:
-            parsed = cls(int(count), float(window)) if sep else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.count < 1 or not parsed.per_s > 0:
+        parsed = parse_per_seconds(text)
+        if parsed is None:
             raise ConfigError(
                 f"Invalid rate limit {text!r}: expected N/SECONDS with N >= 1 and "
                 "SECONDS > 0, e.g. 10/1 for ten requests a second."
             )
-        return parsed
+        return cls(*parsed)
 
     def __str__(self) -> str:
         return f"{self.count}/{self.per_s:g}"

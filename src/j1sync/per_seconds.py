@@ -1,0 +1,17 @@
+"""`N/SECONDS`: how a rate is written on the command line and in the environment
+(`--rate-limit 10/1`, `emulator serve --quotas 2000/120,1000/60`)."""
+
+from __future__ import annotations
+
+
+def parse_per_seconds(text: str) -> tuple[int, float] | None:
+    """ "N/SECONDS" -> (N, SECONDS), e.g. "10/1" or " 600/60 "; None unless N is a whole
+    number >= 1 and SECONDS a number > 0. Each caller words its own error."""
+    count, sep, window = text.strip().partition("/")
+    if not sep:
+        return None
+    try:
+        parsed = (int(count), float(window))
+    except ValueError:
+        return None
+    return parsed if parsed[0] >= 1 and parsed[1] > 0 else None
