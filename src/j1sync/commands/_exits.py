@@ -16,13 +16,13 @@ from typing import NoReturn
 
 import click
 
+from j1sync.entry import INTERRUPTED as INTERRUPTED  # 128 + SIGINT, as shells report Ctrl-C
 from j1sync.errors import J1SyncError
 
 OK = 0
 ERROR = 1
 CHANGES = 2
 BLOCKED = 3
-INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 # What each code means, as `j1sync --help` lists it: the one table.
 EXIT_CODES: tuple[tuple[int, str], ...] = (
