@@ -95,6 +95,15 @@ ROOT_FIELDS: Mapping[str, Placement] = {
         False,
         "iamGetGroup deleteIamGroup iamGroupQueryPolicy iamGetGroupList iamGetGroupBatch",
     ),
+    # resource groups and permissions (IamResourceGroup, IamResourcePermission): only the
+    # Terraform provider's operations on the gateway show them; IAM by family
+    **_fields(
+        "iam",
+        False,
+        "resourceGroups resourceGroup createResourceGroup updateResourceGroup "
+        "deleteResourceGroup getResourcePermissions setResourcePermission "
+        "deleteResourcePermission",
+    ),
 }
 
 

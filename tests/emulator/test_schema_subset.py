@@ -24,7 +24,8 @@ def real_schema() -> GraphQLSchema:
     base = build_schema((REFERENCE / "schema-2023-11.graphql").read_text())
     additions = parse((REFERENCE / "schema-additions-inferred.graphql").read_text())
     recorded = parse((REFERENCE / "schema-additions-recorded.graphql").read_text())
-    return extend_schema(extend_schema(base, additions), recorded)
+    terraform = parse((REFERENCE / "schema-additions-terraform.graphql").read_text())
+    return extend_schema(extend_schema(extend_schema(base, additions), recorded), terraform)
 
 
 def differences(ours: GraphQLSchema, real: GraphQLSchema) -> list[str]:

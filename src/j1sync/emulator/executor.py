@@ -29,6 +29,7 @@ from j1sync.emulator import (
     resolvers_j1ql,
     resolvers_parameters,
     resolvers_questions,
+    resolvers_resource_groups,
     resolvers_rules,
 )
 from j1sync.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
@@ -44,6 +45,7 @@ _MODULES = (
     resolvers_iam,
     resolvers_integrations,
     resolvers_parameters,
+    resolvers_resource_groups,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from j1sync.emulator import resolvers_resource_groups
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
@@ -87,6 +88,7 @@ def _resolve_question_ref(backend: Backend, instance: JsonObject) -> JsonObject:
 def _common_fields(backend: Backend, instance: JsonObject) -> JsonObject:
     if not instance.get("name"):
         raise bad_input("Rule instance name must not be empty", SERVICE)
+    resolvers_resource_groups.check_rule_group(backend, instance.get("resourceGroupId"))
     return {
         "name": instance["name"],
         "description": instance.get("description"),

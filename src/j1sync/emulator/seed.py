@@ -3,7 +3,9 @@
 A seed is a mapping (from YAML/JSON, or a dict) with any of these lists: users,
 integrationDefinitions, integrationInstances (`definition`: a definition type),
 entities, questions, rules (inline `question`, or `questionName`/`questionId`),
-iamGroups (`members`: emails), parameters (`name`, `value`, `secret`). Objects go
+iamGroups (`members`: emails), parameters (`name`, `value`, `secret`), resourceGroups
+(`permissions`: per IAM group name, its resource area and flags; rules name theirs by
+`resourceGroup`). Objects go
 through the same code as the API's mutations, so they get the same server-side fields and
 defaults.
 """
@@ -22,6 +24,7 @@ from j1sync.emulator import (
     resolvers_integrations,
     resolvers_parameters,
     resolvers_questions,
+    resolvers_resource_groups,
     resolvers_rules,
 )
 from j1sync.emulator.backend import Backend
@@ -36,6 +39,7 @@ SEED_KEYS = (
     "rules",
     "iamGroups",
     "parameters",
+    "resourceGroups",
 )
 SeedSource = str | Path | JsonObject | None
 
@@ -93,11 +97,14 @@ def apply_seed(backend: Backend, data: JsonObject) -> None:
             _add_entity(backend, entity)
         for question in data.get("questions") or []:
             resolvers_questions.create_question(backend, question)
-        for rule in data.get("rules") or []:
-            referenced = bool(rule.get("questionName") or rule.get("questionId"))
-            resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
         for group in data.get("iamGroups") or []:
             _add_group(backend, group)
+        for resource_group in data.get("resourceGroups") or []:
+            resolvers_resource_groups.add_seed_group(backend, resource_group)
+        for rule in data.get("rules") or []:
+            rule = resolvers_resource_groups.seed_rule(backend, rule)
+            referenced = bool(rule.get("questionName") or rule.get("questionId"))
+            resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
         for parameter in data.get("parameters") or []:
             resolvers_parameters.add_seed_parameter(backend, parameter)
 
