@@ -62,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="instead: a plan and an apply (no injected 429s) under the emulator's quotas "
         "('documented' or ACCOUNT_N/S,TOKEN_N/S), with the least time those quotas allow",
     )
+    parser.add_argument(
+        "--curve",
+        default=None,
+        metavar="N,N,...",
+        help="instead: the whole `j1sync plan` process at each size, one manifest file per "
+        "object (as export writes them): seconds, bound, ratio, peak RSS, emulator CPU",
+    )
+    parser.add_argument("--runs", type=int, default=1, help="runs per size of --curve")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     parser.add_argument("--measure-plan", nargs=2, metavar=("URL", "MANIFESTS"), help="internal")
     parser.add_argument(
@@ -77,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.measure_apply:
         url, manifests, concurrency, emulator_pid = args.measure_apply
         print(json.dumps(measure_apply(url, manifests, int(concurrency), int(emulator_pid))))
+        return 0
+    if args.curve:
+        curve = plan_curve([int(n) for n in args.curve.split(",")], args.runs, args.latency_ms)
+        if args.json:
+            print(json.dumps(curve))
         return 0
     results = run_under_quotas(args) if args.quotas else run(args)
     for key, value in results.items():
@@ -168,6 +181,69 @@ def run_under_quotas(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def plan_curve(sizes: Sequence[int], runs: int, latency_ms: int) -> list[dict[str, Any]]:
+    """The whole `j1sync plan` process (start-up included) as a user runs it, against an
+    emulator seeded with the account, manifests one file per object: wall time against
+    `bound_s`, the process's CPU and peak RSS (wait4), and the emulator process's CPU over
+    the same span (its server time, apart: the ratio to the bound is j1sync's own when
+    the emulator's time is small). Printed as a table on stderr."""
+    rows: list[dict[str, Any]] = []
+    header = "objects  plan s  bound s  ratio  peak RSS MB  plan CPU s  emulator CPU s"
+    print(header, file=sys.stderr)
+    for objects in sizes:
+        with tempfile.TemporaryDirectory(prefix="j1sync-curve-") as folder:
+            work = Path(folder)
+            account = generated_account(objects)
+            write_manifest_files(work / "manifests", account.manifests)
+            bound = bound_s(account.counts, latency_ms)
+            with served_emulator(work / "emulator", account.seed, latency_ms) as url:
+                for _ in range(runs):
+                    row = whole_plan(url, work / "manifests", SERVED_PIDS[url])
+                    row = {"objects": objects, **row, "bound_s": round(bound, 3)}
+                    row["ratio_to_bound"] = round(row["wall_s"] / bound, 3)
+                    rows.append(row)
+                    print(
+                        f"{objects:>7}  {row['wall_s']:>6.2f}  {bound:>7.2f}  "
+                        f"{row['ratio_to_bound']:>5.2f}  {row['peak_rss_mb']:>11.1f}  "
+                        f"{row['cpu_s']:>10.2f}  {row['emulator_cpu_s']:>14.2f}",
+                        file=sys.stderr,
+                    )
+    return rows
+
+
+def whole_plan(url: str, manifests: Path, emulator_pid: int) -> dict[str, Any]:
+    """`j1sync plan --detailed-exitcode` in a process of its own, measured from outside."""
+    command = [sys.executable, "-m", "j1sync", "plan", str(manifests), "--detailed-exitcode"]
+    emulator_cpu = _process_cpu_s(emulator_pid)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(url)
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    emulator_cpu = _process_cpu_s(emulator_pid) - emulator_cpu
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:  # 0: no changes, as generated
+        raise RuntimeError(f"j1sync plan exited {process.returncode}")
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "emulator_cpu_s": round(emulator_cpu, 3),
+    }
+
+
+def write_manifest_files(folder: Path, manifests: list[dict[str, Any]]) -> None:
+    """One file per object, a folder per kind (the layout `j1sync export` writes)."""
+    yaml = YAML(typ="safe")
+    yaml.default_flow_style = False
+    for number, manifest in enumerate(manifests):
+        kind_folder = folder / manifest["kind"]
+        kind_folder.mkdir(parents=True, exist_ok=True)
+        with (kind_folder / f"{number:06d}.yaml").open("w", encoding="utf-8") as out:
+            yaml.dump(manifest, out)
+
+
 def plan_invocations(counts: dict[str, int]) -> int:
     """What a plan counts against the quota: a page per root field (one invocation), and
     two per IAM group (members, permissions and query policy: aliased, each alias one)."""
@@ -234,15 +310,11 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
     manifest load alone and a plan of already-loaded manifests (a second read)."""
     import resource
 
+    from j1sync.cli import tune_interpreter
     from j1sync.engine.plan import build_plan
-    from j1sync.reconcile import (
-        desired_objects,
-        load,
-        make_plan,
-        plan_paths,
-        without_cycle_collection,
-    )
+    from j1sync.reconcile import desired_objects, load, make_plan, plan_paths
 
+    tune_interpreter()  # as the `j1sync` process does
     clients: list[Any] = []
     wall, cpu = time.perf_counter(), time.process_time()
     run = plan_paths([manifests], _benchmark_connect(url, clients))
@@ -256,8 +328,7 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
 
     with _benchmark_connect(url, clients)(loaded.project) as provider:
         read_and_diff_wall = time.perf_counter()
-        with without_cycle_collection():  # as the commands plan
-            make_plan(loaded, provider)
+        make_plan(loaded, provider)
         read_and_diff_wall = time.perf_counter() - read_and_diff_wall
 
         diff_cpu = time.process_time()  # normalize the manifests + diff, live already read

@@ -6,6 +6,7 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import logging
@@ -135,4 +136,25 @@ def main(argv: list[str] | None = None) -> Any:
     from j1sync import interrupts
 
     interrupts.install()
+    tune_interpreter()
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="j1sync")
+
+
+# The `j1sync` process's interpreter settings: decided here, for the whole process, and
+# nowhere else (library calls leave the interpreter as they found it).
+GC_THRESHOLDS = (50_000, 20, 100)
+SWITCH_INTERVAL_S = 0.0005
+
+
+def tune_interpreter() -> None:
+    """A command builds millions of objects that live until it ends (manifests, pages of
+    JSON, models) and makes few reference cycles. With the default thresholds the cycle
+    collector walked them all again and again as the heap grew (full passes of 100-300 ms
+    at 10,000 objects, every thread stopped): now young objects are checked every 50,000
+    allocations and a full pass comes after 100 million, and what the imports made is
+    frozen out of every pass. The switch interval lets a thread waiting on the network
+    have the interpreter lock within 0.5 ms of its response, not 5 ms, while another
+    thread computes (the manifests load while the account is read)."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)

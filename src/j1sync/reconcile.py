@@ -5,8 +5,6 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
-import gc
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
@@ -214,31 +212,12 @@ def connect_and_plan(
             raise
         if lock_timeout_s is not None:
             stack.enter_context(account_lock(provider, lock_timeout_s))
-        with reading(), without_cycle_collection():
+        with reading():
             if manifests is not None:
                 run = make_plan(manifests, provider)
             else:
                 run = load_while_reading(paths, provider, allow_empty, project)
         yield provider, run
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """A plan builds millions of objects that live until it is made (manifests, pages of
-    JSON, models), and none of them in cycles: reference counting frees them. Python's
-    cycle collector still walked them all, again and again as the heap grew, stopping
-    every thread for 100-300 ms each time (a third of a 10,000-object plan's time). It is
-    off while planning; then what exists is frozen (the plan and what it was made from
-    stay until the command ends: no pass needs to walk them again; reference counting
-    still frees them), and collection resumes for whatever comes next."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
 
 
 def load_while_reading(
@@ -262,31 +241,14 @@ def load_while_reading(
         reads.start(kinds_to_read(provider, project, ()))
         reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
     try:
-        with _responsive_threads():
-            manifests = load(paths, allow_empty)
-            desired = desired_objects(manifests, provider)
+        manifests = load(paths, allow_empty)
+        desired = desired_objects(manifests, provider)
     except BaseException:
         reads.abandon()
         raise
     needed = kinds_to_read(provider, manifests.project, declared(manifests))
     reads.start(needed)
     return make_plan(manifests, provider, reads.result(needed), desired)
-
-
-@contextmanager
-def _responsive_threads() -> Iterator[None]:
-    """While this thread computes, let the reading threads have the GIL as soon as a
-    response arrives: with the default 5 ms switch interval each wake-up of a reader waits
-    up to 5 ms for a CPU-bound thread, and a page's request wakes up several times."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(READING_SWITCH_INTERVAL_S)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
-READING_SWITCH_INTERVAL_S = 0.0005
 
 
 @runtime_checkable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import signal
 import socket
 from pathlib import Path
@@ -173,6 +174,10 @@ def serve(
     )
     if api_key is None:
         click.echo(f"Default API key: {app.DEFAULT_API_KEY}")
+    # This process only serves: the seeded objects live as long as it does, and the cycle
+    # collector's full passes over them (tens of thousands at benchmark sizes) stalled
+    # every request in flight. A process-wide setting, so the command decides it.
+    gc.freeze()
     try:
         emulator.serve_forever()
     finally:
