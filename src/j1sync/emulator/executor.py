@@ -34,7 +34,6 @@ from j1sync.emulator import (
 )
 from j1sync.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
 from j1sync.emulator.backend import Backend, Resolver
-from j1sync.emulator.quick_queries import quick_execute
 from j1sync.emulator.switches import FailureMode, Stats
 from j1sync.jupiterone_endpoints import GATEWAY_PATH, ROOT_FIELDS, misplaced
 
@@ -167,12 +166,6 @@ class GraphQLService:
             return Outcome(status, {"error": "Service Unavailable"})
         with self.backend.store.lock:  # one request at a time: reads see whole writes
             context = {"base_url": base_url}
-            if operation.operation == OperationType.QUERY:
-                data = quick_execute(
-                    self.schema, document, self.root, variables, operation_name, context
-                )
-                if data is not None:
-                    return Outcome(200, {"data": data})
             result = execute(  # no async resolvers: always a plain ExecutionResult
                 self.schema,
                 document,
