@@ -80,9 +80,10 @@ def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) ->
         if not found:
             return None
         # It happened. A create of several requests (an IAM group, then its members) may
-        # have happened only in part: finish it as an update of what is there.
+        # have happened only in part: finish it as an update of what is there, with the
+        # update's own re-read rounds (each finishing request may be ambiguous too).
         if not _matches(found[0], desired):
-            kind.update(found[0], desired, resolver)
+            update(kind, found[0], desired, resolver)
         return Done(found[0].id, f"confirmed by re-reading after: {cause}")
 
     return _reread_then_retry(lambda: Done(kind.create(desired, resolver)), reread)
