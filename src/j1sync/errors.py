@@ -145,4 +145,5 @@ class LockHeld(J1SyncError):
 
 
 class LockLost(J1SyncError):
-    """The apply lock was taken over while this apply held it."""
+    """The apply lock was taken over while this apply held it, or the store did not keep
+    it at all."""

@@ -16,13 +16,14 @@ import pytest
 
 from j1sync.engine.lock import (
     LOCK_NAME,
+    MAX_UNCONFIRMED_WRITES,
     AccountLock,
     LockRecord,
     current_holder,
     read_lock,
     remove_lock,
 )
-from j1sync.errors import LockHeld, LockLost
+from j1sync.errors import LockHeld, LockLost, TransientError
 
 
 class MemoryStore:
@@ -257,3 +258,35 @@ def test_the_lock_of_a_live_process_on_this_machine_is_respected() -> None:
     finally:
         alive.kill()
         alive.wait()
+
+
+class LosingStore(MemoryStore):
+    """Every write's answer is lost (TransientError); `keep` says whether the write
+    itself landed."""
+
+    def __init__(self, keep: bool) -> None:
+        super().__init__()
+        self.keep = keep
+        self.writes = 0
+
+    def write(self, name: str, value: str) -> None:
+        self.writes += 1
+        if self.keep:
+            self.values[name] = value
+        raise TransientError("the response was lost")
+
+
+def test_a_lock_write_whose_answer_is_lost_is_read_back_and_held() -> None:
+    store = LosingStore(keep=True)
+    lock = AccountLock(store, "acct")
+    lock.acquire()
+    assert lock.held and LOCK_NAME in store.values
+    assert store.writes == 1
+    lock.release()
+
+
+def test_writes_the_store_never_keeps_give_up_without_looping() -> None:
+    store = LosingStore(keep=False)
+    with pytest.raises(LockLost, match="not kept"):
+        AccountLock(store, "acct").acquire()
+    assert store.writes == MAX_UNCONFIRMED_WRITES

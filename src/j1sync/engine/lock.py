@@ -35,13 +35,14 @@ from types import TracebackType
 
 from j1sync import __version__
 from j1sync.engine.contract import LockStore
-from j1sync.errors import LockHeld, LockLost
+from j1sync.errors import LockHeld, LockLost, TransientError
 
 log = logging.getLogger("j1sync.lock")
 
 LOCK_NAME = "j1sync_apply_lock"
 TTL_S = 120.0  # a crashed holder's lease is taken over after this long
 POLL_S = 2.0  # how often a waiting apply looks again
+MAX_UNCONFIRMED_WRITES = 3  # then the store is not keeping the lock: give up, change nothing
 DEFAULT_SETTLE_S = 2.0  # used when the store does not say how long its writes take to show
 MAX_SETTLE_S = 30.0
 
@@ -196,6 +197,7 @@ class AccountLock:
     def acquire(self) -> None:
         deadline = time.monotonic() + self.timeout_s
         announced = False
+        unconfirmed = 0  # writes read back as not stored (lost, or another apply's won)
         while True:
             started = time.monotonic()
             current = read_lock(self.store)
@@ -231,12 +233,23 @@ class AccountLock:
                 self.held = True
                 self._start_heartbeat()
                 return
+            unconfirmed += 1
+            if unconfirmed >= MAX_UNCONFIRMED_WRITES and read_lock(self.store) is None:
+                raise LockLost(
+                    f"account {self.account}: could not take the apply lock: "
+                    f"{unconfirmed} writes of it were not kept by the account's parameter "
+                    "store; nothing was changed"
+                )
 
     def _write_and_confirm(self) -> bool:
         now = self.clock()
         self.record = replace(self.record, since=now, expires=now + self.ttl_s)
         try:
-            self.store.write(LOCK_NAME, self.record.to_text())
+            try:
+                self.store.write(LOCK_NAME, self.record.to_text())
+            except TransientError as exc:
+                # the answer was lost, not necessarily the write: reading back decides
+                log.debug("the lock write's answer was lost (%s); reading it back", exc)
             time.sleep(self.settle_s)
             confirmed = read_lock(self.store)
         except BaseException:
