@@ -31,6 +31,7 @@ SEED = {
         {"name": "aws-production", "definition": "aws", "pollingInterval": "ONE_DAY"},
         {"name": "aws-staging", "definition": "aws", "pollingInterval": "ONE_DAY"},
     ],
+    "iamGroups": [{"name": "team-a"}, {"name": "team-b"}, {"name": "team-c"}],
 }
 
 QUESTION = {
@@ -91,6 +92,15 @@ GROUP = {
     "queryPolicy": [{"_class": ["Host"]}],
     "members": ["alice@example.com"],
 }
+RESOURCE_GROUP = {
+    "permissions": [
+        {"group": "team-a", "resourceArea": "rule", "canRead": True},
+        {"group": "team-b", "resourceArea": "rule", "canRead": True, "canUpdate": True},
+    ]
+}
+# Rules may only name a resource group a manifest declares: two are always written.
+SUPPORT_RESOURCE_GROUPS = {f"support-rg-{i}": {"permissions": []} for i in (1, 2)}
+GROUPED_RULE = {**RULE, "resourceGroup": "support-rg-1"}
 SCHEDULE = {"pollingInterval": "ONE_WEEK", "hour": 3, "dayOfWeek": 1}
 NAMED_SCHEDULE = {"instance": "aws-production", **SCHEDULE}
 SUPPORT_QUESTIONS = {
@@ -105,6 +115,7 @@ NAMES = {
     "AlertRule": "r-under-test",
     "IamGroup": "g-under-test",
     "IntegrationSchedule": "aws-production",
+    "ResourceGroup": "rg-under-test",
 }
 
 
@@ -400,6 +411,38 @@ ROWS = [
     ),
     # `definition` only disambiguates: naming the instance's own type changes nothing
     Row(S, "definition", SCHEDULE, {**SCHEDULE, "definition": "aws"}, ()),
+    Row(
+        R,
+        "resourceGroup",
+        GROUPED_RULE,
+        edit(GROUPED_RULE, "resourceGroup", value="support-rg-2"),
+        ("resourceGroup",),
+    ),
+    Row(
+        "ResourceGroup",
+        "permissions",
+        RESOURCE_GROUP,
+        edit(RESOURCE_GROUP, "permissions", 2, value={"group": "team-b", "resourceArea": "x"}),
+        ("permissions[2]",),
+    ),
+    *[
+        Row(
+            "ResourceGroup",
+            f"permissions[].{field}",
+            RESOURCE_GROUP,
+            edit(RESOURCE_GROUP, "permissions", 1, field, value=value),
+            (f"permissions[1].{field}",),
+        )
+        for field, value in [
+            ("group", "team-c"),
+            ("resourceArea", "rules"),
+            ("resourceType", "*"),
+            ("canCreate", True),
+            ("canRead", False),
+            ("canUpdate", False),
+            ("canDelete", True),
+        ]
+    ],
 ]
 
 
@@ -432,7 +475,11 @@ def write(account: Account, *documents: tuple[str, str, dict[str, Any]]) -> None
     root = Path(account.manifests)
     for path in root.glob("*.yaml"):
         path.unlink()
-    documents = (*[(Q, q, s) for q, s in SUPPORT_QUESTIONS.items()], *documents)
+    documents = (
+        *[(Q, q, s) for q, s in SUPPORT_QUESTIONS.items()],
+        *[("ResourceGroup", g, s) for g, s in SUPPORT_RESOURCE_GROUPS.items()],
+        *documents,
+    )
     root.mkdir(parents=True, exist_ok=True)
     yaml = YAML(typ="safe", pure=True)
     for index, (k, n, s) in enumerate(documents):

@@ -55,6 +55,7 @@ def test_examples_load_with_their_kinds_names_and_sources() -> None:
         "IntegrationSchedule/github-org",
         "Question/mfa-disabled-users",
         "Question/public-s3-buckets",
+        "ResourceGroup/cloud-security",
     ]
     rule = next(m for m in loaded.manifests if m.name == "unencrypted-critical-data")
     assert isinstance(rule.spec, AlertRuleSpec)

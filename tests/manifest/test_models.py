@@ -66,6 +66,7 @@ def test_alert_rule_defaults_are_the_api_defaults() -> None:
         "triggerActionsOnNewEntitiesOnly": False,
         "ignorePreviousResults": False,
         "remediationSteps": None,
+        "resourceGroup": None,
     }
 
 

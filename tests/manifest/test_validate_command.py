@@ -10,7 +10,9 @@ from click.testing import CliRunner
 from j1sync.cli import cli
 from tests.manifest.conftest import BROKEN, EXAMPLES, WriteFile
 
-EXAMPLES_SUMMARY = "7 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule"
+EXAMPLES_SUMMARY = (
+    "8 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, 1 ResourceGroup"
+)
 
 
 @pytest.fixture(autouse=True)

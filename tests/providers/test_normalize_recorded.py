@@ -57,6 +57,7 @@ def test_recorded_rule_normalizes_without_server_fields() -> None:
         "triggerActionsOnNewEntitiesOnly": False,
         "ignorePreviousResults": False,
         "remediationSteps": "",
+        "resourceGroup": None,
     }
 
 

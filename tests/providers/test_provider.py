@@ -22,9 +22,10 @@ def test_kinds_are_in_dependency_order(account: Account) -> None:
         "Question",
         "AlertRule",
         "IamGroup",
+        "ResourceGroup",
         "IntegrationSchedule",
     ]
-    assert [k.prune for k in provider.kinds] == ["tagged", "tagged", "opt-in", "never"]
+    assert [k.prune for k in provider.kinds] == ["tagged", "tagged", "opt-in", "opt-in", "never"]
     assert provider.kind("AlertRule") is provider.alert_rules
     with pytest.raises(ConfigError, match="unknown kind 'Nope'"):
         provider.kind("Nope")

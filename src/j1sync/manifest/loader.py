@@ -32,6 +32,7 @@ from j1sync.manifest.references import (
     LoadedManifest,
     duplicate_problems,
     question_ref_problems,
+    resource_group_ref_problems,
 )
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
@@ -78,6 +79,7 @@ def load_manifests(
     problems.extend(duplicate_problems(loaded))
     problems.extend(conflict_problems(loaded))
     problems.extend(question_ref_problems(loaded))
+    problems.extend(resource_group_ref_problems(loaded))
     problems.extend(query_problems(loaded))
     if not problems and not loaded and not allow_empty:
         problems.append(_empty_problem(roots))

@@ -39,6 +39,7 @@ class PruneFile(StrictModel):
     AlertRule: bool | None = None
     IamGroup: bool | None = None
     IntegrationSchedule: bool | None = None
+    ResourceGroup: bool | None = None
 
 
 class ProjectFile(StrictModel):

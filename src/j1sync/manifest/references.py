@@ -1,4 +1,5 @@
-"""Checks across documents: duplicate kind/name, questionRef targets, and the queries a
+"""Checks across documents: duplicate kind/name, questionRef and resourceGroup
+targets, and the queries a
 rule's conditions name when its question lives in a Question manifest."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from j1sync.errors import ManifestProblem
 from j1sync.manifest.document import Manifest
 from j1sync.manifest.models.alert_rule import AlertRuleSpec, unknown_query_message
 from j1sync.manifest.models.question import QuestionSpec
+from j1sync.manifest.models.resource_group import ResourceGroupSpec
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
 
 
@@ -87,4 +89,27 @@ def question_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProb
                 problems.append(
                     _problem(item, ("spec", *path), f"{message} (Question/{spec.questionRef})")
                 )
+    return problems
+
+
+def resource_group_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
+    """A rule's `resourceGroup` names a ResourceGroup manifest (its id is known only then)."""
+    groups = sorted(
+        {item.manifest.name for item in loaded if isinstance(item.manifest.spec, ResourceGroupSpec)}
+    )
+    problems = []
+    for item in loaded:
+        spec = item.manifest.spec
+        if not isinstance(spec, AlertRuleSpec) or spec.resourceGroup is None:
+            continue
+        if spec.resourceGroup not in groups:
+            close = difflib.get_close_matches(spec.resourceGroup, groups, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                _problem(
+                    item,
+                    ("spec", "resourceGroup"),
+                    f"no ResourceGroup manifest named '{spec.resourceGroup}'{hint}",
+                )
+            )
     return problems

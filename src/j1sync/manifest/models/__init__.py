@@ -13,6 +13,7 @@ from j1sync.manifest.models.iam_group import IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.models.list_identity import ListIdentity
 from j1sync.manifest.models.question import QuestionSpec
+from j1sync.manifest.models.resource_group import ResourceGroupSpec
 
 __all__ = [
     "API_VERSION",
@@ -25,5 +26,6 @@ __all__ = [
     "IntegrationScheduleSpec",
     "ListIdentity",
     "QuestionSpec",
+    "ResourceGroupSpec",
     "manifest_json_schema",
 ]

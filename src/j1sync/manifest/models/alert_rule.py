@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, JsonValue, field_validator, model_valida
 from j1sync.manifest.models.common import (
     DEFAULT_POLLING_INTERVAL,
     NonBlank,
+    ObjectName,
     PollingInterval,
     StrictModel,
     check_unique_query_names,
@@ -80,6 +81,9 @@ class AlertRuleSpec(StrictModel):
     triggerActionsOnNewEntitiesOnly: bool = False
     ignorePreviousResults: bool = False
     remediationSteps: str | None = None
+    resourceGroup: ObjectName | None = Field(
+        default=None, description="metadata.name of a ResourceGroup manifest."
+    )
 
     @model_validator(mode="after")
     def _one_question_source(self) -> AlertRuleSpec:

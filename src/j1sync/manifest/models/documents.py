@@ -12,9 +12,10 @@ from j1sync.manifest.models.iam_group import GROUP_LISTS, IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.models.list_identity import ListIdentity
 from j1sync.manifest.models.question import QUESTION_LISTS, QuestionSpec
+from j1sync.manifest.models.resource_group import RESOURCE_GROUP_LISTS, ResourceGroupSpec
 
 API_VERSION = "j1sync/v1"
-KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule")
+KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule", "ResourceGroup")
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SPEC_MODELS: dict[str, type[BaseModel]] = {
@@ -22,6 +23,7 @@ SPEC_MODELS: dict[str, type[BaseModel]] = {
     "AlertRule": AlertRuleSpec,
     "IamGroup": IamGroupSpec,
     "IntegrationSchedule": IntegrationScheduleSpec,
+    "ResourceGroup": ResourceGroupSpec,
 }
 
 # Per kind, the lists whose elements have an identity (list_identity.py).
@@ -30,6 +32,7 @@ LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
     "AlertRule": RULE_LISTS,
     "IamGroup": GROUP_LISTS,
     "IntegrationSchedule": (),
+    "ResourceGroup": RESOURCE_GROUP_LISTS,
 }
 
 
@@ -69,15 +72,29 @@ class IntegrationScheduleDocument(StrictModel):
     spec: IntegrationScheduleSpec
 
 
+class ResourceGroupDocument(StrictModel):
+    """A resource group with its permissions per IAM group."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["ResourceGroup"]
+    metadata: Metadata
+    spec: ResourceGroupSpec
+
+
 DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
     "Question": QuestionDocument,
     "AlertRule": AlertRuleDocument,
     "IamGroup": IamGroupDocument,
     "IntegrationSchedule": IntegrationScheduleDocument,
+    "ResourceGroup": ResourceGroupDocument,
 }
 
 AnyDocument = Annotated[
-    QuestionDocument | AlertRuleDocument | IamGroupDocument | IntegrationScheduleDocument,
+    QuestionDocument
+    | AlertRuleDocument
+    | IamGroupDocument
+    | IntegrationScheduleDocument
+    | ResourceGroupDocument,
     Field(discriminator="kind"),
 ]
 

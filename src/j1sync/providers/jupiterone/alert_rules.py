@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
@@ -24,6 +25,7 @@ from j1sync.providers.jupiterone.normalize import (
 
 KIND = "AlertRule"
 QUESTION_KIND = "Question"
+RESOURCE_GROUP_KIND = "ResourceGroup"
 SPEC_VERSION = 1
 
 _RULE_FIELDS = """
@@ -34,6 +36,7 @@ _RULE_FIELDS = """
   outputs tags templates
   labels { labelName labelValue }
   notifyOnFailure triggerActionsOnNewEntitiesOnly ignorePreviousResults remediationSteps
+  resourceGroupId
 """
 
 LIST_RULES = (
@@ -207,6 +210,7 @@ def normalize_rule(
         "triggerActionsOnNewEntitiesOnly": bool(data.get("triggerActionsOnNewEntitiesOnly")),
         "ignorePreviousResults": bool(data.get("ignorePreviousResults")),
         "remediationSteps": text(data.get("remediationSteps")),
+        "resourceGroup": data.get("resourceGroup"),
     }
 
 
@@ -237,11 +241,31 @@ def rule_input(name: str, state: dict[str, Any], question_id: str | None) -> dic
         "ignorePreviousResults": state["ignorePreviousResults"],
         "remediationSteps": state["remediationSteps"],
     }
+    if "resourceGroupId" in state:
+        fields["resourceGroupId"] = state["resourceGroupId"]
     if question_id is not None:
         fields["questionId"] = question_id
     else:
         fields["question"] = state["question"]
     return fields
+
+
+def resource_group_reference(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """A live rule in a resource group refers to it (its delete waits for the rule)."""
+    name = raw.get("resourceGroup")
+    return (address_of(RESOURCE_GROUP_KIND, name),) if name else ()
+
+
+def with_resource_group_id(
+    desired: DesiredObject, resolver: Resolver, live: LiveObject | None = None
+) -> DesiredObject:
+    """The desired rule with `resourceGroupId` for the input: the named group's id; null
+    only to take a rule out of the group it is in (never sent otherwise)."""
+    name = desired.state.get("resourceGroup")
+    if name is None and not (live is not None and live.state.get("resourceGroup")):
+        return desired
+    group_id = resolver.id_of(address_of(RESOURCE_GROUP_KIND, name)) if name else None
+    return replace(desired, state={**desired.state, "resourceGroupId": group_id})
 
 
 class AlertRules:
@@ -260,7 +284,8 @@ class AlertRules:
         ref = spec.get("questionRef")
         state = normalize_rule(spec, tags_with(spec.get("tags"), project.managed_tag), ref)
         depends_on = (address_of(QUESTION_KIND, ref),) if ref else ()
-        return DesiredObject(KIND, manifest.name, state, depends_on, manifest.source)
+        depends_on_all = (*depends_on, *resource_group_reference(spec))
+        return DesiredObject(KIND, manifest.name, state, depends_on_all, manifest.source)
 
     def live_object(self, raw: dict[str, Any], question_names: dict[str, str]) -> LiveObject:
         """`question_names` maps live question ids to their natural keys (for questionRef)."""
@@ -275,7 +300,8 @@ class AlertRules:
             id=raw["id"],
             state=normalize_rule(raw, tags, ref),
             managed=self.managed_tag in tags,
-            references=(address_of(QUESTION_KIND, ref),) if ref else (),
+            references=((address_of(QUESTION_KIND, ref),) if ref else ())
+            + resource_group_reference(raw),
             raw=raw,
         )
 
@@ -302,6 +328,7 @@ class AlertRules:
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         question_id = self._question_id(desired, resolver)
+        desired = with_resource_group_id(desired, resolver)
         instance = rule_input(desired.name, desired.state, question_id)
         if question_id is None:
             data = self._client.execute("rules", CREATE_INLINE, {"instance": instance})
@@ -311,6 +338,7 @@ class AlertRules:
 
     def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
         question_id = self._question_id(desired, resolver)
+        desired = with_resource_group_id(desired, resolver, live)
         # The rule may have been edited since it was read: send the version it has now.
         current = self._client.execute("rules", RULE_VERSION, {"id": live.id})
         version = current["questionRuleInstance"]["version"]

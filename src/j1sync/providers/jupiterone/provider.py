@@ -15,6 +15,8 @@ from j1sync.providers.jupiterone.iam_groups import IamGroups
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.providers.jupiterone.questions import Questions
+from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
+from j1sync.providers.jupiterone.resource_groups import ResourceGroups
 from j1sync.settings import Settings
 
 
@@ -28,11 +30,13 @@ class JupiterOneProvider:
         self.alert_rules = AlertRules(client, managed_tag)
         self.iam_groups = IamGroups(client)
         self.integration_schedules = IntegrationSchedules(client)
+        self.resource_groups = ResourceGroups(client)
         # Dependency order: a rule may reference a question.
         self.kinds: Sequence[ResourceKind] = (
             self.questions,
             self.alert_rules,
             self.iam_groups,
+            self.resource_groups,
             self.integration_schedules,
         )
         self._by_name = {k.kind: k for k in self.kinds}
@@ -70,6 +74,7 @@ class JupiterOneProvider:
             "AlertRule": self.alert_rules.read_raw,
             "IamGroup": self.iam_groups.read_all,
             "IntegrationSchedule": self.integration_schedules.read_all,
+            RESOURCE_GROUPS: self.resource_groups.read_all,
         }
         # Rules need question ids -> names even when questions were not asked for.
         needed = set(wanted) | ({"Question"} if "AlertRule" in wanted else set())
@@ -81,6 +86,8 @@ class JupiterOneProvider:
                 self.abandon()  # the pool's exit waits for its readers: make them stop
                 raise
 
+        if "AlertRule" in results:
+            self._name_resource_groups(results)
         live: list[LiveObject] = []
         for name in [k.kind for k in self.kinds if k.kind in wanted]:
             if name == "AlertRule":
@@ -89,6 +96,20 @@ class JupiterOneProvider:
             else:
                 live.extend(results[name])
         return live
+
+    def _name_resource_groups(self, results: dict[str, Any]) -> None:
+        """Rules hold their resource group's id; manifests name it (`resourceGroup`). The
+        groups are listed only when some rule is in one and they were not read anyway."""
+        grouped = [raw for raw in results["AlertRule"] if raw.get("resourceGroupId")]
+        if not grouped:
+            return
+        if RESOURCE_GROUPS in results:
+            names = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
+        else:
+            names = self.resource_groups.names()
+        for raw in grouped:
+            group_id = raw["resourceGroupId"]
+            raw["resourceGroup"] = names.get(group_id, f"(unknown resource group {group_id})")
 
     def lock_store(self) -> ParameterStore:
         """Where the apply lock lives: the account's parameter store."""

@@ -1,0 +1,211 @@
+"""ResourceGroup: resource groups and the resource permissions on them (iam area).
+Natural key: the group name. A permission's subject is an IAM group, named in manifests
+and ids on the wire.
+
+The operations are JupiterOne's Terraform provider's (docs/api-fidelity.md): the groups
+are one unpaginated list; a group's permissions are read with `getResourcePermissions`
+filtered by the group's id. That query returns a bare list (no cursor to go on with), so
+j1sync asks for PERMISSION_LIMIT and refuses to plan from a full answer rather than miss a
+permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
+from j1sync.errors import ApiError, ResolutionError
+from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.models.resource_group import RESOURCE_GROUP_TYPE
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
+from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
+
+KIND = "ResourceGroup"
+GROUP_KIND = "IamGroup"
+SUBJECT_TYPE = "group"
+PERMISSION_LIMIT = 1000
+KEY = ("group", "resourceArea", "resourceType")
+FLAGS = ("canCreate", "canRead", "canUpdate", "canDelete")
+
+LIST_RESOURCE_GROUPS = """
+query J1SyncResourceGroups {
+  resourceGroups { id name }
+}
+"""
+GROUP_PERMISSIONS = """
+query J1SyncResourcePermissions($filter: GetResourcePermissionsFilter!, $limit: Int) {
+  getResourcePermissions(filter: $filter, limit: $limit) {
+    subjectType subjectId resourceArea resourceType resourceId
+    canCreate canRead canUpdate canDelete
+  }
+}
+"""
+CREATE = """
+mutation J1SyncCreateResourceGroup($input: CreateIamResourceGroupInput!) {
+  createResourceGroup(input: $input) { id name }
+}
+"""
+DELETE = """
+mutation J1SyncDeleteResourceGroup($input: DeleteIamResourceGroupInput!) {
+  deleteResourceGroup(input: $input) { success }
+}
+"""
+SET_PERMISSION = """
+mutation J1SyncSetResourcePermission($input: SetResourcePermissionInput!) {
+  setResourcePermission(input: $input) { subjectId resourceArea resourceType resourceId }
+}
+"""
+DELETE_PERMISSION = """
+mutation J1SyncDeleteResourcePermission($input: DeleteResourcePermissionInput!) {
+  deleteResourcePermission(input: $input) { success }
+}
+"""
+
+
+def normalize_permission(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "group": str(data["group"]),
+        "resourceArea": str(data["resourceArea"]),
+        "resourceType": str(data.get("resourceType") or RESOURCE_GROUP_TYPE),
+        **{flag: bool(data.get(flag)) for flag in FLAGS},
+    }
+
+
+def normalize_resource_group(permissions: Any) -> dict[str, Any]:
+    """The comparable shape: permissions sorted by (group, area, type)."""
+    items = [normalize_permission(p) for p in permissions or []]
+    return {"permissions": sorted(items, key=lambda p: tuple(p[k] for k in KEY))}
+
+
+class ResourceGroups:
+    kind = KIND
+    prune: PrunePolicy = "opt-in"
+
+    def __init__(self, client: JupiterOneClient) -> None:
+        self._client = client
+
+    def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
+        state = normalize_resource_group(manifest.spec_data().get("permissions"))
+        groups = sorted({p["group"] for p in state["permissions"]})
+        depends_on = tuple(address_of(GROUP_KIND, g) for g in groups)
+        return DesiredObject(KIND, manifest.name, state, depends_on, manifest.source)
+
+    def names(self) -> dict[str, str]:
+        """Resource group id -> name (what a rule's resourceGroupId means)."""
+        return {g["id"]: g["name"] for g in self._list()}
+
+    def _list(self) -> list[dict[str, Any]]:
+        data = self._client.execute("iam", LIST_RESOURCE_GROUPS, {})
+        return [g for g in data.get("resourceGroups") or [] if g]
+
+    def _iam_groups(self) -> list[dict[str, Any]]:
+        return self._client.collect(
+            "iam", LIST_GROUPS, {"limit": PAGE_LIMIT}, ("iamGroups",), "items"
+        )
+
+    def read_all(self) -> list[LiveObject]:
+        groups = self._list()
+        if not groups:
+            return []
+        subject_names = {g["id"]: g["name"] for g in self._iam_groups()}
+        return [self._live(group, subject_names) for group in groups]
+
+    def find(self, name: str) -> list[LiveObject]:
+        return [obj for obj in self.read_all() if obj.name == name]
+
+    def _permissions(self, group_id: str) -> list[dict[str, Any]]:
+        variables = {"filter": {"resourceId": group_id}, "limit": PERMISSION_LIMIT}
+        found = self._client.execute("iam", GROUP_PERMISSIONS, variables)
+        permissions = [p for p in found.get("getResourcePermissions") or [] if p]
+        if len(permissions) >= PERMISSION_LIMIT:
+            raise ApiError(
+                f"{KIND}: resource group {group_id} has {PERMISSION_LIMIT} or more permissions; "
+                "getResourcePermissions cannot be paged, so j1sync cannot read them all"
+            )
+        return permissions
+
+    def _live(self, group: dict[str, Any], subject_names: dict[str, str]) -> LiveObject:
+        raw = self._permissions(group["id"])
+        permissions = [
+            {**p, "group": subject_names.get(p["subjectId"], p["subjectId"])}
+            for p in raw
+            if p.get("subjectType") == SUBJECT_TYPE and p.get("resourceId") == group["id"]
+        ]
+        return LiveObject(
+            kind=KIND,
+            name=str(group["name"]),
+            id=group["id"],
+            state=normalize_resource_group(permissions),
+            references=tuple(sorted({address_of(GROUP_KIND, p["group"]) for p in permissions})),
+            raw={**group, "permissions": raw},
+        )
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        data = self._client.execute("iam", CREATE, {"input": {"name": desired.name}})
+        group_id = str(data["createResourceGroup"]["id"])
+        self._set_all(group_id, desired.state["permissions"], [], resolver)
+        return group_id
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        assert live.id is not None
+        self._set_all(live.id, desired.state["permissions"], live.state["permissions"], resolver)
+
+    def delete(self, live: LiveObject) -> None:
+        self._client.execute("iam", DELETE, {"input": {"id": live.id}})
+
+    def _set_all(
+        self,
+        group_id: str,
+        wanted: list[dict[str, Any]],
+        current: list[dict[str, Any]],
+        resolver: Resolver,
+    ) -> None:
+        """Set each permission that is new or changed, then delete those no longer listed."""
+        have = {tuple(p[k] for k in KEY): p for p in current}
+        want = {tuple(p[k] for k in KEY): p for p in wanted}
+        ids = _SubjectIds(self, resolver)
+        for key, permission in want.items():
+            if have.get(key) != permission:
+                fields = self._target(group_id, permission, ids)
+                fields.update({flag: permission[flag] for flag in FLAGS})
+                self._client.execute("iam", SET_PERMISSION, {"input": fields})
+        for key, permission in have.items():
+            if key not in want:
+                fields = self._target(group_id, permission, ids)
+                self._client.execute("iam", DELETE_PERMISSION, {"input": fields})
+
+    @staticmethod
+    def _target(group_id: str, permission: dict[str, Any], ids: _SubjectIds) -> dict[str, Any]:
+        return {
+            "subjectType": SUBJECT_TYPE,
+            "subjectId": ids.of(permission["group"]),
+            "resourceArea": permission["resourceArea"],
+            "resourceType": permission["resourceType"],
+            "resourceId": group_id,
+        }
+
+
+class _SubjectIds:
+    """IAM group name -> id at apply time: groups created in this run or read for the plan
+    first; the account's group list (read once) for groups no manifest declares."""
+
+    def __init__(self, kind: ResourceGroups, resolver: Resolver) -> None:
+        self._kind = kind
+        self._resolver = resolver
+        self._listed: dict[str, list[str]] | None = None
+
+    def of(self, name: str) -> str:
+        try:
+            return self._resolver.id_of(address_of(GROUP_KIND, name))
+        except ResolutionError:
+            pass
+        if self._listed is None:
+            self._listed = {}
+            for group in self._kind._iam_groups():
+                self._listed.setdefault(group["name"], []).append(group["id"])
+        found = self._listed.get(name, [])
+        if len(found) != 1:
+            problem = "no IAM group" if not found else f"{len(found)} IAM groups"
+            raise ResolutionError(f"{KIND}: {problem} named '{name}' in the account")
+        return found[0]
