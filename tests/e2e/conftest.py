@@ -15,6 +15,9 @@ from j1sync.cli import cli
 from j1sync.emulator import running_emulator
 
 API_KEY = "e2e-Key-7f3a9c1b2d4e"
+# The value of the variable secret Parameter manifests of the e2e tests are written with.
+PARAMETER_SECRET_VARIABLE = "E2E_PARAMETER_SECRET"
+PARAMETER_SECRET = "e2e-secret-3b9d51"
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Account:
             "JUPITERONE_ACCOUNT_ID": self.emu.account,
             "JUPITERONE_API_URL": self.emu.url,
             "NO_COLOR": "1",
+            PARAMETER_SECRET_VARIABLE: PARAMETER_SECRET,
         }
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> Result:

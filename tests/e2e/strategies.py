@@ -36,6 +36,9 @@ QUERY_NAMES = ("query0", "good", "bad", "q-1", "all_hosts")
 TAGS = ("security", "aws", "Compliance", "tag with space", "ünï", MANAGED_TAG)
 LABEL_NAMES = ("team", "severity", "cost center", "env")
 POLICY_KEYS = ("_class", "_type", "tag.env", "owner")
+PARAMETER_NAMES = ("p_alpha", "longURL", "p_beta", "Token2")
+# A secret Parameter's value comes from this variable (tests/e2e/conftest.py sets it).
+SECRET_REFERENCE = "${env:E2E_PARAMETER_SECRET}"
 
 # Free text: letters, digits, punctuation and the YAML-ambiguous spellings; never `$`,
 # which would start an ${env:…} reference.
@@ -224,6 +227,32 @@ def schedule(draw: st.DrawFn) -> dict[str, Any]:
     return result
 
 
+parameter_scalar = st.one_of(
+    text,
+    st.integers(-1000, 1000),
+    st.sampled_from((0.5, -2.25, 1e3 + 0.5)),
+    st.booleans(),
+)
+parameter_value = st.one_of(parameter_scalar, st.lists(parameter_scalar, max_size=3))
+
+
+@st.composite
+def parameter_spec(draw: st.DrawFn) -> dict[str, Any]:
+    if draw(st.integers(0, 3)) == 0:
+        return {"value": SECRET_REFERENCE, "secret": True}
+    spec: dict[str, Any] = {"value": draw(parameter_value)}
+    optional(draw, spec, "secret", st.just(False))
+    return spec
+
+
+@st.composite
+def live_parameter(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    """A parameter as the store holds it; now and then a secret (its value unreadable)."""
+    secret = draw(st.integers(0, 3)) == 0
+    value = draw(st.text(_CHARS, min_size=1, max_size=8)) if secret else draw(parameter_value)
+    return {"name": name, "value": value, "secret": secret}
+
+
 @dataclass
 class Scenario:
     """Manifests to apply (kind, name, spec) and the account they are applied to."""
@@ -262,6 +291,8 @@ def manifests(draw: st.DrawFn) -> list[tuple[str, str, dict[str, Any]]]:
             name, spec["instance"] = f"schedule {instance}", instance
         optional(draw, spec, "definition", st.just(kind))
         result.append(("IntegrationSchedule", name, spec))
+    for name in draw(st.lists(st.sampled_from(PARAMETER_NAMES), max_size=2, unique=True)):
+        result.append(("Parameter", name, draw(parameter_spec())))
     return result
 
 
@@ -353,6 +384,10 @@ def live_account(draw: st.DrawFn) -> dict[str, Any]:
             {"name": "Users", "abacPermissions": ["fullReadAccess"], "members": list(USERS)},
             draw(live_group("Administrators")),
             *[draw(live_group(name)) for name in group_names],
+        ],
+        "parameters": [
+            draw(live_parameter(name))
+            for name in draw(st.lists(st.sampled_from(PARAMETER_NAMES), max_size=2, unique=True))
         ],
     }
 

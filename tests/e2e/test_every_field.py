@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 
 from j1sync.emulator import running_emulator
 from j1sync.manifest.models import SPEC_MODELS
-from tests.e2e.conftest import API_KEY, Account
+from tests.e2e.conftest import API_KEY, PARAMETER_SECRET, PARAMETER_SECRET_VARIABLE, Account
 from tests.e2e.strategies import DEFINITIONS, USERS
 
 SEED = {
@@ -103,6 +103,8 @@ SUPPORT_RESOURCE_GROUPS = {f"support-rg-{i}": {"permissions": []} for i in (1, 2
 GROUPED_RULE = {**RULE, "resourceGroup": "support-rg-1"}
 SCHEDULE = {"pollingInterval": "ONE_WEEK", "hour": 3, "dayOfWeek": 1}
 NAMED_SCHEDULE = {"instance": "aws-production", **SCHEDULE}
+PARAMETER = {"value": PARAMETER_SECRET}
+SECRET_PARAMETER = {"value": f"${{env:{PARAMETER_SECRET_VARIABLE}}}", "secret": True}
 SUPPORT_QUESTIONS = {
     f"support-q-{i}": {
         "title": f"Support question {i}",
@@ -115,6 +117,7 @@ NAMES = {
     "AlertRule": "r-under-test",
     "IamGroup": "g-under-test",
     "IntegrationSchedule": "aws-production",
+    "Parameter": "p_under_test",
     "ResourceGroup": "rg-under-test",
 }
 
@@ -144,7 +147,7 @@ class Row:
     address: str = ""  # the address the change shows up at, when not Kind/name
 
 
-Q, R, G, S = "Question", "AlertRule", "IamGroup", "IntegrationSchedule"
+Q, R, G, S, P = "Question", "AlertRule", "IamGroup", "IntegrationSchedule", "Parameter"
 ROWS = [
     Row(Q, "title", QUESTION, edit(QUESTION, "title", value="New title"), ("title",)),
     Row(Q, "description", QUESTION, edit(QUESTION, "description", value="new"), ("description",)),
@@ -411,6 +414,9 @@ ROWS = [
     ),
     # `definition` only disambiguates: naming the instance's own type changes nothing
     Row(S, "definition", SCHEDULE, {**SCHEDULE, "definition": "aws"}, ()),
+    Row(P, "value", PARAMETER, edit(PARAMETER, "value", value=["a", 2, True]), ("value",)),
+    # the same value made secret: only `secret` differs (the value is written with it)
+    Row(P, "secret", PARAMETER, SECRET_PARAMETER, ("secret",)),
     Row(
         R,
         "resourceGroup",

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from ruamel.yaml import YAML
 
 from j1sync.emulator import running_emulator
+from j1sync.manifest.models.parameter import is_reserved_parameter
 from tests.e2e.conftest import API_KEY, Account
 from tests.e2e.strategies import MANAGED_TAG, Scenario, scenarios
 
@@ -26,6 +27,7 @@ FOLDERS = {
     "AlertRule": "rules",
     "IamGroup": "iam",
     "IntegrationSchedule": "schedules",
+    "Parameter": "parameters",
 }
 
 
@@ -62,6 +64,7 @@ def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str],
         ),
         "iam_groups": lambda g: g["name"] not in scenario.names("IamGroup"),
         "integration_instances": lambda i: i["name"] not in scenario.scheduled_instances(),
+        "parameters": lambda p: p["name"] not in scenario.names("Parameter"),
         "users": lambda _: True,
         "integration_definitions": lambda _: True,
     }
@@ -84,6 +87,11 @@ def keys(snapshot: Snapshot) -> dict[str, list[str]]:
         "Question": [question_key(q) for q in snapshot.get("questions", [])],
         "IamGroup": [g["name"] for g in snapshot.get("iam_groups", [])],
         "IntegrationSchedule": [i["name"] for i in snapshot.get("integration_instances", [])],
+        "Parameter": [
+            p["name"]
+            for p in snapshot.get("parameters", [])
+            if not is_reserved_parameter(p["name"])
+        ],
     }
 
 

@@ -211,6 +211,22 @@ def integration_instance(draw: st.DrawFn, name: str) -> dict[str, Any]:
     return instance
 
 
+parameter_name = st.from_regex(r"[A-Za-z0-9_]{1,12}", fullmatch=True).filter(
+    lambda name: not name.startswith("j1sync_")
+)
+parameter_scalar = st.one_of(
+    free_text, st.integers(-(10**6), 10**6), st.sampled_from((0.5, -2.25, 3.125)), st.booleans()
+)
+
+
+@st.composite
+def parameter(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    """A non-secret parameter (a secret cannot be read back: the first apply of an exported
+    one writes it; tests/e2e/test_parameters.py)."""
+    value = draw(st.one_of(parameter_scalar, st.lists(parameter_scalar, max_size=3)))
+    return {"name": name, "value": value, "secret": False}
+
+
 def unique_names(max_size: int) -> st.SearchStrategy[list[str]]:
     return st.lists(object_name, max_size=max_size, unique=True)
 
@@ -228,5 +244,9 @@ def accounts(draw: st.DrawFn) -> dict[str, Any]:
         "iamGroups": [draw(iam_group(name)) for name in group_names],
         "integrationInstances": [
             draw(integration_instance(name)) for name in draw(unique_names(3))
+        ],
+        "parameters": [
+            draw(parameter(name))
+            for name in draw(st.lists(parameter_name, max_size=3, unique=True))
         ],
     }

@@ -53,6 +53,7 @@ def test_examples_load_with_their_kinds_names_and_sources() -> None:
         "IamGroup/security-engineers",
         "IntegrationSchedule/aws-production",
         "IntegrationSchedule/github-org",
+        "Parameter/sensitiveClassifications",
         "Question/mfa-disabled-users",
         "Question/public-s3-buckets",
         "ResourceGroup/cloud-security",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,18 +21,25 @@ from j1sync.commands._common import (
 from j1sync.commands._exits import INTERRUPTED
 from j1sync.commands.reporting import read_saved_plan, render_plan
 from j1sync.connection import ConnectionOptions
-from j1sync.engine.contract import LiveObject, Provider
+from j1sync.engine.contract import LiveObject, Provider, RewritesOnRequest
 from j1sync.engine.plan import Plan, plan_has_changes
 from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
 from j1sync.errors import J1SyncError
 from j1sync.executor import ApplyResult, apply_plan
 from j1sync.interrupts import StoppableRetries, graceful_stop
+from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.output.values import summary_line
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
-from j1sync.reconcile import account_lock, connect_and_plan, connect_with, kinds_in_plan
+from j1sync.reconcile import (
+    Connect,
+    account_lock,
+    connect_and_plan,
+    connect_with,
+    kinds_in_plan,
+)
 
 
 class ApplyRefused(J1SyncError):
@@ -73,6 +82,13 @@ class ApplyRefused(J1SyncError):
     metavar="SECONDS",
     help="How long to wait while another apply holds the account's lock (0: stop at once).",
 )
+@click.option(
+    "--rotate",
+    "rotate",
+    multiple=True,
+    metavar="NAME",
+    help="Write this secret Parameter again even though it looks unchanged (repeatable).",
+)
 @connection_options
 @handle_errors
 def command(
@@ -84,15 +100,18 @@ def command(
     allow_empty: bool,
     concurrency: int,
     lock_timeout_s: float,
+    rotate: tuple[str, ...],
     connection: ConnectionOptions,
 ) -> None:
     """Apply the manifests (or a saved plan) to the account."""
     if plan_file and paths:
         raise click.UsageError("give either PATHS or --plan, not both")
+    if plan_file and rotate:
+        raise click.UsageError("--rotate needs PATHS: a saved plan is applied as it was made")
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr(color_mode())
     approval = Approval(auto_approve, show_plan or not auto_approve)
-    connect = connect_with(replace(connection, concurrency=concurrency))
+    connect = rotating(connect_with(replace(connection, concurrency=concurrency)), rotate)
     if saved is not None:
         project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
         with connect(project) as provider:
@@ -122,6 +141,22 @@ def command(
         sys.exit(INTERRUPTED)
     if not result.ok:
         sys.exit(1)
+
+
+def rotating(connect: Connect, names: Sequence[str]) -> Connect:
+    """`connect`, its provider's kinds told which objects `--rotate` names."""
+    if not names:
+        return connect
+
+    @contextmanager
+    def connect_rotating(project: ProjectConfig) -> Iterator[Provider]:
+        with connect(project) as provider:
+            for kind in provider.kinds:
+                if isinstance(kind, RewritesOnRequest):
+                    kind.rotate(names)
+            yield provider
+
+    return connect_rotating
 
 
 @dataclass(frozen=True)

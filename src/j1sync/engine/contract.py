@@ -8,7 +8,7 @@ fields dropped, defaults filled, sets sorted, so that equal means "no change".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -117,6 +117,15 @@ class DeclaresCredentials(Protocol):
     string there in every output and never writes one into a plan file."""
 
     def credential_paths(self, state: Mapping[str, Any]) -> list[str]: ...
+
+
+@runtime_checkable
+class RewritesOnRequest(Protocol):
+    """Optional, for a kind holding values it cannot read back (a secret parameter):
+    `apply --rotate NAME` has the named objects written again even where the kind finds
+    no change. The kind reports names it does not hold from `resolve_desired`."""
+
+    def rotate(self, names: Collection[str]) -> None: ...
 
 
 class LockStore(Protocol):

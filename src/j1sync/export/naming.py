@@ -15,6 +15,7 @@ FOLDERS: dict[str, str] = {
     "AlertRule": "alert-rules",
     "IamGroup": "iam-groups",
     "IntegrationSchedule": "integration-schedules",
+    "Parameter": "parameters",
 }
 SUFFIX = ".yaml"
 MAX_SLUG_LENGTH = 80

@@ -157,6 +157,12 @@ def integration_schedule_spec(live: LiveObject, managed_tag: str) -> dict[str, A
     return ordered_spec("IntegrationSchedule", dict(live.state))
 
 
+def parameter_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
+    # `value` is written even when empty ("" or []): it is required
+    spec = ordered_spec("Parameter", dict(live.state))
+    return {"value": live.state.get("value"), **spec}
+
+
 SpecBuilder = Callable[[LiveObject, str], dict[str, Any]]
 
 SPEC_BUILDERS: dict[str, SpecBuilder] = {
@@ -164,4 +170,5 @@ SPEC_BUILDERS: dict[str, SpecBuilder] = {
     "AlertRule": alert_rule_spec,
     "IamGroup": iam_group_spec,
     "IntegrationSchedule": integration_schedule_spec,
+    "Parameter": parameter_spec,
 }

@@ -20,6 +20,7 @@ from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
 from j1sync.manifest.models import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.manifest.models.parameter import ENV_STRINGS_CONTEXT
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (
     default_paths,
@@ -171,7 +172,7 @@ def _build_manifest(
     problems.extend(plain.problems)
     model = DOCUMENT_MODELS[kind]
     try:
-        parsed = model.model_validate(plain.data)
+        parsed = model.model_validate(plain.data, context=_env_context(plain.sensitive))
     except ValidationError as exc:
         found = problems_from_validation(exc, document, model, address)
         reported = {p.field for p in problems}
@@ -215,7 +216,9 @@ def _plain_manifest(document: PlainDocument, start: SourceLocation) -> Manifest 
     if "spec" in root and not root["spec"]:
         return None
     try:
-        parsed = DOCUMENT_MODELS[kind].model_validate(root)
+        parsed = DOCUMENT_MODELS[kind].model_validate(
+            root, context=_env_context(document.sensitive)
+        )
     except ValidationError:
         return None
     return _manifest(start, kind, parsed, document.sensitive)
@@ -253,6 +256,12 @@ def _manifest(
         source=source,
         sensitive=sensitive,
     )
+
+
+def _env_context(sensitive: Mapping[str, str]) -> dict[str, Any]:
+    """What a model may ask of where its values came from: the strings from `${env:…}`
+    (a secret Parameter's value must be one)."""
+    return {ENV_STRINGS_CONTEXT: frozenset(sensitive)}
 
 
 def _raw_name(root: CommentedMap) -> str | None:

@@ -40,6 +40,7 @@ class PruneFile(StrictModel):
     IamGroup: bool | None = None
     IntegrationSchedule: bool | None = None
     ResourceGroup: bool | None = None
+    Parameter: bool | None = None
 
 
 class ProjectFile(StrictModel):

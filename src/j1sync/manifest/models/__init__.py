@@ -12,6 +12,7 @@ from j1sync.manifest.models.documents import (
 from j1sync.manifest.models.iam_group import IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.models.list_identity import ListIdentity
+from j1sync.manifest.models.parameter import ParameterSpec
 from j1sync.manifest.models.question import QuestionSpec
 from j1sync.manifest.models.resource_group import ResourceGroupSpec
 
@@ -25,6 +26,7 @@ __all__ = [
     "IamGroupSpec",
     "IntegrationScheduleSpec",
     "ListIdentity",
+    "ParameterSpec",
     "QuestionSpec",
     "ResourceGroupSpec",
     "manifest_json_schema",

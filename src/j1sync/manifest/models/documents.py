@@ -11,11 +11,12 @@ from j1sync.manifest.models.common import Metadata, StrictModel
 from j1sync.manifest.models.iam_group import GROUP_LISTS, IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.models.list_identity import ListIdentity
+from j1sync.manifest.models.parameter import ParameterMetadata, ParameterSpec
 from j1sync.manifest.models.question import QUESTION_LISTS, QuestionSpec
 from j1sync.manifest.models.resource_group import RESOURCE_GROUP_LISTS, ResourceGroupSpec
 
 API_VERSION = "j1sync/v1"
-KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule", "ResourceGroup")
+KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule", "ResourceGroup", "Parameter")
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SPEC_MODELS: dict[str, type[BaseModel]] = {
@@ -24,6 +25,7 @@ SPEC_MODELS: dict[str, type[BaseModel]] = {
     "IamGroup": IamGroupSpec,
     "IntegrationSchedule": IntegrationScheduleSpec,
     "ResourceGroup": ResourceGroupSpec,
+    "Parameter": ParameterSpec,
 }
 
 # Per kind, the lists whose elements have an identity (list_identity.py).
@@ -33,6 +35,7 @@ LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
     "IamGroup": GROUP_LISTS,
     "IntegrationSchedule": (),
     "ResourceGroup": RESOURCE_GROUP_LISTS,
+    "Parameter": (),
 }
 
 
@@ -72,6 +75,15 @@ class IntegrationScheduleDocument(StrictModel):
     spec: IntegrationScheduleSpec
 
 
+class ParameterDocument(StrictModel):
+    """A parameter of the account's parameter store."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["Parameter"]
+    metadata: ParameterMetadata
+    spec: ParameterSpec
+
+
 class ResourceGroupDocument(StrictModel):
     """A resource group with its permissions per IAM group."""
 
@@ -87,6 +99,7 @@ DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
     "IamGroup": IamGroupDocument,
     "IntegrationSchedule": IntegrationScheduleDocument,
     "ResourceGroup": ResourceGroupDocument,
+    "Parameter": ParameterDocument,
 }
 
 AnyDocument = Annotated[
@@ -94,7 +107,8 @@ AnyDocument = Annotated[
     | AlertRuleDocument
     | IamGroupDocument
     | IntegrationScheduleDocument
-    | ResourceGroupDocument,
+    | ResourceGroupDocument
+    | ParameterDocument,
     Field(discriminator="kind"),
 ]
 

@@ -9,6 +9,7 @@ missing parameter may come back as null or as a NOT_FOUND error; both mean "none
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlsplit
 
 from j1sync.errors import ApiError, NotFound
@@ -33,6 +34,15 @@ query J1SyncListParameters($cursor: String) {
 }
 """
 
+LIST_PARAMETER_VALUES = """
+query J1SyncListParameterValues($cursor: String) {
+  parameterList(cursor: $cursor) {
+    items { name value secret lastUpdatedOn }
+    pageInfo { endCursor hasNextPage }
+  }
+}
+"""
+
 DELETE_PARAMETER = """
 mutation J1SyncDeleteParameter($name: String!) {
   deleteParameter(name: $name) { success }
@@ -54,12 +64,23 @@ class ParameterStore:
         host = urlsplit(client.settings.base_url).hostname or ""
         self.settle_s = LOOPBACK_SETTLE_S if is_loopback(host) else SETTLE_S
 
-    def read(self, name: str) -> str | None:
+    def get(self, name: str) -> dict[str, Any] | None:
+        """The parameter as the API returns it (a secret's value redacted), or None."""
         try:
             data = self._client.execute("graphql", GET_PARAMETER, {"name": name})
         except NotFound:
             return None
         parameter = data.get("parameter")
+        return parameter if isinstance(parameter, dict) else None
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every parameter with its value (a secret's redacted), every page."""
+        return self._client.collect(
+            "graphql", LIST_PARAMETER_VALUES, {}, ("parameterList",), "items"
+        )
+
+    def read(self, name: str) -> str | None:
+        parameter = self.get(name)
         if not parameter:
             return None
         if parameter.get("secret"):  # not one j1sync wrote; its value cannot be read
@@ -81,7 +102,11 @@ class ParameterStore:
                 return names
 
     def write(self, name: str, value: str) -> None:
-        variables = {"name": name, "value": value, "secret": False}
+        self.set(name, value, secret=False)
+
+    def set(self, name: str, value: Any, *, secret: bool) -> None:
+        """setParameter: create or replace (a value of any ParameterValue type)."""
+        variables = {"name": name, "value": value, "secret": secret}
         data = self._client.execute("graphql", SET_PARAMETER, variables)
         if not (data.get("setParameter") or {}).get("success"):
             raise ApiError(f"JupiterOne API: setParameter {name} did not succeed")

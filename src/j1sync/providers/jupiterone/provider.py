@@ -13,6 +13,7 @@ from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import IamGroups
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
+from j1sync.providers.jupiterone.parameter_kind import Parameters
 from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.providers.jupiterone.questions import Questions
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
@@ -30,9 +31,12 @@ class JupiterOneProvider:
         self.alert_rules = AlertRules(client, managed_tag)
         self.iam_groups = IamGroups(client)
         self.integration_schedules = IntegrationSchedules(client)
+        self.parameters = Parameters(client)
         self.resource_groups = ResourceGroups(client)
-        # Dependency order: a rule may reference a question.
+        # Dependency order: a rule may reference a question; queries and rules may name
+        # parameters.
         self.kinds: Sequence[ResourceKind] = (
+            self.parameters,
             self.questions,
             self.alert_rules,
             self.iam_groups,
@@ -74,6 +78,7 @@ class JupiterOneProvider:
             "AlertRule": self.alert_rules.read_raw,
             "IamGroup": self.iam_groups.read_all,
             "IntegrationSchedule": self.integration_schedules.read_all,
+            "Parameter": self.parameters.read_all,
             RESOURCE_GROUPS: self.resource_groups.read_all,
         }
         # Rules need question ids -> names even when questions were not asked for.
