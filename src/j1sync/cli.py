@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "emulator": "emulator",
     "github": "github",
     "unlock": "unlock",
+    "import-rule-pack": "import_rule_pack",
 }
 
 

@@ -18,6 +18,7 @@ from j1sync.engine.contract import (
     LiveObject,
     Provider,
     ResolvesAgainstLive,
+    kind_of,
 )
 from j1sync.engine.plan import Plan, build_plan
 from j1sync.engine.sensitive import CredentialPaths
@@ -62,7 +63,9 @@ def make_plan(
     if desired is None:
         desired = desired_objects(manifests, provider)
     if live is None:
-        live = provider.read_live(kinds_to_read(provider, manifests.project, declared(manifests)))
+        live = provider.read_live(
+            kinds_to_read(provider, manifests.project, declared(manifests, desired))
+        )
     desired = resolve_against_live(provider, desired, live)
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     plan = build_plan(
@@ -96,14 +99,19 @@ def kinds_to_read(
     ]
 
 
-def declared(manifests: ManifestSet) -> set[str]:
-    return {manifest.kind for manifest in manifests.manifests}
+def declared(manifests: ManifestSet, desired: Sequence[DesiredObject] = ()) -> set[str]:
+    """The kinds the manifests declare, and those their objects depend on (a rule's
+    action names an integration instance: the instances are read to resolve it)."""
+    kinds = {manifest.kind for manifest in manifests.manifests}
+    return kinds | {kind_of(address) for obj in desired for address in obj.depends_on}
 
 
 def kinds_in_plan(plan: Plan) -> list[str]:
     """The kinds a saved plan touches or declares (every declared object has a change,
-    no-ops included): what `apply --plan` reads to check it."""
-    return sorted({change.kind for change in plan.changes})
+    no-ops included), and those its changes depend on: what `apply --plan` reads to
+    check it (and to find the ids its changes refer to)."""
+    kinds = {change.kind for change in plan.changes}
+    return sorted(kinds | {kind_of(a) for change in plan.changes for a in change.depends_on})
 
 
 def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
@@ -124,7 +132,7 @@ def resolve_against_live(
     for kind in provider.kinds:
         wanted = [d for d in desired if d.kind == kind.kind]
         if isinstance(kind, ResolvesAgainstLive):
-            wanted, found = kind.resolve_desired(wanted, [o for o in live if o.kind == kind.kind])
+            wanted, found = kind.resolve_desired(wanted, live)
             problems += found
         resolved += wanted
     if problems:
@@ -246,7 +254,7 @@ def load_while_reading(
     except BaseException:
         reads.abandon()
         raise
-    needed = kinds_to_read(provider, manifests.project, declared(manifests))
+    needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
     reads.start(needed)
     return make_plan(manifests, provider, reads.result(needed), desired)
 
@@ -254,6 +262,14 @@ def load_while_reading(
 @runtime_checkable
 class Abandonable(Protocol):
     def abandon(self) -> None: ...
+
+
+@runtime_checkable
+class LinksLive(Protocol):
+    """A provider whose live objects of one kind are written in terms of another kind's
+    (rule actions name integration instances): objects read apart are linked together."""
+
+    def link(self, live: Sequence[LiveObject]) -> list[LiveObject]: ...
 
 
 class KindReads:
@@ -283,6 +299,8 @@ class KindReads:
                 live.extend(obj for obj in read.result() if obj.kind in wanted)
             else:
                 read.wait()
+        if isinstance(self._provider, LinksLive):
+            live = self._provider.link(live)  # kinds read apart refer to each other
         return live
 
     def abandon(self) -> None:

@@ -82,6 +82,9 @@ RULE = {
     "ignorePreviousResults": False,
     "remediationSteps": "step one",
 }
+# An action naming its integration instance (sent as the instance's integrationInstanceId)
+INSTANCE = "integrationInstance"
+TICKET = {"type": "CREATE_JIRA_TICKET", INSTANCE: "aws-production", "project": "SEC"}
 REF_RULE = {
     **{k: v for k, v in RULE.items() if k != "question"},
     "questionRef": "support-q-1",
@@ -330,6 +333,13 @@ ROWS = [
         RULE,
         edit(RULE, "operations", 0, "actions", 1, "type", value="SEND_SLACK_MESSAGE"),
         ("operations[0].actions[1].type",),
+    ),
+    Row(
+        R,
+        "operations[].actions[].integrationInstance",
+        edit(RULE, "operations", 0, "actions", 2, value=TICKET),
+        edit(RULE, "operations", 0, "actions", 2, value={**TICKET, INSTANCE: "aws-staging"}),
+        ("operations[0].actions[2].integrationInstance",),
     ),
     Row(
         R,

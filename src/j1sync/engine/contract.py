@@ -28,6 +28,11 @@ def address_of(kind: str, name: str) -> str:
     return f"{kind}/{name}"
 
 
+def kind_of(address: str) -> str:
+    """`AlertRule/x` -> `AlertRule` (a kind name never holds a slash; a name may)."""
+    return address.partition("/")[0]
+
+
 @dataclass(frozen=True)
 class DesiredObject:
     kind: str
@@ -100,9 +105,11 @@ class ResourceKind(Protocol):
 @runtime_checkable
 class ResolvesAgainstLive(Protocol):
     """Optional, for a kind whose manifests can only match something that already exists
-    (an integration schedule needs its instance). Before planning, each desired object is
-    given the natural key of the one live object it means; problems (none, or several
-    candidates) are returned as messages and stop the run before any plan exists."""
+    (an integration schedule needs its instance) or name one (a rule action's integration
+    instance). Before planning, each desired object is given the natural keys of the live
+    objects it means; problems (none, or several candidates) are returned as messages and
+    stop the run before any plan exists. `live` is every object read, of every kind: a
+    kind picks what it needs."""
 
     def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from j1sync.engine.contract import Provider
+from j1sync.engine.contract import LiveObject, Provider
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
 from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_example
@@ -117,6 +117,19 @@ def _reference_hint(documents: Sequence[ExportDocument], kinds: Sequence[str]) -
     return []
 
 
+# Kinds whose exported manifests name objects of another kind by name: a rule action's
+# integration instance (`integrationInstance`, written instead of its id).
+NAMES_FROM: dict[str, tuple[str, ...]] = {"AlertRule": ("IntegrationSchedule",)}
+
+
+def read_exported(provider: Provider, kinds: Sequence[str]) -> list[LiveObject]:
+    """The live objects of `kinds`, read together with the kinds they take names from
+    (left out of the result unless asked for)."""
+    extra = [k for kind in kinds for k in NAMES_FROM.get(kind, ()) if k not in kinds]
+    live = provider.read_live([*kinds, *dict.fromkeys(extra)])
+    return [obj for obj in live if obj.kind in kinds]
+
+
 def export_account(
     provider: Provider,
     out_dir: Path,
@@ -130,7 +143,7 @@ def export_account(
     folder per kind, and report what `validate` would say about them as warnings."""
     wanted = tuple(k for k in KINDS if kinds is None or k in kinds)
     check_output_dir(out_dir, force)
-    live = selected(provider.read_live(list(wanted)), managed_only)
+    live = selected(read_exported(provider, wanted), managed_only)
     live, variables = with_placeholders(live, credential_paths(provider))
     documents, warnings = build_documents(live, managed_tag)
     files = write_documents(out_dir, documents)

@@ -4,7 +4,17 @@ CreateReferencedQuestionRuleInstanceInput)."""
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, JsonValue, field_validator, model_validator
+from typing import Any
+
+from pydantic import (
+    ConfigDict,
+    Field,
+    JsonValue,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from j1sync.manifest.models.common import (
     DEFAULT_POLLING_INTERVAL,
@@ -17,6 +27,11 @@ from j1sync.manifest.models.common import (
     rule_error,
 )
 from j1sync.manifest.models.list_identity import ListIdentity
+
+# The action field that holds an integration instance's id (Terraform provider's rule
+# example: CREATE_JIRA_TICKET), and the one a manifest names the instance with instead.
+INSTANCE_ID = "integrationInstanceId"
+INSTANCE_NAME = "integrationInstance"
 
 
 class RuleQuery(StrictModel):
@@ -51,11 +66,35 @@ class RuleCondition(StrictModel):
 class RuleAction(StrictModel):
     """A free-form action object (SET_PROPERTY, CREATE_ALERT, SEND_EMAIL, WEBHOOK, ...).
 
-    Only `type` is required; every other key is passed to the API as written."""
+    Only `type` is required; every other key is passed to the API as written, except
+    `integrationInstance`, which j1sync sends as the instance's `integrationInstanceId`."""
 
     model_config = ConfigDict(extra="allow")
 
     type: NonBlank
+    integrationInstance: NonBlank | None = Field(
+        default=None,
+        description="The name of the integration instance the action targets (a Jira, "
+        "Slack, ... instance); j1sync sends its id as integrationInstanceId. Where two "
+        "instances share a name, write 'name (definition type)'.",
+    )
+
+    @model_validator(mode="after")
+    def _one_instance_reference(self) -> RuleAction:
+        if self.integrationInstance is not None and INSTANCE_ID in (self.model_extra or {}):
+            raise rule_error(
+                f"give either integrationInstance (a name) or {INSTANCE_ID}, not both",
+                ("integrationInstance",),
+            )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_absent_instance(self, dump: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An action dumps as written: no `integrationInstance: null` where none is named."""
+        data: dict[str, Any] = dump(self)
+        if data.get(INSTANCE_NAME) is None:
+            data.pop(INSTANCE_NAME, None)
+        return data
 
 
 class RuleOperation(StrictModel):
@@ -119,7 +158,8 @@ def unknown_query_message(name: str, known: list[str]) -> str:
 # Where a rule action points: the first of these fields an action has.
 ACTION_TARGETS = (
     "targetProperty",
-    "integrationInstanceId",
+    INSTANCE_NAME,
+    INSTANCE_ID,
     "channels",
     "recipients",
     "project",

@@ -4,7 +4,7 @@ to a saved question. Natural key: the rule's `name`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -12,6 +12,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.models.alert_rule import INSTANCE_NAME
 from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
@@ -20,7 +21,12 @@ from j1sync.providers.jupiterone.normalize import (
     sorted_set,
     tags_with,
     text,
-    without_key,
+)
+from j1sync.providers.jupiterone.rule_instances import (
+    instance_addresses,
+    named_operations,
+    resolve_rule_instances,
+    with_instance_ids,
 )
 
 KIND = "AlertRule"
@@ -123,11 +129,16 @@ def normalize_when(when: Any) -> Any:
     return {**WHEN_DEFAULTS, **when} if isinstance(when, dict) else when
 
 
+def normalize_action(action: dict[str, Any]) -> dict[str, Any]:
+    """The server gives every action a fresh `id` on each update: compare without it. A
+    manifest's action without `integrationInstance` holds it as null: drop that too."""
+    return {k: v for k, v in action.items() if k != "id" and not (k == INSTANCE_NAME and v is None)}
+
+
 def normalize_operation(operation: dict[str, Any]) -> dict[str, Any]:
-    """The server gives every action a fresh `id` on each update: compare without it."""
     return {
         "when": normalize_when(operation.get("when")),
-        "actions": [without_key(a, "id") for a in operation.get("actions") or []],
+        "actions": [normalize_action(a) for a in operation.get("actions") or []],
     }
 
 
@@ -283,9 +294,23 @@ class AlertRules:
         spec = manifest.spec_data()
         ref = spec.get("questionRef")
         state = normalize_rule(spec, tags_with(spec.get("tags"), project.managed_tag), ref)
-        depends_on = (address_of(QUESTION_KIND, ref),) if ref else ()
+        question = (address_of(QUESTION_KIND, ref),) if ref else ()
+        depends_on = question + instance_addresses(state)
         depends_on_all = (*depends_on, *resource_group_reference(spec))
         return DesiredObject(KIND, manifest.name, state, depends_on_all, manifest.source)
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Actions that name an integration instance: the name must match exactly one of
+        the live instances (rule_instances.py)."""
+        resolved: list[DesiredObject] = []
+        problems: list[str] = []
+        for want in desired:
+            rule, found = resolve_rule_instances(want, live)
+            resolved.append(rule)
+            problems += found
+        return resolved, problems
 
     def live_object(self, raw: dict[str, Any], question_names: dict[str, str]) -> LiveObject:
         """`question_names` maps live question ids to their natural keys (for questionRef)."""
@@ -304,6 +329,13 @@ class AlertRules:
             + resource_group_reference(raw),
             raw=raw,
         )
+
+    @staticmethod
+    def with_instance_names(rule: LiveObject, instance_keys: Mapping[str, str]) -> LiveObject:
+        """The rule with each action's known integrationInstanceId written as
+        `integrationInstance: <key>` (`instance_keys`: instance id -> key)."""
+        operations = named_operations(rule.state.get("operations") or [], instance_keys)
+        return replace(rule, state={**rule.state, "operations": operations})
 
     def read_raw(self) -> list[dict[str, Any]]:
         raws = self._client.collect(
@@ -329,7 +361,8 @@ class AlertRules:
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         question_id = self._question_id(desired, resolver)
         desired = with_resource_group_id(desired, resolver)
-        instance = rule_input(desired.name, desired.state, question_id)
+        state = with_instance_ids(desired.state, resolver)
+        instance = rule_input(desired.name, state, question_id)
         if question_id is None:
             data = self._client.execute("rules", CREATE_INLINE, {"instance": instance})
             return str(data["createInlineQuestionRuleInstance"]["id"])
@@ -343,7 +376,8 @@ class AlertRules:
         current = self._client.execute("rules", RULE_VERSION, {"id": live.id})
         version = current["questionRuleInstance"]["version"]
         instance = {"id": live.id, "version": version}
-        instance.update(rule_input(desired.name, desired.state, question_id))
+        state = with_instance_ids(desired.state, resolver)
+        instance.update(rule_input(desired.name, state, question_id))
         if question_id is None and not (
             instance["remediationSteps"] or live.state.get("remediationSteps")
         ):

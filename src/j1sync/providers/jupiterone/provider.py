@@ -12,6 +12,7 @@ from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import IamGroups
+from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULES
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.parameter_kind import Parameters
 from j1sync.providers.jupiterone.parameters import ParameterStore
@@ -69,7 +70,9 @@ class JupiterOneProvider:
 
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         """Read the given kinds (all when None) concurrently, then link rules to the
-        questions they reference (questionId -> questionRef: <question name>)."""
+        questions they reference (questionId -> questionRef: <question name>) and, when
+        the integration instances were read, to the instances their actions target
+        (integrationInstanceId -> integrationInstance: <instance name>)."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         for name in wanted:
             self.kind(name)  # unknown kinds fail before any request
@@ -100,7 +103,19 @@ class JupiterOneProvider:
                 live.extend(self.alert_rules.live_object(raw, names) for raw in results[name])
             else:
                 live.extend(results[name])
-        return live
+        return self.link(live)
+
+    def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
+        """Rules' actions written in terms of the integration instances among `live`
+        (integrationInstanceId -> integrationInstance: <instance key>), which are read
+        only when needed: declared, or named by a manifest. Objects read apart (one read
+        for the rules, a later one for the instances) are linked alike; linking twice
+        changes nothing."""
+        keys = {obj.id: obj.name for obj in live if obj.kind == SCHEDULES and obj.id}
+        if not keys:
+            return list(live)
+        rules = self.alert_rules
+        return [rules.with_instance_names(o, keys) if o.kind == rules.kind else o for o in live]
 
     def _name_resource_groups(self, results: dict[str, Any]) -> None:
         """Rules hold their resource group's id; manifests name it (`resourceGroup`). The
