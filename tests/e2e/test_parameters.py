@@ -222,3 +222,30 @@ def test_export_writes_secrets_as_env_references_and_round_trips(
     assert applied.exit_code == 0, applied.output
     again = acc.run("plan", str(out), "--detailed-exitcode", env=env)
     assert again.exit_code == 0, again.output
+
+
+QUESTION_WITH_PARAMETER = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: q
+spec:
+  title: Uses a parameter
+  queries:
+    - name: query0
+      query: FIND Application WITH loginUrl = ${ param.url }
+"""
+
+
+def test_a_query_may_name_a_parameter_a_manifest_declares(empty_account: Account) -> None:
+    """The J1QL parameter check (manifest/query_checks.py) knows the kind's names: no
+    account read is needed, and one apply creates the parameter with the question."""
+    acc = empty_account
+    acc.write("q.yaml", QUESTION_WITH_PARAMETER)
+    missing = acc.run("plan", acc.manifests)
+    assert missing.exit_code == 1 and "parameter 'url' is neither declared" in missing.output
+    acc.write("url.yaml", PLAIN.format(name="url", value='"https://x.example"'))
+    assert acc.run("validate", acc.manifests).exit_code == 0
+    apply(acc)
+    assert stored(acc)["url"]["value"] == "https://x.example"
+    assert converged(acc)
