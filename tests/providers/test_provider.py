@@ -19,13 +19,21 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
 def test_kinds_are_in_dependency_order(account: Account) -> None:
     provider = account.provider
     assert [k.kind for k in provider.kinds] == [
+        "Parameter",
         "Question",
         "AlertRule",
         "IamGroup",
         "ResourceGroup",
         "IntegrationSchedule",
     ]
-    assert [k.prune for k in provider.kinds] == ["tagged", "tagged", "opt-in", "opt-in", "never"]
+    assert [k.prune for k in provider.kinds] == [
+        "opt-in",
+        "tagged",
+        "tagged",
+        "opt-in",
+        "opt-in",
+        "never",
+    ]
     assert provider.kind("AlertRule") is provider.alert_rules
     with pytest.raises(ConfigError, match="unknown kind 'Nope'"):
         provider.kind("Nope")
