@@ -132,7 +132,16 @@ GROUP = {
     "queryPolicy": [{"_class": ["Host"]}, {"_type": ["aws_s3_bucket"]}],
     "members": ["alice@example.com"],
 }
-BASES = {"Question": QUESTION, "AlertRule": RULE, "IamGroup": GROUP}
+TEAM = {"group": "lists-team", "resourceArea": "rule", "canRead": True}
+RESOURCE_GROUP = {"permissions": [TEAM]}
+BASES = {
+    "Question": QUESTION,
+    "AlertRule": RULE,
+    "IamGroup": GROUP,
+    "ResourceGroup": RESOURCE_GROUP,
+}
+# what a kind's manifest needs beside it: a resource group's permissions name an IAM group
+PRELUDES = {"ResourceGroup": manifest("IamGroup", "lists-team", {"members": []}) + "\n---\n"}
 
 # (kind, list field as the models spell it, where in the spec, the element inserted first)
 INSERTIONS: list[tuple[str, str, tuple[str | int, ...], Any]] = [
@@ -165,6 +174,7 @@ INSERTIONS: list[tuple[str, str, tuple[str | int, ...], Any]] = [
     ("IamGroup", "abacPermissions", ("abacPermissions",), "fullReadAccess"),
     ("IamGroup", "queryPolicy", ("queryPolicy",), {"_class": ["User"]}),
     ("IamGroup", "members", ("members",), "bob@example.com"),
+    ("ResourceGroup", "permissions", ("permissions",), {**TEAM, "resourceArea": "dashboard"}),
 ]
 
 
@@ -222,10 +232,12 @@ def test_inserting_one_element_in_a_list_shows_one_insertion(
     value: Any,
 ) -> None:
     name = f"lists-{kind.lower()}"
-    empty_account.write("m.yaml", manifest(kind, name, BASES[kind]))
+    prelude = PRELUDES.get(kind, "")
+    empty_account.write("m.yaml", prelude + manifest(kind, name, BASES[kind]))
     applied = empty_account.run("apply", empty_account.manifests, "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    empty_account.write("m.yaml", manifest(kind, name, inserted(BASES[kind], where, value)))
+    changed = inserted(BASES[kind], where, value)
+    empty_account.write("m.yaml", prelude + manifest(kind, name, changed))
 
     text, md = plans(empty_account)
 

@@ -292,3 +292,18 @@ def test_deleting_the_only_managed_rule_is_blocked_until_forced(
     forced = empty.run("apply", str(folder), "--auto-approve", "--force")
     assert forced.exit_code == 0, forced.output
     assert empty.rules() == []
+
+
+def test_a_plan_never_deletes_what_a_manifest_uses(demo: Account, tmp_path: Path) -> None:
+    """prune: IamGroup on, and the resource group example names security-engineers, an
+    IAM group no manifest declares: deleting it would fail the apply half-way. The plan
+    refuses, naming both, and nothing changes."""
+    manifests = project_copy(tmp_path, "paths: [manifests]\nprune:\n  IamGroup: true\n")
+    shutil.rmtree(manifests / "iam-groups")
+    before = demo.objects()
+    for command in (["plan", str(manifests)], ["apply", str(manifests), "--auto-approve"]):
+        result = demo.run(*command)
+        assert result.exit_code == 1, result.output
+        assert "ResourceGroup/cloud-security refers to IamGroup/security-engineers" in result.stderr
+        assert "which this plan deletes" in result.stderr
+    assert demo.objects() == before

@@ -56,10 +56,12 @@ def _no_plan_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def manifests(tmp_path: Path) -> Path:
     """The examples without their IAM group (so security-engineers is unmanaged and prune
-    is off), plus a rule with a webhook whose URL and token come from the environment."""
+    is off) and the resource group that names it, plus a rule with a webhook whose URL and
+    token come from the environment."""
     folder = tmp_path / "manifests"
     shutil.copytree(EXAMPLES, folder)
     shutil.rmtree(folder / "iam-groups")
+    shutil.rmtree(folder / "resource-groups")
     (folder / "alert-rules" / "webhook.yaml").write_text(WEBHOOK_RULE, encoding="utf-8")
     return folder
 

@@ -147,6 +147,7 @@ def build_plan(
             changes.append(_delete_change(obj, reason, masking))
 
     _order_deletes(changes, live)
+    _refuse_deleting_what_is_used(changes)
     order = {kind: i for i, kind in enumerate(kinds)}
     changes.sort(key=lambda c: (order.get(c.kind, len(order)), c.kind, c.name))
     unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
@@ -280,6 +281,23 @@ def _delete_change(live: LiveObject, reason: str, masking: _Masking) -> Change:
 
 def _unmanaged(live: LiveObject, note: str | None) -> UnmanagedObject:
     return UnmanagedObject(live.address, live.kind, live.name, live.id, note)
+
+
+def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
+    """A plan never deletes what a declared object needs (a resource group's permission
+    names an IAM group that prune would delete): that apply would fail half-way. Said
+    before any change, naming both and the ways out."""
+    deleted = {c.address: c for c in changes if c.action == "delete"}
+    problems = [
+        f"{change.address} refers to {needed}, which this plan deletes "
+        f"({deleted[needed].reason}); declare {needed} in a manifest, or stop referring to it"
+        for change in changes
+        if change.action != "delete"
+        for needed in change.depends_on
+        if needed in deleted
+    ]
+    if problems:
+        raise ResolutionError("the plan would delete what a manifest uses:\n" + "\n".join(problems))
 
 
 def _order_deletes(changes: list[Change], live: Sequence[LiveObject]) -> None:

@@ -16,6 +16,7 @@ FOLDERS: dict[str, str] = {
     "IamGroup": "iam-groups",
     "IntegrationSchedule": "integration-schedules",
     "Parameter": "parameters",
+    "ResourceGroup": "resource-groups",
 }
 SUFFIX = ".yaml"
 MAX_SLUG_LENGTH = 80

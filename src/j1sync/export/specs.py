@@ -16,6 +16,7 @@ from pydantic_core import PydanticUndefined
 
 from j1sync.engine.contract import LiveObject
 from j1sync.manifest.models import SPEC_MODELS
+from j1sync.manifest.models.resource_group import ResourcePermission
 
 # Fields written even when they equal the model's default: omitting them would change
 # what j1sync manages (members: authoritative when present) or lose a fact the live
@@ -163,6 +164,16 @@ def parameter_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
     return {"value": live.state.get("value"), **spec}
 
 
+def resource_group_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
+    # permissions are written even when empty (authoritative), each without its defaults
+    defaults = model_defaults(ResourcePermission)
+    permissions = [
+        _without_defaults(permission, defaults)
+        for permission in live.state.get("permissions") or []
+    ]
+    return {"permissions": permissions}
+
+
 SpecBuilder = Callable[[LiveObject, str], dict[str, Any]]
 
 SPEC_BUILDERS: dict[str, SpecBuilder] = {
@@ -171,4 +182,5 @@ SPEC_BUILDERS: dict[str, SpecBuilder] = {
     "IamGroup": iam_group_spec,
     "IntegrationSchedule": integration_schedule_spec,
     "Parameter": parameter_spec,
+    "ResourceGroup": resource_group_spec,
 }
