@@ -85,7 +85,12 @@ def styled(line: Text, color: bool) -> str:
         return line.plain
     buffer = io.StringIO()
     console = Console(
-        file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        no_color=False,  # j1sync.terminal decided; rich < 13.x read an empty NO_COLOR as set
+        width=10_000,
+        highlight=False,
     )
     console.print(line, soft_wrap=True, end="")
     return buffer.getvalue()

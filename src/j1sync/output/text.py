@@ -27,7 +27,12 @@ def _join(lines: list[Text], color: bool) -> str:
         return "\n".join(line.plain for line in lines)
     buffer = io.StringIO()
     console = Console(
-        file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        no_color=False,  # j1sync.terminal decided; rich < 13.x read an empty NO_COLOR as set
+        width=10_000,
+        highlight=False,
     )
     for line in lines:
         console.print(line, soft_wrap=True)
