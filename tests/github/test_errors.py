@@ -43,6 +43,10 @@ def test_token_is_sent_as_bearer_header_and_never_printed(
     for result in results:
         assert TOKEN not in result.output
     assert "Bearer" not in results[-1].output
+    # no connection at all: said in one line, naming the URL and the cause
+    assert "cannot reach the GitHub API at http://127.0.0.1:9: connection refused" in (
+        results[-1].output
+    )
     assert TOKEN not in repr(GitHubSettings.from_env(github_env))
 
 

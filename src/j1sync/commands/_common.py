@@ -12,7 +12,7 @@ import click
 
 from j1sync.commands._exits import fail
 from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
-from j1sync.engine.sensitive import redact_secrets
+from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH, redact_secrets
 from j1sync.errors import ConfigError
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
@@ -33,7 +33,7 @@ def redact(text: str) -> str:
     """Remove the API key, and every secret a plan masked, from text that is about to
     leave the process."""
     key = os.environ.get("JUPITERONE_API_KEY")
-    if key and len(key) >= 4:
+    if key and len(key) >= MIN_BARE_SECRET_LENGTH:
         text = text.replace(key, "(redacted)")
     return redact_secrets(text)
 

@@ -10,8 +10,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from j1sync import __version__
+from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH
 from j1sync.errors import ApiError, AuthError, NotFound
 from j1sync.github.settings import GitHubSettings
+from j1sync.net import unreachable_because
 
 JSON = dict[str, Any]
 PAGE_SIZE = 100
@@ -77,7 +79,12 @@ class GitHubClient:
         try:
             response = self.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
         except requests.RequestException as exc:
-            raise ApiError(self._scrub(f"GitHub API {method} {path}: {exc}")) from exc
+            why = unreachable_because(exc, url)
+            if why is not None:
+                message = f"cannot reach the GitHub API at {self.settings.api_url}: {why}"
+            else:
+                message = f"GitHub API {method} {path.split('?')[0]}: {type(exc).__name__}: {exc}"
+            raise ApiError(self._scrub(message)) from exc
         if response.status_code >= 400:
             raise self._error(method, path, response)
         return response
@@ -104,4 +111,6 @@ class GitHubClient:
         return ApiError(self._scrub(text), status=status)
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._token, "(redacted)") if self._token else text
+        if not self._token or len(self._token) < MIN_BARE_SECRET_LENGTH:  # too short to hide
+            return text
+        return text.replace(self._token, "(redacted)")

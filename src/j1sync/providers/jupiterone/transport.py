@@ -8,19 +8,17 @@ returned untouched in the `ExecutionResult` for the client to interpret.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from gql.transport import Transport
 from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
 
 from j1sync import __version__ as _j1sync_version
 from j1sync.errors import ApiError, AuthError, RateLimited, TransientError, Unreachable
+from j1sync.net import unreachable_because
 
 
 def pooled_session(pool_size: int) -> requests.Session:
@@ -103,39 +101,6 @@ def _payload(request: Any) -> dict[str, Any]:
     if getattr(request, "extensions", None):
         payload["extensions"] = request.extensions
     return payload
-
-
-def unreachable_because(exc: requests.RequestException, url: str) -> str | None:
-    """Why no connection could be made (refused, name not resolved, no route, connect
-    timeout), or None when one was made and then failed (a lost response: ambiguous).
-
-    A request that never connected never reached the server: it is safe to report at
-    once, and retrying for the whole budget only hides a wrong URL or a dead network."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return "timed out while connecting"
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    if not isinstance(reason, NewConnectionError):
-        return None
-    cause = _root_os_error(reason)
-    host = urlsplit(url).hostname or url
-    if isinstance(cause, socket.gaierror):
-        return f"host name {host!r} does not resolve ({cause.strerror or cause})"
-    if isinstance(cause, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(cause, OSError) and cause.strerror:
-        return cause.strerror[:1].lower() + cause.strerror[1:]
-    return "no connection could be made"
-
-
-def _root_os_error(error: BaseException) -> BaseException | None:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError):
-            return current
-        current = current.__cause__ or current.__context__
-    return None
 
 
 def user_agent() -> str:
