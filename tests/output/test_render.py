@@ -7,10 +7,9 @@ from j1sync.github.body import truncate_body
 from j1sync.output import (
     render_json,
     render_markdown,
-    render_outcomes_markdown,
-    render_outcomes_text,
     render_text,
 )
+from j1sync.output.apply_report import change_line, closing_line, styled
 from tests.engine.builders import KINDS, PROJECT, have, want
 
 SECRET = "hunter2-very-secret"
@@ -121,16 +120,17 @@ def outcomes() -> ApplyResult:
     )
 
 
-def test_outcomes_text_lists_every_change_and_counts() -> None:
-    text = render_outcomes_text(outcomes())
-    assert "failed   create Question/q: BAD_USER_INPUT: nope | bad" in text
-    assert "skipped  create AlertRule/r: depends on Question/q (failed)" in text
-    assert "applied  update AlertRule/x (id r-9)" in text
-    assert text.endswith("Apply: 1 applied, 1 failed, 1 skipped.")
-
-
-def test_outcomes_markdown_is_a_table() -> None:
-    md = render_outcomes_markdown(outcomes())
-    assert "**Apply: 1 applied, 1 failed, 1 skipped.**" in md
-    assert "| ❌ failed | create | `Question/q` | `BAD_USER_INPUT: nope \\| bad` |" in md
-    assert md.count("\n| ") == 4
+def test_apply_report_lists_every_change_and_counts() -> None:
+    """What apply prints per change and at the end (output/apply_report.py), plain."""
+    result = outcomes()
+    lines = [change_line(outcome).plain for outcome in result.outcomes]
+    assert lines == [
+        "failed  create Question/q: BAD_USER_INPUT: nope | bad",
+        "skipped create AlertRule/r: depends on Question/q (failed)",
+        "updated AlertRule/x",
+    ]
+    assert closing_line(result).plain == (
+        "Apply failed: 0 created, 1 updated, 0 deleted, 1 failed, 1 skipped."
+    )
+    assert "\x1b[" in styled(closing_line(result), color=True)
+    assert styled(closing_line(result), color=False) == closing_line(result).plain

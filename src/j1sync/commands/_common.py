@@ -63,6 +63,13 @@ allow_empty_option = click.option(
     help="Accept paths that hold no manifest (an error otherwise).",
 )
 
+# export and import-rule-pack: what they may do to a folder that already holds files
+write_into_nonempty_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty folder (same-named files are overwritten).",
+)
+
 # How plan and drift print a plan (the renderers of j1sync.output).
 format_option = click.option(
     "--format",

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from j1sync.commands._common import connection_options, handle_errors, redact
+from j1sync.commands._common import (
+    connection_options,
+    handle_errors,
+    redact,
+    write_into_nonempty_option,
+)
 from j1sync.connection import ConnectionOptions, open_provider
 from j1sync.errors import ManifestError
 from j1sync.export import export_account
@@ -33,11 +38,7 @@ from j1sync.manifest.project import find_project_file
     show_default=True,
     help="Folder to write into (a sub-folder per kind).",
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Write into a non-empty folder (same-named files are overwritten).",
-)
+@write_into_nonempty_option
 @click.option(
     "--include-unmanaged/--managed-only",
     default=True,

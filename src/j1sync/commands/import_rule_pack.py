@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from j1sync.commands._common import handle_errors, redact
+from j1sync.commands._common import handle_errors, redact, write_into_nonempty_option
 from j1sync.export.rule_pack import import_rule_pack
 
 
@@ -25,11 +25,7 @@ from j1sync.export.rule_pack import import_rule_pack
     help="Put before every rule's name, joined with '-' (--prefix aws: rule x becomes "
     "aws-x); no '-' is added after a prefix ending in punctuation or a space.",
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Write into a non-empty folder (same-named files are overwritten).",
-)
+@write_into_nonempty_option
 @handle_errors
 def command(file: str, out: str, prefix: str | None, force: bool) -> None:
     """Write one AlertRule manifest per rule of a JupiterOne alert rule pack FILE (a JSON

@@ -11,13 +11,11 @@ as rich `Text` so an API message is never read as markup.
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
 from rich.text import Text
 
 from j1sync.engine.sensitive import redact_secrets
 from j1sync.executor.outcome import ApplyResult, Outcome
+from j1sync.output.ansi import render
 
 DONE = {"create": "created", "update": "updated", "delete": "deleted"}
 STYLES = {"create": "green", "update": "yellow", "delete": "red"}
@@ -81,16 +79,4 @@ def interrupted_hint(result: ApplyResult) -> str:
 
 def styled(line: Text, color: bool) -> str:
     """One line as ANSI-coloured text, or plain."""
-    if not color:
-        return line.plain
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=True,
-        color_system="standard",
-        no_color=False,  # j1sync.terminal decided; rich < 13.x read an empty NO_COLOR as set
-        width=10_000,
-        highlight=False,
-    )
-    console.print(line, soft_wrap=True, end="")
-    return buffer.getvalue()
+    return render([line], color)

@@ -12,15 +12,12 @@ import html
 import re
 
 from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan
-from j1sync.executor.outcome import ApplyResult
 from j1sync.github.body import section_marker
 from j1sync.output.change_lines import change_lines
 from j1sync.output.values import NO_CHANGES, SYMBOLS, plural, pruning_note, summary_line
 
 MAX_LISTED_DELETIONS = 30
-NOTE_RESERVE = 400  # room kept for the "changes not shown" note
 COLUMN_TITLES = {"no-op": "Unchanged"}
-STATUS_ICONS = {"applied": "✅ applied", "failed": "❌ failed", "skipped": "⏭️ skipped"}
 
 
 def _escape(text: str) -> str:
@@ -100,31 +97,3 @@ def render_markdown(plan: Plan, title: str = "j1sync plan") -> str:
         head += ["### Changes", ""]
     blocks = [_details(change) + "\n" for change in actionable]
     return "\n".join([*head, *blocks]).rstrip("\n") + "\n"
-
-
-def render_outcomes_markdown(
-    result: ApplyResult, title: str = "j1sync apply", limit: int = 65000
-) -> str:
-    counts = result.counts
-    lines = [
-        f"## {title}",
-        "",
-        f"**Apply: {counts['applied']} applied, {counts['failed']} failed, "
-        f"{counts['skipped']} skipped.**",
-        "",
-        "| Status | Action | Address | Message |",
-        "|---|---|---|---|",
-    ]
-    document = "\n".join(lines) + "\n"
-    for index, outcome in enumerate(result.outcomes):
-        message = _code(outcome.message) if outcome.message else ""
-        row = (
-            f"| {STATUS_ICONS[outcome.status]} | {outcome.action} | "
-            f"{_code(outcome.address)} | {message} |\n"
-        )
-        if len(document) + len(row) + NOTE_RESERVE > limit:
-            rest = len(result.outcomes) - index
-            document += f"\n_{plural(rest, 'more outcome')} not shown (size limit)._\n"
-            break
-        document += row
-    return document[:limit]

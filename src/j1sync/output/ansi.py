@@ -1,0 +1,28 @@
+"""Lines of rich `Text` as the text j1sync prints: with ANSI colours, or plain. The one
+place a rich Console renders to a string (the plan, the apply report)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+
+def render(lines: Sequence[Text], color: bool) -> str:
+    """The lines joined by newlines; coloured when `color` (j1sync.terminal decides)."""
+    if not color:
+        return "\n".join(line.plain for line in lines)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        no_color=False,  # j1sync.terminal decided; rich < 13.x read an empty NO_COLOR as set
+        width=10_000,
+        highlight=False,
+    )
+    for line in lines:
+        console.print(line, soft_wrap=True)
+    return buffer.getvalue().rstrip("\n")
