@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from j1sync.engine.contract import LiveObject
 from j1sync.errors import ApiError, BadUserInput, ManifestError, ManifestProblem
+from j1sync.http.ratelimit import RateLimit, TokenBucket
 from j1sync.manifest.document import Manifest, ManifestSet
 from j1sync.manifest.query_checks import (
     declared_parameters,
@@ -34,7 +35,6 @@ from j1sync.manifest.query_checks import (
 from j1sync.manifest.yaml_source import YamlDocument, read_documents
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.parameters import ParameterStore
-from j1sync.providers.jupiterone.ratelimit import RateLimit, TokenBucket
 from j1sync.reconcile import PlannedRun
 
 J1QL_RATE_LIMIT = RateLimit(120, 120.0)  # rate-limiting-j1ql.md, the default account limit

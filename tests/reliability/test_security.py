@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from j1sync.cli import cli
 from j1sync.errors import ConfigError
+from j1sync.http.session import pooled_session
 from j1sync.providers.jupiterone import JupiterOneClient
-from j1sync.providers.jupiterone.transport import pooled_session
 from j1sync.settings import Settings
 from tests.reliability.processes import run_j1sync, served_emulator
 

@@ -146,7 +146,7 @@ def connection_options(func: F) -> F:
 
 
 def _rate_limit(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    from j1sync.providers.jupiterone.ratelimit import RateLimit
+    from j1sync.http.ratelimit import RateLimit
 
     if value is None:
         return None

@@ -1,11 +1,8 @@
 """JupiterOne GraphQL client: auth headers, per-area endpoints, retries, pagination, errors.
 
-`execute()` is the only way kinds reach the API. Reads (queries) are retried on 429, 5xx
-and connection failures with exponential backoff and full jitter, each request within a
-total time budget (`Settings.retry_budget_s`, `--retry-budget`). Mutations are retried only
-on 429 (the server rejected them, so repeating is safe); any ambiguous failure of a
-mutation raises `TransientError` at once, and the executor re-reads by natural key before
-deciding whether to repeat it. A mutation that timed out may still be running on the
+`execute()` is the only way kinds reach the API. Retries follow j1sync.http.retry (reads on
+429, 5xx and connection failures, mutations only on 429, within `Settings.retry_budget_s`).
+A mutation that timed out may still be running on the
 server, so the client waits as long again as the timeout before it reports the failure:
 the executor's re-read then sees a create that committed late.
 
@@ -13,12 +10,9 @@ Every request first takes a token from the optional client-side rate limit, then
 invocations (one per root field, aliases included) from the estimate of the server's
 quota that the RateLimit-* headers keep (server_quota.py: it waits when they are not
 there), then an in-flight slot from the adaptive (AIMD) concurrency limit; all are shared
-by all threads of the client (see ratelimit.py). A 429 is retried after what its headers
-say (the missing invocations at the bucket's rate, Reset, Retry-After), else after an
-exponential backoff.
-
-Tuning from the environment (flags win; mainly for tests and benchmarks):
-J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
+by all threads of the client (see j1sync.http.ratelimit). A 429 is retried after what its
+headers say (the missing invocations at the bucket's rate, Reset, Retry-After), else after
+an exponential backoff.
 """
 
 from __future__ import annotations
@@ -43,38 +37,36 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
 )
-from tenacity import (
-    RetryCallState,
-    RetryError,
-    Retrying,
-    retry_if_exception_type,
-    stop_before_delay,
-    stop_when_event_set,
-    wait_random_exponential,
-)
+from tenacity import RetryCallState, RetryError
 
 from j1sync.errors import (
     ApiError,
     AuthError,
     BadUserInput,
-    ConfigError,
     IamUnavailable,
     NotFound,
     RateLimited,
-    RetryBudgetExceeded,
     TransientError,
 )
+from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
+from j1sync.http.retry import (
+    DEFAULT_BACKOFF_INITIAL_S,
+    DEFAULT_BACKOFF_MAX_S,
+    ENV_BACKOFF_INITIAL,
+    ENV_BACKOFF_MAX,
+    ENV_RATE_LIMIT,
+    budget_exceeded,
+    exponential_backoff,
+    retrying,
+    seconds_setting,
+)
+from j1sync.http.session import pooled_session, user_agent
 from j1sync.jupiterone_endpoints import AREA_PATHS, Area, area_of, endpoint_url
-from j1sync.providers.jupiterone.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone.server_quota import ServerQuota
-from j1sync.providers.jupiterone.transport import HttpTransport, pooled_session, user_agent
+from j1sync.providers.jupiterone.transport import HttpTransport
 from j1sync.settings import Settings
 
 log = logging.getLogger("j1sync.api")
-
-# Retries are quiet at first (a 429 now and then is normal); from this attempt on, each
-# one is reported, so a wrong URL or an outage is visible long before the budget runs out.
-RETRIES_BEFORE_WARNING = 2
 
 # Concurrent reads (kinds x IAM groups) share this many pooled connections; it is also the
 # ceiling of the adaptive in-flight limit.
@@ -83,12 +75,6 @@ POOL_SIZE = 16
 # Items per page of every list query: the largest page the API serves. A page counts one
 # invocation against the quota whatever its size, so the largest page is the cheapest read.
 PAGE_LIMIT = 100
-
-ENV_RATE_LIMIT = "J1SYNC_RATE_LIMIT"
-ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
-ENV_BACKOFF_MAX = "J1SYNC_BACKOFF_MAX_S"
-DEFAULT_BACKOFF_INITIAL_S = 0.5
-DEFAULT_BACKOFF_MAX_S = 30.0
 
 _NOT_FOUND_CODES = frozenset({"NOT_FOUND"})
 _BAD_INPUT_CODES = frozenset(
@@ -155,10 +141,10 @@ class JupiterOneClient:
         """Arguments left as None come from the environment (J1SYNC_*), then defaults."""
         self.settings = settings
         self.account = settings.account
-        self._backoff_initial_s = _seconds(
-            backoff_initial_s, ENV_BACKOFF_INITIAL, DEFAULT_BACKOFF_INITIAL_S
+        self._backoff = exponential_backoff(
+            seconds_setting(backoff_initial_s, ENV_BACKOFF_INITIAL, DEFAULT_BACKOFF_INITIAL_S),
+            seconds_setting(backoff_max_s, ENV_BACKOFF_MAX, DEFAULT_BACKOFF_MAX_S),
         )
-        self._backoff_max_s = _seconds(backoff_max_s, ENV_BACKOFF_MAX, DEFAULT_BACKOFF_MAX_S)
         if rate_limit is None:
             rate_limit = os.environ.get(ENV_RATE_LIMIT) or None
         if isinstance(rate_limit, str):
@@ -231,22 +217,17 @@ class JupiterOneClient:
         routed = area_of(parsed.root_fields, default=area)
         if routed != area:
             raise ValueError(f"{parsed.operation_name}: sent as {area!r}, routed to {routed!r}")
-        retryable: tuple[type[Exception], ...] = (
-            (RateLimited,) if parsed.is_mutation else (RateLimited, TransientError)
-        )
         started = time.monotonic()
-        retrying = Retrying(
-            stop=stop_before_delay(self.settings.retry_budget_s)
-            | stop_when_event_set(self._retries_stopped),
+        operation = parsed.operation_name or area
+        attempts = retrying(
+            is_mutation=parsed.is_mutation,
+            budget_s=self.settings.retry_budget_s,
+            stopped=self._retries_stopped,
             wait=functools.partial(self._retry_wait, parsed.invocations),
-            retry=retry_if_exception_type(retryable),
-            sleep=self._wait_before_retry,
-            before_sleep=functools.partial(
-                _report_retry, parsed.operation_name or area, self.settings.retry_budget_s
-            ),
+            operation=operation,
         )
         try:
-            for attempt in retrying:
+            for attempt in attempts:
                 with attempt:
                     return self._execute_once(area, parsed, dict(variables or {}))
         except TransientError as exc:
@@ -261,15 +242,8 @@ class JupiterOneClient:
             last = exc.last_attempt.exception()
             if self._retries_stopped.is_set() and isinstance(last, ApiError):
                 raise last from last.__cause__  # told to stop retrying: the error as it came
-            attempts = exc.last_attempt.attempt_number
-            elapsed = time.monotonic() - started
             budget = self.settings.retry_budget_s
-            reason = "rate limited (HTTP 429)" if _http_429(last) else str(last)
-            raise RetryBudgetExceeded(
-                f"JupiterOne API: gave up after {attempts} attempts over {budget:g} s: "
-                f"{reason} ({parsed.operation_name or area}, {elapsed:.1f} s spent; raise the "
-                "budget with --retry-budget SECONDS)"
-            ) from last
+            raise budget_exceeded("JupiterOne", exc, operation, budget, started) from last
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def paginate(
@@ -313,9 +287,6 @@ class JupiterOneClient:
 
     # -- internals --------------------------------------------------------------------
 
-    def _wait_before_retry(self, seconds: float) -> None:
-        self._retries_stopped.wait(seconds)  # returns early once retries were stopped
-
     def _retry_wait(self, invocations: int, state: RetryCallState) -> float:
         """A 429 whose headers say when the invocations will be there: that long (the
         quota estimate has them); anything else: exponential backoff with full jitter."""
@@ -324,10 +295,7 @@ class JupiterOneClient:
             told = self.quota.delay(invocations)
             if told > 0:
                 return told
-        backoff = wait_random_exponential(
-            multiplier=self._backoff_initial_s, max=self._backoff_max_s
-        )
-        return float(backoff(state))
+        return self._backoff(state)
 
     def largest_request(self, wanted: int) -> int:
         """`wanted` root fields, or fewer when the server's quota is small: a request
@@ -415,21 +383,6 @@ class JupiterOneClient:
         return text.replace(self.settings.api_key, "(redacted)")
 
 
-def _seconds(given: float | None, env_name: str, default: float) -> float:
-    if given is not None:
-        return given
-    text = os.environ.get(env_name)
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise ConfigError(f"{env_name} must be a positive number of seconds, got {text!r}")
-    return value
-
-
 def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
     node: Any = data
     for key in path:
@@ -437,24 +390,3 @@ def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
     if not isinstance(node, dict):
         raise ApiError(f"JupiterOne API response has no {'.'.join(path)}")
     return node
-
-
-def _http_429(error: BaseException | None) -> bool:
-    return isinstance(error, RateLimited) and error.status == 429
-
-
-def _report_retry(operation: str, budget_s: float, state: RetryCallState) -> None:
-    attempt = state.attempt_number
-    level = logging.WARNING if attempt >= RETRIES_BEFORE_WARNING else logging.DEBUG
-    error = state.outcome.exception() if state.outcome is not None else None
-    wait = state.next_action.sleep if state.next_action is not None else 0.0
-    log.log(
-        level,
-        "%s failed (%s); retrying in %.1f s (attempt %d, %.0f s of the %g s retry budget used)",
-        operation,
-        "rate limited (HTTP 429)" if _http_429(error) else error,
-        wait,
-        attempt,
-        state.seconds_since_start or 0.0,
-        budget_s,
-    )

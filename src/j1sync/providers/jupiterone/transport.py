@@ -8,29 +8,15 @@ returned untouched in the `ExecutionResult` for the client to interpret.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import requests
 from gql.transport import Transport
 from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
-from requests.adapters import HTTPAdapter
 
-from j1sync import __version__ as _j1sync_version
 from j1sync.errors import ApiError, AuthError, RateLimited, TransientError, Unreachable
+from j1sync.http.session import rate_limit_headers
 from j1sync.net import unreachable_because
-
-
-def pooled_session(pool_size: int) -> requests.Session:
-    """A session with TLS verification on, no urllib3 retries (retry policy lives in the
-    client, which knows whether a request is safe to repeat) and a pool for `pool_size`
-    concurrent requests."""
-    session = requests.Session()
-    session.verify = True
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)  # only ever loopback: Settings refuses anything else
-    return session
 
 
 class HttpTransport(Transport):
@@ -101,17 +87,6 @@ def _payload(request: Any) -> dict[str, Any]:
     if getattr(request, "extensions", None):
         payload["extensions"] = request.extensions
     return payload
-
-
-def user_agent() -> str:
-    return f"j1sync/{_j1sync_version}"
-
-
-def rate_limit_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k.lower().startswith(_RATE_LIMIT_HEADERS)}
-
-
-_RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
 
 
 def _result_of(response: requests.Response, url: str, headers: dict[str, str]) -> ExecutionResult:

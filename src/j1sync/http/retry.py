@@ -1,0 +1,132 @@
+"""The retry policy every API client follows, with tenacity.
+
+Reads are retried on 429, 5xx and connection failures with exponential backoff and full
+jitter, each request within a total time budget (`--retry-budget`). Mutations are retried
+only on 429 (the server refused them, so repeating is safe); any other failure of a
+mutation is raised at once as `TransientError`, and the executor re-reads by natural key
+before deciding whether to repeat it. Retries are quiet at first and reported from
+RETRIES_BEFORE_WARNING on, so a wrong URL or an outage shows long before the budget ends.
+
+Tuning from the environment (flags win; mainly for tests and benchmarks):
+J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from tenacity import (
+    RetryCallState,
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_before_delay,
+    stop_when_event_set,
+    wait_random_exponential,
+)
+
+from j1sync.errors import ConfigError, RateLimited, RetryBudgetExceeded, TransientError
+
+log = logging.getLogger("j1sync.api")
+
+RETRIES_BEFORE_WARNING = 2
+
+ENV_RATE_LIMIT = "J1SYNC_RATE_LIMIT"
+ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
+ENV_BACKOFF_MAX = "J1SYNC_BACKOFF_MAX_S"
+DEFAULT_BACKOFF_INITIAL_S = 0.5
+DEFAULT_BACKOFF_MAX_S = 30.0
+
+Wait = Callable[[RetryCallState], float]
+
+
+def seconds_setting(given: float | None, env_name: str, default: float) -> float:
+    """`given`, else the environment variable `env_name`, else `default` (positive)."""
+    if given is not None:
+        return given
+    text = os.environ.get(env_name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{env_name} must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def retryable_errors(is_mutation: bool) -> tuple[type[Exception], ...]:
+    """What may be repeated: a refused request always, an ambiguous one only if a read."""
+    return (RateLimited,) if is_mutation else (RateLimited, TransientError)
+
+
+def exponential_backoff(initial_s: float, max_s: float) -> Wait:
+    """Exponential backoff with full jitter."""
+    backoff = wait_random_exponential(multiplier=initial_s, max=max_s)
+    return lambda state: float(backoff(state))
+
+
+def retrying(
+    *,
+    is_mutation: bool,
+    budget_s: float,
+    stopped: threading.Event,
+    wait: Wait,
+    operation: str,
+) -> Retrying:
+    """One request's retry loop: until it succeeds, fails for good, the budget is spent
+    or `stopped` is set (an interrupted apply; a wait before a retry ends at once)."""
+    return Retrying(
+        stop=stop_before_delay(budget_s) | stop_when_event_set(stopped),
+        wait=wait,
+        retry=retry_if_exception_type(retryable_errors(is_mutation)),
+        sleep=lambda seconds: _wait(stopped, seconds),
+        before_sleep=lambda state: report_retry(operation, budget_s, state),
+    )
+
+
+def _wait(stopped: threading.Event, seconds: float) -> None:
+    stopped.wait(seconds)  # returns early once retries were stopped
+
+
+def budget_exceeded(
+    system: str, exc: RetryError, operation: str, budget_s: float, started: float
+) -> RetryBudgetExceeded:
+    """The error raised when the retries of one request ran out of their budget."""
+    last = exc.last_attempt.exception()
+    attempts = exc.last_attempt.attempt_number
+    elapsed = time.monotonic() - started
+    reason = "rate limited (HTTP 429)" if http_429(last) else str(last)
+    error = RetryBudgetExceeded(
+        f"{system} API: gave up after {attempts} attempts over {budget_s:g} s: "
+        f"{reason} ({operation}, {elapsed:.1f} s spent; raise the "
+        "budget with --retry-budget SECONDS)"
+    )
+    error.__cause__ = last
+    return error
+
+
+def http_429(error: BaseException | None) -> bool:
+    return isinstance(error, RateLimited) and error.status == 429
+
+
+def report_retry(operation: str, budget_s: float, state: RetryCallState) -> None:
+    attempt = state.attempt_number
+    level = logging.WARNING if attempt >= RETRIES_BEFORE_WARNING else logging.DEBUG
+    error = state.outcome.exception() if state.outcome is not None else None
+    wait = state.next_action.sleep if state.next_action is not None else 0.0
+    log.log(
+        level,
+        "%s failed (%s); retrying in %.1f s (attempt %d, %.0f s of the %g s retry budget used)",
+        operation,
+        "rate limited (HTTP 429)" if http_429(error) else error,
+        wait,
+        attempt,
+        state.seconds_since_start or 0.0,
+        budget_s,
+    )
