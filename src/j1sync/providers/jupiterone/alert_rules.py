@@ -23,6 +23,7 @@ from j1sync.providers.jupiterone.normalize import (
     text,
 )
 from j1sync.providers.jupiterone.rule_instances import (
+    LiveInstances,
     instance_addresses,
     named_operations,
     resolve_rule_instances,
@@ -306,8 +307,9 @@ class AlertRules:
         the live instances (rule_instances.py)."""
         resolved: list[DesiredObject] = []
         problems: list[str] = []
+        instances = LiveInstances.of(live)  # once, not once per rule
         for want in desired:
-            rule, found = resolve_rule_instances(want, live)
+            rule, found = resolve_rule_instances(want, instances)
             resolved.append(rule)
             problems += found
         return resolved, problems

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, Resolver, address_of
@@ -72,20 +72,35 @@ def instance_addresses(state: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(address_of(INSTANCE_KIND, name) for name in instance_names(state))
 
 
+@dataclass(frozen=True)
+class LiveInstances:
+    """The live integration instances, indexed once for every rule of a plan (by their
+    own name and by their key; by id)."""
+
+    instances: list[LiveObject]
+    by_name: dict[str, list[LiveObject]]
+    keys: dict[str, str]  # id -> key
+
+    @classmethod
+    def of(cls, live: Sequence[LiveObject]) -> LiveInstances:
+        instances = [o for o in live if o.kind == INSTANCE_KIND]
+        by_name: dict[str, list[LiveObject]] = {}
+        for instance in instances:
+            for name in dict.fromkeys((instance.name, instance_name(instance))):
+                by_name.setdefault(name, []).append(instance)
+        keys = {str(o.id): o.name for o in instances if o.id}
+        return cls(instances, by_name, keys)
+
+
 def resolve_rule_instances(
-    desired: DesiredObject, live: Sequence[LiveObject]
+    desired: DesiredObject, live: LiveInstances
 ) -> tuple[DesiredObject, list[str]]:
     """The rule with every `integrationInstance` written as its instance's key (and every
     raw `integrationInstanceId` of a known instance as its key too), its dependencies
     naming those instances; and a message per name that matches none or several."""
-    instances = [o for o in live if o.kind == INSTANCE_KIND]
+    instances, by_name, keys = live.instances, live.by_name, live.keys
     if not instances and not instance_names(desired.state):
         return desired, []
-    by_name: dict[str, list[LiveObject]] = {}
-    for instance in instances:
-        for name in dict.fromkeys((instance.name, instance_name(instance))):
-            by_name.setdefault(name, []).append(instance)
-    keys = {str(o.id): o.name for o in instances if o.id}
     problems: list[str] = []
 
     def resolve(op_index: int, index: int, action: Action) -> Action:
