@@ -305,19 +305,20 @@ def plan_in_subprocess(url: str, manifests: Path) -> dict[str, Any]:
 
 
 def measure_plan(url: str, manifests: str) -> dict[str, Any]:
-    """In a process of its own: what `j1sync plan` does (reconcile.plan_paths: the account
+    """In a process of its own: what `j1sync plan` does (reconcile.connect_and_plan: the account
     is read while the manifests load), timed (wall and CPU); then, for the breakdown, the
     manifest load alone and a plan of already-loaded manifests (a second read)."""
     import resource
 
     from j1sync.cli import tune_interpreter
     from j1sync.engine.plan import build_plan
-    from j1sync.reconcile import desired_objects, load, make_plan, plan_paths
+    from j1sync.reconcile import connect_and_plan, declared, desired_objects, kinds_to_read, load
 
     tune_interpreter()  # as the `j1sync` process does
     clients: list[Any] = []
     wall, cpu = time.perf_counter(), time.process_time()
-    run = plan_paths([manifests], _benchmark_connect(url, clients))
+    with connect_and_plan([manifests], _benchmark_connect(url, clients)) as (_, run):
+        pass
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     requests = clients[0].requests_sent
@@ -328,14 +329,13 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
 
     with _benchmark_connect(url, clients)(loaded.project) as provider:
         read_and_diff_wall = time.perf_counter()
-        make_plan(loaded, provider)
-        read_and_diff_wall = time.perf_counter() - read_and_diff_wall
-
+        live = provider.read_live(kinds_to_read(provider, loaded.project, declared(loaded)))
         diff_cpu = time.process_time()  # normalize the manifests + diff, live already read
         desired = desired_objects(loaded, provider)
         kinds = {kind.kind: kind.prune for kind in provider.kinds}
-        build_plan(desired, run.live, kinds, loaded.project, ACCOUNT, loaded.sensitive)
+        build_plan(desired, live, kinds, loaded.project, ACCOUNT, loaded.sensitive)
         diff_cpu = time.process_time() - diff_cpu
+        read_and_diff_wall = time.perf_counter() - read_and_diff_wall
     changes = sum(1 for c in run.plan.changes if c.action != "no-op")
     return {
         "wall_s": round(wall, 3),
@@ -450,14 +450,12 @@ def apply_to_bound(work: Path, args: argparse.Namespace) -> dict[str, Any]:
 def measure_apply(url: str, manifests: str, concurrency: int, emulator_pid: int) -> dict[str, Any]:
     """In a process of its own: the plan as `j1sync apply` makes it (not timed), then
     `apply_plan` timed: wall and CPU here, and the emulator process's CPU meanwhile."""
-    from j1sync.connection import ConnectionOptions, open_provider
+    from j1sync.connection import ConnectionOptions
     from j1sync.executor import apply_plan
-    from j1sync.reconcile import load, make_plan
+    from j1sync.reconcile import connect_and_plan, connect_with
 
-    loaded = load([manifests])
     options = ConnectionOptions(api_url=url, account=ACCOUNT, concurrency=concurrency)
-    with open_provider(options, managed_tag=loaded.project.managed_tag) as provider:
-        planned = make_plan(loaded, provider)
+    with connect_and_plan([manifests], connect_with(options)) as (provider, planned):
         client = provider.client  # type: ignore[attr-defined]
         requests_before = client.requests_sent
         limited_before = getattr(client, "rate_limited_answers", 0)

@@ -5,8 +5,8 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
@@ -26,6 +26,8 @@ from j1sync.errors import J1SyncError, ResolutionError
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.document import ManifestSet, ProjectConfig
 from j1sync.manifest.kind_scan import scan_kinds
+
+READER_THREAD = "j1sync-read"  # the account reads' threads are named after it
 
 
 @dataclass(frozen=True)
@@ -50,35 +52,6 @@ def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredO
         )
         for m in manifests.manifests
     ]
-
-
-def make_plan(
-    manifests: ManifestSet,
-    provider: Provider,
-    live: list[LiveObject] | None = None,
-    desired: list[DesiredObject] | None = None,
-) -> PlannedRun:
-    """The plan of `manifests` against the account (`live`, when already read; `desired`,
-    the manifests' desired objects, when already made)."""
-    if desired is None:
-        desired = desired_objects(manifests, provider)
-    if live is None:
-        live = provider.read_live(
-            kinds_to_read(provider, manifests.project, declared(manifests, desired))
-        )
-    desired = resolve_against_live(provider, desired, live)
-    kinds = {kind.kind: kind.prune for kind in provider.kinds}
-    plan = build_plan(
-        desired,
-        live,
-        kinds,
-        manifests.project,
-        provider.account,
-        manifests.sensitive,
-        credentials=credential_paths(provider),
-        pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
-    )
-    return PlannedRun(manifests=manifests, plan=plan, live=live)
 
 
 def kinds_to_read(
@@ -172,18 +145,6 @@ def account_lock(provider: Provider, lock_timeout_s: float) -> Iterator[None]:
         yield
 
 
-def plan_paths(
-    paths: Sequence[str],
-    connect: Connect,
-    reading: Callable[[], AbstractContextManager[None]] = nullcontext,
-    *,
-    allow_empty: bool = False,
-) -> PlannedRun:
-    """`connect_and_plan`, for commands that need no provider afterwards."""
-    with connect_and_plan(paths, connect, reading, allow_empty=allow_empty) as (_, run):
-        return run
-
-
 @contextmanager
 def connect_and_plan(
     paths: Sequence[str],
@@ -193,17 +154,18 @@ def connect_and_plan(
     allow_empty: bool = False,
     lock_timeout_s: float | None = None,
 ) -> Iterator[tuple[Provider, PlannedRun]]:
-    """Connect to the account j1sync.yaml names and plan the manifests under `paths`
-    (none at all is an error unless `allow_empty`).
-
-    With `lock_timeout_s` (apply), the manifests are loaded first, then the account's
-    apply lock is taken (`account_lock`), then the account is read: a run whose manifests
-    are invalid never touches the lock, and the state planned from is read under it.
+    """The one way to make a plan (plan, drift, apply; tests too): connect to the account
+    j1sync.yaml names and plan the manifests under `paths` (none at all is an error unless
+    `allow_empty`), the provider open until the block ends.
 
     Reading the account needs only j1sync.yaml (account, region, managed tag), so the read
     starts first and the manifests load meanwhile (the read mostly waits on the network).
     Errors come as they did when the load came first: manifest problems before connection
-    settings problems, and no change is ever made before the manifests are valid."""
+    settings problems, and no change is ever made before the manifests are valid.
+
+    With `lock_timeout_s` (apply), the manifests are loaded first, then the account's
+    apply lock is taken (`account_lock`), then the account is read: a run whose manifests
+    are invalid never touches the lock, and the state planned from is read under it."""
     project = load_project_config(paths)
     manifests = None
     if project is None or lock_timeout_s is not None:
@@ -221,42 +183,47 @@ def connect_and_plan(
         if lock_timeout_s is not None:
             stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading():
-            if manifests is not None:
-                run = make_plan(manifests, provider)
-            else:
-                run = load_while_reading(paths, provider, allow_empty, project)
+            run = _plan(paths, provider, project, manifests, allow_empty)
         yield provider, run
 
 
-def load_while_reading(
+def _plan(
     paths: Sequence[str],
     provider: Provider,
-    allow_empty: bool = False,
-    project: ProjectConfig | None = None,
+    project: ProjectConfig,
+    manifests: ManifestSet | None,
+    allow_empty: bool,
 ) -> PlannedRun:
-    """Load the manifests while `provider` reads the account on threads of their own, then
-    plan. On a manifest error the reads are abandoned (when the provider can) and waited
-    for, so no thread outlives the command.
+    """Read the account on threads of its own while the manifests load (unless given,
+    already loaded), then plan. On a manifest error the reads are abandoned (when the
+    provider can) and waited for, so no thread outlives the command.
 
     Only the kinds the plan needs are read (`kinds_to_read`), and which those are is
     certain only after the load. So the reads start in steps: at once the kinds
-    j1sync.yaml alone makes necessary (`project`: pruned kinds), then those a quick scan of
-    the files finds (manifest/kind_scan.py), after the load any kind still missing. A
-    scanned kind that no manifest declares is read for nothing and dropped, its errors
-    too (an account without IAM refuses the IAM read)."""
-    reads = KindReads(provider)
-    if project is not None:
-        reads.start(kinds_to_read(provider, project, ()))
-        reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
-    try:
-        manifests = load(paths, allow_empty)
+    j1sync.yaml alone makes necessary (pruned kinds), then those a quick scan of the
+    files finds (manifest/kind_scan.py), after the load any kind still missing. A scanned
+    kind that no manifest declares is read for nothing and dropped, its errors too (an
+    account without IAM refuses the IAM read)."""
+    with _Reads(provider) as reads:
+        if manifests is None:
+            reads.start(kinds_to_read(provider, project, ()))
+            reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
+            manifests = load(paths, allow_empty)
         desired = desired_objects(manifests, provider)
-    except BaseException:
-        reads.abandon()
-        raise
-    needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
-    reads.start(needed)
-    return make_plan(manifests, provider, reads.result(needed), desired)
+        needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
+        reads.start(needed)
+        live = reads.result(needed)
+    plan = build_plan(
+        resolve_against_live(provider, desired, live),
+        live,
+        {kind.kind: kind.prune for kind in provider.kinds},
+        manifests.project,
+        provider.account,
+        manifests.sensitive,
+        credentials=credential_paths(provider),
+        pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
+    )
+    return PlannedRun(manifests=manifests, plan=plan, live=live)
 
 
 @runtime_checkable
@@ -272,14 +239,25 @@ class LinksLive(Protocol):
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]: ...
 
 
-class KindReads:
-    """Background reads of a provider's kinds, started in steps (`start`), each kind once;
-    `result(kinds)` waits for them all and gives the live objects of `kinds`."""
+class _Reads:
+    """`provider.read_live` of a provider's kinds on threads of their own, started in
+    steps (`start`), each kind once; `result(kinds)` waits for them all and gives the
+    live objects of `kinds`. Leaving the block on an error abandons the reads (when the
+    provider can) and waits for them."""
 
     def __init__(self, provider: Provider) -> None:
         self._provider = provider
-        self._reads: list[tuple[frozenset[str], BackgroundRead]] = []
+        self._pool = ThreadPoolExecutor(thread_name_prefix=READER_THREAD)
+        self._reads: list[tuple[frozenset[str], Future[list[LiveObject]]]] = []
         self._started: set[str] = set()
+
+    def __enter__(self) -> _Reads:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None and isinstance(self._provider, Abandonable):
+            self._provider.abandon()
+        self._pool.shutdown(wait=True)
 
     def start(self, kinds: Sequence[str]) -> None:
         """Read those of `kinds` not yet started, together (one read: a rule read links
@@ -287,7 +265,8 @@ class KindReads:
         new = [kind for kind in kinds if kind not in self._started]
         if new:
             self._started.update(new)
-            self._reads.append((frozenset(new), BackgroundRead(self._provider, new)))
+            read = self._pool.submit(self._provider.read_live, new)
+            self._reads.append((frozenset(new), read))
 
     def result(self, kinds: Sequence[str]) -> list[LiveObject]:
         """The live objects of `kinds` (all started before); the reads of other kinds are
@@ -298,50 +277,7 @@ class KindReads:
             if read_kinds & wanted:
                 live.extend(obj for obj in read.result() if obj.kind in wanted)
             else:
-                read.wait()
+                wait([read])
         if isinstance(self._provider, LinksLive):
             live = self._provider.link(live)  # kinds read apart refer to each other
         return live
-
-    def abandon(self) -> None:
-        if isinstance(self._provider, Abandonable):
-            self._provider.abandon()
-        for _, read in self._reads:
-            read.wait()
-
-
-class BackgroundRead:
-    """`provider.read_live(kinds)` running on a thread, started at once (all kinds when
-    `kinds` is None)."""
-
-    def __init__(self, provider: Provider, kinds: Sequence[str] | None = None) -> None:
-        self._provider = provider
-        self._kinds = None if kinds is None else list(kinds)
-        self._live: list[LiveObject] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="j1sync-read", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._live = self._provider.read_live(self._kinds)
-        except BaseException as exc:  # handed to the caller's thread by result()
-            self._error = exc
-
-    def result(self) -> list[LiveObject]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._live is not None
-        return self._live
-
-    def wait(self) -> None:
-        """Wait for the read; its outcome is dropped."""
-        self._thread.join()
-
-    def abandon(self) -> None:
-        """Make the read stop soon (its requests fail) and wait for it; its outcome is
-        dropped."""
-        if isinstance(self._provider, Abandonable):
-            self._provider.abandon()
-        self._thread.join()

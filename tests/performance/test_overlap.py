@@ -45,8 +45,13 @@ def _connect_to(provider: Provider, seen: list[ProjectConfig]) -> reconcile.Conn
     return connect
 
 
+def _plan(paths: Sequence[str], connect: reconcile.Connect) -> reconcile.PlannedRun:
+    with reconcile.connect_and_plan(paths, connect) as (_, run):
+        return run
+
+
 def _reader_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "j1sync-read"]
+    return [t for t in threading.enumerate() if t.name.startswith(reconcile.READER_THREAD)]
 
 
 def test_the_read_starts_before_the_manifests_load(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,7 +71,7 @@ def test_the_read_starts_before_the_manifests_load(monkeypatch: pytest.MonkeyPat
     with _emulated() as emulated:
         provider = Recording(emulated.client)
         seen: list[ProjectConfig] = []
-        run = reconcile.plan_paths([str(EXAMPLES)], _connect_to(provider, seen))
+        run = _plan([str(EXAMPLES)], _connect_to(provider, seen))
     assert seen == [ProjectConfig()]
     assert run.live and run.plan.changes
     assert {c.address for c in run.plan.changes} >= {
@@ -79,7 +84,7 @@ def test_a_manifest_error_abandons_the_read_and_leaves_no_thread(tmp_path: Path)
     # every request answered 429, retried for up to 10 minutes unless abandoned
     with _emulated(rate_429=1.0) as provider:
         with pytest.raises(ManifestError, match="unknown field 'titel'"):
-            reconcile.plan_paths([str(tmp_path)], _connect_to(provider, []))
+            _plan([str(tmp_path)], _connect_to(provider, []))
         assert _reader_threads() == []
         with pytest.raises(ApiError, match="abandoned"):
             provider.client.execute("graphql", LIST_QUESTIONS, {"cursor": None})
@@ -92,9 +97,9 @@ def test_manifest_problems_come_before_connection_problems(tmp_path: Path) -> No
         raise ConfigError("No JupiterOne API key: set JUPITERONE_API_KEY.")
 
     with pytest.raises(ManifestError):
-        reconcile.plan_paths([str(tmp_path)], refuse)
+        _plan([str(tmp_path)], refuse)
     with pytest.raises(ConfigError, match="API key"):
-        reconcile.plan_paths([str(EXAMPLES)], refuse)
+        _plan([str(EXAMPLES)], refuse)
 
 
 def test_j1sync_yaml_names_the_account_before_the_load(tmp_path: Path) -> None:
@@ -105,7 +110,7 @@ def test_j1sync_yaml_names_the_account_before_the_load(tmp_path: Path) -> None:
     )
     with _emulated() as provider:
         seen: list[ProjectConfig] = []
-        run = reconcile.plan_paths([str(tmp_path)], _connect_to(provider, seen))
+        run = _plan([str(tmp_path)], _connect_to(provider, seen))
     assert [(p.account, p.managed_tag) for p in seen] == [("acme", "ops")]
     assert run.manifests.project.account == "acme"
 
@@ -115,6 +120,6 @@ def test_a_broken_j1sync_yaml_is_reported_with_the_other_problems(tmp_path: Path
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     connected: list[ProjectConfig] = []
     with pytest.raises(ManifestError) as raised:
-        reconcile.plan_paths([str(tmp_path)], _connect_to(None, connected))  # type: ignore[arg-type]
+        _plan([str(tmp_path)], _connect_to(None, connected))  # type: ignore[arg-type]
     assert "acount" in str(raised.value) and "titel" in str(raised.value)
     assert connected == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
 from j1sync.emulator import Emulator, running_emulator
+from j1sync.engine.contract import Provider
 from j1sync.engine.plan import plan_has_changes
 from j1sync.executor import apply_plan
+from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
-from j1sync.reconcile import load, make_plan
+from j1sync.reconcile import Connect, connect_and_plan
 from j1sync.settings import Settings
 from tests.reliability.account import (
     ACCOUNT,
@@ -130,11 +133,8 @@ def test_timeouts_from_latency_spikes_are_resolved_by_rereading(faulty: Any) -> 
     settings = Settings(api_key=API_KEY, account=ACCOUNT, api_url=emu.url, timeout=0.25)
     client = JupiterOneClient(settings, backoff_initial_s=0.01, backoff_max_s=0.1)
     provider = JupiterOneProvider(client)
-    try:
-        run = make_plan(load([str(account.manifests_dir)]), provider)
+    with connect_and_plan([str(account.manifests_dir)], _connect_to(provider)) as (_, run):
         result = apply_plan(run.plan, provider, run.live, concurrency=4)
-    finally:
-        provider.close()
     retried = [o for o in result.outcomes if "re-reading" in o.message]
     assert retried, "no spike hit a mutation: the test proves nothing"
     failed = [o for o in result.outcomes if o.status != "applied"]
@@ -152,12 +152,20 @@ def test_client_side_rate_limit_keeps_a_strict_server_happy(faulty: Any) -> None
     settings = Settings(api_key=API_KEY, account=ACCOUNT, api_url=emu.url)
     client = JupiterOneClient(settings, backoff_initial_s=0.01, rate_limit="30/1")
     provider = JupiterOneProvider(client)
-    try:
-        run = make_plan(load([str(account.manifests_dir)]), provider)
-    finally:
-        provider.close()
-    assert plan_has_changes(run.plan)
+    with connect_and_plan([str(account.manifests_dir)], _connect_to(provider)) as (_, run):
+        assert plan_has_changes(run.plan)
     assert client.concurrency.decreases == 0  # no 429 ever reached the AIMD limit
+
+
+def _connect_to(provider: JupiterOneProvider) -> Connect:
+    """The plan's connection: `provider`, closed when the plan's block ends."""
+
+    @contextmanager
+    def connect(project: ProjectConfig) -> Iterator[Provider]:
+        with closing(provider):
+            yield provider
+
+    return connect
 
 
 def failed_count(output: str) -> int:

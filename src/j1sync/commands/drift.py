@@ -17,7 +17,7 @@ from j1sync.commands.reporting import render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.output.progress import progress_for_stderr
-from j1sync.reconcile import connect_with, plan_paths
+from j1sync.reconcile import connect_and_plan, connect_with
 
 
 @click.command("drift")
@@ -34,11 +34,13 @@ def command(
 ) -> None:
     """Report where the live account differs from the manifests (exit 2 on drift)."""
     connect = connect_with(connection)
-    run = plan_paths(
+    planned = connect_and_plan(
         paths, connect, progress_for_stderr(color_mode()).reading, allow_empty=allow_empty
     )
-    drifted = plan_has_changes(run.plan)
-    click.echo(render_plan(run.plan, fmt, title="j1sync drift"))
+    with planned as (_, run):
+        plan = run.plan
+    drifted = plan_has_changes(plan)
+    click.echo(render_plan(plan, fmt, title="j1sync drift"))
     if drifted:
         click.echo("Drift detected: the account differs from the manifests.", err=True)
         sys.exit(2)
