@@ -1,0 +1,88 @@
+"""What every emulator's HTTP front shares, whatever API it speaks: a threaded loopback
+server that does not report clients cut off by the fault switches, a JSON answer in one
+write, a lost response (the connection dropped after the change committed), and the
+switches read before any work (latency and spikes, rate limits and injected 429s)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import sys
+import time
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from j1sync.emulator.switches import Stats, Switches
+
+
+class QuietThreadingHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timed out) or was cut off is expected under the fault
+        switches: no traceback for it; anything else is still reported."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler answering JSON; subclasses say where `stats` come from."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as the clients' sessions expect
+    # One write per response (headers and body buffered, flushed by the base class after
+    # each request) and no Nagle: otherwise a response could wait ~40 ms for a delayed ACK,
+    # almost as long as the latency being emulated.
+    wbufsize = 1 << 20
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: request lines would only clutter test and CLI output."""
+
+    def stats(self) -> Stats:
+        raise NotImplementedError
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def send_json(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        self.stats().count_status(status)
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def drop_connection(self) -> None:
+        """The change committed; the client never hears about it."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def base_url(self) -> str:
+        host = self.headers.get("Host")
+        if not host:
+            address = self.server.server_address
+            host = f"{address[0]!s}:{address[1]}" if isinstance(address, tuple) else str(address)
+        return f"http://{host}"
+
+
+def wait_latency(switches: Switches) -> None:
+    """Sleep the switched latency, plus a spike now and then."""
+    delay_ms = switches.latency_ms
+    if switches.spike_ms > 0 and switches.roll(switches.spike_rate):
+        delay_ms += switches.spike_ms
+    if delay_ms > 0:
+        time.sleep(delay_ms / 1000)
+
+
+def rate_limited(switches: Switches) -> bool:
+    """This request is over the sliding-window limit, or drew an injected 429."""
+    return switches.over_rate_limit() or switches.roll(switches.rate_429)

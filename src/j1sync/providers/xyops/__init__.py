@@ -1,0 +1,1 @@
+"""xyOps: job scheduling, workflows, monitoring and alerting (a REST API)."""

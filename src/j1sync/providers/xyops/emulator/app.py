@@ -1,0 +1,246 @@
+"""The xyOps emulator as one object: store, seed, switches, counters and the HTTP server."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from j1sync.emulator.store import JsonObject, ProcessLock, Store
+from j1sync.emulator.switches import Stats, Switches
+from j1sync.errors import ConfigError
+from j1sync.per_seconds import parse_per_seconds
+from j1sync.providers.xyops.emulator.api import XyOpsApi
+from j1sync.providers.xyops.emulator.kinds import LISTS
+from j1sync.providers.xyops.emulator.seed import admin_user, seed_objects
+from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
+
+DEFAULT_DB = ".j1sync/xyops-emulator.db"  # where `emulator serve --system xyops` keeps it
+# 24 letters and digits, as xyOps generates keys ("24 characters in length by default")
+DEFAULT_API_KEY = "j1syncXyOpsEmulatorKey24"
+API_KEY_ID = "j1sync_emulator"  # the key's id: `username` of what its caller creates
+DEFAULT_PORT = 8766
+MEMORY = ":memory:"
+
+
+def _rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
+    if value is None or isinstance(value, tuple):
+        return value
+    count, _, window = value.partition("/")
+    parsed = parse_per_seconds(f"{count}/{window or 60}")
+    if parsed is None:
+        raise ValueError(f"rate limit must look like N/SECONDS (N >= 1, SECONDS > 0): {value!r}")
+    return parsed
+
+
+class XyOpsEmulator:
+    """A running (or ready-to-run) xyOps emulator; `url` is its base URL (no path)."""
+
+    def __init__(
+        self,
+        db: str | None = None,
+        seed: str = "fresh",
+        api_key: str = DEFAULT_API_KEY,
+        switches: Switches | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        wait_for_db: bool = False,
+    ) -> None:
+        path = db or MEMORY
+        objects = seed_objects(seed)  # an unknown seed fails before any file is made
+        created = path != MEMORY and not Path(path).exists()
+        self._process_lock: ProcessLock | None = None
+        if path != MEMORY:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._process_lock = ProcessLock(path, wait=wait_for_db)
+        try:
+            self.store = Store(path)
+        except BaseException:
+            self._release_db()
+            raise
+        self.switches = switches or Switches()
+        self.stats = Stats()
+        self.api_key = api_key
+        if self.store.is_new:
+            try:
+                self.seed_objects(
+                    {
+                        "users": [admin_user()],
+                        "api_keys": [_api_key_record()],
+                        **objects,
+                    }
+                )
+            except Exception:
+                self.store.close()
+                self._release_db()
+                if created:
+                    Path(path).unlink(missing_ok=True)
+                raise
+            self.store.mark_initialized()
+        self.api = XyOpsApi(self.store, self.switches, API_KEY_ID)
+        try:
+            self._server = XyOpsHTTPServer(
+                (host, port), self.api, self.switches, self.stats, api_key
+            )
+        except BaseException:
+            self.store.close()
+            self._release_db()
+            raise
+        bound_host, bound_port = self._server.server_address[:2]
+        self.url = f"http://{bound_host!s}:{bound_port}"
+        self._thread: threading.Thread | None = None
+
+    def api_url(self, name: str) -> str:
+        """The URL of one API call: `<url>/api/app/<name>/v1`."""
+        return f"{self.url}/api/app/{name}/v1"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.1)
+
+    def start(self) -> None:
+        """Serve from a daemon thread."""
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+        self.store.close()
+        self._release_db()
+
+    def start_shutdown(self) -> None:
+        """Ask serve_forever() to return; safe from a signal handler on the serving thread."""
+        threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def _release_db(self) -> None:
+        if self._process_lock is not None:
+            self._process_lock.release()
+            self._process_lock = None
+
+    def snapshot(self) -> dict[str, list[JsonObject]]:
+        """Every configuration list (`tags`, `categories`, ... `events`, `plugins`), each
+        object exactly as stored, in list order."""
+        with self.store.lock:
+            return {spec.plural: self.store.objects(spec.plural) for spec in LISTS}
+
+    def seed_objects(self, data: dict[str, list[JsonObject]]) -> None:
+        """Store objects as they are (no validation, no server fields): lists by name, and
+        `users` (each with `username` and optional `roles`) for role references."""
+        with self.store.lock:
+            for collection, objects in data.items():
+                for obj in objects:
+                    record = dict(obj)
+                    if collection == "users":
+                        record.setdefault("id", record["username"])
+                    self.store.insert(collection, record)
+
+
+def _api_key_record() -> JsonObject:
+    # APIKey (data structures): metadata only; the key is compared, never stored here
+    return {
+        "id": API_KEY_ID,
+        "title": "j1sync emulator",
+        "active": 1,
+        "privileges": {"admin": 1},
+        "roles": [],
+        "username": "admin",
+    }
+
+
+@contextmanager
+def running_xyops_emulator(
+    db: str | None = None,
+    seed: str = "fresh",
+    api_key: str = DEFAULT_API_KEY,
+    latency_ms: int = 0,
+    rate_limit: str | tuple[int, float] | None = None,
+    fail_rate: float = 0.0,
+    rate_429: float = 0.0,
+    lose_responses: float = 0.0,
+    spike_rate: float = 0.0,
+    spike_ms: int = 0,
+    rng_seed: int = 0,
+    wait_for_db: bool = False,
+) -> Iterator[XyOpsEmulator]:
+    """Run an xyOps emulator in this process on a free loopback port for the `with` block
+    (`db` None: in memory; `seed`: "fresh" or "none")."""
+    switches = Switches(
+        latency_ms=latency_ms,
+        rate_limit=_rate_limit(rate_limit),
+        fail_rate=fail_rate,
+        rate_429=rate_429,
+        lose_responses=lose_responses,
+        spike_rate=spike_rate,
+        spike_ms=spike_ms,
+        rng_seed=rng_seed,
+    )
+    emulator = XyOpsEmulator(
+        db=db, seed=seed, api_key=api_key, switches=switches, wait_for_db=wait_for_db
+    )
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    db: str | None = None,
+    latency_ms: int = 0,
+    seed: str = "fresh",
+    api_key: str | None = None,
+    rate_limit: str | None = None,
+    fail_rate: float = 0.0,
+    rate_429: float = 0.0,
+    lose_responses: float = 0.0,
+    echo: Callable[[str], None] = print,
+) -> XyOpsEmulator:
+    """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system xyops`): `db`
+    defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
+    the stopped emulator is returned (its `stats`)."""
+    try:
+        switches = Switches(
+            latency_ms=latency_ms,
+            rate_limit=_rate_limit(rate_limit),
+            fail_rate=fail_rate,
+            rate_429=rate_429,
+            lose_responses=lose_responses,
+        )
+        emulator = XyOpsEmulator(
+            db=db or DEFAULT_DB,
+            seed=seed,
+            api_key=api_key or DEFAULT_API_KEY,
+            switches=switches,
+            host=host,
+            port=port,
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"cannot start the xyOps emulator on {host}:{port}: {reason}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"cannot start the xyOps emulator: {exc}") from exc
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        emulator.start_shutdown()  # shutdown() waits for serve_forever: not on its thread
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    key_note = "the default key" if api_key is None else "the key you gave"
+    echo(f"xyOps emulator listening on {emulator.url} (API key: {key_note})")
+    if api_key is None:
+        echo(f"Default API key: {DEFAULT_API_KEY}")
+    try:
+        emulator.serve_forever()
+    finally:
+        emulator.stop()
+    stats = emulator.stats
+    echo(f"xyOps emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429.")
+    return emulator

@@ -1,0 +1,478 @@
+"""What the emulated xyOps API knows about each configuration list.
+
+One `ListSpec` per list (api-v1.0.88.md; data-structures-v1.0.88.md for the fields): its
+API names (`get_<plural>`, `get_<singular>`, `create_<singular>`, ...), the property its
+single object is answered in, the fields a create requires, the defaults a create fills
+in, and the references it holds to other objects. References serve two rules at once: a
+create or update naming an object that does not exist is refused, and a delete is refused
+while any stored object still references the object (docs: "Deletion is blocked if any
+Events are assigned to the category"; the other lists are assumed to follow the same rule).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
+
+JsonObject = dict[str, Any]
+
+# Data structures: "A unique lowercase alphanumeric ID" (underscores: Plugin.params, web hook
+# create "alphanumeric/underscore"); the reference notes give ^[a-z0-9_]+$.
+ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+# Set by the server, whatever a create or update sends (create_* docs).
+SERVER_FIELDS = ("username", "created", "modified", "revision")
+
+# Data structures, Sub-Objects: Action.condition, Action.type, Limit.type.
+ACTION_CONDITIONS = frozenset(
+    {
+        "start",
+        "complete",
+        "success",
+        "error",
+        "user",
+        "warning",
+        "critical",
+        "abort",
+        "alert_new",
+        "alert_cleared",
+    }
+)
+ACTION_TYPES = frozenset(
+    {
+        "email",
+        "web_hook",
+        "run_event",
+        "channel",
+        "disable",
+        "delete",
+        "snapshot",
+        "suspend",
+        "tag",
+        "label",
+        "store",
+        "fetch",
+        "ticket",
+        "plugin",
+    }
+)
+LIMIT_TYPES = frozenset(
+    {"time", "job", "log", "mem", "cpu", "retry", "queue", "file", "day", "tag"}
+)
+# Event.algo
+ALGORITHMS = frozenset(
+    {
+        "random",
+        "round_robin",
+        "least_cpu",
+        "least_mem",
+        "fewest_jobs",
+        "prefer_first_natural",
+        "prefer_last_natural",
+        "prefer_first",
+        "prefer_last",
+    }
+)
+DATA_TYPES = frozenset({"integer", "float", "bytes", "seconds", "milliseconds"})
+PLUGIN_TYPES = frozenset({"event", "monitor", "action", "scheduler"})
+CATEGORY_COLORS = frozenset(
+    {
+        *("plain", "red", "fire", "orange", "tangerine", "amber", "gold", "yellow", "lemon"),
+        *("lime", "grass", "green", "mint", "emerald", "aqua", "teal", "turquoise", "cyan"),
+        *("ice", "skyblue", "azure", "blue", "sapphire", "indigo", "lavender", "violet"),
+        *("orchid", "purple", "magenta", "fuchsia", "hotpink", "pink", "blush", "rose"),
+    }
+)
+WORKFLOW_PLUGIN = "_workflow"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one object to another: `collection`/`id`. `checked`: the target
+    must exist when the referencing object is written (an event target may also be a
+    server, which the emulator does not model, so targets are not checked)."""
+
+    collection: str
+    id: str
+    checked: bool = True
+
+
+Validator = Callable[[JsonObject], None]
+RefFinder = Callable[[JsonObject], Iterator[Ref]]
+
+
+def _no_refs(obj: JsonObject) -> Iterator[Ref]:
+    return iter(())
+
+
+def _no_checks(obj: JsonObject) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    singular: str  # API noun, property of a single answer, error code: "web_hook"
+    plural: str  # list name (get_multiple, get_<plural>), storage collection: "web_hooks"
+    noun: str  # in messages: "web hook"
+    id_prefix: str  # generated ids: prefix + 10 lowercase letters/digits
+    required: tuple[str, ...] = ("title",)
+    defaults: Callable[[], JsonObject] = dict
+    arrays: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+    sort_order: bool = False  # `sort_order` set by the server (end of the list)
+    update_answers_object: bool = False  # update_<singular> answers the updated object
+    checks_revision: bool = False  # update_<singular> refuses a stale `revision`
+    validate: Validator = _no_checks
+    refs: RefFinder = _no_refs
+    writable: bool = True  # create/update/delete offered (else read only)
+    extra_answer: Callable[[], JsonObject] = dict  # more properties of get_<singular>
+
+    @property
+    def plural_noun(self) -> str:
+        return f"{self.noun}s"
+
+
+def action_refs(actions: Any) -> Iterator[Ref]:
+    for action in actions if isinstance(actions, list) else ():
+        if not isinstance(action, dict):
+            continue
+        kind = action.get("type")
+        if kind == "web_hook" and _nonempty(action.get("web_hook")):
+            yield Ref("web_hooks", str(action["web_hook"]))
+        elif kind == "channel" and _nonempty(action.get("channel_id")):
+            yield Ref("channels", str(action["channel_id"]))
+        elif kind == "run_event" and _nonempty(action.get("event_id")):
+            yield Ref("events", str(action["event_id"]))
+        elif kind == "plugin" and _nonempty(action.get("plugin_id")):
+            yield Ref("plugins", str(action["plugin_id"]))
+        elif kind == "ticket":
+            yield from _id_list("tags", action.get("ticket_tags"))
+
+
+def limit_refs(limits: Any) -> Iterator[Ref]:
+    for limit in limits if isinstance(limits, list) else ():
+        if not isinstance(limit, dict):
+            continue
+        if _nonempty(limit.get("web_hook")):
+            yield Ref("web_hooks", str(limit["web_hook"]))
+        yield from _id_list("tags", limit.get("tags"))
+
+
+def _nonempty(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _id_list(collection: str, values: Any, checked: bool = True) -> Iterator[Ref]:
+    for value in values if isinstance(values, list) else ():
+        if _nonempty(value):
+            yield Ref(collection, value, checked)
+
+
+def validate_actions(obj: JsonObject, name: str = "actions") -> None:
+    """Docs: "The server validates Limits and Actions" (create_category, create_group)."""
+    actions = obj.get(name)
+    if actions is None:
+        return
+    if not isinstance(actions, list):
+        raise ApiError("api", f"Malformed parameter: {name} (must be array)")
+    for number, action in enumerate(actions, start=1):
+        prefix = f"Malformed action entry #{number}"
+        if not isinstance(action, dict):
+            raise ApiError("api", f"{prefix} (not an object)")
+        if "enabled" not in action:
+            raise ApiError("api", f"{prefix}: Missing enabled flag")
+        condition = str(action.get("condition") or "")
+        if condition not in ACTION_CONDITIONS and not re.fullmatch(r"tag:\w+", condition):
+            raise ApiError("api", f"{prefix}: Invalid condition")
+        if action.get("type") not in ACTION_TYPES:
+            raise ApiError("api", f"{prefix}: Unknown type")
+
+
+def validate_limits(obj: JsonObject) -> None:
+    limits = obj.get("limits")
+    if limits is None:
+        return
+    if not isinstance(limits, list):
+        raise ApiError("api", "Malformed parameter: limits (must be array)")
+    for number, limit in enumerate(limits, start=1):
+        prefix = f"Malformed limit entry #{number}"
+        if not isinstance(limit, dict):
+            raise ApiError("api", f"{prefix} (not an object)")
+        if "enabled" not in limit:
+            raise ApiError("api", f"{prefix}: Missing enabled flag")
+        if limit.get("type") not in LIMIT_TYPES:
+            raise ApiError("api", f"{prefix}: Unknown type")
+
+
+def _regex(obj: JsonObject, name: str) -> None:
+    value = obj.get(name)
+    if value is None:
+        return
+    try:
+        re.compile(str(value))
+    except re.error as exc:
+        raise malformed(name, f"invalid regular expression: {exc}") from exc
+
+
+def _category(obj: JsonObject) -> None:
+    validate_limits(obj)
+    validate_actions(obj)
+    color = obj.get("color")
+    if color is not None and color != "" and color not in CATEGORY_COLORS:
+        raise malformed("color", "unknown color")
+
+
+def _category_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from action_refs(obj.get("actions"))
+    yield from limit_refs(obj.get("limits"))
+
+
+def _group(obj: JsonObject) -> None:
+    _regex(obj, "hostname_match")
+    validate_actions(obj, "alert_actions")
+
+
+def _group_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from action_refs(obj.get("alert_actions"))
+
+
+def _web_hook(obj: JsonObject) -> None:
+    # create_web_hook notes: id alphanumeric/underscore, method letters only, url http(s)://
+    # or a whole-URL template starting with {{
+    url = obj.get("url")
+    if url is not None and not re.match(r"^(https?://|\{\{)", str(url)):
+        raise malformed("url", "must begin with http:// or https://, or with {{")
+    method = obj.get("method")
+    if method is not None and not re.fullmatch(r"[A-Za-z]+", str(method)):
+        raise malformed("method", "letters only")
+    headers = obj.get("headers")
+    for header in headers if isinstance(headers, list) else ():
+        if not isinstance(header, dict) or "name" not in header:
+            raise malformed("headers", "each header is an object with name and value")
+
+
+def _channel_refs(obj: JsonObject) -> Iterator[Ref]:
+    if _nonempty(obj.get("web_hook")):
+        yield Ref("web_hooks", str(obj["web_hook"]))
+    if _nonempty(obj.get("run_event")):
+        yield Ref("events", str(obj["run_event"]))
+
+
+def _role_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from _id_list("categories", obj.get("categories"))
+    yield from _id_list("groups", obj.get("groups"))
+
+
+def _monitor(obj: JsonObject) -> None:
+    data_type = obj.get("data_type")
+    if data_type is not None and data_type not in DATA_TYPES:
+        raise malformed("data_type", "one of " + ", ".join(sorted(DATA_TYPES)))
+    _regex(obj, "data_match")
+
+
+def _monitor_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from _id_list("groups", obj.get("groups"))
+
+
+def _alert(obj: JsonObject) -> None:
+    validate_actions(obj)
+
+
+def _alert_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from _id_list("groups", obj.get("groups"))
+    if _nonempty(obj.get("monitor_id")):
+        yield Ref("monitors", str(obj["monitor_id"]))
+    yield from action_refs(obj.get("actions"))
+
+
+def _event(obj: JsonObject) -> None:
+    validate_limits(obj)
+    validate_actions(obj)
+    if obj.get("type") == "workflow":
+        if not isinstance(obj.get("workflow"), dict):
+            raise missing("workflow")
+        return
+    # create_event notes: "For non-workflow events, targets, algo, and plugin are required."
+    # (checked on the merged object, so an update cannot remove them either)
+    for name in ("targets", "algo", "plugin"):
+        if name not in obj:
+            raise missing(name)
+    algo = str(obj["algo"])
+    if algo not in ALGORITHMS and not re.fullmatch(r"monitor:\w+", algo):
+        raise malformed("algo", "unknown algorithm")
+
+
+def _event_refs(obj: JsonObject) -> Iterator[Ref]:
+    if _nonempty(obj.get("category")):
+        yield Ref("categories", str(obj["category"]))
+    plugin = obj.get("plugin")
+    if _nonempty(plugin) and plugin != WORKFLOW_PLUGIN:
+        yield Ref("plugins", str(plugin))
+    yield from _id_list("tags", obj.get("tags"))
+    yield from _id_list("groups", obj.get("targets"), checked=False)
+    algo = obj.get("algo")
+    if isinstance(algo, str) and algo.startswith("monitor:"):
+        yield Ref("monitors", algo.removeprefix("monitor:"))
+    yield from action_refs(obj.get("actions"))
+    yield from limit_refs(obj.get("limits"))
+    workflow = obj.get("workflow")
+    nodes = workflow.get("nodes") if isinstance(workflow, dict) else None
+    for node in nodes if isinstance(nodes, list) else ():
+        data = node.get("data") if isinstance(node, dict) else None
+        if not isinstance(data, dict):
+            continue
+        if node.get("type") == "event" and _nonempty(data.get("event")):
+            yield Ref("events", str(data["event"]))
+        elif node.get("type") == "job":
+            yield from _event_refs({k: data.get(k) for k in ("category", "plugin", "tags")})
+        elif node.get("type") == "action":
+            yield from action_refs([data])
+
+
+def _plugin(obj: JsonObject) -> None:
+    if obj.get("type") not in PLUGIN_TYPES:
+        raise malformed("type", "one of " + ", ".join(sorted(PLUGIN_TYPES)))
+
+
+def _plugin_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from _id_list("groups", obj.get("groups"))
+
+
+def _holder_refs(obj: JsonObject) -> Iterator[Ref]:
+    yield from _id_list("roles", obj.get("roles"))
+
+
+def _event_answer() -> JsonObject:
+    # get_event: "a jobs array of currently running jobs ... and a queued number"
+    return {"jobs": [], "queued": 0}
+
+
+def _category_defaults() -> JsonObject:
+    return {"limits": [], "actions": []}
+
+
+def _role_defaults() -> JsonObject:
+    # create_role: "If omitted, privileges defaults to an empty object, and
+    # categories/groups default to empty arrays."
+    return {"privileges": {}, "categories": [], "groups": []}
+
+
+def _event_defaults() -> JsonObject:
+    return {"params": {}}
+
+
+LISTS: tuple[ListSpec, ...] = (
+    ListSpec("tag", "tags", "tag", "t"),
+    ListSpec(
+        "category",
+        "categories",
+        "category",
+        "c",
+        defaults=_category_defaults,
+        arrays=("limits", "actions"),
+        sort_order=True,
+        validate=_category,
+        refs=_category_refs,
+    ),
+    ListSpec(
+        "group",
+        "groups",
+        "group",
+        "g",
+        required=("title", "hostname_match"),
+        arrays=("alert_actions",),
+        sort_order=True,
+        validate=_group,
+        refs=_group_refs,
+    ),
+    ListSpec(
+        "web_hook",
+        "web_hooks",
+        "web hook",
+        "w",
+        required=("title", "url"),
+        arrays=("headers",),
+        validate=_web_hook,
+    ),
+    ListSpec("channel", "channels", "channel", "n", arrays=("users",), refs=_channel_refs),
+    ListSpec(
+        "role",
+        "roles",
+        "role",
+        "r",
+        defaults=_role_defaults,
+        arrays=("categories", "groups"),
+        objects=("privileges",),
+        refs=_role_refs,
+    ),
+    ListSpec(
+        "monitor",
+        "monitors",
+        "monitor",
+        "m",
+        required=("title", "source", "data_type"),
+        arrays=("groups",),
+        sort_order=True,
+        validate=_monitor,
+        refs=_monitor_refs,
+    ),
+    ListSpec(
+        "alert",
+        "alerts",
+        "alert",
+        "a",
+        required=("title", "expression", "message"),
+        arrays=("groups", "actions"),
+        validate=_alert,
+        refs=_alert_refs,
+    ),
+    ListSpec(
+        "event",
+        "events",
+        "event",
+        "e",
+        required=("title", "category"),
+        defaults=_event_defaults,
+        arrays=("targets", "tags", "actions", "limits", "triggers", "fields"),
+        objects=("params",),
+        update_answers_object=True,
+        checks_revision=True,
+        validate=_event,
+        refs=_event_refs,
+        extra_answer=_event_answer,
+    ),
+    ListSpec(
+        "plugin",
+        "plugins",
+        "plugin",
+        "p",
+        required=("title", "type"),
+        arrays=("params", "groups"),
+        update_answers_object=True,
+        validate=_plugin,
+        refs=_plugin_refs,
+    ),
+)
+BY_SINGULAR = {spec.singular: spec for spec in LISTS}
+BY_PLURAL = {spec.plural: spec for spec in LISTS}
+
+# Not served as lists, but their objects hold references (roles): users and API keys.
+HOLDERS: dict[str, RefFinder] = {"users": _holder_refs, "api_keys": _holder_refs}
+
+
+def refs_of(collection: str, obj: JsonObject) -> Iterator[Ref]:
+    spec = BY_PLURAL.get(collection)
+    finder = spec.refs if spec is not None else HOLDERS.get(collection, _no_refs)
+    return finder(obj)
+
+
+def check_types(spec: ListSpec, obj: JsonObject) -> None:
+    for name in spec.arrays:
+        if name in obj and not isinstance(obj[name], list):
+            raise malformed(name, "must be array")
+    for name in spec.objects:
+        if name in obj and not isinstance(obj[name], dict):
+            raise malformed(name, "must be object")

@@ -1,0 +1,143 @@
+"""The emulated xyOps HTTP front: `/api/app/<name>/v1`, GET with query parameters or POST
+with a JSON body (api-v1.0.88.md "Overview"). Authentication (an `X-API-Key` header, an
+`api_key` query parameter or an `api_key` JSON property), latency, rate limits, injected
+5xx and lost responses happen here; `XyOpsApi` answers the call."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from j1sync.emulator.http_base import (
+    JsonHandler,
+    QuietThreadingHTTPServer,
+    rate_limited,
+    wait_latency,
+)
+from j1sync.emulator.switches import Stats, Switches
+from j1sync.providers.xyops.emulator.api import XyOpsApi
+from j1sync.providers.xyops.emulator.errors import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    TOO_MANY,
+    ApiError,
+)
+
+API_PATH = re.compile(r"^/api/app/(?P<name>\w+)/v1/?$")
+API_KEY_HEADER = "X-API-Key"
+API_KEY_PARAM = "api_key"
+# Docs, "Standard Response Format": the one error example they print.
+NO_CREDENTIALS = ApiError("session", "No Session ID or API Key could be found", FORBIDDEN)
+# The key itself is never echoed back (the live server's wording is unknown).
+BAD_KEY = ApiError("session", "API Key is invalid", FORBIDDEN)
+RATE_LIMITED = ApiError("rate", "API Key has exceeded rate limit", TOO_MANY)
+# Public endpoints (docs, Miscellaneous: "no authentication required").
+PUBLIC = {
+    "ping": (200, {"code": 0}),
+    "error": (BAD_REQUEST, {"code": "test", "description": "This is a test error message."}),
+}
+
+
+class XyOpsHTTPServer(QuietThreadingHTTPServer):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        api: XyOpsApi,
+        switches: Switches,
+        stats: Stats,
+        api_key: str,
+    ) -> None:
+        self.api = api
+        self.switches = switches
+        self.stats = stats
+        self.api_key = api_key
+        super().__init__(address, _Handler)
+
+
+class _Handler(JsonHandler):
+    server: XyOpsHTTPServer
+
+    def stats(self) -> Stats:
+        return self.server.stats
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        server = self.server
+        server.stats.count_http()
+        raw = self.read_body()
+        split = urlsplit(self.path)
+        match = API_PATH.match(split.path)
+        if match is None:
+            self._refuse(ApiError("api", f"Unsupported URL: {split.path}", NOT_FOUND))
+            return
+        name = match.group("name")
+        if name in PUBLIC:
+            status, body = PUBLIC[name]
+            self.send_json(status, body)
+            return
+        switches = server.switches
+        wait_latency(switches)
+        if rate_limited(switches):
+            self._refuse(RATE_LIMITED)
+            return
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        try:
+            params = self._params(query, raw)
+        except ApiError as exc:
+            self._refuse(exc)
+            return
+        given = (
+            self.headers.get(API_KEY_HEADER)
+            or query.pop(API_KEY_PARAM, None)
+            or params.pop(API_KEY_PARAM, None)
+        )
+        params.pop(API_KEY_PARAM, None)
+        if not given:
+            self._refuse(NO_CREDENTIALS)
+            return
+        if not hmac.compare_digest(str(given).encode(), server.api_key.encode()):
+            self._refuse(BAD_KEY)
+            return
+        if server.api.knows(name):
+            server.stats.count_operation(None, [name])
+        if switches.roll(switches.fail_rate):
+            self.send_json(
+                switches.fail_status,
+                {"code": "server", "description": "Service Unavailable (emulator switch)"},
+            )
+            return
+        try:
+            answer = server.api.call(name, params, method, from_query=not raw)
+        except ApiError as exc:
+            self._refuse(exc)
+            return
+        if answer.lose_response:
+            self.drop_connection()
+            return
+        self.send_json(200, answer.body)
+
+    def _params(self, query: dict[str, str], raw: bytes) -> dict[str, Any]:
+        """Query parameters, with a JSON body's properties over them."""
+        params: dict[str, Any] = {k: v for k, v in query.items() if k != API_KEY_PARAM}
+        if not raw.strip():
+            return params
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise ApiError("api", f"Failed to parse JSON: {exc}") from exc
+        if not isinstance(body, dict):
+            raise ApiError("api", "Failed to parse JSON: the body must be an object")
+        params.update(body)
+        return params
+
+    def _refuse(self, error: ApiError) -> None:
+        self.send_json(error.status, error.body())
