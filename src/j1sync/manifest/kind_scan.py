@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from j1sync.manifest.discovery import discover
-from j1sync.manifest.models import KINDS
 from j1sync.manifest.project import default_paths
+from j1sync.providers.registry import systems
 
-_KNOWN = frozenset(KINDS)
 # `kind: IamGroup` at the start of a line (a top-level key of a block-style document),
 # optionally quoted.
 _KIND_LINE = re.compile(
@@ -29,10 +28,16 @@ _KIND_LINE = re.compile(
 
 
 def scan_kinds(paths: Sequence[str | Path]) -> set[str]:
-    """The known kinds named by a top-level `kind:` line in the manifest files under
+    """The engine kinds named by a top-level `kind:` line in the manifest files under
     `paths` (the loader's defaults when empty); unreadable files are skipped (the load
-    reports them)."""
+    reports them). The line names a bare kind: it counts for every system that has one
+    of that name (a hint may over-read)."""
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    engine_kinds: dict[str, set[str]] = {}
+    for system in systems():
+        for kind in system.kinds:
+            engine_kinds.setdefault(kind, set()).add(system.engine_kind(kind))
+    known = frozenset(engine_kinds)
     found: set[str] = set()
     for path in discover(roots).files:
         try:
@@ -40,6 +45,6 @@ def scan_kinds(paths: Sequence[str | Path]) -> set[str]:
         except OSError:
             continue
         found.update(m.decode("ascii") for m in _KIND_LINE.findall(text))
-        if found >= _KNOWN:
+        if found >= known:
             break
-    return found & _KNOWN
+    return {engine for kind in found & known for engine in engine_kinds[kind]}

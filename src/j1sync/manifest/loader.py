@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import os
@@ -18,7 +17,6 @@ from j1sync.manifest.conflicts import conflict_problems
 from j1sync.manifest.discovery import discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
-from j1sync.manifest.models import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.models.parameter import ENV_STRINGS_CONTEXT
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
@@ -34,10 +32,18 @@ from j1sync.manifest.references import (
     duplicate_problems,
     question_ref_problems,
     resource_group_ref_problems,
+    widget_question_problems,
 )
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
+from j1sync.providers.registry import (
+    System,
+    all_api_versions,
+    closest,
+    system_for_api_version,
+    systems,
+)
 
 ENVELOPE_KEYS = ("apiVersion", "kind")
 ALLOW_EMPTY_FLAG = "--allow-empty"
@@ -81,6 +87,7 @@ def load_manifests(
     problems.extend(conflict_problems(loaded))
     problems.extend(question_ref_problems(loaded))
     problems.extend(resource_group_ref_problems(loaded))
+    problems.extend(widget_question_problems(loaded))
     problems.extend(query_problems(loaded))
     if not problems and not loaded and not allow_empty:
         problems.append(_empty_problem(roots))
@@ -160,17 +167,19 @@ def _build_manifest(
             )
         ]
     kind, name = root.get("kind"), _raw_name(root)
-    address = f"{kind}/{name}" if isinstance(kind, str) and name is not None else None
-    problems = _envelope_problems(document, address)
-    if problems and not (isinstance(kind, str) and kind in KINDS):
+    system = system_for_api_version(root.get("apiVersion"))
+    address = _address(system, kind, name)
+    problems = _envelope_problems(document, address, system)
+    # an unknown apiVersion: the rest is still checked, against a system that has the kind
+    system = system or next((s for s in systems() if kind in s.kinds), None)
+    if system is None or not isinstance(kind, str) or kind not in system.kinds:
         return None, problems  # without a kind there is no model to check the rest against
-    assert isinstance(kind, str)
     spec = root.get("spec")
     if "spec" in root and not spec:
         problems.append(_at(document, ("spec",), "spec is empty", address))
     plain = resolve_document(document, env, address)
     problems.extend(plain.problems)
-    model = DOCUMENT_MODELS[kind]
+    model = system.document_models[kind]
     try:
         parsed = model.model_validate(plain.data, context=_env_context(plain.sensitive))
     except ValidationError as exc:
@@ -179,7 +188,16 @@ def _build_manifest(
         return None, problems + [p for p in found if not _already_reported(p, reported)]
     if problems:
         return None, problems
-    return _manifest(document.start, kind, parsed, plain.sensitive), []
+    return _manifest(document.start, system, kind, parsed, plain.sensitive), []
+
+
+def _address(system: System | None, kind: Any, name: str | None) -> str | None:
+    """How problems name the document: its engine address (`xyops.Event/x`) when its
+    system is known."""
+    if not isinstance(kind, str) or name is None:
+        return None
+    shown = system.engine_kind(kind) if system is not None and kind in system.kinds else kind
+    return f"{shown}/{name}"
 
 
 def _plain_manifests(path: Path, env: Mapping[str, str]) -> list[LoadedManifest] | None:
@@ -211,17 +229,18 @@ def _plain_manifest(document: PlainDocument, start: SourceLocation) -> Manifest 
     """The manifest when the round-trip road would report no problem for it, else None."""
     root = document.data
     kind = root.get("kind")
-    if root.get("apiVersion") != API_VERSION or not isinstance(kind, str) or kind not in KINDS:
+    system = system_for_api_version(root.get("apiVersion"))
+    if system is None or not isinstance(kind, str) or kind not in system.kinds:
         return None
     if "spec" in root and not root["spec"]:
         return None
     try:
-        parsed = DOCUMENT_MODELS[kind].model_validate(
+        parsed = system.document_models[kind].model_validate(
             root, context=_env_context(document.sensitive)
         )
     except ValidationError:
         return None
-    return _manifest(start, kind, parsed, document.sensitive)
+    return _manifest(start, system, kind, parsed, document.sensitive)
 
 
 class _DocumentsOnDemand:
@@ -242,15 +261,20 @@ class _DocumentsOnDemand:
 
 
 def _manifest(
-    source: SourceLocation, kind: str, parsed: BaseModel, sensitive: dict[str, str]
+    source: SourceLocation,
+    system: System,
+    kind: str,
+    parsed: BaseModel,
+    sensitive: dict[str, str],
 ) -> Manifest:
+    """The validated document as the engine sees it: `kind` is the engine kind."""
     name: str = parsed.metadata.name  # type: ignore[attr-defined]
     spec: BaseModel = parsed.spec  # type: ignore[attr-defined]
     if isinstance(spec, IntegrationScheduleSpec) and spec.instance is None:
         spec = spec.model_copy(update={"instance": name})
     return Manifest(
-        api_version=API_VERSION,
-        kind=kind,
+        api_version=parsed.apiVersion,  # type: ignore[attr-defined]
+        kind=system.engine_kind(kind),
         name=name,
         spec=spec,
         source=source,
@@ -270,21 +294,31 @@ def _raw_name(root: CommentedMap) -> str | None:
     return str(name) if isinstance(name, str) else None
 
 
-def _envelope_problems(document: YamlDocument, address: str | None) -> list[ManifestProblem]:
-    """apiVersion and kind, checked before the model so the message can say what is valid."""
+def _envelope_problems(
+    document: YamlDocument, address: str | None, system: System | None
+) -> list[ManifestProblem]:
+    """apiVersion and kind, checked before the model so the message can say what is valid:
+    the apiVersion names a registered system (providers/registry.py), the kind is one of
+    that system's (of any system's when the apiVersion is unknown)."""
     root: CommentedMap = document.root
     problems = []
     for key in ENVELOPE_KEYS:
         if key not in root:
             problems.append(_at(document, (key,), f"required field '{key}' is missing", address))
     api_version = root.get("apiVersion")
-    if "apiVersion" in root and api_version != API_VERSION:
-        message = f"unknown apiVersion {_shown(api_version)}; expected {API_VERSION}"
+    if "apiVersion" in root and system is None:
+        versions = all_api_versions()
+        near = closest(str(api_version), versions)
+        hint = f"did you mean '{near}'?" if near else f"expected one of {', '.join(versions)}"
+        message = f"unknown apiVersion {_shown(api_version)}; {hint}"
         problems.append(_at(document, ("apiVersion",), message, address))
     kind = root.get("kind")
-    if "kind" in root and kind not in KINDS:
-        close = difflib.get_close_matches(str(kind), KINDS, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(KINDS)}"
+    kinds = (
+        list(system.kinds) if system else list(dict.fromkeys(k for s in systems() for k in s.kinds))
+    )
+    if "kind" in root and kind not in kinds:
+        near = closest(str(kind), kinds)
+        hint = f"did you mean '{near}'?" if near else f"expected one of {', '.join(kinds)}"
         problems.append(_at(document, ("kind",), f"unknown kind {_shown(kind)}; {hint}", address))
     return problems
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from j1sync.manifest.discovery import is_manifest_name
 from j1sync.manifest.document import ProjectConfig, RunScope
 
-# A j1sync manifest document: a top-level `apiVersion: j1sync/…` line (optionally quoted).
+# A j1sync manifest document: a top-level `apiVersion: j1sync/…` line (optionally quoted),
+# or another system's `<system>.j1sync/…` (providers/registry.py).
 _J1SYNC_API_VERSION = re.compile(
-    rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?j1sync/""", re.MULTILINE
+    rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:[a-z0-9]+\.)?j1sync/""", re.MULTILINE
 )
 # How much of a file the scan for manifests outside a run reads.
 _SCAN_BYTES = 64 * 1024

@@ -14,8 +14,11 @@ bare kind (`kind: Event`) beside its system's `apiVersion`; `System.engine_kind`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+import difflib
+import functools
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,13 @@ from pydantic import BaseModel
 
 # The system whose kinds are not qualified (the first one; its apiVersion predates others).
 UNQUALIFIED_SYSTEM = "jupiterone"
+
+# Where each system's package registers its `SYSTEM`, in the order plans list systems (the
+# unqualified system first). A package that is not installed (yet) is left out.
+SYSTEM_MODULES = (
+    "j1sync.providers.jupiterone.system",
+    "j1sync.providers.xyops.system",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ class System:
       `engine.contract.Provider` whose kinds carry engine kind names.
     - `emulator`: (state folder) -> a context manager yielding an object with `.url` and
       `.api_key` (and what connect needs to reach it); used by `--emulator`.
+    - `settings_model`: the connection keys of the system's section in j1sync.yaml (a
+      strict pydantic model, e.g. xyOps's `url`); None: the section takes `url` only.
+      The section's other keys (`managedTag`, `prune`, `safety`) are the same for every
+      system (manifest/project.py).
     - `extras`: anything else a system offers the generic commands (export specs, list
       identities...), by well-known key.
     """
@@ -55,6 +69,7 @@ class System:
     connect: Callable[[Mapping[str, Any], Any], AbstractContextManager[Any]] | None = None
     emulator: Callable[[Any], AbstractContextManager[Any]] | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
+    settings_model: type[BaseModel] | None = None
 
     def engine_kind(self, kind: str) -> str:
         """The engine's name of one of this system's manifest kinds."""
@@ -63,6 +78,81 @@ class System:
     @property
     def engine_kinds(self) -> tuple[str, ...]:
         return tuple(self.engine_kind(kind) for kind in self.kinds)
+
+    @property
+    def api_version(self) -> str:
+        """The apiVersion j1sync writes for this system (export, examples)."""
+        return self.api_versions[0]
+
+    def owns(self, engine_kind: str) -> bool:
+        return system_name_of(engine_kind) == self.name and manifest_kind(engine_kind) in self.kinds
+
+
+# Systems registered at run time (tests register a small system of their own).
+_EXTRA: list[System] = []
+
+
+def systems() -> tuple[System, ...]:
+    """Every known system, the unqualified one first, then in SYSTEM_MODULES order, then
+    those `registered` at run time."""
+    return (*_installed(), *_EXTRA)
+
+
+@functools.cache
+def _installed() -> tuple[System, ...]:
+    found: list[System] = []
+    for module_name in SYSTEM_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module_name.startswith(exc.name):
+                continue  # the system's package is not there (yet)
+            raise
+        system = getattr(module, "SYSTEM", None)
+        if isinstance(system, System):
+            found.append(system)
+    return tuple(found)
+
+
+@contextmanager
+def registered(system: System) -> Iterator[System]:
+    """`system` is known for the `with` block (tests: a second system of their own)."""
+    if any(s.name == system.name for s in systems()):
+        raise ValueError(f"a system named {system.name!r} is already registered")
+    _EXTRA.append(system)
+    try:
+        yield system
+    finally:
+        _EXTRA.remove(system)
+
+
+def system_named(name: str) -> System | None:
+    return next((s for s in systems() if s.name == name), None)
+
+
+def system_for_api_version(api_version: object) -> System | None:
+    """The system a manifest's `apiVersion` names, or None."""
+    return next((s for s in systems() if api_version in s.api_versions), None)
+
+
+def system_of_kind(engine_kind: str) -> System | None:
+    """The system an engine kind (`AlertRule`, `xyops.Event`) belongs to, or None."""
+    return next((s for s in systems() if s.owns(engine_kind)), None)
+
+
+def all_api_versions() -> list[str]:
+    return [version for system in systems() for version in system.api_versions]
+
+
+def all_engine_kinds() -> list[str]:
+    """Every system's engine kinds, systems in order, each in dependency order."""
+    return [kind for system in systems() for kind in system.engine_kinds]
+
+
+def closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate nearest `word`, for a "did you mean" (None when none is near)."""
+    found = difflib.get_close_matches(word, candidates, n=1)
+    return found[0] if found else None
 
 
 def manifest_kind(engine_kind: str) -> str:

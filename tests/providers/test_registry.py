@@ -1,0 +1,132 @@
+"""providers/registry.py: the systems j1sync knows, and the loader's dispatch by
+apiVersion -> system -> document model (a test-only second system beside JupiterOne)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from j1sync.errors import ManifestError
+from j1sync.manifest import load_manifests
+from j1sync.manifest.kind_scan import scan_kinds
+from j1sync.providers import registry
+from j1sync.providers.registry import (
+    System,
+    manifest_kind,
+    registered,
+    system_for_api_version,
+    system_name_of,
+    system_of_kind,
+    systems,
+)
+from tests.providers.demo_system import DEMO, widget
+
+QUESTION = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: hosts
+spec:
+  title: Hosts
+  queries:
+    - name: q
+      query: Find Host
+"""
+
+
+@pytest.fixture
+def demo() -> Iterator[System]:
+    with registered(DEMO) as system:
+        yield system
+
+
+def test_jupiterone_is_the_first_system_and_keeps_bare_kinds() -> None:
+    first = systems()[0]
+    assert (first.name, first.title, first.api_version) == ("jupiterone", "JupiterOne", "j1sync/v1")
+    assert first.engine_kind("AlertRule") == "AlertRule"
+    assert "AlertRule" in first.engine_kinds
+    assert system_for_api_version("j1sync/v1") is first
+    assert system_of_kind("IamGroup") is first
+
+
+def test_other_systems_qualify_their_kinds(demo: System) -> None:
+    assert demo.engine_kind("Widget") == "demo.Widget"
+    assert system_for_api_version("demo.j1sync/v1") is demo
+    assert system_of_kind("demo.Widget") is demo
+    assert system_of_kind("demo.Gadget") is None
+    assert system_of_kind("Widget") is None  # bare means JupiterOne, which has no Widget
+    assert (manifest_kind("demo.Widget"), system_name_of("demo.Widget")) == ("Widget", "demo")
+    assert registry.all_engine_kinds()[-1] == "demo.Widget"
+
+
+def test_a_system_name_is_registered_once(demo: System) -> None:
+    with pytest.raises(ValueError, match="already registered"), registered(DEMO):
+        pass
+    assert [s.name for s in systems()].count("demo") == 1
+
+
+def test_registration_ends_with_the_block() -> None:
+    with registered(DEMO):
+        assert system_for_api_version("demo.j1sync/v1") is DEMO
+    assert system_for_api_version("demo.j1sync/v1") is None
+
+
+def test_the_loader_dispatches_by_api_version(demo: System, tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text(QUESTION)
+    (tmp_path / "w.yaml").write_text(widget("blue", size=3))
+    loaded = load_manifests([tmp_path], env={})
+    by_kind = {m.kind: m for m in loaded.manifests}
+    assert set(by_kind) == {"Question", "demo.Widget"}
+    assert by_kind["demo.Widget"].api_version == "demo.j1sync/v1"
+    assert by_kind["demo.Widget"].address == "demo.Widget/blue"
+    assert by_kind["demo.Widget"].spec_data() == {"size": 3, "colour": "grey"}
+    assert by_kind["Question"].api_version == "j1sync/v1"
+
+
+def test_a_system_model_error_is_located(demo: System, tmp_path: Path) -> None:
+    # the quick road passes such a file to the round-trip road, which locates the problem
+    (tmp_path / "w.yaml").write_text(widget("blue", size=0))
+    with pytest.raises(ManifestError) as caught:
+        load_manifests([tmp_path], env={})
+    (problem,) = caught.value.problems
+    assert problem.location is not None
+    assert (problem.location.line, problem.field) == (6, "spec.size")
+    assert problem.document == "demo.Widget/blue"
+
+
+def test_a_kind_of_another_system_is_unknown_with_its_api_version(
+    demo: System, tmp_path: Path
+) -> None:
+    (tmp_path / "w.yaml").write_text(widget("blue").replace("kind: Widget", "kind: Question"))
+    with pytest.raises(ManifestError) as caught:
+        load_manifests([tmp_path], env={})
+    assert [p.message for p in caught.value.problems] == [
+        "unknown kind 'Question'; expected one of Widget"
+    ]
+
+
+def test_an_unknown_api_version_is_located_with_did_you_mean(demo: System, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(widget("blue").replace("demo.j1sync/v1", "demo.j1sync/v2"))
+    with pytest.raises(ManifestError) as caught:
+        load_manifests([tmp_path], env={})
+    (problem,) = caught.value.problems
+    assert problem.message == "unknown apiVersion 'demo.j1sync/v2'; did you mean 'demo.j1sync/v1'?"
+    assert problem.location is not None
+    assert (problem.location.file, problem.location.line) == (str(tmp_path / "w.yaml"), 1)
+    assert problem.field == "apiVersion"
+
+
+def test_an_api_version_nothing_resembles_lists_every_system(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(QUESTION.replace("j1sync/v1", "zz"))
+    with pytest.raises(ManifestError) as caught:
+        load_manifests([tmp_path], env={})
+    messages = [p.message for p in caught.value.problems]
+    assert messages[0].startswith("unknown apiVersion 'zz'; expected one of j1sync/v1")
+
+
+def test_kind_scan_names_engine_kinds(demo: System, tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text(QUESTION)
+    (tmp_path / "w.yaml").write_text(widget("blue"))
+    assert scan_kinds([tmp_path]) == {"Question", "demo.Widget"}
