@@ -21,18 +21,18 @@ def test_kinds_are_in_dependency_order(account: Account) -> None:
     assert [k.kind for k in provider.kinds] == [
         "Parameter",
         "Question",
-        "AlertRule",
         "IamGroup",
         "ResourceGroup",
         "IntegrationSchedule",
+        "AlertRule",
     ]
     assert [k.prune for k in provider.kinds] == [
         "opt-in",
         "tagged",
-        "tagged",
         "opt-in",
         "opt-in",
         "never",
+        "tagged",
     ]
     assert provider.kind("AlertRule") is provider.alert_rules
     with pytest.raises(ConfigError, match="unknown kind 'Nope'"):

@@ -198,6 +198,8 @@ def test_a_subfolder_of_the_project_never_deletes(demo: Account, tmp_path: Path)
     manifests = project_copy(tmp_path, "paths: [manifests]\n")
     subset = manifests / "alert-rules"
     (manifests / "questions" / "public-s3-buckets.yaml").rename(subset / "q.yaml")
+    # a rule's resource group too: a manifest names only what its run declares
+    (manifests / "resource-groups" / "cloud-security.yaml").rename(subset / "rg.yaml")
 
     plan = demo.plan(str(subset))
     assert [c["address"] for c in plan["changes"] if c["action"] == "delete"] == []

@@ -34,15 +34,16 @@ class JupiterOneProvider:
         self.integration_schedules = IntegrationSchedules(client)
         self.parameters = Parameters(client)
         self.resource_groups = ResourceGroups(client)
-        # Dependency order: a rule may reference a question; queries and rules may name
-        # parameters.
+        # Dependency order, each kind after the kinds it names: queries and rules name
+        # parameters; a resource group's permissions name IAM groups; a rule names its
+        # question, its resource group and the integration instances its actions target.
         self.kinds: Sequence[ResourceKind] = (
             self.parameters,
             self.questions,
-            self.alert_rules,
             self.iam_groups,
             self.resource_groups,
             self.integration_schedules,
+            self.alert_rules,
         )
         self._by_name = {k.kind: k for k in self.kinds}
 
