@@ -115,6 +115,17 @@ class Settings:
 
 
 def _check_base_url(url: str) -> None:
+    check_base_url(
+        url,
+        "j1sync appends / or, with --endpoint-mode per-area, /graphql, /rules/graphql, "
+        "/iam/graphql",
+    )
+
+
+def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None:
+    """A base URL j1sync may send an API key to: https://, or http:// to loopback only; no
+    credentials, query or fragment; a path only when `allow_path` (`appended` says what
+    j1sync adds to it)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
@@ -122,11 +133,8 @@ def _check_base_url(url: str) -> None:
         raise ConfigError(f"Invalid API URL {url!r}: {exc}.") from exc
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ConfigError(
-            f"Invalid API URL {url!r}: give the base URL only (j1sync appends / or, with "
-            "--endpoint-mode per-area, /graphql, /rules/graphql, /iam/graphql)."
-        )
+    if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
+        raise ConfigError(f"Invalid API URL {url!r}: give the base URL only ({appended}).")
     if parts.username or parts.password:
         raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
     if parts.scheme == "http" and not is_loopback(parts.hostname):

@@ -56,8 +56,14 @@ def model_defaults(model: type[BaseModel]) -> dict[str, Any]:
 
 def ordered_spec(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Top-level spec keys in the model's field order, defaults left out."""
-    model = SPEC_MODELS[kind]
-    always = ALWAYS_WRITTEN.get(kind, frozenset())
+    return model_spec(SPEC_MODELS[kind], values, ALWAYS_WRITTEN.get(kind, frozenset()))
+
+
+def model_spec(
+    model: type[BaseModel], values: Mapping[str, Any], always: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """`values` as a spec of `model` (any system's): keys in the model's field order,
+    those at their default left out (but those in `always`), nulls left out."""
     defaults = {k: v for k, v in model_defaults(model).items() if k not in always}
     present = {k: values[k] for k in model.model_fields if k in values}
     kept = _without_defaults(present, defaults)

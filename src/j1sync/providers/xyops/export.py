@@ -1,0 +1,45 @@
+"""Live xyOps objects -> manifest specs that load back into the same desired state
+(export then plan changes nothing): defaults left out, j1sync's marker line taken out of
+`notes` (a manifest's desired state adds it back), an action's, limit's or trigger's
+`enabled: true` left out (its default), a workflow's `plugin` (xyOps sets it) left out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from j1sync.engine.contract import LiveObject
+from j1sync.export.specs import model_spec
+from j1sync.providers.xyops.kinds import KIND_APIS
+from j1sync.providers.xyops.models import SPEC_MODELS, WORKFLOW
+from j1sync.providers.xyops.ownership import split_marker
+
+ITEM_LISTS = ("actions", "alert_actions", "limits", "triggers")
+
+
+def _item(item: Any) -> Any:
+    if not isinstance(item, Mapping):
+        return item
+    return {k: v for k, v in item.items() if not (k == "enabled" and v is True)}
+
+
+def spec_of(kind: str, live: LiveObject, managed_tag: str) -> dict[str, Any]:
+    """The spec of a `kind` manifest (bare kind) that means `live`."""
+    values = dict(live.state)
+    values["notes"] = split_marker(values.get("notes"), managed_tag)[0]
+    for name in ITEM_LISTS:
+        if isinstance(values.get(name), list):
+            values[name] = [_item(i) for i in values[name]]
+    if kind == "Event" and values.get("type") == WORKFLOW:
+        values.pop("plugin", None)
+    return model_spec(SPEC_MODELS[kind], values)
+
+
+def _builder(kind: str) -> Callable[[LiveObject, str], dict[str, Any]]:
+    return lambda live, managed_tag: spec_of(kind, live, managed_tag)
+
+
+# engine kind (`xyops.Event`) -> spec builder, as export/specs.SPEC_BUILDERS
+SPEC_BUILDERS: dict[str, Callable[[LiveObject, str], dict[str, Any]]] = {
+    api.engine_kind: _builder(kind) for kind, api in KIND_APIS.items()
+}

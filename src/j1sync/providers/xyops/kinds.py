@@ -1,0 +1,308 @@
+"""The xyOps kinds: one table row each, one class for all (the API treats them alike).
+
+Each kind is `get_<noun>` / `create_<noun>` / `update_<noun>` / `delete_<noun>` with the
+object's id as natural key (metadata.name), and one list in `get_multiple`
+(api-v1.0.88.md). The comparable state of an object is its spec's fields, defaults filled
+(server-set fields — username, created, modified, revision, sort_order — never appear),
+`notes` carrying j1sync's marker line (ownership.py), lists that are sets sorted.
+
+`update_<noun>` shallow-merges and can never remove a key, so an update sends the whole
+top level: every spec field, an absent one at its default. Only events check `revision`:
+an event update sends the revision read with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import PydanticUndefined
+
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
+from j1sync.engine.paths import PathPart, format_path
+from j1sync.errors import NotFound
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.providers.xyops.client import XyopsClient
+from j1sync.providers.xyops.models import SPEC_MODELS, WORKFLOW, WORKFLOW_PLUGIN
+from j1sync.providers.xyops.ownership import is_managed, normalize_notes, with_marker
+from j1sync.providers.xyops.system import SYSTEM
+
+
+@dataclass(frozen=True)
+class KindApi:
+    """How the API names one kind: `noun` in the call names and answers (`create_group`
+    answers `group`), `list_name` in get_multiple; `set_fields` are lists of ids whose
+    order means nothing; `checks_revision`: updates must carry the live `revision`."""
+
+    kind: str
+    noun: str
+    list_name: str
+    set_fields: tuple[str, ...] = ()
+    checks_revision: bool = False
+
+    @property
+    def engine_kind(self) -> str:
+        return SYSTEM.engine_kind(self.kind)
+
+
+KIND_APIS: dict[str, KindApi] = {
+    api.kind: api
+    for api in (
+        KindApi("Tag", "tag", "tags"),
+        KindApi("Category", "category", "categories"),
+        KindApi("ServerGroup", "group", "groups"),
+        KindApi("WebHook", "web_hook", "web_hooks"),
+        KindApi("Channel", "channel", "channels", ("users",)),
+        KindApi("Role", "role", "roles", ("categories", "groups")),
+        KindApi("Monitor", "monitor", "monitors", ("groups",)),
+        KindApi("Alert", "alert", "alerts", ("groups",)),
+        KindApi("Event", "event", "events", ("tags",), checks_revision=True),
+    )
+}
+assert tuple(KIND_APIS) == SYSTEM.kinds  # one order: the dependency order
+
+
+def engine_kind(kind: str) -> str:
+    return SYSTEM.engine_kind(kind)
+
+
+# -- normalization ----------------------------------------------------------------------
+
+
+def normalize(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparable shape of a `kind` object, from a manifest spec or an API object:
+    the spec's fields only, absent or null ones at their defaults, set-like lists sorted,
+    notes as compared (ownership.normalize_notes)."""
+    model = SPEC_MODELS[kind]
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        value = data.get(name)
+        if value is None:
+            default = info.get_default(call_default_factory=True)
+            value = None if default is PydanticUndefined else default
+        values[name] = value
+    # a live object the manifest model would refuse is compared as it is
+    with contextlib.suppress(ValidationError):
+        values = model.model_validate(values, strict=False).model_dump(mode="json")
+    for name in KIND_APIS[kind].set_fields:
+        values[name] = sorted({str(v) for v in values.get(name) or [] if v is not None})
+    values["notes"] = normalize_notes(values.get("notes"))
+    if kind == "Event" and values.get("type") == WORKFLOW:
+        values["plugin"] = WORKFLOW_PLUGIN
+    return values
+
+
+# -- what an object names -----------------------------------------------------------------
+
+# In actions, limits and workflow node data: key -> the kind whose id it holds.
+_ITEM_REFERENCES: dict[str, str] = {
+    "web_hook": "WebHook",
+    "channel_id": "Channel",
+    "event_id": "Event",
+    "event": "Event",
+    "category": "Category",
+    "ticket_tags": "Tag",
+    "tags": "Tag",
+}
+
+
+def _ids(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v]
+    return []
+
+
+def _item_references(items: Any) -> Iterable[tuple[str, str]]:
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        for key, kind in _ITEM_REFERENCES.items():
+            for target in _ids(item.get(key)):
+                yield kind, target
+
+
+def _workflow_references(workflow: Any) -> Iterable[tuple[str, str]]:
+    nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
+    data = [node.get("data") for node in nodes or [] if isinstance(node, Mapping)]
+    yield from _item_references([d for d in data if isinstance(d, Mapping)])
+    for item in data:
+        if isinstance(item, Mapping):
+            yield from (("ServerGroup", t) for t in _ids(item.get("targets")))
+
+
+def references(kind: str, state: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(kind, id) of every object `state` names: what must exist before it, and what
+    cannot be deleted while it does."""
+    found: list[tuple[str, str]] = []
+    if kind == "Event":
+        found += [("Category", c) for c in _ids(state.get("category"))]
+        found += [("Tag", t) for t in _ids(state.get("tags"))]
+        # a target is a server group id or a server id; only the groups are managed
+        found += [("ServerGroup", t) for t in _ids(state.get("targets"))]
+        found += _workflow_references(state.get("workflow"))
+    elif kind == "Channel":
+        found += [("WebHook", w) for w in _ids(state.get("web_hook"))]
+        found += [("Event", e) for e in _ids(state.get("run_event"))]
+    elif kind == "Role":
+        found += [("Category", c) for c in _ids(state.get("categories"))]
+        found += [("ServerGroup", g) for g in _ids(state.get("groups"))]
+    elif kind in ("Monitor", "Alert"):
+        found += [("ServerGroup", g) for g in _ids(state.get("groups"))]
+    if kind == "Alert":
+        found += [("Monitor", m) for m in _ids(state.get("monitor_id"))]
+    for key in ("actions", "limits", "alert_actions"):
+        found += _item_references(state.get(key))
+    return found
+
+
+def reference_addresses(kind: str, name: str, state: Mapping[str, Any]) -> tuple[str, ...]:
+    own = address_of(engine_kind(kind), name)
+    addresses = {address_of(engine_kind(k), target) for k, target in references(kind, state)}
+    return tuple(sorted(addresses - {own}))
+
+
+def plugins_named(state: Mapping[str, Any]) -> list[str]:
+    """The plugins an event runs: its own, and its workflow's ad-hoc job nodes'."""
+    named = [p for p in _ids(state.get("plugin")) if p != WORKFLOW_PLUGIN]
+    workflow = state.get("workflow")
+    for node in (workflow.get("nodes") if isinstance(workflow, Mapping) else None) or []:
+        data = node.get("data") if isinstance(node, Mapping) else None
+        if isinstance(data, Mapping):
+            named += _ids(data.get("plugin"))
+    return sorted(set(named))
+
+
+# -- credentials ----------------------------------------------------------------------------
+
+# Per kind, the top-level fields holding credentials (a web hook's endpoint may carry a
+# token, its headers an Authorization, its body a key; a channel's delivery settings).
+CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "WebHook": ("url", "headers", "body"),
+    "Channel": ("email",),
+}
+# In actions: a `web_hook` action's own URL and headers.
+ACTION_CREDENTIAL_KEYS = ("url", "headers")
+
+
+def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
+    found = [f for f in CREDENTIAL_FIELDS.get(kind, ()) if f in state]
+    for key in ("actions", "alert_actions"):
+        items = state.get(key)
+        for index, action in enumerate(items if isinstance(items, list) else []):
+            if isinstance(action, Mapping):
+                parts: list[PathPart] = [key, index]
+                found += [format_path([*parts, k]) for k in ACTION_CREDENTIAL_KEYS if k in action]
+    return found
+
+
+# -- the kind -----------------------------------------------------------------------------
+
+
+class XyopsKind:
+    """One xyOps kind (implements engine.contract.ResourceKind and DeclaresCredentials)."""
+
+    prune: PrunePolicy = "tagged"
+
+    def __init__(
+        self, api: KindApi, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG
+    ) -> None:
+        self.api = api
+        self.kind = api.engine_kind
+        self.managed_tag = managed_tag
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"XyopsKind({self.kind})"
+
+    def credential_paths(self, state: Mapping[str, Any]) -> list[str]:
+        return credential_paths(self.api.kind, state)
+
+    def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
+        state = normalize(self.api.kind, manifest.spec_data())
+        state["notes"] = with_marker(state["notes"], project.managed_tag)
+        depends_on = reference_addresses(self.api.kind, manifest.name, state)
+        return DesiredObject(self.kind, manifest.name, state, depends_on, manifest.source)
+
+    def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
+        name = str(raw.get("id") or "")
+        state = normalize(self.api.kind, raw)
+        return LiveObject(
+            kind=self.kind,
+            name=name,
+            id=name,
+            state=state,
+            managed=is_managed(raw.get("notes"), self.managed_tag),
+            references=reference_addresses(self.api.kind, name, state),
+            raw=dict(raw),
+        )
+
+    def live_objects(self, rows: Any) -> list[LiveObject]:
+        return [self.live_object(r) for r in rows or [] if isinstance(r, Mapping) and r.get("id")]
+
+    def read_all(self) -> list[LiveObject]:
+        answer = self._client.read("get_multiple", {"lists": [self.api.list_name]})
+        return self.live_objects(answer.get(self.api.list_name))
+
+    def find(self, name: str) -> list[LiveObject]:
+        try:
+            answer = self._client.read(f"get_{self.api.noun}", {"id": name})
+        except NotFound:
+            return []
+        raw = answer.get(self.api.noun)
+        return [self.live_object(raw)] if isinstance(raw, Mapping) and raw.get("id") else []
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        body = {k: v for k, v in desired.state.items() if v is not None}
+        self._client.write(f"create_{self.api.noun}", {"id": desired.name, **body})
+        return desired.name
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        """The whole top level (a shallow merge keeps what is not sent); a field the
+        manifest leaves unset goes back to its default, null only where the live object
+        has a value to clear."""
+        body = {
+            k: v for k, v in desired.state.items() if v is not None or live.raw.get(k) is not None
+        }
+        body["id"] = live.id
+        if self.api.checks_revision and live.raw.get("revision") is not None:
+            body["revision"] = live.raw["revision"]
+        self._client.write(f"update_{self.api.noun}", body)
+
+    def delete(self, live: LiveObject) -> None:
+        self._client.write(f"delete_{self.api.noun}", {"id": live.id})
+
+
+class XyopsEvents(XyopsKind):
+    """Events also name plugins, which j1sync does not manage: a plan refuses an event
+    whose plugin the server does not have (ResolvesAgainstLive)."""
+
+    def __init__(
+        self,
+        api: KindApi,
+        client: XyopsClient,
+        plugin_ids: Callable[[], set[str]],
+        managed_tag: str = DEFAULT_MANAGED_TAG,
+    ) -> None:
+        super().__init__(api, client, managed_tag)
+        self._plugin_ids = plugin_ids
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        wanted = [(obj, plugins_named(obj.state)) for obj in desired]
+        if not any(named for _, named in wanted):
+            return list(desired), []
+        known = self._plugin_ids()
+        problems = [
+            f"{obj.address} ({obj.source or 'manifest'}): plugin '{plugin}' is not in xyOps "
+            f"(plugins: {', '.join(sorted(known)) or 'none'})"
+            for obj, named in wanted
+            for plugin in named
+            if plugin not in known
+        ]
+        return list(desired), problems

@@ -1,0 +1,377 @@
+"""xyOps manifest models: one spec per kind, fields and defaults as data-structures-v1.0.88.md
+gives them (docs/xyops.md lists them). Field names are the API's own (snake_case), so a
+spec dumps API-shaped.
+
+metadata.name is the object's xyOps id: user-chosen, lower-case letters, digits and
+underscores (`^[a-z0-9_]+$`). A default the docs do not state is the value a fresh object
+has in the docs' examples (an empty string, list or object, `enabled: true`, zero).
+
+Actions, limits and triggers carry type-specific fields beside `type`/`condition`/
+`enabled` (Sub-Objects in the docs): those extra keys are kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from j1sync.manifest.models.common import NonBlank, StrictModel, rule_error
+from j1sync.manifest.models.list_identity import ListIdentity
+
+API_VERSION = "xyops.j1sync/v1"
+ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+MAX_ID_LENGTH = 255
+
+Color = Literal[
+    "plain",
+    "red",
+    "fire",
+    "orange",
+    "tangerine",
+    "amber",
+    "gold",
+    "yellow",
+    "lemon",
+    "lime",
+    "grass",
+    "green",
+    "mint",
+    "emerald",
+    "aqua",
+    "teal",
+    "turquoise",
+    "cyan",
+    "ice",
+    "skyblue",
+    "azure",
+    "blue",
+    "sapphire",
+    "indigo",
+    "lavender",
+    "violet",
+    "orchid",
+    "purple",
+    "magenta",
+    "fuchsia",
+    "hotpink",
+    "pink",
+    "blush",
+    "rose",
+]
+DataType = Literal["integer", "float", "bytes", "seconds", "milliseconds"]
+WORKFLOW = "workflow"
+WORKFLOW_PLUGIN = "_workflow"  # the plugin xyOps sets on every workflow event
+
+
+def check_id(value: str) -> str:
+    """An xyOps id: the natural key j1sync matches objects by."""
+    if not value:
+        raise rule_error("must not be empty")
+    if len(value) > MAX_ID_LENGTH:
+        raise rule_error(f"must be at most {MAX_ID_LENGTH} characters (has {len(value)})")
+    if not ID_PATTERN.fullmatch(value):
+        raise rule_error(
+            f"'{value}' is not an xyOps id: use lower-case letters, digits and underscores "
+            f"only ({ID_PATTERN.pattern})"
+        )
+    return value
+
+
+XyopsId = Annotated[
+    str,
+    AfterValidator(check_id),
+    Field(json_schema_extra={"pattern": ID_PATTERN.pattern}),
+]
+
+
+class XyopsMetadata(StrictModel):
+    name: XyopsId = Field(description="The object's xyOps id (^[a-z0-9_]+$).")
+
+
+class OpenItem(BaseModel):
+    """A sub-object whose type decides further fields: those are kept as written."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+
+class Action(OpenItem):
+    """An Action (Sub-Objects): fires on `condition`, does `type` (email, web_hook,
+    run_event, channel, ...), with the type's own fields beside."""
+
+    enabled: bool = True
+    condition: NonBlank
+    type: NonBlank
+
+
+class Limit(OpenItem):
+    """A resource Limit: `type` (time, job, log, mem, cpu, retry, queue, file, day, tag)
+    and its fields (duration, amount, ...)."""
+
+    enabled: bool = True
+    type: NonBlank
+
+
+class Trigger(OpenItem):
+    """A Trigger: `type` (manual, schedule, interval, single, ...) and its fields."""
+
+    enabled: bool = True
+    type: NonBlank
+
+
+class Header(StrictModel):
+    name: NonBlank
+    value: str
+
+
+def _true_only(privileges: dict[str, bool]) -> dict[str, bool]:
+    for name, granted in privileges.items():
+        if granted is not True:
+            raise rule_error(
+                "a privilege is granted with true or left out (the docs: falsey values "
+                "cause incorrect permission behavior)",
+                (name,),
+            )
+    return privileges
+
+
+class TagSpec(StrictModel):
+    """A label for jobs (Tag)."""
+
+    title: NonBlank
+    icon: str = ""
+    notes: str = ""
+
+
+class CategorySpec(StrictModel):
+    """Groups events (Category); its actions and limits apply to every event in it."""
+
+    title: NonBlank
+    enabled: bool = True
+    icon: str = ""
+    color: Color = "plain"
+    notes: str = ""
+    actions: list[Action] = Field(default_factory=list)
+    limits: list[Limit] = Field(default_factory=list)
+
+
+class ServerGroupSpec(StrictModel):
+    """A server group (Group), matched by hostname."""
+
+    title: NonBlank
+    hostname_match: NonBlank = Field(description="A regular expression on server hostnames.")
+    icon: str = ""
+    notes: str = ""
+    alert_actions: list[Action] = Field(default_factory=list)
+    max_jobs_per_server: int = Field(default=0, ge=0)
+
+
+class WebHookSpec(StrictModel):
+    """An HTTP callback (WebHook). url, headers and body are credentials: masked in every
+    output; give secrets as ${env:NAME}."""
+
+    title: NonBlank
+    enabled: bool = True
+    icon: str = ""
+    url: NonBlank
+    method: NonBlank = "POST"
+    headers: list[Header] = Field(default_factory=list)
+    body: str = ""
+    timeout: int = Field(default=30, ge=1)
+    retries: int = Field(default=0, ge=0)
+    follow: bool = False
+    ssl_cert_bypass: bool = False
+    max_per_day: int = Field(default=0, ge=0)
+    notes: str = ""
+
+
+class ChannelSpec(StrictModel):
+    """A notification channel (Channel): users, email, a web hook and/or an event to run."""
+
+    title: NonBlank
+    enabled: bool = True
+    icon: str = ""
+    users: list[str] = Field(default_factory=list)
+    email: str = ""
+    web_hook: str = Field(default="", description="A WebHook id, or empty.")
+    run_event: str = Field(default="", description="An Event id, or empty.")
+    sound: str = ""
+    max_per_day: int = Field(default=0, ge=0)
+    notes: str = ""
+
+
+class RoleSpec(StrictModel):
+    """A user role (Role): privileges, optionally limited to categories and groups."""
+
+    title: NonBlank
+    enabled: bool = True
+    icon: str = ""
+    privileges: Annotated[dict[str, bool], AfterValidator(_true_only)] = Field(default_factory=dict)
+    categories: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class MonitorSpec(StrictModel):
+    """A monitored server metric (Monitor)."""
+
+    title: NonBlank
+    display: bool = True
+    icon: str = ""
+    groups: list[str] = Field(default_factory=list)
+    source: NonBlank = Field(description="A JavaScript expression on server data.")
+    data_match: str = ""
+    data_type: DataType = "integer"
+    min_vert_scale: int | float = 0
+    suffix: str = ""
+    delta: bool = False
+    divide_by_delta: bool = False
+    delta_min_value: bool | int | float = False
+    notes: str = ""
+
+
+class AlertSpec(StrictModel):
+    """An alert definition (Alert) on monitor data."""
+
+    title: NonBlank
+    enabled: bool = True
+    icon: str = ""
+    expression: NonBlank
+    message: NonBlank
+    groups: list[str] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    monitor_id: str = Field(default="", description="A Monitor id, or empty.")
+    samples: int = Field(default=1, ge=1)
+    exclusive_actions: bool = False
+    limit_jobs: bool = False
+    abort_jobs: bool = False
+    notes: str = ""
+
+
+class EventSpec(StrictModel):
+    """An event (Event): a job (plugin + targets) or a workflow (`type: workflow` with a
+    `workflow` object), in a category, with triggers, limits and actions."""
+
+    title: NonBlank
+    enabled: bool = True
+    icon: str = ""
+    type: Literal["workflow"] | None = None
+    category: XyopsId
+    plugin: str = Field(default="", description="A Plugin id (not for workflows).")
+    params: dict[str, Any] = Field(default_factory=dict)
+    fields: list[dict[str, Any]] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    expression: str = ""
+    algo: NonBlank = "random"
+    notes: str = ""
+    actions: list[Action] = Field(default_factory=list)
+    limits: list[Limit] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
+    workflow: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _job_or_workflow(self) -> EventSpec:
+        if self.type == WORKFLOW:
+            if self.workflow is None:
+                raise rule_error("a workflow event needs a `workflow` object", ("workflow",))
+            if self.plugin not in ("", WORKFLOW_PLUGIN):
+                raise rule_error(
+                    "a workflow event has no plugin (xyOps sets _workflow)", ("plugin",)
+                )
+            return self
+        if not self.plugin:
+            raise rule_error("an event that is not a workflow needs a `plugin`", ("plugin",))
+        if not self.targets:
+            raise rule_error(
+                "an event that is not a workflow needs `targets` (server or group ids)",
+                ("targets",),
+            )
+        if self.workflow is not None:
+            raise rule_error("only a `type: workflow` event has a `workflow`", ("workflow",))
+        return self
+
+
+SPEC_MODELS: dict[str, type[StrictModel]] = {
+    "Tag": TagSpec,
+    "Category": CategorySpec,
+    "ServerGroup": ServerGroupSpec,
+    "WebHook": WebHookSpec,
+    "Channel": ChannelSpec,
+    "Role": RoleSpec,
+    "Monitor": MonitorSpec,
+    "Alert": AlertSpec,
+    "Event": EventSpec,
+}
+
+# Dependency order: a kind comes after every kind its objects name.
+KINDS: tuple[str, ...] = tuple(SPEC_MODELS)
+
+# Lists whose elements have an identity (plan output): headers by name.
+LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
+    "WebHook": (ListIdentity("headers", ("name",)),),
+}
+
+
+class _Document(StrictModel):
+    apiVersion: Literal["xyops.j1sync/v1"]
+    metadata: XyopsMetadata
+
+
+class TagDocument(_Document):
+    kind: Literal["Tag"]
+    spec: TagSpec
+
+
+class CategoryDocument(_Document):
+    kind: Literal["Category"]
+    spec: CategorySpec
+
+
+class ServerGroupDocument(_Document):
+    kind: Literal["ServerGroup"]
+    spec: ServerGroupSpec
+
+
+class WebHookDocument(_Document):
+    kind: Literal["WebHook"]
+    spec: WebHookSpec
+
+
+class ChannelDocument(_Document):
+    kind: Literal["Channel"]
+    spec: ChannelSpec
+
+
+class RoleDocument(_Document):
+    kind: Literal["Role"]
+    spec: RoleSpec
+
+
+class MonitorDocument(_Document):
+    kind: Literal["Monitor"]
+    spec: MonitorSpec
+
+
+class AlertDocument(_Document):
+    kind: Literal["Alert"]
+    spec: AlertSpec
+
+
+class EventDocument(_Document):
+    kind: Literal["Event"]
+    spec: EventSpec
+
+
+DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
+    "Tag": TagDocument,
+    "Category": CategoryDocument,
+    "ServerGroup": ServerGroupDocument,
+    "WebHook": WebHookDocument,
+    "Channel": ChannelDocument,
+    "Role": RoleDocument,
+    "Monitor": MonitorDocument,
+    "Alert": AlertDocument,
+    "Event": EventDocument,
+}

@@ -1,0 +1,127 @@
+"""The xyOps provider: its kinds in dependency order, every list read in one call, and the
+apply lock kept in a storage bucket."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from j1sync.engine.contract import LiveObject, ResourceKind
+from j1sync.errors import ConfigError
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.providers.xyops.client import XyopsClient
+from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
+from j1sync.providers.xyops.lock_store import BucketStore
+from j1sync.providers.xyops.settings import XyopsSettings
+from j1sync.providers.xyops.system import SYSTEM
+
+PLUGINS = "plugins"
+
+
+class XyopsProvider:
+    """A connected xyOps server (implements `engine.contract.Provider`)."""
+
+    def __init__(self, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
+        self.client = client
+        self.account = client.settings.base_url
+        self._plugins: set[str] | None = None
+        self._plugins_lock = threading.Lock()
+        kinds: list[XyopsKind] = []
+        for api in KIND_APIS.values():
+            if api.kind == "Event":
+                kinds.append(XyopsEvents(api, client, self.plugin_ids, managed_tag))
+            else:
+                kinds.append(XyopsKind(api, client, managed_tag))
+        self._kinds = kinds
+        self.kinds: Sequence[ResourceKind] = tuple(kinds)
+        self._by_name = {k.kind: k for k in kinds}
+
+    @property
+    def settings(self) -> XyopsSettings:
+        return self.client.settings
+
+    @property
+    def managed_tag(self) -> str:
+        return self._kinds[0].managed_tag
+
+    @managed_tag.setter
+    def managed_tag(self, tag: str) -> None:
+        """j1sync.yaml may set `managedTag`: it decides which live objects are managed."""
+        for kind in self._kinds:
+            kind.managed_tag = tag
+
+    def kind(self, name: str) -> XyopsKind:
+        """A kind by engine name (`xyops.Event`); the bare manifest name works too."""
+        found = self._by_name.get(name) or self._by_name.get(SYSTEM.engine_kind(name))
+        if found is None:
+            known = ", ".join(self._by_name)
+            raise ConfigError(f"unknown kind {name!r}; kinds: {known}")
+        return found
+
+    def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
+        """Every list asked for, and the plugins events name, in one get_multiple call
+        (xyOps list calls return everything: there are no pages)."""
+        wanted = list(self._kinds) if kinds is None else [self.kind(k) for k in kinds]
+        lists = [k.api.list_name for k in wanted]
+        answer = self.client.read("get_multiple", {"lists": [*lists, PLUGINS]})
+        self._remember_plugins(answer.get(PLUGINS))
+        live: list[LiveObject] = []
+        for kind in self._kinds:
+            if kind in wanted:
+                live.extend(kind.live_objects(answer.get(kind.api.list_name)))
+        return live
+
+    def plugin_ids(self) -> set[str]:
+        """The ids of the server's plugins (read with the lists, or now when not yet)."""
+        with self._plugins_lock:
+            known = self._plugins
+        if known is None:
+            answer = self.client.read("get_multiple", {"lists": [PLUGINS]})
+            known = self._remember_plugins(answer.get(PLUGINS))
+        return set(known)
+
+    def _remember_plugins(self, rows: Any) -> set[str]:
+        ids = {str(r["id"]) for r in rows or [] if isinstance(r, Mapping) and r.get("id")}
+        with self._plugins_lock:
+            self._plugins = ids
+        return ids
+
+    def lock_store(self) -> BucketStore:
+        """Where the apply lock lives: j1sync's storage bucket (lock_store.py)."""
+        return BucketStore(self.client)
+
+    def abandon(self) -> None:
+        self.client.abandon()
+
+    def stop_retries(self) -> None:
+        self.client.stop_retries()
+
+    def resume_retries(self) -> None:
+        self.client.resume_retries()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def connect(target: Mapping[str, Any], options: Any = None) -> XyopsProvider:
+    """A provider for the server j1sync.yaml's xyops section (`target`) and the command's
+    connection options name (no request is made yet). From `options`, when given:
+    `timeout`, `retry_budget` and `rate_limit`, as the command line set them."""
+    settings = XyopsSettings.from_env(
+        target=target,
+        timeout=_option(options, "timeout"),
+        retry_budget_s=_option(options, "retry_budget", "retry_budget_s"),
+    )
+    client = XyopsClient(settings, rate_limit=_option(options, "rate_limit"))
+    managed_tag = target.get("managedTag") or target.get("managed_tag") or DEFAULT_MANAGED_TAG
+    return XyopsProvider(client, str(managed_tag))
+
+
+def _option(options: Any, *names: str) -> Any:
+    for name in names:
+        mapping = isinstance(options, Mapping)
+        value = options.get(name) if mapping else getattr(options, name, None)
+        if value is not None:
+            return value
+    return None

@@ -1,0 +1,65 @@
+"""xyOps as the registry sees it (providers/registry.py): manifests `apiVersion:
+xyops.j1sync/v1`, its kinds in dependency order, how to connect, its emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from j1sync.manifest.models.common import NonBlank, StrictModel
+from j1sync.providers.registry import System
+from j1sync.providers.xyops.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
+
+NAME = "xyops"
+
+
+@contextmanager
+def _connect(target: Mapping[str, Any], options: Any) -> Iterator[Any]:
+    from j1sync.providers.xyops.provider import connect
+
+    provider = connect(target, options)
+    try:
+        yield provider
+    finally:
+        provider.close()
+
+
+class XyopsTarget(StrictModel):
+    """j1sync.yaml's `xyops:` connection keys (XYOPS_URL is overridden by `url`)."""
+
+    url: NonBlank | None = None
+
+
+EMULATOR_DB = "xyops-emulator.db"  # the emulator's state file in the --emulator state folder
+
+
+@contextmanager
+def _emulator(state: Path) -> Iterator[Any]:
+    """The xyOps emulator over the state kept in `state` (a fresh server's seed on first
+    use)."""
+    from j1sync.providers.xyops.emulator import running_xyops_emulator
+
+    state.mkdir(parents=True, exist_ok=True)
+    with running_xyops_emulator(db=str(state / EMULATOR_DB), wait_for_db=True) as emu:
+        yield emu
+
+
+def _export_specs() -> Any:
+    from j1sync.providers.xyops.export import SPEC_BUILDERS
+
+    return SPEC_BUILDERS
+
+
+SYSTEM = System(
+    name=NAME,
+    title="xyOps",
+    api_versions=(API_VERSION,),
+    kinds=KINDS,
+    document_models=DOCUMENT_MODELS,
+    connect=_connect,
+    emulator=_emulator,
+    extras={"list_identities": LIST_IDENTITIES, "export_specs": _export_specs},
+    settings_model=XyopsTarget,
+)
