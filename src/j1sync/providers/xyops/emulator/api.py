@@ -19,6 +19,7 @@ from typing import Any
 
 from j1sync.emulator.store import Store
 from j1sync.emulator.switches import FailureMode, Switches
+from j1sync.providers.xyops.emulator.buckets import BUCKETS, Buckets
 from j1sync.providers.xyops.emulator.errors import (
     BAD_REQUEST,
     NOT_FOUND,
@@ -41,7 +42,7 @@ from j1sync.providers.xyops.emulator.kinds import (
 )
 
 # get_multiple: the list names the docs accept in `lists` (api_keys answered without
-# keys; buckets and secrets are not emulated and answer empty).
+# keys; secrets are not emulated and answer empty; buckets: buckets.py).
 MULTIPLE_LISTS = (
     "api_keys",
     "groups",
@@ -60,7 +61,7 @@ MULTIPLE_LISTS = (
 # requireParams' id rule for reads, updates and deletes (any word characters); creates
 # also hold the id to ID_PATTERN
 LOOKUP_ID = re.compile(r"^\w+$")
-WRITE_PREFIXES = ("create_", "update_", "delete_", "multi_update_")
+WRITE_PREFIXES = ("create_", "update_", "delete_", "multi_update_", "write_", "empty_")
 
 
 @dataclass
@@ -102,6 +103,8 @@ class XyOpsApi:
             if spec.sort_order:
                 self._routes[f"multi_update_{spec.singular}"] = (spec, self._multi_update)
         self._routes["get_multiple"] = (None, self._get_multiple)
+        for name, handler in Buckets(store, caller).routes().items():
+            self._routes[name] = (None, handler)
 
     def knows(self, name: str) -> bool:
         return name in self._routes
@@ -164,7 +167,7 @@ class XyOpsApi:
                     for key in self.store.objects("api_keys")
                 ]
             else:
-                rows = self.store.objects(name) if name in BY_PLURAL else []
+                rows = self.store.objects(name) if name in (*BY_PLURAL, BUCKETS) else []
             answer[name] = copy.deepcopy(rows)
         live: dict[str, JsonObject] = {
             "jobs": {"activeJobs": {}, "internalJobs": {}},
