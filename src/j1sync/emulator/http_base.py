@@ -20,6 +20,7 @@ from j1sync.emulator.switches import Stats, Switches
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many clients connecting at once are not reset (default 5)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that gave up (timed out) or was cut off is expected under the fault

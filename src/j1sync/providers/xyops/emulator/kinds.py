@@ -300,6 +300,9 @@ def _event(obj: JsonObject) -> None:
     for name in ("targets", "algo", "plugin"):
         if name not in obj:
             raise missing(name)
+    for name in ("algo", "plugin"):
+        if not _nonempty(obj[name]) or not str(obj[name]).strip():
+            raise malformed(name)
     algo = str(obj["algo"])
     if algo not in ALGORITHMS and not re.fullmatch(r"monitor:\w+", algo):
         raise malformed("algo", "unknown algorithm")
