@@ -37,6 +37,10 @@ TAGS = ("security", "aws", "Compliance", "tag with space", "ünï", MANAGED_TAG)
 LABEL_NAMES = ("team", "severity", "cost center", "env")
 POLICY_KEYS = ("_class", "_type", "tag.env", "owner")
 PARAMETER_NAMES = ("p_alpha", "longURL", "p_beta", "Token2")
+RESOURCE_GROUP_NAMES = ("rg-alpha", "Cloud security", "rg beta")
+RESOURCE_AREAS = ("rule", "dashboard", "integration")
+# IAM groups every generated account holds (a permission may always name them)
+BUILT_IN_GROUPS = ("Users", "Administrators")
 # A secret Parameter's value comes from this variable (tests/e2e/conftest.py sets it).
 SECRET_REFERENCE = "${env:E2E_PARAMETER_SECRET}"
 
@@ -160,9 +164,14 @@ def operation(draw: st.DrawFn, query_names: list[str]) -> dict[str, Any]:
 
 
 @st.composite
-def rule_spec(draw: st.DrawFn, questions: dict[str, list[str]]) -> dict[str, Any]:
-    """`questions` maps Question manifest names to their query names (for questionRef)."""
+def rule_spec(
+    draw: st.DrawFn, questions: dict[str, list[str]], resource_groups: list[str]
+) -> dict[str, Any]:
+    """`questions` maps Question manifest names to their query names (for questionRef);
+    `resource_groups` are the ResourceGroup manifests a rule may join."""
     spec: dict[str, Any] = {}
+    if resource_groups:
+        optional(draw, spec, "resourceGroup", st.sampled_from(resource_groups))
     if questions and draw(st.booleans()):
         ref = draw(st.sampled_from(sorted(questions)))
         spec["questionRef"] = ref
@@ -227,6 +236,25 @@ def schedule(draw: st.DrawFn) -> dict[str, Any]:
     return result
 
 
+@st.composite
+def permissions(draw: st.DrawFn, groups: list[str]) -> list[dict[str, Any]]:
+    """Resource permissions for some of `groups` (IAM group names), one per group and area."""
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(groups), st.sampled_from(RESOURCE_AREAS)),
+            max_size=3,
+            unique=True,
+        )
+    )
+    result = []
+    for group, area in keys:
+        permission: dict[str, Any] = {"group": group, "resourceArea": area}
+        for flag in ("canCreate", "canRead", "canUpdate", "canDelete"):
+            optional(draw, permission, flag, st.booleans())
+        result.append(permission)
+    return result
+
+
 parameter_scalar = st.one_of(
     text,
     st.integers(-1000, 1000),
@@ -280,10 +308,15 @@ def manifests(draw: st.DrawFn) -> list[tuple[str, str, dict[str, Any]]]:
         spec = draw(question_spec())
         questions[name] = [q["name"] for q in spec["queries"]]
         result.append(("Question", name, spec))
-    for name in draw(st.lists(st.sampled_from(RULE_NAMES), max_size=3, unique=True)):
-        result.append(("AlertRule", name, draw(rule_spec(questions))))
-    for name in draw(st.lists(st.sampled_from(GROUP_NAMES), max_size=2, unique=True)):
+    iam_groups = draw(st.lists(st.sampled_from(GROUP_NAMES), max_size=2, unique=True))
+    for name in iam_groups:
         result.append(("IamGroup", name, draw(group_spec())))
+    subjects = sorted({*BUILT_IN_GROUPS, *iam_groups})
+    resource_groups = draw(st.lists(st.sampled_from(RESOURCE_GROUP_NAMES), max_size=2, unique=True))
+    for name in resource_groups:
+        result.append(("ResourceGroup", name, {"permissions": draw(permissions(subjects))}))
+    for name in draw(st.lists(st.sampled_from(RULE_NAMES), max_size=3, unique=True)):
+        result.append(("AlertRule", name, draw(rule_spec(questions, resource_groups))))
     for instance, kind in draw(st.lists(st.sampled_from(INSTANCES), max_size=3, unique=True)):
         spec = draw(schedule())
         name = instance
@@ -320,9 +353,12 @@ def live_question(draw: st.DrawFn, key: str) -> dict[str, Any]:
 
 
 @st.composite
-def live_rule(draw: st.DrawFn, name: str, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """A rule as the API holds it. A rule without the managed tag references only
-    questions without it: j1sync could not delete a question such a rule still uses."""
+def live_rule(
+    draw: st.DrawFn, name: str, questions: list[dict[str, Any]], resource_groups: list[str]
+) -> dict[str, Any]:
+    """A rule as the API holds it, now and then in one of `resource_groups`. A rule
+    without the managed tag references only questions without it: j1sync could not
+    delete a question such a rule still uses."""
     managed = draw(st.booleans())
     referable = [q for q in questions if q["name"] and (managed or MANAGED_TAG not in q["tags"])]
     rule: dict[str, Any] = {
@@ -343,6 +379,8 @@ def live_rule(draw: st.DrawFn, name: str, questions: list[dict[str, Any]]) -> di
         rule["question"] = {"queries": draw(queries(with_results=False))}
         query_names = [q["name"] for q in rule["question"]["queries"]]
     rule["operations"] = draw(st.lists(operation(query_names), max_size=1))
+    if resource_groups and draw(st.booleans()):
+        rule["resourceGroup"] = draw(st.sampled_from(resource_groups))
     return rule
 
 
@@ -359,8 +397,9 @@ def live_group(draw: st.DrawFn, name: str) -> dict[str, Any]:
 
 @st.composite
 def live_account(draw: st.DrawFn) -> dict[str, Any]:
-    """Seed data: users, integrations with random schedules, and random questions, rules
-    and IAM groups (managed, unmanaged, and hand-edited twins of manifests)."""
+    """Seed data: users, integrations with random schedules, and random questions, rules,
+    IAM groups, resource groups with permissions and parameters (managed, unmanaged, and
+    hand-edited twins of manifests)."""
     question_keys = draw(st.lists(st.sampled_from(QUESTION_NAMES), max_size=3, unique=True))
     questions = [draw(live_question(key)) for key in question_keys]
     rule_names = draw(st.lists(st.sampled_from(RULE_NAMES), max_size=3, unique=True))
@@ -371,6 +410,8 @@ def live_account(draw: st.DrawFn) -> dict[str, Any]:
             unique=True,
         )
     )
+    subjects = sorted({*BUILT_IN_GROUPS, *group_names})
+    resource_groups = draw(st.lists(st.sampled_from(RESOURCE_GROUP_NAMES), max_size=2, unique=True))
     return {
         "users": [{"email": email, "firstName": email.split("@")[0]} for email in USERS],
         "integrationDefinitions": [{"type": t, "title": title} for t, title in DEFINITIONS],
@@ -379,7 +420,10 @@ def live_account(draw: st.DrawFn) -> dict[str, Any]:
             for name, kind in INSTANCES
         ],
         "questions": questions,
-        "rules": [draw(live_rule(name, questions)) for name in rule_names],
+        "resourceGroups": [
+            {"name": name, "permissions": draw(permissions(subjects))} for name in resource_groups
+        ],
+        "rules": [draw(live_rule(name, questions, resource_groups)) for name in rule_names],
         "iamGroups": [
             {"name": "Users", "abacPermissions": ["fullReadAccess"], "members": list(USERS)},
             draw(live_group("Administrators")),

@@ -28,6 +28,7 @@ FOLDERS = {
     "IamGroup": "iam",
     "IntegrationSchedule": "schedules",
     "Parameter": "parameters",
+    "ResourceGroup": "resource-groups",
 }
 
 
@@ -57,6 +58,12 @@ def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str],
     """Objects no manifest declares and j1sync must not delete, by (collection, id)."""
     declared_rules = scenario.names("AlertRule")
     declared_questions = scenario.names("Question")
+    declared_resource_groups = scenario.names("ResourceGroup")
+    declared_resource_group_ids = {
+        g["id"]
+        for g in snapshot.get("resource_groups", [])
+        if g["name"] in declared_resource_groups
+    }
     keep = {
         "rules": lambda r: MANAGED_TAG not in r["tags"] and r["name"] not in declared_rules,
         "questions": lambda q: (
@@ -65,6 +72,8 @@ def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str],
         "iam_groups": lambda g: g["name"] not in scenario.names("IamGroup"),
         "integration_instances": lambda i: i["name"] not in scenario.scheduled_instances(),
         "parameters": lambda p: p["name"] not in scenario.names("Parameter"),
+        "resource_groups": lambda g: g["name"] not in declared_resource_groups,
+        "resource_permissions": lambda p: p["resourceId"] not in declared_resource_group_ids,
         "users": lambda _: True,
         "integration_definitions": lambda _: True,
     }
@@ -92,6 +101,7 @@ def keys(snapshot: Snapshot) -> dict[str, list[str]]:
             for p in snapshot.get("parameters", [])
             if not is_reserved_parameter(p["name"])
         ],
+        "ResourceGroup": [g["name"] for g in snapshot.get("resource_groups", [])],
     }
 
 
