@@ -104,6 +104,15 @@ ROOT_FIELDS: Mapping[str, Placement] = {
         "deleteResourceGroup getResourcePermissions setResourcePermission "
         "deleteResourcePermission",
     ),
+    # Insights dashboards, widgets and board parameters: only the Terraform provider's and
+    # the MCP server's operations on the gateway show them; /graphql by family
+    **_fields(
+        "graphql",
+        False,
+        "getDashboards getDashboard getWidget dashboardParameter createDashboard "
+        "patchDashboard deleteDashboard createWidget updateWidget deleteWidget "
+        "createDashboardParameter patchDashboardParameter deleteDashboardParameter",
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from graphql import (
 )
 
 from j1sync.emulator import (
+    resolvers_dashboards,
     resolvers_iam,
     resolvers_integrations,
     resolvers_j1ql,
@@ -45,6 +46,7 @@ _MODULES = (
     resolvers_integrations,
     resolvers_parameters,
     resolvers_resource_groups,
+    resolvers_dashboards,
 )
 
 

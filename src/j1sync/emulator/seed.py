@@ -5,7 +5,8 @@ integrationDefinitions, integrationInstances (`definition`: a definition type),
 entities, questions, rules (inline `question`, or `questionName`/`questionId`),
 iamGroups (`members`: emails), parameters (`name`, `value`, `secret`), resourceGroups
 (`permissions`: per IAM group name, its resource area and flags; rules name theirs by
-`resourceGroup`). Objects go
+`resourceGroup`), dashboards (createDashboard's input with `type`, `userId`,
+`isJ1ManagedBoard`, `starred`, `resourceGroup` and `parameters`). Objects go
 through the same code as the API's mutations, so they get the same server-side fields and
 defaults.
 """
@@ -20,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync.emulator import (
+    resolvers_dashboards,
     resolvers_iam,
     resolvers_integrations,
     resolvers_parameters,
@@ -40,6 +42,7 @@ SEED_KEYS = (
     "iamGroups",
     "parameters",
     "resourceGroups",
+    "dashboards",
 )
 SeedSource = str | Path | JsonObject | None
 
@@ -107,6 +110,8 @@ def apply_seed(backend: Backend, data: JsonObject) -> None:
             resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
         for parameter in data.get("parameters") or []:
             resolvers_parameters.add_seed_parameter(backend, parameter)
+        for board in data.get("dashboards") or []:
+            resolvers_dashboards.add_seed_board(backend, board)
 
 
 def _add_user(backend: Backend, user: JsonObject) -> None:
