@@ -1,0 +1,91 @@
+"""What the xyOps provider tests share: an emulator with a provider connected to it, and
+the one road to a plan and an apply (reconcile.connect_and_plan -> engine -> executor)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from j1sync.engine.model import Plan
+from j1sync.executor import ApplyResult, apply_plan
+from j1sync.manifest.document import ProjectConfig
+from j1sync.providers.xyops.client import XyopsClient
+from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
+from j1sync.providers.xyops.provider import XyopsProvider
+from j1sync.providers.xyops.settings import XyopsSettings
+from j1sync.reconcile import PlannedRun, connect_and_plan
+
+REPO = Path(__file__).resolve().parents[2]
+# examples/xyops moves to examples/manifests/xyops once plan and apply of examples/manifests
+# cover several systems (the provider seam)
+EXAMPLES = REPO / "examples" / "xyops"
+# The example web hook's token (${env:XYOPS_OPS_CHAT_TOKEN})
+TOKEN_VARIABLE = "XYOPS_OPS_CHAT_TOKEN"
+TOKEN = "xyops-example-token-4b1d"
+
+
+def client_for(emu: XyOpsEmulator, **kwargs: Any) -> XyopsClient:
+    settings = XyopsSettings(api_key=emu.api_key, url=emu.url, retry_budget_s=5.0)
+    kwargs.setdefault("backoff_initial_s", 0.01)
+    kwargs.setdefault("backoff_max_s", 0.05)
+    return XyopsClient(settings, **kwargs)
+
+
+def provider_for(emu: XyOpsEmulator, **kwargs: Any) -> XyopsProvider:
+    return XyopsProvider(client_for(emu, **kwargs))
+
+
+@dataclass
+class Target:
+    """An emulator and a provider connected to it."""
+
+    emu: XyOpsEmulator
+    provider: XyopsProvider
+
+    def plan(self, *paths: str | Path) -> PlannedRun:
+        with connect_and_plan([str(p) for p in paths], self._connect) as (_, run):
+            return run
+
+    def apply(self, run: PlannedRun, **kwargs: Any) -> ApplyResult:
+        return apply_plan(run.plan, self.provider, run.live, **kwargs)
+
+    def converge(self, *paths: str | Path) -> tuple[ApplyResult, Plan]:
+        """Apply what the manifests say, then plan again: (the apply, the new plan)."""
+        result = self.apply(self.plan(*paths))
+        return result, self.plan(*paths).plan
+
+    def call(self, name: str, **body: Any) -> dict[str, Any]:
+        return self.provider.client.write(name, body)
+
+    def get(self, name: str, **params: Any) -> dict[str, Any]:
+        return self.provider.client.read(name, params)
+
+    @contextmanager
+    def _connect(self, project: ProjectConfig) -> Iterator[XyopsProvider]:
+        self.provider.managed_tag = project.managed_tag
+        yield self.provider
+
+
+@contextmanager
+def target(**emulator: Any) -> Iterator[Target]:
+    with running_xyops_emulator(**emulator) as emu:
+        provider = provider_for(emu)
+        try:
+            yield Target(emu, provider)
+        finally:
+            provider.close()
+
+
+def changes(plan: Plan) -> list[tuple[str, str]]:
+    """(action, address) of every change that does something."""
+    return [(c.action, c.address) for c in plan.changes if c.action != "no-op"]
+
+
+def write_manifests(folder: Path, documents: Sequence[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, text in enumerate(documents):
+        (folder / f"m{index}.yaml").write_text(text)
+    return folder
