@@ -173,7 +173,15 @@ class XyOpsApi:
             "jobs": {"activeJobs": {}, "internalJobs": {}},
             "alerts": {"activeAlerts": {}},
             "state": {"state": {"scheduler": {"enabled": True}}},
-            "stats": {"stats": {"mem": 0, "cpu": 0, "currentMinute": {}, "currentDay": {}}},
+            "stats": {
+                "stats": {
+                    "mem": 0,
+                    "cpu": 0,
+                    "currentMinute": {},
+                    "lastMinute": {},
+                    "currentDay": {},
+                }
+            },
             "servers": {"servers": {}},
             "serverCache": {"serverCache": {}},
         }
