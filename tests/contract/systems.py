@@ -1,0 +1,181 @@
+"""The provider contract suite's registration interface: what a system fills in to be
+tested by tests/contract/ (the way octoDNS tests every provider with one suite).
+
+A system registers one `ContractSystem` (see `jupiterone_system.py`) and is listed in
+`SYSTEM_MODULES`; every generic test in this folder then runs against its emulator,
+through the real CLI over HTTP:
+
+- convergence: random manifest sets applied to random accounts converge (`plan
+  --detailed-exitcode` exits 0 after `apply`), every declared object exists exactly once,
+  unmanaged objects are byte-for-byte unchanged, managed objects without a manifest go;
+- every field: a change to one field of one manifest plans an update of exactly that
+  path at exactly that address, and apply heals it; the rows cover every spec field;
+- export round trip: an export of a random account validates, its first plan changes
+  nothing but what adoption must (the system says what), and after apply a second export
+  is the same files;
+- drift: a hand edit in the emulator is reported by `drift` and healed by `apply`;
+- faults (429, 5xx, lost responses): apply converges, no natural key is held twice,
+  unmanaged objects are unchanged.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from io import StringIO
+from typing import Any, Protocol
+
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+
+from j1sync.emulator import Stats, Switches
+
+# Every object of a store snapshot, by collection: what the emulator holds, as stored.
+Snapshot = Mapping[str, list[dict[str, Any]]]
+# manifest files of one case: path relative to the manifest folder -> YAML text
+Files = Mapping[str, str]
+
+# The modules that register a system (each defines SYSTEM: ContractSystem).
+SYSTEM_MODULES = ("tests.contract.jupiterone_system",)
+
+
+class Target(Protocol):
+    """One running emulator, as the generic tests drive it. The fault switches and the
+    request counters are the shared ones (j1sync.emulator.switches)."""
+
+    @property
+    def switches(self) -> Switches: ...
+
+    @property
+    def stats(self) -> Stats: ...
+
+    def env(self) -> dict[str, str]:
+        """The environment the j1sync CLI needs to reach this emulator (URL, key...)."""
+        ...
+
+    def reset(self, account: Any) -> None:
+        """Forget everything and hold `account` (the system's seed) instead; faults off,
+        counters zero."""
+        ...
+
+    def snapshot(self) -> Snapshot: ...
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generated situation: manifests and the account they are applied to.
+
+    - `files`: the manifest folder's files (path -> YAML text).
+    - `account`: the emulator's seed (managed objects with and without a manifest,
+      hand-edited twins of manifests, unmanaged objects).
+    - `addresses`: the engine addresses the manifests declare (`AlertRule/x`,
+      `xyops.Event/y`): each must exist exactly once after apply.
+    - `facts`: what the system's own checks need to know about the case.
+    """
+
+    files: Files
+    account: Any
+    addresses: frozenset[str]
+    facts: Any = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One row of "every field changes exactly its path": `base` applied, then `changed`
+    (the same manifests with one field of one manifest edited) plans an update of
+    `paths` at `address` alone (`paths` empty: no change at all)."""
+
+    kind: str  # manifest kind (bare: `Event`)
+    field: str  # the spec model's field; `[]` marks list items (`queries[].name`)
+    base: Files
+    changed: Files
+    address: str
+    paths: tuple[str, ...]
+
+
+def by_id(snapshot: Snapshot) -> dict[Hashable, Any]:
+    """Every stored object by (collection, id)."""
+    return {(c, obj["id"]): obj for c, objs in snapshot.items() for obj in objs}
+
+
+def nothing_gone(snapshot: Snapshot, case: Case) -> set[Hashable]:
+    """Apply deletes nothing the checks need to see gone."""
+    return set()
+
+
+def never_adopted(change: Mapping[str, Any]) -> bool:
+    """The first plan of an export changes nothing at all."""
+    return False
+
+
+@dataclass(frozen=True)
+class ContractSystem:
+    """What a system gives the contract suite.
+
+    - `emulator()`: a context manager running one emulator (`Target`) for a test module.
+    - `cases()`: random manifest sets with random accounts (`Case`).
+    - `natural_keys(snapshot)`: engine kind -> the natural key of every stored object of
+      that kind, as j1sync matches them (a key listed twice is a duplicate).
+    - `untouchable(snapshot, case)`: the objects j1sync must leave byte-for-byte alone
+      in this case, keyed as `objects` keys them.
+    - `gone(snapshot, case)`: keys (as `objects`) of objects apply must delete.
+    - `hand_edit(target, case)`: after the case is applied, change one managed object
+      in the emulator's store as a person would; return its address (None: nothing in
+      this case can be edited).
+    - `field_account`, `field_changes`: the account and the rows of the every-field
+      test; `spec_models`: manifest kind -> spec model, which the rows must cover.
+    - `export_accounts()`: random accounts to export; `export_args`: the CLI arguments
+      before `--out DIR`; `adopted(change)`: a change (plan JSON) the first plan of an
+      export may show because adoption needs it (JupiterOne: the managed tag).
+    - `objects(snapshot)`: every stored object by a stable key.
+    """
+
+    name: str
+    emulator: Callable[[], AbstractContextManager[Target]]
+    cases: Callable[[], st.SearchStrategy[Case]]
+    natural_keys: Callable[[Snapshot], Mapping[str, Sequence[str]]]
+    untouchable: Callable[[Snapshot, Case], Mapping[Hashable, Any]]
+    hand_edit: Callable[[Target, Case], str | None]
+    field_account: Any
+    field_changes: Sequence[FieldChange]
+    spec_models: Mapping[str, type[BaseModel]]
+    export_accounts: Callable[[], st.SearchStrategy[Any]]
+    export_args: tuple[str, ...] = ("export",)
+    adopted: Callable[[Mapping[str, Any]], bool] = never_adopted
+    gone: Callable[[Snapshot, Case], set[Hashable]] = nothing_gone
+    objects: Callable[[Snapshot], Mapping[Hashable, Any]] = by_id
+
+    # failure reports (hypothesis's too) name the system, not its tables
+    def __repr__(self) -> str:
+        return f"ContractSystem({self.name!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
+def registered() -> list[ContractSystem]:
+    """Every registered system, in `SYSTEM_MODULES` order."""
+    return [importlib.import_module(module).SYSTEM for module in SYSTEM_MODULES]
+
+
+def document_files(
+    api_version: str, documents: Iterable[tuple[str, str, Mapping[str, Any]]]
+) -> dict[str, str]:
+    """(kind, name, spec) documents as one YAML file each, `<kind>/<nn>.yaml`."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    files: dict[str, str] = {}
+    for index, (kind, name, spec) in enumerate(documents):
+        document = {
+            "apiVersion": api_version,
+            "kind": kind,
+            "metadata": {"name": name},
+            "spec": dict(spec),
+        }
+        text = StringIO()
+        yaml.dump(document, text)
+        files[f"{kind}/{index:02d}.yaml"] = text.getvalue()
+    return files
