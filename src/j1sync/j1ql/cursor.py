@@ -29,22 +29,26 @@ class Cursor:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.index = 0
+        self.last = len(tokens) - 1  # the `end` token
         self.findings: list[Finding] = []
 
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
+        if ahead:
+            return self.tokens[min(self.index + ahead, self.last)]
+        return self.tokens[self.index]
 
     def advance(self) -> Token:
-        token = self.peek()
-        if token.kind != "end":
+        token = self.tokens[self.index]
+        if self.index < self.last:
             self.index += 1
         return token
 
     def at_keyword(self, *words: str) -> bool:
-        return self.peek().upper in words
+        return self.tokens[self.index].upper in words
 
     def take_keyword(self, *words: str) -> Token | None:
-        if self.at_keyword(*words):
+        token = self.tokens[self.index]
+        if token.upper in words:
             return self.advance()
         return None
 
@@ -54,11 +58,11 @@ class Cursor:
 
     def at_stop(self) -> bool:
         """At the end, or at a word that ends what came before."""
-        token = self.peek()
+        token = self.tokens[self.index]
         return token.kind == "end" or token.upper in STOPS
 
     def at_name(self) -> bool:
-        token = self.peek()
+        token = self.tokens[self.index]
         return token.kind == "word" and token.upper not in KEYWORDS
 
     def stop(self, severity: Severity, token: Token, message: str) -> Stop:

@@ -11,29 +11,46 @@ JupiterOne's own rule packs write). Anything else the tokenizer does not know be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Comparison operators, longest first (j1ql-language.md: "String Comparisons").
 COMPARISONS = ("!~=", "!^=", "!$=", "~=", "^=", "$=", "!=", ">=", "<=", "=", ">", "<")
 DIRECTIONS = ("<<", ">>")
 
-_WORD = re.compile(r"[^\W\d]\w*|@\w*|_\w*", re.UNICODE)
-# after a name: `.prop`, `.[special-name]`, `.*`
-_PATH_STEP = re.compile(r"\.(?:\w+|\[[^\]\n]*\]|\*)", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_SPACE = re.compile(r"\s+")
+# One pattern finds the next token's start and what kind of token it begins (the
+# alternatives in the order they are tried; `<<` and `>>` before the comparisons).
+_NEXT = re.compile(
+    r"""\s*(?:
+      (?P<quote>['"])
+    | (?P<var>\$\{)
+    | (?P<comment>/\*)
+    | (?P<slash>/)
+    | (?P<smart>\#)
+    | (?P<word>(?:[^\W\d]\w*|@\w*|_\w*|\[[^\]\n]*\])(?:\.(?:\w+|\[[^\]\n]*\]|\*))*)
+    | (?P<bracket>\[)
+    | (?P<number>\d+(?:\.\d+)?)
+    | (?P<dir><<|>>)
+    | (?P<op>"""
+    + "|".join(re.escape(c) for c in COMPARISONS)
+    + r""")
+    | (?P<arith>[-+*^])
+    | (?P<punct>[(),|?!])
+    | (?P<other>.)
+    )?""",
+    re.VERBOSE | re.DOTALL,
+)
+_WORD = re.compile(r"[^\W\d]\w*|@\w*|_\w*")
+_DATE_CALL = re.compile(r"\s*\(")
+_QUOTED = {q: re.compile(rf"{q}(?:\\[\s\S]|[^{q}\\])*{q}") for q in "'\""}
+_REGEX = re.compile(r"/(?:\\[\s\S]|[^/\\\n])*/[a-z]*")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # word string number op dir arith punct var regex date smart other end
     text: str
     start: int
     end: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
+    upper: str = ""  # a word's text in upper case (keywords are case-insensitive)
 
 
 class TokenizeError(Exception):
@@ -47,111 +64,84 @@ class TokenizeError(Exception):
 def tokenize(text: str) -> list[Token]:
     """Every token of `text` and a final `end` token. Raises TokenizeError."""
     tokens: list[Token] = []
+    append = tokens.append
     pos, size = 0, len(text)
+    previous_kind = ""
     while True:
-        space = _SPACE.match(text, pos)
-        if space:
-            pos = space.end()
-        if pos >= size:
-            tokens.append(Token("end", "", size, size))
+        found = _NEXT.match(text, pos)
+        assert found is not None  # every part of the pattern is optional
+        kind = found.lastgroup
+        if kind is None:  # only space was left
+            append(Token("end", "", size, size))
             return tokens
-        if text.startswith("/*", pos):
+        pos = found.start(kind)
+        if kind == "word":  # a name or `[special name]`, and its `.step`s
+            end = found.end()
+            date = _date(text, pos, end) if end - pos == 4 else None
+            if date is not None:
+                token = date
+            elif text.startswith(".[", end):
+                raise _unclosed_bracket(end + 1)
+            else:
+                name = text[pos:end]
+                token = Token("word", name, pos, end, name.upper())
+        elif kind == "comment":
             close = text.find("*/", pos + 2)
             if close < 0:
                 raise TokenizeError("comment '/*' is never closed with '*/'", pos, pos + 2)
             pos = close + 2
             continue
-        token = _token_at(text, pos, tokens[-1] if tokens else None)
-        tokens.append(token)
-        pos = token.end
+        elif kind == "quote":
+            token = _quoted(text, pos)
+        elif kind == "var":
+            close = text.find("}", pos + 2)
+            if close < 0:
+                raise TokenizeError("variable '${' is never closed with '}'", pos, pos + 2)
+            token = Token("var", text[pos + 2 : close].strip(), pos, close + 1)
+        elif kind == "slash":
+            token = (
+                _regex(text, pos) if previous_kind == "op" else Token("arith", "/", pos, pos + 1)
+            )
+        elif kind == "bracket":  # not closed on its line
+            raise _unclosed_bracket(pos)
+        elif kind == "smart":
+            word = _WORD.match(text, pos + 1)
+            end = word.end() if word else pos + 1
+            token = Token("smart", text[pos + 1 : end], pos, end)
+        else:  # number dir op arith punct other: the text matched
+            end = found.end()
+            token = Token(kind, text[pos:end], pos, end)
+        append(token)
+        pos, previous_kind = token.end, token.kind
 
 
-def _token_at(text: str, pos: int, previous: Token | None) -> Token:
-    char = text[pos]
-    if char in "'\"":
-        return _quoted(text, pos)
-    if char == "$" and text.startswith("${", pos):
-        close = text.find("}", pos + 2)
-        if close < 0:
-            raise TokenizeError("variable '${' is never closed with '}'", pos, pos + 2)
-        return Token("var", text[pos + 2 : close].strip(), pos, close + 1)
-    if char == "/" and previous is not None and previous.kind == "op":
-        return _regex(text, pos)
-    if char == "[":
-        return _path(text, pos, _bracketed(text, pos))
-    if char == "#":
-        word = _WORD.match(text, pos + 1)
-        end = word.end() if word else pos + 1
-        return Token("smart", text[pos + 1 : end], pos, end)
-    word = _WORD.match(text, pos)
-    if word:
-        if word.group().lower() == "date":
-            after = _SPACE.match(text, word.end())
-            paren = after.end() if after else word.end()
-            if text.startswith("(", paren) and not text.startswith(".", word.end()):
-                close = text.find(")", paren)
-                if close >= 0:
-                    return Token("date", text[paren + 1 : close].strip(), pos, close + 1)
-        return _path(text, pos, word.end())
-    number = _NUMBER.match(text, pos)
-    if number:
-        return Token("number", number.group(), pos, number.end())
-    for symbols, kind in ((COMPARISONS, "op"), (DIRECTIONS, "dir")):
-        for symbol in symbols:
-            if text.startswith(symbol, pos) and not (kind == "op" and _is_direction(text, pos)):
-                return Token(kind, symbol, pos, pos + len(symbol))
-    if char in "+-*/^":
-        return Token("arith", char, pos, pos + 1)
-    if char in "(),|?!":
-        return Token("punct", char, pos, pos + 1)
-    return Token("other", char, pos, pos + 1)
-
-
-def _is_direction(text: str, pos: int) -> bool:
-    return text.startswith("<<", pos) or text.startswith(">>", pos)
+def _date(text: str, pos: int, end: int) -> Token | None:
+    """`date(2019-10-30)`: a static date (not `date.now`)."""
+    if text[pos:end].lower() != "date":
+        return None
+    paren = _DATE_CALL.match(text, end)
+    if paren is None:
+        return None
+    close = text.find(")", paren.end())
+    if close < 0:
+        return None
+    return Token("date", text[paren.end() : close].strip(), pos, close + 1)
 
 
 def _quoted(text: str, pos: int) -> Token:
-    quote, index = text[pos], pos + 1
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-            continue
-        if text[index] == quote:
-            return Token("string", text[pos + 1 : index], pos, index + 1)
-        index += 1
-    raise TokenizeError(f"string opened with {quote} is never closed", pos, pos + 1)
+    found = _QUOTED[text[pos]].match(text, pos)
+    if found is None:
+        raise TokenizeError(f"string opened with {text[pos]} is never closed", pos, pos + 1)
+    end = found.end()
+    return Token("string", text[pos + 1 : end - 1], pos, end)
 
 
 def _regex(text: str, pos: int) -> Token:
-    index = pos + 1
-    while index < len(text) and text[index] != "\n":
-        if text[index] == "\\":
-            index += 2
-            continue
-        if text[index] == "/":
-            flags = re.compile(r"[a-z]*").match(text, index + 1)
-            end = flags.end() if flags else index + 1
-            return Token("regex", text[pos:end], pos, end)
-        index += 1
-    raise TokenizeError("regular expression opened with / is never closed", pos, pos + 1)
+    found = _REGEX.match(text, pos)
+    if found is None:
+        raise TokenizeError("regular expression opened with / is never closed", pos, pos + 1)
+    return Token("regex", found.group(), pos, found.end())
 
 
-def _bracketed(text: str, pos: int) -> int:
-    close = text.find("]", pos)
-    newline = text.find("\n", pos)
-    if close < 0 or (0 <= newline < close):
-        raise TokenizeError("'[' is never closed with ']'", pos, pos + 1)
-    return close + 1
-
-
-def _path(text: str, pos: int, end: int) -> Token:
-    """A name and its `.step`s: `u`, `tag.Production`, `p.[special-name]`, `u.*`."""
-    while True:
-        if text.startswith(".[", end):
-            end = _bracketed(text, end + 1)
-            continue
-        step = _PATH_STEP.match(text, end)
-        if step is None:
-            return Token("word", text[pos:end], pos, end)
-        end = step.end()
+def _unclosed_bracket(pos: int) -> TokenizeError:
+    return TokenizeError("'[' is never closed with ']'", pos, pos + 1)

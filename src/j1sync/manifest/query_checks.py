@@ -110,13 +110,15 @@ def parameter_references(manifests: Sequence[Manifest]) -> list[ParameterReferen
     found = []
     for manifest in manifests:
         for field in query_fields(manifest):
+            if not _may_name_parameter(field.text):
+                continue  # no query checked twice for nothing (the load checked it)
             for use in check_query(field.text).parameters:
                 found.append(
                     ParameterReference(
                         manifest, field.path, use.name, use.start, use.end, field.text
                     )
                 )
-        if isinstance(manifest.spec, AlertRuleSpec):
+        if isinstance(manifest.spec, AlertRuleSpec) and "{{" in manifest.spec.model_dump_json():
             data = manifest.spec.model_dump(mode="json", exclude_none=True)
             for path, text in _strings(data, ("spec",)):
                 for match in RULE_PARAMETER.finditer(text):
@@ -126,6 +128,11 @@ def parameter_references(manifests: Sequence[Manifest]) -> list[ParameterReferen
                         )
                     )
     return found
+
+
+def _may_name_parameter(query: str) -> bool:
+    """False when `query` certainly names no `${ param.X }`."""
+    return "${" in query and "param" in query
 
 
 def _strings(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
