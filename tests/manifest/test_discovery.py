@@ -90,6 +90,19 @@ def test_two_links_to_one_folder_read_it_once(tmp_path: Path) -> None:
     assert result.stdout.strip() == "1 manifest valid: 1 IamGroup"
 
 
+def test_a_file_named_by_two_paths_is_read_once(tmp_path: Path) -> None:
+    """Overlapping paths, a link to a file another path reads, and a folder reached
+    through a linked parent: each file is read once, under the first path that names it."""
+    root = tmp_path / "manifests"
+    write(root / "a.yaml", GROUP.format(name="a"))
+    write(root / "sub" / "b.yaml", GROUP.format(name="b"))
+    (root / "sub" / "link-to-a.yaml").symlink_to(root / "a.yaml")
+    (tmp_path / "alias").symlink_to(root, target_is_directory=True)
+    result = validate(str(root / "sub"), str(tmp_path / "alias"), str(root), str(root / "a.yaml"))
+    assert result.exit_code == 0, result.output  # no "duplicate IamGroup/a"
+    assert result.stdout.strip() == "2 manifests valid: 2 IamGroup"
+
+
 def test_a_symlink_loop_is_reported_and_does_not_hang(tmp_path: Path) -> None:
     root = tmp_path / "manifests"
     write(root / "deep" / "g.yaml", GROUP.format(name="g"))

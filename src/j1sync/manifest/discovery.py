@@ -70,12 +70,12 @@ def discover(roots: Sequence[Path]) -> Discovery:
     """The manifest files under `roots` (files given by name are read whatever their
     name), each once, in the order of the roots and sorted within each folder."""
     found = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()  # real paths: "." and "./questions" name files twice
     for root in roots:
         if root.is_dir():
             candidates = _folder_files(root, found)
         elif root.is_file():
-            candidates = [root]
+            candidates = [(root, os.path.realpath(root))]
         elif root.exists():
             found.problems.append(
                 ManifestProblem(SourceLocation(str(root), 1, 1), NOT_A_FILE_REASON.split(": ")[1])
@@ -85,22 +85,26 @@ def discover(roots: Sequence[Path]) -> Discovery:
             what = "dangling symbolic link" if root.is_symlink() else "no such file or directory"
             found.problems.append(ManifestProblem(SourceLocation(str(root), 1, 1), what))
             continue
-        for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved not in seen:  # "." and "./questions" name files twice
-                seen.add(resolved)
+        for candidate, real in candidates:
+            if real not in seen:
+                seen.add(real)
                 found.files.append(candidate)
     return found
 
 
-def _folder_files(root: Path, found: Discovery) -> list[Path]:
-    files: list[Path] = []
+def _folder_files(root: Path, found: Discovery) -> list[tuple[Path, str]]:
+    """The manifest files under `root` with their real paths. Only folders and symbolic
+    links are resolved (a plain file's real path is its folder's and its name), so a
+    folder of ten thousand files costs ten thousand directory entries, not ten thousand
+    path resolutions."""
+    files: list[tuple[tuple[str, ...], Path, str]] = []  # (sort key, path, real path)
     warnings: list[SkippedPath] = []
     visited: set[FolderId] = set()
-    # (folder, the folders it lies in, by id -> path) for loop detection
-    stack: list[tuple[Path, dict[FolderId, Path]]] = [(root, {})]
+    # (folder, its parts below root, the folders it lies in by id -> path): the last for
+    # loop detection
+    stack: list[tuple[Path, tuple[str, ...], dict[FolderId, Path]]] = [(root, (), {})]
     while stack:
-        folder, ancestors = stack.pop()
+        folder, parts, ancestors = stack.pop()
         identity = _folder_id(folder)
         if identity in visited:  # two links to one folder: its files are read once
             continue
@@ -111,20 +115,23 @@ def _folder_files(root: Path, found: Discovery) -> list[Path]:
         except OSError as exc:
             warnings.append(SkippedPath(str(folder), f"skipped: cannot read ({exc.strerror})"))
             continue
+        real_folder = os.path.realpath(folder)
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = folder / entry.name
-            if entry.is_symlink() and not _follows(path):
-                target = os.readlink(path)
+            link = entry.is_symlink()
+            if link and not _follows(entry.path):
+                target = os.readlink(entry.path)
                 warnings.append(
                     SkippedPath(
-                        str(path),
+                        str(folder / name),
                         f"skipped: symbolic link to {target} cannot be followed "
                         "(missing target, or links that loop)",
                     )
                 )
             elif entry.is_dir():
+                path = folder / name
                 loop = inside.get(_folder_id(path))
                 if loop is not None:
                     warnings.append(
@@ -135,25 +142,24 @@ def _folder_files(root: Path, found: Discovery) -> list[Path]:
                         )
                     )
                 else:
-                    stack.append((path, inside))
-            elif entry.is_file() and is_manifest_name(entry.name):
-                files.append(path)
-            elif entry.is_file() and is_lookalike_name(entry.name):
-                warnings.append(SkippedPath(str(path), LOOKALIKE_REASON))
-            elif not entry.is_file() and (
-                is_manifest_name(entry.name) or entry.name in PROJECT_FILE_NAMES
-            ):
+                    stack.append((path, (*parts, name), inside))
+            elif entry.is_file() and is_manifest_name(name):
+                real = os.path.realpath(entry.path) if link else os.path.join(real_folder, name)
+                files.append(((*parts, name), folder / name, real))
+            elif entry.is_file() and is_lookalike_name(name):
+                warnings.append(SkippedPath(str(folder / name), LOOKALIKE_REASON))
+            elif not entry.is_file() and (is_manifest_name(name) or name in PROJECT_FILE_NAMES):
                 # a FIFO, socket or device named like a manifest: never opened (a FIFO
                 # would block the run), never passed over in silence
-                warnings.append(SkippedPath(str(path), NOT_A_FILE_REASON))
-    files.sort(key=lambda f: f.relative_to(root).parts)
+                warnings.append(SkippedPath(str(folder / name), NOT_A_FILE_REASON))
+    files.sort(key=lambda file: file[0])
     found.warnings.extend(sorted(warnings, key=lambda w: w.path))
-    return files
+    return [(path, real) for _, path, real in files]
 
 
-def _follows(link: Path) -> bool:
+def _follows(link: str) -> bool:
     try:
-        link.stat()
+        os.stat(link)
     except OSError:
         return False
     return True
