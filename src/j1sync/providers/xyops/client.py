@@ -49,7 +49,7 @@ TITLE = "xyOps"
 POOL_SIZE = 8
 # `code` values that mean the key was refused whatever the HTTP status (the docs' example
 # error is {"code": "session", "description": "No Session ID or API Key could be found"}).
-AUTH_CODES = frozenset({"session", "api", "apikey", "api_key", "privilege", "access"})
+AUTH_CODES = frozenset({"session"})
 
 
 class XyopsClient:

@@ -109,6 +109,10 @@ _ITEM_REFERENCES: dict[str, str] = {
 }
 
 
+# Event.algo `monitor:<id>`: the server with the lowest value of that monitor runs the job
+MONITOR_ALGO = "monitor:"
+
+
 def _ids(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value] if value else []
@@ -145,6 +149,9 @@ def references(kind: str, state: Mapping[str, Any]) -> list[tuple[str, str]]:
         # a target is a server group id or a server id; only the groups are managed
         found += [("ServerGroup", t) for t in _ids(state.get("targets"))]
         found += _workflow_references(state.get("workflow"))
+        algo = state.get("algo")
+        if isinstance(algo, str) and algo.startswith(MONITOR_ALGO):
+            found.append(("Monitor", algo.removeprefix(MONITOR_ALGO)))
     elif kind == "Channel":
         found += [("WebHook", w) for w in _ids(state.get("web_hook"))]
         found += [("Event", e) for e in _ids(state.get("run_event"))]
@@ -167,8 +174,13 @@ def reference_addresses(kind: str, name: str, state: Mapping[str, Any]) -> tuple
 
 
 def plugins_named(state: Mapping[str, Any]) -> list[str]:
-    """The plugins an event runs: its own, and its workflow's ad-hoc job nodes'."""
+    """The plugins an event runs: its own, its `plugin` actions', and its workflow's
+    ad-hoc job nodes'."""
     named = [p for p in _ids(state.get("plugin")) if p != WORKFLOW_PLUGIN]
+    actions = state.get("actions")
+    for action in actions if isinstance(actions, list) else []:
+        if isinstance(action, Mapping):
+            named += _ids(action.get("plugin_id"))
     workflow = state.get("workflow")
     for node in (workflow.get("nodes") if isinstance(workflow, Mapping) else None) or []:
         data = node.get("data") if isinstance(node, Mapping) else None
