@@ -12,3 +12,11 @@ ENV_NAME = re.compile(rf"^{_NAME}$")
 ENV_REFERENCE = re.compile(r"\$\{env:([^}]*)\}")
 # A reference whose name is well-formed: what a loaded manifest's templates hold.
 VALID_ENV_REFERENCE = re.compile(rf"\$\{{env:({_NAME})\}}")
+
+# Text without it holds no reference: the loaders' quick test before the pattern.
+ENV_MARKER = "${env:"
+
+
+def env_template(name: str) -> str:
+    """The reference to variable `name`, as a manifest writes it: `${env:NAME}`."""
+    return f"{ENV_MARKER}{name}}}"

@@ -15,3 +15,15 @@ def parse_per_seconds(text: str) -> tuple[int, float] | None:
     except ValueError:
         return None
     return parsed if parsed[0] >= 1 and parsed[1] > 0 else None
+
+
+def parse_rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
+    """An emulator's `--rate-limit`: "N/SECONDS" (or a tuple) -> (N, SECONDS); "N" alone
+    is N a minute."""
+    if value is None or isinstance(value, tuple):
+        return value
+    count, _, window = value.partition("/")
+    parsed = parse_per_seconds(f"{count}/{window or 60}")
+    if parsed is None:
+        raise ValueError(f"rate limit must look like N/SECONDS (N >= 1, SECONDS > 0): {value!r}")
+    return parsed

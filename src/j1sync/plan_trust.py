@@ -10,6 +10,7 @@ from pathlib import Path
 
 from j1sync.engine.contract import LiveObject, Provider, PrunePolicy
 from j1sync.engine.model import Change
+from j1sync.env_reference import env_template
 from j1sync.errors import ConfigError, UntrustedPlan
 from j1sync.manifest import load_project_config
 from j1sync.manifest.document import ProjectConfig
@@ -67,12 +68,13 @@ def _check_env_references(saved: SavedPlan) -> None:
         for name in sorted(env_names(change.sensitive.values())):
             if name in CREDENTIAL_VARIABLES:
                 problems.append(
-                    f"{change.address} uses ${{env:{name}}}, one of j1sync's own credentials, "
+                    f"{change.address} uses {env_template(name)}, one of j1sync's own credentials, "
                     "which no plan may send anywhere"
                 )
             elif name not in declared or (in_manifests is not None and name not in in_manifests):
                 problems.append(
-                    f"{change.address} uses ${{env:{name}}}, which the manifests do not declare"
+                    f"{change.address} uses {env_template(name)}, which the manifests do "
+                    "not declare"
                 )
     if problems:
         raise UntrustedPlan(f"{saved.name}: refusing the plan: " + "; ".join(problems))

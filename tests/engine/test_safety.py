@@ -1,12 +1,9 @@
 import pytest
 
 from j1sync.engine.plan import Plan, build_plan
-from j1sync.engine.safety import (
-    MAX_SAFE_CHANGE_FRACTION,
-    MIN_MANAGED_FOR_SAFETY,
-    raise_if_unsafe,
-)
+from j1sync.engine.safety import raise_if_unsafe
 from j1sync.errors import UnsafePlan
+from j1sync.manifest.document import ProjectConfig
 from tests.engine.builders import KINDS, PROJECT, have, want
 
 
@@ -17,7 +14,8 @@ def plan_deleting(total: int, deleted: int) -> Plan:
 
 
 def test_defaults_are_the_documented_thresholds() -> None:
-    assert (MIN_MANAGED_FOR_SAFETY, MAX_SAFE_CHANGE_FRACTION) == (10, 0.30)
+    project = ProjectConfig()  # what a j1sync.yaml without `safety` gives
+    assert (project.safety_min_objects, project.safety_max_change_fraction) == (10, 0.30)
 
 
 def test_deleting_4_of_10_blocks_with_the_numbers_in_the_message() -> None:

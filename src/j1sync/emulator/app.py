@@ -13,23 +13,12 @@ from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.emulator.server import EmulatorHTTPServer
 from j1sync.emulator.store import DEFAULT_DB, JsonObject, ProcessLock, Store
 from j1sync.emulator.switches import Stats, Switches
-from j1sync.per_seconds import parse_per_seconds
+from j1sync.per_seconds import parse_rate_limit
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
 
 DEFAULT_API_KEY = "j1sync-emulator-key"
 DEFAULT_ACCOUNT = "j1sync-emulator"
-
-
-def parse_rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
-    """ "N/SECONDS" (or a tuple) -> (N, SECONDS); "N" alone is N a minute."""
-    if value is None or isinstance(value, tuple):
-        return value
-    count, _, window = value.partition("/")
-    parsed = parse_per_seconds(f"{count}/{window or 60}")
-    if parsed is None:
-        raise ValueError(f"rate limit must look like N/SECONDS (N >= 1, SECONDS > 0): {value!r}")
-    return parsed
 
 
 class Emulator:

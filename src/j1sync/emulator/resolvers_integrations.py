@@ -7,6 +7,7 @@ from typing import Any
 from j1sync.emulator.api_errors import bad_input
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "integrations"
 DEFINITIONS = "integration_definitions"
@@ -48,7 +49,7 @@ def create_instance(backend: Backend, data: JsonObject) -> JsonObject:
         "name": data["name"],
         "accountId": backend.account,
         "sourceIntegrationInstanceId": None,
-        "pollingInterval": data.get("pollingInterval") or "ONE_DAY",
+        "pollingInterval": data.get("pollingInterval") or DEFAULT_POLLING_INTERVAL,
         "pollingIntervalCronExpression": None,
         "integrationDefinitionId": definition_id,
         "description": data.get("description"),

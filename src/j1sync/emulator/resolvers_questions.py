@@ -5,6 +5,7 @@ from __future__ import annotations
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "questions"
 COLLECTION = "questions"
@@ -57,7 +58,7 @@ def create_question(backend: Backend, data: JsonObject) -> JsonObject:
         "tags": list(data.get("tags") or []),
         "description": data.get("description"),
         "showTrend": bool(data.get("showTrend")),
-        "pollingInterval": data.get("pollingInterval") or "ONE_DAY",
+        "pollingInterval": data.get("pollingInterval") or DEFAULT_POLLING_INTERVAL,
         "queries": _queries(data.get("queries")),
         "defaultAnswerTemplate": None,
         "variables": data.get("variables"),

@@ -9,6 +9,7 @@ from j1sync.emulator import resolvers_resource_groups
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "rules"
 COLLECTION = "rules"
@@ -98,7 +99,7 @@ def _common_fields(backend: Backend, instance: JsonObject) -> JsonObject:
         "ignorePreviousResults": bool(instance.get("ignorePreviousResults")),
         "operations": _with_action_ids(backend, instance.get("operations")),
         "outputs": list(instance.get("outputs") or []),
-        "pollingInterval": instance.get("pollingInterval") or "ONE_DAY",
+        "pollingInterval": instance.get("pollingInterval") or DEFAULT_POLLING_INTERVAL,
         "templates": instance.get("templates"),
         "tags": list(instance.get("tags") or []),
         "labels": list(instance.get("labels") or []),

@@ -6,7 +6,6 @@ switches on every request.
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -15,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from j1sync.canonical import canonical_json
 from j1sync.emulator.quotas import Charge, QuotaBuckets, Quotas, invocations
 
 FailureMode = Literal["error", "5xx", "lose_response"]
@@ -160,7 +160,7 @@ class Switches:
     def take_failure(self, field_name: str, variables: Any) -> FailureMode | None:
         """The mode of the first targeted failure matching this mutation, consuming one of
         its `times`."""
-        text = json.dumps(variables or {}, sort_keys=True)
+        text = canonical_json(variables or {})
         with self._lock:
             for failure in self.failures:
                 if failure.field != field_name:

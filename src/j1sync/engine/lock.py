@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from types import TracebackType
 
 from j1sync import __version__
+from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
 from j1sync.errors import LockHeld, LockLost, TransientError
 
@@ -61,7 +62,7 @@ class LockRecord:
     process: tuple[str, str, int] | None = None
 
     def to_text(self) -> str:
-        return json.dumps(
+        return canonical_json(
             {
                 "token": self.token,
                 "holder": self.holder,
@@ -69,8 +70,7 @@ class LockRecord:
                 "expires": _iso(self.expires, "milliseconds"),
                 "tool": f"j1sync {__version__}",
                 "process": list(self.process) if self.process else None,
-            },
-            sort_keys=True,
+            }
         )
 
     @classmethod

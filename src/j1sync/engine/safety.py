@@ -15,18 +15,11 @@ from fractions import Fraction
 
 from j1sync.engine.model import Change, Plan, Safety
 from j1sync.errors import UnsafePlan
-from j1sync.manifest.document import SAFETY_MAX_CHANGE_PERCENT, SAFETY_MIN_OBJECTS
-
-MIN_MANAGED_FOR_SAFETY = SAFETY_MIN_OBJECTS  # below this many managed objects, no share rule
-MAX_SAFE_CHANGE_FRACTION = SAFETY_MAX_CHANGE_PERCENT / 100  # block strictly above this share
 
 
-def evaluate_safety(
-    changes: Sequence[Change],
-    min_managed: int = MIN_MANAGED_FOR_SAFETY,
-    max_fraction: float = MAX_SAFE_CHANGE_FRACTION,
-) -> Safety:
-    """Per kind: managed = live objects the plan owns (updated, deleted or unchanged)."""
+def evaluate_safety(changes: Sequence[Change], min_managed: int, max_fraction: float) -> Safety:
+    """Per kind: managed = live objects the plan owns (updated, deleted or unchanged); the
+    thresholds are j1sync.yaml's (ProjectConfig: its defaults live in manifest.document)."""
     managed: Counter[str] = Counter()
     risky: Counter[str] = Counter()
     deleted: Counter[str] = Counter()

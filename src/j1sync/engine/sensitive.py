@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.engine.paths import PathPart, format_path, parse_path
-from j1sync.env_reference import VALID_ENV_REFERENCE
+from j1sync.env_reference import VALID_ENV_REFERENCE, env_template
 from j1sync.errors import ConfigError
 
 MASK = "(sensitive)"
@@ -47,7 +47,7 @@ class Secrets:
                 pairs[resolved] = template
             for name, value in _variable_values(resolved, template).items():
                 if len(value) >= MIN_BARE_SECRET_LENGTH:
-                    pairs.setdefault(value, f"${{env:{name}}}")
+                    pairs.setdefault(value, env_template(name))
         ordered = sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True)
         remember_secrets(pairs)
         return cls(tuple(ordered))

@@ -14,7 +14,6 @@ from j1sync.export.specs import SPEC_BUILDERS, ordered_spec
 from j1sync.manifest.models import KINDS
 
 SCHEDULE = "IntegrationSchedule"
-TAGGED_KINDS = ("Question", "AlertRule")  # the kinds that carry j1sync's managed tag
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,10 @@ class ExportDocument:
 
 def selected(live: Sequence[LiveObject], managed_only: bool) -> list[LiveObject]:
     """Everything but the built-in IAM groups (JupiterOne owns those); with
-    `managed_only`, only the rules and questions that carry the managed tag."""
+    `managed_only`, only what carries the managed tag (rules and questions)."""
     chosen = [obj for obj in live if not obj.builtin]
     if managed_only:
-        chosen = [obj for obj in chosen if obj.kind in TAGGED_KINDS and obj.managed]
+        chosen = [obj for obj in chosen if obj.managed]
     order = {kind: index for index, kind in enumerate(KINDS)}
     return sorted(chosen, key=lambda o: (order.get(o.kind, len(order)), o.name, str(o.id)))
 

@@ -20,6 +20,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import format_path, get_path, parse_path, set_path
 from j1sync.engine.sensitive import CredentialPaths
+from j1sync.env_reference import env_template
 
 ENV_EXAMPLE_FILE = ".env.example"
 VARIABLE_PREFIX = "J1_"
@@ -88,7 +89,7 @@ def with_placeholders(
                 number += 1
                 name = f"{base}_{number}"
             taken.add(name)
-            set_path(state, leaf, f"${{env:{name}}}")
+            set_path(state, leaf, env_template(name))
             variables.append(SecretVariable(name, obj.address, leaf))
         result.append(replace(obj, state=state))
     return result, variables

@@ -14,7 +14,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
-from j1sync.env_reference import ENV_NAME as ENV_NAME  # re-exported for the YAML roads
+from j1sync.env_reference import ENV_MARKER as ENV_MARKER  # re-exported for the YAML roads
+from j1sync.env_reference import ENV_NAME as ENV_NAME
 from j1sync.env_reference import ENV_REFERENCE as ENV_REFERENCE
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
@@ -68,7 +69,7 @@ def resolve_document(
         return node
 
     def _interpolate(text: str, path: FieldPath) -> str:
-        if "${env:" not in text:
+        if ENV_MARKER not in text:
             return text
         failed = False
 

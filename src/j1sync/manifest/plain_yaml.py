@@ -34,7 +34,7 @@ from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
-from j1sync.manifest.interpolation import ENV_NAME, ENV_REFERENCE
+from j1sync.manifest.interpolation import ENV_MARKER, ENV_NAME, ENV_REFERENCE
 from j1sync.manifest.yaml_source import MAX_NESTING
 from j1sync.settings import CREDENTIAL_VARIABLES
 
@@ -199,7 +199,7 @@ class _Builder:
             text = node.value
             if node.style == ">":
                 text = text.replace("\a", "")  # as ruamel's round-trip constructor does
-            return self._interpolated(text) if "${env:" in text else text
+            return self._interpolated(text) if ENV_MARKER in text else text
         if tag is _MAP:
             mapping: dict[str, Any] = {}
             for key_node, value_node in node.value:

@@ -22,6 +22,8 @@ from j1sync.providers.jupiterone.normalize import (
     tags_with,
     text,
 )
+from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
+from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
 from j1sync.providers.jupiterone.rule_instances import (
     LiveInstances,
     instance_addresses,
@@ -31,8 +33,6 @@ from j1sync.providers.jupiterone.rule_instances import (
 )
 
 KIND = "AlertRule"
-QUESTION_KIND = "Question"
-RESOURCE_GROUP_KIND = "ResourceGroup"
 SPEC_VERSION = 1
 
 _RULE_FIELDS = """

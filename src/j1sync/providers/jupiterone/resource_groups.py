@@ -19,10 +19,10 @@ from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.models.resource_group import RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
+from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
 
 KIND = "ResourceGroup"
-GROUP_KIND = "IamGroup"
 SUBJECT_TYPE = "group"
 PERMISSION_LIMIT = 1000
 KEY = ("group", "resourceArea", "resourceType")
