@@ -6,7 +6,8 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,6 +16,10 @@ from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
 from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH, redact_secrets
 from j1sync.errors import ConfigError
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
+
+if TYPE_CHECKING:
+    from j1sync.engine.contract import Provider
+    from j1sync.reconcile import PlannedRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,12 +68,42 @@ allow_empty_option = click.option(
     help="Accept paths that hold no manifest (an error otherwise).",
 )
 
+# The manifests a command reads (none: j1sync.yaml's `paths`, else the current folder).
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(exists=True))
+
 # export and import-rule-pack: what they may do to a folder that already holds files
 write_into_nonempty_option = click.option(
     "--force",
     is_flag=True,
     help="Write into a non-empty folder (same-named files are overwritten).",
 )
+
+DEFAULT_OUT_DIR = "manifests"  # where export and import-rule-pack write
+
+
+def out_dir_option(help: str) -> Callable[[F], F]:
+    """export's and import-rule-pack's `--out DIR`."""
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(file_okay=False),
+        default=DEFAULT_OUT_DIR,
+        show_default=True,
+        help=help,
+    )
+
+
+def planning(
+    paths: tuple[str, ...], connection: ConnectionOptions, allow_empty: bool
+) -> AbstractContextManager[tuple[Provider, PlannedRun]]:
+    """plan's and drift's way to the plan (`reconcile.connect_and_plan`): the command's
+    connection flags, the reading progress on stderr."""
+    from j1sync.output.progress import progress_for_stderr
+    from j1sync.reconcile import connect_and_plan, connect_with
+
+    reading = progress_for_stderr(color_mode()).reading
+    return connect_and_plan(paths, connect_with(connection), reading, allow_empty=allow_empty)
+
 
 # How plan and drift print a plan (the renderers of j1sync.output).
 format_option = click.option(

@@ -16,6 +16,7 @@ from j1sync.commands._common import (
     color_mode,
     connection_options,
     handle_errors,
+    paths_argument,
     use_color,
 )
 from j1sync.commands._exits import INTERRUPTED
@@ -47,7 +48,7 @@ class ApplyRefused(J1SyncError):
 
 
 @click.command("apply")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@paths_argument
 @click.option(
     "--plan",
     "plan_file",

@@ -8,20 +8,19 @@ import click
 
 from j1sync.commands._common import (
     allow_empty_option,
-    color_mode,
     connection_options,
     format_option,
     handle_errors,
+    paths_argument,
+    planning,
 )
 from j1sync.commands.reporting import render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
-from j1sync.output.progress import progress_for_stderr
-from j1sync.reconcile import connect_and_plan, connect_with
 
 
 @click.command("drift")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@paths_argument
 @format_option
 @allow_empty_option
 @connection_options
@@ -33,11 +32,7 @@ def command(
     connection: ConnectionOptions,
 ) -> None:
     """Report where the live account differs from the manifests (exit 2 on drift)."""
-    connect = connect_with(connection)
-    planned = connect_and_plan(
-        paths, connect, progress_for_stderr(color_mode()).reading, allow_empty=allow_empty
-    )
-    with planned as (_, run):
+    with planning(paths, connection, allow_empty) as (_, run):
         plan = run.plan
     drifted = plan_has_changes(plan)
     click.echo(render_plan(plan, fmt, title="j1sync drift"))

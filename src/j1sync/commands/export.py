@@ -9,6 +9,7 @@ import click
 from j1sync.commands._common import (
     connection_options,
     handle_errors,
+    out_dir_option,
     redact,
     write_into_nonempty_option,
 )
@@ -30,14 +31,7 @@ from j1sync.manifest.project import find_project_file
     type=click.Choice(KINDS),
     help="Export only this kind (repeatable). Default: every kind.",
 )
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False),
-    default="manifests",
-    show_default=True,
-    help="Folder to write into (a sub-folder per kind).",
-)
+@out_dir_option("Folder to write into (a sub-folder per kind).")
 @write_into_nonempty_option
 @click.option(
     "--include-unmanaged/--managed-only",

@@ -6,20 +6,18 @@ from pathlib import Path
 
 import click
 
-from j1sync.commands._common import handle_errors, redact, write_into_nonempty_option
+from j1sync.commands._common import (
+    handle_errors,
+    out_dir_option,
+    redact,
+    write_into_nonempty_option,
+)
 from j1sync.export.rule_pack import import_rule_pack
 
 
 @click.command("import-rule-pack")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False),
-    default="manifests",
-    show_default=True,
-    help="Folder to write into (the rules go in its alert-rules/ folder, as export's).",
-)
+@out_dir_option("Folder to write into (the rules go in its alert-rules/ folder, as export's).")
 @click.option(
     "--prefix",
     help="Put before every rule's name, joined with '-' (--prefix aws: rule x becomes "

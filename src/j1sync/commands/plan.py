@@ -9,23 +9,22 @@ import click
 
 from j1sync.commands._common import (
     allow_empty_option,
-    color_mode,
     connection_options,
     format_option,
     handle_errors,
+    paths_argument,
+    planning,
 )
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.executor.resolution import literal_secret_warning
 from j1sync.live_query_checks import check_against_account
-from j1sync.output.progress import progress_for_stderr
 from j1sync.plan_binding import seal_plan
-from j1sync.reconcile import connect_and_plan, connect_with
 
 
 @click.command("plan")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@paths_argument
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Save the plan (JSON).")
 @format_option
 @click.option(
@@ -49,11 +48,7 @@ def command(
     connection: ConnectionOptions,
 ) -> None:
     """Show what apply would change in the account."""
-    connect = connect_with(connection)
-    planned = connect_and_plan(
-        paths, connect, progress_for_stderr(color_mode()).reading, allow_empty=allow_empty
-    )
-    with planned as (provider, run):
+    with planning(paths, connection, allow_empty) as (provider, run):
         check_against_account(provider, run, check_queries=check_queries)
         # a saved plan is bound to this account and these manifests, and signed
         sealed = (

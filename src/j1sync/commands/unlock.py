@@ -6,7 +6,7 @@ import time
 
 import click
 
-from j1sync.commands._common import ask_yes, connection_options, handle_errors
+from j1sync.commands._common import ask_yes, connection_options, handle_errors, paths_argument
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.lock import read_lock, remove_lock
 from j1sync.errors import ConfigError, J1SyncError
@@ -19,7 +19,7 @@ class UnlockRefused(J1SyncError):
 
 
 @click.command("unlock")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@paths_argument
 @click.option(
     "--yes",
     "--auto-approve",
