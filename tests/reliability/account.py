@@ -1,6 +1,8 @@
-"""The account the fault-injection tests reconcile: ~60 changes across all four kinds
-(creates, updates, deletes, IAM groups with members, rules that reference questions) next
-to objects j1sync must never touch, and the checks every fault scenario ends with."""
+"""The account the fault-injection tests reconcile: ~70 changes across every kind
+(creates, updates, deletes, IAM groups with members, rules that reference questions,
+parameters with a secret one, resource groups with permissions for IAM groups made in the
+same run and rules joining them) next to objects j1sync must never touch, and the checks
+every fault scenario ends with."""
 
 from __future__ import annotations
 
@@ -17,8 +19,19 @@ from ruamel.yaml import YAML
 API_KEY = "reliability-Key-7f3a9c21d4"
 ACCOUNT = "reliability-account"
 
-# Which snapshot collection holds which kind, and the field that is its natural key.
-COLLECTIONS = {"rules": "name", "questions": "name", "iam_groups": "name"}
+# Which snapshot collection holds which kind, and the field that is its natural key
+# (a resource permission's id is its key: group, area, type and resource group).
+COLLECTIONS = {
+    "rules": "name",
+    "questions": "name",
+    "iam_groups": "name",
+    "parameters": "name",
+    "resource_groups": "name",
+    "resource_permissions": "id",
+}
+# The secret Parameter manifest's value comes from this variable.
+SECRET_VARIABLE = "RELIABILITY_PARAMETER_SECRET"
+SECRET_VALUE = "reliability-secret-6d20c4"
 
 UNMANAGED: dict[str, Any] = {
     "questions": [
@@ -42,12 +55,107 @@ UNMANAGED: dict[str, Any] = {
     "integrationInstances": [
         {"name": "hand-made-instance", "definition": "aws", "pollingInterval": "ONE_WEEK"}
     ],
+    "parameters": [
+        {"name": "hand_made_parameter", "value": ["kept", 1]},
+        {"name": "hand_made_secret", "value": "set in the web app", "secret": True},
+    ],
+    "resourceGroups": [
+        {
+            "name": "hand-made-resource-group",
+            "permissions": [{"group": "hand-made-group", "resourceArea": "rule", "canRead": True}],
+        }
+    ],
 }
 UNMANAGED_NAMES = {
     "questions": {"hand-made-question"},
     "rules": {"hand-made-rule"},
     "iam_groups": {"hand-made-group"},
     "integration_instances": {"hand-made-instance"},
+    "parameters": {"hand_made_parameter", "hand_made_secret"},
+    "resource_groups": {"hand-made-resource-group"},
+}
+# ... and the permissions on the unmanaged resource group
+UNMANAGED_COUNT = sum(len(names) for names in UNMANAGED_NAMES.values()) + 1
+
+# Parameters and resource groups the account holds before the run (managed: manifests
+# declare them, some with other values).
+OLD_PARAMETERS = [
+    {"name": "old_threshold", "value": 5},
+    {"name": "old_regions", "value": ["us-east-1"]},
+    {"name": "old_owner", "value": "security"},
+]
+OLD_RESOURCE_GROUPS = [
+    {
+        "name": "old-resource-group",
+        "permissions": [
+            {"group": "old-group-00000", "resourceArea": "rule", "canRead": True},
+            {"group": "old-group-00001", "resourceArea": "rule", "canRead": True},
+        ],
+    }
+]
+
+
+def _document(kind: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "j1sync/v1", "kind": kind, "metadata": {"name": name}, "spec": spec}
+
+
+def _parameter_manifests() -> list[dict[str, Any]]:
+    """Four new parameters and a new secret (creates), two changed old ones, one the same."""
+    new = [
+        _document("Parameter", f"new_parameter_{i}", {"value": value})
+        for i, value in enumerate(("text", 42, True, ["a", 2, False]))
+    ]
+    secret = {"value": f"${{env:{SECRET_VARIABLE}}}", "secret": True}
+    return [
+        *new,
+        _document("Parameter", "new_secret", secret),
+        _document("Parameter", "old_threshold", {"value": 7}),
+        _document("Parameter", "old_regions", {"value": ["us-east-1", "eu-west-1"]}),
+        _document("Parameter", "old_owner", {"value": "security"}),
+    ]
+
+
+def _resource_group_manifests() -> list[dict[str, Any]]:
+    """Two new groups whose permissions name IAM groups created in the same run, and the old
+    group with one permission changed and one added."""
+    full = {"canCreate": True, "canRead": True, "canUpdate": True, "canDelete": True}
+    return [
+        _document(
+            "ResourceGroup",
+            "new-resource-group-0",
+            {
+                "permissions": [
+                    {"group": "new-group-00000", "resourceArea": "rule", **full},
+                    {"group": "old-group-00000", "resourceArea": "rule", "canRead": True},
+                ]
+            },
+        ),
+        _document(
+            "ResourceGroup",
+            "new-resource-group-1",
+            {"permissions": [{"group": "new-group-00001", "resourceArea": "dashboard", **full}]},
+        ),
+        _document(
+            "ResourceGroup",
+            "old-resource-group",
+            {
+                "permissions": [
+                    {"group": "old-group-00000", "resourceArea": "rule", **full},
+                    {"group": "old-group-00001", "resourceArea": "rule", "canRead": True},
+                    {"group": "new-group-00002", "resourceArea": "rule", "canRead": True},
+                ]
+            },
+        ),
+    ]
+
+
+# Rules that join a resource group: new rules a new group (one of them references a
+# question), an old rule the old group.
+RULE_GROUPS = {
+    "new-rule-00000": "new-resource-group-0",
+    "new-rule-00001": "new-resource-group-0",
+    "new-rule-00002": "new-resource-group-1",
+    "old-rule-00002": "old-resource-group",
 }
 
 
@@ -65,12 +173,20 @@ def build_account(tmp_path: Path) -> FaultAccount:
     seed: dict[str, Any] = {key: list(value) for key, value in new.seed.items()}
     for key in ("questions", "rules", "iamGroups", "integrationInstances"):
         seed[key] = [*seed[key], *old.seed[key], *UNMANAGED.get(key, [])]
+    seed["parameters"] = [*OLD_PARAMETERS, *UNMANAGED["parameters"]]
+    seed["resourceGroups"] = [*OLD_RESOURCE_GROUPS, *UNMANAGED["resourceGroups"]]
     kept_old = [m for m in old.manifests if not _dropped(m)]
-    manifests = [*new.manifests, *kept_old]
+    manifests = [*new.manifests, *kept_old, *_parameter_manifests()]
+    manifests += _resource_group_manifests()
+    for manifest in manifests:
+        group = RULE_GROUPS.get(manifest["metadata"]["name"])
+        if manifest["kind"] == "AlertRule" and group:
+            manifest["spec"] = {**manifest["spec"], "resourceGroup": group}
     directory = tmp_path / "manifests"
     directory.mkdir()
     yaml = YAML()
-    for kind in ("Question", "AlertRule", "IamGroup", "IntegrationSchedule"):
+    kinds = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule")
+    for kind in (*kinds, "Parameter", "ResourceGroup"):
         with (directory / f"{kind}.yaml").open("w", encoding="utf-8") as out:
             yaml.dump_all([m for m in manifests if m["kind"] == kind], out)
     return FaultAccount(seed=seed, manifests_dir=directory)
@@ -86,13 +202,23 @@ def _dropped(manifest: Mapping[str, Any]) -> bool:
 
 
 def unmanaged_bytes(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, bytes]:
-    """The stored bytes of every object j1sync must not touch, by collection/name."""
+    """The stored bytes of every object j1sync must not touch, by collection/name (the
+    permissions on an unmanaged resource group by their id)."""
     found: dict[str, bytes] = {}
     for collection, names in UNMANAGED_NAMES.items():
         for obj in snapshot.get(collection, []):
             key = obj.get("name") or obj.get("title")
             if key in names:
                 found[f"{collection}/{key}"] = json.dumps(obj, sort_keys=True).encode()
+    groups = {
+        g["id"]
+        for g in snapshot.get("resource_groups", [])
+        if g["name"] in UNMANAGED_NAMES["resource_groups"]
+    }
+    for permission in snapshot.get("resource_permissions", []):
+        if permission["resourceId"] in groups:
+            key = f"resource_permissions/{permission['id']}"
+            found[key] = json.dumps(permission, sort_keys=True).encode()
     return found
 
 
@@ -117,4 +243,5 @@ def connection_env(url: str) -> dict[str, str]:
         "J1SYNC_BACKOFF_MAX_S": "0.1",
         "J1SYNC_RETRY_BUDGET": "60",
         "NO_COLOR": "1",
+        SECRET_VARIABLE: SECRET_VALUE,
     }

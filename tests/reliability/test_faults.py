@@ -1,5 +1,6 @@
-"""Apply ~60 changes through injected faults; afterwards the account converges, nothing is
-duplicated, nothing unmanaged changed, and the exit code tells the truth."""
+"""Apply ~70 changes of every kind through injected faults; afterwards the account
+converges, nothing is duplicated, nothing unmanaged changed, the secret parameter holds its
+value, rules sit in their resource groups, and the exit code tells the truth."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ from j1sync.settings import Settings
 from tests.reliability.account import (
     ACCOUNT,
     API_KEY,
+    RULE_GROUPS,
+    SECRET_VALUE,
+    SECRET_VARIABLE,
+    UNMANAGED_COUNT,
     FaultAccount,
     build_account,
     connection_env,
@@ -44,7 +49,10 @@ FAULTS: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture
-def faulty(tmp_path: Path) -> Iterator[tuple[Emulator, FaultAccount]]:
+def faulty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Emulator, FaultAccount]]:
+    monkeypatch.setenv(SECRET_VARIABLE, SECRET_VALUE)  # for plans made without the CLI
     account = build_account(tmp_path)
     with running_emulator(
         seed=account.seed, api_key=API_KEY, account=ACCOUNT, page_size=7, rng_seed=11
@@ -70,6 +78,17 @@ def assert_converged_and_clean(emu: Emulator, account: FaultAccount, before: dic
     snapshot = emu.snapshot()
     assert duplicates(snapshot) == {}
     assert unmanaged_bytes(snapshot) == before
+    # what the plan cannot see: a secret's value, and group ids behind the names
+    parameters = {p["name"]: p for p in snapshot["parameters"]}
+    assert (parameters["new_secret"]["value"], parameters["new_secret"]["secret"]) == (
+        SECRET_VALUE,
+        True,
+    )
+    groups = {g["name"]: g["id"] for g in snapshot["resource_groups"]}
+    joined = {r["name"]: r.get("resourceGroupId") for r in snapshot["rules"]}
+    assert {rule: joined[rule] for rule in RULE_GROUPS} == {
+        rule: groups[group] for rule, group in RULE_GROUPS.items()
+    }
 
 
 def test_the_account_has_enough_changes_for_faults_to_hit(faulty: Any) -> None:
@@ -79,7 +98,14 @@ def test_the_account_has_enough_changes_for_faults_to_hit(faulty: Any) -> None:
     found = re.search(r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete", plan.output)
     assert found, plan.output
     creates, updates, deletes = (int(n) for n in found.groups())
-    assert creates >= 35 and updates >= 10 and deletes >= 3
+    assert creates >= 40 and updates >= 13 and deletes >= 3
+    for change in (
+        "+ Parameter/new_secret",
+        "~ Parameter/old_threshold",
+        "+ ResourceGroup/new-resource-group-0",
+        "~ ResourceGroup/old-resource-group",
+    ):
+        assert change in plan.output
     assert "unmanaged" in plan.output
 
 
@@ -89,7 +115,7 @@ def test_apply_through_faults_converges_without_duplicates(
 ) -> None:
     emu, account = faulty
     before = unmanaged_bytes(emu.snapshot())
-    assert len(before) == 4
+    assert len(before) == UNMANAGED_COUNT
     set_faults(emu, **faults)
     applied = cli_run(emu, "apply", str(account.manifests_dir), "--auto-approve")
     failed = failed_count(applied.output) > 0
