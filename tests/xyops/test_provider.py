@@ -222,3 +222,14 @@ def test_the_apply_lock_lives_in_a_bucket_and_is_gone_after() -> None:
         store.write("other", "kept")
         store.delete(LOCK_NAME)
         assert store.read("other") == "kept"
+
+
+def test_lost_answers_429s_and_server_errors_still_converge_without_repeats() -> None:
+    faults = {"lose_responses": 0.3, "rate_429": 0.2, "fail_rate": 0.05, "rng_seed": 11}
+    with target(**faults) as t:
+        result = t.apply(t.plan(EXAMPLES))
+        assert result.ok, [o.message for o in result.outcomes if o.status != "applied"]
+        t.emu.switches.lose_responses = t.emu.switches.rate_429 = t.emu.switches.fail_rate = 0
+        assert changes(t.plan(EXAMPLES).plan) == []
+        events = [e["id"] for e in t.emu.snapshot()["events"]]
+        assert events.count("nightly_db_backup") == 1
