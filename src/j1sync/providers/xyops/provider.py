@@ -10,7 +10,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.xyops.client import XyopsClient
+from j1sync.providers.xyops.client import POOL_SIZE, XyopsClient
 from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
 from j1sync.providers.xyops.lock_store import BucketStore
 from j1sync.providers.xyops.settings import XyopsSettings
@@ -105,16 +105,21 @@ class XyopsProvider:
 
 
 def connect(target: Mapping[str, Any], options: Any = None) -> XyopsProvider:
-    """A provider for the server j1sync.yaml's xyops section (`target`) and the command's
-    connection options name (no request is made yet). From `options`, when given:
-    `timeout`, `retry_budget` and `rate_limit`, as the command line set them."""
+    """A provider for the server j1sync.yaml's xyops section names (`target`: `url`,
+    `managedTag`; when an emulator serves, also its `apiKey`), with the command's
+    connection options (`retry_budget_s`, `rate_limit`, `concurrency`) when given. No
+    request is made yet."""
     settings = XyopsSettings.from_env(
         target=target,
+        api_key=target.get("apiKey") or None,
         timeout=_option(options, "timeout"),
-        retry_budget_s=_option(options, "retry_budget", "retry_budget_s"),
+        retry_budget_s=_option(options, "retry_budget_s", "retry_budget"),
     )
-    client = XyopsClient(settings, rate_limit=_option(options, "rate_limit"))
-    managed_tag = target.get("managedTag") or target.get("managed_tag") or DEFAULT_MANAGED_TAG
+    in_flight = max(POOL_SIZE, int(_option(options, "concurrency") or 0))
+    client = XyopsClient(
+        settings, rate_limit=_option(options, "rate_limit"), max_in_flight=in_flight
+    )
+    managed_tag = target.get("managedTag") or DEFAULT_MANAGED_TAG
     return XyopsProvider(client, str(managed_tag))
 
 
