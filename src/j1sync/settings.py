@@ -15,13 +15,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
-from j1sync.jupiterone_endpoints import parse_endpoint_mode
+from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
+from j1sync.jupiterone_endpoints import (
+    DEFAULT_ENDPOINT_MODE,
+    ENV_ENDPOINT_MODE,
+    parse_endpoint_mode,
+)
 
 ENV_API_KEY = "JUPITERONE_API_KEY"
 ENV_ACCOUNT = "JUPITERONE_ACCOUNT_ID"
 ENV_REGION = "JUPITERONE_REGION"
 ENV_API_URL = "JUPITERONE_API_URL"
-ENV_ENDPOINT_MODE = "J1SYNC_ENDPOINT_MODE"  # gateway | per-area
 ENV_PLAN_KEY = "J1SYNC_PLAN_KEY"  # signs saved plans (`plan --out`, `apply --plan`)
 ENV_GITHUB_TOKEN = "GITHUB_TOKEN"  # the `j1sync github` commands' token
 
@@ -53,11 +57,11 @@ class Settings:
     account: str
     region: str = DEFAULT_REGION
     api_url: str | None = None  # base URL override (no path), e.g. the emulator's
-    timeout: float = 30.0  # seconds per HTTP request
-    retry_budget_s: float = 600.0  # total time reads may spend retrying
+    timeout: float = DEFAULT_TIMEOUT_S  # seconds per HTTP request
+    retry_budget_s: float = DEFAULT_RETRY_BUDGET_S  # total time reads may spend retrying
     # "gateway" (one URL for every operation) or "per-area" (/graphql, /rules/graphql,
     # /iam/graphql): see jupiterone_endpoints.py
-    endpoint_mode: str = "gateway"
+    endpoint_mode: str = DEFAULT_ENDPOINT_MODE
 
     def __post_init__(self) -> None:
         if not self.api_key:
@@ -105,7 +109,7 @@ class Settings:
             "account": env.get(ENV_ACCOUNT, ""),
             "region": env.get(ENV_REGION) or DEFAULT_REGION,
             "api_url": env.get(ENV_API_URL) or None,
-            "endpoint_mode": env.get(ENV_ENDPOINT_MODE) or "gateway",
+            "endpoint_mode": env.get(ENV_ENDPOINT_MODE) or DEFAULT_ENDPOINT_MODE,
         }
         unknown = set(overrides) - set(cls.__dataclass_fields__)
         if unknown:

@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from j1sync.commands._exits import fail
-from j1sync.connection import DEFAULT_RETRY_BUDGET_S, ConnectionOptions
+from j1sync.connection import ConnectionOptions
 from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH, redact_secrets
 from j1sync.errors import ConfigError
+from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
+from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE, ENDPOINT_MODES, ENV_ENDPOINT_MODE
+from j1sync.settings import ENV_ACCOUNT, ENV_API_KEY, ENV_API_URL, ENV_REGION
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ CONNECTION_FLAGS = (
 def redact(text: str) -> str:
     """Remove the API key, and every secret a plan masked, from text that is about to
     leave the process."""
-    key = os.environ.get("JUPITERONE_API_KEY")
+    key = os.environ.get(ENV_API_KEY)
     if key and len(key) >= MIN_BARE_SECRET_LENGTH:
         text = text.replace(key, "(redacted)")
     return redact_secrets(text)
@@ -133,22 +136,18 @@ def connection_options(func: F) -> F:
         ),
         click.option(
             "--api-url",
-            envvar="JUPITERONE_API_URL",
+            envvar=ENV_API_URL,
             show_envvar=True,
             help="Base URL override.",
         ),
-        click.option(
-            "--account", envvar="JUPITERONE_ACCOUNT_ID", show_envvar=True, help="Account id."
-        ),
-        click.option(
-            "--region", envvar="JUPITERONE_REGION", show_envvar=True, help="us (default) or eu."
-        ),
+        click.option("--account", envvar=ENV_ACCOUNT, show_envvar=True, help="Account id."),
+        click.option("--region", envvar=ENV_REGION, show_envvar=True, help="us (default) or eu."),
         click.option(
             "--endpoint-mode",
-            type=click.Choice(["gateway", "per-area"]),
-            default="gateway",
+            type=click.Choice(ENDPOINT_MODES),
+            default=DEFAULT_ENDPOINT_MODE,
             show_default=True,
-            envvar="J1SYNC_ENDPOINT_MODE",
+            envvar=ENV_ENDPOINT_MODE,
             show_envvar=True,
             help="gateway: every request to https://graphql.<region>.jupiterone.io/ (as "
             "JupiterOne's own clients do); per-area: the documented /graphql, "
@@ -167,7 +166,7 @@ def connection_options(func: F) -> F:
         ),
         click.option(
             "--rate-limit",
-            envvar="J1SYNC_RATE_LIMIT",
+            envvar=ENV_RATE_LIMIT,
             show_envvar=True,
             metavar="N/SECONDS",
             callback=_rate_limit,

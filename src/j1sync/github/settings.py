@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
-from j1sync.settings import is_loopback
+from j1sync.settings import ENV_GITHUB_TOKEN, is_loopback
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -30,7 +30,7 @@ class GitHubSettings:
         """Build settings from GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL;
         `repository` (the --repo flag) overrides GITHUB_REPOSITORY."""
         env = os.environ if env is None else env
-        token = env.get("GITHUB_TOKEN", "").strip()
+        token = env.get(ENV_GITHUB_TOKEN, "").strip()
         if not token:
             raise ConfigError(
                 "GITHUB_TOKEN is not set: pass it to the step with "

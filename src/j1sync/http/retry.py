@@ -40,6 +40,8 @@ ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
 ENV_BACKOFF_MAX = "J1SYNC_BACKOFF_MAX_S"
 DEFAULT_BACKOFF_INITIAL_S = 0.5
 DEFAULT_BACKOFF_MAX_S = 30.0
+DEFAULT_TIMEOUT_S = 30.0  # one HTTP request's wait for its answer
+DEFAULT_RETRY_BUDGET_S = 600.0  # how long one request may keep retrying (--retry-budget)
 
 Wait = Callable[[RetryCallState], float]
 
