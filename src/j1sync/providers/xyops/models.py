@@ -13,9 +13,9 @@ Actions, limits and triggers carry type-specific fields beside `type`/`condition
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.models.common import NonBlank, StrictModel, rule_error
 from j1sync.manifest.models.list_identity import ListIdentity
@@ -319,59 +319,13 @@ class _Document(StrictModel):
     metadata: XyopsMetadata
 
 
-class TagDocument(_Document):
-    kind: Literal["Tag"]
-    spec: TagSpec
-
-
-class CategoryDocument(_Document):
-    kind: Literal["Category"]
-    spec: CategorySpec
-
-
-class ServerGroupDocument(_Document):
-    kind: Literal["ServerGroup"]
-    spec: ServerGroupSpec
-
-
-class WebHookDocument(_Document):
-    kind: Literal["WebHook"]
-    spec: WebHookSpec
-
-
-class ChannelDocument(_Document):
-    kind: Literal["Channel"]
-    spec: ChannelSpec
-
-
-class RoleDocument(_Document):
-    kind: Literal["Role"]
-    spec: RoleSpec
-
-
-class MonitorDocument(_Document):
-    kind: Literal["Monitor"]
-    spec: MonitorSpec
-
-
-class AlertDocument(_Document):
-    kind: Literal["Alert"]
-    spec: AlertSpec
-
-
-class EventDocument(_Document):
-    kind: Literal["Event"]
-    spec: EventSpec
+def _document_model(kind: str, spec: type[StrictModel]) -> type[StrictModel]:
+    """The whole document of one kind: apiVersion, kind, metadata (the id) and spec."""
+    fields: dict[str, Any] = {"kind": (Literal.__getitem__(kind), ...), "spec": (spec, ...)}
+    model = create_model(f"Xyops{kind}Document", __base__=_Document, __doc__=spec.__doc__, **fields)
+    return cast(type[StrictModel], model)
 
 
 DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
-    "Tag": TagDocument,
-    "Category": CategoryDocument,
-    "ServerGroup": ServerGroupDocument,
-    "WebHook": WebHookDocument,
-    "Channel": ChannelDocument,
-    "Role": RoleDocument,
-    "Monitor": MonitorDocument,
-    "Alert": AlertDocument,
-    "Event": EventDocument,
+    kind: _document_model(kind, spec) for kind, spec in SPEC_MODELS.items()
 }
