@@ -111,7 +111,6 @@ def connect(target: Mapping[str, Any], options: Any = None) -> XyopsProvider:
     request is made yet."""
     settings = XyopsSettings.from_env(
         target=target,
-        api_key=target.get("apiKey") or None,
         timeout=_option(options, "timeout"),
         retry_budget_s=_option(options, "retry_budget_s", "retry_budget"),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.errors import ConfigError
+from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
 from j1sync.settings import check_base_url
 
 ENV_API_KEY = "XYOPS_API_KEY"
@@ -28,8 +29,8 @@ class XyopsSettings:
 
     api_key: str = field(repr=False)
     url: str
-    timeout: float = 30.0  # seconds per HTTP request
-    retry_budget_s: float = 600.0  # total time one request may spend retrying
+    timeout: float = DEFAULT_TIMEOUT_S  # seconds per HTTP request
+    retry_budget_s: float = DEFAULT_RETRY_BUDGET_S  # total time one request may spend retrying
 
     def __post_init__(self) -> None:
         if not self.api_key:
@@ -66,7 +67,8 @@ class XyopsSettings:
         **overrides: Any,
     ) -> XyopsSettings:
         """Settings from the environment (default `os.environ`), then j1sync.yaml's xyops
-        section (`target`: url), then keyword overrides (flags) when not None."""
+        section (`target`: url; an emulator's `apiKey` when one serves), then keyword
+        overrides (flags) when not None."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {
             "api_key": env.get(ENV_API_KEY, ""),
@@ -74,6 +76,8 @@ class XyopsSettings:
         }
         if target and target.get("url"):
             values["url"] = str(target["url"])
+        if target and target.get("apiKey"):  # an emulator's (connection.open_system)
+            values["api_key"] = str(target["apiKey"])
         unknown = set(overrides) - set(cls.__dataclass_fields__)
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
