@@ -14,6 +14,7 @@ here: JupiterOne's and xyOps's clients both use them.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from j1sync.errors import ConfigError
+from j1sync.http.retry import ENV_RATE_LIMIT
 from j1sync.per_seconds import parse_per_seconds
 
 Clock = Callable[[], float]
@@ -77,6 +79,16 @@ class TokenBucket:
         if wait > 0:
             self._sleep(wait)
         return wait
+
+
+def client_bucket(rate_limit: RateLimit | str | None) -> TokenBucket | None:
+    """The client-side rate limit asked for (a RateLimit or "N/SECONDS"), else the one in
+    J1SYNC_RATE_LIMIT, else none."""
+    if rate_limit is None:
+        rate_limit = os.environ.get(ENV_RATE_LIMIT) or None
+    if isinstance(rate_limit, str):
+        rate_limit = RateLimit.parse(rate_limit)
+    return TokenBucket(rate_limit) if rate_limit is not None else None
 
 
 class AdaptiveConcurrency:

@@ -62,6 +62,15 @@ def seconds_setting(given: float | None, env_name: str, default: float) -> float
     return value
 
 
+def configured_backoff(initial_s: float | None, max_s: float | None) -> Wait:
+    """Exponential backoff with full jitter: the given bounds, else J1SYNC_BACKOFF_*, else
+    the defaults."""
+    return exponential_backoff(
+        seconds_setting(initial_s, ENV_BACKOFF_INITIAL, DEFAULT_BACKOFF_INITIAL_S),
+        seconds_setting(max_s, ENV_BACKOFF_MAX, DEFAULT_BACKOFF_MAX_S),
+    )
+
+
 def retryable_errors(is_mutation: bool) -> tuple[type[Exception], ...]:
     """What may be repeated: a refused request always, an ambiguous one only if a read."""
     return (RateLimited,) if is_mutation else (RateLimited, TransientError)

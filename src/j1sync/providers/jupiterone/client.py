@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import os
 import re
 import threading
 import time
@@ -48,17 +47,11 @@ from j1sync.errors import (
     RateLimited,
     TransientError,
 )
-from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
+from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
 from j1sync.http.retry import (
-    DEFAULT_BACKOFF_INITIAL_S,
-    DEFAULT_BACKOFF_MAX_S,
-    ENV_BACKOFF_INITIAL,
-    ENV_BACKOFF_MAX,
-    ENV_RATE_LIMIT,
     budget_exceeded,
-    exponential_backoff,
+    configured_backoff,
     retrying,
-    seconds_setting,
 )
 from j1sync.http.session import pooled_session, user_agent
 from j1sync.jupiterone_endpoints import AREA_PATHS, Area, area_of, endpoint_url
@@ -141,15 +134,8 @@ class JupiterOneClient:
         """Arguments left as None come from the environment (J1SYNC_*), then defaults."""
         self.settings = settings
         self.account = settings.account
-        self._backoff = exponential_backoff(
-            seconds_setting(backoff_initial_s, ENV_BACKOFF_INITIAL, DEFAULT_BACKOFF_INITIAL_S),
-            seconds_setting(backoff_max_s, ENV_BACKOFF_MAX, DEFAULT_BACKOFF_MAX_S),
-        )
-        if rate_limit is None:
-            rate_limit = os.environ.get(ENV_RATE_LIMIT) or None
-        if isinstance(rate_limit, str):
-            rate_limit = RateLimit.parse(rate_limit)
-        self.bucket = TokenBucket(rate_limit) if rate_limit is not None else None
+        self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
+        self.bucket = client_bucket(rate_limit)
         self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
         self.quota = ServerQuota()
         self._sent = itertools.count()

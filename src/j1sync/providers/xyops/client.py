@@ -11,7 +11,6 @@ HTTP POST with a JSON body) only on 429: a write whose answer was lost raises
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Mapping
@@ -29,17 +28,11 @@ from j1sync.errors import (
     TransientError,
     Unreachable,
 )
-from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
+from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
 from j1sync.http.retry import (
-    DEFAULT_BACKOFF_INITIAL_S,
-    DEFAULT_BACKOFF_MAX_S,
-    ENV_BACKOFF_INITIAL,
-    ENV_BACKOFF_MAX,
-    ENV_RATE_LIMIT,
     budget_exceeded,
-    exponential_backoff,
+    configured_backoff,
     retrying,
-    seconds_setting,
 )
 from j1sync.http.session import pooled_session, rate_limit_headers, user_agent
 from j1sync.net import unreachable_because
@@ -65,15 +58,8 @@ class XyopsClient:
         max_in_flight: int = POOL_SIZE,
     ) -> None:
         self.settings = settings
-        self._backoff = exponential_backoff(
-            seconds_setting(backoff_initial_s, ENV_BACKOFF_INITIAL, DEFAULT_BACKOFF_INITIAL_S),
-            seconds_setting(backoff_max_s, ENV_BACKOFF_MAX, DEFAULT_BACKOFF_MAX_S),
-        )
-        if rate_limit is None:
-            rate_limit = os.environ.get(ENV_RATE_LIMIT) or None
-        if isinstance(rate_limit, str):
-            rate_limit = RateLimit.parse(rate_limit)
-        self.bucket = TokenBucket(rate_limit) if rate_limit is not None else None
+        self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
+        self.bucket = client_bucket(rate_limit)
         self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
         self._session = pooled_session(max(POOL_SIZE, max_in_flight))
         self._headers = {
