@@ -12,8 +12,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.export.naming import FOLDERS, FileNamer, unique_names
 from j1sync.export.specs import SPEC_BUILDERS, ordered_spec
 from j1sync.manifest.models import KINDS
-
-SCHEDULE = "IntegrationSchedule"
+from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULE
 
 
 @dataclass(frozen=True)

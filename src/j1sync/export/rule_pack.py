@@ -33,8 +33,8 @@ from j1sync.export.run import ExportWriteError, check_output_dir, validation_war
 from j1sync.export.specs import ordered_spec
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest.models.common import MAX_NAME_LENGTH
+from j1sync.providers.jupiterone.alert_rules import KIND
 
-KIND = "AlertRule"
 ALERT_LEVELS = ("INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL")  # validate.ts
 DEFAULT_ALERT_LEVEL = "HIGH"  # index.js defaultAlertSettings
 COUNTED_QUERIES = ("query0", "queryBAD")  # which query the default condition counts
