@@ -32,11 +32,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from types import TracebackType
+from urllib.parse import urlsplit
 
 from j1sync import __version__
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
 from j1sync.errors import LockHeld, LockLost, TransientError
+from j1sync.settings import is_loopback
 
 log = logging.getLogger("j1sync.lock")
 
@@ -46,6 +48,16 @@ POLL_S = 2.0  # how often a waiting apply looks again
 MAX_UNCONFIRMED_WRITES = 3  # then the store is not keeping the lock: give up, change nothing
 DEFAULT_SETTLE_S = 2.0  # used when the store does not say how long its writes take to show
 MAX_SETTLE_S = 30.0
+# A store on this machine (an emulator) commits each write before it answers: what is left
+# is room for a racing writer's round trip.
+LOOPBACK_SETTLE_S = 0.3
+
+
+def settle_time(base_url: str, remote_s: float) -> float:
+    """How long after a write every reader of the store at `base_url` is sure to see it:
+    LOOPBACK_SETTLE_S on this machine, else the store's own `remote_s`."""
+    return LOOPBACK_SETTLE_S if is_loopback(urlsplit(base_url).hostname or "") else remote_s
+
 
 Clock = Callable[[], float]
 

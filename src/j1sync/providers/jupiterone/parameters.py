@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
+from j1sync.engine.lock import settle_time
 from j1sync.errors import ApiError, NotFound
 from j1sync.providers.jupiterone.client import JupiterOneClient
-from j1sync.settings import is_loopback
 
 GET_PARAMETER = """
 query J1SyncGetParameter($name: String!) {
@@ -53,7 +52,6 @@ mutation J1SyncDeleteParameter($name: String!) {
 # round trip. JupiterOne does not document its parameter store's consistency; the
 # emulator (loopback) commits each request before it answers.
 SETTLE_S = 2.0
-LOOPBACK_SETTLE_S = 0.3
 
 
 class ParameterStore:
@@ -61,8 +59,7 @@ class ParameterStore:
 
     def __init__(self, client: JupiterOneClient) -> None:
         self._client = client
-        host = urlsplit(client.settings.base_url).hostname or ""
-        self.settle_s = LOOPBACK_SETTLE_S if is_loopback(host) else SETTLE_S
+        self.settle_s = settle_time(client.settings.base_url, SETTLE_S)
 
     def get(self, name: str) -> dict[str, Any] | None:
         """The parameter as the API returns it (a secret's value redacted), or None."""

@@ -17,13 +17,12 @@ The bucket is created, with j1sync's ownership marker in its notes, on the first
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
+from j1sync.engine.lock import settle_time
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.ownership import marker_line
-from j1sync.settings import is_loopback
 
 BUCKET_ID = "j1sync_state"
 BUCKET_TITLE = "j1sync state"
@@ -35,7 +34,6 @@ BUCKET_NOTES = (
 # round trip: xyOps commits each write before it answers; a remote server's round trip
 # is the margin.
 SETTLE_S = 1.0
-LOOPBACK_SETTLE_S = 0.3
 
 
 class BucketStore:
@@ -44,8 +42,7 @@ class BucketStore:
     def __init__(self, client: XyopsClient, bucket_id: str = BUCKET_ID) -> None:
         self._client = client
         self.bucket_id = bucket_id
-        host = urlsplit(client.settings.base_url).hostname or ""
-        self.settle_s = LOOPBACK_SETTLE_S if is_loopback(host) else SETTLE_S
+        self.settle_s = settle_time(client.settings.base_url, SETTLE_S)
 
     def read(self, name: str) -> str | None:
         try:
