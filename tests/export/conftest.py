@@ -36,15 +36,15 @@ class Account:
             "NO_COLOR": "1",
         }
 
-    def run(self, *args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), env=self.env())
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(cli, list(args), env={**self.env(), **(env or {})})
 
     def export(self, *args: str) -> Result:
         return self.run("export", "--out", str(self.out), *args)
 
-    def plan_changes(self) -> dict[str, dict[str, Any]]:
+    def plan_changes(self, env: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
         """address -> change, from `plan --format json` of the exported folder."""
-        result = self.run("plan", str(self.out), "--format", "json", "--allow-empty")
+        result = self.run("plan", str(self.out), "--format", "json", "--allow-empty", env=env)
         assert result.exit_code == 0, result.output
         return {c["address"]: c for c in json.loads(result.stdout)["changes"]}
 

@@ -220,11 +220,38 @@ parameter_scalar = st.one_of(
 
 
 @st.composite
-def parameter(draw: st.DrawFn, name: str) -> dict[str, Any]:
-    """A non-secret parameter (a secret cannot be read back: the first apply of an exported
-    one writes it; tests/e2e/test_parameters.py)."""
+def parameter(draw: st.DrawFn, name: str, secrets: bool) -> dict[str, Any]:
+    """A parameter; with `secrets`, now and then a secret, whose value cannot be read back:
+    export writes it as `${env:…}` and the first apply writes it once
+    (tests/export/test_property.py)."""
+    if secrets and draw(st.integers(0, 3)) == 0:
+        return {"name": name, "value": draw(non_blank), "secret": True}
     value = draw(st.one_of(parameter_scalar, st.lists(parameter_scalar, max_size=3)))
     return {"name": name, "value": value, "secret": False}
+
+
+@st.composite
+def resource_group(draw: st.DrawFn, name: str, iam_groups: list[str]) -> dict[str, Any]:
+    """A resource group with permissions for some of the account's IAM groups."""
+    keys = st.tuples(
+        st.sampled_from(iam_groups),
+        st.one_of(st.sampled_from(("rule", "dashboard")), identifier),
+        st.one_of(st.just("resource_group"), st.just("*"), identifier),
+    )
+    chosen = draw(st.lists(keys, max_size=3, unique=True)) if iam_groups else []
+    flags = ("canCreate", "canRead", "canUpdate", "canDelete")
+    return {
+        "name": name,
+        "permissions": [
+            {
+                "group": group,
+                "resourceArea": area,
+                "resourceType": kind,
+                **{flag: draw(st.booleans()) for flag in flags},
+            }
+            for group, area, kind in chosen
+        ],
+    }
 
 
 def unique_names(max_size: int) -> st.SearchStrategy[list[str]]:
@@ -232,21 +259,28 @@ def unique_names(max_size: int) -> st.SearchStrategy[list[str]]:
 
 
 @st.composite
-def accounts(draw: st.DrawFn) -> dict[str, Any]:
-    """Seed collections for one account (users and definitions come from BASE_SEED)."""
+def accounts(draw: st.DrawFn, secrets: bool = False) -> dict[str, Any]:
+    """Seed collections for one account (users and definitions come from BASE_SEED); with
+    `secrets`, some parameters are secret (their first plan after export writes them)."""
     questions = [draw(question(key, index)) for index, key in enumerate(draw(unique_names(3)))]
     group_names = draw(
         unique_names(2).map(lambda ns: [n for n in ns if n not in ("Users", "Administrators")])
     )
+    resource_groups = [draw(resource_group(name, group_names)) for name in draw(unique_names(2))]
+    rules = [draw(rule(name, questions)) for name in draw(unique_names(3))]
+    for data in rules:
+        if resource_groups and draw(st.booleans()):
+            data["resourceGroup"] = draw(st.sampled_from(resource_groups))["name"]
     return {
         "questions": questions,
-        "rules": [draw(rule(name, questions)) for name in draw(unique_names(3))],
+        "rules": rules,
         "iamGroups": [draw(iam_group(name)) for name in group_names],
+        "resourceGroups": resource_groups,
         "integrationInstances": [
             draw(integration_instance(name)) for name in draw(unique_names(3))
         ],
         "parameters": [
-            draw(parameter(name))
+            draw(parameter(name, secrets))
             for name in draw(st.lists(parameter_name, max_size=3, unique=True))
         ],
     }
