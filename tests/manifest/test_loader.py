@@ -50,6 +50,7 @@ def test_examples_load_with_their_kinds_names_and_sources() -> None:
     assert addresses == [
         "AlertRule/public-s3-buckets-alert",
         "AlertRule/unencrypted-critical-data",
+        "Dashboard/Cloud posture",
         "IamGroup/security-engineers",
         "IntegrationSchedule/aws-production",
         "IntegrationSchedule/github-org",

@@ -11,8 +11,8 @@ from j1sync.cli import cli
 from tests.manifest.conftest import BROKEN, EXAMPLES, WriteFile
 
 EXAMPLES_SUMMARY = (
-    "9 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, "
-    "1 ResourceGroup, 1 Parameter"
+    "10 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, "
+    "1 ResourceGroup, 1 Parameter, 1 Dashboard"
 )
 
 

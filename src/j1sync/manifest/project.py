@@ -41,6 +41,7 @@ class PruneFile(StrictModel):
     IntegrationSchedule: bool | None = None
     ResourceGroup: bool | None = None
     Parameter: bool | None = None
+    Dashboard: bool | None = None
 
 
 class ProjectFile(StrictModel):

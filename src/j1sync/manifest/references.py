@@ -1,5 +1,5 @@
-"""Checks across documents: duplicate kind/name, questionRef and resourceGroup
-targets, and the queries a
+"""Checks across documents: duplicate kind/name, questionRef, resourceGroup and widget
+question targets, and the queries a
 rule's conditions name when its question lives in a Question manifest."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.document import Manifest
 from j1sync.manifest.models.alert_rule import AlertRuleSpec, unknown_query_message
+from j1sync.manifest.models.dashboard import DashboardSpec
 from j1sync.manifest.models.question import QuestionSpec
 from j1sync.manifest.models.resource_group import ResourceGroupSpec
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
@@ -93,14 +94,15 @@ def question_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProb
 
 
 def resource_group_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
-    """A rule's `resourceGroup` names a ResourceGroup manifest (its id is known only then)."""
+    """A rule's or a board's `resourceGroup` names a ResourceGroup manifest (its id is
+    known only then)."""
     groups = sorted(
         {item.manifest.name for item in loaded if isinstance(item.manifest.spec, ResourceGroupSpec)}
     )
     problems = []
     for item in loaded:
         spec = item.manifest.spec
-        if not isinstance(spec, AlertRuleSpec) or spec.resourceGroup is None:
+        if not isinstance(spec, (AlertRuleSpec, DashboardSpec)) or spec.resourceGroup is None:
             continue
         if spec.resourceGroup not in groups:
             close = difflib.get_close_matches(spec.resourceGroup, groups, n=1)
@@ -110,6 +112,31 @@ def resource_group_ref_problems(loaded: Sequence[LoadedManifest]) -> list[Manife
                     item,
                     ("spec", "resourceGroup"),
                     f"no ResourceGroup manifest named '{spec.resourceGroup}'{hint}",
+                )
+            )
+    return problems
+
+
+def widget_question_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
+    """A board widget's `question` names a Question manifest (its id is known only then)."""
+    questions = sorted(
+        {item.manifest.name for item in loaded if isinstance(item.manifest.spec, QuestionSpec)}
+    )
+    problems = []
+    for item in loaded:
+        spec = item.manifest.spec
+        if not isinstance(spec, DashboardSpec):
+            continue
+        for key, widget in spec.widgets.items():
+            if widget.question is None or widget.question in questions:
+                continue
+            close = difflib.get_close_matches(widget.question, questions, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                _problem(
+                    item,
+                    ("spec", "widgets", key, "question"),
+                    f"no Question manifest named '{widget.question}'{hint}",
                 )
             )
     return problems

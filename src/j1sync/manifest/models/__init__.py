@@ -1,6 +1,7 @@
 """Manifest models: one module per kind, plus the document envelope."""
 
 from j1sync.manifest.models.alert_rule import AlertRuleSpec
+from j1sync.manifest.models.dashboard import DashboardSpec
 from j1sync.manifest.models.documents import (
     API_VERSION,
     DOCUMENT_MODELS,
@@ -23,6 +24,7 @@ __all__ = [
     "LIST_IDENTITIES",
     "SPEC_MODELS",
     "AlertRuleSpec",
+    "DashboardSpec",
     "IamGroupSpec",
     "IntegrationScheduleSpec",
     "ListIdentity",

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 
 from j1sync.manifest.models.alert_rule import RULE_LISTS, AlertRuleSpec
 from j1sync.manifest.models.common import Metadata, StrictModel
+from j1sync.manifest.models.dashboard import DASHBOARD_LISTS, DashboardSpec
 from j1sync.manifest.models.iam_group import GROUP_LISTS, IamGroupSpec
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.models.list_identity import ListIdentity
@@ -16,7 +17,15 @@ from j1sync.manifest.models.question import QUESTION_LISTS, QuestionSpec
 from j1sync.manifest.models.resource_group import RESOURCE_GROUP_LISTS, ResourceGroupSpec
 
 API_VERSION = "j1sync/v1"
-KINDS = ("Question", "AlertRule", "IamGroup", "IntegrationSchedule", "ResourceGroup", "Parameter")
+KINDS = (
+    "Question",
+    "AlertRule",
+    "IamGroup",
+    "IntegrationSchedule",
+    "ResourceGroup",
+    "Parameter",
+    "Dashboard",
+)
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SPEC_MODELS: dict[str, type[BaseModel]] = {
@@ -26,6 +35,7 @@ SPEC_MODELS: dict[str, type[BaseModel]] = {
     "IntegrationSchedule": IntegrationScheduleSpec,
     "ResourceGroup": ResourceGroupSpec,
     "Parameter": ParameterSpec,
+    "Dashboard": DashboardSpec,
 }
 
 # Per kind, the lists whose elements have an identity (list_identity.py).
@@ -36,6 +46,7 @@ LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
     "IntegrationSchedule": (),
     "ResourceGroup": RESOURCE_GROUP_LISTS,
     "Parameter": (),
+    "Dashboard": DASHBOARD_LISTS,
 }
 
 
@@ -93,6 +104,15 @@ class ResourceGroupDocument(StrictModel):
     spec: ResourceGroupSpec
 
 
+class DashboardDocument(StrictModel):
+    """An Insights board with its widgets, layouts and parameters."""
+
+    apiVersion: Literal["j1sync/v1"]
+    kind: Literal["Dashboard"]
+    metadata: Metadata
+    spec: DashboardSpec
+
+
 DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
     "Question": QuestionDocument,
     "AlertRule": AlertRuleDocument,
@@ -100,6 +120,7 @@ DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
     "IntegrationSchedule": IntegrationScheduleDocument,
     "ResourceGroup": ResourceGroupDocument,
     "Parameter": ParameterDocument,
+    "Dashboard": DashboardDocument,
 }
 
 AnyDocument = Annotated[
@@ -108,7 +129,8 @@ AnyDocument = Annotated[
     | IamGroupDocument
     | IntegrationScheduleDocument
     | ResourceGroupDocument
-    | ParameterDocument,
+    | ParameterDocument
+    | DashboardDocument,
     Field(discriminator="kind"),
 ]
 
