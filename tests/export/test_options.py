@@ -45,9 +45,9 @@ def test_kind_filter_exports_only_those_kinds(demo: Account) -> None:
 
 
 def test_unknown_kind_is_a_usage_error(demo: Account) -> None:
-    result = demo.export("--kind", "Dashboard")
+    result = demo.export("--kind", "Dashbord")
     assert result.exit_code == 1  # a usage error: 2 means only "changes present"
-    assert "Dashboard" in result.output
+    assert "Dashbord" in result.output
     assert not demo.out.exists()
 
 

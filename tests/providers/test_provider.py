@@ -25,6 +25,7 @@ def test_kinds_are_in_dependency_order(account: Account) -> None:
         "ResourceGroup",
         "IntegrationSchedule",
         "AlertRule",
+        "Dashboard",
     ]
     assert [k.prune for k in provider.kinds] == [
         "opt-in",
@@ -33,6 +34,7 @@ def test_kinds_are_in_dependency_order(account: Account) -> None:
         "opt-in",
         "never",
         "tagged",
+        "opt-in",
     ]
     assert provider.kind("AlertRule") is provider.alert_rules
     with pytest.raises(ConfigError, match="unknown kind 'Nope'"):

@@ -17,6 +17,7 @@ FOLDERS: dict[str, str] = {
     "IntegrationSchedule": "integration-schedules",
     "Parameter": "parameters",
     "ResourceGroup": "resource-groups",
+    "Dashboard": "dashboards",
 }
 SUFFIX = ".yaml"
 MAX_SLUG_LENGTH = 80

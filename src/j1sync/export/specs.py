@@ -16,6 +16,7 @@ from pydantic_core import PydanticUndefined
 
 from j1sync.engine.contract import LiveObject
 from j1sync.manifest.models import SPEC_MODELS
+from j1sync.manifest.models.dashboard import BoardParameter, LayoutItem, Widget
 from j1sync.manifest.models.resource_group import ResourcePermission
 
 # Fields written even when they equal the model's default: omitting them would change
@@ -180,6 +181,23 @@ def resource_group_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
     return {"permissions": permissions}
 
 
+def dashboard_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
+    # widgets keyed by their ids, each without its defaults; breakpoints without items and
+    # parameters' defaults left out
+    state = live.state
+    widgets = {key: model_spec(Widget, widget) for key, widget in state["widgets"].items()}
+    layouts = {
+        size: [model_spec(LayoutItem, item) for item in items]
+        for size, items in state["layouts"].items()
+        if items
+    }
+    parameters = [model_spec(BoardParameter, p) for p in state["parameters"]]
+    spec = ordered_spec("Dashboard", {**state, "widgets": widgets, "parameters": parameters})
+    if layouts:  # the model's default is an object of empty lists, not {}
+        spec = ordered_spec("Dashboard", {**spec, "layouts": layouts})
+    return spec
+
+
 SpecBuilder = Callable[[LiveObject, str], dict[str, Any]]
 
 SPEC_BUILDERS: dict[str, SpecBuilder] = {
@@ -189,4 +207,5 @@ SPEC_BUILDERS: dict[str, SpecBuilder] = {
     "IntegrationSchedule": integration_schedule_spec,
     "Parameter": parameter_spec,
     "ResourceGroup": resource_group_spec,
+    "Dashboard": dashboard_spec,
 }

@@ -11,6 +11,8 @@ from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.dashboards import KIND as DASHBOARDS
+from j1sync.providers.jupiterone.dashboards import Dashboards
 from j1sync.providers.jupiterone.iam_groups import IamGroups
 from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULES
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
@@ -34,9 +36,11 @@ class JupiterOneProvider:
         self.integration_schedules = IntegrationSchedules(client)
         self.parameters = Parameters(client)
         self.resource_groups = ResourceGroups(client)
+        self.dashboards = Dashboards(client, self.resource_groups.names)
         # Dependency order, each kind after the kinds it names: queries and rules name
         # parameters; a resource group's permissions name IAM groups; a rule names its
-        # question, its resource group and the integration instances its actions target.
+        # question, its resource group and the integration instances its actions target;
+        # a board's widgets name questions and the board its resource group.
         self.kinds: Sequence[ResourceKind] = (
             self.parameters,
             self.questions,
@@ -44,6 +48,7 @@ class JupiterOneProvider:
             self.resource_groups,
             self.integration_schedules,
             self.alert_rules,
+            self.dashboards,
         )
         self._by_name = {k.kind: k for k in self.kinds}
 
@@ -84,9 +89,10 @@ class JupiterOneProvider:
             "IntegrationSchedule": self.integration_schedules.read_all,
             "Parameter": self.parameters.read_all,
             RESOURCE_GROUPS: self.resource_groups.read_all,
+            DASHBOARDS: self.dashboards.read_raw,
         }
-        # Rules need question ids -> names even when questions were not asked for.
-        needed = set(wanted) | ({"Question"} if "AlertRule" in wanted else set())
+        # Rules and boards need question ids -> names even when questions were not asked for.
+        needed = set(wanted) | ({"Question"} if {"AlertRule", DASHBOARDS} & set(wanted) else set())
         with ThreadPoolExecutor(max_workers=len(needed)) as pool:
             futures = {name: pool.submit(readers[name]) for name in needed}
             try:
@@ -102,6 +108,12 @@ class JupiterOneProvider:
             if name == "AlertRule":
                 names = {q.id: q.name for q in results["Question"] if q.id}
                 live.extend(self.alert_rules.live_object(raw, names) for raw in results[name])
+            elif name == DASHBOARDS:
+                names = {q.id: q.name for q in results["Question"] if q.id}
+                groups = None
+                if RESOURCE_GROUPS in results:
+                    groups = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
+                live.extend(self.dashboards.live_objects(results[name], names, groups))
             else:
                 live.extend(results[name])
         return self.link(live)
