@@ -1,18 +1,28 @@
-"""Opening a connection to an account: the real JupiterOne API, or the embedded emulator."""
+"""Opening the connections of a run: each system's target (providers/registry.py), the
+real API or, with --emulator, the system's own emulator over the state in .j1sync/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from j1sync.engine.contract import Provider
-from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.errors import ConfigError
+from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S
+from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG, ProjectConfig
+from j1sync.providers.registry import System
 
-EMULATOR_STATE = Path(".j1sync") / "emulator.db"
-DEFAULT_RETRY_BUDGET_S = 600.0
+# --emulator: every system's emulator keeps its state in this folder of the current one.
+EMULATOR_FOLDER = Path(".j1sync")
+EMULATOR_STATE = EMULATOR_FOLDER / "emulator.db"  # JupiterOne's (saved plans name it)
+
+# What a system's `connect` finds in its target settings when its emulator serves: the
+# emulator's base URL, API key and (JupiterOne) account. Never keys of j1sync.yaml.
+EMULATED_URL, EMULATED_API_KEY, EMULATED_ACCOUNT = "url", "apiKey", "account"
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,7 @@ class ConnectionOptions:
     api_url: str | None = None
     account: str | None = None
     region: str | None = None
-    endpoint_mode: str = "gateway"
+    endpoint_mode: str = DEFAULT_ENDPOINT_MODE
     retry_budget_s: float = DEFAULT_RETRY_BUDGET_S
     rate_limit: Any = None
     concurrency: int = 1
@@ -39,10 +49,12 @@ def open_provider(
     default_account: str | None = None,
     default_region: str | None = None,
     managed_tag: str = DEFAULT_MANAGED_TAG,
+    api_key: str | None = None,
 ) -> Iterator[Provider]:
-    """Yield a connected provider. With `options.emulator`, an in-process emulator serves
-    the state kept in .j1sync/emulator.db under the current directory (demo seed on first
-    use). j1sync.yaml's account and region are the defaults under flags and environment."""
+    """Yield a connected JupiterOne provider. With `options.emulator`, an in-process
+    emulator serves the state kept in .j1sync/emulator.db under the current directory (demo
+    seed on first use). j1sync.yaml's account and region are the defaults under flags and
+    environment; `api_key` (an emulator's) overrides JUPITERONE_API_KEY."""
     from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
     from j1sync.providers.jupiterone.client import POOL_SIZE
     from j1sync.settings import Settings
@@ -68,25 +80,19 @@ def open_provider(
             raise
 
     if options.emulator:
-        from j1sync.emulator import running_emulator
+        # JupiterOne's own emulator: connection.open_system starts it and passes it here
+        from j1sync.providers.jupiterone.system import SYSTEM
 
-        EMULATOR_STATE.parent.mkdir(parents=True, exist_ok=True)
-        with running_emulator(db=str(EMULATOR_STATE), seed="demo", wait_for_db=True) as emu:
-            settings = Settings(
-                api_key=emu.api_key,
-                account=emu.account,
-                api_url=emu.url,
-                retry_budget_s=options.retry_budget_s,
-                endpoint_mode=options.endpoint_mode,
-            )
-            with interruptible(connect(settings)) as provider:
-                yield provider
+        with open_system(SYSTEM, ProjectConfig(managed_tag=managed_tag), options) as provider:
+            yield provider
         return
 
     overrides: dict[str, Any] = {
         "retry_budget_s": options.retry_budget_s,
         "endpoint_mode": options.endpoint_mode,
     }
+    if api_key is not None:
+        overrides["api_key"] = api_key
     if options.api_url:
         overrides["api_url"] = options.api_url
     if options.account or default_account:
@@ -95,3 +101,47 @@ def open_provider(
         overrides["region"] = options.region or default_region
     with interruptible(connect(Settings.from_env(**overrides))) as provider:
         yield provider
+
+
+@contextmanager
+def open_system(
+    system: System, project: ProjectConfig, options: ConnectionOptions
+) -> Iterator[Provider]:
+    """One system's provider, connected to the target j1sync.yaml gives it (`project`:
+    that system's settings, ProjectConfig.for_system) or, with --emulator, to the system's
+    emulator over the state in .j1sync/ (started here, stopped when the block ends)."""
+    if system.connect is None:
+        raise ConfigError(f"j1sync cannot connect to {system.title} (no provider)")
+    settings: Mapping[str, Any] = project.target_settings()
+    if not options.emulator:
+        with system.connect(settings, options) as provider:
+            yield provider
+        return
+    if system.emulator is None:
+        raise ConfigError(f"{system.title} has no emulator: --emulator cannot serve it")
+    with system.emulator(EMULATOR_FOLDER) as emu:
+        emulated = {
+            **settings,
+            EMULATED_URL: emu.url,
+            EMULATED_API_KEY: emu.api_key,
+            EMULATED_ACCOUNT: getattr(emu, "account", None),
+        }
+        with system.connect(emulated, replace(options, emulator=False)) as provider:
+            yield provider
+
+
+@contextmanager
+def open_systems(
+    systems: Sequence[System], project: ProjectConfig, options: ConnectionOptions
+) -> Iterator[Provider]:
+    """The run's provider: one system's own provider, or for several, their `Targets`
+    (providers/targets.py), each connected to its own target."""
+    from j1sync.providers.targets import Target, Targets
+
+    with ExitStack() as stack:
+        targets = [
+            Target(system, stack.enter_context(open_system(system, part, options)), part)
+            for system in systems
+            for part in (project.for_system(system.name),)
+        ]
+        yield targets[0].provider if len(targets) == 1 else Targets(targets)

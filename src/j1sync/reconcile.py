@@ -20,12 +20,22 @@ from j1sync.engine.contract import (
     ResolvesAgainstLive,
     kind_of,
 )
-from j1sync.engine.plan import Plan, build_plan
+from j1sync.engine.fingerprint import new_salt
+from j1sync.engine.model import Pruning, SectionHead
+from j1sync.engine.plan import Plan, build_plan, join_plans
 from j1sync.engine.sensitive import CredentialPaths
-from j1sync.errors import J1SyncError, ResolutionError
+from j1sync.errors import ConfigError, J1SyncError, ResolutionError
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.document import ManifestSet, ProjectConfig
-from j1sync.manifest.kind_scan import scan_kinds
+from j1sync.manifest.kind_scan import scan_api_versions, scan_kinds
+from j1sync.providers.registry import (
+    System,
+    system_for_api_version,
+    system_name_of,
+    system_named,
+    systems,
+)
+from j1sync.providers.targets import Target, locks, targets_of
 
 READER_THREAD = "j1sync-read"  # the account reads' threads are named after it
 
@@ -68,8 +78,28 @@ def kinds_to_read(
         for kind in provider.kinds
         if kind.kind in wanted
         or kind.prune == "tagged"
-        or (kind.prune == "opt-in" and project.prune.get(kind.kind, False))
+        or (kind.prune == "opt-in" and prune_enabled(project, kind.kind))
     ]
+
+
+def prune_enabled(project: ProjectConfig, kind: str) -> bool:
+    """Whether j1sync.yaml enables prune for `kind` (in its system's section)."""
+    return project.for_system(system_name_of(kind)).prune.get(kind, False)
+
+
+def run_systems(project: ProjectConfig, api_versions: Iterable[object]) -> tuple[str, ...]:
+    """The systems a run covers, in registry order: those whose apiVersion the manifests
+    write and those j1sync.yaml gives a section; when neither, the first system alone
+    (JupiterOne: a run of no manifests is about its account, as it always was)."""
+    named = {s.name for v in api_versions if (s := system_for_api_version(v)) is not None}
+    named |= set(project.systems)
+    found = tuple(s.name for s in systems() if s.name in named)
+    return found or (systems()[0].name,)
+
+
+def systems_in_run(project: ProjectConfig) -> list[System]:
+    names = project.in_run or (systems()[0].name,)
+    return [s for name in names if (s := system_named(name)) is not None]
 
 
 def declared(manifests: ManifestSet, desired: Sequence[DesiredObject] = ()) -> set[str]:
@@ -119,17 +149,13 @@ Connect = Callable[[ProjectConfig], AbstractContextManager[Provider]]
 
 
 def connect_with(options: ConnectionOptions) -> Connect:
-    """A `Connect` for `connection.open_provider` (the command's connection flags),
-    j1sync.yaml giving the defaults and the managed tag."""
-    from j1sync.connection import open_provider
+    """A `Connect` for `connection.open_systems` (the command's connection flags): each
+    system of the run (`project.in_run`) connected to its target, j1sync.yaml giving the
+    defaults and the ownership marker."""
+    from j1sync.connection import open_systems
 
     def connect(project: ProjectConfig) -> AbstractContextManager[Provider]:
-        return open_provider(
-            options,
-            default_account=project.account,
-            default_region=project.region,
-            managed_tag=project.managed_tag,
-        )
+        return open_systems(systems_in_run(project), project, options)
 
     return connect
 
@@ -139,9 +165,7 @@ def account_lock(provider: Provider, lock_timeout_s: float) -> Iterator[None]:
     """Hold the account's apply lock (only apply changes the account; plan and drift do
     not lock). Apply takes it once its input is known to be valid (manifests loaded, or a
     saved plan trusted) and before it reads the account it plans from."""
-    from j1sync.engine.lock import AccountLock
-
-    with AccountLock(provider.lock_store(), provider.account, timeout_s=lock_timeout_s):
+    with locks(provider, lock_timeout_s):  # each target's own lock
         yield
 
 
@@ -173,6 +197,13 @@ def connect_and_plan(
         # manifests must be valid before the lock is taken
         manifests = load(paths, allow_empty)
         project = manifests.project
+    # the systems to connect: those of the manifests (a quick scan, when not yet loaded)
+    versions = (
+        scan_api_versions(paths)
+        if manifests is None
+        else {m.api_version for m in manifests.manifests}
+    )
+    project = replace(project, in_run=run_systems(project, versions))
     with ExitStack() as stack:
         try:
             provider = stack.enter_context(connect(project))
@@ -185,6 +216,17 @@ def connect_and_plan(
         with reading():
             run = _plan(paths, provider, project, manifests, allow_empty)
         yield provider, run
+
+
+def _check_connected(project: ProjectConfig, manifests: ManifestSet) -> None:
+    """Every system the manifests name was connected (the scan found its apiVersion)."""
+    wanted = run_systems(project, {m.api_version for m in manifests.manifests})
+    missing = [name for name in wanted if name not in project.in_run]
+    if missing:
+        raise ConfigError(
+            f"the manifests name {', '.join(missing)}, which this run did not connect to: "
+            "write each document's apiVersion on a line of its own"
+        )
 
 
 def _plan(
@@ -209,21 +251,61 @@ def _plan(
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
             manifests = load(paths, allow_empty)
+        _check_connected(project, manifests)
         desired = desired_objects(manifests, provider)
         needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
         reads.start(needed)
         live = reads.result(needed)
-    plan = build_plan(
-        resolve_against_live(provider, desired, live),
-        live,
-        {kind.kind: kind.prune for kind in provider.kinds},
-        manifests.project,
+    pruning: Pruning = {"enabled": manifests.scope.complete, "reason": manifests.scope.reason}
+    targets = targets_of(provider)
+    if targets is None:
+        plan = _target_plan(provider, manifests.project, desired, live, manifests, pruning)
+    else:
+        salt = new_salt()  # one plan file: every part's fingerprints keyed alike
+        plan = join_plans(
+            [
+                (
+                    _section(target),
+                    _target_plan(
+                        target.provider, target.project, desired, live, manifests, pruning, salt
+                    ),
+                )
+                for target in targets
+            ],
+            provider.account,
+        )
+    return PlannedRun(manifests=manifests, plan=plan, live=live)
+
+
+def _target_plan(
+    provider: Provider,
+    project: ProjectConfig,
+    desired: Sequence[DesiredObject],
+    live: Sequence[LiveObject],
+    manifests: ManifestSet,
+    pruning: Pruning,
+    salt: str | None = None,
+) -> Plan:
+    """The plan of one target: its kinds' desired and live objects, its j1sync.yaml
+    settings (ownership marker, prune, safety), its account."""
+    kinds = {kind.kind: kind.prune for kind in provider.kinds}
+    own_desired = [d for d in desired if d.kind in kinds]
+    own_live = [obj for obj in live if obj.kind in kinds]
+    return build_plan(
+        resolve_against_live(provider, own_desired, own_live),
+        own_live,
+        kinds,
+        project,
         provider.account,
         manifests.sensitive,
         credentials=credential_paths(provider),
-        pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
+        pruning=pruning,
+        salt=salt,
     )
-    return PlannedRun(manifests=manifests, plan=plan, live=live)
+
+
+def _section(target: Target) -> SectionHead:
+    return {"system": target.system.name, "title": target.system.title, "target": target.account}
 
 
 @runtime_checkable

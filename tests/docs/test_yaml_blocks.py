@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ManifestError
 from j1sync.manifest import load_manifests, load_project_file
-from j1sync.manifest.project import ProjectFile
+from j1sync.manifest.project import project_file_model
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -61,7 +61,7 @@ def kind_of(block: Block) -> str:
         return "comment"
     if isinstance(data, dict) and {"apiVersion", "kind"} & set(data):
         return "manifest"
-    if isinstance(data, dict) and set(data) <= set(ProjectFile.model_fields):
+    if isinstance(data, dict) and set(data) <= set(project_file_model().model_fields):
         return "project"
     if isinstance(data, dict) and "repos" in data:
         return "pre-commit"

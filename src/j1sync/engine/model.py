@@ -139,6 +139,26 @@ def pruning_on() -> Pruning:
 SUMMARY_COLUMNS = ("create", "update", "delete", "no-op", "unmanaged")
 
 
+class SectionHead(TypedDict):
+    """Which target a part of a plan is about: the system's name and title, the target."""
+
+    system: str
+    title: str
+    target: str
+
+
+class PlanSection(TypedDict):
+    """One target's part of a plan over several (reconcile.py joins them): which system
+    (`system`, its name; `title`, how outputs name it), which target (`target`: account or
+    URL), its kinds (engine names), and its own safety verdict."""
+
+    system: str
+    title: str
+    target: str
+    kinds: list[str]
+    safety: Safety
+
+
 @dataclass
 class Plan:
     j1sync_version: str
@@ -151,6 +171,8 @@ class Plan:
     format_version: int = FORMAT_VERSION
     pruning: Pruning = field(default_factory=pruning_on)
     fingerprint_salt: str = ""  # hex; keys every change's live_fingerprint
+    # a plan over several targets: one section per target (empty: one target)
+    sections: list[PlanSection] = field(default_factory=list)
 
     @property
     def actionable(self) -> list[Change]:
@@ -179,6 +201,7 @@ class Plan:
                 "messages": list(self.safety["messages"]),
             },
             "pruning": dict(self.pruning),
+            **({"sections": [_section_dict(s) for s in self.sections]} if self.sections else {}),
         }
 
     @classmethod
@@ -207,9 +230,52 @@ class Plan:
                     "messages": list(data["safety"].get("messages", [])),
                 },
                 pruning=_pruning(data.get("pruning")),
+                sections=[_section(s) for s in data.get("sections", [])],
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"plan file: malformed plan ({exc!r})") from exc
+
+
+def _section_dict(section: PlanSection) -> dict[str, Any]:
+    return {
+        **section,
+        "kinds": list(section["kinds"]),
+        "safety": {
+            "blocked": section["safety"]["blocked"],
+            "messages": list(section["safety"]["messages"]),
+        },
+    }
+
+
+def _section(data: Any) -> PlanSection:
+    return {
+        "system": str(data["system"]),
+        "title": str(data["title"]),
+        "target": str(data["target"]),
+        "kinds": [str(k) for k in data["kinds"]],
+        "safety": {
+            "blocked": bool(data["safety"]["blocked"]),
+            "messages": [str(m) for m in data["safety"]["messages"]],
+        },
+    }
+
+
+def section_plan(plan: Plan, section: PlanSection) -> Plan:
+    """The part of `plan` one section covers, as a plan of its own (what outputs render
+    under the section's heading)."""
+    kinds = set(section["kinds"])
+    return Plan(
+        j1sync_version=plan.j1sync_version,
+        account=section["target"],
+        created_at=plan.created_at,
+        changes=[c for c in plan.changes if c.kind in kinds],
+        unmanaged=[u for u in plan.unmanaged if u.kind in kinds],
+        summary={k: dict(v) for k, v in plan.summary.items() if k in kinds},
+        safety=section["safety"],
+        format_version=plan.format_version,
+        pruning=plan.pruning,
+        fingerprint_salt=plan.fingerprint_salt,
+    )
 
 
 def _pruning(data: Any) -> Pruning:

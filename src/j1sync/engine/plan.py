@@ -20,8 +20,10 @@ from j1sync.engine.model import (
     SUMMARY_COLUMNS,
     Change,
     Plan,
+    PlanSection,
     Pruning,
     Safety,
+    SectionHead,
     UnmanagedObject,
     plan_has_changes,
     pruning_on,
@@ -109,14 +111,17 @@ def build_plan(
     credentials: Mapping[str, CredentialPaths] | None = None,
     *,
     pruning: Pruning | None = None,
+    salt: str | None = None,
 ) -> Plan:
     """Compare the manifests' desired objects with the live account.
 
     `kinds` maps each kind to its prune policy, in dependency order (it orders the plan);
     `sensitive` maps resolved secret strings to their `${env:…}` templates;
-    `credentials` gives, per kind that has any, the paths of a state holding credentials.
+    `credentials` gives, per kind that has any, the paths of a state holding credentials;
+    `salt` keys the live fingerprints (a new one when None; the parts of a plan that
+    `join_plans` joins share one).
     """
-    masking = _Masking(Secrets.from_sensitive(sensitive), credentials or {}, new_salt())
+    masking = _Masking(Secrets.from_sensitive(sensitive), credentials or {}, salt or new_salt())
     prune = pruning or pruning_on()
     live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
     for obj in live:
@@ -165,6 +170,31 @@ def build_plan(
         safety=safety,
         pruning=prune,
         fingerprint_salt=masking.salt,
+    )
+
+
+def join_plans(parts: Sequence[tuple[SectionHead, Plan]], account: str) -> Plan:
+    """One plan of several targets' plans (made with one salt), in the given order: their
+    changes, unmanaged objects and summaries one after the other, blocked when any part
+    is, one section per part (`head`: system, title, target) with its kinds and safety."""
+    if not parts:
+        raise ValueError("join_plans needs at least one plan")
+    first = parts[0][1]
+    sections: list[PlanSection] = [
+        {**head, "kinds": list(plan.summary), "safety": plan.safety} for head, plan in parts
+    ]
+    messages = [m for _, plan in parts for m in plan.safety["messages"]]
+    return Plan(
+        j1sync_version=first.j1sync_version,
+        account=account,
+        created_at=first.created_at,
+        changes=[c for _, plan in parts for c in plan.changes],
+        unmanaged=[u for _, plan in parts for u in plan.unmanaged],
+        summary={k: v for _, plan in parts for k, v in plan.summary.items()},
+        safety={"blocked": any(p.safety["blocked"] for _, p in parts), "messages": messages},
+        pruning=first.pruning,
+        fingerprint_salt=first.fingerprint_salt,
+        sections=sections,
     )
 
 

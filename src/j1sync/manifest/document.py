@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from j1sync.errors import SourceLocation
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,13 @@ SAFETY_MAX_CHANGE_PERCENT = 30.0  # block when strictly more than this share wou
 
 @dataclass(frozen=True)
 class ProjectConfig:
-    """The optional j1sync.yaml at the manifests' root (never holds the API key)."""
+    """The optional j1sync.yaml at the manifests' root (never holds the API key).
+
+    The top-level keys are the first system's target (JupiterOne: `account`, `region`);
+    each other system's section (`xyops: {url: ..., prune: ..., safety: ...}`) is a
+    ProjectConfig of its own in `systems`, by system name (`for_system`). `prune` is keyed
+    by engine kind (`IamGroup`, `xyops.Event`); `target` holds a section's connection keys
+    as j1sync.yaml writes them (`url`), which the system's `connect` reads."""
 
     managed_tag: str = DEFAULT_MANAGED_TAG
     account: str | None = None
@@ -53,6 +61,28 @@ class ProjectConfig:
     safety_min_objects: int = SAFETY_MIN_OBJECTS
     safety_max_change_fraction: float = SAFETY_MAX_CHANGE_PERCENT / 100
     paths: tuple[str, ...] = ()
+    target: Mapping[str, Any] = field(default_factory=dict)
+    systems: Mapping[str, ProjectConfig] = field(default_factory=dict)
+    # The systems a run covers, by name, in registry order (reconcile.run_systems decides
+    # from the manifests and the sections; empty: the first system alone).
+    in_run: tuple[str, ...] = ()
+
+    def for_system(self, name: str) -> ProjectConfig:
+        """The settings of one system's target: the top level for the unqualified system
+        (JupiterOne), else its section (the defaults when j1sync.yaml has none)."""
+        if name == UNQUALIFIED_SYSTEM:
+            return self
+        return self.systems.get(name) or ProjectConfig(paths=self.paths)
+
+    def target_settings(self) -> dict[str, Any]:
+        """What a system's `connect` is given: the section's connection keys, its
+        `managedTag`, and (top level) `account` and `region` when set."""
+        extra = {"account": self.account, "region": self.region}
+        return {
+            **self.target,
+            **{k: v for k, v in extra.items() if v is not None},
+            "managedTag": self.managed_tag,
+        }
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,22 @@ def scan_kinds(paths: Sequence[str | Path]) -> set[str]:
         if found >= known:
             break
     return {engine for kind in found & known for engine in engine_kinds[kind]}
+
+
+# `apiVersion: xyops.j1sync/v1`, anywhere in a line (block or flow style), optionally quoted.
+_API_VERSION = re.compile(rb"""["']?apiVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9./_-]+)""")
+
+
+def scan_api_versions(paths: Sequence[str | Path]) -> set[str]:
+    """The apiVersion values written in the manifest files under `paths` (the loader's
+    defaults when empty): which systems a run connects to before its manifests are
+    loaded. Unreadable files are skipped (the load reports them)."""
+    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    found: set[str] = set()
+    for path in discover(roots).files:
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        found.update(m.decode("ascii") for m in _API_VERSION.findall(text))
+    return found

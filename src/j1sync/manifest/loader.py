@@ -313,14 +313,23 @@ def _envelope_problems(
         message = f"unknown apiVersion {_shown(api_version)}; {hint}"
         problems.append(_at(document, ("apiVersion",), message, address))
     kind = root.get("kind")
-    kinds = (
-        list(system.kinds) if system else list(dict.fromkeys(k for s in systems() for k in s.kinds))
-    )
+    kinds = list(_candidate_kinds(system, api_version_given="apiVersion" in root))
     if "kind" in root and kind not in kinds:
         near = closest(str(kind), kinds)
         hint = f"did you mean '{near}'?" if near else f"expected one of {', '.join(kinds)}"
         problems.append(_at(document, ("kind",), f"unknown kind {_shown(kind)}; {hint}", address))
     return problems
+
+
+def _candidate_kinds(system: System | None, api_version_given: bool) -> tuple[str, ...]:
+    """The kinds a document may have: its system's; without an apiVersion, the first
+    system's (JupiterOne's, which is what a document without one most likely means);
+    under an unknown apiVersion, every system's."""
+    if system is not None:
+        return system.kinds
+    if not api_version_given:
+        return systems()[0].kinds
+    return tuple(dict.fromkeys(kind for each in systems() for kind in each.kinds))
 
 
 def _shown(value: Any) -> str:

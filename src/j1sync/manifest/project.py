@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, create_model
 
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.document import (
@@ -19,6 +22,7 @@ from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.models.common import NonBlank, StrictModel
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import read_documents
+from j1sync.providers.registry import System, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
 
@@ -31,33 +35,74 @@ class SafetyFile(StrictModel):
     maxChangePercent: float = Field(default=SAFETY_MAX_CHANGE_PERCENT, gt=0, le=100)
 
 
-class PruneFile(StrictModel):
-    """Kind -> delete live objects that have no manifest. A model, not a map, so that a
-    misspelt kind is an unknown key with a "did you mean"."""
-
-    Question: bool | None = None
-    AlertRule: bool | None = None
-    IamGroup: bool | None = None
-    IntegrationSchedule: bool | None = None
-    ResourceGroup: bool | None = None
-    Parameter: bool | None = None
-    Dashboard: bool | None = None
-
-
-class ProjectFile(StrictModel):
-    """j1sync.yaml. Never holds the API key (JUPITERONE_API_KEY is read from the env)."""
+class TargetSection(StrictModel):
+    """The key of every system's target: the ownership marker (`prune`, whose keys are
+    the system's kinds, and `safety` follow: `_section_model`)."""
 
     managedTag: NonBlank = DEFAULT_MANAGED_TAG
-    account: NonBlank | None = None
-    region: NonBlank | None = None
-    paths: list[NonBlank] = Field(
-        default_factory=list, description="Manifest folders/files, relative to this file."
+
+
+class UrlTarget(StrictModel):
+    """The connection key of a system that declares none of its own (System.settings_model)."""
+
+    url: NonBlank | None = None
+
+
+def prune_model(system: System) -> type[StrictModel]:
+    """Kind -> delete live objects that have no manifest, for one system's kinds. A model,
+    not a map, so that a misspelt kind is an unknown key with a "did you mean"."""
+    fields: dict[str, Any] = {kind: (bool | None, None) for kind in system.kinds}
+    model: type[StrictModel] = create_model(
+        f"{system.title}Prune", __base__=StrictModel, __doc__=prune_model.__doc__, **fields
     )
-    prune: PruneFile = Field(
-        default_factory=PruneFile,
-        description="Kind -> delete live objects that have no manifest.",
+    return model
+
+
+def project_file_model() -> type[StrictModel]:
+    """j1sync.yaml's model for the systems registered now: the first system's target at
+    the top level (JupiterOne: `account`, `region`, `managedTag`, `prune`, `safety`),
+    `paths`, and one optional section per other system, under its name."""
+    return _project_file_model(tuple(s.name for s in systems()))
+
+
+@functools.cache
+def _project_file_model(names: tuple[str, ...]) -> type[StrictModel]:
+    first, *others = [s for name in names if (s := system_named(name)) is not None]
+    sections: dict[str, Any] = {
+        system.name: (_section_model(system) | None, None) for system in others
+    }
+    model: type[StrictModel] = create_model(
+        "ProjectFile",
+        __base__=_section_model(first),
+        __doc__="j1sync.yaml. Never holds an API key (each system's comes from its env).",
+        paths=(
+            list[NonBlank],
+            Field(
+                default_factory=list, description="Manifest folders/files, relative to this file."
+            ),
+        ),
+        **sections,
     )
-    safety: SafetyFile = Field(default_factory=SafetyFile)
+    return model
+
+
+def _section_model(system: System) -> type[StrictModel]:
+    prune = prune_model(system)
+    connection: type[Any] = system.settings_model or UrlTarget  # a StrictModel
+    model: type[StrictModel] = create_model(
+        f"{system.title}Target",
+        __base__=(connection, TargetSection),
+        __doc__=f"{system.title}: where to connect, what j1sync owns, prune and safety.",
+        prune=(
+            prune,
+            Field(
+                default_factory=prune,
+                description="Kind -> delete live objects that have no manifest.",
+            ),
+        ),
+        safety=(SafetyFile, Field(default_factory=SafetyFile)),
+    )
+    return model
 
 
 def find_project_file(folder: Path) -> Path | None:
@@ -108,21 +153,37 @@ def load_project_file(
     plain = resolve_document(document, os.environ if env is None else env, "j1sync.yaml")
     if plain.problems:
         return ProjectConfig(), plain.problems
+    model = project_file_model()
     try:
-        parsed = ProjectFile.model_validate(plain.data)
+        parsed: Any = model.model_validate(plain.data)
     except ValidationError as exc:
-        return ProjectConfig(), problems_from_validation(exc, document, ProjectFile, "j1sync.yaml")
+        return ProjectConfig(), problems_from_validation(exc, document, model, "j1sync.yaml")
     folder = path.parent
-    config = ProjectConfig(
-        managed_tag=parsed.managedTag,
-        account=parsed.account,
-        region=parsed.region,
-        prune=parsed.prune.model_dump(exclude_none=True),
-        safety_min_objects=parsed.safety.minObjects,
-        safety_max_change_fraction=parsed.safety.maxChangePercent / 100,
-        paths=tuple(_relative_to(folder, p) for p in parsed.paths),
+    paths = tuple(_relative_to(folder, p) for p in parsed.paths)
+    first, *others = systems()
+    sections = {
+        system.name: _target_config(system, section, paths)
+        for system in others
+        if (section := getattr(parsed, system.name, None)) is not None
+    }
+    return replace(_target_config(first, parsed, paths), systems=sections), []
+
+
+def _target_config(system: System, section: Any, paths: tuple[str, ...]) -> ProjectConfig:
+    """One system's target as the engine reads it: prune keyed by engine kind."""
+    connection = system.settings_model or UrlTarget
+    target = section.model_dump(include=set(connection.model_fields), exclude_none=True)
+    prune = section.prune.model_dump(exclude_none=True)
+    return ProjectConfig(
+        managed_tag=section.managedTag,
+        account=target.pop("account", None),
+        region=target.pop("region", None),
+        prune={system.engine_kind(kind): enabled for kind, enabled in prune.items()},
+        safety_min_objects=section.safety.minObjects,
+        safety_max_change_fraction=section.safety.maxChangePercent / 100,
+        paths=paths,
+        target=target,
     )
-    return config, []
 
 
 def _relative_to(folder: Path, entry: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,26 @@ class JupiterOneTarget(StrictModel):
 def connect(section: Mapping[str, Any], options: Any) -> Any:
     """The connected provider (a context manager): the command's flags over the
     environment over j1sync.yaml's `account`/`region`; `managedTag` marks rules and
-    questions as j1sync's. `options.emulator`: the emulator serves instead."""
-    from j1sync.connection import open_provider
+    questions as j1sync's. An emulator's URL, key and account (connection.open_system)
+    override them all."""
+    from j1sync.connection import (
+        EMULATED_ACCOUNT,
+        EMULATED_API_KEY,
+        EMULATED_URL,
+        open_provider,
+    )
     from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 
+    if section.get(EMULATED_URL):
+        options = replace(
+            options, api_url=section[EMULATED_URL], account=section.get(EMULATED_ACCOUNT)
+        )
     return open_provider(
         options,
         default_account=section.get("account"),
         default_region=section.get("region"),
         managed_tag=section.get("managedTag") or DEFAULT_MANAGED_TAG,
+        api_key=section.get(EMULATED_API_KEY),
     )
 
 

@@ -1,0 +1,145 @@
+"""Several systems in one run: each system's target (its connected provider and its part
+of j1sync.yaml) and `Targets`, all of them as one `engine.contract.Provider`.
+
+The engine sees one provider whose kinds are every target's kinds, in system order (each
+system's own kinds already in dependency order; engine kind names never collide across
+systems, providers/registry.py). Reads of several targets run at once; a kind's create,
+update, delete and find go to the target that owns it. What is per target stays per
+target: its account (`Target.account`), its apply lock (`locks`), its j1sync.yaml section
+(`Target.project`: ownership marker, prune, safety), and its plan section
+(reconcile.py builds one plan part per target and joins them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from j1sync.engine.contract import LiveObject, LockStore, Provider, ResourceKind
+from j1sync.errors import ConfigError
+from j1sync.manifest.document import ProjectConfig
+from j1sync.providers.registry import System
+
+READER_THREAD = "j1sync-target-read"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One system's connected target in this run."""
+
+    system: System
+    provider: Provider
+    project: ProjectConfig  # j1sync.yaml's settings for this system (ProjectConfig.for_system)
+
+    @property
+    def account(self) -> str:
+        """How outputs name the target (JupiterOne: the account id; xyOps: its URL)."""
+        return self.provider.account
+
+
+@runtime_checkable
+class _Abandonable(Protocol):
+    def abandon(self) -> None: ...
+
+
+@runtime_checkable
+class _Links(Protocol):
+    def link(self, live: Sequence[LiveObject]) -> list[LiveObject]: ...
+
+
+@runtime_checkable
+class _Stoppable(Protocol):
+    def stop_retries(self) -> None: ...
+
+    def resume_retries(self) -> None: ...
+
+
+class Targets:
+    """Every target of a run as one `engine.contract.Provider`."""
+
+    def __init__(self, targets: Sequence[Target]) -> None:
+        if not targets:
+            raise ValueError("a run has at least one target")
+        self.targets = tuple(targets)
+        self.account = " + ".join(f"{t.system.title} {t.account}" for t in self.targets)
+        self.kinds: Sequence[ResourceKind] = tuple(
+            kind for target in self.targets for kind in target.provider.kinds
+        )
+        self._owner = {kind.kind: t for t in self.targets for kind in t.provider.kinds}
+
+    def target_of(self, kind: str) -> Target:
+        try:
+            return self._owner[kind]
+        except KeyError:
+            known = ", ".join(self._owner)
+            raise ConfigError(f"unknown kind {kind!r}; kinds: {known}") from None
+
+    def kind(self, name: str) -> ResourceKind:
+        return self.target_of(name).provider.kind(name)
+
+    def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
+        """Each target's kinds read by its provider, the targets at once; the objects in
+        target order."""
+        wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
+        per_target = [(t, [k for k in wanted if self.target_of(k) is t]) for t in self.targets]
+        jobs = [(t, ks) for t, ks in per_target if ks]
+        if len(jobs) == 1:
+            target, ks = jobs[0]
+            return target.provider.read_live(ks)
+        with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix=READER_THREAD) as pool:
+            reads = [pool.submit(t.provider.read_live, ks) for t, ks in jobs]
+            return [obj for read in reads for obj in read.result()]
+
+    def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
+        """Each target links its own objects (reconcile.LinksLive)."""
+        linked: list[LiveObject] = []
+        for target in self.targets:
+            own = [obj for obj in live if self._owner.get(obj.kind) is target]
+            provider = target.provider
+            linked += provider.link(own) if isinstance(provider, _Links) else own
+        return linked
+
+    def abandon(self) -> None:
+        for target in self.targets:
+            if isinstance(target.provider, _Abandonable):
+                target.provider.abandon()
+
+    def stop_retries(self) -> None:
+        for target in self.targets:
+            if isinstance(target.provider, _Stoppable):
+                target.provider.stop_retries()
+
+    def resume_retries(self) -> None:
+        for target in self.targets:
+            if isinstance(target.provider, _Stoppable):
+                target.provider.resume_retries()
+
+    def lock_store(self) -> LockStore:
+        raise ConfigError("several targets: each target has its own apply lock (targets.locks)")
+
+
+def targets_of(provider: Any) -> list[Target] | None:
+    """The targets of a several-target provider, or None for one system's provider."""
+    return list(provider.targets) if isinstance(provider, Targets) else None
+
+
+def providers_of(provider: Provider) -> list[Provider]:
+    """Each system's provider (one, unless `provider` is several targets)."""
+    found = targets_of(provider)
+    return [provider] if found is None else [t.provider for t in found]
+
+
+@contextmanager
+def locks(provider: Provider, lock_timeout_s: float) -> Iterator[None]:
+    """Hold the apply lock of every target (in system order, so that two applies over the
+    same targets never hold one each and wait for the other)."""
+    from j1sync.engine.lock import AccountLock
+
+    with ExitStack() as stack:
+        for each in providers_of(provider):
+            stack.enter_context(
+                AccountLock(each.lock_store(), each.account, timeout_s=lock_timeout_s)
+            )
+        yield
