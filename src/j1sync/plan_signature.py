@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.canonical import canonical_json
+from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.errors import UntrustedPlan
 from j1sync.settings import ENV_API_KEY, ENV_PLAN_KEY
 
 SCHEME = "j1sync-plan-hmac-sha256-v1"
 SIGNATURE_FIELD = "signature"
 KDF_ITERATIONS = 600_000  # PBKDF2-SHA256, OWASP's 2023 figure; ~0.1 s per plan or apply
-_SALT_BYTES = 16
 _KDF_CONTEXT = b"j1sync plan signing key\x00"
 _MESSAGE_CONTEXT = b"j1sync plan\x00"
 
@@ -67,7 +67,7 @@ def _mac(key: PlanKey, salt: bytes, data: Mapping[str, Any]) -> str:
 
 def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
     """`data` with its signature added."""
-    salt = secrets.token_bytes(_SALT_BYTES)
+    salt = secrets.token_bytes(SALT_BYTES)
     signature = {
         "scheme": SCHEME,
         "key": key.source,
@@ -98,7 +98,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
     except ValueError:
         salt = b""
     if (
-        len(salt) != _SALT_BYTES
+        len(salt) != SALT_BYTES
         or not isinstance(value, str)
         or not hmac.compare_digest(_mac(key, salt, data), value)
     ):

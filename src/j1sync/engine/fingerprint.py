@@ -13,7 +13,7 @@ import os
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LiveObject
 
-SALT_BYTES = 16
+SALT_BYTES = 16  # every salt j1sync makes: plan fingerprints, plan signatures, parameter records
 
 
 def new_salt() -> str:

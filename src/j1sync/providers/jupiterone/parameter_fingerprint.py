@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.canonical import canonical_json
+from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.manifest.models.parameter import RESERVED_PREFIX
 from j1sync.plan_signature import KDF_ITERATIONS, PlanKey
 
 FINGERPRINT_PREFIX = f"{RESERVED_PREFIX}fp_"
 SCHEME = "j1sync-parameter-hmac-sha256-v1"
-_SALT_BYTES = 16
 _KDF_CONTEXT = b"j1sync parameter fingerprint key\x00"
 _MESSAGE_CONTEXT = b"j1sync parameter\x00"
 
@@ -76,7 +76,7 @@ class FingerprintKey:
 def new_record(key: FingerprintKey, name: str, value: Any, written: str | None) -> str:
     """The record of `value` just written to parameter `name` (`written`: its
     lastUpdatedOn as read back, when the API gives one)."""
-    salt = secrets.token_bytes(_SALT_BYTES)
+    salt = secrets.token_bytes(SALT_BYTES)
     record = {
         "scheme": SCHEME,
         "key": key.source,
@@ -101,7 +101,7 @@ def unchanged(
         return False
     if not isinstance(data, dict) or data.get("scheme") != SCHEME:
         return False
-    if data.get("key") != key.source or len(salt) != _SALT_BYTES:
+    if data.get("key") != key.source or len(salt) != SALT_BYTES:
         return False
     written = data.get("written")
     if written and updated and written != updated:
