@@ -10,24 +10,23 @@ the Terraform provider documents). A missing parameter reads as null (the schema
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import Any
 
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.models.parameter import PARAMETER_NAME
 
 SERVICE = "parameters"
 COLLECTION = "parameters"
 # What every read of a secret parameter returns in place of its value.
 REDACTED = "********"
-_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 _SCALARS = (str, int, float, bool)
 
 
 def _check_name(name: str) -> None:
-    if not _NAME.fullmatch(name):
+    if not PARAMETER_NAME.fullmatch(name):
         raise bad_input(
             f"Invalid parameter name {name!r}: use letters, digits and underscores only",
             SERVICE,

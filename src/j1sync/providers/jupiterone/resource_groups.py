@@ -17,6 +17,7 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.models.resource_group import PERMISSION_FLAGS as FLAGS
 from j1sync.manifest.models.resource_group import RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
@@ -26,7 +27,6 @@ KIND = "ResourceGroup"
 SUBJECT_TYPE = "group"
 PERMISSION_LIMIT = 1000
 KEY = ("group", "resourceArea", "resourceType")
-FLAGS = ("canCreate", "canRead", "canUpdate", "canDelete")
 
 LIST_RESOURCE_GROUPS = """
 query J1SyncResourceGroups {
