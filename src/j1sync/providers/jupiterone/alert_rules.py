@@ -3,6 +3,7 @@ to a saved question. Natural key: the rule's `name`."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -163,7 +164,13 @@ CREDENTIAL_KEY = re.compile(
 
 def credential_key(key: Any) -> bool:
     """`apiToken`, `X-Api-Key`, `webhook_url`, `Authorization`, ... (not `author`)."""
-    return isinstance(key, str) and bool(CREDENTIAL_KEY.search(re.sub(r"[-_ ]", "", key)))
+    return isinstance(key, str) and _credential_name(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _credential_name(key: str) -> bool:
+    """Rules repeat a few dozen keys: each is looked at once."""
+    return bool(CREDENTIAL_KEY.search(re.sub(r"[-_ ]", "", key)))
 
 
 def _named_credentials(node: Any, parts: list[PathPart], found: list[str]) -> None:
@@ -171,11 +178,12 @@ def _named_credentials(node: Any, parts: list[PathPart], found: list[str]) -> No
         for key, value in node.items():
             if credential_key(key):
                 found.append(format_path([*parts, key]))
-            else:
+            elif isinstance(value, (dict, list)):
                 _named_credentials(value, [*parts, key], found)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            _named_credentials(value, [*parts, index], found)
+            if isinstance(value, (dict, list)):
+                _named_credentials(value, [*parts, index], found)
 
 
 def rule_credential_paths(state: Mapping[str, Any]) -> list[str]:
@@ -188,9 +196,18 @@ def rule_credential_paths(state: Mapping[str, Any]) -> list[str]:
                 continue
             parts: list[PathPart] = ["operations", op_index, "actions", index]
             fields = ACTION_CREDENTIAL_FIELDS.get(str(action.get("type")), frozenset())
-            found.extend(format_path([*parts, key]) for key in action if key in fields)
-            _named_credentials({k: v for k, v in action.items() if k not in fields}, parts, found)
-    _named_credentials(state.get("templates"), ["templates"], found)
+            if fields:
+                found.extend(format_path([*parts, key]) for key in action if key in fields)
+            for key, value in action.items():
+                if key in fields:
+                    continue
+                if credential_key(key):
+                    found.append(format_path([*parts, key]))
+                elif isinstance(value, (dict, list)):
+                    _named_credentials(value, [*parts, key], found)
+    templates = state.get("templates")
+    if templates:
+        _named_credentials(templates, ["templates"], found)
     return found
 
 
