@@ -25,7 +25,7 @@ from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
 from j1sync.manifest.models.resource_group import PERMISSION_FLAGS as FLAGS
 
-SERVICE = "iam"
+SERVICE = resolvers_iam.SERVICE
 GROUPS = "resource_groups"
 PERMISSIONS = "resource_permissions"
 RULES = "rules"
