@@ -12,7 +12,7 @@ from types import FrameType
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.emulator.switches import Stats, Switches
 from j1sync.errors import ConfigError
-from j1sync.per_seconds import parse_per_seconds
+from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.kinds import LISTS
 from j1sync.providers.xyops.emulator.seed import admin_user, seed_objects
@@ -24,16 +24,6 @@ DEFAULT_API_KEY = "j1syncXyOpsEmulatorKey24"
 API_KEY_ID = "j1sync_emulator"  # the key's id: `username` of what its caller creates
 DEFAULT_PORT = 8766
 MEMORY = ":memory:"
-
-
-def _rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:
-    if value is None or isinstance(value, tuple):
-        return value
-    count, _, window = value.partition("/")
-    parsed = parse_per_seconds(f"{count}/{window or 60}")
-    if parsed is None:
-        raise ValueError(f"rate limit must look like N/SECONDS (N >= 1, SECONDS > 0): {value!r}")
-    return parsed
 
 
 class XyOpsEmulator:
@@ -172,7 +162,7 @@ def running_xyops_emulator(
     (`db` None: in memory; `seed`: "fresh" or "none")."""
     switches = Switches(
         latency_ms=latency_ms,
-        rate_limit=_rate_limit(rate_limit),
+        rate_limit=parse_rate_limit(rate_limit),
         fail_rate=fail_rate,
         rate_429=rate_429,
         lose_responses=lose_responses,
@@ -209,7 +199,7 @@ def serve(
     try:
         switches = Switches(
             latency_ms=latency_ms,
-            rate_limit=_rate_limit(rate_limit),
+            rate_limit=parse_rate_limit(rate_limit),
             fail_rate=fail_rate,
             rate_429=rate_429,
             lose_responses=lose_responses,
