@@ -17,17 +17,9 @@ from j1sync.manifest.models.question import QUESTION_LISTS, QuestionSpec
 from j1sync.manifest.models.resource_group import RESOURCE_GROUP_LISTS, ResourceGroupSpec
 
 API_VERSION = "j1sync/v1"
-KINDS = (
-    "Question",
-    "AlertRule",
-    "IamGroup",
-    "IntegrationSchedule",
-    "ResourceGroup",
-    "Parameter",
-    "Dashboard",
-)
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+# The kinds, in the order j1sync lists them (validate's counts, export, schema).
 SPEC_MODELS: dict[str, type[BaseModel]] = {
     "Question": QuestionSpec,
     "AlertRule": AlertRuleSpec,
@@ -37,6 +29,7 @@ SPEC_MODELS: dict[str, type[BaseModel]] = {
     "Parameter": ParameterSpec,
     "Dashboard": DashboardSpec,
 }
+KINDS: tuple[str, ...] = tuple(SPEC_MODELS)
 
 # Per kind, the lists whose elements have an identity (list_identity.py).
 LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
