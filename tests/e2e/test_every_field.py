@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 
 from j1sync.emulator import running_emulator
 from j1sync.manifest.models import SPEC_MODELS
+from j1sync.manifest.models.dashboard import BREAKPOINTS
 from tests.e2e.conftest import API_KEY, PARAMETER_SECRET, PARAMETER_SECRET_VARIABLE, Account
 from tests.e2e.strategies import DEFINITIONS, USERS
 
@@ -108,6 +109,47 @@ SCHEDULE = {"pollingInterval": "ONE_WEEK", "hour": 3, "dayOfWeek": 1}
 NAMED_SCHEDULE = {"instance": "aws-production", **SCHEDULE}
 PARAMETER = {"value": PARAMETER_SECRET}
 SECRET_PARAMETER = {"value": f"${{env:{PARAMETER_SECRET_VARIABLE}}}", "secret": True}
+WIDGET = {"title": "Users", "type": "table", "queries": [{"name": "u", "query": "FIND User"}]}
+DASHBOARD = {
+    "category": "Security",
+    "resourceGroup": "support-rg-1",
+    "widgets": {
+        "w1": {
+            "title": "Hosts",
+            "type": "number",
+            "description": "hosts",
+            "queries": [{"name": "q", "query": "FIND Host"}],
+            "question": "support-q-1",
+            "settings": {"number": {"success": 0}},
+            "noResultMessage": "none",
+            "includeDeleted": False,
+            "postQueryFilters": ["a"],
+            "disableQueryPolicyFilters": False,
+        },
+        "w2": WIDGET,
+        "w3": {**WIDGET, "title": "Unplaced"},
+    },
+    # at every screen size w1 then w2 on one row; w3 is placed nowhere
+    "layouts": {
+        size: [
+            {"widget": "w1", "x": 0, "y": 0, "w": 2, "h": 2, "static": False},
+            {"widget": "w2", "x": 2, "y": 0, "w": 2, "h": 2},
+        ]
+        for size in BREAKPOINTS
+    },
+    "parameters": [
+        {
+            "name": "env",
+            "label": "Environment",
+            "type": "QUERY_VARIABLE",
+            "valueType": "string",
+            "options": ["a", "b"],
+            "default": "a",
+            "disableCustomInput": False,
+            "requireValue": False,
+        }
+    ],
+}
 SUPPORT_QUESTIONS = {
     f"support-q-{i}": {
         "title": f"Support question {i}",
@@ -151,6 +193,109 @@ class Row:
 
 
 Q, R, G, S, P = "Question", "AlertRule", "IamGroup", "IntegrationSchedule", "Parameter"
+D = "Dashboard"
+# One row per Dashboard field, at every screen size for the layouts' fields
+DASHBOARD_ROWS = [
+    Row(D, "category", DASHBOARD, edit(DASHBOARD, "category", value="Ops"), ("category",)),
+    Row(
+        D,
+        "resourceGroup",
+        DASHBOARD,
+        edit(DASHBOARD, "resourceGroup", value="support-rg-2"),
+        ("resourceGroup",),
+    ),
+    Row(D, "widgets", DASHBOARD, edit(DASHBOARD, "widgets", "w4", value=WIDGET), ("widgets.w4",)),
+    *[
+        Row(
+            D,
+            f"widgets.{field}",
+            DASHBOARD,
+            edit(DASHBOARD, "widgets", "w1", *path, value=value),
+            (f"widgets.w1.{changed}",),
+        )
+        for field, path, value, changed in [
+            ("title", ("title",), "Servers", "title"),
+            ("type", ("type",), "pie", "type"),
+            ("description", ("description",), "servers", "description"),
+            ("queries", ("queries", 1), {"name": "r", "query": "FIND User"}, "queries[1]"),
+            ("queries[].name", ("queries", 0, "name"), "hosts", "queries[0].name"),
+            ("queries[].query", ("queries", 0, "query"), "FIND Device", "queries[0].query"),
+            ("question", ("question",), "support-q-2", "question"),
+            ("settings", ("settings", "number", "success"), 3, "settings.number.success"),
+            ("noResultMessage", ("noResultMessage",), "nothing", "noResultMessage"),
+            ("includeDeleted", ("includeDeleted",), True, "includeDeleted"),
+            ("postQueryFilters", ("postQueryFilters",), ["a", "b"], "postQueryFilters"),
+            (
+                "disableQueryPolicyFilters",
+                ("disableQueryPolicyFilters",),
+                True,
+                "disableQueryPolicyFilters",
+            ),
+        ]
+    ],
+    Row(
+        D,
+        "layouts",
+        DASHBOARD,
+        edit(DASHBOARD, "layouts", value={"lg": DASHBOARD["layouts"]["lg"]}),
+        # the sizes left out have no items: every item of theirs is removed
+        tuple(sorted(f"layouts.{s}[{i}]" for s in BREAKPOINTS if s != "lg" for i in (0, 1))),
+    ),
+    *[
+        Row(
+            D,
+            f"layouts.{size}",
+            DASHBOARD,
+            edit(DASHBOARD, "layouts", size, value=DASHBOARD["layouts"][size][:1]),
+            (f"layouts.{size}[1]",),
+        )
+        for size in BREAKPOINTS
+    ],
+    *[
+        Row(
+            D,
+            f"layouts.{size}[].{field}",
+            DASHBOARD,
+            edit(DASHBOARD, "layouts", size, 1, field, value=value),
+            (f"layouts.{size}[1].{field}",),
+        )
+        for size in BREAKPOINTS
+        for field, value in [
+            ("widget", "w3"),
+            ("x", 3),
+            ("y", 1),
+            ("w", 1),
+            ("h", 3),
+            ("static", True),
+        ]
+    ],
+    Row(
+        D,
+        "parameters",
+        DASHBOARD,
+        edit(DASHBOARD, "parameters", 1, value={"name": "region", "label": "Region"}),
+        ("parameters[1]",),
+    ),
+    *[
+        Row(
+            D,
+            f"parameters[].{field}",
+            DASHBOARD,
+            edit(DASHBOARD, "parameters", 0, field, value=value),
+            (f"parameters[0].{field}",),
+        )
+        for field, value in [
+            ("name", "stage"),
+            ("label", "Stage"),
+            ("type", "SCOPE_FILTER"),
+            ("valueType", "number"),
+            ("options", ["a", "b", "c"]),
+            ("default", "b"),
+            ("disableCustomInput", True),
+            ("requireValue", True),
+        ]
+    ],
+]
 ROWS = [
     Row(Q, "title", QUESTION, edit(QUESTION, "title", value="New title"), ("title",)),
     Row(Q, "description", QUESTION, edit(QUESTION, "description", value="new"), ("description",)),
@@ -459,6 +604,7 @@ ROWS = [
             ("canDelete", True),
         ]
     ],
+    *DASHBOARD_ROWS,
 ]
 
 
@@ -523,7 +669,11 @@ def account(tmp_path: Path) -> Iterator[Account]:
         yield Account(emu=emu, tmp_path=tmp_path)
 
 
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.kind}.{row.field}")
+# Dashboard rows run together (test_every_dashboard_field_...): one board per row
+ONE_BY_ONE = [row for row in ROWS if row.kind != D]
+
+
+@pytest.mark.parametrize("row", ONE_BY_ONE, ids=lambda row: f"{row.kind}.{row.field}")
 def test_changing_one_field_plans_exactly_its_path_and_apply_converges(
     account: Account, row: Row
 ) -> None:
@@ -581,3 +731,31 @@ def test_removing_a_managed_manifest_deletes_the_object(
     apply_and_converge(account)
     names = [o["name"] for o in account.emu.snapshot().get(collection, [])]
     assert name not in names
+
+
+def test_every_dashboard_field_changed_on_its_own_board_plans_exactly_its_path(
+    account: Account,
+) -> None:
+    """The Dashboard rows at once, for time: board N holds row N's base, then row N's
+    change; each board's plan is exactly its row's path, and one apply heals them all
+    (--force: updating every managed board trips the safety gate, as it should)."""
+    boards = {f"board-{index:02d}": row for index, row in enumerate(DASHBOARD_ROWS)}
+    write(account, *[(D, name, row.base) for name, row in boards.items()])
+    apply_and_converge(account)
+
+    write(account, *[(D, name, row.changed) for name, row in boards.items()])
+    result = account.run("plan", account.manifests, "--format", "json")
+    assert result.exit_code == 3, result.output  # the safety gate: 100% of boards change
+    changes = {c["address"]: c for c in json.loads(result.stdout)["changes"]}
+    planned = {
+        name: (changes[f"{D}/{name}"]["action"], tuple(changes[f"{D}/{name}"]["changed_paths"]))
+        for name in boards
+    }
+    expected = {name: ("update", row.paths) for name, row in boards.items()}
+    assert planned == expected
+    others = {a: c["action"] for a, c in changes.items() if not a.startswith(f"{D}/")}
+    assert set(others.values()) <= {"no-op"}, others
+    applied = account.run("apply", account.manifests, "--auto-approve", "--force")
+    assert applied.exit_code == 0, applied.output
+    again = account.run("plan", account.manifests, "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
