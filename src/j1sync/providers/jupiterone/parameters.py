@@ -8,9 +8,9 @@ missing parameter may come back as null or as a NOT_FOUND error; both mean "none
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from j1sync.canonical import canonical_json
 from j1sync.engine.lock import settle_time
 from j1sync.errors import ApiError, NotFound
 from j1sync.providers.jupiterone.client import JupiterOneClient
@@ -83,7 +83,7 @@ class ParameterStore:
         if parameter.get("secret"):  # not one j1sync wrote; its value cannot be read
             return "(a secret parameter)"
         value = parameter.get("value")
-        return value if isinstance(value, str) else json.dumps(value)
+        return value if isinstance(value, str) else canonical_json(value)
 
     def names(self) -> set[str]:
         """The name of every parameter in the account (parameterList, every page)."""

@@ -16,8 +16,7 @@ The bucket is created, with j1sync's ownership marker in its notes, on the first
 
 from __future__ import annotations
 
-import json
-
+from j1sync.canonical import canonical_json
 from j1sync.engine.lock import settle_time
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
@@ -53,7 +52,7 @@ class BucketStore:
         value = data.get(name) if isinstance(data, dict) else None
         if value is None:
             return None
-        return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        return value if isinstance(value, str) else canonical_json(value)
 
     def write(self, name: str, value: str) -> None:
         body = {"id": self.bucket_id, "data": {name: value}}
