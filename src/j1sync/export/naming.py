@@ -30,6 +30,16 @@ WINDOWS_RESERVED = frozenset(
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def numbered(base: str, taken: set[str], sep: str = "-") -> str:
+    """`base`, else `base<sep>2`, `base<sep>3`, ...: the first not in `taken` (added to it)."""
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{sep}{number}"
+    taken.add(candidate)
+    return candidate
+
+
 def slugify(name: str, fallback: str) -> str:
     """`Root account login detected` -> `root-account-login-detected`; `a/b: c?` -> `a-b-c`.
 
@@ -53,14 +63,7 @@ class FileNamer:
         self._taken: dict[str, set[str]] = {}
 
     def file_name(self, folder: str, name: str, fallback: str) -> str:
-        taken = self._taken.setdefault(folder, set())
-        base = slugify(name, fallback)
-        candidate, number = base, 1
-        while candidate in taken:
-            number += 1
-            candidate = f"{base}-{number}"
-        taken.add(candidate)
-        return candidate + SUFFIX
+        return numbered(slugify(name, fallback), self._taken.setdefault(folder, set())) + SUFFIX
 
 
 def unique_names(wanted: list[str]) -> list[str]:

@@ -29,9 +29,8 @@ from typing import Any
 
 from j1sync.errors import J1SyncError
 from j1sync.export.naming import FOLDERS, FileNamer, unique_names
-from j1sync.export.run import ExportWriteError, check_output_dir, validation_warnings
+from j1sync.export.run import check_output_dir, validation_warnings, write_documents
 from j1sync.export.specs import ordered_spec
-from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest.models.common import MAX_NAME_LENGTH
 from j1sync.providers.jupiterone.alert_rules import KIND
 
@@ -69,6 +68,7 @@ class PackRule:
     name: str
     spec: dict[str, Any]
     path: PurePosixPath
+    kind: str = KIND
 
 
 @dataclass(frozen=True)
@@ -256,24 +256,6 @@ def convert_pack(
     return rules, notes
 
 
-def write_rules(out_dir: Path, rules: Sequence[PackRule]) -> list[Path]:
-    written: list[Path] = []
-    path = out_dir
-    try:
-        for rule in rules:
-            path = out_dir / rule.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            text = render_manifest(manifest_document(KIND, rule.name, rule.spec))
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    except OSError as exc:
-        raise ExportWriteError(
-            f"cannot write {exc.filename or path}: {exc.strerror or exc} "
-            f"({len(written)} of {len(rules)} manifests written)"
-        ) from exc
-    return written
-
-
 def import_rule_pack(
     source: Path, out_dir: Path, *, prefix: str | None = None, force: bool = False
 ) -> RulePackImport:
@@ -283,5 +265,5 @@ def import_rule_pack(
     pack = read_pack(source)
     rules, notes = convert_pack(source, pack, prefix)
     check_output_dir(out_dir, force)
-    files = write_rules(out_dir, rules)
+    files = write_documents(out_dir, rules)
     return RulePackImport(source, out_dir, rules, [*notes, *validation_warnings(files)])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
 
 from j1sync.engine.contract import LiveObject, Provider
 from j1sync.errors import J1SyncError, ManifestError
@@ -74,7 +75,21 @@ def _check_writable(out_dir: Path) -> None:
         raise ExportWriteError(f"cannot write the export to {out_dir}: {existing} is not writable")
 
 
-def write_documents(out_dir: Path, documents: Sequence[ExportDocument]) -> list[Path]:
+class ManifestToWrite(Protocol):
+    """What `write_documents` writes: a manifest's kind, metadata.name and spec, and its
+    file below the output folder (an exported object, an imported pack rule)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def spec(self) -> Mapping[str, Any]: ...
+    @property
+    def path(self) -> PurePosixPath: ...
+
+
+def write_documents(out_dir: Path, documents: Sequence[ManifestToWrite]) -> list[Path]:
     written = []
     path = out_dir
     try:

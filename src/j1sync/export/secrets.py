@@ -21,6 +21,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import format_path, get_path, parse_path, set_path
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.env_reference import env_template
+from j1sync.export.naming import numbered
 
 ENV_EXAMPLE_FILE = ".env.example"
 VARIABLE_PREFIX = "J1_"
@@ -83,12 +84,7 @@ def with_placeholders(
             continue
         state = copy.deepcopy(obj.state)
         for leaf in dict.fromkeys(leaves):
-            base = variable_name(obj, leaf)
-            name, number = base, 1
-            while name in taken:
-                number += 1
-                name = f"{base}_{number}"
-            taken.add(name)
+            name = numbered(variable_name(obj, leaf), taken, "_")
             set_path(state, leaf, env_template(name))
             variables.append(SecretVariable(name, obj.address, leaf))
         result.append(replace(obj, state=state))
