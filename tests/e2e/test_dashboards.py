@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.dashboards import is_account_board
 from tests.e2e.conftest import API_KEY, Account
 
 BOARDS = "dashboards"
@@ -324,3 +325,17 @@ def test_export_writes_boards_that_plan_as_no_change(account: Account, tmp_path:
     assert "3f1c7e1a-5b0e-4c55-9d5e-0d6c1f0b2a11:" in text and "srv-1" not in text
     planned = account.run("plan", str(out), "--detailed-exitcode")
     assert planned.exit_code == 0, planned.output
+
+
+@pytest.mark.parametrize(
+    ("summary", "touched"),
+    [
+        ({"type": "Account"}, True),
+        ({"type": "ACCOUNT"}, True),  # the 2023 schema's DashboardType spelling
+        ({"type": "User"}, False),
+        ({"type": "Account", "isJ1ManagedBoard": True}, False),
+        ({}, False),  # no type: not known to be an account board
+    ],
+)
+def test_which_boards_j1sync_may_touch(summary: dict[str, Any], touched: bool) -> None:
+    assert is_account_board(summary) is touched

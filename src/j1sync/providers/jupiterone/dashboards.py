@@ -175,8 +175,11 @@ def references(state: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def is_account_board(summary: Mapping[str, Any]) -> bool:
-    """What j1sync may touch: an account board that is not one of JupiterOne's own."""
-    return summary.get("type") == ACCOUNT_BOARD and not summary.get("isJ1ManagedBoard")
+    """What j1sync may touch: an account board that is not one of JupiterOne's own. The
+    type is compared without case: the creation input spells it `Account` (BoardType),
+    the 2023 schema's DashboardType `ACCOUNT`; a board without one is not touched."""
+    kind = str(summary.get("type") or "")
+    return kind.lower() == ACCOUNT_BOARD.lower() and not summary.get("isJ1ManagedBoard")
 
 
 class Dashboards:
