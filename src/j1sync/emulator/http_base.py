@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from j1sync.emulator.switches import Stats, Switches
+from j1sync.emulator.faults import FaultSwitches, Stats
 
 
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
@@ -75,7 +75,7 @@ class JsonHandler(BaseHTTPRequestHandler):
         return f"http://{host}"
 
 
-def wait_latency(switches: Switches) -> None:
+def wait_latency(switches: FaultSwitches) -> None:
     """Sleep the switched latency, plus a spike now and then."""
     delay_ms = switches.latency_ms
     if switches.spike_ms > 0 and switches.roll(switches.spike_rate):
@@ -84,6 +84,6 @@ def wait_latency(switches: Switches) -> None:
         time.sleep(delay_ms / 1000)
 
 
-def rate_limited(switches: Switches) -> bool:
+def rate_limited(switches: FaultSwitches) -> bool:
     """This request is over the sliding-window limit, or drew an injected 429."""
     return switches.over_rate_limit() or switches.roll(switches.rate_429)

@@ -1,4 +1,7 @@
-"""Runtime switches for the reliability work, and request counters for benchmarks.
+"""The JupiterOne emulator's runtime switches: the shared fault switches and counters
+(j1sync.emulator.faults) plus what only its GraphQL API has (page size, nulls in list
+answers, the schedule-null behaviour, IAM availability, rate limits inside an HTTP 200,
+the documented quotas).
 
 Everything here may be changed from Python while the server runs; the server reads the
 switches on every request.
@@ -6,18 +9,22 @@ switches on every request.
 
 from __future__ import annotations
 
-import random
-import threading
-import time
-from collections import Counter, deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from j1sync.canonical import canonical_json
+from j1sync.emulator.faults import FailureMode, FaultSwitches, Stats, TargetedFailure
 from j1sync.emulator.quotas import Charge, QuotaBuckets, Quotas, invocations
 
-FailureMode = Literal["error", "5xx", "lose_response"]
+__all__ = [
+    "LIST_NULL_FIELDS",
+    "FailureMode",
+    "FaultSwitches",
+    "ScheduleNull",
+    "Stats",
+    "Switches",
+    "TargetedFailure",
+]
+
 
 # How the live API treats `pollingIntervalCronExpression: null` in updateIntegrationInstance
 # is undocumented: it may clear the stored hour and day, or be ignored like an absent key.
@@ -32,29 +39,8 @@ LIST_NULL_FIELDS = frozenset(
 
 
 @dataclass
-class TargetedFailure:
-    """Make mutations of one root field fail (optionally only those whose variables
-    contain `match`, and only `times` times)."""
-
-    field: str
-    match: str | None
-    times: int | None
-    mode: FailureMode
-
-
-@dataclass
-class Switches:
-    latency_ms: int = 0
-    rate_limit: tuple[int, float] | None = None  # (requests, window seconds)
-    fail_rate: float = 0.0  # probability of an injected 5xx per request
-    rate_429: float = 0.0  # probability of an injected 429 per request (nothing executed)
-    spike_rate: float = 0.0  # probability that a request waits `spike_ms` more (a spike)
-    spike_ms: int = 0
-    fail_status: int = 503
-    lose_responses: float = 0.0  # probability a mutation commits but its response is lost
+class Switches(FaultSwitches):
     page_size: int = 100
-    rng_seed: int = 0
-    failures: list[TargetedFailure] = field(default_factory=list)
     list_nulls: frozenset[str] = frozenset()  # of LIST_NULL_FIELDS: null in list answers
     schedule_null: ScheduleNull = "clears"
     # IAM: an account without the IAM API (not SSO / not enabled by support), and a key
@@ -68,10 +54,7 @@ class Switches:
     quotas: Quotas | None = None
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rng = random.Random(self.rng_seed)
-        self._recent: deque[float] = deque()
-        self._after: list[tuple[str, Callable[[], None]]] = []
+        super().__post_init__()
         self._buckets: QuotaBuckets | None = None
 
     def charge_quota(self, token: str, payload: Any) -> Charge | None:
@@ -86,38 +69,6 @@ class Switches:
             buckets = self._buckets
         return buckets.charge(token, invocations(payload))
 
-    def fail_mutation(
-        self,
-        field: str,
-        match: str | None = None,
-        times: int | None = None,
-        mode: FailureMode = "error",
-    ) -> None:
-        """Mutations of root field `field` whose variables JSON contains `match` fail:
-        "error" -> HTTP 200 with errors[] INTERNAL_SERVER_ERROR (nothing committed),
-        "5xx" -> HTTP `fail_status` (nothing committed), "lose_response" -> committed,
-        then the connection is closed without a response."""
-        with self._lock:
-            self.failures.append(TargetedFailure(field, match, times, mode))
-
-    def after_field(self, field_name: str, action: Callable[[], None]) -> None:
-        """Run `action` once, right after the next request holding root field
-        `field_name` has been answered (before the client has its response): e.g. a
-        group deleted between a list and the detail reads that follow it."""
-        with self._lock:
-            self._after.append((field_name, action))
-
-    def after_pending(self) -> bool:
-        return bool(self._after)
-
-    def take_after(self, root_fields: list[str]) -> list[Callable[[], None]]:
-        """The `after_field` actions due for a request with these root fields (once)."""
-        with self._lock:
-            due = [entry for entry in self._after if entry[0] in root_fields]
-            for entry in due:
-                self._after.remove(entry)
-        return [action for _, action in due]
-
     def list_answer(self, type_name: str, objects: list[Any]) -> list[Any]:
         """The objects of a list answer, with the `list_nulls` fields of `type_name`
         (e.g. "Question.name") left null."""
@@ -126,93 +77,3 @@ class Switches:
         if not nulled:
             return objects
         return [{**obj, **dict.fromkeys(nulled)} for obj in objects]
-
-    def clear_failures(self) -> None:
-        with self._lock:
-            self.failures.clear()
-
-    def reseed(self, seed: int) -> None:
-        with self._lock:
-            self._rng = random.Random(seed)
-
-    def roll(self, probability: float) -> bool:
-        """A reproducible coin flip (the RNG is seeded)."""
-        if probability <= 0:
-            return False
-        with self._lock:
-            return self._rng.random() < probability
-
-    def over_rate_limit(self) -> bool:
-        """Count this request; True when it exceeds N requests in the sliding window."""
-        limit = self.rate_limit
-        if limit is None:
-            return False
-        count, window = limit
-        now = time.monotonic()
-        with self._lock:
-            while self._recent and now - self._recent[0] >= window:
-                self._recent.popleft()
-            if len(self._recent) >= count:
-                return True
-            self._recent.append(now)
-            return False
-
-    def take_failure(self, field_name: str, variables: Any) -> FailureMode | None:
-        """The mode of the first targeted failure matching this mutation, consuming one of
-        its `times`."""
-        text = canonical_json(variables or {})
-        with self._lock:
-            for failure in self.failures:
-                if failure.field != field_name:
-                    continue
-                if failure.match is not None and failure.match not in text:
-                    continue
-                if failure.times is not None:
-                    failure.times -= 1
-                    if failure.times <= 0:
-                        self.failures.remove(failure)
-                return failure.mode
-        return None
-
-
-@dataclass
-class Stats:
-    """Request counters: `total` HTTP requests, `requests` per root field,
-    `operations` per GraphQL operationName, `statuses` per HTTP status answered (e.g.
-    `statuses[429]`), `invocations` counted against the quotas (switch `quotas`)."""
-
-    total: int = 0
-    requests: Counter[str] = field(default_factory=Counter)
-    operations: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    invocations: int = 0
-
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def count_http(self) -> None:
-        with self._lock:
-            self.total += 1
-
-    def count_status(self, status: int) -> None:
-        with self._lock:
-            self.statuses[status] += 1
-
-    def count_invocations(self, count: int) -> None:
-        with self._lock:
-            self.invocations += count
-
-    def count_operation(self, operation_name: str | None, root_fields: list[str]) -> None:
-        with self._lock:
-            if operation_name:
-                self.operations[operation_name] += 1
-            for name in root_fields:
-                self.requests[name] += 1
-
-    def reset(self) -> None:
-        with self._lock:
-            self.total = 0
-            self.requests.clear()
-            self.operations.clear()
-            self.statuses.clear()
-            self.invocations = 0

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from j1sync.emulator.faults import FailureMode, FaultSwitches
 from j1sync.emulator.store import Store
-from j1sync.emulator.switches import FailureMode, Switches
 from j1sync.providers.xyops.emulator.buckets import BUCKETS, Buckets
 from j1sync.providers.xyops.emulator.errors import (
     BAD_REQUEST,
@@ -88,7 +88,7 @@ def _truthy(value: Any) -> bool:
 
 
 class XyOpsApi:
-    def __init__(self, store: Store, switches: Switches, caller: str) -> None:
+    def __init__(self, store: Store, switches: FaultSwitches, caller: str) -> None:
         self.store = store
         self.switches = switches
         self.caller = caller  # `username` of what this caller creates (the API key's id)

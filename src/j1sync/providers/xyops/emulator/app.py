@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
-from j1sync.emulator.switches import Stats, Switches
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.xyops.emulator.api import XyOpsApi
@@ -34,7 +34,7 @@ class XyOpsEmulator:
         db: str | None = None,
         seed: str = "fresh",
         api_key: str = DEFAULT_API_KEY,
-        switches: Switches | None = None,
+        switches: FaultSwitches | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         wait_for_db: bool = False,
@@ -51,7 +51,7 @@ class XyOpsEmulator:
         except BaseException:
             self._release_db()
             raise
-        self.switches = switches or Switches()
+        self.switches = switches or FaultSwitches()
         self.stats = Stats()
         self.api_key = api_key
         if self.store.is_new:
@@ -160,7 +160,7 @@ def running_xyops_emulator(
 ) -> Iterator[XyOpsEmulator]:
     """Run an xyOps emulator in this process on a free loopback port for the `with` block
     (`db` None: in memory; `seed`: "fresh" or "none")."""
-    switches = Switches(
+    switches = FaultSwitches(
         latency_ms=latency_ms,
         rate_limit=parse_rate_limit(rate_limit),
         fail_rate=fail_rate,
@@ -197,7 +197,7 @@ def serve(
     defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
     the stopped emulator is returned (its `stats`)."""
     try:
-        switches = Switches(
+        switches = FaultSwitches(
             latency_ms=latency_ms,
             rate_limit=parse_rate_limit(rate_limit),
             fail_rate=fail_rate,

@@ -11,13 +11,13 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
     rate_limited,
     wait_latency,
 )
-from j1sync.emulator.switches import Stats, Switches
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.errors import (
     BAD_REQUEST,
@@ -47,7 +47,7 @@ class XyOpsHTTPServer(QuietThreadingHTTPServer):
         self,
         address: tuple[str, int],
         api: XyOpsApi,
-        switches: Switches,
+        switches: FaultSwitches,
         stats: Stats,
         api_key: str,
     ) -> None:
