@@ -173,11 +173,14 @@ def check_against_account(provider: object, run: PlannedRun, *, check_queries: b
     """Raise ManifestError for unknown parameters and (with `check_queries`) the queries
     the API refuses. Only a JupiterOne provider is asked."""
     from j1sync.providers.jupiterone.provider import JupiterOneProvider
+    from j1sync.providers.targets import providers_of
 
-    if not isinstance(provider, JupiterOneProvider):
+    found = [p for p in providers_of(provider) if isinstance(p, JupiterOneProvider)]  # type: ignore[arg-type]
+    if not found:
         return
-    problems = parameter_problems(run.manifests, ParameterStore(provider.client))
+    jupiterone = found[0]
+    problems = parameter_problems(run.manifests, ParameterStore(jupiterone.client))
     if check_queries:
-        problems += query_problems_from_api(run.manifests, run.live, provider.client)
+        problems += query_problems_from_api(run.manifests, run.live, jupiterone.client)
     if problems:
         raise ManifestError(problems)

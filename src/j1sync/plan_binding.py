@@ -1,5 +1,6 @@
-"""A saved plan's binding: where it was made (account, region, API URL) and from what
-(the manifest paths and the `${env:}` names they declare), signed with the plan.
+"""A saved plan's binding: where it was made (account, region, API URL of every target)
+and from what (the manifest paths and the `${env:}` names they declare), signed with the
+plan.
 
 `plan --out` writes `seal_plan`'s data; `apply --plan` reads it back as a `SavedPlan` and
 checks it with `j1sync.plan_trust` before any change.
@@ -13,12 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from j1sync.connection import EMULATOR_STATE
+from j1sync.connection import EMULATOR_FOLDER, EMULATOR_STATE
 from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
 from j1sync.plan_signature import PlanKey, sign
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM, system_of_kind
+from j1sync.providers.targets import providers_of
 from j1sync.settings import Settings
 
 BINDING_FIELD = "binding"
@@ -38,6 +41,17 @@ class PlanTarget:
         api_url = f"emulator:{EMULATOR_STATE.resolve()}" if emulator else settings.base_url
         return cls(settings.account, settings.region, api_url)
 
+    @classmethod
+    def of_provider(cls, provider: Provider, *, emulator: bool) -> PlanTarget:
+        """The target of one system's provider: JupiterOne's account, region and URL;
+        another system's URL (its emulator's state folder with --emulator)."""
+        settings = provider_settings(provider)
+        if isinstance(settings, Settings):
+            return cls.of(settings, emulator=emulator)
+        system = _system_name(provider)
+        state = f"emulator:{(EMULATOR_FOLDER / system).resolve()}"
+        return cls(provider.account, "", state if emulator else str(settings.base_url))
+
     def differences(self, other: PlanTarget) -> list[str]:
         """'field: plan X, here Y' for each field that differs."""
         return [
@@ -53,34 +67,53 @@ class PlanTarget:
 
 @dataclass(frozen=True)
 class Binding:
-    target: PlanTarget
+    target: PlanTarget  # the first target's
     paths: tuple[str, ...]  # the PATHs `plan` was given; empty: its defaults
     env_references: tuple[str, ...]  # the `${env:}` names the manifests declare
+    # a plan over several targets: every target, in plan order (the first is `target`)
+    targets: tuple[PlanTarget, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        several = {"targets": [_target_dict(t) for t in self.targets]} if self.targets else {}
         return {
-            "target": {
-                "account": self.target.account,
-                "region": self.target.region,
-                "api_url": self.target.api_url,
-            },
+            "target": _target_dict(self.target),
             "paths": list(self.paths),
             "env_references": list(self.env_references),
+            **several,
         }
+
+    def all_targets(self) -> tuple[PlanTarget, ...]:
+        return self.targets or (self.target,)
 
     @classmethod
     def from_dict(cls, data: Any) -> Binding:
         try:
-            target = data["target"]
-            fields = (target["account"], target["region"], target["api_url"])
+            target = _target(data["target"])
+            targets = tuple(_target(t) for t in data.get("targets", []))
             paths, names = data["paths"], data["env_references"]
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"malformed plan (binding: missing {exc})") from exc
-        if not all(isinstance(v, str) for v in fields) or not all(
+        if not all(
             isinstance(v, list) and all(isinstance(s, str) for s in v) for v in (paths, names)
         ):
             raise ConfigError("malformed plan (binding: wrong types)")
-        return cls(PlanTarget(*fields), tuple(paths), tuple(names))
+        return cls(target, tuple(paths), tuple(names), targets)
+
+
+def _target_dict(target: PlanTarget) -> dict[str, str]:
+    return {"account": target.account, "region": target.region, "api_url": target.api_url}
+
+
+def _target(data: Any) -> PlanTarget:
+    fields = (data["account"], data["region"], data["api_url"])
+    if not all(isinstance(v, str) for v in fields):
+        raise ConfigError("malformed plan (binding: wrong types)")
+    return PlanTarget(*fields)
+
+
+def bound_targets(provider: Provider, *, emulator: bool) -> tuple[PlanTarget, ...]:
+    """The target of each system the provider connects (one, or each of several)."""
+    return tuple(PlanTarget.of_provider(p, emulator=emulator) for p in providers_of(provider))
 
 
 @dataclass(frozen=True)
@@ -94,16 +127,24 @@ class SavedPlan:
     data: Mapping[str, Any]
 
 
-def provider_settings(provider: Provider) -> Settings:
-    """The connection settings of a JupiterOne provider (saved plans are bound to them)."""
+def provider_settings(provider: Provider) -> Any:
+    """The connection settings of one system's provider (saved plans are bound to them):
+    its `settings`, which name its `base_url` and hold its `api_key`."""
     settings = getattr(provider, "settings", None)
-    if not isinstance(settings, Settings):
-        raise ConfigError("saved plans need a JupiterOne connection")
+    if settings is None or not hasattr(settings, "api_key") or not hasattr(settings, "base_url"):
+        raise ConfigError("saved plans need a provider that names its connection settings")
     return settings
 
 
+def _system_name(provider: Provider) -> str:
+    system = system_of_kind(provider.kinds[0].kind) if provider.kinds else None
+    return system.name if system is not None else UNQUALIFIED_SYSTEM
+
+
 def plan_key(provider: Provider, env: Mapping[str, str] | None = None) -> PlanKey:
-    return PlanKey.choose(provider_settings(provider).api_key, os.environ if env is None else env)
+    """J1SYNC_PLAN_KEY, else the API key of the (first) target the plan is bound to."""
+    first = providers_of(provider)[0]
+    return PlanKey.choose(provider_settings(first).api_key, os.environ if env is None else env)
 
 
 def env_names(templates: Iterable[str]) -> set[str]:
@@ -120,10 +161,12 @@ def seal_plan(
 ) -> dict[str, Any]:
     """The plan file's data: the plan, bound to the connected account, the manifest
     `paths` and the `${env:}` names in the manifests' `templates`, and signed."""
+    targets = bound_targets(provider, emulator=emulator)
     binding = Binding(
-        target=PlanTarget.of(provider_settings(provider), emulator=emulator),
+        target=targets[0],
         paths=tuple(paths),
         env_references=tuple(sorted(env_names(templates))),
+        targets=targets if len(targets) > 1 else (),
     )
     return sign({**plan.to_dict(), BINDING_FIELD: binding.to_dict()}, plan_key(provider))
 

@@ -6,6 +6,7 @@ Each refusal is an UntrustedPlan naming the reason."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from j1sync.engine.contract import LiveObject, Provider, PrunePolicy
@@ -15,8 +16,9 @@ from j1sync.errors import ConfigError, UntrustedPlan
 from j1sync.manifest import load_project_config
 from j1sync.manifest.document import ProjectConfig
 from j1sync.manifest.loader import declared_env_references
-from j1sync.plan_binding import PlanTarget, SavedPlan, env_names, plan_key, provider_settings
+from j1sync.plan_binding import SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import verify
+from j1sync.providers.registry import system_name_of, systems
 from j1sync.settings import CREDENTIAL_VARIABLES
 
 
@@ -33,7 +35,10 @@ def saved_plan_project(saved: SavedPlan) -> ProjectConfig:
     project = load_project_config(manifest_paths(saved) or [])
     if project is None:
         raise ConfigError("j1sync.yaml has problems; `j1sync validate` lists them")
-    return project
+    # the systems to connect: the plan's sections, else the systems of its kinds
+    named = {section["system"] for section in saved.plan.sections}
+    named |= {system_name_of(change.kind) for change in saved.plan.changes}
+    return replace(project, in_run=tuple(s.name for s in systems() if s.name in named))
 
 
 def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> None:
@@ -43,8 +48,12 @@ def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> No
     if binding is None:
         verify(saved.data, key, saved.name)  # unsigned: says so
         raise UntrustedPlan(f"{saved.name}: refusing the plan: it records no target account")
-    here = PlanTarget.of(provider_settings(provider), emulator=emulator)
-    differences = binding.target.differences(here)
+    theirs, here = binding.all_targets(), bound_targets(provider, emulator=emulator)
+    differences = [
+        d for mine, now in zip(theirs, here, strict=False) for d in mine.differences(now)
+    ]
+    if len(theirs) != len(here):
+        differences.append(f"targets: the plan's are {len(theirs)}, this apply's {len(here)}")
     if differences:
         raise UntrustedPlan(
             f"{saved.name}: refusing the plan: it was made for another target ("
@@ -104,6 +113,7 @@ def _forbidden_delete(
     change: Change, live: LiveObject | None, provider: Provider, project: ProjectConfig
 ) -> str | None:
     policy: PrunePolicy = provider.kind(change.kind).prune
+    project = project.for_system(system_name_of(change.kind))  # the kind's target's settings
     if live is None:
         return f"{change.address} is not in the account"
     if policy == "never":

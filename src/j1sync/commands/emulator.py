@@ -1,4 +1,5 @@
-"""`j1sync emulator serve|reset`: run the local JupiterOne emulator, or forget its state."""
+"""`j1sync emulator serve|reset`: run a system's local emulator (JupiterOne's unless
+`--system` names another registered one), or forget JupiterOne's state."""
 
 from __future__ import annotations
 
@@ -34,17 +35,51 @@ def _os_problem(exc: OSError, host: str, port: int) -> str:
     return describe_os_error(exc)
 
 
+# A system's own serve entry, in its System.extras (providers/registry.py): called with
+# host, port, db, latency_ms, seed, api_key, rate_limit, fail_rate, rate_429,
+# lose_responses and echo; it serves until SIGTERM or SIGINT.
+SERVE_EXTRA = "serve"
+JUPITERONE_PORT = 8765
+# The options only JupiterOne's emulator has, with their defaults.
+JUPITERONE_ONLY = {
+    "account": None,
+    "page_size": 100,
+    "list_nulls": False,
+    "schedule_null": "clears",
+    "quotas": None,
+    "quota_scale": 1.0,
+    "quota_limit_header": "documented",
+}
+
+
+def _system_names() -> list[str]:
+    from j1sync.providers.registry import systems
+
+    return [s.name for s in systems()]
+
+
 @command.command()
+@click.option(
+    "--system",
+    "system_name",
+    default="jupiterone",
+    show_default=True,
+    help="Whose emulator: jupiterone, xyops, ... (a registered system).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
-    default=8765,
-    show_default=True,
+    default=None,
     type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free port, printed on start).",
+    help=f"Port to listen on (0: any free port, printed on start; default {JUPITERONE_PORT} "
+    "for JupiterOne, the system's own otherwise).",
 )
 @click.option("--db", default=None, help="SQLite file (default .j1sync/emulator.db).")
-@click.option("--seed", default="demo", show_default=True, help="Seed file, or 'none'.")
+@click.option(
+    "--seed",
+    default=None,
+    help="Seed file, or 'none' (default: JupiterOne's 'demo', another system's own).",
+)
 @click.option("--api-key", default=None, help="Key clients must send (default: a fixed demo key).")
 @click.option("--account", default=None, help="Account id clients must send.")
 @click.option("--latency-ms", default=0, type=click.IntRange(min=0), help="Delay every request.")
@@ -105,10 +140,11 @@ def _os_problem(exc: OSError, host: str, port: int) -> str:
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
 @handle_errors
 def serve(
+    system_name: str,
     host: str,
-    port: int,
+    port: int | None,
     db: str | None,
-    seed: str,
+    seed: str | None,
     api_key: str | None,
     account: str | None,
     latency_ms: int,
@@ -128,9 +164,48 @@ def serve(
     from j1sync.emulator import app
     from j1sync.emulator.quotas import Quotas
     from j1sync.emulator.switches import LIST_NULL_FIELDS
+    from j1sync.providers.registry import UNQUALIFIED_SYSTEM, closest, system_named
 
     if not is_loopback(host) and not allow_remote:
         raise ConfigError(f"refusing to listen on non-loopback host {host}; add --allow-remote")
+    system = system_named(system_name)
+    if system is None:
+        near = closest(system_name, _system_names())
+        hint = f"did you mean '{near}'?" if near else f"one of {', '.join(_system_names())}"
+        raise click.BadParameter(f"no system {system_name!r}; {hint}", param_hint="--system")
+    if system.name != UNQUALIFIED_SYSTEM:
+        given = dict(
+            account=account,
+            page_size=page_size,
+            list_nulls=list_nulls,
+            schedule_null=schedule_null,
+            quotas=quotas,
+            quota_scale=quota_scale,
+            quota_limit_header=quota_limit_header,
+        )
+        extra = [k for k, default in JUPITERONE_ONLY.items() if given[k] != default]
+        if extra:
+            flags = ", ".join("--" + k.replace("_", "-") for k in extra)
+            raise click.UsageError(f"{flags}: JupiterOne's emulator only")
+        serve_system = system.extras.get(SERVE_EXTRA)
+        if serve_system is None:
+            raise ConfigError(f"{system.title} has no emulator to serve")
+        serve_system(
+            host=host,
+            **({} if port is None else {"port": port}),
+            db=db,
+            latency_ms=latency_ms,
+            **({} if seed is None else {"seed": seed}),
+            api_key=api_key,
+            rate_limit=rate_limit,
+            fail_rate=fail_rate,
+            rate_429=rate_429,
+            lose_responses=lose_responses,
+            echo=click.echo,
+        )
+        return
+    port = JUPITERONE_PORT if port is None else port
+    seed = "demo" if seed is None else seed
     try:
         switches = app.Switches(
             latency_ms=latency_ms,

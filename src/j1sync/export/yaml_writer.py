@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from j1sync.errors import J1SyncError
-from j1sync.manifest.models import API_VERSION
+from j1sync.providers.registry import manifest_kind, system_of_kind, systems
 
 SCHEMA_URL = (
     "https://raw.githubusercontent.com/j1sync/j1sync/main/schema/j1sync-manifest.schema.json"
@@ -37,8 +37,15 @@ OBVIOUSLY_PLAIN = re.compile(r"\w[\w .,/@()+=-]*")
 
 
 def manifest_document(kind: str, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The envelope in its conventional key order."""
-    return {"apiVersion": API_VERSION, "kind": kind, "metadata": {"name": name}, "spec": spec}
+    """The envelope in its conventional key order, for an engine kind (`AlertRule`;
+    `xyops.Event`: the apiVersion of its system, the bare kind: providers/registry.py)."""
+    system = system_of_kind(kind) or systems()[0]  # a kind no system has: as JupiterOne's
+    return {
+        "apiVersion": system.api_version,
+        "kind": manifest_kind(kind) if system.owns(kind) else kind,
+        "metadata": {"name": name},
+        "spec": spec,
+    }
 
 
 def _flow_friendly(value: Any) -> bool:

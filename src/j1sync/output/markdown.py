@@ -11,10 +11,18 @@ from __future__ import annotations
 import html
 import re
 
-from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan
+from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan, section_plan
 from j1sync.github.body import section_marker
 from j1sync.output.change_lines import change_lines
-from j1sync.output.values import NO_CHANGES, SYMBOLS, plural, pruning_note, summary_line
+from j1sync.output.values import (
+    NO_CHANGES,
+    NO_CHANGES_HERE,
+    SYMBOLS,
+    plural,
+    pruning_note,
+    section_heading,
+    summary_line,
+)
 
 MAX_LISTED_DELETIONS = 30
 COLUMN_TITLES = {"no-op": "Unchanged"}
@@ -79,8 +87,29 @@ def _details(change: Change) -> str:
 
 
 def render_markdown(plan: Plan, title: str = "j1sync plan") -> str:
+    """One comment; over several targets, a `###` section per target (system and
+    account) with its own summary, table, deletions, safety verdict and changes."""
     actionable = plan.actionable
     head = [f"## {title}", "", NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
+    if len(plan.sections) < 2:
+        return _join(head + _part(plan, note=pruning_note(plan), changes_heading="### Changes"))
+    head += _note(pruning_note(plan))
+    for section in plan.sections:
+        part = section_plan(plan, section)
+        summary = f"**{summary_line(part)}**" if part.actionable else NO_CHANGES_HERE
+        head += [f"### {_escape(section_heading(section))}", "", summary, ""]
+        head += _part(part, note=None, changes_heading=None)
+    return _join(head)
+
+
+def _note(note: str | None) -> list[str]:
+    return [] if note is None else ["> [!NOTE]", f"> {_escape(note)}", ""]
+
+
+def _part(plan: Plan, note: str | None, changes_heading: str | None) -> list[str]:
+    """The summary table, deletions, safety verdict and changes of one plan or section."""
+    actionable = plan.actionable
+    head: list[str] = []
     if plan.summary:
         head += [*_summary_table(plan), ""]
     deletes = [c for c in actionable if c.action == "delete"]
@@ -90,10 +119,12 @@ def render_markdown(plan: Plan, title: str = "j1sync plan") -> str:
         head += ["> [!CAUTION]", "> Blocked by a safety limit; apply refuses without `--force`:"]
         head += [f"> - {_escape(m)}" for m in plan.safety["messages"]]
         head.append("")
-    note = pruning_note(plan)
-    if note is not None:
-        head += ["> [!NOTE]", f"> {_escape(note)}", ""]
-    if actionable:
-        head += ["### Changes", ""]
+    head += _note(note)
+    if actionable and changes_heading:
+        head += [changes_heading, ""]
     blocks = [_details(change) + "\n" for change in actionable]
-    return "\n".join([*head, *blocks]).rstrip("\n") + "\n"
+    return [*head, *blocks]
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -8,22 +8,54 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from j1sync.engine.model import Plan
+from j1sync.engine.model import Plan, section_plan
 from j1sync.output.ansi import render
 from j1sync.output.change_lines import change_lines
-from j1sync.output.values import NO_CHANGES, SYMBOLS, pruning_note, summary_line
+from j1sync.output.values import (
+    NO_CHANGES,
+    NO_CHANGES_HERE,
+    SYMBOLS,
+    pruning_note,
+    section_heading,
+    summary_line,
+)
 
 STYLES = {"create": "green", "update": "yellow", "delete": "red", "no-op": "dim"}
 LINE_STYLES = {"+": "green", "-": "red", "~": "yellow", " ": ""}
 
 
 def render_text(plan: Plan, color: bool) -> str:
+    """The plan; over several targets, one section per target (system and account) with
+    its changes, unmanaged counts, safety verdict and summary, then the totals."""
+    note = pruning_note(plan)
+    if len(plan.sections) < 2:
+        lines = _body(plan, NO_CHANGES, note=note)
+    else:
+        lines = [Text("Actions: + create, ~ update, - delete")] if plan.actionable else []
+        for section in plan.sections:
+            part = section_plan(plan, section)
+            lines.append(Text(""))
+            lines.append(Text(section_heading(section), style="bold underline"))
+            lines.extend(_body(part, NO_CHANGES_HERE, legend=False))
+            lines.append(Text(summary_line(part), style="bold"))
+        lines.extend(_note(note))
+    lines.append(Text(""))
+    lines.append(Text(summary_line(plan), style="bold"))
+    return render(lines, color)
+
+
+def _note(note: str | None) -> list[Text]:
+    return [] if note is None else [Text(""), Text(note, style="yellow")]
+
+
+def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = None) -> list[Text]:
     lines: list[Text] = []
     actionable = plan.actionable
     if not actionable:
-        lines.append(Text(NO_CHANGES, style="green"))
+        lines.append(Text(no_changes, style="green"))
     else:
-        lines.append(Text("Actions: + create, ~ update, - delete"))
+        if legend:
+            lines.append(Text("Actions: + create, ~ update, - delete"))
         for change in actionable:
             style = STYLES[change.action]
             lines.append(Text(""))
@@ -40,14 +72,9 @@ def render_text(plan: Plan, color: bool) -> str:
         counts = ", ".join(f"{kind} {count}" for kind, count in unmanaged)
         lines.append(Text(""))
         lines.append(Text(f"Unmanaged (never touched): {counts}", style="dim"))
-    note = pruning_note(plan)
-    if note is not None:
-        lines.append(Text(""))
-        lines.append(Text(note, style="yellow"))
+    lines.extend(_note(note))
     if plan.safety["blocked"]:
         lines.append(Text(""))
         lines.append(Text("Blocked by a safety limit:", style="bold red"))
         lines.extend(Text(f"  {m}", style="red") for m in plan.safety["messages"])
-    lines.append(Text(""))
-    lines.append(Text(summary_line(plan), style="bold"))
-    return render(lines, color)
+    return lines

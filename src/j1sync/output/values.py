@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from j1sync.engine.model import Plan
+from j1sync.engine.model import Plan, PlanSection
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "no-op": " "}
 
@@ -20,6 +20,12 @@ def summary_line(plan: Plan) -> str:
 
 
 NO_CHANGES = "No changes. The account matches the manifests."
+NO_CHANGES_HERE = "No changes: this target matches the manifests."
+
+
+def section_heading(section: PlanSection) -> str:
+    """How a plan over several targets names one: `xyOps: https://xyops.example.com`."""
+    return f"{section['title']}: {section['target']}"
 
 
 def pruning_note(plan: Plan) -> str | None:

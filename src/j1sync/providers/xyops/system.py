@@ -46,6 +46,13 @@ def _emulator(state: Path) -> Iterator[Any]:
         yield emu
 
 
+def _serve(**options: Any) -> Any:
+    """`j1sync emulator serve --system xyops` (commands/emulator.py)."""
+    from j1sync.providers.xyops.emulator import serve
+
+    return serve(**options)
+
+
 def _export_specs() -> Any:
     from j1sync.providers.xyops.export import SPEC_BUILDERS
 
@@ -60,6 +67,6 @@ SYSTEM = System(
     document_models=DOCUMENT_MODELS,
     connect=_connect,
     emulator=_emulator,
-    extras={"list_identities": LIST_IDENTITIES, "export_specs": _export_specs},
+    extras={"list_identities": LIST_IDENTITIES, "export_specs": _export_specs, "serve": _serve},
     settings_model=XyopsTarget,
 )
