@@ -339,3 +339,17 @@ def test_export_writes_boards_that_plan_as_no_change(account: Account, tmp_path:
 )
 def test_which_boards_j1sync_may_touch(summary: dict[str, Any], touched: bool) -> None:
     assert is_account_board(summary) is touched
+
+
+def test_boards_alone_are_exported_with_a_hint_when_widgets_show_questions(
+    account: Account, tmp_path: Path
+) -> None:
+    account.write("all.yaml", MANIFESTS)
+    converge(account)
+    out = tmp_path / "boards"
+    result = account.run("export", "--kind", "Dashboard", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "widgets show a saved question (question)" in result.stderr
+    assert "--kind Question" in result.stderr
+    text = (out / "dashboards" / "cloud-posture.yaml").read_text()
+    assert "question: public-buckets" in text

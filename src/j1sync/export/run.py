@@ -124,12 +124,19 @@ def validation_warnings(files: Sequence[Path], variables: Sequence[str] = ()) ->
 def _reference_hint(documents: Sequence[ExportDocument], kinds: Sequence[str]) -> list[str]:
     if "Question" in kinds:
         return []
+    hints = []
     if any(doc.spec.get("questionRef") for doc in documents):
-        return [
+        hints.append(
             "some AlertRules use a saved question (questionRef) and Question was not "
             "exported; add --kind Question so that the manifests validate"
-        ]
-    return []
+        )
+    widgets = [w for doc in documents for w in (doc.spec.get("widgets") or {}).values()]
+    if any(widget.get("question") for widget in widgets):
+        hints.append(
+            "some Dashboard widgets show a saved question (question) and Question was not "
+            "exported; add --kind Question so that the manifests validate"
+        )
+    return hints
 
 
 # Kinds whose exported manifests name objects of another kind by name: a rule action's
