@@ -63,4 +63,4 @@ def test_schedule_releases_a_change_once_its_own_dependencies_are_done() -> None
     assert [c.address for c in schedule.not_done()] == ["Question/other", "AlertRule/r"]
     schedule.done(other)
     schedule.done(rule)
-    assert not schedule.is_active()
+    assert schedule.not_done() == []

@@ -55,10 +55,6 @@ class Schedule:
         """Every actionable change, by rank (levels, then the plan's order)."""
         return sorted(self._by_address.values(), key=self.rank)
 
-    def is_active(self) -> bool:
-        """True while some change is not done."""
-        return bool(self._not_done)
-
     def next_ready(self) -> Change | None:
         """The lowest-ranked change whose dependencies are all done (once each), or None."""
         for address in self._sorter.get_ready():

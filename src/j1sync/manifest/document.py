@@ -102,6 +102,3 @@ class ManifestSet:
     project: ProjectConfig
     sensitive: dict[str, str] = field(default_factory=dict)  # union over manifests
     scope: RunScope = field(default_factory=RunScope)
-
-    def by_kind(self, kind: str) -> list[Manifest]:
-        return [m for m in self.manifests if m.kind == kind]
