@@ -353,3 +353,24 @@ def test_boards_alone_are_exported_with_a_hint_when_widgets_show_questions(
     assert "--kind Question" in result.stderr
     text = (out / "dashboards" / "cloud-posture.yaml").read_text()
     assert "question: public-buckets" in text
+
+
+def test_a_board_leaves_its_group_before_the_group_is_pruned(account: Account) -> None:
+    account.write("all.yaml", MANIFESTS)
+    converge(account)
+    without_group = MANIFESTS.replace("  resourceGroup: Cloud security\n", "")
+    without_group = without_group.replace(
+        "---\napiVersion: j1sync/v1\nkind: ResourceGroup\nmetadata:\n  name: Cloud security\n"
+        "spec:\n  permissions: []\n",
+        "",
+    )
+    account.write("all.yaml", without_group)
+    account.write("j1sync.yaml", "prune:\n  ResourceGroup: true\n")
+    result = account.run("plan", account.manifests, "--format", "json")
+    planned = {c["address"]: c for c in json.loads(result.stdout)["changes"]}
+    assert planned["Dashboard/Cloud posture"]["changed_paths"] == ["resourceGroup"]
+    assert planned["ResourceGroup/Cloud security"]["action"] == "delete"
+    applied = account.run("apply", account.manifests, "--auto-approve", "--force")
+    assert applied.exit_code == 0, applied.output
+    assert account_board(account, "Cloud posture")["resourceGroupId"] is None
+    assert account.emu.snapshot().get("resource_groups", []) == []

@@ -220,3 +220,17 @@ def test_the_list_holds_starred_j1_boards_by_default_and_all_on_request(
     assert every == ["Mine", "J1 starred", "J1 other"]
     default = post.data("query { getDashboards { name isJ1ManagedBoard } }")["getDashboards"]
     assert [b["name"] for b in default] == ["Mine", "J1 starred"]
+
+
+def test_a_resource_group_holding_a_board_is_not_deleted(emu: Emulator) -> None:
+    post = Poster(emu)
+    group = post.data('mutation { createResourceGroup(input: {name: "rg"}) { id } }')[
+        "createResourceGroup"
+    ]["id"]
+    board_id = _board(post, resourceGroupId=group)
+    delete = "mutation D($id: ID!) { deleteResourceGroup(input: {id: $id}) { success } }"
+    refused = post(delete, id=group)
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "still holds dashboards: tf-provider-test-dashboard" in refused["errors"][0]["message"]
+    post.data(PATCH, input={"dashboardId": board_id, "resourceGroupId": None})
+    assert post.data(delete, id=group)["deleteResourceGroup"] == {"success": True}

@@ -9,7 +9,7 @@ is identified by (subjectType, subjectId, resourceArea, resourceType, resourceId
 
 What no source shows, assumed here and listed in docs/api-fidelity.md: a group name is
 unique and not blank (BAD_USER_INPUT); an unknown group id is NOT_FOUND; a group that
-alert rules still belong to cannot be deleted (BAD_USER_INPUT), and deleting a group
+alert rules or dashboards still belong to cannot be deleted (BAD_USER_INPUT), and deleting a group
 removes the permissions on it; a permission's group subject must exist (BAD_USER_INPUT);
 deleting a permission that does not exist is NOT_FOUND; `getResourcePermissions` returns
 at most `limit` permissions (all without one), in the order they were first set.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from j1sync.emulator import resolvers_iam
+from j1sync.emulator import resolvers_dashboards, resolvers_iam
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
@@ -78,6 +78,16 @@ def delete_group(backend: Backend, group_id: str) -> JsonObject:
     if members:
         raise bad_input(
             f"Resource group {group_id} still holds alert rules: {', '.join(sorted(members))}",
+            SERVICE,
+        )
+    boards = [
+        b["name"]
+        for b in backend.store.objects(resolvers_dashboards.BOARDS)
+        if b.get("resourceGroupId") == group_id
+    ]
+    if boards:
+        raise bad_input(
+            f"Resource group {group_id} still holds dashboards: {', '.join(sorted(boards))}",
             SERVICE,
         )
     for permission in backend.store.objects(PERMISSIONS):
