@@ -174,6 +174,7 @@ def test_html_in_titles_refused(api: Api) -> None:
         ("web_hook", "url", "ftp://example.com"),
         ("web_hook", "method", "PO ST"),
         ("web_hook", "headers", "Content-Type: x"),
+        ("monitor", "source", "(cpu.currentLoad"),
         ("role", "privileges", ["run_jobs"]),
         ("monitor", "data_type", "percent"),
         ("monitor", "data_match", "(["),
@@ -362,11 +363,13 @@ def test_event_run_by_a_channel_is_in_use(api: Api) -> None:
     assert "channels (ch)" in api.refused("delete_event", {"id": "ev"}, 400, "event")
 
 
-def test_role_held_by_a_user_is_in_use(api: Api, emu: XyOpsEmulator) -> None:
+def test_role_held_by_a_user_or_an_api_key_is_in_use(api: Api, emu: XyOpsEmulator) -> None:
     api.ok("create_role", {"id": "ops", "title": "Ops"})
     emu.seed_objects({"users": [{"username": "jo", "roles": ["ops"]}]})
-    description = api.refused("delete_role", {"id": "ops"}, 400, "role")
-    assert "users (jo)" in description
+    assert "users (jo)" in api.refused("delete_role", {"id": "ops"}, 400, "role")
+    api.ok("create_role", {"id": "bots", "title": "Bots"})
+    emu.seed_objects({"api_keys": [{"id": "ci_key", "title": "CI", "roles": ["bots"]}]})
+    assert "api_keys (ci_key)" in api.refused("delete_role", {"id": "bots"}, 400, "role")
 
 
 def test_builtin_monitor_used_by_the_builtin_alert(api: Api) -> None:

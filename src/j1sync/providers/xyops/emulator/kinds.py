@@ -217,6 +217,26 @@ def _regex(obj: JsonObject, name: str) -> None:
         raise malformed(name, f"invalid regular expression: {exc}") from exc
 
 
+def _balanced(text: str, opening: str, closing: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in opening:
+            depth += 1
+        elif char in closing:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _expression(obj: JsonObject, name: str) -> None:
+    """An expression that cannot compile (api create_monitor: "The source expression is
+    validated; syntax errors are rejected"); only unbalanced brackets are caught here."""
+    value = obj.get(name)
+    if isinstance(value, str) and not _balanced(value, "([{", ")]}"):
+        raise malformed(name, "expression syntax error: unbalanced brackets")
+
+
 def _category(obj: JsonObject) -> None:
     validate_limits(obj)
     validate_actions(obj)
@@ -270,6 +290,7 @@ def _monitor(obj: JsonObject) -> None:
     data_type = obj.get("data_type")
     if data_type is not None and data_type not in DATA_TYPES:
         raise malformed("data_type", "one of " + ", ".join(sorted(DATA_TYPES)))
+    _expression(obj, "source")
     _regex(obj, "data_match")
 
 
