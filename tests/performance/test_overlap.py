@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def test_the_read_starts_before_the_manifests_load(monkeypatch: pytest.MonkeyPat
         provider = Recording(emulated.client)
         seen: list[ProjectConfig] = []
         run = _plan([str(EXAMPLES)], _connect_to(provider, seen))
-    assert seen == [ProjectConfig()]
+    # connected with what j1sync.yaml says (here: nothing), the run's system named
+    assert seen == [replace(ProjectConfig(), in_run=("jupiterone",))]
     assert run.live and run.plan.changes
     assert {c.address for c in run.plan.changes} >= {
         f"{m.kind}/{m.name}" for m in run.manifests.manifests
