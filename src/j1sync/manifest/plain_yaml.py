@@ -84,17 +84,26 @@ def _implicit_resolvers() -> dict[Any, _Resolvers]:
     shared Tag per type, so the builder can compare tags by identity (an explicit tag in
     the text would be a new Tag object, and is refused as unknown); the None entry holds
     the resolvers for any first character. Computed once: ruamel works out the YAML
-    version again on every scalar, most of the cost of resolving."""
+    version again on every scalar, most of the cost of resolving. The patterns are
+    ruamel's own, compiled: ruamel wraps each in a lazy proxy that costs a Python call
+    on every use."""
     table: dict[Any, list[tuple[str, Any]]] = VersionedResolver(None).versioned_resolver
     tags: dict[str, Tag] = {}
     anywhere = table.get(None, [])
     return {
         first: [
-            (tags.setdefault(tag, Tag(suffix=tag)), regexp)
+            (tags.setdefault(tag, Tag(suffix=tag)), _compiled(regexp))
             for tag, regexp in (entries if first is None else [*entries, *anywhere])
         ]
         for first, entries in {**table, None: anywhere}.items()
     }
+
+
+def _compiled(regexp: Any) -> re.Pattern[str]:
+    """The pattern behind ruamel's lazy proxy (util.LazyEval), or the pattern itself."""
+    unwrap = getattr(regexp, "lazy_self", None)
+    pattern: re.Pattern[str] = unwrap() if unwrap is not None else regexp
+    return pattern
 
 
 _BY_FIRST_CHARACTER = _implicit_resolvers()
