@@ -20,6 +20,7 @@ from j1sync.errors import ManifestProblem
 from j1sync.j1ql import check_query
 from j1sync.manifest.document import Manifest
 from j1sync.manifest.models.alert_rule import AlertRuleSpec
+from j1sync.manifest.models.parameter import KIND as PARAMETER_KIND
 from j1sync.manifest.models.question import QuestionSpec
 from j1sync.manifest.references import LoadedManifest
 from j1sync.manifest.scalar_positions import source_span
@@ -28,8 +29,6 @@ from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_pa
 log = logging.getLogger("j1sync.manifest")
 
 RULE_PARAMETER = re.compile(r"\{\{\s*param\.(\w+)\s*\}\}")
-# A Parameter kind may join the manifests (issue 13, part 2): its names are declared.
-PARAMETER_KIND = "Parameter"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from pydantic import (
 
 from j1sync.manifest.models.common import Metadata, StrictModel, check_object_name, rule_error
 
+KIND = "Parameter"
+
 # Letters, digits and underscores: what `${ param.X }` can name (and what the emulator and
 # JupiterOne's Terraform provider accept).
 PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")

@@ -22,7 +22,7 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.manifest.models.parameter import is_reserved_parameter
+from j1sync.manifest.models.parameter import KIND, is_reserved_parameter
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.parameter_fingerprint import (
     FingerprintKey,
@@ -33,7 +33,6 @@ from j1sync.providers.jupiterone.parameter_fingerprint import (
 )
 from j1sync.providers.jupiterone.parameters import ParameterStore
 
-KIND = "Parameter"
 VALUE = "value"
 # Where a live object keeps its fingerprint record (raw is never output).
 RECORD = "j1syncFingerprint"
