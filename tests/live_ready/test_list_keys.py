@@ -134,7 +134,7 @@ def test_single_reads_only_for_the_objects_whose_list_entry_lacks_a_field(
     account.emu.stats.reset()
     assert account.run("plan", account.manifests, "--detailed-exitcode").exit_code == 0
     # the switch is off: only the question with no name at all is read on its own, and
-    # its own answer (no name) keys it by title, as DESIGN §3 says
+    # its own answer (no name) keys it by title, as docs/architecture.md §3 says
     assert single_reads(account) == (1, 0)
     unmanaged = plan_json(account)["unmanaged"]
     assert "Question/Hand-made, never named" in json.dumps(unmanaged)

@@ -1,6 +1,6 @@
 """The plan's data model: plain data that renderers, `plan --out` and `apply --plan` all read.
 
-`to_dict()`/`from_dict()` are the plan file format (DESIGN §7). A plan never holds a
+`to_dict()`/`from_dict()` are the plan file format (docs/architecture.md §6). A plan never holds a
 secret: values from `${env:…}` and credential fields are masked, and each change keeps
 the unresolved template of every masked `after` value by path so apply can re-resolve
 it; a credential written literally is listed by path (`literal_secrets`) and its value

@@ -1,8 +1,8 @@
 """Desired objects + live objects -> a Plan. Pure: the provider did all reading.
 
-Ownership rules (DESIGN §3): match by (kind, name); a manifest that matches two or more
-live objects is an error; live objects nobody declares are deleted only when their kind's
-prune policy says so, otherwise counted as unmanaged and never touched.
+Ownership rules (docs/architecture.md §3): match by (kind, name); a manifest that matches
+two or more live objects is an error; live objects nobody declares are deleted only when
+their kind's prune policy says so, otherwise counted as unmanaged and never touched.
 """
 
 from __future__ import annotations

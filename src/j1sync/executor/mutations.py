@@ -1,4 +1,4 @@
-"""One change against the provider, with the rule for ambiguous failures (DESIGN §8).
+"""One change against the provider, with the rule for ambiguous failures (docs/architecture.md §7).
 
 A TransientError after the client's own retries (timeout, dropped connection, 5xx) means
 the mutation may have happened. It is never retried blindly: the object is re-read by its

@@ -29,7 +29,7 @@ ALWAYS_WRITTEN: dict[str, frozenset[str]] = {
 
 
 def _empty(value: Any) -> bool:
-    """null, "", [] and {} normalize alike (DESIGN §4)."""
+    """null, "", [] and {} normalize alike (docs/architecture.md §4)."""
     return value is None or value == "" or value == [] or value == {}
 
 
@@ -157,7 +157,7 @@ def alert_rule_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
 
 def iam_group_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
     # members are written even when empty: the export is the account as it is, and a
-    # listed membership is one j1sync keeps (DESIGN §2: present = authoritative).
+    # listed membership is one j1sync keeps (docs/architecture.md §3: present = authoritative).
     return ordered_spec("IamGroup", {**live.state, "members": live.state.get("members") or []})
 
 

@@ -1,7 +1,7 @@
 """Small normalizers shared by the kinds: one comparable shape for live and desired values.
 
-DESIGN §4: null and [] alike, sets sorted, `\\r` stripped from queries, empty strings and
-null alike for free text.
+docs/architecture.md §4: null and [] alike, sets sorted, `\\r` stripped from queries,
+empty strings and null alike for free text.
 """
 
 from __future__ import annotations
