@@ -9,15 +9,15 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from j1sync import __version__
 from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH
 from j1sync.errors import ApiError, AuthError, NotFound
 from j1sync.github.settings import GitHubSettings
+from j1sync.http.retry import DEFAULT_TIMEOUT_S
+from j1sync.http.session import user_agent
 from j1sync.net import unreachable_because
 
 JSON = dict[str, Any]
 PAGE_SIZE = 100
-TIMEOUT_SECONDS = 30
 
 # Reads are retried on server errors; writes are not, since a POST that failed with a 502
 # may still have created the comment.
@@ -45,7 +45,7 @@ class GitHubClient:
                 "Authorization": f"Bearer {settings.token}",
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": "2022-11-28",
-                "User-Agent": f"j1sync/{__version__}",
+                "User-Agent": user_agent(),
             }
         )
 
@@ -77,7 +77,7 @@ class GitHubClient:
             # A Link header pointing elsewhere must never receive the token.
             raise ApiError(f"GitHub API returned a link outside {self.settings.api_url}")
         try:
-            response = self.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+            response = self.session.request(method, url, timeout=DEFAULT_TIMEOUT_S, **kwargs)
         except requests.RequestException as exc:
             why = unreachable_because(exc, url)
             if why is not None:
