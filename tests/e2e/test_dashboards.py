@@ -374,3 +374,17 @@ def test_a_board_leaves_its_group_before_the_group_is_pruned(account: Account) -
     assert applied.exit_code == 0, applied.output
     assert account_board(account, "Cloud posture")["resourceGroupId"] is None
     assert account.emu.snapshot().get("resource_groups", []) == []
+
+
+def test_a_board_of_unknown_type_named_like_a_manifest_stops_the_run(account: Account) -> None:
+    account.emu.seed_objects({"dashboards": [{"name": "Typeless", "type": None}]})
+    before = [b for b in boards(account) if b["name"] == "Typeless"]
+    account.write("all.yaml", MANIFESTS.replace("name: Cloud posture", "name: Typeless"))
+    result = account.run("plan", account.manifests)
+    assert result.exit_code == 1
+    assert "Dashboard/Typeless: JupiterOne did not say whether the board named 'Typeless'" in (
+        result.output
+    )
+    applied = account.run("apply", account.manifests, "--auto-approve")
+    assert applied.exit_code == 1
+    assert [b for b in boards(account) if b["name"] == "Typeless"] == before

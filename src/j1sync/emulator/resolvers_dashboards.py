@@ -133,7 +133,7 @@ def create_dashboard(backend: Backend, data: JsonObject) -> JsonObject:
     board: JsonObject = {
         "id": data.get("dashboardId") or backend.new_id(),
         "name": _check_name(data.get("name")),
-        "type": data.get("type") or ACCOUNT,
+        "type": data.get("type", ACCOUNT),  # a seed may give null
         "category": data.get("category"),
         "userId": data.get("userId") or API_USER,
         "isJ1ManagedBoard": bool(data.get("isJ1ManagedBoard")),

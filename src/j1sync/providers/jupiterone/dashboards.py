@@ -20,7 +20,7 @@ A widget's key in a manifest is its id in JupiterOne; layout items name widgets 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
@@ -174,6 +174,11 @@ def references(state: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def type_unknown(summary: Mapping[str, Any]) -> bool:
+    """A board the API gives no type for, and that is not JupiterOne's own."""
+    return not summary.get("type") and not summary.get("isJ1ManagedBoard")
+
+
 def is_account_board(summary: Mapping[str, Any]) -> bool:
     """What j1sync may touch: an account board that is not one of JupiterOne's own. The
     type is compared without case: the creation input spells it `Account` (BoardType),
@@ -190,6 +195,8 @@ class Dashboards:
         """`group_names`: resource group id -> name, asked only when a board is in one."""
         self._client = client
         self._group_names = group_names
+        # names of boards of the last read whose type the API did not give
+        self._untyped: set[str] = set()
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         spec = manifest.spec_data()
@@ -205,13 +212,34 @@ class Dashboards:
         the list was read)."""
         data = self._client.execute("graphql", LIST_BOARDS, {})
         boards = []
+        untyped = set()
         for summary in data.get("getDashboards") or []:
-            if not summary or not is_account_board(summary):
+            if not summary or not (is_account_board(summary) or type_unknown(summary)):
                 continue
             board = self._read_one(str(summary["id"]))
-            if board is not None and is_account_board(board):
+            if board is None:
+                continue
+            if is_account_board(board):
                 boards.append(board)
+            elif type_unknown(board):
+                untyped.add(str(board.get("name")))
+        self._untyped = untyped
         return boards
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """A manifest named like a board whose type JupiterOne did not give (account or
+        personal: unknown) stops the run: j1sync neither takes that board over nor
+        creates a second board of its name."""
+        problems = [
+            f"{want.address}: JupiterOne did not say whether the board named "
+            f"'{want.name}' is an account board or someone's personal board; j1sync "
+            "leaves it alone and will not create a second board of that name"
+            for want in desired
+            if want.name in self._untyped
+        ]
+        return list(desired), problems
 
     def _read_one(self, board_id: str) -> dict[str, Any] | None:
         try:
