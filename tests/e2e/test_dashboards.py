@@ -388,3 +388,20 @@ def test_a_board_of_unknown_type_named_like_a_manifest_stops_the_run(account: Ac
     applied = account.run("apply", account.manifests, "--auto-approve")
     assert applied.exit_code == 1
     assert [b for b in boards(account) if b["name"] == "Typeless"] == before
+
+
+def test_many_boards_are_read_in_batches(account: Account) -> None:
+    account.emu.seed_objects(
+        {"dashboards": [{"name": f"Board {n:02}", "category": "Bulk"} for n in range(23)]}
+    )
+    account.write("all.yaml", MANIFESTS)
+    account.emu.stats.reset()
+    result = account.run("plan", account.manifests, "--format", "json")
+    assert result.exit_code == 0, result.output
+    unmanaged = [u["address"] for u in json.loads(result.stdout)["unmanaged"]]
+    assert sorted(a for a in unmanaged if a.startswith("Dashboard/")) == sorted(
+        ["Dashboard/Hand made", *(f"Dashboard/Board {n:02}" for n in range(23))]
+    )
+    # 24 account boards whole in 3 aliased requests (10 a request), not 24
+    assert account.emu.stats.operations["J1SyncDashboardBoards"] == 3
+    assert account.emu.stats.requests["getDashboard"] == 24

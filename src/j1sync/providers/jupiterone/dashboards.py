@@ -20,6 +20,7 @@ A widget's key in a manifest is its id in JupiterOne; layout items name widgets 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -36,13 +37,15 @@ RESOURCE_GROUP_KIND = "ResourceGroup"
 ACCOUNT_BOARD = "Account"  # BoardType: Account (shared in the account) or User (personal)
 
 LIST_BOARDS = """
-query J1SyncDashboards {
+query J1SyncDashboardList {
   getDashboards { id name type isJ1ManagedBoard }
 }
 """
-GET_BOARD = """
-query J1SyncDashboard($dashboardId: String!) {
-  getDashboard(dashboardId: $dashboardId) {
+# Each account board is read whole, this many per request (aliased root fields): round
+# trips saved, not quota (each alias is one invocation; the client caps a request at what
+# the server's bucket holds, `JupiterOneClient.largest_request`).
+BOARDS_PER_REQUEST = 10
+BOARD_FIELDS = """
     id name type category isJ1ManagedBoard resourceGroupId
     parameters {
       id name label type valueType options default disableCustomInput requireValue
@@ -58,9 +61,19 @@ query J1SyncDashboard($dashboardId: String!) {
       lg { i x y w h static }
       xl { i x y w h static }
     }
-  }
-}
 """
+
+
+@functools.lru_cache(maxsize=BOARDS_PER_REQUEST)
+def boards_document(count: int) -> str:
+    """`count` whole boards ($b0..) in one request: board{i}."""
+    parameters = ", ".join(f"$b{i}: String!" for i in range(count))
+    fields = "\n".join(
+        f"  board{i}: getDashboard(dashboardId: $b{i}) {{{BOARD_FIELDS}  }}" for i in range(count)
+    )
+    return f"query J1SyncDashboardBoards({parameters}) {{\n{fields}\n}}"
+
+
 CREATE = """
 mutation J1SyncCreateDashboard($input: CreateInsightsDashboardInput!) {
   createDashboard(input: $input) { id name }
@@ -211,14 +224,14 @@ class Dashboards:
         """Each account board j1sync may touch, read whole (skipping boards deleted since
         the list was read)."""
         data = self._client.execute("graphql", LIST_BOARDS, {})
+        ids = [
+            str(summary["id"])
+            for summary in data.get("getDashboards") or []
+            if summary and (is_account_board(summary) or type_unknown(summary))
+        ]
         boards = []
         untyped = set()
-        for summary in data.get("getDashboards") or []:
-            if not summary or not (is_account_board(summary) or type_unknown(summary)):
-                continue
-            board = self._read_one(str(summary["id"]))
-            if board is None:
-                continue
+        for board in self._read_whole(ids):
             if is_account_board(board):
                 boards.append(board)
             elif type_unknown(board):
@@ -241,13 +254,29 @@ class Dashboards:
         ]
         return list(desired), problems
 
-    def _read_one(self, board_id: str) -> dict[str, Any] | None:
-        try:
-            data = self._client.execute("graphql", GET_BOARD, {"dashboardId": board_id})
-        except NotFound:
-            return None
-        board = data.get("getDashboard")
-        return board if isinstance(board, dict) else None
+    def _read_whole(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The boards of `ids` in aliased batches; a batch that fails because a board was
+        deleted since the list was read (a non-null field nulls the whole answer) is read
+        one board at a time, skipping the deleted."""
+        size = self._client.largest_request(BOARDS_PER_REQUEST)
+        boards: list[dict[str, Any]] = []
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            try:
+                data = self._read_batch(batch)
+            except NotFound:
+                data = {}
+                for index, board_id in enumerate(batch):
+                    try:
+                        data.update({f"board{index}": self._read_batch([board_id])["board0"]})
+                    except NotFound:
+                        continue
+            boards += [data[f"board{i}"] for i in range(len(batch)) if data.get(f"board{i}")]
+        return boards
+
+    def _read_batch(self, ids: list[str]) -> dict[str, Any]:
+        variables = {f"b{i}": board_id for i, board_id in enumerate(ids)}
+        return self._client.execute("graphql", boards_document(len(ids)), variables)
 
     def live_objects(
         self,
