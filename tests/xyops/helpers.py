@@ -22,9 +22,32 @@ REPO = Path(__file__).resolve().parents[2]
 # examples/xyops moves to examples/manifests/xyops once plan and apply of examples/manifests
 # cover several systems (the provider seam)
 EXAMPLES = REPO / "examples" / "xyops"
-# The example web hook's token (${env:XYOPS_OPS_CHAT_TOKEN})
+# The examples' web hook as docs/xyops.md writes it, its token from the environment (the
+# examples themselves need no variable: the README's commands run them as they are)
 TOKEN_VARIABLE = "XYOPS_OPS_CHAT_TOKEN"
 TOKEN = "xyops-example-token-4b1d"
+SECRET_HOOK = """apiVersion: xyops.j1sync/v1
+kind: WebHook
+metadata:
+  name: ops_chat
+spec:
+  title: Ops chat
+  url: https://chat.example.com/hooks/ops
+  headers:
+    - name: Authorization
+      value: Bearer ${env:XYOPS_OPS_CHAT_TOKEN}
+  body: '{"text": "{{text}}"}'
+  timeout: 10
+"""
+
+
+def examples_with_secret(folder: Path) -> Path:
+    """A copy of the examples in `folder`, the web hook's token given as ${env:}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for example in EXAMPLES.glob("*.yaml"):
+        (folder / example.name).write_text(example.read_text())
+    (folder / "web-hooks.yaml").write_text(SECRET_HOOK)
+    return folder
 
 
 def client_for(emu: XyOpsEmulator, **kwargs: Any) -> XyopsClient:

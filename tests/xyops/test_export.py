@@ -14,7 +14,14 @@ from j1sync.providers.registry import manifest_kind
 from j1sync.providers.xyops.export import SPEC_BUILDERS
 from j1sync.providers.xyops.models import API_VERSION
 from j1sync.reconcile import credential_paths
-from tests.xyops.helpers import EXAMPLES, TOKEN, TOKEN_VARIABLE, changes, target, write_manifests
+from tests.xyops.helpers import (
+    TOKEN,
+    TOKEN_VARIABLE,
+    changes,
+    examples_with_secret,
+    target,
+    write_manifests,
+)
 
 MORE = [
     """apiVersion: xyops.j1sync/v1
@@ -59,8 +66,7 @@ spec:
 def test_export_then_plan_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKEN_VARIABLE, TOKEN)
     source = write_manifests(tmp_path / "source", MORE)
-    for example in EXAMPLES.glob("*.yaml"):
-        (source / example.name).write_text(example.read_text())
+    examples_with_secret(source)
     with target() as t:
         result, again = t.converge(source)
         assert result.ok and changes(again) == []

@@ -13,10 +13,10 @@ import pytest
 from j1sync.errors import ResolutionError
 from j1sync.providers.xyops.ownership import marker_line
 from tests.xyops.helpers import (
-    EXAMPLES,
     TOKEN,
     TOKEN_VARIABLE,
     changes,
+    examples_with_secret,
     target,
     write_manifests,
 )
@@ -24,18 +24,20 @@ from tests.xyops.helpers import (
 MARKER = marker_line("j1sync")
 
 
-@pytest.fixture(autouse=True)
-def _token(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The examples, their web hook's token from ${env:} (set here)."""
     monkeypatch.setenv(TOKEN_VARIABLE, TOKEN)
+    return examples_with_secret(tmp_path / "examples")
 
 
-def test_the_examples_converge_in_one_apply_and_then_plan_nothing() -> None:
+def test_the_examples_converge_in_one_apply_and_then_plan_nothing(examples: Path) -> None:
     with target() as t:
-        run = t.plan(EXAMPLES)
+        run = t.plan(examples)
         created = changes(run.plan)
         assert {action for action, _ in created} == {"create"}
         assert len(created) == 8
-        result, again = t.converge(EXAMPLES)
+        result, again = t.converge(examples)
         assert result.ok, [o.message for o in result.outcomes if o.status != "applied"]
         assert changes(again) == []
         stored = {k: {o["id"]: o for o in v} for k, v in t.emu.snapshot().items()}
@@ -48,9 +50,9 @@ def test_the_examples_converge_in_one_apply_and_then_plan_nothing() -> None:
         assert stored["tags"]["backups"]["notes"].endswith("\n\n" + MARKER)
 
 
-def test_a_plan_never_holds_a_credential() -> None:
+def test_a_plan_never_holds_a_credential(examples: Path) -> None:
     with target() as t:
-        run = t.plan(EXAMPLES)
+        run = t.plan(examples)
         text = json.dumps(run.plan.to_dict())
         assert TOKEN not in text
         assert "chat.example.com" not in text  # the web hook's URL is a credential path
@@ -59,10 +61,10 @@ def test_a_plan_never_holds_a_credential() -> None:
         assert "(sensitive)" in json.dumps(hook.after)
 
 
-def test_seeded_objects_are_never_touched_unless_declared() -> None:
+def test_seeded_objects_are_never_touched_unless_declared(examples: Path) -> None:
     with target() as t:
         before = t.emu.snapshot()
-        result, again = t.converge(EXAMPLES)
+        result, again = t.converge(examples)
         assert result.ok
         after = t.emu.snapshot()
         for collection, objects in before.items():
@@ -95,15 +97,15 @@ spec:
 
 
 def test_only_marked_objects_are_deleted_and_in_reverse_dependency_order(
-    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory, examples: Path
 ) -> None:
     with target() as t:
-        result, _ = t.converge(EXAMPLES)
+        result, _ = t.converge(examples)
         assert result.ok
         # a tag someone made by hand: no marker, never deleted
         t.call("create_tag", id="handmade", title="Handmade")
-        empty = tmp_path / "none"
-        empty.mkdir()
+        empty = tmp_path_factory.mktemp("pruning")
+        (empty / "j1sync.yaml").write_text("managedTag: j1sync\n")  # the whole project: prunes
         (empty / "keep.yaml").write_text(
             "apiVersion: xyops.j1sync/v1\nkind: Tag\nmetadata:\n  name: kept\nspec:\n"
             "  title: Kept\n"
@@ -166,15 +168,14 @@ spec:
         assert stored["body"] == "hello"
 
 
-def test_an_event_update_carries_the_revision_it_was_planned_from(tmp_path: Path) -> None:
+def test_an_event_update_carries_the_revision_it_was_planned_from(
+    tmp_path: Path, examples: Path
+) -> None:
     with target() as t:
-        assert t.converge(EXAMPLES)[0].ok
-        text = (EXAMPLES / "events.yaml").read_text().replace("algo: least_cpu", "algo: random")
-        folder = write_manifests(tmp_path, [text])
-        for name in ("tags", "categories", "server-groups", "web-hooks", "channels"):
-            (folder / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
-        for name in ("monitors", "alerts"):
-            (folder / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
+        assert t.converge(examples)[0].ok
+        text = (examples / "events.yaml").read_text().replace("algo: least_cpu", "algo: random")
+        (examples / "events.yaml").write_text(text)
+        folder = examples
         run = t.plan(folder)
         assert changes(run.plan) == [("update", "xyops.Event/nightly_db_backup")]
         # someone edits the event after the plan was made: xyOps refuses the stale update
@@ -224,12 +225,12 @@ def test_the_apply_lock_lives_in_a_bucket_and_is_gone_after() -> None:
         assert store.read("other") == "kept"
 
 
-def test_lost_answers_429s_and_server_errors_still_converge_without_repeats() -> None:
+def test_lost_answers_429s_and_server_errors_still_converge_without_repeats(examples: Path) -> None:
     faults = {"lose_responses": 0.3, "rate_429": 0.2, "fail_rate": 0.05, "rng_seed": 11}
     with target(**faults) as t:
-        result = t.apply(t.plan(EXAMPLES))
+        result = t.apply(t.plan(examples))
         assert result.ok, [o.message for o in result.outcomes if o.status != "applied"]
         t.emu.switches.lose_responses = t.emu.switches.rate_429 = t.emu.switches.fail_rate = 0
-        assert changes(t.plan(EXAMPLES).plan) == []
+        assert changes(t.plan(examples).plan) == []
         events = [e["id"] for e in t.emu.snapshot()["events"]]
         assert events.count("nightly_db_backup") == 1
