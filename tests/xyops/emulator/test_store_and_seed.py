@@ -55,6 +55,19 @@ def test_fresh_seed_holds_the_documented_built_ins(emu: XyOpsEmulator, api: Api)
     }
 
 
+def test_reset_returns_to_a_fresh_server(emu: XyOpsEmulator, api: Api) -> None:
+    fresh = emu.snapshot()
+    api.ok("create_tag", {"id": "extra", "title": "Extra"})
+    api.ok("update_category", {"id": "general", "title": "Changed"})
+    api.ok("create_bucket", {"id": "lock", "title": "Lock"})
+    emu.reset()
+    assert emu.snapshot() == fresh
+    assert api.get("get_buckets").json()["rows"] == []
+    api.ok("get_tags")  # the key still works
+    emu.reset("none")
+    assert all(rows == [] for rows in emu.snapshot().values())
+
+
 def test_seed_none_starts_empty() -> None:
     with running_xyops_emulator(seed="none") as emu:
         assert all(rows == [] for rows in emu.snapshot().values())

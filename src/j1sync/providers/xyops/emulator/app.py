@@ -24,6 +24,7 @@ DEFAULT_API_KEY = "j1syncXyOpsEmulatorKey24"
 API_KEY_ID = "j1sync_emulator"  # the key's id: `username` of what its caller creates
 DEFAULT_PORT = 8766
 MEMORY = ":memory:"
+KEPT_ON_RESET = frozenset({"users", "api_keys"})
 
 
 class XyOpsEmulator:
@@ -118,6 +119,18 @@ class XyOpsEmulator:
         object exactly as stored, in list order."""
         with self.store.lock:
             return {spec.plural: self.store.objects(spec.plural) for spec in LISTS}
+
+    def reset(self, seed: str = "fresh") -> None:
+        """Back to a new server's state (`seed`), keeping the users and the API key: every
+        other object is deleted, the seed stored again. Switches and counters untouched."""
+        objects = seed_objects(seed)
+        with self.store.lock:
+            for collection, stored in self.store.snapshot().items():
+                if collection in KEPT_ON_RESET:
+                    continue
+                for obj in stored:
+                    self.store.delete(collection, str(obj["id"]))
+            self.seed_objects(objects)
 
     def seed_objects(self, data: dict[str, list[JsonObject]]) -> None:
         """Store objects as they are (no validation, no server fields): lists by name, and
