@@ -26,13 +26,15 @@ EXAMPLES = REPO / "examples" / "xyops"
 # examples themselves need no variable: the README's commands run them as they are)
 TOKEN_VARIABLE = "XYOPS_OPS_CHAT_TOKEN"
 TOKEN = "xyops-example-token-4b1d"
+URL_VARIABLE = "XYOPS_OPS_CHAT_URL"
+HOOK_URL = "https://chat.example.com/hooks/T0KEN1N-URL"
 SECRET_HOOK = """apiVersion: xyops.j1sync/v1
 kind: WebHook
 metadata:
   name: ops_chat
 spec:
   title: Ops chat
-  url: https://chat.example.com/hooks/ops
+  url: ${env:XYOPS_OPS_CHAT_URL}
   headers:
     - name: Authorization
       value: Bearer ${env:XYOPS_OPS_CHAT_TOKEN}

@@ -15,8 +15,10 @@ from j1sync.providers.xyops.export import SPEC_BUILDERS
 from j1sync.providers.xyops.models import API_VERSION
 from j1sync.reconcile import credential_paths
 from tests.xyops.helpers import (
+    HOOK_URL,
     TOKEN,
     TOKEN_VARIABLE,
+    URL_VARIABLE,
     changes,
     examples_with_secret,
     target,
@@ -65,6 +67,7 @@ spec:
 
 def test_export_then_plan_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKEN_VARIABLE, TOKEN)
+    monkeypatch.setenv(URL_VARIABLE, HOOK_URL)
     source = write_manifests(tmp_path / "source", MORE)
     examples_with_secret(source)
     with target() as t:
@@ -85,7 +88,7 @@ def test_export_then_plan_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPat
             }
             (out / f"{obj.name}.yaml").write_text(render_manifest(document))
         written = "".join(p.read_text() for p in out.glob("*.yaml"))
-        assert TOKEN not in written and "chat.example.com" not in written
+        assert TOKEN not in written and HOOK_URL not in written
         assert "managed-by" not in written  # the marker is j1sync's, not the manifest's
         by_address = {obj.address: obj for obj in live}
         for variable in variables:

@@ -134,9 +134,10 @@ def test_a_workflow_names_the_events_and_plugins_of_its_nodes() -> None:
     assert plugins_named(normalize("Event", state)) == ["testplug"]
 
 
-def test_credentials_are_the_hooks_url_headers_and_body_channel_email_and_action_urls() -> None:
-    hook = normalize("WebHook", spec("WebHook", title="H", url="https://h/t0k3n"))
-    assert credential_paths("WebHook", hook) == ["url", "headers", "body"]
+def test_credentials_are_the_hooks_url_and_header_values_channel_email_and_action_urls() -> None:
+    headers = [{"name": "Authorization", "value": "Bearer t0k3n"}, {"name": "X-A", "value": ""}]
+    hook = normalize("WebHook", spec("WebHook", title="H", url="https://h/t0k3n", headers=headers))
+    assert credential_paths("WebHook", hook) == ["url", "headers[0].value", "headers[1].value"]
     channel = normalize("Channel", spec("Channel", title="C", email="ops@example.com"))
     assert credential_paths("Channel", channel) == ["email"]
     category = spec(

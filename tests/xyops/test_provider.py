@@ -13,8 +13,10 @@ import pytest
 from j1sync.errors import ResolutionError
 from j1sync.providers.xyops.ownership import marker_line
 from tests.xyops.helpers import (
+    HOOK_URL,
     TOKEN,
     TOKEN_VARIABLE,
+    URL_VARIABLE,
     changes,
     examples_with_secret,
     target,
@@ -28,6 +30,7 @@ MARKER = marker_line("j1sync")
 def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The examples, their web hook's token from ${env:} (set here)."""
     monkeypatch.setenv(TOKEN_VARIABLE, TOKEN)
+    monkeypatch.setenv(URL_VARIABLE, HOOK_URL)
     return examples_with_secret(tmp_path / "examples")
 
 
@@ -55,7 +58,7 @@ def test_a_plan_never_holds_a_credential(examples: Path) -> None:
         run = t.plan(examples)
         text = json.dumps(run.plan.to_dict())
         assert TOKEN not in text
-        assert "chat.example.com" not in text  # the web hook's URL is a credential path
+        assert HOOK_URL not in text  # the web hook's URL is a credential path
         hook = next(c for c in run.plan.changes if c.address == "xyops.WebHook/ops_chat")
         assert hook.after is not None
         assert "(sensitive)" in json.dumps(hook.after)

@@ -191,10 +191,11 @@ def plugins_named(state: Mapping[str, Any]) -> list[str]:
 
 # -- credentials ----------------------------------------------------------------------------
 
-# Per kind, the top-level fields holding credentials (a web hook's endpoint may carry a
-# token, its headers an Authorization, its body a key; a channel's delivery settings).
+# Per kind, the top-level fields holding credentials: a web hook's endpoint (it may carry
+# a token), a channel's delivery settings. A web hook's headers are credentials too, each
+# header's value (its name, `Authorization`, says what it is and is shown).
 CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "WebHook": ("url", "headers", "body"),
+    "WebHook": ("url",),
     "Channel": ("email",),
 }
 # In actions: a `web_hook` action's own URL and headers.
@@ -203,6 +204,11 @@ ACTION_CREDENTIAL_KEYS = ("url", "headers")
 
 def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
     found = [f for f in CREDENTIAL_FIELDS.get(kind, ()) if f in state]
+    if kind == "WebHook":
+        headers = state.get("headers")
+        for index, header in enumerate(headers if isinstance(headers, list) else []):
+            if isinstance(header, Mapping) and "value" in header:
+                found.append(format_path(["headers", index, "value"]))
     for key in ("actions", "alert_actions"):
         items = state.get(key)
         for index, action in enumerate(items if isinstance(items, list) else []):
