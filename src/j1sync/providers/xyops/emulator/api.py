@@ -72,9 +72,6 @@ class Answer:
     lose_response: bool = False
 
 
-Handler = Callable[[JsonObject], JsonObject]
-
-
 def now() -> int:
     return int(time.time())
 
