@@ -77,7 +77,7 @@ def test_in_ci_apply_prints_a_summary_one_line_per_change_and_a_closing_line(
     changes = [CHANGE_LINE.match(line) for line in lines[1:-1]]
     assert all(changes), lines
     assert sorted(m.group(2) for m in changes if m) == sorted(addresses)  # each once
-    assert lines[-1] == "Apply complete: 4 created, 5 updated, 1 deleted, 0 failed."
+    assert lines[-1] == "Apply complete: 5 created, 5 updated, 1 deleted, 0 failed."
     assert "\x1b[" not in result.output
 
 

@@ -38,7 +38,7 @@ USAGE_ERRORS: list[tuple[list[str], str]] = [
     (["plan", EXAMPLES, "--format", "yaml"], "Invalid value for '--format'"),
     (["drift", EXAMPLES, "--format", "html"], "Invalid value for '--format'"),
     (["apply", EXAMPLES, "--concurrency", "0"], "Invalid value for '--concurrency'"),
-    (["export", "--kind", "Dashboard"], "Invalid value for '--kind'"),
+    (["export", "--kind", "Dashbord"], "Invalid value for '--kind'"),
     (["plan", EXAMPLES, "--retry-budget", "-1"], "Invalid value for '--retry-budget'"),
     (["plan", EXAMPLES, "--rate-limit", "x"], "N/SECONDS"),
     (["emulator", "serve", "--port", "99999"], "Invalid value for '--port'"),
