@@ -41,6 +41,10 @@ RESOURCE_GROUP_NAMES = ("rg-alpha", "Cloud security", "rg beta")
 RESOURCE_AREAS = ("rule", "dashboard", "integration")
 # IAM groups every generated account holds (a permission may always name them)
 BUILT_IN_GROUPS = ("Users", "Administrators")
+DASHBOARD_NAMES = ("Cloud posture", "d-alpha", "Board β")
+WIDGET_KEYS = ("w1", "hosts", "users-by-team")
+WIDGET_TYPES = ("number", "pie", "table", "line")
+SCREEN_SIZES = ("xs", "sm", "md", "lg", "xl")
 # A secret Parameter's value comes from this variable (tests/e2e/conftest.py sets it).
 SECRET_REFERENCE = "${env:E2E_PARAMETER_SECRET}"
 
@@ -255,6 +259,120 @@ def permissions(draw: st.DrawFn, groups: list[str]) -> list[dict[str, Any]]:
     return result
 
 
+widget_settings = st.dictionaries(
+    st.sampled_from(("number", "pie", "colors")),
+    st.one_of(
+        st.dictionaries(st.sampled_from(("success", "warning")), st.integers(0, 9), max_size=2),
+        st.lists(st.sampled_from(("red", "green")), max_size=2),
+    ),
+    max_size=2,
+)
+
+
+@st.composite
+def widget(draw: st.DrawFn, questions: list[str]) -> dict[str, Any]:
+    """A widget as a manifest writes it (`question`: a Question manifest's name)."""
+    names = draw(st.lists(st.sampled_from(QUERY_NAMES), min_size=1, max_size=2, unique=True))
+    result: dict[str, Any] = {
+        "title": draw(nonblank),
+        "type": draw(st.sampled_from(WIDGET_TYPES)),
+        "queries": [{"name": name, "query": draw(queries_text)} for name in names],
+    }
+    optional(draw, result, "description", sometimes(text))
+    if questions:
+        optional(draw, result, "question", st.sampled_from(questions))
+    optional(draw, result, "settings", widget_settings)
+    optional(draw, result, "noResultMessage", sometimes(text))
+    optional(draw, result, "includeDeleted", st.booleans())
+    optional(draw, result, "postQueryFilters", st.lists(st.sampled_from(("a", "b")), max_size=2))
+    return result
+
+
+@st.composite
+def layouts(draw: st.DrawFn, keys: list[str], name: str = "widget") -> dict[str, Any]:
+    """Places for some widgets at some screen sizes (`name`: the field naming the widget,
+    `widget` in manifests, `i` in the API)."""
+    result: dict[str, Any] = {}
+    for size in draw(st.lists(st.sampled_from(SCREEN_SIZES), max_size=2, unique=True)):
+        placed = draw(st.lists(st.sampled_from(keys), max_size=len(keys), unique=True))
+        result[size] = [
+            {
+                name: key,
+                "x": draw(st.integers(0, 6)),
+                "y": draw(st.integers(0, 6)),
+                "w": draw(st.integers(1, 4)),
+                "h": draw(st.integers(1, 4)),
+                "static": draw(st.booleans()),
+            }
+            for key in placed
+        ]
+    return result
+
+
+@st.composite
+def board_parameter(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    result: dict[str, Any] = {"name": name, "label": draw(nonblank)}
+    optional(draw, result, "type", st.sampled_from(("QUERY_VARIABLE", "SCOPE_FILTER")))
+    optional(draw, result, "valueType", st.sampled_from(("string", "number", "boolean")))
+    optional(draw, result, "options", st.lists(st.sampled_from(("a", "b", "c")), max_size=3))
+    optional(draw, result, "default", st.sampled_from(("a", "prod")))
+    optional(draw, result, "disableCustomInput", st.booleans())
+    optional(draw, result, "requireValue", st.booleans())
+    return result
+
+
+@st.composite
+def board_parameters(draw: st.DrawFn) -> list[dict[str, Any]]:
+    names = draw(st.lists(st.sampled_from(("env", "region", "team")), max_size=2, unique=True))
+    return [draw(board_parameter(name)) for name in names]
+
+
+@st.composite
+def dashboard_spec(
+    draw: st.DrawFn, questions: list[str], resource_groups: list[str]
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    optional(draw, spec, "category", sometimes(text))
+    if resource_groups:
+        optional(draw, spec, "resourceGroup", st.sampled_from(resource_groups))
+    keys = draw(st.lists(st.sampled_from(WIDGET_KEYS), max_size=2, unique=True))
+    # always written: an empty spec is a manifest error (a board says what it shows)
+    spec["widgets"] = {key: draw(widget(questions)) for key in keys}
+    if keys:
+        optional(draw, spec, "layouts", layouts(keys))
+    optional(draw, spec, "parameters", board_parameters())
+    return spec
+
+
+@st.composite
+def live_board(draw: st.DrawFn, name: str, resource_groups: list[str]) -> dict[str, Any]:
+    """An account board as the API holds it (widget settings and ids as the app writes
+    them), now and then in a resource group."""
+    keys = draw(st.lists(st.sampled_from(WIDGET_KEYS), max_size=2, unique=True))
+    widgets = []
+    for key in keys:
+        made = draw(widget([]))
+        settings = {**made.get("settings", {}), "id": "srv-1"}  # an id the server adds
+        widgets.append(
+            {
+                "id": key,
+                "title": made["title"],
+                "type": made["type"],
+                "config": {"queries": made["queries"], "settings": settings},
+            }
+        )
+    board: dict[str, Any] = {
+        "name": name,
+        "category": draw(sometimes(text)),
+        "widgets": widgets,
+        "layouts": draw(layouts(keys, name="i")) if keys else {},
+        "parameters": draw(board_parameters()),
+    }
+    if resource_groups and draw(st.booleans()):
+        board["resourceGroup"] = draw(st.sampled_from(resource_groups))
+    return board
+
+
 parameter_scalar = st.one_of(
     text,
     st.integers(-1000, 1000),
@@ -317,6 +435,9 @@ def manifests(draw: st.DrawFn) -> list[tuple[str, str, dict[str, Any]]]:
         result.append(("ResourceGroup", name, {"permissions": draw(permissions(subjects))}))
     for name in draw(st.lists(st.sampled_from(RULE_NAMES), max_size=3, unique=True)):
         result.append(("AlertRule", name, draw(rule_spec(questions, resource_groups))))
+    for name in draw(st.lists(st.sampled_from(DASHBOARD_NAMES), max_size=2, unique=True)):
+        spec = draw(dashboard_spec(question_names, resource_groups))
+        result.append(("Dashboard", name, spec))
     for instance, kind in draw(st.lists(st.sampled_from(INSTANCES), max_size=3, unique=True)):
         spec = draw(schedule())
         name = instance
@@ -398,8 +519,8 @@ def live_group(draw: st.DrawFn, name: str) -> dict[str, Any]:
 @st.composite
 def live_account(draw: st.DrawFn) -> dict[str, Any]:
     """Seed data: users, integrations with random schedules, and random questions, rules,
-    IAM groups, resource groups with permissions and parameters (managed, unmanaged, and
-    hand-edited twins of manifests)."""
+    IAM groups, resource groups with permissions, parameters and dashboards (managed,
+    unmanaged, and hand-edited twins of manifests; personal and JupiterOne boards)."""
     question_keys = draw(st.lists(st.sampled_from(QUESTION_NAMES), max_size=3, unique=True))
     questions = [draw(live_question(key)) for key in question_keys]
     rule_names = draw(st.lists(st.sampled_from(RULE_NAMES), max_size=3, unique=True))
@@ -432,6 +553,18 @@ def live_account(draw: st.DrawFn) -> dict[str, Any]:
         "parameters": [
             draw(live_parameter(name))
             for name in draw(st.lists(st.sampled_from(PARAMETER_NAMES), max_size=2, unique=True))
+        ],
+        "dashboards": [
+            *[
+                draw(live_board(name, resource_groups))
+                for name in draw(
+                    st.lists(st.sampled_from(DASHBOARD_NAMES), max_size=2, unique=True)
+                )
+            ],
+            # boards j1sync never touches, named like manifests: someone's personal board
+            # and one of JupiterOne's own
+            {"name": draw(st.sampled_from(DASHBOARD_NAMES)), "type": "User", "userId": "u-1"},
+            {"name": draw(st.sampled_from(DASHBOARD_NAMES)), "isJ1ManagedBoard": True},
         ],
     }
 

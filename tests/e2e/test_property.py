@@ -29,6 +29,7 @@ FOLDERS = {
     "IntegrationSchedule": "schedules",
     "Parameter": "parameters",
     "ResourceGroup": "resource-groups",
+    "Dashboard": "dashboards",
 }
 
 
@@ -64,6 +65,12 @@ def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str],
         for g in snapshot.get("resource_groups", [])
         if g["name"] in declared_resource_groups
     }
+    declared_boards = scenario.names("Dashboard")
+    declared_board_ids = {
+        b["id"]
+        for b in snapshot.get("dashboards", [])
+        if owned_board(b) and b["name"] in declared_boards
+    }
     keep = {
         "rules": lambda r: MANAGED_TAG not in r["tags"] and r["name"] not in declared_rules,
         "questions": lambda q: (
@@ -74,6 +81,8 @@ def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str],
         "parameters": lambda p: p["name"] not in scenario.names("Parameter"),
         "resource_groups": lambda g: g["name"] not in declared_resource_groups,
         "resource_permissions": lambda p: p["resourceId"] not in declared_resource_group_ids,
+        "dashboards": lambda b: not owned_board(b) or b["name"] not in declared_boards,
+        "dashboard_parameters": lambda p: p["dashboardId"] not in declared_board_ids,
         "users": lambda _: True,
         "integration_definitions": lambda _: True,
     }
@@ -83,6 +92,11 @@ def untouchable(snapshot: Snapshot, scenario: Scenario) -> dict[tuple[str, str],
         for obj in snapshot.get(collection, [])
         if wanted(obj)
     }
+
+
+def owned_board(board: dict[str, Any]) -> bool:
+    """A board j1sync may manage: an account board, not one of JupiterOne's own."""
+    return board["type"] == "Account" and not board["isJ1ManagedBoard"]
 
 
 def by_id(snapshot: Snapshot) -> dict[tuple[str, str], Any]:
@@ -102,6 +116,7 @@ def keys(snapshot: Snapshot) -> dict[str, list[str]]:
             if not is_reserved_parameter(p["name"])
         ],
         "ResourceGroup": [g["name"] for g in snapshot.get("resource_groups", [])],
+        "Dashboard": [b["name"] for b in snapshot.get("dashboards", []) if owned_board(b)],
     }
 
 

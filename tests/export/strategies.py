@@ -254,6 +254,84 @@ def resource_group(draw: st.DrawFn, name: str, iam_groups: list[str]) -> dict[st
     }
 
 
+widget_id = st.one_of(st.uuids().map(str), st.from_regex(r"[a-z][a-z0-9_.-]{0,8}", fullmatch=True))
+json_scalar = st.one_of(st.booleans(), st.integers(-5, 100), st.text(_name_chars, max_size=8))
+widget_settings = st.dictionaries(
+    st.text(_name_chars, min_size=1, max_size=8),
+    st.one_of(json_scalar, st.dictionaries(identifier, json_scalar, max_size=2)),
+    max_size=3,
+)
+
+
+@st.composite
+def board(
+    draw: st.DrawFn, name: str, questions: list[dict[str, Any]], resource_groups: list[str]
+) -> dict[str, Any]:
+    """An account board as the app leaves it: widgets with UUIDs (or ids of a manifest's
+    author), settings with the server's ids, layouts per screen size, parameters; widgets
+    showing saved questions; now and then in a resource group."""
+    ids = draw(st.lists(widget_id, max_size=3, unique=True))
+    widgets = []
+    for key in ids:
+        made: dict[str, Any] = {
+            "id": key,
+            "title": draw(non_blank),
+            "type": draw(st.sampled_from(("number", "pie", "table", "markdown"))),
+            "description": draw(maybe(free_text)),
+            "noResultMessage": draw(maybe(free_text)),
+            "includeDeleted": draw(st.booleans()),
+            "config": {
+                "queries": [
+                    {"name": query, "query": draw(j1ql_query)}
+                    for query in draw(st.lists(identifier, max_size=2, unique=True))
+                ],
+                "settings": {**draw(widget_settings), "id": "server-id", "__typename": "S"},
+                "postQueryFilters": draw(short_list),
+                "disableQueryPolicyFilters": draw(st.booleans()),
+            },
+        }
+        if questions and draw(st.booleans()):
+            made["questionId"] = draw(st.sampled_from(questions))["id"]
+        widgets.append(made)
+    layouts: dict[str, Any] = {}
+    for size in draw(st.lists(st.sampled_from(("xs", "sm", "md", "lg", "xl")), unique=True)):
+        placed = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
+        layouts[size] = [
+            {
+                "i": key,
+                "x": draw(st.integers(0, 11)),
+                "y": draw(st.integers(0, 20)),
+                "w": draw(st.integers(1, 12)),
+                "h": draw(st.integers(1, 8)),
+                "static": draw(st.booleans()),
+            }
+            for key in placed
+        ]
+    parameters = [
+        {
+            "name": parameter,
+            "label": draw(non_blank),
+            "type": draw(st.sampled_from(("QUERY_VARIABLE", "SCOPE_FILTER"))),
+            "valueType": draw(st.sampled_from(("string", "number", "boolean"))),
+            "options": draw(short_list),
+            "default": draw(maybe(st.text(_name_chars, min_size=1, max_size=8))),
+            "disableCustomInput": draw(st.booleans()),
+            "requireValue": draw(st.booleans()),
+        }
+        for parameter in draw(st.lists(identifier, max_size=2, unique=True))
+    ]
+    result: dict[str, Any] = {
+        "name": name,
+        "category": draw(maybe(free_text)),
+        "widgets": widgets,
+        "layouts": layouts,
+        "parameters": parameters,
+    }
+    if resource_groups and draw(st.booleans()):
+        result["resourceGroup"] = draw(st.sampled_from(resource_groups))
+    return result
+
+
 def unique_names(max_size: int) -> st.SearchStrategy[list[str]]:
     return st.lists(object_name, max_size=max_size, unique=True)
 
@@ -271,9 +349,19 @@ def accounts(draw: st.DrawFn, secrets: bool = False) -> dict[str, Any]:
     for data in rules:
         if resource_groups and draw(st.booleans()):
             data["resourceGroup"] = draw(st.sampled_from(resource_groups))["name"]
+    boards = [
+        draw(board(name, questions, [g["name"] for g in resource_groups]))
+        for name in draw(unique_names(2))
+    ]
+    # boards export never writes: someone's personal board, one of JupiterOne's own
+    boards += [
+        {"name": draw(object_name), "type": "User", "userId": "u-1"},
+        {"name": draw(object_name), "isJ1ManagedBoard": True, "starred": True},
+    ]
     return {
         "questions": questions,
         "rules": rules,
+        "dashboards": boards,
         "iamGroups": [draw(iam_group(name)) for name in group_names],
         "resourceGroups": resource_groups,
         "integrationInstances": [
