@@ -162,3 +162,23 @@ def test_concurrent_creates_get_distinct_sort_orders() -> None:
             assert set(pool.map(create, range(12))) == {200}
         orders = [row["sort_order"] for row in emu.snapshot()["groups"]]
         assert sorted(orders) == list(range(13))
+
+
+def test_errors_in_200_keeps_the_body_and_answers_200() -> None:
+    with running_xyops_emulator(errors_in_200=True) as emu:
+        api = Api(emu)
+        api.ok("create_tag", {"id": "t", "title": "T"})
+        for name, body, headers, code in [
+            ("create_tag", {"id": "t", "title": "T"}, None, "tag"),
+            ("get_tag", {"id": "nope"}, None, "tag"),
+            ("get_tags", None, {}, "session"),
+        ]:
+            kwargs = {} if headers is None else {"headers": headers}
+            response = api.post(name, body, **kwargs)
+            assert response.status_code == 200
+            assert response.json()["code"] == code
+        emu.switches.rate_429 = 1.0
+        response = api.post("get_tags")
+        assert (response.status_code, response.json()["code"]) == (200, "rate")
+        emu.switches.rate_429, emu.switches.fail_rate = 0.0, 1.0
+        assert api.post("get_tags").status_code == 503  # infrastructure failures stay 5xx

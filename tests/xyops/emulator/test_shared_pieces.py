@@ -29,5 +29,5 @@ def test_both_emulators_stand_on_the_shared_pieces() -> None:
     assert issubclass(XyOpsHTTPServer, http_base.QuietThreadingHTTPServer)
     assert issubclass(Switches, faults.FaultSwitches)
     with running_xyops_emulator() as emu:
-        assert type(emu.switches) is faults.FaultSwitches
+        assert isinstance(emu.switches, faults.FaultSwitches)
         assert isinstance(emu.stats, faults.Stats)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.faults import Stats
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
@@ -17,6 +17,7 @@ from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.kinds import LISTS
 from j1sync.providers.xyops.emulator.seed import admin_user, seed_objects
 from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
+from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
 
 DEFAULT_DB = ".j1sync/xyops-emulator.db"  # where `emulator serve --system xyops` keeps it
 # 24 letters and digits, as xyOps generates keys ("24 characters in length by default")
@@ -35,7 +36,7 @@ class XyOpsEmulator:
         db: str | None = None,
         seed: str = "fresh",
         api_key: str = DEFAULT_API_KEY,
-        switches: FaultSwitches | None = None,
+        switches: XyOpsSwitches | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         wait_for_db: bool = False,
@@ -52,7 +53,7 @@ class XyOpsEmulator:
         except BaseException:
             self._release_db()
             raise
-        self.switches = switches or FaultSwitches()
+        self.switches = switches or XyOpsSwitches()
         self.stats = Stats()
         self.api_key = api_key
         if self.store.is_new:
@@ -169,11 +170,12 @@ def running_xyops_emulator(
     spike_rate: float = 0.0,
     spike_ms: int = 0,
     rng_seed: int = 0,
+    errors_in_200: bool = False,
     wait_for_db: bool = False,
 ) -> Iterator[XyOpsEmulator]:
     """Run an xyOps emulator in this process on a free loopback port for the `with` block
     (`db` None: in memory; `seed`: "fresh" or "none")."""
-    switches = FaultSwitches(
+    switches = XyOpsSwitches(
         latency_ms=latency_ms,
         rate_limit=parse_rate_limit(rate_limit),
         fail_rate=fail_rate,
@@ -182,6 +184,7 @@ def running_xyops_emulator(
         spike_rate=spike_rate,
         spike_ms=spike_ms,
         rng_seed=rng_seed,
+        errors_in_200=errors_in_200,
     )
     emulator = XyOpsEmulator(
         db=db, seed=seed, api_key=api_key, switches=switches, wait_for_db=wait_for_db
@@ -204,18 +207,20 @@ def serve(
     fail_rate: float = 0.0,
     rate_429: float = 0.0,
     lose_responses: float = 0.0,
+    errors_in_200: bool = False,
     echo: Callable[[str], None] = print,
 ) -> XyOpsEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system xyops`): `db`
     defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
     the stopped emulator is returned (its `stats`)."""
     try:
-        switches = FaultSwitches(
+        switches = XyOpsSwitches(
             latency_ms=latency_ms,
             rate_limit=parse_rate_limit(rate_limit),
             fail_rate=fail_rate,
             rate_429=rate_429,
             lose_responses=lose_responses,
+            errors_in_200=errors_in_200,
         )
         emulator = XyOpsEmulator(
             db=db or DEFAULT_DB,

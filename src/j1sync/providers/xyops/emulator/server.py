@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
@@ -26,6 +26,7 @@ from j1sync.providers.xyops.emulator.errors import (
     TOO_MANY,
     ApiError,
 )
+from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
 
 API_PATH = re.compile(r"^/api/app/(?P<name>\w+)/v1/?$")
 API_KEY_HEADER = "X-API-Key"
@@ -47,7 +48,7 @@ class XyOpsHTTPServer(QuietThreadingHTTPServer):
         self,
         address: tuple[str, int],
         api: XyOpsApi,
-        switches: FaultSwitches,
+        switches: XyOpsSwitches,
         stats: Stats,
         api_key: str,
     ) -> None:
@@ -140,4 +141,5 @@ class _Handler(JsonHandler):
         return params
 
     def _refuse(self, error: ApiError) -> None:
-        self.send_json(error.status, error.body())
+        status = 200 if self.server.switches.errors_in_200 else error.status
+        self.send_json(status, error.body())
