@@ -13,7 +13,7 @@ import click
 
 from j1sync.commands._exits import fail
 from j1sync.connection import ConnectionOptions
-from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH, redact_secrets
+from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
 from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE, ENDPOINT_MODES, ENV_ENDPOINT_MODE
@@ -40,10 +40,7 @@ CONNECTION_FLAGS = (
 def redact(text: str) -> str:
     """Remove the API key, and every secret a plan masked, from text that is about to
     leave the process."""
-    key = os.environ.get(ENV_API_KEY)
-    if key and len(key) >= MIN_BARE_SECRET_LENGTH:
-        text = text.replace(key, "(redacted)")
-    return redact_secrets(text)
+    return redact_secrets(redact_key(text, os.environ.get(ENV_API_KEY)))
 
 
 def handle_errors(func: F) -> F:

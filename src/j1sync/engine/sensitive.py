@@ -205,3 +205,14 @@ def resolve_template(template: str, env: Mapping[str, str]) -> str:
     if missing:
         raise ConfigError(f"environment variable {missing[0]} is not set")
     return VALID_ENV_REFERENCE.sub(lambda ref: env[ref.group(1)], template)
+
+
+REDACTED = "(redacted)"
+
+
+def redact_key(text: str, key: str | None) -> str:
+    """`text` with a credential (an API key, a token) replaced by REDACTED; one shorter
+    than MIN_BARE_SECRET_LENGTH is left alone (it would be replaced letter by letter)."""
+    if not key or len(key) < MIN_BARE_SECRET_LENGTH:
+        return text
+    return text.replace(key, REDACTED)

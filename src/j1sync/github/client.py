@@ -9,7 +9,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from j1sync.engine.sensitive import MIN_BARE_SECRET_LENGTH
+from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, AuthError, NotFound
 from j1sync.github.settings import GitHubSettings
 from j1sync.http.retry import DEFAULT_TIMEOUT_S
@@ -111,6 +111,4 @@ class GitHubClient:
         return ApiError(self._scrub(text), status=status)
 
     def _scrub(self, text: str) -> str:
-        if not self._token or len(self._token) < MIN_BARE_SECRET_LENGTH:  # too short to hide
-            return text
-        return text.replace(self._token, "(redacted)")
+        return redact_key(text, self._token)

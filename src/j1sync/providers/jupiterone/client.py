@@ -38,6 +38,7 @@ from graphql import (
 )
 from tenacity import RetryCallState, RetryError
 
+from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
     ApiError,
     AuthError,
@@ -366,7 +367,7 @@ class JupiterOneClient:
 
     def _redact(self, text: str) -> str:
         # The server has no reason to echo the key, but a message is about to leave us.
-        return text.replace(self.settings.api_key, "(redacted)")
+        return redact_key(text, self.settings.api_key)
 
 
 def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:

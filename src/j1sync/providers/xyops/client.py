@@ -19,6 +19,7 @@ from typing import Any
 import requests
 from tenacity import RetryCallState, RetryError
 
+from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
     ApiError,
     AuthError,
@@ -216,7 +217,7 @@ class XyopsClient:
         raise ApiError(text, code=code_text, status=status)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self.settings.api_key, "(redacted)")
+        return redact_key(text, self.settings.api_key)
 
 
 def _query(payload: Mapping[str, Any]) -> dict[str, str]:
