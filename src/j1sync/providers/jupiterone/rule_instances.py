@@ -122,6 +122,8 @@ def resolve_rule_instances(
     state = {**desired.state, "operations": operations}
     others = tuple(d for d in desired.depends_on if not d.startswith(f"{INSTANCE_KIND}/"))
     depends_on = others + instance_addresses(state)
+    if depends_on == desired.depends_on and state == desired.state:
+        return desired, problems  # most rules: no copy of their state kept
     return replace(desired, state=state, depends_on=depends_on), problems
 
 
