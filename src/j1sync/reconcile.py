@@ -246,7 +246,9 @@ def _plan(
     files finds (manifest/kind_scan.py), after the load any kind still missing. A scanned
     kind that no manifest declares is read for nothing and dropped, its errors too (an
     account without IAM refuses the IAM read)."""
-    with _Reads(provider) as reads:
+    # apply (manifests loaded first, the lock held): the reads run here, nothing abandons
+    # the client the lock is released through
+    with _Reads(provider, background=manifests is None) as reads:
         if manifests is None:
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
@@ -322,14 +324,15 @@ class LinksLive(Protocol):
 
 
 class _Reads:
-    """`provider.read_live` of a provider's kinds on threads of their own, started in
-    steps (`start`), each kind once; `result(kinds)` waits for them all and gives the
-    live objects of `kinds`. Leaving the block on an error abandons the reads (when the
-    provider can) and waits for them."""
+    """`provider.read_live` of a provider's kinds, started in steps (`start`), each kind
+    once; `result(kinds)` waits for them all and gives the live objects of `kinds`. In the
+    `background` each read runs on a thread of its own, and leaving the block on an error
+    abandons the reads (when the provider can) and waits for them; otherwise `start` reads
+    at once, in the caller's thread."""
 
-    def __init__(self, provider: Provider) -> None:
+    def __init__(self, provider: Provider, background: bool = True) -> None:
         self._provider = provider
-        self._pool = ThreadPoolExecutor(thread_name_prefix=READER_THREAD)
+        self._pool = ThreadPoolExecutor(thread_name_prefix=READER_THREAD) if background else None
         self._reads: list[tuple[frozenset[str], Future[list[LiveObject]]]] = []
         self._started: set[str] = set()
 
@@ -337,6 +340,8 @@ class _Reads:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._pool is None:
+            return
         if kind is not None and isinstance(self._provider, Abandonable):
             self._provider.abandon()
         self._pool.shutdown(wait=True)
@@ -347,7 +352,11 @@ class _Reads:
         new = [kind for kind in kinds if kind not in self._started]
         if new:
             self._started.update(new)
-            read = self._pool.submit(self._provider.read_live, new)
+            if self._pool is not None:
+                read = self._pool.submit(self._provider.read_live, new)
+            else:
+                read = Future()
+                read.set_result(self._provider.read_live(new))
             self._reads.append((frozenset(new), read))
 
     def result(self, kinds: Sequence[str]) -> list[LiveObject]:
