@@ -1,6 +1,7 @@
-"""Apply ~70 changes of every kind through injected faults; afterwards the account
+"""Apply ~75 changes of every kind through injected faults; afterwards the account
 converges, nothing is duplicated, nothing unmanaged changed, the secret parameter holds its
-value, rules sit in their resource groups, and the exit code tells the truth."""
+value, rules and boards sit in their resource groups (boards showing their questions), and
+the exit code tells the truth."""
 
 from __future__ import annotations
 
@@ -89,6 +90,13 @@ def assert_converged_and_clean(emu: Emulator, account: FaultAccount, before: dic
     assert {rule: joined[rule] for rule in RULE_GROUPS} == {
         rule: groups[group] for rule, group in RULE_GROUPS.items()
     }
+    board = next(
+        b for b in snapshot["dashboards"] if b["name"] == "new-board-0" and b["type"] == "Account"
+    )
+    questions = {q["name"]: q["id"] for q in snapshot["questions"]}
+    assert board["resourceGroupId"] == groups["new-resource-group-0"]
+    shown = {w["id"]: w["questionId"] for w in board["widgets"]}
+    assert shown == {"hosts": None, "saved": questions["new-question-00002"]}
 
 
 def test_the_account_has_enough_changes_for_faults_to_hit(faulty: Any) -> None:
@@ -104,6 +112,8 @@ def test_the_account_has_enough_changes_for_faults_to_hit(faulty: Any) -> None:
         "~ Parameter/old_threshold",
         "+ ResourceGroup/new-resource-group-0",
         "~ ResourceGroup/old-resource-group",
+        "+ Dashboard/new-board-0",
+        "~ Dashboard/old-board",
     ):
         assert change in plan.output
     assert "unmanaged" in plan.output
