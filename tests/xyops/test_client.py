@@ -120,3 +120,20 @@ def test_settings_come_from_the_environment_then_j1sync_yaml_then_flags() -> Non
     # a base URL may carry a path (xyOps behind a reverse proxy)
     proxied = XyopsSettings(api_key="k", url="https://proxy.example.com/xyops")
     assert proxied.call_url("ping") == "https://proxy.example.com/xyops/api/app/ping/v1"
+
+
+def test_refusals_answered_with_http_200_are_told_apart_by_code_and_description() -> None:
+    with running_xyops_emulator(errors_in_200=True) as emu:
+        client = client_for(emu)
+        with pytest.raises(NotFound):
+            client.read("get_tag", {"id": "no_such_tag"})
+        with pytest.raises(BadUserInput):
+            client.write("create_tag", {"id": "Bad Id", "title": "x"})
+        wrong = XyopsClient(XyopsSettings(api_key="W" * 24, url=emu.url, retry_budget_s=1))
+        with pytest.raises(AuthError):
+            wrong.read("get_tags")
+    with running_xyops_emulator(errors_in_200=True, rate_429=0.5, rng_seed=3) as emu:
+        client = client_for(emu)
+        for _ in range(6):
+            assert client.read("get_tags")["rows"]
+        assert client.requests_sent > 6  # rate limits in a 200 were waited out and repeated

@@ -237,3 +237,11 @@ def test_lost_answers_429s_and_server_errors_still_converge_without_repeats(exam
         assert changes(t.plan(examples).plan) == []
         events = [e["id"] for e in t.emu.snapshot()["events"]]
         assert events.count("nightly_db_backup") == 1
+
+
+def test_lost_creates_are_found_again_when_refusals_come_with_http_200(examples: Path) -> None:
+    with target(errors_in_200=True, lose_responses=0.5, rng_seed=2) as t:
+        result = t.apply(t.plan(examples))
+        assert result.ok, [o.message for o in result.outcomes if o.status != "applied"]
+        t.emu.switches.lose_responses = 0
+        assert changes(t.plan(examples).plan) == []

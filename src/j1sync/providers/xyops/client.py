@@ -11,6 +11,7 @@ HTTP POST with a JSON body) only on 429: a write whose answer was lost raises
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -44,6 +45,11 @@ POOL_SIZE = 8
 # `code` values that mean the key was refused whatever the HTTP status (the docs' example
 # error is {"code": "session", "description": "No Session ID or API Key could be found"}).
 AUTH_CODES = frozenset({"session"})
+# The rest, for refusals answered with HTTP 200: the emulator's guesses (docs/api-fidelity.md)
+RATE_CODES = frozenset({"rate"})
+BAD_INPUT_CODES = frozenset({"api"})
+RATE_LIMIT_TEXT = re.compile(r"rate limit|too many requests", re.IGNORECASE)
+NOT_FOUND_TEXT = re.compile(r"^failed to locate|\bnot found\b", re.IGNORECASE)
 
 
 class XyopsClient:
@@ -200,24 +206,51 @@ class XyopsClient:
         code_text = None if code is None else str(code)
         said = self._redact(str(body.get("description") or "no description"))
         text = f"{TITLE} API ({name}): {said}" + (f" [{code_text}]" if code_text else "")
-        if status == 429:
-            raise RateLimited(f"{text} (HTTP 429)", code=code_text, status=429, headers=headers)
-        if status >= 500:
+        refusal = _refusal(status, code_text, said)
+        if refusal is RateLimited:
+            raise RateLimited(
+                f"{text} (HTTP {status})", code=code_text, status=429, headers=headers
+            )
+        if refusal is TransientError:
             raise TransientError(f"{text} (HTTP {status})", code=code_text, status=status)
-        if status in (401, 403) or (code_text or "").lower() in AUTH_CODES:
+        if refusal is AuthError:
             raise AuthError(
                 f"{text}: check {ENV_API_KEY} and the key's privileges",
                 code=code_text,
                 status=status,
             )
-        if status == 404:
-            raise NotFound(text, code=code_text, status=status)
-        if status == 400:
-            raise BadUserInput(text, code=code_text, status=status)
-        raise ApiError(text, code=code_text, status=status)
+        raise refusal(text, code=code_text, status=status)
 
     def _redact(self, text: str) -> str:
         return redact_key(text, self.settings.api_key)
+
+
+def _refusal(status: int, code: str | None, description: str) -> type[ApiError]:
+    """Which j1sync error an answer with a non-zero `code` is. The reference notes give
+    the HTTP statuses of /v1 URLs (400, 403, 404, 429, 500); xyOps's API layer may also
+    answer a refusal with HTTP 200 (docs/api-fidelity.md, "xyOps"), so without a telling
+    status the `code` and description decide: `session` is the key, `rate` or a rate-limit
+    description a 429, "Failed to locate" an unknown id, `api` a bad parameter."""
+    if status == 429:
+        return RateLimited
+    if status >= 500:
+        return TransientError
+    if status in (401, 403):
+        return AuthError
+    if status == 404:
+        return NotFound
+    if status == 400:
+        return BadUserInput
+    lowered = (code or "").lower()
+    if lowered in AUTH_CODES:
+        return AuthError
+    if lowered in RATE_CODES or RATE_LIMIT_TEXT.search(description):
+        return RateLimited
+    if NOT_FOUND_TEXT.search(description):
+        return NotFound
+    if lowered in BAD_INPUT_CODES:
+        return BadUserInput
+    return ApiError
 
 
 def _query(payload: Mapping[str, Any]) -> dict[str, str]:
