@@ -209,7 +209,7 @@ class XyopsClient:
         refusal = _refusal(status, code_text, said)
         if refusal is RateLimited:
             raise RateLimited(
-                f"{text} (HTTP {status})", code=code_text, status=429, headers=headers
+                f"{text} (HTTP {status})", code=code_text, status=status, headers=headers
             )
         if refusal is TransientError:
             raise TransientError(f"{text} (HTTP {status})", code=code_text, status=status)
