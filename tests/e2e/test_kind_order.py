@@ -61,6 +61,14 @@ spec:
   operations:
     - actions:
         - {type: CREATE_JIRA_TICKET, integrationInstance: jira-cloud, project: SEC}
+---
+apiVersion: j1sync/v1
+kind: Dashboard
+metadata: {name: Cloud posture}
+spec:
+  resourceGroup: Cloud
+  widgets:
+    buckets: {title: Public buckets, type: number, question: buckets}
 """
 
 GROUP = """\
@@ -106,6 +114,8 @@ def test_every_kind_comes_after_the_kinds_its_objects_name(account: Account) -> 
         ("AlertRule", "Question"),
         ("AlertRule", "ResourceGroup"),
         ("AlertRule", "IntegrationSchedule"),
+        ("Dashboard", "Question"),
+        ("Dashboard", "ResourceGroup"),
     }
     for kind, target in named:
         assert order.index(target) < order.index(kind), f"{kind} names {target}"
