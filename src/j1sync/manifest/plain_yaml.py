@@ -34,9 +34,9 @@ from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
+from j1sync.credentials import credential_variables
 from j1sync.manifest.interpolation import ENV_MARKER, ENV_NAME, ENV_REFERENCE
 from j1sync.manifest.yaml_source import MAX_NESTING
-from j1sync.settings import CREDENTIAL_VARIABLES
 
 C_EXTENSION_MODULES = ("_ruamel_yaml", "_ruamel_yaml_clibz")  # ruamel.yaml.clib, .clibz
 
@@ -261,7 +261,7 @@ class _Builder:
     def _interpolated(self, text: str) -> str:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
-            if not ENV_NAME.match(name) or name not in self.env or name in CREDENTIAL_VARIABLES:
+            if not ENV_NAME.match(name) or name not in self.env or name in credential_variables():
                 raise _GiveUp  # the round-trip road reports it at its position
             return self.env[name]
 
