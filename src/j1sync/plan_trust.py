@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from j1sync.credentials import credential_variables
 from j1sync.engine.contract import LiveObject, Provider, PrunePolicy
 from j1sync.engine.model import Change
 from j1sync.env_reference import env_template
@@ -19,7 +20,6 @@ from j1sync.manifest.loader import declared_env_references
 from j1sync.plan_binding import SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import verify
 from j1sync.providers.registry import system_name_of, systems
-from j1sync.settings import CREDENTIAL_VARIABLES
 
 
 def manifest_paths(saved: SavedPlan) -> list[str] | None:
@@ -75,7 +75,7 @@ def _check_env_references(saved: SavedPlan) -> None:
             if not env_names([template]):
                 problems.append(f"{change.address}: {path} holds no ${{env:}} reference")
         for name in sorted(env_names(change.sensitive.values())):
-            if name in CREDENTIAL_VARIABLES:
+            if name in credential_variables():
                 problems.append(
                     f"{change.address} uses {env_template(name)}, one of j1sync's own credentials, "
                     "which no plan may send anywhere"

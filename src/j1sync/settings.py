@@ -28,11 +28,7 @@ ENV_REGION = "JUPITERONE_REGION"
 ENV_API_URL = "JUPITERONE_API_URL"
 ENV_PLAN_KEY = "J1SYNC_PLAN_KEY"  # signs saved plans (`plan --out`, `apply --plan`)
 ENV_GITHUB_TOKEN = "GITHUB_TOKEN"  # the `j1sync github` commands' token
-
-# j1sync's own credentials. No `${env:}` reference may name one: a manifest or a saved plan
-# would otherwise send it to a webhook or an alert action. Read by the manifest loader and
-# by `apply --plan`; this is the one list.
-CREDENTIAL_VARIABLES: frozenset[str] = frozenset({ENV_API_KEY, ENV_PLAN_KEY, ENV_GITHUB_TOKEN})
+# The variables no `${env:}` may name (these, and each system's API key): credentials.py.
 
 DEFAULT_REGION = "us"
 _REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")

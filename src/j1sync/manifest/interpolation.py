@@ -14,12 +14,12 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
+from j1sync.credentials import credential_variables
 from j1sync.env_reference import ENV_MARKER as ENV_MARKER  # re-exported for the YAML roads
 from j1sync.env_reference import ENV_NAME as ENV_NAME
 from j1sync.env_reference import ENV_REFERENCE as ENV_REFERENCE
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
-from j1sync.settings import CREDENTIAL_VARIABLES
 
 STRING_TAG = "tag:yaml.org,2002:str"
 
@@ -80,7 +80,7 @@ def resolve_document(
                 problem(path, f"malformed environment reference '{match.group(0)}'")
                 failed = True
                 return match.group(0)
-            if name in CREDENTIAL_VARIABLES:
+            if name in credential_variables():
                 problem(path, f"{name} is one of j1sync's own credentials: no manifest may use it")
                 failed = True
                 return match.group(0)

@@ -59,6 +59,8 @@ class System:
       system (manifest/project.py).
     - `extras`: anything else a system offers the generic commands (export specs, list
       identities...), by well-known key.
+    - `credential_variables`: the environment variables holding its credentials (its
+      API key): never shown, and no manifest's `${env:}` may name one.
     """
 
     name: str
@@ -70,6 +72,7 @@ class System:
     emulator: Callable[[Any], AbstractContextManager[Any]] | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
     settings_model: type[BaseModel] | None = None
+    credential_variables: tuple[str, ...] = ()
 
     def engine_kind(self, kind: str) -> str:
         """The engine's name of one of this system's manifest kinds."""
@@ -164,3 +167,8 @@ def system_name_of(engine_kind: str) -> str:
     """`xyops.Event` -> `xyops`; an unqualified kind is JupiterOne's."""
     qualifier, dot, _ = engine_kind.rpartition(".")
     return qualifier if dot else UNQUALIFIED_SYSTEM
+
+
+def system_credential_variables() -> frozenset[str]:
+    """Every system's credential variables (credentials.py adds j1sync's own)."""
+    return frozenset(name for system in systems() for name in system.credential_variables)

@@ -16,6 +16,7 @@ from typing import Any
 from j1sync.manifest.models.common import NonBlank, StrictModel
 from j1sync.manifest.models.documents import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
+from j1sync.settings import ENV_API_KEY
 
 EMULATOR_DB = "emulator.db"  # the emulator's state file in the --emulator state folder
 
@@ -72,4 +73,5 @@ SYSTEM = System(
     connect=connect,
     emulator=emulator,
     settings_model=JupiterOneTarget,
+    credential_variables=(ENV_API_KEY,),
 )

@@ -11,6 +11,7 @@ from typing import Any
 from j1sync.manifest.models.common import NonBlank, StrictModel
 from j1sync.providers.registry import System
 from j1sync.providers.xyops.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
+from j1sync.providers.xyops.settings import ENV_API_KEY
 
 NAME = "xyops"
 
@@ -69,4 +70,5 @@ SYSTEM = System(
     emulator=_emulator,
     extras={"list_identities": LIST_IDENTITIES, "export_specs": _export_specs, "serve": _serve},
     settings_model=XyopsTarget,
+    credential_variables=(ENV_API_KEY,),
 )
