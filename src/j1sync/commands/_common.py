@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -13,11 +12,12 @@ import click
 
 from j1sync.commands._exits import fail
 from j1sync.connection import ConnectionOptions
+from j1sync.credentials import api_keys
 from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
 from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE, ENDPOINT_MODES, ENV_ENDPOINT_MODE
-from j1sync.settings import ENV_ACCOUNT, ENV_API_KEY, ENV_API_URL, ENV_REGION
+from j1sync.settings import ENV_ACCOUNT, ENV_API_URL, ENV_REGION
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 if TYPE_CHECKING:
@@ -38,9 +38,11 @@ CONNECTION_FLAGS = (
 
 
 def redact(text: str) -> str:
-    """Remove the API key, and every secret a plan masked, from text that is about to
-    leave the process."""
-    return redact_secrets(redact_key(text, os.environ.get(ENV_API_KEY)))
+    """Remove every system's API key (credentials.py), and every secret a plan masked,
+    from text that is about to leave the process."""
+    for key in api_keys():
+        text = redact_key(text, key)
+    return redact_secrets(text)
 
 
 def handle_errors(func: F) -> F:
