@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,23 +14,30 @@ from j1sync.commands._common import (
     redact,
     write_into_nonempty_option,
 )
-from j1sync.connection import ConnectionOptions, open_provider
+from j1sync.connection import ConnectionOptions, open_system
 from j1sync.errors import ManifestError
 from j1sync.export import export_account
 from j1sync.export.run import ExportResult
 from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.manifest import ProjectConfig, load_project_file
-from j1sync.manifest.models import KINDS
 from j1sync.manifest.project import find_project_file
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, closest, system_named, systems
 
 
 @click.command("export")
 @click.option(
+    "--system",
+    "system_name",
+    default=UNQUALIFIED_SYSTEM,
+    show_default=True,
+    help="Whose objects: jupiterone, xyops, ... (a registered system).",
+)
+@click.option(
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(KINDS),
-    help="Export only this kind (repeatable). Default: every kind.",
+    help="Export only this kind of the system (repeatable), e.g. AlertRule, or Event with "
+    "--system xyops. Default: every kind.",
 )
 @out_dir_option("Folder to write into (a sub-folder per kind).")
 @write_into_nonempty_option
@@ -47,6 +55,7 @@ from j1sync.manifest.project import find_project_file
 @connection_options
 @handle_errors
 def command(
+    system_name: str,
     kinds: tuple[str, ...],
     out: str,
     force: bool,
@@ -59,18 +68,15 @@ def command(
     Built-in IAM groups (Users, Administrators) are left out. Exported manifests are
     checked like `j1sync validate`; live values that would fail are written anyway and
     reported as warnings."""
-    project = current_project()
+    system = _system(system_name)
+    wanted = [_engine_kind(system, kind) for kind in kinds]
+    project = current_project().for_system(system.name)
     tag = managed_tag or project.managed_tag
-    with open_provider(
-        connection,
-        default_account=project.account,
-        default_region=project.region,
-        managed_tag=tag,
-    ) as provider:
+    with open_system(system, replace(project, managed_tag=tag), connection) as provider:
         result = export_account(
             provider,
             Path(out),
-            list(kinds) or None,
+            wanted or None,
             force=force,
             managed_only=not include_unmanaged,
             managed_tag=tag,
@@ -79,6 +85,28 @@ def command(
         click.echo(redact(f"Warning: {warning}"), err=True)
     _list_secret_variables(result, out)
     click.echo(result.summary(out))
+
+
+def _system(name: str) -> System:
+    found = system_named(name)
+    if found is None:
+        names = [s.name for s in systems()]
+        near = closest(name, names)
+        hint = f"did you mean '{near}'?" if near else f"one of {', '.join(names)}"
+        raise click.BadParameter(f"no system {name!r}; {hint}", param_hint="'--system'")
+    return found
+
+
+def _engine_kind(system: System, kind: str) -> str:
+    """`--kind Event` (or `xyops.Event`) of the system -> its engine kind."""
+    bare = kind.removeprefix(f"{system.name}.")
+    if bare in system.kinds:
+        return system.engine_kind(bare)
+    near = closest(bare, list(system.kinds))
+    hint = f"did you mean '{near}'?" if near else f"one of {', '.join(system.kinds)}"
+    raise click.BadParameter(
+        f"{kind!r} is not a kind of {system.title}; {hint}", param_hint="'--kind'"
+    )
 
 
 def _list_secret_variables(result: ExportResult, out: str) -> None:

@@ -9,10 +9,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from j1sync.engine.contract import LiveObject
-from j1sync.export.naming import FOLDERS, FileNamer, unique_names
-from j1sync.export.specs import SPEC_BUILDERS, ordered_spec
-from j1sync.manifest.models import KINDS
+from j1sync.export.naming import FileNamer, folder_of, unique_names
+from j1sync.export.specs import SpecBuilder, ordered_spec
 from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULE
+from j1sync.providers.registry import all_engine_kinds, system_of_kind
+
+# A system's export spec builders: System.extras[EXPORT_SPECS]() -> engine kind -> builder.
+EXPORT_SPECS = "export_specs"
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,18 @@ def selected(live: Sequence[LiveObject], managed_only: bool) -> list[LiveObject]
     chosen = [obj for obj in live if not obj.builtin]
     if managed_only:
         chosen = [obj for obj in chosen if obj.managed]
-    order = {kind: index for index, kind in enumerate(KINDS)}
+    order = {kind: index for index, kind in enumerate(all_engine_kinds())}
     return sorted(chosen, key=lambda o: (order.get(o.kind, len(order)), o.name, str(o.id)))
+
+
+def spec_builder(kind: str) -> SpecBuilder:
+    """How a live object of an engine kind becomes a manifest's spec: its system's."""
+    system = system_of_kind(kind)
+    builders = system.extras.get(EXPORT_SPECS) if system is not None else None
+    found: SpecBuilder | None = builders().get(kind) if builders is not None else None
+    if found is None:
+        raise KeyError(f"no export for the kind {kind!r}")
+    return found
 
 
 def instance_name(schedule: LiveObject) -> str:
@@ -65,11 +78,11 @@ def build_documents(
     metadata_names = {id(obj): name for obj, name in zip(schedules, names, strict=True)}
     documents = []
     for obj in live:
-        spec = SPEC_BUILDERS[obj.kind](obj, managed_tag)
+        spec = spec_builder(obj.kind)(obj, managed_tag)
         name = metadata_names.get(id(obj), obj.name)
         if obj.kind == SCHEDULE and name != instance_name(obj):
             spec = ordered_spec(SCHEDULE, {**spec, "instance": instance_name(obj)})
-        folder = FOLDERS[obj.kind]
+        folder = folder_of(obj.kind)
         file_name = namer.file_name(folder, name, fallback=obj.kind.lower())
         documents.append(
             ExportDocument(obj.kind, name, spec, PurePosixPath(folder, file_name), obj)

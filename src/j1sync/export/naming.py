@@ -20,6 +20,18 @@ FOLDERS: dict[str, str] = {
     "Dashboard": "dashboards",
 }
 SUFFIX = ".yaml"
+
+
+def folder_of(kind: str) -> str:
+    """The export folder of an engine kind: JupiterOne's as above; another system's
+    kind's own name, kebab-case and plural (`xyops.ServerGroup` -> `server-groups`)."""
+    if kind in FOLDERS:
+        return FOLDERS[kind]
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", kind.rpartition(".")[2])
+    slug = "-".join(word.lower() for word in words)
+    return slug[:-1] + "ies" if slug.endswith("y") else slug + "s"
+
+
 MAX_SLUG_LENGTH = 80
 # Device names Windows refuses as file names, whatever the extension.
 WINDOWS_RESERVED = frozenset(

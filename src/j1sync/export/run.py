@@ -16,7 +16,7 @@ from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_e
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.manifest.models import KINDS
+from j1sync.providers.registry import all_engine_kinds
 from j1sync.reconcile import credential_paths
 
 
@@ -31,7 +31,7 @@ class ExportWriteError(J1SyncError):
 @dataclass(frozen=True)
 class ExportResult:
     out_dir: Path
-    kinds: tuple[str, ...]  # the kinds that were asked for, in KINDS order
+    kinds: tuple[str, ...]  # the kinds that were asked for, in their system's order
     documents: list[ExportDocument]
     warnings: list[str] = field(default_factory=list)
     # `${env:NAME}` written in place of credentials: the user sets these
@@ -161,9 +161,11 @@ def export_account(
     managed_only: bool = False,
     managed_tag: str = DEFAULT_MANAGED_TAG,
 ) -> ExportResult:
-    """Write one manifest per live object of `kinds` (all when None) into `out_dir`, in a
-    folder per kind, and report what `validate` would say about them as warnings."""
-    wanted = tuple(k for k in KINDS if kinds is None or k in kinds)
+    """Write one manifest per live object of `kinds` (all the provider's when None)
+    into `out_dir`, in a folder per kind, and report what `validate` would say about them
+    as warnings."""
+    offered = {kind.kind for kind in provider.kinds}
+    wanted = tuple(k for k in all_engine_kinds() if k in offered and (kinds is None or k in kinds))
     check_output_dir(out_dir, force)
     live = selected(read_exported(provider, wanted), managed_only)
     live, variables = with_placeholders(live, credential_paths(provider))

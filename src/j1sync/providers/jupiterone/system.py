@@ -64,6 +64,12 @@ def emulator(state: Path) -> Iterator[Any]:
         yield emu
 
 
+def _export_specs() -> Any:
+    from j1sync.export.specs import SPEC_BUILDERS
+
+    return SPEC_BUILDERS
+
+
 SYSTEM = System(
     name=UNQUALIFIED_SYSTEM,
     title="JupiterOne",
@@ -73,5 +79,6 @@ SYSTEM = System(
     connect=connect,
     emulator=emulator,
     settings_model=JupiterOneTarget,
+    extras={"export_specs": _export_specs},
     credential_variables=(ENV_API_KEY,),
 )
