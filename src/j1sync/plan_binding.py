@@ -44,13 +44,16 @@ class PlanTarget:
     @classmethod
     def of_provider(cls, provider: Provider, *, emulator: bool) -> PlanTarget:
         """The target of one system's provider: JupiterOne's account, region and URL;
-        another system's URL (its emulator's state folder with --emulator)."""
+        another system's account and URL (with --emulator, both its emulator's state
+        folder: an emulator's URL, which such a system's account is, changes every run)."""
         settings = provider_settings(provider)
         if isinstance(settings, Settings):
             return cls.of(settings, emulator=emulator)
         system = _system_name(provider)
         state = f"emulator:{(EMULATOR_FOLDER / system).resolve()}"
-        return cls(provider.account, "", state if emulator else str(settings.base_url))
+        if emulator:
+            return cls(state, "", state)
+        return cls(provider.account, "", str(settings.base_url))
 
     def differences(self, other: PlanTarget) -> list[str]:
         """'field: plan X, here Y' for each field that differs."""

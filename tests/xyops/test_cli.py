@@ -139,3 +139,17 @@ def test_json_output_names_the_xyops_target(server: Server) -> None:
     text = json.dumps(document)
     assert server.emu.url in text
     assert "xyops.WebHook/ops_chat" in text
+
+
+def test_a_saved_plan_made_against_the_emulator_applies_against_it_later(
+    server: Server,
+) -> None:
+    # --emulator serves xyOps on a new port every run: the plan is bound to its state
+    folder = str(examples_with_secret(server.root / "saved"))
+    planned = server.run("plan", folder, "--emulator", "--out", "plan.json")
+    assert planned.exit_code == 0, planned.output
+    applied = server.run("apply", "--plan", "plan.json", "--emulator", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "8 created" in applied.stdout
+    again = server.run("plan", folder, "--emulator", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
