@@ -3,11 +3,14 @@ apiVersion -> system -> document model (a test-only second system beside Jupiter
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from j1sync.cli import cli
 from j1sync.errors import ManifestError
 from j1sync.manifest import load_manifests
 from j1sync.manifest.kind_scan import scan_kinds
@@ -130,3 +133,33 @@ def test_kind_scan_names_engine_kinds(demo: System, tmp_path: Path) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION)
     (tmp_path / "w.yaml").write_text(widget("blue"))
     assert scan_kinds([tmp_path]) == {"Question", "demo.Widget"}
+
+
+def test_validate_counts_every_systems_kinds(demo: System, tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text(QUESTION)
+    (tmp_path / "w.yaml").write_text(widget("blue") + "---\n" + widget("red"))
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "3 manifests valid: 1 Question, 2 demo.Widget"
+
+
+def test_no_manifest_may_name_a_systems_api_key(demo: System, tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text(
+        QUESTION.replace("title: Hosts", "title: ${env:XYOPS_API_KEY}")
+    )
+    with pytest.raises(ManifestError) as caught:
+        load_manifests([tmp_path], env={"XYOPS_API_KEY": "xy-secret-key-123456"})
+    (problem,) = caught.value.problems
+    assert "XYOPS_API_KEY" in problem.message
+    assert "xy-secret-key-123456" not in str(problem)
+
+
+def test_schema_of_another_system(demo: System) -> None:
+    result = CliRunner().invoke(cli, ["schema", "--system", "demo"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "j1sync Demo manifest"
+    assert schema["properties"]["kind"] == {"const": "Widget", "type": "string"}
+    wrong = CliRunner().invoke(cli, ["schema", "--system", "demo", "--kind", "Widgte"])
+    assert wrong.exit_code == 1
+    assert "did you mean 'Widget'?" in wrong.output

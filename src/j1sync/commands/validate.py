@@ -10,15 +10,17 @@ import click
 
 from j1sync.commands._common import allow_empty_option, handle_errors, redact
 from j1sync.errors import ManifestError
-from j1sync.manifest import KINDS, ManifestSet, format_github_annotation, load_manifests
+from j1sync.manifest import ManifestSet, format_github_annotation, load_manifests
+from j1sync.providers.registry import all_engine_kinds
 
 
 def summary_line(manifests: ManifestSet) -> str:
-    """`12 manifests valid: 4 Question, 5 AlertRule, ...` (kinds in KINDS order, none at 0)."""
+    """`12 manifests valid: 4 Question, 5 AlertRule, ..., 2 xyops.Tag` (kinds in their
+    systems' order, none at 0)."""
     counts = Counter(m.kind for m in manifests.manifests)
     total = sum(counts.values())
     noun = "manifest" if total == 1 else "manifests"
-    parts = [f"{counts[kind]} {kind}" for kind in KINDS if counts[kind]]
+    parts = [f"{counts[kind]} {kind}" for kind in all_engine_kinds() if counts[kind]]
     return f"{total} {noun} valid" + (f": {', '.join(parts)}" if parts else "")
 
 

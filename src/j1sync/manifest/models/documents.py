@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -139,6 +140,31 @@ def manifest_json_schema(kind: str | None = None) -> dict[str, Any]:
         title = f"j1sync {kind} manifest"
     _drop_property_titles(schema)
     return {"$schema": JSON_SCHEMA_DIALECT, "title": title, **schema}
+
+
+def documents_json_schema(
+    title: str, models: Sequence[type[BaseModel]], kind: str | None = None
+) -> dict[str, Any]:
+    """The same, for any system's document models (`j1sync schema --system`): of every
+    kind (oneOf, discriminated by `kind`), or of the one model whose kind is `kind`."""
+    if kind is None and len(models) > 1:
+        union: Any = Union[tuple(models)]  # noqa: UP007
+        schema = TypeAdapter(Annotated[union, Field(discriminator="kind")]).json_schema()
+        name = f"{title} manifest"
+    elif kind is None:
+        schema = models[0].model_json_schema()
+        name = f"{title} manifest"
+    else:
+        (model,) = [m for m in models if _kind_of(m) == kind]
+        schema = model.model_json_schema()
+        name = f"{title} {kind} manifest"
+    _drop_property_titles(schema)
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema, "title": name}
+
+
+def _kind_of(model: type[BaseModel]) -> Any:
+    annotation = model.model_fields["kind"].annotation
+    return getattr(annotation, "__args__", (None,))[0]
 
 
 def _drop_property_titles(schema: Any) -> None:
