@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -244,7 +245,8 @@ class _Builder:
         text: str = node.value
         if node.style == ">":
             text = text.replace("\a", "")  # as ruamel's round-trip constructor does
-        return self._interpolated(text) if ENV_MARKER in text else text
+        # interned: thousands of manifests repeat the same values (types, levels, names)
+        return self._interpolated(text) if ENV_MARKER in text else sys.intern(text)
 
     @staticmethod
     def key(node: Any) -> str:
