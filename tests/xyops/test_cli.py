@@ -153,3 +153,35 @@ def test_a_saved_plan_made_against_the_emulator_applies_against_it_later(
     assert "8 created" in applied.stdout
     again = server.run("plan", folder, "--emulator", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
+
+
+def test_export_of_what_j1sync_manages_then_plan_is_empty(server: Server) -> None:
+    folder = str(examples_with_secret(server.root / "source"))
+    assert server.run("apply", folder, "--auto-approve").exit_code == 0
+    exported = server.run(
+        "export", "--system", "xyops", "--managed-only", "--out", str(server.root / "out")
+    )
+    assert exported.exit_code == 0, exported.output
+    out = server.root / "out"
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml"))
+    assert len(files) == 8 and "events/nightly-db-backup.yaml" in files
+    written = "".join(p.read_text() for p in out.rglob("*.yaml"))
+    assert TOKEN not in written and HOOK_URL not in written
+    assert "managed-by" not in written and "apiVersion: xyops.j1sync/v1" in written
+    # the credentials export wrote as ${env:NAME}, set to the server's values
+    variables = [
+        line.split("=")[0]
+        for line in (out / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    values = {name: HOOK_URL if name.endswith("_URL") else f"Bearer {TOKEN}" for name in variables}
+    assert len(values) == 2
+    env = {
+        "XYOPS_URL": server.emu.url,
+        "XYOPS_API_KEY": KEY,
+        "NO_COLOR": "1",
+        **values,
+    }
+    again = CliRunner().invoke(cli, ["plan", str(out), "--detailed-exitcode"], env=env)
+    assert again.exit_code == 0, again.output
+    assert "Plan: 0 to create, 0 to update, 0 to delete" in again.stdout
