@@ -94,14 +94,16 @@ def _below(path: str, parent: str) -> bool:
     return path != parent and parse_path(path)[: len(parse_path(parent))] == parse_path(parent)
 
 
-def literal_secrets(plan: Plan) -> list[str]:
+def literal_secrets(plan: Plan, *, unless_held: bool = False) -> list[str]:
     """`address: path` of each credential written literally in a manifest that a create
-    or update needs: a plan file holds only its path."""
+    or update needs: a plan file holds only its path. With `unless_held`, those whose
+    value this process still holds (a plan made in this run) are left out."""
     return [
         f"{change.address}: {path}"
         for change in plan.actionable
         if change.action != "delete"
         for path in change.literal_secrets
+        if not (unless_held and path in change.secret_values)
     ]
 
 
@@ -125,13 +127,7 @@ def literal_secret_warning(plan: Plan) -> str | None:
 def _refuse_literal_secrets(plan: Plan) -> None:
     """A credential written literally in a manifest is not in a saved plan (only its path
     is): such a change can be applied from the manifests, not from the file."""
-    problems = [
-        f"{change.address}: {path}"
-        for change in plan.actionable
-        if change.action != "delete"
-        for path in change.literal_secrets
-        if path not in change.secret_values
-    ]
+    problems = literal_secrets(plan, unless_held=True)
     if problems:
         raise ConfigError(
             "the plan cannot carry these credentials, written literally in the manifests "
