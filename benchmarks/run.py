@@ -188,7 +188,7 @@ def plan_curve(sizes: Sequence[int], runs: int, latency_ms: int) -> list[dict[st
     the same span (its server time, apart: the ratio to the bound is j1sync's own when
     the emulator's time is small). Printed as a table on stderr."""
     rows: list[dict[str, Any]] = []
-    header = "objects  plan s  bound s  ratio  peak RSS MB  plan CPU s  emulator CPU s"
+    header = "objects  plan s  bound s  ratio  peak RSS MB  plan CPU s  emulator CPU s  load avg"
     print(header, file=sys.stderr)
     for objects in sizes:
         with tempfile.TemporaryDirectory(prefix="j1sync-curve-") as folder:
@@ -205,14 +205,17 @@ def plan_curve(sizes: Sequence[int], runs: int, latency_ms: int) -> list[dict[st
                     print(
                         f"{objects:>7}  {row['wall_s']:>6.2f}  {bound:>7.2f}  "
                         f"{row['ratio_to_bound']:>5.2f}  {row['peak_rss_mb']:>11.1f}  "
-                        f"{row['cpu_s']:>10.2f}  {row['emulator_cpu_s']:>14.2f}",
+                        f"{row['cpu_s']:>10.2f}  {row['emulator_cpu_s']:>14.2f}  "
+                        f"{row['load_average']:>8.2f}",
                         file=sys.stderr,
                     )
     return rows
 
 
 def whole_plan(url: str, manifests: Path, emulator_pid: int) -> dict[str, Any]:
-    """`j1sync plan --detailed-exitcode` in a process of its own, measured from outside."""
+    """`j1sync plan --detailed-exitcode` in a process of its own, measured from outside,
+    with the machine's load average (1 minute) when it ended: on a shared machine the
+    wall time depends on it, CPU time and peak RSS much less."""
     command = [sys.executable, "-m", "j1sync", "plan", str(manifests), "--detailed-exitcode"]
     emulator_cpu = _process_cpu_s(emulator_pid)
     started = time.perf_counter()
@@ -230,6 +233,7 @@ def whole_plan(url: str, manifests: Path, emulator_pid: int) -> dict[str, Any]:
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "emulator_cpu_s": round(emulator_cpu, 3),
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 
