@@ -45,6 +45,48 @@ def redact(text: str) -> str:
     return redact_secrets(text)
 
 
+def system_option(help_text: str) -> Callable[[F], F]:
+    """`--system NAME` (default JupiterOne), handed to the command as `system: System`;
+    a name no registered system has is a usage error with a "did you mean"."""
+    from j1sync.providers.registry import UNQUALIFIED_SYSTEM
+
+    return click.option(
+        "--system",
+        "system",
+        default=UNQUALIFIED_SYSTEM,
+        show_default=True,
+        callback=_chosen_system,
+        help=help_text,
+    )
+
+
+def _chosen_system(ctx: click.Context, param: click.Parameter, value: str) -> Any:
+    from j1sync.providers.registry import closest, system_named, systems
+
+    found = system_named(value)
+    if found is None:
+        names = [s.name for s in systems()]
+        near = closest(value, names)
+        hint = f"did you mean '{near}'?" if near else f"one of {', '.join(names)}"
+        raise click.BadParameter(f"no system {value!r}; {hint}")
+    return found
+
+
+def kind_of_system(system: Any, kind: str) -> str:
+    """`--kind Event` (or `xyops.Event`) of `system` -> the bare kind; another is a usage
+    error with a "did you mean"."""
+    from j1sync.providers.registry import closest
+
+    bare = kind.removeprefix(f"{system.name}.")
+    if bare in system.kinds:
+        return str(bare)
+    near = closest(bare, list(system.kinds))
+    hint = f"did you mean '{near}'?" if near else f"one of {', '.join(system.kinds)}"
+    raise click.BadParameter(
+        f"{kind!r} is not a kind of {system.title}; {hint}", param_hint="'--kind'"
+    )
+
+
 def handle_errors(func: F) -> F:
     """Map any error to its message and exit code (j1sync.commands._exits.fail): never a
     traceback. Unexpected exceptions are reported as internal errors, exit 1."""

@@ -9,14 +9,17 @@ import signal
 import socket
 from pathlib import Path
 from types import FrameType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 
-from j1sync.commands._common import handle_errors
+from j1sync.commands._common import handle_errors, system_option
 from j1sync.commands._exits import describe_os_error
 from j1sync.errors import ConfigError
 from j1sync.settings import is_loopback
+
+if TYPE_CHECKING:
+    from j1sync.providers.registry import System
 
 
 @click.group(name="emulator")
@@ -52,20 +55,8 @@ JUPITERONE_ONLY = {
 }
 
 
-def _system_names() -> list[str]:
-    from j1sync.providers.registry import systems
-
-    return [s.name for s in systems()]
-
-
 @command.command()
-@click.option(
-    "--system",
-    "system_name",
-    default="jupiterone",
-    show_default=True,
-    help="Whose emulator: jupiterone, xyops, ... (a registered system).",
-)
+@system_option("Whose emulator: jupiterone, xyops, ... (a registered system).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -140,7 +131,7 @@ def _system_names() -> list[str]:
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
 @handle_errors
 def serve(
-    system_name: str,
+    system: System,
     host: str,
     port: int | None,
     db: str | None,
@@ -164,15 +155,10 @@ def serve(
     from j1sync.emulator import app
     from j1sync.emulator.quotas import Quotas
     from j1sync.emulator.switches import LIST_NULL_FIELDS
-    from j1sync.providers.registry import UNQUALIFIED_SYSTEM, closest, system_named
+    from j1sync.providers.registry import UNQUALIFIED_SYSTEM
 
     if not is_loopback(host) and not allow_remote:
         raise ConfigError(f"refusing to listen on non-loopback host {host}; add --allow-remote")
-    system = system_named(system_name)
-    if system is None:
-        near = closest(system_name, _system_names())
-        hint = f"did you mean '{near}'?" if near else f"one of {', '.join(_system_names())}"
-        raise click.BadParameter(f"no system {system_name!r}; {hint}", param_hint="--system")
     if system.name != UNQUALIFIED_SYSTEM:
         given = dict(
             account=account,

@@ -10,8 +10,10 @@ import click
 from j1sync.commands._common import (
     connection_options,
     handle_errors,
+    kind_of_system,
     out_dir_option,
     redact,
+    system_option,
     write_into_nonempty_option,
 )
 from j1sync.connection import ConnectionOptions, open_system
@@ -21,17 +23,11 @@ from j1sync.export.run import ExportResult
 from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.manifest import ProjectConfig, load_project_file
 from j1sync.manifest.project import find_project_file
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, closest, system_named, systems
+from j1sync.providers.registry import System
 
 
 @click.command("export")
-@click.option(
-    "--system",
-    "system_name",
-    default=UNQUALIFIED_SYSTEM,
-    show_default=True,
-    help="Whose objects: jupiterone, xyops, ... (a registered system).",
-)
+@system_option("Whose objects: jupiterone, xyops, ... (a registered system).")
 @click.option(
     "--kind",
     "kinds",
@@ -55,7 +51,7 @@ from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, closest, syste
 @connection_options
 @handle_errors
 def command(
-    system_name: str,
+    system: System,
     kinds: tuple[str, ...],
     out: str,
     force: bool,
@@ -68,8 +64,7 @@ def command(
     Built-in IAM groups (Users, Administrators) are left out. Exported manifests are
     checked like `j1sync validate`; live values that would fail are written anyway and
     reported as warnings."""
-    system = _system(system_name)
-    wanted = [_engine_kind(system, kind) for kind in kinds]
+    wanted = [system.engine_kind(kind_of_system(system, kind)) for kind in kinds]
     project = current_project().for_system(system.name)
     tag = managed_tag or project.managed_tag
     with open_system(system, replace(project, managed_tag=tag), connection) as provider:
@@ -85,28 +80,6 @@ def command(
         click.echo(redact(f"Warning: {warning}"), err=True)
     _list_secret_variables(result, out)
     click.echo(result.summary(out))
-
-
-def _system(name: str) -> System:
-    found = system_named(name)
-    if found is None:
-        names = [s.name for s in systems()]
-        near = closest(name, names)
-        hint = f"did you mean '{near}'?" if near else f"one of {', '.join(names)}"
-        raise click.BadParameter(f"no system {name!r}; {hint}", param_hint="'--system'")
-    return found
-
-
-def _engine_kind(system: System, kind: str) -> str:
-    """`--kind Event` (or `xyops.Event`) of the system -> its engine kind."""
-    bare = kind.removeprefix(f"{system.name}.")
-    if bare in system.kinds:
-        return system.engine_kind(bare)
-    near = closest(bare, list(system.kinds))
-    hint = f"did you mean '{near}'?" if near else f"one of {', '.join(system.kinds)}"
-    raise click.BadParameter(
-        f"{kind!r} is not a kind of {system.title}; {hint}", param_hint="'--kind'"
-    )
 
 
 def _list_secret_variables(result: ExportResult, out: str) -> None:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import click
 
-from j1sync.commands._common import ask_yes, connection_options, handle_errors, paths_argument
+from j1sync.commands._common import (
+    ask_yes,
+    connection_options,
+    handle_errors,
+    paths_argument,
+    system_option,
+)
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.lock import read_lock, remove_lock
 from j1sync.errors import ConfigError, J1SyncError
 from j1sync.manifest import load_project_config
+from j1sync.providers.registry import System
 from j1sync.reconcile import connect_with
 
 
@@ -27,17 +35,21 @@ class UnlockRefused(J1SyncError):
     is_flag=True,
     help="Remove the lock without asking.",
 )
+@system_option("Whose target's lock: jupiterone, xyops, ... (a registered system).")
 @connection_options
 @handle_errors
-def command(paths: tuple[str, ...], yes: bool, connection: ConnectionOptions) -> None:
+def command(
+    paths: tuple[str, ...], yes: bool, system: System, connection: ConnectionOptions
+) -> None:
     """Remove the account's apply lock, left by an apply that crashed.
 
-    PATHS locate j1sync.yaml (its account and region), as for apply. Only for a lock whose
-    holder is gone: removing the lock of a running apply lets another one start."""
+    PATHS locate j1sync.yaml (its account and region, or the system's section), as for
+    apply. Only for a lock whose holder is gone: removing the lock of a running apply
+    lets another one start."""
     project = load_project_config(paths)
     if project is None:
         raise ConfigError("j1sync.yaml has problems; `j1sync validate` lists them")
-    with connect_with(connection)(project) as provider:
+    with connect_with(connection)(replace(project, in_run=(system.name,))) as provider:
         store = provider.lock_store()
         held = read_lock(store)
         if held is None:
