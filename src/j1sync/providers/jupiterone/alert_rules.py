@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -285,6 +285,29 @@ def resource_group_reference(raw: Mapping[str, Any]) -> tuple[str, ...]:
     return (address_of(RESOURCE_GROUP_KIND, name),) if name else ()
 
 
+def _names_an_instance_id(state: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(action, dict) and action.get("integrationInstanceId")
+        for operation in state.get("operations") or []
+        for action in operation.get("actions") or []
+    )
+
+
+# Resource group id -> name, asked only when some rule is in a group.
+GroupNames = Callable[[], Mapping[str, str]]
+
+
+def name_resource_groups(raws: Sequence[dict[str, Any]], group_names: GroupNames) -> None:
+    """Rules hold their resource group's id; manifests name it (`resourceGroup`)."""
+    grouped = [raw for raw in raws if raw.get("resourceGroupId")]
+    if not grouped:
+        return
+    names = group_names()
+    for raw in grouped:
+        group_id = raw["resourceGroupId"]
+        raw["resourceGroup"] = names.get(group_id, f"(unknown resource group {group_id})")
+
+
 def with_resource_group_id(
     desired: DesiredObject, resolver: Resolver, live: LiveObject | None = None
 ) -> DesiredObject:
@@ -301,9 +324,19 @@ class AlertRules:
     kind = KIND
     prune: PrunePolicy = "tagged"
 
-    def __init__(self, client: JupiterOneClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
+    def __init__(
+        self,
+        client: JupiterOneClient,
+        managed_tag: str = DEFAULT_MANAGED_TAG,
+        group_names: GroupNames = dict,
+        instance_keys: Callable[[], Mapping[str, str]] = dict,
+    ) -> None:
+        """`group_names`: the account's resource groups, id -> name; `instance_keys`: its
+        integration instances, id -> key (how find() names what rules refer to)."""
         self._client = client
         self.managed_tag = managed_tag
+        self._group_names = group_names
+        self._instance_keys = instance_keys
 
     def credential_paths(self, state: Mapping[str, Any]) -> list[str]:
         return rule_credential_paths(state)
@@ -372,10 +405,21 @@ class AlertRules:
         return rule if isinstance(rule, dict) else None
 
     def read_all(self, question_names: dict[str, str] | None = None) -> list[LiveObject]:
-        return [self.live_object(raw, question_names or {}) for raw in self.read_raw()]
+        raws = self.read_raw()
+        name_resource_groups(raws, self._group_names)
+        return [self.live_object(raw, question_names or {}) for raw in raws]
 
     def find(self, name: str) -> list[LiveObject]:
-        return [obj for obj in self.read_all() if obj.name == name]
+        """As the plan reads them (resource groups and integration instances by name):
+        after an ambiguous write the executor compares what it finds with the desired
+        state."""
+        raws = [raw for raw in self.read_raw() if raw.get("name") == name]
+        name_resource_groups(raws, self._group_names)
+        found = [self.live_object(raw, {}) for raw in raws]
+        if any(_names_an_instance_id(obj.state) for obj in found):
+            keys = self._instance_keys()
+            found = [self.with_instance_names(obj, keys) for obj in found]
+        return found
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         question_id = self._question_id(desired, resolver)

@@ -204,10 +204,18 @@ class Dashboards:
     kind = KIND
     prune: PrunePolicy = "opt-in"
 
-    def __init__(self, client: JupiterOneClient, group_names: Callable[[], dict[str, str]]) -> None:
-        """`group_names`: resource group id -> name, asked only when a board is in one."""
+    def __init__(
+        self,
+        client: JupiterOneClient,
+        group_names: Callable[[], dict[str, str]],
+        question_names: Callable[[], Mapping[str, str]] = dict,
+    ) -> None:
+        """`group_names`: resource group id -> name, asked only when a board is in one;
+        `question_names`: question id -> natural key, asked by find() only when a widget
+        shows a question."""
         self._client = client
         self._group_names = group_names
+        self._question_names = question_names
         # names of boards of the last read whose type the API did not give
         self._untyped: set[str] = set()
 
@@ -325,8 +333,11 @@ class Dashboards:
         return self.live_objects(self.read_raw(), question_names or {}, group_names)
 
     def find(self, name: str) -> list[LiveObject]:
-        # only the name and id matter here (the executor re-reads after an ambiguous write)
-        return [obj for obj in self.read_all() if obj.name == name]
+        """As the plan reads them (questions and resource group by name): after an
+        ambiguous write the executor compares what it finds with the desired state."""
+        raws = [raw for raw in self.read_raw() if raw.get("name") == name]
+        shows = any(w and w.get("questionId") for raw in raws for w in raw.get("widgets") or [])
+        return self.live_objects(raws, self._question_names() if shows else {})
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         state = desired.state

@@ -9,7 +9,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.jupiterone.alert_rules import AlertRules
+from j1sync.providers.jupiterone.alert_rules import AlertRules, name_resource_groups
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.dashboards import KIND as DASHBOARDS
 from j1sync.providers.jupiterone.dashboards import Dashboards
@@ -18,6 +18,7 @@ from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULES
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.parameter_kind import Parameters
 from j1sync.providers.jupiterone.parameters import ParameterStore
+from j1sync.providers.jupiterone.questions import KIND as QUESTIONS
 from j1sync.providers.jupiterone.questions import Questions
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
 from j1sync.providers.jupiterone.resource_groups import ResourceGroups
@@ -31,12 +32,19 @@ class JupiterOneProvider:
         self.client = client
         self.account = client.account
         self.questions = Questions(client, managed_tag)
-        self.alert_rules = AlertRules(client, managed_tag)
-        self.iam_groups = IamGroups(client)
-        self.integration_schedules = IntegrationSchedules(client)
-        self.parameters = Parameters(client)
         self.resource_groups = ResourceGroups(client)
-        self.dashboards = Dashboards(client, self.resource_groups.names)
+        self.integration_schedules = IntegrationSchedules(client)
+        self.alert_rules = AlertRules(
+            client,
+            managed_tag,
+            self.resource_groups.names,
+            lambda: instance_keys(self.integration_schedules.read_all()),
+        )
+        self.iam_groups = IamGroups(client)
+        self.parameters = Parameters(client)
+        self.dashboards = Dashboards(
+            client, self.resource_groups.names, lambda: question_keys(self.questions.read_all())
+        )
         # Dependency order, each kind after the kinds it names: queries and rules name
         # parameters; a resource group's permissions name IAM groups; a rule names its
         # question, its resource group and the integration instances its actions target;
@@ -106,10 +114,10 @@ class JupiterOneProvider:
         live: list[LiveObject] = []
         for name in [k.kind for k in self.kinds if k.kind in wanted]:
             if name == "AlertRule":
-                names = {q.id: q.name for q in results["Question"] if q.id}
+                names = question_keys(results["Question"])
                 live.extend(self.alert_rules.live_object(raw, names) for raw in results[name])
             elif name == DASHBOARDS:
-                names = {q.id: q.name for q in results["Question"] if q.id}
+                names = question_keys(results["Question"])
                 groups = None
                 if RESOURCE_GROUPS in results:
                     groups = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
@@ -124,7 +132,7 @@ class JupiterOneProvider:
         only when needed: declared, or named by a manifest. Objects read apart (one read
         for the rules, a later one for the instances) are linked alike; linking twice
         changes nothing."""
-        keys = {obj.id: obj.name for obj in live if obj.kind == SCHEDULES and obj.id}
+        keys = instance_keys(live)
         if not keys:
             return list(live)
         rules = self.alert_rules
@@ -133,16 +141,11 @@ class JupiterOneProvider:
     def _name_resource_groups(self, results: dict[str, Any]) -> None:
         """Rules hold their resource group's id; manifests name it (`resourceGroup`). The
         groups are listed only when some rule is in one and they were not read anyway."""
-        grouped = [raw for raw in results["AlertRule"] if raw.get("resourceGroupId")]
-        if not grouped:
-            return
         if RESOURCE_GROUPS in results:
-            names = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
+            read = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
+            name_resource_groups(results["AlertRule"], lambda: read)
         else:
-            names = self.resource_groups.names()
-        for raw in grouped:
-            group_id = raw["resourceGroupId"]
-            raw["resourceGroup"] = names.get(group_id, f"(unknown resource group {group_id})")
+            name_resource_groups(results["AlertRule"], self.resource_groups.names)
 
     def lock_store(self) -> ParameterStore:
         """Where the apply lock lives: the account's parameter store."""
@@ -161,6 +164,16 @@ class JupiterOneProvider:
 
     def close(self) -> None:
         self.client.close()
+
+
+def instance_keys(live: Sequence[LiveObject]) -> dict[str, str]:
+    """Integration instance id -> key (how manifests name instances), of those in `live`."""
+    return {obj.id: obj.name for obj in live if obj.kind == SCHEDULES and obj.id}
+
+
+def question_keys(live: Sequence[LiveObject]) -> dict[str, str]:
+    """Question id -> natural key (how manifests name questions), of those in `live`."""
+    return {obj.id: obj.name for obj in live if obj.kind == QUESTIONS and obj.id}
 
 
 def connect(settings: Settings, managed_tag: str = DEFAULT_MANAGED_TAG) -> JupiterOneProvider:
