@@ -154,3 +154,28 @@ def test_a_long_query_is_checked_in_linear_time() -> None:
     started = time.perf_counter()
     assert check_query(query).findings == ()
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # an escaped line break inside a regular expression does not end it
+        ("FIND User WITH a = /x\\\ny/ AND b = 'c'", []),
+        ("FIND User WITH a = /ab", [("error", "/", 19)]),
+        # an unclosed `[` after a name's dot points at the `[`
+        ("FIND User AS u WHERE u.[a = 1", [("error", "[", 23)]),
+        ("FIND User WITH d = date ( 2020-01-01 ) AND e = 1", []),
+        # `<<` is a direction, even before `=`
+        ("FIND User WITH a <<= 1", [("warning", "<<", 17)]),
+        ("FIND User WITH a = 'it\\'s' AND b = \"q\\\"\"", []),
+        ("FIND User WITH a = 'x\\", [("error", "'", 19)]),
+        ("FIND @x.y.[z].* AS n RETURN n.*", []),
+        ("FIND User WITH a = 1 /* a comment */ AND b = 2", []),
+        ("FIND User WITH a = 1 /* never closed", [("error", "/*", 21)]),
+    ],
+)
+def test_tokens_at_their_edges(query: str, found: list[tuple[str, str, int]]) -> None:
+    """What the tokenizer must keep exactly: where a regex, string, bracket or comment
+    ends (or is never closed), and which symbol a run of `<` starts."""
+    check = check_query(query)
+    assert [(f.severity, query[f.start : f.end], f.start) for f in check.findings] == found
