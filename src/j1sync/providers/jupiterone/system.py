@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from j1sync.engine.contract import Provider
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG, ProjectConfig
 from j1sync.manifest.models.common import NonBlank, StrictModel
 from j1sync.manifest.models.documents import API_VERSION, DOCUMENT_MODELS, KINDS
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
@@ -33,13 +35,7 @@ def connect(section: Mapping[str, Any], options: Any) -> Any:
     environment over j1sync.yaml's `account`/`region`; `managedTag` marks rules and
     questions as j1sync's. An emulator's URL, key and account (connection.open_system)
     override them all."""
-    from j1sync.connection import (
-        EMULATED_ACCOUNT,
-        EMULATED_API_KEY,
-        EMULATED_URL,
-        open_provider,
-    )
-    from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+    from j1sync.connection import EMULATED_ACCOUNT, EMULATED_API_KEY, EMULATED_URL
 
     if section.get(EMULATED_URL):
         options = replace(
@@ -52,6 +48,67 @@ def connect(section: Mapping[str, Any], options: Any) -> Any:
         managed_tag=section.get("managedTag") or DEFAULT_MANAGED_TAG,
         api_key=section.get(EMULATED_API_KEY),
     )
+
+
+@contextmanager
+def open_provider(
+    options: Any,
+    *,
+    default_account: str | None = None,
+    default_region: str | None = None,
+    managed_tag: str = DEFAULT_MANAGED_TAG,
+    api_key: str | None = None,
+) -> Iterator[Provider]:
+    """Yield a connected JupiterOne provider. With `options.emulator`, an in-process
+    emulator serves the state kept in .j1sync/emulator.db under the current directory (demo
+    seed on first use). j1sync.yaml's account and region are the defaults under flags and
+    environment; `api_key` (an emulator's) overrides JUPITERONE_API_KEY."""
+    from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+    from j1sync.providers.jupiterone.client import POOL_SIZE
+    from j1sync.settings import Settings
+
+    # The client's ceiling on requests in flight: what the concurrent reads need, raised to
+    # apply's --concurrency (each change has one request in flight at a time).
+    max_in_flight = max(POOL_SIZE, options.concurrency)
+
+    def connect(settings: Settings) -> JupiterOneProvider:
+        client = JupiterOneClient(
+            settings, rate_limit=options.rate_limit, max_in_flight=max_in_flight
+        )
+        return JupiterOneProvider(client, managed_tag)
+
+    @contextmanager
+    def interruptible(provider: JupiterOneProvider) -> Iterator[Provider]:
+        try:
+            yield provider
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: reads still running on other threads stop retrying and
+            # sending, so the process can end (a request on the wire ends by its timeout).
+            provider.abandon()
+            raise
+
+    if options.emulator:
+        # the emulator: connection.open_system starts it and comes back to `connect`
+        from j1sync.connection import open_system
+
+        with open_system(SYSTEM, ProjectConfig(managed_tag=managed_tag), options) as provider:
+            yield provider
+        return
+
+    overrides: dict[str, Any] = {
+        "retry_budget_s": options.retry_budget_s,
+        "endpoint_mode": options.endpoint_mode,
+    }
+    if api_key is not None:
+        overrides["api_key"] = api_key
+    if options.api_url:
+        overrides["api_url"] = options.api_url
+    if options.account or default_account:
+        overrides["account"] = options.account or default_account
+    if options.region or default_region:
+        overrides["region"] = options.region or default_region
+    with interruptible(connect(Settings.from_env(**overrides))) as provider:
+        yield provider
 
 
 @contextmanager
