@@ -28,12 +28,12 @@ from j1sync.emulator import resolvers_questions, resolvers_resource_groups
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.models.dashboard import ACCOUNT_BOARD as ACCOUNT
+from j1sync.manifest.models.dashboard import BREAKPOINTS
 
 SERVICE = "dashboard"
 BOARDS = "dashboards"
 PARAMETERS = "dashboard_parameters"
-BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
-ACCOUNT = "Account"
 USER = "User"
 # Who creates boards through the emulator's API key (a board's userId).
 API_USER = "emulator-api-user"

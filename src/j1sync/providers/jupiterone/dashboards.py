@@ -27,14 +27,13 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.manifest.models.dashboard import BREAKPOINTS, comparable_settings
+from j1sync.manifest.models.dashboard import ACCOUNT_BOARD, BREAKPOINTS, comparable_settings
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.normalize import query_text, text
+from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
+from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
 
 KIND = "Dashboard"
-QUESTION_KIND = "Question"
-RESOURCE_GROUP_KIND = "ResourceGroup"
-ACCOUNT_BOARD = "Account"  # BoardType: Account (shared in the account) or User (personal)
 
 LIST_BOARDS = """
 query J1SyncDashboardList {
