@@ -11,7 +11,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from j1sync.emulator import Emulator, Stats, Switches, running_emulator
+from j1sync.emulator import Emulator, running_emulator
+from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.manifest.models import SPEC_MODELS
 from tests.contract.systems import (
     Case,
@@ -44,7 +45,7 @@ class JupiterOneTarget:
     emu: Emulator
 
     @property
-    def switches(self) -> Switches:
+    def switches(self) -> FaultSwitches:
         return self.emu.switches
 
     @property
@@ -140,14 +141,21 @@ def hand_edit(target: Any, case: Case) -> str | None:
 
 def field_changes() -> list[FieldChange]:
     """The e2e every-field table (tests/e2e/test_every_field.py) with its support
-    manifests (questions and resource groups that rows reference)."""
+    manifests (questions and resource groups that rows reference), each row's object
+    named on its own (a schedule is named by its instance, and rows that move to another
+    instance run alone)."""
     support = [
         *[("Question", name, spec) for name, spec in SUPPORT_QUESTIONS.items()],
         *[("ResourceGroup", name, spec) for name, spec in SUPPORT_RESOURCE_GROUPS.items()],
     ]
     changes = []
-    for row in ROWS:
-        name = row.name or NAMES[row.kind]
+    for index, row in enumerate(ROWS):
+        if row.name or row.kind == "IntegrationSchedule":
+            name = row.name or NAMES[row.kind]
+        elif row.kind == "Parameter":
+            name = f"{NAMES[row.kind]}_{index}"
+        else:
+            name = f"{NAMES.get(row.kind, 'under-test')}-{index}"
         changes.append(
             FieldChange(
                 kind=row.kind,
@@ -156,6 +164,7 @@ def field_changes() -> list[FieldChange]:
                 changed=document_files(API_VERSION, [*support, (row.kind, name, row.changed)]),
                 address=row.address or f"{row.kind}/{name}",
                 paths=row.paths,
+                alone=bool(row.address),
             )
         )
     return changes

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
 from j1sync.cli import cli
+from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from tests.contract.systems import Case, ContractSystem, Files, Snapshot, Target
 
 # Retries fast enough for a test (the shared HTTP pieces read these for every system).
@@ -46,13 +47,15 @@ class Workspace:
     system: ContractSystem
     target: Target
     root: Path
+    env: dict[str, str] = field(default_factory=dict)  # more variables for every command
 
     @property
     def manifests(self) -> str:
         return str(self.root / "manifests")
 
     def run(self, *args: str) -> Result:
-        result = CliRunner().invoke(cli, list(args), env={**FAST_RETRIES, **self.target.env()})
+        env = {**FAST_RETRIES, **self.target.env(), **self.env}
+        result = CliRunner().invoke(cli, list(args), env=env)
         assert "Traceback" not in result.output, result.output
         return result
 
@@ -67,9 +70,10 @@ class Workspace:
             path.write_text(text, encoding="utf-8")
 
     def plan(self, folder: str | None = None) -> Changes:
-        """address -> change, from `plan --format json`."""
+        """address -> change, from `plan --format json` (exit 3: a safety limit blocks
+        it, as many changes of one kind at once do; apply here always forces)."""
         result = self.run("plan", folder or self.manifests, "--format", "json", "--allow-empty")
-        assert result.exit_code == 0, result.output
+        assert result.exit_code in (0, 3), result.output
         return {c["address"]: c for c in json.loads(result.stdout)["changes"]}
 
     def apply(self, folder: str | None = None) -> Result:
@@ -114,3 +118,20 @@ def assert_reconciled(system: ContractSystem, case: Case, before: Snapshot, afte
     for address in case.addresses:
         kind, _, name = address.partition("/")
         assert name in keys.get(kind, ()), f"{address} declared but not in the account"
+
+
+def exported_variables(folder: Path) -> list[tuple[str, str, str]]:
+    """(variable, address, path) of every credential an export wrote as ${env:NAME}, from
+    the .env.example it writes beside the manifests (`# <address> <path>`, `NAME=`)."""
+    listing = folder / ENV_EXAMPLE_FILE
+    if not listing.exists():
+        return []
+    found: list[tuple[str, str, str]] = []
+    comment = ""
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            comment = line[2:]
+        elif line.endswith("=") and comment:
+            address, _, path = comment.partition(" ")
+            found.append((line[:-1], address, path))
+    return found

@@ -12,17 +12,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from j1sync.emulator import Stats, Switches
+from j1sync.emulator.faults import FaultSwitches, Stats
 from tests.contract.suite import Workspace, assert_reconciled, examples
 from tests.contract.systems import ContractSystem, Target
 
 
-def lost(stats: Stats, switches: Switches) -> int:
+def lost(stats: Stats, switches: FaultSwitches) -> int:
     """Requests the emulator never answered (a mutation committed, its response lost)."""
     return stats.total - sum(stats.statuses.values())
 
 
-FAULTS: dict[str, tuple[str, float, Callable[[Stats, Switches], int]]] = {
+FAULTS: dict[str, tuple[str, float, Callable[[Stats, FaultSwitches], int]]] = {
     "429 on 30% of requests": ("rate_429", 0.3, lambda stats, _: stats.statuses[429]),
     "5xx on 10% of requests": (
         "fail_rate",
