@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
-from j1sync.emulator.store import JsonObject
+from j1sync.emulator.store import RULES, JsonObject
 from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "questions"
@@ -94,9 +94,7 @@ def update_question(backend: Backend, question_id: str, update: JsonObject) -> J
 
 def delete_question(backend: Backend, question_id: str) -> JsonObject:
     question = get_question(backend, question_id)
-    users = [
-        r["name"] for r in backend.store.objects("rules") if r.get("questionId") == question_id
-    ]
+    users = [r["name"] for r in backend.store.objects(RULES) if r.get("questionId") == question_id]
     if users:
         raise bad_input(
             f"Question {question_id} is referenced by rule instances: {', '.join(users)}",

@@ -22,13 +22,12 @@ from typing import Any
 from j1sync.emulator import resolvers_dashboards, resolvers_iam
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
-from j1sync.emulator.store import JsonObject
+from j1sync.emulator.store import RULES, JsonObject
 from j1sync.manifest.models.resource_group import PERMISSION_FLAGS as FLAGS
 
 SERVICE = resolvers_iam.SERVICE
 GROUPS = "resource_groups"
 PERMISSIONS = "resource_permissions"
-RULES = "rules"
 KEY_FIELDS = ("subjectType", "subjectId", "resourceArea", "resourceType", "resourceId")
 
 

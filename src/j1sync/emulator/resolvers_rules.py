@@ -9,11 +9,11 @@ from j1sync.emulator import resolvers_resource_groups
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.resolvers_questions import COLLECTION as QUESTIONS
-from j1sync.emulator.store import JsonObject
+from j1sync.emulator.store import RULES, JsonObject
 from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "rules"
-COLLECTION = "rules"
+COLLECTION = RULES
 
 # the live API's message, recorded by the Terraform provider's tests
 MISSING_RULE = (

@@ -24,6 +24,9 @@ from j1sync.errors import ConfigError
 JsonObject = dict[str, Any]
 
 DEFAULT_DB = ".j1sync/emulator.db"  # where `--emulator` and `emulator serve` keep it
+# The rules collection, which the resolvers of what rules refer to (questions, resource
+# groups) read too.
+RULES = "rules"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
