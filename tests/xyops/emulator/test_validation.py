@@ -4,6 +4,7 @@ event revisions, references that must exist and deletes refused while in use."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -68,6 +69,17 @@ def test_key_is_case_sensitive(api: Api, emu: XyOpsEmulator) -> None:
 def test_ping_needs_no_key(emu: XyOpsEmulator) -> None:
     response = requests.get(emu.api_url("ping"), timeout=10)
     assert (response.status_code, response.json()) == (200, {"code": 0})
+
+
+def test_config_reports_the_version_without_a_key(emu: XyOpsEmulator) -> None:
+    response = requests.get(emu.api_url("config"), timeout=10)
+    assert response.status_code == 200
+    text = response.text
+    assert text.startswith("app.receiveConfig(") and text.endswith(");")
+    data = json.loads(text.removeprefix("app.receiveConfig(").removesuffix(");"))
+    assert data["code"] == 0 and data["version"] == "1.0.88"
+    assert set(data) == {"code", "version", "epoch", "port", "config", "masters"}
+    assert data["port"] == int(emu.url.rsplit(":", 1)[1])
 
 
 def test_unknown_api_and_url(api: Api, emu: XyOpsEmulator) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -41,6 +42,11 @@ PUBLIC = {
     "ping": (200, {"code": 0}),
     "error": (BAD_REQUEST, {"code": "test", "description": "This is a test error message."}),
 }
+
+
+# The version these docs describe; `config` (api "config") reports it the way the UI
+# bootstrap does: a JavaScript call, `app.receiveConfig({...})`.
+VERSION = "1.0.88"
 
 
 class XyOpsHTTPServer(QuietThreadingHTTPServer):
@@ -84,6 +90,9 @@ class _Handler(JsonHandler):
         if name in PUBLIC:
             status, body = PUBLIC[name]
             self.send_json(status, body)
+            return
+        if name == "config":
+            self._send_config()
             return
         switches = server.switches
         wait_latency(switches)
@@ -139,6 +148,26 @@ class _Handler(JsonHandler):
             raise ApiError("api", "Failed to parse JSON: the body must be an object")
         params.update(body)
         return params
+
+    def _send_config(self) -> None:
+        """api "config": `app.receiveConfig({code, version, epoch, port, config, masters})`
+        (public: the UI loads it before anyone signs in — a guess)."""
+        port = self.server.server_address[1]
+        data = {
+            "code": 0,
+            "version": VERSION,
+            "epoch": int(time.time()),
+            "port": port,
+            "config": {},
+            "masters": [],
+        }
+        payload = f"app.receiveConfig({json.dumps(data)});".encode()
+        self.stats().count_status(200)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def _refuse(self, error: ApiError) -> None:
         status = 200 if self.server.switches.errors_in_200 else error.status
