@@ -226,8 +226,17 @@ def spec_of(draw: st.DrawFn, kind: str, available: Available) -> dict[str, Any]:
         for flag in ("exclusive_actions", "limit_jobs", "abort_jobs"):
             optional(draw, spec, flag, st.booleans())
         return common(draw, spec)
-    # Event: a job (plugin and targets) in a category
+    # Event: a job (plugin and targets) or, now and then, a workflow, in a category
     spec["category"] = draw(st.sampled_from(sorted(available["Category"])))
+    if draw(st.integers(0, 3)) == 0:
+        spec["type"] = "workflow"
+        nodes = [
+            {"id": f"n{index}", "type": "event", "data": {"event": event}}
+            for index, event in enumerate(some(draw, available.get("Event", ())))
+        ]
+        spec["workflow"] = {"nodes": nodes, "connections": []}
+        optional(draw, spec, "triggers", st.lists(trigger(), max_size=1))
+        return common(draw, spec)
     spec["plugin"] = draw(st.sampled_from(PLUGINS))
     spec["targets"] = some(draw, available["ServerGroup"], max_size=2) or [
         BUILT_IN["ServerGroup"][0]
@@ -271,6 +280,8 @@ def stored(kind: str, name: str, spec: Mapping[str, Any], notes: str) -> dict[st
     if kind == "Event":
         obj.setdefault("algo", "random")
         obj.setdefault("params", {})
+        if obj.get("type") == "workflow":
+            obj["plugin"] = "_workflow"  # xyOps sets it on every workflow
     return obj
 
 
