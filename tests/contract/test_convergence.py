@@ -12,7 +12,7 @@ from tests.contract.suite import Workspace, assert_reconciled, examples
 from tests.contract.systems import ContractSystem, Target
 
 
-@examples(20)
+@examples(15)
 @given(data=st.data())
 def test_random_manifests_converge_and_leave_unmanaged_objects_alone(
     system_target: tuple[ContractSystem, Target], data: st.DataObject

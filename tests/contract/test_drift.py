@@ -13,7 +13,7 @@ from tests.contract.suite import Workspace, examples
 from tests.contract.systems import ContractSystem, Target
 
 
-@examples(8)
+@examples(6)
 @given(data=st.data())
 def test_a_hand_edit_is_reported_as_drift_and_healed_by_apply(
     system_target: tuple[ContractSystem, Target], data: st.DataObject

@@ -22,7 +22,7 @@ def test_export_then_plan_changes_nothing_but_adoption_and_exports_the_same_agai
         probe = Workspace(system, target, Path(tmp)).export(Path(tmp) / "probe")
         assert probe.exit_code == 0, probe.output
 
-    @examples(10)
+    @examples(8)
     @given(data=st.data())
     def round_trip(data: st.DataObject) -> None:
         target.reset(data.draw(system.export_accounts(), label="account"))

@@ -44,7 +44,7 @@ def test_apply_through_faults_converges_without_duplicates(
     switch, rate, count_faults = FAULTS[fault]
     met: list[int] = []
 
-    @examples(4)
+    @examples(3)
     @given(data=st.data())
     def apply_through_faults(data: st.DataObject) -> None:
         case = data.draw(system.cases(), label="case")
