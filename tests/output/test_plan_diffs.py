@@ -134,11 +134,27 @@ GROUP = {
 }
 TEAM = {"group": "lists-team", "resourceArea": "rule", "canRead": True}
 RESOURCE_GROUP = {"permissions": [TEAM]}
+BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
+BOARD = {
+    "widgets": {key: {"title": key.upper(), "type": "number"} for key in ("a", "b", "c")},
+    "layouts": {
+        size: [
+            {"widget": "a", "x": 0, "y": 0, "w": 1, "h": 1},
+            {"widget": "b", "x": 1, "y": 0, "w": 1, "h": 1},
+        ]
+        for size in BREAKPOINTS
+    },
+    "parameters": [
+        {"name": "p1", "label": "P1", "options": ["x", "z"]},
+        {"name": "p2", "label": "P2"},
+    ],
+}
 BASES = {
     "Question": QUESTION,
     "AlertRule": RULE,
     "IamGroup": GROUP,
     "ResourceGroup": RESOURCE_GROUP,
+    "Dashboard": BOARD,
 }
 # what a kind's manifest needs beside it: a resource group's permissions name an IAM group
 PRELUDES = {"ResourceGroup": manifest("IamGroup", "lists-team", {"members": []}) + "\n---\n"}
@@ -175,6 +191,17 @@ INSERTIONS: list[tuple[str, str, tuple[str | int, ...], Any]] = [
     ("IamGroup", "queryPolicy", ("queryPolicy",), {"_class": ["User"]}),
     ("IamGroup", "members", ("members",), "bob@example.com"),
     ("ResourceGroup", "permissions", ("permissions",), {**TEAM, "resourceArea": "dashboard"}),
+    *(
+        (
+            "Dashboard",
+            f"layouts.{size}",
+            ("layouts", size),
+            {"widget": "c", "x": 2, "y": 0, "w": 1, "h": 1},
+        )
+        for size in BREAKPOINTS
+    ),
+    ("Dashboard", "parameters", ("parameters",), {"name": "p0", "label": "P0"}),
+    ("Dashboard", "parameters[].options", ("parameters", 0, "options"), "w"),
 ]
 
 
