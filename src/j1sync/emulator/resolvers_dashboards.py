@@ -28,8 +28,8 @@ from j1sync.emulator import resolvers_questions, resolvers_resource_groups
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
-from j1sync.manifest.models.dashboard import ACCOUNT_BOARD as ACCOUNT
-from j1sync.manifest.models.dashboard import BREAKPOINTS
+from j1sync.jupiterone_values import ACCOUNT_BOARD as ACCOUNT
+from j1sync.jupiterone_values import BREAKPOINTS
 
 SERVICE = "dashboard"
 BOARDS = "dashboards"

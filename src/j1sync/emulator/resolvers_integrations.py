@@ -7,7 +7,7 @@ from typing import Any
 from j1sync.emulator.api_errors import bad_input
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
-from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
+from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "integrations"
 DEFINITIONS = "integration_definitions"

@@ -16,7 +16,7 @@ from typing import Any
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import JsonObject
-from j1sync.manifest.models.parameter import PARAMETER_NAME
+from j1sync.jupiterone_values import PARAMETER_NAME
 
 SERVICE = "parameters"
 COLLECTION = "parameters"

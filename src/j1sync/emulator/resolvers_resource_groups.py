@@ -23,7 +23,7 @@ from j1sync.emulator import resolvers_dashboards, resolvers_iam
 from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.store import RULES, JsonObject
-from j1sync.manifest.models.resource_group import PERMISSION_FLAGS as FLAGS
+from j1sync.jupiterone_values import PERMISSION_FLAGS as FLAGS
 
 SERVICE = resolvers_iam.SERVICE
 GROUPS = "resource_groups"

@@ -10,7 +10,7 @@ from j1sync.emulator.api_errors import bad_input, not_found
 from j1sync.emulator.backend import Backend, Resolver
 from j1sync.emulator.resolvers_questions import COLLECTION as QUESTIONS
 from j1sync.emulator.store import RULES, JsonObject
-from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
+from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "rules"
 COLLECTION = RULES

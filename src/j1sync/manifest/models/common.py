@@ -15,19 +15,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-# SchedulerPollingInterval / IntegrationPollingInterval in the JupiterOne schema.
-PollingInterval = Literal[
-    "DISABLED",
-    "THIRTY_MINUTES",
-    "ONE_HOUR",
-    "FOUR_HOURS",
-    "EIGHT_HOURS",
-    "TWELVE_HOURS",
-    "ONE_DAY",
-    "ONE_WEEK",
-]
-
-DEFAULT_POLLING_INTERVAL: PollingInterval = "ONE_DAY"  # what the API fills in when none is sent
+from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL as DEFAULT_POLLING_INTERVAL
+from j1sync.jupiterone_values import PollingInterval as PollingInterval
 
 # QueryResultsAre in the JupiterOne schema.
 ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]

@@ -17,15 +17,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, JsonValue, StrictBool, field_validator, model_validator
 
+from j1sync.jupiterone_values import BREAKPOINTS as BREAKPOINTS
 from j1sync.manifest.models.common import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.manifest.models.list_identity import ListIdentity
 
-# The screen sizes a board is laid out for, smallest first (react-grid-layout breakpoints,
-# as JupiterOne's CreateInsightsDashboardLayoutConfig names them).
-BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
-# BoardType of a board shared in the account (the other: User, personal): the only
-# boards j1sync manages.
-ACCOUNT_BOARD = "Account"
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
 # app), so letters, digits, '-', '_' and '.'.
 WIDGET_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")

@@ -9,7 +9,6 @@ came from the environment as the validation context (`ENV_STRINGS_CONTEXT`).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -22,13 +21,11 @@ from pydantic import (
     model_validator,
 )
 
+from j1sync.jupiterone_values import PARAMETER_NAME
 from j1sync.manifest.models.common import Metadata, StrictModel, check_object_name, rule_error
 
 KIND = "Parameter"
 
-# Letters, digits and underscores: what `${ param.X }` can name (and what the emulator and
-# JupiterOne's Terraform provider accept).
-PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 # j1sync's own records in the parameter store (the apply lock, secret fingerprints) start
 # with this: no manifest may declare one, and they are never planned, exported or counted.
 RESERVED_PREFIX = "j1sync_"

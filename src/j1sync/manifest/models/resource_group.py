@@ -32,10 +32,6 @@ class ResourcePermission(StrictModel):
         return (self.group, self.resourceArea, self.resourceType)
 
 
-# What a permission allows, in the API's order: the model's can* fields.
-PERMISSION_FLAGS = tuple(name for name in ResourcePermission.model_fields if name.startswith("can"))
-
-
 class ResourceGroupSpec(StrictModel):
     """metadata.name is the resource group's name. `permissions` is authoritative: a
     permission on the group that no entry lists is removed."""

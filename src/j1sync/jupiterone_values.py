@@ -1,0 +1,38 @@
+"""Values of JupiterOne's API that j1sync's manifest models, its provider and its emulator
+all rely on, stated once.
+
+A leaf module (no pydantic, no other j1sync import): the emulator reads it without
+loading the manifest models, and stays quick to start.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+# SchedulerPollingInterval / IntegrationPollingInterval in the JupiterOne schema.
+PollingInterval = Literal[
+    "DISABLED",
+    "THIRTY_MINUTES",
+    "ONE_HOUR",
+    "FOUR_HOURS",
+    "EIGHT_HOURS",
+    "TWELVE_HOURS",
+    "ONE_DAY",
+    "ONE_WEEK",
+]
+DEFAULT_POLLING_INTERVAL: PollingInterval = "ONE_DAY"  # what the API fills in when none is sent
+
+# Letters, digits and underscores: what `${ param.X }` can name (and what the parameter
+# store and JupiterOne's Terraform provider accept).
+PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+
+# What a resource permission allows, in the API's order.
+PERMISSION_FLAGS = ("canCreate", "canRead", "canUpdate", "canDelete")
+
+# The screen sizes a board is laid out for, smallest first (react-grid-layout breakpoints,
+# as JupiterOne's CreateInsightsDashboardLayoutConfig names them).
+BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
+# BoardType of a board shared in the account (the other: User, personal): the only
+# boards j1sync manages.
+ACCOUNT_BOARD = "Account"
