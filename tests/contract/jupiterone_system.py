@@ -198,4 +198,5 @@ SYSTEM = ContractSystem(
     export_args=("export",),
     adopted=adopted,
     objects=by_id,
+    secret_variables=("JUPITERONE_API_KEY",),
 )

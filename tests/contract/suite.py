@@ -57,6 +57,8 @@ class Workspace:
         env = {**FAST_RETRIES, **self.target.env(), **self.env}
         result = CliRunner().invoke(cli, list(args), env=env)
         assert "Traceback" not in result.output, result.output
+        for name in self.system.secret_variables:
+            assert env[name] not in result.output, f"{name}'s value printed by {args[0]}"
         return result
 
     def write(self, files: Files) -> None:

@@ -146,6 +146,8 @@ class ContractSystem:
     - `objects(snapshot)`: every stored object by a stable key.
     - `credential_value(snapshot, address, path)`: the stored credential an export wrote
       as `${env:NAME}` (listed in its .env.example), which the round trip then sets.
+    - `secret_variables`: the variables holding credentials (the API key, a token
+      manifests reference): their values never appear in any command's output.
     - `known_gaps`: contract tests the system fails for a known reason, with the reason.
     """
 
@@ -164,6 +166,8 @@ class ContractSystem:
     gone: Callable[[Snapshot, Case], set[Hashable]] = nothing_gone
     objects: Callable[[Snapshot], Mapping[Hashable, Any]] = by_id
     credential_value: Callable[[Snapshot, str, str], str] = no_credentials
+    # environment variables (of `Target.env()`) whose values no command may ever print
+    secret_variables: tuple[str, ...] = ()
     # test function -> why this system cannot pass it yet: run as a strict xfail (it
     # must fail, and turns the suite red once it passes, so the entry goes)
     known_gaps: Mapping[str, str] = field(default_factory=dict)

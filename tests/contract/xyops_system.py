@@ -710,4 +710,5 @@ SYSTEM = ContractSystem(
     objects=by_id,
     credential_value=credential_value,
     adopted=adopted,
+    secret_variables=("XYOPS_API_KEY", TOKEN_VARIABLE),
 )
