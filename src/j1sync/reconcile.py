@@ -30,7 +30,6 @@ from j1sync.manifest.document import ManifestSet, ProjectConfig
 from j1sync.manifest.kind_scan import scan_api_versions, scan_kinds
 from j1sync.providers.registry import (
     System,
-    system_for_api_version,
     system_name_of,
     system_named,
     systems,
@@ -88,13 +87,8 @@ def prune_enabled(project: ProjectConfig, kind: str) -> bool:
 
 
 def run_systems(project: ProjectConfig, api_versions: Iterable[object]) -> tuple[str, ...]:
-    """The systems a run covers, in registry order: those whose apiVersion the manifests
-    write and those j1sync.yaml gives a section; when neither, the first system alone
-    (JupiterOne: a run of no manifests is about its account, as it always was)."""
-    named = {s.name for v in api_versions if (s := system_for_api_version(v)) is not None}
-    named |= set(project.systems)
-    found = tuple(s.name for s in systems() if s.name in named)
-    return found or (systems()[0].name,)
+    """The systems a run covers (ProjectConfig.run_systems)."""
+    return project.run_systems(api_versions)
 
 
 def systems_in_run(project: ProjectConfig) -> list[System]:

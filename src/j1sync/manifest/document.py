@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from j1sync.errors import SourceLocation
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM, system_for_api_version, systems
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,16 @@ class ProjectConfig:
         if name == UNQUALIFIED_SYSTEM:
             return self
         return self.systems.get(name) or ProjectConfig(paths=self.paths)
+
+    def run_systems(self, api_versions: Iterable[object]) -> tuple[str, ...]:
+        """The systems a run covers, in registry order: those whose apiVersion its
+        manifests write (`api_versions`) and those this file gives a section; when
+        neither, the first system alone (JupiterOne: a run of no manifests is about its
+        account, as it always was)."""
+        named = {s.name for v in api_versions if (s := system_for_api_version(v)) is not None}
+        named |= set(self.systems)
+        found = tuple(s.name for s in systems() if s.name in named)
+        return found or (systems()[0].name,)
 
     def target_settings(self) -> dict[str, Any]:
         """What a system's `connect` is given: the section's connection keys, its

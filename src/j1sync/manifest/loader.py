@@ -101,7 +101,7 @@ def load_manifests(
         manifests=manifests,
         project=project,
         sensitive=sensitive,
-        scope=run_scope(roots, project_file, project),
+        scope=run_scope(roots, project_file, project, {m.api_version for m in manifests}),
     )
 
 

@@ -19,22 +19,32 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from j1sync.manifest.discovery import is_manifest_name
 from j1sync.manifest.document import ProjectConfig, RunScope
+from j1sync.providers.registry import system_named
 
 # A j1sync manifest document: a top-level `apiVersion: j1sync/…` line (optionally quoted),
-# or another system's `<system>.j1sync/…` (providers/registry.py).
+# or another system's `<system>.j1sync/…` (providers/registry.py); the group is the value.
 _J1SYNC_API_VERSION = re.compile(
-    rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:[a-z0-9]+\.)?j1sync/""", re.MULTILINE
+    rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?((?:[a-z0-9]+\.)?j1sync/[A-Za-z0-9]*)""",
+    re.MULTILINE,
 )
 # How much of a file the scan for manifests outside a run reads.
 _SCAN_BYTES = 64 * 1024
 
 
-def run_scope(roots: Sequence[Path], project_file: Path | None, project: ProjectConfig) -> RunScope:
+def run_scope(
+    roots: Sequence[Path],
+    project_file: Path | None,
+    project: ProjectConfig,
+    api_versions: Collection[str] = (),
+) -> RunScope:
+    """`api_versions`: those the run's manifests write. Manifests outside the run count
+    only when they are of a system the run covers (an xyOps folder beside a JupiterOne
+    one leaves the JupiterOne run whole)."""
     if project_file is None:
         files = [root for root in roots if not root.is_dir()]
         if files:
@@ -45,7 +55,13 @@ def run_scope(roots: Sequence[Path], project_file: Path | None, project: Project
                     "j1sync.yaml says what the whole project is"
                 ),
             )
-        outside = _manifest_outside(roots)
+        covered = {
+            version
+            for name in project.run_systems(api_versions)
+            if (system := system_named(name)) is not None
+            for version in system.api_versions
+        }
+        outside = _manifest_outside(roots, covered)
         if outside is None:
             return RunScope()
         return RunScope(
@@ -77,9 +93,9 @@ def _listed(paths: Sequence[Path]) -> str:
     return ", ".join(str(p) for p in paths)
 
 
-def _manifest_outside(roots: Sequence[Path]) -> Path | None:
-    """A j1sync manifest file in a folder around `roots` (see the module's docstring) that
-    the run does not read, or None."""
+def _manifest_outside(roots: Sequence[Path], versions: Collection[str]) -> Path | None:
+    """A j1sync manifest file of one of `versions` in a folder around `roots` (see the
+    module's docstring) that the run does not read, or None."""
     cwd = Path.cwd().resolve()
     read = [root.resolve() for root in roots]
     around: set[Path] = set()
@@ -88,7 +104,7 @@ def _manifest_outside(roots: Sequence[Path]) -> Path | None:
         around.update(between or [root.parent])
     for folder in sorted(around, key=lambda f: len(f.parts)):
         for path in _manifest_files(folder, read):
-            if _declares_j1sync(path):
+            if _declares_j1sync(path, versions):
                 return path
     return None
 
@@ -106,10 +122,11 @@ def _manifest_files(folder: Path, skip: Sequence[Path]) -> Iterator[Path]:
                 yield here / name  # regular files only: opening a pipe would block
 
 
-def _declares_j1sync(path: Path) -> bool:
+def _declares_j1sync(path: Path, versions: Collection[str]) -> bool:
     try:
         with path.open("rb") as handle:
             head = handle.read(_SCAN_BYTES)
     except OSError:
         return False
-    return _J1SYNC_API_VERSION.search(head) is not None
+    found = (m.decode("ascii") for m in _J1SYNC_API_VERSION.findall(head))
+    return any(version in versions for version in found)
