@@ -163,3 +163,22 @@ def test_schema_of_another_system(demo: System) -> None:
     wrong = CliRunner().invoke(cli, ["schema", "--system", "demo", "--kind", "Widgte"])
     assert wrong.exit_code == 1
     assert "did you mean 'Widget'?" in wrong.output
+
+
+def test_another_systems_manifests_beside_a_run_leave_it_whole(
+    demo: System, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "jupiterone").mkdir()
+    (tmp_path / "jupiterone" / "q.yaml").write_text(QUESTION)
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "w.yaml").write_text(widget("blue"))
+    monkeypatch.chdir(tmp_path)
+    assert load_manifests(["jupiterone"], env={}).scope.complete
+    assert load_manifests(["demo"], env={}).scope.complete
+    # a manifest of the run's own system outside it: the run is a part, it never prunes
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "w.yaml").write_text(widget("red"))
+    scope = load_manifests(["demo"], env={}).scope
+    assert not scope.complete
+    assert scope.reason is not None and "more/w.yaml" in scope.reason
+    assert load_manifests(["jupiterone"], env={}).scope.complete
