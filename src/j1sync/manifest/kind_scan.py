@@ -13,7 +13,7 @@ the page cache for the load).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from j1sync.manifest.discovery import discover
@@ -32,19 +32,14 @@ def scan_kinds(paths: Sequence[str | Path]) -> set[str]:
     `paths` (the loader's defaults when empty); unreadable files are skipped (the load
     reports them). The line names a bare kind: it counts for every system that has one
     of that name (a hint may over-read)."""
-    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
     engine_kinds: dict[str, set[str]] = {}
     for system in systems():
         for kind in system.kinds:
             engine_kinds.setdefault(kind, set()).add(system.engine_kind(kind))
     known = frozenset(engine_kinds)
     found: set[str] = set()
-    for path in discover(roots).files:
-        try:
-            text = path.read_bytes()
-        except OSError:
-            continue
-        found.update(m.decode("ascii") for m in _KIND_LINE.findall(text))
+    for named in _found_in_files(paths, _KIND_LINE):
+        found |= named
         if found >= known:
             break
     return {engine for kind in found & known for engine in engine_kinds[kind]}
@@ -58,12 +53,16 @@ def scan_api_versions(paths: Sequence[str | Path]) -> set[str]:
     """The apiVersion values written in the manifest files under `paths` (the loader's
     defaults when empty): which systems a run connects to before its manifests are
     loaded. Unreadable files are skipped (the load reports them)."""
+    return set().union(*_found_in_files(paths, _API_VERSION))
+
+
+def _found_in_files(paths: Sequence[str | Path], pattern: re.Pattern[bytes]) -> Iterator[set[str]]:
+    """Per manifest file under `paths` (the loader's defaults when empty), what `pattern`
+    captures in it; unreadable files are skipped (the load reports them)."""
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
-    found: set[str] = set()
     for path in discover(roots).files:
         try:
             text = path.read_bytes()
         except OSError:
             continue
-        found.update(m.decode("ascii") for m in _API_VERSION.findall(text))
-    return found
+        yield {m.decode("ascii") for m in pattern.findall(text)}
