@@ -47,7 +47,7 @@ SYSTEM_MODULES = ("tests.contract.jupiterone_system", "tests.contract.xyops_syst
 
 class Target(Protocol):
     """One running emulator, as the generic tests drive it. The fault switches and the
-    request counters are the shared ones (j1sync.emulator.switches)."""
+    request counters are the shared ones (j1sync.emulator.faults)."""
 
     @property
     def switches(self) -> FaultSwitches: ...
