@@ -5,7 +5,7 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -27,7 +27,7 @@ from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.document import ManifestSet, ProjectConfig
-from j1sync.manifest.kind_scan import scan_api_versions, scan_kinds
+from j1sync.manifest.kind_scan import scan_manifests
 from j1sync.providers.registry import (
     System,
     system_name_of,
@@ -191,12 +191,13 @@ def connect_and_plan(
         # manifests must be valid before the lock is taken
         manifests = load(paths, allow_empty)
         project = manifests.project
-    # the systems to connect: those of the manifests (a quick scan, when not yet loaded)
-    versions = (
-        scan_api_versions(paths)
-        if manifests is None
-        else {m.api_version for m in manifests.manifests}
-    )
+    # the systems to connect: those of the manifests (when not yet loaded, a quick scan,
+    # which also names the kinds to start reading)
+    if manifests is None:
+        scanned = scan_manifests(paths)
+        versions, scanned_kinds = scanned.api_versions, scanned.kinds
+    else:
+        versions, scanned_kinds = frozenset(m.api_version for m in manifests.manifests), frozenset()
     project = replace(project, in_run=run_systems(project, versions))
     with ExitStack() as stack:
         try:
@@ -208,7 +209,7 @@ def connect_and_plan(
         if lock_timeout_s is not None:
             stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading():
-            run = _plan(paths, provider, project, manifests, allow_empty)
+            run = _plan(paths, provider, project, manifests, allow_empty, scanned_kinds)
         yield provider, run
 
 
@@ -229,6 +230,7 @@ def _plan(
     project: ProjectConfig,
     manifests: ManifestSet | None,
     allow_empty: bool,
+    scanned_kinds: Collection[str],
 ) -> PlannedRun:
     """Read the account on threads of its own while the manifests load (unless given,
     already loaded), then plan. On a manifest error the reads are abandoned (when the
@@ -237,15 +239,15 @@ def _plan(
     Only the kinds the plan needs are read (`kinds_to_read`), and which those are is
     certain only after the load. So the reads start in steps: at once the kinds
     j1sync.yaml alone makes necessary (pruned kinds), then those a quick scan of the
-    files finds (manifest/kind_scan.py), after the load any kind still missing. A scanned
-    kind that no manifest declares is read for nothing and dropped, its errors too (an
-    account without IAM refuses the IAM read)."""
+    files found (`scanned_kinds`, manifest/kind_scan.py), after the load any kind still
+    missing. A scanned kind that no manifest declares is read for nothing and dropped,
+    its errors too (an account without IAM refuses the IAM read)."""
     # apply (manifests loaded first, the lock held): the reads run here, nothing abandons
     # the client the lock is released through
     with _Reads(provider, background=manifests is None) as reads:
         if manifests is None:
             reads.start(kinds_to_read(provider, project, ()))
-            reads.start(kinds_to_read(provider, project, scan_kinds(paths)))
+            reads.start(kinds_to_read(provider, project, scanned_kinds))
             manifests = load(paths, allow_empty)
         _check_connected(project, manifests)
         desired = desired_objects(manifests, provider)

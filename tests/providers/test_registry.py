@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from j1sync.cli import cli
 from j1sync.errors import ManifestError
 from j1sync.manifest import load_manifests
-from j1sync.manifest.kind_scan import scan_kinds
+from j1sync.manifest.kind_scan import scan_manifests
 from j1sync.providers import registry
 from j1sync.providers.registry import (
     System,
@@ -132,7 +132,7 @@ def test_an_api_version_nothing_resembles_lists_every_system(tmp_path: Path) -> 
 def test_kind_scan_names_engine_kinds(demo: System, tmp_path: Path) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION)
     (tmp_path / "w.yaml").write_text(widget("blue"))
-    assert scan_kinds([tmp_path]) == {"Question", "demo.Widget"}
+    assert scan_manifests([tmp_path]).kinds == {"Question", "demo.Widget"}
 
 
 def test_validate_counts_every_systems_kinds(demo: System, tmp_path: Path) -> None:

@@ -6,14 +6,15 @@ touch the IAM API. Which kinds the manifests declare is known for certain only o
 have loaded; this scan guesses it first, from each document's top-level `kind:` line, so
 that the reads of those kinds overlap the load as well. It is a hint: a kind it misses is
 read after the load, and the read of a kind it wrongly finds is dropped, errors and all.
-A folder of 10,000 small files is scanned in tens of milliseconds (the files are then in
-the page cache for the load).
+The same pass collects the apiVersion values: which systems the run connects to. Each
+file is read once here (the files are then in the page cache for the load).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from j1sync.manifest.discovery import discover
@@ -27,42 +28,41 @@ _KIND_LINE = re.compile(
 )
 
 
-def scan_kinds(paths: Sequence[str | Path]) -> set[str]:
-    """The engine kinds named by a top-level `kind:` line in the manifest files under
-    `paths` (the loader's defaults when empty); unreadable files are skipped (the load
-    reports them). The line names a bare kind: it counts for every system that has one
-    of that name (a hint may over-read)."""
-    engine_kinds: dict[str, set[str]] = {}
-    for system in systems():
-        for kind in system.kinds:
-            engine_kinds.setdefault(kind, set()).add(system.engine_kind(kind))
-    known = frozenset(engine_kinds)
-    found: set[str] = set()
-    for named in _found_in_files(paths, _KIND_LINE):
-        found |= named
-        if found >= known:
-            break
-    return {engine for kind in found & known for engine in engine_kinds[kind]}
-
-
 # `apiVersion: xyops.j1sync/v1`, anywhere in a line (block or flow style), optionally quoted.
 _API_VERSION = re.compile(rb"""["']?apiVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9./_-]+)""")
 
 
-def scan_api_versions(paths: Sequence[str | Path]) -> set[str]:
-    """The apiVersion values written in the manifest files under `paths` (the loader's
-    defaults when empty): which systems a run connects to before its manifests are
-    loaded. Unreadable files are skipped (the load reports them)."""
-    return set().union(*_found_in_files(paths, _API_VERSION))
+@dataclass(frozen=True)
+class ManifestScan:
+    """What the manifest files under some paths name, read without loading them."""
+
+    kinds: frozenset[str]  # engine kinds of top-level `kind:` lines
+    api_versions: frozenset[str]  # every apiVersion value written
 
 
-def _found_in_files(paths: Sequence[str | Path], pattern: re.Pattern[bytes]) -> Iterator[set[str]]:
-    """Per manifest file under `paths` (the loader's defaults when empty), what `pattern`
-    captures in it; unreadable files are skipped (the load reports them)."""
+def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
+    """One pass over the manifest files under `paths` (the loader's defaults when empty;
+    unreadable files are skipped, the load reports them). The apiVersion values say
+    which systems a run connects to before its manifests are loaded. A `kind:` line
+    names a bare kind: it counts for every system that has one of that name (a hint may
+    over-read)."""
+    engine_kinds: dict[str, set[str]] = {}
+    for system in systems():
+        for kind in system.kinds:
+            engine_kinds.setdefault(kind, set()).add(system.engine_kind(kind))
+    kinds: set[str] = set()
+    versions: set[str] = set()
+    for text in _manifest_texts(paths):
+        kinds.update(m.decode("ascii") for m in _KIND_LINE.findall(text))
+        versions.update(m.decode("ascii") for m in _API_VERSION.findall(text))
+    named = {engine for kind in kinds & engine_kinds.keys() for engine in engine_kinds[kind]}
+    return ManifestScan(frozenset(named), frozenset(versions))
+
+
+def _manifest_texts(paths: Sequence[str | Path]) -> Iterator[bytes]:
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
     for path in discover(roots).files:
         try:
-            text = path.read_bytes()
+            yield path.read_bytes()
         except OSError:
             continue
-        yield {m.decode("ascii") for m in pattern.findall(text)}
