@@ -1,0 +1,1 @@
+"""OpenCTI: threat intelligence (a GraphQL API)."""

@@ -1,0 +1,239 @@
+"""The OpenCTI emulator as one object: store, seed, switches, counters and the HTTP server."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.store import JsonObject, ProcessLock, Store
+from j1sync.errors import ConfigError
+from j1sync.per_seconds import parse_rate_limit
+from j1sync.providers.opencti.emulator.api import OpenCtiApi
+from j1sync.providers.opencti.emulator.seed import ADMIN_EMAIL, ANALYST_EMAIL, seed_objects
+from j1sync.providers.opencti.emulator.server import GRAPHQL_PATH, OpenCtiHTTPServer
+
+DEFAULT_DB = ".j1sync/opencti-emulator.db"  # where `emulator serve --system opencti` keeps it
+DEFAULT_PORT = 8767
+MEMORY = ":memory:"
+SEEDS = ("fresh", "none")
+KEPT_ON_RESET = frozenset({"users"})
+
+
+class OpenCtiEmulator:
+    """A running (or ready-to-run) OpenCTI emulator: `url` is the platform's base URL
+    (the API is `url + "/graphql"`, as pycti builds it), `token` the administrator's,
+    `tokens` every seeded user's by e-mail."""
+
+    def __init__(
+        self,
+        db: str | None = None,
+        seed: str = "fresh",
+        switches: FaultSwitches | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        wait_for_db: bool = False,
+    ) -> None:
+        if seed not in SEEDS:
+            raise ValueError(f"unknown seed {seed!r} (one of: {', '.join(SEEDS)})")
+        path = db or MEMORY
+        created = path != MEMORY and not Path(path).exists()
+        self._process_lock: ProcessLock | None = None
+        if path != MEMORY:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._process_lock = ProcessLock(path, wait=wait_for_db)
+        try:
+            self.store = Store(path)
+        except BaseException:
+            self._release_db()
+            raise
+        self.switches = switches or FaultSwitches()
+        self.stats = Stats()
+        if self.store.is_new:
+            try:
+                self._seed(seed)
+            except Exception:
+                self.store.close()
+                self._release_db()
+                if created:
+                    Path(path).unlink(missing_ok=True)
+                raise
+            self.store.mark_initialized()
+        self.api = OpenCtiApi(self.store)
+        try:
+            self._server = OpenCtiHTTPServer((host, port), self.api, self.switches, self.stats)
+        except BaseException:
+            self.store.close()
+            self._release_db()
+            raise
+        bound_host, bound_port = self._server.server_address[:2]
+        self.url = f"http://{bound_host!s}:{bound_port}"
+        self.graphql_url = self.url + GRAPHQL_PATH
+        users = {str(u["user_email"]): str(u["token"]) for u in self.store.objects("users")}
+        self.tokens = users
+        self.token = users[ADMIN_EMAIL]
+        self.limited_token = users[ANALYST_EMAIL]
+        self._thread: threading.Thread | None = None
+
+    def _seed(self, seed: str) -> None:
+        objects = seed_objects()
+        for collection, stored in objects.items():
+            if seed == "none" and collection not in (
+                "users",
+                "capabilities",
+                "roles",
+                "groups",
+                "settings",
+            ):
+                continue
+            for obj in stored:
+                self.store.insert(collection, obj)
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.1)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+        self.store.close()
+        self._release_db()
+
+    def start_shutdown(self) -> None:
+        threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def _release_db(self) -> None:
+        if self._process_lock is not None:
+            self._process_lock.release()
+            self._process_lock = None
+
+    def snapshot(self) -> dict[str, list[JsonObject]]:
+        """Every collection, each object exactly as stored (user tokens left out)."""
+        with self.api.lock:
+            stored = self.store.snapshot()
+        stored["users"] = [
+            {k: v for k, v in u.items() if k != "token"} for u in stored.get("users", [])
+        ]
+        return stored
+
+    def reset(self, seed: str = "fresh") -> None:
+        """Back to a fresh platform's objects, keeping the users and their tokens."""
+        if seed not in SEEDS:
+            raise ValueError(f"unknown seed {seed!r} (one of: {', '.join(SEEDS)})")
+        with self.api.lock:
+            for collection, stored in self.store.snapshot().items():
+                if collection in KEPT_ON_RESET:
+                    continue
+                for obj in stored:
+                    self.store.delete(collection, str(obj["id"]))
+            objects = seed_objects()
+            for collection, objs in objects.items():
+                if collection in KEPT_ON_RESET:
+                    continue
+                if seed == "none" and collection not in (
+                    "capabilities",
+                    "roles",
+                    "groups",
+                    "settings",
+                ):
+                    continue
+                for obj in objs:
+                    self.store.insert(collection, obj)
+
+
+@contextmanager
+def running_opencti_emulator(
+    db: str | None = None,
+    seed: str = "fresh",
+    latency_ms: int = 0,
+    rate_limit: str | tuple[int, float] | None = None,
+    fail_rate: float = 0.0,
+    rate_429: float = 0.0,
+    lose_responses: float = 0.0,
+    spike_rate: float = 0.0,
+    spike_ms: int = 0,
+    rng_seed: int = 0,
+    wait_for_db: bool = False,
+) -> Iterator[OpenCtiEmulator]:
+    """Run an OpenCTI emulator in this process on a free loopback port for the `with`
+    block (`db` None: in memory; `seed`: "fresh" or "none")."""
+    switches = FaultSwitches(
+        latency_ms=latency_ms,
+        rate_limit=parse_rate_limit(rate_limit),
+        fail_rate=fail_rate,
+        rate_429=rate_429,
+        lose_responses=lose_responses,
+        spike_rate=spike_rate,
+        spike_ms=spike_ms,
+        rng_seed=rng_seed,
+    )
+    emulator = OpenCtiEmulator(db=db, seed=seed, switches=switches, wait_for_db=wait_for_db)
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    db: str | None = None,
+    latency_ms: int = 0,
+    seed: str = "fresh",
+    api_key: str | None = None,
+    rate_limit: str | None = None,
+    fail_rate: float = 0.0,
+    rate_429: float = 0.0,
+    lose_responses: float = 0.0,
+    echo: Callable[[str], None] = print,
+) -> OpenCtiEmulator:
+    """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system opencti`): `db`
+    defaults to DEFAULT_DB. The tokens are the seeded users' (`api_key` is refused: the
+    users and their tokens are fixed). Bad options and unusable addresses are ConfigErrors."""
+    if api_key is not None:
+        raise ConfigError(
+            "the OpenCTI emulator's tokens are its seeded users'; --api-key is not taken"
+        )
+    try:
+        switches = FaultSwitches(
+            latency_ms=latency_ms,
+            rate_limit=parse_rate_limit(rate_limit),
+            fail_rate=fail_rate,
+            rate_429=rate_429,
+            lose_responses=lose_responses,
+        )
+        emulator = OpenCtiEmulator(
+            db=db or DEFAULT_DB, seed=seed, switches=switches, host=host, port=port
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"cannot start the OpenCTI emulator on {host}:{port}: {reason}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"cannot start the OpenCTI emulator: {exc}") from exc
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        emulator.start_shutdown()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    echo(f"OpenCTI emulator listening on {emulator.url} (GraphQL API at {emulator.graphql_url})")
+    echo(f"Administrator token: {emulator.token}")
+    echo(f"Limited analyst token: {emulator.limited_token}")
+    try:
+        emulator.serve_forever()
+    finally:
+        emulator.stop()
+    stats = emulator.stats
+    echo(f"OpenCTI emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429.")
+    return emulator

@@ -1,0 +1,174 @@
+"""The emulated OpenCTI HTTP front: POST /graphql with a JSON body {query, variables,
+operationName} and `Authorization: Bearer <token>`. Latency, rate limits, injected 5xx and
+lost responses (the shared switches) happen here; `OpenCtiApi` executes the operation.
+
+Invalid JSON, a query that does not parse or validate: HTTP 400 with errors[] (Apollo
+Server's answer; codes GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED / BAD_REQUEST).
+Everything else is HTTP 200 with `data` and `errors` as graphql-core resolved them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+
+from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.http_base import (
+    JsonHandler,
+    QuietThreadingHTTPServer,
+    rate_limited,
+    wait_latency,
+)
+from j1sync.providers.opencti.emulator.api import Context, OpenCtiApi
+
+GRAPHQL_PATH = "/graphql"
+BEARER = "bearer "
+TOO_MANY = {"errors": [{"message": "Too many requests", "extensions": {"code": "RATE_LIMITED"}}]}
+INTERNAL = {
+    "errors": [
+        {
+            "message": "An unknown error has occurred",
+            "extensions": {
+                "code": "UNKNOWN_ERROR",
+                "data": {"http_status": 500, "genre": "TECHNICAL"},
+            },
+        }
+    ],
+    "data": None,
+}
+
+
+class OpenCtiHTTPServer(QuietThreadingHTTPServer):
+    def __init__(
+        self, address: tuple[str, int], api: OpenCtiApi, switches: FaultSwitches, stats: Stats
+    ) -> None:
+        self.api = api
+        self.switches = switches
+        self.stats = stats
+        super().__init__(address, _Handler)
+
+
+def _bad_request(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+class _Handler(JsonHandler):
+    server: OpenCtiHTTPServer
+
+    def stats(self) -> Stats:
+        return self.server.stats
+
+    def do_GET(self) -> None:
+        self.server.stats.count_http()
+        self.read_body()
+        self.send_json(404, _bad_request(f"Cannot GET {self.path}", "NOT_FOUND"))
+
+    def do_POST(self) -> None:
+        server = self.server
+        server.stats.count_http()
+        raw = self.read_body()
+        if self.path.split("?", 1)[0].rstrip("/") != GRAPHQL_PATH:
+            self.send_json(404, _bad_request(f"Cannot POST {self.path}", "NOT_FOUND"))
+            return
+        switches = server.switches
+        wait_latency(switches)
+        if rate_limited(switches):
+            self.send_json(429, TOO_MANY, {"Retry-After": "1"})
+            return
+        try:
+            body = json.loads(raw or b"null")
+        except ValueError:
+            self.send_json(400, _bad_request("POST body is not valid JSON", "BAD_REQUEST"))
+            return
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            self.send_json(400, _bad_request("POST body must hold a query string", "BAD_REQUEST"))
+            return
+        variables = body.get("variables") or {}
+        operation_name = body.get("operationName")
+        try:
+            document = parse(body["query"])
+        except GraphQLError as exc:
+            error = exc.formatted
+            error["extensions"] = {"code": "GRAPHQL_PARSE_FAILED"}
+            self.send_json(400, {"errors": [error]})
+            return
+        problems = validate(server.api.schema, document)
+        if problems:
+            errors = [
+                {**p.formatted, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
+                for p in problems
+            ]
+            self.send_json(400, {"errors": errors})
+            return
+        operation = get_operation_ast(document, operation_name)
+        roots = _root_fields(operation)
+        server.stats.count_operation(operation_name, roots)
+        if switches.roll(switches.fail_rate):
+            self.send_json(
+                switches.fail_status,
+                {"errors": [{"message": "Service Unavailable (emulator switch)"}]},
+            )
+            return
+        lose = False
+        if operation is not None and operation.operation == OperationType.MUTATION:
+            for root in roots:
+                mode = switches.take_failure(root, variables)
+                if mode == "error":
+                    self.send_json(200, INTERNAL)
+                    return
+                if mode == "5xx":
+                    self.send_json(
+                        switches.fail_status, {"errors": [{"message": "Service Unavailable"}]}
+                    )
+                    return
+                if mode == "lose_response":
+                    lose = True
+            lose = lose or switches.roll(switches.lose_responses)
+        answer = self._execute(document, variables, operation_name)
+        if lose:
+            self.drop_connection()
+        else:
+            self.send_json(200, answer)
+        if switches.after_pending():
+            for action in switches.take_after(roots):
+                action()
+
+    def _execute(
+        self, document: DocumentNode, variables: Any, operation_name: str | None
+    ) -> dict[str, Any]:
+        api = self.server.api
+        header = self.headers.get("Authorization") or ""
+        token = header[len(BEARER) :].strip() if header.lower().startswith(BEARER) else None
+        with api.lock:
+            user = api.user_for(token)
+            capabilities = api.user_capabilities(user) if user is not None else frozenset()
+            result = execute(
+                api.schema,
+                document,
+                context_value=Context(api, user, capabilities),
+                variable_values=variables if isinstance(variables, dict) else {},
+                operation_name=operation_name,
+            )
+        assert not hasattr(result, "__await__")
+        answer: dict[str, Any] = {"data": result.data}  # type: ignore[union-attr]
+        if result.errors:  # type: ignore[union-attr]
+            answer = {"errors": [e.formatted for e in result.errors], **answer}  # type: ignore[union-attr]
+        return answer
+
+
+def _root_fields(operation: OperationDefinitionNode | None) -> list[str]:
+    if operation is None:
+        return []
+    return [s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)]
