@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,7 +24,7 @@ from j1sync.export.run import ExportResult
 from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.manifest import ProjectConfig, load_project_file
 from j1sync.manifest.project import find_project_file
-from j1sync.providers.registry import System
+from j1sync.providers.registry import System, systems
 
 
 @click.command("export")
@@ -48,6 +49,14 @@ from j1sync.providers.registry import System
     help="The tag j1sync marks rules and questions with; left out of exported tags. "
     "Default: managedTag of ./j1sync.yaml, else j1sync.",
 )
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.Path(dir_okay=False),
+    help="Read the objects from the system's own export file instead of the live "
+    "account (no connection is made). xyOps: an XYPDF file (.json or .json.gz), as the "
+    "xyOps UI exports it.",
+)
 @connection_options
 @handle_errors
 def command(
@@ -57,6 +66,7 @@ def command(
     force: bool,
     include_unmanaged: bool,
     managed_tag: str | None,
+    from_file: str | None,
     connection: ConnectionOptions,
 ) -> None:
     """Write the live account's objects as manifests (folder per kind, file per object).
@@ -67,22 +77,46 @@ def command(
     wanted = [system.engine_kind(kind_of_system(system, kind)) for kind in kinds]
     project = current_project().for_system(system.name)
     tag = managed_tag or project.managed_tag
-    with open_system(system, replace(project, managed_tag=tag), connection) as provider:
-        result = export_account(
-            provider,
-            Path(out),
-            wanted or None,
-            force=force,
-            managed_only=not include_unmanaged,
-            managed_tag=tag,
-        )
+    if from_file is not None:
+        options = {"force": force, "managed_only": not include_unmanaged, "managed_tag": tag}
+        result = _export_file(system, Path(from_file), Path(out), wanted, options)
+    else:
+        with open_system(system, replace(project, managed_tag=tag), connection) as provider:
+            result = export_account(
+                provider,
+                Path(out),
+                wanted or None,
+                force=force,
+                managed_only=not include_unmanaged,
+                managed_tag=tag,
+            )
     for warning in result.warnings:
         click.echo(redact(f"Warning: {warning}"), err=True)
-    _list_secret_variables(result, out)
+    _list_secret_variables(result, out, system.title)
     click.echo(result.summary(out))
 
 
-def _list_secret_variables(result: ExportResult, out: str) -> None:
+# A system that reads its own export files offers System.extras[EXPORT_FILE]:
+# (file, out dir, engine kinds or None, force=, managed_only=, managed_tag=) -> ExportResult
+EXPORT_FILE = "export_file"
+
+
+def _export_file(
+    system: System, source: Path, out: Path, wanted: list[str], options: dict[str, Any]
+) -> ExportResult:
+    exporter = system.extras.get(EXPORT_FILE)
+    if exporter is None:
+        readers = [s.title for s in systems() if EXPORT_FILE in s.extras]
+        raise click.BadParameter(
+            f"j1sync reads no export file of {system.title}; it reads those of "
+            f"{', '.join(readers) or 'no system'} (--system)",
+            param_hint="'--from-file'",
+        )
+    result: ExportResult = exporter(source, out, wanted or None, **options)
+    return result
+
+
+def _list_secret_variables(result: ExportResult, out: str, title: str) -> None:
     """The variables to set: their names and what they stand for, never their values."""
     variables = result.secret_variables
     if not variables:
@@ -90,7 +124,7 @@ def _list_secret_variables(result: ExportResult, out: str) -> None:
     example = Path(out) / ENV_EXAMPLE_FILE
     click.echo(
         f"Credentials were written as ${{env:NAME}}, never as values: set these "
-        f"{len(variables)} variables to the values in JupiterOne where plan and apply "
+        f"{len(variables)} variables to the values in {title} where plan and apply "
         f"run (listed in {example}):",
         err=True,
     )

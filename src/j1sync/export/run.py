@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from j1sync.engine.contract import LiveObject, Provider
+from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
 from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_example
@@ -167,8 +168,31 @@ def export_account(
     offered = {kind.kind for kind in provider.kinds}
     wanted = tuple(k for k in all_engine_kinds() if k in offered and (kinds is None or k in kinds))
     check_output_dir(out_dir, force)
-    live = selected(read_exported(provider, wanted), managed_only)
-    live, variables = with_placeholders(live, credential_paths(provider))
+    live = read_exported(provider, wanted)
+    return export_objects(
+        live,
+        out_dir,
+        wanted,
+        credential_paths(provider),
+        managed_only=managed_only,
+        managed_tag=managed_tag,
+    )
+
+
+def export_objects(
+    live: Sequence[LiveObject],
+    out_dir: Path,
+    wanted: tuple[str, ...],
+    credentials: Mapping[str, CredentialPaths],
+    *,
+    managed_only: bool = False,
+    managed_tag: str = DEFAULT_MANAGED_TAG,
+) -> ExportResult:
+    """Write `live` (read from an account, or from a system's own export file) as
+    manifests into `out_dir` (already checked by check_output_dir): credentials as
+    ${env:NAME} listed in .env.example, what `validate` says about them as warnings."""
+    live = selected([obj for obj in live if obj.kind in wanted], managed_only)
+    live, variables = with_placeholders(live, credentials)
     documents, warnings = build_documents(live, managed_tag)
     files = write_documents(out_dir, documents)
     write_env_example(out_dir, variables)

@@ -218,6 +218,21 @@ def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveObject:
+    """An object as the API gives it (or an XYPDF file holds it) as the engine sees it."""
+    name = str(raw.get("id") or "")
+    state = normalize(api.kind, raw)
+    return LiveObject(
+        kind=api.engine_kind,
+        name=name,
+        id=name,
+        state=state,
+        managed=is_managed(raw.get("notes"), managed_tag),
+        references=reference_addresses(api.kind, name, state),
+        raw=dict(raw),
+    )
+
+
 # -- the kind -----------------------------------------------------------------------------
 
 
@@ -247,17 +262,7 @@ class XyopsKind:
         return DesiredObject(self.kind, manifest.name, state, depends_on, manifest.source)
 
     def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
-        name = str(raw.get("id") or "")
-        state = normalize(self.api.kind, raw)
-        return LiveObject(
-            kind=self.kind,
-            name=name,
-            id=name,
-            state=state,
-            managed=is_managed(raw.get("notes"), self.managed_tag),
-            references=reference_addresses(self.api.kind, name, state),
-            raw=dict(raw),
-        )
+        return live_object(self.api, raw, self.managed_tag)
 
     def live_objects(self, rows: Any) -> list[LiveObject]:
         return [self.live_object(r) for r in rows or [] if isinstance(r, Mapping) and r.get("id")]

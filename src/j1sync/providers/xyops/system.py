@@ -60,6 +60,13 @@ def _export_specs() -> Any:
     return SPEC_BUILDERS
 
 
+def _export_file(source: Path, out_dir: Path, kinds: Any, **options: Any) -> Any:
+    """`j1sync export --system xyops --from-file FILE`: an XYPDF file (xypdf.py)."""
+    from j1sync.providers.xyops.xypdf import export_file
+
+    return export_file(source, out_dir, kinds, **options)
+
+
 SYSTEM = System(
     name=NAME,
     title="xyOps",
@@ -68,7 +75,13 @@ SYSTEM = System(
     document_models=DOCUMENT_MODELS,
     connect=_connect,
     emulator=_emulator,
-    extras={"list_identities": LIST_IDENTITIES, "export_specs": _export_specs, "serve": _serve},
+    extras={
+        "list_identities": LIST_IDENTITIES,
+        "export_specs": _export_specs,
+        "serve": _serve,
+        "export_file": _export_file,
+        "export_file_format": "an XYPDF file, xyOps's own export (.json or .json.gz)",
+    },
     settings_model=XyopsTarget,
     credential_variables=(ENV_API_KEY,),
 )
