@@ -92,7 +92,7 @@ BAD_SEEDS = {
     "broken.json": '{"rules": ',
     "binary.yaml": b"\xff\xfe\x00rules",
     "list.yaml": "- rules\n",
-    "unknown.yaml": "dashboards: []\n",
+    "unknown.yaml": "boards: []\n",
     "rule-without-name.yaml": "rules: [{}]\n",
     "rules-not-a-list.yaml": "rules: 5\n",
 }
