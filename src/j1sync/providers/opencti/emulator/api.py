@@ -14,13 +14,12 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from graphql import (
-    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -187,10 +186,9 @@ BY_TYPENAME = {kind.typename: kind for kind in KINDS.values()}
 
 
 def now() -> str:
-    return (
-        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.")
-        + f"{datetime.now(UTC).microsecond // 1000:03d}Z"
-    )
+    """The time OpenCTI stamps (ISO 8601, milliseconds, UTC)."""
+    stamp = datetime.now(timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
 @dataclass
@@ -202,7 +200,7 @@ class Context:
     capabilities: frozenset[str] = field(default_factory=frozenset)
 
 
-def _ctx(info: GraphQLResolveInfo) -> Context:
+def _ctx(info: GraphQLResolveInfo[Any]) -> Context:
     context: Context = info.context
     return context
 
@@ -527,7 +525,7 @@ def _typed_all(entity_type: str, objs: Iterable[JsonObject]) -> list[JsonObject]
 
 
 def _reader(entity_type: str) -> Resolver:
-    def resolve(_root: Any, info: GraphQLResolveInfo, id: str) -> Any:
+    def resolve(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> Any:
         return _typed(entity_type, _ctx(info).api.find(entity_type, id))
 
     return resolve
@@ -537,7 +535,7 @@ def _lister(
     entity_type: str,
     extra: Callable[[Mapping[str, Any]], Callable[[JsonObject], bool] | None] | None = None,
 ) -> Resolver:
-    def resolve(_root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def resolve(_root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         objs = _typed_all(entity_type, _ctx(info).api.objects(entity_type))
         return listing(objs, args, extra(args) if extra else None)
 
@@ -553,17 +551,17 @@ class EditTarget:
 
 
 def _editor(entity_type: str) -> Resolver:
-    def resolve(_root: Any, _info: GraphQLResolveInfo, id: str) -> EditTarget:
+    def resolve(_root: Any, _info: GraphQLResolveInfo[Any], id: str) -> EditTarget:
         return EditTarget(entity_type, id)
 
     return resolve
 
 
-def _edit_delete(target: EditTarget, info: GraphQLResolveInfo) -> str:
+def _edit_delete(target: EditTarget, info: GraphQLResolveInfo[Any]) -> str:
     return _ctx(info).api.delete(target.entity_type, target.ref)
 
 
-def _edit_field_patch(target: EditTarget, info: GraphQLResolveInfo, input: list[Any]) -> Any:
+def _edit_field_patch(target: EditTarget, info: GraphQLResolveInfo[Any], input: list[Any]) -> Any:
     api = _ctx(info).api
     return _typed(target.entity_type, api.field_patch(target.entity_type, target.ref, input))
 
@@ -571,7 +569,7 @@ def _edit_field_patch(target: EditTarget, info: GraphQLResolveInfo, input: list[
 def _adder(
     entity_type: str, fields: tuple[str, ...], defaults: Mapping[str, Any] | None = None
 ) -> Resolver:
-    def resolve(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+    def resolve(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
         body: JsonObject = {**(defaults or {})}
         body.update({k: input[k] for k in fields if input.get(k) is not None})
         if input.get("x_opencti_stix_ids"):
@@ -582,29 +580,31 @@ def _adder(
     return resolve
 
 
-def _me(_root: Any, info: GraphQLResolveInfo) -> Any:
+def _me(_root: Any, info: GraphQLResolveInfo[Any]) -> Any:
     user = _ctx(info).user
     assert user is not None  # @auth: checked before
     return {**user, "__typename": "MeUser", "parent_types": list(_INTERNAL)}
 
 
-def _about(_root: Any, _info: GraphQLResolveInfo) -> JsonObject:
+def _about(_root: Any, _info: GraphQLResolveInfo[Any]) -> JsonObject:
     return {"version": VERSION}
 
 
 VERSION = "6.9.17"
 
 
-def _settings(_root: Any, info: GraphQLResolveInfo) -> Any:
+def _settings(_root: Any, info: GraphQLResolveInfo[Any]) -> Any:
     return _typed("Settings", _ctx(info).api.objects("Settings")[0])
 
 
-def _capabilities(_root: Any, info: GraphQLResolveInfo, first: int | None = None) -> JsonObject:
+def _capabilities(
+    _root: Any, info: GraphQLResolveInfo[Any], first: int | None = None
+) -> JsonObject:
     caps = _typed_all("Capability", _ctx(info).api.objects("Capability"))
     return connection(caps, first if first is not None else len(caps) or 1)
 
 
-def _vocabulary_category(obj: Mapping[str, Any], _info: GraphQLResolveInfo) -> JsonObject:
+def _vocabulary_category(obj: Mapping[str, Any], _info: GraphQLResolveInfo[Any]) -> JsonObject:
     return category_definition(str(obj["category"]))
 
 
@@ -618,11 +618,11 @@ def category_definition(category: str) -> JsonObject:
     }
 
 
-def _vocabulary_categories(_root: Any, _info: GraphQLResolveInfo) -> list[JsonObject]:
+def _vocabulary_categories(_root: Any, _info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     return [category_definition(c) for c in VOCABULARY_USES]
 
 
-def _vocabulary_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _vocabulary_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     body: JsonObject = {"aliases": [], "is_hidden": False, "description": None, "order": 0}
     for key in ("name", "category", "description", "order", "aliases"):
         if input.get(key) is not None:
@@ -633,11 +633,13 @@ def _vocabulary_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, An
     )
 
 
-def _vocabulary_field_patch(_root: Any, info: GraphQLResolveInfo, id: str, input: list[Any]) -> Any:
+def _vocabulary_field_patch(
+    _root: Any, info: GraphQLResolveInfo[Any], id: str, input: list[Any]
+) -> Any:
     return _typed("Vocabulary", _ctx(info).api.field_patch("Vocabulary", id, input))
 
 
-def _vocabulary_delete(_root: Any, info: GraphQLResolveInfo, id: str) -> str:
+def _vocabulary_delete(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> str:
     api = _ctx(info).api
     vocabulary = api.find("Vocabulary", id)
     if vocabulary is not None and vocabulary.get("builtIn"):
@@ -657,11 +659,11 @@ def _capabilities_of(ids: Iterable[str], api: OpenCtiApi) -> list[JsonObject]:
     return _typed_all("Capability", (c for c in found if c is not None))
 
 
-def _role_capabilities(role: Mapping[str, Any], info: GraphQLResolveInfo) -> list[JsonObject]:
+def _role_capabilities(role: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     return _capabilities_of(role.get("capability_ids", []), _ctx(info).api)
 
 
-def _empty_list(_obj: Any, _info: GraphQLResolveInfo) -> list[Any]:
+def _empty_list(_obj: Any, _info: GraphQLResolveInfo[Any]) -> list[Any]:
     return []
 
 
@@ -670,18 +672,22 @@ def _markings_of(ids: Iterable[str], api: OpenCtiApi) -> list[JsonObject]:
     return _typed_all("Marking-Definition", (m for m in found if m is not None))
 
 
-def _group_roles(group: Mapping[str, Any], info: GraphQLResolveInfo, **args: Any) -> JsonObject:
+def _group_roles(
+    group: Mapping[str, Any], info: GraphQLResolveInfo[Any], **args: Any
+) -> JsonObject:
     api = _ctx(info).api
     found = (api.store.get("roles", i) for i in group.get("role_ids", []))
     return listing(_typed_all("Role", (r for r in found if r is not None)), args)
 
 
-def _group_members(group: Mapping[str, Any], info: GraphQLResolveInfo, **args: Any) -> JsonObject:
+def _group_members(
+    group: Mapping[str, Any], info: GraphQLResolveInfo[Any], **args: Any
+) -> JsonObject:
     users = [u for u in _ctx(info).api.objects("User") if group["id"] in u.get("group_ids", [])]
     return listing(_typed_all("User", users), args)
 
 
-def _allowed_markings(obj: Mapping[str, Any], info: GraphQLResolveInfo) -> list[JsonObject]:
+def _allowed_markings(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     api = _ctx(info).api
     if "allowed_marking_ids" in obj:
         return _markings_of(obj["allowed_marking_ids"], api)
@@ -698,11 +704,11 @@ def _user_markings(user: Mapping[str, Any], api: OpenCtiApi) -> list[str]:
     return ids
 
 
-def _max_shareable(obj: Mapping[str, Any], info: GraphQLResolveInfo) -> list[JsonObject]:
+def _max_shareable(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     return _markings_of(obj.get("max_shareable_marking_ids", []), _ctx(info).api)
 
 
-def _default_marking(obj: Mapping[str, Any], info: GraphQLResolveInfo) -> list[JsonObject]:
+def _default_marking(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     api = _ctx(info).api
     return [
         {
@@ -713,25 +719,25 @@ def _default_marking(obj: Mapping[str, Any], info: GraphQLResolveInfo) -> list[J
     ]
 
 
-def _me_capabilities(user: Mapping[str, Any], info: GraphQLResolveInfo) -> list[JsonObject]:
+def _me_capabilities(user: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     api = _ctx(info).api
     names = api.user_capabilities(dict(user))
     return _typed_all("Capability", (c for c in api.objects("Capability") if c["name"] in names))
 
 
-def _me_groups(user: Mapping[str, Any], info: GraphQLResolveInfo, **args: Any) -> JsonObject:
+def _me_groups(user: Mapping[str, Any], info: GraphQLResolveInfo[Any], **args: Any) -> JsonObject:
     api = _ctx(info).api
     found = (api.store.get("groups", i) for i in user.get("group_ids", []))
     return listing(_typed_all("Group", (g for g in found if g is not None)), args)
 
 
-def _role_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _role_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     body = {"name": input["name"], "description": input.get("description"), "capability_ids": []}
     body["can_manage_sensitive_config"] = False
     return _typed("Role", _ctx(info).api.upsert("Role", body))
 
 
-def _group_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _group_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     body: JsonObject = {
         "name": input["name"],
         "description": input.get("description"),
@@ -768,7 +774,7 @@ _RELATIONS = {
 
 
 def _relation_add(
-    target: EditTarget, info: GraphQLResolveInfo, input: Mapping[str, Any]
+    target: EditTarget, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]
 ) -> JsonObject:
     api = _ctx(info).api
     kind = str(input.get("relationship_type"))
@@ -815,7 +821,7 @@ def _relationship(kind: str, source: JsonObject | None, target: JsonObject | Non
 
 def _relation_delete(
     target: EditTarget,
-    info: GraphQLResolveInfo,
+    info: GraphQLResolveInfo[Any],
     relationship_type: str,
     toId: str | None = None,
     fromId: str | None = None,
@@ -844,7 +850,7 @@ def _relation_delete(
 
 
 def _edit_default_marking(
-    target: EditTarget, info: GraphQLResolveInfo, input: Mapping[str, Any]
+    target: EditTarget, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]
 ) -> Any:
     api = _ctx(info).api
     group = api.find("Group", target.ref)
@@ -858,23 +864,27 @@ def _edit_default_marking(
     return _typed("Group", api.replace("Group", group))
 
 
-def _settings_edit(_root: Any, _info: GraphQLResolveInfo, id: str) -> EditTarget:
+def _settings_edit(_root: Any, _info: GraphQLResolveInfo[Any], id: str) -> EditTarget:
     return EditTarget("Settings", id)
 
 
 # --- workflows: status templates and statuses per entity type ----------------------------
 
 
-def _status_template_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _status_template_add(
+    _root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]
+) -> Any:
     body = {"name": input["name"], "color": input["color"]}
     return _typed("Status-Template", _ctx(info).api.upsert("Status-Template", body))
 
 
-def _status_template_patch(_root: Any, info: GraphQLResolveInfo, id: str, input: list[Any]) -> Any:
+def _status_template_patch(
+    _root: Any, info: GraphQLResolveInfo[Any], id: str, input: list[Any]
+) -> Any:
     return _typed("Status-Template", _ctx(info).api.field_patch("Status-Template", id, input))
 
 
-def _status_template_delete(_root: Any, info: GraphQLResolveInfo, id: str) -> str:
+def _status_template_delete(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> str:
     api = _ctx(info).api
     deleted = api.delete("Status-Template", id)
     for status in api.objects("Status"):
@@ -883,12 +893,12 @@ def _status_template_delete(_root: Any, info: GraphQLResolveInfo, id: str) -> st
     return deleted
 
 
-def _template_usages(template: Mapping[str, Any], info: GraphQLResolveInfo) -> int:
+def _template_usages(template: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> int:
     statuses = _ctx(info).api.objects("Status")
     return sum(1 for s in statuses if s.get("template_id") == template["id"])
 
 
-def _status_template(status: Mapping[str, Any], info: GraphQLResolveInfo) -> Any:
+def _status_template(status: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> Any:
     api = _ctx(info).api
     return _typed("Status-Template", api.store.get("status_templates", str(status["template_id"])))
 
@@ -908,11 +918,11 @@ def sub_type(api: OpenCtiApi, type_name: str) -> JsonObject | None:
     }
 
 
-def _sub_type(_root: Any, info: GraphQLResolveInfo, id: str) -> Any:
+def _sub_type(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> Any:
     return sub_type(_ctx(info).api, id)
 
 
-def _sub_types(_root: Any, info: GraphQLResolveInfo, **args: Any) -> JsonObject:
+def _sub_types(_root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> JsonObject:
     api = _ctx(info).api
     wanted = args.get("type")
     names = [t for t in WORKFLOW_TYPES if wanted in (None, "", t)]
@@ -921,11 +931,11 @@ def _sub_types(_root: Any, info: GraphQLResolveInfo, **args: Any) -> JsonObject:
     return listing(subs, rest)
 
 
-def _sub_type_edit(_root: Any, _info: GraphQLResolveInfo, id: str) -> EditTarget:
+def _sub_type_edit(_root: Any, _info: GraphQLResolveInfo[Any], id: str) -> EditTarget:
     return EditTarget("SubType", id)
 
 
-def _status_add(target: EditTarget, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _status_add(target: EditTarget, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     api = _ctx(info).api
     if target.ref not in WORKFLOW_TYPES:
         raise auth.functional_error("Cant find element to update", id=target.ref)
@@ -945,14 +955,14 @@ def _status_add(target: EditTarget, info: GraphQLResolveInfo, input: Mapping[str
 
 
 def _status_field_patch(
-    target: EditTarget, info: GraphQLResolveInfo, statusId: str, input: list[Any]
+    target: EditTarget, info: GraphQLResolveInfo[Any], statusId: str, input: list[Any]
 ) -> Any:
     api = _ctx(info).api
     api.field_patch("Status", statusId, input)
     return sub_type(api, target.ref)
 
 
-def _status_delete(target: EditTarget, info: GraphQLResolveInfo, statusId: str) -> Any:
+def _status_delete(target: EditTarget, info: GraphQLResolveInfo[Any], statusId: str) -> Any:
     api = _ctx(info).api
     api.delete("Status", statusId)
     return sub_type(api, target.ref)
@@ -972,7 +982,7 @@ def _members(value: Any) -> list[JsonObject]:
     ]
 
 
-def _taxii_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _taxii_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     body = {
         "name": input["name"],
         "description": input.get("description"),
@@ -985,7 +995,7 @@ def _taxii_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -
     return _typed("TaxiiCollection", _ctx(info).api.insert("TaxiiCollection", body))
 
 
-def _stream_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _stream_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     body = {
         "name": input["name"],
         "description": input.get("description"),
@@ -1016,11 +1026,11 @@ def _feed_body(input: Mapping[str, Any]) -> JsonObject:
     }
 
 
-def _feed_add(_root: Any, info: GraphQLResolveInfo, input: Mapping[str, Any]) -> Any:
+def _feed_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     return _typed("Feed", _ctx(info).api.insert("Feed", _feed_body(input)))
 
 
-def _feed_edit(_root: Any, info: GraphQLResolveInfo, id: str, input: Mapping[str, Any]) -> Any:
+def _feed_edit(_root: Any, info: GraphQLResolveInfo[Any], id: str, input: Mapping[str, Any]) -> Any:
     """feedEdit(id, input: FeedAddInput!): the whole feed is replaced by the input."""
     api = _ctx(info).api
     feed = api.find("Feed", id)
@@ -1030,11 +1040,11 @@ def _feed_edit(_root: Any, info: GraphQLResolveInfo, id: str, input: Mapping[str
     return _typed("Feed", api.replace("Feed", feed))
 
 
-def _feed_delete(_root: Any, info: GraphQLResolveInfo, id: str) -> str:
+def _feed_delete(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> str:
     return _ctx(info).api.delete("Feed", id)
 
 
-def _authorized_members(obj: Mapping[str, Any], info: GraphQLResolveInfo) -> list[JsonObject]:
+def _authorized_members(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
     api = _ctx(info).api
     shown = []
     for member in obj.get("authorized_members") or []:
@@ -1169,7 +1179,7 @@ FIELDS: Mapping[str, Resolver] = {
 
 
 def _guarded(resolver: Resolver, requirement: auth.Requirement) -> Resolver:
-    def resolve(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def resolve(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         context = _ctx(info)
         if not requirement.public:
             if context.user is None:
@@ -1181,7 +1191,7 @@ def _guarded(resolver: Resolver, requirement: auth.Requirement) -> Resolver:
     return resolve
 
 
-def _by_entity_type(value: Any, _info: GraphQLResolveInfo, _type: Any) -> str | None:
+def _by_entity_type(value: Any, _info: GraphQLResolveInfo[Any], _type: Any) -> str | None:
     if isinstance(value, Mapping):
         typename = value.get("__typename")
         if isinstance(typename, str):
@@ -1219,14 +1229,9 @@ def _schema() -> GraphQLSchema:
     return schema
 
 
-def _default(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+def _default(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
     return default_field_resolver(root, info, **args)
 
 
 def _set_resolver(graphql_field: GraphQLField, resolver: Resolver) -> None:
     graphql_field.resolve = resolver
-
-
-def problem(error: GraphQLError) -> JsonObject:
-    """An error entry as OpenCTI formats it (message, locations, path, extensions)."""
-    return error.formatted

@@ -162,9 +162,9 @@ class _Handler(JsonHandler):
                 operation_name=operation_name,
             )
         assert not hasattr(result, "__await__")
-        answer: dict[str, Any] = {"data": result.data}  # type: ignore[union-attr]
-        if result.errors:  # type: ignore[union-attr]
-            answer = {"errors": [e.formatted for e in result.errors], **answer}  # type: ignore[union-attr]
+        answer: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            answer = {"errors": [e.formatted for e in result.errors], **answer}
         return answer
 
 

@@ -44,8 +44,15 @@ from graphql import (
 )
 
 _BASIC = ("id", "standard_id", "entity_type", "parent_types")
-_STIX_META = (*_BASIC, "x_opencti_stix_ids", "spec_version", "created_at", "updated_at")
-_STIX_META += ("created", "modified")
+_STIX_META = (
+    *_BASIC,
+    "x_opencti_stix_ids",
+    "spec_version",
+    "created_at",
+    "updated_at",
+    "created",
+    "modified",
+)
 _PAGE = ("pageInfo", "edges")
 _EDGE = ("cursor", "node")
 
@@ -329,8 +336,8 @@ def cut(real_sdl: str, served: Mapping[str, Iterable[str]] = SERVED) -> str:
         raise ValueError("; ".join(sorted(set(problems))))
     out = []
     for node in document.definitions:
-        name = node.name.value if hasattr(node, "name") else None
-        if name is None or name not in keep:
+        def_name: str | None = getattr(getattr(node, "name", None), "value", None)
+        if def_name is None or def_name not in keep:
             continue
         if isinstance(node, (ObjectTypeDefinitionNode, InterfaceTypeDefinitionNode)):
             interfaces = tuple(i for i in node.interfaces or () if i.name.value in keep)
@@ -339,7 +346,7 @@ def cut(real_sdl: str, served: Mapping[str, Iterable[str]] = SERVED) -> str:
                 description=node.description,
                 interfaces=interfaces,
                 directives=(),
-                fields=tuple(fields_of[name]),
+                fields=tuple(fields_of[def_name]),
             )
         elif isinstance(node, UnionTypeDefinitionNode):
             node = node.__class__(
