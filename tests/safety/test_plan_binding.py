@@ -56,12 +56,17 @@ def _no_plan_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def manifests(tmp_path: Path) -> Path:
     """The examples without their IAM group (so security-engineers is unmanaged and prune
-    is off) and the resource group that names it, plus a rule with a webhook whose URL and
-    token come from the environment."""
+    is off), the resource group that names it and what is in that group (the board; the
+    rule leaves it), plus a rule with a webhook whose URL and token come from the
+    environment."""
     folder = tmp_path / "manifests"
     shutil.copytree(EXAMPLES, folder)
     shutil.rmtree(folder / "iam-groups")
     shutil.rmtree(folder / "resource-groups")
+    shutil.rmtree(folder / "dashboards")
+    grouped = folder / "alert-rules" / "unencrypted-critical-data.yaml"
+    text = grouped.read_text(encoding="utf-8")
+    grouped.write_text(text.replace("  resourceGroup: cloud-security\n", ""), encoding="utf-8")
     (folder / "alert-rules" / "webhook.yaml").write_text(WEBHOOK_RULE, encoding="utf-8")
     return folder
 
