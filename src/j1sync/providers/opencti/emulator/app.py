@@ -13,7 +13,7 @@ from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
-from j1sync.providers.opencti.emulator.api import OpenCtiApi
+from j1sync.providers.opencti.emulator.api import KINDS, OpenCtiApi
 from j1sync.providers.opencti.emulator.seed import ADMIN_EMAIL, ANALYST_EMAIL, seed_objects
 from j1sync.providers.opencti.emulator.server import GRAPHQL_PATH, OpenCtiHTTPServer
 
@@ -118,9 +118,11 @@ class OpenCtiEmulator:
             self._process_lock = None
 
     def snapshot(self) -> dict[str, list[JsonObject]]:
-        """Every collection, each object exactly as stored (user tokens left out)."""
+        """Every collection (`markings`, `labels`, ... `settings`, `users`), each object exactly
+        as stored (user tokens left out)."""
         with self.api.lock:
-            stored = self.store.snapshot()
+            found = self.store.snapshot()
+        stored = {kind.collection: found.get(kind.collection, []) for kind in KINDS.values()}
         stored["users"] = [
             {k: v for k, v in u.items() if k != "token"} for u in stored.get("users", [])
         ]
