@@ -79,6 +79,11 @@ class OpenCtiEmulator:
         self.limited_token = users[ANALYST_EMAIL]
         self._thread: threading.Thread | None = None
 
+    @property
+    def api_key(self) -> str:
+        """The administrator's token, under the name `--emulator` callers read."""
+        return self.token
+
     def _seed(self, seed: str) -> None:
         objects = seed_objects()
         for collection, stored in objects.items():
