@@ -40,10 +40,13 @@ def test_an_apply_killed_mid_run_is_finished_by_the_next_one(tmp_path: Path) -> 
         apply.communicate(timeout=10)
         assert apply.returncode == -signal.SIGKILL
         half_done = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
-        assert half_done.returncode == 2, half_done.stderr  # some changes are still to make
+        # some changes are still to make (exit 2); they may now be too large a share of a
+        # kind's managed objects, which grew with the creates already made (exit 3: the
+        # safety gate asks for --force)
+        assert half_done.returncode in (2, 3), half_done.stdout + half_done.stderr
         assert duplicates(emu.snapshot()) == {}
 
-        again = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        again = run_j1sync(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr
