@@ -17,9 +17,9 @@ from j1sync.providers.opencti.emulator import ADMIN_TOKEN, serve
 SERVE = "from j1sync.providers.opencti.emulator import serve; serve(port=0, db={db!r})"
 
 
-def _start(db: Path) -> tuple[subprocess.Popen[str], str]:
+def _start(db: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVE.format(db=str(db))],
+        [sys.executable, "-u", "-c", SERVE.format(db=str(db))],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -28,7 +28,8 @@ def _start(db: Path) -> tuple[subprocess.Popen[str], str]:
     first = process.stdout.readline()
     assert first.startswith("OpenCTI emulator listening on http://127.0.0.1:"), first
     url = first.split(" on ", 1)[1].split(" ", 1)[0]
-    return process, url
+    tokens = [process.stdout.readline().strip() for _ in range(2)]
+    return process, url, tokens
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -41,15 +42,16 @@ def _stop(process: subprocess.Popen[str]) -> str:
 
 def test_serves_until_sigterm_and_keeps_its_state(tmp_path: Path) -> None:
     db = tmp_path / "opencti.db"
-    process, url = _start(db)
+    process, url, tokens = _start(db)
+    assert tokens[0] == f"Administrator token: {ADMIN_TOKEN}"
+    assert tokens[1].startswith("Limited analyst token: ")
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     add = {"query": 'mutation { labelAdd(input: {value: "kept"}) { id } }'}
     answer = requests.post(url + "/graphql", json=add, headers=headers, timeout=10).json()
     assert answer["data"]["labelAdd"]["id"]
     out = _stop(process)
-    assert f"Administrator token: {ADMIN_TOKEN}" in out
     assert "OpenCTI emulator stopped. 1 requests" in out
-    process, url = _start(db)
+    process, url, _ = _start(db)
     listed = {"query": "{ labels { edges { node { value } } } }"}
     answer = requests.post(url + "/graphql", json=listed, headers=headers, timeout=10).json()
     assert answer["data"]["labels"]["edges"] == [{"node": {"value": "kept"}}]

@@ -176,7 +176,6 @@ KINDS: Mapping[str, Kind] = {
                     "platform_banner_text",
                     "platform_banner_level",
                     "platform_whitemark",
-                    "platform_organization",
                 }
             ),
         ),
