@@ -235,6 +235,10 @@ def test_status_templates_and_a_workflow(admin: Poster) -> None:
     assert len(left["statuses"]) == 1
     other = admin.gql('{ subTypes(type: "Grouping") { edges { node { id statuses { id } } } } }')
     assert other["subTypes"]["edges"] == [{"node": {"id": "Grouping", "statuses": []}}]
+    parent = admin.gql('{ subTypes(type: "Stix-Domain-Object") { edges { node { id } } } }')
+    assert {"Report", "Grouping", "Case-Incident"} <= {
+        e["node"]["id"] for e in parent["subTypes"]["edges"]
+    }
 
 
 def test_taxii_stream_and_feed_collections(admin: Poster) -> None:
@@ -284,6 +288,8 @@ def test_taxii_stream_and_feed_collections(admin: Poster) -> None:
     )
     assert edited["feedEdit"] == {"rolling_time": 120}
     admin.gql("mutation D($id: ID!) { feedDelete(id: $id) }", {"id": feed["id"]})
+    again = admin.post("mutation D($id: ID!) { feedDelete(id: $id) }", {"id": feed["id"]}).json()
+    assert again["errors"][0]["extensions"]["code"] == "ALREADY_DELETED_ERROR"
     admin.gql(
         "mutation D($id: ID!) { taxiiCollectionEdit(id: $id) { delete } }", {"id": taxii["id"]}
     )

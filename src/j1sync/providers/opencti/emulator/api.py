@@ -32,7 +32,11 @@ from graphql import (
 from j1sync.emulator.store import JsonObject, Store
 from j1sync.providers.opencti.emulator import auth
 from j1sync.providers.opencti.emulator.ids import KEYS, standard_id
-from j1sync.providers.opencti.emulator.seed import VOCABULARY_USES, WORKFLOW_TYPES
+from j1sync.providers.opencti.emulator.seed import (
+    VOCABULARY_USES,
+    WORKFLOW_PARENT,
+    WORKFLOW_TYPES,
+)
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 DEFAULT_FIRST = 500  # a connection asked without `first` (a guess; pycti always sends one)
@@ -310,7 +314,7 @@ class OpenCtiApi:
     def delete(self, entity_type: str, ref: str) -> str:
         obj = self.find(entity_type, ref)
         if obj is None:
-            raise auth.functional_error("Already deleted elements", id=ref)
+            raise auth.already_deleted(ref)
         self.store.delete(KINDS[entity_type].collection, str(obj["id"]))
         self._forget(str(obj["id"]))
         return str(obj["id"])
@@ -924,7 +928,9 @@ def _sub_type(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> Any:
 def _sub_types(_root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> JsonObject:
     api = _ctx(info).api
     wanted = args.get("type")
-    names = [t for t in WORKFLOW_TYPES if wanted in (None, "", t)]
+    # `type` names an entity type or a parent type: every workflow type served is a
+    # Stix-Domain-Object (a guess at how far the platform's type tree matters here)
+    names = [t for t in WORKFLOW_TYPES if wanted in (None, "", t, WORKFLOW_PARENT)]
     subs = [s for s in (sub_type(api, n) for n in names) if s is not None]
     rest = {k: v for k, v in args.items() if k not in ("type", "includeParents")}
     return listing(subs, rest)

@@ -108,3 +108,14 @@ def functional_error(message: str, **data: Any) -> GraphQLError:
             "data": {"http_status": 500, "genre": "BUSINESS", **data},
         },
     )
+
+
+def already_deleted(ref: str) -> GraphQLError:
+    """OpenCTI's AlreadyDeletedError: a delete of an id that is not (or no longer) there."""
+    return GraphQLError(
+        "Already deleted elements",
+        extensions={
+            "code": "ALREADY_DELETED_ERROR",
+            "data": {"http_status": 500, "genre": "BUSINESS", "id": ref},
+        },
+    )

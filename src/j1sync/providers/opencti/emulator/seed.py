@@ -169,7 +169,9 @@ STATUS_TEMPLATES: Mapping[str, str] = {
     "CLOSED": "#607d8b",
 }
 
-# Entity types whose workflow `subTypes` serves (a subset of the platform's).
+# Entity types whose workflow `subTypes` serves (a subset of the platform's), all of them
+# sub types of WORKFLOW_PARENT.
+WORKFLOW_PARENT = "Stix-Domain-Object"
 WORKFLOW_TYPES: tuple[str, ...] = (
     "Report",
     "Grouping",
