@@ -384,3 +384,19 @@ def test_reset_and_snapshot_keep_tokens_out() -> None:
         emu.reset()
         assert emu.snapshot()["labels"] == []
         assert poster.gql("{ about { version } }") == {"about": {"version": "6.9.17"}}
+
+
+def test_seed_none_keeps_only_access_objects() -> None:
+    with running_opencti_emulator(seed="none") as emu:
+        snapshot = emu.snapshot()
+        assert snapshot["markings"] == [] and snapshot["vocabularies"] == []
+        assert {r["name"] for r in snapshot["roles"]} == {"Administrator", "Connector", "Default"}
+        assert Poster(emu, emu.token).gql("{ about { version } }")["about"]["version"]
+
+
+def test_rate_limit_window_and_latency() -> None:
+    with running_opencti_emulator(rate_limit="2/60", latency_ms=30) as emu:
+        poster = Poster(emu, emu.token)
+        statuses = [poster.post("{ about { version } }").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        assert poster.post("{ about { version } }").headers["Retry-After"] == "1"

@@ -201,3 +201,11 @@ def test_a_user_without_the_capability_is_refused_as_opencti_refuses(
         analyst.role.list()
     admin = OpenCTIApiClient(emu.url, emu.token, log_level="error")
     assert admin.label.list(search="not-allowed") == []
+
+
+def test_read_or_create_finds_before_it_creates(client: OpenCTIApiClient) -> None:
+    created = client.label.read_or_create_unchecked(value="phishing", color="#0000ff")
+    found = client.label.read_or_create_unchecked(value="phishing")
+    assert found["id"] == created["id"]
+    assert [lb["value"] for lb in client.label.list(search="phishing")] == ["phishing"]
+    client.label.delete(id=created["id"])
