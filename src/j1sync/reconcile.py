@@ -5,11 +5,13 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
 
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import (
@@ -55,12 +57,33 @@ def load(paths: Sequence[str], allow_empty: bool = False) -> ManifestSet:
 def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
     """Each manifest's desired object, which keeps the spec as written for the plan."""
     return [
-        replace(
-            provider.kind(m.kind).desired(m, manifests.project),
-            declared=m.spec.model_dump(mode="json", exclude_unset=True),
-        )
+        replace(provider.kind(m.kind).desired(m, manifests.project), declared=_Declared(m.spec))
         for m in manifests.manifests
     ]
+
+
+class _Declared(Mapping[str, Any]):
+    """A spec as its manifest wrote it (no defaults filled in), dumped when first read: a
+    plan shows it only for an object it creates, so a plan of existing objects dumps each
+    spec once (the kind's desired state), not twice (~1 s at 20,000 objects)."""
+
+    def __init__(self, spec: BaseModel) -> None:
+        self._spec = spec
+        self._data: dict[str, Any] | None = None
+
+    def _dumped(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self._spec.model_dump(mode="json", exclude_unset=True)
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._dumped()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dumped())
+
+    def __len__(self) -> int:
+        return len(self._dumped())
 
 
 def kinds_to_read(

@@ -21,7 +21,12 @@ def new_salt() -> str:
     return os.urandom(SALT_BYTES).hex()
 
 
-def live_fingerprint(live: LiveObject, salt: str) -> str:
-    """HMAC-SHA256, keyed with `salt`, of the canonical JSON of (id, normalized state)."""
-    canonical = canonical_json({"id": live.id, "state": live.state})
+def live_fingerprint(live: LiveObject, salt: str, state_json: str | None = None) -> str:
+    """HMAC-SHA256, keyed with `salt`, of the canonical JSON of (id, normalized state).
+
+    `state_json`: canonical_json(live.state), when the caller has it already (a plan
+    writes each state's canonical JSON once); the text hashed is the same either way."""
+    state = canonical_json(live.state) if state_json is None else state_json
+    # canonical_json({"id": ..., "state": ...}) spelled out: "id" sorts before "state"
+    canonical = f'{{"id":{canonical_json(live.id)},"state":{state}}}'
     return hmac.new(salt.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from j1sync import __version__
+from j1sync.canonical import canonical_json
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, comparable_live_state
 from j1sync.engine.diff import diff_states
 from j1sync.engine.fingerprint import live_fingerprint, new_salt
@@ -237,8 +238,8 @@ class _Masking:
         shown: dict[str, Any] = _mask_strings(mask(spec, self.secrets, paths).state, literal)
         return shown
 
-    def fingerprint(self, live: LiveObject) -> str:
-        return live_fingerprint(live, self.salt)
+    def fingerprint(self, live: LiveObject, state_json: str | None = None) -> str:
+        return live_fingerprint(live, self.salt, state_json)
 
 
 def _desired_change(
@@ -260,7 +261,13 @@ def _desired_change(
     if have is None:
         change.manifest = masking.declared(want, masked)
         return change
-    paths = diff_states(comparable_live_state(have, want), want.state)
+    # each state's canonical JSON once: the live one serves the comparison (when the kind
+    # manages every field the live state has, as most do) and the fingerprint
+    live_json = canonical_json(have.state)
+    before = comparable_live_state(have, want)
+    paths = diff_states(
+        before, want.state, (live_json if len(before) == len(have.state) else None, None)
+    )
     change.action = "update" if paths else "no-op"
     change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
     change.id = have.id
@@ -271,7 +278,7 @@ def _desired_change(
     change.literal_secrets = sorted(set(masked.literal) - same)
     change.account_secrets = sorted(same)
     change.changed_paths = list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths))
-    change.live_fingerprint = masking.fingerprint(have)
+    change.live_fingerprint = masking.fingerprint(have, live_json)
     return change
 
 
