@@ -11,8 +11,10 @@ from jupiterone import JupiterOneClient
 
 from j1sync.cli import cli
 from tests.e2e.conftest import API_KEY, Account
+from tests.examples import jupiterone_examples
 
-EXAMPLES = str(Path(__file__).resolve().parents[2] / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 
 
 def official_client(account: Account) -> JupiterOneClient:

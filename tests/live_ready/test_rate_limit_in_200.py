@@ -13,8 +13,10 @@ from jupiterone.errors import JupiterOneApiRetryError
 
 from j1sync.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
+from tests.examples import jupiterone_examples
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = jupiterone_examples()
 FAST = {"J1SYNC_BACKOFF_INITIAL_S": "0.01", "J1SYNC_BACKOFF_MAX_S": "0.05"}
 
 

@@ -20,8 +20,10 @@ from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.settings import Settings
 from tests.e2e.conftest import API_KEY, Account
 from tests.emulator.conftest import Poster
+from tests.examples import jupiterone_examples
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = jupiterone_examples()
 KIND_MODULES = ("alert_rules", "questions", "iam_groups", "integration_schedules", "parameters")
 
 

@@ -15,9 +15,11 @@ from click.testing import CliRunner
 from j1sync.cli import cli
 from j1sync.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
+from tests.examples import jupiterone_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = str(ROOT / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 CHANGE_LINE = re.compile(r"^(created|updated|deleted) (\w+/\S+)$")
 
 QUESTION = """\

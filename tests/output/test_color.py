@@ -12,9 +12,11 @@ import pytest
 from j1sync.emulator import running_emulator
 from j1sync.terminal import color_enabled, is_terminal
 from tests.e2e.conftest import API_KEY, Account
+from tests.examples import jupiterone_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = str(ROOT / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 ANSI = "\x1b["
 UNSET = {"NO_COLOR": "", "FORCE_COLOR": ""}  # empty: not set (no-color.org)
 

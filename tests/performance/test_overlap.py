@@ -20,8 +20,10 @@ from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
 from j1sync.settings import Settings
+from tests.examples import jupiterone_examples
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = jupiterone_examples()
 BROKEN = "apiVersion: j1sync/v1\nkind: Question\nmetadata: {name: q}\nspec: {titel: x}\n"
 WAIT_S = 30  # only ever reached when the behaviour under test is broken
 

@@ -3,17 +3,17 @@ rules linked to questions, and the examples applied to the demo account convergi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from j1sync.engine.contract import LiveObject, comparable_live_state
 from j1sync.errors import ConfigError
 from j1sync.manifest import load_manifests
 from j1sync.providers.jupiterone import JupiterOneProvider, connect
+from tests.examples import jupiterone_examples
 from tests.providers.conftest import Account, settings_for
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = jupiterone_examples()
 
 
 def test_kinds_are_in_dependency_order(account: Account) -> None:

@@ -4,14 +4,15 @@ API that cannot be reached at all is not retried."""
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from j1sync.cli import cli
 from j1sync.emulator import running_emulator
+from tests.examples import jupiterone_examples
 
-EXAMPLES = str(Path(__file__).resolve().parents[2] / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 API_KEY = "retry-Notice-Key-123"
 ACCOUNT = "acct"
 

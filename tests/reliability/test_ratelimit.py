@@ -4,7 +4,6 @@ and its message, and the CLI flags that set them."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,9 +15,11 @@ from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone import JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
 from j1sync.settings import Settings
+from tests.examples import jupiterone_examples
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env
 
-EXAMPLES = str(Path(__file__).resolve().parents[2] / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 
 
 class FakeClock:

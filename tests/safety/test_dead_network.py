@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.examples import jupiterone_examples
 from tests.reliability.processes import run_j1sync
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = str(ROOT / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 
 
 def _closed_loopback_port() -> int:

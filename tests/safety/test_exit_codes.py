@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
+from tests.examples import jupiterone_examples
 from tests.reliability.processes import run_j1sync
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = str(ROOT / "examples" / "manifests")
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = str(jupiterone_examples())
 API_KEY = "exit-codes-Key-5c1d8e"
 
 # (command line, what the user got wrong) for every command and every kind of usage error

@@ -15,9 +15,11 @@ from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
 from j1sync.emulator import running_emulator
+from tests.examples import jupiterone_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples" / "manifests"
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = jupiterone_examples()
 API_KEY = "no-deletes-Key-3b9e1f"
 
 # managed in the demo account and declared by no example: only a complete run deletes it

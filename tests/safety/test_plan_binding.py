@@ -20,9 +20,11 @@ from click.testing import CliRunner, Result
 from j1sync.cli import cli
 from j1sync.emulator import Emulator
 from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign
+from tests.examples import jupiterone_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples" / "manifests"
+# the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
+EXAMPLES = jupiterone_examples()
 API_KEY = "binding-Key-5c2e8a41f7"
 HOOK_URL = "https://hooks.example.com/j1"
 HOOK_TOKEN = "hook-token-9b1d"

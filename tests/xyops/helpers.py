@@ -19,11 +19,11 @@ from j1sync.providers.xyops.settings import XyopsSettings
 from j1sync.reconcile import PlannedRun, connect_and_plan
 
 REPO = Path(__file__).resolve().parents[2]
-# examples/xyops moves to examples/manifests/xyops once plan and apply of examples/manifests
-# cover several systems (the provider seam)
-EXAMPLES = REPO / "examples" / "xyops"
-# The examples' web hook as docs/xyops.md writes it, its token from the environment (the
-# examples themselves need no variable: the README's commands run them as they are)
+EXAMPLES = REPO / "examples" / "manifests" / "xyops"
+# A web hook as docs/xyops.md writes it, its URL and token from the environment, which the
+# examples' channel names in examples_with_secret (the examples themselves hold no web
+# hook: they need no variable, as the README's commands run them, and a saved plan of
+# examples/manifests carries no credential)
 TOKEN_VARIABLE = "XYOPS_OPS_CHAT_TOKEN"
 TOKEN = "xyops-example-token-4b1d"
 URL_VARIABLE = "XYOPS_OPS_CHAT_URL"
@@ -44,11 +44,14 @@ spec:
 
 
 def examples_with_secret(folder: Path) -> Path:
-    """A copy of the examples in `folder`, the web hook's token given as ${env:}."""
+    """A copy of the examples in `folder` with a web hook (its URL and token given as
+    ${env:}) that the channel names: eight objects."""
     folder.mkdir(parents=True, exist_ok=True)
     for example in EXAMPLES.glob("*.yaml"):
         (folder / example.name).write_text(example.read_text())
     (folder / "web-hooks.yaml").write_text(SECRET_HOOK)
+    channel = (folder / "channels.yaml").read_text()
+    (folder / "channels.yaml").write_text(channel + "  web_hook: ops_chat\n")
     return folder
 
 

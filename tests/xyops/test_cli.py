@@ -56,11 +56,11 @@ def test_the_examples_plan_apply_and_then_plan_nothing(server: Server) -> None:
     examples = str(EXAMPLES)
     planned = server.run("plan", examples, "--detailed-exitcode")
     assert planned.exit_code == 2, planned.output
-    assert "Plan: 8 to create, 0 to update, 0 to delete" in planned.stdout
+    assert "Plan: 7 to create, 0 to update, 0 to delete" in planned.stdout
     assert "+ xyops.Event/nightly_db_backup" in planned.stdout
     applied = server.run("apply", examples, "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    assert "8 created" in applied.stdout
+    assert "7 created" in applied.stdout
     assert {"nightly_db_backup"} <= server.ids("events")
     again = server.run("plan", examples, "--detailed-exitcode")
     assert again.exit_code == 0, again.output
@@ -138,7 +138,7 @@ def test_json_output_names_the_xyops_target(server: Server) -> None:
     document = json.loads(result.stdout)
     text = json.dumps(document)
     assert server.emu.url in text
-    assert "xyops.WebHook/ops_chat" in text
+    assert "xyops.Channel/dba_oncall" in text
 
 
 def test_a_saved_plan_made_against_the_emulator_applies_against_it_later(
