@@ -28,6 +28,7 @@ from j1sync.engine.plan import Plan, build_plan, join_plans
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
 from j1sync.manifest import load_manifests, load_project_config
+from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import ManifestSet, ProjectConfig
 from j1sync.manifest.kind_scan import scan_manifests
 from j1sync.providers.registry import (
@@ -50,8 +51,10 @@ class PlannedRun:
     live: list[LiveObject]
 
 
-def load(paths: Sequence[str], allow_empty: bool = False) -> ManifestSet:
-    return load_manifests(list(paths), allow_empty=allow_empty)
+def load(
+    paths: Sequence[str], allow_empty: bool = False, discovery: Discovery | None = None
+) -> ManifestSet:
+    return load_manifests(list(paths), allow_empty=allow_empty, discovery=discovery)
 
 
 def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
@@ -216,9 +219,11 @@ def connect_and_plan(
         project = manifests.project
     # the systems to connect: those of the manifests (when not yet loaded, a quick scan,
     # which also names the kinds to start reading)
+    discovery = None  # the files the scan found: the load reads them, not searching again
     if manifests is None:
         scanned = scan_manifests(paths)
         versions, scanned_kinds = scanned.api_versions, scanned.kinds
+        discovery = scanned.discovery
     else:
         versions, scanned_kinds = frozenset(m.api_version for m in manifests.manifests), frozenset()
     project = replace(project, in_run=run_systems(project, versions))
@@ -227,12 +232,12 @@ def connect_and_plan(
             provider = stack.enter_context(connect(project))
         except J1SyncError:
             if manifests is None:
-                load(paths, allow_empty)  # manifest problems are reported first
+                load(paths, allow_empty, discovery)  # manifest problems are reported first
             raise
         if lock_timeout_s is not None:
             stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading():
-            run = _plan(paths, provider, project, manifests, allow_empty, scanned_kinds)
+            run = _plan(paths, provider, project, manifests, allow_empty, scanned_kinds, discovery)
         yield provider, run
 
 
@@ -254,6 +259,7 @@ def _plan(
     manifests: ManifestSet | None,
     allow_empty: bool,
     scanned_kinds: Collection[str],
+    discovery: Discovery | None = None,
 ) -> PlannedRun:
     """Read the account on threads of its own while the manifests load (unless given,
     already loaded), then plan. On a manifest error the reads are abandoned (when the
@@ -271,7 +277,7 @@ def _plan(
         if manifests is None:
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scanned_kinds))
-            manifests = load(paths, allow_empty)
+            manifests = load(paths, allow_empty, discovery)
         _check_connected(project, manifests)
         desired = desired_objects(manifests, provider)
         needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))

@@ -29,4 +29,4 @@ def live_fingerprint(live: LiveObject, salt: str, state_json: str | None = None)
     state = canonical_json(live.state) if state_json is None else state_json
     # canonical_json({"id": ..., "state": ...}) spelled out: "id" sorts before "state"
     canonical = f'{{"id":{canonical_json(live.id)},"state":{state}}}'
-    return hmac.new(salt.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(salt.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256).hex()

@@ -215,14 +215,17 @@ class _Masking:
             return set()
         return {path for state in states if state is not None for path in declare(state)}
 
-    def after(self, want: DesiredObject, have: LiveObject | None) -> MaskedState:
-        paths = self.paths(want.kind, want.state, have.state if have else None)
-        return mask(want.state, self.secrets, paths)
+    def after(self, want: DesiredObject, live_paths: set[str]) -> MaskedState:
+        """The desired state masked at its credential paths and the live state's."""
+        return mask(want.state, self.secrets, self.paths(want.kind, want.state) | live_paths)
 
-    def before(self, live: LiveObject, after: MaskedState | None = None) -> Any:
-        """The live state masked at its own credential paths and, so that a rotated or
-        hand-edited secret shows neither value, wherever the desired side was masked."""
-        paths = self.paths(live.kind, live.state)
+    def before(
+        self, live: LiveObject, after: MaskedState | None = None, live_paths: set[str] | None = None
+    ) -> Any:
+        """The live state masked at its own credential paths (`live_paths` when known) and,
+        so that a rotated or hand-edited secret shows neither value, wherever the desired
+        side was masked."""
+        paths = set(self.paths(live.kind, live.state) if live_paths is None else live_paths)
         if after is not None:
             paths |= set(after.templates) | set(after.literal)
         return mask(live.state, self.secrets, paths).state
@@ -245,7 +248,8 @@ class _Masking:
 def _desired_change(
     want: DesiredObject, have: LiveObject | None, policy: PrunePolicy, masking: _Masking
 ) -> Change:
-    masked = masking.after(want, have)
+    live_paths = masking.paths(have.kind, have.state) if have else set()  # once: both sides
+    masked = masking.after(want, live_paths)
     change = Change(
         address=want.address,
         kind=want.kind,
@@ -271,7 +275,7 @@ def _desired_change(
     change.action = "update" if paths else "no-op"
     change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
     change.id = have.id
-    change.before = masking.before(have, masked)
+    change.before = masking.before(have, masked, live_paths)
     # a literal credential the account already holds alike: apply --plan copies it from
     # the live object (the stale check vouches that it has not changed since)
     same = {p for p, v in masked.literal.items() if get_path(have.state, p, _ABSENT) == v}

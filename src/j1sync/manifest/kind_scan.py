@@ -7,17 +7,18 @@ have loaded; this scan guesses it first, from each document's top-level `kind:` 
 that the reads of those kinds overlap the load as well. It is a hint: a kind it misses is
 read after the load, and the read of a kind it wrongly finds is dropped, errors and all.
 The same pass collects the apiVersion values: which systems the run connects to. Each
-file is read once here (the files are then in the page cache for the load).
+file is read once here (the files are then in the page cache for the load), and the files
+are found once: the load takes the scan's `discovery` instead of searching the folders again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from j1sync.manifest.discovery import discover
+from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.project import default_paths
 from j1sync.providers.registry import systems
 
@@ -38,6 +39,8 @@ class ManifestScan:
 
     kinds: frozenset[str]  # engine kinds of top-level `kind:` lines
     api_versions: frozenset[str]  # every apiVersion value written
+    # the files scanned, and what discovery passed over: what load_manifests reads
+    discovery: Discovery = field(default_factory=Discovery, compare=False)
 
 
 def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
@@ -52,16 +55,16 @@ def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
             engine_kinds.setdefault(kind, set()).add(system.engine_kind(kind))
     kinds: set[str] = set()
     versions: set[str] = set()
-    for text in _manifest_texts(paths):
+    discovery = discover([Path(p) for p in paths] or [Path(p) for p in default_paths()])
+    for text in _manifest_texts(discovery.files):
         kinds.update(m.decode("ascii") for m in _KIND_LINE.findall(text))
         versions.update(m.decode("ascii") for m in _API_VERSION.findall(text))
     named = {engine for kind in kinds & engine_kinds.keys() for engine in engine_kinds[kind]}
-    return ManifestScan(frozenset(named), frozenset(versions))
+    return ManifestScan(frozenset(named), frozenset(versions), discovery)
 
 
-def _manifest_texts(paths: Sequence[str | Path]) -> Iterator[bytes]:
-    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
-    for path in discover(roots).files:
+def _manifest_texts(files: Sequence[Path]) -> Iterator[bytes]:
+    for path in files:
         try:
             yield path.read_bytes()
         except OSError:

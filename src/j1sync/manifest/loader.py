@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
 from j1sync.manifest.conflicts import conflict_problems
-from j1sync.manifest.discovery import discover
+from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
 from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
@@ -56,15 +56,18 @@ def load_manifests(
     env: Mapping[str, str] | None = None,
     *,
     allow_empty: bool = False,
+    discovery: Discovery | None = None,
 ) -> ManifestSet:
     """Load, interpolate and validate every manifest under `paths` (files, or folders
     searched recursively for *.yaml/*.yml in sorted order; no paths = the defaults of
     ./j1sync.yaml, else "."). Raises ManifestError listing every problem of the run;
     paths that hold no manifest at all are one, unless `allow_empty`. What was passed
-    over (discovery.py) is logged as warnings."""
+    over (discovery.py) is logged as warnings. `discovery`: what discover() found under
+    `paths`, when the caller searched them already (kind_scan: one search per run)."""
     environment: Mapping[str, str] = os.environ if env is None else env
     roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
-    discovery = discover(roots)
+    if discovery is None:
+        discovery = discover(roots)
     for warning in discovery.warnings:
         log.warning("%s", warning)
     problems = list(discovery.problems)
