@@ -148,12 +148,20 @@ def test_parameters_are_collected_with_their_offsets() -> None:
 
 
 def test_a_long_query_is_checked_in_linear_time() -> None:
+    """Ten times the conditions take about ten times as long (a quadratic checker would
+    take a hundred): the two sizes are timed in the same run, so only their ratio counts."""
     import time
 
-    query = "FIND User WITH " + " AND ".join(f"p{i} = 'v{i}'" for i in range(20_000))
-    started = time.perf_counter()
-    assert check_query(query).findings == ()
-    assert time.perf_counter() - started < 2.0
+    def seconds(conditions: int) -> float:
+        query = "FIND User WITH " + " AND ".join(f"p{i} = 'v{i}'" for i in range(conditions))
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            assert check_query(query).findings == ()
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    assert seconds(20_000) / seconds(2_000) < 40
 
 
 @pytest.mark.parametrize(
