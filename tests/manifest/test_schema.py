@@ -3,7 +3,9 @@ typo, and matches the committed schema/j1sync-manifest.schema.json."""
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,8 @@ from ruamel.yaml import YAML
 
 from j1sync.cli import cli
 from j1sync.manifest import KINDS
+from j1sync.providers.registry import system_for_api_version
+from tests.examples import OTHER_SYSTEM_FOLDERS
 from tests.manifest.conftest import BROKEN, EXAMPLES, SCHEMA_FILE
 
 
@@ -23,7 +27,20 @@ def _schema(*args: str) -> dict[str, Any]:
     return schema
 
 
+@functools.cache
+def _system_schema(system: str) -> str:
+    """`j1sync schema --system NAME`, as text (cached: one run per system)."""
+    return json.dumps(_schema("--system", system))
+
+
+def _system_of(document: Any) -> str:
+    system = system_for_api_version(document.get("apiVersion"))
+    assert system is not None, document
+    return system.name
+
+
 def _example_documents() -> list[tuple[str, Any]]:
+    """Every document of examples/manifests (every system's)."""
     documents = []
     for path in sorted(EXAMPLES.rglob("*.yaml")):
         for index, document in enumerate(YAML(typ="safe").load_all(path.read_text())):
@@ -32,6 +49,7 @@ def _example_documents() -> list[tuple[str, Any]]:
 
 
 EXAMPLE_DOCUMENTS = _example_documents()
+JUPITERONE_DOCUMENTS = [(n, d) for n, d in EXAMPLE_DOCUMENTS if _system_of(d) == "jupiterone"]
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
@@ -56,12 +74,15 @@ def test_schema_is_one_of_the_four_kinds_discriminated_by_kind() -> None:
     ("name", "document"), EXAMPLE_DOCUMENTS, ids=[n for n, _ in EXAMPLE_DOCUMENTS]
 )
 def test_every_example_document_validates_against_the_schema(name: str, document: Any) -> None:
-    errors = list(Draft202012Validator(_schema()).iter_errors(document))
+    """Each against its system's schema (xyops/: `j1sync schema --system xyops`)."""
+    schema = json.loads(_system_schema(_system_of(document)))
+    errors = list(Draft202012Validator(schema).iter_errors(document))
     assert errors == [], f"{name}: {[e.message for e in errors]}"
 
 
 def test_examples_cover_every_kind() -> None:
-    assert {document["kind"] for _, document in EXAMPLE_DOCUMENTS} == set(KINDS)
+    assert {document["kind"] for _, document in JUPITERONE_DOCUMENTS} == set(KINDS)
+    assert {_system_of(d) for _, d in EXAMPLE_DOCUMENTS} == {"jupiterone", "xyops"}
 
 
 def test_a_document_with_an_unknown_key_does_not_validate() -> None:
@@ -97,8 +118,19 @@ def test_committed_schema_file_is_up_to_date() -> None:
 
 
 def test_every_example_points_editors_at_the_committed_schema() -> None:
-    for path in sorted(EXAMPLES.rglob("*.yaml")):
+    """JupiterOne's examples (the committed schema is JupiterOne's; xyOps's is printed by
+    `j1sync schema --system xyops`)."""
+    for path in sorted(jupiterone_example_files()):
         first_line = path.read_text().splitlines()[0]
         assert first_line.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first_line.split("$schema=", 1)[1]).resolve()
         assert target == SCHEMA_FILE.resolve(), path
+
+
+def jupiterone_example_files() -> list[Path]:
+    """The JupiterOne example files in examples/manifests (other systems' folders out)."""
+    return [
+        path
+        for path in EXAMPLES.rglob("*.yaml")
+        if path.relative_to(EXAMPLES).parts[0] not in OTHER_SYSTEM_FOLDERS
+    ]

@@ -11,8 +11,9 @@ from j1sync.cli import cli
 from tests.manifest.conftest import BROKEN, EXAMPLES, WriteFile
 
 EXAMPLES_SUMMARY = (
-    "10 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, "
-    "1 ResourceGroup, 1 Parameter, 1 Dashboard"
+    "17 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, "
+    "1 ResourceGroup, 1 Parameter, 1 Dashboard, 1 xyops.Tag, 1 xyops.Category, "
+    "1 xyops.ServerGroup, 1 xyops.Channel, 1 xyops.Monitor, 1 xyops.Alert, 1 xyops.Event"
 )
 
 
