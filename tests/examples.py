@@ -9,8 +9,8 @@ about the whole repository reads EXAMPLES with every system's emulator.
 
 from __future__ import annotations
 
-import atexit
 import functools
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,8 +35,22 @@ def _other_systems(directory: str, names: list[str]) -> list[str]:
 
 @functools.cache
 def jupiterone_examples() -> Path:
-    """One read-only copy per test process of the JupiterOne examples (a folder named
-    `manifests`, so plans name the same files the README's demo does)."""
-    root = Path(tempfile.mkdtemp(prefix="j1sync-examples-"))
-    atexit.register(shutil.rmtree, root, True)
-    return copy_jupiterone_examples(root / "manifests")
+    """A read-only copy of the JupiterOne examples, in a folder named `manifests` (plans
+    name the same files the README's demo does). Its path is the same in every test
+    process (test ids may hold it; xdist workers must collect the same ids): it is named
+    by the examples' content, and made once (a process that loses the race to make it
+    drops its own copy)."""
+    digest = hashlib.sha256()
+    for path in sorted(EXAMPLES.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(EXAMPLES).as_posix().encode())
+            digest.update(path.read_bytes())
+    root = Path(tempfile.gettempdir()) / f"j1sync-examples-{digest.hexdigest()[:16]}"
+    if not root.exists():
+        scratch = Path(tempfile.mkdtemp(prefix="j1sync-examples-"))
+        copy_jupiterone_examples(scratch / "manifests")
+        try:
+            scratch.rename(root)
+        except OSError:  # another process made it first
+            shutil.rmtree(scratch, ignore_errors=True)
+    return root / "manifests"

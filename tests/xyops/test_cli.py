@@ -185,3 +185,23 @@ def test_export_of_what_j1sync_manages_then_plan_is_empty(server: Server) -> Non
     again = CliRunner().invoke(cli, ["plan", str(out), "--detailed-exitcode"], env=env)
     assert again.exit_code == 0, again.output
     assert "Plan: 0 to create, 0 to update, 0 to delete" in again.stdout
+
+
+def test_the_xyops_sections_managed_tag_is_the_marker_written_and_read(server: Server) -> None:
+    (server.root / "j1sync.yaml").write_text("paths: [m]\nxyops:\n  managedTag: team_b\n")
+    folder = server.root / "m"
+    folder.mkdir()
+    (folder / "tag.yaml").write_text(
+        "apiVersion: xyops.j1sync/v1\nkind: Tag\nmetadata:\n  name: team_tag\nspec:\n"
+        "  title: Team\n"
+    )
+    assert server.run("apply", str(folder), "--auto-approve").exit_code == 0
+    [tag] = [t for t in server.emu.snapshot()["tags"] if t["id"] == "team_tag"]
+    assert tag["notes"] == "managed-by: team_b"
+    exported = server.run("export", "--system", "xyops", "--managed-only", "--out", "out")
+    assert exported.exit_code == 0, exported.output
+    assert [p.name for p in (server.root / "out").rglob("*.yaml")] == ["team-tag.yaml"]
+    (folder / "tag.yaml").unlink()
+    pruned = server.run("apply", str(folder), "--auto-approve", "--allow-empty", "--force")
+    assert pruned.exit_code == 0, pruned.output
+    assert "team_tag" not in server.ids("tags")

@@ -257,7 +257,9 @@ class XyopsKind:
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         state = normalize(self.api.kind, manifest.spec_data())
-        state["notes"] = with_marker(state["notes"], project.managed_tag)
+        # the marker this kind reads (the xyops section's managedTag, set when the
+        # provider connects): `project` may be the file's top level, JupiterOne's settings
+        state["notes"] = with_marker(state["notes"], self.managed_tag)
         depends_on = reference_addresses(self.api.kind, manifest.name, state)
         return DesiredObject(self.kind, manifest.name, state, depends_on, manifest.source)
 
