@@ -20,7 +20,9 @@ from tests.examples import jupiterone_examples
 ROOT = Path(__file__).resolve().parents[2]
 # the JupiterOne demo's examples (a JupiterOne emulator serves these tests)
 EXAMPLES = str(jupiterone_examples())
-CHANGE_LINE = re.compile(r"^(created|updated|deleted) (\w+/\S+)$")
+CHANGE_LINE = re.compile(
+    r"^(created|updated|deleted) (\w+/\S.*\S|\w+/\S)$"
+)  # names may hold spaces
 
 QUESTION = """\
 apiVersion: j1sync/v1

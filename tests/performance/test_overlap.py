@@ -66,9 +66,9 @@ def test_the_read_starts_before_the_manifests_load(monkeypatch: pytest.MonkeyPat
             read_started.set()
             return super().read_live(kinds)
 
-    def load_after_the_read_started(paths: Sequence[str], allow_empty: bool = False) -> Any:
+    def load_after_the_read_started(*args: Any, **kwargs: Any) -> Any:
         assert read_started.wait(WAIT_S)
-        return real_load(paths, allow_empty)
+        return real_load(*args, **kwargs)
 
     monkeypatch.setattr(reconcile, "load", load_after_the_read_started)
     with _emulated() as emulated:
