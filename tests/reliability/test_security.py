@@ -4,7 +4,6 @@ and in apply's; plain http:// only to loopback; TLS verification always on."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from j1sync.errors import ConfigError
 from j1sync.http.session import pooled_session
 from j1sync.providers.jupiterone import JupiterOneClient
 from j1sync.settings import Settings
+from tests.examples import copy_jupiterone_examples
 from tests.reliability.processes import run_j1sync, served_emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,8 +44,7 @@ spec:
 
 
 def test_the_key_and_env_secrets_appear_in_no_output_file_or_log(tmp_path: Path) -> None:
-    manifests = tmp_path / "manifests"
-    shutil.copytree(REPO / "examples" / "manifests", manifests)
+    manifests = copy_jupiterone_examples(tmp_path / "manifests")  # a JupiterOne emulator serves
     (manifests / "alert-rules" / "webhook.yaml").write_text(WEBHOOK_RULE, encoding="utf-8")
     runs: list[subprocess.CompletedProcess[str]] = []
     with served_emulator(tmp_path, "demo", KEY, ACCOUNT) as emu:
@@ -97,8 +96,7 @@ def test_the_key_and_env_secrets_appear_in_no_output_file_or_log(tmp_path: Path)
 
 
 def test_plain_http_is_refused_except_to_loopback(tmp_path: Path) -> None:
-    manifests = tmp_path / "m"
-    shutil.copytree(REPO / "examples" / "manifests", manifests)
+    manifests = copy_jupiterone_examples(tmp_path / "m")
     env = {"JUPITERONE_API_KEY": KEY, "JUPITERONE_ACCOUNT_ID": ACCOUNT}
     for url in ("http://api.us.jupiterone.io", "http://10.0.0.8:8080", "http://[2001:db8::1]"):
         result = CliRunner().invoke(cli, ["plan", str(manifests), "--api-url", url], env=env)
