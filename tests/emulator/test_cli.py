@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 from click.testing import CliRunner
 
@@ -70,3 +71,23 @@ def test_reset_deletes_the_state(tmp_path: Path) -> None:
     assert result.exit_code == 0 and not db.exists()
     again = CliRunner().invoke(cli, ["emulator", "reset", "--db", str(db)])
     assert again.exit_code == 0 and "Nothing to delete" in again.output
+
+
+def test_reset_without_db_deletes_every_systems_emulator_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's "start the demo over": `--emulator` keeps each system's state in
+    .j1sync/, and `emulator reset` deletes all of it (JupiterOne's and xyOps's)."""
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parents[2] / "examples" / "manifests"
+    applied = CliRunner().invoke(cli, ["apply", str(examples), "--emulator", "--auto-approve"])
+    assert applied.exit_code == 0, applied.output
+    states = sorted(p.name for p in (tmp_path / ".j1sync").glob("*.db"))
+    assert states == ["emulator.db", "xyops-emulator.db"]
+    result = CliRunner().invoke(cli, ["emulator", "reset"])
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / ".j1sync").glob("*.db")) == []
+    assert result.output.count("Deleted ") == 2
+    # the demo starts over: the next plan creates the examples again
+    plan = CliRunner().invoke(cli, ["plan", str(examples), "--emulator", "--detailed-exitcode"])
+    assert plan.exit_code == 2, plan.output

@@ -251,14 +251,29 @@ def serve(
 
 
 @command.command()
-@click.option("--db", default=None, help="SQLite file (default .j1sync/emulator.db).")
+@click.option(
+    "--db",
+    default=None,
+    help="SQLite file (default: every system's --emulator state in .j1sync/).",
+)
 @handle_errors
 def reset(db: str | None) -> None:
-    """Delete the emulator's state; the next start seeds a fresh account."""
-    from j1sync.emulator.app import DEFAULT_DB
+    """Delete the emulators' state; the next start seeds fresh accounts."""
+    from j1sync.connection import EMULATOR_FOLDER
+    from j1sync.providers.registry import systems
+
+    if db is not None:
+        _delete_state(Path(db))
+        return
+    for system in systems():
+        state = system.extras.get("emulator_state")
+        if state:
+            _delete_state(EMULATOR_FOLDER / state)
+
+
+def _delete_state(path: Path) -> None:
     from j1sync.emulator.store import ProcessLock
 
-    path = Path(db or DEFAULT_DB)
     if path.is_dir():
         raise ConfigError(f"{path} is a folder, not the emulator's database; not deleting it")
     if not path.exists():

@@ -136,6 +136,6 @@ SYSTEM = System(
     connect=connect,
     emulator=emulator,
     settings_model=JupiterOneTarget,
-    extras={"export_specs": _export_specs},
+    extras={"export_specs": _export_specs, "emulator_state": EMULATOR_DB},
     credential_variables=(ENV_API_KEY,),
 )

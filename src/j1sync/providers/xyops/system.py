@@ -77,6 +77,7 @@ SYSTEM = System(
     emulator=_emulator,
     extras={
         "list_identities": LIST_IDENTITIES,
+        "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,
         "export_file": _export_file,
