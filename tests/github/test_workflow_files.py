@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 J1SYNC_WORKFLOWS = [p for p in WORKFLOWS if p.name.startswith("j1sync-")]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
-ALLOWED_SECRETS = {"JUPITERONE_API_KEY", "JUPITERONE_ACCOUNT_ID"}
+# each system's connection: JupiterOne's key and account, xyOps's key and URL
+ALLOWED_SECRETS = {"JUPITERONE_API_KEY", "JUPITERONE_ACCOUNT_ID", "XYOPS_API_KEY", "XYOPS_URL"}
 
 
 def load(path: Path) -> Any:
@@ -71,12 +72,12 @@ def test_scripts_take_values_through_env_not_expressions(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_only_the_two_jupiterone_secrets_are_used_and_only_in_env(path: Path) -> None:
+def test_only_the_systems_secrets_are_used_and_only_in_env(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert set(re.findall(r"secrets\.(\w+)", text)) <= ALLOWED_SECRETS
     for line in text.splitlines():
         if "secrets." in line:
-            assert re.match(r"\s+(JUPITERONE_API_KEY|JUPITERONE_ACCOUNT_ID): \$\{\{", line), line
+            assert re.match(rf"\s+({'|'.join(ALLOWED_SECRETS)}): \$\{{\{{", line), line
 
 
 @pytest.mark.parametrize("path", J1SYNC_WORKFLOWS, ids=lambda p: p.name)
