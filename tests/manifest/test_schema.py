@@ -14,8 +14,9 @@ from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
 from j1sync.cli import cli
+from j1sync.export.yaml_writer import schema_file_name
 from j1sync.manifest import KINDS
-from j1sync.providers.registry import system_for_api_version
+from j1sync.providers.registry import system_for_api_version, systems
 from tests.examples import OTHER_SYSTEM_FOLDERS
 from tests.manifest.conftest import BROKEN, EXAMPLES, SCHEMA_FILE
 
@@ -117,14 +118,23 @@ def test_committed_schema_file_is_up_to_date() -> None:
     assert json.loads(SCHEMA_FILE.read_text()) == _schema()
 
 
+@pytest.mark.parametrize("system", [s.name for s in systems()])
+def test_each_systems_committed_schema_file_is_up_to_date(system: str) -> None:
+    # regenerate with: j1sync schema --system NAME > schema/<its file>
+    committed = SCHEMA_FILE.parent / schema_file_name(system)
+    assert json.loads(committed.read_text()) == json.loads(_system_schema(system))
+
+
 def test_every_example_points_editors_at_the_committed_schema() -> None:
-    """JupiterOne's examples (the committed schema is JupiterOne's; xyOps's is printed by
-    `j1sync schema --system xyops`)."""
-    for path in sorted(jupiterone_example_files()):
-        first_line = path.read_text().splitlines()[0]
+    """Every example file (each system's) names its own system's committed schema."""
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        text = path.read_text()
+        first_line = text.splitlines()[0]
         assert first_line.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first_line.split("$schema=", 1)[1]).resolve()
-        assert target == SCHEMA_FILE.resolve(), path
+        document = next(iter(YAML(typ="safe").load_all(text)))
+        expected = SCHEMA_FILE.parent / schema_file_name(_system_of(document))
+        assert target == expected.resolve(), path
 
 
 def jupiterone_example_files() -> list[Path]:

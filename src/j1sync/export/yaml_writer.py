@@ -21,12 +21,34 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from j1sync.errors import J1SyncError
-from j1sync.providers.registry import manifest_kind, system_of_kind, systems
-
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/j1sync/j1sync/main/schema/j1sync-manifest.schema.json"
+from j1sync.providers.registry import (
+    UNQUALIFIED_SYSTEM,
+    manifest_kind,
+    system_for_api_version,
+    system_of_kind,
+    systems,
 )
-HEADER = f"# yaml-language-server: $schema={SCHEMA_URL}\n"
+
+SCHEMA_FOLDER_URL = "https://raw.githubusercontent.com/j1sync/j1sync/main/schema/"
+SCHEMA_URL = SCHEMA_FOLDER_URL + "j1sync-manifest.schema.json"  # JupiterOne's
+
+
+def schema_file_name(system_name: str) -> str:
+    """The committed JSON Schema of a system's manifests, in the repository's schema/
+    (`j1sync schema --system NAME` prints it): JupiterOne's kept its first name."""
+    if system_name == UNQUALIFIED_SYSTEM:
+        return "j1sync-manifest.schema.json"
+    return f"{system_name}-manifest.schema.json"
+
+
+def header(api_version: object) -> str:
+    """The first line of a manifest file: editors validate it against its system's schema."""
+    system = system_for_api_version(api_version)
+    name = system.name if system is not None else UNQUALIFIED_SYSTEM
+    return f"# yaml-language-server: $schema={SCHEMA_FOLDER_URL}{schema_file_name(name)}\n"
+
+
+HEADER = header(None)  # JupiterOne's
 NO_WRAP = 1 << 16
 # Line breaks other than "\n" that ruamel writes raw inside single quotes or plain text,
 # where a reader folds them into a space: such text is written double-quoted (escaped).
@@ -110,7 +132,7 @@ def _yaml() -> YAML:
 def _dump(document: Mapping[str, Any], quote: bool) -> str:
     stream = io.StringIO()
     _yaml().dump(to_yaml_tree(document, quote=quote), stream)
-    return HEADER + stream.getvalue()
+    return header(document.get("apiVersion")) + stream.getvalue()
 
 
 def _reads_back(text: str, document: Mapping[str, Any]) -> bool:
