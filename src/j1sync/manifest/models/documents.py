@@ -169,11 +169,17 @@ def _kind_of(model: type[BaseModel]) -> Any:
 
 def _drop_property_titles(schema: Any) -> None:
     """Pydantic titles each property after its name ("Pollinginterval"): noise in an
-    editor's hover, where the key itself is already shown."""
+    editor's hover, where the key itself is already shown. Also the same schema from every
+    pydantic version the project allows: a free-form mapping (`dict[str, Any]`) is
+    `additionalProperties: true` in newer pydantic and plain `type: object` in 2.10; the
+    two mean the same (JSON Schema allows any property unless told otherwise), so the
+    redundant `true` goes."""
     if isinstance(schema, dict):
         for property_schema in (schema.get("properties") or {}).values():
             if isinstance(property_schema, dict):
                 property_schema.pop("title", None)
+        if schema.get("additionalProperties") is True and "properties" not in schema:
+            del schema["additionalProperties"]
         for value in schema.values():
             _drop_property_titles(value)
     elif isinstance(schema, list):
