@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from j1sync.emulator.backend import Backend
+from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.quotas import Quotas
 from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.emulator.server import EmulatorHTTPServer
@@ -21,7 +22,7 @@ DEFAULT_API_KEY = "j1sync-emulator-key"
 DEFAULT_ACCOUNT = "j1sync-emulator"
 
 
-class Emulator:
+class Emulator(ServedState):
     """A running (or ready-to-run) emulator. `url` is the base URL, without a path."""
 
     def __init__(
@@ -73,33 +74,6 @@ class Emulator:
     def graphql_url(self) -> str:
         """The gateway: every operation at one URL, as the official clients send them."""
         return f"{self.url}/"
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever(poll_interval=0.1)
-
-    def start(self) -> None:
-        """Serve from a daemon thread."""
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-        self.store.close()
-        self._release_db()
-
-    def _release_db(self) -> None:
-        if self._process_lock is not None:
-            self._process_lock.release()
-            self._process_lock = None
-
-    def start_shutdown(self) -> None:
-        """Ask serve_forever() to return; safe from a signal handler on the serving
-        thread (shutdown() itself would wait for the loop and deadlock)."""
-        threading.Thread(target=self._server.shutdown, daemon=True).start()
 
     def snapshot(self) -> dict[str, list[JsonObject]]:
         return self.store.snapshot()

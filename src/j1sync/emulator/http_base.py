@@ -9,12 +9,14 @@ import contextlib
 import json
 import socket
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.store import ProcessLock, Store
 
 
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
@@ -87,3 +89,40 @@ def wait_latency(switches: FaultSwitches) -> None:
 def rate_limited(switches: FaultSwitches) -> bool:
     """This request is over the sliding-window limit, or drew an injected 429."""
     return switches.over_rate_limit() or switches.roll(switches.rate_429)
+
+
+class ServedState:
+    """The lifecycle every emulator shares: its HTTP server (`_server`), its store
+    (`store`, closed on stop) and the process lock on its database file (`_process_lock`,
+    None in memory). A subclass sets those three in its constructor."""
+
+    _server: ThreadingHTTPServer
+    store: Store
+    _process_lock: ProcessLock | None
+    _thread: threading.Thread | None = None
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.1)
+
+    def start(self) -> None:
+        """Serve from a daemon thread."""
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+        self.store.close()
+        self._release_db()
+
+    def start_shutdown(self) -> None:
+        """Ask serve_forever() to return; safe from a signal handler on the serving thread."""
+        threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def _release_db(self) -> None:
+        if self._process_lock is not None:
+            self._process_lock.release()
+            self._process_lock = None

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
@@ -24,7 +25,7 @@ SEEDS = ("fresh", "none")
 KEPT_ON_RESET = frozenset({"users"})
 
 
-class OpenCtiEmulator:
+class OpenCtiEmulator(ServedState):
     """A running (or ready-to-run) OpenCTI emulator: `url` is the platform's base URL
     (the API is `url + "/graphql"`, as pycti builds it), `token` the administrator's,
     `tokens` every seeded user's by e-mail."""
@@ -97,30 +98,6 @@ class OpenCtiEmulator:
                 continue
             for obj in stored:
                 self.store.insert(collection, obj)
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever(poll_interval=0.1)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-        self.store.close()
-        self._release_db()
-
-    def start_shutdown(self) -> None:
-        threading.Thread(target=self._server.shutdown, daemon=True).start()
-
-    def _release_db(self) -> None:
-        if self._process_lock is not None:
-            self._process_lock.release()
-            self._process_lock = None
 
     def snapshot(self) -> dict[str, list[JsonObject]]:
         """Every collection (`markings`, `labels`, ... `settings`, `users`), each object exactly

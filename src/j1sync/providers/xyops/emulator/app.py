@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from j1sync.emulator.faults import Stats
+from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
@@ -28,7 +29,7 @@ MEMORY = ":memory:"
 KEPT_ON_RESET = frozenset({"users", "api_keys"})
 
 
-class XyOpsEmulator:
+class XyOpsEmulator(ServedState):
     """A running (or ready-to-run) xyOps emulator; `url` is its base URL (no path)."""
 
     def __init__(
@@ -88,32 +89,6 @@ class XyOpsEmulator:
     def api_url(self, name: str) -> str:
         """The URL of one API call: `<url>/api/app/<name>/v1`."""
         return f"{self.url}/api/app/{name}/v1"
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever(poll_interval=0.1)
-
-    def start(self) -> None:
-        """Serve from a daemon thread."""
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-        self.store.close()
-        self._release_db()
-
-    def start_shutdown(self) -> None:
-        """Ask serve_forever() to return; safe from a signal handler on the serving thread."""
-        threading.Thread(target=self._server.shutdown, daemon=True).start()
-
-    def _release_db(self) -> None:
-        if self._process_lock is not None:
-            self._process_lock.release()
-            self._process_lock = None
 
     def snapshot(self) -> dict[str, list[JsonObject]]:
         """Every configuration list (`tags`, `categories`, ... `events`, `plugins`), each
