@@ -11,9 +11,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from j1sync.emulator import Emulator, running_emulator
 from j1sync.emulator.faults import FaultSwitches, Stats
-from j1sync.manifest.models import SPEC_MODELS
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.models import SPEC_MODELS
 from tests.contract.systems import (
     Case,
     ContractSystem,

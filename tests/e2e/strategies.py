@@ -5,7 +5,8 @@ cases often collide: a live object named like a manifest but holding other field
 hand edit; one carrying the managed tag with no manifest must be deleted; one without the
 tag and without a manifest is unmanaged and must never be touched.
 
-Live accounts are expressed in the emulator's seed format (see j1sync.emulator.seed).
+Live accounts are expressed in the JupiterOne emulator's seed format (see
+j1sync.providers.jupiterone.emulator.seed).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from j1sync.manifest.models.common import PollingInterval, ResultsAre
-from j1sync.manifest.permissions import ABAC_PERMISSIONS
+from j1sync.providers.jupiterone.models.common import PollingInterval, ResultsAre
+from j1sync.providers.jupiterone.models.permissions import ABAC_PERMISSIONS
 
 MANAGED_TAG = "j1sync"
 USERS = ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com")

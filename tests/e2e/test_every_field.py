@@ -19,9 +19,9 @@ import pytest
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from j1sync.emulator import running_emulator
-from j1sync.manifest.models import SPEC_MODELS
-from j1sync.manifest.models.dashboard import BREAKPOINTS
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.models import SPEC_MODELS
+from j1sync.providers.jupiterone.models.dashboard import BREAKPOINTS
 from tests.e2e.conftest import API_KEY, PARAMETER_SECRET, PARAMETER_SECRET_VARIABLE, Account
 from tests.e2e.strategies import DEFINITIONS, USERS
 

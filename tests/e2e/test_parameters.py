@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.engine.lock import LOCK_NAME
-from j1sync.manifest.models.parameter import is_reserved_parameter
+from j1sync.providers.jupiterone.models.parameter import is_reserved_parameter
 from j1sync.providers.jupiterone.parameter_fingerprint import fingerprint_name
 from tests.e2e.conftest import Account
 

@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from ruamel.yaml import YAML
 
-from j1sync.emulator import running_emulator
-from j1sync.manifest.models.parameter import is_reserved_parameter
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.models.parameter import is_reserved_parameter
 from tests.e2e.conftest import API_KEY, Account
 from tests.e2e.strategies import MANAGED_TAG, Scenario, scenarios
 

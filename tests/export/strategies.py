@@ -12,8 +12,8 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from j1sync.manifest.models.common import PollingInterval, ResultsAre
-from j1sync.manifest.permissions import ABAC_PERMISSIONS
+from j1sync.providers.jupiterone.models.common import PollingInterval, ResultsAre
+from j1sync.providers.jupiterone.models.permissions import ABAC_PERMISSIONS
 
 EMAILS = ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com")
 DEFINITIONS = ("aws", "github", "jira")

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.manifest.models.dashboard import DashboardSpec, comparable_settings
+from j1sync.providers.jupiterone.models.dashboard import DashboardSpec, comparable_settings
 from tests.manifest.conftest import WriteFile
 
 BOARD = """\

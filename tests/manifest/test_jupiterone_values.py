@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import get_args
 
 from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL, PERMISSION_FLAGS, PollingInterval
-from j1sync.manifest.models.resource_group import ResourcePermission
+from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
 
 
 def test_a_resource_permission_has_a_field_per_flag_in_the_api_order() -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from j1sync.errors import ManifestError, ManifestProblem
-from j1sync.manifest import (
+from j1sync.manifest import load_manifests
+from j1sync.providers.jupiterone.models import (
     KINDS,
     AlertRuleSpec,
     IntegrationScheduleSpec,
     QuestionSpec,
-    load_manifests,
 )
 from tests.manifest.conftest import EXAMPLES, WriteFile
 

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from j1sync.manifest import (
+from j1sync.providers.jupiterone.models import (
     AlertRuleSpec,
     IamGroupSpec,
     IntegrationScheduleSpec,
     QuestionSpec,
 )
-from j1sync.manifest.models.common import Metadata
-from j1sync.manifest.permissions import ABAC_PERMISSIONS, nearest_permission
+from j1sync.providers.jupiterone.models.common import Metadata
+from j1sync.providers.jupiterone.models.permissions import ABAC_PERMISSIONS, nearest_permission
 
 INLINE = {"queries": [{"name": "q", "query": "Find Host"}]}
 

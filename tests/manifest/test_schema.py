@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 
 from j1sync.cli import cli
 from j1sync.export.yaml_writer import schema_file_name
-from j1sync.manifest import KINDS
+from j1sync.providers.jupiterone.models import KINDS
 from j1sync.providers.registry import system_for_api_version, systems
 from tests.examples import OTHER_SYSTEM_FOLDERS
 from tests.manifest.conftest import BROKEN, EXAMPLES, SCHEMA_FILE

@@ -16,9 +16,9 @@ import pytest
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from j1sync.emulator import running_emulator
 from j1sync.manifest import load_manifests
-from j1sync.manifest.models import SPEC_MODELS
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.models import SPEC_MODELS
 from tests.e2e.conftest import API_KEY, Account
 
 USERS = [{"email": f"{who}@example.com", "firstName": who} for who in ("alice", "bob")]

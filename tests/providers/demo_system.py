@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from j1sync.manifest.models.common import Metadata, NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.providers.jupiterone.models.common import Metadata
 from j1sync.providers.registry import System
 
 DEMO_API_VERSION = "demo.j1sync/v1"

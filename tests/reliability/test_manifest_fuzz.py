@@ -20,10 +20,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from j1sync.cli import cli
 from j1sync.errors import ManifestError
-from j1sync.manifest import KINDS, load_manifests
+from j1sync.manifest import load_manifests
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.plain_yaml import C_EXTENSION_MODULES, HAVE_CLIB, plain_load_all
 from j1sync.manifest.yaml_source import YamlDocument, node_start
+from j1sync.providers.jupiterone.models import KINDS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
 ENV = {"HOOK_TOKEN": "t0ken", "EMPTY": ""}

@@ -99,12 +99,12 @@ def broken_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     """`j1sync schema` failing inside, with a message that holds the API key. A j1sync
     internal is replaced in-process: no input is known to make j1sync fail this way
     (each one found is fixed to a message of its own; see test_tracebacks.py)."""
-    import j1sync.commands.schema as schema_command
+    from j1sync.providers.jupiterone.system import SYSTEM
 
     def explode(kind: str | None = None) -> None:
         raise RuntimeError(f"schema generator broke\nwhile holding {API_KEY}")
 
-    monkeypatch.setattr(schema_command, "manifest_json_schema", explode)
+    monkeypatch.setitem(SYSTEM.extras, "json_schema", explode)  # type: ignore[index]
     monkeypatch.setenv("JUPITERONE_API_KEY", API_KEY)
     monkeypatch.delenv("J1SYNC_DEBUG", raising=False)
 

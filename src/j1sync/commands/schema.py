@@ -7,9 +7,8 @@ import json
 import click
 
 from j1sync.commands._common import handle_errors, kind_of_system, system_option
-from j1sync.manifest import manifest_json_schema
-from j1sync.manifest.models.documents import documents_json_schema
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
+from j1sync.manifest.json_schema import documents_json_schema
+from j1sync.providers.registry import System
 
 
 @click.command("schema")
@@ -21,8 +20,9 @@ def command(system: System, kind: str | None) -> None:
 
     Save it and point editors at it:  # yaml-language-server: $schema=<path>"""
     kind = None if kind is None else kind_of_system(system, kind)
-    if system.name == UNQUALIFIED_SYSTEM:  # the committed schema/j1sync-manifest.schema.json
-        schema = manifest_json_schema(kind)
+    own_schema = system.extras.get("json_schema")  # a system's own (JupiterOne's title)
+    if own_schema is not None:
+        schema = own_schema(kind)
     else:
         models = [system.document_models[k] for k in system.kinds]
         schema = documents_json_schema(f"j1sync {system.title}", models, kind)

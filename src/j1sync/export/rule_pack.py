@@ -31,7 +31,7 @@ from j1sync.errors import J1SyncError
 from j1sync.export.naming import FOLDERS, FileNamer, unique_names
 from j1sync.export.run import check_output_dir, validation_warnings, write_documents
 from j1sync.export.specs import ordered_spec
-from j1sync.manifest.models.common import MAX_NAME_LENGTH
+from j1sync.manifest.model_base import MAX_NAME_LENGTH
 from j1sync.providers.jupiterone.alert_rules import KIND
 
 ALERT_LEVELS = ("INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL")  # validate.ts

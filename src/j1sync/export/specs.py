@@ -15,9 +15,9 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from j1sync.engine.contract import LiveObject
-from j1sync.manifest.models import SPEC_MODELS
-from j1sync.manifest.models.dashboard import BoardParameter, LayoutItem, Widget
-from j1sync.manifest.models.resource_group import ResourcePermission
+from j1sync.providers.jupiterone.models import SPEC_MODELS
+from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
+from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
 
 # Fields written even when they equal the model's default: omitting them would change
 # what j1sync manages (members: authoritative when present) or lose a fact the live

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from j1sync.errors import ManifestProblem
-from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.manifest.references import LoadedManifest
 from j1sync.manifest.yaml_source import Located, format_field_path, locate
+from j1sync.providers.jupiterone.models.integration_schedule import IntegrationScheduleSpec
 
 
 def conflict_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:

@@ -17,8 +17,7 @@ from j1sync.manifest.conflicts import conflict_problems
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
-from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
-from j1sync.manifest.models.parameter import ENV_STRINGS_CONTEXT
+from j1sync.manifest.model_base import ENV_STRINGS_CONTEXT
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (
     default_paths,
@@ -37,6 +36,7 @@ from j1sync.manifest.references import (
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
+from j1sync.providers.jupiterone.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.providers.registry import (
     System,
     all_api_versions,

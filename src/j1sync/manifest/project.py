@@ -19,7 +19,7 @@ from j1sync.manifest.document import (
     ProjectConfig,
 )
 from j1sync.manifest.interpolation import resolve_document
-from j1sync.manifest.models.common import NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import read_documents
 from j1sync.providers.registry import System, system_named, systems

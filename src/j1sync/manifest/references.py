@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.document import Manifest
-from j1sync.manifest.models.alert_rule import AlertRuleSpec, unknown_query_message
-from j1sync.manifest.models.dashboard import DashboardSpec
-from j1sync.manifest.models.question import QuestionSpec
-from j1sync.manifest.models.resource_group import ResourceGroupSpec
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.providers.jupiterone.models.alert_rule import AlertRuleSpec, unknown_query_message
+from j1sync.providers.jupiterone.models.dashboard import DashboardSpec
+from j1sync.providers.jupiterone.models.question import QuestionSpec
+from j1sync.providers.jupiterone.models.resource_group import ResourceGroupSpec
 
 
 @dataclass(frozen=True)

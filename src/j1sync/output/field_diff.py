@@ -4,7 +4,8 @@ engine/diff.py decides *what* changed (`changed_paths`, which apply and the stal
 read); this module arranges the same before/after for reading. An inserted query is one
 added element, not a shifted index for every query after it; a moved element is a move;
 a changed element lists only its changed fields. Each kind declares its lists'
-identities (manifest/models/list_identity.py); other lists are matched by content.
+identities (manifest/list_identity.py; a system's extras["list_identities"], by bare
+kind); other lists are matched by content.
 Pure: no I/O.
 """
 
@@ -18,7 +19,8 @@ from typing import Any, Literal
 from j1sync.canonical import canonical_json
 from j1sync.engine.paths import PathPart, format_path, parse_path
 from j1sync.engine.sensitive import MASK
-from j1sync.manifest.models import LIST_IDENTITIES, ListIdentity
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.providers.registry import manifest_kind, system_of_kind
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
@@ -70,7 +72,7 @@ def diff_fields(
 ) -> list[Entry]:
     """The changes from `before` to `after`, limited to the top-level fields that
     `changed_paths` names (all of `after`'s when it names none)."""
-    rules = {rule.path: rule for rule in LIST_IDENTITIES.get(kind, ())}
+    rules = {rule.path: rule for rule in _list_identities(kind)}
     prefixes: set[str] = set()
     tops: list[str] = []
     for path in changed_paths:
@@ -84,6 +86,16 @@ def diff_fields(
     names = [k for k in after if k in tops] + [k for k in tops if k not in after]
     context = _Context(rules, frozenset(prefixes))
     return _diff_map(before, after, "", [], [], context, names if tops else None)
+
+
+def _list_identities(kind: str) -> Sequence[ListIdentity]:
+    """The lists of an engine kind whose elements have an identity (its system's
+    extras["list_identities"], by bare kind)."""
+    system = system_of_kind(kind)
+    declared: Mapping[str, Sequence[ListIdentity]] = (
+        system.extras.get("list_identities", {}) if system is not None else {}
+    )
+    return declared.get(manifest_kind(kind), ())
 
 
 def _diff_map(

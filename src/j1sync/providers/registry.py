@@ -47,7 +47,7 @@ class System:
     - `kinds`: the manifest kinds (bare names) in dependency order: a kind comes after every
       kind its objects name.
     - `document_models`: bare kind -> pydantic model of the whole document (apiVersion,
-      kind, metadata, spec), as `manifest/models/documents.py` defines JupiterOne's.
+      kind, metadata, spec), as `providers/jupiterone/models/documents.py` defines JupiterOne's.
     - `connect`: (target settings from j1sync.yaml's section for this system, or {}; the
       command's connection options) -> a context manager yielding an
       `engine.contract.Provider` whose kinds carry engine kind names.

@@ -13,10 +13,10 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
-from j1sync.manifest.models.alert_rule import INSTANCE_NAME
-from j1sync.manifest.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
+from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_NAME
+from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.normalize import (
     query_text,
     sorted_set,

@@ -28,8 +28,8 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import NotFound
 from j1sync.jupiterone_values import ACCOUNT_BOARD, BREAKPOINTS
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.manifest.models.dashboard import comparable_settings
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.models.dashboard import comparable_settings
 from j1sync.providers.jupiterone.normalize import query_text, text
 from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND

@@ -18,8 +18,11 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.manifest.models.integration_schedule import DAY_OF_WEEK_INTERVALS, HOUR_INTERVALS
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
+from j1sync.providers.jupiterone.models.integration_schedule import (
+    DAY_OF_WEEK_INTERVALS,
+    HOUR_INTERVALS,
+)
 
 KIND = "IntegrationSchedule"
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from j1sync.canonical import canonical_json
 from j1sync.engine.fingerprint import SALT_BYTES
-from j1sync.manifest.models.parameter import RESERVED_PREFIX
 from j1sync.plan_signature import KDF_ITERATIONS, PlanKey
+from j1sync.providers.jupiterone.models.parameter import RESERVED_PREFIX
 
 FINGERPRINT_PREFIX = f"{RESERVED_PREFIX}fp_"
 SCHEME = "j1sync-parameter-hmac-sha256-v1"

@@ -22,8 +22,8 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
-from j1sync.manifest.models.parameter import KIND, is_reserved_parameter
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.models.parameter import KIND, is_reserved_parameter
 from j1sync.providers.jupiterone.parameter_fingerprint import (
     FingerprintKey,
     fingerprint_name,

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, Resolver, address_of
-from j1sync.manifest.models.alert_rule import INSTANCE_ID, INSTANCE_NAME
 from j1sync.providers.jupiterone.integration_schedules import KIND as INSTANCE_KIND
 from j1sync.providers.jupiterone.integration_schedules import instance_name
+from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_ID, INSTANCE_NAME
 
 Action = dict[str, Any]
 

@@ -15,8 +15,14 @@ from typing import Any
 
 from j1sync.engine.contract import Provider
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, ProjectConfig
-from j1sync.manifest.models.common import NonBlank, StrictModel
-from j1sync.manifest.models.documents import API_VERSION, DOCUMENT_MODELS, KINDS
+from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.providers.jupiterone.models.documents import (
+    API_VERSION,
+    DOCUMENT_MODELS,
+    KINDS,
+    LIST_IDENTITIES,
+    manifest_json_schema,
+)
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
 from j1sync.settings import ENV_API_KEY
 
@@ -114,7 +120,7 @@ def open_provider(
 @contextmanager
 def emulator(state: Path) -> Iterator[Any]:
     """The JupiterOne emulator over the state kept in `state` (demo seed on first use)."""
-    from j1sync.emulator import running_emulator
+    from j1sync.providers.jupiterone.emulator import running_emulator
 
     state.mkdir(parents=True, exist_ok=True)
     with running_emulator(db=str(state / EMULATOR_DB), seed="demo", wait_for_db=True) as emu:
@@ -136,6 +142,12 @@ SYSTEM = System(
     connect=connect,
     emulator=emulator,
     settings_model=JupiterOneTarget,
-    extras={"export_specs": _export_specs, "emulator_state": EMULATOR_DB},
+    extras={
+        "export_specs": _export_specs,
+        "emulator_state": EMULATOR_DB,
+        "list_identities": LIST_IDENTITIES,
+        # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
+        "json_schema": manifest_json_schema,
+    },
     credential_variables=(ENV_API_KEY,),
 )

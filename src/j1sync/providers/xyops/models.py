@@ -17,8 +17,8 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
-from j1sync.manifest.models.common import NonBlank, StrictModel, rule_error
-from j1sync.manifest.models.list_identity import ListIdentity
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
 
 API_VERSION = "xyops.j1sync/v1"
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from j1sync.manifest.models.common import NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel
 from j1sync.providers.registry import System
 from j1sync.providers.xyops.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
 from j1sync.providers.xyops.settings import ENV_API_KEY

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from j1sync.manifest.models.common import (
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.providers.jupiterone.models.common import (
     DEFAULT_POLLING_INTERVAL,
-    NonBlank,
     PollingInterval,
     ResultsAre,
-    StrictModel,
     check_unique_query_names,
 )
-from j1sync.manifest.models.list_identity import ListIdentity
 
 
 class QuestionQuery(StrictModel):

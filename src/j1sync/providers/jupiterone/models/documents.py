@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from j1sync.manifest.models.alert_rule import RULE_LISTS, AlertRuleSpec
-from j1sync.manifest.models.common import Metadata, StrictModel
-from j1sync.manifest.models.dashboard import DASHBOARD_LISTS, DashboardSpec
-from j1sync.manifest.models.iam_group import GROUP_LISTS, IamGroupSpec
-from j1sync.manifest.models.integration_schedule import IntegrationScheduleSpec
-from j1sync.manifest.models.list_identity import ListIdentity
-from j1sync.manifest.models.parameter import ParameterMetadata, ParameterSpec
-from j1sync.manifest.models.question import QUESTION_LISTS, QuestionSpec
-from j1sync.manifest.models.resource_group import RESOURCE_GROUP_LISTS, ResourceGroupSpec
+from j1sync.manifest.json_schema import JSON_SCHEMA_DIALECT, drop_property_titles
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import StrictModel
+from j1sync.providers.jupiterone.models.alert_rule import RULE_LISTS, AlertRuleSpec
+from j1sync.providers.jupiterone.models.common import Metadata
+from j1sync.providers.jupiterone.models.dashboard import DASHBOARD_LISTS, DashboardSpec
+from j1sync.providers.jupiterone.models.iam_group import GROUP_LISTS, IamGroupSpec
+from j1sync.providers.jupiterone.models.integration_schedule import IntegrationScheduleSpec
+from j1sync.providers.jupiterone.models.parameter import ParameterMetadata, ParameterSpec
+from j1sync.providers.jupiterone.models.question import QUESTION_LISTS, QuestionSpec
+from j1sync.providers.jupiterone.models.resource_group import (
+    RESOURCE_GROUP_LISTS,
+    ResourceGroupSpec,
+)
 
 API_VERSION = "j1sync/v1"
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # The kinds, in the order j1sync lists them (validate's counts, export, schema).
 SPEC_MODELS: dict[str, type[BaseModel]] = {
@@ -138,50 +141,5 @@ def manifest_json_schema(kind: str | None = None) -> dict[str, Any]:
     else:
         schema = DOCUMENT_MODELS[kind].model_json_schema()
         title = f"j1sync {kind} manifest"
-    _drop_property_titles(schema)
+    drop_property_titles(schema)
     return {"$schema": JSON_SCHEMA_DIALECT, "title": title, **schema}
-
-
-def documents_json_schema(
-    title: str, models: Sequence[type[BaseModel]], kind: str | None = None
-) -> dict[str, Any]:
-    """The same, for any system's document models (`j1sync schema --system`): of every
-    kind (oneOf, discriminated by `kind`), or of the one model whose kind is `kind`."""
-    if kind is None and len(models) > 1:
-        union: Any = Union[tuple(models)]  # noqa: UP007
-        schema = TypeAdapter(Annotated[union, Field(discriminator="kind")]).json_schema()
-        name = f"{title} manifest"
-    elif kind is None:
-        schema = models[0].model_json_schema()
-        name = f"{title} manifest"
-    else:
-        (model,) = [m for m in models if _kind_of(m) == kind]
-        schema = model.model_json_schema()
-        name = f"{title} {kind} manifest"
-    _drop_property_titles(schema)
-    return {"$schema": JSON_SCHEMA_DIALECT, **schema, "title": name}
-
-
-def _kind_of(model: type[BaseModel]) -> Any:
-    annotation = model.model_fields["kind"].annotation
-    return getattr(annotation, "__args__", (None,))[0]
-
-
-def _drop_property_titles(schema: Any) -> None:
-    """Pydantic titles each property after its name ("Pollinginterval"): noise in an
-    editor's hover, where the key itself is already shown. Also the same schema from every
-    pydantic version the project allows: a free-form mapping (`dict[str, Any]`) is
-    `additionalProperties: true` in newer pydantic and plain `type: object` in 2.10; the
-    two mean the same (JSON Schema allows any property unless told otherwise), so the
-    redundant `true` goes."""
-    if isinstance(schema, dict):
-        for property_schema in (schema.get("properties") or {}).values():
-            if isinstance(property_schema, dict):
-                property_schema.pop("title", None)
-        if schema.get("additionalProperties") is True and "properties" not in schema:
-            del schema["additionalProperties"]
-        for value in schema.values():
-            _drop_property_titles(value)
-    elif isinstance(schema, list):
-        for item in schema:
-            _drop_property_titles(item)

@@ -22,15 +22,19 @@ from pydantic import (
 )
 
 from j1sync.jupiterone_values import PARAMETER_NAME
-from j1sync.manifest.models.common import Metadata, StrictModel, check_object_name, rule_error
+from j1sync.manifest.model_base import (
+    ENV_STRINGS_CONTEXT,
+    StrictModel,
+    check_object_name,
+    rule_error,
+)
+from j1sync.providers.jupiterone.models.common import Metadata
 
 KIND = "Parameter"
 
 # j1sync's own records in the parameter store (the apply lock, secret fingerprints) start
 # with this: no manifest may declare one, and they are never planned, exported or counted.
 RESERVED_PREFIX = "j1sync_"
-# Validation context key: the strings of the document that came from `${env:…}`.
-ENV_STRINGS_CONTEXT = "env_strings"
 
 _SCALAR_SCHEMAS = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pydantic import Field, StrictBool, field_validator
 
-from j1sync.manifest.models.common import NonBlank, ObjectName, StrictModel, rule_error
-from j1sync.manifest.models.list_identity import ListIdentity
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 
 # The resource type of a permission on one resource group (Terraform provider's
 # jupiterone_resource_permission: "resource_type ... (e.g. rule, resource_group, *)").

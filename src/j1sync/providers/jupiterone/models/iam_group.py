@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StrictBool, WithJsonSchema, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from j1sync.manifest.models.common import StrictModel, rule_error
-from j1sync.manifest.models.list_identity import ListIdentity
-from j1sync.manifest.permissions import ABAC_PERMISSIONS, check_permission
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import StrictModel, rule_error
+from j1sync.providers.jupiterone.models.permissions import ABAC_PERMISSIONS, check_permission
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The API is the final judge;
 # this catches the usual slips (a name instead of an email, a missing domain).

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from j1sync.manifest.models.common import NonBlank, PollingInterval, StrictModel, rule_error
+from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.providers.jupiterone.models.common import PollingInterval
 
 # The API applies an hour only to daily and weekly runs, a day only to weekly ones; j1sync
 # refuses the combinations the API would silently ignore.

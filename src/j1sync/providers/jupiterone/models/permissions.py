@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from j1sync.manifest.models.common import rule_error
+from j1sync.manifest.model_base import rule_error
 
 READ_ONLY_PERMISSIONS: tuple[str, ...] = (
     "fullReadAccess",

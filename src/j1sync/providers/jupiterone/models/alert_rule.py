@@ -16,17 +16,14 @@ from pydantic import (
     model_validator,
 )
 
-from j1sync.manifest.models.common import (
+from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.providers.jupiterone.models.common import (
     DEFAULT_POLLING_INTERVAL,
-    NonBlank,
-    ObjectName,
     PollingInterval,
-    StrictModel,
     check_unique_query_names,
     referenced_query_names,
-    rule_error,
 )
-from j1sync.manifest.models.list_identity import ListIdentity
 
 # The action field that holds an integration instance's id (Terraform provider's rule
 # example: CREATE_JIRA_TICKET), and the one a manifest names the instance with instead.

@@ -1,0 +1,57 @@
+"""Building blocks of every system's manifest models.
+
+Models are strict: unknown keys are errors (`extra="forbid"`) and values are not coerced
+(`"3"` is not an hour, `"yes"` is not a boolean). A system's models live in its provider
+package (`providers/<system>/models`) and build on these.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
+MAX_NAME_LENGTH = 255
+
+# Validation context key: the strings of the document that came from `${env:…}` (the
+# loader passes them; a model may require a value to be one, e.g. a secret).
+ENV_STRINGS_CONTEXT = "env_strings"
+
+FieldPath = tuple[str | int, ...]
+
+
+def rule_error(message: str, subpath: FieldPath = ()) -> PydanticCustomError:
+    """A validation error with our own wording (no "Value error, " prefix).
+
+    `subpath` points below the validated value (e.g. ("queries", 1, "name")) so that the
+    loader can name the exact field and its line; pydantic itself only knows the model."""
+    return PydanticCustomError("j1sync_rule", "{message}", {"message": message, "subpath": subpath})
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def check_object_name(value: str) -> str:
+    """metadata.name rules: names may hold spaces and capitals, nothing odd."""
+    if not value:
+        raise rule_error("must not be empty")
+    if len(value) > MAX_NAME_LENGTH:
+        raise rule_error(f"must be at most {MAX_NAME_LENGTH} characters (has {len(value)})")
+    if value != value.strip():
+        raise rule_error("must not start or end with whitespace")
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise rule_error("must not contain control characters")
+    return value
+
+
+def check_not_blank(value: str) -> str:
+    if not value.strip():
+        raise rule_error("must not be empty")
+    return value
+
+
+ObjectName = Annotated[str, AfterValidator(check_object_name)]
+NonBlank = Annotated[str, AfterValidator(check_not_blank)]
