@@ -25,14 +25,14 @@ from j1sync.engine.contract import LiveObject
 from j1sync.errors import ApiError, BadUserInput, ManifestError, ManifestProblem
 from j1sync.http.ratelimit import RateLimit, TokenBucket
 from j1sync.manifest.document import Manifest, ManifestSet
-from j1sync.manifest.query_checks import (
+from j1sync.manifest.yaml_source import YamlDocument, read_documents
+from j1sync.providers.jupiterone.checks.query_checks import (
     declared_parameters,
     located_problem,
     parameter_references,
     query_fields,
     unknown_parameter_message,
 )
-from j1sync.manifest.yaml_source import YamlDocument, read_documents
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.reconcile import PlannedRun

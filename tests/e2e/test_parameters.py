@@ -238,8 +238,9 @@ spec:
 
 
 def test_a_query_may_name_a_parameter_a_manifest_declares(empty_account: Account) -> None:
-    """The J1QL parameter check (manifest/query_checks.py) knows the kind's names: no
-    account read is needed, and one apply creates the parameter with the question."""
+    """The J1QL parameter check (providers/jupiterone/checks/query_checks.py) knows the
+    kind's names: no account read is needed, and one apply creates the parameter with the
+    question."""
     acc = empty_account
     acc.write("q.yaml", QUESTION_WITH_PARAMETER)
     missing = acc.run("plan", acc.manifests)

@@ -136,7 +136,7 @@ def test_check_queries_reports_what_the_api_refuses_at_its_spot(
     empty_account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the API's parser is the judge here: make the offline checker see nothing
-    monkeypatch.setattr("j1sync.manifest.query_checks.check_query", _no_findings)
+    monkeypatch.setattr("j1sync.providers.jupiterone.checks.query_checks.check_query", _no_findings)
     path = empty_account.write("q.yaml", QUESTION.format(query="FIND User AS u RETURN x.name"))
     result = empty_account.run("plan", "--check-queries", empty_account.manifests)
     assert result.exit_code == 1

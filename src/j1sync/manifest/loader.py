@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
-from j1sync.manifest.conflicts import conflict_problems
+from j1sync.manifest.cross_checks import LoadedManifest, duplicate_problems, system_problems
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
@@ -25,18 +25,9 @@ from j1sync.manifest.project import (
     find_project_file,
     load_project_file,
 )
-from j1sync.manifest.query_checks import query_problems
-from j1sync.manifest.references import (
-    LoadedManifest,
-    duplicate_problems,
-    question_ref_problems,
-    resource_group_ref_problems,
-    widget_question_problems,
-)
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
-from j1sync.providers.jupiterone.models.integration_schedule import IntegrationScheduleSpec
 from j1sync.providers.registry import (
     System,
     all_api_versions,
@@ -87,11 +78,7 @@ def load_manifests(
             if manifest is not None:
                 loaded.append(LoadedManifest(manifest, document))
     problems.extend(duplicate_problems(loaded))
-    problems.extend(conflict_problems(loaded))
-    problems.extend(question_ref_problems(loaded))
-    problems.extend(resource_group_ref_problems(loaded))
-    problems.extend(widget_question_problems(loaded))
-    problems.extend(query_problems(loaded))
+    problems.extend(system_problems(loaded))
     if not problems and not loaded and not allow_empty:
         problems.append(_empty_problem(roots))
     if problems:
@@ -273,8 +260,6 @@ def _manifest(
     """The validated document as the engine sees it: `kind` is the engine kind."""
     name: str = parsed.metadata.name  # type: ignore[attr-defined]
     spec: BaseModel = parsed.spec  # type: ignore[attr-defined]
-    if isinstance(spec, IntegrationScheduleSpec) and spec.instance is None:
-        spec = spec.model_copy(update={"instance": name})
     _share_fields_sets(spec)
     return Manifest(
         api_version=parsed.apiVersion,  # type: ignore[attr-defined]

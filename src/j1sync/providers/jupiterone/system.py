@@ -127,6 +127,13 @@ def emulator(state: Path) -> Iterator[Any]:
         yield emu
 
 
+def _document_problems(loaded: Any) -> Any:
+    """The loader's checks across JupiterOne's manifests (references, J1QL)."""
+    from j1sync.providers.jupiterone.checks import document_problems
+
+    return document_problems(loaded)
+
+
 def _export_specs() -> Any:
     from j1sync.export.specs import SPEC_BUILDERS
 
@@ -146,6 +153,7 @@ SYSTEM = System(
         "export_specs": _export_specs,
         "emulator_state": EMULATOR_DB,
         "list_identities": LIST_IDENTITIES,
+        "document_problems": _document_problems,
         # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
         "json_schema": manifest_json_schema,
     },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, model_validator
 
 from j1sync.manifest.json_schema import JSON_SCHEMA_DIALECT, drop_property_titles
 from j1sync.manifest.list_identity import ListIdentity
@@ -81,6 +81,14 @@ class IntegrationScheduleDocument(StrictModel):
     kind: Literal["IntegrationSchedule"]
     metadata: Metadata
     spec: IntegrationScheduleSpec
+
+    @model_validator(mode="after")
+    def _instance_defaults_to_name(self) -> IntegrationScheduleDocument:
+        """`spec.instance` left out names the instance of `metadata.name`."""
+        if self.spec.instance is None:
+            named = self.spec.model_copy(update={"instance": self.metadata.name})
+            object.__setattr__(self, "spec", named)  # frozen: set once, while validating
+        return self
 
 
 class ParameterDocument(StrictModel):

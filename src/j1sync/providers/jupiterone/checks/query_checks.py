@@ -18,8 +18,8 @@ from typing import Any
 
 from j1sync.errors import ManifestProblem
 from j1sync.j1ql import check_query
+from j1sync.manifest.cross_checks import LoadedManifest
 from j1sync.manifest.document import Manifest
-from j1sync.manifest.references import LoadedManifest
 from j1sync.manifest.scalar_positions import source_span
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
 from j1sync.providers.jupiterone.models.alert_rule import AlertRuleSpec

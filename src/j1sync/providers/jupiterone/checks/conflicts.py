@@ -1,7 +1,7 @@
 """Manifests with different names that would manage one live object: found offline.
 
 A kind's live identity is usually its `metadata.name` (duplicates of that are
-references.duplicate_problems). An IntegrationSchedule's is the instance it schedules:
+manifest/cross_checks.duplicate_problems). An IntegrationSchedule's is the instance it schedules:
 `spec.instance` (default `metadata.name`) and, when given, `spec.definition`. Two
 schedules of one instance would fight over it on every apply; two schedules of a name
 where one says no definition could both match the same instance. Each is reported at the
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from j1sync.errors import ManifestProblem
-from j1sync.manifest.references import LoadedManifest
+from j1sync.manifest.cross_checks import LoadedManifest
 from j1sync.manifest.yaml_source import Located, format_field_path, locate
 from j1sync.providers.jupiterone.models.integration_schedule import IntegrationScheduleSpec
 

@@ -1,63 +1,18 @@
-"""Checks across documents: duplicate kind/name, questionRef, resourceGroup and widget
-question targets, and the queries a
-rule's conditions name when its question lives in a Question manifest."""
+"""Checks across JupiterOne's documents: questionRef, resourceGroup and widget question
+targets, and the queries a rule's conditions name when its question lives in a Question
+manifest."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from j1sync.errors import ManifestProblem
-from j1sync.manifest.document import Manifest
-from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.manifest.cross_checks import LoadedManifest, problem_at
 from j1sync.providers.jupiterone.models.alert_rule import AlertRuleSpec, unknown_query_message
 from j1sync.providers.jupiterone.models.dashboard import DashboardSpec
 from j1sync.providers.jupiterone.models.question import QuestionSpec
 from j1sync.providers.jupiterone.models.resource_group import ResourceGroupSpec
-
-
-@dataclass(frozen=True)
-class LoadedManifest:
-    manifest: Manifest
-    # To point at fields of the manifest in its file: the document, or (for manifests
-    # that were loaded without positions) how to read it again, only when a problem
-    # must be located.
-    source: YamlDocument | Callable[[], YamlDocument]
-
-    @property
-    def document(self) -> YamlDocument:
-        return self.source if isinstance(self.source, YamlDocument) else self.source()
-
-
-def _problem(loaded: LoadedManifest, path: FieldPath, message: str) -> ManifestProblem:
-    located = locate(loaded.document, path, at_value=True)
-    return ManifestProblem(
-        located.location,
-        message,
-        loaded.manifest.address,
-        format_field_path(located.path) or None,
-    )
-
-
-def duplicate_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
-    """A kind/name defined twice: reported at the second place, naming the first."""
-    first_seen: dict[str, LoadedManifest] = {}
-    problems = []
-    for item in loaded:
-        address = item.manifest.address
-        if address in first_seen:
-            where = locate(first_seen[address].document, ("metadata", "name"), at_value=True)
-            problems.append(
-                _problem(
-                    item,
-                    ("metadata", "name"),
-                    f"duplicate {address}: also defined at {where.location}",
-                )
-            )
-        else:
-            first_seen[address] = item
-    return problems
 
 
 def question_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
@@ -76,7 +31,7 @@ def question_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProb
             close = difflib.get_close_matches(spec.questionRef, sorted(questions), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(
-                _problem(
+                problem_at(
                     item,
                     ("spec", "questionRef"),
                     f"no Question manifest named '{spec.questionRef}'{hint}",
@@ -88,7 +43,7 @@ def question_ref_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProb
             if name not in known:
                 message = unknown_query_message(name, sorted(known))
                 problems.append(
-                    _problem(item, ("spec", *path), f"{message} (Question/{spec.questionRef})")
+                    problem_at(item, ("spec", *path), f"{message} (Question/{spec.questionRef})")
                 )
     return problems
 
@@ -108,7 +63,7 @@ def resource_group_ref_problems(loaded: Sequence[LoadedManifest]) -> list[Manife
             close = difflib.get_close_matches(spec.resourceGroup, groups, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(
-                _problem(
+                problem_at(
                     item,
                     ("spec", "resourceGroup"),
                     f"no ResourceGroup manifest named '{spec.resourceGroup}'{hint}",
@@ -133,7 +88,7 @@ def widget_question_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestP
             close = difflib.get_close_matches(widget.question, questions, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(
-                _problem(
+                problem_at(
                     item,
                     ("spec", "widgets", key, "question"),
                     f"no Question manifest named '{widget.question}'{hint}",
