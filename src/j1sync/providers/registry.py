@@ -32,6 +32,7 @@ UNQUALIFIED_SYSTEM = "jupiterone"
 SYSTEM_MODULES = (
     "j1sync.providers.jupiterone.system",
     "j1sync.providers.xyops.system",
+    "j1sync.providers.opencti.system",
 )
 
 

@@ -1,0 +1,122 @@
+"""The apply lock's place in OpenCTI: hidden vocabulary entries j1sync keeps for itself.
+
+OpenCTI has no key-value store an API user can write (no buckets, no parameters), and
+every object type people work with is shown in the UI, in lists and in pickers. An open
+vocabulary entry is the least visible place that takes a free text and that every machine
+reaching the platform sees alike: one entry per named value in the `collection_layers_ov`
+category (the vocabulary of Data Components' collection layers, rarely used), named
+`j1sync-state:<name>`, hidden (`is_hidden: true`: left out of the pickers) and holding
+the value in its `description`. It needs the token's user to hold
+SETTINGS_SETVOCABULARIES, as managing vocabularies does (docs/opencti.md, "Connecting").
+
+The Vocabulary kind never lists these entries, and no manifest may name one
+(kinds_data.py). A delete removes the entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from j1sync.engine.lock import settle_time
+from j1sync.errors import NotFound
+from j1sync.providers.opencti.client import OpenCtiClient
+
+LOCK_CATEGORY = "collection_layers_ov"
+LOCK_PREFIX = "j1sync-state:"
+# How long after a write every reader is sure to see it: OpenCTI answers a mutation once
+# its Elasticsearch write is refreshed; a remote platform's round trip is the margin.
+SETTLE_S = 2.0
+
+_FIND = """
+query J1syncState($category: VocabularyCategory, $filters: FilterGroup) {
+  vocabularies(category: $category, first: 10, filters: $filters) {
+    edges { node { id name description } }
+  }
+}
+"""
+_ADD = """
+mutation J1syncStateAdd($input: VocabularyAddInput!) {
+  vocabularyAdd(input: $input) { id }
+}
+"""
+_PATCH = """
+mutation J1syncStatePatch($id: ID!, $input: [EditInput!]!) {
+  vocabularyFieldPatch(id: $id, input: $input) { id }
+}
+"""
+_DELETE = """
+mutation J1syncStateDelete($id: ID!) {
+  vocabularyDelete(id: $id)
+}
+"""
+
+
+def is_lock_entry(raw: Mapping[str, Any]) -> bool:
+    """Whether a vocabulary entry is one of j1sync's state values."""
+    return raw.get("category") in (LOCK_CATEGORY, None) and str(raw.get("name") or "").startswith(
+        LOCK_PREFIX
+    )
+
+
+class VocabularyStore:
+    """Named string values in hidden vocabulary entries (implements
+    `engine.contract.LockStore`)."""
+
+    def __init__(self, client: OpenCtiClient) -> None:
+        self._client = client
+        self.settle_s = settle_time(client.settings.base_url, SETTLE_S)
+
+    def _entry(self, name: str) -> dict[str, Any] | None:
+        wanted = f"{LOCK_PREFIX}{name}"
+        filters = {
+            "mode": "and",
+            "filters": [{"key": ["name"], "values": [wanted], "operator": "eq", "mode": "or"}],
+            "filterGroups": [],
+        }
+        data = self._client.query(
+            "vocabularies (j1sync state)", _FIND, {"category": LOCK_CATEGORY, "filters": filters}
+        )
+        edges = (data.get("vocabularies") or {}).get("edges") or []
+        for edge in edges:
+            node = edge.get("node") if isinstance(edge, Mapping) else None
+            if isinstance(node, Mapping) and node.get("name") == wanted:
+                return dict(node)
+        return None
+
+    def read(self, name: str) -> str | None:
+        entry = self._entry(name)
+        if entry is None:
+            return None
+        value = entry.get("description")
+        return value if isinstance(value, str) and value else None
+
+    def write(self, name: str, value: str) -> None:
+        entry = self._entry(name)
+        if entry is not None:
+            edits = [{"key": "description", "value": [value], "operation": "replace"}]
+            self._client.mutate(
+                "vocabularyFieldPatch (j1sync state)", _PATCH, {"id": entry["id"], "input": edits}
+            )
+            return
+        body = {
+            "name": f"{LOCK_PREFIX}{name}",
+            "category": LOCK_CATEGORY,
+            "description": value,
+            "update": True,  # another writer's entry meanwhile: take it over
+        }
+        data = self._client.mutate("vocabularyAdd (j1sync state)", _ADD, {"input": body})
+        created = data.get("vocabularyAdd") or {}
+        hide = [{"key": "is_hidden", "value": [True], "operation": "replace"}]
+        self._client.mutate(
+            "vocabularyFieldPatch (j1sync state)", _PATCH, {"id": created["id"], "input": hide}
+        )
+
+    def delete(self, name: str) -> None:
+        entry = self._entry(name)
+        if entry is None:
+            return
+        try:
+            self._client.mutate("vocabularyDelete (j1sync state)", _DELETE, {"id": entry["id"]})
+        except NotFound:
+            return

@@ -1,0 +1,79 @@
+"""OpenCTI as the registry sees it (providers/registry.py): manifests `apiVersion:
+opencti.j1sync/v1`, its kinds in dependency order, how to connect, its emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.providers.opencti.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
+from j1sync.providers.opencti.settings import ENV_TOKEN
+from j1sync.providers.registry import System
+
+NAME = "opencti"
+
+
+@contextmanager
+def _connect(target: Mapping[str, Any], options: Any) -> Iterator[Any]:
+    from j1sync.providers.opencti.provider import connect
+
+    provider = connect(target, options)
+    try:
+        yield provider
+    finally:
+        provider.close()
+
+
+class OpenCtiTarget(StrictModel):
+    """j1sync.yaml's `opencti:` connection keys (`url` overrides OPENCTI_URL)."""
+
+    url: NonBlank | None = None
+
+
+EMULATOR_DB = "opencti-emulator.db"  # the emulator's state file in the --emulator state folder
+
+
+@contextmanager
+def _emulator(state: Path) -> Iterator[Any]:
+    """The OpenCTI emulator over the state kept in `state` (a fresh platform's objects on
+    first use)."""
+    from j1sync.providers.opencti.emulator import running_opencti_emulator
+
+    state.mkdir(parents=True, exist_ok=True)
+    with running_opencti_emulator(db=str(state / EMULATOR_DB), wait_for_db=True) as emu:
+        yield emu
+
+
+def _serve(**options: Any) -> Any:
+    """`j1sync emulator serve --system opencti` (commands/emulator.py)."""
+    from j1sync.providers.opencti.emulator import serve
+
+    return serve(**options)
+
+
+def _export_specs() -> Any:
+    from j1sync.providers.opencti.export import SPEC_BUILDERS
+
+    return SPEC_BUILDERS
+
+
+SYSTEM = System(
+    name=NAME,
+    title="OpenCTI",
+    api_versions=(API_VERSION,),
+    kinds=KINDS,
+    document_models=DOCUMENT_MODELS,
+    connect=_connect,
+    emulator=_emulator,
+    extras={
+        "list_identities": LIST_IDENTITIES,
+        "emulator_state": EMULATOR_DB,
+        "export_specs": _export_specs,
+        "serve": _serve,
+    },
+    settings_model=OpenCtiTarget,
+    credential_variables=(ENV_TOKEN,),
+)
