@@ -29,9 +29,9 @@ from typing import Any
 from accounts import NO_INTEGRATIONS, generated_account
 from ruamel.yaml import YAML
 
-from j1sync.emulator.quotas import Quotas
 from j1sync.providers.jupiterone import iam_groups
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, POOL_SIZE
+from j1sync.providers.jupiterone.emulator.quotas import Quotas
 
 API_KEY = "benchmark-key"
 ACCOUNT = "benchmark-account"

@@ -25,7 +25,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.xyops.emulator import running_xyops_emulator
 
 ROOT = Path(__file__).resolve().parents[1]

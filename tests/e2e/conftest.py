@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 
 API_KEY = "e2e-Key-7f3a9c1b2d4e"
 # The value of the variable secret Parameter manifests of the e2e tests are written with.

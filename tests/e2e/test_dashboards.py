@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from j1sync.emulator import running_emulator
 from j1sync.providers.jupiterone.dashboards import is_account_board
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 
 BOARDS = "dashboards"

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.xyops.emulator import running_xyops_emulator
 
 J1_KEY = "multi-J1-Key-5c2e9a71"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 
 SEED = {

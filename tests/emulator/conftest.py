@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from j1sync.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 
 # copies of ../shared/reference/jupiterone/*.graphql, so a clone alone runs the tests
 REFERENCE = Path(__file__).resolve().parent / "reference"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from j1sync.emulator import Emulator
+from j1sync.providers.jupiterone.emulator import Emulator
 
 from .conftest import Poster
 
@@ -209,7 +209,7 @@ def test_refused_a_layout_of_an_unknown_widget_an_unknown_question_or_group(
 def test_the_list_holds_starred_j1_boards_by_default_and_all_on_request(
     empty_emu: Emulator,
 ) -> None:
-    from j1sync.emulator.resolvers_dashboards import add_seed_board
+    from j1sync.providers.jupiterone.emulator.resolvers_dashboards import add_seed_board
 
     backend = empty_emu.backend
     add_seed_board(backend, {"name": "Mine", "type": "User", "userId": "u-1"})

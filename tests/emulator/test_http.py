@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from j1sync.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 
 from .conftest import Poster
 

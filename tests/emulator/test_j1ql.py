@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from j1sync.emulator import j1ql
+from j1sync.providers.jupiterone.emulator import j1ql
 
 from .conftest import Poster
 

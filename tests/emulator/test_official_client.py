@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from jupiterone import JupiterOneClient
 
-from j1sync.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from typing import Any
 
 from jupiterone import JupiterOneClient
 
-from j1sync.emulator import Emulator
-from j1sync.emulator.resolvers_parameters import REDACTED
+from j1sync.providers.jupiterone.emulator import Emulator
+from j1sync.providers.jupiterone.emulator.resolvers_parameters import REDACTED
 
 from .conftest import Poster
 

@@ -15,7 +15,7 @@ from graphql import (
     parse,
 )
 
-from j1sync.emulator.executor import load_schema
+from j1sync.providers.jupiterone.emulator.executor import load_schema
 
 from .conftest import REFERENCE
 

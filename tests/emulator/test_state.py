@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from j1sync.emulator import Emulator, running_emulator
-from j1sync.emulator.seed import load_seed
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.emulator.seed import load_seed
 
 from .conftest import Poster
 

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from j1sync.cli import cli
 from j1sync.connection import ConnectionOptions
-from j1sync.emulator import Emulator, running_emulator
 from j1sync.engine.contract import DesiredObject, PrunePolicy
 from j1sync.engine.model import Plan
 from j1sync.engine.order import levels
@@ -20,6 +19,7 @@ from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyEvent, ApplyResult, apply_plan
 from j1sync.providers.jupiterone import JupiterOneProvider
 from j1sync.providers.jupiterone.client import POOL_SIZE
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.providers.jupiterone.system import open_provider
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 
 API_KEY = "export-Key-5e1d7c9a3b"
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from j1sync.emulator import running_emulator
-from j1sync.emulator.resolvers_iam import GROUPS
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator.resolvers_iam import GROUPS
 from j1sync.providers.jupiterone.iam_groups import GROUPS_PER_REQUEST
 from tests.e2e.conftest import API_KEY, Account
 from tests.emulator.conftest import Poster

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 
 QUESTIONS_AND_RULES = """\

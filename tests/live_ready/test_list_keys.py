@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from j1sync.emulator.switches import LIST_NULL_FIELDS
+from j1sync.providers.jupiterone.emulator.switches import LIST_NULL_FIELDS
 from tests.e2e.conftest import Account
 from tests.live_ready.wire import seeded_account
 

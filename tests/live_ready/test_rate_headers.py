@@ -16,8 +16,8 @@ import requests
 from benchmarks.accounts import NO_INTEGRATIONS, Split, generated_account
 from ruamel.yaml import YAML
 
-from j1sync.emulator import running_emulator
-from j1sync.emulator.quotas import Quota, QuotaBuckets, Quotas
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator.quotas import Quota, QuotaBuckets, Quotas
 from tests.e2e.conftest import API_KEY, Account
 
 # Bursts of 20 (token) and 40 (account) invocations, both refilled at 40 a second.

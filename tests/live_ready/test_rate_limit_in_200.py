@@ -11,7 +11,7 @@ import pytest
 from jupiterone import JupiterOneClient as OfficialClient
 from jupiterone.errors import JupiterOneApiRetryError
 
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 from tests.examples import jupiterone_examples
 

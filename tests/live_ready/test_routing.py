@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-from j1sync.emulator import running_emulator
 from j1sync.jupiterone_endpoints import AREA_PATHS, ROOT_FIELDS
 from j1sync.providers.jupiterone import iam_groups
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.settings import Settings
 from tests.e2e.conftest import API_KEY, Account
 from tests.emulator.conftest import Poster

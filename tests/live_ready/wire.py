@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 
 SEED: dict[str, Any] = {

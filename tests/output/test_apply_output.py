@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 from tests.examples import jupiterone_examples
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.terminal import color_enabled, is_terminal
 from tests.e2e.conftest import API_KEY, Account
 from tests.examples import jupiterone_examples

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from j1sync.emulator import running_emulator
 from j1sync.github.body import MAX_BODY_CHARS, MAX_SUMMARY_CHARS, truncate_body
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 
 CHANGES = 2000

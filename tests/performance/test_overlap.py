@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from j1sync import reconcile
-from j1sync.emulator import running_emulator
 from j1sync.engine.contract import LiveObject, Provider
 from j1sync.errors import ApiError, ConfigError, ManifestError
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
 from j1sync.settings import Settings
 from tests.examples import jupiterone_examples

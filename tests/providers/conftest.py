@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from j1sync.emulator import running_emulator
 from j1sync.engine.contract import DesiredObject, LiveObject, comparable_live_state
 from j1sync.manifest import load_manifests
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.settings import Settings
 
 API_KEY = "providers-Key-5be1c0ffee"

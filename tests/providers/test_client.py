@@ -7,7 +7,6 @@ import dataclasses
 
 import pytest
 
-from j1sync.emulator import running_emulator
 from j1sync.errors import (
     ApiError,
     AuthError,
@@ -17,6 +16,7 @@ from j1sync.errors import (
     TransientError,
 )
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.iam_groups import CREATE_GROUP, LIST_GROUPS
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
 from tests.providers.conftest import API_KEY, fast_client, settings_for

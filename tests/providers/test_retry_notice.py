@@ -8,7 +8,7 @@ import socket
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.examples import jupiterone_examples
 
 # the JupiterOne demo's examples (a JupiterOne emulator serves these tests)

@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.emulator import Emulator, running_emulator
 from j1sync.engine.contract import Provider
 from j1sync.engine.plan import plan_has_changes
 from j1sync.executor import apply_plan
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.reconcile import Connect, connect_and_plan
 from j1sync.settings import Settings
 from tests.reliability.account import (

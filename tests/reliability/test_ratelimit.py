@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
 from j1sync.errors import ConfigError, RetryBudgetExceeded
 from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone import JupiterOneClient
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
 from j1sync.settings import Settings
 from tests.examples import jupiterone_examples

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env
 
 SEED = {

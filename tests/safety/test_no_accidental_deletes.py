@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.examples import jupiterone_examples
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.emulator import Emulator
 from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign
+from j1sync.providers.jupiterone.emulator import Emulator
 from tests.examples import jupiterone_examples
 
 ROOT = Path(__file__).resolve().parents[2]

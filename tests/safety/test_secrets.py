@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from jupiterone import JupiterOneClient
 
 from j1sync.cli import cli
-from j1sync.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.e2e.conftest import API_KEY, Account
 from tests.github.fake_github import FakeGitHub
 

@@ -152,9 +152,9 @@ def serve(
     allow_remote: bool,
 ) -> None:
     """Serve the emulator until Ctrl-C or SIGTERM."""
-    from j1sync.emulator import app
-    from j1sync.emulator.quotas import Quotas
-    from j1sync.emulator.switches import LIST_NULL_FIELDS
+    from j1sync.providers.jupiterone.emulator import app
+    from j1sync.providers.jupiterone.emulator.quotas import Quotas
+    from j1sync.providers.jupiterone.emulator.switches import LIST_NULL_FIELDS
     from j1sync.providers.registry import UNQUALIFIED_SYSTEM
 
     if not is_loopback(host) and not allow_remote:

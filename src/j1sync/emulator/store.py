@@ -23,11 +23,6 @@ from j1sync.errors import ConfigError
 
 JsonObject = dict[str, Any]
 
-DEFAULT_DB = ".j1sync/emulator.db"  # where `--emulator` and `emulator serve` keep it
-# The rules collection, which the resolvers of what rules refer to (questions, resource
-# groups) read too.
-RULES = "rules"
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -149,7 +144,7 @@ class StateFileError(ConfigError):
 def _unusable(path: str, exc: sqlite3.Error) -> str:
     """One line naming the file, what is wrong with it and how to start over."""
     file = Path(path)
-    reset = "j1sync emulator reset" + ("" if path == DEFAULT_DB else f" --db {path}")
+    reset = f"j1sync emulator reset --db {path}"
     if file.is_dir():
         return f"emulator database {path} is a folder, not a database file; remove it"
     if "not a database" in str(exc) or "malformed" in str(exc):

@@ -1,4 +1,4 @@
-"""The shared fault switches on the xyOps emulator (j1sync.emulator.switches): latency and
+"""The shared fault switches on the xyOps emulator (j1sync.emulator.faults): latency and
 spikes, 429s (injected and over a sliding window), 5xx, lost responses (the change commits,
 the connection drops), targeted failures; and the store under concurrent requests."""
 

@@ -10,8 +10,8 @@ from types import ModuleType
 import pytest
 
 from j1sync.emulator import faults, http_base
-from j1sync.emulator.server import EmulatorHTTPServer
-from j1sync.emulator.switches import Switches
+from j1sync.providers.jupiterone.emulator.server import EmulatorHTTPServer
+from j1sync.providers.jupiterone.emulator.switches import Switches
 from j1sync.providers.xyops.emulator import running_xyops_emulator
 from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
 

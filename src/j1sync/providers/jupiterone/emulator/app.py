@@ -7,17 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from j1sync.emulator.backend import Backend
 from j1sync.emulator.http_base import ServedState
-from j1sync.emulator.quotas import Quotas
-from j1sync.emulator.seed import SeedSource, apply_seed, load_seed
-from j1sync.emulator.server import EmulatorHTTPServer
-from j1sync.emulator.store import DEFAULT_DB, JsonObject, ProcessLock, Store
-from j1sync.emulator.switches import Stats, Switches
+from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.per_seconds import parse_rate_limit
+from j1sync.providers.jupiterone.emulator.backend import Backend
+from j1sync.providers.jupiterone.emulator.quotas import Quotas
+from j1sync.providers.jupiterone.emulator.seed import SeedSource, apply_seed, load_seed
+from j1sync.providers.jupiterone.emulator.server import EmulatorHTTPServer
+from j1sync.providers.jupiterone.emulator.switches import Stats, Switches
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
 
+DEFAULT_DB = ".j1sync/emulator.db"  # where `--emulator` and `emulator serve` keep it
 DEFAULT_API_KEY = "j1sync-emulator-key"
 DEFAULT_ACCOUNT = "j1sync-emulator"
 

@@ -10,11 +10,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from j1sync.emulator.api_errors import bad_input
 from j1sync.emulator.store import JsonObject, Store
-from j1sync.emulator.switches import Switches
+from j1sync.providers.jupiterone.emulator.api_errors import bad_input
+from j1sync.providers.jupiterone.emulator.switches import Switches
 
 Resolver = Callable[..., Any]
+
+# The rules collection, which the resolvers of what rules refer to (questions, resource
+# groups) read too.
+RULES = "rules"
 
 
 @dataclass

@@ -23,7 +23,8 @@ from graphql import (
     validate,
 )
 
-from j1sync.emulator import (
+from j1sync.jupiterone_endpoints import GATEWAY_PATH, ROOT_FIELDS, misplaced
+from j1sync.providers.jupiterone.emulator import (
     resolvers_dashboards,
     resolvers_iam,
     resolvers_integrations,
@@ -33,10 +34,9 @@ from j1sync.emulator import (
     resolvers_resource_groups,
     resolvers_rules,
 )
-from j1sync.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
-from j1sync.emulator.backend import Backend, Resolver
-from j1sync.emulator.switches import FailureMode, Stats
-from j1sync.jupiterone_endpoints import GATEWAY_PATH, ROOT_FIELDS, misplaced
+from j1sync.providers.jupiterone.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
+from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver
+from j1sync.providers.jupiterone.emulator.switches import FailureMode, Stats
 
 JsonObject = dict[str, Any]
 _MODULES = (
@@ -53,7 +53,11 @@ _MODULES = (
 @functools.lru_cache(maxsize=1)
 def load_schema() -> GraphQLSchema:
     """The emulator's schema: a subset of the live one, kept in the package."""
-    sdl = resources.files("j1sync.emulator").joinpath("schema.graphql").read_text("utf-8")
+    sdl = (
+        resources.files("j1sync.providers.jupiterone.emulator")
+        .joinpath("schema.graphql")
+        .read_text("utf-8")
+    )
     return build_schema(sdl)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from j1sync.emulator.api_errors import bad_input, not_found
-from j1sync.emulator.backend import Backend, Resolver, paginate
 from j1sync.emulator.store import JsonObject
+from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
+from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver, paginate
 
 SERVICE = "iam"
 GROUPS = "iam_groups"

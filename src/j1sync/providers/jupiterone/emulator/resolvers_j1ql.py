@@ -11,11 +11,16 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from j1sync.emulator import j1ql
-from j1sync.emulator.api_errors import bad_input
-from j1sync.emulator.backend import Backend, Resolver, decode_cursor, encode_cursor
 from j1sync.emulator.store import JsonObject
 from j1sync.j1ql import check_query
+from j1sync.providers.jupiterone.emulator import j1ql
+from j1sync.providers.jupiterone.emulator.api_errors import bad_input
+from j1sync.providers.jupiterone.emulator.backend import (
+    Backend,
+    Resolver,
+    decode_cursor,
+    encode_cursor,
+)
 
 SERVICE = "j1ql"
 ENTITIES = "entities"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from j1sync.emulator.api_errors import bad_input, not_found
-from j1sync.emulator.backend import Backend, Resolver
-from j1sync.emulator.store import RULES, JsonObject
+from j1sync.emulator.store import JsonObject
 from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
+from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
 
 SERVICE = "questions"
 COLLECTION = "questions"

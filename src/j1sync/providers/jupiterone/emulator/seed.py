@@ -20,7 +20,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from j1sync.emulator import (
+from j1sync.emulator.store import JsonObject
+from j1sync.providers.jupiterone.emulator import (
     resolvers_dashboards,
     resolvers_iam,
     resolvers_integrations,
@@ -29,8 +30,7 @@ from j1sync.emulator import (
     resolvers_resource_groups,
     resolvers_rules,
 )
-from j1sync.emulator.backend import Backend
-from j1sync.emulator.store import JsonObject
+from j1sync.providers.jupiterone.emulator.backend import Backend
 
 SEED_KEYS = (
     "users",
@@ -54,7 +54,11 @@ def load_seed(source: SeedSource) -> JsonObject:
     if isinstance(source, dict):
         return source
     if source == "demo":
-        text = resources.files("j1sync.emulator").joinpath("demo_seed.yaml").read_text("utf-8")
+        text = (
+            resources.files("j1sync.providers.jupiterone.emulator")
+            .joinpath("demo_seed.yaml")
+            .read_text("utf-8")
+        )
         loaded = YAML(typ="safe").load(text)
     else:
         loaded = _read_seed_file(Path(source))

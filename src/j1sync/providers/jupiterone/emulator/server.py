@@ -9,16 +9,16 @@ import hmac
 import json
 from urllib.parse import urlsplit
 
-from j1sync.emulator.backend import Backend
-from j1sync.emulator.executor import GraphQLService, Outcome
 from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
     rate_limited,
     wait_latency,
 )
-from j1sync.emulator.resolvers_j1ql import DEFERRED_PATH, deferred_document
-from j1sync.emulator.switches import Stats
+from j1sync.providers.jupiterone.emulator.backend import Backend
+from j1sync.providers.jupiterone.emulator.executor import GraphQLService, Outcome
+from j1sync.providers.jupiterone.emulator.resolvers_j1ql import DEFERRED_PATH, deferred_document
+from j1sync.providers.jupiterone.emulator.switches import Stats
 
 GRAPHQL_PATHS = frozenset({"/graphql", "/rules/graphql", "/iam/graphql", "/"})
 # A rate limit inside an HTTP 200, as the official Python client expects one (it retries

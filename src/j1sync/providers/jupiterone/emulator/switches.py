@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from j1sync.emulator.faults import FailureMode, FaultSwitches, Stats, TargetedFailure
-from j1sync.emulator.quotas import Charge, QuotaBuckets, Quotas, invocations
+from j1sync.providers.jupiterone.emulator.quotas import Charge, QuotaBuckets, Quotas, invocations
 
 __all__ = [
     "LIST_NULL_FIELDS",
