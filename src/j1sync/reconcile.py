@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import (
+    ChecksReferences,
     DeclaresCredentials,
     DesiredObject,
     LiveObject,
@@ -149,11 +150,17 @@ def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
 def resolve_against_live(
     provider: Provider, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
 ) -> list[DesiredObject]:
-    """Manifests that can only match existing objects are resolved before any plan exists."""
+    """Manifests that can only match existing objects are resolved, and the objects they
+    name by natural key checked, before any plan exists."""
     resolved: list[DesiredObject] = []
     problems: list[str] = []
+    known: set[str] | None = None
     for kind in provider.kinds:
         wanted = [d for d in desired if d.kind == kind.kind]
+        if wanted and isinstance(kind, ChecksReferences):
+            if known is None:
+                known = {d.address for d in desired} | {obj.address for obj in live}
+            problems += kind.reference_problems(wanted, known)
         if isinstance(kind, ResolvesAgainstLive):
             wanted, found = kind.resolve_desired(wanted, live)
             problems += found

@@ -117,6 +117,19 @@ class ResolvesAgainstLive(Protocol):
 
 
 @runtime_checkable
+class ChecksReferences(Protocol):
+    """Optional, for a kind whose manifests name other objects by natural key (an OpenCTI
+    group its roles and markings). Before planning, each desired object's names are checked
+    against `known`, the addresses the run declares and those read from the account; each
+    name that is neither is a message naming the manifest, its field and the name, and
+    they stop the run before any plan exists (an apply would fail half-way)."""
+
+    def reference_problems(
+        self, desired: Sequence[DesiredObject], known: Collection[str]
+    ) -> list[str]: ...
+
+
+@runtime_checkable
 class DeclaresCredentials(Protocol):
     """Optional, for a kind whose objects hold credentials (a rule's webhook URL, headers
     and body; chat and ticketing tokens). It names the paths of a normalized state that

@@ -1,0 +1,403 @@
+"""The access kinds: Role and Group (models in models_access.py).
+
+A role holds capabilities, a group roles and markings, as relationships
+(`has-capability`, `has-role`, `accesses-to`): a change adds or deletes each relationship
+that differs (`relationAdd`/`relationDelete`), never the others. A group's scalar fields
+and its `max_shareable_marking`, `not_shareable_marking_types` and `default_hidden_types`
+lists go through one fieldPatch (replace; add/remove for the lists), its default markings
+through `editDefaultMarking`, one call per entity type that differs. A create is the add
+mutation then the same changes from what a new object holds.
+
+Manifests name what they hold by natural key: capabilities by name, roles by name,
+markings by MarkingDefinition name (their definition, `TLP:GREEN`). A role or marking
+a manifest names must be declared in the run or exist in OpenCTI, a capability must exist
+in OpenCTI: otherwise the run stops before any plan, naming the manifest and the field
+(`reference_problems`, `resolve_desired`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from j1sync.engine.contract import (
+    DesiredObject,
+    LiveObject,
+    PrunePolicy,
+    Resolver,
+    address_of,
+)
+from j1sync.errors import ApiError
+from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
+from j1sync.providers.opencti.models_access import GroupSpec, RoleSpec
+
+CAPABILITY_RELATION = "has-capability"
+ROLE_RELATION = "has-role"
+MARKING_RELATION = "accesses-to"
+CAPABILITIES_PAGE = 500  # `capabilities(first:)` has no cursor; OpenCTI 6.9 has 49
+
+# A group's spec field -> the kind its names are the natural keys of.
+GROUP_REFERENCES: Mapping[str, str] = {
+    "roles": "Role",
+    "allowed_marking": "MarkingDefinition",
+    "max_shareable_marking": "MarkingDefinition",
+}
+
+
+def _names(items: Any, key: str) -> list[str]:
+    """The `key` of each object of an API list (`[{id, name}]` -> names)."""
+    if isinstance(items, Mapping):  # a connection: edges { node }
+        items = [e.get("node") for e in items.get("edges") or [] if isinstance(e, Mapping)]
+    return [str(i[key]) for i in items or [] if isinstance(i, Mapping) and i.get(key)]
+
+
+def _ids_by(items: Any, key: str) -> dict[str, str]:
+    """`key` -> id of each object of an API list (a connection's nodes too)."""
+    if isinstance(items, Mapping):
+        items = [e.get("node") for e in items.get("edges") or [] if isinstance(e, Mapping)]
+    return {
+        str(i[key]): str(i["id"])
+        for i in items or []
+        if isinstance(i, Mapping) and i.get(key) and i.get("id")
+    }
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _where(desired: DesiredObject) -> str:
+    return f"{desired.address} ({desired.source})" if desired.source else desired.address
+
+
+class AccessKind(OpenCtiKind):
+    """What Role and Group share: a description carrying j1sync's marker (pruned by it),
+    relationships added and deleted one by one."""
+
+    prune: PrunePolicy = "tagged"
+    marker_field = "description"
+    # spec field -> relationship_type, for the fields kept as relationships
+    relations: ClassVar[Mapping[str, str]] = {}
+
+    def relation_ids(self, field: str, names: Collection[str], resolver: Resolver) -> list[str]:
+        """The ids of the objects a relationship field names (to add them)."""
+        raise NotImplementedError
+
+    def held_ids(self, raw: Mapping[str, Any], field: str) -> dict[str, str]:
+        """name -> id of what a live object's relationship field holds (to delete them)."""
+        raise NotImplementedError
+
+    def fresh_state(self, desired: DesiredObject) -> dict[str, Any]:
+        """What an object created from `desired` holds right after its add mutation."""
+        fresh = self.normalize({}, desired=False)
+        for key in self.add_fields or ():
+            if key in desired.state:
+                fresh[key] = desired.state[key]
+        return fresh
+
+    def create_patch(self, desired: DesiredObject) -> list[EditInput]:
+        return []  # after_create converges from the fresh state instead
+
+    def after_create(self, object_id: str, desired: DesiredObject, resolver: Resolver) -> None:
+        held = LiveObject(self.kind, desired.name, object_id, self.fresh_state(desired))
+        edits = self.patch_edits(held, desired, resolver)
+        if edits:
+            self.patch(object_id, edits)
+        self.after_update(held, desired, resolver)
+
+    def patch_edits(
+        self, live: LiveObject, desired: DesiredObject, resolver: Resolver
+    ) -> list[EditInput]:
+        edits = super().patch_edits(live, desired, resolver)
+        return [e for e in edits if e["key"] not in self.relations]
+
+    def after_update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        assert live.id is not None
+        for field, relation in self.relations.items():
+            if field not in desired.state:
+                continue
+            have = set(live.state.get(field) or [])
+            want = set(desired.state[field] or [])
+            added = sorted(want - have)
+            for target in self.relation_ids(field, added, resolver):
+                self.relation_add(live.id, relation, target)
+            removed = sorted(have - want)
+            held = self.held_ids(live.raw, field)
+            for name in removed:
+                if name in held:
+                    self.relation_delete(live.id, relation, held[name])
+
+    def relation_add(self, object_id: str, relation: str, target_id: str) -> None:
+        document = (
+            "mutation J1syncRelationAdd($id: ID!, $input: InternalRelationshipAddInput!) {\n"
+            f"  {self.edit_mutation}(id: $id) {{ relationAdd(input: $input) {{ id }} }}\n"
+            "}"
+        )
+        variables = {"id": object_id, "input": {"toId": target_id, "relationship_type": relation}}
+        self.client.mutate(f"{self.edit_mutation}.relationAdd", document, variables)
+
+    def relation_delete(self, object_id: str, relation: str, target_id: str) -> None:
+        document = (
+            "mutation J1syncRelationDelete($id: ID!, $toId: StixRef!, $type: String!) {\n"
+            f"  {self.edit_mutation}(id: $id) {{\n"
+            "    relationDelete(toId: $toId, relationship_type: $type) { id }\n"
+            "  }\n"
+            "}"
+        )
+        variables = {"id": object_id, "toId": target_id, "type": relation}
+        self.client.mutate(f"{self.edit_mutation}.relationDelete", document, variables)
+
+
+class RoleKind(AccessKind):
+    kind_name = "Role"
+    spec_model = RoleSpec
+    list_field = "roles"
+    node_fields = "name description can_manage_sensitive_config capabilities { id name }"
+    add_mutation = "roleAdd"
+    add_input = "RoleAddInput"
+    add_fields: ClassVar[frozenset[str] | None] = frozenset({"description"})
+    edit_mutation = "roleEdit"
+    set_fields = ("capabilities",)
+    relations: ClassVar[Mapping[str, str]] = {"capabilities": CAPABILITY_RELATION}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._capabilities: dict[str, str] | None = None
+        self._capabilities_lock = threading.Lock()
+
+    def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        values = super().raw_values(raw)
+        values["capabilities"] = _names(raw.get("capabilities"), "name")
+        return values
+
+    def capability_ids(self) -> dict[str, str]:
+        """Capability name -> id, as the platform has them (read once per run)."""
+        with self._capabilities_lock:
+            if self._capabilities is None:
+                document = (
+                    "query J1syncCapabilities($first: Int) {\n"
+                    "  capabilities(first: $first) { edges { node { id name } } }\n"
+                    "}"
+                )
+                data = self.client.query("capabilities", document, {"first": CAPABILITIES_PAGE})
+                found = data.get("capabilities")
+                if not isinstance(found, Mapping):
+                    raise ApiError("OpenCTI API (capabilities): the answer has no capabilities")
+                self._capabilities = _ids_by(found, "name")
+            return self._capabilities
+
+    def relation_ids(self, field: str, names: Collection[str], resolver: Resolver) -> list[str]:
+        known = self.capability_ids()
+        return [known[name] for name in names]
+
+    def held_ids(self, raw: Mapping[str, Any], field: str) -> dict[str, str]:
+        return _ids_by(raw.get(field), "name")
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Every capability a manifest names is one the platform has."""
+        if not any(obj.state.get("capabilities") for obj in desired):
+            return list(desired), []
+        known = self.capability_ids()
+        problems = [
+            f"{_where(obj)}: spec.capabilities: '{name}' is not a capability of this "
+            f"OpenCTI{_hint(name, known)}"
+            for obj in desired
+            for name in obj.state.get("capabilities") or []
+            if name not in known
+        ]
+        return list(desired), problems
+
+
+class GroupKind(AccessKind):
+    kind_name = "Group"
+    spec_model = GroupSpec
+    list_field = "groups"
+    node_fields = (
+        "name description default_assignation auto_new_marking no_creators restrict_delete "
+        "not_shareable_marking_types default_hidden_types "
+        "roles { edges { node { id name } } } "
+        "allowed_marking { id definition } "
+        "max_shareable_marking { id definition } "
+        "default_marking { entity_type values { id definition } } "
+        "group_confidence_level { max_confidence overrides { entity_type max_confidence } }"
+    )
+    add_mutation = "groupAdd"
+    add_input = "GroupAddInput"
+    add_fields: ClassVar[frozenset[str] | None] = frozenset(
+        {
+            "description",
+            "default_assignation",
+            "auto_new_marking",
+            "no_creators",
+            "restrict_delete",
+            "group_confidence_level",
+        }
+    )
+    edit_mutation = "groupEdit"
+    set_fields = (
+        "roles",
+        "allowed_marking",
+        "max_shareable_marking",
+        "not_shareable_marking_types",
+        "default_hidden_types",
+    )
+    relations: ClassVar[Mapping[str, str]] = {
+        "roles": ROLE_RELATION,
+        "allowed_marking": MARKING_RELATION,
+    }
+
+    # -- reading ----------------------------------------------------------------------
+
+    def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        values = super().raw_values(raw)
+        values["roles"] = _names(raw.get("roles"), "name")
+        for field in ("allowed_marking", "max_shareable_marking"):
+            values[field] = _names(raw.get(field), "definition")
+        values["default_marking"] = [
+            {
+                "entity_type": entry.get("entity_type"),
+                "values": _names(entry.get("values"), "definition"),
+            }
+            for entry in raw.get("default_marking") or []
+            if isinstance(entry, Mapping)
+        ]
+        return values
+
+    def normalize(self, values: Mapping[str, Any], *, desired: bool) -> dict[str, Any]:
+        """Besides the base's: confidence overrides by entity type, default markings by
+        entity type with their values sorted (an entity type without any left out, as
+        OpenCTI keeps one after its markings are cleared)."""
+        state = super().normalize(values, desired=desired)
+        level = state.get("group_confidence_level")
+        if isinstance(level, Mapping):
+            overrides = [o for o in level.get("overrides") or [] if isinstance(o, Mapping)]
+            state["group_confidence_level"] = {
+                "max_confidence": level.get("max_confidence"),
+                "overrides": sorted(
+                    (
+                        {
+                            "entity_type": o.get("entity_type"),
+                            "max_confidence": o.get("max_confidence"),
+                        }
+                        for o in overrides
+                    ),
+                    key=lambda o: str(o["entity_type"]),
+                ),
+            }
+        entries = [e for e in state.get("default_marking") or [] if isinstance(e, Mapping)]
+        state["default_marking"] = sorted(
+            (
+                {
+                    "entity_type": e.get("entity_type"),
+                    "values": sorted({str(v) for v in e.get("values") or []}),
+                }
+                for e in entries
+                if e.get("values")
+            ),
+            key=lambda e: str(e["entity_type"]),
+        )
+        return state
+
+    def references(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...]:
+        found = {
+            address_of(engine_kind(kind), target)
+            for target_kind_field, kind in GROUP_REFERENCES.items()
+            for target in state.get(target_kind_field) or []
+        }
+        found |= {
+            address_of(engine_kind("MarkingDefinition"), value)
+            for entry in state.get("default_marking") or []
+            for value in entry.get("values") or []
+        }
+        return tuple(sorted(found))
+
+    def reference_problems(
+        self, desired: Sequence[DesiredObject], known: Collection[str]
+    ) -> list[str]:
+        """Each role and marking a group names is declared in the run or in OpenCTI."""
+        problems: list[str] = []
+        for obj in desired:
+            for field, kind, name in _named(obj.state):
+                if address_of(engine_kind(kind), name) not in known:
+                    problems.append(
+                        f"{_where(obj)}: {field}: no {kind} named '{name}' is declared or in "
+                        "OpenCTI"
+                    )
+        return problems
+
+    # -- writing ----------------------------------------------------------------------
+
+    def relation_ids(self, field: str, names: Collection[str], resolver: Resolver) -> list[str]:
+        kind = engine_kind(GROUP_REFERENCES[field])
+        return [resolver.id_of(address_of(kind, name)) for name in names]
+
+    def held_ids(self, raw: Mapping[str, Any], field: str) -> dict[str, str]:
+        return _ids_by(raw.get(field), "name" if field == "roles" else "definition")
+
+    def _marking_ids(self, names: Iterable[str], resolver: Resolver) -> list[str]:
+        kind = engine_kind("MarkingDefinition")
+        return [resolver.id_of(address_of(kind, name)) for name in names]
+
+    def patch_edits(
+        self, live: LiveObject, desired: DesiredObject, resolver: Resolver
+    ) -> list[EditInput]:
+        """The base's edits but default markings (editDefaultMarking) and max shareable
+        markings, which OpenCTI takes as marking ids."""
+        edits = [
+            e
+            for e in super().patch_edits(live, desired, resolver)
+            if e["key"] not in ("default_marking", "max_shareable_marking")
+        ]
+        field = "max_shareable_marking"
+        if field in desired.state:
+            have = set(live.state.get(field) or [])
+            want = set(desired.state[field] or [])
+            if want - have:
+                edits.append(edit(field, self._marking_ids(sorted(want - have), resolver), "add"))
+            held = self.held_ids(live.raw, field)
+            gone = [held[name] for name in sorted(have - want) if name in held]
+            if gone:
+                edits.append(edit(field, gone, "remove"))
+        return edits
+
+    def after_update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        super().after_update(live, desired, resolver)
+        if "default_marking" not in desired.state:
+            return
+        assert live.id is not None
+        have = {e["entity_type"]: e["values"] for e in live.state.get("default_marking") or []}
+        want = {e["entity_type"]: e["values"] for e in desired.state["default_marking"] or []}
+        for entity_type in sorted(set(have) | set(want)):
+            if have.get(entity_type) != want.get(entity_type):
+                ids = self._marking_ids(want.get(entity_type) or [], resolver)
+                self.edit_default_marking(live.id, entity_type, ids)
+
+    def edit_default_marking(self, object_id: str, entity_type: str, ids: list[str]) -> None:
+        document = (
+            "mutation J1syncDefaultMarking($id: ID!, $input: DefaultMarkingInput!) {\n"
+            "  groupEdit(id: $id) { editDefaultMarking(input: $input) { id } }\n"
+            "}"
+        )
+        variables = {"id": object_id, "input": {"entity_type": entity_type, "values": ids}}
+        self.client.mutate("groupEdit.editDefaultMarking", document, variables)
+
+
+def _named(state: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
+    """(field, kind, name) of every object a group's state names; a default marking's
+    field says its entity type (`spec.default_marking[Report]`)."""
+    for field, kind in GROUP_REFERENCES.items():
+        for name in state.get(field) or []:
+            yield f"spec.{field}", kind, str(name)
+    for entry in state.get("default_marking") or []:
+        for name in entry.get("values") or []:
+            field = f"spec.default_marking[{entry.get('entity_type')}]"
+            yield field, "MarkingDefinition", str(name)
+
+
+# In dependency order (models.KIND_MODULES collects them).
+KIND_CLASSES: tuple[type[OpenCtiKind], ...] = (RoleKind, GroupKind)
