@@ -20,7 +20,8 @@ from j1sync import __version__
 from j1sync.commands._exits import DEBUG_ENV, debug_flag, exit_codes_help, fail
 from j1sync.terminal import COLOR_KEY, COLOR_MODES, ColorMode, color_enabled
 
-# command name -> module under j1sync.commands exposing a click command called `command`
+# command name -> module under j1sync.commands exposing a click command called `command`;
+# a system may add its own (System.extras[SYSTEM_COMMANDS]: name -> full module name)
 COMMANDS: dict[str, str] = {
     "validate": "validate",
     "schema": "schema",
@@ -31,8 +32,8 @@ COMMANDS: dict[str, str] = {
     "emulator": "emulator",
     "github": "github",
     "unlock": "unlock",
-    "import-rule-pack": "import_rule_pack",
 }
+SYSTEM_COMMANDS = "commands"
 
 
 class LazyGroup(click.Group):
@@ -40,7 +41,8 @@ class LazyGroup(click.Group):
     never pays for gql or the emulator."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if _module_exists(COMMANDS[name]))
+        modules = {**_modules(COMMANDS), **_system_commands()}
+        return sorted(name for name, module in modules.items() if _module_exists(module))
 
     def main(
         self,
@@ -68,16 +70,31 @@ class LazyGroup(click.Group):
             debug_flag.reset(token)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module_name = COMMANDS.get(cmd_name)
+        # j1sync's own commands without the registry (which imports every system's models)
+        module_name = _modules(COMMANDS).get(cmd_name) or _system_commands().get(cmd_name)
         if module_name is None or not _module_exists(module_name):
             return None
-        module = importlib.import_module(f"j1sync.commands.{module_name}")
+        module = importlib.import_module(module_name)
         command: click.Command = module.command
         return command
 
 
+def _modules(commands: dict[str, str]) -> dict[str, str]:
+    return {name: f"j1sync.commands.{module}" for name, module in commands.items()}
+
+
+def _system_commands() -> dict[str, str]:
+    """The commands the registered systems add (JupiterOne's import-rule-pack)."""
+    from j1sync.providers.registry import systems
+
+    found: dict[str, str] = {}
+    for system in systems():
+        found.update(system.extras.get(SYSTEM_COMMANDS, {}))
+    return found
+
+
 def _module_exists(name: str) -> bool:
-    return importlib.util.find_spec(f"j1sync.commands.{name}") is not None
+    return importlib.util.find_spec(name) is not None
 
 
 @click.group(
@@ -101,7 +118,8 @@ def _module_exists(name: str) -> bool:
     help="Colour the output. auto: on a terminal, off with NO_COLOR, on with FORCE_COLOR.",
 )
 def cli(debug: bool, color: ColorMode) -> None:
-    """Manage a JupiterOne account's configuration as code."""
+    """Manage the configuration of several systems as code (each manifest's apiVersion
+    names its system)."""
     from j1sync.engine.sensitive import forget_secrets
 
     forget_secrets()

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from j1sync.engine.contract import LiveObject
-from j1sync.export.naming import FileNamer, folder_of, unique_names
-from j1sync.export.specs import SpecBuilder, ordered_spec
-from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULE
-from j1sync.providers.registry import all_engine_kinds, system_of_kind
+from j1sync.export.naming import FileNamer, folder_of
+from j1sync.export.specs import SpecBuilder
+from j1sync.providers.registry import all_engine_kinds, system_of_kind, systems
 
 # A system's export spec builders: System.extras[EXPORT_SPECS]() -> engine kind -> builder.
 EXPORT_SPECS = "export_specs"
+# Optional: System.extras[EXPORT_DOCUMENTS](its live objects, managed tag) -> a
+# (metadata.name, spec) per object, in order, for a system whose names are not simply
+# the objects' (JupiterOne's integration schedules).
+EXPORT_DOCUMENTS = "export_documents"
+
+NamedSpecs = Callable[[Sequence[LiveObject], str], list[tuple[str, dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -30,8 +34,8 @@ class ExportDocument:
 
 
 def selected(live: Sequence[LiveObject], managed_only: bool) -> list[LiveObject]:
-    """Everything but the built-in IAM groups (JupiterOne owns those); with
-    `managed_only`, only what carries the managed tag (rules and questions)."""
+    """Everything but the system's built-in objects (the system owns those); with
+    `managed_only`, only what carries the ownership marker."""
     chosen = [obj for obj in live if not obj.builtin]
     if managed_only:
         chosen = [obj for obj in chosen if obj.managed]
@@ -49,39 +53,33 @@ def spec_builder(kind: str) -> SpecBuilder:
     return found
 
 
-def instance_name(schedule: LiveObject) -> str:
-    """The instance's own name: a schedule's key adds `(definition)` when names are shared."""
-    return str(schedule.raw.get("name", schedule.name))
-
-
-def schedule_names(schedules: Sequence[LiveObject]) -> list[str]:
-    """metadata.name per schedule: the instance name, or `<name>-<definition>` where
-    several instances share a name (those documents carry `instance` and `definition`)."""
-    counts = Counter(instance_name(obj) for obj in schedules)
-    wanted = []
-    for obj in schedules:
-        definition = obj.state.get("definition")
-        shared = counts[instance_name(obj)] > 1
-        name = instance_name(obj)
-        wanted.append(f"{name}-{definition}" if shared and definition else name)
-    return unique_names(wanted)
+def named_specs(
+    live: Sequence[LiveObject], managed_tag: str
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """(metadata.name, spec) by id() of each live object: its system's export_documents
+    when it has one, else the object's name and its kind's spec builder."""
+    found: dict[int, tuple[str, dict[str, Any]]] = {}
+    for system in systems():
+        own = [obj for obj in live if system.owns(obj.kind)]
+        documents: NamedSpecs | None = system.extras.get(EXPORT_DOCUMENTS)
+        if own and documents is not None:
+            found.update(zip(map(id, own), documents(own, managed_tag), strict=True))
+    for obj in live:
+        if id(obj) not in found:
+            found[id(obj)] = (obj.name, spec_builder(obj.kind)(obj, managed_tag))
+    return found
 
 
 def build_documents(
     live: Sequence[LiveObject], managed_tag: str
 ) -> tuple[list[ExportDocument], list[str]]:
-    """The documents to write (in KINDS order, then by name) and notes for the user."""
+    """The documents to write (in the order of `live`) and notes for the user."""
     namer = FileNamer()
-    schedules = [obj for obj in live if obj.kind == SCHEDULE]
-    names = schedule_names(schedules)
+    named = named_specs(live, managed_tag)
     warnings: list[str] = []
-    metadata_names = {id(obj): name for obj, name in zip(schedules, names, strict=True)}
     documents = []
     for obj in live:
-        spec = spec_builder(obj.kind)(obj, managed_tag)
-        name = metadata_names.get(id(obj), obj.name)
-        if obj.kind == SCHEDULE and name != instance_name(obj):
-            spec = ordered_spec(SCHEDULE, {**spec, "instance": instance_name(obj)})
+        name, spec = named[id(obj)]
         folder = folder_of(obj.kind)
         file_name = namer.file_name(folder, name, fallback=obj.kind.lower())
         documents.append(

@@ -10,23 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FOLDERS: dict[str, str] = {
-    "Question": "questions",
-    "AlertRule": "alert-rules",
-    "IamGroup": "iam-groups",
-    "IntegrationSchedule": "integration-schedules",
-    "Parameter": "parameters",
-    "ResourceGroup": "resource-groups",
-    "Dashboard": "dashboards",
-}
 SUFFIX = ".yaml"
 
 
 def folder_of(kind: str) -> str:
-    """The export folder of an engine kind: JupiterOne's as above; another system's
-    kind's own name, kebab-case and plural (`xyops.ServerGroup` -> `server-groups`)."""
-    if kind in FOLDERS:
-        return FOLDERS[kind]
+    """The export folder of an engine kind: the kind's own name, kebab-case and plural
+    (`AlertRule` -> `alert-rules`, `xyops.ServerGroup` -> `server-groups`)."""
     words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", kind.rpartition(".")[2])
     slug = "-".join(word.lower() for word in words)
     return slug[:-1] + "ies" if slug.endswith("y") else slug + "s"

@@ -17,7 +17,7 @@ from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_e
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.registry import all_engine_kinds
+from j1sync.providers.registry import all_engine_kinds, system_of_kind, systems
 from j1sync.reconcile import credential_paths
 
 
@@ -122,35 +122,37 @@ def validation_warnings(files: Sequence[Path], variables: Sequence[str] = ()) ->
     return []
 
 
-def _reference_hint(documents: Sequence[ExportDocument], kinds: Sequence[str]) -> list[str]:
-    if "Question" in kinds:
-        return []
-    hints = []
-    if any(doc.spec.get("questionRef") for doc in documents):
-        hints.append(
-            "some AlertRules use a saved question (questionRef) and Question was not "
-            "exported; add --kind Question so that the manifests validate"
-        )
-    widgets = [w for doc in documents for w in (doc.spec.get("widgets") or {}).values()]
-    if any(widget.get("question") for widget in widgets):
-        hints.append(
-            "some Dashboard widgets show a saved question (question) and Question was not "
-            "exported; add --kind Question so that the manifests validate"
-        )
+# Optional, of a system: extras[EXPORT_READS_ALSO]: engine kind -> the kinds its exported
+# manifests take names from (read with it, left out of the export unless asked for);
+# extras[EXPORT_HINTS](its exported specs, the kinds asked for) -> notes for the user.
+EXPORT_READS_ALSO = "export_reads_also"
+EXPORT_HINTS = "export_hints"
+
+
+def _hints(documents: Sequence[ExportDocument], kinds: Sequence[str]) -> list[str]:
+    hints: list[str] = []
+    for system in systems():
+        hint = system.extras.get(EXPORT_HINTS)
+        specs = [doc.spec for doc in documents if system.owns(doc.kind)]
+        if hint is not None and specs:
+            hints.extend(hint(specs, kinds))
     return hints
-
-
-# Kinds whose exported manifests name objects of another kind by name: a rule action's
-# integration instance (`integrationInstance`, written instead of its id).
-NAMES_FROM: dict[str, tuple[str, ...]] = {"AlertRule": ("IntegrationSchedule",)}
 
 
 def read_exported(provider: Provider, kinds: Sequence[str]) -> list[LiveObject]:
     """The live objects of `kinds`, read together with the kinds they take names from
     (left out of the result unless asked for)."""
-    extra = [k for kind in kinds for k in NAMES_FROM.get(kind, ()) if k not in kinds]
+    extra = [k for kind in kinds for k in _reads_also(kind) if k not in kinds]
     live = provider.read_live([*kinds, *dict.fromkeys(extra)])
     return [obj for obj in live if obj.kind in kinds]
+
+
+def _reads_also(kind: str) -> tuple[str, ...]:
+    system = system_of_kind(kind)
+    reads: Mapping[str, tuple[str, ...]] = (
+        system.extras.get(EXPORT_READS_ALSO, {}) if system is not None else {}
+    )
+    return reads.get(kind, ())
 
 
 def export_account(
@@ -199,7 +201,7 @@ def export_objects(
     names = [v.name for v in variables]
     warnings = [
         *warnings,
-        *_reference_hint(documents, wanted),
+        *_hints(documents, wanted),
         *validation_warnings(files, names),
     ]
     return ExportResult(out_dir, wanted, documents, warnings, variables)

@@ -1,45 +1,34 @@
-"""A live object's normalized state -> the smallest manifest spec that means the same.
+"""A live object's normalized state -> the smallest manifest spec that means the same:
+the tools every system's spec builders share (a system's builders are its
+extras["export_specs"]).
 
-The provider's normalized state is what `plan` compares; a spec written here must load
-into a desired state equal to it (apart from the managed tag, which `apply` adds). So a
-value is left out only where the manifest model's default normalizes to the same thing,
+The provider's normalized state is what `plan` compares; a spec written from it must load
+into a desired state equal to it (apart from the ownership marker, which `apply` adds). So
+a value is left out only where the manifest model's default normalizes to the same thing,
 and keys follow the model's field order so that exports diff cleanly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from j1sync.engine.contract import LiveObject
-from j1sync.providers.jupiterone.models import SPEC_MODELS
-from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
-from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
-
-# Fields written even when they equal the model's default: omitting them would change
-# what j1sync manages (members: authoritative when present) or lose a fact the live
-# object has (definition: the integration type, kept so a reader knows what runs).
-ALWAYS_WRITTEN: dict[str, frozenset[str]] = {
-    "IamGroup": frozenset({"members"}),
-    "IntegrationSchedule": frozenset({"pollingInterval", "definition"}),
-}
 
 
-def _empty(value: Any) -> bool:
+def empty(value: Any) -> bool:
     """null, "", [] and {} normalize alike (docs/architecture.md §4)."""
     return value is None or value == "" or value == [] or value == {}
 
 
-def _without_defaults(values: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+def without_defaults(values: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
     """Drop the keys whose value is the default, or empty where empty is the default."""
     kept: dict[str, Any] = {}
     for key, value in values.items():
-        if key in defaults and (
-            value == defaults[key] or (_empty(value) and _empty(defaults[key]))
-        ):
+        if key in defaults and (value == defaults[key] or (empty(value) and empty(defaults[key]))):
             continue
         kept[key] = value
     return kept
@@ -55,11 +44,6 @@ def model_defaults(model: type[BaseModel]) -> dict[str, Any]:
     return defaults
 
 
-def ordered_spec(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Top-level spec keys in the model's field order, defaults left out."""
-    return model_spec(SPEC_MODELS[kind], values, ALWAYS_WRITTEN.get(kind, frozenset()))
-
-
 def model_spec(
     model: type[BaseModel], values: Mapping[str, Any], always: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
@@ -67,145 +51,9 @@ def model_spec(
     those at their default left out (but those in `always`), nulls left out."""
     defaults = {k: v for k, v in model_defaults(model).items() if k not in always}
     present = {k: values[k] for k in model.model_fields if k in values}
-    kept = _without_defaults(present, defaults)
+    kept = without_defaults(present, defaults)
     return {k: v for k, v in kept.items() if v is not None}
 
 
-def _tags(state: Mapping[str, Any], managed_tag: str) -> list[str]:
-    """The managed tag is j1sync's own marker, added to every desired state: not written."""
-    return [tag for tag in state.get("tags") or [] if tag != managed_tag]
-
-
-def _query(query: Mapping[str, Any], fields: Iterable[str], defaults: Mapping[str, Any]) -> Any:
-    return _without_defaults({k: query.get(k) for k in fields}, defaults)
-
-
-QUESTION_QUERY_DEFAULTS = {"version": "v1", "resultsAre": "INFORMATIVE", "includeDeleted": False}
-RULE_QUERY_DEFAULTS = {"version": "v1", "includeDeleted": False}
-CONDITION_DEFAULTS = {"version": 1}  # `type` is kept: FILTER reads better than nothing
-
-
-def question_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    state = live.state
-    fields = ("name", "query", "version", "resultsAre", "includeDeleted")
-    compliance = [
-        _without_defaults(
-            {
-                "standard": item.get("standard"),
-                "requirements": item.get("requirements"),
-                "controls": item.get("controls"),
-            },
-            {"requirements": [], "controls": []},
-        )
-        for item in state.get("compliance") or []
-    ]
-    return ordered_spec(
-        "Question",
-        {
-            **state,
-            "tags": _tags(state, managed_tag),
-            "queries": [
-                _query(q, fields, QUESTION_QUERY_DEFAULTS) for q in state.get("queries") or []
-            ],
-            "compliance": compliance,
-        },
-    )
-
-
-def _operation(operation: Mapping[str, Any]) -> dict[str, Any]:
-    written: dict[str, Any] = {}
-    when = operation.get("when")
-    if isinstance(when, Mapping):
-        leading = {k: when[k] for k in ("type", "version", "condition") if k in when}
-        rest = {k: v for k, v in when.items() if k not in leading}
-        written["when"] = _without_defaults({**leading, **rest}, CONDITION_DEFAULTS)
-    elif when is not None:
-        written["when"] = when
-    actions = operation.get("actions") or []
-    if actions:
-        # `type` first: it says what the action is; the other keys as the API has them.
-        written["actions"] = [
-            {"type": a.get("type"), **{k: v for k, v in a.items() if k != "type"}}
-            if isinstance(a, Mapping)
-            else a
-            for a in actions
-        ]
-    return written
-
-
-def alert_rule_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    state = live.state
-    question = state.get("question")
-    fields = ("name", "query", "version", "includeDeleted")
-    inline = None
-    if question is not None and not state.get("questionRef"):
-        inline = {
-            "queries": [
-                _query(q, fields, RULE_QUERY_DEFAULTS) for q in question.get("queries") or []
-            ]
-        }
-    return ordered_spec(
-        "AlertRule",
-        {
-            **state,
-            "question": inline,
-            "operations": [_operation(op) for op in state.get("operations") or []],
-            "tags": _tags(state, managed_tag),
-        },
-    )
-
-
-def iam_group_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    # members are written even when empty: the export is the account as it is, and a
-    # listed membership is one j1sync keeps (docs/architecture.md §3: present = authoritative).
-    return ordered_spec("IamGroup", {**live.state, "members": live.state.get("members") or []})
-
-
-def integration_schedule_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    return ordered_spec("IntegrationSchedule", dict(live.state))
-
-
-def parameter_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    # `value` is written even when empty ("" or []): it is required
-    spec = ordered_spec("Parameter", dict(live.state))
-    return {"value": live.state.get("value"), **spec}
-
-
-def resource_group_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    # permissions are written even when empty (authoritative), each without its defaults
-    defaults = model_defaults(ResourcePermission)
-    permissions = [
-        _without_defaults(permission, defaults)
-        for permission in live.state.get("permissions") or []
-    ]
-    return {"permissions": permissions}
-
-
-def dashboard_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
-    # widgets keyed by their ids, each without its defaults; breakpoints without items and
-    # parameters' defaults left out
-    state = live.state
-    widgets = {key: model_spec(Widget, widget) for key, widget in state["widgets"].items()}
-    layouts = {
-        size: [model_spec(LayoutItem, item) for item in items]
-        for size, items in state["layouts"].items()
-        if items
-    }
-    parameters = [model_spec(BoardParameter, p) for p in state["parameters"]]
-    spec = ordered_spec("Dashboard", {**state, "widgets": widgets, "parameters": parameters})
-    if layouts:  # the model's default is an object of empty lists, not {}
-        spec = ordered_spec("Dashboard", {**spec, "layouts": layouts})
-    return spec
-
-
+# (live object, ownership marker) -> spec
 SpecBuilder = Callable[[LiveObject, str], dict[str, Any]]
-
-SPEC_BUILDERS: dict[str, SpecBuilder] = {
-    "Question": question_spec,
-    "AlertRule": alert_rule_spec,
-    "IamGroup": iam_group_spec,
-    "IntegrationSchedule": integration_schedule_spec,
-    "Parameter": parameter_spec,
-    "ResourceGroup": resource_group_spec,
-    "Dashboard": dashboard_spec,
-}

@@ -135,9 +135,21 @@ def _document_problems(loaded: Any) -> Any:
 
 
 def _export_specs() -> Any:
-    from j1sync.export.specs import SPEC_BUILDERS
+    from j1sync.providers.jupiterone.export.specs import SPEC_BUILDERS
 
     return SPEC_BUILDERS
+
+
+def _export_documents(live: Any, managed_tag: str) -> Any:
+    from j1sync.providers.jupiterone.export.documents import export_documents
+
+    return export_documents(live, managed_tag)
+
+
+def _export_hints(specs: Any, kinds: Any) -> Any:
+    from j1sync.providers.jupiterone.export.documents import reference_hints
+
+    return reference_hints(specs, kinds)
 
 
 SYSTEM = System(
@@ -151,6 +163,12 @@ SYSTEM = System(
     settings_model=JupiterOneTarget,
     extras={
         "export_specs": _export_specs,
+        "export_documents": _export_documents,
+        "export_hints": _export_hints,
+        # a rule action names its integration instance (`integrationInstance`, written
+        # instead of its id): export reads the schedules with the rules
+        "export_reads_also": {"AlertRule": ("IntegrationSchedule",)},
+        "commands": {"import-rule-pack": "j1sync.providers.jupiterone.export.command"},
         "emulator_state": EMULATOR_DB,
         "list_identities": LIST_IDENTITIES,
         "document_problems": _document_problems,

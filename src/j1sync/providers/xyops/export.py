@@ -39,7 +39,7 @@ def _builder(kind: str) -> Callable[[LiveObject, str], dict[str, Any]]:
     return lambda live, managed_tag: spec_of(kind, live, managed_tag)
 
 
-# engine kind (`xyops.Event`) -> spec builder, as export/specs.SPEC_BUILDERS
+# engine kind (`xyops.Event`) -> spec builder (the registry's extras export_specs)
 SPEC_BUILDERS: dict[str, Callable[[LiveObject, str], dict[str, Any]]] = {
     api.engine_kind: _builder(kind) for kind, api in KIND_APIS.items()
 }

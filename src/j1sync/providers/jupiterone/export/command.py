@@ -1,4 +1,5 @@
-"""`j1sync import-rule-pack`: a JupiterOne alert rule pack as AlertRule manifests."""
+"""`j1sync import-rule-pack`: a JupiterOne alert rule pack as AlertRule manifests (a
+command JupiterOne adds to the command line: its system's extras["commands"])."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from j1sync.commands._common import (
     redact,
     write_into_nonempty_option,
 )
-from j1sync.export.rule_pack import import_rule_pack
+from j1sync.providers.jupiterone.export.rule_pack import import_rule_pack
 
 
 @click.command("import-rule-pack")

@@ -28,11 +28,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from j1sync.errors import J1SyncError
-from j1sync.export.naming import FOLDERS, FileNamer, unique_names
+from j1sync.export.naming import FileNamer, folder_of, unique_names
 from j1sync.export.run import check_output_dir, validation_warnings, write_documents
-from j1sync.export.specs import ordered_spec
 from j1sync.manifest.model_base import MAX_NAME_LENGTH
 from j1sync.providers.jupiterone.alert_rules import KIND
+from j1sync.providers.jupiterone.export.specs import ordered_spec
 
 ALERT_LEVELS = ("INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL")  # validate.ts
 DEFAULT_ALERT_LEVEL = "HIGH"  # index.js defaultAlertSettings
@@ -81,7 +81,7 @@ class RulePackImport:
     def summary(self, shown_dir: str | None = None) -> str:
         """`Imported 7 rules from armis.json to manifests/alert-rules/`"""
         where = shown_dir if shown_dir is not None else str(self.out_dir)
-        folder = f"{where.rstrip('/')}/{FOLDERS[KIND]}/"
+        folder = f"{where.rstrip('/')}/{folder_of(KIND)}/"
         noun = "rule" if len(self.rules) == 1 else "rules"
         return f"Imported {len(self.rules)} {noun} from {self.source.name} to {folder}"
 
@@ -251,8 +251,8 @@ def convert_pack(
         if name != wanted[index]:
             where = f"{source}: rule {index + 1} of {len(pack)}"
             notes.append(f"{where}: name '{original}' repeated; named '{name}'")
-        file_name = namer.file_name(FOLDERS[KIND], name, fallback=KIND.lower())
-        rules.append(PackRule(index, name, spec, PurePosixPath(FOLDERS[KIND], file_name)))
+        file_name = namer.file_name(folder_of(KIND), name, fallback=KIND.lower())
+        rules.append(PackRule(index, name, spec, PurePosixPath(folder_of(KIND), file_name)))
     return rules, notes
 
 
