@@ -1,0 +1,288 @@
+"""The workflow and sharing kinds: StatusTemplate and Workflow (kinds_workflow.py),
+TaxiiCollection, StreamCollection, Feed and the platform Settings (docs/opencti.md).
+
+- **Names.** OpenCTI gives collections and feeds no natural key (two may share a name).
+  j1sync keys them by name and insists on one object per name: a manifest whose name two
+  live objects carry is refused before any plan, naming both ids; j1sync never guesses.
+- **Filters** are FilterGroup JSON strings in the API; j1sync reads them as data and
+  compares them parsed, defaults filled (key order and `key: x` vs `key: [x]` mean
+  nothing), no filters and an empty group alike. It sends them as JSON text.
+- **Authorized members** (who may read a restricted collection or feed) are left alone:
+  they name users and organizations j1sync does not manage, by internal id. j1sync never
+  compares or changes them; `feedEdit`, which replaces the whole feed, is sent the live
+  members back (their `id` and `access_right`, what the 6.9 schema's MemberAccess shows).
+- **Credentials:** none of these kinds holds one (a public collection or feed is open by
+  its `*_public` flag, not by a secret); nothing to mask (DeclaresCredentials not needed).
+- **Settings** is one object, metadata.name `platform`: only the fields its manifest
+  writes are managed (a field left out stays as the platform has it; "" clears a text);
+  never deleted; no Settings manifest, settings unmanaged. Enterprise-edition and other
+  platform fields are not read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, Field, ValidationError
+
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.errors import ApiError, ResolutionError
+from j1sync.manifest.model_base import ObjectName, StrictModel, rule_error
+from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
+from j1sync.providers.opencti.kinds_workflow import (
+    StatusTemplateKind,
+    WorkflowKind,
+    plain_list_document,
+)
+from j1sync.providers.opencti.models_sharing import (
+    SETTINGS_NAME,
+    FeedSpec,
+    FilterGroup,
+    SettingsSpec,
+    StreamCollectionSpec,
+    TaxiiCollectionSpec,
+)
+
+FILTERS = "filters"
+NO_FILTERS: dict[str, Any] = FilterGroup().model_dump(mode="json")
+
+
+def filters_value(value: Any) -> Any:
+    """A FilterGroup as compared: parsed from its JSON text, defaults filled; none and an
+    empty group alike. Text that is not a FilterGroup is compared as it is."""
+    if isinstance(value, str):
+        if not value.strip():
+            return dict(NO_FILTERS)
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if value is None:
+        return dict(NO_FILTERS)
+    if isinstance(value, FilterGroup):
+        return value.model_dump(mode="json")
+    with contextlib.suppress(ValidationError):
+        return FilterGroup.model_validate(value, strict=False).model_dump(mode="json")
+    return value
+
+
+def filters_text(value: Any) -> str:
+    """How the API takes filters: JSON text."""
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _member_inputs(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The live authorized members as MemberAccessInput (kept as they are)."""
+    return [
+        {"id": str(m["id"]), "access_right": str(m["access_right"])}
+        for m in raw.get("authorized_members") or []
+        if isinstance(m, Mapping) and m.get("id") and m.get("access_right")
+    ]
+
+
+class SharedByName(OpenCtiKind):
+    """A collection or feed: keyed by name (one per name), j1sync's marker in its
+    description, filters as data."""
+
+    prune: PrunePolicy = "tagged"
+    marker_field = "description"
+
+    def read_rows(self) -> list[dict[str, Any]]:
+        document = plain_list_document(self.list_field, self.node_fields)
+        return self.client.paged(f"list {self.list_field}", document, self.list_field)
+
+    def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        values = super().raw_values(raw)
+        values[FILTERS] = filters_value(raw.get(FILTERS))
+        return values
+
+    def normalize(self, values: Mapping[str, Any], *, desired: bool) -> dict[str, Any]:
+        state = super().normalize(
+            {**values, FILTERS: filters_value(values.get(FILTERS))}, desired=desired
+        )
+        state[FILTERS] = filters_value(state.get(FILTERS))
+        return state
+
+    def create_input(self, desired: DesiredObject, resolver: Resolver) -> dict[str, Any]:
+        body = super().create_input(desired, resolver)
+        body[FILTERS] = filters_text(body.get(FILTERS, NO_FILTERS))
+        return body
+
+    def patch_edits(
+        self, live: LiveObject, desired: DesiredObject, resolver: Resolver
+    ) -> list[EditInput]:
+        edits = super().patch_edits(live, desired, resolver)
+        for item in edits:
+            if item["key"] == FILTERS:
+                item["value"] = [filters_text(v) for v in item["value"]]
+        return edits
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """One live object per declared name (engine.ResolvesAgainstLive)."""
+        ids: dict[str, list[str]] = {}
+        for obj in live:
+            if obj.kind == self.kind:
+                ids.setdefault(obj.name, []).append(str(obj.id))
+        problems = [
+            f"{obj.address} ({obj.source or 'manifest'}): {len(ids[obj.name])} live objects "
+            f"are named '{obj.name}' (ids {', '.join(sorted(ids[obj.name]))}); OpenCTI allows "
+            "it, j1sync does not guess: rename or delete all but one in OpenCTI"
+            for obj in desired
+            if len(ids.get(obj.name, [])) > 1
+        ]
+        return list(desired), problems
+
+    @classmethod
+    def spec_of_live(cls, live: LiveObject, managed_tag: str) -> dict[str, Any]:
+        values = super().spec_of_live(live, managed_tag)
+        if values.get(FILTERS) == NO_FILTERS:
+            values.pop(FILTERS)
+        return values
+
+
+class TaxiiCollectionKind(SharedByName):
+    kind_name = "TaxiiCollection"
+    spec_model = TaxiiCollectionSpec
+    list_field = "taxiiCollections"
+    node_fields = "name description filters include_inferences score_to_confidence taxii_public"
+    add_mutation = "taxiiCollectionAdd"
+    add_input = "TaxiiCollectionAddInput"
+    edit_mutation = "taxiiCollectionEdit"
+
+
+class StreamCollectionKind(SharedByName):
+    kind_name = "StreamCollection"
+    spec_model = StreamCollectionSpec
+    list_field = "streamCollections"
+    node_fields = "name description filters stream_live stream_public"
+    add_mutation = "streamCollectionAdd"
+    add_input = "StreamCollectionAddInput"
+    edit_mutation = "streamCollectionEdit"
+
+
+class FeedKind(SharedByName):
+    """`feedEdit(id, input: FeedAddInput!)` replaces the whole feed: an update sends every
+    field, and the live authorized members back."""
+
+    kind_name = "Feed"
+    spec_model = FeedSpec
+    list_field = "feeds"
+    node_fields = (
+        "name description filters separator rolling_time feed_date_attribute "
+        "include_header feed_types feed_public "
+        "feed_attributes { attribute mappings { type attribute } } "
+        "authorized_members { id access_right }"
+    )
+    add_mutation = "feedAdd"
+    add_input = "FeedAddInput"
+    set_fields = ("feed_types",)
+
+    def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        values = super().raw_values(raw)
+        values["feed_attributes"] = _sorted_mappings(raw.get("feed_attributes"))
+        return values
+
+    def normalize(self, values: Mapping[str, Any], *, desired: bool) -> dict[str, Any]:
+        state = super().normalize(values, desired=desired)
+        state["feed_attributes"] = _sorted_mappings(state.get("feed_attributes"))
+        return state
+
+    def feed_input(self, name: str, state: Mapping[str, Any]) -> dict[str, Any]:
+        body = {k: v for k, v in state.items() if v is not None}
+        body[FILTERS] = filters_text(body.get(FILTERS, NO_FILTERS))
+        return {**body, "name": name}
+
+    def create_input(self, desired: DesiredObject, resolver: Resolver) -> dict[str, Any]:
+        return self.feed_input(desired.name, desired.state)
+
+    def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
+        assert live.id is not None
+        body = self.feed_input(desired.name, desired.state)
+        body["authorized_members"] = _member_inputs(live.raw)
+        document = (
+            "mutation J1syncFeedEdit($id: ID!, $input: FeedAddInput!) {\n"
+            "  feedEdit(id: $id, input: $input) { id }\n"
+            "}"
+        )
+        self.client.mutate("feedEdit", document, {"id": live.id, "input": body})
+
+    def remove(self, object_id: str) -> None:
+        document = "mutation J1syncDelete($id: ID!) {\n  feedDelete(id: $id)\n}"
+        self.client.mutate("feedDelete", document, {"id": object_id})
+
+
+def _sorted_mappings(attributes: Any) -> Any:
+    """Columns keep their order; a column's mappings (one per entity type) are a set."""
+    if not isinstance(attributes, list):
+        return attributes
+    shown: list[Any] = []
+    for column in attributes:
+        if isinstance(column, Mapping) and isinstance(column.get("mappings"), list):
+            mappings = [dict(m) for m in column["mappings"] if isinstance(m, Mapping)]
+            mappings.sort(key=lambda m: (str(m.get("type")), str(m.get("attribute"))))
+            column = {"attribute": column.get("attribute"), "mappings": mappings}
+        shown.append(column)
+    return shown
+
+
+def _check_settings_name(value: str) -> str:
+    if value != SETTINGS_NAME:
+        raise rule_error(
+            f"the platform settings are one object: metadata.name must be '{SETTINGS_NAME}'"
+        )
+    return value
+
+
+class SettingsMetadata(StrictModel):
+    name: Annotated[ObjectName, AfterValidator(_check_settings_name)] = Field(
+        description=f"Always '{SETTINGS_NAME}'."
+    )
+
+
+SETTINGS_FIELDS = " ".join(SettingsSpec.model_fields)
+
+
+class SettingsKind(OpenCtiKind):
+    kind_name = "Settings"
+    spec_model = SettingsSpec
+    metadata_model: ClassVar[type[StrictModel] | None] = SettingsMetadata
+    prune: PrunePolicy = "never"
+    list_field = "settings"
+    node_fields = SETTINGS_FIELDS
+    edit_mutation = "settingsEdit"
+
+    def name_of(self, raw: Mapping[str, Any]) -> str:
+        return SETTINGS_NAME
+
+    def is_builtin(self, raw: Mapping[str, Any]) -> bool:
+        return False  # the platform's, but a team may keep it in git: exported
+
+    def read_rows(self) -> list[dict[str, Any]]:
+        document = f"query J1syncSettings {{\n  settings {{ id {SETTINGS_FIELDS} }}\n}}"
+        found = self.client.query("settings", document).get("settings")
+        return [dict(found)] if isinstance(found, Mapping) else []
+
+    def create(self, desired: DesiredObject, resolver: Resolver) -> str:
+        raise ResolutionError(
+            f"{desired.address}: the platform has no settings to update (OpenCTI always has "
+            "one settings object: is the token's user allowed to read it?)"
+        )
+
+    def delete(self, live: LiveObject) -> None:
+        raise ApiError(f"{live.address}: the platform settings are never deleted")
+
+
+# In dependency order (models.KIND_MODULES collects them).
+KIND_CLASSES: tuple[type[OpenCtiKind], ...] = (
+    StatusTemplateKind,
+    WorkflowKind,
+    TaxiiCollectionKind,
+    StreamCollectionKind,
+    FeedKind,
+    SettingsKind,
+)

@@ -1,0 +1,143 @@
+"""OpenCTI manifest models of the workflow and sharing kinds: StatusTemplate, Workflow,
+TaxiiCollection, StreamCollection, Feed and the platform Settings (docs/opencti.md).
+
+Field names are the API's own (snake_case, schema-6.9.17.graphql), so a spec dumps
+API-shaped. metadata.name is the natural key: a status template's, collection's or feed's
+name, a workflow's entity type (`Report`), and `platform` for the one Settings object.
+
+A collection's or feed's `filters` is an OpenCTI FilterGroup (`{mode, filters:
+[{key, values, operator, mode}], filterGroups}`), written as YAML and sent as the JSON
+string the API stores; it is compared as data (key order means nothing), defaults filled.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+
+SETTINGS_NAME = "platform"  # metadata.name of the one Settings manifest
+
+
+class Filter(StrictModel):
+    """One filter of a FilterGroup: `key` names one or more attributes (`entity_type`,
+    `objectLabel`, `confidence`...); `values` are compared with `operator`, combined by
+    `mode`."""
+
+    key: list[NonBlank] = Field(min_length=1)
+    values: list[Any] = Field(default_factory=list)
+    operator: NonBlank = "eq"
+    mode: Literal["and", "or"] = "or"
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _one_key(cls, value: Any) -> Any:
+        """OpenCTI stores `key` as a list; one attribute may be written alone."""
+        return [value] if isinstance(value, str) else value
+
+
+class FilterGroup(StrictModel):
+    """OpenCTI's FilterGroup: filters and nested groups combined by `mode`."""
+
+    mode: Literal["and", "or"] = "and"
+    filters: list[Filter] = Field(default_factory=list)
+    filterGroups: list[FilterGroup] = Field(default_factory=list)
+
+
+class StatusTemplateSpec(StrictModel):
+    """A status a workflow can use (StatusTemplate), named by metadata.name."""
+
+    color: NonBlank = Field(description="The status colour, e.g. #4caf50.")
+
+
+class WorkflowSpec(StrictModel):
+    """The workflow of one entity type (metadata.name, e.g. `Report`): its statuses in
+    order, each a StatusTemplate's name. An empty list means no workflow."""
+
+    statuses: list[NonBlank] = Field(default_factory=list)
+
+    @field_validator("statuses")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for index, name in enumerate(value):
+            if name in seen:
+                raise rule_error(f"status '{name}' is listed twice", (index,))
+            seen.add(name)
+        return value
+
+
+class TaxiiCollectionSpec(StrictModel):
+    """A TAXII 2.1 collection (TaxiiCollection) serving the objects its filters select."""
+
+    description: str = ""
+    filters: FilterGroup | None = None
+    include_inferences: bool = False
+    score_to_confidence: bool = False
+    taxii_public: bool = False
+
+
+class StreamCollectionSpec(StrictModel):
+    """A live stream (StreamCollection) of the events its filters select."""
+
+    description: str = ""
+    filters: FilterGroup | None = None
+    stream_live: bool = False
+    stream_public: bool = False
+
+
+class FeedMapping(StrictModel):
+    """Which attribute of an entity type fills a feed column."""
+
+    type: NonBlank = Field(description="An entity type of the feed, e.g. Indicator.")
+    attribute: NonBlank
+
+
+class FeedAttribute(StrictModel):
+    """One CSV column: its header and, per entity type, the attribute it shows."""
+
+    attribute: NonBlank
+    mappings: list[FeedMapping] = Field(min_length=1)
+
+
+class FeedSpec(StrictModel):
+    """A CSV feed (Feed): the entity types it lists, its columns, its time window."""
+
+    description: str = ""
+    filters: FilterGroup | None = None
+    separator: NonBlank = ";"
+    feed_date_attribute: NonBlank = "created_at"
+    rolling_time: int = Field(default=60, ge=1, description="Minutes of history listed.")
+    include_header: bool = True
+    feed_types: list[NonBlank] = Field(min_length=1)
+    feed_attributes: list[FeedAttribute] = Field(min_length=1)
+    feed_public: bool = False
+
+
+class SettingsSpec(StrictModel):
+    """The platform settings a team keeps in git (metadata.name `platform`). Only the
+    fields written are managed; one left out stays as the platform has it. `null` or
+    "" clears a text."""
+
+    platform_title: str | None = None
+    platform_email: str | None = None
+    platform_language: str | None = None
+    platform_favicon: str | None = None
+    platform_login_message: str | None = None
+    platform_consent_message: str | None = None
+    platform_consent_confirm_text: str | None = None
+    platform_banner_text: str | None = None
+    platform_banner_level: str | None = None
+    platform_whitemark: bool | None = None
+
+
+SHARING_SPEC_MODELS: dict[str, type[StrictModel]] = {
+    "StatusTemplate": StatusTemplateSpec,
+    "Workflow": WorkflowSpec,
+    "TaxiiCollection": TaxiiCollectionSpec,
+    "StreamCollection": StreamCollectionSpec,
+    "Feed": FeedSpec,
+    "Settings": SettingsSpec,
+}
