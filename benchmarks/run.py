@@ -458,7 +458,8 @@ def measure_apply(url: str, manifests: str, concurrency: int, emulator_pid: int)
     from j1sync.executor import apply_plan
     from j1sync.reconcile import connect_and_plan, connect_with
 
-    options = ConnectionOptions(api_url=url, account=ACCOUNT, concurrency=concurrency)
+    flags = {"api_url": url, "account": ACCOUNT}
+    options = ConnectionOptions(flags=flags, concurrency=concurrency)
     with connect_and_plan([manifests], connect_with(options)) as (provider, planned):
         client = provider.client  # type: ignore[attr-defined]
         requests_before = client.requests_sent

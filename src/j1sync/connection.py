@@ -5,41 +5,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from j1sync.engine.contract import Provider
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S
-from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import System
 
 # --emulator: every system's emulator keeps its state in this folder of the current one.
 EMULATOR_FOLDER = Path(".j1sync")
-EMULATOR_STATE = EMULATOR_FOLDER / "emulator.db"  # JupiterOne's (saved plans name it)
 
 # What a system's `connect` finds in its target settings when its emulator serves: the
-# emulator's base URL, API key and (JupiterOne) account. Never keys of j1sync.yaml.
+# emulator's base URL, API key and account (a system whose targets are accounts). Never
+# keys of j1sync.yaml.
 EMULATED_URL, EMULATED_API_KEY, EMULATED_ACCOUNT = "url", "apiKey", "account"
 
 
 @dataclass(frozen=True)
 class ConnectionOptions:
-    """How a command reaches the account: its --emulator, --api-url, --account, --region,
-    --endpoint-mode, --retry-budget and --rate-limit (a RateLimit, or None for no
-    client-side limit); and apply's --concurrency, the changes made at once, which the
-    client must let through together."""
+    """How a command reaches its targets: its --emulator, --retry-budget and --rate-limit
+    (a RateLimit, or None for no client-side limit); apply's --concurrency, the changes
+    made at once, which a client must let through together; and `flags`, the connection
+    flags the systems add (System.extras["connection_options"]), by parameter name, each
+    read by its own system's `connect`."""
 
     emulator: bool = False
-    api_url: str | None = None
-    account: str | None = None
-    region: str | None = None
-    endpoint_mode: str = DEFAULT_ENDPOINT_MODE
     retry_budget_s: float = DEFAULT_RETRY_BUDGET_S
     rate_limit: Any = None
     concurrency: int = 1
+    flags: Mapping[str, Any] = field(default_factory=dict)
 
 
 @contextmanager

@@ -14,17 +14,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from j1sync.connection import EMULATOR_FOLDER, EMULATOR_STATE
+from j1sync.connection import EMULATOR_FOLDER
 from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
 from j1sync.plan_signature import PlanKey, sign
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM, system_of_kind
+from j1sync.providers.registry import System, system_of_kind
 from j1sync.providers.targets import providers_of
-from j1sync.settings import Settings
 
 BINDING_FIELD = "binding"
+# A system's own binding: System.extras[PLAN_TARGET](its provider, emulator) -> (account,
+# region, API URL), for a system whose targets have more than an account and a URL.
+PLAN_TARGET = "plan_target"
 
 
 @dataclass(frozen=True)
@@ -37,20 +39,18 @@ class PlanTarget:
     api_url: str
 
     @classmethod
-    def of(cls, settings: Settings, *, emulator: bool) -> PlanTarget:
-        api_url = f"emulator:{EMULATOR_STATE.resolve()}" if emulator else settings.base_url
-        return cls(settings.account, settings.region, api_url)
-
-    @classmethod
     def of_provider(cls, provider: Provider, *, emulator: bool) -> PlanTarget:
-        """The target of one system's provider: JupiterOne's account, region and URL;
-        another system's account and URL (with --emulator, both its emulator's state
+        """The target of one system's provider: its system's extras plan_target when it
+        has one, else its account and URL (with --emulator, both its emulator's state
         folder: an emulator's URL, which such a system's account is, changes every run)."""
         settings = provider_settings(provider)
-        if isinstance(settings, Settings):
-            return cls.of(settings, emulator=emulator)
-        system = _system_name(provider)
-        state = f"emulator:{(EMULATOR_FOLDER / system).resolve()}"
+        system = _system(provider)
+        own = system.extras.get(PLAN_TARGET) if system is not None else None
+        if own is not None:
+            account, region, api_url = own(provider, emulator)
+            return cls(account, region, api_url)
+        name = system.name if system is not None else "unknown"
+        state = f"emulator:{(EMULATOR_FOLDER / name).resolve()}"
         if emulator:
             return cls(state, "", state)
         return cls(provider.account, "", str(settings.base_url))
@@ -139,9 +139,8 @@ def provider_settings(provider: Provider) -> Any:
     return settings
 
 
-def _system_name(provider: Provider) -> str:
-    system = system_of_kind(provider.kinds[0].kind) if provider.kinds else None
-    return system.name if system is not None else UNQUALIFIED_SYSTEM
+def _system(provider: Provider) -> System | None:
+    return system_of_kind(provider.kinds[0].kind) if provider.kinds else None
 
 
 def plan_key(provider: Provider, env: Mapping[str, str] | None = None) -> PlanKey:

@@ -210,7 +210,9 @@ def test_the_clients_in_flight_ceiling_follows_apply_concurrency(
     emu, _ = emulated
     for name, value in connection_env(emu.url).items():
         monkeypatch.setenv(name, value)
-    options = ConnectionOptions(api_url=emu.url, account=ACCOUNT, concurrency=concurrency)
+    options = ConnectionOptions(
+        flags={"api_url": emu.url, "account": ACCOUNT}, concurrency=concurrency
+    )
     with open_provider(options) as provider:
         assert isinstance(provider, JupiterOneProvider)
         assert provider.client.concurrency.maximum == ceiling

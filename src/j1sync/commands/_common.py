@@ -16,8 +16,6 @@ from j1sync.credentials import api_keys
 from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
-from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE, ENDPOINT_MODES, ENV_ENDPOINT_MODE
-from j1sync.settings import ENV_ACCOUNT, ENV_API_URL, ENV_REGION
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 if TYPE_CHECKING:
@@ -26,15 +24,10 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CONNECTION_FLAGS = (
-    "emulator",
-    "api_url",
-    "account",
-    "region",
-    "endpoint_mode",
-    "retry_budget_s",
-    "rate_limit",
-)
+CONNECTION_FLAGS = ("emulator", "retry_budget_s", "rate_limit")
+# A system's own connection flags: System.extras[SYSTEM_CONNECTION_OPTIONS]() -> a
+# (parameter name, click option) per flag (JupiterOne's --account, --region...).
+SYSTEM_CONNECTION_OPTIONS = "connection_options"
 
 
 def redact(text: str) -> str:
@@ -46,7 +39,7 @@ def redact(text: str) -> str:
 
 
 def system_option(help_text: str) -> Callable[[F], F]:
-    """`--system NAME` (default JupiterOne), handed to the command as `system: System`;
+    """`--system NAME` (default: the first system), handed to the command as `system: System`;
     a name no registered system has is a usage error with a "did you mean"."""
     from j1sync.providers.registry import UNQUALIFIED_SYSTEM
 
@@ -161,39 +154,25 @@ format_option = click.option(
 
 
 def connection_options(func: F) -> F:
-    """--emulator and the connection flags shared by plan, apply, drift and export, handed
-    to the command as one `connection: ConnectionOptions` argument."""
+    """--emulator, the connection flags every system's connection shares, and those the
+    systems add (extras connection_options), for plan, apply, drift, export and unlock:
+    handed to the command as one `connection: ConnectionOptions` argument (a system's own
+    flags in its `flags`, by parameter name)."""
+    system_flags = _system_connection_options()
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         flags = {name: kwargs.pop(name) for name in CONNECTION_FLAGS}
-        return func(*args, connection=ConnectionOptions(**flags), **kwargs)
+        own = {name: kwargs.pop(name) for name, _ in system_flags}
+        return func(*args, connection=ConnectionOptions(**flags, flags=own), **kwargs)
 
     options = [
         click.option(
             "--emulator",
             is_flag=True,
-            help="Run against the embedded emulator (state in .j1sync/emulator.db).",
+            help="Run against each system's emulator (its state in .j1sync/).",
         ),
-        click.option(
-            "--api-url",
-            envvar=ENV_API_URL,
-            show_envvar=True,
-            help="Base URL override.",
-        ),
-        click.option("--account", envvar=ENV_ACCOUNT, show_envvar=True, help="Account id."),
-        click.option("--region", envvar=ENV_REGION, show_envvar=True, help="us (default) or eu."),
-        click.option(
-            "--endpoint-mode",
-            type=click.Choice(ENDPOINT_MODES),
-            default=DEFAULT_ENDPOINT_MODE,
-            show_default=True,
-            envvar=ENV_ENDPOINT_MODE,
-            show_envvar=True,
-            help="gateway: every request to https://graphql.<region>.jupiterone.io/ (as "
-            "JupiterOne's own clients do); per-area: the documented /graphql, "
-            "/rules/graphql and /iam/graphql of https://api.<region>.jupiterone.io.",
-        ),
+        *(option for _, option in system_flags),
         click.option(
             "--retry-budget",
             "retry_budget_s",
@@ -218,6 +197,16 @@ def connection_options(func: F) -> F:
     for option in reversed(options):
         decorated = option(decorated)
     return decorated  # type: ignore[no-any-return]
+
+
+def _system_connection_options() -> list[tuple[str, Callable[[Any], Any]]]:
+    from j1sync.providers.registry import systems
+
+    found: list[tuple[str, Callable[[Any], Any]]] = []
+    for system in systems():
+        contributed = system.extras.get(SYSTEM_CONNECTION_OPTIONS)
+        found.extend(contributed() if contributed is not None else ())
+    return found
 
 
 def _rate_limit(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

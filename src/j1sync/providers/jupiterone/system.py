@@ -16,6 +16,14 @@ from typing import Any
 from j1sync.engine.contract import Provider
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, ProjectConfig
 from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.providers.jupiterone.connection_flags import (
+    ACCOUNT,
+    API_URL,
+    ENDPOINT_MODE,
+    REGION,
+    connection_options,
+    flag,
+)
 from j1sync.providers.jupiterone.models.documents import (
     API_VERSION,
     DOCUMENT_MODELS,
@@ -44,9 +52,8 @@ def connect(section: Mapping[str, Any], options: Any) -> Any:
     from j1sync.connection import EMULATED_ACCOUNT, EMULATED_API_KEY, EMULATED_URL
 
     if section.get(EMULATED_URL):
-        options = replace(
-            options, api_url=section[EMULATED_URL], account=section.get(EMULATED_ACCOUNT)
-        )
+        emulated = {API_URL: section[EMULATED_URL], ACCOUNT: section.get(EMULATED_ACCOUNT)}
+        options = replace(options, flags={**(options.flags or {}), **emulated})
     return open_provider(
         options,
         default_account=section.get("account"),
@@ -103,16 +110,16 @@ def open_provider(
 
     overrides: dict[str, Any] = {
         "retry_budget_s": options.retry_budget_s,
-        "endpoint_mode": options.endpoint_mode,
+        "endpoint_mode": flag(options, ENDPOINT_MODE),
     }
     if api_key is not None:
         overrides["api_key"] = api_key
-    if options.api_url:
-        overrides["api_url"] = options.api_url
-    if options.account or default_account:
-        overrides["account"] = options.account or default_account
-    if options.region or default_region:
-        overrides["region"] = options.region or default_region
+    if flag(options, API_URL):
+        overrides["api_url"] = flag(options, API_URL)
+    if flag(options, ACCOUNT) or default_account:
+        overrides["account"] = flag(options, ACCOUNT) or default_account
+    if flag(options, REGION) or default_region:
+        overrides["region"] = flag(options, REGION) or default_region
     with interruptible(connect(Settings.from_env(**overrides))) as provider:
         yield provider
 
@@ -125,6 +132,17 @@ def emulator(state: Path) -> Iterator[Any]:
     state.mkdir(parents=True, exist_ok=True)
     with running_emulator(db=str(state / EMULATOR_DB), seed="demo", wait_for_db=True) as emu:
         yield emu
+
+
+def _plan_target(provider: Any, emulator: bool) -> tuple[str, str, str]:
+    """What a saved plan is bound to (plan_binding.PlanTarget): the account, the region
+    and the API URL; with --emulator, the emulator's state file instead of its per-run
+    URL."""
+    from j1sync.connection import EMULATOR_FOLDER
+
+    settings = provider.settings
+    state = f"emulator:{(EMULATOR_FOLDER / EMULATOR_DB).resolve()}"
+    return settings.account, settings.region, state if emulator else settings.base_url
 
 
 def _document_problems(loaded: Any) -> Any:
@@ -163,6 +181,8 @@ SYSTEM = System(
     settings_model=JupiterOneTarget,
     extras={
         "export_specs": _export_specs,
+        "connection_options": connection_options,
+        "plan_target": _plan_target,
         "export_documents": _export_documents,
         "export_hints": _export_hints,
         # a rule action names its integration instance (`integrationInstance`, written
