@@ -293,7 +293,11 @@ def _plan(
     pruning: Pruning = {"enabled": manifests.scope.complete, "reason": manifests.scope.reason}
     targets = targets_of(provider)
     if targets is None:
-        plan = _target_plan(provider, manifests.project, desired, live, manifests, pruning)
+        # one system: its own section of j1sync.yaml (prune, safety), as Targets give each
+        own = manifests.project
+        if provider.kinds:
+            own = own.for_system(system_name_of(provider.kinds[0].kind))
+        plan = _target_plan(provider, own, desired, live, manifests, pruning)
     else:
         salt = new_salt()  # one plan file: every part's fingerprints keyed alike
         plan = join_plans(

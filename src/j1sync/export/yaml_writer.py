@@ -60,14 +60,18 @@ OBVIOUSLY_PLAIN = re.compile(r"\w[\w .,/@()+=-]*")
 
 def manifest_document(kind: str, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
     """The envelope in its conventional key order, for an engine kind (`AlertRule`;
-    `xyops.Event`: the apiVersion of its system, the bare kind: providers/registry.py)."""
+    `xyops.Event`: the apiVersion of its system, the bare kind: providers/registry.py).
+    An empty spec is left out (an OpenCTI label with nothing but its name: the loader
+    refuses `spec: {}`, and a kind whose spec fields all have defaults takes none)."""
     system = system_of_kind(kind) or systems()[0]  # a kind no system has: as JupiterOne's
-    return {
+    document: dict[str, Any] = {
         "apiVersion": system.api_version,
         "kind": manifest_kind(kind) if system.owns(kind) else kind,
         "metadata": {"name": name},
-        "spec": spec,
     }
+    if spec:
+        document["spec"] = spec
+    return document
 
 
 def _flow_friendly(value: Any) -> bool:

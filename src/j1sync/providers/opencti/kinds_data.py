@@ -27,6 +27,7 @@ from j1sync.engine.contract import PrunePolicy
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
 from j1sync.providers.opencti.lock_store import LOCK_PREFIX, is_lock_entry
+from j1sync.providers.registry import closest
 
 # OpenCTI 6.9's VocabularyCategory enum (schema-6.9.17.graphql), in its order.
 VOCABULARY_CATEGORIES: tuple[str, ...] = (
@@ -102,10 +103,9 @@ def _check_vocabulary(value: str) -> str:
     _check_pair(value, "<category>:<name>", "report_types_ov:threat-report")
     category, name = split_pair(value)
     if category not in VOCABULARY_CATEGORIES:
-        raise rule_error(
-            f"'{category}' is not an OpenCTI vocabulary category (one of: "
-            f"{', '.join(VOCABULARY_CATEGORIES)})"
-        )
+        near = closest(category, list(VOCABULARY_CATEGORIES))
+        hint = f"did you mean '{near}'?" if near else f"one of: {', '.join(VOCABULARY_CATEGORIES)}"
+        raise rule_error(f"'{category}' is not an OpenCTI vocabulary category; {hint}")
     if name.startswith(LOCK_PREFIX):
         raise rule_error(f"names starting with '{LOCK_PREFIX}' are j1sync's own (the apply lock)")
     return value

@@ -82,10 +82,13 @@ class _Document(StrictModel):
 def _document_model(kind: str, cls: Any) -> type[StrictModel]:
     """The whole document of one kind: apiVersion, kind, metadata (the natural key), spec."""
     metadata = cls.metadata_model or OpenCtiMetadata
+    spec_model = cls.spec_model
+    # a kind whose every field has a default may leave `spec` out (a label: just its name)
+    optional = not any(f.is_required() for f in spec_model.model_fields.values())
     fields: dict[str, Any] = {
         "kind": (Literal.__getitem__(kind), ...),
         "metadata": (metadata, ...),
-        "spec": (cls.spec_model, ...),
+        "spec": (spec_model, Field(default_factory=spec_model) if optional else ...),
     }
     model = create_model(
         f"OpenCti{kind}Document", __base__=_Document, __doc__=cls.spec_model.__doc__, **fields

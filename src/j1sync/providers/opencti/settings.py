@@ -52,6 +52,11 @@ class OpenCtiSettings:
         )
 
     @property
+    def api_key(self) -> str:
+        """The token, under the name the engine reads (a saved plan's signing key)."""
+        return self.token
+
+    @property
     def base_url(self) -> str:
         return self.url.rstrip("/")
 
