@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from j1sync.manifest import load_manifests
 from j1sync.manifest.kind_scan import scan_manifests
 
@@ -33,3 +35,34 @@ def test_the_load_reads_the_files_the_scan_found(tmp_path: Path) -> None:
     loaded = load_manifests([tmp_path], env={}, discovery=scanned.discovery)
     assert [m.name for m in loaded.manifests] == ["a", "b"]
     assert {m.name for m in load_manifests([tmp_path], env={}).manifests} == {"a", "b", "c"}
+
+
+def test_the_load_takes_the_bytes_the_scan_read(tmp_path: Path) -> None:
+    """Each file is opened once per run: the load decodes what the scan read (a file
+    changed in between is loaded as scanned) and lets go of each file's bytes."""
+    (tmp_path / "a.yaml").write_text(GROUP.format(name="a"), encoding="utf-8")
+    scanned = scan_manifests([tmp_path])
+    assert set(scanned.discovery.contents) == {tmp_path / "a.yaml"}
+    (tmp_path / "a.yaml").write_text(GROUP.format(name="changed"), encoding="utf-8")
+    loaded = load_manifests([tmp_path], env={}, discovery=scanned.discovery)
+    assert [m.name for m in loaded.manifests] == ["a"]
+    assert scanned.discovery.contents == {}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"a: 1\r\nb: 2\r\n",
+        b"a: 1\rb: |\r  x\r\n  y\n",
+        "\ufeffname: caf\u00e9\n".encode(),
+        b"no line break at the end",
+    ],
+)
+def test_scanned_bytes_decode_as_the_file_reads(tmp_path: Path, raw: bytes) -> None:
+    """The text made from the scan's bytes is the text Path.read_text gives (universal
+    line breaks, a byte-order mark kept for the loader to judge)."""
+    path = tmp_path / "m.yaml"
+    path.write_bytes(raw)
+    discovery = scan_manifests([tmp_path]).discovery
+    assert discovery.read_text(path) == path.read_text(encoding="utf-8")
+    assert discovery.read_text(path) == path.read_text(encoding="utf-8")  # from disk now

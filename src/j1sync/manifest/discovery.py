@@ -52,6 +52,18 @@ class Discovery:
     files: list[Path] = field(default_factory=list)
     problems: list[ManifestProblem] = field(default_factory=list)
     warnings: list[SkippedPath] = field(default_factory=list)
+    # Files already read (kind_scan reads each one): the load takes each file's bytes from
+    # here, once, instead of opening it again.
+    contents: dict[Path, bytes] = field(default_factory=dict)
+
+    def read_text(self, path: Path) -> str:
+        """`path`'s text as `Path.read_text(encoding="utf-8")` gives it (line breaks
+        made "\\n"), from the bytes already read when there are any (handed over once)."""
+        data = self.contents.pop(path, None)
+        if data is None:
+            return path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def is_manifest_name(name: str) -> bool:

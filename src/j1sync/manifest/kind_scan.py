@@ -7,8 +7,9 @@ have loaded; this scan guesses it first, from each document's top-level `kind:` 
 that the reads of those kinds overlap the load as well. It is a hint: a kind it misses is
 read after the load, and the read of a kind it wrongly finds is dropped, errors and all.
 The same pass collects the apiVersion values: which systems the run connects to. Each
-file is read once here (the files are then in the page cache for the load), and the files
-are found once: the load takes the scan's `discovery` instead of searching the folders again.
+file is read once, here, and the files are found once: the load takes the scan's
+`discovery`, with the bytes read (`Discovery.contents`), instead of searching the folders
+and opening every file again.
 """
 
 from __future__ import annotations
@@ -56,16 +57,18 @@ def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
     kinds: set[str] = set()
     versions: set[str] = set()
     discovery = discover([Path(p) for p in paths] or [Path(p) for p in default_paths()])
-    for text in _manifest_texts(discovery.files):
+    for text in _manifest_texts(discovery):
         kinds.update(m.decode("ascii") for m in _KIND_LINE.findall(text))
         versions.update(m.decode("ascii") for m in _API_VERSION.findall(text))
     named = {engine for kind in kinds & engine_kinds.keys() for engine in engine_kinds[kind]}
     return ManifestScan(frozenset(named), frozenset(versions), discovery)
 
 
-def _manifest_texts(files: Sequence[Path]) -> Iterator[bytes]:
-    for path in files:
+def _manifest_texts(discovery: Discovery) -> Iterator[bytes]:
+    """Each file's bytes, kept in `discovery.contents` for the load (read once)."""
+    for path in discovery.files:
         try:
-            yield path.read_bytes()
+            data = discovery.contents[path] = path.read_bytes()
         except OSError:
             continue
+        yield data

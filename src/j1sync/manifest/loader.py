@@ -66,7 +66,7 @@ def load_manifests(
     project_file, project = _project_config(roots, environment, problems)
     loaded: list[LoadedManifest] = []
     for path in files:
-        quick = _plain_manifests(path, environment)
+        quick = _plain_manifests(path, environment, discovery)
         if quick is not None:  # every manifest of the file is valid: no positions needed
             loaded.extend(quick)
             continue
@@ -190,14 +190,16 @@ def _address(system: System | None, kind: Any, name: str | None) -> str | None:
     return f"{shown}/{name}"
 
 
-def _plain_manifests(path: Path, env: Mapping[str, str]) -> list[LoadedManifest] | None:
+def _plain_manifests(
+    path: Path, env: Mapping[str, str], discovery: Discovery
+) -> list[LoadedManifest] | None:
     """The quick road (plain_yaml): the file's manifests when each of them is valid as it
     stands; else None, and the file takes the round-trip road, which finds and locates
     every problem. Only the cross-document checks may still need positions: the file is
     then read again for them."""
     display = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = discovery.read_text(path)  # the bytes the kind scan read, if it did
     except (OSError, UnicodeDecodeError):
         return None
     documents = plain_load_all(text, env)
