@@ -28,6 +28,9 @@ CONNECTION_FLAGS = ("emulator", "retry_budget_s", "rate_limit")
 # A system's own connection flags: System.extras[SYSTEM_CONNECTION_OPTIONS]() -> a
 # (parameter name, click option) per flag (JupiterOne's --account, --region...).
 SYSTEM_CONNECTION_OPTIONS = "connection_options"
+# A system's own `plan` flags (JupiterOne's --check-queries), the same way; their values
+# go to the system's extras["plan_checks"] (commands/plan.py).
+SYSTEM_PLAN_OPTIONS = "plan_options"
 
 
 def redact(text: str) -> str:
@@ -200,13 +203,34 @@ def connection_options(func: F) -> F:
 
 
 def _system_connection_options() -> list[tuple[str, Callable[[Any], Any]]]:
+    return _contributed_options(SYSTEM_CONNECTION_OPTIONS)
+
+
+def _contributed_options(key: str) -> list[tuple[str, Callable[[Any], Any]]]:
+    """Every system's extras[key](): a (parameter name, click option) per flag."""
     from j1sync.providers.registry import systems
 
     found: list[tuple[str, Callable[[Any], Any]]] = []
     for system in systems():
-        contributed = system.extras.get(SYSTEM_CONNECTION_OPTIONS)
+        contributed = system.extras.get(key)
         found.extend(contributed() if contributed is not None else ())
     return found
+
+
+def system_plan_options(func: F) -> F:
+    """The `plan` flags the systems add (extras plan_options), handed to the command as
+    one `system_flags` mapping, by parameter name."""
+    contributed = _contributed_options(SYSTEM_PLAN_OPTIONS)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        own = {name: kwargs.pop(name) for name, _ in contributed}
+        return func(*args, system_flags=own, **kwargs)
+
+    decorated: Any = wrapper
+    for _, option in reversed(contributed):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
 def _rate_limit(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,13 +16,18 @@ from j1sync.commands._common import (
     handle_errors,
     paths_argument,
     planning,
+    system_plan_options,
 )
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.executor.resolution import literal_secret_warning
-from j1sync.live_query_checks import check_against_account
 from j1sync.plan_binding import seal_plan
+from j1sync.providers.registry import systems
+
+# A system's checks of a plan against its target besides the plan: System.extras
+# [PLAN_CHECKS](provider, planned run, its plan flags' values) raises ManifestError.
+PLAN_CHECKS = "plan_checks"
 
 
 @click.command("plan")
@@ -30,11 +37,7 @@ from j1sync.plan_binding import seal_plan
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes, 0 when none."
 )
-@click.option(
-    "--check-queries",
-    is_flag=True,
-    help="Also ask the API about new or changed J1QL queries (within the J1QL rate limit).",
-)
+@system_plan_options
 @allow_empty_option
 @connection_options
 @handle_errors
@@ -43,13 +46,16 @@ def command(
     out: str | None,
     fmt: str,
     detailed_exitcode: bool,
-    check_queries: bool,
     allow_empty: bool,
     connection: ConnectionOptions,
+    system_flags: Mapping[str, Any],
 ) -> None:
     """Show what apply would change in the account."""
     with planning(paths, connection, allow_empty) as (provider, run):
-        check_against_account(provider, run, check_queries=check_queries)
+        for system in systems():
+            check = system.extras.get(PLAN_CHECKS)
+            if check is not None:
+                check(provider, run, system_flags)
         # a saved plan is bound to this account and these manifests, and signed
         sealed = (
             seal_plan(

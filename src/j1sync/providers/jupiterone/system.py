@@ -31,6 +31,7 @@ from j1sync.providers.jupiterone.models.documents import (
     LIST_IDENTITIES,
     manifest_json_schema,
 )
+from j1sync.providers.jupiterone.plan_checks import plan_checks, plan_options
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
 from j1sync.settings import ENV_API_KEY
 
@@ -182,6 +183,8 @@ SYSTEM = System(
     extras={
         "export_specs": _export_specs,
         "connection_options": connection_options,
+        "plan_options": plan_options,
+        "plan_checks": plan_checks,
         "plan_target": _plan_target,
         "export_documents": _export_documents,
         "export_hints": _export_hints,
