@@ -357,7 +357,7 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
 def _benchmark_connect(url: str, clients: list[Any]) -> Any:
     """A reconcile.Connect to the benchmark's emulator (what `open_provider` does)."""
     from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
-    from j1sync.settings import Settings
+    from j1sync.providers.jupiterone.settings import Settings
 
     @contextmanager
     def connect(project: Any) -> Iterator[Any]:

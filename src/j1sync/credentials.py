@@ -9,8 +9,9 @@ import os
 from collections.abc import Mapping
 
 from j1sync.providers.registry import system_credential_variables
-from j1sync.settings import ENV_GITHUB_TOKEN, ENV_PLAN_KEY
 
+ENV_PLAN_KEY = "J1SYNC_PLAN_KEY"  # signs saved plans (`plan --out`, `apply --plan`)
+ENV_GITHUB_TOKEN = "GITHUB_TOKEN"  # the `j1sync github` commands' token
 OWN_CREDENTIAL_VARIABLES = frozenset({ENV_PLAN_KEY, ENV_GITHUB_TOKEN})
 
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.canonical import canonical_json
+from j1sync.credentials import ENV_PLAN_KEY
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.errors import UntrustedPlan
-from j1sync.settings import ENV_API_KEY, ENV_PLAN_KEY
+from j1sync.providers.jupiterone.settings import ENV_API_KEY
 
 SCHEME = "j1sync-plan-hmac-sha256-v1"
 SIGNATURE_FIELD = "signature"

@@ -13,8 +13,8 @@ import pytest
 from j1sync.manifest import load_manifests
 from j1sync.providers.jupiterone import connect
 from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.settings import Settings
 from j1sync.reconcile import desired_objects
-from j1sync.settings import Settings
 from tests.e2e.conftest import API_KEY, Account
 
 SEED = {

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from j1sync.errors import BadUserInput
-from j1sync.live_query_checks import _ask, _offset
+from j1sync.providers.jupiterone.live_query_checks import _ask, _offset
 from tests.e2e.conftest import Account
 
 QUESTION = """\

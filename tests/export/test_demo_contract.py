@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from j1sync.cli import cli
 from j1sync.providers.jupiterone import connect
 from j1sync.providers.jupiterone.models import SPEC_MODELS
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 from tests.export.conftest import API_KEY, Account
 
 TAGGED = ("Question", "AlertRule")

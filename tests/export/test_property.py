@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.providers.jupiterone import connect
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 from tests.export.conftest import BASE_SEED, Account, account_with
 from tests.export.strategies import accounts
 

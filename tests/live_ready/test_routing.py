@@ -1,5 +1,5 @@
 """Issue 10.3: each root field goes to one endpoint, from one table
-(j1sync/jupiterone_endpoints.py); the emulator refuses a field the docs place on another
+(j1sync/providers/jupiterone/endpoints.py); the emulator refuses a field the docs place on another
 area's endpoint; the gateway all official clients use is the default, and the documented
 per-area paths are an option that works end to end."""
 
@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-from j1sync.jupiterone_endpoints import AREA_PATHS, ROOT_FIELDS
 from j1sync.providers.jupiterone import iam_groups
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.emulator import running_emulator
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.endpoints import AREA_PATHS, ROOT_FIELDS
+from j1sync.providers.jupiterone.settings import Settings
 from tests.e2e.conftest import API_KEY, Account
 from tests.emulator.conftest import Poster
 from tests.examples import jupiterone_examples
@@ -80,7 +80,7 @@ def test_every_root_field_j1sync_sends_is_in_the_table_and_one_area_a_request() 
     for where, document in documents.items():
         fields = root_fields(document)
         missing = [f for f in fields if f not in ROOT_FIELDS]
-        assert not missing, f"{where}: {missing} not in jupiterone_endpoints.ROOT_FIELDS"
+        assert not missing, f"{where}: {missing} not in endpoints.ROOT_FIELDS"
         assert len({ROOT_FIELDS[f].area for f in fields}) == 1, where
 
 

@@ -1,12 +1,16 @@
-"""The API values stated once in j1sync.jupiterone_values agree with the manifest models
+"""The API values stated once in j1sync.providers.jupiterone.values agree with the manifest models
 that also spell them out (pydantic needs a field per flag)."""
 
 from __future__ import annotations
 
 from typing import get_args
 
-from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL, PERMISSION_FLAGS, PollingInterval
 from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
+from j1sync.providers.jupiterone.values import (
+    DEFAULT_POLLING_INTERVAL,
+    PERMISSION_FLAGS,
+    PollingInterval,
+)
 
 
 def test_a_resource_permission_has_a_field_per_flag_in_the_api_order() -> None:

@@ -19,7 +19,7 @@ from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 from tests.examples import jupiterone_examples
 
 # the JupiterOne demo's examples (a JupiterOne emulator serves these tests)

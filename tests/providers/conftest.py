@@ -15,7 +15,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, comparable_live_st
 from j1sync.manifest import load_manifests
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.emulator import running_emulator
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 
 API_KEY = "providers-Key-5be1c0ffee"
 

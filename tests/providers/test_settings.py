@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from j1sync.errors import ConfigError
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 
 KEY = "s3cr3t-Key-0123456789"
 ENV = {"JUPITERONE_API_KEY": KEY, "JUPITERONE_ACCOUNT_ID": "acct-1"}

@@ -21,8 +21,8 @@ from j1sync.executor import apply_plan
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
+from j1sync.providers.jupiterone.settings import Settings
 from j1sync.reconcile import Connect, connect_and_plan
-from j1sync.settings import Settings
 from tests.reliability.account import (
     ACCOUNT,
     API_KEY,

@@ -14,7 +14,7 @@ from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, TokenBucket
 from j1sync.providers.jupiterone import JupiterOneClient
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 from tests.examples import jupiterone_examples
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env
 

@@ -14,7 +14,7 @@ from j1sync.cli import cli
 from j1sync.errors import ConfigError
 from j1sync.http.session import pooled_session
 from j1sync.providers.jupiterone import JupiterOneClient
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 from tests.examples import copy_jupiterone_examples
 from tests.reliability.processes import run_j1sync, served_emulator
 

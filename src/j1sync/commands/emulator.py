@@ -16,7 +16,7 @@ import click
 from j1sync.commands._common import handle_errors, system_option
 from j1sync.commands._exits import describe_os_error
 from j1sync.errors import ConfigError
-from j1sync.settings import is_loopback
+from j1sync.http.urls import is_loopback
 
 if TYPE_CHECKING:
     from j1sync.providers.registry import System

@@ -38,7 +38,7 @@ from j1sync import __version__
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
 from j1sync.errors import LockHeld, LockLost, TransientError
-from j1sync.settings import is_loopback
+from j1sync.http.urls import is_loopback
 
 log = logging.getLogger("j1sync.lock")
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from j1sync.credentials import ENV_GITHUB_TOKEN
 from j1sync.errors import ConfigError
-from j1sync.settings import ENV_GITHUB_TOKEN, is_loopback
+from j1sync.http.urls import is_loopback
 
 DEFAULT_API_URL = "https://api.github.com"
 

@@ -55,10 +55,10 @@ from j1sync.http.retry import (
     retrying,
 )
 from j1sync.http.session import pooled_session, user_agent
-from j1sync.jupiterone_endpoints import AREA_PATHS, Area, area_of, endpoint_url
+from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.server_quota import ServerQuota
+from j1sync.providers.jupiterone.settings import Settings
 from j1sync.providers.jupiterone.transport import HttpTransport
-from j1sync.settings import Settings
 
 log = logging.getLogger("j1sync.api")
 

@@ -9,8 +9,12 @@ from typing import Any
 
 import click
 
-from j1sync.jupiterone_endpoints import DEFAULT_ENDPOINT_MODE, ENDPOINT_MODES, ENV_ENDPOINT_MODE
-from j1sync.settings import ENV_ACCOUNT, ENV_API_URL, ENV_REGION
+from j1sync.providers.jupiterone.endpoints import (
+    DEFAULT_ENDPOINT_MODE,
+    ENDPOINT_MODES,
+    ENV_ENDPOINT_MODE,
+)
+from j1sync.providers.jupiterone.settings import ENV_ACCOUNT, ENV_API_URL, ENV_REGION
 
 # the parameter names, as `connect` reads them from ConnectionOptions.flags
 API_URL, ACCOUNT, REGION, ENDPOINT_MODE = "api_url", "account", "region", "endpoint_mode"

@@ -26,13 +26,13 @@ from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import NotFound
-from j1sync.jupiterone_values import ACCOUNT_BOARD, BREAKPOINTS
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.models.dashboard import comparable_settings
 from j1sync.providers.jupiterone.normalize import query_text, text
 from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
+from j1sync.providers.jupiterone.values import ACCOUNT_BOARD, BREAKPOINTS
 
 KIND = "Dashboard"
 

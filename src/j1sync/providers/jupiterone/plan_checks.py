@@ -32,6 +32,6 @@ def plan_options() -> list[tuple[str, Callable[[Any], Any]]]:
 def plan_checks(provider: Any, run: Any, flags: Mapping[str, Any]) -> None:
     """Raise ManifestError for unknown parameters and (with --check-queries) the queries
     the API refuses; nothing when the run has no JupiterOne target."""
-    from j1sync.live_query_checks import check_against_account
+    from j1sync.providers.jupiterone.live_query_checks import check_against_account
 
     check_against_account(provider, run, check_queries=bool(flags.get(CHECK_QUERIES)))

@@ -22,7 +22,7 @@ from j1sync.providers.jupiterone.questions import KIND as QUESTIONS
 from j1sync.providers.jupiterone.questions import Questions
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
 from j1sync.providers.jupiterone.resource_groups import ResourceGroups
-from j1sync.settings import Settings
+from j1sync.providers.jupiterone.settings import Settings
 
 
 class JupiterOneProvider:

@@ -16,12 +16,12 @@ from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import ApiError, ResolutionError
-from j1sync.jupiterone_values import PERMISSION_FLAGS as FLAGS
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
 from j1sync.providers.jupiterone.models.resource_group import RESOURCE_GROUP_TYPE
+from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
 
 KIND = "ResourceGroup"
 SUBJECT_TYPE = "group"

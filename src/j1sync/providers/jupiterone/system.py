@@ -32,8 +32,8 @@ from j1sync.providers.jupiterone.models.documents import (
     manifest_json_schema,
 )
 from j1sync.providers.jupiterone.plan_checks import plan_checks, plan_options
+from j1sync.providers.jupiterone.settings import ENV_API_KEY
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
-from j1sync.settings import ENV_API_KEY
 
 EMULATOR_DB = "emulator.db"  # the emulator's state file in the --emulator state folder
 
@@ -79,7 +79,7 @@ def open_provider(
     environment; `api_key` (an emulator's) overrides JUPITERONE_API_KEY."""
     from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
     from j1sync.providers.jupiterone.client import POOL_SIZE
-    from j1sync.settings import Settings
+    from j1sync.providers.jupiterone.settings import Settings
 
     # The client's ceiling on requests in flight: what the concurrent reads need, raised to
     # apply's --concurrency (each change has one request in flight at a time).

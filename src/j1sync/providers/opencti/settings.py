@@ -15,7 +15,7 @@ from typing import Any
 
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
-from j1sync.settings import check_base_url
+from j1sync.http.urls import check_base_url
 
 ENV_TOKEN = "OPENCTI_TOKEN"
 ENV_URL = "OPENCTI_URL"

@@ -5,7 +5,7 @@ through `j1sync.j1ql.check_query`: its errors are manifest problems at the query
 line and column in the file, with a caret under the spot; its warnings are logged. The
 `${ param.X }` of queries and the `{{param.X}}` of rule fields are collected: one that a
 Parameter manifest declares is known; the others are checked against the account at plan
-time (`j1sync.live_query_checks`)."""
+time (`j1sync.providers.jupiterone.live_query_checks`)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,6 @@ from graphql import (
     validate,
 )
 
-from j1sync.jupiterone_endpoints import GATEWAY_PATH, ROOT_FIELDS, misplaced
 from j1sync.providers.jupiterone.emulator import (
     resolvers_dashboards,
     resolvers_iam,
@@ -37,6 +36,7 @@ from j1sync.providers.jupiterone.emulator import (
 from j1sync.providers.jupiterone.emulator.api_errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR
 from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver
 from j1sync.providers.jupiterone.emulator.switches import FailureMode, Stats
+from j1sync.providers.jupiterone.endpoints import GATEWAY_PATH, ROOT_FIELDS, misplaced
 
 JsonObject = dict[str, Any]
 _MODULES = (
@@ -97,7 +97,7 @@ class GraphQLService:
 
     def misrouted(self, payload: Any, path: str) -> Outcome | None:
         """The answer to a request POSTed to an area's path that holds a root field the
-        docs place on another area's endpoint (jupiterone_endpoints.misplaced). Assumed
+        docs place on another area's endpoint (endpoints.misplaced). Assumed
         live answer: that endpoint's schema lacks the field, so validation fails (HTTP
         400, GRAPHQL_VALIDATION_FAILED), as Apollo Server answers an unknown field."""
         if path == GATEWAY_PATH:

@@ -25,11 +25,11 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.emulator.store import JsonObject
-from j1sync.jupiterone_values import ACCOUNT_BOARD as ACCOUNT
-from j1sync.jupiterone_values import BREAKPOINTS
 from j1sync.providers.jupiterone.emulator import resolvers_questions, resolvers_resource_groups
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver
+from j1sync.providers.jupiterone.values import ACCOUNT_BOARD as ACCOUNT
+from j1sync.providers.jupiterone.values import BREAKPOINTS
 
 SERVICE = "dashboard"
 BOARDS = "dashboards"

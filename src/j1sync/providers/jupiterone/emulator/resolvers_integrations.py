@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.emulator.store import JsonObject
-from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input
 from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver
+from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "integrations"
 DEFINITIONS = "integration_definitions"

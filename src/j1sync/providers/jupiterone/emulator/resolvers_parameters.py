@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from j1sync.emulator.store import JsonObject
-from j1sync.jupiterone_values import PARAMETER_NAME
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver
+from j1sync.providers.jupiterone.values import PARAMETER_NAME
 
 SERVICE = "parameters"
 COLLECTION = "parameters"

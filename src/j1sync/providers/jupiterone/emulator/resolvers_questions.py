@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from j1sync.emulator.store import JsonObject
-from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
+from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "questions"
 COLLECTION = "questions"

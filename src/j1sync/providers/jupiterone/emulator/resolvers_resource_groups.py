@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.emulator.store import JsonObject
-from j1sync.jupiterone_values import PERMISSION_FLAGS as FLAGS
 from j1sync.providers.jupiterone.emulator import resolvers_dashboards, resolvers_iam
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
+from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
 
 SERVICE = resolvers_iam.SERVICE
 GROUPS = "resource_groups"

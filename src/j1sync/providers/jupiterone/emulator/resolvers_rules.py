@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.emulator.store import JsonObject
-from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.emulator import resolvers_resource_groups
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
 from j1sync.providers.jupiterone.emulator.resolvers_questions import COLLECTION as QUESTIONS
+from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL
 
 SERVICE = "rules"
 COLLECTION = RULES

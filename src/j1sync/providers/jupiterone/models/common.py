@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from j1sync.jupiterone_values import DEFAULT_POLLING_INTERVAL as DEFAULT_POLLING_INTERVAL
-from j1sync.jupiterone_values import PollingInterval as PollingInterval
 from j1sync.manifest.model_base import ObjectName, StrictModel, rule_error
+from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL as DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.values import PollingInterval as PollingInterval
 
 # QueryResultsAre in the JupiterOne schema.
 ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]

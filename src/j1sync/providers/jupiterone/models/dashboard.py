@@ -17,9 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, JsonValue, StrictBool, field_validator, model_validator
 
-from j1sync.jupiterone_values import BREAKPOINTS as BREAKPOINTS
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.providers.jupiterone.values import BREAKPOINTS as BREAKPOINTS
 
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
 # app), so letters, digits, '-', '_' and '.'.

@@ -21,7 +21,6 @@ from pydantic import (
     model_validator,
 )
 
-from j1sync.jupiterone_values import PARAMETER_NAME
 from j1sync.manifest.model_base import (
     ENV_STRINGS_CONTEXT,
     StrictModel,
@@ -29,6 +28,7 @@ from j1sync.manifest.model_base import (
     rule_error,
 )
 from j1sync.providers.jupiterone.models.common import Metadata
+from j1sync.providers.jupiterone.values import PARAMETER_NAME
 
 KIND = "Parameter"
 

@@ -1,4 +1,4 @@
-"""Connection settings: which JupiterOne account to talk to, where, and how patiently.
+"""JupiterOne's connection settings: which account to talk to, where, how patiently.
 
 Read from the environment (the names JupiterOne's Terraform provider uses) with command-line
 flags overriding. The API key is held here and nowhere else; `repr()` never shows it.
@@ -6,17 +6,16 @@ flags overriding. The API key is held here and nowhere else; `repr()` never show
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
-from j1sync.jupiterone_endpoints import (
+from j1sync.http.urls import check_base_url
+from j1sync.providers.jupiterone.endpoints import (
     DEFAULT_ENDPOINT_MODE,
     ENV_ENDPOINT_MODE,
     parse_endpoint_mode,
@@ -26,23 +25,11 @@ ENV_API_KEY = "JUPITERONE_API_KEY"
 ENV_ACCOUNT = "JUPITERONE_ACCOUNT_ID"
 ENV_REGION = "JUPITERONE_REGION"
 ENV_API_URL = "JUPITERONE_API_URL"
-ENV_PLAN_KEY = "J1SYNC_PLAN_KEY"  # signs saved plans (`plan --out`, `apply --plan`)
-ENV_GITHUB_TOKEN = "GITHUB_TOKEN"  # the `j1sync github` commands' token
-# The variables no `${env:}` may name (these, and each system's API key): credentials.py.
+# JUPITERONE_API_KEY is a credential variable (the system's, providers/registry.py): no
+# `${env:}` may name it (credentials.py).
 
 DEFAULT_REGION = "us"
 _REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
-_LOOPBACK_NAMES = frozenset({"localhost"})
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses: the only hosts plain http:// may reach."""
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -56,7 +43,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT_S  # seconds per HTTP request
     retry_budget_s: float = DEFAULT_RETRY_BUDGET_S  # total time reads may spend retrying
     # "gateway" (one URL for every operation) or "per-area" (/graphql, /rules/graphql,
-    # /iam/graphql): see jupiterone_endpoints.py
+    # /iam/graphql): see endpoints.py
     endpoint_mode: str = DEFAULT_ENDPOINT_MODE
 
     def __post_init__(self) -> None:
@@ -120,25 +107,3 @@ def _check_base_url(url: str) -> None:
         "j1sync appends / or, with --endpoint-mode per-area, /graphql, /rules/graphql, "
         "/iam/graphql",
     )
-
-
-def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None:
-    """A base URL j1sync may send an API key to: https://, or http:// to loopback only; no
-    credentials, query or fragment; a path only when `allow_path` (`appended` says what
-    j1sync adds to it)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
-    except ValueError as exc:
-        raise ConfigError(f"Invalid API URL {url!r}: {exc}.") from exc
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
-    if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
-        raise ConfigError(f"Invalid API URL {url!r}: give the base URL only ({appended}).")
-    if parts.username or parts.password:
-        raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(
-            f"Refusing plain http:// to {parts.hostname}: the API key would travel unencrypted. "
-            "Use https://, or http:// only to a loopback address (127.0.0.1, localhost, ::1)."
-        )

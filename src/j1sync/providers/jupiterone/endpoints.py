@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from j1sync.settings import Settings
+    from j1sync.providers.jupiterone.settings import Settings
 
 Area = Literal["graphql", "rules", "iam"]
 EndpointMode = Literal["gateway", "per-area"]

@@ -1,0 +1,44 @@
+"""The base URL check every system's client makes before sending an API key there
+(https://, or http:// to a loopback address only), and `is_loopback`, which the emulators'
+--host check and the apply lock's settle time use too. Names no system."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from j1sync.errors import ConfigError
+
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses: the only hosts plain http:// may reach."""
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None:
+    """A base URL j1sync may send an API key to: https://, or http:// to loopback only; no
+    credentials, query or fragment; a path only when `allow_path` (`appended` says what
+    j1sync adds to it)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
+    except ValueError as exc:
+        raise ConfigError(f"Invalid API URL {url!r}: {exc}.") from exc
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
+    if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
+        raise ConfigError(f"Invalid API URL {url!r}: give the base URL only ({appended}).")
+    if parts.username or parts.password:
+        raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"Refusing plain http:// to {parts.hostname}: the API key would travel unencrypted. "
+            "Use https://, or http:// only to a loopback address (127.0.0.1, localhost, ::1)."
+        )
