@@ -507,3 +507,52 @@ def test_bad_access_manifests_name_file_line_and_field(
     assert "m/access.yaml:" in result.output
     assert field in result.output, result.output
     assert message in result.output, result.output
+
+
+CUSTOM_MARKING = """\
+apiVersion: opencti.j1sync/v1
+kind: MarkingDefinition
+metadata:
+  name: "STATEMENT:INTERNAL"
+spec:
+  definition_type: statement
+  x_opencti_order: 5
+---
+"""
+
+
+def test_a_group_names_a_marking_declared_in_the_same_run(platform: Platform) -> None:
+    text = CUSTOM_MARKING + ACCESS.replace(
+        'allowed_marking: ["TLP:GREEN", "TLP:AMBER"]',
+        'allowed_marking: ["TLP:GREEN", "STATEMENT:INTERNAL"]',
+    ).replace('- values: ["TLP:GREEN"]', '- values: ["STATEMENT:INTERNAL"]')
+    folder = _project(platform, text)
+    applied = platform.run("apply", folder, "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "3 created" in applied.stdout
+    internal = platform.one("markings", definition="STATEMENT:INTERNAL")["id"]
+    group = _group(platform)
+    assert internal in group["allowed_marking_ids"]
+    assert group["default_marking"] == [{"entity_type": "GLOBAL", "values": [internal]}]
+    assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "match"),
+    [("roleAdd", "Analyst"), ("roleEdit", "has-capability"), ("groupEdit", "has-role")],
+)
+def test_a_write_whose_answer_is_lost_is_re_read_and_finished(
+    platform: Platform, field: str, match: str
+) -> None:
+    folder = _project(platform)
+    platform.emu.switches.fail_mutation(field, match=match, mode="lose_response", times=1)
+    applied = platform.run("apply", folder, "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "re-reading" in applied.stdout, applied.output  # the answer was lost
+    assert [r["name"] for r in platform.stored("roles")].count("Analyst") == 1
+    assert _role_caps(platform) == {"KNOWLEDGE", "KNOWLEDGE_KNUPDATE", "EXPLORE"}
+    assert _names(platform, "roles", "name", _group(platform)["role_ids"]) == {
+        "Analyst",
+        "Default",
+    }
+    assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
