@@ -149,6 +149,8 @@ def test_export_then_plan_is_empty(platform: Platform) -> None:
     assert platform.run("apply", folder, "--auto-approve").exit_code == 0
     exported = platform.run("export", "--system", "opencti", "--out", "exported")
     assert exported.exit_code == 0, exported.output
+    assert Path("exported/settings/platform.yaml").is_file()  # not settingss/
+    assert Path("exported/workflows/report.yaml").is_file()
     texts = {p.name: p.read_text() for p in Path("exported").rglob("*.yaml")}
     assert MARKER not in "".join(texts.values())
     joined = "".join(texts.values())

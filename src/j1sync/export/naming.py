@@ -15,9 +15,12 @@ SUFFIX = ".yaml"
 
 def folder_of(kind: str) -> str:
     """The export folder of an engine kind: the kind's own name, kebab-case and plural
-    (`AlertRule` -> `alert-rules`, `xyops.ServerGroup` -> `server-groups`)."""
+    (`AlertRule` -> `alert-rules`, `xyops.ServerGroup` -> `server-groups`); a name already
+    plural stays (`opencti.Settings` -> `settings`)."""
     words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", kind.rpartition(".")[2])
     slug = "-".join(word.lower() for word in words)
+    if slug.endswith("s"):
+        return slug
     return slug[:-1] + "ies" if slug.endswith("y") else slug + "s"
 
 
