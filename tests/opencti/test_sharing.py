@@ -288,3 +288,22 @@ def test_a_settings_manifest_not_named_platform_is_located(platform: Platform) -
         "m/sharing.yaml:4" in result.output and "metadata.name must be 'platform'" in result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_lost_answers_are_re_read_never_duplicated(platform: Platform) -> None:
+    """OpenCTI does not match feeds and collections by name: a create repeated after a
+    lost answer would make a second one. j1sync re-reads by name instead."""
+    switches = platform.emu.switches
+    switches.fail_mutation("feedAdd", mode="lose_response", times=1)
+    switches.fail_mutation("taxiiCollectionAdd", mode="lose_response", times=1)
+    switches.fail_mutation("streamCollectionAdd", mode="lose_response", times=1)
+    switches.fail_mutation("subTypeEdit", match="GLOBAL", mode="lose_response", times=1)
+    folder = write_documents(platform, sharing_documents())
+    applied = platform.run("apply", folder, "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert not switches.failures  # every answer was lost once
+    assert platform.emu.stats.requests["feedAdd"] == 1  # re-read, not repeated
+    for collection in ("feeds", "taxii_collections", "stream_collections"):
+        assert len(platform.stored(collection)) == 1, collection
+    assert [name for _, name, _ in workflow(platform, "Report")] == ["NEW", "TRIAGE", "ANALYZED"]
+    _empty_plan(platform, folder)
