@@ -10,7 +10,8 @@ the value in its `description`. It needs the token's user to hold
 SETTINGS_SETVOCABULARIES, as managing vocabularies does (docs/opencti.md, "Connecting").
 
 The Vocabulary kind never lists these entries, and no manifest may name one
-(kinds_data.py). A delete removes the entry.
+(kinds_data.py). A delete removes the entry. A write or delete whose answer was lost is
+checked by reading the entry again (a lost answer must not keep a released lock held).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from j1sync.engine.lock import settle_time
-from j1sync.errors import NotFound
+from j1sync.errors import NotFound, TransientError
 from j1sync.providers.opencti.client import OpenCtiClient
 
 LOCK_CATEGORY = "collection_layers_ov"
@@ -92,6 +93,14 @@ class VocabularyStore:
         return value if isinstance(value, str) and value else None
 
     def write(self, name: str, value: str) -> None:
+        try:
+            self._write(name, value)
+        except TransientError:
+            # the answer was lost: the write may have happened; what the store holds says
+            if self.read(name) != value:
+                raise
+
+    def _write(self, name: str, value: str) -> None:
         entry = self._entry(name)
         if entry is not None:
             edits = [{"key": "description", "value": [value], "operation": "replace"}]
@@ -120,3 +129,7 @@ class VocabularyStore:
             self._client.mutate("vocabularyDelete (j1sync state)", _DELETE, {"id": entry["id"]})
         except NotFound:
             return
+        except TransientError:
+            # the answer was lost: the delete may have happened; what the store holds says
+            if self._entry(name) is not None:
+                raise
