@@ -556,3 +556,18 @@ def test_a_write_whose_answer_is_lost_is_re_read_and_finished(
         "Default",
     }
     assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
+
+
+def test_a_role_a_declared_group_names_is_not_pruned_from_under_it(platform: Platform) -> None:
+    folder = _project(platform)
+    assert platform.run("apply", folder, "--auto-approve").exit_code == 0
+    without_role = ACCESS[ACCESS.index("---\n") + 4 :]  # the group alone, still naming it
+    platform.write("m/access.yaml", without_role)
+    planned = platform.run("plan", folder)
+    assert planned.exit_code not in (0, 2), planned.output
+    assert "Traceback" not in planned.output
+    assert (
+        "opencti.Group/Analysts refers to opencti.Role/Analyst, which this plan deletes"
+        in planned.output
+    )
+    assert platform.one("roles", name="Analyst")
