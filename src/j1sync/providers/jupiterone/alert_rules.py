@@ -29,6 +29,7 @@ from j1sync.providers.jupiterone.rule_instances import (
     LiveInstances,
     instance_addresses,
     named_operations,
+    names_no_instance,
     resolve_rule_instances,
     with_instance_ids,
 )
@@ -386,6 +387,8 @@ class AlertRules:
     def with_instance_names(rule: LiveObject, instance_keys: Mapping[str, str]) -> LiveObject:
         """The rule with each action's known integrationInstanceId written as
         `integrationInstance: <key>` (`instance_keys`: instance id -> key)."""
+        if names_no_instance(rule.state.get("operations") or []):
+            return rule  # most rules: nothing to name, no copy
         operations = named_operations(rule.state.get("operations") or [], instance_keys)
         return replace(rule, state={**rule.state, "operations": operations})
 

@@ -45,10 +45,22 @@ def _map_actions(
     return result
 
 
+def names_no_instance(operations: Sequence[Any]) -> bool:
+    """No action of `operations` holds an instance id or name (most rules): resolving or
+    naming instances leaves them as they are, so their state need not be rebuilt."""
+    return not any(
+        INSTANCE_ID in action or INSTANCE_NAME in action
+        for operation in operations
+        if isinstance(operation, dict)
+        for action in operation.get("actions") or []
+        if isinstance(action, dict)
+    )
+
+
 def named_operations(operations: Sequence[Any], instance_keys: Mapping[str, str]) -> list[Any]:
     """Live operations with each known instance id (`instance_keys`: id -> key) written as
     `integrationInstance: <key>`; an id of no known instance stays as it is."""
-    if not instance_keys:
+    if not instance_keys or names_no_instance(operations):
         return list(operations)
 
     def name(_: int, __: int, action: Action) -> Action:
@@ -101,6 +113,9 @@ def resolve_rule_instances(
     instances, by_name, keys = live.instances, live.by_name, live.keys
     if not instances and not instance_names(desired.state):
         return desired, []
+    depends_on_instances = any(d.startswith(f"{INSTANCE_KIND}/") for d in desired.depends_on)
+    if not depends_on_instances and names_no_instance(desired.state.get("operations") or []):
+        return desired, []  # what the resolution below gives it, without a copy
     problems: list[str] = []
 
     def resolve(op_index: int, index: int, action: Action) -> Action:
