@@ -147,7 +147,7 @@ def test_check_queries_reports_what_the_api_refuses_at_its_spot(
 
 
 def _no_findings(text: str) -> Any:
-    from j1sync.j1ql import QueryCheck
+    from j1sync.providers.jupiterone.j1ql import QueryCheck
 
     return QueryCheck((), ())
 

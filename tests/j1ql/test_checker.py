@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from j1sync.j1ql import check_query
+from j1sync.providers.jupiterone.j1ql import check_query
 
 VALID = [
     # FIND: classes, types, *, smart classes, alternatives, full text, UNIQUE, keywords' case

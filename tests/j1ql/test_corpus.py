@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from j1sync.j1ql import check_query
+from j1sync.providers.jupiterone.j1ql import check_query
 from tests.j1ql.reference_queries import REFERENCE, reference_queries
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "jupiterone-alert-rules.json"

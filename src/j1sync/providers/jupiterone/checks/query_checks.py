@@ -1,11 +1,11 @@
 """J1QL and parameter references checked across the manifests (validate and plan).
 
 Every query field (a Question's queries, an AlertRule's inline question queries) goes
-through `j1sync.j1ql.check_query`: its errors are manifest problems at the query's own
-line and column in the file, with a caret under the spot; its warnings are logged. The
-`${ param.X }` of queries and the `{{param.X}}` of rule fields are collected: one that a
-Parameter manifest declares is known; the others are checked against the account at plan
-time (`j1sync.providers.jupiterone.live_query_checks`)."""
+through the J1QL checker (`j1ql.check_query`, beside this package): its errors are
+manifest problems at the query's own line and column in the file, with a caret under the
+spot; its warnings are logged. The `${ param.X }` of queries and the `{{param.X}}` of rule
+fields are collected: one that a Parameter manifest declares is known; the others are
+checked against the account at plan time (`j1sync.providers.jupiterone.live_query_checks`)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from j1sync.errors import ManifestProblem
-from j1sync.j1ql import check_query
 from j1sync.manifest.cross_checks import LoadedManifest
 from j1sync.manifest.document import Manifest
 from j1sync.manifest.scalar_positions import source_span
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.providers.jupiterone.j1ql import check_query
 from j1sync.providers.jupiterone.models.alert_rule import AlertRuleSpec
 from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
 from j1sync.providers.jupiterone.models.question import QuestionSpec

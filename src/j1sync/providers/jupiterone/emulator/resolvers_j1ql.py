@@ -12,7 +12,6 @@ from typing import Any
 from graphql import GraphQLResolveInfo
 
 from j1sync.emulator.store import JsonObject
-from j1sync.j1ql import check_query
 from j1sync.providers.jupiterone.emulator import j1ql
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input
 from j1sync.providers.jupiterone.emulator.backend import (
@@ -21,6 +20,7 @@ from j1sync.providers.jupiterone.emulator.backend import (
     decode_cursor,
     encode_cursor,
 )
+from j1sync.providers.jupiterone.j1ql import check_query
 
 SERVICE = "j1ql"
 ENTITIES = "entities"

@@ -12,9 +12,9 @@ One pass over the tokens, no backtracking: linear in the query's length."""
 
 from __future__ import annotations
 
-from j1sync.j1ql.cursor import CLAUSES, Stop, shown
-from j1sync.j1ql.expressions import Expressions
-from j1sync.j1ql.tokens import Token
+from j1sync.providers.jupiterone.j1ql.cursor import CLAUSES, Stop, shown
+from j1sync.providers.jupiterone.j1ql.expressions import Expressions
+from j1sync.providers.jupiterone.j1ql.tokens import Token
 
 # The order clauses must come in after the selectors.
 CLAUSE_RANK = {name: rank for rank, name in enumerate(CLAUSES, start=1)}

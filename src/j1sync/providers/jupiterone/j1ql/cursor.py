@@ -8,8 +8,8 @@ parse, so one slip is reported once."""
 
 from __future__ import annotations
 
-from j1sync.j1ql.findings import Finding, Severity
-from j1sync.j1ql.tokens import Token
+from j1sync.providers.jupiterone.j1ql.findings import Finding, Severity
+from j1sync.providers.jupiterone.j1ql.tokens import Token
 
 # Words that begin or join clauses; never a class, type, verb or property in their place.
 KEYWORDS = frozenset(

@@ -7,8 +7,8 @@ operations as j1ql-language.md gives it; the checker only needs the shape."""
 
 from __future__ import annotations
 
-from j1sync.j1ql.cursor import Cursor, shown
-from j1sync.j1ql.tokens import COMPARISONS, Token
+from j1sync.providers.jupiterone.j1ql.cursor import Cursor, shown
+from j1sync.providers.jupiterone.j1ql.tokens import COMPARISONS, Token
 
 # j1ql-language.md, "Relative Date Comparison"; other units are warned about, not refused.
 DATE_UNITS = frozenset(

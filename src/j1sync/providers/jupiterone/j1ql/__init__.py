@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import re
 
-from j1sync.j1ql.findings import Finding, ParameterUse, QueryCheck, Severity
-from j1sync.j1ql.parser import QueryParser
-from j1sync.j1ql.tokens import Token, TokenizeError, tokenize
+from j1sync.providers.jupiterone.j1ql.findings import Finding, ParameterUse, QueryCheck, Severity
+from j1sync.providers.jupiterone.j1ql.parser import QueryParser
+from j1sync.providers.jupiterone.j1ql.tokens import Token, TokenizeError, tokenize
 
 __all__ = ["Finding", "ParameterUse", "QueryCheck", "check_query"]
 
