@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
+from j1sync.manifest.model_base import check_object_name
 from j1sync.providers.jupiterone.models import (
     AlertRuleSpec,
     IamGroupSpec,
@@ -215,6 +219,17 @@ def test_bad_metadata_names_are_rejected(name: str) -> None:
 @pytest.mark.parametrize("name", ["Root account login detected", "x" * 255, "ünïcode-ok"])
 def test_names_may_hold_spaces_capitals_and_unicode(name: str) -> None:
     assert Metadata.model_validate({"name": name}).name == name
+
+
+def test_a_name_is_refused_for_exactly_the_control_characters() -> None:
+    """Unicode's category Cc, every code point of it and no other, wherever in the name."""
+    refused = []
+    for code in range(sys.maxunicode + 1):
+        try:
+            check_object_name(f"a{chr(code)}b")
+        except PydanticCustomError:
+            refused.append(code)
+    assert refused == [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc"]
 
 
 def test_compliance_has_standard_requirements_and_controls() -> None:
