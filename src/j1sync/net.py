@@ -1,4 +1,4 @@
-"""What j1sync's HTTP clients (the JupiterOne API, GitHub) say when no connection could be
+"""What j1sync's HTTP clients (each system's API, GitHub) say when no connection could be
 made at all."""
 
 from __future__ import annotations

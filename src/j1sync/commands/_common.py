@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from j1sync.commands._exits import fail
 from j1sync.connection import ConnectionOptions
@@ -26,11 +27,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CONNECTION_FLAGS = ("emulator", "retry_budget_s", "rate_limit")
 # A system's own connection flags: System.extras[SYSTEM_CONNECTION_OPTIONS]() -> a
-# (parameter name, click option) per flag (JupiterOne's --account, --region...).
+# (parameter name, click option) per flag (an account, a region...).
 SYSTEM_CONNECTION_OPTIONS = "connection_options"
-# A system's own `plan` flags (JupiterOne's --check-queries), the same way; their values
-# go to the system's extras["plan_checks"] (commands/plan.py).
-SYSTEM_PLAN_OPTIONS = "plan_options"
 
 
 def redact(text: str) -> str:
@@ -217,20 +215,48 @@ def _contributed_options(key: str) -> list[tuple[str, Callable[[Any], Any]]]:
     return found
 
 
-def system_plan_options(func: F) -> F:
-    """The `plan` flags the systems add (extras plan_options), handed to the command as
-    one `system_flags` mapping, by parameter name."""
-    contributed = _contributed_options(SYSTEM_PLAN_OPTIONS)
+def system_options(key: str) -> Callable[[F], F]:
+    """The flags the systems add to a command (System.extras[key]() -> a (parameter name,
+    click option) per flag: JupiterOne's `plan --check-queries`, its emulator's
+    `--page-size`), handed to the command as one `system_flags` argument: system name ->
+    {parameter name: value}."""
+    from j1sync.providers.registry import systems
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        own = {name: kwargs.pop(name) for name, _ in contributed}
-        return func(*args, system_flags=own, **kwargs)
+    contributed = [
+        (system.name, name, option)
+        for system in systems()
+        for name, option in (system.extras[key]() if key in system.extras else ())
+    ]
 
-    decorated: Any = wrapper
-    for _, option in reversed(contributed):
-        decorated = option(decorated)
-    return decorated  # type: ignore[no-any-return]
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            flags: dict[str, dict[str, Any]] = {}
+            for owner, name, _ in contributed:
+                flags.setdefault(owner, {})[name] = kwargs.pop(name)
+            return func(*args, system_flags=flags, **kwargs)
+
+        decorated: Any = wrapper
+        for _, _, option in reversed(contributed):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def foreign_flags(system: Any, system_flags: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The flags of `system_flags` that another system than `system` added and that the
+    command line (or the environment) gave: they mean nothing to `system`."""
+    ctx = click.get_current_context()
+    given = []
+    for owner, flags in system_flags.items():
+        if owner == system.name:
+            continue
+        for name in flags:
+            source = ctx.get_parameter_source(name)
+            if source is not None and source is not ParameterSource.DEFAULT:
+                given.append("--" + name.replace("_", "-"))
+    return given
 
 
 def _rate_limit(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

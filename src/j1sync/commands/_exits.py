@@ -8,7 +8,9 @@ J1SYNC_DEBUG=1) adds the traceback.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 import traceback
 from contextvars import ContextVar
@@ -91,6 +93,16 @@ def describe_os_error(exc: OSError) -> str:
     reason = exc.strerror or type(exc).__name__
     files = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
     return f"{reason}: {' -> '.join(files)}" if files else reason
+
+
+def listen_problem(exc: OSError, host: str, port: int) -> str:
+    """Why an emulator cannot listen on host:port (or open its database), in the user's
+    words."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"{host}:{port} is already in use (another emulator?); choose another --port"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host}: not an address of this machine"
+    return describe_os_error(exc)
 
 
 def _interrupted(exc: BaseException) -> bool:

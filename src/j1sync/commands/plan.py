@@ -16,7 +16,7 @@ from j1sync.commands._common import (
     handle_errors,
     paths_argument,
     planning,
-    system_plan_options,
+    system_options,
 )
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
@@ -25,8 +25,10 @@ from j1sync.executor.resolution import literal_secret_warning
 from j1sync.plan_binding import seal_plan
 from j1sync.providers.registry import systems
 
-# A system's checks of a plan against its target besides the plan: System.extras
-# [PLAN_CHECKS](provider, planned run, its plan flags' values) raises ManifestError.
+# A system's own `plan` flags: System.extras[PLAN_OPTIONS]() (commands/_common.py
+# system_options); its checks of a plan against its target besides the plan:
+# extras[PLAN_CHECKS](provider, planned run, its flags' values) raises ManifestError.
+PLAN_OPTIONS = "plan_options"
 PLAN_CHECKS = "plan_checks"
 
 
@@ -37,7 +39,7 @@ PLAN_CHECKS = "plan_checks"
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes, 0 when none."
 )
-@system_plan_options
+@system_options(PLAN_OPTIONS)
 @allow_empty_option
 @connection_options
 @handle_errors
@@ -48,14 +50,14 @@ def command(
     detailed_exitcode: bool,
     allow_empty: bool,
     connection: ConnectionOptions,
-    system_flags: Mapping[str, Any],
+    system_flags: Mapping[str, Mapping[str, Any]],
 ) -> None:
     """Show what apply would change in the account."""
     with planning(paths, connection, allow_empty) as (provider, run):
         for system in systems():
             check = system.extras.get(PLAN_CHECKS)
             if check is not None:
-                check(provider, run, system_flags)
+                check(provider, run, system_flags.get(system.name, {}))
         # a saved plan is bound to this account and these manifests, and signed
         sealed = (
             seal_plan(

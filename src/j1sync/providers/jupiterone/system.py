@@ -146,6 +146,20 @@ def _plan_target(provider: Any, emulator: bool) -> tuple[str, str, str]:
     return settings.account, settings.region, state if emulator else settings.base_url
 
 
+def _serve(**options: Any) -> Any:
+    """`j1sync emulator serve` (commands/emulator.py)."""
+    from j1sync.providers.jupiterone.emulator.serve import serve
+
+    return serve(**options)
+
+
+def _serve_options() -> Any:
+    """The flags only JupiterOne's emulator has (--account, --page-size, --quotas...)."""
+    from j1sync.providers.jupiterone.emulator.serve import serve_options
+
+    return serve_options()
+
+
 def _document_problems(loaded: Any) -> Any:
     """The loader's checks across JupiterOne's manifests (references, J1QL)."""
     from j1sync.providers.jupiterone.checks import document_problems
@@ -185,6 +199,8 @@ SYSTEM = System(
         "connection_options": connection_options,
         "plan_options": plan_options,
         "plan_checks": plan_checks,
+        "serve": _serve,
+        "serve_options": _serve_options,
         "plan_target": _plan_target,
         "export_documents": _export_documents,
         "export_hints": _export_hints,

@@ -1,0 +1,189 @@
+"""`j1sync emulator serve` for JupiterOne (the default system): its own flags (extras
+serve_options) and the serving itself (extras serve), as commands/emulator.py calls a
+system's."""
+
+from __future__ import annotations
+
+import gc
+import signal
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, Literal
+
+import click
+
+from j1sync.commands._exits import listen_problem
+from j1sync.errors import ConfigError
+
+PORT = 8765
+SEED = "demo"
+
+
+def _own(text: str) -> str:
+    return f"JupiterOne: {text}"
+
+
+def serve_options() -> list[tuple[str, Callable[[Any], Any]]]:
+    """(parameter name, click option) per flag only JupiterOne's emulator has."""
+    return [
+        (
+            "account",
+            click.option(
+                "--account",
+                default=None,
+                help=_own("Account id clients must send."),
+            ),
+        ),
+        (
+            "page_size",
+            click.option(
+                "--page-size",
+                default=100,
+                type=click.IntRange(min=1),
+                show_default=True,
+                help=_own("Objects per page of a list query."),
+            ),
+        ),
+        (
+            "list_nulls",
+            click.option(
+                "--list-nulls",
+                is_flag=True,
+                help=_own(
+                    "List answers leave question names and rule labels/ignorePreviousResults "
+                    "null (the single-object reads still answer them)."
+                ),
+            ),
+        ),
+        (
+            "schedule_null",
+            click.option(
+                "--schedule-null",
+                type=click.Choice(["clears", "ignored"]),
+                default="clears",
+                show_default=True,
+                help=_own(
+                    "What pollingIntervalCronExpression: null does in updateIntegrationInstance."
+                ),
+            ),
+        ),
+        (
+            "quotas",
+            click.option(
+                "--quotas",
+                default=None,
+                help=_own(
+                    "Rate-limit buckets with RateLimit-* headers: 'documented' (account "
+                    "2000/120, API token 1000/60) or ACCOUNT_N/S,TOKEN_N/S. Each root field is "
+                    "one invocation."
+                ),
+            ),
+        ),
+        (
+            "quota_scale",
+            click.option(
+                "--quota-scale",
+                default=1.0,
+                type=click.FloatRange(min=1.0),
+                help=_own(
+                    "Divide the quotas' counts and windows by this (same rate, smaller bursts)."
+                ),
+            ),
+        ),
+        (
+            "quota_limit_header",
+            click.option(
+                "--quota-limit-header",
+                type=click.Choice(["documented", "recorded"]),
+                default="documented",
+                show_default=True,
+                help=_own(
+                    "RateLimit-Limit as the docs show it (N, N;window=S, ...) or as the "
+                    "recordings do (N alone)."
+                ),
+            ),
+        ),
+    ]
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = PORT,
+    db: str | None = None,
+    latency_ms: int = 0,
+    seed: str = SEED,
+    api_key: str | None = None,
+    rate_limit: str | None = None,
+    fail_rate: float = 0.0,
+    rate_429: float = 0.0,
+    lose_responses: float = 0.0,
+    echo: Callable[[str], None] = print,
+    account: str | None = None,
+    page_size: int = 100,
+    list_nulls: bool = False,
+    schedule_null: Literal["clears", "ignored"] = "clears",
+    quotas: str | None = None,
+    quota_scale: float = 1.0,
+    quota_limit_header: Literal["documented", "recorded"] = "documented",
+) -> None:
+    """Serve JupiterOne's emulator until SIGTERM or SIGINT; bad options are ConfigErrors."""
+    from j1sync.providers.jupiterone.emulator import app
+    from j1sync.providers.jupiterone.emulator.quotas import Quotas
+    from j1sync.providers.jupiterone.emulator.switches import LIST_NULL_FIELDS
+
+    try:
+        switches = app.Switches(
+            latency_ms=latency_ms,
+            rate_limit=app.parse_rate_limit(rate_limit),
+            fail_rate=fail_rate,
+            rate_429=rate_429,
+            lose_responses=lose_responses,
+            page_size=page_size,
+            list_nulls=LIST_NULL_FIELDS if list_nulls else frozenset(),
+            schedule_null=schedule_null,
+            quotas=(
+                Quotas.parse(quotas, quota_scale, quota_limit_header)
+                if quotas is not None
+                else None
+            ),
+        )
+        emulator = app.Emulator(
+            db=db or app.DEFAULT_DB,
+            seed=seed,
+            api_key=api_key or app.DEFAULT_API_KEY,
+            account=account or app.DEFAULT_ACCOUNT,
+            switches=switches,
+            host=host,
+            port=port,
+        )
+    except OSError as exc:
+        raise ConfigError(f"cannot start the emulator: {listen_problem(exc, host, port)}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"cannot start the emulator: {exc}") from exc
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # shutdown() waits for serve_forever, so it must not run on the serving thread
+        emulator.start_shutdown()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    key_note = "the default key" if api_key is None else "the key you gave"
+    echo(
+        f"JupiterOne emulator listening on {emulator.url} "
+        f"(account {emulator.account}; API key: {key_note})",
+    )
+    if api_key is None:
+        echo(f"Default API key: {app.DEFAULT_API_KEY}")
+    # This process only serves: the seeded objects live as long as it does, and the cycle
+    # collector's full passes over them (tens of thousands at benchmark sizes) stalled
+    # every request in flight. A process-wide setting: `emulator serve` is the process.
+    gc.freeze()
+    try:
+        emulator.serve_forever()
+    finally:
+        emulator.stop()
+    stats = emulator.stats
+    echo(
+        f"Emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429, "
+        f"{stats.invocations} invocations counted."
+    )
