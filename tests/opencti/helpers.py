@@ -28,9 +28,9 @@ class Platform:
     emu: OpenCtiEmulator
     root: Path
 
-    def run(self, *args: str, token: str | None = None) -> Result:
+    def run(self, *args: str, token: str | None = None, url: str | None = None) -> Result:
         env = {
-            "OPENCTI_URL": self.emu.url,
+            "OPENCTI_URL": self.emu.url if url is None else url,
             "OPENCTI_TOKEN": self.emu.token if token is None else token,
             "NO_COLOR": "1",
             "J1SYNC_BACKOFF_INITIAL_S": "0.01",

@@ -268,3 +268,19 @@ def test_the_token_is_in_no_output_and_no_plan_file(platform: Platform) -> None:
     assert limited.exit_code != 0
     assert platform.emu.limited_token not in limited.output
     assert len(json.loads(Path("plan.json").read_text())["changes"]) == 5
+
+
+def test_the_opencti_sections_url_and_managed_tag_are_used(platform: Platform) -> None:
+    config = f"paths: [m]\nopencti:\n  url: {platform.emu.url}\n  managedTag: team-b\n"
+    vocabulary = DATA.split("---")[-1]
+    _project(platform, vocabulary, config)
+    # OPENCTI_URL names a port nothing listens on: the section's url wins
+    applied = platform.run("apply", "m", "--auto-approve", url="http://127.0.0.1:9")
+    assert applied.exit_code == 0, applied.output
+    stored = platform.one("vocabularies", name="j1-report")
+    assert stored["description"] == "A report kind.\n\nmanaged-by: team-b"
+    # another team's marker is not ours: with no manifest left, nothing is deleted
+    platform.write("j1sync.yaml", "paths: [m]\nopencti:\n  managedTag: team-c\n")
+    platform.write("m/data.yaml", "")
+    planned = platform.run("plan", "m", "--allow-empty")
+    assert "0 to delete" in planned.stdout, planned.output
