@@ -2,9 +2,9 @@
 
 An HMAC-SHA256 over the plan's canonical JSON (every field but the signature itself),
 keyed from a secret that both the plan and the apply job hold: J1SYNC_PLAN_KEY when it is
-set, else the JupiterOne API key. The key is stretched with PBKDF2 and a random salt per
-plan, so the file holds neither the secret nor an unsalted hash of it, and a hand edit
-cannot be re-signed without the secret.
+set, else the API key of the plan's (first) target. The key is stretched with PBKDF2 and a
+random salt per plan, so the file holds neither the secret nor an unsalted hash of it, and
+a hand edit cannot be re-signed without the secret.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from j1sync.canonical import canonical_json
 from j1sync.credentials import ENV_PLAN_KEY
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.errors import UntrustedPlan
-from j1sync.providers.jupiterone.settings import ENV_API_KEY
+from j1sync.providers.registry import systems
 
 SCHEME = "j1sync-plan-hmac-sha256-v1"
 SIGNATURE_FIELD = "signature"
@@ -28,8 +28,18 @@ KDF_ITERATIONS = 600_000  # PBKDF2-SHA256, OWASP's 2023 figure; ~0.1 s per plan 
 _KDF_CONTEXT = b"j1sync plan signing key\x00"
 _MESSAGE_CONTEXT = b"j1sync plan\x00"
 
-_KEY_NAMES = {ENV_PLAN_KEY: ENV_PLAN_KEY, ENV_API_KEY: "API key"}
 _RUN_PLAN_AGAIN = "run `j1sync plan --out` again and apply that plan"
+
+
+def api_key_source() -> str:
+    """How a signature names "the API key of the plan's target": the first system's
+    credential variable, the name plans have always been signed under (one name for
+    every system: which target's key it is, the plan's binding says)."""
+    return systems()[0].credential_variables[0]
+
+
+def _key_name(source: str) -> str:
+    return source if source == ENV_PLAN_KEY else "API key"
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,7 @@ class PlanKey:
         plan_key = env.get(ENV_PLAN_KEY, "")
         if plan_key:
             return cls(ENV_PLAN_KEY, plan_key)
-        return cls(ENV_API_KEY, api_key)
+        return cls(api_key_source(), api_key)
 
     def derive(self, salt: bytes) -> bytes:
         return hashlib.pbkdf2_hmac(
@@ -105,7 +115,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
     ):
         raise UntrustedPlan(
             f"{name}: refusing the plan: its content does not match its signature: it was "
-            f"changed after j1sync wrote it, or signed with another {_KEY_NAMES[key.source]}; "
+            f"changed after j1sync wrote it, or signed with another {_key_name(key.source)}; "
             + _RUN_PLAN_AGAIN
         )
 
@@ -116,7 +126,7 @@ def _key_mismatch(signed_with: object) -> str:
             f"it was signed with {ENV_PLAN_KEY}, which is not set here; set the same "
             f"{ENV_PLAN_KEY} for the plan and the apply"
         )
-    if signed_with == ENV_API_KEY:
+    if signed_with == api_key_source():
         return (
             f"it was signed with the API key, but {ENV_PLAN_KEY} is set here; set "
             f"{ENV_PLAN_KEY} for both the plan and the apply, or for neither"

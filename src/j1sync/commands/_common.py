@@ -39,10 +39,11 @@ def redact(text: str) -> str:
     return redact_secrets(text)
 
 
-def system_option(help_text: str) -> Callable[[F], F]:
+def system_option(whose: str) -> Callable[[F], F]:
     """`--system NAME` (default: the first system), handed to the command as `system: System`;
-    a name no registered system has is a usage error with a "did you mean"."""
-    from j1sync.providers.registry import UNQUALIFIED_SYSTEM
+    a name no registered system has is a usage error with a "did you mean". The help says
+    `whose` (e.g. "Whose objects") and lists the registered systems."""
+    from j1sync.providers.registry import UNQUALIFIED_SYSTEM, systems
 
     return click.option(
         "--system",
@@ -50,7 +51,7 @@ def system_option(help_text: str) -> Callable[[F], F]:
         default=UNQUALIFIED_SYSTEM,
         show_default=True,
         callback=_chosen_system,
-        help=help_text,
+        help=f"{whose}: {', '.join(s.name for s in systems())}.",
     )
 
 
@@ -217,9 +218,8 @@ def _contributed_options(key: str) -> list[tuple[str, Callable[[Any], Any]]]:
 
 def system_options(key: str) -> Callable[[F], F]:
     """The flags the systems add to a command (System.extras[key]() -> a (parameter name,
-    click option) per flag: JupiterOne's `plan --check-queries`, its emulator's
-    `--page-size`), handed to the command as one `system_flags` argument: system name ->
-    {parameter name: value}."""
+    click option) per flag: a `plan` check, an emulator's switch), handed to the command
+    as one `system_flags` argument: system name -> {parameter name: value}."""
     from j1sync.providers.registry import systems
 
     contributed = [

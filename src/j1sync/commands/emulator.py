@@ -35,7 +35,7 @@ SERVE_OPTIONS = "serve_options"
 
 
 @command.command()
-@system_option("Whose emulator (a registered system's name).")
+@system_option("Whose emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

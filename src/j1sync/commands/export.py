@@ -26,15 +26,30 @@ from j1sync.manifest import ProjectConfig, load_project_file
 from j1sync.manifest.project import find_project_file
 from j1sync.providers.registry import System, systems
 
+# A system that reads its own export files offers System.extras[EXPORT_FILE]:
+# (file, out dir, engine kinds or None, force=, managed_only=, managed_tag=) -> ExportResult
+EXPORT_FILE = "export_file"
+# ... and says what that file is in System.extras[EXPORT_FILE_FORMAT] (--from-file's help)
+EXPORT_FILE_FORMAT = "export_file_format"
+
+
+def export_file_formats() -> str:
+    """The export files the systems read, for --from-file's help."""
+    formats = [
+        f"{s.title}: {s.extras[EXPORT_FILE_FORMAT]}."
+        for s in systems()
+        if EXPORT_FILE_FORMAT in s.extras
+    ]
+    return " ".join(formats) or "No system reads one yet."
+
 
 @click.command("export")
-@system_option("Whose objects: jupiterone, xyops, ... (a registered system).")
+@system_option("Whose objects")
 @click.option(
     "--kind",
     "kinds",
     multiple=True,
-    help="Export only this kind of the system (repeatable), e.g. AlertRule, or Event with "
-    "--system xyops. Default: every kind.",
+    help="Export only this kind of the system (repeatable). Default: every kind.",
 )
 @out_dir_option("Folder to write into (a sub-folder per kind).")
 @write_into_nonempty_option
@@ -42,20 +57,19 @@ from j1sync.providers.registry import System, systems
     "--include-unmanaged/--managed-only",
     default=True,
     show_default=True,
-    help="Every object (adoption), or only rules and questions that carry the managed tag.",
+    help="Every object (adoption), or only those that carry the ownership marker.",
 )
 @click.option(
     "--managed-tag",
-    help="The tag j1sync marks rules and questions with; left out of exported tags. "
-    "Default: managedTag of ./j1sync.yaml, else j1sync.",
+    help="The ownership marker j1sync writes (a tag, a line of notes...); left out of "
+    "the exported objects. Default: the system's managedTag of ./j1sync.yaml, else j1sync.",
 )
 @click.option(
     "--from-file",
     "from_file",
     type=click.Path(dir_okay=False),
     help="Read the objects from the system's own export file instead of the live "
-    "account (no connection is made). xyOps: an XYPDF file (.json or .json.gz), as the "
-    "xyOps UI exports it.",
+    "target (no connection is made). " + export_file_formats(),
 )
 @connection_options
 @handle_errors
@@ -69,9 +83,10 @@ def command(
     from_file: str | None,
     connection: ConnectionOptions,
 ) -> None:
-    """Write the live account's objects as manifests (folder per kind, file per object).
+    """Write the live objects of a system's target as manifests (folder per kind, file per
+    object).
 
-    Built-in IAM groups (Users, Administrators) are left out. Exported manifests are
+    The system's built-in objects (e.g. its default groups) are left out. Exported manifests are
     checked like `j1sync validate`; live values that would fail are written anyway and
     reported as warnings."""
     wanted = [system.engine_kind(kind_of_system(system, kind)) for kind in kinds]
@@ -94,11 +109,6 @@ def command(
         click.echo(redact(f"Warning: {warning}"), err=True)
     _list_secret_variables(result, out, system.title)
     click.echo(result.summary(out))
-
-
-# A system that reads its own export files offers System.extras[EXPORT_FILE]:
-# (file, out dir, engine kinds or None, force=, managed_only=, managed_tag=) -> ExportResult
-EXPORT_FILE = "export_file"
 
 
 def _export_file(

@@ -12,7 +12,7 @@ from j1sync.providers.registry import System
 
 
 @click.command("schema")
-@system_option("Whose manifests: jupiterone, xyops, ... (a registered system).")
+@system_option("Whose manifests")
 @click.option("--kind", help="Only this kind's document schema (a kind of the system).")
 @handle_errors
 def command(system: System, kind: str | None) -> None:

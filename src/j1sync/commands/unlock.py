@@ -35,7 +35,7 @@ class UnlockRefused(J1SyncError):
     is_flag=True,
     help="Remove the lock without asking.",
 )
-@system_option("Whose target's lock: jupiterone, xyops, ... (a registered system).")
+@system_option("Whose target's lock")
 @connection_options
 @handle_errors
 def command(

@@ -86,7 +86,7 @@ def _match(
             ids = ", ".join(str(c.id) for c in candidates)
             ambiguous.append(
                 f"{obj.address} ({_describe(obj)}) matches {len(candidates)} live objects "
-                f"with ids {ids}; rename or remove all but one in JupiterOne"
+                f"with ids {ids}; rename or remove all but one of them"
             )
         elif candidates:
             matched[key] = candidates[0]

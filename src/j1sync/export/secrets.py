@@ -3,7 +3,7 @@
 The kinds say where their states hold credentials (a webhook's endpoint, headers and
 body, ...). Export writes a reference in their place, under a variable name made from
 the object and the field, so the manifests can be committed; the user sets each variable
-(from the value in JupiterOne) where plan and apply run. The names, never the values,
+(from the value in the system) where plan and apply run. The names, never the values,
 are listed on stderr and in `.env.example` next to the manifests.
 """
 
@@ -94,7 +94,7 @@ def with_placeholders(
 def env_example(variables: Sequence[SecretVariable]) -> str:
     lines = [
         "# Credentials `j1sync export` wrote as ${env:NAME} instead of their values.",
-        "# Set each to the value in JupiterOne where plan and apply run (e.g. as CI",
+        "# Set each to the value in the system where plan and apply run (e.g. as CI",
         "# secrets); never commit the values.",
     ]
     for variable in variables:

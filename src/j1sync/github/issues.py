@@ -45,7 +45,7 @@ def ensure_label(client: GitHubClient, label: str) -> None:
             {
                 "name": label,
                 "color": LABEL_COLOR,
-                "description": "JupiterOne account differs from the manifests (j1sync drift)",
+                "description": "A target differs from the manifests (j1sync drift)",
             },
         )
 

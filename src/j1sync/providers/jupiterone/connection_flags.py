@@ -30,19 +30,27 @@ def connection_options() -> list[tuple[str, Callable[[Any], Any]]]:
                 API_URL,
                 envvar=ENV_API_URL,
                 show_envvar=True,
-                help="Base URL override.",
+                help="JupiterOne: base URL override.",
             ),
         ),
         (
             ACCOUNT,
             click.option(
-                "--account", ACCOUNT, envvar=ENV_ACCOUNT, show_envvar=True, help="Account id."
+                "--account",
+                ACCOUNT,
+                envvar=ENV_ACCOUNT,
+                show_envvar=True,
+                help="JupiterOne: account id.",
             ),
         ),
         (
             REGION,
             click.option(
-                "--region", REGION, envvar=ENV_REGION, show_envvar=True, help="us (default) or eu."
+                "--region",
+                REGION,
+                envvar=ENV_REGION,
+                show_envvar=True,
+                help="JupiterOne: region, us (default) or eu.",
             ),
         ),
         (
@@ -55,9 +63,10 @@ def connection_options() -> list[tuple[str, Callable[[Any], Any]]]:
                 show_default=True,
                 envvar=ENV_ENDPOINT_MODE,
                 show_envvar=True,
-                help="gateway: every request to https://graphql.<region>.jupiterone.io/ (as "
-                "JupiterOne's own clients do); per-area: the documented /graphql, "
-                "/rules/graphql and /iam/graphql of https://api.<region>.jupiterone.io.",
+                help="JupiterOne: gateway: every request to "
+                "https://graphql.<region>.jupiterone.io/ (as JupiterOne's own clients do); "
+                "per-area: the documented /graphql, /rules/graphql and /iam/graphql of "
+                "https://api.<region>.jupiterone.io.",
             ),
         ),
     ]
