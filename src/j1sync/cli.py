@@ -84,7 +84,7 @@ def _modules(commands: dict[str, str]) -> dict[str, str]:
 
 
 def _system_commands() -> dict[str, str]:
-    """The commands the registered systems add (JupiterOne's import-rule-pack)."""
+    """The commands the registered systems add (e.g. a rule pack import)."""
     from j1sync.providers.registry import systems
 
     found: dict[str, str] = {}

@@ -68,7 +68,8 @@ class ConfigError(J1SyncError):
 
 
 class ApiError(J1SyncError):
-    """The JupiterOne API answered with an error (GraphQL errors[] or an HTTP error)."""
+    """A system's API answered with an error (GraphQL errors[], an error code or an HTTP
+    error)."""
 
     def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
         self.code = code

@@ -20,7 +20,7 @@ def command(system: System, kind: str | None) -> None:
 
     Save it and point editors at it:  # yaml-language-server: $schema=<path>"""
     kind = None if kind is None else kind_of_system(system, kind)
-    own_schema = system.extras.get("json_schema")  # a system's own (JupiterOne's title)
+    own_schema = system.extras.get("json_schema")  # a system's own (its committed titles)
     if own_schema is not None:
         schema = own_schema(kind)
     else:

@@ -1,4 +1,4 @@
-"""The seam between the pure engine and a provider (JupiterOne today, others later).
+"""The seam between the pure engine and a provider (one per system, docs/architecture.md §8).
 
 The engine only ever sees these shapes. A provider implements `ResourceKind` once per kind
 and `Provider` once; the engine never imports a provider and never branches on a kind name.
@@ -150,7 +150,7 @@ class RewritesOnRequest(Protocol):
 
 class LockStore(Protocol):
     """A few named text values kept in the account itself, seen alike by every machine
-    that reaches it (JupiterOne: the parameter store). Plain reads and writes, no
+    that reaches it (e.g. a parameter store, a bucket). Plain reads and writes, no
     compare-and-set: engine/lock.py builds the apply lock on top."""
 
     def read(self, name: str) -> str | None:

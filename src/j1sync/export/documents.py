@@ -16,7 +16,7 @@ from j1sync.providers.registry import all_engine_kinds, system_of_kind, systems
 EXPORT_SPECS = "export_specs"
 # Optional: System.extras[EXPORT_DOCUMENTS](its live objects, managed tag) -> a
 # (metadata.name, spec) per object, in order, for a system whose names are not simply
-# the objects' (JupiterOne's integration schedules).
+# the objects' (objects named after what they configure).
 EXPORT_DOCUMENTS = "export_documents"
 
 NamedSpecs = Callable[[Sequence[LiveObject], str], list[tuple[str, dict[str, Any]]]]

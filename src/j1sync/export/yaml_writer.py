@@ -25,20 +25,23 @@ from j1sync.providers.registry import (
     UNQUALIFIED_SYSTEM,
     manifest_kind,
     system_for_api_version,
+    system_named,
     system_of_kind,
     systems,
 )
 
 SCHEMA_FOLDER_URL = "https://raw.githubusercontent.com/j1sync/j1sync/main/schema/"
-SCHEMA_URL = SCHEMA_FOLDER_URL + "j1sync-manifest.schema.json"  # JupiterOne's
+# A system whose committed schema kept an older name says so: System.extras[SCHEMA_FILE].
+SCHEMA_FILE = "schema_file"
 
 
 def schema_file_name(system_name: str) -> str:
     """The committed JSON Schema of a system's manifests, in the repository's schema/
-    (`j1sync schema --system NAME` prints it): JupiterOne's kept its first name."""
-    if system_name == UNQUALIFIED_SYSTEM:
-        return "j1sync-manifest.schema.json"
-    return f"{system_name}-manifest.schema.json"
+    (`j1sync schema --system NAME` prints it): `<name>-manifest.schema.json`, or the
+    system's own name for it."""
+    system = system_named(system_name)
+    own: str | None = system.extras.get(SCHEMA_FILE) if system is not None else None
+    return own or f"{system_name}-manifest.schema.json"
 
 
 def header(api_version: object) -> str:
@@ -48,7 +51,7 @@ def header(api_version: object) -> str:
     return f"# yaml-language-server: $schema={SCHEMA_FOLDER_URL}{schema_file_name(name)}\n"
 
 
-HEADER = header(None)  # JupiterOne's
+HEADER = header(None)  # the first system's (a document without a known apiVersion)
 NO_WRAP = 1 << 16
 # Line breaks other than "\n" that ruamel writes raw inside single quotes or plain text,
 # where a reader folds them into a space: such text is written double-quoted (escaped).
@@ -63,7 +66,7 @@ def manifest_document(kind: str, name: str, spec: Mapping[str, Any]) -> dict[str
     `xyops.Event`: the apiVersion of its system, the bare kind: providers/registry.py).
     An empty spec is left out (an OpenCTI label with nothing but its name: the loader
     refuses `spec: {}`, and a kind whose spec fields all have defaults takes none)."""
-    system = system_of_kind(kind) or systems()[0]  # a kind no system has: as JupiterOne's
+    system = system_of_kind(kind) or systems()[0]  # a kind no system has: the first's
     document: dict[str, Any] = {
         "apiVersion": system.api_version,
         "kind": manifest_kind(kind) if system.owns(kind) else kind,

@@ -2,7 +2,7 @@
 
 Both are shared by every thread of one API client (a system's kinds are read concurrently
 through one instance), so the limits hold for the client as a whole. No system is named
-here: JupiterOne's and xyOps's clients both use them.
+here: every system's client uses them.
 
 - `TokenBucket` is the optional client-side rate limit (`--rate-limit N/SECONDS`,
   `J1SYNC_RATE_LIMIT`): on average at most N requests per SECONDS, bursts of at most N.

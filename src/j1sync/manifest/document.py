@@ -48,7 +48,7 @@ SAFETY_MAX_CHANGE_PERCENT = 30.0  # block when strictly more than this share wou
 class ProjectConfig:
     """The optional j1sync.yaml at the manifests' root (never holds the API key).
 
-    The top-level keys are the first system's target (JupiterOne: `account`, `region`);
+    The top-level keys are the first system's target (e.g. `account`, `region`);
     each other system's section (`xyops: {url: ..., prune: ..., safety: ...}`) is a
     ProjectConfig of its own in `systems`, by system name (`for_system`). `prune` is keyed
     by engine kind (`IamGroup`, `xyops.Event`); `target` holds a section's connection keys
@@ -69,7 +69,7 @@ class ProjectConfig:
 
     def for_system(self, name: str) -> ProjectConfig:
         """The settings of one system's target: the top level for the unqualified system
-        (JupiterOne), else its section (the defaults when j1sync.yaml has none)."""
+        (the first system), else its section (the defaults when j1sync.yaml has none)."""
         if name == UNQUALIFIED_SYSTEM:
             return self
         return self.systems.get(name) or ProjectConfig(paths=self.paths)
@@ -77,7 +77,7 @@ class ProjectConfig:
     def run_systems(self, api_versions: Iterable[object]) -> tuple[str, ...]:
         """The systems a run covers, in registry order: those whose apiVersion its
         manifests write (`api_versions`) and those this file gives a section; when
-        neither, the first system alone (JupiterOne: a run of no manifests is about its
+        neither, the first system alone (a run of no manifests is about its
         account, as it always was)."""
         named = {s.name for v in api_versions if (s := system_for_api_version(v)) is not None}
         named |= set(self.systems)

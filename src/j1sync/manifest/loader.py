@@ -334,7 +334,7 @@ def _envelope_problems(
 
 def _candidate_kinds(system: System | None, api_version_given: bool) -> tuple[str, ...]:
     """The kinds a document may have: its system's; without an apiVersion, the first
-    system's (JupiterOne's, which is what a document without one most likely means);
+    system's (which is what a document without one most likely means);
     under an unknown apiVersion, every system's."""
     if system is not None:
         return system.kinds

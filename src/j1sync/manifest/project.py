@@ -60,7 +60,7 @@ def prune_model(system: System) -> type[StrictModel]:
 
 def project_file_model() -> type[StrictModel]:
     """j1sync.yaml's model for the systems registered now: the first system's target at
-    the top level (JupiterOne: `account`, `region`, `managedTag`, `prune`, `safety`),
+    the top level (its connection keys, `managedTag`, `prune`, `safety`),
     `paths`, and one optional section per other system, under its name."""
     return _project_file_model(tuple(s.name for s in systems()))
 

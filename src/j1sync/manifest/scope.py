@@ -43,8 +43,8 @@ def run_scope(
     api_versions: Collection[str] = (),
 ) -> RunScope:
     """`api_versions`: those the run's manifests write. Manifests outside the run count
-    only when they are of a system the run covers (an xyOps folder beside a JupiterOne
-    one leaves the JupiterOne run whole)."""
+    only when they are of a system the run covers (an xyOps folder beside another
+    system's leaves that system's run whole)."""
     if project_file is None:
         files = [root for root in roots if not root.is_dir()]
         if files:

@@ -1,8 +1,8 @@
 """Long and multi-line text as a line diff: changed lines with a little context.
 
-J1QL queries, descriptions, webhook bodies and remediation steps are compared line by
+Queries, descriptions, webhook bodies and remediation steps are compared line by
 line, like Terraform's heredoc diffs. A line longer than WRAP is shown in pieces broken
-at spaces, before J1QL keywords where it can, so an edit in a 2,000-character one-line
+at spaces, before query keywords where it can, so an edit in a 2,000-character one-line
 query shows the piece it is in. Unchanged stretches far from any change are left out
 with a count of the lines left out; nothing is cut silently.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 CONTEXT_LINES = 2
 WRAP = 100  # longer lines are shown in pieces of about this many characters
 MIN_PIECE = 40  # a piece is not broken at a keyword before it has this many characters
-# Words a J1QL query reads well broken before (FIND ... WITH ... THAT ... RETURN).
+# Words a query reads well broken before (FIND ... WITH ... THAT ... RETURN, WHERE...).
 BREAK_BEFORE = frozenset(
     {"FIND", "WITH", "THAT", "AND", "OR", "RETURN", "WHERE", "LIMIT", "ORDER", "AS", "(", "|"}
 )

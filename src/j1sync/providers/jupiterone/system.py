@@ -213,6 +213,7 @@ SYSTEM = System(
         "document_problems": _document_problems,
         # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
         "json_schema": manifest_json_schema,
+        "schema_file": "j1sync-manifest.schema.json",
     },
     credential_variables=(ENV_API_KEY,),
 )
