@@ -307,3 +307,14 @@ def test_lost_answers_are_re_read_never_duplicated(platform: Platform) -> None:
         assert len(platform.stored(collection)) == 1, collection
     assert [name for _, name, _ in workflow(platform, "Report")] == ["NEW", "TRIAGE", "ANALYZED"]
     _empty_plan(platform, folder)
+
+
+def test_a_saved_plan_applies_every_kind(platform: Platform) -> None:
+    folder = write_documents(platform, sharing_documents())
+    planned = platform.run("plan", folder, "--out", "plan.json")
+    assert planned.exit_code == 0, planned.output
+    applied = platform.run("apply", "--plan", "plan.json", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "4 created, 2 updated" in applied.stdout
+    assert [name for _, name, _ in workflow(platform, "Report")] == ["NEW", "TRIAGE", "ANALYZED"]
+    _empty_plan(platform, folder)
