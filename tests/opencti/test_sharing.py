@@ -278,6 +278,12 @@ def test_settings_are_unmanaged_without_a_manifest(platform: Platform) -> None:
     settings = platform.stored("settings")[0]
     assert (settings["platform_title"], settings["platform_banner_text"]) == ("T", "By hand")
     _empty_plan(platform, folder)
+    # "" clears a text
+    cleared = document("Settings", "platform", {"platform_title": "T", "platform_banner_text": ""})
+    write_documents(platform, [*documents, cleared])
+    assert platform.run("apply", folder, "--auto-approve").exit_code == 0
+    assert not platform.stored("settings")[0]["platform_banner_text"]
+    _empty_plan(platform, folder)
 
 
 def test_a_settings_manifest_not_named_platform_is_located(platform: Platform) -> None:

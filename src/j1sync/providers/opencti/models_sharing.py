@@ -118,7 +118,7 @@ class FeedSpec(StrictModel):
 
 class SettingsSpec(StrictModel):
     """The platform settings a team keeps in git (metadata.name `platform`). Only the
-    fields written are managed; one left out stays as the platform has it. `null` or
+    fields written are managed; one left out (or null) stays as the platform has it;
     "" clears a text."""
 
     platform_title: str | None = None
