@@ -245,7 +245,10 @@ def test_a_feed_update_sends_the_whole_feed_and_keeps_its_members(platform: Plat
     api = platform.emu.api
     feed = platform.one("feeds", name="Indicators")
     group = platform.one("groups", name="Default")
-    feed["authorized_members"] = [{"id": group["id"], "access_right": "view"}]
+    analysts = platform.one("groups", name="Administrators")
+    feed["authorized_members"] = [
+        {"id": group["id"], "access_right": "view", "groups_restriction_ids": [analysts["id"]]}
+    ]
     api.replace("Feed", feed)
     spec_of(documents, "Feed")["rolling_time"] = 30
     write_documents(platform, documents)
@@ -254,8 +257,8 @@ def test_a_feed_update_sends_the_whole_feed_and_keeps_its_members(platform: Plat
     assert feed["rolling_time"] == 30
     assert feed["feed_types"] == ["Indicator"] and feed["separator"] == ";"
     assert feed["description"] == MARKER
-    assert [(m["id"], m["access_right"]) for m in feed["authorized_members"]] == [
-        (group["id"], "view")
+    assert feed["authorized_members"] == [
+        {"id": group["id"], "access_right": "view", "groups_restriction_ids": [analysts["id"]]}
     ]
     _empty_plan(platform, folder)
 

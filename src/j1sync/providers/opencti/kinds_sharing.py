@@ -10,7 +10,7 @@ TaxiiCollection, StreamCollection, Feed and the platform Settings (docs/opencti.
 - **Authorized members** (who may read a restricted collection or feed) are left alone:
   they name users and organizations j1sync does not manage, by internal id. j1sync never
   compares or changes them; `feedEdit`, which replaces the whole feed, is sent the live
-  members back (their `id` and `access_right`, what the 6.9 schema's MemberAccess shows).
+  members back (member id, access right and group restriction, as MemberAccess shows them).
 - **Credentials:** none of these kinds holds one (a public collection or feed is open by
   its `*_public` flag, not by a secret); nothing to mask (DeclaresCredentials not needed).
 - **Settings** is one object, metadata.name `platform`: only the fields its manifest
@@ -75,12 +75,23 @@ def filters_text(value: Any) -> str:
 
 
 def _member_inputs(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The live authorized members as MemberAccessInput (kept as they are)."""
-    return [
-        {"id": str(m["id"]), "access_right": str(m["access_right"])}
-        for m in raw.get("authorized_members") or []
-        if isinstance(m, Mapping) and m.get("id") and m.get("access_right")
-    ]
+    """The live authorized members as MemberAccessInput, kept as they are (MemberAccess
+    `id` is the member's id; a group restriction's groups by id)."""
+    inputs: list[dict[str, Any]] = []
+    for member in raw.get("authorized_members") or []:
+        if not (isinstance(member, Mapping) and member.get("id") and member.get("access_right")):
+            continue
+        given: dict[str, Any] = {
+            "id": str(member["id"]),
+            "access_right": str(member["access_right"]),
+        }
+        restriction = member.get("groups_restriction")
+        if isinstance(restriction, list):
+            given["groups_restriction_ids"] = [
+                str(g["id"]) for g in restriction if isinstance(g, Mapping) and g.get("id")
+            ]
+        inputs.append(given)
+    return inputs
 
 
 class SharedByName(OpenCtiKind):
@@ -176,7 +187,7 @@ class FeedKind(SharedByName):
         "name description filters separator rolling_time feed_date_attribute "
         "include_header feed_types feed_public "
         "feed_attributes { attribute mappings { type attribute } } "
-        "authorized_members { id access_right }"
+        "authorized_members { id access_right groups_restriction { id } }"
     )
     add_mutation = "feedAdd"
     add_input = "FeedAddInput"

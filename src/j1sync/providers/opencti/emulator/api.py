@@ -1054,15 +1054,25 @@ def _authorized_members(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -
     shown = []
     for member in obj.get("authorized_members") or []:
         who = api.find_any(str(member["id"]), ("User", "Group"))
+        restriction = member.get("groups_restriction_ids")
         shown.append(
             {
                 "id": member["id"],
+                "member_id": member["id"],
                 "name": (who or {}).get("name") or str(member["id"]),
                 "entity_type": (who or {}).get("entity_type") or "User",
                 "access_right": member["access_right"],
+                "groups_restriction": None
+                if restriction is None
+                else [_restriction_group(api, str(g)) for g in restriction],
             }
         )
     return shown
+
+
+def _restriction_group(api: OpenCtiApi, group_id: str) -> JsonObject:
+    group = api.find("Group", group_id)
+    return {"id": group_id, "name": (group or {}).get("name") or group_id}
 
 
 # --- wiring ------------------------------------------------------------------------------

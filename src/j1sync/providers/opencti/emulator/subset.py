@@ -272,7 +272,15 @@ SERVED: Mapping[str, tuple[str, ...]] = {
     "FeedEdge": _EDGE,
     "FeedAttribute": ("attribute", "mappings"),
     "FeedMapping": ("type", "attribute"),
-    "MemberAccess": ("id", "name", "entity_type", "access_right"),
+    "MemberAccess": (
+        "id",
+        "member_id",
+        "name",
+        "entity_type",
+        "access_right",
+        "groups_restriction",
+    ),
+    "MemberGroupRestriction": ("id", "name"),
     "Settings": (
         *_BASIC,
         "platform_title",
