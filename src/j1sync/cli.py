@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> Any:
 
 # The `j1sync` process's interpreter settings: decided here, for the whole process, and
 # nowhere else (library calls leave the interpreter as they found it).
-GC_THRESHOLDS = (50_000, 20, 100)
+GC_THRESHOLDS = (50_000, 200, 10)
 SWITCH_INTERVAL_S = 0.0005
 
 
@@ -170,10 +170,13 @@ def tune_interpreter() -> None:
     JSON, models) and makes few reference cycles. With the default thresholds the cycle
     collector walked them all again and again as the heap grew (full passes of 100-300 ms
     at 10,000 objects, every thread stopped): now young objects are checked every 50,000
-    allocations and a full pass comes after 100 million, and what the imports made is
-    frozen out of every pass. The switch interval lets a thread waiting on the network
-    have the interpreter lock within 0.5 ms of its response, not 5 ms, while another
-    thread computes (the manifests load while the account is read)."""
+    allocations, the middle generation every 10 million (it was every million: in a plan
+    of 20,000 objects such a pass walked ~1 million live objects for ~0.5 s, every thread
+    stopped, to free a few hundred; such a plan makes ~2.5 million), a full pass comes
+    after 100 million, and what the imports made is frozen out of every pass. The switch
+    interval lets a thread waiting on the network have the interpreter lock within 0.5 ms
+    of its response, not 5 ms, while another thread computes (the manifests load while
+    the account is read)."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     sys.setswitchinterval(SWITCH_INTERVAL_S)
