@@ -327,3 +327,11 @@ def test_a_saved_plan_applies_every_kind(platform: Platform) -> None:
     assert "4 created, 2 updated" in applied.stdout
     assert [name for _, name, _ in workflow(platform, "Report")] == ["NEW", "TRIAGE", "ANALYZED"]
     _empty_plan(platform, folder)
+
+
+def test_a_one_character_name_is_located(platform: Platform) -> None:
+    folder = write_documents(platform, [document("TaxiiCollection", "x", {"description": "d"})])
+    result = platform.run("validate", folder)
+    assert result.exit_code == 1
+    assert "m/sharing.yaml:4" in result.output and "metadata.name" in result.output
+    assert "at least 2 characters" in result.output and "Traceback" not in result.output

@@ -41,6 +41,7 @@ from j1sync.providers.opencti.models_sharing import (
     SETTINGS_NAME,
     FeedSpec,
     FilterGroup,
+    NamedMetadata,
     SettingsSpec,
     StreamCollectionSpec,
     TaxiiCollectionSpec,
@@ -98,6 +99,7 @@ class SharedByName(OpenCtiKind):
     """A collection or feed: keyed by name (one per name), j1sync's marker in its
     description, filters as data."""
 
+    metadata_model: ClassVar[type[StrictModel] | None] = NamedMetadata
     prune: PrunePolicy = "tagged"
     marker_field = "description"
 

@@ -25,7 +25,7 @@ it (a workflow j1sync does not manage).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from j1sync.engine.contract import (
     DesiredObject,
@@ -35,8 +35,13 @@ from j1sync.engine.contract import (
     address_of,
 )
 from j1sync.errors import BadUserInput
+from j1sync.manifest.model_base import StrictModel
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
-from j1sync.providers.opencti.models_sharing import StatusTemplateSpec, WorkflowSpec
+from j1sync.providers.opencti.models_sharing import (
+    NamedMetadata,
+    StatusTemplateSpec,
+    WorkflowSpec,
+)
 
 # subTypes(type:) of every entity type that can have a workflow (api-fidelity.md).
 WORKFLOW_PARENT = "Stix-Domain-Object"
@@ -64,6 +69,7 @@ def plain_list_document(
 class StatusTemplateKind(OpenCtiKind):
     kind_name = "StatusTemplate"
     spec_model = StatusTemplateSpec
+    metadata_model: ClassVar[type[StrictModel] | None] = NamedMetadata
     prune: PrunePolicy = "opt-in"
     list_field = "statusTemplates"
     node_fields = "name color usages"

@@ -12,13 +12,28 @@ string the API stores; it is compared as data (key order means nothing), default
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
-from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 
 SETTINGS_NAME = "platform"  # metadata.name of the one Settings manifest
+MIN_NAME_LENGTH = 2  # the add inputs' name constraint (schema-6.9.17.graphql)
+
+
+def _check_name_length(value: str) -> str:
+    if len(value) < MIN_NAME_LENGTH:
+        raise rule_error(f"OpenCTI needs a name of at least {MIN_NAME_LENGTH} characters")
+    return value
+
+
+class NamedMetadata(StrictModel):
+    """metadata.name of a status template, collection or feed: its OpenCTI name."""
+
+    name: Annotated[ObjectName, AfterValidator(_check_name_length)] = Field(
+        description=f"Its name in OpenCTI (at least {MIN_NAME_LENGTH} characters)."
+    )
 
 
 class Filter(StrictModel):
