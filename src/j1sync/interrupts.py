@@ -12,7 +12,9 @@ change that was in flight is found by its name by the next apply).
 from __future__ import annotations
 
 import os
+import select
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -28,6 +30,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # request on the wire still ends by its own timeout. CI runners send SIGTERM some seconds
 # after SIGINT (GitHub Actions: 7.5 s), so the report must come before that.
 IN_FLIGHT_GRACE_S = 5.0
+
+# How long a wait for the user's answer blocks before it returns to the interpreter: a
+# stop signal caught while the wait began is acted on within this time (see read_answer).
+ANSWER_POLL_S = 0.1
 
 
 class StopRequest(threading.Event):
@@ -63,6 +69,30 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     if _Process.received > 1:
         exit_now()
     raise KeyboardInterrupt
+
+
+def read_answer() -> str:
+    """A line typed on stdin, without its line end ("" at the end of input), a wait that
+    Ctrl-C always interrupts.
+
+    Python runs a signal's handler (here: raise KeyboardInterrupt) in the main thread,
+    between two steps of Python code. `input()` reads in C until a line comes: a SIGINT
+    caught after its last such step and before its read() began (the user pressing Ctrl-C
+    as the question appears, the process just preempted by the one showing it), or one
+    the kernel gave another thread, is left pending, and the read waits for a line the
+    user will never type. Here the wait is select() with a timeout: it returns to Python
+    every ANSWER_POLL_S, where a pending handler runs. Without a stdin that select() can
+    watch (a test runner's in-memory stdin), this is `input()`."""
+    try:
+        fd = sys.stdin.fileno()
+        while not select.select([fd], [], [], ANSWER_POLL_S)[0]:
+            pass
+    except (OSError, ValueError):  # no file descriptor, or none select() can watch
+        try:
+            return input()
+        except EOFError:
+            return ""
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def exit_now() -> None:

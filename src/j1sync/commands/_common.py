@@ -17,6 +17,7 @@ from j1sync.credentials import api_keys
 from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
+from j1sync.interrupts import read_answer
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 if TYPE_CHECKING:
@@ -288,14 +289,11 @@ def stdin_is_terminal() -> bool:
 
 def ask_yes(question: str, *, flag: str, refused: Callable[[str], Exception]) -> None:
     """Ask on the terminal; only "yes" goes on. No terminal to ask on is a refusal naming
-    `flag` (the way to go on without asking). Ctrl-C at the question is an interrupt (exit
-    130), not a refusal; end of input is a refusal."""
+    `flag` (the way to go on without asking). Ctrl-C at the question, at any moment, is an
+    interrupt (exit 130; see interrupts.read_answer), not a refusal; end of input is a
+    refusal."""
     if not stdin_is_terminal():
         raise refused(f"confirmation needed and there is no terminal to ask on; pass {flag}")
     click.echo(f"{question} Only 'yes' will be accepted: ", nl=False)
-    try:
-        answer = input()
-    except EOFError:
-        answer = ""
-    if answer.strip() != "yes":
+    if read_answer().strip() != "yes":
         raise refused("Cancelled: nothing was changed.")
