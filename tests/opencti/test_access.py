@@ -571,3 +571,52 @@ def test_a_role_a_declared_group_names_is_not_pruned_from_under_it(platform: Pla
         in planned.output
     )
     assert platform.one("roles", name="Analyst")
+
+
+ADMINISTRATORS = """\
+apiVersion: opencti.j1sync/v1
+kind: Group
+metadata:
+  name: Administrators
+spec:
+  description: Platform administrators, kept in git
+  group_confidence_level: {max_confidence: 100}
+  auto_new_marking: true
+---
+apiVersion: opencti.j1sync/v1
+kind: Role
+metadata:
+  name: Administrator
+spec:
+  description: Bypass, kept in git
+  can_manage_sensitive_config: true
+"""
+
+
+def test_what_a_role_or_group_grants_is_managed_only_when_written(platform: Platform) -> None:
+    before_group = platform.one("groups", name="Administrators")
+    before_role = platform.one("roles", name="Administrator")
+    folder = _project(platform, ADMINISTRATORS)
+    planned = _json_plan(platform, folder)
+    assert _updates(planned) == {
+        "opencti.Group/Administrators": ["description"],
+        "opencti.Role/Administrator": ["description"],
+    }
+    assert platform.run("apply", folder, "--auto-approve").exit_code == 0
+    group = platform.one("groups", name="Administrators")
+    assert group["description"].startswith("Platform administrators, kept in git")
+    for key in ("role_ids", "allowed_marking_ids", "max_shareable_marking_ids", "default_marking"):
+        assert group[key] == before_group[key], key
+    role = platform.one("roles", name="Administrator")
+    assert role["capability_ids"] == before_role["capability_ids"]  # BYPASS kept
+    assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
+    # written, a list is authoritative: an empty one takes everything away
+    platform.write(
+        "m/access.yaml",
+        ADMINISTRATORS.replace(
+            "auto_new_marking: true", "auto_new_marking: true\n  allowed_marking: []"
+        ),
+    )
+    assert _updates(_json_plan(platform, folder)) == {
+        "opencti.Group/Administrators": ["allowed_marking"]
+    }

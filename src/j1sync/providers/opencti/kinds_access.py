@@ -289,6 +289,8 @@ class GroupKind(AccessKind):
                     key=lambda o: str(o["entity_type"]),
                 ),
             }
+        if "default_marking" not in state:  # left out of a manifest: not managed
+            return state
         entries = [e for e in state.get("default_marking") or [] if isinstance(e, Mapping)]
         state["default_marking"] = sorted(
             (

@@ -7,7 +7,12 @@ capabilities by capability name (`KNOWLEDGE_KNUPDATE`), a group's roles by role 
 markings by MarkingDefinition name (`TLP:GREEN`). Lists are sets: order means nothing.
 
 A field left out is at its default (what a new object gets): an adopted object's value
-there is replaced, as everywhere else in j1sync (docs/architecture.md §4).
+there is replaced, as everywhere else in j1sync (docs/architecture.md §4). But what a
+role or group grants, like an IAM group's members, is managed only when written (a list
+the manifest writes is authoritative, docs/architecture.md §3): a role's capabilities, a
+group's roles and markings left out stay as they are, so that declaring a built-in
+(the Administrators group, the Administrator role) to change its description cannot
+take away what its members may do.
 """
 
 from __future__ import annotations
@@ -51,9 +56,9 @@ class RoleSpec(StrictModel):
     """An OpenCTI role (Role): the capabilities it grants to its groups' members."""
 
     description: str = ""
-    capabilities: NameSet = Field(
-        default_factory=list,
-        description="Capability names, e.g. KNOWLEDGE_KNUPDATE (OpenCTI's `capabilities`).",
+    capabilities: NameSet | None = Field(
+        default=None,
+        description="Capability names, e.g. KNOWLEDGE_KNUPDATE; left out: not managed.",
     )
     can_manage_sensitive_config: bool = False
 
@@ -87,19 +92,24 @@ class GroupSpec(StrictModel):
 
     description: str = ""
     group_confidence_level: ConfidenceLevel
-    roles: NameSet = Field(default_factory=list, description="Role names.")
-    allowed_marking: NameSet = Field(
-        default_factory=list, description="MarkingDefinition names the members may access."
+    roles: NameSet | None = Field(default=None, description="Role names; left out: not managed.")
+    allowed_marking: NameSet | None = Field(
+        default=None,
+        description="MarkingDefinition names the members may access; left out: not managed.",
     )
-    max_shareable_marking: NameSet = Field(
-        default_factory=list,
-        description="MarkingDefinition names: the highest the members may share (export).",
+    max_shareable_marking: NameSet | None = Field(
+        default=None,
+        description="MarkingDefinition names, the highest the members may share (export); "
+        "left out: not managed.",
     )
     not_shareable_marking_types: NameSet = Field(default_factory=list)
-    default_marking: Annotated[
-        list[DefaultMarking],
-        AfterValidator(_unique_by(lambda d: d.entity_type, "entity_type")),
-    ] = Field(default_factory=list)
+    default_marking: (
+        Annotated[
+            list[DefaultMarking],
+            AfterValidator(_unique_by(lambda d: d.entity_type, "entity_type")),
+        ]
+        | None
+    ) = Field(default=None, description="Left out: not managed.")
     default_hidden_types: NameSet = Field(default_factory=list)
     default_assignation: bool = Field(
         default=False, description="New users join this group (auto-join)."
