@@ -620,3 +620,22 @@ def test_what_a_role_or_group_grants_is_managed_only_when_written(platform: Plat
     assert _updates(_json_plan(platform, folder)) == {
         "opencti.Group/Administrators": ["allowed_marking"]
     }
+
+
+def test_a_saved_plan_creates_and_changes_roles_and_groups(platform: Platform) -> None:
+    folder = _project(platform)
+    saved = platform.run("plan", folder, "--out", "create.json")
+    assert saved.exit_code == 0, saved.output
+    applied = platform.run("apply", "--plan", "create.json", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "2 created" in applied.stdout
+    assert _names(platform, "roles", "name", _group(platform)["role_ids"]) == {
+        "Analyst",
+        "Default",
+    }
+    platform.write("m/access.yaml", ACCESS.replace("roles: [Analyst, Default]", "roles: [Default]"))
+    assert platform.run("plan", folder, "--out", "change.json").exit_code == 0
+    applied = platform.run("apply", "--plan", "change.json", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert _names(platform, "roles", "name", _group(platform)["role_ids"]) == {"Default"}
+    assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
