@@ -255,7 +255,7 @@ def _desired_change(
         kind=want.kind,
         name=want.name,
         action="create",
-        reason=f"{_describe(want)}; not in the account",
+        reason="",  # below: a create's, or once compared an update's or a no-op's
         after=masked.state,
         depends_on=list(want.depends_on),
         sensitive=masked.templates,
@@ -263,6 +263,7 @@ def _desired_change(
         secret_values=masked.literal,
     )
     if have is None:
+        change.reason = f"{_describe(want)}; not in the account"
         change.manifest = masking.declared(want, masked)
         return change
     # each state's canonical JSON once: the live one serves the comparison (when the kind
