@@ -131,3 +131,26 @@ def test_a_status_listed_twice_is_located(platform: Platform) -> None:
     assert result.exit_code == 1
     assert "spec.statuses[1]" in result.output and "listed twice" in result.output
     assert "Traceback" not in result.output
+
+
+def test_request_access_statuses_are_left_alone(platform: Platform) -> None:
+    closed = platform.one("status_templates", name="CLOSED")
+    request = platform.emu.api.insert(
+        "Status",
+        {"type": "Report", "template_id": closed["id"], "order": 1, "scope": "REQUEST_ACCESS"},
+    )
+    documents = sharing_documents()
+    folder = write_documents(platform, documents)
+    assert platform.run("apply", folder, "--auto-approve").exit_code == 0
+    spec_of(documents, "Workflow")["statuses"] = ["ANALYZED"]
+    write_documents(platform, documents)
+    assert platform.run("apply", folder, "--auto-approve").exit_code == 0
+    report = [s for s in platform.stored("statuses") if s["type"] == "Report"]
+    assert sorted((s["scope"], s["template_id"]) for s in report) == sorted(
+        [
+            ("GLOBAL", platform.one("status_templates", name="ANALYZED")["id"]),
+            ("REQUEST_ACCESS", closed["id"]),
+        ]
+    )
+    assert request["id"] in {s["id"] for s in report}
+    assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
