@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from j1sync.providers.opencti.emulator import ANALYST_TOKEN
 from tests.opencti.helpers import Platform
 
 ACCESS = """\
@@ -639,3 +640,17 @@ def test_a_saved_plan_creates_and_changes_roles_and_groups(platform: Platform) -
     assert applied.exit_code == 0, applied.output
     assert _names(platform, "roles", "name", _group(platform)["role_ids"]) == {"Default"}
     assert platform.run("plan", folder, "--detailed-exitcode").exit_code == 0
+
+
+def test_a_user_without_the_access_capability_is_told_which_call_was_refused(
+    platform: Platform,
+) -> None:
+    folder = _project(platform)
+    planned = platform.run("plan", folder, token=ANALYST_TOKEN)
+    assert planned.exit_code not in (0, 2)
+    assert "Traceback" not in planned.output
+    assert "[FORBIDDEN_ACCESS]" in planned.output, planned.output
+    assert "(list roles, at roles)" in planned.output or "(list groups, at groups)" in (
+        planned.output
+    )
+    assert ANALYST_TOKEN not in planned.output
