@@ -24,13 +24,13 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import ValidationError
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, ResolutionError
-from j1sync.manifest.model_base import ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import StrictModel
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
 from j1sync.providers.opencti.kinds_workflow import (
     StatusTemplateKind,
@@ -42,6 +42,7 @@ from j1sync.providers.opencti.models_sharing import (
     FeedSpec,
     FilterGroup,
     NamedMetadata,
+    SettingsMetadata,
     SettingsSpec,
     StreamCollectionSpec,
     TaxiiCollectionSpec,
@@ -241,20 +242,6 @@ def _sorted_mappings(attributes: Any) -> Any:
             column = {"attribute": column.get("attribute"), "mappings": mappings}
         shown.append(column)
     return shown
-
-
-def _check_settings_name(value: str) -> str:
-    if value != SETTINGS_NAME:
-        raise rule_error(
-            f"the platform settings are one object: metadata.name must be '{SETTINGS_NAME}'"
-        )
-    return value
-
-
-class SettingsMetadata(StrictModel):
-    name: Annotated[ObjectName, AfterValidator(_check_settings_name)] = Field(
-        description=f"Always '{SETTINGS_NAME}'."
-    )
 
 
 SETTINGS_FIELDS = " ".join(SettingsSpec.model_fields)

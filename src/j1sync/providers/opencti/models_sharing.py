@@ -148,11 +148,15 @@ class SettingsSpec(StrictModel):
     platform_whitemark: bool | None = None
 
 
-SHARING_SPEC_MODELS: dict[str, type[StrictModel]] = {
-    "StatusTemplate": StatusTemplateSpec,
-    "Workflow": WorkflowSpec,
-    "TaxiiCollection": TaxiiCollectionSpec,
-    "StreamCollection": StreamCollectionSpec,
-    "Feed": FeedSpec,
-    "Settings": SettingsSpec,
-}
+def _check_settings_name(value: str) -> str:
+    if value != SETTINGS_NAME:
+        raise rule_error(
+            f"the platform settings are one object: metadata.name must be '{SETTINGS_NAME}'"
+        )
+    return value
+
+
+class SettingsMetadata(StrictModel):
+    name: Annotated[ObjectName, AfterValidator(_check_settings_name)] = Field(
+        description=f"Always '{SETTINGS_NAME}'."
+    )
