@@ -19,7 +19,8 @@ a Workflow no manifest declares keeps its statuses.
 A status template used by a workflow cannot go before the workflow's status: the plan
 orders the delete after the workflow's update (a live workflow references its templates),
 and the delete itself re-reads the template's `usages` and refuses while any status uses
-it (a workflow j1sync does not manage).
+it (a workflow j1sync does not manage): OpenCTI's statusTemplateDelete deletes every
+status using the template with it, silently changing that workflow.
 """
 
 from __future__ import annotations
