@@ -29,7 +29,7 @@ from j1sync.engine.contract import (
     Resolver,
     address_of,
 )
-from j1sync.errors import ApiError
+from j1sync.errors import ApiError, ResolutionError
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
 from j1sync.providers.opencti.models_access import GroupSpec, RoleSpec
 
@@ -191,6 +191,11 @@ class RoleKind(AccessKind):
 
     def relation_ids(self, field: str, names: Collection[str], resolver: Resolver) -> list[str]:
         known = self.capability_ids()
+        unknown = sorted(set(names) - set(known))
+        if unknown:  # a saved plan applied to a platform without them
+            raise ResolutionError(
+                f"{self.kind}: {', '.join(unknown)}: not a capability of this OpenCTI"
+            )
         return [known[name] for name in names]
 
     def held_ids(self, raw: Mapping[str, Any], field: str) -> dict[str, str]:
@@ -306,17 +311,7 @@ class GroupKind(AccessKind):
         return state
 
     def references(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...]:
-        found = {
-            address_of(engine_kind(kind), target)
-            for target_kind_field, kind in GROUP_REFERENCES.items()
-            for target in state.get(target_kind_field) or []
-        }
-        found |= {
-            address_of(engine_kind("MarkingDefinition"), value)
-            for entry in state.get("default_marking") or []
-            for value in entry.get("values") or []
-        }
-        return tuple(sorted(found))
+        return tuple(sorted({address_of(engine_kind(k), n) for _, k, n in _named(state)}))
 
     def reference_problems(
         self, desired: Sequence[DesiredObject], known: Collection[str]
