@@ -12,13 +12,10 @@ HTTP POST with a JSON body) only on 429: a write whose answer was lost raises
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Mapping
 from typing import Any
 
 import requests
-from tenacity import RetryCallState, RetryError
 
 from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
@@ -28,20 +25,12 @@ from j1sync.errors import (
     NotFound,
     RateLimited,
     TransientError,
-    Unreachable,
 )
-from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
-from j1sync.http.retry import (
-    budget_exceeded,
-    configured_backoff,
-    retrying,
-)
-from j1sync.http.session import pooled_session, rate_limit_headers, user_agent
-from j1sync.net import unreachable_because
+from j1sync.http.client import ApiClient
+from j1sync.http.session import rate_limit_headers, user_agent
 from j1sync.providers.xyops.settings import ENV_API_KEY, XyopsSettings
 
 TITLE = "xyOps"
-POOL_SIZE = 8
 # `code` values that mean the key was refused whatever the HTTP status (the docs' example
 # error is {"code": "session", "description": "No Session ID or API Key could be found"}).
 AUTH_CODES = frozenset({"session"})
@@ -52,51 +41,17 @@ RATE_LIMIT_TEXT = re.compile(r"rate limit|too many requests", re.IGNORECASE)
 NOT_FOUND_TEXT = re.compile(r"^failed to locate|\bnot found\b", re.IGNORECASE)
 
 
-class XyopsClient:
+class XyopsClient(ApiClient[XyopsSettings]):
     """One connected xyOps server. Thread-safe: lists are read concurrently through it."""
 
-    def __init__(
-        self,
-        settings: XyopsSettings,
-        *,
-        backoff_initial_s: float | None = None,
-        backoff_max_s: float | None = None,
-        rate_limit: RateLimit | str | None = None,
-        max_in_flight: int = POOL_SIZE,
-    ) -> None:
-        self.settings = settings
-        self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
-        self.bucket = client_bucket(rate_limit)
-        self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
-        self._session = pooled_session(max(POOL_SIZE, max_in_flight))
-        self._headers = {
-            "X-API-Key": settings.api_key,
+    title = TITLE
+
+    def _request_headers(self) -> dict[str, str]:
+        return {
+            "X-API-Key": self.settings.api_key,
             "Accept": "application/json",
             "User-Agent": user_agent(),
         }
-        self._abandoned = threading.Event()
-        self._retries_stopped = threading.Event()
-        self.requests_sent = 0  # HTTP requests made, retries included (for tests)
-        self._count_lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"XyopsClient({self.settings!r})"
-
-    def close(self) -> None:
-        self._session.close()
-
-    def abandon(self) -> None:
-        """Give up what is still to come (a background read no longer wanted)."""
-        self._abandoned.set()
-        self._retries_stopped.set()
-
-    def stop_retries(self) -> None:
-        """Retry nothing more until `resume_retries()` (an interrupted apply)."""
-        self._retries_stopped.set()
-
-    def resume_retries(self) -> None:
-        if not self._abandoned.is_set():
-            self._retries_stopped.clear()
 
     # -- the seam ---------------------------------------------------------------------
 
@@ -111,81 +66,29 @@ class XyopsClient:
     # -- internals --------------------------------------------------------------------
 
     def _call(self, name: str, payload: dict[str, Any], *, mutation: bool) -> dict[str, Any]:
-        started = time.monotonic()
-        budget = self.settings.retry_budget_s
-        attempts = retrying(
-            is_mutation=mutation,
-            budget_s=budget,
-            stopped=self._retries_stopped,
-            wait=self._retry_wait,
-            operation=f"{TITLE} {name}",
-        )
-        try:
-            for attempt in attempts:
-                with attempt:
-                    return self._once(name, payload, mutation)
-        except TransientError as exc:
-            if mutation and isinstance(exc.__cause__, requests.Timeout):
-                # The server may still be working on it: give it as long again before
-                # the executor re-reads (a create committing late would be duplicated).
-                self._abandoned.wait(self.settings.timeout)
-            raise
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            if self._retries_stopped.is_set() and isinstance(last, ApiError):
-                raise last from last.__cause__
-            raise budget_exceeded(TITLE, exc, name, budget, started) from last
-        raise AssertionError("unreachable: tenacity either returns or raises")
-
-    def _retry_wait(self, state: RetryCallState) -> float:
-        """A 429 with Retry-After: that long; anything else: exponential backoff."""
-        error = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(error, RateLimited):
-            told = _retry_after(error.headers)
-            if told is not None:
-                return told
-        return self._backoff(state)
+        return self._attempts(name, lambda: self._once(name, payload, mutation), mutation=mutation)
 
     def _once(self, name: str, payload: dict[str, Any], mutation: bool) -> dict[str, Any]:
-        if self._abandoned.is_set():
-            raise ApiError(f"{TITLE} API ({name}): request abandoned")
-        if self.bucket is not None:
-            self.bucket.acquire()
         url = self.settings.call_url(name)
-        with self.concurrency.slot() as rate_limited:
-            with self._count_lock:
-                self.requests_sent += 1
-            try:
-                if mutation:
-                    response = self._session.post(
-                        url,
-                        json=payload,
-                        headers=self._headers,
-                        timeout=self.settings.timeout,
-                        verify=True,
-                    )
-                else:
-                    response = self._session.get(
-                        url,
-                        params=_query(payload),
-                        headers=self._headers,
-                        timeout=self.settings.timeout,
-                        verify=True,
-                    )
-            except requests.ConnectionError as exc:  # ConnectTimeout included
-                why = unreachable_because(exc, url)
-                if why is not None:
-                    raise Unreachable(f"cannot reach the {TITLE} API at {url}: {why}") from exc
-                raise TransientError(f"{TITLE} API connection failed ({name})") from exc
-            except requests.Timeout as exc:
-                raise TransientError(f"{TITLE} API timed out ({name})") from exc
-            except requests.RequestException as exc:
-                raise ApiError(f"{TITLE} API request {name} failed: {exc}") from exc
-            try:
-                return self._answer(name, response)
-            except RateLimited:
-                rate_limited()
-                raise
+
+        def request() -> requests.Response:
+            if mutation:
+                return self._session.post(
+                    url,
+                    json=payload,
+                    headers=self._headers,
+                    timeout=self.settings.timeout,
+                    verify=True,
+                )
+            return self._session.get(
+                url,
+                params=_query(payload),
+                headers=self._headers,
+                timeout=self.settings.timeout,
+                verify=True,
+            )
+
+        return self._send(name, url, request, lambda response: self._answer(name, response))
 
     def _answer(self, name: str, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
@@ -195,11 +98,9 @@ class XyopsClient:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            if status == 429:
-                raise RateLimited(f"{TITLE} API rate limit (HTTP 429)", status=429, headers=headers)
-            if status >= 500:
-                raise TransientError(f"{TITLE} API server error (HTTP {status})", status=status)
-            raise ApiError(f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {name}")
+            raise self._status_error(status, headers) or ApiError(
+                f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {name}"
+            )
         code = body.get("code")
         if code == 0 and status < 400:
             return body
@@ -264,14 +165,3 @@ def _query(payload: Mapping[str, Any]) -> dict[str, str]:
         else:
             query[key] = str(value)
     return query
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                seconds = float(value)
-            except ValueError:
-                return None
-            return max(0.0, seconds)
-    return None

@@ -9,8 +9,9 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
+from j1sync.http.client import POOL_SIZE
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.xyops.client import POOL_SIZE, XyopsClient
+from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
 from j1sync.providers.xyops.lock_store import BucketStore
 from j1sync.providers.xyops.settings import XyopsSettings

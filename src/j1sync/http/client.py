@@ -1,0 +1,191 @@
+"""What a j1sync API client does around each request, whatever the API's shape.
+
+- One pooled session, the client-side rate limit (J1SYNC_RATE_LIMIT) and the adaptive cap
+  on requests in flight (j1sync.http.ratelimit).
+- A request's attempts (`_attempts`): retried as j1sync.http.retry says (reads on 429, 5xx
+  and lost connections; writes only on 429), a 429's Retry-After waited, within the retry
+  budget; a write whose answer timed out waits as long again before the executor re-reads.
+- Stopping: `abandon()` (a background read no longer wanted) and `stop_retries()` /
+  `resume_retries()` (an interrupted apply, see j1sync.interrupts).
+- One attempt (`_send`): the transport's failures mapped to j1sync's errors (no server:
+  Unreachable; a lost connection or a timeout: TransientError).
+
+A system's client (providers/<system>/client.py) subclasses ApiClient[its settings] and
+says which headers every request carries, how it sends a request and what an answer means.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import ClassVar, Generic, Protocol, TypeVar
+
+import requests
+from tenacity import RetryCallState, RetryError
+
+from j1sync.errors import ApiError, RateLimited, TransientError, Unreachable
+from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
+from j1sync.http.retry import budget_exceeded, configured_backoff, retrying
+from j1sync.http.session import pooled_session
+from j1sync.net import unreachable_because
+
+POOL_SIZE = 8  # connections kept open, and requests in flight unless told more
+
+T = TypeVar("T")
+
+
+class ClientSettings(Protocol):
+    """What ApiClient reads of a system's connection settings."""
+
+    @property
+    def timeout(self) -> float: ...
+
+    @property
+    def retry_budget_s(self) -> float: ...
+
+
+S = TypeVar("S", bound=ClientSettings)
+
+
+class ApiClient(Generic[S]):
+    """The shared part of one connected API client. Thread-safe."""
+
+    title: ClassVar[str]  # the system, as messages name its API ("xyOps")
+
+    def __init__(
+        self,
+        settings: S,
+        *,
+        backoff_initial_s: float | None = None,
+        backoff_max_s: float | None = None,
+        rate_limit: RateLimit | str | None = None,
+        max_in_flight: int = POOL_SIZE,
+    ) -> None:
+        self.settings = settings
+        self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
+        self.bucket = client_bucket(rate_limit)
+        self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
+        self._session = pooled_session(max(POOL_SIZE, max_in_flight))
+        self._abandoned = threading.Event()
+        self._retries_stopped = threading.Event()
+        self.requests_sent = 0  # HTTP requests made, retries included (for tests)
+        self._count_lock = threading.Lock()
+        self._headers = self._request_headers()
+
+    def _request_headers(self) -> dict[str, str]:
+        """What every request carries (the credential, Accept, User-Agent)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:  # the settings' repr never shows the credential
+        return f"{type(self).__name__}({self.settings!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def abandon(self) -> None:
+        """Give up what is still to come (a background read no longer wanted)."""
+        self._abandoned.set()
+        self._retries_stopped.set()
+
+    def stop_retries(self) -> None:
+        """Retry nothing more until `resume_retries()` (an interrupted apply)."""
+        self._retries_stopped.set()
+
+    def resume_retries(self) -> None:
+        if not self._abandoned.is_set():
+            self._retries_stopped.clear()
+
+    def _attempts(self, operation: str, once: Callable[[], T], *, mutation: bool) -> T:
+        """What `once` (one attempt of `operation`) answers, attempted until it answers,
+        an error is not to be retried, or the retry budget is spent."""
+        started = time.monotonic()
+        budget = self.settings.retry_budget_s
+        attempts = retrying(
+            is_mutation=mutation,
+            budget_s=budget,
+            stopped=self._retries_stopped,
+            wait=self._retry_wait,
+            operation=f"{self.title} {operation}",
+        )
+        try:
+            for attempt in attempts:
+                with attempt:
+                    return once()
+        except TransientError as exc:
+            if mutation and isinstance(exc.__cause__, requests.Timeout):
+                # The server may still be working on it: give it as long again before
+                # the executor re-reads (a create committing late would be duplicated).
+                self._abandoned.wait(self.settings.timeout)
+            raise
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+            if self._retries_stopped.is_set() and isinstance(last, ApiError):
+                raise last from last.__cause__
+            raise budget_exceeded(self.title, exc, operation, budget, started) from last
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _retry_wait(self, state: RetryCallState) -> float:
+        """A 429 with Retry-After: that long; anything else: exponential backoff."""
+        error = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(error, RateLimited):
+            told = retry_after(error.headers)
+            if told is not None:
+                return told
+        return self._backoff(state)
+
+    def _send(
+        self,
+        operation: str,
+        url: str,
+        request: Callable[[], requests.Response],
+        answer: Callable[[requests.Response], T],
+    ) -> T:
+        """One attempt: `request` (the HTTP request to `url`) within the rate limits, and
+        `answer` (what its response means, or the error it is)."""
+        if self._abandoned.is_set():
+            raise ApiError(f"{self.title} API ({operation}): request abandoned")
+        if self.bucket is not None:
+            self.bucket.acquire()
+        with self.concurrency.slot() as rate_limited:
+            with self._count_lock:
+                self.requests_sent += 1
+            try:
+                response = request()
+            except requests.ConnectionError as exc:  # ConnectTimeout included
+                why = unreachable_because(exc, url)
+                if why is not None:
+                    raise Unreachable(f"cannot reach the {self.title} API at {url}: {why}") from exc
+                raise TransientError(f"{self.title} API connection failed ({operation})") from exc
+            except requests.Timeout as exc:
+                raise TransientError(f"{self.title} API timed out ({operation})") from exc
+            except requests.RequestException as exc:
+                raise ApiError(f"{self.title} API request {operation} failed: {exc}") from exc
+            try:
+                return answer(response)
+            except RateLimited:
+                rate_limited()
+                raise
+
+    def _status_error(self, status: int, headers: Mapping[str, str]) -> ApiError | None:
+        """What an HTTP status says by itself: 429 rate limited, 5xx a server error (both
+        retried); None for any other."""
+        if status == 429:
+            return RateLimited(
+                f"{self.title} API rate limit (HTTP 429)", status=429, headers=dict(headers)
+            )
+        if status >= 500:
+            return TransientError(f"{self.title} API server error (HTTP {status})", status=status)
+        return None
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """A response's Retry-After in seconds (never negative); None without a number."""
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            try:
+                seconds = float(value)
+            except ValueError:
+                return None
+            return max(0.0, seconds)
+    return None
