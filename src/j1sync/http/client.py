@@ -12,6 +12,8 @@
 
 A system's client (providers/<system>/client.py) subclasses ApiClient[its settings] and
 says which headers every request carries, how it sends a request and what an answer means.
+Its `connect` reads the command's connection options with `ClientOptions.of`, and its
+provider hands stops and close to the client (`ClientProvider`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import ClassVar, Generic, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import requests
 from tenacity import RetryCallState, RetryError
@@ -189,3 +192,67 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
                 return None
             return max(0.0, seconds)
     return None
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """The command's connection options a client takes (None: not given, the settings'
+    environment or default decides)."""
+
+    timeout: float | None = None
+    retry_budget_s: float | None = None
+    rate_limit: RateLimit | str | None = None
+    max_in_flight: int = POOL_SIZE
+
+    @classmethod
+    def of(cls, options: Any) -> ClientOptions:
+        """From `System.connect`'s second argument: a mapping or an object with attributes
+        (`timeout`, `retry_budget_s` or `retry_budget`, `rate_limit`, `concurrency`), or
+        None. Never fewer than POOL_SIZE requests in flight (reads run in parallel)."""
+        return cls(
+            timeout=_option(options, "timeout"),
+            retry_budget_s=_option(options, "retry_budget_s", "retry_budget"),
+            rate_limit=_option(options, "rate_limit"),
+            max_in_flight=max(POOL_SIZE, int(_option(options, "concurrency") or 0)),
+        )
+
+
+def _option(options: Any, *names: str) -> Any:
+    for name in names:
+        mapping = isinstance(options, Mapping)
+        value = options.get(name) if mapping else getattr(options, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+class _Stoppable(Protocol):
+    def abandon(self) -> None: ...
+
+    def stop_retries(self) -> None: ...
+
+    def resume_retries(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ClientProvider:
+    """A provider whose abandon, stop_retries, resume_retries and close are its client's
+    (engine.contract.Provider, interrupts.StoppableRetries). A subclass states its client's
+    type: `client: XyopsClient`."""
+
+    client: _Stoppable
+
+    def abandon(self) -> None:
+        """Stop a read_live() running on another thread soon (its requests fail)."""
+        self.client.abandon()
+
+    def stop_retries(self) -> None:
+        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
+        self.client.stop_retries()
+
+    def resume_retries(self) -> None:
+        self.client.resume_retries()
+
+    def close(self) -> None:
+        self.client.close()

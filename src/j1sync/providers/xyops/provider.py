@@ -9,7 +9,7 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
-from j1sync.http.client import POOL_SIZE
+from j1sync.http.client import ClientOptions, ClientProvider
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
@@ -20,8 +20,10 @@ from j1sync.providers.xyops.system import SYSTEM
 PLUGINS = "plugins"
 
 
-class XyopsProvider:
+class XyopsProvider(ClientProvider):
     """A connected xyOps server (implements `engine.contract.Provider`)."""
+
+    client: XyopsClient
 
     def __init__(self, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self.client = client
@@ -92,41 +94,16 @@ class XyopsProvider:
         """Where the apply lock lives: j1sync's storage bucket (lock_store.py)."""
         return BucketStore(self.client)
 
-    def abandon(self) -> None:
-        self.client.abandon()
-
-    def stop_retries(self) -> None:
-        self.client.stop_retries()
-
-    def resume_retries(self) -> None:
-        self.client.resume_retries()
-
-    def close(self) -> None:
-        self.client.close()
-
 
 def connect(target: Mapping[str, Any], options: Any = None) -> XyopsProvider:
     """A provider for the server j1sync.yaml's xyops section names (`target`: `url`,
     `managedTag`; when an emulator serves, also its `apiKey`), with the command's
     connection options (`retry_budget_s`, `rate_limit`, `concurrency`) when given. No
     request is made yet."""
+    given = ClientOptions.of(options)
     settings = XyopsSettings.from_env(
-        target=target,
-        timeout=_option(options, "timeout"),
-        retry_budget_s=_option(options, "retry_budget_s", "retry_budget"),
+        target=target, timeout=given.timeout, retry_budget_s=given.retry_budget_s
     )
-    in_flight = max(POOL_SIZE, int(_option(options, "concurrency") or 0))
-    client = XyopsClient(
-        settings, rate_limit=_option(options, "rate_limit"), max_in_flight=in_flight
-    )
+    client = XyopsClient(settings, rate_limit=given.rate_limit, max_in_flight=given.max_in_flight)
     managed_tag = target.get("managedTag") or DEFAULT_MANAGED_TAG
     return XyopsProvider(client, str(managed_tag))
-
-
-def _option(options: Any, *names: str) -> Any:
-    for name in names:
-        mapping = isinstance(options, Mapping)
-        value = options.get(name) if mapping else getattr(options, name, None)
-        if value is not None:
-            return value
-    return None
