@@ -66,3 +66,14 @@ def test_scanned_bytes_decode_as_the_file_reads(tmp_path: Path, raw: bytes) -> N
     discovery = scan_manifests([tmp_path]).discovery
     assert discovery.read_text(path) == path.read_text(encoding="utf-8")
     assert discovery.read_text(path) == path.read_text(encoding="utf-8")  # from disk now
+
+
+def test_api_versions_quoted_or_in_flow_style_are_found(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        '{"apiVersion": "xyops.j1sync/v1", "kind": "Event"}\n---\n'
+        "'apiVersion' : 'j1sync/v1'\nkind: Question\n---\n"
+        "metadata: {apiVersion: other/v2}\n",
+        encoding="utf-8",
+    )
+    scanned = scan_manifests([tmp_path])
+    assert scanned.api_versions == {"xyops.j1sync/v1", "j1sync/v1", "other/v2"}
