@@ -97,6 +97,14 @@ FIELD_CHANGES: list[tuple[str, str, str, Any, str]] = [
     ("Feed", "Indicators", "feed_date_attribute", "updated_at", "feed_date_attribute"),
     ("Feed", "Indicators", "rolling_time", 120, "rolling_time"),
     ("Feed", "Indicators", "include_header", False, "include_header"),
+    (
+        "Feed",
+        "Indicators",
+        "feed_attributes",
+        [{"attribute": "value", "mappings": [{"type": "Indicator", "attribute": "value"}]}],
+        "feed_attributes[0].mappings[0].attribute",
+    ),
+    # a feed type comes with its mapping in every column (OpenCTI refuses it otherwise)
     ("Feed", "Indicators", "feed_types", ["Indicator", "Report"], "feed_types"),
     ("Feed", "Indicators", "feed_public", True, "feed_public"),
     ("Settings", "platform", "platform_title", "CTI", "platform_title"),
@@ -124,17 +132,21 @@ def test_each_field_changes_exactly_its_path(platform: Platform) -> None:
     assert platform.run("apply", folder, "--auto-approve").exit_code == 0
     for kind, name, field, value, path in FIELD_CHANGES:
         spec = spec_of(documents, kind, name)
+        paths = [path]
         if field == "filters":
             spec[field] = {**(spec.get(field) or {}), **value}
         else:
             spec[field] = value
+        if field == "feed_types":
+            spec["feed_attributes"][0]["mappings"].append({"type": "Report", "attribute": "name"})
+            paths = ["feed_attributes[0].mappings[1]", path]
         write_documents(platform, documents)
         plan = _plan_json(platform, folder)
         changed = [c for c in plan["changes"] if c["action"] != "no-op"]
         assert [(c["address"], c["action"]) for c in changed] == [
             (f"opencti.{kind}/{name}", "update")
         ], (field, changed)
-        assert changed[0]["changed_paths"] == [path], field
+        assert changed[0]["changed_paths"] == paths, field
         applied = platform.run("apply", folder, "--auto-approve")
         assert applied.exit_code == 0, (field, applied.output)
         _empty_plan(platform, folder)
@@ -335,3 +347,19 @@ def test_a_one_character_name_is_located(platform: Platform) -> None:
     assert result.exit_code == 1
     assert "m/sharing.yaml:4" in result.output and "metadata.name" in result.output
     assert "at least 2 characters" in result.output and "Traceback" not in result.output
+
+
+def test_a_feed_opencti_would_refuse_is_located(platform: Platform) -> None:
+    columns = [{"attribute": "value", "mappings": [{"type": "Indicator", "attribute": "name"}]}]
+    separator = {"separator": ";;", "feed_types": ["Indicator"], "feed_attributes": columns}
+    mappings = {"feed_types": ["Indicator", "Report"], "feed_attributes": columns}
+    folder = write_documents(
+        platform,
+        [document("Feed", "Bad separator", separator), document("Feed", "Bad mappings", mappings)],
+    )
+    result = platform.run("validate", folder)
+    assert result.exit_code == 1
+    assert "spec.separator: String should have at most 1 character" in result.output
+    assert "spec.feed_attributes[0].mappings" in result.output
+    assert "column 'value' needs one mapping per feed type" in result.output
+    assert "no mapping for Report" in result.output and "Traceback" not in result.output

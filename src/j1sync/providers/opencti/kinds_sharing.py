@@ -180,8 +180,9 @@ class StreamCollectionKind(SharedByName):
 
 
 class FeedKind(SharedByName):
-    """`feedEdit(id, input: FeedAddInput!)` replaces the whole feed: an update sends every
-    field, and the live authorized members back."""
+    """`feedEdit(id, input: FeedAddInput!)` replaces what it is sent: an update sends every
+    field, and the live authorized members back (none when none were read: OpenCTI shows
+    them only to a user who may manage access, and keeps a field left out)."""
 
     kind_name = "Feed"
     spec_model = FeedSpec
@@ -217,7 +218,9 @@ class FeedKind(SharedByName):
     def update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
         assert live.id is not None
         body = self.feed_input(desired.name, desired.state)
-        body["authorized_members"] = _member_inputs(live.raw)
+        members = _member_inputs(live.raw)
+        if members:  # none read: left out, so that members a user may not see are kept
+            body["authorized_members"] = members
         document = (
             "mutation J1syncFeedEdit($id: ID!, $input: FeedAddInput!) {\n"
             "  feedEdit(id: $id, input: $input) { id }\n"

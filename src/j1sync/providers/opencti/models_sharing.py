@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 
@@ -122,13 +122,36 @@ class FeedSpec(StrictModel):
 
     description: str = ""
     filters: FilterGroup | None = None
-    separator: NonBlank = ";"
+    separator: str = Field(default=";", min_length=1, max_length=1, description="One character.")
     feed_date_attribute: NonBlank = "created_at"
     rolling_time: int = Field(default=60, ge=1, description="Minutes of history listed.")
     include_header: bool = True
     feed_types: list[NonBlank] = Field(min_length=1)
     feed_attributes: list[FeedAttribute] = Field(min_length=1)
     feed_public: bool = False
+
+    @model_validator(mode="after")
+    def _one_mapping_per_type(self) -> FeedSpec:
+        """OpenCTI refuses a feed whose column lacks a feed type's mapping or maps a type
+        the feed does not list (domain/feed.ts checkFeedIntegrity): said here, located."""
+        types = set(self.feed_types)
+        for index, column in enumerate(self.feed_attributes):
+            mapped = [m.type for m in column.mappings]
+            missing = sorted(types - set(mapped))
+            extra = sorted(set(mapped) - types)
+            twice = sorted({t for t in mapped if mapped.count(t) > 1})
+            if missing or extra or twice:
+                said = [
+                    *([f"no mapping for {', '.join(missing)}"] if missing else []),
+                    *([f"{', '.join(extra)} not in feed_types"] if extra else []),
+                    *([f"{', '.join(twice)} mapped twice"] if twice else []),
+                ]
+                raise rule_error(
+                    f"column '{column.attribute}' needs one mapping per feed type "
+                    f"({', '.join(self.feed_types)}): {'; '.join(said)}",
+                    ("feed_attributes", index, "mappings"),
+                )
+        return self
 
 
 class SettingsSpec(StrictModel):

@@ -1036,12 +1036,14 @@ def _feed_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any
 
 
 def _feed_edit(_root: Any, info: GraphQLResolveInfo[Any], id: str, input: Mapping[str, Any]) -> Any:
-    """feedEdit(id, input: FeedAddInput!): the whole feed is replaced by the input."""
+    """feedEdit(id, input: FeedAddInput!): every field the input holds is replaced (the
+    required ones always); an optional field it leaves out keeps its value, as OpenCTI's
+    editFeed writes the input as a partial document (domain/feed.ts, elReplace)."""
     api = _ctx(info).api
     feed = api.find("Feed", id)
     if feed is None:
         raise auth.functional_error("Cant find element to update", id=id)
-    feed.update(_feed_body(input))
+    feed.update({k: v for k, v in _feed_body(input).items() if k in input})
     return _typed("Feed", api.replace("Feed", feed))
 
 
