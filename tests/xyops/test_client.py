@@ -96,6 +96,10 @@ def test_a_server_that_cannot_be_reached_is_said_at_once() -> None:
 def test_settings_keep_the_key_out_of_repr_and_refuse_plain_http_elsewhere() -> None:
     settings = XyopsSettings(api_key="SecretKeySecretKey123456", url="https://ops.example.com/")
     assert "SecretKey" not in repr(settings)
+    # http.server_settings' own repr, not the dataclass's (which would list every field)
+    assert repr(settings) == (
+        "XyopsSettings(url='https://ops.example.com', timeout=30.0, retry_budget_s=600.0)"
+    )
     assert settings.call_url("get_tags") == "https://ops.example.com/api/app/get_tags/v1"
     with pytest.raises(ConfigError, match="Refusing plain http://"):
         XyopsSettings(api_key="k", url="http://ops.example.com")
