@@ -24,7 +24,8 @@ import functools
 import hashlib
 import importlib
 import json
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+import typing
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from io import StringIO
@@ -42,7 +43,11 @@ Snapshot = Mapping[str, list[dict[str, Any]]]
 Files = Mapping[str, str]
 
 # The modules that register a system (each defines SYSTEM: ContractSystem).
-SYSTEM_MODULES = ("tests.contract.jupiterone_system", "tests.contract.xyops_system")
+SYSTEM_MODULES = (
+    "tests.contract.jupiterone_system",
+    "tests.contract.xyops_system",
+    "tests.contract.opencti_system",
+)
 
 
 class Target(Protocol):
@@ -142,7 +147,9 @@ class ContractSystem:
       test; `spec_models`: manifest kind -> spec model, which the rows must cover.
     - `export_accounts()`: random accounts to export; `export_args`: the CLI arguments
       before `--out DIR`; `adopted(change)`: a change (plan JSON) the first plan of an
-      export may show because adoption needs it (JupiterOne: the managed tag).
+      export may show because adoption needs it (JupiterOne: the managed tag);
+      `exported_keys(snapshot)`: the natural keys (as `natural_keys`) an export writes,
+      when it leaves some objects out (OpenCTI: the built-ins); None: all of them.
     - `objects(snapshot)`: every stored object by a stable key.
     - `credential_value(snapshot, address, path)`: the stored credential an export wrote
       as `${env:NAME}` (listed in its .env.example), which the round trip then sets.
@@ -163,6 +170,7 @@ class ContractSystem:
     export_accounts: Callable[[], st.SearchStrategy[Any]]
     export_args: tuple[str, ...] = ("export",)
     adopted: Callable[[Mapping[str, Any]], bool] = never_adopted
+    exported_keys: Callable[[Snapshot], Mapping[str, Sequence[str]]] | None = None
     gone: Callable[[Snapshot, Case], set[Hashable]] = nothing_gone
     objects: Callable[[Snapshot], Mapping[Hashable, Any]] = by_id
     credential_value: Callable[[Snapshot, str, str], str] = no_credentials
@@ -183,6 +191,26 @@ class ContractSystem:
 def registered() -> list[ContractSystem]:
     """Every registered system, in `SYSTEM_MODULES` order."""
     return [importlib.import_module(module).SYSTEM for module in SYSTEM_MODULES]
+
+
+def spec_fields(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    """Every field of a spec model, nested models' too (`feed_attributes[].attribute`); a
+    model nested in itself (a FilterGroup's `filterGroups`) is listed once."""
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        yield path
+        for nested, in_list in _nested(info.annotation):
+            if nested is not model:
+                yield from spec_fields(nested, f"{path}[]." if in_list else f"{path}.")
+
+
+def _nested(annotation: Any, in_list: bool = False) -> Iterator[tuple[type[BaseModel], bool]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation, in_list
+        return
+    origin = typing.get_origin(annotation)
+    for arg in typing.get_args(annotation):
+        yield from _nested(arg, in_list or origin is list)
 
 
 def document_files(
@@ -207,8 +235,8 @@ def _yaml_text(document: str) -> str:
     yaml = YAML(typ="safe")  # libyaml's emitter when installed
     yaml.default_flow_style = False
     text = StringIO()
-    yaml.dump(
-        {"apiVersion": api_version, "kind": kind, "metadata": {"name": name}, "spec": spec},
-        text,
-    )
+    document = {"apiVersion": api_version, "kind": kind, "metadata": {"name": name}}
+    if spec:  # an empty spec is left out, as export writes it (the loader refuses `spec: {}`)
+        document["spec"] = spec
+    yaml.dump(document, text)
     return text.getvalue()
