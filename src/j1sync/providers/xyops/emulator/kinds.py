@@ -173,17 +173,7 @@ def _id_list(collection: str, values: Any, checked: bool = True) -> Iterator[Ref
 
 def validate_actions(obj: JsonObject, name: str = "actions") -> None:
     """Docs: "The server validates Limits and Actions" (create_category, create_group)."""
-    actions = obj.get(name)
-    if actions is None:
-        return
-    if not isinstance(actions, list):
-        raise ApiError("api", f"Malformed parameter: {name} (must be array)")
-    for number, action in enumerate(actions, start=1):
-        prefix = f"Malformed action entry #{number}"
-        if not isinstance(action, dict):
-            raise ApiError("api", f"{prefix} (not an object)")
-        if "enabled" not in action:
-            raise ApiError("api", f"{prefix}: Missing enabled flag")
+    for prefix, action in _entries(obj, name, "action"):
         condition = str(action.get("condition") or "")
         if condition not in ACTION_CONDITIONS and not re.fullmatch(r"tag:\w+", condition):
             raise ApiError("api", f"{prefix}: Invalid condition")
@@ -192,19 +182,26 @@ def validate_actions(obj: JsonObject, name: str = "actions") -> None:
 
 
 def validate_limits(obj: JsonObject) -> None:
-    limits = obj.get("limits")
-    if limits is None:
-        return
-    if not isinstance(limits, list):
-        raise ApiError("api", "Malformed parameter: limits (must be array)")
-    for number, limit in enumerate(limits, start=1):
-        prefix = f"Malformed limit entry #{number}"
-        if not isinstance(limit, dict):
-            raise ApiError("api", f"{prefix} (not an object)")
-        if "enabled" not in limit:
-            raise ApiError("api", f"{prefix}: Missing enabled flag")
+    for prefix, limit in _entries(obj, "limits", "limit"):
         if limit.get("type") not in LIMIT_TYPES:
             raise ApiError("api", f"{prefix}: Unknown type")
+
+
+def _entries(obj: JsonObject, name: str, entry: str) -> Iterator[tuple[str, JsonObject]]:
+    """The entries of the list parameter `name` (none when it is absent), each an object
+    with an `enabled` flag, with the start of the messages refusing them."""
+    entries = obj.get(name)
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise ApiError("api", f"Malformed parameter: {name} (must be array)")
+    for number, value in enumerate(entries, start=1):
+        prefix = f"Malformed {entry} entry #{number}"
+        if not isinstance(value, dict):
+            raise ApiError("api", f"{prefix} (not an object)")
+        if "enabled" not in value:
+            raise ApiError("api", f"{prefix}: Missing enabled flag")
+        yield prefix, value
 
 
 def _regex(obj: JsonObject, name: str) -> None:
