@@ -28,9 +28,8 @@ from j1sync.errors import (
 )
 from j1sync.http.client import ApiClient
 from j1sync.http.session import rate_limit_headers, user_agent
-from j1sync.providers.xyops.settings import ENV_API_KEY, XyopsSettings
+from j1sync.providers.xyops.settings import ENV_API_KEY, TITLE, XyopsSettings
 
-TITLE = "xyOps"
 # `code` values that mean the key was refused whatever the HTTP status (the docs' example
 # error is {"code": "session", "description": "No Session ID or API Key could be found"}).
 AUTH_CODES = frozenset({"session"})

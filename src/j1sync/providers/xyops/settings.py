@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from j1sync.http.server_settings import ServerSettings
 
+NAME = "xyops"  # the system's name: its section of j1sync.yaml, its kinds' qualifier
+TITLE = "xyOps"  # how messages and outputs name it
+
 ENV_API_KEY = "XYOPS_API_KEY"
 ENV_URL = "XYOPS_URL"
 
@@ -22,8 +25,8 @@ API_PATH = "/api/app"
 class XyopsSettings(ServerSettings):
     """Everything needed to reach one xyOps server (j1sync.http.server_settings)."""
 
-    title = "xyOps"
-    section = "xyops"
+    title = TITLE
+    section = NAME
     env_url = ENV_URL
     env_credential = ENV_API_KEY
     credential_field = "api_key"

@@ -11,9 +11,7 @@ from typing import Any
 from j1sync.manifest.model_base import NonBlank, StrictModel
 from j1sync.providers.registry import System
 from j1sync.providers.xyops.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
-from j1sync.providers.xyops.settings import ENV_API_KEY
-
-NAME = "xyops"
+from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
 
 
 @contextmanager
@@ -69,7 +67,7 @@ def _export_file(source: Path, out_dir: Path, kinds: Any, **options: Any) -> Any
 
 SYSTEM = System(
     name=NAME,
-    title="xyOps",
+    title=TITLE,
     api_versions=(API_VERSION,),
     kinds=KINDS,
     document_models=DOCUMENT_MODELS,
