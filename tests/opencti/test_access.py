@@ -453,14 +453,18 @@ def test_names_that_match_nothing_stop_the_run_before_any_plan(platform: Platfor
     assert planned.exception is None or isinstance(planned.exception, SystemExit)
     assert "Traceback" not in planned.output
     out = planned.output
+    # each at the name as written: file, line and column, then the field
     assert (
-        "opencti.Group/Analysts (m/access.yaml:9:1): spec.roles: no Role named 'Nobody' "
+        "m/access.yaml:19:20: opencti.Group/Analysts: spec.roles[1]: no Role named 'Nobody' "
         "is declared or in OpenCTI"
     ) in out
-    assert "spec.max_shareable_marking: no MarkingDefinition named 'TLP:GREN'" in out
     assert (
-        "opencti.Role/Analyst (m/access.yaml:1:1): spec.capabilities: 'KNOWLEDGE_KNUPDAT' is "
-        "not a capability of this OpenCTI; did you mean 'KNOWLEDGE_KNUPDATE'?"
+        "m/access.yaml:21:27: opencti.Group/Analysts: spec.max_shareable_marking[0]: no "
+        "MarkingDefinition named 'TLP:GREN' is declared or in OpenCTI"
+    ) in out
+    assert (
+        "m/access.yaml:7:29: opencti.Role/Analyst: spec.capabilities[1]: 'KNOWLEDGE_KNUPDAT' "
+        "is not a capability of this OpenCTI; did you mean 'KNOWLEDGE_KNUPDATE'?"
     ) in out
     assert platform.one("groups", name="Default")  # nothing written
     assert "Analyst" not in {r["name"] for r in platform.stored("roles")}

@@ -5,9 +5,11 @@ that match nothing, reported with their field."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from j1sync.engine.contract import DesiredObject
 from j1sync.errors import SourceLocation
@@ -113,27 +115,43 @@ def test_a_group_depends_on_the_roles_and_markings_it_names(client: OpenCtiClien
     )
 
 
-def test_names_neither_declared_nor_live_are_reported_with_their_field(
-    client: OpenCtiClient,
+def test_names_neither_declared_nor_live_are_reported_where_written(
+    client: OpenCtiClient, tmp_path: Path
 ) -> None:
     kind = GroupKind(client)
+    manifest = tmp_path / "groups.yaml"
+    document = {"apiVersion": "opencti.j1sync/v1", "kind": "Group"}
+    document |= {"metadata": {"name": "Analysts"}, "spec": SPEC}
+    manifest.write_text("# the analysts\n" + yaml.safe_dump(document, sort_keys=False))
     state = kind.normalize(SPEC, desired=True)
-    where = SourceLocation("m/groups.yaml", 3, 1)
-    desired = DesiredObject("opencti.Group", "Analysts", state, source=where)
-    known = {
-        "opencti.Role/Analyst",
-        "opencti.MarkingDefinition/TLP:GREEN",
-    }
+    desired = DesiredObject(
+        "opencti.Group", "Analysts", state, source=SourceLocation(str(manifest), 2, 1)
+    )
+    known = {"opencti.Role/Analyst", "opencti.MarkingDefinition/TLP:GREEN"}
+    lines = manifest.read_text().splitlines()
+
+    def at(item: str, occurrence: int = 1) -> str:
+        """file:line:column of the `occurrence`th list item `item` (its value)"""
+        found = [(n, line.index(item)) for n, line in enumerate(lines, 1) if f"- {item}" in line]
+        number, column = found[occurrence - 1]
+        return f"{manifest}:{number}:{column + 1}: opencti.Group/Analysts"
+
     assert kind.reference_problems([desired], known) == [
-        "opencti.Group/Analysts (m/groups.yaml:3:1): spec.roles: no Role named 'Default' is "
-        "declared or in OpenCTI",
-        "opencti.Group/Analysts (m/groups.yaml:3:1): spec.allowed_marking: no "
-        "MarkingDefinition named 'TLP:AMBER' is declared or in OpenCTI",
-        "opencti.Group/Analysts (m/groups.yaml:3:1): spec.default_marking[Report]: no "
-        "MarkingDefinition named 'TLP:AMBER' is declared or in OpenCTI",
+        f"{at('Default')}: spec.roles[0]: no Role named 'Default' is declared or in OpenCTI",
+        f"{at('TLP:AMBER')}: spec.allowed_marking[1]: no MarkingDefinition named "
+        "'TLP:AMBER' is declared or in OpenCTI",
+        # the Report entry is the first the manifest writes, its TLP:AMBER the first value
+        f"{at('TLP:AMBER', 2)}: spec.default_marking[0].values[0]: no MarkingDefinition "
+        "named 'TLP:AMBER' is declared or in OpenCTI",
     ]
     everything = known | {"opencti.Role/Default", "opencti.MarkingDefinition/TLP:AMBER"}
     assert kind.reference_problems([desired], everything) == []
+    # a file that no longer reads: the document's place and the list
+    manifest.unlink()
+    assert kind.reference_problems([desired], known)[0] == (
+        f"{manifest}:2:1: opencti.Group/Analysts: spec.roles: no Role named 'Default' is "
+        "declared or in OpenCTI"
+    )
 
 
 def test_built_in_roles_and_groups_are_never_managed(client: OpenCtiClient) -> None:

@@ -171,6 +171,14 @@ def locate(
     return Located(SourceLocation(document.file, line, column), tuple(kept), found)
 
 
+def document_at(source: SourceLocation) -> YamlDocument | None:
+    """The document of a manifest file that starts at `source`, read again: for a problem
+    found after the load (a name the account does not hold) to point at its field. None
+    when the file no longer reads or holds no document there."""
+    documents, _ = read_documents(Path(source.file), source.file)
+    return next((d for d in documents if d.start.line == source.line), None)
+
+
 def format_field_path(path: Sequence[str | int]) -> str:
     """("spec", "operations", 0, "when") -> "spec.operations[0].when"."""
     text = ""

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from j1sync.engine.contract import (
@@ -30,8 +31,9 @@ from j1sync.engine.contract import (
     address_of,
 )
 from j1sync.errors import ApiError, ResolutionError
+from j1sync.manifest.yaml_source import YamlDocument, document_at, format_field_path, locate
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
-from j1sync.providers.opencti.models_access import GroupSpec, RoleSpec
+from j1sync.providers.opencti.models_access import GLOBAL_MARKING_TYPE, GroupSpec, RoleSpec
 
 CAPABILITY_RELATION = "has-capability"
 ROLE_RELATION = "has-role"
@@ -67,10 +69,6 @@ def _ids_by(items: Any, key: str) -> dict[str, str]:
 def _hint(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _where(desired: DesiredObject) -> str:
-    return f"{desired.address} ({desired.source})" if desired.source else desired.address
 
 
 class AccessKind(OpenCtiKind):
@@ -209,8 +207,12 @@ class RoleKind(AccessKind):
             return list(desired), []
         known = self.capability_ids()
         problems = [
-            f"{_where(obj)}: spec.capabilities: '{name}' is not a capability of this "
-            f"OpenCTI{_hint(name, known)}"
+            _problem(
+                obj,
+                Written("capabilities"),
+                name,
+                f"'{name}' is not a capability of this OpenCTI{_hint(name, known)}",
+            )
             for obj in desired
             for name in obj.state.get("capabilities") or []
             if name not in known
@@ -319,12 +321,10 @@ class GroupKind(AccessKind):
         """Each role and marking a group names is declared in the run or in OpenCTI."""
         problems: list[str] = []
         for obj in desired:
-            for field, kind, name in _named(obj.state):
+            for written, kind, name in _named(obj.state):
                 if address_of(engine_kind(kind), name) not in known:
-                    problems.append(
-                        f"{_where(obj)}: {field}: no {kind} named '{name}' is declared or in "
-                        "OpenCTI"
-                    )
+                    message = f"no {kind} named '{name}' is declared or in OpenCTI"
+                    problems.append(_problem(obj, written, name, message))
         return problems
 
     # -- writing ----------------------------------------------------------------------
@@ -384,16 +384,63 @@ class GroupKind(AccessKind):
         self.client.mutate("groupEdit.editDefaultMarking", document, variables)
 
 
-def _named(state: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
-    """(field, kind, name) of every object a group's state names; a default marking's
-    field says its entity type (`spec.default_marking[Report]`)."""
+@dataclass(frozen=True)
+class Written:
+    """Where a manifest writes a name: the list at `field` of its spec, or, for a default
+    marking, the `values` of its `default_marking` entry for `entity_type`."""
+
+    field: str
+    entity_type: str | None = None
+
+
+def _named(state: Mapping[str, Any]) -> Iterable[tuple[Written, str, str]]:
+    """(where it is written, kind, name) of every object a group's state names."""
     for field, kind in GROUP_REFERENCES.items():
         for name in state.get(field) or []:
-            yield f"spec.{field}", kind, str(name)
+            yield Written(field), kind, str(name)
     for entry in state.get("default_marking") or []:
         for name in entry.get("values") or []:
-            field = f"spec.default_marking[{entry.get('entity_type')}]"
-            yield field, "MarkingDefinition", str(name)
+            written = Written("default_marking", str(entry.get("entity_type")))
+            yield written, "MarkingDefinition", str(name)
+
+
+def _index(items: Any, matches: Callable[[Any], bool]) -> int | None:
+    if not isinstance(items, list):
+        return None
+    return next((i for i, item in enumerate(items) if matches(item)), None)
+
+
+def _written_path(document: YamlDocument, written: Written, name: str) -> list[str | int]:
+    """The path of `name` in the document as written (`spec.roles[1]`), or of the
+    closest enclosing field found."""
+    path: list[str | int] = ["spec", written.field]
+    if written.entity_type is not None:
+        entry = _index(
+            locate(document, path, at_value=False).raw,
+            lambda e: (
+                isinstance(e, Mapping)
+                and str(e.get("entity_type", GLOBAL_MARKING_TYPE)) == written.entity_type
+            ),
+        )
+        if entry is None:
+            return path
+        path += [entry, "values"]
+    position = _index(locate(document, path, at_value=False).raw, lambda i: str(i) == name)
+    return path if position is None else [*path, position]
+
+
+def _problem(desired: DesiredObject, written: Written, name: str, message: str) -> str:
+    """`file:line:column: address: field: message`, at the name as its manifest writes
+    it, found by reading the document again (at the document's start when it no longer
+    reads)."""
+    path: list[str | int] = ["spec", written.field]
+    where = str(desired.source) if desired.source is not None else None
+    document = document_at(desired.source) if desired.source is not None else None
+    if document is not None:
+        path = _written_path(document, written, name)
+        where = str(locate(document, path, at_value=True).location)
+    head = f"{where}: {desired.address}" if where else desired.address
+    return f"{head}: {format_field_path(path)}: {message}"
 
 
 # In dependency order (models.KIND_MODULES collects them).
