@@ -11,8 +11,9 @@ mutation then the same changes from what a new object holds.
 Manifests name what they hold by natural key: capabilities by name, roles by name,
 markings by MarkingDefinition name (their definition, `TLP:GREEN`). A role or marking
 a manifest names must be declared in the run or exist in OpenCTI, a capability must exist
-in OpenCTI: otherwise the run stops before any plan, naming the manifest and the field
-(`reference_problems`, `resolve_desired`).
+in OpenCTI: otherwise the run stops before any plan, pointing at the name where its
+manifest writes it (`reference_problems`, `resolve_desired`). What a role or group grants
+is managed only when written (models_access.py).
 """
 
 from __future__ import annotations
