@@ -4,7 +4,7 @@ xyops.j1sync/v1`, its kinds in dependency order, how to connect, its emulator.""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +14,11 @@ from j1sync.providers.xyops.models import API_VERSION, DOCUMENT_MODELS, KINDS, L
 from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
 
 
-@contextmanager
-def _connect(target: Mapping[str, Any], options: Any) -> Iterator[Any]:
+def _connect(target: Mapping[str, Any], options: Any) -> AbstractContextManager[Any]:
+    """The provider for the run, closed when the run ends."""
     from j1sync.providers.xyops.provider import connect
 
-    provider = connect(target, options)
-    try:
-        yield provider
-    finally:
-        provider.close()
+    return closing(connect(target, options))
 
 
 class XyopsTarget(StrictModel):
