@@ -97,13 +97,17 @@ print(f"answered {answer!r}", flush=True)
 """
 
 
-def test_a_sigint_the_wait_for_an_answer_did_not_see_still_ends_it() -> None:
-    asking = subprocess.Popen(
+def _asking() -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-c", _WAITS_FOR_AN_ANSWER],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def test_a_sigint_the_wait_for_an_answer_did_not_see_still_ends_it() -> None:
+    asking = _asking()
     try:
         assert asking.stdout is not None
         assert asking.stdout.readline() == "asking\n"
@@ -116,11 +120,6 @@ def test_a_sigint_the_wait_for_an_answer_did_not_see_still_ends_it() -> None:
 
 
 def test_the_wait_for_an_answer_returns_the_line_typed() -> None:
-    asking = subprocess.Popen(
-        [sys.executable, "-c", _WAITS_FOR_AN_ANSWER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    asking = _asking()
     out, _ = asking.communicate("yes\n", timeout=20)
     assert (asking.returncode, out) == (0, "asking\nanswered 'yes'\n")
