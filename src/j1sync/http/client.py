@@ -12,8 +12,8 @@
 
 A system's client (providers/<system>/client.py) subclasses ApiClient[its settings] and
 says which headers every request carries, how it sends a request and what an answer means.
-Its `connect` reads the command's connection options with `ClientOptions.of`, and its
-provider hands stops and close to the client (`ClientProvider`).
+Its `connect` reads the command's connection options with `ClientOptions.of` (its provider:
+providers/client_provider.py).
 """
 
 from __future__ import annotations
@@ -224,35 +224,3 @@ def _option(options: Any, *names: str) -> Any:
         if value is not None:
             return value
     return None
-
-
-class _Stoppable(Protocol):
-    def abandon(self) -> None: ...
-
-    def stop_retries(self) -> None: ...
-
-    def resume_retries(self) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class ClientProvider:
-    """A provider whose abandon, stop_retries, resume_retries and close are its client's
-    (engine.contract.Provider, interrupts.StoppableRetries). A subclass states its client's
-    type: `client: XyopsClient`."""
-
-    client: _Stoppable
-
-    def abandon(self) -> None:
-        """Stop a read_live() running on another thread soon (its requests fail)."""
-        self.client.abandon()
-
-    def stop_retries(self) -> None:
-        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
-        self.client.stop_retries()
-
-    def resume_retries(self) -> None:
-        self.client.resume_retries()
-
-    def close(self) -> None:
-        self.client.close()

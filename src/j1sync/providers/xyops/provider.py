@@ -7,10 +7,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from j1sync.engine.contract import LiveObject, ResourceKind
-from j1sync.errors import ConfigError
-from j1sync.http.client import ClientOptions, ClientProvider
+from j1sync.engine.contract import LiveObject
+from j1sync.http.client import ClientOptions
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.providers.client_provider import ClientProvider
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
 from j1sync.providers.xyops.lock_store import BucketStore
@@ -20,13 +20,12 @@ from j1sync.providers.xyops.system import SYSTEM
 PLUGINS = "plugins"
 
 
-class XyopsProvider(ClientProvider):
+class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
     """A connected xyOps server (implements `engine.contract.Provider`)."""
 
-    client: XyopsClient
+    system = SYSTEM
 
     def __init__(self, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
-        self.client = client
         self.account = client.settings.base_url
         self._plugins: set[str] | None = None
         self._plugins_lock = threading.Lock()
@@ -36,31 +35,11 @@ class XyopsProvider(ClientProvider):
                 kinds.append(XyopsEvents(api, client, self.plugin_ids, managed_tag))
             else:
                 kinds.append(XyopsKind(api, client, managed_tag))
-        self._kinds = kinds
-        self.kinds: Sequence[ResourceKind] = tuple(kinds)
-        self._by_name = {k.kind: k for k in kinds}
+        super().__init__(client, kinds)
 
     @property
     def settings(self) -> XyopsSettings:
         return self.client.settings
-
-    @property
-    def managed_tag(self) -> str:
-        return self._kinds[0].managed_tag
-
-    @managed_tag.setter
-    def managed_tag(self, tag: str) -> None:
-        """j1sync.yaml may set `managedTag`: it decides which live objects are managed."""
-        for kind in self._kinds:
-            kind.managed_tag = tag
-
-    def kind(self, name: str) -> XyopsKind:
-        """A kind by engine name (`xyops.Event`); the bare manifest name works too."""
-        found = self._by_name.get(name) or self._by_name.get(SYSTEM.engine_kind(name))
-        if found is None:
-            known = ", ".join(self._by_name)
-            raise ConfigError(f"unknown kind {name!r}; kinds: {known}")
-        return found
 
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         """Every list asked for, and the plugins events name, in one get_multiple call

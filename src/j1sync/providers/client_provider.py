@@ -1,0 +1,86 @@
+"""A provider that owns one API client and a fixed list of kinds (xyOps's, OpenCTI's):
+what such a provider does the same way whatever its system.
+
+- its kinds, by engine name or bare manifest name (`kind`);
+- the managed tag every kind marks and reads its objects by (`managed_tag`, which
+  j1sync.yaml's section may set);
+- abandon, stop_retries, resume_retries and close: its client's (engine.contract.Provider,
+  interrupts.StoppableRetries).
+
+A system's provider subclasses ClientProvider[its client, its kind], names its System and
+reads the live objects its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Generic, Protocol, TypeVar
+
+from j1sync.engine.contract import ResourceKind
+from j1sync.errors import ConfigError
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.providers.registry import System
+
+
+class ManagedKind(ResourceKind, Protocol):
+    """A kind whose managed objects carry `managed_tag`."""
+
+    managed_tag: str
+
+
+class _Client(Protocol):
+    def abandon(self) -> None: ...
+
+    def stop_retries(self) -> None: ...
+
+    def resume_retries(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Client)
+K = TypeVar("K", bound=ManagedKind)
+
+
+class ClientProvider(Generic[C, K]):
+    """One connected target: `client` and the kinds read and changed through it."""
+
+    system: ClassVar[System]  # the kinds' system (kind() takes its bare kind names)
+
+    def __init__(self, client: C, kinds: Sequence[K]) -> None:
+        self.client = client
+        self._kinds = list(kinds)
+        self.kinds: Sequence[ResourceKind] = tuple(kinds)
+        self._by_name = {k.kind: k for k in kinds}
+
+    @property
+    def managed_tag(self) -> str:
+        return self._kinds[0].managed_tag if self._kinds else DEFAULT_MANAGED_TAG
+
+    @managed_tag.setter
+    def managed_tag(self, tag: str) -> None:
+        """j1sync.yaml may set `managedTag`: it decides which live objects are managed."""
+        for kind in self._kinds:
+            kind.managed_tag = tag
+
+    def kind(self, name: str) -> K:
+        """A kind by engine name (`xyops.Event`); the bare manifest name works too."""
+        found = self._by_name.get(name) or self._by_name.get(self.system.engine_kind(name))
+        if found is None:
+            known = ", ".join(self._by_name)
+            raise ConfigError(f"unknown kind {name!r}; kinds: {known}")
+        return found
+
+    def abandon(self) -> None:
+        """Stop a read_live() running on another thread soon (its requests fail)."""
+        self.client.abandon()
+
+    def stop_retries(self) -> None:
+        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
+        self.client.stop_retries()
+
+    def resume_retries(self) -> None:
+        self.client.resume_retries()
+
+    def close(self) -> None:
+        self.client.close()
