@@ -11,13 +11,16 @@ How a kinds module plugs in (kinds_data.py is the example to copy):
    managed tag; `export.py` builds export specs from `spec_of_live`.
 2. Per kind, subclass `OpenCtiKind` and set the class attributes: `kind_name` (the bare
    kind, one of `models.ALL_KINDS`), `spec_model` (a strict pydantic model: its field
-   names are the API's), `metadata_model` (when metadata.name has a format: see
-   `metadata_model_for`), `prune` (ownership.py says which), `list_field` and
+   names are the API's; it may live in a `models_<area>.py`), `metadata_model` (when
+   metadata.name has a format: a StrictModel whose `name` is validated, as kinds_data's
+   KillChainPhaseMetadata), `prune` (ownership.py says which), `list_field` and
    `node_fields` (the list query and the fields read of each node), `add_mutation` and
    `add_input` (`labelAdd`, `LabelAddInput`), `edit_mutation` (`labelEdit`; kinds with
    `xxxFieldPatch`/`xxxDelete` root mutations override `patch` and `remove`),
    `marker_field` (the free-text field carrying j1sync's marker, or None), `set_fields`
-   (lists whose order means nothing: compared sorted, patched with add/remove).
+   (lists whose order means nothing: compared sorted, patched with add/remove),
+   `add_fields` (when the add input takes only some spec fields: the rest are patched
+   right after the create).
 3. Override what differs: `name_of(raw)` (the natural key of an API object; default its
    `name`), `key_input(name)` (the add input's key fields from metadata.name; default
    `{"name": name}`), `raw_values(raw)` (an API object -> spec-shaped values, e.g. a
@@ -25,6 +28,8 @@ How a kinds module plugs in (kinds_data.py is the example to copy):
    `depends_on`, and what a delete must wait for), `create_input`, `patch_edits`,
    `after_create` / `after_update` (relations: `relationAdd`/`relationDelete`),
    `is_builtin(raw)`.
+4. Regenerate schema/opencti-manifest.schema.json (`j1sync schema --system opencti`;
+   tests/manifest/test_schema.py checks it is current).
 
 Normalization (docs/architecture.md §4), `normalize(values, desired=...)`: the spec's fields;
 a field whose model default is None is unmanaged when a manifest leaves it out (not in
