@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any, Protocol, runtime_checkable
 
-from j1sync.commands._exits import INTERRUPTED
+from j1sync.entry import INTERRUPTED
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -31,9 +31,11 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # after SIGINT (GitHub Actions: 7.5 s), so the report must come before that.
 IN_FLIGHT_GRACE_S = 5.0
 
-# How long a wait for the user's answer blocks before it returns to the interpreter: a
-# stop signal caught while the wait began is acted on within this time (see read_answer).
-ANSWER_POLL_S = 0.1
+# How long the main thread's waits (the user's answer, changes in flight) block before
+# they return to the interpreter. Python runs a signal's handler in the main thread between
+# two steps of Python code: a signal caught just before a wait began blocking is acted on
+# within this time, not when the wait ends by itself (see read_answer).
+SIGNAL_CHECK_S = 0.1
 
 
 class StopRequest(threading.Event):
@@ -81,11 +83,11 @@ def read_answer() -> str:
     as the question appears, the process just preempted by the one showing it), or one
     the kernel gave another thread, is left pending, and the read waits for a line the
     user will never type. Here the wait is select() with a timeout: it returns to Python
-    every ANSWER_POLL_S, where a pending handler runs. Without a stdin that select() can
+    every SIGNAL_CHECK_S, where a pending handler runs. Without a stdin that select() can
     watch (a test runner's in-memory stdin), this is `input()`."""
     try:
         fd = sys.stdin.fileno()
-        while not select.select([fd], [], [], ANSWER_POLL_S)[0]:
+        while not select.select([fd], [], [], SIGNAL_CHECK_S)[0]:
             pass
     except (OSError, ValueError):  # no file descriptor, or none select() can watch
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -165,3 +166,63 @@ def test_once_stopped_no_change_starts_and_the_result_says_interrupted() -> None
     assert all("not started" in o.message for o in result.outcomes[1:])
     assert result.to_dict()["interrupted"] is True
     assert len(provider.read_live()) == 1  # only the question was made
+
+
+# apply_plan under graceful_stop, in a process whose main thread blocks SIGINT: the kernel
+# hands the signal to another thread, so the main thread's wait for changes in flight is
+# never cut short (EINTR); only a wait that returns to Python by itself runs the handler.
+# The same as a Ctrl-C caught just before that wait began blocking, every time.
+_APPLY_WITH_A_CHANGE_IN_FLIGHT = """
+import signal, threading
+from j1sync import interrupts
+from j1sync.engine.plan import build_plan
+from j1sync.executor import apply_plan
+from tests.engine.builders import KINDS, PROJECT, want
+from tests.executor.fake_provider import FakeProvider
+
+provider = FakeProvider(KINDS)
+plan = build_plan([want("Question", "q")], provider.read_live(), KINDS, PROJECT, "acct", {})
+gate = threading.Event()
+provider.faults.held_until["q"] = gate
+started = threading.Event()
+threading.Thread(target=lambda: (started.set(), threading.Event().wait()), daemon=True).start()
+started.wait()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def on_event(event):
+    if event.type == "change_started":
+        print("in flight", flush=True)
+
+
+with interrupts.graceful_stop() as stop:
+
+    def hold_until_stopped():
+        print("stop seen in flight" if stop.wait(10) else "stop not seen", flush=True)
+        gate.set()
+
+    threading.Thread(target=hold_until_stopped, daemon=True).start()
+    result = apply_plan(plan, provider, [], concurrency=1, on_event=on_event, stop=stop)
+print(f"interrupted {result.interrupted}", flush=True)
+"""
+
+
+def test_a_stop_signal_the_wait_for_changes_did_not_see_is_acted_on_in_flight() -> None:
+    applying = subprocess.Popen(
+        [sys.executable, "-c", _APPLY_WITH_A_CHANGE_IN_FLIGHT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert applying.stdout is not None
+        assert applying.stdout.readline() == "in flight\n"
+        applying.send_signal(signal.SIGINT)
+        out, err = applying.communicate(timeout=30)
+    finally:
+        if applying.poll() is None:
+            applying.kill()
+            applying.communicate()
+    assert (applying.returncode, out) == (0, "stop seen in flight\ninterrupted True\n"), err
+    assert "SIGINT received: starting no new changes" in err

@@ -14,6 +14,7 @@ from j1sync.errors import J1SyncError
 from j1sync.executor import mutations
 from j1sync.executor.outcome import ApplyEvent, ApplyResult, EventType, Outcome
 from j1sync.executor.resolution import RunResolver, desired_objects
+from j1sync.interrupts import SIGNAL_CHECK_S
 
 EventHandler = Callable[[ApplyEvent], None]
 
@@ -100,7 +101,9 @@ def apply_plan(
                     running[pool.submit(run_one, change)] = change
             if not running:
                 break  # all done, or stopped with nothing left in flight
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished: set[Future[Outcome | None]] = set()
+            while not finished:  # returning to Python now and then: a Ctrl-C is seen
+                finished, _ = wait(running, SIGNAL_CHECK_S, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: schedule.rank(running[f])):
                 change = running.pop(future)
                 outcome = future.result()
