@@ -1,7 +1,7 @@
 """Where the tests find the repository's examples.
 
 examples/manifests holds every system's examples, as the README's commands plan them:
-JupiterOne's kind folders, and one folder per other system (`xyops/`). A test about the
+JupiterOne's kind folders, and one folder per other system (`xyops/`, `opencti/`). A test about the
 JupiterOne demo account runs against a JupiterOne emulator alone, so it reads
 `jupiterone_examples()` (examples/manifests without the other systems' folders); a test
 about the whole repository reads EXAMPLES with every system's emulator.
@@ -18,8 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "manifests"
 # The folders of examples/manifests that hold another system's examples
-OTHER_SYSTEM_FOLDERS = ("xyops",)
+OTHER_SYSTEM_FOLDERS = ("xyops", "opencti")
 XYOPS_EXAMPLES = EXAMPLES / "xyops"
+OPENCTI_EXAMPLES = EXAMPLES / "opencti"
 
 
 def copy_jupiterone_examples(folder: Path) -> Path:

@@ -70,13 +70,18 @@ def test_readme_quickstart_is_two_commands_and_the_first_plans_creates_updates_d
         assert sign in plan.stdout
     assert "unmanaged" in plan.stdout.lower()
     assert (tmp_path / ".j1sync" / "emulator.db").is_file()
-    # both systems' examples, a section each: JupiterOne's demo account, then xyOps
-    sections = [
-        line for line in plan.stdout.splitlines() if line.startswith(("JupiterOne:", "xyOps:"))
-    ]
-    assert [line.split(":")[0] for line in sections] == ["JupiterOne", "xyOps"], plan.stdout
+    # every system's examples, a section each: JupiterOne's demo account, xyOps, OpenCTI
+    titles = ("JupiterOne:", "xyOps:", "OpenCTI:")
+    sections = [line for line in plan.stdout.splitlines() if line.startswith(titles)]
+    assert [line.split(":")[0] for line in sections] == ["JupiterOne", "xyOps", "OpenCTI"], (
+        plan.stdout
+    )
     assert "+ xyops.Event/nightly_db_backup" in plan.stdout
     assert "Plan: 7 to create, 0 to update, 0 to delete" in plan.stdout
+    # OpenCTI's: the new objects created, the Report workflow and the settings updated
+    assert "+ opencti.Group/Intelligence team" in plan.stdout
+    assert "~ opencti.Workflow/Report" in plan.stdout
+    assert "Plan: 14 to create, 2 to update, 0 to delete" in plan.stdout
 
     apply = j1sync(["apply", "examples/manifests", "--emulator", "--auto-approve"], tmp_path)
     assert apply.returncode == 0, apply.stdout + apply.stderr

@@ -19,7 +19,14 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 J1SYNC_WORKFLOWS = [p for p in WORKFLOWS if p.name.startswith("j1sync-")]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 # each system's connection: JupiterOne's key and account, xyOps's key and URL
-ALLOWED_SECRETS = {"JUPITERONE_API_KEY", "JUPITERONE_ACCOUNT_ID", "XYOPS_API_KEY", "XYOPS_URL"}
+ALLOWED_SECRETS = {
+    "JUPITERONE_API_KEY",
+    "JUPITERONE_ACCOUNT_ID",
+    "XYOPS_API_KEY",
+    "XYOPS_URL",
+    "OPENCTI_TOKEN",
+    "OPENCTI_URL",
+}
 
 
 def load(path: Path) -> Any:

@@ -83,7 +83,7 @@ def test_every_example_document_validates_against_the_schema(name: str, document
 
 def test_examples_cover_every_kind() -> None:
     assert {document["kind"] for _, document in JUPITERONE_DOCUMENTS} == set(KINDS)
-    assert {_system_of(d) for _, d in EXAMPLE_DOCUMENTS} == {"jupiterone", "xyops"}
+    assert {_system_of(d) for _, d in EXAMPLE_DOCUMENTS} == {"jupiterone", "xyops", "opencti"}
 
 
 def test_a_document_with_an_unknown_key_does_not_validate() -> None:

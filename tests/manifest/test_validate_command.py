@@ -11,9 +11,13 @@ from j1sync.cli import cli
 from tests.manifest.conftest import BROKEN, EXAMPLES, WriteFile
 
 EXAMPLES_SUMMARY = (
-    "17 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, "
+    "35 manifests valid: 2 Question, 2 AlertRule, 1 IamGroup, 2 IntegrationSchedule, "
     "1 ResourceGroup, 1 Parameter, 1 Dashboard, 1 xyops.Tag, 1 xyops.Category, "
-    "1 xyops.ServerGroup, 1 xyops.Channel, 1 xyops.Monitor, 1 xyops.Alert, 1 xyops.Event"
+    "1 xyops.ServerGroup, 1 xyops.Channel, 1 xyops.Monitor, 1 xyops.Alert, 1 xyops.Event, "
+    "3 opencti.MarkingDefinition, 3 opencti.Label, 3 opencti.KillChainPhase, "
+    "1 opencti.Vocabulary, 1 opencti.Role, 1 opencti.Group, 1 opencti.StatusTemplate, "
+    "1 opencti.Workflow, 1 opencti.TaxiiCollection, 1 opencti.StreamCollection, "
+    "1 opencti.Feed, 1 opencti.Settings"
 )
 
 
