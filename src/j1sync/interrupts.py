@@ -17,9 +17,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, wait
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from j1sync.entry import INTERRUPTED
 
@@ -95,6 +96,22 @@ def read_answer() -> str:
         except EOFError:
             return ""
     return sys.stdin.readline().rstrip("\r\n")
+
+
+T = TypeVar("T")
+
+
+def settled(future: Future[Any]) -> None:
+    """Wait until `future` is done, returning to Python every SIGNAL_CHECK_S (a bare
+    `future.result()` can leave a Ctrl-C pending until it is done: see read_answer)."""
+    while not future.done():
+        wait([future], SIGNAL_CHECK_S)
+
+
+def result_of(future: Future[T]) -> T:
+    """`future.result()`, waited for as `settled` waits."""
+    settled(future)
+    return future.result()
 
 
 def exit_now() -> None:

@@ -6,7 +6,7 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
@@ -28,6 +28,7 @@ from j1sync.engine.model import Pruning, SectionHead
 from j1sync.engine.plan import Plan, build_plan, join_plans
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
+from j1sync.interrupts import result_of, settled
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import ManifestSet, ProjectConfig
@@ -402,9 +403,9 @@ class _Reads:
         live: list[LiveObject] = []
         for read_kinds, read in self._reads:
             if read_kinds & wanted:
-                live.extend(obj for obj in read.result() if obj.kind in wanted)
+                live.extend(obj for obj in result_of(read) if obj.kind in wanted)
             else:
-                wait([read])
+                settled(read)
         if isinstance(self._provider, LinksLive):
             live = self._provider.link(live)  # kinds read apart refer to each other
         return live

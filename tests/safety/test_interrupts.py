@@ -168,13 +168,24 @@ def test_once_stopped_no_change_starts_and_the_result_says_interrupted() -> None
     assert len(provider.read_live()) == 1  # only the question was made
 
 
-# apply_plan under graceful_stop, in a process whose main thread blocks SIGINT: the kernel
-# hands the signal to another thread, so the main thread's wait for changes in flight is
-# never cut short (EINTR); only a wait that returns to Python by itself runs the handler.
-# The same as a Ctrl-C caught just before that wait began blocking, every time.
-_APPLY_WITH_A_CHANGE_IN_FLIGHT = """
-import signal, threading
+# A process whose main thread blocks SIGINT: the kernel hands the signal to another thread,
+# so a wait of the main thread is never cut short (EINTR); only a wait that returns to
+# Python by itself runs the handler. The same as a Ctrl-C caught just before a wait began
+# blocking, every time.
+_DEAF_MAIN_THREAD = """
+import signal, sys, threading
 from j1sync import interrupts
+
+started = threading.Event()
+threading.Thread(target=lambda: (started.set(), threading.Event().wait()), daemon=True).start()
+started.wait()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+"""
+
+# apply_plan under graceful_stop with a change held in flight
+_APPLY_WITH_A_CHANGE_IN_FLIGHT = (
+    _DEAF_MAIN_THREAD
+    + """
 from j1sync.engine.plan import build_plan
 from j1sync.executor import apply_plan
 from tests.engine.builders import KINDS, PROJECT, want
@@ -184,10 +195,6 @@ provider = FakeProvider(KINDS)
 plan = build_plan([want("Question", "q")], provider.read_live(), KINDS, PROJECT, "acct", {})
 gate = threading.Event()
 provider.faults.held_until["q"] = gate
-started = threading.Event()
-threading.Thread(target=lambda: (started.set(), threading.Event().wait()), daemon=True).start()
-started.wait()
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
 
 def on_event(event):
@@ -205,16 +212,36 @@ with interrupts.graceful_stop() as stop:
     result = apply_plan(plan, provider, [], concurrency=1, on_event=on_event, stop=stop)
 print(f"interrupted {result.interrupted}", flush=True)
 """
+)
+
+# waiting for a background read (reconcile, providers/targets) that does not end by itself
+_WAITING_FOR_A_READ = (
+    _DEAF_MAIN_THREAD
+    + """
+from concurrent.futures import Future
+
+interrupts.install()
+try:
+    print("reading", flush=True)
+    interrupts.result_of(Future())
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+)
 
 
-def test_a_stop_signal_the_wait_for_changes_did_not_see_is_acted_on_in_flight() -> None:
-    applying = subprocess.Popen(
-        [sys.executable, "-c", _APPLY_WITH_A_CHANGE_IN_FLIGHT],
+def _deaf(script: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
+
+
+def test_a_stop_signal_the_wait_for_changes_did_not_see_is_acted_on_in_flight() -> None:
+    applying = _deaf(_APPLY_WITH_A_CHANGE_IN_FLIGHT)
     try:
         assert applying.stdout is not None
         assert applying.stdout.readline() == "in flight\n"
@@ -226,3 +253,16 @@ def test_a_stop_signal_the_wait_for_changes_did_not_see_is_acted_on_in_flight() 
             applying.communicate()
     assert (applying.returncode, out) == (0, "stop seen in flight\ninterrupted True\n"), err
     assert "SIGINT received: starting no new changes" in err
+
+
+def test_a_sigint_the_wait_for_a_read_did_not_see_still_ends_it() -> None:
+    reading = _deaf(_WAITING_FOR_A_READ)
+    try:
+        assert reading.stdout is not None
+        assert reading.stdout.readline() == "reading\n"
+        reading.send_signal(signal.SIGINT)
+        assert reading.wait(timeout=20) == INTERRUPTED
+    finally:
+        if reading.poll() is None:
+            reading.kill()
+        reading.communicate()

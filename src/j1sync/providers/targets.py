@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from j1sync.engine.contract import LiveObject, LockStore, Provider, ResourceKind
 from j1sync.errors import ConfigError
+from j1sync.interrupts import result_of
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import System
 
@@ -90,7 +91,7 @@ class Targets:
             return target.provider.read_live(ks)
         with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix=READER_THREAD) as pool:
             reads = [pool.submit(t.provider.read_live, ks) for t, ks in jobs]
-            return [obj for read in reads for obj in read.result()]
+            return [obj for read in reads for obj in result_of(read)]
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
         """Each target links its own objects (reconcile.LinksLive)."""
