@@ -124,3 +124,32 @@ def test_a_generic_module_names_no_system(path: Path) -> None:
     where = str(path.relative_to(PACKAGE))
     found = list(system_names_in(path.read_text(encoding="utf-8"), where, SYSTEMS))
     assert not found, f"{where}: " + "; ".join(found)
+
+
+def test_a_systems_own_flag_given_for_another_system_is_refused_by_name() -> None:
+    """`emulator serve` takes each system's own flags through the registry (extras
+    serve_options); one of JupiterOne's given with `--system xyops` is named, and no
+    emulator starts."""
+    from click.testing import CliRunner
+
+    from j1sync.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["emulator", "serve", "--system", "xyops", "--page-size", "3", "--quotas", "x"]
+    )
+    assert result.exit_code == 1
+    assert "--page-size, --quotas: not options of xyOps's emulator" in result.output
+    assert "listening" not in result.output
+
+
+def test_a_system_adds_its_own_flags_to_the_commands() -> None:
+    """JupiterOne's connection flags and plan check come from its System (extras
+    connection_options, plan_options), not from the generic command modules."""
+    from click.testing import CliRunner
+
+    from j1sync.cli import cli
+
+    shown = CliRunner().invoke(cli, ["plan", "--help"]).output
+    for flag in ("--account", "--region", "--endpoint-mode", "--check-queries", "--emulator"):
+        assert flag in shown
+    assert "JupiterOne: account id." in " ".join(shown.split())

@@ -195,25 +195,29 @@ SYSTEM = System(
     emulator=emulator,
     settings_model=JupiterOneTarget,
     extras={
-        "export_specs": _export_specs,
+        # loading and validating manifests
+        "document_problems": _document_problems,
+        "list_identities": LIST_IDENTITIES,
+        # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
+        "json_schema": manifest_json_schema,
+        "schema_file": "j1sync-manifest.schema.json",
+        # connecting and planning
         "connection_options": connection_options,
         "plan_options": plan_options,
         "plan_checks": plan_checks,
-        "serve": _serve,
-        "serve_options": _serve_options,
         "plan_target": _plan_target,
+        # export and import-rule-pack
+        "export_specs": _export_specs,
         "export_documents": _export_documents,
         "export_hints": _export_hints,
         # a rule action names its integration instance (`integrationInstance`, written
         # instead of its id): export reads the schedules with the rules
         "export_reads_also": {"AlertRule": ("IntegrationSchedule",)},
         "commands": {"import-rule-pack": "j1sync.providers.jupiterone.export.command"},
+        # the emulator
+        "serve": _serve,
+        "serve_options": _serve_options,
         "emulator_state": EMULATOR_DB,
-        "list_identities": LIST_IDENTITIES,
-        "document_problems": _document_problems,
-        # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
-        "json_schema": manifest_json_schema,
-        "schema_file": "j1sync-manifest.schema.json",
     },
     credential_variables=(ENV_API_KEY,),
 )
