@@ -9,11 +9,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from j1sync.manifest.model_base import NonBlank, StrictModel
-from j1sync.providers.jupiterone.models.common import Metadata
+from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel
 from j1sync.providers.registry import System
 
 DEMO_API_VERSION = "demo.j1sync/v1"
+
+
+class Metadata(StrictModel):
+    name: ObjectName  # the generic name rules (manifest/model_base.py)
 
 
 class WidgetSpec(StrictModel):

@@ -58,8 +58,9 @@ class System:
       strict pydantic model, e.g. xyOps's `url`); None: the section takes `url` only.
       The section's other keys (`managedTag`, `prune`, `safety`) are the same for every
       system (manifest/project.py).
-    - `extras`: anything else a system offers the generic commands (export specs, list
-      identities...), by well-known key.
+    - `extras`: anything else a system offers the generic parts (its cross-document
+      checks, export specs, list identities, own flags...), by well-known key; each key
+      is read in one generic module (docs/architecture.md §9 lists them).
     - `credential_variables`: the environment variables holding its credentials (its
       API key): never shown, and no manifest's `${env:}` may name one.
     """
