@@ -2,7 +2,7 @@
 OPENCTI_TOKEN.
 
     OPENCTI_URL=https://opencti.example.com OPENCTI_TOKEN=... \\
-      pytest -p no:xdist tests/contract/test_real_opencti.py -rs
+      pytest -n 0 tests/contract/test_real_opencti.py -rs
 
 A real platform cannot be reset, snapshotted from the inside or made to fail on purpose
 (it needs Elasticsearch, Redis, RabbitMQ and MinIO; none of that runs in CI), so this runs
