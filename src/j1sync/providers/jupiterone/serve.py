@@ -1,6 +1,7 @@
 """`j1sync emulator serve` for JupiterOne (the default system): its own flags (extras
 serve_options) and the serving itself (extras serve), as commands/emulator.py calls a
-system's."""
+system's. Outside the emulator package: the flags are read whenever `emulator` is
+imported (help included), the emulator itself only when it serves."""
 
 from __future__ import annotations
 

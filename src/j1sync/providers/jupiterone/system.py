@@ -148,14 +148,14 @@ def _plan_target(provider: Any, emulator: bool) -> tuple[str, str, str]:
 
 def _serve(**options: Any) -> Any:
     """`j1sync emulator serve` (commands/emulator.py)."""
-    from j1sync.providers.jupiterone.emulator.serve import serve
+    from j1sync.providers.jupiterone.serve import serve
 
     return serve(**options)
 
 
 def _serve_options() -> Any:
     """The flags only JupiterOne's emulator has (--account, --page-size, --quotas...)."""
-    from j1sync.providers.jupiterone.emulator.serve import serve_options
+    from j1sync.providers.jupiterone.serve import serve_options
 
     return serve_options()
 
