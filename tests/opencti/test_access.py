@@ -658,3 +658,32 @@ def test_a_user_without_the_access_capability_is_told_which_call_was_refused(
         planned.output
     )
     assert ANALYST_TOKEN not in planned.output
+
+
+def test_a_plan_shows_default_markings_and_overrides_by_entity_type(platform: Platform) -> None:
+    folder = _project(platform)
+    assert platform.run("apply", folder, "--auto-approve").exit_code == 0
+    changed = ACCESS.replace(
+        '    - values: ["TLP:GREEN"]',
+        '    - {entity_type: Report, values: ["TLP:AMBER"]}\n    - values: ["TLP:GREEN"]',
+    ).replace(
+        "{entity_type: Report, max_confidence: 90}",
+        "{entity_type: Malware, max_confidence: 20}\n      - {entity_type: Report, "
+        "max_confidence: 80}",
+    )
+    platform.write("m/access.yaml", changed)
+    planned = platform.run("plan", folder)
+    assert planned.exit_code == 0, planned.output
+    # an entry added before the others is one `+`, not every entry after it shifted
+    assert (
+        "      ~ group_confidence_level:\n"
+        "      ~   overrides:\n"
+        "      +     - entity_type: Malware\n"
+        "      +       max_confidence: 20\n"
+        "      ~     - entity_type: Report\n"
+        "      ~       max_confidence: 90 -> 80\n"
+        "      ~ default_marking:\n"
+        "      +   - entity_type: Report\n"
+        "      +     values:\n"
+        "      +       - TLP:AMBER\n"
+    ) in planned.stdout

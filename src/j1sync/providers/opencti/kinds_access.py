@@ -32,6 +32,7 @@ from j1sync.engine.contract import (
     address_of,
 )
 from j1sync.errors import ApiError, ResolutionError
+from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.yaml_source import YamlDocument, document_at, format_field_path, locate
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
 from j1sync.providers.opencti.models_access import GLOBAL_MARKING_TYPE, GroupSpec, RoleSpec
@@ -258,6 +259,11 @@ class GroupKind(AccessKind):
         "roles": ROLE_RELATION,
         "allowed_marking": MARKING_RELATION,
     }
+    # a plan shows an entity type's default markings or confidence as one element
+    list_identities: ClassVar[tuple[ListIdentity, ...]] = (
+        ListIdentity("default_marking", ("entity_type",)),
+        ListIdentity("group_confidence_level.overrides", ("entity_type",)),
+    )
 
     # -- reading ----------------------------------------------------------------------
 
