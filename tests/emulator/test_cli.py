@@ -12,6 +12,7 @@ import requests
 from click.testing import CliRunner
 
 from j1sync.cli import cli
+from j1sync.providers.registry import systems
 
 J1SYNC = str(Path(sys.executable).parent / "j1sync")  # the installed console script
 
@@ -77,17 +78,19 @@ def test_reset_without_db_deletes_every_systems_emulator_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The README's "start the demo over": `--emulator` keeps each system's state in
-    .j1sync/, and `emulator reset` deletes all of it (JupiterOne's and xyOps's)."""
+    .j1sync/, and `emulator reset` deletes all of it (every registered system's)."""
     monkeypatch.chdir(tmp_path)
     examples = Path(__file__).resolve().parents[2] / "examples" / "manifests"
     applied = CliRunner().invoke(cli, ["apply", str(examples), "--emulator", "--auto-approve"])
     assert applied.exit_code == 0, applied.output
     states = sorted(p.name for p in (tmp_path / ".j1sync").glob("*.db"))
-    assert states == ["emulator.db", "xyops-emulator.db"]
+    expected = sorted(str(s.extras["emulator_state"]) for s in systems() if s.emulator)
+    assert len(expected) == len(systems()) == 3  # JupiterOne's, xyOps's and OpenCTI's
+    assert states == expected
     result = CliRunner().invoke(cli, ["emulator", "reset"])
     assert result.exit_code == 0, result.output
     assert list((tmp_path / ".j1sync").glob("*.db")) == []
-    assert result.output.count("Deleted ") == 2
+    assert result.output.count("Deleted ") == len(expected)
     # the demo starts over: the next plan creates the examples again
     plan = CliRunner().invoke(cli, ["plan", str(examples), "--emulator", "--detailed-exitcode"])
     assert plan.exit_code == 2, plan.output
