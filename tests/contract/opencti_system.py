@@ -481,6 +481,7 @@ class OpenCtiTarget:
         switches = self.emu.switches
         switches.rate_429 = switches.fail_rate = switches.lose_responses = 0.0
         switches.clear_failures()
+        switches.retry_after_s = 0  # a 429 is retried at once (the emulator's default: 1 s)
         switches.reseed(11)
         self.emu.stats.reset()
 

@@ -43,6 +43,8 @@ class FaultSwitches:
     spike_rate: float = 0.0  # probability that a request waits `spike_ms` more (a spike)
     spike_ms: int = 0
     fail_status: int = 503
+    # a 429's Retry-After in seconds, where the server sends one (None: its own default)
+    retry_after_s: int | None = None
     lose_responses: float = 0.0  # probability a write commits but its response is lost
     rng_seed: int = 0
     failures: list[TargetedFailure] = field(default_factory=list)

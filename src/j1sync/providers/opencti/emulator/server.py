@@ -35,6 +35,7 @@ from j1sync.providers.opencti.emulator.api import Context, OpenCtiApi
 
 GRAPHQL_PATH = "/graphql"
 BEARER = "bearer "
+RETRY_AFTER_S = 1  # a 429's Retry-After (a guess: docs/api-fidelity.md)
 TOO_MANY = {"errors": [{"message": "Too many requests", "extensions": {"code": "RATE_LIMITED"}}]}
 INTERNAL = {
     "errors": [
@@ -85,7 +86,8 @@ class _Handler(JsonHandler):
         switches = server.switches
         wait_latency(switches)
         if rate_limited(switches):
-            self.send_json(429, TOO_MANY, {"Retry-After": "1"})
+            wait = RETRY_AFTER_S if switches.retry_after_s is None else switches.retry_after_s
+            self.send_json(429, TOO_MANY, {"Retry-After": str(wait)})
             return
         try:
             body = json.loads(raw or b"null")
