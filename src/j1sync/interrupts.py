@@ -17,7 +17,8 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, wait
+from concurrent.futures import CancelledError, Future
+from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -103,9 +104,12 @@ T = TypeVar("T")
 
 def settled(future: Future[Any]) -> None:
     """Wait until `future` is done, returning to Python every SIGNAL_CHECK_S (a bare
-    `future.result()` can leave a Ctrl-C pending until it is done: see read_answer)."""
+    `future.result()` can leave a Ctrl-C pending until it is done: see read_answer). Each
+    step is `future.exception(timeout)`, which holds the future's lock in a `with`: a
+    KeyboardInterrupt raised in it leaves no lock held (`concurrent.futures.wait` can)."""
     while not future.done():
-        wait([future], SIGNAL_CHECK_S)
+        with suppress(FuturesTimeout, CancelledError):
+            future.exception(SIGNAL_CHECK_S)
 
 
 def result_of(future: Future[T]) -> T:
