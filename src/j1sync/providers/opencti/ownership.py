@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from j1sync.providers.xyops.ownership import (
+from j1sync.providers.marker import (
     MARKER_PREFIX,
     is_managed,
     marker_line,

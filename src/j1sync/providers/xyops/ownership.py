@@ -13,37 +13,20 @@ The marker names the project's managed tag (j1sync.yaml `managedTag`, default `j
 
 from __future__ import annotations
 
-from typing import Any
+from j1sync.providers.marker import (
+    MARKER_PREFIX,
+    is_managed,
+    marker_line,
+    normalize_notes,
+    split_marker,
+    with_marker,
+)
 
-MARKER_PREFIX = "managed-by: "
-
-
-def marker_line(managed_tag: str) -> str:
-    return f"{MARKER_PREFIX}{managed_tag}"
-
-
-def normalize_notes(notes: Any) -> str:
-    """Notes as compared: null and "" alike, line ends as \n, no trailing whitespace."""
-    return ("" if notes is None else str(notes)).replace("\r\n", "\n").rstrip()
-
-
-def with_marker(notes: Any, managed_tag: str) -> str:
-    """The notes a managed object carries: the manifest's notes, then the marker line."""
-    user, _ = split_marker(notes, managed_tag)
-    line = marker_line(managed_tag)
-    return f"{user}\n\n{line}" if user else line
-
-
-def split_marker(notes: Any, managed_tag: str) -> tuple[str, bool]:
-    """(the notes without a trailing marker line, whether they carried it)."""
-    text = normalize_notes(notes)
-    line = marker_line(managed_tag)
-    if text == line:
-        return "", True
-    if text.endswith("\n" + line):
-        return text[: -len(line)].rstrip(), True
-    return text, False
-
-
-def is_managed(notes: Any, managed_tag: str) -> bool:
-    return split_marker(notes, managed_tag)[1]
+__all__ = [
+    "MARKER_PREFIX",
+    "is_managed",
+    "marker_line",
+    "normalize_notes",
+    "split_marker",
+    "with_marker",
+]

@@ -1,0 +1,45 @@
+"""j1sync's ownership marker in a free-text field a system keeps as written and shows to
+people (xyOps's `notes`, OpenCTI's `description`): its last line, `managed-by: <tag>`,
+where the tag is the project's managed tag (j1sync.yaml `managedTag`, default `j1sync`).
+
+A system whose objects have such a field and no tags of their own proves ownership with
+it: j1sync writes the line on every object it creates or updates and treats as managed
+only the objects whose text ends with it. Each system's ownership module says which field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MARKER_PREFIX = "managed-by: "
+
+
+def marker_line(managed_tag: str) -> str:
+    return f"{MARKER_PREFIX}{managed_tag}"
+
+
+def normalize_notes(notes: Any) -> str:
+    """Notes as compared: null and "" alike, line ends as \n, no trailing whitespace."""
+    return ("" if notes is None else str(notes)).replace("\r\n", "\n").rstrip()
+
+
+def with_marker(notes: Any, managed_tag: str) -> str:
+    """The notes a managed object carries: the manifest's notes, then the marker line."""
+    user, _ = split_marker(notes, managed_tag)
+    line = marker_line(managed_tag)
+    return f"{user}\n\n{line}" if user else line
+
+
+def split_marker(notes: Any, managed_tag: str) -> tuple[str, bool]:
+    """(the notes without a trailing marker line, whether they carried it)."""
+    text = normalize_notes(notes)
+    line = marker_line(managed_tag)
+    if text == line:
+        return "", True
+    if text.endswith("\n" + line):
+        return text[: -len(line)].rstrip(), True
+    return text, False
+
+
+def is_managed(notes: Any, managed_tag: str) -> bool:
+    return split_marker(notes, managed_tag)[1]
