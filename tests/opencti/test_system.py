@@ -133,6 +133,14 @@ def test_unlock_removes_a_lock_a_crashed_apply_left(platform: Platform) -> None:
             '"process": null}'
         )
         p.lock_store().write(LOCK_NAME, record)
+    platform.write(
+        "m/label.yaml", "apiVersion: opencti.j1sync/v1\nkind: Label\nmetadata:\n  name: kept\n"
+    )
+    held = platform.run("apply", "m", "--auto-approve")
+    assert held.exit_code == 1, held.output
+    # the lock's message names the command that removes this system's lock
+    assert "someone@host" in held.output
+    assert "`j1sync unlock --system opencti`" in held.output
     forced = platform.run("unlock", "--system", "opencti", "--yes")
     assert "someone@host" in forced.output
     assert forced.exit_code == 0, forced.output

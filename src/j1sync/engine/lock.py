@@ -183,9 +183,11 @@ class AccountLock:
         settle_s: float | None = None,
         poll_s: float = POLL_S,
         clock: Clock = time.time,
+        unlock_command: str = "j1sync unlock",
     ) -> None:
         self.store = store
         self.account = account
+        self.unlock_command = unlock_command  # what removes this lock (named in LockHeld)
         self.timeout_s = timeout_s
         self.ttl_s = ttl_s
         self.settle_s = settle_s if settle_s is not None else _store_settle(store)
@@ -278,7 +280,7 @@ class AccountLock:
             f"account {self.account} is locked by another apply{waited}: "
             f"{current.describe(now)}.\n"
             "Wait for it with --lock-timeout SECONDS; if no apply is running (one crashed), "
-            "remove the lock with `j1sync unlock`."
+            f"remove the lock with `{self.unlock_command}`."
         )
 
     # -- keeping it -------------------------------------------------------------------
@@ -297,7 +299,7 @@ class AccountLock:
                 now = self.clock()
                 if current is None or current.token != self.record.token:
                     self.lost = (
-                        "the lock was removed (j1sync unlock?)"
+                        f"the lock was removed ({self.unlock_command}?)"
                         if current is None
                         else f"the lock was taken over by {current.describe(now)}"
                     )

@@ -21,7 +21,7 @@ from j1sync.engine.contract import LiveObject, LockStore, Provider, ResourceKind
 from j1sync.errors import ConfigError
 from j1sync.interrupts import result_of
 from j1sync.manifest.document import ProjectConfig
-from j1sync.providers.registry import System
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, system_of_kind
 
 READER_THREAD = "j1sync-target-read"
 
@@ -141,6 +141,20 @@ def locks(provider: Provider, lock_timeout_s: float) -> Iterator[None]:
     with ExitStack() as stack:
         for each in providers_of(provider):
             stack.enter_context(
-                AccountLock(each.lock_store(), each.account, timeout_s=lock_timeout_s)
+                AccountLock(
+                    each.lock_store(),
+                    each.account,
+                    timeout_s=lock_timeout_s,
+                    unlock_command=unlock_command(each),
+                )
             )
         yield
+
+
+def unlock_command(provider: Provider) -> str:
+    """The command that removes `provider`'s lock: `j1sync unlock`, with `--system NAME`
+    for a system other than the default one (commands/unlock.py)."""
+    system = next((system_of_kind(k.kind) for k in provider.kinds), None)
+    if system is None or system.name == UNQUALIFIED_SYSTEM:
+        return "j1sync unlock"
+    return f"j1sync unlock --system {system.name}"
