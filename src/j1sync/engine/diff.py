@@ -6,6 +6,8 @@ Pure: no I/O, no normalization (that is the provider's job, so strings compare e
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from j1sync.canonical import canonical_json
@@ -78,3 +80,33 @@ def diff_states(
             if parts:
                 found.setdefault(format_path(parts), parts)
     return [format_path(p) for p in sorted(found.values(), key=_sort_key)]
+
+
+def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path with list positions left out, canonical JSON) of every scalar in `node`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for value in node:
+            yield from _leaves(value, f"{path}[]")
+    else:
+        yield path, canonical_json(node)
+
+
+def distance(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, int]:
+    """How far `before` is from `after`, (0, 0) when equal: the scalars one holds and the
+    other does not, list positions ignored (a capability, a member, a status each count one,
+    so adding or removing any of them is a step closer), then the differences in order
+    (DeepDiff's count: a status renumbered is a step closer). Compared as tuples.
+    """
+    if _identical(before, after, (None, None)):
+        return (0, 0)
+    held, wanted = Counter(_leaves(before)), Counter(_leaves(after))
+    from deepdiff import DeepDiff  # here, not at the top: see the module's docstring
+
+    ordered = DeepDiff(before, after, view="tree")
+    return (
+        (held - wanted).total() + (wanted - held).total(),
+        sum(len(report) for report in ordered.values()),
+    )

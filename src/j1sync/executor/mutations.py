@@ -4,24 +4,35 @@ A TransientError after the client's own retries (timeout, dropped connection, 5x
 the mutation may have happened. It is never retried blindly: the object is re-read by its
 natural key first, and the mutation is repeated only when the re-read shows it did not
 take effect, so a create never runs twice and an update is re-sent against the object as
-it is now. tenacity drives the rounds (a few, with jittered backoff); each round starts
-with the re-read.
+it is now. tenacity drives the rounds (with jittered backoff); each round starts with the
+re-read.
+
+An update may take many calls (one per capability of an OpenCTI role, per member of an IAM
+group, per workflow status), and with answers lost a round ends at the first lost one. A
+round whose re-read finds the object closer to the desired state than any before
+(engine/diff.py `distance`) made progress and does not count against AMBIGUOUS_ATTEMPTS;
+the first try and every round without progress do. AMBIGUOUS_ROUNDS_MAX ends any change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
 from j1sync.engine.contract import DesiredObject, LiveObject, ResourceKind, comparable_live_state
+from j1sync.engine.diff import distance
 from j1sync.errors import TransientError
 from j1sync.executor.resolution import RunResolver
 
 # One first try and up to three re-read-then-retry rounds: with one request in ten failing
 # ambiguously, a change still fails only about once in ten thousand.
+# Rounds that made progress do not count (module docstring).
 AMBIGUOUS_ATTEMPTS = 4
+# Every round counts here: an update of ~100 calls still ends with 30% of answers lost.
+AMBIGUOUS_ROUNDS_MAX = 100
 BACKOFF_INITIAL_S = 0.1
 BACKOFF_MAX_S = 2.0
 
@@ -38,26 +49,49 @@ class NotApplied(Exception):
     """A change that could not be made safely; the message says why."""
 
 
+class Retry(Enum):
+    """A re-read's answer when the change is not done yet: mutate again."""
+
+    AGAIN = "again"  # no progress seen: the round counts against AMBIGUOUS_ATTEMPTS
+    CLOSER = "closer"  # closer to the desired state than ever before: it does not
+
+
 Mutate = Callable[[], Done]
-Reread = Callable[[TransientError], "Done | None"]
+Reread = Callable[[TransientError], "Done | Retry"]
+
+
+class _Budget:
+    """The attempts that count (the first, and each round without progress), and when to
+    stop: AMBIGUOUS_ATTEMPTS of them, or AMBIGUOUS_ROUNDS_MAX rounds in all."""
+
+    def __init__(self) -> None:
+        self.counted = 0
+
+    def stop(self, state: RetryCallState) -> bool:
+        return self.counted >= AMBIGUOUS_ATTEMPTS or state.attempt_number >= AMBIGUOUS_ROUNDS_MAX
 
 
 def _reread_then_retry(mutate: Mutate, reread: Reread) -> Done:
     """Run `mutate`; after an ambiguous failure, `reread` decides: a Done (it happened, or
-    the re-read finished it) ends the change, None means it did not happen: mutate again."""
+    the re-read finished it) ends the change, a Retry means it is not done: mutate again."""
     cause: TransientError | None = None
+    budget = _Budget()
     retrying = Retrying(
-        stop=stop_after_attempt(AMBIGUOUS_ATTEMPTS),
+        stop=budget.stop,
         wait=wait_random_exponential(multiplier=BACKOFF_INITIAL_S, max=BACKOFF_MAX_S),
         retry=retry_if_exception_type(TransientError),
         reraise=True,
     )
     for attempt in retrying:
         with attempt:
-            if cause is not None:
+            if cause is None:
+                budget.counted += 1
+            else:
                 known = reread(cause)
-                if known is not None:
+                if isinstance(known, Done):
                     return known
+                if known is Retry.AGAIN:
+                    budget.counted += 1
             try:
                 done = mutate()
             except TransientError as exc:
@@ -70,7 +104,7 @@ def _reread_then_retry(mutate: Mutate, reread: Reread) -> Done:
 
 
 def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) -> Done:
-    def reread(cause: TransientError) -> Done | None:
+    def reread(cause: TransientError) -> Done | Retry:
         found = kind.find(desired.name)
         if len(found) > 1:
             raise NotApplied(
@@ -78,7 +112,7 @@ def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) ->
                 f"failure ({cause}); not retrying"
             ) from cause
         if not found:
-            return None
+            return Retry.AGAIN
         # It happened. A create of several requests (an IAM group, then its members) may
         # have happened only in part: finish it as an update of what is there, with the
         # update's own re-read rounds (each finishing request may be ambiguous too).
@@ -93,18 +127,25 @@ def update(
     kind: ResourceKind, live: LiveObject, desired: DesiredObject, resolver: RunResolver
 ) -> Done:
     target = live
+    closest: tuple[int, int] | None = None  # the least distance seen, computed when needed
 
     def mutate() -> Done:
         kind.update(target, desired, resolver)
         return Done(target.id)
 
-    def reread(cause: TransientError) -> Done | None:
-        nonlocal target
+    def reread(cause: TransientError) -> Done | Retry:
+        nonlocal target, closest
         fresh = _one(kind, desired.name, cause)
         if _matches(fresh, desired):
             return Done(fresh.id, f"confirmed by re-reading after: {cause}")
         target = fresh
-        return None
+        if closest is None:
+            closest = _distance(live, desired)
+        now = _distance(fresh, desired)
+        if now < closest:
+            closest = now
+            return Retry.CLOSER
+        return Retry.AGAIN
 
     return _reread_then_retry(mutate, reread)
 
@@ -116,13 +157,13 @@ def delete(kind: ResourceKind, live: LiveObject) -> Done:
         kind.delete(target)
         return Done(live.id)
 
-    def reread(cause: TransientError) -> Done | None:
+    def reread(cause: TransientError) -> Done | Retry:
         nonlocal target
         still_there = [obj for obj in kind.find(live.name) if obj.id == live.id]
         if not still_there:
             return Done(live.id, f"confirmed gone by re-reading after: {cause}")
         target = still_there[0]
-        return None
+        return Retry.AGAIN
 
     return _reread_then_retry(mutate, reread)
 
@@ -130,6 +171,11 @@ def delete(kind: ResourceKind, live: LiveObject) -> Done:
 def _matches(live: LiveObject, desired: DesiredObject) -> bool:
     """Equal in every field the desired state manages (as the plan compares them)."""
     return comparable_live_state(live, desired) == desired.state
+
+
+def _distance(live: LiveObject, desired: DesiredObject) -> tuple[int, int]:
+    """How far the live object is from the desired state, as the plan compares them."""
+    return distance(comparable_live_state(live, desired), desired.state)
 
 
 def _one(kind: ResourceKind, name: str, cause: Exception) -> LiveObject:
