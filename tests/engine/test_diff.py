@@ -1,4 +1,4 @@
-from j1sync.engine.diff import diff_states
+from j1sync.engine.diff import diff_states, distance
 
 
 def test_equal_states_have_no_changed_paths() -> None:
@@ -57,3 +57,20 @@ def test_indices_sort_numerically() -> None:
     before = {"q": [{"v": i} for i in range(12)]}
     after = {"q": [{"v": i + 1 if i in (2, 10) else i} for i in range(12)]}
     assert diff_states(before, after) == ["q[2].v", "q[10].v"]
+
+
+def test_distance_falls_with_every_item_added_or_removed_then_with_order() -> None:
+    wanted = {"caps": ["d", "e", "f"], "marks": [{"type": "Report", "values": ["x"]}]}
+    steps = [
+        {"caps": ["a", "b", "c"], "marks": []},
+        {"caps": ["b", "c"], "marks": []},  # one removed
+        {"caps": ["b", "c", "d"], "marks": []},  # one added, beside a removal still due
+        {"caps": ["d", "e", "f"], "marks": [{"type": "Report", "values": []}]},
+        {"caps": ["f", "e", "d"], "marks": [{"type": "Report", "values": ["x"]}]},
+    ]
+    found = [distance(step, wanted) for step in steps]
+    assert found == sorted(found, reverse=True)
+    assert len(set(found)) == len(found)  # each step strictly closer
+    assert found[-1][0] == 0 and found[-1][1] > 0  # the same items, in another order
+    assert distance(wanted, wanted) == (0, 0)
+    assert distance({"a": 1}, {"a": True}) != (0, 0)  # types respected, as in diff_states
