@@ -36,17 +36,21 @@ class NamedMetadata(StrictModel):
     )
 
 
+FilterKeys = Annotated[list[NonBlank], Field(min_length=1)]
+
+
 class Filter(StrictModel):
     """One filter of a FilterGroup: `key` names one or more attributes (`entity_type`,
     `objectLabel`, `confidence`...); `values` are compared with `operator`, combined by
     `mode`."""
 
-    key: list[NonBlank] = Field(min_length=1)
+    key: FilterKeys
     values: list[Any] = Field(default_factory=list)
     operator: NonBlank = "eq"
     mode: Literal["and", "or"] = "or"
 
-    @field_validator("key", mode="before")
+    # the schema says what is accepted: one attribute alone, or a list of them
+    @field_validator("key", mode="before", json_schema_input_type=NonBlank | FilterKeys)
     @classmethod
     def _one_key(cls, value: Any) -> Any:
         """OpenCTI stores `key` as a list; one attribute may be written alone."""
