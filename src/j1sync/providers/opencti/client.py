@@ -22,13 +22,10 @@ the object by natural key before deciding to repeat it (docs/architecture.md §7
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import requests
-from tenacity import RetryCallState, RetryError
 
 from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
@@ -38,16 +35,12 @@ from j1sync.errors import (
     NotFound,
     RateLimited,
     TransientError,
-    Unreachable,
 )
-from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
-from j1sync.http.retry import budget_exceeded, configured_backoff, retrying
-from j1sync.http.session import pooled_session, rate_limit_headers, user_agent
-from j1sync.net import unreachable_because
-from j1sync.providers.opencti.settings import ENV_TOKEN, OpenCtiSettings
+from j1sync.http.client import POOL_SIZE, ApiClient
+from j1sync.http.ratelimit import RateLimit
+from j1sync.http.session import rate_limit_headers, user_agent
+from j1sync.providers.opencti.settings import ENV_TOKEN, TITLE, OpenCtiSettings
 
-TITLE = "OpenCTI"
-POOL_SIZE = 8
 PAGE_SIZE = 500  # `first` of every paged list (pycti asks 500 at most)
 
 AUTH_CODES = frozenset({"AUTH_REQUIRED", "FORBIDDEN_ACCESS", "UNAUTHENTICATED", "FORBIDDEN"})
@@ -60,8 +53,10 @@ TRANSIENT_CODES = frozenset(
 )
 
 
-class OpenCtiClient:
+class OpenCtiClient(ApiClient[OpenCtiSettings]):
     """One connected OpenCTI platform. Thread-safe: kinds are read concurrently through it."""
+
+    title = TITLE
 
     def __init__(
         self,
@@ -73,41 +68,22 @@ class OpenCtiClient:
         max_in_flight: int = POOL_SIZE,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        self.settings = settings
+        super().__init__(
+            settings,
+            backoff_initial_s=backoff_initial_s,
+            backoff_max_s=backoff_max_s,
+            rate_limit=rate_limit,
+            max_in_flight=max_in_flight,
+        )
         self.page_size = page_size
-        self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
-        self.bucket = client_bucket(rate_limit)
-        self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
-        self._session = pooled_session(max(POOL_SIZE, max_in_flight))
-        self._headers = {
-            "Authorization": f"Bearer {settings.token}",
+
+    def _request_headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.settings.token}",
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),
         }
-        self._abandoned = threading.Event()
-        self._retries_stopped = threading.Event()
-        self.requests_sent = 0  # HTTP requests made, retries included (for tests)
-        self._count_lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"OpenCtiClient({self.settings!r})"
-
-    def close(self) -> None:
-        self._session.close()
-
-    def abandon(self) -> None:
-        """Give up what is still to come (a background read no longer wanted)."""
-        self._abandoned.set()
-        self._retries_stopped.set()
-
-    def stop_retries(self) -> None:
-        """Retry nothing more until `resume_retries()` (an interrupted apply)."""
-        self._retries_stopped.set()
-
-    def resume_retries(self) -> None:
-        if not self._abandoned.is_set():
-            self._retries_stopped.clear()
 
     # -- the seam ---------------------------------------------------------------------
 
@@ -162,73 +138,20 @@ class OpenCtiClient:
     def _call(
         self, operation: str, document: str, variables: dict[str, Any], *, mutation: bool
     ) -> dict[str, Any]:
-        started = time.monotonic()
-        budget = self.settings.retry_budget_s
-        attempts = retrying(
-            is_mutation=mutation,
-            budget_s=budget,
-            stopped=self._retries_stopped,
-            wait=self._retry_wait,
-            operation=f"{TITLE} {operation}",
-        )
         body = {"query": document, "variables": variables}
-        try:
-            for attempt in attempts:
-                with attempt:
-                    return self._once(operation, body)
-        except TransientError as exc:
-            if mutation and isinstance(exc.__cause__, requests.Timeout):
-                # The server may still be working on it: give it as long again before
-                # the executor re-reads (a create committing late would be duplicated).
-                self._abandoned.wait(self.settings.timeout)
-            raise
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            if self._retries_stopped.is_set() and isinstance(last, ApiError):
-                raise last from last.__cause__
-            raise budget_exceeded(TITLE, exc, operation, budget, started) from last
-        raise AssertionError("unreachable: tenacity either returns or raises")
-
-    def _retry_wait(self, state: RetryCallState) -> float:
-        """A 429 with Retry-After: that long; anything else: exponential backoff."""
-        error = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(error, RateLimited):
-            told = _retry_after(error.headers)
-            if told is not None:
-                return told
-        return self._backoff(state)
+        return self._attempts(operation, lambda: self._once(operation, body), mutation=mutation)
 
     def _once(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
-        if self._abandoned.is_set():
-            raise ApiError(f"{TITLE} API ({operation}): request abandoned")
-        if self.bucket is not None:
-            self.bucket.acquire()
         url = self.settings.graphql_url
-        with self.concurrency.slot() as rate_limited:
-            with self._count_lock:
-                self.requests_sent += 1
-            try:
-                response = self._session.post(
-                    url,
-                    json=body,
-                    headers=self._headers,
-                    timeout=self.settings.timeout,
-                    verify=True,
-                )
-            except requests.ConnectionError as exc:  # ConnectTimeout included
-                why = unreachable_because(exc, url)
-                if why is not None:
-                    raise Unreachable(f"cannot reach the {TITLE} API at {url}: {why}") from exc
-                raise TransientError(f"{TITLE} API connection failed ({operation})") from exc
-            except requests.Timeout as exc:
-                raise TransientError(f"{TITLE} API timed out ({operation})") from exc
-            except requests.RequestException as exc:
-                raise ApiError(f"{TITLE} API request {operation} failed: {exc}") from exc
-            try:
-                return self._answer(operation, response)
-            except RateLimited:
-                rate_limited()
-                raise
+
+        def request() -> requests.Response:
+            return self._session.post(
+                url, json=body, headers=self._headers, timeout=self.settings.timeout, verify=True
+            )
+
+        return self._send(
+            operation, url, request, lambda response: self._answer(operation, response)
+        )
 
     def _answer(self, operation: str, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
@@ -238,10 +161,9 @@ class OpenCtiClient:
         except ValueError:
             body = None
         errors = body.get("errors") if isinstance(body, dict) else None
-        if status == 429:
-            raise RateLimited(f"{TITLE} API rate limit (HTTP 429)", status=429, headers=headers)
-        if status >= 500:
-            raise TransientError(f"{TITLE} API server error (HTTP {status})", status=status)
+        refused = self._status_error(status, headers)
+        if refused is not None:
+            raise refused
         if status in (401, 403) and not errors:
             raise AuthError(
                 f"{TITLE} API ({operation}) refused the token (HTTP {status}): check {ENV_TOKEN}",
@@ -303,14 +225,3 @@ def _path_text(path: Any) -> str:
     if isinstance(path, Sequence) and not isinstance(path, str) and path:
         return ", at " + ".".join(str(p) for p in path)
     return ""
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                seconds = float(value)
-            except ValueError:
-                return None
-            return max(0.0, seconds)
-    return None

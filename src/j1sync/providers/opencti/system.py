@@ -10,10 +10,8 @@ from typing import Any
 
 from j1sync.manifest.model_base import NonBlank, StrictModel
 from j1sync.providers.opencti.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
-from j1sync.providers.opencti.settings import ENV_TOKEN
+from j1sync.providers.opencti.settings import ENV_TOKEN, NAME, TITLE
 from j1sync.providers.registry import System
-
-NAME = "opencti"
 
 
 @contextmanager
@@ -62,7 +60,7 @@ def _export_specs() -> Any:
 
 SYSTEM = System(
     name=NAME,
-    title="OpenCTI",
+    title=TITLE,
     api_versions=(API_VERSION,),
     kinds=KINDS,
     document_models=DOCUMENT_MODELS,
