@@ -36,6 +36,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError
+from j1sync.export.json_types import json_type
 from j1sync.export.run import ExportResult, check_output_dir, export_objects
 from j1sync.providers.xyops.kinds import KIND_APIS, KindApi, credential_paths, live_object
 from j1sync.providers.xyops.models import SPEC_MODELS, check_id
@@ -132,18 +133,6 @@ def _walk(
     return index + 1
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "null" if value is None else "a number"
-
-
 def _read_text(source: Path) -> str:
     try:
         content = source.read_bytes()
@@ -193,7 +182,7 @@ def _envelope(document: Any, located: _Located) -> list[Any]:
     """The items of a well-formed file (type, version, xyops and items checked)."""
     what = "an XYPDF file is a JSON object with type 'xypdf', version '1.0' and items"
     if not isinstance(document, dict):
-        raise XypdfError([f"{located.where([])} {what}, not {_json_type(document)}"])
+        raise XypdfError([f"{located.where([])} {what}, not {json_type(document)}"])
     problems: list[str] = []
     kind = document.get("type")
     if kind != FORMAT_TYPE:
@@ -212,11 +201,11 @@ def _envelope(document: Any, located: _Located) -> list[Any]:
     if needs is not None and not isinstance(needs, str):
         problems.append(
             f"{located.where(['xyops'])} must be a version string such as '1.0.0', not "
-            f"{_json_type(needs)}"
+            f"{json_type(needs)}"
         )
     items = document.get("items")
     if not isinstance(items, list) or not items:
-        shown = "missing" if items is None else f"{_json_type(items)}"
+        shown = "missing" if items is None else f"{json_type(items)}"
         if isinstance(items, list):
             shown = "empty"
         problems.append(
@@ -238,7 +227,7 @@ def _item(
     """One item as a live object; None when it is left out (noted) or broken (a problem)."""
     path: list[PathPart] = ["items", index]
     if not isinstance(item, dict):
-        problems.append(f"{located.where(path)} must be an object, not {_json_type(item)}")
+        problems.append(f"{located.where(path)} must be an object, not {json_type(item)}")
         return None
     kind = item.get("type")
     if not isinstance(kind, str) or not kind:
@@ -249,7 +238,7 @@ def _item(
         return None
     data = item.get("data")
     if not isinstance(data, dict):
-        shown = "missing" if data is None else f"must be an object, not {_json_type(data)}"
+        shown = "missing" if data is None else f"must be an object, not {json_type(data)}"
         problems.append(f"{located.where([*path, 'data'])} {shown}")
         return None
     label = f"{kind} '{data.get('id')}'" if isinstance(data.get("id"), str) else kind
@@ -269,7 +258,7 @@ def _item(
     object_id = data.get("id")
     id_path = [*path, "data", "id"]
     if not isinstance(object_id, str):
-        shown = "missing" if object_id is None else f"must be a string, not {_json_type(object_id)}"
+        shown = "missing" if object_id is None else f"must be a string, not {json_type(object_id)}"
         problems.append(f"{located.where(id_path)} {shown}: the {kind}'s xyOps id")
         return None
     try:

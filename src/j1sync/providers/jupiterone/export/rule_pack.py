@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from j1sync.errors import J1SyncError
+from j1sync.export.json_types import json_type
 from j1sync.export.naming import FileNamer, folder_of, unique_names
 from j1sync.export.run import check_output_dir, validation_warnings, write_documents
 from j1sync.manifest.model_base import MAX_NAME_LENGTH
@@ -99,24 +100,8 @@ def read_pack(source: Path) -> list[Any]:
             f"{source}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
     if not isinstance(pack, list):
-        raise RulePackError(
-            f"{source}: a rule pack is a JSON list of rules, not {_json_type(pack)}"
-        )
+        raise RulePackError(f"{source}: a rule pack is a JSON list of rules, not {json_type(pack)}")
     return pack
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
 
 
 class _Rule:
@@ -125,7 +110,7 @@ class _Rule:
     def __init__(self, source: Path, index: int, total: int, raw: Any) -> None:
         self.where = f"{source}: rule {index + 1} of {total}"
         if not isinstance(raw, dict):
-            self.fail(f"must be an object, not {_json_type(raw)}")
+            self.fail(f"must be an object, not {json_type(raw)}")
         self.raw: dict[str, Any] = raw
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -139,7 +124,7 @@ class _Rule:
     def field(self, key: str, kind: type, what: str) -> Any:
         value = self.raw.get(key)
         if value is not None and not isinstance(value, kind):
-            self.fail(f"'{key}' must be {what}, not {_json_type(value)}")
+            self.fail(f"'{key}' must be {what}, not {json_type(value)}")
         return value
 
 
@@ -182,7 +167,7 @@ def _queries(rule: _Rule, queries: list[Any], notes: list[str]) -> list[dict[str
     for position, query in enumerate(queries):
         where = f"queries[{position}]"
         if not isinstance(query, dict):
-            rule.fail(f"{where} must be an object, not {_json_type(query)}")
+            rule.fail(f"{where} must be an object, not {json_type(query)}")
         for key in ("name", "query"):
             if not isinstance(query.get(key), str) or not query[key].strip():
                 rule.fail(f"{where}: missing '{key}' (a non-empty string)")
