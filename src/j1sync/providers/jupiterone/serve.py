@@ -5,16 +5,12 @@ imported (help included), the emulator itself only when it serves."""
 
 from __future__ import annotations
 
-import gc
-import signal
 from collections.abc import Callable
-from types import FrameType
 from typing import Any, Literal
 
 import click
 
 from j1sync.commands._exits import listen_problem
-from j1sync.errors import ConfigError
 
 PORT = 8765
 SEED = "demo"
@@ -128,11 +124,12 @@ def serve(
     quota_limit_header: Literal["documented", "recorded"] = "documented",
 ) -> None:
     """Serve JupiterOne's emulator until SIGTERM or SIGINT; bad options are ConfigErrors."""
+    from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
     from j1sync.providers.jupiterone.emulator import app
     from j1sync.providers.jupiterone.emulator.quotas import Quotas
     from j1sync.providers.jupiterone.emulator.switches import LIST_NULL_FIELDS
 
-    try:
+    def build() -> app.Emulator:
         switches = app.Switches(
             latency_ms=latency_ms,
             rate_limit=app.parse_rate_limit(rate_limit),
@@ -148,7 +145,7 @@ def serve(
                 else None
             ),
         )
-        emulator = app.Emulator(
+        return app.Emulator(
             db=db or app.DEFAULT_DB,
             seed=seed,
             api_key=api_key or app.DEFAULT_API_KEY,
@@ -157,34 +154,23 @@ def serve(
             host=host,
             port=port,
         )
-    except OSError as exc:
-        raise ConfigError(f"cannot start the emulator: {listen_problem(exc, host, port)}") from exc
-    except ValueError as exc:
-        raise ConfigError(f"cannot start the emulator: {exc}") from exc
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        # shutdown() waits for serve_forever, so it must not run on the serving thread
-        emulator.start_shutdown()
+    emulator = build_emulator("emulator", build, host, port, problem=_listen_problem)
+    key_note, default_key = key_lines(api_key, app.DEFAULT_API_KEY)
+    serve_until_stopped(
+        emulator,
+        [
+            f"JupiterOne emulator listening on {emulator.url} "
+            f"(account {emulator.account}; API key: {key_note})",
+            *default_key,
+        ],
+        lambda stopped: (
+            f"Emulator stopped. {answered(stopped.stats)}, "
+            f"{stopped.stats.invocations} invocations counted."
+        ),
+        echo,
+    )
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    key_note = "the default key" if api_key is None else "the key you gave"
-    echo(
-        f"JupiterOne emulator listening on {emulator.url} "
-        f"(account {emulator.account}; API key: {key_note})",
-    )
-    if api_key is None:
-        echo(f"Default API key: {app.DEFAULT_API_KEY}")
-    # This process only serves: the seeded objects live as long as it does, and the cycle
-    # collector's full passes over them (tens of thousands at benchmark sizes) stalled
-    # every request in flight. A process-wide setting: `emulator serve` is the process.
-    gc.freeze()
-    try:
-        emulator.serve_forever()
-    finally:
-        emulator.stop()
-    stats = emulator.stats
-    echo(
-        f"Emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429, "
-        f"{stats.invocations} invocations counted."
-    )
+
+def _listen_problem(exc: OSError, host: str, port: int) -> str:
+    return f": {listen_problem(exc, host, port)}"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.http_base import ServedState
+from j1sync.emulator.serving import answered, build_emulator, serve_until_stopped
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
@@ -189,7 +188,8 @@ def serve(
         raise ConfigError(
             "the OpenCTI emulator's tokens are its seeded users'; --api-key is not taken"
         )
-    try:
+
+    def build() -> OpenCtiEmulator:
         switches = FaultSwitches(
             latency_ms=latency_ms,
             rate_limit=parse_rate_limit(rate_limit),
@@ -197,27 +197,18 @@ def serve(
             rate_429=rate_429,
             lose_responses=lose_responses,
         )
-        emulator = OpenCtiEmulator(
+        return OpenCtiEmulator(
             db=db or DEFAULT_DB, seed=seed, switches=switches, host=host, port=port
         )
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ConfigError(f"cannot start the OpenCTI emulator on {host}:{port}: {reason}") from exc
-    except ValueError as exc:
-        raise ConfigError(f"cannot start the OpenCTI emulator: {exc}") from exc
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        emulator.start_shutdown()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    echo(f"OpenCTI emulator listening on {emulator.url} (GraphQL API at {emulator.graphql_url})")
-    echo(f"Administrator token: {emulator.token}")
-    echo(f"Limited analyst token: {emulator.limited_token}")
-    try:
-        emulator.serve_forever()
-    finally:
-        emulator.stop()
-    stats = emulator.stats
-    echo(f"OpenCTI emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429.")
-    return emulator
+    emulator = build_emulator("OpenCTI emulator", build, host, port)
+    return serve_until_stopped(
+        emulator,
+        [
+            f"OpenCTI emulator listening on {emulator.url} (GraphQL API at {emulator.graphql_url})",
+            f"Administrator token: {emulator.token}",
+            f"Limited analyst token: {emulator.limited_token}",
+        ],
+        lambda stopped: f"OpenCTI emulator stopped. {answered(stopped.stats)}.",
+        echo,
+    )

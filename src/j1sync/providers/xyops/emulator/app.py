@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import ServedState
+from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
 from j1sync.emulator.store import JsonObject, ProcessLock, Store
-from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.kinds import LISTS
@@ -188,7 +186,8 @@ def serve(
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system xyops`): `db`
     defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
     the stopped emulator is returned (its `stats`)."""
-    try:
+
+    def build() -> XyOpsEmulator:
         switches = XyOpsSwitches(
             latency_ms=latency_ms,
             rate_limit=parse_rate_limit(rate_limit),
@@ -197,7 +196,7 @@ def serve(
             lose_responses=lose_responses,
             errors_in_200=errors_in_200,
         )
-        emulator = XyOpsEmulator(
+        return XyOpsEmulator(
             db=db or DEFAULT_DB,
             seed=seed,
             api_key=api_key or DEFAULT_API_KEY,
@@ -205,25 +204,12 @@ def serve(
             host=host,
             port=port,
         )
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ConfigError(f"cannot start the xyOps emulator on {host}:{port}: {reason}") from exc
-    except ValueError as exc:
-        raise ConfigError(f"cannot start the xyOps emulator: {exc}") from exc
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        emulator.start_shutdown()  # shutdown() waits for serve_forever: not on its thread
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    key_note = "the default key" if api_key is None else "the key you gave"
-    echo(f"xyOps emulator listening on {emulator.url} (API key: {key_note})")
-    if api_key is None:
-        echo(f"Default API key: {DEFAULT_API_KEY}")
-    try:
-        emulator.serve_forever()
-    finally:
-        emulator.stop()
-    stats = emulator.stats
-    echo(f"xyOps emulator stopped. {stats.total} requests, {stats.statuses[429]} answered 429.")
-    return emulator
+    emulator = build_emulator("xyOps emulator", build, host, port)
+    key_note, default_key = key_lines(api_key, DEFAULT_API_KEY)
+    return serve_until_stopped(
+        emulator,
+        [f"xyOps emulator listening on {emulator.url} (API key: {key_note})", *default_key],
+        lambda stopped: f"xyOps emulator stopped. {answered(stopped.stats)}.",
+        echo,
+    )

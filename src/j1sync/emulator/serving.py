@@ -1,0 +1,86 @@
+"""`j1sync emulator serve`, whatever the system: build the emulator (its problems as one-line
+ConfigErrors), say where it listens and with which credentials, serve until Ctrl-C or
+SIGTERM, stop, and say what it answered. A system's `serve()` (providers/<name>/...) keeps
+only what differs: its switches and emulator, its banner lines and its closing line."""
+
+from __future__ import annotations
+
+import gc
+import signal
+from collections.abc import Callable, Iterable
+from types import FrameType
+from typing import TypeVar
+
+from j1sync.emulator.faults import Stats
+from j1sync.emulator.http_base import ServedState
+from j1sync.errors import ConfigError
+
+E = TypeVar("E", bound=ServedState)
+
+
+def start_problem(exc: OSError, host: str, port: int) -> str:
+    """The default wording of why an emulator cannot listen on host:port (or open its
+    database file), as it follows `cannot start the <what>`."""
+    return f" on {host}:{port}: {exc.strerror or str(exc)}"
+
+
+def build_emulator(
+    what: str,
+    build: Callable[[], E],
+    host: str,
+    port: int,
+    *,
+    problem: Callable[[OSError, str, int], str] = start_problem,
+) -> E:
+    """`build()`, its bad options (ValueError) and unusable addresses or files (OSError)
+    as `cannot start the <what>...` ConfigErrors: one line, never a traceback. `problem`
+    words an OSError (the text after `cannot start the <what>`)."""
+    try:
+        return build()
+    except OSError as exc:
+        raise ConfigError(f"cannot start the {what}{problem(exc, host, port)}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"cannot start the {what}: {exc}") from exc
+
+
+def serve_until_stopped(
+    emulator: E,
+    banner: Iterable[str],
+    farewell: Callable[[E], str],
+    echo: Callable[[str], None] = print,
+) -> E:
+    """Serve `emulator` on this (the main) thread until SIGTERM or SIGINT, having echoed
+    `banner` (where it listens, its credentials); then stop it and echo `farewell(emulator)`.
+    The stopped emulator is returned (its counters)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        emulator.start_shutdown()  # shutdown() waits for serve_forever: not on its thread
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for line in banner:
+        echo(line)
+    # This process only serves: the seeded objects live as long as it does, and the cycle
+    # collector's full passes over them (tens of thousands at benchmark sizes) stalled
+    # every request in flight. A process-wide setting: `emulator serve` is the process.
+    gc.freeze()
+    try:
+        emulator.serve_forever()
+    finally:
+        emulator.stop()
+    echo(farewell(emulator))
+    return emulator
+
+
+def answered(stats: Stats) -> str:
+    """What a closing line says an emulator answered: "N requests, M answered 429"."""
+    return f"{stats.total} requests, {stats.statuses[429]} answered 429"
+
+
+def key_lines(given: str | None, default: str) -> tuple[str, list[str]]:
+    """For an emulator taking one API key: how the banner names the key ("the default
+    key" or "the key you gave") and the lines showing the default one (the key given is
+    never echoed)."""
+    if given is None:
+        return "the default key", [f"Default API key: {default}"]
+    return "the key you gave", []
