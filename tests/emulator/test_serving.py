@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,37 @@ def test_an_unknown_seed_is_one_line_naming_it(system: str, tmp_path: Path) -> N
     error = _one_error_line([*args, "--seed", "no-such-seed"], tmp_path)
     assert SYSTEMS[system] in error
     assert "no-such-seed" in error
+
+
+def _emulator_classes() -> dict[str, Any]:
+    from j1sync.providers.jupiterone.emulator.app import Emulator
+    from j1sync.providers.opencti.emulator.app import OpenCtiEmulator
+    from j1sync.providers.xyops.emulator.app import XyOpsEmulator
+
+    return {"jupiterone": Emulator, "xyops": XyOpsEmulator, "opencti": OpenCtiEmulator}
+
+
+@pytest.mark.parametrize("system", list(SYSTEMS))
+def test_an_emulator_that_cannot_listen_lets_go_of_its_database(
+    system: str, tmp_path: Path
+) -> None:
+    """ServedState._bind: the store closed and the process lock released when the port is
+    taken, so the same database opens at once on another port (JupiterOne's emulator kept
+    it while anything held the error)."""
+    cls = _emulator_classes()[system]
+    db = str(tmp_path / "state.db")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError) as refused:
+            cls(db=db, seed="none", port=port)
+    # The error kept (its traceback holds the half-made emulator, as a caller logging it
+    # would): the lock must not depend on garbage collection to be released.
+    emulator = cls(db=db, seed="none", port=0)  # DatabaseInUse if the lock were kept
+    assert refused.value.errno is not None
+    try:
+        assert emulator.url.startswith("http://127.0.0.1:")
+        assert Path(db).exists()
+    finally:
+        emulator.stop()

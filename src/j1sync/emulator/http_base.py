@@ -11,12 +11,13 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from j1sync.emulator.faults import FaultSwitches, Stats
-from j1sync.emulator.store import ProcessLock, Store
+from j1sync.emulator.store import MEMORY, ProcessLock, Store
 
 
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
@@ -92,14 +93,57 @@ def rate_limited(switches: FaultSwitches) -> bool:
 
 
 class ServedState:
-    """The lifecycle every emulator shares: its HTTP server (`_server`), its store
-    (`store`, closed on stop) and the process lock on its database file (`_process_lock`,
-    None in memory). A subclass sets those three in its constructor."""
+    """The lifecycle every emulator shares: its store (`store`, closed on stop) and the
+    process lock on its database file (`_process_lock`, None in memory), its HTTP server
+    (`_server`) and base URL (`url`). A subclass's constructor calls `_open_store`, then
+    `_seed_new` with what a new store holds, then `_bind` with its server."""
 
     _server: ThreadingHTTPServer
     store: Store
-    _process_lock: ProcessLock | None
+    _process_lock: ProcessLock | None = None
     _thread: threading.Thread | None = None
+    _created: Path | None = None  # the database file `_open_store` made
+    url: str  # http://host:port, no path
+
+    def _open_store(self, db: str, *, wait: bool) -> None:
+        """`store` over `db` (MEMORY, or a file: its folder made, held under its process
+        lock; `wait`: wait while another process holds it instead of failing)."""
+        self._created = None if db == MEMORY or Path(db).exists() else Path(db)
+        self._process_lock = None
+        if db != MEMORY:
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            self._process_lock = ProcessLock(db, wait=wait)
+        try:
+            self.store = Store(db)
+        except BaseException:
+            self._release_db()
+            raise
+
+    def _seed_new(self, fill: Callable[[], None]) -> None:
+        """A new store: `fill()` it, then mark it initialized. When `fill` fails nothing
+        half-seeded is left for the next start: the store is closed, the lock released and
+        a file made here removed."""
+        if not self.store.is_new:
+            return
+        try:
+            fill()
+        except Exception:
+            self._close_db()
+            if self._created is not None:
+                self._created.unlink(missing_ok=True)
+            raise
+        self.store.mark_initialized()
+
+    def _bind(self, server: Callable[[], ThreadingHTTPServer]) -> None:
+        """`_server` from `server()` (listening on its address) and `url`; when it cannot
+        listen, the store is closed and the lock released."""
+        try:
+            self._server = server()
+        except BaseException:
+            self._close_db()
+            raise
+        bound_host, bound_port = self._server.server_address[:2]
+        self.url = f"http://{bound_host!s}:{bound_port}"
 
     def serve_forever(self) -> None:
         self._server.serve_forever(poll_interval=0.1)
@@ -115,12 +159,15 @@ class ServedState:
             self._thread.join(timeout=5)
             self._thread = None
         self._server.server_close()
-        self.store.close()
-        self._release_db()
+        self._close_db()
 
     def start_shutdown(self) -> None:
         """Ask serve_forever() to return; safe from a signal handler on the serving thread."""
         threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def _close_db(self) -> None:
+        self.store.close()
+        self._release_db()
 
     def _release_db(self) -> None:
         if self._process_lock is not None:

@@ -23,6 +23,8 @@ from j1sync.errors import ConfigError
 
 JsonObject = dict[str, Any]
 
+MEMORY = ":memory:"  # a store kept in memory (no file, no process lock)
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from j1sync.emulator.http_base import ServedState
-from j1sync.emulator.store import JsonObject, ProcessLock, Store
+from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.jupiterone.emulator.backend import Backend
 from j1sync.providers.jupiterone.emulator.quotas import Quotas
@@ -28,7 +27,7 @@ class Emulator(ServedState):
 
     def __init__(
         self,
-        db: str = ":memory:",
+        db: str = MEMORY,
         seed: SeedSource = "demo",
         api_key: str = DEFAULT_API_KEY,
         account: str = DEFAULT_ACCOUNT,
@@ -37,39 +36,24 @@ class Emulator(ServedState):
         port: int = 0,
         wait_for_db: bool = False,
     ) -> None:
-        created = db != ":memory:" and not Path(db).exists()
-        self._process_lock: ProcessLock | None = None
-        if db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
-            self._process_lock = ProcessLock(db, wait=wait_for_db)
-        try:
-            self.store = Store(db)
-        except BaseException:
-            self._release_db()
-            raise
+        self._open_store(db, wait=wait_for_db)
         self.switches = switches or Switches()
         self.stats = Stats()
         self.api_key = api_key
         self.account = account
         self.backend = Backend(self.store, account, self.switches)
-        if self.store.is_new:
+
+        def fill() -> None:
             try:
                 apply_seed(self.backend, load_seed(seed))
+            except ValueError:
+                raise
             except Exception as exc:
-                # No half-seeded account left behind for the next start to seed again.
-                self.store.close()
-                self._release_db()
-                if created:
-                    Path(db).unlink(missing_ok=True)
-                if isinstance(exc, ValueError):
-                    raise
                 name = f"seed {seed}" if isinstance(seed, (str, Path)) else "seed"
                 raise ValueError(f"{name}: {type(exc).__name__}: {exc}") from exc
-            self.store.mark_initialized()
-        self._server = EmulatorHTTPServer((host, port), self.backend, self.stats, api_key)
-        bound_host, bound_port = self._server.server_address[:2]
-        self.url = f"http://{bound_host!s}:{bound_port}"
-        self._thread: threading.Thread | None = None
+
+        self._seed_new(fill)  # no half-seeded account left behind for the next start
+        self._bind(lambda: EmulatorHTTPServer((host, port), self.backend, self.stats, api_key))
 
     @property
     def graphql_url(self) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.serving import answered, build_emulator, serve_until_stopped
-from j1sync.emulator.store import JsonObject, ProcessLock, Store
+from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.opencti.emulator.api import KINDS, OpenCtiApi
@@ -19,7 +17,6 @@ from j1sync.providers.opencti.emulator.server import GRAPHQL_PATH, OpenCtiHTTPSe
 
 DEFAULT_DB = ".j1sync/opencti-emulator.db"  # where `emulator serve --system opencti` keeps it
 DEFAULT_PORT = 8767
-MEMORY = ":memory:"
 SEEDS = ("fresh", "none")
 KEPT_ON_RESET = frozenset({"users"})
 
@@ -40,44 +37,17 @@ class OpenCtiEmulator(ServedState):
     ) -> None:
         if seed not in SEEDS:
             raise ValueError(f"unknown seed {seed!r} (one of: {', '.join(SEEDS)})")
-        path = db or MEMORY
-        created = path != MEMORY and not Path(path).exists()
-        self._process_lock: ProcessLock | None = None
-        if path != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._process_lock = ProcessLock(path, wait=wait_for_db)
-        try:
-            self.store = Store(path)
-        except BaseException:
-            self._release_db()
-            raise
+        self._open_store(db or MEMORY, wait=wait_for_db)
         self.switches = switches or FaultSwitches()
         self.stats = Stats()
-        if self.store.is_new:
-            try:
-                self._seed(seed)
-            except Exception:
-                self.store.close()
-                self._release_db()
-                if created:
-                    Path(path).unlink(missing_ok=True)
-                raise
-            self.store.mark_initialized()
+        self._seed_new(lambda: self._seed(seed))
         self.api = OpenCtiApi(self.store)
-        try:
-            self._server = OpenCtiHTTPServer((host, port), self.api, self.switches, self.stats)
-        except BaseException:
-            self.store.close()
-            self._release_db()
-            raise
-        bound_host, bound_port = self._server.server_address[:2]
-        self.url = f"http://{bound_host!s}:{bound_port}"
+        self._bind(lambda: OpenCtiHTTPServer((host, port), self.api, self.switches, self.stats))
         self.graphql_url = self.url + GRAPHQL_PATH
         users = {str(u["user_email"]): str(u["token"]) for u in self.store.objects("users")}
         self.tokens = users
         self.token = users[ADMIN_EMAIL]
         self.limited_token = users[ANALYST_EMAIL]
-        self._thread: threading.Thread | None = None
 
     @property
     def api_key(self) -> str:

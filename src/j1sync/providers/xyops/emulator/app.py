@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
-from j1sync.emulator.store import JsonObject, ProcessLock, Store
+from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.kinds import LISTS
@@ -23,7 +21,6 @@ DEFAULT_DB = ".j1sync/xyops-emulator.db"  # where `emulator serve --system xyops
 DEFAULT_API_KEY = "j1syncXyOpsEmulatorKey24"
 API_KEY_ID = "j1sync_emulator"  # the key's id: `username` of what its caller creates
 DEFAULT_PORT = 8766
-MEMORY = ":memory:"
 KEPT_ON_RESET = frozenset({"users", "api_keys"})
 
 
@@ -40,49 +37,20 @@ class XyOpsEmulator(ServedState):
         port: int = 0,
         wait_for_db: bool = False,
     ) -> None:
-        path = db or MEMORY
         objects = seed_objects(seed)  # an unknown seed fails before any file is made
-        created = path != MEMORY and not Path(path).exists()
-        self._process_lock: ProcessLock | None = None
-        if path != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._process_lock = ProcessLock(path, wait=wait_for_db)
-        try:
-            self.store = Store(path)
-        except BaseException:
-            self._release_db()
-            raise
+        self._open_store(db or MEMORY, wait=wait_for_db)
         self.switches = switches or XyOpsSwitches()
         self.stats = Stats()
         self.api_key = api_key
-        if self.store.is_new:
-            try:
-                self.seed_objects(
-                    {
-                        "users": [admin_user()],
-                        "api_keys": [_api_key_record()],
-                        **objects,
-                    }
-                )
-            except Exception:
-                self.store.close()
-                self._release_db()
-                if created:
-                    Path(path).unlink(missing_ok=True)
-                raise
-            self.store.mark_initialized()
-        self.api = XyOpsApi(self.store, self.switches, API_KEY_ID)
-        try:
-            self._server = XyOpsHTTPServer(
-                (host, port), self.api, self.switches, self.stats, api_key
+        self._seed_new(
+            lambda: self.seed_objects(
+                {"users": [admin_user()], "api_keys": [_api_key_record()], **objects}
             )
-        except BaseException:
-            self.store.close()
-            self._release_db()
-            raise
-        bound_host, bound_port = self._server.server_address[:2]
-        self.url = f"http://{bound_host!s}:{bound_port}"
-        self._thread: threading.Thread | None = None
+        )
+        self.api = XyOpsApi(self.store, self.switches, API_KEY_ID)
+        self._bind(
+            lambda: XyOpsHTTPServer((host, port), self.api, self.switches, self.stats, api_key)
+        )
 
     def api_url(self, name: str) -> str:
         """The URL of one API call: `<url>/api/app/<name>/v1`."""
