@@ -5,7 +5,9 @@ what such a provider does the same way whatever its system.
 - the managed tag every kind marks and reads its objects by (`managed_tag`, which
   j1sync.yaml's section may set);
 - abandon, stop_retries, resume_retries and close: its client's (engine.contract.Provider,
-  interrupts.StoppableRetries).
+  interrupts.StoppableRetries);
+- `connect_provider`: j1sync.yaml's section and the command's connection options made into
+  settings, a client and the provider.
 
 A system's provider subclasses ClientProvider[its client, its kind], names its System and
 reads the live objects its own way.
@@ -13,11 +15,14 @@ reads the live objects its own way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar, Generic, Protocol, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from j1sync.engine.contract import ResourceKind
 from j1sync.errors import ConfigError
+from j1sync.http.client import ClientOptions
+from j1sync.http.ratelimit import RateLimit
+from j1sync.http.server_settings import ServerSettings
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.registry import System
 
@@ -39,7 +44,9 @@ class _Client(Protocol):
 
 
 C = TypeVar("C", bound=_Client)
+C_co = TypeVar("C_co", bound=_Client, covariant=True)
 K = TypeVar("K", bound=ManagedKind)
+P = TypeVar("P")
 
 
 class ClientProvider(Generic[C, K]):
@@ -84,3 +91,30 @@ class ClientProvider(Generic[C, K]):
 
     def close(self) -> None:
         self.client.close()
+
+
+class _ClientType(Protocol[C_co]):
+    """A client class: its settings, the client-side rate limit and requests in flight."""
+
+    def __call__(
+        self, settings: Any, *, rate_limit: RateLimit | str | None = ..., max_in_flight: int = ...
+    ) -> C_co: ...
+
+
+def connect_provider(
+    target: Mapping[str, Any],
+    options: Any,
+    settings: type[ServerSettings],
+    client: _ClientType[C],
+    provider: Callable[[C, str], P],
+) -> P:
+    """A provider for the server j1sync.yaml's section names (`target`: `url`,
+    `managedTag`; when an emulator serves, also its `apiKey`), with the command's
+    connection options (`timeout`, `retry_budget_s`, `rate_limit`, `concurrency`;
+    ClientOptions.of) when given. No request is made yet."""
+    given = ClientOptions.of(options)
+    found = settings.from_env(
+        target=target, timeout=given.timeout, retry_budget_s=given.retry_budget_s
+    )
+    connected = client(found, rate_limit=given.rate_limit, max_in_flight=given.max_in_flight)
+    return provider(connected, str(target.get("managedTag") or DEFAULT_MANAGED_TAG))

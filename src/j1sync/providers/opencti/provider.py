@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from j1sync.engine.contract import LiveObject
-from j1sync.http.client import POOL_SIZE, ClientOptions
+from j1sync.http.client import POOL_SIZE
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.client_provider import ClientProvider
+from j1sync.providers.client_provider import ClientProvider, connect_provider
 from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.kinds_base import OpenCtiKind
 from j1sync.providers.opencti.lock_store import VocabularyStore
@@ -51,14 +51,7 @@ class OpenCtiProvider(ClientProvider[OpenCtiClient, OpenCtiKind]):
 
 
 def connect(target: Mapping[str, Any], options: Any = None) -> OpenCtiProvider:
-    """A provider for the platform j1sync.yaml's opencti section names (`target`: `url`,
-    `managedTag`; when an emulator serves, also its `apiKey`), with the command's
-    connection options (`retry_budget_s`, `rate_limit`, `concurrency`) when given. No
-    request is made yet."""
-    given = ClientOptions.of(options)
-    settings = OpenCtiSettings.from_env(
-        target=target, timeout=given.timeout, retry_budget_s=given.retry_budget_s
-    )
-    client = OpenCtiClient(settings, rate_limit=given.rate_limit, max_in_flight=given.max_in_flight)
-    managed_tag = target.get("managedTag") or DEFAULT_MANAGED_TAG
-    return OpenCtiProvider(client, str(managed_tag))
+    """A provider for the platform j1sync.yaml's opencti section names, with the command's
+    connection options (providers/client_provider.connect_provider). No request is made
+    yet."""
+    return connect_provider(target, options, OpenCtiSettings, OpenCtiClient, OpenCtiProvider)

@@ -8,9 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from j1sync.engine.contract import LiveObject
-from j1sync.http.client import ClientOptions
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.client_provider import ClientProvider
+from j1sync.providers.client_provider import ClientProvider, connect_provider
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
 from j1sync.providers.xyops.lock_store import BucketStore
@@ -75,14 +74,7 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
 
 
 def connect(target: Mapping[str, Any], options: Any = None) -> XyopsProvider:
-    """A provider for the server j1sync.yaml's xyops section names (`target`: `url`,
-    `managedTag`; when an emulator serves, also its `apiKey`), with the command's
-    connection options (`retry_budget_s`, `rate_limit`, `concurrency`) when given. No
-    request is made yet."""
-    given = ClientOptions.of(options)
-    settings = XyopsSettings.from_env(
-        target=target, timeout=given.timeout, retry_budget_s=given.retry_budget_s
-    )
-    client = XyopsClient(settings, rate_limit=given.rate_limit, max_in_flight=given.max_in_flight)
-    managed_tag = target.get("managedTag") or DEFAULT_MANAGED_TAG
-    return XyopsProvider(client, str(managed_tag))
+    """A provider for the server j1sync.yaml's xyops section names, with the command's
+    connection options (providers/client_provider.connect_provider). No request is made
+    yet."""
+    return connect_provider(target, options, XyopsSettings, XyopsClient, XyopsProvider)
