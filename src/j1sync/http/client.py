@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import requests
 from tenacity import RetryCallState, RetryError
 
+from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, RateLimited, TransientError, Unreachable
 from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
 from j1sync.http.retry import budget_exceeded, configured_backoff, retrying
@@ -46,6 +47,9 @@ class ClientSettings(Protocol):
 
     @property
     def retry_budget_s(self) -> float: ...
+
+    @property
+    def credential(self) -> str: ...
 
 
 S = TypeVar("S", bound=ClientSettings)
@@ -82,6 +86,10 @@ class ApiClient(Generic[S]):
 
     def __repr__(self) -> str:  # the settings' repr never shows the credential
         return f"{type(self).__name__}({self.settings!r})"
+
+    def _redact(self, text: str) -> str:
+        """`text` (what the server said) without the credential, should it echo it."""
+        return redact_key(text, self.settings.credential)
 
     def close(self) -> None:
         self._session.close()

@@ -60,6 +60,12 @@ class ServerSettings:
         )
 
     @property
+    def credential(self) -> str:
+        """The credential, whatever the subclass calls its field: for requests and for
+        redacting it from what the server says, never for output."""
+        return str(getattr(self, self.credential_field))
+
+    @property
     def base_url(self) -> str:
         return self.url.rstrip("/")
 

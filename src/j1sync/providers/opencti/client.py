@@ -27,7 +27,6 @@ from typing import Any
 
 import requests
 
-from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
     ApiError,
     AuthError,
@@ -216,9 +215,6 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
                 status=status,
             )
         return ApiError(text, code=code, status=status)
-
-    def _redact(self, text: str) -> str:
-        return redact_key(text, self.settings.token)
 
 
 def _path_text(path: Any) -> str:

@@ -17,7 +17,6 @@ from typing import Any
 
 import requests
 
-from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
     ApiError,
     AuthError,
@@ -120,9 +119,6 @@ class XyopsClient(ApiClient[XyopsSettings]):
                 status=status,
             )
         raise refusal(text, code=code_text, status=status)
-
-    def _redact(self, text: str) -> str:
-        return redact_key(text, self.settings.api_key)
 
 
 def _refusal(status: int, code: str | None, description: str) -> type[ApiError]:
