@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.store import MEMORY, ProcessLock, Store
@@ -92,6 +92,9 @@ def rate_limited(switches: FaultSwitches) -> bool:
     return switches.over_rate_limit() or switches.roll(switches.rate_429)
 
 
+_Served = TypeVar("_Served", bound="ServedState")
+
+
 class ServedState:
     """The lifecycle every emulator shares: its store (`store`, closed on stop) and the
     process lock on its database file (`_process_lock`, None in memory), its HTTP server
@@ -144,6 +147,14 @@ class ServedState:
             raise
         bound_host, bound_port = self._server.server_address[:2]
         self.url = f"http://{bound_host!s}:{bound_port}"
+
+    def __enter__(self: _Served) -> _Served:
+        """`with emulator:` serves from a daemon thread for the block, then stops."""
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def serve_forever(self) -> None:
         self._server.serve_forever(poll_interval=0.1)

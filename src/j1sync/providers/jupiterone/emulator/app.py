@@ -97,16 +97,12 @@ def running_emulator(
         rng_seed=rng_seed,
         quotas=quotas,
     )
-    emulator = Emulator(
+    with Emulator(
         db=db,
         seed=seed,
         api_key=api_key,
         account=account,
         switches=switches,
         wait_for_db=wait_for_db,
-    )
-    emulator.start()
-    try:
+    ) as emulator:
         yield emulator
-    finally:
-        emulator.stop()

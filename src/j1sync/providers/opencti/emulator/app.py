@@ -130,12 +130,8 @@ def running_opencti_emulator(
         spike_ms=spike_ms,
         rng_seed=rng_seed,
     )
-    emulator = OpenCtiEmulator(db=db, seed=seed, switches=switches, wait_for_db=wait_for_db)
-    emulator.start()
-    try:
+    with OpenCtiEmulator(db=db, seed=seed, switches=switches, wait_for_db=wait_for_db) as emulator:
         yield emulator
-    finally:
-        emulator.stop()
 
 
 def serve(

@@ -127,14 +127,10 @@ def running_xyops_emulator(
         rng_seed=rng_seed,
         errors_in_200=errors_in_200,
     )
-    emulator = XyOpsEmulator(
+    with XyOpsEmulator(
         db=db, seed=seed, api_key=api_key, switches=switches, wait_for_db=wait_for_db
-    )
-    emulator.start()
-    try:
+    ) as emulator:
         yield emulator
-    finally:
-        emulator.stop()
 
 
 def serve(
