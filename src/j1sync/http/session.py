@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -31,3 +32,13 @@ def user_agent() -> str:
 def rate_limit_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """The response's rate-limit headers (RateLimit-*, Retry-After)."""
     return {k: v for k, v in headers.items() if k.lower().startswith(_RATE_LIMIT_HEADERS)}
+
+
+def json_object(response: requests.Response) -> dict[str, Any] | None:
+    """The response's body when it is a JSON object; None when it is not JSON (an HTML
+    error page, an empty body) or another JSON value."""
+    try:
+        body = response.json()
+    except ValueError:  # requests' JSONDecodeError included
+        return None
+    return body if isinstance(body, dict) else None

@@ -37,7 +37,7 @@ from j1sync.errors import (
 )
 from j1sync.http.client import POOL_SIZE, ApiClient
 from j1sync.http.ratelimit import RateLimit
-from j1sync.http.session import rate_limit_headers, user_agent
+from j1sync.http.session import json_object, rate_limit_headers, user_agent
 from j1sync.providers.opencti.settings import ENV_TOKEN, TITLE, OpenCtiSettings
 
 PAGE_SIZE = 500  # `first` of every paged list (pycti asks 500 at most)
@@ -155,11 +155,8 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
     def _answer(self, operation: str, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
         headers = rate_limit_headers(response.headers)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        errors = body.get("errors") if isinstance(body, dict) else None
+        body = json_object(response)
+        errors = body.get("errors") if body is not None else None
         refused = self._status_error(status, headers)
         if refused is not None:
             raise refused
@@ -168,7 +165,7 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
                 f"{TITLE} API ({operation}) refused the token (HTTP {status}): check {ENV_TOKEN}",
                 status=status,
             )
-        if not isinstance(body, dict):
+        if body is None:
             raise ApiError(
                 f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {operation}",
                 status=status,

@@ -26,7 +26,7 @@ from j1sync.errors import (
     TransientError,
 )
 from j1sync.http.client import ApiClient
-from j1sync.http.session import rate_limit_headers, user_agent
+from j1sync.http.session import json_object, rate_limit_headers, user_agent
 from j1sync.providers.xyops.settings import ENV_API_KEY, TITLE, XyopsSettings
 
 # `code` values that mean the key was refused whatever the HTTP status (the docs' example
@@ -91,11 +91,8 @@ class XyopsClient(ApiClient[XyopsSettings]):
     def _answer(self, name: str, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
         headers = rate_limit_headers(response.headers)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        body = json_object(response)
+        if body is None:
             raise self._status_error(status, headers) or ApiError(
                 f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {name}"
             )

@@ -1,0 +1,78 @@
+"""A server answering something that is not a JSON object (an HTML page from a proxy, a
+JSON list) is one clear ApiError naming the system and the HTTP status, for xyOps's and
+OpenCTI's clients alike (http/session.json_object)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from j1sync.errors import ApiError
+from j1sync.http.session import json_object
+from j1sync.providers.opencti.client import OpenCtiClient
+from j1sync.providers.opencti.settings import OpenCtiSettings
+from j1sync.providers.xyops.client import XyopsClient
+from j1sync.providers.xyops.settings import XyopsSettings
+
+KEY = "j1syncNonJsonTestKey0123456789"
+
+
+@contextmanager
+def _answering(body: bytes, content_type: str) -> Iterator[str]:
+    """A loopback server answering every GET and POST with HTTP 200 and `body`."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = _answer
+        do_POST = _answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"<html>proxy login</html>", "text/html"), (b"[1, 2]", "application/json")],
+    ids=["html", "json-list"],
+)
+def test_an_answer_that_is_not_a_json_object_is_named(body: bytes, content_type: str) -> None:
+    with _answering(body, content_type) as url:
+        xyops = XyopsClient(XyopsSettings(api_key=KEY, url=url, retry_budget_s=0))
+        with pytest.raises(ApiError, match=r"xyOps API returned a non-JSON answer \(HTTP 200\)"):
+            xyops.read("get_tags")
+        opencti = OpenCtiClient(OpenCtiSettings(token=KEY, url=url, retry_budget_s=0))
+        with pytest.raises(
+            ApiError, match=r"OpenCTI API returned a non-JSON answer \(HTTP 200\) to labels"
+        ):
+            opencti.query("labels", "query { labels { edges { node { id } } } }")
+        xyops.close()
+        opencti.close()
+
+
+def test_json_object_is_the_body_only_when_it_is_an_object() -> None:
+    with _answering(b'{"code": 0}', "application/json") as url:
+        assert json_object(requests.get(url, timeout=5)) == {"code": 0}
+    with _answering(b"not json", "text/plain") as url:
+        assert json_object(requests.get(url, timeout=5)) is None
