@@ -148,3 +148,10 @@ class LockHeld(J1SyncError):
 class LockLost(J1SyncError):
     """The apply lock was taken over while this apply held it, or the store did not keep
     it at all."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'Permission denied: out/plan.json': what the OS said, about which file."""
+    reason = exc.strerror or type(exc).__name__
+    files = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
+    return f"{reason}: {' -> '.join(files)}" if files else reason

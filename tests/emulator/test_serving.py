@@ -1,6 +1,6 @@
 """`j1sync emulator serve` for every system goes through j1sync.emulator.serving: a port
 already taken, or a bad seed, is one `Error:` line naming the system's emulator and what
-is wrong (never a traceback), the same way for JupiterOne, xyOps and OpenCTI."""
+is wrong (never a traceback), in the same words for JupiterOne, xyOps and OpenCTI."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tests.reliability.processes import run_j1sync
 # system flag -> how its start errors name its emulator
 SYSTEMS = {
     "jupiterone": "cannot start the emulator:",
-    "xyops": "cannot start the xyOps emulator",
-    "opencti": "cannot start the OpenCTI emulator",
+    "xyops": "cannot start the xyOps emulator:",
+    "opencti": "cannot start the OpenCTI emulator:",
 }
 
 
@@ -38,8 +38,9 @@ def test_a_port_in_use_is_one_line_naming_the_port(system: str, tmp_path: Path) 
         port = taken.getsockname()[1]
         args = ["emulator", "serve", "--system", system, "--port", str(port)]
         error = _one_error_line([*args, "--db", "state.db", "--seed", "none"], tmp_path)
-    assert SYSTEMS[system] in error
-    assert f"127.0.0.1:{port}" in error
+    # one wording for every system (serving.listen_problem): the address and what to do
+    assert f"{SYSTEMS[system]} 127.0.0.1:{port} is already in use" in error
+    assert "choose another --port" in error
 
 
 @pytest.mark.parametrize("system", list(SYSTEMS))

@@ -8,9 +8,7 @@ J1SYNC_DEBUG=1) adds the traceback.
 
 from __future__ import annotations
 
-import errno
 import os
-import socket
 import sys
 import traceback
 from contextvars import ContextVar
@@ -19,7 +17,7 @@ from typing import NoReturn
 import click
 
 from j1sync.entry import INTERRUPTED as INTERRUPTED  # 128 + SIGINT, as shells report Ctrl-C
-from j1sync.errors import J1SyncError
+from j1sync.errors import J1SyncError, describe_os_error
 
 OK = 0
 ERROR = 1
@@ -86,23 +84,6 @@ def fail(exc: BaseException) -> NoReturn:
     hint = "" if debugging() else ", run with --debug for details"
     click.echo(redact(f"internal error: {what}{hint}"), err=True)
     sys.exit(ERROR)
-
-
-def describe_os_error(exc: OSError) -> str:
-    """'Permission denied: out/plan.json': what the OS said, about which file."""
-    reason = exc.strerror or type(exc).__name__
-    files = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
-    return f"{reason}: {' -> '.join(files)}" if files else reason
-
-
-def listen_problem(exc: OSError, host: str, port: int) -> str:
-    """Why an emulator cannot listen on host:port (or open its database), in the user's
-    words."""
-    if exc.errno == errno.EADDRINUSE:
-        return f"{host}:{port} is already in use (another emulator?); choose another --port"
-    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
-        return f"cannot listen on {host}: not an address of this machine"
-    return describe_os_error(exc)
 
 
 def _interrupted(exc: BaseException) -> bool:

@@ -5,40 +5,39 @@ only what differs: its switches and emulator, its banner lines and its closing l
 
 from __future__ import annotations
 
+import errno
 import gc
 import signal
+import socket
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import TypeVar
 
 from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import ServedState
-from j1sync.errors import ConfigError
+from j1sync.errors import ConfigError, describe_os_error
 
 E = TypeVar("E", bound=ServedState)
 
 
-def start_problem(exc: OSError, host: str, port: int) -> str:
-    """The default wording of why an emulator cannot listen on host:port (or open its
-    database file), as it follows `cannot start the <what>`."""
-    return f" on {host}:{port}: {exc.strerror or str(exc)}"
+def listen_problem(exc: OSError, host: str, port: int) -> str:
+    """Why an emulator cannot listen on host:port (or open its database), in the user's
+    words."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"{host}:{port} is already in use (another emulator?); choose another --port"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host}: not an address of this machine"
+    return describe_os_error(exc)
 
 
-def build_emulator(
-    what: str,
-    build: Callable[[], E],
-    host: str,
-    port: int,
-    *,
-    problem: Callable[[OSError, str, int], str] = start_problem,
-) -> E:
-    """`build()`, its bad options (ValueError) and unusable addresses or files (OSError)
-    as `cannot start the <what>...` ConfigErrors: one line, never a traceback. `problem`
-    words an OSError (the text after `cannot start the <what>`)."""
+def build_emulator(what: str, build: Callable[[], E], host: str, port: int) -> E:
+    """`build()`, its bad options (ValueError) and unusable addresses or files (OSError,
+    `listen_problem`) as `cannot start the <what>: ...` ConfigErrors: one line, never a
+    traceback."""
     try:
         return build()
     except OSError as exc:
-        raise ConfigError(f"cannot start the {what}{problem(exc, host, port)}") from exc
+        raise ConfigError(f"cannot start the {what}: {listen_problem(exc, host, port)}") from exc
     except ValueError as exc:
         raise ConfigError(f"cannot start the {what}: {exc}") from exc
 

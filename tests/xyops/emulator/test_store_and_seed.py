@@ -142,5 +142,7 @@ def test_serve_reports_a_busy_port_in_one_line(tmp_path: Path) -> None:
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
         )
-    assert result.stdout.startswith(f"cannot start the xyOps emulator on 127.0.0.1:{port}")
+    assert result.stdout.startswith(
+        f"cannot start the xyOps emulator: 127.0.0.1:{port} is already in use"
+    )
     assert "Traceback" not in result.stderr

@@ -10,8 +10,6 @@ from typing import Any, Literal
 
 import click
 
-from j1sync.commands._exits import listen_problem
-
 PORT = 8765
 SEED = "demo"
 
@@ -155,7 +153,7 @@ def serve(
             port=port,
         )
 
-    emulator = build_emulator("emulator", build, host, port, problem=_listen_problem)
+    emulator = build_emulator("emulator", build, host, port)
     key_note, default_key = key_lines(api_key, app.DEFAULT_API_KEY)
     serve_until_stopped(
         emulator,
@@ -170,7 +168,3 @@ def serve(
         ),
         echo,
     )
-
-
-def _listen_problem(exc: OSError, host: str, port: int) -> str:
-    return f": {listen_problem(exc, host, port)}"
