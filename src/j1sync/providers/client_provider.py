@@ -49,7 +49,28 @@ K = TypeVar("K", bound=ManagedKind)
 P = TypeVar("P")
 
 
-class ClientProvider(Generic[C, K]):
+class ClientStops(Generic[C]):
+    """A provider's abandon, stop_retries, resume_retries and close: its `client`'s
+    (every system's provider, JupiterOne's included)."""
+
+    client: C
+
+    def abandon(self) -> None:
+        """Stop a read_live() running on another thread soon (its requests fail)."""
+        self.client.abandon()
+
+    def stop_retries(self) -> None:
+        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
+        self.client.stop_retries()
+
+    def resume_retries(self) -> None:
+        self.client.resume_retries()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ClientProvider(ClientStops[C], Generic[C, K]):
     """One connected target: `client` and the kinds read and changed through it."""
 
     system: ClassVar[System]  # the kinds' system (kind() takes its bare kind names)
@@ -77,20 +98,6 @@ class ClientProvider(Generic[C, K]):
             known = ", ".join(self._by_name)
             raise ConfigError(f"unknown kind {name!r}; kinds: {known}")
         return found
-
-    def abandon(self) -> None:
-        """Stop a read_live() running on another thread soon (its requests fail)."""
-        self.client.abandon()
-
-    def stop_retries(self) -> None:
-        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
-        self.client.stop_retries()
-
-    def resume_retries(self) -> None:
-        self.client.resume_retries()
-
-    def close(self) -> None:
-        self.client.close()
 
 
 class _ClientType(Protocol[C_co]):

@@ -9,6 +9,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject, ResourceKind
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.providers.client_provider import ClientStops
 from j1sync.providers.jupiterone.alert_rules import AlertRules, name_resource_groups
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.dashboards import KIND as DASHBOARDS
@@ -25,7 +26,7 @@ from j1sync.providers.jupiterone.resource_groups import ResourceGroups
 from j1sync.providers.jupiterone.settings import Settings
 
 
-class JupiterOneProvider:
+class JupiterOneProvider(ClientStops[JupiterOneClient]):
     """A connected JupiterOne account (implements `engine.contract.Provider`)."""
 
     def __init__(self, client: JupiterOneClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
@@ -150,20 +151,6 @@ class JupiterOneProvider:
     def lock_store(self) -> ParameterStore:
         """Where the apply lock lives: the account's parameter store."""
         return ParameterStore(self.client)
-
-    def abandon(self) -> None:
-        """Stop a read_live() running on another thread soon (its requests fail)."""
-        self.client.abandon()
-
-    def stop_retries(self) -> None:
-        """An interrupted apply gives up retrying its changes in flight (see interrupts)."""
-        self.client.stop_retries()
-
-    def resume_retries(self) -> None:
-        self.client.resume_retries()
-
-    def close(self) -> None:
-        self.client.close()
 
 
 def instance_keys(live: Sequence[LiveObject]) -> dict[str, str]:
