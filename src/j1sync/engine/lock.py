@@ -46,6 +46,7 @@ LOCK_NAME = "j1sync_apply_lock"
 TTL_S = 120.0  # a crashed holder's lease is taken over after this long
 POLL_S = 2.0  # how often a waiting apply looks again
 MAX_UNCONFIRMED_WRITES = 3  # then the store is not keeping the lock: give up, change nothing
+RELEASE_ATTEMPTS = 3  # deletes of our lock whose answers were lost, then it is left to expire
 DEFAULT_SETTLE_S = 2.0  # used when the store does not say how long its writes take to show
 MAX_SETTLE_S = 30.0
 # A store on this machine (an emulator) commits each write before it answers: what is left
@@ -333,9 +334,20 @@ class AccountLock:
             )
 
     def _delete_if_ours(self) -> None:
-        current = read_lock(self.store)
-        if current is not None and current.token == self.record.token:
-            self.store.delete(LOCK_NAME)
+        """Delete the lock while it is ours. A delete whose answer was lost (or refused
+        with a 5xx) may or may not have happened: reading it back decides, as for taking
+        it, and a lock still ours is deleted again (RELEASE_ATTEMPTS in all)."""
+        for attempt in range(1, RELEASE_ATTEMPTS + 1):
+            current = read_lock(self.store)
+            if current is None or current.token != self.record.token:
+                return
+            try:
+                self.store.delete(LOCK_NAME)
+                return
+            except TransientError as exc:
+                if attempt == RELEASE_ATTEMPTS:
+                    raise
+                log.debug("the lock delete's answer was lost (%s); reading it back", exc)
 
     def __enter__(self) -> AccountLock:
         self.acquire()
