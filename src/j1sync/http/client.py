@@ -107,17 +107,25 @@ class ApiClient(Generic[S]):
         if not self._abandoned.is_set():
             self._retries_stopped.clear()
 
-    def _attempts(self, operation: str, once: Callable[[], T], *, mutation: bool) -> T:
+    def _attempts(
+        self,
+        operation: str,
+        once: Callable[[], T],
+        *,
+        mutation: bool,
+        wait: Callable[[RetryCallState], float] | None = None,
+    ) -> T:
         """What `once` (one attempt of `operation`) answers, attempted until it answers,
-        an error is not to be retried, or the retry budget is spent."""
+        an error is not to be retried, or the retry budget is spent; `wait` says how long
+        before the next attempt (`_retry_wait` unless given)."""
         started = time.monotonic()
         budget = self.settings.retry_budget_s
         attempts = retrying(
             is_mutation=mutation,
             budget_s=budget,
             stopped=self._retries_stopped,
-            wait=self._retry_wait,
-            operation=f"{self.title} {operation}",
+            wait=wait or self._retry_wait,
+            operation=self._retry_label(operation),
         )
         try:
             for attempt in attempts:
@@ -135,6 +143,10 @@ class ApiClient(Generic[S]):
                 raise last from last.__cause__
             raise budget_exceeded(self.title, exc, operation, budget, started) from last
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _retry_label(self, operation: str) -> str:
+        """What a retry's log line calls `operation`."""
+        return f"{self.title} {operation}"
 
     def _retry_wait(self, state: RetryCallState) -> float:
         """A 429 with Retry-After: that long; anything else: exponential backoff."""

@@ -18,16 +18,12 @@ an exponential backoff.
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 import re
-import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from gql import GraphQLRequest
 from graphql import (
     DocumentNode,
@@ -36,9 +32,8 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
 )
-from tenacity import RetryCallState, RetryError
+from tenacity import RetryCallState
 
-from j1sync.engine.sensitive import redact_key
 from j1sync.errors import (
     ApiError,
     AuthError,
@@ -46,15 +41,10 @@ from j1sync.errors import (
     IamUnavailable,
     NotFound,
     RateLimited,
-    TransientError,
 )
-from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
-from j1sync.http.retry import (
-    budget_exceeded,
-    configured_backoff,
-    retrying,
-)
-from j1sync.http.session import pooled_session, user_agent
+from j1sync.http.client import ApiClient
+from j1sync.http.ratelimit import RateLimit
+from j1sync.http.session import user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.server_quota import ServerQuota
 from j1sync.providers.jupiterone.settings import Settings
@@ -120,8 +110,14 @@ def parse_document(document: str) -> ParsedDocument:
     )
 
 
-class JupiterOneClient:
-    """One connected account. Thread-safe: kinds read concurrently through one instance."""
+class JupiterOneClient(ApiClient[Settings]):
+    """One connected account. Thread-safe: kinds read concurrently through one instance.
+
+    The session, the client-side rate limit, the in-flight limit, stopping, the retry
+    loop and credential redaction are ApiClient's (j1sync.http.client); the endpoints, the
+    server's quota and what an answer means are JupiterOne's, here."""
+
+    title = "JupiterOne"
 
     def __init__(
         self,
@@ -133,63 +129,53 @@ class JupiterOneClient:
         max_in_flight: int = POOL_SIZE,
     ) -> None:
         """Arguments left as None come from the environment (J1SYNC_*), then defaults."""
-        self.settings = settings
-        self.account = settings.account
-        self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
-        self.bucket = client_bucket(rate_limit)
-        self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
         self.quota = ServerQuota()
-        self._sent = itertools.count()
-        self.requests_sent = 0  # HTTP requests made, retries included (for benchmarks)
-        self.rate_limited_answers = 0  # of them, answered 429 or rate limited in a 200
-        self._session = pooled_session(max(POOL_SIZE, max_in_flight))
-        headers = {
-            "Authorization": f"Bearer {settings.api_key}",
-            "JupiterOne-Account": settings.account,
+        super().__init__(
+            settings,
+            backoff_initial_s=backoff_initial_s,
+            backoff_max_s=backoff_max_s,
+            rate_limit=rate_limit,
+            max_in_flight=max_in_flight,
+        )
+        self.account = settings.account
+        self.rate_limited_answers = 0  # of the requests sent, answered 429 or rate limited
+        # One transport per URL: per-area mode has three, gateway mode one for all areas.
+        urls = {area: endpoint_url(settings, area) for area in AREA_PATHS}
+        by_url = {
+            url: HttpTransport(self._session, url, self._headers, settings.timeout)
+            for url in set(urls.values())
+        }
+        self._transports = {area: by_url[url] for area, url in urls.items()}
+
+    def _request_headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.settings.api_key}",
+            "JupiterOne-Account": self.settings.account,
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),
         }
-        # One transport per URL: per-area mode has three, gateway mode one for all areas.
-        urls = {area: endpoint_url(settings, area) for area in AREA_PATHS}
-        by_url = {
-            url: HttpTransport(self._session, url, headers, settings.timeout)
-            for url in set(urls.values())
-        }
-        self._transports = {area: by_url[url] for area, url in urls.items()}
-        self._abandoned = threading.Event()
-        self._retries_stopped = threading.Event()
-
-    def close(self) -> None:
-        self._session.close()
 
     def abandon(self) -> None:
         """Give up what is still to come: every later request, and every wait before a
-        retry, ends at once with ApiError (requests already on the wire finish). For a
-        background read whose result is no longer wanted; the client is done after it."""
-        self._abandoned.set()
-        self._retries_stopped.set()
+        retry or for the server's quota, ends at once with ApiError (requests already on
+        the wire finish). For a background read whose result is no longer wanted; the
+        client is done after it."""
+        super().abandon()
         self.quota.wake()
 
     def stop_retries(self) -> None:
         """Retry nothing more until `resume_retries()`: each request gets its current
-        attempt only, and a wait before a retry ends at once with the last error. For an
-        interrupted apply, so that changes in flight end soon (see j1sync.interrupts)."""
-        self._retries_stopped.set()
+        attempt only, and a wait before a retry (or for the quota) ends at once with the
+        last error. For an interrupted apply (see j1sync.interrupts)."""
+        super().stop_retries()
         self.quota.wake()
-
-    def resume_retries(self) -> None:
-        if not self._abandoned.is_set():
-            self._retries_stopped.clear()
 
     def __enter__(self) -> JupiterOneClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"JupiterOneClient({self.settings!r})"
 
     # -- the seam ---------------------------------------------------------------------
 
@@ -204,34 +190,12 @@ class JupiterOneClient:
         routed = area_of(parsed.root_fields, default=area)
         if routed != area:
             raise ValueError(f"{parsed.operation_name}: sent as {area!r}, routed to {routed!r}")
-        started = time.monotonic()
-        operation = parsed.operation_name or area
-        attempts = retrying(
-            is_mutation=parsed.is_mutation,
-            budget_s=self.settings.retry_budget_s,
-            stopped=self._retries_stopped,
-            wait=functools.partial(self._retry_wait, parsed.invocations),
-            operation=operation,
+        return self._attempts(
+            parsed.operation_name or area,
+            lambda: self._execute_once(area, parsed, dict(variables or {})),
+            mutation=parsed.is_mutation,
+            wait=functools.partial(self._quota_wait, parsed.invocations),
         )
-        try:
-            for attempt in attempts:
-                with attempt:
-                    return self._execute_once(area, parsed, dict(variables or {}))
-        except TransientError as exc:
-            if parsed.is_mutation and isinstance(exc.__cause__, requests.Timeout):
-                # The server may still be working on it: a re-read now could miss a create
-                # that commits a moment later, and the retry would duplicate it. Give the
-                # server as long again as we waited before anyone re-reads (unless the
-                # client was abandoned: then no one re-reads, nothing is repeated).
-                self._abandoned.wait(self.settings.timeout)
-            raise
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            if self._retries_stopped.is_set() and isinstance(last, ApiError):
-                raise last from last.__cause__  # told to stop retrying: the error as it came
-            budget = self.settings.retry_budget_s
-            raise budget_exceeded("JupiterOne", exc, operation, budget, started) from last
-        raise AssertionError("unreachable: tenacity either returns or raises")
 
     def paginate(
         self,
@@ -274,7 +238,10 @@ class JupiterOneClient:
 
     # -- internals --------------------------------------------------------------------
 
-    def _retry_wait(self, invocations: int, state: RetryCallState) -> float:
+    def _retry_label(self, operation: str) -> str:
+        return operation  # the operation's GraphQL name says it is JupiterOne's
+
+    def _quota_wait(self, invocations: int, state: RetryCallState) -> float:
         """A 429 whose headers say when the invocations will be there: that long (the
         quota estimate has them); anything else: exponential backoff with full jitter."""
         error = state.outcome.exception() if state.outcome is not None else None
@@ -310,7 +277,8 @@ class JupiterOneClient:
             if self._abandoned.is_set():
                 raise ApiError(f"JupiterOne API ({area}): request abandoned")
             with self.concurrency.slot() as rate_limited:
-                self.requests_sent = next(self._sent) + 1  # count() is atomic under the GIL
+                with self._count_lock:
+                    self.requests_sent += 1
                 try:
                     result, headers = self._transports[area].post(request)
                 except RateLimited as exc:
@@ -364,10 +332,6 @@ class JupiterOneClient:
             code=code,
             status=status,
         )
-
-    def _redact(self, text: str) -> str:
-        # The server has no reason to echo the key, but a message is about to leave us.
-        return redact_key(text, self.settings.api_key)
 
 
 def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:

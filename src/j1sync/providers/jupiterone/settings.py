@@ -46,6 +46,11 @@ class Settings:
     # /iam/graphql): see endpoints.py
     endpoint_mode: str = DEFAULT_ENDPOINT_MODE
 
+    @property
+    def credential(self) -> str:
+        """What http/client.ApiClient redacts from the server's text: the API key."""
+        return self.api_key
+
     def __post_init__(self) -> None:
         if not self.api_key:
             raise ConfigError(f"No JupiterOne API key: set {ENV_API_KEY}.")
