@@ -48,7 +48,13 @@ class ServerSettings:
                 f"No {self.title} URL: set {self.env_url} or `url:` in j1sync.yaml's "
                 f"{self.section} section."
             )
-        check_base_url(self.url, f"j1sync appends {self.appended}", allow_path=True)
+        try:
+            check_base_url(self.url, f"j1sync appends {self.appended}", allow_path=True)
+        except ConfigError as exc:  # name the setting: a mixed project has several URLs
+            raise ConfigError(
+                f"{self.title} URL ({self.env_url} or `url:` in j1sync.yaml's {self.section} "
+                f"section): {exc}"
+            ) from exc
         if self.timeout <= 0 or self.retry_budget_s < 0:
             raise ConfigError("timeout must be positive and retry budget non-negative.")
 

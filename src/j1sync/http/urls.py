@@ -31,6 +31,8 @@ def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None
         parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
     except ValueError as exc:
         raise ConfigError(f"Invalid API URL {url!r}: {exc}.") from exc
+    if any(c.isspace() for c in url):
+        raise ConfigError(f"Invalid API URL {url!r}: it holds a space or another blank.")
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
     if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
