@@ -25,7 +25,8 @@ status using the template with it, silently changing that workflow.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import difflib
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from j1sync.engine.contract import (
@@ -112,6 +113,17 @@ def template_address(name: str) -> str:
     return address_of(engine_kind("StatusTemplate"), name)
 
 
+def _template_names(addresses: Iterable[str]) -> list[str]:
+    """The status template names among engine addresses."""
+    prefix = template_address("")
+    return [a.removeprefix(prefix) for a in addresses if a.startswith(prefix)]
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def global_statuses(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A sub type's GLOBAL statuses in their order (order, then id, as OpenCTI sorts)."""
     statuses = [
@@ -161,8 +173,9 @@ class WorkflowKind(OpenCtiKind):
         """A Workflow names an entity type that has workflows (engine.ResolvesAgainstLive)."""
         known = sorted(obj.name for obj in live if obj.kind == self.kind)
         problems = [
-            f"{obj.address} ({obj.source or 'manifest'}): '{obj.name}' is not an entity type "
-            f"with a workflow in OpenCTI (types: {', '.join(known) or 'none'})"
+            f"{obj.address} ({obj.source or 'manifest'}): metadata.name: '{obj.name}' is not "
+            f"an entity type with a workflow in OpenCTI{_hint(obj.name, known)} "
+            f"(types: {', '.join(known) or 'none'})"
             for obj in desired
             if obj.name not in known
         ]
@@ -174,8 +187,9 @@ class WorkflowKind(OpenCtiKind):
         """Each status names a template declared in the run or in OpenCTI
         (engine.ChecksReferences)."""
         return [
-            f"{obj.address} ({obj.source or 'manifest'}): statuses[{index}]: no "
+            f"{obj.address} ({obj.source or 'manifest'}): spec.statuses[{index}]: no "
             f"StatusTemplate named '{name}' is declared or in OpenCTI"
+            f"{_hint(name, _template_names(known))}"
             for obj in desired
             for index, name in enumerate(obj.state.get("statuses") or [])
             if template_address(name) not in known
