@@ -18,7 +18,6 @@ is managed only when written (models_access.py).
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,14 @@ from j1sync.engine.contract import (
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.yaml_source import YamlDocument, document_at, format_field_path, locate
-from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
+from j1sync.providers.opencti.kinds_base import (
+    EditInput,
+    OpenCtiKind,
+    did_you_mean,
+    edit,
+    engine_kind,
+    names_of_kind,
+)
 from j1sync.providers.opencti.models_access import GLOBAL_MARKING_TYPE, GroupSpec, RoleSpec
 
 CAPABILITY_RELATION = "has-capability"
@@ -66,11 +72,6 @@ def _ids_by(items: Any, key: str) -> dict[str, str]:
         for i in items or []
         if isinstance(i, Mapping) and i.get(key) and i.get("id")
     }
-
-
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class AccessKind(OpenCtiKind):
@@ -213,7 +214,7 @@ class RoleKind(AccessKind):
                 obj,
                 Written("capabilities"),
                 name,
-                f"'{name}' is not a capability of this OpenCTI{_hint(name, known)}",
+                f"'{name}' is not a capability of this OpenCTI{did_you_mean(name, known)}",
             )
             for obj in desired
             for name in obj.state.get("capabilities") or []
@@ -330,7 +331,10 @@ class GroupKind(AccessKind):
         for obj in desired:
             for written, kind, name in _named(obj.state):
                 if address_of(engine_kind(kind), name) not in known:
-                    message = f"no {kind} named '{name}' is declared or in OpenCTI"
+                    message = (
+                        f"no {kind} named '{name}' is declared or in OpenCTI"
+                        f"{did_you_mean(name, names_of_kind(kind, known))}"
+                    )
                     problems.append(_problem(obj, written, name, message))
         return problems
 

@@ -44,13 +44,14 @@ difference for a `set_fields` list (EditInput `{key, value: [...], operation}`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 
-from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import ApiError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import StrictModel
@@ -74,6 +75,20 @@ def engine_kind(kind: str) -> str:
     from j1sync.providers.opencti.system import SYSTEM
 
     return SYSTEM.engine_kind(kind)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`; did you mean 'X'?` for the known name nearest `name`, or "" when none is near: the
+    hint of every "no such object" error of the OpenCTI kinds."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def names_of_kind(kind: str, addresses: Iterable[str]) -> list[str]:
+    """The names of `kind`'s objects (a manifest kind, `StatusTemplate`) among engine
+    addresses (`opencti.StatusTemplate/NEW`)."""
+    prefix = address_of(engine_kind(kind), "")
+    return [a.removeprefix(prefix) for a in addresses if a.startswith(prefix)]
 
 
 def edit(key: str, values: Sequence[Any], operation: str = "replace") -> EditInput:

@@ -25,8 +25,7 @@ status using the template with it, silently changing that workflow.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, ClassVar
 
 from j1sync.engine.contract import (
@@ -38,7 +37,14 @@ from j1sync.engine.contract import (
 )
 from j1sync.errors import BadUserInput
 from j1sync.manifest.model_base import StrictModel
-from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, edit, engine_kind
+from j1sync.providers.opencti.kinds_base import (
+    EditInput,
+    OpenCtiKind,
+    did_you_mean,
+    edit,
+    engine_kind,
+    names_of_kind,
+)
 from j1sync.providers.opencti.models_sharing import (
     NamedMetadata,
     StatusTemplateSpec,
@@ -113,17 +119,6 @@ def template_address(name: str) -> str:
     return address_of(engine_kind("StatusTemplate"), name)
 
 
-def _template_names(addresses: Iterable[str]) -> list[str]:
-    """The status template names among engine addresses."""
-    prefix = template_address("")
-    return [a.removeprefix(prefix) for a in addresses if a.startswith(prefix)]
-
-
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def global_statuses(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A sub type's GLOBAL statuses in their order (order, then id, as OpenCTI sorts)."""
     statuses = [
@@ -174,7 +169,7 @@ class WorkflowKind(OpenCtiKind):
         known = sorted(obj.name for obj in live if obj.kind == self.kind)
         problems = [
             f"{obj.address} ({obj.source or 'manifest'}): metadata.name: '{obj.name}' is not "
-            f"an entity type with a workflow in OpenCTI{_hint(obj.name, known)} "
+            f"an entity type with a workflow in OpenCTI{did_you_mean(obj.name, known)} "
             f"(types: {', '.join(known) or 'none'})"
             for obj in desired
             if obj.name not in known
@@ -189,7 +184,7 @@ class WorkflowKind(OpenCtiKind):
         return [
             f"{obj.address} ({obj.source or 'manifest'}): spec.statuses[{index}]: no "
             f"StatusTemplate named '{name}' is declared or in OpenCTI"
-            f"{_hint(name, _template_names(known))}"
+            f"{did_you_mean(name, names_of_kind('StatusTemplate', known))}"
             for obj in desired
             for index, name in enumerate(obj.state.get("statuses") or [])
             if template_address(name) not in known
