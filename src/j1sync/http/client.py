@@ -8,7 +8,9 @@
 - Stopping: `abandon()` (a background read no longer wanted) and `stop_retries()` /
   `resume_retries()` (an interrupted apply, see j1sync.interrupts).
 - One attempt (`_send`): the transport's failures mapped to j1sync's errors (no server:
-  Unreachable; a lost connection or a timeout: TransientError).
+  Unreachable; a lost connection or a timeout: TransientError; `transport_error`), and
+  what a status says by itself (429, 5xx; `status_error`), both also JupiterOne's
+  transport's.
 
 A system's client (providers/<system>/client.py) subclasses ApiClient[its settings] and
 says which headers every request carries, how it sends a request and what an answer means.
@@ -175,15 +177,8 @@ class ApiClient(Generic[S]):
                 self.requests_sent += 1
             try:
                 response = request()
-            except requests.ConnectionError as exc:  # ConnectTimeout included
-                why = unreachable_because(exc, url)
-                if why is not None:
-                    raise Unreachable(f"cannot reach the {self.title} API at {url}: {why}") from exc
-                raise TransientError(f"{self.title} API connection failed ({operation})") from exc
-            except requests.Timeout as exc:
-                raise TransientError(f"{self.title} API timed out ({operation})") from exc
             except requests.RequestException as exc:
-                raise ApiError(f"{self.title} API request {operation} failed: {exc}") from exc
+                raise transport_error(self.title, exc, url, operation, operation) from exc
             try:
                 return answer(response)
             except RateLimited:
@@ -193,13 +188,33 @@ class ApiClient(Generic[S]):
     def _status_error(self, status: int, headers: Mapping[str, str]) -> ApiError | None:
         """What an HTTP status says by itself: 429 rate limited, 5xx a server error (both
         retried); None for any other."""
-        if status == 429:
-            return RateLimited(
-                f"{self.title} API rate limit (HTTP 429)", status=429, headers=dict(headers)
-            )
-        if status >= 500:
-            return TransientError(f"{self.title} API server error (HTTP {status})", status=status)
-        return None
+        return status_error(self.title, status, headers)
+
+
+def transport_error(
+    title: str, exc: requests.RequestException, url: str, where: str, request: str
+) -> ApiError:
+    """What a request to `url` that got no answer means: no server there, Unreachable; a
+    lost connection or a timeout, TransientError (retried); anything else, ApiError.
+    Messages name the request by `where` (in brackets) and `request` ("request … failed")."""
+    if isinstance(exc, requests.ConnectionError):  # ConnectTimeout included
+        why = unreachable_because(exc, url)
+        if why is not None:
+            return Unreachable(f"cannot reach the {title} API at {url}: {why}")
+        return TransientError(f"{title} API connection failed ({where})")
+    if isinstance(exc, requests.Timeout):
+        return TransientError(f"{title} API timed out ({where})")
+    return ApiError(f"{title} API request {request} failed: {exc}")
+
+
+def status_error(title: str, status: int, headers: Mapping[str, str]) -> ApiError | None:
+    """What an HTTP status says by itself: 429 rate limited (carrying `headers`), 5xx a
+    server error (both retried); None for any other."""
+    if status == 429:
+        return RateLimited(f"{title} API rate limit (HTTP 429)", status=429, headers=dict(headers))
+    if status >= 500:
+        return TransientError(f"{title} API server error (HTTP {status})", status=status)
+    return None
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

@@ -48,7 +48,7 @@ from j1sync.http.session import user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.server_quota import ServerQuota
 from j1sync.providers.jupiterone.settings import Settings
-from j1sync.providers.jupiterone.transport import HttpTransport
+from j1sync.providers.jupiterone.transport import TITLE, HttpTransport
 
 log = logging.getLogger("j1sync.api")
 
@@ -117,7 +117,7 @@ class JupiterOneClient(ApiClient[Settings]):
     loop and credential redaction are ApiClient's (j1sync.http.client); the endpoints, the
     server's quota and what an answer means are JupiterOne's, here."""
 
-    title = "JupiterOne"
+    title = TITLE
 
     def __init__(
         self,

@@ -2,7 +2,8 @@
 
 Every area (/graphql, /rules/graphql, /iam/graphql) gets its own transport object, all
 sharing one `requests.Session` so that concurrent reads reuse the same connection pool.
-HTTP-level failures are translated into j1sync's error tree here; GraphQL `errors[]` are
+HTTP-level failures are translated into j1sync's error tree here (the mapping every
+client shares: http/client.transport_error and status_error); GraphQL `errors[]` are
 returned untouched in the `ExecutionResult` for the client to interpret.
 """
 
@@ -14,9 +15,11 @@ import requests
 from gql.transport import Transport
 from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 
-from j1sync.errors import ApiError, AuthError, RateLimited, TransientError, Unreachable
+from j1sync.errors import ApiError, AuthError
+from j1sync.http.client import status_error, transport_error
 from j1sync.http.session import rate_limit_headers
-from j1sync.net import unreachable_because
+
+TITLE = "JupiterOne"  # the system, as messages name its API
 
 
 class HttpTransport(Transport):
@@ -48,15 +51,9 @@ class HttpTransport(Transport):
                 timeout=self._timeout,
                 verify=True,
             )
-        except requests.ConnectionError as exc:  # ConnectTimeout included
-            why = unreachable_because(exc, self._url)
-            if why is not None:
-                raise Unreachable(f"cannot reach the JupiterOne API at {self._url}: {why}") from exc
-            raise TransientError(f"JupiterOne API connection failed ({self._url})") from exc
-        except requests.Timeout as exc:
-            raise TransientError(f"JupiterOne API timed out ({self._url})") from exc
-        except requests.RequestException as exc:  # e.g. a URL requests cannot use
-            raise ApiError(f"JupiterOne API request to {self._url} failed: {exc}") from exc
+        except requests.RequestException as exc:  # e.g. no server, a timeout, a bad URL
+            url = self._url
+            raise transport_error(TITLE, exc, url, url, f"to {url}") from exc
         headers = rate_limit_headers(response.headers)
         return _result_of(response, self._url, headers), headers
 
@@ -97,10 +94,9 @@ def _result_of(response: requests.Response, url: str, headers: dict[str, str]) -
             "JUPITERONE_API_KEY and JUPITERONE_ACCOUNT_ID",
             status=status,
         )
-    if status == 429:
-        raise RateLimited("JupiterOne API rate limit (HTTP 429)", status=status, headers=headers)
-    if status >= 500:
-        raise TransientError(f"JupiterOne API server error (HTTP {status})", status=status)
+    refused = status_error(TITLE, status, headers)
+    if refused is not None:
+        raise refused
     try:
         body = response.json()
     except ValueError as exc:
