@@ -71,13 +71,22 @@ def open_systems(
     systems: Sequence[System], project: ProjectConfig, options: ConnectionOptions
 ) -> Iterator[Provider]:
     """The run's provider: one system's own provider, or for several, their `Targets`
-    (providers/targets.py), each connected to its own target."""
+    (providers/targets.py), each connected to its own target. Every system's settings
+    problem is reported at once (a mixed project missing two systems' variables says so
+    in one run, not one per run)."""
     from j1sync.providers.targets import Target, Targets
 
     with ExitStack() as stack:
-        targets = [
-            Target(system, stack.enter_context(open_system(system, part, options)), part)
-            for system in systems
-            for part in (project.for_system(system.name),)
-        ]
+        targets: list[Target] = []
+        problems: list[str] = []
+        for system in systems:
+            part = project.for_system(system.name)
+            try:
+                provider = stack.enter_context(open_system(system, part, options))
+            except ConfigError as exc:
+                problems.append(str(exc))
+                continue
+            targets.append(Target(system, provider, part))
+        if problems:
+            raise ConfigError("\n".join(problems))
         yield targets[0].provider if len(targets) == 1 else Targets(targets)

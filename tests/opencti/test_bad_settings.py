@@ -1,6 +1,6 @@
 """A wrong OpenCTI or xyOps URL in a mixed project, through the command line: the error
 names the system and the setting to fix (each system has its own URL variable), with no
-traceback and no token."""
+traceback and no token; a project missing two systems' credentials hears of both in one run."""
 
 from __future__ import annotations
 
@@ -52,4 +52,17 @@ def test_a_bad_xyops_url_names_its_setting(
     assert "xyOps URL (XYOPS_URL or `url:` in j1sync.yaml's xyops section)" in result.output
     assert "'xyops.example.com': expected https://host[:port]" in result.output
     assert "SecretXyopsKey" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_every_systems_missing_setting_is_reported_in_one_run(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform.write("m/mixed.yaml", MIXED)
+    monkeypatch.delenv("XYOPS_URL", raising=False)
+    monkeypatch.delenv("XYOPS_API_KEY", raising=False)
+    result = platform.run("plan", "m", token="")
+    assert result.exit_code == 1, result.output
+    assert "No xyOps API key: set XYOPS_API_KEY." in result.output
+    assert "No OpenCTI token: set OPENCTI_TOKEN." in result.output
     assert "Traceback" not in result.output
