@@ -26,7 +26,7 @@ from j1sync.engine.contract import LiveObject, Provider, RewritesOnRequest
 from j1sync.engine.plan import Plan, plan_has_changes
 from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
-from j1sync.errors import J1SyncError
+from j1sync.errors import ConfigError, J1SyncError
 from j1sync.executor import ApplyResult, apply_plan
 from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.manifest.document import ProjectConfig
@@ -152,9 +152,14 @@ def rotating(connect: Connect, names: Sequence[str]) -> Connect:
     @contextmanager
     def connect_rotating(project: ProjectConfig) -> Iterator[Provider]:
         with connect(project) as provider:
-            for kind in provider.kinds:
-                if isinstance(kind, RewritesOnRequest):
-                    kind.rotate(names)
+            rotators = [kind for kind in provider.kinds if isinstance(kind, RewritesOnRequest)]
+            if not rotators:  # else each named object is checked by the kind that takes it
+                raise ConfigError(
+                    f"--rotate {', '.join(names)}: no system of this run has secrets to write "
+                    "again (only JupiterOne's secret Parameters)"
+                )
+            for kind in rotators:
+                kind.rotate(names)
             yield provider
 
     return connect_rotating
