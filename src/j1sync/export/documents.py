@@ -10,7 +10,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject
 from j1sync.export.naming import FileNamer, folder_of
 from j1sync.export.specs import SpecBuilder
-from j1sync.providers.registry import all_engine_kinds, system_of_kind, systems
+from j1sync.providers.registry import all_engine_kinds, manifest_kind, system_of_kind, systems
 
 # A system's export spec builders: System.extras[EXPORT_SPECS]() -> engine kind -> builder.
 EXPORT_SPECS = "export_specs"
@@ -81,7 +81,9 @@ def build_documents(
     for obj in live:
         name, spec = named[id(obj)]
         folder = folder_of(obj.kind)
-        file_name = namer.file_name(folder, name, fallback=obj.kind.lower())
+        # a name with nothing left as a slug (all CJK, emoji) is filed under its kind: label.yaml
+        fallback = manifest_kind(obj.kind).lower()
+        file_name = namer.file_name(folder, name, fallback=fallback)
         documents.append(
             ExportDocument(obj.kind, name, spec, PurePosixPath(folder, file_name), obj)
         )
