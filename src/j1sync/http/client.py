@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import requests
@@ -218,15 +219,26 @@ def status_error(title: str, status: int, headers: Mapping[str, str]) -> ApiErro
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
-    """A response's Retry-After in seconds (never negative); None without a number."""
+    """A response's Retry-After in seconds (never negative); None without one."""
     for key, value in headers.items():
         if key.lower() == "retry-after":
-            try:
-                seconds = float(value)
-            except ValueError:
-                return None
-            return max(0.0, seconds)
+            return retry_after_seconds(value)
     return None
+
+
+def retry_after_seconds(text: str | None) -> float | None:
+    """A Retry-After value in seconds from now, never negative: delay-seconds or an
+    HTTP-date (RFC 9110 allows both); None when it is neither."""
+    if not text:
+        return None
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+
+from j1sync.http.client import retry_after_seconds
 
 Clock = Callable[[], float]
 
@@ -54,7 +55,7 @@ class QuotaReading:
     def of(cls, headers: Mapping[str, str]) -> QuotaReading | None:
         """Parse a response's headers (any case); None without usable RateLimit-*."""
         lower = {k.lower(): v for k, v in headers.items()}
-        retry_after = _retry_after(lower.get("retry-after"))
+        retry_after = retry_after_seconds(lower.get("retry-after"))
         try:
             parts = lower["ratelimit-limit"].split(",")
             limit = int(parts[0].strip())
@@ -88,19 +89,6 @@ class QuotaReading:
         counted = self.limit - self.remaining
         if counted > 0 and self.reset_s > 0:
             return counted / self.reset_s
-        return None
-
-
-def _retry_after(text: str | None) -> float | None:
-    if not text:
-        return None
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
-    except (TypeError, ValueError):
         return None
 
 
