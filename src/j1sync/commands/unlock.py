@@ -56,6 +56,13 @@ def command(
             click.echo(f"No apply lock on account {provider.account}.")
             return
         click.echo(f"Apply lock on account {provider.account}: {held.describe(time.time())}.")
+        running = held.running_pid()
+        if running is not None:  # not a crashed apply: its lock still guards its changes
+            raise UnlockRefused(
+                f"the apply holding it still runs on this machine (pid {running}); removing "
+                "its lock would let another apply change the account at the same time: let "
+                f"it finish, or stop it first (kill {running})"
+            )
         _confirm(yes)
         changed = remove_lock(store, held)
         if changed is not None:

@@ -110,18 +110,28 @@ class LockRecord:
     def holder_is_gone(self) -> bool:
         """True only when the holder ran in this very PID namespace of this host and its
         process no longer exists (it was killed): its lease need not run out first."""
+        return self._local_process_alive() is False
+
+    def running_pid(self) -> int | None:
+        """The holder's process id when it ran in this very PID namespace of this host and
+        still runs (an apply in progress: `unlock` must not pull the lock from under it)."""
+        return self.process[2] if self.process and self._local_process_alive() else None
+
+    def _local_process_alive(self) -> bool | None:
+        """Whether the holder's process exists; None when that cannot be told (another
+        machine or namespace, no process recorded, or this very process)."""
         if self.process is None or self.process[:2] != _this_machine():
-            return False
+            return None
         pid = self.process[2]
         if pid == os.getpid():
-            return False
+            return None
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            return True
-        except OSError:  # exists, owned by someone else
             return False
-        return False
+        except OSError:  # exists, owned by someone else
+            return True
+        return True
 
     def describe(self, now: float) -> str:
         """`alice@laptop (pid 4242), since 2024-05-01T10:00:00Z (35 s ago), expires ...`"""
