@@ -169,13 +169,11 @@ class ApiClient(Generic[S]):
     ) -> T:
         """One attempt: `request` (the HTTP request to `url`) within the rate limits, and
         `answer` (what its response means, or the error it is)."""
-        if self._abandoned.is_set():
-            raise ApiError(f"{self.title} API ({operation}): request abandoned")
+        self._check_abandoned(operation)
         if self.bucket is not None:
             self.bucket.acquire()
         with self.concurrency.slot() as rate_limited:
-            with self._count_lock:
-                self.requests_sent += 1
+            self._count_request()
             try:
                 response = request()
             except requests.RequestException as exc:
@@ -185,6 +183,15 @@ class ApiClient(Generic[S]):
             except RateLimited:
                 rate_limited()
                 raise
+
+    def _check_abandoned(self, where: str) -> None:
+        """ApiError once `abandon()` was called: no request is sent any more."""
+        if self._abandoned.is_set():
+            raise ApiError(f"{self.title} API ({where}): request abandoned")
+
+    def _count_request(self) -> None:
+        with self._count_lock:
+            self.requests_sent += 1
 
     def _status_error(self, status: int, headers: Mapping[str, str]) -> ApiError | None:
         """What an HTTP status says by itself: 429 rate limited, 5xx a server error (both

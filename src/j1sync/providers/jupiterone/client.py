@@ -262,8 +262,7 @@ class JupiterOneClient(ApiClient[Settings]):
     def _execute_once(
         self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]
     ) -> dict[str, Any]:
-        if self._abandoned.is_set():
-            raise ApiError(f"JupiterOne API ({area}): request abandoned")
+        self._check_abandoned(area)
         request = GraphQLRequest(
             parsed.request,
             variable_values=variables,
@@ -274,11 +273,9 @@ class JupiterOneClient(ApiClient[Settings]):
         reservation = self.quota.acquire(parsed.invocations, self._retries_stopped)
         headers: dict[str, str] | None = None
         try:
-            if self._abandoned.is_set():
-                raise ApiError(f"JupiterOne API ({area}): request abandoned")
+            self._check_abandoned(area)
             with self.concurrency.slot() as rate_limited:
-                with self._count_lock:
-                    self.requests_sent += 1
+                self._count_request()
                 try:
                     result, headers = self._transports[area].post(request)
                 except RateLimited as exc:
