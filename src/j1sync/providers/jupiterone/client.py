@@ -1,6 +1,8 @@
 """JupiterOne GraphQL client: auth headers, per-area endpoints, retries, pagination, errors.
 
-`execute()` is the only way kinds reach the API. Retries follow j1sync.http.retry (reads on
+`execute()` is the only way kinds reach the API. The client builds on j1sync.http.client's
+ApiClient (session, rate limit, in-flight limit, stopping, the retry loop, redaction).
+Retries follow j1sync.http.retry (reads on
 429, 5xx and connection failures, mutations only on 429, within `Settings.retry_budget_s`).
 A mutation that timed out may still be running on the
 server, so the client waits as long again as the timeout before it reports the failure:
