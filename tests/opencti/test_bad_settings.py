@@ -29,6 +29,7 @@ spec:
         ("ftp://opencti.example.com", "expected https://host[:port]"),
         ("https://opencti .example.com", "holds a space"),
         ("http://10.0.0.1:8080", "Refusing plain http://"),
+        ("https://opencti.example.com/graphql", "without /graphql (j1sync appends /graphql)"),
     ],
 )
 def test_a_bad_opencti_url_names_its_setting(platform: Platform, url: str, why: str) -> None:

@@ -156,7 +156,7 @@ def rotating(connect: Connect, names: Sequence[str]) -> Connect:
             if not rotators:  # else each named object is checked by the kind that takes it
                 raise ConfigError(
                     f"--rotate {', '.join(names)}: no system of this run has secrets to write "
-                    "again (only JupiterOne's secret Parameters)"
+                    "again (no kind of theirs writes an object again on request)"
                 )
             for kind in rotators:
                 kind.rotate(names)

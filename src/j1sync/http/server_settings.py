@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
@@ -50,6 +51,12 @@ class ServerSettings:
             )
         try:
             check_base_url(self.url, f"j1sync appends {self.appended}", allow_path=True)
+            fixed = self.appended.split("/<", 1)[0]  # "/graphql", xyOps's "/api/app"
+            if fixed and f"{fixed}/" in f"{urlsplit(self.url).path.rstrip('/')}/":
+                raise ConfigError(
+                    f"Invalid API URL {self.url!r}: give the base URL, without {fixed} "
+                    f"(j1sync appends {self.appended})."
+                )
         except ConfigError as exc:  # name the setting: a mixed project has several URLs
             raise ConfigError(
                 f"{self.title} URL ({self.env_url} or `url:` in j1sync.yaml's {self.section} "
