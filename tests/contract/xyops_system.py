@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.engine.paths import get_path
+from j1sync.providers.marker import is_managed, marker_line
 from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
 from j1sync.providers.xyops.emulator.seed import seed_objects
 from j1sync.providers.xyops.kinds import KIND_APIS
 from j1sync.providers.xyops.models import API_VERSION, SPEC_MODELS
-from j1sync.providers.xyops.ownership import is_managed, marker_line
 from tests.contract.systems import (
     Case,
     ContractSystem,

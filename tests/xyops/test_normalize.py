@@ -4,9 +4,9 @@ its credentials are."""
 
 from __future__ import annotations
 
+from j1sync.providers.marker import is_managed, split_marker, with_marker
 from j1sync.providers.xyops.kinds import credential_paths, normalize, plugins_named, references
 from j1sync.providers.xyops.models import SPEC_MODELS
-from j1sync.providers.xyops.ownership import is_managed, split_marker, with_marker
 
 SERVER_FIELDS = {"username": "admin", "created": 1, "modified": 2, "revision": 7}
 

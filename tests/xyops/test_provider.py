@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from j1sync.errors import ResolutionError
-from j1sync.providers.xyops.ownership import marker_line
+from j1sync.providers.marker import marker_line
 from tests.xyops.helpers import (
     HOOK_URL,
     TOKEN,

@@ -10,9 +10,9 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject
 from j1sync.export.specs import model_spec
+from j1sync.providers.marker import split_marker
 from j1sync.providers.xyops.kinds import KIND_APIS
 from j1sync.providers.xyops.models import SPEC_MODELS, WORKFLOW
-from j1sync.providers.xyops.ownership import split_marker
 
 ITEM_LISTS = ("actions", "alert_actions", "limits", "triggers")
 

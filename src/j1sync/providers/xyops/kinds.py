@@ -4,11 +4,17 @@ Each kind is `get_<noun>` / `create_<noun>` / `update_<noun>` / `delete_<noun>` 
 object's id as natural key (metadata.name), and one list in `get_multiple`
 (api-v1.0.88.md). The comparable state of an object is its spec's fields, defaults filled
 (server-set fields — username, created, modified, revision, sort_order — never appear),
-`notes` carrying j1sync's marker line (ownership.py), lists that are sets sorted.
+`notes` carrying j1sync's marker line (providers/marker.py), lists that are sets sorted.
 
 `update_<noun>` shallow-merges and can never remove a key, so an update sends the whole
 top level: every spec field, an absent one at its default. Only events check `revision`:
 an event update sends the revision read with it.
+
+Ownership: every configuration kind has a free-text `notes` field (data-structures-v1.0.88.md),
+which xyOps keeps as written and shows to people. Ids are chosen by users, so an id prefix
+would prove nothing, and a field the server drops would not survive; so j1sync writes its
+marker as the last line of `notes` on every object it creates or updates and treats as
+managed only the objects whose notes end with it (docs/xyops.md).
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.providers.marker import is_managed, normalize_notes, with_marker
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS, WORKFLOW, WORKFLOW_PLUGIN
-from j1sync.providers.xyops.ownership import is_managed, normalize_notes, with_marker
 from j1sync.providers.xyops.system import SYSTEM
 
 

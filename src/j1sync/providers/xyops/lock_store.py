@@ -20,8 +20,8 @@ from j1sync.canonical import canonical_json
 from j1sync.engine.lock import settle_time
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.providers.marker import marker_line
 from j1sync.providers.xyops.client import XyopsClient
-from j1sync.providers.xyops.ownership import marker_line
 
 BUCKET_ID = "j1sync_state"
 BUCKET_TITLE = "j1sync state"
