@@ -10,14 +10,16 @@ is not there (yet) is left out, and so are its kinds: `KINDS` holds the kinds of
 from __future__ import annotations
 
 import importlib
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 from pydantic import Field, create_model
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import ObjectName, StrictModel
 
-API_VERSION = "opencti.j1sync/v1"
+# The one apiVersion of OpenCTI manifests (the documents' field takes only it).
+ApiVersion = Literal["opencti.j1sync/v1"]
+API_VERSION: str = get_args(ApiVersion)[0]
 
 # Every OpenCTI kind, in dependency order (a kind comes after every kind its objects name).
 ALL_KINDS: tuple[str, ...] = (
@@ -76,7 +78,7 @@ LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
 
 
 class _Document(StrictModel):
-    apiVersion: Literal["opencti.j1sync/v1"]
+    apiVersion: ApiVersion
 
 
 def _document_model(kind: str, cls: Any) -> type[StrictModel]:

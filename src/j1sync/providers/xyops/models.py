@@ -13,14 +13,16 @@ Actions, limits and triggers carry type-specific fields beside `type`/`condition
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
 
-API_VERSION = "xyops.j1sync/v1"
+# The one apiVersion of xyOps manifests (the documents' field takes only it).
+ApiVersion = Literal["xyops.j1sync/v1"]
+API_VERSION: str = get_args(ApiVersion)[0]
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 MAX_ID_LENGTH = 255
 
@@ -315,7 +317,7 @@ LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
 
 
 class _Document(StrictModel):
-    apiVersion: Literal["xyops.j1sync/v1"]
+    apiVersion: ApiVersion
     metadata: XyopsMetadata
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, Field, TypeAdapter, model_validator
 
@@ -21,19 +21,9 @@ from j1sync.providers.jupiterone.models.resource_group import (
     ResourceGroupSpec,
 )
 
-API_VERSION = "j1sync/v1"
-
-# The kinds, in the order j1sync lists them (validate's counts, export, schema).
-SPEC_MODELS: dict[str, type[BaseModel]] = {
-    "Question": QuestionSpec,
-    "AlertRule": AlertRuleSpec,
-    "IamGroup": IamGroupSpec,
-    "IntegrationSchedule": IntegrationScheduleSpec,
-    "ResourceGroup": ResourceGroupSpec,
-    "Parameter": ParameterSpec,
-    "Dashboard": DashboardSpec,
-}
-KINDS: tuple[str, ...] = tuple(SPEC_MODELS)
+# The one apiVersion of JupiterOne's manifests (the documents' field takes only it).
+ApiVersion = Literal["j1sync/v1"]
+API_VERSION: str = get_args(ApiVersion)[0]
 
 # Per kind, the lists whose elements have an identity (list_identity.py).
 LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
@@ -47,37 +37,37 @@ LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
 }
 
 
-class QuestionDocument(StrictModel):
+class _Document(StrictModel):
+    apiVersion: ApiVersion
+
+
+class QuestionDocument(_Document):
     """A saved J1QL question."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["Question"]
     metadata: Metadata
     spec: QuestionSpec
 
 
-class AlertRuleDocument(StrictModel):
+class AlertRuleDocument(_Document):
     """An alert rule (question rule instance)."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["AlertRule"]
     metadata: Metadata
     spec: AlertRuleSpec
 
 
-class IamGroupDocument(StrictModel):
+class IamGroupDocument(_Document):
     """An IAM group with its permissions, query policy and members."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["IamGroup"]
     metadata: Metadata
     spec: IamGroupSpec
 
 
-class IntegrationScheduleDocument(StrictModel):
+class IntegrationScheduleDocument(_Document):
     """When an existing integration instance runs."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["IntegrationSchedule"]
     metadata: Metadata
     spec: IntegrationScheduleSpec
@@ -91,53 +81,57 @@ class IntegrationScheduleDocument(StrictModel):
         return self
 
 
-class ParameterDocument(StrictModel):
+class ParameterDocument(_Document):
     """A parameter of the account's parameter store."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["Parameter"]
     metadata: ParameterMetadata
     spec: ParameterSpec
 
 
-class ResourceGroupDocument(StrictModel):
+class ResourceGroupDocument(_Document):
     """A resource group with its permissions per IAM group."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["ResourceGroup"]
     metadata: Metadata
     spec: ResourceGroupSpec
 
 
-class DashboardDocument(StrictModel):
+class DashboardDocument(_Document):
     """An Insights board with its widgets, layouts and parameters."""
 
-    apiVersion: Literal["j1sync/v1"]
     kind: Literal["Dashboard"]
     metadata: Metadata
     spec: DashboardSpec
 
 
+# The kinds, in the order j1sync lists them (validate's counts, export, schema): each kind
+# is named once, by its document's `kind` field.
+_DOCUMENTS = (
+    QuestionDocument,
+    AlertRuleDocument,
+    IamGroupDocument,
+    IntegrationScheduleDocument,
+    ResourceGroupDocument,
+    ParameterDocument,
+    DashboardDocument,
+)
+
+
+def _field_type(model: type[BaseModel], name: str) -> Any:
+    return model.model_fields[name].annotation
+
+
 DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
-    "Question": QuestionDocument,
-    "AlertRule": AlertRuleDocument,
-    "IamGroup": IamGroupDocument,
-    "IntegrationSchedule": IntegrationScheduleDocument,
-    "ResourceGroup": ResourceGroupDocument,
-    "Parameter": ParameterDocument,
-    "Dashboard": DashboardDocument,
+    get_args(_field_type(model, "kind"))[0]: model for model in _DOCUMENTS
+}
+KINDS: tuple[str, ...] = tuple(DOCUMENT_MODELS)
+SPEC_MODELS: dict[str, type[BaseModel]] = {
+    kind: _field_type(model, "spec") for kind, model in DOCUMENT_MODELS.items()
 }
 
-AnyDocument = Annotated[
-    QuestionDocument
-    | AlertRuleDocument
-    | IamGroupDocument
-    | IntegrationScheduleDocument
-    | ResourceGroupDocument
-    | ParameterDocument
-    | DashboardDocument,
-    Field(discriminator="kind"),
-]
+# Every kind's document, told apart by `kind` (the schema's oneOf).
+AnyDocument: Any = Annotated[Union[_DOCUMENTS], Field(discriminator="kind")]  # noqa: UP007
 
 
 def manifest_json_schema(kind: str | None = None) -> dict[str, Any]:
