@@ -36,3 +36,28 @@ def test_jupiterone_kinds_spec_models_and_documents_follow_one_list() -> None:
     for kind, model in documents.DOCUMENT_MODELS.items():
         assert model.model_fields["spec"].annotation is documents.SPEC_MODELS[kind]
     assert set(documents.LIST_IDENTITIES) <= set(documents.KINDS)
+
+
+def test_a_query_without_version_or_results_are_gets_the_one_default_everywhere() -> None:
+    """The models' defaults are values.py's, and export leaves out exactly those."""
+    from j1sync.providers.jupiterone import values
+    from j1sync.providers.jupiterone.export.specs import (
+        QUESTION_QUERY_DEFAULTS,
+        RULE_QUERY_DEFAULTS,
+    )
+    from j1sync.providers.jupiterone.models.alert_rule import RuleQuery
+    from j1sync.providers.jupiterone.models.question import QuestionQuery
+
+    question = QuestionQuery.model_validate({"name": "q", "query": "FIND Host"})
+    rule = RuleQuery.model_validate({"name": "q", "query": "FIND Host"})
+    assert (question.version, question.resultsAre) == (
+        values.DEFAULT_QUERY_VERSION,
+        values.DEFAULT_RESULTS_ARE,
+    )
+    assert rule.version == values.DEFAULT_QUERY_VERSION
+    assert QUESTION_QUERY_DEFAULTS == {
+        "version": values.DEFAULT_QUERY_VERSION,
+        "resultsAre": values.DEFAULT_RESULTS_ARE,
+        "includeDeleted": False,
+    }
+    assert RULE_QUERY_DEFAULTS == {"version": values.DEFAULT_QUERY_VERSION, "includeDeleted": False}

@@ -23,6 +23,13 @@ PollingInterval = Literal[
 ]
 DEFAULT_POLLING_INTERVAL: PollingInterval = "ONE_DAY"  # what the API fills in when none is sent
 
+# QueryResultsAre in the JupiterOne schema.
+ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]
+# A question's or rule's query that gives no version or resultsAre has these (the models'
+# defaults, what the provider and the emulator fill in for a live query without them).
+DEFAULT_QUERY_VERSION = "v1"
+DEFAULT_RESULTS_ARE: ResultsAre = "INFORMATIVE"
+
 # Letters, digits and underscores: what `${ param.X }` can name (and what the parameter
 # store and JupiterOne's Terraform provider accept).
 PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")

@@ -5,7 +5,11 @@ from __future__ import annotations
 from j1sync.emulator.store import JsonObject
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
-from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.values import (
+    DEFAULT_POLLING_INTERVAL,
+    DEFAULT_QUERY_VERSION,
+    DEFAULT_RESULTS_ARE,
+)
 
 SERVICE = "questions"
 COLLECTION = "questions"
@@ -24,9 +28,9 @@ def _queries(queries: list[JsonObject] | None) -> list[JsonObject]:
     return [
         {
             "query": q["query"],
-            "version": q.get("version") or "v1",
+            "version": q.get("version") or DEFAULT_QUERY_VERSION,
             "name": q.get("name"),
-            "resultsAre": q.get("resultsAre") or "INFORMATIVE",
+            "resultsAre": q.get("resultsAre") or DEFAULT_RESULTS_ARE,
             "includeDeleted": bool(q.get("includeDeleted")),
         }
         for q in queries

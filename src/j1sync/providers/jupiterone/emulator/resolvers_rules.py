@@ -10,7 +10,7 @@ from j1sync.providers.jupiterone.emulator import resolvers_resource_groups
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
 from j1sync.providers.jupiterone.emulator.resolvers_questions import COLLECTION as QUESTIONS
-from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL, DEFAULT_QUERY_VERSION
 
 SERVICE = "rules"
 COLLECTION = RULES
@@ -57,7 +57,7 @@ def _inline_question(question: JsonObject) -> JsonObject:
             {
                 "query": q["query"],
                 "name": q.get("name"),
-                "version": q.get("version") or "v1",
+                "version": q.get("version") or DEFAULT_QUERY_VERSION,
                 "includeDeleted": bool(q.get("includeDeleted")),
             }
             for q in question.get("queries") or []

@@ -34,6 +34,7 @@ from j1sync.export.run import check_output_dir, validation_warnings, write_docum
 from j1sync.manifest.model_base import MAX_NAME_LENGTH
 from j1sync.providers.jupiterone.alert_rules import KIND
 from j1sync.providers.jupiterone.export.specs import ordered_spec
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION
 
 ALERT_LEVELS = ("INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL")  # validate.ts
 DEFAULT_ALERT_LEVEL = "HIGH"  # index.js defaultAlertSettings
@@ -177,7 +178,7 @@ def _queries(rule: _Rule, queries: list[Any], notes: list[str]) -> list[dict[str
             if key not in QUERY_KEYS
         ]
         entry: dict[str, Any] = {"name": query["name"], "query": query["query"]}
-        if query.get("version") not in (None, "v1"):
+        if query.get("version") not in (None, DEFAULT_QUERY_VERSION):
             entry["version"] = query["version"]
         if query.get("includeDeleted") is True:
             entry["includeDeleted"] = True

@@ -9,7 +9,9 @@ from typing import Any
 from j1sync.engine.contract import LiveObject
 from j1sync.export.specs import SpecBuilder, model_defaults, model_spec, without_defaults
 from j1sync.providers.jupiterone.models import SPEC_MODELS
+from j1sync.providers.jupiterone.models.alert_rule import RuleQuery
 from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
+from j1sync.providers.jupiterone.models.question import QuestionQuery
 from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
 
 # Fields written even when they equal the model's default: omitting them would change
@@ -35,8 +37,8 @@ def _query(query: Mapping[str, Any], fields: Iterable[str], defaults: Mapping[st
     return without_defaults({k: query.get(k) for k in fields}, defaults)
 
 
-QUESTION_QUERY_DEFAULTS = {"version": "v1", "resultsAre": "INFORMATIVE", "includeDeleted": False}
-RULE_QUERY_DEFAULTS = {"version": "v1", "includeDeleted": False}
+QUESTION_QUERY_DEFAULTS = model_defaults(QuestionQuery)
+RULE_QUERY_DEFAULTS = model_defaults(RuleQuery)
 CONDITION_DEFAULTS = {"version": 1}  # `type` is kept: FILTER reads better than nothing
 
 

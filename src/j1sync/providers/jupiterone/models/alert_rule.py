@@ -24,6 +24,7 @@ from j1sync.providers.jupiterone.models.common import (
     check_unique_query_names,
     referenced_query_names,
 )
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION
 
 # The action field that holds an integration instance's id (Terraform provider's rule
 # example: CREATE_JIRA_TICKET), and the one a manifest names the instance with instead.
@@ -36,7 +37,7 @@ class RuleQuery(StrictModel):
 
     name: NonBlank = Field(description="Names the query's results: queries.<name>.total")
     query: NonBlank
-    version: str = "v1"
+    version: str = DEFAULT_QUERY_VERSION
     includeDeleted: bool = False
 
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
 
 from pydantic import Field
 
 from j1sync.manifest.model_base import ObjectName, StrictModel, rule_error
 from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL as DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.values import PollingInterval as PollingInterval
-
-# QueryResultsAre in the JupiterOne schema.
-ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]
+from j1sync.providers.jupiterone.values import ResultsAre as ResultsAre
 
 # A rule condition names a query as "queries.<name>.<field>" (e.g. queries.query0.total).
 QUERY_REFERENCE = re.compile(r"\bqueries\.([^.\s\]\[]+)")

@@ -12,13 +12,14 @@ from j1sync.providers.jupiterone.models.common import (
     ResultsAre,
     check_unique_query_names,
 )
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION, DEFAULT_RESULTS_ARE
 
 
 class QuestionQuery(StrictModel):
     name: NonBlank = Field(description="Names the query's results: queries.<name>.total")
     query: NonBlank = Field(description="The J1QL query.")
-    version: str = "v1"
-    resultsAre: ResultsAre = "INFORMATIVE"
+    version: str = DEFAULT_QUERY_VERSION
+    resultsAre: ResultsAre = DEFAULT_RESULTS_ARE
     includeDeleted: bool = False
 
 
