@@ -27,7 +27,8 @@ PROBABILITY = click.FloatRange(0.0, 1.0)
 
 # A system's own serve entry, in its System.extras (providers/registry.py): called with
 # host, port, db, latency_ms, seed, api_key, rate_limit, fail_rate, rate_429,
-# lose_responses, echo and the values of its own flags (extras[SERVE_OPTIONS]: a
+# lose_responses, echo, timings (a j1sync.emulator.http_base.TimingsLog, or None) and the
+# values of its own flags (extras[SERVE_OPTIONS]: a
 # (parameter name, click option) per flag, commands/_common.system_options); it serves
 # until SIGTERM or SIGINT. A port or seed not given is left to the system's default.
 SERVE_EXTRA = "serve"
@@ -61,6 +62,13 @@ SERVE_OPTIONS = "serve_options"
     type=PROBABILITY,
     help="Probability a mutation's response is lost.",
 )
+@click.option(
+    "--timings",
+    default=None,
+    metavar="FILE",
+    help="Append a JSON line per answered request to FILE: its operation, status and the "
+    "emulator's own milliseconds on it, latency apart (as its Server-Timing header says).",
+)
 @system_options(SERVE_OPTIONS)
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
 @handle_errors
@@ -76,6 +84,7 @@ def serve(
     fail_rate: float,
     rate_429: float,
     lose_responses: float,
+    timings: str | None,
     allow_remote: bool,
     system_flags: Mapping[str, Mapping[str, Any]],
 ) -> None:
@@ -89,20 +98,28 @@ def serve(
     serve_system = system.extras.get(SERVE_EXTRA)
     if serve_system is None:
         raise ConfigError(f"{system.title} has no emulator to serve")
-    serve_system(
-        host=host,
-        **({} if port is None else {"port": port}),
-        db=db,
-        latency_ms=latency_ms,
-        **({} if seed is None else {"seed": seed}),
-        api_key=api_key,
-        rate_limit=rate_limit,
-        fail_rate=fail_rate,
-        rate_429=rate_429,
-        lose_responses=lose_responses,
-        echo=click.echo,
-        **system_flags.get(system.name, {}),
-    )
+    from j1sync.emulator.serving import open_timings
+
+    timings_log = open_timings(timings) if timings is not None else None
+    try:
+        serve_system(
+            host=host,
+            **({} if port is None else {"port": port}),
+            db=db,
+            latency_ms=latency_ms,
+            **({} if seed is None else {"seed": seed}),
+            api_key=api_key,
+            rate_limit=rate_limit,
+            fail_rate=fail_rate,
+            rate_429=rate_429,
+            lose_responses=lose_responses,
+            echo=click.echo,
+            timings=timings_log,
+            **system_flags.get(system.name, {}),
+        )
+    finally:
+        if timings_log is not None:
+            timings_log.close()
 
 
 @command.command()

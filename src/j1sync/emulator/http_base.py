@@ -1,7 +1,9 @@
 """What every emulator's HTTP front shares, whatever API it speaks: a threaded loopback
 server that does not report clients cut off by the fault switches, a JSON answer in one
 write, a lost response (the connection dropped after the change committed), and the
-switches read before any work (latency and spikes, rate limits and injected 429s)."""
+switches read before any work (latency and spikes, rate limits and injected 429s). Every
+answer says the emulator's own time on it (`Server-Timing`), and `serve --timings FILE`
+writes it down, a line per request (`TimingsLog`)."""
 
 from __future__ import annotations
 
@@ -20,10 +22,43 @@ from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.store import MEMORY, ProcessLock, Store
 
 
+class TimingsLog:
+    """`emulator serve --timings FILE`: one JSON line appended per answered request, the
+    emulator's own time on it as its `Server-Timing` header says (a benchmark running its
+    client as another process reads them from the file):
+
+        {"ts": 1764500000.123456, "operation": "ListRules", "status": 200,
+         "server_ms": 1.42, "latency_ms": 50.07}
+
+    `ts`: wall clock (seconds since the epoch) when the answer was ready; `operation`: the
+    request's GraphQL operationName (a batch's joined with ","), else its path (no query
+    string: it may hold a key); `server_ms`: from its request line read to its answer
+    ready, the latency it slept apart (`latency_ms`). One write per line under a lock,
+    flushed before the answer leaves (one under `wbufsize` is buffered until the handler
+    returns): lines never interleave, and a client that has its answer finds its line."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._file = self.path.open("a", encoding="utf-8")  # OSError: the caller's to word
+        self._lock = threading.Lock()
+
+    def record(self, line: Mapping[str, Any]) -> None:
+        text = json.dumps(line) + "\n"
+        with self._lock:
+            if not self._file.closed:
+                self._file.write(text)
+                self._file.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # many clients connecting at once are not reset (default 5)
+    timings: TimingsLog | None = None  # `serve --timings`: a line per answered request
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that gave up (timed out) or was cut off is expected under the fault
@@ -43,26 +78,80 @@ class JsonHandler(BaseHTTPRequestHandler):
     wbufsize = 1 << 20
     disable_nagle_algorithm = True
 
+    # When this request's work began (its request line read) and the latency it slept:
+    # every answer says the rest in a `Server-Timing: emulator;dur=MS` header (W3C Server
+    # Timing), so a benchmark can tell the emulator's own time from its client's.
+    _received: float = 0.0
+    _slept: float = 0.0
+    _body = b""  # the request's body, once read
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: request lines would only clutter test and CLI output."""
+
+    def parse_request(self) -> bool:
+        self._received, self._slept, self._body = time.perf_counter(), 0.0, b""
+        return super().parse_request()
+
+    def wait_latency(self, switches: FaultSwitches) -> None:
+        """Sleep the switched latency, plus a spike now and then (not server time)."""
+        started = time.perf_counter()
+        wait_latency(switches)
+        self._slept += time.perf_counter() - started
 
     def stats(self) -> Stats:
         raise NotImplementedError
 
     def read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        self._body = self.rfile.read(length) if length else b""
+        return self._body
 
     def send_json(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
-        self.stats().count_status(status)
         data = json.dumps(body).encode()
+        self.send_body(status, data, "application/json; charset=utf-8", headers)
+
+    def send_body(
+        self, status: int, data: bytes, content_type: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Answer in one write, with the emulator's time on the request (`Server-Timing`,
+        also `server.timings`' line when `serve --timings` writes them)."""
+        self.stats().count_status(status)
+        server_ms, answered = self.server_ms(), time.time()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("Server-Timing", f"emulator;dur={server_ms:.2f}")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+        timings = getattr(self.server, "timings", None)
+        if timings is not None:
+            timings.record(
+                {
+                    "ts": round(answered, 6),
+                    "operation": self._operation(),
+                    "status": status,
+                    "server_ms": round(server_ms, 2),
+                    "latency_ms": round(self._slept * 1000, 2),
+                }
+            )
+
+    def server_ms(self) -> float:
+        """Milliseconds this request has spent in the emulator so far, its latency apart."""
+        return max(0.0, (time.perf_counter() - self._received - self._slept) * 1000)
+
+    def _operation(self) -> str:
+        """What `TimingsLog` names a request by: its GraphQL operationName(s), else its path
+        (read only when the timings are written)."""
+        try:
+            payload = json.loads(self._body) if self._body else None
+        except ValueError:
+            payload = None
+        items = payload if isinstance(payload, list) else [payload]
+        names = [i.get("operationName") for i in items if isinstance(i, dict)]
+        named = [n for n in names if isinstance(n, str) and n]
+        return ",".join(named) if named else self.path.split("?", 1)[0]
 
     def drop_connection(self) -> None:
         """The change committed; the client never hears about it."""
@@ -101,7 +190,7 @@ class ServedState:
     (`_server`) and base URL (`url`). A subclass's constructor calls `_open_store`, then
     `_seed_new` with what a new store holds, then `_bind` with its server."""
 
-    _server: ThreadingHTTPServer
+    _server: QuietThreadingHTTPServer
     store: Store
     _process_lock: ProcessLock | None = None
     _thread: threading.Thread | None = None
@@ -137,7 +226,7 @@ class ServedState:
             raise
         self.store.mark_initialized()
 
-    def _bind(self, server: Callable[[], ThreadingHTTPServer]) -> None:
+    def _bind(self, server: Callable[[], QuietThreadingHTTPServer]) -> None:
         """`_server` from `server()` (listening on its address) and `url`; when it cannot
         listen, the store is closed and the lock released."""
         try:
@@ -158,6 +247,11 @@ class ServedState:
 
     def serve_forever(self) -> None:
         self._server.serve_forever(poll_interval=0.1)
+
+    def write_timings(self, timings: TimingsLog | None) -> None:
+        """A line per answered request to `timings` from now on (None: none); the log is
+        its opener's to close."""
+        self._server.timings = timings
 
     def start(self) -> None:
         """Serve from a daemon thread."""

@@ -14,7 +14,7 @@ from types import FrameType
 from typing import TypeVar
 
 from j1sync.emulator.faults import Stats
-from j1sync.emulator.http_base import ServedState
+from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.errors import ConfigError, describe_os_error
 
 E = TypeVar("E", bound=ServedState)
@@ -47,9 +47,11 @@ def serve_until_stopped(
     banner: Iterable[str],
     farewell: Callable[[E], str],
     echo: Callable[[str], None] = print,
+    timings: TimingsLog | None = None,
 ) -> E:
     """Serve `emulator` on this (the main) thread until SIGTERM or SIGINT, having echoed
-    `banner` (where it listens, its credentials); then stop it and echo `farewell(emulator)`.
+    `banner` (where it listens, its credentials), writing a line per answered request to
+    `timings` (`serve --timings`) if given; then stop it and echo `farewell(emulator)`.
     The stopped emulator is returned (its counters)."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -57,6 +59,7 @@ def serve_until_stopped(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    emulator.write_timings(timings)
     for line in banner:
         echo(line)
     # This process only serves: the seeded objects live as long as it does, and the cycle
@@ -69,6 +72,15 @@ def serve_until_stopped(
         emulator.stop()
     echo(farewell(emulator))
     return emulator
+
+
+def open_timings(path: str) -> TimingsLog:
+    """`serve --timings FILE`'s log, appended to; a file that cannot be written is one
+    ConfigError line naming it, before any emulator starts."""
+    try:
+        return TimingsLog(path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write --timings: {describe_os_error(exc)}") from exc
 
 
 def answered(stats: Stats) -> str:

@@ -6,9 +6,12 @@ imported (help included), the emulator itself only when it serves."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
+
+if TYPE_CHECKING:
+    from j1sync.emulator.http_base import TimingsLog
 
 PORT = 8765
 SEED = "demo"
@@ -113,6 +116,7 @@ def serve(
     rate_429: float = 0.0,
     lose_responses: float = 0.0,
     echo: Callable[[str], None] = print,
+    timings: TimingsLog | None = None,
     account: str | None = None,
     page_size: int = 100,
     list_nulls: bool = False,
@@ -167,4 +171,5 @@ def serve(
             f"{stopped.stats.invocations} invocations counted."
         ),
         echo,
+        timings,
     )

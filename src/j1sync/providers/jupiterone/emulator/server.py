@@ -13,7 +13,6 @@ from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
     rate_limited,
-    wait_latency,
 )
 from j1sync.providers.jupiterone.emulator.backend import Backend
 from j1sync.providers.jupiterone.emulator.executor import GraphQLService, Outcome
@@ -52,7 +51,7 @@ class _Handler(JsonHandler):
             self.send_json(404, {"error": "Not Found"})
             return
         switches = server.backend.switches
-        wait_latency(switches)
+        self.wait_latency(switches)
         if rate_limited(switches):
             self.send_json(429, {"error": "Too Many Requests"})
             return

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from j1sync.emulator.faults import FaultSwitches, Stats
-from j1sync.emulator.http_base import ServedState
+from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.emulator.serving import answered, build_emulator, serve_until_stopped
 from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.errors import ConfigError
@@ -146,6 +146,7 @@ def serve(
     rate_429: float = 0.0,
     lose_responses: float = 0.0,
     echo: Callable[[str], None] = print,
+    timings: TimingsLog | None = None,
 ) -> OpenCtiEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system opencti`): `db`
     defaults to DEFAULT_DB. The tokens are the seeded users' (`api_key` is refused: the
@@ -177,4 +178,5 @@ def serve(
         ],
         lambda stopped: f"OpenCTI emulator stopped. {answered(stopped.stats)}.",
         echo,
+        timings,
     )

@@ -29,7 +29,6 @@ from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
     rate_limited,
-    wait_latency,
 )
 from j1sync.providers.opencti.emulator.api import Context, OpenCtiApi
 
@@ -84,7 +83,7 @@ class _Handler(JsonHandler):
             self.send_json(404, _bad_request(f"Cannot POST {self.path}", "NOT_FOUND"))
             return
         switches = server.switches
-        wait_latency(switches)
+        self.wait_latency(switches)
         if rate_limited(switches):
             wait = RETRY_AFTER_S if switches.retry_after_s is None else switches.retry_after_s
             self.send_json(429, TOO_MANY, {"Retry-After": str(wait)})

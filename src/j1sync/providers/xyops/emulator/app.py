@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from j1sync.emulator.faults import Stats
-from j1sync.emulator.http_base import ServedState
+from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
 from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.per_seconds import parse_rate_limit
@@ -146,6 +146,7 @@ def serve(
     lose_responses: float = 0.0,
     errors_in_200: bool = False,
     echo: Callable[[str], None] = print,
+    timings: TimingsLog | None = None,
 ) -> XyOpsEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system xyops`): `db`
     defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
@@ -176,4 +177,5 @@ def serve(
         [f"xyOps emulator listening on {emulator.url} (API key: {key_note})", *default_key],
         lambda stopped: f"xyOps emulator stopped. {answered(stopped.stats)}.",
         echo,
+        timings,
     )

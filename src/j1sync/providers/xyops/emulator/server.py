@@ -17,7 +17,6 @@ from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
     rate_limited,
-    wait_latency,
 )
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.errors import (
@@ -95,7 +94,7 @@ class _Handler(JsonHandler):
             self._send_config()
             return
         switches = server.switches
-        wait_latency(switches)
+        self.wait_latency(switches)
         if rate_limited(switches):
             self._refuse(RATE_LIMITED)
             return
@@ -162,12 +161,7 @@ class _Handler(JsonHandler):
             "masters": [],
         }
         payload = f"app.receiveConfig({json.dumps(data)});".encode()
-        self.stats().count_status(200)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/javascript; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        self.send_body(200, payload, "text/javascript; charset=utf-8")
 
     def _refuse(self, error: ApiError) -> None:
         status = 200 if self.server.switches.errors_in_200 else error.status
