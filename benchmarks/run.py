@@ -27,9 +27,10 @@ from typing import Any
 
 # benchmarks/accounts.py: this script's own folder is first on sys.path
 from accounts import NO_INTEGRATIONS, generated_account
+from graphql import get_operation_ast, parse
 from ruamel.yaml import YAML
 
-from j1sync.providers.jupiterone import iam_groups
+from j1sync.providers.jupiterone import alert_rules, iam_groups, integration_schedules, questions
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, POOL_SIZE
 from j1sync.providers.jupiterone.emulator.quotas import Quotas
 
@@ -67,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         metavar="N,N,...",
         help="instead: the whole `j1sync plan` process at each size, one manifest file per "
-        "object (as export writes them): seconds, bound, ratio, peak RSS, emulator CPU",
+        "object (as export writes them): seconds, bound, ratio, the emulator's server time "
+        "on the critical chain and j1sync's own ratio, peak RSS, emulator CPU",
     )
     parser.add_argument("--runs", type=int, default=1, help="runs per size of --curve")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
@@ -184,27 +186,43 @@ def run_under_quotas(args: argparse.Namespace) -> dict[str, Any]:
 def plan_curve(sizes: Sequence[int], runs: int, latency_ms: int) -> list[dict[str, Any]]:
     """The whole `j1sync plan` process (start-up included) as a user runs it, against an
     emulator seeded with the account, manifests one file per object: wall time against
-    `bound_s`, the process's CPU and peak RSS (wait4), and the emulator process's CPU over
-    the same span (its server time, apart: the ratio to the bound is j1sync's own when
-    the emulator's time is small). Printed as a table on stderr."""
+    `bound_s`, the process's CPU and peak RSS (wait4), the emulator process's CPU over the
+    same span, and the emulator's own server time on the critical chain apart
+    (`emulator_server_s`, from `serve --timings`; see `critical_chain`): `j1sync_s` = wall
+    minus it, and `j1sync_ratio_to_bound` = j1sync_s / bound_s measures j1sync, not the
+    emulator. Printed as a table on stderr."""
     rows: list[dict[str, Any]] = []
-    header = "objects  plan s  bound s  ratio  peak RSS MB  plan CPU s  emulator CPU s  load avg"
+    header = (
+        "objects  plan s  bound s  ratio  server s  j1sync s  j1sync ratio  peak RSS MB  "
+        "plan CPU s  emulator CPU s  load avg"
+    )
     print(header, file=sys.stderr)
     for objects in sizes:
         with tempfile.TemporaryDirectory(prefix="j1sync-curve-") as folder:
             work = Path(folder)
             account = generated_account(objects)
             write_manifest_files(work / "manifests", account.manifests)
+            rounds = chain_rounds(account.counts)
             bound = bound_s(account.counts, latency_ms)
-            with served_emulator(work / "emulator", account.seed, latency_ms) as url:
+            timings = work / "timings.jsonl"
+            extra = ["--timings", str(timings)]
+            with served_emulator(work / "emulator", account.seed, latency_ms, extra) as url:
                 for _ in range(runs):
-                    row = whole_plan(url, work / "manifests", SERVED_PIDS[url])
+                    row, answered = whole_plan(url, work / "manifests", SERVED_PIDS[url], timings)
+                    chain, server_s, per_chain = critical_chain(answered, rounds, latency_ms)
                     row = {"objects": objects, **row, "bound_s": round(bound, 3)}
                     row["ratio_to_bound"] = round(row["wall_s"] / bound, 3)
+                    row["critical_chain"] = chain
+                    row["chain_server_s"] = per_chain
+                    row["emulator_server_s"] = round(server_s, 3)
+                    row["j1sync_s"] = round(row["wall_s"] - server_s, 3)
+                    row["j1sync_ratio_to_bound"] = round(row["j1sync_s"] / bound, 3)
                     rows.append(row)
                     print(
                         f"{objects:>7}  {row['wall_s']:>6.2f}  {bound:>7.2f}  "
-                        f"{row['ratio_to_bound']:>5.2f}  {row['peak_rss_mb']:>11.1f}  "
+                        f"{row['ratio_to_bound']:>5.2f}  {server_s:>8.2f}  "
+                        f"{row['j1sync_s']:>8.2f}  {row['j1sync_ratio_to_bound']:>12.2f}  "
+                        f"{row['peak_rss_mb']:>11.1f}  "
                         f"{row['cpu_s']:>10.2f}  {row['emulator_cpu_s']:>14.2f}  "
                         f"{row['load_average']:>8.2f}",
                         file=sys.stderr,
@@ -212,12 +230,17 @@ def plan_curve(sizes: Sequence[int], runs: int, latency_ms: int) -> list[dict[st
     return rows
 
 
-def whole_plan(url: str, manifests: Path, emulator_pid: int) -> dict[str, Any]:
+def whole_plan(
+    url: str, manifests: Path, emulator_pid: int, timings: Path
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """`j1sync plan --detailed-exitcode` in a process of its own, measured from outside,
     with the machine's load average (1 minute) when it ended: on a shared machine the
-    wall time depends on it, CPU time and peak RSS much less."""
+    wall time depends on it, CPU time and peak RSS much less. Also the emulator's
+    `--timings` lines of the requests answered while it ran (each line is in the file
+    before its answer leaves the emulator)."""
     command = [sys.executable, "-m", "j1sync", "plan", str(manifests), "--detailed-exitcode"]
     emulator_cpu = _process_cpu_s(emulator_pid)
+    since = time.time()
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(url)
@@ -228,13 +251,78 @@ def whole_plan(url: str, manifests: Path, emulator_pid: int) -> dict[str, Any]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:  # 0: no changes, as generated
         raise RuntimeError(f"j1sync plan exited {process.returncode}")
-    return {
+    with timings.open(encoding="utf-8") as lines:
+        answered = [line for line in map(json.loads, lines) if line["ts"] >= since]
+    row = {
         "wall_s": round(wall, 3),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "emulator_cpu_s": round(emulator_cpu, 3),
+        "emulator_requests": len(answered),
         "load_average": round(os.getloadavg()[0], 2),
     }
+    return row, answered
+
+
+def _operation(document: str) -> str:
+    """The operationName the client sends `document` under (`serve --timings` names a
+    request by it)."""
+    operation = get_operation_ast(parse(document))
+    if operation is None or operation.name is None:
+        raise ValueError(f"an unnamed operation: {document[:60]!r}")
+    return operation.name.value
+
+
+# The operations on each kind's chain of requests that follow one another (`chain_rounds`),
+# named as the client's documents name them.
+CHAIN_OPERATIONS = {
+    "Question": {_operation(questions.LIST_QUESTIONS)},
+    "AlertRule": {_operation(alert_rules.LIST_RULES)},
+    "IamGroup": {
+        _operation(iam_groups.LIST_GROUPS),
+        _operation(iam_groups.members_document(1)),
+        _operation(iam_groups.access_document(1)),
+        _operation(iam_groups.GROUP_USERS),
+    },
+    "IntegrationSchedule": {
+        _operation(integration_schedules.LIST_DEFINITIONS),
+        _operation(integration_schedules.LIST_INSTANCES),
+    },
+}
+
+
+def critical_chain(
+    answered: list[dict[str, Any]], rounds: dict[str, int], latency_ms: int
+) -> tuple[str, float, dict[str, float]]:
+    """The emulator's own server time on the plan's critical path. Per kind's chain, the
+    time the emulator was busy on at least one of its requests: the union of the
+    requests' `[ts - server_ms, ts]` (a page after another adds up; a round of IAM
+    details served side by side counts once, however the emulator's lock orders them).
+    The critical chain is the kind whose `rounds x latency + server time` is largest (the
+    one the bound's read would wait for, the emulator's time included). Returns that
+    kind, its server seconds, and every chain's."""
+    per_chain: dict[str, float] = {}
+    for kind, operations in CHAIN_OPERATIONS.items():
+        spans = [
+            (line["ts"] - line["server_ms"] / 1000, line["ts"])
+            for line in answered
+            if operations.intersection(line["operation"].split(","))
+        ]
+        if not spans and rounds.get(kind):
+            raise RuntimeError(f"no --timings line for {kind}'s requests ({sorted(operations)})")
+        per_chain[kind] = round(_union_s(spans), 3)
+    chain = max(per_chain, key=lambda kind: rounds[kind] * latency_ms / 1000 + per_chain[kind])
+    return chain, per_chain[chain], per_chain
+
+
+def _union_s(spans: list[tuple[float, float]]) -> float:
+    """Seconds covered by at least one of `spans` (start, end)."""
+    covered, reach = 0.0, -math.inf
+    for start, end in sorted(spans):
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    return covered
 
 
 def write_manifest_files(folder: Path, manifests: list[dict[str, Any]]) -> None:
@@ -281,8 +369,14 @@ def write_manifests(folder: Path, manifests: list[dict[str, Any]]) -> None:
 
 def bound_s(counts: dict[str, int], latency_ms: int) -> float:
     """The least time the reads can take at `latency_ms` a request (docs/performance.md):
-    each kind's pages one after another, the kinds in parallel; IAM groups also need three
-    requests per group batch, run `READ_CONCURRENCY` at a time."""
+    the longest of `chain_rounds`, the kinds read in parallel."""
+    return max(chain_rounds(counts).values()) * latency_ms / 1000
+
+
+def chain_rounds(counts: dict[str, int]) -> dict[str, int]:
+    """Per kind, its requests that must follow one another: its pages one after another;
+    IntegrationSchedule's definitions page first; IAM groups' pages, then their details
+    (`REQUESTS_PER_BATCH` requests per group batch) in rounds of `READ_CONCURRENCY`."""
     pages = {
         "Question": math.ceil(counts["Question"] / PAGE_SIZE) or 1,
         "AlertRule": math.ceil(counts["AlertRule"] / PAGE_SIZE) or 1,
@@ -296,7 +390,7 @@ def bound_s(counts: dict[str, int], latency_ms: int) -> float:
         requests = getattr(iam_groups, "REQUESTS_PER_BATCH", 1) * math.ceil(groups / per_request)
         rounds = math.ceil(requests / iam_groups.READ_CONCURRENCY)
     pages["IamGroup"] = (math.ceil(groups / PAGE_SIZE) or 1) + rounds
-    return max(pages.values()) * latency_ms / 1000
+    return pages
 
 
 def plan_in_subprocess(url: str, manifests: Path) -> dict[str, Any]:

@@ -1,0 +1,43 @@
+"""`benchmarks/run.py --curve`, small: the emulator's own server time on the critical chain
+(from `emulator serve --timings`) is reported apart, and j1sync's part is the rest. A
+figure's meaning is checked, never its speed (no timed assertions)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+KINDS = {"Question", "AlertRule", "IamGroup", "IntegrationSchedule"}
+
+
+def test_the_curve_reports_the_emulators_server_time_apart() -> None:
+    command = [
+        sys.executable, str(ROOT / "benchmarks" / "run.py"),
+        "--curve", "300", "--latency-ms", "10", "--runs", "2", "--json",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(rows) == 2
+    header = done.stderr.splitlines()[0]
+    assert "server s" in header and "j1sync ratio" in header
+    for row in rows:
+        per_chain = row["chain_server_s"]
+        assert set(per_chain) == KINDS
+        assert all(seconds > 0 for seconds in per_chain.values())  # every chain was timed
+        assert row["critical_chain"] in KINDS
+        assert row["emulator_server_s"] == per_chain[row["critical_chain"]]
+        assert 0 < row["emulator_server_s"] < row["wall_s"]
+        assert math.isclose(row["j1sync_s"], row["wall_s"] - row["emulator_server_s"], abs_tol=2e-3)
+        assert math.isclose(
+            row["j1sync_ratio_to_bound"], row["j1sync_s"] / row["bound_s"], abs_tol=2e-3
+        )
+        assert row["j1sync_ratio_to_bound"] < row["ratio_to_bound"]
+        assert math.isclose(row["ratio_to_bound"], row["wall_s"] / row["bound_s"], abs_tol=2e-3)
+    # each plan's own requests: the first plan's lines are not counted again in the second
+    first, second = (row["emulator_requests"] for row in rows)
+    assert first == second > 0
