@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from j1sync.manifest import load_manifests
-from j1sync.manifest.kind_scan import scan_manifests
+from j1sync.manifest.kind_scan import READ_SIZE, read_bytes, scan_manifests
 
 GROUP = """\
 apiVersion: j1sync/v1
@@ -42,7 +42,7 @@ def test_the_load_takes_the_bytes_the_scan_read(tmp_path: Path) -> None:
     changed in between is loaded as scanned) and lets go of each file's bytes."""
     (tmp_path / "a.yaml").write_text(GROUP.format(name="a"), encoding="utf-8")
     scanned = scan_manifests([tmp_path])
-    assert set(scanned.discovery.contents) == {tmp_path / "a.yaml"}
+    assert set(scanned.discovery.contents) == {str(tmp_path / "a.yaml")}
     (tmp_path / "a.yaml").write_text(GROUP.format(name="changed"), encoding="utf-8")
     loaded = load_manifests([tmp_path], env={}, discovery=scanned.discovery)
     assert [m.name for m in loaded.manifests] == ["a"]
@@ -77,3 +77,59 @@ def test_api_versions_quoted_or_in_flow_style_are_found(tmp_path: Path) -> None:
     )
     scanned = scan_manifests([tmp_path])
     assert scanned.api_versions == {"xyops.j1sync/v1", "j1sync/v1", "other/v2"}
+
+
+def test_files_sort_as_their_parts_and_their_text_is_their_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder's files come at the folder's place among its neighbours (`a/...` before
+    `a.yaml`, `a-b/...` before `a-b.yaml`: sorted as tuples of parts, not as path
+    strings, where "." < "/" would put them after), and the text
+    the scan reads a file by is what str() of its Path gives, from any root."""
+    names = ["a.yaml", "a/x.yaml", "a/b/y.yml", "a-b/z.yaml", "a-b.yaml", "b.yml", "ab/c.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(GROUP.format(name=name.replace("/", "-")), encoding="utf-8")
+    scanned = scan_manifests([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in scanned.discovery.files] == [
+        "a/b/y.yml",
+        "a/x.yaml",
+        "a-b/z.yaml",
+        "a-b.yaml",
+        "a.yaml",
+        "ab/c.yaml",
+        "b.yml",
+    ]
+    monkeypatch.chdir(tmp_path)
+    for root in (".", "a", "./a/", str(tmp_path), str(tmp_path / "a") + "/"):
+        discovery = scan_manifests([root]).discovery
+        assert discovery.texts == [str(path) for path in discovery.files]
+        assert set(discovery.contents) == set(discovery.texts)
+        for path in discovery.files:  # the load finds each file's bytes by its Path
+            assert discovery.read_text(path) == path.read_text(encoding="utf-8")
+        assert discovery.contents == {}
+
+
+def test_a_kind_counts_at_the_start_of_a_line_only(tmp_path: Path) -> None:
+    """`kind:` on a document's first line, after a `---` or any line break, quoted or
+    followed by a comment; never inside a value or indented under another key."""
+    (tmp_path / "a.yaml").write_text(
+        "kind: Question\n---\n'kind': IamGroup # g\n---\nspec:\n  kind: Dashboard\n"
+        'description: "kind: ResourceGroup"\n---\r\n"kind" : AlertRule\r\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text("apiVersion: j1sync/v1\nkind: Parameter", encoding="utf-8")
+    scanned = scan_manifests([tmp_path])
+    # AlertRule's line ends in \r\n: read as "AlertRule\r", not a kind (as before)
+    assert scanned.kinds == {"Question", "IamGroup", "Parameter"}
+
+
+def test_files_are_read_whole_whatever_their_size(tmp_path: Path) -> None:
+    sizes = {"empty.yaml": 0, "one.yaml": 1, "edge.yaml": READ_SIZE, "big.yaml": 3 * READ_SIZE + 7}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(bytes(i % 251 for i in range(size)))
+    for name in sizes:
+        assert read_bytes(tmp_path / name) == (tmp_path / name).read_bytes()
+        assert read_bytes(str(tmp_path / name)) == (tmp_path / name).read_bytes()
+    with pytest.raises(FileNotFoundError):
+        read_bytes(tmp_path / "missing.yaml")

@@ -16,6 +16,7 @@ manifest file. Reported as warnings, and not read:
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,19 +48,38 @@ class SkippedPath:
         return f"warning: {self.path}: {self.reason}"
 
 
+# A file found: its path as text (what str() of its Path gives), and its folder and name
+# to make that Path from (a file given by name: its Path and "").
+FoundFile = tuple[str, Path, str]
+
+
 @dataclass
 class Discovery:
-    files: list[Path] = field(default_factory=list)
+    """What a search found: the files to read, in order (`found`; `files` their Paths,
+    `texts` their paths as text), the problems and the warnings. The kind scan reads the
+    files by their text and keeps each one's bytes in `contents` for the load: a Path
+    costs more to make, print and hash than its file costs to read, so the Paths are
+    made when the load first asks for `files`."""
+
+    found: list[FoundFile] = field(default_factory=list)
     problems: list[ManifestProblem] = field(default_factory=list)
     warnings: list[SkippedPath] = field(default_factory=list)
-    # Files already read (kind_scan reads each one): the load takes each file's bytes from
-    # here, once, instead of opening it again.
-    contents: dict[Path, bytes] = field(default_factory=dict)
+    # Files already read (kind_scan reads each one), by path text: the load takes each
+    # file's bytes from here, once, instead of opening it again.
+    contents: dict[str, bytes] = field(default_factory=dict)
+
+    @functools.cached_property
+    def files(self) -> list[Path]:
+        return [folder / name if name else folder for _, folder, name in self.found]
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for text, _, _ in self.found]
 
     def read_text(self, path: Path) -> str:
         """`path`'s text as `Path.read_text(encoding="utf-8")` gives it (line breaks
         made "\\n"), from the bytes already read when there are any (handed over once)."""
-        data = self.contents.pop(path, None)
+        data = self.contents.pop(str(path), None)
         if data is None:
             return path.read_text(encoding="utf-8")
         text = data.decode("utf-8")
@@ -87,7 +107,7 @@ def discover(roots: Sequence[Path]) -> Discovery:
         if root.is_dir():
             candidates = _folder_files(root, found)
         elif root.is_file():
-            candidates = [(root, os.path.realpath(root))]
+            candidates = [((str(root), root, ""), os.path.realpath(root))]
         elif root.exists():
             found.problems.append(
                 ManifestProblem(SourceLocation(str(root), 1, 1), NOT_A_FILE_REASON.split(": ")[1])
@@ -100,23 +120,26 @@ def discover(roots: Sequence[Path]) -> Discovery:
         for candidate, real in candidates:
             if real not in seen:
                 seen.add(real)
-                found.files.append(candidate)
+                found.found.append(candidate)
     return found
 
 
-def _folder_files(root: Path, found: Discovery) -> list[tuple[Path, str]]:
+def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
     """The manifest files under `root` with their real paths. Only folders and symbolic
     links are resolved (a plain file's real path is its folder's and its name), so a
     folder of ten thousand files costs ten thousand directory entries, not ten thousand
     path resolutions."""
-    files: list[tuple[tuple[str, ...], Path, str]] = []  # (sort key, path, real path)
+    # (sort key, file, real path): the key is the parts below root joined by NUL, which no
+    # name holds, so strings sort as the tuples of parts would (a folder's files at its
+    # place among its neighbours), at a string comparison's cost
+    files: list[tuple[str, FoundFile, str]] = []
     warnings: list[SkippedPath] = []
     visited: set[FolderId] = set()
-    # (folder, its parts below root, the folders it lies in by id -> path): the last for
-    # loop detection
-    stack: list[tuple[Path, tuple[str, ...], dict[FolderId, Path]]] = [(root, (), {})]
+    # (folder, its parts below root as a key prefix, the folders it lies in by id -> path):
+    # the last for loop detection
+    stack: list[tuple[Path, str, dict[FolderId, Path]]] = [(root, "", {})]
     while stack:
-        folder, parts, ancestors = stack.pop()
+        folder, prefix, ancestors = stack.pop()
         identity = _folder_id(folder)
         if identity in visited:  # two links to one folder: its files are read once
             continue
@@ -127,7 +150,9 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[Path, str]]:
         except OSError as exc:
             warnings.append(SkippedPath(str(folder), f"skipped: cannot read ({exc.strerror})"))
             continue
-        real_folder = os.path.realpath(folder)
+        real_folder = os.path.join(os.path.realpath(folder), "")  # ends with the separator
+        shown = str(folder)
+        shown_folder = "" if shown == "." else os.path.join(shown, "")  # str(folder / name)
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -154,19 +179,23 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[Path, str]]:
                         )
                     )
                 else:
-                    stack.append((path, (*parts, name), inside))
+                    stack.append((path, f"{prefix}{name}\0", inside))
             elif entry.is_file() and is_manifest_name(name):
-                real = os.path.realpath(entry.path) if link else os.path.join(real_folder, name)
-                files.append(((*parts, name), folder / name, real))
+                real = os.path.realpath(entry.path) if link else real_folder + name
+                files.append((prefix + name, (shown_folder + name, folder, name), real))
             elif entry.is_file() and is_lookalike_name(name):
                 warnings.append(SkippedPath(str(folder / name), LOOKALIKE_REASON))
             elif not entry.is_file() and (is_manifest_name(name) or name in PROJECT_FILE_NAMES):
                 # a FIFO, socket or device named like a manifest: never opened (a FIFO
                 # would block the run), never passed over in silence
                 warnings.append(SkippedPath(str(folder / name), NOT_A_FILE_REASON))
-    files.sort(key=lambda file: file[0])
+    files.sort(key=_sort_key)
     found.warnings.extend(sorted(warnings, key=lambda w: w.path))
-    return [(path, real) for _, path, real in files]
+    return [(file, real) for _, file, real in files]
+
+
+def _sort_key(file: tuple[str, FoundFile, str]) -> str:
+    return file[0]
 
 
 def _follows(link: str) -> bool:
