@@ -15,9 +15,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from j1sync.credentials import credential_variables
-from j1sync.env_reference import ENV_MARKER as ENV_MARKER  # re-exported for the YAML roads
-from j1sync.env_reference import ENV_NAME as ENV_NAME
-from j1sync.env_reference import ENV_REFERENCE as ENV_REFERENCE
+from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
 

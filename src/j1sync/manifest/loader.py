@@ -12,11 +12,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
+from j1sync.env_reference import ENV_REFERENCE
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
 from j1sync.manifest.cross_checks import LoadedManifest, duplicate_problems, system_problems
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.interpolation import ENV_REFERENCE, resolve_document
+from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import ENV_STRINGS_CONTEXT
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (

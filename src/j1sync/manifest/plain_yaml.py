@@ -36,7 +36,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from j1sync.credentials import credential_variables
-from j1sync.manifest.interpolation import ENV_MARKER, ENV_NAME, ENV_REFERENCE
+from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE
 from j1sync.manifest.yaml_source import MAX_NESTING
 
 C_EXTENSION_MODULES = ("_ruamel_yaml", "_ruamel_yaml_clibz")  # ruamel.yaml.clib, .clibz
