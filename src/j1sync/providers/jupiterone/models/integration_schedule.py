@@ -14,6 +14,10 @@ HOUR_INTERVALS = ("ONE_DAY", "ONE_WEEK")
 DAY_OF_WEEK_INTERVALS = ("ONE_WEEK",)
 
 
+def _either(intervals: tuple[str, ...]) -> str:
+    return " or ".join(intervals)
+
+
 class IntegrationScheduleSpec(StrictModel):
     instance: NonBlank | None = Field(
         default=None, description="Integration instance name; defaults to metadata.name."
@@ -32,7 +36,7 @@ class IntegrationScheduleSpec(StrictModel):
     def _hour_needs_daily_or_weekly(cls, hour: int | None, info: ValidationInfo) -> int | None:
         interval = info.data.get("pollingInterval")
         if hour is not None and interval is not None and interval not in HOUR_INTERVALS:
-            raise rule_error(f"hour is only allowed with ONE_DAY or ONE_WEEK, not {interval}")
+            raise rule_error(f"hour is only allowed with {_either(HOUR_INTERVALS)}, not {interval}")
         return hour
 
     @field_validator("dayOfWeek")
@@ -40,5 +44,7 @@ class IntegrationScheduleSpec(StrictModel):
     def _day_needs_weekly(cls, day: int | None, info: ValidationInfo) -> int | None:
         interval = info.data.get("pollingInterval")
         if day is not None and interval is not None and interval not in DAY_OF_WEEK_INTERVALS:
-            raise rule_error(f"dayOfWeek is only allowed with ONE_WEEK, not {interval}")
+            raise rule_error(
+                f"dayOfWeek is only allowed with {_either(DAY_OF_WEEK_INTERVALS)}, not {interval}"
+            )
         return day
