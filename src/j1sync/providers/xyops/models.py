@@ -12,59 +12,20 @@ Actions, limits and triggers carry type-specific fields beside `type`/`condition
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW_PLUGIN, Color, DataType
 
 # The one apiVersion of xyOps manifests (the documents' field takes only it).
 ApiVersion = Literal["xyops.j1sync/v1"]
 API_VERSION: str = get_args(ApiVersion)[0]
-ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 MAX_ID_LENGTH = 255
 
-Color = Literal[
-    "plain",
-    "red",
-    "fire",
-    "orange",
-    "tangerine",
-    "amber",
-    "gold",
-    "yellow",
-    "lemon",
-    "lime",
-    "grass",
-    "green",
-    "mint",
-    "emerald",
-    "aqua",
-    "teal",
-    "turquoise",
-    "cyan",
-    "ice",
-    "skyblue",
-    "azure",
-    "blue",
-    "sapphire",
-    "indigo",
-    "lavender",
-    "violet",
-    "orchid",
-    "purple",
-    "magenta",
-    "fuchsia",
-    "hotpink",
-    "pink",
-    "blush",
-    "rose",
-]
-DataType = Literal["integer", "float", "bytes", "seconds", "milliseconds"]
 WORKFLOW = "workflow"
-WORKFLOW_PLUGIN = "_workflow"  # the plugin xyOps sets on every workflow event
 
 
 def check_id(value: str) -> str:

@@ -31,15 +31,14 @@ from j1sync.providers.xyops.emulator.errors import (
 from j1sync.providers.xyops.emulator.kinds import (
     BY_PLURAL,
     HOLDERS,
-    ID_PATTERN,
     LISTS,
     SERVER_FIELDS,
-    WORKFLOW_PLUGIN,
     JsonObject,
     ListSpec,
     check_types,
     refs_of,
 )
+from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW_PLUGIN
 
 # get_multiple: the list names the docs accept in `lists` (api_keys answered without
 # keys; secrets are not emulated and answer empty; buckets: buckets.py).

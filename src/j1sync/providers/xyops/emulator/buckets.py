@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 from j1sync.emulator.store import Store
 from j1sync.providers.xyops.emulator.errors import NOT_FOUND, ApiError, malformed, missing
-from j1sync.providers.xyops.emulator.kinds import ID_PATTERN, SERVER_FIELDS, JsonObject
+from j1sync.providers.xyops.emulator.kinds import SERVER_FIELDS, JsonObject
+from j1sync.providers.xyops.values import ID_PATTERN
 
 BUCKETS = "buckets"
 DATA = "bucket_data"

@@ -14,15 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
+from j1sync.providers.xyops.values import WORKFLOW_PLUGIN, Color, DataType
 
 JsonObject = dict[str, Any]
 
-# Data structures: "A unique lowercase alphanumeric ID" (underscores: Plugin.params, web hook
-# create "alphanumeric/underscore"); the reference notes give ^[a-z0-9_]+$.
-ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 # Set by the server, whatever a create or update sends (create_* docs).
 SERVER_FIELDS = ("username", "created", "modified", "revision")
 
@@ -76,17 +74,9 @@ ALGORITHMS = frozenset(
         "prefer_last",
     }
 )
-DATA_TYPES = frozenset({"integer", "float", "bytes", "seconds", "milliseconds"})
+DATA_TYPES = frozenset(get_args(DataType))
 PLUGIN_TYPES = frozenset({"event", "monitor", "action", "scheduler"})
-CATEGORY_COLORS = frozenset(
-    {
-        *("plain", "red", "fire", "orange", "tangerine", "amber", "gold", "yellow", "lemon"),
-        *("lime", "grass", "green", "mint", "emerald", "aqua", "teal", "turquoise", "cyan"),
-        *("ice", "skyblue", "azure", "blue", "sapphire", "indigo", "lavender", "violet"),
-        *("orchid", "purple", "magenta", "fuchsia", "hotpink", "pink", "blush", "rose"),
-    }
-)
-WORKFLOW_PLUGIN = "_workflow"
+CATEGORY_COLORS = frozenset(get_args(Color))
 
 
 @dataclass(frozen=True)

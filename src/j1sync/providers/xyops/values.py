@@ -1,0 +1,57 @@
+"""Values of xyOps's API that j1sync's manifest models, its kinds and its emulator all rely
+on, stated once (data-structures-v1.0.88.md).
+
+A leaf module (no pydantic, no other j1sync import): the emulator reads it without
+loading the manifest models.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+# Data structures: "A unique lowercase alphanumeric ID" (underscores: Plugin.params, web hook
+# create "alphanumeric/underscore"); the reference notes give ^[a-z0-9_]+$.
+ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+
+# Category.color: the colors a category may have.
+Color = Literal[
+    "plain",
+    "red",
+    "fire",
+    "orange",
+    "tangerine",
+    "amber",
+    "gold",
+    "yellow",
+    "lemon",
+    "lime",
+    "grass",
+    "green",
+    "mint",
+    "emerald",
+    "aqua",
+    "teal",
+    "turquoise",
+    "cyan",
+    "ice",
+    "skyblue",
+    "azure",
+    "blue",
+    "sapphire",
+    "indigo",
+    "lavender",
+    "violet",
+    "orchid",
+    "purple",
+    "magenta",
+    "fuchsia",
+    "hotpink",
+    "pink",
+    "blush",
+    "rose",
+]
+# Monitor.data_type.
+DataType = Literal["integer", "float", "bytes", "seconds", "milliseconds"]
+
+WORKFLOW_PLUGIN = "_workflow"  # the plugin xyOps sets on every workflow event
