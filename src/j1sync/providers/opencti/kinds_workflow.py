@@ -50,9 +50,8 @@ from j1sync.providers.opencti.models_sharing import (
     StatusTemplateSpec,
     WorkflowSpec,
 )
+from j1sync.providers.opencti.values import WORKFLOW_PARENT
 
-# subTypes(type:) of every entity type that can have a workflow (api-fidelity.md).
-WORKFLOW_PARENT = "Stix-Domain-Object"
 GLOBAL_SCOPE = "GLOBAL"
 
 

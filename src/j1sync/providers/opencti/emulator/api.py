@@ -34,9 +34,9 @@ from j1sync.providers.opencti.emulator import auth
 from j1sync.providers.opencti.emulator.ids import KEYS, standard_id
 from j1sync.providers.opencti.emulator.seed import (
     VOCABULARY_USES,
-    WORKFLOW_PARENT,
     WORKFLOW_TYPES,
 )
+from j1sync.providers.opencti.values import WORKFLOW_PARENT
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 DEFAULT_FIRST = 500  # a connection asked without `first` (a guess; pycti always sends one)

@@ -13,7 +13,8 @@ from j1sync.errors import ConfigError
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.opencti.emulator.api import KINDS, OpenCtiApi
 from j1sync.providers.opencti.emulator.seed import ADMIN_EMAIL, ANALYST_EMAIL, seed_objects
-from j1sync.providers.opencti.emulator.server import GRAPHQL_PATH, OpenCtiHTTPServer
+from j1sync.providers.opencti.emulator.server import OpenCtiHTTPServer
+from j1sync.providers.opencti.settings import GRAPHQL_PATH
 
 DEFAULT_DB = ".j1sync/opencti-emulator.db"  # where `emulator serve --system opencti` keeps it
 DEFAULT_PORT = 8767

@@ -171,7 +171,6 @@ STATUS_TEMPLATES: Mapping[str, str] = {
 
 # Entity types whose workflow `subTypes` serves (a subset of the platform's), all of them
 # sub types of WORKFLOW_PARENT.
-WORKFLOW_PARENT = "Stix-Domain-Object"
 WORKFLOW_TYPES: tuple[str, ...] = (
     "Report",
     "Grouping",

@@ -31,8 +31,8 @@ from j1sync.emulator.http_base import (
     rate_limited,
 )
 from j1sync.providers.opencti.emulator.api import Context, OpenCtiApi
+from j1sync.providers.opencti.settings import GRAPHQL_PATH
 
-GRAPHQL_PATH = "/graphql"
 BEARER = "bearer "
 RETRY_AFTER_S = 1  # a 429's Retry-After (a guess: docs/api-fidelity.md)
 TOO_MANY = {"errors": [{"message": "Too many requests", "extensions": {"code": "RATE_LIMITED"}}]}
