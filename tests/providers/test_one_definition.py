@@ -61,3 +61,28 @@ def test_a_query_without_version_or_results_are_gets_the_one_default_everywhere(
         "includeDeleted": False,
     }
     assert RULE_QUERY_DEFAULTS == {"version": values.DEFAULT_QUERY_VERSION, "includeDeleted": False}
+
+
+def test_every_emulator_listens_on_the_one_default_host() -> None:
+    """Each system's emulator and `emulator serve --host` default to emulator.LISTEN_HOST."""
+    import inspect
+
+    from j1sync.commands.emulator import command
+    from j1sync.emulator import LISTEN_HOST
+    from j1sync.providers.jupiterone import serve as jupiterone_serve
+    from j1sync.providers.jupiterone.emulator.app import Emulator
+    from j1sync.providers.opencti.emulator import app as opencti
+    from j1sync.providers.xyops.emulator import app as xyops
+
+    assert LISTEN_HOST == "127.0.0.1"  # loopback only
+    for function in (
+        Emulator.__init__,
+        opencti.OpenCtiEmulator.__init__,
+        opencti.serve,
+        xyops.XyOpsEmulator.__init__,
+        xyops.serve,
+        jupiterone_serve.serve,
+    ):
+        assert inspect.signature(function).parameters["host"].default == LISTEN_HOST
+    serve = command.commands["serve"]
+    assert next(p for p in serve.params if p.name == "host").default == LISTEN_HOST

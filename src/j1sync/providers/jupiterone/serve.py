@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from j1sync.emulator import LISTEN_HOST  # the package's __init__ only: no emulator yet
+
 if TYPE_CHECKING:
     from j1sync.emulator.http_base import TimingsLog
 
@@ -105,7 +107,7 @@ def serve_options() -> list[tuple[str, Callable[[Any], Any]]]:
 
 
 def serve(
-    host: str = "127.0.0.1",
+    host: str = LISTEN_HOST,
     port: int = PORT,
     db: str | None = None,
     latency_ms: int = 0,

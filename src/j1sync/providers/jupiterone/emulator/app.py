@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from j1sync.emulator import LISTEN_HOST
 from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.per_seconds import parse_rate_limit
@@ -32,7 +33,7 @@ class Emulator(ServedState):
         api_key: str = DEFAULT_API_KEY,
         account: str = DEFAULT_ACCOUNT,
         switches: Switches | None = None,
-        host: str = "127.0.0.1",
+        host: str = LISTEN_HOST,
         port: int = 0,
         wait_for_db: bool = False,
     ) -> None:

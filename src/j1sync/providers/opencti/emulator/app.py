@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from j1sync.emulator import LISTEN_HOST
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.emulator.serving import answered, build_emulator, serve_until_stopped
@@ -32,7 +33,7 @@ class OpenCtiEmulator(ServedState):
         db: str | None = None,
         seed: str = "fresh",
         switches: FaultSwitches | None = None,
-        host: str = "127.0.0.1",
+        host: str = LISTEN_HOST,
         port: int = 0,
         wait_for_db: bool = False,
     ) -> None:
@@ -136,7 +137,7 @@ def running_opencti_emulator(
 
 
 def serve(
-    host: str = "127.0.0.1",
+    host: str = LISTEN_HOST,
     port: int = DEFAULT_PORT,
     db: str | None = None,
     latency_ms: int = 0,

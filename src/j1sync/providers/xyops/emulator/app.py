@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from j1sync.emulator import LISTEN_HOST
 from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
@@ -33,7 +34,7 @@ class XyOpsEmulator(ServedState):
         seed: str = "fresh",
         api_key: str = DEFAULT_API_KEY,
         switches: XyOpsSwitches | None = None,
-        host: str = "127.0.0.1",
+        host: str = LISTEN_HOST,
         port: int = 0,
         wait_for_db: bool = False,
     ) -> None:
@@ -134,7 +135,7 @@ def running_xyops_emulator(
 
 
 def serve(
-    host: str = "127.0.0.1",
+    host: str = LISTEN_HOST,
     port: int = DEFAULT_PORT,
     db: str | None = None,
     latency_ms: int = 0,
