@@ -1,11 +1,16 @@
 """The `j1sync` process's collector settings (cli.tune_interpreter) keep their promises:
 young objects are still collected, the middle generation waits for 10 million
-allocations and a full pass for 100 million; a library import changes nothing."""
+allocations and a full pass for 100 million; a library import changes nothing, and
+neither do plan and apply run as library calls (the commands without `main`)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+from tests.examples import EXAMPLES
 
 PROBE = """
 import gc, sys
@@ -28,3 +33,44 @@ def test_collector_settings_of_the_j1sync_process() -> None:
     assert young_n * middle_n >= 10_000_000  # a 20,000-object plan (~2.5 million): no pass
     assert young_n * middle_n * full_n >= 100_000_000
     assert float(switch) <= 0.001
+
+
+LIBRARY_RUNS = """
+import gc, os, signal, sys
+from click.testing import CliRunner
+
+
+def interpreter():
+    return (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count(), sys.getswitchinterval(),
+            signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+
+
+before = interpreter()
+from j1sync.cli import cli  # the commands as a library caller runs them: no main()
+
+os.chdir(sys.argv[1])
+for args in (["plan", "manifests", "--emulator"],
+             ["apply", "manifests", "--emulator", "--auto-approve"]):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, (args, result.output)
+    assert "to create" in result.output or "created" in result.output, result.output
+assert interpreter() == before, (before, interpreter())
+print("unchanged")
+"""
+
+
+def test_plan_and_apply_as_library_calls_leave_the_interpreter_as_they_found_it(
+    tmp_path: Path,
+) -> None:
+    """Collector on, thresholds, nothing frozen, switch interval and signal handlers: all
+    as the caller had them once plan and apply (every system, in-process emulators) end."""
+    shutil.copytree(EXAMPLES, tmp_path / "manifests")
+    done = subprocess.run(
+        [sys.executable, "-c", LIBRARY_RUNS, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-1] == "unchanged"
