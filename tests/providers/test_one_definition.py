@@ -86,3 +86,26 @@ def test_every_emulator_listens_on_the_one_default_host() -> None:
         assert inspect.signature(function).parameters["host"].default == LISTEN_HOST
     serve = command.commands["serve"]
     assert next(p for p in serve.params if p.name == "host").default == LISTEN_HOST
+
+
+def test_the_shipped_package_holds_no_test_or_benchmark_helper() -> None:
+    """What the wheel ships (src/j1sync) imports nothing from tests/ or benchmarks/, and
+    the generated-account helper lives in benchmarks/ (issue 12)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "src" / "j1sync"
+    modules = sorted(package.rglob("*.py"))
+    assert len(modules) > 100
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in ("tests", "benchmarks"), f"{module}: imports {name}"
+    assert not [m for m in modules if m.stem in ("generated", "accounts")]
+    assert (package.parents[1] / "benchmarks" / "accounts.py").is_file()
