@@ -109,3 +109,22 @@ def test_the_shipped_package_holds_no_test_or_benchmark_helper() -> None:
                 assert top not in ("tests", "benchmarks"), f"{module}: imports {name}"
     assert not [m for m in modules if m.stem in ("generated", "accounts")]
     assert (package.parents[1] / "benchmarks" / "accounts.py").is_file()
+
+
+def test_every_extra_a_system_offers_is_read_by_a_generic_module() -> None:
+    """A system's extras are keyed by name, each name stated where a generic module reads
+    it (registry.System); a key no generic module states (a typo) would be ignored."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "src" / "j1sync"
+    generic = {
+        node.value
+        for module in package.rglob("*.py")
+        if "providers" not in module.relative_to(package).parts
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    offered = {(system.name, key) for system in systems() for key in system.extras}
+    assert ("jupiterone", "export_specs") in offered
+    assert [pair for pair in sorted(offered) if pair[1] not in generic] == []
