@@ -27,13 +27,14 @@ from typing import Any
 from hypothesis import strategies as st
 
 from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.providers.marker import is_managed, marker_line
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
 from j1sync.providers.opencti.emulator.ids import KEYS, standard_id
 from j1sync.providers.opencti.emulator.seed import WORKFLOW_TYPES, seed_objects
 from j1sync.providers.opencti.lock_store import is_lock_entry
 from j1sync.providers.opencti.models import API_VERSION, KIND_CLASSES, SPEC_MODELS
 from j1sync.providers.opencti.models_sharing import SETTINGS_NAME
-from j1sync.providers.opencti.ownership import BUILT_IN_NAMES, is_managed, marker_line
+from j1sync.providers.opencti.ownership import BUILT_IN_NAMES
 from tests.contract.systems import (
     Case,
     ContractSystem,

@@ -55,14 +55,9 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import StrictModel
+from j1sync.providers.marker import is_managed, normalize_notes, split_marker, with_marker
 from j1sync.providers.opencti.client import OpenCtiClient
-from j1sync.providers.opencti.ownership import (
-    BUILT_IN_NAMES,
-    is_managed,
-    normalize_text,
-    split_marker,
-    with_marker,
-)
+from j1sync.providers.opencti.ownership import BUILT_IN_NAMES
 
 EditInput = dict[str, Any]
 
@@ -190,11 +185,11 @@ class OpenCtiKind:
             state[name] = sorted({str(v) for v in state.get(name) or [] if v is not None})
         for name, value in state.items():
             if isinstance(value, str) or (value is None and _is_text(model, name)):
-                state[name] = normalize_text(value)
+                state[name] = normalize_notes(value)
         if self.marker_field is not None:
             text = state.get(self.marker_field)
             state[self.marker_field] = (
-                with_marker(text, self.managed_tag) if desired else normalize_text(text)
+                with_marker(text, self.managed_tag) if desired else normalize_notes(text)
             )
         return {k: v for k, v in state.items() if k not in unmanaged}
 

@@ -23,26 +23,6 @@ and xyOps objects are; everything else is counted as unmanaged and left alone, e
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from j1sync.providers.marker import (
-    MARKER_PREFIX,
-    is_managed,
-    marker_line,
-    normalize_notes,
-    split_marker,
-    with_marker,
-)
-
-__all__ = [
-    "BUILT_IN_NAMES",
-    "MARKER_PREFIX",
-    "is_managed",
-    "marker_line",
-    "normalize_text",
-    "split_marker",
-    "with_marker",
-]
 
 # Bare kind -> the natural keys of what OpenCTI creates at initialization (never deleted).
 # Vocabularies say it themselves (`builtIn`).
@@ -67,9 +47,3 @@ BUILT_IN_NAMES: Mapping[str, frozenset[str]] = {
         {"NEW", "IN_PROGRESS", "PENDING", "TO_BE_QUALIFIED", "ANALYZED", "CLOSED"}
     ),
 }
-
-
-def normalize_text(text: Any) -> str:
-    """A free-text field as compared: null and "" alike, line ends as \\n, no trailing
-    whitespace."""
-    return normalize_notes(text)
