@@ -128,3 +128,20 @@ def test_every_extra_a_system_offers_is_read_by_a_generic_module() -> None:
     offered = {(system.name, key) for system in systems() for key in system.extras}
     assert ("jupiterone", "export_specs") in offered
     assert [pair for pair in sorted(offered) if pair[1] not in generic] == []
+
+
+def test_jupiterone_pages_are_the_largest_the_api_serves_everywhere() -> None:
+    import inspect
+
+    from j1sync.providers.jupiterone import serve
+    from j1sync.providers.jupiterone.client import PAGE_LIMIT
+    from j1sync.providers.jupiterone.emulator.app import running_emulator
+    from j1sync.providers.jupiterone.emulator.switches import Switches
+    from j1sync.providers.jupiterone.values import LARGEST_PAGE
+
+    assert PAGE_LIMIT == LARGEST_PAGE  # what the client asks for
+    assert Switches().page_size == LARGEST_PAGE  # what the emulator serves
+    assert inspect.signature(running_emulator).parameters["page_size"].default == LARGEST_PAGE
+    assert inspect.signature(serve.serve).parameters["page_size"].default == LARGEST_PAGE
+    option = dict(serve.serve_options())["page_size"]
+    assert next(p for p in option(lambda: None).__click_params__).default == LARGEST_PAGE

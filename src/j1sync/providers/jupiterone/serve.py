@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from j1sync.emulator import LISTEN_HOST  # the package's __init__ only: no emulator yet
+from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
 if TYPE_CHECKING:
     from j1sync.emulator.http_base import TimingsLog
@@ -38,7 +39,7 @@ def serve_options() -> list[tuple[str, Callable[[Any], Any]]]:
             "page_size",
             click.option(
                 "--page-size",
-                default=100,
+                default=LARGEST_PAGE,
                 type=click.IntRange(min=1),
                 show_default=True,
                 help=_own("Objects per page of a list query."),
@@ -120,7 +121,7 @@ def serve(
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
     account: str | None = None,
-    page_size: int = 100,
+    page_size: int = LARGEST_PAGE,
     list_nulls: bool = False,
     schedule_null: Literal["clears", "ignored"] = "clears",
     quotas: str | None = None,

@@ -30,6 +30,10 @@ ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]
 DEFAULT_QUERY_VERSION = "v1"
 DEFAULT_RESULTS_ARE: ResultsAre = "INFORMATIVE"
 
+# Items per page of a list query: the largest page the API serves (and the emulator's
+# default page).
+LARGEST_PAGE = 100
+
 # Letters, digits and underscores: what `${ param.X }` can name (and what the parameter
 # store and JupiterOne's Terraform provider accept).
 PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")

@@ -15,6 +15,7 @@ from j1sync.providers.jupiterone.emulator.quotas import Quotas
 from j1sync.providers.jupiterone.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.providers.jupiterone.emulator.server import EmulatorHTTPServer
 from j1sync.providers.jupiterone.emulator.switches import Stats, Switches
+from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
 
@@ -75,7 +76,7 @@ def running_emulator(
     seed: SeedSource = "demo",
     api_key: str = DEFAULT_API_KEY,
     account: str = DEFAULT_ACCOUNT,
-    page_size: int = 100,
+    page_size: int = LARGEST_PAGE,
     latency_ms: int = 0,
     rate_limit: str | tuple[int, float] | None = None,
     fail_rate: float = 0.0,

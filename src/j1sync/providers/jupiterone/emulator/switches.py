@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from j1sync.emulator.faults import FailureMode, FaultSwitches, Stats, TargetedFailure
 from j1sync.providers.jupiterone.emulator.quotas import Charge, QuotaBuckets, Quotas, invocations
+from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
 __all__ = [
     "LIST_NULL_FIELDS",
@@ -40,7 +41,7 @@ LIST_NULL_FIELDS = frozenset(
 
 @dataclass
 class Switches(FaultSwitches):
-    page_size: int = 100
+    page_size: int = LARGEST_PAGE
     list_nulls: frozenset[str] = frozenset()  # of LIST_NULL_FIELDS: null in list answers
     schedule_null: ScheduleNull = "clears"
     # IAM: an account without the IAM API (not SSO / not enabled by support), and a key
