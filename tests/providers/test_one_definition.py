@@ -145,3 +145,12 @@ def test_jupiterone_pages_are_the_largest_the_api_serves_everywhere() -> None:
     assert inspect.signature(serve.serve).parameters["page_size"].default == LARGEST_PAGE
     option = dict(serve.serve_options())["page_size"]
     assert next(p for p in option(lambda: None).__click_params__).default == LARGEST_PAGE
+
+
+def test_export_leaves_out_a_rule_conditions_model_defaults_but_its_type() -> None:
+    from j1sync.providers.jupiterone.export.specs import CONDITION_DEFAULTS
+    from j1sync.providers.jupiterone.models.alert_rule import RuleCondition
+
+    condition = RuleCondition.model_validate({"condition": ["AND"]})
+    assert {"version": condition.version} == CONDITION_DEFAULTS
+    assert condition.type == "FILTER"  # a default export writes anyway: it reads better

@@ -9,7 +9,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject
 from j1sync.export.specs import SpecBuilder, model_defaults, model_spec, without_defaults
 from j1sync.providers.jupiterone.models import SPEC_MODELS
-from j1sync.providers.jupiterone.models.alert_rule import RuleQuery
+from j1sync.providers.jupiterone.models.alert_rule import RuleCondition, RuleQuery
 from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
 from j1sync.providers.jupiterone.models.question import QuestionQuery
 from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
@@ -39,7 +39,8 @@ def _query(query: Mapping[str, Any], fields: Iterable[str], defaults: Mapping[st
 
 QUESTION_QUERY_DEFAULTS = model_defaults(QuestionQuery)
 RULE_QUERY_DEFAULTS = model_defaults(RuleQuery)
-CONDITION_DEFAULTS = {"version": 1}  # `type` is kept: FILTER reads better than nothing
+# `type` is kept: FILTER reads better than nothing
+CONDITION_DEFAULTS = {k: v for k, v in model_defaults(RuleCondition).items() if k != "type"}
 
 
 def question_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
