@@ -11,7 +11,7 @@ from j1sync.export.specs import SpecBuilder, model_defaults, model_spec, without
 from j1sync.providers.jupiterone.models import SPEC_MODELS
 from j1sync.providers.jupiterone.models.alert_rule import RuleCondition, RuleQuery
 from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
-from j1sync.providers.jupiterone.models.question import QuestionQuery
+from j1sync.providers.jupiterone.models.question import ComplianceMapping, QuestionQuery
 from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
 
 # Fields written even when they equal the model's default: omitting them would change
@@ -39,6 +39,7 @@ def _query(query: Mapping[str, Any], fields: Iterable[str], defaults: Mapping[st
 
 QUESTION_QUERY_DEFAULTS = model_defaults(QuestionQuery)
 RULE_QUERY_DEFAULTS = model_defaults(RuleQuery)
+COMPLIANCE_DEFAULTS = model_defaults(ComplianceMapping)
 # `type` is kept: FILTER reads better than nothing
 CONDITION_DEFAULTS = {k: v for k, v in model_defaults(RuleCondition).items() if k != "type"}
 
@@ -53,7 +54,7 @@ def question_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
                 "requirements": item.get("requirements"),
                 "controls": item.get("controls"),
             },
-            {"requirements": [], "controls": []},
+            COMPLIANCE_DEFAULTS,
         )
         for item in state.get("compliance") or []
     ]
