@@ -132,7 +132,7 @@ def test_requests_carry_the_documented_headers_and_paths() -> None:
         transports = client._transports
         assert transports["rules"]._url == f"{emu.url}/rules/graphql"
         assert transports["iam"]._url == f"{emu.url}/iam/graphql"
-        headers = transports["graphql"]._headers
+        headers = transports["graphql"]._prepared.headers  # what every request is built from
         assert headers["Authorization"] == f"Bearer {API_KEY}"
         assert headers["JupiterOne-Account"] == emu.account
         assert headers["Content-Type"] == "application/json"
