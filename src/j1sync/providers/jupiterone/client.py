@@ -51,6 +51,7 @@ from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, end
 from j1sync.providers.jupiterone.server_quota import ServerQuota
 from j1sync.providers.jupiterone.settings import Settings
 from j1sync.providers.jupiterone.transport import TITLE, HttpTransport
+from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
 log = logging.getLogger("j1sync.api")
 
@@ -60,7 +61,7 @@ POOL_SIZE = 16
 
 # Items per page of every list query: the largest page the API serves. A page counts one
 # invocation against the quota whatever its size, so the largest page is the cheapest read.
-PAGE_LIMIT = 100
+PAGE_LIMIT = LARGEST_PAGE
 
 _NOT_FOUND_CODES = frozenset({"NOT_FOUND"})
 _BAD_INPUT_CODES = frozenset(
