@@ -154,3 +154,15 @@ def test_export_leaves_out_a_rule_conditions_model_defaults_but_its_type() -> No
     condition = RuleCondition.model_validate({"condition": ["AND"]})
     assert {"version": condition.version} == CONDITION_DEFAULTS
     assert condition.type == "FILTER"  # a default export writes anyway: it reads better
+
+
+def test_a_board_parameter_without_type_or_value_type_gets_the_one_default_everywhere() -> None:
+    from j1sync.providers.jupiterone import values
+    from j1sync.providers.jupiterone.dashboards import normalize_parameter
+    from j1sync.providers.jupiterone.models.dashboard import BoardParameter
+
+    declared = BoardParameter.model_validate({"name": "env", "label": "Environment"})
+    live = normalize_parameter({"name": "env", "label": "Environment"})  # a live one without
+    expected = (values.DEFAULT_PARAMETER_TYPE, values.DEFAULT_PARAMETER_VALUE_TYPE)
+    assert (declared.type, declared.valueType) == expected == (live["type"], live["valueType"])
+    assert expected == ("QUERY_VARIABLE", "string")

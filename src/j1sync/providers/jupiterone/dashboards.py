@@ -32,7 +32,12 @@ from j1sync.providers.jupiterone.models.dashboard import comparable_settings
 from j1sync.providers.jupiterone.normalize import query_text, text
 from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
-from j1sync.providers.jupiterone.values import ACCOUNT_BOARD, BREAKPOINTS
+from j1sync.providers.jupiterone.values import (
+    ACCOUNT_BOARD,
+    BREAKPOINTS,
+    DEFAULT_PARAMETER_TYPE,
+    DEFAULT_PARAMETER_VALUE_TYPE,
+)
 
 KIND = "Dashboard"
 
@@ -155,8 +160,8 @@ def normalize_parameter(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": text(data.get("name")),
         "label": text(data.get("label")),
-        "type": data.get("type") or "QUERY_VARIABLE",
-        "valueType": data.get("valueType") or "string",
+        "type": data.get("type") or DEFAULT_PARAMETER_TYPE,
+        "valueType": data.get("valueType") or DEFAULT_PARAMETER_VALUE_TYPE,
         "options": list(data.get("options") or []),
         "default": text(data.get("default")),
         **{flag: bool(data.get(flag)) for flag in PARAMETER_FLAGS},

@@ -44,6 +44,12 @@ PERMISSION_FLAGS = ("canCreate", "canRead", "canUpdate", "canDelete")
 # The screen sizes a board is laid out for, smallest first (react-grid-layout breakpoints,
 # as JupiterOne's CreateInsightsDashboardLayoutConfig names them).
 BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
+# A board parameter's type and value type (DashboardParameterType,
+# DashboardParameterValueType), and what one that names neither has.
+ParameterType = Literal["QUERY_VARIABLE", "SCOPE_FILTER"]
+ParameterValueType = Literal["string", "number", "boolean"]
+DEFAULT_PARAMETER_TYPE: ParameterType = "QUERY_VARIABLE"
+DEFAULT_PARAMETER_VALUE_TYPE: ParameterValueType = "string"
 # BoardType of a board shared in the account (the other: User, personal): the only
 # boards j1sync manages.
 ACCOUNT_BOARD = "Account"

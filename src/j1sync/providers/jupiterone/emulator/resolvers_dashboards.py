@@ -29,7 +29,11 @@ from j1sync.providers.jupiterone.emulator import resolvers_questions, resolvers_
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import Backend, Resolver
 from j1sync.providers.jupiterone.values import ACCOUNT_BOARD as ACCOUNT
-from j1sync.providers.jupiterone.values import BREAKPOINTS
+from j1sync.providers.jupiterone.values import (
+    BREAKPOINTS,
+    DEFAULT_PARAMETER_TYPE,
+    DEFAULT_PARAMETER_VALUE_TYPE,
+)
 
 SERVICE = "dashboard"
 BOARDS = "dashboards"
@@ -314,8 +318,8 @@ def add_seed_board(backend: Backend, data: JsonObject) -> None:
         create_parameter(
             backend,
             {
-                "type": "QUERY_VARIABLE",
-                "valueType": "string",
+                "type": DEFAULT_PARAMETER_TYPE,
+                "valueType": DEFAULT_PARAMETER_VALUE_TYPE,
                 **parameter,
                 "dashboardId": board["id"],
             },

@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, JsonValue, StrictBool, field_validator, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.providers.jupiterone.values import BREAKPOINTS as BREAKPOINTS
+from j1sync.providers.jupiterone.values import (
+    DEFAULT_PARAMETER_TYPE,
+    DEFAULT_PARAMETER_VALUE_TYPE,
+    ParameterType,
+    ParameterValueType,
+)
 
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
 # app), so letters, digits, '-', '_' and '.'.
 WIDGET_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # Keys the server writes into a widget's free-form settings: never compared.
 SERVER_SETTING_KEYS = frozenset({"id", "__typename"})
-
-ParameterType = Literal["QUERY_VARIABLE", "SCOPE_FILTER"]  # DashboardParameterType
-ParameterValueType = Literal["string", "number", "boolean"]  # DashboardParameterValueType
 
 
 def comparable_settings(value: Any) -> Any:
@@ -151,8 +154,8 @@ class BoardParameter(StrictModel):
 
     name: NonBlank
     label: NonBlank
-    type: ParameterType = "QUERY_VARIABLE"
-    valueType: ParameterValueType = "string"
+    type: ParameterType = DEFAULT_PARAMETER_TYPE
+    valueType: ParameterValueType = DEFAULT_PARAMETER_VALUE_TYPE
     options: list[str] = Field(default_factory=list)
     default: str | None = None
     disableCustomInput: StrictBool = False
