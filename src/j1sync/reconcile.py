@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from queue import Empty, SimpleQueue
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -20,15 +21,15 @@ from j1sync.engine.contract import (
     DesiredObject,
     LiveObject,
     Provider,
+    ReadsInParts,
     ResolvesAgainstLive,
     kind_of,
 )
-from j1sync.engine.fingerprint import new_salt
 from j1sync.engine.model import Pruning, SectionHead
-from j1sync.engine.plan import Plan, build_plan, join_plans
+from j1sync.engine.plan import Plan, Planner, join_plans
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
-from j1sync.interrupts import result_of, settled
+from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import ManifestSet, ProjectConfig
@@ -290,6 +291,12 @@ def _plan(
         desired = desired_objects(manifests, provider)
         needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
         reads.start(needed)
+        # while the account is read: each object's share of the plan that needs its own
+        # side only, the desired side now, the live side as each part of it comes
+        planner = Planner(manifests.sensitive, credential_paths(provider))
+        planner.prepare_desired(desired)
+        for part in reads.parts():
+            planner.prepare_live(part)
         live = reads.result(needed)
     pruning: Pruning = {"enabled": manifests.scope.complete, "reason": manifests.scope.reason}
     targets = targets_of(provider)
@@ -298,16 +305,14 @@ def _plan(
         own = manifests.project
         if provider.kinds:
             own = own.for_system(system_name_of(provider.kinds[0].kind))
-        plan = _target_plan(provider, own, desired, live, manifests, pruning)
+        plan = _target_plan(provider, own, desired, live, planner, pruning)
     else:
-        salt = new_salt()  # one plan file: every part's fingerprints keyed alike
+        # one planner, so one salt: every part's fingerprints keyed alike (one plan file)
         plan = join_plans(
             [
                 (
                     _section(target),
-                    _target_plan(
-                        target.provider, target.project, desired, live, manifests, pruning, salt
-                    ),
+                    _target_plan(target.provider, target.project, desired, live, planner, pruning),
                 )
                 for target in targets
             ],
@@ -321,25 +326,21 @@ def _target_plan(
     project: ProjectConfig,
     desired: Sequence[DesiredObject],
     live: Sequence[LiveObject],
-    manifests: ManifestSet,
+    planner: Planner,
     pruning: Pruning,
-    salt: str | None = None,
 ) -> Plan:
     """The plan of one target: its kinds' desired and live objects, its j1sync.yaml
     settings (ownership marker, prune, safety), its account."""
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     own_desired = [d for d in desired if d.kind in kinds]
     own_live = [obj for obj in live if obj.kind in kinds]
-    return build_plan(
+    return planner.plan(
         resolve_against_live(provider, own_desired, own_live),
         own_live,
         kinds,
         project,
         provider.account,
-        manifests.sensitive,
-        credentials=credential_paths(provider),
         pruning=pruning,
-        salt=salt,
     )
 
 
@@ -362,16 +363,19 @@ class LinksLive(Protocol):
 
 class _Reads:
     """`provider.read_live` of a provider's kinds, started in steps (`start`), each kind
-    once; `result(kinds)` waits for them all and gives the live objects of `kinds`. In the
-    `background` each read runs on a thread of its own, and leaving the block on an error
-    abandons the reads (when the provider can) and waits for them; otherwise `start` reads
-    at once, in the caller's thread."""
+    once; `parts()` gives their live objects in parts as they come, `result(kinds)` waits
+    for them all and gives the live objects of `kinds`. In the `background` each read runs
+    on a thread of its own, and leaving the block on an error abandons the reads (when the
+    provider can) and waits for them; otherwise `start` reads at once, in the caller's
+    thread."""
 
     def __init__(self, provider: Provider, background: bool = True) -> None:
         self._provider = provider
         self._pool = ThreadPoolExecutor(thread_name_prefix=READER_THREAD) if background else None
         self._reads: list[tuple[frozenset[str], Future[list[LiveObject]]]] = []
         self._started: set[str] = set()
+        # what the reads hand over, in the order it comes: parts, and a read's end (None)
+        self._parts: SimpleQueue[Sequence[LiveObject] | None] = SimpleQueue()
 
     def __enter__(self) -> _Reads:
         return self
@@ -390,11 +394,40 @@ class _Reads:
         if new:
             self._started.update(new)
             if self._pool is not None:
-                read = self._pool.submit(self._provider.read_live, new)
+                read = self._pool.submit(self._read, new)
             else:
                 read = Future()
-                read.set_result(self._provider.read_live(new))
+                read.set_result(self._read(new))
+            read.add_done_callback(self._ended)
             self._reads.append((frozenset(new), read))
+
+    def _read(self, kinds: Sequence[str]) -> list[LiveObject]:
+        if isinstance(self._provider, ReadsInParts):
+            return self._provider.read_live_in_parts(kinds, self._parts.put)
+        return self._provider.read_live(kinds)
+
+    def _ended(self, read: Future[list[LiveObject]]) -> None:
+        """A read is over: all its objects (what it handed over and what it did not, as
+        linked), then its end; a failed read, its end only."""
+        if not read.cancelled() and read.exception() is None:
+            self._parts.put(read.result())
+        self._parts.put(None)
+
+    def parts(self) -> Iterator[Sequence[LiveObject]]:
+        """The live objects of the reads started, in parts in the order they come (a kind,
+        a page, a read's objects: an object may come more than once), until every read is
+        over, failed ones too (`result` raises their errors). Waits in steps of
+        SIGNAL_CHECK_S, as `interrupts.settled` does."""
+        ended = 0
+        while ended < len(self._reads):
+            try:
+                part = self._parts.get(timeout=SIGNAL_CHECK_S)
+            except Empty:
+                continue
+            if part is None:
+                ended += 1
+            else:
+                yield part
 
     def result(self, kinds: Sequence[str]) -> list[LiveObject]:
         """The live objects of `kinds` (all started before); the reads of other kinds are

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from j1sync import reconcile
-from j1sync.engine.contract import LiveObject, Provider
+from j1sync.engine.contract import LiveObject, LivePart, Provider
 from j1sync.errors import ApiError, ConfigError, ManifestError
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
@@ -62,9 +62,12 @@ def test_the_read_starts_before_the_manifests_load(monkeypatch: pytest.MonkeyPat
     real_load = reconcile.load
 
     class Recording(JupiterOneProvider):
-        def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
+        # the plan reads in parts (engine.contract.ReadsInParts)
+        def read_live_in_parts(
+            self, kinds: Sequence[str] | None, part: LivePart
+        ) -> list[LiveObject]:
             read_started.set()
-            return super().read_live(kinds)
+            return super().read_live_in_parts(kinds, part)
 
     def load_after_the_read_started(*args: Any, **kwargs: Any) -> Any:
         assert read_started.wait(WAIT_S)

@@ -8,7 +8,7 @@ fields dropped, defaults filled, sets sorted, so that equal means "no change".
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -178,6 +178,24 @@ class Provider(Protocol):
     def kind(self, name: str) -> ResourceKind: ...
 
     def lock_store(self) -> LockStore: ...
+
+
+# Live objects a read hands over before it ends (ReadsInParts).
+LivePart = Callable[[Sequence[LiveObject]], None]
+
+
+@runtime_checkable
+class ReadsInParts(Protocol):
+    """Optional, for a provider that can hand over live objects before its whole read is
+    done: reads as `read_live` does, and calls `part` with each group of objects as soon as
+    they are read and normalized (a kind, a page of one), from any thread, so that a plan
+    works on them while the rest is read. A part is a head start, never a different
+    answer: each object handed over is among those returned (or, once linked, replaced
+    there by its linked copy); none need be handed over at all."""
+
+    def read_live_in_parts(
+        self, kinds: Sequence[str] | None, part: LivePart
+    ) -> list[LiveObject]: ...
 
 
 KindRegistry = Mapping[str, ResourceKind]

@@ -7,8 +7,11 @@ their kind's prune policy says so, otherwise counted as unmanaged and never touc
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -114,7 +117,8 @@ def build_plan(
     pruning: Pruning | None = None,
     salt: str | None = None,
 ) -> Plan:
-    """Compare the manifests' desired objects with the live account.
+    """Compare the manifests' desired objects with the live account (`Planner.plan`, with
+    nothing worked out beforehand).
 
     `kinds` maps each kind to its prune policy, in dependency order (it orders the plan);
     `sensitive` maps resolved secret strings to their `${env:…}` templates;
@@ -122,56 +126,150 @@ def build_plan(
     `salt` keys the live fingerprints (a new one when None; the parts of a plan that
     `join_plans` joins share one).
     """
-    masking = _Masking(Secrets.from_sensitive(sensitive), credentials or {}, salt or new_salt())
-    prune = pruning or pruning_on()
-    live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
-    for obj in live:
-        live_by_key[(obj.kind, obj.name)].append(obj)
-    matched = _match(desired, live_by_key)
-    declared = {(d.kind, d.name) for d in desired}
+    planner = Planner(sensitive, credentials, salt)
+    return planner.plan(desired, live, kinds, project, account, pruning=pruning)
 
-    changes: list[Change] = []
-    for want in desired:
-        have = matched.get((want.kind, want.name))
-        changes.append(_desired_change(want, have, kinds.get(want.kind, "never"), masking))
 
-    unmanaged: list[UnmanagedObject] = []
-    for key, objects in live_by_key.items():
-        if key in declared:
-            continue
-        if len(objects) > 1:
-            shared = f"{len(objects)} live objects share this name; none is touched"
-            unmanaged.extend(_unmanaged(obj, shared) for obj in objects)
-            continue
-        obj = objects[0]
-        reason, note = _prune_reason(obj, kinds.get(obj.kind, "never"), project)
-        if reason is not None and not prune["enabled"]:
-            reason, note = None, PRUNING_OFF_NOTE
-        if reason is None:
-            unmanaged.append(_unmanaged(obj, note))
-        else:
-            changes.append(_delete_change(obj, reason, masking))
+class Planner:
+    """Makes plans with one masking (`sensitive`, `credentials`: see `build_plan`) and one
+    fingerprint salt, and works out beforehand what does not need every object:
+    `prepare_desired` (masking, canonical JSON) and `prepare_live` (canonical JSON,
+    credential paths, fingerprint) take objects as soon as they are known, and once both
+    objects of a natural key are, compare them. A plan made once the account is read then
+    has only the work that needs every object left (matching by natural key, deletes,
+    duplicates, order). What was prepared is used for the very same objects only (a
+    desired object `resolve_against_live` rewrote, a live one linking replaced, is worked
+    out when planned); the plan is the same whether, when and in which order anything was
+    prepared. Preparing never fails: what cannot be prepared is worked out when planned,
+    failing there if at all."""
 
-    _order_deletes(changes, live)
-    _refuse_deleting_what_is_used(changes)
-    order = {kind: i for i, kind in enumerate(kinds)}
-    changes.sort(key=lambda c: (order.get(c.kind, len(order)), c.kind, c.name))
-    unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
-    summary = _summary(changes, unmanaged, kinds)
-    safety = evaluate_safety(
-        changes, project.safety_min_objects, project.safety_max_change_fraction
-    )
-    return Plan(
-        j1sync_version=__version__,
-        account=account,
-        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        changes=changes,
-        unmanaged=unmanaged,
-        summary=summary,
-        safety=safety,
-        pruning=prune,
-        fingerprint_salt=masking.salt,
-    )
+    def __init__(
+        self,
+        sensitive: Mapping[str, str],
+        credentials: Mapping[str, CredentialPaths] | None = None,
+        salt: str | None = None,
+    ) -> None:
+        self._masking = _Masking(
+            Secrets.from_sensitive(sensitive), credentials or {}, salt or new_salt()
+        )
+        # by the object's id (the object kept in the entry: `is` tells it is the same)
+        self._desired: dict[int, _DesiredSide] = {}
+        self._live: dict[int, _LiveSide] = {}
+        self._compared: dict[tuple[int, int], _Comparison] = {}
+        # the last prepared of each natural key, to compare with the other side's
+        self._desired_keys: dict[Key, _DesiredSide] = {}
+        self._live_keys: dict[Key, _LiveSide] = {}
+
+    def prepare_desired(self, desired: Iterable[DesiredObject]) -> None:
+        for want in desired:
+            with suppress(Exception):  # worked out when planned (the class says why)
+                side = _DesiredSide.of(want, self._masking)
+                self._desired[id(want)] = self._desired_keys[(want.kind, want.name)] = side
+                have = self._live_keys.get((want.kind, want.name))
+                if have is not None:
+                    self._compare(side, have)
+
+    def prepare_live(self, live: Iterable[LiveObject]) -> None:
+        for have in live:
+            if id(have) in self._live:
+                continue  # handed over again
+            with suppress(Exception):  # as prepare_desired
+                side = _LiveSide.of(have, self._masking)
+                self._live[id(have)] = self._live_keys[(have.kind, have.name)] = side
+                want = self._desired_keys.get((have.kind, have.name))
+                if want is not None:
+                    self._compare(want, side)
+
+    def _compare(self, want: _DesiredSide, have: _LiveSide) -> None:
+        self._compared[(id(want.obj), id(have.obj))] = _Comparison.of(want, have, self._masking)
+
+    def plan(
+        self,
+        desired: Sequence[DesiredObject],
+        live: Sequence[LiveObject],
+        kinds: Mapping[str, PrunePolicy],
+        project: ProjectConfig,
+        account: str,
+        *,
+        pruning: Pruning | None = None,
+    ) -> Plan:
+        """The plan of `desired` against `live` (`kinds`: see `build_plan`)."""
+        masking = self._masking
+        prune = pruning or pruning_on()
+        live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
+        for obj in live:
+            live_by_key[(obj.kind, obj.name)].append(obj)
+        matched = _match(desired, live_by_key)
+        declared = {(d.kind, d.name) for d in desired}
+
+        changes: list[Change] = []
+        for want in desired:
+            have = matched.get((want.kind, want.name))
+            policy = kinds.get(want.kind, "never")
+            if have is None:
+                changes.append(_create_change(self._desired_side(want), masking))
+            else:
+                changes.append(_matched_change(self._comparison(want, have), policy))
+
+        unmanaged: list[UnmanagedObject] = []
+        for key, objects in live_by_key.items():
+            if key in declared:
+                continue
+            if len(objects) > 1:
+                shared = f"{len(objects)} live objects share this name; none is touched"
+                unmanaged.extend(_unmanaged(obj, shared) for obj in objects)
+                continue
+            obj = objects[0]
+            reason, note = _prune_reason(obj, kinds.get(obj.kind, "never"), project)
+            if reason is not None and not prune["enabled"]:
+                reason, note = None, PRUNING_OFF_NOTE
+            if reason is None:
+                unmanaged.append(_unmanaged(obj, note))
+            else:
+                changes.append(_delete_change(self._live_side(obj), reason, masking))
+
+        _order_deletes(changes, live)
+        _refuse_deleting_what_is_used(changes)
+        order = {kind: i for i, kind in enumerate(kinds)}
+        changes.sort(key=lambda c: (order.get(c.kind, len(order)), c.kind, c.name))
+        unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
+        summary = _summary(changes, unmanaged, kinds)
+        safety = evaluate_safety(
+            changes, project.safety_min_objects, project.safety_max_change_fraction
+        )
+        return Plan(
+            j1sync_version=__version__,
+            account=account,
+            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            changes=changes,
+            unmanaged=unmanaged,
+            summary=summary,
+            safety=safety,
+            pruning=prune,
+            fingerprint_salt=masking.salt,
+        )
+
+    def _desired_side(self, want: DesiredObject) -> _DesiredSide:
+        """What was prepared of `want`, else worked out now; taken once: a change owns
+        its masked state."""
+        side = self._desired.pop(id(want), None)
+        if side is not None and side.obj is want:
+            return side
+        return _DesiredSide.of(want, self._masking)
+
+    def _comparison(self, want: DesiredObject, have: LiveObject) -> _Comparison:
+        """`want` compared with `have` beforehand, else now; taken once, as a side."""
+        compared = self._compared.pop((id(want), id(have)), None)
+        if compared is not None and compared.want.obj is want and compared.have.obj is have:
+            self._desired.pop(id(want), None)
+            return compared
+        return _Comparison.of(self._desired_side(want), self._live_side(have), self._masking)
+
+    def _live_side(self, have: LiveObject) -> _LiveSide:
+        side = self._live.get(id(have))
+        if side is not None and side.obj is have:
+            return side
+        return _LiveSide.of(have, self._masking)
 
 
 def join_plans(parts: Sequence[tuple[SectionHead, Plan]], account: str) -> Plan:
@@ -215,12 +313,11 @@ class _Masking:
             return set()
         return {path for state in states if state is not None for path in declare(state)}
 
-    def after(self, want: DesiredObject, live_paths: set[str]) -> MaskedState:
-        """The desired state masked at its credential paths and the live state's."""
-        return mask(want.state, self.secrets, self.paths(want.kind, want.state) | live_paths)
-
     def before(
-        self, live: LiveObject, after: MaskedState | None = None, live_paths: set[str] | None = None
+        self,
+        live: LiveObject,
+        after: MaskedState | None = None,
+        live_paths: Collection[str] | None = None,
     ) -> Any:
         """The live state masked at its own credential paths (`live_paths` when known) and,
         so that a rotated or hand-edited secret shows neither value, wherever the desired
@@ -245,46 +342,140 @@ class _Masking:
         return live_fingerprint(live, self.salt, state_json)
 
 
-def _desired_change(
-    want: DesiredObject, have: LiveObject | None, policy: PrunePolicy, masking: _Masking
-) -> Change:
-    live_paths = masking.paths(have.kind, have.state) if have else set()  # once: both sides
-    masked = masking.after(want, live_paths)
-    change = Change(
-        address=want.address,
-        kind=want.kind,
-        name=want.name,
+@dataclass(frozen=True)
+class _DesiredSide:
+    """What a desired object's change needs of its own side: its credential paths, its
+    state masked there, the digest of its canonical JSON."""
+
+    obj: DesiredObject
+    paths: frozenset[str]
+    masked: MaskedState
+    digest: bytes | None
+
+    @classmethod
+    def of(cls, want: DesiredObject, masking: _Masking) -> _DesiredSide:
+        paths = frozenset(masking.paths(want.kind, want.state))
+        return cls(want, paths, mask(want.state, masking.secrets, paths), _digest(want.state))
+
+    def masked_with(self, live_paths: frozenset[str], masking: _Masking) -> MaskedState:
+        """The state masked at its own credential paths and the live state's."""
+        if live_paths <= self.paths:
+            return self.masked
+        return mask(self.obj.state, masking.secrets, self.paths | live_paths)
+
+
+@dataclass(frozen=True)
+class _LiveSide:
+    """What a live object's change needs of its own side: its credential paths, the
+    digest of its state's canonical JSON, its fingerprint."""
+
+    obj: LiveObject
+    paths: frozenset[str]
+    digest: bytes
+    fingerprint: str
+
+    @classmethod
+    def of(cls, have: LiveObject, masking: _Masking) -> _LiveSide:
+        # the state's canonical JSON once: the fingerprint and the comparison share it
+        state_json = canonical_json(have.state)
+        return cls(
+            have,
+            frozenset(masking.paths(have.kind, have.state)),
+            _text_digest(state_json),
+            masking.fingerprint(have, state_json),
+        )
+
+
+def _digest(state: dict[str, Any]) -> bytes | None:
+    """None for a state with no canonical JSON (not JSON-like: diff_states decides)."""
+    try:
+        return _text_digest(canonical_json(state))
+    except (TypeError, ValueError):
+        return None
+
+
+def _text_digest(text: str) -> bytes:
+    """Stands for a canonical JSON text in comparisons (equal digests: equal texts),
+    kept instead of the text: a plan prepares two per object."""
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """A desired object compared with the live object of its natural key: all of its
+    change but the reason, which the kind's prune policy words."""
+
+    want: _DesiredSide
+    have: _LiveSide
+    masked: MaskedState  # the desired state, masked at both sides' credential paths
+    before: Any  # the live state, masked alike
+    paths: list[str]  # the fields that differ
+    changed_paths: list[str]  # as a plan shows them (a key holding a secret masked)
+    literal_secrets: list[str]
+    account_secrets: list[str]
+
+    @classmethod
+    def of(cls, want: _DesiredSide, have: _LiveSide, masking: _Masking) -> _Comparison:
+        masked = want.masked_with(have.paths, masking)
+        desired, live = want.obj, have.obj
+        before = comparable_live_state(live, desired)
+        # compared by the digest of canonical JSON, the live state's when the kind manages
+        # every field it has, as most do (equal texts: no change, as diff_states says)
+        before_digest = have.digest if len(before) == len(live.state) else _digest(before)
+        equal = before_digest is not None and before_digest == want.digest
+        # a literal credential the account already holds alike: apply --plan copies it
+        # from the live object (the stale check vouches that it has not changed since)
+        same = {p for p, v in masked.literal.items() if get_path(live.state, p, _ABSENT) == v}
+        paths = [] if equal else diff_states(before, desired.state)
+        return cls(
+            want,
+            have,
+            masked,
+            masking.before(live, masked, have.paths),
+            paths,
+            list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths)),
+            sorted(set(masked.literal) - same),
+            sorted(same),
+        )
+
+
+def _create_change(want: _DesiredSide, masking: _Masking) -> Change:
+    desired, masked = want.obj, want.masked
+    return Change(
+        address=desired.address,
+        kind=desired.kind,
+        name=desired.name,
         action="create",
-        reason="",  # below: a create's, or once compared an update's or a no-op's
+        reason=f"{_describe(desired)}; not in the account",
         after=masked.state,
-        depends_on=list(want.depends_on),
+        depends_on=list(desired.depends_on),
         sensitive=masked.templates,
         literal_secrets=sorted(masked.literal),
         secret_values=masked.literal,
+        manifest=masking.declared(desired, masked),
     )
-    if have is None:
-        change.reason = f"{_describe(want)}; not in the account"
-        change.manifest = masking.declared(want, masked)
-        return change
-    # each state's canonical JSON once: the live one serves the comparison (when the kind
-    # manages every field the live state has, as most do) and the fingerprint
-    live_json = canonical_json(have.state)
-    before = comparable_live_state(have, want)
-    paths = diff_states(
-        before, want.state, (live_json if len(before) == len(have.state) else None, None)
+
+
+def _matched_change(compared: _Comparison, policy: PrunePolicy) -> Change:
+    desired, live, masked = compared.want.obj, compared.have.obj, compared.masked
+    paths = compared.paths
+    return Change(
+        address=desired.address,
+        kind=desired.kind,
+        name=desired.name,
+        action="update" if paths else "no-op",
+        reason=_update_reason(live, policy, paths) if paths else "matches the manifest",
+        id=live.id,
+        before=compared.before,
+        after=masked.state,
+        changed_paths=compared.changed_paths,
+        depends_on=list(desired.depends_on),
+        live_fingerprint=compared.have.fingerprint,
+        sensitive=masked.templates,
+        literal_secrets=compared.literal_secrets,
+        account_secrets=compared.account_secrets,
+        secret_values=masked.literal,
     )
-    change.action = "update" if paths else "no-op"
-    change.reason = _update_reason(have, policy, paths) if paths else "matches the manifest"
-    change.id = have.id
-    change.before = masking.before(have, masked, live_paths)
-    # a literal credential the account already holds alike: apply --plan copies it from
-    # the live object (the stale check vouches that it has not changed since)
-    same = {p for p, v in masked.literal.items() if get_path(have.state, p, _ABSENT) == v}
-    change.literal_secrets = sorted(set(masked.literal) - same)
-    change.account_secrets = sorted(same)
-    change.changed_paths = list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths))
-    change.live_fingerprint = masking.fingerprint(have, live_json)
-    return change
 
 
 def _strings(value: Any) -> list[str]:
@@ -308,16 +499,17 @@ def _mask_strings(node: Any, secrets: set[str]) -> Any:
     return node
 
 
-def _delete_change(live: LiveObject, reason: str, masking: _Masking) -> Change:
+def _delete_change(live: _LiveSide, reason: str, masking: _Masking) -> Change:
+    have = live.obj
     return Change(
-        address=live.address,
-        kind=live.kind,
-        name=live.name,
+        address=have.address,
+        kind=have.kind,
+        name=have.name,
         action="delete",
         reason=reason,
-        id=live.id,
-        before=masking.before(live),
-        live_fingerprint=masking.fingerprint(live),
+        id=have.id,
+        before=masking.before(have, live_paths=live.paths),
+        live_fingerprint=live.fingerprint,
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
-from j1sync.engine.contract import LiveObject, ResourceKind
+from j1sync.engine.contract import LiveObject, LivePart, ResourceKind
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.client_provider import ClientStops
@@ -88,6 +89,12 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         questions they reference (questionId -> questionRef: <question name>) and, when
         the integration instances were read, to the instances their actions target
         (integrationInstanceId -> integrationInstance: <instance name>)."""
+        return self.read_live_in_parts(kinds, _no_part)
+
+    def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
+        """`read_live`, each kind's objects handed to `part` once that kind is read
+        (engine.contract.ReadsInParts), but rules' and boards': those are written in terms
+        of the questions, and come with the whole read."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         for name in wanted:
             self.kind(name)  # unknown kinds fail before any request
@@ -104,6 +111,8 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         needed = set(wanted) | ({"Question"} if {"AlertRule", DASHBOARDS} & set(wanted) else set())
         with ThreadPoolExecutor(max_workers=len(needed)) as pool:
             futures = {name: pool.submit(readers[name]) for name in needed}
+            for name in set(wanted) - {"AlertRule", DASHBOARDS}:
+                futures[name].add_done_callback(partial(_hand_over, part))
             try:
                 results = {name: future.result() for name, future in futures.items()}
             except KeyboardInterrupt:
@@ -151,6 +160,16 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
     def lock_store(self) -> ParameterStore:
         """Where the apply lock lives: the account's parameter store."""
         return ParameterStore(self.client)
+
+
+def _no_part(live: Sequence[LiveObject]) -> None:
+    """`read_live` hands nothing over."""
+
+
+def _hand_over(part: LivePart, read: Future[list[LiveObject]]) -> None:
+    """A kind's read is over: its objects to `part` (a failed read's: none)."""
+    if not read.cancelled() and read.exception() is None:
+        part(read.result())
 
 
 def instance_keys(live: Sequence[LiveObject]) -> dict[str, str]:
