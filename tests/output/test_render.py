@@ -4,12 +4,10 @@ from j1sync.engine.model import Plan
 from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyResult, Outcome
 from j1sync.github.body import truncate_body
-from j1sync.output import (
-    render_json,
-    render_markdown,
-    render_text,
-)
 from j1sync.output.apply_report import change_line, closing_line, styled
+from j1sync.output.markdown import render_markdown
+from j1sync.output.plan_json import render_json
+from j1sync.output.text import render_text
 from tests.engine.builders import KINDS, PROJECT, have, want
 
 SECRET = "hunter2-very-secret"

@@ -21,8 +21,6 @@ from j1sync.commands._common import (
 from j1sync.commands.reporting import render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
-from j1sync.executor.resolution import literal_secret_warning
-from j1sync.plan_binding import seal_plan
 from j1sync.providers.registry import systems
 
 # A system's own `plan` flags: System.extras[PLAN_OPTIONS]() (commands/_common.py
@@ -53,26 +51,29 @@ def command(
     system_flags: Mapping[str, Mapping[str, Any]],
 ) -> None:
     """Show what apply would change in the account."""
+    sealed = None
     with planning(paths, connection, allow_empty) as (provider, run):
         for system in systems():
             check = system.extras.get(PLAN_CHECKS)
             if check is not None:
                 check(provider, run, system_flags.get(system.name, {}))
-        # a saved plan is bound to this account and these manifests, and signed
-        sealed = (
-            seal_plan(
+        if out:
+            # a saved plan is bound to this account and these manifests, and signed
+            # (plan_binding loaded only then, not before a plan's first request)
+            from j1sync.plan_binding import seal_plan
+
+            sealed = seal_plan(
                 run.plan,
                 provider,
                 emulator=connection.emulator,
                 paths=paths,
                 templates=run.manifests.sensitive.values(),
             )
-            if out
-            else None
-        )
     plan = run.plan
     click.echo(render_plan(plan, fmt, title="j1sync plan"))
     if out and sealed is not None:
+        from j1sync.executor.resolution import literal_secret_warning
+
         write_plan_file(sealed, Path(out))
         click.echo(f"Plan saved to {out}.", err=True)
         warning = literal_secret_warning(plan)

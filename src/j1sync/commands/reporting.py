@@ -7,20 +7,29 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from j1sync.commands._common import use_color
 from j1sync.engine.plan import Plan
 from j1sync.errors import ConfigError
-from j1sync.output import render_json, render_markdown, render_text
-from j1sync.plan_binding import SavedPlan, parse_saved_plan
+
+if TYPE_CHECKING:
+    from j1sync.plan_binding import SavedPlan
 
 
 def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
+    """The plan in `fmt`; only that renderer is loaded (not before the plan is made: a
+    run's first request waits for nothing it does not need)."""
     if fmt == "json":
+        from j1sync.output.plan_json import render_json
+
         return render_json(plan)
     if fmt == "markdown":
+        from j1sync.output.markdown import render_markdown
+
         return render_markdown(plan, title=title)
+    from j1sync.output.text import render_text
+
     return render_text(plan, color=use_color())
 
 
@@ -49,6 +58,8 @@ def _remove(path: Path) -> None:
 
 def read_saved_plan(path: Path) -> SavedPlan:
     """A plan file with its binding; unreadable or malformed files are a ConfigError."""
+    from j1sync.plan_binding import parse_saved_plan
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -1,7 +1,4 @@
-"""j1sync.output: renderers that read only a Plan."""
-
-from j1sync.output.markdown import render_markdown
-from j1sync.output.plan_json import render_json
-from j1sync.output.text import render_text
-
-__all__ = ["render_json", "render_markdown", "render_text"]
+"""j1sync.output: renderers that read only a Plan (text.py, markdown.py, plan_json.py),
+apply's report and the progress display. Each is imported from its own module, so that
+a command loads only what it prints (a plan's reading progress never loads the
+Markdown renderer)."""

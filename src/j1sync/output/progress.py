@@ -14,22 +14,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from j1sync.executor import ApplyEvent
-from j1sync.output.apply_report import change_line, styled
 from j1sync.terminal import ColorMode, color_enabled, is_terminal
+
+if TYPE_CHECKING:  # rich and the apply report: loaded when a terminal or an apply needs them
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from j1sync.executor import ApplyEvent
 
 Write = Callable[[str], None]
 
@@ -50,6 +45,8 @@ class PlainProgress:
         self._write_progress(f"read the account in {time.monotonic() - started:.1f}s")
 
     def on_apply_event(self, event: ApplyEvent) -> None:
+        from j1sync.output.apply_report import change_line, styled
+
         if event.type == "change_finished" and event.outcome is not None:
             self._write_report(styled(change_line(event.outcome), self._color))
 
@@ -75,6 +72,8 @@ class RichProgress:
             yield
 
     def on_apply_event(self, event: ApplyEvent) -> None:
+        from j1sync.output.apply_report import change_line, styled
+
         if event.type == "start":
             self._start(event.total)
         elif self._bar is None or self._task is None:
@@ -94,6 +93,15 @@ class RichProgress:
             self._bar = None
 
     def _start(self, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._bar = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -121,5 +129,7 @@ def progress_for_stderr(color: ColorMode = "auto") -> ProgressReporter:
     report = _writer(err=False, color=report_color)
     if not is_terminal(sys.stderr):
         return PlainProgress(_writer(err=True, color=False), report, report_color)
+    from rich.console import Console
+
     console = Console(stderr=True, no_color=not color_enabled(color, sys.stderr))
     return RichProgress(console, None if is_terminal(sys.stdout) else report, report_color)
