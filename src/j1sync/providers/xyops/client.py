@@ -28,6 +28,7 @@ from j1sync.errors import (
 from j1sync.http.client import ApiClient
 from j1sync.http.session import json_object, rate_limit_headers, user_agent
 from j1sync.providers.xyops.settings import ENV_API_KEY, TITLE, XyopsSettings
+from j1sync.providers.xyops.values import API_KEY_HEADER
 
 # `code` values that mean the key was refused whatever the HTTP status (the docs' example
 # error is {"code": "session", "description": "No Session ID or API Key could be found"}).
@@ -46,7 +47,7 @@ class XyopsClient(ApiClient[XyopsSettings]):
 
     def _request_headers(self) -> dict[str, str]:
         return {
-            "X-API-Key": self.settings.api_key,
+            API_KEY_HEADER: self.settings.api_key,
             "Accept": "application/json",
             "User-Agent": user_agent(),
         }

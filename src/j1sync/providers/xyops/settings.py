@@ -10,15 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from j1sync.http.server_settings import ServerSettings
+from j1sync.providers.xyops.values import call_path
 
 NAME = "xyops"  # the system's name: its section of j1sync.yaml, its kinds' qualifier
 TITLE = "xyOps"  # how messages and outputs name it
 
 ENV_API_KEY = "XYOPS_API_KEY"
 ENV_URL = "XYOPS_URL"
-
-# What j1sync appends to the base URL: every call is /api/app/<name>/v1.
-API_PATH = "/api/app"
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -31,10 +29,10 @@ class XyopsSettings(ServerSettings):
     env_credential = ENV_API_KEY
     credential_field = "api_key"
     credential_noun = "API key"
-    appended = f"{API_PATH}/<call>/v1"
+    appended = call_path("<call>")
 
     api_key: str = field(repr=False)
 
     def call_url(self, name: str) -> str:
         """The URL of one API call, e.g. get_multiple -> <base>/api/app/get_multiple/v1."""
-        return f"{self.base_url}{API_PATH}/{name}/v1"
+        return f"{self.base_url}{call_path(name)}"

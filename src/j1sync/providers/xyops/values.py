@@ -10,6 +10,18 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+# Every API call is <base URL>/api/app/<name>/v1 (api-v1.0.88.md "Overview"), its API key
+# in this header.
+API_PATH = "/api/app"
+API_CALL_VERSION = "/v1"
+API_KEY_HEADER = "X-API-Key"
+
+
+def call_path(name: str) -> str:
+    """The path of one API call, e.g. get_multiple -> /api/app/get_multiple/v1."""
+    return f"{API_PATH}/{name}{API_CALL_VERSION}"
+
+
 # Data structures: "A unique lowercase alphanumeric ID" (underscores: Plugin.params, web hook
 # create "alphanumeric/underscore"); the reference notes give ^[a-z0-9_]+$.
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")

@@ -16,6 +16,7 @@ from j1sync.providers.xyops.emulator.kinds import LISTS
 from j1sync.providers.xyops.emulator.seed import admin_user, seed_objects
 from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
 from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
+from j1sync.providers.xyops.values import call_path
 
 DEFAULT_DB = ".j1sync/xyops-emulator.db"  # where `emulator serve --system xyops` keeps it
 # 24 letters and digits, as xyOps generates keys ("24 characters in length by default")
@@ -55,7 +56,7 @@ class XyOpsEmulator(ServedState):
 
     def api_url(self, name: str) -> str:
         """The URL of one API call: `<url>/api/app/<name>/v1`."""
-        return f"{self.url}/api/app/{name}/v1"
+        return f"{self.url}{call_path(name)}"
 
     def snapshot(self) -> dict[str, list[JsonObject]]:
         """Every configuration list (`tags`, `categories`, ... `events`, `plugins`), each

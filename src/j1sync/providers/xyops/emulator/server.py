@@ -27,9 +27,10 @@ from j1sync.providers.xyops.emulator.errors import (
     ApiError,
 )
 from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
+from j1sync.providers.xyops.values import API_CALL_VERSION, API_KEY_HEADER, API_PATH
 
-API_PATH = re.compile(r"^/api/app/(?P<name>\w+)/v1/?$")
-API_KEY_HEADER = "X-API-Key"
+# values.call_path, the call's name captured
+CALL_PATH = re.compile(rf"^{re.escape(API_PATH)}/(?P<name>\w+){re.escape(API_CALL_VERSION)}/?$")
 API_KEY_PARAM = "api_key"
 # Docs, "Standard Response Format": the one error example they print.
 NO_CREDENTIALS = ApiError("session", "No Session ID or API Key could be found", FORBIDDEN)
@@ -81,7 +82,7 @@ class _Handler(JsonHandler):
         server.stats.count_http()
         raw = self.read_body()
         split = urlsplit(self.path)
-        match = API_PATH.match(split.path)
+        match = CALL_PATH.match(split.path)
         if match is None:
             self._refuse(ApiError("api", f"Unsupported URL: {split.path}", NOT_FOUND))
             return
