@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -15,6 +15,7 @@ from j1sync.commands._exits import fail
 from j1sync.connection import ConnectionOptions
 from j1sync.credentials import api_keys
 from j1sync.engine.sensitive import redact_key, redact_secrets
+from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
 from j1sync.interrupts import read_answer
@@ -133,16 +134,21 @@ def out_dir_option(help: str) -> Callable[[F], F]:
     )
 
 
+@contextmanager
 def planning(
     paths: tuple[str, ...], connection: ConnectionOptions, allow_empty: bool
-) -> AbstractContextManager[tuple[Provider, PlannedRun]]:
+) -> Iterator[tuple[Provider, PlannedRun]]:
     """plan's and drift's way to the plan (`reconcile.connect_and_plan`): the command's
-    connection flags, the reading progress on stderr."""
+    connection flags, the reading progress on stderr. The run lives until the process
+    leaves (entry.keep_until_exit): freeing it would only delay the exit."""
     from j1sync.output.progress import progress_for_stderr
     from j1sync.reconcile import connect_and_plan, connect_with
 
     reading = progress_for_stderr(color_mode()).reading
-    return connect_and_plan(paths, connect_with(connection), reading, allow_empty=allow_empty)
+    planned = connect_and_plan(paths, connect_with(connection), reading, allow_empty=allow_empty)
+    with planned as (provider, run):
+        keep_until_exit(provider, run)
+        yield provider, run
 
 
 # How plan and drift print a plan (the renderers of j1sync.output).

@@ -26,6 +26,7 @@ from j1sync.engine.contract import LiveObject, Provider, RewritesOnRequest
 from j1sync.engine.plan import Plan, plan_has_changes
 from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
+from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError
 from j1sync.executor import ApplyResult, apply_plan
 from j1sync.interrupts import StoppableRetries, graceful_stop
@@ -120,6 +121,7 @@ def command(
             with account_lock(provider, lock_timeout_s):
                 with progress.reading():
                     live = provider.read_live(kinds_in_plan(saved.plan))
+                keep_until_exit(provider, live)  # freeing them would only delay the exit
                 check_deletes_allowed(saved, provider, project, live)
                 check_stale(saved.plan, live)
                 result = _apply(saved.plan, provider, live, force, approval, concurrency, progress)
@@ -132,6 +134,7 @@ def command(
             lock_timeout_s=lock_timeout_s,
         )
         with planned as (provider, run):
+            keep_until_exit(provider, run)  # freeing them would only delay the exit
             result = _apply(run.plan, provider, run.live, force, approval, concurrency, progress)
     if result is None:
         return
