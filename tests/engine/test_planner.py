@@ -105,6 +105,9 @@ def test_the_reference_plan_has_every_kind_of_change() -> None:
     assert hook["after"] == {"headers": {"Authorization": MASK}}
     assert hook["before"] == {"headers": {"Authorization": MASK}, "token": MASK}
     assert hook["live_fingerprint"]
+    kept = next(c for c in data["changes"] if c["address"] == "AlertRule/kept")
+    assert (kept["before"]["token"], kept["after"]["token"]) == (MASK, MASK)
+    assert kept["account_secrets"] == ["token"]
     mail = next(c for c in data["changes"] if c["address"] == "AlertRule/mail")
     assert (mail["before"]["body"], mail["after"]["body"]) == (MASK, MASK)
     assert [u["address"] for u in data["unmanaged"]] == [

@@ -155,8 +155,8 @@ class Planner:
         # by the object's id (the object kept in the entry: `is` tells it is the same)
         self._desired: dict[int, _DesiredSide] = {}
         self._live: dict[int, _LiveSide] = {}
-        self._compared: dict[tuple[int, int], _Comparison] = {}
-        # the last prepared of each natural key, to compare with the other side's
+        self._compared: dict[int, _Comparison] = {}  # by the desired object's id
+        # prepared objects not yet compared, by natural key (the last of each)
         self._desired_keys: dict[Key, _DesiredSide] = {}
         self._live_keys: dict[Key, _LiveSide] = {}
 
@@ -165,9 +165,7 @@ class Planner:
             with suppress(Exception):  # worked out when planned (the class says why)
                 side = _DesiredSide.of(want, self._masking)
                 self._desired[id(want)] = self._desired_keys[(want.kind, want.name)] = side
-                have = self._live_keys.get((want.kind, want.name))
-                if have is not None:
-                    self._compare(side, have)
+                self._compare((want.kind, want.name))
 
     def prepare_live(self, live: Iterable[LiveObject]) -> None:
         for have in live:
@@ -176,12 +174,15 @@ class Planner:
             with suppress(Exception):  # as prepare_desired
                 side = _LiveSide.of(have, self._masking)
                 self._live[id(have)] = self._live_keys[(have.kind, have.name)] = side
-                want = self._desired_keys.get((have.kind, have.name))
-                if want is not None:
-                    self._compare(want, side)
+                self._compare((have.kind, have.name))
 
-    def _compare(self, want: _DesiredSide, have: _LiveSide) -> None:
-        self._compared[(id(want.obj), id(have.obj))] = _Comparison.of(want, have, self._masking)
+    def _compare(self, key: Key) -> None:
+        """Compare the objects of `key` once both sides are prepared (the desired one then
+        belongs to the comparison)."""
+        if key in self._desired_keys and key in self._live_keys:
+            want, have = self._desired_keys.pop(key), self._live_keys.pop(key)
+            self._desired.pop(id(want.obj), None)
+            self._compared[id(want.obj)] = _Comparison.of(want, have, self._masking)
 
     def plan(
         self,
@@ -259,10 +260,11 @@ class Planner:
 
     def _comparison(self, want: DesiredObject, have: LiveObject) -> _Comparison:
         """`want` compared with `have` beforehand, else now; taken once, as a side."""
-        compared = self._compared.pop((id(want), id(have)), None)
+        compared = self._compared.pop(id(want), None)
         if compared is not None and compared.want.obj is want and compared.have.obj is have:
-            self._desired.pop(id(want), None)
             return compared
+        if compared is not None and compared.want.obj is want:
+            self._desired[id(want)] = compared.want  # compared with another: taken below
         return _Comparison.of(self._desired_side(want), self._live_side(have), self._masking)
 
     def _live_side(self, have: LiveObject) -> _LiveSide:
@@ -342,7 +344,15 @@ class _Masking:
         return live_fingerprint(live, self.salt, state_json)
 
 
-@dataclass(frozen=True)
+_NO_PATHS: frozenset[str] = frozenset()
+
+
+def _paths(masking: _Masking, kind: str, state: dict[str, Any]) -> frozenset[str]:
+    found = masking.paths(kind, state)
+    return frozenset(found) if found else _NO_PATHS  # most objects: one empty set, shared
+
+
+@dataclass(frozen=True, slots=True)
 class _DesiredSide:
     """What a desired object's change needs of its own side: its credential paths, its
     state masked there, the digest of its canonical JSON."""
@@ -354,7 +364,7 @@ class _DesiredSide:
 
     @classmethod
     def of(cls, want: DesiredObject, masking: _Masking) -> _DesiredSide:
-        paths = frozenset(masking.paths(want.kind, want.state))
+        paths = _paths(masking, want.kind, want.state)
         return cls(want, paths, mask(want.state, masking.secrets, paths), _digest(want.state))
 
     def masked_with(self, live_paths: frozenset[str], masking: _Masking) -> MaskedState:
@@ -364,13 +374,12 @@ class _DesiredSide:
         return mask(self.obj.state, masking.secrets, self.paths | live_paths)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _LiveSide:
-    """What a live object's change needs of its own side: its credential paths, the
-    digest of its state's canonical JSON, its fingerprint."""
+    """What a live object's change needs of its own side: the digest of its state's
+    canonical JSON, its fingerprint."""
 
     obj: LiveObject
-    paths: frozenset[str]
     digest: bytes
     fingerprint: str
 
@@ -378,12 +387,11 @@ class _LiveSide:
     def of(cls, have: LiveObject, masking: _Masking) -> _LiveSide:
         # the state's canonical JSON once: the fingerprint and the comparison share it
         state_json = canonical_json(have.state)
-        return cls(
-            have,
-            frozenset(masking.paths(have.kind, have.state)),
-            _text_digest(state_json),
-            masking.fingerprint(have, state_json),
-        )
+        return cls(have, _text_digest(state_json), masking.fingerprint(have, state_json))
+
+    def paths(self, masking: _Masking) -> frozenset[str]:
+        """Its credential paths (asked for once, where a change needs them)."""
+        return _paths(masking, self.obj.kind, self.obj.state)
 
 
 def _digest(state: dict[str, Any]) -> bytes | None:
@@ -400,7 +408,7 @@ def _text_digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Comparison:
     """A desired object compared with the live object of its natural key: all of its
     change but the reason, which the kind's prune policy words."""
@@ -416,13 +424,16 @@ class _Comparison:
 
     @classmethod
     def of(cls, want: _DesiredSide, have: _LiveSide, masking: _Masking) -> _Comparison:
-        masked = want.masked_with(have.paths, masking)
         desired, live = want.obj, have.obj
         before = comparable_live_state(live, desired)
         # compared by the digest of canonical JSON, the live state's when the kind manages
         # every field it has, as most do (equal texts: no change, as diff_states says)
-        before_digest = have.digest if len(before) == len(live.state) else _digest(before)
+        whole = len(before) == len(live.state)
+        before_digest = have.digest if whole else _digest(before)
         equal = before_digest is not None and before_digest == want.digest
+        # equal states hold credentials at the same paths: the desired state's serve
+        live_paths = want.paths if equal and whole else have.paths(masking)
+        masked = want.masked_with(live_paths, masking)
         # a literal credential the account already holds alike: apply --plan copies it
         # from the live object (the stale check vouches that it has not changed since)
         same = {p for p, v in masked.literal.items() if get_path(live.state, p, _ABSENT) == v}
@@ -431,7 +442,7 @@ class _Comparison:
             want,
             have,
             masked,
-            masking.before(live, masked, have.paths),
+            masking.before(live, masked, live_paths),
             paths,
             list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths)),
             sorted(set(masked.literal) - same),
@@ -508,7 +519,7 @@ def _delete_change(live: _LiveSide, reason: str, masking: _Masking) -> Change:
         action="delete",
         reason=reason,
         id=have.id,
-        before=masking.before(have, live_paths=live.paths),
+        before=masking.before(have, live_paths=live.paths(masking)),
         live_fingerprint=live.fingerprint,
     )
 
