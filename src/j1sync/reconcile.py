@@ -5,6 +5,7 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
@@ -157,8 +158,11 @@ def resolve_against_live(
     resolved: list[DesiredObject] = []
     problems: list[str] = []
     known: set[str] | None = None
+    of_kind: dict[str, list[DesiredObject]] = defaultdict(list)
+    for obj in desired:
+        of_kind[obj.kind].append(obj)
     for kind in provider.kinds:
-        wanted = [d for d in desired if d.kind == kind.kind]
+        wanted = of_kind.get(kind.kind, [])
         if wanted and isinstance(kind, ChecksReferences):
             if known is None:
                 known = {d.address for d in desired} | {obj.address for obj in live}

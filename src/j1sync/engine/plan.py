@@ -551,7 +551,7 @@ def _order_deletes(changes: list[Change], live: Sequence[LiveObject]) -> None:
     touched = {c.address for c in changes if c.action in ("update", "delete")}
     referrers: dict[str, set[str]] = defaultdict(set)
     for obj in live:
-        if obj.address in touched:
+        if obj.references and obj.address in touched:
             for target in obj.references:
                 if target != obj.address:
                     referrers[target].add(obj.address)
