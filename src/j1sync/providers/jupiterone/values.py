@@ -30,6 +30,9 @@ ResultsAre = Literal["GOOD", "BAD", "UNKNOWN", "INFORMATIVE"]
 DEFAULT_QUERY_VERSION = "v1"
 DEFAULT_RESULTS_ARE: ResultsAre = "INFORMATIVE"
 
+# The header that names the account a request is for (the API key's account).
+ACCOUNT_HEADER = "JupiterOne-Account"
+
 # Items per page of a list query: the largest page the API serves (and the emulator's
 # default page).
 LARGEST_PAGE = 100

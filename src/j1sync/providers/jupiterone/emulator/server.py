@@ -18,6 +18,7 @@ from j1sync.providers.jupiterone.emulator.backend import Backend
 from j1sync.providers.jupiterone.emulator.executor import GraphQLService, Outcome
 from j1sync.providers.jupiterone.emulator.resolvers_j1ql import DEFERRED_PATH, deferred_document
 from j1sync.providers.jupiterone.emulator.switches import Stats
+from j1sync.providers.jupiterone.values import ACCOUNT_HEADER
 
 GRAPHQL_PATHS = frozenset({"/graphql", "/rules/graphql", "/iam/graphql", "/"})
 # A rate limit inside an HTTP 200, as the official Python client expects one (it retries
@@ -101,7 +102,7 @@ class _Handler(JsonHandler):
     def _authorized(self) -> bool:
         expected = f"Bearer {self.server.api_key}"
         given = self.headers.get("Authorization") or ""
-        account = self.headers.get("JupiterOne-Account") or ""
+        account = self.headers.get(ACCOUNT_HEADER) or ""
         key_ok = hmac.compare_digest(given.encode(), expected.encode())
         return key_ok and account == self.server.backend.account
 
