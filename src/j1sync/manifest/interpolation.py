@@ -17,9 +17,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from j1sync.credentials import credential_variables
 from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE
 from j1sync.errors import ManifestProblem
-from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.manifest.yaml_source import (
+    CORE_TAG_PREFIX,
+    FieldPath,
+    YamlDocument,
+    format_field_path,
+    locate,
+)
 
-STRING_TAG = "tag:yaml.org,2002:str"
+STRING_TAG = f"{CORE_TAG_PREFIX}str"
 
 
 @dataclass

@@ -37,7 +37,7 @@ from ruamel.yaml.tag import Tag
 
 from j1sync.credentials import credential_variables
 from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE
-from j1sync.manifest.yaml_source import MAX_NESTING
+from j1sync.manifest.yaml_source import CORE_TAG_PREFIX, MAX_NESTING
 
 C_EXTENSION_MODULES = ("_ruamel_yaml", "_ruamel_yaml_clibz")  # ruamel.yaml.clib, .clibz
 
@@ -67,7 +67,6 @@ _PURE_ONLY = re.compile(
 # for one is ten times quicker than trying _PURE_ONLY at every position.
 _PURE_ONLY_CHARACTER = re.compile(r"[%!&*?#\t\x85\u2028\u2029\ufeff]")
 
-_TAG_PREFIX = "tag:yaml.org,2002:"
 _STR = VersionedResolver.DEFAULT_SCALAR_TAG
 _SEQ = VersionedResolver.DEFAULT_SEQUENCE_TAG
 _MAP = VersionedResolver.DEFAULT_MAPPING_TAG
@@ -119,10 +118,10 @@ def _implicit_tag(name: str) -> Tag:
     return Tag(suffix=name)  # a type this YAML version does not resolve: never matches
 
 
-_BOOL = _implicit_tag(_TAG_PREFIX + "bool")
-_INT = _implicit_tag(_TAG_PREFIX + "int")
-_FLOAT = _implicit_tag(_TAG_PREFIX + "float")
-_NULL = _implicit_tag(_TAG_PREFIX + "null")
+_BOOL = _implicit_tag(CORE_TAG_PREFIX + "bool")
+_INT = _implicit_tag(CORE_TAG_PREFIX + "int")
+_FLOAT = _implicit_tag(CORE_TAG_PREFIX + "float")
+_NULL = _implicit_tag(CORE_TAG_PREFIX + "null")
 
 
 class _NumberLoader:

@@ -19,6 +19,9 @@ from j1sync.errors import ManifestProblem, SourceLocation
 
 FieldPath = tuple[str | int, ...]
 
+# The prefix of YAML's own tags (tag:yaml.org,2002:str, ...:int, ...).
+CORE_TAG_PREFIX = "tag:yaml.org,2002:"
+
 
 @dataclass(frozen=True)
 class YamlDocument:
