@@ -10,7 +10,6 @@ from rich.text import Text
 
 from j1sync.engine.model import Plan, section_plan
 from j1sync.output.ansi import render
-from j1sync.output.change_lines import change_lines
 from j1sync.output.values import (
     NO_CHANGES,
     NO_CHANGES_HERE,
@@ -54,6 +53,9 @@ def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = N
     if not actionable:
         lines.append(Text(no_changes, style="green"))
     else:
+        # loaded for a plan with changes only (the YAML writer, every system's models)
+        from j1sync.output.change_lines import change_lines
+
         if legend:
             lines.append(Text("Actions: + create, ~ update, - delete"))
         for change in actionable:
