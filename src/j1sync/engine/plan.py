@@ -210,7 +210,7 @@ class Planner:
             if have is None:
                 changes.append(_create_change(self._desired_side(want), masking))
             else:
-                changes.append(_matched_change(self._comparison(want, have), policy))
+                changes.append(self._comparison(want, have).planned(policy))
 
         unmanaged: list[UnmanagedObject] = []
         for key, objects in live_by_key.items():
@@ -410,17 +410,13 @@ def _text_digest(text: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Comparison:
-    """A desired object compared with the live object of its natural key: all of its
-    change but the reason, which the kind's prune policy words."""
+    """A desired object compared with the live object of its natural key, and its change
+    (to be given its reason when planned: an update's words the kind's prune policy)."""
 
     want: _DesiredSide
     have: _LiveSide
-    masked: MaskedState  # the desired state, masked at both sides' credential paths
-    before: Any  # the live state, masked alike
+    change: Change
     paths: list[str]  # the fields that differ
-    changed_paths: list[str]  # as a plan shows them (a key holding a secret masked)
-    literal_secrets: list[str]
-    account_secrets: list[str]
 
     @classmethod
     def of(cls, want: _DesiredSide, have: _LiveSide, masking: _Masking) -> _Comparison:
@@ -438,16 +434,29 @@ class _Comparison:
         # from the live object (the stale check vouches that it has not changed since)
         same = {p for p, v in masked.literal.items() if get_path(live.state, p, _ABSENT) == v}
         paths = [] if equal else diff_states(before, desired.state)
-        return cls(
-            want,
-            have,
-            masked,
-            masking.before(live, masked, live_paths),
-            paths,
-            list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths)),
-            sorted(set(masked.literal) - same),
-            sorted(same),
+        change = Change(
+            address=desired.address,
+            kind=desired.kind,
+            name=desired.name,
+            action="update" if paths else "no-op",
+            reason="" if paths else "matches the manifest",  # an update's: when planned
+            id=live.id,
+            before=masking.before(live, masked, live_paths),
+            after=masked.state,
+            changed_paths=list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths)),
+            depends_on=list(desired.depends_on),
+            live_fingerprint=have.fingerprint,
+            sensitive=masked.templates,
+            literal_secrets=sorted(set(masked.literal) - same),
+            account_secrets=sorted(same),
+            secret_values=masked.literal,
         )
+        return cls(want, have, change, paths)
+
+    def planned(self, policy: PrunePolicy) -> Change:
+        if self.paths:
+            self.change.reason = _update_reason(self.have.obj, policy, self.paths)
+        return self.change
 
 
 def _create_change(want: _DesiredSide, masking: _Masking) -> Change:
@@ -464,28 +473,6 @@ def _create_change(want: _DesiredSide, masking: _Masking) -> Change:
         literal_secrets=sorted(masked.literal),
         secret_values=masked.literal,
         manifest=masking.declared(desired, masked),
-    )
-
-
-def _matched_change(compared: _Comparison, policy: PrunePolicy) -> Change:
-    desired, live, masked = compared.want.obj, compared.have.obj, compared.masked
-    paths = compared.paths
-    return Change(
-        address=desired.address,
-        kind=desired.kind,
-        name=desired.name,
-        action="update" if paths else "no-op",
-        reason=_update_reason(live, policy, paths) if paths else "matches the manifest",
-        id=live.id,
-        before=compared.before,
-        after=masked.state,
-        changed_paths=compared.changed_paths,
-        depends_on=list(desired.depends_on),
-        live_fingerprint=compared.have.fingerprint,
-        sensitive=masked.templates,
-        literal_secrets=compared.literal_secrets,
-        account_secrets=compared.account_secrets,
-        secret_values=masked.literal,
     )
 
 
