@@ -24,7 +24,11 @@ from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.settings import Settings
+from j1sync.providers.registry import system_named
+from j1sync.providers.targets import Target, Targets
+from j1sync.providers.xyops.emulator import running_xyops_emulator
 from tests.e2e.conftest import API_KEY, Account
+from tests.xyops.helpers import provider_for as xyops_provider
 
 Hand = Callable[[list[Sequence[LiveObject]], LivePart], None]
 
@@ -203,3 +207,32 @@ def test_the_plan_is_the_same_however_the_read_hands_its_parts_over(
     assert changes["Question/spare"].action == "delete"
     assert run.plan.unmanaged
     assert all(c.live_fingerprint for c in run.plan.changes if c.action != "create")
+
+
+def test_several_targets_hand_over_what_each_provider_hands_over(account: Account) -> None:
+    """A run over JupiterOne and xyOps (`Targets`): JupiterOne's kinds are handed over as
+    they are read, xyOps's (a provider that hands nothing over) with the read's end only;
+    what is handed over is among what the read returns, which is what read_live returns."""
+    jupiterone, xyops = system_named("jupiterone"), system_named("xyops")
+    assert jupiterone is not None and xyops is not None
+    with _connected(account, None) as j1, running_xyops_emulator() as xy:
+        targets = Targets(
+            [
+                Target(jupiterone, j1, ProjectConfig()),
+                Target(xyops, xyops_provider(xy), ProjectConfig()),
+            ]
+        )
+        handed: list[Sequence[LiveObject]] = []
+        live = targets.read_live_in_parts(None, handed.append)
+        again = targets.read_live()
+    read = {id(obj) for obj in live}
+    handed_kinds = {obj.kind for part in handed for obj in part}
+    # JupiterOne's kinds but rules and boards (written in terms of the questions)
+    assert handed_kinds == {
+        o.kind for o in live if o.kind not in ("AlertRule", "Dashboard") and "." not in o.kind
+    }
+    assert {"Question", "IamGroup", "IntegrationSchedule"} <= handed_kinds
+    assert any(o.kind == "AlertRule" for o in live)
+    assert all(id(obj) in read for part in handed for obj in part)
+    assert any(obj.kind.startswith("xyops.") for obj in live)
+    assert [(o.kind, o.name, o.state) for o in live] == [(o.kind, o.name, o.state) for o in again]

@@ -184,6 +184,10 @@ class Provider(Protocol):
 LivePart = Callable[[Sequence[LiveObject]], None]
 
 
+def no_part(live: Sequence[LiveObject]) -> None:
+    """The `LivePart` of a plain `read_live`: keeps nothing."""
+
+
 @runtime_checkable
 class ReadsInParts(Protocol):
     """Optional, for a provider that can hand over live objects before its whole read is

@@ -17,7 +17,15 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from j1sync.engine.contract import LiveObject, LockStore, Provider, ResourceKind
+from j1sync.engine.contract import (
+    LiveObject,
+    LivePart,
+    LockStore,
+    Provider,
+    ReadsInParts,
+    ResourceKind,
+    no_part,
+)
 from j1sync.errors import ConfigError
 from j1sync.interrupts import result_of
 from j1sync.manifest.document import ProjectConfig
@@ -83,14 +91,18 @@ class Targets:
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         """Each target's kinds read by its provider, the targets at once; the objects in
         target order."""
+        return self.read_live_in_parts(kinds, no_part)
+
+    def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
+        """`read_live`, handing `part` what each target's provider hands over
+        (engine.contract.ReadsInParts; a provider that hands nothing over: nothing)."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         per_target = [(t, [k for k in wanted if self.target_of(k) is t]) for t in self.targets]
-        jobs = [(t, ks) for t, ks in per_target if ks]
+        jobs = [(t.provider, ks) for t, ks in per_target if ks]
         if len(jobs) == 1:
-            target, ks = jobs[0]
-            return target.provider.read_live(ks)
+            return _read(*jobs[0], part)
         with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix=READER_THREAD) as pool:
-            reads = [pool.submit(t.provider.read_live, ks) for t, ks in jobs]
+            reads = [pool.submit(_read, provider, ks, part) for provider, ks in jobs]
             return [obj for read in reads for obj in result_of(read)]
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
@@ -119,6 +131,12 @@ class Targets:
 
     def lock_store(self) -> LockStore:
         raise ConfigError("several targets: each target has its own apply lock (targets.locks)")
+
+
+def _read(provider: Provider, kinds: Sequence[str], part: LivePart) -> list[LiveObject]:
+    if isinstance(provider, ReadsInParts):
+        return provider.read_live_in_parts(kinds, part)
+    return provider.read_live(kinds)
 
 
 def targets_of(provider: Any) -> list[Target] | None:

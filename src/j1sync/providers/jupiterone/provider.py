@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-from j1sync.engine.contract import LiveObject, LivePart, ResourceKind
+from j1sync.engine.contract import LiveObject, LivePart, ResourceKind, no_part
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.client_provider import ClientStops
@@ -89,7 +89,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         questions they reference (questionId -> questionRef: <question name>) and, when
         the integration instances were read, to the instances their actions target
         (integrationInstanceId -> integrationInstance: <instance name>)."""
-        return self.read_live_in_parts(kinds, _no_part)
+        return self.read_live_in_parts(kinds, no_part)
 
     def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
         """`read_live`, each kind's objects handed to `part` once that kind is read
@@ -160,10 +160,6 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
     def lock_store(self) -> ParameterStore:
         """Where the apply lock lives: the account's parameter store."""
         return ParameterStore(self.client)
-
-
-def _no_part(live: Sequence[LiveObject]) -> None:
-    """`read_live` hands nothing over."""
 
 
 def _hand_over(part: LivePart, read: Future[list[LiveObject]]) -> None:
