@@ -20,11 +20,10 @@ from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
-from j1sync.providers.jupiterone.models.resource_group import RESOURCE_GROUP_TYPE
+from j1sync.providers.jupiterone.values import GROUP_SUBJECT, RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
 
 KIND = "ResourceGroup"
-SUBJECT_TYPE = "group"
 PERMISSION_LIMIT = 1000
 KEY = ("group", "resourceArea", "resourceType")
 
@@ -130,7 +129,7 @@ class ResourceGroups:
         permissions = [
             {**p, "group": subject_names.get(p["subjectId"], p["subjectId"])}
             for p in raw
-            if p.get("subjectType") == SUBJECT_TYPE and p.get("resourceId") == group["id"]
+            if p.get("subjectType") == GROUP_SUBJECT and p.get("resourceId") == group["id"]
         ]
         return LiveObject(
             kind=KIND,
@@ -178,7 +177,7 @@ class ResourceGroups:
     @staticmethod
     def _target(group_id: str, permission: dict[str, Any], ids: _SubjectIds) -> dict[str, Any]:
         return {
-            "subjectType": SUBJECT_TYPE,
+            "subjectType": GROUP_SUBJECT,
             "subjectId": ids.of(permission["group"]),
             "resourceArea": permission["resourceArea"],
             "resourceType": permission["resourceType"],

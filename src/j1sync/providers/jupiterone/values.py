@@ -44,6 +44,12 @@ PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 # What a resource permission allows, in the API's order.
 PERMISSION_FLAGS = ("canCreate", "canRead", "canUpdate", "canDelete")
 
+# A resource permission's subject type when an IAM group holds it, and the resource type of
+# one on a resource group (Terraform provider's jupiterone_resource_permission: "resource_type
+# ... (e.g. rule, resource_group, *)").
+GROUP_SUBJECT = "group"
+RESOURCE_GROUP_TYPE = "resource_group"
+
 # The screen sizes a board is laid out for, smallest first (react-grid-layout breakpoints,
 # as JupiterOne's CreateInsightsDashboardLayoutConfig names them).
 BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")

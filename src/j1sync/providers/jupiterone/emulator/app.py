@@ -72,7 +72,7 @@ class Emulator(ServedState):
 
 @contextmanager
 def running_emulator(
-    db: str = ":memory:",
+    db: str = MEMORY,
     seed: SeedSource = "demo",
     api_key: str = DEFAULT_API_KEY,
     account: str = DEFAULT_ACCOUNT,

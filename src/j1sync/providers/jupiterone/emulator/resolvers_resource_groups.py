@@ -23,6 +23,7 @@ from j1sync.emulator.store import JsonObject
 from j1sync.providers.jupiterone.emulator import resolvers_dashboards, resolvers_iam
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
+from j1sync.providers.jupiterone.values import GROUP_SUBJECT, RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
 
 SERVICE = resolvers_iam.SERVICE
@@ -110,9 +111,9 @@ def get_permissions(backend: Backend, fltr: JsonObject, limit: int | None) -> li
 
 
 def set_permission(backend: Backend, data: JsonObject) -> JsonObject:
-    if data["subjectType"] == "group" and not _iam_group_exists(backend, data["subjectId"]):
+    if data["subjectType"] == GROUP_SUBJECT and not _iam_group_exists(backend, data["subjectId"]):
         raise bad_input(f"Group {data['subjectId']} not found", SERVICE)
-    if data["resourceType"] == "resource_group":
+    if data["resourceType"] == RESOURCE_GROUP_TYPE:
         _group(backend, data["resourceId"])
     permission: JsonObject = {key: data[key] for key in KEY_FIELDS}
     permission.update({flag: bool(data[flag]) for flag in FLAGS})
@@ -143,10 +144,10 @@ def add_seed_group(backend: Backend, data: JsonObject) -> None:
         set_permission(
             backend,
             {
-                "subjectType": "group",
+                "subjectType": GROUP_SUBJECT,
                 "subjectId": by_name.get(permission["group"], permission["group"]),
                 "resourceArea": permission["resourceArea"],
-                "resourceType": permission.get("resourceType", "resource_group"),
+                "resourceType": permission.get("resourceType", RESOURCE_GROUP_TYPE),
                 "resourceId": group["id"],
                 **{flag: bool(permission.get(flag)) for flag in FLAGS},
             },

@@ -7,10 +7,7 @@ from pydantic import Field, StrictBool, field_validator
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
-
-# The resource type of a permission on one resource group (Terraform provider's
-# jupiterone_resource_permission: "resource_type ... (e.g. rule, resource_group, *)").
-RESOURCE_GROUP_TYPE = "resource_group"
+from j1sync.providers.jupiterone.values import RESOURCE_GROUP_TYPE
 
 
 class ResourcePermission(StrictModel):
