@@ -11,6 +11,8 @@ from j1sync.engine.model import Change
 Status = Literal["applied", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
 EventType = Literal["start", "change_started", "change_finished", "finish"]
+# Why a change an interrupted apply never started is skipped (the report tells it apart).
+NOT_STARTED = "not started: apply was interrupted"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from j1sync.engine.model import Change, Plan
 from j1sync.engine.order import Schedule
 from j1sync.errors import J1SyncError
 from j1sync.executor import mutations
-from j1sync.executor.outcome import ApplyEvent, ApplyResult, EventType, Outcome
+from j1sync.executor.outcome import NOT_STARTED, ApplyEvent, ApplyResult, EventType, Outcome
 from j1sync.executor.resolution import RunResolver, desired_objects
 from j1sync.interrupts import SIGNAL_CHECK_S
 
@@ -121,8 +121,7 @@ def apply_plan(
 
 
 def _not_started(change: Change) -> Outcome:
-    message = "not started: apply was interrupted"
-    return Outcome(change.address, change.action, "skipped", message, change.id)
+    return Outcome(change.address, change.action, "skipped", NOT_STARTED, change.id)
 
 
 def _skipped(change: Change, not_done: Mapping[str, str]) -> Outcome:

@@ -14,12 +14,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from j1sync.engine.sensitive import redact_secrets
-from j1sync.executor.outcome import ApplyResult, Outcome
+from j1sync.executor.outcome import NOT_STARTED, ApplyResult, Outcome
 from j1sync.output.ansi import render
 
 DONE = {"create": "created", "update": "updated", "delete": "deleted"}
 STYLES = {"create": "green", "update": "yellow", "delete": "red"}
-NOT_STARTED = "not started: apply was interrupted"  # j1sync.executor.run's message
 STATUS_WIDTH = 7  # "created", "skipped": the addresses line up
 
 
