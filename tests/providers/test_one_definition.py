@@ -166,3 +166,10 @@ def test_a_board_parameter_without_type_or_value_type_gets_the_one_default_every
     expected = (values.DEFAULT_PARAMETER_TYPE, values.DEFAULT_PARAMETER_VALUE_TYPE)
     assert (declared.type, declared.valueType) == expected == (live["type"], live["valueType"])
     assert expected == ("QUERY_VARIABLE", "string")
+
+
+def test_jupiterone_is_named_alike_by_its_system_and_its_api_messages() -> None:
+    from j1sync.providers.jupiterone import settings, transport
+    from j1sync.providers.registry import system_named
+
+    assert system_named("jupiterone").title == settings.TITLE == transport.TITLE == "JupiterOne"

@@ -21,6 +21,8 @@ from j1sync.providers.jupiterone.endpoints import (
     parse_endpoint_mode,
 )
 
+TITLE = "JupiterOne"  # how messages and outputs name the system and its API
+
 ENV_API_KEY = "JUPITERONE_API_KEY"
 ENV_ACCOUNT = "JUPITERONE_ACCOUNT_ID"
 ENV_REGION = "JUPITERONE_REGION"

@@ -32,7 +32,7 @@ from j1sync.providers.jupiterone.models.documents import (
     manifest_json_schema,
 )
 from j1sync.providers.jupiterone.plan_checks import plan_checks, plan_options
-from j1sync.providers.jupiterone.settings import ENV_API_KEY
+from j1sync.providers.jupiterone.settings import ENV_API_KEY, TITLE
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
 
 EMULATOR_DB = "emulator.db"  # the emulator's state file in the --emulator state folder
@@ -187,7 +187,7 @@ def _export_hints(specs: Any, kinds: Any) -> Any:
 
 SYSTEM = System(
     name=UNQUALIFIED_SYSTEM,
-    title="JupiterOne",
+    title=TITLE,
     api_versions=(API_VERSION,),
     kinds=KINDS,
     document_models=DOCUMENT_MODELS,
