@@ -42,10 +42,12 @@ from j1sync.providers.opencti.kinds_base import (
     names_of_kind,
 )
 from j1sync.providers.opencti.models_access import GLOBAL_MARKING_TYPE, GroupSpec, RoleSpec
+from j1sync.providers.opencti.values import (
+    CAPABILITY_RELATION,
+    MARKING_RELATION,
+    ROLE_RELATION,
+)
 
-CAPABILITY_RELATION = "has-capability"
-ROLE_RELATION = "has-role"
-MARKING_RELATION = "accesses-to"
 CAPABILITIES_PAGE = 500  # `capabilities(first:)` has no cursor; OpenCTI 6.9 has 49
 
 # A group's spec field -> the kind its names are the natural keys of.

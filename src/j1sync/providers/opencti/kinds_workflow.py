@@ -50,9 +50,7 @@ from j1sync.providers.opencti.models_sharing import (
     StatusTemplateSpec,
     WorkflowSpec,
 )
-from j1sync.providers.opencti.values import WORKFLOW_PARENT
-
-GLOBAL_SCOPE = "GLOBAL"
+from j1sync.providers.opencti.values import GLOBAL_SCOPE, WORKFLOW_PARENT
 
 
 def plain_list_document(

@@ -9,3 +9,11 @@ from __future__ import annotations
 # The entity type every type that can have a workflow is a sub type of: what subTypes(type:)
 # is asked for (docs/api-fidelity.md).
 WORKFLOW_PARENT = "Stix-Domain-Object"
+# A status's scope when it applies to every use of its entity type (the only one j1sync writes).
+GLOBAL_SCOPE = "GLOBAL"
+
+# The relationship types behind a role's capabilities, a group's roles and a group's
+# allowed markings (relationAdd/relationDelete's relationship_type).
+CAPABILITY_RELATION = "has-capability"
+ROLE_RELATION = "has-role"
+MARKING_RELATION = "accesses-to"

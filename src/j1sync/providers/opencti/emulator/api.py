@@ -36,7 +36,13 @@ from j1sync.providers.opencti.emulator.seed import (
     VOCABULARY_USES,
     WORKFLOW_TYPES,
 )
-from j1sync.providers.opencti.values import WORKFLOW_PARENT
+from j1sync.providers.opencti.values import (
+    CAPABILITY_RELATION,
+    GLOBAL_SCOPE,
+    MARKING_RELATION,
+    ROLE_RELATION,
+    WORKFLOW_PARENT,
+)
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 DEFAULT_FIRST = 500  # a connection asked without `first` (a guess; pycti always sends one)
@@ -770,9 +776,9 @@ def _confidence(value: Any) -> JsonObject:
 
 # relationship_type -> (entity_type holding the list, stored key, entity type of the other end)
 _RELATIONS = {
-    ("Role", "has-capability"): ("capability_ids", "Capability"),
-    ("Group", "has-role"): ("role_ids", "Role"),
-    ("Group", "accesses-to"): ("allowed_marking_ids", "Marking-Definition"),
+    ("Role", CAPABILITY_RELATION): ("capability_ids", "Capability"),
+    ("Group", ROLE_RELATION): ("role_ids", "Role"),
+    ("Group", MARKING_RELATION): ("allowed_marking_ids", "Marking-Definition"),
 }
 
 
@@ -953,7 +959,7 @@ def _status_add(target: EditTarget, info: GraphQLResolveInfo[Any], input: Mappin
             "type": target.ref,
             "template_id": template["id"],
             "order": input["order"],
-            "scope": input.get("scope") or "GLOBAL",
+            "scope": input.get("scope") or GLOBAL_SCOPE,
         },
     )
     return sub_type(api, target.ref)
