@@ -12,7 +12,8 @@ from j1sync.engine.contract import LiveObject
 from j1sync.export.specs import model_spec
 from j1sync.providers.marker import split_marker
 from j1sync.providers.xyops.kinds import KIND_APIS
-from j1sync.providers.xyops.models import SPEC_MODELS, WORKFLOW
+from j1sync.providers.xyops.models import SPEC_MODELS
+from j1sync.providers.xyops.values import WORKFLOW
 
 ITEM_LISTS = ("actions", "alert_actions", "limits", "triggers")
 

@@ -33,9 +33,9 @@ from j1sync.errors import NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.providers.marker import is_managed, normalize_notes, with_marker
 from j1sync.providers.xyops.client import XyopsClient
-from j1sync.providers.xyops.models import SPEC_MODELS, WORKFLOW
+from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.system import SYSTEM
-from j1sync.providers.xyops.values import WORKFLOW_PLUGIN
+from j1sync.providers.xyops.values import WORKFLOW, WORKFLOW_PLUGIN
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model,
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
-from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW_PLUGIN, Color, DataType
+from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW, WORKFLOW_PLUGIN, Color, DataType
 
 # The one apiVersion of xyOps manifests (the documents' field takes only it).
 ApiVersion = Literal["xyops.j1sync/v1"]
 API_VERSION: str = get_args(ApiVersion)[0]
 MAX_ID_LENGTH = 255
-
-WORKFLOW = "workflow"
 
 
 def check_id(value: str) -> str:

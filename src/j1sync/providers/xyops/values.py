@@ -66,4 +66,5 @@ Color = Literal[
 # Monitor.data_type.
 DataType = Literal["integer", "float", "bytes", "seconds", "milliseconds"]
 
+WORKFLOW = "workflow"  # the type of an event that is a workflow
 WORKFLOW_PLUGIN = "_workflow"  # the plugin xyOps sets on every workflow event

@@ -38,7 +38,7 @@ from j1sync.providers.xyops.emulator.kinds import (
     check_types,
     refs_of,
 )
-from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW_PLUGIN
+from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW, WORKFLOW_PLUGIN
 
 # get_multiple: the list names the docs accept in `lists` (api_keys answered without
 # keys; secrets are not emulated and answer empty; buckets: buckets.py).
@@ -202,7 +202,7 @@ class XyOpsApi:
             if not _present(obj[name]):
                 raise malformed(name)
         self._check_fields(spec, obj)
-        if obj.get("type") == "workflow" and spec.singular == "event":
+        if obj.get("type") == WORKFLOW and spec.singular == "event":
             obj["plugin"] = WORKFLOW_PLUGIN  # create_event: "the server sets plugin"
         for name, value in spec.defaults().items():
             obj.setdefault(name, value)

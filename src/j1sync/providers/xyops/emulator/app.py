@@ -13,7 +13,7 @@ from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.kinds import LISTS
-from j1sync.providers.xyops.emulator.seed import admin_user, seed_objects
+from j1sync.providers.xyops.emulator.seed import ADMIN, admin_user, seed_objects
 from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
 from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
 from j1sync.providers.xyops.values import call_path
@@ -96,7 +96,7 @@ def _api_key_record() -> JsonObject:
         "active": 1,
         "privileges": {"admin": 1},
         "roles": [],
-        "username": "admin",
+        "username": ADMIN,
     }
 
 

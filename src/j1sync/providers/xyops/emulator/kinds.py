@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
-from j1sync.providers.xyops.values import WORKFLOW_PLUGIN, Color, DataType
+from j1sync.providers.xyops.values import WORKFLOW, WORKFLOW_PLUGIN, Color, DataType
 
 JsonObject = dict[str, Any]
 
@@ -299,7 +299,7 @@ def _alert_refs(obj: JsonObject) -> Iterator[Ref]:
 def _event(obj: JsonObject) -> None:
     validate_limits(obj)
     validate_actions(obj)
-    if obj.get("type") == "workflow":
+    if obj.get("type") == WORKFLOW:
         if not isinstance(obj.get("workflow"), dict):
             raise missing("workflow")
         return
