@@ -1,6 +1,8 @@
 """A cursor-paged read against the emulator: its pages come in order, each asked once; a
 page that fails ends the read with that request's own error; `abandon()` ends it at the
-next page instead of letting it run to the last."""
+next page instead of letting it run to the last. The same with each page handed over as it
+comes (`collect`'s each_page, `AlertRules.read_raw`'s): in order, on a thread of its own,
+what the handler keeps kept, a handler's error ending the read."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import time
 from typing import Any
 
 import pytest
+from benchmarks.accounts import Split, generated_account
 
 from j1sync.errors import ApiError, RetryBudgetExceeded
+from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
 from tests.providers.conftest import API_KEY, fast_client
@@ -91,3 +95,101 @@ def test_abandon_ends_a_read_at_the_next_page() -> None:
         assert isinstance(error, ApiError)
         assert str(error) == "JupiterOne API (graphql): request abandoned"
         assert client.requests_sent <= 3
+
+
+# -- pages handed over as they come (collect's each_page) ------------------------------
+
+
+def test_each_page_is_handed_over_in_order_while_the_next_is_read() -> None:
+    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=3, latency_ms=50) as emu:
+        client = fast_client(emu)
+        handed: list[tuple[list[str], str, int]] = []
+
+        def each_page(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            time.sleep(0.02)  # while the next page is on its way
+            name = threading.current_thread().name
+            handed.append(([q["name"] for q in items], name, client.requests_sent))
+            return items[:2]  # what is kept
+
+        items = client.collect(
+            "graphql", LIST_QUESTIONS, {"limit": 100}, PATH, "questions", each_page
+        )
+        assert [names for names, _, _ in handed] == [
+            ["q00", "q01", "q02"],
+            ["q03", "q04", "q05"],
+            ["q06", "q07", "q08"],
+            ["q09"],
+        ]
+        assert [q["name"] for q in items] == ["q00", "q01", "q03", "q04", "q06", "q07", "q09"]
+        assert {thread for _, thread, _ in handed} == {"j1sync-pages"}  # not the reader
+        # the first page was handled while the second was asked for (or already in)
+        assert handed[0][2] >= 2
+        assert client.requests_sent == 4  # each page asked once, as without a handler
+
+
+def test_a_handler_that_fails_ends_the_read_with_its_error() -> None:
+    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=1) as emu:
+        client = fast_client(emu)
+
+        def each_page(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            raise ValueError(f"cannot take {items[0]['name']}")
+
+        with pytest.raises(ValueError, match="cannot take q00"):
+            client.collect("graphql", LIST_QUESTIONS, {"limit": 100}, PATH, "questions", each_page)
+        # the read stopped at the page in flight when the handler failed, not at the last
+        assert client.requests_sent <= 3
+
+
+def test_a_failing_page_ends_a_handed_over_read_with_its_own_error() -> None:
+    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=3) as emu:
+        client = fast_client(emu, retry_budget_s=0.3)
+        emu.switches.after_field("questions", lambda: setattr(emu.switches, "fail_rate", 1.0))
+        handed: list[list[dict[str, Any]]] = []
+
+        def each_page(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            handed.append(items)
+            return items
+
+        with pytest.raises(RetryBudgetExceeded, match=r"HTTP 503\) \(J1SyncListQuestions, "):
+            client.collect("graphql", LIST_QUESTIONS, {"limit": 100}, PATH, "questions", each_page)
+        assert len(handed) <= 1  # the first page at most; nothing after the failure
+        assert not [t for t in threading.enumerate() if t.name == "j1sync-pages"]
+
+
+def test_abandon_ends_a_handed_over_read_at_the_next_page() -> None:
+    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=1, latency_ms=100) as emu:
+        client = fast_client(emu)
+        outcome: list[BaseException | list[dict[str, Any]]] = []
+
+        def read() -> None:
+            try:
+                vars = {"limit": 100}
+                kept = client.collect("graphql", LIST_QUESTIONS, vars, PATH, "questions", list)
+                outcome.append(kept)
+            except ApiError as exc:
+                outcome.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        while client.requests_sent < 2:
+            time.sleep(0.01)
+        abandoned = time.monotonic()
+        client.abandon()
+        reader.join(timeout=5)
+        assert not reader.is_alive() and time.monotonic() - abandoned < 1.0
+        (error,) = outcome
+        assert str(error) == "JupiterOne API (graphql): request abandoned"
+        assert not [t for t in threading.enumerate() if t.name == "j1sync-pages"]
+
+
+def test_rules_read_page_by_page_are_the_rules_read_at_once() -> None:
+    rules_only = Split(rules=1.0, questions=0, iam_groups=0)
+    generated = generated_account(12, split=rules_only, seeded=True)
+    with running_emulator(seed=generated.seed, api_key=API_KEY, page_size=5) as emu:
+        rules = AlertRules(fast_client(emu))
+        pages: list[list[str]] = []
+        by_page = rules.read_raw(lambda raws: pages.append([r["name"] for r in raws]))
+        at_once = rules.read_raw()
+    assert [len(page) for page in pages] == [5, 5, 2]
+    assert [name for page in pages for name in page] == [r["name"] for r in at_once]
+    assert by_page == at_once and len(at_once) == 12

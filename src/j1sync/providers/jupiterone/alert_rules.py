@@ -13,7 +13,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
-from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient, PageHandler
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_NAME
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
@@ -392,11 +392,33 @@ class AlertRules:
         operations = named_operations(rule.state.get("operations") or [], instance_keys)
         return replace(rule, state={**rule.state, "operations": operations})
 
-    def read_raw(self) -> list[dict[str, Any]]:
-        raws = self._client.collect(
-            "rules", LIST_RULES, {"limit": PAGE_LIMIT}, ("listRuleInstances",), "questionInstances"
+    def read_raw(
+        self, each_page: Callable[[list[dict[str, Any]]], None] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every rule as the API gives it, those a list answer left short read on their
+        own. `each_page`, when given, has each page's rules as they come, in order, on a
+        thread of its own while the next page is read (client.collect): e.g. to make live
+        objects of them before the last page."""
+        if each_page is None:
+            raws = self._list(None)
+            return fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
+
+        def page(raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            filled = fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
+            each_page(filled)
+            return filled
+
+        return self._list(page)
+
+    def _list(self, each_page: PageHandler | None) -> list[dict[str, Any]]:
+        return self._client.collect(
+            "rules",
+            LIST_RULES,
+            {"limit": PAGE_LIMIT},
+            ("listRuleInstances",),
+            "questionInstances",
+            each_page,
         )
-        return fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
 
     def _read_one(self, rule_id: str) -> dict[str, Any] | None:
         """The rule on its own, or None when it was deleted since the list was read."""

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import queue
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,12 +234,26 @@ class JupiterOneClient(ApiClient[Settings]):
         variables: Mapping[str, Any] | None,
         path_to_connection: Sequence[str],
         items_key: str,
+        each_page: PageHandler | None = None,
     ) -> list[dict[str, Any]]:
-        """Every item of every page (`items_key` names the list inside the connection)."""
-        items: list[dict[str, Any]] = []
-        for connection in self.paginate(area, document, variables, path_to_connection):
-            items.extend(i for i in connection.get(items_key) or [] if i is not None)
-        return items
+        """Every item of every page (`items_key` names the list inside the connection).
+
+        `each_page`, when given, has each page's items, in order, on a thread of its own
+        while the next page is read (the pages follow each other as fast as without it),
+        and returns them as they are to be kept. An error it raises ends the read (the
+        page in flight is the last asked) and is raised here; a page that fails ends it
+        with that page's error, and the pages after it are handed to no one."""
+        pages = self.paginate(area, document, variables, path_to_connection)
+        if each_page is None:
+            items: list[dict[str, Any]] = []
+            for connection in pages:
+                items.extend(_items(connection, items_key))
+            return items
+        with _PageHandOver(each_page) as hand_over:
+            for connection in pages:
+                if not hand_over.put(_items(connection, items_key)):
+                    break
+        return hand_over.kept
 
     # -- internals --------------------------------------------------------------------
 
@@ -332,6 +348,54 @@ class JupiterOneClient(ApiClient[Settings]):
             code=code,
             status=status,
         )
+
+
+# What `collect` hands each page's items to (and keeps what it returns).
+PageHandler = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def _items(connection: Mapping[str, Any], items_key: str) -> list[dict[str, Any]]:
+    return [item for item in connection.get(items_key) or [] if item is not None]
+
+
+class _PageHandOver:
+    """Pages handed to `handler` on a thread of its own, in order (`collect`)."""
+
+    def __init__(self, handler: PageHandler) -> None:
+        self._handler = handler
+        self._pages: queue.SimpleQueue[list[dict[str, Any]] | None] = queue.SimpleQueue()
+        self._failed: list[BaseException] = []
+        self._dropped = threading.Event()  # the read failed: hand over nothing more
+        self.kept: list[dict[str, Any]] = []
+        self._thread = threading.Thread(target=self._run, name="j1sync-pages", daemon=True)
+
+    def __enter__(self) -> _PageHandOver:
+        self._thread.start()
+        return self
+
+    def put(self, page: list[dict[str, Any]]) -> bool:
+        """Hand `page` over; False once the handler has failed (stop reading)."""
+        if self._failed:
+            return False
+        self._pages.put(page)
+        return True
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self._dropped.set()
+        self._pages.put(None)
+        self._thread.join()
+        if kind is None and self._failed:
+            raise self._failed[0]
+
+    def _run(self) -> None:
+        while (page := self._pages.get()) is not None:
+            if self._failed or self._dropped.is_set():
+                continue
+            try:
+                self.kept.extend(self._handler(page))
+            except BaseException as exc:  # raised in the reading thread by __exit__
+                self._failed.append(exc)
 
 
 def _dig(data: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
