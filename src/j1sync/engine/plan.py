@@ -261,10 +261,8 @@ class Planner:
     def _comparison(self, want: DesiredObject, have: LiveObject) -> _Comparison:
         """`want` compared with `have` beforehand, else now; taken once, as a side."""
         compared = self._compared.pop(id(want), None)
-        if compared is not None and compared.want.obj is want and compared.have.obj is have:
+        if compared is not None and compared.want is want and compared.have is have:
             return compared
-        if compared is not None and compared.want.obj is want:
-            self._desired[id(want)] = compared.want  # compared with another: taken below
         return _Comparison.of(self._desired_side(want), self._live_side(have), self._masking)
 
     def _live_side(self, have: LiveObject) -> _LiveSide:
@@ -413,8 +411,8 @@ class _Comparison:
     """A desired object compared with the live object of its natural key, and its change
     (to be given its reason when planned: an update's words the kind's prune policy)."""
 
-    want: _DesiredSide
-    have: _LiveSide
+    want: DesiredObject
+    have: LiveObject
     change: Change
     paths: list[str]  # the fields that differ
 
@@ -451,11 +449,11 @@ class _Comparison:
             account_secrets=sorted(same),
             secret_values=masked.literal,
         )
-        return cls(want, have, change, paths)
+        return cls(desired, live, change, paths)
 
     def planned(self, policy: PrunePolicy) -> Change:
         if self.paths:
-            self.change.reason = _update_reason(self.have.obj, policy, self.paths)
+            self.change.reason = _update_reason(self.have, policy, self.paths)
         return self.change
 
 
