@@ -518,6 +518,8 @@ def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
     names an IAM group that prune would delete): that apply would fail half-way. Said
     before any change, naming both and the ways out."""
     deleted = {c.address: c for c in changes if c.action == "delete"}
+    if not deleted:
+        return
     problems = [
         f"{change.address} refers to {needed}, which this plan deletes "
         f"({deleted[needed].reason}); declare {needed} in a manifest, or stop referring to it"
@@ -533,6 +535,8 @@ def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
 def _order_deletes(changes: list[Change], live: Sequence[LiveObject]) -> None:
     """A delete waits for every change to a live object that references it (a rule is
     deleted or repointed before the question it uses is deleted)."""
+    if not any(c.action == "delete" for c in changes):
+        return  # only deletes wait
     touched = {c.address for c in changes if c.action in ("update", "delete")}
     referrers: dict[str, set[str]] = defaultdict(set)
     for obj in live:
