@@ -20,14 +20,14 @@ from tests.reliability.processes import _clean_env
 PROBE = textwrap.dedent(
     """
     import atexit, json, sys
-    import requests
+    from urllib3.connectionpool import HTTPConnectionPool
     out, args = sys.argv[1], sys.argv[2:]
     seen = {}
-    send = requests.Session.send
-    def first_send(self, request, **kwargs):
+    urlopen = HTTPConnectionPool.urlopen
+    def first_urlopen(self, *args, **kwargs):
         seen.setdefault("first", sorted(sys.modules))
-        return send(self, request, **kwargs)
-    requests.Session.send = first_send
+        return urlopen(self, *args, **kwargs)
+    HTTPConnectionPool.urlopen = first_urlopen
     def write():
         seen["end"] = sorted(sys.modules)
         with open(out, "w", encoding="utf-8") as f:
