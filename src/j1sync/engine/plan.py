@@ -419,14 +419,18 @@ class _Comparison:
     @classmethod
     def of(cls, want: _DesiredSide, have: _LiveSide, masking: _Masking) -> _Comparison:
         desired, live = want.obj, have.obj
-        before = comparable_live_state(live, desired)
-        # compared by the digest of canonical JSON, the live state's when the kind manages
-        # every field it has, as most do (equal texts: no change, as diff_states says)
-        whole = len(before) == len(live.state)
-        before_digest = have.digest if whole else _digest(before)
-        equal = before_digest is not None and before_digest == want.digest
-        # equal states hold credentials at the same paths: the desired state's serve
-        live_paths = want.paths if equal and whole else have.paths(masking)
+        # compared by the digest of canonical JSON (equal texts: no change, as diff_states
+        # says), the live state's when the kind manages every field it has, as most do
+        before: dict[str, Any] = live.state
+        same_state = have.digest == want.digest  # the fields compare alike too
+        equal = same_state
+        if not same_state:
+            before = comparable_live_state(live, desired)
+            whole = len(before) == len(live.state)
+            before_digest = have.digest if whole else _digest(before)
+            equal = before_digest is not None and before_digest == want.digest
+        # the same state holds credentials at the same paths: the desired state's serve
+        live_paths = want.paths if same_state else have.paths(masking)
         masked = want.masked_with(live_paths, masking)
         # a literal credential the account already holds alike: apply --plan copies it
         # from the live object (the stale check vouches that it has not changed since)
