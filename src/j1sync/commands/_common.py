@@ -19,6 +19,7 @@ from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
 from j1sync.interrupts import read_answer
+from j1sync.manifest.loader import ALLOW_EMPTY_FLAG
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def handle_errors(func: F) -> F:
 # unless asked for (as Argo CD's allowEmpty); the safety gate still blocks deleting a
 # kind's every managed object without --force.
 allow_empty_option = click.option(
-    "--allow-empty",
+    ALLOW_EMPTY_FLAG,
     is_flag=True,
     help="Accept paths that hold no manifest (an error otherwise).",
 )

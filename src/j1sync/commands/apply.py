@@ -33,7 +33,7 @@ from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
-from j1sync.output.values import summary_line
+from j1sync.output.values import NO_CHANGES, summary_line
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
 from j1sync.reconcile import (
     Connect,
@@ -188,7 +188,7 @@ def _apply(
 ) -> ApplyResult | None:
     """Show the plan, check it and ask, then apply it; None when there is nothing to do."""
     if not plan_has_changes(plan):
-        click.echo("No changes. The account matches the manifests.")
+        click.echo(NO_CHANGES)
         return None
     if approval.show_plan:
         click.echo(render_plan(plan, "text", title="j1sync apply"))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from j1sync.commands._common import foreign_flags, handle_errors, system_option, system_options
+from j1sync.emulator import LISTEN_HOST
 from j1sync.errors import ConfigError
 from j1sync.http.urls import is_loopback
 
@@ -37,7 +38,7 @@ SERVE_OPTIONS = "serve_options"
 
 @command.command()
 @system_option("Whose emulator")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default=LISTEN_HOST, show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
     default=None,
