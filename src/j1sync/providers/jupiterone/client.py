@@ -239,8 +239,8 @@ class JupiterOneClient(ApiClient[Settings]):
         """Every item of every page (`items_key` names the list inside the connection).
 
         `each_page`, when given, has each page's items, in order, on a thread of its own
-        while the next page is read (the pages follow each other as fast as without it),
-        and returns them as they are to be kept. An error it raises ends the read (the
+        while the next page is read (the next page is asked for at once, not once the
+        handler is done), and returns them as they are to be kept. An error it raises ends the read (the
         page in flight is the last asked) and is raised here; a page that fails ends it
         with that page's error, and the pages after it are handed to no one."""
         pages = self.paginate(area, document, variables, path_to_connection)
