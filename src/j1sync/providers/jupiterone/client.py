@@ -240,9 +240,10 @@ class JupiterOneClient(ApiClient[Settings]):
 
         `each_page`, when given, has each page's items, in order, on a thread of its own
         while the next page is read (the next page is asked for at once, not once the
-        handler is done), and returns them as they are to be kept. An error it raises ends the read (the
-        page in flight is the last asked) and is raised here; a page that fails ends it
-        with that page's error, and the pages after it are handed to no one."""
+        handler is done), and returns them as they are to be kept. An error it raises
+        ends the read (the page in flight is the last asked) and is raised here; a page
+        that fails ends it with that page's error, and the pages after it are handed to
+        no one."""
         pages = self.paginate(area, document, variables, path_to_connection)
         if each_page is None:
             items: list[dict[str, Any]] = []
