@@ -12,10 +12,11 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
+from j1sync.export.specs import model_defaults
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient, PageHandler
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
-from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_NAME
+from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_ID, INSTANCE_NAME, RuleCondition
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.normalize import (
     query_text,
@@ -33,6 +34,7 @@ from j1sync.providers.jupiterone.rule_instances import (
     resolve_rule_instances,
     with_instance_ids,
 )
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION
 
 KIND = "AlertRule"
 SPEC_VERSION = 1
@@ -115,7 +117,7 @@ def normalize_inline_question(question: dict[str, Any] | None) -> dict[str, Any]
             {
                 "name": q.get("name"),
                 "query": query_text(q.get("query")),
-                "version": q.get("version") or "v1",
+                "version": q.get("version") or DEFAULT_QUERY_VERSION,
                 "includeDeleted": bool(q.get("includeDeleted")),
             }
             for q in question.get("queries") or []
@@ -123,9 +125,9 @@ def normalize_inline_question(question: dict[str, Any] | None) -> dict[str, Any]
     }
 
 
-# A manifest's `when` gets these defaults (RuleCondition); a live `when` made in the web
-# app or by another client may omit them: fill both sides alike.
-WHEN_DEFAULTS: dict[str, Any] = {"type": "FILTER", "version": 1}
+# A manifest's `when` gets RuleCondition's defaults; a live `when` made in the web app or
+# by another client may omit them: fill both sides alike.
+WHEN_DEFAULTS: dict[str, Any] = model_defaults(RuleCondition)
 
 
 def normalize_when(when: Any) -> Any:
@@ -288,7 +290,7 @@ def resource_group_reference(raw: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _names_an_instance_id(state: Mapping[str, Any]) -> bool:
     return any(
-        isinstance(action, dict) and action.get("integrationInstanceId")
+        isinstance(action, dict) and action.get(INSTANCE_ID)
         for operation in state.get("operations") or []
         for action in operation.get("actions") or []
     )

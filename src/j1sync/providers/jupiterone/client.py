@@ -51,9 +51,9 @@ from j1sync.http.ratelimit import RateLimit
 from j1sync.http.session import user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.server_quota import ServerQuota
-from j1sync.providers.jupiterone.settings import Settings
-from j1sync.providers.jupiterone.transport import TITLE, HttpTransport
-from j1sync.providers.jupiterone.values import LARGEST_PAGE
+from j1sync.providers.jupiterone.settings import TITLE, Settings
+from j1sync.providers.jupiterone.transport import HttpTransport
+from j1sync.providers.jupiterone.values import ACCOUNT_HEADER, LARGEST_PAGE
 
 log = logging.getLogger("j1sync.api")
 
@@ -155,7 +155,7 @@ class JupiterOneClient(ApiClient[Settings]):
     def _request_headers(self) -> dict[str, str]:
         return {
             "Authorization": f"Bearer {self.settings.api_key}",
-            "JupiterOne-Account": self.settings.account,
+            ACCOUNT_HEADER: self.settings.account,
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),

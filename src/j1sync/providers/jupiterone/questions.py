@@ -12,6 +12,7 @@ from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION, DEFAULT_RESULTS_ARE
 
 KIND = "Question"
 
@@ -70,8 +71,8 @@ def normalize_query(query: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": query.get("name"),
         "query": query_text(query.get("query")),
-        "version": query.get("version") or "v1",
-        "resultsAre": query.get("resultsAre") or "INFORMATIVE",
+        "version": query.get("version") or DEFAULT_QUERY_VERSION,
+        "resultsAre": query.get("resultsAre") or DEFAULT_RESULTS_ARE,
         "includeDeleted": bool(query.get("includeDeleted")),
     }
 

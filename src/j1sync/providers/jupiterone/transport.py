@@ -19,8 +19,7 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 from j1sync.errors import ApiError, AuthError
 from j1sync.http.client import status_error, transport_error
 from j1sync.http.session import rate_limit_headers
-
-TITLE = "JupiterOne"  # the system, as messages name its API
+from j1sync.providers.jupiterone.settings import TITLE
 
 # Bytes read from a response at a time: more than a page of 100 rules (~90 KB) holds, so
 # that most bodies come in one read (http.client reads no further than Content-Length).
