@@ -98,9 +98,12 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         for name in wanted:
             self.kind(name)  # unknown kinds fail before any request
+        # Started in this order, the longest chain of pages first: the client sends its
+        # very first request alone (until the account's quota is known), and that should
+        # be the rules' first page, not whichever reader's thread got there first.
         readers: dict[str, Callable[[], Any]] = {
-            "Question": self.questions.read_all,
             "AlertRule": self.alert_rules.read_raw,
+            "Question": self.questions.read_all,
             "IamGroup": self.iam_groups.read_all,
             "IntegrationSchedule": self.integration_schedules.read_all,
             "Parameter": self.parameters.read_all,
@@ -110,9 +113,12 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         # Rules and boards need question ids -> names even when questions were not asked for.
         needed = set(wanted) | ({"Question"} if {"AlertRule", DASHBOARDS} & set(wanted) else set())
         with ThreadPoolExecutor(max_workers=len(needed)) as pool:
-            futures = {name: pool.submit(readers[name]) for name in needed}
-            for name in set(wanted) - {"AlertRule", DASHBOARDS}:
-                futures[name].add_done_callback(partial(_hand_over, part))
+            futures = {
+                name: pool.submit(reader) for name, reader in readers.items() if name in needed
+            }
+            for name, future in futures.items():
+                if name in wanted and name not in ("AlertRule", DASHBOARDS):
+                    future.add_done_callback(partial(_hand_over, part))
             try:
                 results = {name: future.result() for name, future in futures.items()}
             except KeyboardInterrupt:
