@@ -8,4 +8,5 @@ from j1sync.engine.model import Plan
 
 
 def render_json(plan: Plan) -> str:
-    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False)
+    """One line (no `indent`: json's C encoder; with it, the pure-Python one)."""
+    return json.dumps(plan.to_dict(), ensure_ascii=False)
