@@ -111,10 +111,12 @@ class Handing(JupiterOneProvider):
         super().__init__(client)
         self._hand = hand
         self.parts = 0
+        self.rule_parts = 0
 
     def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
         def counted(objects: Sequence[LiveObject]) -> None:
             self.parts += 1
+            self.rule_parts += {o.kind for o in objects} == {"AlertRule"}
             part(objects)
 
         if self._hand is None:
@@ -129,8 +131,18 @@ class Handing(JupiterOneProvider):
 def account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]:
     """The demo account with the manifests applied, then changed: the question's
     description and the webhook's token, a question's manifest gone."""
+    yield from _account(tmp_path, monkeypatch, page_size=3)
+
+
+@pytest.fixture
+def paged_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account]:
+    """`account`, its lists a page of one object (rules: several pages)."""
+    yield from _account(tmp_path, monkeypatch, page_size=1)
+
+
+def _account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page_size: int) -> Iterator[Account]:
     monkeypatch.setenv("HOOK_TOKEN", "first-token-1234")
-    with running_emulator(db=":memory:", seed="demo", api_key=API_KEY, page_size=3) as emu:
+    with running_emulator(db=":memory:", seed="demo", api_key=API_KEY, page_size=page_size) as emu:
         account = Account(emu=emu, tmp_path=tmp_path)
         for name, text in MANIFESTS.items():
             account.write(name, text.replace("DESCRIPTION", "old"))
@@ -227,12 +239,39 @@ def test_several_targets_hand_over_what_each_provider_hands_over(account: Accoun
         again = targets.read_live()
     read = {id(obj) for obj in live}
     handed_kinds = {obj.kind for part in handed for obj in part}
-    # JupiterOne's kinds but rules and boards (written in terms of the questions)
-    assert handed_kinds == {
-        o.kind for o in live if o.kind not in ("AlertRule", "Dashboard") and "." not in o.kind
-    }
-    assert {"Question", "IamGroup", "IntegrationSchedule"} <= handed_kinds
+    # JupiterOne's kinds but boards (written in terms of the questions and groups)
+    assert handed_kinds == {o.kind for o in live if o.kind != "Dashboard" and "." not in o.kind}
+    assert {"Question", "IamGroup", "IntegrationSchedule", "AlertRule"} <= handed_kinds
     assert any(o.kind == "AlertRule" for o in live)
-    assert all(id(obj) in read for part in handed for obj in part)
+    # what is handed over is what the read returns, but rules that linking rewrote
+    rewritten = [o for p in handed for o in p if id(o) not in read]
+    assert [o.name for o in rewritten] == ["ticket"]
     assert any(obj.kind.startswith("xyops.") for obj in live)
     assert [(o.kind, o.name, o.state) for o in live] == [(o.kind, o.name, o.state) for o in again]
+
+
+def test_rules_are_handed_over_page_by_page_and_the_plan_is_the_same(
+    paged_account: Account,
+) -> None:
+    """Rules come a page at a time (a rule a page), each page's live objects made once the
+    questions are read, and those very objects are what the read returns (linked copies
+    aside): the plan is the engine's with nothing prepared."""
+    account = paged_account
+    with _connected(account, None) as provider:
+        handed: list[Sequence[LiveObject]] = []
+        live = provider.read_live_in_parts(None, handed.append)
+        rule_pages = [p for p in handed if p and all(o.kind == "AlertRule" for o in p)]
+        assert len(rule_pages) > 1
+        assert all(len(p) == 1 for p in rule_pages)
+        read_rules = [o for o in live if o.kind == "AlertRule"]
+        assert [o.name for p in rule_pages for o in p] == [o.name for o in read_rules]
+        # the very objects handed over, but the one linking rewrote (it names an instance)
+        handed_ids = {id(o) for p in rule_pages for o in p}
+        assert [o.name for o in read_rules if id(o) not in handed_ids] == ["ticket"]
+        assert [(o.name, o.state) for o in read_rules] == [
+            (o.name, o.state) for o in provider.read_live() if o.kind == "AlertRule"
+        ]
+        run = _plan(provider, account.manifests)
+        expected = _unprepared(provider, run)
+    assert provider.rule_parts > 1
+    assert _data(run.plan.to_dict()) == expected

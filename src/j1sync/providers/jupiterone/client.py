@@ -371,17 +371,22 @@ class _PageHandOver:
         self._thread = threading.Thread(target=self._run, name="j1sync-pages", daemon=True)
 
     def __enter__(self) -> _PageHandOver:
-        self._thread.start()
         return self
 
     def put(self, page: list[dict[str, Any]]) -> bool:
-        """Hand `page` over; False once the handler has failed (stop reading)."""
+        """Hand `page` over; False once the handler has failed (stop reading). The
+        thread starts with the first page, not before the first request (starting it
+        lets other readers' threads run first: their first request would go first)."""
         if self._failed:
             return False
+        if self._thread.ident is None:
+            self._thread.start()
         self._pages.put(page)
         return True
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._thread.ident is None:
+            return  # no page came
         if kind is not None:
             self._dropped.set()
         self._pages.put(None)

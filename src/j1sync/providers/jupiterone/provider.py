@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -93,16 +94,17 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
 
     def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
         """`read_live`, each kind's objects handed to `part` once that kind is read
-        (engine.contract.ReadsInParts), but rules' and boards': those are written in terms
-        of the questions, and come with the whole read."""
+        (engine.contract.ReadsInParts), rules' page by page once the questions are read
+        (rules name them), boards' with the whole read."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         for name in wanted:
             self.kind(name)  # unknown kinds fail before any request
+        rules = _RulesAsRead(self, part, groups_read=RESOURCE_GROUPS in wanted)
         # Started in this order, the longest chain of pages first: the client sends its
         # very first request alone (until the account's quota is known), and that should
         # be the rules' first page, not whichever reader's thread got there first.
         readers: dict[str, Callable[[], Any]] = {
-            "AlertRule": self.alert_rules.read_raw,
+            "AlertRule": partial(self.alert_rules.read_raw, rules.page),
             "Question": self.questions.read_all,
             "IamGroup": self.iam_groups.read_all,
             "IntegrationSchedule": self.integration_schedules.read_all,
@@ -119,17 +121,20 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
             for name, future in futures.items():
                 if name in wanted and name not in ("AlertRule", DASHBOARDS):
                     future.add_done_callback(partial(_hand_over, part))
+            rules.started(futures)
             try:
                 results = {name: future.result() for name, future in futures.items()}
             except KeyboardInterrupt:
                 self.abandon()  # the pool's exit waits for its readers: make them stop
                 raise
 
-        if "AlertRule" in results:
+        if "AlertRule" in results and not rules.all_of(results["AlertRule"]):
             self._name_resource_groups(results)
         live: list[LiveObject] = []
         for name in [k.kind for k in self.kinds if k.kind in wanted]:
-            if name == "AlertRule":
+            if name == "AlertRule" and rules.all_of(results[name]):
+                live.extend(rules.live)  # the very objects handed over: their preparing holds
+            elif name == "AlertRule":
                 names = question_keys(results["Question"])
                 live.extend(self.alert_rules.live_object(raw, names) for raw in results[name])
             elif name == DASHBOARDS:
@@ -172,6 +177,66 @@ def _hand_over(part: LivePart, read: Future[list[LiveObject]]) -> None:
     """A kind's read is over: its objects to `part` (a failed read's: none)."""
     if not read.cancelled() and read.exception() is None:
         part(read.result())
+
+
+class _RulesAsRead:
+    """The rules' live objects made page by page as the rules are read (`page`, on the
+    read's page thread), each page handed to `part`: once the questions are read (a rule
+    names its question), and the resource groups when they are read too. Made as the
+    whole read makes them (resource groups named, questions named); a page comes only
+    after the read's futures are `started`. When the questions' or groups' read fails,
+    no more pages are made (the read raises that error, as without pages)."""
+
+    def __init__(self, provider: JupiterOneProvider, part: LivePart, groups_read: bool) -> None:
+        self._provider = provider
+        self._part = part
+        self._groups_read = groups_read
+        self._futures: dict[str, Future[Any]] = {}
+        self._started = threading.Event()
+        self._questions: dict[str, str] | None = None
+        self._groups: dict[str, str] | None = None
+        self._off = False
+        self.live: list[LiveObject] = []
+
+    def started(self, futures: dict[str, Future[Any]]) -> None:
+        self._futures = futures
+        self._started.set()
+
+    def all_of(self, raws: Sequence[dict[str, Any]]) -> bool:
+        """Whether every one of the read's rules was made a live object by page."""
+        return not self._off and len(self.live) == len(raws)
+
+    def page(self, raws: list[dict[str, Any]]) -> None:
+        questions = None if self._off else self._question_names()
+        if questions is None:
+            self._off = True
+            return
+        name_resource_groups(raws, self._group_names)
+        rules = self._provider.alert_rules
+        made = [rules.live_object(raw, questions) for raw in raws]
+        self.live.extend(made)
+        self._part(made)
+
+    def _question_names(self) -> dict[str, str] | None:
+        """Question id -> key once the questions are read (and the groups, when read):
+        waits for them the first time; None when their read failed."""
+        if self._questions is not None:
+            return self._questions
+        self._started.wait()
+        wanted = ["Question", RESOURCE_GROUPS] if self._groups_read else ["Question"]
+        if any(self._futures[name].exception() is not None for name in wanted):
+            return None
+        if self._groups_read:
+            read = self._futures[RESOURCE_GROUPS].result()
+            self._groups = {g.id: g.name for g in read if g.id}
+        self._questions = question_keys(self._futures["Question"].result())
+        return self._questions
+
+    def _group_names(self) -> dict[str, str]:
+        """The resource groups as read, or listed once (only when some rule is in one)."""
+        if self._groups is None:
+            self._groups = self._provider.resource_groups.names()
+        return self._groups
 
 
 def instance_keys(live: Sequence[LiveObject]) -> dict[str, str]:
