@@ -2,7 +2,7 @@
 and from what (the manifest paths and the `${env:}` names they declare), signed with the
 plan.
 
-`plan --out` writes `seal_plan`'s data; `apply --plan` reads it back as a `SavedPlan` and
+`plan --out` writes `seal_plan`'s text; `apply --plan` reads it back as a `SavedPlan` and
 checks it with `j1sync.plan_trust` before any change.
 """
 
@@ -19,7 +19,7 @@ from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
-from j1sync.plan_signature import PlanKey, sign
+from j1sync.plan_signature import PlanKey, signed_text
 from j1sync.providers.registry import System, system_of_kind
 from j1sync.providers.targets import providers_of
 
@@ -160,8 +160,8 @@ def seal_plan(
     emulator: bool,
     paths: Sequence[str],
     templates: Iterable[str],
-) -> dict[str, Any]:
-    """The plan file's data: the plan, bound to the connected account, the manifest
+) -> str:
+    """The plan file's text: the plan, bound to the connected account, the manifest
     `paths` and the `${env:}` names in the manifests' `templates`, and signed."""
     targets = bound_targets(provider, emulator=emulator)
     binding = Binding(
@@ -170,7 +170,7 @@ def seal_plan(
         env_references=tuple(sorted(env_names(templates))),
         targets=targets if len(targets) > 1 else (),
     )
-    return sign({**plan.to_dict(), BINDING_FIELD: binding.to_dict()}, plan_key(provider))
+    return signed_text({**plan.to_dict(), BINDING_FIELD: binding.to_dict()}, plan_key(provider))
 
 
 def parse_saved_plan(text: str, name: str) -> SavedPlan:

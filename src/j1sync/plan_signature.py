@@ -66,26 +66,49 @@ class PlanKey:
 
 def signed_bytes(data: Mapping[str, Any]) -> bytes:
     """The bytes the signature covers: every field but the signature, as canonical JSON.
-    Reading back the indented file gives the same bytes."""
+    Reading back the file, whatever its layout, gives the same bytes."""
     content = {k: v for k, v in data.items() if k != SIGNATURE_FIELD}
     return canonical_json(content, allow_nan=False).encode("utf-8")
 
 
-def _mac(key: PlanKey, salt: bytes, data: Mapping[str, Any]) -> str:
-    message = _MESSAGE_CONTEXT + signed_bytes(data)
-    return hmac.new(key.derive(salt), message, hashlib.sha256).hexdigest()
+def _mac(key: PlanKey, salt: bytes, content: bytes) -> str:
+    mac = hmac.new(key.derive(salt), _MESSAGE_CONTEXT, hashlib.sha256)
+    mac.update(content)  # not concatenated: a large plan's text is not copied again
+    return mac.hexdigest()
+
+
+def _signature(key: PlanKey, content: bytes) -> dict[str, str]:
+    salt = secrets.token_bytes(SALT_BYTES)
+    return {
+        "scheme": SCHEME,
+        "key": key.source,
+        "salt": salt.hex(),
+        "value": _mac(key, salt, content),
+    }
 
 
 def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
     """`data` with its signature added."""
-    salt = secrets.token_bytes(SALT_BYTES)
-    signature = {
-        "scheme": SCHEME,
-        "key": key.source,
-        "salt": salt.hex(),
-        "value": _mac(key, salt, data),
+    return {**data, SIGNATURE_FIELD: _signature(key, signed_bytes(data))}
+
+
+def signed_text(data: Mapping[str, Any], key: PlanKey) -> str:
+    """The canonical JSON of `sign(data, key)`, each field of `data` encoded once: the
+    signed bytes and the text share the fields' texts (a plan file is the signed content
+    with the signature in its sorted place)."""
+    members = {
+        name: f"{canonical_json(name)}:{canonical_json(value, allow_nan=False)}"
+        for name, value in data.items()
+        if name != SIGNATURE_FIELD
     }
-    return {**data, SIGNATURE_FIELD: signature}
+    signature = _signature(key, _json_object(members).encode("utf-8"))
+    members[SIGNATURE_FIELD] = f"{canonical_json(SIGNATURE_FIELD)}:{canonical_json(signature)}"
+    return _json_object(members)
+
+
+def _json_object(members: Mapping[str, str]) -> str:
+    """The canonical JSON of an object from its members' texts (`"name":value`, by name)."""
+    return "{" + ",".join(members[name] for name in sorted(members)) + "}"
 
 
 def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
@@ -111,7 +134,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
     if (
         len(salt) != SALT_BYTES
         or not isinstance(value, str)
-        or not hmac.compare_digest(_mac(key, salt, data), value)
+        or not hmac.compare_digest(_mac(key, salt, signed_bytes(data)), value)
     ):
         raise UntrustedPlan(
             f"{name}: refusing the plan: its content does not match its signature: it was "

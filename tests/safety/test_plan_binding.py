@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from j1sync.canonical import canonical_json
 from j1sync.cli import cli
-from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign
+from j1sync.errors import UntrustedPlan
+from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign, signed_text, verify
 from j1sync.providers.jupiterone.emulator import Emulator
 from tests.examples import jupiterone_examples
 
@@ -159,6 +161,9 @@ def test_saved_plan_applies_and_the_next_plan_is_empty(account: Account, tmp_pat
     out = tmp_path / "plan.json"
     save_plan(account, folder, out)
     text = out.read_text(encoding="utf-8")
+    # one line of canonical JSON: valid, every object's keys sorted, no white space
+    assert text.endswith("}\n") and text.count("\n") == 1
+    assert canonical_json(json.loads(text)) == text[:-1]
     assert API_KEY not in text
     assert hashlib.sha256(API_KEY.encode()).hexdigest() not in text
     assert HOOK_TOKEN not in text and HOOK_URL not in text
@@ -315,13 +320,38 @@ def test_a_plan_without_its_signature_is_refused(account: Account, tmp_path: Pat
     assert_refused(account, write(out, data), "carries no signature")
 
 
-def test_a_reformatted_plan_is_still_accepted(account: Account, tmp_path: Path) -> None:
-    """The signature covers the content, not the layout."""
-    out = tmp_path / "plan.json"
-    data = save_plan(account, manifests(tmp_path), out)
-    out.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+@pytest.mark.parametrize("layout", [{"separators": (",", ":")}, {"indent": 2, "sort_keys": True}])
+def test_a_reformatted_plan_is_still_accepted(
+    account: Account, tmp_path: Path, layout: dict[str, Any]
+) -> None:
+    """The signature covers the content, not the layout: a plan file written before plans
+    were one line (indented, ASCII) applies as well."""
+    folder, out = manifests(tmp_path), tmp_path / "plan.json"
+    data = save_plan(account, folder, out)
+    out.write_text(json.dumps(data, **layout), encoding="utf-8")
     applied = account.run("apply", "--plan", str(out), "--auto-approve")
     assert applied.exit_code == 0, applied.output
+    assert account.run("plan", str(folder), "--detailed-exitcode").exit_code == 0
+
+
+def test_signed_text_is_the_canonical_json_of_the_signed_data() -> None:
+    """The file's text, each field encoded once, is what `sign` gives, written canonically:
+    its signature verifies, whatever the fields' order and content."""
+    key = PlanKey("J1SYNC_PLAN_KEY", "text-key-1")
+    data = {
+        "zeta": [3, 1.5, None, True],
+        "changes": [{"b": "é ✓ \u2028", "a": {"y": 1, "x": [{}]}}],
+        "sections": [],
+        "summary": {"AlertRule": {"create": 1}},
+        "account": "acct",
+    }
+    text = signed_text(data, key)
+    loaded = json.loads(text)
+    assert canonical_json(loaded) == text
+    assert {k: v for k, v in loaded.items() if k != SIGNATURE_FIELD} == data
+    verify(loaded, key, "plan.json")
+    with pytest.raises(UntrustedPlan):
+        verify({**loaded, "account": "other"}, key, "plan.json")
 
 
 # -- edits signed with the key: what the plan may ask for is still checked ------------------

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from j1sync.commands._common import use_color
 from j1sync.engine.plan import Plan
@@ -33,18 +31,16 @@ def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
     return render_text(plan, color=use_color())
 
 
-def write_plan_file(plan: Plan | Mapping[str, Any], path: Path) -> None:
-    """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s signed data."""
-    data = plan.to_dict() if isinstance(plan, Plan) else plan
-    # one line: with `indent`, json falls back to its pure-Python encoder (5x slower on a
-    # large plan, and a list of millions of small strings); the layout means nothing to
-    # `apply --plan`, which signs and checks the data, not the text
-    text = json.dumps(data, sort_keys=True) + "\n"
+def write_plan_file(text: str, path: Path) -> None:
+    """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s text (canonical
+    JSON: one line, keys sorted; `apply --plan` checks the data, not the layout)."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # whole or not at all: an interrupted or concurrent write never leaves half a plan
-        partial.write_text(text, encoding="utf-8")
+        with partial.open("w", encoding="utf-8") as file:
+            file.write(text)
+            file.write("\n")
         os.replace(partial, path)
     except OSError as exc:
         _remove(partial)
