@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ SIGNATURE_FIELD = "signature"
 KDF_ITERATIONS = 600_000  # PBKDF2-SHA256, OWASP's 2023 figure; ~0.1 s per plan or apply
 _KDF_CONTEXT = b"j1sync plan signing key\x00"
 _MESSAGE_CONTEXT = b"j1sync plan\x00"
+_MAC_SLICE = 1 << 20  # characters of a plan's text encoded at a time for its HMAC
 
 _RUN_PLAN_AGAIN = "run `j1sync plan --out` again and apply that plan"
 
@@ -64,20 +65,24 @@ class PlanKey:
         )
 
 
-def signed_bytes(data: Mapping[str, Any]) -> bytes:
-    """The bytes the signature covers: every field but the signature, as canonical JSON.
-    Reading back the file, whatever its layout, gives the same bytes."""
+def signed_content(data: Mapping[str, Any]) -> str:
+    """The text the signature covers: every field but the signature, as canonical JSON.
+    Reading back the file, whatever its layout, gives the same text."""
     content = {k: v for k, v in data.items() if k != SIGNATURE_FIELD}
-    return canonical_json(content, allow_nan=False).encode("utf-8")
+    return canonical_json(content, allow_nan=False)
 
 
-def _mac(key: PlanKey, salt: bytes, content: bytes) -> str:
+def _mac(key: PlanKey, salt: bytes, content: Iterable[str]) -> str:
+    """The HMAC of `content`'s pieces as UTF-8, fed a slice at a time: a large plan's
+    text is neither joined nor encoded whole (the bytes are the same)."""
     mac = hmac.new(key.derive(salt), _MESSAGE_CONTEXT, hashlib.sha256)
-    mac.update(content)  # not concatenated: a large plan's text is not copied again
+    for piece in content:
+        for start in range(0, len(piece), _MAC_SLICE):
+            mac.update(piece[start : start + _MAC_SLICE].encode("utf-8"))
     return mac.hexdigest()
 
 
-def _signature(key: PlanKey, content: bytes) -> dict[str, str]:
+def _signature(key: PlanKey, content: Iterable[str]) -> dict[str, str]:
     salt = secrets.token_bytes(SALT_BYTES)
     return {
         "scheme": SCHEME,
@@ -89,26 +94,30 @@ def _signature(key: PlanKey, content: bytes) -> dict[str, str]:
 
 def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
     """`data` with its signature added."""
-    return {**data, SIGNATURE_FIELD: _signature(key, signed_bytes(data))}
+    return {**data, SIGNATURE_FIELD: _signature(key, [signed_content(data)])}
 
 
 def signed_text(data: Mapping[str, Any], key: PlanKey) -> str:
     """The canonical JSON of `sign(data, key)`, each field of `data` encoded once: the
-    signed bytes and the text share the fields' texts (a plan file is the signed content
-    with the signature in its sorted place)."""
-    members = {
-        name: f"{canonical_json(name)}:{canonical_json(value, allow_nan=False)}"
+    signed content and the text share the fields' texts (a plan file is the signed
+    content with the signature in its sorted place)."""
+    fields = {
+        name: canonical_json(value, allow_nan=False)
         for name, value in data.items()
         if name != SIGNATURE_FIELD
     }
-    signature = _signature(key, _json_object(members).encode("utf-8"))
-    members[SIGNATURE_FIELD] = f"{canonical_json(SIGNATURE_FIELD)}:{canonical_json(signature)}"
-    return _json_object(members)
+    signature = _signature(key, _object_pieces(fields))
+    fields[SIGNATURE_FIELD] = canonical_json(signature)
+    return "".join(_object_pieces(fields))
 
 
-def _json_object(members: Mapping[str, str]) -> str:
-    """The canonical JSON of an object from its members' texts (`"name":value`, by name)."""
-    return "{" + ",".join(members[name] for name in sorted(members)) + "}"
+def _object_pieces(fields: Mapping[str, str]) -> Iterator[str]:
+    """The canonical JSON of an object whose values are encoded already, in pieces."""
+    yield "{"
+    for index, name in enumerate(sorted(fields)):
+        yield ("," if index else "") + canonical_json(name) + ":"
+        yield fields[name]
+    yield "}"
 
 
 def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
@@ -134,7 +143,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
     if (
         len(salt) != SALT_BYTES
         or not isinstance(value, str)
-        or not hmac.compare_digest(_mac(key, salt, signed_bytes(data)), value)
+        or not hmac.compare_digest(_mac(key, salt, [signed_content(data)]), value)
     ):
         raise UntrustedPlan(
             f"{name}: refusing the plan: its content does not match its signature: it was "

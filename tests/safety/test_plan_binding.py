@@ -340,7 +340,8 @@ def test_signed_text_is_the_canonical_json_of_the_signed_data() -> None:
     key = PlanKey("J1SYNC_PLAN_KEY", "text-key-1")
     data = {
         "zeta": [3, 1.5, None, True],
-        "changes": [{"b": "é ✓ \u2028", "a": {"y": 1, "x": [{}]}}],
+        # longer than the slices the HMAC is fed, non-ASCII across their edges
+        "changes": [{"b": "é ✓ \u2028" * 400_000, "a": {"y": 1, "x": [{}]}}],
         "sections": [],
         "summary": {"AlertRule": {"create": 1}},
         "account": "acct",
@@ -350,8 +351,13 @@ def test_signed_text_is_the_canonical_json_of_the_signed_data() -> None:
     assert canonical_json(loaded) == text
     assert {k: v for k, v in loaded.items() if k != SIGNATURE_FIELD} == data
     verify(loaded, key, "plan.json")
-    with pytest.raises(UntrustedPlan):
-        verify({**loaded, "account": "other"}, key, "plan.json")
+    long_text = loaded["changes"][0]["b"]
+    for edited in (
+        {**loaded, "account": "other"},
+        {**loaded, "changes": [{**loaded["changes"][0], "b": long_text[:-1] + "x"}]},
+    ):
+        with pytest.raises(UntrustedPlan):
+            verify(edited, key, "plan.json")
 
 
 # -- edits signed with the key: what the plan may ask for is still checked ------------------
