@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from j1sync.engine.contract import LiveObject
+from j1sync.manifest.model_base import model_defaults
 
 
 def empty(value: Any) -> bool:
@@ -32,16 +32,6 @@ def without_defaults(values: Mapping[str, Any], defaults: Mapping[str, Any]) -> 
             continue
         kept[key] = value
     return kept
-
-
-def model_defaults(model: type[BaseModel]) -> dict[str, Any]:
-    """Field name -> default, for the fields that have one (required fields are absent)."""
-    defaults: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        default = info.get_default(call_default_factory=True)
-        if default is not PydanticUndefined:
-            defaults[name] = default
-    return defaults
 
 
 def model_spec(

@@ -8,10 +8,10 @@ package (`providers/<system>/models`) and build on these.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 MAX_NAME_LENGTH = 255
 # Unicode's control characters (category Cc) are exactly these 65: one search per name, not
@@ -58,3 +58,15 @@ def check_not_blank(value: str) -> str:
 
 ObjectName = Annotated[str, AfterValidator(check_object_name)]
 NonBlank = Annotated[str, AfterValidator(check_not_blank)]
+
+
+def model_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> default, for the fields that have one (required fields are absent):
+    what a manifest gets when it leaves a field out (export leaves such values out; a
+    live side that may omit them is filled alike)."""
+    defaults: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        default = info.get_default(call_default_factory=True)
+        if default is not PydanticUndefined:
+            defaults[name] = default
+    return defaults

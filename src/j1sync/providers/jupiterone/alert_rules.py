@@ -12,8 +12,8 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
-from j1sync.export.specs import model_defaults
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.model_base import model_defaults
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient, PageHandler
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_ID, INSTANCE_NAME, RuleCondition

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from j1sync.engine.contract import LiveObject
-from j1sync.export.specs import SpecBuilder, model_defaults, model_spec, without_defaults
+from j1sync.export.specs import SpecBuilder, model_spec, without_defaults
+from j1sync.manifest.model_base import model_defaults
 from j1sync.providers.jupiterone.models import SPEC_MODELS
 from j1sync.providers.jupiterone.models.alert_rule import RuleCondition, RuleQuery
 from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
