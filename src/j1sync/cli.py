@@ -153,7 +153,12 @@ def _log_warnings_to_stderr() -> None:
 def main(argv: list[str] | None = None) -> Any:
     """The `j1sync` process: SIGTERM stops it as Ctrl-C does, and a second one at once."""
     from j1sync import interrupts
+    from j1sync.commands._exits import ERROR
 
+    if sys.stdout is None:  # started with it closed (`j1sync plan >&-`): not output to nowhere
+        if sys.stderr is not None:
+            sys.stderr.write("Error: standard output is closed\n")
+        return ERROR
     interrupts.install()
     tune_interpreter()
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="j1sync")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,9 +34,26 @@ def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
 
 def write_plan_file(text: str, path: Path) -> None:
     """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s text (canonical
-    JSON: one line, keys sorted; `apply --plan` checks the data, not the layout)."""
+    JSON: one line, keys sorted; `apply --plan` checks the data, not the layout).
+
+    A regular file (or a link to one) is written whole or not at all. Anything else that
+    exists (a device such as /dev/stdout or /dev/full, a FIFO) is written into, never
+    replaced by a file: its errors are the command's."""
+    shown = path
+    if path.exists() and not path.is_file() and not path.is_dir():
+        try:
+            with path.open("w", encoding="utf-8") as file:
+                file.write(text)
+                file.write("\n")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the plan to {shown}: {exc.strerror or exc}") from exc
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # the link's file is replaced, the link kept
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
+        if path.parent.exists() and not path.parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
         path.parent.mkdir(parents=True, exist_ok=True)
         # whole or not at all: an interrupted or concurrent write never leaves half a plan
         with partial.open("w", encoding="utf-8") as file:
@@ -44,7 +62,7 @@ def write_plan_file(text: str, path: Path) -> None:
         os.replace(partial, path)
     except OSError as exc:
         _remove(partial)
-        raise ConfigError(f"cannot write the plan to {path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot write the plan to {shown}: {exc.strerror or exc}") from exc
     except BaseException:
         _remove(partial)
         raise
