@@ -365,6 +365,15 @@ class LinksLive(Protocol):
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]: ...
 
 
+@runtime_checkable
+class SendsFirstAlone(Protocol):
+    """A provider whose client sends its very first request alone (JupiterOne, until the
+    quota is known): a read started after `earlier` waits until `earlier` has a request
+    in line (or is over), so that the first read started sends the first request."""
+
+    def wait_first_request(self, earlier: Future[Any]) -> None: ...
+
+
 class _Reads:
     """`provider.read_live` of a provider's kinds, started in steps (`start`), each kind
     once; `parts()` gives their live objects in parts as they come, `result(kinds)` waits
@@ -397,7 +406,10 @@ class _Reads:
         new = [kind for kind in kinds if kind not in self._started]
         if new:
             self._started.update(new)
-            if self._pool is not None:
+            if self._pool is not None and self._reads:
+                # the first read started (the pruned kinds: rules) sends the first request
+                read = self._pool.submit(self._read_after, self._reads[0][1], new)
+            elif self._pool is not None:
                 read = self._pool.submit(self._read, new)
             else:
                 read = Future()
@@ -409,6 +421,13 @@ class _Reads:
         if isinstance(self._provider, ReadsInParts):
             return self._provider.read_live_in_parts(kinds, self._parts.put)
         return self._provider.read_live(kinds)
+
+    def _read_after(
+        self, earlier: Future[list[LiveObject]], kinds: Sequence[str]
+    ) -> list[LiveObject]:
+        if isinstance(self._provider, SendsFirstAlone):
+            self._provider.wait_first_request(earlier)
+        return self._read(kinds)
 
     def _ended(self, read: Future[list[LiveObject]]) -> None:
         """A read is over: all its objects (what it handed over and what it did not, as

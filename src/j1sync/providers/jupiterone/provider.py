@@ -27,6 +27,10 @@ from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
 from j1sync.providers.jupiterone.resource_groups import ResourceGroups
 from j1sync.providers.jupiterone.settings import Settings
 
+# How often a read waiting for an earlier read's first request looks whether that read
+# is over (it may end, failed or abandoned, before any request).
+FIRST_REQUEST_CHECK_S = 0.05
+
 
 class JupiterOneProvider(ClientStops[JupiterOneClient]):
     """A connected JupiterOne account (implements `engine.contract.Provider`)."""
@@ -85,6 +89,16 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
             known = ", ".join(self._by_name)
             raise ConfigError(f"unknown kind {name!r}; kinds: {known}") from None
 
+    def wait_first_request(self, earlier: Future[Any]) -> None:
+        """Wait until a request is in line (the client sends its very first alone, until
+        the account's quota is known) or the `earlier` read is over: a read started after
+        `earlier` then sends its first request after `earlier`'s, whatever the threads'
+        timing (reconcile's reads, the kinds of one read: rules, the longest chain of
+        pages, first)."""
+        first = self.client.quota.first_in_line
+        while not first.wait(FIRST_REQUEST_CHECK_S) and not earlier.done():
+            pass
+
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         """Read the given kinds (all when None) concurrently, then link rules to the
         questions they reference (questionId -> questionRef: <question name>) and, when
@@ -115,9 +129,14 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         # Rules and boards need question ids -> names even when questions were not asked for.
         needed = set(wanted) | ({"Question"} if {"AlertRule", DASHBOARDS} & set(wanted) else set())
         with ThreadPoolExecutor(max_workers=len(needed)) as pool:
-            futures = {
-                name: pool.submit(reader) for name, reader in readers.items() if name in needed
-            }
+            futures: dict[str, Future[Any]] = {}
+            for name, reader in readers.items():
+                if name in needed and futures:
+                    # the first submitted (the rules, when read) sends the first request
+                    first = next(iter(futures.values()))
+                    futures[name] = pool.submit(self._after, first, reader)
+                elif name in needed:
+                    futures[name] = pool.submit(reader)
             for name, future in futures.items():
                 if name in wanted and name not in ("AlertRule", DASHBOARDS):
                     future.add_done_callback(partial(_hand_over, part))
@@ -146,6 +165,10 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
             else:
                 live.extend(results[name])
         return self.link(live)
+
+    def _after(self, earlier: Future[Any], reader: Callable[[], Any]) -> Any:
+        self.wait_first_request(earlier)
+        return reader()
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
         """Rules' actions written in terms of the integration instances among `live`

@@ -118,6 +118,8 @@ class ServerQuota:
         self._serving = 0
         self._left_line: set[int] = set()
         self.waits = 0  # how many requests waited for the quota (for tests, benchmarks)
+        # set once a request has taken its place in line: later ones are served after it
+        self.first_in_line = threading.Event()
 
     @property
     def capacity(self) -> int | None:
@@ -132,6 +134,7 @@ class ServerQuota:
         with self._condition:
             ticket = self._tickets
             self._tickets += 1
+            self.first_in_line.set()
             waited = False
             try:
                 while not stop.is_set():
