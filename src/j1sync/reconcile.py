@@ -33,7 +33,7 @@ from j1sync.errors import ConfigError, J1SyncError, ResolutionError
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.discovery import Discovery
-from j1sync.manifest.document import ManifestSet, ProjectConfig
+from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.kind_scan import scan_manifests
 from j1sync.providers.registry import (
     System,
@@ -286,7 +286,8 @@ def _plan(
     its errors too (an account without IAM refuses the IAM read)."""
     # apply (manifests loaded first, the lock held): the reads run here, nothing abandons
     # the client the lock is released through
-    with _Reads(provider, background=manifests is None) as reads:
+    reading = manifests is None  # plan: the account is read while the manifests load
+    with _Reads(provider, background=reading) as reads:
         if manifests is None:
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scanned_kinds))
@@ -299,6 +300,8 @@ def _plan(
         # side only, the desired side now, the live side as each part of it comes
         planner = Planner(manifests.sensitive, credential_paths(provider))
         planner.prepare_desired(desired)
+        if reading and isinstance(provider, PreparesChecks):
+            provider.prepare_checks(manifests.manifests)
         for part in reads.parts():
             planner.prepare_live(part)
         live = reads.result(needed)
@@ -363,6 +366,14 @@ class LinksLive(Protocol):
     (rule actions name integration instances): objects read apart are linked together."""
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]: ...
+
+
+@runtime_checkable
+class PreparesChecks(Protocol):
+    """A provider whose checks of a plan need some work on the manifests alone, done
+    while the account is read (a plan waits for the read meanwhile), not after."""
+
+    def prepare_checks(self, manifests: Sequence[Manifest]) -> None: ...
 
 
 @runtime_checkable

@@ -27,6 +27,7 @@ from j1sync.http.ratelimit import RateLimit, TokenBucket
 from j1sync.manifest.document import Manifest, ManifestSet
 from j1sync.manifest.yaml_source import YamlDocument, read_documents
 from j1sync.providers.jupiterone.checks.query_checks import (
+    ParameterReference,
     declared_parameters,
     located_problem,
     parameter_references,
@@ -54,9 +55,17 @@ _POSITION = re.compile(r"at line (\d+) column (\d+)")
 _CLIENT_PREFIX = re.compile(r"^JupiterOne API \([^)]*\): ")
 
 
-def parameter_problems(manifests: ManifestSet, store: ParameterStore) -> list[ManifestProblem]:
+def parameter_problems(
+    manifests: ManifestSet,
+    store: ParameterStore,
+    references: Sequence[ParameterReference] | None = None,
+) -> list[ManifestProblem]:
+    """The references to parameters neither declared nor in the account (`references`:
+    the manifests' own, when found already)."""
     declared = declared_parameters(manifests.manifests)
-    unknown = [r for r in parameter_references(manifests.manifests) if r.name not in declared]
+    if references is None:
+        references = parameter_references(manifests.manifests)
+    unknown = [r for r in references if r.name not in declared]
     if not unknown:
         return []
     known = declared | store.names()
@@ -179,7 +188,8 @@ def check_against_account(provider: object, run: PlannedRun, *, check_queries: b
     if not found:
         return
     jupiterone = found[0]
-    problems = parameter_problems(run.manifests, ParameterStore(jupiterone.client))
+    references = jupiterone.parameter_references(run.manifests.manifests)
+    problems = parameter_problems(run.manifests, ParameterStore(jupiterone.client), references)
     if check_queries:
         problems += query_problems_from_api(run.manifests, run.live, jupiterone.client)
     if problems:

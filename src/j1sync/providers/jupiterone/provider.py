@@ -10,9 +10,13 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject, LivePart, ResourceKind, no_part
 from j1sync.errors import ConfigError
-from j1sync.manifest.document import DEFAULT_MANAGED_TAG
+from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest
 from j1sync.providers.client_provider import ClientStops
 from j1sync.providers.jupiterone.alert_rules import AlertRules, name_resource_groups
+from j1sync.providers.jupiterone.checks.query_checks import (
+    ParameterReference,
+    parameter_references,
+)
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.dashboards import KIND as DASHBOARDS
 from j1sync.providers.jupiterone.dashboards import Dashboards
@@ -49,6 +53,8 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         )
         self.iam_groups = IamGroups(client)
         self.parameters = Parameters(client)
+        # the manifests' parameter references, found while the account was read
+        self._references: tuple[Sequence[Manifest], list[ParameterReference]] | None = None
         self.dashboards = Dashboards(
             client, self.resource_groups.names, lambda: question_keys(self.questions.read_all())
         )
@@ -88,6 +94,19 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         except KeyError:
             known = ", ".join(self._by_name)
             raise ConfigError(f"unknown kind {name!r}; kinds: {known}") from None
+
+    def prepare_checks(self, manifests: Sequence[Manifest]) -> None:
+        """What plan's checks of the account need of the manifests alone, found while the
+        account is read rather than after (live_query_checks): the parameters they name
+        (rule specs dumped to look for `{{`, ~0.1 s at 20,000 objects)."""
+        self._references = (manifests, parameter_references(manifests))
+
+    def parameter_references(self, manifests: Sequence[Manifest]) -> list[ParameterReference]:
+        """`query_checks.parameter_references(manifests)`: as found by `prepare_checks`
+        when it was given these very manifests."""
+        if self._references is not None and self._references[0] is manifests:
+            return self._references[1]
+        return parameter_references(manifests)
 
     def wait_first_request(self, earlier: Future[Any]) -> None:
         """Wait until a request is in line (the client sends its very first alone, until
