@@ -6,8 +6,10 @@ running `j1sync plan` as another process reads (benchmarks/run.py --curve)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -214,3 +216,40 @@ def test_a_timings_file_that_cannot_be_written_is_one_error_line(tmp_path: Path)
 
 
 assert sys.executable  # the subprocesses run this interpreter (tests.reliability.processes)
+
+
+def test_a_timings_file_that_fills_up_ends_the_log_not_the_serving(tmp_path: Path) -> None:
+    """--timings to a file whose writes fail (a full disk: /dev/full's device) once
+    serving: one line on stderr, every request still answered, no handler traceback, a
+    clean stop (exit 0)."""
+    full = tmp_path / "full"
+    os.mknod(full, 0o600 | stat.S_IFCHR, os.makedev(1, 7))
+    command = [*J1SYNC, "emulator", "serve", "--port", "0", "--db", "emu.db", "--seed", "none"]
+    process = subprocess.Popen(
+        [*command, "--api-key", API_KEY, "--account", ACCOUNT, "--timings", str(full)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "listening on http://127.0.0.1:" in line, line
+        url = line.split("listening on ")[1].split()[0]
+        headers = {"Authorization": f"Bearer {API_KEY}", "JupiterOne-Account": ACCOUNT}
+        body = {"query": "query Q { iamGroups(limit: 5) { items { name } } }"}
+        for _ in range(3):
+            response = requests.post(url + "/", json=body, headers=headers, timeout=10)
+            assert response.status_code == 200
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        f"cannot write --timings to {full}: No space left on device; no more lines written"
+    ]
+    assert "Emulator stopped. 3 requests" in out
+    assert full.is_char_device()

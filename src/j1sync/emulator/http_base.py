@@ -43,15 +43,32 @@ class TimingsLog:
         self._lock = threading.Lock()
 
     def record(self, line: Mapping[str, Any]) -> None:
+        """A line more; one that cannot be written (a full disk, /dev/full) ends the log
+        with one line on stderr, never the request's handler (its answer has left)."""
         text = json.dumps(line) + "\n"
         with self._lock:
-            if not self._file.closed:
+            if self._file.closed:
+                return
+            try:
                 self._file.write(text)
                 self._file.flush()
+            except OSError as exc:
+                sys.stderr.write(
+                    f"cannot write --timings to {self.path}: {exc.strerror or exc};"
+                    " no more lines written\n"
+                )
+                self._close()
 
     def close(self) -> None:
         with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        try:
             self._file.close()
+        except OSError:  # what the failed write left buffered cannot be written either
+            with contextlib.suppress(OSError):
+                self._file.close()
 
 
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
