@@ -84,3 +84,26 @@ def test_plan_with_stdout_closed_is_an_error_not_silence(tmp_path: Path) -> None
     )
     assert done.returncode == 1
     assert done.stderr == "Error: standard output is closed\n"
+
+
+def test_apply_plan_from_a_device_is_refused_not_read_forever(tmp_path: Path) -> None:
+    done = run_j1sync(
+        ["apply", "--emulator", "--plan", "/dev/zero", "--auto-approve"], {}, tmp_path, timeout=60
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "Error: /dev/zero: not a j1sync plan file (a device, not a file)"
+    )
+
+
+def test_apply_plan_from_a_pipe_is_read(tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    assert _plan_out(tmp_path, saved).returncode == 0
+    fifo = tmp_path / "plan.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(saved.read_bytes()))
+    writer.start()
+    done = run_j1sync(["apply", "--emulator", "--plan", str(fifo), "--auto-approve"], {}, tmp_path)
+    writer.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "Apply complete:" in done.stdout + done.stderr

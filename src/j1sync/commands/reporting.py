@@ -77,6 +77,8 @@ def read_saved_plan(path: Path) -> SavedPlan:
     """A plan file with its binding; unreadable or malformed files are a ConfigError."""
     from j1sync.plan_binding import parse_saved_plan
 
+    if path.is_char_device() or path.is_block_device():  # /dev/zero would be read forever
+        raise ConfigError(f"{path}: not a j1sync plan file (a device, not a file)")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
