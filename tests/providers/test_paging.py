@@ -128,7 +128,9 @@ def test_each_page_is_handed_over_in_order_while_the_next_is_read() -> None:
 
 
 def test_a_handler_that_fails_ends_the_read_with_its_error() -> None:
-    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=1) as emu:
+    # 100 ms a page: the failed handler (at once, on the first page) is seen while the
+    # second or third page is in flight however busy the machine, never after the tenth
+    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=1, latency_ms=100) as emu:
         client = fast_client(emu)
 
         def each_page(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
