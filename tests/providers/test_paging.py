@@ -16,6 +16,7 @@ from benchmarks.accounts import Split, generated_account
 
 from j1sync.errors import ApiError, RetryBudgetExceeded
 from j1sync.providers.jupiterone.alert_rules import AlertRules
+from j1sync.providers.jupiterone.client import PageHandler
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
 from tests.providers.conftest import API_KEY, fast_client
@@ -70,7 +71,8 @@ def test_a_failing_page_ends_the_read_with_its_own_error() -> None:
         assert client.requests_sent == sent
 
 
-def test_abandon_ends_a_read_at_the_next_page() -> None:
+@pytest.mark.parametrize("each_page", [None, list], ids=["whole", "handed-over"])
+def test_abandon_ends_a_read_at_the_next_page(each_page: PageHandler | None) -> None:
     with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=1, latency_ms=100) as emu:
         client = fast_client(emu)
         outcome: list[BaseException | list[dict[str, Any]]] = []
@@ -78,7 +80,8 @@ def test_abandon_ends_a_read_at_the_next_page() -> None:
         def read() -> None:
             try:
                 vars = {"limit": 100}
-                outcome.append(client.collect("graphql", LIST_QUESTIONS, vars, PATH, "questions"))
+                kept = client.collect("graphql", LIST_QUESTIONS, vars, PATH, "questions", each_page)
+                outcome.append(kept)
             except ApiError as exc:
                 outcome.append(exc)
 
@@ -95,6 +98,7 @@ def test_abandon_ends_a_read_at_the_next_page() -> None:
         assert isinstance(error, ApiError)
         assert str(error) == "JupiterOne API (graphql): request abandoned"
         assert client.requests_sent <= 3
+        assert not [t for t in threading.enumerate() if t.name == "j1sync-pages"]
 
 
 # -- pages handed over as they come (collect's each_page) ------------------------------
@@ -155,32 +159,6 @@ def test_a_failing_page_ends_a_handed_over_read_with_its_own_error() -> None:
         with pytest.raises(RetryBudgetExceeded, match=r"HTTP 503\) \(J1SyncListQuestions, "):
             client.collect("graphql", LIST_QUESTIONS, {"limit": 100}, PATH, "questions", each_page)
         assert len(handed) <= 1  # the first page at most; nothing after the failure
-        assert not [t for t in threading.enumerate() if t.name == "j1sync-pages"]
-
-
-def test_abandon_ends_a_handed_over_read_at_the_next_page() -> None:
-    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=1, latency_ms=100) as emu:
-        client = fast_client(emu)
-        outcome: list[BaseException | list[dict[str, Any]]] = []
-
-        def read() -> None:
-            try:
-                vars = {"limit": 100}
-                kept = client.collect("graphql", LIST_QUESTIONS, vars, PATH, "questions", list)
-                outcome.append(kept)
-            except ApiError as exc:
-                outcome.append(exc)
-
-        reader = threading.Thread(target=read)
-        reader.start()
-        while client.requests_sent < 2:
-            time.sleep(0.01)
-        abandoned = time.monotonic()
-        client.abandon()
-        reader.join(timeout=5)
-        assert not reader.is_alive() and time.monotonic() - abandoned < 1.0
-        (error,) = outcome
-        assert str(error) == "JupiterOne API (graphql): request abandoned"
         assert not [t for t in threading.enumerate() if t.name == "j1sync-pages"]
 
 
