@@ -4,10 +4,9 @@ OpenCTI's clients alike (http/session.json_object)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -18,6 +17,7 @@ from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.settings import OpenCtiSettings
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.settings import XyopsSettings
+from tests.providers.conftest import loopback_server
 
 KEY = "j1syncNonJsonTestKey0123456789"
 
@@ -42,14 +42,8 @@ def _answering(body: bytes, content_type: str) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(Handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

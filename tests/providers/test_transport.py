@@ -6,17 +6,17 @@ stay as they were. A loopback server stands in for whatever sits in front of the
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from j1sync.errors import ApiError
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.settings import Settings
+from tests.providers.conftest import loopback_server
 
 KEY = "j1syncTransportTestKey0123456789"
 QUERY = "query J1SyncProbe { probe }"
@@ -68,14 +68,8 @@ def _serving(answer: Answer) -> Iterator[tuple[str, Seen]]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(Handler) as url:
+        yield url, seen
 
 
 def _client(url: str) -> JupiterOneClient:
