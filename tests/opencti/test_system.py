@@ -21,9 +21,10 @@ from j1sync.engine.lock import LOCK_NAME
 from j1sync.errors import ConfigError
 from j1sync.providers.opencti.emulator import ADMIN_TOKEN, running_opencti_emulator
 from j1sync.providers.opencti.lock_store import LOCK_CATEGORY, LOCK_PREFIX, VocabularyStore
-from j1sync.providers.opencti.models import ALL_KINDS, DOCUMENT_MODELS
+from j1sync.providers.opencti.models import DOCUMENT_MODELS, KIND_CLASSES
 from j1sync.providers.opencti.settings import OpenCtiSettings
 from j1sync.providers.opencti.system import SYSTEM
+from j1sync.providers.opencti.values import KINDS
 from j1sync.providers.registry import system_for_api_version, system_of_kind
 from tests.opencti.helpers import Platform
 
@@ -44,7 +45,7 @@ def test_the_system_is_registered_by_its_api_version_and_kinds() -> None:
     assert system_of_kind("opencti.Label") is SYSTEM
     assert SYSTEM.engine_kind("Label") == "opencti.Label"
     assert SYSTEM.kinds[:4] == ("MarkingDefinition", "Label", "KillChainPhase", "Vocabulary")
-    assert list(SYSTEM.kinds) == [k for k in ALL_KINDS if k in SYSTEM.kinds]  # one order
+    assert SYSTEM.kinds == KINDS == tuple(KIND_CLASSES)  # one list, one order
     assert dict(SYSTEM.document_models) == DOCUMENT_MODELS
     assert "OPENCTI_TOKEN" in credential_variables()
 

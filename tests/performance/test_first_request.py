@@ -1,8 +1,9 @@
 """What `j1sync plan` loads before its first request to the account: nothing that only
 printing or saving the plan needs (the renderers, rich, the plan file's seal, GitHub, the
-export writer). Each is loaded when first used, after the plan is made, so the account's
-read starts sooner. Checked on the modules loaded when the first request leaves, in a
-`j1sync plan` process of its own (no timed assertion)."""
+export writer), and no manifest model of a system the run has no manifest of. Each is
+loaded when first used, after the plan is made, so the account's read starts sooner.
+Checked on the modules loaded when the first request leaves, in a `j1sync plan` process
+of its own (no timed assertion)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,15 @@ NOT_BEFORE_THE_FIRST_REQUEST = (
     "rich",
 )
 
+# The manifest models of the systems a JupiterOne-only run has no manifest of (xyOps's,
+# OpenCTI's and the kinds modules OpenCTI's are built from): never loaded by such a run,
+# before its first request or after (registry.Imported loads them on first use).
+OTHER_SYSTEMS_MODELS = (
+    "j1sync.providers.xyops.models",
+    "j1sync.providers.opencti.models",
+    "j1sync.providers.opencti.kinds",
+)
+
 
 def test_a_plan_loads_no_renderer_before_its_first_request(tmp_path: Path) -> None:
     seen_file = tmp_path / "modules.json"
@@ -71,5 +81,9 @@ def test_a_plan_loads_no_renderer_before_its_first_request(tmp_path: Path) -> No
     assert "j1sync.reconcile" in first and "j1sync.manifest.kind_scan" in first
     early = sorted(m for m in first if m.startswith(NOT_BEFORE_THE_FIRST_REQUEST))
     assert early == []
+    # the run's own system's models were loaded (its manifests validated), no other's
+    assert "j1sync.providers.jupiterone.models.documents" in first
+    assert {"j1sync.providers.xyops.system", "j1sync.providers.opencti.system"} <= first
+    assert sorted(m for m in end if m.startswith(OTHER_SYSTEMS_MODELS)) == []
     # the plan was printed as text, so its renderer was loaded then
     assert {"j1sync.output.text", "j1sync.output.change_lines"} <= end

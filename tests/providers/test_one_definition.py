@@ -9,7 +9,7 @@ from typing import get_args
 import pytest
 
 from j1sync.providers.jupiterone.models import documents
-from j1sync.providers.registry import System, systems
+from j1sync.providers.registry import System, system_named, systems
 
 
 @pytest.mark.parametrize("system", systems(), ids=lambda s: s.name)
@@ -20,6 +20,35 @@ def test_every_document_takes_its_systems_one_api_version_and_its_own_kind(
     for kind, model in system.document_models.items():
         assert get_args(model.model_fields["apiVersion"].annotation) == (system.api_version,)
         assert get_args(model.model_fields["kind"].annotation) == (kind,)
+
+
+def test_each_systems_kinds_and_api_version_are_stated_in_its_leaf_values_module() -> None:
+    """xyOps's and OpenCTI's kinds and apiVersion are their values.py's (the registry
+    lists them without loading the models, which check they define exactly those kinds);
+    every values.py imports the standard library only."""
+    import ast
+    import importlib
+    import sys
+    from pathlib import Path
+
+    for name in ("xyops", "opencti"):
+        system = system_named(name)
+        values = importlib.import_module(f"j1sync.providers.{name}.values")
+        assert system is not None
+        assert (system.kinds, system.api_versions) == (values.KINDS, (values.API_VERSION,))
+        assert get_args(values.ApiVersion) == (values.API_VERSION,)
+    providers = Path(__file__).resolve().parents[2] / "src" / "j1sync" / "providers"
+    leaves = sorted(providers.glob("*/values.py"))
+    assert len(leaves) == 3
+    for module in leaves:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                tops = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                tops = [(node.module or "").split(".")[0]]
+            else:
+                continue
+            assert set(tops) <= sys.stdlib_module_names | {"__future__"}, module
 
 
 def test_jupiterone_kinds_spec_models_and_documents_follow_one_list() -> None:

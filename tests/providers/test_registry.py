@@ -4,6 +4,9 @@ apiVersion -> system -> document model (a test-only second system beside Jupiter
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +19,9 @@ from j1sync.manifest import load_manifests
 from j1sync.manifest.kind_scan import scan_manifests
 from j1sync.providers import registry
 from j1sync.providers.registry import (
+    Imported,
     System,
+    check_kinds,
     manifest_kind,
     registered,
     system_for_api_version,
@@ -182,3 +187,67 @@ def test_another_systems_manifests_beside_a_run_leave_it_whole(
     assert not scope.complete
     assert scope.reason is not None and "more/w.yaml" in scope.reason
     assert load_manifests(["jupiterone"], env={}).scope.complete
+
+
+def test_an_imported_mapping_loads_its_module_when_first_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "registry_probe_models.py").write_text('MODELS = {"A": 1, "B": 2}\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "registry_probe_models", raising=False)
+    models = Imported[int]("registry_probe_models:MODELS")
+    assert "registry_probe_models" not in sys.modules
+    assert repr(models) == "Imported(registry_probe_models:MODELS)"
+    assert models["B"] == 2
+    assert "registry_probe_models" in sys.modules
+    assert (list(models), len(models), dict(models), models.get("C")) == (
+        ["A", "B"],
+        2,
+        {"A": 1, "B": 2},
+        None,
+    )
+
+
+def test_a_systems_models_must_define_exactly_its_kinds_in_order() -> None:
+    check_kinds("Demo", ("A", "B"), {"A": 1, "B": 2})
+    for defined in (("B", "A"), ("A",), ("A", "B", "C")):
+        with pytest.raises(RuntimeError, match=r"Demo's models define the kinds"):
+            check_kinds("Demo", ("A", "B"), defined)
+
+
+# In a process of its own: which systems' manifest models are loaded, after listing the
+# systems and after reading one system's document models and another's list identities.
+LOADED_MODELS = textwrap.dedent(
+    """
+    import json, sys
+    from j1sync.providers.registry import system_named, systems
+
+    def loaded():
+        prefixes = ("j1sync.providers.xyops.models", "j1sync.providers.opencti.models",
+                    "j1sync.providers.opencti.kinds")
+        return sorted(m for m in sys.modules if m.startswith(prefixes))
+
+    seen = {"listed": [s.name for s in systems()], "after listing": loaded()}
+    seen["event"] = system_named("xyops").document_models["Event"].__name__
+    seen["after xyops"] = loaded()
+    identities = system_named("opencti").extras["list_identities"]["Group"]
+    seen["group"] = [i.path for i in identities]
+    seen["after opencti"] = loaded()
+    print(json.dumps(seen))
+    """
+)
+
+
+def test_a_systems_manifest_models_are_loaded_when_first_read() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_MODELS], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["listed"] == ["jupiterone", "xyops", "opencti"]
+    assert seen["after listing"] == []
+    assert seen["event"] == "XyopsEventDocument"
+    assert seen["after xyops"] == ["j1sync.providers.xyops.models"]
+    assert seen["group"] == ["default_marking", "group_confidence_level.overrides"]
+    assert "j1sync.providers.opencti.models" in seen["after opencti"]
+    assert "j1sync.providers.xyops.models" in seen["after opencti"]

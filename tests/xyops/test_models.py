@@ -9,7 +9,8 @@ import pytest
 
 from j1sync.errors import ManifestError, ManifestProblem
 from j1sync.manifest.loader import load_manifests
-from j1sync.providers.xyops.models import DOCUMENT_MODELS, KINDS, SPEC_MODELS
+from j1sync.providers.xyops.models import DOCUMENT_MODELS, SPEC_MODELS
+from j1sync.providers.xyops.values import KINDS
 
 
 def problems(tmp_path: Path, text: str) -> list[ManifestProblem]:
@@ -114,7 +115,7 @@ def test_every_kind_has_a_document_model_and_they_are_in_dependency_order() -> N
         "Alert",
         "Event",
     )
-    assert set(DOCUMENT_MODELS) == set(SPEC_MODELS) == set(KINDS)
+    assert tuple(DOCUMENT_MODELS) == tuple(SPEC_MODELS) == KINDS
     for kind, model in DOCUMENT_MODELS.items():
         schema = model.model_json_schema()
         assert schema["properties"]["kind"]["const"] == kind

@@ -17,10 +17,10 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -35,6 +35,44 @@ SYSTEM_MODULES = (
     "j1sync.providers.opencti.system",
 )
 
+_V = TypeVar("_V")
+
+
+class Imported(Mapping[str, _V]):
+    """A mapping kept in a module (`"package.module:NAME"`), imported the first time it is
+    read: a system's manifest models load when a manifest of that system is validated (or
+    its schema asked, its plan shown), not when the registry lists the systems. A run of
+    one system's manifests loads no other system's models."""
+
+    def __init__(self, where: str) -> None:
+        self._module, _, self._name = where.partition(":")
+        self._mapping: Mapping[str, _V] | None = None
+
+    def _loaded(self) -> Mapping[str, _V]:
+        if self._mapping is None:
+            self._mapping = getattr(importlib.import_module(self._module), self._name)
+        return self._mapping
+
+    def __getitem__(self, key: str) -> _V:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"Imported({self._module}:{self._name})"
+
+
+def check_kinds(title: str, kinds: tuple[str, ...], defined: Iterable[str]) -> None:
+    """A system's models define exactly its kinds (its values.py's list), in that order:
+    raised when the models are imported, so the two cannot drift apart."""
+    found = tuple(defined)
+    if found != kinds:
+        raise RuntimeError(f"{title}'s models define the kinds {found}, its values say {kinds}")
+
 
 @dataclass(frozen=True)
 class System:
@@ -48,7 +86,9 @@ class System:
     - `kinds`: the manifest kinds (bare names) in dependency order: a kind comes after every
       kind its objects name.
     - `document_models`: bare kind -> pydantic model of the whole document (apiVersion,
-      kind, metadata, spec), as `providers/jupiterone/models/documents.py` defines JupiterOne's.
+      kind, metadata, spec), as `providers/jupiterone/models/documents.py` defines JupiterOne's;
+      a system's own are `Imported` (loaded on first use), `kinds` and `api_versions`
+      stated apart from them, in its leaf `values.py`.
     - `connect`: (target settings from j1sync.yaml's section for this system, or {}; the
       command's connection options) -> a context manager yielding an
       `engine.contract.Provider` whose kinds carry engine kind names.

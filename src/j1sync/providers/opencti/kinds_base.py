@@ -10,7 +10,7 @@ How a kinds module plugs in (kinds_data.py is the example to copy):
    into DOCUMENT_MODELS; `provider.py` instantiates each class with the client and the
    managed tag; `export.py` builds export specs from `spec_of_live`.
 2. Per kind, subclass `OpenCtiKind` and set the class attributes: `kind_name` (the bare
-   kind, one of `models.ALL_KINDS`), `spec_model` (a strict pydantic model: its field
+   kind, one of `values.KINDS`), `spec_model` (a strict pydantic model: its field
    names are the API's; it may live in a `models_<area>.py`), `metadata_model` (when
    metadata.name has a format: a StrictModel whose `name` is validated, as kinds_data's
    KillChainPhaseMetadata), `prune` (ownership.py says which), `list_field` and

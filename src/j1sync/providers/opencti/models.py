@@ -1,41 +1,24 @@
-"""OpenCTI manifest models: apiVersion `opencti.j1sync/v1`, the kinds in dependency order
-and one document model per kind, collected from the kinds modules.
+"""OpenCTI manifest models: one document model per kind, collected from the kinds modules.
 
 Each kinds module (`KIND_MODULES`) defines `KIND_CLASSES` (kinds_base.py says how); its
-classes' `spec_model` and `metadata_model` make the document models here. A module that
-is not there (yet) is left out, and so are its kinds: `KINDS` holds the kinds of
-`ALL_KINDS` that some module defines, in that order.
+classes' `spec_model` and `metadata_model` make the document models here. Together they
+define exactly the kinds of values.KINDS, in that order (checked on import); the
+apiVersion is values.py's too.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, cast
 
 from pydantic import Field, create_model
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import ObjectName, StrictModel
-
-# The one apiVersion of OpenCTI manifests (the documents' field takes only it).
-ApiVersion = Literal["opencti.j1sync/v1"]
-API_VERSION: str = get_args(ApiVersion)[0]
-
-# Every OpenCTI kind, in dependency order (a kind comes after every kind its objects name).
-ALL_KINDS: tuple[str, ...] = (
-    "MarkingDefinition",
-    "Label",
-    "KillChainPhase",
-    "Vocabulary",
-    "Role",
-    "Group",
-    "StatusTemplate",
-    "Workflow",
-    "TaxiiCollection",
-    "StreamCollection",
-    "Feed",
-    "Settings",
-)
+from j1sync.providers.opencti.settings import TITLE
+from j1sync.providers.opencti.values import API_VERSION as API_VERSION  # the models' own
+from j1sync.providers.opencti.values import KINDS, ApiVersion
+from j1sync.providers.registry import check_kinds
 
 # Where the kinds are defined (each module's KIND_CLASSES).
 KIND_MODULES: tuple[str, ...] = (
@@ -50,25 +33,17 @@ class OpenCtiMetadata(StrictModel):
 
 
 def kind_classes() -> dict[str, Any]:
-    """Bare kind -> its kind class, in ALL_KINDS order, from the modules that are there."""
+    """Bare kind -> its kind class, in values.KINDS order, from the kinds modules."""
     found: dict[str, Any] = {}
     for module_name in KIND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # not written yet
-            raise
-        for cls in getattr(module, "KIND_CLASSES", ()):
+        for cls in importlib.import_module(module_name).KIND_CLASSES:
             found[cls.kind_name] = cls
-    unknown = set(found) - set(ALL_KINDS)
-    if unknown:
-        raise RuntimeError(f"OpenCTI kinds not in models.ALL_KINDS: {sorted(unknown)}")
-    return {kind: found[kind] for kind in ALL_KINDS if kind in found}
+    ordered = {kind: found[kind] for kind in KINDS if kind in found}
+    check_kinds(TITLE, KINDS, [*ordered, *(kind for kind in found if kind not in ordered)])
+    return ordered
 
 
 KIND_CLASSES = kind_classes()
-KINDS: tuple[str, ...] = tuple(KIND_CLASSES)
 SPEC_MODELS: dict[str, type[StrictModel]] = {k: c.spec_model for k, c in KIND_CLASSES.items()}
 
 # Lists whose elements have an identity (plan output); a kinds module may add its own.

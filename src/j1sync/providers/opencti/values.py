@@ -1,10 +1,35 @@
 """Values of OpenCTI's API that j1sync's kinds and its emulator both rely on, stated once
 (as JupiterOne's values.py).
 
-A leaf module (no other j1sync import): the emulator reads it without loading the kinds.
+A leaf module (no other j1sync import): the emulator and the registry (system.py) read it
+without loading the kinds.
 """
 
 from __future__ import annotations
+
+from typing import Literal, get_args
+
+# The one apiVersion of OpenCTI manifests (the documents' field takes only it).
+ApiVersion = Literal["opencti.j1sync/v1"]
+API_VERSION: str = get_args(ApiVersion)[0]
+
+# The manifest kinds in dependency order (a kind comes after every kind its objects name):
+# the kinds modules define one kind class each (models.KIND_CLASSES, checked to be exactly
+# these, in this order, when it is imported).
+KINDS: tuple[str, ...] = (
+    "MarkingDefinition",
+    "Label",
+    "KillChainPhase",
+    "Vocabulary",
+    "Role",
+    "Group",
+    "StatusTemplate",
+    "Workflow",
+    "TaxiiCollection",
+    "StreamCollection",
+    "Feed",
+    "Settings",
+)
 
 # The entity type every type that can have a workflow is a sub type of: what subTypes(type:)
 # is asked for (docs/api-fidelity.md).

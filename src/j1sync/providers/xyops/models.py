@@ -12,17 +12,25 @@ Actions, limits and triggers carry type-specific fields beside `type`/`condition
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, cast, get_args
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
-from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW, WORKFLOW_PLUGIN, Color, DataType
+from j1sync.providers.registry import check_kinds
+from j1sync.providers.xyops.settings import TITLE
+from j1sync.providers.xyops.values import API_VERSION as API_VERSION  # the models' own
+from j1sync.providers.xyops.values import (
+    ID_PATTERN,
+    KINDS,
+    WORKFLOW,
+    WORKFLOW_PLUGIN,
+    ApiVersion,
+    Color,
+    DataType,
+)
 
-# The one apiVersion of xyOps manifests (the documents' field takes only it).
-ApiVersion = Literal["xyops.j1sync/v1"]
-API_VERSION: str = get_args(ApiVersion)[0]
 MAX_ID_LENGTH = 255
 
 
@@ -254,6 +262,7 @@ class EventSpec(StrictModel):
         return self
 
 
+# One spec per kind of values.KINDS, in that order.
 SPEC_MODELS: dict[str, type[StrictModel]] = {
     "Tag": TagSpec,
     "Category": CategorySpec,
@@ -266,8 +275,7 @@ SPEC_MODELS: dict[str, type[StrictModel]] = {
     "Event": EventSpec,
 }
 
-# Dependency order: a kind comes after every kind its objects name.
-KINDS: tuple[str, ...] = tuple(SPEC_MODELS)
+check_kinds(TITLE, KINDS, SPEC_MODELS)
 
 # Lists whose elements have an identity (plan output): headers by name.
 LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {

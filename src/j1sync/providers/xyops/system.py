@@ -1,5 +1,8 @@
 """xyOps as the registry sees it (providers/registry.py): manifests `apiVersion:
-xyops.j1sync/v1`, its kinds in dependency order, how to connect, its emulator."""
+xyops.j1sync/v1`, its kinds in dependency order, how to connect, its emulator.
+
+Its kinds and apiVersion come from values.py; its manifest models (models.py) are
+imported when first used, so a run of other systems' manifests never loads them."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.manifest.model_base import NonBlank, StrictModel
-from j1sync.providers.registry import System
-from j1sync.providers.xyops.models import API_VERSION, DOCUMENT_MODELS, KINDS, LIST_IDENTITIES
+from j1sync.providers.registry import Imported, System
 from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
+from j1sync.providers.xyops.values import API_VERSION, KINDS
+
+MODELS = "j1sync.providers.xyops.models"
 
 
 def _connect(target: Mapping[str, Any], options: Any) -> AbstractContextManager[Any]:
@@ -66,11 +71,11 @@ SYSTEM = System(
     title=TITLE,
     api_versions=(API_VERSION,),
     kinds=KINDS,
-    document_models=DOCUMENT_MODELS,
+    document_models=Imported(f"{MODELS}:DOCUMENT_MODELS"),
     connect=_connect,
     emulator=_emulator,
     extras={
-        "list_identities": LIST_IDENTITIES,
+        "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,

@@ -1,14 +1,32 @@
 """Values of xyOps's API that j1sync's manifest models, its kinds and its emulator all rely
 on, stated once (data-structures-v1.0.88.md).
 
-A leaf module (no pydantic, no other j1sync import): the emulator reads it without
-loading the manifest models.
+A leaf module (no pydantic, no other j1sync import): the emulator and the registry
+(system.py) read it without loading the manifest models.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
+
+# The one apiVersion of xyOps manifests (the documents' field takes only it).
+ApiVersion = Literal["xyops.j1sync/v1"]
+API_VERSION: str = get_args(ApiVersion)[0]
+
+# The manifest kinds in dependency order (a kind comes after every kind its objects name):
+# models.SPEC_MODELS has one spec per kind, in this order (checked when it is imported).
+KINDS: tuple[str, ...] = (
+    "Tag",
+    "Category",
+    "ServerGroup",
+    "WebHook",
+    "Channel",
+    "Role",
+    "Monitor",
+    "Alert",
+    "Event",
+)
 
 # Every API call is <base URL>/api/app/<name>/v1 (api-v1.0.88.md "Overview"), its API key
 # in this header.
