@@ -29,6 +29,7 @@ from j1sync.engine.contract import (
 from j1sync.engine.model import Pruning, SectionHead
 from j1sync.engine.plan import Plan, Planner, join_plans
 from j1sync.engine.sensitive import CredentialPaths
+from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config
@@ -251,6 +252,7 @@ def connect_and_plan(
             stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading():
             run = _plan(paths, provider, project, manifests, allow_empty, scanned_kinds, discovery)
+        keep_until_exit(discovery)  # the files found (a Path each): as _plan's work, below
         yield provider, run
 
 
@@ -325,6 +327,10 @@ def _plan(
             ],
             provider.account,
         )
+    # what the plan was made from lives until the process leaves, with the run (in the
+    # j1sync process only: entry.keep_until_exit): freed here, one by one, it would only
+    # delay the plan's output (~25 ms at 20,000 objects)
+    keep_until_exit(desired, planner, reads)
     return PlannedRun(manifests=manifests, plan=plan, live=live)
 
 
