@@ -1,6 +1,7 @@
 """One definition per rule (issue 12): each system's apiVersion is stated once (its
-documents' `apiVersion` type, API_VERSION read from it), and each JupiterOne kind once (its
-document's `kind`; the kind list, the spec models and the document models follow)."""
+values.py's `ApiVersion` type, the documents' field type, API_VERSION read from it), and
+its kinds' list once, in its values.py (the registry lists it without loading the models;
+the models check on import that their documents are exactly those kinds, in order)."""
 
 from __future__ import annotations
 
@@ -23,15 +24,15 @@ def test_every_document_takes_its_systems_one_api_version_and_its_own_kind(
 
 
 def test_each_systems_kinds_and_api_version_are_stated_in_its_leaf_values_module() -> None:
-    """xyOps's and OpenCTI's kinds and apiVersion are their values.py's (the registry
-    lists them without loading the models, which check they define exactly those kinds);
-    every values.py imports the standard library only."""
+    """Each system's kinds and apiVersion are its values.py's (the registry lists them
+    without loading the models, which check they define exactly those kinds); every
+    values.py imports the standard library only."""
     import ast
     import importlib
     import sys
     from pathlib import Path
 
-    for name in ("xyops", "opencti"):
+    for name in ("jupiterone", "xyops", "opencti"):
         system = system_named(name)
         values = importlib.import_module(f"j1sync.providers.{name}.values")
         assert system is not None

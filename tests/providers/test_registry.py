@@ -223,8 +223,8 @@ LOADED_MODELS = textwrap.dedent(
     from j1sync.providers.registry import system_named, systems
 
     def loaded():
-        prefixes = ("j1sync.providers.xyops.models", "j1sync.providers.opencti.models",
-                    "j1sync.providers.opencti.kinds")
+        prefixes = ("j1sync.providers.jupiterone.models", "j1sync.providers.xyops.models",
+                    "j1sync.providers.opencti.models", "j1sync.providers.opencti.kinds")
         return sorted(m for m in sys.modules if m.startswith(prefixes))
 
     seen = {"listed": [s.name for s in systems()], "after listing": loaded()}
@@ -233,6 +233,9 @@ LOADED_MODELS = textwrap.dedent(
     identities = system_named("opencti").extras["list_identities"]["Group"]
     seen["group"] = [i.path for i in identities]
     seen["after opencti"] = loaded()
+    identities = system_named("jupiterone").extras["list_identities"]["Question"]
+    seen["question"] = [i.path for i in identities]
+    seen["after jupiterone"] = loaded()
     print(json.dumps(seen))
     """
 )
@@ -251,3 +254,6 @@ def test_a_systems_manifest_models_are_loaded_when_first_read() -> None:
     assert seen["group"] == ["default_marking", "group_confidence_level.overrides"]
     assert "j1sync.providers.opencti.models" in seen["after opencti"]
     assert "j1sync.providers.xyops.models" in seen["after opencti"]
+    assert not any(m.startswith("j1sync.providers.jupiterone") for m in seen["after opencti"])
+    assert seen["question"] == ["queries", "compliance"]
+    assert "j1sync.providers.jupiterone.models.documents" in seen["after jupiterone"]

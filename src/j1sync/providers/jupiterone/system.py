@@ -24,17 +24,14 @@ from j1sync.providers.jupiterone.connection_flags import (
     connection_options,
     flag,
 )
-from j1sync.providers.jupiterone.models.documents import (
-    API_VERSION,
-    DOCUMENT_MODELS,
-    KINDS,
-    LIST_IDENTITIES,
-    manifest_json_schema,
-)
 from j1sync.providers.jupiterone.plan_checks import plan_checks, plan_options
 from j1sync.providers.jupiterone.settings import ENV_API_KEY, TITLE
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System
+from j1sync.providers.jupiterone.values import API_VERSION, KINDS
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM, Imported, System
 
+# The manifest models, imported when first used (a run of other systems' manifests never
+# loads them); the kinds and apiVersion are values.py's.
+MODELS = "j1sync.providers.jupiterone.models.documents"
 EMULATOR_DB = "emulator.db"  # the emulator's state file in the --emulator state folder
 
 
@@ -167,6 +164,13 @@ def _document_problems(loaded: Any) -> Any:
     return document_problems(loaded)
 
 
+def _json_schema(kind: str | None = None) -> dict[str, Any]:
+    """The committed schema/j1sync-manifest.schema.json (models/documents.py)."""
+    from j1sync.providers.jupiterone.models.documents import manifest_json_schema
+
+    return manifest_json_schema(kind)
+
+
 def _export_specs() -> Any:
     from j1sync.providers.jupiterone.export.specs import SPEC_BUILDERS
 
@@ -190,16 +194,16 @@ SYSTEM = System(
     title=TITLE,
     api_versions=(API_VERSION,),
     kinds=KINDS,
-    document_models=DOCUMENT_MODELS,
+    document_models=Imported(f"{MODELS}:DOCUMENT_MODELS"),
     connect=connect,
     emulator=emulator,
     settings_model=JupiterOneTarget,
     extras={
         # loading and validating manifests
         "document_problems": _document_problems,
-        "list_identities": LIST_IDENTITIES,
+        "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
         # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
-        "json_schema": manifest_json_schema,
+        "json_schema": _json_schema,
         "schema_file": "j1sync-manifest.schema.json",
         # connecting and planning
         "connection_options": connection_options,

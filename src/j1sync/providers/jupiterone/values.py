@@ -8,7 +8,25 @@ loading the manifest models, and stays quick to start.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
+
+# The one apiVersion of JupiterOne's manifests (the documents' field takes only it): the
+# first system's, without a system name (providers/registry.py).
+ApiVersion = Literal["j1sync/v1"]
+API_VERSION: str = get_args(ApiVersion)[0]
+
+# The manifest kinds, in the order j1sync lists them (validate's counts, export, schema)
+# and applies them: models/documents.py has one document per kind, in this order (checked
+# when it is imported).
+KINDS: tuple[str, ...] = (
+    "Question",
+    "AlertRule",
+    "IamGroup",
+    "IntegrationSchedule",
+    "ResourceGroup",
+    "Parameter",
+    "Dashboard",
+)
 
 # SchedulerPollingInterval / IntegrationPollingInterval in the JupiterOne schema.
 PollingInterval = Literal[

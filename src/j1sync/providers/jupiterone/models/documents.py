@@ -20,10 +20,11 @@ from j1sync.providers.jupiterone.models.resource_group import (
     RESOURCE_GROUP_LISTS,
     ResourceGroupSpec,
 )
-
-# The one apiVersion of JupiterOne's manifests (the documents' field takes only it).
-ApiVersion = Literal["j1sync/v1"]
-API_VERSION: str = get_args(ApiVersion)[0]
+from j1sync.providers.jupiterone.settings import TITLE
+from j1sync.providers.jupiterone.values import API_VERSION as API_VERSION  # the models' own
+from j1sync.providers.jupiterone.values import KINDS as KINDS  # the models' own
+from j1sync.providers.jupiterone.values import ApiVersion
+from j1sync.providers.registry import check_kinds
 
 # Per kind, the lists whose elements have an identity (list_identity.py).
 LIST_IDENTITIES: dict[str, tuple[ListIdentity, ...]] = {
@@ -105,8 +106,8 @@ class DashboardDocument(_Document):
     spec: DashboardSpec
 
 
-# The kinds, in the order j1sync lists them (validate's counts, export, schema): each kind
-# is named once, by its document's `kind` field.
+# One document per kind of values.KINDS, in that order (each names its kind in its `kind`
+# field).
 _DOCUMENTS = (
     QuestionDocument,
     AlertRuleDocument,
@@ -125,7 +126,7 @@ def _field_type(model: type[BaseModel], name: str) -> Any:
 DOCUMENT_MODELS: dict[str, type[StrictModel]] = {
     get_args(_field_type(model, "kind"))[0]: model for model in _DOCUMENTS
 }
-KINDS: tuple[str, ...] = tuple(DOCUMENT_MODELS)
+check_kinds(TITLE, KINDS, DOCUMENT_MODELS)
 SPEC_MODELS: dict[str, type[BaseModel]] = {
     kind: _field_type(model, "spec") for kind, model in DOCUMENT_MODELS.items()
 }
