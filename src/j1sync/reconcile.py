@@ -211,6 +211,7 @@ def connect_and_plan(
     *,
     allow_empty: bool = False,
     lock_timeout_s: float | None = None,
+    while_reading: Callable[[], object] | None = None,
 ) -> Iterator[tuple[Provider, PlannedRun]]:
     """The one way to make a plan (plan, drift, apply; tests too): connect to the account
     j1sync.yaml names and plan the manifests under `paths` (none at all is an error unless
@@ -223,7 +224,14 @@ def connect_and_plan(
 
     With `lock_timeout_s` (apply), the manifests are loaded first, then the account's
     apply lock is taken (`account_lock`), then the account is read: a run whose manifests
-    are invalid never touches the lock, and the state planned from is read under it."""
+    are invalid never touches the lock, and the state planned from is read under it.
+
+    `while_reading`, when given, is called once: when the manifests are loaded, their
+    side of the plan prepared and the read has handed over its first part (so after its
+    first request, whatever the threads' timing), or at the read's end when it hands
+    nothing over: what the command needs only after the plan (its renderer) made ready
+    while the account is still read, not after the plan is made, nor before the first
+    request."""
     project = load_project_config(paths)
     manifests = None
     if project is None or lock_timeout_s is not None:
@@ -251,7 +259,16 @@ def connect_and_plan(
         if lock_timeout_s is not None:
             stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading():
-            run = _plan(paths, provider, project, manifests, allow_empty, scanned_kinds, discovery)
+            run = _plan(
+                paths,
+                provider,
+                project,
+                manifests,
+                allow_empty,
+                scanned_kinds,
+                discovery,
+                while_reading,
+            )
         keep_until_exit(discovery)  # the files found (a Path each): as _plan's work, below
         yield provider, run
 
@@ -275,6 +292,7 @@ def _plan(
     allow_empty: bool,
     scanned_kinds: Collection[str],
     discovery: Discovery | None = None,
+    while_reading: Callable[[], object] | None = None,
 ) -> PlannedRun:
     """Read the account on threads of its own while the manifests load (unless given,
     already loaded), then plan. On a manifest error the reads are abandoned (when the
@@ -305,7 +323,12 @@ def _plan(
         if reading and isinstance(provider, PreparesChecks):
             provider.prepare_checks(manifests.manifests)
         for part in reads.parts():
+            if while_reading is not None:  # once an answer came (the first request left)
+                while_reading()
+                while_reading = None
             planner.prepare_live(part)
+        if while_reading is not None:  # nothing was handed over
+            while_reading()
         live = reads.result(needed)
     pruning: Pruning = {"enabled": manifests.scope.complete, "reason": manifests.scope.reason}
     targets = targets_of(provider)

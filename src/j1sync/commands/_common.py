@@ -137,16 +137,26 @@ def out_dir_option(help: str) -> Callable[[F], F]:
 
 @contextmanager
 def planning(
-    paths: tuple[str, ...], connection: ConnectionOptions, allow_empty: bool
+    paths: tuple[str, ...],
+    connection: ConnectionOptions,
+    allow_empty: bool,
+    while_reading: Callable[[], object] | None = None,
 ) -> Iterator[tuple[Provider, PlannedRun]]:
-    """plan's and drift's way to the plan (`reconcile.connect_and_plan`): the command's
-    connection flags, the reading progress on stderr. The run lives until the process
-    leaves (entry.keep_until_exit): freeing it would only delay the exit."""
+    """plan's and drift's way to the plan (`reconcile.connect_and_plan`, `while_reading`
+    its): the command's connection flags, the reading progress on stderr. The run lives
+    until the process leaves (entry.keep_until_exit): freeing it would only delay the
+    exit."""
     from j1sync.output.progress import progress_for_stderr
     from j1sync.reconcile import connect_and_plan, connect_with
 
     reading = progress_for_stderr(color_mode()).reading
-    planned = connect_and_plan(paths, connect_with(connection), reading, allow_empty=allow_empty)
+    planned = connect_and_plan(
+        paths,
+        connect_with(connection),
+        reading,
+        allow_empty=allow_empty,
+        while_reading=while_reading,
+    )
     with planned as (provider, run):
         keep_until_exit(provider, run)
         yield provider, run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from j1sync.commands._common import (
     planning,
     system_options,
 )
-from j1sync.commands.reporting import render_plan, write_plan_file
+from j1sync.commands.reporting import load_renderer, render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.providers.registry import systems
@@ -52,7 +53,8 @@ def command(
 ) -> None:
     """Show what apply would change in the account."""
     sealed = None
-    with planning(paths, connection, allow_empty) as (provider, run):
+    renderer = partial(load_renderer, fmt)  # loaded while the account is read
+    with planning(paths, connection, allow_empty, renderer) as (provider, run):
         for system in systems():
             check = system.extras.get(PLAN_CHECKS)
             if check is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,19 +18,26 @@ if TYPE_CHECKING:
 
 
 def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
-    """The plan in `fmt`; only that renderer is loaded (not before the plan is made: a
-    run's first request waits for nothing it does not need)."""
+    """The plan in `fmt`; only that renderer is loaded (`load_renderer`)."""
+    return load_renderer(fmt)(plan, title)
+
+
+def load_renderer(fmt: str) -> Callable[[Plan, str], str]:
+    """The renderer of `fmt` (plan, title -> text), its module loaded on the first call
+    only: not before a run's first request (which waits for nothing it does not need),
+    and, given to `planning` as its `while_reading`, while the account is read rather than
+    after the plan is made."""
     if fmt == "json":
         from j1sync.output.plan_json import render_json
 
-        return render_json(plan)
+        return lambda plan, _: render_json(plan)
     if fmt == "markdown":
         from j1sync.output.markdown import render_markdown
 
-        return render_markdown(plan, title=title)
+        return lambda plan, title: render_markdown(plan, title=title)
     from j1sync.output.text import render_text
 
-    return render_text(plan, color=use_color())
+    return lambda plan, _: render_text(plan, color=use_color())
 
 
 def write_plan_file(text: str, path: Path) -> None:
