@@ -23,6 +23,7 @@ from j1sync.engine.contract import (
     LiveObject,
     Provider,
     ReadsInParts,
+    ResolvesAgainstKinds,
     ResolvesAgainstLive,
     kind_of,
 )
@@ -152,10 +153,15 @@ def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
 
 
 def resolve_against_live(
-    provider: Provider, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    provider: Provider,
+    desired: Sequence[DesiredObject],
+    live: Sequence[LiveObject],
+    early: Mapping[str, EarlyResolution] | None = None,
 ) -> list[DesiredObject]:
     """Manifests that can only match existing objects are resolved, and the objects they
-    name by natural key checked, before any plan exists."""
+    name by natural key checked, before any plan exists. A kind resolved while the rest
+    was read (`early`, by kind) is taken from there when it was given these very objects;
+    its problems come in their place, raised here with the others."""
     resolved: list[DesiredObject] = []
     problems: list[str] = []
     known: set[str] | None = None
@@ -169,12 +175,79 @@ def resolve_against_live(
                 known = {d.address for d in desired} | {obj.address for obj in live}
             problems += kind.reference_problems(wanted, known)
         if isinstance(kind, ResolvesAgainstLive):
-            wanted, found = kind.resolve_desired(wanted, live)
+            made = (early or {}).get(kind.kind)
+            if made is not None and made.holds_for(wanted, live):
+                wanted, found = list(made.resolved), made.problems
+            else:
+                wanted, found = kind.resolve_desired(wanted, live)
             problems += found
         resolved += wanted
     if problems:
         raise ResolutionError("\n".join(problems))
     return resolved
+
+
+@dataclass(frozen=True)
+class EarlyResolution:
+    """A kind's `resolve_desired` made while the rest of the account was read, once the
+    kinds it resolves against (`ResolvesAgainstKinds`) were: the desired objects it was
+    given, the live objects of those kinds, what it gave back."""
+
+    kinds: frozenset[str]
+    wanted: Sequence[DesiredObject]
+    against: Sequence[LiveObject]
+    resolved: Sequence[DesiredObject]
+    problems: list[str]
+
+    def holds_for(self, wanted: Sequence[DesiredObject], live: Sequence[LiveObject]) -> bool:
+        """Made of these very objects: `wanted`, and the objects of its kinds in `live`."""
+        return _same(self.wanted, wanted) and _same(
+            self.against, [obj for obj in live if obj.kind in self.kinds]
+        )
+
+
+def _same(made: Sequence[object], given: Sequence[object]) -> bool:
+    return len(made) == len(given) and all(a is b for a, b in zip(made, given, strict=True))
+
+
+class _ResolvingEarly:
+    """Resolves each kind of `provider` that says which kinds it resolves against
+    (`ResolvesAgainstKinds`) as soon as those are read (`when_read`), its resolved objects
+    then prepared for the plan: work that would otherwise wait for the whole read. Never
+    fails: a resolution that raises is made again when planned, failing there."""
+
+    def __init__(
+        self, provider: Provider, desired: Sequence[DesiredObject], planner: Planner
+    ) -> None:
+        self._planner = planner
+        self._of_kind: dict[str, list[DesiredObject]] = defaultdict(list)
+        for obj in desired:
+            self._of_kind[obj.kind].append(obj)
+        self._pending = [
+            (kind, frozenset(kind.resolves_against))
+            for kind in provider.kinds
+            if isinstance(kind, ResolvesAgainstLive)
+            and isinstance(kind, ResolvesAgainstKinds)
+            and kind.kind in self._of_kind
+        ]
+        self.made: dict[str, EarlyResolution] = {}
+
+    def when_read(self, reads: _Reads) -> None:
+        for pending in list(self._pending):
+            kind, kinds = pending
+            against = reads.read_of(kinds)
+            if against is None:
+                continue
+            self._pending.remove(pending)
+            wanted = self._of_kind[kind.kind]
+            try:
+                resolved, problems = kind.resolve_desired(wanted, against)
+            except Exception:  # made again when planned (the class says why)
+                continue
+            self.made[kind.kind] = EarlyResolution(kinds, wanted, against, resolved, problems)
+            self._planner.prepare_desired(
+                r for r, w in zip(resolved, wanted, strict=False) if r is not w
+            )
 
 
 # -- loading the manifests while the account is read ----------------------------------
@@ -322,11 +395,14 @@ def _plan(
         planner.prepare_desired(desired)
         if reading and isinstance(provider, PreparesChecks):
             provider.prepare_checks(manifests.manifests)
+        early = _ResolvingEarly(provider, desired, planner)
+        early.when_read(reads)
         for part in reads.parts():
             if while_reading is not None:  # once an answer came (the first request left)
                 while_reading()
                 while_reading = None
             planner.prepare_live(part)
+            early.when_read(reads)
         if while_reading is not None:  # nothing was handed over
             while_reading()
         live = reads.result(needed)
@@ -337,14 +413,22 @@ def _plan(
         own = manifests.project
         if provider.kinds:
             own = own.for_system(system_name_of(provider.kinds[0].kind))
-        plan = _target_plan(provider, own, desired, live, planner, pruning)
+        plan = _target_plan(provider, own, desired, live, planner, pruning, early.made)
     else:
         # one planner, so one salt: every part's fingerprints keyed alike (one plan file)
         plan = join_plans(
             [
                 (
                     _section(target),
-                    _target_plan(target.provider, target.project, desired, live, planner, pruning),
+                    _target_plan(
+                        target.provider,
+                        target.project,
+                        desired,
+                        live,
+                        planner,
+                        pruning,
+                        early.made,
+                    ),
                 )
                 for target in targets
             ],
@@ -364,14 +448,16 @@ def _target_plan(
     live: Sequence[LiveObject],
     planner: Planner,
     pruning: Pruning,
+    early: Mapping[str, EarlyResolution] | None = None,
 ) -> Plan:
     """The plan of one target: its kinds' desired and live objects, its j1sync.yaml
-    settings (ownership marker, prune, safety), its account."""
+    settings (ownership marker, prune, safety), its account (`early`: kinds resolved
+    while the account was read)."""
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     own_desired = [d for d in desired if d.kind in kinds]
     own_live = [obj for obj in live if obj.kind in kinds]
     return planner.plan(
-        resolve_against_live(provider, own_desired, own_live),
+        resolve_against_live(provider, own_desired, own_live, early),
         own_live,
         kinds,
         project,
@@ -491,6 +577,19 @@ class _Reads:
                 ended += 1
             else:
                 yield part
+
+    def read_of(self, kinds: frozenset[str]) -> list[LiveObject] | None:
+        """The live objects of `kinds` once every read of them is over, as those reads
+        returned them; None before, or when a read of them failed or one is not started."""
+        if not kinds <= self._started:
+            return None
+        live: list[LiveObject] = []
+        for read_kinds, read in self._reads:
+            if read_kinds & kinds:
+                if not read.done() or read.cancelled() or read.exception() is not None:
+                    return None
+                live.extend(obj for obj in read.result() if obj.kind in kinds)
+        return live
 
     def result(self, kinds: Sequence[str]) -> list[LiveObject]:
         """The live objects of `kinds` (all started before); the reads of other kinds are

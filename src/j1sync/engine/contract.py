@@ -117,6 +117,16 @@ class ResolvesAgainstLive(Protocol):
 
 
 @runtime_checkable
+class ResolvesAgainstKinds(Protocol):
+    """Optional, with `ResolvesAgainstLive`: the kinds of live objects `resolve_desired`
+    reads (it reads no other; a rule's actions, the integration instances), so that a
+    plan may resolve as soon as those are read, while the rest is read. The resolution
+    must be the same whenever it is made, given the same objects."""
+
+    resolves_against: Collection[str]
+
+
+@runtime_checkable
 class ChecksReferences(Protocol):
     """Optional, for a kind whose manifests name other objects by natural key (an OpenCTI
     group its roles and markings). Before planning, each desired object's names are checked

@@ -259,10 +259,14 @@ class Planner:
         return _DesiredSide.of(want, self._masking)
 
     def _comparison(self, want: DesiredObject, have: LiveObject) -> _Comparison:
-        """`want` compared with `have` beforehand, else now; taken once, as a side."""
+        """`want` compared with `have` beforehand, else now; taken once, as a side. `want`
+        compared with another live object (of its key, replaced since: a linked rule) has
+        its own side taken from there (that comparison is dropped)."""
         compared = self._compared.pop(id(want), None)
-        if compared is not None and compared.want is want and compared.have is have:
-            return compared
+        if compared is not None and compared.want is want:
+            if compared.have is have:
+                return compared
+            return _Comparison.of(compared.side, self._live_side(have), self._masking)
         return _Comparison.of(self._desired_side(want), self._live_side(have), self._masking)
 
     def _live_side(self, have: LiveObject) -> _LiveSide:
@@ -415,6 +419,7 @@ class _Comparison:
     have: LiveObject
     change: Change
     paths: list[str]  # the fields that differ
+    side: _DesiredSide  # want's own
 
     @classmethod
     def of(cls, want: _DesiredSide, have: _LiveSide, masking: _Masking) -> _Comparison:
@@ -453,7 +458,7 @@ class _Comparison:
             account_secrets=sorted(same),
             secret_values=masked.literal,
         )
-        return cls(desired, live, change, paths)
+        return cls(desired, live, change, paths, want)
 
     def planned(self, policy: PrunePolicy) -> Change:
         if self.paths:

@@ -15,6 +15,7 @@ from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import model_defaults
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient, PageHandler
+from j1sync.providers.jupiterone.integration_schedules import KIND as INSTANCE_KIND
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_ID, INSTANCE_NAME, RuleCondition
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
@@ -326,6 +327,8 @@ def with_resource_group_id(
 class AlertRules:
     kind = KIND
     prune: PrunePolicy = "tagged"
+    # resolve_desired reads the integration instances only (engine.contract)
+    resolves_against = (INSTANCE_KIND,)
 
     def __init__(
         self,

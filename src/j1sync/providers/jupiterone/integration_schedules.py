@@ -109,6 +109,8 @@ def scheduled_as(answer: Mapping[str, Any], state: Mapping[str, Any]) -> bool:
 class IntegrationSchedules:
     kind = KIND
     prune: PrunePolicy = "never"
+    # resolve_desired reads the instances, its own live objects, only (engine.contract)
+    resolves_against = (KIND,)
 
     def __init__(self, client: JupiterOneClient) -> None:
         self._client = client

@@ -1,0 +1,187 @@
+"""A kind that says which live kinds it resolves against (engine.contract
+ResolvesAgainstKinds: a rule's actions and a schedule, the integration instances) is
+resolved as soon as those are read, while the rest of the account is read, not once the
+whole read is over: once, with the same plan, and the same problems in the same order,
+raised at the same point (after the read). Through reconcile's one way to a plan against
+the emulator, the rules' read held until the instances' read is over."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from j1sync import reconcile
+from j1sync.engine.contract import DesiredObject, LiveObject, LivePart, Provider
+from j1sync.engine.plan import build_plan
+from j1sync.errors import ResolutionError
+from j1sync.manifest.document import ProjectConfig
+from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
+from j1sync.providers.jupiterone.alert_rules import AlertRules
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
+from j1sync.providers.jupiterone.settings import Settings
+from tests.e2e.conftest import API_KEY, Account
+
+SEED = {
+    "integrationDefinitions": [{"type": "jira", "title": "Jira"}],
+    "integrationInstances": [{"name": "jira-cloud", "definition": "jira"}],
+}
+
+SCHEDULE = """\
+apiVersion: j1sync/v1
+kind: IntegrationSchedule
+metadata: {{name: {name}}}
+spec:
+  instance: {name}
+  definition: jira
+  pollingInterval: ONE_DAY
+"""
+
+RULE = """\
+apiVersion: j1sync/v1
+kind: AlertRule
+metadata: {{name: ticket}}
+spec:
+  question:
+    queries: [{{name: q, query: Find DataStore}}]
+  operations:
+    - actions:
+        - {{type: CREATE_ALERT}}
+        - {{type: CREATE_JIRA_TICKET, integrationInstance: {instance}, project: SEC}}
+"""
+
+
+class RulesAfterInstances(JupiterOneProvider):
+    """The JupiterOne provider, a read of rules over only once a read of the integration
+    instances is (as in a large account: the instances are read in a second, the rules'
+    pages take seconds)."""
+
+    def __init__(self, client: JupiterOneClient) -> None:
+        super().__init__(client)
+        self.instances_read = threading.Event()
+
+    def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
+        live = super().read_live_in_parts(kinds, part)
+        if kinds is not None and "IntegrationSchedule" in kinds:
+            self.instances_read.set()
+        elif kinds is not None and "AlertRule" in kinds:
+            assert self.instances_read.wait(30)
+        return live
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What happens, in order: each kind's resolution, the read's end."""
+    seen: list[str] = []
+    for kind in (AlertRules, IntegrationSchedules):
+        resolve = kind.resolve_desired
+
+        def resolving(
+            self: Any,
+            desired: Sequence[DesiredObject],
+            live: Sequence[LiveObject],
+            r: Any = resolve,
+        ) -> Any:
+            seen.append(f"resolve {self.kind}")
+            return r(self, desired, live)
+
+        monkeypatch.setattr(kind, "resolve_desired", resolving)
+    result = reconcile._Reads.result
+
+    def read_over(self: Any, kinds: Sequence[str]) -> list[LiveObject]:
+        seen.append("read over")
+        return result(self, kinds)
+
+    monkeypatch.setattr(reconcile._Reads, "result", read_over)
+    return seen
+
+
+@pytest.fixture
+def account(tmp_path: Path) -> Iterator[Account]:
+    with running_emulator(db=":memory:", seed=SEED, api_key=API_KEY, page_size=1) as emu:
+        yield Account(emu=emu, tmp_path=tmp_path)
+
+
+@contextmanager
+def _holding(account: Account) -> Iterator[RulesAfterInstances]:
+    settings = Settings(
+        api_key=account.emu.api_key, account=account.emu.account, api_url=account.emu.url
+    )
+    provider = RulesAfterInstances(JupiterOneClient(settings))
+    try:
+        yield provider
+    finally:
+        provider.close()
+
+
+def _plan(provider: Provider, paths: str) -> reconcile.PlannedRun:
+    @contextmanager
+    def connect(project: ProjectConfig) -> Iterator[Provider]:
+        yield provider
+
+    with reconcile.connect_and_plan([paths], connect) as (_, run):
+        return run
+
+
+def _resolved_after_the_read(provider: Provider, paths: str) -> list[DesiredObject]:
+    """What resolving the manifests against the whole account read gives (or raises)."""
+    manifests = reconcile.load([paths])
+    desired = reconcile.desired_objects(manifests, provider)
+    return reconcile.resolve_against_live(provider, desired, provider.read_live())
+
+
+def test_rules_and_schedules_are_resolved_once_while_the_rules_are_read(
+    account: Account, events: list[str]
+) -> None:
+    account.write("schedule.yaml", SCHEDULE.format(name="jira-cloud"))
+    account.write("rule.yaml", RULE.format(instance="jira-cloud"))
+    applied = account.run("apply", account.manifests, "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    events.clear()
+    with _holding(account) as provider:
+        run = _plan(provider, account.manifests)
+        assert events == ["resolve IntegrationSchedule", "resolve AlertRule", "read over"]
+        manifests = run.manifests
+        desired = reconcile.desired_objects(manifests, provider)
+        unprepared = build_plan(
+            reconcile.resolve_against_live(provider, desired, run.live),
+            run.live,
+            {kind.kind: kind.prune for kind in provider.kinds},
+            manifests.project.for_system("jupiterone"),
+            provider.account,
+            manifests.sensitive,
+            reconcile.credential_paths(provider),
+            pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
+            salt=run.plan.fingerprint_salt,
+        )
+    planned = {k: v for k, v in run.plan.to_dict().items() if k != "created_at"}
+    assert planned == {k: v for k, v in unprepared.to_dict().items() if k != "created_at"}
+    actions = {c.address: c.action for c in run.plan.changes}
+    # the rule's live action names its instance once linked, the schedule its instance
+    assert actions == {"IntegrationSchedule/jira-cloud": "no-op", "AlertRule/ticket": "no-op"}
+
+
+def test_problems_found_while_reading_are_raised_after_the_read_in_their_order(
+    account: Account, events: list[str]
+) -> None:
+    account.write("schedule.yaml", SCHEDULE.format(name="jira-clod"))
+    account.write("rule.yaml", RULE.format(instance="jira-clod"))
+    with _holding(account) as provider:
+        with pytest.raises(ResolutionError) as raised:
+            _plan(provider, account.manifests)
+        assert events == ["resolve IntegrationSchedule", "resolve AlertRule", "read over"]
+        with pytest.raises(ResolutionError) as after_the_read:
+            _resolved_after_the_read(provider, account.manifests)
+    problems = str(raised.value).splitlines()
+    assert problems == str(after_the_read.value).splitlines()
+    assert len(problems) == 2
+    assert problems[0].startswith("IntegrationSchedule/jira-clod")
+    assert problems[1].startswith(
+        "AlertRule/ticket: operations[0].actions[1].integrationInstance: integration "
+        "instance 'jira-clod' not found; did you mean 'jira-cloud'?"
+    )
