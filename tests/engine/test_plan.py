@@ -143,6 +143,37 @@ def test_changes_follow_kind_dependency_order() -> None:
     assert list(plan.summary) == list(KINDS)
 
 
+def test_changes_are_ordered_by_kind_then_name_unknown_kinds_last_by_name() -> None:
+    """Creates, updates and deletes of ordered kinds and of kinds `kinds` does not name
+    (after the others, by kind name), each kind's by name whatever came first."""
+    desired = [
+        want("Zebra", "b"),
+        want("AlertRule", "m", description="new"),
+        want("Alpha", "x"),
+        want("Question", "q"),
+        want("Zebra", "a"),
+        want("AlertRule", "c"),
+    ]
+    live = [
+        have("AlertRule", "m", "1", managed=True, description="old"),
+        have("AlertRule", "a", "2", managed=True),
+        have("Question", "z", "3", managed=True),
+        have("Question", "b", "4", managed=True),
+    ]
+    plan = plan_of(desired, live)
+    assert [(c.address, c.action) for c in plan.changes] == [
+        ("Question/b", "delete"),
+        ("Question/q", "create"),
+        ("Question/z", "delete"),
+        ("AlertRule/a", "delete"),
+        ("AlertRule/c", "create"),
+        ("AlertRule/m", "update"),
+        ("Alpha/x", "create"),
+        ("Zebra/a", "create"),
+        ("Zebra/b", "create"),
+    ]
+
+
 def test_json_round_trip_is_exact() -> None:
     live = [
         have("AlertRule", "r", "2", managed=True, description="old", tags=["j1sync"]),

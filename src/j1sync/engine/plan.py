@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import Any
 
 from j1sync import __version__
@@ -75,8 +76,10 @@ def _prune_reason(
 
 def _match(
     desired: Sequence[DesiredObject], live_by_key: Mapping[Key, list[LiveObject]]
-) -> dict[Key, LiveObject]:
-    matched: dict[Key, LiveObject] = {}
+) -> tuple[list[LiveObject | None], set[Key]]:
+    """Each desired object's live object (None: none), in the same order, and the natural
+    keys declared."""
+    matched: list[LiveObject | None] = []
     ambiguous: list[str] = []
     seen: set[Key] = set()
     for obj in desired:
@@ -84,18 +87,21 @@ def _match(
         if key in seen:
             raise ResolutionError(f"{obj.address} is declared more than once")
         seen.add(key)
-        candidates = live_by_key.get(key, [])
-        if len(candidates) > 1:
+        candidates = live_by_key.get(key)
+        if candidates is None:
+            matched.append(None)
+        elif len(candidates) == 1:
+            matched.append(candidates[0])
+        else:
+            matched.append(None)
             ids = ", ".join(str(c.id) for c in candidates)
             ambiguous.append(
                 f"{obj.address} ({_describe(obj)}) matches {len(candidates)} live objects "
                 f"with ids {ids}; rename or remove all but one of them"
             )
-        elif candidates:
-            matched[key] = candidates[0]
     if ambiguous:
         raise ResolutionError("ambiguous match, j1sync never guesses:\n" + "\n".join(ambiguous))
-    return matched
+    return matched, seen
 
 
 def _update_reason(live: LiveObject, policy: PrunePolicy, paths: list[str]) -> str:
@@ -200,16 +206,14 @@ class Planner:
         live_by_key: dict[Key, list[LiveObject]] = defaultdict(list)
         for obj in live:
             live_by_key[(obj.kind, obj.name)].append(obj)
-        matched = _match(desired, live_by_key)
-        declared = {(d.kind, d.name) for d in desired}
+        matched, declared = _match(desired, live_by_key)
 
         changes: list[Change] = []
-        for want in desired:
-            have = matched.get((want.kind, want.name))
-            policy = kinds.get(want.kind, "never")
+        for want, have in zip(desired, matched, strict=True):
             if have is None:
                 changes.append(_create_change(self._desired_side(want), masking))
             else:
+                policy = kinds.get(want.kind, "never")
                 changes.append(self._comparison(want, have).planned(policy))
 
         unmanaged: list[UnmanagedObject] = []
@@ -232,7 +236,7 @@ class Planner:
         _order_deletes(changes, live)
         _refuse_deleting_what_is_used(changes)
         order = {kind: i for i, kind in enumerate(kinds)}
-        changes.sort(key=lambda c: (order.get(c.kind, len(order)), c.kind, c.name))
+        changes = _in_order(changes, order)
         unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
         summary = _summary(changes, unmanaged, kinds)
         safety = evaluate_safety(
@@ -274,6 +278,26 @@ class Planner:
         if side is not None and side.obj is have:
             return side
         return _LiveSide.of(have, self._masking)
+
+
+_name_of = attrgetter("name")
+
+
+def _in_order(changes: list[Change], order: Mapping[str, int]) -> list[Change]:
+    """`changes` sorted by (kind's place in `order`, then unknown kinds last; kind; name),
+    stably: each kind's changes sorted by name, the kinds one after the other."""
+    by_kind: dict[str, list[Change]] = {}
+    for change in changes:
+        same = by_kind.get(change.kind)
+        if same is None:
+            by_kind[change.kind] = [change]
+        else:
+            same.append(change)
+    last = len(order)
+    ordered: list[Change] = []
+    for kind in sorted(by_kind, key=lambda k: (order.get(k, last), k)):
+        ordered.extend(sorted(by_kind[kind], key=_name_of))
+    return ordered
 
 
 def join_plans(parts: Sequence[tuple[SectionHead, Plan]], account: str) -> Plan:
