@@ -174,6 +174,30 @@ def test_changes_are_ordered_by_kind_then_name_unknown_kinds_last_by_name() -> N
     ]
 
 
+def test_one_name_in_several_kinds_is_several_objects() -> None:
+    """A natural key is kind and name: the same name in another kind neither matches, nor
+    counts as declared, nor makes a shared name."""
+    desired = [want("Question", "x", title="t"), want("AlertRule", "y")]
+    live = [
+        have("AlertRule", "x", "1", managed=True),
+        have("Question", "x", "2", managed=True, title="t"),
+        have("IamGroup", "x", "3"),
+        have("IamGroup", "y", "4"),
+        have("IamGroup", "y", "5"),
+    ]
+    plan = plan_of(desired, live)
+    assert actions(plan) == {
+        "Question/x": "no-op",
+        "AlertRule/x": "delete",
+        "AlertRule/y": "create",
+    }
+    assert [(u.address, u.id, u.note) for u in plan.unmanaged] == [
+        ("IamGroup/x", "3", None),
+        ("IamGroup/y", "4", "2 live objects share this name; none is touched"),
+        ("IamGroup/y", "5", "2 live objects share this name; none is touched"),
+    ]
+
+
 def test_json_round_trip_is_exact() -> None:
     live = [
         have("AlertRule", "r", "2", managed=True, description="old", tags=["j1sync"]),
