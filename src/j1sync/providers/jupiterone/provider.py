@@ -29,6 +29,7 @@ from j1sync.providers.jupiterone.questions import KIND as QUESTIONS
 from j1sync.providers.jupiterone.questions import Questions
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
 from j1sync.providers.jupiterone.resource_groups import ResourceGroups
+from j1sync.providers.jupiterone.rule_instances import names_no_instance
 from j1sync.providers.jupiterone.settings import Settings
 
 # How often a read waiting for an earlier read's first request looks whether that read
@@ -55,6 +56,9 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         self.parameters = Parameters(client)
         # the manifests' parameter references, found while the account was read
         self._references: tuple[Sequence[Manifest], list[ParameterReference]] | None = None
+        # rules made page by page whose actions name no instance (by id, the rule kept:
+        # `is` tells it is the same), so that linking need not look at them again
+        self._naming_none: dict[int, LiveObject] = {}
         self.dashboards = Dashboards(
             client, self.resource_groups.names, lambda: question_keys(self.questions.read_all())
         )
@@ -198,8 +202,20 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         keys = instance_keys(live)
         if not keys:
             return list(live)
-        rules = self.alert_rules
-        return [rules.with_instance_names(o, keys) if o.kind == rules.kind else o for o in live]
+        rules, naming_none = self.alert_rules, self._naming_none
+        return [
+            rules.with_instance_names(o, keys)
+            if o.kind == rules.kind and naming_none.get(id(o)) is not o
+            else o
+            for o in live
+        ]
+
+    def _name_no_instance(self, rules: Sequence[LiveObject]) -> None:
+        """Note those of `rules` whose actions name no instance (as they are read, while
+        the rest is: `link` then leaves them as they are without looking again)."""
+        for rule in rules:
+            if names_no_instance(rule.state.get("operations") or []):
+                self._naming_none[id(rule)] = rule
 
     def _name_resource_groups(self, results: dict[str, Any]) -> None:
         """Rules hold their resource group's id; manifests name it (`resourceGroup`). The
@@ -256,6 +272,7 @@ class _RulesAsRead:
         name_resource_groups(raws, self._group_names)
         rules = self._provider.alert_rules
         made = [rules.live_object(raw, questions) for raw in raws]
+        self._provider._name_no_instance(made)
         self.live.extend(made)
         self._part(made)
 
