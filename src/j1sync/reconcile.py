@@ -168,6 +168,7 @@ def resolve_against_live(
     of_kind: dict[str, list[DesiredObject]] = defaultdict(list)
     for obj in desired:
         of_kind[obj.kind].append(obj)
+    of_kinds: dict[frozenset[str], list[LiveObject]] = {}  # live objects of early's kinds
     for kind in provider.kinds:
         wanted = of_kind.get(kind.kind, [])
         if wanted and isinstance(kind, ChecksReferences):
@@ -176,7 +177,9 @@ def resolve_against_live(
             problems += kind.reference_problems(wanted, known)
         if isinstance(kind, ResolvesAgainstLive):
             made = (early or {}).get(kind.kind)
-            if made is not None and made.holds_for(wanted, live):
+            if made is not None and made.kinds not in of_kinds:
+                of_kinds[made.kinds] = [obj for obj in live if obj.kind in made.kinds]
+            if made is not None and made.holds_for(wanted, of_kinds[made.kinds]):
                 wanted, found = list(made.resolved), made.problems
             else:
                 wanted, found = kind.resolve_desired(wanted, live)
@@ -199,11 +202,10 @@ class EarlyResolution:
     resolved: Sequence[DesiredObject]
     problems: list[str]
 
-    def holds_for(self, wanted: Sequence[DesiredObject], live: Sequence[LiveObject]) -> bool:
-        """Made of these very objects: `wanted`, and the objects of its kinds in `live`."""
-        return _same(self.wanted, wanted) and _same(
-            self.against, [obj for obj in live if obj.kind in self.kinds]
-        )
+    def holds_for(self, wanted: Sequence[DesiredObject], against: Sequence[LiveObject]) -> bool:
+        """Made of these very objects: `wanted`, and `against`, the live objects of its
+        kinds."""
+        return _same(self.wanted, wanted) and _same(self.against, against)
 
 
 def _same(made: Sequence[object], given: Sequence[object]) -> bool:

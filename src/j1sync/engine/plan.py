@@ -110,15 +110,17 @@ def _match(
     matched: list[LiveObject | None] = []
     ambiguous: list[str] = []
     seen: dict[str, set[str]] = {}
+    by_kind, shared = live.by_kind, live.shared
     for obj in desired:
-        names = seen.get(obj.kind)
+        kind, name = obj.kind, obj.name
+        names = seen.get(kind)
         if names is None:
-            names = seen[obj.kind] = set()
-        if obj.name in names:
+            names = seen[kind] = set()
+        if name in names:
             raise ResolutionError(f"{obj.address} is declared more than once")
-        names.add(obj.name)
-        have = live.by_kind.get(obj.kind, _NO_LIVE).get(obj.name)
-        candidates = None if have is None else live.sharing(obj.kind, obj.name)
+        names.add(name)
+        have = by_kind.get(kind, _NO_LIVE).get(name)
+        candidates = shared.get((kind, name)) if have is not None and shared else None
         if candidates is None:
             matched.append(have)
         else:
