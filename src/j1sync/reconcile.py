@@ -186,8 +186,22 @@ def resolve_against_live(
             problems += found
         resolved += wanted
     if problems:
-        raise ResolutionError("\n".join(problems))
+        raise ResolutionError("\n".join(located(problems, desired)))
     return resolved
+
+
+def located(problems: Sequence[str], desired: Sequence[DesiredObject]) -> list[str]:
+    """Each problem that begins with a desired object's address (`AlertRule/x: ...`, as
+    kinds word them) led by where that object's manifest is (`file:line:column: `), as
+    the loader's errors are: the user is sent to the file to mend."""
+    sources = {d.address: d.source for d in desired if d.source is not None}
+    if not sources:
+        return list(problems)
+    out = []
+    for problem in problems:
+        source = sources.get(problem.split(": ", 1)[0])
+        out.append(f"{source}: {problem}" if source is not None else problem)
+    return out
 
 
 @dataclass(frozen=True)

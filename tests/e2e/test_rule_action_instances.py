@@ -141,9 +141,11 @@ def test_an_unknown_instance_name_is_a_plan_error_listing_the_instances(
     for command in (("plan",), ("apply", "--auto-approve")):
         result = account.run(*command, account.manifests)
         assert result.exit_code == 1, result.output
+        # the manifest's file and line lead, as the loader's errors do
+        where = f"{Path(account.manifests) / 'ticket.yaml'}:1:1: "
         assert (
-            "AlertRule/ticket: operations[0].actions[1].integrationInstance: integration "
-            "instance 'jira-clod' not found; did you mean 'jira-cloud'?"
+            f"{where}AlertRule/ticket: operations[0].actions[1].integrationInstance: "
+            "integration instance 'jira-clod' not found; did you mean 'jira-cloud'?"
         ) in result.output
         assert "jira-cloud (jira), security-alerts (slack), shared (aws)" in result.output
     assert account.emu.snapshot() == before

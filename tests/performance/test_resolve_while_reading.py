@@ -169,8 +169,8 @@ def test_rules_and_schedules_are_resolved_once_while_the_rules_are_read(
 def test_problems_found_while_reading_are_raised_after_the_read_in_their_order(
     account: Account, events: list[str]
 ) -> None:
-    account.write("schedule.yaml", SCHEDULE.format(name="jira-clod"))
-    account.write("rule.yaml", RULE.format(instance="jira-clod"))
+    schedule = account.write("schedule.yaml", SCHEDULE.format(name="jira-clod"))
+    rule = account.write("rule.yaml", RULE.format(instance="jira-clod"))
     with _holding(account) as provider:
         with pytest.raises(ResolutionError) as raised:
             _plan(provider, account.manifests)
@@ -180,8 +180,10 @@ def test_problems_found_while_reading_are_raised_after_the_read_in_their_order(
     problems = str(raised.value).splitlines()
     assert problems == str(after_the_read.value).splitlines()
     assert len(problems) == 2
-    assert problems[0].startswith("IntegrationSchedule/jira-clod")
+    # each led by its manifest's file and line
+    assert problems[0].startswith(f"{schedule}:1:1: IntegrationSchedule/jira-clod: ")
     assert problems[1].startswith(
+        f"{rule}:1:1: "
         "AlertRule/ticket: operations[0].actions[1].integrationInstance: integration "
         "instance 'jira-clod' not found; did you mean 'jira-cloud'?"
     )
