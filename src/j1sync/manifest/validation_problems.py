@@ -4,6 +4,7 @@ message a person can act on (the nearest valid key for a typo)."""
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -103,7 +104,17 @@ def _message(detail: ErrorDetails, path: FieldPath, raw: Any, model: type[BaseMo
     if not isinstance(raw, (CommentedMap, CommentedSeq)) and raw is not None:
         # `raw` is the YAML as written (never an interpolated secret)
         message += f" (got {_describe(raw)})"
+    if kind in ("literal_error", "enum") and isinstance(raw, str):
+        # `pollingInterval: ONE_WEK` among 'ONE_DAY', 'ONE_WEEK', ...: name the one meant
+        allowed = _QUOTED.findall(str((detail.get("ctx") or {}).get("expected", "")))
+        close = difflib.get_close_matches(raw, allowed, n=1)
+        if close and close[0] != raw:
+            message += f"; did you mean '{close[0]}'?"
     return message
+
+
+# The values pydantic's literal and enum errors list as expected: 'A', 'B' or 'C'.
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def _describe(raw: Any) -> str:
