@@ -183,7 +183,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
                 names = question_keys(results["Question"])
                 groups = None
                 if RESOURCE_GROUPS in results:
-                    groups = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
+                    groups = group_keys(results[RESOURCE_GROUPS])
                 live.extend(self.dashboards.live_objects(results[name], names, groups))
             else:
                 live.extend(results[name])
@@ -221,7 +221,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         """Rules hold their resource group's id; manifests name it (`resourceGroup`). The
         groups are listed only when some rule is in one and they were not read anyway."""
         if RESOURCE_GROUPS in results:
-            read = {g.id: g.name for g in results[RESOURCE_GROUPS] if g.id}
+            read = group_keys(results[RESOURCE_GROUPS])
             name_resource_groups(results["AlertRule"], lambda: read)
         else:
             name_resource_groups(results["AlertRule"], self.resource_groups.names)
@@ -286,8 +286,7 @@ class _RulesAsRead:
         if any(self._futures[name].exception() is not None for name in wanted):
             return None
         if self._groups_read:
-            read = self._futures[RESOURCE_GROUPS].result()
-            self._groups = {g.id: g.name for g in read if g.id}
+            self._groups = group_keys(self._futures[RESOURCE_GROUPS].result())
         self._questions = question_keys(self._futures["Question"].result())
         return self._questions
 
@@ -301,6 +300,11 @@ class _RulesAsRead:
 def instance_keys(live: Sequence[LiveObject]) -> dict[str, str]:
     """Integration instance id -> key (how manifests name instances), of those in `live`."""
     return {obj.id: obj.name for obj in live if obj.kind == SCHEDULES and obj.id}
+
+
+def group_keys(live: Sequence[LiveObject]) -> dict[str, str]:
+    """Resource group id -> name (what a rule's resourceGroupId means), of those in `live`."""
+    return {obj.id: obj.name for obj in live if obj.kind == RESOURCE_GROUPS and obj.id}
 
 
 def question_keys(live: Sequence[LiveObject]) -> dict[str, str]:
