@@ -165,9 +165,7 @@ def resolve_against_live(
     resolved: list[DesiredObject] = []
     problems: list[str] = []
     known: set[str] | None = None
-    of_kind: dict[str, list[DesiredObject]] = defaultdict(list)
-    for obj in desired:
-        of_kind[obj.kind].append(obj)
+    of_kind = _by_kind(desired)
     of_kinds: dict[frozenset[str], list[LiveObject]] = {}  # live objects of early's kinds
     for kind in provider.kinds:
         wanted = of_kind.get(kind.kind, [])
@@ -188,6 +186,14 @@ def resolve_against_live(
     if problems:
         raise ResolutionError("\n".join(located(problems, desired)))
     return resolved
+
+
+def _by_kind(desired: Sequence[DesiredObject]) -> dict[str, list[DesiredObject]]:
+    """`desired` by kind, each kind's in their order."""
+    of_kind: dict[str, list[DesiredObject]] = defaultdict(list)
+    for obj in desired:
+        of_kind[obj.kind].append(obj)
+    return of_kind
 
 
 def located(problems: Sequence[str], desired: Sequence[DesiredObject]) -> list[str]:
@@ -236,9 +242,7 @@ class _ResolvingEarly:
         self, provider: Provider, desired: Sequence[DesiredObject], planner: Planner
     ) -> None:
         self._planner = planner
-        self._of_kind: dict[str, list[DesiredObject]] = defaultdict(list)
-        for obj in desired:
-            self._of_kind[obj.kind].append(obj)
+        self._of_kind = _by_kind(desired)
         self._pending = [
             (kind, frozenset(kind.resolves_against))
             for kind in provider.kinds
