@@ -329,8 +329,7 @@ def critical_chain(
     for kind, operations in CHAIN_OPERATIONS.items():
         spans = [
             (line["ts"] - line["server_ms"] / 1000, line["ts"])
-            for line in answered
-            if operations.intersection(line["operation"].split(","))
+            for line in _lines_of(answered, operations)
         ]
         if not spans and rounds.get(kind):
             raise RuntimeError(f"no --timings line for {kind}'s requests ({sorted(operations)})")
@@ -345,12 +344,16 @@ def chain_oversleep_s(answered: list[dict[str, Any]], kind: str, latency_ms: int
     counts the latency exactly, so a late wake-up of the emulator's thread is the
     emulator's time, not j1sync's). Only requests that follow one another count: IAM's
     details, served side by side, are left out (counted as j1sync's)."""
-    operations = CHAIN_OPERATIONS[kind] - SIDE_BY_SIDE
     return sum(
         max(0.0, line.get("latency_ms", latency_ms) - latency_ms) / 1000
-        for line in answered
-        if operations.intersection(line["operation"].split(","))
+        for line in _lines_of(answered, CHAIN_OPERATIONS[kind] - SIDE_BY_SIDE)
     )
+
+
+def _lines_of(answered: list[dict[str, Any]], operations: set[str]) -> list[dict[str, Any]]:
+    """The `--timings` lines of requests holding one of `operations` (a batch's line names
+    each of its operations, joined with commas)."""
+    return [line for line in answered if operations.intersection(line["operation"].split(","))]
 
 
 def _union_s(spans: list[tuple[float, float]]) -> float:
