@@ -3,7 +3,6 @@ message a person can act on (the nearest valid key for a typo)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -16,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.providers.registry import closest
 
 # Errors about a key rather than its value are reported at the key's column.
 KEY_ERRORS = {"extra_forbidden", "missing"}
@@ -93,8 +93,8 @@ def _message(detail: ErrorDetails, path: FieldPath, raw: Any, model: type[BaseMo
         return str((detail.get("ctx") or {})["message"])
     if kind == "extra_forbidden":
         allowed = sorted(allowed_fields(model, path[:-1]))
-        close = difflib.get_close_matches(str(name), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+        near = closest(str(name), allowed)
+        hint = f"; did you mean '{near}'?" if near else f"; allowed: {', '.join(allowed)}"
         return f"unknown field '{name}'{hint}"
     if kind == "missing":
         return f"required field '{name}' is missing"
@@ -107,9 +107,9 @@ def _message(detail: ErrorDetails, path: FieldPath, raw: Any, model: type[BaseMo
     if kind in ("literal_error", "enum") and isinstance(raw, str):
         # `pollingInterval: ONE_WEK` among 'ONE_DAY', 'ONE_WEEK', ...: name the one meant
         allowed = _QUOTED.findall(str((detail.get("ctx") or {}).get("expected", "")))
-        close = difflib.get_close_matches(raw, allowed, n=1)
-        if close and close[0] != raw:
-            message += f"; did you mean '{close[0]}'?"
+        near = closest(raw, allowed)
+        if near is not None and near != raw:
+            message += f"; did you mean '{near}'?"
     return message
 
 
