@@ -28,6 +28,7 @@ from j1sync.providers.registry import system_named
 from j1sync.providers.targets import Target, Targets
 from j1sync.providers.xyops.emulator import running_xyops_emulator
 from tests.e2e.conftest import API_KEY, Account
+from tests.performance.planning import plan_with
 from tests.xyops.helpers import provider_for as xyops_provider
 
 Hand = Callable[[list[Sequence[LiveObject]], LivePart], None]
@@ -166,15 +167,6 @@ def _connected(account: Account, hand: Hand | None) -> Iterator[Handing]:
         provider.close()
 
 
-def _plan(provider: Provider, paths: str) -> reconcile.PlannedRun:
-    @contextmanager
-    def connect(project: ProjectConfig) -> Iterator[Provider]:
-        yield provider
-
-    with reconcile.connect_and_plan([paths], connect) as (_, run):
-        return run
-
-
 def _unprepared(provider: Provider, run: reconcile.PlannedRun) -> dict[str, Any]:
     """The plan the engine makes of the run's objects with nothing worked out beforehand."""
     manifests = run.manifests
@@ -202,7 +194,7 @@ def test_the_plan_is_the_same_however_the_read_hands_its_parts_over(
     account: Account, order: str
 ) -> None:
     with _connected(account, HANDS[order]) as provider:
-        run = _plan(provider, account.manifests)
+        run = plan_with(provider, account.manifests)
         expected = _unprepared(provider, run)
     assert provider.parts > 0 or order == "withheld"
     assert _data(run.plan.to_dict()) == expected
@@ -271,7 +263,7 @@ def test_rules_are_handed_over_page_by_page_and_the_plan_is_the_same(
         assert [(o.name, o.state) for o in read_rules] == [
             (o.name, o.state) for o in provider.read_live() if o.kind == "AlertRule"
         ]
-        run = _plan(provider, account.manifests)
+        run = plan_with(provider, account.manifests)
         expected = _unprepared(provider, run)
     assert provider.rule_parts > 1
     assert _data(run.plan.to_dict()) == expected

@@ -19,13 +19,13 @@ from j1sync import reconcile
 from j1sync.engine.contract import DesiredObject, LiveObject, LivePart, Provider
 from j1sync.engine.plan import build_plan
 from j1sync.errors import ResolutionError
-from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.settings import Settings
 from tests.e2e.conftest import API_KEY, Account
+from tests.performance.planning import plan_with
 
 SEED = {
     "integrationDefinitions": [{"type": "jira", "title": "Jira"}],
@@ -119,15 +119,6 @@ def _holding(account: Account) -> Iterator[RulesAfterInstances]:
         provider.close()
 
 
-def _plan(provider: Provider, paths: str) -> reconcile.PlannedRun:
-    @contextmanager
-    def connect(project: ProjectConfig) -> Iterator[Provider]:
-        yield provider
-
-    with reconcile.connect_and_plan([paths], connect) as (_, run):
-        return run
-
-
 def _resolved_after_the_read(provider: Provider, paths: str) -> list[DesiredObject]:
     """What resolving the manifests against the whole account read gives (or raises)."""
     manifests = reconcile.load([paths])
@@ -144,7 +135,7 @@ def test_rules_and_schedules_are_resolved_once_while_the_rules_are_read(
     assert applied.exit_code == 0, applied.output
     events.clear()
     with _holding(account) as provider:
-        run = _plan(provider, account.manifests)
+        run = plan_with(provider, account.manifests)
         assert events == ["resolve IntegrationSchedule", "resolve AlertRule", "read over"]
         manifests = run.manifests
         desired = reconcile.desired_objects(manifests, provider)
@@ -173,7 +164,7 @@ def test_problems_found_while_reading_are_raised_after_the_read_in_their_order(
     rule = account.write("rule.yaml", RULE.format(instance="jira-clod"))
     with _holding(account) as provider:
         with pytest.raises(ResolutionError) as raised:
-            _plan(provider, account.manifests)
+            plan_with(provider, account.manifests)
         assert events == ["resolve IntegrationSchedule", "resolve AlertRule", "read over"]
         with pytest.raises(ResolutionError) as after_the_read:
             _resolved_after_the_read(provider, account.manifests)
@@ -222,7 +213,7 @@ def test_linking_looks_again_only_at_rules_that_name_an_instance(
 
     monkeypatch.setattr(AlertRules, "with_instance_names", staticmethod(naming))
     with _holding(account) as provider:
-        run = _plan(provider, account.manifests)
+        run = plan_with(provider, account.manifests)
     assert looked_at == ["ticket"]
     actions = {c.address: c.action for c in run.plan.changes}
     assert actions == {"AlertRule/ticket": "no-op", "AlertRule/plain": "no-op"}
