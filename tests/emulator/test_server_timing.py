@@ -215,6 +215,41 @@ def test_a_timings_file_that_cannot_be_written_is_one_error_line(tmp_path: Path)
     assert not (tmp_path / "state.db").exists()  # refused before the emulator started
 
 
+@pytest.mark.parametrize(
+    ("system", "db", "timings", "role"),
+    [
+        ("jupiterone", "state.db", "state.db", "database"),
+        ("jupiterone", "state.db", "./sub/../state.db.lock", "database's lock file"),
+        ("jupiterone", "state.db", "state.db-journal", "database's journal"),
+        ("jupiterone", None, ".j1sync/emulator.db", "database"),  # the default --db
+        ("xyops", None, ".j1sync/xyops-emulator.db", "database"),
+        ("opencti", "o.db", "o.db", "database"),
+        ("jupiterone", "state.db", "seed.json", "seed file"),
+    ],
+)
+def test_timings_never_write_into_the_emulators_own_files(
+    tmp_path: Path, system: str, db: str | None, timings: str, role: str
+) -> None:
+    (tmp_path / "sub").mkdir()
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"entities": []}\n', encoding="utf-8")
+    args = ["emulator", "serve", "--system", system, "--port", "0", "--timings", timings]
+    args += ["--db", db] if db else []
+    args += ["--seed", str(seed)] if system == "jupiterone" else []
+    done = run_j1sync(args, {}, tmp_path, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    expected = (
+        f"Error: --timings {timings} is the emulator's {role}; give the timings a file of their own"
+    )
+    assert errors == [expected], done.stderr
+    assert "listening on" not in done.stdout
+    assert seed.read_text(encoding="utf-8") == '{"entities": []}\n'  # untouched
+    assert not (tmp_path / timings).exists() or role == "seed file"  # nothing created
+    assert not list(tmp_path.glob("**/*.db"))  # refused before any emulator started
+
+
 assert sys.executable  # the subprocesses run this interpreter (tests.reliability.processes)
 
 

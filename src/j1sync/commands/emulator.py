@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +102,8 @@ def serve(
         raise ConfigError(f"{system.title} has no emulator to serve")
     from j1sync.emulator.serving import open_timings
 
+    if timings is not None:
+        _timings_apart(timings, db or _default_db(system), seed)
     timings_log = open_timings(timings) if timings is not None else None
     try:
         serve_system(
@@ -123,6 +126,46 @@ def serve(
             timings_log.close()
 
 
+def _default_db(system: System) -> str | None:
+    """The database `serve` keeps when no --db is given: the system's own in .j1sync/."""
+    from j1sync.connection import EMULATOR_FOLDER
+
+    state = system.extras.get("emulator_state")
+    return str(EMULATOR_FOLDER / state) if state else None
+
+
+# What SQLite and the emulator's process lock keep beside a database file.
+DB_COMPANIONS = {
+    "": "database",
+    "-journal": "database's journal",
+    "-wal": "database's write-ahead log",
+    "-shm": "database's shared memory file",
+    ".lock": "database's lock file",
+}
+
+
+def _timings_apart(timings: str, db: str | None, seed: str | None) -> None:
+    """--timings appends lines to its file: never to the emulator's database (or a file
+    SQLite or the lock keeps beside it) nor to its seed file, which they would corrupt."""
+    kept = [(f"{db}{suffix}", role) for suffix, role in DB_COMPANIONS.items()] if db else []
+    if seed is not None and os.path.isfile(seed):  # a seed may also be a name ("none")
+        kept.append((seed, "seed file"))
+    for path, role in kept:
+        if _same_file(timings, path):
+            raise ConfigError(
+                f"--timings {timings} is the emulator's {role}; "
+                "give the timings a file of their own"
+            )
+
+
+def _same_file(one: str, other: str) -> bool:
+    """The same file, or (one not there yet) the same place."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return os.path.abspath(one) == os.path.abspath(other)
+
+
 @command.command()
 @click.option(
     "--db",
@@ -132,16 +175,15 @@ def serve(
 @handle_errors
 def reset(db: str | None) -> None:
     """Delete the emulators' state; the next start seeds fresh accounts."""
-    from j1sync.connection import EMULATOR_FOLDER
     from j1sync.providers.registry import systems
 
     if db is not None:
         _delete_state(Path(db))
         return
     for system in systems():
-        state = system.extras.get("emulator_state")
+        state = _default_db(system)
         if state:
-            _delete_state(EMULATOR_FOLDER / state)
+            _delete_state(Path(state))
 
 
 def _delete_state(path: Path) -> None:
