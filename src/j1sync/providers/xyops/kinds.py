@@ -20,7 +20,7 @@ managed only the objects whose notes end with it (docs/xyops.md).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,9 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.yaml_source import document_at, format_field_path, locate
 from j1sync.providers.marker import is_managed, normalize_notes, with_marker
+from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.system import SYSTEM
@@ -128,50 +130,82 @@ def _ids(value: Any) -> list[str]:
     return []
 
 
-def _item_references(items: Any) -> Iterable[tuple[str, str]]:
-    for item in items if isinstance(items, list) else []:
+# A path into a state, to where a reference is written (("actions", 0, "channel_id")).
+StatePath = tuple[str | int, ...]
+
+
+def _named_in(path: StatePath, value: Any) -> Iterable[tuple[StatePath, str]]:
+    """(path, id) of the ids a field holds: itself when it is one, else its items."""
+    if isinstance(value, str):
+        if value:
+            yield path, value
+    elif isinstance(value, list):
+        yield from ((path, v) for v in value if isinstance(v, str) and v)
+
+
+def _item_references(path: StatePath, items: Any) -> Iterable[tuple[StatePath, str, str]]:
+    for index, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, Mapping):
             continue
         for key, kind in _ITEM_REFERENCES.items():
-            for target in _ids(item.get(key)):
-                yield kind, target
+            for where, target in _named_in((*path, index, key), item.get(key)):
+                yield where, kind, target
 
 
-def _workflow_references(workflow: Any) -> Iterable[tuple[str, str]]:
+def _workflow_references(workflow: Any) -> Iterable[tuple[StatePath, str, str]]:
     nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
-    data = [node.get("data") for node in nodes or [] if isinstance(node, Mapping)]
-    yield from _item_references([d for d in data if isinstance(d, Mapping)])
-    for item in data:
-        if isinstance(item, Mapping):
-            yield from (("ServerGroup", t) for t in _ids(item.get("targets")))
+    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
+        data = node.get("data") if isinstance(node, Mapping) else None
+        if not isinstance(data, Mapping):
+            continue
+        path: StatePath = ("workflow", "nodes", index, "data")
+        for key, kind in _ITEM_REFERENCES.items():
+            for where, target in _named_in((*path, key), data.get(key)):
+                yield where, kind, target
+        for where, target in _named_in((*path, "targets"), data.get("targets")):
+            yield where, "ServerGroup", target
+
+
+# Fields whose ids may name what j1sync does not read: a target is a server group id or a
+# server id (servers are not a kind), so a target that is no group is no error.
+MAY_NAME_SERVERS = "targets"
+
+
+def named_references(kind: str, state: Mapping[str, Any]) -> list[tuple[StatePath, str, str]]:
+    """(where, kind, id) of every object `state` names: what must exist before it, and
+    what cannot be deleted while it does."""
+    found: list[tuple[StatePath, str, str]] = []
+
+    def named(field: str, target_kind: str) -> None:
+        found.extend((w, target_kind, t) for w, t in _named_in((field,), state.get(field)))
+
+    if kind == "Event":
+        named("category", "Category")
+        named("tags", "Tag")
+        # a target is a server group id or a server id; only the groups are managed
+        named("targets", "ServerGroup")
+        found.extend(_workflow_references(state.get("workflow")))
+        algo = state.get("algo")
+        if isinstance(algo, str) and algo.startswith(MONITOR_ALGO):
+            found.append((("algo",), "Monitor", algo.removeprefix(MONITOR_ALGO)))
+    elif kind == "Channel":
+        named("web_hook", "WebHook")
+        named("run_event", "Event")
+    elif kind == "Role":
+        named("categories", "Category")
+        named("groups", "ServerGroup")
+    elif kind in ("Monitor", "Alert"):
+        named("groups", "ServerGroup")
+    if kind == "Alert":
+        named("monitor_id", "Monitor")
+    for key in ("actions", "limits", "alert_actions"):
+        found.extend(_item_references((key,), state.get(key)))
+    return found
 
 
 def references(kind: str, state: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(kind, id) of every object `state` names: what must exist before it, and what
-    cannot be deleted while it does."""
-    found: list[tuple[str, str]] = []
-    if kind == "Event":
-        found += [("Category", c) for c in _ids(state.get("category"))]
-        found += [("Tag", t) for t in _ids(state.get("tags"))]
-        # a target is a server group id or a server id; only the groups are managed
-        found += [("ServerGroup", t) for t in _ids(state.get("targets"))]
-        found += _workflow_references(state.get("workflow"))
-        algo = state.get("algo")
-        if isinstance(algo, str) and algo.startswith(MONITOR_ALGO):
-            found.append(("Monitor", algo.removeprefix(MONITOR_ALGO)))
-    elif kind == "Channel":
-        found += [("WebHook", w) for w in _ids(state.get("web_hook"))]
-        found += [("Event", e) for e in _ids(state.get("run_event"))]
-    elif kind == "Role":
-        found += [("Category", c) for c in _ids(state.get("categories"))]
-        found += [("ServerGroup", g) for g in _ids(state.get("groups"))]
-    elif kind in ("Monitor", "Alert"):
-        found += [("ServerGroup", g) for g in _ids(state.get("groups"))]
-    if kind == "Alert":
-        found += [("Monitor", m) for m in _ids(state.get("monitor_id"))]
-    for key in ("actions", "limits", "alert_actions"):
-        found += _item_references(state.get(key))
-    return found
+    """(kind, id) of every object `state` names (named_references without the paths)."""
+    return [(target_kind, target) for _, target_kind, target in named_references(kind, state)]
 
 
 def reference_addresses(kind: str, name: str, state: Mapping[str, Any]) -> tuple[str, ...]:
@@ -270,6 +304,25 @@ class XyopsKind:
         depends_on = reference_addresses(self.api.kind, manifest.name, state)
         return DesiredObject(self.kind, manifest.name, state, depends_on, manifest.source)
 
+    def reference_problems(
+        self, desired: Sequence[DesiredObject], known: Collection[str]
+    ) -> list[str]:
+        """Each object a manifest names is declared in the run or in xyOps (engine
+        ChecksReferences): xyOps would refuse the write half-way through an apply, or
+        keep a dangling id. Targets may be servers, which j1sync does not read."""
+        problems: list[str] = []
+        for obj in desired:
+            for where, kind, target in named_references(self.api.kind, obj.state):
+                if MAY_NAME_SERVERS in where or address_of(engine_kind(kind), target) in known:
+                    continue
+                prefix = address_of(engine_kind(kind), "")
+                names = [a.removeprefix(prefix) for a in known if a.startswith(prefix)]
+                near = closest(target, names)
+                hint = f"; did you mean '{near}'?" if near else ""
+                message = f"no {kind} '{target}' is declared or in xyOps{hint}"
+                problems.append(_problem(obj, where, target, message))
+        return problems
+
     def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
         return live_object(self.api, raw, self.managed_tag)
 
@@ -338,3 +391,20 @@ class XyopsEvents(XyopsKind):
             if plugin not in known
         ]
         return list(desired), problems
+
+
+def _problem(obj: DesiredObject, where: StatePath, target: str, message: str) -> str:
+    """`file:line:column: address: field: message`, at the id as the manifest writes it
+    (the document read again; at the document's start when it no longer reads)."""
+    path: list[str | int] = ["spec", *where]
+    head = obj.address
+    document = document_at(obj.source) if obj.source is not None else None
+    if document is not None:
+        found = locate(document, path, at_value=True)
+        if isinstance(found.raw, list) and target in found.raw:
+            path.append(found.raw.index(target))
+            found = locate(document, path, at_value=True)
+        head = f"{found.location}: {obj.address}"
+    elif obj.source is not None:
+        head = f"{obj.source}: {obj.address}"
+    return f"{head}: {format_field_path(path)}: {message}"
