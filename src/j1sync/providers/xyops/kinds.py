@@ -37,7 +37,7 @@ from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.system import SYSTEM
-from j1sync.providers.xyops.values import WORKFLOW, WORKFLOW_PLUGIN
+from j1sync.providers.xyops.values import MONITOR_ALGO, WORKFLOW, WORKFLOW_PLUGIN
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,6 @@ _ITEM_REFERENCES: dict[str, str] = {
     "ticket_tags": "Tag",
     "tags": "Tag",
 }
-
-
-# Event.algo `monitor:<id>`: the server with the lowest value of that monitor runs the job
-MONITOR_ALGO = "monitor:"
 
 
 def _ids(value: Any) -> list[str]:

@@ -12,24 +12,32 @@ Actions, limits and triggers carry type-specific fields beside `type`/`condition
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
-from j1sync.providers.registry import check_kinds
+from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.settings import TITLE
-from j1sync.providers.xyops.values import API_VERSION as API_VERSION  # the models' own
 from j1sync.providers.xyops.values import (
+    ACTION_CONDITIONS,
+    ALGORITHMS,
     ID_PATTERN,
     KINDS,
+    MONITOR_ALGO,
+    MONITOR_ALGO_PATTERN,
+    TAG_CONDITION,
     WORKFLOW,
     WORKFLOW_PLUGIN,
+    ActionType,
     ApiVersion,
     Color,
     DataType,
+    LimitType,
 )
+from j1sync.providers.xyops.values import API_VERSION as API_VERSION  # the models' own
 
 MAX_ID_LENGTH = 255
 
@@ -59,6 +67,26 @@ class XyopsMetadata(StrictModel):
     name: XyopsId = Field(description="The object's xyOps id (^[a-z0-9_]+$).")
 
 
+def _one_of(value: str, allowed: tuple[str, ...], pattern: re.Pattern[str], form: str) -> str:
+    """`value` is one of `allowed` or matches `pattern` (`form` shows it), else an error
+    with the allowed value nearest it, as for a Literal field."""
+    if value in allowed or pattern.fullmatch(value):
+        return value
+    near = closest(value, list(allowed))
+    hint = f"; did you mean '{near}'?" if near else ""
+    raise rule_error(f"'{value}' is not one of {', '.join(allowed)} or {form}{hint}")
+
+
+def check_condition(value: str) -> str:
+    """Action.condition: when the action fires."""
+    return _one_of(value, ACTION_CONDITIONS, TAG_CONDITION, "tag:<tag id>")
+
+
+def check_algo(value: str) -> str:
+    """Event.algo: how a job picks among its targets."""
+    return _one_of(value, ALGORITHMS, MONITOR_ALGO_PATTERN, f"{MONITOR_ALGO}<monitor id>")
+
+
 class OpenItem(BaseModel):
     """A sub-object whose type decides further fields: those are kept as written."""
 
@@ -70,8 +98,8 @@ class Action(OpenItem):
     run_event, channel, ...), with the type's own fields beside."""
 
     enabled: bool = True
-    condition: NonBlank
-    type: NonBlank
+    condition: Annotated[str, AfterValidator(check_condition)]
+    type: ActionType
 
 
 class Limit(OpenItem):
@@ -79,7 +107,7 @@ class Limit(OpenItem):
     and its fields (duration, amount, ...)."""
 
     enabled: bool = True
-    type: NonBlank
+    type: LimitType
 
 
 class Trigger(OpenItem):
@@ -233,7 +261,7 @@ class EventSpec(StrictModel):
     tags: list[str] = Field(default_factory=list)
     targets: list[str] = Field(default_factory=list)
     expression: str = ""
-    algo: NonBlank = "random"
+    algo: Annotated[str, AfterValidator(check_algo)] = "random"
     notes: str = ""
     actions: list[Action] = Field(default_factory=list)
     limits: list[Limit] = Field(default_factory=list)

@@ -86,3 +86,51 @@ DataType = Literal["integer", "float", "bytes", "seconds", "milliseconds"]
 
 WORKFLOW = "workflow"  # the type of an event that is a workflow
 WORKFLOW_PLUGIN = "_workflow"  # the plugin xyOps sets on every workflow event
+
+# Sub-Objects (data-structures-v1.0.88.md): the conditions an action fires on (`tag:<id>`
+# beside them: on completion when the job carries that tag), what it does, the limits.
+ACTION_CONDITIONS: tuple[str, ...] = (
+    "start",
+    "complete",
+    "success",
+    "error",
+    "user",
+    "warning",
+    "critical",
+    "abort",
+    "alert_new",
+    "alert_cleared",
+)
+TAG_CONDITION = re.compile(r"tag:\w+")
+ActionType = Literal[
+    "email",
+    "web_hook",
+    "run_event",
+    "channel",
+    "disable",
+    "delete",
+    "snapshot",
+    "suspend",
+    "tag",
+    "label",
+    "store",
+    "fetch",
+    "ticket",
+    "plugin",
+]
+LimitType = Literal["time", "job", "log", "mem", "cpu", "retry", "queue", "file", "day", "tag"]
+# Event.algo: how a job picks among its targets (`monitor:<id>` beside them: the server with
+# the lowest value of that monitor).
+ALGORITHMS: tuple[str, ...] = (
+    "random",
+    "round_robin",
+    "least_cpu",
+    "least_mem",
+    "fewest_jobs",
+    "prefer_first_natural",
+    "prefer_last_natural",
+    "prefer_first",
+    "prefer_last",
+)
+MONITOR_ALGO = "monitor:"
+MONITOR_ALGO_PATTERN = re.compile(r"monitor:\w+")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from j1sync.providers.xyops import values
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
 from j1sync.providers.xyops.values import WORKFLOW, WORKFLOW_PLUGIN, Color, DataType
 
@@ -24,56 +25,11 @@ JsonObject = dict[str, Any]
 # Set by the server, whatever a create or update sends (create_* docs).
 SERVER_FIELDS = ("username", "created", "modified", "revision")
 
-# Data structures, Sub-Objects: Action.condition, Action.type, Limit.type.
-ACTION_CONDITIONS = frozenset(
-    {
-        "start",
-        "complete",
-        "success",
-        "error",
-        "user",
-        "warning",
-        "critical",
-        "abort",
-        "alert_new",
-        "alert_cleared",
-    }
-)
-ACTION_TYPES = frozenset(
-    {
-        "email",
-        "web_hook",
-        "run_event",
-        "channel",
-        "disable",
-        "delete",
-        "snapshot",
-        "suspend",
-        "tag",
-        "label",
-        "store",
-        "fetch",
-        "ticket",
-        "plugin",
-    }
-)
-LIMIT_TYPES = frozenset(
-    {"time", "job", "log", "mem", "cpu", "retry", "queue", "file", "day", "tag"}
-)
-# Event.algo
-ALGORITHMS = frozenset(
-    {
-        "random",
-        "round_robin",
-        "least_cpu",
-        "least_mem",
-        "fewest_jobs",
-        "prefer_first_natural",
-        "prefer_last_natural",
-        "prefer_first",
-        "prefer_last",
-    }
-)
+# Data structures, Sub-Objects: Action.condition, Action.type, Limit.type; Event.algo.
+ACTION_CONDITIONS = frozenset(values.ACTION_CONDITIONS)
+ACTION_TYPES = frozenset(get_args(values.ActionType))
+LIMIT_TYPES = frozenset(get_args(values.LimitType))
+ALGORITHMS = frozenset(values.ALGORITHMS)
 DATA_TYPES = frozenset(get_args(DataType))
 PLUGIN_TYPES = frozenset({"event", "monitor", "action", "scheduler"})
 CATEGORY_COLORS = frozenset(get_args(Color))
@@ -165,7 +121,7 @@ def validate_actions(obj: JsonObject, name: str = "actions") -> None:
     """Docs: "The server validates Limits and Actions" (create_category, create_group)."""
     for prefix, action in _entries(obj, name, "action"):
         condition = str(action.get("condition") or "")
-        if condition not in ACTION_CONDITIONS and not re.fullmatch(r"tag:\w+", condition):
+        if condition not in ACTION_CONDITIONS and not values.TAG_CONDITION.fullmatch(condition):
             raise ApiError("api", f"{prefix}: Invalid condition")
         if action.get("type") not in ACTION_TYPES:
             raise ApiError("api", f"{prefix}: Unknown type")
@@ -312,7 +268,7 @@ def _event(obj: JsonObject) -> None:
         if not _nonempty(obj[name]) or not str(obj[name]).strip():
             raise malformed(name)
     algo = str(obj["algo"])
-    if algo not in ALGORITHMS and not re.fullmatch(r"monitor:\w+", algo):
+    if algo not in ALGORITHMS and not values.MONITOR_ALGO_PATTERN.fullmatch(algo):
         raise malformed("algo", "unknown algorithm")
 
 
@@ -325,8 +281,8 @@ def _event_refs(obj: JsonObject) -> Iterator[Ref]:
     yield from _id_list("tags", obj.get("tags"))
     yield from _id_list("groups", obj.get("targets"), checked=False)
     algo = obj.get("algo")
-    if isinstance(algo, str) and algo.startswith("monitor:"):
-        yield Ref("monitors", algo.removeprefix("monitor:"))
+    if isinstance(algo, str) and algo.startswith(values.MONITOR_ALGO):
+        yield Ref("monitors", algo.removeprefix(values.MONITOR_ALGO))
     yield from action_refs(obj.get("actions"))
     yield from limit_refs(obj.get("limits"))
     workflow = obj.get("workflow")

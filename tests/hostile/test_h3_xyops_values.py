@@ -1,0 +1,118 @@
+"""An xyOps action condition or type, a limit type or an event algorithm one slip off an
+allowed value is a manifest error naming file, line, column and field with the value
+meant, before any request: before, `validate` passed them, and apply created the objects
+before the first the server refused ("Malformed action entry #1: Invalid condition"),
+then stopped half-way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from j1sync.cli import cli
+from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
+
+KEY = "h3XyOpsValuesKey0123456789ab"
+
+MANIFESTS = """\
+apiVersion: xyops.j1sync/v1
+kind: Tag
+metadata:
+  name: h3_first
+spec:
+  title: Comes first, must not be created
+---
+apiVersion: xyops.j1sync/v1
+kind: Category
+metadata:
+  name: h3_category
+spec:
+  title: C
+  actions:
+    - condition: eror
+      type: chanel
+      channel_id: sev1
+    - condition: tag:h3_first
+      type: snapshot
+  limits:
+    - type: tme
+      duration: 60
+---
+apiVersion: xyops.j1sync/v1
+kind: Event
+metadata:
+  name: h3_event
+spec:
+  title: E
+  category: general
+  plugin: shellplug
+  targets: [main]
+  algo: least_cpux
+---
+apiVersion: xyops.j1sync/v1
+kind: Event
+metadata:
+  name: h3_by_monitor
+spec:
+  title: By monitor
+  category: general
+  plugin: shellplug
+  targets: [main]
+  algo: monitor:load_avg
+"""
+
+EXPECTED = [
+    "m.yaml:15:18: xyops.Category/h3_category: spec.actions[0].condition: 'eror' is not one "
+    "of start, complete, success, error, user, warning, critical, abort, alert_new, "
+    "alert_cleared or tag:<tag id>; did you mean 'error'?",
+    "m.yaml:16:13: xyops.Category/h3_category: spec.actions[0].type: Input should be",
+    "(got 'chanel'); did you mean 'channel'?",
+    "m.yaml:21:13: xyops.Category/h3_category: spec.limits[0].type: Input should be",
+    "(got 'tme'); did you mean 'time'?",
+    "m.yaml:33:9: xyops.Event/h3_event: spec.algo: 'least_cpux' is not one of random,",
+    "or monitor:<monitor id>; did you mean 'least_cpu'?",
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[XyOpsEmulator]:
+    monkeypatch.chdir(tmp_path)
+    with running_xyops_emulator(api_key=KEY) as emu:
+        yield emu
+
+
+def run(emu: XyOpsEmulator, *args: str) -> Result:
+    env = {"XYOPS_URL": emu.url, "XYOPS_API_KEY": KEY, "NO_COLOR": "1"}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan"], ["apply", "--auto-approve"]])
+def test_a_value_one_slip_off_is_named_with_the_value_meant(
+    server: XyOpsEmulator, command: list[str]
+) -> None:
+    Path("m.yaml").write_text(MANIFESTS, encoding="utf-8")
+    before = server.snapshot()
+    result = run(server, *command, "m.yaml")
+    assert result.exit_code == 1, result.output
+    for expected in EXPECTED:
+        assert expected in result.stderr, result.stderr
+    assert "4 manifest errors" in result.stderr
+    assert "Traceback" not in result.output
+    assert server.snapshot() == before
+
+
+def test_the_allowed_values_apply(server: XyOpsEmulator) -> None:
+    fixed = (
+        MANIFESTS.replace("eror", "error")
+        .replace("chanel", "channel")
+        .replace("tme", "time")
+        .replace("least_cpux", "least_cpu")
+    )
+    Path("m.yaml").write_text(fixed, encoding="utf-8")
+    applied = run(server, "apply", "--auto-approve", "m.yaml")
+    assert applied.exit_code == 0, applied.output
+    assert {"h3_event", "h3_by_monitor"} <= {e["id"] for e in server.snapshot()["events"]}
+    assert run(server, "plan", "--detailed-exitcode", "m.yaml").exit_code == 0
