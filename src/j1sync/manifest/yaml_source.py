@@ -182,6 +182,29 @@ def document_at(source: SourceLocation) -> YamlDocument | None:
     return next((d for d in documents if d.start.line == source.line), None)
 
 
+def field_problem(
+    source: SourceLocation | None,
+    address: str,
+    path: Sequence[str | int],
+    message: str,
+    value: Any = None,
+) -> str:
+    """`file:line:column: address: field: message` for a problem found after the load (a
+    name the account does not hold), at the field as its manifest writes it (with `value`,
+    at that item of a list field), found by reading the document again; at the document's
+    start when it no longer reads."""
+    where: list[str | int] = list(path)
+    document = document_at(source) if source is not None else None
+    if document is None:
+        head = f"{source}: {address}" if source is not None else address
+        return f"{head}: {format_field_path(where)}: {message}"
+    found = locate(document, where, at_value=True)
+    if value is not None and isinstance(found.raw, list) and value in found.raw:
+        where.append(found.raw.index(value))
+        found = locate(document, where, at_value=True)
+    return f"{found.location}: {address}: {format_field_path(where)}: {message}"
+
+
 def format_field_path(path: Sequence[str | int]) -> str:
     """("spec", "operations", 0, "when") -> "spec.operations[0].when"."""
     text = ""

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.model_base import StrictModel
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
 from j1sync.providers.opencti.kinds_workflow import (
     StatusTemplateKind,
@@ -143,9 +144,14 @@ class SharedByName(OpenCtiKind):
             if obj.kind == self.kind:
                 ids.setdefault(obj.name, []).append(str(obj.id))
         problems = [
-            f"{obj.address} ({obj.source or 'manifest'}): {len(ids[obj.name])} live objects "
-            f"are named '{obj.name}' (ids {', '.join(sorted(ids[obj.name]))}); OpenCTI allows "
-            "it, j1sync does not guess: rename or delete all but one in OpenCTI"
+            field_problem(
+                obj.source,
+                obj.address,
+                ["metadata", "name"],
+                f"{len(ids[obj.name])} live objects are named '{obj.name}' (ids "
+                f"{', '.join(sorted(ids[obj.name]))}); OpenCTI allows it, j1sync does not "
+                "guess: rename or delete all but one in OpenCTI",
+            )
             for obj in desired
             if len(ids.get(obj.name, [])) > 1
         ]

@@ -37,6 +37,7 @@ from j1sync.engine.contract import (
 )
 from j1sync.errors import BadUserInput
 from j1sync.manifest.model_base import StrictModel
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.opencti.kinds_base import (
     EditInput,
     OpenCtiKind,
@@ -165,9 +166,13 @@ class WorkflowKind(OpenCtiKind):
         """A Workflow names an entity type that has workflows (engine.ResolvesAgainstLive)."""
         known = sorted(obj.name for obj in live if obj.kind == self.kind)
         problems = [
-            f"{obj.address} ({obj.source or 'manifest'}): metadata.name: '{obj.name}' is not "
-            f"an entity type with a workflow in OpenCTI{did_you_mean(obj.name, known)} "
-            f"(types: {', '.join(known) or 'none'})"
+            field_problem(
+                obj.source,
+                obj.address,
+                ["metadata", "name"],
+                f"'{obj.name}' is not an entity type with a workflow in OpenCTI"
+                f"{did_you_mean(obj.name, known)} (types: {', '.join(known) or 'none'})",
+            )
             for obj in desired
             if obj.name not in known
         ]
@@ -179,9 +184,13 @@ class WorkflowKind(OpenCtiKind):
         """Each status names a template declared in the run or in OpenCTI
         (engine.ChecksReferences)."""
         return [
-            f"{obj.address} ({obj.source or 'manifest'}): spec.statuses[{index}]: no "
-            f"StatusTemplate named '{name}' is declared or in OpenCTI"
-            f"{did_you_mean(name, names_of_kind('StatusTemplate', known))}"
+            field_problem(
+                obj.source,
+                obj.address,
+                ["spec", "statuses", index],
+                f"no StatusTemplate named '{name}' is declared or in OpenCTI"
+                f"{did_you_mean(name, names_of_kind('StatusTemplate', known))}",
+            )
             for obj in desired
             for index, name in enumerate(obj.state.get("statuses") or [])
             if template_address(name) not in known

@@ -31,7 +31,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
-from j1sync.manifest.yaml_source import document_at, format_field_path, locate
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.marker import is_managed, normalize_notes, with_marker
 from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
@@ -313,10 +313,11 @@ class XyopsKind:
                     continue
                 prefix = address_of(engine_kind(kind), "")
                 names = [a.removeprefix(prefix) for a in known if a.startswith(prefix)]
-                near = closest(target, names)
-                hint = f"; did you mean '{near}'?" if near else ""
-                message = f"no {kind} '{target}' is declared or in xyOps{hint}"
-                problems.append(_problem(obj, where, target, message))
+                message = f"no {kind} '{target}' is declared or in xyOps"
+                message += _did_you_mean(target, names)
+                problems.append(
+                    field_problem(obj.source, obj.address, ["spec", *where], message, target)
+                )
         return problems
 
     def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
@@ -380,8 +381,13 @@ class XyopsEvents(XyopsKind):
             return list(desired), []
         known = self._plugin_ids()
         problems = [
-            f"{obj.address} ({obj.source or 'manifest'}): plugin '{plugin}' is not in xyOps "
-            f"(plugins: {', '.join(sorted(known)) or 'none'})"
+            field_problem(
+                obj.source,
+                obj.address,
+                ["spec", "plugin"] if obj.state.get("plugin") == plugin else ["spec"],
+                f"plugin '{plugin}' is not in xyOps{_did_you_mean(plugin, known)} "
+                f"(plugins: {', '.join(sorted(known)) or 'none'})",
+            )
             for obj, named in wanted
             for plugin in named
             if plugin not in known
@@ -389,18 +395,6 @@ class XyopsEvents(XyopsKind):
         return list(desired), problems
 
 
-def _problem(obj: DesiredObject, where: StatePath, target: str, message: str) -> str:
-    """`file:line:column: address: field: message`, at the id as the manifest writes it
-    (the document read again; at the document's start when it no longer reads)."""
-    path: list[str | int] = ["spec", *where]
-    head = obj.address
-    document = document_at(obj.source) if obj.source is not None else None
-    if document is not None:
-        found = locate(document, path, at_value=True)
-        if isinstance(found.raw, list) and target in found.raw:
-            path.append(found.raw.index(target))
-            found = locate(document, path, at_value=True)
-        head = f"{found.location}: {obj.address}"
-    elif obj.source is not None:
-        head = f"{obj.source}: {obj.address}"
-    return f"{head}: {format_field_path(path)}: {message}"
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    near = closest(name, sorted(known))
+    return f"; did you mean '{near}'?" if near else ""
