@@ -69,6 +69,8 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         start = node_start(root, display)
         if _depth_exceeds(root, MAX_NESTING):
             return [], [_too_deep_problem(display)]
+        if _aliases_expand_beyond(root, MAX_ALIASED_VALUES):
+            return [], [_too_aliased_problem(display, start)]
         documents.append(YamlDocument(display, index, root, start))
     return documents, []
 
@@ -83,6 +85,50 @@ def _too_deep_problem(display: str) -> ManifestProblem:
         SourceLocation(display, 1, 1),
         f"YAML nests more than {MAX_NESTING} levels deep; no manifest needs that",
     )
+
+
+# Aliases (`*name`) repeat what an anchor (`&name`) marks, and each repeat may hold more
+# aliases: nine lines of them ("billion laughs") expand to hundreds of millions of values,
+# which every later step (interpolation, validation) would walk for ever. A document that
+# uses aliases may expand to this many values; one without them is never limited.
+MAX_ALIASED_VALUES = 100_000
+
+
+def _too_aliased_problem(display: str, start: SourceLocation) -> ManifestProblem:
+    return ManifestProblem(
+        start,
+        f"YAML aliases (*name) expand this document to more than {MAX_ALIASED_VALUES:,} "
+        "values; no manifest needs that",
+    )
+
+
+def _aliases_expand_beyond(root: Any, limit: int) -> bool:
+    """Whether the document, with every alias expanded, holds more than `limit` values
+    while aliases repeat some of them. Counted without expanding: each mapping or list is
+    sized once (its children's sizes summed), however many aliases name it."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    distinct = 0
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in sizes:
+            continue
+        children = list(node.values() if isinstance(node, dict) else node)
+        if not children_done:
+            if id(node) in entered:  # an alias inside the node it names: a cycle
+                continue
+            entered.add(id(node))
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+            continue
+        distinct += 1 + len(children)
+        # a child still unsized is an alias of a node that encloses it (a cycle): unbounded
+        sizes[id(node)] = 1 + sum(
+            sizes.get(id(c), limit + 1) if isinstance(c, (dict, list)) else 1 for c in children
+        )
+    total = sizes.get(id(root), 1)
+    return total > limit and total > distinct
 
 
 def _depth_exceeds(root: Any, limit: int) -> bool:
