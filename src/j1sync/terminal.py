@@ -42,3 +42,26 @@ def color_enabled(mode: ColorMode, stream: Stream, env: Mapping[str, str] | None
     if env.get("FORCE_COLOR"):
         return True
     return is_terminal(stream, env)
+
+
+def _control_pictures(keep: str) -> dict[int, str]:
+    """Each control character but those in `keep` -> one visible character of its own
+    (a C0 control its Unicode control picture, ESC ␛, BEL ␇; DEL ␡; a C1 control �)."""
+    table = {code: chr(0x2400 + code) for code in range(0x20)}
+    table[0x7F] = "\u2421"
+    table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    for char in keep:
+        table.pop(ord(char))
+    return table
+
+
+_IN_MESSAGES = _control_pictures("\t\n")
+_IN_LINES = _control_pictures("\t")
+
+
+def visible_controls(text: str, *, one_line: bool = False) -> str:
+    """`text` with its control characters shown, not sent: a name read from an account or a
+    manifest (`Evil\x1b]0;title`) must not drive the user's terminal (set its title, clear
+    the screen, hide what follows). Tabs stay, and newlines unless `one_line`. Each is
+    replaced by one character, so positions (rich's styled spans) are kept."""
+    return text.translate(_IN_LINES if one_line else _IN_MESSAGES)

@@ -20,7 +20,7 @@ from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
 from j1sync.interrupts import read_answer
 from j1sync.manifest.loader import ALLOW_EMPTY_FLAG
-from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled
+from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled, visible_controls
 
 if TYPE_CHECKING:
     from j1sync.engine.contract import Provider
@@ -36,10 +36,11 @@ SYSTEM_CONNECTION_OPTIONS = "connection_options"
 
 def redact(text: str) -> str:
     """Remove every system's API key (credentials.py), and every secret a plan masked,
-    from text that is about to leave the process."""
+    from text that is about to leave the process; its control characters shown, not sent
+    (terminal.visible_controls)."""
     for key in api_keys():
         text = redact_key(text, key)
-    return redact_secrets(text)
+    return visible_controls(redact_secrets(text))
 
 
 def system_option(whose: str) -> Callable[[F], F]:

@@ -17,6 +17,7 @@ from j1sync.commands._common import (
     handle_errors,
     paths_argument,
     planning,
+    redact,
     system_options,
 )
 from j1sync.commands.reporting import load_renderer, render_plan, write_plan_file
@@ -80,7 +81,7 @@ def command(
         click.echo(f"Plan saved to {out}.", err=True)
         warning = literal_secret_warning(plan)
         if warning:
-            click.echo(f"Warning: {warning}", err=True)
+            click.echo(redact(f"Warning: {warning}"), err=True)
     if plan.safety.get("blocked"):
         sys.exit(3)
     if detailed_exitcode and plan_has_changes(plan):

@@ -9,9 +9,13 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from j1sync.terminal import visible_controls
+
 
 def render(lines: Sequence[Text], color: bool) -> str:
-    """The lines joined by newlines; coloured when `color` (j1sync.terminal decides)."""
+    """The lines joined by newlines; coloured when `color` (j1sync.terminal decides). A
+    control character in a line (a name read from the account) is shown, not sent."""
+    lines = [_shown(line) for line in lines]
     if not color:
         return "\n".join(line.plain for line in lines)
     buffer = io.StringIO()
@@ -26,3 +30,12 @@ def render(lines: Sequence[Text], color: bool) -> str:
     for line in lines:
         console.print(line, soft_wrap=True)
     return buffer.getvalue().rstrip("\n")
+
+
+def _shown(line: Text) -> Text:
+    shown = visible_controls(line.plain, one_line=True)
+    if shown == line.plain:
+        return line
+    line = line.copy()
+    line.plain = shown  # one character for one: the styled spans stay where they were
+    return line

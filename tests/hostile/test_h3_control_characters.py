@@ -1,0 +1,74 @@
+"""A name read from the account may hold control characters (OpenCTI takes any string):
+`Evil\\x1b]0;title` in a plan line, an export warning or an error would set the user's
+terminal title, clear the screen or hide what follows. j1sync shows each as a visible
+character (␛) in the text plan, with or without colours, and in every message on stderr;
+before, the escape went to the terminal as it was."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from j1sync.cli import cli
+from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
+
+EVIL = "Evil\x1b]0;pwned\x1b\\\x1b[2J"
+SHOWN = "Evil␛]0;pwned␛\\␛[2J"
+
+
+def graphql(emu: OpenCtiEmulator, query: str, variables: dict[str, object]) -> None:
+    request = urllib.request.Request(
+        f"{emu.url}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert "errors" not in json.load(answer)
+
+
+@pytest.fixture
+def emu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCtiEmulator]:
+    monkeypatch.chdir(tmp_path)
+    with running_opencti_emulator() as emu:
+        role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
+        graphql(emu, role, {"i": {"name": EVIL, "description": "x\n\nmanaged-by: j1sync"}})
+        label = "mutation($i: LabelAddInput!) { labelAdd(input: $i) { id } }"
+        graphql(emu, label, {"i": {"value": EVIL, "color": "#123456"}})
+        yield emu
+
+
+def run(emu: OpenCtiEmulator, *args: str) -> Result:
+    env = {"OPENCTI_URL": emu.url, "OPENCTI_TOKEN": emu.token, "NO_COLOR": "1"}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_a_plan_shows_a_names_escapes_never_sends_them(emu: OpenCtiEmulator, color: str) -> None:
+    Path("m").mkdir()
+    Path("m/label.yaml").write_text(
+        "apiVersion: opencti.j1sync/v1\nkind: Label\nmetadata:\n  name: h3-label\n",
+        encoding="utf-8",
+    )
+    Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
+    result = run(emu, "--color", color, "plan")
+    assert result.exit_code in (0, 3), result.output  # 3: the delete may trip a safety limit
+    assert f"- opencti.Role/{SHOWN}" in result.stdout  # the marked role is pruned
+    assert "\x1b]" not in result.output and "\x1b[2J" not in result.output
+
+
+def test_export_warnings_and_errors_show_a_names_escapes(emu: OpenCtiEmulator) -> None:
+    exported = run(emu, "export", "--system", "opencti", "--kind", "Label", "--out", "ex")
+    assert exported.exit_code == 0, exported.output
+    assert SHOWN in exported.stderr  # the warning: a name a manifest may not have
+    assert "\x1b" not in exported.stderr
+    planned = run(emu, "plan", "ex")
+    assert planned.exit_code == 1, planned.output
+    assert f"opencti.Label/{SHOWN}: metadata.name: must not contain control characters" in (
+        planned.stderr
+    )
+    assert "\x1b" not in planned.output
