@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, create_model
 
-from j1sync.errors import ManifestProblem
+from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.document import (
     DEFAULT_MANAGED_TAG,
     SAFETY_MAX_CHANGE_PERCENT,
@@ -25,6 +25,9 @@ from j1sync.manifest.yaml_source import read_documents
 from j1sync.providers.registry import System, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
+# j1sync.yaml holds a few settings; it is read on the located road (yaml_source), a few
+# seconds a megabyte, by every command: a bigger one is refused, not read for minutes.
+MAX_PROJECT_FILE_BYTES = 1 << 20
 
 
 class SafetyFile(StrictModel):
@@ -140,6 +143,9 @@ def load_project_file(
 ) -> tuple[ProjectConfig, list[ManifestProblem]]:
     """Read and validate j1sync.yaml; on problems, the defaults come back with them."""
     display = str(path)
+    too_big = _too_big_problem(path, display)
+    if too_big is not None:
+        return ProjectConfig(), [too_big]
     documents, problems = read_documents(path, display)
     if problems:
         return ProjectConfig(), problems
@@ -167,6 +173,20 @@ def load_project_file(
         if (section := getattr(parsed, system.name, None)) is not None
     }
     return replace(_target_config(first, parsed, paths), systems=sections), []
+
+
+def _too_big_problem(path: Path, display: str) -> ManifestProblem | None:
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return None  # read_documents reports it
+    if size <= MAX_PROJECT_FILE_BYTES:
+        return None
+    return ManifestProblem(
+        SourceLocation(display, 1, 1),
+        f"j1sync.yaml is {size / (1 << 20):,.1f} MiB; a project file holds a few settings "
+        f"(at most {MAX_PROJECT_FILE_BYTES >> 20} MiB)",
+    )
 
 
 def _target_config(system: System, section: Any, paths: tuple[str, ...]) -> ProjectConfig:
