@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from j1sync.credentials import ENV_GITHUB_TOKEN
 from j1sync.errors import ConfigError
-from j1sync.http.urls import is_loopback
+from j1sync.http.urls import is_loopback, shown_url
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -62,7 +62,7 @@ def check_api_url(url: str) -> str:
     if parts.scheme == "http" and is_loopback(host):
         return url.rstrip("/")
     raise ConfigError(
-        f"GITHUB_API_URL must be an https:// URL (http:// only to loopback), got {url!r}"
+        f"GITHUB_API_URL must be an https:// URL (http:// only to loopback), got {shown_url(url)!r}"
     )
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
@@ -22,21 +23,34 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# `scheme://user:password@` (the user part may hold `@`, the host part never `/?#`), and
+# a query or fragment (`?token=...`): what a URL may carry of a credential.
+_USER_INFO = re.compile(r"^((?:[^:/?#]*:)?//)?[^/?#]*@")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#].*", re.DOTALL)
+
+
+def shown_url(url: str) -> str:
+    """`url` as an error message may show it: any user:password and query or fragment
+    replaced by `...`, whether or not the rest of it parses."""
+    return _QUERY_OR_FRAGMENT.sub("?...", _USER_INFO.sub(r"\1...@", url))
+
+
 def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None:
     """A base URL j1sync may send an API key to: https://, or http:// to loopback only; no
     credentials, query or fragment; a path only when `allow_path` (`appended` says what
     j1sync adds to it)."""
+    shown = shown_url(url)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
     except ValueError as exc:
-        raise ConfigError(f"Invalid API URL {url!r}: {exc}.") from exc
+        raise ConfigError(f"Invalid API URL {shown!r}: {exc}.") from exc
     if any(c.isspace() for c in url):
-        raise ConfigError(f"Invalid API URL {url!r}: it holds a space or another blank.")
+        raise ConfigError(f"Invalid API URL {shown!r}: it holds a space or another blank.")
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"Invalid API URL {url!r}: expected https://host[:port].")
+        raise ConfigError(f"Invalid API URL {shown!r}: expected https://host[:port].")
     if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
-        raise ConfigError(f"Invalid API URL {url!r}: give the base URL only ({appended}).")
+        raise ConfigError(f"Invalid API URL {shown!r}: give the base URL only ({appended}).")
     if parts.username or parts.password:
         raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
