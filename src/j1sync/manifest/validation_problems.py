@@ -100,10 +100,14 @@ def _message(detail: ErrorDetails, path: FieldPath, raw: Any, model: type[BaseMo
         return f"required field '{name}' is missing"
     if kind == "too_short" and name == "queries":
         return "at least one query is required"
-    message = detail["msg"]
+    # pydantic words a value that is no mapping after its own class ("a valid dictionary
+    # or instance of TagSpec"): a name in j1sync's code, not in the user's manifest
+    message = NOT_A_MAPPING if kind in _MAPPING_ERRORS else detail["msg"]
     if not isinstance(raw, (CommentedMap, CommentedSeq)) and raw is not None:
         # `raw` is the YAML as written (never an interpolated secret)
         message += f" (got {_describe(raw)})"
+    elif isinstance(raw, CommentedSeq) and kind in _MAPPING_ERRORS:
+        message += " (got a list)"
     if kind in ("literal_error", "enum") and isinstance(raw, str):
         # `pollingInterval: ONE_WEK` among 'ONE_DAY', 'ONE_WEEK', ...: name the one meant
         allowed = _QUOTED.findall(str((detail.get("ctx") or {}).get("expected", "")))
@@ -112,6 +116,9 @@ def _message(detail: ErrorDetails, path: FieldPath, raw: Any, model: type[BaseMo
             message += f"; did you mean '{near}'?"
     return message
 
+
+NOT_A_MAPPING = "Input should be a mapping (`key: value` lines)"
+_MAPPING_ERRORS = {"model_type", "model_attributes_type", "dict_type"}
 
 # The values pydantic's literal and enum errors list as expected: 'A', 'B' or 'C'.
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
