@@ -116,3 +116,24 @@ def test_the_allowed_values_apply(server: XyOpsEmulator) -> None:
     assert applied.exit_code == 0, applied.output
     assert {"h3_event", "h3_by_monitor"} <= {e["id"] for e in server.snapshot()["events"]}
     assert run(server, "plan", "--detailed-exitcode", "m.yaml").exit_code == 0
+
+
+def test_a_title_with_an_html_metacharacter_is_refused_before_any_request(
+    server: XyOpsEmulator,
+) -> None:
+    """xyOps refuses `<` and `>` in any title: before, apply created the tag, then failed
+    on the category ("Malformed title parameter: Cannot contain HTML metacharacters")."""
+    Path("m.yaml").write_text(
+        MANIFESTS.split("---\n")[0]
+        + "---\napiVersion: xyops.j1sync/v1\nkind: Category\nmetadata:\n  name: h3_html\n"
+        "spec:\n  title: Backups <nightly>\n",
+        encoding="utf-8",
+    )
+    before = server.snapshot()
+    result = run(server, "apply", "--auto-approve", "m.yaml")
+    assert result.exit_code == 1, result.output
+    assert (
+        "m.yaml:13:10: xyops.Category/h3_html: spec.title: xyOps refuses HTML metacharacters "
+        "in a title ('<')"
+    ) in result.stderr
+    assert server.snapshot() == before

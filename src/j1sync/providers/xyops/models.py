@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.manifest.model_base import NonBlank, StrictModel, check_not_blank, rule_error
 from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.values import (
@@ -29,6 +29,7 @@ from j1sync.providers.xyops.values import (
     MONITOR_ALGO,
     MONITOR_ALGO_PATTERN,
     TAG_CONDITION,
+    TITLE_FORBIDDEN,
     WORKFLOW,
     WORKFLOW_PLUGIN,
     ActionType,
@@ -75,6 +76,18 @@ def _one_of(value: str, allowed: tuple[str, ...], pattern: re.Pattern[str], form
     near = closest(value, list(allowed))
     hint = f"; did you mean '{near}'?" if near else ""
     raise rule_error(f"'{value}' is not one of {', '.join(allowed)} or {form}{hint}")
+
+
+def check_title(value: str) -> str:
+    """An object's title: not blank, and no HTML metacharacter, which xyOps refuses."""
+    check_not_blank(value)
+    found = TITLE_FORBIDDEN.search(value)
+    if found:
+        raise rule_error(f"xyOps refuses HTML metacharacters in a title ('{found.group()}')")
+    return value
+
+
+Title = Annotated[str, AfterValidator(check_title)]
 
 
 def check_condition(value: str) -> str:
@@ -136,7 +149,7 @@ def _true_only(privileges: dict[str, bool]) -> dict[str, bool]:
 class TagSpec(StrictModel):
     """A label for jobs (Tag)."""
 
-    title: NonBlank
+    title: Title
     icon: str = ""
     notes: str = ""
 
@@ -144,7 +157,7 @@ class TagSpec(StrictModel):
 class CategorySpec(StrictModel):
     """Groups events (Category); its actions and limits apply to every event in it."""
 
-    title: NonBlank
+    title: Title
     enabled: bool = True
     icon: str = ""
     color: Color = "plain"
@@ -156,7 +169,7 @@ class CategorySpec(StrictModel):
 class ServerGroupSpec(StrictModel):
     """A server group (Group), matched by hostname."""
 
-    title: NonBlank
+    title: Title
     hostname_match: NonBlank = Field(description="A regular expression on server hostnames.")
     icon: str = ""
     notes: str = ""
@@ -168,7 +181,7 @@ class WebHookSpec(StrictModel):
     """An HTTP callback (WebHook). url, headers and body are credentials: masked in every
     output; give secrets as ${env:NAME}."""
 
-    title: NonBlank
+    title: Title
     enabled: bool = True
     icon: str = ""
     url: NonBlank
@@ -186,7 +199,7 @@ class WebHookSpec(StrictModel):
 class ChannelSpec(StrictModel):
     """A notification channel (Channel): users, email, a web hook and/or an event to run."""
 
-    title: NonBlank
+    title: Title
     enabled: bool = True
     icon: str = ""
     users: list[str] = Field(default_factory=list)
@@ -201,7 +214,7 @@ class ChannelSpec(StrictModel):
 class RoleSpec(StrictModel):
     """A user role (Role): privileges, optionally limited to categories and groups."""
 
-    title: NonBlank
+    title: Title
     enabled: bool = True
     icon: str = ""
     privileges: Annotated[dict[str, bool], AfterValidator(_true_only)] = Field(default_factory=dict)
@@ -213,7 +226,7 @@ class RoleSpec(StrictModel):
 class MonitorSpec(StrictModel):
     """A monitored server metric (Monitor)."""
 
-    title: NonBlank
+    title: Title
     display: bool = True
     icon: str = ""
     groups: list[str] = Field(default_factory=list)
@@ -231,7 +244,7 @@ class MonitorSpec(StrictModel):
 class AlertSpec(StrictModel):
     """An alert definition (Alert) on monitor data."""
 
-    title: NonBlank
+    title: Title
     enabled: bool = True
     icon: str = ""
     expression: NonBlank
@@ -250,7 +263,7 @@ class EventSpec(StrictModel):
     """An event (Event): a job (plugin + targets) or a workflow (`type: workflow` with a
     `workflow` object), in a category, with triggers, limits and actions."""
 
-    title: NonBlank
+    title: Title
     enabled: bool = True
     icon: str = ""
     type: Literal["workflow"] | None = None

@@ -134,3 +134,7 @@ ALGORITHMS: tuple[str, ...] = (
 )
 MONITOR_ALGO = "monitor:"
 MONITOR_ALGO_PATTERN = re.compile(r"monitor:\w+")
+
+# Every object's `title`: xyOps refuses HTML metacharacters in it ("Malformed title
+# parameter: Cannot contain HTML metacharacters"; its lib/api.js).
+TITLE_FORBIDDEN = re.compile(r"[<>]")

@@ -38,7 +38,7 @@ from j1sync.providers.xyops.emulator.kinds import (
     check_types,
     refs_of,
 )
-from j1sync.providers.xyops.values import ID_PATTERN, WORKFLOW, WORKFLOW_PLUGIN
+from j1sync.providers.xyops.values import ID_PATTERN, TITLE_FORBIDDEN, WORKFLOW, WORKFLOW_PLUGIN
 
 # get_multiple: the list names the docs accept in `lists` (api_keys answered without
 # keys; secrets are not emulated and answer empty; buckets: buckets.py).
@@ -292,7 +292,7 @@ class XyOpsApi:
 
     def _check_fields(self, spec: ListSpec, obj: JsonObject) -> None:
         title = obj.get("title")
-        if isinstance(title, str) and re.search(r"[<>]", title):
+        if isinstance(title, str) and TITLE_FORBIDDEN.search(title):
             raise ApiError("api", "Malformed title parameter: Cannot contain HTML metacharacters")
         check_types(spec, obj)
         spec.validate(obj)
