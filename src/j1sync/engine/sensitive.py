@@ -215,4 +215,7 @@ def redact_key(text: str, key: str | None) -> str:
     than MIN_BARE_SECRET_LENGTH is left alone (it would be replaced letter by letter)."""
     if not key or len(key) < MIN_BARE_SECRET_LENGTH:
         return text
-    return text.replace(key, REDACTED)
+    # as written, and as an error message quotes it: repr()'s escapes ("\\n", "\\x01")
+    for form in dict.fromkeys((key, repr(key)[1:-1], ascii(key)[1:-1])):
+        text = text.replace(form, REDACTED)
+    return text

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
-from j1sync.http.urls import check_base_url
+from j1sync.http.urls import check_base_url, check_credential
 
 S = TypeVar("S", bound="ServerSettings")
 
@@ -44,6 +44,9 @@ class ServerSettings:
     def __post_init__(self) -> None:
         if not getattr(self, self.credential_field):
             raise ConfigError(f"No {self.title} {self.credential_noun}: set {self.env_credential}.")
+        check_credential(
+            getattr(self, self.credential_field), self.env_credential, self.credential_noun
+        )
         if not self.url:
             raise ConfigError(
                 f"No {self.title} URL: set {self.env_url} or `url:` in j1sync.yaml's "

@@ -58,3 +58,26 @@ def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None
             f"Refusing plain http:// to {parts.hostname}: the API key would travel unencrypted. "
             "Use https://, or http:// only to a loopback address (127.0.0.1, localhost, ::1)."
         )
+
+
+def check_credential(value: str, variable: str, noun: str) -> None:
+    """A credential j1sync can send in an HTTP header: visible ASCII only. A line break, a
+    space or another character it may not hold (a key pasted with its newline) is an error
+    that names the variable and the position, never the value (the HTTP library's own
+    error would quote the whole header, key included)."""
+    for position, char in enumerate(value, start=1):
+        if "!" <= char <= "~":
+            continue
+        if char in "\r\n":
+            what = "a line break"
+        elif char.isspace():
+            what = "a space or another blank"
+        elif char.isprintable():
+            what = "a character that is not ASCII"
+        else:
+            what = "a control character"
+        raise ConfigError(
+            f"{variable} holds {what} at character {position} of {len(value)}: the {noun} "
+            "goes in an HTTP header, which takes visible ASCII characters only (was it "
+            "pasted with a line break or a space?)."
+        )

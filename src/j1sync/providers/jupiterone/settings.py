@@ -14,7 +14,7 @@ from typing import Any
 
 from j1sync.errors import ConfigError
 from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
-from j1sync.http.urls import check_base_url
+from j1sync.http.urls import check_base_url, check_credential
 from j1sync.providers.jupiterone.endpoints import (
     DEFAULT_ENDPOINT_MODE,
     ENV_ENDPOINT_MODE,
@@ -56,6 +56,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.api_key:
             raise ConfigError(f"No JupiterOne API key: set {ENV_API_KEY}.")
+        check_credential(self.api_key, ENV_API_KEY, "API key")
         if not self.account:
             raise ConfigError(
                 f"No JupiterOne account id: set {ENV_ACCOUNT} or pass --account "
