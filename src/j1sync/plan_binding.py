@@ -8,12 +8,12 @@ checks it with `j1sync.plan_trust` before any change.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from j1sync import json_input
 from j1sync.connection import EMULATOR_FOLDER
 from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
@@ -176,7 +176,7 @@ def seal_plan(
 def parse_saved_plan(text: str, name: str) -> SavedPlan:
     """A plan file's text -> SavedPlan; anything malformed is a one-line ConfigError."""
     try:
-        data = json.loads(text)
+        data = json_input.loads(text)
     except ValueError as exc:
         detail = "empty file" if not text.strip() else f"not valid JSON: {exc}"
         raise ConfigError(f"{name}: not a j1sync plan file ({detail})") from exc

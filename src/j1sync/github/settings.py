@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from j1sync import json_input
 from j1sync.credentials import ENV_GITHUB_TOKEN
 from j1sync.errors import ConfigError
 from j1sync.http.urls import is_loopback, shown_url
@@ -76,7 +76,7 @@ def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = No
     if not event_path:
         raise ConfigError("no pull request: pass --pr N or run on a pull_request event")
     try:
-        event = json.loads(Path(event_path).read_text(encoding="utf-8"))
+        event = json_input.loads(Path(event_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read the event payload {event_path}: {exc}") from exc
     for key in ("pull_request", "issue"):

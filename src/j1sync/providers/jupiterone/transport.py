@@ -9,13 +9,13 @@ returned untouched in the `ExecutionResult` for the client to interpret.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import requests
 from gql.transport import Transport
 from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 
+from j1sync import json_input
 from j1sync.errors import ApiError, AuthError
 from j1sync.http.client import status_error, transport_error
 from j1sync.http.session import rate_limit_headers
@@ -130,12 +130,12 @@ def _json(response: requests.Response, content: bytes) -> Any:
     name (UTF-8 for JSON; one Python does not know: UTF-8), else in the UTF encoding its
     first bytes show."""
     if not response.encoding:
-        return json.loads(content)
+        return json_input.loads(content)
     try:
         text = content.decode(response.encoding, errors="replace")
     except LookupError:
         text = content.decode("utf-8", errors="replace")
-    return json.loads(text)
+    return json_input.loads(text)
 
 
 def _graphql_error(raw: Any) -> GraphQLError:

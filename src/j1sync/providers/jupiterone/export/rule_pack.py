@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from j1sync import json_input
 from j1sync.errors import J1SyncError
 from j1sync.export.json_types import json_type
 from j1sync.export.naming import FileNamer, folder_of, unique_names
@@ -95,11 +96,13 @@ def read_pack(source: Path) -> list[Any]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise RulePackError(f"{source}: cannot read the rule pack: {reason}") from exc
     try:
-        pack = json.loads(text)
+        pack = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise RulePackError(
             f"{source}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except json_input.TooDeepJSON as exc:
+        raise RulePackError(f"{source}: not JSON a rule pack can be: {exc}") from exc
     if not isinstance(pack, list):
         raise RulePackError(f"{source}: a rule pack is a JSON list of rules, not {json_type(pack)}")
     return pack

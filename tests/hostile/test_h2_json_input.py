@@ -1,0 +1,122 @@
+"""JSON nested thousands of levels deep, handed to j1sync by a user (a saved plan, a rule
+pack) or by a server (an API answer), is a one-line error; before, it escaped as
+"internal error: RecursionError: maximum recursion depth exceeded"."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.examples import jupiterone_examples
+from tests.reliability.processes import run_j1sync
+
+EXAMPLES = str(jupiterone_examples())
+API_KEY = "h2-json-Key-5cf1"
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _env(api_url: str) -> dict[str, str]:
+    return {
+        "JUPITERONE_API_KEY": API_KEY,
+        "JUPITERONE_ACCOUNT_ID": "h2-account",
+        "JUPITERONE_API_URL": api_url,
+        "J1SYNC_RETRY_BUDGET": "5",
+    }
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _assert_one_line_error(done: subprocess.CompletedProcess[str], *expected: str) -> None:
+    stdout, stderr = done.stdout, done.stderr
+    assert done.returncode == 1, stdout + stderr
+    for text in expected:
+        assert text in stderr, stderr
+    for leak in ("Traceback", "internal error", "RecursionError", API_KEY):
+        assert leak not in stdout + stderr
+
+
+def _deep_file(tmp_path: Path) -> Path:
+    deep = tmp_path / "deep.json"
+    deep.write_text(DEEP, encoding="utf-8")
+    return deep
+
+
+def test_apply_plan_refuses_deep_json_naming_the_file(tmp_path: Path) -> None:
+    path = _deep_file(tmp_path)
+    started = time.monotonic()
+    done = run_j1sync(
+        ["apply", "--auto-approve", "--plan", str(path)],
+        _env(f"http://127.0.0.1:{_closed_port()}"),
+        tmp_path,
+        timeout=60,
+    )
+    assert time.monotonic() - started < 20
+    _assert_one_line_error(
+        done, f"Error: {path}: not a j1sync plan file (not valid JSON: nested too deeply"
+    )
+
+
+def test_import_rule_pack_refuses_deep_json_naming_the_file(tmp_path: Path) -> None:
+    path = _deep_file(tmp_path)
+    started = time.monotonic()
+    done = run_j1sync(
+        ["import-rule-pack", str(path), "--out", str(tmp_path / "out")], {}, tmp_path, timeout=60
+    )
+    assert time.monotonic() - started < 20
+    _assert_one_line_error(done, f"Error: {path}: not JSON a rule pack can be: nested too deeply")
+    assert not (tmp_path / "out").exists()
+
+
+@contextmanager
+def _server_answering_deep_json() -> Iterator[str]:
+    """A raw HTTP server on loopback whose every answer is valid JSON nested 100,000 deep."""
+    body = DEEP.encode()
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+    ) + body
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(answer)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_an_api_answer_nested_too_deeply_is_a_one_line_api_error(tmp_path: Path) -> None:
+    with _server_answering_deep_json() as url:
+        started = time.monotonic()
+        done = run_j1sync(["plan", EXAMPLES], _env(url), tmp_path, timeout=60)
+    assert time.monotonic() - started < 30
+    _assert_one_line_error(done, "JupiterOne API returned a non-JSON response (HTTP 200)")
