@@ -137,3 +137,29 @@ def test_a_title_with_an_html_metacharacter_is_refused_before_any_request(
         "in a title ('<')"
     ) in result.stderr
     assert server.snapshot() == before
+
+
+def test_a_web_hook_url_or_method_xyops_refuses_is_named_never_quoted(
+    server: XyOpsEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A web hook's URL must begin with http(s):// or {{ and its method be letters: before,
+    apply sent it and failed at the server. The URL is a credential: the error names the
+    field, never the value."""
+    monkeypatch.setenv("H3_HOOK_URL", "ftp://hooks.example.com/h3SecretHookToken")
+    Path("m.yaml").write_text(
+        "apiVersion: xyops.j1sync/v1\nkind: WebHook\nmetadata:\n  name: h3_hook\nspec:\n"
+        "  title: Hook\n  url: ${env:H3_HOOK_URL}\n  method: P OST\n",
+        encoding="utf-8",
+    )
+    before = server.snapshot()
+    result = run(server, "apply", "--auto-approve", "m.yaml")
+    assert result.exit_code == 1, result.output
+    assert (
+        "m.yaml:7:8: xyops.WebHook/h3_hook: spec.url: xyOps takes a URL beginning with http:// "
+        "or https://, or with {{"
+    ) in result.stderr
+    assert "m.yaml:8:11: xyops.WebHook/h3_hook: spec.method: 'P OST' is not an HTTP method" in (
+        result.stderr
+    )
+    assert "h3SecretHookToken" not in result.output
+    assert server.snapshot() == before

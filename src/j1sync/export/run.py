@@ -109,6 +109,12 @@ def write_documents(out_dir: Path, documents: Sequence[ManifestToWrite]) -> list
     return written
 
 
+# What an exported credential variable holds while the written files are validated: the
+# user sets the real value. URL-shaped, as a credential field may have to be (an xyOps web
+# hook's url begins with https://); any text field takes it.
+CREDENTIAL_STAND_IN = "https://set-by-the-user.invalid/"
+
+
 def validation_warnings(files: Sequence[Path], variables: Sequence[str] = ()) -> list[str]:
     """What `j1sync validate` would say about the written files. The environment holds
     only export's own credential variables: other live text holding `${env:NAME}` would
@@ -116,7 +122,7 @@ def validation_warnings(files: Sequence[Path], variables: Sequence[str] = ()) ->
     if not files:
         return []
     try:
-        load_manifests(list(files), env=dict.fromkeys(variables, "(set by the user)"))
+        load_manifests(list(files), env=dict.fromkeys(variables, CREDENTIAL_STAND_IN))
     except ManifestError as exc:
         return [f"{problem} (exported as found in the account)" for problem in exc.problems]
     return []

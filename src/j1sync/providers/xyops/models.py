@@ -30,6 +30,8 @@ from j1sync.providers.xyops.values import (
     MONITOR_ALGO_PATTERN,
     TAG_CONDITION,
     TITLE_FORBIDDEN,
+    WEB_HOOK_METHOD,
+    WEB_HOOK_URL_START,
     WORKFLOW,
     WORKFLOW_PLUGIN,
     ActionType,
@@ -88,6 +90,20 @@ def check_title(value: str) -> str:
 
 
 Title = Annotated[str, AfterValidator(check_title)]
+
+
+def check_web_hook_url(value: str) -> str:
+    """A web hook's URL (a credential: never quoted back) is http(s):// or a {{ template."""
+    check_not_blank(value)
+    if not WEB_HOOK_URL_START.match(value):
+        raise rule_error("xyOps takes a URL beginning with http:// or https://, or with {{")
+    return value
+
+
+def check_web_hook_method(value: str) -> str:
+    if not WEB_HOOK_METHOD.fullmatch(value):
+        raise rule_error(f"'{value}' is not an HTTP method: letters only (POST, GET, PUT...)")
+    return value
 
 
 def check_condition(value: str) -> str:
@@ -184,8 +200,8 @@ class WebHookSpec(StrictModel):
     title: Title
     enabled: bool = True
     icon: str = ""
-    url: NonBlank
-    method: NonBlank = "POST"
+    url: Annotated[str, AfterValidator(check_web_hook_url)]
+    method: Annotated[str, AfterValidator(check_web_hook_method)] = "POST"
     headers: list[Header] = Field(default_factory=list)
     body: str = ""
     timeout: int = Field(default=30, ge=1)

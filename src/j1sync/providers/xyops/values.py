@@ -138,3 +138,8 @@ MONITOR_ALGO_PATTERN = re.compile(r"monitor:\w+")
 # Every object's `title`: xyOps refuses HTML metacharacters in it ("Malformed title
 # parameter: Cannot contain HTML metacharacters"; its lib/api.js).
 TITLE_FORBIDDEN = re.compile(r"[<>]")
+
+# A web hook's `url` and `method` (create_web_hook notes): the URL begins with http:// or
+# https://, or is a whole-URL template starting with {{; the method is letters only.
+WEB_HOOK_URL_START = re.compile(r"^(https?://|\{\{)")
+WEB_HOOK_METHOD = re.compile(r"[A-Za-z]+")

@@ -206,10 +206,10 @@ def _web_hook(obj: JsonObject) -> None:
     # create_web_hook notes: id alphanumeric/underscore, method letters only, url http(s)://
     # or a whole-URL template starting with {{
     url = obj.get("url")
-    if url is not None and not re.match(r"^(https?://|\{\{)", str(url)):
+    if url is not None and not values.WEB_HOOK_URL_START.match(str(url)):
         raise malformed("url", "must begin with http:// or https://, or with {{")
     method = obj.get("method")
-    if method is not None and not re.fullmatch(r"[A-Za-z]+", str(method)):
+    if method is not None and not values.WEB_HOOK_METHOD.fullmatch(str(method)):
         raise malformed("method", "letters only")
     headers = obj.get("headers")
     for header in headers if isinstance(headers, list) else ():
