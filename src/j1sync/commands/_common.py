@@ -12,6 +12,7 @@ import click
 from click.core import ParameterSource
 
 from j1sync.commands._exits import fail
+from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.connection import ConnectionOptions
 from j1sync.credentials import api_keys
 from j1sync.engine.sensitive import redact_key, redact_secrets
@@ -197,7 +198,7 @@ def connection_options(func: F) -> F:
         click.option(
             "--retry-budget",
             "retry_budget_s",
-            type=click.FloatRange(min=0),
+            type=FiniteFloatRange(min=0),
             default=DEFAULT_RETRY_BUDGET_S,
             show_default=True,
             envvar="J1SYNC_RETRY_BUDGET",

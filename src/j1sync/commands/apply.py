@@ -20,6 +20,7 @@ from j1sync.commands._common import (
     use_color,
 )
 from j1sync.commands._exits import INTERRUPTED
+from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.commands.reporting import read_saved_plan, render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider, RewritesOnRequest
@@ -76,7 +77,7 @@ class ApplyRefused(J1SyncError):
 @click.option(
     "--lock-timeout",
     "lock_timeout_s",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     default=0,
     show_default=True,
     envvar="J1SYNC_LOCK_TIMEOUT",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from j1sync.commands._common import foreign_flags, handle_errors, system_option, system_options
+from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.emulator import LISTEN_HOST
 from j1sync.errors import ConfigError
 from j1sync.http.urls import is_loopback
@@ -24,7 +25,7 @@ def command() -> None:
     """Each system's local emulator: its API on loopback, for tests, demos and CI."""
 
 
-PROBABILITY = click.FloatRange(0.0, 1.0)
+PROBABILITY = FiniteFloatRange(0.0, 1.0)
 
 
 # A system's own serve entry, in its System.extras (providers/registry.py): called with

@@ -14,6 +14,7 @@ J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -57,7 +58,7 @@ def seconds_setting(given: float | None, env_name: str, default: float) -> float
         value = float(text)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not value > 0 or not math.isfinite(value):  # NaN and infinity too
         raise ConfigError(f"{env_name} must be a positive number of seconds, got {text!r}")
     return value
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.emulator import LISTEN_HOST  # the package's __init__ only: no emulator yet
 from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
@@ -85,7 +86,7 @@ def serve_options() -> list[tuple[str, Callable[[Any], Any]]]:
             click.option(
                 "--quota-scale",
                 default=1.0,
-                type=click.FloatRange(min=1.0),
+                type=FiniteFloatRange(min=1.0),
                 help=_own(
                     "Divide the quotas' counts and windows by this (same rate, smaller bursts)."
                 ),
