@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import math
+
 
 def parse_per_seconds(text: str) -> tuple[int, float] | None:
     """ "N/SECONDS" -> (N, SECONDS), e.g. "10/1" or " 600/60 "; None unless N is a whole
-    number >= 1 and SECONDS a number > 0. Each caller words its own error."""
+    number >= 1 and SECONDS a finite number > 0. Each caller words its own error."""
     count, sep, window = text.strip().partition("/")
     if not sep:
         return None
@@ -14,7 +16,8 @@ def parse_per_seconds(text: str) -> tuple[int, float] | None:
         parsed = (int(count), float(window))
     except ValueError:
         return None
-    return parsed if parsed[0] >= 1 and parsed[1] > 0 else None
+    # a window of infinity made a rate of zero (a division by zero later)
+    return parsed if parsed[0] >= 1 and 0 < parsed[1] < math.inf else None
 
 
 def parse_rate_limit(value: str | tuple[int, float] | None) -> tuple[int, float] | None:

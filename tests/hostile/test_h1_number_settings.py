@@ -1,7 +1,9 @@
 """NaN or infinity as a number of seconds (J1SYNC_RETRY_BUDGET, --retry-budget,
---lock-timeout, J1SYNC_BACKOFF_*) or a probability is a usage error naming the setting.
+--lock-timeout, J1SYNC_BACKOFF_*, a rate limit's window) or a probability is a usage
+error naming the setting.
 `float()` reads "nan" and click's FloatRange let it through its bounds: a retry budget of
-NaN kept retrying a failing API for ever, a NaN backoff retried without waiting."""
+NaN kept retrying a failing API for ever, a NaN backoff retried without waiting, a window of
+infinity was an internal error (a division by zero)."""
 
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ KEY, ACCOUNT = "k-numbers-1", "acct-numbers"
         (["apply", ".", "--auto-approve"], {"J1SYNC_LOCK_TIMEOUT": "-inf"}, "'--lock-timeout'"),
         (["plan", "."], {"J1SYNC_BACKOFF_INITIAL_S": "nan"}, "J1SYNC_BACKOFF_INITIAL_S must be"),
         (["plan", "."], {"J1SYNC_BACKOFF_MAX_S": "inf"}, "J1SYNC_BACKOFF_MAX_S must be"),
+        (["plan", "."], {"J1SYNC_RATE_LIMIT": "1/inf"}, "Invalid rate limit '1/inf'"),
+        (["plan", ".", "--rate-limit", "5/Infinity"], {}, "Invalid rate limit '5/Infinity'"),
     ],
 )
 def test_a_non_finite_number_is_refused_before_any_retrying(
