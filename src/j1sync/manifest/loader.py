@@ -329,6 +329,11 @@ def _envelope_problems(
     if "kind" in root and kind not in kinds:
         near = closest(str(kind), kinds)
         hint = f"did you mean '{near}'?" if near else f"expected one of {', '.join(kinds)}"
+        elsewhere = [s for s in systems() if s is not system and kind in s.kinds]
+        if system is not None and elsewhere:
+            # `kind: Label` under xyOps's apiVersion: another system's kind
+            owners = " or ".join(f"{s.title} (apiVersion: {s.api_version})" for s in elsewhere)
+            hint = f"{_shown(kind)} is a kind of {owners}"
         problems.append(_at(document, ("kind",), f"unknown kind {_shown(kind)}; {hint}", address))
     return problems
 
