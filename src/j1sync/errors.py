@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from j1sync.terminal import visible_controls
+
 
 class J1SyncError(Exception):
     """Base of every error j1sync raises on purpose. Exit code 1 unless overridden."""
@@ -41,7 +43,8 @@ class ManifestProblem:
         return self.line() + (f"\n{self.excerpt}" if self.excerpt else "")
 
     def line(self) -> str:
-        """The problem on one line, without the excerpt."""
+        """The problem on one line, without the excerpt: a line break in a name, a file
+        name or a quoted value is shown (␊), not sent, so that one problem is one line."""
         parts = []
         if self.location is not None:
             parts.append(f"{self.location}:")
@@ -50,7 +53,7 @@ class ManifestProblem:
         if self.field:
             parts.append(f"{self.field}:")
         parts.append(self.message)
-        return " ".join(parts)
+        return visible_controls(" ".join(parts), one_line=True)
 
 
 class ManifestError(J1SyncError):
