@@ -125,10 +125,10 @@ def _project_config(
 ) -> tuple[Path | None, ProjectConfig]:
     """The run's j1sync.yaml and its settings: the one of the project the paths lie in
     (project.find_enclosing_project_file), else the one in the current folder."""
-    found = {f.resolve(): f for r in roots if (f := find_enclosing_project_file(r))}
+    found = {_identity(f): f for r in roots if (f := find_enclosing_project_file(r))}
     if not found:
         fallback = find_project_file(Path("."))
-        found = {fallback.resolve(): fallback} if fallback else {}
+        found = {_identity(fallback): fallback} if fallback else {}
     if len(found) > 1:
         names = ", ".join(str(f) for f in found.values())
         problems.append(
@@ -144,6 +144,15 @@ def _project_config(
     config, config_problems = load_project_file(project_file, env)
     problems.extend(config_problems)
     return project_file, config
+
+
+def _identity(project_file: Path) -> Path:
+    """The file `project_file` is, to count each once; a link that loops (which cannot be
+    resolved) is its own: load_project_file reports that it cannot be read."""
+    try:
+        return project_file.resolve()
+    except (OSError, RuntimeError):
+        return project_file.parent.resolve() / project_file.name
 
 
 def _build_manifest(

@@ -111,7 +111,10 @@ def _section_model(system: System) -> type[StrictModel]:
 def find_project_file(folder: Path) -> Path | None:
     for name in PROJECT_FILE_NAMES:
         candidate = folder / name
-        if candidate.exists():  # a folder or pipe of that name is an error, not absent
+        # a folder or pipe of that name is an error, not absent; so is a link that cannot
+        # be followed (a loop, a missing target): its settings (managedTag, prune, paths)
+        # must not silently fall back to the defaults
+        if candidate.exists() or candidate.is_symlink():
             return candidate
     return None
 
