@@ -14,6 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from j1sync.errors import ManifestProblem, SourceLocation
 
@@ -49,13 +50,18 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         reason = "cannot read file: not a regular file (a pipe, socket or device)"
         return [], [ManifestProblem(SourceLocation(display, 1, 1), reason)]
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
+    except UnicodeDecodeError as exc:
+        return [], [_not_utf8_problem(exc, data, display)]
     try:
         roots = list(_round_trip_yaml().load_all(text))
     except MarkedYAMLError as exc:
         return [], [_syntax_problem(exc, display)]
+    except ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
+        return [], [_reader_problem(exc, text, display)]
     except YAMLError as exc:  # unmarked: rare, but must not become a traceback
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML error: {exc}")]
     except RecursionError:  # found by fuzzing: thousands of nested [ or mappings
@@ -145,6 +151,30 @@ def _depth_exceeds(root: Any, limit: int) -> bool:
         children = node.values() if isinstance(node, dict) else node
         stack.extend((child, depth + 1) for child in children)
     return False
+
+
+def _not_utf8_problem(exc: UnicodeDecodeError, data: bytes, display: str) -> ManifestProblem:
+    """The first byte that is not UTF-8, at its line and column (a column in bytes)."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return ManifestProblem(
+        SourceLocation(display, line, column),
+        f"cannot read file: not UTF-8 text (byte 0x{data[exc.start]:02x}: {exc.reason}); "
+        "save it as UTF-8",
+    )
+
+
+def _reader_problem(exc: ReaderError, text: str, display: str) -> ManifestProblem:
+    """`unacceptable character #x0000` at its line and column (ruamel gives an offset)."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    character = exc.character if isinstance(exc.character, int) else 0
+    return ManifestProblem(
+        SourceLocation(display, line, column),
+        f"YAML syntax error: character #x{character:04x} is not allowed in YAML ({exc.reason})",
+    )
 
 
 def _syntax_problem(exc: MarkedYAMLError, display: str) -> ManifestProblem:
