@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ManifestError
+from j1sync.export.run import CREDENTIAL_STAND_IN
 from j1sync.manifest import load_manifests, load_project_file
 from j1sync.manifest.project import project_file_model
 
@@ -97,7 +98,10 @@ def test_the_manifests_of_each_page_load_together(page: Path, tmp_path: Path) ->
     for block in manifests:
         # the file name says where the block is, so a failure points at the doc's line
         (tmp_path / f"{page.stem}-line-{block.line}.yaml").write_text(block.text, "utf-8")
-    env = {name: "x" for b in manifests for name in VALID_ENV_REFERENCE.findall(b.text)}
+    # a value any credential field takes (an xyOps web hook's url begins with https://)
+    env = {
+        name: CREDENTIAL_STAND_IN for b in manifests for name in VALID_ENV_REFERENCE.findall(b.text)
+    }
     try:
         loaded = load_manifests([tmp_path], env=env)
     except ManifestError as exc:

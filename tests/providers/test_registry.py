@@ -111,7 +111,7 @@ def test_a_kind_of_another_system_is_unknown_with_its_api_version(
     with pytest.raises(ManifestError) as caught:
         load_manifests([tmp_path], env={})
     assert [p.message for p in caught.value.problems] == [
-        "unknown kind 'Question'; expected one of Widget"
+        "unknown kind 'Question'; 'Question' is a kind of JupiterOne (apiVersion: j1sync/v1)"
     ]
 
 
