@@ -63,7 +63,11 @@ class PlanKey:
 
     def derive(self, salt: bytes) -> bytes:
         return hashlib.pbkdf2_hmac(
-            "sha256", self.secret.encode("utf-8"), _KDF_CONTEXT + salt, KDF_ITERATIONS
+            # surrogateescape: a variable's bytes that are not UTF-8 come back as they were
+            "sha256",
+            self.secret.encode("utf-8", "surrogateescape"),
+            _KDF_CONTEXT + salt,
+            KDF_ITERATIONS,
         )
 
 

@@ -72,10 +72,10 @@ def check_credential(value: str, variable: str, noun: str) -> None:
             what = "a line break"
         elif char.isspace():
             what = "a space or another blank"
-        elif char.isprintable():
-            what = "a character that is not ASCII"
-        else:
+        elif char.isascii():
             what = "a control character"
+        else:
+            what = "a character that is not ASCII"
         raise ConfigError(
             f"{variable} holds {what} at character {position} of {len(value)}: the {noun} "
             "goes in an HTTP header, which takes visible ASCII characters only (was it "
