@@ -114,8 +114,8 @@ def _forbidden_delete(
 ) -> str | None:
     policy: PrunePolicy = provider.kind(change.kind).prune
     project = project.for_system(system_name_of(change.kind))  # the kind's target's settings
-    if live is None:
-        return f"{change.address} is not in the account"
+    if live is None:  # gone since the plan: a stale plan, which check_stale refuses as such
+        return None
     if policy == "never":
         return f"{change.address}: {change.kind} objects are never deleted"
     if policy == "tagged" and not live.managed:
