@@ -86,3 +86,27 @@ def test_a_key_is_redacted_also_as_an_error_message_quotes_it() -> None:
     redacted = redact_key(text, key)
     assert KEY not in redacted
     assert redacted.count(REDACTED) == 2
+
+
+@pytest.mark.parametrize(
+    ("account", "problem"),
+    [("acct\u2713", "a character that is not ASCII at character 5 of 5"),
+     ("acct\n", "a line break at character 5 of 5")],
+)  # fmt: skip
+def test_an_account_id_that_cannot_be_a_header_is_one_error(
+    tmp_path: Path, account: str, problem: str
+) -> None:
+    """It goes in the JupiterOne-Account header: one that is not Latin-1 was an internal
+    error (UnicodeEncodeError), one with a line break the HTTP library's."""
+    (tmp_path / "users.yaml").write_text(QUESTION, encoding="utf-8")
+    env = {
+        "JUPITERONE_API_URL": "http://127.0.0.1:18641",  # never reached: refused before
+        "JUPITERONE_API_KEY": KEY,
+        "JUPITERONE_ACCOUNT_ID": account,
+    }
+    result = run_j1sync(["plan", "."], env, tmp_path, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"JUPITERONE_ACCOUNT_ID, --account or `account:` in j1sync.yaml) holds {problem}" in (
+        result.stderr
+    )
+    assert "internal error" not in result.stderr

@@ -62,6 +62,12 @@ class Settings:
                 f"No JupiterOne account id: set {ENV_ACCOUNT} or pass --account "
                 "(or `account:` in j1sync.yaml)."
             )
+        # the account id goes in a header too
+        check_credential(
+            self.account,
+            f"The account id ({ENV_ACCOUNT}, --account or `account:` in j1sync.yaml)",
+            "account id",
+        )
         if not _REGION_PATTERN.match(self.region):
             raise ConfigError(f"Invalid JupiterOne region {self.region!r}: expected e.g. us or eu.")
         if self.timeout <= 0 or self.retry_budget_s < 0:
