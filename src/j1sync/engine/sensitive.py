@@ -53,10 +53,13 @@ class Secrets:
         return cls(tuple(ordered))
 
     def template_for(self, text: str) -> str | None:
-        """The unresolved form of `text`, or None when it holds no secret."""
+        """The unresolved form of `text`, or None when it holds no secret. A secret shorter
+        than MIN_BARE_SECRET_LENGTH counts only as the whole text: `${env:X}` set to "d"
+        would otherwise mask every string and key holding a "d" ("description"), and the
+        plan file, its keys masked, could not be applied."""
         hit = False
         for secret, template in self.replacements:
-            if secret in text:
+            if secret in text and (len(secret) >= MIN_BARE_SECRET_LENGTH or text == secret):
                 text = text.replace(secret, template)
                 hit = True
         return text if hit else None
