@@ -75,7 +75,7 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         start = node_start(root, display)
         if _depth_exceeds(root, MAX_NESTING):
             return [], [_too_deep_problem(display)]
-        if _aliases_expand_beyond(root, MAX_ALIASED_VALUES):
+        if aliases_expand_beyond(root, MAX_ALIASED_VALUES):
             return [], [_too_aliased_problem(display, start)]
         documents.append(YamlDocument(display, index, root, start))
     return documents, []
@@ -108,7 +108,7 @@ def _too_aliased_problem(display: str, start: SourceLocation) -> ManifestProblem
     )
 
 
-def _aliases_expand_beyond(root: Any, limit: int) -> bool:
+def aliases_expand_beyond(root: Any, limit: int) -> bool:
     """Whether the document, with every alias expanded, holds more than `limit` values
     while aliases repeat some of them. Counted without expanding: each mapping or list is
     sized once (its children's sizes summed), however many aliases name it."""

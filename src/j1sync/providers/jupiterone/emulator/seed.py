@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.yaml_source import aliases_expand_beyond
 from j1sync.providers.jupiterone.emulator import (
     resolvers_dashboards,
     resolvers_iam,
@@ -45,6 +46,9 @@ SEED_KEYS = (
     "dashboards",
 )
 SeedSource = str | Path | JsonObject | None
+# A seed may be large (a benchmark's account), so its aliases get more room than a
+# manifest's; nine lines of them ("billion laughs") still expand to hundreds of millions.
+MAX_SEED_ALIASED_VALUES = 10_000_000
 
 
 def load_seed(source: SeedSource) -> JsonObject:
@@ -64,6 +68,11 @@ def load_seed(source: SeedSource) -> JsonObject:
         loaded = _read_seed_file(Path(source))
     if not isinstance(loaded, dict):
         raise ValueError(f"seed {source}: expected a mapping of collections")
+    if aliases_expand_beyond(loaded, MAX_SEED_ALIASED_VALUES):  # json.dumps would expand them
+        raise ValueError(
+            f"cannot read seed file {source}: its YAML aliases (*name) expand it to more than "
+            f"{MAX_SEED_ALIASED_VALUES:,} values"
+        )
     plain: JsonObject = json.loads(json.dumps(loaded))  # plain dicts/lists, JSON types only
     return plain
 
