@@ -77,6 +77,27 @@ def test_import_rule_pack_refuses_deep_json_naming_the_file(tmp_path: Path) -> N
     assert not (tmp_path / "out").exists()
 
 
+def _read_request(conn: socket.socket) -> None:
+    """One HTTP request's head and its Content-Length body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk
+
+
 @contextmanager
 def _server_answering_deep_json() -> Iterator[str]:
     """A raw HTTP server on loopback whose every answer is valid JSON nested 100,000 deep."""
@@ -97,10 +118,11 @@ def _server_answering_deep_json() -> Iterator[str]:
             except OSError:
                 return
             with conn:
-                conn.settimeout(5)
+                conn.settimeout(30)
                 try:
-                    conn.recv(65536)
+                    _read_request(conn)  # all of it: unread bytes at close would reset
                     conn.sendall(answer)
+                    conn.shutdown(socket.SHUT_WR)
                 except OSError:
                     pass
 
