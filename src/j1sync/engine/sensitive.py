@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync.engine.paths import PathPart, format_path, parse_path
-from j1sync.env_reference import VALID_ENV_REFERENCE, env_template
+from j1sync.env_reference import VALID_ENV_REFERENCE, env_template, has_value, unset_problem
 from j1sync.errors import ConfigError
 
 MASK = "(sensitive)"
@@ -199,14 +199,16 @@ def redact_secrets(text: str) -> str:
 
 
 def missing_variables(template: str, env: Mapping[str, str]) -> list[str]:
-    return [name for name in VALID_ENV_REFERENCE.findall(template) if name not in env]
+    """The variables `template` names that have no value (env_reference.has_value)."""
+    return [name for name in VALID_ENV_REFERENCE.findall(template) if not has_value(name, env)]
 
 
 def resolve_template(template: str, env: Mapping[str, str]) -> str:
-    """Put the environment's values into `${env:NAME}` references; unset is an error."""
+    """Put the environment's values into `${env:NAME}` references; unset (or empty) is an
+    error."""
     missing = missing_variables(template, env)
     if missing:
-        raise ConfigError(f"environment variable {missing[0]} is not set")
+        raise ConfigError(unset_problem(missing[0], env))
     return VALID_ENV_REFERENCE.sub(lambda ref: env[ref.group(1)], template)
 
 

@@ -53,7 +53,11 @@ def desired_objects(
             for name in missing_variables(template, env):
                 missing.setdefault(name, []).append(change.address)
     if missing:
-        lines = [f"{name} (used by {', '.join(sorted(set(a)))})" for name, a in missing.items()]
+        lines = [
+            f"{name}{' (set but empty)' if name in env else ''} "
+            f"(used by {', '.join(sorted(set(users)))})"
+            for name, users in missing.items()
+        ]
         raise ConfigError(
             "environment variables needed by the plan are not set: " + "; ".join(lines)
         )

@@ -15,7 +15,13 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from j1sync.credentials import credential_variables
-from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE
+from j1sync.env_reference import (
+    ENV_MARKER,
+    ENV_NAME,
+    ENV_REFERENCE,
+    has_value,
+    unset_problem,
+)
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.yaml_source import (
     CORE_TAG_PREFIX,
@@ -88,8 +94,8 @@ def resolve_document(
                 problem(path, f"{name} is one of j1sync's own credentials: no manifest may use it")
                 failed = True
                 return match.group(0)
-            if name not in env:
-                problem(path, f"environment variable {name} is not set")
+            if not has_value(name, env):
+                problem(path, unset_problem(name, env))
                 failed = True
                 return match.group(0)
             return env[name]

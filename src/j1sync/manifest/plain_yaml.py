@@ -36,7 +36,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from j1sync.credentials import credential_variables
-from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE
+from j1sync.env_reference import ENV_MARKER, ENV_NAME, ENV_REFERENCE, has_value
 from j1sync.manifest.yaml_source import CORE_TAG_PREFIX, MAX_NESTING
 
 C_EXTENSION_MODULES = ("_ruamel_yaml", "_ruamel_yaml_clibz")  # ruamel.yaml.clib, .clibz
@@ -262,7 +262,11 @@ class _Builder:
     def _interpolated(self, text: str) -> str:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
-            if not ENV_NAME.match(name) or name not in self.env or name in credential_variables():
+            if (
+                not ENV_NAME.match(name)
+                or not has_value(name, self.env)
+                or name in credential_variables()
+            ):
                 raise _GiveUp  # the round-trip road reports it at its position
             return self.env[name]
 

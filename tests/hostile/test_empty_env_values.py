@@ -1,0 +1,63 @@
+"""An `${env:X}` set to an empty string is refused as an unset one is: an undefined CI
+secret (GitHub Actions' `${{ secrets.X }}`) expands to "", and `apply` and `apply --plan`
+used to write that empty string over the account's secret parameter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.reliability.processes import run_j1sync, served_emulator
+
+PARAMETER = """\
+apiVersion: j1sync/v1
+kind: Parameter
+metadata:
+  name: jira_token
+spec:
+  secret: true
+  value: ${env:EMPTY_SECRET_TOKEN}
+"""
+KEY, ACCOUNT = "k-empty-env-1", "acct-empty-env"
+
+
+def _env(url: str, token: str | None) -> dict[str, str]:
+    env = {"JUPITERONE_API_URL": url, "JUPITERONE_API_KEY": KEY, "JUPITERONE_ACCOUNT_ID": ACCOUNT}
+    if token is not None:
+        env["EMPTY_SECRET_TOKEN"] = token
+    return env
+
+
+def test_an_empty_env_value_is_refused_before_any_change(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(PARAMETER, encoding="utf-8")
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
+        empty = _env(emulator.url, "")
+        for args in (["validate", "."], ["plan", "."], ["apply", ".", "--auto-approve"]):
+            done = run_j1sync(args, empty, tmp_path)
+            assert done.returncode == 1, (args, done.stdout, done.stderr)
+            assert "Traceback" not in done.stderr
+            assert "p.yaml:7:10:" in done.stderr, done.stderr  # the value's line
+            assert "environment variable EMPTY_SECRET_TOKEN is set but empty" in done.stderr
+        unset = run_j1sync(["validate", "."], _env(emulator.url, None), tmp_path)
+        assert "environment variable EMPTY_SECRET_TOKEN is not set" in unset.stderr
+
+        # a plan saved while the secret was set, applied where it expands to ""
+        saved = run_j1sync(
+            ["plan", ".", "--out", "plan.json"], _env(emulator.url, "tok-123456"), tmp_path
+        )
+        assert saved.returncode == 0, saved.stderr
+        applied = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], empty, tmp_path)
+        assert applied.returncode == 1, applied.stdout + applied.stderr
+        assert "EMPTY_SECRET_TOKEN (set but empty) (used by Parameter/jira_token)" in applied.stderr
+        assert "tok-123456" not in applied.stdout + applied.stderr
+
+        stored = emulator.snapshot()
+        assert not any("jira_token" in str(objects) for objects in stored.values())  # unchanged
+
+        # set, it still applies
+        done = run_j1sync(
+            ["apply", "--plan", "plan.json", "--auto-approve"],
+            _env(emulator.url, "tok-123456"),
+            tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "jira_token" in str(emulator.snapshot())
