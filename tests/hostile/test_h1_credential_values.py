@@ -10,20 +10,10 @@ from pathlib import Path
 import pytest
 
 from j1sync.engine.sensitive import REDACTED, redact_key
+from tests.hostile.manifests import QUESTION
 from tests.reliability.processes import run_j1sync
 
 KEY = "k9SecretKey42"
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: users
-spec:
-  title: Users
-  queries:
-    - name: q
-      query: Find User
-"""
 XYOPS_TAG = (
     "apiVersion: xyops.j1sync/v1\nkind: Tag\nmetadata:\n  name: prod\nspec:\n  title: Prod\n"
 )

@@ -12,19 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.manifests import QUESTION
 from tests.reliability.processes import run_j1sync, served_emulator
 
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: users
-spec:
-  title: Users
-  queries:
-    - name: q
-      query: Find User
-"""
 KEY, ACCOUNT = "k-numbers-1", "acct-numbers"
 
 

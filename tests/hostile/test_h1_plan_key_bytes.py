@@ -11,19 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.hostile.manifests import QUESTION as SHARED_QUESTION
 from tests.reliability.processes import served_emulator
 
-QUESTION = b"""\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: users
-spec:
-  title: Users
-  queries:
-    - name: q
-      query: Find User
-"""
+QUESTION = SHARED_QUESTION.encode()
 KEY, ACCOUNT = "k-plan-bytes-1", "acct-plan-bytes"
 
 

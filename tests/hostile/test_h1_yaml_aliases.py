@@ -9,19 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.manifests import QUESTION
 from tests.reliability.processes import run_j1sync
-
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: users
-spec:
-  title: Users
-  queries:
-    - name: q
-      query: Find User
-"""
 
 
 def _laughs(indent: str) -> str:
