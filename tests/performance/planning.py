@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 from j1sync import reconcile
 from j1sync.engine.contract import Provider
+from j1sync.engine.model import Plan
+from j1sync.engine.plan import build_plan
 from j1sync.manifest.document import ProjectConfig
 
 
@@ -20,3 +22,21 @@ def plan_with(provider: Provider, paths: str) -> reconcile.PlannedRun:
 
     with reconcile.connect_and_plan([paths], connect) as (_, run):
         return run
+
+
+def unprepared_plan(provider: Provider, run: reconcile.PlannedRun) -> Plan:
+    """The plan the engine makes of `run`'s objects with nothing worked out beforehand
+    (`build_plan`, as the prepared planner must match), with the run's own salt."""
+    manifests = run.manifests
+    desired = reconcile.desired_objects(manifests, provider)
+    return build_plan(
+        reconcile.resolve_against_live(provider, desired, run.live),
+        run.live,
+        {kind.kind: kind.prune for kind in provider.kinds},
+        manifests.project.for_system("jupiterone"),
+        provider.account,
+        manifests.sensitive,
+        reconcile.credential_paths(provider),
+        pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
+        salt=run.plan.fingerprint_salt,
+    )

@@ -18,7 +18,6 @@ import pytest
 
 from j1sync import reconcile
 from j1sync.engine.contract import LiveObject, LivePart, Provider
-from j1sync.engine.plan import build_plan
 from j1sync.engine.sensitive import MASK
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
@@ -28,7 +27,7 @@ from j1sync.providers.registry import system_named
 from j1sync.providers.targets import Target, Targets
 from j1sync.providers.xyops.emulator import running_xyops_emulator
 from tests.e2e.conftest import API_KEY, Account
-from tests.performance.planning import plan_with
+from tests.performance.planning import plan_with, unprepared_plan
 from tests.xyops.helpers import provider_for as xyops_provider
 
 Hand = Callable[[list[Sequence[LiveObject]], LivePart], None]
@@ -169,20 +168,7 @@ def _connected(account: Account, hand: Hand | None) -> Iterator[Handing]:
 
 def _unprepared(provider: Provider, run: reconcile.PlannedRun) -> dict[str, Any]:
     """The plan the engine makes of the run's objects with nothing worked out beforehand."""
-    manifests = run.manifests
-    desired = reconcile.desired_objects(manifests, provider)
-    plan = build_plan(
-        reconcile.resolve_against_live(provider, desired, run.live),
-        run.live,
-        {kind.kind: kind.prune for kind in provider.kinds},
-        manifests.project.for_system("jupiterone"),
-        provider.account,
-        manifests.sensitive,
-        reconcile.credential_paths(provider),
-        pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
-        salt=run.plan.fingerprint_salt,
-    )
-    return _data(plan.to_dict())
+    return _data(unprepared_plan(provider, run).to_dict())
 
 
 def _data(plan: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,6 @@ import pytest
 
 from j1sync import reconcile
 from j1sync.engine.contract import DesiredObject, LiveObject, LivePart, Provider
-from j1sync.engine.plan import build_plan
 from j1sync.errors import ResolutionError
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.alert_rules import AlertRules
@@ -25,7 +24,7 @@ from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.settings import Settings
 from tests.e2e.conftest import API_KEY, Account
-from tests.performance.planning import plan_with
+from tests.performance.planning import plan_with, unprepared_plan
 
 SEED = {
     "integrationDefinitions": [{"type": "jira", "title": "Jira"}],
@@ -137,19 +136,7 @@ def test_rules_and_schedules_are_resolved_once_while_the_rules_are_read(
     with _holding(account) as provider:
         run = plan_with(provider, account.manifests)
         assert events == ["resolve IntegrationSchedule", "resolve AlertRule", "read over"]
-        manifests = run.manifests
-        desired = reconcile.desired_objects(manifests, provider)
-        unprepared = build_plan(
-            reconcile.resolve_against_live(provider, desired, run.live),
-            run.live,
-            {kind.kind: kind.prune for kind in provider.kinds},
-            manifests.project.for_system("jupiterone"),
-            provider.account,
-            manifests.sensitive,
-            reconcile.credential_paths(provider),
-            pruning={"enabled": manifests.scope.complete, "reason": manifests.scope.reason},
-            salt=run.plan.fingerprint_salt,
-        )
+        unprepared = unprepared_plan(provider, run)
     planned = {k: v for k, v in run.plan.to_dict().items() if k != "created_at"}
     assert planned == {k: v for k, v in unprepared.to_dict().items() if k != "created_at"}
     actions = {c.address: c.action for c in run.plan.changes}
