@@ -6,16 +6,12 @@ and then failed half-way (or left a dangling id where xyOps does not check)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
-
-KEY = "h3XyOpsReferenceKey0123456789"
+from j1sync.providers.xyops.emulator import XyOpsEmulator
+from tests.hostile.xyops_cli import run
 
 MANIFESTS = """\
 apiVersion: xyops.j1sync/v1
@@ -89,36 +85,24 @@ EXPECTED = [
 ]
 
 
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[XyOpsEmulator]:
-    monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield emu
-
-
-def run(emu: XyOpsEmulator, *args: str) -> Result:
-    env = {"XYOPS_URL": emu.url, "XYOPS_API_KEY": KEY, "NO_COLOR": "1"}
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
 @pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"], ["drift"]])
 def test_a_name_nothing_holds_stops_the_run_at_its_field(
-    server: XyOpsEmulator, tmp_path: Path, command: list[str]
+    xyops_server: XyOpsEmulator, tmp_path: Path, command: list[str]
 ) -> None:
     Path("m.yaml").write_text(MANIFESTS, encoding="utf-8")
-    before = server.snapshot()
-    result = run(server, *command, "m.yaml")
+    before = xyops_server.snapshot()
+    result = run(xyops_server, *command, "m.yaml")
     assert result.exit_code == 1, result.output
     lines = [line.removeprefix("Error: ") for line in result.stderr.splitlines()]
     for expected in EXPECTED:
         assert expected in lines, result.stderr
     assert "some_server_id" not in result.stderr  # a target may be a server: no error
     assert "Traceback" not in result.output
-    assert server.snapshot() == before  # nothing created, not even the tag
+    assert xyops_server.snapshot() == before  # nothing created, not even the tag
 
 
 def test_names_declared_in_the_run_or_on_the_server_plan_and_apply(
-    server: XyOpsEmulator, tmp_path: Path
+    xyops_server: XyOpsEmulator, tmp_path: Path
 ) -> None:
     fixed = (
         MANIFESTS.replace("generl", "general")
@@ -133,9 +117,9 @@ def test_names_declared_in_the_run_or_on_the_server_plan_and_apply(
         "spec:\n  title: A channel\n"
     )
     Path("m.yaml").write_text(fixed + channel, encoding="utf-8")
-    applied = run(server, "apply", "--auto-approve", "m.yaml")
+    applied = run(xyops_server, "apply", "--auto-approve", "m.yaml")
     assert applied.exit_code == 0, applied.output
-    events = {event["id"] for event in server.snapshot()["events"]}
+    events = {event["id"] for event in xyops_server.snapshot()["events"]}
     assert {"h3_job", "h3_flow"} <= events
-    again = run(server, "plan", "--detailed-exitcode", "m.yaml")
+    again = run(xyops_server, "plan", "--detailed-exitcode", "m.yaml")
     assert again.exit_code == 0, again.output

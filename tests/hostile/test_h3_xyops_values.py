@@ -6,16 +6,12 @@ then stopped half-way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
-
-KEY = "h3XyOpsValuesKey0123456789ab"
+from j1sync.providers.xyops.emulator import XyOpsEmulator
+from tests.hostile.xyops_cli import run
 
 MANIFESTS = """\
 apiVersion: xyops.j1sync/v1
@@ -77,34 +73,22 @@ EXPECTED = [
 ]
 
 
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[XyOpsEmulator]:
-    monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield emu
-
-
-def run(emu: XyOpsEmulator, *args: str) -> Result:
-    env = {"XYOPS_URL": emu.url, "XYOPS_API_KEY": KEY, "NO_COLOR": "1"}
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
 @pytest.mark.parametrize("command", [["validate"], ["plan"], ["apply", "--auto-approve"]])
 def test_a_value_one_slip_off_is_named_with_the_value_meant(
-    server: XyOpsEmulator, command: list[str]
+    xyops_server: XyOpsEmulator, command: list[str]
 ) -> None:
     Path("m.yaml").write_text(MANIFESTS, encoding="utf-8")
-    before = server.snapshot()
-    result = run(server, *command, "m.yaml")
+    before = xyops_server.snapshot()
+    result = run(xyops_server, *command, "m.yaml")
     assert result.exit_code == 1, result.output
     for expected in EXPECTED:
         assert expected in result.stderr, result.stderr
     assert "4 manifest errors" in result.stderr
     assert "Traceback" not in result.output
-    assert server.snapshot() == before
+    assert xyops_server.snapshot() == before
 
 
-def test_the_allowed_values_apply(server: XyOpsEmulator) -> None:
+def test_the_allowed_values_apply(xyops_server: XyOpsEmulator) -> None:
     fixed = (
         MANIFESTS.replace("eror", "error")
         .replace("chanel", "channel")
@@ -112,14 +96,14 @@ def test_the_allowed_values_apply(server: XyOpsEmulator) -> None:
         .replace("least_cpux", "least_cpu")
     )
     Path("m.yaml").write_text(fixed, encoding="utf-8")
-    applied = run(server, "apply", "--auto-approve", "m.yaml")
+    applied = run(xyops_server, "apply", "--auto-approve", "m.yaml")
     assert applied.exit_code == 0, applied.output
-    assert {"h3_event", "h3_by_monitor"} <= {e["id"] for e in server.snapshot()["events"]}
-    assert run(server, "plan", "--detailed-exitcode", "m.yaml").exit_code == 0
+    assert {"h3_event", "h3_by_monitor"} <= {e["id"] for e in xyops_server.snapshot()["events"]}
+    assert run(xyops_server, "plan", "--detailed-exitcode", "m.yaml").exit_code == 0
 
 
 def test_a_title_with_an_html_metacharacter_is_refused_before_any_request(
-    server: XyOpsEmulator,
+    xyops_server: XyOpsEmulator,
 ) -> None:
     """xyOps refuses `<` and `>` in any title: before, apply created the tag, then failed
     on the category ("Malformed title parameter: Cannot contain HTML metacharacters")."""
@@ -129,18 +113,18 @@ def test_a_title_with_an_html_metacharacter_is_refused_before_any_request(
         "spec:\n  title: Backups <nightly>\n",
         encoding="utf-8",
     )
-    before = server.snapshot()
-    result = run(server, "apply", "--auto-approve", "m.yaml")
+    before = xyops_server.snapshot()
+    result = run(xyops_server, "apply", "--auto-approve", "m.yaml")
     assert result.exit_code == 1, result.output
     assert (
         "m.yaml:13:10: xyops.Category/h3_html: spec.title: xyOps refuses HTML metacharacters "
         "in a title ('<')"
     ) in result.stderr
-    assert server.snapshot() == before
+    assert xyops_server.snapshot() == before
 
 
 def test_a_web_hook_url_or_method_xyops_refuses_is_named_never_quoted(
-    server: XyOpsEmulator, monkeypatch: pytest.MonkeyPatch
+    xyops_server: XyOpsEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A web hook's URL must begin with http(s):// or {{ and its method be letters: before,
     apply sent it and failed at the server. The URL is a credential: the error names the
@@ -151,8 +135,8 @@ def test_a_web_hook_url_or_method_xyops_refuses_is_named_never_quoted(
         "  title: Hook\n  url: ${env:H3_HOOK_URL}\n  method: P OST\n",
         encoding="utf-8",
     )
-    before = server.snapshot()
-    result = run(server, "apply", "--auto-approve", "m.yaml")
+    before = xyops_server.snapshot()
+    result = run(xyops_server, "apply", "--auto-approve", "m.yaml")
     assert result.exit_code == 1, result.output
     assert (
         "m.yaml:7:8: xyops.WebHook/h3_hook: spec.url: xyOps takes a URL beginning with http:// "
@@ -162,4 +146,4 @@ def test_a_web_hook_url_or_method_xyops_refuses_is_named_never_quoted(
         result.stderr
     )
     assert "h3SecretHookToken" not in result.output
-    assert server.snapshot() == before
+    assert xyops_server.snapshot() == before
