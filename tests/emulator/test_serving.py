@@ -5,6 +5,8 @@ is wrong (never a traceback), in the same words for JupiterOne, xyOps and OpenCT
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,45 @@ def test_an_emulator_that_cannot_listen_lets_go_of_its_database(
         assert Path(db).exists()
     finally:
         emulator.stop()
+
+
+LIBRARY_SERVE = """
+import gc, os, signal, sys, threading
+from j1sync.commands.emulator import SERVE_EXTRA
+from j1sync.providers.registry import systems
+
+system = next(s for s in systems() if s.name == sys.argv[1])
+serve = system.extras[SERVE_EXTRA]
+before = (gc.get_freeze_count(), signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+said = []
+
+def echo(line):
+    said.append(line)
+    if "listening on" in line:  # served: stop it as a supervisor would
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+
+serve(port=0, db=sys.argv[2], echo=echo, before_serving=lambda: said.append("ready"))
+after = (gc.get_freeze_count(), signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+assert after == before, (before, after)
+ready = said.index("ready")
+assert "listening on" in " ".join(said[:ready]) and "stopped" in said[-1], said
+print("unchanged")
+"""
+
+
+@pytest.mark.parametrize("system", list(SYSTEMS))
+def test_serving_as_a_library_call_leaves_the_interpreter_as_it_found_it(
+    system: str, tmp_path: Path
+) -> None:
+    """The collector is frozen only when the `j1sync` process asks (cli.settle_built, passed
+    by `emulator serve` as `before_serving`, called once built and before serving), and the
+    signal handlers serving installs are the caller's again once it stops."""
+    done = subprocess.run(
+        [sys.executable, "-c", LIBRARY_SERVE, system, str(tmp_path / "state.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-1] == "unchanged"

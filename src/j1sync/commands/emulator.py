@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from j1sync.cli import settle_built
 from j1sync.commands._common import foreign_flags, handle_errors, system_option, system_options
 from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.emulator import LISTEN_HOST
@@ -120,6 +121,7 @@ def serve(
             lose_responses=lose_responses,
             echo=click.echo,
             timings=timings_log,
+            before_serving=settle_built,
             **system_flags.get(system.name, {}),
         )
     finally:

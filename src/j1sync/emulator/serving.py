@@ -6,7 +6,6 @@ only what differs: its switches and emulator, its banner lines and its closing l
 from __future__ import annotations
 
 import errno
-import gc
 import signal
 import socket
 from collections.abc import Callable, Iterable
@@ -18,6 +17,9 @@ from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.errors import ConfigError, describe_os_error
 
 E = TypeVar("E", bound=ServedState)
+
+# What stops `serve_until_stopped` (Ctrl-C, and what a supervisor or CI sends).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def listen_problem(exc: OSError, host: str, port: int) -> str:
@@ -48,28 +50,33 @@ def serve_until_stopped(
     farewell: Callable[[E], str],
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
+    before_serving: Callable[[], object] | None = None,
 ) -> E:
     """Serve `emulator` on this (the main) thread until SIGTERM or SIGINT, having echoed
     `banner` (where it listens, its credentials), writing a line per answered request to
     `timings` (`serve --timings`) if given; then stop it and echo `farewell(emulator)`.
-    The stopped emulator is returned (its counters)."""
+    `before_serving`, when given, is called once the emulator is built and seeded, just
+    before it serves (the `j1sync` process settles its interpreter there: cli.py). The
+    stopped emulator is returned (its counters)."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
         emulator.start_shutdown()  # shutdown() waits for serve_forever: not on its thread
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    emulator.write_timings(timings)
-    for line in banner:
-        echo(line)
-    # This process only serves: the seeded objects live as long as it does, and the cycle
-    # collector's full passes over them (tens of thousands at benchmark sizes) stalled
-    # every request in flight. A process-wide setting: `emulator serve` is the process.
-    gc.freeze()
+    handlers = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
-        emulator.serve_forever()
+        emulator.write_timings(timings)
+        for line in banner:
+            echo(line)
+        if before_serving is not None:
+            before_serving()
+        try:
+            emulator.serve_forever()
+        finally:
+            emulator.stop()
     finally:
-        emulator.stop()
+        for signum, handler in handlers.items():  # as the caller had them
+            if handler is not None:  # None: not set from Python, nothing to put back
+                signal.signal(signum, handler)
     echo(farewell(emulator))
     return emulator
 

@@ -128,8 +128,10 @@ def serve(
     quotas: str | None = None,
     quota_scale: float = 1.0,
     quota_limit_header: Literal["documented", "recorded"] = "documented",
+    before_serving: Callable[[], object] | None = None,
 ) -> None:
-    """Serve JupiterOne's emulator until SIGTERM or SIGINT; bad options are ConfigErrors."""
+    """Serve JupiterOne's emulator until SIGTERM or SIGINT; bad options are ConfigErrors.
+    `before_serving`: as serve_until_stopped's."""
     from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
     from j1sync.providers.jupiterone.emulator import app
     from j1sync.providers.jupiterone.emulator.quotas import Quotas
@@ -176,4 +178,5 @@ def serve(
         ),
         echo,
         timings,
+        before_serving,
     )

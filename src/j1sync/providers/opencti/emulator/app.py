@@ -149,6 +149,7 @@ def serve(
     lose_responses: float = 0.0,
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
+    before_serving: Callable[[], object] | None = None,
 ) -> OpenCtiEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system opencti`): `db`
     defaults to DEFAULT_DB. The tokens are the seeded users' (`api_key` is refused: the
@@ -181,4 +182,5 @@ def serve(
         lambda stopped: f"OpenCTI emulator stopped. {answered(stopped.stats)}.",
         echo,
         timings,
+        before_serving,
     )

@@ -149,6 +149,7 @@ def serve(
     errors_in_200: bool = False,
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
+    before_serving: Callable[[], object] | None = None,
 ) -> XyOpsEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system xyops`): `db`
     defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
@@ -180,4 +181,5 @@ def serve(
         lambda stopped: f"xyOps emulator stopped. {answered(stopped.stats)}.",
         echo,
         timings,
+        before_serving,
     )
