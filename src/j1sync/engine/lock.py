@@ -21,7 +21,6 @@ within TTL_S (NTP-synced CI runners do).
 from __future__ import annotations
 
 import getpass
-import json
 import logging
 import os
 import secrets
@@ -34,11 +33,12 @@ from datetime import datetime, timezone
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from j1sync import __version__
+from j1sync import __version__, json_input
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
 from j1sync.errors import LockHeld, LockLost, TransientError
 from j1sync.http.urls import is_loopback
+from j1sync.terminal import visible_controls
 
 log = logging.getLogger("j1sync.lock")
 
@@ -52,6 +52,7 @@ MAX_SETTLE_S = 30.0
 # A store on this machine (an emulator) commits each write before it answers: what is left
 # is room for a racing writer's round trip.
 LOOPBACK_SETTLE_S = 0.3
+MAX_PID = 4_194_304  # Linux's PID_MAX_LIMIT: a stored pid beyond it names no process
 
 
 def settle_time(base_url: str, remote_s: float) -> float:
@@ -91,7 +92,7 @@ class LockRecord:
         """A stored value; one j1sync cannot read is a lease that never expires (only
         `j1sync unlock` removes it), never one to overwrite silently."""
         try:
-            data = json.loads(text)
+            data = json_input.loads(text)
             return cls(
                 token=str(data["token"]),
                 holder=str(data["holder"]),
@@ -99,7 +100,7 @@ class LockRecord:
                 expires=_epoch(data["expires"]),
                 process=_process(data.get("process")),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError):
             return cls(
                 token="", holder=f"an unreadable lock value {text[:60]!r}", since=None, expires=None
             )
@@ -135,7 +136,7 @@ class LockRecord:
 
     def describe(self, now: float) -> str:
         """`alice@laptop (pid 4242), since 2024-05-01T10:00:00Z (35 s ago), expires ...`"""
-        parts = [self.holder]
+        parts = [visible_controls(self.holder, one_line=True)]
         if self.since is not None:
             parts.append(f"since {_iso(self.since)} ({_duration(now - self.since)} ago)")
         if self.expires is None:
@@ -388,10 +389,18 @@ def _this_machine() -> tuple[str, str] | None:
 
 
 def _process(value: object) -> tuple[str, str, int] | None:
+    """The stored (host, PID namespace, pid), or None (unknown) when it is not one: a pid
+    must name one process (0 and negative pids name groups of them, signalling -1 reaches
+    every process of the user), and one too large for the system cannot be asked about."""
     if not isinstance(value, list) or len(value) != 3:
         return None
     host, namespace, pid = value
-    if isinstance(host, str) and isinstance(namespace, str) and isinstance(pid, int):
+    if (
+        isinstance(host, str)
+        and isinstance(namespace, str)
+        and type(pid) is int
+        and 0 < pid <= MAX_PID
+    ):
         return host, namespace, pid
     return None
 
@@ -409,6 +418,8 @@ def _iso(epoch: float | None, timespec: str = "seconds") -> str | None:
 
 
 def _epoch(text: object) -> float | None:
+    """An ISO 8601 time -> epoch seconds; a time outside the years 1-9999 in UTC (which
+    no message could show) raises ValueError or OverflowError."""
     if text is None:
         return None
     if not isinstance(text, str):
@@ -416,7 +427,9 @@ def _epoch(text: object) -> float | None:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
+    epoch = moment.astimezone(timezone.utc).timestamp()
+    datetime.fromtimestamp(epoch, timezone.utc)  # shown again as ISO: must stay in range
+    return epoch
 
 
 def _duration(seconds: float) -> str:
