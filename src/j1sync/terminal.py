@@ -10,6 +10,7 @@ display (spinner, bar) needs a terminal whatever the colours: NO_COLOR does not 
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
@@ -44,6 +45,15 @@ def color_enabled(mode: ColorMode, stream: Stream, env: Mapping[str, str] | None
     return is_terminal(stream, env)
 
 
+# Characters that change how text around them reads without being seen: format characters
+# (Cf: U+202E right-to-left override, the U+2066-U+2069 isolates, U+200B zero-width space,
+# U+200D, U+FEFF...), the line and paragraph separators (U+2028, U+2029) and lone
+# surrogates (Cs: no encoding can print them). A plan goes into a pull request: a name that
+# reorders or hides its characters could pass for another object's (Trojan Source,
+# CVE-2021-42574). Each is shown as its escape (`\u202e`), never sent.
+HIDDEN_CATEGORIES = frozenset({"Cf", "Zl", "Zp", "Cs"})
+
+
 def _control_pictures(keep: str) -> dict[int, str]:
     """Each control character but those in `keep` -> one visible character of its own
     (a C0 control its Unicode control picture, ESC ␛, BEL ␇; DEL ␡; a C1 control �)."""
@@ -55,13 +65,65 @@ def _control_pictures(keep: str) -> dict[int, str]:
     return table
 
 
-_IN_MESSAGES = _control_pictures("\t\n")
-_IN_LINES = _control_pictures("\t")
+def hidden_escape(char: str) -> str | None:
+    """`char`'s escape (`\\u202e`, `\\U000e0001`) when it is a format character, a line or
+    paragraph separator or a lone surrogate (HIDDEN_CATEGORIES); None for any other."""
+    if char.isascii() or unicodedata.category(char) not in HIDDEN_CATEGORIES:
+        return None
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+class _Shown(dict[int, str]):
+    """A str.translate table: the control pictures, and each hidden character to its
+    escape; any other character to itself. Each character is looked up once, then kept."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = shown = hidden_escape(char) or char
+        return shown
+
+
+_IN_MESSAGES = _Shown(_control_pictures("\t\n"))
+_IN_LINES = _Shown(_control_pictures("\t"))
+
+
+class _JsonEscapes(dict[int, str]):
+    """A str.translate table for JSON text: DEL, the C1 controls and the hidden characters
+    to their JSON escapes (astral ones as a surrogate pair); any other to itself."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if not (0x7F <= code < 0xA0 or hidden_escape(char)):
+            shown = char
+        elif code <= 0xFFFF:
+            shown = f"\\u{code:04x}"
+        else:  # JSON escapes an astral character as its UTF-16 surrogate pair
+            high, low = divmod(code - 0x10000, 0x400)
+            shown = f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+        self[code] = shown
+        return shown
+
+
+_JSON_ESCAPES = _JsonEscapes()
+
+
+def visible_in_json(text: str) -> str:
+    """JSON text (json.dumps' with ensure_ascii=False) with DEL, the C1 controls and the
+    hidden characters (HIDDEN_CATEGORIES) escaped: the same JSON, every string the same,
+    but nothing in it drives a terminal or hides (json.dumps escapes only C0 controls).
+    Such a character is inside a string wherever JSON has it, so its escape is exact."""
+    if text.isprintable():
+        return text
+    return text.translate(_JSON_ESCAPES)
 
 
 def visible_controls(text: str, *, one_line: bool = False) -> str:
     """`text` with its control characters shown, not sent: a name read from an account or a
     manifest (`Evil\x1b]0;title`) must not drive the user's terminal (set its title, clear
-    the screen, hide what follows). Tabs stay, and newlines unless `one_line`. Each is
-    replaced by one character, so positions (rich's styled spans) are kept."""
+    the screen, hide what follows). Tabs stay, and newlines unless `one_line`. A control
+    character is replaced by one character (␛); a hidden one (HIDDEN_CATEGORIES: U+202E,
+    U+200B...) by its escape, so that a name reads as what it holds."""
+    if text.isprintable():  # no control, no hidden character (nor tab, newline): as it is
+        return text
     return text.translate(_IN_LINES if one_line else _IN_MESSAGES)

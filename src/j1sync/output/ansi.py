@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from itertools import accumulate
 
 from rich.console import Console
-from rich.text import Text
+from rich.text import Span, Text
 
 from j1sync.terminal import visible_controls
 
@@ -15,7 +16,7 @@ from j1sync.terminal import visible_controls
 def render(lines: Sequence[Text], color: bool) -> str:
     """The lines joined by newlines; coloured when `color` (j1sync.terminal decides). A
     control character in a line (a name read from the account) is shown, not sent."""
-    lines = [_shown(line) for line in lines]
+    lines = [shown(line) for line in lines]
     if not color:
         return "\n".join(line.plain for line in lines)
     buffer = io.StringIO()
@@ -32,10 +33,21 @@ def render(lines: Sequence[Text], color: bool) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-def _shown(line: Text) -> Text:
-    shown = visible_controls(line.plain, one_line=True)
-    if shown == line.plain:
+def shown(line: Text) -> Text:
+    """`line` with its control characters shown, not sent (terminal.visible_controls): a
+    control becomes one character (␛), a hidden character (U+202E...) its escape
+    (`\\u202e`); each styled span covers what its characters became."""
+    plain = line.plain
+    text = visible_controls(plain, one_line=True)
+    if text == plain:
         return line
-    line = line.copy()
-    line.plain = shown  # one character for one: the styled spans stay where they were
-    return line
+    ends = list(
+        accumulate((len(visible_controls(char, one_line=True)) for char in plain), initial=0)
+    )
+    result = line.blank_copy(text)
+    last = len(plain)
+    result.spans = [
+        Span(ends[min(span.start, last)], ends[min(span.end, last)], span.style)
+        for span in line.spans
+    ]
+    return result

@@ -23,6 +23,7 @@ from j1sync.output.values import (
     section_heading,
     summary_line,
 )
+from j1sync.terminal import visible_controls
 
 MAX_LISTED_DELETIONS = 30
 COLUMN_TITLES = {"no-op": "Unchanged"}
@@ -127,4 +128,6 @@ def _part(plan: Plan, note: str | None, changes_heading: str | None) -> list[str
 
 
 def _join(lines: list[str]) -> str:
-    return "\n".join(lines).rstrip("\n") + "\n"
+    """The comment, its names' control and hidden characters (U+202E, U+200B...) shown
+    (terminal.visible_controls): a reviewer reads what a name holds."""
+    return visible_controls("\n".join(lines).rstrip("\n")) + "\n"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from j1sync.terminal import ColorMode, color_enabled, is_terminal
+from j1sync.terminal import ColorMode, color_enabled, is_terminal, visible_controls
 
 if TYPE_CHECKING:  # rich and the apply report: loaded when a terminal or an apply needs them
     from rich.console import Console
@@ -72,6 +72,7 @@ class RichProgress:
             yield
 
     def on_apply_event(self, event: ApplyEvent) -> None:
+        from j1sync.output.ansi import shown
         from j1sync.output.apply_report import change_line, styled
 
         if event.type == "start":
@@ -79,12 +80,13 @@ class RichProgress:
         elif self._bar is None or self._task is None:
             return
         elif event.type == "change_started" and event.change is not None:
+            # a name is shown, not sent, nor read as rich markup (TextColumn's markup=False)
             description = f"{event.change.action} {event.change.address}"
-            self._bar.update(self._task, description=description)
+            self._bar.update(self._task, description=visible_controls(description, one_line=True))
         elif event.type == "change_finished" and event.outcome is not None:
             line = change_line(event.outcome)
             if self._write_report is None:
-                self._bar.console.print(line, soft_wrap=True)
+                self._bar.console.print(shown(line), soft_wrap=True)
             else:
                 self._write_report(styled(line, self._color))
             self._bar.advance(self._task)
@@ -104,7 +106,7 @@ class RichProgress:
 
         self._bar = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
