@@ -377,14 +377,16 @@ class _Masking:
         live: LiveObject,
         after: MaskedState | None = None,
         live_paths: Collection[str] | None = None,
+        desired: DesiredObject | None = None,
     ) -> Any:
         """The live state masked at its own credential paths (`live_paths` when known) and,
         so that a rotated or hand-edited secret shows neither value, wherever the desired
-        side was masked."""
+        side was masked; its keys as `mask` shows a live state's beside `desired`'s."""
         paths = set(self.paths(live.kind, live.state) if live_paths is None else live_paths)
         if after is not None:
             paths |= set(after.templates) | set(after.literal)
-        return mask(live.state, self.secrets, paths).state
+        twin = desired.state if desired is not None else None
+        return mask(live.state, self.secrets, paths, live=True, desired=twin).state
 
     def declared(self, want: DesiredObject, after: MaskedState) -> dict[str, Any] | None:
         """The spec as written, masked like the desired state: `${env:}` values, the
@@ -503,9 +505,11 @@ class _Comparison:
             action="update" if paths else "no-op",
             reason="" if paths else "matches the manifest",  # an update's: when planned
             id=live.id,
-            before=masking.before(live, masked, live_paths),
+            before=masking.before(live, masked, live_paths, desired),
             after=masked.state,
-            changed_paths=list(dict.fromkeys(mask_path(p, masking.secrets) for p in paths)),
+            changed_paths=list(
+                dict.fromkeys(mask_path(p, masking.secrets, desired.state) for p in paths)
+            ),
             depends_on=list(desired.depends_on),
             live_fingerprint=have.fingerprint,
             sensitive=masked.templates,

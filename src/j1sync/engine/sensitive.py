@@ -3,7 +3,12 @@
 Two sources, one mask. Values that came from `${env:NAME}`: the loader hands over
 `resolved string -> template` ("Bearer s3cr3t" -> "Bearer ${env:HOOK_TOKEN}"); from each
 pair we also recover the variable's own value, so a normalized state that holds the
-secret inside other text (or as a dict key) is masked as well. And credential fields:
+secret inside other text is masked as well. Masking touches values only, never a desired
+state's keys: the loader resolves `${env:…}` in values alone, so a key is the manifest's own
+text or a field of the kind's, and `${env:X}` set to "title" must not hide the field `title`
+(a plan file with its keys masked cannot be applied). A live state's key that holds a
+secret is the account's own data and is masked, unless the desired state has the same key
+at the same place. And credential fields:
 each kind declares the paths of a state that hold credentials (a webhook's endpoint,
 headers and body, ...); every string there is masked, wherever it came from, on both
 sides of a change. A plan keeps the `${env:…}` template of a masked `after` value so
@@ -15,7 +20,6 @@ logs) can be scrubbed of it with `redact_secrets`.
 
 from __future__ import annotations
 
-import copy
 import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -92,8 +96,8 @@ class MaskedState:
 
     state: Any
     templates: dict[str, str] = field(default_factory=dict)  # path -> `${env:…}` template
-    # path -> value no template can rebuild (a credential written literally, or a dict
-    # whose keys hold a secret): kept in memory only, never written.
+    # path -> value no template can rebuild (a credential written literally): kept in
+    # memory only, never written.
     literal: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,43 +110,67 @@ def mask_state(state: Any, secrets: Secrets) -> tuple[Any, dict[str, str]]:
     return masked.state, masked.templates
 
 
-def mask(state: Any, secrets: Secrets, credentials: Collection[str] = ()) -> MaskedState:
-    """Mask every string that holds an `${env:…}` secret, every non-empty string at or
-    below one of the `credentials` paths, and every dict key that holds a secret."""
+def mask(
+    state: Any,
+    secrets: Secrets,
+    credentials: Collection[str] = (),
+    *,
+    live: bool = False,
+    desired: Any = None,
+) -> MaskedState:
+    """Mask every string that holds an `${env:…}` secret and every non-empty string at or
+    below one of the `credentials` paths. A `live` state's dict keys that hold a secret are
+    masked too, except those the `desired` state has at the same place (`_public_key`)."""
     if not secrets.replacements and not credentials:
         return MaskedState(state)
     result = MaskedState(None)
     wanted = frozenset(credentials)
 
-    def walk(node: Any, parts: list[PathPart], credential: bool, record: bool) -> Any:
+    def walk(node: Any, parts: list[PathPart], credential: bool, twin: Any) -> Any:
         credential = credential or (bool(wanted) and format_path(parts) in wanted)
         if isinstance(node, dict):
-            if record and any(_holds_secret(k, secrets) for k in node):
-                result.literal[format_path(parts)] = copy.deepcopy(node)
-                record = False  # the whole dict comes back from `literal`
             out: dict[Any, Any] = {}
             for key, value in node.items():
-                shown = _masked_key(out) if _holds_secret(key, secrets) else key
-                out[shown] = walk(value, [*parts, shown], credential, record)
+                shown = key
+                if live and not _public_key(twin, key) and _holds_secret(key, secrets):
+                    shown = _masked_key(out)
+                out[shown] = walk(value, [*parts, shown], credential, _child(twin, key))
             return out
         if isinstance(node, list):
-            return [walk(v, [*parts, i], credential, record) for i, v in enumerate(node)]
+            return [walk(v, [*parts, i], credential, _child(twin, i)) for i, v in enumerate(node)]
         if isinstance(node, str):
             template = secrets.template_for(node)
             if template is not None:
-                if record:
+                if not live:
                     result.templates[format_path(parts)] = template
                 remember_secrets([node])
                 return MASK
             if credential and node:
-                if record:
+                if not live:
                     result.literal[format_path(parts)] = node
                 remember_secrets([node])
                 return MASK
         return node
 
-    result.state = walk(state, [], False, True)
+    result.state = walk(state, [], False, desired)
     return result
+
+
+_NO_TWIN = object()
+
+
+def _child(twin: Any, part: PathPart) -> Any:
+    """`twin`'s own value at key or index `part`, or _NO_TWIN."""
+    if isinstance(twin, dict) and isinstance(part, str):
+        return twin.get(part, _NO_TWIN)
+    if isinstance(twin, list) and isinstance(part, int) and 0 <= part < len(twin):
+        return twin[part]
+    return _NO_TWIN
+
+
+def _public_key(twin: Any, key: Any) -> bool:
+    """The desired state has `key` here: the manifest's own text or a field of the kind."""
+    return isinstance(twin, dict) and key in twin
 
 
 def _holds_secret(key: Any, secrets: Secrets) -> bool:
@@ -159,12 +187,18 @@ def _masked_key(siblings: Mapping[Any, Any]) -> str:
     return shown
 
 
-def mask_path(path: str, secrets: Secrets) -> str:
-    """A changed path with any key that holds a secret shown as MASK."""
+def mask_path(path: str, secrets: Secrets, desired: Any = None) -> str:
+    """A changed path with a live state's key that holds a secret shown as MASK, as `mask`
+    shows it (keys the `desired` state has at that place are shown as they are)."""
     if not secrets.replacements:
         return path
-    parts = parse_path(path)
-    return format_path([MASK if _holds_secret(p, secrets) else p for p in parts])
+    shown: list[PathPart] = []
+    twin = desired
+    for part in parse_path(path):
+        hidden = not _public_key(twin, part) and _holds_secret(part, secrets)
+        shown.append(MASK if hidden else part)
+        twin = _child(twin, part)
+    return format_path(shown)
 
 
 # -- scrubbing messages ---------------------------------------------------------------
