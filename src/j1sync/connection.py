@@ -11,7 +11,7 @@ from typing import Any
 
 from j1sync.engine.contract import Provider
 from j1sync.errors import ConfigError
-from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S
+from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import System
 
@@ -26,13 +26,15 @@ EMULATED_URL, EMULATED_API_KEY, EMULATED_ACCOUNT = "url", "apiKey", "account"
 
 @dataclass(frozen=True)
 class ConnectionOptions:
-    """How a command reaches its targets: its --emulator, --retry-budget and --rate-limit
+    """How a command reaches its targets: its --emulator, --timeout (one request's wait
+    for its answer), --retry-budget and --rate-limit
     (a RateLimit, or None for no client-side limit); apply's --concurrency, the changes
     made at once, which a client must let through together; and `flags`, the connection
     flags the systems add (System.extras["connection_options"]), by parameter name, each
     read by its own system's `connect`."""
 
     emulator: bool = False
+    timeout: float = DEFAULT_TIMEOUT_S
     retry_budget_s: float = DEFAULT_RETRY_BUDGET_S
     rate_limit: Any = None
     concurrency: int = 1

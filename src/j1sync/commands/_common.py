@@ -18,7 +18,12 @@ from j1sync.credentials import api_keys
 from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError
-from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, ENV_RATE_LIMIT
+from j1sync.http.retry import (
+    DEFAULT_RETRY_BUDGET_S,
+    DEFAULT_TIMEOUT_S,
+    ENV_RATE_LIMIT,
+    ENV_TIMEOUT,
+)
 from j1sync.interrupts import read_answer
 from j1sync.manifest.loader import ALLOW_EMPTY_FLAG
 from j1sync.terminal import COLOR_KEY, ColorMode, Stream, color_enabled, visible_controls
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CONNECTION_FLAGS = ("emulator", "retry_budget_s", "rate_limit")
+CONNECTION_FLAGS = ("emulator", "timeout", "retry_budget_s", "rate_limit")
 # A system's own connection flags: System.extras[SYSTEM_CONNECTION_OPTIONS]() -> a
 # (parameter name, click option) per flag (an account, a region...).
 SYSTEM_CONNECTION_OPTIONS = "connection_options"
@@ -195,6 +200,17 @@ def connection_options(func: F) -> F:
             help="Run against each system's emulator (its state in .j1sync/).",
         ),
         *(option for _, option in system_flags),
+        click.option(
+            "--timeout",
+            "timeout",
+            type=FiniteFloatRange(min=0, min_open=True),
+            default=DEFAULT_TIMEOUT_S,
+            show_default=True,
+            envvar=ENV_TIMEOUT,
+            show_envvar=True,
+            metavar="SECONDS",
+            help="How long one request waits for the server's answer.",
+        ),
         click.option(
             "--retry-budget",
             "retry_budget_s",

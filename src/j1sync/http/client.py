@@ -6,7 +6,10 @@
   and lost connections; writes only on 429), a 429's Retry-After waited, within the retry
   budget; a write whose answer timed out waits as long again before the executor re-reads.
 - Stopping: `abandon()` (a background read no longer wanted) and `stop_retries()` /
-  `resume_retries()` (an interrupted apply, see j1sync.interrupts).
+  `resume_retries()` (an interrupted apply, see j1sync.interrupts); `reading()`, while the
+  account is read: once a read gets no answer for good (a server that is down, or accepts
+  connections and never answers), every other read fails with its error at once instead
+  of each waiting for its own timeout and retry budget.
 - One attempt (`_send`): the transport's failures mapped to j1sync's errors (no server:
   Unreachable; a lost connection or a timeout: TransientError; `transport_error`), and
   what a status says by itself (429, 5xx; `status_error`), both also JupiterOne's
@@ -20,9 +23,11 @@ providers/client_provider.py).
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -33,7 +38,13 @@ from tenacity import RetryCallState, RetryError
 from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, RateLimited, TransientError, Unreachable
 from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
-from j1sync.http.retry import budget_exceeded, configured_backoff, retrying
+from j1sync.http.retry import (
+    budget_exceeded,
+    configured_backoff,
+    no_answer,
+    retrying,
+    timed_out,
+)
 from j1sync.http.session import pooled_session
 from j1sync.net import unreachable_because
 
@@ -79,6 +90,10 @@ class ApiClient(Generic[S]):
         self._session = pooled_session(max(POOL_SIZE, max_in_flight))
         self._abandoned = threading.Event()
         self._retries_stopped = threading.Event()
+        # reads wait for nothing more: retries stopped, or a read got no answer for good
+        self._reads_stopped = threading.Event()
+        self._reading = 0  # reads of the account under way (`reading()`)
+        self._read_failure: ApiError | None = None  # the read that got no answer, while reading
         self.requests_sent = 0  # HTTP requests made, retries included (for tests)
         self._count_lock = threading.Lock()
         self._headers = self._request_headers()
@@ -101,14 +116,67 @@ class ApiClient(Generic[S]):
         """Give up what is still to come (a background read no longer wanted)."""
         self._abandoned.set()
         self._retries_stopped.set()
+        self._reads_stopped.set()
+        self._wake()
 
     def stop_retries(self) -> None:
         """Retry nothing more until `resume_retries()` (an interrupted apply)."""
         self._retries_stopped.set()
+        self._reads_stopped.set()
+        self._wake()
 
     def resume_retries(self) -> None:
         if not self._abandoned.is_set():
             self._retries_stopped.clear()
+            with self._count_lock:
+                if self._read_failure is None:
+                    self._reads_stopped.clear()
+
+    def _wake(self) -> None:
+        """Make every request waiting (for the server's quota) look again whether it is
+        to stop."""
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """While the account is read (kinds on threads of their own, pages, detail
+        requests): once one read request gets no answer for good (the server unreachable,
+        or every attempt timed out or lost its connection until the retry budget was
+        spent), every other read request fails with that error at once: one not yet sent
+        is not sent, one waiting (for a retry, for the quota) waits no longer. The read
+        fails anyway; without this each request queued behind it waited its own timeout,
+        one after another. Requests on the wire end by their timeout. Nested blocks share
+        one failure; it is forgotten when the outermost ends (writes and the apply lock's
+        release are not reads of the account)."""
+        with self._count_lock:
+            self._reading += 1
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self._reading -= 1
+                if self._reading == 0 and self._read_failure is not None:
+                    self._read_failure = None
+                    if not self._retries_stopped.is_set():
+                        self._reads_stopped.clear()
+
+    def _reads_failed(self, error: ApiError) -> None:
+        """`error` ended a read for good; when it is a read of the account that got no
+        answer, every other read stops (`reading`)."""
+        if not no_answer(error):
+            return
+        with self._count_lock:
+            if self._reading == 0 or self._read_failure is not None:
+                return
+            self._read_failure = error
+            self._reads_stopped.set()
+        self._wake()
+
+    def _check_read_failure(self) -> None:
+        """The error a read ended with for good while the account is read (`reading`), for
+        every other read, raised anew."""
+        failure = self._read_failure
+        if failure is not None:
+            raise copy.copy(failure) from failure.__cause__
 
     def _attempts(
         self,
@@ -123,28 +191,40 @@ class ApiClient(Generic[S]):
         before the next attempt (`_retry_wait` unless given)."""
         started = time.monotonic()
         budget = self.settings.retry_budget_s
+        stopped = self._retries_stopped if mutation else self._reads_stopped
         attempts = retrying(
             is_mutation=mutation,
             budget_s=budget,
-            stopped=self._retries_stopped,
+            stopped=stopped,
             wait=wait or self._retry_wait,
             operation=self._retry_label(operation),
         )
         try:
             for attempt in attempts:
                 with attempt:
+                    if not mutation:
+                        self._check_read_failure()
                     return once()
-        except TransientError as exc:
-            if mutation and isinstance(exc.__cause__, requests.Timeout):
+        except ApiError as exc:  # not to be retried (no server there), or a write's
+            if mutation and timed_out(exc):
                 # The server may still be working on it: give it as long again before
                 # the executor re-reads (a create committing late would be duplicated).
                 self._abandoned.wait(self.settings.timeout)
+            elif not mutation:
+                self._reads_failed(exc)
             raise
         except RetryError as exc:
             last = exc.last_attempt.exception()
-            if self._retries_stopped.is_set() and isinstance(last, ApiError):
+            if stopped.is_set() and isinstance(last, ApiError):
+                if not mutation:
+                    self._check_read_failure()
                 raise last from last.__cause__
-            raise budget_exceeded(self.title, exc, operation, budget, started) from last
+            error = budget_exceeded(
+                self.title, exc, operation, budget, started, self.settings.timeout
+            )
+            if not mutation:
+                self._reads_failed(error)
+            raise error from last
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _retry_label(self, operation: str) -> str:
@@ -184,10 +264,13 @@ class ApiClient(Generic[S]):
                 rate_limited()
                 raise
 
-    def _check_abandoned(self, where: str) -> None:
-        """ApiError once `abandon()` was called: no request is sent any more."""
+    def _check_abandoned(self, where: str, *, read: bool = False) -> None:
+        """ApiError once `abandon()` was called: no request is sent any more; for a `read`,
+        also once another read got no answer for good while the account is read."""
         if self._abandoned.is_set():
             raise ApiError(f"{self.title} API ({where}): request abandoned")
+        if read:
+            self._check_read_failure()
 
     def _count_request(self) -> None:
         with self._count_lock:
@@ -211,7 +294,8 @@ def transport_error(
             return Unreachable(f"cannot reach the {title} API at {url}: {why}")
         return TransientError(f"{title} API connection failed ({where})")
     if isinstance(exc, requests.Timeout):
-        return TransientError(f"{title} API timed out ({where})")
+        said = "" if where == url else f" ({where})"
+        return TransientError(f"{title} API at {url} did not answer in time{said}")
     return ApiError(f"{title} API request {request} failed: {exc}")
 
 

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import requests
 from tenacity import (
     RetryCallState,
     RetryError,
@@ -30,7 +31,13 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from j1sync.errors import ConfigError, RateLimited, RetryBudgetExceeded, TransientError
+from j1sync.errors import (
+    ConfigError,
+    RateLimited,
+    RetryBudgetExceeded,
+    TransientError,
+    Unreachable,
+)
 
 log = logging.getLogger("j1sync.api")
 
@@ -39,6 +46,7 @@ RETRIES_BEFORE_WARNING = 2
 ENV_RATE_LIMIT = "J1SYNC_RATE_LIMIT"
 ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
 ENV_BACKOFF_MAX = "J1SYNC_BACKOFF_MAX_S"
+ENV_TIMEOUT = "J1SYNC_TIMEOUT"  # --timeout: one request's wait for its answer
 DEFAULT_BACKOFF_INITIAL_S = 0.5
 DEFAULT_BACKOFF_MAX_S = 30.0
 DEFAULT_TIMEOUT_S = 30.0  # one HTTP request's wait for its answer
@@ -107,20 +115,55 @@ def _wait(stopped: threading.Event, seconds: float) -> None:
 
 
 def budget_exceeded(
-    system: str, exc: RetryError, operation: str, budget_s: float, started: float
+    system: str,
+    exc: RetryError,
+    operation: str,
+    budget_s: float,
+    started: float,
+    timeout_s: float | None = None,
 ) -> RetryBudgetExceeded:
-    """The error raised when the retries of one request ran out of their budget."""
+    """The error raised when the retries of one request ran out of their budget. When
+    the last attempt timed out (`timeout_s`: the request timeout), it says so first, and
+    what to do: the server may be down, or slower than the timeout allows."""
     last = exc.last_attempt.exception()
     attempts = exc.last_attempt.attempt_number
     elapsed = time.monotonic() - started
-    reason = "rate limited (HTTP 429)" if http_429(last) else str(last)
-    error = RetryBudgetExceeded(
-        f"{system} API: gave up after {attempts} attempts over {budget_s:g} s: "
-        f"{reason} ({operation}, {elapsed:.1f} s spent; raise the "
-        "budget with --retry-budget SECONDS)"
-    )
+    if timeout_s is not None and timed_out(last):
+        error = RetryBudgetExceeded(
+            f"{last}: gave up after {_attempts(attempts)} in {elapsed:.1f} s ({operation}; "
+            f"request timeout {timeout_s:g} s, retry budget {budget_s:g} s). Is the server "
+            f"up? If it is only slow, raise the timeout with --timeout SECONDS ({ENV_TIMEOUT})"
+        )
+    else:
+        reason = "rate limited (HTTP 429)" if http_429(last) else str(last)
+        error = RetryBudgetExceeded(
+            f"{system} API: gave up after {attempts} attempts over {budget_s:g} s: "
+            f"{reason} ({operation}, {elapsed:.1f} s spent; raise the "
+            "budget with --retry-budget SECONDS)"
+        )
     error.__cause__ = last
     return error
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt" if count == 1 else f"{count} attempts"
+
+
+def timed_out(error: BaseException | None) -> bool:
+    """A request that got no answer within its timeout (the server may have acted on it)."""
+    return isinstance(error, TransientError) and isinstance(error.__cause__, requests.Timeout)
+
+
+def no_answer(error: BaseException | None) -> bool:
+    """A request that got no answer at all, for good: no server there, or (the retry
+    budget spent on them) timeouts and lost connections. Not an answer the server gave
+    (an error status, a 429: it is there)."""
+    if isinstance(error, RetryBudgetExceeded):
+        error = error.__cause__
+    if isinstance(error, Unreachable):
+        return True
+    cause = error.__cause__ if isinstance(error, TransientError) else None
+    return isinstance(cause, (requests.Timeout, requests.ConnectionError))
 
 
 def http_429(error: BaseException | None) -> bool:

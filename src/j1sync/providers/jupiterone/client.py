@@ -48,9 +48,10 @@ from j1sync.errors import (
 )
 from j1sync.http.client import ApiClient
 from j1sync.http.ratelimit import RateLimit
+from j1sync.http.retry import no_answer
 from j1sync.http.session import user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
-from j1sync.providers.jupiterone.server_quota import ServerQuota
+from j1sync.providers.jupiterone.server_quota import Reservation, ServerQuota
 from j1sync.providers.jupiterone.settings import TITLE, Settings
 from j1sync.providers.jupiterone.transport import HttpTransport
 from j1sync.providers.jupiterone.values import ACCOUNT_HEADER, LARGEST_PAGE
@@ -135,6 +136,7 @@ class JupiterOneClient(ApiClient[Settings]):
     ) -> None:
         """Arguments left as None come from the environment (J1SYNC_*), then defaults."""
         self.quota = ServerQuota()
+        self._unanswered = threading.local()  # a thread's request that got no answer
         super().__init__(
             settings,
             backoff_initial_s=backoff_initial_s,
@@ -167,13 +169,14 @@ class JupiterOneClient(ApiClient[Settings]):
         the wire finish). For a background read whose result is no longer wanted; the
         client is done after it."""
         super().abandon()
-        self.quota.wake()
 
     def stop_retries(self) -> None:
         """Retry nothing more until `resume_retries()`: each request gets its current
         attempt only, and a wait before a retry (or for the quota) ends at once with the
         last error. For an interrupted apply (see j1sync.interrupts)."""
         super().stop_retries()
+
+    def _wake(self) -> None:
         self.quota.wake()
 
     def __enter__(self) -> JupiterOneClient:
@@ -195,12 +198,15 @@ class JupiterOneClient(ApiClient[Settings]):
         routed = area_of(parsed.root_fields, default=area)
         if routed != area:
             raise ValueError(f"{parsed.operation_name}: sent as {area!r}, routed to {routed!r}")
-        return self._attempts(
-            parsed.operation_name or area,
-            lambda: self._execute_once(area, parsed, dict(variables or {})),
-            mutation=parsed.is_mutation,
-            wait=functools.partial(self._quota_wait, parsed.invocations),
-        )
+        try:
+            return self._attempts(
+                parsed.operation_name or area,
+                lambda: self._execute_once(area, parsed, dict(variables or {})),
+                mutation=parsed.is_mutation,
+                wait=functools.partial(self._quota_wait, parsed.invocations),
+            )
+        finally:
+            self._settle_unanswered()
 
     def paginate(
         self,
@@ -282,7 +288,9 @@ class JupiterOneClient(ApiClient[Settings]):
     def _execute_once(
         self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]
     ) -> dict[str, Any]:
-        self._check_abandoned(area)
+        self._settle_unanswered()  # this request's attempt before, now retried
+        read = not parsed.is_mutation
+        self._check_abandoned(area, read=read)
         request = GraphQLRequest(
             parsed.request,
             variable_values=variables,
@@ -290,10 +298,12 @@ class JupiterOneClient(ApiClient[Settings]):
         )
         if self.bucket is not None:
             self.bucket.acquire()
-        reservation = self.quota.acquire(parsed.invocations, self._retries_stopped)
+        stop = self._reads_stopped if read else self._retries_stopped
+        reservation = self.quota.acquire(parsed.invocations, stop)
         headers: dict[str, str] | None = None
+        unanswered = False
         try:
-            self._check_abandoned(area)
+            self._check_abandoned(area, read=read)
             with self.concurrency.slot() as rate_limited:
                 self._count_request()
                 try:
@@ -305,17 +315,33 @@ class JupiterOneClient(ApiClient[Settings]):
                     raise
                 except AuthError as exc:
                     raise self._auth_error(area, str(exc), exc.code, exc.status, None) from exc
+                except ApiError as exc:
+                    unanswered = no_answer(exc)
+                    raise
                 error = self._error_of(area, result.errors) if result.errors else None
                 if isinstance(error, RateLimited):
                     self.rate_limited_answers += 1
                     rate_limited()
         finally:
-            self.quota.settle(reservation, headers)
+            if unanswered:
+                # settled once it is known whether this request is tried again: should it
+                # fail for good, the reads behind it (in the quota's line: the very first
+                # request goes alone) hear of it first and are not sent (`reading`)
+                self._unanswered.reservation = reservation
+            else:
+                self.quota.settle(reservation, headers)
         if error is not None:
             raise error
         if not isinstance(result.data, dict):
             raise ApiError(f"JupiterOne API ({area}) returned no data")
         return result.data
+
+    def _settle_unanswered(self) -> None:
+        """Settle this thread's request that got no answer (`_execute_once`), if any."""
+        reservation: Reservation | None = getattr(self._unanswered, "reservation", None)
+        if reservation is not None:
+            self._unanswered.reservation = None
+            self.quota.settle(reservation, None)
 
     def _error_of(self, area: str, errors: Sequence[GraphQLError]) -> ApiError:
         codes = [str((e.extensions or {}).get("code") or "") for e in errors]

@@ -151,7 +151,8 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         }
         # Rules and boards need question ids -> names even when questions were not asked for.
         needed = set(wanted) | ({"Question"} if {"AlertRule", DASHBOARDS} & set(wanted) else set())
-        with ThreadPoolExecutor(max_workers=len(needed)) as pool:
+        # one read: should a request get no answer for good, the others stop (reading)
+        with self.client.reading(), ThreadPoolExecutor(max_workers=len(needed)) as pool:
             futures: dict[str, Future[Any]] = {}
             for name, reader in readers.items():
                 if name in needed and futures:

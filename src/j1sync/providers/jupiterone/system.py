@@ -107,6 +107,7 @@ def open_provider(
         return
 
     overrides: dict[str, Any] = {
+        "timeout": getattr(options, "timeout", None),
         "retry_budget_s": options.retry_budget_s,
         "endpoint_mode": flag(options, ENDPOINT_MODE),
     }

@@ -1,0 +1,107 @@
+"""A JupiterOne API that accepts connections and never answers: plan and drift end after
+about one request timeout (the retry budget below it), with one line that names the
+server and the timeout setting. Before, the requests queued behind the first read
+(the other kinds' readers, waiting until the first answer tells the quota) were each sent
+once it had failed for good, and waited their own timeout: --retry-budget 5 took ~60 s at
+the default 30 s timeout, and no setting of the timeout existed."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.examples import jupiterone_examples
+from tests.reliability.processes import run_j1sync
+
+API_KEY = "k2-dead-Key-7d1e"
+TIMEOUT_S = 4.0
+
+
+@contextmanager
+def _never_answering_server() -> Iterator[tuple[str, list[float]]]:
+    """A loopback listener that accepts every connection, reads nothing and answers
+    nothing; the times it accepted connections at (time.monotonic())."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.1)
+    accepted: list[float] = []
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            accepted.append(time.monotonic())
+            held.append(conn)  # open and silent until the test ends
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.parametrize("command", ["plan", "drift"])
+def test_a_server_that_never_answers_ends_the_read_after_one_timeout(
+    command: str, tmp_path: Path
+) -> None:
+    with _never_answering_server() as (url, accepted):
+        env = {
+            "JUPITERONE_API_KEY": API_KEY,
+            "JUPITERONE_ACCOUNT_ID": "k2-account",
+            "JUPITERONE_API_URL": url,
+            "J1SYNC_TIMEOUT": f"{TIMEOUT_S:g}",
+        }
+        started = time.monotonic()
+        done = run_j1sync(
+            [command, "--retry-budget", "1", str(jupiterone_examples())], env, tmp_path, timeout=90
+        )
+        elapsed = time.monotonic() - started
+        connections = list(accepted)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    # One clear line: the server, what happened, the setting to change.
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, done.stderr
+    assert f"JupiterOne API at {url}/ did not answer in time" in errors[0]
+    assert f"request timeout {TIMEOUT_S:g} s, retry budget 1 s" in errors[0]
+    assert "--timeout SECONDS (J1SYNC_TIMEOUT)" in errors[0]
+    assert "Error" not in done.stdout
+    for leak in ("Traceback", "internal error", API_KEY):
+        assert leak not in output
+    # The first request waited its timeout; nothing was sent once it had failed for good
+    # (before: each queued read was sent then, and waited a timeout of its own).
+    assert connections, "j1sync never connected: the test proves nothing"
+    late = [t - connections[0] for t in connections if t - connections[0] > TIMEOUT_S / 2]
+    assert late == [], f"requests sent after the first timed out: {late}"
+    assert elapsed < 3 * TIMEOUT_S + 10, elapsed  # startup on a loaded machine included
+
+
+def test_the_timeout_is_a_flag_too_and_refuses_what_is_not_a_positive_number(
+    tmp_path: Path,
+) -> None:
+    env = {"JUPITERONE_API_KEY": API_KEY, "JUPITERONE_ACCOUNT_ID": "k2-account"}
+    for bad in ("0", "-1", "nan", "soon"):
+        done = run_j1sync(["plan", "--timeout", bad, str(jupiterone_examples())], env, tmp_path)
+        assert done.returncode == 1, done.stdout + done.stderr  # a usage error (README)
+        assert "Invalid value for '--timeout'" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    shown = run_j1sync(["plan", "--help"], env, tmp_path)
+    assert "--timeout SECONDS" in shown.stdout and "J1SYNC_TIMEOUT" in shown.stdout
