@@ -39,7 +39,14 @@ class ApplyResult:
     order the changes ran in: the same list at any --concurrency."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    interrupted: bool = False  # stopped by Ctrl-C/SIGTERM: some changes were not started
+    # Ctrl-C/SIGTERM came during the run: no change started after it (`not_started` says
+    # how many it kept from starting; none when it came once every change had started)
+    interrupted: bool = False
+
+    @property
+    def not_started(self) -> int:
+        """Changes an interrupt kept from starting."""
+        return sum(o.status == "skipped" and o.message == NOT_STARTED for o in self.outcomes)
 
     @property
     def counts(self) -> dict[str, int]:

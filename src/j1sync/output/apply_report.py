@@ -41,7 +41,8 @@ def change_line(outcome: Outcome) -> Text:
 
 def closing_line(result: ApplyResult) -> Text:
     """`Apply complete: 2 created, 1 updated, 0 deleted, 0 failed.` Skipped changes are
-    counted when there are any; an interrupted apply says how many never started."""
+    counted when there are any; an interrupted apply says how many never started (one
+    interrupted once every change had started is complete, or failed, as it ran)."""
     done = dict.fromkeys(DONE, 0)
     not_started = skipped = 0
     for outcome in result.outcomes:
@@ -58,7 +59,7 @@ def closing_line(result: ApplyResult) -> Text:
         parts.append(f"{skipped} skipped")
     if not_started:
         parts.append(f"{not_started} not started")
-    if result.interrupted:
+    if result.interrupted and not_started:
         head, style = "Apply interrupted", "bold yellow"
     elif result.ok:
         head, style = "Apply complete", "bold green"
@@ -68,8 +69,14 @@ def closing_line(result: ApplyResult) -> Text:
 
 
 def interrupted_hint(result: ApplyResult) -> str:
-    """For stderr after an interrupted apply: what to do next."""
+    """For stderr after an interrupted apply: what to do next (nothing, when the signal
+    came once every change had started and all were applied)."""
     applied = result.counts["applied"]
+    if result.ok:
+        return (
+            f"Interrupted once every change had started: all {applied} changes were "
+            "applied; nothing is left to apply."
+        )
     return (
         f"Interrupted: {applied} of {len(result.outcomes)} changes applied. Run apply again "
         "to finish: it makes only what is still missing."

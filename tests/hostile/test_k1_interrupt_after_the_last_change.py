@@ -1,0 +1,72 @@
+"""A Ctrl-C that lands while apply's last change is in flight: that change finishes, and
+apply said "Interrupted: 2 of 2 changes applied. Run apply again to finish", with an
+"Apply interrupted" closing line, when nothing was left to do. It now says every change
+was applied, and still exits 130 (README: "130 | interrupted by Ctrl-C (SIGINT) or
+SIGTERM")."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+
+KEY, ACCOUNT = "k-k1-interrupt", "acct-k1-interrupt"
+INTERRUPTED = 130
+LATENCY_S = 1.0  # each request's; the last change is in flight this long
+QUESTION = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: {name}
+spec:
+  title: Question {name}
+  queries:
+    - name: q
+      query: Find User
+"""
+
+
+def _questions(emulator: ServedEmulator) -> int:
+    return sum(1 for qs in emulator.snapshot().values() for q in qs if "queries" in q)
+
+
+def test_an_interrupt_while_the_last_change_is_in_flight_says_all_were_applied(
+    tmp_path: Path,
+) -> None:
+    for name in ("first", "last"):
+        (tmp_path / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
+    latency = str(int(LATENCY_S * 1000))
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", latency) as emulator:
+        env = {
+            "JUPITERONE_API_URL": emulator.url,
+            "JUPITERONE_API_KEY": KEY,
+            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+        }
+        # one change at a time: once the first exists, the last is sent and sits in the
+        # emulator's latency
+        apply = start_j1sync(["apply", ".", "--auto-approve", "--concurrency", "1"], env, tmp_path)
+        deadline = time.monotonic() + 60
+        while _questions(emulator) < 1:
+            assert apply.poll() is None, apply.communicate()
+            assert time.monotonic() < deadline, "apply made no change in time"
+            time.sleep(0.02)
+        time.sleep(LATENCY_S / 3)
+        assert _questions(emulator) == 1  # the last change is still in flight
+        apply.send_signal(signal.SIGINT)
+        stdout, stderr = apply.communicate(timeout=30)
+
+        assert apply.returncode == INTERRUPTED, stdout + stderr
+        assert "Traceback" not in stderr
+        assert "SIGINT received: starting no new changes" in stderr
+        assert _questions(emulator) == 2
+        assert "created Question/first" in stdout and "created Question/last" in stdout
+        assert "not started" not in stdout
+        closing = stdout.splitlines()[-1]
+        assert closing == "Apply complete: 2 created, 0 updated, 0 deleted, 0 failed.", stdout
+        assert "all 2 changes were applied; nothing is left to apply" in stderr, stderr
+        assert "Run apply again" not in stderr
+
+        again = run_j1sync(["plan", ".", "--detailed-exitcode"], env, tmp_path)
+        assert again.returncode == 0, again.stdout + again.stderr
