@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from types import TracebackType
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from j1sync import __version__, json_input
@@ -62,6 +63,14 @@ def settle_time(base_url: str, remote_s: float) -> float:
 
 
 Clock = Callable[[], float]
+
+
+@runtime_checkable
+class EndingStore(Protocol):
+    """A lock store that can still be reached once the process is interrupted (its reads
+    abandoned) and ending: from `last_requests()` on, each request is sent once."""
+
+    def last_requests(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -278,11 +287,13 @@ class AccountLock:
                 log.debug("the lock write's answer was lost (%s); reading it back", exc)
             time.sleep(self.settle_s)
             confirmed = read_lock(self.store)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                self._ending()
             try:  # the write may have landed: leave no lease behind
                 self._delete_if_ours()
             except Exception as exc:
-                log.debug("could not remove a half-taken lock: %s", exc)
+                self._not_released(exc)
             raise
         return confirmed is not None and confirmed.token == self.record.token
 
@@ -337,12 +348,21 @@ class AccountLock:
         try:
             self._delete_if_ours()
         except Exception as exc:
-            log.warning(
-                "account %s: could not release the apply lock (%s); it expires %s",
-                self.account,
-                exc,
-                _iso(self.record.expires),
-            )
+            self._not_released(exc)
+
+    def _not_released(self, exc: Exception) -> None:
+        log.warning(
+            "account %s: could not release the apply lock (%s); it expires %s",
+            self.account,
+            exc,
+            _iso(self.record.expires),
+        )
+
+    def _ending(self) -> None:
+        """Ctrl-C or SIGTERM: the lock is still released (the reads it stopped may have
+        abandoned the store's client), and quickly (each request once, no retry wait)."""
+        if isinstance(self.store, EndingStore):
+            self.store.last_requests()
 
     def _delete_if_ours(self) -> None:
         """Delete the lock while it is ours. A delete whose answer was lost (or refused
@@ -370,6 +390,8 @@ class AccountLock:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            self._ending()
         self.release()
         if exc_type is None and self.lost is not None:
             raise LockLost(

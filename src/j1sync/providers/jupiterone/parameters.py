@@ -61,6 +61,10 @@ class ParameterStore:
         self._client = client
         self.settle_s = settle_time(client.settings.base_url, SETTLE_S)
 
+    def last_requests(self) -> None:
+        """After an interrupt: the lock's release is sent, each request once (lock.py)."""
+        self._client.last_requests()
+
     def get(self, name: str) -> dict[str, Any] | None:
         """The parameter as the API returns it (a secret's value redacted), or None."""
         try:

@@ -68,6 +68,10 @@ class VocabularyStore:
         self._client = client
         self.settle_s = settle_time(client.settings.base_url, SETTLE_S)
 
+    def last_requests(self) -> None:
+        """After an interrupt: the lock's release is sent, each request once (lock.py)."""
+        self._client.last_requests()
+
     def _entry(self, name: str) -> dict[str, Any] | None:
         wanted = f"{LOCK_PREFIX}{name}"
         filters = {

@@ -43,6 +43,10 @@ class BucketStore:
         self.bucket_id = bucket_id
         self.settle_s = settle_time(client.settings.base_url, SETTLE_S)
 
+    def last_requests(self) -> None:
+        """After an interrupt: the lock's release is sent, each request once (lock.py)."""
+        self._client.last_requests()
+
     def read(self, name: str) -> str | None:
         try:
             answer = self._client.read("get_bucket", {"id": self.bucket_id})
