@@ -37,6 +37,7 @@ from j1sync.manifest import load_manifests, load_project_config
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.kind_scan import scan_manifests
+from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import (
     System,
     system_name_of,
@@ -483,6 +484,7 @@ def _target_plan(
         project,
         provider.account,
         pruning=pruning,
+        undeclarable=name_problem,
     )
 
 

@@ -49,24 +49,36 @@ def run(emu: OpenCtiEmulator, *args: str) -> Result:
 
 @pytest.mark.parametrize("color", ["never", "always"])
 def test_a_plan_shows_a_names_escapes_never_sends_them(emu: OpenCtiEmulator, color: str) -> None:
+    role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
+    graphql(emu, role, {"i": {"name": "h3-role", "description": f"{EVIL}\n\nmanaged-by: j1sync"}})
     Path("m").mkdir()
     Path("m/label.yaml").write_text(
-        "apiVersion: opencti.j1sync/v1\nkind: Label\nmetadata:\n  name: h3-label\n",
+        "apiVersion: opencti.j1sync/v1\nkind: Label\nmetadata:\n  name: h3-label\n---\n"
+        "apiVersion: opencti.j1sync/v1\nkind: Role\nmetadata:\n  name: h3-role\n"
+        "spec:\n  description: calm\n",
         encoding="utf-8",
     )
     Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
     result = run(emu, "--color", color, "plan")
-    assert result.exit_code in (0, 3), result.output  # 3: the delete may trip a safety limit
-    assert f"- opencti.Role/{SHOWN}" in result.stdout  # the marked role is pruned
+    assert result.exit_code == 0, result.output
+    assert SHOWN in result.stdout  # the role's description, as the account has it
+    # the role named so is never deleted: no manifest can have its name (k3)
+    assert "- opencti.Role/" not in result.stdout
     assert "\x1b]" not in result.output and "\x1b[2J" not in result.output
 
 
 def test_export_warnings_and_errors_show_a_names_escapes(emu: OpenCtiEmulator) -> None:
     exported = run(emu, "export", "--system", "opencti", "--kind", "Label", "--out", "ex")
     assert exported.exit_code == 0, exported.output
-    assert SHOWN in exported.stderr  # the warning: a name a manifest may not have
+    # the warning: a name a manifest may not have, so the label is left out (k3)
+    assert f"opencti.Label/{SHOWN}: left out of the export" in exported.stderr
     assert "\x1b" not in exported.stderr
-    planned = run(emu, "plan", "ex")
+    Path("m").mkdir()
+    Path("m/bad.yaml").write_text(
+        f"apiVersion: opencti.j1sync/v1\nkind: Label\nmetadata:\n  name: {json.dumps(EVIL)}\n",
+        encoding="utf-8",
+    )
+    planned = run(emu, "plan", "m")
     assert planned.exit_code == 1, planned.output
     assert f"opencti.Label/{SHOWN}: metadata.name: must not contain control characters" in (
         planned.stderr

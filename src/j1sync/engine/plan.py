@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -58,20 +58,30 @@ def _describe(desired: DesiredObject) -> str:
     return f"declared at {desired.source}" if desired.source else "declared in the manifests"
 
 
+# (kind, name) -> why no manifest can have that name, or None (manifest/names.name_problem)
+Undeclarable = Callable[[str, str], str | None]
+
+
 def _prune_reason(
-    live: LiveObject, policy: PrunePolicy, project: ProjectConfig
+    live: LiveObject,
+    policy: PrunePolicy,
+    project: ProjectConfig,
+    undeclarable: Undeclarable | None = None,
 ) -> tuple[str | None, str | None]:
-    """(delete reason, unmanaged note) for a live object no manifest declares."""
+    """(delete reason, unmanaged note) for a live object no manifest declares. One whose
+    name no manifest can have (`undeclarable`) is never deleted: no manifest can have
+    declared it, nor keep it (a name renamed to end in a space, one holding a control)."""
+    reason = None
     if policy == "tagged" and live.managed:
-        return (
-            f"carries the managed tag '{project.managed_tag}' and no manifest declares it",
-            None,
-        )
-    if policy == "opt-in" and project.prune.get(live.kind, False):
+        reason = f"carries the managed tag '{project.managed_tag}' and no manifest declares it"
+    elif policy == "opt-in" and project.prune.get(live.kind, False):
         if live.builtin:
             return None, "built-in; never deleted"
-        return f"prune is enabled for {live.kind} in j1sync.yaml and no manifest declares it", None
-    return None, None
+        reason = f"prune is enabled for {live.kind} in j1sync.yaml and no manifest declares it"
+    problem = undeclarable(live.kind, live.name) if reason and undeclarable else None
+    if problem is not None:
+        return None, f"no manifest can have this name ({problem}); never deleted"
+    return reason, None
 
 
 class _LiveIndex:
@@ -230,8 +240,10 @@ class Planner:
         account: str,
         *,
         pruning: Pruning | None = None,
+        undeclarable: Undeclarable | None = None,
     ) -> Plan:
-        """The plan of `desired` against `live` (`kinds`: see `build_plan`)."""
+        """The plan of `desired` against `live` (`kinds`: see `build_plan`; `undeclarable`:
+        see `_prune_reason`)."""
         masking = self._masking
         prune = pruning or pruning_on()
         index = _LiveIndex(live)
@@ -256,7 +268,7 @@ class Planner:
                     shared = f"{len(objects)} live objects share this name; none is touched"
                     unmanaged.extend(_unmanaged(each, shared) for each in objects)
                     continue
-                reason, note = _prune_reason(obj, kinds.get(kind, "never"), project)
+                reason, note = _prune_reason(obj, kinds.get(kind, "never"), project, undeclarable)
                 if reason is not None and not prune["enabled"]:
                     reason, note = None, PRUNING_OFF_NOTE
                 if reason is None:

@@ -10,7 +10,9 @@ from typing import Any
 from j1sync.engine.contract import LiveObject
 from j1sync.export.naming import FileNamer, folder_of
 from j1sync.export.specs import SpecBuilder
+from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import all_engine_kinds, manifest_kind, system_of_kind, systems
+from j1sync.terminal import visible_controls
 
 # A system's export spec builders: System.extras[EXPORT_SPECS]() -> engine kind -> builder.
 EXPORT_SPECS = "export_specs"
@@ -70,16 +72,34 @@ def named_specs(
     return found
 
 
+def left_out(obj: LiveObject, name: str, problem: str) -> str:
+    """The warning for an object export leaves out: a manifest of it would not load."""
+    system = system_of_kind(obj.kind)
+    where = system.title if system is not None else "the account"
+    shown = visible_controls(name, one_line=True)
+    warning = (
+        f"{obj.kind}/{shown}: left out of the export: metadata.name: {problem}; j1sync cannot "
+        f"manage it under this name (rename it in {where} to manage it)"
+    )
+    return warning
+
+
 def build_documents(
     live: Sequence[LiveObject], managed_tag: str
 ) -> tuple[list[ExportDocument], list[str]]:
-    """The documents to write (in the order of `live`) and notes for the user."""
+    """The documents to write (in the order of `live`) and notes for the user. An object
+    whose name no manifest may have is left out, with a warning naming it: its file would
+    not load, and every file export writes must load and plan no change."""
     namer = FileNamer()
     named = named_specs(live, managed_tag)
     warnings: list[str] = []
     documents = []
     for obj in live:
         name, spec = named[id(obj)]
+        problem = name_problem(obj.kind, name)
+        if problem is not None:
+            warnings.append(left_out(obj, name, problem))
+            continue
         folder = folder_of(obj.kind)
         # a name with nothing left as a slug (all CJK, emoji) is filed under its kind: label.yaml
         fallback = manifest_kind(obj.kind).lower()

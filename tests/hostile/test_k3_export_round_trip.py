@@ -1,0 +1,169 @@
+"""Every file `export` writes loads and plans no change against the account it came from.
+An object whose name no manifest may have (a control character, outer whitespace, more
+than 255 characters: OpenCTI and JupiterOne take them) was written with a warning, and
+`j1sync plan` of the exported folder then failed on it; now it is left out, with a
+warning naming it, and the plan never deletes it (no manifest can have declared it, nor
+keep it). Names YAML gives meaning to (`#`, `: `, a leading `-`, `*`, `&`, `!`, quotes,
+names differing only in case) are written so that they load as they are."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from ruamel.yaml import YAML
+
+from j1sync.cli import cli
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
+from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
+from tests.export.conftest import BASE_SEED
+
+# name -> how the warning shows it
+UNMANAGEABLE = {
+    " outer ": " outer ",
+    "ctl\x01name": "ctl␁name",
+    "two\nlines": "two␊lines",
+    "x" * 300: "x" * 300,
+}
+AWKWARD = [
+    "# hash", "a: b", "- lead", "*star", "&anchor", "!tag", "'single'", '"double"',
+    "Case", "case", "key: value # c", "trail:", "? q", "{b}", "[l]", "yes", "null", "~",
+    "rlo\u202eevil", "\ufeffbom", "x" * 255,
+]  # fmt: skip
+MARKED = "x\n\nmanaged-by: j1sync"
+
+
+def left_out(kind: str, shown: str) -> str:
+    return f"Warning: {kind}/{shown}: left out of the export: metadata.name: "
+
+
+def exported_names(folder: Path) -> list[str]:
+    read = YAML(typ="safe")  # YAML 1.2, as j1sync reads manifests: `yes` is a string
+    return sorted(
+        read.load(p.read_text(encoding="utf-8"))["metadata"]["name"] for p in folder.iterdir()
+    )
+
+
+# -- OpenCTI ---------------------------------------------------------------------------
+
+
+def graphql(emu: OpenCtiEmulator, query: str, variables: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        f"{emu.url}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert "errors" not in json.load(answer)
+
+
+@pytest.fixture
+def opencti(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCtiEmulator]:
+    monkeypatch.chdir(tmp_path)
+    label = "mutation($i: LabelAddInput!) { labelAdd(input: $i) { id } }"
+    role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
+    with running_opencti_emulator() as emu:
+        for name in [*UNMANAGEABLE, *AWKWARD]:
+            graphql(emu, label, {"i": {"value": name, "color": "#123456"}})
+        for name in UNMANAGEABLE:  # j1sync's marker: deleted were the name declarable
+            graphql(emu, role, {"i": {"name": name, "description": MARKED}})
+        graphql(emu, role, {"i": {"name": "kept-role", "description": MARKED}})
+        yield emu
+
+
+def opencti_run(emu: OpenCtiEmulator, *args: str) -> Result:
+    env = {"OPENCTI_URL": emu.url, "OPENCTI_TOKEN": emu.token, "NO_COLOR": "1"}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_opencti_export_leaves_out_what_no_manifest_can_name(opencti: OpenCtiEmulator) -> None:
+    args = ("export", "--system", "opencti", "--kind", "Label", "--kind", "Role", "--out", "ex")
+    exported = opencti_run(opencti, *args)
+    assert exported.exit_code == 0, exported.output
+    for kind in ("opencti.Label", "opencti.Role"):
+        for shown in UNMANAGEABLE.values():
+            assert left_out(kind, shown) in exported.stderr
+    assert exported_names(Path("ex/labels")) == sorted(AWKWARD)
+    assert exported_names(Path("ex/roles")) == ["kept-role"]
+    assert "\x01" not in exported.stderr and "\u202e" not in exported.stderr
+
+    planned = opencti_run(opencti, "plan", "ex", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output  # loads, and changes nothing
+    applied = opencti_run(opencti, "apply", "ex", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    roles = {role["name"] for role in opencti.snapshot()["roles"]}
+    assert set(UNMANAGEABLE) <= roles  # marked, but never deleted
+
+
+# -- JupiterOne ------------------------------------------------------------------------
+
+
+def question(name: str, tagged: bool) -> dict[str, Any]:
+    tags = ["j1sync"] if tagged else []
+    return {
+        "name": name,
+        "title": "T",
+        "tags": tags,
+        "queries": [{"name": "q", "query": "Find User"}],
+    }
+
+
+@pytest.fixture
+def jupiterone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    monkeypatch.chdir(tmp_path)
+    questions = [question(name, tagged=True) for name in UNMANAGEABLE]
+    questions += [question(name, tagged=i % 2 == 0) for i, name in enumerate(AWKWARD)]
+    with running_emulator(seed={**BASE_SEED, "questions": questions}) as emu:
+        yield emu
+
+
+def j1_run(emu: Emulator, *args: str) -> Result:
+    env = {
+        "JUPITERONE_API_KEY": emu.api_key,
+        "JUPITERONE_ACCOUNT_ID": emu.account,
+        "JUPITERONE_API_URL": emu.url,
+        "NO_COLOR": "1",
+    }
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_jupiterone_export_applies_and_plans_no_change(jupiterone: Emulator) -> None:
+    exported = j1_run(jupiterone, "export", "--kind", "Question", "--out", "ex")
+    assert exported.exit_code == 0, exported.output
+    for shown in UNMANAGEABLE.values():
+        assert left_out("Question", shown) in exported.stderr
+    assert exported_names(Path("ex/questions")) == sorted(AWKWARD)
+
+    # adoption: the apply adds the managed tag to what had none, and deletes nothing
+    applied = j1_run(jupiterone, "apply", "ex", "--auto-approve", "--force")  # 10 adoptions
+    assert applied.exit_code == 0, applied.output
+    assert "0 created" in applied.stdout and "0 deleted" in applied.stdout
+    planned = j1_run(jupiterone, "plan", "ex", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    names = {q["name"] for q in jupiterone.snapshot()["questions"]}
+    assert names == {*UNMANAGEABLE, *AWKWARD}
+
+
+def test_a_tagged_object_no_manifest_can_name_is_never_deleted(jupiterone: Emulator) -> None:
+    Path("m").mkdir()
+    Path("m/q.yaml").write_text(
+        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: case\n"
+        "spec:\n  title: T\n  queries:\n    - {name: q, query: Find User}\n",
+        encoding="utf-8",
+    )
+    result = j1_run(jupiterone, "plan", "m", "--format", "json")
+    assert result.exit_code == 3, result.output  # the deletes trip the safety limit
+    plan = json.loads(result.stdout)
+    deleted = {c["address"] for c in plan["changes"] if c["action"] == "delete"}
+    tagged_awkward = {f"Question/{n}" for i, n in enumerate(AWKWARD) if i % 2 == 0} - {
+        "Question/case"
+    }
+    assert deleted == tagged_awkward  # the tagged ones a manifest could declare
+    notes = {u["name"]: u.get("note") for u in plan["unmanaged"]}
+    for name in UNMANAGEABLE:
+        assert "no manifest can have this name" in str(notes[name]), notes
