@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -29,7 +30,7 @@ from j1sync.engine.safety import raise_if_unsafe
 from j1sync.engine.stale import check_stale
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError
-from j1sync.executor import ApplyResult, apply_plan
+from j1sync.executor import ApplyEvent, ApplyResult, EventHandler, apply_plan
 from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, interrupted_hint, styled
@@ -140,7 +141,8 @@ def command(
     if result is None:
         return
     # each change's line was written as it completed (j1sync.output.progress)
-    click.echo(styled(closing_line(result), use_color()))
+    with _writing_report(result):
+        click.echo(styled(closing_line(result), use_color()))
     if result.interrupted:
         click.echo(interrupted_hint(result), err=True)
         sys.exit(INTERRUPTED)
@@ -191,25 +193,72 @@ def _apply(
     if not plan_has_changes(plan):
         click.echo(NO_CHANGES)
         return None
-    if approval.show_plan:
-        click.echo(render_plan(plan, "text", title="j1sync apply"))
-    else:
-        click.echo(summary_line(plan))
+    with _writing_report(None):  # flushed (click.echo) before any change
+        if approval.show_plan:
+            click.echo(render_plan(plan, "text", title="j1sync apply"))
+        else:
+            click.echo(summary_line(plan))
     raise_if_unsafe(plan, force)
     _confirm(approval.auto_approve)
     retries = provider if isinstance(provider, StoppableRetries) else None
     with graceful_stop(give_up_in_flight=retries.stop_retries if retries else None) as stop:
+        report = _StoppingReport(progress.on_apply_event, stop)
         result = apply_plan(
-            plan,
-            provider,
-            live,
-            concurrency=concurrency,
-            on_event=progress.on_apply_event,
-            stop=stop,
+            plan, provider, live, concurrency=concurrency, on_event=report, stop=stop
         )
     if retries is not None:
         retries.resume_retries()  # what follows the changes (e.g. the lock) retries again
+    if report.failure is not None:
+        raise UnwritableReport(_unwritable(report.failure, result)) from report.failure
     return result
+
+
+class UnwritableReport(J1SyncError):
+    """apply's report (stdout, or progress on stderr) could not be written: exit 1."""
+
+
+@dataclass
+class _StoppingReport:
+    """apply's report of each change, as `progress` writes it; a line that cannot be
+    written (a closed pipe, a full disk) stops the apply as Ctrl-C does: no change starts
+    after it, those in flight finish, and the command fails saying what was applied."""
+
+    write: EventHandler
+    stop: threading.Event
+    failure: OSError | None = None
+
+    def __call__(self, event: ApplyEvent) -> None:
+        if self.failure is not None:
+            return  # nothing more is written where writing failed
+        try:
+            self.write(event)
+        except OSError as exc:
+            self.failure = exc
+            self.stop.set()
+
+
+@contextmanager
+def _writing_report(result: ApplyResult | None) -> Iterator[None]:
+    """apply's output, written (and flushed) where it goes: one that cannot be written is
+    an error saying so and what was applied (`result`; None: before any change)."""
+    try:
+        yield
+    except OSError as exc:
+        raise UnwritableReport(_unwritable(exc, result)) from exc
+
+
+def _unwritable(exc: OSError, result: ApplyResult | None) -> str:
+    where = f"cannot write apply's output ({exc.strerror or exc})"
+    if result is None:
+        return f"{where}: stopped before any change; nothing was applied"
+    applied, total = result.counts["applied"], len(result.outcomes)
+    if result.ok:
+        return f"{where}: all {total} changes were applied"
+    return (
+        f"{where}: no change was started after it; {applied} of {total} changes applied, "
+        f"{result.not_started} not started. Run apply again to finish: it makes only what "
+        "is still missing."
+    )
 
 
 def _confirm(auto_approve: bool) -> None:

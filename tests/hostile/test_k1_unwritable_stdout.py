@@ -1,0 +1,134 @@
+"""apply whose stdout cannot be written: on /dev/full (no space left) it must stop before
+any change, saying so on one line (it said only "Error: No space left on device"); on a
+pipe closed during the run ("| head -1") it stops as Ctrl-C stops it, no change started
+after the first line that could not be written, and says what was applied (it said only
+"Error: Broken pipe"). Exit 1 (README: "1 | error")."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.processes import (
+    J1SYNC,
+    ServedEmulator,
+    _clean_env,
+    run_j1sync,
+    served_emulator,
+)
+
+KEY, ACCOUNT = "k-k1-stdout", "acct-k1-stdout"
+QUESTION = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: {name}
+spec:
+  title: Question {name}
+  queries:
+    - name: q
+      query: Find User
+"""
+NAMES = ("q1", "q2", "q3", "q4")
+
+
+def _env(emulator: ServedEmulator) -> dict[str, str]:
+    return {
+        **_clean_env(),
+        "JUPITERONE_API_URL": emulator.url,
+        "JUPITERONE_API_KEY": KEY,
+        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+    }
+
+
+def _write_manifests(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    for name in NAMES:
+        (folder / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
+
+
+def _questions(emulator: ServedEmulator) -> int:
+    return sum(1 for qs in emulator.snapshot().values() for q in qs if "queries" in q)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["apply", "m", "--auto-approve"],
+        ["apply", "m", "--auto-approve", "--show-plan"],
+        ["apply", "--plan", "plan.json", "--auto-approve"],
+    ],
+    ids=["summary", "show-plan", "saved-plan"],
+)
+def test_apply_with_stdout_on_dev_full_changes_nothing(tmp_path: Path, args: list[str]) -> None:
+    _write_manifests(tmp_path / "m")
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
+        env = _env(emulator)
+        saved = run_j1sync(["plan", "m", "--out", "plan.json"], env, tmp_path)
+        assert saved.returncode == 0, saved.stderr
+        before = emulator.snapshot()
+        with open("/dev/full", "w") as full:
+            applied = subprocess.run(
+                [*J1SYNC, *args],
+                env=env,
+                cwd=tmp_path,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                timeout=120,
+            )
+        assert applied.returncode == 1, applied.stderr
+        assert "Traceback" not in applied.stderr
+        last = applied.stderr.strip().splitlines()[-1]
+        assert last == (
+            "Error: cannot write apply's output (No space left on device): stopped before "
+            "any change; nothing was applied"
+        )
+        assert emulator.snapshot() == before  # no question made, the lock released
+
+        again = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
+        assert again.returncode == 0, again.stderr  # nor a lock left behind
+        assert _questions(emulator) == len(NAMES)
+
+
+def test_apply_whose_stdout_pipe_closes_stops_starting_changes(tmp_path: Path) -> None:
+    _write_manifests(tmp_path / "m")
+    # each change is in flight 300 ms: the pipe is closed while the first is
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", "300") as emulator:
+        env = _env(emulator)
+        apply = subprocess.Popen(
+            [*J1SYNC, "apply", "m", "--auto-approve", "--concurrency", "1"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        assert apply.stdout is not None and apply.stderr is not None
+        first = apply.stdout.readline()  # as `| head -1` reads
+        assert first.startswith("Plan: 4 to create"), first
+        apply.stdout.close()
+        started = time.monotonic()
+        stderr = apply.stderr.read()
+        apply.wait(timeout=60)
+        assert time.monotonic() - started < 30
+
+        assert apply.returncode == 1, stderr
+        assert "Traceback" not in stderr and "Exception ignored" not in stderr
+        made = _questions(emulator)
+        assert 1 <= made < len(NAMES)  # the first line that failed stopped the rest
+        last = stderr.strip().splitlines()[-1]
+        assert last == (
+            "Error: cannot write apply's output (Broken pipe): no change was started after "
+            f"it; {made} of {len(NAMES)} changes applied, {len(NAMES) - made} not started. "
+            "Run apply again to finish: it makes only what is still missing."
+        )
+
+        again = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert _questions(emulator) == len(NAMES)
