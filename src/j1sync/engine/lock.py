@@ -224,6 +224,7 @@ class AccountLock:
         )
         self.held = False
         self.lost: str | None = None  # why the lock stopped being ours while held
+        self._write_failure: TransientError | None = None  # the last lock write's error
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
 
@@ -270,21 +271,24 @@ class AccountLock:
                 return
             unconfirmed += 1
             if unconfirmed >= MAX_UNCONFIRMED_WRITES and read_lock(self.store) is None:
+                failed = self._write_failure
+                why = f" (the last one: {failed})" if failed is not None else ""
                 raise LockLost(
                     f"account {self.account}: could not take the apply lock: "
-                    f"{unconfirmed} writes of it were not kept by the account's parameter "
-                    "store; nothing was changed"
+                    f"{unconfirmed} writes of it were not kept{why}; nothing was changed"
                 )
 
     def _write_and_confirm(self) -> bool:
         now = self.clock()
         self.record = replace(self.record, since=now, expires=now + self.ttl_s)
+        self._write_failure = None
         try:
             try:
                 self.store.write(LOCK_NAME, self.record.to_text())
             except TransientError as exc:
                 # the answer was lost, not necessarily the write: reading back decides
                 log.debug("the lock write's answer was lost (%s); reading it back", exc)
+                self._write_failure = exc
             time.sleep(self.settle_s)
             confirmed = read_lock(self.store)
         except BaseException as exc:
