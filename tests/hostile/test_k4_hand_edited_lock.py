@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from j1sync.engine.lock import LOCK_NAME
+from j1sync.engine.lock import LOCK_NAME, process_started
 from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator
 
 API_KEY = "k4-lock-Key-51c9e0"
@@ -113,3 +115,55 @@ def test_a_holder_with_a_line_break_and_an_escape_stays_on_its_line(tmp_path: Pa
         assert shown.returncode == 1
         assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
         assert f"Apply lock on account {ACCOUNT}: mallory\u240aError: forged" in shown.stdout
+
+
+def _sleeping() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+
+
+def test_a_lock_whose_pid_now_names_another_process_is_taken_over(tmp_path: Path) -> None:
+    """The holder was killed and its pid given to another process (pids are reused): the
+    lock records when its holder started, so the other process is not taken for it. Before,
+    apply waited for the lease and unlock refused, telling the user to kill that process."""
+    manifests = _project(tmp_path)
+    other = _sleeping()
+    try:
+        started = process_started(other.pid)
+        assert started is not None
+        value = _record(process=[*_this_process(other.pid)[:3], started + 1])
+        seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
+        with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+            env = _env(emu)
+            shown = run_j1sync(["unlock"], env, tmp_path)  # not refused: asks (no terminal)
+            assert "still runs" not in shown.stderr and "kill" not in shown.stderr
+            assert "--yes" in shown.stderr
+
+            applied = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+            assert applied.returncode == 0, applied.stdout + applied.stderr
+            assert "taking over the apply lock of a process that is gone" in applied.stderr
+            assert _stored_lock(emu) is None
+            assert [q["name"] for q in emu.snapshot()["questions"]] == ["k4-lock-question"]
+        assert other.poll() is None  # nobody touched it
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_the_lock_of_a_live_holder_with_its_start_time_is_never_taken(tmp_path: Path) -> None:
+    manifests = _project(tmp_path)
+    holder = _sleeping()
+    try:
+        started = process_started(holder.pid)
+        value = _record(process=[*_this_process(holder.pid)[:3], started])
+        seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
+        with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+            env = _env(emu)
+            refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+            assert refused.returncode == 1 and "is locked by another apply" in refused.stderr
+            kept = run_j1sync(["unlock", "--yes"], env, tmp_path)
+            assert kept.returncode == 1
+            assert f"still runs on this machine (pid {holder.pid})" in kept.stderr
+            assert _stored_lock(emu) == value
+    finally:
+        holder.kill()
+        holder.wait()

@@ -76,13 +76,16 @@ class EndingStore(Protocol):
 @dataclass(frozen=True)
 class LockRecord:
     """The stored lease. `since`/`expires` are epoch seconds; None when unreadable.
-    `process` identifies the holding process on its machine (host, PID namespace, pid)."""
+    `process` identifies the holding process on its machine (host, PID namespace, pid),
+    `started` when that process started (so that another process given the same pid
+    later is not taken for it); stored as `process: [host, namespace, pid, started]`."""
 
     token: str
     holder: str
     since: float | None
     expires: float | None
     process: tuple[str, str, int] | None = None
+    started: int | None = None
 
     def to_text(self) -> str:
         return canonical_json(
@@ -92,7 +95,7 @@ class LockRecord:
                 "since": _iso(self.since, "milliseconds"),
                 "expires": _iso(self.expires, "milliseconds"),
                 "tool": f"j1sync {__version__}",
-                "process": list(self.process) if self.process else None,
+                "process": _stored_process(self.process, self.started),
             }
         )
 
@@ -108,6 +111,7 @@ class LockRecord:
                 since=_epoch(data["since"]),
                 expires=_epoch(data["expires"]),
                 process=_process(data.get("process")),
+                started=_started(data.get("process")),
             )
         except (ValueError, KeyError, TypeError, OverflowError):
             return cls(
@@ -140,8 +144,9 @@ class LockRecord:
         except ProcessLookupError:
             return False
         except OSError:  # exists, owned by someone else
-            return True
-        return True
+            pass
+        # a start time other than the holder's: it is gone and its pid given to another
+        return self.started is None or process_started(pid) in (None, self.started)
 
     def describe(self, now: float) -> str:
         """`alice@laptop (pid 4242), since 2024-05-01T10:00:00Z (35 s ago), expires ...`"""
@@ -221,6 +226,7 @@ class AccountLock:
             since=None,
             expires=None,
             process=(*machine, os.getpid()) if machine else None,
+            started=process_started(os.getpid()) if machine else None,
         )
         self.held = False
         self.lost: str | None = None  # why the lock stopped being ours while held
@@ -414,13 +420,44 @@ def _this_machine() -> tuple[str, str] | None:
     return socket.gethostname(), namespace
 
 
+def process_started(pid: int) -> int | None:
+    """When process `pid` started, in clock ticks after boot (/proc/PID/stat's 22nd field);
+    None when that cannot be read (no such process, no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    fields = text[text.rfind(b")") + 1 :].split()  # after the command, which may hold ")"
+    try:
+        return int(fields[19])  # the 3rd field is fields[0]
+    except (IndexError, ValueError):
+        return None
+
+
+def _stored_process(
+    process: tuple[str, str, int] | None, started: int | None
+) -> list[object] | None:
+    if process is None:
+        return None
+    return [*process, started] if started is not None else list(process)
+
+
+def _started(value: object) -> int | None:
+    """The start time stored after the pid (records of older versions have none)."""
+    if _process(value) is None or not isinstance(value, list) or len(value) != 4:
+        return None
+    started = value[3]
+    return started if type(started) is int and started >= 0 else None
+
+
 def _process(value: object) -> tuple[str, str, int] | None:
     """The stored (host, PID namespace, pid), or None (unknown) when it is not one: a pid
     must name one process (0 and negative pids name groups of them, signalling -1 reaches
     every process of the user), and one too large for the system cannot be asked about."""
-    if not isinstance(value, list) or len(value) != 3:
+    if not isinstance(value, list) or len(value) not in (3, 4):
         return None
-    host, namespace, pid = value
+    host, namespace, pid = value[:3]
     if (
         isinstance(host, str)
         and isinstance(namespace, str)
