@@ -66,16 +66,20 @@ def test_text_that_looks_like_an_env_reference_is_flagged(base: Account) -> None
     assert "AlertRule/hook" in warning and "TOKEN" in warning
 
 
-def test_duplicate_live_names_are_all_exported_and_reported(base: Account) -> None:
+def test_duplicate_live_names_are_left_out_and_reported(base: Account) -> None:
+    """A manifest of a name two live objects share would match both (an error): the plan
+    leaves them alone, and export leaves them out, so that its files plan no change."""
     twin = rule("twin", ["AND", ["queries.q.total", ">", 0]])
-    base.emu.seed_objects({"rules": [twin, {**twin, "description": "the other one"}]})
+    single = rule("single", ["AND", ["queries.q.total", ">", 0]])
+    base.emu.seed_objects({"rules": [twin, {**twin, "description": "the other one"}, single]})
     result = base.export()
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (base.out / "alert-rules").iterdir()) == [
-        "twin-2.yaml",
-        "twin.yaml",
-    ]
-    assert any("duplicate AlertRule/twin" in w for w in warnings_of(result.stderr))
+    assert sorted(p.name for p in (base.out / "alert-rules").iterdir()) == ["single.yaml"]
+    [warning] = [w for w in warnings_of(result.stderr) if "AlertRule/twin" in w]
+    assert "left out of the export: 2 objects share this name" in warning
+    changes = base.plan_changes()
+    assert [c["action"] for c in changes.values()] == ["update"]  # adopts `single` only
+    assert "AlertRule/twin" not in changes
 
 
 def test_valid_account_exports_without_warnings(demo: Account) -> None:

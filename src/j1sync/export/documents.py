@@ -72,33 +72,59 @@ def named_specs(
     return found
 
 
-def left_out(obj: LiveObject, name: str, problem: str) -> str:
-    """The warning for an object export leaves out: a manifest of it would not load."""
+def _system_title(obj: LiveObject) -> str:
     system = system_of_kind(obj.kind)
-    where = system.title if system is not None else "the account"
-    shown = visible_controls(name, one_line=True)
-    warning = (
-        f"{obj.kind}/{shown}: left out of the export: metadata.name: {problem}; j1sync cannot "
-        f"manage it under this name (rename it in {where} to manage it)"
+    return system.title if system is not None else "the account"
+
+
+def left_out(obj: LiveObject, name: str, why: str) -> str:
+    """The warning for an object export leaves out: a manifest of it would not load, or
+    would not plan."""
+    return f"{obj.kind}/{visible_controls(name, one_line=True)}: left out of the export: {why}"
+
+
+def undeclarable(obj: LiveObject, problem: str) -> str:
+    return (
+        f"metadata.name: {problem}; j1sync cannot manage it under this name (rename it in "
+        f"{_system_title(obj)} to manage it)"
     )
-    return warning
+
+
+def shared_name(shared: Sequence[LiveObject]) -> str:
+    """The planner leaves alone live objects that share a name (engine/plan.py): a
+    manifest of that name would be an error, matching them all."""
+    ids = ", ".join(str(each.id) for each in shared)
+    return (
+        f"{len(shared)} objects share this name (ids {ids}); a manifest would match them all "
+        f"and j1sync never guesses which (rename all but one in {_system_title(shared[0])} "
+        "to manage it)"
+    )
 
 
 def build_documents(
     live: Sequence[LiveObject], managed_tag: str
 ) -> tuple[list[ExportDocument], list[str]]:
     """The documents to write (in the order of `live`) and notes for the user. An object
-    whose name no manifest may have is left out, with a warning naming it: its file would
-    not load, and every file export writes must load and plan no change."""
+    whose name no manifest may have, or that shares its name with another of its kind, is
+    left out with a warning naming it: every file export writes must load and plan no
+    change (the plan never touches such objects)."""
     namer = FileNamer()
     named = named_specs(live, managed_tag)
+    sharing: dict[tuple[str, str], list[LiveObject]] = {}
+    for obj in live:
+        sharing.setdefault((obj.kind, named[id(obj)][0]), []).append(obj)
     warnings: list[str] = []
     documents = []
     for obj in live:
         name, spec = named[id(obj)]
         problem = name_problem(obj.kind, name)
+        shared = sharing[(obj.kind, name)]
         if problem is not None:
-            warnings.append(left_out(obj, name, problem))
+            warnings.append(left_out(obj, name, undeclarable(obj, problem)))
+            continue
+        if len(shared) > 1:
+            if obj is shared[0]:  # one warning for them all
+                warnings.append(left_out(obj, name, shared_name(shared)))
             continue
         folder = folder_of(obj.kind)
         # a name with nothing left as a slug (all CJK, emoji) is filed under its kind: label.yaml
