@@ -120,3 +120,19 @@ def test_errors_and_drift_show_them_too(emu: Emulator) -> None:
     assert drift.exit_code == 2, drift.output
     assert f"Question/{LIVE_SHOWN}" in drift.stdout
     assert_nothing_hidden(drift.output)
+
+
+def test_an_excerpts_caret_stays_under_the_escape(tmp_path: Path) -> None:
+    manifest = tmp_path / "q.yaml"
+    manifest.write_text(
+        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: q\nspec:\n  title: x\n"
+        '  queries:\n    - {name: q, query: "\u200b\u202eFind User"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(manifest)])
+    lines = result.stderr.splitlines()
+    [at] = [i for i, line in enumerate(lines) if "query: " in line and "\\u202e" in line]
+    source, carets = lines[at], lines[at + 1]
+    assert carets.index("^") == source.index("\\u200b")  # the value's first character
+    assert carets.strip() == "^" * len("\\u200b")  # under the whole escape
+    assert_nothing_hidden(result.output)

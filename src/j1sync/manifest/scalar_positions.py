@@ -14,6 +14,7 @@ import functools
 from pathlib import Path
 
 from j1sync.errors import SourceLocation
+from j1sync.terminal import visible_controls
 
 _SPACE = " \t\r\n"
 # A value is never looked for further than this past its start (a value that came from
@@ -106,6 +107,12 @@ def _align(text: str, source: int, value: str, upto: int) -> list[int] | None:
 
 
 def _excerpt(line: str, column: int, width: int) -> str:
-    # tabs kept as tabs so the caret lines up in a terminal
-    pad = "".join("\t" if c == "\t" else " " for c in line[:column])
-    return f"    {line.rstrip()}\n    {pad}{'^' * width}"
+    # tabs kept as tabs so the caret lines up in a terminal; a hidden character (U+202E)
+    # is printed as its escape (terminal.visible_controls): as wide as that
+    pad = "".join("\t" if c == "\t" else " " * _shown_width(c) for c in line[:column])
+    carets = sum(_shown_width(c) for c in line[column : column + width]) or width
+    return f"    {line.rstrip()}\n    {pad}{'^' * carets}"
+
+
+def _shown_width(char: str) -> int:
+    return len(visible_controls(char, one_line=True))
