@@ -20,6 +20,10 @@ ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "no-op")
 ACTIONABLE: frozenset[str] = frozenset({"create", "update", "delete"})
 
 
+# A change's fields that are text: a hand-edited plan's other types are malformed.
+_CHANGE_TEXTS = ("address", "kind", "name", "reason")
+
+
 @dataclass
 class Change:
     address: str
@@ -70,6 +74,9 @@ class Change:
         action = data["action"]
         if action not in ACTIONS:
             raise ConfigError(f"plan file: unknown action {action!r} for {data['address']}")
+        for name in _CHANGE_TEXTS:  # read before the signature is checked (the kind's system)
+            if not isinstance(data[name], str):
+                raise ConfigError(f"plan file: a change's {name} is {data[name]!r}, not text")
         return cls(
             address=data["address"],
             kind=data["kind"],
