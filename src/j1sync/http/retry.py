@@ -5,7 +5,8 @@ jitter, each request within a total time budget (`--retry-budget`). Mutations ar
 only on 429 (the server refused them, so repeating is safe); any other failure of a
 mutation is raised at once as `TransientError`, and the executor re-reads by natural key
 before deciding whether to repeat it. Retries are quiet at first and reported from
-RETRIES_BEFORE_WARNING on, so a wrong URL or an outage shows long before the budget ends.
+RETRIES_BEFORE_WARNING on, or when the wait before one is WAIT_NOTICE_S or more, so a
+wrong URL or an outage shows long before the budget ends.
 
 Tuning from the environment (flags win; mainly for tests and benchmarks):
 J1SYNC_RATE_LIMIT (N/SECONDS), J1SYNC_BACKOFF_INITIAL_S, J1SYNC_BACKOFF_MAX_S.
@@ -42,6 +43,9 @@ from j1sync.errors import (
 log = logging.getLogger("j1sync.api")
 
 RETRIES_BEFORE_WARNING = 2
+# A wait this long or longer (before a retry, or for a server's quota) is said on stderr
+# whatever the attempt: the user sees why the run waits.
+WAIT_NOTICE_S = 5.0
 
 ENV_RATE_LIMIT = "J1SYNC_RATE_LIMIT"
 ENV_BACKOFF_INITIAL = "J1SYNC_BACKOFF_INITIAL_S"
@@ -172,9 +176,10 @@ def http_429(error: BaseException | None) -> bool:
 
 def report_retry(operation: str, budget_s: float, state: RetryCallState) -> None:
     attempt = state.attempt_number
-    level = logging.WARNING if attempt >= RETRIES_BEFORE_WARNING else logging.DEBUG
     error = state.outcome.exception() if state.outcome is not None else None
     wait = state.next_action.sleep if state.next_action is not None else 0.0
+    said = attempt >= RETRIES_BEFORE_WARNING or wait >= WAIT_NOTICE_S
+    level = logging.WARNING if said else logging.DEBUG
     log.log(
         level,
         "%s failed (%s); retrying in %.1f s (attempt %d, %.0f s of the %g s retry budget used)",

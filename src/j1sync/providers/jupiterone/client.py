@@ -24,6 +24,7 @@ import logging
 import queue
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,13 +46,14 @@ from j1sync.errors import (
     IamUnavailable,
     NotFound,
     RateLimited,
+    RetryBudgetExceeded,
 )
 from j1sync.http.client import ApiClient
 from j1sync.http.ratelimit import RateLimit
 from j1sync.http.retry import no_answer
 from j1sync.http.session import user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
-from j1sync.providers.jupiterone.server_quota import Reservation, ServerQuota
+from j1sync.providers.jupiterone.server_quota import QuotaBeyondBudget, Reservation, ServerQuota
 from j1sync.providers.jupiterone.settings import TITLE, Settings
 from j1sync.providers.jupiterone.transport import HttpTransport
 from j1sync.providers.jupiterone.values import ACCOUNT_HEADER, LARGEST_PAGE
@@ -198,10 +200,13 @@ class JupiterOneClient(ApiClient[Settings]):
         routed = area_of(parsed.root_fields, default=area)
         if routed != area:
             raise ValueError(f"{parsed.operation_name}: sent as {area!r}, routed to {routed!r}")
+        operation = parsed.operation_name or area
+        # the retry budget is the request's limit on waiting, for the quota too
+        deadline = time.monotonic() + self.settings.retry_budget_s
         try:
             return self._attempts(
-                parsed.operation_name or area,
-                lambda: self._execute_once(area, parsed, dict(variables or {})),
+                operation,
+                lambda: self._execute_once(area, parsed, dict(variables or {}), deadline),
                 mutation=parsed.is_mutation,
                 wait=functools.partial(self._quota_wait, parsed.invocations),
             )
@@ -286,7 +291,7 @@ class JupiterOneClient(ApiClient[Settings]):
         return max(1, min(wanted, capacity // 2)) if capacity else wanted
 
     def _execute_once(
-        self, area: Area, parsed: ParsedDocument, variables: dict[str, Any]
+        self, area: Area, parsed: ParsedDocument, variables: dict[str, Any], deadline: float
     ) -> dict[str, Any]:
         self._settle_unanswered()  # this request's attempt before, now retried
         read = not parsed.is_mutation
@@ -299,7 +304,13 @@ class JupiterOneClient(ApiClient[Settings]):
         if self.bucket is not None:
             self.bucket.acquire()
         stop = self._reads_stopped if read else self._retries_stopped
-        reservation = self.quota.acquire(parsed.invocations, stop)
+        operation = parsed.operation_name or area
+        try:
+            reservation = self.quota.acquire(
+                parsed.invocations, stop, deadline, functools.partial(_announce_wait, operation)
+            )
+        except QuotaBeyondBudget as exc:
+            raise self._beyond_budget(operation, parsed.invocations, exc) from None
         headers: dict[str, str] | None = None
         unanswered = False
         try:
@@ -335,6 +346,19 @@ class JupiterOneClient(ApiClient[Settings]):
         if not isinstance(result.data, dict):
             raise ApiError(f"JupiterOne API ({area}) returned no data")
         return result.data
+
+    def _beyond_budget(
+        self, operation: str, invocations: int, wait: QuotaBeyondBudget
+    ) -> RetryBudgetExceeded:
+        """A wait for the quota longer than what is left of the retry budget: the user's
+        limit on waiting, so the request fails now rather than at the budget's end."""
+        what = "invocation" if invocations == 1 else "invocations"
+        return RetryBudgetExceeded(
+            f"{TITLE} API quota: {operation} ({invocations} {what}) would wait "
+            f"{wait.wait_s:.0f} s for the account's API quota ({wait.source}), beyond the "
+            f"{self.settings.retry_budget_s:g} s retry budget; raise the budget with "
+            "--retry-budget SECONDS, or run again once the quota has refilled"
+        )
 
     def _settle_unanswered(self) -> None:
         """Settle this thread's request that got no answer (`_execute_once`), if any."""
@@ -379,6 +403,13 @@ class JupiterOneClient(ApiClient[Settings]):
 
 # What `collect` hands each page's items to (and keeps what it returns).
 PageHandler = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def _announce_wait(operation: str, seconds: float, source: str) -> None:
+    """One line on stderr (the CLI's log handler) for a long wait for the quota."""
+    log.warning(
+        "waiting %.0f s for %s's API quota (%s) before %s", seconds, TITLE, source, operation
+    )
 
 
 def _items(connection: Mapping[str, Any], items_key: str) -> list[dict[str, Any]]:

@@ -19,6 +19,12 @@ brings fresh headers, and waits a little longer than the estimate says (`MARGIN_
 server counts a request when it arrives, not when it was sent). A 429's headers are the
 pre-request numbers (the request was not counted), so the same estimate tells the retry
 how long to wait; `Retry-After`, when present, is a floor.
+
+Waiting for the quota is not a retry: nothing failed, and it is what keeps a large run
+free of 429s. But it is waiting all the same, and the retry budget is the user's limit on
+how long one request may wait: a request whose wait for the quota would go beyond its
+budget fails at once (`QuotaBeyondBudget`), and a wait of WAIT_NOTICE_S or more is said
+(`announce`), once, with what the estimate comes from.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from j1sync.http.client import retry_after_seconds
+from j1sync.http.retry import WAIT_NOTICE_S
 
 Clock = Callable[[], float]
 
@@ -38,6 +45,25 @@ _WINDOW = re.compile(r"^\s*(\d+)\s*;\s*window\s*=\s*([0-9.]+)\s*$", re.IGNORECAS
 FALLBACK_WAIT_S = 1.0
 # Added to every wait for the quota: network jitter between sending and being counted.
 MARGIN_S = 0.02
+
+# What a wait's length comes from, as `announce` and QuotaBeyondBudget name it: the
+# header that said it.
+RETRY_AFTER = "Retry-After"
+LIMIT_WINDOW = "RateLimit-Limit"  # the bucket's window, so its refill rate
+RESET = "RateLimit-Reset"
+REMAINING = "RateLimit-Remaining"  # too little left, no rate nor Reset to go by
+
+Announce = Callable[[float, str], None]
+
+
+class QuotaBeyondBudget(Exception):
+    """The request would wait `wait_s` seconds for its invocations (`source`: what the
+    estimate comes from), beyond its deadline (the retry budget)."""
+
+    def __init__(self, wait_s: float, source: str) -> None:
+        super().__init__(f"{wait_s:.1f} s ({source})")
+        self.wait_s = wait_s
+        self.source = source
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,11 @@ class QuotaReading:
         """The smallest bucket the headers name: no request may cost more."""
         return min([self.limit, *(q for q, _ in self.windows)])
 
+    @property
+    def rate_source(self) -> str:
+        """The header `refill_rate` comes from: the buckets' windows, else Reset."""
+        return LIMIT_WINDOW if self.windows else RESET
+
     def refill_rate(self) -> float | None:
         """Invocations a second the most-limited bucket gets back: from its window when the
         Limit header lists them (the slowest bucket of that quota), else a lower bound from
@@ -109,6 +140,7 @@ class ServerQuota:
         self._probing = True  # until the first answer: one request at a time
         self._capacity = 0
         self._rate: float | None = None
+        self._rate_source = RESET  # the header `_rate` comes from
         self._reset_at = 0.0
         self._not_before = 0.0
         self._updated = 0.0
@@ -127,23 +159,38 @@ class ServerQuota:
         more (the server would refuse it every time)."""
         return self._capacity or None
 
-    def acquire(self, cost: int, stop: threading.Event) -> Reservation:
+    def acquire(
+        self,
+        cost: int,
+        stop: threading.Event,
+        deadline: float | None = None,
+        announce: Announce | None = None,
+    ) -> Reservation:
         """Wait in line until the estimate holds `cost` invocations (no wait while nothing
         is known), take them, and return the reservation to `settle`. Returns at once,
-        taking them anyway, when `stop` is set."""
+        taking them anyway, when `stop` is set. First in line, raises QuotaBeyondBudget
+        when the wait would end after `deadline` (on the clock), and calls `announce`
+        (the wait's seconds, what they come from) once when it is WAIT_NOTICE_S or more."""
         with self._condition:
             ticket = self._tickets
             self._tickets += 1
             self.first_in_line.set()
             waited = False
+            announced = False
             try:
                 while not stop.is_set():
                     if ticket == self._serving and self._probing and self._outstanding:
                         self._condition.wait(1.0)  # the first answer tells what is left
                     elif ticket == self._serving:
-                        wait = self._wait_for(cost, self._clock())
+                        now = self._clock()
+                        wait, source = self._wait_for(cost, now)
                         if wait <= 0:
                             break
+                        if deadline is not None and now + wait > deadline:
+                            raise QuotaBeyondBudget(wait, source)
+                        if announce is not None and not announced and wait >= WAIT_NOTICE_S:
+                            announced = True
+                            announce(wait, source)
                         waited = True
                         self._condition.wait(min(wait, 1.0))  # an answer may tell more
                     else:
@@ -167,7 +214,7 @@ class ServerQuota:
     def delay(self, cost: int) -> float:
         """How long a request of `cost` would wait now, were it first in line."""
         with self._condition:
-            return self._wait_for(cost, self._clock())
+            return self._wait_for(cost, self._clock())[0]
 
     def settle(self, reservation: Reservation, headers: Mapping[str, str] | None) -> None:
         """The request is answered (or failed): it is no longer outstanding, and the
@@ -194,7 +241,9 @@ class ServerQuota:
             # The smallest seen: with RateLimit-Limit alone (as recorded) it names
             # whichever bucket limits at the moment.
             self._capacity = min(self._capacity or reading.smallest_quota, reading.smallest_quota)
-            self._rate = reading.refill_rate() or self._rate
+            rate = reading.refill_rate()
+            if rate:
+                self._rate, self._rate_source = rate, reading.rate_source
             self._reset_at = now + reading.reset_s
             self._updated = now
             self._condition.notify_all()
@@ -215,16 +264,20 @@ class ServerQuota:
             self._available = max(self._available, float(self._capacity))
         self._updated = now
 
-    def _wait_for(self, cost: int, now: float) -> float:
+    def _wait_for(self, cost: int, now: float) -> tuple[float, str]:
+        """How long a request of `cost` waits now, first in line, and what says so."""
         floor = max(0.0, self._not_before - now)
         if self._available is None:
-            return floor
+            return floor, RETRY_AFTER
         self._refill(now)
         need = min(cost, self._capacity) - self._available
         if need <= 0:
-            return floor
+            return floor, RETRY_AFTER
         if self._rate is not None:
-            wait = need / self._rate
+            wait, source = need / self._rate, self._rate_source
+        elif self._reset_at > now:
+            wait, source = self._reset_at - now, RESET
         else:
-            wait = self._reset_at - now if self._reset_at > now else FALLBACK_WAIT_S
-        return max(floor, wait + MARGIN_S)
+            wait, source = FALLBACK_WAIT_S, REMAINING
+        wait += MARGIN_S
+        return (floor, RETRY_AFTER) if floor > wait else (wait, source)

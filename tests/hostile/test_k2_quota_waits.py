@@ -1,0 +1,78 @@
+"""A tiny server quota (the JupiterOne emulator's --quotas, with RateLimit-* headers):
+j1sync paces itself from the headers (waiting for the quota is not a retry), but
+
+- a wait for the quota that would go beyond the retry budget (the user's limit on one
+  request's waiting) fails at once, saying why and what to do: before, `plan
+  --retry-budget 5` against a quota of 6 invocations a minute waited ~110 s, silently,
+  and went on;
+- a long wait within the budget is said on stderr, once per wait, with what the
+  estimate comes from; stdout (the plan, which goes into pull requests) stays clean.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from tests.examples import jupiterone_examples
+from tests.reliability.processes import run_j1sync, served_emulator
+
+API_KEY = "k2-quota-Key-93ab"
+ACCOUNT = "k2-quota-account"
+EXAMPLES = str(jupiterone_examples())
+WAITING = re.compile(
+    r"^j1sync: waiting (\d+) s for JupiterOne's API quota \((RateLimit-[A-Za-z]+|Retry-After)\) "
+    r"before J1Sync\w+$"
+)
+
+
+def _env(url: str) -> dict[str, str]:
+    return {
+        "JUPITERONE_API_KEY": API_KEY,
+        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+        "JUPITERONE_API_URL": url,
+    }
+
+
+def test_a_quota_wait_beyond_the_retry_budget_fails_at_once_saying_so(tmp_path: Path) -> None:
+    # 6 invocations a minute: after the first requests, the next waits ~30 s or more.
+    with served_emulator(tmp_path, "demo", API_KEY, ACCOUNT, "--quotas", "6/60,6/60") as emu:
+        started = time.monotonic()
+        done = run_j1sync(["plan", EXAMPLES, "--retry-budget", "5"], _env(emu.url), tmp_path, 90)
+        elapsed = time.monotonic() - started
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, done.stderr
+    said = re.fullmatch(
+        r"Error: JupiterOne API quota: J1Sync\w+ \(\d+ invocations?\) would wait (\d+) s for "
+        r"the account's API quota \(RateLimit-Limit\), beyond the 5 s retry budget; raise "
+        r"the budget with --retry-budget SECONDS, or run again once the quota has refilled",
+        errors[0],
+    )
+    assert said is not None, errors[0]
+    assert int(said.group(1)) > 5
+    assert elapsed < 30, elapsed  # not the ~110 s the quota asks for
+    assert done.stdout == "", done.stdout
+    for leak in ("Traceback", "internal error", API_KEY):
+        assert leak not in output
+
+
+def test_a_long_quota_wait_within_the_budget_is_said_on_stderr_once(tmp_path: Path) -> None:
+    # 12 invocations every 24 s: the read needs more, and waits ~6 s at least once.
+    with served_emulator(tmp_path, "demo", API_KEY, ACCOUNT, "--quotas", "12/24,12/24") as emu:
+        done = run_j1sync(["plan", EXAMPLES, "--retry-budget", "120"], _env(emu.url), tmp_path, 120)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    notices = [line for line in done.stderr.splitlines() if "API quota" in line]
+    assert notices, f"no wait was said: {done.stderr}"
+    for line in notices:
+        found = WAITING.match(line)
+        assert found is not None, line
+        assert int(found.group(1)) >= 5
+    assert "waiting" not in done.stdout and "quota" not in done.stdout
+    assert "Plan:" in done.stdout or "No changes" in done.stdout, done.stdout
+    assert "429" not in output  # pacing, not retries
+    for leak in ("Traceback", API_KEY):
+        assert leak not in output
