@@ -136,3 +136,41 @@ def test_an_excerpts_caret_stays_under_the_escape(tmp_path: Path) -> None:
     assert carets.index("^") == source.index("\\u200b")  # the value's first character
     assert carets.strip() == "^" * len("\\u200b")  # under the whole escape
     assert_nothing_hidden(result.output)
+
+
+def test_a_lone_surrogate_in_a_name_is_planned_saved_and_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An API may answer a name as "\\ud800" (JSON's escape of half a character): printing
+    it, and plan --out writing it, were an internal error (UnicodeEncodeError)."""
+    monkeypatch.chdir(tmp_path)
+    lone = "lone\ud800x"
+    questions = [
+        {
+            "name": name,
+            "title": "T",
+            "tags": ["j1sync"],
+            "queries": [{"name": "q", "query": "Find User"}],
+        }
+        for name in (lone, "kept", "kept2")
+    ]
+    with running_emulator(seed={**BASE_SEED, "questions": questions}) as emu:
+        Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
+        Path("m").mkdir()
+        Path("m/q.yaml").write_text(
+            "---\n".join(
+                f"apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: {name}\n"
+                "spec:\n  title: T\n  queries:\n    - {name: q, query: Find User}\n"
+                for name in ("kept", "kept2")
+            ),
+            encoding="utf-8",
+        )
+        planned = run(emu, "plan", "--out", "plan.json")
+        assert planned.exit_code == 0, planned.output
+        assert "- Question/lone\\ud800x" in planned.stdout
+        saved = Path("plan.json").read_text(encoding="utf-8")
+        assert "lone\\ud800x" in saved  # JSON's escape: the same string read back
+        applied = run(emu, "apply", "--auto-approve", "--plan", "plan.json")
+        assert applied.exit_code == 0, applied.output
+        assert "deleted Question/lone\\ud800x" in applied.stdout
+        assert {q["name"] for q in emu.snapshot()["questions"]} == {"kept", "kept2"}
