@@ -24,6 +24,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from j1sync.engine.paths import PathPart, format_path, parse_path
@@ -60,13 +61,29 @@ class Secrets:
         """The unresolved form of `text`, or None when it holds no secret. A secret shorter
         than MIN_BARE_SECRET_LENGTH counts only as the whole text: `${env:X}` set to "d"
         would otherwise mask every string and key holding a "d" ("description"), and the
-        plan file, its keys masked, could not be applied."""
-        hit = False
-        for secret, template in self.replacements:
-            if secret in text and (len(secret) >= MIN_BARE_SECRET_LENGTH or text == secret):
-                text = text.replace(secret, template)
-                hit = True
-        return text if hit else None
+        plan file, its keys masked, could not be applied. Secrets are found in `text` as
+        it is, in one pass (the longest where several start at one place), never in a
+        template put in for another: with STAGE=PROD, `${env:PROD_TOKEN}` stays as it is
+        (it became `${env:${env:STAGE}_TOKEN}`, which apply --plan resolved to the text
+        `${env:PROD_TOKEN}` and wrote to the account)."""
+        whole = self._whole.get(text)
+        if whole is not None:
+            return whole
+        if self._inside is None or not self._inside.search(text):
+            return None
+        return self._inside.sub(lambda found: self._whole[found.group(0)], text)
+
+    @cached_property
+    def _whole(self) -> dict[str, str]:
+        return dict(self.replacements)
+
+    @cached_property
+    def _inside(self) -> re.Pattern[str] | None:
+        """Any secret long enough to be looked for inside other text, longest first."""
+        long_enough = [s for s, _ in self.replacements if len(s) >= MIN_BARE_SECRET_LENGTH]
+        if not long_enough:
+            return None
+        return re.compile("|".join(map(re.escape, long_enough)))
 
 
 def _variable_values(resolved: str, template: str) -> dict[str, str]:
