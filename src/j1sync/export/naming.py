@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from j1sync.manifest.model_base import MAX_NAME_LENGTH
+
 SUFFIX = ".yaml"
 
 
@@ -72,7 +74,8 @@ class FileNamer:
 
 def unique_names(wanted: list[str]) -> list[str]:
     """`wanted` with later repeats suffixed (`x`, `x-2`, ...), never clashing with another
-    wanted name: metadata names must be unique within a kind."""
+    wanted name: metadata names must be unique within a kind. A suffixed name is cut to
+    stay within MAX_NAME_LENGTH (a repeated name of 255 characters)."""
     reserved = set(wanted)
     used: set[str] = set()
     result: list[str] = []
@@ -80,7 +83,8 @@ def unique_names(wanted: list[str]) -> list[str]:
         candidate, number = name, 1
         while candidate in used or (candidate != name and candidate in reserved):
             number += 1
-            candidate = f"{name}-{number}"
+            suffix = f"-{number}"
+            candidate = name[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
         used.add(candidate)
         result.append(candidate)
     return result

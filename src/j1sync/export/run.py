@@ -115,16 +115,21 @@ def write_documents(out_dir: Path, documents: Sequence[ManifestToWrite]) -> list
 CREDENTIAL_STAND_IN = "https://set-by-the-user.invalid/"
 
 
-def validation_warnings(files: Sequence[Path], variables: Sequence[str] = ()) -> list[str]:
-    """What `j1sync validate` would say about the written files. The environment holds
-    only export's own credential variables: other live text holding `${env:NAME}` would
-    be read as a reference."""
+def validation_warnings(
+    files: Sequence[Path],
+    variables: Sequence[str] = (),
+    *,
+    origin: str = "exported as found in the account",
+) -> list[str]:
+    """What `j1sync validate` would say about the written files, each saying where the
+    value came from (`origin`). The environment holds only export's own credential
+    variables: other live text holding `${env:NAME}` would be read as a reference."""
     if not files:
         return []
     try:
         load_manifests(list(files), env=dict.fromkeys(variables, CREDENTIAL_STAND_IN))
     except ManifestError as exc:
-        return [f"{problem} (exported as found in the account)" for problem in exc.problems]
+        return [f"{problem} ({origin})" for problem in exc.problems]
     return []
 
 

@@ -233,6 +233,13 @@ def convert_pack(
     converted = [convert_rule(source, i, len(pack), raw) for i, raw in enumerate(pack)]
     notes = [note for _, _, found in converted for note in found]
     wanted = [safe_name(name, prefix) for name, _, _ in converted]
+    for index, name in enumerate(wanted):
+        if not name:  # nothing but spaces and control characters
+            wanted[index] = safe_name(f"rule {index + 1}", prefix)
+            where = f"{source}: rule {index + 1} of {len(pack)}"
+            notes.append(
+                f"{where}: name {converted[index][0]!r} holds no text; named '{wanted[index]}'"
+            )
     names = unique_names(wanted)
     namer = FileNamer()
     rules: list[PackRule] = []
@@ -255,4 +262,5 @@ def import_rule_pack(
     rules, notes = convert_pack(source, pack, prefix)
     check_output_dir(out_dir, force)
     files = write_documents(out_dir, rules)
-    return RulePackImport(source, out_dir, rules, [*notes, *validation_warnings(files)])
+    warnings = validation_warnings(files, origin="imported as found in the pack")
+    return RulePackImport(source, out_dir, rules, [*notes, *warnings])
