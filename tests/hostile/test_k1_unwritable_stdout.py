@@ -132,3 +132,27 @@ def test_apply_whose_stdout_pipe_closes_stops_starting_changes(tmp_path: Path) -
         again = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stderr
         assert _questions(emulator) == len(NAMES)
+
+
+def test_apply_with_nothing_to_do_and_stdout_on_dev_full_says_so(tmp_path: Path) -> None:
+    _write_manifests(tmp_path / "m")
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
+        env = _env(emulator)
+        done = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
+        assert done.returncode == 0, done.stderr
+        with open("/dev/full", "w") as full:
+            again = subprocess.run(
+                [*J1SYNC, "apply", "m", "--auto-approve"],
+                env=env,
+                cwd=tmp_path,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                timeout=120,
+            )
+        assert again.returncode == 1, again.stderr
+        assert again.stderr.strip().splitlines()[-1] == (
+            "Error: cannot write apply's output (No space left on device): stopped before "
+            "any change; nothing was applied"
+        )

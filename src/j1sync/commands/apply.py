@@ -190,10 +190,10 @@ def _apply(
     progress: ProgressReporter,
 ) -> ApplyResult | None:
     """Show the plan, check it and ask, then apply it; None when there is nothing to do."""
-    if not plan_has_changes(plan):
-        click.echo(NO_CHANGES)
-        return None
     with _writing_report(None):  # flushed (click.echo) before any change
+        if not plan_has_changes(plan):
+            click.echo(NO_CHANGES)
+            return None
         if approval.show_plan:
             click.echo(render_plan(plan, "text", title="j1sync apply"))
         else:
