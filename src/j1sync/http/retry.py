@@ -133,8 +133,9 @@ def budget_exceeded(
     attempts = exc.last_attempt.attempt_number
     elapsed = time.monotonic() - started
     if timeout_s is not None and timed_out(last):
+        where = "" if f"({operation})" in str(last) else f"{operation}; "
         error = RetryBudgetExceeded(
-            f"{last}: gave up after {_attempts(attempts)} in {elapsed:.1f} s ({operation}; "
+            f"{last}: gave up after {_attempts(attempts)} in {elapsed:.1f} s ({where}"
             f"request timeout {timeout_s:g} s, retry budget {budget_s:g} s). Is the server "
             f"up? If it is only slow, raise the timeout with --timeout SECONDS ({ENV_TIMEOUT})"
         )
