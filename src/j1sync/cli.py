@@ -133,13 +133,16 @@ def cli(debug: bool, color: ColorMode) -> None:
 
 
 class _StderrHandler(logging.Handler):
-    """Writes j1sync's warnings (e.g. API retries) to whatever stderr is now: click's test
-    runner swaps it per invocation, so the stream must not be bound once at setup."""
+    """Writes j1sync's warnings (e.g. API retries, long waits for a quota) to whatever
+    stderr is now: click's test runner swaps it per invocation, and so does a terminal's
+    spinner or bar while it shows (rich prints what is written there above it; written
+    past it, a line was spliced onto the spinner's), so the stream is sys.stderr as it
+    is at each line, not bound once at setup."""
 
     def emit(self, record: logging.LogRecord) -> None:
         from j1sync.commands._common import redact
 
-        click.echo(redact(f"j1sync: {self.format(record)}"), err=True)
+        click.echo(redact(f"j1sync: {self.format(record)}"), file=sys.stderr)
 
 
 def _log_warnings_to_stderr() -> None:

@@ -11,12 +11,15 @@ j1sync paces itself from the headers (waiting for the quota is not a retry), but
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
 import time
 from pathlib import Path
 
 from tests.examples import jupiterone_examples
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.reliability.processes import J1SYNC, run_j1sync, served_emulator
 
 API_KEY = "k2-quota-Key-93ab"
 ACCOUNT = "k2-quota-account"
@@ -76,3 +79,54 @@ def test_a_long_quota_wait_within_the_budget_is_said_on_stderr_once(tmp_path: Pa
     assert "429" not in output  # pacing, not retries
     for leak in ("Traceback", API_KEY):
         assert leak not in output
+
+
+def _own_environment() -> dict[str, str]:
+    """This environment without the developer's JupiterOne or j1sync settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("JUPITERONE_", "J1SYNC_"))}
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """`j1sync ARGS` with stderr on a pseudo-terminal (its spinner shows) and stdout on a
+    pipe; the exit code and what the terminal received, carriage returns as line ends."""
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [*J1SYNC, *args],
+        env={**_own_environment(), **env, "TERM": "xterm", "COLUMNS": "300"},
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the process closed its end
+            break
+        if not chunk:
+            break
+        received += chunk
+    assert process.stdout is not None
+    process.stdout.read()
+    code = process.wait(timeout=60)
+    os.close(main)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", received.decode("utf-8", "replace"))
+    return code, text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_a_wait_said_while_the_spinner_shows_is_a_line_of_its_own(tmp_path: Path) -> None:
+    """On a terminal the reading spinner redraws its line; the notice was written past
+    it and spliced onto it ('Reading the account ...j1sync: waiting 6 s ...')."""
+    with served_emulator(tmp_path, "demo", API_KEY, ACCOUNT, "--quotas", "12/24,12/24") as emu:
+        code, shown = _stderr_on_a_terminal(
+            ["plan", EXAMPLES, "--retry-budget", "120"],
+            {**_env(emu.url), "NO_COLOR": "1"},
+            tmp_path,
+        )
+    assert code == 0, shown
+    notices = [line for line in shown.split("\n") if "API quota" in line]
+    assert notices, shown
+    for line in notices:
+        assert WAITING.match(line.strip()), line
