@@ -7,9 +7,15 @@ SIGTERM")."""
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from pathlib import Path
 
+from j1sync.engine.plan import build_plan
+from j1sync.executor import ApplyEvent, apply_plan
+from j1sync.output.apply_report import closing_line, interrupted_hint
+from tests.engine.builders import KINDS, PROJECT, want
+from tests.executor.fake_provider import FakeProvider
 from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
 
 KEY, ACCOUNT = "k-k1-interrupt", "acct-k1-interrupt"
@@ -70,3 +76,29 @@ def test_an_interrupt_while_the_last_change_is_in_flight_says_all_were_applied(
 
         again = run_j1sync(["plan", ".", "--detailed-exitcode"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_an_interrupt_once_every_change_started_does_not_blame_itself_for_a_failure() -> None:
+    """The last change fails while the interrupt comes: nothing was kept from starting, so
+    the closing line says the apply failed and the hint does not say 'Run apply again to
+    finish' as if the interrupt had left changes undone."""
+    provider = FakeProvider(KINDS)
+    provider.faults.fail.add("b")
+    desired = [want("Question", "a"), want("Question", "b")]
+    plan = build_plan(desired, provider.read_live(), KINDS, PROJECT, provider.account, {})
+    stop = threading.Event()
+
+    def interrupt_during_the_last(event: ApplyEvent) -> None:
+        if event.type == "change_started" and event.change and event.change.name == "b":
+            stop.set()
+
+    result = apply_plan(
+        plan, provider, [], concurrency=1, on_event=interrupt_during_the_last, stop=stop
+    )
+    assert result.interrupted and result.not_started == 0
+    assert [o.status for o in result.outcomes] == ["applied", "failed"]
+    assert closing_line(result).plain == "Apply failed: 1 created, 0 updated, 0 deleted, 1 failed."
+    assert interrupted_hint(result) == (
+        "Interrupted once every change had started: 1 of 2 changes applied; the others "
+        "failed or were skipped (listed above), not for the interrupt."
+    )

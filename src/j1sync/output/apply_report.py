@@ -77,6 +77,12 @@ def interrupted_hint(result: ApplyResult) -> str:
             f"Interrupted once every change had started: all {applied} changes were "
             "applied; nothing is left to apply."
         )
+    if not result.not_started:  # the signal kept nothing from starting: the run failed
+        return (
+            f"Interrupted once every change had started: {applied} of "
+            f"{len(result.outcomes)} changes applied; the others failed or were skipped "
+            "(listed above), not for the interrupt."
+        )
     return (
         f"Interrupted: {applied} of {len(result.outcomes)} changes applied. Run apply again "
         "to finish: it makes only what is still missing."
