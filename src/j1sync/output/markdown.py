@@ -30,12 +30,14 @@ COLUMN_TITLES = {"no-op": "Unchanged"}
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """One line of text (a name's line break shown, ␊: a line of its own could forge a
+    heading, or a workflow command (`::error::`) in a CI log that prints the plan)."""
+    return html.escape(visible_controls(text, one_line=True), quote=False)
 
 
 def _code(text: str) -> str:
-    """Inline code that survives backticks and table pipes in the text."""
-    text = text.replace("|", "\\|").replace("\n", " ")
+    """Inline code that survives backticks and table pipes in the text, on one line."""
+    text = visible_controls(text.replace("|", "\\|"), one_line=True)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
