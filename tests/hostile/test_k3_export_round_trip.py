@@ -29,6 +29,7 @@ UNMANAGEABLE = {
     "ctl\x01name": "ctl␁name",
     "two\nlines": "two␊lines",
     "x" * 300: "x" * 300,
+    "\u202etxt.exe ": "\\u202etxt.exe ",  # the warning shows a hidden character's escape
 }
 AWKWARD = [
     "# hash", "a: b", "- lead", "*star", "&anchor", "!tag", "'single'", '"double"',
