@@ -86,6 +86,13 @@ class _Shown(dict[int, str]):
 
 _IN_MESSAGES = _Shown(_control_pictures("\t\n"))
 _IN_LINES = _Shown(_control_pictures("\t"))
+_HIDDEN_ONLY = _Shown()
+
+
+def escaped_hidden(text: str) -> str:
+    """`text` with each hidden character (HIDDEN_CATEGORIES) as its escape, control
+    characters left as they are: for text whose format escapes them already (YAML)."""
+    return text.translate(_HIDDEN_ONLY)
 
 
 class _JsonEscapes(dict[int, str]):

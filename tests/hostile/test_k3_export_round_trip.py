@@ -43,6 +43,14 @@ def left_out(kind: str, shown: str) -> str:
     return f"Warning: {kind}/{shown}: left out of the export: metadata.name: "
 
 
+def assert_written_escaped(folder: Path) -> None:
+    """A hidden character is written as its escape (YAML's `\\u202e`), never as it is:
+    a manifest read in a review shows what a name holds."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.yaml")))
+    assert '"rlo\\u202eevil"' in text and '"\\ufeffbom"' in text.lower()  # ruamel's: \\uFEFF
+    assert "\u202e" not in text and "\ufeff" not in text
+
+
 def exported_names(folder: Path) -> list[str]:
     read = YAML(typ="safe")  # YAML 1.2, as j1sync reads manifests: `yes` is a string
     return sorted(
@@ -90,6 +98,7 @@ def test_opencti_export_leaves_out_what_no_manifest_can_name(opencti: OpenCtiEmu
         for shown in UNMANAGEABLE.values():
             assert left_out(kind, shown) in exported.stderr
     assert exported_names(Path("ex/labels")) == sorted(AWKWARD)
+    assert_written_escaped(Path("ex"))
     assert exported_names(Path("ex/roles")) == ["kept-role"]
     assert "\x01" not in exported.stderr and "\u202e" not in exported.stderr
 
@@ -139,6 +148,7 @@ def test_jupiterone_export_applies_and_plans_no_change(jupiterone: Emulator) -> 
     for shown in UNMANAGEABLE.values():
         assert left_out("Question", shown) in exported.stderr
     assert exported_names(Path("ex/questions")) == sorted(AWKWARD)
+    assert_written_escaped(Path("ex"))
 
     # adoption: the apply adds the managed tag to what had none, and deletes nothing
     applied = j1_run(jupiterone, "apply", "ex", "--auto-approve", "--force")  # 10 adoptions

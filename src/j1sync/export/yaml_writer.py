@@ -29,6 +29,7 @@ from j1sync.providers.registry import (
     system_of_kind,
     systems,
 )
+from j1sync.terminal import escaped_hidden, hidden_escape
 
 SCHEMA_FOLDER_URL = "https://raw.githubusercontent.com/j1sync/j1sync/main/schema/"
 # A system whose committed schema kept an older name says so: System.extras[SCHEMA_FILE].
@@ -105,6 +106,8 @@ def to_yaml_tree(value: Any, key: str | None = None, *, quote: bool = False) -> 
 def _string(value: Any, quote: bool) -> Any:
     if not isinstance(value, str):
         return value
+    if not value.isprintable() and any(hidden_escape(char) for char in value):
+        return DoubleQuotedScalarString(value)  # its hidden characters escaped (_dump)
     if quote:
         return value if OBVIOUSLY_PLAIN.fullmatch(value) else DoubleQuotedScalarString(value)
     if "\n" in value and _block_safe(value):
@@ -137,9 +140,16 @@ def _yaml() -> YAML:
 
 
 def _dump(document: Mapping[str, Any], quote: bool) -> str:
+    """The YAML text; a hidden character (U+202E, U+200B: terminal.hidden_escape), which
+    ruamel writes as it is, as its escape: only a double-quoted string holds one (_string),
+    where YAML reads `\u202e` back as the character. A manifest read in a review shows
+    what a name holds (Trojan Source, CVE-2021-42574)."""
     stream = io.StringIO()
     _yaml().dump(to_yaml_tree(document, quote=quote), stream)
-    return header(document.get("apiVersion")) + stream.getvalue()
+    text = stream.getvalue()
+    if not text.isascii():
+        text = escaped_hidden(text)
+    return header(document.get("apiVersion")) + text
 
 
 def _reads_back(text: str, document: Mapping[str, Any]) -> bool:
