@@ -102,3 +102,48 @@ def test_an_interrupt_once_every_change_started_does_not_blame_itself_for_a_fail
         "Interrupted once every change had started: 1 of 2 changes applied; the others "
         "failed or were skipped (listed above), not for the interrupt."
     )
+
+
+def test_an_interrupted_saved_plan_says_to_plan_again_not_to_apply_it_again(
+    tmp_path: Path,
+) -> None:
+    """`apply --plan` interrupted with changes not started said "Run apply again to finish:
+    it makes only what is still missing"; that plan is stale now and applying it again is
+    refused. The hint says to make a new plan, and that plan finishes the job."""
+    names = ("one", "two", "three")
+    for name in names:
+        (tmp_path / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
+    latency = str(int(LATENCY_S * 1000))
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", latency) as emulator:
+        env = {
+            "JUPITERONE_API_URL": emulator.url,
+            "JUPITERONE_API_KEY": KEY,
+            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+        }
+        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        assert saved.returncode == 0, saved.stderr
+        args = ["apply", "--plan", "plan.json", "--auto-approve", "--concurrency", "1"]
+        apply = start_j1sync(args, env, tmp_path)
+        deadline = time.monotonic() + 60
+        while _questions(emulator) < 1:
+            assert apply.poll() is None, apply.communicate()
+            assert time.monotonic() < deadline, "apply made no change in time"
+            time.sleep(0.02)
+        apply.send_signal(signal.SIGINT)
+        stdout, stderr = apply.communicate(timeout=30)
+        assert apply.returncode == INTERRUPTED, stdout + stderr
+        made = _questions(emulator)
+        assert made < len(names), stdout
+        assert stderr.strip().splitlines()[-1] == (
+            f"Interrupted: {made} of {len(names)} changes applied. To finish, run `j1sync "
+            "plan --out` again and apply that plan: this one is stale now, and apply --plan "
+            "would refuse it."
+        )
+
+        again = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        assert again.returncode == 1 and "the plan is stale" in again.stderr, again.stderr
+        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        assert saved.returncode == 0, saved.stderr
+        again = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert _questions(emulator) == len(names)

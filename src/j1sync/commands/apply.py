@@ -33,7 +33,7 @@ from j1sync.errors import ConfigError, J1SyncError
 from j1sync.executor import ApplyEvent, ApplyResult, EventHandler, apply_plan
 from j1sync.interrupts import StoppableRetries, graceful_stop
 from j1sync.manifest.document import ProjectConfig
-from j1sync.output.apply_report import closing_line, interrupted_hint, styled
+from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.output.values import NO_CHANGES, summary_line
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
@@ -114,7 +114,7 @@ def command(
         raise click.UsageError("--rotate needs PATHS: a saved plan is applied as it was made")
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr(color_mode())
-    approval = Approval(auto_approve, show_plan or not auto_approve)
+    approval = Approval(auto_approve, show_plan or not auto_approve, saved is not None)
     connect = rotating(connect_with(replace(connection, concurrency=concurrency)), rotate)
     if saved is not None:
         project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
@@ -141,10 +141,10 @@ def command(
     if result is None:
         return
     # each change's line was written as it completed (j1sync.output.progress)
-    with _writing_report(result):
+    with _writing_report(result, saved_plan=saved is not None):
         click.echo(styled(closing_line(result), use_color()))
     if result.interrupted:
-        click.echo(interrupted_hint(result), err=True)
+        click.echo(interrupted_hint(result, saved_plan=saved is not None), err=True)
         sys.exit(INTERRUPTED)
     if not result.ok:
         sys.exit(1)
@@ -178,6 +178,7 @@ class Approval:
 
     auto_approve: bool
     show_plan: bool
+    saved_plan: bool = False  # a saved plan: what to say when the apply stops early
 
 
 def _apply(
@@ -209,7 +210,8 @@ def _apply(
     if retries is not None:
         retries.resume_retries()  # what follows the changes (e.g. the lock) retries again
     if report.failure is not None:
-        raise UnwritableReport(_unwritable(report.failure, result)) from report.failure
+        failure = _unwritable(report.failure, result, saved_plan=approval.saved_plan)
+        raise UnwritableReport(failure) from report.failure
     return result
 
 
@@ -238,16 +240,16 @@ class _StoppingReport:
 
 
 @contextmanager
-def _writing_report(result: ApplyResult | None) -> Iterator[None]:
+def _writing_report(result: ApplyResult | None, *, saved_plan: bool = False) -> Iterator[None]:
     """apply's output, written (and flushed) where it goes: one that cannot be written is
     an error saying so and what was applied (`result`; None: before any change)."""
     try:
         yield
     except OSError as exc:
-        raise UnwritableReport(_unwritable(exc, result)) from exc
+        raise UnwritableReport(_unwritable(exc, result, saved_plan=saved_plan)) from exc
 
 
-def _unwritable(exc: OSError, result: ApplyResult | None) -> str:
+def _unwritable(exc: OSError, result: ApplyResult | None, *, saved_plan: bool) -> str:
     where = f"cannot write apply's output ({exc.strerror or exc})"
     if result is None:
         return f"{where}: stopped before any change; nothing was applied"
@@ -256,8 +258,7 @@ def _unwritable(exc: OSError, result: ApplyResult | None) -> str:
         return f"{where}: all {total} changes were applied"
     return (
         f"{where}: no change was started after it; {applied} of {total} changes applied, "
-        f"{result.not_started} not started. Run apply again to finish: it makes only what "
-        "is still missing."
+        f"{result.not_started} not started. " + finish_hint(saved_plan)
     )
 
 

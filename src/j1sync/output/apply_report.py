@@ -68,7 +68,19 @@ def closing_line(result: ApplyResult) -> Text:
     return Text(f"{head}: {', '.join(parts)}.", style=style)
 
 
-def interrupted_hint(result: ApplyResult) -> str:
+def finish_hint(saved_plan: bool) -> str:
+    """How to finish an apply that stopped with changes not started: `apply PATHS` again
+    makes only what is still missing; the same saved plan is stale now (what was applied
+    since it was made) and `apply --plan` would refuse it."""
+    if saved_plan:
+        return (
+            "To finish, run `j1sync plan --out` again and apply that plan: this one is "
+            "stale now, and apply --plan would refuse it."
+        )
+    return "Run apply again to finish: it makes only what is still missing."
+
+
+def interrupted_hint(result: ApplyResult, *, saved_plan: bool = False) -> str:
     """For stderr after an interrupted apply: what to do next (nothing, when the signal
     came once every change had started and all were applied)."""
     applied = result.counts["applied"]
@@ -83,9 +95,8 @@ def interrupted_hint(result: ApplyResult) -> str:
             f"{len(result.outcomes)} changes applied; the others failed or were skipped "
             "(listed above), not for the interrupt."
         )
-    return (
-        f"Interrupted: {applied} of {len(result.outcomes)} changes applied. Run apply again "
-        "to finish: it makes only what is still missing."
+    return f"Interrupted: {applied} of {len(result.outcomes)} changes applied. " + finish_hint(
+        saved_plan
     )
 
 
