@@ -21,7 +21,10 @@ from ruamel.yaml import YAML
 from j1sync.cli import cli
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
+from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.export.conftest import BASE_SEED
+from tests.hostile.xyops_cli import KEY
+from tests.hostile.xyops_cli import run as xyops_run
 
 # name -> how the warning shows it
 UNMANAGEABLE = {
@@ -178,3 +181,30 @@ def test_a_tagged_object_no_manifest_can_name_is_never_deleted(jupiterone: Emula
     notes = {u["name"]: u.get("note") for u in plan["unmanaged"]}
     for name in UNMANAGEABLE:
         assert "no manifest can have this name" in str(notes[name]), notes
+
+
+# -- xyOps -----------------------------------------------------------------------------
+
+
+def test_xyops_titles_of_any_text_export_and_plan_no_change(xyops_server: XyOpsEmulator) -> None:
+    """xyOps's ids are its names (the API holds them to ^[a-z0-9_]+$); titles and notes
+    take any text, and are written so that they load as they are."""
+    titles = [*UNMANAGEABLE, *AWKWARD]
+    for index, title in enumerate(titles):
+        request = urllib.request.Request(
+            f"{xyops_server.url}/api/app/create_tag/v1",
+            data=json.dumps({"id": f"t{index}", "title": title, "notes": title}).encode(),
+            headers={"X-API-Key": KEY, "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert json.load(answer)["code"] == 0
+    exported = xyops_run(
+        xyops_server, "export", "--system", "xyops", "--kind", "Tag", "--out", "ex"
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "Warning" not in exported.stderr
+    applied = xyops_run(xyops_server, "apply", "ex", "--auto-approve", "--force")  # adoptions
+    assert applied.exit_code == 0, applied.output
+    assert "0 created" in applied.stdout and "0 deleted" in applied.stdout
+    planned = xyops_run(xyops_server, "plan", "ex", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
