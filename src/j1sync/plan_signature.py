@@ -187,7 +187,10 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
 
 def _matches(data: Mapping[str, Any], key: PlanKey, salt: bytes, value: str) -> bool:
     with _stretching(key, salt) as stretched:
-        content = signed_content(data)
+        try:
+            content = signed_content(data)
+        except ValueError:  # NaN or infinity (valid to Python's JSON): nothing j1sync signs
+            return False
         return hmac.compare_digest(_mac(stretched(), [content]), value)
 
 

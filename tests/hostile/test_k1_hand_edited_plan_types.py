@@ -2,7 +2,8 @@
 a change whose kind is not text (5, null, a list) was read before the signature was
 checked and ended in "internal error: AttributeError: 'int' object has no attribute
 'rpartition'"; a string holding a lone surrogate ("\\ud800", valid JSON, not text) ended
-in "internal error: UnicodeEncodeError" while checking the signature."""
+in "internal error: UnicodeEncodeError" while checking the signature, and a NaN
+(which Python's JSON reads) in "internal error: ValueError"."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def _lone_surrogate(text: str) -> str:
     return text.replace('"title":"Users"', '"title":"Users \\ud800"')
 
 
+def _not_a_number(text: str) -> str:
+    data = json.loads(text)
+    data["changes"][0]["after"]["title"] = float("nan")
+    return json.dumps(data)  # NaN: Python's JSON reads it, JSON has no such number
+
+
 @pytest.mark.parametrize(
     ("edit", "refusal"),
     [
@@ -45,8 +52,9 @@ def _lone_surrogate(text: str) -> str:
         (_kind(None), "a change's kind is None, not text"),
         (_kind(["Question"]), "a change's kind is ['Question'], not text"),
         (_lone_surrogate, NOT_SIGNED),
+        (_not_a_number, NOT_SIGNED),
     ],
-    ids=["kind-number", "kind-null", "kind-list", "lone-surrogate"],
+    ids=["kind-number", "kind-null", "kind-list", "lone-surrogate", "nan"],
 )
 def test_a_hand_edited_plan_is_refused_on_one_line(
     tmp_path: Path, edit: Callable[[str], str], refusal: str

@@ -7,6 +7,7 @@ and plan files can keep the reference instead of the secret."""
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ def resolve_document(
         if isinstance(node, int):
             return int(node)
         if isinstance(node, float):
+            if not math.isfinite(node):
+                problem(path, _not_finite(node))
             return float(node)
         if isinstance(node, (datetime.date, datetime.datetime)):
             # an unquoted date: keep what the user wrote rather than fail as "not a string"
@@ -107,6 +110,15 @@ def resolve_document(
 
     result.data = convert(document.root, ())
     return result
+
+
+def _not_finite(number: float) -> str:
+    """What a `.nan` or `.inf` is told: JSON (plan files, the APIs) has no such number."""
+    written = ".nan" if math.isnan(number) else ("-.inf" if number < 0 else ".inf")
+    return (
+        f"{written} is not a number JSON can hold (nor can the API take it): write a finite "
+        f'number, or quote it ("{written}") to mean the text'
+    )
 
 
 def _plain_key(key: Any) -> Any:

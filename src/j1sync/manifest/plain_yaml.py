@@ -24,6 +24,7 @@ the ruamel.yaml versions pyproject.toml allows.
 from __future__ import annotations
 
 import importlib
+import math
 import re
 import sys
 from collections.abc import Mapping
@@ -233,7 +234,10 @@ class _Builder:
         if tag is _INT:
             return int(_NUMBERS.construct_yaml_int(node))
         if tag is _FLOAT:
-            return float(_NUMBERS.construct_yaml_float(node))
+            number = float(_NUMBERS.construct_yaml_float(node))
+            if math.isfinite(number):
+                return number
+            raise _GiveUp  # .nan, .inf: the round-trip road reports them at their position
         if tag is _BOOL:
             found = _NUMBERS.construct_yaml_bool(node)
             if type(found) is bool:
