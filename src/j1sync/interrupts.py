@@ -61,6 +61,12 @@ class _Process:
     received = 0
 
 
+def stopping() -> bool:
+    """Whether this process received SIGINT or SIGTERM: it is ending, and what it still
+    sends (the apply lock's release) should be quick."""
+    return _Process.received > 0
+
+
 def install() -> None:
     """Make SIGTERM behave as SIGINT and a second signal exit at once. For the `j1sync`
     process itself (its `main`), never for an in-process caller such as a test runner."""

@@ -34,7 +34,7 @@ from types import TracebackType
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from j1sync import __version__, json_input
+from j1sync import __version__, interrupts, json_input
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
 from j1sync.errors import LockHeld, LockLost, TransientError
@@ -400,8 +400,8 @@ class AccountLock:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
-            self._ending()
+        if interrupts.stopping() or (exc_type and issubclass(exc_type, KeyboardInterrupt)):
+            self._ending()  # Ctrl-C: while reading, or an apply that stopped its changes
         self.release()
         if exc_type is None and self.lost is not None:
             raise LockLost(

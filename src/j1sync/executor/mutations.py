@@ -87,7 +87,7 @@ def _reread_then_retry(mutate: Mutate, reread: Reread) -> Done:
             if cause is None:
                 budget.counted += 1
             else:
-                known = reread(cause)
+                known = _reread_once(reread, cause)
                 if isinstance(known, Done):
                     return known
                 if known is Retry.AGAIN:
@@ -101,6 +101,21 @@ def _reread_then_retry(mutate: Mutate, reread: Reread) -> Done:
                 return Done(done.id, f"retried after re-reading: {cause}")
             return done
     raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+
+def _reread_once(reread: Reread, cause: TransientError) -> Done | Retry:
+    """`reread(cause)`; a re-read that itself fails ambiguously ends the change. The
+    client retries a read until its retry budget is spent (then its error is not an
+    ambiguous one); one still ambiguous means its retries were given up (an interrupted
+    apply, interrupts.IN_FLIGHT_GRACE_S), and another round would only fail again: the
+    rounds went on, unseen, for minutes after Ctrl-C."""
+    try:
+        return reread(cause)
+    except TransientError as exc:
+        raise NotApplied(
+            f"{cause}, and re-reading it failed too ({exc}): it may or may not have been "
+            "made; the next apply finds it by name"
+        ) from exc
 
 
 def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) -> Done:
