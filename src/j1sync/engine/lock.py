@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from j1sync import __version__, interrupts, json_input
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
-from j1sync.errors import LockHeld, LockLost, TransientError
+from j1sync.errors import ApiError, LockHeld, LockLost, TransientError
 from j1sync.http.urls import is_loopback
 from j1sync.terminal import visible_controls
 
@@ -295,6 +295,11 @@ class AccountLock:
                 # the answer was lost, not necessarily the write: reading back decides
                 log.debug("the lock write's answer was lost (%s); reading it back", exc)
                 self._write_failure = exc
+            except ApiError as exc:  # refused (the API key may not write it): say what for
+                raise LockLost(
+                    f"account {self.account}: could not take the apply lock: writing it "
+                    f"({LOCK_NAME}) failed: {exc}; nothing was changed"
+                ) from exc
             time.sleep(self.settle_s)
             confirmed = read_lock(self.store)
         except BaseException as exc:
