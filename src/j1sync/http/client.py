@@ -128,14 +128,6 @@ class ApiClient(Generic[S]):
     def resume_retries(self) -> None:
         if not self._abandoned.is_set():
             self._retries_stopped.clear()
-
-    def last_requests(self) -> None:
-        """The process ends on an interrupt, and must first undo what it holds (the apply
-        lock): requests are sent again though the reads were abandoned (their threads are
-        over by then), each attempted once, with no wait before a retry, so a failing API
-        delays the exit by a few requests, never by the retry budget."""
-        self.stop_retries()
-        self._abandoned.clear()
             with self._count_lock:
                 if self._read_failure is None:
                     self._reads_stopped.clear()
@@ -185,6 +177,14 @@ class ApiClient(Generic[S]):
         failure = self._read_failure
         if failure is not None:
             raise copy.copy(failure) from failure.__cause__
+
+    def last_requests(self) -> None:
+        """The process ends on an interrupt, and must first undo what it holds (the apply
+        lock): requests are sent again though the reads were abandoned (their threads are
+        over by then), each attempted once, with no wait before a retry, so a failing API
+        delays the exit by a few requests, never by the retry budget."""
+        self.stop_retries()
+        self._abandoned.clear()
 
     def _attempts(
         self,
