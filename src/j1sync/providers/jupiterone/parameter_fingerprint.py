@@ -21,12 +21,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from j1sync import json_input
 from j1sync.canonical import canonical_json
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.plan_signature import KDF_ITERATIONS, PlanKey
@@ -95,7 +95,7 @@ def unchanged(
     if not record:
         return False
     try:
-        data = json.loads(record)
+        data = json_input.loads(record)
         salt = bytes.fromhex(str(data["salt"]))
     except (ValueError, KeyError, TypeError):
         return False

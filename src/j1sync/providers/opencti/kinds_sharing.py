@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from j1sync import json_input
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.model_base import StrictModel
@@ -60,7 +61,7 @@ def filters_value(value: Any) -> Any:
         if not value.strip():
             return dict(NO_FILTERS)
         try:
-            value = json.loads(value)
+            value = json_input.loads(value)
         except ValueError:
             return value
     if value is None:

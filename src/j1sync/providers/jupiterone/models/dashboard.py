@@ -11,12 +11,12 @@ free-form JSON, compared as parsed JSON without the ids the server adds
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, JsonValue, StrictBool, field_validator, model_validator
 
+from j1sync import json_input
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.providers.jupiterone.values import BREAKPOINTS as BREAKPOINTS
@@ -40,7 +40,7 @@ def comparable_settings(value: Any) -> Any:
     whatever order the server returns their keys in."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json_input.loads(value)
         except ValueError:
             return value
     return _without_server_keys(value)
@@ -73,7 +73,7 @@ WidgetKey = Annotated[str, AfterValidator(check_widget_key)]
 def _settings_object(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json_input.loads(value)
         except ValueError as exc:
             raise rule_error(f"not valid JSON: {exc}") from None
     if not isinstance(value, dict):
