@@ -147,3 +147,43 @@ def test_an_interrupted_saved_plan_says_to_plan_again_not_to_apply_it_again(
         again = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stderr
         assert _questions(emulator) == len(names)
+
+
+def test_an_interrupt_while_apply_releases_its_lock_still_reports_and_releases_it(
+    tmp_path: Path,
+) -> None:
+    """The signal lands after the last change, while apply releases the account's lock:
+    apply printed only "Interrupted." (no closing line, nothing saying every change was
+    made) and left the lock behind, so the next apply was refused. It now releases the
+    lock, reports, and exits 130."""
+    for name in ("first", "last"):
+        (tmp_path / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
+    latency = str(int(LATENCY_S * 1000))
+    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", latency) as emulator:
+        env = {
+            "JUPITERONE_API_URL": emulator.url,
+            "JUPITERONE_API_KEY": KEY,
+            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+        }
+        apply = start_j1sync(["apply", ".", "--auto-approve", "--concurrency", "1"], env, tmp_path)
+        deadline = time.monotonic() + 60
+        while _questions(emulator) < 2:
+            assert apply.poll() is None, apply.communicate()
+            assert time.monotonic() < deadline, "apply made no change in time"
+            time.sleep(0.02)
+        time.sleep(LATENCY_S / 2)  # the last change answered; the lock's release is waiting
+        assert apply.poll() is None
+        apply.send_signal(signal.SIGINT)
+        stdout, stderr = apply.communicate(timeout=30)
+
+        assert apply.returncode == INTERRUPTED, stdout + stderr
+        assert "Traceback" not in stderr
+        closing = stdout.splitlines()[-1]
+        assert closing == "Apply complete: 2 created, 0 updated, 0 deleted, 0 failed.", stdout
+        assert stderr.strip().splitlines()[-1] == (
+            "Interrupted once every change had started: all 2 changes were applied; "
+            "nothing is left to apply."
+        )
+        again = run_j1sync(["apply", ".", "--auto-approve"], env, tmp_path)  # not locked
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "No changes" in again.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from j1sync.engine.stale import check_stale
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError
 from j1sync.executor import ApplyEvent, ApplyResult, EventHandler, apply_plan
-from j1sync.interrupts import StoppableRetries, graceful_stop
+from j1sync.interrupts import StoppableRetries, StopRequest, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
@@ -116,30 +116,38 @@ def command(
     progress = progress_for_stderr(color_mode())
     approval = Approval(auto_approve, show_plan or not auto_approve, saved is not None)
     connect = rotating(connect_with(replace(connection, concurrency=concurrency)), rotate)
-    if saved is not None:
-        project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
-        with connect(project) as provider:
-            check_trusted(saved, provider, emulator=connection.emulator)
-            with account_lock(provider, lock_timeout_s):
-                with progress.reading():
-                    live = provider.read_live(kinds_in_plan(saved.plan))
-                keep_until_exit(provider, live)  # freeing them would only delay the exit
-                check_deletes_allowed(saved, provider, project, live)
-                check_stale(saved.plan, live)
-                result = _apply(saved.plan, provider, live, force, approval, concurrency, progress)
-    else:
-        planned = connect_and_plan(
-            paths,
-            connect,
-            progress.reading,
-            allow_empty=allow_empty,
-            lock_timeout_s=lock_timeout_s,
-        )
-        with planned as (provider, run):
-            keep_until_exit(provider, run)  # freeing them would only delay the exit
-            result = _apply(run.plan, provider, run.live, force, approval, concurrency, progress)
+    with ExitStack() as until_let_go:
+        stopping = _Stopping(until_let_go)
+        if saved is not None:
+            project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
+            with connect(project) as provider:
+                check_trusted(saved, provider, emulator=connection.emulator)
+                with account_lock(provider, lock_timeout_s):
+                    with progress.reading():
+                        live = provider.read_live(kinds_in_plan(saved.plan))
+                    keep_until_exit(provider, live)  # freeing them would only delay the exit
+                    check_deletes_allowed(saved, provider, project, live)
+                    check_stale(saved.plan, live)
+                    result = _apply(
+                        saved.plan, provider, live, force, approval, concurrency, progress, stopping
+                    )
+        else:
+            planned = connect_and_plan(
+                paths,
+                connect,
+                progress.reading,
+                allow_empty=allow_empty,
+                lock_timeout_s=lock_timeout_s,
+            )
+            with planned as (provider, run):
+                keep_until_exit(provider, run)  # freeing them would only delay the exit
+                result = _apply(
+                    run.plan, provider, run.live, force, approval, concurrency, progress, stopping
+                )
     if result is None:
         return
+    if stopping.requested:  # also one that came once the changes were done
+        result.interrupted = True
     # each change's line was written as it completed (j1sync.output.progress)
     with _writing_report(result, saved_plan=saved is not None):
         click.echo(styled(closing_line(result), use_color()))
@@ -189,6 +197,7 @@ def _apply(
     approval: Approval,
     concurrency: int,
     progress: ProgressReporter,
+    stopping: _Stopping,
 ) -> ApplyResult | None:
     """Show the plan, check it and ask, then apply it; None when there is nothing to do."""
     with _writing_report(None):  # flushed (click.echo) before any change
@@ -202,17 +211,36 @@ def _apply(
     raise_if_unsafe(plan, force)
     _confirm(approval.auto_approve)
     retries = provider if isinstance(provider, StoppableRetries) else None
-    with graceful_stop(give_up_in_flight=retries.stop_retries if retries else None) as stop:
-        report = _StoppingReport(progress.on_apply_event, stop)
-        result = apply_plan(
-            plan, provider, live, concurrency=concurrency, on_event=report, stop=stop
-        )
+    stop = stopping.start(retries.stop_retries if retries else None)
+    report = _StoppingReport(progress.on_apply_event, stop)
+    result = apply_plan(plan, provider, live, concurrency=concurrency, on_event=report, stop=stop)
     if retries is not None:
         retries.resume_retries()  # what follows the changes (e.g. the lock) retries again
     if report.failure is not None:
         failure = _unwritable(report.failure, result, saved_plan=approval.saved_plan)
         raise UnwritableReport(failure) from report.failure
     return result
+
+
+class _Stopping:
+    """Ctrl-C and SIGTERM from apply's first change until it has let go of the account
+    (its lock released, its connections closed): the first one stops new changes from
+    starting (`graceful_stop`); one that comes once the changes are done no longer cuts
+    the lock's release short (the lock was left behind, and the report never printed):
+    apply releases it, reports, and exits 130."""
+
+    def __init__(self, until_let_go: ExitStack) -> None:
+        self._until_let_go = until_let_go
+        self._stop: StopRequest | None = None
+
+    def start(self, give_up_in_flight: Callable[[], None] | None) -> StopRequest:
+        """The stop request the changes heed, from now until apply lets go."""
+        self._stop = self._until_let_go.enter_context(graceful_stop(give_up_in_flight))
+        return self._stop
+
+    @property
+    def requested(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
 
 
 class UnwritableReport(J1SyncError):
