@@ -200,11 +200,18 @@ class ApiClient(Generic[S]):
         started = time.monotonic()
         budget = self.settings.retry_budget_s
         stopped = self._retries_stopped if mutation else self._reads_stopped
+        chosen = wait or self._retry_wait
+        planned = [0.0]  # the wait before the next attempt, as last chosen
+
+        def waiting(state: RetryCallState) -> float:
+            planned[0] = chosen(state)
+            return planned[0]
+
         attempts = retrying(
             is_mutation=mutation,
             budget_s=budget,
             stopped=stopped,
-            wait=wait or self._retry_wait,
+            wait=waiting,
             operation=self._retry_label(operation),
         )
         try:
@@ -228,7 +235,7 @@ class ApiClient(Generic[S]):
                     self._check_read_failure()
                 raise last from last.__cause__
             error = budget_exceeded(
-                self.title, exc, operation, budget, started, self.settings.timeout
+                self.title, exc, operation, budget, started, self.settings.timeout, planned[0]
             )
             if not mutation:
                 self._reads_failed(error)

@@ -125,13 +125,27 @@ def budget_exceeded(
     budget_s: float,
     started: float,
     timeout_s: float | None = None,
+    next_wait_s: float = 0.0,
 ) -> RetryBudgetExceeded:
     """The error raised when the retries of one request ran out of their budget. When
     the last attempt timed out (`timeout_s`: the request timeout), it says so first, and
-    what to do: the server may be down, or slower than the timeout allows."""
+    what to do: the server may be down, or slower than the timeout allows. When the
+    server was rate limiting and asked for a wait (`next_wait_s`, before the next
+    attempt) that goes beyond the budget, it says that wait: the budget is not spent,
+    the request gave up at once rather than wait past it."""
     last = exc.last_attempt.exception()
     attempts = exc.last_attempt.attempt_number
     elapsed = time.monotonic() - started
+    if isinstance(last, RateLimited) and last.headers and next_wait_s >= WAIT_NOTICE_S:
+        told = " (Retry-After)" if _retry_after_given(last.headers) else ""
+        error = RetryBudgetExceeded(
+            f"{system} API: rate limited (HTTP {last.status or 429}) ({operation}), and "
+            f"the server asks to wait {next_wait_s:.0f} s{told}: beyond the "
+            f"{budget_s:g} s retry budget ({elapsed:.1f} s spent, {_attempts(attempts)}); "
+            "raise the budget with --retry-budget SECONDS, or run again later"
+        )
+        error.__cause__ = last
+        return error
     if timeout_s is not None and timed_out(last):
         where = "" if f"({operation})" in str(last) else f"{operation}; "
         error = RetryBudgetExceeded(
@@ -148,6 +162,10 @@ def budget_exceeded(
         )
     error.__cause__ = last
     return error
+
+
+def _retry_after_given(headers: dict[str, str]) -> bool:
+    return any(key.lower() == "retry-after" for key in headers)
 
 
 def _attempts(count: int) -> str:

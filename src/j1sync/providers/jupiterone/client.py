@@ -274,13 +274,14 @@ class JupiterOneClient(ApiClient[Settings]):
 
     def _quota_wait(self, invocations: int, state: RetryCallState) -> float:
         """A 429 whose headers say when the invocations will be there: that long (the
-        quota estimate has them); anything else: exponential backoff with full jitter."""
+        quota estimate has them); anything else as for every client (`_retry_wait`: a
+        Retry-After without RateLimit-* headers is waited too, not backed off from)."""
         error = state.outcome.exception() if state.outcome is not None else None
         if isinstance(error, RateLimited) and error.headers:
             told = self.quota.delay(invocations)
             if told > 0:
                 return told
-        return self._backoff(state)
+        return self._retry_wait(state)
 
     def largest_request(self, wanted: int) -> int:
         """`wanted` root fields, or fewer when the server's quota is small: a request

@@ -1,0 +1,105 @@
+"""A server that answers 429 with `Retry-After: 3600` (an hour) and no RateLimit-*
+headers, under the default ten-minute retry budget: the wait it asks for is beyond the
+budget, so the run fails at once, saying so. Before, JupiterOne's client ignored a
+Retry-After that came without RateLimit-* headers and retried with its own backoff, 43
+times over the whole 600 s; xyOps's gave up at once but said 'gave up after 1 attempts
+over 600 s ... 0.0 s spent', not why."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.examples import jupiterone_examples
+from tests.reliability.processes import run_j1sync
+
+API_KEY = "k2RetryAfterKey0123456789abcd"
+HOOK = """\
+apiVersion: xyops.j1sync/v1
+kind: WebHook
+metadata:
+  name: ops_chat
+spec:
+  title: Ops chat
+  url: https://chat.example.com/hook
+  body: '{"text": "{{text}}"}'
+  timeout: 10
+"""
+
+
+class _RateLimited(http.server.BaseHTTPRequestHandler):
+    requests_seen: list[float]
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.requests_seen.append(time.monotonic())
+        body = b'{"error": "Too Many Requests"}'
+        self.send_response(429)
+        self.send_header("Retry-After", "3600")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@contextmanager
+def _server_asking_for_an_hour() -> Iterator[tuple[str, list[float]]]:
+    seen: list[float] = []
+    handler = type("Handler", (_RateLimited,), {"requests_seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("system", ["JupiterOne", "xyOps"])
+def test_a_retry_after_beyond_the_budget_fails_at_once_saying_so(
+    system: str, tmp_path: Path
+) -> None:
+    with _server_asking_for_an_hour() as (url, seen):
+        if system == "JupiterOne":
+            env = {
+                "JUPITERONE_API_KEY": API_KEY,
+                "JUPITERONE_ACCOUNT_ID": "k2-account",
+                "JUPITERONE_API_URL": url,
+            }
+            path = str(jupiterone_examples())
+        else:
+            env = {"XYOPS_URL": url, "XYOPS_API_KEY": API_KEY}
+            (tmp_path / "hook.yaml").write_text(HOOK, encoding="utf-8")
+            path = "hook.yaml"
+        started = time.monotonic()
+        done = run_j1sync(["plan", path, "--retry-budget", "600"], env, tmp_path, timeout=90)
+        elapsed = time.monotonic() - started
+        requests = len(seen)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, done.stderr
+    assert errors[0].startswith(f"Error: {system} API: rate limited (HTTP 429) ("), errors[0]
+    assert (
+        "and the server asks to wait 3600 s (Retry-After): beyond the 600 s retry budget"
+        in errors[0]
+    ), errors[0]
+    assert "--retry-budget SECONDS" in errors[0]
+    assert elapsed < 30, elapsed
+    assert requests <= 20, requests  # each read asked once, not retried against the wait
+    for leak in ("Traceback", "internal error", API_KEY):
+        assert leak not in output
