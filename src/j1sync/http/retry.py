@@ -54,6 +54,8 @@ ENV_TIMEOUT = "J1SYNC_TIMEOUT"  # --timeout: one request's wait for its answer
 DEFAULT_BACKOFF_INITIAL_S = 0.5
 DEFAULT_BACKOFF_MAX_S = 30.0
 DEFAULT_TIMEOUT_S = 30.0  # one HTTP request's wait for its answer
+# The longest --timeout: a day (the socket layer refuses what does not fit a time_t)
+MAX_TIMEOUT_S = 86_400.0
 DEFAULT_RETRY_BUDGET_S = 600.0  # how long one request may keep retrying (--retry-budget)
 
 Wait = Callable[[RetryCallState], float]
