@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.examples import jupiterone_examples
-from tests.reliability.processes import run_j1sync
+from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k2RetryAfterKey0123456789abcd"
 HOOK = """\
@@ -35,6 +35,7 @@ spec:
 
 class _RateLimited(http.server.BaseHTTPRequestHandler):
     requests_seen: list[float]
+    retry_after = "3600"
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -42,7 +43,7 @@ class _RateLimited(http.server.BaseHTTPRequestHandler):
         self.requests_seen.append(time.monotonic())
         body = b'{"error": "Too Many Requests"}'
         self.send_response(429)
-        self.send_header("Retry-After", "3600")
+        self.send_header("Retry-After", self.retry_after)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -55,9 +56,9 @@ class _RateLimited(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def _server_asking_for_an_hour() -> Iterator[tuple[str, list[float]]]:
+def _server_asking_for_an_hour(retry_after: str = "3600") -> Iterator[tuple[str, list[float]]]:
     seen: list[float] = []
-    handler = type("Handler", (_RateLimited,), {"requests_seen": seen})
+    handler = type("Handler", (_RateLimited,), {"requests_seen": seen, "retry_after": retry_after})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -103,3 +104,25 @@ def test_a_retry_after_beyond_the_budget_fails_at_once_saying_so(
     assert requests <= 20, requests  # each read asked once, not retried against the wait
     for leak in ("Traceback", "internal error", API_KEY):
         assert leak not in output
+
+
+def test_a_retry_after_too_long_for_the_platform_is_waited_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    """Retry-After: 1e20 under --retry-budget 1e300 (the user's "wait as long as it
+    takes"): the wait was an internal error (OverflowError: timestamp out of range for
+    platform time_t) the moment it began; it is waited, as asked, until stopped."""
+    (tmp_path / "hook.yaml").write_text(HOOK, encoding="utf-8")
+    with _server_asking_for_an_hour("1e20") as (url, _):
+        env = {"XYOPS_URL": url, "XYOPS_API_KEY": API_KEY}
+        process = start_j1sync(["plan", "hook.yaml", "--retry-budget", "1e300"], env, tmp_path)
+        try:
+            time.sleep(8)  # start-up, the 429, and the wait begun
+            running = process.poll() is None
+        finally:
+            process.terminate()
+            stdout, stderr = process.communicate(timeout=30)
+    assert running, stdout + stderr
+    assert "retrying in 100000000000000000000.0 s (attempt 1" in stderr, stderr
+    for leak in ("Traceback", "internal error", "OverflowError", API_KEY):
+        assert leak not in stdout + stderr

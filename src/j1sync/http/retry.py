@@ -117,7 +117,10 @@ def retrying(
 
 
 def _wait(stopped: threading.Event, seconds: float) -> None:
-    stopped.wait(seconds)  # returns early once retries were stopped
+    # returns early once retries were stopped; a wait longer than the platform can time
+    # (a server's Retry-After of 1e20 under --retry-budget 1e300: OverflowError) is as
+    # long as it can: 292 years
+    stopped.wait(min(seconds, threading.TIMEOUT_MAX))
 
 
 def budget_exceeded(
