@@ -64,6 +64,22 @@ def settle_time(base_url: str, remote_s: float) -> float:
 
 Clock = Callable[[], float]
 
+# The locks this process holds (in AccountLock's blocks), for `lost_lock`.
+_HELD: list[AccountLock] = []
+_HELD_LOCK = threading.Lock()
+
+
+def lost_lock() -> str | None:
+    """Why a lock this process holds stopped being its own (removed, or taken over by
+    another apply: its heartbeat found out), or None: an apply then starts no further
+    change, another one may be changing the account."""
+    with _HELD_LOCK:
+        held = list(_HELD)
+    for lock in held:
+        if lock.lost is not None:
+            return f"account {lock.account}: {lock.lost}"
+    return None
+
 
 @runtime_checkable
 class EndingStore(Protocol):
@@ -273,6 +289,8 @@ class AccountLock:
                 continue
             if self._write_and_confirm():
                 self.held = True
+                with _HELD_LOCK:
+                    _HELD.append(self)
                 self._start_heartbeat()
                 return
             unconfirmed += 1
@@ -357,6 +375,9 @@ class AccountLock:
         if self._heartbeat is not None:
             self._heartbeat.join()
             self._heartbeat = None
+        with _HELD_LOCK:
+            if self in _HELD:
+                _HELD.remove(self)
         if not self.held:
             return
         self.held = False

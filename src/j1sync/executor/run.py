@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from j1sync.engine.contract import DesiredObject, LiveObject, Provider
+from j1sync.engine.lock import lost_lock
 from j1sync.engine.model import Change, Plan
 from j1sync.engine.order import Schedule
 from j1sync.errors import J1SyncError
@@ -56,7 +57,8 @@ def apply_plan(
     update or delete); `env` (default os.environ) resolves the plan's `${env:…}` values
     before any change. Once `stop` is set (Ctrl-C), no further change starts: those in
     flight finish, the rest are skipped as not started, and the result is marked
-    interrupted.
+    interrupted. Likewise once an apply lock this process holds is lost (engine/lock.py
+    `lost_lock`: another apply may be changing the account), without the mark.
     """
     desired = desired_objects(plan, os.environ if env is None else env, live)
     schedule = Schedule(plan.changes)
@@ -67,8 +69,18 @@ def apply_plan(
     not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
     workers = max(1, concurrency)
 
-    def stopped() -> bool:
+    def interrupted() -> bool:
         return stop is not None and stop.is_set()
+
+    def halted() -> str | None:
+        """Why no further change starts (an interrupt, or the apply lock lost), or None."""
+        if interrupted():
+            return NOT_STARTED
+        lost = lost_lock()
+        return f"not started: {lost}" if lost is not None else None
+
+    def stopped() -> bool:
+        return halted() is not None
 
     def run_one(change: Change) -> Outcome | None:
         if stopped():
@@ -108,20 +120,21 @@ def apply_plan(
                 change = running.pop(future)
                 outcome = future.result()
                 if outcome is None:
-                    outcome = _not_started(change)
+                    outcome = _not_started(change, halted() or NOT_STARTED)
                     events.emit("change_finished", change, outcome)
                 finish(change, outcome)
+    why = halted() or NOT_STARTED
     for change in schedule.not_done():  # stopped: what never started
-        outcomes[change.address] = _not_started(change)
+        outcomes[change.address] = _not_started(change, why)
         events.emit("change_finished", change, outcomes[change.address])
     result = ApplyResult([outcomes[c.address] for c in schedule.in_order()])
-    result.interrupted = stopped()
+    result.interrupted = interrupted()
     events.emit("finish")
     return result
 
 
-def _not_started(change: Change) -> Outcome:
-    return Outcome(change.address, change.action, "skipped", NOT_STARTED, change.id)
+def _not_started(change: Change, why: str) -> Outcome:
+    return Outcome(change.address, change.action, "skipped", why, change.id)
 
 
 def _skipped(change: Change, not_done: Mapping[str, str]) -> Outcome:
