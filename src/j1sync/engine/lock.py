@@ -12,8 +12,12 @@ heartbeat then finds the lock lost).
 
 While held, a heartbeat renews the expiry every TTL/4; a holder that dies stops renewing
 and its lease expires after TTL_S, when the next apply takes it over (at once when the
-holder ran on this machine, in this PID namespace, and its process is gone). A heartbeat
-that finds another record (or none) reports the lock lost, and the apply fails (LockLost).
+holder ran on this machine, in this PID namespace, and its process is gone: the record
+keeps the process's start time, so a pid given to another process since is not taken for
+it). A heartbeat that finds another record (or none) reports the lock lost (`lost_lock`):
+the apply starts no further change, and fails (LockLost). Once the process got Ctrl-C or
+SIGTERM, the lock is released with the store's `last_requests` (sent though the reads
+were abandoned, each request once), so a failing API does not hold up the exit.
 Expiry compares the holder's clock with the reader's: machines must agree to well
 within TTL_S (NTP-synced CI runners do).
 """
