@@ -41,6 +41,7 @@ from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
 from j1sync.http.retry import (
     budget_exceeded,
     configured_backoff,
+    log,
     no_answer,
     retrying,
     timed_out,
@@ -265,8 +266,8 @@ class ApiClient(Generic[S]):
         """One attempt: `request` (the HTTP request to `url`) within the rate limits, and
         `answer` (what its response means, or the error it is)."""
         self._check_abandoned(operation)
-        if self.bucket is not None:
-            self.bucket.acquire()
+        self._take_token(operation, self._retries_stopped)
+        self._check_abandoned(operation)
         with self.concurrency.slot() as rate_limited:
             self._count_request()
             try:
@@ -278,6 +279,24 @@ class ApiClient(Generic[S]):
             except RateLimited:
                 rate_limited()
                 raise
+
+    def _take_token(self, operation: str, stop: threading.Event) -> None:
+        """A token of the client-side rate limit (--rate-limit), when there is one: a wait
+        for it of WAIT_NOTICE_S or more is said on stderr, and ends early once `stop` is
+        set (the request is then sent, or refused as abandoned, as after any wait)."""
+        if self.bucket is None:
+            return
+        limit, label = self.bucket.limit, self._retry_label(operation)
+
+        def announce(seconds: float) -> None:
+            log.warning(
+                "waiting %.0f s for the client-side rate limit (--rate-limit %s) before %s",
+                seconds,
+                limit,
+                label,
+            )
+
+        self.bucket.acquire(stop, announce)
 
     def _check_abandoned(self, where: str, *, read: bool = False) -> None:
         """ApiError once `abandon()` was called: no request is sent any more; for a `read`,

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from j1sync.errors import ConfigError
-from j1sync.http.retry import ENV_RATE_LIMIT
+from j1sync.http.retry import ENV_RATE_LIMIT, WAIT_NOTICE_S
 from j1sync.per_seconds import parse_per_seconds
 
 Clock = Callable[[], float]
@@ -67,8 +67,15 @@ class TokenBucket:
         self._updated = clock()
         self._lock = threading.Lock()
 
-    def acquire(self) -> float:
-        """Take one token; return how long the caller waited for it."""
+    def acquire(
+        self,
+        stop: threading.Event | None = None,
+        announce: Callable[[float], None] | None = None,
+    ) -> float:
+        """Take one token; return how long the caller waited for it. The wait ends early
+        once `stop` is set (an abandoned read, an interrupted apply: a thread asleep here
+        kept the process from ending, for minutes under --rate-limit 1/30), and
+        `announce` is told of a wait of WAIT_NOTICE_S or more before it begins."""
         with self._lock:
             now = self._clock()
             elapsed = now - self._updated
@@ -77,7 +84,12 @@ class TokenBucket:
             self._tokens -= 1.0  # may go negative: a reservation for a later slot
             wait = -self._tokens / self._rate if self._tokens < 0 else 0.0
         if wait > 0:
-            self._sleep(wait)
+            if announce is not None and wait >= WAIT_NOTICE_S:
+                announce(wait)
+            if stop is None:
+                self._sleep(wait)
+            else:
+                stop.wait(min(wait, threading.TIMEOUT_MAX))
         return wait
 
 

@@ -302,10 +302,9 @@ class JupiterOneClient(ApiClient[Settings]):
             variable_values=variables,
             operation_name=parsed.operation_name,
         )
-        if self.bucket is not None:
-            self.bucket.acquire()
         stop = self._reads_stopped if read else self._retries_stopped
         operation = parsed.operation_name or area
+        self._take_token(operation, stop)
         try:
             reservation = self.quota.acquire(
                 parsed.invocations, stop, deadline, functools.partial(_announce_wait, operation)
