@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from j1sync import json_input
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.engine.sensitive import CredentialPaths
@@ -150,9 +151,11 @@ def read_xypdf(source: Path, managed_tag: str) -> XypdfContents:
     every problem found."""
     text = _read_text(source)
     try:
-        document = json.loads(text)
+        document = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise XypdfError([f"{source}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}"]) from exc
+    except json_input.TooDeepJSON as exc:
+        raise XypdfError([f"{source}: not JSON j1sync can read: {exc}"]) from exc
     located = _Located(source, text)
     items = _envelope(document, located)
     objects: list[LiveObject] = []
