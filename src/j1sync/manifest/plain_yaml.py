@@ -172,9 +172,30 @@ class PlainDocument:
     sensitive: dict[str, str]  # resolved -> template
 
 
+# libyaml composes a document recursively in C: nested some 30,000 levels deep (as many [
+# or "- " on one line) it overflows the C stack and the process dies (a segmentation
+# fault, no message). A document nests at most as deep as it has characters opening a
+# level; one with more than this many takes the located road, whose parser is Python's
+# (too deep: RecursionError, reported as nesting too deep).
+MAX_C_OPENERS = 5_000
+
+
+def _may_nest_too_deep(text: str) -> bool:
+    """Whether a document of `text` (parts between lines starting with ---) has more
+    than MAX_C_OPENERS characters that may open a level ([, {, -, ?)."""
+    for part in text.split("\n---"):
+        if len(part) > MAX_C_OPENERS:
+            openers = part.count("[") + part.count("{") + part.count("-") + part.count("?")
+            if openers > MAX_C_OPENERS:
+                return True
+    return False
+
+
 def plain_load_all(text: str, env: Mapping[str, str]) -> list[PlainDocument] | None:
     """Every non-empty document of `text` as plain data, or None: take the other road."""
     if not HAVE_CLIB or (_PURE_ONLY_CHARACTER.search(text) and _PURE_ONLY.search(text)):
+        return None
+    if _may_nest_too_deep(text):
         return None
     try:
         loader = _CPlainLoader(text)
