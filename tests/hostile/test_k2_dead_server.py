@@ -7,7 +7,9 @@ the default 30 s timeout, and no setting of the timeout existed."""
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.examples import jupiterone_examples
-from tests.reliability.processes import run_j1sync
+from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k2-dead-Key-7d1e"
 TIMEOUT_S = 4.0
@@ -105,3 +107,35 @@ def test_the_timeout_is_a_flag_too_and_refuses_what_is_not_a_positive_number(
         assert "Traceback" not in done.stderr
     shown = run_j1sync(["plan", "--help"], env, tmp_path)
     assert "--timeout SECONDS" in shown.stdout and "J1SYNC_TIMEOUT" in shown.stdout
+
+
+def test_ctrl_c_against_a_server_that_never_answers_ends_at_once(tmp_path: Path) -> None:
+    """Ctrl-C printed 'Interrupted.' at once, but the process lived on until the request
+    on the wire timed out (~27 s of the default 30 s): abandoning the reads now cuts the
+    connections of the requests waiting for an answer."""
+    with _never_answering_server() as (url, accepted):
+        env = {
+            "JUPITERONE_API_KEY": API_KEY,
+            "JUPITERONE_ACCOUNT_ID": "k2-account",
+            "JUPITERONE_API_URL": url,
+        }  # the default 30 s timeout
+        process = start_j1sync(["plan", str(jupiterone_examples())], env, tmp_path)
+        try:
+            deadline = time.monotonic() + 20
+            while not accepted and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert accepted, "j1sync never connected: the test proves nothing"
+            time.sleep(1)  # the first request waiting for its answer
+            process.send_signal(signal.SIGINT)
+            interrupted = time.monotonic()
+            stdout, stderr = process.communicate(timeout=60)
+            took = time.monotonic() - interrupted
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+    assert process.returncode == 130, stdout + stderr
+    assert "Interrupted." in stderr
+    assert took < 10, took
+    for leak in ("Traceback", "internal error", API_KEY):
+        assert leak not in stdout + stderr

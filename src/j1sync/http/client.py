@@ -114,11 +114,13 @@ class ApiClient(Generic[S]):
         self._session.close()
 
     def abandon(self) -> None:
-        """Give up what is still to come (a background read no longer wanted)."""
+        """Give up what is still to come (a background read no longer wanted): requests
+        waiting for their answer end too (their connections cut)."""
         self._abandoned.set()
         self._retries_stopped.set()
         self._reads_stopped.set()
         self._wake()
+        self._session.cut_in_flight()
 
     def stop_retries(self) -> None:
         """Retry nothing more until `resume_retries()` (an interrupted apply)."""
@@ -273,6 +275,7 @@ class ApiClient(Generic[S]):
             try:
                 response = request()
             except requests.RequestException as exc:
+                self._check_abandoned(operation)  # cut by abandon(): that is why
                 raise transport_error(self.title, exc, url, operation, operation) from exc
             try:
                 return answer(response)

@@ -2,24 +2,103 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from j1sync import __version__ as _j1sync_version
 
 _RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
 
 
-def pooled_session(pool_size: int) -> requests.Session:
+class _InFlight:
+    """The connections a session's requests hold (taken from the pool, not yet given
+    back), so that they can be cut."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: set[Any] = set()
+
+    def take(self, connection: Any) -> None:
+        with self._lock:
+            self._held.add(connection)
+
+    def give_back(self, connection: Any) -> None:
+        with self._lock:
+            self._held.discard(connection)
+
+    def cut(self) -> None:
+        """Shut every held connection's socket down: a request waiting for its answer
+        ends at once with a lost connection."""
+        with self._lock:
+            held = list(self._held)
+        for connection in held:
+            sock = getattr(connection, "sock", None)
+            if sock is None:
+                self.give_back(connection)  # closed (urllib3 gave back None for it)
+                continue
+            with contextlib.suppress(OSError):  # closed meanwhile
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPConnectionPool]:
+    class Tracked(base):  # type: ignore[valid-type,misc]
+        def _get_conn(self, timeout: float | None = None) -> Any:
+            connection = super()._get_conn(timeout)
+            in_flight.take(connection)
+            return connection
+
+        def _put_conn(self, conn: Any) -> None:
+            if conn is not None:
+                in_flight.give_back(conn)
+            super()._put_conn(conn)
+
+    return Tracked
+
+
+class _Adapter(HTTPAdapter):
+    """An HTTPAdapter whose pools tell `in_flight` which connections requests hold."""
+
+    def __init__(self, in_flight: _InFlight, **options: Any) -> None:
+        self._in_flight = in_flight
+        super().__init__(**options)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _tracked(HTTPConnectionPool, self._in_flight),
+            "https": _tracked(HTTPSConnectionPool, self._in_flight),
+        }
+
+
+class PooledSession(requests.Session):
+    """A requests session that can cut its requests on the wire (`cut_in_flight`)."""
+
+    def __init__(self, in_flight: _InFlight) -> None:
+        super().__init__()
+        self._in_flight = in_flight
+
+    def cut_in_flight(self) -> None:
+        """End every request waiting for its answer now, with a lost connection (an
+        abandoned read: Ctrl-C against a server that does not answer waited out each
+        request's timeout, ~30 s, after 'Interrupted.'). Later requests are sent anew."""
+        self._in_flight.cut()
+
+
+def pooled_session(pool_size: int) -> PooledSession:
     """A session with TLS verification on, no urllib3 retries (retry policy lives in the
     client, which knows whether a request is safe to repeat) and a pool for `pool_size`
     concurrent requests."""
-    session = requests.Session()
+    in_flight = _InFlight()
+    session = PooledSession(in_flight)
     session.verify = True
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    adapter = _Adapter(in_flight, pool_connections=4, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)  # only ever loopback: settings refuse anything else
     return session

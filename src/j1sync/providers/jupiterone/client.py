@@ -328,6 +328,7 @@ class JupiterOneClient(ApiClient[Settings]):
                     raise self._auth_error(area, str(exc), exc.code, exc.status, None) from exc
                 except ApiError as exc:
                     unanswered = no_answer(exc)
+                    self._check_abandoned(area)  # cut by abandon(): that is why
                     raise
                 error = self._error_of(area, result.errors) if result.errors else None
                 if isinstance(error, RateLimited):
