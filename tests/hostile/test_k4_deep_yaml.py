@@ -30,3 +30,15 @@ def test_a_manifest_nested_too_deep_is_a_problem_at_its_file(tmp_path: Path, tex
         assert result.returncode == 1, (command, result.returncode, result.stderr[-500:])
         assert "deep.yaml:" in result.stderr and "nests more than 64 levels deep" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["seed.yaml", "seed.json"])
+def test_an_emulator_seed_nested_too_deep_is_an_error_naming_it(tmp_path: Path, name: str) -> None:
+    """`emulator serve --seed` read YAML with libyaml (a segmentation fault) and JSON with
+    json.loads ('seed ...: RecursionError: maximum recursion depth exceeded ...')."""
+    (tmp_path / name).write_text("[" * 50_000 + "\n", encoding="utf-8")
+    command = ["emulator", "serve", "--port", "19144", "--db", "e.db", "--seed", name]
+    result = run_j1sync(command, {}, tmp_path, timeout=60)
+    assert result.returncode == 1, (result.returncode, result.stderr[-500:])
+    assert f"cannot read seed file {name}: nested too deeply" in result.stderr
+    assert "RecursionError" not in result.stderr and "Traceback" not in result.stderr

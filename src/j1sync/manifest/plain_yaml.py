@@ -180,7 +180,7 @@ class PlainDocument:
 MAX_C_OPENERS = 5_000
 
 
-def _may_nest_too_deep(text: str) -> bool:
+def may_nest_too_deep(text: str) -> bool:
     """Whether a document of `text` (parts between lines starting with ---) has more
     than MAX_C_OPENERS characters that may open a level ([, {, -, ?)."""
     for part in text.split("\n---"):
@@ -195,7 +195,7 @@ def plain_load_all(text: str, env: Mapping[str, str]) -> list[PlainDocument] | N
     """Every non-empty document of `text` as plain data, or None: take the other road."""
     if not HAVE_CLIB or (_PURE_ONLY_CHARACTER.search(text) and _PURE_ONLY.search(text)):
         return None
-    if _may_nest_too_deep(text):
+    if may_nest_too_deep(text):
         return None
     try:
         loader = _CPlainLoader(text)

@@ -20,7 +20,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from j1sync import json_input
 from j1sync.emulator.store import JsonObject
+from j1sync.manifest.plain_yaml import may_nest_too_deep
 from j1sync.manifest.yaml_source import aliases_expand_beyond
 from j1sync.providers.jupiterone.emulator import (
     resolvers_dashboards,
@@ -82,13 +84,19 @@ def _read_seed_file(path: Path) -> object:
     problem when it cannot be read or parsed."""
     try:
         text = path.read_text(encoding="utf-8")
-        return json.loads(text) if path.suffix == ".json" else YAML(typ="safe").load(text)
+        if path.suffix == ".json":
+            return json_input.loads(text)
+        # libyaml (the C loader) nested thousands deep overflows the C stack: Python's
+        # loader then, whose RecursionError is told below
+        return YAML(typ="safe", pure=may_nest_too_deep(text)).load(text)
     except OSError as exc:
         reason = exc.strerror or str(exc)
     except UnicodeDecodeError:
         reason = "not UTF-8 text"
     except json.JSONDecodeError as exc:
         reason = f"invalid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except (json_input.TooDeepJSON, RecursionError):
+        reason = "nested too deeply (thousands of levels)"
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
