@@ -165,20 +165,8 @@ class JupiterOneClient(ApiClient[Settings]):
             "User-Agent": user_agent(),
         }
 
-    def abandon(self) -> None:
-        """Give up what is still to come: every later request, and every wait before a
-        retry or for the server's quota, ends at once with ApiError (requests already on
-        the wire finish). For a background read whose result is no longer wanted; the
-        client is done after it."""
-        super().abandon()
-
-    def stop_retries(self) -> None:
-        """Retry nothing more until `resume_retries()`: each request gets its current
-        attempt only, and a wait before a retry (or for the quota) ends at once with the
-        last error. For an interrupted apply (see j1sync.interrupts)."""
-        super().stop_retries()
-
     def _wake(self) -> None:
+        """Requests waiting in the quota's line look again whether they are to stop."""
         self.quota.wake()
 
     def __enter__(self) -> JupiterOneClient:
