@@ -250,3 +250,42 @@ def test_a_query_may_name_a_parameter_a_manifest_declares(empty_account: Account
     apply(acc)
     assert stored(acc)["url"]["value"] == "https://x.example"
     assert converged(acc)
+
+
+def test_a_secret_whose_answer_is_lost_is_confirmed_by_its_record(empty_account: Account) -> None:
+    """The re-read cannot show a secret's value; the fingerprint record j1sync wrote beside
+    it can: a create whose record write lost its answer is confirmed, not written again."""
+    acc = empty_account
+    acc.write("secret.yaml", SECRET_DOC)
+    sets = acc.emu.stats.requests
+    before = sets["setParameter"]
+    apply(acc, env=ENV)
+    clean = sets["setParameter"] - before  # the lock, the secret, its record
+    other = SECRET_DOC.replace("name: api_token", "name: other_token")
+    acc.write("other.yaml", other)
+    acc.emu.switches.fail_mutation(
+        "setParameter", match=fingerprint_name("other_token"), times=1, mode="lose_response"
+    )
+    before = sets["setParameter"]
+    output = apply(acc, env=ENV)
+    assert "created Parameter/other_token (confirmed by re-reading after" in output
+    assert sets["setParameter"] - before == clean  # nothing written twice
+    assert stored(acc)["other_token"]["value"] == SECRET
+    assert converged(acc, ENV)
+
+
+def test_a_secret_made_but_never_finished_says_so(empty_account: Account) -> None:
+    """Every write of the secret commits and loses its answer: the create is found made,
+    the update that would finish it runs out of rounds, and the message says that (not
+    that the re-read failed)."""
+    acc = empty_account
+    acc.write("secret.yaml", SECRET_DOC)
+    acc.emu.switches.fail_mutation("setParameter", match='"name":"api_token"', mode="lose_response")
+    result = acc.run("apply", acc.manifests, "--auto-approve", env=ENV)
+    assert result.exit_code == 1, result.output
+    assert "re-reading found it made, but finishing it failed" in result.output
+    assert "re-reading it failed too" not in result.output
+    assert "Traceback" not in result.output and SECRET not in result.output
+    acc.emu.switches.clear_failures()
+    apply(acc, env=ENV)
+    assert converged(acc, ENV)

@@ -158,6 +158,17 @@ class RewritesOnRequest(Protocol):
     def rotate(self, names: Collection[str]) -> None: ...
 
 
+@runtime_checkable
+class ConfirmsUnreadable(Protocol):
+    """Optional, with `RewritesOnRequest`: after an ambiguous write, whether the re-read
+    `live` object holds what `desired` asks though the re-read cannot show it (a secret's
+    value), by the kind's own record of what it wrote. Without it every such re-read
+    would find the change not made and write again, and a write whose answers keep
+    getting lost would fail though it was made."""
+
+    def holds(self, live: LiveObject, desired: DesiredObject) -> bool: ...
+
+
 class LockStore(Protocol):
     """A few named text values kept in the account itself, seen alike by every machine
     that reaches it (e.g. a parameter store, a bucket). Plain reads and writes, no

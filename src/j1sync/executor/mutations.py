@@ -22,7 +22,13 @@ from enum import Enum
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
-from j1sync.engine.contract import DesiredObject, LiveObject, ResourceKind, comparable_live_state
+from j1sync.engine.contract import (
+    ConfirmsUnreadable,
+    DesiredObject,
+    LiveObject,
+    ResourceKind,
+    comparable_live_state,
+)
 from j1sync.engine.diff import distance
 from j1sync.errors import TransientError
 from j1sync.executor.resolution import RunResolver
@@ -131,8 +137,14 @@ def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) ->
         # It happened. A create of several requests (an IAM group, then its members) may
         # have happened only in part: finish it as an update of what is there, with the
         # update's own re-read rounds (each finishing request may be ambiguous too).
-        if not _matches(found[0], desired):
-            update(kind, found[0], desired, resolver)
+        if not _matches(kind, found[0], desired):
+            try:
+                update(kind, found[0], desired, resolver)
+            except TransientError as exc:  # the update's own rounds ran out: not a re-read
+                raise NotApplied(
+                    f"{cause}; re-reading found it made, but finishing it failed ({exc}): "
+                    "the next apply finishes it"
+                ) from exc
         return Done(found[0].id, f"confirmed by re-reading after: {cause}")
 
     return _reread_then_retry(lambda: Done(kind.create(desired, resolver)), reread)
@@ -151,7 +163,7 @@ def update(
     def reread(cause: TransientError) -> Done | Retry:
         nonlocal target, closest
         fresh = _one(kind, desired.name, cause)
-        if _matches(fresh, desired):
+        if _matches(kind, fresh, desired):
             return Done(fresh.id, f"confirmed by re-reading after: {cause}")
         target = fresh
         if closest is None:
@@ -183,9 +195,12 @@ def delete(kind: ResourceKind, live: LiveObject) -> Done:
     return _reread_then_retry(mutate, reread)
 
 
-def _matches(live: LiveObject, desired: DesiredObject) -> bool:
-    """Equal in every field the desired state manages (as the plan compares them)."""
-    return comparable_live_state(live, desired) == desired.state
+def _matches(kind: ResourceKind, live: LiveObject, desired: DesiredObject) -> bool:
+    """Equal in every field the desired state manages (as the plan compares them), or
+    holding, by the kind's own record, what the re-read cannot show."""
+    if comparable_live_state(live, desired) == desired.state:
+        return True
+    return isinstance(kind, ConfirmsUnreadable) and kind.holds(live, desired)
 
 
 def _distance(live: LiveObject, desired: DesiredObject) -> tuple[int, int]:

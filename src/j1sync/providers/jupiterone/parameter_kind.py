@@ -118,16 +118,21 @@ class Parameters:
         return resolved, problems
 
     def _secret_unchanged(self, want: DesiredObject, have: LiveObject) -> bool:
-        if not (want.state.get("secret") and have.state.get("secret")):
+        return want.name not in self._rotate and self.holds(have, want)
+
+    def holds(self, live: LiveObject, desired: DesiredObject) -> bool:
+        """A secret whose fingerprint record says j1sync wrote `desired`'s value into it,
+        and nobody wrote it since (engine.contract.ConfirmsUnreadable)."""
+        if not (desired.state.get("secret") and live.state.get("secret")):
             return False
-        if want.name in self._rotate:
+        if VALUE not in desired.state:
             return False
         return unchanged(
-            have.raw.get(RECORD),
+            live.raw.get(RECORD),
             self.fingerprint_key(),
-            want.name,
-            want.state[VALUE],
-            have.raw.get("lastUpdatedOn"),
+            desired.name,
+            desired.state[VALUE],
+            live.raw.get("lastUpdatedOn"),
         )
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
