@@ -107,3 +107,31 @@ def test_apply_plan_from_a_pipe_is_read(tmp_path: Path) -> None:
     writer.join(timeout=30)
     assert done.returncode == 0, done.stderr
     assert "Apply complete:" in done.stdout + done.stderr
+
+
+def test_out_onto_a_file_the_plan_reads_is_refused_before_anything(tmp_path: Path) -> None:
+    """A manifest, a new manifest-named file among them, the file given as the path, or
+    j1sync.yaml: the plan would replace it, or the next run read the plan as a manifest."""
+    import shutil
+
+    manifests = tmp_path / "m"
+    shutil.copytree(EXAMPLES, manifests)
+    existing = next(manifests.rglob("*.yaml"))
+    before = existing.read_bytes()
+    cases = [
+        ([str(manifests)], existing),
+        ([str(manifests)], manifests / "sub" / "new.yml"),
+        ([str(existing)], existing),
+        ([str(manifests)], tmp_path / "j1sync.yaml"),
+    ]
+    for paths, out in cases:
+        done = run_j1sync(["plan", *paths, "--emulator", "--out", str(out)], {}, tmp_path)
+        assert done.returncode == 1, (out, done.stderr)
+        assert done.stderr.splitlines()[-1].startswith(f"Error: --out {out}: a file the plan reads")
+        assert "Traceback" not in done.stderr and "reading the account" not in done.stderr
+        assert existing.read_bytes() == before
+        assert out == existing or not out.exists()
+    beside = manifests / "plan.json"  # not a manifest name: the plan is saved there
+    done = run_j1sync(["plan", str(manifests), "--emulator", "--out", str(beside)], {}, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert read_saved_plan(beside).plan.changes

@@ -23,6 +23,7 @@ from j1sync.commands._common import (
 from j1sync.commands.reporting import load_renderer, render_plan, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
+from j1sync.errors import ConfigError
 from j1sync.providers.registry import systems
 
 # A system's own `plan` flags: System.extras[PLAN_OPTIONS]() (commands/_common.py
@@ -53,6 +54,8 @@ def command(
     system_flags: Mapping[str, Mapping[str, Any]],
 ) -> None:
     """Show what apply would change in the account."""
+    if out:
+        _refuse_an_input(paths, Path(out))
     sealed = None
     renderer = partial(load_renderer, fmt)  # loaded while the account is read
     with planning(paths, connection, allow_empty, renderer) as (provider, run):
@@ -86,3 +89,18 @@ def command(
         sys.exit(3)
     if detailed_exitcode and plan_has_changes(plan):
         sys.exit(2)
+
+
+def _refuse_an_input(paths: tuple[str, ...], out: Path) -> None:
+    """`--out` naming a file the plan reads (a manifest, j1sync.yaml) or a manifest file
+    name in its folders: the plan would replace it, or the next run read the plan as a
+    manifest. Said before anything is read."""
+    from j1sync.manifest.discovery import read_by_a_run
+    from j1sync.manifest.project import default_paths
+
+    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    if read_by_a_run(roots, out):
+        raise ConfigError(
+            f"--out {out}: a file the plan reads, or would read the next time (a manifest, "
+            "j1sync.yaml); save the plan elsewhere, e.g. --out plan.json"
+        )

@@ -98,6 +98,29 @@ def is_lookalike_name(name: str) -> bool:
     return any(s in LOOKALIKE_SUFFIXES for s in suffixes)
 
 
+def read_by_a_run(roots: Sequence[Path], path: Path) -> bool:
+    """Whether a run over `roots` reads `path`, there or not yet: a file given by name, a
+    manifest file in a folder under a root (none of the folders hidden), or a project
+    file (a file written there, `plan --out`, would replace a manifest or be read as one
+    by the next run)."""
+    if path.name in PROJECT_FILE_NAMES:
+        return True
+    real = Path(os.path.realpath(path))
+    for root in roots:
+        real_root = Path(os.path.realpath(root))
+        if real == real_root:
+            return True
+        if not (is_manifest_name(path.name) and root.is_dir()):
+            continue
+        try:
+            below = real.relative_to(real_root)
+        except ValueError:
+            continue
+        if not any(part.startswith(".") for part in below.parts):
+            return True
+    return False
+
+
 def discover(roots: Sequence[Path]) -> Discovery:
     """The manifest files under `roots` (files given by name are read whatever their
     name), each once, in the order of the roots and sorted within each folder."""
