@@ -289,3 +289,19 @@ def test_a_secret_made_but_never_finished_says_so(empty_account: Account) -> Non
     acc.emu.switches.clear_failures()
     apply(acc, env=ENV)
     assert converged(acc, ENV)
+
+
+def test_a_rotation_whose_write_failed_is_written_again_not_confirmed(
+    empty_account: Account,
+) -> None:
+    """`--rotate`: the secret held its value before the write, so a re-read after an
+    ambiguous failure (a 5xx: nothing committed) must not take that as the rotation done."""
+    acc = empty_account
+    acc.write("secret.yaml", SECRET_DOC)
+    apply(acc, env=ENV)
+    before = stored(acc)["api_token"]["lastUpdatedOn"]
+    acc.emu.switches.fail_mutation("setParameter", match='"name":"api_token"', times=1, mode="5xx")
+    output = apply(acc, "--rotate", "api_token", env=ENV)
+    assert "updated Parameter/api_token (retried after re-reading" in output
+    assert stored(acc)["api_token"]["lastUpdatedOn"] != before
+    assert converged(acc, ENV)

@@ -55,6 +55,8 @@ class Parameters:
         self._client = client
         self._store = ParameterStore(client)
         self._rotate: frozenset[str] = frozenset()
+        # `--rotate` names as read before the apply: their lastUpdatedOn (`holds`)
+        self._rotating: dict[str, Any] = {}
         self._key: FingerprintKey | None = None
 
     def rotate(self, names: Collection[str]) -> None:
@@ -112,6 +114,8 @@ class Parameters:
         resolved = []
         for want in desired:
             have = live_by_name.get(want.name)
+            if want.name in self._rotate and have is not None:
+                self._rotating[want.name] = have.raw.get("lastUpdatedOn")
             if have is not None and self._secret_unchanged(want, have):
                 want = replace(want, state={k: v for k, v in want.state.items() if k != VALUE})
             resolved.append(want)
@@ -127,6 +131,10 @@ class Parameters:
             return False
         if VALUE not in desired.state:
             return False
+        if desired.name in self._rotating and (
+            live.raw.get("lastUpdatedOn") == self._rotating[desired.name]
+        ):
+            return False  # `--rotate`: written again, or not held (it was before)
         return unchanged(
             live.raw.get(RECORD),
             self.fingerprint_key(),
