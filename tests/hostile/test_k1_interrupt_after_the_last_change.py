@@ -8,65 +8,49 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from pathlib import Path
 
 from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyEvent, apply_plan
 from j1sync.output.apply_report import closing_line, interrupted_hint
+from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+from tests.hostile.manifests import write_questions
+from tests.hostile.running import (
+    jupiterone_env,
+    question_count,
+    slow_from_answer,
+    wait_until,
+)
+from tests.reliability.processes import run_j1sync, start_j1sync
 
 KEY, ACCOUNT = "k-k1-interrupt", "acct-k1-interrupt"
 INTERRUPTED = 130
-LATENCY_S = 1.0  # each request's; the last change is in flight this long
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: {name}
-spec:
-  title: Question {name}
-  queries:
-    - name: q
-      query: Find User
-"""
-
-
-def _questions(emulator: ServedEmulator) -> int:
-    return sum(1 for qs in emulator.snapshot().values() for q in qs if "queries" in q)
+# The request the signal lands on waits this long in the emulator (only that one: the
+# reads before it and the runs after it go at full speed).
+LATENCY_MS = 1000
 
 
 def test_an_interrupt_while_the_last_change_is_in_flight_says_all_were_applied(
     tmp_path: Path,
 ) -> None:
-    for name in ("first", "last"):
-        (tmp_path / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
-    latency = str(int(LATENCY_S * 1000))
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", latency) as emulator:
-        env = {
-            "JUPITERONE_API_URL": emulator.url,
-            "JUPITERONE_API_KEY": KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        }
-        # one change at a time: once the first exists, the last is sent and sits in the
+    write_questions(tmp_path, ("first", "last"))
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
+        env = jupiterone_env(emulator.url, KEY, ACCOUNT)
+        # one change at a time: once the first is made, the last is sent and sits in the
         # emulator's latency
+        in_flight = slow_from_answer(emulator, "createQuestion", LATENCY_MS, until="createQuestion")
         apply = start_j1sync(["apply", ".", "--auto-approve", "--concurrency", "1"], env, tmp_path)
-        deadline = time.monotonic() + 60
-        while _questions(emulator) < 1:
-            assert apply.poll() is None, apply.communicate()
-            assert time.monotonic() < deadline, "apply made no change in time"
-            time.sleep(0.02)
-        time.sleep(LATENCY_S / 3)
-        assert _questions(emulator) == 1  # the last change is still in flight
+        wait_until(in_flight, apply, "the last change sent")
+        assert question_count(emulator) == 1  # the last change is still in flight
         apply.send_signal(signal.SIGINT)
         stdout, stderr = apply.communicate(timeout=30)
 
         assert apply.returncode == INTERRUPTED, stdout + stderr
         assert "Traceback" not in stderr
         assert "SIGINT received: starting no new changes" in stderr
-        assert _questions(emulator) == 2
+        assert question_count(emulator) == 2
         assert "created Question/first" in stdout and "created Question/last" in stdout
         assert "not started" not in stdout
         closing = stdout.splitlines()[-1]
@@ -111,28 +95,20 @@ def test_an_interrupted_saved_plan_says_to_plan_again_not_to_apply_it_again(
     it makes only what is still missing"; that plan is stale now and applying it again is
     refused. The hint says to make a new plan, and that plan finishes the job."""
     names = ("one", "two", "three")
-    for name in names:
-        (tmp_path / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
-    latency = str(int(LATENCY_S * 1000))
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", latency) as emulator:
-        env = {
-            "JUPITERONE_API_URL": emulator.url,
-            "JUPITERONE_API_KEY": KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        }
+    write_questions(tmp_path, names)
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
+        env = jupiterone_env(emulator.url, KEY, ACCOUNT)
         saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
+        # once the first is made, the second is sent and sits in the emulator's latency
+        in_flight = slow_from_answer(emulator, "createQuestion", LATENCY_MS, until="createQuestion")
         args = ["apply", "--plan", "plan.json", "--auto-approve", "--concurrency", "1"]
         apply = start_j1sync(args, env, tmp_path)
-        deadline = time.monotonic() + 60
-        while _questions(emulator) < 1:
-            assert apply.poll() is None, apply.communicate()
-            assert time.monotonic() < deadline, "apply made no change in time"
-            time.sleep(0.02)
+        wait_until(in_flight, apply, "a change made")
         apply.send_signal(signal.SIGINT)
         stdout, stderr = apply.communicate(timeout=30)
         assert apply.returncode == INTERRUPTED, stdout + stderr
-        made = _questions(emulator)
+        made = question_count(emulator)
         assert made < len(names), stdout
         assert stderr.strip().splitlines()[-1] == (
             f"Interrupted: {made} of {len(names)} changes applied. To finish, run `j1sync "
@@ -146,7 +122,7 @@ def test_an_interrupted_saved_plan_says_to_plan_again_not_to_apply_it_again(
         assert saved.returncode == 0, saved.stderr
         again = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stderr
-        assert _questions(emulator) == len(names)
+        assert question_count(emulator) == len(names)
 
 
 def test_an_interrupt_while_apply_releases_its_lock_still_reports_and_releases_it(
@@ -156,22 +132,17 @@ def test_an_interrupt_while_apply_releases_its_lock_still_reports_and_releases_i
     apply printed only "Interrupted." (no closing line, nothing saying every change was
     made) and left the lock behind, so the next apply was refused. It now releases the
     lock, reports, and exits 130."""
-    for name in ("first", "last"):
-        (tmp_path / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
-    latency = str(int(LATENCY_S * 1000))
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", latency) as emulator:
-        env = {
-            "JUPITERONE_API_URL": emulator.url,
-            "JUPITERONE_API_KEY": KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        }
+    write_questions(tmp_path, ("first", "last"))
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
+        env = jupiterone_env(emulator.url, KEY, ACCOUNT)
+        # once the last change is answered, the release's first request (reading the
+        # lock) sits in the emulator's latency
+        releasing = slow_from_answer(
+            emulator, "createQuestion", LATENCY_MS, nth=2, until="parameter"
+        )
         apply = start_j1sync(["apply", ".", "--auto-approve", "--concurrency", "1"], env, tmp_path)
-        deadline = time.monotonic() + 60
-        while _questions(emulator) < 2:
-            assert apply.poll() is None, apply.communicate()
-            assert time.monotonic() < deadline, "apply made no change in time"
-            time.sleep(0.02)
-        time.sleep(LATENCY_S / 2)  # the last change answered; the lock's release is waiting
+        wait_until(releasing, apply, "the lock's release begun")
+        assert question_count(emulator) == 2  # the last change answered
         assert apply.poll() is None
         apply.send_signal(signal.SIGINT)
         stdout, stderr = apply.communicate(timeout=30)

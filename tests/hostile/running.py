@@ -1,0 +1,107 @@
+"""What the hostile tests that run j1sync as a process share: its environment against a
+JupiterOne emulator, waiting for a condition while it runs (not a fixed sleep), its stderr
+read as it comes, and an emulator's latency switched on for one step of a run only."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from j1sync.providers.jupiterone.emulator.app import Emulator
+
+WAIT_S = 60.0  # the most any condition below is waited for
+
+
+def jupiterone_env(url: str, api_key: str, account: str, **more: str) -> dict[str, str]:
+    """j1sync's settings for the JupiterOne API at `url`, and `more` besides."""
+    return {
+        "JUPITERONE_API_URL": url,
+        "JUPITERONE_API_KEY": api_key,
+        "JUPITERONE_ACCOUNT_ID": account,
+        **more,
+    }
+
+
+def question_count(emu: Any) -> int:
+    """How many questions the emulator (in this process, or served) stores."""
+    return sum(1 for objects in emu.snapshot().values() for o in objects if "queries" in o)
+
+
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str], what: str) -> None:
+    """Wait until `condition()` holds while `process` runs; fail saying `what` did not
+    happen when the process ends first or WAIT_S passes."""
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{what} did not happen in {WAIT_S:g} s"
+        time.sleep(0.02)
+
+
+def slow_from_answer(
+    emu: Emulator, field: str, latency_ms: int, *, nth: int = 1, until: str | None = None
+) -> Callable[[], bool]:
+    """From the answer to the `nth` next request holding call `field` on, every request
+    waits `latency_ms` before the emulator handles it (until the answer to the next
+    request holding `until`, when given; then none waits). The check returned says
+    whether a request has come in since the switch: it is in flight, waiting."""
+    switched: list[int] = []
+
+    def slow() -> None:
+        emu.switches.latency_ms = latency_ms
+        switched.append(emu.stats.total)  # counted as each request arrives
+        if until is not None:
+            emu.switches.after_field(until, lambda: setattr(emu.switches, "latency_ms", 0))
+
+    def after(remaining: int) -> None:
+        if remaining <= 1:
+            emu.switches.after_field(field, slow)
+        else:
+            emu.switches.after_field(field, lambda: after(remaining - 1))
+
+    after(nth)
+    return lambda: bool(switched) and emu.stats.total > switched[0]
+
+
+class StderrLines:
+    """A running process's stderr, read line by line on a thread as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stderr is not None
+        self.process = process
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._ended = False
+        self._thread = threading.Thread(target=self._read, args=(process.stderr,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str) -> str:
+        """The first line `predicate` holds for, once it has come; fail saying `what`
+        did not come when stderr ends first or WAIT_S passes."""
+        deadline = time.monotonic() + WAIT_S
+        with self._changed:
+            while True:
+                found = next((line for line in self.lines if predicate(line)), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                assert not self._ended, f"{what} never came: {''.join(self.lines)}"
+                assert left > 0, f"{what} did not come in {WAIT_S:g} s: {''.join(self.lines)}"
+                self._changed.wait(left)
+
+    def text(self) -> str:
+        """All of stderr, once the process has closed it."""
+        self._thread.join(timeout=WAIT_S)
+        assert not self._thread.is_alive(), "stderr was never closed"
+        return "".join(self.lines)
