@@ -17,25 +17,26 @@ from benchmarks.accounts import NO_INTEGRATIONS, generated_account
 from ruamel.yaml import YAML
 
 from j1sync.engine.lock import LOCK_NAME
-from j1sync.providers.jupiterone.emulator.app import running_emulator
+from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.hostile.manifests import question
+from tests.hostile.running import jupiterone_env, wait_until
 from tests.reliability.account import duplicates
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k4-interrupt-Key-2b7d11"
 ACCOUNT = "k4-interrupt-account"
 
 
-def _env(emu: ServedEmulator) -> dict[str, str]:
-    return {
-        "JUPITERONE_API_KEY": API_KEY,
-        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        "JUPITERONE_API_URL": emu.url,
-        "GITHUB_RUN_ID": "",
-    }
+def _env(emu: Emulator) -> dict[str, str]:
+    return jupiterone_env(emu.url, API_KEY, ACCOUNT, GITHUB_RUN_ID="")
 
 
-def _lock_stored(emu: ServedEmulator) -> bool:
+def _lock_stored(emu: Emulator) -> bool:
     return any(p["name"] == LOCK_NAME for p in emu.snapshot().get("parameters", []))
+
+
+def _lists_answered(emu: Emulator) -> int:
+    return sum(n for name, n in emu.stats.operations.items() if name.startswith("J1SyncList"))
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
@@ -47,19 +48,16 @@ def test_an_apply_interrupted_while_reading_releases_its_lock(
     manifests.mkdir()
     with (manifests / "all.yaml").open("w", encoding="utf-8") as out:
         YAML().dump_all(account.manifests, out)
-    slow = ("--page-size", "5", "--latency-ms", "100")  # the read takes seconds
-    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, *slow) as emu:
+    slow = {"page_size": 5, "latency_ms": 100}  # the read takes seconds
+    with running_emulator(seed=account.seed, api_key=API_KEY, account=ACCOUNT, **slow) as emu:
         env = _env(emu)
         before = emu.snapshot()
         apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
-        deadline = time.monotonic() + 60
-        while not _lock_stored(emu):
-            assert apply.poll() is None, apply.communicate()
-            assert time.monotonic() < deadline, "apply never took the lock"
-            time.sleep(0.02)
-        time.sleep(1.0)  # taken, confirmed, and the read under way
+        # taken, confirmed, and the read under way (its first pages answered)
+        wait_until(lambda: _lock_stored(emu) and _lists_answered(emu) >= 2, apply, "the read")
         apply.send_signal(stop_signal)
         stdout, stderr = apply.communicate(timeout=60)
+        emu.switches.latency_ms = 0  # what follows reads at full speed
 
         assert apply.returncode == 130, stdout + stderr
         assert "Plan:" not in stdout, "the signal came after the read: " + stdout
@@ -84,29 +82,21 @@ def test_an_apply_interrupted_while_the_api_fails_ends_at_once(tmp_path: Path) -
     (here 60 s) after the Ctrl-C, with only retry lines to show for it."""
     manifests = tmp_path / "manifests"
     manifests.mkdir()
-    (manifests / "question.yaml").write_text(
-        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: k4-failing\n"
-        "spec:\n  title: Users\n  queries:\n    - name: q\n      query: Find User\n",
-        encoding="utf-8",
-    )
+    (manifests / "question.yaml").write_text(question("k4-failing", "Users"), encoding="utf-8")
     with running_emulator(seed=None, api_key=API_KEY, account=ACCOUNT) as emu:
         failing = lambda: setattr(emu.switches, "fail_rate", 1.0)  # noqa: E731
         emu.switches.after_field("setParameter", failing)
-        env = {
-            "JUPITERONE_API_KEY": API_KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-            "JUPITERONE_API_URL": emu.url,
-            "J1SYNC_RETRY_BUDGET": "60",
-            "J1SYNC_BACKOFF_INITIAL_S": "0.5",
-            "J1SYNC_BACKOFF_MAX_S": "0.5",
-        }
+        env = jupiterone_env(
+            emu.url,
+            API_KEY,
+            ACCOUNT,
+            J1SYNC_RETRY_BUDGET="60",
+            J1SYNC_BACKOFF_INITIAL_S="0.5",
+            J1SYNC_BACKOFF_MAX_S="0.5",
+        )
         apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
-        deadline = time.monotonic() + 60
-        while emu.switches.fail_rate < 1.0:
-            assert apply.poll() is None, apply.communicate()
-            assert time.monotonic() < deadline, "apply never wrote the lock"
-            time.sleep(0.02)
-        time.sleep(1.5)  # reading the lock back, retrying
+        # the lock written, and reading it back failed and was retried
+        wait_until(lambda: emu.stats.statuses[503] >= 2, apply, "the lock's read-back retried")
         interrupted = time.monotonic()
         apply.send_signal(signal.SIGINT)
         stdout, stderr = apply.communicate(timeout=90)
