@@ -264,13 +264,16 @@ class ApiClient(Generic[S]):
         url: str,
         request: Callable[[], requests.Response],
         answer: Callable[[requests.Response], T],
+        *,
+        read: bool,
     ) -> T:
         """One attempt: `request` (the HTTP request to `url`) within the rate limits, and
-        `answer` (what its response means, or the error it is)."""
-        self._check_abandoned(operation)
-        self._take_token(operation, self._retries_stopped)
-        self._check_abandoned(operation)
+        `answer` (what its response means, or the error it is). A `read` is not sent once
+        the account's read failed (`reading`), however long it waited for its turn."""
+        self._check_abandoned(operation, read=read)
+        self._take_token(operation, self._reads_stopped if read else self._retries_stopped)
         with self.concurrency.slot() as rate_limited:
+            self._check_abandoned(operation, read=read)  # after the waits: still wanted?
             self._count_request()
             try:
                 response = request()

@@ -302,8 +302,8 @@ class JupiterOneClient(ApiClient[Settings]):
         headers: dict[str, str] | None = None
         unanswered = False
         try:
-            self._check_abandoned(area, read=read)
             with self.concurrency.slot() as rate_limited:
+                self._check_abandoned(area, read=read)  # after the waits: still wanted?
                 self._count_request()
                 try:
                     result, headers = self._transports[area].post(request)

@@ -138,9 +138,11 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
         self, operation: str, document: str, variables: dict[str, Any], *, mutation: bool
     ) -> dict[str, Any]:
         body = {"query": document, "variables": variables}
-        return self._attempts(operation, lambda: self._once(operation, body), mutation=mutation)
+        return self._attempts(
+            operation, lambda: self._once(operation, body, mutation), mutation=mutation
+        )
 
-    def _once(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _once(self, operation: str, body: dict[str, Any], mutation: bool) -> dict[str, Any]:
         url = self.settings.graphql_url
 
         def request() -> requests.Response:
@@ -149,7 +151,11 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
             )
 
         return self._send(
-            operation, url, request, lambda response: self._answer(operation, response)
+            operation,
+            url,
+            request,
+            lambda response: self._answer(operation, response),
+            read=not mutation,
         )
 
     def _answer(self, operation: str, response: requests.Response) -> dict[str, Any]:

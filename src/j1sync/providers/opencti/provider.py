@@ -35,14 +35,16 @@ class OpenCtiProvider(ClientProvider[OpenCtiClient, OpenCtiKind]):
 
     def read_live(self, kinds: Sequence[str] | None = None) -> list[LiveObject]:
         """Every object of the kinds asked for (all when None): one paged list per kind,
-        the kinds at once."""
+        the kinds at once; once one read gets no answer for good, the others end with it
+        (ApiClient.reading)."""
         wanted = list(self._kinds) if kinds is None else [self.kind(k) for k in kinds]
         ordered = [k for k in self._kinds if k in wanted]
-        if len(ordered) <= 1:
-            return [obj for kind in ordered for obj in kind.read_all()]
-        workers = min(len(ordered), POOL_SIZE)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="opencti-read") as pool:
-            results = list(pool.map(lambda kind: kind.read_all(), ordered))
+        with self.client.reading():
+            if len(ordered) <= 1:
+                return [obj for kind in ordered for obj in kind.read_all()]
+            workers = min(len(ordered), POOL_SIZE)
+            with ThreadPoolExecutor(workers, thread_name_prefix="opencti-read") as pool:
+                results = list(pool.map(lambda kind: kind.read_all(), ordered))
         return [obj for found in results for obj in found]
 
     def lock_store(self) -> VocabularyStore:

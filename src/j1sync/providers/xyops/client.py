@@ -87,7 +87,9 @@ class XyopsClient(ApiClient[XyopsSettings]):
                 verify=True,
             )
 
-        return self._send(name, url, request, lambda response: self._answer(name, response))
+        return self._send(
+            name, url, request, lambda response: self._answer(name, response), read=not mutation
+        )
 
     def _answer(self, name: str, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
