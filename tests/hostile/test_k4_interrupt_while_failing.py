@@ -17,6 +17,7 @@ from pathlib import Path
 
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.examples import copy_jupiterone_examples
+from tests.hostile.running import jupiterone_env, wait_until
 from tests.reliability.account import duplicates
 from tests.reliability.processes import run_j1sync, start_j1sync
 
@@ -29,23 +30,19 @@ def test_an_interrupted_apply_against_a_failing_api_ends_after_the_grace(
 ) -> None:
     manifests = copy_jupiterone_examples(tmp_path / "manifests")
     with running_emulator(seed="demo", api_key=API_KEY, account=ACCOUNT, latency_ms=100) as emu:
-        env = {
-            "JUPITERONE_API_KEY": API_KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-            "JUPITERONE_API_URL": emu.url,
-            "J1SYNC_BACKOFF_INITIAL_S": "0.2",
-            "J1SYNC_BACKOFF_MAX_S": "1",
-            "SENSITIVE_CLASSIFICATIONS": "restricted",
-        }
+        env = jupiterone_env(
+            emu.url,
+            API_KEY,
+            ACCOUNT,
+            J1SYNC_BACKOFF_INITIAL_S="0.2",
+            J1SYNC_BACKOFF_MAX_S="1",
+            SENSITIVE_CLASSIFICATIONS="restricted",
+        )
         # from the first create on, every request fails (503)
         emu.switches.after_field("createQuestion", lambda: setattr(emu.switches, "fail_rate", 1.0))
         apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
-        deadline = time.monotonic() + 60
-        while emu.switches.fail_rate < 1.0:
-            assert apply.poll() is None, apply.communicate()
-            assert time.monotonic() < deadline, "apply never created anything"
-            time.sleep(0.02)
-        time.sleep(1.0)  # the changes in flight fail and retry
+        # the changes in flight fail and retry
+        wait_until(lambda: emu.stats.statuses[503] >= 4, apply, "failed requests retried")
         interrupted = time.monotonic()
         apply.send_signal(signal.SIGINT)
         try:
@@ -64,6 +61,7 @@ def test_an_interrupted_apply_against_a_failing_api_ends_after_the_grace(
         assert "Traceback" not in stderr and "internal error" not in stderr
 
         emu.switches.fail_rate = 0.0  # the API is back
+        emu.switches.latency_ms = 0  # and what follows goes at full speed
         again = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         assert duplicates(emu.snapshot()) == {}
