@@ -12,46 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.processes import (
-    J1SYNC,
-    ServedEmulator,
-    _clean_env,
-    run_j1sync,
-    served_emulator,
-)
+from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.hostile.manifests import write_questions
+from tests.hostile.running import jupiterone_env, question_count, slow_from_answer
+from tests.reliability.processes import J1SYNC, _clean_env, run_j1sync
 
 KEY, ACCOUNT = "k-k1-stdout", "acct-k1-stdout"
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: {name}
-spec:
-  title: Question {name}
-  queries:
-    - name: q
-      query: Find User
-"""
 NAMES = ("q1", "q2", "q3", "q4")
 
 
-def _env(emulator: ServedEmulator) -> dict[str, str]:
-    return {
-        **_clean_env(),
-        "JUPITERONE_API_URL": emulator.url,
-        "JUPITERONE_API_KEY": KEY,
-        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-    }
-
-
-def _write_manifests(folder: Path) -> None:
-    folder.mkdir(exist_ok=True)
-    for name in NAMES:
-        (folder / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
-
-
-def _questions(emulator: ServedEmulator) -> int:
-    return sum(1 for qs in emulator.snapshot().values() for q in qs if "queries" in q)
+def _env(emulator: Emulator) -> dict[str, str]:
+    return {**_clean_env(), **jupiterone_env(emulator.url, KEY, ACCOUNT)}
 
 
 @pytest.mark.parametrize(
@@ -64,8 +35,8 @@ def _questions(emulator: ServedEmulator) -> int:
     ids=["summary", "show-plan", "saved-plan"],
 )
 def test_apply_with_stdout_on_dev_full_changes_nothing(tmp_path: Path, args: list[str]) -> None:
-    _write_manifests(tmp_path / "m")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
+    write_questions(tmp_path / "m", NAMES)
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
         env = _env(emulator)
         saved = run_j1sync(["plan", "m", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
@@ -92,14 +63,16 @@ def test_apply_with_stdout_on_dev_full_changes_nothing(tmp_path: Path, args: lis
 
         again = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stderr  # nor a lock left behind
-        assert _questions(emulator) == len(NAMES)
+        assert question_count(emulator) == len(NAMES)
 
 
 def test_apply_whose_stdout_pipe_closes_stops_starting_changes(tmp_path: Path) -> None:
-    _write_manifests(tmp_path / "m")
-    # each change is in flight 300 ms: the pipe is closed while the first is
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT, "--latency-ms", "300") as emulator:
+    write_questions(tmp_path / "m", NAMES)
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
         env = _env(emulator)
+        # once the questions are read, each request (each change) is in flight 300 ms:
+        # the pipe is closed while the first is
+        slow_from_answer(emulator, "questions", 300)
         apply = subprocess.Popen(
             [*J1SYNC, "apply", "m", "--auto-approve", "--concurrency", "1"],
             env=env,
@@ -117,10 +90,11 @@ def test_apply_whose_stdout_pipe_closes_stops_starting_changes(tmp_path: Path) -
         stderr = apply.stderr.read()
         apply.wait(timeout=60)
         assert time.monotonic() - started < 30
+        emulator.switches.latency_ms = 0  # what follows goes at full speed
 
         assert apply.returncode == 1, stderr
         assert "Traceback" not in stderr and "Exception ignored" not in stderr
-        made = _questions(emulator)
+        made = question_count(emulator)
         assert 1 <= made < len(NAMES)  # the first line that failed stopped the rest
         last = stderr.strip().splitlines()[-1]
         assert last == (
@@ -131,12 +105,12 @@ def test_apply_whose_stdout_pipe_closes_stops_starting_changes(tmp_path: Path) -
 
         again = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stderr
-        assert _questions(emulator) == len(NAMES)
+        assert question_count(emulator) == len(NAMES)
 
 
 def test_apply_with_nothing_to_do_and_stdout_on_dev_full_says_so(tmp_path: Path) -> None:
-    _write_manifests(tmp_path / "m")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
+    write_questions(tmp_path / "m", NAMES)
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
         env = _env(emulator)
         done = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
         assert done.returncode == 0, done.stderr
