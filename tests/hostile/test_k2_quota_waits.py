@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from tests.examples import jupiterone_examples
+from tests.hostile.manifests import QUESTION
 from tests.reliability.processes import J1SYNC, run_j1sync, served_emulator
 
 API_KEY = "k2-quota-Key-93ab"
@@ -105,10 +106,14 @@ def test_a_long_quota_wait_within_the_budget_is_said_on_stderr_on_a_line_of_its_
     """Each wait of 5 s or more is said once, on stderr; stdout (the plan) has none of it.
     On a terminal the reading spinner redraws its line: the notice was written past it
     and spliced onto it ('Reading the account ...j1sync: waiting 6 s ...')."""
-    # 10 invocations every 50 s: the read needs more, and waits 10 s or so, more than once.
-    with served_emulator(tmp_path, "demo", API_KEY, ACCOUNT, "--quotas", "10/50,10/50") as emu:
+    # One invocation every 6 s: the read of one Question's kinds needs two, and the
+    # second waits 6 s for the first to drain; that first answer takes 300 ms, so the
+    # spinner is up when the wait is said.
+    (tmp_path / "question.yaml").write_text(QUESTION, encoding="utf-8")
+    quota = ("--quotas", "1/6,1/6", "--latency-ms", "300")
+    with served_emulator(tmp_path, "demo", API_KEY, ACCOUNT, *quota) as emu:
         code, shown, stdout = _stderr_on_a_terminal(
-            ["plan", EXAMPLES, "--retry-budget", "120"],
+            ["plan", "question.yaml", "--retry-budget", "120"],
             {**_env(emu.url), "NO_COLOR": "1"},
             tmp_path,
         )
