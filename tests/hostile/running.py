@@ -100,8 +100,12 @@ class StderrLines:
                 assert left > 0, f"{what} did not come in {WAIT_S:g} s: {''.join(self.lines)}"
                 self._changed.wait(left)
 
-    def text(self) -> str:
-        """All of stderr, once the process has closed it."""
+    def end(self, timeout: float = WAIT_S) -> tuple[str, str]:
+        """Wait for the process to end: its stdout and its stderr."""
+        self.process.wait(timeout=timeout)
+        assert self.process.stdout is not None
+        stdout = self.process.stdout.read()
+        self.process.stdout.close()
         self._thread.join(timeout=WAIT_S)
         assert not self._thread.is_alive(), "stderr was never closed"
-        return "".join(self.lines)
+        return stdout, "".join(self.lines)

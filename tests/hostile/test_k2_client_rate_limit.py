@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from tests.examples import jupiterone_examples
+from tests.hostile.running import StderrLines
 from tests.reliability.processes import served_emulator, start_j1sync
 
 API_KEY = "k2-rate-limit-Key-0c4d"
@@ -31,12 +32,13 @@ def test_a_long_client_side_rate_limit_wait_is_said_and_ctrl_c_ends_it(tmp_path:
         }
         args = ["plan", str(jupiterone_examples()), "--rate-limit", "1/30"]
         process = start_j1sync(args, env, tmp_path)
-        try:
-            time.sleep(6)  # start-up, the first request, the others waiting their turn
-            assert process.poll() is None, process.communicate()
+        stderr_lines = StderrLines(process)
+        try:  # start-up, the first request, the others waiting their turn
+            stderr_lines.wait_for(lambda line: "client-side rate limit" in line, "a wait")
+            assert process.poll() is None, stderr_lines.end()
             process.send_signal(signal.SIGINT)
             interrupted = time.monotonic()
-            stdout, stderr = process.communicate(timeout=60)
+            stdout, stderr = stderr_lines.end(timeout=60)
             took = time.monotonic() - interrupted
         except subprocess.TimeoutExpired:
             process.kill()

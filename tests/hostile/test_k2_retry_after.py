@@ -7,7 +7,9 @@ over 600 s ... 0.0 s spent', not why."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.examples import jupiterone_examples
+from tests.hostile.running import StderrLines
 from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k2RetryAfterKey0123456789abcd"
@@ -116,13 +119,17 @@ def test_a_retry_after_too_long_for_the_platform_is_waited_not_an_internal_error
     with _server_asking_for_an_hour("1e20") as (url, _):
         env = {"XYOPS_URL": url, "XYOPS_API_KEY": API_KEY}
         process = start_j1sync(["plan", "hook.yaml", "--retry-budget", "1e300"], env, tmp_path)
+        stderr_lines = StderrLines(process)
         try:
-            time.sleep(8)  # start-up, the 429, and the wait begun
+            said = stderr_lines.wait_for(lambda line: "retrying in" in line, "the retry")
+            # the wait begun: it goes on (the OverflowError came as it began)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=1)
             running = process.poll() is None
         finally:
             process.terminate()
-            stdout, stderr = process.communicate(timeout=30)
+            stdout, stderr = stderr_lines.end(timeout=30)
     assert running, stdout + stderr
-    assert "retrying in 100000000000000000000.0 s (attempt 1" in stderr, stderr
+    assert "retrying in 100000000000000000000.0 s (attempt 1" in said, stderr
     for leak in ("Traceback", "internal error", "OverflowError", API_KEY):
         assert leak not in stdout + stderr
