@@ -22,7 +22,7 @@ from tests.examples import jupiterone_examples
 from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k2-dead-Key-7d1e"
-TIMEOUT_S = 4.0
+TIMEOUT_S = 2.0
 
 
 @contextmanager
