@@ -7,28 +7,17 @@ before, the escape went to the terminal as it was."""
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
+from tests.hostile.runner import opencti_graphql
+from tests.hostile.runner import opencti_run as run
 
 EVIL = "Evil\x1b]0;pwned\x1b\\\x1b[2J"
 SHOWN = "Evil␛]0;pwned␛\\␛[2J"
-
-
-def graphql(emu: OpenCtiEmulator, query: str, variables: dict[str, object]) -> None:
-    request = urllib.request.Request(
-        f"{emu.url}/graphql",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        assert "errors" not in json.load(answer)
 
 
 @pytest.fixture
@@ -36,21 +25,18 @@ def emu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCtiEmul
     monkeypatch.chdir(tmp_path)
     with running_opencti_emulator() as emu:
         role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
-        graphql(emu, role, {"i": {"name": EVIL, "description": "x\n\nmanaged-by: j1sync"}})
+        opencti_graphql(emu, role, {"i": {"name": EVIL, "description": "x\n\nmanaged-by: j1sync"}})
         label = "mutation($i: LabelAddInput!) { labelAdd(input: $i) { id } }"
-        graphql(emu, label, {"i": {"value": EVIL, "color": "#123456"}})
+        opencti_graphql(emu, label, {"i": {"value": EVIL, "color": "#123456"}})
         yield emu
-
-
-def run(emu: OpenCtiEmulator, *args: str) -> Result:
-    env = {"OPENCTI_URL": emu.url, "OPENCTI_TOKEN": emu.token, "NO_COLOR": "1"}
-    return CliRunner().invoke(cli, list(args), env=env)
 
 
 @pytest.mark.parametrize("color", ["never", "always"])
 def test_a_plan_shows_a_names_escapes_never_sends_them(emu: OpenCtiEmulator, color: str) -> None:
     role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
-    graphql(emu, role, {"i": {"name": "h3-role", "description": f"{EVIL}\n\nmanaged-by: j1sync"}})
+    opencti_graphql(
+        emu, role, {"i": {"name": "h3-role", "description": f"{EVIL}\n\nmanaged-by: j1sync"}}
+    )
     Path("m").mkdir()
     Path("m/label.yaml").write_text(
         "apiVersion: opencti.j1sync/v1\nkind: Label\nmetadata:\n  name: h3-label\n---\n"

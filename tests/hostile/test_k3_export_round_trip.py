@@ -12,17 +12,21 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from ruamel.yaml import YAML
 
-from j1sync.cli import cli
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
 from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.export.conftest import BASE_SEED
+from tests.hostile.runner import (
+    declared_questions,
+    jupiterone_run,
+    opencti_graphql,
+    opencti_run,
+    seeded_question,
+)
 from tests.hostile.xyops_cli import KEY
 from tests.hostile.xyops_cli import run as xyops_run
 
@@ -64,16 +68,6 @@ def exported_names(folder: Path) -> list[str]:
 # -- OpenCTI ---------------------------------------------------------------------------
 
 
-def graphql(emu: OpenCtiEmulator, query: str, variables: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        f"{emu.url}/graphql",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        assert "errors" not in json.load(answer)
-
-
 @pytest.fixture
 def opencti(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCtiEmulator]:
     monkeypatch.chdir(tmp_path)
@@ -81,16 +75,11 @@ def opencti(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCti
     role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
     with running_opencti_emulator() as emu:
         for name in [*UNMANAGEABLE, *AWKWARD]:
-            graphql(emu, label, {"i": {"value": name, "color": "#123456"}})
+            opencti_graphql(emu, label, {"i": {"value": name, "color": "#123456"}})
         for name in UNMANAGEABLE:  # j1sync's marker: deleted were the name declarable
-            graphql(emu, role, {"i": {"name": name, "description": MARKED}})
-        graphql(emu, role, {"i": {"name": "kept-role", "description": MARKED}})
+            opencti_graphql(emu, role, {"i": {"name": name, "description": MARKED}})
+        opencti_graphql(emu, role, {"i": {"name": "kept-role", "description": MARKED}})
         yield emu
-
-
-def opencti_run(emu: OpenCtiEmulator, *args: str) -> Result:
-    env = {"OPENCTI_URL": emu.url, "OPENCTI_TOKEN": emu.token, "NO_COLOR": "1"}
-    return CliRunner().invoke(cli, list(args), env=env)
 
 
 def test_opencti_export_leaves_out_what_no_manifest_can_name(opencti: OpenCtiEmulator) -> None:
@@ -116,37 +105,17 @@ def test_opencti_export_leaves_out_what_no_manifest_can_name(opencti: OpenCtiEmu
 # -- JupiterOne ------------------------------------------------------------------------
 
 
-def question(name: str, tagged: bool) -> dict[str, Any]:
-    tags = ["j1sync"] if tagged else []
-    return {
-        "name": name,
-        "title": "T",
-        "tags": tags,
-        "queries": [{"name": "q", "query": "Find User"}],
-    }
-
-
 @pytest.fixture
 def jupiterone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
     monkeypatch.chdir(tmp_path)
-    questions = [question(name, tagged=True) for name in UNMANAGEABLE]
-    questions += [question(name, tagged=i % 2 == 0) for i, name in enumerate(AWKWARD)]
+    questions = [seeded_question(name) for name in UNMANAGEABLE]
+    questions += [seeded_question(name, tagged=i % 2 == 0) for i, name in enumerate(AWKWARD)]
     with running_emulator(seed={**BASE_SEED, "questions": questions}) as emu:
         yield emu
 
 
-def j1_run(emu: Emulator, *args: str) -> Result:
-    env = {
-        "JUPITERONE_API_KEY": emu.api_key,
-        "JUPITERONE_ACCOUNT_ID": emu.account,
-        "JUPITERONE_API_URL": emu.url,
-        "NO_COLOR": "1",
-    }
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
 def test_jupiterone_export_applies_and_plans_no_change(jupiterone: Emulator) -> None:
-    exported = j1_run(jupiterone, "export", "--kind", "Question", "--out", "ex")
+    exported = jupiterone_run(jupiterone, "export", "--kind", "Question", "--out", "ex")
     assert exported.exit_code == 0, exported.output
     for shown in UNMANAGEABLE.values():
         assert left_out("Question", shown) in exported.stderr
@@ -154,23 +123,18 @@ def test_jupiterone_export_applies_and_plans_no_change(jupiterone: Emulator) -> 
     assert_written_escaped(Path("ex"))
 
     # adoption: the apply adds the managed tag to what had none, and deletes nothing
-    applied = j1_run(jupiterone, "apply", "ex", "--auto-approve", "--force")  # 10 adoptions
+    applied = jupiterone_run(jupiterone, "apply", "ex", "--auto-approve", "--force")  # 10 adoptions
     assert applied.exit_code == 0, applied.output
     assert "0 created" in applied.stdout and "0 deleted" in applied.stdout
-    planned = j1_run(jupiterone, "plan", "ex", "--detailed-exitcode")
+    planned = jupiterone_run(jupiterone, "plan", "ex", "--detailed-exitcode")
     assert planned.exit_code == 0, planned.output
     names = {q["name"] for q in jupiterone.snapshot()["questions"]}
     assert names == {*UNMANAGEABLE, *AWKWARD}
 
 
 def test_a_tagged_object_no_manifest_can_name_is_never_deleted(jupiterone: Emulator) -> None:
-    Path("m").mkdir()
-    Path("m/q.yaml").write_text(
-        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: case\n"
-        "spec:\n  title: T\n  queries:\n    - {name: q, query: Find User}\n",
-        encoding="utf-8",
-    )
-    result = j1_run(jupiterone, "plan", "m", "--format", "json")
+    declared_questions(Path("m"), [("case", "T")])
+    result = jupiterone_run(jupiterone, "plan", "m", "--format", "json")
     assert result.exit_code == 3, result.output  # the deletes trip the safety limit
     plan = json.loads(result.stdout)
     deleted = {c["address"] for c in plan["changes"] if c["action"] == "delete"}

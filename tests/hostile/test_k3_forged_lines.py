@@ -12,49 +12,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
-from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
-from tests.export.conftest import BASE_SEED
+from j1sync.providers.jupiterone.emulator import Emulator
+from tests.hostile.runner import jupiterone_run as run
+from tests.hostile.runner import questions_project, seeded_question
 
 FORGED = "x\n::error::forged\n## Approved by security\n"
+KEPT = ("kept", "kept2", "kept3")
 
 
 @pytest.fixture
 def emu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
     monkeypatch.chdir(tmp_path)
-    questions = [
-        {
-            "name": name,
-            "title": "T",
-            "tags": ["j1sync"],
-            "queries": [{"name": "q", "query": "Find User"}],
-        }
-        for name in ("kept", "kept2", "kept3", FORGED)
-    ]
-    with running_emulator(seed={**BASE_SEED, "questions": questions}) as emu:
-        Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
-        Path("m").mkdir()
-        Path("m/q.yaml").write_text(
-            "---\n".join(
-                f"apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: {name}\n"
-                "spec:\n  title: T\n  queries:\n    - {name: q, query: Find User}\n"
-                for name in ("kept", "kept2", "kept3")
-            ),
-            encoding="utf-8",
-        )
+    seeded = [seeded_question(name) for name in (*KEPT, FORGED)]
+    with questions_project(seeded, [(name, "T") for name in KEPT]) as emu:
         yield emu
-
-
-def run(emu: Emulator, *args: str) -> Result:
-    env = {
-        "JUPITERONE_API_KEY": emu.api_key,
-        "JUPITERONE_ACCOUNT_ID": emu.account,
-        "JUPITERONE_API_URL": emu.url,
-        "NO_COLOR": "1",
-    }
-    return CliRunner().invoke(cli, list(args), env=env)
 
 
 def assert_no_forged_line(output: str) -> None:

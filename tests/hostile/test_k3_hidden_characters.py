@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
-from tests.export.conftest import BASE_SEED
+from j1sync.providers.jupiterone.emulator import Emulator
+from tests.hostile.runner import jupiterone_run as run
+from tests.hostile.runner import questions_project, seeded_question
 
 # what a reviewer sees: "invoice-gpj.exe" reads as "invoice-exe.jpg"
 LIVE = "invoice-\u202egpj.exe"
@@ -31,36 +32,11 @@ HIDDEN = ("\u202e", "\u2066", "\u2067", "\u2069", "\u200b", "\u200d", "\ufeff", 
 @pytest.fixture
 def emu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
     monkeypatch.chdir(tmp_path)
-    question = {
-        "name": LIVE,
-        "title": "Managed, to be pruned",
-        "tags": ["j1sync"],
-        "queries": [{"name": "q", "query": "Find User"}],
-    }
-    kept = {**question, "name": "kept", "title": "Kept"}  # not every managed one is deleted
-    with running_emulator(seed={**BASE_SEED, "questions": [question, kept]}) as emu:
-        Path("m").mkdir()
-        Path("m/q.yaml").write_text(
-            "---\n".join(
-                "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n"
-                f'  name: "{name}"\nspec:\n  title: {title}\n'
-                "  queries:\n    - {name: q, query: Find User}\n"
-                for name, title in ((DECLARED_SHOWN, "Review"), ("kept", "Kept"))  # YAML's escapes
-            ),
-            encoding="utf-8",
-        )
-        Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
+    # not every managed one is deleted: "kept" is declared too
+    seeded = [seeded_question(LIVE, "Managed, to be pruned"), seeded_question("kept", "Kept")]
+    declared = [(DECLARED_SHOWN, "Review"), ("kept", "Kept")]  # YAML's escapes
+    with questions_project(seeded, declared) as emu:
         yield emu
-
-
-def run(emu: Emulator, *args: str) -> Result:
-    env = {
-        "JUPITERONE_API_KEY": emu.api_key,
-        "JUPITERONE_ACCOUNT_ID": emu.account,
-        "JUPITERONE_API_URL": emu.url,
-        "NO_COLOR": "1",
-    }
-    return CliRunner().invoke(cli, list(args), env=env)
 
 
 def assert_nothing_hidden(text: str) -> None:
@@ -145,26 +121,8 @@ def test_a_lone_surrogate_in_a_name_is_planned_saved_and_applied(
     it, and plan --out writing it, were an internal error (UnicodeEncodeError)."""
     monkeypatch.chdir(tmp_path)
     lone = "lone\ud800x"
-    questions = [
-        {
-            "name": name,
-            "title": "T",
-            "tags": ["j1sync"],
-            "queries": [{"name": "q", "query": "Find User"}],
-        }
-        for name in (lone, "kept", "kept2")
-    ]
-    with running_emulator(seed={**BASE_SEED, "questions": questions}) as emu:
-        Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
-        Path("m").mkdir()
-        Path("m/q.yaml").write_text(
-            "---\n".join(
-                f"apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: {name}\n"
-                "spec:\n  title: T\n  queries:\n    - {name: q, query: Find User}\n"
-                for name in ("kept", "kept2")
-            ),
-            encoding="utf-8",
-        )
+    seeded = [seeded_question(name) for name in (lone, "kept", "kept2")]
+    with questions_project(seeded, [("kept", "T"), ("kept2", "T")]) as emu:
         planned = run(emu, "plan", "--out", "plan.json")
         assert planned.exit_code == 0, planned.output
         assert "- Question/lone\\ud800x" in planned.stdout
