@@ -12,6 +12,7 @@ from pathlib import Path
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
 from j1sync.providers.jupiterone.parameter_fingerprint import fingerprint_name
 from tests.examples import copy_jupiterone_examples
+from tests.hostile.running import jupiterone_env
 from tests.reliability.processes import run_j1sync
 
 API_KEY = "k4-deep-Key-73b1e9"
@@ -41,13 +42,13 @@ def test_deep_json_edited_into_the_account_is_drift_not_an_internal_error(
     manifests = copy_jupiterone_examples(tmp_path / "manifests")
     (manifests / "parameters" / "k4secret.yaml").write_text(SECRET, encoding="utf-8")
     with running_emulator(seed="demo", api_key=API_KEY, account=ACCOUNT) as emu:
-        env = {
-            "JUPITERONE_API_KEY": API_KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-            "JUPITERONE_API_URL": emu.url,
-            "SENSITIVE_CLASSIFICATIONS": "restricted",
-            "K4_DEEP_SECRET": "k4-deep-secret-value",
-        }
+        env = jupiterone_env(
+            emu.url,
+            API_KEY,
+            ACCOUNT,
+            SENSITIVE_CLASSIFICATIONS="restricted",
+            K4_DEEP_SECRET="k4-deep-secret-value",
+        )
         applied = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
         _edit(emu, "parameters", fingerprint_name("k4secret"), {"value": DEEP})
