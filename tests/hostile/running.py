@@ -7,10 +7,12 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from j1sync.providers.jupiterone.emulator.app import Emulator
+from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
 
 WAIT_S = 60.0  # the most any condition below is waited for
 
@@ -23,6 +25,31 @@ def jupiterone_env(url: str, api_key: str, account: str, **more: str) -> dict[st
         "JUPITERONE_ACCOUNT_ID": account,
         **more,
     }
+
+
+@contextmanager
+def empty_account(
+    api_key: str, account: str, **settings: str
+) -> Iterator[tuple[Emulator, dict[str, str]]]:
+    """A JupiterOne emulator in this process holding no objects, and j1sync's settings
+    for it (with `settings` besides)."""
+    with running_emulator(seed=None, api_key=api_key, account=account) as emu:
+        yield emu, jupiterone_env(emu.url, api_key, account, **settings)
+
+
+def run_command(
+    argv: Sequence[str], env: Mapping[str, str] | Mapping[bytes, bytes], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`argv` run to its end with exactly the environment `env` (no stdin)."""
+    return subprocess.run(
+        argv,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def question_count(emu: Any) -> int:

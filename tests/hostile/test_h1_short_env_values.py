@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.hostile.running import empty_account
+from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -31,13 +32,7 @@ def test_a_short_env_value_is_masked_alone_and_the_saved_plan_applies(
     tmp_path: Path, value: str
 ) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION, encoding="utf-8")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
-        env = {
-            "JUPITERONE_API_URL": emulator.url,
-            "JUPITERONE_API_KEY": KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-            "H1_SHORT": value,
-        }
+    with empty_account(KEY, ACCOUNT, H1_SHORT=value) as (emulator, env):
         shown = run_j1sync(["plan", "."], env, tmp_path)
         assert shown.returncode == 0, shown.stderr
         assert "+   description: (sensitive)" in shown.stdout

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from tests.hostile.manifests import QUESTION
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.hostile.running import empty_account
+from tests.reliability.processes import run_j1sync
 
 KEY, ACCOUNT = "k-k1-edited", "acct-k1-edited"
 NOT_SIGNED = (
@@ -60,12 +61,7 @@ def test_a_hand_edited_plan_is_refused_on_one_line(
     tmp_path: Path, edit: Callable[[str], str], refusal: str
 ) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION, encoding="utf-8")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
-        env = {
-            "JUPITERONE_API_URL": emulator.url,
-            "JUPITERONE_API_KEY": KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        }
+    with empty_account(KEY, ACCOUNT) as (emulator, env):
         saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         plan = tmp_path / "plan.json"

@@ -8,12 +8,16 @@ the plan saved with it applies, and where the secret is a value it is shown nowh
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator
+from j1sync.providers.jupiterone.emulator.app import Emulator
+from tests.hostile.running import empty_account
+from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -30,16 +34,16 @@ spec:
 KEY, ACCOUNT = "k-k1-secret-key", "acct-k1-secret-key"
 
 
-def _env(emulator: ServedEmulator, value: str) -> dict[str, str]:
-    return {
-        "JUPITERONE_API_URL": emulator.url,
-        "JUPITERONE_API_KEY": KEY,
-        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        "K1_SECRET": value,
-    }
+@contextmanager
+def _account(tmp_path: Path, value: str) -> Iterator[tuple[Emulator, dict[str, str]]]:
+    """The question titled "Kone report" in q.yaml, its secret `value`, and an account
+    with nothing in it."""
+    (tmp_path / "q.yaml").write_text(QUESTION.format(title="Kone report"), encoding="utf-8")
+    with empty_account(KEY, ACCOUNT, K1_SECRET=value) as account:
+        yield account
 
 
-def _questions(emulator: ServedEmulator) -> list[dict[str, Any]]:
+def _questions(emulator: Emulator) -> list[dict[str, Any]]:
     return [q for qs in emulator.snapshot().values() for q in qs if "queries" in q]
 
 
@@ -60,9 +64,7 @@ def _plan_and_apply(tmp_path: Path, env: dict[str, str]) -> dict[str, Any]:
 def test_a_secret_equal_to_a_key_masks_the_value_and_the_saved_plan_applies(
     tmp_path: Path, value: str
 ) -> None:
-    (tmp_path / "q.yaml").write_text(QUESTION.format(title="Kone report"), encoding="utf-8")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
-        env = _env(emulator, value)
+    with _account(tmp_path, value) as (emulator, env):
         plan = _plan_and_apply(tmp_path, env)
         (change,) = plan["changes"]
         assert change["after"]["description"] == "(sensitive)"
@@ -89,9 +91,7 @@ def test_a_secret_equal_to_a_key_masks_the_value_and_the_saved_plan_applies(
 def test_a_secret_equal_to_punctuation_or_another_value_is_never_shown_and_applies(
     tmp_path: Path, value: str
 ) -> None:
-    (tmp_path / "q.yaml").write_text(QUESTION.format(title="Kone report"), encoding="utf-8")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
-        env = _env(emulator, value)
+    with _account(tmp_path, value) as (emulator, env):
         shown = run_j1sync(["plan", "."], env, tmp_path)
         assert shown.returncode == 0, shown.stderr
         assert value not in shown.stdout.replace("(sensitive)", "")

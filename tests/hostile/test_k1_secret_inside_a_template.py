@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.hostile.running import empty_account
+from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -37,14 +38,8 @@ def test_a_secret_inside_another_template_leaves_it_whole(
     tmp_path: Path, stage: str, token: str
 ) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION.format(token=token), encoding="utf-8")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
-        env = {
-            "JUPITERONE_API_URL": emulator.url,
-            "JUPITERONE_API_KEY": KEY,
-            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-            "K1_STAGE": stage,
-            token: TOKEN_VALUE,
-        }
+    settings = {"K1_STAGE": stage, token: TOKEN_VALUE}
+    with empty_account(KEY, ACCOUNT, **settings) as (emulator, env):
         saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         text = (tmp_path / "plan.json").read_text(encoding="utf-8")
