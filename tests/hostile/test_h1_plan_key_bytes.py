@@ -8,26 +8,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.hostile.manifests import QUESTION as SHARED_QUESTION
-from tests.reliability.processes import served_emulator
+from tests.hostile.running import run_command
+from tests.reliability.processes import J1SYNC, served_emulator
 
 QUESTION = SHARED_QUESTION.encode()
 KEY, ACCOUNT = "k-plan-bytes-1", "acct-plan-bytes"
 
 
 def _run(args: list[str], env: dict[bytes, bytes], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "j1sync", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_command([*J1SYNC, *args], env, cwd)
 
 
 def test_a_plan_key_of_raw_bytes_signs_and_checks_plans(tmp_path: Path) -> None:

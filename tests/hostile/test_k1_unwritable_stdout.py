@@ -25,6 +25,23 @@ def _env(emulator: Emulator) -> dict[str, str]:
     return {**_clean_env(), **jupiterone_env(emulator.url, KEY, ACCOUNT)}
 
 
+def _apply_onto_dev_full(
+    args: list[str], env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`j1sync ARGS` with its stdout on /dev/full (every write fails: no space left)."""
+    with open("/dev/full", "w") as full:
+        return subprocess.run(
+            [*J1SYNC, *args],
+            env=env,
+            cwd=cwd,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=120,
+        )
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -41,17 +58,7 @@ def test_apply_with_stdout_on_dev_full_changes_nothing(tmp_path: Path, args: lis
         saved = run_j1sync(["plan", "m", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         before = emulator.snapshot()
-        with open("/dev/full", "w") as full:
-            applied = subprocess.run(
-                [*J1SYNC, *args],
-                env=env,
-                cwd=tmp_path,
-                stdout=full,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                timeout=120,
-            )
+        applied = _apply_onto_dev_full(args, env, tmp_path)
         assert applied.returncode == 1, applied.stderr
         assert "Traceback" not in applied.stderr
         last = applied.stderr.strip().splitlines()[-1]
@@ -114,17 +121,7 @@ def test_apply_with_nothing_to_do_and_stdout_on_dev_full_says_so(tmp_path: Path)
         env = _env(emulator)
         done = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
         assert done.returncode == 0, done.stderr
-        with open("/dev/full", "w") as full:
-            again = subprocess.run(
-                [*J1SYNC, "apply", "m", "--auto-approve"],
-                env=env,
-                cwd=tmp_path,
-                stdout=full,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                timeout=120,
-            )
+        again = _apply_onto_dev_full(["apply", "m", "--auto-approve"], env, tmp_path)
         assert again.returncode == 1, again.stderr
         assert again.stderr.strip().splitlines()[-1] == (
             "Error: cannot write apply's output (No space left on device): stopped before "

@@ -13,7 +13,6 @@ log, the report or the step's outputs."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from tests.examples import copy_jupiterone_examples
+from tests.hostile.running import run_command
 from tests.reliability.processes import served_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,15 +59,8 @@ def _run_step(
     }
     script = tmp_path / "step.sh"
     script.write_text(_script(), encoding="utf-8")
-    done = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],  # as a runner does
-        env=step_env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    as_a_runner_does = ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)]
+    done = run_command(as_a_runner_does, step_env, tmp_path)
     lines = outputs.read_text(encoding="utf-8").splitlines()
     said = dict(line.split("=", 1) for line in lines if "=" in line)
     return done.returncode, done.stdout + done.stderr, said
