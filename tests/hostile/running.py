@@ -4,6 +4,7 @@ read as it comes, and an emulator's latency switched on for one step of a run on
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import threading
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.reliability.processes import run_j1sync
 
 WAIT_S = 60.0  # the most any condition below is waited for
 
@@ -50,6 +52,44 @@ def run_command(
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
+
+
+def timed_j1sync(
+    args: Sequence[str], env: dict[str, str], cwd: Path, timeout: float = 90
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`j1sync ARGS` run to its end (processes.run_j1sync), and the seconds it took."""
+    started = time.monotonic()
+    done = run_j1sync(args, env, cwd, timeout)
+    return done, time.monotonic() - started
+
+
+def interrupt(
+    process: subprocess.Popen[str],
+    stop_signal: signal.Signals = signal.SIGINT,
+    *,
+    stderr_lines: StderrLines | None = None,
+    timeout: float = WAIT_S,
+) -> tuple[str, str, float]:
+    """Send `stop_signal` and wait for the process to end: its stdout, its stderr, and the
+    seconds from the signal to the end. Still running after `timeout`: killed, and the
+    test fails."""
+    process.send_signal(stop_signal)
+    sent = time.monotonic()
+    try:
+        if stderr_lines is not None:
+            stdout, stderr = stderr_lines.end(timeout)
+        else:
+            stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        if stderr_lines is not None:
+            stdout, stderr = stderr_lines.end()
+        else:
+            stdout, stderr = process.communicate()
+        raise AssertionError(
+            f"still running {timeout:g} s after {stop_signal.name}: {stdout}{stderr}"
+        ) from None
+    return stdout, stderr, time.monotonic() - sent
 
 
 def question_count(emu: Any) -> int:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.examples import jupiterone_examples
+from tests.hostile.loopback import loopback_server
+from tests.hostile.running import timed_j1sync
 from tests.reliability.processes import run_j1sync
 
 EXAMPLES = str(jupiterone_examples())
@@ -25,7 +26,7 @@ def _env(api_url: str) -> dict[str, str]:
         "JUPITERONE_API_KEY": API_KEY,
         "JUPITERONE_ACCOUNT_ID": "h2-account",
         "JUPITERONE_API_URL": api_url,
-        "J1SYNC_RETRY_BUDGET": "5",
+        "J1SYNC_RETRY_BUDGET": "1",
     }
 
 
@@ -106,39 +107,23 @@ def _server_answering_deep_json() -> Iterator[str]:
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
     ) + body
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
+    def answer_deep(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(30)
             try:
-                conn, _ = listener.accept()
+                _read_request(conn)  # all of it: unread bytes at close would reset
+                conn.sendall(answer)
+                conn.shutdown(socket.SHUT_WR)
             except OSError:
-                return
-            with conn:
-                conn.settimeout(30)
-                try:
-                    _read_request(conn)  # all of it: unread bytes at close would reset
-                    conn.sendall(answer)
-                    conn.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
+                pass
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        listener.close()
-        thread.join(timeout=5)
+    with loopback_server(answer_deep) as url:
+        yield url
 
 
 def test_an_api_answer_nested_too_deeply_is_a_one_line_api_error(tmp_path: Path) -> None:
     with _server_answering_deep_json() as url:
-        started = time.monotonic()
-        done = run_j1sync(["plan", EXAMPLES], _env(url), tmp_path, timeout=60)
-    assert time.monotonic() - started < 30
+        done, elapsed = timed_j1sync(["plan", EXAMPLES], _env(url), tmp_path, timeout=60)
+    assert elapsed < 30
     _assert_one_line_error(done, "JupiterOne API returned a non-JSON response (HTTP 200)")

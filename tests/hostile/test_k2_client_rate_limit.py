@@ -6,13 +6,10 @@ for ~200 s: the readers slept out their turns (time.sleep) before it could end."
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 from tests.examples import jupiterone_examples
-from tests.hostile.running import StderrLines
+from tests.hostile.running import StderrLines, interrupt
 from tests.reliability.processes import served_emulator, start_j1sync
 
 API_KEY = "k2-rate-limit-Key-0c4d"
@@ -33,17 +30,10 @@ def test_a_long_client_side_rate_limit_wait_is_said_and_ctrl_c_ends_it(tmp_path:
         args = ["plan", str(jupiterone_examples()), "--rate-limit", "1/30"]
         process = start_j1sync(args, env, tmp_path)
         stderr_lines = StderrLines(process)
-        try:  # start-up, the first request, the others waiting their turn
-            stderr_lines.wait_for(lambda line: "client-side rate limit" in line, "a wait")
-            assert process.poll() is None, stderr_lines.end()
-            process.send_signal(signal.SIGINT)
-            interrupted = time.monotonic()
-            stdout, stderr = stderr_lines.end(timeout=60)
-            took = time.monotonic() - interrupted
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise
+        # start-up, the first request, the others waiting their turn
+        stderr_lines.wait_for(lambda line: "client-side rate limit" in line, "a wait")
+        assert process.poll() is None, stderr_lines.end()
+        stdout, stderr, took = interrupt(process, stderr_lines=stderr_lines)
     assert process.returncode == 130, stdout + stderr
     assert took < 15, took  # not the ~200 s the queued turns add up to
     notices = [line for line in stderr.splitlines() if "client-side rate limit" in line]

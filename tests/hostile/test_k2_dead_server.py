@@ -7,75 +7,33 @@ the default 30 s timeout, and no setting of the timeout existed."""
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.examples import jupiterone_examples
+from tests.hostile.loopback import never_answering_server
+from tests.hostile.running import interrupt, timed_j1sync, wait_until
 from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k2-dead-Key-7d1e"
 TIMEOUT_S = 2.0
 
 
-@contextmanager
-def _never_answering_server() -> Iterator[tuple[str, list[float]]]:
-    """A loopback listener that accepts every connection, reads nothing and answers
-    nothing; the times it accepted connections at (time.monotonic())."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.settimeout(0.1)
-    accepted: list[float] = []
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            accepted.append(time.monotonic())
-            held.append(conn)  # open and silent until the test ends
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
-        for conn in held:
-            conn.close()
-
-
 @pytest.mark.parametrize("command", ["plan", "drift"])
 def test_a_server_that_never_answers_ends_the_read_after_one_timeout(
     command: str, tmp_path: Path
 ) -> None:
-    with _never_answering_server() as (url, accepted):
+    with never_answering_server() as (url, accepted):
         env = {
             "JUPITERONE_API_KEY": API_KEY,
             "JUPITERONE_ACCOUNT_ID": "k2-account",
             "JUPITERONE_API_URL": url,
             "J1SYNC_TIMEOUT": f"{TIMEOUT_S:g}",
         }
-        started = time.monotonic()
-        done = run_j1sync(
-            [command, "--retry-budget", "1", str(jupiterone_examples())], env, tmp_path, timeout=90
-        )
-        elapsed = time.monotonic() - started
+        args = [command, "--retry-budget", "1", str(jupiterone_examples())]
+        done, elapsed = timed_j1sync(args, env, tmp_path)
         connections = list(accepted)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -113,27 +71,17 @@ def test_ctrl_c_against_a_server_that_never_answers_ends_at_once(tmp_path: Path)
     """Ctrl-C printed 'Interrupted.' at once, but the process lived on until the request
     on the wire timed out (~27 s of the default 30 s): abandoning the reads now cuts the
     connections of the requests waiting for an answer."""
-    with _never_answering_server() as (url, accepted):
+    with never_answering_server() as (url, accepted):
         env = {
             "JUPITERONE_API_KEY": API_KEY,
             "JUPITERONE_ACCOUNT_ID": "k2-account",
             "JUPITERONE_API_URL": url,
         }  # the default 30 s timeout
         process = start_j1sync(["plan", str(jupiterone_examples())], env, tmp_path)
-        try:
-            deadline = time.monotonic() + 20
-            while not accepted and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert accepted, "j1sync never connected: the test proves nothing"
-            time.sleep(1)  # the first request waiting for its answer
-            process.send_signal(signal.SIGINT)
-            interrupted = time.monotonic()
-            stdout, stderr = process.communicate(timeout=60)
-            took = time.monotonic() - interrupted
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise
+        # j1sync never connecting: the test proves nothing
+        wait_until(lambda: bool(accepted), process, "a connection")
+        time.sleep(1)  # the first request waiting for its answer
+        stdout, stderr, took = interrupt(process)
     assert process.returncode == 130, stdout + stderr
     assert "Interrupted." in stderr
     assert took < 10, took

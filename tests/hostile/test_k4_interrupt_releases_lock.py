@@ -9,7 +9,6 @@ The re-run then converges, and a plan after it has nothing to do."""
 from __future__ import annotations
 
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from ruamel.yaml import YAML
 from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
 from tests.hostile.manifests import question
-from tests.hostile.running import jupiterone_env, wait_until
+from tests.hostile.running import interrupt, jupiterone_env, wait_until
 from tests.reliability.account import duplicates
 from tests.reliability.processes import run_j1sync, start_j1sync
 
@@ -55,8 +54,7 @@ def test_an_apply_interrupted_while_reading_releases_its_lock(
         apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         # taken, confirmed, and the read under way (its first pages answered)
         wait_until(lambda: _lock_stored(emu) and _lists_answered(emu) >= 2, apply, "the read")
-        apply.send_signal(stop_signal)
-        stdout, stderr = apply.communicate(timeout=60)
+        stdout, stderr, _ = interrupt(apply, stop_signal)
         emu.switches.latency_ms = 0  # what follows reads at full speed
 
         assert apply.returncode == 130, stdout + stderr
@@ -97,10 +95,7 @@ def test_an_apply_interrupted_while_the_api_fails_ends_at_once(tmp_path: Path) -
         apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         # the lock written, and reading it back failed and was retried
         wait_until(lambda: emu.stats.statuses[503] >= 2, apply, "the lock's read-back retried")
-        interrupted = time.monotonic()
-        apply.send_signal(signal.SIGINT)
-        stdout, stderr = apply.communicate(timeout=90)
-        took = time.monotonic() - interrupted
+        stdout, stderr, took = interrupt(apply)
 
         assert apply.returncode == 130, stdout + stderr
         assert took < 10, f"{took:.1f} s from Ctrl-C to the exit: {stderr}"

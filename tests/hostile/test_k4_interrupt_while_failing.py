@@ -10,14 +10,11 @@ duplicates."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.examples import copy_jupiterone_examples
-from tests.hostile.running import jupiterone_env, wait_until
+from tests.hostile.running import interrupt, jupiterone_env, wait_until
 from tests.reliability.account import duplicates
 from tests.reliability.processes import run_j1sync, start_j1sync
 
@@ -43,15 +40,7 @@ def test_an_interrupted_apply_against_a_failing_api_ends_after_the_grace(
         apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         # the changes in flight fail and retry
         wait_until(lambda: emu.stats.statuses[503] >= 4, apply, "failed requests retried")
-        interrupted = time.monotonic()
-        apply.send_signal(signal.SIGINT)
-        try:
-            stdout, stderr = apply.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            apply.kill()
-            stdout, stderr = apply.communicate()
-            raise AssertionError(f"still running 60 s after Ctrl-C: {stdout}") from None
-        took = time.monotonic() - interrupted
+        stdout, stderr, took = interrupt(apply)
 
         assert apply.returncode == 130, stdout + stderr
         assert took < 20, f"{took:.1f} s from Ctrl-C to the exit"
