@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
-from tests.reliability.processes import run_j1sync
+from tests.reliability.processes import run_j1sync, start_j1sync
 
 WAIT_S = 60.0  # the most any condition below is waited for
 
@@ -90,6 +90,18 @@ def interrupt(
             f"still running {timeout:g} s after {stop_signal.name}: {stdout}{stderr}"
         ) from None
     return stdout, stderr, time.monotonic() - sent
+
+
+def apply_interrupted_once_failing(
+    emu: Emulator, manifests: Path, env: dict[str, str], cwd: Path, failures: int
+) -> tuple[int, str, str, float]:
+    """`j1sync apply MANIFESTS --auto-approve` interrupted (SIGINT) once the emulator has
+    answered `failures` requests with a 503: its exit code, stdout, stderr and the seconds
+    from the signal to its end."""
+    apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, cwd)
+    wait_until(lambda: emu.stats.statuses[503] >= failures, apply, f"{failures} failed requests")
+    stdout, stderr, took = interrupt(apply)
+    return apply.wait(), stdout, stderr, took
 
 
 def question_count(emu: Any) -> int:

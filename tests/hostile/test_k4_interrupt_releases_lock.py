@@ -18,7 +18,12 @@ from ruamel.yaml import YAML
 from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
 from tests.hostile.manifests import question
-from tests.hostile.running import interrupt, jupiterone_env, wait_until
+from tests.hostile.running import (
+    apply_interrupted_once_failing,
+    interrupt,
+    jupiterone_env,
+    wait_until,
+)
 from tests.reliability.account import duplicates
 from tests.reliability.processes import run_j1sync, start_j1sync
 
@@ -92,12 +97,12 @@ def test_an_apply_interrupted_while_the_api_fails_ends_at_once(tmp_path: Path) -
             J1SYNC_BACKOFF_INITIAL_S="0.5",
             J1SYNC_BACKOFF_MAX_S="0.5",
         )
-        apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         # the lock written, and reading it back failed and was retried
-        wait_until(lambda: emu.stats.statuses[503] >= 2, apply, "the lock's read-back retried")
-        stdout, stderr, took = interrupt(apply)
+        code, stdout, stderr, took = apply_interrupted_once_failing(
+            emu, manifests, env, tmp_path, failures=2
+        )
 
-        assert apply.returncode == 130, stdout + stderr
+        assert code == 130, stdout + stderr
         assert took < 10, f"{took:.1f} s from Ctrl-C to the exit: {stderr}"
         assert "could not release the apply lock" in stderr and "it expires" in stderr
         assert "Traceback" not in stderr and "internal error" not in stderr

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.examples import copy_jupiterone_examples
-from tests.hostile.running import interrupt, jupiterone_env, wait_until
+from tests.hostile.running import apply_interrupted_once_failing, jupiterone_env
 from tests.reliability.account import duplicates
-from tests.reliability.processes import run_j1sync, start_j1sync
+from tests.reliability.processes import run_j1sync
 
 API_KEY = "k4-failing-Key-9d2c6b"
 ACCOUNT = "k4-failing-account"
@@ -37,12 +37,12 @@ def test_an_interrupted_apply_against_a_failing_api_ends_after_the_grace(
         )
         # from the first create on, every request fails (503)
         emu.switches.after_field("createQuestion", lambda: setattr(emu.switches, "fail_rate", 1.0))
-        apply = start_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         # the changes in flight fail and retry
-        wait_until(lambda: emu.stats.statuses[503] >= 4, apply, "failed requests retried")
-        stdout, stderr, took = interrupt(apply)
+        code, stdout, stderr, took = apply_interrupted_once_failing(
+            emu, manifests, env, tmp_path, failures=4
+        )
 
-        assert apply.returncode == 130, stdout + stderr
+        assert code == 130, stdout + stderr
         assert took < 20, f"{took:.1f} s from Ctrl-C to the exit"
         assert "Apply interrupted:" in stdout and "not started: apply was interrupted" in stdout
         assert "may or may not have been made; the next apply finds it by name" in stdout
