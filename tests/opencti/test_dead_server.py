@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.examples import OPENCTI_EXAMPLES
-from tests.hostile.test_k2_dead_server import _never_answering_server
+from tests.hostile.loopback import never_answering_server
 from tests.reliability.processes import run_j1sync
 
 TOKEN = "dead-opencti-Token-51c9"
@@ -17,7 +17,7 @@ TIMEOUT_S = 3.0
 
 
 def test_a_platform_that_never_answers_ends_the_read_after_one_timeout(tmp_path: Path) -> None:
-    with _never_answering_server() as (url, accepted):
+    with never_answering_server() as (url, accepted):
         env = {"OPENCTI_URL": url, "OPENCTI_TOKEN": TOKEN, "J1SYNC_TIMEOUT": f"{TIMEOUT_S:g}"}
         done = run_j1sync(
             ["plan", "--retry-budget", "1", str(OPENCTI_EXAMPLES)], env, tmp_path, timeout=90
