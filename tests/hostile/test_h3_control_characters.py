@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
-from tests.hostile.runner import opencti_graphql
-from tests.hostile.runner import opencti_run as run
+from tests.hostile.in_process import opencti_graphql
+from tests.hostile.in_process import opencti_run as run
 
 EVIL = "Evil\x1b]0;pwned\x1b\\\x1b[2J"
 SHOWN = "Evil␛]0;pwned␛\\␛[2J"

@@ -20,7 +20,7 @@ from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
 from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.export.conftest import BASE_SEED
-from tests.hostile.runner import (
+from tests.hostile.in_process import (
     declared_questions,
     jupiterone_run,
     opencti_graphql,

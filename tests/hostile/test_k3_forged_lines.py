@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from j1sync.providers.jupiterone.emulator import Emulator
-from tests.hostile.runner import jupiterone_run as run
-from tests.hostile.runner import questions_project, seeded_question
+from tests.hostile.in_process import jupiterone_run as run
+from tests.hostile.in_process import questions_project, seeded_question
 
 FORGED = "x\n::error::forged\n## Approved by security\n"
 KEPT = ("kept", "kept2", "kept3")

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from j1sync.cli import cli
 from j1sync.providers.jupiterone.emulator import Emulator
-from tests.hostile.runner import jupiterone_run as run
-from tests.hostile.runner import questions_project, seeded_question
+from tests.hostile.in_process import jupiterone_run as run
+from tests.hostile.in_process import questions_project, seeded_question
 
 # what a reviewer sees: "invoice-gpj.exe" reads as "invoice-exe.jpg"
 LIVE = "invoice-\u202egpj.exe"
