@@ -1,6 +1,8 @@
-"""What the hostile tests that run j1sync as a process share: its environment against a
-JupiterOne emulator, waiting for a condition while it runs (not a fixed sleep), its stderr
-read as it comes, and an emulator's latency switched on for one step of a run only."""
+"""What the hostile tests that run j1sync as a process share: its settings for a JupiterOne
+emulator (an empty account in this process), a run timed or with an exact environment,
+waiting for a condition while it runs (not a fixed sleep), a signal and the wait for its
+end, its stderr read as it comes, and an emulator's latency switched on for one step of a
+run only."""
 
 from __future__ import annotations
 

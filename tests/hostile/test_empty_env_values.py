@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.reliability.processes import run_j1sync, served_emulator
+from j1sync.providers.jupiterone.emulator.app import running_emulator
+from tests.hostile.running import jupiterone_env
+from tests.reliability.processes import run_j1sync
 
 PARAMETER = """\
 apiVersion: j1sync/v1
@@ -21,15 +23,13 @@ KEY, ACCOUNT = "k-empty-env-1", "acct-empty-env"
 
 
 def _env(url: str, token: str | None) -> dict[str, str]:
-    env = {"JUPITERONE_API_URL": url, "JUPITERONE_API_KEY": KEY, "JUPITERONE_ACCOUNT_ID": ACCOUNT}
-    if token is not None:
-        env["EMPTY_SECRET_TOKEN"] = token
-    return env
+    given = {} if token is None else {"EMPTY_SECRET_TOKEN": token}
+    return jupiterone_env(url, KEY, ACCOUNT, **given)
 
 
 def test_an_empty_env_value_is_refused_before_any_change(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(PARAMETER, encoding="utf-8")
-    with served_emulator(tmp_path, "none", KEY, ACCOUNT) as emulator:
+    with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
         empty = _env(emulator.url, "")
         for args in (["validate", "."], ["plan", "."], ["apply", ".", "--auto-approve"]):
             done = run_j1sync(args, empty, tmp_path)
