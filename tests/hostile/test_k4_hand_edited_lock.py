@@ -20,14 +20,14 @@ from typing import Any
 import pytest
 
 from j1sync.engine.lock import LOCK_NAME, process_started
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator
+from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.hostile.manifests import question
+from tests.hostile.running import jupiterone_env
+from tests.reliability.processes import run_j1sync
 
 API_KEY = "k4-lock-Key-51c9e0"
 ACCOUNT = "k4-lock-account"
-QUESTION = (
-    "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: k4-lock-question\n"
-    "spec:\n  title: Users\n  queries:\n    - name: q\n      query: Find User\n"
-)
+QUESTION = question("k4-lock-question", "Users")
 
 
 def _this_process(pid: object) -> list[object]:
@@ -51,15 +51,11 @@ BROKEN_LOCKS = {
 }
 
 
-def _env(emu: ServedEmulator) -> dict[str, str]:
-    return {
-        "JUPITERONE_API_KEY": API_KEY,
-        "JUPITERONE_ACCOUNT_ID": ACCOUNT,
-        "JUPITERONE_API_URL": emu.url,
-    }
+def _env(emu: Emulator) -> dict[str, str]:
+    return jupiterone_env(emu.url, API_KEY, ACCOUNT)
 
 
-def _stored_lock(emu: ServedEmulator) -> str | None:
+def _stored_lock(emu: Emulator) -> str | None:
     found = [p for p in emu.snapshot().get("parameters", []) if p["name"] == LOCK_NAME]
     return str(found[0]["value"]) if found else None
 
@@ -75,7 +71,7 @@ def _project(tmp_path: Path) -> Path:
 def test_a_broken_lock_stops_apply_and_unlock_removes_it(tmp_path: Path, value: str) -> None:
     manifests = _project(tmp_path)
     seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
-    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+    with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
         env = _env(emu)
         refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert refused.returncode == 1, refused.stdout + refused.stderr
@@ -102,7 +98,7 @@ def test_a_holder_with_a_line_break_and_an_escape_stays_on_its_line(tmp_path: Pa
     manifests = _project(tmp_path)
     holder = "mallory\nError: forged line \x1b]0;title\x07\x1b[2J"
     seed = {"parameters": [{"name": LOCK_NAME, "value": _record(holder=holder)}]}
-    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+    with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
         env = _env(emu)
         refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert refused.returncode == 1
@@ -132,7 +128,7 @@ def test_a_lock_whose_pid_now_names_another_process_is_taken_over(tmp_path: Path
         assert started is not None
         value = _record(process=[*_this_process(other.pid)[:3], started + 1])
         seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
-        with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
             env = _env(emu)
             shown = run_j1sync(["unlock"], env, tmp_path)  # not refused: asks (no terminal)
             assert "still runs" not in shown.stderr and "kill" not in shown.stderr
@@ -156,7 +152,7 @@ def test_the_lock_of_a_live_holder_with_its_start_time_is_never_taken(tmp_path: 
         started = process_started(holder.pid)
         value = _record(process=[*_this_process(holder.pid)[:3], started])
         seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
-        with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+        with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
             env = _env(emu)
             refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
             assert refused.returncode == 1 and "is locked by another apply" in refused.stderr
