@@ -140,6 +140,7 @@ class ServerQuota:
         self._probing = True  # until the first answer: one request at a time
         self._capacity = 0
         self._rate: float | None = None
+        self._bounds: dict[int, float] = {}  # a bucket's quota -> its best refill bound
         self._rate_source = RESET  # the header `_rate` comes from
         self._reset_at = 0.0
         self._not_before = 0.0
@@ -242,6 +243,12 @@ class ServerQuota:
             # whichever bucket limits at the moment.
             self._capacity = min(self._capacity or reading.smallest_quota, reading.smallest_quota)
             rate = reading.refill_rate()
+            if rate and not reading.windows:
+                # From Reset, a lower bound, loose while little is counted (1 counted, Reset
+                # rounded up to 1 s: 1 a second, for a bucket of 1,000 a minute): the best
+                # bound yet of the bucket the answer names (by its quota) holds, as a
+                # bucket's rate does not change.
+                rate = self._bounds[reading.limit] = max(rate, self._bounds.get(reading.limit, 0))
             if rate:
                 self._rate, self._rate_source = rate, reading.rate_source
             self._reset_at = now + reading.reset_s
