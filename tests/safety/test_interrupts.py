@@ -17,8 +17,10 @@ import pytest
 
 from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyEvent, apply_plan
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
+from tests.hostile.running import slow_from_answer, wait_until
 from tests.reliability.account import (
     ACCOUNT,
     API_KEY,
@@ -104,10 +106,13 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
 
 def test_a_second_interrupt_exits_at_once_without_a_traceback(tmp_path: Path) -> None:
     account = build_account(tmp_path)
-    # 1.5 s a request: after the first Ctrl-C, apply would wait that long for its changes
-    # in flight; the second Ctrl-C must not.
-    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "1500") as emu:
-        apply = _started_apply(emu, str(account.manifests_dir), tmp_path)
+    with running_emulator(seed=account.seed, api_key=API_KEY, account=ACCOUNT) as emu:
+        # From the first question made on, 1.5 s a request: after the first Ctrl-C, apply
+        # would wait that long for its changes in flight; the second Ctrl-C must not.
+        in_flight = slow_from_answer(emu, "createQuestion", 1500)
+        env = connection_env(emu.url)
+        apply = start_j1sync(["apply", str(account.manifests_dir), "--auto-approve"], env, tmp_path)
+        wait_until(in_flight, apply, "a change in flight")
         apply.send_signal(signal.SIGINT)
         time.sleep(0.2)
         assert apply.poll() is None  # still waiting for the changes in flight
@@ -118,6 +123,7 @@ def test_a_second_interrupt_exits_at_once_without_a_traceback(tmp_path: Path) ->
         assert apply.returncode == INTERRUPTED
         assert "Traceback" not in stderr
         assert "exiting now" in stderr
+        emu.switches.latency_ms = 0
         assert duplicates(emu.snapshot()) == {}
 
 
@@ -188,8 +194,10 @@ _APPLY_WITH_A_CHANGE_IN_FLIGHT = (
     + """
 from j1sync.engine.plan import build_plan
 from j1sync.executor import apply_plan
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
+from tests.hostile.running import slow_from_answer, wait_until
 
 provider = FakeProvider(KINDS)
 plan = build_plan([want("Question", "q")], provider.read_live(), KINDS, PROJECT, "acct", {})
