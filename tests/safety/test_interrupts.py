@@ -17,7 +17,7 @@ import pytest
 
 from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyEvent, apply_plan
-from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
 from tests.hostile.running import slow_from_answer, wait_until
@@ -39,11 +39,13 @@ OUTCOME = re.compile(
 DONE = ("created", "updated", "deleted")
 
 
-def _object_count(emu: ServedEmulator) -> int:
+def _object_count(emu: ServedEmulator | Emulator) -> int:
     return sum(len(objects) for objects in emu.snapshot().values())
 
 
-def _started_apply(emu: ServedEmulator, manifests: str, cwd: Path) -> subprocess.Popen[str]:
+def _started_apply(
+    emu: ServedEmulator | Emulator, manifests: str, cwd: Path
+) -> subprocess.Popen[str]:
     """An apply that has made a few of its changes (and has more in flight)."""
     seeded = _object_count(emu)
     apply = start_j1sync(["apply", manifests, "--auto-approve"], connection_env(emu.url), cwd)
@@ -60,15 +62,18 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
     tmp_path: Path, stop_signal: signal.Signals
 ) -> None:
     account = build_account(tmp_path)
-    # 150 ms a request: each change is in flight for a while when the signal arrives.
-    with served_emulator(tmp_path, account.seed, API_KEY, ACCOUNT, "--latency-ms", "150") as emu:
+    with running_emulator(seed=account.seed, api_key=API_KEY, account=ACCOUNT) as emu:
         env = connection_env(emu.url)
         manifests = str(account.manifests_dir)
         before = unmanaged_bytes(emu.snapshot())
 
+        # 150 ms a request: each change is in flight for a while when the signal arrives
+        # (the runs after it at full speed)
+        emu.switches.latency_ms = 150
         apply = _started_apply(emu, manifests, tmp_path)
         apply.send_signal(stop_signal)
         stdout, stderr = apply.communicate(timeout=30)
+        emu.switches.latency_ms = 0
 
         assert apply.returncode == INTERRUPTED, stdout + stderr
         assert "Traceback" not in stderr
@@ -194,7 +199,7 @@ _APPLY_WITH_A_CHANGE_IN_FLIGHT = (
     + """
 from j1sync.engine.plan import build_plan
 from j1sync.executor import apply_plan
-from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
 from tests.hostile.running import slow_from_answer, wait_until
