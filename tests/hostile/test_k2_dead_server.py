@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.examples import jupiterone_examples
-from tests.hostile.loopback import never_answering_server
-from tests.hostile.running import interrupt, timed_j1sync, wait_until
+from tests.hostile.loopback import never_answering_server, run_against_silent_server
+from tests.hostile.running import interrupt, wait_until
 from tests.reliability.processes import run_j1sync, start_j1sync
 
 API_KEY = "k2-dead-Key-7d1e"
@@ -25,33 +25,32 @@ TIMEOUT_S = 2.0
 def test_a_server_that_never_answers_ends_the_read_after_one_timeout(
     command: str, tmp_path: Path
 ) -> None:
-    with never_answering_server() as (url, accepted):
-        env = {
+    def env(url: str) -> dict[str, str]:
+        return {
             "JUPITERONE_API_KEY": API_KEY,
             "JUPITERONE_ACCOUNT_ID": "k2-account",
             "JUPITERONE_API_URL": url,
             "J1SYNC_TIMEOUT": f"{TIMEOUT_S:g}",
         }
-        args = [command, "--retry-budget", "1", str(jupiterone_examples())]
-        done, elapsed = timed_j1sync(args, env, tmp_path)
-        connections = list(accepted)
+
+    args = [command, "--retry-budget", "1", str(jupiterone_examples())]
+    run = run_against_silent_server(args, env, tmp_path)
+    done = run.done
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     # One clear line: the server, what happened, the setting to change.
-    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, done.stderr
-    assert f"JupiterOne API at {url}/ did not answer in time" in errors[0]
-    assert f"request timeout {TIMEOUT_S:g} s, retry budget 1 s" in errors[0]
-    assert "--timeout SECONDS (J1SYNC_TIMEOUT)" in errors[0]
+    error = run.error_line()
+    assert f"JupiterOne API at {run.url}/ did not answer in time" in error
+    assert f"request timeout {TIMEOUT_S:g} s, retry budget 1 s" in error
+    assert "--timeout SECONDS (J1SYNC_TIMEOUT)" in error
     assert "Error" not in done.stdout
     for leak in ("Traceback", "internal error", API_KEY):
         assert leak not in output
     # The first request waited its timeout; nothing was sent once it had failed for good
     # (before: each queued read was sent then, and waited a timeout of its own).
-    assert connections, "j1sync never connected: the test proves nothing"
-    late = [t - connections[0] for t in connections if t - connections[0] > TIMEOUT_S / 2]
+    late = run.sent_after(TIMEOUT_S / 2)
     assert late == [], f"requests sent after the first timed out: {late}"
-    assert elapsed < 3 * TIMEOUT_S + 10, elapsed  # startup on a loaded machine included
+    assert run.elapsed < 3 * TIMEOUT_S + 10, run.elapsed  # startup on a loaded machine included
 
 
 def test_the_timeout_is_a_flag_too_and_refuses_what_is_not_a_positive_number(
