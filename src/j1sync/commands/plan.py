@@ -96,10 +96,9 @@ def _refuse_an_input(paths: tuple[str, ...], out: Path) -> None:
     name in its folders: the plan would replace it, or the next run read the plan as a
     manifest. Said before anything is read."""
     from j1sync.manifest.discovery import read_by_a_run
-    from j1sync.manifest.project import default_paths
+    from j1sync.manifest.project import run_roots
 
-    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
-    if read_by_a_run(roots, out):
+    if read_by_a_run(run_roots(paths), out):
         raise ConfigError(
             f"--out {out}: a file the plan reads, or would read the next time (a manifest, "
             "j1sync.yaml); save the plan elsewhere, e.g. --out plan.json"

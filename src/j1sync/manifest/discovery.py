@@ -86,6 +86,11 @@ class Discovery:
         return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def is_hidden_name(name: str) -> bool:
+    """A name passed over in silence (`.git`, `.j1sync`), file or folder."""
+    return name.startswith(".")
+
+
 def is_manifest_name(name: str) -> bool:
     return name.endswith(MANIFEST_SUFFIXES) and name not in PROJECT_FILE_NAMES
 
@@ -116,7 +121,7 @@ def read_by_a_run(roots: Sequence[Path], path: Path) -> bool:
             below = real.relative_to(real_root)
         except ValueError:
             continue
-        if not any(part.startswith(".") for part in below.parts):
+        if not any(is_hidden_name(part) for part in below.parts):
             return True
     return False
 
@@ -178,7 +183,7 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
         shown_folder = "" if shown == "." else os.path.join(shown, "")  # str(folder / name)
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if is_hidden_name(name):
                 continue
             link = entry.is_symlink()
             if link and not _follows(entry.path):

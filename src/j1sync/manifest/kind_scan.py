@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from j1sync.manifest.discovery import Discovery, discover
-from j1sync.manifest.project import default_paths
+from j1sync.manifest.project import run_roots
 from j1sync.providers.registry import systems
 
 # `kind: IamGroup` at the start of a line (a top-level key of a block-style document),
@@ -60,7 +60,7 @@ def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
             engine_kinds.setdefault(kind, set()).add(system.engine_kind(kind))
     kinds: set[bytes] = set()
     versions: set[bytes] = set()
-    discovery = discover([Path(p) for p in paths] or [Path(p) for p in default_paths()])
+    discovery = discover(run_roots(paths))
     for text in _manifest_texts(discovery):
         first = _KIND_FIRST_LINE.match(text)
         if first is not None:

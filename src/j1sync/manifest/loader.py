@@ -21,10 +21,10 @@ from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import ENV_STRINGS_CONTEXT
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (
-    default_paths,
     find_enclosing_project_file,
     find_project_file,
     load_project_file,
+    run_roots,
 )
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
@@ -57,7 +57,7 @@ def load_manifests(
     over (discovery.py) is logged as warnings. `discovery`: what discover() found under
     `paths`, when the caller searched them already (kind_scan: one search per run)."""
     environment: Mapping[str, str] = os.environ if env is None else env
-    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    roots = run_roots(paths)
     if discovery is None:
         discovery = discover(roots)
     for warning in discovery.warnings:
@@ -114,7 +114,7 @@ def load_project_config(
     can be known before the manifests are loaded), or None when that file has problems:
     `load_manifests` reports them, with every other problem of the run."""
     environment: Mapping[str, str] = os.environ if env is None else env
-    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    roots = run_roots(paths)
     problems: list[ManifestProblem] = []
     _, project = _project_config(roots, environment, problems)
     return None if problems else project
@@ -378,7 +378,7 @@ def _already_reported(problem: ManifestProblem, reported: set[str | None]) -> bo
 def declared_env_references(paths: Sequence[str | Path]) -> set[str]:
     """The `${env:NAME}` names written in the manifest files under `paths`, read as text
     (no variable needs to be set): what `apply --plan` lets a saved plan refer to."""
-    roots = [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    roots = run_roots(paths)
     names: set[str] = set()
     for path in discover(roots).files:
         try:

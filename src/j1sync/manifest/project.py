@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -213,6 +213,11 @@ def _relative_to(folder: Path, entry: str) -> str:
     if Path(entry).is_absolute() or folder == Path("."):
         return entry
     return str(folder / entry)
+
+
+def run_roots(paths: Sequence[str | Path]) -> list[Path]:
+    """The paths a command reads, as given, or `default_paths()` when none are."""
+    return [Path(p) for p in paths] or [Path(p) for p in default_paths()]
 
 
 def default_paths(cwd: Path | None = None) -> list[str]:

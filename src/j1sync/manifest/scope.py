@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
-from j1sync.manifest.discovery import is_manifest_name
+from j1sync.manifest.discovery import is_hidden_name, is_manifest_name
 from j1sync.manifest.document import ProjectConfig, RunScope
 from j1sync.providers.registry import system_named
 
@@ -115,10 +115,10 @@ def _manifest_files(folder: Path, skip: Sequence[Path]) -> Iterator[Path]:
     for top, dirs, names in os.walk(folder):
         here = Path(top)
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
+            d for d in dirs if not is_hidden_name(d) and (here / d).resolve() not in skip
         )
         for name in sorted(names):
-            if is_manifest_name(name) and not name.startswith(".") and (here / name).is_file():
+            if is_manifest_name(name) and not is_hidden_name(name) and (here / name).is_file():
                 yield here / name  # regular files only: opening a pipe would block
 
 
