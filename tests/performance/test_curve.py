@@ -26,6 +26,7 @@ def test_the_curve_reports_the_emulators_server_time_apart() -> None:
     assert len(rows) == 2
     header = done.stderr.splitlines()[0]
     assert "server s" in header and "oversleep s" in header and "j1sync ratio" in header
+    assert "floor ratio" in header
     for row in rows:
         per_chain = row["chain_server_s"]
         assert set(per_chain) == KINDS
@@ -42,6 +43,18 @@ def test_the_curve_reports_the_emulators_server_time_apart() -> None:
         )
         assert row["j1sync_ratio_to_bound"] < row["ratio_to_bound"]
         assert math.isclose(row["ratio_to_bound"], row["wall_s"] / row["bound_s"], abs_tol=2e-3)
+        # the floor: the card's libraries imported in a process of their own (less than the
+        # whole plan, which imports them too), and a bare requests loop's pages beyond the
+        # latency and the emulator's time, on the critical chain's rounds
+        assert 0 < row["floor_imports_s"] < row["wall_s"]
+        assert row["floor_page_ms"] > 0
+        rounds = round(row["bound_s"] / 0.010)  # --latency-ms 10
+        floor = row["floor_imports_s"] + rounds * row["floor_page_ms"] / 1000
+        assert math.isclose(row["floor_s"], row["bound_s"] + floor, abs_tol=3e-3)
+        # (from rounded figures: a 20 ms bound makes a rounding of 0.5 ms 2.5% of it)
+        assert math.isclose(
+            row["floor_ratio_to_bound"], row["floor_s"] / row["bound_s"], rel_tol=0.03
+        )
     # each plan's own requests: the first plan's lines are not counted again in the second
     first, second = (row["emulator_requests"] for row in rows)
     assert first == second > 0
