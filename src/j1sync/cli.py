@@ -18,7 +18,7 @@ import click
 
 from j1sync import __version__
 from j1sync.commands._exits import DEBUG_ENV, debug_flag, exit_codes_help, fail
-from j1sync.terminal import COLOR_KEY, COLOR_MODES, ColorMode, color_enabled
+from j1sync.terminal import COLOR_KEY, COLOR_MODES, ColorMode, NamedOutput, color_enabled
 
 # command name -> module under j1sync.commands exposing a click command called `command`;
 # a system may add its own (System.extras[SYSTEM_COMMANDS]: name -> full module name)
@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> Any:
         if sys.stderr is not None:
             sys.stderr.write("Error: standard output is closed\n")
         return ERROR
+    sys.stdout = NamedOutput(sys.stdout)
     interrupts.install()
     tune_interpreter()
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="j1sync")

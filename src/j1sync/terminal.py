@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Mapping
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, TextIO
 
 ColorMode = Literal["auto", "always", "never"]
 COLOR_MODES: tuple[ColorMode, ...] = ("auto", "always", "never")
@@ -43,6 +43,40 @@ def color_enabled(mode: ColorMode, stream: Stream, env: Mapping[str, str] | None
     if env.get("FORCE_COLOR"):
         return True
     return is_terminal(stream, env)
+
+
+STANDARD_OUTPUT = "standard output"  # how an error writing sys.stdout names it
+
+
+class NamedOutput:
+    """The process's stdout, whose write errors name it: an OSError raised writing or
+    flushing it gets `filename` STANDARD_OUTPUT (when it has none), so the error a user
+    sees says where writing failed ("No space left on device: standard output", for
+    `j1sync plan > /dev/full`), as any file's does. Everything else is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _named(exc)  # noqa: B904 - the stream's own error, only named
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _named(exc)  # noqa: B904
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _named(exc: OSError) -> OSError:
+    if exc.filename is None:
+        exc.filename = STANDARD_OUTPUT
+    return exc
 
 
 # Characters that change how text around them reads without being seen: format characters
