@@ -39,6 +39,7 @@ from j1sync.providers.xyops.values import (
     Color,
     DataType,
     LimitType,
+    js_integer,
 )
 from j1sync.providers.xyops.values import API_VERSION as API_VERSION  # the models' own
 
@@ -162,7 +163,43 @@ def _true_only(privileges: dict[str, bool]) -> dict[str, bool]:
     return privileges
 
 
-class TagSpec(StrictModel):
+def _inexact_number(value: Any, path: tuple[str | int, ...] = ()) -> Any:
+    """The first integer xyOps would not keep as written (values.js_integer), as a
+    rule_error at its path; None when there is none."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        kept = js_integer(value)
+        if kept == value:
+            return None
+        if kept is None:
+            said = "is beyond any number xyOps keeps (it would hold null)"
+        else:
+            said = f"would be kept by xyOps as {kept} (its numbers are JavaScript doubles)"
+        return rule_error(f"{value} {said}; write it as a string to keep every digit", path)
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        problem = _inexact_number(item, (*path, key))
+        if problem is not None:
+            return problem
+    return None
+
+
+class XyopsSpec(StrictModel):
+    """What every kind's spec holds to: each number one xyOps keeps as written (a
+    larger integer would change on the server, and every plan after would show it)."""
+
+    @model_validator(mode="after")
+    def _numbers_kept_as_written(self) -> XyopsSpec:
+        problem = _inexact_number(self.model_dump())
+        if problem is not None:
+            raise problem
+        return self
+
+
+class TagSpec(XyopsSpec):
     """A label for jobs (Tag)."""
 
     title: Title
@@ -170,7 +207,7 @@ class TagSpec(StrictModel):
     notes: str = ""
 
 
-class CategorySpec(StrictModel):
+class CategorySpec(XyopsSpec):
     """Groups events (Category); its actions and limits apply to every event in it."""
 
     title: Title
@@ -182,7 +219,7 @@ class CategorySpec(StrictModel):
     limits: list[Limit] = Field(default_factory=list)
 
 
-class ServerGroupSpec(StrictModel):
+class ServerGroupSpec(XyopsSpec):
     """A server group (Group), matched by hostname."""
 
     title: Title
@@ -193,7 +230,7 @@ class ServerGroupSpec(StrictModel):
     max_jobs_per_server: int = Field(default=0, ge=0)
 
 
-class WebHookSpec(StrictModel):
+class WebHookSpec(XyopsSpec):
     """An HTTP callback (WebHook). url, headers and body are credentials: masked in every
     output; give secrets as ${env:NAME}."""
 
@@ -212,7 +249,7 @@ class WebHookSpec(StrictModel):
     notes: str = ""
 
 
-class ChannelSpec(StrictModel):
+class ChannelSpec(XyopsSpec):
     """A notification channel (Channel): users, email, a web hook and/or an event to run."""
 
     title: Title
@@ -227,7 +264,7 @@ class ChannelSpec(StrictModel):
     notes: str = ""
 
 
-class RoleSpec(StrictModel):
+class RoleSpec(XyopsSpec):
     """A user role (Role): privileges, optionally limited to categories and groups."""
 
     title: Title
@@ -239,7 +276,7 @@ class RoleSpec(StrictModel):
     notes: str = ""
 
 
-class MonitorSpec(StrictModel):
+class MonitorSpec(XyopsSpec):
     """A monitored server metric (Monitor)."""
 
     title: Title
@@ -257,7 +294,7 @@ class MonitorSpec(StrictModel):
     notes: str = ""
 
 
-class AlertSpec(StrictModel):
+class AlertSpec(XyopsSpec):
     """An alert definition (Alert) on monitor data."""
 
     title: Title
@@ -275,7 +312,7 @@ class AlertSpec(StrictModel):
     notes: str = ""
 
 
-class EventSpec(StrictModel):
+class EventSpec(XyopsSpec):
     """An event (Event): a job (plugin + targets) or a workflow (`type: workflow` with a
     `workflow` object), in a category, with triggers, limits and actions."""
 
@@ -320,7 +357,7 @@ class EventSpec(StrictModel):
 
 
 # One spec per kind of values.KINDS, in that order.
-SPEC_MODELS: dict[str, type[StrictModel]] = {
+SPEC_MODELS: dict[str, type[XyopsSpec]] = {
     "Tag": TagSpec,
     "Category": CategorySpec,
     "ServerGroup": ServerGroupSpec,

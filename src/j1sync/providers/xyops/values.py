@@ -8,6 +8,7 @@ A leaf module (no pydantic, no other j1sync import): the emulator and the regist
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Literal, get_args
 
 # The one apiVersion of xyOps manifests (the documents' field takes only it).
@@ -134,6 +135,24 @@ ALGORITHMS: tuple[str, ...] = (
 )
 MONITOR_ALGO = "monitor:"
 MONITOR_ALGO_PATTERN = re.compile(r"monitor:\w+")
+
+# xyOps is a Node.js server: every JSON number it reads becomes a JavaScript double, so an
+# integer beyond 2**53 is kept as the nearest double and written back in JavaScript's
+# shortest form (12345678901234567890 is kept and answered as 12345678901234567000).
+JS_SAFE_INTEGER = 2**53 - 1
+
+
+def js_integer(value: int) -> int | None:
+    """The integer a JSON `value` is once xyOps has read it and answers it back: itself
+    within 2**53, else the nearest double's shortest digits; None beyond any double
+    (JavaScript's Infinity, which JSON answers as null)."""
+    if -JS_SAFE_INTEGER <= value <= JS_SAFE_INTEGER:
+        return value
+    try:
+        return int(Decimal(repr(float(value))))  # repr: the shortest round-trip digits
+    except OverflowError:
+        return None
+
 
 # Every object's `title`: xyOps refuses HTML metacharacters in it ("Malformed title
 # parameter: Cannot contain HTML metacharacters"; its lib/api.js).

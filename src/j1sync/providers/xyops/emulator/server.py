@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import re
 import time
 from typing import Any
@@ -27,7 +28,12 @@ from j1sync.providers.xyops.emulator.errors import (
     ApiError,
 )
 from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
-from j1sync.providers.xyops.values import API_CALL_VERSION, API_KEY_HEADER, API_PATH
+from j1sync.providers.xyops.values import (
+    API_CALL_VERSION,
+    API_KEY_HEADER,
+    API_PATH,
+    js_integer,
+)
 
 # values.call_path, the call's name captured
 CALL_PATH = re.compile(rf"^{re.escape(API_PATH)}/(?P<name>\w+){re.escape(API_CALL_VERSION)}/?$")
@@ -141,7 +147,7 @@ class _Handler(JsonHandler):
         if not raw.strip():
             return params
         try:
-            body = json.loads(raw)
+            body = json.loads(raw, parse_int=_js_int, parse_float=_js_float)
         except ValueError as exc:
             raise ApiError("api", f"Failed to parse JSON: {exc}") from exc
         if not isinstance(body, dict):
@@ -167,3 +173,15 @@ class _Handler(JsonHandler):
     def _refuse(self, error: ApiError) -> None:
         status = 200 if self.server.switches.errors_in_200 else error.status
         self.send_json(status, error.body())
+
+
+def _js_int(text: str) -> int | None:
+    """A JSON integer as xyOps (Node.js) holds it: a double (values.js_integer)."""
+    return js_integer(int(text))
+
+
+def _js_float(text: str) -> float | None:
+    """A JSON number with a fraction or exponent as a double; beyond one, JavaScript's
+    Infinity, which JSON answers as null."""
+    value = float(text)
+    return value if math.isfinite(value) else None
