@@ -145,9 +145,14 @@ def _match(
     return matched, seen
 
 
+def _adopts(live: LiveObject, policy: PrunePolicy) -> bool:
+    """Whether declaring `live` takes it over: a kind pruned by tag, an object without it."""
+    return policy == "tagged" and not live.managed
+
+
 def _update_reason(live: LiveObject, policy: PrunePolicy, paths: list[str]) -> str:
     fields = f"{len(paths)} field differs" if len(paths) == 1 else f"{len(paths)} fields differ"
-    if policy == "tagged" and not live.managed:
+    if _adopts(live, policy):
         return f"adopt: an existing object without the managed tag is now declared; {fields}"
     return f"{fields} from the manifest"
 
@@ -250,12 +255,15 @@ class Planner:
         matched, declared = _match(desired, index)
 
         changes: list[Change] = []
+        adopted: set[str] = set()  # updates that adopt an untagged object (engine/safety.py)
         for want, have in zip(desired, matched, strict=True):
             if have is None:
                 changes.append(_create_change(self._desired_side(want), masking))
             else:
                 policy = kinds.get(want.kind, "never")
                 changes.append(self._comparison(want, have).planned(policy))
+                if _adopts(have, policy):
+                    adopted.add(want.address)
 
         unmanaged: list[UnmanagedObject] = []
         for kind, names in index.by_kind.items():
@@ -283,7 +291,7 @@ class Planner:
         unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
         summary = _summary(changes, unmanaged, kinds)
         safety = evaluate_safety(
-            changes, project.safety_min_objects, project.safety_max_change_fraction
+            changes, project.safety_min_objects, project.safety_max_change_fraction, adopted
         )
         return Plan(
             j1sync_version=__version__,

@@ -5,28 +5,41 @@ A typo in a manifest folder path or a wrong managed tag can make every managed o
 orphaned; this gate turns that into a blocked plan instead of a mass deletion. Deleting all
 of a kind's managed objects is blocked at any size (1 of 1 included); the share rule
 applies from `min_managed` objects.
+
+An adoption (a live object without the managed tag that a manifest now declares) is not a
+managed object's update: it counts among the kind's managed objects (the plan owns it
+from now on) but not among those updated, so that adopting an account after `export`
+(every rule and question's update adds the tag) is not blocked.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from fractions import Fraction
 
 from j1sync.engine.model import Change, Plan, Safety
 from j1sync.errors import UnsafePlan
 
 
-def evaluate_safety(changes: Sequence[Change], min_managed: int, max_fraction: float) -> Safety:
+def evaluate_safety(
+    changes: Sequence[Change],
+    min_managed: int,
+    max_fraction: float,
+    adopted: Collection[str] = (),
+) -> Safety:
     """Per kind: managed = live objects the plan owns (updated, deleted or unchanged); the
-    thresholds are j1sync.yaml's (ProjectConfig: its defaults live in manifest.document)."""
+    thresholds are j1sync.yaml's (ProjectConfig: its defaults live in manifest.document).
+    `adopted`: the addresses of updates that adopt an object (module docstring)."""
     managed: Counter[str] = Counter()
     risky: Counter[str] = Counter()
     deleted: Counter[str] = Counter()
     for change in changes:
         if change.action in ("update", "delete", "no-op"):
             managed[change.kind] += 1
-        if change.action in ("update", "delete"):
+        if change.action == "delete" or (
+            change.action == "update" and change.address not in adopted
+        ):
             risky[change.kind] += 1
         if change.action == "delete":
             deleted[change.kind] += 1
