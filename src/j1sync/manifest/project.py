@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, create_model
+from pydantic import AfterValidator, Field, ValidationError, create_model
 
 from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.document import (
@@ -19,7 +19,7 @@ from j1sync.manifest.document import (
     ProjectConfig,
 )
 from j1sync.manifest.interpolation import resolve_document
-from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import read_documents
 from j1sync.providers.registry import System, system_named, systems
@@ -53,12 +53,40 @@ class UrlTarget(StrictModel):
 
 def prune_model(system: System) -> type[StrictModel]:
     """Kind -> delete live objects that have no manifest, for one system's kinds. A model,
-    not a map, so that a misspelt kind is an unknown key with a "did you mean"."""
-    fields: dict[str, Any] = {kind: (bool | None, None) for kind in system.kinds}
+    not a map, so that a misspelt kind is an unknown key with a "did you mean". Only a kind
+    whose prune policy is "opt-in" takes the setting (the system's extras
+    `prune_policies`); one pruned by its ownership marker, or never, is an error at its
+    line: `AlertRule: false` must not be read as "keep them" and the rules deleted anyway."""
+    policies: Mapping[str, str] = system.extras.get("prune_policies", {})
+    settable = [kind for kind in system.kinds if policies.get(kind, "opt-in") == "opt-in"]
+    fields: dict[str, Any] = {}
+    for kind in system.kinds:
+        if kind in settable:
+            fields[kind] = (bool | None, None)
+            continue
+        if policies[kind] == "tagged":
+            why = (
+                f"{system.title} {kind} objects are deleted when they carry the managed tag "
+                "(managedTag) and no manifest declares them, whatever prune says"
+            )
+        else:
+            why = f"{system.title} {kind} objects are never deleted"
+        message = (
+            f"{kind} takes no prune setting: {why} "
+            f"(the kinds prune takes: {', '.join(settable) or 'none'})"
+        )
+        fields[kind] = (Annotated[bool | None, AfterValidator(_refusal(message))], None)
     model: type[StrictModel] = create_model(
         f"{system.title}Prune", __base__=StrictModel, __doc__=prune_model.__doc__, **fields
     )
     return model
+
+
+def _refusal(message: str) -> Callable[[object], object]:
+    def refuse(value: object) -> object:
+        raise rule_error(message)
+
+    return refuse
 
 
 def project_file_model() -> type[StrictModel]:

@@ -203,6 +203,16 @@ SYSTEM = System(
         # loading and validating manifests
         "document_problems": _document_problems,
         "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
+        # j1sync.yaml's prune: each kind's policy, as its ResourceKind's `prune` says
+        "prune_policies": {
+            "Question": "tagged",
+            "AlertRule": "tagged",
+            "IamGroup": "opt-in",
+            "IntegrationSchedule": "never",
+            "ResourceGroup": "opt-in",
+            "Parameter": "opt-in",
+            "Dashboard": "opt-in",
+        },
         # the committed schema/j1sync-manifest.schema.json: "j1sync manifest" titles
         "json_schema": _json_schema,
         "schema_file": "j1sync-manifest.schema.json",

@@ -74,6 +74,21 @@ SYSTEM = System(
     emulator=_emulator,
     extras={
         "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
+        # j1sync.yaml's prune: each kind's policy, as its kind class's `prune` says
+        "prune_policies": {
+            "MarkingDefinition": "opt-in",
+            "Label": "opt-in",
+            "KillChainPhase": "opt-in",
+            "Vocabulary": "tagged",
+            "Role": "tagged",
+            "Group": "tagged",
+            "StatusTemplate": "opt-in",
+            "Workflow": "never",
+            "TaxiiCollection": "tagged",
+            "StreamCollection": "tagged",
+            "Feed": "tagged",
+            "Settings": "never",
+        },
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,

@@ -76,6 +76,8 @@ SYSTEM = System(
     emulator=_emulator,
     extras={
         "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
+        # j1sync.yaml's prune: every kind is pruned by the marker in its notes (kinds.py)
+        "prune_policies": dict.fromkeys(KINDS, "tagged"),
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,
