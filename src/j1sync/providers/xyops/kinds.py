@@ -285,6 +285,10 @@ class XyopsKind:
         self.kind = api.engine_kind
         self.managed_tag = managed_tag
         self._client = client
+        # (kind, id) of what each object read from xyOps names: xyOps deletes an object
+        # others name (only a category with events is refused), so what they keep naming
+        # may be gone, and a manifest saying the same (an export) is no problem
+        self._held: dict[str, frozenset[tuple[str, str]]] = {}
 
     def __repr__(self) -> str:
         return f"XyopsKind({self.kind})"
@@ -305,12 +309,17 @@ class XyopsKind:
     ) -> list[str]:
         """Each object a manifest names is declared in the run or in xyOps (engine
         ChecksReferences): xyOps would refuse the write half-way through an apply, or
-        keep a dangling id. Targets may be servers, which j1sync does not read."""
+        keep a dangling id. Targets may be servers, which j1sync does not read. An id the
+        object in xyOps already names is no problem: what it names was deleted there
+        since (xyOps allows it), and the manifest changes nothing about it."""
         problems: list[str] = []
         for obj in desired:
+            held = self._held.get(obj.name, frozenset())
             for where, kind, target in named_references(self.api.kind, obj.state):
                 if MAY_NAME_SERVERS in where or address_of(engine_kind(kind), target) in known:
                     continue
+                if (kind, target) in held:
+                    continue  # gone from xyOps, still named by the object there: unchanged
                 prefix = address_of(engine_kind(kind), "")
                 names = [a.removeprefix(prefix) for a in known if a.startswith(prefix)]
                 message = f"no {kind} '{target}' is declared or in xyOps"
@@ -321,7 +330,9 @@ class XyopsKind:
         return problems
 
     def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
-        return live_object(self.api, raw, self.managed_tag)
+        live = live_object(self.api, raw, self.managed_tag)
+        self._held[live.name] = frozenset(references(self.api.kind, live.state))
+        return live
 
     def live_objects(self, rows: Any) -> list[LiveObject]:
         return [self.live_object(r) for r in rows or [] if isinstance(r, Mapping) and r.get("id")]

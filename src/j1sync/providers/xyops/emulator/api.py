@@ -35,6 +35,7 @@ from j1sync.providers.xyops.emulator.kinds import (
     SERVER_FIELDS,
     JsonObject,
     ListSpec,
+    Ref,
     check_types,
     refs_of,
 )
@@ -240,7 +241,7 @@ class XyOpsApi:
         self._check_fields(spec, merged)
         if merged.get("type") == "workflow" and spec.singular == "event":
             merged["plugin"] = WORKFLOW_PLUGIN
-        self._check_refs(spec, merged)
+        self._check_refs(spec, merged, already=set(refs_of(spec.plural, existing)))
         merged["modified"] = now()
         revision = existing.get("revision")
         merged["revision"] = (revision if isinstance(revision, int) else 0) + 1
@@ -297,9 +298,13 @@ class XyOpsApi:
         check_types(spec, obj)
         spec.validate(obj)
 
-    def _check_refs(self, spec: ListSpec, obj: JsonObject) -> None:
+    def _check_refs(self, spec: ListSpec, obj: JsonObject, already: set[Ref] | None = None) -> None:
+        """Each object `obj` names exists; on an update, `already` (what the stored object
+        names) is not checked again: xyOps lets an object be deleted while others name
+        it (only a category with events is refused), and an update of one of those others
+        that keeps naming it goes through."""
         for ref in refs_of(spec.plural, obj):
-            if not ref.checked:
+            if not ref.checked or ref in (already or set()):
                 continue
             if ref.collection == spec.plural and ref.id == obj["id"]:
                 continue

@@ -1,0 +1,100 @@
+"""xyOps deletes a tag, web hook, channel, monitor, group or event that other objects still
+name (only a category with events is refused), and those objects keep naming it. Before,
+`export` of such an account wrote manifests that `plan` refused ("no Tag 'gone_tag' is
+declared or in xyOps"), and the emulator refused every later update of those objects.
+Now an id the object in xyOps already names is no problem for a manifest that keeps
+naming it: export, apply (adopting) and plan converge; a manifest that names a missing
+object anew is still an error before any request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from j1sync.providers.xyops.emulator import XyOpsEmulator
+from tests.hostile.xyops_cli import run
+
+# objects made in the UI, whose tag, channel, monitor, web hook, event, group and
+# category were deleted there since
+LEFT_NAMING_THE_GONE = {
+    "events": [
+        {
+            "id": "u2_left_event",
+            "title": "Left event",
+            "enabled": True,
+            "category": "general",
+            "plugin": "shellplug",
+            "targets": ["main"],
+            "algo": "monitor:u2_gone_monitor",
+            "tags": ["important", "u2_gone_tag"],
+            "actions": [
+                {
+                    "enabled": True,
+                    "condition": "error",
+                    "type": "channel",
+                    "channel_id": "u2_gone_channel",
+                }
+            ],
+            "params": {},
+        }
+    ],
+    "channels": [
+        {
+            "id": "u2_left_channel",
+            "title": "Left channel",
+            "web_hook": "u2_gone_hook",
+            "run_event": "u2_gone_event",
+        }
+    ],
+    "alerts": [
+        {
+            "id": "u2_left_alert",
+            "title": "Left alert",
+            "expression": "monitors.u2_gone_monitor > 1",
+            "message": "high",
+            "monitor_id": "u2_gone_monitor",
+            "groups": ["u2_gone_group"],
+        }
+    ],
+    "roles": [{"id": "u2_left_role", "title": "Left role", "categories": ["u2_gone_cat"]}],
+}
+
+
+def test_export_of_objects_naming_deleted_ones_applies_and_plans_no_change(
+    xyops_server: XyOpsEmulator,
+) -> None:
+    xyops_server.seed_objects(LEFT_NAMING_THE_GONE)
+    kinds = [arg for kind in ("Event", "Channel", "Alert", "Role") for arg in ("--kind", kind)]
+    exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", *kinds)
+    assert exported.exit_code == 0, exported.output
+    event = Path("ex/events/u2-left-event.yaml").read_text(encoding="utf-8")
+    assert "u2_gone_tag" in event and "u2_gone_channel" in event  # written as xyOps has it
+
+    planned = run(xyops_server, "plan", "ex")
+    assert planned.exit_code == 0, planned.output
+    assert (
+        "Plan: 0 to create, 7 to update, 0 to delete" in planned.stdout
+    )  # adoptions: 4 + 3 built-in
+    applied = run(xyops_server, "apply", "ex", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete: 0 created, 7 updated, 0 deleted, 0 failed." in applied.stdout
+    held = {e["id"]: e for e in xyops_server.snapshot()["events"]}["u2_left_event"]
+    assert held["tags"] == ["important", "u2_gone_tag"]
+    assert held["notes"].endswith("managed-by: j1sync")
+    again = run(xyops_server, "plan", "ex", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+
+
+def test_a_missing_object_named_anew_is_still_an_error(xyops_server: XyOpsEmulator) -> None:
+    xyops_server.seed_objects(LEFT_NAMING_THE_GONE)
+    exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", "--kind", "Event")
+    assert exported.exit_code == 0, exported.output
+    path = Path("ex/events/u2-left-event.yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- u2_gone_tag", "- u2_gone_tga"), encoding="utf-8")
+    before = xyops_server.snapshot()
+    planned = run(xyops_server, "apply", "ex", "--auto-approve")
+    assert planned.exit_code == 1, planned.output
+    assert (
+        "xyops.Event/u2_left_event: spec.tags[1]: no Tag 'u2_gone_tga' is declared or in xyOps"
+    ) in planned.stderr
+    assert xyops_server.snapshot() == before
