@@ -74,3 +74,51 @@ def test_the_readme_table_has_the_same_exit_codes_as_the_help() -> None:
     assert table is not None
     codes = [int(code) for code in re.findall(r"^\| (\d+) \|", table.group(0), re.M)]
     assert codes == [code for code, _ in EXIT_CODES]
+
+
+# described once for every command that connects, in the README's text below the block
+CONNECTION_OPTIONS = {
+    "--emulator",
+    "--api-url",
+    "--account",
+    "--region",
+    "--endpoint-mode",
+    "--timeout",
+    "--retry-budget",
+    "--rate-limit",
+}
+
+
+def _readme_command_lines() -> list[tuple[str, str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Commands", 1)[1].split("```", 2)[1]
+    found = []
+    for line in block.splitlines():
+        match = re.match(r"j1sync ((?:emulator )?[a-z-]+)", line)
+        if match:
+            found.append((f"j1sync {match.group(1)}", line))
+    return found
+
+
+@pytest.mark.parametrize(("path", "line"), _readme_command_lines(), ids=lambda v: v[:40])
+def test_the_readme_synopsis_of_a_command_names_its_options_and_only_those(
+    path: str, line: str
+) -> None:
+    """A line of the README's command list names every option of the command but the
+    connection flags the text describes (a line ending in `...` says it names some), and
+    no option the command does not have."""
+    command = COMMANDS[path]
+    options = [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
+    spelled = {o for p in options for o in (*p.opts, *p.secondary_opts)}
+    synopsis = re.split(r"\s{3,}", line)[0]  # then what the command does
+    for written in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", synopsis):
+        assert written in spelled, f"README: `{path}` has no {written}"
+    if synopsis.endswith("..."):
+        return
+    for option in options:
+        names = [o for o in (*option.opts, *option.secondary_opts) if o.startswith("--")]
+        if "--help" in names or CONNECTION_OPTIONS & set(names):
+            continue
+        assert any(re.search(rf"{re.escape(n)}(?![\w-])", synopsis) for n in names), (
+            f"README's line for `{path}` does not name {'/'.join(names)}"
+        )
