@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from j1sync.providers.xyops.emulator import XyOpsEmulator
-from tests.hostile.xyops_cli import run
+from tests.hostile.xyops_cli import call, run
 
 # objects made in the UI, whose tag, channel, monitor, web hook, event, group and
 # category were deleted there since
@@ -98,3 +98,25 @@ def test_a_missing_object_named_anew_is_still_an_error(xyops_server: XyOpsEmulat
         "xyops.Event/u2_left_event: spec.tags[1]: no Tag 'u2_gone_tga' is declared or in xyOps"
     ) in planned.stderr
     assert xyops_server.snapshot() == before
+
+
+def test_deleted_in_xyops_while_named_then_export_plans_no_change(
+    xyops_server: XyOpsEmulator,
+) -> None:
+    """The same through the API, as the UI does it: the tag and channel are deleted while
+    the event names them (xyOps refuses only a category with events)."""
+    call(xyops_server, "create_tag", {"id": "u2_tag", "title": "T"})
+    call(xyops_server, "create_channel", {"id": "u2_chan", "title": "C"})
+    event = {**LEFT_NAMING_THE_GONE["events"][0], "id": "u2_ev", "algo": "random"}
+    event["tags"], event["actions"][0]["channel_id"] = ["u2_tag"], "u2_chan"
+    call(xyops_server, "create_event", event)
+    assert call(xyops_server, "delete_tag", {"id": "u2_tag"})["code"] == 0
+    assert call(xyops_server, "delete_channel", {"id": "u2_chan"})["code"] == 0
+    refused = call(xyops_server, "delete_category", {"id": "general"})
+    assert refused["code"] == "category" and "Still in use" in str(refused["description"])
+    exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", "--kind", "Event")
+    assert exported.exit_code == 0, exported.output
+    applied = run(xyops_server, "apply", "ex", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete: 0 created, 1 updated, 0 deleted, 0 failed." in applied.stdout
+    assert run(xyops_server, "plan", "ex", "--detailed-exitcode").exit_code == 0

@@ -8,12 +8,10 @@ number xyOps answers (12345678901234567000 itself) loads, applies and plans no c
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from pathlib import Path
 
 from j1sync.providers.xyops.emulator import XyOpsEmulator
-from tests.hostile.xyops_cli import KEY, run
+from tests.hostile.xyops_cli import call, run
 
 EVENT = """\
 apiVersion: xyops.j1sync/v1
@@ -37,16 +35,6 @@ spec:
     nested:
       list: [1, {{deep: {deep}}}]
 """
-
-
-def _call(emu: XyOpsEmulator, name: str, body: str) -> dict[str, object]:
-    request = urllib.request.Request(
-        f"{emu.url}/api/app/{name}/v1",
-        data=body.encode(),
-        headers={"X-API-Key": KEY, "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return dict(json.load(answer))
 
 
 def test_an_integer_xyops_would_not_keep_is_refused_before_any_request(
@@ -75,7 +63,7 @@ def test_numbers_are_kept_as_xyops_keeps_them_and_plan_no_change(
     xyops_server: XyOpsEmulator,
 ) -> None:
     # as Node.js's JSON.parse/JSON.stringify answer them
-    created = _call(
+    created = call(
         xyops_server,
         "create_tag",
         '{"id": "u2_n", "title": "N", "icon": "", "notes": "", '

@@ -30,7 +30,6 @@ from j1sync.providers.xyops.emulator.errors import (
 )
 from j1sync.providers.xyops.emulator.kinds import (
     BY_PLURAL,
-    HOLDERS,
     LISTS,
     SERVER_FIELDS,
     JsonObject,
@@ -61,6 +60,11 @@ MULTIPLE_LISTS = (
 # requireParams' id rule for reads, updates and deletes (any word characters); creates
 # also hold the id to ID_PATTERN
 LOOKUP_ID = re.compile(r"^\w+$")
+# The one delete xyOps refuses while the object is named (api delete_category: "Deletion
+# is blocked if any Events are assigned to the category"): list -> (holder, its field).
+# Every other object is deleted whoever names it, and they keep naming it (pixlcore/xyops
+# lib/api: no other delete_* looks).
+DELETE_BLOCKED_BY: dict[str, tuple[str, str]] = {"categories": ("events", "category")}
 WRITE_PREFIXES = ("create_", "update_", "delete_", "multi_update_", "write_", "empty_")
 
 
@@ -266,15 +270,20 @@ class XyOpsApi:
 
     def _delete(self, spec: ListSpec, params: JsonObject, from_query: bool) -> JsonObject:
         existing = self._existing(spec, params)
-        users = self._users_of(spec.plural, existing["id"])
-        if users:
-            collection, ids = next(iter(users.items()))
-            what = BY_PLURAL[collection].plural_noun if collection in BY_PLURAL else collection
-            raise ApiError(
-                spec.singular,
-                f"Failed to delete {spec.noun}: Still in use by one or more {what} "
-                f"({', '.join(ids)}).",
-            )
+        blocking = DELETE_BLOCKED_BY.get(spec.plural)
+        if blocking is not None:
+            holder, field = blocking
+            ids = [
+                str(obj.get("id"))
+                for obj in self.store.objects(holder)
+                if obj.get(field) == existing["id"]
+            ]
+            if ids:
+                raise ApiError(
+                    spec.singular,
+                    f"Failed to delete {spec.noun}: Still in use by one or more "
+                    f"{BY_PLURAL[holder].plural_noun} ({', '.join(ids)}).",
+                )
         self.store.delete(spec.plural, existing["id"])
         return {"code": 0}
 
@@ -313,20 +322,6 @@ class XyOpsApi:
                 raise ApiError(
                     spec.singular, f"Unknown {target or ref.collection}: {ref.id}", BAD_REQUEST
                 )
-
-    def _users_of(self, collection: str, object_id: str) -> dict[str, list[str]]:
-        """Who references collection/object_id, per collection (the object itself aside)."""
-        found: dict[str, list[str]] = {}
-        for holder in (*BY_PLURAL, *HOLDERS):
-            for obj in self.store.objects(holder):
-                if holder == collection and obj.get("id") == object_id:
-                    continue
-                if any(
-                    ref.collection == collection and ref.id == object_id
-                    for ref in refs_of(holder, obj)
-                ):
-                    found.setdefault(holder, []).append(str(obj.get("id")))
-        return found
 
 
 def _matches(row: JsonObject, filters: JsonObject, from_query: bool) -> bool:

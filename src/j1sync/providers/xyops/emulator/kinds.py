@@ -3,10 +3,9 @@
 One `ListSpec` per list (api-v1.0.88.md; data-structures-v1.0.88.md for the fields): its
 API names (`get_<plural>`, `get_<singular>`, `create_<singular>`, ...), the property its
 single object is answered in, the fields a create requires, the defaults a create fills
-in, and the references it holds to other objects. References serve two rules at once: a
-create or update naming an object that does not exist is refused, and a delete is refused
-while any stored object still references the object (docs: "Deletion is blocked if any
-Events are assigned to the category"; the other lists are assumed to follow the same rule).
+in, and the references it holds to other objects: a create, or an update adding one,
+naming an object that does not exist is refused. Deletes look only at a category's
+events (api.DELETE_BLOCKED_BY): xyOps deletes every other object whoever names it.
 """
 
 from __future__ import annotations
@@ -308,10 +307,6 @@ def _plugin_refs(obj: JsonObject) -> Iterator[Ref]:
     yield from _id_list("groups", obj.get("groups"))
 
 
-def _holder_refs(obj: JsonObject) -> Iterator[Ref]:
-    yield from _id_list("roles", obj.get("roles"))
-
-
 def _event_answer() -> JsonObject:
     # get_event: "a jobs array of currently running jobs ... and a queued number"
     return {"jobs": [], "queued": 0}
@@ -426,14 +421,10 @@ LISTS: tuple[ListSpec, ...] = (
 BY_SINGULAR = {spec.singular: spec for spec in LISTS}
 BY_PLURAL = {spec.plural: spec for spec in LISTS}
 
-# Not served as lists, but their objects hold references (roles): users and API keys.
-HOLDERS: dict[str, RefFinder] = {"users": _holder_refs, "api_keys": _holder_refs}
-
 
 def refs_of(collection: str, obj: JsonObject) -> Iterator[Ref]:
     spec = BY_PLURAL.get(collection)
-    finder = spec.refs if spec is not None else HOLDERS.get(collection, _no_refs)
-    return finder(obj)
+    return (spec.refs if spec is not None else _no_refs)(obj)
 
 
 def check_types(spec: ListSpec, obj: JsonObject) -> None:
