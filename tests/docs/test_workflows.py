@@ -1,0 +1,74 @@
+"""The example workflows hand j1sync every setting docs/gitops.md tells a user to add, from
+where the guide says to add it. The guide said JUPITERONE_REGION "can be set as a plain
+variable", but no workflow read `vars.`: an account in the EU region, set up as the guide
+says, was planned against the US endpoint."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("j1sync-*.yml"))
+GUIDE = (ROOT / "docs" / "gitops.md").read_text(encoding="utf-8")
+CONNECTING = {"plan", "apply", "drift", "export"}
+
+# what the guide's "Secrets" section tells a user to add: the variable -> secrets or vars
+SETTINGS = {
+    "JUPITERONE_API_KEY": "secrets",
+    "JUPITERONE_ACCOUNT_ID": "secrets",
+    "JUPITERONE_REGION": "vars",
+    "XYOPS_API_KEY": "secrets",
+    "XYOPS_URL": "secrets",
+    "OPENCTI_TOKEN": "secrets",
+    "OPENCTI_URL": "secrets",
+}
+
+
+def load(text: str) -> Any:
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def connecting_steps(workflow: Any) -> list[dict[str, Any]]:
+    """The steps that run a j1sync command which connects to a target."""
+    return [
+        step
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "j1sync" in str(step.get("uses", "")) or step.get("uses") == "./"
+        if (step.get("with") or {}).get("command") in CONNECTING
+    ]
+
+
+def test_the_guide_says_where_each_setting_comes_from() -> None:
+    section = GUIDE.split("## Secrets", 1)[1].split("\n## ", 1)[0]
+    for name in SETTINGS:
+        assert name in section, name
+    assert "`${{ vars.JUPITERONE_REGION }}`" in section
+    assert "read both from `secrets.`" in section
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_connecting_step_gets_every_setting_from_where_the_guide_says(path: Path) -> None:
+    steps = connecting_steps(load(path.read_text(encoding="utf-8")))
+    assert steps, path.name
+    for step in steps:
+        env = step.get("env") or {}
+        for name, source in SETTINGS.items():
+            assert env.get(name) == f"${{{{ {source}.{name} }}}}", (path.name, step["name"], name)
+
+
+def test_the_guides_matrix_example_passes_the_jupiterone_settings() -> None:
+    blocks = re.findall(r"^```yaml\n(.*?)^```", GUIDE, flags=re.S | re.M)
+    matrix = next(load(textwrap.dedent(b)) for b in blocks if "matrix:" in b)
+    steps = connecting_steps(matrix)
+    assert steps
+    for step in steps:
+        for name, source in SETTINGS.items():
+            if name.startswith("JUPITERONE_"):
+                assert step["env"].get(name) == f"${{{{ {source}.{name} }}}}", name
