@@ -231,8 +231,8 @@ class ServerGroupSpec(XyopsSpec):
 
 
 class WebHookSpec(XyopsSpec):
-    """An HTTP callback (WebHook). url, headers and body are credentials: masked in every
-    output; give secrets as ${env:NAME}."""
+    """An HTTP callback (WebHook). The url and each header's value are credentials,
+    masked in every output; the body is shown: give a secret in it as ${env:NAME}."""
 
     title: Title
     enabled: bool = True
