@@ -81,6 +81,10 @@ def test_readme_quickstart_is_two_commands_and_the_first_plans_creates_updates_d
     # OpenCTI's: the new objects created, the Report workflow and the settings updated
     assert "+ opencti.Group/Intelligence team" in plan.stdout
     assert "~ opencti.Workflow/Report" in plan.stdout
+    assert "~ opencti.Settings/platform" in plan.stdout
+    assert "+ opencti.StatusTemplate/PEER_REVIEW" in plan.stdout
+    # as the README says: the Report workflow and the settings updated, not created
+    assert "the Report workflow and the platform settings updated" in " ".join(quickstart.split())
     assert "Plan: 14 to create, 2 to update, 0 to delete" in plan.stdout
 
     apply = j1sync(["apply", "examples/manifests", "--emulator", "--auto-approve"], tmp_path)
@@ -127,3 +131,60 @@ def test_every_documented_subcommand_exists(page: str) -> None:
     help_text = j1sync(["--help"], ROOT).stdout
     for name in used:
         assert re.search(rf"(?m)^\s+{name}\b", help_text), f"{page} mentions `j1sync {name}`"
+
+
+RULE_WITH_A_WRONG_QUERY = """\
+apiVersion: j1sync/v1
+kind: AlertRule
+metadata:
+  name: rule
+spec:
+  description: x
+  pollingInterval: ONE_DAY
+  question:
+    queries:
+      - name: query0
+        query: Find Host
+  operations:
+    - when:
+        condition: [AND, [queries.query1.total, ">", 0]]
+      actions:
+        - type: CREATE_ALERT
+"""
+GROUP_WITH_A_MISSPELT_PERMISSION = """\
+apiVersion: j1sync/v1
+kind: IamGroup
+metadata:
+  name: sec
+spec:
+  description: Security
+  queryPolicy: []
+  members: []
+  abacPermissions:
+    - fullReadAccess
+    - readQuestion
+"""
+
+
+def test_validate_prints_what_the_manifest_reference_shows(tmp_path: Path) -> None:
+    """docs/manifests.md "Checking manifests": the error block is validate's whole stderr
+    for the two problems it shows, stdout is empty and the exit code 1."""
+    reference = (ROOT / "docs" / "manifests.md").read_text(encoding="utf-8")
+    section = reference.split("## Checking manifests", 1)[1].split("\n## ", 1)[0]
+    shown = re.findall(r"^```\n(.*?)^```", section, flags=re.S | re.M)[1]
+    (tmp_path / "alert-rules").mkdir()
+    (tmp_path / "alert-rules" / "rule.yaml").write_text(RULE_WITH_A_WRONG_QUERY, "utf-8")
+    (tmp_path / "iam-groups").mkdir()
+    (tmp_path / "iam-groups" / "sec.yaml").write_text(GROUP_WITH_A_MISSPELT_PERMISSION, "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    result = subprocess.run(
+        [sys.executable, "-m", "j1sync", "validate"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == shown
