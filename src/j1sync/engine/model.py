@@ -96,6 +96,11 @@ class Change:
         )
 
 
+# How an unmanaged object's note ends when the plan would have deleted it but a live object
+# it leaves alone still uses it (engine/plan.py); the outputs list those.
+STILL_USED = "still uses it; not deleted"
+
+
 @dataclass
 class UnmanagedObject:
     """A live object no manifest names and j1sync will not touch."""

@@ -22,6 +22,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, compa
 from j1sync.engine.diff import diff_states
 from j1sync.engine.fingerprint import live_fingerprint, new_salt
 from j1sync.engine.model import (
+    STILL_USED,
     SUMMARY_COLUMNS,
     Change,
     Plan,
@@ -284,6 +285,7 @@ class Planner:
                 else:
                     changes.append(_delete_change(self._live_side(obj), reason, masking))
 
+        changes = _keep_what_is_used(changes, live, unmanaged)
         _order_deletes(changes, live)
         _refuse_deleting_what_is_used(changes)
         order = {kind: i for i, kind in enumerate(kinds)}
@@ -618,6 +620,51 @@ def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
     ]
     if problems:
         raise ResolutionError("the plan would delete what a manifest uses:\n" + "\n".join(problems))
+
+
+MAX_NAMED_USERS = 3
+
+
+def _keep_what_is_used(
+    changes: list[Change], live: Sequence[LiveObject], unmanaged: list[UnmanagedObject]
+) -> list[Change]:
+    """`changes` without the deletes of objects that a live object the plan leaves alone
+    still uses (a managed question an unmanaged rule runs, a resource group a hand-made
+    rule belongs to): the API refuses such a delete, or it would break that object, and
+    every apply would fail on it. Each is kept, unmanaged with a note naming its users,
+    and so, in turn, is what a kept object uses. (A declared object that uses one is
+    `_refuse_deleting_what_is_used`'s.)"""
+    deletes = {c.address: c for c in changes if c.action == "delete"}
+    if not deletes:
+        return changes
+    planned = {c.address for c in changes}
+    deleted_live = {obj.address: obj for obj in live if obj.address in deletes}
+    users: dict[str, set[str]] = defaultdict(set)
+    for obj in live:
+        if obj.references and obj.address not in planned:
+            for target in obj.references:
+                if target in deletes and target != obj.address:
+                    users[target].add(obj.address)
+    kept = set(users)
+    waiting = list(kept)  # kept objects whose own uses are still to be kept
+    while waiting:  # what a kept object uses is kept too
+        address = waiting.pop()
+        for target in deleted_live[address].references:
+            if target in deletes and target != address:
+                users[target].add(address)
+                if target not in kept:
+                    kept.add(target)
+                    waiting.append(target)
+    if not kept:
+        return changes
+    for address in kept:
+        named = sorted(users[address])
+        more = len(named) - MAX_NAMED_USERS
+        listed = ", ".join(named[:MAX_NAMED_USERS]) + (f" and {more} more" if more > 0 else "")
+        note = f"{deletes[address].reason}, but {listed} {STILL_USED}"
+        gone = deleted_live[address]
+        unmanaged.append(UnmanagedObject(address, gone.kind, gone.name, gone.id, note))
+    return [c for c in changes if c.address not in kept]
 
 
 def _order_deletes(changes: list[Change], live: Sequence[LiveObject]) -> None:

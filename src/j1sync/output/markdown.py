@@ -17,10 +17,12 @@ from j1sync.output.change_lines import change_lines
 from j1sync.output.values import (
     NO_CHANGES,
     NO_CHANGES_HERE,
+    STILL_USED_HEADING,
     SYMBOLS,
     plural,
     pruning_note,
     section_heading,
+    still_used,
     summary_line,
 )
 from j1sync.terminal import visible_controls
@@ -121,6 +123,11 @@ def _part(plan: Plan, note: str | None, changes_heading: str | None) -> list[str
     if plan.safety["blocked"]:
         head += ["> [!CAUTION]", "> Blocked by a safety limit; apply refuses without `--force`:"]
         head += [f"> - {_escape(m)}" for m in plan.safety["messages"]]
+        head.append("")
+    kept = still_used(plan)
+    if kept:
+        head += ["> [!NOTE]", f"> {STILL_USED_HEADING}"]
+        head += [f"> - {_code(address)}: {_escape(why)}" for address, why in kept]
         head.append("")
     head += _note(note)
     if actionable and changes_heading:

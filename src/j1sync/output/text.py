@@ -13,9 +13,11 @@ from j1sync.output.ansi import render
 from j1sync.output.values import (
     NO_CHANGES,
     NO_CHANGES_HERE,
+    STILL_USED_HEADING,
     SYMBOLS,
     pruning_note,
     section_heading,
+    still_used,
     summary_line,
 )
 
@@ -74,6 +76,11 @@ def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = N
         counts = ", ".join(f"{kind} {count}" for kind, count in unmanaged)
         lines.append(Text(""))
         lines.append(Text(f"Unmanaged (never touched): {counts}", style="dim"))
+    kept = still_used(plan)
+    if kept:
+        lines.append(Text(""))
+        lines.append(Text(STILL_USED_HEADING, style="yellow"))
+        lines.extend(Text(f"  {address}: {why}", style="yellow") for address, why in kept)
     lines.extend(_note(note))
     if plan.safety["blocked"]:
         lines.append(Text(""))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from j1sync.engine.model import Plan, PlanSection
+from j1sync.engine.model import STILL_USED, Plan, PlanSection
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "no-op": " "}
 
@@ -36,3 +36,17 @@ def pruning_note(plan: Plan) -> str | None:
         f"Pruning is off: {plan.pruning['reason']}. Nothing is deleted: live objects that no "
         "manifest of this run declares are left alone; run over the whole project to prune."
     )
+
+
+STILL_USED_HEADING = "Not deleted, still in use by objects this plan leaves alone:"
+
+
+def still_used(plan: Plan) -> list[tuple[str, str]]:
+    """(address, why) of each object the plan would delete but for a live object it leaves
+    alone that still uses it (engine/plan.py): shown, so that a removed manifest's object
+    staying is never silent."""
+    return [
+        (u.address, u.note)
+        for u in plan.unmanaged
+        if u.note is not None and u.note.endswith(STILL_USED)
+    ]
