@@ -72,3 +72,16 @@ def test_the_guides_matrix_example_passes_the_jupiterone_settings() -> None:
         for name, source in SETTINGS.items():
             if name.startswith("JUPITERONE_"):
                 assert step["env"].get(name) == f"${{{{ {source}.{name} }}}}", name
+
+
+def test_the_drift_issue_is_left_alone_against_the_emulator_as_the_guide_says() -> None:
+    section = GUIDE.split("## Drift detection", 1)[1].split("\n## ", 1)[0]
+    assert "no issue is\nopened, updated or closed" in section
+    workflow = load((ROOT / ".github" / "workflows" / "j1sync-drift.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["drift"]["steps"]
+    issue_steps = [s for s in steps if "drift-issue" in str((s.get("with") or {}).get("args"))]
+    assert len(issue_steps) == 2
+    for step in issue_steps:
+        assert "steps.drift.outputs.emulator != 'true'" in step["if"], step["name"]
+    summary = next(s for s in steps if "summary" in str((s.get("with") or {}).get("args")))
+    assert "emulator" not in summary["if"]
