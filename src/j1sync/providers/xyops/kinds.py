@@ -235,8 +235,10 @@ CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
     "WebHook": ("url",),
     "Channel": ("email",),
 }
-# In actions: a `web_hook` action's own URL and headers.
+# In actions: a `web_hook` action's own URL and headers; so too in a workflow's action
+# nodes, whose `data` is an Action (data-structures-v1.0.88.md, Workflow).
 ACTION_CREDENTIAL_KEYS = ("url", "headers")
+ACTION_NODE = "action"
 
 
 def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
@@ -246,12 +248,18 @@ def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
         for index, header in enumerate(headers if isinstance(headers, list) else []):
             if isinstance(header, Mapping) and "value" in header:
                 found.append(format_path(["headers", index, "value"]))
+    actions: list[tuple[list[PathPart], Any]] = []
     for key in ("actions", "alert_actions"):
         items = state.get(key)
-        for index, action in enumerate(items if isinstance(items, list) else []):
-            if isinstance(action, Mapping):
-                parts: list[PathPart] = [key, index]
-                found += [format_path([*parts, k]) for k in ACTION_CREDENTIAL_KEYS if k in action]
+        actions += [([key, i], a) for i, a in enumerate(items if isinstance(items, list) else [])]
+    workflow = state.get("workflow")
+    nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
+    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
+        if isinstance(node, Mapping) and node.get("type") == ACTION_NODE:
+            actions.append((["workflow", "nodes", index, "data"], node.get("data")))
+    for parts, action in actions:
+        if isinstance(action, Mapping):
+            found += [format_path([*parts, k]) for k in ACTION_CREDENTIAL_KEYS if k in action]
     return found
 
 
