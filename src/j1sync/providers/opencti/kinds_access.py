@@ -161,6 +161,7 @@ class RoleKind(AccessKind):
     node_fields = "name description can_manage_sensitive_config capabilities { id name }"
     add_mutation = "roleAdd"
     add_input = "RoleAddInput"
+    name_folded = True
     add_fields: ClassVar[frozenset[str] | None] = frozenset({"description"})
     edit_mutation = "roleEdit"
     set_fields = ("capabilities",)
@@ -207,11 +208,13 @@ class RoleKind(AccessKind):
     def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
     ) -> tuple[list[DesiredObject], list[str]]:
-        """Every capability a manifest names is one the platform has."""
+        """Every capability a manifest names is one the platform has; names as the base
+        class checks them."""
+        problems = self.folded_name_problems(desired, live)
         if not any(obj.state.get("capabilities") for obj in desired):
-            return list(desired), []
+            return list(desired), problems
         known = self.capability_ids()
-        problems = [
+        problems += [
             _problem(
                 obj,
                 Written("capabilities"),
@@ -228,6 +231,7 @@ class RoleKind(AccessKind):
 class GroupKind(AccessKind):
     kind_name = "Group"
     spec_model = GroupSpec
+    name_folded = True
     list_field = "groups"
     node_fields = (
         "name description default_assignation auto_new_marking no_creators restrict_delete "

@@ -49,14 +49,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
-from pydantic_core import PydanticUndefined
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import ApiError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
-from j1sync.manifest.model_base import StrictModel
+from j1sync.manifest.model_base import StrictModel, check_object_name
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.marker import is_managed, normalize_notes, split_marker, with_marker
 from j1sync.providers.opencti.client import OpenCtiClient
+from j1sync.providers.opencti.keys import normalize_name
 from j1sync.providers.opencti.ownership import BUILT_IN_NAMES
 
 EditInput = dict[str, Any]
@@ -120,6 +122,11 @@ class OpenCtiKind:
     set_fields: ClassVar[tuple[str, ...]] = ()
     # The spec fields the add input takes (None: all); the others are patched after it.
     add_fields: ClassVar[frozenset[str] | None] = None
+    # metadata.name is a `name` or `value` OpenCTI folds with its normalizeName (keys.py):
+    # `Analysts` and `analysts` are one object there.
+    name_folded: ClassVar[bool] = False
+    # How `platform_key` folds names, as its problems say it.
+    folding: ClassVar[str] = "its names do not tell case or outer spaces apart"
 
     def __init__(self, client: OpenCtiClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self.kind = engine_kind(self.kind_name)
@@ -138,6 +145,59 @@ class OpenCtiKind:
     def key_input(self, name: str) -> dict[str, Any]:
         """The add input's key fields, from metadata.name."""
         return {"name": name}
+
+    def platform_key(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The natural key of the object named `name` (with `state`) as OpenCTI compares
+        keys (keys.py), or None when it takes the name as it is."""
+        return (normalize_name(name),) if self.name_folded else None
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """engine.ResolvesAgainstLive: no two names OpenCTI takes for one (`platform_key`)
+        among the manifests, nor between a manifest and a live object it does not name
+        exactly. j1sync would plan two objects, or a create, where the platform holds one
+        (its add returns the object it has): a plan that never converges."""
+        return list(desired), self.folded_name_problems(desired, live)
+
+    def folded_name_problems(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> list[str]:
+        problems: list[str] = []
+        declared: dict[tuple[str, ...], DesiredObject] = {}
+        held: dict[tuple[str, ...], list[LiveObject]] = {}
+        names = set()
+        for have in live:
+            if have.kind == self.kind:
+                names.add(have.name)
+                key = self.platform_key(have.name, have.state)
+                if key is not None:
+                    held.setdefault(key, []).append(have)
+        for want in desired:
+            key = self.platform_key(want.name, want.state)
+            if key is None:
+                continue
+            first = declared.setdefault(key, want)
+            if first is not want:
+                where = f" ({first.source})" if first.source is not None else ""
+                problems.append(
+                    _name_problem(
+                        want,
+                        f"OpenCTI takes '{want.name}' and '{first.name}'{where} for one "
+                        f"{self.kind_name} ({self.folding}): declare it once",
+                    )
+                )
+            elif want.name not in names:
+                for have in held.get(key, []):
+                    problems.append(
+                        _name_problem(
+                            want,
+                            f"OpenCTI holds the {self.kind_name} '{have.name}' (id {have.id}) "
+                            f"and takes '{want.name}' for the same name ({self.folding}): "
+                            f"{_rename_hint(have.name, self.kind_name)}",
+                        )
+                    )
+        return problems
 
     def is_builtin(self, raw: Mapping[str, Any]) -> bool:
         """Created by the platform itself: never deleted (ownership.py)."""
@@ -346,6 +406,20 @@ class OpenCtiKind:
         if cls.marker_field is not None:
             values[cls.marker_field] = split_marker(values.get(cls.marker_field), managed_tag)[0]
         return values
+
+
+def _name_problem(desired: DesiredObject, message: str) -> str:
+    return field_problem(desired.source, desired.address, ["metadata", "name"], message)
+
+
+def _rename_hint(live_name: str, kind_name: str) -> str:
+    """What to do when a manifest's name and a live object's are one to OpenCTI: write the
+    live one, when a manifest may have it, or rename the object in OpenCTI."""
+    try:
+        check_object_name(live_name)
+    except PydanticCustomError:
+        return f"rename that {kind_name} in OpenCTI (no manifest may have its name)"
+    return f"write metadata.name as OpenCTI has it, or rename that {kind_name} in OpenCTI"
 
 
 def _is_text(model: type[StrictModel], name: str) -> bool:

@@ -25,6 +25,7 @@ from pydantic import AfterValidator, Field
 
 from j1sync.engine.contract import PrunePolicy
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.providers.opencti.keys import normalize_name, upper
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
 from j1sync.providers.opencti.lock_store import LOCK_PREFIX, is_lock_entry
 from j1sync.providers.registry import closest
@@ -175,6 +176,11 @@ class MarkingDefinitionKind(OpenCtiKind):
     def name_of(self, raw: Mapping[str, Any]) -> str:
         return str(raw.get("definition") or "")
 
+    folding = "its markings' definitions and types do not tell case apart"
+
+    def platform_key(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...] | None:
+        return (upper(str(state.get("definition_type") or "")), upper(name))
+
     def key_input(self, name: str) -> dict[str, Any]:
         return {"definition": name}
 
@@ -188,6 +194,7 @@ class LabelKind(OpenCtiKind):
     add_mutation = "labelAdd"
     add_input = "LabelAddInput"
     edit_mutation = "labelEdit"
+    name_folded = True
 
     def name_of(self, raw: Mapping[str, Any]) -> str:
         return str(raw.get("value") or "")
@@ -241,6 +248,10 @@ class VocabularyKind(OpenCtiKind):
     def key_input(self, name: str) -> dict[str, Any]:
         category, entry = split_pair(name)
         return {"category": category, "name": entry}
+
+    def platform_key(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...] | None:
+        category, entry = split_pair(name)
+        return (category, normalize_name(entry))
 
     def patch(self, object_id: str, edits: list[EditInput]) -> None:
         document = (

@@ -81,6 +81,7 @@ class StatusTemplateKind(OpenCtiKind):
     node_fields = "name color usages"
     add_mutation = "statusTemplateAdd"
     add_input = "StatusTemplateAddInput"
+    name_folded = True
 
     def read_rows(self) -> list[dict[str, Any]]:
         document = plain_list_document(self.list_field, self.node_fields)

@@ -31,11 +31,12 @@ from graphql import (
 
 from j1sync.emulator.store import JsonObject, Store
 from j1sync.providers.opencti.emulator import auth
-from j1sync.providers.opencti.emulator.ids import KEYS, standard_id
+from j1sync.providers.opencti.emulator.ids import KEYS, platform_key, standard_id
 from j1sync.providers.opencti.emulator.seed import (
     VOCABULARY_USES,
     WORKFLOW_TYPES,
 )
+from j1sync.providers.opencti.keys import js_trim
 from j1sync.providers.opencti.values import (
     CAPABILITY_RELATION,
     GLOBAL_SCOPE,
@@ -246,11 +247,11 @@ class OpenCtiApi:
         return None
 
     def by_key(self, entity_type: str, body: Mapping[str, Any]) -> JsonObject | None:
-        """The stored object with the natural key of `body` (OpenCTI's upsert match: the
-        standard id)."""
-        wanted = standard_id(entity_type, body)
+        """The stored object with the natural key of `body` as OpenCTI compares it
+        (ids.platform_key: its upsert match, the standard id of the folded key)."""
+        wanted = platform_key(entity_type, body)
         for candidate in self.objects(entity_type):
-            if candidate.get("standard_id") == wanted:
+            if platform_key(entity_type, candidate) == wanted:
                 return dict(candidate)
         return None
 
@@ -306,7 +307,14 @@ class OpenCtiApi:
 
     def upsert(self, entity_type: str, body: JsonObject, update: bool = False) -> JsonObject:
         """`xxxAdd`: an object with the same natural key is returned (its given fields
-        applied when `update` is true, as OpenCTI's upsert does) instead of a duplicate."""
+        applied when `update` is true, as OpenCTI's upsert does) instead of a duplicate. A
+        key that folds to nothing (a label of spaces, which labelAdd trims) is refused, as
+        OpenCTI's identifier refuses an empty key."""
+        if entity_type in KEYS and not any(platform_key(entity_type, body)):
+            fields = " - ".join(KEYS[entity_type][1])
+            raise auth.functional_error(
+                f"Missing required elements for {entity_type} creation ({fields})"
+            )
         existing = self.by_key(entity_type, body)
         if existing is None:
             return self.insert(entity_type, body)
@@ -576,11 +584,19 @@ def _edit_field_patch(target: EditTarget, info: GraphQLResolveInfo[Any], input: 
 
 
 def _adder(
-    entity_type: str, fields: tuple[str, ...], defaults: Mapping[str, Any] | None = None
+    entity_type: str,
+    fields: tuple[str, ...],
+    defaults: Mapping[str, Any] | None = None,
+    trim: str | None = None,
 ) -> Resolver:
+    """`xxxAdd` of `fields`; `trim`: the field stored trimmed (labelAdd stores
+    `label.value.trim()`)."""
+
     def resolve(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
         body: JsonObject = {**(defaults or {})}
         body.update({k: input[k] for k in fields if input.get(k) is not None})
+        if trim is not None and isinstance(body.get(trim), str):
+            body[trim] = js_trim(body[trim])
         if input.get("x_opencti_stix_ids"):
             body["x_opencti_stix_ids"] = list(input["x_opencti_stix_ids"])
         api = _ctx(info).api
@@ -1129,7 +1145,7 @@ MUTATION: Mapping[str, Resolver] = {
         ),
     ),
     "markingDefinitionEdit": _editor("Marking-Definition"),
-    "labelAdd": _adder("Label", ("value", "color", "created", "modified")),
+    "labelAdd": _adder("Label", ("value", "color", "created", "modified"), trim="value"),
     "labelEdit": _editor("Label"),
     "killChainPhaseAdd": _adder(
         "Kill-Chain-Phase",

@@ -5,7 +5,9 @@ pycti 6.9.17's own `generate_id` functions: the canonical JSON of the key fields
 in the OASIS namespace, the type's STIX prefix; the five TLP markings have OpenCTI's fixed
 ids. Internal objects (roles, groups, capabilities, status templates) are not STIX: OpenCTI
 derives them the same way in its own namespace (the namespace and the key fields here are
-a guess from OpenCTI's identifier module; docs/api-fidelity.md, "OpenCTI").
+a guess from OpenCTI's identifier module; docs/api-fidelity.md, "OpenCTI"). Which object
+an add or a rename meets is decided on the key as OpenCTI folds it (`platform_key`), not
+on these ids: pycti's `generate_id` keeps a label's case, the platform does not.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import uuid
 from collections.abc import Mapping
 
 from j1sync.canonical import canonical_json
+from j1sync.providers.opencti.keys import folded
 
 OASIS_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
 OPENCTI_NAMESPACE = uuid.UUID("b639ff3b-00eb-42ed-aa36-a8dd6f8fb4cf")  # a guess, see above
@@ -47,6 +50,15 @@ KEYS: Mapping[str, tuple[str, tuple[str, ...], uuid.UUID]] = {
 def natural_key(entity_type: str, obj: Mapping[str, object]) -> tuple[str, ...]:
     """The values of the kind's natural key (case kept)."""
     return tuple(str(obj.get(field) or "") for field in KEYS[entity_type][1])
+
+
+def platform_key(entity_type: str, obj: Mapping[str, object]) -> tuple[str, ...]:
+    """The natural key as OpenCTI compares it (keys.KEY_FOLDS: `Analysts` and `analysts`
+    are one group): what an `xxxAdd` upserts into and a rename must not land on."""
+    return tuple(
+        folded(entity_type, field, value)
+        for field, value in zip(KEYS[entity_type][1], natural_key(entity_type, obj), strict=True)
+    )
 
 
 def standard_id(entity_type: str, obj: Mapping[str, object]) -> str:
