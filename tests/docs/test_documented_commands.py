@@ -3,6 +3,7 @@ embedded emulator (`--emulator` is what a reader without an account adds)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -188,3 +189,42 @@ def test_validate_prints_what_the_manifest_reference_shows(tmp_path: Path) -> No
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == shown
+
+
+def _readme_plan_fields() -> dict[str, set[str]]:
+    """The README's list of a JSON plan's fields: top level, per change, per section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("JSON for machines and for `apply --plan`:", 1)[1].split("```")[1]
+    fields: dict[str, set[str]] = {"": set(), "changes": set(), "sections": set()}
+    where = ""
+    for line in block.splitlines():
+        line = re.sub(r"\([^()]*\)|\{[^{}]*\}|`[^`]*`", "", line)
+        if not line.startswith(" "):
+            where = ""
+        list_name = re.match(r"(\w+)\[\]:", line)
+        if list_name:
+            fields[""].add(list_name.group(1))
+            where, line = list_name.group(1), line.split(":", 1)[1]
+        fields[where] |= {w.removesuffix("[]") for w in re.findall(r"[\w\[\]]+", line)}
+    return fields
+
+
+def test_the_readme_lists_every_field_of_a_json_plan(tmp_path: Path) -> None:
+    """`--format json` and `plan --out` write the fields the README lists and no others,
+    over one target (JupiterOne's examples alone) and several (all of them)."""
+    listed = _readme_plan_fields()
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    jupiterone_only = tmp_path / "one"
+    for part in ("questions", "alert-rules", "resource-groups", "parameters", "iam-groups"):
+        shutil.copytree(tmp_path / "examples" / "manifests" / part, jupiterone_only / part)
+    found: dict[str, set[str]] = {"": set(), "changes": set(), "sections": set()}
+    for manifests in ("one", "examples/manifests"):
+        printed = j1sync(["plan", manifests, "--emulator", "--format", "json"], tmp_path)
+        assert printed.returncode == 0, printed.stderr
+        saved = j1sync(["plan", manifests, "--emulator", "--out", "plan.json"], tmp_path)
+        assert saved.returncode == 0, saved.stderr
+        for plan in (json.loads(printed.stdout), json.loads((tmp_path / "plan.json").read_text())):
+            found[""] |= set(plan)
+            found["changes"] |= {key for change in plan["changes"] for key in change}
+            found["sections"] |= {key for section in plan.get("sections", []) for key in section}
+    assert found == listed
