@@ -53,12 +53,25 @@ def evaluate_safety(
                 "--force to proceed"
             )
         elif total >= min_managed and Fraction(count, total) > limit:
+            share, most = _percents(Fraction(count, total), limit)
             messages.append(
                 f"{kind}: {count} of {total} managed objects would be deleted or updated "
-                f"({round(100 * count / total)}% > {round(100 * max_fraction)}%); "
-                "--force to proceed"
+                f"({share}% > {most}%); --force to proceed"
             )
     return {"blocked": bool(messages), "messages": messages}
+
+
+def _percents(share: Fraction, limit: Fraction) -> tuple[str, str]:
+    """`share` and `limit` (share > limit) as percentages: the limit as j1sync.yaml gives
+    it, the share with as many decimals as it takes to show it above the limit (13 of 42
+    over 30.9%: "31% > 30.9%", never "31% > 31%", nor 30.04% as "30% > 30%")."""
+    most = f"{float(limit * 100):g}"
+    exact = float(share * 100)
+    for places in range(4):
+        shown = f"{exact:.{places}f}"
+        if float(shown) > float(most):
+            return shown, most
+    return f"{exact:g}", most
 
 
 def raise_if_unsafe(plan: Plan, force: bool) -> None:
