@@ -112,3 +112,14 @@ def test_the_kinds_prune_takes_still_take_it(tmp_path: Path) -> None:
     )
     result = j1sync(["validate"], tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_prune_key_lists_only_the_kinds_prune_takes(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples" / "manifests" / "questions", tmp_path / "questions")
+    (tmp_path / "j1sync.yaml").write_text("prune:\n  Rules: true\n", encoding="utf-8")
+    result = j1sync(["validate"], tmp_path)
+    assert result.returncode == 1
+    assert (
+        "j1sync.yaml:2:3: j1sync.yaml: prune.Rules: unknown field 'Rules'; "
+        "allowed: Dashboard, IamGroup, Parameter, ResourceGroup\n"
+    ) in result.stderr

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, Field, ValidationError, create_model
+from pydantic import Field, ValidationError, create_model, model_validator
 
 from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.document import (
@@ -52,41 +52,44 @@ class UrlTarget(StrictModel):
 
 
 def prune_model(system: System) -> type[StrictModel]:
-    """Kind -> delete live objects that have no manifest, for one system's kinds. A model,
-    not a map, so that a misspelt kind is an unknown key with a "did you mean". Only a kind
-    whose prune policy is "opt-in" takes the setting (the system's extras
-    `prune_policies`); one pruned by its ownership marker, or never, is an error at its
-    line: `AlertRule: false` must not be read as "keep them" and the rules deleted anyway."""
+    """Kind -> delete live objects that have no manifest, for the kinds of one system whose
+    prune policy is "opt-in" (the system's extras `prune_policies`; every kind when it
+    gives none). A model, not a map, so that a misspelt kind is an unknown key with a "did
+    you mean". A kind pruned by its ownership marker, or never, is an error at its line
+    saying so: `AlertRule: false` must not be read as "keep them" and the rules deleted
+    anyway."""
     policies: Mapping[str, str] = system.extras.get("prune_policies", {})
     settable = [kind for kind in system.kinds if policies.get(kind, "opt-in") == "opt-in"]
-    fields: dict[str, Any] = {}
-    for kind in system.kinds:
-        if kind in settable:
-            fields[kind] = (bool | None, None)
-            continue
-        if policies[kind] == "tagged":
-            why = (
-                f"{system.title} {kind} objects are deleted when they carry the managed tag "
-                "(managedTag) and no manifest declares them, whatever prune says"
-            )
-        else:
-            why = f"{system.title} {kind} objects are never deleted"
-        message = (
-            f"{kind} takes no prune setting: {why} "
-            f"(the kinds prune takes: {', '.join(settable) or 'none'})"
-        )
-        fields[kind] = (Annotated[bool | None, AfterValidator(_refusal(message))], None)
+    refusals = {
+        kind: f"{kind} takes no prune setting: {_what_deletes(system, kind, policies[kind])} "
+        f"(the kinds prune takes: {', '.join(settable) or 'none'})"
+        for kind in system.kinds
+        if kind not in settable
+    }
+
+    class Prune(StrictModel):
+        @model_validator(mode="before")
+        @classmethod
+        def refuse_other_kinds(cls, data: Any) -> Any:
+            for kind in data if isinstance(data, Mapping) else ():
+                if kind in refusals:
+                    raise rule_error(refusals[kind], (kind,))
+            return data
+
+    fields: dict[str, Any] = {kind: (bool | None, None) for kind in settable}
     model: type[StrictModel] = create_model(
-        f"{system.title}Prune", __base__=StrictModel, __doc__=prune_model.__doc__, **fields
+        f"{system.title}Prune", __base__=Prune, __doc__=prune_model.__doc__, **fields
     )
     return model
 
 
-def _refusal(message: str) -> Callable[[object], object]:
-    def refuse(value: object) -> object:
-        raise rule_error(message)
-
-    return refuse
+def _what_deletes(system: System, kind: str, policy: str) -> str:
+    if policy == "tagged":
+        return (
+            f"{system.title} {kind} objects are deleted when they carry the managed tag "
+            "(managedTag) and no manifest declares them, whatever prune says"
+        )
+    return f"{system.title} {kind} objects are never deleted"
 
 
 def project_file_model() -> type[StrictModel]:
