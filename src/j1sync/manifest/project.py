@@ -177,6 +177,9 @@ def load_project_file(
 ) -> tuple[ProjectConfig, list[ManifestProblem]]:
     """Read and validate j1sync.yaml; on problems, the defaults come back with them."""
     display = str(path)
+    twin = _twin_problem(path)
+    if twin is not None:
+        return ProjectConfig(), [twin]
     too_big = _too_big_problem(path, display)
     if too_big is not None:
         return ProjectConfig(), [too_big]
@@ -207,6 +210,22 @@ def load_project_file(
         if (section := getattr(parsed, system.name, None)) is not None
     }
     return replace(_target_config(first, parsed, paths), systems=sections), []
+
+
+def _twin_problem(path: Path) -> ManifestProblem | None:
+    """j1sync.yaml and j1sync.yml in one folder: only the first would be read, and the
+    settings of the other (its prune, its paths) silently ignored."""
+    if path.name not in PROJECT_FILE_NAMES:
+        return None
+    for name in PROJECT_FILE_NAMES:
+        other = path.with_name(name)
+        if name != path.name and (other.exists() or other.is_symlink()):
+            return ManifestProblem(
+                SourceLocation(str(other), 1, 1),
+                f"{path.name} and {name} are both here: j1sync reads one project file "
+                "per folder; keep one of them",
+            )
+    return None
 
 
 def _too_big_problem(path: Path, display: str) -> ManifestProblem | None:
