@@ -30,7 +30,7 @@ from j1sync.engine.contract import (
     comparable_live_state,
 )
 from j1sync.engine.diff import distance
-from j1sync.errors import TransientError
+from j1sync.errors import NotFound, TransientError
 from j1sync.executor.resolution import RunResolver
 
 # One first try and up to three re-read-then-retry rounds: with one request in ten failing
@@ -178,10 +178,18 @@ def update(
 
 
 def delete(kind: ResourceKind, live: LiveObject) -> Done:
+    """Delete `live`. One the API says is not found (deleted by someone else since the
+    account was read) is re-read by name: when it is gone, the change is done (its goal
+    holds; apply does not fail on it), else the error stands."""
     target = live
 
     def mutate() -> Done:
-        kind.delete(target)
+        try:
+            kind.delete(target)
+        except NotFound as exc:
+            if any(obj.id == live.id for obj in kind.find(live.name)):
+                raise
+            return Done(live.id, f"already gone: {exc}")
         return Done(live.id)
 
     def reread(cause: TransientError) -> Done | Retry:
