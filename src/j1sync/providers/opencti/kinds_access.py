@@ -329,6 +329,27 @@ class GroupKind(AccessKind):
     def references(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(sorted({address_of(engine_kind(k), n) for _, k, n in _named(state)}))
 
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Besides the base's names: a role or marking a change must send by id is one
+        live object. Several markings may share a definition (of different types); a
+        group that adds one of them would be given whichever j1sync met first, so the run
+        stops before any plan, naming their ids. A name the group already holds needs no
+        id (an export of it plans nothing)."""
+        problems = self.folded_name_problems(desired, live)
+        shared: dict[str, list[LiveObject]] = {}
+        for obj in live:
+            shared.setdefault(obj.address, []).append(obj)
+        groups = {obj.name: obj for obj in live if obj.kind == self.kind}
+        for want in desired:
+            have = groups.get(want.name)
+            for written, kind, name in _named(want.state):
+                same = shared.get(address_of(engine_kind(kind), name), [])
+                if len(same) > 1 and _sends_id(want.state, have, written, name):
+                    problems.append(_problem(want, written, name, _shared_message(kind, same)))
+        return list(desired), problems
+
     def reference_problems(
         self, desired: Sequence[DesiredObject], known: Collection[str]
     ) -> list[str]:
@@ -444,6 +465,42 @@ def _written_path(document: YamlDocument, written: Written, name: str) -> list[s
         path += [entry, "values"]
     position = _index(locate(document, path, at_value=False).raw, lambda i: str(i) == name)
     return path if position is None else [*path, position]
+
+
+def _sends_id(
+    state: Mapping[str, Any], have: LiveObject | None, written: Written, name: str
+) -> bool:
+    """Whether making `have` (None: a create) what `state` says sends the id of `name`,
+    written at `written`: a role or marking added, or a default-marking entry that
+    changes (editDefaultMarking sends all of its values)."""
+    if have is None:
+        return True
+    if written.entity_type is None:
+        return name not in (have.state.get(written.field) or [])
+    return _default_entry(state, written.entity_type) != _default_entry(
+        have.state, written.entity_type
+    )
+
+
+def _default_entry(state: Mapping[str, Any], entity_type: str) -> list[str]:
+    for entry in state.get("default_marking") or []:
+        if str(entry.get("entity_type")) == entity_type:
+            return sorted(str(v) for v in entry.get("values") or [])
+    return []
+
+
+def _shared_message(kind: str, same: Sequence[LiveObject]) -> str:
+    """Several live objects of `kind` answer to one name: their ids (a marking's type)."""
+    ids = ", ".join(
+        f"{obj.id} ({obj.state['definition_type']})"
+        if obj.state.get("definition_type")
+        else str(obj.id)
+        for obj in sorted(same, key=lambda o: str(o.id))
+    )
+    return (
+        f"{len(same)} {kind} objects in OpenCTI have this name (ids {ids}); j1sync never "
+        "guesses which one is meant: rename all but one in OpenCTI"
+    )
 
 
 def _problem(desired: DesiredObject, written: Written, name: str, message: str) -> str:
