@@ -5,13 +5,19 @@ says, was planned against the US endpoint."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
+
+from tests.examples import copy_jupiterone_examples
+from tests.hostile.running import run_command
+from tests.hostile.test_k4_action_inputs import _run_step as run_action_step
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("j1sync-*.yml"))
@@ -85,3 +91,30 @@ def test_the_drift_issue_is_left_alone_against_the_emulator_as_the_guide_says() 
         assert "steps.drift.outputs.emulator != 'true'" in step["if"], step["name"]
     summary = next(s for s in steps if "summary" in str((s.get("with") or {}).get("args")))
     assert "emulator" not in summary["if"]
+
+
+def test_the_action_applies_a_saved_plan_as_the_guide_shows(tmp_path: Path) -> None:
+    """docs/gitops.md "Applying exactly the reviewed plan" through the composite action:
+    `command: apply`, `args: --plan plan.json --auto-approve`. The action passed its
+    default `path` (.) beside --plan, which apply refuses ("give either PATHS or --plan"):
+    the guide's workflow could not run. A path given with --plan is refused naming it."""
+    copy_jupiterone_examples(tmp_path / "manifests")
+    saved = run_command(
+        [sys.executable, "-m", "j1sync", "plan", "manifests", "--emulator", "--out", "plan.json"],
+        {**os.environ, "NO_COLOR": "1"},
+        tmp_path,
+    )
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    code, log, said = run_action_step(
+        tmp_path, {}, command="apply", args="--plan plan.json --auto-approve", emulator="always"
+    )
+    assert (code, said.get("exit-code")) == (0, "0"), log
+    assert "Apply complete: 5 created, 5 updated, 1 deleted, 0 failed." in log
+    code, log, said = run_action_step(
+        tmp_path, {}, command="apply", path="manifests", args="--plan=plan.json", emulator="always"
+    )
+    assert code == 1 and "exit-code" not in said, log
+    assert "::error::input 'path' is not used with apply --plan" in log
+    guide = " ".join(GUIDE.split())
+    assert "args: --plan plan.json --auto-approve" in GUIDE
+    assert "the action then passes no `path`" in guide
