@@ -228,3 +228,21 @@ def test_the_readme_lists_every_field_of_a_json_plan(tmp_path: Path) -> None:
             found["changes"] |= {key for change in plan["changes"] for key in change}
             found["sections"] |= {key for section in plan.get("sections", []) for key in section}
     assert found == listed
+
+
+def test_the_guides_exit_codes_of_a_blocked_plan(tmp_path: Path) -> None:
+    """docs/gitops.md "Exit codes in a workflow": a plan a safety limit blocks exits 3 with
+    or without --detailed-exitcode; drift exits 2 (its column has no 3)."""
+    guide = " ".join((ROOT / "docs" / "gitops.md").read_text(encoding="utf-8").split())
+    assert "(still 1 on an error, and 3 when a safety limit blocks the plan)" in guide
+    assert "`drift` never exits 3" in guide
+    # one question alone is the whole project: the demo account's managed rules and
+    # questions would all be deleted, which the safety limit blocks
+    shutil.copytree(ROOT / "examples" / "manifests" / "questions", tmp_path / "only")
+    plan = j1sync(["plan", "only", "--emulator"], tmp_path)
+    assert plan.returncode == 3, plan.stdout + plan.stderr
+    assert "every managed object would be deleted" in plan.stdout
+    assert j1sync(["plan", "only", "--emulator", "--detailed-exitcode"], tmp_path).returncode == 3
+    drift = j1sync(["drift", "only", "--emulator"], tmp_path)
+    assert drift.returncode == 2, drift.stdout + drift.stderr
+    assert "every managed object would be deleted" in drift.stdout
