@@ -67,14 +67,26 @@ def test_numbers_are_kept_as_xyops_keeps_them_and_plan_no_change(
         xyops_server,
         "create_tag",
         '{"id": "u2_n", "title": "N", "icon": "", "notes": "", '
-        '"x": [9007199254740993, 12345678901234567890, -1152921504606846977, 1e999]}',
+        '"x": [9007199254740993, 12345678901234567890, -1152921504606846977, 1e999, '
+        "1.0, 2.50, 1e20, 123456789012345678.0, 1e21, -0.0, 0.1]}",
     )
-    assert created["tag"]["x"] == [  # type: ignore[index]
+    kept = created["tag"]["x"]  # type: ignore[index]
+    assert kept == [
         9007199254740992,
         12345678901234567000,
         -1152921504606847000,
         None,
+        1,
+        2.5,
+        100000000000000000000,
+        123456789012345680,
+        1e21,
+        0,
+        0.1,
     ]
+    assert [type(n) for n in kept[4:]] == [int, float, int, int, float, int, float]
+    refused = call(xyops_server, "create_tag", '{"id": "u2_nan", "title": "N", "v": NaN}')
+    assert refused == {"code": "api", "description": "Failed to parse JSON: NaN is not JSON"}
     # a number xyOps answers loads as written: apply, then plan is empty
     Path("m.yaml").write_text(EVENT.format(deep="12345678901234567000"), encoding="utf-8")
     applied = run(xyops_server, "apply", "m.yaml", "--auto-approve")
@@ -87,4 +99,25 @@ def test_numbers_are_kept_as_xyops_keeps_them_and_plan_no_change(
     assert exported.exit_code == 0, exported.output
     assert "12345678901234567000" in Path("ex/events/u2-big.yaml").read_text(encoding="utf-8")
     planned = run(xyops_server, "plan", "ex", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+
+
+def test_a_whole_number_written_with_a_fraction_plans_no_change_after_apply(
+    xyops_server: XyOpsEmulator,
+) -> None:
+    """xyOps answers 1.0 as 1 (JavaScript has one number type): before, a manifest's
+    `min_vert_scale: 1.0` or `1e20` in params applied, and every plan after showed
+    `1 -> 1.0` again."""
+    monitor = (
+        "apiVersion: xyops.j1sync/v1\nkind: Monitor\nmetadata:\n  name: u2_mon\nspec:\n"
+        '  title: M\n  source: "[x]"\n  min_vert_scale: 1.0\n  delta_min_value: 2.0\n---\n'
+    )
+    event = EVENT.format(deep="1e20").replace("safe: 9007199254740991", "whole: 30.0")
+    Path("m.yaml").write_text(monitor + event, encoding="utf-8")
+    applied = run(xyops_server, "apply", "m.yaml", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete: 3 created" in applied.stdout
+    held = next(m for m in xyops_server.snapshot()["monitors"] if m["id"] == "u2_mon")
+    assert (held["min_vert_scale"], held["delta_min_value"]) == (1, 2)
+    planned = run(xyops_server, "plan", "m.yaml", "--detailed-exitcode")
     assert planned.exit_code == 0, planned.output

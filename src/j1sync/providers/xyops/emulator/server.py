@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import math
 import re
 import time
 from typing import Any
@@ -32,7 +31,7 @@ from j1sync.providers.xyops.values import (
     API_CALL_VERSION,
     API_KEY_HEADER,
     API_PATH,
-    js_integer,
+    js_number,
 )
 
 # values.call_path, the call's name captured
@@ -147,7 +146,9 @@ class _Handler(JsonHandler):
         if not raw.strip():
             return params
         try:
-            body = json.loads(raw, parse_int=_js_int, parse_float=_js_float)
+            body = json.loads(
+                raw, parse_int=_js_int, parse_float=_js_float, parse_constant=_no_constant
+            )
         except ValueError as exc:
             raise ApiError("api", f"Failed to parse JSON: {exc}") from exc
         if not isinstance(body, dict):
@@ -175,13 +176,16 @@ class _Handler(JsonHandler):
         self.send_json(status, error.body())
 
 
-def _js_int(text: str) -> int | None:
-    """A JSON integer as xyOps (Node.js) holds it: a double (values.js_integer)."""
-    return js_integer(int(text))
+def _js_int(text: str) -> float | None:
+    """A JSON integer as xyOps (Node.js) holds it: a double (values.js_number)."""
+    return js_number(int(text))
 
 
 def _js_float(text: str) -> float | None:
-    """A JSON number with a fraction or exponent as a double; beyond one, JavaScript's
-    Infinity, which JSON answers as null."""
-    value = float(text)
-    return value if math.isfinite(value) else None
+    """A JSON number with a fraction or exponent as xyOps holds it (values.js_number)."""
+    return js_number(float(text))
+
+
+def _no_constant(text: str) -> None:
+    """NaN and Infinity are no JSON (JavaScript's JSON.parse refuses them)."""
+    raise ValueError(f"{text} is not JSON")
