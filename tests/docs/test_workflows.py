@@ -118,3 +118,20 @@ def test_the_action_applies_a_saved_plan_as_the_guide_shows(tmp_path: Path) -> N
     guide = " ".join(GUIDE.split())
     assert "args: --plan plan.json --auto-approve" in GUIDE
     assert "the action then passes no `path`" in guide
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_what_a_copy_must_change_is_what_the_guide_lists(path: Path) -> None:
+    """The guide's list of what to change in a copy names everything in the workflow that
+    holds this repository's manifest folder: the MANIFESTS variable and the paths filters
+    (which repeat it, as GitHub cannot read a variable there)."""
+    workflow = load(path.read_text(encoding="utf-8"))
+    folder = workflow["env"]["MANIFESTS"]
+    triggers = workflow.get("on") or workflow.get(True)
+    events = [e for e in triggers.values() if isinstance(e, dict)]  # schedule: a list
+    filters = [p for event in events for p in event.get("paths", [])]
+    listed = " ".join(GUIDE.split("## Repository layout", 1)[0].split())
+    assert "the `MANIFESTS` variable" in listed
+    if any(p.startswith(folder) for p in filters):
+        assert f"the `paths:` filters under `on:` (`{folder}/**`" in listed
+    assert "every `uses: ./` line" in listed
