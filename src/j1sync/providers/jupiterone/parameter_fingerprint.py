@@ -87,6 +87,16 @@ def new_record(key: FingerprintKey, name: str, value: Any, written: str | None) 
     return canonical_json(record)
 
 
+def key_source(record: str | None) -> str | None:
+    """Which secret a record was keyed from (a variable's name), when it says."""
+    try:
+        data = json_input.loads(record) if record else None
+    except ValueError:
+        return None
+    source = data.get("key") if isinstance(data, dict) else None
+    return source if isinstance(source, str) else None
+
+
 def unchanged(
     record: str | None, key: FingerprintKey, name: str, value: Any, updated: str | None
 ) -> bool:

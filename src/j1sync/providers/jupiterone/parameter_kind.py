@@ -14,11 +14,13 @@ engine's `comparable_live_state()` then leaves it out of the comparison: no perp
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from j1sync.credentials import ENV_PLAN_KEY
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
@@ -28,6 +30,7 @@ from j1sync.providers.jupiterone.parameter_fingerprint import (
     FingerprintKey,
     fingerprint_name,
     fingerprinted_name,
+    key_source,
     new_record,
     unchanged,
 )
@@ -36,6 +39,8 @@ from j1sync.providers.jupiterone.parameters import ParameterStore
 VALUE = "value"
 # Where a live object keeps its fingerprint record (raw is never output).
 RECORD = "j1syncFingerprint"
+
+log = logging.getLogger("j1sync.parameters")
 
 
 def normalize_parameter(value: Any, secret: Any) -> dict[str, Any]:
@@ -118,8 +123,27 @@ class Parameters:
                 self._rotating[want.name] = have.raw.get("lastUpdatedOn")
             if have is not None and self._secret_unchanged(want, have):
                 want = replace(want, state={k: v for k, v in want.state.items() if k != VALUE})
+            elif have is not None and want.state.get("secret"):
+                self._warn_other_key(want, have)
             resolved.append(want)
         return resolved, problems
+
+    def _warn_other_key(self, want: DesiredObject, have: LiveObject) -> None:
+        """A secret whose record was keyed from another secret than this run's (a drift
+        job without the J1SYNC_PLAN_KEY apply had): its value cannot be checked here, and
+        the plan shows it changed, like a hand edit. Say why, on stderr."""
+        source, mine = key_source(have.raw.get(RECORD)), self.fingerprint_key().source
+        if source is None or source == mine:
+            return
+        log.warning(
+            "%s: the fingerprint of its secret value was made with %s, and this run keys "
+            "with %s: the value cannot be checked here and is planned as changed (written "
+            "again by apply). Give plan, apply and drift the same %s.",
+            want.address,
+            source,
+            mine,
+            source if source == ENV_PLAN_KEY else ENV_PLAN_KEY,
+        )
 
     def _secret_unchanged(self, want: DesiredObject, have: LiveObject) -> bool:
         return want.name not in self._rotate and self.holds(have, want)
