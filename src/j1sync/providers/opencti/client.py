@@ -126,10 +126,20 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
                 if isinstance(node, Mapping):
                     yield dict(node)
             info = connection.get("pageInfo") or {}
-            cursor = info.get("endCursor")
-            if not info.get("hasNextPage") or not cursor or cursor in seen:
+            if not info.get("hasNextPage"):
                 return
-            seen.add(cursor)  # a server repeating a cursor would loop forever
+            # more pages, but no cursor that leads to them: stopping here would plan from a
+            # part of the account (creates of what is on the pages not read), going on
+            # would loop forever
+            cursor = info.get("endCursor")
+            if not cursor:
+                raise ApiError(
+                    f"{TITLE} API ({operation}): the answer says more pages follow but gives "
+                    "no endCursor"
+                )
+            if cursor in seen:
+                raise ApiError(f"{TITLE} API ({operation}): the answer repeated a page cursor")
+            seen.add(cursor)
             after = str(cursor)
 
     # -- internals --------------------------------------------------------------------
