@@ -246,3 +246,17 @@ def test_the_guides_exit_codes_of_a_blocked_plan(tmp_path: Path) -> None:
     drift = j1sync(["drift", "only", "--emulator"], tmp_path)
     assert drift.returncode == 2, drift.stdout + drift.stderr
     assert "every managed object would be deleted" in drift.stdout
+
+
+def test_a_plan_saved_among_the_manifests_is_warned_about_as_the_guide_says(
+    tmp_path: Path,
+) -> None:
+    guide = " ".join((ROOT / "docs" / "gitops.md").read_text(encoding="utf-8").split())
+    assert "save plans outside the manifest folders" in guide
+    shutil.copytree(ROOT / "examples" / "manifests" / "questions", tmp_path / "manifests")
+    saved = j1sync(["plan", "manifests", "--emulator", "--out", "manifests/plan.json"], tmp_path)
+    assert saved.returncode == 3, saved.stderr  # the demo's managed rules: blocked
+    assert (tmp_path / "manifests" / "plan.json").is_file()
+    later = j1sync(["validate", "manifests"], tmp_path)
+    assert later.returncode == 0
+    assert "manifests/plan.json: skipped: the name looks like a manifest's" in later.stderr
