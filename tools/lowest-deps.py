@@ -8,9 +8,9 @@ Usage: python tools/lowest-deps.py [pyproject.toml] > constraints.txt
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 from packaging.requirements import Requirement
 
 
