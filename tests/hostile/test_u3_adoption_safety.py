@@ -1,9 +1,9 @@
 """Adopting an account (docs/gitops.md: export, then `apply --auto-approve`, which only adds
 the managed tag) was blocked by the safety gate once a kind had 10 objects: each adoption
 counted as an update of a managed object ("Question: 12 of 12 managed objects would be
-deleted or updated"), though none carried the tag. An adoption now counts among the
-kind's managed objects but not among those updated; updates of managed objects are
-gated as before."""
+deleted or updated"), though none carried the tag. The gate now weighs only objects
+that carry the tag already: updates and deletes of managed objects are gated as before,
+and so is a managed tag changed to one that hand-made objects carry."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.export.conftest import BASE_SEED
-from tests.hostile.in_process import jupiterone_run, seeded_question
+from tests.hostile.in_process import declared_questions, jupiterone_run, seeded_question
 
 QUESTIONS, RULES = 12, 10
 
@@ -69,3 +69,24 @@ def test_adopting_an_exported_account_is_not_blocked(
         blocked = jupiterone_run(emu, "apply", "--auto-approve")
         assert blocked.exit_code == 3, blocked.output
         assert "Question: 4 of 12 managed objects would be deleted or updated" in blocked.output
+
+
+def test_a_managed_tag_that_hand_made_objects_carry_is_still_blocked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """managedTag changed to `team`, a tag two hand-made questions carry: the 12 declared
+    questions are adopted under it, and the two hand-made ones would be deleted. They are
+    every object that carried the tag: blocked, however many the plan adopts."""
+    monkeypatch.chdir(tmp_path)
+    hand_made = [{**seeded_question(f"hand{i}", tagged=False), "tags": ["team"]} for i in (1, 2)]
+    seed = {
+        **BASE_SEED,
+        "questions": [seeded_question(f"q{i}") for i in range(QUESTIONS)] + hand_made,
+    }
+    declared_questions(Path("m"), [(f"q{i}", "T") for i in range(QUESTIONS)])
+    Path("j1sync.yaml").write_text("paths: [m]\nmanagedTag: team\n", encoding="utf-8")
+    with running_emulator(seed=seed) as emu:
+        applied = jupiterone_run(emu, "apply", "--auto-approve")
+        assert applied.exit_code == 3, applied.output
+        assert "Question: every managed object would be deleted (2 of 2)" in applied.output
+        assert {"hand1", "hand2"} <= {q["name"] for q in emu.snapshot()["questions"]}

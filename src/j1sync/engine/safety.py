@@ -7,9 +7,10 @@ of a kind's managed objects is blocked at any size (1 of 1 included); the share 
 applies from `min_managed` objects.
 
 An adoption (a live object without the managed tag that a manifest now declares) is not a
-managed object's update: it counts among the kind's managed objects (the plan owns it
-from now on) but not among those updated, so that adopting an account after `export`
-(every rule and question's update adds the tag) is not blocked.
+managed object yet: the gate weighs only what the account already gives j1sync, so that
+adopting an account after `export` (every rule and question's update adds the tag) is
+not blocked, and a managed tag changed to one that hand-made objects carry still is
+(their deletes are all of the kind's managed objects, however many the plan adopts).
 """
 
 from __future__ import annotations
@@ -28,18 +29,18 @@ def evaluate_safety(
     max_fraction: float,
     adopted: Collection[str] = (),
 ) -> Safety:
-    """Per kind: managed = live objects the plan owns (updated, deleted or unchanged); the
-    thresholds are j1sync.yaml's (ProjectConfig: its defaults live in manifest.document).
-    `adopted`: the addresses of updates that adopt an object (module docstring)."""
+    """Per kind: managed = live objects the plan owns (updated, deleted or unchanged) but
+    those it adopts (`adopted`: their addresses; module docstring); the thresholds are
+    j1sync.yaml's (ProjectConfig: its defaults live in manifest.document)."""
     managed: Counter[str] = Counter()
     risky: Counter[str] = Counter()
     deleted: Counter[str] = Counter()
     for change in changes:
+        if change.address in adopted:
+            continue
         if change.action in ("update", "delete", "no-op"):
             managed[change.kind] += 1
-        if change.action == "delete" or (
-            change.action == "update" and change.address not in adopted
-        ):
+        if change.action in ("update", "delete"):
             risky[change.kind] += 1
         if change.action == "delete":
             deleted[change.kind] += 1
