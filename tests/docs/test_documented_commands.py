@@ -260,3 +260,31 @@ def test_a_plan_saved_among_the_manifests_is_warned_about_as_the_guide_says(
     later = j1sync(["validate", "manifests"], tmp_path)
     assert later.returncode == 0
     assert "manifests/plan.json: skipped: the name looks like a manifest's" in later.stderr
+
+
+def test_the_guides_export_of_some_kinds_says_which_other_kinds_they_need(
+    tmp_path: Path,
+) -> None:
+    """docs/gitops.md's adoption, "only some kinds", on an account whose rules belong to a
+    resource group and use saved questions: export names each kind left out that the
+    manifests need (it named Question only: with AlertRule and Question exported, validate
+    then failed on the rule's resourceGroup, with no word of --kind ResourceGroup), and
+    with those added the manifests validate."""
+    guide = (ROOT / "docs" / "gitops.md").read_text(encoding="utf-8")
+    assert "a rule's ResourceGroup, is a warning: add it" in guide
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    applied = j1sync(["apply", "examples/manifests", "--emulator", "--auto-approve"], tmp_path)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    rules = j1sync(["export", "--kind", "AlertRule", "--out", "rules", "--emulator"], tmp_path)
+    assert rules.returncode == 0, rules.stderr
+    for kind in ("Question", "ResourceGroup"):
+        assert f"not exported; add --kind {kind} so that the manifests validate" in rules.stderr
+    some = ["export", "--kind", "AlertRule", "--kind", "Question", "--out", "some", "--emulator"]
+    exported = j1sync(some, tmp_path)
+    assert "add --kind ResourceGroup" in exported.stderr
+    assert "add --kind Question" not in exported.stderr
+    enough = [*some[:5], "--kind", "ResourceGroup", "--out", "enough", "--emulator"]
+    complete = j1sync(enough, tmp_path)
+    assert complete.returncode == 0 and "add --kind" not in complete.stderr, complete.stderr
+    validated = j1sync(["validate", "enough"], tmp_path)
+    assert validated.returncode == 0, validated.stderr

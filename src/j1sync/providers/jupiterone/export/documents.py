@@ -50,20 +50,22 @@ def export_documents(
 
 
 def reference_hints(specs: Sequence[Mapping[str, Any]], kinds: Sequence[str]) -> list[str]:
-    """What to add to the kinds exported so that the manifests validate: the questions
-    rules and board widgets use."""
-    if "Question" in kinds:
-        return []
-    hints = []
-    if any(spec.get("questionRef") for spec in specs):
-        hints.append(
-            "some AlertRules use a saved question (questionRef) and Question was not "
-            "exported; add --kind Question so that the manifests validate"
-        )
+    """What to add to the kinds exported so that the manifests validate: the kinds whose
+    manifests the exported ones name (a rule's or a widget's question, a rule's or a
+    board's resource group), when they were not exported."""
     widgets = [w for spec in specs for w in (spec.get("widgets") or {}).values()]
-    if any(widget.get("question") for widget in widgets):
-        hints.append(
-            "some Dashboard widgets show a saved question (question) and Question was not "
-            "exported; add --kind Question so that the manifests validate"
-        )
-    return hints
+    named = (
+        ("Question", any(s.get("questionRef") for s in specs), _RULES_USE_A_QUESTION),
+        ("Question", any(w.get("question") for w in widgets), _WIDGETS_SHOW_A_QUESTION),
+        ("ResourceGroup", any(s.get("resourceGroup") for s in specs), _IN_A_RESOURCE_GROUP),
+    )
+    return [
+        f"{what} and {kind} was not exported; add --kind {kind} so that the manifests validate"
+        for kind, used, what in named
+        if used and kind not in kinds
+    ]
+
+
+_RULES_USE_A_QUESTION = "some AlertRules use a saved question (questionRef)"
+_WIDGETS_SHOW_A_QUESTION = "some Dashboard widgets show a saved question (question)"
+_IN_A_RESOURCE_GROUP = "some AlertRules or Dashboards belong to a resource group (resourceGroup)"
