@@ -3,6 +3,8 @@ question has no name (so hand-made questions are adopted, not duplicated)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
@@ -116,9 +118,20 @@ def question_input(state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def title_must_stay(address: str, live_title: str, desired_title: str) -> str:
+    """Why a nameless question matched by its title cannot take another title."""
+    return (
+        f"{address}: the question in JupiterOne has no name and is matched by its title "
+        f"{live_title!r}; the API cannot name it, so its title must stay {live_title!r} "
+        f"(spec.title is {desired_title!r}). Set spec.title to {live_title!r}, or delete the "
+        "question in JupiterOne to let j1sync create it"
+    )
+
+
 class Questions:
     kind = KIND
     prune: PrunePolicy = "tagged"
+    resolves_against = (KIND,)
 
     def __init__(self, client: JupiterOneClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self._client = client
@@ -159,6 +172,21 @@ class Questions:
     def find(self, name: str) -> list[LiveObject]:
         return [obj for obj in self.read_all() if obj.name == name]
 
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """A manifest that matches a nameless question (by its title) and gives it another
+        title can never be applied (`update`): said before any change, at the manifest,
+        not as a failed change half-way through an apply."""
+        keys = Counter(obj.name for obj in live if obj.kind == KIND)
+        nameless = {obj.name for obj in live if obj.kind == KIND and not obj.raw.get("name")}
+        problems = [
+            title_must_stay(want.address, want.name, want.state["title"])
+            for want in desired
+            if want.name in nameless and keys[want.name] == 1 and want.state["title"] != want.name
+        ]
+        return list(desired), problems
+
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         question = {"name": desired.name, **question_input(desired.state)}
         data = self._client.execute("graphql", CREATE_QUESTION, {"question": question})
@@ -168,11 +196,9 @@ class Questions:
         if not live.raw.get("name") and desired.state["title"] != live.name:
             # QuestionUpdate cannot set a name: a nameless question is known only by its
             # title, so a new title would lose the match (deleted and created next time).
+            # The plan refuses it (resolve_desired); a saved plan may still hold it.
             raise ResolutionError(
-                f"{desired.address}: the question in JupiterOne has no name and is matched by "
-                f"its title {live.name!r}; the API cannot name it, so its title must stay "
-                f"{live.name!r} (spec.title is {desired.state['title']!r}). Set spec.title to "
-                f"{live.name!r}, or delete the question in JupiterOne to let j1sync create it"
+                title_must_stay(desired.address, live.name, desired.state["title"])
             )
         variables = {"id": live.id, "update": question_input(desired.state)}
         self._client.execute("graphql", UPDATE_QUESTION, variables)
