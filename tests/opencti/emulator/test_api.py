@@ -128,7 +128,12 @@ def test_deleting_a_marking_removes_it_from_groups(admin: Poster) -> None:
     )["markingDefinitionAdd"]
     group = admin.gql(
         "mutation G($input: GroupAddInput!) { groupAdd(input: $input) { id } }",
-        {"input": {"name": "G", "group_confidence_level": {"max_confidence": 50, "overrides": []}}},
+        {
+            "input": {
+                "name": "GG",
+                "group_confidence_level": {"max_confidence": 50, "overrides": []},
+            }
+        },
     )["groupAdd"]
     relate = (
         "mutation R($id: ID!, $input: InternalRelationshipAddInput!) "

@@ -32,6 +32,7 @@ from j1sync.engine.contract import (
 )
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.list_identity import ListIdentity
+from j1sync.manifest.model_base import StrictModel
 from j1sync.manifest.yaml_source import YamlDocument, document_at, format_field_path, locate
 from j1sync.providers.opencti.kinds_base import (
     EditInput,
@@ -42,6 +43,7 @@ from j1sync.providers.opencti.kinds_base import (
     names_of_kind,
 )
 from j1sync.providers.opencti.models_access import GLOBAL_MARKING_TYPE, GroupSpec, RoleSpec
+from j1sync.providers.opencti.models_sharing import NamedMetadata
 from j1sync.providers.opencti.values import (
     CAPABILITY_RELATION,
     MARKING_RELATION,
@@ -80,6 +82,8 @@ class AccessKind(OpenCtiKind):
     """What Role and Group share: a description carrying j1sync's marker (pruned by it),
     relationships added and deleted one by one."""
 
+    # roleAdd's and groupAdd's names: at least 2 characters (the schema's constraint)
+    metadata_model: ClassVar[type[StrictModel] | None] = NamedMetadata
     prune: PrunePolicy = "tagged"
     marker_field = "description"
     # spec field -> relationship_type, for the fields kept as relationships

@@ -29,7 +29,7 @@ def _check_name_length(value: str) -> str:
 
 
 class NamedMetadata(StrictModel):
-    """metadata.name of a status template, collection or feed: its OpenCTI name."""
+    """metadata.name of a role, group, status template, collection or feed: its name."""
 
     name: Annotated[ObjectName, AfterValidator(_check_name_length)] = Field(
         description=f"Its name in OpenCTI (at least {MIN_NAME_LENGTH} characters)."

@@ -30,7 +30,7 @@ from graphql import (
 )
 
 from j1sync.emulator.store import JsonObject, Store
-from j1sync.providers.opencti.emulator import auth
+from j1sync.providers.opencti.emulator import auth, constraints
 from j1sync.providers.opencti.emulator.ids import KEYS, platform_key, standard_id
 from j1sync.providers.opencti.emulator.seed import (
     VOCABULARY_USES,
@@ -1225,6 +1225,10 @@ def _guarded(resolver: Resolver, requirement: auth.Requirement) -> Resolver:
                 raise auth.auth_required()
             if not auth.holds(context.capabilities, requirement):
                 raise auth.forbidden()
+        if info.parent_type.name == "Mutation":
+            broken = constraints.problem(info.parent_type.fields[info.field_name].args, args)
+            if broken is not None:
+                raise broken
         return resolver(root, info, **args)
 
     return resolve
