@@ -1,10 +1,12 @@
 """xyOps deletes a tag, web hook, channel, monitor, group or event that other objects still
-name (only a category with events is refused), and those objects keep naming it. Before,
-`export` of such an account wrote manifests that `plan` refused ("no Tag 'gone_tag' is
-declared or in xyOps"), and the emulator refused every later update of those objects.
-Now an id the object in xyOps already names is no problem for a manifest that keeps
-naming it: export, apply (adopting) and plan converge; a manifest that names a missing
-object anew is still an error before any request."""
+name (only a category with events is refused: 1.0.88 lib/api), and those objects keep
+naming it. Before, `export` of such an account wrote manifests that `plan` refused ("no
+Channel 'u2_gone_channel' is declared or in xyOps"), and the emulator refused deletes
+xyOps makes. Now an id the object in xyOps already names is no problem where xyOps keeps
+it as written (a channel's web hook, an action's channel, an alert's monitor, a role's
+categories): export, apply (adopting) and plan converge. Where xyOps checks it on every
+write (an event's tags), the plan says so at the manifest's line, before any change, and
+converges once it is taken out; a missing object named anew is an error as ever."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from pathlib import Path
 from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.hostile.xyops_cli import call, run
 
-# objects made in the UI, whose tag, channel, monitor, web hook, event, group and
-# category were deleted there since
+# objects made in the UI, whose channel, monitor, web hook, event, group and category were
+# deleted there since: xyOps keeps these ids as written
 LEFT_NAMING_THE_GONE = {
     "events": [
         {
@@ -25,7 +27,7 @@ LEFT_NAMING_THE_GONE = {
             "plugin": "shellplug",
             "targets": ["main"],
             "algo": "monitor:u2_gone_monitor",
-            "tags": ["important", "u2_gone_tag"],
+            "tags": ["important"],
             "actions": [
                 {
                     "enabled": True,
@@ -57,28 +59,26 @@ LEFT_NAMING_THE_GONE = {
     ],
     "roles": [{"id": "u2_left_role", "title": "Left role", "categories": ["u2_gone_cat"]}],
 }
+KINDS = [arg for kind in ("Event", "Channel", "Alert", "Role") for arg in ("--kind", kind)]
 
 
 def test_export_of_objects_naming_deleted_ones_applies_and_plans_no_change(
     xyops_server: XyOpsEmulator,
 ) -> None:
     xyops_server.seed_objects(LEFT_NAMING_THE_GONE)
-    kinds = [arg for kind in ("Event", "Channel", "Alert", "Role") for arg in ("--kind", kind)]
-    exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", *kinds)
+    exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", *KINDS)
     assert exported.exit_code == 0, exported.output
     event = Path("ex/events/u2-left-event.yaml").read_text(encoding="utf-8")
-    assert "u2_gone_tag" in event and "u2_gone_channel" in event  # written as xyOps has it
+    assert "u2_gone_channel" in event and "monitor:u2_gone_monitor" in event  # as xyOps has it
 
     planned = run(xyops_server, "plan", "ex")
     assert planned.exit_code == 0, planned.output
-    assert (
-        "Plan: 0 to create, 7 to update, 0 to delete" in planned.stdout
-    )  # adoptions: 4 + 3 built-in
+    assert "Plan: 0 to create, 7 to update, 0 to delete" in planned.stdout  # adoptions: 4 + 3
     applied = run(xyops_server, "apply", "ex", "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert "Apply complete: 0 created, 7 updated, 0 deleted, 0 failed." in applied.stdout
-    held = {e["id"]: e for e in xyops_server.snapshot()["events"]}["u2_left_event"]
-    assert held["tags"] == ["important", "u2_gone_tag"]
+    held = {c["id"]: c for c in xyops_server.snapshot()["channels"]}["u2_left_channel"]
+    assert (held["web_hook"], held["run_event"]) == ("u2_gone_hook", "u2_gone_event")
     assert held["notes"].endswith("managed-by: j1sync")
     again = run(xyops_server, "plan", "ex", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
@@ -90,32 +90,44 @@ def test_a_missing_object_named_anew_is_still_an_error(xyops_server: XyOpsEmulat
     assert exported.exit_code == 0, exported.output
     path = Path("ex/events/u2-left-event.yaml")
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("- u2_gone_tag", "- u2_gone_tga"), encoding="utf-8")
+    path.write_text(text.replace("u2_gone_channel", "u2_gone_chanel"), encoding="utf-8")
     before = xyops_server.snapshot()
     planned = run(xyops_server, "apply", "ex", "--auto-approve")
     assert planned.exit_code == 1, planned.output
     assert (
-        "xyops.Event/u2_left_event: spec.tags[1]: no Tag 'u2_gone_tga' is declared or in xyOps"
+        "xyops.Event/u2_left_event: spec.actions[0].channel_id: no Channel 'u2_gone_chanel' "
+        "is declared or in xyOps"
     ) in planned.stderr
     assert xyops_server.snapshot() == before
 
 
-def test_deleted_in_xyops_while_named_then_export_plans_no_change(
-    xyops_server: XyOpsEmulator,
-) -> None:
-    """The same through the API, as the UI does it: the tag and channel are deleted while
-    the event names them (xyOps refuses only a category with events)."""
+def test_deleted_in_xyops_while_named_then_export_and_plan(xyops_server: XyOpsEmulator) -> None:
+    """Through the API, as the UI does it: the tag and channel are deleted while the event
+    names them. xyOps refuses every write of an event naming a tag it lacks, so the plan
+    stops at that tag's line, before any change; taken out, the export converges."""
     call(xyops_server, "create_tag", {"id": "u2_tag", "title": "T"})
     call(xyops_server, "create_channel", {"id": "u2_chan", "title": "C"})
     event = {**LEFT_NAMING_THE_GONE["events"][0], "id": "u2_ev", "algo": "random"}
-    event["tags"], event["actions"][0]["channel_id"] = ["u2_tag"], "u2_chan"
-    call(xyops_server, "create_event", event)
+    event["tags"], event["actions"][0]["channel_id"] = ["important", "u2_tag"], "u2_chan"
+    assert call(xyops_server, "create_event", event)["code"] == 0
     assert call(xyops_server, "delete_tag", {"id": "u2_tag"})["code"] == 0
     assert call(xyops_server, "delete_channel", {"id": "u2_chan"})["code"] == 0
     refused = call(xyops_server, "delete_category", {"id": "general"})
     assert refused["code"] == "category" and "Still in use" in str(refused["description"])
     exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", "--kind", "Event")
     assert exported.exit_code == 0, exported.output
+    before = xyops_server.snapshot()
+    stopped = run(xyops_server, "apply", "ex", "--auto-approve")
+    assert stopped.exit_code == 1, stopped.output
+    assert (
+        "ex/events/u2-ev.yaml:12:7: xyops.Event/u2_ev: spec.tags[1]: no Tag 'u2_tag' is declared "
+        "or in xyOps (deleted there since, and xyOps refuses every write of this object while "
+        "it names it: take it out)"
+    ) in stopped.stderr, stopped.stderr
+    assert "u2_chan" not in stopped.stderr  # the channel xyOps keeps as written: no problem
+    assert xyops_server.snapshot() == before
+    path = Path("ex/events/u2-ev.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("    - u2_tag\n", ""), "utf-8")
     applied = run(xyops_server, "apply", "ex", "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert "Apply complete: 0 created, 1 updated, 0 deleted, 0 failed." in applied.stdout

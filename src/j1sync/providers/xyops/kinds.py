@@ -37,7 +37,13 @@ from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.system import SYSTEM
-from j1sync.providers.xyops.values import MONITOR_ALGO, WORKFLOW, WORKFLOW_PLUGIN, js_number
+from j1sync.providers.xyops.values import (
+    CHECKED_REFERENCES,
+    MONITOR_ALGO,
+    WORKFLOW,
+    WORKFLOW_PLUGIN,
+    js_number,
+)
 
 
 @dataclass(frozen=True)
@@ -334,19 +340,27 @@ class XyopsKind:
         """Each object a manifest names is declared in the run or in xyOps (engine
         ChecksReferences): xyOps would refuse the write half-way through an apply, or
         keep a dangling id. Targets may be servers, which j1sync does not read. An id the
-        object in xyOps already names is no problem: what it names was deleted there
-        since (xyOps allows it), and the manifest changes nothing about it."""
+        object in xyOps already names is no problem where xyOps does not check it
+        (values.CHECKED_REFERENCES): what it names was deleted there since (xyOps allows
+        it), and the manifest changes nothing about it; where xyOps checks it, every
+        write of the object is refused, so it is an error saying so."""
         problems: list[str] = []
         for obj in desired:
             held = self._held.get(obj.name, frozenset())
             for where, kind, target in named_references(self.api.kind, obj.state):
                 if MAY_NAME_SERVERS in where or address_of(engine_kind(kind), target) in known:
                     continue
-                if (kind, target) in held:
+                checked = tuple(p for p in where if isinstance(p, str)) in CHECKED_REFERENCES
+                if (kind, target) in held and not checked:
                     continue  # gone from xyOps, still named by the object there: unchanged
                 prefix = address_of(engine_kind(kind), "")
                 names = [a.removeprefix(prefix) for a in known if a.startswith(prefix)]
                 message = f"no {kind} '{target}' is declared or in xyOps"
+                if (kind, target) in held:
+                    message += (
+                        " (deleted there since, and xyOps refuses every write of this object "
+                        "while it names it: take it out)"
+                    )
                 message += _did_you_mean(target, names)
                 problems.append(
                     field_problem(obj.source, obj.address, ["spec", *where], message, target)

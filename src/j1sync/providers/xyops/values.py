@@ -173,6 +173,22 @@ def js_integer(value: int) -> int | None:
         return None
 
 
+# The references xyOps checks each time an object naming them is written (1.0.88: lib/api.js
+# requireValidActions, lib/api/events.js requireValidEventData), as field paths without list
+# indices: an event's category and tags, a run_event action's event, a workflow's event
+# nodes (plugins aside: kinds.plugins_named). The others (a channel's web hook, an alert's
+# monitor, a role's categories, a channel or web_hook action's target...) it keeps as
+# written, what they name deleted or not. The emulator's kinds.Ref lists the same.
+CHECKED_REFERENCES: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("category",),
+        ("tags",),
+        ("actions", "event_id"),
+        ("alert_actions", "event_id"),
+        ("workflow", "nodes", "data", "event"),
+    }
+)
+
 # Every object's `title`: xyOps refuses HTML metacharacters in it ("Malformed title
 # parameter: Cannot contain HTML metacharacters"; its lib/api.js).
 TITLE_FORBIDDEN = re.compile(r"[<>]")

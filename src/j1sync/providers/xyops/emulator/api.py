@@ -21,7 +21,6 @@ from j1sync.emulator.faults import FailureMode, FaultSwitches
 from j1sync.emulator.store import Store
 from j1sync.providers.xyops.emulator.buckets import BUCKETS, Buckets
 from j1sync.providers.xyops.emulator.errors import (
-    BAD_REQUEST,
     NOT_FOUND,
     SERVER_ERROR,
     ApiError,
@@ -34,7 +33,6 @@ from j1sync.providers.xyops.emulator.kinds import (
     SERVER_FIELDS,
     JsonObject,
     ListSpec,
-    Ref,
     check_types,
     refs_of,
 )
@@ -245,7 +243,7 @@ class XyOpsApi:
         self._check_fields(spec, merged)
         if merged.get("type") == "workflow" and spec.singular == "event":
             merged["plugin"] = WORKFLOW_PLUGIN
-        self._check_refs(spec, merged, already=set(refs_of(spec.plural, existing)))
+        self._check_refs(spec, merged)
         merged["modified"] = now()
         revision = existing.get("revision")
         merged["revision"] = (revision if isinstance(revision, int) else 0) + 1
@@ -307,21 +305,15 @@ class XyOpsApi:
         check_types(spec, obj)
         spec.validate(obj)
 
-    def _check_refs(self, spec: ListSpec, obj: JsonObject, already: set[Ref] | None = None) -> None:
-        """Each object `obj` names exists; on an update, `already` (what the stored object
-        names) is not checked again: xyOps lets an object be deleted while others name
-        it (only a category with events is refused), and an update of one of those others
-        that keeps naming it goes through."""
+    def _check_refs(self, spec: ListSpec, obj: JsonObject) -> None:
+        """What xyOps checks each time `obj` is written (kinds.Ref) exists; on an update,
+        of the merged object, as update_event does: an event naming a tag deleted since
+        is refused until the tag is taken out."""
         for ref in refs_of(spec.plural, obj):
-            if not ref.checked or ref in (already or set()):
-                continue
             if ref.collection == spec.plural and ref.id == obj["id"]:
                 continue
             if self.store.get(ref.collection, ref.id) is None:
-                target = BY_PLURAL[ref.collection].noun if ref.collection in BY_PLURAL else ""
-                raise ApiError(
-                    spec.singular, f"Unknown {target or ref.collection}: {ref.id}", BAD_REQUEST
-                )
+                raise ApiError("api", ref.refused)
 
 
 def _matches(row: JsonObject, filters: JsonObject, from_query: bool) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 from j1sync.providers.xyops import values
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
-from j1sync.providers.xyops.values import WORKFLOW, WORKFLOW_PLUGIN, Color, DataType
+from j1sync.providers.xyops.values import WORKFLOW, Color, DataType
 
 JsonObject = dict[str, Any]
 
@@ -36,13 +36,16 @@ CATEGORY_COLORS = frozenset(get_args(Color))
 
 @dataclass(frozen=True)
 class Ref:
-    """A reference from one object to another: `collection`/`id`. `checked`: the target
-    must exist when the referencing object is written (an event target may also be a
-    server, which the emulator does not model, so targets are not checked)."""
+    """A reference xyOps checks whenever the object naming it is written (lib/api.js
+    requireValidActions, lib/api/events.js requireValidEventData, 1.0.88): `collection`/`id`
+    must exist, else the write is refused with `refused` (code `api`). The references it
+    does not check (a channel's web hook, an alert's monitor, a role's categories, a
+    web_hook or channel action's target, limits, an event's targets) are kept as written,
+    what they name gone or not, and are not listed."""
 
     collection: str
     id: str
-    checked: bool = True
+    refused: str
 
 
 Validator = Callable[[JsonObject], None]
@@ -81,39 +84,22 @@ class ListSpec:
 
 
 def action_refs(actions: Any) -> Iterator[Ref]:
-    for action in actions if isinstance(actions, list) else ():
+    """requireValidActions: a run_event action's event and a plugin action's plugin."""
+    for number, action in enumerate(actions if isinstance(actions, list) else (), start=1):
         if not isinstance(action, dict):
             continue
+        prefix = f"Malformed action entry #{number}"
         kind = action.get("type")
-        if kind == "web_hook" and _nonempty(action.get("web_hook")):
-            yield Ref("web_hooks", str(action["web_hook"]))
-        elif kind == "channel" and _nonempty(action.get("channel_id")):
-            yield Ref("channels", str(action["channel_id"]))
-        elif kind == "run_event" and _nonempty(action.get("event_id")):
-            yield Ref("events", str(action["event_id"]))
+        if kind == "run_event" and _nonempty(action.get("event_id")):
+            event = str(action["event_id"])
+            yield Ref("events", event, f"{prefix}: Event not found: {event}")
         elif kind == "plugin" and _nonempty(action.get("plugin_id")):
-            yield Ref("plugins", str(action["plugin_id"]))
-        elif kind == "ticket":
-            yield from _id_list("tags", action.get("ticket_tags"))
-
-
-def limit_refs(limits: Any) -> Iterator[Ref]:
-    for limit in limits if isinstance(limits, list) else ():
-        if not isinstance(limit, dict):
-            continue
-        if _nonempty(limit.get("web_hook")):
-            yield Ref("web_hooks", str(limit["web_hook"]))
-        yield from _id_list("tags", limit.get("tags"))
+            plugin = str(action["plugin_id"])
+            yield Ref("plugins", plugin, f"{prefix}: Plugin not found: {plugin}")
 
 
 def _nonempty(value: Any) -> bool:
     return isinstance(value, str) and value != ""
-
-
-def _id_list(collection: str, values: Any, checked: bool = True) -> Iterator[Ref]:
-    for value in values if isinstance(values, list) else ():
-        if _nonempty(value):
-            yield Ref(collection, value, checked)
 
 
 def validate_actions(obj: JsonObject, name: str = "actions") -> None:
@@ -189,7 +175,6 @@ def _category(obj: JsonObject) -> None:
 
 def _category_refs(obj: JsonObject) -> Iterator[Ref]:
     yield from action_refs(obj.get("actions"))
-    yield from limit_refs(obj.get("limits"))
 
 
 def _group(obj: JsonObject) -> None:
@@ -216,18 +201,6 @@ def _web_hook(obj: JsonObject) -> None:
             raise malformed("headers", "each header is an object with name and value")
 
 
-def _channel_refs(obj: JsonObject) -> Iterator[Ref]:
-    if _nonempty(obj.get("web_hook")):
-        yield Ref("web_hooks", str(obj["web_hook"]))
-    if _nonempty(obj.get("run_event")):
-        yield Ref("events", str(obj["run_event"]))
-
-
-def _role_refs(obj: JsonObject) -> Iterator[Ref]:
-    yield from _id_list("categories", obj.get("categories"))
-    yield from _id_list("groups", obj.get("groups"))
-
-
 def _monitor(obj: JsonObject) -> None:
     data_type = obj.get("data_type")
     if data_type is not None and data_type not in DATA_TYPES:
@@ -236,18 +209,11 @@ def _monitor(obj: JsonObject) -> None:
     _regex(obj, "data_match")
 
 
-def _monitor_refs(obj: JsonObject) -> Iterator[Ref]:
-    yield from _id_list("groups", obj.get("groups"))
-
-
 def _alert(obj: JsonObject) -> None:
     validate_actions(obj)
 
 
 def _alert_refs(obj: JsonObject) -> Iterator[Ref]:
-    yield from _id_list("groups", obj.get("groups"))
-    if _nonempty(obj.get("monitor_id")):
-        yield Ref("monitors", str(obj["monitor_id"]))
     yield from action_refs(obj.get("actions"))
 
 
@@ -272,39 +238,39 @@ def _event(obj: JsonObject) -> None:
 
 
 def _event_refs(obj: JsonObject) -> Iterator[Ref]:
-    if _nonempty(obj.get("category")):
-        yield Ref("categories", str(obj["category"]))
+    """requireValidEventData (on the merged event of an update too): its category, plugin
+    (not a `_` one), each tag, its actions', and its workflow's event and job nodes'."""
+    category = obj.get("category")
+    if _nonempty(category):
+        yield Ref("categories", str(category), f"Category not found: {category}")
     plugin = obj.get("plugin")
-    if _nonempty(plugin) and plugin != WORKFLOW_PLUGIN:
-        yield Ref("plugins", str(plugin))
-    yield from _id_list("tags", obj.get("tags"))
-    yield from _id_list("groups", obj.get("targets"), checked=False)
-    algo = obj.get("algo")
-    if isinstance(algo, str) and algo.startswith(values.MONITOR_ALGO):
-        yield Ref("monitors", algo.removeprefix(values.MONITOR_ALGO))
+    if _nonempty(plugin) and not str(plugin).startswith("_"):
+        yield Ref("plugins", str(plugin), f"Plugin not found: {plugin}")
+    tags = obj.get("tags")
+    for tag in tags if isinstance(tags, list) else ():
+        if _nonempty(tag):
+            yield Ref("tags", tag, f"Unknown tag: {tag}")
     yield from action_refs(obj.get("actions"))
-    yield from limit_refs(obj.get("limits"))
     workflow = obj.get("workflow")
     nodes = workflow.get("nodes") if isinstance(workflow, dict) else None
     for node in nodes if isinstance(nodes, list) else ():
         data = node.get("data") if isinstance(node, dict) else None
         if not isinstance(data, dict):
             continue
-        if node.get("type") == "event" and _nonempty(data.get("event")):
-            yield Ref("events", str(data["event"]))
-        elif node.get("type") == "job":
-            yield from _event_refs({k: data.get(k) for k in ("category", "plugin", "tags")})
-        elif node.get("type") == "action":
-            yield from action_refs([data])
+        prefix = f"Malformed workflow node #{node.get('id')}"
+        named = {"event": ("events", "event", "Event"), "job": ("plugins", "plugin", "Plugin")}
+        if node.get("type") in named:
+            collection, field, noun = named[str(node["type"])]
+            target = str(data.get(field) or "")
+            yield Ref(collection, target, f"{prefix}: Unknown {noun} ID: {target}")
+        elif node.get("type") == "action" and data.get("type") == "plugin":
+            target = str(data.get("plugin_id") or "")
+            yield Ref("plugins", target, f"{prefix}: Unknown Action Plugin ID: {target}")
 
 
 def _plugin(obj: JsonObject) -> None:
     if obj.get("type") not in PLUGIN_TYPES:
         raise malformed("type", "one of " + ", ".join(sorted(PLUGIN_TYPES)))
-
-
-def _plugin_refs(obj: JsonObject) -> Iterator[Ref]:
-    yield from _id_list("groups", obj.get("groups"))
 
 
 def _event_answer() -> JsonObject:
@@ -359,7 +325,7 @@ LISTS: tuple[ListSpec, ...] = (
         arrays=("headers",),
         validate=_web_hook,
     ),
-    ListSpec("channel", "channels", "channel", "n", arrays=("users",), refs=_channel_refs),
+    ListSpec("channel", "channels", "channel", "n", arrays=("users",)),
     ListSpec(
         "role",
         "roles",
@@ -368,7 +334,6 @@ LISTS: tuple[ListSpec, ...] = (
         defaults=_role_defaults,
         arrays=("categories", "groups"),
         objects=("privileges",),
-        refs=_role_refs,
     ),
     ListSpec(
         "monitor",
@@ -379,7 +344,6 @@ LISTS: tuple[ListSpec, ...] = (
         arrays=("groups",),
         sort_order=True,
         validate=_monitor,
-        refs=_monitor_refs,
     ),
     ListSpec(
         "alert",
@@ -415,7 +379,6 @@ LISTS: tuple[ListSpec, ...] = (
         arrays=("params", "groups"),
         update_answers_object=True,
         validate=_plugin,
-        refs=_plugin_refs,
     ),
 )
 BY_SINGULAR = {spec.singular: spec for spec in LISTS}
