@@ -54,3 +54,22 @@ def test_both_spellings_in_one_folder_are_an_error_before_any_request(tmp_path: 
         ) in result.stderr
         assert "Traceback" not in result.stderr
     assert not (tmp_path / ".j1sync").exists()
+
+
+def test_a_paths_entry_that_does_not_exist_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """It was 'manifest:1:1: no such file or directory', naming neither j1sync.yaml nor
+    the key; export, which may write the folder, still runs."""
+    reference = " ".join((ROOT / "docs" / "manifests.md").read_text(encoding="utf-8").split())
+    shown = "j1sync.yaml:1:20: j1sync.yaml: paths[1]: 'manifest' does not exist"
+    assert f"(`{shown} ...`), for every command but `export`" in reference
+    shutil.copytree(ROOT / "examples" / "manifests" / "questions", tmp_path / "questions")
+    (tmp_path / "j1sync.yaml").write_text("paths: [questions, manifest]\n", encoding="utf-8")
+    for command in (["validate"], ["validate", "questions"], ["plan", "--emulator"]):
+        result = j1sync(command, tmp_path)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert f"{shown} (a path of j1sync.yaml is relative to its folder)" in result.stderr
+    assert not (tmp_path / ".j1sync").exists()
+    exported = j1sync(["export", "--emulator", "--out", "manifest"], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "manifest" / "questions").is_dir()
+    assert "does not exist" not in j1sync(["validate"], tmp_path).stderr

@@ -25,6 +25,8 @@ safety:
 
 
 def test_full_project_file_becomes_project_config(write: WriteFile, tmp_path: Path) -> None:
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "more").mkdir()
     config, problems = load_project_file(write("j1sync.yaml", FULL), env={})
     assert problems == []
     assert config == ProjectConfig(
@@ -77,6 +79,7 @@ def test_default_paths_come_from_j1sync_yaml_in_the_current_folder(
     monkeypatch.chdir(tmp_path)
     assert default_paths() == ["."]
     write("j1sync.yaml", "paths: [manifests]\n")
+    (tmp_path / "manifests").mkdir()
     assert default_paths() == ["manifests"]
 
 

@@ -147,7 +147,7 @@ def current_project() -> ProjectConfig:
     path = find_project_file(Path("."))
     if path is None:
         return ProjectConfig()
-    project, problems = load_project_file(path)
+    project, problems = load_project_file(path, paths_must_exist=False)  # --out may be one
     if problems:
         raise ManifestError(problems)
     return project

@@ -21,7 +21,7 @@ from j1sync.manifest.document import (
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
-from j1sync.manifest.yaml_source import read_documents
+from j1sync.manifest.yaml_source import locate, read_documents
 from j1sync.providers.registry import System, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
@@ -173,9 +173,11 @@ def _shown(path: Path) -> Path:
 
 
 def load_project_file(
-    path: Path, env: Mapping[str, str] | None = None
+    path: Path, env: Mapping[str, str] | None = None, *, paths_must_exist: bool = True
 ) -> tuple[ProjectConfig, list[ManifestProblem]]:
-    """Read and validate j1sync.yaml; on problems, the defaults come back with them."""
+    """Read and validate j1sync.yaml; on problems, the defaults come back with them. A
+    `paths` entry that does not exist is one, at its line (`paths_must_exist=False`: for
+    export, which may be about to write it)."""
     display = str(path)
     twin = _twin_problem(path)
     if twin is not None:
@@ -203,6 +205,18 @@ def load_project_file(
         return ProjectConfig(), problems_from_validation(exc, document, model, "j1sync.yaml")
     folder = path.parent
     paths = tuple(_relative_to(folder, p) for p in parsed.paths)
+    missing = [
+        ManifestProblem(
+            locate(document, ("paths", index), at_value=True).location,
+            f"{entry!r} does not exist (a path of j1sync.yaml is relative to its folder)",
+            "j1sync.yaml",
+            f"paths[{index}]",
+        )
+        for index, (entry, resolved) in enumerate(zip(parsed.paths, paths, strict=True))
+        if paths_must_exist and not os.path.lexists(resolved)
+    ]
+    if missing:
+        return ProjectConfig(), missing
     first, *others = systems()
     sections = {
         system.name: _target_config(system, section, paths)
