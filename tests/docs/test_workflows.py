@@ -135,3 +135,39 @@ def test_what_a_copy_must_change_is_what_the_guide_lists(path: Path) -> None:
     if any(p.startswith(folder) for p in filters):
         assert f"the `paths:` filters under `on:` (`{folder}/**`" in listed
     assert "every `uses: ./` line" in listed
+
+
+def test_a_failed_plan_replaces_the_sticky_comment_with_a_note(tmp_path: Path) -> None:
+    """A plan that failed printed nothing on stdout (its error goes to stderr), and the
+    comment step posted that empty report: the PR's plan comment went blank. Now a note
+    saying there is no plan for the commit, and where the error is, is posted instead, for
+    every exit code but 0, 2 and 3 (those print a plan), and when validate failed."""
+    workflow = load((ROOT / ".github" / "workflows" / "j1sync-plan.yml").read_text("utf-8"))
+    steps = {step.get("name"): step for step in workflow["jobs"]["plan"]["steps"]}
+    note, comment = steps["Note a failed plan"], steps["Sticky PR comment"]
+    assert """!contains(fromJSON('["0", "2", "3"]'), steps.plan.outputs.exit-code)""" in note["if"]
+    assert "steps.failed.outputs.report || steps.plan.outputs.report" in comment["with"]["args"]
+    assert "steps.failed.outputs.report != ''" in comment["if"]
+    outputs = tmp_path / "outputs"
+    outputs.touch()
+    env = {
+        "PATH": os.environ["PATH"],
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(outputs),
+        "EXIT_CODE": "1",
+        "COMMIT": "0123456789abcdef0123",
+        "RUN_URL": "https://github.com/acme/j1-config/actions/runs/42",
+    }
+    script = tmp_path / "note.sh"
+    script.write_text(note["run"], encoding="utf-8")
+    done = run_command(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], env, tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = outputs.read_text(encoding="utf-8")
+    assert written == f"report={tmp_path / 'j1sync-plan-failed.md'}\n"
+    body = (tmp_path / "j1sync-plan-failed.md").read_text(encoding="utf-8")
+    assert body.startswith("**j1sync: no plan for 0123456789ab.**")
+    assert "(exit code 1)" in body and "[job log](https://github.com/acme/" in body
+    guide = " ".join(GUIDE.split())
+    assert "the comment says there is no plan for that commit" in guide
