@@ -122,3 +122,13 @@ def test_the_readme_synopsis_of_a_command_names_its_options_and_only_those(
         assert any(re.search(rf"{re.escape(n)}(?![\w-])", synopsis) for n in names), (
             f"README's line for `{path}` does not name {'/'.join(names)}"
         )
+
+
+@pytest.mark.parametrize("name", ["comment", "drift-issue", "summary"])
+def test_the_github_commands_body_file_help_names_what_the_workflows_post(name: str) -> None:
+    """The workflows post plan's report (comment), drift's (drift-issue) and apply's
+    (summary --code-block); --body-file's help named plan's output only."""
+    option = next(p for p in COMMANDS[f"j1sync github {name}"].params if p.name == "body_file")
+    text = " ".join(str(getattr(option, "help", "")).split())
+    for named in ("`j1sync plan`", "`j1sync drift`", "apply's output", "`summary --code-block`"):
+        assert named in text, (name, text)

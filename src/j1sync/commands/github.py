@@ -23,7 +23,10 @@ body_file_option = click.option(
     "--body-file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Markdown file to post (e.g. the output of `j1sync plan --format markdown`).",
+    help=(
+        "The report to post: what `j1sync plan` or `j1sync drift` printed with --format "
+        "markdown (or apply's output, with `summary --code-block`)."
+    ),
 )
 repo_option = click.option(
     "--repo", metavar="OWNER/NAME", help="Repository (default: $GITHUB_REPOSITORY)."
