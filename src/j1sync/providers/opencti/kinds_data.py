@@ -27,7 +27,7 @@ from j1sync.engine.contract import PrunePolicy
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.providers.opencti.keys import normalize_name, upper
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
-from j1sync.providers.opencti.lock_store import LOCK_PREFIX, is_lock_entry
+from j1sync.providers.opencti.lock_store import LOCK_PREFIX, is_lock_entry, is_lock_name
 from j1sync.providers.registry import closest
 
 # OpenCTI 6.9's VocabularyCategory enum (schema-6.9.17.graphql), in its order.
@@ -107,8 +107,11 @@ def _check_vocabulary(value: str) -> str:
         near = closest(category, list(VOCABULARY_CATEGORIES))
         hint = f"did you mean '{near}'?" if near else f"one of: {', '.join(VOCABULARY_CATEGORIES)}"
         raise rule_error(f"'{category}' is not an OpenCTI vocabulary category; {hint}")
-    if name.startswith(LOCK_PREFIX):
-        raise rule_error(f"names starting with '{LOCK_PREFIX}' are j1sync's own (the apply lock)")
+    if is_lock_name(name):
+        raise rule_error(
+            f"names starting with '{LOCK_PREFIX}' (in any case: OpenCTI does not tell it "
+            "apart) are j1sync's own (the apply lock)"
+        )
     return value
 
 

@@ -10,7 +10,8 @@ the value in its `description`. It needs the token's user to hold
 SETTINGS_SETVOCABULARIES, as managing vocabularies does (docs/opencti.md, "Connecting").
 
 The Vocabulary kind never lists these entries, and no manifest may name one
-(kinds_data.py). A delete removes the entry. A write or delete whose answer was lost is
+(kinds_data.py), in any case or spacing OpenCTI takes for the same name
+(`is_lock_name`). A delete removes the entry. A write or delete whose answer was lost is
 checked by reading the entry again (a lost answer must not keep a released lock held).
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 from j1sync.engine.lock import settle_time
 from j1sync.errors import NotFound, TransientError
 from j1sync.providers.opencti.client import OpenCtiClient
+from j1sync.providers.opencti.keys import normalize_name
 
 LOCK_CATEGORY = "collection_layers_ov"
 LOCK_PREFIX = "j1sync-state:"
@@ -53,11 +55,16 @@ mutation J1syncStateDelete($id: ID!) {
 """
 
 
+def is_lock_name(name: str) -> bool:
+    """Whether OpenCTI takes a vocabulary entry named `name` for one of j1sync's state
+    values: it compares names lowercased and trimmed (keys.py), so `J1SYNC-State:apply`
+    is the lock's entry to it (an add of one upserts into the other)."""
+    return normalize_name(name).startswith(LOCK_PREFIX)
+
+
 def is_lock_entry(raw: Mapping[str, Any]) -> bool:
     """Whether a vocabulary entry is one of j1sync's state values."""
-    return raw.get("category") in (LOCK_CATEGORY, None) and str(raw.get("name") or "").startswith(
-        LOCK_PREFIX
-    )
+    return raw.get("category") in (LOCK_CATEGORY, None) and is_lock_name(str(raw.get("name") or ""))
 
 
 class VocabularyStore:
@@ -85,7 +92,7 @@ class VocabularyStore:
         edges = (data.get("vocabularies") or {}).get("edges") or []
         for edge in edges:
             node = edge.get("node") if isinstance(edge, Mapping) else None
-            if isinstance(node, Mapping) and node.get("name") == wanted:
+            if isinstance(node, Mapping) and _same_name(node.get("name"), wanted):
                 return dict(node)
         return None
 
@@ -137,3 +144,8 @@ class VocabularyStore:
             # the answer was lost: the delete may have happened; what the store holds says
             if self._entry(name) is not None:
                 raise
+
+
+def _same_name(held: Any, wanted: str) -> bool:
+    """The entry OpenCTI takes for `wanted` (keys.py): the one an add would upsert into."""
+    return isinstance(held, str) and normalize_name(held) == normalize_name(wanted)
