@@ -91,15 +91,22 @@ def test_a_template_goes_only_after_the_workflow_stops_using_it(platform: Platfo
     assert "TRIAGE" not in {t["name"] for t in platform.stored("status_templates")}
     assert [name for _, name, _ in workflow(platform, "Report")] == ["NEW", "ANALYZED"]
 
-    # a template a workflow j1sync does not manage still uses is refused, not taken away
+    # a template a workflow j1sync does not manage still uses is not taken away: the plan
+    # keeps it and says why, and apply does not fail on it (engine/plan.py)
     template = platform.emu.api.insert("Status-Template", {"name": "IN_USE", "color": "#222222"})
     platform.emu.api.insert(
         "Status",
         {"type": "Grouping", "template_id": template["id"], "order": 1, "scope": "GLOBAL"},
     )
     applied = platform.run("apply", folder, "--auto-approve", "--force")
-    assert applied.exit_code != 0
-    assert "opencti.StatusTemplate/IN_USE is used by 1 workflow status(es)" in applied.output
+    assert applied.exit_code == 0, applied.output
+    planned = platform.run("plan", folder, "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    assert (
+        "opencti.StatusTemplate/IN_USE: prune is enabled for opencti.StatusTemplate in "
+        "j1sync.yaml and no manifest declares it, but opencti.Workflow/Grouping still uses "
+        "it; not deleted"
+    ) in planned.output
     assert "Traceback" not in applied.output
     assert [name for _, name, _ in workflow(platform, "Grouping")] == ["IN_USE"]
 
