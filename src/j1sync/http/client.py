@@ -48,8 +48,10 @@ from j1sync.http.retry import (
 )
 from j1sync.http.session import pooled_session
 from j1sync.net import unreachable_because
+from j1sync.terminal import visible_controls
 
 POOL_SIZE = 8  # connections kept open, and requests in flight unless told more
+SERVER_TEXT_MAX = 1000  # characters of a server's message an error quotes (ApiClient._redact)
 
 T = TypeVar("T")
 
@@ -107,8 +109,14 @@ class ApiClient(Generic[S]):
         return f"{type(self).__name__}({self.settings!r})"
 
     def _redact(self, text: str) -> str:
-        """`text` (what the server said) without the credential, should it echo it."""
-        return redact_key(text, self.settings.credential)
+        """`text` (what the server said) as an error may quote it: without the credential,
+        should it echo it; on one line, its line breaks shown (␊), not sent, so that no
+        server (nor a name it quotes) writes a line of its own into a CI log (a
+        `::error::` workflow command); at most SERVER_TEXT_MAX characters."""
+        said = visible_controls(redact_key(text, self.settings.credential), one_line=True)
+        if len(said) > SERVER_TEXT_MAX:
+            said = f"{said[:SERVER_TEXT_MAX]}… ({len(said) - SERVER_TEXT_MAX} more characters)"
+        return said
 
     def close(self) -> None:
         self._session.close()
