@@ -171,3 +171,5 @@ def test_a_failed_plan_replaces_the_sticky_comment_with_a_note(tmp_path: Path) -
     assert "(exit code 1)" in body and "[job log](https://github.com/acme/" in body
     guide = " ".join(GUIDE.split())
     assert "the comment says there is no plan for that commit" in guide
+    # the matrix sketch, which posts the report as it is, points at the step by its name
+    assert "copy `j1sync-plan.yml`'s `Note a failed plan` step too" in guide
