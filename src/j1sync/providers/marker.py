@@ -41,5 +41,13 @@ def split_marker(notes: Any, managed_tag: str) -> tuple[str, bool]:
     return text, False
 
 
+def canonical_notes(notes: Any, managed_tag: str) -> str:
+    """Live notes as compared with a manifest's (`with_marker`): marked ones as
+    `with_marker` writes them, so that the blank lines and spaces before the marker line
+    are no difference (export writes the text without them); others `normalize_notes`."""
+    user, marked = split_marker(notes, managed_tag)
+    return with_marker(user, managed_tag) if marked else normalize_notes(notes)
+
+
 def is_managed(notes: Any, managed_tag: str) -> bool:
     return split_marker(notes, managed_tag)[1]

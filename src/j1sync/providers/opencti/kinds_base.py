@@ -56,7 +56,13 @@ from j1sync.errors import ApiError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import StrictModel, check_object_name
 from j1sync.manifest.yaml_source import field_problem
-from j1sync.providers.marker import is_managed, normalize_notes, split_marker, with_marker
+from j1sync.providers.marker import (
+    canonical_notes,
+    is_managed,
+    normalize_notes,
+    split_marker,
+    with_marker,
+)
 from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.keys import normalize_name
 from j1sync.providers.opencti.ownership import BUILT_IN_NAMES
@@ -249,7 +255,9 @@ class OpenCtiKind:
         if self.marker_field is not None:
             text = state.get(self.marker_field)
             state[self.marker_field] = (
-                with_marker(text, self.managed_tag) if desired else normalize_notes(text)
+                with_marker(text, self.managed_tag)
+                if desired
+                else canonical_notes(text, self.managed_tag)
             )
         return {k: v for k, v in state.items() if k not in unmanaged}
 
