@@ -129,6 +129,9 @@ def _describe(raw: Any) -> str:
         return repr(str(raw))
     if isinstance(raw, bool):
         return "true" if raw else "false"
+    for plain in (int, float):  # the YAML reader's subclasses (ScalarInt) by their type's name
+        if isinstance(raw, plain):
+            return f"{plain.__name__} {plain(raw)}"
     return f"{type(raw).__name__} {raw}"
 
 
