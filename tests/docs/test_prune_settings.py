@@ -123,3 +123,21 @@ def test_an_unknown_prune_key_lists_only_the_kinds_prune_takes(tmp_path: Path) -
         "j1sync.yaml:2:3: j1sync.yaml: prune.Rules: unknown field 'Rules'; "
         "allowed: Dashboard, IamGroup, Parameter, ResourceGroup\n"
     ) in result.stderr
+
+
+def test_a_slip_of_a_kind_prune_does_not_take_says_so(tmp_path: Path) -> None:
+    """`Events` was 'did you mean Event?', a key prune now refuses; and a system with no
+    kind prune takes had an empty 'allowed:' list."""
+    shutil.copytree(ROOT / "examples" / "manifests" / "questions", tmp_path / "questions")
+    project = tmp_path / "j1sync.yaml"
+    project.write_text("xyops:\n  prune:\n    Events: true\n    Nope: true\n", "utf-8")
+    result = j1sync(["validate"], tmp_path)
+    assert result.returncode == 1
+    assert (
+        "xyops.prune.Events: unknown field 'Events'; did you mean 'Event'? Event takes no "
+        "prune setting: xyOps Event objects are deleted when they carry the managed tag"
+    ) in result.stderr
+    project.write_text("xyops:\n  prune:\n    Nope: true\n", "utf-8")
+    result = j1sync(["validate"], tmp_path)
+    assert "xyops.prune.Nope: unknown field 'Nope': prune takes no xyOps kind" in result.stderr
+    assert "allowed: \n" not in result.stderr

@@ -113,6 +113,8 @@ def test_the_manifests_of_each_page_load_together(page: Path, tmp_path: Path) ->
 def test_project_file_blocks_load(block: Block, tmp_path: Path) -> None:
     path = tmp_path / "j1sync.yaml"
     path.write_text(block.text, encoding="utf-8")
+    for folder in block.data().get("paths", []):  # the layout the block is the root of
+        (tmp_path / folder).mkdir(parents=True)
     _, problems = load_project_file(path, env={})
     assert problems == [], f"{block}: " + "; ".join(map(str, problems))
 

@@ -22,7 +22,7 @@ from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import locate, read_documents
-from j1sync.providers.registry import System, system_named, systems
+from j1sync.providers.registry import System, closest, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
 # j1sync.yaml holds a few settings; it is read on the located road (yaml_source), a few
@@ -71,9 +71,21 @@ def prune_model(system: System) -> type[StrictModel]:
         @model_validator(mode="before")
         @classmethod
         def refuse_other_kinds(cls, data: Any) -> Any:
-            for kind in data if isinstance(data, Mapping) else ():
-                if kind in refusals:
-                    raise rule_error(refusals[kind], (kind,))
+            for key in data if isinstance(data, Mapping) else ():
+                if key in settable:
+                    continue
+                if key in refusals:
+                    raise rule_error(refusals[key], (key,))
+                meant = closest(str(key), list(system.kinds))
+                if meant in refusals:  # a slip of a kind prune does not take
+                    slip = f"unknown field {key!r}; did you mean {meant!r}? "
+                    raise rule_error(slip + refusals[meant], (key,))
+                if not settable:  # no "allowed:" list to give
+                    raise rule_error(
+                        f"unknown field {key!r}: prune takes no {system.title} kind (each is "
+                        "deleted when it carries the managed tag, or never)",
+                        (key,),
+                    )
             return data
 
     fields: dict[str, Any] = {kind: (bool | None, None) for kind in settable}
