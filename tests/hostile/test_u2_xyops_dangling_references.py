@@ -11,13 +11,14 @@ converges once it is taken out; a missing object named anew is an error as ever.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.hostile.xyops_cli import call, run
 
 # objects made in the UI, whose channel, monitor, web hook, event, group and category were
 # deleted there since: xyOps keeps these ids as written
-LEFT_NAMING_THE_GONE = {
+LEFT_NAMING_THE_GONE: dict[str, list[dict[str, Any]]] = {
     "events": [
         {
             "id": "u2_left_event",

@@ -70,7 +70,7 @@ def test_numbers_are_kept_as_xyops_keeps_them_and_plan_no_change(
         '"x": [9007199254740993, 12345678901234567890, -1152921504606846977, 1e999, '
         "1.0, 2.50, 1e20, 123456789012345678.0, 1e21, -0.0, 0.1]}",
     )
-    kept = created["tag"]["x"]  # type: ignore[index]
+    kept = created["tag"]["x"]
     assert kept == [
         9007199254740992,
         12345678901234567000,

@@ -186,7 +186,7 @@ def test_an_event_update_carries_the_revision_it_was_planned_from(
         result = t.apply(run)
         assert not result.ok
         failed = next(o for o in result.outcomes if o.status == "failed")
-        assert "revision" in failed.message
+        assert "Event out of date" in failed.message and "Revision mismatch" in failed.message
         result, again = t.converge(folder)
         assert result.ok and changes(again) == []
         event = t.get("get_event", id="nightly_db_backup")["event"]

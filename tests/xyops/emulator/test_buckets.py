@@ -46,12 +46,15 @@ def test_empty_bucket(api: Api) -> None:
 
 def test_bucket_refusals(api: Api, emu: XyOpsEmulator) -> None:
     api.ok("create_bucket", {"id": "b1", "title": "B"})
-    assert api.refused("create_bucket", {"id": "b1", "title": "B"}, 400, "bucket")
+    assert api.refused("create_bucket", {"id": "b1", "title": "B"}, 500, "bucket")
     assert api.refused("create_bucket", {"id": "B-1", "title": "B"}, 400, "api")
     assert api.refused("create_bucket", {"id": "b2"}, 400, "api") == "Missing parameter: title"
     assert api.refused("create_bucket", {"id": "b3", "title": "B", "data": [1]}, 400, "api")
     assert api.refused("write_bucket_data", {"id": "b1"}, 400, "api") == "Missing parameter: data"
-    assert api.refused("write_bucket_data", {"id": "nope", "data": {}}, 404, "bucket")
+    assert api.refused("write_bucket_data", {"id": "nope", "data": {}}, 500, "bucket") == (
+        "Bucket not found: nope"
+    )
+    assert api.refused("get_bucket", {"id": "nope"}, 404, "notfound") == "Bucket not found: nope"
     assert api.refused("get_bucket", {}, 400, "api") == "Missing parameter: id"
     generated = api.ok("create_bucket", {"title": "No id"})["bucket"]["id"]
     assert generated.startswith("b") and generated.isalnum()

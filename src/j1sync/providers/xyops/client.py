@@ -2,8 +2,12 @@
 answers mapped to j1sync's errors, retries and rate limits from j1sync.http.
 
 Every call answers a JSON object with `code`: 0 on success, anything else with a
-`description` on error (api-v1.0.88.md, Standard Response Format); the HTTP status says
-which kind of error (400 bad input, 403 refused, 404 unknown id, 429 rate limited, 500).
+`description` on error (api-v1.0.88.md, Standard Response Format); on /v1 URLs the HTTP
+status follows the code (xyOps 1.0.88 lib/api.js doError): `api` 400, `access` and
+`session` 403, `rate` 429, `notfound` 404, and every other code 500, refusals included (a
+duplicate id, a stale event revision, a category still in use, an update of an unknown
+id, a write to a missing bucket). So a 500 whose description is one of those refusals is
+that refusal, not a server failure.
 Reads (`read`, HTTP GET) are retried on 429, 5xx and lost connections; writes (`write`,
 HTTP POST with a JSON body) only on 429: a write whose answer was lost raises
 `TransientError`, and the executor re-reads by id before deciding to repeat it.
@@ -38,6 +42,11 @@ RATE_CODES = frozenset({"rate"})
 BAD_INPUT_CODES = frozenset({"api"})
 RATE_LIMIT_TEXT = re.compile(r"rate limit|too many requests", re.IGNORECASE)
 NOT_FOUND_TEXT = re.compile(r"^failed to locate|\bnot found\b", re.IGNORECASE)
+# lib/api.js: a key xyOps does not take is code `api` (HTTP 400), not `session`
+AUTH_TEXT = re.compile(r"invalid api key|api key is (disabled|expired)", re.IGNORECASE)
+# Refusals xyOps answers HTTP 500 (their code the object's noun): nothing was written
+REFUSED_500_TEXT = re.compile(r"already exists|out of date|still in use", re.IGNORECASE)
+REFUSAL_500 = 500
 
 
 class XyopsClient(ApiClient[XyopsSettings]):
@@ -122,16 +131,23 @@ class XyopsClient(ApiClient[XyopsSettings]):
 
 
 def _refusal(status: int, code: str | None, description: str) -> type[ApiError]:
-    """Which j1sync error an answer with a non-zero `code` is. The reference notes give
-    the HTTP statuses of /v1 URLs (400, 403, 404, 429, 500); xyOps's API layer may also
-    answer a refusal with HTTP 200 (docs/api-fidelity.md, "xyOps"), so without a telling
-    status the `code` and description decide: `session` is the key, `rate` or a rate-limit
-    description a 429, "Failed to locate" an unknown id, `api` a bad parameter."""
+    """Which j1sync error an answer with a non-zero `code` is: by the HTTP status of /v1
+    URLs (400, 403, 404, 429, 500), a 500 that is one of xyOps's refusals (an unknown id,
+    a duplicate, a stale revision, an object in use) being that refusal; xyOps's API layer
+    answers refusals with HTTP 200 off /v1 URLs (docs/api-fidelity.md, "xyOps"), so without
+    a telling status the `code` and description decide: `session` or a refused key is the
+    key, `rate` or a rate-limit description a 429, "Failed to locate" or "not found" an
+    unknown id, `api` a bad parameter."""
     if status == 429:
         return RateLimited
+    if status == REFUSAL_500 and code and code.lower() not in BAD_INPUT_CODES:
+        if NOT_FOUND_TEXT.search(description):
+            return NotFound
+        if REFUSED_500_TEXT.search(description):
+            return ApiError
     if status >= 500:
         return TransientError
-    if status in (401, 403):
+    if status in (401, 403) or AUTH_TEXT.search(description):
         return AuthError
     if status == 404:
         return NotFound

@@ -222,15 +222,14 @@ class XyOpsApi:
         return {"code": 0, spec.singular: copy.deepcopy(obj)}
 
     def _update(self, spec: ListSpec, params: JsonObject, from_query: bool) -> JsonObject:
-        existing = self._existing(spec, params)
+        existing = self._existing(spec, params, "update")
         if spec.checks_revision and "revision" in params:
             current = existing.get("revision")
             if params["revision"] != current:
                 raise ApiError(
                     spec.singular,
-                    f"The {spec.noun} {existing['id']} was changed by someone else "
-                    f"(revision {current}, the update is based on revision "
-                    f"{params['revision']}); reload it and try again",
+                    f"{spec.noun.title()} out of date: {existing['id']} "
+                    f"(Revision mismatch: {params['revision']} != {current})",
                 )
         changes = {
             k: copy.deepcopy(v) for k, v in params.items() if k not in (*SERVER_FIELDS, "id")
@@ -267,7 +266,7 @@ class XyOpsApi:
         return {"code": 0}
 
     def _delete(self, spec: ListSpec, params: JsonObject, from_query: bool) -> JsonObject:
-        existing = self._existing(spec, params)
+        existing = self._existing(spec, params, "delete")
         blocking = DELETE_BLOCKED_BY.get(spec.plural)
         if blocking is not None:
             holder, field = blocking
@@ -287,15 +286,24 @@ class XyOpsApi:
 
     # shared rules
 
-    def _existing(self, spec: ListSpec, params: JsonObject) -> JsonObject:
+    def _existing(self, spec: ListSpec, params: JsonObject, write: str = "") -> JsonObject:
+        """The object `params` names. An unknown one: a get is `notfound` (HTTP 404); an
+        update or delete (`write`) fails in storage, code the noun (HTTP 500), as
+        update_event's "Event not found: <id>" (the others' storage wording a guess)."""
         if "id" not in params:
             raise missing("id")
         object_id = params["id"]
         if not isinstance(object_id, str) or not LOOKUP_ID.match(object_id):
             raise malformed("id")
         obj = self.store.get(spec.plural, object_id)
+        if obj is None and not write:
+            raise ApiError("notfound", f"Failed to locate {spec.noun}: {object_id}")
+        if obj is None and spec.singular == "event":
+            raise ApiError("event", f"Event not found: {object_id}")
         if obj is None:
-            raise ApiError(spec.singular, f"Failed to locate {spec.noun}: {object_id}", NOT_FOUND)
+            raise ApiError(
+                spec.singular, f"Failed to {write} {spec.noun}: Item not found: {object_id}"
+            )
         return obj
 
     def _check_fields(self, spec: ListSpec, obj: JsonObject) -> None:

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable
 
 from j1sync.emulator.store import Store
-from j1sync.providers.xyops.emulator.errors import NOT_FOUND, ApiError, malformed, missing
+from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
 from j1sync.providers.xyops.emulator.kinds import SERVER_FIELDS, JsonObject
 from j1sync.providers.xyops.values import ID_PATTERN
 
@@ -50,12 +50,15 @@ class Buckets:
             "empty_bucket": self._empty,
         }
 
-    def _existing(self, params: JsonObject) -> JsonObject:
+    def _existing(self, params: JsonObject, get: bool = False) -> JsonObject:
+        """The bucket `params` names; an unknown one is "Bucket not found: <id>", code
+        `notfound` (HTTP 404) for get_bucket and `bucket` (HTTP 500) for every other call
+        (1.0.88 lib/api/buckets.js)."""
         if "id" not in params:
             raise missing("id")
         bucket = self.store.get(BUCKETS, str(params["id"]))
         if bucket is None:
-            raise ApiError("bucket", f"Failed to locate bucket: {params['id']}", NOT_FOUND)
+            raise ApiError("notfound" if get else "bucket", f"Bucket not found: {params['id']}")
         return bucket
 
     def _data(self, bucket_id: str) -> JsonObject:
@@ -75,7 +78,7 @@ class Buckets:
         return {"code": 0, "rows": rows, "list": {"length": len(rows)}}
 
     def _get(self, params: JsonObject, from_query: bool) -> JsonObject:
-        bucket = self._existing(params)
+        bucket = self._existing(params, get=True)
         data = self._data(bucket["id"])
         return {"code": 0, "bucket": copy.deepcopy(bucket), "data": data, "files": []}
 

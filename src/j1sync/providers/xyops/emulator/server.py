@@ -20,9 +20,9 @@ from j1sync.emulator.http_base import (
 )
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.errors import (
-    BAD_REQUEST,
     FORBIDDEN,
     NOT_FOUND,
+    SERVER_ERROR,
     TOO_MANY,
     ApiError,
 )
@@ -40,12 +40,12 @@ API_KEY_PARAM = "api_key"
 # Docs, "Standard Response Format": the one error example they print.
 NO_CREDENTIALS = ApiError("session", "No Session ID or API Key could be found", FORBIDDEN)
 # The key itself is never echoed back (the live server's wording is unknown).
-BAD_KEY = ApiError("session", "API Key is invalid", FORBIDDEN)
+BAD_KEY = ApiError("session", "Invalid API Key")  # lib/api.js loadSession
 RATE_LIMITED = ApiError("rate", "API Key has exceeded rate limit", TOO_MANY)
 # Public endpoints (docs, Miscellaneous: "no authentication required").
 PUBLIC = {
     "ping": (200, {"code": 0}),
-    "error": (BAD_REQUEST, {"code": "test", "description": "This is a test error message."}),
+    "error": (SERVER_ERROR, {"code": "test", "description": "This is a test error message."}),
 }
 
 
