@@ -106,7 +106,7 @@ def test_two_manifests_opencti_takes_for_one_object_stop_the_run(emu: OpenCtiEmu
         assert "Traceback" not in result.output
         assert (
             "m/more.yaml:4:9: opencti.Label/phishing: metadata.name: OpenCTI takes 'phishing' "
-            "and 'Phishing' (m/labels.yaml:1:1) for one Label (its names do not tell case or "
+            "and 'Phishing' (m/labels.yaml:4:9) for one Label (its names do not tell case or "
             "outer spaces apart): declare it once"
         ) in result.output
         assert (

@@ -55,7 +55,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import StrictModel, check_object_name
-from j1sync.manifest.yaml_source import field_problem
+from j1sync.manifest.yaml_source import document_at, field_problem, locate
 from j1sync.providers.marker import (
     canonical_notes,
     is_managed,
@@ -169,10 +169,12 @@ class OpenCtiKind:
     def folded_name_problems(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
     ) -> list[str]:
+        """`resolve_desired`'s problems, each at a manifest's metadata.name: a name OpenCTI
+        takes for an earlier manifest's, or for a live object's other name."""
         problems: list[str] = []
         declared: dict[tuple[str, ...], DesiredObject] = {}
         held: dict[tuple[str, ...], list[LiveObject]] = {}
-        names = set()
+        names: set[str] = set()
         for have in live:
             if have.kind == self.kind:
                 names.add(have.name)
@@ -185,7 +187,7 @@ class OpenCtiKind:
                 continue
             first = declared.setdefault(key, want)
             if first is not want:
-                where = f" ({first.source})" if first.source is not None else ""
+                where = f" ({_name_location(first)})" if first.source is not None else ""
                 problems.append(
                     _name_problem(
                         want,
@@ -414,6 +416,15 @@ class OpenCtiKind:
         if cls.marker_field is not None:
             values[cls.marker_field] = split_marker(values.get(cls.marker_field), managed_tag)[0]
         return values
+
+
+def _name_location(desired: DesiredObject) -> str:
+    """Where a manifest writes its metadata.name (`file:line:column`), or its document's
+    start when it no longer reads."""
+    document = document_at(desired.source) if desired.source is not None else None
+    if document is None:
+        return str(desired.source)
+    return str(locate(document, ["metadata", "name"], at_value=True).location)
 
 
 def _name_problem(desired: DesiredObject, message: str) -> str:
