@@ -244,17 +244,26 @@ def _same_definition(live: LiveObject, desired: DesiredObject) -> bool:
     return wanted is None or live.state.get("definition") == wanted
 
 
-def not_found_message(desired: DesiredObject, live: list[LiveObject]) -> str:
-    """Which instances exist, nearest names first, so a typo is easy to spot."""
-    names = sorted({f"{instance_name(o)} ({o.state.get('definition')})" for o in live})
-    plain = sorted({instance_name(o) for o in live})
-    nearest = difflib.get_close_matches(desired.name, plain, n=3, cutoff=0.5)
-    wanted = desired.name
-    if desired.state.get("definition"):
-        wanted += f" of type '{desired.state['definition']}'"
+def not_found_message(desired: DesiredObject, live: Sequence[LiveObject]) -> str:
+    missing = unknown_instance(desired.name, live, desired.state.get("definition"))
+    return f"{desired.address}: {missing}"
+
+
+def unknown_instance(
+    wanted: str, instances: Sequence[LiveObject], definition: str | None = None
+) -> str:
+    """No instance `wanted` (of type `definition`): the account's instances, nearest names
+    first, so that a typo is easy to spot; one deleted in JupiterOne must be made there
+    again (j1sync never creates one)."""
+    listed = sorted({f"{instance_name(o)} ({o.state.get('definition')})" for o in instances})
+    plain = sorted({instance_name(o) for o in instances} | {o.name for o in instances})
+    nearest = difflib.get_close_matches(wanted, plain, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
-    listed = ", ".join(names) if names else "none"
-    return f"{desired.address}: integration instance '{wanted}' not found{hint} instances: {listed}"
+    of_type = f"' of type '{definition}" if definition else ""
+    return (
+        f"integration instance '{wanted}{of_type}' not found{hint}; the account's instances: "
+        f"{', '.join(listed) if listed else 'none'} (j1sync never creates one)"
+    )
 
 
 def ambiguous_message(desired: DesiredObject, matches: list[LiveObject]) -> str:

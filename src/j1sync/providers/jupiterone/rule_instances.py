@@ -11,14 +11,13 @@ neither side differs for spelling alone. At apply time the key becomes the id ag
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, Resolver, address_of
 from j1sync.providers.jupiterone.integration_schedules import KIND as INSTANCE_KIND
-from j1sync.providers.jupiterone.integration_schedules import instance_name
+from j1sync.providers.jupiterone.integration_schedules import instance_name, unknown_instance
 from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_ID, INSTANCE_NAME
 
 Action = dict[str, Any]
@@ -140,18 +139,6 @@ def resolve_rule_instances(
     if depends_on == desired.depends_on and state == desired.state:
         return desired, problems  # most rules: no copy of their state kept
     return replace(desired, state=state, depends_on=depends_on), problems
-
-
-def unknown_instance(wanted: str, instances: Sequence[LiveObject]) -> str:
-    """Which instances exist, nearest names first, so that a typo is easy to spot."""
-    listed = sorted({f"{instance_name(o)} ({o.state.get('definition')})" for o in instances})
-    plain = sorted({instance_name(o) for o in instances} | {o.name for o in instances})
-    nearest = difflib.get_close_matches(wanted, plain, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
-    return (
-        f"integration instance '{wanted}' not found{hint} "
-        f"instances: {', '.join(listed) if listed else 'none'}"
-    )
 
 
 def ambiguous_instance(wanted: str, matches: Sequence[LiveObject]) -> str:
