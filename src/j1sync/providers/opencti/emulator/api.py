@@ -1053,7 +1053,33 @@ def _feed_body(input: Mapping[str, Any]) -> JsonObject:
     }
 
 
+def _check_feed(input: Mapping[str, Any]) -> None:
+    """OpenCTI's checkFeedIntegrity (domain/feed.ts), for feedAdd and feedEdit: a separator
+    of at most one character, and in every column one mapping per feed type, of the feed's
+    types only (the check of each type against the platform's entity types is not made)."""
+    if len(str(input.get("separator") or "")) > 1:
+        raise auth.functional_error("Separator must be only one char", field="separator")
+    types = list(input.get("feed_types") or [])
+    for feed_type in types:
+        for column in input.get("feed_attributes") or []:
+            mapped = [m.get("type") for m in column.get("mappings") or []]
+            if len(mapped) != len(types):
+                raise auth.functional_error(
+                    "Feed mappings length does not match global types length"
+                )
+            if feed_type not in mapped:
+                raise auth.functional_error(
+                    f"The mapping of the type {feed_type} is missing in the attribute "
+                    f"{column.get('attribute')}."
+                )
+            if any(t not in types for t in mapped):
+                raise auth.functional_error(
+                    f"The attribute {column.get('attribute')} contains an invalid mapping."
+                )
+
+
 def _feed_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
+    _check_feed(input)
     return _typed("Feed", _ctx(info).api.insert("Feed", _feed_body(input)))
 
 
@@ -1061,6 +1087,7 @@ def _feed_edit(_root: Any, info: GraphQLResolveInfo[Any], id: str, input: Mappin
     """feedEdit(id, input: FeedAddInput!): every field the input holds is replaced (the
     required ones always); an optional field it leaves out keeps its value, as OpenCTI's
     editFeed writes the input as a partial document (domain/feed.ts, elReplace)."""
+    _check_feed(input)
     api = _ctx(info).api
     feed = api.find("Feed", id)
     if feed is None:
