@@ -126,7 +126,9 @@ class FeedSpec(StrictModel):
 
     description: str = ""
     filters: FilterGroup | None = None
-    separator: str = Field(default=";", min_length=1, max_length=1, description="One character.")
+    separator: str = Field(
+        default=";", max_length=1, description="At most one character (OpenCTI's check)."
+    )
     feed_date_attribute: NonBlank = "created_at"
     rolling_time: int = Field(default=60, ge=1, description="Minutes of history listed.")
     include_header: bool = True
