@@ -231,7 +231,7 @@ def spec_of(draw: st.DrawFn, kind: str, available: Available) -> dict[str, Any]:
     if draw(st.integers(0, 3)) == 0:
         spec["type"] = "workflow"
         nodes = [
-            {"id": f"n{index}", "type": "event", "data": {"event": event}}
+            {"id": f"n{index}", "type": "event", "x": index * 100, "y": 0, "data": {"event": event}}
             for index, event in enumerate(some(draw, available.get("Event", ())))
         ]
         spec["workflow"] = {"nodes": nodes, "connections": []}
@@ -624,7 +624,29 @@ WORKFLOW_EVENT = {
     "title": "A workflow",
     "category": "c_other",
     "type": "workflow",
-    "workflow": {"nodes": [], "connections": []},
+    "workflow": {
+        "nodes": [
+            {"id": "n1", "type": "trigger", "x": 0, "y": 0},
+            {"id": "n2", "type": "note", "x": 100, "y": 0, "data": {"text": "a"}},
+            {"id": "n3", "type": "note", "x": 200, "y": 0},
+        ],
+        "connections": [{"id": "c1", "source": "n1", "dest": "n2"}],
+    },
+}
+# workflow.<part>[index] field -> its new value, as (part, index, field): a row each
+WORKFLOW_VALUES: dict[tuple[str, int, str], Any] = {
+    ("nodes", 2, "id"): "n4",
+    ("nodes", 2, "type"): "controller",
+    ("nodes", 0, "x"): 10,
+    ("nodes", 0, "y"): 20,
+    ("nodes", 1, "data"): {"text": "b"},
+    ("connections", 0, "id"): "c9",
+    ("connections", 0, "source"): "n3",
+    ("connections", 0, "dest"): "n3",
+}
+WORKFLOW_APPENDED: dict[str, dict[str, Any]] = {
+    "nodes": {"id": "n5", "type": "note", "x": 300, "y": 0},
+    "connections": {"id": "c2", "source": "n1", "dest": "n3"},
 }
 
 
@@ -691,6 +713,28 @@ def field_changes() -> list[FieldChange]:
             ["workflow.start"],
         )
     )
+    rows += _workflow_rows()
+    return rows
+
+
+def _workflow_rows() -> list[FieldChange]:
+    """A workflow's nodes and connections: one appended, and each of their fields changed."""
+    base: dict[str, Any] = WORKFLOW_EVENT["workflow"]  # type: ignore[assignment]
+    rows: list[FieldChange] = []
+
+    def row(field: str, workflow: dict[str, Any], path: str) -> None:
+        changed = {**WORKFLOW_EVENT, "workflow": workflow}
+        name = f"workflow_{len(rows) + 2}"
+        rows.append(_change("Event", name, field, WORKFLOW_EVENT, changed, [path]))
+
+    for part, item in WORKFLOW_APPENDED.items():
+        longer = {**base, part: [*base[part], item]}
+        row(f"workflow.{part}", longer, f"workflow.{part}[{len(base[part])}]")
+    for (part, index, field), new in WORKFLOW_VALUES.items():
+        items = [dict(i) for i in base[part]]
+        items[index][field] = new
+        path = f"workflow.{part}[{index}].{field}" + (".text" if field == "data" else "")
+        row(f"workflow.{part}[].{field}", {**base, part: items}, path)
     return rows
 
 

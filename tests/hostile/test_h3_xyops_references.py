@@ -67,6 +67,8 @@ spec:
       - id: n1
         type: event
         data: {event: h3_jbo, targets: []}
+        x: 0
+        y: 0
     connections: []
 """
 

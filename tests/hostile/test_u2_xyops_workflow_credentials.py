@@ -30,10 +30,11 @@ spec:
   type: workflow
   workflow:
     nodes:
-      - id: n1
-        type: trigger
+      - {{id: n1, type: trigger, x: 0, y: 0}}
       - id: n2
         type: action
+        x: 100
+        y: 0
         data:
           enabled: true
           condition: start

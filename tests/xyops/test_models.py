@@ -50,7 +50,8 @@ def test_a_job_needs_a_plugin_and_targets_a_workflow_needs_its_workflow(tmp_path
     [no_workflow] = problems(tmp_path, doc("Event", "a", flow))
     assert "needs a `workflow` object" in no_workflow.message
     [plugged] = problems(
-        tmp_path, doc("Event", "a", flow + "  plugin: shellplug\n  workflow: {}\n")
+        tmp_path,
+        doc("Event", "a", flow + "  plugin: shellplug\n  workflow: {nodes: [], connections: []}\n"),
     )
     assert plugged.field == "spec.plugin"
     assert plugged.location is not None and plugged.location.line == 9

@@ -61,7 +61,9 @@ def test_an_action_without_enabled_is_enabled_and_its_own_fields_are_kept() -> N
 
 
 def test_a_workflow_event_runs_the_workflow_plugin() -> None:
-    manifest = spec("Event", title="F", category="c", type="workflow", workflow={"nodes": []})
+    manifest = spec(
+        "Event", title="F", category="c", type="workflow", workflow={"nodes": [], "connections": []}
+    )
     assert normalize("Event", manifest)["plugin"] == "_workflow"
     live = {**manifest, "plugin": "_workflow", **SERVER_FIELDS}
     assert normalize("Event", live) == normalize("Event", manifest)
@@ -122,9 +124,21 @@ def test_references_are_every_id_an_object_names() -> None:
 def test_a_workflow_names_the_events_and_plugins_of_its_nodes() -> None:
     workflow = {
         "nodes": [
-            {"id": "n1", "type": "trigger"},
-            {"id": "n2", "type": "event", "data": {"event": "backup", "targets": ["db"]}},
-            {"id": "n3", "type": "job", "data": {"plugin": "testplug", "category": "general"}},
+            {"id": "n1", "type": "trigger", "x": 0, "y": 0},
+            {
+                "id": "n2",
+                "type": "event",
+                "x": 1,
+                "y": 0,
+                "data": {"event": "backup", "targets": ["db"]},
+            },
+            {
+                "id": "n3",
+                "type": "job",
+                "x": 2,
+                "y": 0,
+                "data": {"plugin": "testplug", "category": "general"},
+            },
         ],
         "connections": [],
     }

@@ -288,7 +288,8 @@ def _run_event(event: str) -> dict[str, Any]:
 
 
 def _flow(node: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "workflow", "workflow": {"nodes": [node], "connections": []}}
+    placed = {"x": 0, "y": 0, **node}
+    return {"type": "workflow", "workflow": {"nodes": [placed], "connections": []}}
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,8 @@ from j1sync.providers.xyops.values import (
     WEB_HOOK_METHOD,
     WEB_HOOK_URL_START,
     WORKFLOW,
+    WORKFLOW_NODE_TYPES,
+    WORKFLOW_PART_ID,
     WORKFLOW_PLUGIN,
     ActionType,
     ApiVersion,
@@ -145,6 +147,80 @@ class Trigger(OpenItem):
 
     enabled: bool = True
     type: NonBlank
+
+
+def check_part_id(value: str) -> str:
+    """A workflow node's or connection's id: letters, digits and underscores."""
+    if not WORKFLOW_PART_ID.fullmatch(value):
+        raise rule_error(f"'{value}' is not a workflow id: letters, digits and underscores only")
+    return value
+
+
+PartId = Annotated[str, AfterValidator(check_part_id)]
+
+
+def _one_type(value: str) -> str:
+    if value in WORKFLOW_NODE_TYPES:
+        return value
+    near = closest(value, list(WORKFLOW_NODE_TYPES))
+    hint = f"; did you mean '{near}'?" if near else ""
+    raise rule_error(f"'{value}' is not one of {', '.join(WORKFLOW_NODE_TYPES)}{hint}")
+
+
+class WorkflowNode(OpenItem):
+    """A node of a workflow: its id, type and place on the canvas (xyOps refuses a node
+    without numeric x and y), with the type's `data` and any other keys kept as written."""
+
+    id: PartId
+    type: Annotated[str, AfterValidator(_one_type)]
+    x: int | float
+    y: int | float
+    data: dict[str, Any] | None = None
+
+
+class WorkflowConnection(OpenItem):
+    """A connection from one node to another (`condition` and other keys kept)."""
+
+    id: PartId
+    source: NonBlank
+    dest: NonBlank
+
+
+class Workflow(OpenItem):
+    """An event's workflow as xyOps takes it (1.0.88 requireValidEventData): nodes and
+    connections, ids unique in each, every connection between two of its nodes, each
+    pair once; other keys kept as written."""
+
+    nodes: list[WorkflowNode]
+    connections: list[WorkflowConnection]
+
+    @model_validator(mode="after")
+    def _connected_nodes(self) -> Workflow:
+        nodes: set[str] = set()
+        for index, node in enumerate(self.nodes):
+            if node.id in nodes:
+                raise rule_error(f"node id '{node.id}' is used twice", ("nodes", index, "id"))
+            nodes.add(node.id)
+        ids: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for index, connection in enumerate(self.connections):
+            where = ("connections", index)
+            if connection.id in ids:
+                raise rule_error(f"connection id '{connection.id}' is used twice", (*where, "id"))
+            ids.add(connection.id)
+            for end in ("source", "dest"):
+                named = getattr(connection, end)
+                if named not in nodes:
+                    hint = closest(named, sorted(nodes))
+                    said = f"; did you mean '{hint}'?" if hint else ""
+                    raise rule_error(f"no node '{named}' in this workflow{said}", (*where, end))
+            pair = (connection.source, connection.dest)
+            if pair in pairs:
+                raise rule_error(
+                    f"a second connection from '{pair[0]}' to '{pair[1]}'", (*where, "dest")
+                )
+            pairs.add(pair)
+        return self
 
 
 class Header(StrictModel):
@@ -332,7 +408,7 @@ class EventSpec(XyopsSpec):
     actions: list[Action] = Field(default_factory=list)
     limits: list[Limit] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
-    workflow: dict[str, Any] | None = None
+    workflow: Workflow | None = None
 
     @model_validator(mode="after")
     def _job_or_workflow(self) -> EventSpec:

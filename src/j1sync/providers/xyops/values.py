@@ -87,6 +87,20 @@ Color = Literal[
 DataType = Literal["integer", "float", "bytes", "seconds", "milliseconds"]
 
 WORKFLOW = "workflow"  # the type of an event that is a workflow
+# A workflow's nodes and connections (1.0.88 internal/ui.json workflow_node_types and
+# lib/api/events.js requireValidEventData): each node an id (letters, digits, underscores:
+# JavaScript's \w), one of these types and numeric x and y; each connection an id and the
+# ids of two of its nodes, each pair once.
+WORKFLOW_NODE_TYPES: tuple[str, ...] = (
+    "event",
+    "job",
+    "limit",
+    "trigger",
+    "action",
+    "controller",
+    "note",
+)
+WORKFLOW_PART_ID = re.compile(r"[A-Za-z0-9_]+")
 WORKFLOW_PLUGIN = "_workflow"  # the plugin xyOps sets on every workflow event
 
 # Sub-Objects (data-structures-v1.0.88.md): the conditions an action fires on (`tag:<id>`

@@ -221,8 +221,7 @@ def _event(obj: JsonObject) -> None:
     validate_limits(obj)
     validate_actions(obj)
     if obj.get("type") == WORKFLOW:
-        if not isinstance(obj.get("workflow"), dict):
-            raise missing("workflow")
+        _workflow(obj.get("workflow"))
         return
     # create_event notes: "For non-workflow events, targets, algo, and plugin are required."
     # (checked on the merged object, so an update cannot remove them either)
@@ -235,6 +234,57 @@ def _event(obj: JsonObject) -> None:
     algo = str(obj["algo"])
     if algo not in ALGORITHMS and not values.MONITOR_ALGO_PATTERN.fullmatch(algo):
         raise malformed("algo", "unknown algorithm")
+
+
+def _workflow(workflow: Any) -> None:
+    """requireValidEventData's workflow checks (1.0.88 lib/api/events.js), its wording."""
+    if workflow is None:
+        raise ApiError("api", "Event has no workflow object specified.")
+    if not isinstance(workflow, dict):
+        raise ApiError("api", "Event has invalid workflow object specified.")
+    for part in ("nodes", "connections"):
+        if workflow.get(part) in (None, "", 0, False):  # JavaScript's falsy ([] is not)
+            raise ApiError("api", f"Event has no workflow {part} specified.")
+        if not isinstance(workflow[part], list):
+            raise ApiError("api", f"Event has invalid workflow {part} specified (must be array).")
+    nodes: set[str] = set()
+    for number, node in enumerate(workflow["nodes"], start=1):
+        if not isinstance(node, dict):
+            raise ApiError("api", f"Workflow node #{number} is not an object")
+        if not node.get("id"):
+            raise ApiError("api", f"Workflow node #{number} has no ID (id) property")
+        prefix = f"Malformed workflow node #{node['id']}"
+        if not isinstance(node["id"], str) or not values.WORKFLOW_PART_ID.fullmatch(node["id"]):
+            raise ApiError("api", f"{prefix}: Node ID is not alphanumeric")
+        if node["id"] in nodes:
+            raise ApiError("api", f"{prefix}: Duplicate Node ID")
+        nodes.add(node["id"])
+        if not node.get("type"):
+            raise ApiError("api", f"{prefix}: Node is missing a type")
+        if node["type"] not in values.WORKFLOW_NODE_TYPES:
+            raise ApiError("api", f"{prefix}: Node type is invalid")
+        for axis in ("x", "y"):
+            if not isinstance(node.get(axis), (int, float)) or isinstance(node[axis], bool):
+                raise ApiError("api", f"{prefix}: Node {axis.upper()} coordinate is invalid")
+    ids: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for number, connection in enumerate(workflow["connections"], start=1):
+        if not isinstance(connection, dict):
+            raise ApiError("api", f"Workflow connection #{number} is not an object")
+        if not connection.get("id"):
+            raise ApiError("api", f"Workflow connection #{number} has no ID (id) property")
+        prefix = f"Malformed workflow connection #{connection['id']}"
+        if connection["id"] in ids:
+            raise ApiError("api", f"{prefix}: Duplicate connection ID")
+        ids.add(connection["id"])
+        if connection.get("source") not in nodes:
+            raise ApiError("api", f"{prefix}: Connection source node is invalid")
+        if connection.get("dest") not in nodes:
+            raise ApiError("api", f"{prefix}: Connection destination node is invalid")
+        pair = (str(connection["source"]), str(connection["dest"]))
+        if pair in pairs:
+            raise ApiError("api", f"{prefix}: Duplicate source/destination node pair")
+        pairs.add(pair)
 
 
 def _event_refs(obj: JsonObject) -> Iterator[Ref]:
