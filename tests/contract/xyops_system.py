@@ -108,6 +108,7 @@ def action(draw: st.DrawFn, available: Available, conditions: Sequence[str]) -> 
     result["type"] = kind
     if kind == "email":
         result["email"] = draw(st.sampled_from(("ops@example.com", "a@example.com,b@example.com")))
+        result["users"] = []  # xyOps requires the list (1.0.88 requireValidActions)
     elif kind == "channel":
         result["channel_id"] = draw(st.sampled_from(sorted(available["Channel"])))
     elif kind == "web_hook":
@@ -452,7 +453,13 @@ SUPPORT: list[tuple[str, str, dict[str, Any]]] = [
     ("Channel", "n_other", {"title": "Other channel"}),
     ("Monitor", "m_other", {"title": "Other monitor", "source": "[cpu/currentLoad]"}),
 ]
-EMAIL = {"condition": "error", "type": "email", "email": "ops@example.com", "enabled": True}
+EMAIL = {
+    "condition": "error",
+    "type": "email",
+    "email": "ops@example.com",
+    "users": [],
+    "enabled": True,
+}
 ALERTED = {"condition": "alert_new", "type": "channel", "channel_id": "n_other"}
 TIME_LIMIT = {"type": "time", "duration": 3600, "enabled": True}
 BASE: dict[str, dict[str, Any]] = {
@@ -614,7 +621,7 @@ ITEM_VALUES: dict[tuple[str, str], Any] = {
     ("alert_actions", "condition"): "alert_cleared",
     ("alert_actions", "type"): "snapshot",
     ("limits", "enabled"): False,
-    ("limits", "type"): "job",
+    ("limits", "type"): "retry",
     ("triggers", "enabled"): False,
     ("triggers", "type"): "startup",
     ("headers", "name"): "X-Other",

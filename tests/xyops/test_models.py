@@ -93,7 +93,7 @@ def test_action_limit_and_trigger_fields_beyond_the_common_ones_are_kept(tmp_pat
     spec = JOB + (
         "  limits:\n    - {type: time, duration: 60, abort: true}\n"
         "  triggers:\n    - {type: schedule, hours: [4], minutes: [30], timezone: UTC}\n"
-        "  actions:\n    - {condition: error, type: email, email: ops@example.com}\n"
+        "  actions:\n    - {condition: error, type: email, email: ops@example.com, users: []}\n"
     )
     path = tmp_path / "e.yaml"
     path.write_text(doc("Event", "e", spec))

@@ -55,9 +55,15 @@ def test_absent_and_null_fields_take_their_defaults_and_sets_are_sorted() -> Non
 
 def test_an_action_without_enabled_is_enabled_and_its_own_fields_are_kept() -> None:
     api = {"title": "A", "expression": "e", "message": "m"}
-    api["actions"] = [{"condition": "alert_new", "type": "email", "email": "a@b"}]
+    api["actions"] = [{"condition": "alert_new", "type": "email", "email": "a@b", "users": []}]
     [action] = normalize("Alert", api)["actions"]
-    assert action == {"enabled": True, "condition": "alert_new", "type": "email", "email": "a@b"}
+    assert action == {
+        "enabled": True,
+        "condition": "alert_new",
+        "type": "email",
+        "email": "a@b",
+        "users": [],
+    }
 
 
 def test_a_workflow_event_runs_the_workflow_plugin() -> None:
@@ -158,8 +164,8 @@ def test_credentials_are_the_hooks_url_and_header_values_channel_email_and_actio
         "Category",
         title="C",
         actions=[
-            {"condition": "error", "type": "email", "email": "a@b"},
-            {"condition": "error", "type": "web_hook", "url": "https://h/t0k3n"},
+            {"condition": "error", "type": "email", "email": "a@b", "users": []},
+            {"condition": "error", "type": "web_hook", "web_hook": "h", "url": "https://h/t0k3n"},
         ],
     )
     assert credential_paths("Category", normalize("Category", category)) == ["actions[1].url"]

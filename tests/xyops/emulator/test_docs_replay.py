@@ -73,6 +73,12 @@ def _event100() -> dict[str, Any]:
     row = dict(EXAMPLES["get_events"][2]["rows"][0])
     for name in ("username", "created", "modified"):
         row.pop(name)
+    # its email action has no `users` list, which 1.0.88 requires (lib/api.js
+    # requireValidActions: "Invalid user list."): given one, as the UI always sends
+    row["actions"] = [
+        {**a, "users": a.get("users", [])} if a.get("type") == "email" else a
+        for a in row.get("actions", [])
+    ]
     return row
 
 

@@ -23,15 +23,20 @@ from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.values import (
     ACTION_CONDITIONS,
+    ACTION_NEEDS,
     ALGORITHMS,
+    BUCKET_SYNC,
     ID_PATTERN,
     KINDS,
+    LIMIT_NEEDS,
     MONITOR_ALGO,
     MONITOR_ALGO_PATTERN,
     TAG_CONDITION,
+    TICKET_TYPES,
     TITLE_FORBIDDEN,
     WEB_HOOK_METHOD,
     WEB_HOOK_URL_START,
+    WORD_ID,
     WORKFLOW,
     WORKFLOW_NODE_TYPES,
     WORKFLOW_PART_ID,
@@ -125,21 +130,62 @@ class OpenItem(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
 
+def _needed(item: OpenItem, field: str, need: str) -> str | None:
+    """Why `item`'s `field` is not what xyOps needs (values.ACTION_NEEDS), or None."""
+    value = (item.model_extra or {}).get(field)
+    if need == "id":
+        ok = isinstance(value, str) and WORD_ID.fullmatch(value) is not None
+        return None if ok else "an id (letters, digits, underscores)"
+    if need in ("list", "nonempty_list"):
+        ok = isinstance(value, list) and (need == "list" or bool(value))
+        return None if ok else ("a list" if need == "list" else "a list of at least one")
+    if need == "text":
+        ok = isinstance(value, str) and bool(value) and not TITLE_FORBIDDEN.search(value)
+        return None if ok else "a text without < or >"
+    allowed = TICKET_TYPES if need == "ticket_type" else BUCKET_SYNC
+    return None if value in allowed else f"one of {', '.join(allowed)}"
+
+
 class Action(OpenItem):
     """An Action (Sub-Objects): fires on `condition`, does `type` (email, web_hook,
-    run_event, channel, ...), with the type's own fields beside."""
+    run_event, channel, ...), with the type's own fields beside, which xyOps requires as
+    values.ACTION_NEEDS says (an email action's `users` list, a channel action's
+    `channel_id`, ...)."""
 
     enabled: bool = True
     condition: Annotated[str, AfterValidator(check_condition)]
     type: ActionType
 
+    @model_validator(mode="after")
+    def _what_the_type_needs(self) -> Action:
+        for field, need in ACTION_NEEDS.get(self.type, {}).items():
+            wanted = _needed(self, field, need)
+            if wanted is not None:
+                raise rule_error(f"the {self.type} action needs `{field}`: {wanted}", (field,))
+        extra = self.model_extra or {}
+        if self.type == "email" and not extra.get("users") and not extra.get("email"):
+            raise rule_error("an email action needs `email` or at least one of `users`")
+        return self
+
 
 class Limit(OpenItem):
     """A resource Limit: `type` (time, job, log, mem, cpu, retry, queue, file, day, tag)
-    and its fields (duration, amount, ...)."""
+    and its fields (duration, amount, ...); a time limit needs a `duration`, a job, log,
+    mem or cpu limit an `amount` (values.LIMIT_NEEDS), each a number other than 0."""
 
     enabled: bool = True
     type: LimitType
+
+    @model_validator(mode="after")
+    def _what_the_type_needs(self) -> Limit:
+        field = LIMIT_NEEDS.get(self.type)
+        if field is not None:
+            value = (self.model_extra or {}).get(field)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value:
+                raise rule_error(
+                    f"the {self.type} limit needs `{field}`: a number other than 0", (field,)
+                )
+        return self
 
 
 class Trigger(OpenItem):

@@ -134,6 +134,39 @@ ActionType = Literal[
     "ticket",
     "plugin",
 ]
+# What each action type needs beside `type`, `condition` and `enabled` (1.0.88 lib/api.js
+# requireValidActions): a word id, a list, a non-empty list, or one of a few values.
+WORD_ID = re.compile(r"[A-Za-z0-9_]+")
+TICKET_TYPES: tuple[str, ...] = (
+    "issue",
+    "feature",
+    "release",
+    "change",
+    "maintenance",
+    "question",
+    "other",
+)
+BUCKET_SYNC: tuple[str, ...] = ("data", "files", "data_and_files")
+ACTION_NEEDS: dict[str, dict[str, str]] = {
+    "email": {"users": "list"},
+    "web_hook": {"web_hook": "id"},
+    "run_event": {"event_id": "id"},
+    "channel": {"channel_id": "id"},
+    "store": {"bucket_id": "id", "bucket_sync": "bucket_sync"},
+    "fetch": {"bucket_id": "id", "bucket_sync": "bucket_sync"},
+    "ticket": {"ticket_type": "ticket_type", "ticket_assignees": "list", "ticket_tags": "list"},
+    "tag": {"tags": "nonempty_list"},
+    "label": {"label": "text"},
+    "plugin": {"plugin_id": "id"},
+}
+# What each limit type needs (requireValidLimits): a number other than 0.
+LIMIT_NEEDS: dict[str, str] = {
+    "mem": "amount",
+    "cpu": "amount",
+    "log": "amount",
+    "job": "amount",
+    "time": "duration",
+}
 LimitType = Literal["time", "job", "log", "mem", "cpu", "retry", "queue", "file", "day", "tag"]
 # Event.algo: how a job picks among its targets (`monitor:<id>` beside them: the server with
 # the lowest value of that monitor).

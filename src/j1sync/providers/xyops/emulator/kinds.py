@@ -110,12 +110,56 @@ def validate_actions(obj: JsonObject, name: str = "actions") -> None:
             raise ApiError("api", f"{prefix}: Invalid condition")
         if action.get("type") not in ACTION_TYPES:
             raise ApiError("api", f"{prefix}: Unknown type")
+        for field, need in values.ACTION_NEEDS.get(str(action["type"]), {}).items():
+            if not _holds(action.get(field), need):
+                raise ApiError("api", f"{prefix}: {ACTION_REFUSALS[field]}")
+        if action["type"] == "email" and not action["users"] and not action.get("email"):
+            raise ApiError("api", f"{prefix}: No email addresses provided.")
+
+
+# requireValidActions's wording for a field an action type needs (1.0.88 lib/api.js)
+ACTION_REFUSALS = {
+    "users": "Invalid user list.",
+    "web_hook": "Invalid Web Hook ID.",
+    "event_id": "Invalid Event ID.",
+    "channel_id": "Invalid Channel ID.",
+    "bucket_id": "Invalid Bucket ID.",
+    "bucket_sync": "Invalid Bucket sync type.",
+    "ticket_type": "Invalid Ticket type.",
+    "ticket_assignees": "Invalid Ticket assignees.",
+    "ticket_tags": "Invalid Ticket tag list.",
+    "tags": "Invalid tag list.",
+    "label": "Invalid label.",
+    "plugin_id": "Invalid Plugin ID.",
+}
+# requireValidLimits's, for the number a limit type needs
+LIMIT_REFUSALS = {
+    "mem": "Invalid memory amount (not a number)",
+    "cpu": "Invalid CPU amount (not a number)",
+    "log": "Invalid max log size (not a number)",
+    "job": "Invalid max jobs (must be a positive number)",
+    "time": "Invalid time timit (not a number)",  # sic
+}
+
+
+def _holds(value: Any, need: str) -> bool:
+    if need == "id":
+        return isinstance(value, (str, int)) and values.WORD_ID.fullmatch(str(value)) is not None
+    if need in ("list", "nonempty_list"):
+        return isinstance(value, list) and (need == "list" or bool(value))
+    if need == "text":
+        return isinstance(value, str) and bool(value) and not values.TITLE_FORBIDDEN.search(value)
+    return value in (values.TICKET_TYPES if need == "ticket_type" else values.BUCKET_SYNC)
 
 
 def validate_limits(obj: JsonObject) -> None:
     for prefix, limit in _entries(obj, "limits", "limit"):
         if limit.get("type") not in LIMIT_TYPES:
             raise ApiError("api", f"{prefix}: Unknown type")
+        field = values.LIMIT_NEEDS.get(str(limit["type"]))
+        number = limit.get(field) if field else 1
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not number:
+            raise ApiError("api", f"{prefix}: {LIMIT_REFUSALS[str(limit['type'])]}")
 
 
 def _entries(obj: JsonObject, name: str, entry: str) -> Iterator[tuple[str, JsonObject]]:
