@@ -5,26 +5,12 @@ silently ignored beside a `j1sync.yaml`."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.docs.test_documented_commands import j1sync
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def j1sync(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPITERONE_")}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "j1sync", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_the_doc_names_both_spellings() -> None:

@@ -6,10 +6,7 @@ deleted all the same. It is now an error at its line, before any request."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +21,7 @@ from j1sync.providers.registry import system_named
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.provider import XyopsProvider
 from j1sync.providers.xyops.settings import XyopsSettings
+from tests.docs.test_documented_commands import j1sync
 
 ROOT = Path(__file__).resolve().parents[2]
 NOWHERE = "http://127.0.0.1:9"  # never connected to: the providers are only built
@@ -45,19 +43,6 @@ def test_the_policies_prune_reads_are_those_of_the_kinds(name: str) -> None:
     assert system is not None
     kinds = {system.engine_kind(k): p for k, p in system.extras["prune_policies"].items()}
     assert kinds == {kind.kind: kind.prune for kind in providers()[name].kinds}
-
-
-def j1sync(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPITERONE_")}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "j1sync", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
