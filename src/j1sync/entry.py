@@ -52,6 +52,13 @@ def keep_until_exit(*objects: object) -> None:
         _Process.kept.extend(objects)
 
 
+def own_process() -> bool:
+    """Whether this is the `j1sync` process (started by `main`), which may fork a helper
+    (manifest/parse_ahead.py); a test runner or program that calls j1sync in-process
+    gets no process it did not ask for."""
+    return _Process.kept is not None
+
+
 def main() -> Any:
     guard_startup()
     _Process.kept = []

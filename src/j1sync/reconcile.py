@@ -5,6 +5,7 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,7 +34,7 @@ from j1sync.engine.sensitive import CredentialPaths
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
-from j1sync.manifest import load_manifests, load_project_config
+from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.kind_scan import scan_manifests
@@ -344,6 +345,11 @@ def connect_and_plan(
         versions, scanned_kinds = frozenset(m.api_version for m in manifests.manifests), frozenset()
     project = replace(project, in_run=run_systems(project, versions))
     with ExitStack() as stack:
+        if discovery is not None:
+            # the load's helper process (parse_ahead), forked before any thread starts
+            # (the reads', a terminal's spinner); the load stops it, else the stack does
+            parse_ahead.start_for(discovery, os.environ)
+            stack.callback(parse_ahead.end_for, discovery)
         try:
             provider = stack.enter_context(connect(project))
         except J1SyncError:

@@ -21,8 +21,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from j1sync.errors import ManifestProblem, SourceLocation
+
+if TYPE_CHECKING:
+    from j1sync.manifest.parse_ahead import ParseAhead
 from j1sync.manifest.project import PROJECT_FILE_NAMES
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -67,6 +71,8 @@ class Discovery:
     # Files already read (kind_scan reads each one), by path text: the load takes each
     # file's bytes from here, once, instead of opening it again.
     contents: dict[str, bytes] = field(default_factory=dict)
+    # The helper process parsing these files for the load (parse_ahead.py), while it runs.
+    ahead: ParseAhead | None = field(default=None, compare=False)
 
     @functools.cached_property
     def files(self) -> list[Path]:
@@ -80,10 +86,14 @@ class Discovery:
         """`path`'s text as `Path.read_text(encoding="utf-8")` gives it (line breaks
         made "\\n"), from the bytes already read when there are any (handed over once)."""
         data = self.contents.pop(str(path), None)
-        if data is None:
-            return path.read_text(encoding="utf-8")
-        text = data.decode("utf-8")
-        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+        return path.read_text(encoding="utf-8") if data is None else decoded(data)
+
+
+def decoded(data: bytes) -> str:
+    """A file's bytes as `Path.read_text(encoding="utf-8")` gives its text (line breaks
+    made "\\n"). Raises UnicodeDecodeError."""
+    text = data.decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def is_hidden_name(name: str) -> bool:

@@ -19,6 +19,7 @@ from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import ENV_STRINGS_CONTEXT
+from j1sync.manifest.parse_ahead import NOT_PARSED, end_for, start_for
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
 from j1sync.manifest.project import (
     find_enclosing_project_file,
@@ -66,18 +67,25 @@ def load_manifests(
     files = discovery.files
     project_file, project = _project_config(roots, environment, problems)
     loaded: list[LoadedManifest] = []
-    for path in files:
-        quick = _plain_manifests(path, environment, discovery)
-        if quick is not None:  # every manifest of the file is valid: no positions needed
-            loaded.extend(quick)
-            continue
-        documents, file_problems = read_documents(path, str(path))
-        problems.extend(file_problems)
-        for document in documents:
-            manifest, document_problems = _build_manifest(document, environment)
-            problems.extend(document_problems)
-            if manifest is not None:
-                loaded.append(LoadedManifest(manifest, document))
+    if discovery.ahead is not None and discovery.ahead.env is not environment:
+        end_for(discovery)  # it resolves other variables: parse here
+    start_for(discovery, environment)
+    try:
+        for index, path in enumerate(files):
+            quick = _plain_manifests(path, environment, discovery, index)
+            if quick is not None:  # every manifest of the file is valid: no positions needed
+                loaded.extend(quick)
+                continue
+            documents, file_problems = read_documents(path, str(path))
+            problems.extend(file_problems)
+            for document in documents:
+                manifest, document_problems = _build_manifest(document, environment)
+                problems.extend(document_problems)
+                if manifest is not None:
+                    loaded.append(LoadedManifest(manifest, document))
+    finally:
+        end_for(discovery)
+    discovery.contents.clear()  # the bytes of the files the helper parsed
     problems.extend(duplicate_problems(loaded))
     problems.extend(system_problems(loaded))
     if not problems and not loaded and not allow_empty:
@@ -201,18 +209,21 @@ def _address(system: System | None, kind: Any, name: str | None) -> str | None:
 
 
 def _plain_manifests(
-    path: Path, env: Mapping[str, str], discovery: Discovery
+    path: Path, env: Mapping[str, str], discovery: Discovery, index: int
 ) -> list[LoadedManifest] | None:
     """The quick road (plain_yaml): the file's manifests when each of them is valid as it
     stands; else None, and the file takes the round-trip road, which finds and locates
     every problem. Only the cross-document checks may still need positions: the file is
-    then read again for them."""
+    then read again for them. `index`: the file's place in `discovery`, whose helper
+    process (parse_ahead) may have parsed it."""
     display = str(path)
-    try:
-        text = discovery.read_text(path)  # the bytes the kind scan read, if it did
-    except (OSError, UnicodeDecodeError):
-        return None
-    documents = plain_load_all(text, env)
+    documents = NOT_PARSED if discovery.ahead is None else discovery.ahead.take(index)
+    if documents is NOT_PARSED:
+        try:
+            text = discovery.read_text(path)  # the bytes the kind scan read, if it did
+        except (OSError, UnicodeDecodeError):
+            return None
+        documents = plain_load_all(text, env)
     if documents is None:
         return None
     on_demand = _DocumentsOnDemand(path, display)

@@ -1,0 +1,196 @@
+"""The quick road's parse of a run's files, shared with a second process.
+
+Parsing YAML is most of what loading thousands of manifests costs, and Python runs it on
+one core at a time, the same core the account's read and the manifests' checks need. So,
+in the `j1sync` process only (`entry.own_process`: a program or test runner that calls
+j1sync in-process gets no process it did not ask for), on Linux, before any
+thread has started, a run of at least `MIN_FILES` files forks one helper process that
+parses them with the quick road (`plain_yaml.plain_load_all`, the same function) from the
+last file backwards, while the load parses them from the first forwards: where the two
+meet, the load takes the helper's documents for the rest and the helper is stopped.
+
+Nothing depends on the helper: the load only ever takes documents the helper has
+delivered whole, in one contiguous run down from the last file, and parses any other file
+itself, so a helper that is slow, dies or is never started changes the time only. The
+helper writes nothing but its pipe, ignores Ctrl-C (the load's process handles it) and is
+killed and reaped when the load ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import pickle
+import signal
+import struct
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from j1sync.entry import own_process
+from j1sync.manifest.discovery import Discovery, decoded
+from j1sync.manifest.plain_yaml import HAVE_CLIB, PlainDocument, plain_load_all
+
+MIN_FILES = 64  # fewer: forking costs more than the helper saves
+_PIPE_BYTES = 1 << 20
+_FRAME_FILES = 8  # files per message of the helper
+_LENGTH = struct.Struct("<Q")  # a message's length, before it
+_TAKEN = struct.Struct("<q")  # shared: the first file the load has not taken yet
+
+
+# What `take` returns for a file the helper has not delivered: parse it here.
+NOT_PARSED: Any = object()
+
+
+def start_for(discovery: Discovery, env: Mapping[str, str]) -> None:
+    """Start the helper of the load of `discovery`'s files with `env`, when this run
+    takes one (`ParseAhead.start`); call before any thread starts."""
+    if discovery.ahead is None:
+        discovery.ahead = ParseAhead.start(discovery.texts, discovery.contents, env)
+
+
+def end_for(discovery: Discovery) -> None:
+    """Stop and reap the helper of `discovery`'s load, if it has one."""
+    ahead, discovery.ahead = discovery.ahead, None
+    if ahead is not None:
+        ahead.close()
+
+
+class ParseAhead:
+    """The helper process of one load: `take(index)` for each file in order."""
+
+    def __init__(
+        self, pid: int, reader: int, shared: mmap.mmap, count: int, env: Mapping[str, str]
+    ) -> None:
+        self.env = env  # what the helper resolves `${env:…}` against
+        self._pid, self._reader, self._shared = pid, reader, shared
+        self._buffer = bytearray()
+        self._parsed: dict[int, Any] = {}
+        self._lowest = count  # the helper has delivered every file from here to the last
+        self._ended = False  # its pipe is closed: nothing more will come
+
+    @classmethod
+    def start(
+        cls, texts: Sequence[str], contents: Mapping[str, bytes], env: Mapping[str, str]
+    ) -> ParseAhead | None:
+        """A helper parsing `texts` (the files' paths; `contents`: the bytes already read
+        of some) from the last backwards, or None when this run takes none."""
+        if not (
+            own_process()
+            and HAVE_CLIB
+            and len(texts) >= MIN_FILES
+            and sys.platform.startswith("linux")
+            and threading.active_count() == 1  # forking a threaded process may deadlock
+        ):
+            return None
+        import fcntl  # Linux only, as is what follows
+
+        shared = mmap.mmap(-1, _TAKEN.size)  # shared with the helper: MAP_SHARED
+        reader, writer = os.pipe()
+        with contextlib.suppress(OSError):  # room for messages while the load is busy
+            fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)  # (Linux's default: 64 KiB)
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            shared.close()
+            return None
+        if pid == 0:  # the helper
+            os.close(reader)
+            _helper(texts, contents, env, writer, shared)  # never returns
+        os.close(writer)
+        os.set_blocking(reader, False)
+        return cls(pid, reader, shared, len(texts), env)
+
+    def take(self, index: int) -> list[PlainDocument] | Any | None:
+        """File `index`'s documents as `plain_load_all` gives them, when the helper has
+        them; else NOT_PARSED, and the helper will not parse it (the load does). Files
+        are taken in order, each once."""
+        if index < self._lowest and not self._ended:
+            _TAKEN.pack_into(self._shared, 0, index + 1)
+            if index % _FRAME_FILES == 0:
+                self._receive()
+        if index >= self._lowest:
+            return self._parsed.pop(index)
+        return NOT_PARSED
+
+    def _receive(self) -> None:
+        """What the helper has sent so far, without waiting."""
+        while True:
+            try:
+                chunk = os.read(self._reader, 1 << 20)
+            except BlockingIOError:
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._ended = True
+                break
+            self._buffer += chunk
+        buffer, at = self._buffer, 0
+        while len(buffer) - at >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(buffer, at)
+            if len(buffer) - at - _LENGTH.size < size:
+                break
+            start = at + _LENGTH.size
+            for index, documents in pickle.loads(buffer[start : start + size]):
+                self._parsed[index] = documents
+                self._lowest = min(self._lowest, index)
+            at = start + size
+        del buffer[:at]
+
+    def close(self) -> None:
+        """Stop the helper, whatever it is doing, and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+        os.close(self._reader)
+        self._shared.close()
+        self._parsed.clear()
+
+
+def _helper(
+    texts: Sequence[str],
+    contents: Mapping[str, bytes],
+    env: Mapping[str, str],
+    writer: int,
+    shared: mmap.mmap,
+) -> None:
+    """The helper process: parse from the last file backwards until the load has taken
+    the next one, sending each `_FRAME_FILES` files' documents; then leave at once (no
+    exit handlers: they are the load's process's)."""
+    try:  # any failure: the load parses what was not delivered
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        batch: list[tuple[int, Any]] = []
+        for index in range(len(texts) - 1, -1, -1):
+            (taken,) = _TAKEN.unpack_from(shared, 0)
+            if index < taken:
+                break
+            text = texts[index]
+            data = contents.get(text)
+            try:
+                documents = plain_load_all(
+                    decoded(data if data is not None else Path(text).read_bytes()), env
+                )
+            except (OSError, UnicodeDecodeError):
+                break  # the load reads it and reports the problem; the rest is its too
+            batch.append((index, documents))
+            if len(batch) == _FRAME_FILES:
+                _send(writer, batch)
+                batch = []
+        if batch:
+            _send(writer, batch)
+    finally:
+        os._exit(0)
+
+
+def _send(writer: int, batch: list[tuple[int, Any]]) -> None:
+    message = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+    data = memoryview(_LENGTH.pack(len(message)) + message)
+    while data:
+        data = data[os.write(writer, data) :]

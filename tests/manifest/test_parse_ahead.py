@@ -1,0 +1,178 @@
+"""The load's helper process (manifest/parse_ahead.py): in the `j1sync` process, a run of
+many files is parsed from both ends at once, and nothing a user sees changes with it.
+
+In-process (a test runner, CliRunner) no helper is forked, so each case compares the
+`j1sync` process (with its helper) against the in-process run of the same files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from j1sync.cli import cli
+from j1sync.manifest import load_manifests
+from j1sync.manifest.parse_ahead import MIN_FILES
+from tests.reliability.processes import run_j1sync, served_emulator
+
+KEY, ACCOUNT = "parse-ahead-key", "parse-ahead-account"
+FILES = MIN_FILES * 3
+
+QUESTION = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: q-{i:04d}
+spec:
+  title: "Question {i}"
+  description: {description}
+  queries:
+    - name: good
+      query: "Find User with index={i} and active=true"
+      resultsAre: GOOD
+"""
+
+
+def _write_files(folder: Path, broken: dict[int, str] | None = None) -> Path:
+    """FILES question manifests, one a file, some with an `${env:…}` value, some with two
+    documents; `broken`: texts that replace some files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(FILES):
+        description = '"${env:PARSE_AHEAD_TEXT}"' if i % 17 == 0 else f"Number {i}"
+        text = QUESTION.format(i=i, description=description)
+        if i % 23 == 0:
+            text += "---\n" + QUESTION.format(i=i + 10_000, description="second")
+        if broken and i in broken:
+            text = broken[i]
+        (folder / f"{i:04d}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+# Loads the folder in a fresh process marked as the `j1sync` process (as entry.main does),
+# the helper started and, before the load takes any file, given time to parse them all;
+# prints what was loaded and how many files the helper delivered.
+_LOAD_SCRIPT = """
+import json, sys, time
+from j1sync import entry
+from j1sync.manifest import discovery, loader, parse_ahead
+entry._Process.kept = []
+found = discovery.discover([__import__("pathlib").Path(sys.argv[1])])
+parse_ahead.start_for(found, loader.os.environ)
+ahead = found.ahead
+time.sleep(float(sys.argv[2]))
+delivered = []
+take = ahead.take
+def counting(index):
+    documents = take(index)
+    delivered.append(documents is not parse_ahead.NOT_PARSED)
+    return documents
+ahead.take = counting
+if sys.argv[3] == "kill":
+    import os, signal
+    os.kill(ahead._pid, signal.SIGKILL)
+manifests = loader.load_manifests([sys.argv[1]], discovery=found)
+print(json.dumps({
+    "delivered": sum(delivered),
+    "manifests": [[m.kind, m.name, m.spec.model_dump(mode="json")] for m in manifests.manifests],
+    "sensitive": manifests.sensitive,
+    "helper_ended": found.ahead is None,
+}))
+"""
+
+
+def _load_in_j1sync_process(folder: Path, wait_s: float, kill: bool = False) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_SCRIPT, str(folder), str(wait_s), "kill" if kill else "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_env(), "PARSE_AHEAD_TEXT": "from the environment"},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith(("JUPITERONE_", "J1SYNC_"))}
+
+
+def _in_process(folder: Path) -> list:
+    manifests = load_manifests([folder], env={"PARSE_AHEAD_TEXT": "from the environment"})
+    return [[m.kind, m.name, m.spec.model_dump(mode="json")] for m in manifests.manifests]
+
+
+def test_the_helper_delivers_files_and_the_load_is_the_same(tmp_path: Path) -> None:
+    folder = _write_files(tmp_path / "m")
+    found = _load_in_j1sync_process(folder, wait_s=3.0)
+    # given the time, the helper parsed (nearly) every file, from the last backwards
+    assert found["delivered"] > FILES // 2
+    assert found["manifests"] == _in_process(folder)
+    assert found["sensitive"] == {"from the environment": "${env:PARSE_AHEAD_TEXT}"}
+    assert found["helper_ended"]  # stopped and reaped when the load ended
+
+
+def test_a_helper_that_dies_changes_nothing(tmp_path: Path) -> None:
+    folder = _write_files(tmp_path / "m")
+    found = _load_in_j1sync_process(folder, wait_s=0.0, kill=True)
+    assert found["manifests"] == _in_process(folder)
+
+
+def test_validate_says_the_same_with_the_helper(tmp_path: Path) -> None:
+    """`j1sync validate` as its own process (helper) and in-process (none): same output,
+    same exit code, for valid files and for problems in files the helper parsed (near
+    the end: a bad field, a YAML error, bytes that are not UTF-8, an unset variable)."""
+    folder = tmp_path / "m"
+    valid = _write_files(folder)
+    env = {"PARSE_AHEAD_TEXT": "from the environment"}
+    alone = run_j1sync(["validate", str(valid)], env, tmp_path)
+    runner = CliRunner()
+    inside = runner.invoke(cli, ["validate", str(valid)], env=env)
+    assert alone.returncode == inside.exit_code == 0, alone.stderr
+    assert alone.stdout == inside.stdout
+    assert f"{FILES + len(range(0, FILES, 23))} manifests valid" in alone.stdout
+
+    broken = {
+        FILES - 2: QUESTION.format(i=FILES - 2, description="x").replace("title:", "titel:"),
+        FILES - 5: "apiVersion: j1sync/v1\nkind: Question\nmetadata: {name: [unclosed\n",
+        FILES - 9: "apiVersion: j1sync/v1\n",
+        FILES - 12: QUESTION.format(i=FILES - 12, description='"${env:PARSE_AHEAD_UNSET}"'),
+    }
+    _write_files(folder, broken)
+    (folder / f"{FILES - 9:04d}.yaml").write_bytes(b"description: \xff\xfe\n")
+    alone = run_j1sync(["validate", str(folder)], env, tmp_path)
+    inside = runner.invoke(cli, ["validate", str(folder)], env=env)
+    assert alone.returncode == inside.exit_code == 1
+    assert alone.stdout == inside.stdout
+    assert alone.stderr == inside.stderr
+    for i in (FILES - 2, FILES - 5, FILES - 9, FILES - 12):
+        assert f"{i:04d}.yaml" in alone.stderr
+    assert "titel" in alone.stderr and "PARSE_AHEAD_UNSET" in alone.stderr
+
+
+def test_plan_of_many_files_against_the_emulator(tmp_path: Path) -> None:
+    """The whole road, as a user's CI runs it: `j1sync plan` (its helper parsing while
+    the account is read) against `emulator serve`, then apply, then plan again."""
+    folder = _write_files(tmp_path / "m")
+    with served_emulator(tmp_path, {}, KEY, ACCOUNT) as emu:
+        env = {
+            "JUPITERONE_API_KEY": KEY,
+            "JUPITERONE_ACCOUNT_ID": ACCOUNT,
+            "JUPITERONE_API_URL": emu.url,
+            "PARSE_AHEAD_TEXT": "from the environment",
+        }
+        plan = run_j1sync(["plan", str(folder), "--detailed-exitcode"], env, tmp_path)
+        assert plan.returncode == 2, plan.stderr
+        creates = FILES + len(range(0, FILES, 23))
+        assert f"{creates} to create" in plan.stdout
+        applied = run_j1sync(["apply", str(folder), "--auto-approve"], env, tmp_path)
+        assert applied.returncode == 0, applied.stderr
+        again = run_j1sync(["plan", str(folder), "--detailed-exitcode"], env, tmp_path)
+        assert again.returncode == 0, again.stdout + again.stderr
+        stored = emu.snapshot()
+    descriptions = {q["title"]: q["description"] for q in stored["questions"]}
+    assert descriptions["Question 17"].startswith("from the environment")
