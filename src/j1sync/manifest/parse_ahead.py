@@ -36,6 +36,9 @@ from j1sync.manifest.plain_yaml import HAVE_CLIB, PlainDocument, plain_load_all
 
 MIN_FILES = 64  # fewer: forking costs more than the helper saves
 _PIPE_BYTES = 1 << 20
+# The helper's work has slack (the load mostly ends before the read) and the read's does
+# not: at 20,000 objects on 2 cores, nice 10 took 0.5-0.8 s off the plan's wall time.
+_NICE = 10
 _FRAME_FILES = 8  # files per message of the helper
 _LENGTH = struct.Struct("<Q")  # a message's length, before it
 _TAKEN = struct.Struct("<q")  # shared: the first file the load has not taken yet
@@ -165,6 +168,8 @@ def _helper(
     exit handlers: they are the load's process's)."""
     try:  # any failure: the load parses what was not delivered
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with contextlib.suppress(OSError):  # the read (and a local emulator) go first
+            os.nice(_NICE)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         batch: list[tuple[int, Any]] = []
         for index in range(len(texts) - 1, -1, -1):
