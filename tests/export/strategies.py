@@ -12,6 +12,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
+from j1sync.providers.jupiterone.j1ql.cursor import KEYWORDS, STOPS
 from j1sync.providers.jupiterone.models.common import PollingInterval, ResultsAre
 from j1sync.providers.jupiterone.models.permissions import ABAC_PERMISSIONS
 
@@ -36,6 +37,9 @@ object_name = st.one_of(
 )
 identifier = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
 non_blank = st.text(_chars, min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+# a J1QL class or property name: not one of the words that begin or end clauses, which
+# the checker rightly refuses there (`FIND A WITH as = 'a'`: an empty filter)
+j1ql_word = identifier.filter(lambda word: word.upper() not in KEYWORDS | STOPS)
 # J1QL the checker accepts without a word: a live account holds queries its API took
 j1ql_query = st.one_of(
     st.sampled_from(
@@ -48,8 +52,8 @@ j1ql_query = st.one_of(
     ),
     st.builds(
         lambda cls, prop, value: f"FIND {cls.capitalize()} WITH {prop} = '{value}'",
-        identifier,
-        identifier,
+        j1ql_word,
+        j1ql_word,
         identifier,
     ),
 )
