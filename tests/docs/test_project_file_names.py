@@ -24,7 +24,7 @@ def test_j1sync_yml_is_the_project_file_when_alone(tmp_path: Path) -> None:
     (tmp_path / "j1sync.yml").write_text("managedTag: ours\nsafety: {minObject: 1}\n", "utf-8")
     result = j1sync(["validate"], tmp_path)
     assert result.returncode == 1
-    assert "j1sync.yml:2:10: j1sync.yaml: safety.minObject: unknown field" in result.stderr
+    assert "j1sync.yml:2:10: j1sync.yml: safety.minObject: unknown field" in result.stderr
 
 
 def test_both_spellings_in_one_folder_are_an_error_before_any_request(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from j1sync.manifest.document import (
     ProjectConfig,
 )
 from j1sync.manifest.interpolation import resolve_document
-from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import locate, read_documents
 from j1sync.providers.registry import System, closest, system_named, systems
@@ -42,7 +42,9 @@ class TargetSection(StrictModel):
     """The key of every system's target: the ownership marker (`prune`, whose keys are
     the system's kinds, and `safety` follow: `_section_model`)."""
 
-    managedTag: NonBlank = DEFAULT_MANAGED_TAG
+    # a tag or marker line, compared as written: outer spaces would be trimmed on the way
+    # (a marker line) or kept (a tag), and every plan would adopt the objects again
+    managedTag: ObjectName = DEFAULT_MANAGED_TAG
 
 
 class UrlTarget(StrictModel):
@@ -191,6 +193,7 @@ def load_project_file(
     `paths` entry that does not exist is one, at its line (`paths_must_exist=False`: for
     export, which may be about to write it)."""
     display = str(path)
+    label = path.name  # j1sync.yaml or j1sync.yml, as problems name it
     twin = _twin_problem(path)
     if twin is not None:
         return ProjectConfig(), [twin]
@@ -204,24 +207,24 @@ def load_project_file(
         return ProjectConfig(), []
     if len(documents) > 1:
         return ProjectConfig(), [
-            ManifestProblem(documents[1].start, "j1sync.yaml must hold a single document")
+            ManifestProblem(documents[1].start, f"{label} must hold a single document")
         ]
     document = documents[0]
-    plain = resolve_document(document, os.environ if env is None else env, "j1sync.yaml")
+    plain = resolve_document(document, os.environ if env is None else env, label)
     if plain.problems:
         return ProjectConfig(), plain.problems
     model = project_file_model()
     try:
         parsed: Any = model.model_validate(plain.data)
     except ValidationError as exc:
-        return ProjectConfig(), problems_from_validation(exc, document, model, "j1sync.yaml")
+        return ProjectConfig(), problems_from_validation(exc, document, model, label)
     folder = path.parent
     paths = tuple(_relative_to(folder, p) for p in parsed.paths)
     missing = [
         ManifestProblem(
             locate(document, ("paths", index), at_value=True).location,
-            f"{entry!r} does not exist (a path of j1sync.yaml is relative to its folder)",
-            "j1sync.yaml",
+            f"{entry!r} does not exist (a path of {label} is relative to its folder)",
+            label,
             f"paths[{index}]",
         )
         for index, (entry, resolved) in enumerate(zip(parsed.paths, paths, strict=True))
@@ -263,7 +266,7 @@ def _too_big_problem(path: Path, display: str) -> ManifestProblem | None:
         return None
     return ManifestProblem(
         SourceLocation(display, 1, 1),
-        f"j1sync.yaml is {size / (1 << 20):,.1f} MiB; a project file holds a few settings "
+        f"{path.name} is {size / (1 << 20):,.1f} MiB; a project file holds a few settings "
         f"(at most {MAX_PROJECT_FILE_BYTES >> 20} MiB)",
     )
 
