@@ -46,6 +46,24 @@ def test_cycle_is_reported_with_addresses_and_sources() -> None:
     assert "a.yaml:3:1" in message
 
 
+def test_waits_on_updates_that_close_a_cycle_are_dropped() -> None:
+    """Both exist: neither needs the other first. A new object and an existing one that
+    come to name each other: the new one first, then the update that names it."""
+    a = Change("X/a", "X", "a", "update", "r", depends_on=["X/b"])
+    b = Change("X/b", "X", "b", "update", "r", depends_on=["X/a"])
+    assert sorted(map(sorted, addresses(levels([a, b])))) == [["X/a"], ["X/b"]]
+    new = Change("X/new", "X", "new", "create", "r", depends_on=["X/old"])
+    old = Change("X/old", "X", "old", "update", "r", depends_on=["X/new"])
+    assert addresses(levels([new, old])) == [["X/new"], ["X/old"]]
+    assert addresses(levels([old, new])) == [["X/new"], ["X/old"]]
+
+
+def test_a_delete_still_waits_for_the_update_that_stops_naming_it() -> None:
+    gone = Change("X/gone", "X", "gone", "delete", "r", depends_on=["X/user"])
+    user = Change("X/user", "X", "user", "update", "r")
+    assert addresses(levels([gone, user])) == [["X/user"], ["X/gone"]]
+
+
 def test_schedule_releases_a_change_once_its_own_dependencies_are_done() -> None:
     desired = [
         want("AlertRule", "r", depends_on=("Question/q",)),

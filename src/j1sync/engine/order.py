@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import graphlib
 import heapq
+import itertools
 from collections.abc import Mapping, Sequence
 
 from j1sync.engine.model import Change
@@ -29,15 +30,10 @@ class Schedule:
         actionable = [c for c in changes if c.actionable]
         position = {c.address: i for i, c in enumerate(actionable)}
         graph = {c.address: [d for d in c.depends_on if d in position] for c in actionable}
+        order = _static_order(graph, {c.address: c.action for c in actionable}, sources)
         level: dict[str, int] = {}
-        try:
-            for address in graphlib.TopologicalSorter(graph).static_order():
-                level[address] = 1 + max((level[d] for d in graph[address]), default=-1)
-        except graphlib.CycleError as exc:
-            cycle: list[str] = exc.args[1]
-            where = sources or {}
-            named = [f"{a} ({where[a]})" if a in where else a for a in cycle]
-            raise ResolutionError("dependency cycle: " + " -> ".join(named)) from exc
+        for address in order:
+            level[address] = 1 + max((level[d] for d in graph[address]), default=-1)
         self._by_address = {c.address: c for c in actionable}
         self._rank: dict[str, Rank] = {a: (level[a], position[a]) for a in position}
         self._sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter(graph)
@@ -71,6 +67,34 @@ class Schedule:
     def not_done(self) -> list[Change]:
         """The changes not marked done, by rank (what an interrupted apply never started)."""
         return sorted((self._by_address[a] for a in self._not_done), key=self.rank)
+
+
+def _static_order(
+    graph: dict[str, list[str]],
+    actions: Mapping[str, str],
+    sources: Mapping[str, SourceLocation] | None,
+) -> list[str]:
+    """`graph`'s addresses, each after those it depends on. An object being updated
+    already exists, so waiting for its update only orders: where such waits close a cycle
+    (two events updated to run each other), one is dropped from `graph`. A cycle of
+    objects that must be created first (two new events that run each other) cannot be
+    applied in any order: a ResolutionError naming each object and its manifest."""
+    while True:
+        try:
+            return list(graphlib.TopologicalSorter(graph).static_order())
+        except graphlib.CycleError as exc:
+            cycle: list[str] = exc.args[1]  # each one waits for the one before it
+            for needed, waiting in itertools.pairwise(cycle):
+                if actions[needed] == "update" and actions[waiting] != "delete":
+                    graph[waiting] = [d for d in graph[waiting] if d != needed]
+                    break
+            else:
+                where = sources or {}
+                named = [f"{a} ({where[a]})" if a in where else a for a in cycle]
+                raise ResolutionError(
+                    "dependency cycle: " + " -> ".join(named) + "; no order can apply it: "
+                    "make one of them without naming the other first, then name it"
+                ) from exc
 
 
 def levels(

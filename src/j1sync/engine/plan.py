@@ -34,6 +34,7 @@ from j1sync.engine.model import (
     plan_has_changes,
     pruning_on,
 )
+from j1sync.engine.order import Schedule
 from j1sync.engine.paths import get_path
 from j1sync.engine.safety import evaluate_safety
 from j1sync.engine.sensitive import (
@@ -288,6 +289,9 @@ class Planner:
         changes = _keep_what_is_used(changes, live, unmanaged)
         _order_deletes(changes, live)
         _refuse_deleting_what_is_used(changes)
+        # a cycle no order can apply (new objects that name each other) is said now, at
+        # the manifests' lines, not when apply starts
+        Schedule(changes, {d.address: d.source for d in desired if d.source is not None})
         order = {kind: i for i, kind in enumerate(kinds)}
         changes = _in_order(changes, order)
         unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
