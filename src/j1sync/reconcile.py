@@ -21,6 +21,7 @@ from j1sync.engine.contract import (
     ChecksReferences,
     DeclaresCredentials,
     DesiredObject,
+    HoldsKinds,
     LiveObject,
     Provider,
     ReadsInParts,
@@ -101,17 +102,23 @@ def kinds_to_read(
     provider: Provider, project: ProjectConfig, declared_kinds: Iterable[str]
 ) -> list[str]:
     """The kinds a plan needs from the account, in the provider's order: those the
-    manifests declare, and those whose live objects it may delete with no manifest — a
-    kind pruned by tag (rules, questions) always, a kind pruned on request (IamGroup) when
-    j1sync.yaml enables it. Nothing else is read: a repository of questions and rules
-    never calls the IAM API (beta, SSO accounts only, accessAdmin)."""
+    manifests declare, those whose live objects it may delete with no manifest — a kind
+    pruned by tag (rules, questions) always, a kind pruned on request (IamGroup) when
+    j1sync.yaml enables it — and those whose objects may hold such objects (`HoldsKinds`:
+    dashboards, when resource groups may be pruned). Nothing else is read: a repository of
+    questions and rules never calls the IAM API (beta, SSO accounts only, accessAdmin)."""
     wanted = set(declared_kinds)
+    pruned = {
+        kind.kind
+        for kind in provider.kinds
+        if kind.prune == "tagged" or (kind.prune == "opt-in" and prune_enabled(project, kind.kind))
+    }
     return [
         kind.kind
         for kind in provider.kinds
         if kind.kind in wanted
-        or kind.prune == "tagged"
-        or (kind.prune == "opt-in" and prune_enabled(project, kind.kind))
+        or kind.kind in pruned
+        or (isinstance(kind, HoldsKinds) and not pruned.isdisjoint(kind.holds_kinds))
     ]
 
 

@@ -150,6 +150,16 @@ class DeclaresCredentials(Protocol):
 
 
 @runtime_checkable
+class HoldsKinds(Protocol):
+    """Optional, for a kind whose objects may hold objects of other kinds that the API
+    will not delete while held (a dashboard its resource group). When prune may delete
+    such kinds, this kind is read too, even with no manifest of its own, so that what its
+    objects hold is kept (engine/plan.py `_keep_what_is_used`)."""
+
+    holds_kinds: tuple[str, ...]
+
+
+@runtime_checkable
 class RewritesOnRequest(Protocol):
     """Optional, for a kind holding values it cannot read back (a secret parameter):
     `apply --rotate NAME` has the named objects written again even where the kind finds

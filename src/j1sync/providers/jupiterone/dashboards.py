@@ -208,6 +208,8 @@ def is_account_board(summary: Mapping[str, Any]) -> bool:
 class Dashboards:
     kind = KIND
     prune: PrunePolicy = "opt-in"
+    # a board in a resource group keeps it (JupiterOne: "still holds dashboards")
+    holds_kinds = (RESOURCE_GROUP_KIND,)
 
     def __init__(
         self,
