@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
-from tests.reliability.processes import run_j1sync, start_j1sync
+from tests.reliability.processes import J1SYNC, run_j1sync, start_j1sync
 
 WAIT_S = 60.0  # the most any condition below is waited for
 
@@ -190,3 +190,27 @@ class StderrLines:
         self._thread.join(timeout=WAIT_S)
         assert not self._thread.is_alive(), "stderr was never closed"
         return stdout, "".join(self.lines)
+
+
+def onto_dev_full(
+    args: Sequence[str], env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`j1sync ARGS` with its stdout on /dev/full (every write fails: no space left)."""
+    with open("/dev/full", "w") as full:
+        return j1sync_onto(full, args, env, cwd)
+
+
+def j1sync_onto(
+    stdout: Any, args: Sequence[str], env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`j1sync ARGS` with `stdout` (a file or descriptor) as its standard output."""
+    return subprocess.run(
+        [*J1SYNC, *args],
+        env=env,
+        cwd=cwd,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=120,
+    )

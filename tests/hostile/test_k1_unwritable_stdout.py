@@ -14,7 +14,7 @@ import pytest
 
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
 from tests.hostile.manifests import write_questions
-from tests.hostile.running import jupiterone_env, question_count, slow_from_answer
+from tests.hostile.running import jupiterone_env, onto_dev_full, question_count, slow_from_answer
 from tests.reliability.processes import J1SYNC, _clean_env, run_j1sync
 
 KEY, ACCOUNT = "k-k1-stdout", "acct-k1-stdout"
@@ -23,23 +23,6 @@ NAMES = ("q1", "q2", "q3", "q4")
 
 def _env(emulator: Emulator) -> dict[str, str]:
     return {**_clean_env(), **jupiterone_env(emulator.url, KEY, ACCOUNT)}
-
-
-def _apply_onto_dev_full(
-    args: list[str], env: dict[str, str], cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    """`j1sync ARGS` with its stdout on /dev/full (every write fails: no space left)."""
-    with open("/dev/full", "w") as full:
-        return subprocess.run(
-            [*J1SYNC, *args],
-            env=env,
-            cwd=cwd,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            timeout=120,
-        )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +41,7 @@ def test_apply_with_stdout_on_dev_full_changes_nothing(tmp_path: Path, args: lis
         saved = run_j1sync(["plan", "m", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         before = emulator.snapshot()
-        applied = _apply_onto_dev_full(args, env, tmp_path)
+        applied = onto_dev_full(args, env, tmp_path)
         assert applied.returncode == 1, applied.stderr
         assert "Traceback" not in applied.stderr
         last = applied.stderr.strip().splitlines()[-1]
@@ -121,7 +104,7 @@ def test_apply_with_nothing_to_do_and_stdout_on_dev_full_says_so(tmp_path: Path)
         env = _env(emulator)
         done = run_j1sync(["apply", "m", "--auto-approve"], env, tmp_path)
         assert done.returncode == 0, done.stderr
-        again = _apply_onto_dev_full(["apply", "m", "--auto-approve"], env, tmp_path)
+        again = onto_dev_full(["apply", "m", "--auto-approve"], env, tmp_path)
         assert again.returncode == 1, again.stderr
         assert again.stderr.strip().splitlines()[-1] == (
             "Error: cannot write apply's output (No space left on device): stopped before "

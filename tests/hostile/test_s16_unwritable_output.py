@@ -6,32 +6,21 @@ Exit 1 (README: "1 | error"); apply's own wording is test_k1_unwritable_stdout's
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.hostile.manifests import write_questions
-from tests.hostile.running import jupiterone_env
-from tests.reliability.processes import J1SYNC, _clean_env
+from tests.hostile.running import j1sync_onto, jupiterone_env, onto_dev_full
+from tests.reliability.processes import _clean_env
 
 KEY, ACCOUNT = "k-s16-stdout", "acct-s16-stdout"
 
 
 def _onto_dev_full(args: list[str], env: dict[str, str], cwd: Path) -> str:
     """`j1sync ARGS` with stdout on /dev/full: its one stderr line, having exited 1."""
-    with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [*J1SYNC, *args],
-            env=env,
-            cwd=cwd,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            timeout=120,
-        )
+    done = onto_dev_full(args, env, cwd)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     return done.stderr.strip().splitlines()[-1]
@@ -63,16 +52,7 @@ def test_a_closed_pipe_is_named(tmp_path: Path) -> None:
     os.close(read)
     with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
         env = {**_clean_env(), **jupiterone_env(emulator.url, KEY, ACCOUNT)}
-        done = subprocess.run(
-            [*J1SYNC, "validate", "m"],
-            env=env,
-            cwd=tmp_path,
-            stdout=write,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            timeout=120,
-        )
+        done = j1sync_onto(write, ["validate", "m"], env, tmp_path)
     os.close(write)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "Error: Broken pipe: standard output"

@@ -6,6 +6,7 @@ resource groups may be pruned: the group is kept and the plan says which board u
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,19 +16,23 @@ from tests.hostile.in_process import jupiterone_run, seeded_question
 from tests.hostile.manifests import question
 
 
+def _project(settings: str, **seeded: Any) -> dict[str, Any]:
+    """This folder: j1sync.yaml (paths: [m] and `settings`) and m/keep.yaml; the seed."""
+    Path("j1sync.yaml").write_text("paths: [m]\n" + settings, "utf-8")
+    Path("m").mkdir()
+    Path("m/keep.yaml").write_text(question("keep"), encoding="utf-8")
+    return {**BASE_SEED, "questions": [seeded_question("keep", "Question keep")], **seeded}
+
+
 def test_a_group_a_hand_made_board_belongs_to_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("j1sync.yaml").write_text("paths: [m]\nprune:\n  ResourceGroup: true\n", "utf-8")
-    Path("m").mkdir()
-    Path("m/keep.yaml").write_text(question("keep"), encoding="utf-8")
-    seed = {
-        **BASE_SEED,
-        "questions": [seeded_question("keep", "Question keep")],
-        "resourceGroups": [{"name": "ops"}, {"name": "empty"}],
-        "dashboards": [{"name": "Hand board", "category": "Ops", "resourceGroup": "ops"}],
-    }
+    seed = _project(
+        "prune:\n  ResourceGroup: true\n",
+        resourceGroups=[{"name": "ops"}, {"name": "empty"}],
+        dashboards=[{"name": "Hand board", "category": "Ops", "resourceGroup": "ops"}],
+    )
     with running_emulator(seed=seed) as emu:
         planned = jupiterone_run(emu, "plan", "--detailed-exitcode")
         # the one managed group left is deleted: the safety gate asks for --force
@@ -50,14 +55,7 @@ def test_without_group_prune_boards_are_still_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("j1sync.yaml").write_text("paths: [m]\n", "utf-8")
-    Path("m").mkdir()
-    Path("m/keep.yaml").write_text(question("keep"), encoding="utf-8")
-    seed = {
-        **BASE_SEED,
-        "questions": [seeded_question("keep", "Question keep")],
-        "dashboards": [{"name": "Hand board", "category": "Ops"}],
-    }
+    seed = _project("", dashboards=[{"name": "Hand board", "category": "Ops"}])
     with running_emulator(seed=seed) as emu:
         planned = jupiterone_run(emu, "plan", "--detailed-exitcode")
         assert planned.exit_code == 0, planned.output
