@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from j1sync.errors import ManifestProblem, SourceLocation
+from j1sync.manifest.project import PROJECT_FILE_NAMES
 
 if TYPE_CHECKING:
     from j1sync.manifest.parse_ahead import ParseAhead
-from j1sync.manifest.project import PROJECT_FILE_NAMES
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 LOOKALIKE_SUFFIXES = (".yaml", ".yml", ".json")
