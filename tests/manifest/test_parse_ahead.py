@@ -16,10 +16,11 @@ from click.testing import CliRunner
 from j1sync.cli import cli
 from j1sync.manifest import load_manifests
 from j1sync.manifest.parse_ahead import MIN_FILES
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.reliability.processes import _clean_env, run_j1sync, served_emulator
 
 KEY, ACCOUNT = "parse-ahead-key", "parse-ahead-account"
 FILES = MIN_FILES * 3
+ENV = {"PARSE_AHEAD_TEXT": "from the environment"}  # what the ${env:…} values read
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -89,20 +90,14 @@ def _load_in_j1sync_process(folder: Path, wait_s: float, kill: bool = False) -> 
         capture_output=True,
         text=True,
         timeout=120,
-        env={**_env(), "PARSE_AHEAD_TEXT": "from the environment"},
+        env={**_clean_env(), **ENV},
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def _env() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if not k.startswith(("JUPITERONE_", "J1SYNC_"))}
-
-
 def _in_process(folder: Path) -> list:
-    manifests = load_manifests([folder], env={"PARSE_AHEAD_TEXT": "from the environment"})
+    manifests = load_manifests([folder], env=ENV)
     return [[m.kind, m.name, m.spec.model_dump(mode="json")] for m in manifests.manifests]
 
 
@@ -128,10 +123,9 @@ def test_validate_says_the_same_with_the_helper(tmp_path: Path) -> None:
     the end: a bad field, a YAML error, bytes that are not UTF-8, an unset variable)."""
     folder = tmp_path / "m"
     valid = _write_files(folder)
-    env = {"PARSE_AHEAD_TEXT": "from the environment"}
-    alone = run_j1sync(["validate", str(valid)], env, tmp_path)
+    alone = run_j1sync(["validate", str(valid)], ENV, tmp_path)
     runner = CliRunner()
-    inside = runner.invoke(cli, ["validate", str(valid)], env=env)
+    inside = runner.invoke(cli, ["validate", str(valid)], env=ENV)
     assert alone.returncode == inside.exit_code == 0, alone.stderr
     assert alone.stdout == inside.stdout
     assert f"{FILES + len(range(0, FILES, 23))} manifests valid" in alone.stdout
@@ -144,8 +138,8 @@ def test_validate_says_the_same_with_the_helper(tmp_path: Path) -> None:
     }
     _write_files(folder, broken)
     (folder / f"{FILES - 9:04d}.yaml").write_bytes(b"description: \xff\xfe\n")
-    alone = run_j1sync(["validate", str(folder)], env, tmp_path)
-    inside = runner.invoke(cli, ["validate", str(folder)], env=env)
+    alone = run_j1sync(["validate", str(folder)], ENV, tmp_path)
+    inside = runner.invoke(cli, ["validate", str(folder)], env=ENV)
     assert alone.returncode == inside.exit_code == 1
     assert alone.stdout == inside.stdout
     assert alone.stderr == inside.stderr
@@ -163,7 +157,7 @@ def test_plan_of_many_files_against_the_emulator(tmp_path: Path) -> None:
             "JUPITERONE_API_KEY": KEY,
             "JUPITERONE_ACCOUNT_ID": ACCOUNT,
             "JUPITERONE_API_URL": emu.url,
-            "PARSE_AHEAD_TEXT": "from the environment",
+            **ENV,
         }
         plan = run_j1sync(["plan", str(folder), "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 2, plan.stderr

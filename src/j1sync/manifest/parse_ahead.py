@@ -35,7 +35,7 @@ from j1sync.manifest.discovery import Discovery, decoded
 from j1sync.manifest.plain_yaml import HAVE_CLIB, PlainDocument, plain_load_all
 
 MIN_FILES = 64  # fewer: forking costs more than the helper saves
-_PIPE_BYTES = 1 << 20
+_PIPE_BYTES = 1 << 20  # the pipe's room, and what one read takes from it
 # The helper's work has slack (the load mostly ends before the read) and the read's does
 # not: at 20,000 objects on 2 cores, nice 10 took 0.5-0.8 s off the plan's wall time.
 _NICE = 10
@@ -125,7 +125,7 @@ class ParseAhead:
         """What the helper has sent so far, without waiting."""
         while True:
             try:
-                chunk = os.read(self._reader, 1 << 20)
+                chunk = os.read(self._reader, _PIPE_BYTES)
             except BlockingIOError:
                 break
             except OSError:
