@@ -27,6 +27,7 @@ from j1sync.engine.contract import (
     ReadsInParts,
     ResolvesAgainstKinds,
     ResolvesAgainstLive,
+    RewritesOnRequest,
     kind_of,
 )
 from j1sync.engine.model import Pruning, SectionHead
@@ -363,6 +364,8 @@ def connect_and_plan(
             if manifests is None:
                 load(paths, allow_empty, discovery)  # manifest problems are reported first
             raise
+        if manifests is not None:
+            check_rotations(provider, manifests)  # before the lock is taken
         if lock_timeout_s is not None:
             stack.enter_context(account_lock(provider, lock_timeout_s))
         with reading():
@@ -378,6 +381,24 @@ def connect_and_plan(
             )
         keep_until_exit(discovery)  # the files found (a Path each): as _plan's work, below
         yield provider, run
+
+
+def check_rotations(provider: Provider, manifests: ManifestSet) -> None:
+    """`apply --rotate NAME`: each name is one the kinds that write objects again on
+    request (`RewritesOnRequest`) find among the manifests' objects of their kind. Checked
+    once the manifests are loaded, before the account is locked or read, so that a
+    misspelt name costs no read (a run that names none checks nothing)."""
+    problems: list[str] = []
+    for kind in provider.kinds:
+        if isinstance(kind, RewritesOnRequest):
+            own = [
+                kind.desired(m, manifests.project)
+                for m in manifests.manifests
+                if m.kind == kind.kind
+            ]
+            problems += kind.rotate_problems(own)
+    if problems:
+        raise ResolutionError("\n".join(problems))
 
 
 def _check_connected(project: ProjectConfig, manifests: ManifestSet) -> None:

@@ -13,6 +13,7 @@ from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.models.parameter import is_reserved_parameter
 from j1sync.providers.jupiterone.parameter_fingerprint import fingerprint_name
 from tests.e2e.conftest import Account
+from tests.providers.test_retry_notice import closed_port
 
 SECRET = "tok-8d1e5c2a9b7f"
 ENV = {"PARAM_TEST_TOKEN": SECRET}
@@ -140,6 +141,26 @@ def test_rotate_writes_the_secret_again_and_refuses_unknown_names(
     for name in ("nope", "plain"):
         refused = acc.run("apply", acc.manifests, "--auto-approve", "--rotate", name, env=ENV)
         assert refused.exit_code == 1 and f"--rotate {name}" in refused.output
+
+
+def test_a_misspelt_rotate_name_is_refused_before_the_account_is_read(
+    empty_account: Account,
+) -> None:
+    """The names are checked against the manifests, before the lock is taken or any
+    request made: with no server at all, the answer is the name's problem, not the
+    network's (it used to come only after the whole account was read)."""
+    acc = empty_account
+    acc.write("secret.yaml", SECRET_DOC)
+    nowhere = {**ENV, "JUPITERONE_API_URL": f"http://127.0.0.1:{closed_port()}"}
+    refused = acc.run("apply", acc.manifests, "--auto-approve", "--rotate", "api_tokn", env=nowhere)
+    assert refused.exit_code == 1, refused.output
+    assert "--rotate api_tokn: no manifest declares a secret Parameter named 'api_tokn'" in (
+        refused.output
+    )
+    assert "reach" not in refused.output and "Traceback" not in refused.output
+    assert acc.emu.snapshot().get("parameters", []) == []
+    lone = acc.run("apply", acc.manifests, "--auto-approve", "--rotate", "api_token", env=nowhere)
+    assert lone.exit_code == 1 and "cannot reach" in lone.output, lone.output
 
 
 def test_a_literal_secret_value_is_a_validate_error(empty_account: Account) -> None:

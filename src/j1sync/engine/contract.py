@@ -163,9 +163,13 @@ class HoldsKinds(Protocol):
 class RewritesOnRequest(Protocol):
     """Optional, for a kind holding values it cannot read back (a secret parameter):
     `apply --rotate NAME` has the named objects written again even where the kind finds
-    no change. The kind reports names it does not hold from `resolve_desired`."""
+    no change. `rotate_problems` names those of the names it was given that none of
+    `desired` (the manifests' objects of its kind) is: checked once the manifests are
+    loaded, before the account is locked or read."""
 
     def rotate(self, names: Collection[str]) -> None: ...
+
+    def rotate_problems(self, desired: Sequence[DesiredObject]) -> list[str]: ...
 
 
 @runtime_checkable

@@ -68,6 +68,14 @@ class Parameters:
         """`apply --rotate NAME`: write these secrets again, unchanged or not."""
         self._rotate = frozenset(names)
 
+    def rotate_problems(self, desired: Sequence[DesiredObject]) -> list[str]:
+        """`--rotate` names must be secret Parameter manifests."""
+        secrets = {d.name for d in desired if d.state.get("secret")}
+        return [
+            f"--rotate {name}: no manifest declares a secret Parameter named {name!r}"
+            for name in sorted(self._rotate - secrets)
+        ]
+
     def fingerprint_key(self) -> FingerprintKey:
         if self._key is None:
             self._key = FingerprintKey.choose(self._client.settings.api_key, os.environ)
@@ -109,12 +117,7 @@ class Parameters:
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
     ) -> tuple[list[DesiredObject], list[str]]:
         """A secret whose value j1sync wrote and that nobody changed since is compared by
-        its other fields only. `--rotate` names must be secret Parameter manifests."""
-        secrets = {d.name for d in desired if d.state.get("secret")}
-        problems = [
-            f"--rotate {name}: no manifest declares a secret Parameter named {name!r}"
-            for name in sorted(self._rotate - secrets)
-        ]
+        its other fields only."""
         live_by_name = {obj.name: obj for obj in live if obj.kind == KIND}
         resolved = []
         for want in desired:
@@ -126,7 +129,7 @@ class Parameters:
             elif have is not None and want.state.get("secret"):
                 self._warn_other_key(want, have)
             resolved.append(want)
-        return resolved, problems
+        return resolved, []
 
     def _warn_other_key(self, want: DesiredObject, have: LiveObject) -> None:
         """A secret whose record was keyed from another secret than this run's (a drift
