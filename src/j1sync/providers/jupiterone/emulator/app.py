@@ -46,12 +46,13 @@ class Emulator(ServedState):
         self.backend = Backend(self.store, account, self.switches)
 
         def fill() -> None:
+            data = load_seed(seed)  # its problems name the file
+            name = f"seed {seed}" if isinstance(seed, (str, Path)) else "seed"
             try:
-                apply_seed(self.backend, load_seed(seed))
-            except ValueError:
-                raise
+                apply_seed(self.backend, data)
+            except ValueError as exc:  # where in the seed, and what is wrong there
+                raise ValueError(f"{name}: {exc}") from exc
             except Exception as exc:
-                name = f"seed {seed}" if isinstance(seed, (str, Path)) else "seed"
                 raise ValueError(f"{name}: {type(exc).__name__}: {exc}") from exc
 
         self._seed_new(fill)  # no half-seeded account left behind for the next start

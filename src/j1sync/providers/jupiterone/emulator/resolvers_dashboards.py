@@ -311,7 +311,7 @@ def add_seed_board(backend: Backend, data: JsonObject) -> None:
             if g["name"] == group
         ]
         if not ids:
-            raise ValueError(f"seed dashboard {data.get('name')!r}: no resource group {group!r}")
+            raise ValueError(f"no resource group named {group!r}")
         fields["resourceGroupId"] = ids[0]
     board = create_dashboard(backend, fields)
     for parameter in data.get("parameters") or []:

@@ -179,7 +179,7 @@ def seed_rule(backend: Backend, rule: JsonObject) -> JsonObject:
         return rule
     ids = [g["id"] for g in backend.store.objects(GROUPS) if g["name"] == name]
     if not ids:
-        raise ValueError(f"seed rule {rule.get('name')!r}: no resource group named {name!r}")
+        raise ValueError(f"no resource group named {name!r}")
     return {**{k: v for k, v in rule.items() if k != "resourceGroup"}, "resourceGroupId": ids[0]}
 
 

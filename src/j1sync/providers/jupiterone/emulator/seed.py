@@ -14,6 +14,9 @@ defaults.
 from __future__ import annotations
 
 import json
+import math
+import sqlite3
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync import json_input
 from j1sync.emulator.store import JsonObject
+from j1sync.export.json_types import json_type
 from j1sync.manifest.plain_yaml import may_nest_too_deep
 from j1sync.manifest.yaml_source import aliases_expand_beyond
 from j1sync.providers.jupiterone.emulator import (
@@ -33,20 +37,9 @@ from j1sync.providers.jupiterone.emulator import (
     resolvers_resource_groups,
     resolvers_rules,
 )
+from j1sync.providers.jupiterone.emulator.api_errors import ApiFailure
 from j1sync.providers.jupiterone.emulator.backend import Backend
 
-SEED_KEYS = (
-    "users",
-    "integrationDefinitions",
-    "integrationInstances",
-    "entities",
-    "questions",
-    "rules",
-    "iamGroups",
-    "parameters",
-    "resourceGroups",
-    "dashboards",
-)
 SeedSource = str | Path | JsonObject | None
 # A seed may be large (a benchmark's account), so its aliases get more room than a
 # manifest's; nine lines of them ("billion laughs") still expand to hundreds of millions.
@@ -69,14 +62,44 @@ def load_seed(source: SeedSource) -> JsonObject:
     else:
         loaded = _read_seed_file(Path(source))
     if not isinstance(loaded, dict):
-        raise ValueError(f"seed {source}: expected a mapping of collections")
+        raise ValueError(
+            f"seed {source}: expected a mapping of collections, not {json_type(loaded)}"
+        )
     if aliases_expand_beyond(loaded, MAX_SEED_ALIASED_VALUES):  # json.dumps would expand them
         raise ValueError(
             f"cannot read seed file {source}: its YAML aliases (*name) expand it to more than "
             f"{MAX_SEED_ALIASED_VALUES:,} values"
         )
-    plain: JsonObject = json.loads(json.dumps(loaded))  # plain dicts/lists, JSON types only
+    try:
+        text = json.dumps(loaded, allow_nan=False)  # plain dicts/lists, JSON types only
+    except (TypeError, ValueError):
+        raise ValueError(f"cannot read seed file {source}: {_not_json(loaded)}") from None
+    plain: JsonObject = json.loads(text)
     return plain
+
+
+def _not_json(loaded: object) -> str:
+    """Where the first value JSON cannot hold is (a YAML date, .nan, !!binary, ...), and
+    what it is."""
+    stack: list[tuple[str, object]] = [("", loaded)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{where}: {value} is not a number JSON can hold"
+        if isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    return f"{where or 'the top'}: the key {key!s} is {_not_a_string(key)}"
+                stack.append((f"{where}.{key}" if where else str(key), item))
+        elif not isinstance(value, (str, int, float, bool)) and value is not None:
+            return f"{where}: {value!s} is {_not_a_string(value)}"
+    return "it holds a value JSON cannot hold"
+
+
+def _not_a_string(value: object) -> str:
+    return f"a YAML {type(value).__name__}, not a JSON value (quote it to make it a string)"
 
 
 def _read_seed_file(path: Path) -> object:
@@ -107,32 +130,46 @@ def _read_seed_file(path: Path) -> object:
 
 
 def apply_seed(backend: Backend, data: JsonObject) -> None:
-    unknown = sorted(set(data) - set(SEED_KEYS))
+    """Store the seed's objects; what the seed holds wrong is a ValueError naming its
+    collection and place (`rules[2]`) and what is wrong there, never a Python error."""
+    unknown = sorted(set(data) - {name for name, _ in _ADDERS})
     if unknown:
         raise ValueError(f"unknown seed collections: {', '.join(unknown)}")
     with backend.store.lock:
-        for user in data.get("users") or []:
-            _add_user(backend, user)
-        for definition in data.get("integrationDefinitions") or []:
-            resolvers_integrations.create_definition(backend, definition)
-        for instance in data.get("integrationInstances") or []:
-            resolvers_integrations.create_instance(backend, instance)
-        for entity in data.get("entities") or []:
-            _add_entity(backend, entity)
-        for question in data.get("questions") or []:
-            resolvers_questions.create_question(backend, question)
-        for group in data.get("iamGroups") or []:
-            _add_group(backend, group)
-        for resource_group in data.get("resourceGroups") or []:
-            resolvers_resource_groups.add_seed_group(backend, resource_group)
-        for rule in data.get("rules") or []:
-            rule = resolvers_resource_groups.seed_rule(backend, rule)
-            referenced = bool(rule.get("questionName") or rule.get("questionId"))
-            resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
-        for parameter in data.get("parameters") or []:
-            resolvers_parameters.add_seed_parameter(backend, parameter)
-        for board in data.get("dashboards") or []:
-            resolvers_dashboards.add_seed_board(backend, board)
+        for collection, add in _ADDERS:  # in this order: what is named exists before
+            items = data.get(collection) or []
+            if not isinstance(items, list):
+                raise ValueError(
+                    f"{collection}: expected a list of objects, not {json_type(items)}"
+                )
+            for index, item in enumerate(items):
+                _add_one(backend, f"{collection}[{index}]", add, item)
+
+
+def _add_one(
+    backend: Backend, where: str, add: Callable[[Backend, JsonObject], object], item: object
+) -> None:
+    if not isinstance(item, dict):
+        raise ValueError(f"{where}: expected an object (a mapping), not {json_type(item)}")
+    try:
+        add(backend, item)
+    except KeyError as exc:
+        raise ValueError(f"{where}: missing field {exc.args[0]!r}") from exc
+    except ApiFailure as exc:
+        raise ValueError(f"{where}: {exc.message}") from exc
+    except sqlite3.IntegrityError as exc:
+        given = item.get("id", item.get("_id"))
+        raise ValueError(f"{where}: id {given!r} is taken by an object before it") from exc
+    except ValueError as exc:  # the seed's own refusals (seed_rule)
+        raise ValueError(f"{where}: {exc}") from exc
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"{where}: a field holds a value of the wrong type ({exc})") from exc
+
+
+def _add_rule(backend: Backend, rule: JsonObject) -> None:
+    rule = resolvers_resource_groups.seed_rule(backend, rule)
+    referenced = bool(rule.get("questionName") or rule.get("questionId"))
+    resolvers_rules.create_rule(backend, {"specVersion": 1, **rule}, referenced)
 
 
 def _add_user(backend: Backend, user: JsonObject) -> None:
@@ -171,3 +208,19 @@ def _add_group(backend: Backend, group: JsonObject) -> None:
     created = resolvers_iam.create_group(backend, args)
     for email in members:
         resolvers_iam.set_membership(backend, created["id"], email, member=True)
+
+
+# Each collection's objects, in the order they are stored (what a later one names, an
+# earlier one holds: instances their definition, rules their question and resource group).
+_ADDERS: tuple[tuple[str, Callable[[Backend, JsonObject], object]], ...] = (
+    ("users", _add_user),
+    ("integrationDefinitions", resolvers_integrations.create_definition),
+    ("integrationInstances", resolvers_integrations.create_instance),
+    ("entities", _add_entity),
+    ("questions", resolvers_questions.create_question),
+    ("iamGroups", _add_group),
+    ("resourceGroups", resolvers_resource_groups.add_seed_group),
+    ("rules", _add_rule),
+    ("parameters", resolvers_parameters.add_seed_parameter),
+    ("dashboards", resolvers_dashboards.add_seed_board),
+)
