@@ -199,7 +199,31 @@ def _delete_state(path: Path) -> None:
         return
     in_use = ProcessLock(str(path), wait=False)  # never pull the file from under a server
     try:
+        _not_foreign(path)
         path.unlink()
     finally:
         in_use.release()
     click.echo(f"Deleted {path}.")
+
+
+def _not_foreign(path: Path) -> None:
+    """A ConfigError when `path` is another program's SQLite database (a mistyped --db):
+    reset deletes an emulator's database, or a file that is no database at all (corrupt)."""
+    import sqlite3
+
+    from j1sync.emulator.store import ForeignDatabase, refuse_foreign
+
+    try:
+        db = sqlite3.connect(path)
+    except sqlite3.Error:
+        return
+    try:
+        refuse_foreign(db, str(path))
+    except sqlite3.Error:
+        return  # not a database: what reset is for
+    except ForeignDatabase as exc:
+        raise ConfigError(
+            f"{path} is another program's SQLite database, not an emulator's; not deleting it"
+        ) from exc
+    finally:
+        db.close()

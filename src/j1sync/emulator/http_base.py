@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from j1sync.emulator.faults import FaultSwitches, Stats
-from j1sync.emulator.store import MEMORY, ProcessLock, Store
+from j1sync.emulator.store import MEMORY, ProcessLock, StateFileError, Store
 
 
 class TimingsLog:
@@ -213,6 +213,7 @@ class ServedState:
     _thread: threading.Thread | None = None
     _created: Path | None = None  # the database file `_open_store` made
     url: str  # http://host:port, no path
+    system: str  # whose emulator: its system's title, recorded in the database it seeds
 
     def _open_store(self, db: str, *, wait: bool) -> None:
         """`store` over `db` (MEMORY, or a file: its folder made, held under its process
@@ -233,6 +234,11 @@ class ServedState:
         half-seeded is left for the next start: the store is closed, the lock released and
         a file made here removed."""
         if not self.store.is_new:
+            try:
+                self.store.check_system(self.system)
+            except StateFileError:
+                self._close_db()
+                raise
             return
         try:
             fill()
@@ -241,7 +247,7 @@ class ServedState:
             if self._created is not None:
                 self._created.unlink(missing_ok=True)
             raise
-        self.store.mark_initialized()
+        self.store.mark_initialized(self.system)
 
     def _bind(self, server: Callable[[], QuietThreadingHTTPServer]) -> None:
         """`_server` from `server()` (listening on its address) and `url`; when it cannot

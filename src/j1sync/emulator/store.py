@@ -35,12 +35,20 @@ CREATE TABLE IF NOT EXISTS objects (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# The tables (and their columns) of an emulator's database, SQLite's own besides
+_TABLES = {
+    "objects": {"seq", "collection", "id", "body"},
+    "meta": {"key", "value"},
+    "sqlite_sequence": {"name", "seq"},
+}
+SYSTEM_KEY = "system"  # meta: the title of the system whose emulator seeded the database
 
 
 class Store:
     """Objects by (collection, id); `path` is a file name or ":memory:"."""
 
     def __init__(self, path: str) -> None:
+        self.path = path
         self.lock = threading.RLock()
         # collection -> id -> (seq, object), in seq order (dicts keep insertion order)
         self._cache: dict[str, dict[str, tuple[int, JsonObject]]] = {}
@@ -51,14 +59,30 @@ class Store:
                 # emulator ~10x slower: 34 against 233 creates a second). An OS crash may
                 # lose the last writes; the serving process's own view never differs.
                 self._db.execute("PRAGMA synchronous = OFF")
+                refuse_foreign(self._db, path)
                 self._db.executescript(_SCHEMA)
                 self.is_new = self.get_meta("created") is None
         except sqlite3.Error as exc:
             raise StateFileError(_unusable(path, exc)) from exc
+        except ForeignDatabase:
+            self._db.close()
+            raise
 
-    def mark_initialized(self) -> None:
-        """Record that the account was seeded, so a restart does not seed it again."""
+    def mark_initialized(self, system: str) -> None:
+        """Record that `system`'s emulator (its title) seeded the account, so a restart
+        does not seed it again and another system's emulator refuses it (`check_system`)."""
+        self.set_meta(SYSTEM_KEY, system)
         self.set_meta("created", "1")
+
+    def check_system(self, system: str) -> None:
+        """A StateFileError when another system's emulator seeded this database (one made
+        before the system was recorded passes)."""
+        holder = self.get_meta(SYSTEM_KEY)
+        if holder is not None and holder != system:
+            raise StateFileError(
+                f"emulator database {self.path} holds the {holder} emulator's state, not "
+                f"{system}'s; give each system's emulator a --db of its own"
+            )
 
     def close(self) -> None:
         with self.lock:
@@ -143,6 +167,10 @@ class StateFileError(ConfigError):
     """The emulator's database file cannot be opened or is not one."""
 
 
+class ForeignDatabase(StateFileError):
+    """The file is another program's SQLite database: never written, nor deleted by reset."""
+
+
 def _unusable(path: str, exc: sqlite3.Error) -> str:
     """One line naming the file, what is wrong with it and how to start over."""
     file = Path(path)
@@ -159,6 +187,22 @@ def _unusable(path: str, exc: sqlite3.Error) -> str:
     if file.exists() and not os.access(file, os.R_OK | os.W_OK):
         return f"emulator database {path} cannot be read and written (permissions)"
     return f"emulator database {path} cannot be used: {exc}"
+
+
+def refuse_foreign(db: sqlite3.Connection, path: str) -> None:
+    """ForeignDatabase when `db` (at `path`) is another program's SQLite database (tables,
+    or columns, an emulator's has not): an emulator would add its tables to it, or fail on
+    the first object it stores, and `emulator reset` would delete it."""
+    tables = [
+        str(name) for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
+    for table in tables:
+        columns = {str(row[1]) for row in db.execute(f'PRAGMA table_info("{table}")')}
+        if table not in _TABLES or not columns <= _TABLES[table]:
+            raise ForeignDatabase(
+                f"emulator database {path} is another program's SQLite database (its table "
+                f"{table!r} is not an emulator's); give the emulator a --db of its own"
+            )
 
 
 def _load(body: str) -> JsonObject:

@@ -15,6 +15,7 @@ from j1sync.providers.jupiterone.emulator.quotas import Quotas
 from j1sync.providers.jupiterone.emulator.seed import SeedSource, apply_seed, load_seed
 from j1sync.providers.jupiterone.emulator.server import EmulatorHTTPServer
 from j1sync.providers.jupiterone.emulator.switches import Stats, Switches
+from j1sync.providers.jupiterone.settings import TITLE
 from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
@@ -26,6 +27,8 @@ DEFAULT_ACCOUNT = "j1sync-emulator"
 
 class Emulator(ServedState):
     """A running (or ready-to-run) emulator. `url` is the base URL, without a path."""
+
+    system = TITLE
 
     def __init__(
         self,

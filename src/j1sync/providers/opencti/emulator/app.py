@@ -15,7 +15,7 @@ from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.opencti.emulator.api import KINDS, OpenCtiApi
 from j1sync.providers.opencti.emulator.seed import ADMIN_EMAIL, ANALYST_EMAIL, seed_objects
 from j1sync.providers.opencti.emulator.server import OpenCtiHTTPServer
-from j1sync.providers.opencti.settings import GRAPHQL_PATH
+from j1sync.providers.opencti.settings import GRAPHQL_PATH, TITLE
 
 DEFAULT_DB = ".j1sync/opencti-emulator.db"  # where `emulator serve --system opencti` keeps it
 DEFAULT_PORT = 8767
@@ -27,6 +27,8 @@ class OpenCtiEmulator(ServedState):
     """A running (or ready-to-run) OpenCTI emulator: `url` is the platform's base URL
     (the API is `url + "/graphql"`, as pycti builds it), `token` the administrator's,
     `tokens` every seeded user's by e-mail."""
+
+    system = TITLE
 
     def __init__(
         self,

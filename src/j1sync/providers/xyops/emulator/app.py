@@ -16,6 +16,7 @@ from j1sync.providers.xyops.emulator.kinds import LISTS
 from j1sync.providers.xyops.emulator.seed import ADMIN, admin_user, seed_objects
 from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
 from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
+from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.values import call_path
 
 DEFAULT_DB = ".j1sync/xyops-emulator.db"  # where `emulator serve --system xyops` keeps it
@@ -28,6 +29,8 @@ KEPT_ON_RESET = frozenset({"users", "api_keys"})
 
 class XyOpsEmulator(ServedState):
     """A running (or ready-to-run) xyOps emulator; `url` is its base URL (no path)."""
+
+    system = TITLE
 
     def __init__(
         self,
