@@ -15,7 +15,7 @@ from j1sync.commands._common import foreign_flags, handle_errors, system_option,
 from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.emulator import LISTEN_HOST
 from j1sync.errors import ConfigError
-from j1sync.http.urls import is_loopback
+from j1sync.http.urls import check_credential, is_loopback
 
 if TYPE_CHECKING:
     from j1sync.providers.registry import System
@@ -93,6 +93,14 @@ def serve(
     system_flags: Mapping[str, Mapping[str, Any]],
 ) -> None:
     """Serve the emulator until Ctrl-C or SIGTERM."""
+    own = system_flags.get(system.name, {})
+    _none_blank(
+        {"--host": host, "--db": db, "--seed": seed, "--api-key": api_key}
+        | {"--rate-limit": rate_limit, "--timings": timings}
+        | {f"--{name.replace('_', '-')}": value for name, value in own.items()}
+    )
+    if api_key is not None:  # one the clients could send (j1sync's refuses any other)
+        check_credential(api_key, "--api-key", "API key")
     if not is_loopback(host) and not allow_remote:
         raise ConfigError(f"refusing to listen on non-loopback host {host}; add --allow-remote")
     foreign = foreign_flags(system, system_flags)
@@ -122,11 +130,23 @@ def serve(
             echo=click.echo,
             timings=timings_log,
             before_serving=settle_built,
-            **system_flags.get(system.name, {}),
+            **own,
         )
     finally:
         if timings_log is not None:
             timings_log.close()
+
+
+def _none_blank(values: Mapping[str, object]) -> None:
+    """An option given an empty or blank value (an unset CI variable: `--db "$STATE"`) is
+    an error naming it: taken as not given, it silently served the default database, key
+    or account, or (--host "") every address of the machine."""
+    for flag, value in values.items():
+        if isinstance(value, str) and not value.strip():
+            what = "blank" if value else "empty"
+            raise click.UsageError(
+                f"{flag} is {what}: give it a value, or leave it out for the default"
+            )
 
 
 def _default_db(system: System) -> str | None:
