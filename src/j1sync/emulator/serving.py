@@ -6,6 +6,7 @@ only what differs: its switches and emulator, its banner lines and its closing l
 from __future__ import annotations
 
 import errno
+import ipaddress
 import signal
 import socket
 from collections.abc import Callable, Iterable
@@ -27,9 +28,18 @@ def listen_problem(exc: OSError, host: str, port: int) -> str:
     words."""
     if exc.errno == errno.EADDRINUSE:
         return f"{host}:{port} is already in use (another emulator?); choose another --port"
+    if isinstance(exc, socket.gaierror) and _ipv6(host):
+        return f"cannot listen on {host}: the emulators listen on IPv4 only; use 127.0.0.1"
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
         return f"cannot listen on {host}: not an address of this machine"
     return describe_os_error(exc)
+
+
+def _ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
 
 
 def build_emulator(what: str, build: Callable[[], E], host: str, port: int) -> E:
