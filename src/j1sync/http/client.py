@@ -9,7 +9,9 @@
   `resume_retries()` (an interrupted apply, see j1sync.interrupts); `reading()`, while the
   account is read: once a read gets no answer for good (a server that is down, or accepts
   connections and never answers), every other read fails with its error at once instead
-  of each waiting for its own timeout and retry budget.
+  of each waiting for its own timeout and retry budget; `stop_reading()` /
+  `resume_reading()`, the same for a read another target's failure ends
+  (providers/targets.py).
 - One attempt (`_send`): the transport's failures mapped to j1sync's errors (no server:
   Unreachable; a lost connection or a timeout: TransientError; `transport_error`), and
   what a status says by itself (429, 5xx; `status_error`), both also JupiterOne's
@@ -141,6 +143,28 @@ class ApiClient(Generic[S]):
             self._retries_stopped.clear()
             with self._count_lock:
                 if self._read_failure is None:
+                    self._reads_stopped.clear()
+
+    def stop_reading(self, error: ApiError) -> None:
+        """The account's read is no longer wanted, for now (another target's read failed
+        for good: providers/targets.py): every read fails with `error` at once, one not yet
+        sent is not sent, one waiting waits no longer, one on the wire is cut; until
+        `resume_reading()`. Unlike `abandon()`, the client serves again afterwards: an
+        apply's lock is released through it."""
+        with self._count_lock:
+            if self._read_failure is None:
+                self._read_failure = error
+            self._reads_stopped.set()
+        self._wake()
+        self._session.cut_in_flight()
+
+    def resume_reading(self) -> None:
+        """After `stop_reading()`, once this client's read is over: reads are sent again
+        (as when the outermost `reading()` ends)."""
+        with self._count_lock:
+            if self._reading == 0:
+                self._read_failure = None
+                if not self._retries_stopped.is_set():
                     self._reads_stopped.clear()
 
     def _wake(self) -> None:

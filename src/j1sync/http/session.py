@@ -35,20 +35,28 @@ class _InFlight:
 
     def cut(self) -> None:
         """Shut every held connection's socket down: a request waiting for its answer
-        ends at once with a lost connection."""
+        ends at once with a lost connection. One without a socket is not connected yet
+        (it stays held: a later cut reaches it) or closed (given back as it closed)."""
         with self._lock:
             held = list(self._held)
         for connection in held:
             sock = getattr(connection, "sock", None)
             if sock is None:
-                self.give_back(connection)  # closed (urllib3 gave back None for it)
                 continue
             with contextlib.suppress(OSError):  # closed meanwhile
                 sock.shutdown(socket.SHUT_RDWR)
 
 
 def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPConnectionPool]:
+    class Connection(base.ConnectionCls):  # type: ignore[name-defined,misc]
+        def close(self) -> None:
+            # urllib3 closes a connection it drops, and puts None back in its place
+            in_flight.give_back(self)
+            super().close()
+
     class Tracked(base):  # type: ignore[valid-type,misc]
+        ConnectionCls = Connection
+
         def _get_conn(self, timeout: float | None = None) -> Any:
             connection = super()._get_conn(timeout)
             in_flight.take(connection)

@@ -4,8 +4,8 @@ what such a provider does the same way whatever its system.
 - its kinds, by engine name or bare manifest name (`kind`);
 - the managed tag every kind marks and reads its objects by (`managed_tag`, which
   j1sync.yaml's section may set);
-- abandon, stop_retries, resume_retries and close: its client's (engine.contract.Provider,
-  interrupts.StoppableRetries);
+- abandon, stop_retries, resume_retries, stop_reading, resume_reading and close: its
+  client's (engine.contract.Provider, interrupts.StoppableRetries, providers.targets);
 - `connect_provider`: j1sync.yaml's section and the command's connection options made into
   settings, a client and the provider.
 
@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from j1sync.engine.contract import ResourceKind
-from j1sync.errors import ConfigError
+from j1sync.errors import ApiError, ConfigError
 from j1sync.http.client import ClientOptions
 from j1sync.http.ratelimit import RateLimit
 from j1sync.http.server_settings import ServerSettings
@@ -39,6 +39,10 @@ class _Client(Protocol):
     def stop_retries(self) -> None: ...
 
     def resume_retries(self) -> None: ...
+
+    def stop_reading(self, error: ApiError) -> None: ...
+
+    def resume_reading(self) -> None: ...
 
     def close(self) -> None: ...
 
@@ -65,6 +69,13 @@ class ClientStops(Generic[C]):
 
     def resume_retries(self) -> None:
         self.client.resume_retries()
+
+    def stop_reading(self, error: ApiError) -> None:
+        """Another target's read failed: this one's read ends at once (see the client's)."""
+        self.client.stop_reading(error)
+
+    def resume_reading(self) -> None:
+        self.client.resume_reading()
 
     def close(self) -> None:
         self.client.close()

@@ -12,8 +12,9 @@ target: its account (`Target.account`), its apply lock (`locks`), its j1sync.yam
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -26,8 +27,8 @@ from j1sync.engine.contract import (
     ResourceKind,
     no_part,
 )
-from j1sync.errors import ConfigError
-from j1sync.interrupts import result_of
+from j1sync.errors import ApiError, ConfigError
+from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, system_of_kind
 
@@ -95,7 +96,11 @@ class Targets:
 
     def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
         """`read_live`, handing `part` what each target's provider hands over
-        (engine.contract.ReadsInParts; a provider that hands nothing over: nothing)."""
+        (engine.contract.ReadsInParts; a provider that hands nothing over: nothing).
+
+        Once one target's read fails, the others' reads end at once (`_StopsReading`): the
+        run fails with that error, which would otherwise wait for every other target's
+        read, a server that does not answer its timeout and retry budget."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         per_target = [(t, [k for k in wanted if self.target_of(k) is t]) for t in self.targets]
         jobs = [(t.provider, ks) for t, ks in per_target if ks]
@@ -103,7 +108,11 @@ class Targets:
             return _read(*jobs[0], part)
         with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix=READER_THREAD) as pool:
             reads = [pool.submit(_read, provider, ks, part) for provider, ks in jobs]
-            return [obj for read in reads for obj in result_of(read)]
+            failed = _first_failure(reads)
+            if failed is None:
+                return [obj for read in reads for obj in result_of(read)]
+            _stop_others([p for p, _ in jobs], reads, failed)
+            return result_of(failed)  # raises its error
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
         """Each target links its own objects (reconcile.LinksLive)."""
@@ -131,6 +140,52 @@ class Targets:
 
     def lock_store(self) -> LockStore:
         raise ConfigError("several targets: each target has its own apply lock (targets.locks)")
+
+
+@runtime_checkable
+class _StopsReading(Protocol):
+    def stop_reading(self, error: ApiError) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+def _first_failure(reads: Sequence[Future[list[LiveObject]]]) -> Future[list[LiveObject]] | None:
+    """Wait until every read is done (None) or one has failed (that one), returning to
+    Python every SIGNAL_CHECK_S as `interrupts.settled` does."""
+    while True:
+        failed = next((r for r in reads if r.done() and r.exception() is not None), None)
+        pending = [r for r in reads if not r.done()]
+        if failed is not None or not pending:
+            return failed
+        with suppress(FuturesTimeout, CancelledError):
+            pending[0].exception(SIGNAL_CHECK_S)
+
+
+def _stop_others(
+    providers: Sequence[Provider],
+    reads: Sequence[Future[list[LiveObject]]],
+    failed: Future[list[LiveObject]],
+) -> None:
+    """`failed` ends the run: the other targets' reads are stopped, again every
+    SIGNAL_CHECK_S until they are over (a request sent just as they were stopped is cut
+    too), then their clients serve again (an apply releases its locks through them)."""
+    error = ApiError(f"read given up: {failed.exception()}")
+    others = [
+        (provider, read)
+        for provider, read in zip(providers, reads, strict=True)
+        if read is not failed and isinstance(provider, _StopsReading)
+    ]
+    try:
+        while running := [(provider, read) for provider, read in others if not read.done()]:
+            for provider, _ in running:
+                provider.stop_reading(error)
+            with suppress(FuturesTimeout, CancelledError):
+                running[0][1].exception(SIGNAL_CHECK_S)
+        for read in reads:
+            settled(read)
+    finally:
+        for provider, _ in others:
+            provider.resume_reading()
 
 
 def _read(provider: Provider, kinds: Sequence[str], part: LivePart) -> list[LiveObject]:
