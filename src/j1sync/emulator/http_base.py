@@ -230,9 +230,9 @@ class ServedState:
             raise
 
     def _seed_new(self, fill: Callable[[], None]) -> None:
-        """A new store: `fill()` it, then mark it initialized. When `fill` fails nothing
-        half-seeded is left for the next start: the store is closed, the lock released and
-        a file made here removed."""
+        """A new store: `fill()` it, then mark it initialized. When `fill` fails or is
+        interrupted nothing half-seeded is left for the next start: the store is closed,
+        the lock released and a file made here removed."""
         if not self.store.is_new:
             try:
                 self.store.check_system(self.system)
@@ -241,13 +241,16 @@ class ServedState:
                 raise
             return
         try:
-            fill()
-        except Exception:
+            # One transaction: a seed cut short (Ctrl-C, SIGTERM, the process killed) is
+            # never taken for a new store's next time and seeded again on top
+            with self.store.transaction():
+                fill()
+                self.store.mark_initialized(self.system)
+        except BaseException:
             self._close_db()
             if self._created is not None:
                 self._created.unlink(missing_ok=True)
             raise
-        self.store.mark_initialized(self.system)
 
     def _bind(self, server: Callable[[], QuietThreadingHTTPServer]) -> None:
         """`_server` from `server()` (listening on its address) and `url`; when it cannot

@@ -16,6 +16,8 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,6 +69,20 @@ class Store:
         except ForeignDatabase:
             self._db.close()
             raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """What the block stores, all of it or none: a block that raises (a Ctrl-C) is
+        rolled back, one the process dies in is rolled back by SQLite on the next open."""
+        with self.lock:
+            self._db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                self._cache.clear()  # it may hold what was rolled back
+                raise
+            self._db.execute("COMMIT")
 
     def mark_initialized(self, system: str) -> None:
         """Record that `system`'s emulator (its title) seeded the account, so a restart
