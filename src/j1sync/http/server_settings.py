@@ -48,10 +48,7 @@ class ServerSettings:
             getattr(self, self.credential_field), self.env_credential, self.credential_noun
         )
         if not self.url:
-            raise ConfigError(
-                f"No {self.title} URL: set {self.env_url} or `url:` in j1sync.yaml's "
-                f"{self.section} section."
-            )
+            raise ConfigError(f"No {self.title} URL: set {self.url_setting}.")
         try:
             check_base_url(self.url, f"j1sync appends {self.appended}", allow_path=True)
             fixed = self.appended.split("/<", 1)[0]  # "/graphql", xyOps's "/api/app"
@@ -61,10 +58,7 @@ class ServerSettings:
                     f"(j1sync appends {self.appended})."
                 )
         except ConfigError as exc:  # name the setting: a mixed project has several URLs
-            raise ConfigError(
-                f"{self.title} URL ({self.env_url} or `url:` in j1sync.yaml's {self.section} "
-                f"section): {exc}"
-            ) from exc
+            raise ConfigError(f"{self.title} URL ({self.url_setting}): {exc}") from exc
         if self.timeout <= 0 or self.retry_budget_s < 0:
             raise ConfigError("timeout must be positive and retry budget non-negative.")
 
@@ -84,6 +78,16 @@ class ServerSettings:
     @property
     def base_url(self) -> str:
         return self.url.rstrip("/")
+
+    @property
+    def url_setting(self) -> str:
+        """Where the URL is set, as messages name it."""
+        return f"{self.env_url} or `url:` in j1sync.yaml's {self.section} section"
+
+    def not_the_server(self) -> str:
+        """What an error adds when the answer is not one of the system's API (another
+        system's server, a web page): the URL may be the wrong one."""
+        return f"is {self.base_url} the {self.title} server? Check {self.url_setting}"
 
     @classmethod
     def from_env(

@@ -183,13 +183,17 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
             )
         if body is None:
             raise ApiError(
-                f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {operation}",
+                f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {operation}: "
+                + self.settings.not_the_server(),
                 status=status,
             )
         if isinstance(errors, list) and errors:
             raise self._error(operation, errors[0], status, headers)
-        if status >= 400:
-            raise ApiError(f"{TITLE} API ({operation}): HTTP {status}", status=status)
+        if status >= 400:  # without GraphQL errors: not OpenCTI's GraphQL API
+            raise ApiError(
+                f"{TITLE} API ({operation}): HTTP {status}: " + self.settings.not_the_server(),
+                status=status,
+            )
         data = body.get("data")
         if not isinstance(data, dict):
             raise ApiError(f"{TITLE} API ({operation}): the answer has no data")

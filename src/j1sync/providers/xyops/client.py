@@ -104,9 +104,11 @@ class XyopsClient(ApiClient[XyopsSettings]):
         status = response.status_code
         headers = rate_limit_headers(response.headers)
         body = json_object(response)
-        if body is None:
+        if body is None or "code" not in body:  # every xyOps answer has one
+            what = "a non-JSON answer" if body is None else "an answer without xyOps's code"
             raise self._status_error(status, headers) or ApiError(
-                f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {name}"
+                f"{TITLE} API returned {what} (HTTP {status}) to {name}: "
+                + self.settings.not_the_server()
             )
         code = body.get("code")
         if code == 0 and status < 400:

@@ -1,0 +1,119 @@
+"""A repository of several systems whose URLs are mixed up (XYOPS_URL pasted with the
+OpenCTI platform's address, OPENCTI_URL with the xyOps server's): each other server
+answers j1sync's requests with its own 404. Before, xyOps's client said only 'xyOps API
+(get_multiple): no description' (the answer had no xyOps code, which every xyOps answer
+has) and OpenCTI's 'OpenCTI API (list vocabularies): HTTP 404', neither naming the URL
+nor the setting to check. Now both name the status, the URL and where it is set; the run
+exits 1 before any change, the keys in no output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.opencti.emulator.app import running_opencti_emulator
+from j1sync.providers.xyops.emulator import running_xyops_emulator
+from tests.hostile.running import question_count, timed_j1sync
+
+J1_KEY = "s18b-J1-Key-0d5e2c71"
+XY_KEY = "s18b-Xy-Key-93b1f0aa"
+
+MANIFESTS = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: s18b-hosts
+spec:
+  title: Hosts
+  queries:
+    - name: q
+      query: Find Host
+---
+apiVersion: xyops.j1sync/v1
+kind: Tag
+metadata:
+  name: s18b_tag
+spec:
+  title: S18b
+---
+apiVersion: opencti.j1sync/v1
+kind: Label
+metadata:
+  name: s18b-label
+spec:
+  color: '#00ff00'
+"""
+
+
+@pytest.fixture
+def systems() -> Iterator[tuple[Any, Any, Any]]:
+    with (
+        running_emulator(db=":memory:", seed="none", api_key=J1_KEY) as j1,
+        running_xyops_emulator(api_key=XY_KEY) as xy,
+        running_opencti_emulator() as oc,
+    ):
+        yield j1, xy, oc
+
+
+def _env(j1: Any, xy: Any, oc: Any, **changed: str) -> dict[str, str]:
+    return {
+        "JUPITERONE_API_URL": j1.url,
+        "JUPITERONE_API_KEY": J1_KEY,
+        "JUPITERONE_ACCOUNT_ID": j1.account,
+        "XYOPS_URL": xy.url,
+        "XYOPS_API_KEY": XY_KEY,
+        "OPENCTI_URL": oc.url,
+        "OPENCTI_TOKEN": oc.token,
+        "NO_COLOR": "1",
+        **changed,
+    }
+
+
+def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> tuple[int, str, str]:
+    (tmp_path / "m.yaml").write_text(MANIFESTS, encoding="utf-8")
+    done, _ = timed_j1sync([*args, "m.yaml"], env, tmp_path)
+    return done.returncode, done.stdout, done.stderr
+
+
+def _error(stderr: str) -> str:
+    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("command", [["plan"], ["drift"], ["apply", "--auto-approve"]])
+def test_xyops_url_of_another_server_names_the_url_and_the_setting(
+    command: list[str], systems: tuple[Any, Any, Any], tmp_path: Path
+) -> None:
+    j1, xy, oc = systems
+    code, stdout, stderr = _run(command, _env(j1, xy, oc, XYOPS_URL=oc.url), tmp_path)
+    assert code == 1, stdout + stderr
+    error = _error(stderr)
+    assert "xyOps API returned an answer without xyOps's code (HTTP 404)" in error, error
+    assert (
+        f"is {oc.url} the xyOps server? Check XYOPS_URL or `url:` in j1sync.yaml's xyops section"
+    ) in error, error
+    assert "no description" not in error
+    assert question_count(j1) == 0  # nothing changed anywhere
+    assert "s18b-label" not in str(oc.snapshot()["labels"])
+    for secret in (J1_KEY, XY_KEY, oc.token):
+        assert secret not in stdout + stderr
+
+
+def test_opencti_url_of_another_server_names_the_url_and_the_setting(
+    systems: tuple[Any, Any, Any], tmp_path: Path
+) -> None:
+    j1, xy, oc = systems
+    code, stdout, stderr = _run(["plan"], _env(j1, xy, oc, OPENCTI_URL=xy.url), tmp_path)
+    assert code == 1, stdout + stderr
+    error = _error(stderr)
+    assert "HTTP 404: is " + xy.url in error, error
+    assert (
+        "the OpenCTI server? Check OPENCTI_URL or `url:` in j1sync.yaml's opencti section"
+    ) in error, error
+    for secret in (J1_KEY, XY_KEY, oc.token):
+        assert secret not in stdout + stderr
