@@ -15,6 +15,7 @@ from j1sync.commands._common import foreign_flags, handle_errors, system_option,
 from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.emulator import LISTEN_HOST
 from j1sync.errors import ConfigError
+from j1sync.http.retry import MAX_TIMEOUT_S
 from j1sync.http.urls import check_credential, is_loopback
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ def command() -> None:
 
 
 PROBABILITY = FiniteFloatRange(0.0, 1.0)
+# The longest --latency-ms: as a client's longest --timeout (a longer sleep does not fit
+# a time_t: every request's handler failed with a traceback, its client cut off)
+MAX_LATENCY_MS = int(MAX_TIMEOUT_S * 1000)
 
 
 # A system's own serve entry, in its System.extras (providers/registry.py): called with
@@ -51,7 +55,12 @@ SERVE_OPTIONS = "serve_options"
 @click.option("--db", default=None, help="SQLite file (default: the system's own in .j1sync/).")
 @click.option("--seed", default=None, help="Seed file, or 'none' (default: the system's own).")
 @click.option("--api-key", default=None, help="Key clients must send (default: a fixed demo key).")
-@click.option("--latency-ms", default=0, type=click.IntRange(min=0), help="Delay every request.")
+@click.option(
+    "--latency-ms",
+    default=0,
+    type=click.IntRange(min=0, max=MAX_LATENCY_MS),
+    help="Delay every request (at most a day).",
+)
 @click.option("--rate-limit", default=None, help="N/SECONDS: answer 429 beyond N requests.")
 @click.option("--fail-rate", default=0.0, type=PROBABILITY, help="Probability of an injected 5xx.")
 @click.option(
