@@ -85,6 +85,11 @@ class QuietThreadingHTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+# The largest request body an emulator reads (far above any j1sync or official client
+# sends): a larger Content-Length is answered 413 before anything is read or allocated.
+MAX_BODY_BYTES = 256 << 20
+
+
 class JsonHandler(BaseHTTPRequestHandler):
     """A request handler answering JSON; subclasses say where `stats` come from."""
 
@@ -106,8 +111,22 @@ class JsonHandler(BaseHTTPRequestHandler):
         """Quiet: request lines would only clutter test and CLI output."""
 
     def parse_request(self) -> bool:
+        """The request line and headers; a Content-Length that is not a byte count, or
+        more than MAX_BODY_BYTES, is answered 400 or 413 here (its body never read) and
+        the connection closed: `read_body` used to fail on it with a traceback on the
+        server's stderr, the client cut off without an answer."""
         self._received, self._slept, self._body = time.perf_counter(), 0.0, b""
-        return super().parse_request()
+        if not super().parse_request():
+            return False
+        given = (self.headers.get("Content-Length") or "0").strip()
+        if given.isdigit() and int(given) <= MAX_BODY_BYTES:
+            return True
+        self.close_connection = True
+        if given.isdigit():
+            self.send_json(413, {"error": f"Payload Too Large: over {MAX_BODY_BYTES} bytes"})
+        else:
+            self.send_json(400, {"error": "Bad Request: invalid Content-Length"})
+        return False
 
     def wait_latency(self, switches: FaultSwitches) -> None:
         """Sleep the switched latency, plus a spike now and then (not server time)."""
