@@ -17,7 +17,13 @@ from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_e
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
-from j1sync.providers.registry import all_engine_kinds, system_of_kind, systems
+from j1sync.manifest.kind_scan import scan_manifests
+from j1sync.providers.registry import (
+    all_engine_kinds,
+    system_for_api_version,
+    system_of_kind,
+    systems,
+)
 from j1sync.reconcile import credential_paths
 
 
@@ -91,6 +97,7 @@ class ManifestToWrite(Protocol):
 
 
 def write_documents(out_dir: Path, documents: Sequence[ManifestToWrite]) -> list[Path]:
+    _check_no_other_system(out_dir, documents)
     written = []
     path = out_dir
     try:
@@ -107,6 +114,30 @@ def write_documents(out_dir: Path, documents: Sequence[ManifestToWrite]) -> list
             f"({len(written)} of {len(documents)} manifests written)"
         ) from exc
     return written
+
+
+def _check_no_other_system(out_dir: Path, documents: Sequence[ManifestToWrite]) -> None:
+    """Before any file is written: none of `documents` replaces a file holding another
+    system's manifests. Two systems may both have a kind of one name (xyOps's and
+    OpenCTI's Role: both `roles/`), and a second export into the first one's folder
+    (--force) would silently replace the first system's manifest of the same name, whose
+    object the next apply over the project then deletes."""
+    clashes = []
+    for doc in documents:
+        path = out_dir / doc.path
+        if not path.is_file():
+            continue
+        mine = system_of_kind(doc.kind)
+        held = [system_for_api_version(v) for v in scan_manifests([path]).api_versions]
+        others = sorted({s.title for s in held if s is not None and s is not mine})
+        if mine is not None and others:
+            clashes.append(f"{path} holds {' and '.join(others)} manifests")
+    if clashes:
+        shown = "; ".join(clashes[:3]) + (f"; {len(clashes) - 3} more" if len(clashes) > 3 else "")
+        raise OutputNotEmpty(
+            f"{shown}: this export would replace them; nothing was written. Export each "
+            "system into a folder of its own (--out manifests/<system>)"
+        )
 
 
 # What an exported credential variable holds while the written files are validated: the
