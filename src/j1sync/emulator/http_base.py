@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
+from j1sync import json_input
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.store import MEMORY, ProcessLock, StateFileError, Store
 
@@ -181,7 +182,7 @@ class JsonHandler(BaseHTTPRequestHandler):
         """What `TimingsLog` names a request by: its GraphQL operationName(s), else its path
         (read only when the timings are written)."""
         try:
-            payload = json.loads(self._body) if self._body else None
+            payload = json_input.loads(self._body) if self._body else None
         except ValueError:
             payload = None
         items = payload if isinstance(payload, list) else [payload]

@@ -6,9 +6,9 @@ responses happen here."""
 from __future__ import annotations
 
 import hmac
-import json
 from urllib.parse import urlsplit
 
+from j1sync import json_input
 from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
@@ -66,7 +66,7 @@ class _Handler(JsonHandler):
             self.send_json(switches.fail_status, {"error": "Service Unavailable"})
             return
         try:
-            payload = json.loads(raw or b"null")
+            payload = json_input.loads(raw or b"null")
         except ValueError:
             self.send_json(400, {"errors": [{"message": "Invalid JSON in request body"}]})
             return

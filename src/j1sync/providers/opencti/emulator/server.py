@@ -9,7 +9,6 @@ Everything else is HTTP 200 with `data` and `errors` as graphql-core resolved th
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from graphql import (
@@ -24,6 +23,7 @@ from graphql import (
     validate,
 )
 
+from j1sync import json_input
 from j1sync.emulator.faults import FaultSwitches, Stats
 from j1sync.emulator.http_base import (
     JsonHandler,
@@ -89,7 +89,7 @@ class _Handler(JsonHandler):
             self.send_json(429, TOO_MANY, {"Retry-After": str(wait)})
             return
         try:
-            body = json.loads(raw or b"null")
+            body = json_input.loads(raw or b"null")
         except ValueError:
             self.send_json(400, _bad_request("POST body is not valid JSON", "BAD_REQUEST"))
             return

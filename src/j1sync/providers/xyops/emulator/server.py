@@ -12,6 +12,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from j1sync import json_input
 from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import (
     JsonHandler,
@@ -146,7 +147,7 @@ class _Handler(JsonHandler):
         if not raw.strip():
             return params
         try:
-            body = json.loads(
+            body = json_input.loads(
                 raw, parse_int=_js_int, parse_float=_js_float, parse_constant=_no_constant
             )
         except ValueError as exc:

@@ -1,0 +1,101 @@
+"""Requests a served emulator cannot read, as a hostile or broken client sends them.
+
+- A Content-Length that is not a byte count (`-5`, `abc`, `+5`) or is more than any client
+  sends (100 TB): the handler failed reading the body, the client was cut off without an
+  answer, and the emulator printed a Python traceback (`ValueError: read length must be
+  non-negative or -1`, `invalid literal for int()`) on its stderr for every such request.
+  Each emulator now answers 400 (413 for the huge one), JSON, and closes the connection.
+- A JSON body nested 100,000 levels deep: `RecursionError` in the handler, the same
+  traceback and cut-off client. Each emulator now answers it 400 as the JSON it cannot
+  read (its own wording for invalid JSON).
+
+Either way its stderr stays clean and it keeps serving."""
+
+from __future__ import annotations
+
+import signal
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from j1sync.providers.jupiterone.emulator.app import DEFAULT_ACCOUNT as J1_ACCOUNT
+from j1sync.providers.jupiterone.emulator.app import DEFAULT_API_KEY as J1_KEY
+from j1sync.providers.opencti.emulator.seed import ADMIN_TOKEN
+from j1sync.providers.xyops.emulator.app import DEFAULT_API_KEY as XYOPS_KEY
+from tests.reliability.processes import start_j1sync
+
+# system -> a path its API answers POSTs on
+PATHS = {"jupiterone": "/", "xyops": "/api/app/get_tags/v1", "opencti": "/graphql"}
+# path -> the credential headers of the emulator serving it (its defaults)
+KEYS = {
+    "/": f"Authorization: Bearer {J1_KEY}\r\nJupiterOne-Account: {J1_ACCOUNT}\r\n",
+    "/api/app/get_tags/v1": f"X-API-Key: {XYOPS_KEY}\r\n",
+    "/graphql": f"Authorization: Bearer {ADMIN_TOKEN}\r\n",
+}
+LENGTHS = {"-5": 400, "abc": 400, "+5": 400, "1.5": 400, "100000000000000": 413}
+
+
+@contextmanager
+def _served(system: str, cwd: Path, stderr: list[str]) -> Iterator[int]:
+    """The port of `j1sync emulator serve --system SYSTEM`, stopped (SIGTERM) after the
+    block; its stderr appended to `stderr`."""
+    args = ["emulator", "serve", "--system", system, "--port", "0", "--db", "state.db"]
+    process = start_j1sync(args, {}, cwd)
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        port = urlsplit(banner.split("listening on ", 1)[1].split()[0]).port
+        assert port is not None, banner
+        yield port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stderr.append(process.communicate(timeout=30)[1])
+
+
+def _answer(port: int, path: str, length: str, body: bytes = b"") -> bytes:
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\n{KEYS[path]}Content-Length: {length}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request.encode() + body)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("system", list(PATHS))
+def test_a_bad_content_length_is_answered_not_a_traceback(tmp_path: Path, system: str) -> None:
+    stderr: list[str] = []
+    with _served(system, tmp_path, stderr) as port:
+        for length, status in LENGTHS.items():
+            answer = _answer(port, PATHS[system], length)
+            assert answer.startswith(f"HTTP/1.1 {status} ".encode()), (length, answer)
+            assert b"Content-Type: application/json" in answer
+        still = _answer(port, PATHS[system], "0")  # still serving
+        assert still.startswith(b"HTTP/1.1 "), still
+    assert "Traceback" not in stderr[0] and "Error" not in stderr[0], stderr[0]
+
+
+# nested deeper than the JSON decoder recurses; each emulator's answer to JSON it cannot read
+DEEP = b"[" * 100_000 + b"]" * 100_000
+INVALID_JSON = {
+    "jupiterone": b"Invalid JSON in request body",
+    "xyops": b"Failed to parse JSON: nested too deeply",
+    "opencti": b"POST body is not valid JSON",
+}
+
+
+@pytest.mark.parametrize("system", list(PATHS))
+def test_json_nested_too_deeply_is_answered_as_invalid_json(tmp_path: Path, system: str) -> None:
+    stderr: list[str] = []
+    with _served(system, tmp_path, stderr) as port:
+        answer = _answer(port, PATHS[system], str(len(DEEP)), DEEP)
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+        assert INVALID_JSON[system] in answer, answer
+    assert "Traceback" not in stderr[0] and "Error" not in stderr[0], stderr[0]
