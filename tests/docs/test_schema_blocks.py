@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
 from j1sync.export.yaml_writer import schema_file_name
+from j1sync.manifest.model_base import NON_BLANK_SCHEMA
 from j1sync.providers.opencti.models_sharing import Filter
 from j1sync.providers.registry import system_for_api_version
 from tests.docs.test_yaml_blocks import ALL, ROOT, kind_of
@@ -118,9 +119,7 @@ def test_a_filter_key_written_alone_or_as_a_list_validates(name: str, document: 
 
 def test_the_committed_schema_holds_both_forms_of_a_filter_key() -> None:
     schema = json.loads((SCHEMAS / schema_file_name("opencti")).read_text(encoding="utf-8"))
+    attribute = {"type": "string", **NON_BLANK_SCHEMA}  # an attribute's name is not blank
     assert schema["$defs"]["Filter"]["properties"]["key"] == {
-        "anyOf": [
-            {"type": "string"},
-            {"items": {"type": "string"}, "minItems": 1, "type": "array"},
-        ]
+        "anyOf": [attribute, {"items": attribute, "minItems": 1, "type": "array"}]
     }

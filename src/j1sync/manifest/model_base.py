@@ -10,13 +10,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
-from pydantic_core import PydanticCustomError, PydanticUndefined
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, PydanticUndefined
 
 MAX_NAME_LENGTH = 255
 # Unicode's control characters (category Cc) are exactly these 65: one search per name, not
 # a category lookup per character.
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS = r"\x00-\x1f\x7f-\x9f"
+_CONTROL_CHARACTER = re.compile(f"[{_CONTROLS}]")
+# What str.strip() removes (str.isspace), as a regex class both Python and an editor's
+# JavaScript read alike (their `\s` differ): the schema's patterns for the rules below.
+WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACES = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # the rest are controls
 
 # Validation context key: the strings of the document that came from `${env:…}` (the
 # loader passes them; a model may require a value to be one, e.g. a secret).
@@ -56,8 +62,32 @@ def check_not_blank(value: str) -> str:
     return value
 
 
-ObjectName = Annotated[str, AfterValidator(check_object_name)]
-NonBlank = Annotated[str, AfterValidator(check_not_blank)]
+class SchemaRules:
+    """What the validator beside it checks, said to editors: JSON Schema keywords added
+    to the type's schema (`j1sync schema`); validation is unchanged. (Not a Field() in
+    the Annotated: pydantic 2.10 lets a field's default leak into a shared one.)"""
+
+    def __init__(self, **rules: Any) -> None:
+        self.rules = rules
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        handler.resolve_ref_schema(schema).update(self.rules)
+        return schema
+
+
+# What check_object_name and check_not_blank check, said to editors.
+OBJECT_NAME_SCHEMA = {
+    "minLength": 1,
+    "maxLength": MAX_NAME_LENGTH,
+    "pattern": f"^[^{_CONTROLS}{_SPACES}]([^{_CONTROLS}]*[^{_CONTROLS}{_SPACES}])?$",
+}
+NON_BLANK_SCHEMA = {"pattern": f"[^{WHITESPACE}]"}
+
+ObjectName = Annotated[str, AfterValidator(check_object_name), SchemaRules(**OBJECT_NAME_SCHEMA)]
+NonBlank = Annotated[str, AfterValidator(check_not_blank), SchemaRules(**NON_BLANK_SCHEMA)]
 
 
 def model_defaults(model: type[BaseModel]) -> dict[str, Any]:

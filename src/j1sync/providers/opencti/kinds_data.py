@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AfterValidator, Field
 
 from j1sync.engine.contract import PrunePolicy
-from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import WHITESPACE, NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.providers.opencti.keys import normalize_name, upper
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
 from j1sync.providers.opencti.lock_store import LOCK_PREFIX, is_lock_entry, is_lock_name
@@ -96,6 +96,12 @@ def _check_pair(value: str, what: str, example: str) -> str:
     return value
 
 
+def _pair_schema(first: str) -> dict[str, Any]:
+    """_check_pair for editors (beside the name's own pattern): `first` before the first
+    colon, a character that is not whitespace after it."""
+    return {"allOf": [{"pattern": f"^{first}:[\\s\\S]*[^{WHITESPACE}]"}]}
+
+
 def _check_kill_chain_phase(value: str) -> str:
     return _check_pair(value, "<kill_chain_name>:<phase_name>", "mitre-attack:initial-access")
 
@@ -120,13 +126,15 @@ def _check_vocabulary(value: str) -> str:
 
 class KillChainPhaseMetadata(StrictModel):
     name: Annotated[ObjectName, AfterValidator(_check_kill_chain_phase)] = Field(
-        description="<kill_chain_name>:<phase_name>, e.g. mitre-attack:initial-access."
+        description="<kill_chain_name>:<phase_name>, e.g. mitre-attack:initial-access.",
+        json_schema_extra=_pair_schema(f"[^:]*[^:{WHITESPACE}][^:]*"),
     )
 
 
 class VocabularyMetadata(StrictModel):
     name: Annotated[ObjectName, AfterValidator(_check_vocabulary)] = Field(
-        description="<category>:<name>, e.g. report_types_ov:threat-report."
+        description="<category>:<name>, e.g. report_types_ov:threat-report.",
+        json_schema_extra=_pair_schema(f"({'|'.join(VOCABULARY_CATEGORIES)})"),
     )
 
 

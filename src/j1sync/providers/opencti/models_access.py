@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.manifest.model_base import NonBlank, SchemaRules, StrictModel, rule_error
 
 MAX_CONFIDENCE = 100
 GLOBAL_MARKING_TYPE = "GLOBAL"  # default markings for every entity type (OpenCTI's key)
@@ -48,7 +48,11 @@ def _no_duplicates(items: Sequence[str]) -> list[str]:
     return list(_unique_by(str, "value")(list(items)))
 
 
-NameSet = Annotated[list[NonBlank], AfterValidator(_no_duplicates)]
+NameSet = Annotated[
+    list[NonBlank],
+    AfterValidator(_no_duplicates),
+    SchemaRules(uniqueItems=True),
+]
 Confidence = Annotated[int, Field(ge=0, le=MAX_CONFIDENCE)]
 
 

@@ -32,7 +32,8 @@ class NamedMetadata(StrictModel):
     """metadata.name of a role, group, status template, collection or feed: its name."""
 
     name: Annotated[ObjectName, AfterValidator(_check_name_length)] = Field(
-        description=f"Its name in OpenCTI (at least {MIN_NAME_LENGTH} characters)."
+        description=f"Its name in OpenCTI (at least {MIN_NAME_LENGTH} characters).",
+        json_schema_extra={"minLength": MIN_NAME_LENGTH},
     )
 
 
@@ -75,7 +76,7 @@ class WorkflowSpec(StrictModel):
     """The workflow of one entity type (metadata.name, e.g. `Report`): its statuses in
     order, each a StatusTemplate's name. An empty list means no workflow."""
 
-    statuses: list[NonBlank] = Field(default_factory=list)
+    statuses: list[NonBlank] = Field(default_factory=list, json_schema_extra={"uniqueItems": True})
 
     @field_validator("statuses")
     @classmethod
@@ -187,5 +188,5 @@ def _check_settings_name(value: str) -> str:
 
 class SettingsMetadata(StrictModel):
     name: Annotated[ObjectName, AfterValidator(_check_settings_name)] = Field(
-        description=f"Always '{SETTINGS_NAME}'."
+        description=f"Always '{SETTINGS_NAME}'.", json_schema_extra={"const": SETTINGS_NAME}
     )

@@ -18,7 +18,14 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import NonBlank, StrictModel, check_not_blank, rule_error
+from j1sync.manifest.model_base import (
+    WHITESPACE,
+    NonBlank,
+    SchemaRules,
+    StrictModel,
+    check_not_blank,
+    rule_error,
+)
 from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.values import (
@@ -34,6 +41,7 @@ from j1sync.providers.xyops.values import (
     TAG_CONDITION,
     TICKET_TYPES,
     TITLE_FORBIDDEN,
+    TITLE_FORBIDDEN_CHARACTERS,
     WEB_HOOK_METHOD,
     WEB_HOOK_URL_START,
     WORD_ID,
@@ -70,7 +78,7 @@ def check_id(value: str) -> str:
 XyopsId = Annotated[
     str,
     AfterValidator(check_id),
-    Field(json_schema_extra={"pattern": ID_PATTERN.pattern}),
+    SchemaRules(pattern=ID_PATTERN.pattern, maxLength=MAX_ID_LENGTH),
 ]
 
 
@@ -97,7 +105,10 @@ def check_title(value: str) -> str:
     return value
 
 
-Title = Annotated[str, AfterValidator(check_title)]
+# check_title for editors: a character that is not whitespace, and no forbidden one
+_ALLOWED = f"[^{TITLE_FORBIDDEN_CHARACTERS}]"
+_TITLE_PATTERN = f"^{_ALLOWED}*[^{TITLE_FORBIDDEN_CHARACTERS}{WHITESPACE}]{_ALLOWED}*$"
+Title = Annotated[str, AfterValidator(check_title), SchemaRules(pattern=_TITLE_PATTERN)]
 
 
 def check_web_hook_url(value: str) -> str:
@@ -359,8 +370,16 @@ class WebHookSpec(XyopsSpec):
     title: Title
     enabled: bool = True
     icon: str = ""
-    url: Annotated[str, AfterValidator(check_web_hook_url)]
-    method: Annotated[str, AfterValidator(check_web_hook_method)] = "POST"
+    url: Annotated[
+        str,
+        AfterValidator(check_web_hook_url),
+        SchemaRules(pattern=WEB_HOOK_URL_START.pattern),
+    ]
+    method: Annotated[
+        str,
+        AfterValidator(check_web_hook_method),
+        SchemaRules(pattern=f"^{WEB_HOOK_METHOD.pattern}$"),
+    ] = "POST"
     headers: list[Header] = Field(default_factory=list)
     body: str = ""
     timeout: int = Field(default=30, ge=1)
@@ -392,7 +411,9 @@ class RoleSpec(XyopsSpec):
     title: Title
     enabled: bool = True
     icon: str = ""
-    privileges: Annotated[dict[str, bool], AfterValidator(_true_only)] = Field(default_factory=dict)
+    privileges: Annotated[dict[str, bool], AfterValidator(_true_only)] = Field(
+        default_factory=dict, json_schema_extra={"additionalProperties": {"const": True}}
+    )
     categories: list[str] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list)
     notes: str = ""

@@ -238,7 +238,8 @@ CHECKED_REFERENCES: frozenset[tuple[str, ...]] = frozenset(
 
 # Every object's `title`: xyOps refuses HTML metacharacters in it ("Malformed title
 # parameter: Cannot contain HTML metacharacters"; its lib/api.js).
-TITLE_FORBIDDEN = re.compile(r"[<>]")
+TITLE_FORBIDDEN_CHARACTERS = "<>"
+TITLE_FORBIDDEN = re.compile(f"[{TITLE_FORBIDDEN_CHARACTERS}]")
 
 # A web hook's `url` and `method` (create_web_hook notes): the URL begins with http:// or
 # https://, or is a whole-URL template starting with {{; the method is letters only.

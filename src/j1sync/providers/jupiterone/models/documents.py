@@ -6,7 +6,12 @@ from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, Field, TypeAdapter, model_validator
 
-from j1sync.manifest.json_schema import JSON_SCHEMA_DIALECT, drop_property_titles
+from j1sync.manifest.json_schema import (
+    JSON_SCHEMA_DIALECT,
+    accept_env_references,
+    drop_property_titles,
+    require_non_empty_spec,
+)
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import StrictModel
 from j1sync.providers.jupiterone.models.alert_rule import RULE_LISTS, AlertRuleSpec
@@ -145,4 +150,6 @@ def manifest_json_schema(kind: str | None = None) -> dict[str, Any]:
         schema = DOCUMENT_MODELS[kind].model_json_schema()
         title = f"j1sync {kind} manifest"
     drop_property_titles(schema)
+    require_non_empty_spec(schema)
+    accept_env_references(schema)
     return {"$schema": JSON_SCHEMA_DIALECT, "title": title, **schema}

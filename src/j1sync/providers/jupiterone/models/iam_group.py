@@ -9,16 +9,17 @@ from pydantic import AfterValidator, Field, StrictBool, WithJsonSchema, field_va
 from pydantic.json_schema import SkipJsonSchema
 
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import StrictModel, rule_error
+from j1sync.manifest.model_base import WHITESPACE, SchemaRules, StrictModel, rule_error
 from j1sync.providers.jupiterone.models.permissions import ABAC_PERMISSIONS, check_permission
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The API is the final judge;
-# this catches the usual slips (a name instead of an email, a missing domain).
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# this catches the usual slips (a name instead of an email, a missing domain). Whitespace
+# spelt out: the schema's pattern, which an editor reads as JavaScript.
+EMAIL = re.compile(f"^[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\\.[^@{WHITESPACE}.]+$")
 
 
 def check_email(value: str) -> str:
-    if not EMAIL.match(value):
+    if not EMAIL.fullmatch(value):
         raise rule_error(f"'{value}' is not an email address")
     return value
 
@@ -28,7 +29,7 @@ Permission = Annotated[
     AfterValidator(check_permission),
     WithJsonSchema({"type": "string", "enum": list(ABAC_PERMISSIONS)}),
 ]
-Email = Annotated[str, AfterValidator(check_email)]
+Email = Annotated[str, AfterValidator(check_email), SchemaRules(pattern=EMAIL.pattern)]
 # queryPolicy values: a scalar or a list of scalars (the API's JSON type for queryPolicy).
 PolicyScalar = StrictBool | int | float | str
 QueryPolicyStatement = dict[str, PolicyScalar | list[PolicyScalar]]
@@ -44,6 +45,7 @@ class IamGroupSpec(StrictModel):
     members: list[Email] | SkipJsonSchema[None] = Field(
         default=None,
         description="Emails. Present: membership is authoritative. Absent: not managed.",
+        json_schema_extra={"uniqueItems": True},
     )
 
     @field_validator("members", mode="before")

@@ -23,6 +23,7 @@ from pydantic import (
 
 from j1sync.manifest.model_base import (
     ENV_STRINGS_CONTEXT,
+    MAX_NAME_LENGTH,
     StrictModel,
     check_object_name,
     rule_error,
@@ -86,7 +87,11 @@ def check_parameter_name(value: str) -> str:
 class ParameterMetadata(Metadata):
     name: Annotated[str, AfterValidator(check_parameter_name)] = Field(
         description="The parameter's name: letters, digits and underscores.",
-        json_schema_extra={"pattern": PARAMETER_NAME.pattern},
+        json_schema_extra={
+            "pattern": PARAMETER_NAME.pattern,
+            "maxLength": MAX_NAME_LENGTH,
+            "not": {"pattern": f"^{RESERVED_PREFIX}"},
+        },
     )
 
 
