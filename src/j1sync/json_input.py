@@ -20,3 +20,9 @@ def loads(text: str | bytes, **options: Any) -> Any:
         return json.loads(text, **options)
     except RecursionError:
         raise TooDeepJSON("nested too deeply (thousands of [ or {)") from None
+
+
+def no_constant(text: str) -> Any:
+    """json.loads' `parse_constant` for JSON as a JavaScript server reads it (JSON.parse):
+    NaN and Infinity are no JSON, a ValueError."""
+    raise ValueError(f"{text} is not JSON")

@@ -8,6 +8,10 @@
 - A JSON body nested 100,000 levels deep: `RecursionError` in the handler, the same
   traceback and cut-off client. Each emulator now answers it 400 as the JSON it cannot
   read (its own wording for invalid JSON).
+- `NaN` or `Infinity` in a JSON body (Python's json.dumps writes them by default): the
+  JupiterOne and OpenCTI emulators took them and answered 200, where the real APIs, which
+  read JSON with JavaScript's JSON.parse, refuse the body (as the xyOps emulator did). All
+  three now answer 400 as invalid JSON.
 
 Either way its stderr stays clean and it keeps serving."""
 
@@ -99,3 +103,25 @@ def test_json_nested_too_deeply_is_answered_as_invalid_json(tmp_path: Path, syst
         assert answer.startswith(b"HTTP/1.1 400 "), answer
         assert INVALID_JSON[system] in answer, answer
     assert "Traceback" not in stderr[0] and "Error" not in stderr[0], stderr[0]
+
+
+# a body each system would otherwise take, with a number JSON has not (JSON.parse refuses it)
+NOT_JSON_NUMBER = {
+    "jupiterone": b'{"query": "{ __typename }", "variables": {"n": NaN}}',
+    "xyops": b'{"offset": Infinity}',
+    "opencti": b'{"query": "{ __typename }", "variables": {"n": -Infinity}}',
+}
+
+
+@pytest.mark.parametrize("system", list(PATHS))
+def test_nan_or_infinity_in_a_body_is_invalid_json(tmp_path: Path, system: str) -> None:
+    body = NOT_JSON_NUMBER[system]
+    stderr: list[str] = []
+    with _served(system, tmp_path, stderr) as port:
+        answer = _answer(port, PATHS[system], str(len(body)), body)
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+        assert INVALID_JSON[system].split(b":")[0] in answer, answer
+        fixed = body.replace(b"-Infinity", b"1").replace(b"Infinity", b"1").replace(b"NaN", b"1")
+        answer = _answer(port, PATHS[system], str(len(fixed)), fixed)
+        assert answer.startswith(b"HTTP/1.1 200 "), answer  # the same body, a number in it
+    assert "Traceback" not in stderr[0], stderr[0]

@@ -66,7 +66,7 @@ class _Handler(JsonHandler):
             self.send_json(switches.fail_status, {"error": "Service Unavailable"})
             return
         try:
-            payload = json_input.loads(raw or b"null")
+            payload = json_input.loads(raw or b"null", parse_constant=json_input.no_constant)
         except ValueError:
             self.send_json(400, {"errors": [{"message": "Invalid JSON in request body"}]})
             return

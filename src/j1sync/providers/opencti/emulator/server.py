@@ -89,7 +89,7 @@ class _Handler(JsonHandler):
             self.send_json(429, TOO_MANY, {"Retry-After": str(wait)})
             return
         try:
-            body = json_input.loads(raw or b"null")
+            body = json_input.loads(raw or b"null", parse_constant=json_input.no_constant)
         except ValueError:
             self.send_json(400, _bad_request("POST body is not valid JSON", "BAD_REQUEST"))
             return

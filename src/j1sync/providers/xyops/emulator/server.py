@@ -148,7 +148,7 @@ class _Handler(JsonHandler):
             return params
         try:
             body = json_input.loads(
-                raw, parse_int=_js_int, parse_float=_js_float, parse_constant=_no_constant
+                raw, parse_int=_js_int, parse_float=_js_float, parse_constant=json_input.no_constant
             )
         except ValueError as exc:
             raise ApiError("api", f"Failed to parse JSON: {exc}") from exc
@@ -185,8 +185,3 @@ def _js_int(text: str) -> float | None:
 def _js_float(text: str) -> float | None:
     """A JSON number with a fraction or exponent as xyOps holds it (values.js_number)."""
     return js_number(float(text))
-
-
-def _no_constant(text: str) -> None:
-    """NaN and Infinity are no JSON (JavaScript's JSON.parse refuses them)."""
-    raise ValueError(f"{text} is not JSON")
