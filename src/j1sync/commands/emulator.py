@@ -226,6 +226,11 @@ def _delete_state(path: Path) -> None:
     if not path.exists():
         click.echo(f"Nothing to delete: {path} does not exist.")
         return
+    if not path.is_file():  # --db /dev/null: never unlink a device (as root, it would go)
+        raise ConfigError(
+            f"{path} is not a regular file (a device or a pipe), not the emulator's database; "
+            "not deleting it"
+        )
     in_use = ProcessLock(str(path), wait=False)  # never pull the file from under a server
     try:
         _not_foreign(path)

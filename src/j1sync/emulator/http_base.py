@@ -221,6 +221,17 @@ def rate_limited(switches: FaultSwitches) -> bool:
 _Served = TypeVar("_Served", bound="ServedState")
 
 
+def _no_device(db: Path) -> None:
+    """A StateFileError for a --db that is a device or a pipe (/dev/null, a FIFO), before
+    a lock file is made beside it (in /dev) and SQLite fails on it ("disk I/O error"). A
+    folder is the store's to name (store._unusable)."""
+    if db.exists() and not db.is_file() and not db.is_dir():
+        raise StateFileError(
+            f"emulator database {db} is not a regular file (a device or a pipe); "
+            "give the emulator a --db of its own"
+        )
+
+
 class ServedState:
     """The lifecycle every emulator shares: its store (`store`, closed on stop) and the
     process lock on its database file (`_process_lock`, None in memory), its HTTP server
@@ -241,6 +252,7 @@ class ServedState:
         self._created = None if db == MEMORY or Path(db).exists() else Path(db)
         self._process_lock = None
         if db != MEMORY:
+            _no_device(Path(db))
             Path(db).parent.mkdir(parents=True, exist_ok=True)
             self._process_lock = ProcessLock(db, wait=wait)
         try:
