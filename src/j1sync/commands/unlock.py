@@ -15,10 +15,11 @@ from j1sync.commands._common import (
     system_option,
 )
 from j1sync.connection import ConnectionOptions
-from j1sync.engine.lock import read_lock, remove_lock
+from j1sync.engine.lock import lock_target, read_lock, remove_lock
 from j1sync.errors import ConfigError, J1SyncError
 from j1sync.manifest import load_project_config
 from j1sync.providers.registry import System
+from j1sync.providers.targets import lock_named
 from j1sync.reconcile import connect_with
 
 
@@ -52,10 +53,11 @@ def command(
     with connect_with(connection)(replace(project, in_run=(system.name,))) as provider:
         store = provider.lock_store()
         held = read_lock(store)
+        target = lock_target(provider.account, lock_named(provider))
         if held is None:
-            click.echo(f"No apply lock on account {provider.account}.")
+            click.echo(f"No apply lock on {target}.")
             return
-        click.echo(f"Apply lock on account {provider.account}: {held.describe(time.time())}.")
+        click.echo(f"Apply lock on {target}: {held.describe(time.time())}.")
         running = held.running_pid()
         if running is not None:  # not a crashed apply: its lock still guards its changes
             raise UnlockRefused(

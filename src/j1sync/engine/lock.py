@@ -81,7 +81,7 @@ def lost_lock() -> str | None:
         held = list(_HELD)
     for lock in held:
         if lock.lost is not None:
-            return f"account {lock.account}: {lock.lost}"
+            return f"{lock.named}: {lock.lost}"
     return None
 
 
@@ -210,6 +210,12 @@ def read_lock(store: LockStore) -> LockRecord | None:
     return None if text is None else LockRecord.from_text(text)
 
 
+def lock_target(account: str, named: str | None = None) -> str:
+    """How messages name a locked target: `account <id>`, unless `named` (another
+    system's, by its title and URL: providers/targets.lock_named)."""
+    return named or f"account {account}"
+
+
 class AccountLock:
     """`with AccountLock(store, account):` holds the account's apply lock for the block.
 
@@ -230,9 +236,11 @@ class AccountLock:
         poll_s: float = POLL_S,
         clock: Clock = time.time,
         unlock_command: str = "j1sync unlock",
+        named: str | None = None,
     ) -> None:
         self.store = store
         self.account = account
+        self.named = lock_target(account, named)
         self.unlock_command = unlock_command  # what removes this lock (named in LockHeld)
         self.timeout_s = timeout_s
         self.ttl_s = ttl_s
@@ -271,8 +279,8 @@ class AccountLock:
                         raise self._held_error(current, now)
                     if not announced:
                         log.warning(
-                            "account %s: an apply lock is held by %s; waiting up to %g s",
-                            self.account,
+                            "%s: an apply lock is held by %s; waiting up to %g s",
+                            self.named,
                             current.describe(now),
                             self.timeout_s,
                         )
@@ -280,8 +288,8 @@ class AccountLock:
                     time.sleep(max(0.0, min(self.poll_s, deadline - time.monotonic())))
                     continue
                 log.warning(
-                    "account %s: taking over the apply lock of %s (%s)",
-                    self.account,
+                    "%s: taking over the apply lock of %s (%s)",
+                    self.named,
                     "a process that is gone" if gone else "an apply whose lease expired",
                     current.describe(now),
                 )
@@ -302,7 +310,7 @@ class AccountLock:
                 failed = self._write_failure
                 why = f" (the last one: {failed})" if failed is not None else ""
                 raise LockLost(
-                    f"account {self.account}: could not take the apply lock: "
+                    f"{self.named}: could not take the apply lock: "
                     f"{unconfirmed} writes of it were not kept{why}; nothing was changed"
                 )
 
@@ -319,7 +327,7 @@ class AccountLock:
                 self._write_failure = exc
             except ApiError as exc:  # refused (the API key may not write it): say what for
                 raise LockLost(
-                    f"account {self.account}: could not take the apply lock: writing it "
+                    f"{self.named}: could not take the apply lock: writing it "
                     f"({LOCK_NAME}) failed: {exc}; nothing was changed"
                 ) from exc
             time.sleep(self.settle_s)
@@ -337,7 +345,7 @@ class AccountLock:
     def _held_error(self, current: LockRecord, now: float) -> LockHeld:
         waited = f" after waiting {self.timeout_s:g} s" if self.timeout_s > 0 else ""
         return LockHeld(
-            f"account {self.account} is locked by another apply{waited}: "
+            f"{self.named} is locked by another apply{waited}: "
             f"{current.describe(now)}.\n"
             "Wait for it with --lock-timeout SECONDS; if no apply is running (one crashed), "
             f"remove the lock with `{self.unlock_command}`."
@@ -363,12 +371,12 @@ class AccountLock:
                         if current is None
                         else f"the lock was taken over by {current.describe(now)}"
                     )
-                    log.warning("account %s: %s while this apply held it", self.account, self.lost)
+                    log.warning("%s: %s while this apply held it", self.named, self.lost)
                     return
                 self.record = replace(self.record, expires=now + self.ttl_s)
                 self.store.write(LOCK_NAME, self.record.to_text())
             except Exception as exc:  # the next beat tries again; the lease lasts TTL_S
-                log.warning("account %s: could not renew the apply lock: %s", self.account, exc)
+                log.warning("%s: could not renew the apply lock: %s", self.named, exc)
 
     # -- giving it back ---------------------------------------------------------------
 
@@ -392,8 +400,8 @@ class AccountLock:
 
     def _not_released(self, exc: Exception) -> None:
         log.warning(
-            "account %s: could not release the apply lock (%s); it expires %s",
-            self.account,
+            "%s: could not release the apply lock (%s); it expires %s",
+            self.named,
             exc,
             _iso(self.record.expires),
         )
@@ -435,7 +443,7 @@ class AccountLock:
         self.release()
         if exc_type is None and self.lost is not None:
             raise LockLost(
-                f"account {self.account}: {self.lost} while this apply ran; another apply "
+                f"{self.named}: {self.lost} while this apply ran; another apply "
                 "may have changed the account at the same time: run `j1sync plan` to check"
             )
 

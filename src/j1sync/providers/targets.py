@@ -219,9 +219,20 @@ def locks(provider: Provider, lock_timeout_s: float) -> Iterator[None]:
                     each.account,
                     timeout_s=lock_timeout_s,
                     unlock_command=unlock_command(each),
+                    named=lock_named(each),
                 )
             )
         yield
+
+
+def lock_named(provider: Provider) -> str | None:
+    """How lock messages name `provider`'s target: the default system's by its account
+    (engine.lock's own wording), another by its system and URL ('OpenCTI https://...'),
+    which an account id is not."""
+    system = next((system_of_kind(k.kind) for k in provider.kinds), None)
+    if system is None or system.name == UNQUALIFIED_SYSTEM:
+        return None
+    return f"{system.title} {provider.account}"
 
 
 def unlock_command(provider: Provider) -> str:
