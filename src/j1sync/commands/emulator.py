@@ -124,6 +124,8 @@ def serve(
     if timings is not None:
         _timings_apart(timings, db or _default_db(system), seed)
     timings_log = open_timings(timings) if timings is not None else None
+    if seed is not None:
+        _seed_kept(db or _default_db(system), seed)
     try:
         serve_system(
             host=host,
@@ -156,6 +158,20 @@ def _none_blank(values: Mapping[str, object]) -> None:
             raise click.UsageError(
                 f"{flag} is {what}: give it a value, or leave it out for the default"
             )
+
+
+def _seed_kept(db: str | None, seed: str) -> None:
+    """A seed applies to a new database only: one seeded before is served as it was left.
+    Said on stderr when --seed is given, which a user changing the seed would not expect
+    without a word."""
+    from j1sync.emulator.store import was_seeded
+
+    if db is not None and was_seeded(db):
+        click.echo(
+            f"Warning: --seed {seed} is not applied: {db} was seeded before and keeps its "
+            f"state; `j1sync emulator reset --db {db}` starts over",
+            err=True,
+        )
 
 
 def _default_db(system: System) -> str | None:

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,6 +43,7 @@ _TABLES = {
     "meta": {"key", "value"},
     "sqlite_sequence": {"name", "seq"},
 }
+CREATED_KEY = "created"  # meta: the database was seeded (a restart does not seed it again)
 SYSTEM_KEY = "system"  # meta: the title of the system whose emulator seeded the database
 
 
@@ -63,7 +64,7 @@ class Store:
                 self._db.execute("PRAGMA synchronous = OFF")
                 refuse_foreign(self._db, path)
                 self._db.executescript(_SCHEMA)
-                self.is_new = self.get_meta("created") is None
+                self.is_new = self.get_meta(CREATED_KEY) is None
         except sqlite3.Error as exc:
             raise StateFileError(_unusable(path, exc)) from exc
         except ForeignDatabase:
@@ -88,7 +89,7 @@ class Store:
         """Record that `system`'s emulator (its title) seeded the account, so a restart
         does not seed it again and another system's emulator refuses it (`check_system`)."""
         self.set_meta(SYSTEM_KEY, system)
-        self.set_meta("created", "1")
+        self.set_meta(CREATED_KEY, "1")
 
     def check_system(self, system: str) -> None:
         """A StateFileError when another system's emulator seeded this database (one made
@@ -219,6 +220,20 @@ def refuse_foreign(db: sqlite3.Connection, path: str) -> None:
                 f"emulator database {path} is another program's SQLite database (its table "
                 f"{table!r} is not an emulator's); give the emulator a --db of its own"
             )
+
+
+def was_seeded(path: str) -> bool:
+    """Whether `path` is an emulator database seeded before: a start keeps its state, and
+    a seed given then is not applied. Read only; anything unreadable is not."""
+    if not Path(path).is_file():
+        return False
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            found = db.execute("SELECT 1 FROM meta WHERE key = ?", (CREATED_KEY,)).fetchone()
+    except sqlite3.Error:
+        return False
+    return found is not None
 
 
 def _load(body: str) -> JsonObject:
