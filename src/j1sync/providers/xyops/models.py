@@ -125,6 +125,11 @@ def check_web_hook_method(value: str) -> str:
     return value
 
 
+def _one_of_schema(allowed: tuple[str, ...], pattern: re.Pattern[str]) -> SchemaRules:
+    """_one_of for editors: one pattern of the listed values and the form."""
+    return SchemaRules(pattern=f"^({'|'.join(map(re.escape, allowed))}|{pattern.pattern})$")
+
+
 def check_condition(value: str) -> str:
     """Action.condition: when the action fires."""
     return _one_of(value, ACTION_CONDITIONS, TAG_CONDITION, "tag:<tag id>")
@@ -164,7 +169,9 @@ class Action(OpenItem):
     `channel_id`, ...)."""
 
     enabled: bool = True
-    condition: Annotated[str, AfterValidator(check_condition)]
+    condition: Annotated[
+        str, AfterValidator(check_condition), _one_of_schema(ACTION_CONDITIONS, TAG_CONDITION)
+    ]
     type: ActionType
 
     @model_validator(mode="after")
@@ -213,7 +220,9 @@ def check_part_id(value: str) -> str:
     return value
 
 
-PartId = Annotated[str, AfterValidator(check_part_id)]
+PartId = Annotated[
+    str, AfterValidator(check_part_id), SchemaRules(pattern=f"^{WORKFLOW_PART_ID.pattern}$")
+]
 
 
 def _one_type(value: str) -> str:
@@ -229,7 +238,7 @@ class WorkflowNode(OpenItem):
     without numeric x and y), with the type's `data` and any other keys kept as written."""
 
     id: PartId
-    type: Annotated[str, AfterValidator(_one_type)]
+    type: Annotated[str, AfterValidator(_one_type), SchemaRules(enum=list(WORKFLOW_NODE_TYPES))]
     x: int | float
     y: int | float
     data: dict[str, Any] | None = None
@@ -470,7 +479,9 @@ class EventSpec(XyopsSpec):
     tags: list[str] = Field(default_factory=list)
     targets: list[str] = Field(default_factory=list)
     expression: str = ""
-    algo: Annotated[str, AfterValidator(check_algo)] = "random"
+    algo: Annotated[
+        str, AfterValidator(check_algo), _one_of_schema(ALGORITHMS, MONITOR_ALGO_PATTERN)
+    ] = "random"
     notes: str = ""
     actions: list[Action] = Field(default_factory=list)
     limits: list[Limit] = Field(default_factory=list)

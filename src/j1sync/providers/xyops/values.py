@@ -117,7 +117,9 @@ ACTION_CONDITIONS: tuple[str, ...] = (
     "alert_new",
     "alert_cleared",
 )
-TAG_CONDITION = re.compile(r"tag:\w+")
+# Ids in ASCII, as xyOps' JavaScript reads \w (and an editor the schema's pattern): Python's
+# \w would take letters of any script.
+TAG_CONDITION = re.compile(r"tag:[A-Za-z0-9_]+")
 ActionType = Literal[
     "email",
     "web_hook",
@@ -182,7 +184,7 @@ ALGORITHMS: tuple[str, ...] = (
     "prefer_last",
 )
 MONITOR_ALGO = "monitor:"
-MONITOR_ALGO_PATTERN = re.compile(r"monitor:\w+")
+MONITOR_ALGO_PATTERN = re.compile(r"monitor:[A-Za-z0-9_]+")  # ASCII, as TAG_CONDITION
 
 # xyOps is a Node.js server: every JSON number it reads becomes a JavaScript double, so an
 # integer beyond 2**53 is kept as the nearest double and written back in JavaScript's
