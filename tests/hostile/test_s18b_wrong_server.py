@@ -117,3 +117,20 @@ def test_opencti_url_of_another_server_names_the_url_and_the_setting(
     ) in error, error
     for secret in (J1_KEY, XY_KEY, oc.token):
         assert secret not in stdout + stderr
+
+
+def test_jupiterone_url_of_another_server_names_the_url_and_the_setting(
+    systems: tuple[Any, Any, Any], tmp_path: Path
+) -> None:
+    """JUPITERONE_API_URL with the xyOps server's address: before, 'JupiterOne API
+    returned an unexpected body (HTTP 404)', with neither the URL nor the setting."""
+    j1, xy, oc = systems
+    code, stdout, stderr = _run(["drift"], _env(j1, xy, oc, JUPITERONE_API_URL=xy.url), tmp_path)
+    assert code == 1, stdout + stderr
+    error = _error(stderr)
+    assert (
+        f"JupiterOne API returned an unexpected body (HTTP 404) from {xy.url}/: is that "
+        "JupiterOne's API? Check JUPITERONE_API_URL (--api-url) and JUPITERONE_REGION"
+    ) in error, error
+    for secret in (J1_KEY, XY_KEY, oc.token):
+        assert secret not in stdout + stderr

@@ -19,11 +19,13 @@ from j1sync import json_input
 from j1sync.errors import ApiError, AuthError
 from j1sync.http.client import status_error, transport_error
 from j1sync.http.session import rate_limit_headers
-from j1sync.providers.jupiterone.settings import TITLE
+from j1sync.providers.jupiterone.settings import ENV_API_URL, ENV_REGION, TITLE
 
 # Bytes read from a response at a time: more than a page of 100 rules (~90 KB) holds, so
 # that most bodies come in one read (http.client reads no further than Content-Length).
 READ_CHUNK = 1 << 20
+# what an error adds when the answer is no GraphQL answer (another system's server, a page)
+NOT_THE_SERVER = f"is that JupiterOne's API? Check {ENV_API_URL} (--api-url) and {ENV_REGION}"
 
 
 class HttpTransport(Transport):
@@ -114,11 +116,16 @@ def _result_of(
         body = _json(response, content)
     except ValueError as exc:
         raise ApiError(
-            f"JupiterOne API returned a non-JSON response (HTTP {status}) from {url}",
+            f"JupiterOne API returned a non-JSON response (HTTP {status}) from {url}: "
+            + NOT_THE_SERVER,
             status=status,
         ) from exc
     if not isinstance(body, dict) or ("data" not in body and "errors" not in body):
-        raise ApiError(f"JupiterOne API returned an unexpected body (HTTP {status})", status=status)
+        raise ApiError(
+            f"JupiterOne API returned an unexpected body (HTTP {status}) from {url}: "
+            + NOT_THE_SERVER,
+            status=status,
+        )
     errors = [_graphql_error(e) for e in body.get("errors") or []]
     if status >= 400 and not errors:
         raise ApiError(f"JupiterOne API error (HTTP {status})", status=status)
