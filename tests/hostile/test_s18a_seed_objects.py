@@ -5,7 +5,12 @@ error's name and text (`KeyError: 'email'`, `AttributeError: 'int' object has no
 'get'`, `IntegrityError: UNIQUE constraint failed: ...`, `TypeError: Object of type date is
 not JSON serializable`) naming neither the collection nor the object, and a .nan was
 stored and served; each is now one line naming the file, the object (`users[1]`) or the
-field (`users[0].firstName`) and what is wrong there, and no database is left behind."""
+field (`users[0].firstName`) and what is wrong there, and no database is left behind.
+
+A value an API enum has not (a rule's `pollingInterval: BOGUS`, a dashboard's `type`, a
+query's `resultsAre`) was stored, and every read of it then failed ("Enum
+'SchedulerPollingInterval' cannot represent value: 'BOGUS'"); it is refused the same way,
+naming the values the enum has."""
 
 from __future__ import annotations
 
@@ -100,3 +105,33 @@ def test_a_value_json_cannot_hold_is_named_at_its_field(tmp_path: Path, name: st
     assert line.startswith(
         f"Error: cannot start the emulator: cannot read seed file {name}: {says}"
     )
+
+
+RULE = "{name: r, operations: [], question: {queries: [{name: q, query: 'Find User'}]}"
+# values no enum of the API type holds: (content, what the line says after "seed <file>: ")
+ENUMS = {
+    "polling.yaml": (
+        f"rules: [{RULE}}}, {RULE}, pollingInterval: BOGUS}}]\n",
+        "rules[1].pollingInterval: 'BOGUS' is not one of DISABLED, THIRTY_MINUTES, ",
+    ),
+    "board-type.yaml": (
+        "dashboards: [{name: b, type: Team}]\n",
+        "dashboards[0].type: 'Team' is not one of Account, User",
+    ),
+    "results-are.yaml": (
+        "questions: [{title: q, queries: [{query: Find User, resultsAre: MAYBE}]}]\n",
+        "questions[0].queries[0].resultsAre: 'MAYBE' is not one of BAD, GOOD, INFORMATIVE, ",
+    ),
+    "instance-polling.yaml": (
+        "integrationDefinitions: [{type: aws, name: AWS}]\n"
+        "integrationInstances: [{name: i, definition: aws, pollingInterval: HOURLY}]\n",
+        "integrationInstances[0].pollingInterval: 'HOURLY' is not one of ",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENUMS))
+def test_a_value_no_api_enum_holds_is_named_with_the_values(tmp_path: Path, name: str) -> None:
+    content, says = ENUMS[name]
+    line = _one_error_line(tmp_path, name, content)
+    assert line.startswith(f"Error: cannot start the emulator: seed {name}: {says}"), line

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, get_named_type
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -39,6 +40,7 @@ from j1sync.providers.jupiterone.emulator import (
 )
 from j1sync.providers.jupiterone.emulator.api_errors import ApiFailure
 from j1sync.providers.jupiterone.emulator.backend import Backend
+from j1sync.providers.jupiterone.emulator.executor import load_schema
 
 SeedSource = str | Path | JsonObject | None
 # A seed may be large (a benchmark's account), so its aliases get more room than a
@@ -151,6 +153,10 @@ def _add_one(
 ) -> None:
     if not isinstance(item, dict):
         raise ValueError(f"{where}: expected an object (a mapping), not {json_type(item)}")
+    api_type = _API_TYPES.get(where.split("[", 1)[0])
+    problem = api_type and _enum_problem(load_schema().get_type(api_type), item, where)
+    if problem:
+        raise ValueError(problem)
     try:
         add(backend, item)
     except KeyError as exc:
@@ -164,6 +170,40 @@ def _add_one(
         raise ValueError(f"{where}: {exc}") from exc
     except (TypeError, AttributeError) as exc:
         raise ValueError(f"{where}: a field holds a value of the wrong type ({exc})") from exc
+
+
+# The API type of a collection's seed objects (its create input, else what the API
+# answers): a value its enums do not hold was stored, then every read of it failed
+# ("Enum 'SchedulerPollingInterval' cannot represent value: 'BOGUS'").
+_API_TYPES = {
+    "questions": "CreateQuestionInput",
+    "rules": "CreateInlineQuestionRuleInstanceInput",
+    "integrationInstances": "IntegrationInstance",
+    "dashboards": "CreateInsightsDashboardInput",
+}
+
+
+def _enum_problem(api_type: object, value: JsonObject, where: str) -> str | None:
+    """Where `value` (an object of `api_type`) holds a value one of its enums has not,
+    nested objects and lists included, and which values it has; None when none."""
+    if not isinstance(api_type, (GraphQLObjectType, GraphQLInputObjectType)):
+        return None
+    for name, field in api_type.fields.items():
+        given = value.get(name)
+        if given is None:
+            continue
+        named = get_named_type(field.type)
+        items = given if isinstance(given, list) else [given]
+        for index, item in enumerate(items):
+            at = f"{where}.{name}" + (f"[{index}]" if isinstance(given, list) else "")
+            if isinstance(named, GraphQLEnumType):
+                if not isinstance(item, str) or item not in named.values:
+                    return f"{at}: {item!r} is not one of {', '.join(named.values)}"
+            elif isinstance(item, dict):
+                found = _enum_problem(named, item, at)
+                if found:
+                    return found
+    return None
 
 
 def _add_rule(backend: Backend, rule: JsonObject) -> None:
