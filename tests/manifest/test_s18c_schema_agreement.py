@@ -106,7 +106,6 @@ ADDED = ("null", "empty", "blank", "one character", "long", "int", "negative", "
 LEFT_OUT: list[tuple[str, str, str, str, str]] = [
     # (system, kind, field, message, why)
     ("*", "*", r".*", r"no \w+ manifest named", "names another document"),
-    ("jupiterone", "AlertRule", r"spec\.questionRef", r"question or questionRef", "two fields"),
     ("jupiterone", "Dashboard", r"spec\.widgets\..*\.settings", r"JSON|mapping", "JSON text"),
     ("jupiterone", "Dashboard", r"spec\.layouts\..*\.widget", r"not declare", "names a widget"),
     ("xyops", "*", r"spec\.actions\[\]\..*", r"action needs", "what the action's type needs"),
@@ -403,3 +402,49 @@ def test_an_xyops_tag_or_monitor_id_is_ascii_for_validate_and_schema(
     (problems,) = _load_together(event, [event], tmp_path)[:1]
     assert (problems == []) is accepted, problems
     assert _schema("xyops", "Event").is_valid(event) is accepted
+
+
+def _example(kind: str, name: str) -> dict[str, Any]:
+    return copy.deepcopy(
+        next(d for d in BASES if (d["kind"], d["metadata"]["name"]) == (kind, name))
+    )
+
+
+RULE_QUESTION = {"queries": [{"name": "bad", "query": "Find User"}]}
+RULE = ("AlertRule", "public-s3-buckets-alert")  # its questionRef names a Question example
+
+
+@pytest.mark.parametrize(
+    ("kind_and_name", "spec", "accepted"),
+    [
+        (RULE, {"question": None}, True),
+        (RULE, {"question": RULE_QUESTION, "questionRef": None}, True),
+        (RULE, {"question": RULE_QUESTION}, False),  # both
+        (RULE, {"questionRef": None}, False),  # neither
+        (RULE, {"questionRef": "${env:S18C_QUESTION}"}, True),
+        (("IntegrationSchedule", "github-org"), {}, True),  # ONE_WEEK, hour 5, dayOfWeek 1
+        (("IntegrationSchedule", "github-org"), {"pollingInterval": "ONE_DAY"}, False),
+        (
+            ("IntegrationSchedule", "github-org"),
+            {"pollingInterval": "ONE_DAY", "dayOfWeek": None},
+            True,
+        ),
+        (
+            ("IntegrationSchedule", "github-org"),
+            {"pollingInterval": "ONE_HOUR", "dayOfWeek": None},
+            False,
+        ),
+        (("IntegrationSchedule", "github-org"), {"pollingInterval": "${env:S18C_WEEKLY}"}, True),
+    ],
+)
+def test_fields_that_go_together_in_validate_and_schema(
+    kind_and_name: tuple[str, str], spec: dict[str, Any], accepted: bool, tmp_path: Path
+) -> None:
+    """An AlertRule's question or questionRef (one, not null), an IntegrationSchedule's
+    hour and dayOfWeek only with the intervals that use them."""
+    document = _example(*kind_and_name)
+    document["spec"].update(spec)
+    ENV.update(S18C_QUESTION="public-s3-buckets", S18C_WEEKLY="ONE_WEEK")
+    (problems,) = _load_together(document, [document], tmp_path)[:1]
+    assert (problems == []) is accepted, [str(p) for p in problems]
+    assert _schema("jupiterone", document["kind"]).is_valid(document) is accepted

@@ -90,6 +90,11 @@ ObjectName = Annotated[str, AfterValidator(check_object_name), SchemaRules(**OBJ
 NonBlank = Annotated[str, AfterValidator(check_not_blank), SchemaRules(**NON_BLANK_SCHEMA)]
 
 
+def given(key: str) -> dict[str, Any]:
+    """JSON Schema: `key` is written, and not null (a null is "not set" in a manifest)."""
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+
+
 def model_defaults(model: type[BaseModel]) -> dict[str, Any]:
     """Field name -> default, for the fields that have one (required fields are absent):
     what a manifest gets when it leaves a field out (export leaves such values out; a

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, given, rule_error
 from j1sync.providers.jupiterone.models.common import (
     DEFAULT_POLLING_INTERVAL,
     PollingInterval,
@@ -102,6 +102,11 @@ class RuleOperation(StrictModel):
 
 class AlertRuleSpec(StrictModel):
     """metadata.name is the rule's `name`."""
+
+    # _one_question_source, for editors
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [given("question"), given("questionRef")]}
+    )
 
     description: str | None = None
     pollingInterval: PollingInterval = DEFAULT_POLLING_INTERVAL

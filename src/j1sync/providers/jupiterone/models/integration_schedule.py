@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, field_validator
+from typing import Any, get_args
+
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
 from j1sync.providers.jupiterone.models.common import PollingInterval
@@ -18,7 +20,29 @@ def _either(intervals: tuple[str, ...]) -> str:
     return " or ".join(intervals)
 
 
+def _only_with(key: str, intervals: tuple[str, ...]) -> dict[str, Any]:
+    """JSON Schema: under another interval than `intervals`, `key` is null or left out."""
+    others = [i for i in get_args(PollingInterval) if i not in intervals]
+    return {
+        "if": {
+            "required": ["pollingInterval"],
+            "properties": {"pollingInterval": {"enum": others}},
+        },
+        "then": {"properties": {key: {"type": "null"}}},
+    }
+
+
 class IntegrationScheduleSpec(StrictModel):
+    # the validators below, for editors
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _only_with("hour", HOUR_INTERVALS),
+                _only_with("dayOfWeek", DAY_OF_WEEK_INTERVALS),
+            ]
+        }
+    )
+
     instance: NonBlank | None = Field(
         default=None, description="Integration instance name; defaults to metadata.name."
     )
