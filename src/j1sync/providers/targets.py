@@ -100,7 +100,8 @@ class Targets:
 
         Once one target's read fails, the others' reads end at once (`_StopsReading`): the
         run fails with that error, which would otherwise wait for every other target's
-        read, a server that does not answer its timeout and retry budget."""
+        read, a server that does not answer its timeout and retry budget. So do they all
+        on Ctrl-C (apply reads in the command's thread: the interrupt comes here)."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         per_target = [(t, [k for k in wanted if self.target_of(k) is t]) for t in self.targets]
         jobs = [(t.provider, ks) for t, ks in per_target if ks]
@@ -108,10 +109,15 @@ class Targets:
             return _read(*jobs[0], part)
         with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix=READER_THREAD) as pool:
             reads = [pool.submit(_read, provider, ks, part) for provider, ks in jobs]
-            failed = _first_failure(reads)
+            providers = [provider for provider, _ in jobs]
+            try:
+                failed = _first_failure(reads)
+            except BaseException as exc:  # Ctrl-C: no read is waited for either
+                _stop_others(providers, reads, None, f"read given up: {exc!r}")
+                raise
             if failed is None:
                 return [obj for read in reads for obj in result_of(read)]
-            _stop_others([p for p, _ in jobs], reads, failed)
+            _stop_others(providers, reads, failed, f"read given up: {failed.exception()}")
             return result_of(failed)  # raises its error
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
@@ -164,12 +170,14 @@ def _first_failure(reads: Sequence[Future[list[LiveObject]]]) -> Future[list[Liv
 def _stop_others(
     providers: Sequence[Provider],
     reads: Sequence[Future[list[LiveObject]]],
-    failed: Future[list[LiveObject]],
+    failed: Future[list[LiveObject]] | None,
+    why: str,
 ) -> None:
-    """`failed` ends the run: the other targets' reads are stopped, again every
-    SIGNAL_CHECK_S until they are over (a request sent just as they were stopped is cut
-    too), then their clients serve again (an apply releases its locks through them)."""
-    error = ApiError(f"read given up: {failed.exception()}")
+    """`failed` (or an interrupt: None) ends the run: the other targets' reads are
+    stopped, again every SIGNAL_CHECK_S until they are over (a request sent just as they
+    were stopped is cut too), then their clients serve again (an apply releases its locks
+    through them)."""
+    error = ApiError(why)
     others = [
         (provider, read)
         for provider, read in zip(providers, reads, strict=True)
