@@ -108,9 +108,6 @@ LEFT_OUT: list[tuple[str, str, str, str, str]] = [
     ("*", "*", r".*", r"no \w+ manifest named", "names another document"),
     ("jupiterone", "Dashboard", r"spec\.widgets\..*\.settings", r"JSON|mapping", "JSON text"),
     ("jupiterone", "Dashboard", r"spec\.layouts\..*\.widget", r"not declare", "names a widget"),
-    ("xyops", "*", r"spec\.actions\[\]\..*", r"action needs", "what the action's type needs"),
-    ("xyops", "*", r"spec\.limits\[\]\..*", r"limit needs", "what the limit's type needs"),
-    ("xyops", "Event", r"spec\.(plugin|targets|workflow)", r"workflow", "what its type needs"),
     ("xyops", "Event", r"spec\.workflow\.connections.*", r"no node", "names a node"),
 ]
 
@@ -448,3 +445,40 @@ def test_fields_that_go_together_in_validate_and_schema(
     (problems,) = _load_together(document, [document], tmp_path)[:1]
     assert (problems == []) is accepted, [str(p) for p in problems]
     assert _schema("jupiterone", document["kind"]).is_valid(document) is accepted
+
+
+JOB = {"condition": "error", "type": "disable"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "accepted"),
+    [
+        ("Event", {"actions": [{**JOB, "type": "email", "users": ["admin"]}]}, True),
+        ("Event", {"actions": [{**JOB, "type": "email", "users": [], "email": "a@b.c"}]}, True),
+        ("Event", {"actions": [{**JOB, "type": "email", "email": "a@b.c"}]}, False),  # users
+        ("Event", {"actions": [{**JOB, "type": "email", "users": []}]}, False),
+        ("Event", {"actions": [{**JOB, "type": "channel"}]}, False),
+        ("Event", {"actions": [{**JOB, "type": "channel", "channel_id": "ops"}]}, True),
+        ("Event", {"actions": [{**JOB, "type": "ticket", "ticket_type": "issue"}]}, False),
+        ("Event", {"actions": [{**JOB, "type": "tag", "tags": []}]}, False),
+        ("Event", {"actions": [{**JOB, "type": "label", "label": "a<b"}]}, False),
+        ("Category", {"limits": [{"type": "time", "duration": 0}]}, False),
+        ("Category", {"limits": [{"type": "time", "duration": 60}]}, True),
+        ("Category", {"limits": [{"type": "retry"}]}, True),
+        ("Event", {"plugin": ""}, False),
+        ("Event", {"targets": []}, False),
+        ("Event", {"type": "workflow"}, False),  # without its workflow
+        ("Event", {"type": "${env:S18C_JOB_TYPE}"}, False),  # the loader: not a workflow
+    ],
+)
+def test_what_an_xyops_type_needs_in_validate_and_schema(
+    kind: str, spec: dict[str, Any], accepted: bool, tmp_path: Path
+) -> None:
+    """An action's, a limit's and an event's type and the fields it needs."""
+    document = copy.deepcopy(next(d for d in BASES if d["kind"] == kind))
+    document["spec"].update(spec)
+    ENV.update(S18C_JOB_TYPE="workflow")
+    (problems,) = _load_together(document, [document], tmp_path)[:1]
+    assert (problems == []) is accepted, [str(p) for p in problems]
+    schema_accepts = _schema("xyops", kind).is_valid(document)
+    assert schema_accepts is accepted or (schema_accepts and "${env:" in json.dumps(spec))

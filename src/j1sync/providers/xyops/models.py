@@ -162,6 +162,30 @@ def _needed(item: OpenItem, field: str, need: str) -> str | None:
     return None if value in allowed else f"one of {', '.join(allowed)}"
 
 
+# _needed's needs for editors, as JSON Schema.
+_NEED_SCHEMAS: dict[str, dict[str, Any]] = {
+    "id": {"type": "string", "pattern": f"^{WORD_ID.pattern}$"},
+    "list": {"type": "array"},
+    "nonempty_list": {"type": "array", "minItems": 1},
+    "text": {"type": "string", "pattern": f"^[^{TITLE_FORBIDDEN_CHARACTERS}]+$"},
+    "ticket_type": {"enum": list(TICKET_TYPES)},
+    "bucket_sync": {"enum": list(BUCKET_SYNC)},
+}
+_FALSY: dict[str, Any] = {"enum": [None, False, 0, "", [], {}]}  # what `not value` takes
+
+
+def _when(key: str, value: str, then: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema: `then` holds when `key` is `value` (a ${env:NAME} there is not judged)."""
+    return {"if": {"required": [key], "properties": {key: {"const": value}}}, "then": then}
+
+
+def _needs_schema(needs: dict[str, str]) -> dict[str, Any]:
+    return {
+        "required": list(needs),
+        "properties": {field: _NEED_SCHEMAS[need] for field, need in needs.items()},
+    }
+
+
 class Action(OpenItem):
     """An Action (Sub-Objects): fires on `condition`, does `type` (email, web_hook,
     run_event, channel, ...), with the type's own fields beside, which xyOps requires as
@@ -173,6 +197,25 @@ class Action(OpenItem):
         str, AfterValidator(check_condition), _one_of_schema(ACTION_CONDITIONS, TAG_CONDITION)
     ]
     type: ActionType
+
+    # _what_the_type_needs, for editors
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                *(_when("type", t, _needs_schema(n)) for t, n in ACTION_NEEDS.items()),
+                _when(
+                    "type",
+                    "email",
+                    {
+                        "anyOf": [
+                            {"properties": {"users": {"minItems": 1}}},
+                            {"required": ["email"], "properties": {"email": {"not": _FALSY}}},
+                        ]
+                    },
+                ),
+            ]
+        }
+    )
 
     @model_validator(mode="after")
     def _what_the_type_needs(self) -> Action:
@@ -193,6 +236,20 @@ class Limit(OpenItem):
 
     enabled: bool = True
     type: LimitType
+
+    # _what_the_type_needs, for editors: a number other than 0
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _when(
+                    "type",
+                    t,
+                    {"required": [f], "properties": {f: {"type": "number", "not": {"const": 0}}}},
+                )
+                for t, f in LIMIT_NEEDS.items()
+            ]
+        }
+    )
 
     @model_validator(mode="after")
     def _what_the_type_needs(self) -> Limit:
@@ -487,6 +544,36 @@ class EventSpec(XyopsSpec):
     limits: list[Limit] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
     workflow: Workflow | None = None
+
+    # _job_or_workflow, for editors (a type from ${env:NAME} is not judged)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _when(
+                    "type",
+                    WORKFLOW,
+                    {
+                        "required": ["workflow"],
+                        "properties": {
+                            "workflow": {"not": {"type": "null"}},
+                            "plugin": {"enum": ["", WORKFLOW_PLUGIN]},
+                        },
+                    },
+                ),
+                {
+                    "if": {"properties": {"type": {"type": "null"}}},
+                    "then": {
+                        "required": ["plugin", "targets"],
+                        "properties": {
+                            "plugin": {"minLength": 1},
+                            "targets": {"minItems": 1},
+                            "workflow": {"type": "null"},
+                        },
+                    },
+                },
+            ]
+        }
+    )
 
     @model_validator(mode="after")
     def _job_or_workflow(self) -> EventSpec:
