@@ -12,6 +12,10 @@
   JupiterOne and OpenCTI emulators took them and answered 200, where the real APIs, which
   read JSON with JavaScript's JSON.parse, refuse the body (as the xyOps emulator did). All
   three now answer 400 as invalid JSON.
+- OpenCTI: `variables` that are not an object (`5`, `"abc"`, a list) or an
+  `operationName` that is not a string were taken, and the operation run (a mutation
+  too) with the variables dropped. Apollo Server 4, OpenCTI 6's, answers 400 BAD_REQUEST
+  before running anything; so does the emulator now, in its words.
 
 Either way its stderr stays clean and it keeps serving."""
 
@@ -124,4 +128,31 @@ def test_nan_or_infinity_in_a_body_is_invalid_json(tmp_path: Path, system: str) 
         fixed = body.replace(b"-Infinity", b"1").replace(b"Infinity", b"1").replace(b"NaN", b"1")
         answer = _answer(port, PATHS[system], str(len(fixed)), fixed)
         assert answer.startswith(b"HTTP/1.1 200 "), answer  # the same body, a number in it
+    assert "Traceback" not in stderr[0], stderr[0]
+
+
+LABELS = "query($f: Int) { labels(first: $f) { edges { node { id } } } }"
+ADD_LABEL = 'mutation { labelAdd(input: {value: \\"not-added\\"}) { id } }'
+VARIABLES = "`variables` in a POST body should be provided as an object if provided."
+OPERATION = "`operationName` in a POST body should be provided as a string if provided."
+# OpenCTI POST bodies whose variables or operationName Apollo Server refuses
+SHAPES = {
+    "variables-number": (f'{{"query": "{LABELS}", "variables": 5}}', VARIABLES),
+    "variables-text": (f'{{"query": "{LABELS}", "variables": "abc"}}', VARIABLES),
+    "mutation-variables-list": (f'{{"query": "{ADD_LABEL}", "variables": [1]}}', VARIABLES),
+    "operation-number": ('{"query": "query A { me { id } }", "operationName": 5}', OPERATION),
+}
+
+
+def test_opencti_refuses_variables_or_an_operation_name_of_the_wrong_type(tmp_path: Path) -> None:
+    stderr: list[str] = []
+    with _served("opencti", tmp_path, stderr) as port:
+        for name, (text, message) in SHAPES.items():
+            body = text.encode()
+            answer = _answer(port, "/graphql", str(len(body)), body)
+            assert answer.startswith(b"HTTP/1.1 400 "), (name, answer)
+            assert message.encode() in answer and b'"BAD_REQUEST"' in answer, (name, answer)
+        query = b'{"query": "{ labels { edges { node { value } } } }"}'
+        answer = _answer(port, "/graphql", str(len(query)), query)
+        assert answer.startswith(b"HTTP/1.1 200 ") and b"not-added" not in answer, answer
     assert "Traceback" not in stderr[0], stderr[0]

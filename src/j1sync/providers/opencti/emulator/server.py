@@ -64,6 +64,16 @@ def _bad_request(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
+def _body_shape_problem(variables: object, operation_name: object) -> str | None:
+    """What Apollo Server 4 (OpenCTI 6's) answers 400 for in a POST body's variables and
+    operationName, in its words; None when they are of the right types."""
+    if variables is not None and not isinstance(variables, dict):
+        return "`variables` in a POST body should be provided as an object if provided."
+    if operation_name is not None and not isinstance(operation_name, str):
+        return "`operationName` in a POST body should be provided as a string if provided."
+    return None
+
+
 class _Handler(JsonHandler):
     server: OpenCtiHTTPServer
 
@@ -96,8 +106,13 @@ class _Handler(JsonHandler):
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             self.send_json(400, _bad_request("POST body must hold a query string", "BAD_REQUEST"))
             return
-        variables = body.get("variables") or {}
+        variables = body.get("variables")
         operation_name = body.get("operationName")
+        shape = _body_shape_problem(variables, operation_name)
+        if shape is not None:
+            self.send_json(400, _bad_request(shape, "BAD_REQUEST"))
+            return
+        variables = variables or {}
         try:
             document = parse(body["query"])
         except GraphQLError as exc:
