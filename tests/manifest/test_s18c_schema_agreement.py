@@ -482,3 +482,21 @@ def test_what_an_xyops_type_needs_in_validate_and_schema(
     assert (problems == []) is accepted, [str(p) for p in problems]
     schema_accepts = _schema("xyops", kind).is_valid(document)
     assert schema_accepts is accepted or (schema_accepts and "${env:" in json.dumps(spec))
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [
+        ("report_types_ov:j1sync-state", True),
+        ("report_types_ov:j1sync-state:apply", False),
+        ("report_types_ov: J1SYNC-State:x", False),  # OpenCTI folds case and trims
+    ],
+)
+def test_an_opencti_vocabulary_named_like_the_lock(
+    name: str, accepted: bool, tmp_path: Path
+) -> None:
+    document = copy.deepcopy(next(d for d in BASES if d["kind"] == "Vocabulary"))
+    document["metadata"]["name"] = name
+    (problems,) = _load_together(document, [document], tmp_path)[:1]
+    assert (problems == []) is accepted, [str(p) for p in problems]
+    assert _schema("opencti", "Vocabulary").is_valid(document) is accepted

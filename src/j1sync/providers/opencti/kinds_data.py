@@ -106,6 +106,14 @@ def _check_kill_chain_phase(value: str) -> str:
     return _check_pair(value, "<kill_chain_name>:<phase_name>", "mitre-attack:initial-access")
 
 
+# is_lock_name for editors: the name after the category, in any case, after any spaces (\s:
+# JavaScript's, which is what OpenCTI's trim takes off). LOCK_PREFIX holds letters, digits,
+# - and :, none of which a pattern reads otherwise.
+_LOCK_NAME_PATTERN = "^[^:]*:\\s*" + "".join(
+    f"[{c}{c.upper()}]" if c.isalpha() else c for c in LOCK_PREFIX
+)
+
+
 def _check_vocabulary(value: str) -> str:
     _check_pair(value, "<category>:<name>", "report_types_ov:threat-report")
     category, name = split_pair(value)
@@ -134,7 +142,10 @@ class KillChainPhaseMetadata(StrictModel):
 class VocabularyMetadata(StrictModel):
     name: Annotated[ObjectName, AfterValidator(_check_vocabulary)] = Field(
         description="<category>:<name>, e.g. report_types_ov:threat-report.",
-        json_schema_extra=_pair_schema(f"({'|'.join(VOCABULARY_CATEGORIES)})"),
+        json_schema_extra={
+            **_pair_schema(f"({'|'.join(VOCABULARY_CATEGORIES)})"),
+            "not": {"pattern": _LOCK_NAME_PATTERN},
+        },
     )
 
 
