@@ -21,6 +21,8 @@ import functools
 import hashlib
 import json
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -500,3 +502,52 @@ def test_an_opencti_vocabulary_named_like_the_lock(
     (problems,) = _load_together(document, [document], tmp_path)[:1]
     assert (problems == []) is accepted, [str(p) for p in problems]
     assert _schema("opencti", "Vocabulary").is_valid(document) is accepted
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                yield value
+            else:
+                yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+PATTERN_SAMPLES = [
+    *("", " ", "a", " a", "a ", "a\nb", "\ufeff", "\ufeffa", "\x85", "a\x85", "\x1c", "\xa0"),
+    *("\u2028", "\u180e", "\u200b", "${env:X}", "${env:}", "x@y.z", "é", "tag:é", "tag:ab"),
+    *("monitor:x", "日本", "a<b", "http://x", "{{x}}", "POST", "report_types_ov: J1SYNC-STATE:a"),
+    *("a:b", ":b", "a: ", "a\tb", "j1sync_a", "A_b1", "\U0001f600", "x" * 300),
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node (JavaScript's RegExp)")
+def test_every_schema_pattern_reads_alike_in_javascript() -> None:
+    """An editor reads the schema's patterns as JavaScript (with the u flag); jsonschema,
+    and the loader's checks, as Python. They take the same strings (a `$` before a final
+    line break aside, which only Python lets through: no sample ends with one)."""
+    schemas = [_schema(s.name, kind).schema for s in systems() for kind in s.kinds]
+    patterns = sorted({p for schema in schemas for p in _patterns(schema)})
+    script = (
+        "const [ps, ss] = JSON.parse(require('fs').readFileSync(0));"
+        "console.log(JSON.stringify(ps.map(p => ss.map(s => new RegExp(p, 'u').test(s)))));"
+    )
+    answer = subprocess.run(
+        ["node", "-e", script],
+        input=json.dumps([patterns, PATTERN_SAMPLES]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    javascript = json.loads(answer.stdout)
+    differ = [
+        (pattern, sample)
+        for pattern, verdicts in zip(patterns, javascript, strict=True)
+        for sample, verdict in zip(PATTERN_SAMPLES, verdicts, strict=True)
+        if (re.search(pattern, sample) is not None) != verdict
+    ]
+    assert differ == []
+    assert len(patterns) > 10
