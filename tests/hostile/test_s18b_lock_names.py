@@ -4,7 +4,9 @@ http://127.0.0.1:.../ is locked by another apply', calling a server's URL an acc
 leaving the user to match it to a system. Now lock messages name such a target by its
 system and URL ('xyOps http://... is locked by another apply'), and so does `j1sync
 unlock --system xyops`; JupiterOne's stay 'account <id>'. Nothing is changed in any
-system, and the locks taken before it (JupiterOne's) are released."""
+system, and the locks taken before it (JupiterOne's) are released. A lock written by a
+machine whose clock is ahead said it was taken '(0 s ago)'; now 'since ... (in 26 d: its
+clock is ahead of this one's)'."""
 
 from __future__ import annotations
 
@@ -86,7 +88,10 @@ def test_a_locked_xyops_target_is_named_by_its_system(
     assert len(errors) == 1, output
     assert errors[0].startswith(
         f"Error: xyOps {xy.url} is locked by another apply: ci@runner-7 (pid 4242), since "
+        "2099-01-01T00:00:00Z (in "
     ), output
+    # written with a clock ahead of this one's: never '(0 s ago)'
+    assert ": its clock is ahead of this one's), expires 2099-01-01T00:02:00Z" in errors[0]
     assert "account http" not in output
     assert "`j1sync unlock --system xyops`" in output
     # nothing changed in either system, and JupiterOne's lock (taken first) is released

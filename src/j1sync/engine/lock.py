@@ -171,7 +171,11 @@ class LockRecord:
     def describe(self, now: float) -> str:
         """`alice@laptop (pid 4242), since 2024-05-01T10:00:00Z (35 s ago), expires ...`"""
         parts = [visible_controls(self.holder, one_line=True)]
-        if self.since is not None:
+        if self.since is not None and round(self.since - now) > 0:
+            # written by a machine whose clock is ahead of this one's (or by hand)
+            ahead = _duration(self.since - now)
+            parts.append(f"since {_iso(self.since)} (in {ahead}: its clock is ahead of this one's)")
+        elif self.since is not None:
             parts.append(f"since {_iso(self.since)} ({_duration(now - self.since)} ago)")
         if self.expires is None:
             parts.append("no expiry")
