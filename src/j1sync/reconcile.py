@@ -39,10 +39,11 @@ from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.kind_scan import scan_manifests
+from j1sync.manifest.kind_scan import scan_manifests, where_written
 from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import (
     System,
+    system_for_api_version,
     system_name_of,
     system_named,
     systems,
@@ -361,8 +362,8 @@ def connect_and_plan(
         try:
             provider = stack.enter_context(connect(project))
         except J1SyncError:
-            if manifests is None:
-                load(paths, allow_empty, discovery)  # manifest problems are reported first
+            if manifests is None:  # manifest problems are reported first
+                _check_not_over_connected(project, load(paths, allow_empty, discovery), discovery)
             raise
         if manifests is not None:
             check_rotations(provider, manifests)  # before the lock is taken
@@ -401,15 +402,45 @@ def check_rotations(provider: Provider, manifests: ManifestSet) -> None:
         raise ResolutionError("\n".join(problems))
 
 
-def _check_connected(project: ProjectConfig, manifests: ManifestSet) -> None:
-    """Every system the manifests name was connected (the scan found its apiVersion)."""
+def _check_connected(
+    project: ProjectConfig, manifests: ManifestSet, discovery: Discovery | None
+) -> None:
+    """The systems the run connected to (`project.in_run`, from the scan's apiVersion
+    lines) are those the loaded manifests and j1sync.yaml name. One more: a line of some
+    value's text starts with `apiVersion:` (a quoted value's next line may), and planning
+    that system with no manifest of it would read its account and prune what j1sync
+    manages there: the run stops, naming the line. One missing: its apiVersion was not
+    at the start of a line."""
+    _check_not_over_connected(project, manifests, discovery)
     wanted = run_systems(project, {m.api_version for m in manifests.manifests})
     missing = [name for name in wanted if name not in project.in_run]
     if missing:
         raise ConfigError(
             f"the manifests name {', '.join(missing)}, which this run did not connect to: "
-            "write each document's apiVersion on a line of its own"
+            "write each document's apiVersion at the start of a line of its own"
         )
+
+
+def _check_not_over_connected(
+    project: ProjectConfig, manifests: ManifestSet, discovery: Discovery | None
+) -> None:
+    wanted = run_systems(manifests.project, {m.api_version for m in manifests.manifests})
+    extra = [name for name in project.in_run if name not in wanted]
+    if not extra:
+        return
+    titles = ", ".join(s.title for name in extra if (s := system_named(name)) is not None)
+
+    def names_extra(version: str) -> bool:
+        system = system_for_api_version(version)
+        return system is not None and system.name in extra
+
+    where = where_written(discovery.files, names_extra) if discovery is not None else None
+    raise ConfigError(
+        f"{where + ': ' if where else ''}a line starts with `apiVersion:` naming {titles}, "
+        "but no manifest declares an object of it and j1sync.yaml gives it no section: "
+        "indent that text (it is not a document's apiVersion), so that the run does not "
+        f"read and plan {titles} with no manifest of it"
+    )
 
 
 def _plan(
@@ -440,7 +471,7 @@ def _plan(
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scanned_kinds))
             manifests = load(paths, allow_empty, discovery)
-        _check_connected(project, manifests)
+        _check_connected(project, manifests, discovery)
         desired = desired_objects(manifests, provider)
         needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
         reads.start(needed)

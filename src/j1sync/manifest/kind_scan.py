@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,10 +32,17 @@ _KIND_KEY = rb"""["']?kind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#|$)""
 _KIND_LINE = re.compile(rb"\n" + _KIND_KEY, re.MULTILINE)
 _KIND_FIRST_LINE = re.compile(_KIND_KEY, re.MULTILINE)
 
-# `apiVersion: xyops.j1sync/v1`, anywhere in a line (block or flow style), optionally quoted
-# (an opening quote needs no place in the pattern: starting with the literal word, the
-# search skips ahead to each "apiVersion", ~4x quicker than trying every position).
-_API_VERSION = re.compile(rb"""apiVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9./_-]+)""")
+# `apiVersion: xyops.j1sync/v1` at the start of a line, as a document's top-level key is
+# written (optionally quoted; after `---`; or a flow mapping's first key, `{apiVersion: ...`
+# at the start of a line), searched as `_KIND_LINE` is. Only there: the text of a value
+# (a description that quotes a manifest, a comment) must never add a system to a run,
+# which would read that system's account and plan it with no manifest of it (the run
+# stops on such a line when no manifest names that system: reconcile._check_connected).
+_API_VERSION_KEY = (
+    rb"""(?:---[ \t]+)?(?:\{[ \t]*)?["']?apiVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9./_-]+)"""
+)
+_API_VERSION_LINE = re.compile(rb"\n" + _API_VERSION_KEY)
+_API_VERSION_FIRST_LINE = re.compile(rb"(?:\xef\xbb\xbf)?" + _API_VERSION_KEY)  # a BOM first
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,33 @@ def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
         if first is not None:
             kinds.add(first[1])
         kinds.update(_KIND_LINE.findall(text))
-        versions.update(_API_VERSION.findall(text))
+        versions.update(match[1] for match in _api_versions(text))
     found = {kind.decode("ascii") for kind in kinds}
     named = {engine for kind in found & engine_kinds.keys() for engine in engine_kinds[kind]}
     return ManifestScan(frozenset(named), frozenset(v.decode("ascii") for v in versions), discovery)
+
+
+def _api_versions(text: bytes) -> Iterator[re.Match[bytes]]:
+    """Each line of `text` that the scan counts as naming an apiVersion (group 1)."""
+    first = _API_VERSION_FIRST_LINE.match(text)
+    if first is not None:
+        yield first
+    yield from _API_VERSION_LINE.finditer(text)
+
+
+def where_written(paths: Iterable[Path], wanted: Callable[[str], bool]) -> str | None:
+    """`file:line` of the first line the scan counts as naming an apiVersion that is
+    `wanted` (files read again: for an error message)."""
+    for path in paths:
+        try:
+            text = read_bytes(path)
+        except OSError:
+            continue
+        for match in _api_versions(text):
+            if wanted(match[1].decode("ascii")):
+                line = text.count(b"\n", 0, match.start(1)) + 1
+                return f"{path}:{line}"
+    return None
 
 
 def _manifest_texts(discovery: Discovery) -> Iterator[bytes]:
