@@ -1,4 +1,4 @@
-"""export/json_types.json_type: the one wording every JSON file reader uses for a value of
+"""json_input.json_type: the one wording every JSON file reader uses for a value of
 the wrong type (rule packs, .xypdf packages)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from j1sync.export.json_types import json_type
+from j1sync.json_input import json_type
 
 
 @pytest.mark.parametrize(

@@ -37,8 +37,8 @@ from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError
-from j1sync.export.json_types import json_type
 from j1sync.export.run import ExportResult, check_output_dir, export_objects
+from j1sync.json_input import json_type
 from j1sync.providers.xyops.kinds import KIND_APIS, KindApi, credential_paths, live_object
 from j1sync.providers.xyops.models import SPEC_MODELS, check_id
 

@@ -26,7 +26,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync import json_input
 from j1sync.emulator.store import JsonObject
-from j1sync.export.json_types import json_type
+from j1sync.json_input import json_type
 from j1sync.manifest.plain_yaml import may_nest_too_deep
 from j1sync.manifest.yaml_source import aliases_expand_beyond
 from j1sync.providers.jupiterone.emulator import (

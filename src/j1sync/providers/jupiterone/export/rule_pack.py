@@ -29,9 +29,9 @@ from typing import Any
 
 from j1sync import json_input
 from j1sync.errors import J1SyncError
-from j1sync.export.json_types import json_type
 from j1sync.export.naming import FileNamer, folder_of, unique_names
 from j1sync.export.run import check_output_dir, validation_warnings, write_documents
+from j1sync.json_input import json_type
 from j1sync.manifest.model_base import MAX_NAME_LENGTH
 from j1sync.providers.jupiterone.alert_rules import KIND
 from j1sync.providers.jupiterone.export.specs import ordered_spec
