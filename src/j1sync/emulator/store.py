@@ -65,9 +65,11 @@ class Store:
                 refuse_foreign(self._db, path)
                 self._db.executescript(_SCHEMA)
                 self.is_new = self.get_meta(CREATED_KEY) is None
+                if not self.is_new:
+                    _refuse_damaged(self._db, path)
         except sqlite3.Error as exc:
             raise StateFileError(_unusable(path, exc)) from exc
-        except ForeignDatabase:
+        except StateFileError:  # another program's database, or objects edited by hand
             self._db.close()
             raise
 
@@ -220,6 +222,27 @@ def refuse_foreign(db: sqlite3.Connection, path: str) -> None:
                 f"emulator database {path} is another program's SQLite database (its table "
                 f"{table!r} is not an emulator's); give the emulator a --db of its own"
             )
+
+
+def _refuse_damaged(db: sqlite3.Connection, path: str) -> None:
+    """A StateFileError naming the first stored object that is not a JSON object (the
+    database edited by hand): every read of its collection failed, in JSON's words, as an
+    error of the API ("Expecting property name enclosed in double quotes")."""
+    try:
+        found = db.execute(
+            "SELECT collection, id FROM objects WHERE CASE WHEN json_valid(body) "
+            "THEN json_type(body) != 'object' ELSE 1 END LIMIT 1"
+        ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such function" in str(exc):  # an SQLite without JSON functions: unchecked
+            return
+        raise
+    if found is not None:
+        raise StateFileError(
+            f"emulator database {path}: its {found[0]} object {found[1]} is not a JSON "
+            f"object (edited by hand?); `j1sync emulator reset --db {path}` deletes the "
+            "database and starts over"
+        )
 
 
 def was_seeded(path: str) -> bool:
