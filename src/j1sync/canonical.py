@@ -26,3 +26,11 @@ def canonical_json(value: Any, *, allow_nan: bool = True) -> str:
     `true` differ, where == calls them equal). `allow_nan=False` refuses NaN and infinity
     (ValueError), as a signed plan must."""
     return _ENCODERS[allow_nan].encode(value)
+
+
+def text_bytes(text: str) -> bytes:
+    """The bytes a canonical JSON text (or any text j1sync hashes or signs) stands as:
+    UTF-8, a lone surrogate encoded as it is rather than refused. JSON's `\\ud83d`
+    escape holds one, and so may a JavaScript server's string (a title cut in the middle
+    of an emoji): one text, one sequence of bytes, and never an error."""
+    return text.encode("utf-8", "surrogatepass")

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from j1sync.canonical import canonical_json
+from j1sync.canonical import canonical_json, text_bytes
 from j1sync.credentials import ENV_PLAN_KEY
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.errors import UntrustedPlan
@@ -86,7 +86,7 @@ def _mac(stretched: bytes, content: Iterable[str]) -> str:
     mac = hmac.new(stretched, _MESSAGE_CONTEXT, hashlib.sha256)
     for piece in content:
         for start in range(0, len(piece), _MAC_SLICE):
-            mac.update(piece[start : start + _MAC_SLICE].encode("utf-8", "surrogatepass"))
+            mac.update(text_bytes(piece[start : start + _MAC_SLICE]))
     return mac.hexdigest()
 
 

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import os
 
-from j1sync.canonical import canonical_json
+from j1sync.canonical import canonical_json, text_bytes
 from j1sync.engine.contract import LiveObject
 
 SALT_BYTES = 16  # every salt j1sync makes: plan fingerprints, plan signatures, parameter records
@@ -29,4 +29,4 @@ def live_fingerprint(live: LiveObject, salt: str, state_json: str | None = None)
     state = canonical_json(live.state) if state_json is None else state_json
     # canonical_json({"id": ..., "state": ...}) spelled out: "id" sorts before "state"
     canonical = f'{{"id":{canonical_json(live.id)},"state":{state}}}'
-    return hmac.digest(salt.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256).hex()
+    return hmac.digest(salt.encode("ascii"), text_bytes(canonical), hashlib.sha256).hex()

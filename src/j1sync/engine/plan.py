@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from j1sync import __version__
-from j1sync.canonical import canonical_json
+from j1sync.canonical import canonical_json, text_bytes
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, comparable_live_state
 from j1sync.engine.diff import diff_states
 from j1sync.engine.fingerprint import live_fingerprint, new_salt
@@ -490,7 +490,7 @@ def _digest(state: dict[str, Any]) -> bytes | None:
 def _text_digest(text: str) -> bytes:
     """Stands for a canonical JSON text in comparisons (equal digests: equal texts),
     kept instead of the text: a plan prepares two per object."""
-    return hashlib.sha256(text.encode("utf-8")).digest()
+    return hashlib.sha256(text_bytes(text)).digest()
 
 
 @dataclass(frozen=True, slots=True)

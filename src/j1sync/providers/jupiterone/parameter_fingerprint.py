@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync import json_input
-from j1sync.canonical import canonical_json
+from j1sync.canonical import canonical_json, text_bytes
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.plan_signature import KDF_ITERATIONS, PlanKey
 from j1sync.providers.jupiterone.models.parameter import RESERVED_PREFIX
@@ -69,7 +69,7 @@ class FingerprintKey:
         return cls(chosen.source, _stretch(chosen.secret))
 
     def mac(self, salt: bytes, name: str, value: Any) -> str:
-        message = _MESSAGE_CONTEXT + salt + canonical_json([name, value]).encode("utf-8")
+        message = _MESSAGE_CONTEXT + salt + text_bytes(canonical_json([name, value]))
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
 
 
