@@ -3,6 +3,7 @@ the same (export/specs.py says how; the registry finds these as extras["export_s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +15,8 @@ from j1sync.providers.jupiterone.models.alert_rule import RuleCondition, RuleQue
 from j1sync.providers.jupiterone.models.dashboard import BoardParameter, LayoutItem, Widget
 from j1sync.providers.jupiterone.models.question import ComplianceMapping, QuestionQuery
 from j1sync.providers.jupiterone.models.resource_group import ResourcePermission
+
+log = logging.getLogger("j1sync.export")
 
 # Fields written even when they equal the model's default: omitting them would change
 # what j1sync manages (members: authoritative when present) or lose a fact the live
@@ -36,6 +39,35 @@ def _tags(state: Mapping[str, Any], managed_tag: str) -> list[str]:
 
 def _query(query: Mapping[str, Any], fields: Iterable[str], defaults: Mapping[str, Any]) -> Any:
     return without_defaults({k: query.get(k) for k in fields}, defaults)
+
+
+# What a query without a name is exported as: `query<its index>` (JupiterOne's own default
+# names, those rule packs count: `queries.query0.total`), or the next number not taken.
+NAMELESS_QUERY = "query{}"
+
+
+def _named(address: str, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`queries` with a name for each the account holds without one (the API lets a query
+    go nameless; a manifest names every query, for `queries.<name>.total` and to tell them
+    apart): said on stderr, since the first apply writes that name into the account."""
+    taken = {q.get("name") for q in queries}
+    number = 0
+    for index, query in enumerate(queries):
+        if query.get("name"):
+            continue
+        number = max(number, index)
+        while NAMELESS_QUERY.format(number) in taken:
+            number += 1
+        query["name"] = name = NAMELESS_QUERY.format(number)
+        taken.add(name)
+        log.warning(
+            "%s: its query %d has no name in the account; exported as %r (a manifest "
+            "names every query: the first apply names it in the account too)",
+            address,
+            index + 1,
+            name,
+        )
+    return queries
 
 
 QUESTION_QUERY_DEFAULTS = model_defaults(QuestionQuery)
@@ -64,9 +96,10 @@ def question_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
         {
             **state,
             "tags": _tags(state, managed_tag),
-            "queries": [
-                _query(q, fields, QUESTION_QUERY_DEFAULTS) for q in state.get("queries") or []
-            ],
+            "queries": _named(
+                live.address,
+                [_query(q, fields, QUESTION_QUERY_DEFAULTS) for q in state.get("queries") or []],
+            ),
             "compliance": compliance,
         },
     )
@@ -100,9 +133,10 @@ def alert_rule_spec(live: LiveObject, managed_tag: str) -> dict[str, Any]:
     inline = None
     if question is not None and not state.get("questionRef"):
         inline = {
-            "queries": [
-                _query(q, fields, RULE_QUERY_DEFAULTS) for q in question.get("queries") or []
-            ]
+            "queries": _named(
+                live.address,
+                [_query(q, fields, RULE_QUERY_DEFAULTS) for q in question.get("queries") or []],
+            )
         }
     return ordered_spec(
         "AlertRule",
