@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from j1sync.env_reference import ENV_REFERENCE
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
 from j1sync.manifest.cross_checks import LoadedManifest, duplicate_problems, system_problems
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.interpolation import resolve_document
+from j1sync.manifest.interpolation import STRING_TAG, resolve_document
 from j1sync.manifest.model_base import ENV_STRINGS_CONTEXT
 from j1sync.manifest.parse_ahead import NOT_PARSED, end_for, start_for
 from j1sync.manifest.plain_yaml import PlainDocument, plain_load_all
@@ -29,11 +29,12 @@ from j1sync.manifest.project import (
 )
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
-from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
+from j1sync.manifest.yaml_source import CORE_TAG_PREFIX, YamlDocument, locate, read_documents
 from j1sync.providers.registry import (
     System,
     all_api_versions,
     closest,
+    closest_api_version,
     system_for_api_version,
     systems,
 )
@@ -174,7 +175,7 @@ def _build_manifest(
                 "a manifest must be a mapping with apiVersion, kind, metadata and spec",
             )
         ]
-    kind, name = root.get("kind"), _raw_name(root)
+    kind, name = _untagged(root.get("kind")), _raw_name(root)
     system = system_for_api_version(root.get("apiVersion"))
     address = _address(system, kind, name)
     problems = _envelope_problems(document, address, system)
@@ -322,7 +323,7 @@ def _env_context(sensitive: Mapping[str, str]) -> dict[str, Any]:
 
 def _raw_name(root: CommentedMap) -> str | None:
     metadata = root.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, CommentedMap) else None
+    name = _untagged(metadata.get("name")) if isinstance(metadata, CommentedMap) else None
     return str(name) if isinstance(name, str) else None
 
 
@@ -337,14 +338,10 @@ def _envelope_problems(
     for key in ENVELOPE_KEYS:
         if key not in root:
             problems.append(_at(document, (key,), f"required field '{key}' is missing", address))
-    api_version = root.get("apiVersion")
     if "apiVersion" in root and system is None:
-        versions = all_api_versions()
-        near = closest(str(api_version), versions)
-        hint = f"did you mean '{near}'?" if near else f"expected one of {', '.join(versions)}"
-        message = f"unknown apiVersion {_shown(api_version)}; {hint}"
+        message = _api_version_problem(root["apiVersion"])
         problems.append(_at(document, ("apiVersion",), message, address))
-    kind = root.get("kind")
+    kind = _untagged(root.get("kind"))
     kinds = list(_candidate_kinds(system, api_version_given="apiVersion" in root))
     if "kind" in root and kind not in kinds:
         near = closest(str(kind), kinds)
@@ -356,6 +353,41 @@ def _envelope_problems(
             hint = f"{_shown(kind)} is a kind of {owners}"
         problems.append(_at(document, ("kind",), f"unknown kind {_shown(kind)}; {hint}", address))
     return problems
+
+
+def _api_version_problem(written: Any) -> str:
+    """Why an apiVersion names no system, and what to write instead."""
+    expected = f"expected one of {', '.join(all_api_versions())}"
+    if isinstance(written, TaggedScalar):
+        # the run finds its systems in the apiVersion lines' text (kind_scan), untagged
+        value = str(written.value)
+        meant = value if system_for_api_version(value) else closest_api_version(value)
+        return (
+            f"apiVersion {value!r} is written with the YAML tag {_tag(written)}, which j1sync "
+            "does not read there (a run finds each document's system from the text of its "
+            "apiVersion line); " + (f"write `apiVersion: {meant}`" if meant else expected)
+        )
+    if written is None:
+        return f"apiVersion is empty; {expected}"
+    if isinstance(written, (CommentedMap, CommentedSeq)):
+        what = "a mapping" if isinstance(written, CommentedMap) else "a list"
+        return f"apiVersion must be a string, not {what}; {expected}"
+    near = closest_api_version(written) if isinstance(written, str) else None
+    hint = f"did you mean '{near}'?" if near else expected
+    return f"unknown apiVersion {_shown(written)}; {hint}"
+
+
+def _untagged(value: Any) -> Any:
+    """`kind: !!str Tag` as the model reads it (interpolation): the string."""
+    if isinstance(value, TaggedScalar) and str(value.tag) == STRING_TAG:
+        return str(value.value)
+    return value
+
+
+def _tag(node: TaggedScalar) -> str:
+    """A tag as a manifest writes it: `!!str`, `!custom`."""
+    tag = str(node.tag)
+    return "!!" + tag.removeprefix(CORE_TAG_PREFIX) if tag.startswith(CORE_TAG_PREFIX) else tag
 
 
 def _candidate_kinds(system: System | None, api_version_given: bool) -> tuple[str, ...]:

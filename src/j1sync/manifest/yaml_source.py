@@ -229,12 +229,11 @@ def locate(
         last = position == len(path) - 1
         if isinstance(node, CommentedMap) and step in node:
             child = node[step]
-            use_value = (
-                at_value
-                and last
-                and child is not None  # a null value has no position of its own
-                and not isinstance(child, (CommentedMap, CommentedSeq))
-            )
+            use_value = at_value and last and not isinstance(child, (CommentedMap, CommentedSeq))
+            if use_value and child is None:
+                # an empty value has no position of its own (ruamel gives the next token's):
+                # the key; a null written on the key's line (`null`, `~`): the value
+                use_value = node.lc.value(step)[0] == node.lc.key(step)[0]
             pair = node.lc.value(step) if use_value else node.lc.key(step)
             line, column = pair[0] + 1, pair[1] + 1
             kept.append(str(step))  # a mapping key, even `1:`, is a name, not an index

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -187,6 +188,26 @@ def system_of_kind(engine_kind: str) -> System | None:
 
 def all_api_versions() -> list[str]:
     return [version for system in systems() for version in system.api_versions]
+
+
+def closest_api_version(written: str) -> str | None:
+    """The apiVersion a mistyped one most likely means (None when none is near): the one
+    it is but for case (`XYOPS.j1sync/v1`); else that of the system its first part names,
+    by name or title in any case (`jupiterone.j1sync/v1`, `OpenCTI/v2`); else the nearest
+    by spelling, case aside. Never `written` itself."""
+    versions = all_api_versions()
+    folded = [version.casefold() for version in versions]
+    wanted = written.strip().casefold()
+    head = re.split(r"[./]", wanted, maxsplit=1)[0]
+    named = [s.api_version for s in systems() if head in (s.name, s.title.casefold())]
+    if wanted in folded:
+        found: str | None = versions[folded.index(wanted)]
+    elif named:
+        found = named[0]
+    else:
+        near = difflib.get_close_matches(wanted, folded, n=1)
+        found = versions[folded.index(near[0])] if near else None
+    return None if found == written else found
 
 
 def all_engine_kinds() -> list[str]:
