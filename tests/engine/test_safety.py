@@ -22,8 +22,7 @@ def test_deleting_4_of_10_blocks_with_the_numbers_in_the_message() -> None:
     plan = plan_deleting(10, 4)
     assert plan.safety["blocked"]
     assert plan.safety["messages"] == [
-        "AlertRule: 4 of 10 managed objects would be deleted or updated (40% > 30%); "
-        "--force to proceed"
+        "AlertRule: 4 of 10 managed objects would be deleted or updated (40% > 30%)"
     ]
     with pytest.raises(UnsafePlan) as info:
         raise_if_unsafe(plan, force=False)
@@ -41,9 +40,7 @@ def test_fewer_than_10_managed_blocks_only_when_every_one_is_deleted() -> None:
     assert plan_deleting(9, 8).safety == {"blocked": False, "messages": []}
     assert plan_deleting(9, 9).safety == {
         "blocked": True,
-        "messages": [
-            "AlertRule: every managed object would be deleted (9 of 9); --force to proceed"
-        ],
+        "messages": ["AlertRule: every managed object would be deleted (9 of 9)"],
     }
 
 
@@ -59,7 +56,7 @@ def test_deleting_the_only_managed_object_of_a_kind_blocks() -> None:
 
 def test_deleting_all_of_10_says_every_not_the_share() -> None:
     assert plan_deleting(10, 10).safety["messages"] == [
-        "AlertRule: every managed object would be deleted (10 of 10); --force to proceed"
+        "AlertRule: every managed object would be deleted (10 of 10)"
     ]
 
 

@@ -53,5 +53,6 @@ def test_the_limit_and_its_message(
             return
         assert applied.exit_code == 3, applied.output
         message = blocked.replace("[...]", "would be deleted or updated")
-        assert f"{kind}: {message}; --force to proceed" in applied.output
+        assert f"{kind}: {message}" in applied.output
+        assert "--force to apply it anyway" in applied.output
         assert "Apply complete" not in applied.output

@@ -286,11 +286,12 @@ def test_deleting_the_only_managed_rule_is_blocked_until_forced(
 
     blocked = empty.run("plan", str(folder))
     assert blocked.exit_code == 3, blocked.output
-    expected = "AlertRule: every managed object would be deleted (1 of 1); --force to proceed"
+    expected = "AlertRule: every managed object would be deleted (1 of 1)"
     assert expected in blocked.stdout
     refused = empty.run("apply", str(folder), "--auto-approve")
     assert refused.exit_code == 3
     assert expected in refused.stderr
+    assert "--force to apply it anyway" in refused.stderr
     assert empty.rules() == ["only-rule"]
 
     forced = empty.run("apply", str(folder), "--auto-approve", "--force")

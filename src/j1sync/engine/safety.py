@@ -49,15 +49,12 @@ def evaluate_safety(
     for kind, total in managed.items():
         count = risky[kind]
         if deleted[kind] == total:
-            messages.append(
-                f"{kind}: every managed object would be deleted ({total} of {total}); "
-                "--force to proceed"
-            )
+            messages.append(f"{kind}: every managed object would be deleted ({total} of {total})")
         elif total >= min_managed and Fraction(count, total) > limit:
             share, most = _percents(Fraction(count, total), limit)
             messages.append(
                 f"{kind}: {count} of {total} managed objects would be deleted or updated "
-                f"({share}% > {most}%); --force to proceed"
+                f"({share}% > {most}%)"
             )
     return {"blocked": bool(messages), "messages": messages}
 
@@ -76,6 +73,10 @@ def _percents(share: Fraction, limit: Fraction) -> tuple[str, str]:
 
 
 def raise_if_unsafe(plan: Plan, force: bool) -> None:
-    """Refuse a blocked plan unless forced (UnsafePlan exits 3)."""
+    """Refuse a blocked plan unless forced (UnsafePlan exits 3). The plan's messages say
+    what is blocked only: plan and drift show them too, and only apply has --force."""
     if plan.safety["blocked"] and not force:
-        raise UnsafePlan("plan blocked by a safety limit:\n" + "\n".join(plan.safety["messages"]))
+        raise UnsafePlan(
+            "plan blocked by a safety limit; --force to apply it anyway:\n"
+            + "\n".join(plan.safety["messages"])
+        )

@@ -84,6 +84,8 @@ def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = N
     lines.extend(_note(note))
     if plan.safety["blocked"]:
         lines.append(Text(""))
-        lines.append(Text("Blocked by a safety limit:", style="bold red"))
+        lines.append(
+            Text("Blocked by a safety limit; apply refuses it without --force:", style="bold red")
+        )
         lines.extend(Text(f"  {m}", style="red") for m in plan.safety["messages"])
     return lines
