@@ -146,7 +146,12 @@ def _system(provider: Provider) -> System | None:
 def plan_key(provider: Provider, env: Mapping[str, str] | None = None) -> PlanKey:
     """J1SYNC_PLAN_KEY, else the API key of the (first) target the plan is bound to."""
     first = providers_of(provider)[0]
-    return PlanKey.choose(provider_settings(first).api_key, os.environ if env is None else env)
+    system = _system(first)
+    name = "API key"
+    if system is not None and system.credential_variables:
+        name = f"{system.title} API key ({system.credential_variables[0]})"
+    environment = os.environ if env is None else env
+    return PlanKey.choose(provider_settings(first).api_key, environment, name)
 
 
 def env_names(templates: Iterable[str]) -> set[str]:

@@ -42,25 +42,28 @@ def api_key_source() -> str:
     return systems()[0].credential_variables[0]
 
 
-def _key_name(source: str) -> str:
-    return source if source == ENV_PLAN_KEY else "API key"
-
-
 @dataclass(frozen=True)
 class PlanKey:
-    """The secret a plan is signed with, and where it came from (an env variable name)."""
+    """The secret a plan is signed with, and where it came from (an env variable name).
+    `api_key_name`: how messages name the API key of the command's (first) target, whose
+    system the recorded source does not say (`xyOps API key (XYOPS_API_KEY)`)."""
 
     source: str
     secret: str = field(repr=False)
+    api_key_name: str = "API key"
 
     @classmethod
-    def choose(cls, api_key: str, env: Mapping[str, str]) -> PlanKey:
+    def choose(cls, api_key: str, env: Mapping[str, str], api_key_name: str = "API key") -> PlanKey:
         """J1SYNC_PLAN_KEY when set (plan and apply jobs may then hold different API
         keys), else the API key the command connects with."""
         plan_key = env.get(ENV_PLAN_KEY, "")
         if plan_key:
-            return cls(ENV_PLAN_KEY, plan_key)
-        return cls(api_key_source(), api_key)
+            return cls(ENV_PLAN_KEY, plan_key, api_key_name)
+        return cls(api_key_source(), api_key, api_key_name)
+
+    @property
+    def name(self) -> str:
+        return self.source if self.source == ENV_PLAN_KEY else self.api_key_name
 
     def derive(self, salt: bytes) -> bytes:
         return hashlib.pbkdf2_hmac(
@@ -168,7 +171,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
         )
     source, salt_hex, value = (signature.get(k) for k in ("key", "salt", "value"))
     if source != key.source:
-        raise UntrustedPlan(f"{name}: refusing the plan: {_key_mismatch(source)}")
+        raise UntrustedPlan(f"{name}: refusing the plan: {_key_mismatch(source, key)}")
     try:
         salt = bytes.fromhex(salt_hex) if isinstance(salt_hex, str) else b""
     except ValueError:
@@ -180,8 +183,7 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
     ):
         raise UntrustedPlan(
             f"{name}: refusing the plan: its content does not match its signature: it was "
-            f"changed after j1sync wrote it, or signed with another {_key_name(key.source)}; "
-            + _RUN_PLAN_AGAIN
+            f"changed after j1sync wrote it, or signed with another {key.name}; " + _RUN_PLAN_AGAIN
         )
 
 
@@ -194,7 +196,7 @@ def _matches(data: Mapping[str, Any], key: PlanKey, salt: bytes, value: str) -> 
         return hmac.compare_digest(_mac(stretched(), [content]), value)
 
 
-def _key_mismatch(signed_with: object) -> str:
+def _key_mismatch(signed_with: object, key: PlanKey) -> str:
     if signed_with == ENV_PLAN_KEY:
         return (
             f"it was signed with {ENV_PLAN_KEY}, which is not set here; set the same "
@@ -202,7 +204,7 @@ def _key_mismatch(signed_with: object) -> str:
         )
     if signed_with == api_key_source():
         return (
-            f"it was signed with the API key, but {ENV_PLAN_KEY} is set here; set "
+            f"it was signed with the {key.api_key_name}, but {ENV_PLAN_KEY} is set here; set "
             f"{ENV_PLAN_KEY} for both the plan and the apply, or for neither"
         )
     return f"it names an unknown signing key {signed_with!r}; {_RUN_PLAN_AGAIN}"

@@ -21,8 +21,8 @@ from tests.reliability.processes import run_j1sync
 KEY, ACCOUNT = "k-k1-edited", "acct-k1-edited"
 NOT_SIGNED = (
     "refusing the plan: its content does not match its signature: it was changed after "
-    "j1sync wrote it, or signed with another API key; run `j1sync plan --out` again and "
-    "apply that plan"
+    "j1sync wrote it, or signed with another JupiterOne API key (JUPITERONE_API_KEY); run "
+    "`j1sync plan --out` again and apply that plan"
 )
 
 

@@ -195,7 +195,8 @@ def test_a_plan_signed_with_the_api_key_is_refused_when_a_plan_key_is_set(
 ) -> None:
     out = tmp_path / "plan.json"
     save_plan(account, manifests(tmp_path), out)
-    assert_refused(account, out, "signed with the API key", J1SYNC_PLAN_KEY="team-plan-key-1")
+    signed_with = "signed with the JupiterOne API key (JUPITERONE_API_KEY), but"
+    assert_refused(account, out, signed_with, J1SYNC_PLAN_KEY="team-plan-key-1")
 
 
 # -- another account, region or API URL ----------------------------------------------------
