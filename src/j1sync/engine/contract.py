@@ -59,6 +59,10 @@ class LiveObject:
     builtin: bool = False  # never deleted (e.g. IAM groups Users, Administrators)
     references: tuple[str, ...] = ()  # addresses of live objects it uses (rule -> question)
     raw: dict[str, Any] = field(default_factory=dict, compare=False)  # API object; never output
+    # why no manifest can declare it as it is (a value its system allows and its manifest
+    # model refuses: manifest/names.spec_problem), or None: export leaves it out, the plan
+    # never deletes it
+    undeclarable: str | None = None
 
     @property
     def address(self) -> str:

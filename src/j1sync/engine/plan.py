@@ -72,7 +72,8 @@ def _prune_reason(
 ) -> tuple[str | None, str | None]:
     """(delete reason, unmanaged note) for a live object no manifest declares. One whose
     name no manifest can have (`undeclarable`) is never deleted: no manifest can have
-    declared it, nor keep it (a name renamed to end in a space, one holding a control)."""
+    declared it, nor keep it (a name renamed to end in a space, one holding a control);
+    nor one whose values none can (LiveObject.undeclarable: export left it out)."""
     reason = None
     if policy == "tagged" and live.managed:
         reason = f"carries the managed tag '{project.managed_tag}' and no manifest declares it"
@@ -83,6 +84,8 @@ def _prune_reason(
     problem = undeclarable(live.kind, live.name) if reason and undeclarable else None
     if problem is not None:
         return None, f"no manifest can have this name ({problem}); never deleted"
+    if reason and live.undeclarable is not None:
+        return None, f"no manifest can declare it as it is ({live.undeclarable}); never deleted"
     return reason, None
 
 

@@ -90,6 +90,13 @@ def undeclarable(obj: LiveObject, problem: str) -> str:
     )
 
 
+def unloadable(obj: LiveObject, problem: str) -> str:
+    return (
+        f"{problem}; a manifest saying so would not load, and the plan never deletes it "
+        f"(change it in {_system_title(obj)} to manage it)"
+    )
+
+
 def shared_name(shared: Sequence[LiveObject]) -> str:
     """The planner leaves alone live objects that share a name (engine/plan.py): a
     manifest of that name would be an error, matching them all."""
@@ -105,9 +112,10 @@ def build_documents(
     live: Sequence[LiveObject], managed_tag: str
 ) -> tuple[list[ExportDocument], list[str]]:
     """The documents to write (in the order of `live`) and notes for the user. An object
-    whose name no manifest may have, or that shares its name with another of its kind, is
-    left out with a warning naming it: every file export writes must load and plan no
-    change (the plan never touches such objects)."""
+    whose name no manifest may have, whose values its manifest model refuses
+    (LiveObject.undeclarable), or that shares its name with another of its kind, is left
+    out with a warning naming it: every file export writes must load and plan no change
+    (the plan never touches such objects)."""
     namer = FileNamer()
     named = named_specs(live, managed_tag)
     sharing: dict[tuple[str, str], list[LiveObject]] = {}
@@ -121,6 +129,9 @@ def build_documents(
         shared = sharing[(obj.kind, name)]
         if problem is not None:
             warnings.append(left_out(obj, name, undeclarable(obj, problem)))
+            continue
+        if obj.undeclarable is not None:
+            warnings.append(left_out(obj, name, unloadable(obj, obj.undeclarable)))
             continue
         if len(shared) > 1:
             if obj is shared[0]:  # one warning for them all

@@ -238,6 +238,8 @@ def export_objects(
     live = selected([obj for obj in live if obj.kind in wanted], managed_only)
     live, variables = with_placeholders(live, credentials)
     documents, warnings = build_documents(live, managed_tag)
+    written = {doc.live.address for doc in documents}
+    variables = [v for v in variables if v.address in written]  # not a left-out object's
     files = write_documents(out_dir, documents)
     write_env_example(out_dir, variables)
     names = [v.name for v in variables]

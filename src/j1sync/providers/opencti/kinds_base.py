@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -55,6 +56,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import StrictModel, check_object_name
+from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import document_at, field_problem, locate
 from j1sync.providers.marker import (
     canonical_notes,
@@ -283,7 +285,7 @@ class OpenCtiKind:
         name = self.name_of(raw)
         state = self.normalize(self.raw_values(raw), desired=False)
         builtin = self.is_builtin(raw)
-        return LiveObject(
+        live = LiveObject(
             kind=self.kind,
             name=name,
             id=str(raw["id"]),
@@ -293,6 +295,9 @@ class OpenCtiKind:
             references=self.references(name, state),
             raw=dict(raw),
         )
+        # what export writes of it: its spec_of_live (defaults left out: loads alike)
+        problem = spec_problem(self.spec_model, self.spec_of_live(live, self.managed_tag))
+        return live if problem is None else replace(live, undeclarable=problem)
 
     def live_objects(self, rows: Sequence[Mapping[str, Any]]) -> list[LiveObject]:
         return [self.live_object(r) for r in rows if self.wanted(r)]

@@ -31,6 +31,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.marker import is_managed, normalize_notes, with_marker
 from j1sync.providers.registry import closest
@@ -297,6 +298,9 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
         managed=is_managed(raw.get("notes"), managed_tag),
         references=reference_addresses(api.kind, name, state),
         raw=dict(raw),
+        # what export writes of it is its state (the marker out of notes, defaults left
+        # out: neither changes whether it loads)
+        undeclarable=spec_problem(SPEC_MODELS[api.kind], state),
     )
 
 
