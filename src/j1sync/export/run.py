@@ -13,7 +13,12 @@ from j1sync.engine.contract import LiveObject, Provider
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
-from j1sync.export.secrets import SecretVariable, with_placeholders, write_env_example
+from j1sync.export.secrets import (
+    SecretVariable,
+    earlier_env_example,
+    with_placeholders,
+    write_env_example,
+)
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
@@ -234,14 +239,16 @@ def export_objects(
 ) -> ExportResult:
     """Write `live` (read from an account, or from a system's own export file) as
     manifests into `out_dir` (already checked by check_output_dir): credentials as
-    ${env:NAME} listed in .env.example, what `validate` says about them as warnings."""
+    ${env:NAME} listed in .env.example (after what it lists of other kinds: another
+    system's export into the same folder), what `validate` says about them as warnings."""
     live = selected([obj for obj in live if obj.kind in wanted], managed_only)
-    live, variables = with_placeholders(live, credentials)
+    earlier = earlier_env_example(out_dir, wanted)
+    live, variables = with_placeholders(live, credentials, earlier.names)
     documents, warnings = build_documents(live, managed_tag)
     written = {doc.live.address for doc in documents}
     variables = [v for v in variables if v.address in written]  # not a left-out object's
     files = write_documents(out_dir, documents)
-    write_env_example(out_dir, variables)
+    write_env_example(out_dir, variables, earlier)
     names = [v.name for v in variables]
     warnings = [
         *warnings,

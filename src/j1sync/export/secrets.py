@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -69,10 +69,13 @@ def _child(path: str, key: Any) -> str:
 
 
 def with_placeholders(
-    live: Sequence[LiveObject], credentials: Mapping[str, CredentialPaths]
+    live: Sequence[LiveObject],
+    credentials: Mapping[str, CredentialPaths],
+    taken_names: Collection[str] = (),
 ) -> tuple[list[LiveObject], list[SecretVariable]]:
-    """`live` with every credential string replaced by `${env:NAME}`, and the variables."""
-    taken: set[str] = set()
+    """`live` with every credential string replaced by `${env:NAME}`, and the variables
+    (none named as one of `taken_names`: another export's, kept in .env.example)."""
+    taken: set[str] = set(taken_names)
     variables: list[SecretVariable] = []
     result: list[LiveObject] = []
     for obj in live:
@@ -91,21 +94,72 @@ def with_placeholders(
     return result, variables
 
 
-def env_example(variables: Sequence[SecretVariable]) -> str:
-    lines = [
-        "# Credentials `j1sync export` wrote as ${env:NAME} instead of their values.",
-        "# Set each to the value in the system where plan and apply run (e.g. as CI",
-        "# secrets); never commit the values.",
-    ]
+ENV_EXAMPLE_HEADER = (
+    "# Credentials `j1sync export` wrote as ${env:NAME} instead of their values.",
+    "# Set each to the value in the system where plan and apply run (e.g. as CI",
+    "# secrets); never commit the values.",
+)
+# One variable of .env.example: `# <address> <path>`, then `NAME=`.
+_ENTRY_COMMENT = re.compile(r"# (?P<kind>[^/\s]+)/.*")
+_ENTRY_NAME = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=.*")
+
+
+def env_example(variables: Sequence[SecretVariable], kept: Sequence[str] = ()) -> str:
+    """The file: the header, the `kept` lines of an earlier one, then `variables`."""
+    lines = [*ENV_EXAMPLE_HEADER, *kept]
     for variable in variables:
         lines += [f"# {variable.address} {variable.path}", f"{variable.name}="]
     return "\n".join(lines) + "\n"
 
 
-def write_env_example(out_dir: Path, variables: Sequence[SecretVariable]) -> Path | None:
-    """`.env.example` listing the variables, when there are any."""
-    if not variables:
+@dataclass(frozen=True)
+class EarlierEnvExample:
+    """What `.env.example` in the output folder already lists, but for the variables of
+    the kinds this export writes again: another system's (a second system exported into
+    the same folder), another kind's (`--kind`). Its lines are kept as written, and its
+    names are not given to this export's variables."""
+
+    lines: tuple[str, ...] = ()
+    names: frozenset[str] = frozenset()
+
+
+def earlier_env_example(out_dir: Path, kinds: Collection[str]) -> EarlierEnvExample:
+    path = out_dir / ENV_EXAMPLE_FILE
+    try:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:  # none yet (or no file to read): nothing to keep
+        return EarlierEnvExample()
+    lines = text.splitlines()
+    kept: list[str] = []
+    names: set[str] = set()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        comment = _ENTRY_COMMENT.fullmatch(line)
+        entry = _ENTRY_NAME.fullmatch(lines[index + 1]) if index + 1 < len(lines) else None
+        if comment is not None and entry is not None:
+            index += 2
+            if comment["kind"] not in kinds:
+                kept += [line, lines[index - 1]]
+                names.add(entry["name"])
+            continue
+        index += 1
+        if line not in ENV_EXAMPLE_HEADER:
+            kept.append(line)
+            found = _ENTRY_NAME.fullmatch(line)
+            if found is not None:
+                names.add(found["name"])
+    return EarlierEnvExample(tuple(kept), frozenset(names))
+
+
+def write_env_example(
+    out_dir: Path, variables: Sequence[SecretVariable], earlier: EarlierEnvExample
+) -> Path | None:
+    """`.env.example` listing the variables, after what `earlier` keeps of the file
+    there, when there is any."""
+    if not variables and not earlier.lines:
         return None
     path = out_dir / ENV_EXAMPLE_FILE
-    path.write_text(env_example(variables), encoding="utf-8")
+    text = env_example(variables, earlier.lines)
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
     return path
