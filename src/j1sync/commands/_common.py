@@ -81,13 +81,19 @@ def _chosen_system(ctx: click.Context, param: click.Parameter, value: str) -> An
 def kind_of_system(system: Any, kind: str) -> str:
     """`--kind Event` (or `xyops.Event`) of `system` -> the bare kind; another is a usage
     error with a "did you mean"."""
-    from j1sync.providers.registry import closest
+    from j1sync.providers.registry import closest, systems
 
     bare = kind.removeprefix(f"{system.name}.")
     if bare in system.kinds:
         return str(bare)
     near = closest(bare, list(system.kinds))
     hint = f"did you mean '{near}'?" if near else f"one of {', '.join(system.kinds)}"
+    # another system's kind (`xyops.Tag` or `Label` without that system's --system)
+    owners = [s for s in systems() if s is not system and kind in (*s.kinds, *s.engine_kinds)]
+    if owners:
+        hint = f"it is a kind of {' and '.join(s.title for s in owners)}: " + " or ".join(
+            f"--system {s.name} --kind {kind.rpartition('.')[2]}" for s in owners
+        )
     raise click.BadParameter(
         f"{kind!r} is not a kind of {system.title}; {hint}", param_hint="'--kind'"
     )

@@ -216,7 +216,11 @@ def all_engine_kinds() -> list[str]:
 
 
 def closest(word: str, candidates: list[str]) -> str | None:
-    """The candidate nearest `word`, for a "did you mean" (None when none is near)."""
+    """The candidate nearest `word`, for a "did you mean" (None when none is near): the
+    one it is but for case (`TAG`: `Tag`), else the nearest by spelling."""
+    folded = [candidate.casefold() for candidate in candidates]
+    if word.casefold() in folded:
+        return candidates[folded.index(word.casefold())]
     found = difflib.get_close_matches(word, candidates, n=1)
     return found[0] if found else None
 
