@@ -114,7 +114,7 @@ def test_an_unexpected_error_is_one_line_without_a_traceback(broken_schema: None
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "internal error: RuntimeError: schema generator broke while holding (redacted), "
-        "run with --debug for details"
+        "run `j1sync --debug schema ...` for details"
     ]
     assert "Traceback" not in result.output
     assert API_KEY not in result.output

@@ -81,9 +81,17 @@ def fail(exc: BaseException) -> NoReturn:
         click.echo(redact(f"Error: {describe_os_error(exc)}"), err=True)
         sys.exit(ERROR)
     what = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-    hint = "" if debugging() else ", run with --debug for details"
+    hint = "" if debugging() else f", run `{_with_debug()}` for details"
     click.echo(redact(f"internal error: {what}{hint}"), err=True)
     sys.exit(ERROR)
+
+
+def _with_debug() -> str:
+    """The command that failed, as it is run with details: --debug is j1sync's own option,
+    given before the command (`j1sync plan --debug` is a usage error)."""
+    ctx = click.get_current_context(silent=True)
+    command = ctx.command_path.split()[1:] if ctx is not None else []
+    return " ".join(["j1sync", "--debug", *(command or ["COMMAND"]), "..."])
 
 
 def _interrupted(exc: BaseException) -> bool:
