@@ -17,7 +17,7 @@ from j1sync.errors import ConfigError, UntrustedPlan
 from j1sync.manifest import load_project_config
 from j1sync.manifest.document import ProjectConfig
 from j1sync.manifest.loader import declared_env_references
-from j1sync.plan_binding import SavedPlan, bound_targets, env_names, plan_key
+from j1sync.plan_binding import PlanTarget, SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import verify
 from j1sync.providers.registry import system_name_of, systems
 
@@ -59,9 +59,21 @@ def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> No
             f"{saved.name}: refusing the plan: it was made for another target ("
             + "; ".join(differences)
             + ")"
+            + _emulator_hint(theirs, emulator)
         )
     verify(saved.data, key, saved.name)
     _check_env_references(saved)
+
+
+def _emulator_hint(theirs: Sequence[PlanTarget], emulator: bool) -> str:
+    """The fix when the plan and the apply differ in --emulator (an emulator target's API
+    URL is `emulator:<its state file>`, plan_binding.PlanTarget)."""
+    made_with = any(target.api_url.startswith("emulator:") for target in theirs)
+    if made_with and not emulator:
+        return ": it was made with --emulator; apply it with --emulator"
+    if emulator and not made_with:
+        return ": it was made without --emulator; apply it without --emulator"
+    return ""
 
 
 def _check_env_references(saved: SavedPlan) -> None:
