@@ -64,3 +64,17 @@ def test_a_kind_in_other_case_is_offered_the_kind(
     result = CliRunner().invoke(cli, ["validate", "m"])
     assert result.exit_code == 1, result.output
     assert "m/a.yaml:2:7: TAG/t: kind: unknown kind 'TAG'; did you mean 'Tag'?" in result.stderr
+
+
+def test_an_export_file_of_another_system_names_the_system_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: "... it reads those of xyOps (--system)", the option without its value."""
+    monkeypatch.chdir(tmp_path)
+    Path("f.json").write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", "--from-file", "f.json", "--out", "out"])
+    assert result.exit_code != 0, result.output
+    assert (
+        "j1sync reads no export file of JupiterOne; it reads those of xyOps (--system xyops)"
+    ) in result.stderr, result.stderr
+    assert not Path("out").exists()

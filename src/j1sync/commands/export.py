@@ -116,10 +116,10 @@ def _export_file(
 ) -> ExportResult:
     exporter = system.extras.get(EXPORT_FILE)
     if exporter is None:
-        readers = [s.title for s in systems() if EXPORT_FILE in s.extras]
+        readers = [f"{s.title} (--system {s.name})" for s in systems() if EXPORT_FILE in s.extras]
         raise click.BadParameter(
             f"j1sync reads no export file of {system.title}; it reads those of "
-            f"{', '.join(readers) or 'no system'} (--system)",
+            f"{' and '.join(readers) or 'no system'}",
             param_hint="'--from-file'",
         )
     result: ExportResult = exporter(source, out, wanted or None, **options)
