@@ -88,3 +88,19 @@ def test_a_kind_and_name_tagged_str_are_strings(
     code, stderr = validate(tmp_path, monkeypatch, text.replace("name: t", "name: !!str t"))
     assert code == 0, stderr
     assert "1 manifest valid: 1 xyops.Tag" in stderr
+
+
+def test_a_missing_api_version_says_whose_kind_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: 'kind: Tag' without an apiVersion was also "unknown kind 'Tag'; expected
+    one of Question, AlertRule, ..." (JupiterOne's), though Tag is xyOps's kind and the
+    apiVersion is what is missing."""
+    text = DOCUMENT.replace("apiVersion: {}\n", "")
+    code, output = validate(tmp_path, monkeypatch, text)
+    assert code == 1, output
+    assert output.splitlines()[:2] == [
+        "m/a.yaml:1:1: Tag/t: apiVersion: required field 'apiVersion' is missing; 'Tag' is a "
+        "kind of xyOps (apiVersion: xyops.j1sync/v1)",
+        "1 manifest error",
+    ]

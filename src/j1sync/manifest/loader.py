@@ -335,21 +335,25 @@ def _envelope_problems(
     that system's (of any system's when the apiVersion is unknown)."""
     root: CommentedMap = document.root
     problems = []
+    kind = _untagged(root.get("kind"))
+    elsewhere = [s for s in systems() if s is not system and kind in s.kinds]
+    owners = " or ".join(f"{s.title} (apiVersion: {s.api_version})" for s in elsewhere)
     for key in ENVELOPE_KEYS:
         if key not in root:
-            problems.append(_at(document, (key,), f"required field '{key}' is missing", address))
+            message = f"required field '{key}' is missing"
+            if key == "apiVersion" and elsewhere:  # `kind: Tag` alone: say whose it is
+                message += f"; {_shown(kind)} is a kind of {owners}"
+            problems.append(_at(document, (key,), message, address))
     if "apiVersion" in root and system is None:
         message = _api_version_problem(root["apiVersion"])
         problems.append(_at(document, ("apiVersion",), message, address))
-    kind = _untagged(root.get("kind"))
     kinds = list(_candidate_kinds(system, api_version_given="apiVersion" in root))
-    if "kind" in root and kind not in kinds:
+    known = "apiVersion" not in root and elsewhere  # a kind, under the apiVersion missing
+    if "kind" in root and kind not in kinds and not known:
         near = closest(str(kind), kinds)
         hint = f"did you mean '{near}'?" if near else f"expected one of {', '.join(kinds)}"
-        elsewhere = [s for s in systems() if s is not system and kind in s.kinds]
         if system is not None and elsewhere:
             # `kind: Label` under xyOps's apiVersion: another system's kind
-            owners = " or ".join(f"{s.title} (apiVersion: {s.api_version})" for s in elsewhere)
             hint = f"{_shown(kind)} is a kind of {owners}"
         problems.append(_at(document, ("kind",), f"unknown kind {_shown(kind)}; {hint}", address))
     return problems
