@@ -92,8 +92,8 @@ def undeclarable(obj: LiveObject, problem: str) -> str:
 
 def unloadable(obj: LiveObject, problem: str) -> str:
     return (
-        f"{problem}; a manifest saying so would not load, and the plan never deletes it "
-        f"(change it in {_system_title(obj)} to manage it)"
+        f"{problem}; no manifest can say so, and the plan never deletes it (change it in "
+        f"{_system_title(obj)} to manage it)"
     )
 
 

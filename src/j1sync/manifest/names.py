@@ -7,11 +7,13 @@ providers that read such objects say so in LiveObject.undeclarable)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from j1sync.engine.paths import PathPart, parse_path
+from j1sync.env_reference import ENV_MARKER, ENV_REFERENCE
 from j1sync.manifest.yaml_source import format_field_path
 from j1sync.providers.registry import manifest_kind, system_of_kind
 
@@ -32,14 +34,31 @@ def name_problem(kind: str, name: str) -> str | None:
     return None
 
 
-def spec_problem(model: type[BaseModel], values: Mapping[str, Any]) -> str | None:
+def spec_problem(
+    model: type[BaseModel], values: Mapping[str, Any], credentials: Sequence[str] = ()
+) -> str | None:
     """Why the spec-shaped `values` of a live object (its state, as export writes it:
     nulls left out) cannot be a manifest's spec of `model`, or None when they can: a value
     its system allows and the manifest model refuses (an xyOps category of colour "", an
-    OpenCTI feed with no types). Export leaves such an object out, and the plan never
-    deletes it (no manifest can have declared it as it is). Values are never quoted: a
-    credential field may be the one refused."""
+    OpenCTI feed with no types), or text holding `${env:` (a PowerShell script's
+    `${env:TEMP}`: a manifest reads it as an environment variable, and has no escape for
+    it) outside the `credentials` paths (export writes those as `${env:NAME}`). Export
+    leaves such an object out, and the plan never deletes it (no manifest can have
+    declared it as it is). Values are never quoted: a credential field may be the one
+    refused."""
     spec = {k: v for k, v in values.items() if k in model.model_fields and v is not None}
+    written = [parse_path(path) for path in credentials]
+    references = [
+        format_field_path(["spec", *path])
+        for path in _env_markers(spec, [])
+        if not any(path[: len(c)] == c for c in written)
+    ]
+    if references:
+        return "; ".join(
+            f"{path}: holds '{ENV_MARKER}...}}', which a manifest reads as an environment "
+            "variable (it has no escape for it)"
+            for path in references
+        )
     try:
         model.model_validate(spec)
     except ValidationError as exc:
@@ -52,6 +71,20 @@ def spec_problem(model: type[BaseModel], values: Mapping[str, Any]) -> str | Non
                 said[path].append(error["msg"])
         return "; ".join(f"{path}: {' or '.join(messages)}" for path, messages in said.items())
     return None
+
+
+def _env_markers(value: Any, path: list[PathPart]) -> list[list[PathPart]]:
+    """The paths of the strings in `value` that hold a `${env:...}` reference."""
+    if isinstance(value, str):
+        return [path] if ENV_MARKER in value and ENV_REFERENCE.search(value) else []
+    found: list[list[PathPart]] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found += _env_markers(item, [*path, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _env_markers(item, [*path, index])
+    return found
 
 
 def _in_data(data: Any, loc: tuple[Any, ...]) -> list[str | int]:

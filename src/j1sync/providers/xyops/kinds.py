@@ -300,7 +300,7 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
         raw=dict(raw),
         # what export writes of it is its state (the marker out of notes, defaults left
         # out: neither changes whether it loads)
-        undeclarable=spec_problem(SPEC_MODELS[api.kind], state),
+        undeclarable=spec_problem(SPEC_MODELS[api.kind], state, credential_paths(api.kind, state)),
     )
 
 
