@@ -24,14 +24,18 @@ def empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+def is_default(value: Any, default: Any) -> bool:
+    """`value` is `default`, or empty where empty is the default. A number is not a
+    boolean, though Python's `0 == False` says so: an xyOps monitor's `delta_min_value: 0`
+    (a minimum of 0) is not its default `false` (none)."""
+    if isinstance(value, bool) != isinstance(default, bool):
+        return False
+    return value == default or (empty(value) and empty(default))
+
+
 def without_defaults(values: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop the keys whose value is the default, or empty where empty is the default."""
-    kept: dict[str, Any] = {}
-    for key, value in values.items():
-        if key in defaults and (value == defaults[key] or (empty(value) and empty(defaults[key]))):
-            continue
-        kept[key] = value
-    return kept
+    """Drop the keys whose value is the default (`is_default`)."""
+    return {k: v for k, v in values.items() if not (k in defaults and is_default(v, defaults[k]))}
 
 
 def model_spec(
