@@ -14,29 +14,13 @@ from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.opencti.emulator.app import running_opencti_emulator
 from tests.hostile.running import interrupt, question_count, wait_until
+from tests.hostile.several_systems import OPENCTI_LABEL, QUESTION, documents
 from tests.reliability.processes import start_j1sync
 
 J1_KEY = "s18b-J1-Key-c41d7e08"
 SLOW_S = 20  # each OpenCTI request of the account's read waits this long
 
-MANIFESTS = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: s18b-hosts
-spec:
-  title: Hosts
-  queries:
-    - name: q
-      query: Find Host
----
-apiVersion: opencti.j1sync/v1
-kind: Label
-metadata:
-  name: s18b-label
-spec:
-  color: '#00ff00'
-"""
+MANIFESTS = documents(QUESTION, OPENCTI_LABEL)
 
 
 def test_ctrl_c_while_reading_ends_at_once_and_releases_every_lock(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.xyops.emulator import running_xyops_emulator
 from tests.hostile.running import question_count, timed_j1sync
+from tests.hostile.several_systems import QUESTION, XYOPS_TAG, documents
 from tests.hostile.xyops_cli import KEY, call
 
 J1_KEY = "s18b-J1-Key-b27e5a90"
@@ -34,24 +35,7 @@ FOREIGN = json.dumps(
     }
 )
 
-MANIFESTS = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: s18b-hosts
-spec:
-  title: Hosts
-  queries:
-    - name: q
-      query: Find Host
----
-apiVersion: xyops.j1sync/v1
-kind: Tag
-metadata:
-  name: s18b_tag
-spec:
-  title: S18b
-"""
+MANIFESTS = documents(QUESTION, XYOPS_TAG)
 
 
 @pytest.fixture

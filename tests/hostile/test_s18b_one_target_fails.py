@@ -17,14 +17,17 @@ from typing import Any
 import pytest
 
 from j1sync.engine.lock import LOCK_NAME
-from j1sync.providers.jupiterone.emulator import running_emulator
-from j1sync.providers.opencti.emulator.app import running_opencti_emulator
-from j1sync.providers.xyops.emulator import running_xyops_emulator
 from tests.hostile.loopback import never_answering_server
 from tests.hostile.running import timed_j1sync
+from tests.hostile.several_systems import (
+    J1_KEY,
+    OPENCTI_LABEL,
+    XY_KEY,
+    XYOPS_TAG,
+    running_systems,
+)
+from tests.hostile.several_systems import systems_env as _env
 
-J1_KEY = "s18b-J1-Key-4e0c91d2"
-XY_KEY = "s18b-Xy-Key-77a3be10"
 WRONG = "s18b-Wrong-Key-5fd02c"
 # each request of the slow or silent target waits this long: far longer than the run may
 SLOW_S = 20
@@ -39,22 +42,8 @@ spec:
   description: Read-only auditors
   abacPermissions: [readGraph]
 """,
-    "xyops/tag.yaml": """\
-apiVersion: xyops.j1sync/v1
-kind: Tag
-metadata:
-  name: s18b_tag
-spec:
-  title: S18b
-""",
-    "opencti/label.yaml": """\
-apiVersion: opencti.j1sync/v1
-kind: Label
-metadata:
-  name: s18b-label
-spec:
-  color: '#00ff00'
-""",
+    "xyops/tag.yaml": XYOPS_TAG,
+    "opencti/label.yaml": OPENCTI_LABEL,
 }
 
 
@@ -70,26 +59,8 @@ def manifests(tmp_path: Path) -> Path:
 @pytest.fixture
 def systems() -> Iterator[tuple[Any, Any, Any]]:
     """JupiterOne (an empty account), xyOps and OpenCTI emulators."""
-    with (
-        running_emulator(db=":memory:", seed="none", api_key=J1_KEY) as j1,
-        running_xyops_emulator(api_key=XY_KEY) as xy,
-        running_opencti_emulator() as oc,
-    ):
-        yield j1, xy, oc
-
-
-def _env(j1: Any, xy: Any, oc: Any, **changed: str) -> dict[str, str]:
-    return {
-        "JUPITERONE_API_URL": j1.url,
-        "JUPITERONE_API_KEY": J1_KEY,
-        "JUPITERONE_ACCOUNT_ID": j1.account,
-        "XYOPS_URL": xy.url,
-        "XYOPS_API_KEY": XY_KEY,
-        "OPENCTI_URL": oc.url,
-        "OPENCTI_TOKEN": oc.token,
-        "NO_COLOR": "1",
-        **changed,
-    }
+    with running_systems() as running:
+        yield running
 
 
 def _errors(stderr: str) -> list[str]:

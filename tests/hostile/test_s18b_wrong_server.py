@@ -14,63 +14,25 @@ from typing import Any
 
 import pytest
 
-from j1sync.providers.jupiterone.emulator import running_emulator
-from j1sync.providers.opencti.emulator.app import running_opencti_emulator
-from j1sync.providers.xyops.emulator import running_xyops_emulator
 from tests.hostile.running import question_count, timed_j1sync
+from tests.hostile.several_systems import (
+    J1_KEY,
+    OPENCTI_LABEL,
+    QUESTION,
+    XY_KEY,
+    XYOPS_TAG,
+    documents,
+    running_systems,
+)
+from tests.hostile.several_systems import systems_env as _env
 
-J1_KEY = "s18b-J1-Key-0d5e2c71"
-XY_KEY = "s18b-Xy-Key-93b1f0aa"
-
-MANIFESTS = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: s18b-hosts
-spec:
-  title: Hosts
-  queries:
-    - name: q
-      query: Find Host
----
-apiVersion: xyops.j1sync/v1
-kind: Tag
-metadata:
-  name: s18b_tag
-spec:
-  title: S18b
----
-apiVersion: opencti.j1sync/v1
-kind: Label
-metadata:
-  name: s18b-label
-spec:
-  color: '#00ff00'
-"""
+MANIFESTS = documents(QUESTION, XYOPS_TAG, OPENCTI_LABEL)
 
 
 @pytest.fixture
 def systems() -> Iterator[tuple[Any, Any, Any]]:
-    with (
-        running_emulator(db=":memory:", seed="none", api_key=J1_KEY) as j1,
-        running_xyops_emulator(api_key=XY_KEY) as xy,
-        running_opencti_emulator() as oc,
-    ):
-        yield j1, xy, oc
-
-
-def _env(j1: Any, xy: Any, oc: Any, **changed: str) -> dict[str, str]:
-    return {
-        "JUPITERONE_API_URL": j1.url,
-        "JUPITERONE_API_KEY": J1_KEY,
-        "JUPITERONE_ACCOUNT_ID": j1.account,
-        "XYOPS_URL": xy.url,
-        "XYOPS_API_KEY": XY_KEY,
-        "OPENCTI_URL": oc.url,
-        "OPENCTI_TOKEN": oc.token,
-        "NO_COLOR": "1",
-        **changed,
-    }
+    with running_systems() as running:
+        yield running
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> tuple[int, str, str]:
