@@ -12,6 +12,7 @@ import requests
 from click.testing import CliRunner
 
 from j1sync.cli import cli
+from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.registry import systems
 
 J1SYNC = str(Path(sys.executable).parent / "j1sync")  # the installed console script
@@ -67,7 +68,9 @@ def test_serve_refuses_a_non_loopback_host_without_allow_remote() -> None:
 
 def test_reset_deletes_the_state(tmp_path: Path) -> None:
     db = tmp_path / "emu.db"
-    db.write_bytes(b"state")
+    with running_emulator(db=str(db), seed="none"):
+        pass
+    assert db.exists()
     result = CliRunner().invoke(cli, ["emulator", "reset", "--db", str(db)])
     assert result.exit_code == 0 and not db.exists()
     again = CliRunner().invoke(cli, ["emulator", "reset", "--db", str(db)])
@@ -94,3 +97,27 @@ def test_reset_without_db_deletes_every_systems_emulator_state(
     # the demo starts over: the next plan creates the examples again
     plan = CliRunner().invoke(cli, ["plan", str(examples), "--emulator", "--detailed-exitcode"])
     assert plan.exit_code == 2, plan.output
+
+
+@pytest.mark.parametrize("name", ["seed.json", "q.yaml", "notes.txt"])
+def test_a_users_file_given_to_db_is_never_deleted_nor_its_deletion_advised(
+    tmp_path: Path, name: str
+) -> None:
+    """`--db seed.json` by mistake: serve used to say "not a j1sync emulator database
+    (corrupt?): `j1sync emulator reset --db seed.json` deletes it and starts over", and
+    reset did. A file with no SQLite header outside j1sync's own .j1sync/ is the user's."""
+    mine = tmp_path / name
+    mine.write_text('{"questions": []}\n' * 50, encoding="utf-8")
+    served = subprocess.run(
+        [sys.executable, "-m", "j1sync", "emulator", "serve", "--port", "0", "--db", str(mine)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert served.returncode == 1, served.stdout + served.stderr
+    assert "is not a database file (no SQLite header)" in served.stderr
+    assert "reset" not in served.stderr and "Traceback" not in served.stderr
+    reset = CliRunner().invoke(cli, ["emulator", "reset", "--db", str(mine)])
+    assert reset.exit_code == 1 and "not deleting it" in reset.output, reset.output
+    assert mine.read_text(encoding="utf-8") == '{"questions": []}\n' * 50

@@ -261,8 +261,12 @@ def _not_foreign(path: Path) -> None:
     reset deletes an emulator's database, or a file that is no database at all (corrupt)."""
     import sqlite3
 
-    from j1sync.emulator.store import ForeignDatabase, refuse_foreign
+    from j1sync.emulator.store import ForeignDatabase, may_start_over, refuse_foreign
 
+    if not may_start_over(path):
+        raise ConfigError(
+            f"{path} is not a database file (no SQLite header), not the emulator's; not deleting it"
+        )
     try:
         db = sqlite3.connect(path)
     except sqlite3.Error:
@@ -270,7 +274,7 @@ def _not_foreign(path: Path) -> None:
     try:
         refuse_foreign(db, str(path))
     except sqlite3.Error:
-        return  # not a database: what reset is for
+        return  # a damaged database, or a file in j1sync's own folder: what reset is for
     except ForeignDatabase as exc:
         raise ConfigError(
             f"{path} is another program's SQLite database, not an emulator's; not deleting it"

@@ -190,12 +190,37 @@ class ForeignDatabase(StateFileError):
     """The file is another program's SQLite database: never written, nor deleted by reset."""
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
+def may_start_over(path: Path) -> bool:
+    """Whether `emulator reset` may delete this unusable file: a damaged SQLite file, or
+    any file in j1sync's own state folder (.j1sync/). Any other file given to --db (a
+    seed, a manifest, a document, by mistake) is the user's: never deleted, nor is its
+    deletion advised."""
+    from j1sync.connection import EMULATOR_FOLDER
+
+    if path.parent.name == EMULATOR_FOLDER.name:
+        return True
+    try:
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def _unusable(path: str, exc: sqlite3.Error) -> str:
     """One line naming the file, what is wrong with it and how to start over."""
     file = Path(path)
     reset = f"j1sync emulator reset --db {path}"
     if file.is_dir():
         return f"emulator database {path} is a folder, not a database file; remove it"
+    if ("not a database" in str(exc) or "malformed" in str(exc)) and not may_start_over(file):
+        return (
+            f"emulator database {path} is not a database file (no SQLite header): --db names "
+            "the file the emulator keeps its state in, which it makes; give a path that holds "
+            "nothing yet (or leave --db out), --seed the file to start from"
+        )
     if "not a database" in str(exc) or "malformed" in str(exc):
         return (
             f"emulator database {path} is not a j1sync emulator database (corrupt?): "
