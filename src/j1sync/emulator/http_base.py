@@ -80,8 +80,11 @@ class QuietThreadingHTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that gave up (timed out) or was cut off is expected under the fault
-        switches: no traceback for it; anything else is still reported."""
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+        switches, and when a client stops its reads (a plan that failed cuts the requests
+        it still has on the wire): no traceback for it, whichever socket error its
+        connection ends in at that moment (a broken pipe, a reset, a socket shut down or
+        closed under the handler); anything else is still reported."""
+        if isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)
 
