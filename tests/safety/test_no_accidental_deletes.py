@@ -312,3 +312,38 @@ def test_a_plan_never_deletes_what_a_manifest_uses(demo: Account, tmp_path: Path
         assert "ResourceGroup/cloud-security refers to IamGroup/security-engineers" in result.stderr
         assert "which this plan deletes" in result.stderr
     assert demo.objects() == before
+
+
+FLOW_RULE = (
+    "{apiVersion: j1sync/v1, kind: AlertRule, metadata: {name: flow},\n"
+    " spec: {question: {queries: [{name: query0, query: Find Host}]}}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "\ufeff" + RULE.format(name="with-a-bom"),
+        FLOW_RULE,
+        "--- " + FLOW_RULE,
+    ],
+    ids=["bom", "flow", "document-start"],
+)
+def test_manifests_outside_the_run_count_however_their_apiversion_line_is_written(
+    demo: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: str
+) -> None:
+    """Whether a file outside the run declares manifests is the kind scan's one rule
+    (kind_scan.api_versions_written): a rule file written with a BOM, as a flow mapping or
+    after `---` makes `manifests/questions` a part of something larger, as the rules'
+    folder does when its files are written plainly."""
+    manifests = project_copy(tmp_path)
+    for name in ("alert-rules", "dashboards", "iam-groups", "integration-schedules"):
+        shutil.rmtree(manifests / name)
+    (manifests / "alert-rules").mkdir()
+    (manifests / "alert-rules" / "rule.yaml").write_text(rule, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert demo.run("validate", "manifests").exit_code == 0
+    below = demo.plan("manifests/questions")
+    assert below["pruning"]["enabled"] is False, below["pruning"]
+    assert "alert-rules" in below["pruning"]["reason"]  # searched before resource-groups
+    assert [c for c in below["changes"] if c["action"] == "delete"] == []

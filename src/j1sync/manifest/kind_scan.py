@@ -73,14 +73,16 @@ def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
         if first is not None:
             kinds.add(first[1])
         kinds.update(_KIND_LINE.findall(text))
-        versions.update(match[1] for match in _api_versions(text))
+        versions.update(match[1] for match in api_versions_written(text))
     found = {kind.decode("ascii") for kind in kinds}
     named = {engine for kind in found & engine_kinds.keys() for engine in engine_kinds[kind]}
     return ManifestScan(frozenset(named), frozenset(v.decode("ascii") for v in versions), discovery)
 
 
-def _api_versions(text: bytes) -> Iterator[re.Match[bytes]]:
-    """Each line of `text` that the scan counts as naming an apiVersion (group 1)."""
+def api_versions_written(text: bytes) -> Iterator[re.Match[bytes]]:
+    """Each line of `text` that counts as naming a document's apiVersion (group 1): the
+    one rule for "this file declares a manifest of that system" (the scan, and
+    manifest/scope.py's search for manifests outside a run)."""
     first = _API_VERSION_FIRST_LINE.match(text)
     if first is not None:
         yield first
@@ -95,7 +97,7 @@ def where_written(paths: Iterable[Path], wanted: Callable[[str], bool]) -> str |
             text = read_bytes(path)
         except OSError:
             continue
-        for match in _api_versions(text):
+        for match in api_versions_written(text):
             if wanted(match[1].decode("ascii")):
                 line = text.count(b"\n", 0, match.start(1)) + 1
                 return f"{path}:{line}"

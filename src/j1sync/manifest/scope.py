@@ -18,20 +18,14 @@ reads a subset of the manifests, and what the rest declares must not look orphan
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from j1sync.manifest.discovery import is_hidden_name, is_manifest_name
 from j1sync.manifest.document import ProjectConfig, RunScope
+from j1sync.manifest.kind_scan import api_versions_written
 from j1sync.providers.registry import system_named
 
-# A j1sync manifest document: a top-level `apiVersion: j1sync/…` line (optionally quoted),
-# or another system's `<system>.j1sync/…` (providers/registry.py); the group is the value.
-_J1SYNC_API_VERSION = re.compile(
-    rb"""^["']?apiVersion["']?[ \t]*:[ \t]*["']?((?:[a-z0-9]+\.)?j1sync/[A-Za-z0-9]*)""",
-    re.MULTILINE,
-)
 # How much of a file the scan for manifests outside a run reads.
 _SCAN_BYTES = 64 * 1024
 
@@ -128,5 +122,5 @@ def _declares_j1sync(path: Path, versions: Collection[str]) -> bool:
             head = handle.read(_SCAN_BYTES)
     except OSError:
         return False
-    found = (m.decode("ascii") for m in _J1SYNC_API_VERSION.findall(head))
+    found = (m[1].decode("ascii") for m in api_versions_written(head))
     return any(version in versions for version in found)
