@@ -363,7 +363,8 @@ def connect_and_plan(
             provider = stack.enter_context(connect(project))
         except J1SyncError:
             if manifests is None:  # manifest problems are reported first
-                _check_not_over_connected(project, load(paths, allow_empty, discovery), discovery)
+                loaded = load(paths, allow_empty, discovery)
+                _check_not_over_connected(project, _systems_of(loaded), discovery)
             raise
         if manifests is not None:
             check_rotations(provider, manifests)  # before the lock is taken
@@ -411,8 +412,8 @@ def _check_connected(
     that system with no manifest of it would read its account and prune what j1sync
     manages there: the run stops, naming the line. One missing: its apiVersion was not
     at the start of a line."""
-    _check_not_over_connected(project, manifests, discovery)
-    wanted = run_systems(project, {m.api_version for m in manifests.manifests})
+    wanted = _systems_of(manifests)
+    _check_not_over_connected(project, wanted, discovery)
     missing = [name for name in wanted if name not in project.in_run]
     if missing:
         raise ConfigError(
@@ -421,10 +422,14 @@ def _check_connected(
         )
 
 
+def _systems_of(manifests: ManifestSet) -> tuple[str, ...]:
+    """The systems the loaded manifests and their j1sync.yaml name."""
+    return run_systems(manifests.project, {m.api_version for m in manifests.manifests})
+
+
 def _check_not_over_connected(
-    project: ProjectConfig, manifests: ManifestSet, discovery: Discovery | None
+    project: ProjectConfig, wanted: Collection[str], discovery: Discovery | None
 ) -> None:
-    wanted = run_systems(manifests.project, {m.api_version for m in manifests.manifests})
     extra = [name for name in project.in_run if name not in wanted]
     if not extra:
         return
