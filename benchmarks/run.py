@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import itertools
 import json
 import math
 import os
@@ -29,10 +30,11 @@ from typing import Any
 import requests
 
 # benchmarks/accounts.py: this script's own folder is first on sys.path
-from accounts import NO_INTEGRATIONS, generated_account
+from accounts import DEFAULT_SPLIT, NO_INTEGRATIONS, generated_account
 from graphql import get_operation_ast, parse
 from ruamel.yaml import YAML
 
+from j1sync.errors import J1SyncError
 from j1sync.providers.jupiterone import alert_rules, iam_groups, integration_schedules, questions
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, POOL_SIZE
 from j1sync.providers.jupiterone.emulator.quotas import Quotas
@@ -45,18 +47,76 @@ ACCOUNT = "benchmark-account"
 PAGE_SIZE = PAGE_LIMIT  # j1sync's page size, served as asked
 _LISTENING = re.compile(r"listening on (http://\S+)")
 SERVED_PIDS: dict[str, int] = {}  # emulator URL -> its process (for its CPU time)
+# the least account in which every kind has an object
+MIN_OBJECTS = next(n for n in itertools.count(1) if min(DEFAULT_SPLIT.counts(n).values()) >= 1)
+
+
+def _count(text: str) -> int:
+    """A positive whole number (objects, runs, a concurrency)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def _milliseconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of ms: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    """A share between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
+    return value
+
+
+def _size(text: str) -> int:
+    """A generated account's size: enough objects that each kind has one."""
+    value = _count(text)
+    if value < MIN_OBJECTS:
+        raise argparse.ArgumentTypeError(
+            f"{value} objects give some kind none (the generated account's shares: "
+            f"{DEFAULT_SPLIT}); at least {MIN_OBJECTS}"
+        )
+    return value
+
+
+def _sizes(text: str) -> list[int]:
+    """`--curve N,N,...`: account sizes."""
+    return [_size(part.strip()) for part in text.split(",")]
+
+
+def _quotas(text: str) -> str:
+    try:
+        Quotas.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--objects", type=int, default=10_000)
-    parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--changed", type=float, default=0.10, help="share changed in plan 2")
-    parser.add_argument("--creates", type=int, default=1_000, help="objects the apply creates")
-    parser.add_argument("--rate-429", type=float, default=0.3, help="injected 429s in apply")
+    parser.add_argument("--objects", type=_size, default=10_000)
+    parser.add_argument("--latency-ms", type=_milliseconds, default=50)
+    parser.add_argument("--changed", type=_share, default=0.10, help="share changed in plan 2")
+    parser.add_argument("--creates", type=_count, default=1_000, help="objects the apply creates")
+    parser.add_argument("--rate-429", type=_share, default=0.3, help="injected 429s in apply")
     parser.add_argument(
         "--apply-concurrency",
-        type=int,
+        type=_count,
         default=16,
         help="apply --concurrency of the apply without faults (measured against its bound)",
     )
@@ -66,18 +126,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quotas",
         default=None,
+        type=_quotas,
         help="instead: a plan and an apply (no injected 429s) under the emulator's quotas "
         "('documented' or ACCOUNT_N/S,TOKEN_N/S), with the least time those quotas allow",
     )
     parser.add_argument(
         "--curve",
         default=None,
+        type=_sizes,
         metavar="N,N,...",
         help="instead: the whole `j1sync plan` process at each size, one manifest file per "
         "object (as export writes them): seconds, bound, ratio, the emulator's server time "
         "on the critical chain and j1sync's own ratio, peak RSS, emulator CPU",
     )
-    parser.add_argument("--runs", type=int, default=1, help="runs per size of --curve")
+    parser.add_argument("--runs", type=_count, default=1, help="runs per size of --curve")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     parser.add_argument("--measure-plan", nargs=2, metavar=("URL", "MANIFESTS"), help="internal")
     parser.add_argument(
@@ -87,6 +149,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="internal",
     )
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("run.py: interrupted", file=sys.stderr)
+        return 130
+    except (
+        RuntimeError,
+        OSError,
+        subprocess.SubprocessError,
+        requests.RequestException,
+        J1SyncError,
+    ) as exc:
+        print(f"run.py: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if not (args.measure_plan or args.measure_apply):
         byte_compile_j1sync()
     if args.measure_plan:
@@ -97,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(measure_apply(url, manifests, int(concurrency), int(emulator_pid))))
         return 0
     if args.curve:
-        curve = plan_curve([int(n) for n in args.curve.split(",")], args.runs, args.latency_ms)
+        curve = plan_curve(args.curve, args.runs, args.latency_ms)
         if args.json:
             print(json.dumps(curve))
         return 0

@@ -81,3 +81,23 @@ def test_the_benchmark_measures_j1sync_byte_compiled(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     compiled = sorted(p.name.split(".")[0] for p in (package / "__pycache__").glob("*.pyc"))
     assert compiled == ["__init__", "module"]
+
+
+def test_wrong_arguments_and_failures_are_one_line_not_a_traceback(tmp_path: Path) -> None:
+    script = [sys.executable, str(ROOT / "benchmarks" / "run.py")]
+    cases = {
+        ("--curve", "1000,,"): "argument --curve: not a whole number: ''",
+        ("--curve", "5"): "argument --curve: 5 objects give some kind none",
+        ("--runs", "0", "--curve", "100"): "argument --runs: must be 1 or more",
+        ("--latency-ms", "-1"): "argument --latency-ms: must be 0 or more",
+        ("--quotas", "lots"): "argument --quotas: quotas look like",
+        ("--changed", "1.5"): "argument --changed: must be between 0 and 1",
+        # a measurement that fails (here: no manifests to plan) ends in its error
+        ("--measure-plan", "http://127.0.0.1:9", str(tmp_path)): "no manifests found",
+    }
+    for args, said in cases.items():
+        done = subprocess.run([*script, *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode in (1, 2), (args, done.stderr)
+        assert said in done.stderr, (args, done.stderr)
+        assert done.stderr.startswith("usage:" if done.returncode == 2 else "run.py: error:")
+        assert "Traceback" not in done.stderr, (args, done.stderr)
