@@ -35,6 +35,7 @@ from j1sync.providers.jupiterone.checks.query_checks import (
     unknown_parameter_message,
 )
 from j1sync.providers.jupiterone.client import JupiterOneClient
+from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
 from j1sync.providers.jupiterone.parameters import ParameterStore
 from j1sync.reconcile import PlannedRun
 
@@ -59,19 +60,28 @@ def parameter_problems(
     manifests: ManifestSet,
     store: ParameterStore,
     references: Sequence[ParameterReference] | None = None,
+    deleted: frozenset[str] = frozenset(),
 ) -> list[ManifestProblem]:
     """The references to parameters neither declared nor in the account (`references`:
-    the manifests' own, when found already)."""
+    the manifests' own, when found already; `deleted`: the parameters the plan deletes,
+    which the account will not hold)."""
     declared = declared_parameters(manifests.manifests)
     if references is None:
         references = parameter_references(manifests.manifests)
     unknown = [r for r in references if r.name not in declared]
     if not unknown:
         return []
-    known = declared | store.names()
+    known = declared | (store.names() - deleted)
     problems = []
     for reference in unknown:
         if reference.name not in known:
+            message = unknown_parameter_message(reference.name, known)
+            if reference.name in deleted:
+                message = (
+                    f"parameter '{reference.name}' is deleted by this plan (prune is enabled "
+                    "for Parameter and no manifest declares it); declare it in a Parameter "
+                    "manifest"
+                )
             problems.append(
                 located_problem(
                     reference.manifest,
@@ -80,7 +90,7 @@ def parameter_problems(
                     reference.text,
                     reference.start,
                     reference.end,
-                    unknown_parameter_message(reference.name, known),
+                    message,
                 )
             )
     return problems
@@ -189,7 +199,12 @@ def check_against_account(provider: object, run: PlannedRun, *, check_queries: b
         return
     jupiterone = found[0]
     references = jupiterone.parameter_references(run.manifests.manifests)
-    problems = parameter_problems(run.manifests, ParameterStore(jupiterone.client), references)
+    deleted = frozenset(
+        c.name for c in run.plan.changes if c.kind == PARAMETER_KIND and c.action == "delete"
+    )
+    problems = parameter_problems(
+        run.manifests, ParameterStore(jupiterone.client), references, deleted
+    )
     if check_queries:
         problems += query_problems_from_api(run.manifests, run.live, jupiterone.client)
     if problems:
