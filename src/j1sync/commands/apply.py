@@ -22,6 +22,7 @@ from j1sync.commands._common import (
 )
 from j1sync.commands._exits import INTERRUPTED
 from j1sync.commands.numbers import FiniteFloatRange
+from j1sync.commands.plan import run_plan_checks
 from j1sync.commands.reporting import read_saved_plan, render_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider, RewritesOnRequest
@@ -141,6 +142,7 @@ def command(
             )
             with planned as (provider, run):
                 keep_until_exit(provider, run)  # freeing them would only delay the exit
+                run_plan_checks(provider, run, {})  # as plan's, before any change
                 result = _apply(
                     run.plan, provider, run.live, force, approval, concurrency, progress, stopping
                 )

@@ -59,10 +59,7 @@ def command(
     sealed = None
     renderer = partial(load_renderer, fmt)  # loaded while the account is read
     with planning(paths, connection, allow_empty, renderer) as (provider, run):
-        for system in systems():
-            check = system.extras.get(PLAN_CHECKS)
-            if check is not None:
-                check(provider, run, system_flags.get(system.name, {}))
+        run_plan_checks(provider, run, system_flags)
         if out:
             # a saved plan is bound to this account and these manifests, and signed
             # (plan_binding loaded only then, not before a plan's first request)
@@ -89,6 +86,15 @@ def command(
         sys.exit(3)
     if detailed_exitcode and plan_has_changes(plan):
         sys.exit(2)
+
+
+def run_plan_checks(provider: Any, run: Any, system_flags: Mapping[str, Mapping[str, Any]]) -> None:
+    """Each system's checks of the planned run against its target (ManifestError), with
+    its `plan` flags' values (none given: their defaults)."""
+    for system in systems():
+        check = system.extras.get(PLAN_CHECKS)
+        if check is not None:
+            check(provider, run, system_flags.get(system.name, {}))
 
 
 def _refuse_an_input(paths: tuple[str, ...], out: Path) -> None:
