@@ -127,3 +127,24 @@ def test_serving_as_a_library_call_leaves_the_interpreter_as_it_found_it(
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split()[-1] == "unchanged"
+
+
+@pytest.mark.parametrize("system", list(SYSTEMS))
+def test_a_start_that_cannot_listen_leaves_no_database_it_made(system: str, tmp_path: Path) -> None:
+    """`serve --db new.db` on a port in use: the file it made and seeded is removed with
+    the error, so the next start on a free port makes it anew and seeds what it is asked
+    (before, the seed of the failed start stayed, and the next one's was not applied).
+    A database that was there before is kept."""
+    args = ["emulator", "serve", "--system", system, "--db", "new.db", "--seed", "none"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        _one_error_line([*args, "--port", port], tmp_path)
+        assert not (tmp_path / "new.db").exists()
+
+        kept = _emulator_classes()[system](db=str(tmp_path / "kept.db"), seed="none", port=0)
+        kept.stop()
+        before = (tmp_path / "kept.db").read_bytes()
+        _one_error_line([*args[:-4], "--db", "kept.db", "--port", port], tmp_path)
+        assert (tmp_path / "kept.db").read_bytes() == before

@@ -282,18 +282,17 @@ class ServedState:
                 fill()
                 self.store.mark_initialized(self.system)
         except BaseException:
-            self._close_db()
-            if self._created is not None:
-                self._created.unlink(missing_ok=True)
+            self._abandon()
             raise
 
     def _bind(self, server: Callable[[], QuietThreadingHTTPServer]) -> None:
         """`_server` from `server()` (listening on its address) and `url`; when it cannot
-        listen, the store is closed and the lock released."""
+        listen, the store is closed, the lock released and a file made by this start
+        removed (the next start, on a free port, seeds it as asked then)."""
         try:
             self._server = server()
         except BaseException:
-            self._close_db()
+            self._abandon()
             raise
         bound_host, bound_port = self._server.server_address[:2]
         self.url = f"http://{bound_host!s}:{bound_port}"
@@ -330,6 +329,13 @@ class ServedState:
     def start_shutdown(self) -> None:
         """Ask serve_forever() to return; safe from a signal handler on the serving thread."""
         threading.Thread(target=self._server.shutdown, daemon=True).start()
+
+    def _abandon(self) -> None:
+        """A start that failed: the store closed, its lock released, and the database
+        file removed if this start made it (nothing of it is left for the next)."""
+        self._close_db()
+        if self._created is not None:
+            self._created.unlink(missing_ok=True)
 
     def _close_db(self) -> None:
         self.store.close()
