@@ -119,8 +119,11 @@ def _diff_map(
             # Both masked alike: a secret that changed still shows, as (sensitive).
             if _masked(new) and any(format_path(p) in context.changed for p in paths):
                 entry = _diff_value(name, old, new, sub, paths, context)
-                if not isinstance(entry, FieldGroup) or entry.children:
-                    entries.append(entry)
+                if isinstance(entry, FieldGroup) and not entry.children:
+                    # a list of plain values is matched by content, and masked elements
+                    # match: which one changed cannot be shown, that the field did can
+                    entry = ValueChange(name, MASK, MASK)
+                entries.append(entry)
             continue
         entries.append(_diff_value(name, old, new, sub, paths, context))
     return entries
