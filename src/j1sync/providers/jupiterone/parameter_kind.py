@@ -24,8 +24,13 @@ from j1sync.credentials import ENV_PLAN_KEY
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.names import spec_problem
 from j1sync.providers.jupiterone.client import JupiterOneClient
-from j1sync.providers.jupiterone.models.parameter import KIND, is_reserved_parameter
+from j1sync.providers.jupiterone.models.parameter import (
+    KIND,
+    ParameterSpec,
+    is_reserved_parameter,
+)
 from j1sync.providers.jupiterone.parameter_fingerprint import (
     FingerprintKey,
     fingerprint_name,
@@ -111,7 +116,12 @@ class Parameters:
     def _live(self, entry: dict[str, Any], record: str | None) -> LiveObject:
         name = str(entry["name"])
         state = normalize_parameter(entry.get(VALUE), entry.get("secret"))
-        return LiveObject(KIND, name, name, state, raw={**entry, RECORD: record})
+        # a value holding `${env:...}` (a manifest would read it as a variable) or one the
+        # manifest model refuses: export leaves it out, the plan never deletes it
+        problem = spec_problem(ParameterSpec, state, parameter_credential_paths(state))
+        return LiveObject(
+            KIND, name, name, state, raw={**entry, RECORD: record}, undeclarable=problem
+        )
 
     def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
