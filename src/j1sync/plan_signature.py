@@ -193,7 +193,9 @@ def _matches(data: Mapping[str, Any], key: PlanKey, salt: bytes, value: str) -> 
             content = signed_content(data)
         except ValueError:  # NaN or infinity (valid to Python's JSON): nothing j1sync signs
             return False
-        return hmac.compare_digest(_mac(stretched(), [content]), value)
+        # as bytes: a hand-edited signature may hold any text (compare_digest refuses a
+        # str that is not ASCII)
+        return hmac.compare_digest(text_bytes(_mac(stretched(), [content])), text_bytes(value))
 
 
 def _key_mismatch(signed_with: object, key: PlanKey) -> str:

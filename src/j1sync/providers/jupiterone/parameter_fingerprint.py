@@ -116,4 +116,7 @@ def unchanged(
     written = data.get("written")
     if written and updated and written != updated:
         return False  # changed by hand since j1sync wrote it
-    return hmac.compare_digest(str(data.get("mac")), key.mac(salt, name, value))
+    # as bytes: a record edited by hand may hold any text, and compare_digest refuses
+    # a str that is not ASCII
+    mac = text_bytes(str(data.get("mac")))
+    return hmac.compare_digest(mac, text_bytes(key.mac(salt, name, value)))
