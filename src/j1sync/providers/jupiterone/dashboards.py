@@ -27,8 +27,9 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.names import spec_problem
 from j1sync.providers.jupiterone.client import JupiterOneClient
-from j1sync.providers.jupiterone.models.dashboard import comparable_settings
+from j1sync.providers.jupiterone.models.dashboard import DashboardSpec, comparable_settings
 from j1sync.providers.jupiterone.normalize import query_text, text
 from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
@@ -330,6 +331,9 @@ class Dashboards:
             state=state,
             references=references(state),
             raw=raw,
+            # a value no manifest may hold (a widget title holding `${env:...}`, a widget
+            # id no key can be): export leaves the board out, the plan never deletes it
+            undeclarable=spec_problem(DashboardSpec, state),
         )
 
     def read_all(
