@@ -11,17 +11,19 @@ permission.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
 from j1sync.providers.jupiterone.values import GROUP_SUBJECT, RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
+from j1sync.providers.registry import closest
 
 KIND = "ResourceGroup"
 PERMISSION_LIMIT = 1000
@@ -89,6 +91,29 @@ class ResourceGroups:
         groups = sorted({p["group"] for p in state["permissions"]})
         depends_on = tuple(address_of(GROUP_KIND, g) for g in groups)
         return DesiredObject(KIND, manifest.name, state, depends_on, manifest.source)
+
+    def reference_problems(
+        self, desired: Sequence[DesiredObject], known: Collection[str]
+    ) -> list[str]:
+        """Each IAM group a permission names is declared in the run or in the account
+        (engine ChecksReferences): else apply would create the group, then fail on its
+        permission."""
+        prefix = address_of(GROUP_KIND, "")
+        groups = sorted(a.removeprefix(prefix) for a in known if a.startswith(prefix))
+        problems = []
+        for obj in desired:
+            written = (obj.declared or obj.state).get("permissions") or []
+            for index, permission in enumerate(written):
+                name = str(permission.get("group"))
+                if address_of(GROUP_KIND, name) in known:
+                    continue
+                near = closest(name, groups)
+                message = f"no IAM group named '{name}' is declared or in the account" + (
+                    f"; did you mean '{near}'?" if near else ""
+                )
+                path: list[str | int] = ["spec", "permissions", index, "group"]
+                problems.append(field_problem(obj.source, obj.address, path, message))
+        return problems
 
     def names(self) -> dict[str, str]:
         """Resource group id -> name (what a rule's resourceGroupId means)."""
