@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -15,6 +15,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from j1sync import __version__ as _j1sync_version
 
 _RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
+
+T = TypeVar("T")
 
 
 class _InFlight:
@@ -92,11 +94,64 @@ class PooledSession(requests.Session):
         super().__init__()
         self._in_flight = in_flight
 
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """As requests sends; a body it reads (not streamed) is bounded by `timeout` as a
+        whole (`read_within`)."""
+        stream, timeout = kwargs.pop("stream", False), kwargs.get("timeout")
+        response = super().send(request, stream=True, **kwargs)
+        if not stream:
+            read_within(response, _seconds(timeout), lambda: response.content)
+        return response
+
     def cut_in_flight(self) -> None:
         """End every request waiting for its answer now, with a lost connection (an
         abandoned read: Ctrl-C against a server that does not answer waited out each
         request's timeout, ~30 s, after 'Interrupted.'). Later requests are sent anew."""
         self._in_flight.cut()
+
+
+def _seconds(timeout: Any) -> float | None:
+    """requests' `timeout` as one number of seconds, when it is one."""
+    return float(timeout) if isinstance(timeout, (int, float)) else None
+
+
+def read_within(response: requests.Response, timeout: float | None, read: Callable[[], T]) -> T:
+    """`read()` of `response`'s body (streamed), which must end within `timeout` seconds:
+    requests' timeout bounds each wait for a byte only, and a server sending a byte at a
+    time within it held the run for ever. Past it the connection is shut down and the
+    read is a ReadTimeout."""
+    if timeout is None:
+        return read()
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        body = read()
+    except requests.RequestException as exc:
+        if expired.is_set():
+            raise _body_timeout(response, timeout) from exc
+        raise
+    finally:
+        timer.cancel()
+    if expired.is_set():  # a body without a length ends where the shutdown cut it
+        raise _body_timeout(response, timeout)
+    return body
+
+
+def _body_timeout(response: requests.Response, timeout: float) -> requests.ReadTimeout:
+    response.close()
+    return requests.ReadTimeout(
+        f"the answer was not whole {timeout:g} s after its headers", request=response.request
+    )
 
 
 def pooled_session(pool_size: int) -> PooledSession:

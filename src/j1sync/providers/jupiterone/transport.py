@@ -18,7 +18,7 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 from j1sync import json_input
 from j1sync.errors import ApiError, AuthError
 from j1sync.http.client import status_error, transport_error
-from j1sync.http.session import rate_limit_headers
+from j1sync.http.session import rate_limit_headers, read_within
 from j1sync.providers.jupiterone.settings import ENV_API_URL, ENV_REGION, TITLE
 
 # Bytes read from a response at a time: more than a page of 100 rules (~90 KB) holds, so
@@ -63,7 +63,9 @@ class HttpTransport(Transport):
             )
             # The body at once, not in requests' 10 KiB chunks: each chunk is a recv()
             # and a poll(), each a moment another thread may keep the interpreter lock.
-            content = b"".join(response.iter_content(READ_CHUNK))
+            content = read_within(
+                response, self._timeout, lambda: b"".join(response.iter_content(READ_CHUNK))
+            )
         except requests.RequestException as exc:  # e.g. no server, a timeout, a bad URL
             url = self._url
             raise transport_error(TITLE, exc, url, url, f"to {url}") from exc
