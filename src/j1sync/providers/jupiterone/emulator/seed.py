@@ -20,7 +20,15 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, get_named_type
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -154,7 +162,7 @@ def _add_one(
     if not isinstance(item, dict):
         raise ValueError(f"{where}: expected an object (a mapping), not {json_type(item)}")
     api_type = _API_TYPES.get(where.split("[", 1)[0])
-    problem = api_type and _enum_problem(load_schema().get_type(api_type), item, where)
+    problem = api_type and _type_problem(load_schema().get_type(api_type), item, where)
     if problem:
         raise ValueError(problem)
     try:
@@ -173,8 +181,9 @@ def _add_one(
 
 
 # The API type of a collection's seed objects (its create input, else what the API
-# answers): a value its enums do not hold was stored, then every read of it failed
-# ("Enum 'SchedulerPollingInterval' cannot represent value: 'BOGUS'").
+# answers): a value of a type its field does not take was stored, then every read of it
+# failed ("Enum 'SchedulerPollingInterval' cannot represent value: 'BOGUS'"), or was
+# served as the real API never answers (tags as a string, a count as text).
 _API_TYPES = {
     "questions": "CreateQuestionInput",
     "rules": "CreateInlineQuestionRuleInstanceInput",
@@ -182,27 +191,57 @@ _API_TYPES = {
     "dashboards": "CreateInsightsDashboardInput",
 }
 
+# The built-in scalars, by the JSON values each takes (bool is an int in Python: never
+# an Int's or a Float's). Custom scalars (JSON, Long, ParameterValue, ...) take any.
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "String": (str,),
+    "ID": (str, int),
+    "Int": (int,),
+    "Float": (int, float),
+    "Boolean": (bool,),
+}
 
-def _enum_problem(api_type: object, value: JsonObject, where: str) -> str | None:
-    """Where `value` (an object of `api_type`) holds a value one of its enums has not,
-    nested objects and lists included, and which values it has; None when none."""
+
+def _type_problem(api_type: object, value: JsonObject, where: str) -> str | None:
+    """Where `value` (an object of `api_type`) holds a value its field's type does not
+    take (a list for one value or the reverse, a scalar of another type, a value none of
+    its enums has), nested objects and lists included; None when none."""
     if not isinstance(api_type, (GraphQLObjectType, GraphQLInputObjectType)):
         return None
     for name, field in api_type.fields.items():
         given = value.get(name)
         if given is None:
             continue
+        at = f"{where}.{name}"
+        listed = is_list_type(get_nullable_type(field.type))
+        if listed != isinstance(given, list):
+            wanted = "a list" if listed else "one value, not a list"
+            return f"{at}: expected {wanted}, not {json_type(given)}"
         named = get_named_type(field.type)
-        items = given if isinstance(given, list) else [given]
+        items = given if listed else [given]
         for index, item in enumerate(items):
-            at = f"{where}.{name}" + (f"[{index}]" if isinstance(given, list) else "")
-            if isinstance(named, GraphQLEnumType):
-                if not isinstance(item, str) or item not in named.values:
-                    return f"{at}: {item!r} is not one of {', '.join(named.values)}"
-            elif isinstance(item, dict):
-                found = _enum_problem(named, item, at)
-                if found:
-                    return found
+            here = f"{at}[{index}]" if listed else at
+            if item is None:
+                continue
+            found = _value_problem(named, item, here)
+            if found:
+                return found
+    return None
+
+
+def _value_problem(named: object, item: object, at: str) -> str | None:
+    if isinstance(named, GraphQLEnumType):
+        if not isinstance(item, str) or item not in named.values:
+            return f"{at}: {item!r} is not one of {', '.join(named.values)}"
+    elif isinstance(named, GraphQLScalarType):
+        takes = _SCALARS.get(named.name)
+        wrong_bool = isinstance(item, bool) and bool not in (takes or ())
+        if takes is not None and (not isinstance(item, takes) or wrong_bool):
+            return f"{at}: expected {named.name}, not {json_type(item)}"
+    elif isinstance(named, (GraphQLObjectType, GraphQLInputObjectType)):
+        if not isinstance(item, dict):
+            return f"{at}: expected an object (a mapping), not {json_type(item)}"
+        return _type_problem(named, item, at)
     return None
 
 
