@@ -32,8 +32,13 @@ def tags_with(values: Iterable[str] | None, managed_tag: str) -> list[str]:
 
 
 def sorted_maps(values: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    """A list of maps compared as a set (query policies): ordered by canonical JSON."""
-    unique = {canonical_json(v): dict(v) for v in values or [] if v is not None}
+    """A list of maps compared as a set (query policies): ordered by canonical JSON. An
+    element that is no map (the API takes any JSON; set by hand) is compared as it is."""
+    unique = {
+        canonical_json(v): dict(v) if isinstance(v, Mapping) else v
+        for v in values or []
+        if v is not None
+    }
     return [unique[key] for key in sorted(unique)]
 
 
