@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import heapq
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -131,9 +133,7 @@ def read_within(response: requests.Response, timeout: float | None, read: Callab
             with contextlib.suppress(OSError):  # closed meanwhile
                 sock.shutdown(socket.SHUT_RDWR)
 
-    timer = threading.Timer(timeout, expire)
-    timer.daemon = True
-    timer.start()
+    deadline = _WATCHDOG.arm(time.monotonic() + timeout, expire)
     try:
         body = read()
     except requests.RequestException as exc:
@@ -141,10 +141,77 @@ def read_within(response: requests.Response, timeout: float | None, read: Callab
             raise _body_timeout(response, timeout) from exc
         raise
     finally:
-        timer.cancel()
+        deadline.cancel()
     if expired.is_set():  # a body without a length ends where the shutdown cut it
         raise _body_timeout(response, timeout)
     return body
+
+
+class _Deadline:
+    __slots__ = ("at", "expire", "watchdog")
+
+    def __init__(self, at: float, expire: Callable[[], object], watchdog: _Watchdog) -> None:
+        self.at = at
+        self.expire: Callable[[], object] | None = expire
+        self.watchdog = watchdog
+
+    @property
+    def cancelled(self) -> bool:
+        return self.expire is None
+
+    def cancel(self) -> None:
+        """Never expires after this returns (an expiry under way has ended first)."""
+        with self.watchdog.changed:
+            self.expire = None  # what it would cut (the response, its body) is not held
+
+    def __lt__(self, other: _Deadline) -> bool:
+        return self.at < other.at
+
+
+class _Watchdog:
+    """One daemon thread for every read's deadline (not a thread per request: starting
+    one waits for the interpreter lock, on every page of a read). Arming a deadline is a
+    push onto a heap; the thread is woken only when the new deadline is the earliest."""
+
+    def __init__(self) -> None:
+        self._due: list[_Deadline] = []
+        self.changed = threading.Condition(threading.Lock())
+        self._thread: threading.Thread | None = None
+
+    def arm(self, at: float, expire: Callable[[], object]) -> _Deadline:
+        deadline = _Deadline(at, expire, self)
+        with self.changed:
+            heapq.heappush(self._due, deadline)
+            if self._thread is None or not self._thread.is_alive():  # or after a fork
+                self._thread = threading.Thread(
+                    target=self._run, name="j1sync-deadlines", daemon=True
+                )
+                self._thread.start()
+            elif self._due[0] is deadline:
+                self.changed.notify()
+        return deadline
+
+    def _run(self) -> None:
+        while True:
+            with self.changed:
+                while self._due and self._due[0].cancelled:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    if not self.changed.wait(_IDLE_S) and not self._due:
+                        self._thread = None  # the next arm starts another
+                        return
+                    continue
+                wait = self._due[0].at - time.monotonic()
+                if wait > 0:
+                    self.changed.wait(wait)
+                    continue
+                expire = heapq.heappop(self._due).expire
+                if expire is not None:  # under the lock: not once its read has ended
+                    expire()
+
+
+_IDLE_S = 5.0  # how long the watchdog's thread outlives its last deadline
+_WATCHDOG = _Watchdog()
 
 
 def _body_timeout(response: requests.Response, timeout: float) -> requests.ReadTimeout:
