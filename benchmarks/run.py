@@ -51,25 +51,23 @@ SERVED_PIDS: dict[str, int] = {}  # emulator URL -> its process (for its CPU tim
 MIN_OBJECTS = next(n for n in itertools.count(1) if min(DEFAULT_SPLIT.counts(n).values()) >= 1)
 
 
-def _count(text: str) -> int:
-    """A positive whole number (objects, runs, a concurrency)."""
+def _whole(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more: {text!r}")
     return value
+
+
+def _count(text: str) -> int:
+    """A positive whole number (objects, runs, a concurrency)."""
+    return _whole(text, 1)
 
 
 def _milliseconds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of ms: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
-    return value
+    return _whole(text, 0)
 
 
 def _share(text: str) -> float:
