@@ -135,9 +135,12 @@ def normalize_when(when: Any) -> Any:
     return {**WHEN_DEFAULTS, **when} if isinstance(when, dict) else when
 
 
-def normalize_action(action: dict[str, Any]) -> dict[str, Any]:
+def normalize_action(action: Any) -> Any:
     """The server gives every action a fresh `id` on each update: compare without it. A
-    manifest's action without `integrationInstance` holds it as null: drop that too."""
+    manifest's action without `integrationInstance` holds it as null: drop that too. One
+    that is no map (the API takes any JSON; set by hand) is compared as it is."""
+    if not isinstance(action, dict):
+        return action
     return {k: v for k, v in action.items() if k != "id" and not (k == INSTANCE_NAME and v is None)}
 
 
