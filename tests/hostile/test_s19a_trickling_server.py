@@ -20,21 +20,33 @@ from tests.reliability.processes import run_j1sync
 
 
 class _Trickle(socketserver.BaseRequestHandler):
+    """Headers whole, then the body a byte at a time."""
+
+    opening = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+    )
+    byte = b" "
+
     def handle(self) -> None:
         self.request.recv(65536)
-        self.request.sendall(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
-        )
+        self.request.sendall(self.opening)
         try:
             while not self.server.stopping.wait(0.2):  # type: ignore[attr-defined]
-                self.request.sendall(b" ")
+                self.request.sendall(self.byte)
         except OSError:  # the client gave up and closed
             pass
 
 
+class _TrickleHeaders(_Trickle):
+    """The status line, then a header line at a time, never the blank line."""
+
+    opening = b"HTTP/1.1 200 OK\r\n"
+    byte = b"X-A: b\r\n"
+
+
 @contextmanager
-def trickling_server() -> Iterator[str]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Trickle)
+def trickling_server(handler: type[_Trickle] = _Trickle) -> Iterator[str]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.stopping = threading.Event()  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -59,11 +71,14 @@ SYSTEMS = {
 }
 
 
+@pytest.mark.parametrize("handler", [_Trickle, _TrickleHeaders], ids=["body", "headers"])
 @pytest.mark.parametrize("system", list(SYSTEMS))
-def test_drift_against_a_server_sending_a_byte_at_a_time_ends(tmp_path: Path, system: str) -> None:
+def test_drift_against_a_server_sending_a_byte_at_a_time_ends(
+    tmp_path: Path, system: str, handler: type[_Trickle]
+) -> None:
     manifest, url_variable, credentials, named = SYSTEMS[system]
     (tmp_path / "m.yaml").write_text(manifest, encoding="utf-8")
-    with trickling_server() as url:
+    with trickling_server(handler) as url:
         env = {url_variable: url, **credentials, "NO_COLOR": "1"}
         drift = run_j1sync(
             ["drift", ".", "--timeout", "1", "--retry-budget", "1"], env, tmp_path, timeout=100

@@ -28,10 +28,14 @@ class _InFlight:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: set[Any] = set()
+        self.sending = threading.local()  # `.exchange`: the request this thread sends
 
     def take(self, connection: Any) -> None:
         with self._lock:
             self._held.add(connection)
+        exchange = getattr(self.sending, "exchange", None)
+        if exchange is not None:
+            exchange.connection = connection
 
     def give_back(self, connection: Any) -> None:
         with self._lock:
@@ -97,12 +101,28 @@ class PooledSession(requests.Session):
         self._in_flight = in_flight
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        """As requests sends; a body it reads (not streamed) is bounded by `timeout` as a
-        whole (`read_within`)."""
-        stream, timeout = kwargs.pop("stream", False), kwargs.get("timeout")
-        response = super().send(request, stream=True, **kwargs)
+        """As requests sends, each wait bounded by `timeout` as a whole, not only each
+        wait for a byte: from sending to the last header, then the body it reads (not
+        streamed; `read_within`). A server sending a byte at a time held the run for
+        ever, whatever --timeout said."""
+        stream, timeout = kwargs.pop("stream", False), _seconds(kwargs.get("timeout"))
+        exchange = _Exchange()
+        deadline = None if timeout is None else _WATCHDOG.arm(timeout, exchange.cut)
+        self._in_flight.sending.exchange = exchange
+        try:
+            response = super().send(request, stream=True, **kwargs)
+        except requests.RequestException as exc:
+            if exchange.expired.is_set() and timeout is not None:
+                raise _late(request, timeout) from exc
+            raise
+        finally:
+            self._in_flight.sending.exchange = None
+            if deadline is not None:
+                deadline.cancel()
+        if exchange.expired.is_set() and timeout is not None:
+            raise _late(response, timeout)
         if not stream:
-            read_within(response, _seconds(timeout), lambda: response.content)
+            read_within(response, timeout, lambda: response.content)
         return response
 
     def cut_in_flight(self) -> None:
@@ -117,6 +137,39 @@ def _seconds(timeout: Any) -> float | None:
     return float(timeout) if isinstance(timeout, (int, float)) else None
 
 
+class _Exchange:
+    """One request on the wire: the connection it took from the pool, cut when its
+    deadline passes."""
+
+    __slots__ = ("connection", "expired")
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.expired = threading.Event()
+
+    def cut(self) -> None:
+        self.expired.set()
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _late(
+    sent: requests.PreparedRequest | requests.Response, timeout: float
+) -> requests.ReadTimeout:
+    """The request (or, once its headers came, the response: closed) had no whole answer
+    within `timeout`."""
+    if isinstance(sent, requests.Response):
+        sent.close()
+        what, request = "its body", sent.request
+    else:
+        what, request = "its headers", sent
+    return requests.ReadTimeout(
+        f"no whole answer: {what} did not come within {timeout:g} s", request=request
+    )
+
+
 def read_within(response: requests.Response, timeout: float | None, read: Callable[[], T]) -> T:
     """`read()` of `response`'s body (streamed), which must end within `timeout` seconds:
     requests' timeout bounds each wait for a byte only, and a server sending a byte at a
@@ -124,26 +177,19 @@ def read_within(response: requests.Response, timeout: float | None, read: Callab
     read is a ReadTimeout."""
     if timeout is None:
         return read()
-    expired = threading.Event()
-
-    def expire() -> None:
-        expired.set()
-        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):  # closed meanwhile
-                sock.shutdown(socket.SHUT_RDWR)
-
-    deadline = _WATCHDOG.arm(time.monotonic() + timeout, expire)
+    exchange = _Exchange()
+    exchange.connection = getattr(response.raw, "connection", None)
+    deadline = _WATCHDOG.arm(timeout, exchange.cut)
     try:
         body = read()
     except requests.RequestException as exc:
-        if expired.is_set():
-            raise _body_timeout(response, timeout) from exc
+        if exchange.expired.is_set():
+            raise _late(response, timeout) from exc
         raise
     finally:
         deadline.cancel()
-    if expired.is_set():  # a body without a length ends where the shutdown cut it
-        raise _body_timeout(response, timeout)
+    if exchange.expired.is_set():  # a body without a length ends where the shutdown cut it
+        raise _late(response, timeout)
     return body
 
 
@@ -178,8 +224,9 @@ class _Watchdog:
         self.changed = threading.Condition(threading.Lock())
         self._thread: threading.Thread | None = None
 
-    def arm(self, at: float, expire: Callable[[], object]) -> _Deadline:
-        deadline = _Deadline(at, expire, self)
+    def arm(self, seconds: float, expire: Callable[[], object]) -> _Deadline:
+        """`expire()` in `seconds`, unless the deadline is cancelled first."""
+        deadline = _Deadline(time.monotonic() + seconds, expire, self)
         with self.changed:
             heapq.heappush(self._due, deadline)
             if self._thread is None or not self._thread.is_alive():  # or after a fork
@@ -212,13 +259,6 @@ class _Watchdog:
 
 _IDLE_S = 5.0  # how long the watchdog's thread outlives its last deadline
 _WATCHDOG = _Watchdog()
-
-
-def _body_timeout(response: requests.Response, timeout: float) -> requests.ReadTimeout:
-    response.close()
-    return requests.ReadTimeout(
-        f"the answer was not whole {timeout:g} s after its headers", request=response.request
-    )
 
 
 def pooled_session(pool_size: int) -> PooledSession:
