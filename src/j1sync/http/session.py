@@ -15,6 +15,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from j1sync import __version__ as _j1sync_version
+from j1sync import json_input
 
 _RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
 
@@ -287,7 +288,9 @@ def json_object(response: requests.Response) -> dict[str, Any] | None:
     """The response's body when it is a JSON object; None when it is not JSON (an HTML
     error page, an empty body) or another JSON value."""
     try:
-        body = response.json()
-    except ValueError:  # requests' JSONDecodeError included
+        # NaN and Infinity are no JSON (a JavaScript server never sends them)
+        text = response.text if response.encoding else response.content
+        body = json_input.loads(text, parse_constant=json_input.no_constant)
+    except ValueError:  # TooDeepJSON included
         return None
     return body if isinstance(body, dict) else None

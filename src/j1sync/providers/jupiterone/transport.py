@@ -137,14 +137,15 @@ def _result_of(
 def _json(response: requests.Response, content: bytes) -> Any:
     """`content` decoded as `response.json()` decodes a body: in the charset its headers
     name (UTF-8 for JSON; one Python does not know: UTF-8), else in the UTF encoding its
-    first bytes show."""
+    first bytes show. NaN and Infinity are no JSON (JupiterOne's JavaScript never sends
+    them): a ValueError."""
     if not response.encoding:
-        return json_input.loads(content)
+        return json_input.loads(content, parse_constant=json_input.no_constant)
     try:
         text = content.decode(response.encoding, errors="replace")
     except LookupError:
         text = content.decode("utf-8", errors="replace")
-    return json_input.loads(text)
+    return json_input.loads(text, parse_constant=json_input.no_constant)
 
 
 def _graphql_error(raw: Any) -> GraphQLError:
