@@ -130,6 +130,8 @@ def test_paths_without_manifests_are_an_error_and_nothing_changes(
     assert result.exit_code == 1, result.output
     assert f"no manifests found in {folder}" in result.stderr
     assert "--allow-empty" in result.stderr
+    # what it means for every command (drift deletes nothing)
+    assert "a plan deletes them all, drift reports them all" in result.stderr
     assert "Traceback" not in result.output
     assert demo.objects() == before
     if case == "non-manifest-files":

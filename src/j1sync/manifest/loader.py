@@ -111,8 +111,9 @@ def _empty_problem(roots: Sequence[Path]) -> ManifestProblem:
     named = ", ".join(str(root) for root in roots)
     return ManifestProblem(
         None,
-        f"no manifests found in {named}; a run without manifests would delete every "
-        f"managed object: pass {ALLOW_EMPTY_FLAG} if that is what you mean",
+        f"no manifests found in {named}; with none, every managed object is one no "
+        "manifest declares (a plan deletes them all, drift reports them all): pass "
+        f"{ALLOW_EMPTY_FLAG} if that is what you mean",
     )
 
 
