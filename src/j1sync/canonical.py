@@ -3,6 +3,7 @@ fingerprints and signs values."""
 
 from __future__ import annotations
 
+import hmac
 import json
 from typing import Any
 
@@ -34,3 +35,10 @@ def text_bytes(text: str) -> bytes:
     escape holds one, and so may a JavaScript server's string (a title cut in the middle
     of an emoji): one text, one sequence of bytes, and never an error."""
     return text.encode("utf-8", "surrogatepass")
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Whether two MACs, keys or tokens are equal, in constant time and as `text_bytes`:
+    a value edited by hand or sent by a client may hold any text, and
+    `hmac.compare_digest` refuses a str that is not ASCII."""
+    return hmac.compare_digest(text_bytes(given), text_bytes(expected))

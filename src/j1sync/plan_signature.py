@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from j1sync.canonical import canonical_json, text_bytes
+from j1sync.canonical import canonical_json, same_secret, text_bytes
 from j1sync.credentials import ENV_PLAN_KEY
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.errors import UntrustedPlan
@@ -193,9 +193,7 @@ def _matches(data: Mapping[str, Any], key: PlanKey, salt: bytes, value: str) -> 
             content = signed_content(data)
         except ValueError:  # NaN or infinity (valid to Python's JSON): nothing j1sync signs
             return False
-        # as bytes: a hand-edited signature may hold any text (compare_digest refuses a
-        # str that is not ASCII)
-        return hmac.compare_digest(text_bytes(_mac(stretched(), [content])), text_bytes(value))
+        return same_secret(_mac(stretched(), [content]), value)
 
 
 def _key_mismatch(signed_with: object, key: PlanKey) -> str:

@@ -215,13 +215,13 @@ def _unusable(path: str, exc: sqlite3.Error) -> str:
     reset = f"j1sync emulator reset --db {path}"
     if file.is_dir():
         return f"emulator database {path} is a folder, not a database file; remove it"
-    if ("not a database" in str(exc) or "malformed" in str(exc)) and not may_start_over(file):
-        return (
-            f"emulator database {path} is not a database file (no SQLite header): --db names "
-            "the file the emulator keeps its state in, which it makes; give a path that holds "
-            "nothing yet (or leave --db out), --seed the file to start from"
-        )
     if "not a database" in str(exc) or "malformed" in str(exc):
+        if not may_start_over(file):
+            return (
+                f"emulator database {path} is not a database file (no SQLite header): --db "
+                "names the file the emulator keeps its state in, which it makes; give a path "
+                "that holds nothing yet (or leave --db out), --seed the file to start from"
+            )
         return (
             f"emulator database {path} is not a j1sync emulator database (corrupt?): "
             f"`{reset}` deletes it and starts over"

@@ -75,13 +75,12 @@ def parameter_problems(
     problems = []
     for reference in unknown:
         if reference.name not in known:
-            message = unknown_parameter_message(reference.name, known)
-            if reference.name in deleted:
-                message = (
-                    f"parameter '{reference.name}' is deleted by this plan (prune is enabled "
-                    "for Parameter and no manifest declares it); declare it in a Parameter "
-                    "manifest"
-                )
+            message = (
+                f"parameter '{reference.name}' is deleted by this plan (prune is enabled "
+                "for Parameter and no manifest declares it); declare it in a Parameter manifest"
+                if reference.name in deleted
+                else unknown_parameter_message(reference.name, known)
+            )
             problems.append(
                 located_problem(
                     reference.manifest,

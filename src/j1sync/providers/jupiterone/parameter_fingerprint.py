@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from j1sync import json_input
-from j1sync.canonical import canonical_json, text_bytes
+from j1sync.canonical import canonical_json, same_secret, text_bytes
 from j1sync.engine.fingerprint import SALT_BYTES
 from j1sync.plan_signature import KDF_ITERATIONS, PlanKey
 from j1sync.providers.jupiterone.models.parameter import RESERVED_PREFIX
@@ -116,7 +116,4 @@ def unchanged(
     written = data.get("written")
     if written and updated and written != updated:
         return False  # changed by hand since j1sync wrote it
-    # as bytes: a record edited by hand may hold any text, and compare_digest refuses
-    # a str that is not ASCII
-    mac = text_bytes(str(data.get("mac")))
-    return hmac.compare_digest(mac, text_bytes(key.mac(salt, name, value)))
+    return same_secret(str(data.get("mac")), key.mac(salt, name, value))

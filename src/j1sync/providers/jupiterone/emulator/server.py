@@ -5,10 +5,10 @@ responses happen here."""
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlsplit
 
 from j1sync import json_input
+from j1sync.canonical import same_secret
 from j1sync.emulator.http_base import (
     JsonHandler,
     QuietThreadingHTTPServer,
@@ -103,7 +103,7 @@ class _Handler(JsonHandler):
         expected = f"Bearer {self.server.api_key}"
         given = self.headers.get("Authorization") or ""
         account = self.headers.get(ACCOUNT_HEADER) or ""
-        key_ok = hmac.compare_digest(given.encode(), expected.encode())
+        key_ok = same_secret(given, expected)
         return key_ok and account == self.server.backend.account
 
     def _token(self) -> str:

@@ -5,7 +5,6 @@ with a JSON body (api-v1.0.88.md "Overview"). Authentication (an `X-API-Key` hea
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
 import time
@@ -13,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from j1sync import json_input
+from j1sync.canonical import same_secret
 from j1sync.emulator.faults import Stats
 from j1sync.emulator.http_base import (
     JsonHandler,
@@ -120,7 +120,7 @@ class _Handler(JsonHandler):
         if not given:
             self._refuse(NO_CREDENTIALS)
             return
-        if not hmac.compare_digest(str(given).encode(), server.api_key.encode()):
+        if not same_secret(str(given), server.api_key):
             self._refuse(BAD_KEY)
             return
         if server.api.knows(name):
