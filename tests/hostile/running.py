@@ -214,3 +214,22 @@ def j1sync_onto(
         text=True,
         timeout=120,
     )
+
+
+def drift_then_heal(
+    env: Mapping[str, str], cwd: Path, address: str
+) -> list[subprocess.CompletedProcess[str]]:
+    """After a hand edit of `address`'s live object: `drift .` reports it (exit 2),
+    `apply .` heals it, and `drift .` then finds nothing; none of them ends in an internal
+    error or a traceback. The three runs, for more checks of their output."""
+    drift = run_j1sync(["drift", "."], env, cwd)
+    assert drift.returncode == 2, drift.stdout + drift.stderr
+    assert f"~ {address}" in drift.stdout
+    again = run_j1sync(["apply", ".", "--auto-approve"], env, cwd)
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = run_j1sync(["drift", "."], env, cwd)
+    assert after.returncode == 0, after.stdout + after.stderr
+    for output in (drift, again, after):
+        text = output.stdout + output.stderr
+        assert "internal error" not in text and "Traceback" not in text
+    return [drift, again, after]
