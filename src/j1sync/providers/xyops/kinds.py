@@ -29,7 +29,7 @@ from pydantic_core import PydanticUndefined
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.engine.paths import PathPart, format_path
-from j1sync.errors import NotFound
+from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import field_problem
@@ -37,6 +37,7 @@ from j1sync.providers.marker import is_managed, normalize_notes, with_marker
 from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
+from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.system import SYSTEM
 from j1sync.providers.xyops.values import (
     CHECKED_REFERENCES,
@@ -376,12 +377,12 @@ class XyopsKind:
         self._held[live.name] = frozenset(references(self.api.kind, live.state))
         return live
 
-    def live_objects(self, rows: Any) -> list[LiveObject]:
-        return [self.live_object(r) for r in rows or [] if isinstance(r, Mapping) and r.get("id")]
+    def live_objects(self, rows: Sequence[Mapping[str, Any]]) -> list[LiveObject]:
+        return [self.live_object(r) for r in rows if r.get("id")]
 
     def read_all(self) -> list[LiveObject]:
         answer = self._client.read("get_multiple", {"lists": [self.api.list_name]})
-        return self.live_objects(answer.get(self.api.list_name))
+        return self.live_objects(listed(answer, self.api.list_name, self._client))
 
     def find(self, name: str) -> list[LiveObject]:
         try:
@@ -446,6 +447,20 @@ class XyopsEvents(XyopsKind):
             if plugin not in known
         ]
         return list(desired), problems
+
+
+def listed(answer: Mapping[str, Any], name: str, client: XyopsClient) -> list[Mapping[str, Any]]:
+    """The objects of list `name` in a get_multiple answer, which holds "one property for
+    each requested list", an array of objects (api-v1.0.88.md, get_multiple). Anything else
+    (a number, a string, a map, no such property: another server answering `code: 0`) is
+    no xyOps answer, and reading on from it would plan against objects that are not there."""
+    rows = answer.get(name)
+    if isinstance(rows, list) and all(isinstance(row, Mapping) for row in rows):
+        return rows
+    said = "without" if rows is None else "with something other than a list of objects for"
+    raise ApiError(
+        f"{TITLE} API answered get_multiple {said} `{name}`: {client.settings.not_the_server()}"
+    )
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

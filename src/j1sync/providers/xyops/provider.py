@@ -11,7 +11,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.client_provider import ClientProvider, connect_provider
 from j1sync.providers.xyops.client import XyopsClient
-from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind
+from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind, listed
 from j1sync.providers.xyops.lock_store import BucketStore
 from j1sync.providers.xyops.settings import XyopsSettings
 from j1sync.providers.xyops.system import SYSTEM
@@ -46,11 +46,11 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
         wanted = list(self._kinds) if kinds is None else [self.kind(k) for k in kinds]
         lists = [k.api.list_name for k in wanted]
         answer = self.client.read("get_multiple", {"lists": [*lists, PLUGINS]})
-        self._remember_plugins(answer.get(PLUGINS))
+        self._remember_plugins(listed(answer, PLUGINS, self.client))
         live: list[LiveObject] = []
         for kind in self._kinds:
             if kind in wanted:
-                live.extend(kind.live_objects(answer.get(kind.api.list_name)))
+                live.extend(kind.live_objects(listed(answer, kind.api.list_name, self.client)))
         return live
 
     def plugin_ids(self) -> set[str]:
@@ -59,11 +59,11 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
             known = self._plugins
         if known is None:
             answer = self.client.read("get_multiple", {"lists": [PLUGINS]})
-            known = self._remember_plugins(answer.get(PLUGINS))
+            known = self._remember_plugins(listed(answer, PLUGINS, self.client))
         return set(known)
 
-    def _remember_plugins(self, rows: Any) -> set[str]:
-        ids = {str(r["id"]) for r in rows or [] if isinstance(r, Mapping) and r.get("id")}
+    def _remember_plugins(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+        ids = {str(r["id"]) for r in rows if r.get("id")}
         with self._plugins_lock:
             self._plugins = ids
         return ids
