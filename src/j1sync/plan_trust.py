@@ -19,7 +19,7 @@ from j1sync.manifest.document import ProjectConfig
 from j1sync.manifest.loader import declared_env_references
 from j1sync.plan_binding import PlanTarget, SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import verify
-from j1sync.providers.registry import system_name_of, systems
+from j1sync.providers.registry import ownership_mark, system_name_of, system_of_kind, systems
 
 
 def manifest_paths(saved: SavedPlan) -> list[str] | None:
@@ -131,7 +131,8 @@ def _forbidden_delete(
     if policy == "never":
         return f"{change.address}: {change.kind} objects are never deleted"
     if policy == "tagged" and not live.managed:
-        return f"{change.address} does not carry the managed tag '{project.managed_tag}'"
+        mark = ownership_mark(system_of_kind(change.kind), project.managed_tag)
+        return f"{change.address} does not carry {mark}"
     if policy == "opt-in":
         if not project.prune.get(change.kind, False):
             return f"{change.address}: prune is not enabled for {change.kind} in j1sync.yaml"

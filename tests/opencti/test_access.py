@@ -344,7 +344,9 @@ def test_an_existing_role_and_group_are_adopted(platform: Platform) -> None:
     planned = platform.run("plan", folder, "--detailed-exitcode")
     assert planned.exit_code == 2, planned.output
     assert "Plan: 0 to create, 2 to update, 0 to delete" in planned.stdout
-    assert "adopt: an existing object without the managed tag is now declared" in planned.stdout
+    assert (
+        "adopt: an existing object without the marker line 'managed-by: j1sync'" in planned.stdout
+    )
     assert platform.run("apply", folder, "--auto-approve").exit_code == 0
     assert len([r for r in platform.stored("roles") if r["name"] == "Analyst"]) == 1
     assert _role_caps(platform) == {"KNOWLEDGE", "KNOWLEDGE_KNUPDATE", "EXPLORE"}

@@ -47,6 +47,7 @@ from j1sync.engine.sensitive import (
 )
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import ProjectConfig
+from j1sync.providers.registry import ownership_mark, system_of_kind
 
 __all__ = ["Change", "Plan", "Safety", "UnmanagedObject", "build_plan", "plan_has_changes"]
 
@@ -76,7 +77,8 @@ def _prune_reason(
     nor one whose values none can (LiveObject.undeclarable: export left it out)."""
     reason = None
     if policy == "tagged" and live.managed:
-        reason = f"carries the managed tag '{project.managed_tag}' and no manifest declares it"
+        mark = ownership_mark(system_of_kind(live.kind), project.managed_tag)
+        reason = f"carries {mark} and no manifest declares it"
     elif policy == "opt-in" and project.prune.get(live.kind, False):
         if live.builtin:
             return None, "built-in; never deleted"
@@ -155,10 +157,11 @@ def _adopts(live: LiveObject, policy: PrunePolicy) -> bool:
     return policy == "tagged" and not live.managed
 
 
-def _update_reason(live: LiveObject, policy: PrunePolicy, paths: list[str]) -> str:
+def _update_reason(live: LiveObject, policy: PrunePolicy, paths: list[str], tag: str) -> str:
     fields = f"{len(paths)} field differs" if len(paths) == 1 else f"{len(paths)} fields differ"
     if _adopts(live, policy):
-        return f"adopt: an existing object without the managed tag is now declared; {fields}"
+        mark = ownership_mark(system_of_kind(live.kind), tag)
+        return f"adopt: an existing object without {mark} is now declared; {fields}"
     return f"{fields} from the manifest"
 
 
@@ -266,7 +269,7 @@ class Planner:
                 changes.append(_create_change(self._desired_side(want), masking))
             else:
                 policy = kinds.get(want.kind, "never")
-                changes.append(self._comparison(want, have).planned(policy))
+                changes.append(self._comparison(want, have).planned(policy, project.managed_tag))
                 if _adopts(have, policy):
                     adopted.add(want.address)
 
@@ -548,9 +551,9 @@ class _Comparison:
         )
         return cls(desired, live, change, paths, want)
 
-    def planned(self, policy: PrunePolicy) -> Change:
+    def planned(self, policy: PrunePolicy, tag: str) -> Change:
         if self.paths:
-            self.change.reason = _update_reason(self.have, policy, self.paths)
+            self.change.reason = _update_reason(self.have, policy, self.paths, tag)
         return self.change
 
 

@@ -22,7 +22,7 @@ from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import locate, read_documents
-from j1sync.providers.registry import System, closest, system_named, systems
+from j1sync.providers.registry import System, closest, ownership_mark, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
 # j1sync.yaml holds a few settings; it is read on the located road (yaml_source), a few
@@ -100,8 +100,8 @@ def prune_model(system: System) -> type[StrictModel]:
 def _what_deletes(system: System, kind: str, policy: str) -> str:
     if policy == "tagged":
         return (
-            f"{system.title} {kind} objects are deleted when they carry the managed tag "
-            "(managedTag) and no manifest declares them, whatever prune says"
+            f"{system.title} {kind} objects are deleted when they carry "
+            f"{ownership_mark(system)} and no manifest declares them, whatever prune says"
         )
     return f"{system.title} {kind} objects are never deleted"
 

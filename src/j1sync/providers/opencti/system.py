@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.providers.marker import marker_line
 from j1sync.providers.opencti.settings import ENV_TOKEN, NAME, TITLE
 from j1sync.providers.opencti.values import API_VERSION, KINDS
-from j1sync.providers.registry import Imported, System
+from j1sync.providers.registry import OWNERSHIP_MARK, Imported, System
 
 MODELS = "j1sync.providers.opencti.models"
 
@@ -64,6 +65,13 @@ def _export_specs() -> Any:
     return SPEC_BUILDERS
 
 
+def _ownership_mark(tag: str | None) -> str:
+    """What an object j1sync manages holds (ownership.py): no tag, a line of its
+    description, which refusals name as such (`tag` None: j1sync.yaml's setting)."""
+    line = marker_line("<managedTag>" if tag is None else tag)
+    return f"the marker line '{line}' as the last line of the description"
+
+
 SYSTEM = System(
     name=NAME,
     title=TITLE,
@@ -89,6 +97,7 @@ SYSTEM = System(
             "Feed": "tagged",
             "Settings": "never",
         },
+        OWNERSHIP_MARK: _ownership_mark,
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,
