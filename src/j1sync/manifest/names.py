@@ -7,7 +7,7 @@ providers that read such objects say so in LiveObject.undeclarable)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,10 +17,17 @@ from j1sync.env_reference import ENV_MARKER, ENV_REFERENCE
 from j1sync.manifest.yaml_source import format_field_path
 from j1sync.providers.registry import manifest_kind, system_of_kind
 
+ENV_TEXT_PROBLEM = (
+    f"holds '{ENV_MARKER}...}}', which a manifest reads as an environment variable (it has no "
+    "escape for it)"
+)
+
 
 def name_problem(kind: str, name: str) -> str | None:
     """Why `name` cannot be the metadata.name of a manifest of the engine kind `kind`, or
     None when it can (or the kind is no system's)."""
+    if ENV_MARKER in name and ENV_REFERENCE.search(name):
+        return ENV_TEXT_PROBLEM  # any system's: the loader resolves it in any string
     system = system_of_kind(kind)
     if system is None or manifest_kind(kind) not in system.document_models:
         return None
@@ -47,18 +54,9 @@ def spec_problem(
     declared it as it is). Values are never quoted: a credential field may be the one
     refused."""
     spec = {k: v for k, v in values.items() if k in model.model_fields and v is not None}
-    written = [parse_path(path) for path in credentials]
-    references = [
-        format_field_path(["spec", *path])
-        for path in _env_markers(spec, [])
-        if not any(path[: len(c)] == c for c in written)
-    ]
-    if references:
-        return "; ".join(
-            f"{path}: holds '{ENV_MARKER}...}}', which a manifest reads as an environment "
-            "variable (it has no escape for it)"
-            for path in references
-        )
+    found = _env_problem(spec, credentials)
+    if found is not None:
+        return found
     try:
         model.model_validate(spec)
     except ValidationError as exc:
@@ -71,6 +69,53 @@ def spec_problem(
                 said[path].append(error["msg"])
         return "; ".join(f"{path}: {' or '.join(messages)}" for path, messages in said.items())
     return None
+
+
+def env_text_problem(
+    model: type[BaseModel],
+    values: Mapping[str, Any],
+    credentials: Callable[[], Sequence[str]] = tuple,
+) -> str | None:
+    """`spec_problem`'s test of text holding `${env:` alone, for a kind whose every live
+    object a plan reads (questions and rules: 20,000 of them) and whose model validation
+    would cost the plan dearly: a plain substring test over `values`' strings, the paths
+    (and `credentials()`, where export writes `${env:NAME}`) only for an object that
+    holds one. Export leaves such an object out; the plan never deletes it."""
+    if not _holds_marker(values):
+        return None
+    spec = {k: v for k, v in values.items() if k in model.model_fields and v is not None}
+    return _env_problem(spec, credentials())
+
+
+def _holds_marker(value: Any) -> bool:
+    """Whether any string in `value` holds `${env:` (a loop, not a call per node: it runs
+    on every question and rule a plan reads)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if ENV_MARKER in item:
+                return True
+        elif kind is dict or isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return False
+
+
+def _env_problem(spec: Mapping[str, Any], credentials: Sequence[str]) -> str | None:
+    """The fields of `spec` whose text a manifest would read as `${env:NAME}`, outside
+    the `credentials` paths, or None."""
+    written = [parse_path(path) for path in credentials]
+    references = [
+        format_field_path(["spec", *path])
+        for path in _env_markers(spec, [])
+        if not any(path[: len(c)] == c for c in written)
+    ]
+    if not references:
+        return None
+    return "; ".join(f"{path}: {ENV_TEXT_PROBLEM}" for path in references)
 
 
 def _env_markers(value: Any, path: list[PathPart]) -> list[list[PathPart]]:

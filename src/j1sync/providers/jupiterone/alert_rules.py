@@ -14,10 +14,16 @@ from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import model_defaults
+from j1sync.manifest.names import env_text_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient, PageHandler
 from j1sync.providers.jupiterone.integration_schedules import KIND as INSTANCE_KIND
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
-from j1sync.providers.jupiterone.models.alert_rule import INSTANCE_ID, INSTANCE_NAME, RuleCondition
+from j1sync.providers.jupiterone.models.alert_rule import (
+    INSTANCE_ID,
+    INSTANCE_NAME,
+    AlertRuleSpec,
+    RuleCondition,
+)
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.normalize import (
     query_text,
@@ -380,15 +386,21 @@ class AlertRules:
         ref = None
         if question_id:
             ref = question_names.get(question_id) or raw.get("questionName") or question_id
+        state = normalize_rule(raw, tags, ref)
         return LiveObject(
             kind=KIND,
             name=str(raw["name"]),
             id=raw["id"],
-            state=normalize_rule(raw, tags, ref),
+            state=state,
             managed=self.managed_tag in tags,
             references=((address_of(QUESTION_KIND, ref),) if ref else ())
             + resource_group_reference(raw),
             raw=raw,
+            # text holding `${env:...}` outside a credential (export writes those as
+            # `${env:NAME}`): export leaves the rule out, the plan never deletes it
+            undeclarable=env_text_problem(
+                AlertRuleSpec, state, lambda: rule_credential_paths(state)
+            ),
         )
 
     @staticmethod

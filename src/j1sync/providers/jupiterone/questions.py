@@ -10,9 +10,11 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import NotFound, ResolutionError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
+from j1sync.manifest.names import env_text_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.models.question import QuestionSpec
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
 from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION, DEFAULT_RESULTS_ARE
 
@@ -144,13 +146,17 @@ class Questions:
 
     def live_object(self, raw: dict[str, Any]) -> LiveObject:
         tags = sorted_set(raw.get("tags"))
+        state = normalize_question(raw, tags)
         return LiveObject(
             kind=KIND,
             name=question_key(raw),
             id=raw["id"],
-            state=normalize_question(raw, tags),
+            state=state,
             managed=self.managed_tag in tags,
             raw=raw,
+            # text holding `${env:...}` (a query quoting a shell variable): export leaves
+            # the question out, the plan never deletes it
+            undeclarable=env_text_problem(QuestionSpec, state),
         )
 
     def read_all(self) -> list[LiveObject]:
