@@ -27,6 +27,7 @@ from j1sync.manifest.model_base import (
     rule_error,
 )
 from j1sync.providers.registry import check_kinds, closest
+from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.values import (
     ACTION_CONDITIONS,
@@ -116,6 +117,15 @@ def check_web_hook_url(value: str) -> str:
     check_not_blank(value)
     if not WEB_HOOK_URL_START.match(value):
         raise rule_error("xyOps takes a URL beginning with http:// or https://, or with {{")
+    return value
+
+
+def check_regex(value: str) -> str:
+    """A regular expression xyOps compiles on every write (JavaScript's, js_regex.py): one
+    it cannot compile is refused there, half-way through an apply."""
+    problem = regex_problem(value) if value else None
+    if problem is not None:
+        raise rule_error(f"xyOps refuses it: {problem}")
     return value
 
 
@@ -422,7 +432,9 @@ class ServerGroupSpec(XyopsSpec):
     """A server group (Group), matched by hostname."""
 
     title: Title
-    hostname_match: NonBlank = Field(description="A regular expression on server hostnames.")
+    hostname_match: Annotated[NonBlank, AfterValidator(check_regex)] = Field(
+        description="A regular expression on server hostnames."
+    )
     icon: str = ""
     notes: str = ""
     alert_actions: list[Action] = Field(default_factory=list)
@@ -493,7 +505,7 @@ class MonitorSpec(XyopsSpec):
     icon: str = ""
     groups: list[str] = Field(default_factory=list)
     source: NonBlank = Field(description="A JavaScript expression on server data.")
-    data_match: str = ""
+    data_match: Annotated[str, AfterValidator(check_regex)] = ""
     data_type: DataType = "integer"
     min_vert_scale: int | float = 0
     suffix: str = ""

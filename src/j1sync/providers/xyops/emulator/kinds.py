@@ -10,13 +10,13 @@ events (api.DELETE_BLOCKED_BY): xyOps deletes every other object whoever names i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, get_args
 
 from j1sync.providers.xyops import values
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
+from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.values import WORKFLOW, Color, DataType
 
 JsonObject = dict[str, Any]
@@ -180,13 +180,14 @@ def _entries(obj: JsonObject, name: str, entry: str) -> Iterator[tuple[str, Json
 
 
 def _regex(obj: JsonObject, name: str) -> None:
+    """`new RegExp(value)` must not throw (groups.js; create_monitor's data_match), judged
+    as JavaScript would (js_regex.py): `(?i)` refused, `[^]` and `(?<name>...)` taken."""
     value = obj.get(name)
     if value is None:
         return
-    try:
-        re.compile(str(value))
-    except re.error as exc:
-        raise malformed(name, f"invalid regular expression: {exc}") from exc
+    problem = regex_problem(str(value))
+    if problem is not None:
+        raise malformed(name, f"invalid regular expression: {problem}")
 
 
 def _balanced(text: str, opening: str, closing: str) -> bool:
