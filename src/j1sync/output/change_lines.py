@@ -91,12 +91,16 @@ def _element_lines(element: Element, depth: int) -> list[DiffLine]:
         if isinstance(element.value, list):  # a clause of a rule condition: one line
             return [DiffLine(sign, depth, f"- {_inline(element.value)}")]
         return _yaml_block(sign, depth, [element.value])
-    first, *rest = element.label or ((None, None),)
-    if first[0] is None:
+    # an identity field that shows as changed below (a secret endpoint: masked, the
+    # element matched on it) is not said again as context
+    changed = {child.label for child in element.children if not isinstance(child, Element)}
+    label = [(key, value) for key, value in element.label if key not in changed]
+    rest = label[1:]
+    if not label:
         plain = _plain(element.value)
         header = f"- {_label_value(element.value)}" if plain else f"- [{element.index}]"
     else:
-        header = f"- {first[0]}: {_label_value(first[1])}"
+        header = f"- {label[0][0]}: {_label_value(label[0][1])}"
     if element.moved_from is not None:
         header += f"  (moved from [{element.moved_from}] to [{element.index}])"
     lines = [DiffLine("~", depth, header)]
