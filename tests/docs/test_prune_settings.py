@@ -120,7 +120,8 @@ def test_a_slip_of_a_kind_prune_does_not_take_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert (
         "xyops.prune.Events: unknown field 'Events'; did you mean 'Event'? Event takes no "
-        "prune setting: xyOps Event objects are deleted when they carry the managed tag"
+        "prune setting: xyOps Event objects are deleted when they carry the marker line "
+        "'managed-by: <managedTag>' as the last line of the notes"
     ) in result.stderr
     project.write_text("xyops:\n  prune:\n    Nope: true\n", "utf-8")
     result = j1sync(["validate"], tmp_path)

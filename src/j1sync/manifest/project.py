@@ -85,7 +85,7 @@ def prune_model(system: System) -> type[StrictModel]:
                 if not settable:  # no "allowed:" list to give
                     raise rule_error(
                         f"unknown field {key!r}: prune takes no {system.title} kind (each is "
-                        "deleted when it carries the managed tag, or never)",
+                        f"deleted when it carries {ownership_mark(system)}, or never)",
                         (key,),
                     )
             return data

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.manifest.model_base import NonBlank, StrictModel
-from j1sync.providers.registry import Imported, System
+from j1sync.providers.marker import marker_line
+from j1sync.providers.registry import OWNERSHIP_MARK, Imported, System
 from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
 from j1sync.providers.xyops.values import API_VERSION, KINDS
 
@@ -66,6 +67,13 @@ def _export_file(source: Path, out_dir: Path, kinds: Any, **options: Any) -> Any
     return export_file(source, out_dir, kinds, **options)
 
 
+def _ownership_mark(tag: str | None) -> str:
+    """What an object j1sync manages holds (kinds.py): no tag, the last line of its notes,
+    which messages name as such (`tag` None: j1sync.yaml's setting)."""
+    line = marker_line("<managedTag>" if tag is None else tag)
+    return f"the marker line '{line}' as the last line of the notes"
+
+
 SYSTEM = System(
     name=NAME,
     title=TITLE,
@@ -78,6 +86,7 @@ SYSTEM = System(
         "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
         # j1sync.yaml's prune: every kind is pruned by the marker in its notes (kinds.py)
         "prune_policies": dict.fromkeys(KINDS, "tagged"),
+        OWNERSHIP_MARK: _ownership_mark,
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,
