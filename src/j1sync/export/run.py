@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,11 +15,13 @@ from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
 from j1sync.export.secrets import (
+    ENV_EXAMPLE_FILE,
     SecretVariable,
     earlier_env_example,
+    env_example_text,
     with_placeholders,
-    write_env_example,
 )
+from j1sync.export.staging import STAGING_PREFIX, StagedFiles, staged
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
@@ -68,7 +71,12 @@ def check_output_dir(out_dir: Path, force: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputNotEmpty(f"{out_dir} exists and is not a folder")
     _check_writable(out_dir)
-    if not force and out_dir.is_dir() and any(out_dir.iterdir()):
+    # an export's hidden folder (export/staging.py) is no file of the folder: one still
+    # writing is caught when it is done, one killed left it behind
+    held = out_dir.is_dir() and any(
+        not p.name.startswith(STAGING_PREFIX) for p in out_dir.iterdir()
+    )
+    if not force and held:
         raise OutputNotEmpty(
             f"{out_dir} is not empty; choose another folder with --out, or pass --force to "
             "write into it (files of the same name are overwritten, others are kept)"
@@ -101,24 +109,64 @@ class ManifestToWrite(Protocol):
     def path(self) -> PurePosixPath: ...
 
 
-def write_documents(out_dir: Path, documents: Sequence[ManifestToWrite]) -> list[Path]:
+def write_documents(
+    out_dir: Path,
+    documents: Sequence[ManifestToWrite],
+    *,
+    env_example: str | None = None,
+    since_ns: int | None = None,
+) -> list[Path]:
+    """Write `documents` (and `env_example`, the text of .env.example, when given) into
+    `out_dir`, all of them or none (export/staging.py): stopped or failing part way, the
+    folder is left as it was; and none when a file in the folder was written since
+    `since_ns` (time.time_ns(), when the export began: its check of the folder), by
+    another export into it. The manifests' paths, in order."""
     _check_no_other_system(out_dir, documents)
-    written = []
+    started = time.time_ns() if since_ns is None else since_ns
+    try:
+        staging = staged(out_dir)
+    except OSError as exc:
+        shown = exc.filename or out_dir
+        raise ExportWriteError(f"cannot write {shown}: {exc.strerror or exc}") from exc
     path = out_dir
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)  # even for an empty account: the answer
         for doc in documents:
             path = out_dir / doc.path
-            path.parent.mkdir(parents=True, exist_ok=True)
             text = render_manifest(manifest_document(doc.kind, doc.name, doc.spec))
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+            staging.write(PurePosixPath(doc.path), text)
+        if env_example is not None:
+            path = out_dir / ENV_EXAMPLE_FILE
+            staging.write(PurePosixPath(ENV_EXAMPLE_FILE), env_example, "surrogateescape")
+        _check_nothing_written_since(staging, started)
+        blocked = staging.blocked()
+        if blocked:
+            raise ExportWriteError(f"cannot write the export: {'; '.join(blocked[:3])}")
+        written = staging.publish()
     except OSError as exc:
+        staging.abandon()
         raise ExportWriteError(
-            f"cannot write {exc.filename or path}: {exc.strerror or exc} "
-            f"({len(written)} of {len(documents)} manifests written)"
+            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
         ) from exc
-    return written
+    except BaseException:
+        staging.abandon()
+        raise
+    return written[: len(documents)]
+
+
+def _check_nothing_written_since(staging: StagedFiles, started: int) -> None:
+    """Two exports into one folder at once each found it empty (or each was forced) and
+    the later one would write over the earlier's files, mixing two accounts: the later
+    one writes nothing."""
+    foreign = staging.written_since(started)
+    if foreign:
+        shown = ", ".join(str(p) for p in foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
+        raise OutputNotEmpty(
+            f"{shown} was written while this export ran (another export into "
+            f"{staging.out_dir}?); nothing was written. Run one export at a time into a "
+            "folder, or each into a folder of its own"
+        )
 
 
 def _check_no_other_system(out_dir: Path, documents: Sequence[ManifestToWrite]) -> None:
@@ -216,6 +264,7 @@ def export_account(
     as warnings."""
     offered = {kind.kind for kind in provider.kinds}
     wanted = tuple(k for k in all_engine_kinds() if k in offered and (kinds is None or k in kinds))
+    started = time.time_ns()
     check_output_dir(out_dir, force)
     live = read_exported(provider, wanted)
     return export_objects(
@@ -225,6 +274,7 @@ def export_account(
         credential_paths(provider),
         managed_only=managed_only,
         managed_tag=managed_tag,
+        since_ns=started,
     )
 
 
@@ -236,19 +286,21 @@ def export_objects(
     *,
     managed_only: bool = False,
     managed_tag: str = DEFAULT_MANAGED_TAG,
+    since_ns: int | None = None,
 ) -> ExportResult:
     """Write `live` (read from an account, or from a system's own export file) as
-    manifests into `out_dir` (already checked by check_output_dir): credentials as
-    ${env:NAME} listed in .env.example (after what it lists of other kinds: another
-    system's export into the same folder), what `validate` says about them as warnings."""
+    manifests into `out_dir` (already checked by check_output_dir, at `since_ns`):
+    credentials as ${env:NAME} listed in .env.example (after what it lists of other
+    kinds: another system's export into the same folder), what `validate` says about
+    them as warnings."""
     live = selected([obj for obj in live if obj.kind in wanted], managed_only)
     earlier = earlier_env_example(out_dir, wanted)
     live, variables = with_placeholders(live, credentials, earlier.names)
     documents, warnings = build_documents(live, managed_tag)
     written = {doc.live.address for doc in documents}
     variables = [v for v in variables if v.address in written]  # not a left-out object's
-    files = write_documents(out_dir, documents)
-    write_env_example(out_dir, variables, earlier)
+    example = env_example_text(variables, earlier)
+    files = write_documents(out_dir, documents, env_example=example, since_ns=since_ns)
     names = [v.name for v in variables]
     warnings = [
         *warnings,

@@ -152,14 +152,9 @@ def earlier_env_example(out_dir: Path, kinds: Collection[str]) -> EarlierEnvExam
     return EarlierEnvExample(tuple(kept), frozenset(names))
 
 
-def write_env_example(
-    out_dir: Path, variables: Sequence[SecretVariable], earlier: EarlierEnvExample
-) -> Path | None:
+def env_example_text(variables: Sequence[SecretVariable], earlier: EarlierEnvExample) -> str | None:
     """`.env.example` listing the variables, after what `earlier` keeps of the file
-    there, when there is any."""
+    there, when there is any to list."""
     if not variables and not earlier.lines:
         return None
-    path = out_dir / ENV_EXAMPLE_FILE
-    text = env_example(variables, earlier.lines)
-    path.write_text(text, encoding="utf-8", errors="surrogateescape")
-    return path
+    return env_example(variables, earlier.lines)

@@ -1,0 +1,141 @@
+"""An export's files written all at once, or not at all.
+
+They are written aside first, in a hidden folder inside the output folder (the loader
+skips hidden folders; the same file system, so moving a file is one rename), and moved
+into place once every one is written. An export stopped while it writes (Ctrl-C, a full
+disk) leaves the folder as it was: not some of the manifests, the last one cut in the
+middle, whose plan would delete every tagged object the missing files declare. Moving
+them takes milliseconds; a stop signal waits until it is done."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import FrameType
+
+from j1sync.interrupts import STOP_SIGNALS
+
+STAGING_PREFIX = ".j1sync-export-"
+
+
+@dataclass
+class StagedFiles:
+    """Files written below `root` (hidden, inside `out_dir`), to be moved to the same
+    place below `out_dir`; `made` the folders the export made (removed again when it is
+    abandoned)."""
+
+    out_dir: Path
+    root: Path
+    files: list[PurePosixPath] = field(default_factory=list)
+    made: list[Path] = field(default_factory=list)
+
+    def write(self, relative: PurePosixPath, text: str, errors: str = "strict") -> None:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", errors=errors)
+        self.files.append(relative)
+
+    def written_since(self, since_ns: int) -> list[Path]:
+        """Files in the output folder written at or after `since_ns` (time.time_ns()):
+        by another export into the same folder while this one ran. Hidden folders are
+        not looked into (an export's own, a .git): no manifest is read from them."""
+        found = []
+        for top, dirs, names in os.walk(self.out_dir):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                path = Path(top, name)
+                try:
+                    if path.lstat().st_mtime_ns >= since_ns:
+                        found.append(path)
+                except OSError:  # gone meanwhile: written by someone else too
+                    found.append(path)
+        return found
+
+    def blocked(self) -> list[str]:
+        """Why some file cannot be moved into place (a folder, or a file where a folder
+        must be): said before any is moved."""
+        problems = []
+        for relative in self.files:
+            target = self.out_dir / relative
+            if target.is_dir() and not target.is_symlink():
+                problems.append(f"{target} is a folder")
+            for parent in target.parents:
+                if parent == self.out_dir:
+                    break
+                if parent.exists() and not parent.is_dir():
+                    problems.append(f"{parent} is not a folder")
+                    break
+        return list(dict.fromkeys(problems))
+
+    def publish(self) -> list[Path]:
+        """Move every file into place; a stop signal waits until all are."""
+        moved = []
+        with _signals_held():
+            for relative in self.files:
+                target = self.out_dir / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.root / relative, target)
+                moved.append(target)
+        shutil.rmtree(self.root, ignore_errors=True)
+        return moved
+
+    def abandon(self) -> None:
+        """Remove what was written aside, and the folders the export made when empty."""
+        shutil.rmtree(self.root, ignore_errors=True)
+        _remove_empty(self.made)
+
+
+def staged(out_dir: Path) -> StagedFiles:
+    """A hidden folder to write into, inside `out_dir` (made, and its missing parents)."""
+    made = [folder for folder in [*reversed(out_dir.parents), out_dir] if not folder.exists()]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    except BaseException:
+        _remove_empty(made)
+        raise
+    return StagedFiles(out_dir, root, made=made)
+
+
+def _remove_empty(made: list[Path]) -> None:
+    """The folders in `made` (parents first), deepest first, while they are empty."""
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty, or gone: leave it and those above it
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM received in the block act when it ends, as they would have
+    (in the main thread only: signals cannot be caught elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, note)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, signal.SIG_DFL if old is None else old)
+    if received:
+        handler = previous[signal.Signals(received[0])]
+        if callable(handler):
+            handler(received[0], None)
+        elif handler != signal.SIG_IGN:
+            raise KeyboardInterrupt
