@@ -12,9 +12,11 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.export.conftest import BASE_SEED
-from tests.hostile.in_process import seeded_question
+from tests.hostile.in_process import jupiterone_run, seeded_question
 from tests.hostile.running import interrupt, jupiterone_env, wait_until
 from tests.reliability.processes import run_j1sync, start_j1sync
 
@@ -63,3 +65,20 @@ def test_two_exports_into_one_folder_at_once_do_not_mix(tmp_path: Path) -> None:
     assert "nothing was written" in stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == written
     assert "Slow" not in "".join(p.read_text("utf-8") for p in written)
+
+
+def test_a_file_that_cannot_be_written_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--force into a folder where a manifest's file name is taken by a folder: before,
+    the files before it were written, the rest not ('1 of 3 manifests written')."""
+    monkeypatch.chdir(tmp_path)
+    Path("exp/questions/q-1.yaml").mkdir(parents=True)
+    seed = {**BASE_SEED, "questions": [seeded_question(f"Q {i}") for i in range(3)]}
+    with running_emulator(seed=seed) as emu:
+        exported = jupiterone_run(emu, "export", "--out", "exp", "--force")
+    assert exported.exit_code == 1, exported.output
+    assert "exp/questions/q-1.yaml is a folder" in exported.output
+    assert "nothing was written" in exported.output
+    assert sorted(p.name for p in Path("exp/questions").iterdir()) == ["q-1.yaml"]
+    assert not [p for p in Path("exp").iterdir() if p.name != "questions"]

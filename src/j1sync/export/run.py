@@ -140,7 +140,8 @@ def write_documents(
         _check_nothing_written_since(staging, started)
         blocked = staging.blocked()
         if blocked:
-            raise ExportWriteError(f"cannot write the export: {'; '.join(blocked[:3])}")
+            shown = "; ".join(blocked[:3])
+            raise ExportWriteError(f"cannot write the export: {shown}; nothing was written")
         written = staging.publish()
     except OSError as exc:
         staging.abandon()
