@@ -82,3 +82,23 @@ def test_a_file_that_cannot_be_written_leaves_the_folder_as_it_was(
     assert "nothing was written" in exported.output
     assert sorted(p.name for p in Path("exp/questions").iterdir()) == ["q-1.yaml"]
     assert not [p for p in Path("exp").iterdir() if p.name != "questions"]
+
+
+def test_a_link_where_a_manifest_goes_is_replaced_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--force into a folder where a manifest's file is a link to a file elsewhere (a
+    checkout's link, or one planted): before, export wrote the manifest through it, over
+    the file it points to, outside the folder."""
+    monkeypatch.chdir(tmp_path)
+    Path("exp/questions").mkdir(parents=True)
+    Path("elsewhere.txt").write_text("not an export's\n", encoding="utf-8")
+    Path("exp/questions/q-0.yaml").symlink_to(tmp_path / "elsewhere.txt")
+    seed = {**BASE_SEED, "questions": [seeded_question("Q 0")]}
+    with running_emulator(seed=seed) as emu:
+        exported = jupiterone_run(emu, "export", "--out", "exp", "--force")
+    assert exported.exit_code == 0, exported.output
+    assert Path("elsewhere.txt").read_text(encoding="utf-8") == "not an export's\n"
+    written = Path("exp/questions/q-0.yaml")
+    assert not written.is_symlink()
+    assert "name: Q 0" in written.read_text(encoding="utf-8")
