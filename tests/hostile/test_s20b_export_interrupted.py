@@ -5,7 +5,7 @@ one empty folder at once both found it empty (each checks before reading the acc
 and the later one wrote over the earlier's files, mixing two accounts with no word. Now
 an export writes its files aside in the folder and moves them into place once all are
 written: stopped, it leaves the folder as it was; and it moves nothing when a file in the
-folder was written while it ran, and says so."""
+folder changed while it ran, and says so."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_two_exports_into_one_folder_at_once_do_not_mix(tmp_path: Path) -> None:
         slow.switches.latency_ms = 0
         stdout, stderr = first.communicate(timeout=60)
     assert first.returncode == 1, stdout + stderr
-    assert "was written while this export ran" in stderr, stderr
+    assert "changed while this export ran" in stderr, stderr
     assert "nothing was written" in stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == written
     assert "Slow" not in "".join(p.read_text("utf-8") for p in written)

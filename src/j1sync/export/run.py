@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,13 @@ from j1sync.export.secrets import (
     env_example_text,
     with_placeholders,
 )
-from j1sync.export.staging import STAGING_PREFIX, StagedFiles, staged
+from j1sync.export.staging import (
+    STAGING_PREFIX,
+    FolderState,
+    StagedFiles,
+    folder_state,
+    staged,
+)
 from j1sync.export.yaml_writer import manifest_document, render_manifest
 from j1sync.manifest import load_manifests
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
@@ -114,15 +119,16 @@ def write_documents(
     documents: Sequence[ManifestToWrite],
     *,
     env_example: str | None = None,
-    since_ns: int | None = None,
+    before: FolderState | None = None,
 ) -> list[Path]:
     """Write `documents` (and `env_example`, the text of .env.example, when given) into
     `out_dir`, all of them or none (export/staging.py): stopped or failing part way, the
-    folder is left as it was; and none when a file in the folder was written since
-    `since_ns` (time.time_ns(), when the export began: its check of the folder), by
-    another export into it. The manifests' paths, in order."""
+    folder is left as it was; and none when a file in the folder changed since `before`
+    (its files when the export checked it; by default, as this call begins): another
+    export into it. The manifests' paths, in order."""
     _check_no_other_system(out_dir, documents)
-    started = time.time_ns() if since_ns is None else since_ns
+    if before is None:
+        before = folder_state(out_dir)
     try:
         staging = staged(out_dir)
     except OSError as exc:
@@ -137,34 +143,37 @@ def write_documents(
         if env_example is not None:
             path = out_dir / ENV_EXAMPLE_FILE
             staging.write(PurePosixPath(ENV_EXAMPLE_FILE), env_example, "surrogateescape")
-        _check_nothing_written_since(staging, started)
+        _check_unchanged_since(staging, before)
         blocked = staging.blocked()
         if blocked:
             shown = "; ".join(blocked[:3])
             raise ExportWriteError(f"cannot write the export: {shown}; nothing was written")
+        path = out_dir
         written = staging.publish()
     except OSError as exc:
         staging.abandon()
-        raise ExportWriteError(
-            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
-        ) from exc
+        done = len(staging.moved)
+        said = "nothing was written"
+        if done:
+            said = f"only {done} of {len(staging.files)} files were moved into place"
+        raise ExportWriteError(f"cannot write {path}: {exc.strerror or exc}; {said}") from exc
     except BaseException:
         staging.abandon()
         raise
     return written[: len(documents)]
 
 
-def _check_nothing_written_since(staging: StagedFiles, started: int) -> None:
+def _check_unchanged_since(staging: StagedFiles, before: FolderState) -> None:
     """Two exports into one folder at once each found it empty (or each was forced) and
     the later one would write over the earlier's files, mixing two accounts: the later
     one writes nothing."""
-    foreign = staging.written_since(started)
+    foreign = staging.changed_since(before)
     if foreign:
         shown = ", ".join(str(p) for p in foreign[:3]) + (
             f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
         )
         raise OutputNotEmpty(
-            f"{shown} was written while this export ran (another export into "
+            f"{shown} changed while this export ran (another export into "
             f"{staging.out_dir}?); nothing was written. Run one export at a time into a "
             "folder, or each into a folder of its own"
         )
@@ -265,8 +274,8 @@ def export_account(
     as warnings."""
     offered = {kind.kind for kind in provider.kinds}
     wanted = tuple(k for k in all_engine_kinds() if k in offered and (kinds is None or k in kinds))
-    started = time.time_ns()
     check_output_dir(out_dir, force)
+    before = folder_state(out_dir)
     live = read_exported(provider, wanted)
     return export_objects(
         live,
@@ -275,7 +284,7 @@ def export_account(
         credential_paths(provider),
         managed_only=managed_only,
         managed_tag=managed_tag,
-        since_ns=started,
+        before=before,
     )
 
 
@@ -287,10 +296,10 @@ def export_objects(
     *,
     managed_only: bool = False,
     managed_tag: str = DEFAULT_MANAGED_TAG,
-    since_ns: int | None = None,
+    before: FolderState | None = None,
 ) -> ExportResult:
     """Write `live` (read from an account, or from a system's own export file) as
-    manifests into `out_dir` (already checked by check_output_dir, at `since_ns`):
+    manifests into `out_dir` (already checked by check_output_dir: its files `before`):
     credentials as ${env:NAME} listed in .env.example (after what it lists of other
     kinds: another system's export into the same folder), what `validate` says about
     them as warnings."""
@@ -301,7 +310,7 @@ def export_objects(
     written = {doc.live.address for doc in documents}
     variables = [v for v in variables if v.address in written]  # not a left-out object's
     example = env_example_text(variables, earlier)
-    files = write_documents(out_dir, documents, env_example=example, since_ns=since_ns)
+    files = write_documents(out_dir, documents, env_example=example, before=before)
     names = [v.name for v in variables]
     warnings = [
         *warnings,

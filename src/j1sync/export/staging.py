@@ -24,6 +24,24 @@ from j1sync.interrupts import STOP_SIGNALS
 
 STAGING_PREFIX = ".j1sync-export-"
 
+# A folder's files (relative POSIX paths) and when each was last written (st_mtime_ns).
+FolderState = dict[str, int]
+
+
+def folder_state(out_dir: Path) -> FolderState:
+    """The files in `out_dir` and when each was last written. Hidden folders are not
+    looked into (an export's own, a .git): no manifest is read from them."""
+    state: FolderState = {}
+    for top, dirs, names in os.walk(out_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(top, name)
+            try:
+                state[path.relative_to(out_dir).as_posix()] = path.lstat().st_mtime_ns
+            except OSError:  # gone meanwhile
+                continue
+    return state
+
 
 @dataclass
 class StagedFiles:
@@ -35,6 +53,7 @@ class StagedFiles:
     root: Path
     files: list[PurePosixPath] = field(default_factory=list)
     made: list[Path] = field(default_factory=list)
+    moved: list[Path] = field(default_factory=list)  # into place, so far
 
     def write(self, relative: PurePosixPath, text: str, errors: str = "strict") -> None:
         path = self.root / relative
@@ -42,21 +61,14 @@ class StagedFiles:
         path.write_text(text, encoding="utf-8", errors=errors)
         self.files.append(relative)
 
-    def written_since(self, since_ns: int) -> list[Path]:
-        """Files in the output folder written at or after `since_ns` (time.time_ns()):
-        by another export into the same folder while this one ran. Hidden folders are
-        not looked into (an export's own, a .git): no manifest is read from them."""
-        found = []
-        for top, dirs, names in os.walk(self.out_dir):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                path = Path(top, name)
-                try:
-                    if path.lstat().st_mtime_ns >= since_ns:
-                        found.append(path)
-                except OSError:  # gone meanwhile: written by someone else too
-                    found.append(path)
-        return found
+    def changed_since(self, before: FolderState) -> list[Path]:
+        """The files of the output folder written, added or removed since `before` (its
+        state when the export checked it): by another export into the same folder while
+        this one ran."""
+        now = folder_state(self.out_dir)
+        changed = {p for p, written in now.items() if before.get(p) != written}
+        changed |= before.keys() - now.keys()
+        return [self.out_dir / p for p in sorted(changed)]
 
     def blocked(self) -> list[str]:
         """Why some file cannot be moved into place (a folder, or a file where a folder
@@ -76,15 +88,14 @@ class StagedFiles:
 
     def publish(self) -> list[Path]:
         """Move every file into place; a stop signal waits until all are."""
-        moved = []
         with _signals_held():
             for relative in self.files:
                 target = self.out_dir / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(self.root / relative, target)
-                moved.append(target)
+                self.moved.append(target)
         shutil.rmtree(self.root, ignore_errors=True)
-        return moved
+        return list(self.moved)
 
     def abandon(self) -> None:
         """Remove what was written aside, and the folders the export made when empty."""
