@@ -9,11 +9,16 @@ emulator."""
 
 from __future__ import annotations
 
+import json
+import random
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from j1sync.providers.xyops.emulator import XyOpsEmulator
+from j1sync.providers.xyops.js_regex import regex_problem
 from tests.hostile.xyops_cli import call, run
 
 TAG = """\
@@ -92,7 +97,10 @@ def test_the_emulator_refuses_what_xyops_refuses(xyops_server: XyOpsEmulator) ->
     assert answer["code"] != 0, answer
 
 
-@pytest.mark.parametrize("regex", ["[^]+", "^(?<host>db)\\d+$", "^db\\d+\\.", "\\e\\q"])
+@pytest.mark.parametrize(
+    "regex",
+    ["[^]+", "^(?<host>db)\\d+$", "^db\\d+\\.", "\\e\\q", "[\\d-x]+", "\\1(a)", "a{,5}"],
+)
 def test_javascript_only_regexes_apply_and_converge(
     xyops_server: XyOpsEmulator, tmp_path: Path, regex: str
 ) -> None:
@@ -104,3 +112,25 @@ def test_javascript_only_regexes_apply_and_converge(
     assert "2 created" in done.output, done.output
     done = run(xyops_server, "plan", "--detailed-exitcode", str(tmp_path))
     assert done.exit_code == 0, done.output
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node (JavaScript's RegExp)")
+def test_regex_problem_agrees_with_javascript() -> None:
+    """Random texts of the characters that matter, judged by node's `new RegExp` and by
+    js_regex: the same verdict for each."""
+    rng = random.Random(20)
+    alphabet = "ab()[]{}*+?^$|\\-.,:=!<>dwsDWSkPi0129e#unc"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) for _ in range(5000)]
+    script = (
+        "const ts = JSON.parse(require('fs').readFileSync(0));"
+        "console.log(JSON.stringify(ts.map(t => { try { new RegExp(t); return true; }"
+        " catch (e) { return false; } })));"
+    )
+    answer = subprocess.run(
+        ["node", "-e", script], input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
+    javascript = json.loads(answer.stdout)
+    differ = [
+        t for t, ok in zip(texts, javascript, strict=True) if ok != (regex_problem(t) is None)
+    ]
+    assert differ == []
