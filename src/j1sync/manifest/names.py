@@ -88,8 +88,9 @@ def env_text_problem(
 
 
 def _holds_marker(value: Any) -> bool:
-    """Whether any string in `value` holds `${env:` (a loop, not a call per node: it runs
-    on every question and rule a plan reads)."""
+    """Whether any string in `value` (JSON-shaped: dicts, lists, scalars) holds
+    `${env:` (a loop, not a call per node: it runs on every question and rule a plan
+    reads)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -97,7 +98,7 @@ def _holds_marker(value: Any) -> bool:
         if kind is str:
             if ENV_MARKER in item:
                 return True
-        elif kind is dict or isinstance(item, Mapping):
+        elif kind is dict:
             stack.extend(item.values())
         elif kind is list:
             stack.extend(item)
