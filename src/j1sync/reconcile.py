@@ -250,12 +250,18 @@ class _ResolvingEarly:
     fails: a resolution that raises is made again when planned, failing there."""
 
     def __init__(
-        self, provider: Provider, desired: Sequence[DesiredObject], planner: Planner
+        self,
+        provider: Provider,
+        desired: Sequence[DesiredObject],
+        planner: Planner,
+        needed: Collection[str],
     ) -> None:
         self._planner = planner
         self._of_kind = _by_kind(desired)
+        # of the kinds each resolves against, those the plan reads (`needed`): the others'
+        # objects are never there, early or when planned
         self._pending = [
-            (kind, frozenset(kind.resolves_against))
+            (kind, frozenset(kind.resolves_against) & frozenset(needed))
             for kind in provider.kinds
             if isinstance(kind, ResolvesAgainstLive)
             and isinstance(kind, ResolvesAgainstKinds)
@@ -486,7 +492,7 @@ def _plan(
         planner.prepare_desired(desired)
         if reading and isinstance(provider, PreparesChecks):
             provider.prepare_checks(manifests.manifests)
-        early = _ResolvingEarly(provider, desired, planner)
+        early = _ResolvingEarly(provider, desired, planner, needed)
         early.when_read(reads)
         for part in reads.parts():
             if while_reading is not None:  # once an answer came (the first request left)

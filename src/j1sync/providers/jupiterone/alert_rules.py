@@ -25,12 +25,14 @@ from j1sync.providers.jupiterone.models.alert_rule import (
     RuleCondition,
 )
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
 from j1sync.providers.jupiterone.normalize import (
     query_text,
     sorted_set,
     tags_with,
     text,
 )
+from j1sync.providers.jupiterone.parameter_uses import parameter_addresses, waiting_for_parameters
 from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
 from j1sync.providers.jupiterone.rule_instances import (
@@ -336,8 +338,8 @@ def with_resource_group_id(
 class AlertRules:
     kind = KIND
     prune: PrunePolicy = "tagged"
-    # resolve_desired reads the integration instances only (engine.contract)
-    resolves_against = (INSTANCE_KIND,)
+    # resolve_desired reads the integration instances and parameters only (engine.contract)
+    resolves_against = (INSTANCE_KIND, PARAMETER_KIND)
 
     def __init__(
         self,
@@ -369,7 +371,8 @@ class AlertRules:
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
     ) -> tuple[list[DesiredObject], list[str]]:
         """Actions that name an integration instance: the name must match exactly one of
-        the live instances (rule_instances.py)."""
+        the live instances (rule_instances.py). A rule waits for the parameters it names
+        that the account does not hold yet (parameter_uses.py)."""
         resolved: list[DesiredObject] = []
         problems: list[str] = []
         instances = LiveInstances.of(live)  # once, not once per rule
@@ -377,7 +380,7 @@ class AlertRules:
             rule, found = resolve_rule_instances(want, instances)
             resolved.append(rule)
             problems += found
-        return resolved, problems
+        return waiting_for_parameters(resolved, live, rule_fields=True), problems
 
     def live_object(self, raw: dict[str, Any], question_names: dict[str, str]) -> LiveObject:
         """`question_names` maps live question ids to their natural keys (for questionRef)."""
@@ -394,7 +397,8 @@ class AlertRules:
             state=state,
             managed=self.managed_tag in tags,
             references=((address_of(QUESTION_KIND, ref),) if ref else ())
-            + resource_group_reference(raw),
+            + resource_group_reference(raw)
+            + parameter_addresses(state, rule_fields=True),
             raw=raw,
             # text holding `${env:...}` outside a credential (export writes those as
             # `${env:NAME}`): export leaves the rule out, the plan never deletes it

@@ -14,8 +14,10 @@ from j1sync.manifest.names import env_text_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
 from j1sync.providers.jupiterone.models.question import QuestionSpec
 from j1sync.providers.jupiterone.normalize import query_text, sorted_set, tags_with, text
+from j1sync.providers.jupiterone.parameter_uses import parameter_addresses, waiting_for_parameters
 from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION, DEFAULT_RESULTS_ARE
 
 KIND = "Question"
@@ -133,7 +135,7 @@ def title_must_stay(address: str, live_title: str, desired_title: str) -> str:
 class Questions:
     kind = KIND
     prune: PrunePolicy = "tagged"
-    resolves_against = (KIND,)
+    resolves_against = (KIND, PARAMETER_KIND)
 
     def __init__(self, client: JupiterOneClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self._client = client
@@ -153,6 +155,7 @@ class Questions:
             id=raw["id"],
             state=state,
             managed=self.managed_tag in tags,
+            references=parameter_addresses(state, rule_fields=False),
             raw=raw,
             # text holding `${env:...}` (a query quoting a shell variable): export leaves
             # the question out, the plan never deletes it
@@ -183,7 +186,8 @@ class Questions:
     ) -> tuple[list[DesiredObject], list[str]]:
         """A manifest that matches a nameless question (by its title) and gives it another
         title can never be applied (`update`): said before any change, at the manifest,
-        not as a failed change half-way through an apply."""
+        not as a failed change half-way through an apply. A question waits for the
+        parameters it names that the account does not hold yet (parameter_uses.py)."""
         keys = Counter(obj.name for obj in live if obj.kind == KIND)
         nameless = {obj.name for obj in live if obj.kind == KIND and not obj.raw.get("name")}
         problems = [
@@ -191,7 +195,7 @@ class Questions:
             for want in desired
             if want.name in nameless and keys[want.name] == 1 and want.state["title"] != want.name
         ]
-        return list(desired), problems
+        return waiting_for_parameters(desired, live, rule_fields=False), problems
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
         question = {"name": desired.name, **question_input(desired.state)}
