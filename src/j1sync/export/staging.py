@@ -81,8 +81,8 @@ class StagedFiles:
             for parent in target.parents:
                 if parent == self.out_dir:
                     break
-                if parent.exists() and not parent.is_dir():
-                    problems.append(f"{parent} is not a folder")
+                if (parent.exists() or parent.is_symlink()) and not parent.is_dir():
+                    problems.append(f"{parent} is not a folder{_dangling(parent)}")
                     break
         return list(dict.fromkeys(problems))
 
@@ -101,6 +101,13 @@ class StagedFiles:
         """Remove what was written aside, and the folders the export made when empty."""
         shutil.rmtree(self.root, ignore_errors=True)
         _remove_empty(self.made)
+
+
+def _dangling(path: Path) -> str:
+    """`: a link to X, which does not exist`, for a link to nothing; else ''."""
+    if not path.is_symlink() or path.exists():
+        return ""
+    return f": a link to {os.readlink(path)}, which does not exist"
 
 
 def staged(out_dir: Path) -> StagedFiles:
