@@ -162,3 +162,24 @@ def test_a_saved_plan_keeps_the_order(renamed: Emulator) -> None:
     assert applied.exit_code == 1, applied.output
     assert "old_owner" in _uses(emu, rule=False)
     assert "old_owner" in _parameters(emu), "the question still names it"
+
+
+def test_a_parameter_and_its_question_both_gone_the_question_goes_first(
+    renamed: Emulator,
+) -> None:
+    """Both manifests removed (the question carries the managed tag, the parameter is
+    pruned): when the question's delete fails, its parameter stays."""
+    emu = renamed
+    _declare("old_owner", rule=False)
+    first = jupiterone_run(emu, "apply", "--auto-approve")
+    assert first.exit_code == 0, first.output
+    Path("m/p.yaml").unlink()
+    Path("m/user.yaml").unlink()
+    emu.switches.fail_mutation("deleteQuestion", times=1)
+    applied = jupiterone_run(emu, "apply", "--auto-approve", "--force")  # every question
+    assert applied.exit_code == 1, applied.output
+    assert "old_owner" in _uses(emu, rule=False)
+    assert "old_owner" in _parameters(emu), "the question still names it"
+    again = jupiterone_run(emu, "apply", "--auto-approve", "--force")
+    assert again.exit_code == 0, again.output
+    assert _parameters(emu) == set() and not emu.snapshot().get("questions")
