@@ -147,6 +147,10 @@ def trigger(draw: st.DrawFn) -> dict[str, Any]:
     return result
 
 
+def _trigger_type(trigger: dict[str, Any]) -> str:
+    return str(trigger["type"])
+
+
 def common(draw: st.DrawFn, spec: dict[str, Any], *, enabled: bool = True) -> dict[str, Any]:
     optional(draw, spec, "icon", icons)
     optional(draw, spec, "notes", text)
@@ -247,7 +251,8 @@ def spec_of(draw: st.DrawFn, kind: str, available: Available) -> dict[str, Any]:
     optional(draw, spec, "algo", st.sampled_from(ALGORITHMS))
     optional(draw, spec, "actions", actions(available))
     optional(draw, spec, "limits", st.lists(limit(), max_size=2))
-    optional(draw, spec, "triggers", st.lists(trigger(), max_size=2))
+    # xyOps takes at most one enabled manual trigger (triggers.py): one of each type
+    optional(draw, spec, "triggers", st.lists(trigger(), max_size=2, unique_by=_trigger_type))
     return common(draw, spec)
 
 

@@ -29,6 +29,13 @@ from j1sync.manifest.model_base import (
 from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.settings import TITLE
+from j1sync.providers.xyops.triggers import (
+    TRIGGER_SCHEMAS,
+    TRIGGER_TYPES,
+    UI_PRESETS,
+    trigger_problem,
+    triggers_problem,
+)
 from j1sync.providers.xyops.values import (
     ACTION_CONDITIONS,
     ACTION_NEEDS,
@@ -273,11 +280,39 @@ class Limit(OpenItem):
         return self
 
 
+def check_trigger_type(value: str) -> str:
+    """Trigger.type: one xyOps knows (the UI's presets, `daily` and the like, are saved
+    as `schedule`)."""
+    if value in TRIGGER_TYPES:
+        return value
+    if value in UI_PRESETS:
+        raise rule_error(
+            f"'{value}' is a preset of xyOps's UI, saved as `type: schedule` with its "
+            "years, months, days, weekdays, hours and minutes"
+        )
+    near = closest(value, list(TRIGGER_TYPES))
+    hint = f"; did you mean '{near}'?" if near else ""
+    raise rule_error(f"'{value}' is not one of {', '.join(TRIGGER_TYPES)}{hint}")
+
+
 class Trigger(OpenItem):
-    """A Trigger: `type` (manual, schedule, interval, single, ...) and its fields."""
+    """A Trigger: `type` (manual, schedule, interval, single, ...) and its fields, which
+    xyOps checks on every write (triggers.py: schedule values in range, an interval's
+    `start` and `duration`, ...)."""
 
     enabled: bool = True
-    type: NonBlank
+    type: Annotated[str, AfterValidator(check_trigger_type), SchemaRules(enum=list(TRIGGER_TYPES))]
+
+    # _what_xyops_takes, for editors (the rules between triggers are left out)
+    model_config = ConfigDict(json_schema_extra={"allOf": cast(Any, TRIGGER_SCHEMAS)})
+
+    @model_validator(mode="after")
+    def _what_xyops_takes(self) -> Trigger:
+        problem = trigger_problem(self.model_dump())
+        if problem is not None:
+            path, said = problem
+            raise rule_error(f"xyOps refuses it: {said}", path)
+        return self
 
 
 def check_part_id(value: str) -> str:
@@ -586,6 +621,14 @@ class EventSpec(XyopsSpec):
             ]
         }
     )
+
+    @model_validator(mode="after")
+    def _triggers_together(self) -> EventSpec:
+        problem = triggers_problem([t.model_dump() for t in self.triggers])
+        if problem is not None:
+            path, said = problem
+            raise rule_error(f"xyOps refuses it: {said}", ("triggers", *path))
+        return self
 
     @model_validator(mode="after")
     def _job_or_workflow(self) -> EventSpec:

@@ -17,6 +17,7 @@ from typing import Any, get_args
 from j1sync.providers.xyops import values
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
 from j1sync.providers.xyops.js_regex import regex_problem
+from j1sync.providers.xyops.triggers import trigger_problem, triggers_problem, xyops_words
 from j1sync.providers.xyops.values import WORKFLOW, Color, DataType
 
 JsonObject = dict[str, Any]
@@ -263,6 +264,7 @@ def _alert_refs(obj: JsonObject) -> Iterator[Ref]:
 
 
 def _event(obj: JsonObject) -> None:
+    _triggers(obj.get("triggers"))
     validate_limits(obj)
     validate_actions(obj)
     if obj.get("type") == WORKFLOW:
@@ -279,6 +281,21 @@ def _event(obj: JsonObject) -> None:
     algo = str(obj["algo"])
     if algo not in ALGORITHMS and not values.MONITOR_ALGO_PATTERN.fullmatch(algo):
         raise malformed("algo", "unknown algorithm")
+
+
+def _triggers(triggers: Any) -> None:
+    """requireValidEventData's triggers (triggers.py), in xyOps's words."""
+    if triggers is None:
+        return
+    if not isinstance(triggers, list):
+        raise ApiError("api", "Malformed event parameter: triggers (must be array)")
+    for number, trigger in enumerate(triggers, start=1):
+        problem = trigger_problem(trigger)
+        if problem is not None:
+            raise ApiError("api", xyops_words(number, problem[1]))
+    together = triggers_problem(triggers)
+    if together is not None:
+        raise ApiError("api", together[1])
 
 
 def _workflow(workflow: Any) -> None:
