@@ -13,6 +13,7 @@ from j1sync.engine.contract import LiveObject, Provider
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
+from j1sync.export.kept import kept_warnings
 from j1sync.export.secrets import (
     ENV_EXAMPLE_FILE,
     SecretVariable,
@@ -308,6 +309,7 @@ def export_objects(
     credentials as ${env:NAME} listed in .env.example (after what it lists of other
     kinds: another system's export into the same folder), what `validate` says about
     them as warnings."""
+    read = {(obj.kind, obj.name) for obj in live}
     live = selected([obj for obj in live if obj.kind in wanted], managed_only)
     earlier = earlier_env_example(out_dir, wanted)
     live, variables = with_placeholders(live, credentials, earlier.names)
@@ -321,5 +323,6 @@ def export_objects(
         *warnings,
         *_hints(documents, wanted),
         *validation_warnings(files, names),
+        *kept_warnings(out_dir, documents, read, wanted),
     ]
     return ExportResult(out_dir, wanted, documents, warnings, variables)
