@@ -17,7 +17,9 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, BadUserInput, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.names import env_text_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
+from j1sync.providers.jupiterone.models.iam_group import IamGroupSpec
 from j1sync.providers.jupiterone.normalize import sorted_maps, sorted_set, text
 
 log = logging.getLogger("j1sync.iam")
@@ -286,13 +288,17 @@ class IamGroups:
             "queryPolicy": detail.get("queryPolicy"),
         }
         members = detail.get("members") or []
+        state = normalize_group(data, members)
         return LiveObject(
             kind=KIND,
             name=str(group["name"]),
             id=group["id"],
-            state=normalize_group(data, members),
+            state=state,
             builtin=group["name"] in BUILTIN_GROUPS,
             raw={**group, **data, "members": [{"email": m} for m in members]},
+            # a description holding `${env:...}`: export leaves the group out, the plan
+            # never deletes it
+            undeclarable=env_text_problem(IamGroupSpec, state),
         )
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:

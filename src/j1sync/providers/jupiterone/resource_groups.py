@@ -17,10 +17,12 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.names import env_text_problem
 from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
+from j1sync.providers.jupiterone.models.resource_group import ResourceGroupSpec
 from j1sync.providers.jupiterone.values import GROUP_SUBJECT, RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
 from j1sync.providers.registry import closest
@@ -156,13 +158,17 @@ class ResourceGroups:
             for p in raw
             if p.get("subjectType") == GROUP_SUBJECT and p.get("resourceId") == group["id"]
         ]
+        state = normalize_resource_group(permissions)
         return LiveObject(
             kind=KIND,
             name=str(group["name"]),
             id=group["id"],
-            state=normalize_resource_group(permissions),
+            state=state,
             references=tuple(sorted({address_of(GROUP_KIND, p["group"]) for p in permissions})),
             raw={**group, "permissions": raw},
+            # a permission naming an IAM group whose name holds `${env:...}`: export
+            # leaves the resource group out, the plan never deletes it
+            undeclarable=env_text_problem(ResourceGroupSpec, state),
         )
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
