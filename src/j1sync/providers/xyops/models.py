@@ -46,6 +46,7 @@ from j1sync.providers.xyops.values import (
     LIMIT_NEEDS,
     MONITOR_ALGO,
     MONITOR_ALGO_PATTERN,
+    PRIVILEGES,
     TAG_CONDITION,
     TICKET_TYPES,
     TITLE_FORBIDDEN,
@@ -397,7 +398,16 @@ class Header(StrictModel):
 
 
 def _true_only(privileges: dict[str, bool]) -> dict[str, bool]:
+    """Each privilege one xyOps knows (it stores any key: a slip would grant nothing),
+    granted with true."""
     for name, granted in privileges.items():
+        if name not in PRIVILEGES:
+            near = closest(name, list(PRIVILEGES))
+            hint = f"; did you mean '{near}'?" if near else ""
+            raise rule_error(
+                f"'{name}' is not an xyOps privilege (xyOps would keep it and grant nothing){hint}",
+                (name,),
+            )
         if granted is not True:
             raise rule_error(
                 "a privilege is granted with true or left out (the docs: falsey values "
@@ -525,7 +535,11 @@ class RoleSpec(XyopsSpec):
     enabled: bool = True
     icon: str = ""
     privileges: Annotated[dict[str, bool], AfterValidator(_true_only)] = Field(
-        default_factory=dict, json_schema_extra={"additionalProperties": {"const": True}}
+        default_factory=dict,
+        json_schema_extra={
+            "additionalProperties": {"const": True},
+            "propertyNames": {"enum": list(PRIVILEGES)},
+        },
     )
     categories: list[str] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list)

@@ -247,3 +247,57 @@ TITLE_FORBIDDEN = re.compile(f"[{TITLE_FORBIDDEN_CHARACTERS}]")
 # https://, or is a whole-URL template starting with {{; the method is letters only.
 WEB_HOOK_URL_START = re.compile(r"^(https?://|\{\{)")
 WEB_HOOK_METHOD = re.compile(r"[A-Za-z]+")
+
+
+# Role.privileges: the privileges xyOps 1.0.88 knows (internal/ui.json privilege_list, the
+# list the UI offers; docs/privileges.md). xyOps stores any key, so a misspelt one is kept
+# and grants nothing.
+PRIVILEGES = (
+    "admin",
+    "create_alerts",
+    "edit_alerts",
+    "delete_alerts",
+    "create_buckets",
+    "edit_buckets",
+    "delete_buckets",
+    "create_categories",
+    "edit_categories",
+    "delete_categories",
+    "create_channels",
+    "edit_channels",
+    "delete_channels",
+    "create_events",
+    "edit_events",
+    "delete_events",
+    "create_groups",
+    "edit_groups",
+    "delete_groups",
+    "run_jobs",
+    "abort_jobs",
+    "delete_jobs",
+    "tag_jobs",
+    "create_monitors",
+    "edit_monitors",
+    "delete_monitors",
+    "create_plugins",
+    "edit_plugins",
+    "delete_plugins",
+    "create_roles",
+    "edit_roles",
+    "delete_roles",
+    "create_tags",
+    "edit_tags",
+    "delete_tags",
+    "create_tickets",
+    "edit_tickets",
+    "delete_tickets",
+    "create_web_hooks",
+    "edit_web_hooks",
+    "delete_web_hooks",
+    "create_snapshots",
+    "delete_snapshots",
+    "add_servers",
+    "update_servers",
+    "send_emails",
+    "bulk_export",
+)
