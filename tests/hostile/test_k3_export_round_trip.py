@@ -18,7 +18,6 @@ from ruamel.yaml import YAML
 
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.providers.opencti.emulator import OpenCtiEmulator, running_opencti_emulator
-from j1sync.providers.opencti.emulator.ids import standard_id
 from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.export.conftest import BASE_SEED
 from tests.hostile.in_process import (
@@ -74,19 +73,12 @@ def exported_names(folder: Path) -> list[str]:
 @pytest.fixture
 def opencti(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCtiEmulator]:
     monkeypatch.chdir(tmp_path)
-    label = "mutation($i: LabelAddInput!) { labelAdd(input: $i) { id } }"
-    rename = (
-        "mutation($id: ID!, $e: [EditInput]!) "
-        "{ labelEdit(id: $id) { fieldPatch(input: $e) { id } } }"
-    )
     role = "mutation($i: RoleAddInput!) { roleAdd(input: $i) { id } }"
     with running_opencti_emulator() as emu:
-        # labelAdd trims a value (outer spaces, a byte order mark): an edit does not
-        for i, name in enumerate([*UNMANAGEABLE, *OPENCTI_AWKWARD]):
-            opencti_graphql(emu, label, {"i": {"value": f"seeded-{i}", "color": "#123456"}})
-            seeded = standard_id("Label", {"value": f"seeded-{i}"})
-            edits = [{"key": "value", "value": [name]}]
-            opencti_graphql(emu, rename, {"id": seeded, "e": edits})
+        # labelAdd trims a value (outer spaces, a byte order mark), an edit trims and
+        # lowercases it: labels kept from before, as the platform's store may hold them
+        for name in [*UNMANAGEABLE, *OPENCTI_AWKWARD]:
+            emu.api.insert("Label", {"value": name, "color": "#123456"})
         for name in UNMANAGEABLE:  # j1sync's marker: deleted were the name declarable
             opencti_graphql(emu, role, {"i": {"name": name, "description": MARKED}})
         opencti_graphql(emu, role, {"i": {"name": "kept-role", "description": MARKED}})

@@ -34,7 +34,8 @@ How a kinds module plugs in (kinds_data.py is the example to copy):
 Normalization (docs/architecture.md §4), `normalize(values, desired=...)`: the spec's fields;
 a field whose model default is None is unmanaged when a manifest leaves it out (not in
 the desired state, so never compared: OpenCTI may fill it, e.g. a colour); any other
-absent field takes its default; null and "" alike for text; `set_fields` sorted;
+absent field takes its default; null and "" alike for text, compared trimmed (but
+`exact_fields`); `set_fields` sorted;
 `marker_field` carries `managed-by: <tag>` on the desired side.
 
 Updates send only what changed: `replace` for a single-valued field, `add`/`remove` of the
@@ -66,7 +67,7 @@ from j1sync.providers.marker import (
     with_marker,
 )
 from j1sync.providers.opencti.client import OpenCtiClient
-from j1sync.providers.opencti.keys import normalize_name
+from j1sync.providers.opencti.keys import js_trim, normalize_name
 from j1sync.providers.opencti.ownership import BUILT_IN_NAMES
 
 EditInput = dict[str, Any]
@@ -133,6 +134,11 @@ class OpenCtiKind:
     # metadata.name is a `name` or `value` OpenCTI folds with its normalizeName (keys.py):
     # `Analysts` and `analysts` are one object there.
     name_folded: ClassVar[bool] = False
+    # Text fields compared as written: OpenCTI keeps them so, and outer whitespace is
+    # their value (a feed's separator may be a tab). Every other text is compared
+    # trimmed, as an update stores it (OpenCTI's schema validator trims each string an
+    # update sends), and `null` and "" alike.
+    exact_fields: ClassVar[frozenset[str]] = frozenset()
     # How `platform_key` folds names, as its problems say it.
     folding: ClassVar[str] = "its names do not tell case or outer spaces apart"
 
@@ -254,8 +260,10 @@ class OpenCtiKind:
         for name in self.set_fields:
             state[name] = sorted({str(v) for v in state.get(name) or [] if v is not None})
         for name, value in state.items():
+            if name in self.exact_fields:
+                continue
             if isinstance(value, str) or (value is None and _is_text(model, name)):
-                state[name] = normalize_notes(value)
+                state[name] = js_trim(normalize_notes(value))
         if self.marker_field is not None:
             text = state.get(self.marker_field)
             state[self.marker_field] = (

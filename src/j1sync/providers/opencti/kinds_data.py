@@ -18,13 +18,14 @@ Field names are the API's. Colours are unmanaged when a manifest leaves them out
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
-from j1sync.engine.contract import PrunePolicy
+from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy
 from j1sync.manifest.model_base import WHITESPACE, NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.opencti.keys import normalize_name, upper
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
 from j1sync.providers.opencti.lock_store import LOCK_PREFIX, is_lock_entry, is_lock_name
@@ -173,11 +174,29 @@ class KillChainPhaseSpec(StrictModel):
     x_opencti_order: int = Field(default=0, description="Its rank in the kill chain.")
 
 
+def _one_alias_each(aliases: list[str]) -> list[str]:
+    """OpenCTI keeps one of the aliases its normalizeName takes for one (an update stores
+    them `uniqBy(normalizeName)`: middleware prepareAttributesForUpdate); two written
+    differently would be planned again on every run (one written twice is a set's)."""
+    seen: dict[str, str] = {}
+    for index, alias in enumerate(aliases):
+        first = seen.setdefault(normalize_name(alias), alias)
+        if first != alias:
+            raise rule_error(
+                f"OpenCTI takes '{alias}' and '{first}' for one alias (its aliases do not "
+                "tell case or outer spaces apart): write it once",
+                (index,),
+            )
+    return aliases
+
+
 class VocabularySpec(StrictModel):
     """An open vocabulary entry (metadata.name: <category>:<name>)."""
 
     description: str = ""
-    aliases: list[NonBlank] = Field(default_factory=list)
+    aliases: Annotated[list[NonBlank], AfterValidator(_one_alias_each)] = Field(
+        default_factory=list
+    )
     order: int | None = Field(default=None, description="Its rank; unmanaged when left out.")
     is_hidden: bool = Field(default=False, description="Left out of the pickers.")
 
@@ -274,6 +293,28 @@ class VocabularyKind(OpenCtiKind):
     def platform_key(self, name: str, state: Mapping[str, Any]) -> tuple[str, ...] | None:
         category, entry = split_pair(name)
         return (category, normalize_name(entry))
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Besides the base's: no alias OpenCTI takes for the entry's own name (an update
+        leaves such an alias out of what it stores: planned again on every run)."""
+        kept, problems = super().resolve_desired(desired, live)
+        for want in desired:
+            entry = normalize_name(split_pair(want.name)[1])
+            same = [a for a in want.state.get("aliases") or [] if normalize_name(a) == entry]
+            if same:
+                problems.append(
+                    field_problem(
+                        want.source,
+                        want.address,
+                        ["spec", "aliases"],
+                        f"OpenCTI takes the alias '{same[0]}' for the entry's own name and "
+                        "does not keep it: leave it out",
+                        same[0],
+                    )
+                )
+        return kept, problems
 
     def patch(self, object_id: str, edits: list[EditInput]) -> None:
         document = (

@@ -203,6 +203,7 @@ class FeedKind(SharedByName):
     add_mutation = "feedAdd"
     add_input = "FeedAddInput"
     set_fields = ("feed_types",)
+    exact_fields = frozenset({"separator"})  # feedEdit stores its input as it is
 
     def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         values = super().raw_values(raw)

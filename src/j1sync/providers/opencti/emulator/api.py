@@ -30,7 +30,7 @@ from graphql import (
 )
 
 from j1sync.emulator.store import JsonObject, Store
-from j1sync.providers.opencti.emulator import auth, constraints
+from j1sync.providers.opencti.emulator import attributes, auth, constraints
 from j1sync.providers.opencti.emulator.ids import KEYS, platform_key, standard_id
 from j1sync.providers.opencti.emulator.seed import (
     VOCABULARY_USES,
@@ -371,6 +371,7 @@ class OpenCtiApi:
             operation = edit.get("operation") or "replace"
             if key not in kind.editable:
                 raise auth.functional_error(f"Invalid input key {key}", key=key)
+            values = attributes.prepared(entity_type, key, values, key in kind.multi)
             stored_key = "max_shareable_marking_ids" if key == "max_shareable_marking" else key
             if key == "max_shareable_marking":
                 values = [self._marking_id(v) for v in values]
@@ -382,6 +383,8 @@ class OpenCtiApi:
                     current = [v for v in current if v not in values]
                 else:
                     current = values
+                if key == "aliases":
+                    current = attributes.distinct_aliases(current, obj.get("name"))
                 obj[stored_key] = current
             else:
                 obj[stored_key] = values[0] if values else None
