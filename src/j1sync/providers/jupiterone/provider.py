@@ -31,6 +31,7 @@ from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUPS
 from j1sync.providers.jupiterone.resource_groups import ResourceGroups
 from j1sync.providers.jupiterone.rule_instances import names_no_instance
 from j1sync.providers.jupiterone.settings import Settings
+from j1sync.providers.jupiterone.strict_references import with_undeclarable_targets
 
 # How often a read waiting for an earlier read's first request looks whether that read
 # is over (it may end, failed or abandoned, before any request).
@@ -199,17 +200,20 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         (integrationInstanceId -> integrationInstance: <instance key>), which are read
         only when needed: declared, or named by a manifest. Objects read apart (one read
         for the rules, a later one for the instances) are linked alike; linking twice
-        changes nothing."""
+        changes nothing. A rule or board naming a question or resource group no manifest
+        can declare as it is cannot have a manifest either (strict_references.py)."""
         keys = instance_keys(live)
         if not keys:
-            return list(live)
+            return with_undeclarable_targets(live)
         rules, naming_none = self.alert_rules, self._naming_none
-        return [
-            rules.with_instance_names(o, keys)
-            if o.kind == rules.kind and naming_none.get(id(o)) is not o
-            else o
-            for o in live
-        ]
+        return with_undeclarable_targets(
+            [
+                rules.with_instance_names(o, keys)
+                if o.kind == rules.kind and naming_none.get(id(o)) is not o
+                else o
+                for o in live
+            ]
+        )
 
     def _name_no_instance(self, rules: Sequence[LiveObject]) -> None:
         """Note those of `rules` whose actions name no instance (as they are read, while
