@@ -121,18 +121,15 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
             connection = data.get(field)
             if not isinstance(connection, Mapping):
                 raise ApiError(f"{TITLE} API ({operation}): the answer has no {field}")
-            for edge in connection.get("edges") or []:
-                node = edge.get("node") if isinstance(edge, Mapping) else None
-                if isinstance(node, Mapping):
-                    yield dict(node)
-            info = connection.get("pageInfo") or {}
+            nodes, info = self._page(operation, field, connection)
+            yield from nodes
             if not info.get("hasNextPage"):
                 return
             # more pages, but no cursor that leads to them: stopping here would plan from a
             # part of the account (creates of what is on the pages not read), going on
             # would loop forever
             cursor = info.get("endCursor")
-            if not cursor:
+            if not cursor or not isinstance(cursor, str):
                 raise ApiError(
                     f"{TITLE} API ({operation}): the answer says more pages follow but gives "
                     "no endCursor"
@@ -141,6 +138,30 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
                 raise ApiError(f"{TITLE} API ({operation}): the answer repeated a page cursor")
             seen.add(cursor)
             after = str(cursor)
+
+    def _page(
+        self, operation: str, field: str, connection: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], Mapping[str, Any]]:
+        """The nodes and the pageInfo of one page, as the schema types a connection
+        (`pageInfo: PageInfo!`, `edges: [XEdge!]`, `node: X!`). Anything else is no
+        OpenCTI answer (a proxy, another GraphQL server): reading on would plan against a
+        part of the platform, or none of it (creates of what is there)."""
+        edges = connection.get("edges")
+        info = connection.get("pageInfo")
+        rows = edges if isinstance(edges, list) else [] if edges is None else None
+        found = [e.get("node") for e in rows or () if isinstance(e, Mapping)]
+        if rows is None or len(found) != len(rows) or not isinstance(info, Mapping):
+            raise ApiError(
+                f"{TITLE} API ({operation}): the answer's {field} is no list of objects "
+                f"with its pageInfo: {self.settings.not_the_server()}"
+            )
+        nodes = [dict(node) for node in found if isinstance(node, Mapping)]
+        if len(nodes) != len(found):
+            raise ApiError(
+                f"{TITLE} API ({operation}): the answer's {field} holds an edge without "
+                f"an object: {self.settings.not_the_server()}"
+            )
+        return nodes, info
 
     # -- internals --------------------------------------------------------------------
 

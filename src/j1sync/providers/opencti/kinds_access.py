@@ -192,8 +192,12 @@ class RoleKind(AccessKind):
                 )
                 data = self.client.query("capabilities", document, {"first": CAPABILITIES_PAGE})
                 found = data.get("capabilities")
-                if not isinstance(found, Mapping):
-                    raise ApiError("OpenCTI API (capabilities): the answer has no capabilities")
+                edges = found.get("edges") if isinstance(found, Mapping) else None
+                if not isinstance(edges, list):
+                    raise ApiError(
+                        "OpenCTI API (capabilities): the answer has no list of capabilities: "
+                        + self.client.settings.not_the_server()
+                    )
                 self._capabilities = _ids_by(found, "name")
             return self._capabilities
 

@@ -308,7 +308,21 @@ class OpenCtiKind:
         return live if problem is None else replace(live, undeclarable=problem)
 
     def live_objects(self, rows: Sequence[Mapping[str, Any]]) -> list[LiveObject]:
-        return [self.live_object(r) for r in rows if self.wanted(r)]
+        return [live for row in rows if (live := self._read_row(row)) is not None]
+
+    def _read_row(self, raw: Mapping[str, Any]) -> LiveObject | None:
+        """One listed object, or None when it is not one of the kind's. One whose fields
+        are not what the schema types them (a list for a text, a number for a list: no
+        OpenCTI answers so, a proxy or another server may) is an error naming it."""
+        try:
+            return self.live_object(raw) if self.wanted(raw) else None
+        except (TypeError, ValueError, AttributeError) as exc:
+            shown = raw.get("id")
+            which = f" {shown}" if isinstance(shown, str) else ""
+            raise ApiError(
+                f"OpenCTI API (list {self.list_field}): the object{which} is not as OpenCTI's "
+                f"schema types it: {self.client.settings.not_the_server()}"
+            ) from exc
 
     def read_rows(self) -> list[dict[str, Any]]:
         """Every object of the kind, as the API gives them (one paged list)."""
@@ -355,7 +369,7 @@ class OpenCtiKind:
             self.add_mutation, document, {"input": self.create_input(desired, resolver)}
         )
         created = data.get(self.add_mutation)
-        if not isinstance(created, Mapping) or not created.get("id"):
+        if not isinstance(created, Mapping) or not isinstance(created.get("id"), str):
             raise ApiError(f"OpenCTI API ({self.add_mutation}): no object in the answer")
         object_id = str(created["id"])
         rest = self.create_patch(desired)

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from j1sync.engine.lock import settle_time
-from j1sync.errors import NotFound, TransientError
+from j1sync.errors import ApiError, NotFound, TransientError
 from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.keys import normalize_name
 
@@ -89,7 +89,13 @@ class VocabularyStore:
         data = self._client.query(
             "vocabularies (j1sync state)", _FIND, {"category": LOCK_CATEGORY, "filters": filters}
         )
-        edges = (data.get("vocabularies") or {}).get("edges") or []
+        found = data.get("vocabularies")
+        edges = found.get("edges") if isinstance(found, Mapping) else None
+        if not isinstance(edges, list):
+            raise ApiError(
+                "OpenCTI API (vocabularies (j1sync state)): the answer has no list of "
+                f"vocabularies: {self._client.settings.not_the_server()}"
+            )
         for edge in edges:
             node = edge.get("node") if isinstance(edge, Mapping) else None
             if isinstance(node, Mapping) and _same_name(node.get("name"), wanted):
@@ -126,7 +132,12 @@ class VocabularyStore:
             "update": True,  # another writer's entry meanwhile: take it over
         }
         data = self._client.mutate("vocabularyAdd (j1sync state)", _ADD, {"input": body})
-        created = data.get("vocabularyAdd") or {}
+        created = data.get("vocabularyAdd")
+        if not isinstance(created, Mapping) or not isinstance(created.get("id"), str):
+            raise ApiError(
+                "OpenCTI API (vocabularyAdd (j1sync state)): no object in the answer: "
+                + self._client.settings.not_the_server()
+            )
         hide = [{"key": "is_hidden", "value": [True], "operation": "replace"}]
         self._client.mutate(
             "vocabularyFieldPatch (j1sync state)", _PATCH, {"id": created["id"], "input": hide}
