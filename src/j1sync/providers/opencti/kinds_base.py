@@ -45,7 +45,6 @@ difference for a `set_fields` list (EditInput `{key, value: [...], operation}`).
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -69,6 +68,7 @@ from j1sync.providers.marker import (
 from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.keys import js_trim, normalize_name
 from j1sync.providers.opencti.ownership import BUILT_IN_NAMES
+from j1sync.providers.registry import closest
 
 EditInput = dict[str, Any]
 
@@ -86,8 +86,8 @@ def engine_kind(kind: str) -> str:
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`; did you mean 'X'?` for the known name nearest `name`, or "" when none is near: the
     hint of every "no such object" error of the OpenCTI kinds."""
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(name, sorted(known))  # the one it is but for case first
+    return f"; did you mean '{close}'?" if close is not None and close != name else ""
 
 
 def names_of_kind(kind: str, addresses: Iterable[str]) -> list[str]:
