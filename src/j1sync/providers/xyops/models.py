@@ -27,6 +27,7 @@ from j1sync.manifest.model_base import (
     rule_error,
 )
 from j1sync.providers.registry import check_kinds, closest
+from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.triggers import (
@@ -635,6 +636,18 @@ class EventSpec(XyopsSpec):
             ]
         }
     )
+
+    @model_validator(mode="after")
+    def _fields_and_params(self) -> EventSpec:
+        """The user fields and params xyOps takes (event_fields.py)."""
+        for name, problem in (
+            ("params", params_problem(self.params)),
+            ("fields", fields_problem(self.fields)),
+        ):
+            if problem is not None:
+                path, said = problem
+                raise rule_error(f"xyOps refuses it: {said}", (name, *path))
+        return self
 
     @model_validator(mode="after")
     def _triggers_together(self) -> EventSpec:

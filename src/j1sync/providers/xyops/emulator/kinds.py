@@ -16,6 +16,7 @@ from typing import Any, get_args
 
 from j1sync.providers.xyops import values
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
+from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.triggers import trigger_problem, triggers_problem, xyops_words
 from j1sync.providers.xyops.values import WORKFLOW, Color, DataType
@@ -264,6 +265,9 @@ def _alert_refs(obj: JsonObject) -> Iterator[Ref]:
 
 
 def _event(obj: JsonObject) -> None:
+    for problem in (params_problem(obj.get("params")), _fields(obj.get("fields"))):
+        if problem is not None:
+            raise ApiError("api", problem[1])
     _triggers(obj.get("triggers"))
     validate_limits(obj)
     validate_actions(obj)
@@ -281,6 +285,11 @@ def _event(obj: JsonObject) -> None:
     algo = str(obj["algo"])
     if algo not in ALGORITHMS and not values.MONITOR_ALGO_PATTERN.fullmatch(algo):
         raise malformed("algo", "unknown algorithm")
+
+
+def _fields(fields: Any) -> tuple[Any, str] | None:
+    """requireValidEventData's user fields (event_fields.py), an array (check_types)."""
+    return fields_problem(fields) if isinstance(fields, list) else None
 
 
 def _triggers(triggers: Any) -> None:
