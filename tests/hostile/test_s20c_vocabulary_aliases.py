@@ -4,7 +4,9 @@ out (opencti-graphql middleware prepareAttributesForUpdate). j1sync planned `[Po
 postmortem]`, or the alias `incident-postmortem` of the entry `incident-postmortem`, and
 created them as written: every later update left one out, and every plan after it put it
 back. Now such a manifest stops every command at the alias before any change, and the
-emulator stores aliases as OpenCTI's update does."""
+emulator stores aliases as OpenCTI's update does. An entry OpenCTI holds with its own
+name as an alias (an add keeps it) is read without it, as the next update stores it: its
+export loads and plans only the adoption."""
 
 from __future__ import annotations
 
@@ -84,3 +86,26 @@ def test_the_emulator_stores_aliases_as_an_update_does(emu: OpenCtiEmulator) -> 
     assert drift.exit_code == 2, drift.output
     assert opencti_run(emu, "apply", "m", "--auto-approve").exit_code == 0
     assert _entry(emu)["aliases"] == ["postmortem"]
+
+
+def test_an_entry_holding_its_own_name_as_an_alias_exports_and_plans(
+    emu: OpenCtiEmulator,
+) -> None:
+    # vocabularyAdd keeps the aliases it is given; only an update leaves that one out
+    client = OpenCTIApiClient(emu.url, emu.token, log_level="error")
+    aliases = ["Incident-Postmortem", "retro"]
+    entry = {"name": "incident-postmortem", "category": "report_types_ov", "aliases": aliases}
+    client.query("mutation($i: VocabularyAddInput!) { vocabularyAdd(input: $i) { id } }",
+                 {"i": entry})  # fmt: skip
+    args = ("export", "--system", "opencti", "--kind", "Vocabulary", "--out", "ex")
+    exported = opencti_run(emu, *args)
+    assert exported.exit_code == 0, exported.output
+    written = Path("ex/vocabularies/report-types-ov-incident-postmortem.yaml")
+    assert "retro" in written.read_text(encoding="utf-8")
+    assert "Incident-Postmortem" not in written.read_text(encoding="utf-8")
+    planned = opencti_run(emu, "plan", "ex")
+    assert planned.exit_code == 0, planned.output
+    assert "Plan: 0 to create, 1 to update, 0 to delete" in planned.output  # adopted
+    assert opencti_run(emu, "apply", "ex", "--auto-approve").exit_code == 0
+    again = opencti_run(emu, "plan", "ex", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output

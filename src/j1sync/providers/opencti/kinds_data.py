@@ -282,6 +282,19 @@ class VocabularyKind(OpenCtiKind):
         name = raw.get("name")
         return f"{category}:{name}" if category and name else ""
 
+    def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """An alias OpenCTI takes for the entry's own name (an add keeps it, an update does
+        not) is not one a manifest may write (`resolve_desired`): left out, as the next
+        update of the aliases leaves it out."""
+        values = super().raw_values(raw)
+        entry, aliases = raw.get("name"), values.get("aliases")
+        if isinstance(entry, str) and isinstance(aliases, list):
+            own = normalize_name(entry)
+            values["aliases"] = [
+                a for a in aliases if not (isinstance(a, str) and normalize_name(a) == own)
+            ]
+        return values
+
     def wanted(self, raw: Mapping[str, Any]) -> bool:
         flat = {**raw, "category": _category(raw)}
         return super().wanted(raw) and not is_lock_entry(flat)
