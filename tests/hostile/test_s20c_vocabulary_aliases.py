@@ -5,8 +5,8 @@ postmortem]`, or the alias `incident-postmortem` of the entry `incident-postmort
 created them as written: every later update left one out, and every plan after it put it
 back. Now such a manifest stops every command at the alias before any change, and the
 emulator stores aliases as OpenCTI's update does. An entry OpenCTI holds with its own
-name as an alias (an add keeps it) is read without it, as the next update stores it: its
-export loads and plans only the adoption."""
+name as an alias, or two aliases it folds to one (an add keeps them), is read as the next
+update stores it: its export loads and plans only the adoption."""
 
 from __future__ import annotations
 
@@ -88,12 +88,12 @@ def test_the_emulator_stores_aliases_as_an_update_does(emu: OpenCtiEmulator) -> 
     assert _entry(emu)["aliases"] == ["postmortem"]
 
 
-def test_an_entry_holding_its_own_name_as_an_alias_exports_and_plans(
+def test_an_entry_holding_aliases_an_update_drops_exports_and_plans(
     emu: OpenCtiEmulator,
 ) -> None:
     # vocabularyAdd keeps the aliases it is given; only an update leaves that one out
     client = OpenCTIApiClient(emu.url, emu.token, log_level="error")
-    aliases = ["Incident-Postmortem", "retro"]
+    aliases = ["Incident-Postmortem", "retro", "Retro "]
     entry = {"name": "incident-postmortem", "category": "report_types_ov", "aliases": aliases}
     client.query("mutation($i: VocabularyAddInput!) { vocabularyAdd(input: $i) { id } }",
                  {"i": entry})  # fmt: skip
@@ -103,6 +103,7 @@ def test_an_entry_holding_its_own_name_as_an_alias_exports_and_plans(
     written = Path("ex/vocabularies/report-types-ov-incident-postmortem.yaml")
     assert "retro" in written.read_text(encoding="utf-8")
     assert "Incident-Postmortem" not in written.read_text(encoding="utf-8")
+    assert "Retro" not in written.read_text(encoding="utf-8")
     planned = opencti_run(emu, "plan", "ex")
     assert planned.exit_code == 0, planned.output
     assert "Plan: 0 to create, 1 to update, 0 to delete" in planned.output  # adopted

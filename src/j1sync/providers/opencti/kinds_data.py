@@ -283,16 +283,20 @@ class VocabularyKind(OpenCtiKind):
         return f"{category}:{name}" if category and name else ""
 
     def raw_values(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """An alias OpenCTI takes for the entry's own name (an add keeps it, an update does
-        not) is not one a manifest may write (`resolve_desired`): left out, as the next
-        update of the aliases leaves it out."""
+        """The aliases as the next update of them stores them, one per name OpenCTI folds
+        them to and not the entry's own (an add keeps them as given): no manifest may
+        write the others (`_one_alias_each`, `resolve_desired`)."""
         values = super().raw_values(raw)
         entry, aliases = raw.get("name"), values.get("aliases")
-        if isinstance(entry, str) and isinstance(aliases, list):
-            own = normalize_name(entry)
-            values["aliases"] = [
-                a for a in aliases if not (isinstance(a, str) and normalize_name(a) == own)
-            ]
+        if isinstance(aliases, list):
+            seen = {normalize_name(entry)} if isinstance(entry, str) else set()
+            kept = []
+            for alias in aliases:
+                folded = normalize_name(alias) if isinstance(alias, str) else alias
+                if folded not in seen:
+                    seen.add(folded)
+                    kept.append(alias)
+            values["aliases"] = kept
         return values
 
     def wanted(self, raw: Mapping[str, Any]) -> bool:
