@@ -154,6 +154,16 @@ def kinds_in_plan(plan: Plan) -> list[str]:
     return sorted(kinds | {kind_of(a) for change in plan.changes for a in change.depends_on})
 
 
+def kinds_to_check(plan: Plan, provider: Provider, project: ProjectConfig) -> list[str]:
+    """What `apply --plan` reads: `kinds_in_plan`, and when the plan deletes, every kind
+    a plan of `project` reads (`kinds_to_read`): a live object made since the plan that
+    uses what it deletes makes it stale (engine/stale.py)."""
+    kinds = kinds_in_plan(plan)
+    if not any(change.action == "delete" for change in plan.actionable):
+        return kinds
+    return sorted(set(kinds) | set(kinds_to_read(provider, project, kinds)))
+
+
 def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
     """Per kind that declares any, where its states hold credentials."""
     return {

@@ -43,7 +43,7 @@ from j1sync.reconcile import (
     account_lock,
     connect_and_plan,
     connect_with,
-    kinds_in_plan,
+    kinds_to_check,
 )
 
 
@@ -125,7 +125,7 @@ def command(
                 check_trusted(saved, provider, emulator=connection.emulator)
                 with account_lock(provider, lock_timeout_s):
                     with progress.reading():
-                        live = provider.read_live(kinds_in_plan(saved.plan))
+                        live = provider.read_live(kinds_to_check(saved.plan, provider, project))
                     keep_until_exit(provider, live)  # freeing them would only delay the exit
                     check_deletes_allowed(saved, provider, project, live)
                     check_stale(saved.plan, live)

@@ -28,8 +28,26 @@ def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
             problems.append(f"{change.address}: now matches {len(found)} live objects")
         elif live_fingerprint(found[0], plan.fingerprint_salt) != change.live_fingerprint:
             problems.append(f"{change.address}: changed since the plan was made")
+    problems += _new_users(plan, live)
     if problems:
         raise StalePlan(
             "the plan is stale; the account changed since it was made "
             "(run plan again):\n  " + "\n  ".join(problems)
         )
+
+
+def _new_users(plan: Plan, live: Sequence[LiveObject]) -> list[str]:
+    """The deletes of objects that a live object the plan leaves alone now uses (a
+    hand-made question made since, naming a parameter the plan deletes): the plan would
+    have kept them (engine/plan.py `_keep_what_is_used`, of the same objects)."""
+    deleted = {c.address for c in plan.actionable if c.action == "delete"}
+    if not deleted:
+        return []
+    planned = {c.address for c in plan.changes}
+    users: dict[str, set[str]] = defaultdict(set)
+    for obj in live:
+        if obj.references and obj.address not in planned:
+            for target in obj.references:
+                if target in deleted and target != obj.address:
+                    users[target].add(obj.address)
+    return [f"{target}: now used by {', '.join(sorted(users[target]))}" for target in sorted(users)]
