@@ -26,13 +26,13 @@ metadata:
 spec:
   value: eu
 """
-HAND_QUESTION = {
+HAND_QUESTION: dict[str, Any] = {
     "name": "hand-q",
     "title": "Users of the owner",
     "tags": [],
     "queries": [{"name": "q", "query": "Find User with name = ${ param.owner }"}],
 }
-HAND_RULE = {
+HAND_RULE: dict[str, Any] = {
     "name": "hand-rule",
     "tags": [],
     "question": {"queries": [{"name": "q", "query": "Find User"}]},
@@ -93,3 +93,29 @@ def test_a_parameter_a_hand_made_object_names_is_not_pruned(
         assert "but AlertRule/hand-rule still uses it; not deleted" in out
         assert "- Parameter/stale" in out  # nothing uses it: still pruned
         assert _parameters(emu) == {"region", "owner", "hook_token", "stale"}
+
+
+def test_a_parameter_a_kept_question_names_is_kept_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A managed question no manifest declares, kept because a hand-made rule runs it:
+    the parameter its query names is kept with it."""
+    monkeypatch.chdir(tmp_path)
+    Path("j1sync.yaml").write_text("paths: [m]\nprune:\n  Parameter: true\n", encoding="utf-8")
+    Path("m").mkdir()
+    Path("m/region.yaml").write_text(DECLARED, encoding="utf-8")
+    used = {**HAND_QUESTION, "name": "used", "tags": ["j1sync"]}
+    rule = {**HAND_RULE, "questionName": "used"}
+    del rule["question"]
+    rule["operations"] = [{**HAND_RULE["operations"][0], "actions": [{"type": "CREATE_ALERT"}]}]
+    seed = {**SEED, "questions": [used], "rules": [rule]}
+    with running_emulator(seed=seed) as emu:
+        applied = jupiterone_run(emu, "apply", "--auto-approve")
+        assert applied.exit_code == 0, applied.output
+        assert _parameters(emu) == {"region", "owner"}
+        assert [q["name"] for q in emu.snapshot()["questions"]] == ["used"]
+        planned = jupiterone_run(emu, "plan", "--detailed-exitcode")
+        assert planned.exit_code == 0, planned.output
+        out = " ".join(planned.output.split())
+        assert "Parameter/owner: prune is enabled for Parameter" in out
+        assert "but Question/used still uses it; not deleted" in out
