@@ -140,3 +140,25 @@ def test_a_tab_separated_feed_keeps_its_tab(emu: OpenCtiEmulator) -> None:
     assert applied.exit_code == 0, applied.output
     assert emu.snapshot()["feeds"][0]["separator"] == "\t"
     _in_sync(emu, folder)
+
+
+GROUP = """apiVersion: opencti.j1sync/v1
+kind: Group
+metadata:
+  name: Readers
+spec:
+  group_confidence_level: {max_confidence: 50}
+  default_hidden_types: [Report, "Report "]
+  not_shareable_marking_types: [TLP, " PAP"]
+"""
+
+
+def test_list_elements_with_outer_whitespace_plan_nothing_once_applied(
+    emu: OpenCtiEmulator,
+) -> None:
+    folder = _manifests(GROUP)
+    applied = opencti_run(emu, "apply", folder, "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    group = next(g for g in emu.snapshot()["groups"] if g["name"] == "Readers")
+    assert sorted(group["not_shareable_marking_types"]) == ["PAP", "TLP"]
+    _in_sync(emu, folder)

@@ -35,7 +35,7 @@ Normalization (docs/architecture.md §4), `normalize(values, desired=...)`: the 
 a field whose model default is None is unmanaged when a manifest leaves it out (not in
 the desired state, so never compared: OpenCTI may fill it, e.g. a colour); any other
 absent field takes its default; null and "" alike for text, compared trimmed (but
-`exact_fields`); `set_fields` sorted;
+`exact_fields`); `set_fields` sorted, their elements trimmed;
 `marker_field` carries `managed-by: <tag>` on the desired side.
 
 Updates send only what changed: `replace` for a single-valued field, `add`/`remove` of the
@@ -257,8 +257,8 @@ class OpenCtiKind:
         with contextlib.suppress(ValidationError):
             dumped = model.model_validate(state, strict=False).model_dump(mode="json")
             state = {k: dumped.get(k) for k in state}
-        for name in self.set_fields:
-            state[name] = sorted({str(v) for v in state.get(name) or [] if v is not None})
+        for name in self.set_fields:  # each element trimmed, as an update stores it
+            state[name] = sorted({js_trim(str(v)) for v in state.get(name) or [] if v is not None})
         for name, value in state.items():
             if name in self.exact_fields:
                 continue
