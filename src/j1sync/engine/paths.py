@@ -77,3 +77,22 @@ def set_path(state: Any, path: str, value: Any) -> None:
     for part in parts[:-1]:
         node = node[part]
     node[parts[-1]] = value
+
+
+def texts_holding(state: Any, mark: str) -> list[str]:
+    """The strings anywhere in the JSON-shaped `state` (dicts, lists, scalars) that hold
+    `mark`. A loop, not a call per node: it runs on live objects as they are read
+    (`${env:` and `{{param.` tests of every question and rule of an account)."""
+    found: list[str] = []
+    stack = [state]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if mark in item:
+                found.append(item)
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return found

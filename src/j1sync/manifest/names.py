@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from j1sync.engine.paths import PathPart, parse_path
+from j1sync.engine.paths import PathPart, parse_path, texts_holding
 from j1sync.env_reference import ENV_MARKER, ENV_REFERENCE
 from j1sync.manifest.yaml_source import format_field_path
 from j1sync.providers.registry import manifest_kind, system_of_kind
@@ -81,28 +81,10 @@ def env_text_problem(
     would cost the plan dearly: a plain substring test over `values`' strings, the paths
     (and `credentials()`, where export writes `${env:NAME}`) only for an object that
     holds one. Export leaves such an object out; the plan never deletes it."""
-    if not _holds_marker(values):
+    if not texts_holding(values, ENV_MARKER):
         return None
     spec = {k: v for k, v in values.items() if k in model.model_fields and v is not None}
     return _env_problem(spec, credentials())
-
-
-def _holds_marker(value: Any) -> bool:
-    """Whether any string in `value` (JSON-shaped: dicts, lists, scalars) holds
-    `${env:` (a loop, not a call per node: it runs on every question and rule a plan
-    reads)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if ENV_MARKER in item:
-                return True
-        elif kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-    return False
 
 
 def _env_problem(spec: Mapping[str, Any], credentials: Sequence[str]) -> str | None:

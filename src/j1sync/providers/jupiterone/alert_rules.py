@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
-from j1sync.engine.paths import PathPart, format_path
+from j1sync.engine.paths import PathPart, format_path, texts_holding
 from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.model_base import model_defaults
@@ -390,6 +390,9 @@ class AlertRules:
         if question_id:
             ref = question_names.get(question_id) or raw.get("questionName") or question_id
         state = normalize_rule(raw, tags, ref)
+        # `${ param.X }`, `{{param.X}}` and `${env:...}` all hold a brace, and most rules
+        # none: one walk of the state for them all (every rule of an account is read)
+        braced = bool(texts_holding(state, "{"))
         return LiveObject(
             kind=KIND,
             name=str(raw["name"]),
@@ -398,13 +401,15 @@ class AlertRules:
             managed=self.managed_tag in tags,
             references=((address_of(QUESTION_KIND, ref),) if ref else ())
             + resource_group_reference(raw)
-            + parameter_addresses(state, rule_fields=True),
+            + (parameter_addresses(state, rule_fields=True) if braced else ()),
             raw=raw,
             # text holding `${env:...}` outside a credential (export writes those as
             # `${env:NAME}`): export leaves the rule out, the plan never deletes it
             undeclarable=env_text_problem(
                 AlertRuleSpec, state, lambda: rule_credential_paths(state)
-            ),
+            )
+            if braced
+            else None,
         )
 
     @staticmethod

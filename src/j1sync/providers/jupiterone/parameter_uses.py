@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, address_of
+from j1sync.engine.paths import texts_holding
 from j1sync.providers.jupiterone.checks.query_checks import RULE_PARAMETER
 from j1sync.providers.jupiterone.j1ql import check_query
 from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
@@ -28,25 +29,9 @@ def parameter_addresses(state: dict[str, Any], *, rule_fields: bool) -> tuple[st
         if isinstance(text, str) and "${" in text and "param" in text:
             names.update(use.name for use in check_query(text).parameters)
     if rule_fields:
-        texts: list[str] = []
-        _texts_naming_a_parameter(state, texts)
-        for text in texts:
+        for text in texts_holding(state, "{{"):
             names.update(match.group(1) for match in RULE_PARAMETER.finditer(text))
     return tuple(address_of(PARAMETER_KIND, name) for name in sorted(names))
-
-
-def _texts_naming_a_parameter(value: Any, found: list[str]) -> None:
-    """The strings in `value` that may hold a `{{param.X}}` (a plain walk: every rule
-    of the account goes through it as it is read)."""
-    if isinstance(value, str):
-        if "{{" in value and "param" in value:
-            found.append(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _texts_naming_a_parameter(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _texts_naming_a_parameter(item, found)
 
 
 def waiting_for_parameters(
