@@ -133,6 +133,14 @@ def limit(draw: st.DrawFn) -> dict[str, Any]:
     return result
 
 
+def _queue_with_job(limits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """xyOps takes a queue limit only beside an enabled job limit (limits.py)."""
+    enabled = {limit["type"] for limit in limits if limit.get("enabled", True)}
+    if "queue" in enabled and "job" not in enabled:
+        return [*limits, {"type": "job", "amount": 1}]
+    return limits
+
+
 @st.composite
 def trigger(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(("schedule", "manual", "interval")))
@@ -168,7 +176,7 @@ def spec_of(draw: st.DrawFn, kind: str, available: Available) -> dict[str, Any]:
     if kind == "Category":
         optional(draw, spec, "color", st.sampled_from(COLORS))
         optional(draw, spec, "actions", actions(available))
-        optional(draw, spec, "limits", st.lists(limit(), max_size=2))
+        optional(draw, spec, "limits", st.lists(limit(), max_size=2).map(_queue_with_job))
         return common(draw, spec)
     if kind == "ServerGroup":
         spec["hostname_match"] = draw(st.sampled_from(HOSTNAMES))
@@ -250,7 +258,7 @@ def spec_of(draw: st.DrawFn, kind: str, available: Available) -> dict[str, Any]:
     optional(draw, spec, "tags", st.just(some(draw, available.get("Tag", ()))))
     optional(draw, spec, "algo", st.sampled_from(ALGORITHMS))
     optional(draw, spec, "actions", actions(available))
-    optional(draw, spec, "limits", st.lists(limit(), max_size=2))
+    optional(draw, spec, "limits", st.lists(limit(), max_size=2).map(_queue_with_job))
     # xyOps takes at most one enabled manual trigger (triggers.py): one of each type
     optional(draw, spec, "triggers", st.lists(trigger(), max_size=2, unique_by=_trigger_type))
     return common(draw, spec)

@@ -29,6 +29,7 @@ from j1sync.manifest.model_base import (
 from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
+from j1sync.providers.xyops.limits import limit_problem, limits_problem
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.triggers import (
     TRIGGER_SCHEMAS,
@@ -279,6 +280,10 @@ class Limit(OpenItem):
                 raise rule_error(
                     f"the {self.type} limit needs `{field}`: a number other than 0", (field,)
                 )
+        problem = limit_problem(self.model_dump())
+        if problem is not None:
+            path, said = problem
+            raise rule_error(f"xyOps refuses it: {said}", path)
         return self
 
 
@@ -462,6 +467,14 @@ class TagSpec(XyopsSpec):
     notes: str = ""
 
 
+def _check_limits(limits: list[Limit]) -> None:
+    """The rules between limits xyOps holds a list to (limits.py)."""
+    problem = limits_problem([limit.model_dump() for limit in limits])
+    if problem is not None:
+        path, said = problem
+        raise rule_error(f"xyOps refuses it: {said}", ("limits", *path))
+
+
 class CategorySpec(XyopsSpec):
     """Groups events (Category); its actions and limits apply to every event in it."""
 
@@ -472,6 +485,11 @@ class CategorySpec(XyopsSpec):
     notes: str = ""
     actions: list[Action] = Field(default_factory=list)
     limits: list[Limit] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _limits_together(self) -> CategorySpec:
+        _check_limits(self.limits)
+        return self
 
 
 class ServerGroupSpec(XyopsSpec):
@@ -647,6 +665,11 @@ class EventSpec(XyopsSpec):
             if problem is not None:
                 path, said = problem
                 raise rule_error(f"xyOps refuses it: {said}", (name, *path))
+        return self
+
+    @model_validator(mode="after")
+    def _limits_together(self) -> EventSpec:
+        _check_limits(self.limits)
         return self
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from j1sync.providers.xyops import values
 from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
 from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
+from j1sync.providers.xyops.limits import limit_problem, limits_problem
 from j1sync.providers.xyops.triggers import trigger_problem, triggers_problem, xyops_words
 from j1sync.providers.xyops.values import WORKFLOW, Color, DataType
 
@@ -162,6 +163,12 @@ def validate_limits(obj: JsonObject) -> None:
         number = limit.get(field) if field else 1
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not number:
             raise ApiError("api", f"{prefix}: {LIMIT_REFUSALS[str(limit['type'])]}")
+        problem = limit_problem(limit)
+        if problem is not None:
+            raise ApiError("api", f"{prefix}: {problem[1]}")
+    together = limits_problem(obj.get("limits") or [])
+    if together is not None:
+        raise ApiError("api", together[1])
 
 
 def _entries(obj: JsonObject, name: str, entry: str) -> Iterator[tuple[str, JsonObject]]:
