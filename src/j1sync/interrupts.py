@@ -177,6 +177,35 @@ def graceful_stop(
             timer.cancel()
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM received in the block act when it ends, as they would have
+    (in the main thread only: signals cannot be caught elsewhere): for a step of a few
+    milliseconds that must not stop half-way (export moving its files into place)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: _handler_of(sig) for sig in STOP_SIGNALS}
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, note)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+    if received:
+        handler = previous[signal.Signals(received[0])]
+        if callable(handler):
+            handler(received[0], None)
+        elif handler != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+
 def _handler_of(sig: signal.Signals) -> Any:
     current = signal.getsignal(sig)
     return signal.SIG_DFL if current is None else current

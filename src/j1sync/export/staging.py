@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from types import FrameType
 
-from j1sync.interrupts import STOP_SIGNALS
+from j1sync.interrupts import signals_held
 
 STAGING_PREFIX = ".j1sync-export-"
 
@@ -88,7 +83,7 @@ class StagedFiles:
 
     def publish(self) -> list[Path]:
         """Move every file into place; a stop signal waits until all are."""
-        with _signals_held():
+        with signals_held():
             for relative in self.files:
                 target = self.out_dir / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,31 +124,3 @@ def _remove_empty(made: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             break  # not empty, or gone: leave it and those above it
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM received in the block act when it ends, as they would have
-    (in the main thread only: signals cannot be caught elsewhere)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def note(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-
-    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, note)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, signal.SIG_DFL if old is None else old)
-    if received:
-        handler = previous[signal.Signals(received[0])]
-        if callable(handler):
-            handler(received[0], None)
-        elif handler != signal.SIG_IGN:
-            raise KeyboardInterrupt
