@@ -635,6 +635,21 @@ def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
 MAX_NAMED_USERS = 3
 
 
+def users_left_alone(
+    deleted: Collection[str], planned: Collection[str], live: Sequence[LiveObject]
+) -> defaultdict[str, set[str]]:
+    """Of the `deleted` addresses, each one that a live object the plan leaves alone (not
+    `planned`) references, with those objects' addresses: the users that keep it (here)
+    or make a saved plan stale (engine/stale.py)."""
+    users: defaultdict[str, set[str]] = defaultdict(set)
+    for obj in live:
+        if obj.references and obj.address not in planned:
+            for target in obj.references:
+                if target in deleted and target != obj.address:
+                    users[target].add(obj.address)
+    return users
+
+
 def _keep_what_is_used(
     changes: list[Change], live: Sequence[LiveObject], unmanaged: list[UnmanagedObject]
 ) -> list[Change]:
@@ -647,14 +662,8 @@ def _keep_what_is_used(
     deletes = {c.address: c for c in changes if c.action == "delete"}
     if not deletes:
         return changes
-    planned = {c.address for c in changes}
     deleted_live = {obj.address: obj for obj in live if obj.address in deletes}
-    users: dict[str, set[str]] = defaultdict(set)
-    for obj in live:
-        if obj.references and obj.address not in planned:
-            for target in obj.references:
-                if target in deletes and target != obj.address:
-                    users[target].add(obj.address)
+    users = users_left_alone(deletes.keys(), {c.address for c in changes}, live)
     kept = set(users)
     waiting = list(kept)  # kept objects whose own uses are still to be kept
     while waiting:  # what a kept object uses is kept too

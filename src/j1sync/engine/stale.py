@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.fingerprint import live_fingerprint
 from j1sync.engine.model import Plan
+from j1sync.engine.plan import users_left_alone
 from j1sync.errors import StalePlan
 
 
@@ -43,11 +44,5 @@ def _new_users(plan: Plan, live: Sequence[LiveObject]) -> list[str]:
     deleted = {c.address for c in plan.actionable if c.action == "delete"}
     if not deleted:
         return []
-    planned = {c.address for c in plan.changes}
-    users: dict[str, set[str]] = defaultdict(set)
-    for obj in live:
-        if obj.references and obj.address not in planned:
-            for target in obj.references:
-                if target in deleted and target != obj.address:
-                    users[target].add(obj.address)
+    users = users_left_alone(deleted, {c.address for c in plan.changes}, live)
     return [f"{target}: now used by {', '.join(sorted(users[target]))}" for target in sorted(users)]
