@@ -235,19 +235,68 @@ def reference_addresses(kind: str, name: str, state: Mapping[str, Any]) -> tuple
 
 
 def plugins_named(state: Mapping[str, Any]) -> list[str]:
-    """The plugins an event runs: its own, its `plugin` actions', and its workflow's
-    ad-hoc job nodes'."""
-    named = [p for p in _ids(state.get("plugin")) if p != WORKFLOW_PLUGIN]
-    actions = state.get("actions")
-    for action in actions if isinstance(actions, list) else []:
-        if isinstance(action, Mapping):
-            named += _ids(action.get("plugin_id"))
+    """The plugins an event runs (plugin_uses without the places)."""
+    return sorted({plugin for _, plugin, _ in plugin_uses("Event", state)})
+
+
+# A plugin action runs an action plugin, a plugin trigger a scheduler plugin (1.0.88 api.js
+# requireValidActions, events.js requireValidEventData); an event, a job node or an action
+# node any plugin.
+ACTION_PLUGIN = "action"
+SCHEDULER_PLUGIN = "scheduler"
+PluginUse = tuple[StatePath, str, str | None]
+
+
+def plugin_uses(kind: str, state: Mapping[str, Any]) -> list[PluginUse]:
+    """(where, plugin id, the plugin type it must have or None) of every plugin `state`
+    runs: an event's own, its triggers', a workflow's job and action nodes', and every
+    kind's plugin actions'."""
+    uses: list[PluginUse] = []
+    for key in ("actions", "alert_actions"):
+        items = state.get(key)
+        for index, action in enumerate(items if isinstance(items, list) else []):
+            if isinstance(action, Mapping) and action.get("type") == "plugin":
+                uses += [
+                    ((key, index, "plugin_id"), p, ACTION_PLUGIN)
+                    for p in _ids(action.get("plugin_id"))
+                ]
+    if kind != "Event":
+        return uses
+    uses += [(("plugin",), p, None) for p in _ids(state.get("plugin")) if p != WORKFLOW_PLUGIN]
+    triggers = state.get("triggers")
+    for index, trigger in enumerate(triggers if isinstance(triggers, list) else []):
+        if isinstance(trigger, Mapping) and trigger.get("type") == "plugin":
+            where: StatePath = ("triggers", index, "plugin_id")
+            uses += [(where, p, SCHEDULER_PLUGIN) for p in _ids(trigger.get("plugin_id"))]
     workflow = state.get("workflow")
-    for node in (workflow.get("nodes") if isinstance(workflow, Mapping) else None) or []:
+    nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
+    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
         data = node.get("data") if isinstance(node, Mapping) else None
-        if isinstance(data, Mapping):
-            named += _ids(data.get("plugin"))
-    return sorted(set(named))
+        if not isinstance(data, Mapping):
+            continue
+        path: StatePath = ("workflow", "nodes", index, "data")
+        if node.get("type") == "job":
+            uses += [((*path, "plugin"), p, None) for p in _ids(data.get("plugin"))]
+        elif node.get("type") == ACTION_NODE and data.get("type") == "plugin":
+            uses += [((*path, "plugin_id"), p, None) for p in _ids(data.get("plugin_id"))]
+    return uses
+
+
+def plugin_problem(plugin: str, wanted: str | None, plugins: Mapping[str, str]) -> str | None:
+    """Why xyOps refuses a reference to `plugin` (of type `wanted`, or any), or None."""
+    if plugin in plugins and (wanted is None or plugins[plugin] == wanted):
+        return None
+    fitting = sorted(p for p, t in plugins.items() if wanted is None or t == wanted)
+    which = f"{wanted} plugins" if wanted else "plugins"
+    listed_ = f"({which}: {', '.join(fitting) or 'none'})"
+    if plugin in plugins:
+        has = plugins[plugin] or "no"
+        article = "an" if has[:1] in "aeiou" else "a"
+        return (
+            f"plugin '{plugin}' is {article} {has} plugin, and xyOps runs only {which} here "
+            f"{listed_}"
+        )
+    return f"plugin '{plugin}' is not in xyOps{_did_you_mean(plugin, fitting)} {listed_}"
 
 
 # -- credentials ----------------------------------------------------------------------------
@@ -314,12 +363,19 @@ class XyopsKind:
     prune: PrunePolicy = "tagged"
 
     def __init__(
-        self, api: KindApi, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG
+        self,
+        api: KindApi,
+        client: XyopsClient,
+        managed_tag: str = DEFAULT_MANAGED_TAG,
+        plugins: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.api = api
         self.kind = api.engine_kind
         self.managed_tag = managed_tag
         self._client = client
+        # the server's plugins, id -> type (read with the lists): j1sync does not manage
+        # them, so what an object runs is checked against them (resolve_desired)
+        self._plugins = plugins
         # (kind, id) of what each object read from xyOps names: xyOps deletes an object
         # others name (only a category with events is refused), so what they keep naming
         # may be gone, and a manifest saying the same (an export) is no problem
@@ -372,6 +428,24 @@ class XyopsKind:
                 )
         return problems
 
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Each plugin an object runs is one the server has, of the type xyOps needs there
+        (ResolvesAgainstLive): xyOps refuses the write otherwise, half-way through an
+        apply. Plugins are not managed, so nothing in the run can add one."""
+        wanted = [(obj, plugin_uses(self.api.kind, obj.state)) for obj in desired]
+        if self._plugins is None or not any(uses for _, uses in wanted):
+            return list(desired), []
+        plugins = self._plugins()
+        problems = [
+            field_problem(obj.source, obj.address, ["spec", *where], said, plugin)
+            for obj, uses in wanted
+            for where, plugin, kind in uses
+            if (said := plugin_problem(plugin, kind, plugins)) is not None
+        ]
+        return list(desired), problems
+
     def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
         live = live_object(self.api, raw, self.managed_tag)
         self._held[live.name] = frozenset(references(self.api.kind, live.state))
@@ -411,42 +485,6 @@ class XyopsKind:
 
     def delete(self, live: LiveObject) -> None:
         self._client.write(f"delete_{self.api.noun}", {"id": live.id})
-
-
-class XyopsEvents(XyopsKind):
-    """Events also name plugins, which j1sync does not manage: a plan refuses an event
-    whose plugin the server does not have (ResolvesAgainstLive)."""
-
-    def __init__(
-        self,
-        api: KindApi,
-        client: XyopsClient,
-        plugin_ids: Callable[[], set[str]],
-        managed_tag: str = DEFAULT_MANAGED_TAG,
-    ) -> None:
-        super().__init__(api, client, managed_tag)
-        self._plugin_ids = plugin_ids
-
-    def resolve_desired(
-        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
-    ) -> tuple[list[DesiredObject], list[str]]:
-        wanted = [(obj, plugins_named(obj.state)) for obj in desired]
-        if not any(named for _, named in wanted):
-            return list(desired), []
-        known = self._plugin_ids()
-        problems = [
-            field_problem(
-                obj.source,
-                obj.address,
-                ["spec", "plugin"] if obj.state.get("plugin") == plugin else ["spec"],
-                f"plugin '{plugin}' is not in xyOps{_did_you_mean(plugin, known)} "
-                f"(plugins: {', '.join(sorted(known)) or 'none'})",
-            )
-            for obj, named in wanted
-            for plugin in named
-            if plugin not in known
-        ]
-        return list(desired), problems
 
 
 def listed(answer: Mapping[str, Any], name: str, client: XyopsClient) -> list[Mapping[str, Any]]:

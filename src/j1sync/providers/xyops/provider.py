@@ -11,7 +11,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.client_provider import ClientProvider, connect_provider
 from j1sync.providers.xyops.client import XyopsClient
-from j1sync.providers.xyops.kinds import KIND_APIS, XyopsEvents, XyopsKind, listed
+from j1sync.providers.xyops.kinds import KIND_APIS, XyopsKind, listed
 from j1sync.providers.xyops.lock_store import BucketStore
 from j1sync.providers.xyops.settings import XyopsSettings
 from j1sync.providers.xyops.system import SYSTEM
@@ -26,14 +26,11 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
 
     def __init__(self, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self.account = client.settings.base_url
-        self._plugins: set[str] | None = None
+        self._plugins: dict[str, str] | None = None
         self._plugins_lock = threading.Lock()
-        kinds: list[XyopsKind] = []
-        for api in KIND_APIS.values():
-            if api.kind == "Event":
-                kinds.append(XyopsEvents(api, client, self.plugin_ids, managed_tag))
-            else:
-                kinds.append(XyopsKind(api, client, managed_tag))
+        kinds = [
+            XyopsKind(api, client, managed_tag, self.plugin_types) for api in KIND_APIS.values()
+        ]
         super().__init__(client, kinds)
 
     @property
@@ -54,19 +51,24 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
         return live
 
     def plugin_ids(self) -> set[str]:
-        """The ids of the server's plugins (read with the lists, or now when not yet)."""
+        """The ids of the server's plugins."""
+        return set(self.plugin_types())
+
+    def plugin_types(self) -> dict[str, str]:
+        """The server's plugins, id -> type (`event`, `action`, `scheduler`, `monitor`),
+        read with the lists, or now when not yet."""
         with self._plugins_lock:
             known = self._plugins
         if known is None:
             answer = self.client.read("get_multiple", {"lists": [PLUGINS]})
             known = self._remember_plugins(listed(answer, PLUGINS, self.client))
-        return set(known)
+        return dict(known)
 
-    def _remember_plugins(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
-        ids = {str(r["id"]) for r in rows if r.get("id")}
+    def _remember_plugins(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+        types = {str(r["id"]): str(r.get("type") or "") for r in rows if r.get("id")}
         with self._plugins_lock:
-            self._plugins = ids
-        return ids
+            self._plugins = types
+        return types
 
     def lock_store(self) -> BucketStore:
         """Where the apply lock lives: j1sync's storage bucket (lock_store.py)."""

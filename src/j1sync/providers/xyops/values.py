@@ -225,7 +225,7 @@ def js_integer(value: int) -> int | None:
 # The references xyOps checks each time an object naming them is written (1.0.88: lib/api.js
 # requireValidActions, lib/api/events.js requireValidEventData), as field paths without list
 # indices: an event's category and tags, a run_event action's event, a workflow's event
-# nodes (plugins aside: kinds.plugins_named). The others (a channel's web hook, an alert's
+# nodes (plugins aside: kinds.plugin_uses). The others (a channel's web hook, an alert's
 # monitor, a role's categories, a channel or web_hook action's target...) it keeps as
 # written, what they name deleted or not. The emulator's kinds.Ref lists the same.
 CHECKED_REFERENCES: frozenset[tuple[str, ...]] = frozenset(

@@ -320,7 +320,8 @@ class XyOpsApi:
         for ref in refs_of(spec.plural, obj):
             if ref.collection == spec.plural and ref.id == obj["id"]:
                 continue
-            if self.store.get(ref.collection, ref.id) is None:
+            found = self.store.get(ref.collection, ref.id)
+            if found is None or (ref.plugin_type and found.get("type") != ref.plugin_type):
                 raise ApiError("api", ref.refused)
 
 

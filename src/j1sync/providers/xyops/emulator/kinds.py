@@ -49,6 +49,7 @@ class Ref:
     collection: str
     id: str
     refused: str
+    plugin_type: str | None = None  # a plugin must also be of this type
 
 
 Validator = Callable[[JsonObject], None]
@@ -87,7 +88,8 @@ class ListSpec:
 
 
 def action_refs(actions: Any) -> Iterator[Ref]:
-    """requireValidActions: a run_event action's event and a plugin action's plugin."""
+    """requireValidActions: a run_event action's event and a plugin action's plugin, an
+    action plugin ({ id, type: 'action' })."""
     for number, action in enumerate(actions if isinstance(actions, list) else (), start=1):
         if not isinstance(action, dict):
             continue
@@ -98,7 +100,7 @@ def action_refs(actions: Any) -> Iterator[Ref]:
             yield Ref("events", event, f"{prefix}: Event not found: {event}")
         elif kind == "plugin" and _nonempty(action.get("plugin_id")):
             plugin = str(action["plugin_id"])
-            yield Ref("plugins", plugin, f"{prefix}: Plugin not found: {plugin}")
+            yield Ref("plugins", plugin, f"{prefix}: Plugin not found: {plugin}", "action")
 
 
 def _nonempty(value: Any) -> bool:
@@ -379,6 +381,12 @@ def _event_refs(obj: JsonObject) -> Iterator[Ref]:
         if _nonempty(tag):
             yield Ref("tags", tag, f"Unknown tag: {tag}")
     yield from action_refs(obj.get("actions"))
+    triggers = obj.get("triggers")
+    for number, trigger in enumerate(triggers if isinstance(triggers, list) else (), start=1):
+        if isinstance(trigger, dict) and trigger.get("type") == "plugin":
+            target = str(trigger.get("plugin_id") or "")
+            said = f"Malformed trigger entry #{number}: Scheduler Plugin not found: {target}"
+            yield Ref("plugins", target, said, "scheduler")
     workflow = obj.get("workflow")
     nodes = workflow.get("nodes") if isinstance(workflow, dict) else None
     for node in nodes if isinstance(nodes, list) else ():
