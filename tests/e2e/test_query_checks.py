@@ -101,6 +101,23 @@ def test_a_rule_field_parameter_missing_from_the_account_is_a_located_error(
     )
 
 
+def test_an_excerpt_of_a_masked_value_has_no_caret_into_hidden_text(
+    empty_account: Account,
+) -> None:
+    """A header's value is shown masked on the excerpt's line; the carets placed by the
+    value as written pointed past the mask's end, into nothing."""
+    empty_account.write("r.yaml", RULE)
+    result = empty_account.run("plan", empty_account.manifests)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    shown = next(
+        i for i, line in enumerate(lines) if "Authorization:" in line and ":16:" not in line
+    )
+    assert lines[shown].strip() == 'Authorization: "(sensitive)"'
+    assert not lines[shown + 1 :] or "^" not in lines[shown + 1]
+    assert "hookToken}}" not in result.stderr.split(lines[shown])[1]
+
+
 def test_check_queries_passes_valid_new_queries(empty_account: Account) -> None:
     empty_account.write("q.yaml", QUESTION.format(query="FIND User WITH active = true"))
     result = empty_account.run("plan", "--check-queries", empty_account.manifests)
