@@ -127,14 +127,20 @@ class Widget(StrictModel):
         return _settings_object(self.settings)
 
 
+# What CreateInsightsDashboardLayoutItem takes: x, w and h are GraphQL Ints (32-bit
+# signed, refused beyond by the API), y a Long (int64 in the Terraform provider's client).
+GRAPHQL_INT_MAX = 2**31 - 1
+LONG_MAX = 2**63 - 1
+
+
 class LayoutItem(StrictModel):
     """Where one widget sits at one screen size (grid units)."""
 
     widget: NonBlank = Field(description="The key of a widget of this board.")
-    x: int = Field(ge=0)
-    y: int = Field(ge=0)
-    w: int = Field(ge=1)
-    h: int = Field(ge=1)
+    x: int = Field(ge=0, le=GRAPHQL_INT_MAX)
+    y: int = Field(ge=0, le=LONG_MAX)
+    w: int = Field(ge=1, le=GRAPHQL_INT_MAX)
+    h: int = Field(ge=1, le=GRAPHQL_INT_MAX)
     static: StrictBool = Field(default=False, description="Fixed in place in the app.")
 
 
