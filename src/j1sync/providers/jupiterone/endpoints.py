@@ -93,7 +93,8 @@ ROOT_FIELDS: Mapping[str, Placement] = {
     **_fields(
         "iam",
         False,
-        "iamGetGroup deleteIamGroup iamGroupQueryPolicy iamGetGroupList iamGetGroupBatch",
+        "iamGetGroup deleteIamGroup iamGroupQueryPolicy iamGetGroupList iamGetGroupBatch "
+        "iamGetUserList",
     ),
     # resource groups and permissions (IamResourceGroup, IamResourcePermission): only the
     # Terraform provider's operations on the gateway show them; IAM by family

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,9 +18,11 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError, BadUserInput, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.names import env_text_problem
+from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.models.iam_group import IamGroupSpec
 from j1sync.providers.jupiterone.normalize import sorted_maps, sorted_set, text
+from j1sync.providers.registry import closest
 
 log = logging.getLogger("j1sync.iam")
 
@@ -104,6 +106,16 @@ mutation J1SyncUpdateIamGroup(
 DELETE_GROUP = """
 mutation J1SyncDeleteIamGroup($name: String!) {
   deleteIamGroup(name: $name) { success }
+}
+"""
+# The account's users: addIamUserToGroupByEmail adds only them (the 2023 schema's
+# iamGetUserList; read only when a manifest adds members to a group).
+LIST_USERS = """
+query J1SyncIamUsers($limit: Int!, $cursor: String) {
+  iamGetUserList(limit: $limit, cursor: $cursor) {
+    items { email }
+    pageInfo { endCursor hasNextPage }
+  }
 }
 """
 ADD_MEMBER = """
@@ -299,6 +311,43 @@ class IamGroups:
             # a description holding `${env:...}`: export leaves the group out, the plan
             # never deletes it
             undeclarable=env_text_problem(IamGroupSpec, state),
+        )
+
+    def resolve_desired(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> tuple[list[DesiredObject], list[str]]:
+        """Each member a group gains is a user of the account (engine ResolvesAgainstLive):
+        else apply would create or change the group, then fail on the member. The users
+        are read only when some group gains one."""
+        have = {o.name: set(o.state.get("members") or []) for o in live if o.kind == KIND}
+        gained = [
+            (obj, email)
+            for obj in desired
+            for email in obj.state.get("members") or []
+            if email not in have.get(obj.name, set())
+        ]
+        if not gained:
+            return list(desired), []
+        users = {str(u.get("email")) for u in self._users()}
+        known = {email.strip().lower() for email in users}
+        problems: list[str] = []
+        lacking = {id(obj): obj for obj, email in gained if email not in known}
+        for obj in lacking.values():
+            written = (obj.declared or {}).get("members") or []
+            for index, email in enumerate(written):
+                if str(email).strip().lower() in known | have.get(obj.name, set()):
+                    continue
+                near = closest(str(email), sorted(users))
+                message = f"no user '{email}' in the account" + (
+                    f"; did you mean '{near}'?" if near else ""
+                )
+                path: list[str | int] = ["spec", "members", index]
+                problems.append(field_problem(obj.source, obj.address, path, message))
+        return list(desired), problems
+
+    def _users(self) -> list[dict[str, Any]]:
+        return self._client.collect(
+            "iam", LIST_USERS, {"limit": PAGE_LIMIT}, ("iamGetUserList",), "items"
         )
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:

@@ -183,6 +183,10 @@ def resolvers(backend: Backend) -> dict[str, Resolver]:
         ]
         return {"items": items, "pageInfo": page_info}
 
+    def _users(_: Any, limit: int, cursor: str | None = None) -> JsonObject:
+        users, page_info = backend.page(USERS, cursor, limit)
+        return {"items": [_account_user(backend, u["id"]) for u in users], "pageInfo": page_info}
+
     def _policy(_: Any, groupId: str) -> JsonObject:
         return {"id": groupId, "queryPolicy": get_group(backend, groupId)["queryPolicy"]}
 
@@ -193,6 +197,7 @@ def resolvers(backend: Backend) -> dict[str, Resolver]:
         ),
         "iamGroupQueryPolicy": _policy,
         "iamGetGroup": lambda _, group: group_node(backend, group),
+        "iamGetUserList": _users,
         "createIamGroup": lambda _, **args: create_group(backend, args),
         "updateIamGroup": lambda _, **args: update_group(backend, args),
         "deleteIamGroup": lambda _, name: delete_group(backend, name),
