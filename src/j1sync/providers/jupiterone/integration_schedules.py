@@ -23,6 +23,7 @@ from j1sync.providers.jupiterone.models.integration_schedule import (
     DAY_OF_WEEK_INTERVALS,
     HOUR_INTERVALS,
 )
+from j1sync.providers.registry import closest
 
 KIND = "IntegrationSchedule"
 
@@ -257,9 +258,17 @@ def unknown_instance(
     again (j1sync never creates one)."""
     listed = sorted({f"{instance_name(o)} ({o.state.get('definition')})" for o in instances})
     plain = sorted({instance_name(o) for o in instances} | {o.name for o in instances})
-    nearest = difflib.get_close_matches(wanted, plain, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
     of_type = f"' of type '{definition}" if definition else ""
+    types = sorted({str(o.state.get("definition")) for o in instances if _names(o, wanted)})
+    if definition and types:
+        # the name is right, the type is not: say the type, not the name written
+        meant = closest(definition, types)
+        hint = f": '{wanted}' is of type {' or '.join(repr(t) for t in types)}" + (
+            f"; did you mean definition '{meant}'?" if meant else ""
+        )
+    else:
+        nearest = difflib.get_close_matches(wanted, plain, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
     return (
         f"integration instance '{wanted}{of_type}' not found{hint}; the account's instances: "
         f"{', '.join(listed) if listed else 'none'} (j1sync never creates one)"
