@@ -244,8 +244,23 @@ class Action(OpenItem):
             if wanted is not None:
                 raise rule_error(f"the {self.type} action needs `{field}`: {wanted}", (field,))
         extra = self.model_extra or {}
+        if self.type == "email" and extra.get("email") and not isinstance(extra["email"], str):
+            raise rule_error(
+                "xyOps refuses it: Invalid email address. (one text: addresses separated by "
+                "commas)",
+                ("email",),
+            )
         if self.type == "email" and not extra.get("users") and not extra.get("email"):
             raise rule_error("an email action needs `email` or at least one of `users`")
+        due = extra.get("ticket_due")
+        if (
+            self.type == "ticket"
+            and due
+            and (isinstance(due, bool) or not isinstance(due, (int, float, str)))
+        ):
+            raise rule_error(
+                "xyOps refuses it: Invalid Ticket due type. (a number or a text)", ("ticket_due",)
+            )
         return self
 
 

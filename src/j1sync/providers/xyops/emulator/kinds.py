@@ -118,8 +118,15 @@ def validate_actions(obj: JsonObject, name: str = "actions") -> None:
         for field, need in values.ACTION_NEEDS.get(str(action["type"]), {}).items():
             if not _holds(action.get(field), need):
                 raise ApiError("api", f"{prefix}: {ACTION_REFUSALS[field]}")
+        email = action.get("email")
+        if action["type"] == "email" and email and not isinstance(email, str):
+            raise ApiError("api", f"{prefix}: Invalid email address.")
         if action["type"] == "email" and not action["users"] and not action.get("email"):
             raise ApiError("api", f"{prefix}: No email addresses provided.")
+        due = action.get("ticket_due")
+        typed = isinstance(due, (int, float, str)) and not isinstance(due, bool)
+        if action["type"] == "ticket" and due and not typed:
+            raise ApiError("api", f"{prefix}: Invalid Ticket due type.")
 
 
 # requireValidActions's wording for a field an action type needs (1.0.88 lib/api.js)
