@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from j1sync.providers.jupiterone import iam_groups
 from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.export.conftest import BASE_SEED
 from tests.hostile.in_process import jupiterone_run
@@ -97,3 +98,23 @@ def test_members_written_in_another_case_are_the_account_users(
         applied = jupiterone_run(emu, "apply", "--auto-approve")
         assert applied.exit_code == 0, applied.output
         assert jupiterone_run(emu, "plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_an_api_without_the_user_list_leaves_members_to_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live API that no longer serves the 2023 schema's iamGetUserList (the emulator
+    answers a field it does not have as the live API would: a validation error): the plan
+    goes on with a warning, as before the check, and apply says which member JupiterOne
+    refuses."""
+    monkeypatch.chdir(tmp_path)
+    gone = iam_groups.LIST_USERS.replace("iamGetUserList(", "iamGetUserListGone(")
+    monkeypatch.setattr(iam_groups, "LIST_USERS", gone)
+    _project(GROUP.format(name="sec", member="alise@example.com"))
+    with running_emulator(seed=BASE_SEED) as emu:
+        planned = jupiterone_run(emu, "plan")
+        assert planned.exit_code == 0, planned.output
+        assert "IamGroup: members not checked, the account's users unread" in planned.output
+        applied = jupiterone_run(emu, "apply", "--auto-approve")
+        assert applied.exit_code == 1, applied.output
+        assert "User with email alise@example.com not found in account" in applied.output
