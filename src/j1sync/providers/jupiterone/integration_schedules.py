@@ -18,10 +18,12 @@ from typing import Any
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
+from j1sync.manifest.names import spec_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.models.integration_schedule import (
     DAY_OF_WEEK_INTERVALS,
     HOUR_INTERVALS,
+    IntegrationScheduleSpec,
 )
 from j1sync.providers.registry import closest
 
@@ -146,7 +148,10 @@ class IntegrationSchedules:
             raw.get("pollingInterval"), cron.get("hour"), cron.get("dayOfWeek")
         )
         state["definition"] = types.get(str(raw.get("integrationDefinitionId")))
-        return LiveObject(KIND, str(raw["name"]), raw["id"], state, raw=raw)
+        # what no manifest can say (an instance never polled: pollingInterval null, as the
+        # schema allows): export leaves the instance out
+        problem = spec_problem(IntegrationScheduleSpec, state)
+        return LiveObject(KIND, str(raw["name"]), raw["id"], state, raw=raw, undeclarable=problem)
 
     def find(self, name: str) -> list[LiveObject]:
         return [obj for obj in self.read_all() if obj.name == name]
