@@ -38,6 +38,11 @@ def read_body(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read --body-file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"cannot read --body-file {path}: not UTF-8 text (byte {exc.start + 1} is "
+            f"0x{exc.object[exc.start]:02x})"
+        ) from exc
 
 
 @click.group(name="github")
@@ -58,7 +63,9 @@ def command() -> None:
     help="Label of the hidden <!-- MARKER --> that identifies the comment to update.",
 )
 @repo_option
-@click.option("--pr", "pr_number", type=int, help="PR number (default: from the event).")
+@click.option(
+    "--pr", "pr_number", type=click.IntRange(min=1), help="PR number (default: from the event)."
+)
 @handle_errors
 def comment(body_file: Path, marker: str, repo: str | None, pr_number: int | None) -> None:
     """Create or update the one sticky comment on a pull request."""

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from j1sync import json_input
 from j1sync.credentials import ENV_GITHUB_TOKEN
 from j1sync.errors import ConfigError
-from j1sync.http.urls import is_loopback, shown_url
+from j1sync.http.urls import check_base_url, check_credential
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -37,6 +37,7 @@ class GitHubSettings:
                 "GITHUB_TOKEN is not set: pass it to the step with "
                 "`env: GITHUB_TOKEN: ${{ github.token }}`"
             )
+        check_credential(token, ENV_GITHUB_TOKEN, "token")
         repo = (repository or env.get("GITHUB_REPOSITORY", "")).strip()
         if not repo:
             raise ConfigError("no repository: set GITHUB_REPOSITORY or pass --repo OWNER/NAME")
@@ -45,25 +46,25 @@ class GitHubSettings:
         return cls(repository=repo, api_url=api_url, token=token)
 
 
+# GitHub's owner and repository names: letters, digits, '-', '_' (Enterprise Managed Users'
+# logins end in _shortcode) and '.'. Anything else ('?', '#', '%', a space) would change
+# the request's URL rather than name a repository.
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+
+
 def check_repository(repository: str) -> str:
     owner, _, name = repository.partition("/")
-    if not owner or not name or "/" in name:
+    if not _REPOSITORY.fullmatch(repository) or {owner, name} & {".", ".."}:
         raise ConfigError(f"repository must look like OWNER/NAME, got {repository!r}")
     return repository
 
 
 def check_api_url(url: str) -> str:
     """Accept https anywhere and plain http only to this machine, so a token is never
-    sent in clear text over a network (http to loopback is how the tests reach a fake)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme == "https" and host:
-        return url.rstrip("/")
-    if parts.scheme == "http" and is_loopback(host):
-        return url.rstrip("/")
-    raise ConfigError(
-        f"GITHUB_API_URL must be an https:// URL (http:// only to loopback), got {shown_url(url)!r}"
-    )
+    sent in clear text over a network (http to loopback is how the tests reach a fake);
+    a path (GitHub Enterprise Server's /api/v3) but no user:password, query or fragment."""
+    check_base_url(url, "j1sync appends /repos/OWNER/NAME/...", allow_path=True)
+    return url.rstrip("/")
 
 
 def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = None) -> int:
@@ -79,10 +80,23 @@ def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = No
         event = json_input.loads(Path(event_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read the event payload {event_path}: {exc}") from exc
-    for key in ("pull_request", "issue"):
-        number = (event.get(key) or {}).get("number") if isinstance(event, dict) else None
-        if isinstance(number, int):
-            return number
-    raise ConfigError(
-        f"the event in {event_path} is not about a pull request; pass --pr N to choose one"
-    )
+    number = _pull_request_in(event)
+    if number is None:
+        raise ConfigError(
+            f"the event in {event_path} is not about a pull request; pass --pr N to choose one"
+        )
+    return number
+
+
+def _pull_request_in(event: object) -> int | None:
+    """The PR number of a pull_request(_target) event, or of an issue_comment event on a
+    pull request (an issue's comments are no place for a plan). JSON's true is no number."""
+    if not isinstance(event, dict):
+        return None
+    pull_request, issue = event.get("pull_request"), event.get("issue")
+    if not isinstance(pull_request, dict) and isinstance(issue, dict) and issue.get("pull_request"):
+        pull_request = issue
+    number = pull_request.get("number") if isinstance(pull_request, dict) else None
+    if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        return number
+    return None
