@@ -339,7 +339,7 @@ class IamGroups:
         problems: list[str] = []
         lacking = {id(obj): obj for obj, email in gained if email not in known}
         for obj in lacking.values():
-            written = (obj.declared or {}).get("members") or []
+            written = (obj.declared or {}).get("members") or obj.state["members"]
             for index, email in enumerate(written):
                 if str(email).strip().lower() in known | have.get(obj.name, set()):
                     continue
