@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Literal
 
-from j1sync.errors import ConfigError
+from j1sync.errors import ApiError, ConfigError, NotFound
 from j1sync.github.body import truncate_body
 from j1sync.github.client import JSON, GitHubClient
 
 DEFAULT_MARKER = "j1sync:plan"
+
+log = logging.getLogger("j1sync.api")
 
 
 @dataclass(frozen=True)
@@ -28,27 +31,71 @@ def marker_html(marker: str) -> str:
     return f"<!-- {marker} -->"
 
 
-def find_marked_comment(client: GitHubClient, number: int, marker: str) -> JSON | None:
-    """The oldest comment on the PR whose body starts with the marker. Matching the start,
-    not anywhere, keeps a human reply that quotes the report from being overwritten."""
+def carries_marker(comment: JSON, tag: str) -> bool:
+    """The comment holds the marker on a line of its own: where j1sync writes it, also
+    after a human added a line above it. A reply quoting the report (`> <!-- ... -->`) or
+    a diff line showing it (indented) does not."""
+    body = comment.get("body")
+    return isinstance(body, str) and tag in (line.rstrip("\r") for line in body.split("\n"))
+
+
+def find_marked_comments(client: GitHubClient, number: int, marker: str) -> list[JSON]:
+    """The PR's comments that carry the marker, oldest first."""
     tag = marker_html(marker)
-    for comment in client.paginate(client.repo_path(f"issues/{number}/comments")):
-        if str(comment.get("body") or "").lstrip().startswith(tag):
-            return comment
-    return None
+    found = [
+        comment
+        for comment in client.paginate(client.repo_path(f"issues/{number}/comments"))
+        if carries_marker(comment, tag) and isinstance(comment.get("id"), int)
+    ]
+    return sorted(found, key=lambda comment: int(comment["id"]))
+
+
+def find_marked_comment(client: GitHubClient, number: int, marker: str) -> JSON | None:
+    """The oldest comment on the PR that carries the marker."""
+    marked = find_marked_comments(client, number, marker)
+    return marked[0] if marked else None
 
 
 def upsert_sticky_comment(
     client: GitHubClient, number: int, body: str, marker: str = DEFAULT_MARKER
 ) -> CommentResult:
-    """Create the marked comment on PR `number`, or replace the body of the existing one."""
+    """Create the marked comment on PR `number`, or replace the body of the existing one.
+
+    There is one: two jobs that posted at once (each found none) leave two; the oldest is
+    kept, with this report, and the others are deleted, here or by the next run."""
     text = truncate_body(body, prefix=marker_html(marker) + "\n")
     truncated = len(text) < len(marker_html(marker) + "\n" + body)
-    existing = find_marked_comment(client, number, marker)
-    if existing is None:
+    marked = find_marked_comments(client, number, marker)
+    if not marked:
         created = client.post(client.repo_path(f"issues/{number}/comments"), {"body": text})
-        return CommentResult(
-            "created", int(created["id"]), str(created.get("html_url", "")), truncated
-        )
-    updated = client.patch(client.repo_path(f"issues/comments/{existing['id']}"), {"body": text})
-    return CommentResult("updated", int(updated["id"]), str(updated.get("html_url", "")), truncated)
+        marked = find_marked_comments(client, number, marker) or [created]
+        if marked[0].get("id") == created.get("id"):
+            _delete_duplicates(client, marked)
+            return CommentResult(
+                "created", _id(created), str(created.get("html_url", "")), truncated
+            )
+        marked = [*marked, created]
+    kept = marked[0]
+    updated = client.patch(client.repo_path(f"issues/comments/{_id(kept)}"), {"body": text})
+    _delete_duplicates(client, marked)
+    return CommentResult("updated", _id(updated), str(updated.get("html_url", "")), truncated)
+
+
+def _delete_duplicates(client: GitHubClient, marked: list[JSON]) -> None:
+    """Delete every marked comment but the oldest; one gone already (deleted by the other
+    job) is fine; one j1sync may not delete is said, and left."""
+    kept = marked[0].get("id")
+    for duplicate in {c.get("id") for c in marked[1:]} - {kept}:
+        try:
+            client.delete(client.repo_path(f"issues/comments/{duplicate}"))
+        except NotFound:
+            pass
+        except ApiError as exc:
+            log.warning("a second j1sync comment (%s) is left: %s", duplicate, exc)
+
+
+def _id(comment: JSON) -> int:
+    value = comment.get("id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(f"GitHub answered a comment without its id: {sorted(comment)[:8]}")
+    return value

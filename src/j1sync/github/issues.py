@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
+from urllib.parse import quote
 
 from j1sync.errors import NotFound
 from j1sync.github.body import truncate_body
@@ -38,7 +39,7 @@ def find_open_drift_issue(client: GitHubClient, label: str) -> JSON | None:
 def ensure_label(client: GitHubClient, label: str) -> None:
     """Create the label when the repository lacks it, so the issue is findable next night."""
     try:
-        client.get(client.repo_path(f"labels/{label}"))
+        client.get(client.repo_path(f"labels/{quote(label, safe='')}"))
     except NotFound:
         client.post(
             client.repo_path("labels"),
