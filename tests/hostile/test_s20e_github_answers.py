@@ -94,7 +94,8 @@ def test_a_short_secondary_rate_limit_is_waited_out_and_repeated(tmp_path: Path)
         retry_after="1",
     )
     created = json_answer(201, COMMENT)
-    with ScriptedGitHub(json_answer(200, []), secondary, created) as github:
+    listed = json_answer(200, [])
+    with ScriptedGitHub(listed, secondary, created, listed) as github:
         started = time.monotonic()
         result = comment(tmp_path, actions_env(github.url, tmp_path))
         waited = time.monotonic() - started
