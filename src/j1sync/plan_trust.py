@@ -15,11 +15,11 @@ from j1sync.engine.model import Change
 from j1sync.env_reference import env_template
 from j1sync.errors import ConfigError, UntrustedPlan
 from j1sync.manifest import load_project_config
-from j1sync.manifest.document import ProjectConfig
+from j1sync.manifest.document import ProjectConfig, ownership_mark
 from j1sync.manifest.loader import declared_env_references
 from j1sync.plan_binding import PlanTarget, SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import verify
-from j1sync.providers.registry import ownership_mark, system_name_of, system_of_kind, systems
+from j1sync.providers.registry import system_name_of, system_of_kind, systems
 
 
 def manifest_paths(saved: SavedPlan) -> list[str] | None:

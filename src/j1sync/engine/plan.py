@@ -46,8 +46,8 @@ from j1sync.engine.sensitive import (
     mask_path,
 )
 from j1sync.errors import ResolutionError
-from j1sync.manifest.document import ProjectConfig
-from j1sync.providers.registry import ownership_mark, system_of_kind
+from j1sync.manifest.document import ProjectConfig, ownership_mark
+from j1sync.providers.registry import system_of_kind
 
 __all__ = ["Change", "Plan", "Safety", "UnmanagedObject", "build_plan", "plan_has_changes"]
 

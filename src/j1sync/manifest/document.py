@@ -9,7 +9,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from j1sync.errors import SourceLocation
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM, system_for_api_version, systems
+from j1sync.providers.registry import (
+    UNQUALIFIED_SYSTEM,
+    System,
+    system_for_api_version,
+    systems,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,24 @@ class Manifest:
 
 # j1sync.yaml's defaults, the one statement of each.
 DEFAULT_MANAGED_TAG = "j1sync"  # the tag that marks a live rule or question as j1sync's
+
+
+# What an object carries when j1sync manages it, as messages name it: a system whose
+# objects hold something other than a tag (a marker line in a description) says what,
+# System.extras[OWNERSHIP_MARK](the managed tag, or None for the j1sync.yaml setting) -> a
+# noun phrase, so that a refusal names what the user's data actually holds.
+OWNERSHIP_MARK = "ownership_mark"
+
+
+def ownership_mark(system: System | None, tag: str | None = None) -> str:
+    """What `system`'s managed objects carry: "the managed tag 'j1sync'" unless the system
+    says otherwise (`tag` None: the setting, "the managed tag (managedTag)")."""
+    mark = system.extras.get(OWNERSHIP_MARK) if system is not None else None
+    if mark is not None:
+        return str(mark(tag))
+    return "the managed tag (managedTag)" if tag is None else f"the managed tag '{tag}'"
+
+
 SAFETY_MIN_OBJECTS = 10  # below this many managed objects in a kind, no share rule
 SAFETY_MAX_CHANGE_PERCENT = 30.0  # block when strictly more than this share would change
 

@@ -17,12 +17,13 @@ from j1sync.manifest.document import (
     SAFETY_MAX_CHANGE_PERCENT,
     SAFETY_MIN_OBJECTS,
     ProjectConfig,
+    ownership_mark,
 )
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
 from j1sync.manifest.yaml_source import locate, read_documents
-from j1sync.providers.registry import System, closest, ownership_mark, system_named, systems
+from j1sync.providers.registry import System, closest, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
 # j1sync.yaml holds a few settings; it is read on the located road (yaml_source), a few

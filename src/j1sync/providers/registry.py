@@ -172,22 +172,6 @@ def registered(system: System) -> Iterator[System]:
         _EXTRA.remove(system)
 
 
-# What an object carries when j1sync manages it, as messages name it: a system whose
-# objects hold something other than a tag (a marker line in a description) says what,
-# System.extras[OWNERSHIP_MARK](the managed tag, or None for the j1sync.yaml setting) -> a
-# noun phrase, so that a refusal names what the user's data actually holds.
-OWNERSHIP_MARK = "ownership_mark"
-
-
-def ownership_mark(system: System | None, tag: str | None = None) -> str:
-    """What `system`'s managed objects carry: "the managed tag 'j1sync'" unless the system
-    says otherwise (`tag` None: the setting, "the managed tag (managedTag)")."""
-    mark = system.extras.get(OWNERSHIP_MARK) if system is not None else None
-    if mark is not None:
-        return str(mark(tag))
-    return "the managed tag (managedTag)" if tag is None else f"the managed tag '{tag}'"
-
-
 def system_named(name: str) -> System | None:
     return next((s for s in systems() if s.name == name), None)
 

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from j1sync.manifest.document import OWNERSHIP_MARK
 from j1sync.manifest.model_base import NonBlank, StrictModel
 from j1sync.providers.marker import marker_line
 from j1sync.providers.opencti.settings import ENV_TOKEN, NAME, TITLE
 from j1sync.providers.opencti.values import API_VERSION, KINDS
-from j1sync.providers.registry import OWNERSHIP_MARK, Imported, System
+from j1sync.providers.registry import Imported, System
 
 MODELS = "j1sync.providers.opencti.models"
 

@@ -11,9 +11,10 @@ from contextlib import AbstractContextManager, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from j1sync.manifest.document import OWNERSHIP_MARK
 from j1sync.manifest.model_base import NonBlank, StrictModel
 from j1sync.providers.marker import marker_line
-from j1sync.providers.registry import OWNERSHIP_MARK, Imported, System
+from j1sync.providers.registry import Imported, System
 from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
 from j1sync.providers.xyops.values import API_VERSION, KINDS
 
