@@ -18,6 +18,7 @@ from benchmarks.accounts import NO_INTEGRATIONS, generated_account
 from ruamel.yaml import YAML
 
 from j1sync.engine.lock import LOCK_NAME, LockRecord
+from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env, duplicates
 from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
 
@@ -171,21 +172,24 @@ def test_plan_and_drift_read_while_an_apply_holds_the_lock_and_never_touch_it(
 
 
 def test_the_lock_is_released_after_a_failed_apply(tmp_path: Path) -> None:
+    """A change the API refuses half-way (the emulator's targeted failure: its own
+    internal-error answer, nothing committed), in an emulator of this process."""
     seed, manifests = _project(tmp_path, 10, [])
-    broken = Path(manifests) / "broken.yaml"
-    broken.write_text(
-        "apiVersion: j1sync/v1\nkind: IamGroup\nmetadata:\n  name: lock-broken-group\n"
-        "spec:\n  members: [nobody@example.com]\n",
+    (Path(manifests) / "broken.yaml").write_text(
+        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: lock-broken-question\n"
+        "spec:\n  title: Broken\n  queries:\n    - name: q\n      query: FIND User\n",
         encoding="utf-8",
     )
-    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
+    with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
+        emu.switches.fail_mutation("createQuestion", match="lock-broken-question", times=1)
         env = connection_env(emu.url)
         failed = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert failed.returncode == 1, failed.stdout + failed.stderr
         assert "failed" in failed.stdout
-        assert _stored_lock(emu) is None
+        assert not [p for p in emu.snapshot().get("parameters", []) if p["name"] == LOCK_NAME]
         after = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert "is locked" not in after.stderr
+        assert after.returncode == 0, after.stdout + after.stderr
 
 
 def test_the_lock_is_released_after_an_error_before_any_change(tmp_path: Path) -> None:
