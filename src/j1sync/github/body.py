@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-# GitHub rejects issue and comment bodies longer than this many characters.
+# GitHub rejects issue and comment bodies longer than this many characters (code points:
+# 65,536 four-byte characters are taken, so a body within it is within any byte limit).
 MAX_BODY_CHARS = 65_536
 
-# A job summary may hold 1 MiB per step; stay well inside it (characters can be multi-byte).
+# A job summary may hold 1 MiB per step (the runner drops a larger one whole: "upload
+# aborted, supports content up to a size of 1024k"), in bytes of UTF-8, what the step's
+# file held before included. And at most this many characters of one report.
+MAX_SUMMARY_BYTES = 1_048_576
 MAX_SUMMARY_CHARS = 500_000
+
+ELSEWHERE = "The full report is in the workflow run's log and job summary."
 
 
 def section_marker(noun: str) -> str:
@@ -18,44 +24,103 @@ def section_marker(noun: str) -> str:
 
 
 _SECTION = re.compile(r"^<!-- j1sync:section ([a-z][a-z ]*) -->$", re.MULTILINE)
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+_DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 
 
-def truncate_body(text: str, limit: int = MAX_BODY_CHARS, prefix: str = "") -> str:
-    """Return `prefix + text`, cut so the whole fits in `limit` characters.
+def truncate_body(
+    text: str,
+    limit: int = MAX_BODY_CHARS,
+    prefix: str = "",
+    max_bytes: int | None = None,
+    elsewhere: str = ELSEWHERE,
+) -> str:
+    """Return `prefix + text`, cut so the whole fits in `limit` characters (and, when
+    given, `max_bytes` bytes of UTF-8).
 
     A cut body ends with a note saying how much was dropped, so a reader of a PR comment
-    knows to open the job summary or the workflow log for the rest. A report made of
-    sections (`section_marker`) is cut before the first section that does not fit.
+    knows to open the job summary or the workflow log (`elsewhere`) for the rest. A report
+    made of sections (`section_marker`) is cut before the first section that does not fit.
+    Any other cut falls between characters (never inside one's bytes), at a line when one
+    is near, and closes the code block and the <details> it leaves open, so the note is
+    not shown as code or folded away.
     """
+
+    def fits(candidate: str) -> bool:
+        return len(candidate) <= limit and (
+            max_bytes is None or len(candidate.encode("utf-8", "surrogatepass")) <= max_bytes
+        )
+
     full = prefix + text
-    if len(full) <= limit:
+    if fits(full):
         return full
+    unit = "characters" if max_bytes is None else "bytes"
+    size = len(text) if max_bytes is None else len(text.encode("utf-8", "surrogatepass"))
+    allowed = limit if max_bytes is None else max_bytes
     sections = list(_SECTION.finditer(text))
     for shown in range(len(sections) - 1, -1, -1):
         start = sections[shown].start()
         if shown == 0 and not text[:start].strip():
             break  # nothing before the first section: cut by characters instead
-        note = _note(text, limit, sections[shown].group(1), len(sections) - shown, len(sections))
-        if len(prefix) + start + len(note) <= limit:
-            return prefix + text[:start].rstrip("\n") + note
-    note = _note(text, limit)
-    room = limit - len(prefix) - len(note)
-    if room < 0:
-        raise ValueError(f"limit {limit} is too small for the truncation note")
-    kept = text[:room]
-    # Cut at a line boundary when one is near, so a Markdown table row is not left half-open.
+        counted = (sections[shown].group(1), len(sections) - shown, len(sections))
+        note = _note(size, allowed, unit, elsewhere, *counted)
+        candidate = prefix + text[:start].rstrip("\n") + note
+        if fits(candidate):
+            return candidate
+    note = _note(size, allowed, unit, elsewhere)
+    if not fits(prefix + note):
+        raise ValueError(f"limit {allowed} is too small for the truncation note")
+    # the longest start of `text` that fits with what closes it and the note
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(prefix + _closed(_at_line(text[:middle])) + note):
+            low = middle
+        else:
+            high = middle - 1
+    return prefix + _closed(_at_line(text[:low])) + note
+
+
+def _at_line(kept: str) -> str:
+    """Cut at a line boundary when one is near, so a Markdown table row is not left
+    half-open."""
     newline = kept.rfind("\n")
-    if newline >= room // 2:
-        kept = kept[:newline]
-    return prefix + kept + note
+    return kept[:newline] if newline >= len(kept) // 2 else kept
 
 
-def _note(text: str, limit: int, noun: str = "", left_out: int = 0, total: int = 0) -> str:
+def _closed(kept: str) -> str:
+    """`kept` and what closes the code block and the <details> it leaves open."""
+    fence: str | None = None
+    details = 0
+    for line in kept.split("\n"):
+        found = _FENCE.fullmatch(line)
+        if fence is None and found and not (found.group(1)[0] == "`" and "`" in found.group(2)):
+            fence = found.group(1)
+        elif fence is not None:
+            if found and not found.group(2).strip() and found.group(1).startswith(fence):
+                fence = None  # the same character, at least as many
+        else:
+            details += len(_DETAILS_OPEN.findall(line)) - len(_DETAILS_CLOSE.findall(line))
+    if fence is not None:
+        kept = kept.rstrip("\n") + "\n" + fence
+    return kept + "\n</details>" * max(details, 0)
+
+
+def _note(
+    size: int,
+    limit: int,
+    unit: str,
+    elsewhere: str,
+    noun: str = "",
+    left_out: int = 0,
+    total: int = 0,
+) -> str:
     counted = ""
     if noun:
         plural = noun if total == 1 else f"{noun}s"
         counted = f"{left_out:,} of {total:,} {plural} not shown here; "
     return (
-        f"\n\n---\n> **Report truncated**: {counted}{len(text):,} characters, GitHub allows "
-        f"{limit:,}. The full report is in the workflow run's log and job summary.\n"
+        f"\n\n---\n> **Report truncated**: {counted}{size:,} {unit}, GitHub allows "
+        f"{limit:,}. {elsewhere}\n"
     )

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from j1sync.errors import ConfigError
-from j1sync.github.body import MAX_SUMMARY_CHARS, truncate_body
+from j1sync.github.body import MAX_SUMMARY_BYTES, MAX_SUMMARY_CHARS, truncate_body
 
 
 def as_code_block(text: str) -> str:
@@ -30,9 +30,22 @@ def append_step_summary(
     if not target:
         raise ConfigError("GITHUB_STEP_SUMMARY is not set: `summary` runs inside GitHub Actions")
     path = Path(target)
-    text = truncate_body(body, limit=MAX_SUMMARY_CHARS)
     try:
         with path.open("a", encoding="utf-8") as handle:
+            # what the step's summary holds already counts towards its 1 MiB
+            room = MAX_SUMMARY_BYTES - handle.tell() - len("\n\n")
+            try:
+                text = truncate_body(
+                    body,
+                    limit=MAX_SUMMARY_CHARS,
+                    max_bytes=room,
+                    elsewhere="The full report is in the workflow run's log.",
+                )
+            except ValueError:
+                raise ConfigError(
+                    f"the job summary {path} already holds {handle.tell():,} bytes: GitHub "
+                    f"shows none of a step's summary over {MAX_SUMMARY_BYTES:,}"
+                ) from None
             handle.write(text if text.endswith("\n") else text + "\n")
             handle.write("\n")
     except OSError as exc:
