@@ -31,10 +31,19 @@ MAX_LISTED_DELETIONS = 30
 COLUMN_TITLES = {"no-op": "Unchanged"}
 
 
+# GitHub turns `@name` into a mention (a notification to that user or team) and `#123`,
+# `GH-123` into a link and a cross-reference in that issue's timeline, in text but not in
+# code. A zero-width space after the `@`, `#` or `GH` (an entity: _join shows the character
+# itself) keeps what a name says and drops the ping.
+_PINGS = re.compile(r"(?<!\w)(?:@(?=[A-Za-z0-9])|#(?=\d))|\bGH(?=-\d)", re.IGNORECASE)
+
+
 def _escape(text: str) -> str:
     """One line of text (a name's line break shown, ␊: a line of its own could forge a
-    heading, or a workflow command (`::error::`) in a CI log that prints the plan)."""
-    return html.escape(visible_controls(text, one_line=True), quote=False)
+    heading, or a workflow command (`::error::`) in a CI log that prints the plan), with
+    no mention or issue reference GitHub would act on."""
+    escaped = html.escape(visible_controls(text, one_line=True), quote=False)
+    return _PINGS.sub(lambda found: found.group(0) + "&#8203;", escaped)
 
 
 def _code(text: str) -> str:
