@@ -222,3 +222,14 @@ def test_a_body_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     for result in results:
         line = one_clear_line(result)
         assert "not UTF-8 text (byte 9 is 0xff)" in line
+
+
+def test_pages_that_link_in_a_loop_end_with_an_error(tmp_path: Path) -> None:
+    looping = json_answer(200, [{"id": 1, "body": "hi"}])
+    with ScriptedGitHub(looping) as github:
+        looping.headers["Link"] = (
+            f'<{github.url}/repos/{REPOSITORY}/issues/42/comments?page=2>; rel="next"'
+        )
+        line = one_clear_line(comment(tmp_path, actions_env(github.url, tmp_path)))
+        assert len(github.requests) <= 3
+    assert "pages link in a loop" in line

@@ -89,6 +89,7 @@ class GitHubClient:
     def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[JSON]:
         """Yield every item of a list endpoint, following the Link: rel="next" header."""
         response = self._request("GET", path, params={"per_page": PAGE_SIZE, **(params or {})})
+        seen = {response.url}
         while True:
             items = self._json("GET", path, response)
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -97,6 +98,9 @@ class GitHubClient:
             next_url = response.links.get("next", {}).get("url")
             if not next_url:
                 return
+            if next_url in seen:  # a proxy's Link back to a page already read: no end
+                raise ApiError(self._scrub(f"GitHub API GET {_bare(path)}: pages link in a loop"))
+            seen.add(next_url)
             response = self._request("GET", next_url)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
