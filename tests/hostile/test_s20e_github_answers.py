@@ -233,3 +233,10 @@ def test_pages_that_link_in_a_loop_end_with_an_error(tmp_path: Path) -> None:
         line = one_clear_line(comment(tmp_path, actions_env(github.url, tmp_path)))
         assert len(github.requests) <= 3
     assert "pages link in a loop" in line
+
+
+def test_a_blank_event_path_is_unset(tmp_path: Path) -> None:
+    with FakeGitHub(TOKEN, REPOSITORY) as github:
+        env = {**actions_env(github.url, tmp_path), "GITHUB_EVENT_PATH": " "}
+        line = one_clear_line(comment(tmp_path, env))
+    assert line == "Error: no pull request: pass --pr N or run on a pull_request event"

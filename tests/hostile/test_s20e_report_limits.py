@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
@@ -130,3 +131,17 @@ def test_a_full_step_summary_is_a_clear_error(tmp_path: Path) -> None:
     assert "already holds 1,048,576 bytes" in result.output
     assert "Traceback" not in result.output
     assert summary.stat().st_size == MIB
+
+
+def test_a_blank_step_summary_variable_is_unset_not_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    report = write(tmp_path, "## plan\n")
+    env = {**actions_env("http://127.0.0.1:9", tmp_path), "GITHUB_STEP_SUMMARY": "  "}
+
+    result = run(["github", "summary", "--body-file", str(report)], env)
+
+    assert result.exit_code == 1
+    assert "GITHUB_STEP_SUMMARY is not set" in result.output
+    assert not (tmp_path / "  ").exists()

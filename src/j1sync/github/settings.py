@@ -73,7 +73,7 @@ def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = No
     if explicit is not None:
         return explicit
     env = os.environ if env is None else env
-    event_path = env.get("GITHUB_EVENT_PATH", "")
+    event_path = env.get("GITHUB_EVENT_PATH", "").strip()
     if not event_path:
         raise ConfigError("no pull request: pass --pr N or run on a pull_request event")
     try:

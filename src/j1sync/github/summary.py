@@ -26,7 +26,7 @@ def append_step_summary(
     env = os.environ if env is None else env
     if code_block:
         body = as_code_block(body)
-    target = env.get("GITHUB_STEP_SUMMARY", "")
+    target = env.get("GITHUB_STEP_SUMMARY", "").strip()  # blank is unset, not a file " "
     if not target:
         raise ConfigError("GITHUB_STEP_SUMMARY is not set: `summary` runs inside GitHub Actions")
     path = Path(target)
