@@ -99,7 +99,11 @@ def drift_issue(body_file: Path, status: str, label: str, repo: str | None) -> N
     if result.action == "none":
         click.echo(f"In sync; no open issue labelled {label}.")
     else:
-        click.echo(f"{result.action.capitalize()} issue #{result.issue_number} {result.url}")
+        also = ", ".join(f"#{number}" for number in result.also_closed)
+        closed = f" (also closed {also}: one drift issue is kept open)" if also else ""
+        click.echo(
+            f"{result.action.capitalize()} issue #{result.issue_number} {result.url}{closed}"
+        )
 
 
 @command.command("summary")

@@ -23,17 +23,25 @@ class DriftIssueResult:
     action: Literal["created", "updated", "closed", "none"]
     issue_number: int | None
     url: str
+    # other open issues with the label, closed: j1sync keeps one (a race, a human's label)
+    also_closed: tuple[int, ...] = ()
 
 
-def find_open_drift_issue(client: GitHubClient, label: str) -> JSON | None:
-    """The oldest open issue with the label. The issues endpoint lists pull requests too;
-    those are skipped."""
+def find_open_drift_issues(client: GitHubClient, label: str) -> list[JSON]:
+    """The open issues with the label, oldest first. The issues endpoint lists pull
+    requests too; those are skipped."""
     found = [
         issue
         for issue in client.paginate(client.repo_path("issues"), {"state": "open", "labels": label})
-        if "pull_request" not in issue
+        if "pull_request" not in issue and isinstance(issue.get("number"), int)
     ]
-    return min(found, key=lambda issue: int(issue["number"])) if found else None
+    return sorted(found, key=lambda issue: int(issue["number"]))
+
+
+def find_open_drift_issue(client: GitHubClient, label: str) -> JSON | None:
+    """The oldest open issue with the label."""
+    found = find_open_drift_issues(client, label)
+    return found[0] if found else None
 
 
 def ensure_label(client: GitHubClient, label: str) -> None:
@@ -59,8 +67,11 @@ def sync_drift_issue(
     now: datetime | None = None,
 ) -> DriftIssueResult:
     """Drift: open the issue or replace its body with the latest report.
-    In sync: comment on the open issue and close it; nothing to do when none is open."""
-    existing = find_open_drift_issue(client, label)
+    In sync: comment on the open issue and close it; nothing to do when none is open.
+    Other open issues with the label (two runs at once, a label put on by hand) are
+    closed: in sync, as the first; on drift, pointing to the one kept."""
+    found = find_open_drift_issues(client, label)
+    existing, others = (found[0], found[1:]) if found else (None, [])
     if status == "drift":
         text = truncate_body(body)
         if existing is None:
@@ -71,17 +82,27 @@ def sync_drift_issue(
             )
             return DriftIssueResult("created", int(issue["number"]), str(issue.get("html_url", "")))
         issue = client.patch(client.repo_path(f"issues/{existing['number']}"), {"body": text})
-        return DriftIssueResult("updated", int(issue["number"]), str(issue.get("html_url", "")))
+        kept = int(existing["number"])
+        note = f"j1sync keeps one drift issue open: #{kept} has the latest report. Closing.\n"
+        closed = tuple(_close(client, other, note, "not_planned") for other in others)
+        url = str(issue.get("html_url", ""))
+        return DriftIssueResult("updated", kept, url, closed)
 
     if existing is None:
         return DriftIssueResult("none", None, "")
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    note = f"The account is back in sync with the manifests ({stamp}). Closing.\n\n"
-    number = int(existing["number"])
-    client.post(
-        client.repo_path(f"issues/{number}/comments"), {"body": truncate_body(body, prefix=note)}
+    note = truncate_body(
+        body, prefix=f"The account is back in sync with the manifests ({stamp}). Closing.\n\n"
     )
-    issue = client.patch(
-        client.repo_path(f"issues/{number}"), {"state": "closed", "state_reason": "completed"}
-    )
-    return DriftIssueResult("closed", number, str(issue.get("html_url", "")))
+    number = _close(client, existing, note, "completed")
+    closed = tuple(_close(client, other, note, "completed") for other in others)
+    url = str(existing.get("html_url", ""))
+    return DriftIssueResult("closed", number, url, closed)
+
+
+def _close(client: GitHubClient, issue: JSON, comment: str, reason: str) -> int:
+    """Comment on the issue, then close it with `reason`."""
+    number = int(issue["number"])
+    client.post(client.repo_path(f"issues/{number}/comments"), {"body": comment})
+    client.patch(client.repo_path(f"issues/{number}"), {"state": "closed", "state_reason": reason})
+    return number
