@@ -240,3 +240,29 @@ def test_a_blank_event_path_is_unset(tmp_path: Path) -> None:
         env = {**actions_env(github.url, tmp_path), "GITHUB_EVENT_PATH": " "}
         line = one_clear_line(comment(tmp_path, env))
     assert line == "Error: no pull request: pass --pr N or run on a pull_request event"
+
+
+def test_a_5xx_answer_to_a_post_says_the_comment_may_exist(tmp_path: Path) -> None:
+    with ScriptedGitHub(
+        json_answer(200, []), json_answer(502, {"message": "Bad Gateway"})
+    ) as github:
+        line = one_clear_line(comment(tmp_path, actions_env(github.url, tmp_path)))
+        assert [r[0] for r in github.requests] == ["GET", "POST"]  # a write is not repeated
+    assert "502 Bad Gateway; the change may have been made: the next run finds it" in line
+
+
+def test_a_label_another_run_just_made_is_used(tmp_path: Path) -> None:
+    report = tmp_path / "drift.md"
+    report.write_text("AlertRule/x changed by hand\n")
+    exists = {"resource": "Label", "code": "already_exists", "field": "name"}
+    answers = [
+        json_answer(200, []),  # no open drift issue
+        json_answer(404, {"message": "Not Found"}),  # no label yet...
+        json_answer(422, {"message": "Validation Failed", "errors": [exists]}),  # ...now there is
+        json_answer(201, {"number": 9, "html_url": "https://github.test/issues/9"}),
+    ]
+    with ScriptedGitHub(*answers) as github:
+        args = ["github", "drift-issue", "--body-file", str(report), "--status", "drift"]
+        result = run(args, actions_env(github.url, tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Created issue #9" in result.output

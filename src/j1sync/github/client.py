@@ -152,6 +152,9 @@ class GitHubClient:
             if asked is not None and asked > MAX_WAIT_S:
                 raise error
             raise _TryAgain(error, asked)
+        if method != "GET" and response.status_code in _SERVER_ERRORS:
+            maybe = f"{error}; the change may have been made: the next run finds it"
+            raise ApiError(maybe, status=error.status)
         raise error
 
     def _wait(self, state: RetryCallState) -> float:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Literal
 from urllib.parse import quote
 
-from j1sync.errors import NotFound
+from j1sync.errors import ApiError, NotFound
 from j1sync.github.body import truncate_body
 from j1sync.github.client import JSON, GitHubClient
 
@@ -49,14 +49,18 @@ def ensure_label(client: GitHubClient, label: str) -> None:
     try:
         client.get(client.repo_path(f"labels/{quote(label, safe='')}"))
     except NotFound:
-        client.post(
-            client.repo_path("labels"),
-            {
-                "name": label,
-                "color": LABEL_COLOR,
-                "description": "A target differs from the manifests (j1sync drift)",
-            },
-        )
+        try:
+            client.post(
+                client.repo_path("labels"),
+                {
+                    "name": label,
+                    "color": LABEL_COLOR,
+                    "description": "A target differs from the manifests (j1sync drift)",
+                },
+            )
+        except ApiError as exc:
+            if exc.status != 422:  # 422 already_exists: another run made it meanwhile
+                raise
 
 
 def sync_drift_issue(
