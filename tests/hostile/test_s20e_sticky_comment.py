@@ -114,3 +114,16 @@ def test_a_drift_label_with_url_characters_is_asked_for_by_its_name(tmp_path: Pa
             r.path for r in github.state.requests if r.method == "GET" and "/labels/" in r.path
         ]
         assert label_reads == [f"/repos/{REPOSITORY}/labels/drift%20%23prod%2Feu%3F"]
+
+
+def test_a_persons_comment_holding_the_marker_line_is_never_deleted(tmp_path: Path) -> None:
+    with StrictGitHub() as github:
+        sticky = github.state.add_comment(PR, f"{MARKER}\nold plan", "github-actions")
+        pasted = f"I copied the bot's source:\n{MARKER}\nold plan\nwhy this delete?"
+        persons = github.state.add_comment(PR, pasted, "alice")
+
+        result = comment(tmp_path, actions_env(github.url, tmp_path), "new plan")
+
+        assert result.exit_code == 0, result.output
+        assert sticky["body"] == f"{MARKER}\nnew plan"
+        assert persons in github.state.comments_on(PR) and persons["body"] == pasted

@@ -82,16 +82,24 @@ def upsert_sticky_comment(
 
 
 def _delete_duplicates(client: GitHubClient, marked: list[JSON]) -> None:
-    """Delete every marked comment but the oldest; one gone already (deleted by the other
-    job) is fine; one j1sync may not delete is said, and left."""
-    kept = marked[0].get("id")
-    for duplicate in {c.get("id") for c in marked[1:]} - {kept}:
+    """Delete every marked comment but the oldest that the same account wrote (a person's
+    comment that happens to hold the marker line is never deleted); one gone already
+    (deleted by the other job) is fine; one j1sync may not delete is said, and left."""
+    kept, author = marked[0].get("id"), _author(marked[0])
+    duplicates = {c.get("id") for c in marked[1:] if _author(c) == author} - {kept}
+    for duplicate in sorted(duplicates, key=str):
         try:
             client.delete(client.repo_path(f"issues/comments/{duplicate}"))
         except NotFound:
             pass
         except ApiError as exc:
             log.warning("a second j1sync comment (%s) is left: %s", duplicate, exc)
+
+
+def _author(comment: JSON) -> str | None:
+    user = comment.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) else None
 
 
 def _id(comment: JSON) -> int:
