@@ -127,3 +127,20 @@ def test_a_persons_comment_holding_the_marker_line_is_never_deleted(tmp_path: Pa
         assert result.exit_code == 0, result.output
         assert sticky["body"] == f"{MARKER}\nnew plan"
         assert persons in github.state.comments_on(PR) and persons["body"] == pasted
+
+
+def test_the_bots_comment_is_updated_not_an_older_persons_holding_the_marker(
+    tmp_path: Path,
+) -> None:
+    with StrictGitHub() as github:
+        pasted = f"Last week's plan, for the record:\n{MARKER}\nold plan"
+        persons = github.state.add_comment(PR, pasted, "alice")
+        persons["user"]["type"] = "User"
+        sticky = github.state.add_comment(PR, f"{MARKER}\nold plan", "github-actions[bot]")
+        sticky["user"]["type"] = "Bot"
+
+        result = comment(tmp_path, actions_env(github.url, tmp_path), "new plan")
+
+        assert result.exit_code == 0, result.output
+        assert sticky["body"] == f"{MARKER}\nnew plan"
+        assert persons["body"] == pasted

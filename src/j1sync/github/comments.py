@@ -40,14 +40,21 @@ def carries_marker(comment: JSON, tag: str) -> bool:
 
 
 def find_marked_comments(client: GitHubClient, number: int, marker: str) -> list[JSON]:
-    """The PR's comments that carry the marker, oldest first."""
+    """The PR's comments that carry the marker: apps' first, then oldest first."""
     tag = marker_html(marker)
     found = [
         comment
         for comment in client.paginate(client.repo_path(f"issues/{number}/comments"))
         if carries_marker(comment, tag) and isinstance(comment.get("id"), int)
     ]
-    return sorted(found, key=lambda comment: int(comment["id"]))
+    return sorted(found, key=lambda comment: (not _by_a_bot(comment), int(comment["id"])))
+
+
+def _by_a_bot(comment: JSON) -> bool:
+    """Written by an app (github-actions[bot]: `user.type` Bot), as j1sync's comment is
+    under GITHUB_TOKEN; a person's comment holding the marker line comes after it."""
+    user = comment.get("user")
+    return isinstance(user, dict) and user.get("type") == "Bot"
 
 
 def find_marked_comment(client: GitHubClient, number: int, marker: str) -> JSON | None:
@@ -61,8 +68,9 @@ def upsert_sticky_comment(
 ) -> CommentResult:
     """Create the marked comment on PR `number`, or replace the body of the existing one.
 
-    There is one: two jobs that posted at once (each found none) leave two; the oldest is
-    kept, with this report, and the others are deleted, here or by the next run."""
+    There is one: two jobs that posted at once (each found none) leave two; the oldest
+    (an app's before a person's) is kept, with this report, and the others are deleted,
+    here or by the next run."""
     text = truncate_body(body, prefix=marker_html(marker) + "\n")
     truncated = len(text) < len(marker_html(marker) + "\n" + body)
     marked = find_marked_comments(client, number, marker)
@@ -82,7 +90,7 @@ def upsert_sticky_comment(
 
 
 def _delete_duplicates(client: GitHubClient, marked: list[JSON]) -> None:
-    """Delete every marked comment but the oldest that the same account wrote (a person's
+    """Delete every marked comment but the kept one (`marked[0]`) that its account wrote (a person's
     comment that happens to hold the marker line is never deleted); one gone already
     (deleted by the other job) is fine; one j1sync may not delete is said, and left."""
     kept, author = marked[0].get("id"), _author(marked[0])
