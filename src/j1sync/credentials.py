@@ -20,9 +20,8 @@ def credential_variables() -> frozenset[str]:
     return OWN_CREDENTIAL_VARIABLES | system_credential_variables()
 
 
-def api_keys(env: Mapping[str, str] | None = None) -> list[str]:
-    """The values of the systems' credential variables that are set (to redact them)."""
+def credential_values(env: Mapping[str, str] | None = None) -> list[str]:
+    """The values of the credential variables that are set (to redact them): every
+    system's API key, the plan key and the GitHub token."""
     environment = os.environ if env is None else env
-    return [
-        value for name in sorted(system_credential_variables()) if (value := environment.get(name))
-    ]
+    return [value for name in sorted(credential_variables()) if (value := environment.get(name))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from click.core import ParameterSource
 from j1sync.commands._exits import fail
 from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.connection import ConnectionOptions
-from j1sync.credentials import api_keys
+from j1sync.credentials import credential_values
 from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError
@@ -42,12 +43,33 @@ SYSTEM_CONNECTION_OPTIONS = "connection_options"
 
 
 def redact(text: str) -> str:
-    """Remove every system's API key (credentials.py), and every secret a plan masked,
-    from text that is about to leave the process; its control characters shown, not sent
-    (terminal.visible_controls)."""
-    for key in api_keys():
-        text = redact_key(text, key)
-    return visible_controls(redact_secrets(text))
+    """Remove every credential (credentials.py: the systems' API keys, the plan key, the
+    GitHub token), and every secret a plan masked, from text that is about to leave the
+    process; its control characters shown, not sent (terminal.visible_controls)."""
+    shown = text
+    for key in credential_values():
+        shown = redact_key(shown, key)
+    shown = redact_secrets(shown)
+    if shown != text:
+        shown = _without_stray_carets(text, shown)
+    return visible_controls(shown)
+
+
+_CARETS = re.compile(r"[ \t]*\^+[ \t]*")
+
+
+def _without_stray_carets(text: str, shown: str) -> str:
+    """`shown` (`text` with secrets replaced) without the caret line under a source line
+    that lost a secret: its carets were placed by the text as written, and would point
+    into the mask or past it."""
+    before, after = text.split("\n"), shown.split("\n")
+    if len(before) != len(after):  # a secret held a line break: no line can be trusted
+        return "\n".join(line for line in after if not _CARETS.fullmatch(line))
+    return "\n".join(
+        line
+        for index, line in enumerate(after)
+        if not (index and before[index - 1] != after[index - 1] and _CARETS.fullmatch(line))
+    )
 
 
 def system_option(whose: str) -> Callable[[F], F]:

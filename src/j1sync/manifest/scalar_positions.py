@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from j1sync.engine.sensitive import redact_secrets
 from j1sync.errors import SourceLocation
 from j1sync.terminal import visible_controls
 
@@ -108,9 +107,6 @@ def _align(text: str, source: int, value: str, upto: int) -> list[int] | None:
 
 
 def _excerpt(line: str, column: int, width: int) -> str:
-    shown = redact_secrets(line)
-    if shown != line:  # a secret on the line is shown masked: no caret into hidden text
-        return f"    {shown.rstrip()}"
     # tabs kept as tabs so the caret lines up in a terminal; a hidden character (U+202E)
     # is printed as its escape (terminal.visible_controls): as wide as that
     pad = "".join("\t" if c == "\t" else " " * _shown_width(c) for c in line[:column])
