@@ -338,12 +338,14 @@ class IamGroups:
         known = {email.strip().lower() for email in users}
         problems: list[str] = []
         lacking = {id(obj): obj for obj, email in gained if email not in known}
+        choices = sorted(users)
         for obj in lacking.values():
             written = (obj.declared or {}).get("members") or obj.state["members"]
+            accepted = known | have.get(obj.name, set())  # once a group, not once a member
             for index, email in enumerate(written):
-                if str(email).strip().lower() in known | have.get(obj.name, set()):
+                if str(email).strip().lower() in accepted:
                     continue
-                near = closest(str(email), sorted(users))
+                near = closest(str(email), choices)
                 message = f"no user '{email}' in the account" + (
                     f"; did you mean '{near}'?" if near else ""
                 )
