@@ -24,6 +24,7 @@ from j1sync import json_input
 from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, AuthError, NotFound, RateLimited
 from j1sync.github.settings import GitHubSettings
+from j1sync.http.client import retry_after
 from j1sync.http.retry import DEFAULT_TIMEOUT_S, ENV_TIMEOUT, configured_backoff, seconds_setting
 from j1sync.http.session import pooled_session, user_agent
 from j1sync.http.urls import shown_url
@@ -250,12 +251,8 @@ def _rate_limited(response: requests.Response, message: str) -> bool:
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    text = response.headers.get("retry-after", "").strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        return None
-    return min(seconds, _LONGEST_SAID_S) if seconds >= 0 else None  # NaN is not >= 0
+    seconds = retry_after(response.headers)
+    return None if seconds is None else min(seconds, _LONGEST_SAID_S)
 
 
 def _rate_limit_wait(response: requests.Response) -> float:

@@ -26,6 +26,7 @@ providers/client_provider.py).
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -390,14 +391,17 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def retry_after_seconds(text: str | None) -> float | None:
-    """A Retry-After value in seconds from now, never negative: delay-seconds or an
-    HTTP-date (RFC 9110 allows both); None when it is neither."""
+    """A Retry-After value in seconds from now: delay-seconds or an HTTP-date (RFC 9110
+    allows both; a date already past is 0); None when it is neither: a negative, NaN or
+    infinite delay is no delay-seconds, and is taken as absent, not as "now"."""
     if not text:
         return None
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return seconds if 0.0 <= seconds < math.inf else None  # NaN is neither
     try:
         return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
     except (TypeError, ValueError):
