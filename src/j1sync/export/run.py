@@ -25,6 +25,7 @@ from j1sync.export.staging import (
     STAGING_PREFIX,
     FolderState,
     StagedFiles,
+    dangling_link,
     folder_state,
     staged,
 )
@@ -76,11 +77,9 @@ def check_output_dir(out_dir: Path, force: bool) -> None:
     """Refuse to mix an export into existing files unless asked to (before any request)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputNotEmpty(f"{out_dir} exists and is not a folder")
-    if out_dir.is_symlink() and not out_dir.exists():
-        raise ExportWriteError(
-            f"cannot write the export to {out_dir}: it is a link to "
-            f"{os.readlink(out_dir)}, which does not exist"
-        )
+    link = dangling_link(out_dir)
+    if link:
+        raise ExportWriteError(f"cannot write the export to {out_dir}: it is {link}")
     _check_writable(out_dir)
     # an export's hidden folder (export/staging.py) is no file of the folder: one still
     # writing is caught when it is done, one killed left it behind

@@ -77,7 +77,8 @@ class StagedFiles:
                 if parent == self.out_dir:
                     break
                 if (parent.exists() or parent.is_symlink()) and not parent.is_dir():
-                    problems.append(f"{parent} is not a folder{_dangling(parent)}")
+                    link = dangling_link(parent)
+                    problems.append(f"{parent} is not a folder" + (f": {link}" if link else ""))
                     break
         return list(dict.fromkeys(problems))
 
@@ -98,11 +99,11 @@ class StagedFiles:
         _remove_empty(self.made)
 
 
-def _dangling(path: Path) -> str:
-    """`: a link to X, which does not exist`, for a link to nothing; else ''."""
+def dangling_link(path: Path) -> str | None:
+    """`a link to X, which does not exist` for a link to nothing; else None."""
     if not path.is_symlink() or path.exists():
-        return ""
-    return f": a link to {os.readlink(path)}, which does not exist"
+        return None
+    return f"a link to {os.readlink(path)}, which does not exist"
 
 
 def staged(out_dir: Path) -> StagedFiles:
