@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
 
 from j1sync.export.documents import ExportDocument
 from j1sync.manifest.discovery import is_manifest_name
+from j1sync.manifest.yaml_source import read_documents
 from j1sync.providers.registry import system_for_api_version, system_of_kind
 from j1sync.terminal import visible_controls
 
@@ -60,13 +58,10 @@ def _title(kind: str) -> str:
 
 
 def _declared(path: Path) -> Iterator[tuple[str, str]]:
-    """(engine kind, metadata.name) of each document of a manifest file; none when it
-    does not parse (the plan says why)."""
-    try:
-        documents: list[Any] = list(YAML(typ="safe").load_all(path.read_bytes()))
-    except Exception:  # any YAML or read error: not this check's to report
-        return
-    for document in documents:
+    """(engine kind, metadata.name) of each document of a manifest file, read as the
+    manifest loader reads it; none when it does not parse (the plan says why)."""
+    documents, _ = read_documents(path, str(path))  # its problems are the plan's to report
+    for document in (found.root for found in documents):
         if not isinstance(document, dict):
             continue
         system = system_for_api_version(document.get("apiVersion"))
