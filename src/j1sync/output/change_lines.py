@@ -25,7 +25,7 @@ from j1sync.engine.model import Change
 from j1sync.engine.sensitive import MASK
 from j1sync.export.yaml_writer import manifest_document, to_yaml_tree
 from j1sync.output.field_diff import ABSENT, Element, Entry, FieldGroup, ValueChange, diff_fields
-from j1sync.output.text_diff import is_long_text, line_diff
+from j1sync.output.text_diff import exact, is_long_text, line_diff, read_alike
 
 INLINE_CHARS = 60  # a value longer than this (as JSON) is shown on lines of its own
 
@@ -120,7 +120,10 @@ def _value_lines(change: ValueChange, depth: int) -> list[DiffLine]:
         return [DiffLine("~", depth, f"{label}: {new}")]  # a secret changed; never shown
     short = not (is_long_text(old) or is_long_text(new))
     if short and len(_inline(old)) + len(_inline(new)) <= 2 * INLINE_CHARS:
-        return [DiffLine("~", depth, f"{label}: {_inline(old)} -> {_inline(new)}")]
+        before, after = _inline(old), _inline(new)
+        if read_alike(before, after):  # "a b" -> "a b": one holds U+00A0
+            before, after = exact(old), exact(new)
+        return [DiffLine("~", depth, f"{label}: {before} -> {after}")]
     texts = [v if isinstance(v, str) or v is None else _yaml_text(v) for v in (old, new)]
     shown, wrapped = line_diff(texts[0], texts[1])
     note = "  (long lines shown in pieces)" if wrapped else ""

@@ -4,7 +4,9 @@ Queries, descriptions, webhook bodies and remediation steps are compared line by
 line, like Terraform's heredoc diffs. A line longer than WRAP is shown in pieces broken
 at spaces, before query keywords where it can, so an edit in a 2,000-character one-line
 query shows the piece it is in. Unchanged stretches far from any change are left out
-with a count of the lines left out; nothing is cut silently.
+with a count of the lines left out; nothing is cut silently. Where a removed and an
+added text would read alike (they differ in white space, a trailing carriage return, or
+how Unicode spells a character: `exact`), they are shown as JSON strings with escapes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CONTEXT_LINES = 2
@@ -75,8 +78,7 @@ def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bo
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     groups = list(matcher.get_grouped_opcodes(CONTEXT_LINES))
     if old == new:  # the same lines, different text (a trailing newline): show exactly
-        exact = [TextLine("-", json.dumps(before)), TextLine("+", json.dumps(after))]
-        return exact, False
+        return [TextLine("-", exact(before)), TextLine("+", exact(after))], False
     shown: list[TextLine] = []
     position = 0  # index in `old` of the first line not yet accounted for
     for group in groups:
@@ -87,8 +89,10 @@ def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bo
             if tag == "equal":
                 shown.extend(TextLine(" ", line) for line in old[i1:i2])
                 continue
-            shown.extend(TextLine("-", line) for line in old[i1:i2])
-            shown.extend(TextLine("+", line) for line in new[j1:j2])
+            removed, added = old[i1:i2], new[j1:j2]
+            quoted = _hidden_difference(removed, added)
+            shown.extend(TextLine("-", exact(line) if quoted else line) for line in removed)
+            shown.extend(TextLine("+", exact(line) if quoted else line) for line in added)
         position = group[-1][2]
     if position < len(old):
         shown.append(_left_out(len(old) - position))
@@ -97,3 +101,31 @@ def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bo
 
 def _left_out(count: int) -> TextLine:
     return TextLine("…", f"… {count} unchanged line{'s' if count != 1 else ''}")
+
+
+def read_alike(first: str, second: str) -> bool:
+    """Whether two different texts would read the same printed: they differ only in white
+    space (trailing spaces, a carriage return, a tab for spaces, U+00A0) or in how Unicode
+    spells a character (`é` as one code point or two: NFKC)."""
+    return _skeleton(first) == _skeleton(second)
+
+
+def _skeleton(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def exact(value: object) -> str:
+    """`value` as JSON, every character past ASCII as its escape: what tells apart two
+    texts that `read_alike`."""
+    return json.dumps(value)
+
+
+def _hidden_difference(removed: list[str], added: list[str]) -> bool:
+    """Whether one block of changed lines must be shown `exact`: a removed line reads like
+    an added one, or a line is white space alone (it would show as an empty line). Every
+    line of the block is then quoted alike, so a quoted one is never compared with a
+    line that holds quotes of its own."""
+    if any(line and not line.strip() for line in (*removed, *added)):
+        return True
+    shapes = {_skeleton(line) for line in removed}
+    return any(_skeleton(line) in shapes for line in added)
