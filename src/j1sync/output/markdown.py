@@ -39,16 +39,31 @@ _PINGS = re.compile(r"(?<!\w)(?:@(?=[A-Za-z0-9])|#(?=\d))|\bGH(?=-\d)", re.IGNOR
 
 
 def _escape(text: str) -> str:
-    """One line of text (a name's line break shown, ␊: a line of its own could forge a
-    heading, or a workflow command (`::error::`) in a CI log that prints the plan), with
-    no mention or issue reference GitHub would act on."""
+    """One line of Markdown text that reads as `text` (a file path, a live object's name in
+    a reason): its emphasis, link, image, code, strikethrough and math characters escaped,
+    so `m/_draft_.yaml` keeps its underscores and a name `![x](https://...)` shows no
+    image (_html_text's rules besides)."""
+    return _MARKUP.sub(r"\\\g<0>", _html_text(text))
+
+
+# Backslash escapes GitHub's Markdown honours for what would otherwise be inline syntax
+# (`<` and `&` are entities already).
+_MARKUP = re.compile(r"[\\`*_\[\]~$]")
+
+
+def _html_text(text: str) -> str:
+    """One line of text in an HTML block (a change's summary line: Markdown is not read
+    there): a name's line break shown, ␊ (a line of its own could forge a heading, or a
+    workflow command (`::error::`) in a CI log that prints the plan), no tag, and no
+    mention or issue reference GitHub would act on (it links those in HTML too)."""
     escaped = html.escape(visible_controls(text, one_line=True), quote=False)
     return _PINGS.sub(lambda found: found.group(0) + "&#8203;", escaped)
 
 
 def _code(text: str) -> str:
-    """Inline code that survives backticks and table pipes in the text, on one line."""
-    text = visible_controls(text.replace("|", "\\|"), one_line=True)
+    """Inline code that survives backticks in the text, on one line (never in a table:
+    outside one, `\\|` would show its backslash)."""
+    text = visible_controls(text, one_line=True)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -85,7 +100,7 @@ def _deletion_warning(deletes: list[Change]) -> list[str]:
 
 
 def _details(change: Change) -> str:
-    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {_escape(change.address)}"
+    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {_html_text(change.address)}"
     body = [
         section_marker("change"),
         f"<details><summary>{summary}</summary>",
