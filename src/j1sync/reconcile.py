@@ -31,7 +31,7 @@ from j1sync.engine.contract import (
     kind_of,
 )
 from j1sync.engine.model import Pruning, SectionHead
-from j1sync.engine.plan import Plan, Planner, join_plans
+from j1sync.engine.plan import Plan, Planner, UsersOf, join_plans
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError, ResolutionError
@@ -104,24 +104,48 @@ def kinds_to_read(
     provider: Provider, project: ProjectConfig, declared_kinds: Iterable[str]
 ) -> list[str]:
     """The kinds a plan needs from the account, in the provider's order: those the
-    manifests declare, those whose live objects it may delete with no manifest — a kind
-    pruned by tag (rules, questions) always, a kind pruned on request (IamGroup) when
-    j1sync.yaml enables it — and those whose objects may hold such objects (`HoldsKinds`:
-    dashboards, when resource groups may be pruned). Nothing else is read: a repository of
-    questions and rules never calls the IAM API (beta, SSO accounts only, accessAdmin)."""
+    manifests declare, and those whose live objects it may delete with no manifest — a
+    kind pruned by tag (rules, questions) always, a kind pruned on request (IamGroup) when
+    j1sync.yaml enables it. Nothing else is read up front: a repository of questions and
+    rules never calls the IAM API (beta, SSO accounts only, accessAdmin). (What may use
+    what a plan deletes is read once it does: `holders_to_read`.)"""
     wanted = set(declared_kinds)
-    pruned = {
-        kind.kind
-        for kind in provider.kinds
-        if kind.prune == "tagged" or (kind.prune == "opt-in" and prune_enabled(project, kind.kind))
-    }
     return [
         kind.kind
         for kind in provider.kinds
         if kind.kind in wanted
-        or kind.kind in pruned
-        or (isinstance(kind, HoldsKinds) and not pruned.isdisjoint(kind.holds_kinds))
+        or kind.prune == "tagged"
+        or (kind.prune == "opt-in" and prune_enabled(project, kind.kind))
     ]
+
+
+def holders_to_read(
+    provider: Provider, deleted_kinds: Collection[str], read: Collection[str]
+) -> list[str]:
+    """The kinds not `read` whose objects may use objects of `deleted_kinds` (`HoldsKinds`:
+    boards show questions and belong to resource groups, resource groups give IAM groups
+    rights): what a plan that deletes reads besides, so that what a hand-made object of
+    theirs uses is kept (engine/plan.py `UsersOf`); a plan that deletes nothing reads
+    none of them."""
+    return [
+        kind.kind
+        for kind in provider.kinds
+        if isinstance(kind, HoldsKinds)
+        and kind.kind not in read
+        and not set(kind.holds_kinds).isdisjoint(deleted_kinds)
+    ]
+
+
+def _users_of(provider: Provider, read: Collection[str]) -> UsersOf:
+    """Reads the holders of what a plan deletes (`holders_to_read`), when it deletes."""
+
+    def users_of(deleted_kinds: Collection[str]) -> Sequence[LiveObject]:
+        holders = holders_to_read(provider, deleted_kinds, read)
+        if not holders:
+            return ()
+        return [obj for obj in provider.read_live(holders) if obj.kind in holders]
+
+    return users_of
 
 
 def prune_enabled(project: ProjectConfig, kind: str) -> bool:
@@ -156,12 +180,15 @@ def kinds_in_plan(plan: Plan) -> list[str]:
 
 def kinds_to_check(plan: Plan, provider: Provider, project: ProjectConfig) -> list[str]:
     """What `apply --plan` reads: `kinds_in_plan`, and when the plan deletes, every kind
-    a plan of `project` reads (`kinds_to_read`): a live object made since the plan that
-    uses what it deletes makes it stale (engine/stale.py)."""
+    a plan of `project` reads (`kinds_to_read`) and those that may use what it deletes
+    (`holders_to_read`): a live object made since the plan that uses what it deletes
+    makes it stale (engine/stale.py)."""
     kinds = kinds_in_plan(plan)
-    if not any(change.action == "delete" for change in plan.actionable):
+    deleted = {change.kind for change in plan.actionable if change.action == "delete"}
+    if not deleted:
         return kinds
-    return sorted(set(kinds) | set(kinds_to_read(provider, project, kinds)))
+    read = set(kinds) | set(kinds_to_read(provider, project, kinds))
+    return sorted(read | set(holders_to_read(provider, deleted, read)))
 
 
 def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:
@@ -520,7 +547,7 @@ def _plan(
         own = manifests.project
         if provider.kinds:
             own = own.for_system(system_name_of(provider.kinds[0].kind))
-        plan = _target_plan(provider, own, desired, live, planner, pruning, early.made)
+        plan = _target_plan(provider, own, desired, live, planner, pruning, early.made, needed)
     else:
         # one planner, so one salt: every part's fingerprints keyed alike (one plan file)
         plan = join_plans(
@@ -535,6 +562,7 @@ def _plan(
                         planner,
                         pruning,
                         early.made,
+                        needed,
                     ),
                 )
                 for target in targets
@@ -556,10 +584,12 @@ def _target_plan(
     planner: Planner,
     pruning: Pruning,
     early: Mapping[str, EarlyResolution] | None = None,
+    read: Collection[str] = (),
 ) -> Plan:
     """The plan of one target: its kinds' desired and live objects, its j1sync.yaml
     settings (ownership marker, prune, safety), its account (`early`: kinds resolved
-    while the account was read)."""
+    while the account was read; `read`: the kinds read, the others' objects that may use
+    what the plan deletes read then, `holders_to_read`)."""
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     own_desired = [d for d in desired if d.kind in kinds]
     own_live = [obj for obj in live if obj.kind in kinds]
@@ -571,6 +601,7 @@ def _target_plan(
         provider.account,
         pruning=pruning,
         undeclarable=name_problem,
+        users_of=_users_of(provider, read),
     )
 
 

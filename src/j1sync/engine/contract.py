@@ -155,10 +155,12 @@ class DeclaresCredentials(Protocol):
 
 @runtime_checkable
 class HoldsKinds(Protocol):
-    """Optional, for a kind whose objects may hold objects of other kinds that the API
-    will not delete while held (a dashboard its resource group). When prune may delete
-    such kinds, this kind is read too, even with no manifest of its own, so that what its
-    objects hold is kept (engine/plan.py `_keep_what_is_used`)."""
+    """Optional, for a kind whose objects may hold objects of other kinds (their
+    `references`) that the API will not delete while held, or whose delete would break
+    them (a dashboard its resource group, the questions its widgets show). When a plan
+    deletes objects of such kinds, this kind is read too, even with no manifest of its
+    own, so that what its objects hold is kept (engine/plan.py `UsersOf`,
+    `_keep_what_is_used`); a plan that deletes none does not read it for this."""
 
     holds_kinds: tuple[str, ...]
 

@@ -63,6 +63,11 @@ def _describe(desired: DesiredObject) -> str:
 
 # (kind, name) -> why no manifest can have that name, or None (manifest/names.name_problem)
 Undeclarable = Callable[[str, str], str | None]
+# The kinds a plan deletes objects of -> live objects read apart (kinds neither declared nor
+# pruned, so all left alone and not listed) that may use such objects (a hand-made board
+# showing a managed question): asked once, only by a plan that deletes, so a plan that
+# deletes nothing reads nothing more (reconcile.py `holders_to_read`).
+UsersOf = Callable[[Collection[str]], Sequence[LiveObject]]
 
 
 def _prune_reason(
@@ -254,9 +259,10 @@ class Planner:
         *,
         pruning: Pruning | None = None,
         undeclarable: Undeclarable | None = None,
+        users_of: UsersOf | None = None,
     ) -> Plan:
         """The plan of `desired` against `live` (`kinds`: see `build_plan`; `undeclarable`:
-        see `_prune_reason`)."""
+        see `_prune_reason`; `users_of`: see `UsersOf`)."""
         masking = self._masking
         prune = pruning or pruning_on()
         index = _LiveIndex(live)
@@ -292,7 +298,12 @@ class Planner:
                 else:
                     changes.append(_delete_change(self._live_side(obj), reason, masking))
 
-        changes = _keep_what_is_used(changes, live, unmanaged)
+        users: Sequence[LiveObject] = ()
+        if users_of is not None:
+            deleted_kinds = {c.kind for c in changes if c.action == "delete"}
+            if deleted_kinds:
+                users = users_of(deleted_kinds)
+        changes = _keep_what_is_used(changes, live, unmanaged, users)
         _order_deletes(changes, live)
         _refuse_deleting_what_is_used(changes)
         # a cycle no order can apply (new objects that name each other) is said now, at
@@ -651,19 +662,24 @@ def users_left_alone(
 
 
 def _keep_what_is_used(
-    changes: list[Change], live: Sequence[LiveObject], unmanaged: list[UnmanagedObject]
+    changes: list[Change],
+    live: Sequence[LiveObject],
+    unmanaged: list[UnmanagedObject],
+    read_for_uses: Sequence[LiveObject] = (),
 ) -> list[Change]:
     """`changes` without the deletes of objects that a live object the plan leaves alone
     still uses (a managed question an unmanaged rule runs, a resource group a hand-made
     rule belongs to): the API refuses such a delete, or it would break that object, and
     every apply would fail on it. Each is kept, unmanaged with a note naming its users,
     and so, in turn, is what a kept object uses. (A declared object that uses one is
-    `_refuse_deleting_what_is_used`'s.)"""
+    `_refuse_deleting_what_is_used`'s.) `read_for_uses`: live objects read only for what
+    they use (`UsersOf`), all left alone."""
     deletes = {c.address: c for c in changes if c.action == "delete"}
     if not deletes:
         return changes
     deleted_live = {obj.address: obj for obj in live if obj.address in deletes}
-    users = users_left_alone(deletes.keys(), {c.address for c in changes}, live)
+    left_alone = [*live, *read_for_uses] if read_for_uses else live
+    users = users_left_alone(deletes.keys(), {c.address for c in changes}, left_alone)
     kept = set(users)
     waiting = list(kept)  # kept objects whose own uses are still to be kept
     while waiting:  # what a kept object uses is kept too

@@ -209,8 +209,9 @@ def is_account_board(summary: Mapping[str, Any]) -> bool:
 class Dashboards:
     kind = KIND
     prune: PrunePolicy = "opt-in"
-    # a board in a resource group keeps it (JupiterOne: "still holds dashboards")
-    holds_kinds = (RESOURCE_GROUP_KIND,)
+    # a board in a resource group keeps it (JupiterOne: "still holds dashboards"), and a
+    # question a widget shows (questionId): deleted, the widget would show nothing
+    holds_kinds = (RESOURCE_GROUP_KIND, QUESTION_KIND)
 
     def __init__(
         self,

@@ -63,6 +63,11 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         self.dashboards = Dashboards(
             client, self.resource_groups.names, lambda: question_keys(self.questions.read_all())
         )
+        # the questions as the last read of them found them: a later read of the boards
+        # alone (reconcile reads them once a plan deletes what they may show, seconds after
+        # the questions were read) names their widgets' questions by these rather than read
+        # every question again (kept as read: named only when boards are read)
+        self._questions_read: list[LiveObject] | None = None
         # Dependency order, each kind after the kinds it names: queries and rules name
         # parameters; a resource group's permissions name IAM groups; a rule names its
         # question, its resource group and the integration instances its actions target;
@@ -150,8 +155,10 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
             RESOURCE_GROUPS: self.resource_groups.read_all,
             DASHBOARDS: self.dashboards.read_raw,
         }
-        # Rules and boards need question ids -> names even when questions were not asked for.
-        needed = set(wanted) | ({"Question"} if {"AlertRule", DASHBOARDS} & set(wanted) else set())
+        # Rules and boards need question ids -> names even when questions were not asked for
+        # (boards alone: unless an earlier read of this provider's has them).
+        namers = {"AlertRule", DASHBOARDS} if self._questions_read is None else {"AlertRule"}
+        needed = set(wanted) | ({"Question"} if namers & set(wanted) else set())
         # one read: should a request get no answer for good, the others stop (reading)
         with self.client.reading(), ThreadPoolExecutor(max_workers=len(needed)) as pool:
             futures: dict[str, Future[Any]] = {}
@@ -174,6 +181,8 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
 
         if "AlertRule" in results and not rules.all_of(results["AlertRule"]):
             self._name_resource_groups(results)
+        if "Question" in results:
+            self._questions_read = results["Question"]
         live: list[LiveObject] = []
         for name in [k.kind for k in self.kinds if k.kind in wanted]:
             if name == "AlertRule" and rules.all_of(results[name]):
@@ -182,7 +191,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
                 names = question_keys(results["Question"])
                 live.extend(self.alert_rules.live_object(raw, names) for raw in results[name])
             elif name == DASHBOARDS:
-                names = question_keys(results["Question"])
+                names = question_keys(self._questions_read or [])
                 groups = None
                 if RESOURCE_GROUPS in results:
                     groups = group_keys(results[RESOURCE_GROUPS])
