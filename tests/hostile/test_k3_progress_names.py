@@ -18,7 +18,7 @@ from j1sync.executor.outcome import Outcome
 from j1sync.output.progress import RichProgress
 
 NAME = "[/x][bold]Evil\x1b]0;pwned\x07\u202etxt.exe"
-SHOWN = "[/x][bold]Evil␛]0;pwned\\u202etxt.exe"  # BEL: rich's Text drops it
+SHOWN = "[/x][bold]Evil␛]0;pwned␇\\u202etxt.exe"  # BEL shown too (ansi.line)
 
 
 def test_a_name_in_the_bar_and_above_it_is_shown_never_read_or_sent() -> None:

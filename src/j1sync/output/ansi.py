@@ -1,5 +1,6 @@
 """Lines of rich `Text` as the text j1sync prints: with ANSI colours, or plain. The one
-place a rich Console renders to a string (the plan, the apply report)."""
+place such lines are made (`line`) and a rich Console renders them to a string (the plan,
+the apply report)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,18 @@ from rich.console import Console
 from rich.text import Span, Text
 
 from j1sync.terminal import visible_controls
+
+
+def line(*parts: str | tuple[str, str], style: str = "") -> Text:
+    """One line of `parts` (text, or (text, style)), each part's control characters shown,
+    not sent (terminal.visible_controls), before rich reads it: rich's Text drops a carriage
+    return, backspace, BEL, VT and FF without a trace, so a value holding one (`a\rb`)
+    would print as another (`ab`)."""
+    made = Text(style=style)
+    for part in parts:
+        text, part_style = (part, "") if isinstance(part, str) else part
+        made.append(visible_controls(text, one_line=True), style=part_style)
+    return made
 
 
 def render(lines: Sequence[Text], color: bool) -> str:

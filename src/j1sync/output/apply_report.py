@@ -6,7 +6,8 @@
     Apply failed: 1 created, 0 updated, 0 deleted, 1 failed, 1 skipped.
 
 The same lines on a terminal (coloured) and in a CI log or a job summary (plain), built
-as rich `Text` so an API message is never read as markup.
+as rich `Text` (ansi.line) so an API message is never read as markup, and its control
+characters are shown.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.text import Text
 
 from j1sync.engine.sensitive import redact_secrets
 from j1sync.executor.outcome import NOT_STARTED, ApplyResult, Outcome
-from j1sync.output.ansi import render
+from j1sync.output.ansi import line, render
 
 DONE = {"create": "created", "update": "updated", "delete": "deleted"}
 STYLES = {"create": "green", "update": "yellow", "delete": "red"}
@@ -26,17 +27,20 @@ def change_line(outcome: Outcome) -> Text:
     """`created Kind/name`, or `failed  create Kind/name: why` (a reason always)."""
     if outcome.status == "applied":
         word = DONE.get(outcome.action, outcome.action)
-        line = Text.assemble((f"{word:<{STATUS_WIDTH}}", STYLES.get(outcome.action, "")))
-        line.append(f" {outcome.address}")
+        parts: list[str | tuple[str, str]] = [
+            (f"{word:<{STATUS_WIDTH}}", STYLES.get(outcome.action, "")),
+            f" {outcome.address}",
+        ]
         if outcome.message:  # e.g. confirmed by re-reading after a lost response
-            line.append(f" ({redact_secrets(outcome.message)})", style="dim")
-        return line
+            parts.append((f" ({redact_secrets(outcome.message)})", "dim"))
+        return line(*parts)
     style = "bold red" if outcome.status == "failed" else "yellow"
-    line = Text.assemble((f"{outcome.status:<{STATUS_WIDTH}}", style))
-    line.append(f" {outcome.action} {outcome.address}")
     # an API error may quote the input it refused: secrets are masked
-    line.append(f": {redact_secrets(outcome.message) or 'no reason given'}")
-    return line
+    return line(
+        (f"{outcome.status:<{STATUS_WIDTH}}", style),
+        f" {outcome.action} {outcome.address}",
+        f": {redact_secrets(outcome.message) or 'no reason given'}",
+    )
 
 
 def closing_line(result: ApplyResult) -> Text:
@@ -65,7 +69,7 @@ def closing_line(result: ApplyResult) -> Text:
         head, style = "Apply complete", "bold green"
     else:
         head, style = "Apply failed", "bold red"
-    return Text(f"{head}: {', '.join(parts)}.", style=style)
+    return line(f"{head}: {', '.join(parts)}.", style=style)
 
 
 def finish_hint(saved_plan: bool) -> str:
@@ -100,6 +104,6 @@ def interrupted_hint(result: ApplyResult, *, saved_plan: bool = False) -> str:
     )
 
 
-def styled(line: Text, color: bool) -> str:
+def styled(report_line: Text, color: bool) -> str:
     """One line as ANSI-coloured text, or plain."""
-    return render([line], color)
+    return render([report_line], color)

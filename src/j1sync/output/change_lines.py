@@ -40,7 +40,8 @@ class DiffLine:
     text: str
 
     def render(self) -> str:
-        return f"{self.sign} {'  ' * self.depth}{self.text}".rstrip()
+        # spaces only: a trailing \r, \v, \f, \x1f, U+2028... is the text's own, shown
+        return f"{self.sign} {'  ' * self.depth}{self.text}".rstrip(" ")
 
 
 def change_lines(change: Change) -> list[DiffLine]:

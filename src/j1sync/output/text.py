@@ -1,7 +1,8 @@
 """Terminal rendering of a plan, Terraform-like.
 
 Built from rich `Text` so the same lines come out plain (CI, NO_COLOR, pipes) or with
-ANSI colours (a terminal); values are never parsed as markup.
+ANSI colours (a terminal); values are never parsed as markup, and their control
+characters are shown (ansi.line).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from j1sync.engine.model import Plan, section_plan
-from j1sync.output.ansi import render
+from j1sync.output.ansi import line, render
 from j1sync.output.values import (
     NO_CHANGES,
     NO_CHANGES_HERE,
@@ -32,60 +33,60 @@ def render_text(plan: Plan, color: bool) -> str:
     if len(plan.sections) < 2:
         lines = _body(plan, NO_CHANGES, note=note)
     else:
-        lines = [Text("Actions: + create, ~ update, - delete")] if plan.actionable else []
+        lines = [line("Actions: + create, ~ update, - delete")] if plan.actionable else []
         for section in plan.sections:
             part = section_plan(plan, section)
-            lines.append(Text(""))
-            lines.append(Text(section_heading(section), style="bold underline"))
+            lines.append(line(""))
+            lines.append(line(section_heading(section), style="bold underline"))
             lines.extend(_body(part, NO_CHANGES_HERE, legend=False))
-            lines.append(Text(summary_line(part), style="bold"))
+            lines.append(line(summary_line(part), style="bold"))
         lines.extend(_note(note))
-    lines.append(Text(""))
-    lines.append(Text(summary_line(plan), style="bold"))
+    lines.append(line(""))
+    lines.append(line(summary_line(plan), style="bold"))
     return render(lines, color)
 
 
 def _note(note: str | None) -> list[Text]:
-    return [] if note is None else [Text(""), Text(note, style="yellow")]
+    return [] if note is None else [line(""), line(note, style="yellow")]
 
 
 def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = None) -> list[Text]:
     lines: list[Text] = []
     actionable = plan.actionable
     if not actionable:
-        lines.append(Text(no_changes, style="green"))
+        lines.append(line(no_changes, style="green"))
     else:
         # loaded for a plan with changes only (the YAML writer, every system's models)
         from j1sync.output.change_lines import change_lines
 
         if legend:
-            lines.append(Text("Actions: + create, ~ update, - delete"))
+            lines.append(line("Actions: + create, ~ update, - delete"))
         for change in actionable:
             style = STYLES[change.action]
-            lines.append(Text(""))
+            lines.append(line(""))
             lines.append(
-                Text(f"  {SYMBOLS[change.action]} {change.address}", style=f"bold {style}")
+                line(f"  {SYMBOLS[change.action]} {change.address}", style=f"bold {style}")
             )
-            lines.append(Text(f"      {change.reason}", style="dim"))
+            lines.append(line(f"      {change.reason}", style="dim"))
             lines.extend(
-                Text(f"      {line.render()}", style=LINE_STYLES[line.sign])
-                for line in change_lines(change)
+                line(f"      {diff.render()}", style=LINE_STYLES[diff.sign])
+                for diff in change_lines(change)
             )
     unmanaged = [(k, c["unmanaged"]) for k, c in plan.summary.items() if c.get("unmanaged")]
     if unmanaged:
         counts = ", ".join(f"{kind} {count}" for kind, count in unmanaged)
-        lines.append(Text(""))
-        lines.append(Text(f"Unmanaged (never touched): {counts}", style="dim"))
+        lines.append(line(""))
+        lines.append(line(f"Unmanaged (never touched): {counts}", style="dim"))
     kept = still_used(plan)
     if kept:
-        lines.append(Text(""))
-        lines.append(Text(STILL_USED_HEADING, style="yellow"))
-        lines.extend(Text(f"  {address}: {why}", style="yellow") for address, why in kept)
+        lines.append(line(""))
+        lines.append(line(STILL_USED_HEADING, style="yellow"))
+        lines.extend(line(f"  {address}: {why}", style="yellow") for address, why in kept)
     lines.extend(_note(note))
     if plan.safety["blocked"]:
-        lines.append(Text(""))
+        lines.append(line(""))
         lines.append(
-            Text("Blocked by a safety limit; apply refuses it without --force:", style="bold red")
+            line("Blocked by a safety limit; apply refuses it without --force:", style="bold red")
         )
-        lines.extend(Text(f"  {m}", style="red") for m in plan.safety["messages"])
+        lines.extend(line(f"  {m}", style="red") for m in plan.safety["messages"])
     return lines
