@@ -84,6 +84,9 @@ def normalize_resource_group(permissions: Any) -> dict[str, Any]:
 class ResourceGroups:
     kind = KIND
     prune: PrunePolicy = "opt-in"
+    # a permission names its IAM group (subjectId): with the group deleted, the permission
+    # would name nothing (engine HoldsKinds)
+    holds_kinds = (GROUP_KIND,)
 
     def __init__(self, client: JupiterOneClient) -> None:
         self._client = client
