@@ -139,6 +139,10 @@ class WorkflowKind(OpenCtiKind):
     kind_name = "Workflow"
     spec_model = WorkflowSpec
     prune: PrunePolicy = "never"
+    # a status names its template: read when a plan deletes templates, so that one a
+    # workflow no manifest declares still uses is kept (engine HoldsKinds), not refused
+    # by `StatusTemplateKind.remove` on every apply
+    holds_kinds = (engine_kind("StatusTemplate"),)
     list_field = "subTypes"
     node_fields = "statuses { id template_id template { id name } order scope }"
 
