@@ -42,6 +42,7 @@ from j1sync.engine.sensitive import (
     CredentialPaths,
     MaskedState,
     Secrets,
+    credential_strings,
     mask,
     mask_path,
 )
@@ -426,10 +427,13 @@ class _Masking:
         so that a rotated or hand-edited secret shows neither value, wherever the desired
         side was masked; its keys as `mask` shows a live state's beside `desired`'s."""
         paths = set(self.paths(live.kind, live.state) if live_paths is None else live_paths)
+        literals = credential_strings(live.state, paths) if paths else []
         if after is not None:
             paths |= set(after.templates) | set(after.literal)
+            literals += _strings(list(after.literal.values()))
         twin = desired.state if desired is not None else None
-        return mask(live.state, self.secrets, paths, live=True, desired=twin).state
+        masked = mask(live.state, self.secrets, paths, live=True, desired=twin, literals=literals)
+        return masked.state
 
     def declared(self, want: DesiredObject, after: MaskedState) -> dict[str, Any] | None:
         """The spec as written, masked like the desired state: `${env:}` values, the
@@ -467,13 +471,23 @@ class _DesiredSide:
     @classmethod
     def of(cls, want: DesiredObject, masking: _Masking) -> _DesiredSide:
         paths = _paths(masking, want.kind, want.state)
-        return cls(want, paths, mask(want.state, masking.secrets, paths), _digest(want.state))
+        masked = _mask_desired(want.state, masking.secrets, paths)
+        return cls(want, paths, masked, _digest(want.state))
 
     def masked_with(self, live_paths: frozenset[str], masking: _Masking) -> MaskedState:
         """The state masked at its own credential paths and the live state's."""
         if live_paths <= self.paths:
             return self.masked
-        return mask(self.obj.state, masking.secrets, self.paths | live_paths)
+        return _mask_desired(self.obj.state, masking.secrets, self.paths | live_paths)
+
+
+def _mask_desired(state: dict[str, Any], secrets: Secrets, paths: Collection[str]) -> MaskedState:
+    """`state` masked (sensitive.mask) at `paths`, and wherever another string holds what a
+    credential path holds literally (a web hook's URL copied into its notes)."""
+    masked = mask(state, secrets, paths)
+    if not masked.literal:
+        return masked
+    return mask(state, secrets, paths, literals=_strings(list(masked.literal.values())))
 
 
 @dataclass(frozen=True, slots=True)

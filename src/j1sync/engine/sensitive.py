@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from j1sync.engine.paths import PathPart, format_path, parse_path
+from j1sync.engine.paths import PathPart, format_path, get_path, parse_path
 from j1sync.env_reference import VALID_ENV_REFERENCE, env_template, has_value, unset_problem
 from j1sync.errors import ConfigError
 
@@ -134,14 +134,18 @@ def mask(
     *,
     live: bool = False,
     desired: Any = None,
+    literals: Collection[str] = (),
 ) -> MaskedState:
-    """Mask every string that holds an `${env:…}` secret and every non-empty string at or
-    below one of the `credentials` paths. A `live` state's dict keys that hold a secret are
+    """Mask every string that holds an `${env:…}` secret, every non-empty string at or
+    below one of the `credentials` paths, and every string that holds one of `literals`
+    (credentials written literally, a credential path's values: copied into a note, such
+    a value is a credential there too). A `live` state's dict keys that hold a secret are
     masked too, except those the `desired` state has at the same place (`_public_key`)."""
-    if not secrets.replacements and not credentials:
+    if not secrets.replacements and not credentials and not literals:
         return MaskedState(state)
     result = MaskedState(None)
     wanted = frozenset(credentials)
+    hunted = _pattern(literals)
 
     def walk(node: Any, parts: list[PathPart], credential: bool, twin: Any) -> Any:
         credential = credential or (bool(wanted) and format_path(parts) in wanted)
@@ -162,7 +166,7 @@ def mask(
                     result.templates[format_path(parts)] = template
                 remember_secrets([node])
                 return MASK
-            if credential and node:
+            if node and (credential or (hunted is not None and hunted.search(node))):
                 if not live:
                     result.literal[format_path(parts)] = node
                 remember_secrets([node])
@@ -171,6 +175,38 @@ def mask(
 
     result.state = walk(state, [], False, desired)
     return result
+
+
+# A credential written literally shorter than this is not hunted for in other fields: a
+# header's `true`, `gzip` or `no-cache` would mask every query holding the word.
+MIN_LITERAL_CREDENTIAL_LENGTH = 12
+
+
+def _pattern(literals: Collection[str]) -> re.Pattern[str] | None:
+    """Any of `literals` long enough to be looked for inside other text, longest first."""
+    long_enough = sorted({v for v in literals if len(v) >= MIN_LITERAL_CREDENTIAL_LENGTH}, key=len)
+    if not long_enough:
+        return None
+    return re.compile("|".join(map(re.escape, reversed(long_enough))))
+
+
+def credential_strings(state: Any, paths: Collection[str]) -> list[str]:
+    """Every string at or below `paths` in `state`: the values its credential paths hold."""
+    found: list[str] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    for path in paths:
+        collect(get_path(state, path))
+    return found
 
 
 _NO_TWIN = object()
