@@ -3,7 +3,9 @@ return (a query pasted from Windows), a tab for spaces, U+00A0 for a space, `é`
 as two code points. The plan showed the removed and the added text alike (`-   with a=1`
 over `+   with a=1`; `"a b" -> "a b"`), the trailing white space dropped and the other
 difference invisible, so a reviewer saw a change that changes nothing. Such texts are
-now shown as JSON strings with escapes, in the text and the Markdown plan."""
+now shown as JSON strings with escapes, in the text and the Markdown plan; and so are a
+list's removed and added elements (a tag, a query named `café`) when one reads as the
+other (as YAML with escapes)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from tests.export.conftest import BASE_SEED
 from tests.hostile.in_process import jupiterone_run as run
 
+# a list's element: a tag, a query's name
+LIVE_TAG, TAG = "caf\u00e9\u00a0eu", "cafe\u0301 eu"
 QUERY = "FIND User\n  WITH active = true\n  RETURN User.name"
 # name -> (the live object's text, the manifest's): title short, description multi-line
 EDITS = {
@@ -41,8 +45,12 @@ def emu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
     live.append(question("query-edit", "Q", "D", QUERY.replace("true", "true ")))
     for seeded in live:
         seeded["tags"] = ["j1sync"]
+    live.append(question("list-edit", "L", "D") | {"tags": ["j1sync", LIVE_TAG]})
+    live[-1]["queries"][0]["name"] = LIVE_TAG
     declared = [question(n, t, d) for n, (_, t, _, d) in EDITS.items()]
     declared.append(question("query-edit", "Q", "D"))
+    declared.append(question("list-edit", "L", "D") | {"tags": [TAG]})
+    declared[-1]["queries"][0]["name"] = TAG
     Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
     Path("m").mkdir()
     documents = [
@@ -78,7 +86,7 @@ def changed_pairs(lines: list[str]) -> list[tuple[str, str]]:
 def test_a_change_never_reads_as_the_same_text_on_both_sides(emu: Emulator, fmt: str) -> None:
     result = run(emu, "plan", "--format", fmt)
     assert result.exit_code == 0, result.output
-    assert "6 to update" in result.stdout, result.stdout
+    assert "7 to update" in result.stdout, result.stdout
     lines = result.stdout.splitlines()
     inline = [line.split(": ", 1)[1] for line in lines if "title: " in line and " -> " in line]
     assert len(inline) == len(EDITS), result.stdout
@@ -93,3 +101,15 @@ def test_a_change_never_reads_as_the_same_text_on_both_sides(emu: Emulator, fmt:
     assert '"two\\u00a0words"' in result.stdout and '"cafe\\u0301"' in result.stdout
     assert '"one\\r"' in result.stdout and '"\\ttwo"' in result.stdout
     assert '"  WITH active = true "' in result.stdout
+
+
+def test_nor_does_a_removed_list_element_read_as_the_added_one(emu: Emulator) -> None:
+    result = run(emu, "plan")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("  ~ Question/list-edit")
+    block = lines[start : lines.index("", start)]
+    removed = {line.strip()[1:].strip() for line in block if line.lstrip().startswith("- ")}
+    added = {line.strip()[1:].strip() for line in block if line.lstrip().startswith("+ ")}
+    assert '- "caf\\xE9\\_eu"' in removed and '- "cafe\\u0301 eu"' in added, block
+    assert '- name: "caf\\xE9\\_eu"' in removed and '- name: "cafe\\u0301 eu"' in added, block

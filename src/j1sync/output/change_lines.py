@@ -25,7 +25,13 @@ from j1sync.engine.model import Change
 from j1sync.engine.sensitive import MASK
 from j1sync.export.yaml_writer import manifest_document, to_yaml_tree
 from j1sync.output.field_diff import ABSENT, Element, Entry, FieldGroup, ValueChange, diff_fields
-from j1sync.output.text_diff import exact, is_long_text, line_diff, read_alike
+from j1sync.output.text_diff import (
+    exact,
+    hidden_difference,
+    is_long_text,
+    line_diff,
+    read_alike,
+)
 
 INLINE_CHARS = 60  # a value longer than this (as JSON) is shown on lines of its own
 
@@ -77,21 +83,41 @@ def _pruned(value: Any) -> Any:
 # -- an update's entries --------------------------------------------------------------
 
 
-def _entry_lines(entry: Entry, depth: int) -> list[DiffLine]:
+def _entry_lines(entry: Entry, depth: int, escaped: bool = False) -> list[DiffLine]:
     if isinstance(entry, FieldGroup):
         lines = [DiffLine("~", depth, f"{entry.label}:")]
-        return lines + [line for child in entry.children for line in _entry_lines(child, depth + 1)]
+        escaped = _elements_read_alike(entry.children)
+        for child in entry.children:
+            lines += _entry_lines(child, depth + 1, escaped)
+        return lines
     if isinstance(entry, Element):
-        return _element_lines(entry, depth)
+        return _element_lines(entry, depth, escaped)
     return _value_lines(entry, depth)
 
 
-def _element_lines(element: Element, depth: int) -> list[DiffLine]:
+def _elements_read_alike(children: tuple[Entry, ...]) -> bool:
+    """Whether a list's added and removed elements must be shown with escapes: a line of
+    one reads like a line of another it is not (`- café` and `- café`, text_diff)."""
+    shown: dict[str, list[str]] = {"added": [], "removed": []}
+    for child in children:
+        if isinstance(child, Element) and child.status in shown:
+            shown[child.status] += _element_text(child.value).split("\n")
+    return bool(shown["added"] and shown["removed"]) and hidden_difference(
+        shown["removed"], shown["added"]
+    )
+
+
+def _element_text(value: Any, escaped: bool = False) -> str:
+    if isinstance(value, list):  # a clause of a rule condition: one line
+        return f"- {exact(value) if escaped else _inline(value)}"
+    return textwrap.dedent(_yaml_text([value], escaped=escaped))  # the dash at the depth
+
+
+def _element_lines(element: Element, depth: int, escaped: bool = False) -> list[DiffLine]:
     if element.status != "changed":
         sign = "+" if element.status == "added" else "-"
-        if isinstance(element.value, list):  # a clause of a rule condition: one line
-            return [DiffLine(sign, depth, f"- {_inline(element.value)}")]
-        return _yaml_block(sign, depth, [element.value])
+        text = _element_text(element.value, escaped)
+        return [DiffLine(sign, depth, line) for line in text.split("\n")]
     # an identity field that shows as changed below (a secret endpoint: masked, the
     # element matched on it) is not said again as context
     changed = {child.label for child in element.children if not isinstance(child, Element)}
@@ -165,24 +191,25 @@ def _label_value(value: Any) -> str:
 # -- YAML -------------------------------------------------------------------------------
 
 
-def _yaml() -> YAML:
+def _yaml(allow_unicode: bool = True) -> YAML:
     yaml = YAML(typ="rt")
     yaml.default_flow_style = False
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 1 << 16
-    yaml.allow_unicode = True
+    yaml.allow_unicode = allow_unicode
     return yaml
 
 
 _YAML = _yaml()
+_ESCAPED_YAML = _yaml(allow_unicode=False)  # every character past ASCII as its escape
 
 
 _CHECK = YAML(typ="safe")  # libyaml when installed: reading back costs little
 
 
-def _yaml_text(value: Any, quote: bool = False) -> str:
+def _yaml_text(value: Any, quote: bool = False, escaped: bool = False) -> str:
     stream = io.StringIO()
-    _YAML.dump(to_yaml_tree(value, quote=quote), stream)
+    (_ESCAPED_YAML if escaped else _YAML).dump(to_yaml_tree(value, quote=quote), stream)
     return stream.getvalue().rstrip("\n")
 
 

@@ -15,6 +15,7 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 CONTEXT_LINES = 2
@@ -90,7 +91,7 @@ def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bo
                 shown.extend(TextLine(" ", line) for line in old[i1:i2])
                 continue
             removed, added = old[i1:i2], new[j1:j2]
-            quoted = _hidden_difference(removed, added)
+            quoted = hidden_difference(removed, added)
             shown.extend(TextLine("-", exact(line) if quoted else line) for line in removed)
             shown.extend(TextLine("+", exact(line) if quoted else line) for line in added)
         position = group[-1][2]
@@ -120,12 +121,14 @@ def exact(value: object) -> str:
     return json.dumps(value)
 
 
-def _hidden_difference(removed: list[str], added: list[str]) -> bool:
-    """Whether one block of changed lines must be shown `exact`: a removed line reads like
-    an added one, or a line is white space alone (it would show as an empty line). Every
-    line of the block is then quoted alike, so a quoted one is never compared with a
-    line that holds quotes of its own."""
+def hidden_difference(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether removed and added lines must be shown `exact`: an added line reads like a
+    removed one it is not (`read_alike`), or a line is white space alone (it would show as
+    an empty line). All of them are then shown so, so that an escaped line is never
+    compared with one holding quotes or backslashes of its own."""
     if any(line and not line.strip() for line in (*removed, *added)):
         return True
-    shapes = {_skeleton(line) for line in removed}
-    return any(_skeleton(line) in shapes for line in added)
+    shapes: dict[str, set[str]] = {}
+    for line in removed:
+        shapes.setdefault(_skeleton(line), set()).add(line)
+    return any(shapes.get(_skeleton(line), {line}) - {line} for line in added)
