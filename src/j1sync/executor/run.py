@@ -15,7 +15,9 @@ from j1sync.errors import J1SyncError
 from j1sync.executor import mutations
 from j1sync.executor.outcome import NOT_STARTED, ApplyEvent, ApplyResult, EventType, Outcome
 from j1sync.executor.resolution import RunResolver, desired_objects
+from j1sync.http.retry import no_answer
 from j1sync.interrupts import SIGNAL_CHECK_S
+from j1sync.providers.registry import system_of_kind
 
 EventHandler = Callable[[ApplyEvent], None]
 
@@ -58,7 +60,11 @@ def apply_plan(
     before any change. Once `stop` is set (Ctrl-C), no further change starts: those in
     flight finish, the rest are skipped as not started, and the result is marked
     interrupted. Likewise once an apply lock this process holds is lost (engine/lock.py
-    `lost_lock`: another apply may be changing the account), without the mark.
+    `lost_lock`: another apply may be changing the account), without the mark. And once a
+    change got no answer from its system's API for good (no server there, or every attempt
+    timed out until the retry budget was spent: `http.retry.no_answer`), no further change
+    of that system starts: each would wait a timeout and a budget of its own, one after
+    another, against a server that is not answering (the read's rule, docs/performance.md).
     """
     desired = desired_objects(plan, os.environ if env is None else env, live)
     schedule = Schedule(plan.changes)
@@ -67,6 +73,7 @@ def apply_plan(
     events = _Events(on_event, len(schedule))
     outcomes: dict[str, Outcome] = {}
     not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
+    unanswered: dict[str | None, str] = {}  # system -> why its changes no longer start
     workers = max(1, concurrency)
 
     def interrupted() -> bool:
@@ -82,13 +89,13 @@ def apply_plan(
     def stopped() -> bool:
         return halted() is not None
 
-    def run_one(change: Change) -> Outcome | None:
+    def run_one(change: Change) -> tuple[Outcome, bool] | None:
         if stopped():
             return None  # interrupted between being handed to a worker and starting
         events.emit("change_started", change)
-        outcome = _attempt(change, provider, desired, live_by_address, resolver)
-        events.emit("change_finished", change, outcome)
-        return outcome
+        ran = _attempt(change, provider, desired, live_by_address, resolver)
+        events.emit("change_finished", change, ran[0])
+        return ran
 
     def finish(change: Change, outcome: Outcome) -> None:
         outcomes[change.address] = outcome
@@ -96,32 +103,40 @@ def apply_plan(
             not_done[change.address] = outcome.status
         schedule.done(change)
 
+    def skip(change: Change, outcome: Outcome) -> None:
+        events.emit("change_finished", change, outcome)
+        finish(change, outcome)  # its dependents become ready, and are skipped
+
     events.emit("start")
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        running: dict[Future[Outcome | None], Change] = {}
+        running: dict[Future[tuple[Outcome, bool] | None], Change] = {}
         while True:
             while (
                 not stopped()
                 and len(running) < workers
                 and (change := schedule.next_ready()) is not None
             ):
-                if any(d in not_done for d in change.depends_on):
-                    skipped = _skipped(change, not_done)
-                    events.emit("change_finished", change, skipped)
-                    finish(change, skipped)  # its dependents become ready, and are skipped
+                if (why := unanswered.get(_system(change))) is not None:
+                    skip(change, _not_started(change, why))
+                elif any(d in not_done for d in change.depends_on):
+                    skip(change, _skipped(change, not_done))
                 else:
                     running[pool.submit(run_one, change)] = change
             if not running:
                 break  # all done, or stopped with nothing left in flight
-            finished: set[Future[Outcome | None]] = set()
+            finished: set[Future[tuple[Outcome, bool] | None]] = set()
             while not finished:  # returning to Python now and then: a Ctrl-C is seen
                 finished, _ = wait(running, SIGNAL_CHECK_S, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: schedule.rank(running[f])):
                 change = running.pop(future)
-                outcome = future.result()
-                if outcome is None:
+                ran = future.result()
+                if ran is None:
                     outcome = _not_started(change, halted() or NOT_STARTED)
                     events.emit("change_finished", change, outcome)
+                else:
+                    outcome, unanswered_for_good = ran
+                    if unanswered_for_good:
+                        unanswered.setdefault(_system(change), _no_answer_to(change))
                 finish(change, outcome)
     why = halted() or NOT_STARTED
     for change in schedule.not_done():  # stopped: what never started
@@ -131,6 +146,20 @@ def apply_plan(
     result.interrupted = interrupted()
     events.emit("finish")
     return result
+
+
+def _system(change: Change) -> str | None:
+    """The name of the system whose API makes `change` (None: a kind no system owns)."""
+    system = system_of_kind(change.kind)
+    return system.name if system is not None else None
+
+
+def _no_answer_to(change: Change) -> str:
+    """Why a system's further changes do not start once `change` got no answer for good."""
+    return (
+        f"not started: the API gave no answer to {change.address} (failed); "
+        "run apply again once it answers"
+    )
 
 
 def _not_started(change: Change, why: str) -> Outcome:
@@ -149,7 +178,9 @@ def _attempt(
     desired: Mapping[str, DesiredObject],
     live_by_address: Mapping[str, LiveObject],
     resolver: RunResolver,
-) -> Outcome:
+) -> tuple[Outcome, bool]:
+    """The change's outcome, and whether it failed because its API gave no answer for good
+    (`http.retry.no_answer`, also as the cause of the executor's own NotApplied)."""
     try:
         kind = provider.kind(change.kind)
         if change.action == "create":
@@ -165,8 +196,9 @@ def _attempt(
             else:
                 done = mutations.delete(kind, current)
     except (J1SyncError, mutations.NotApplied) as exc:
-        return Outcome(change.address, change.action, "failed", str(exc), change.id)
+        unanswered = no_answer(exc) or no_answer(exc.__cause__)
+        return Outcome(change.address, change.action, "failed", str(exc), change.id), unanswered
     except Exception as exc:  # a provider bug must not abandon the independent changes
         message = f"unexpected {type(exc).__name__}: {exc}"
-        return Outcome(change.address, change.action, "failed", message, change.id)
-    return Outcome(change.address, change.action, "applied", done.message, done.id)
+        return Outcome(change.address, change.action, "failed", message, change.id), False
+    return Outcome(change.address, change.action, "applied", done.message, done.id), False
