@@ -80,8 +80,9 @@ def lost_lock() -> str | None:
     with _HELD_LOCK:
         held = list(_HELD)
     for lock in held:
-        if lock.lost is not None:
-            return f"{lock.named}: {lock.lost}"
+        lost = lock.lost or lock.lapsing()
+        if lost is not None:
+            return f"{lock.named}: {lost}"
     return None
 
 
@@ -377,10 +378,29 @@ class AccountLock:
                     )
                     log.warning("%s: %s while this apply held it", self.named, self.lost)
                     return
-                self.record = replace(self.record, expires=now + self.ttl_s)
-                self.store.write(LOCK_NAME, self.record.to_text())
+                renewed = replace(self.record, expires=now + self.ttl_s)
+                self.store.write(LOCK_NAME, renewed.to_text())
+                self.record = renewed  # only once stored: `lapsing` goes by what is
             except Exception as exc:  # the next beat tries again; the lease lasts TTL_S
                 log.warning("%s: could not renew the apply lock: %s", self.named, exc)
+
+    def lapsing(self) -> str | None:
+        """Why the lock is no longer safely ours though no one else holds it yet: while
+        held, its stored lease ends within one heartbeat and was not renewed (the store
+        unreachable, or each renewal failing; a renewal's request may itself wait its
+        whole retry budget), so another apply may take it over before the next renewal
+        could land. Once said, the lock counts as lost (`lost`), as when taken over."""
+        expires = self.record.expires
+        if not self.held or self.lost is not None or expires is None:
+            return self.lost
+        if self.clock() < expires - self.ttl_s / 4:
+            return None
+        self.lost = (
+            f"the lock's lease was running out unrenewed (it ends {_iso(expires)}, when "
+            "another apply may take it; the heartbeat could not renew it)"
+        )
+        log.warning("%s: %s", self.named, self.lost)
+        return self.lost
 
     # -- giving it back ---------------------------------------------------------------
 
