@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.reliability.processes import J1SYNC, run_j1sync, start_j1sync
 
 WAIT_S = 60.0  # the most any condition below is waited for
@@ -221,13 +222,14 @@ def drift_then_heal(
 ) -> list[subprocess.CompletedProcess[str]]:
     """After a hand edit of `address`'s live object: `drift .` reports it (exit 2),
     `apply .` heals it, and `drift .` then finds nothing; none of them ends in an internal
-    error or a traceback. The three runs, for more checks of their output."""
-    drift = run_j1sync(["drift", "."], env, cwd)
+    error or a traceback. The three runs (in this process: in_process.j1sync_here), for
+    more checks of their output."""
+    drift = j1sync_here(["drift", "."], env, cwd)
     assert drift.returncode == 2, drift.stdout + drift.stderr
     assert f"~ {address}" in drift.stdout
-    again = run_j1sync(["apply", ".", "--auto-approve"], env, cwd)
+    again = j1sync_here(["apply", ".", "--auto-approve"], env, cwd)
     assert again.returncode == 0, again.stdout + again.stderr
-    after = run_j1sync(["drift", "."], env, cwd)
+    after = j1sync_here(["drift", "."], env, cwd)
     assert after.returncode == 0, after.stdout + after.stderr
     for output in (drift, again, after):
         text = output.stdout + output.stderr

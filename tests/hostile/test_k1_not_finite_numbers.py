@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.processes import run_j1sync
+from tests.hostile.in_process import j1sync_here
 
 RULE = """\
 apiVersion: j1sync/v1
@@ -46,7 +46,7 @@ def test_a_number_json_cannot_hold_is_an_error_at_its_line(
         "JUPITERONE_API_KEY": "k-not-finite",
         "JUPITERONE_ACCOUNT_ID": "acct-not-finite",
     }
-    done = run_j1sync(args, env, tmp_path)
+    done = j1sync_here(args, env, tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     output = done.stdout + done.stderr
     assert "internal error" not in output and "Traceback" not in output

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from j1sync.providers.jupiterone.emulator.app import Emulator
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import empty_account
-from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -48,11 +48,11 @@ def _questions(emulator: Emulator) -> list[dict[str, Any]]:
 
 
 def _plan_and_apply(tmp_path: Path, env: dict[str, str]) -> dict[str, Any]:
-    saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+    saved = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
     assert saved.returncode == 0, saved.stderr
     assert "apply --plan will refuse" not in saved.stderr
     plan: dict[str, Any] = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
-    applied = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+    applied = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
     assert applied.returncode == 0, applied.stderr + applied.stdout
     return plan
 
@@ -92,7 +92,7 @@ def test_a_secret_equal_to_punctuation_or_another_value_is_never_shown_and_appli
     tmp_path: Path, value: str
 ) -> None:
     with _account(tmp_path, value) as (emulator, env):
-        shown = run_j1sync(["plan", "."], env, tmp_path)
+        shown = j1sync_here(["plan", "."], env, tmp_path)
         assert shown.returncode == 0, shown.stderr
         assert value not in shown.stdout.replace("(sensitive)", "")
         plan = _plan_and_apply(tmp_path, env)

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 from j1sync.providers.jupiterone.parameter_fingerprint import fingerprint_name
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import QUESTION
 from tests.hostile.running import drift_then_heal, empty_account
-from tests.reliability.processes import run_j1sync
 
 SECRET = """\
 apiVersion: j1sync/v1
@@ -35,7 +35,7 @@ def test_drift_over_a_fingerprint_whose_mac_was_edited_to_unicode(tmp_path: Path
         emu,
         env,
     ):
-        applied = run_j1sync(["apply", ".", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", ".", "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
         (record,) = [
             o
@@ -54,12 +54,12 @@ def test_drift_over_a_fingerprint_whose_mac_was_edited_to_unicode(tmp_path: Path
 def test_apply_of_a_plan_whose_signature_was_edited_to_unicode(tmp_path: Path) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION, encoding="utf-8")
     with empty_account("k-s19a-sig", "acct-s19a-sig", NO_COLOR="1") as (_, env):
-        planned = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        planned = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert planned.returncode == 0, planned.stdout + planned.stderr
         plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
         plan["signature"]["value"] = "é"
         (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
-        applied = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
     assert applied.returncode == 1, applied.stdout + applied.stderr
     assert (
         applied.stderr.strip()

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import drift_then_heal, empty_account
-from tests.reliability.processes import run_j1sync
 
 GROUP = """\
 apiVersion: j1sync/v1
@@ -31,7 +31,7 @@ spec:
 def test_drift_over_a_query_policy_statement_that_is_no_map(tmp_path: Path, statement: Any) -> None:
     (tmp_path / "g.yaml").write_text(GROUP, encoding="utf-8")
     with empty_account("k-s19a-qp", "acct-s19a-qp", NO_COLOR="1") as (emu, env):
-        applied = run_j1sync(["apply", ".", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", ".", "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
         (group,) = [g for g in emu.store.objects("iam_groups") if g.get("name") == "s19a-readers"]
         edited = copy.deepcopy(group)

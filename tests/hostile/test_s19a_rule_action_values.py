@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import drift_then_heal, empty_account
-from tests.reliability.processes import run_j1sync
 
 RULE = """\
 apiVersion: j1sync/v1
@@ -36,7 +36,7 @@ spec:
 def test_drift_over_a_rule_action_that_is_no_map(tmp_path: Path, action: Any) -> None:
     (tmp_path / "r.yaml").write_text(RULE, encoding="utf-8")
     with empty_account("k-s19a-act", "acct-s19a-act", NO_COLOR="1") as (emu, env):
-        applied = run_j1sync(["apply", ".", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", ".", "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
         (rule,) = [r for r in emu.store.objects("rules") if r.get("name") == "s19a-rule"]
         edited = copy.deepcopy(rule)
