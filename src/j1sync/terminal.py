@@ -10,6 +10,7 @@ display (spinner, bar) needs a terminal whatever the colours: NO_COLOR does not 
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol, TextIO
@@ -86,6 +87,13 @@ def _named(exc: OSError) -> OSError:
 # reorders or hides its characters could pass for another object's (Trojan Source,
 # CVE-2021-42574). Each is shown as its escape (`\u202e`), never sent.
 HIDDEN_CATEGORIES = frozenset({"Cf", "Zl", "Zp", "Cs"})
+# And the default-ignorable code points that are not format characters yet print as
+# nothing or a blank, so Python calls them printable: the Hangul fillers (U+115F, U+1160,
+# U+3164, U+FFA0: letters), the combining grapheme joiner (U+034F) and the Khmer inherent
+# vowels (U+17B4, U+17B5). `admin\u3164` read as `admin`. (Variation selectors, default-
+# ignorable too, are left: every emoji written `⚠️` holds one.)
+BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+_BLANK_LETTER = re.compile(f"[{''.join(sorted(BLANK_LETTERS))}]")
 
 
 def _control_pictures(keep: str) -> dict[int, str]:
@@ -102,7 +110,9 @@ def _control_pictures(keep: str) -> dict[int, str]:
 def hidden_escape(char: str) -> str | None:
     """`char`'s escape (`\\u202e`, `\\U000e0001`) when it is a format character, a line or
     paragraph separator or a lone surrogate (HIDDEN_CATEGORIES); None for any other."""
-    if char.isascii() or unicodedata.category(char) not in HIDDEN_CATEGORIES:
+    if char.isascii() or (
+        unicodedata.category(char) not in HIDDEN_CATEGORIES and char not in BLANK_LETTERS
+    ):
         return None
     code = ord(char)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
@@ -121,6 +131,12 @@ class _Shown(dict[int, str]):
 _IN_MESSAGES = _Shown(_control_pictures("\t\n"))
 _IN_LINES = _Shown(_control_pictures("\t"))
 _HIDDEN_ONLY = _Shown()
+
+
+def plain(text: str) -> bool:
+    """`text` holds no control character, no tab or line break and no hidden character
+    (`hidden_escape`): shown as it is wherever it goes."""
+    return text.isprintable() and not _BLANK_LETTER.search(text)
 
 
 def escaped_hidden(text: str) -> str:
@@ -154,7 +170,7 @@ def visible_in_json(text: str) -> str:
     hidden characters (HIDDEN_CATEGORIES) escaped: the same JSON, every string the same,
     but nothing in it drives a terminal or hides (json.dumps escapes only C0 controls).
     Such a character is inside a string wherever JSON has it, so its escape is exact."""
-    if text.isprintable():
+    if plain(text):
         return text
     return text.translate(_JSON_ESCAPES)
 
@@ -165,6 +181,6 @@ def visible_controls(text: str, *, one_line: bool = False) -> str:
     the screen, hide what follows). Tabs stay, and newlines unless `one_line`. A control
     character is replaced by one character (␛); a hidden one (HIDDEN_CATEGORIES: U+202E,
     U+200B...) by its escape, so that a name reads as what it holds."""
-    if text.isprintable():  # no control, no hidden character (nor tab, newline): as it is
+    if plain(text):  # no control, no hidden character (nor tab, newline): as it is
         return text
     return text.translate(_IN_LINES if one_line else _IN_MESSAGES)

@@ -29,7 +29,7 @@ from j1sync.providers.registry import (
     system_of_kind,
     systems,
 )
-from j1sync.terminal import escaped_hidden, hidden_escape
+from j1sync.terminal import escaped_hidden, hidden_escape, plain
 
 SCHEMA_FOLDER_URL = "https://raw.githubusercontent.com/j1sync/j1sync/main/schema/"
 # A system whose committed schema kept an older name says so: System.extras[SCHEMA_FILE].
@@ -106,7 +106,7 @@ def to_yaml_tree(value: Any, key: str | None = None, *, quote: bool = False) -> 
 def _string(value: Any, quote: bool) -> Any:
     if not isinstance(value, str):
         return value
-    if not value.isprintable() and any(hidden_escape(char) for char in value):
+    if not plain(value) and any(hidden_escape(char) for char in value):
         return DoubleQuotedScalarString(value)  # its hidden characters escaped (_dump)
     if quote:
         return value if OBVIOUSLY_PLAIN.fullmatch(value) else DoubleQuotedScalarString(value)
