@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.processes import run_j1sync
+from tests.hostile.in_process import j1sync_here
 
 HEAD = b"apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: x"
 TAIL = b"y\nspec:\n  title: T\n  queries:\n    - name: q\n      query: Find User\n"
@@ -29,7 +29,7 @@ def test_a_bad_byte_in_a_manifest_is_placed(
     tmp_path: Path, middle: bytes, expected: str, command: list[str]
 ) -> None:
     (tmp_path / "q.yaml").write_bytes(HEAD + middle + TAIL)
-    result = run_j1sync(command, {}, tmp_path, timeout=60)
+    result = j1sync_here(command, {}, tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith(expected) for line in lines), result.stderr
@@ -40,6 +40,6 @@ def test_a_bad_byte_in_a_manifest_is_placed(
 def test_a_bad_byte_in_the_project_file_is_placed(tmp_path: Path) -> None:
     (tmp_path / "q.yaml").write_bytes(HEAD + TAIL)
     (tmp_path / "j1sync.yaml").write_bytes(b"paths: [.]\nmanagedTag: t\xe4g\n")
-    result = run_j1sync(["validate"], {}, tmp_path)
+    result = j1sync_here(["validate"], {}, tmp_path)
     assert result.returncode == 1
     assert "j1sync.yaml:2:14: cannot read file: not UTF-8 text (byte 0xe4: " in result.stderr

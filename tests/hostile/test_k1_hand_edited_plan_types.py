@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import QUESTION
 from tests.hostile.running import empty_account
-from tests.reliability.processes import run_j1sync
 
 KEY, ACCOUNT = "k-k1-edited", "acct-k1-edited"
 NOT_SIGNED = (
@@ -62,13 +62,13 @@ def test_a_hand_edited_plan_is_refused_on_one_line(
 ) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION, encoding="utf-8")
     with empty_account(KEY, ACCOUNT) as (emulator, env):
-        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        saved = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         plan = tmp_path / "plan.json"
         plan.write_text(edit(plan.read_text(encoding="utf-8")), encoding="utf-8")
         before = emulator.snapshot()
 
-        applied = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert applied.returncode == 1, applied.stderr
         assert "internal error" not in applied.stderr and "Traceback" not in applied.stderr
         assert applied.stderr.strip().splitlines()[-1] == f"Error: plan.json: {refusal}"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import empty_account
-from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -40,7 +40,7 @@ def test_a_secret_inside_another_template_leaves_it_whole(
     (tmp_path / "q.yaml").write_text(QUESTION.format(token=token), encoding="utf-8")
     settings = {"K1_STAGE": stage, token: TOKEN_VALUE}
     with empty_account(KEY, ACCOUNT, **settings) as (emulator, env):
-        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        saved = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         text = (tmp_path / "plan.json").read_text(encoding="utf-8")
         assert TOKEN_VALUE not in text
@@ -50,7 +50,7 @@ def test_a_secret_inside_another_template_leaves_it_whole(
             "title": "Stage ${env:K1_STAGE}",
         }
 
-        applied = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stderr + applied.stdout
         (stored,) = [q for qs in emulator.snapshot().values() for q in qs if "queries" in q]
         assert stored["description"] == TOKEN_VALUE

@@ -17,7 +17,7 @@ import pytest
 
 from j1sync.providers.opencti.emulator.app import running_opencti_emulator
 from j1sync.providers.xyops.emulator import running_xyops_emulator
-from tests.hostile.running import timed_j1sync
+from tests.hostile.in_process import j1sync_here
 
 XY_KEY = "s18b-Xy-Key-1f6c0e52"
 
@@ -70,14 +70,14 @@ def systems(tmp_path: Path) -> Iterator[tuple[Any, dict[str, str]]]:
         made = tmp_path / "made"
         made.mkdir()
         (made / "m.yaml").write_text(MANIFESTS, encoding="utf-8")
-        done, _ = timed_j1sync(["apply", "made", "--auto-approve"], env, tmp_path)
+        done = j1sync_here(["apply", "made", "--auto-approve"], env, tmp_path)
         assert done.returncode == 0, done.stdout + done.stderr
         yield xy, env
 
 
 def _export(system: str, env: dict[str, str], cwd: Path, out: str = "out") -> tuple[int, str]:
     args = ["export", "--system", system, "--managed-only", "--out", out, "--force"]
-    done, _ = timed_j1sync(args, env, cwd)
+    done = j1sync_here(args, env, cwd)
     return done.returncode, done.stdout + done.stderr
 
 
@@ -106,7 +106,7 @@ def test_a_second_system_never_replaces_the_first_ones_manifest(
     code, output = _export("opencti", env, tmp_path, out="out/opencti")
     assert code == 0, output
     (tmp_path / "out" / "j1sync.yaml").write_text("opencti: {}\nxyops: {}\n", encoding="utf-8")
-    done, _ = timed_j1sync(["plan", "out", "--detailed-exitcode"], env, tmp_path)
+    done = j1sync_here(["plan", "out", "--detailed-exitcode"], env, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.running import question_count, timed_j1sync
+from tests.hostile.in_process import j1sync_here
+from tests.hostile.running import question_count
 from tests.hostile.several_systems import (
     J1_KEY,
     OPENCTI_LABEL,
@@ -37,7 +38,7 @@ def systems() -> Iterator[tuple[Any, Any, Any]]:
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> tuple[int, str, str]:
     (tmp_path / "m.yaml").write_text(MANIFESTS, encoding="utf-8")
-    done, _ = timed_j1sync([*args, "m.yaml"], env, tmp_path)
+    done = j1sync_here([*args, "m.yaml"], env, tmp_path)
     return done.returncode, done.stdout, done.stderr
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import empty_account
-from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -35,9 +35,9 @@ OLD, NEW = "s19a-old-tag-4d1c", "s19a-new-tag-9e7b"
 def test_drift_lists_every_changed_field_holding_a_secret(tmp_path: Path, fmt: str) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION, encoding="utf-8")
     with empty_account("k-s19a-mask", "acct-s19a-mask", NO_COLOR="1") as (_, env):
-        applied = run_j1sync(["apply", ".", "--auto-approve"], {**env, "S19A_TAG": OLD}, tmp_path)
+        applied = j1sync_here(["apply", ".", "--auto-approve"], {**env, "S19A_TAG": OLD}, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
-        drift = run_j1sync(["drift", ".", "--format", fmt], {**env, "S19A_TAG": NEW}, tmp_path)
+        drift = j1sync_here(["drift", ".", "--format", fmt], {**env, "S19A_TAG": NEW}, tmp_path)
     assert drift.returncode == 2, drift.stdout + drift.stderr
     assert "2 fields differ from the manifest" in drift.stdout
     assert "~ tags: (sensitive)" in drift.stdout
