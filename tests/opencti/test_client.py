@@ -90,6 +90,7 @@ def test_reads_are_retried_on_5xx_and_429(platform: Platform) -> None:
     _add(platform, "one")
     platform.emu.switches.fail_rate = 0.5
     platform.emu.switches.rate_429 = 0.3
+    platform.emu.switches.retry_after_s = 0  # retried at once (the emulator's default: 1 s)
     platform.emu.switches.reseed(7)
     client = platform.client(retry_budget_s=30.0)
     for _ in range(5):
@@ -128,6 +129,7 @@ def test_an_internal_error_answer_to_a_mutation_is_transient(platform: Platform)
 
 def test_a_mutation_answered_429_is_repeated(platform: Platform) -> None:
     platform.emu.switches.rate_429 = 0.6
+    platform.emu.switches.retry_after_s = 0  # retried at once (the emulator's default: 1 s)
     platform.emu.switches.reseed(3)
     client = platform.client(retry_budget_s=30.0)
     for index in range(4):

@@ -161,6 +161,7 @@ def test_lost_answers_429s_and_server_errors_still_converge_without_repeats(
     platform.write("m/many.yaml", text)
     switches = platform.emu.switches
     switches.lose_responses, switches.rate_429, switches.fail_rate = 0.3, 0.2, 0.05
+    switches.retry_after_s = 0  # a 429 is retried at once (the emulator's default: 1 s)
     switches.reseed(11)
     applied = platform.run("apply", "m", "--auto-approve")
     switches.lose_responses = switches.rate_429 = switches.fail_rate = 0
