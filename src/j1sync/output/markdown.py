@@ -19,6 +19,7 @@ from j1sync.output.values import (
     NO_CHANGES_HERE,
     STILL_USED_HEADING,
     SYMBOLS,
+    alike_addresses,
     plural,
     pruning_note,
     section_heading,
@@ -87,20 +88,22 @@ def _summary_table(plan: Plan) -> list[str]:
     return rows
 
 
-def _deletion_warning(deletes: list[Change]) -> list[str]:
+def _deletion_warning(deletes: list[Change], alike: dict[str, str]) -> list[str]:
     lines = [
         "> [!WARNING]",
         f"> This plan **deletes {plural(len(deletes), 'object')}** from the account:",
     ]
     for change in deletes[:MAX_LISTED_DELETIONS]:
-        lines.append(f"> - {_code(change.address)}: {_escape(change.reason)}")
+        address = alike.get(change.address, change.address)
+        lines.append(f"> - {_code(address)}: {_escape(change.reason)}")
     if len(deletes) > MAX_LISTED_DELETIONS:
         lines.append(f"> - … and {len(deletes) - MAX_LISTED_DELETIONS} more")
     return lines
 
 
-def _details(change: Change) -> str:
-    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {_html_text(change.address)}"
+def _details(change: Change, alike: dict[str, str]) -> str:
+    address = _html_text(alike.get(change.address, change.address))
+    summary = f"<code>{SYMBOLS[change.action]} {change.action}</code> {address}"
     body = [
         section_marker("change"),
         f"<details><summary>{summary}</summary>",
@@ -141,9 +144,10 @@ def _part(plan: Plan, note: str | None, changes_heading: str | None) -> list[str
     head: list[str] = []
     if plan.summary:
         head += [*_summary_table(plan), ""]
+    alike = alike_addresses(plan)
     deletes = [c for c in actionable if c.action == "delete"]
     if deletes:
-        head += [*_deletion_warning(deletes), ""]
+        head += [*_deletion_warning(deletes, alike), ""]
     if plan.safety["blocked"]:
         head += ["> [!CAUTION]", "> Blocked by a safety limit; apply refuses without `--force`:"]
         head += [f"> - {_escape(m)}" for m in plan.safety["messages"]]
@@ -156,7 +160,7 @@ def _part(plan: Plan, note: str | None, changes_heading: str | None) -> list[str
     head += _note(note)
     if actionable and changes_heading:
         head += [changes_heading, ""]
-    blocks = [_details(change) + "\n" for change in actionable]
+    blocks = [_details(change, alike) + "\n" for change in actionable]
     return [*head, *blocks]
 
 

@@ -16,6 +16,7 @@ from j1sync.output.values import (
     NO_CHANGES_HERE,
     STILL_USED_HEADING,
     SYMBOLS,
+    alike_addresses,
     pruning_note,
     section_heading,
     still_used,
@@ -61,12 +62,12 @@ def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = N
 
         if legend:
             lines.append(line("Actions: + create, ~ update, - delete"))
+        alike = alike_addresses(plan)
         for change in actionable:
             style = STYLES[change.action]
+            address = alike.get(change.address, change.address)
             lines.append(line(""))
-            lines.append(
-                line(f"  {SYMBOLS[change.action]} {change.address}", style=f"bold {style}")
-            )
+            lines.append(line(f"  {SYMBOLS[change.action]} {address}", style=f"bold {style}"))
             lines.append(line(f"      {change.reason}", style="dim"))
             lines.extend(
                 line(f"      {diff.render()}", style=LINE_STYLES[diff.sign])

@@ -15,7 +15,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 CONTEXT_LINES = 2
@@ -109,6 +109,14 @@ def read_alike(first: str, second: str) -> bool:
     space (trailing spaces, a carriage return, a tab for spaces, U+00A0) or in how Unicode
     spells a character (`é` as one code point or two: NFKC)."""
     return _skeleton(first) == _skeleton(second)
+
+
+def read_like_another(texts: Iterable[str]) -> set[str]:
+    """Those of `texts` that read like another of them (`read_alike`)."""
+    by_shape: dict[str, set[str]] = {}
+    for text in texts:
+        by_shape.setdefault(_skeleton(text), set()).add(text)
+    return {text for alike in by_shape.values() if len(alike) > 1 for text in alike}
 
 
 def _skeleton(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from j1sync.engine.model import STILL_USED, Plan, PlanSection
+from j1sync.output.text_diff import exact, read_like_another
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "no-op": " "}
 
@@ -50,3 +51,12 @@ def still_used(plan: Plan) -> list[tuple[str, str]]:
         for u in plan.unmanaged
         if u.note is not None and u.note.endswith(STILL_USED)
     ]
+
+
+def alike_addresses(plan: Plan) -> dict[str, str]:
+    """How to show the plan's changes whose addresses read like another's (`Question/café`
+    twice, one spelt with U+0301; a name with U+00A0 for a space: text_diff.read_alike):
+    escaped, every character past ASCII as `\\u…`, so a create and a delete never show one
+    name. Any other address is shown as it is."""
+    alike = read_like_another(change.address for change in plan.actionable)
+    return {address: exact(address)[1:-1] for address in alike}
