@@ -298,7 +298,7 @@ class JupiterOneClient(ApiClient[Settings]):
                 parsed.invocations, stop, deadline, functools.partial(_announce_wait, operation)
             )
         except QuotaBeyondBudget as exc:
-            raise self._beyond_budget(operation, parsed.invocations, exc) from None
+            raise self._beyond_budget(operation, parsed.invocations, exc, deadline) from None
         headers: dict[str, str] | None = None
         unanswered = False
         try:
@@ -337,15 +337,22 @@ class JupiterOneClient(ApiClient[Settings]):
         return result.data
 
     def _beyond_budget(
-        self, operation: str, invocations: int, wait: QuotaBeyondBudget
+        self, operation: str, invocations: int, wait: QuotaBeyondBudget, deadline: float
     ) -> RetryBudgetExceeded:
         """A wait for the quota longer than what is left of the retry budget: the user's
-        limit on waiting, so the request fails now rather than at the budget's end."""
+        limit on waiting, so the request fails now rather than at the budget's end. The
+        budget may be partly spent already (in the quota's line behind the run's other
+        requests, on earlier attempts): the message says so, or a wait shorter than the
+        budget would read as beyond it."""
         what = "invocation" if invocations == 1 else "invocations"
+        budget = self.settings.retry_budget_s
+        spent = budget - (deadline - time.monotonic())
+        waits = f"{wait.wait_s:.0f}" if wait.wait_s >= 1 else f"{wait.wait_s:.1f}"
+        already = f" more, after {spent:.1f} s spent waiting," if spent >= 0.5 else ""
         return RetryBudgetExceeded(
             f"{TITLE} API quota: {operation} ({invocations} {what}) would wait "
-            f"{wait.wait_s:.0f} s for the account's API quota ({wait.source}), beyond the "
-            f"{self.settings.retry_budget_s:g} s retry budget; raise the budget with "
+            f"{waits} s{already} for the account's API quota ({wait.source}), beyond the "
+            f"{budget:g} s retry budget; raise the budget with "
             "--retry-budget SECONDS, or run again once the quota has refilled"
         )
 
