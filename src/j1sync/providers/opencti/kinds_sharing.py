@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -33,7 +34,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.model_base import StrictModel
 from j1sync.manifest.yaml_source import field_problem
-from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
+from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind, engine_kind
 from j1sync.providers.opencti.kinds_workflow import (
     StatusTemplateKind,
     WorkflowKind,
@@ -76,6 +77,75 @@ def filters_value(value: Any) -> Any:
 def filters_text(value: Any) -> str:
     """How the API takes filters: JSON text."""
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def filter_values(filters: Any) -> set[str]:
+    """The text values of a FilterGroup as compared (`filters_value`), nested groups
+    included: entity types, and the ids of what a filter names (a label, a marking)."""
+    found: set[str] = set()
+    if not isinstance(filters, Mapping):
+        return found
+    for item in filters.get("filters") or []:
+        values = item.get("values") if isinstance(item, Mapping) else None
+        found.update(v for v in values or [] if isinstance(v, str) and v)
+    for group in filters.get("filterGroups") or []:
+        found |= filter_values(group)
+    return found
+
+
+# The kinds whose objects filters name by id (`objectLabel`, `objectMarking`,
+# `killChainPhases`): only these are looked for (a workflow's id is its entity type,
+# which a filter names as a type, not as a use of the workflow).
+FILTERED_KINDS = frozenset(engine_kind(k) for k in ("Label", "MarkingDefinition", "KillChainPhase"))
+
+
+def _ids_filters_name(live: Sequence[LiveObject], wanted: set[str]) -> dict[str | None, str]:
+    """Id -> address of the objects of `live` of FILTERED_KINDS whose ids are `wanted`."""
+    return {o.id: o.address for o in live if o.id in wanted and o.kind in FILTERED_KINDS}
+
+
+def with_filter_references(live: Sequence[LiveObject]) -> list[LiveObject]:
+    """`live`, each collection or feed (a state with `filters`) referencing the live
+    objects among `live` whose ids its filters name (`objectLabel: <label id>`): deleted,
+    such an object would leave the filter naming nothing, so what a collection or feed the
+    plan leaves alone names is kept, and deleted after one the plan changes
+    (engine/plan.py `_keep_what_is_used`, `_order_deletes`). Linking twice changes
+    nothing; without a filter value, `live` is not walked again."""
+    named = {
+        id(obj): values
+        for obj in live
+        if FILTERS in obj.state and (values := filter_values(obj.state[FILTERS]))
+    }
+    if not named:
+        return list(live)
+    addresses = _ids_filters_name(live, set().union(*named.values()))
+    if not addresses:
+        return list(live)
+    linked = []
+    for obj in live:
+        names = named.get(id(obj), ())
+        found = {addresses[v] for v in names if v in addresses} - {obj.address}
+        if found - set(obj.references):
+            obj = replace(obj, references=tuple(sorted(found | set(obj.references))))
+        linked.append(obj)
+    return linked
+
+
+def _depending_on_what_filters_name(
+    desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+) -> list[DesiredObject]:
+    """`desired`, each depending besides on the objects of `live` its filters name by id."""
+    named = {id(want): filter_values(want.state.get(FILTERS)) for want in desired}
+    wanted = set().union(*named.values()) if named else set()
+    if not wanted:
+        return list(desired)
+    addresses = _ids_filters_name(live, wanted)
+    resolved = []
+    for want in desired:
+        found = sorted({addresses[v] for v in named[id(want)] if v in addresses})
+        extra = tuple(a for a in found if a not in want.depends_on and a != want.address)
+        resolved.append(replace(want, depends_on=want.depends_on + extra) if extra else want)
+    return resolved
 
 
 def _member_inputs(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -139,11 +209,15 @@ class SharedByName(OpenCtiKind):
     def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
     ) -> tuple[list[DesiredObject], list[str]]:
-        """One live object per declared name (engine.ResolvesAgainstLive)."""
+        """One live object per declared name (engine.ResolvesAgainstLive); each depending
+        on the live objects its filters name by id (`with_filter_references`), so that a
+        plan deleting one of them says so before any change (engine/plan.py
+        `_refuse_deleting_what_is_used`)."""
         ids: dict[str, list[str]] = {}
         for obj in live:
             if obj.kind == self.kind:
                 ids.setdefault(obj.name, []).append(str(obj.id))
+        desired = _depending_on_what_filters_name(desired, live)
         problems = [
             field_problem(
                 obj.source,

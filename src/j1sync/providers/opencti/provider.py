@@ -14,6 +14,7 @@ from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.client_provider import ClientProvider, connect_provider
 from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.kinds_base import OpenCtiKind
+from j1sync.providers.opencti.kinds_sharing import with_filter_references
 from j1sync.providers.opencti.lock_store import VocabularyStore
 from j1sync.providers.opencti.models import KIND_CLASSES
 from j1sync.providers.opencti.settings import OpenCtiSettings
@@ -41,11 +42,17 @@ class OpenCtiProvider(ClientProvider[OpenCtiClient, OpenCtiKind]):
         ordered = [k for k in self._kinds if k in wanted]
         with self.client.reading():
             if len(ordered) <= 1:
-                return [obj for kind in ordered for obj in kind.read_all()]
+                return self.link([obj for kind in ordered for obj in kind.read_all()])
             workers = min(len(ordered), POOL_SIZE)
             with ThreadPoolExecutor(workers, thread_name_prefix="opencti-read") as pool:
                 results = list(pool.map(lambda kind: kind.read_all(), ordered))
-        return [obj for found in results for obj in found]
+        return self.link([obj for found in results for obj in found])
+
+    def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
+        """Collections and feeds referencing the objects among `live` their filters name
+        by id (kinds_sharing.with_filter_references): objects read apart (the labels
+        pruned, the feeds in a read of their own) are linked alike (reconcile.LinksLive)."""
+        return with_filter_references(live)
 
     def lock_store(self) -> VocabularyStore:
         """Where the apply lock lives: hidden vocabulary entries (lock_store.py)."""
