@@ -10,6 +10,7 @@ masked: a secret shows as (sensitive) on both sides and is never line-diffed.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -85,39 +86,47 @@ def _pruned(value: Any) -> Any:
 
 def _entry_lines(entry: Entry, depth: int, escaped: bool = False) -> list[DiffLine]:
     if isinstance(entry, FieldGroup):
-        lines = [DiffLine("~", depth, f"{entry.label}:")]
-        escaped = _elements_read_alike(entry.children)
+        lines = [DiffLine("~", depth, f"{_key(entry.label)}:")]
+        escaped = _sides_read_alike(entry.children)
         for child in entry.children:
             lines += _entry_lines(child, depth + 1, escaped)
         return lines
     if isinstance(entry, Element):
         return _element_lines(entry, depth, escaped)
-    return _value_lines(entry, depth)
+    return _value_lines(entry, depth, escaped)
 
 
-def _elements_read_alike(children: tuple[Entry, ...]) -> bool:
-    """Whether a list's added and removed elements must be shown with escapes: a line of
-    one reads like a line of another it is not (`- café` and `- café`, text_diff)."""
-    shown: dict[str, list[str]] = {"added": [], "removed": []}
+def _sides_read_alike(children: tuple[Entry, ...]) -> bool:
+    """Whether a list's or a map's added and removed entries must be shown with escapes: a
+    line of one reads like a line of another it is not (`- café` and `- café`, text_diff)."""
+    shown: dict[str, list[str]] = {"+": [], "-": []}
     for child in children:
-        if isinstance(child, Element) and child.status in shown:
-            shown[child.status] += _element_text(child.value).split("\n")
-    return bool(shown["added"] and shown["removed"]) and hidden_difference(
-        shown["removed"], shown["added"]
-    )
+        side = _one_side(child)
+        if side is not None:
+            shown[side[0]] += side[1].split("\n")
+    return bool(shown["+"] and shown["-"]) and hidden_difference(shown["-"], shown["+"])
 
 
-def _element_text(value: Any, escaped: bool = False) -> str:
-    if isinstance(value, list):  # a clause of a rule condition: one line
-        return f"- {exact(value) if escaped else _inline(value)}"
-    return textwrap.dedent(_yaml_text([value], escaped=escaped))  # the dash at the depth
+def _one_side(entry: Entry, escaped: bool = False) -> tuple[str, str] | None:
+    """(sign, text) of an entry that is on one side only: a list's added or removed
+    element, a map's added or removed key; None for any other."""
+    if isinstance(entry, Element):
+        if entry.status == "changed":
+            return None
+        sign = "+" if entry.status == "added" else "-"
+        if isinstance(entry.value, list):  # a clause of a rule condition: one line
+            return sign, f"- {exact(entry.value) if escaped else _inline(entry.value)}"
+        return sign, _block_text([entry.value], escaped)
+    if isinstance(entry, ValueChange) and (entry.before is ABSENT or entry.after is ABSENT):
+        sign, value = ("+", entry.after) if entry.before is ABSENT else ("-", entry.before)
+        return sign, _block_text({entry.label: value}, escaped)
+    return None
 
 
 def _element_lines(element: Element, depth: int, escaped: bool = False) -> list[DiffLine]:
-    if element.status != "changed":
-        sign = "+" if element.status == "added" else "-"
-        text = _element_text(element.value, escaped)
-        return [DiffLine(sign, depth, line) for line in text.split("\n")]
+    side = _one_side(element, escaped)
+    if side is not None:
+        return [DiffLine(side[0], depth, line) for line in side[1].split("\n")]
     # an identity field that shows as changed below (a secret endpoint: masked, the
     # element matched on it) is not said again as context
     changed = {child.label for child in element.children if not isinstance(child, Element)}
@@ -137,12 +146,11 @@ def _element_lines(element: Element, depth: int, escaped: bool = False) -> list[
     return lines
 
 
-def _value_lines(change: ValueChange, depth: int) -> list[DiffLine]:
-    label, old, new = change.label, change.before, change.after
-    if old is ABSENT:
-        return _yaml_block("+", depth, {label: new})
-    if new is ABSENT:
-        return _yaml_block("-", depth, {label: old})
+def _value_lines(change: ValueChange, depth: int, escaped: bool = False) -> list[DiffLine]:
+    side = _one_side(change, escaped)
+    if side is not None:
+        return [DiffLine(side[0], depth, line) for line in side[1].split("\n")]
+    label, old, new = _key(change.label), change.before, change.after
     if old == new and isinstance(new, str) and new.startswith(MASK[:-1]):
         return [DiffLine("~", depth, f"{label}: {new}")]  # a secret changed; never shown
     short = not (is_long_text(old) or is_long_text(new))
@@ -226,7 +234,22 @@ def _exact_yaml(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)  # JSON is YAML too
 
 
-def _yaml_block(sign: str, depth: int, value: Any) -> list[DiffLine]:
+def _block_text(value: Any, escaped: bool = False) -> str:
     """`value` (a one-key map or a one-element list) as the YAML a manifest would hold."""
-    text = textwrap.dedent(_yaml_text(value))  # a list's dash at the depth, not indented
-    return [DiffLine(sign, depth, line) for line in text.split("\n")]
+    return textwrap.dedent(_yaml_text(value, escaped=escaped))  # the dash at the depth
+
+
+def _key(label: str) -> str:
+    """A field's name or a map's key as a manifest spells it: `team`, or quoted
+    (`"a: b -> c"`), so a key never reads as a value or a change of one."""
+    if _PLAIN_TEXT.fullmatch(label) and label == label.strip() and label.lower() not in _YAML_WORDS:
+        return label
+    return _quoted_key(label)
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted_key(label: str) -> str:
+    text = _yaml_text({label: 0})
+    if "\n" in text or not text.endswith(": 0"):  # a long key: YAML's `? key` form
+        return _inline(label)
+    return text[: -len(": 0")]
