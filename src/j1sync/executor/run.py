@@ -11,7 +11,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, Provider
 from j1sync.engine.lock import lost_lock
 from j1sync.engine.model import Change, Plan
 from j1sync.engine.order import Schedule
-from j1sync.errors import J1SyncError
+from j1sync.errors import J1SyncError, RetryBudgetExceeded, Unreachable
 from j1sync.executor import mutations
 from j1sync.executor.outcome import NOT_STARTED, ApplyEvent, ApplyResult, EventType, Outcome
 from j1sync.executor.resolution import RunResolver, desired_objects
@@ -62,7 +62,7 @@ def apply_plan(
     interrupted. Likewise once an apply lock this process holds is lost (engine/lock.py
     `lost_lock`: another apply may be changing the account), without the mark. And once a
     change got no answer from its system's API for good (no server there, or every attempt
-    timed out until the retry budget was spent: `http.retry.no_answer`), no further change
+    timed out until the retry budget was spent: `_unanswered_for_good`), no further change
     of that system starts: each would wait a timeout and a budget of its own, one after
     another, against a server that is not answering (the read's rule, docs/performance.md).
     """
@@ -148,6 +148,18 @@ def apply_plan(
     return result
 
 
+def _unanswered_for_good(exc: BaseException) -> bool:
+    """The API gave no answer for good: it could not be reached, or a request spent its
+    retry budget on timeouts and lost connections (most often the re-read after a write
+    that timed out), also as the cause of the executor's NotApplied. A write's own lost
+    answer is not: a write is never repeated blindly, so its lost answers (four rounds of
+    them, to one change) say nothing of the server, whose other answers may come."""
+    return any(
+        isinstance(error, (RetryBudgetExceeded, Unreachable)) and no_answer(error)
+        for error in (exc, exc.__cause__)
+    )
+
+
 def _system(change: Change) -> str | None:
     """The name of the system whose API makes `change` (None: a kind no system owns)."""
     system = system_of_kind(change.kind)
@@ -180,7 +192,7 @@ def _attempt(
     resolver: RunResolver,
 ) -> tuple[Outcome, bool]:
     """The change's outcome, and whether it failed because its API gave no answer for good
-    (`http.retry.no_answer`, also as the cause of the executor's own NotApplied)."""
+    (`_unanswered_for_good`)."""
     try:
         kind = provider.kind(change.kind)
         if change.action == "create":
@@ -196,8 +208,8 @@ def _attempt(
             else:
                 done = mutations.delete(kind, current)
     except (J1SyncError, mutations.NotApplied) as exc:
-        unanswered = no_answer(exc) or no_answer(exc.__cause__)
-        return Outcome(change.address, change.action, "failed", str(exc), change.id), unanswered
+        failed = Outcome(change.address, change.action, "failed", str(exc), change.id)
+        return failed, _unanswered_for_good(exc)
     except Exception as exc:  # a provider bug must not abandon the independent changes
         message = f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(change.address, change.action, "failed", message, change.id), False
