@@ -30,6 +30,12 @@ EDITS = {
     "tab": ("a\tb", "a    b", "one\n\ttwo\nthree", "one\n    two\nthree"),
     "no-break-space": ("a\u00a0b", "a b", "one\ntwo\u00a0words\nthree", "one\ntwo words\nthree"),
     "decomposed": ("cafe\u0301", "caf\u00e9", "one\ncafe\u0301\nthree", "one\ncaf\u00e9\nthree"),
+    "japanese": (
+        "\u65e5\u672c ",
+        "\u65e5\u672c",
+        "\u4e00\n\u4e8c \n\u4e09",
+        "\u4e00\n\u4e8c\n\u4e09",
+    ),
 }
 
 
@@ -86,7 +92,7 @@ def changed_pairs(lines: list[str]) -> list[tuple[str, str]]:
 def test_a_change_never_reads_as_the_same_text_on_both_sides(emu: Emulator, fmt: str) -> None:
     result = run(emu, "plan", "--format", fmt)
     assert result.exit_code == 0, result.output
-    assert "7 to update" in result.stdout, result.stdout
+    assert "8 to update" in result.stdout, result.stdout
     lines = result.stdout.splitlines()
     inline = [line.split(": ", 1)[1] for line in lines if "title: " in line and " -> " in line]
     assert len(inline) == len(EDITS), result.stdout
@@ -101,6 +107,9 @@ def test_a_change_never_reads_as_the_same_text_on_both_sides(emu: Emulator, fmt:
     assert '"two\\u00a0words"' in result.stdout and '"cafe\\u0301"' in result.stdout
     assert '"one\\r"' in result.stdout and '"\\ttwo"' in result.stdout
     assert '"  WITH active = true "' in result.stdout
+    # escapes for what reads alike only: other text as it is
+    assert '~ title: "\u65e5\u672c " -> "\u65e5\u672c"' in result.stdout
+    assert '"\u4e8c "' in result.stdout and '"caf\u00e9"' in result.stdout
 
 
 def test_nor_does_a_removed_list_element_read_as_the_added_one(emu: Emulator) -> None:

@@ -124,9 +124,37 @@ def _skeleton(text: str) -> str:
 
 
 def exact(value: object) -> str:
-    """`value` as JSON, every character past ASCII as its escape: what tells apart two
-    texts that `read_alike`."""
-    return json.dumps(value)
+    """`value` as JSON that tells apart two texts that `read_alike`: control characters
+    escaped (JSON's own), and past ASCII each character a reader could take for another
+    (white space, a combining mark, one NFKC changes: U+00A0, U+0301, the fullwidth A U+FF21);
+    any other character, `é` or `日`, as it is."""
+    return json.dumps(value, ensure_ascii=False).translate(_UNCLEAR)
+
+
+class _Unclear(dict[int, str]):
+    """A str.translate table: each character past ASCII a reader could take for another
+    to its JSON escape (astral ones as a surrogate pair); any other to itself."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        unclear = code > 0x7F and (
+            char.isspace()
+            or not char.isprintable()
+            or unicodedata.category(char).startswith("M")
+            or unicodedata.normalize("NFKC", char) != char
+        )
+        if not unclear:
+            shown = char
+        elif code <= 0xFFFF:
+            shown = f"\\u{code:04x}"
+        else:
+            high, low = divmod(code - 0x10000, 0x400)
+            shown = f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+        self[code] = shown
+        return shown
+
+
+_UNCLEAR = _Unclear()
 
 
 def hidden_difference(removed: Sequence[str], added: Sequence[str]) -> bool:
