@@ -272,6 +272,7 @@ class AccountLock:
     def acquire(self) -> None:
         deadline = time.monotonic() + self.timeout_s
         announced = False
+        taking_over: str | None = None  # the token of the lock said to be taken over
         unconfirmed = 0  # writes read back as not stored (lost, or another apply's won)
         while True:
             started = time.monotonic()
@@ -292,12 +293,14 @@ class AccountLock:
                         announced = True
                     time.sleep(max(0.0, min(self.poll_s, deadline - time.monotonic())))
                     continue
-                log.warning(
-                    "%s: taking over the apply lock of %s (%s)",
-                    self.named,
-                    "a process that is gone" if gone else "an apply whose lease expired",
-                    current.describe(now),
-                )
+                if current.token != taking_over:  # once, though it is read again below
+                    taking_over = current.token
+                    log.warning(
+                        "%s: taking over the apply lock of %s (%s)",
+                        self.named,
+                        "a process that is gone" if gone else "an apply whose lease expired",
+                        current.describe(now),
+                    )
             elapsed = time.monotonic() - started
             if elapsed > self.settle_s / 2:
                 # Too old to act on: another apply may have written and confirmed since.
