@@ -67,6 +67,8 @@ def test_no_change_starts_once_the_api_gave_no_answer_for_good(tmp_path: Path) -
         for line in not_started:
             said = line.split("not started: the API gave no answer to ", 1)
             assert len(said) == 2 and said[1].split()[0] in answerless, line
+            # no advice to run apply again: after `apply --plan` that is a new plan
+            assert said[1].endswith(" (failed)"), line
         assert f"{len(not_started)} skipped" in done.stdout, done.stdout  # the closing line
         assert took < 40, f"{took:.1f} s"  # before: ~4 s a change, two at a time
 

@@ -167,11 +167,10 @@ def _system(change: Change) -> str | None:
 
 
 def _no_answer_to(change: Change) -> str:
-    """Why a system's further changes do not start once `change` got no answer for good."""
-    return (
-        f"not started: the API gave no answer to {change.address} (failed); "
-        "run apply again once it answers"
-    )
+    """Why a system's further changes do not start once `change` got no answer for good.
+    What to run next is not said here: after a saved plan it is a new plan, not the same
+    (output/apply_report.finish_hint)."""
+    return f"not started: the API gave no answer to {change.address} (failed)"
 
 
 def _not_started(change: Change, why: str) -> Outcome:
