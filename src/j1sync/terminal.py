@@ -169,18 +169,39 @@ def visible_in_json(text: str) -> str:
     """JSON text (json.dumps' with ensure_ascii=False) with DEL, the C1 controls and the
     hidden characters (HIDDEN_CATEGORIES) escaped: the same JSON, every string the same,
     but nothing in it drives a terminal or hides (json.dumps escapes only C0 controls).
-    Such a character is inside a string wherever JSON has it, so its escape is exact."""
-    if plain(text):
+    Such a character is inside a string wherever JSON has it, so its escape is exact. So
+    is `#\\u0023[` for a `##[`, which a CI log would run (`_defused`)."""
+    if plain(text) and LEGACY_COMMAND not in text:
         return text
-    return text.translate(_JSON_ESCAPES)
+    return text.translate(_JSON_ESCAPES).replace(LEGACY_COMMAND, "#\\u0023[")
+
+
+# GitHub Actions reads a line of a step's log as a workflow command when it starts, after
+# white space, with `::name...::` (`::error::` annotates the run, `::add-mask::` hides a
+# word from the rest of the log, `::stop-commands::` silences the others), and a legacy
+# `##[name]` anywhere in it. Such a line in a value (a query's, a description's, shown as
+# the diff's context: `          ::error::x`) must not act: its first colon is shown as
+# `\\u003a`, and `##[` as `#\\u0023[`, as a hidden character is shown as its escape.
+WORKFLOW_COMMAND = "::"
+LEGACY_COMMAND = "##["
+_COMMAND_LINE = re.compile(r"^([^\S\n]*):(?=:[^\n]*::)", re.MULTILINE)
+
+
+def _defused(text: str) -> str:
+    if WORKFLOW_COMMAND in text:
+        text = _COMMAND_LINE.sub(r"\1\\u003a", text)
+    return text.replace(LEGACY_COMMAND, "#\\u0023[")
 
 
 def visible_controls(text: str, *, one_line: bool = False) -> str:
     """`text` with its control characters shown, not sent: a name read from an account or a
     manifest (`Evil\x1b]0;title`) must not drive the user's terminal (set its title, clear
-    the screen, hide what follows). Tabs stay, and newlines unless `one_line`. A control
-    character is replaced by one character (␛); a hidden one (HIDDEN_CATEGORIES: U+202E,
-    U+200B...) by its escape, so that a name reads as what it holds."""
+    the screen, hide what follows), nor a CI log's reader (a workflow command: `_defused`).
+    Tabs stay, and newlines unless `one_line`. A control character is replaced by one
+    character (␛); a hidden one (HIDDEN_CATEGORIES: U+202E, U+200B...) by its escape, so
+    that a name reads as what it holds."""
     if plain(text):  # no control, no hidden character (nor tab, newline): as it is
-        return text
-    return text.translate(_IN_LINES if one_line else _IN_MESSAGES)
+        if WORKFLOW_COMMAND not in text and LEGACY_COMMAND not in text:
+            return text
+        return _defused(text)
+    return _defused(text.translate(_IN_LINES if one_line else _IN_MESSAGES))

@@ -29,7 +29,10 @@ def _report(error: ManifestError) -> None:
         click.echo(redact(str(problem)), err=True)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in error.problems:
-            click.echo(redact(format_github_annotation(problem)))
+            # j1sync's own workflow command: its text redacted, the command left to act
+            # (redact shows a line's leading `::` as `\u003a:`: terminal.visible_controls)
+            annotation = format_github_annotation(problem)
+            click.echo(annotation[:2] + redact(annotation[2:]))
     count = len(error.problems)
     click.echo(f"{count} manifest {'error' if count == 1 else 'errors'}", err=True)
 
