@@ -177,14 +177,20 @@ def mask(
     return result
 
 
-# A credential written literally shorter than this is not hunted for in other fields: a
-# header's `true`, `gzip` or `no-cache` would mask every query holding the word.
+# A credential written literally is hunted for in other fields when it is this long and
+# holds a digit, as tokens and URLs that carry one do: a header's `true`, `no-cache` or
+# `application/json` would mask every query or description holding the word (and a saved
+# plan could not carry them).
 MIN_LITERAL_CREDENTIAL_LENGTH = 12
 
 
+def _hunted(value: str) -> bool:
+    return len(value) >= MIN_LITERAL_CREDENTIAL_LENGTH and any(c.isdigit() for c in value)
+
+
 def _pattern(literals: Collection[str]) -> re.Pattern[str] | None:
-    """Any of `literals` long enough to be looked for inside other text, longest first."""
-    long_enough = sorted({v for v in literals if len(v) >= MIN_LITERAL_CREDENTIAL_LENGTH}, key=len)
+    """Any of `literals` worth looking for inside other text (`_hunted`), longest first."""
+    long_enough = sorted({v for v in literals if _hunted(v)}, key=len)
     if not long_enough:
         return None
     return re.compile("|".join(map(re.escape, reversed(long_enough))))
