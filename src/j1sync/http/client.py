@@ -304,7 +304,8 @@ class ApiClient(Generic[S]):
         `answer` (what its response means, or the error it is). A `read` is not sent once
         the account's read failed (`reading`), however long it waited for its turn."""
         self._check_abandoned(operation, read=read)
-        self._take_token(operation, self._reads_stopped if read else self._retries_stopped)
+        waited = self._take_token(operation, self._reads_stopped if read else self._retries_stopped)
+        self._check_turn_given_up(operation, waited)
         with self.concurrency.slot() as rate_limited:
             self._check_abandoned(operation, read=read)  # after the waits: still wanted?
             self._count_request()
@@ -319,12 +320,13 @@ class ApiClient(Generic[S]):
                 rate_limited()
                 raise
 
-    def _take_token(self, operation: str, stop: threading.Event) -> None:
+    def _take_token(self, operation: str, stop: threading.Event) -> bool:
         """A token of the client-side rate limit (--rate-limit), when there is one: a wait
         for it of WAIT_NOTICE_S or more is said on stderr, and ends early once `stop` is
-        set (the request is then sent, or refused as abandoned, as after any wait)."""
+        set (the request is then refused, `_check_turn_given_up`, or as abandoned, or
+        sent). Whether its wait was cut short so."""
         if self.bucket is None:
-            return
+            return False
         limit, label = self.bucket.limit, self._retry_label(operation)
 
         def announce(seconds: float) -> None:
@@ -335,7 +337,18 @@ class ApiClient(Generic[S]):
                 label,
             )
 
-        self.bucket.acquire(stop, announce)
+        return self.bucket.acquire(stop, announce) > 0 and stop.is_set()  # cut short
+
+    def _check_turn_given_up(self, operation: str, cut_short: bool) -> None:
+        """ApiError when the request's wait for its turn (the client's rate limit, the
+        server's quota) was cut short because retries were given up (`stop_retries`: an
+        apply interrupted past its grace, or ending): sent now it would go beyond the
+        limit (a 429 that is not retried). Nothing of it happened."""
+        if cut_short and self._retries_stopped.is_set():
+            raise ApiError(
+                f"{self.title} API ({operation}): not sent: the run was stopped while it "
+                "waited for its turn under the API's rate limit"
+            )
 
     def _check_abandoned(self, where: str, *, read: bool = False) -> None:
         """ApiError once `abandon()` was called: no request is sent any more; for a `read`,

@@ -292,13 +292,18 @@ class JupiterOneClient(ApiClient[Settings]):
         )
         stop = self._reads_stopped if read else self._retries_stopped
         operation = parsed.operation_name or area
-        self._take_token(operation, stop)
+        cut_short = self._take_token(operation, stop)
         try:
             reservation = self.quota.acquire(
                 parsed.invocations, stop, deadline, functools.partial(_announce_wait, operation)
             )
         except QuotaBeyondBudget as exc:
             raise self._beyond_budget(operation, parsed.invocations, exc, deadline) from None
+        try:
+            self._check_turn_given_up(operation, cut_short or reservation.cut_short)
+        except ApiError:
+            self.quota.settle(reservation, None)  # not sent: its invocations go back
+            raise
         headers: dict[str, str] | None = None
         unanswered = False
         try:

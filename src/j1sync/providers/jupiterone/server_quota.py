@@ -128,6 +128,9 @@ class Reservation:
     sequence: int
     cost: int
     waited: bool
+    # `stop` ended the wait while the estimate did not hold the invocations: sent, the
+    # request would go beyond the quota
+    cut_short: bool = False
 
 
 class ServerQuota:
@@ -169,17 +172,23 @@ class ServerQuota:
     ) -> Reservation:
         """Wait in line until the estimate holds `cost` invocations (no wait while nothing
         is known), take them, and return the reservation to `settle`. Returns at once,
-        taking them anyway, when `stop` is set. First in line, raises QuotaBeyondBudget
-        when the wait would end after `deadline` (on the clock), and calls `announce`
-        (the wait's seconds, what they come from) once when it is WAIT_NOTICE_S or more."""
+        taking them anyway, when `stop` is set (`cut_short` when they were not there).
+        First in line, raises QuotaBeyondBudget when the wait would end after `deadline`
+        (on the clock), and calls `announce` (the wait's seconds, what they come from)
+        once when it is WAIT_NOTICE_S or more."""
         with self._condition:
             ticket = self._tickets
             self._tickets += 1
             self.first_in_line.set()
             waited = False
             announced = False
+            cut_short = False
             try:
-                while not stop.is_set():
+                while True:
+                    if stop.is_set():
+                        probing = self._probing and bool(self._outstanding)
+                        cut_short = not probing and self._wait_for(cost, self._clock())[0] > 0
+                        break
                     if ticket == self._serving and self._probing and self._outstanding:
                         self._condition.wait(1.0)  # the first answer tells what is left
                     elif ticket == self._serving:
@@ -205,7 +214,7 @@ class ServerQuota:
             if self._available is not None:
                 self._refill(self._clock())
                 self._available -= min(cost, self._capacity or cost)
-            return Reservation(self._sequence, cost, waited)
+            return Reservation(self._sequence, cost, waited, cut_short)
 
     def wake(self) -> None:
         """Make every waiter look at its `stop` event again."""
