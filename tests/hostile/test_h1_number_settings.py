@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from j1sync.providers.jupiterone.emulator.app import running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import QUESTION
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.reliability.processes import run_j1sync
 
 KEY, ACCOUNT = "k-numbers-1", "acct-numbers"
 
@@ -36,7 +38,7 @@ def test_a_non_finite_number_is_refused_before_any_retrying(
     tmp_path: Path, args: list[str], settings: dict[str, str], message: str
 ) -> None:
     (tmp_path / "users.yaml").write_text(QUESTION, encoding="utf-8")
-    with served_emulator(tmp_path, "demo", KEY, ACCOUNT, "--fail-rate", "1.0") as emulator:
+    with running_emulator(seed="demo", api_key=KEY, account=ACCOUNT, fail_rate=1.0) as emulator:
         env = {
             "JUPITERONE_API_URL": emulator.url,
             "JUPITERONE_API_KEY": KEY,
@@ -45,7 +47,7 @@ def test_a_non_finite_number_is_refused_before_any_retrying(
             **settings,
         }
         started = time.monotonic()
-        result = run_j1sync(args, env, tmp_path, timeout=60)
+        result = j1sync_here(args, env, tmp_path)
         elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stderr
     assert message in result.stderr, result.stderr

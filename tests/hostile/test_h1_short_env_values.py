@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import empty_account
-from tests.reliability.processes import run_j1sync
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -33,19 +33,19 @@ def test_a_short_env_value_is_masked_alone_and_the_saved_plan_applies(
 ) -> None:
     (tmp_path / "q.yaml").write_text(QUESTION, encoding="utf-8")
     with empty_account(KEY, ACCOUNT, H1_SHORT=value) as (emulator, env):
-        shown = run_j1sync(["plan", "."], env, tmp_path)
+        shown = j1sync_here(["plan", "."], env, tmp_path)
         assert shown.returncode == 0, shown.stderr
         assert "+   description: (sensitive)" in shown.stdout
         assert "+       query: Find User with name = 'admin'" in shown.stdout
         assert "+     - name: q" in shown.stdout
 
-        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        saved = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         assert "apply --plan will refuse" not in saved.stderr
         text = (tmp_path / "plan.json").read_text(encoding="utf-8")
         assert '"includeDeleted"' in text and '"(sensitive 2)"' not in text
 
-        applied = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stderr
         assert "created Question/short-env" in applied.stdout
         stored = emulator.snapshot()

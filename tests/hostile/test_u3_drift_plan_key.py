@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import empty_account
-from tests.reliability.processes import run_j1sync
 
 PARAMETER = """\
 apiVersion: j1sync/v1
@@ -28,13 +28,13 @@ def test_drift_without_the_plan_key_says_why_a_secret_shows_changed(tmp_path: Pa
     (tmp_path / "p.yaml").write_text(PARAMETER, encoding="utf-8")
     with empty_account("k-u3-drift-key", "acct-u3-drift", U3_JIRA_TOKEN=TOKEN) as (_, env):
         keyed = {**env, "J1SYNC_PLAN_KEY": PLAN_KEY}
-        applied = run_j1sync(["apply", ".", "--auto-approve"], keyed, tmp_path)
+        applied = j1sync_here(["apply", ".", "--auto-approve"], keyed, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
-        same_key = run_j1sync(["drift", "."], keyed, tmp_path)
+        same_key = j1sync_here(["drift", "."], keyed, tmp_path)
         assert same_key.returncode == 0, same_key.stdout + same_key.stderr
         assert "fingerprint" not in same_key.stderr
 
-        other = run_j1sync(["drift", "."], env, tmp_path)
+        other = j1sync_here(["drift", "."], env, tmp_path)
         assert other.returncode == 2, other.stdout + other.stderr
         assert (
             "j1sync: Parameter/jira_token: the fingerprint of its secret value was made with "
