@@ -14,21 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
+
 ROOT = Path(__file__).resolve().parents[2]
 EMULATED = {"plan", "apply", "drift", "export"}
 
 
 def j1sync(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPITERONE_")}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "j1sync", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """`j1sync ARGS` in `cwd` without the developer's JupiterOne settings: the command
+    line as documented, run in this process (the real process is tested elsewhere)."""
+    return j1sync_here(args, {}, cwd)
 
 
 def bash_blocks(markdown: str) -> list[list[str]]:
