@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.processes import run_j1sync
+from tests.hostile.in_process import j1sync_here
 
 QUESTION = """\
 apiVersion: j1sync/v1
@@ -35,7 +35,7 @@ def test_a_line_break_in_a_name_stays_on_the_problems_line(
     (questions / "odd\nfile.yaml").write_text(
         QUESTION.format(name="odd-file", title="5"), encoding="utf-8"
     )
-    result = run_j1sync(command, {}, tmp_path, timeout=60)
+    result = j1sync_here(command, {}, tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stderr.splitlines()
     assert (
@@ -53,7 +53,7 @@ def test_github_annotations_keep_escaping_line_breaks(tmp_path: Path) -> None:
     (tmp_path / "split.yaml").write_text(
         QUESTION.format(name='"a\\nb"', title="Split"), encoding="utf-8"
     )
-    result = run_j1sync(["validate"], {"GITHUB_ACTIONS": "true"}, tmp_path)
+    result = j1sync_here(["validate"], {"GITHUB_ACTIONS": "true"}, tmp_path)
     assert result.returncode == 1
     assert (
         "::error file=split.yaml,line=4,col=9::Question/a%0Ab: metadata.name: "

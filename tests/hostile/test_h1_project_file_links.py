@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import QUESTION
-from tests.reliability.processes import run_j1sync
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_a_project_file_link_that_cannot_be_followed_is_an_error(
     project.mkdir()
     (project / "users.yaml").write_text(QUESTION, encoding="utf-8")
     (project / "j1sync.yaml").symlink_to(target)
-    result = run_j1sync(command, {}, project, timeout=60)
+    result = j1sync_here(command, {}, project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "j1sync.yaml:1:1: cannot read file: [Errno" in result.stderr
     assert reason in result.stderr
