@@ -42,6 +42,7 @@ from j1sync import __version__, interrupts, json_input
 from j1sync.canonical import canonical_json
 from j1sync.engine.contract import LockStore
 from j1sync.errors import ApiError, LockHeld, LockLost, TransientError
+from j1sync.http.ratelimit import unpaced
 from j1sync.http.urls import is_loopback
 from j1sync.terminal import visible_controls
 
@@ -369,6 +370,10 @@ class AccountLock:
         self._heartbeat.start()
 
     def _renew_until_stopped(self) -> None:
+        with unpaced():  # not behind the run's requests in --rate-limit's line
+            self._renew_every_beat()
+
+    def _renew_every_beat(self) -> None:
         while not self._stop.wait(self.ttl_s / 4):
             try:
                 current = read_lock(self.store)

@@ -40,7 +40,7 @@ from tenacity import RetryCallState, RetryError
 
 from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, RateLimited, TransientError, Unreachable
-from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket
+from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket, is_unpaced
 from j1sync.http.retry import (
     budget_exceeded,
     configured_backoff,
@@ -325,7 +325,7 @@ class ApiClient(Generic[S]):
         for it of WAIT_NOTICE_S or more is said on stderr, and ends early once `stop` is
         set (the request is then refused, `_check_turn_given_up`, or as abandoned, or
         sent). Whether its wait was cut short so."""
-        if self.bucket is None:
+        if self.bucket is None or is_unpaced():
             return False
         limit, label = self.bucket.limit, self._retry_label(operation)
 
