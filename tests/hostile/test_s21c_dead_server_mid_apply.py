@@ -57,8 +57,9 @@ def test_no_change_starts_once_the_api_gave_no_answer_for_good(tmp_path: Path) -
         output = done.stdout + done.stderr
         assert done.returncode == 1, output
         assert "Traceback" not in output and "internal error" not in output
-        # the creates on the wire when it stopped answering, and none after them
-        assert sent <= ANSWERED + CONCURRENCY + 1, f"{sent} creates sent: {done.stdout}"
+        # the creates sent around the moment it stopped answering (a loaded machine may
+        # answer a few more first), and none after them (before: all of them)
+        assert sent <= ANSWERED + 3 * CONCURRENCY, f"{sent} creates sent: {done.stdout}"
         failed = [line for line in done.stdout.splitlines() if line.startswith("failed")]
         assert failed and all("did not answer in time" in line for line in failed), done.stdout
         not_started = [line for line in done.stdout.splitlines() if "not started" in line]
