@@ -38,7 +38,6 @@ from j1sync.engine.order import Schedule
 from j1sync.engine.paths import get_path
 from j1sync.engine.safety import evaluate_safety
 from j1sync.engine.sensitive import (
-    MASK,
     CredentialPaths,
     MaskedState,
     Secrets,
@@ -442,8 +441,8 @@ class _Masking:
             return None
         spec = dict(want.declared)
         paths = self.paths(want.kind, spec)
-        literal = {v for v in _strings(list(after.literal.values())) if v}
-        shown: dict[str, Any] = _mask_strings(mask(spec, self.secrets, paths).state, literal)
+        literals = _strings(list(after.literal.values()))
+        shown: dict[str, Any] = mask(spec, self.secrets, paths, literals=literals).state
         return shown
 
     def fingerprint(self, live: LiveObject, state_json: str | None = None) -> str:
@@ -608,16 +607,6 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     return []
-
-
-def _mask_strings(node: Any, secrets: set[str]) -> Any:
-    if isinstance(node, dict):
-        return {k: _mask_strings(v, secrets) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_mask_strings(v, secrets) for v in node]
-    if isinstance(node, str) and any(secret in node for secret in secrets):
-        return MASK
-    return node
 
 
 def _delete_change(live: _LiveSide, reason: str, masking: _Masking) -> Change:
