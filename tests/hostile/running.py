@@ -233,5 +233,5 @@ def drift_then_heal(
     assert after.returncode == 0, after.stdout + after.stderr
     for output in (drift, again, after):
         text = output.stdout + output.stderr
-        assert "internal error" not in text and "Traceback" not in text
+        assert "internal error" not in text and "Traceback" not in text, text
     return [drift, again, after]
