@@ -32,6 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingStartEvent,
+    ScalarEvent,
+)
 from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
@@ -188,6 +195,45 @@ def may_nest_too_deep(text: str) -> bool:
             openers = part.count("[") + part.count("{") + part.count("-") + part.count("?")
             if openers > MAX_C_OPENERS:
                 return True
+    return False
+
+
+def nests_beyond(text: str, limit: int) -> bool:
+    """Whether a document of `text` nests deeper than `limit` levels (a scalar one level
+    below its collection, as yaml_source counts them), found by libyaml's events: no
+    recursion, and it stops at the first level too deep, where ruamel's own parser takes
+    seconds to reach the nesting of tens of thousands of `[` (its scanner is quadratic in
+    the open flow levels). False when it cannot say: no C extension, a parse error, an
+    anchor or alias, a collection as a mapping's key (the located road decides)."""
+    if not HAVE_CLIB:
+        return False
+    parser = _CParser(text)
+    # per open collection: None for a sequence, for a mapping [whether a key comes next]
+    open_levels: list[list[bool] | None] = []
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+                return False
+            if isinstance(event, CollectionEndEvent):
+                open_levels.pop()
+                continue
+            if not isinstance(event, (CollectionStartEvent, ScalarEvent)):
+                continue  # the stream's and documents' own
+            collection = isinstance(event, CollectionStartEvent)
+            mapping = open_levels[-1] if open_levels else None
+            if mapping is not None:
+                if mapping[0] and collection:
+                    return False
+                mapping[0] = not mapping[0]
+            if len(open_levels) + 1 > limit:
+                return True
+            if collection:
+                open_levels.append([True] if isinstance(event, MappingStartEvent) else None)
+    except Exception:  # a parse error, or any doubt: the located road says what it is
+        return False
+    finally:
+        parser.dispose()
     return False
 
 

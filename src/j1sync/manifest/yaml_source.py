@@ -56,6 +56,8 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
     except UnicodeDecodeError as exc:
         return [], [_not_utf8_problem(exc, data, display)]
+    if _nests_too_deep(text):
+        return [], [_too_deep_problem(display)]
     try:
         roots = list(_round_trip_yaml().load_all(text))
     except MarkedYAMLError as exc:
@@ -79,6 +81,13 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
             return [], [_too_aliased_problem(display, start)]
         documents.append(YamlDocument(display, index, root, start))
     return documents, []
+
+
+def _nests_too_deep(text: str) -> bool:
+    """A text nested far too deep, told before ruamel's parser spends seconds on it."""
+    from j1sync.manifest import plain_yaml  # it builds on this module's constants
+
+    return plain_yaml.may_nest_too_deep(text) and plain_yaml.nests_beyond(text, MAX_NESTING)
 
 
 # Deeper structures are never a manifest, and would exhaust the recursion of the code that
