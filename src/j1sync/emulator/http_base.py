@@ -82,14 +82,17 @@ class QuietThreadingHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # many clients connecting at once are not reset (default 5)
     timings: TimingsLog | None = None  # `serve --timings`: a line per answered request
+    stopped = False  # set by the emulator's stop(), before its store is closed
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that gave up (timed out) or was cut off is expected under the fault
         switches, and when a client stops its reads (a plan that failed cuts the requests
         it still has on the wire): no traceback for it, whichever socket error its
         connection ends in at that moment (a broken pipe, a reset, a socket shut down or
-        closed under the handler); anything else is still reported."""
-        if isinstance(sys.exc_info()[1], OSError):
+        closed under the handler). Nor for a request still handled, on a connection kept
+        open, once the emulator is stopped (its store closed under it): the server is
+        gone, and the client sees its connection end. Anything else is still reported."""
+        if self.stopped or isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)
 
@@ -324,6 +327,7 @@ class ServedState:
         self._thread.start()
 
     def stop(self) -> None:
+        self._server.stopped = True
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)
