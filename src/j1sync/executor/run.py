@@ -17,7 +17,7 @@ from j1sync.executor.outcome import NOT_STARTED, ApplyEvent, ApplyResult, EventT
 from j1sync.executor.resolution import RunResolver, desired_objects
 from j1sync.http.retry import no_answer
 from j1sync.interrupts import SIGNAL_CHECK_S
-from j1sync.providers.registry import system_of_kind
+from j1sync.providers.registry import system_name_of
 
 EventHandler = Callable[[ApplyEvent], None]
 
@@ -73,7 +73,7 @@ def apply_plan(
     events = _Events(on_event, len(schedule))
     outcomes: dict[str, Outcome] = {}
     not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
-    unanswered: dict[str | None, str] = {}  # system -> why its changes no longer start
+    unanswered: dict[str, str] = {}  # system -> why its changes no longer start
     workers = max(1, concurrency)
 
     def interrupted() -> bool:
@@ -116,7 +116,7 @@ def apply_plan(
                 and len(running) < workers
                 and (change := schedule.next_ready()) is not None
             ):
-                if (why := unanswered.get(_system(change))) is not None:
+                if (why := unanswered.get(system_name_of(change.kind))) is not None:
                     skip(change, _not_started(change, why))
                 elif any(d in not_done for d in change.depends_on):
                     skip(change, _skipped(change, not_done))
@@ -136,7 +136,7 @@ def apply_plan(
                 else:
                     outcome, unanswered_for_good = ran
                     if unanswered_for_good:
-                        unanswered.setdefault(_system(change), _no_answer_to(change))
+                        unanswered.setdefault(system_name_of(change.kind), _no_answer_to(change))
                 finish(change, outcome)
     why = halted() or NOT_STARTED
     for change in schedule.not_done():  # stopped: what never started
@@ -158,12 +158,6 @@ def _unanswered_for_good(exc: BaseException) -> bool:
         isinstance(error, (RetryBudgetExceeded, Unreachable)) and no_answer(error)
         for error in (exc, exc.__cause__)
     )
-
-
-def _system(change: Change) -> str | None:
-    """The name of the system whose API makes `change` (None: a kind no system owns)."""
-    system = system_of_kind(change.kind)
-    return system.name if system is not None else None
 
 
 def _no_answer_to(change: Change) -> str:
