@@ -173,7 +173,7 @@ def visible_in_json(text: str) -> str:
     is `#\\u0023[` for a `##[`, which a CI log would run (`_defused`)."""
     if plain(text) and LEGACY_COMMAND not in text:
         return text
-    return text.translate(_JSON_ESCAPES).replace(LEGACY_COMMAND, "#\\u0023[")
+    return text.translate(_JSON_ESCAPES).replace(LEGACY_COMMAND, _LEGACY_SHOWN)
 
 
 # GitHub Actions reads a line of a step's log as a workflow command when it starts, after
@@ -184,13 +184,14 @@ def visible_in_json(text: str) -> str:
 # `\\u003a`, and `##[` as `#\\u0023[`, as a hidden character is shown as its escape.
 WORKFLOW_COMMAND = "::"
 LEGACY_COMMAND = "##["
+_LEGACY_SHOWN = "#\\u0023["  # the same in JSON, and inert
 _COMMAND_LINE = re.compile(r"^([^\S\n]*):(?=:[^\n]*::)", re.MULTILINE)
 
 
 def _defused(text: str) -> str:
     if WORKFLOW_COMMAND in text:
         text = _COMMAND_LINE.sub(r"\1\\u003a", text)
-    return text.replace(LEGACY_COMMAND, "#\\u0023[")
+    return text.replace(LEGACY_COMMAND, _LEGACY_SHOWN)
 
 
 def visible_controls(text: str, *, one_line: bool = False) -> str:
