@@ -9,6 +9,7 @@ display (spinner, bar) needs a terminal whatever the colours: NO_COLOR does not 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import unicodedata
@@ -185,13 +186,36 @@ def visible_in_json(text: str) -> str:
 WORKFLOW_COMMAND = "::"
 LEGACY_COMMAND = "##["
 _LEGACY_SHOWN = "#\\u0023["  # the same in JSON, and inert
+_COLON_SHOWN = "\\u003a"  # a command line's first colon, shown
 _COMMAND_LINE = re.compile(r"^([^\S\n]*):(?=:[^\n]*::)", re.MULTILINE)
 
 
 def _defused(text: str) -> str:
     if WORKFLOW_COMMAND in text:
-        text = _COMMAND_LINE.sub(r"\1\\u003a", text)
+        text = _COMMAND_LINE.sub(lambda found: found[1] + _COLON_SHOWN, text)
     return text.replace(LEGACY_COMMAND, _LEGACY_SHOWN)
+
+
+def shown_widths(line: str) -> list[int]:
+    """How many characters each character of `line` (one line) takes once
+    `visible_controls` has shown it: one, or its escape's length (a hidden character, the
+    colon of a workflow command, the second `#` of a `##[`). What puts a caret under a
+    spot of a line that is shown (manifest/scalar_positions.py)."""
+    pieces = [visible_controls(char, one_line=True) for char in line]
+    widths = [len(piece) for piece in pieces]
+    shown = "".join(pieces)
+    if WORKFLOW_COMMAND not in shown and LEGACY_COMMAND not in shown:
+        return widths
+    where = list(itertools.accumulate(widths, initial=0))  # shown offset -> character
+    at = {offset: index for index, offset in enumerate(where[:-1])}
+    command = _COMMAND_LINE.match(shown)
+    if command is not None:
+        widths[at[command.end(1)]] += len(_COLON_SHOWN) - 1
+    start = shown.find(LEGACY_COMMAND)
+    while start >= 0:  # as str.replace finds them: left to right, not overlapping
+        widths[at[start + 1]] += len(_LEGACY_SHOWN) - len(LEGACY_COMMAND)
+        start = shown.find(LEGACY_COMMAND, start + len(LEGACY_COMMAND))
+    return widths
 
 
 def visible_controls(text: str, *, one_line: bool = False) -> str:

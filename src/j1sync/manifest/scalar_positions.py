@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 
 from j1sync.errors import SourceLocation
-from j1sync.terminal import visible_controls
+from j1sync.terminal import shown_widths
 
 _SPACE = " \t\r\n"
 # A value is never looked for further than this past its start (a value that came from
@@ -107,12 +107,11 @@ def _align(text: str, source: int, value: str, upto: int) -> list[int] | None:
 
 
 def _excerpt(line: str, column: int, width: int) -> str:
-    # tabs kept as tabs so the caret lines up in a terminal; a hidden character (U+202E)
-    # is printed as its escape (terminal.visible_controls): as wide as that
-    pad = "".join("\t" if c == "\t" else " " * _shown_width(c) for c in line[:column])
-    carets = sum(_shown_width(c) for c in line[column : column + width]) or width
+    # tabs kept as tabs so the caret lines up in a terminal; what the line is shown with
+    # (terminal.visible_controls: a hidden character's escape, a workflow command defused)
+    # is as wide as that
+    widths = shown_widths(line)
+    shown = zip(line[:column], widths[:column], strict=True)
+    pad = "".join("\t" if c == "\t" else " " * w for c, w in shown)
+    carets = sum(widths[column : column + width]) or width
     return f"    {line.rstrip()}\n    {pad}{'^' * carets}"
-
-
-def _shown_width(char: str) -> int:
-    return len(visible_controls(char, one_line=True))
