@@ -5,6 +5,7 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -34,7 +35,7 @@ from j1sync.engine.model import Pruning, SectionHead
 from j1sync.engine.plan import Plan, Planner, UsersOf, join_plans
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.entry import keep_until_exit
-from j1sync.errors import ConfigError, J1SyncError, ResolutionError
+from j1sync.errors import AuthError, BadUserInput, ConfigError, J1SyncError, ResolutionError
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
@@ -51,6 +52,8 @@ from j1sync.providers.registry import (
 from j1sync.providers.targets import Target, locks, targets_of
 
 READER_THREAD = "j1sync-read"  # the account reads' threads are named after it
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,14 +139,29 @@ def holders_to_read(
     ]
 
 
+def read_holders(provider: Provider, holders: Sequence[str]) -> list[LiveObject]:
+    """The live objects of `holders` (`holders_to_read`). A key refused them (a role
+    without that part of the API: FORBIDDEN), or an API without them, reads none, with a
+    warning: what uses what the plan deletes is then not checked, as no plan checked it
+    before, and the plan, which asked for none of these kinds, is not stopped for it."""
+    if not holders:
+        return []
+    try:
+        return [obj for obj in provider.read_live(holders) if obj.kind in holders]
+    except (AuthError, BadUserInput) as exc:
+        log.warning(
+            "%s not read, so not checked for uses of what this plan deletes: %s",
+            ", ".join(holders),
+            exc,
+        )
+        return []
+
+
 def _users_of(provider: Provider, read: Collection[str]) -> UsersOf:
     """Reads the holders of what a plan deletes (`holders_to_read`), when it deletes."""
 
     def users_of(deleted_kinds: Collection[str]) -> Sequence[LiveObject]:
-        holders = holders_to_read(provider, deleted_kinds, read)
-        if not holders:
-            return ()
-        return [obj for obj in provider.read_live(holders) if obj.kind in holders]
+        return read_holders(provider, holders_to_read(provider, deleted_kinds, read))
 
     return users_of
 
@@ -178,17 +196,19 @@ def kinds_in_plan(plan: Plan) -> list[str]:
     return sorted(kinds | {kind_of(a) for change in plan.changes for a in change.depends_on})
 
 
-def kinds_to_check(plan: Plan, provider: Provider, project: ProjectConfig) -> list[str]:
+def kinds_to_check(
+    plan: Plan, provider: Provider, project: ProjectConfig
+) -> tuple[list[str], list[str]]:
     """What `apply --plan` reads: `kinds_in_plan`, and when the plan deletes, every kind
-    a plan of `project` reads (`kinds_to_read`) and those that may use what it deletes
-    (`holders_to_read`): a live object made since the plan that uses what it deletes
-    makes it stale (engine/stale.py)."""
+    a plan of `project` reads (`kinds_to_read`); then (`read_holders`) those that may use
+    what it deletes (`holders_to_read`): a live object made since the plan that uses what
+    it deletes makes it stale (engine/stale.py)."""
     kinds = kinds_in_plan(plan)
     deleted = {change.kind for change in plan.actionable if change.action == "delete"}
     if not deleted:
-        return kinds
+        return kinds, []
     read = set(kinds) | set(kinds_to_read(provider, project, kinds))
-    return sorted(read | set(holders_to_read(provider, deleted, read)))
+    return sorted(read), holders_to_read(provider, deleted, read)
 
 
 def credential_paths(provider: Provider) -> dict[str, CredentialPaths]:

@@ -44,6 +44,7 @@ from j1sync.reconcile import (
     connect_and_plan,
     connect_with,
     kinds_to_check,
+    read_holders,
 )
 
 
@@ -125,7 +126,8 @@ def command(
                 check_trusted(saved, provider, emulator=connection.emulator)
                 with account_lock(provider, lock_timeout_s):
                     with progress.reading():
-                        live = provider.read_live(kinds_to_check(saved.plan, provider, project))
+                        kinds, holders = kinds_to_check(saved.plan, provider, project)
+                        live = [*provider.read_live(kinds), *read_holders(provider, holders)]
                     keep_until_exit(provider, live)  # freeing them would only delay the exit
                     check_deletes_allowed(saved, provider, project, live)
                     check_stale(saved.plan, live)

@@ -166,7 +166,7 @@ class GraphQLService:
         ]
         name = operation_name or (operation.name.value if operation.name else None)
         self.stats.count_operation(name, fields)
-        refused = self._iam_refusal(fields)
+        refused = self._refusal(fields)
         if refused is not None:
             return refused
         mode = None
@@ -198,11 +198,16 @@ class GraphQLService:
         body["data"] = result.data
         return Outcome(200, body, lose_response=mode == "lose_response")
 
-    def _iam_refusal(self, fields: list[str]) -> Outcome | None:
+    def _refusal(self, fields: list[str]) -> Outcome | None:
         """IAM root fields on an account without the IAM API or for a key without
-        accessAdmin. Assumed live answer (undocumented): HTTP 200, errors[] FORBIDDEN per
-        field, nothing executed; see docs/api-fidelity.md."""
+        accessAdmin, and the `refused_fields` of the key's role. Assumed live answer
+        (undocumented): HTTP 200, errors[] FORBIDDEN per field, nothing executed; see
+        docs/api-fidelity.md."""
         switches = self.backend.switches
+        refused = [f for f in fields if f in switches.refused_fields]
+        if refused:
+            message = "Forbidden: the key's role lacks the permission this field needs"
+            return _forbidden(refused, message, "graphql")
         if switches.iam_enabled and switches.iam_key_permitted:
             return None
         iam = [f for f in fields if f in ROOT_FIELDS and ROOT_FIELDS[f].area == "iam"]
@@ -213,9 +218,7 @@ class GraphQLService:
             if not switches.iam_enabled
             else "Forbidden: the accessAdmin permission is required"
         )
-        extensions = {"code": "FORBIDDEN", "serviceName": "iam"}
-        errors = [{"message": message, "path": [f], "extensions": extensions} for f in iam]
-        return Outcome(200, {"errors": errors, "data": None})
+        return _forbidden(iam, message, "iam")
 
     def _failure_mode(self, fields: list[str], variables: JsonObject) -> FailureMode | None:
         switches = self.backend.switches
@@ -274,3 +277,9 @@ def _format(error: GraphQLError, default_code: str) -> JsonObject:
     extensions.setdefault("code", default_code)
     formatted["extensions"] = extensions
     return formatted
+
+
+def _forbidden(fields: list[str], message: str, service: str) -> Outcome:
+    extensions = {"code": "FORBIDDEN", "serviceName": service}
+    errors = [{"message": message, "path": [f], "extensions": extensions} for f in fields]
+    return Outcome(200, {"errors": errors, "data": None})

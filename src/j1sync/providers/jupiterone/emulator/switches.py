@@ -48,6 +48,9 @@ class Switches(FaultSwitches):
     # whose user lacks accessAdmin. Either way every IAM root field is refused.
     iam_enabled: bool = True
     iam_key_permitted: bool = True
+    # root fields the key's role is refused, as IAM's are above: a role without an app's
+    # permission (Insights: getDashboards...)
+    refused_fields: frozenset[str] = frozenset()
     # probability of a rate limit answered as HTTP 200 with errors[] (nothing executed)
     rate_429_in_200: float = 0.0
     # the documented token buckets (account and API token) and RateLimit-* headers; None:
