@@ -84,30 +84,49 @@ def _pruned(value: Any) -> Any:
 # -- an update's entries --------------------------------------------------------------
 
 
-def _entry_lines(entry: Entry, depth: int, escaped: bool = False) -> list[DiffLine]:
+# (sign, text) of an entry on one side only (_one_side): worked out once per entry (its
+# YAML dumped once), both to tell whether its list or map needs escapes and to show it
+OneSide = tuple[str, str]
+
+
+def _entry_lines(entry: Entry, depth: int) -> list[DiffLine]:
+    return _shown_lines(entry, depth, _one_side(entry))
+
+
+def _shown_lines(entry: Entry, depth: int, side: OneSide | None) -> list[DiffLine]:
+    if side is not None:
+        return [DiffLine(side[0], depth, line) for line in side[1].split("\n")]
     if isinstance(entry, FieldGroup):
-        lines = [DiffLine("~", depth, f"{_key(entry.label)}:")]
-        escaped = _sides_read_alike(entry.children)
-        for child in entry.children:
-            lines += _entry_lines(child, depth + 1, escaped)
-        return lines
+        return _group_lines(entry, depth)
     if isinstance(entry, Element):
-        return _element_lines(entry, depth, escaped)
-    return _value_lines(entry, depth, escaped)
+        return _element_lines(entry, depth)
+    return _value_lines(entry, depth)
 
 
-def _sides_read_alike(children: tuple[Entry, ...]) -> bool:
+def _group_lines(group: FieldGroup, depth: int) -> list[DiffLine]:
+    lines = [DiffLine("~", depth, f"{_key(group.label)}:")]
+    sides = [_one_side(child) for child in group.children]
+    if _sides_read_alike(sides):  # the one-sided entries again, with escapes
+        sides = [
+            None if side is None else _one_side(child, escaped=True)
+            for child, side in zip(group.children, sides, strict=True)
+        ]
+    for child, side in zip(group.children, sides, strict=True):
+        lines += _shown_lines(child, depth + 1, side)
+    return lines
+
+
+def _sides_read_alike(sides: list[OneSide | None]) -> bool:
     """Whether a list's or a map's added and removed entries must be shown with escapes: a
     line of one reads like a line of another it is not (`- café` and `- café`, text_diff)."""
     shown: dict[str, list[str]] = {"+": [], "-": []}
-    for child in children:
-        side = _one_side(child)
+    for side in sides:
         if side is not None:
             shown[side[0]] += side[1].split("\n")
     return bool(shown["+"] and shown["-"]) and hidden_difference(shown["-"], shown["+"])
 
 
-def _one_side(entry: Entry, escaped: bool = False) -> tuple[str, str] | None:
+def _one_side(entry: Entry, escaped: bool = False) -> OneSide | None:
     """(sign, text) of an entry that is on one side only: a list's added or removed
     element, a map's added or removed key; None for any other."""
     if isinstance(entry, Element):
@@ -123,10 +142,8 @@ def _one_side(entry: Entry, escaped: bool = False) -> tuple[str, str] | None:
     return None
 
 
-def _element_lines(element: Element, depth: int, escaped: bool = False) -> list[DiffLine]:
-    side = _one_side(element, escaped)
-    if side is not None:
-        return [DiffLine(side[0], depth, line) for line in side[1].split("\n")]
+def _element_lines(element: Element, depth: int) -> list[DiffLine]:
+    """A list element on both sides (matched by identity), changed inside."""
     # an identity field that shows as changed below (a secret endpoint: masked, the
     # element matched on it) is not said again as context
     changed = {child.label for child in element.children if not isinstance(child, Element)}
@@ -146,10 +163,8 @@ def _element_lines(element: Element, depth: int, escaped: bool = False) -> list[
     return lines
 
 
-def _value_lines(change: ValueChange, depth: int, escaped: bool = False) -> list[DiffLine]:
-    side = _one_side(change, escaped)
-    if side is not None:
-        return [DiffLine(side[0], depth, line) for line in side[1].split("\n")]
+def _value_lines(change: ValueChange, depth: int) -> list[DiffLine]:
+    """A value on both sides, changed."""
     label, old, new = _key(change.label), change.before, change.after
     if old == new and isinstance(new, str) and new.startswith(MASK[:-1]):
         return [DiffLine("~", depth, f"{label}: {new}")]  # a secret changed; never shown
