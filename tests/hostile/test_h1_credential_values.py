@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from j1sync.engine.sensitive import REDACTED, redact_key
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import QUESTION
-from tests.reliability.processes import run_j1sync
 
 KEY = "k9SecretKey42"
 XYOPS_TAG = (
@@ -42,7 +42,7 @@ def test_a_jupiterone_key_that_cannot_be_a_header_is_one_error(
         "JUPITERONE_ACCOUNT_ID": "acct",
     }
     for command in (["plan", "."], ["apply", ".", "--auto-approve"], ["export", "--out", "x"]):
-        result = run_j1sync(command, env, tmp_path, timeout=60)
+        result = j1sync_here(command, env, tmp_path)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert f"JUPITERONE_API_KEY holds {problem}" in result.stderr, output
@@ -62,7 +62,7 @@ def test_the_other_systems_credentials_are_checked_alike(
 ) -> None:
     (tmp_path / "object.yaml").write_text(manifest, encoding="utf-8")
     env = {**variables, variable: f"{KEY}\n"}
-    result = run_j1sync(["plan", "."], env, tmp_path, timeout=60)
+    result = j1sync_here(["plan", "."], env, tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert f"{variable} holds a line break at character 14 of 14" in output
@@ -94,7 +94,7 @@ def test_an_account_id_that_cannot_be_a_header_is_one_error(
         "JUPITERONE_API_KEY": KEY,
         "JUPITERONE_ACCOUNT_ID": account,
     }
-    result = run_j1sync(["plan", "."], env, tmp_path, timeout=60)
+    result = j1sync_here(["plan", "."], env, tmp_path)
     assert result.returncode == 1, result.stderr
     assert f"JUPITERONE_ACCOUNT_ID, --account or `account:` in j1sync.yaml) holds {problem}" in (
         result.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import QUESTION
-from tests.reliability.processes import run_j1sync
 
 SECRET = "s3cretPw9"
 
@@ -37,7 +37,7 @@ def test_a_refused_api_url_never_shows_its_credentials(
         "JUPITERONE_ACCOUNT_ID": "acct",
     }
     for command in (["plan", "."], ["drift", "."], ["export", "--out", "out"]):
-        result = run_j1sync(command, env, tmp_path, timeout=60)
+        result = j1sync_here(command, env, tmp_path)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert reason in output, output
@@ -49,7 +49,7 @@ def test_the_api_url_flag_is_shown_without_its_password(tmp_path: Path) -> None:
     (tmp_path / "users.yaml").write_text(QUESTION, encoding="utf-8")
     env = {"JUPITERONE_API_KEY": "k123", "JUPITERONE_ACCOUNT_ID": "acct"}
     url = f"https://user:{SECRET}@127.0.0.1:1/path"
-    result = run_j1sync(["plan", ".", "--api-url", url], env, tmp_path, timeout=60)
+    result = j1sync_here(["plan", ".", "--api-url", url], env, tmp_path)
     assert result.returncode == 1
     assert "Invalid API URL 'https://...@127.0.0.1:1/path'" in result.stderr
     assert SECRET not in result.stdout + result.stderr

@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 from tests.examples import copy_jupiterone_examples
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator
+from tests.hostile.in_process import j1sync_here
+from tests.reliability.processes import ServedEmulator, served_emulator
 
 API_KEY = "h2-twice-Key-83d0"
 ACCOUNT = "h2-twice-account"
@@ -24,14 +25,14 @@ def _env(emu: ServedEmulator) -> dict[str, str]:
 
 
 def _apply_plan(emu: ServedEmulator, plan: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run_j1sync(["apply", "--auto-approve", "--plan", str(plan)], _env(emu), cwd)
+    return j1sync_here(["apply", "--auto-approve", "--plan", str(plan)], _env(emu), cwd)
 
 
 def test_a_saved_plan_applied_twice_is_refused_as_stale(tmp_path: Path) -> None:
     manifests = copy_jupiterone_examples(tmp_path / "manifests")
     plan = tmp_path / "plan.json"
     with served_emulator(tmp_path, "demo", API_KEY, ACCOUNT) as emu:
-        made = run_j1sync(["plan", str(manifests), "--out", str(plan)], _env(emu), tmp_path)
+        made = j1sync_here(["plan", str(manifests), "--out", str(plan)], _env(emu), tmp_path)
         assert made.returncode == 0, made.stderr
         assert "1 to delete" in made.stdout  # the demo's legacy rule, carrying the managed tag
 

@@ -21,9 +21,9 @@ import pytest
 
 from j1sync.engine.lock import LOCK_NAME, process_started
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import question
 from tests.hostile.running import jupiterone_env
-from tests.reliability.processes import run_j1sync
 
 API_KEY = "k4-lock-Key-51c9e0"
 ACCOUNT = "k4-lock-account"
@@ -73,7 +73,7 @@ def test_a_broken_lock_stops_apply_and_unlock_removes_it(tmp_path: Path, value: 
     seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
     with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
         env = _env(emu)
-        refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        refused = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert refused.returncode == 1, refused.stdout + refused.stderr
         assert f"account {ACCOUNT} is locked by another apply: " in refused.stderr
         assert "remove the lock with `j1sync unlock`" in refused.stderr
@@ -81,7 +81,7 @@ def test_a_broken_lock_stops_apply_and_unlock_removes_it(tmp_path: Path, value: 
         assert not emu.snapshot().get("questions")  # nothing changed
         assert _stored_lock(emu) == value  # never stolen
 
-        unlocked = run_j1sync(["unlock", "--yes"], env, tmp_path)
+        unlocked = j1sync_here(["unlock", "--yes"], env, tmp_path)
         output = unlocked.stdout + unlocked.stderr
         assert unlocked.returncode == 0, output
         assert f"Apply lock on account {ACCOUNT}: " in unlocked.stdout
@@ -89,7 +89,7 @@ def test_a_broken_lock_stops_apply_and_unlock_removes_it(tmp_path: Path, value: 
         assert "kill" not in output and "internal error" not in output
         assert _stored_lock(emu) is None
 
-        applied = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
         assert [q["name"] for q in emu.snapshot()["questions"]] == ["k4-lock-question"]
 
@@ -100,14 +100,14 @@ def test_a_holder_with_a_line_break_and_an_escape_stays_on_its_line(tmp_path: Pa
     seed = {"parameters": [{"name": LOCK_NAME, "value": _record(holder=holder)}]}
     with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
         env = _env(emu)
-        refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        refused = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert refused.returncode == 1
         assert "\x1b" not in refused.stderr and "\x07" not in refused.stderr
         locked = [line for line in refused.stderr.splitlines() if "is locked by" in line]
         assert len(locked) == 1 and "mallory\u240aError: forged line" in locked[0]
         assert not any(line.startswith("Error: forged") for line in refused.stderr.splitlines())
 
-        shown = run_j1sync(["unlock"], env, tmp_path)  # no --yes, no terminal: only shows
+        shown = j1sync_here(["unlock"], env, tmp_path)  # no --yes, no terminal: only shows
         assert shown.returncode == 1
         assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
         assert f"Apply lock on account {ACCOUNT}: mallory\u240aError: forged" in shown.stdout
@@ -130,11 +130,11 @@ def test_a_lock_whose_pid_now_names_another_process_is_taken_over(tmp_path: Path
         seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
         with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
             env = _env(emu)
-            shown = run_j1sync(["unlock"], env, tmp_path)  # not refused: asks (no terminal)
+            shown = j1sync_here(["unlock"], env, tmp_path)  # not refused: asks (no terminal)
             assert "still runs" not in shown.stderr and "kill" not in shown.stderr
             assert "--yes" in shown.stderr
 
-            applied = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+            applied = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
             assert applied.returncode == 0, applied.stdout + applied.stderr
             assert "taking over the apply lock of a process that is gone" in applied.stderr
             assert _stored_lock(emu) is None
@@ -154,9 +154,9 @@ def test_the_lock_of_a_live_holder_with_its_start_time_is_never_taken(tmp_path: 
         seed = {"parameters": [{"name": LOCK_NAME, "value": value}]}
         with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
             env = _env(emu)
-            refused = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+            refused = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
             assert refused.returncode == 1 and "is locked by another apply" in refused.stderr
-            kept = run_j1sync(["unlock", "--yes"], env, tmp_path)
+            kept = j1sync_here(["unlock", "--yes"], env, tmp_path)
             assert kept.returncode == 1
             assert f"still runs on this machine (pid {holder.pid})" in kept.stderr
             assert _stored_lock(emu) == value

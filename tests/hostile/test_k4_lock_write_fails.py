@@ -12,9 +12,9 @@ from typing import Any
 from j1sync.emulator.faults import FailureMode
 from j1sync.engine.lock import LOCK_NAME, MAX_UNCONFIRMED_WRITES
 from j1sync.providers.jupiterone.emulator.app import running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import question
 from tests.hostile.running import jupiterone_env
-from tests.reliability.processes import run_j1sync
 
 API_KEY = "k4-lockwrite-Key-e4a0"
 ACCOUNT = "k4-lockwrite-account"
@@ -31,7 +31,7 @@ def _apply_with_lock_writes_failing(
     with running_emulator(seed=None, api_key=API_KEY, account=ACCOUNT) as emu:
         emu.switches.fail_mutation("setParameter", mode=mode)
         env = jupiterone_env(emu.url, API_KEY, ACCOUNT, **settings)
-        result = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        result = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         return result, emu.snapshot()
 
 

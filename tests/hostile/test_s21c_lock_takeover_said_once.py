@@ -10,9 +10,9 @@ from pathlib import Path
 
 from j1sync.engine.lock import LOCK_NAME, LockRecord
 from j1sync.providers.jupiterone.emulator.app import running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import write_questions
 from tests.hostile.running import jupiterone_env
-from tests.reliability.processes import run_j1sync
 
 API_KEY = "s21c-takeover-Key-2d8a41"
 ACCOUNT = "s21c-takeover-account"
@@ -27,7 +27,7 @@ def test_an_expired_lock_is_said_taken_over_once(tmp_path: Path) -> None:
     seed = {"parameters": [{"name": LOCK_NAME, "value": expired.to_text(), "secret": False}]}
     with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT, latency_ms=SLOW_MS) as emu:
         env = jupiterone_env(emu.url, API_KEY, ACCOUNT)
-        done = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        done = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     said = [line for line in done.stderr.splitlines() if "taking over the apply lock" in line]
     assert len(said) == 1, done.stderr

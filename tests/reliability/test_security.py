@@ -16,7 +16,8 @@ from j1sync.http.session import pooled_session
 from j1sync.providers.jupiterone import JupiterOneClient
 from j1sync.providers.jupiterone.settings import Settings
 from tests.examples import copy_jupiterone_examples
-from tests.reliability.processes import run_j1sync, served_emulator
+from tests.hostile.in_process import j1sync_here
+from tests.reliability.processes import served_emulator
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "KEY-do-not-leak-0c7e5f1d9b"
@@ -59,7 +60,7 @@ def test_the_key_and_env_secrets_appear_in_no_output_file_or_log(tmp_path: Path)
         }
 
         def j1sync(*args: str) -> subprocess.CompletedProcess[str]:
-            done = run_j1sync(args, env, tmp_path)
+            done = j1sync_here(args, env, tmp_path)
             runs.append(done)
             assert "Traceback" not in done.stderr, done.stderr
             return done

@@ -19,8 +19,9 @@ from ruamel.yaml import YAML
 
 from j1sync.engine.lock import LOCK_NAME, LockRecord
 from j1sync.providers.jupiterone.emulator import running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env, duplicates
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+from tests.reliability.processes import ServedEmulator, served_emulator, start_j1sync
 
 HOLDER = "GitHub Actions run 4242 of acme/infra"
 
@@ -80,7 +81,7 @@ def test_two_applies_at_once_one_applies_the_other_stops_naming_the_holder(
         assert duplicates(snapshot) == {}
         assert len(snapshot["questions"]) == 135 and len(snapshot["rules"]) == 135
         assert _stored_lock(emu) is None  # released
-        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        plan = j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr
 
 
@@ -106,7 +107,7 @@ def test_a_held_lock_stops_apply_with_the_holder_since_and_expiry(tmp_path: Path
     seed, manifests = _project(tmp_path, 10, [_lock()])
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
         before = emu.snapshot()
-        result = run_j1sync(
+        result = j1sync_here(
             ["apply", manifests, "--auto-approve"], connection_env(emu.url), tmp_path
         )
         assert result.returncode == 1
@@ -125,35 +126,37 @@ def test_an_expired_lock_is_taken_over(tmp_path: Path) -> None:
     seed, manifests = _project(tmp_path, 10, [_lock("crashed-runner (pid 7)", expires_in=-60)])
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
         env = connection_env(emu.url)
-        result = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        result = j1sync_here(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "taking over the apply lock of an apply whose lease expired" in result.stderr
         assert "crashed-runner (pid 7)" in result.stderr
         assert _stored_lock(emu) is None
-        assert run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path).returncode == 0
+        assert (
+            j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path).returncode == 0
+        )
 
 
 def test_unlock_shows_the_holder_asks_and_clears_the_lock(tmp_path: Path) -> None:
     seed, manifests = _project(tmp_path, 10, [_lock()])
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
         env = connection_env(emu.url)
-        unasked = run_j1sync(["unlock"], env, tmp_path)  # no terminal, no --yes
+        unasked = j1sync_here(["unlock"], env, tmp_path)  # no terminal, no --yes
         assert unasked.returncode == 1
         assert HOLDER in unasked.stdout and "--yes" in unasked.stderr
         assert _stored_lock(emu) is not None
 
-        cleared = run_j1sync(["unlock", "--yes"], env, tmp_path)
+        cleared = j1sync_here(["unlock", "--yes"], env, tmp_path)
         assert cleared.returncode == 0, cleared.stderr
         assert f"Apply lock on account {ACCOUNT}: {HOLDER}, since " in cleared.stdout
         assert "Lock removed." in cleared.stdout
         assert _stored_lock(emu) is None
 
-        again = run_j1sync(["unlock", "--yes"], env, tmp_path)
+        again = j1sync_here(["unlock", "--yes"], env, tmp_path)
         assert (again.returncode, again.stdout.strip()) == (
             0,
             f"No apply lock on account {ACCOUNT}.",
         )
-        applied = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        applied = j1sync_here(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert applied.returncode == 0, applied.stdout + applied.stderr
 
 
@@ -164,8 +167,8 @@ def test_plan_and_drift_read_while_an_apply_holds_the_lock_and_never_touch_it(
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
         env = connection_env(emu.url)
         held = _stored_lock(emu)
-        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
-        drift = run_j1sync(["drift", manifests], env, tmp_path)
+        plan = j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        drift = j1sync_here(["drift", manifests], env, tmp_path)
         assert plan.returncode == 2 and drift.returncode == 2, plan.stderr + drift.stderr
         assert "lock" not in plan.stderr + drift.stderr
         assert _stored_lock(emu) == held  # same value, same lastUpdatedOn
@@ -183,11 +186,11 @@ def test_the_lock_is_released_after_a_failed_apply(tmp_path: Path) -> None:
     with running_emulator(seed=seed, api_key=API_KEY, account=ACCOUNT) as emu:
         emu.switches.fail_mutation("createQuestion", match="lock-broken-question", times=1)
         env = connection_env(emu.url)
-        failed = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        failed = j1sync_here(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert failed.returncode == 1, failed.stdout + failed.stderr
         assert "failed" in failed.stdout
         assert not [p for p in emu.snapshot().get("parameters", []) if p["name"] == LOCK_NAME]
-        after = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        after = j1sync_here(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert "is locked" not in after.stderr
         assert after.returncode == 0, after.stdout + after.stderr
 
@@ -200,7 +203,7 @@ def test_the_lock_is_released_after_an_error_before_any_change(tmp_path: Path) -
         encoding="utf-8",
     )
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
-        result = run_j1sync(
+        result = j1sync_here(
             ["apply", manifests, "--auto-approve"], connection_env(emu.url), tmp_path
         )
         assert result.returncode == 1
@@ -224,7 +227,7 @@ def test_the_lock_is_released_when_apply_is_interrupted(tmp_path: Path) -> None:
         apply.communicate(timeout=60)
         assert apply.returncode != 0
         assert _stored_lock(emu) is None
-        again = run_j1sync(["apply", manifests, "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", manifests, "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         assert duplicates(emu.snapshot()) == {}
 
@@ -239,7 +242,7 @@ def test_invalid_manifests_are_reported_before_the_lock_is_touched(tmp_path: Pat
     )
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
         held = _stored_lock(emu)
-        result = run_j1sync(
+        result = j1sync_here(
             ["apply", manifests, "--auto-approve"], connection_env(emu.url), tmp_path
         )
         assert result.returncode == 1
@@ -254,12 +257,12 @@ def test_an_untrusted_saved_plan_is_refused_before_the_lock_is_touched(tmp_path:
         env = connection_env(emu.url)
         held = _stored_lock(emu)
         plan_file = tmp_path / "plan.json"
-        made = run_j1sync(["plan", manifests, "--out", str(plan_file)], env, tmp_path)
+        made = j1sync_here(["plan", manifests, "--out", str(plan_file)], env, tmp_path)
         assert made.returncode == 0, made.stderr
         saved = json.loads(plan_file.read_text(encoding="utf-8"))
         saved["changes"][0]["after"]["title"] = "edited by hand"
         plan_file.write_text(json.dumps(saved), encoding="utf-8")
-        refused = run_j1sync(["apply", "--plan", str(plan_file), "--auto-approve"], env, tmp_path)
+        refused = j1sync_here(["apply", "--plan", str(plan_file), "--auto-approve"], env, tmp_path)
         assert refused.returncode == 1
         assert "changed after j1sync wrote it" in refused.stderr
         assert "locked" not in refused.stderr
