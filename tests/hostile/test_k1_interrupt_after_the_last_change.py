@@ -16,6 +16,7 @@ from j1sync.output.apply_report import closing_line, interrupted_hint
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import write_questions
 from tests.hostile.running import (
     jupiterone_env,
@@ -23,7 +24,7 @@ from tests.hostile.running import (
     slow_from_answer,
     wait_until,
 )
-from tests.reliability.processes import run_j1sync, start_j1sync
+from tests.reliability.processes import start_j1sync
 
 KEY, ACCOUNT = "k-k1-interrupt", "acct-k1-interrupt"
 INTERRUPTED = 130
@@ -58,7 +59,7 @@ def test_an_interrupt_while_the_last_change_is_in_flight_says_all_were_applied(
         assert "all 2 changes were applied; nothing is left to apply" in stderr, stderr
         assert "Run apply again" not in stderr
 
-        again = run_j1sync(["plan", ".", "--detailed-exitcode"], env, tmp_path)
+        again = j1sync_here(["plan", ".", "--detailed-exitcode"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
 
 
@@ -98,7 +99,7 @@ def test_an_interrupted_saved_plan_says_to_plan_again_not_to_apply_it_again(
     write_questions(tmp_path, names)
     with running_emulator(seed=None, api_key=KEY, account=ACCOUNT) as emulator:
         env = jupiterone_env(emulator.url, KEY, ACCOUNT)
-        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        saved = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
         # once the first is made, the second is sent and sits in the emulator's latency
         in_flight = slow_from_answer(emulator, "createQuestion", LATENCY_MS, until="createQuestion")
@@ -116,11 +117,11 @@ def test_an_interrupted_saved_plan_says_to_plan_again_not_to_apply_it_again(
             "would refuse it."
         )
 
-        again = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert again.returncode == 1 and "the plan is stale" in again.stderr, again.stderr
-        saved = run_j1sync(["plan", ".", "--out", "plan.json"], env, tmp_path)
+        saved = j1sync_here(["plan", ".", "--out", "plan.json"], env, tmp_path)
         assert saved.returncode == 0, saved.stderr
-        again = run_j1sync(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", "--plan", "plan.json", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stderr
         assert question_count(emulator) == len(names)
 
@@ -155,6 +156,6 @@ def test_an_interrupt_while_apply_releases_its_lock_still_reports_and_releases_i
             "Interrupted once every change had started: all 2 changes were applied; "
             "nothing is left to apply."
         )
-        again = run_j1sync(["apply", ".", "--auto-approve"], env, tmp_path)  # not locked
+        again = j1sync_here(["apply", ".", "--auto-approve"], env, tmp_path)  # not locked
         assert again.returncode == 0, again.stdout + again.stderr
         assert "No changes" in again.stdout

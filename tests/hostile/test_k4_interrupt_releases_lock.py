@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 
 from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.emulator.app import Emulator, running_emulator
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import question
 from tests.hostile.running import (
     apply_interrupted_once_failing,
@@ -25,7 +26,7 @@ from tests.hostile.running import (
     wait_until,
 )
 from tests.reliability.account import duplicates
-from tests.reliability.processes import run_j1sync, start_j1sync
+from tests.reliability.processes import start_j1sync
 
 API_KEY = "k4-interrupt-Key-2b7d11"
 ACCOUNT = "k4-interrupt-account"
@@ -70,11 +71,11 @@ def test_an_apply_interrupted_while_reading_releases_its_lock(
         assert not _lock_stored(emu), "the interrupted apply left its lock"
         assert emu.snapshot() == before  # nothing changed
 
-        again = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         assert "taking over" not in again.stderr and "locked" not in again.stderr
         assert duplicates(emu.snapshot()) == {}
-        plan = run_j1sync(["plan", str(manifests), "--detailed-exitcode"], env, tmp_path)
+        plan = j1sync_here(["plan", str(manifests), "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr
 
 
@@ -108,7 +109,7 @@ def test_an_apply_interrupted_while_the_api_fails_ends_at_once(tmp_path: Path) -
         assert "Traceback" not in stderr and "internal error" not in stderr
 
         emu.switches.fail_rate = 0.0  # the API is back: the next apply finishes the job
-        again = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         assert "taking over the apply lock of a process that is gone" in again.stderr
         assert [q["name"] for q in emu.snapshot()["questions"]] == ["k4-failing"]

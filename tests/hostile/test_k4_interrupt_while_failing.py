@@ -14,9 +14,9 @@ from pathlib import Path
 
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.examples import copy_jupiterone_examples
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import apply_interrupted_once_failing, jupiterone_env
 from tests.reliability.account import duplicates
-from tests.reliability.processes import run_j1sync
 
 API_KEY = "k4-failing-Key-9d2c6b"
 ACCOUNT = "k4-failing-account"
@@ -51,8 +51,8 @@ def test_an_interrupted_apply_against_a_failing_api_ends_after_the_grace(
 
         emu.switches.fail_rate = 0.0  # the API is back
         emu.switches.latency_ms = 0  # and what follows goes at full speed
-        again = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         assert duplicates(emu.snapshot()) == {}
-        plan = run_j1sync(["plan", str(manifests), "--detailed-exitcode"], env, tmp_path)
+        plan = j1sync_here(["plan", str(manifests), "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr

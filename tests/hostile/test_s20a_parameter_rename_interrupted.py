@@ -18,10 +18,10 @@ import pytest
 
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from tests.export.conftest import BASE_SEED
-from tests.hostile.in_process import jupiterone_run
+from tests.hostile.in_process import j1sync_here, jupiterone_run
 from tests.hostile.running import WAIT_S, jupiterone_env, wait_until
 from tests.hostile.test_s20a_parameter_rename import _declare
-from tests.reliability.processes import run_j1sync, start_j1sync
+from tests.reliability.processes import start_j1sync
 
 CHANGES = ("setParameter", "deleteParameter", "updateQuestion")
 
@@ -93,7 +93,7 @@ def test_ctrl_c_during_a_rename_leaves_no_query_naming_a_gone_parameter(
         named = query.split("param.")[1].split()[0]
         assert named in parameters, f"the question names {named}; the account holds {parameters}"
 
-        again = run_j1sync(["apply", "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         renamed = "Find User with name = ${ param.new_owner }"
         assert _state(emu) == ({"region", "new_owner"}, renamed)

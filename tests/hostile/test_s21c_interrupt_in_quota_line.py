@@ -12,10 +12,11 @@ from pathlib import Path
 
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from j1sync.providers.jupiterone.emulator.quotas import Quotas
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.manifests import write_questions
 from tests.hostile.running import StderrLines, interrupt, jupiterone_env
 from tests.reliability.account import duplicates
-from tests.reliability.processes import run_j1sync, start_j1sync
+from tests.reliability.processes import start_j1sync
 
 API_KEY = "s21c-line-Key-7a90c3"
 ACCOUNT = "s21c-line-account"
@@ -46,7 +47,7 @@ def test_changes_waiting_for_the_quota_when_apply_stops_are_not_sent(tmp_path: P
         assert all("not sent: the run was stopped while it waited" in f for f in failed), stdout
 
         emu.switches.quotas = None  # the quota refilled: the next apply goes at once
-        again = run_j1sync(["apply", str(manifests), "--auto-approve"], env, tmp_path)
+        again = j1sync_here(["apply", str(manifests), "--auto-approve"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         snapshot = emu.snapshot()
         assert duplicates(snapshot) == {}

@@ -7,6 +7,7 @@ import signal
 import time
 from pathlib import Path
 
+from tests.hostile.in_process import j1sync_here
 from tests.reliability.account import (
     ACCOUNT,
     API_KEY,
@@ -15,7 +16,7 @@ from tests.reliability.account import (
     duplicates,
     unmanaged_bytes,
 )
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+from tests.reliability.processes import ServedEmulator, served_emulator, start_j1sync
 
 
 def _object_count(emu: ServedEmulator) -> int:
@@ -39,16 +40,16 @@ def test_an_apply_killed_mid_run_is_finished_by_the_next_one(tmp_path: Path) -> 
         apply.send_signal(signal.SIGKILL)
         apply.communicate(timeout=10)
         assert apply.returncode == -signal.SIGKILL
-        half_done = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        half_done = j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         # some changes are still to make (exit 2); they may now be too large a share of a
         # kind's managed objects, which grew with the creates already made (exit 3: the
         # safety gate asks for --force)
         assert half_done.returncode in (2, 3), half_done.stdout + half_done.stderr
         assert duplicates(emu.snapshot()) == {}
 
-        again = run_j1sync(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
+        again = j1sync_here(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
-        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        plan = j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr
         snapshot = emu.snapshot()
         assert duplicates(snapshot) == {}

@@ -20,6 +20,7 @@ from j1sync.executor import ApplyEvent, apply_plan
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
+from tests.hostile.in_process import j1sync_here
 from tests.hostile.running import slow_from_answer, wait_until
 from tests.reliability.account import (
     ACCOUNT,
@@ -29,7 +30,7 @@ from tests.reliability.account import (
     duplicates,
     unmanaged_bytes,
 )
-from tests.reliability.processes import ServedEmulator, run_j1sync, served_emulator, start_j1sync
+from tests.reliability.processes import ServedEmulator, served_emulator, start_j1sync
 
 INTERRUPTED = 130
 # apply's line per change: `created Kind/name`, `skipped create Kind/name: why`
@@ -90,19 +91,19 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
         closing = stdout.splitlines()[-1]
         assert closing.startswith("Apply interrupted: "), stdout
         assert closing.endswith(f", {len(not_started)} not started."), stdout
-        half_done = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        half_done = j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         # Changes are still to make (2); the new objects may have brought a kind to the
         # safety gate's 10-object floor, where the updates still to make are too many (3).
         assert half_done.returncode in (2, 3), half_done.stdout + half_done.stderr
         assert duplicates(emu.snapshot()) == {}
 
-        again = run_j1sync(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
+        again = j1sync_here(["apply", manifests, "--auto-approve", "--force"], env, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
         for address in applied:  # made once, by the interrupted run: not again
             assert not re.search(
                 rf"^(created|updated|deleted) {re.escape(address)}( |$)", again.stdout, re.M
             )
-        plan = run_j1sync(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
+        plan = j1sync_here(["plan", manifests, "--detailed-exitcode"], env, tmp_path)
         assert plan.returncode == 0, plan.stdout + plan.stderr
         snapshot = emu.snapshot()
         assert duplicates(snapshot) == {}
@@ -293,5 +294,5 @@ def test_a_sigint_the_wait_did_not_see_still_ends_it(wait: str) -> None:
 
 def test_the_wait_for_an_answer_returns_the_line_typed() -> None:
     asking = _deaf(_WAITING.replace("WAIT", READ_ANSWER))
-    out, err = asking.communicate("yes\n", timeout=20)
+    out, err = asking.communicate("yes\n")
     assert (asking.returncode, out) == (0, "waiting\ngot 'yes'\n"), err
