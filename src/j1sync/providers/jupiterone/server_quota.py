@@ -10,7 +10,8 @@ show the short form `RateLimit-Limit: 1000` too. A response without them leaves 
 as it was: no headers, no pacing (the AIMD limit and the retries still apply).
 
 `ServerQuota` keeps an estimate of what is left: the last `Remaining`, less what this client
-has sent that the server may not have counted yet, refilled at the bucket's rate. Requests
+has sent that the server may not have counted yet, refilled at the bucket's rate up to the
+quota less what is still unanswered (counted when it arrives, however late). Requests
 take their invocations in arrival order (the very first alone, until its answer tells
 whether the server sends the headers and what is left); when they are not there, the
 first in line waits
@@ -32,7 +33,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from j1sync.http.client import retry_after_seconds
@@ -210,10 +211,10 @@ class ServerQuota:
             if waited:
                 self.waits += 1
             self._sequence += 1
-            self._outstanding[self._sequence] = cost
             if self._available is not None:
                 self._refill(self._clock())
                 self._available -= min(cost, self._capacity or cost)
+            self._outstanding[self._sequence] = cost
             return Reservation(self._sequence, cost, waited, cut_short)
 
     def wake(self) -> None:
@@ -273,12 +274,22 @@ class ServerQuota:
 
     def _refill(self, now: float) -> None:
         assert self._available is not None
+        # The bucket refills to its quota at most, and what this client has sent and not
+        # yet heard back about may not be counted yet: it will be, so the estimate refills
+        # to the quota less that (a request held between taking its invocations and being
+        # sent, as under load or behind the in-flight limit, would otherwise leave room
+        # for the next ones, and together they go beyond the bucket: 429s).
+        ceiling = float(self._capacity - sum(self._in_flight()))
         if self._rate is not None:
             gained = (now - self._updated) * self._rate
-            self._available = min(float(self._capacity), self._available + gained)
+            self._available = min(ceiling, self._available + gained)
         elif now >= self._reset_at:
-            self._available = max(self._available, float(self._capacity))
+            self._available = max(self._available, ceiling)
         self._updated = now
+
+    def _in_flight(self) -> Iterator[int]:
+        """The invocations of each request sent and not answered (as `acquire` took them)."""
+        return (min(cost, self._capacity or cost) for cost in self._outstanding.values())
 
     def _wait_for(self, cost: int, now: float) -> tuple[float, str]:
         """How long a request of `cost` waits now, first in line, and what says so."""
