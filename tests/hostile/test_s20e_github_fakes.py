@@ -2,8 +2,8 @@
 
 `ScriptedGitHub` answers what a test scripts (an HTML page, a rate limit, a body sent a
 byte at a time); `StrictGitHub` is tests/github's fake with what GitHub also does: DELETE
-of a comment, 422 for a body over 65,536 characters, and a gate that holds the listing of
-comments until two jobs have asked (two jobs posting at once).
+of a comment, 422 for a body over 65,536 characters, and a gate that holds a new comment
+until two listings of the comments have been answered (two jobs posting at once).
 """
 
 from __future__ import annotations
@@ -15,12 +15,17 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from tests.github.fake_github import FakeGitHub, FakeGitHubState, _FakeServer, _Handler
 
 TOKEN = "ghs_faketoken_DO_NOT_PRINT_0123456789"
 REPOSITORY = "acme/security-config"
 MAX_BODY = 65_536
+# How long a new comment held at the gate waits for the listings (it opens as soon as the
+# last is answered): generous for a loaded machine starting the second job late, shorter
+# than the client's timeout (30 s), which would fail the POST.
+GATE_TIMEOUT_S = 20.0
 
 
 @dataclass
@@ -116,18 +121,32 @@ def json_answer(status: int, body: Any, **headers: str) -> Answer:
 
 @dataclass
 class StrictState(FakeGitHubState):
-    # listings of comments held until this many have arrived (0: none held)
+    # new comments held until this many listings of comments have been answered (0: none
+    # held): every job has seen the comments as they were before any job posts
     listing_gate: int = 0
+    # set when a comment waited GATE_TIMEOUT_S and was posted before the listings were
+    # answered: the race the gate is to make did not happen (the test says so)
+    gate_timed_out: bool = False
     _waiting: threading.Condition = field(default_factory=threading.Condition)
     _listings: int = 0
+
+    def listed(self) -> None:
+        with self._waiting:
+            self._listings += 1
+            self._waiting.notify_all()
 
     def wait_at_gate(self) -> None:
         if not self.listing_gate:
             return
         with self._waiting:
-            self._listings += 1
-            self._waiting.notify_all()
-            self._waiting.wait_for(lambda: self._listings >= self.listing_gate, timeout=10)
+            if not self._waiting.wait_for(self._all_listed, timeout=GATE_TIMEOUT_S):
+                self.gate_timed_out = True
+
+    def _all_listed(self) -> bool:
+        return self._listings >= self.listing_gate
+
+
+_COMMENTS = re.compile(r"/issues/\d+/comments$")
 
 
 class _StrictHandler(_Handler):
@@ -137,9 +156,16 @@ class _StrictHandler(_Handler):
         self._serve("DELETE")
 
     def do_GET(self) -> None:
-        if re.search(r"/issues/\d+/comments", self.path) and "page=" not in self.path:
+        super().do_GET()  # what it lists is taken (under the state's lock) and sent
+        # a listing's first page (GitHubClient asks `?per_page=100`, later pages `&page=N`)
+        url = urlsplit(self.path)
+        if _COMMENTS.search(url.path) and "page" not in parse_qs(url.query):
+            self.server.state.listed()  # type: ignore[attr-defined]
+
+    def do_POST(self) -> None:
+        if _COMMENTS.search(self.path):
             self.server.state.wait_at_gate()  # type: ignore[attr-defined]
-        super().do_GET()
+        super().do_POST()
 
     def _route(
         self, state: FakeGitHubState, method: str, route: str, query: dict[str, str], body: Any
