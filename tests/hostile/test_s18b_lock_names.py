@@ -20,7 +20,8 @@ import pytest
 from j1sync.engine.lock import LOCK_NAME
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.xyops.emulator import running_xyops_emulator
-from tests.hostile.running import question_count, timed_j1sync
+from tests.hostile.in_process import j1sync_here
+from tests.hostile.running import question_count
 from tests.hostile.several_systems import QUESTION, XYOPS_TAG, documents
 from tests.hostile.xyops_cli import KEY, call
 
@@ -65,7 +66,7 @@ def test_a_locked_xyops_target_is_named_by_its_system(
     systems: tuple[Any, Any, dict[str, str]], tmp_path: Path
 ) -> None:
     j1, xy, env = systems
-    done, _ = timed_j1sync(["apply", "m.yaml", "--auto-approve"], env, tmp_path)
+    done = j1sync_here(["apply", "m.yaml", "--auto-approve"], env, tmp_path)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
@@ -91,13 +92,13 @@ def test_unlock_names_the_xyops_target_by_its_system(
 ) -> None:
     _, xy, env = systems
     args = ["unlock", "--system", "xyops", "--yes", "m.yaml"]
-    shown, _ = timed_j1sync(args, env, tmp_path)
+    shown = j1sync_here(args, env, tmp_path)
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert f"Apply lock on xyOps {xy.url}: ci@runner-7 (pid 4242)" in shown.stdout
-    again, _ = timed_j1sync(args, env, tmp_path)
+    again = j1sync_here(args, env, tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"No apply lock on xyOps {xy.url}." in again.stdout
     # JupiterOne's own wording is kept
-    mine, _ = timed_j1sync(["unlock", "--yes", "m.yaml"], env, tmp_path)
+    mine = j1sync_here(["unlock", "--yes", "m.yaml"], env, tmp_path)
     assert mine.returncode == 0, mine.stdout + mine.stderr
     assert "No apply lock on account " in mine.stdout
