@@ -5,7 +5,7 @@ the apply report)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable
 from itertools import accumulate
 
 from rich.console import Console
@@ -26,12 +26,13 @@ def line(*parts: str | tuple[str, str], style: str = "") -> Text:
     return made
 
 
-def render(lines: Sequence[Text], color: bool) -> str:
+def render(lines: Iterable[Text], color: bool) -> str:
     """The lines joined by newlines; coloured when `color` (j1sync.terminal decides). A
-    control character in a line (a name read from the account) is shown, not sent."""
-    lines = [shown(line) for line in lines]
+    control character in a line (a name read from the account) is shown, not sent. Each
+    line is rendered as it comes and let go (a plan of thousands of creates: ~8 lines
+    each, a rich Text object each)."""
     if not color:
-        return "\n".join(line.plain for line in lines)
+        return "\n".join([shown(line).plain for line in lines])
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -42,7 +43,7 @@ def render(lines: Sequence[Text], color: bool) -> str:
         highlight=False,
     )
     for line in lines:
-        console.print(line, soft_wrap=True)
+        console.print(shown(line), soft_wrap=True)
     return buffer.getvalue().rstrip("\n")
 
 

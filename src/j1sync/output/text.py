@@ -7,6 +7,8 @@ characters are shown (ansi.line).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.text import Text
 
 from j1sync.engine.model import Plan, section_plan
@@ -30,64 +32,67 @@ LINE_STYLES = {"+": "green", "-": "red", "~": "yellow", " ": ""}
 def render_text(plan: Plan, color: bool) -> str:
     """The plan; over several targets, one section per target (system and account) with
     its changes, unmanaged counts, safety verdict and summary, then the totals."""
+    return render(_lines(plan), color)
+
+
+def _lines(plan: Plan) -> Iterator[Text]:
+    """The plan's lines, made as they are rendered: none of them kept."""
     note = pruning_note(plan)
     if len(plan.sections) < 2:
-        lines = _body(plan, NO_CHANGES, note=note)
+        yield from _body(plan, NO_CHANGES, note=note)
     else:
-        lines = [line("Actions: + create, ~ update, - delete")] if plan.actionable else []
+        if plan.actionable:
+            yield line("Actions: + create, ~ update, - delete")
         for section in plan.sections:
             part = section_plan(plan, section)
-            lines.append(line(""))
-            lines.append(line(section_heading(section), style="bold underline"))
-            lines.extend(_body(part, NO_CHANGES_HERE, legend=False))
-            lines.append(line(summary_line(part), style="bold"))
-        lines.extend(_note(note))
-    lines.append(line(""))
-    lines.append(line(summary_line(plan), style="bold"))
-    return render(lines, color)
+            yield line("")
+            yield line(section_heading(section), style="bold underline")
+            yield from _body(part, NO_CHANGES_HERE, legend=False)
+            yield line(summary_line(part), style="bold")
+        yield from _note(note)
+    yield line("")
+    yield line(summary_line(plan), style="bold")
 
 
 def _note(note: str | None) -> list[Text]:
     return [] if note is None else [line(""), line(note, style="yellow")]
 
 
-def _body(plan: Plan, no_changes: str, legend: bool = True, note: str | None = None) -> list[Text]:
-    lines: list[Text] = []
+def _body(
+    plan: Plan, no_changes: str, legend: bool = True, note: str | None = None
+) -> Iterator[Text]:
     actionable = plan.actionable
     if not actionable:
-        lines.append(line(no_changes, style="green"))
+        yield line(no_changes, style="green")
     else:
         # loaded for a plan with changes only (the YAML writer, every system's models)
         from j1sync.output.change_lines import change_lines
 
         if legend:
-            lines.append(line("Actions: + create, ~ update, - delete"))
+            yield line("Actions: + create, ~ update, - delete")
         alike = alike_addresses(plan)
         for change in actionable:
             style = STYLES[change.action]
             address = alike.get(change.address, change.address)
-            lines.append(line(""))
-            lines.append(line(f"  {SYMBOLS[change.action]} {address}", style=f"bold {style}"))
-            lines.append(line(f"      {change.reason}", style="dim"))
-            lines.extend(
-                line(f"      {diff.render()}", style=LINE_STYLES[diff.sign])
-                for diff in change_lines(change)
-            )
+            yield line("")
+            yield line(f"  {SYMBOLS[change.action]} {address}", style=f"bold {style}")
+            yield line(f"      {change.reason}", style="dim")
+            for diff in change_lines(change):
+                yield line(f"      {diff.render()}", style=LINE_STYLES[diff.sign])
     unmanaged = [(k, c["unmanaged"]) for k, c in plan.summary.items() if c.get("unmanaged")]
     if unmanaged:
         counts = ", ".join(f"{kind} {count}" for kind, count in unmanaged)
-        lines.append(line(""))
-        lines.append(line(f"Unmanaged (never touched): {counts}", style="dim"))
+        yield line("")
+        yield line(f"Unmanaged (never touched): {counts}", style="dim")
     kept = still_used(plan)
     if kept:
-        lines.append(line(""))
-        lines.append(line(STILL_USED_HEADING, style="yellow"))
-        lines.extend(line(f"  {address}: {why}", style="yellow") for address, why in kept)
-    lines.extend(_note(note))
+        yield line("")
+        yield line(STILL_USED_HEADING, style="yellow")
+        for address, why in kept:
+            yield line(f"  {address}: {why}", style="yellow")
+    yield from _note(note)
     if plan.safety["blocked"]:
-        lines.append(line(""))
-        lines.append(
-            line("Blocked by a safety limit; apply refuses it without --force:", style="bold red")
-        )
-        lines.extend(line(f"  {m}", style="red") for m in plan.safety["messages"])
-    return lines
+        yield line("")
+        yield line("Blocked by a safety limit; apply refuses it without --force:", style="bold red")
+        for message in plan.safety["messages"]:
+            yield line(f"  {message}", style="red")
