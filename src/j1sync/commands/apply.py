@@ -23,7 +23,7 @@ from j1sync.commands._common import (
 from j1sync.commands._exits import INTERRUPTED
 from j1sync.commands.numbers import FiniteFloatRange
 from j1sync.commands.plan import run_plan_checks
-from j1sync.commands.reporting import read_saved_plan, render_plan
+from j1sync.commands.reporting import echo_plan, read_saved_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.contract import LiveObject, Provider, RewritesOnRequest
 from j1sync.engine.plan import Plan, plan_has_changes
@@ -209,7 +209,7 @@ def _apply(
             click.echo(NO_CHANGES)
             return None
         if approval.show_plan:
-            click.echo(render_plan(plan, "text", title="j1sync apply"))
+            echo_plan(plan, "text", title="j1sync apply")
         else:
             click.echo(summary_line(plan))
     raise_if_unsafe(plan, force)

@@ -14,7 +14,7 @@ from j1sync.commands._common import (
     paths_argument,
     planning,
 )
-from j1sync.commands.reporting import render_plan
+from j1sync.commands.reporting import echo_plan
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 
@@ -35,7 +35,7 @@ def command(
     with planning(paths, connection, allow_empty) as (_, run):
         plan = run.plan
     drifted = plan_has_changes(plan)
-    click.echo(render_plan(plan, fmt, title="j1sync drift"))
+    echo_plan(plan, fmt, title="j1sync drift")
     if drifted:
         click.echo("Drift detected: the account differs from the manifests.", err=True)
         sys.exit(2)

@@ -20,7 +20,7 @@ from j1sync.commands._common import (
     redact,
     system_options,
 )
-from j1sync.commands.reporting import load_renderer, render_plan, write_plan_file
+from j1sync.commands.reporting import echo_plan, load_renderer, write_plan_file
 from j1sync.connection import ConnectionOptions
 from j1sync.engine.plan import plan_has_changes
 from j1sync.errors import ConfigError
@@ -73,7 +73,7 @@ def command(
                 templates=run.manifests.sensitive.values(),
             )
     plan = run.plan
-    click.echo(render_plan(plan, fmt, title="j1sync plan"))
+    echo_plan(plan, fmt, title="j1sync plan")
     if out and sealed is not None:
         from j1sync.executor.resolution import literal_secret_warning
 
