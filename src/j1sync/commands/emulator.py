@@ -34,9 +34,9 @@ MAX_LATENCY_MS = int(MAX_TIMEOUT_S * 1000)
 
 
 # A system's own serve entry, in its System.extras (providers/registry.py): called with
-# host, port, db, latency_ms, seed, api_key, rate_limit, fail_rate, rate_429,
-# lose_responses, echo, timings (a j1sync.emulator.http_base.TimingsLog, or None) and the
-# values of its own flags (extras[SERVE_OPTIONS]: a
+# host, port, db, seed, api_key, echo, timings (a j1sync.emulator.http_base.TimingsLog, or
+# None), the faults (latency_ms, rate_limit, fail_rate, rate_429, lose_responses: some of
+# j1sync.emulator.faults.FaultOptions) and the values of its own flags (extras[SERVE_OPTIONS]: a
 # (parameter name, click option) per flag, commands/_common.system_options); it serves
 # until SIGTERM or SIGINT. A port or seed not given is left to the system's default.
 SERVE_EXTRA = "serve"

@@ -16,9 +16,10 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, TypeVar
 
 from j1sync.canonical import canonical_json
+from j1sync.per_seconds import parse_rate_limit
 
 FailureMode = Literal["error", "5xx", "lose_response"]
 
@@ -32,6 +33,25 @@ class TargetedFailure:
     match: str | None
     times: int | None
     mode: FailureMode
+
+
+class FaultOptions(TypedDict, total=False):
+    """The faults an emulator is started with, as every system's `running_*emulator(...)`
+    and `serve(...)` (`j1sync emulator serve --latency-ms ...`) take them: FaultSwitches
+    fields, but `rate_limit` as written on the command line ("N/SECONDS", or "N" a minute;
+    per_seconds.parse_rate_limit) or already parsed."""
+
+    latency_ms: int
+    rate_limit: str | tuple[int, float] | None
+    fail_rate: float
+    rate_429: float
+    lose_responses: float
+    spike_rate: float
+    spike_ms: int
+    rng_seed: int
+
+
+_Switches = TypeVar("_Switches", bound="FaultSwitches")
 
 
 @dataclass
@@ -48,6 +68,14 @@ class FaultSwitches:
     lose_responses: float = 0.0  # probability a write commits but its response is lost
     rng_seed: int = 0
     failures: list[TargetedFailure] = field(default_factory=list)
+
+    @classmethod
+    def from_options(cls: type[_Switches], options: FaultOptions, **own: Any) -> _Switches:
+        """The switches of an emulator started with `options` (those not given: off) and
+        `own`, the switches only its system has (a subclass's fields)."""
+        given: dict[str, Any] = {**options, **own}
+        given["rate_limit"] = parse_rate_limit(options.get("rate_limit"))
+        return cls(**given)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()

@@ -15,6 +15,9 @@ from j1sync.emulator import LISTEN_HOST  # the package's __init__ only: no emula
 from j1sync.providers.jupiterone.values import LARGEST_PAGE
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from j1sync.emulator.faults import FaultOptions
     from j1sync.emulator.http_base import TimingsLog
 
 PORT = 8765
@@ -112,13 +115,8 @@ def serve(
     host: str = LISTEN_HOST,
     port: int = PORT,
     db: str | None = None,
-    latency_ms: int = 0,
     seed: str = SEED,
     api_key: str | None = None,
-    rate_limit: str | None = None,
-    fail_rate: float = 0.0,
-    rate_429: float = 0.0,
-    lose_responses: float = 0.0,
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
     account: str | None = None,
@@ -129,6 +127,7 @@ def serve(
     quota_scale: float = 1.0,
     quota_limit_header: Literal["documented", "recorded"] = "documented",
     before_serving: Callable[[], object] | None = None,
+    **faults: Unpack[FaultOptions],
 ) -> None:
     """Serve JupiterOne's emulator until SIGTERM or SIGINT; bad options are ConfigErrors.
     `before_serving`: as serve_until_stopped's."""
@@ -138,12 +137,8 @@ def serve(
     from j1sync.providers.jupiterone.emulator.switches import LIST_NULL_FIELDS
 
     def build() -> app.Emulator:
-        switches = app.Switches(
-            latency_ms=latency_ms,
-            rate_limit=app.parse_rate_limit(rate_limit),
-            fail_rate=fail_rate,
-            rate_429=rate_429,
-            lose_responses=lose_responses,
+        switches = app.Switches.from_options(
+            faults,
             page_size=page_size,
             list_nulls=LIST_NULL_FIELDS if list_nulls else frozenset(),
             schedule_null=schedule_null,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from j1sync.emulator import LISTEN_HOST
+from j1sync.emulator.faults import FaultOptions
 from j1sync.emulator.http_base import ServedState
 from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.per_seconds import parse_rate_limit
@@ -17,6 +19,9 @@ from j1sync.providers.jupiterone.emulator.server import EmulatorHTTPServer
 from j1sync.providers.jupiterone.emulator.switches import Stats, Switches
 from j1sync.providers.jupiterone.settings import TITLE
 from j1sync.providers.jupiterone.values import LARGEST_PAGE
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_emulator"]
 
@@ -81,28 +86,14 @@ def running_emulator(
     api_key: str = DEFAULT_API_KEY,
     account: str = DEFAULT_ACCOUNT,
     page_size: int = LARGEST_PAGE,
-    latency_ms: int = 0,
-    rate_limit: str | tuple[int, float] | None = None,
-    fail_rate: float = 0.0,
-    lose_responses: float = 0.0,
-    rng_seed: int = 0,
-    rate_429: float = 0.0,
     quotas: Quotas | None = None,
     wait_for_db: bool = False,
+    **faults: Unpack[FaultOptions],
 ) -> Iterator[Emulator]:
     """Run an emulator in this process on a free loopback port for the `with` block
     (`wait_for_db`: wait while another process serves the same database file, instead of
-    failing)."""
-    switches = Switches(
-        latency_ms=latency_ms,
-        rate_limit=parse_rate_limit(rate_limit),
-        fail_rate=fail_rate,
-        rate_429=rate_429,
-        lose_responses=lose_responses,
-        page_size=page_size,
-        rng_seed=rng_seed,
-        quotas=quotas,
-    )
+    failing; `faults`: latency, rate limits and injected failures)."""
+    switches = Switches.from_options(faults, page_size=page_size, quotas=quotas)
     with Emulator(
         db=db,
         seed=seed,

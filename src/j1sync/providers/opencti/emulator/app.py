@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from j1sync.emulator import LISTEN_HOST
-from j1sync.emulator.faults import FaultSwitches, Stats
+from j1sync.emulator.faults import FaultOptions, FaultSwitches, Stats
 from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.emulator.serving import answered, build_emulator, serve_until_stopped
 from j1sync.emulator.store import MEMORY, JsonObject
 from j1sync.errors import ConfigError
-from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.opencti.emulator.api import KINDS, OpenCtiApi
 from j1sync.providers.opencti.emulator.seed import ADMIN_EMAIL, ANALYST_EMAIL, seed_objects
 from j1sync.providers.opencti.emulator.server import OpenCtiHTTPServer
 from j1sync.providers.opencti.settings import GRAPHQL_PATH, TITLE
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 DEFAULT_DB = ".j1sync/opencti-emulator.db"  # where `emulator serve --system opencti` keeps it
 DEFAULT_PORT = 8767
@@ -112,28 +115,12 @@ class OpenCtiEmulator(ServedState):
 def running_opencti_emulator(
     db: str | None = None,
     seed: str = "fresh",
-    latency_ms: int = 0,
-    rate_limit: str | tuple[int, float] | None = None,
-    fail_rate: float = 0.0,
-    rate_429: float = 0.0,
-    lose_responses: float = 0.0,
-    spike_rate: float = 0.0,
-    spike_ms: int = 0,
-    rng_seed: int = 0,
     wait_for_db: bool = False,
+    **faults: Unpack[FaultOptions],
 ) -> Iterator[OpenCtiEmulator]:
     """Run an OpenCTI emulator in this process on a free loopback port for the `with`
     block (`db` None: in memory; `seed`: "fresh" or "none")."""
-    switches = FaultSwitches(
-        latency_ms=latency_ms,
-        rate_limit=parse_rate_limit(rate_limit),
-        fail_rate=fail_rate,
-        rate_429=rate_429,
-        lose_responses=lose_responses,
-        spike_rate=spike_rate,
-        spike_ms=spike_ms,
-        rng_seed=rng_seed,
-    )
+    switches = FaultSwitches.from_options(faults)
     with OpenCtiEmulator(db=db, seed=seed, switches=switches, wait_for_db=wait_for_db) as emulator:
         yield emulator
 
@@ -142,16 +129,12 @@ def serve(
     host: str = LISTEN_HOST,
     port: int = DEFAULT_PORT,
     db: str | None = None,
-    latency_ms: int = 0,
     seed: str = "fresh",
     api_key: str | None = None,
-    rate_limit: str | None = None,
-    fail_rate: float = 0.0,
-    rate_429: float = 0.0,
-    lose_responses: float = 0.0,
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
     before_serving: Callable[[], object] | None = None,
+    **faults: Unpack[FaultOptions],
 ) -> OpenCtiEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system opencti`): `db`
     defaults to DEFAULT_DB. The tokens are the seeded users' (`api_key` is refused: the
@@ -162,13 +145,7 @@ def serve(
         )
 
     def build() -> OpenCtiEmulator:
-        switches = FaultSwitches(
-            latency_ms=latency_ms,
-            rate_limit=parse_rate_limit(rate_limit),
-            fail_rate=fail_rate,
-            rate_429=rate_429,
-            lose_responses=lose_responses,
-        )
+        switches = FaultSwitches.from_options(faults)
         return OpenCtiEmulator(
             db=db or DEFAULT_DB, seed=seed, switches=switches, host=host, port=port
         )

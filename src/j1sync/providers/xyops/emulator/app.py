@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from j1sync.emulator import LISTEN_HOST
-from j1sync.emulator.faults import Stats
+from j1sync.emulator.faults import FaultOptions, Stats
 from j1sync.emulator.http_base import ServedState, TimingsLog
 from j1sync.emulator.serving import answered, build_emulator, key_lines, serve_until_stopped
 from j1sync.emulator.store import MEMORY, JsonObject
-from j1sync.per_seconds import parse_rate_limit
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.kinds import LISTS
 from j1sync.providers.xyops.emulator.seed import ADMIN, admin_user, seed_objects
@@ -18,6 +18,9 @@ from j1sync.providers.xyops.emulator.server import XyOpsHTTPServer
 from j1sync.providers.xyops.emulator.switches import XyOpsSwitches
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.values import call_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 DEFAULT_DB = ".j1sync/xyops-emulator.db"  # where `emulator serve --system xyops` keeps it
 # 24 letters and digits, as xyOps generates keys ("24 characters in length by default")
@@ -108,30 +111,13 @@ def running_xyops_emulator(
     db: str | None = None,
     seed: str = "fresh",
     api_key: str = DEFAULT_API_KEY,
-    latency_ms: int = 0,
-    rate_limit: str | tuple[int, float] | None = None,
-    fail_rate: float = 0.0,
-    rate_429: float = 0.0,
-    lose_responses: float = 0.0,
-    spike_rate: float = 0.0,
-    spike_ms: int = 0,
-    rng_seed: int = 0,
     errors_in_200: bool = False,
     wait_for_db: bool = False,
+    **faults: Unpack[FaultOptions],
 ) -> Iterator[XyOpsEmulator]:
     """Run an xyOps emulator in this process on a free loopback port for the `with` block
     (`db` None: in memory; `seed`: "fresh" or "none")."""
-    switches = XyOpsSwitches(
-        latency_ms=latency_ms,
-        rate_limit=parse_rate_limit(rate_limit),
-        fail_rate=fail_rate,
-        rate_429=rate_429,
-        lose_responses=lose_responses,
-        spike_rate=spike_rate,
-        spike_ms=spike_ms,
-        rng_seed=rng_seed,
-        errors_in_200=errors_in_200,
-    )
+    switches = XyOpsSwitches.from_options(faults, errors_in_200=errors_in_200)
     with XyOpsEmulator(
         db=db, seed=seed, api_key=api_key, switches=switches, wait_for_db=wait_for_db
     ) as emulator:
@@ -142,31 +128,20 @@ def serve(
     host: str = LISTEN_HOST,
     port: int = DEFAULT_PORT,
     db: str | None = None,
-    latency_ms: int = 0,
     seed: str = "fresh",
     api_key: str | None = None,
-    rate_limit: str | None = None,
-    fail_rate: float = 0.0,
-    rate_429: float = 0.0,
-    lose_responses: float = 0.0,
     errors_in_200: bool = False,
     echo: Callable[[str], None] = print,
     timings: TimingsLog | None = None,
     before_serving: Callable[[], object] | None = None,
+    **faults: Unpack[FaultOptions],
 ) -> XyOpsEmulator:
     """Serve until SIGTERM or SIGINT (for `j1sync emulator serve --system xyops`): `db`
     defaults to DEFAULT_DB. Bad options and unusable addresses are ConfigErrors (one line);
     the stopped emulator is returned (its `stats`)."""
 
     def build() -> XyOpsEmulator:
-        switches = XyOpsSwitches(
-            latency_ms=latency_ms,
-            rate_limit=parse_rate_limit(rate_limit),
-            fail_rate=fail_rate,
-            rate_429=rate_429,
-            lose_responses=lose_responses,
-            errors_in_200=errors_in_200,
-        )
+        switches = XyOpsSwitches.from_options(faults, errors_in_200=errors_in_200)
         return XyOpsEmulator(
             db=db or DEFAULT_DB,
             seed=seed,
