@@ -586,6 +586,15 @@ def _edit_field_patch(target: EditTarget, info: GraphQLResolveInfo[Any], input: 
     return _typed(target.entity_type, api.field_patch(target.entity_type, target.ref, input))
 
 
+def _field_patcher(entity_type: str) -> Resolver:
+    """`xxxFieldPatch(id, input)`, a mutation of its own (no `xxxEdit(id)` before it)."""
+
+    def resolve(_root: Any, info: GraphQLResolveInfo[Any], id: str, input: list[Any]) -> Any:
+        return _edit_field_patch(EditTarget(entity_type, id), info, input)
+
+    return resolve
+
+
 def _adder(
     entity_type: str,
     fields: tuple[str, ...],
@@ -659,12 +668,6 @@ def _vocabulary_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[st
     return _typed(
         "Vocabulary", _ctx(info).api.upsert("Vocabulary", body, bool(input.get("update")))
     )
-
-
-def _vocabulary_field_patch(
-    _root: Any, info: GraphQLResolveInfo[Any], id: str, input: list[Any]
-) -> Any:
-    return _typed("Vocabulary", _ctx(info).api.field_patch("Vocabulary", id, input))
 
 
 def _vocabulary_delete(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> str:
@@ -904,12 +907,6 @@ def _status_template_add(
 ) -> Any:
     body = {"name": input["name"], "color": input["color"]}
     return _typed("Status-Template", _ctx(info).api.upsert("Status-Template", body))
-
-
-def _status_template_patch(
-    _root: Any, info: GraphQLResolveInfo[Any], id: str, input: list[Any]
-) -> Any:
-    return _typed("Status-Template", _ctx(info).api.field_patch("Status-Template", id, input))
 
 
 def _status_template_delete(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> str:
@@ -1183,14 +1180,14 @@ MUTATION: Mapping[str, Resolver] = {
     ),
     "killChainPhaseEdit": _editor("Kill-Chain-Phase"),
     "vocabularyAdd": _vocabulary_add,
-    "vocabularyFieldPatch": _vocabulary_field_patch,
+    "vocabularyFieldPatch": _field_patcher("Vocabulary"),
     "vocabularyDelete": _vocabulary_delete,
     "roleAdd": _role_add,
     "roleEdit": _editor("Role"),
     "groupAdd": _group_add,
     "groupEdit": _editor("Group"),
     "statusTemplateAdd": _status_template_add,
-    "statusTemplateFieldPatch": _status_template_patch,
+    "statusTemplateFieldPatch": _field_patcher("Status-Template"),
     "statusTemplateDelete": _status_template_delete,
     "subTypeEdit": _sub_type_edit,
     "taxiiCollectionAdd": _taxii_add,
