@@ -172,13 +172,19 @@ def _item_references(path: StatePath, items: Any) -> Iterable[tuple[StatePath, s
                 yield where, kind, target
 
 
-def _workflow_references(workflow: Any) -> Iterable[tuple[StatePath, str, str]]:
+def _workflow_nodes(workflow: Any) -> Iterable[tuple[StatePath, Mapping[str, Any], Any]]:
+    """(path to its `data`, node, data) of each node of an event's `workflow`: where a
+    node's references, plugins and credentials are written."""
     nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
     for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-        data = node.get("data") if isinstance(node, Mapping) else None
+        if isinstance(node, Mapping):
+            yield ("workflow", "nodes", index, "data"), node, node.get("data")
+
+
+def _workflow_references(workflow: Any) -> Iterable[tuple[StatePath, str, str]]:
+    for path, _node, data in _workflow_nodes(workflow):
         if not isinstance(data, Mapping):
             continue
-        path: StatePath = ("workflow", "nodes", index, "data")
         for key, kind in _ITEM_REFERENCES.items():
             for where, target in _named_in((*path, key), data.get(key)):
                 yield where, kind, target
@@ -268,13 +274,9 @@ def plugin_uses(kind: str, state: Mapping[str, Any]) -> list[PluginUse]:
         if isinstance(trigger, Mapping) and trigger.get("type") == "plugin":
             where: StatePath = ("triggers", index, "plugin_id")
             uses += [(where, p, SCHEDULER_PLUGIN) for p in _ids(trigger.get("plugin_id"))]
-    workflow = state.get("workflow")
-    nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
-    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-        data = node.get("data") if isinstance(node, Mapping) else None
+    for path, node, data in _workflow_nodes(state.get("workflow")):
         if not isinstance(data, Mapping):
             continue
-        path: StatePath = ("workflow", "nodes", index, "data")
         if node.get("type") == "job":
             uses += [((*path, "plugin"), p, None) for p in _ids(data.get("plugin"))]
         elif node.get("type") == ACTION_NODE and data.get("type") == "plugin":
@@ -325,11 +327,9 @@ def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
     for key in ("actions", "alert_actions"):
         items = state.get(key)
         actions += [([key, i], a) for i, a in enumerate(items if isinstance(items, list) else [])]
-    workflow = state.get("workflow")
-    nodes = workflow.get("nodes") if isinstance(workflow, Mapping) else None
-    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-        if isinstance(node, Mapping) and node.get("type") == ACTION_NODE:
-            actions.append((["workflow", "nodes", index, "data"], node.get("data")))
+    for path, node, data in _workflow_nodes(state.get("workflow")):
+        if node.get("type") == ACTION_NODE:
+            actions.append(([*path], data))
     for parts, action in actions:
         if isinstance(action, Mapping):
             found += [format_path([*parts, k]) for k in ACTION_CREDENTIAL_KEYS if k in action]
