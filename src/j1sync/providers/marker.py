@@ -9,6 +9,7 @@ only the objects whose text ends with it. Each system's ownership module says wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 MARKER_PREFIX = "managed-by: "
@@ -16,6 +17,18 @@ MARKER_PREFIX = "managed-by: "
 
 def marker_line(managed_tag: str) -> str:
     return f"{MARKER_PREFIX}{managed_tag}"
+
+
+def marker_mark(field: str) -> Callable[[str | None], str]:
+    """The System.extras[OWNERSHIP_MARK] of a system marking its objects in `field`
+    (manifest/document.py): what a managed object holds, as refusals name it (its tag
+    None: j1sync.yaml's setting)."""
+
+    def mark(tag: str | None) -> str:
+        line = marker_line("<managedTag>" if tag is None else tag)
+        return f"the marker line '{line}' as the last line of the {field}"
+
+    return mark
 
 
 def normalize_notes(notes: Any) -> str:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -136,6 +137,19 @@ class System:
 
 # Systems registered at run time (tests register a small system of their own).
 _EXTRA: list[System] = []
+
+
+@contextmanager
+def emulator_over_state(
+    state: Path, db_name: str, running: Callable[..., AbstractContextManager[_V]], **options: Any
+) -> Iterator[_V]:
+    """What a System's `emulator` yields: the system's emulator (`running`, its
+    running_*emulator(...), with `options`) over its database `db_name` in the state
+    folder `state`, made when missing; another j1sync run serving the same file is waited
+    for, not an error."""
+    state.mkdir(parents=True, exist_ok=True)
+    with running(db=str(state / db_name), wait_for_db=True, **options) as emulator:
+        yield emulator
 
 
 def systems() -> tuple[System, ...]:

@@ -8,7 +8,7 @@ target is j1sync.yaml's top-level `account`, `region`, `managedTag`, `prune` and
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from j1sync.providers.jupiterone.connection_flags import (
 from j1sync.providers.jupiterone.plan_checks import plan_checks, plan_options
 from j1sync.providers.jupiterone.settings import ENV_API_KEY, TITLE
 from j1sync.providers.jupiterone.values import API_VERSION, KINDS
-from j1sync.providers.registry import UNQUALIFIED_SYSTEM, Imported, System
+from j1sync.providers.registry import UNQUALIFIED_SYSTEM, Imported, System, emulator_over_state
 
 # The manifest models, imported when first used (a run of other systems' manifests never
 # loads them); the kinds and apiVersion are values.py's.
@@ -123,14 +123,11 @@ def open_provider(
         yield provider
 
 
-@contextmanager
-def emulator(state: Path) -> Iterator[Any]:
+def emulator(state: Path) -> AbstractContextManager[Any]:
     """The JupiterOne emulator over the state kept in `state` (demo seed on first use)."""
     from j1sync.providers.jupiterone.emulator import running_emulator
 
-    state.mkdir(parents=True, exist_ok=True)
-    with running_emulator(db=str(state / EMULATOR_DB), seed="demo", wait_for_db=True) as emu:
-        yield emu
+    return emulator_over_state(state, EMULATOR_DB, running_emulator, seed="demo")
 
 
 def _plan_target(provider: Any, emulator: bool) -> tuple[str, str, str]:

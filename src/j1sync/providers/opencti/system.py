@@ -8,16 +8,16 @@ loads them."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from j1sync.manifest.document import OWNERSHIP_MARK
 from j1sync.manifest.model_base import NonBlank, StrictModel
-from j1sync.providers.marker import marker_line
+from j1sync.providers.marker import marker_mark
 from j1sync.providers.opencti.settings import ENV_TOKEN, NAME, TITLE
 from j1sync.providers.opencti.values import API_VERSION, KINDS
-from j1sync.providers.registry import Imported, System
+from j1sync.providers.registry import Imported, System, emulator_over_state
 
 MODELS = "j1sync.providers.opencti.models"
 
@@ -42,15 +42,12 @@ class OpenCtiTarget(StrictModel):
 EMULATOR_DB = "opencti-emulator.db"  # the emulator's state file in the --emulator state folder
 
 
-@contextmanager
-def _emulator(state: Path) -> Iterator[Any]:
+def _emulator(state: Path) -> AbstractContextManager[Any]:
     """The OpenCTI emulator over the state kept in `state` (a fresh platform's objects on
     first use)."""
     from j1sync.providers.opencti.emulator import running_opencti_emulator
 
-    state.mkdir(parents=True, exist_ok=True)
-    with running_opencti_emulator(db=str(state / EMULATOR_DB), wait_for_db=True) as emu:
-        yield emu
+    return emulator_over_state(state, EMULATOR_DB, running_opencti_emulator)
 
 
 def _serve(**options: Any) -> Any:
@@ -64,13 +61,6 @@ def _export_specs() -> Any:
     from j1sync.providers.opencti.export import SPEC_BUILDERS
 
     return SPEC_BUILDERS
-
-
-def _ownership_mark(tag: str | None) -> str:
-    """What an object j1sync manages holds (ownership.py): no tag, a line of its
-    description, which refusals name as such (`tag` None: j1sync.yaml's setting)."""
-    line = marker_line("<managedTag>" if tag is None else tag)
-    return f"the marker line '{line}' as the last line of the description"
 
 
 SYSTEM = System(
@@ -98,7 +88,7 @@ SYSTEM = System(
             "Feed": "tagged",
             "Settings": "never",
         },
-        OWNERSHIP_MARK: _ownership_mark,
+        OWNERSHIP_MARK: marker_mark("description"),  # no tag: a line of its description
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,

@@ -6,15 +6,15 @@ imported when first used, so a run of other systems' manifests never loads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, closing, contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 from typing import Any
 
 from j1sync.manifest.document import OWNERSHIP_MARK
 from j1sync.manifest.model_base import NonBlank, StrictModel
-from j1sync.providers.marker import marker_line
-from j1sync.providers.registry import Imported, System
+from j1sync.providers.marker import marker_mark
+from j1sync.providers.registry import Imported, System, emulator_over_state
 from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
 from j1sync.providers.xyops.values import API_VERSION, KINDS
 
@@ -37,15 +37,12 @@ class XyopsTarget(StrictModel):
 EMULATOR_DB = "xyops-emulator.db"  # the emulator's state file in the --emulator state folder
 
 
-@contextmanager
-def _emulator(state: Path) -> Iterator[Any]:
+def _emulator(state: Path) -> AbstractContextManager[Any]:
     """The xyOps emulator over the state kept in `state` (a fresh server's seed on first
     use)."""
     from j1sync.providers.xyops.emulator import running_xyops_emulator
 
-    state.mkdir(parents=True, exist_ok=True)
-    with running_xyops_emulator(db=str(state / EMULATOR_DB), wait_for_db=True) as emu:
-        yield emu
+    return emulator_over_state(state, EMULATOR_DB, running_xyops_emulator)
 
 
 def _serve(**options: Any) -> Any:
@@ -68,13 +65,6 @@ def _export_file(source: Path, out_dir: Path, kinds: Any, **options: Any) -> Any
     return export_file(source, out_dir, kinds, **options)
 
 
-def _ownership_mark(tag: str | None) -> str:
-    """What an object j1sync manages holds (kinds.py): no tag, the last line of its notes,
-    which messages name as such (`tag` None: j1sync.yaml's setting)."""
-    line = marker_line("<managedTag>" if tag is None else tag)
-    return f"the marker line '{line}' as the last line of the notes"
-
-
 SYSTEM = System(
     name=NAME,
     title=TITLE,
@@ -87,7 +77,7 @@ SYSTEM = System(
         "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
         # j1sync.yaml's prune: every kind is pruned by the marker in its notes (kinds.py)
         "prune_policies": dict.fromkeys(KINDS, "tagged"),
-        OWNERSHIP_MARK: _ownership_mark,
+        OWNERSHIP_MARK: marker_mark("notes"),  # no tag: a line of its notes
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
         "serve": _serve,
