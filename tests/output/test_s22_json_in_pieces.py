@@ -15,7 +15,7 @@ from j1sync.output.plan_json import json_chunks, render_json
 from j1sync.terminal import visible_in_json
 from tests.engine.builders import KINDS, PROJECT, have, want
 
-ODD = ["##[group]x", "\u202eevil", "tab\there", "a\x1b]0;t\x07b", "caf\u00e9", '"quoted"', "##", "["]
+ODD = ["##[group]x", "\u202eevil", "tab\there", "a\x1b]0;t\x07b", "caf\u00e9", '"q"', "##", "["]
 
 
 def _plans() -> list[Plan]:
