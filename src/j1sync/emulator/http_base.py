@@ -268,8 +268,10 @@ class ServedState:
             self._process_lock = ProcessLock(db, wait=wait)
         try:
             self.store = Store(db)
-        except BaseException:
+        except BaseException:  # a Ctrl-C while its tables are made, too: no file left
             self._release_db()
+            if self._created is not None:
+                self._created.unlink(missing_ok=True)
             raise
 
     def _seed_new(self, fill: Callable[[], None]) -> None:
