@@ -80,6 +80,11 @@ class ApiError(J1SyncError):
         super().__init__(message)
 
 
+class ReadGivenUp(ApiError):
+    """A read stopped because another target's read failed (providers/targets.py): never
+    the run's error where a read failed for a reason of its own."""
+
+
 class NotFound(ApiError):
     """extensions.code NOT_FOUND."""
 

@@ -35,7 +35,14 @@ from j1sync.engine.model import Pruning, SectionHead
 from j1sync.engine.plan import Plan, Planner, UsersOf, join_plans
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.entry import keep_until_exit
-from j1sync.errors import AuthError, BadUserInput, ConfigError, J1SyncError, ResolutionError
+from j1sync.errors import (
+    AuthError,
+    BadUserInput,
+    ConfigError,
+    J1SyncError,
+    ReadGivenUp,
+    ResolutionError,
+)
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
@@ -755,11 +762,17 @@ class _Reads:
         waited for and dropped, errors included."""
         wanted = set(kinds)
         live: list[LiveObject] = []
+        given_up: ReadGivenUp | None = None  # raised only when no read failed on its own
         for read_kinds, read in self._reads:
             if read_kinds & wanted:
-                live.extend(obj for obj in result_of(read) if obj.kind in wanted)
+                try:
+                    live.extend(obj for obj in result_of(read) if obj.kind in wanted)
+                except ReadGivenUp as exc:
+                    given_up = given_up or exc
             else:
                 settled(read)
+        if given_up is not None:
+            raise given_up
         if isinstance(self._provider, LinksLive):
             live = self._provider.link(live)  # kinds read apart refer to each other
         return live

@@ -27,7 +27,7 @@ from j1sync.engine.contract import (
     ResourceKind,
     no_part,
 )
-from j1sync.errors import ApiError, ConfigError
+from j1sync.errors import ApiError, ConfigError, ReadGivenUp
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, system_of_kind
@@ -118,7 +118,7 @@ class Targets:
             if failed is None:
                 return [obj for read in reads for obj in result_of(read)]
             _stop_others(providers, reads, failed, f"read given up: {failed.exception()}")
-            return result_of(failed)  # raises its error
+            return result_of(_own_failure(reads, failed))  # raises its error
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
         """Each target links its own objects (reconcile.LinksLive)."""
@@ -167,6 +167,18 @@ def _first_failure(reads: Sequence[Future[list[LiveObject]]]) -> Future[list[Liv
             pending[0].exception(SIGNAL_CHECK_S)
 
 
+def _own_failure(
+    reads: Sequence[Future[list[LiveObject]]], failed: Future[list[LiveObject]]
+) -> Future[list[LiveObject]]:
+    """The read whose error ends the run, once all are over: `failed`, unless it was only
+    given up (a read of the same run that failed elsewhere stopped it) and another read
+    here failed for a reason of its own (a wrong key: its 401)."""
+    if not isinstance(failed.exception(), ReadGivenUp):
+        return failed
+    own = (r for r in reads if not r.cancelled() and r.exception() is not None)
+    return next((r for r in own if not isinstance(r.exception(), ReadGivenUp)), failed)
+
+
 def _stop_others(
     providers: Sequence[Provider],
     reads: Sequence[Future[list[LiveObject]]],
@@ -177,7 +189,7 @@ def _stop_others(
     stopped, again every SIGNAL_CHECK_S until they are over (a request sent just as they
     were stopped is cut too), then their clients serve again (an apply releases its locks
     through them)."""
-    error = ApiError(why)
+    error = ReadGivenUp(why)
     others = [
         (provider, read)
         for provider, read in zip(providers, reads, strict=True)
