@@ -49,3 +49,21 @@ def test_the_caret_stays_under_its_spot_in_the_line_as_shown(tmp_path: Path, que
 def test_each_characters_shown_width_adds_up_to_the_shown_line() -> None:
     for line in ("  ::a::b ##[x]##[ \u202e\x1b", "##[##[", "plain", "\t::x::", "::"):
         assert sum(shown_widths(line)) == len(visible_controls(line, one_line=True)), line
+
+
+def test_a_styled_span_covers_what_its_characters_became() -> None:
+    """The coloured text plan's lines (output/ansi.shown) place their styles by the same
+    widths: a span over `##[x]` covered `#\\u00` once defused."""
+    from rich.text import Text
+
+    from j1sync.output.ansi import shown
+
+    for plain, (start, end), covered in (
+        ("  ~ ##[x] done", (4, 9), "#\\u0023[x]"),
+        ("::x:: y", (0, 5), "\\u003a:x::"),
+    ):
+        line = Text(plain)
+        line.stylize("bold", start, end)
+        result = shown(line)
+        [span] = result.spans
+        assert result.plain[span.start : span.end] == covered

@@ -11,7 +11,7 @@ from itertools import accumulate
 from rich.console import Console
 from rich.text import Span, Text
 
-from j1sync.terminal import visible_controls
+from j1sync.terminal import shown_widths, visible_controls
 
 
 def line(*parts: str | tuple[str, str], style: str = "") -> Text:
@@ -50,14 +50,13 @@ def render(lines: Iterable[Text], color: bool) -> str:
 def shown(line: Text) -> Text:
     """`line` with its control characters shown, not sent (terminal.visible_controls): a
     control becomes one character (␛), a hidden character (U+202E...) its escape
-    (`\\u202e`); each styled span covers what its characters became."""
+    (`\\u202e`), a workflow command defused; each styled span covers what its characters
+    became (terminal.shown_widths)."""
     plain = line.plain
     text = visible_controls(plain, one_line=True)
     if text == plain:
         return line
-    ends = list(
-        accumulate((len(visible_controls(char, one_line=True)) for char in plain), initial=0)
-    )
+    ends = list(accumulate(shown_widths(plain), initial=0))
     result = line.blank_copy(text)
     last = len(plain)
     result.spans = [
