@@ -36,6 +36,7 @@ class Expressions(Cursor):
         """The condition after WITH (`post` False), WHERE or HAVING (`post` True)."""
         self.having = having
         if self.at_stop():
+            self.keyword_property()
             raise self.error(
                 self.peek(), f"empty filter: {clause.text} is followed by {shown(self.peek())}"
             )
@@ -55,8 +56,23 @@ class Expressions(Cursor):
 
     def expect_operand(self, joiner: Token) -> None:
         token = self.peek()
+        if self.at_stop():
+            self.keyword_property()
         if self.at_stop() or self.at_punct(")") or token.upper in ("AND", "OR"):
             raise self.error(token, f"empty filter: nothing after {joiner.text}")
+
+    def keyword_property(self) -> None:
+        """A keyword followed by a comparison (`WITH limit = 1`, `AND order > 2`) is a
+        property of that name, not a filter left empty: whether JupiterOne's parser takes
+        a keyword as a property name is not documented, so it is a warning."""
+        token = self.peek()
+        if token.kind == "word" and self.peek(1).kind == "op":
+            raise self.doubt(
+                token,
+                f"'{token.text}' is a J1QL keyword, here a property name: JupiterOne may "
+                f"read it as the keyword; the reference wraps unusual property names in "
+                f"[ ] ([{token.text}])",
+            )
 
     def negation(self, post: bool) -> None:
         while self.take_keyword("NOT"):
