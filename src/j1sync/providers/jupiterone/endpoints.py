@@ -79,7 +79,8 @@ ROOT_FIELDS: Mapping[str, Placement] = {
         False,
         "questions question integrationDefinitions integrationDefinition "
         "findIntegrationDefinition integrationInstances integrationInstancesV2 "
-        "integrationInstance updateIntegrationInstance "
+        "integrationInstance createIntegrationInstance updateIntegrationInstance "
+        "deleteIntegrationInstance "
         "parameter parameterList setParameter deleteParameter",
     ),
     # api-docs.md "IAM Operations (beta)", Endpoint: /iam/graphql

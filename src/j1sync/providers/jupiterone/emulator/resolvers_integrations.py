@@ -1,4 +1,10 @@
-"""Integration definitions and instances; schedules via updateIntegrationInstance."""
+"""Integration definitions and instances; schedules via updateIntegrationInstance.
+
+createIntegrationInstance, integrationInstance and deleteIntegrationInstance answer as
+recorded live (recordings/TestIntegration_Basic.yaml): the config's values read back
+masked (`***masked***`; here the fields the definition marks `mask`), a `resourceGroupId`
+kept as given (the recording's `rg-123456` names no group), a deleted or unknown instance
+`Integration instance not found` (BAD_USER_INPUT, serviceName integrations)."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ DEFINITIONS = "integration_definitions"
 INSTANCES = "integration_instances"
 # the live API's message (and code) for a missing instance, as recorded
 MISSING_INSTANCE = "Integration instance not found"
+# what a masked config value reads as, as recorded
+MASKED = "***masked***"
 
 
 def create_definition(backend: Backend, data: JsonObject) -> JsonObject:
@@ -48,17 +56,17 @@ def create_instance(backend: Backend, data: JsonObject) -> JsonObject:
         "id": data.get("id") or backend.new_id(),
         "name": data["name"],
         "accountId": backend.account,
-        "sourceIntegrationInstanceId": None,
+        "sourceIntegrationInstanceId": data.get("sourceIntegrationInstanceId"),
         "pollingInterval": data.get("pollingInterval") or DEFAULT_POLLING_INTERVAL,
         "pollingIntervalCronExpression": None,
         "integrationDefinitionId": definition_id,
         "description": data.get("description"),
         "config": data.get("config") or {},
-        "offsiteComplete": None,
+        "offsiteComplete": data.get("offsiteComplete"),
         "instanceRelationship": "STANDALONE",
-        "ingestionSourcesOverrides": None,
-        "collectorPoolId": None,
-        "resourceGroupId": None,
+        "ingestionSourcesOverrides": data.get("ingestionSourcesOverrides"),
+        "collectorPoolId": data.get("collectorPoolId"),
+        "resourceGroupId": data.get("resourceGroupId"),
     }
     instance["pollingIntervalCronExpression"] = _schedule(data.get("pollingIntervalCronExpression"))
     backend.store.insert(INSTANCES, instance)
@@ -126,12 +134,40 @@ def update_instance(backend: Backend, instance_id: str, update: JsonObject) -> J
     return _present(backend, instance)
 
 
+def api_create_instance(backend: Backend, data: JsonObject) -> JsonObject:
+    """createIntegrationInstance: an instance of a definition the emulator has. What the
+    live API answers for an unknown definition or a blank name is not recorded (assumed:
+    BAD_USER_INPUT)."""
+    if not str(data.get("name") or "").strip():
+        raise bad_input("Integration instance name must not be empty", SERVICE)
+    if backend.store.get(DEFINITIONS, data["integrationDefinitionId"]) is None:
+        raise bad_input(
+            f"Integration definition not found: {data['integrationDefinitionId']}", SERVICE
+        )
+    return _present(backend, create_instance(backend, data))
+
+
+def delete_instance(backend: Backend, instance_id: str) -> JsonObject:
+    get_instance(backend, instance_id)  # an unknown id: as integrationInstance answers it
+    backend.store.delete(INSTANCES, instance_id)
+    return {"success": True}
+
+
+def _masked(definition: JsonObject | None, config: Any) -> Any:
+    """The config as read: the values of the fields the definition marks `mask`."""
+    if not isinstance(config, dict) or definition is None:
+        return config
+    secret = {f.get("key") for f in definition.get("configFields") or [] if f.get("mask")}
+    return {k: MASKED if k in secret and v is not None else v for k, v in config.items()}
+
+
 def _present(backend: Backend, instance: JsonObject) -> JsonObject:
     """The stored instance plus the fields computed on read."""
     definition = backend.store.get(DEFINITIONS, instance["integrationDefinitionId"] or "")
     no_jobs = {"jobs": [], "pageInfo": {"endCursor": None, "hasNextPage": False}}
     return {
         **instance,
+        "config": _masked(definition, instance.get("config")),
         "integrationDefinition": definition,
         "jobs": lambda *_, **__: no_jobs,
         "mostRecentJob": None,
@@ -165,5 +201,7 @@ def resolvers(backend: Backend) -> dict[str, Resolver]:
         "integrationInstances": lambda _, **args: list_instances(backend, args),
         "integrationInstancesV2": lambda _, **args: list_instances(backend, args),
         "integrationInstance": lambda _, id: _present(backend, get_instance(backend, id)),
+        "createIntegrationInstance": lambda _, instance: api_create_instance(backend, instance),
         "updateIntegrationInstance": lambda _, id, update: update_instance(backend, id, update),
+        "deleteIntegrationInstance": lambda _, id: delete_instance(backend, id),
     }
