@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import re
+import sys
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from j1sync.engine.sensitive import MASK
 from j1sync.export.yaml_writer import manifest_document, to_yaml_tree
 from j1sync.output.field_diff import ABSENT, Element, Entry, FieldGroup, ValueChange, diff_fields
 from j1sync.output.text_diff import (
+    WRAPPED,
+    block_lines,
     exact,
     hidden_difference,
     is_long_text,
@@ -67,8 +70,14 @@ def change_lines(change: Change) -> list[DiffLine]:
 
 def _document_lines(sign: str, change: Change, spec: Any) -> list[DiffLine]:
     document = manifest_document(change.kind, change.name, spec or {})
-    text = _exact_yaml(document)
-    return [DiffLine(sign, 0, line) for line in text.rstrip("\n").split("\n")]
+    return _block(sign, 0, _exact_yaml(document).rstrip("\n"))
+
+
+def _block(sign: str, depth: int, text: str) -> list[DiffLine]:
+    """YAML on one side only (an object, a list element, a map key), every line `sign`:
+    long lines in pieces and a huge value shortened, as in a line diff (text_diff)."""
+    shown = block_lines(sign, text)
+    return [DiffLine(" " if line.sign == "…" else sign, depth, line.text) for line in shown]
 
 
 def _pruned(value: Any) -> Any:
@@ -95,7 +104,7 @@ def _entry_lines(entry: Entry, depth: int) -> list[DiffLine]:
 
 def _shown_lines(entry: Entry, depth: int, side: OneSide | None) -> list[DiffLine]:
     if side is not None:
-        return [DiffLine(side[0], depth, line) for line in side[1].split("\n")]
+        return _block(side[0], depth, side[1])
     if isinstance(entry, FieldGroup):
         return _group_lines(entry, depth)
     if isinstance(entry, Element):
@@ -176,7 +185,7 @@ def _value_lines(change: ValueChange, depth: int) -> list[DiffLine]:
         return [DiffLine("~", depth, f"{label}: {before} -> {after}")]
     texts = [v if isinstance(v, str) or v is None else _yaml_text(v) for v in (old, new)]
     shown, wrapped = line_diff(texts[0], texts[1])
-    note = "  (long lines shown in pieces)" if wrapped else ""
+    note = f"  {WRAPPED}" if wrapped else ""
     lines = [DiffLine("~", depth, f"{label}:{note}")]
     for line in shown:
         sign = " " if line.sign == "…" else line.sign
@@ -218,7 +227,7 @@ def _yaml(allow_unicode: bool = True) -> YAML:
     yaml = YAML(typ="rt")
     yaml.default_flow_style = False
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 1 << 16
+    yaml.width = sys.maxsize  # never folded: long lines are broken as a diff's are (text_diff)
     yaml.allow_unicode = allow_unicode
     return yaml
 

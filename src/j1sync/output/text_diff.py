@@ -7,6 +7,13 @@ query shows the piece it is in. Unchanged stretches far from any change are left
 with a count of the lines left out; nothing is cut silently. Where a removed and an
 added text would read alike (they differ in white space, a trailing carriage return, or
 how Unicode spells a character: `exact`), they are shown as JSON strings with escapes.
+
+One rule for a huge value (a 100,000-character query or description, written in a
+manifest or by hand in the account), wherever a report shows one: an update's line diff,
+a created or deleted object's YAML (`block_lines`), plan, drift and apply, text and
+Markdown alike. A stretch of more than MAX_RUN added (or removed) lines shows its first
+RUN_HEAD and last RUN_TAIL lines and counts those between; one value shows at most
+MAX_VALUE_LINES lines and counts the rest. `--format json` holds every value whole.
 """
 
 from __future__ import annotations
@@ -26,12 +33,19 @@ BREAK_BEFORE = frozenset(
     {"FIND", "WITH", "THAT", "AND", "OR", "RETURN", "WHERE", "LIMIT", "ORDER", "AS", "(", "|"}
 )
 _TOKEN = re.compile(r"\S+\s*|\s+")
+MAX_RUN = 100  # a stretch of more added (or removed) lines than this is shortened:
+RUN_HEAD = 60  # its first lines,
+RUN_TAIL = 20  # and its last
+MAX_VALUE_LINES = 200  # one value's lines shown at most
+WHOLE = "the whole text: --format json"
+WRAPPED = "(long lines shown in pieces)"
 
 
 @dataclass(frozen=True)
 class TextLine:
     sign: str  # "-", "+", " " (context) or "…" (lines left out)
     text: str
+    left_out: tuple[str, int] = (" ", 0)  # "…": the sign and number of the lines it counts
 
 
 def is_long_text(value: object) -> bool:
@@ -76,10 +90,13 @@ def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bo
     """(lines to show, whether long lines were broken into pieces)."""
     old, old_wrapped = pieces(before) if before else ([], False)
     new, new_wrapped = pieces(after) if after else ([], False)
+    if old == new:  # the same lines, different text (a trailing newline): show exactly
+        removed, removed_wrapped = pieces(exact(before))
+        added, added_wrapped = pieces(exact(after))
+        lines = [*_run("-", removed), *_run("+", added)]
+        return _at_most(lines), removed_wrapped or added_wrapped
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     groups = list(matcher.get_grouped_opcodes(CONTEXT_LINES))
-    if old == new:  # the same lines, different text (a trailing newline): show exactly
-        return [TextLine("-", exact(before)), TextLine("+", exact(after))], False
     shown: list[TextLine] = []
     position = 0  # index in `old` of the first line not yet accounted for
     for group in groups:
@@ -92,16 +109,96 @@ def line_diff(before: str | None, after: str | None) -> tuple[list[TextLine], bo
                 continue
             removed, added = old[i1:i2], new[j1:j2]
             quoted = hidden_difference(removed, added)
-            shown.extend(TextLine("-", exact(line) if quoted else line) for line in removed)
-            shown.extend(TextLine("+", exact(line) if quoted else line) for line in added)
+            shown.extend(_run("-", [exact(line) if quoted else line for line in removed]))
+            shown.extend(_run("+", [exact(line) if quoted else line for line in added]))
         position = group[-1][2]
     if position < len(old):
         shown.append(_left_out(len(old) - position))
-    return shown, old_wrapped or new_wrapped
+    return _at_most(shown), old_wrapped or new_wrapped
+
+
+def block_lines(sign: str, text: str) -> list[TextLine]:
+    """The lines of a created or deleted object's YAML (or of a list element or map key
+    added or removed), all `sign`, each value shortened as a line diff's stretch is
+    (MAX_RUN): a line longer than WRAP in pieces, each piece after the first indented
+    under the line's start (a long scalar reads as YAML folds it), and a block scalar's
+    lines (`query: |-` and the lines indented below it) as one stretch, their pieces at
+    their own indent, the block's first line saying so, as a line diff's does."""
+    lines = text.split("\n")
+    shown: list[TextLine] = []
+    start = 0
+    while start < len(lines):
+        line = lines[start]
+        if not _BLOCK_SCALAR.search(line):
+            shown.extend(_run(sign, _folded(line)))
+            start += 1
+            continue
+        end, indent = start + 1, _indent(line)
+        while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > indent):
+            end += 1
+        body = [
+            _indent(long) * " " + piece if n else piece
+            for long in lines[start + 1 : end]
+            for n, piece in enumerate(_break(long) if len(long) > WRAP else [long])
+        ]
+        wrapped = len(body) > end - start - 1
+        shown.append(TextLine(sign, line + ("  " + WRAPPED if wrapped else "")))
+        shown.extend(_run(sign, body))
+        start = end
+    return shown
+
+
+# A YAML line that starts a block scalar: `description: |-`, `- >`, `query: |2+`.
+_BLOCK_SCALAR = re.compile(r"(?:^|: |- )[|>][1-9+-]*$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _folded(line: str) -> list[str]:
+    """A YAML line; longer than WRAP, in pieces, each after the first indented below the
+    line's start (under the `- ` of a list element)."""
+    if len(line) <= WRAP:
+        return [line]
+    indent = _indent(line) + (4 if line.lstrip(" ").startswith("- ") else 2)
+    first, *rest = _break(line)
+    return [first, *(" " * indent + piece for piece in rest)]
+
+
+def _run(sign: str, lines: list[str]) -> list[TextLine]:
+    """A stretch of added or removed lines, shortened past MAX_RUN: the lines between its
+    first RUN_HEAD and last RUN_TAIL are counted, not shown."""
+    if len(lines) <= MAX_RUN:
+        return [TextLine(sign, line) for line in lines]
+    left_out = len(lines) - RUN_HEAD - RUN_TAIL
+    return [
+        *(TextLine(sign, line) for line in lines[:RUN_HEAD]),
+        TextLine("…", f"… {left_out:,} more {_DONE[sign]} lines ({WHOLE})", (sign, left_out)),
+        *(TextLine(sign, line) for line in lines[-RUN_TAIL:]),
+    ]
+
+
+_DONE = {"-": "removed", "+": "added"}
+
+
+def _at_most(lines: list[TextLine], lines_of: str = "diff") -> list[TextLine]:
+    """`lines`, at most MAX_VALUE_LINES of them: the changed lines of the rest counted."""
+    if len(lines) <= MAX_VALUE_LINES:
+        return lines
+    counts = dict.fromkeys(_DONE, 0)
+    for line in lines[MAX_VALUE_LINES:]:
+        sign, count = line.left_out if line.sign == "…" else (line.sign, 1)
+        if sign in counts:
+            counts[sign] += count
+    told = " and ".join(f"{n:,} {_DONE[sign]}" for sign, n in counts.items() if n)
+    note = f"… the rest of this {lines_of} not shown: {told or 'unchanged'} lines ({WHOLE})"
+    return [*lines[:MAX_VALUE_LINES], TextLine("…", note)]
 
 
 def _left_out(count: int) -> TextLine:
-    return TextLine("…", f"… {count} unchanged line{'s' if count != 1 else ''}")
+    text = f"… {count} unchanged line{'s' if count != 1 else ''}"
+    return TextLine("…", text, (" ", count))
 
 
 def read_alike(first: str, second: str) -> bool:
