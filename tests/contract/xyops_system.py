@@ -678,6 +678,8 @@ def _new_value(kind: str, field: str, value: Any) -> tuple[Any, str]:
         return not value, field
     if isinstance(value, int):
         return value + 1, field
+    if isinstance(value, str) and field == "icon":  # xyOps takes an icon's name only
+        return f"{value}-changed", field
     if isinstance(value, str):
         return f"{value} changed", field
     raise AssertionError(f"no new value for {kind}.{field}: add one to SPECIAL")

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from j1sync.providers.xyops.js_regex import regex_problem
+from j1sync.providers.xyops.values import RESERVED_KEY
 
 # internal/ui.json control_type_labels and text_field_variants (1.0.88)
 CONTROL_TYPES = (
@@ -49,8 +50,6 @@ RESERVED = re.compile(
     r"^_xy_override_(plugin|params|id|event|enabled|category|fields|actions|limits|triggers"
     r"|workflow|command|script|uid|gid|cwd|env|kill|runner)$"
 )
-# pixl-tools MATCH_BAD_KEY: names of JavaScript's own object properties (**guess** at its list)
-BAD_KEY = re.compile(r"^(constructor|__proto__|prototype|hasOwnProperty|toString|valueOf)$")
 OVERRIDE_PREFIX = "_xy_override_"
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -70,7 +69,7 @@ def _field_problem(field: Mapping[str, Any], seen: set[str]) -> Problem | None:
     if not isinstance(ident, str):
         return ("id",), f"{prefix}: ID must be a string"
     bare = ident.removeprefix(OVERRIDE_PREFIX)
-    if BAD_KEY.match(ident) or BAD_KEY.match(bare):
+    if RESERVED_KEY.match(ident) or RESERVED_KEY.match(bare):
         return ("id",), f"{prefix}: Invalid parameter ID: {ident}"
     if RESERVED.match(ident):
         return ("id",), f"{prefix}: Invalid parameter ID: {ident} (reserved)"

@@ -43,12 +43,15 @@ from j1sync.providers.xyops.values import (
     ACTION_NEEDS,
     ALGORITHMS,
     BUCKET_SYNC,
+    HTML_TAG,
+    ICON_PATTERN,
     ID_PATTERN,
     KINDS,
     LIMIT_NEEDS,
     MONITOR_ALGO,
     MONITOR_ALGO_PATTERN,
     PRIVILEGES,
+    RESERVED_KEY,
     TAG_CONDITION,
     TICKET_TYPES,
     TITLE_FORBIDDEN,
@@ -83,6 +86,13 @@ def check_id(value: str) -> str:
             f"'{value}' is not an xyOps id: use lower-case letters, digits and underscores "
             f"only ({ID_PATTERN.pattern})"
         )
+    return check_not_reserved(value)
+
+
+def check_not_reserved(value: str) -> str:
+    """Not a name xyOps refuses as an id (values.RESERVED_KEY: 'constructor', '0', ...)."""
+    if RESERVED_KEY.fullmatch(value):
+        raise rule_error(f"xyOps refuses '{value}' as an id (a reserved word); choose another")
     return value
 
 
@@ -114,6 +124,36 @@ def check_title(value: str) -> str:
     if found:
         raise rule_error(f"xyOps refuses HTML metacharacters in a title ('{found.group()}')")
     return value
+
+
+def check_icon(value: str) -> str:
+    """An icon's name: xyOps refuses any other character than letters, digits, `_` and `-`."""
+    if value and not ICON_PATTERN.fullmatch(value):
+        raise rule_error(
+            f"'{value}' is not an icon name xyOps takes: letters, digits, '_' and '-' only "
+            "(a Material Design icon, e.g. database-sync)"
+        )
+    return value
+
+
+Icon = Annotated[str, AfterValidator(check_icon), SchemaRules(pattern="^[A-Za-z0-9_-]*$")]
+
+
+def check_no_html_tag(value: str) -> str:
+    """Text xyOps keeps as written: it takes every HTML tag (`<` up to the next `>`) out
+    of notes and an alert's message on each write, so a manifest holding one would show
+    the change in every plan after."""
+    found = HTML_TAG.search(value)
+    if found:
+        shown = found.group() if len(found.group()) <= 40 else found.group()[:37] + "..."
+        raise rule_error(
+            f"xyOps takes HTML tags out of this text on every write ({shown!r} would go): "
+            "write it without a '<' followed by a '>'"
+        )
+    return value
+
+
+Notes = Annotated[str, AfterValidator(check_no_html_tag)]
 
 
 # check_title for editors: a character that is not whitespace, and no forbidden one
@@ -341,7 +381,7 @@ def check_part_id(value: str) -> str:
     """A workflow node's or connection's id: letters, digits and underscores."""
     if not WORKFLOW_PART_ID.fullmatch(value):
         raise rule_error(f"'{value}' is not a workflow id: letters, digits and underscores only")
-    return value
+    return check_not_reserved(value)
 
 
 PartId = Annotated[
@@ -478,8 +518,8 @@ class TagSpec(XyopsSpec):
     """A label for jobs (Tag)."""
 
     title: Title
-    icon: str = ""
-    notes: str = ""
+    icon: Icon = ""
+    notes: Notes = ""
 
 
 def _check_limits(limits: list[Limit]) -> None:
@@ -495,9 +535,9 @@ class CategorySpec(XyopsSpec):
 
     title: Title
     enabled: bool = True
-    icon: str = ""
+    icon: Icon = ""
     color: Color = "plain"
-    notes: str = ""
+    notes: Notes = ""
     actions: list[Action] = Field(default_factory=list)
     limits: list[Limit] = Field(default_factory=list)
 
@@ -514,8 +554,8 @@ class ServerGroupSpec(XyopsSpec):
     hostname_match: Annotated[NonBlank, AfterValidator(check_regex)] = Field(
         description="A regular expression on server hostnames."
     )
-    icon: str = ""
-    notes: str = ""
+    icon: Icon = ""
+    notes: Notes = ""
     alert_actions: list[Action] = Field(default_factory=list)
     max_jobs_per_server: int = Field(default=0, ge=0)
 
@@ -526,7 +566,7 @@ class WebHookSpec(XyopsSpec):
 
     title: Title
     enabled: bool = True
-    icon: str = ""
+    icon: Icon = ""
     url: Annotated[
         str,
         AfterValidator(check_web_hook_url),
@@ -544,7 +584,7 @@ class WebHookSpec(XyopsSpec):
     follow: bool = False
     ssl_cert_bypass: bool = False
     max_per_day: int = Field(default=0, ge=0)
-    notes: str = ""
+    notes: Notes = ""
 
 
 class ChannelSpec(XyopsSpec):
@@ -552,14 +592,14 @@ class ChannelSpec(XyopsSpec):
 
     title: Title
     enabled: bool = True
-    icon: str = ""
+    icon: Icon = ""
     users: list[str] = Field(default_factory=list)
     email: str = ""
     web_hook: str = Field(default="", description="A WebHook id, or empty.")
     run_event: str = Field(default="", description="An Event id, or empty.")
     sound: str = ""
     max_per_day: int = Field(default=0, ge=0)
-    notes: str = ""
+    notes: Notes = ""
 
 
 class RoleSpec(XyopsSpec):
@@ -567,7 +607,7 @@ class RoleSpec(XyopsSpec):
 
     title: Title
     enabled: bool = True
-    icon: str = ""
+    icon: Icon = ""
     privileges: Annotated[dict[str, bool], AfterValidator(_true_only)] = Field(
         default_factory=dict,
         json_schema_extra={
@@ -577,7 +617,7 @@ class RoleSpec(XyopsSpec):
     )
     categories: list[str] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list)
-    notes: str = ""
+    notes: Notes = ""
 
 
 class MonitorSpec(XyopsSpec):
@@ -585,7 +625,7 @@ class MonitorSpec(XyopsSpec):
 
     title: Title
     display: bool = True
-    icon: str = ""
+    icon: Icon = ""
     groups: list[str] = Field(default_factory=list)
     source: NonBlank = Field(description="A JavaScript expression on server data.")
     data_match: Annotated[str, AfterValidator(check_regex)] = ""
@@ -595,7 +635,7 @@ class MonitorSpec(XyopsSpec):
     delta: bool = False
     divide_by_delta: bool = False
     delta_min_value: bool | int | float = False
-    notes: str = ""
+    notes: Notes = ""
 
 
 class AlertSpec(XyopsSpec):
@@ -603,9 +643,9 @@ class AlertSpec(XyopsSpec):
 
     title: Title
     enabled: bool = True
-    icon: str = ""
+    icon: Icon = ""
     expression: NonBlank
-    message: NonBlank
+    message: Annotated[NonBlank, AfterValidator(check_no_html_tag)]
     groups: list[str] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     monitor_id: str = Field(default="", description="A Monitor id, or empty.")
@@ -613,7 +653,7 @@ class AlertSpec(XyopsSpec):
     exclusive_actions: bool = False
     limit_jobs: bool = False
     abort_jobs: bool = False
-    notes: str = ""
+    notes: Notes = ""
 
 
 class EventSpec(XyopsSpec):
@@ -622,7 +662,7 @@ class EventSpec(XyopsSpec):
 
     title: Title
     enabled: bool = True
-    icon: str = ""
+    icon: Icon = ""
     type: Literal["workflow"] | None = None
     category: XyopsId
     plugin: str = Field(default="", description="A Plugin id (not for workflows).")
@@ -634,7 +674,7 @@ class EventSpec(XyopsSpec):
     algo: Annotated[
         str, AfterValidator(check_algo), _one_of_schema(ALGORITHMS, MONITOR_ALGO_PATTERN)
     ] = "random"
-    notes: str = ""
+    notes: Notes = ""
     actions: list[Action] = Field(default_factory=list)
     limits: list[Limit] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)

@@ -45,6 +45,15 @@ def call_path(name: str) -> str:
 # Data structures: "A unique lowercase alphanumeric ID" (underscores: Plugin.params, web hook
 # create "alphanumeric/underscore"); the reference notes give ^[a-z0-9_]+$.
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+# pixl-tools 2.0.3 Tools.MATCH_BAD_KEY (xyOps 1.0.88's own dependency): the names every
+# JavaScript object has, and "0". xyOps refuses one as an object's id (lib/api.js
+# requireParams: "Invalid ID parameter: <id> (reserved word)", on every get, create, update
+# and delete), a user field's id, a workflow node's or connection's (lib/api/events.js).
+RESERVED_KEY = re.compile(
+    r"^(constructor|__defineGetter__|__defineSetter__|hasOwnProperty|__lookupGetter__"
+    r"|__lookupSetter__|isPrototypeOf|propertyIsEnumerable|toString|valueOf|__proto__"
+    r"|toLocaleString|0)$"
+)
 
 # Category.color: the colors a category may have.
 Color = Literal[
@@ -242,6 +251,14 @@ CHECKED_REFERENCES: frozenset[tuple[str, ...]] = frozenset(
 # parameter: Cannot contain HTML metacharacters"; its lib/api.js).
 TITLE_FORBIDDEN_CHARACTERS = "<>"
 TITLE_FORBIDDEN = re.compile(f"[{TITLE_FORBIDDEN_CHARACTERS}]")
+
+# What lib/api.js requireParams does to every create and update beside the title: an `icon`
+# must be a Material Design icon's name ("Malformed icon parameter: Contains illegal
+# characters"), and HTML tags are taken out of `notes`, `label` and `message`, whatever
+# else they hold (`a <b> c` is kept as `a  c`; `load < 5 or > 9` as `load  9`).
+ICON_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+$")  # JavaScript's \w is ASCII
+HTML_TAG = re.compile(r"<[^>]*>")
+TAGS_STRIPPED_FROM: tuple[str, ...] = ("notes", "label", "message")
 
 # A web hook's `url` and `method` (create_web_hook notes): the URL begins with http:// or
 # https://, or is a whole-URL template starting with {{; the method is letters only.

@@ -36,7 +36,16 @@ from j1sync.providers.xyops.emulator.kinds import (
     check_types,
     refs_of,
 )
-from j1sync.providers.xyops.values import ID_PATTERN, TITLE_FORBIDDEN, WORKFLOW, WORKFLOW_PLUGIN
+from j1sync.providers.xyops.values import (
+    HTML_TAG,
+    ICON_PATTERN,
+    ID_PATTERN,
+    RESERVED_KEY,
+    TAGS_STRIPPED_FROM,
+    TITLE_FORBIDDEN,
+    WORKFLOW,
+    WORKFLOW_PLUGIN,
+)
 
 # get_multiple: the list names the docs accept in `lists` (api_keys answered without
 # keys; secrets are not emulated and answer empty; buckets: buckets.py).
@@ -199,6 +208,7 @@ class XyOpsApi:
             obj["id"] = f"{spec.id_prefix}{uuid.uuid4().hex[:10]}"
         elif not isinstance(obj["id"], str) or not ID_PATTERN.match(obj["id"]):
             raise malformed("id", "lowercase letters, digits and underscores only")
+        _require_params(obj)
         for name in spec.required:
             if name not in obj:
                 raise missing(name)
@@ -235,6 +245,7 @@ class XyOpsApi:
             k: copy.deepcopy(v) for k, v in params.items() if k not in (*SERVER_FIELDS, "id")
         }
         changes.pop("update_state", None)  # update_event: kept in event state, not the record
+        _require_params(changes)
         for name in spec.required:
             if name in changes and not _present(changes[name]):
                 raise malformed(name)
@@ -295,6 +306,8 @@ class XyOpsApi:
         object_id = params["id"]
         if not isinstance(object_id, str) or not LOOKUP_ID.match(object_id):
             raise malformed("id")
+        if RESERVED_KEY.match(object_id):
+            raise ApiError("api", f"Invalid ID parameter: {object_id} (reserved word)")
         obj = self.store.get(spec.plural, object_id)
         if obj is None and not write:
             raise ApiError("notfound", f"Failed to locate {spec.noun}: {object_id}")
@@ -323,6 +336,22 @@ class XyOpsApi:
             found = self.store.get(ref.collection, ref.id)
             if found is None or (ref.plugin_type and found.get("type") != ref.plugin_type):
                 raise ApiError("api", ref.refused)
+
+
+def _require_params(params: JsonObject) -> None:
+    """What lib/api.js requireParams holds every create's and update's parameters to
+    beside their own rules, in place: an id that is no reserved word, an icon of
+    Material Design characters, and no HTML tag in notes, label or message (taken out,
+    the rest kept)."""
+    object_id = params.get("id")
+    if isinstance(object_id, str) and RESERVED_KEY.match(object_id):
+        raise ApiError("api", f"Invalid ID parameter: {object_id} (reserved word)")
+    icon = params.get("icon")
+    if icon and not (isinstance(icon, str) and ICON_PATTERN.match(icon)):
+        raise ApiError("api", "Malformed icon parameter: Contains illegal characters")
+    for name in TAGS_STRIPPED_FROM:
+        if isinstance(params.get(name), str):
+            params[name] = HTML_TAG.sub("", params[name])
 
 
 def _matches(row: JsonObject, filters: JsonObject, from_query: bool) -> bool:
