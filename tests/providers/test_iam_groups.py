@@ -71,7 +71,7 @@ def test_absent_members_are_not_managed_and_not_compared(account: Account) -> No
     assert "members" not in desired.state
     group_id = account.create(desired)
     kind = account.provider.iam_groups
-    kind._set_member(group_id, "dave@example.com", member=True)  # added by hand
+    kind._set_members(group_id, ["dave@example.com"], member=True)  # added by hand
     account.update(desired)  # must leave dave alone
     live = account.live("IamGroup", "auditors")
     assert live.state["members"] == ["dave@example.com"]

@@ -1,4 +1,5 @@
-"""A JupiterOne IAM group update of many calls (one per member added or removed) while 30%
+"""A JupiterOne IAM group update of many calls (members are added and removed
+`MEMBERS_PER_REQUEST` to a call: 100 added and 100 removed take 10) while 30%
 of the emulator's mutations commit and lose their answer: each re-read shows progress, so
 the update runs to the end (exit 0) rather than running out of the executor's ambiguous
 attempts (executor/mutations.py); the next plan is empty and no group or member is held
@@ -17,8 +18,8 @@ from j1sync.cli import cli
 from j1sync.providers.jupiterone.emulator import running_emulator
 from tests.reliability.account import ACCOUNT, API_KEY, connection_env
 
-BEFORE = [f"before-{i:02d}@example.com" for i in range(15)]
-AFTER = [f"after-{i:02d}@example.com" for i in range(15)]
+BEFORE = [f"before-{i:03d}@example.com" for i in range(100)]
+AFTER = [f"after-{i:03d}@example.com" for i in range(100)]
 USERS = {"users": [{"email": e, "firstName": "F", "lastName": "L"} for e in BEFORE + AFTER]}
 
 
@@ -48,7 +49,7 @@ def test_an_iam_group_of_many_members_is_replaced_while_answers_are_lost(
             return result.output
 
         run("apply", str(folder), "--auto-approve")
-        _write_group(folder, AFTER)  # 15 members added, 15 removed: 30 calls
+        _write_group(folder, AFTER)  # 100 members added, 100 removed: 10 calls
         emu.switches.lose_responses = 0.3
         emu.switches.reseed(seed)
         applied = run("apply", str(folder), "--auto-approve")

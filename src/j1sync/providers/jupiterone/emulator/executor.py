@@ -159,21 +159,23 @@ class GraphQLService:
         if operation is None:
             message = "Could not determine what operation to execute."
             return Outcome(400, _request_error(message, BAD_USER_INPUT))
-        fields = [
-            s.name.value
+        # each root field by its response key (its alias, else its name): errors' paths
+        keys = {
+            (s.alias or s.name).value: s.name.value
             for s in operation.selection_set.selections
             if isinstance(s, FieldNode) and s.name.value != "__typename"
-        ]
+        }
+        fields = list(keys.values())
         name = operation_name or (operation.name.value if operation.name else None)
         self.stats.count_operation(name, fields)
-        refused = self._refusal(fields)
+        refused = self._refusal(keys)
         if refused is not None:
             return refused
         mode = None
         if operation.operation == OperationType.MUTATION:
             mode = self._failure_mode(fields, variables)
         if mode == "error":
-            return Outcome(200, self._internal_error(fields[0]))
+            return Outcome(200, self._internal_error(next(iter(keys.items()))))
         if mode == "5xx":
             status = self.backend.switches.fail_status
             return Outcome(status, {"error": "Service Unavailable"})
@@ -194,23 +196,23 @@ class GraphQLService:
             if result.data is None and all(e.path is None for e in result.errors):
                 # variables that do not fit the operation: rejected before execution
                 return Outcome(400, {"errors": [_format(e, BAD_USER_INPUT) for e in result.errors]})
-            body["errors"] = [self._format_field_error(e) for e in result.errors]
+            body["errors"] = [self._format_field_error(e, keys) for e in result.errors]
         body["data"] = result.data
         return Outcome(200, body, lose_response=mode == "lose_response")
 
-    def _refusal(self, fields: list[str]) -> Outcome | None:
+    def _refusal(self, keys: dict[str, str]) -> Outcome | None:
         """IAM root fields on an account without the IAM API or for a key without
         accessAdmin, and the `refused_fields` of the key's role. Assumed live answer
         (undocumented): HTTP 200, errors[] FORBIDDEN per field, nothing executed; see
         docs/api-fidelity.md."""
         switches = self.backend.switches
-        refused = [f for f in fields if f in switches.refused_fields]
+        refused = [key for key, f in keys.items() if f in switches.refused_fields]
         if refused:
             message = "Forbidden: the key's role lacks the permission this field needs"
             return _forbidden(refused, message, "graphql")
         if switches.iam_enabled and switches.iam_key_permitted:
             return None
-        iam = [f for f in fields if f in ROOT_FIELDS and ROOT_FIELDS[f].area == "iam"]
+        iam = [key for key, f in keys.items() if f in ROOT_FIELDS and ROOT_FIELDS[f].area == "iam"]
         if not iam:
             return None
         message = (
@@ -228,18 +230,19 @@ class GraphQLService:
                 return mode
         return "lose_response" if switches.roll(switches.lose_responses) else None
 
-    def _internal_error(self, field_name: str) -> JsonObject:
+    def _internal_error(self, root_field: tuple[str, str]) -> JsonObject:
+        key, field_name = root_field
         extensions = {"code": INTERNAL_SERVER_ERROR, "serviceName": self._service(field_name)}
-        error = {"message": "Internal server error", "path": [field_name], "extensions": extensions}
+        error = {"message": "Internal server error", "path": [key], "extensions": extensions}
         return {"errors": [error], "data": None}
 
     def _service(self, field_name: str) -> str:
         return self.services.get(field_name, "graphql")
 
-    def _format_field_error(self, error: GraphQLError) -> JsonObject:
+    def _format_field_error(self, error: GraphQLError, keys: dict[str, str]) -> JsonObject:
         formatted = _format(error, INTERNAL_SERVER_ERROR)
-        root_field = str(error.path[0]) if error.path else ""
-        formatted["extensions"].setdefault("serviceName", self._service(root_field))
+        key = str(error.path[0]) if error.path else ""
+        formatted["extensions"].setdefault("serviceName", self._service(keys.get(key, key)))
         return formatted
 
 
@@ -279,7 +282,7 @@ def _format(error: GraphQLError, default_code: str) -> JsonObject:
     return formatted
 
 
-def _forbidden(fields: list[str], message: str, service: str) -> Outcome:
+def _forbidden(keys: list[str], message: str, service: str) -> Outcome:
     extensions = {"code": "FORBIDDEN", "serviceName": service}
-    errors = [{"message": message, "path": [f], "extensions": extensions} for f in fields]
+    errors = [{"message": message, "path": [key], "extensions": extensions} for key in keys]
     return Outcome(200, {"errors": errors, "data": None})
