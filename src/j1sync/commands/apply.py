@@ -36,7 +36,7 @@ from j1sync.interrupts import StoppableRetries, StopRequest, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
-from j1sync.output.values import NO_CHANGES, summary_line
+from j1sync.output.values import NO_CHANGES, alike_addresses, summary_line
 from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
 from j1sync.reconcile import (
     Connect,
@@ -216,6 +216,7 @@ def _apply(
     _confirm(approval.auto_approve)
     retries = provider if isinstance(provider, StoppableRetries) else None
     stop = stopping.start(retries.stop_retries if retries else None)
+    progress.alike = alike_addresses(plan)  # each change's line names it as the plan did
     report = _StoppingReport(progress.on_apply_event, stop)
     result = apply_plan(plan, provider, live, concurrency=concurrency, on_event=report, stop=stop)
     if retries is not None:

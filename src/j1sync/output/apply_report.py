@@ -12,6 +12,9 @@ characters are shown.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from rich.text import Text
 
 from j1sync.engine.sensitive import redact_secrets
@@ -23,13 +26,16 @@ STYLES = {"create": "green", "update": "yellow", "delete": "red"}
 STATUS_WIDTH = 7  # "created", "skipped": the addresses line up
 
 
-def change_line(outcome: Outcome) -> Text:
-    """`created Kind/name`, or `failed  create Kind/name: why` (a reason always)."""
+def change_line(outcome: Outcome, alike: Mapping[str, str] | None = None) -> Text:
+    """`created Kind/name`, or `failed  create Kind/name: why` (a reason always). `alike`:
+    how the plan shows the addresses that read like another (values.alike_addresses), so
+    `deleted Question/cafe\\u0301` and `created Question/café` are told apart here too."""
+    address = (alike or {}).get(outcome.address, outcome.address)
     if outcome.status == "applied":
         word = DONE.get(outcome.action, outcome.action)
         parts: list[str | tuple[str, str]] = [
             (f"{word:<{STATUS_WIDTH}}", STYLES.get(outcome.action, "")),
-            f" {outcome.address}",
+            f" {address}",
         ]
         if outcome.message:  # e.g. confirmed by re-reading after a lost response
             parts.append((f" ({redact_secrets(outcome.message)})", "dim"))
@@ -38,9 +44,18 @@ def change_line(outcome: Outcome) -> Text:
     # an API error may quote the input it refused: secrets are masked
     return line(
         (f"{outcome.status:<{STATUS_WIDTH}}", style),
-        f" {outcome.action} {outcome.address}",
-        f": {redact_secrets(outcome.message) or 'no reason given'}",
+        f" {outcome.action} {address}",
+        f": {_named(redact_secrets(outcome.message), alike) or 'no reason given'}",
     )
+
+
+def _named(message: str, alike: Mapping[str, str] | None) -> str:
+    """`message` with the addresses it names (`depends on Question/café`) as the plan
+    shows them."""
+    if not alike:
+        return message
+    named = "|".join(re.escape(a) for a in sorted(alike, key=len, reverse=True))
+    return re.sub(named, lambda found: alike[found.group(0)], message)
 
 
 def closing_line(result: ApplyResult) -> Text:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ class PlainProgress:
         self._write_progress = write_progress
         self._write_report = write_report
         self._color = color
+        self.alike: Mapping[str, str] = {}  # the plan's addresses as it shows them (apply)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -48,7 +49,7 @@ class PlainProgress:
         from j1sync.output.apply_report import change_line, styled
 
         if event.type == "change_finished" and event.outcome is not None:
-            self._write_report(styled(change_line(event.outcome), self._color))
+            self._write_report(styled(change_line(event.outcome, self.alike), self._color))
 
 
 class RichProgress:
@@ -65,6 +66,7 @@ class RichProgress:
         self._color = color
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        self.alike: Mapping[str, str] = {}  # the plan's addresses as it shows them (apply)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -81,10 +83,11 @@ class RichProgress:
             return
         elif event.type == "change_started" and event.change is not None:
             # a name is shown, not sent, nor read as rich markup (TextColumn's markup=False)
-            description = f"{event.change.action} {event.change.address}"
+            address = self.alike.get(event.change.address, event.change.address)
+            description = f"{event.change.action} {address}"
             self._bar.update(self._task, description=visible_controls(description, one_line=True))
         elif event.type == "change_finished" and event.outcome is not None:
-            line = change_line(event.outcome)
+            line = change_line(event.outcome, self.alike)
             if self._write_report is None:
                 self._bar.console.print(shown(line), soft_wrap=True)
             else:
