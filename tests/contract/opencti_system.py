@@ -334,16 +334,19 @@ def _stored_fields(kind: str, name: str, spec: Mapping[str, Any]) -> dict[str, A
         fields["name"] = name
         fields["role_ids"] = _ids("Role", fields.pop("roles", []))
         fields["allowed_marking_ids"] = _ids("MarkingDefinition", fields.pop("allowed_marking", []))
+        # one attribute, as OpenCTI stores it: {type, value} per shareable marking,
+        # value 'none' per type not shareable
         shareable = fields.pop("max_shareable_marking", [])
-        fields["max_shareable_marking_ids"] = _ids("MarkingDefinition", shareable)
+        fields["max_shareable_markings"] = [
+            {"type": marking_type(m), "value": object_id("MarkingDefinition", m)} for m in shareable
+        ] + [{"type": t, "value": "none"} for t in fields.pop("not_shareable_marking_types", [])]
         fields["default_marking"] = [
             {"entity_type": d["entity_type"], "values": _ids("MarkingDefinition", d["values"])}
             for d in fields.get("default_marking", [])
         ]
         level = fields["group_confidence_level"]
         level.setdefault("overrides", [])
-        for key in ("not_shareable_marking_types", "default_hidden_types"):
-            fields.setdefault(key, [])
+        fields.setdefault("default_hidden_types", [])
         for flag in ("default_assignation", "auto_new_marking", "no_creators", "restrict_delete"):
             fields.setdefault(flag, False)
     elif kind in ("TaxiiCollection", "StreamCollection", "Feed"):

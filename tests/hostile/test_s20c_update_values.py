@@ -160,5 +160,5 @@ def test_list_elements_with_outer_whitespace_plan_nothing_once_applied(
     applied = opencti_run(emu, "apply", folder, "--auto-approve")
     assert applied.exit_code == 0, applied.output
     group = next(g for g in emu.snapshot()["groups"] if g["name"] == "Readers")
-    assert sorted(group["not_shareable_marking_types"]) == ["PAP", "TLP"]
+    assert sorted(e["type"] for e in group["max_shareable_markings"]) == ["PAP", "TLP"]
     _in_sync(emu, folder)

@@ -99,7 +99,8 @@ def test_roles_and_groups_are_created_with_their_relations_then_plan_nothing(
     assert _names(platform, "roles", "name", group["role_ids"]) == {"Analyst", "Default"}
     markings = _ids(platform, "markings", "definition")
     assert set(group["allowed_marking_ids"]) == {markings["TLP:GREEN"], markings["TLP:AMBER"]}
-    assert group["max_shareable_marking_ids"] == [markings["TLP:GREEN"]]
+    # stored as OpenCTI stores it: one {type, value} entry per marking type
+    assert group["max_shareable_markings"] == [{"type": "TLP", "value": markings["TLP:GREEN"]}]
     assert group["default_marking"] == [
         {"entity_type": "GLOBAL", "values": [markings["TLP:GREEN"]]}
     ]
@@ -129,6 +130,13 @@ def _group(platform: Platform) -> dict[str, Any]:
 
 def _group_markings(platform: Platform, key: str) -> set[str]:
     return _names(platform, "markings", "definition", _group(platform)[key])
+
+
+def _shareable_markings(platform: Platform) -> set[str]:
+    """The markings of the group's max_shareable_markings entries ('none' left out)."""
+    entries = _group(platform)["max_shareable_markings"]
+    ids = [e["value"] for e in entries if e["value"] != "none"]
+    return _names(platform, "markings", "definition", ids)
 
 
 FIELD_CHANGES: list[tuple[str, str, str, str, str, Check]] = [
@@ -183,9 +191,7 @@ FIELD_CHANGES: list[tuple[str, str, str, str, str, Check]] = [
         'max_shareable_marking: ["TLP:AMBER", "PAP:GREEN"]',
         "opencti.Group/Analysts",
         "max_shareable_marking",
-        lambda p: _assert(
-            _group_markings(p, "max_shareable_marking_ids") == {"TLP:AMBER", "PAP:GREEN"}
-        ),
+        lambda p: _assert(_shareable_markings(p) == {"TLP:AMBER", "PAP:GREEN"}),
     ),
     (
         "group default markings",
@@ -296,14 +302,9 @@ def test_a_change_of_relations_adds_and_deletes_only_those_that_differ(
             "Group",
             [
                 {
-                    "key": "max_shareable_marking",
-                    "value": [markings["TLP:AMBER"]],
-                    "operation": "add",
-                },
-                {
-                    "key": "max_shareable_marking",
-                    "value": [markings["TLP:GREEN"]],
-                    "operation": "remove",
+                    "key": "max_shareable_markings",
+                    "value": [{"type": "TLP", "value": markings["TLP:AMBER"]}],
+                    "operation": "replace",
                 },
             ],
         )
@@ -329,9 +330,8 @@ def test_an_existing_role_and_group_are_adopted(platform: Platform) -> None:
             "description": None,
             "role_ids": [],
             "allowed_marking_ids": [],
-            "max_shareable_marking_ids": [],
+            "max_shareable_markings": [],
             "default_marking": [],
-            "not_shareable_marking_types": [],
             "default_hidden_types": [],
             "default_assignation": False,
             "auto_new_marking": False,
@@ -612,7 +612,7 @@ def test_what_a_role_or_group_grants_is_managed_only_when_written(platform: Plat
     assert platform.run("apply", folder, "--auto-approve").exit_code == 0
     group = platform.one("groups", name="Administrators")
     assert group["description"].startswith("Platform administrators, kept in git")
-    for key in ("role_ids", "allowed_marking_ids", "max_shareable_marking_ids", "default_marking"):
+    for key in ("role_ids", "allowed_marking_ids", "max_shareable_markings", "default_marking"):
         assert group[key] == before_group[key], key
     role = platform.one("roles", name="Administrator")
     assert role["capability_ids"] == before_role["capability_ids"]  # BYPASS kept

@@ -168,11 +168,15 @@ def test_group_fields_and_max_shareable_markings(admin: Poster) -> None:
     patch = (
         "mutation P($id: ID!, $input: [EditInput]!) { groupEdit(id: $id) "
         "{ fieldPatch(input: $input) { default_assignation max_shareable_marking { definition } "
+        "not_shareable_marking_types "
         "group_confidence_level { max_confidence overrides { entity_type max_confidence } } } } }"
     )
+    # one attribute behind max_shareable_marking and not_shareable_marking_types, as
+    # OpenCTI's UI patches it (GroupEditionMarkings)
+    shareable = [{"type": "TLP", "value": red_id}, {"type": "PAP", "value": "none"}]
     edits = [
         {"key": "default_assignation", "value": [True]},
-        {"key": "max_shareable_marking", "value": [red_id], "operation": "add"},
+        {"key": "max_shareable_markings", "value": shareable},
         {
             "key": "group_confidence_level",
             "value": [
@@ -187,6 +191,7 @@ def test_group_fields_and_max_shareable_markings(admin: Poster) -> None:
     assert answer == {
         "default_assignation": True,
         "max_shareable_marking": [{"definition": "TLP:RED"}],
+        "not_shareable_marking_types": ["PAP"],
         "group_confidence_level": {
             "max_confidence": 80,
             "overrides": [{"entity_type": "Report", "max_confidence": 90}],

@@ -3,8 +3,9 @@
 A role holds capabilities, a group roles and markings, as relationships
 (`has-capability`, `has-role`, `accesses-to`): a change adds or deletes each relationship
 that differs (`relationAdd`/`relationDelete`), never the others. A group's scalar fields
-and its `max_shareable_marking`, `not_shareable_marking_types` and `default_hidden_types`
-lists go through one fieldPatch (replace; add/remove for the lists), its default markings
+and its `default_hidden_types` list go through one fieldPatch (replace; add/remove for the
+list), with its `max_shareable_marking` and `not_shareable_marking_types`, which OpenCTI
+keeps as one attribute (`max_shareable_markings`, replaced whole); its default markings
 through `editDefaultMarking`, one call per entity type that differs. A create is the add
 mutation then the same changes from what a new object holds.
 
@@ -47,7 +48,9 @@ from j1sync.providers.opencti.models_sharing import NamedMetadata
 from j1sync.providers.opencti.values import (
     CAPABILITY_RELATION,
     MARKING_RELATION,
+    NOT_SHAREABLE,
     ROLE_RELATION,
+    SHAREABLE_MARKINGS_KEY,
 )
 
 CAPABILITIES_PAGE = 500  # `capabilities(first:)` has no cursor; OpenCTI 6.9 has 49
@@ -58,6 +61,10 @@ GROUP_REFERENCES: Mapping[str, str] = {
     "allowed_marking": "MarkingDefinition",
     "max_shareable_marking": "MarkingDefinition",
 }
+
+
+# A group's fields OpenCTI reads from its one `max_shareable_markings` attribute.
+SHAREABLE_FIELDS = ("max_shareable_marking", "not_shareable_marking_types")
 
 
 def _names(items: Any, key: str) -> list[str]:
@@ -246,7 +253,7 @@ class GroupKind(AccessKind):
         "not_shareable_marking_types default_hidden_types "
         "roles { edges { node { id name } } } "
         "allowed_marking { id definition } "
-        "max_shareable_marking { id definition } "
+        "max_shareable_marking { id definition definition_type } "
         "default_marking { entity_type values { id definition } } "
         "group_confidence_level { max_confidence overrides { entity_type max_confidence } }"
     )
@@ -389,24 +396,64 @@ class GroupKind(AccessKind):
     def patch_edits(
         self, live: LiveObject, desired: DesiredObject, resolver: Resolver
     ) -> list[EditInput]:
-        """The base's edits but default markings (editDefaultMarking) and max shareable
-        markings, which OpenCTI takes as marking ids."""
+        """The base's edits but default markings (editDefaultMarking) and the shareable
+        markings: OpenCTI stores `max_shareable_marking` and `not_shareable_marking_types`
+        as one attribute, `max_shareable_markings` ({type, value} entries,
+        values.SHAREABLE_MARKINGS_KEY), replaced whole when either differs."""
         edits = [
             e
             for e in super().patch_edits(live, desired, resolver)
-            if e["key"] not in ("default_marking", "max_shareable_marking")
+            if e["key"] not in ("default_marking", *SHAREABLE_FIELDS)
         ]
-        field = "max_shareable_marking"
-        if field in desired.state:
-            have = set(live.state.get(field) or [])
-            want = set(desired.state[field] or [])
-            if want - have:
-                edits.append(edit(field, self._marking_ids(sorted(want - have), resolver), "add"))
-            held = self.held_ids(live.raw, field)
-            gone = [held[name] for name in sorted(have - want) if name in held]
-            if gone:
-                edits.append(edit(field, gone, "remove"))
+        if any(
+            field in desired.state
+            and set(desired.state[field] or []) != set(live.state.get(field) or [])
+            for field in SHAREABLE_FIELDS
+        ):
+            edits.append(
+                edit(SHAREABLE_MARKINGS_KEY, self._shareable_entries(live, desired, resolver))
+            )
         return edits
+
+    def _shareable_entries(
+        self, live: LiveObject, desired: DesiredObject, resolver: Resolver
+    ) -> list[dict[str, str]]:
+        """The whole `max_shareable_markings` of `desired`: per shareable marking its type
+        and id (a marking the group holds keeps its entry; a written one left out of the
+        manifest keeps what the group holds), then each type not shareable as 'none'."""
+        held: dict[str, list[dict[str, str]]] = {}
+        for marking in live.raw.get("max_shareable_marking") or []:
+            if isinstance(marking, Mapping) and marking.get("id"):
+                entry = {"type": str(marking.get("definition_type")), "value": str(marking["id"])}
+                held.setdefault(str(marking.get("definition")), []).append(entry)
+        names = desired.state.get("max_shareable_marking")
+        if names is None:  # not managed: as the group holds it
+            names = live.state.get("max_shareable_marking") or []
+        entries: list[dict[str, str]] = []
+        new = [name for name in sorted(names) if name not in held]
+        for name in sorted(names):
+            entries += held.get(name, [])
+        ids = self._marking_ids(new, resolver)
+        types = self._marking_types(ids)
+        entries += [{"type": types[i], "value": i} for i in ids]
+        not_shareable = desired.state.get("not_shareable_marking_types") or []
+        return entries + [{"type": t, "value": NOT_SHAREABLE} for t in sorted(not_shareable)]
+
+    def _marking_types(self, ids: Sequence[str]) -> dict[str, str]:
+        """id -> definition_type of markings (made in this run or read before)."""
+        types: dict[str, str] = {}
+        document = (
+            "query J1syncMarkingType($id: String!) {\n"
+            "  markingDefinition(id: $id) { id definition_type }\n"
+            "}"
+        )
+        for marking_id in ids:
+            data = self.client.query("markingDefinition", document, {"id": marking_id})
+            found = data.get("markingDefinition")
+            if not isinstance(found, Mapping) or not isinstance(found.get("definition_type"), str):
+                raise ApiError(f"OpenCTI API (markingDefinition): no marking {marking_id}")
+            types[marking_id] = str(found["definition_type"])
+        return types
 
     def after_update(self, live: LiveObject, desired: DesiredObject, resolver: Resolver) -> None:
         super().after_update(live, desired, resolver)

@@ -42,3 +42,11 @@ GLOBAL_SCOPE = "GLOBAL"
 CAPABILITY_RELATION = "has-capability"
 ROLE_RELATION = "has-role"
 MARKING_RELATION = "accesses-to"
+
+# A group's shareable markings are one stored attribute, a list of {type, value}: per
+# marking definition type the id of the highest marking its members may share, or 'none'
+# (that type not shareable); a type without an entry is shareable whole. The API's
+# `max_shareable_marking` and `not_shareable_marking_types` are read from it, and a
+# fieldPatch of this key replaces it (opencti-graphql domain/group.js, GroupEditionMarkings).
+SHAREABLE_MARKINGS_KEY = "max_shareable_markings"
+NOT_SHAREABLE = "none"

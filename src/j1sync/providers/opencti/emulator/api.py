@@ -2,8 +2,9 @@
 executed by graphql-core over the emulator's store, with OpenCTI's authorization (auth.py).
 
 Objects are stored by collection with the schema's field names; relations as internal ids
-(`capability_ids` of a role; `role_ids`, `allowed_marking_ids`, `max_shareable_marking_ids`
-and `default_marking` of a group; `group_ids` of a user). Field resolvers below turn them
+(`capability_ids` of a role; `role_ids`, `allowed_marking_ids` and `default_marking` of a
+group; `group_ids` of a user), but a group's `max_shareable_markings`, stored as OpenCTI
+stores it ({type, value} entries, values.SHAREABLE_MARKINGS_KEY). Field resolvers below turn them
 into the objects the schema returns.
 """
 
@@ -41,6 +42,7 @@ from j1sync.providers.opencti.values import (
     CAPABILITY_RELATION,
     GLOBAL_SCOPE,
     MARKING_RELATION,
+    NOT_SHAREABLE,
     ROLE_RELATION,
     WORKFLOW_PARENT,
 )
@@ -105,9 +107,7 @@ KINDS: Mapping[str, Kind] = {
             "groups",
             "Group",
             _INTERNAL,
-            multi=frozenset(
-                {"max_shareable_marking", "not_shareable_marking_types", "default_hidden_types"}
-            ),
+            multi=frozenset({"max_shareable_markings", "default_hidden_types"}),
             editable=frozenset(
                 {
                     "name",
@@ -117,8 +117,7 @@ KINDS: Mapping[str, Kind] = {
                     "no_creators",
                     "restrict_delete",
                     "group_confidence_level",
-                    "max_shareable_marking",
-                    "not_shareable_marking_types",
+                    "max_shareable_markings",
                     "default_hidden_types",
                 }
             ),
@@ -331,13 +330,15 @@ class OpenCtiApi:
             raise auth.already_deleted(ref)
         self.store.delete(KINDS[entity_type].collection, str(obj["id"]))
         self._forget(str(obj["id"]))
+        if entity_type == "Marking-Definition":
+            self._forget_shareable(obj)
         return str(obj["id"])
 
     def _forget(self, object_id: str) -> None:
         """Relations to a deleted object go with it (OpenCTI deletes the relationships)."""
         for collection, keys in (
             ("roles", ("capability_ids",)),
-            ("groups", ("role_ids", "allowed_marking_ids", "max_shareable_marking_ids")),
+            ("groups", ("role_ids", "allowed_marking_ids")),
             ("users", ("group_ids",)),
         ):
             for obj in self.store.objects(collection):
@@ -353,6 +354,22 @@ class OpenCtiApi:
                 copy["default_marking"] = [
                     {**entry, "values": [v for v in entry.get("values", []) if v != object_id]}
                     for entry in defaults
+                ]
+                self.store.replace("groups", copy)
+
+    def _forget_shareable(self, marking: Mapping[str, Any]) -> None:
+        """OpenCTI's markingDefinitionDelete (domain/markingDefinition.js): each group whose
+        max_shareable_markings names the marking keeps only the entries of other types
+        that are not 'none' (its filter, as written there)."""
+        marking_type = marking.get("definition_type")
+        for group in self.store.objects("groups"):
+            entries = group.get("max_shareable_markings") or []
+            if any(entry.get("value") == marking["id"] for entry in entries):
+                copy = dict(group)
+                copy["max_shareable_markings"] = [
+                    e
+                    for e in entries
+                    if e.get("type") != marking_type and e.get("value") != NOT_SHAREABLE
                 ]
                 self.store.replace("groups", copy)
 
@@ -372,9 +389,7 @@ class OpenCtiApi:
             if key not in kind.editable:
                 raise auth.functional_error(f"Invalid input key {key}", key=key)
             values = attributes.prepared(entity_type, key, values, key in kind.multi)
-            stored_key = "max_shareable_marking_ids" if key == "max_shareable_marking" else key
-            if key == "max_shareable_marking":
-                values = [self._marking_id(v) for v in values]
+            stored_key = key
             if key in kind.multi:
                 current = list(obj.get(stored_key) or [])
                 if operation == "add":
@@ -736,7 +751,25 @@ def _user_markings(user: Mapping[str, Any], api: OpenCtiApi) -> list[str]:
 
 
 def _max_shareable(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
-    return _markings_of(obj.get("max_shareable_marking_ids", []), _ctx(info).api)
+    """OpenCTI's groupMaxShareableMarkings (domain/group.js): the markings the stored
+    `max_shareable_markings` entries name ({type, value: marking id}), 'none' and
+    markings that no longer exist left out."""
+    api = _ctx(info).api
+    found = (
+        api.find("Marking-Definition", str(entry.get("value")))
+        for entry in obj.get("max_shareable_markings") or []
+        if entry.get("value") != NOT_SHAREABLE
+    )
+    return _typed_all("Marking-Definition", (m for m in found if m is not None))
+
+
+def _not_shareable_types(obj: Mapping[str, Any], _info: GraphQLResolveInfo[Any]) -> list[str]:
+    """OpenCTI's groupNotShareableMarkingTypes: the types of the entries valued 'none'."""
+    return [
+        str(entry.get("type"))
+        for entry in obj.get("max_shareable_markings") or []
+        if entry.get("value") == NOT_SHAREABLE
+    ]
 
 
 def _default_marking(obj: Mapping[str, Any], info: GraphQLResolveInfo[Any]) -> list[JsonObject]:
@@ -779,9 +812,8 @@ def _group_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, An
         "group_confidence_level": _confidence(input.get("group_confidence_level")),
         "role_ids": [],
         "allowed_marking_ids": [],
-        "max_shareable_marking_ids": [],
+        "max_shareable_markings": [],
         "default_marking": [],
-        "not_shareable_marking_types": [],
         "default_hidden_types": [],
     }
     return _typed("Group", _ctx(info).api.upsert("Group", body))
@@ -1227,6 +1259,7 @@ FIELDS: Mapping[str, Resolver] = {
     "Group.members": _group_members,
     "Group.allowed_marking": _allowed_markings,
     "Group.max_shareable_marking": _max_shareable,
+    "Group.not_shareable_marking_types": _not_shareable_types,
     "Group.default_marking": _default_marking,
     "MeUser.capabilities": _me_capabilities,
     "MeUser.allowed_marking": _allowed_markings,

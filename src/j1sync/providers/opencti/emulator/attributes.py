@@ -13,6 +13,9 @@ database/middleware.ts (`prepareAttributesForUpdate`).
 - A label's `value` is stored lowercased.
 - Aliases are stored one per name OpenCTI's normalizeName folds them to, the object's
   own name left out.
+- An object attribute with string mappings (a group's `max_shareable_markings`: `{type,
+  value}`) refuses a value that is not such an object (the wording a **guess** of its
+  JSON schema check).
 
 The errors' wording is OpenCTI's; their code and data (`VALIDATION_ERROR`, the field) are
 a **guess** in the style of its other errors (docs/api-fidelity.md)."""
@@ -45,7 +48,9 @@ BOOLEAN = frozenset(
 )
 NUMERIC = frozenset({"x_opencti_order", "order"})
 # Objects and references: their own checks (or none) apply, not a scalar type's.
-OTHER = frozenset({"group_confidence_level", "max_shareable_marking", "authorized_members"})
+OTHER = frozenset({"group_confidence_level", "authorized_members"})
+# Objects of string fields (an object attribute's mappings), each field required.
+OBJECTS: dict[str, tuple[str, ...]] = {"max_shareable_markings": ("type", "value")}
 
 
 def validation_error(message: str, key: str) -> GraphQLError:
@@ -65,6 +70,11 @@ def prepared(entity_type: str, key: str, values: Sequence[Any], multiple: bool) 
         raise validation_error(f"Attribute {key} cannot be multiple", key)
     if key in OTHER:
         return list(values)
+    if key in OBJECTS:
+        fields = OBJECTS[key]
+        if not all(_object_of(v, fields) for v in values):
+            raise validation_error(f"Validation against schema failed on attribute [{key}]", key)
+        return [{f: v[f] for f in fields} for v in values]
     if key in BOOLEAN:
         if any(v and not isinstance(v, (bool, str)) for v in values):
             raise validation_error(f"Attribute {key} must be a boolean/string", key)
@@ -77,6 +87,10 @@ def prepared(entity_type: str, key: str, values: Sequence[Any], multiple: bool) 
     if entity_type == "Label" and key == "value":
         return [v.lower() if isinstance(v, str) else v for v in texts]
     return texts
+
+
+def _object_of(value: Any, fields: Sequence[str]) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(f), str) for f in fields)
 
 
 def _number(value: Any, key: str) -> Any:
