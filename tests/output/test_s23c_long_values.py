@@ -131,3 +131,25 @@ def test_a_stretch_of_max_run_lines_is_shown_whole(emu: Emulator) -> None:
     assert result.exit_code == 0, result.output
     block = result.stdout.split("+ Question/r\n", 1)[1].split("\n\n", 1)[0]
     assert all(f"+     line {n}\n" in block + "\n" for n in range(MAX_RUN)), block
+
+
+def test_a_value_ending_like_a_block_scalar_is_shown_as_it_is(emu: Emulator) -> None:
+    """`- standard: ISO- |` is a plain value, not the start of a block scalar: the lines
+    below it are folded as any YAML line, and no note is put after the value."""
+    requirement = "keep every bucket private " * 8
+    spec = question("s", "d") | {
+        "compliance": [{"standard": "ISO- |", "requirements": [requirement]}]
+    }
+    Path("m/s.yaml").write_text(
+        json.dumps(
+            {"apiVersion": "j1sync/v1", "kind": "Question", "metadata": {"name": "s"}}
+            | {"spec": {k: v for k, v in spec.items() if k != "name"}}
+        ),
+        encoding="utf-8",
+    )
+    result = run(emu, "plan")
+    assert result.exit_code == 0, result.output
+    block = result.stdout.split("+ Question/s\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert "      +     - standard: ISO- |" in block, block
+    folded = [line for line in block if "keep every bucket" in line]
+    assert len(folded) > 1 and all(line.startswith("      +           ") for line in folded[1:])

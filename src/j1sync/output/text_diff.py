@@ -148,8 +148,9 @@ def block_lines(sign: str, text: str) -> list[TextLine]:
     return shown
 
 
-# A YAML line that starts a block scalar: `description: |-`, `- >`, `query: |2+`.
-_BLOCK_SCALAR = re.compile(r"(?:^|: |- )[|>][1-9+-]*$")
+# A YAML line that starts a block scalar: `description: |-`, `- >`, `- query: |2+` (the
+# indicator is the whole value: `title: x- |` is a plain scalar)
+_BLOCK_SCALAR = re.compile(r"^ *(?:- )*(?:\S.*?: )?[|>][1-9+-]*$")
 
 
 def _indent(line: str) -> int:
