@@ -43,7 +43,7 @@ from j1sync.providers.jupiterone.rule_instances import (
     resolve_rule_instances,
     with_instance_ids,
 )
-from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION, js_numbers
 
 KIND = "AlertRule"
 SPEC_VERSION = 1
@@ -359,7 +359,7 @@ class AlertRules:
         return rule_credential_paths(state)
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
-        spec = manifest.spec_data()
+        spec = js_numbers(manifest.spec_data())  # as the account will answer it
         ref = spec.get("questionRef")
         state = normalize_rule(spec, tags_with(spec.get("tags"), project.managed_tag), ref)
         question = (address_of(QUESTION_KIND, ref),) if ref else ()

@@ -38,6 +38,7 @@ from j1sync.providers.jupiterone.values import (
     BREAKPOINTS,
     DEFAULT_PARAMETER_TYPE,
     DEFAULT_PARAMETER_VALUE_TYPE,
+    js_numbers,
 )
 
 KIND = "Dashboard"
@@ -229,7 +230,7 @@ class Dashboards:
         self._untyped: set[str] = set()
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
-        spec = manifest.spec_data()
+        spec = js_numbers(manifest.spec_data())  # as the account will answer it
         widgets = {
             key: normalize_widget(widget, widget.get("question"))
             for key, widget in (spec.get("widgets") or {}).items()

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from j1sync.canonical import canonical_json
+from j1sync.providers.jupiterone.values import js_numbers
 
 
 def text(value: Any) -> str:
@@ -32,11 +33,13 @@ def tags_with(values: Iterable[str] | None, managed_tag: str) -> list[str]:
 
 
 def sorted_maps(values: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    """A list of maps compared as a set (query policies): ordered by canonical JSON. An
-    element that is no map (the API takes any JSON; set by hand) is compared as it is."""
+    """A list of maps compared as a set (query policies): ordered by canonical JSON, with
+    numbers as JupiterOne answers them (values.js_numbers: a manifest's `5.0` is a live
+    `5`). An element that is no map (the API takes any JSON; set by hand) is compared as
+    it is."""
     unique = {
-        canonical_json(v): dict(v) if isinstance(v, Mapping) else v
-        for v in values or []
+        canonical_json(v): v
+        for v in (js_numbers(dict(v) if isinstance(v, Mapping) else v) for v in values or [])
         if v is not None
     }
     return [unique[key] for key in sorted(unique)]

@@ -40,6 +40,7 @@ from j1sync.providers.jupiterone.parameter_fingerprint import (
     unchanged,
 )
 from j1sync.providers.jupiterone.parameters import ParameterStore
+from j1sync.providers.jupiterone.values import js_numbers
 
 VALUE = "value"
 # Where a live object keeps its fingerprint record (raw is never output).
@@ -90,7 +91,7 @@ class Parameters:
         return parameter_credential_paths(state)
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
-        spec = manifest.spec_data()
+        spec = js_numbers(manifest.spec_data())  # as the account will answer it
         state = normalize_parameter(spec[VALUE], spec.get("secret"))
         return DesiredObject(KIND, manifest.name, state, source=manifest.source)
 

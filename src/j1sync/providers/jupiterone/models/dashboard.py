@@ -25,6 +25,7 @@ from j1sync.providers.jupiterone.values import (
     DEFAULT_PARAMETER_VALUE_TYPE,
     ParameterType,
     ParameterValueType,
+    js_number,
 )
 
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
@@ -36,8 +37,9 @@ SERVER_SETTING_KEYS = frozenset({"id", "__typename"})
 
 def comparable_settings(value: Any) -> Any:
     """Widget settings as parsed JSON (a JSON text is parsed), without the keys the server
-    adds (`id`, `__typename`) at any depth, keys sorted: equal settings compare equal
-    whatever order the server returns their keys in."""
+    adds (`id`, `__typename`) at any depth, keys sorted, numbers as JupiterOne answers them
+    (`4.0` as `4`, values.js_number): equal settings compare equal whatever order the
+    server returns their keys in."""
     if isinstance(value, str):
         try:
             value = json_input.loads(value)
@@ -55,6 +57,8 @@ def _without_server_keys(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [_without_server_keys(item) for item in value]
+    if isinstance(value, float):
+        return js_number(value)
     return value
 
 
