@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # GitHub rejects issue and comment bodies longer than this many characters (code points:
 # 65,536 four-byte characters are taken, so a body within it is within any byte limit).
@@ -59,12 +60,23 @@ def truncate_body(
     size = len(text) if max_bytes is None else len(text.encode("utf-8", "surrogatepass"))
     allowed = limit if max_bytes is None else max_bytes
     sections = list(_SECTION.finditer(text))
+    # the size of `prefix + text[:start].rstrip("\n")` before each section, worked out in
+    # one pass: a candidate made and measured per section was quadratic (8,000 changes:
+    # 14 s a comment, as long again for the job summary and the drift issue)
+    starts = [found.start() for found in sections]
+    limits = [(len, limit)] + ([] if max_bytes is None else [(_utf8_size, max_bytes)])
+    kept = [
+        (measure, most, measure(prefix), _kept_sizes(text, starts, measure))
+        for measure, most in limits
+    ]
     for shown in range(len(sections) - 1, -1, -1):
         start = sections[shown].start()
         if shown == 0 and not text[:start].strip():
             break  # nothing before the first section: cut by characters instead
         counted = (sections[shown].group(1), len(sections) - shown, len(sections))
         note = _note(size, allowed, unit, elsewhere, *counted)
+        if any(head + sizes[shown] + measure(note) > most for measure, most, head, sizes in kept):
+            continue
         candidate = prefix + text[:start].rstrip("\n") + note
         if fits(candidate):
             return candidate
@@ -80,6 +92,24 @@ def truncate_body(
         else:
             high = middle - 1
     return prefix + _closed(_at_line(text[:low])) + note
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _kept_sizes(text: str, starts: list[int], measure: Callable[[str], int]) -> list[int]:
+    """For each start, the size of `text[:start].rstrip("\n")`, in one pass over `text`."""
+    sizes: list[int] = []
+    total = previous = 0
+    for start in starts:
+        total += measure(text[previous:start])
+        previous = start
+        newlines = 0
+        while newlines < start and text[start - newlines - 1] == "\n":
+            newlines += 1
+        sizes.append(total - newlines)  # a line break is one character and one byte
+    return sizes
 
 
 def _at_line(kept: str) -> str:
