@@ -28,6 +28,8 @@ from j1sync.engine.sensitive import MASK
 from j1sync.export.yaml_writer import manifest_document, to_yaml_tree
 from j1sync.output.field_diff import ABSENT, Element, Entry, FieldGroup, ValueChange, diff_fields
 from j1sync.output.text_diff import (
+    MAX_RUN,
+    WRAP,
     WRAPPED,
     block_lines,
     exact,
@@ -76,6 +78,9 @@ def _document_lines(sign: str, change: Change, spec: Any) -> list[DiffLine]:
 def _block(sign: str, depth: int, text: str) -> list[DiffLine]:
     """YAML on one side only (an object, a list element, a map key), every line `sign`:
     long lines in pieces and a huge value shortened, as in a line diff (text_diff)."""
+    lines = text.split("\n")
+    if len(lines) <= MAX_RUN and all(len(line) <= WRAP for line in lines):
+        return [DiffLine(sign, depth, line) for line in lines]  # most are: nothing to do
     shown = block_lines(sign, text)
     return [DiffLine(" " if line.sign == "…" else sign, depth, line.text) for line in shown]
 
