@@ -165,6 +165,14 @@ def some(draw: st.DrawFn, names: Sequence[str], max_size: int = 2, min_size: int
     )
 
 
+def _one_per_type(names: Sequence[str]) -> list[str]:
+    """The first of `names` of each marking type."""
+    firsts: dict[str, str] = {}
+    for name in names:
+        firsts.setdefault(marking_type(name), name)
+    return list(firsts.values())
+
+
 def marking_type(name: str) -> str:
     """A built-in marking's own type (TLP, PAP); another for the others."""
     prefix = name.partition(":")[0]
@@ -239,8 +247,9 @@ def spec_of(draw: st.DrawFn, kind: str, name: str, available: Available) -> dict
         types = st.just(some(draw, ("TLP", "PAP", "statement")))
         optional(draw, spec, "not_shareable_marking_types", types)
         if draw(st.booleans()):
+            # one marking per type: OpenCTI keeps only the highest of a type (cleanMarkings)
             spec["default_marking"] = [
-                {"entity_type": t, "values": some(draw, markings, min_size=1)}
+                {"entity_type": t, "values": _one_per_type(some(draw, markings, min_size=1))}
                 for t in some(draw, ("GLOBAL", "Report"), min_size=1)
             ]
         optional(draw, spec, "default_hidden_types", st.just(some(draw, ENTITY_TYPES)))
@@ -743,8 +752,8 @@ SPECIAL: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {
         ("default_marking[1]",),
     ),
     ("Group", "default_marking[].entity_type"): ("Report", ("default_marking[0].entity_type",)),
-    ("Group", "default_marking[].values"): (
-        ["TLP:AMBER", "TLP:GREEN"],
+    ("Group", "default_marking[].values"): (  # one per type, as OpenCTI keeps them
+        ["PAP:GREEN", "TLP:GREEN"],
         ("default_marking[0].values",),
     ),
     ("Group", "group_confidence_level"): (

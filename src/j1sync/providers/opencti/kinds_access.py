@@ -363,6 +363,7 @@ class GroupKind(AccessKind):
                 same = shared.get(address_of(engine_kind(kind), name), [])
                 if len(same) > 1 and _sends_id(want.state, have, written, name):
                     problems.append(_problem(want, written, name, _shared_message(kind, same)))
+            problems += _outranked_defaults(want, shared)
         return list(desired), problems
 
     def reference_problems(
@@ -520,6 +521,39 @@ def _written_path(document: YamlDocument, written: Written, name: str) -> list[s
         path += [entry, "values"]
     position = _index(locate(document, path, at_value=False).raw, lambda i: str(i) == name)
     return path if position is None else [*path, position]
+
+
+def _outranked_defaults(desired: DesiredObject, live: Mapping[str, list[LiveObject]]) -> list[str]:
+    """Default markings OpenCTI would not keep: editDefaultMarking keeps, per marking type,
+    only the markings of the highest order (cleanMarkings, utils/markingDefinition-utils.js),
+    so an entry listing TLP:GREEN and TLP:AMBER is stored as TLP:AMBER and the plan would
+    change it again on every run. Markings are compared as OpenCTI holds them (one not in
+    OpenCTI yet, or a name several share, is not)."""
+    kind = engine_kind("MarkingDefinition")
+    problems: list[str] = []
+    for entry in desired.state.get("default_marking") or []:
+        markings: dict[str, LiveObject] = {}
+        for name in entry.get("values") or []:
+            same = live.get(address_of(kind, str(name)), [])
+            if len(same) == 1:
+                markings[str(name)] = same[0]
+        for name, marking in markings.items():
+            rivals = [
+                (other.state.get("x_opencti_order") or 0, other_name)
+                for other_name, other in markings.items()
+                if other.state.get("definition_type") == marking.state.get("definition_type")
+            ]
+            order = marking.state.get("x_opencti_order") or 0
+            highest, kept = max(rivals)
+            if order < highest:
+                message = (
+                    f"OpenCTI keeps only the highest of a group's default markings of one type: "
+                    f"'{name}' ({marking.state.get('definition_type')}, order {order}) would "
+                    f"be dropped for '{kept}' (order {highest}); list one of them"
+                )
+                written = Written("default_marking", str(entry.get("entity_type")))
+                problems.append(_problem(desired, written, name, message))
+    return problems
 
 
 def _sends_id(

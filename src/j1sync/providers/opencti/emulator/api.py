@@ -411,12 +411,6 @@ class OpenCtiApi:
                 )
         return self.replace(entity_type, obj)
 
-    def _marking_id(self, ref: Any) -> str:
-        marking = self.find("Marking-Definition", str(ref))
-        if marking is None:
-            raise auth.functional_error("Cant find marking definition", id=str(ref))
-        return str(marking["id"])
-
 
 # --- connections, filters and ordering ---------------------------------------------------
 
@@ -920,11 +914,34 @@ def _edit_default_marking(
     if group is None:
         raise auth.functional_error("Cant find element to update", id=target.ref)
     entity_type = str(input["entity_type"])
-    values = [api._marking_id(v) for v in input.get("values") or []]
-    entries = [e for e in group.get("default_marking", []) if e.get("entity_type") != entity_type]
-    entries.append({"entity_type": entity_type, "values": values})
+    values = _clean_markings(api, [str(v) for v in input.get("values") or []])
+    entries = list(group.get("default_marking", []))
+    at = next((i for i, e in enumerate(entries) if e.get("entity_type") == entity_type), None)
+    if at is None:
+        entries.append({"entity_type": entity_type, "values": values})
+    else:
+        entries[at] = {**entries[at], "values": values}
     group["default_marking"] = entries
     return _typed("Group", api.replace("Group", group))
+
+
+def _clean_markings(api: OpenCtiApi, refs: list[str]) -> list[str]:
+    """OpenCTI's cleanMarkings (utils/markingDefinition-utils.js), which editDefaultMarking
+    applies to its values: per definition type only the markings of the highest
+    x_opencti_order are kept, each once; a value that is no marking is dropped (it has no
+    order to be the highest)."""
+    by_type: dict[Any, list[JsonObject]] = {}
+    for ref in refs:
+        marking = api.find("Marking-Definition", ref)
+        if marking is not None:
+            by_type.setdefault(marking.get("definition_type"), []).append(marking)
+    kept: list[str] = []
+    for markings in by_type.values():
+        highest = max(m.get("x_opencti_order") or 0 for m in markings)
+        for marking in markings:
+            if (marking.get("x_opencti_order") or 0) == highest and marking["id"] not in kept:
+                kept.append(str(marking["id"]))
+    return kept
 
 
 def _settings_edit(_root: Any, _info: GraphQLResolveInfo[Any], id: str) -> EditTarget:
