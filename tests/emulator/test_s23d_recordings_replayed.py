@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import requests
+from jupiterone import JupiterOneClient
 from ruamel.yaml import YAML
 
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
@@ -30,9 +31,10 @@ MADE_UP = frozenset({"id", "accountId", "updatedOn"})
 # Lists JupiterOne treats as sets, whose order the live answer does not keep (the group's
 # permissions were created [accessInsights, readGraph] and read [readGraph, accessInsights]).
 UNORDERED = frozenset({("iamGetGroup", "groupAbacPermission", "statement")})
+# the Custom integration's definition (the official client's default definition id)
 DEFINITION = {
     "id": "8013680b-311a-4c2e-b53b-c8735fd97a5c",
-    "type": "tf_provider_acc_test",
+    "type": "custom",
     "configFields": [{"key": "key", "displayName": "Key", "description": "", "mask": True}],
 }
 
@@ -123,3 +125,37 @@ def _same_errors(live: list[Any], emulated: list[Any], ids: dict[str, str], at: 
         }
 
     assert [essentials(e) for e in emulated] == [essentials(e) for e in live], at
+
+
+def test_the_official_client_changing_one_config_value_keeps_the_masked_ones(
+    emu: Emulator,
+) -> None:
+    """The official client's update_integration_instance_config_value reads the config
+    (masked values, as recorded) and sends it whole with one key changed: the masked
+    values it sends back must leave the stored ones alone, not overwrite them."""
+    client = JupiterOneClient(
+        account=emu.account, token=emu.api_key, url=emu.graphql_url, sync_url=emu.url
+    )
+    emu.seed_objects(
+        {
+            "integrationInstances": [
+                {
+                    "name": "custom",
+                    "integrationDefinitionId": DEFINITION["id"],
+                    "config": {"key": "the-secret", "region": "us-east-1"},
+                }
+            ]
+        }
+    )
+    (created,) = client.fetch_integration_instances()["data"]["integrationInstancesV2"]["instances"]
+    assert created["config"] == {"key": "***masked***", "region": "us-east-1"}
+    client.update_integration_instance_config_value(
+        instance_id=created["id"], config_key="region", config_value="eu-west-1"
+    )
+    (stored,) = emu.snapshot()["integration_instances"]
+    assert stored["config"] == {"key": "the-secret", "region": "eu-west-1"}
+    read = client.get_integration_instance_details(instance_id=created["id"])
+    assert read["data"]["integrationInstance"]["config"] == {
+        "key": "***masked***",
+        "region": "eu-west-1",
+    }

@@ -129,7 +129,7 @@ def update_instance(backend: Backend, instance_id: str, update: JsonObject) -> J
         if update.get(key) is not None:
             instance[key] = update[key]
     if update.get("config") is not None:
-        instance["config"] = {**instance["config"], **update["config"]}
+        instance["config"] = _merged_config(instance["config"], update["config"])
     backend.store.replace(INSTANCES, instance)
     return _present(backend, instance)
 
@@ -159,6 +159,19 @@ def _masked(definition: JsonObject | None, config: Any) -> Any:
         return config
     secret = {f.get("key") for f in definition.get("configFields") or [] if f.get("mask")}
     return {k: MASKED if k in secret and v is not None else v for k, v in config.items()}
+
+
+def _merged_config(stored: JsonObject, update: JsonObject) -> JsonObject:
+    """The config an update leaves: its keys over the stored ones, but a value sent back
+    masked (`***masked***`, as every read gives it) keeps the stored value. The official
+    client's update_integration_instance_config_value sends the whole config as it read
+    it, one key changed: live must keep the masked ones, or it would overwrite secrets."""
+    merged = {**stored}
+    for key, value in update.items():
+        if value == MASKED and key in stored:
+            continue
+        merged[key] = value
+    return merged
 
 
 def _present(backend: Backend, instance: JsonObject) -> JsonObject:
