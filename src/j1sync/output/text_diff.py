@@ -204,9 +204,24 @@ def _left_out(count: int) -> TextLine:
 
 def read_alike(first: str, second: str) -> bool:
     """Whether two different texts would read the same printed: they differ only in white
-    space (trailing spaces, a carriage return, a tab for spaces, U+00A0) or in how Unicode
-    spells a character (`é` as one code point or two: NFKC)."""
+    space (trailing spaces, a carriage return, a tab for spaces, U+00A0), in how Unicode
+    spells a character (`é` as one code point or two: NFKC), or in a letter of another
+    script that looks like a Latin one (`question` with the Cyrillic U+0435: LOOKALIKE)."""
     return _skeleton(first) == _skeleton(second)
+
+
+# Cyrillic, Greek and other letters printed as a Latin letter is (Unicode's confusables,
+# the ones a font draws alike): `question` with U+0435 -> `question` read as no change.
+LOOKALIKE = str.maketrans(
+    # the letters (escaped: a reader of this file would take them for Latin ones)
+    "\u0430\u0435\u0455\u0456\u0458\u043e\u0440\u0441\u0443\u0445\u04bb\u0501"  # Cyrillic
+    "\u051b\u051d\u04cf\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421"  # Cyrillic
+    "\u0422\u0425\u0405\u0406\u0408\u04ae\u04c0"  # Cyrillic
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4"  # Greek
+    "\u03a5\u03a7\u03bf\u03b9\u03f2\u03f3\u03bd\u03c1"  # Greek
+    "\u0131\u0585",  # dotless i, Armenian oh
+    "aesijopcyxhdqwlABEKMHOPCTXSIJYIABEZHIKMNOPTYXoicjvpio",
+)
 
 
 def read_like_another(texts: Iterable[str]) -> set[str]:
@@ -218,14 +233,15 @@ def read_like_another(texts: Iterable[str]) -> set[str]:
 
 
 def _skeleton(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(unicodedata.normalize("NFKC", text).translate(LOOKALIKE).split())
 
 
 def exact(value: object) -> str:
     """`value` as JSON that tells apart two texts that `read_alike`: control characters
     escaped (JSON's own), and past ASCII each character a reader could take for another
-    (white space, a combining mark, one NFKC changes: U+00A0, U+0301, the fullwidth A U+FF21);
-    any other character, `é` or `日`, as it is."""
+    (white space, a combining mark, one NFKC changes: U+00A0, U+0301, the fullwidth A U+FF21;
+    a letter that looks like a Latin one: the Cyrillic U+0435); any other character, `é`
+    or `日`, as it is."""
     return json.dumps(value, ensure_ascii=False).translate(_UNCLEAR)
 
 
@@ -240,6 +256,7 @@ class _Unclear(dict[int, str]):
             or not char.isprintable()
             or unicodedata.category(char).startswith("M")
             or unicodedata.normalize("NFKC", char) != char
+            or code in LOOKALIKE
         )
         if not unclear:
             shown = char
