@@ -19,7 +19,7 @@ from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
-from j1sync.plan_signature import PlanKey, signed_text
+from j1sync.plan_signature import PlanKey, signed_pieces
 from j1sync.providers.registry import System, system_of_kind
 from j1sync.providers.targets import providers_of
 
@@ -165,9 +165,9 @@ def seal_plan(
     emulator: bool,
     paths: Sequence[str],
     templates: Iterable[str],
-) -> str:
-    """The plan file's text: the plan, bound to the connected account, the manifest
-    `paths` and the `${env:}` names in the manifests' `templates`, and signed."""
+) -> list[str]:
+    """The plan file's text, in pieces: the plan, bound to the connected account, the
+    manifest `paths` and the `${env:}` names in the manifests' `templates`, and signed."""
     targets = bound_targets(provider, emulator=emulator)
     binding = Binding(
         target=targets[0],
@@ -175,7 +175,7 @@ def seal_plan(
         env_references=tuple(sorted(env_names(templates))),
         targets=targets if len(targets) > 1 else (),
     )
-    return signed_text({**plan.to_dict(), BINDING_FIELD: binding.to_dict()}, plan_key(provider))
+    return signed_pieces({**plan.to_dict(), BINDING_FIELD: binding.to_dict()}, plan_key(provider))
 
 
 def parse_saved_plan(text: str, name: str) -> SavedPlan:

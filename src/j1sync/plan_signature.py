@@ -122,20 +122,27 @@ def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
         return {**data, SIGNATURE_FIELD: _signature(key, salt, stretched(), [content])}
 
 
-def signed_text(data: Mapping[str, Any], key: PlanKey) -> str:
-    """The canonical JSON of `sign(data, key)`, each field of `data` encoded once: the
-    signed content and the text share the fields' texts (a plan file is the signed
-    content with the signature in its sorted place)."""
+def signed_pieces(data: Mapping[str, Any], key: PlanKey) -> list[str]:
+    """The canonical JSON of `sign(data, key)`, in pieces: each field of `data` encoded
+    once, a list's element at a time, so the signed content and the file share the
+    pieces' texts and a large plan's text is never joined nor encoded whole (a plan file
+    is the signed content with the signature in its sorted place)."""
     salt = secrets.token_bytes(SALT_BYTES)
     with _stretching(key, salt) as stretched:
-        fields = {
-            name: canonical_json(value, allow_nan=False)
-            for name, value in data.items()
-            if name != SIGNATURE_FIELD
-        }
+        fields = {name: _encoded(value) for name, value in data.items() if name != SIGNATURE_FIELD}
         signature = _signature(key, salt, stretched(), _object_pieces(fields))
-    fields[SIGNATURE_FIELD] = canonical_json(signature)
-    return _LONE_SURROGATE.sub(_json_escape, "".join(_object_pieces(fields)))
+    fields[SIGNATURE_FIELD] = [canonical_json(signature)]
+    return [_LONE_SURROGATE.sub(_json_escape, piece) for piece in _object_pieces(fields)]
+
+
+def _encoded(value: Any) -> list[str]:
+    """`canonical_json(value)` in pieces: a list's elements one each."""
+    if not isinstance(value, list) or not value:
+        return [canonical_json(value, allow_nan=False)]
+    pieces = [f",{canonical_json(item, allow_nan=False)}" for item in value]
+    pieces[0] = "[" + pieces[0][1:]
+    pieces.append("]")
+    return pieces
 
 
 # A lone surrogate (a name an API answered as "\ud800") has no UTF-8: the plan file holds
@@ -147,12 +154,12 @@ def _json_escape(found: re.Match[str]) -> str:
     return f"\\u{ord(found.group()):04x}"
 
 
-def _object_pieces(fields: Mapping[str, str]) -> Iterator[str]:
+def _object_pieces(fields: Mapping[str, list[str]]) -> Iterator[str]:
     """The canonical JSON of an object whose values are encoded already, in pieces."""
     yield "{"
     for index, name in enumerate(sorted(fields)):
         yield ("," if index else "") + canonical_json(name) + ":"
-        yield fields[name]
+        yield from fields[name]
     yield "}"
 
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from j1sync.canonical import canonical_json
 from j1sync.cli import cli
 from j1sync.errors import UntrustedPlan
-from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign, signed_text, verify
+from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign, signed_pieces, verify
 from j1sync.providers.jupiterone.emulator import Emulator
 from tests.examples import jupiterone_examples
 
@@ -335,19 +335,19 @@ def test_a_reformatted_plan_is_still_accepted(
     assert account.run("plan", str(folder), "--detailed-exitcode").exit_code == 0
 
 
-def test_signed_text_is_the_canonical_json_of_the_signed_data() -> None:
+def test_signed_pieces_are_the_canonical_json_of_the_signed_data() -> None:
     """The file's text, each field encoded once, is what `sign` gives, written canonically:
     its signature verifies, whatever the fields' order and content."""
     key = PlanKey("J1SYNC_PLAN_KEY", "text-key-1")
     data = {
         "zeta": [3, 1.5, None, True],
         # longer than the slices the HMAC is fed, non-ASCII across their edges
-        "changes": [{"b": "é ✓ \u2028" * 400_000, "a": {"y": 1, "x": [{}]}}],
+        "changes": [{"b": "é ✓ \u2028" * 400_000, "a": {"y": 1, "x": [{}]}}, [], 2],
         "sections": [],
         "summary": {"AlertRule": {"create": 1}},
         "account": "acct",
     }
-    text = signed_text(data, key)
+    text = "".join(signed_pieces(data, key))
     loaded = json.loads(text)
     assert canonical_json(loaded) == text
     assert {k: v for k, v in loaded.items() if k != SIGNATURE_FIELD} == data

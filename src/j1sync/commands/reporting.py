@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,9 +70,10 @@ def load_renderer(fmt: str) -> Callable[[Plan, str], str]:
     return lambda plan, _: render_text(plan, color=use_color())
 
 
-def write_plan_file(text: str, path: Path) -> None:
-    """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s text (canonical
-    JSON: one line, keys sorted; `apply --plan` checks the data, not the layout).
+def write_plan_file(text: Iterable[str], path: Path) -> None:
+    """Write a plan file: `plan --out` passes `plan_binding.seal_plan`'s text in pieces
+    (canonical JSON: one line, keys sorted; `apply --plan` checks the data, not the
+    layout), each written as it is (never joined nor encoded whole).
 
     A regular file (or a link to one) is written whole or not at all. Anything else that
     exists (a device such as /dev/stdout or /dev/full, a FIFO) is written into, never
@@ -81,7 +82,7 @@ def write_plan_file(text: str, path: Path) -> None:
     if path.exists() and not path.is_file() and not path.is_dir():
         try:
             with path.open("w", encoding="utf-8") as file:
-                file.write(text)
+                file.writelines(text)
                 file.write("\n")
         except OSError as exc:
             raise ConfigError(f"cannot write the plan to {shown}: {exc.strerror or exc}") from exc
@@ -95,7 +96,7 @@ def write_plan_file(text: str, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # whole or not at all: an interrupted or concurrent write never leaves half a plan
         with partial.open("w", encoding="utf-8") as file:
-            file.write(text)
+            file.writelines(text)
             file.write("\n")
         os.replace(partial, path)
     except OSError as exc:
