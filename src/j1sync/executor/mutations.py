@@ -30,7 +30,7 @@ from j1sync.engine.contract import (
     comparable_live_state,
 )
 from j1sync.engine.diff import distance
-from j1sync.errors import NotFound, TransientError
+from j1sync.errors import J1SyncError, NotFound, TransientError
 from j1sync.executor.resolution import RunResolver
 
 # One first try and up to three re-read-then-retry rounds: with one request in ten failing
@@ -147,7 +147,35 @@ def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) ->
                 ) from exc
         return Done(found[0].id, f"confirmed by re-reading after: {cause}")
 
-    return _reread_then_retry(lambda: Done(kind.create(desired, resolver)), reread)
+    try:
+        return _reread_then_retry(lambda: Done(kind.create(desired, resolver)), reread)
+    except TransientError:
+        raise
+    except J1SyncError as exc:
+        made = _made_in_part(kind, desired, exc)
+        if made is None:
+            raise
+        raise made from exc
+
+
+def _made_in_part(
+    kind: ResourceKind, desired: DesiredObject, exc: J1SyncError
+) -> NotApplied | None:
+    """A create refused for good may have been refused after its first request took
+    effect (an IAM group made, adding its members refused; an OpenCTI role made, a
+    capability refused): apply's report said `failed create` and counted nothing made,
+    while the account held the object. Re-read by name: found, the failure says so (None:
+    not found, or the re-read failed too: the refusal is what is known)."""
+    try:
+        found = kind.find(desired.name)
+    except Exception:  # the refusal is what is known; a failing re-read must not hide it
+        return None
+    if not found:
+        return None
+    return NotApplied(
+        f"{exc}; yet {desired.address} exists now: made in part (its first request took "
+        "effect), the next apply finishes it"
+    )
 
 
 def update(
