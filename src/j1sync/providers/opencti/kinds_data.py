@@ -155,8 +155,11 @@ class MarkingDefinitionSpec(StrictModel):
 
     definition_type: NonBlank = Field(description="TLP, PAP, statement, ...")
     x_opencti_order: int = Field(default=0, description="Its rank among its type's markings.")
+    # not "": markingDefinitionAdd makes a marking given no colour (or "") white
     x_opencti_color: str | None = Field(
-        default=None, description="A colour (#rrggbb); unmanaged when left out."
+        default=None,
+        min_length=1,
+        description="A colour (#rrggbb); unmanaged when left out.",
     )
 
 

@@ -48,6 +48,7 @@ from j1sync.providers.opencti.values import (
 )
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
+MARKING_DEFAULT_COLOR = "#ffffff"  # a new marking's colour when none is given
 DEFAULT_FIRST = 500  # a connection asked without `first` (a guess; pycti always sends one)
 
 
@@ -624,6 +625,19 @@ def _adder(
         return _typed(entity_type, api.upsert(entity_type, body, bool(input.get("update"))))
 
     return resolve
+
+
+_add_marking = _adder(
+    "Marking-Definition",
+    ("definition_type", "definition", "x_opencti_order", "x_opencti_color", "created", "modified"),
+)
+
+
+def _marking_add(root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
+    """markingDefinitionAdd: a marking given no colour (or "") is made white, as OpenCTI's
+    addAllowedMarkingDefinition does (domain/markingDefinition.js)."""
+    color = input.get("x_opencti_color") or MARKING_DEFAULT_COLOR
+    return _add_marking(root, info, {**input, "x_opencti_color": color})
 
 
 def _me(_root: Any, info: GraphQLResolveInfo[Any]) -> Any:
@@ -1209,17 +1223,7 @@ QUERY: Mapping[str, Resolver] = {
 
 MUTATION: Mapping[str, Resolver] = {
     "settingsEdit": _settings_edit,
-    "markingDefinitionAdd": _adder(
-        "Marking-Definition",
-        (
-            "definition_type",
-            "definition",
-            "x_opencti_order",
-            "x_opencti_color",
-            "created",
-            "modified",
-        ),
-    ),
+    "markingDefinitionAdd": _marking_add,
     "markingDefinitionEdit": _editor("Marking-Definition"),
     "labelAdd": _adder("Label", ("value", "color", "created", "modified"), trim="value"),
     "labelEdit": _editor("Label"),
