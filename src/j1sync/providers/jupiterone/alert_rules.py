@@ -43,7 +43,8 @@ from j1sync.providers.jupiterone.rule_instances import (
     resolve_rule_instances,
     with_instance_ids,
 )
-from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION, js_numbers
+from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION
+from j1sync.providers.node_json import js_numbers
 
 KIND = "AlertRule"
 SPEC_VERSION = 1

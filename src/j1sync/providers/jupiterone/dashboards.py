@@ -38,8 +38,8 @@ from j1sync.providers.jupiterone.values import (
     BREAKPOINTS,
     DEFAULT_PARAMETER_TYPE,
     DEFAULT_PARAMETER_VALUE_TYPE,
-    js_numbers,
 )
+from j1sync.providers.node_json import js_numbers
 
 KIND = "Dashboard"
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from j1sync.canonical import canonical_json
-from j1sync.providers.jupiterone.values import js_numbers
+from j1sync.providers.node_json import js_numbers
 
 
 def text(value: Any) -> str:
@@ -34,7 +34,7 @@ def tags_with(values: Iterable[str] | None, managed_tag: str) -> list[str]:
 
 def sorted_maps(values: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     """A list of maps compared as a set (query policies): ordered by canonical JSON, with
-    numbers as JupiterOne answers them (values.js_numbers: a manifest's `5.0` is a live
+    numbers as JupiterOne answers them (node_json.js_numbers: a manifest's `5.0` is a live
     `5`). An element that is no map (the API takes any JSON; set by hand) is compared as
     it is."""
     unique = {

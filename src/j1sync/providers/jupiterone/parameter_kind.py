@@ -40,7 +40,7 @@ from j1sync.providers.jupiterone.parameter_fingerprint import (
     unchanged,
 )
 from j1sync.providers.jupiterone.parameters import ParameterStore
-from j1sync.providers.jupiterone.values import js_numbers
+from j1sync.providers.node_json import js_numbers
 
 VALUE = "value"
 # Where a live object keeps its fingerprint record (raw is never output).

@@ -7,9 +7,8 @@ loading the manifest models, and stays quick to start.
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 # The one apiVersion of JupiterOne's manifests (the documents' field takes only it): the
 # first system's, without a system name (providers/registry.py).
@@ -81,45 +80,3 @@ DEFAULT_PARAMETER_VALUE_TYPE: ParameterValueType = "string"
 # BoardType of a board shared in the account (the other: User, personal): the only
 # boards j1sync manages.
 ACCOUNT_BOARD = "Account"
-
-# JupiterOne's services are Node.js (the recorded errors' stack traces): a JSON number is a
-# JavaScript double, and JSON.stringify writes one without a fraction as an integer below
-# 1e21 (a manifest's `1.0` is answered back `1`, `1e3` as `1000`).
-JS_EXPONENT_FROM = 1e21
-
-
-def js_number(value: float) -> float:
-    """A JSON number with a fraction or an exponent as a JupiterOne service answers it back
-    once it has read it: an integer when it has no fraction (below 1e21), else itself."""
-    if math.isfinite(value) and value.is_integer() and abs(value) < JS_EXPONENT_FROM:
-        return int(value)
-    return value
-
-
-def js_numbers(value: Any) -> Any:
-    """`value` (decoded JSON or YAML: a manifest's spec) with every float as js_number
-    answers it: what the account holds once JupiterOne has read it, for comparing with
-    what it answers (a manifest's `1.0` is then no change from a live `1`). A dict or list
-    holding no float is returned itself, not copied (a plan builds thousands of specs)."""
-    kind = type(value)
-    if kind is float:
-        return js_number(value)
-    if kind is dict:
-        items: Any = value.items()
-    elif kind is list:
-        items = enumerate(value)
-    else:
-        return value
-    changed: Any = None
-    for key, item in items:
-        if type(item) in _NO_FLOAT:
-            continue
-        new = js_numbers(item)
-        if new is not item:
-            if changed is None:
-                changed = dict(value) if kind is dict else list(value)
-            changed[key] = new
-    return value if changed is None else changed
-
-
-_NO_FLOAT = frozenset({str, int, bool, type(None)})

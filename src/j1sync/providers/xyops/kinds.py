@@ -34,6 +34,7 @@ from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfi
 from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.marker import is_managed, normalize_notes, with_marker
+from j1sync.providers.node_json import js_numbers
 from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
@@ -44,7 +45,6 @@ from j1sync.providers.xyops.values import (
     MONITOR_ALGO,
     WORKFLOW,
     WORKFLOW_PLUGIN,
-    js_number,
 )
 
 
@@ -104,28 +104,13 @@ def normalize(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     # a live object the manifest model would refuse is compared as it is
     with contextlib.suppress(ValidationError):
         values = model.model_validate(values, strict=False).model_dump(mode="json")
-    values = _as_xyops_numbers(values)
+    values = js_numbers(values)  # as xyOps (Node.js) answers them: 1.0 is 1
     for name in KIND_APIS[kind].set_fields:
         values[name] = sorted({str(v) for v in values.get(name) or [] if v is not None})
     values["notes"] = normalize_notes(values.get("notes"))
     if kind == "Event" and values.get("type") == WORKFLOW:
         values["plugin"] = WORKFLOW_PLUGIN
     return values
-
-
-def _as_xyops_numbers(value: Any) -> Any:
-    """`value` with each number as xyOps answers it back (values.js_number: a manifest's
-    `1.0` is xyOps's `1`), so that what a manifest says and what xyOps keeps compare
-    alike."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return js_number(value)
-    if isinstance(value, dict):
-        return {k: _as_xyops_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_as_xyops_numbers(v) for v in value]
-    return value
 
 
 # -- what an object names -----------------------------------------------------------------

@@ -26,6 +26,7 @@ from j1sync.manifest.model_base import (
     check_not_blank,
     rule_error,
 )
+from j1sync.providers.node_json import js_integer
 from j1sync.providers.registry import check_kinds, closest
 from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
@@ -68,7 +69,6 @@ from j1sync.providers.xyops.values import (
     Color,
     DataType,
     LimitType,
-    js_integer,
 )
 from j1sync.providers.xyops.values import API_VERSION as API_VERSION  # the models' own
 
@@ -479,7 +479,7 @@ def _true_only(privileges: dict[str, bool]) -> dict[str, bool]:
 
 
 def _inexact_number(value: Any, path: tuple[str | int, ...] = ()) -> Any:
-    """The first integer xyOps would not keep as written (values.js_integer), as a
+    """The first integer xyOps would not keep as written (node_json.js_integer), as a
     rule_error at its path; None when there is none."""
     if isinstance(value, int) and not isinstance(value, bool):
         kept = js_integer(value)

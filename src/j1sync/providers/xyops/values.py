@@ -7,9 +7,7 @@ A leaf module (no pydantic, no other j1sync import): the emulator and the regist
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import Decimal
 from typing import Literal, get_args
 
 # The one apiVersion of xyOps manifests (the documents' field takes only it).
@@ -195,40 +193,8 @@ ALGORITHMS: tuple[str, ...] = (
 MONITOR_ALGO = "monitor:"
 MONITOR_ALGO_PATTERN = re.compile(r"monitor:[A-Za-z0-9_]+")  # ASCII, as TAG_CONDITION
 
-# xyOps is a Node.js server: every JSON number it reads becomes a JavaScript double, so an
-# integer beyond 2**53 is kept as the nearest double and written back in JavaScript's
-# shortest form (12345678901234567890 is kept and answered as 12345678901234567000).
-JS_SAFE_INTEGER = 2**53 - 1
-
-
-# JavaScript writes a whole number from 1e21 up with an exponent (1e+21), below without.
-JS_EXPONENT_FROM = 1e21
-
-
-def js_number(value: float) -> float | None:
-    """A JSON number as xyOps answers it back once it has read it: an integer as
-    js_integer says; a double with no fraction as an integer (1.0 as 1) below 1e21;
-    beyond any double, None. Both sides of a comparison go through it, so a manifest's
-    `1.0` is no change from xyOps's `1`."""
-    if isinstance(value, int):
-        return js_integer(value)
-    if not math.isfinite(value):
-        return None
-    if value.is_integer() and abs(value) < JS_EXPONENT_FROM:
-        return js_integer(int(value))
-    return value
-
-
-def js_integer(value: int) -> int | None:
-    """The integer a JSON `value` is once xyOps has read it and answers it back: itself
-    within 2**53, else the nearest double's shortest digits; None beyond any double
-    (JavaScript's Infinity, which JSON answers as null)."""
-    if -JS_SAFE_INTEGER <= value <= JS_SAFE_INTEGER:
-        return value
-    try:
-        return int(Decimal(repr(float(value))))  # repr: the shortest round-trip digits
-    except OverflowError:
-        return None
+# xyOps is a Node.js server: its numbers are node_json's (1.0 answered 1, an integer beyond
+# 2**53 as the nearest double's digits); its modules import them from there.
 
 
 # The references xyOps checks each time an object naming them is written (1.0.88: lib/api.js

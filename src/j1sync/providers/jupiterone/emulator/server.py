@@ -18,7 +18,8 @@ from j1sync.providers.jupiterone.emulator.backend import Backend
 from j1sync.providers.jupiterone.emulator.executor import GraphQLService, Outcome
 from j1sync.providers.jupiterone.emulator.resolvers_j1ql import DEFERRED_PATH, deferred_document
 from j1sync.providers.jupiterone.emulator.switches import Stats
-from j1sync.providers.jupiterone.values import ACCOUNT_HEADER, js_number
+from j1sync.providers.jupiterone.values import ACCOUNT_HEADER
+from j1sync.providers.node_json import parse_float, parse_int
 
 GRAPHQL_PATHS = frozenset({"/graphql", "/rules/graphql", "/iam/graphql", "/"})
 # A rate limit inside an HTTP 200, as the official Python client expects one (it retries
@@ -66,8 +67,11 @@ class _Handler(JsonHandler):
             self.send_json(switches.fail_status, {"error": "Service Unavailable"})
             return
         try:
-            payload = json_input.loads(
-                raw or b"null", parse_float=_js_float, parse_constant=json_input.no_constant
+            payload = json_input.loads(  # its numbers as JupiterOne (Node.js) reads them
+                raw or b"null",
+                parse_int=parse_int,
+                parse_float=parse_float,
+                parse_constant=json_input.no_constant,
             )
         except ValueError:
             self.send_json(400, {"errors": [{"message": "Invalid JSON in request body"}]})
@@ -110,9 +114,3 @@ class _Handler(JsonHandler):
 
     def _token(self) -> str:
         return (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-
-
-def _js_float(text: str) -> float:
-    """A JSON number with a fraction or exponent as JupiterOne (Node.js) reads it: `1.0`
-    is the integer 1 from then on, and is answered back so (values.js_number)."""
-    return js_number(float(text))

@@ -25,8 +25,8 @@ from j1sync.providers.jupiterone.values import (
     DEFAULT_PARAMETER_VALUE_TYPE,
     ParameterType,
     ParameterValueType,
-    js_number,
 )
+from j1sync.providers.node_json import js_number
 
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
 # app), so letters, digits, '-', '_' and '.'.
@@ -38,7 +38,7 @@ SERVER_SETTING_KEYS = frozenset({"id", "__typename"})
 def comparable_settings(value: Any) -> Any:
     """Widget settings as parsed JSON (a JSON text is parsed), without the keys the server
     adds (`id`, `__typename`) at any depth, keys sorted, numbers as JupiterOne answers them
-    (`4.0` as `4`, values.js_number): equal settings compare equal whatever order the
+    (`4.0` as `4`, node_json.js_number): equal settings compare equal whatever order the
     server returns their keys in."""
     if isinstance(value, str):
         try:

@@ -19,6 +19,7 @@ from j1sync.emulator.http_base import (
     QuietThreadingHTTPServer,
     rate_limited,
 )
+from j1sync.providers.node_json import parse_float, parse_int
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.errors import (
     FORBIDDEN,
@@ -32,7 +33,6 @@ from j1sync.providers.xyops.values import (
     API_CALL_VERSION,
     API_KEY_HEADER,
     API_PATH,
-    js_number,
 )
 
 # values.call_path, the call's name captured
@@ -148,7 +148,10 @@ class _Handler(JsonHandler):
             return params
         try:
             body = json_input.loads(
-                raw, parse_int=_js_int, parse_float=_js_float, parse_constant=json_input.no_constant
+                raw,
+                parse_int=parse_int,
+                parse_float=parse_float,
+                parse_constant=json_input.no_constant,
             )
         except ValueError as exc:
             raise ApiError("api", f"Failed to parse JSON: {exc}") from exc
@@ -175,13 +178,3 @@ class _Handler(JsonHandler):
     def _refuse(self, error: ApiError) -> None:
         status = 200 if self.server.switches.errors_in_200 else error.status
         self.send_json(status, error.body())
-
-
-def _js_int(text: str) -> float | None:
-    """A JSON integer as xyOps (Node.js) holds it: a double (values.js_number)."""
-    return js_number(int(text))
-
-
-def _js_float(text: str) -> float | None:
-    """A JSON number with a fraction or exponent as xyOps holds it (values.js_number)."""
-    return js_number(float(text))
