@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from j1sync.providers.node_json import js_numbers
+from tests.hostile.in_process import jupiterone_run
 
 BIG = 12345678901234567890
 ROUNDED = 12345678901234567000  # JSON.stringify(12345678901234567890)
@@ -69,16 +68,6 @@ def test_the_emulator_answers_numbers_beyond_doubles_as_javascript(emu: Emulator
     assert _value_after_setting(emu, "9007199254740993") == 9007199254740992
 
 
-def _run(emu: Emulator, *args: str) -> Result:
-    env = {
-        "JUPITERONE_API_KEY": emu.api_key,
-        "JUPITERONE_ACCOUNT_ID": emu.account,
-        "JUPITERONE_API_URL": emu.url,
-        "NO_COLOR": "1",
-    }
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
 def test_a_big_integer_is_no_change_after_apply(emu: Emulator, tmp_path: Path) -> None:
     manifest = f"""\
         apiVersion: j1sync/v1
@@ -89,7 +78,7 @@ def test_a_big_integer_is_no_change_after_apply(emu: Emulator, tmp_path: Path) -
           value: {BIG}
         """
     (tmp_path / "big.yaml").write_text(textwrap.dedent(manifest), encoding="utf-8")
-    applied = _run(emu, "apply", "--auto-approve", str(tmp_path))
+    applied = jupiterone_run(emu, "apply", "--auto-approve", str(tmp_path))
     assert applied.exit_code == 0, applied.output
-    planned = _run(emu, "plan", "--detailed-exitcode", str(tmp_path))
+    planned = jupiterone_run(emu, "plan", "--detailed-exitcode", str(tmp_path))
     assert planned.exit_code == 0, planned.output
