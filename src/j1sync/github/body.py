@@ -42,7 +42,10 @@ def truncate_body(
 
     A cut body ends with a note saying how much was dropped, so a reader of a PR comment
     knows to open the job summary or the workflow log (`elsewhere`) for the rest. A report
-    made of sections (`section_marker`) is cut before the first section that does not fit.
+    made of changes' sections (`section_marker`) has its longest changes folded to their
+    summary line, each saying how much is not shown, as few as make it fit
+    (`_fold_largest`); when even that does not fit, it is cut before the first section
+    that does not.
     Any other cut falls between characters (never inside one's bytes), at a line when one
     is near, and closes the code block and the <details> it leaves open, so the note is
     not shown as code or folded away.
@@ -60,6 +63,9 @@ def truncate_body(
     size = len(text) if max_bytes is None else len(text.encode("utf-8", "surrogatepass"))
     allowed = limit if max_bytes is None else max_bytes
     sections = list(_SECTION.finditer(text))
+    folded = _fold_largest(text, sections, limit, prefix, max_bytes, elsewhere, size, unit)
+    if folded is not None:
+        return folded
     # the size of `prefix + text[:start].rstrip("\n")` before each section, worked out in
     # one pass: a candidate made and measured per section was quadratic (8,000 changes:
     # 14 s a comment, as long again for the job summary and the drift issue)
@@ -92,6 +98,67 @@ def truncate_body(
         else:
             high = middle - 1
     return prefix + _closed(_at_line(text[:low])) + note
+
+
+def _fold_largest(
+    text: str,
+    sections: list[re.Match[str]],
+    limit: int,
+    prefix: str,
+    max_bytes: int | None,
+    elsewhere: str,
+    size: int,
+    unit: str,
+) -> str | None:
+    """The report with the longest sections folded to their first two lines (a change's
+    summary: `<details><summary>+ create Question/x</summary>`) and a line saying where
+    the rest is, as few as make it fit; None when it fits only with sections cut. Cut
+    before the first section that does not fit, one long change (a dashboard of many
+    widgets) left every change after it out, unnamed; folded, every change is named."""
+    allowed = limit if max_bytes is None else max_bytes
+    spans = [s for s in (_span(text, found) for found in sections) if s is not None]
+    if not spans or len(spans) < len(sections):
+        return None
+    measures = [len] + ([] if max_bytes is None else [_utf8_size])
+    mosts = [limit] + ([] if max_bytes is None else [max_bytes])
+    totals = [measure(prefix + text) for measure in measures]
+    stubs: dict[int, str] = {}
+    for index in sorted(range(len(spans)), key=lambda i: (spans[i][0] - spans[i][2], -i)):
+        _, keep, end = spans[index]
+        stub = f"\n\n_{end - keep:,} characters not shown here. {elsewhere}_\n"
+        stubs[index] = stub
+        for n, measure in enumerate(measures):
+            totals[n] -= measure(text[keep:end]) - measure(stub)
+        note = _note(size, allowed, unit, elsewhere, "change", len(stubs), len(spans), folded=True)
+        if all(
+            total + measure(note) <= most
+            for total, measure, most in zip(totals, measures, mosts, strict=True)
+        ):
+            pieces, previous = [prefix], 0
+            for folded_index in sorted(stubs):
+                _, cut, stop = spans[folded_index]
+                pieces += [text[previous:cut], stubs[folded_index]]
+                previous = stop
+            candidate = "".join([*pieces, text[previous:].rstrip("\n"), note])
+            if len(candidate) <= limit and (
+                max_bytes is None or _utf8_size(candidate) <= max_bytes
+            ):
+                return candidate
+    return None
+
+
+def _span(text: str, section: re.Match[str]) -> tuple[int, int, int] | None:
+    """(start, end of what a folded section keeps, start of its closing `</details>`) of a
+    change's section (output/markdown.py: the marker, `<details><summary>...</summary>`,
+    the reason and the diff, `</details>`), or None for any other."""
+    head_end = text.find("\n", section.end() + 1)
+    close = text.find("\n</details>", section.end())
+    summary = text[section.end() + 1 : head_end]
+    if head_end < 0 or close < 0 or not summary.startswith("<details><summary>"):
+        return None
+    if not summary.endswith("</summary>"):
+        return None
+    return section.start(), head_end, close
 
 
 def _utf8_size(text: str) -> int:
@@ -145,11 +212,14 @@ def _note(
     noun: str = "",
     left_out: int = 0,
     total: int = 0,
+    folded: bool = False,
 ) -> str:
     counted = ""
     if noun:
         plural = noun if total == 1 else f"{noun}s"
         counted = f"{left_out:,} of {total:,} {plural} not shown here; "
+        if folded:
+            counted = f"the diffs of {left_out:,} of {total:,} {plural} not shown here; "
     return (
         f"\n\n---\n> **Report truncated**: {counted}{size:,} {unit}, GitHub allows "
         f"{limit:,}. {elsewhere}\n"

@@ -3,7 +3,8 @@
 The head comes first (deletions, safety, the summary table per kind), then one folded
 section per change with the same diff lines as the text plan in a fenced `diff` block.
 The whole plan is rendered; where it must fit a limit (a PR comment: 65,536 characters),
-github/body.py cuts it between sections and says how many were left out.
+github/body.py folds the longest changes to their summary line, or cuts it between
+sections, and says how many were folded or left out.
 """
 
 from __future__ import annotations
