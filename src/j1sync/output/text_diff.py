@@ -183,7 +183,7 @@ def _run(sign: str, lines: list[str]) -> list[TextLine]:
 _DONE = {"-": "removed", "+": "added"}
 
 
-def _at_most(lines: list[TextLine], lines_of: str = "diff") -> list[TextLine]:
+def _at_most(lines: list[TextLine]) -> list[TextLine]:
     """`lines`, at most MAX_VALUE_LINES of them: the changed lines of the rest counted."""
     if len(lines) <= MAX_VALUE_LINES:
         return lines
@@ -193,7 +193,7 @@ def _at_most(lines: list[TextLine], lines_of: str = "diff") -> list[TextLine]:
         if sign in counts:
             counts[sign] += count
     told = " and ".join(f"{n:,} {_DONE[sign]}" for sign, n in counts.items() if n)
-    note = f"… the rest of this {lines_of} not shown: {told or 'unchanged'} lines ({WHOLE})"
+    note = f"… the rest of this diff not shown: {told or 'unchanged'} lines ({WHOLE})"
     return [*lines[:MAX_VALUE_LINES], TextLine("…", note)]
 
 
