@@ -256,6 +256,9 @@ class ServedState:
     _created: Path | None = None  # the database file `_open_store` made
     url: str  # http://host:port, no path
     system: str  # whose emulator: its system's title, recorded in the database it seeds
+    # How this emulator keeps its objects in its database, also recorded there: raised when
+    # a change would misread a database an older j1sync wrote (which is then refused).
+    layout: int = 1
 
     def _open_store(self, db: str, *, wait: bool) -> None:
         """`store` over `db` (MEMORY, or a file: its folder made, held under its process
@@ -280,7 +283,7 @@ class ServedState:
         the lock released and a file made here removed."""
         if not self.store.is_new:
             try:
-                self.store.check_system(self.system)
+                self.store.check_system(self.system, self.layout)
             except StateFileError:
                 self._close_db()
                 raise
@@ -290,7 +293,7 @@ class ServedState:
             # never taken for a new store's next time and seeded again on top
             with self.store.transaction():
                 fill()
-                self.store.mark_initialized(self.system)
+                self.store.mark_initialized(self.system, self.layout)
         except BaseException:
             self._abandon()
             raise

@@ -45,6 +45,8 @@ _TABLES = {
 }
 CREATED_KEY = "created"  # meta: the database was seeded (a restart does not seed it again)
 SYSTEM_KEY = "system"  # meta: the title of the system whose emulator seeded the database
+# meta: how that emulator kept its objects (its `layout`); none recorded: 1, the first
+LAYOUT_KEY = "layout"
 
 
 class Store:
@@ -87,20 +89,32 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
-    def mark_initialized(self, system: str) -> None:
-        """Record that `system`'s emulator (its title) seeded the account, so a restart
-        does not seed it again and another system's emulator refuses it (`check_system`)."""
+    def mark_initialized(self, system: str, layout: int) -> None:
+        """Record that `system`'s emulator (its title) seeded the account, keeping its
+        objects as its `layout` says, so a restart does not seed it again and another
+        system's emulator, or another layout's, refuses it (`check_system`)."""
         self.set_meta(SYSTEM_KEY, system)
+        self.set_meta(LAYOUT_KEY, str(layout))
         self.set_meta(CREATED_KEY, "1")
 
-    def check_system(self, system: str) -> None:
+    def check_system(self, system: str, layout: int) -> None:
         """A StateFileError when another system's emulator seeded this database (one made
-        before the system was recorded passes)."""
+        before the system was recorded passes), or a j1sync whose emulator kept its
+        objects another way (an older or newer `layout`): read as it is, such a database
+        answers wrongly, without a word."""
         holder = self.get_meta(SYSTEM_KEY)
         if holder is not None and holder != system:
             raise StateFileError(
                 f"emulator database {self.path} holds the {holder} emulator's state, not "
                 f"{system}'s; give each system's emulator a --db of its own"
+            )
+        kept = self.get_meta(LAYOUT_KEY) or "1"
+        if kept != str(layout):
+            which = "an older" if kept.isdigit() and int(kept) < layout else "another"
+            raise StateFileError(
+                f"emulator database {self.path} was written by {which} version of j1sync, "
+                f"whose {system} emulator kept its objects another way; "
+                f"`j1sync emulator reset --db {self.path}` starts it over (its state is lost)"
             )
 
     def close(self) -> None:

@@ -32,6 +32,8 @@ class OpenCtiEmulator(ServedState):
     `tokens` every seeded user's by e-mail."""
 
     system = TITLE
+    # 2: a group's shareable markings kept as OpenCTI keeps them, max_shareable_markings
+    layout = 2
 
     def __init__(
         self,
