@@ -59,3 +59,35 @@ def test_a_create_refused_at_its_first_request_says_only_why(emu: Emulator) -> N
     line = failed_line(result.stdout)
     assert line.startswith(f"failed  create {ADDRESS}: "), line
     assert "exists now" not in line, line
+
+
+def test_a_create_refused_because_someone_made_it_meanwhile_says_who_may_have(
+    emu: Emulator,
+) -> None:
+    """The group made by hand between apply's read and its create: the create is refused
+    (the name is taken), the re-read finds the group, and the failure does not claim this
+    apply made it."""
+
+    def made_by_hand() -> None:
+        emu.backend.store.insert(
+            "iam_groups",
+            {
+                "id": "by-hand",
+                "name": "security-engineers",
+                "description": "made by hand",
+                "abacPermissions": [],
+                "queryPolicy": [],
+                "memberIds": [],
+                "createdOn": 0,
+                "updatedOn": 0,
+            },
+        )
+
+    emu.switches.after_field("iamGroups", made_by_hand)
+    result = run(emu, "apply", "m", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    line = failed_line(result.stdout)
+    assert "already exists" in line, line
+    assert "made in part (its first request took effect), or by someone else since the plan" in (
+        line
+    ), line

@@ -164,17 +164,20 @@ def _made_in_part(
     """A create refused for good may have been refused after its first request took
     effect (an IAM group made, adding its members refused; an OpenCTI role made, a
     capability refused): apply's report said `failed create` and counted nothing made,
-    while the account held the object. Re-read by name: found, the failure says so (None:
-    not found, or the re-read failed too: the refusal is what is known)."""
+    while the account held the object. Re-read by name: found, the failure says so, and
+    that someone else may have made it (None: not found, or the re-read failed too: the
+    refusal is what is known)."""
     try:
         found = kind.find(desired.name)
     except Exception:  # the refusal is what is known; a failing re-read must not hide it
         return None
     if not found:
         return None
+    # Made by this create's first request, most likely; or by someone else since the plan
+    # (a create refused because the name is taken): the re-read cannot tell which.
     return NotApplied(
         f"{exc}; yet {desired.address} exists now: made in part (its first request took "
-        "effect), the next apply finishes it"
+        "effect), or by someone else since the plan; the next apply finishes it"
     )
 
 
