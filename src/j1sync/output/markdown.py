@@ -92,7 +92,7 @@ def _summary_table(plan: Plan) -> list[str]:
 def _deletion_warning(deletes: list[Change], alike: dict[str, str]) -> list[str]:
     lines = [
         "> [!WARNING]",
-        f"> This plan **deletes {plural(len(deletes), 'object')}** from the account:",
+        f"> This plan **would delete {plural(len(deletes), 'object')}** from the account:",
     ]
     for change in deletes[:MAX_LISTED_DELETIONS]:
         address = alike.get(change.address, change.address)
