@@ -73,16 +73,35 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
     except ValueError as exc:  # found by fuzzing: an integer of more than 4300 digits
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML value error: {exc}")]
     documents = []
+    scalar_starts = _scalar_starts(text, roots, display)
     for index, root in enumerate(roots):
         if root is None:  # an empty document (a bare `---`) declares nothing
             continue
-        start = node_start(root, display)
+        start = scalar_starts.get(index) or node_start(root, display)
         if _depth_exceeds(root, MAX_NESTING):
             return [], [_too_deep_problem(display)]
         if aliases_expand_beyond(root, MAX_ALIASED_VALUES):
             return [], [_too_aliased_problem(display, start)]
         documents.append(YamlDocument(display, index, root, start))
     return documents, []
+
+
+def _scalar_starts(text: str, roots: list[Any], display: str) -> dict[int, SourceLocation]:
+    """Where each document whose root is a scalar (`just text`, not a manifest) starts:
+    ruamel keeps no position for a scalar, and its problem must not point at the file's
+    first line. The file is composed again for that, only when it holds such a document
+    (it parsed already: an error now is unexpected, and leaves the file's start)."""
+    if all(r is None or isinstance(r, (CommentedMap, CommentedSeq)) for r in roots):
+        return {}
+    try:
+        nodes = list(_round_trip_yaml().compose_all(text))
+    except (YAMLError, RecursionError, ValueError):
+        return {}
+    return {
+        index: SourceLocation(display, node.start_mark.line + 1, node.start_mark.column + 1)
+        for index, (root, node) in enumerate(zip(roots, nodes, strict=False))
+        if root is not None and not isinstance(root, (CommentedMap, CommentedSeq))
+    }
 
 
 def _nests_too_deep(text: str) -> bool:
