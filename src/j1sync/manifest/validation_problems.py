@@ -124,14 +124,25 @@ _MAPPING_ERRORS = {"model_type", "model_attributes_type", "dict_type"}
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
+# A value an error quotes is shown to this many characters; a longer one in part, with its
+# length (a 100,000-character value made the error line as long).
+QUOTED_VALUE_CHARS = 100
+
+
 def _describe(raw: Any) -> str:
     if isinstance(raw, str):
-        return repr(str(raw))
+        text = str(raw)
+        if len(text) <= QUOTED_VALUE_CHARS:
+            return repr(text)
+        return f"{repr(text[:QUOTED_VALUE_CHARS])[:-1]}…{repr(text)[-1]}, {len(text):,} characters"
     if isinstance(raw, bool):
         return "true" if raw else "false"
     for plain in (int, float):  # the YAML reader's subclasses (ScalarInt) by their type's name
         if isinstance(raw, plain):
-            return f"{plain.__name__} {plain(raw)}"
+            shown = str(plain(raw))
+            if len(shown) > QUOTED_VALUE_CHARS:  # an integer of thousands of digits
+                return f"{plain.__name__} of {len(shown):,} digits"
+            return f"{plain.__name__} {shown}"
     return f"{type(raw).__name__} {raw}"
 
 
