@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +73,7 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
     except RecursionError:  # found by fuzzing: thousands of nested [ or mappings
         return [], [_too_deep_problem(display)]
     except ValueError as exc:  # found by fuzzing: an integer of more than 4300 digits
-        return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML value error: {exc}")]
+        return [], [_value_problem(exc, text, display)]
     documents = []
     scalar_starts = _scalar_starts(text, roots, display)
     for index, root in enumerate(roots):
@@ -84,6 +86,23 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
             return [], [_too_aliased_problem(display, start)]
         documents.append(YamlDocument(display, index, root, start))
     return documents, []
+
+
+def _value_problem(exc: ValueError, text: str, display: str) -> ManifestProblem:
+    """A scalar the YAML reader could not make into its value: an integer longer than
+    Python converts (sys.get_int_max_str_digits(), 4,300 digits), placed at its line."""
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rf"(?<![\w.])[-+]?\d{{{limit + 1},}}", text) if limit else None
+    if found is None:
+        return ManifestProblem(SourceLocation(display, 1, 1), f"YAML value error: {exc}")
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    digits = len(found.group().lstrip("+-"))
+    message = (
+        f"an integer of {digits:,} digits is too long to read (at most {limit:,}); "
+        "quote it to keep it as text"
+    )
+    return ManifestProblem(SourceLocation(display, line, column), message)
 
 
 def _scalar_starts(text: str, roots: list[Any], display: str) -> dict[int, SourceLocation]:
