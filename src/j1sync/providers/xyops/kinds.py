@@ -419,17 +419,42 @@ class XyopsKind:
         """Each plugin an object runs is one the server has, of the type xyOps needs there
         (ResolvesAgainstLive): xyOps refuses the write otherwise, half-way through an
         apply. Plugins are not managed, so nothing in the run can add one."""
+        problems = self._type_changes(desired, live)
         wanted = [(obj, plugin_uses(self.api.kind, obj.state)) for obj in desired]
         if self._plugins is None or not any(uses for _, uses in wanted):
-            return list(desired), []
+            return list(desired), problems
         plugins = self._plugins()
-        problems = [
+        problems += [
             field_problem(obj.source, obj.address, ["spec", *where], said, plugin)
             for obj, uses in wanted
             for where, plugin, kind in uses
             if (said := plugin_problem(plugin, kind, plugins)) is not None
         ]
         return list(desired), problems
+
+    def _type_changes(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> list[str]:
+        """An event that is a job in xyOps and a workflow in its manifest, or the other
+        way round: update_event drops `type` (1.0.88 lib/api/events.js, "do not allow type
+        to be changed"), so xyOps would refuse the update, or keep a job holding a
+        workflow, and every plan after would show it again."""
+        if not self.api.checks_revision:  # the Event kind: the one with a `type`
+            return []
+        types = {obj.name: obj.state.get("type") for obj in live if obj.kind == self.kind}
+        problems: list[str] = []
+        for obj in desired:
+            if obj.name not in types or types[obj.name] == obj.state.get("type"):
+                continue
+            to_workflow = obj.state.get("type") == WORKFLOW
+            is_now, wanted = ("a job", "a workflow") if to_workflow else ("a workflow", "a job")
+            message = (
+                f"event '{obj.name}' is {is_now} in xyOps, and xyOps never changes an event's "
+                f"type: to make it {wanted}, give it another id (metadata.name), or delete "
+                f"the event in xyOps first"
+            )
+            problems.append(field_problem(obj.source, obj.address, ["spec", "type"], message))
+        return problems
 
     def live_object(self, raw: Mapping[str, Any]) -> LiveObject:
         live = live_object(self.api, raw, self.managed_tag)

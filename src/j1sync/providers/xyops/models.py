@@ -692,6 +692,7 @@ class EventSpec(XyopsSpec):
                         "properties": {
                             "workflow": {"not": {"type": "null"}},
                             "plugin": {"enum": ["", WORKFLOW_PLUGIN]},
+                            "targets": {"maxItems": 0},
                         },
                     },
                 ),
@@ -743,6 +744,12 @@ class EventSpec(XyopsSpec):
             if self.plugin not in ("", WORKFLOW_PLUGIN):
                 raise rule_error(
                     "a workflow event has no plugin (xyOps sets _workflow)", ("plugin",)
+                )
+            if self.targets:
+                raise rule_error(
+                    "a workflow event has no targets (xyOps keeps [] whatever is sent; its "
+                    "nodes name their own)",
+                    ("targets",),
                 )
             return self
         if not self.plugin:

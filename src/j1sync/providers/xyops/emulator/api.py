@@ -216,7 +216,8 @@ class XyOpsApi:
                 raise malformed(name)
         self._check_fields(spec, obj)
         if obj.get("type") == WORKFLOW and spec.singular == "event":
-            obj["plugin"] = WORKFLOW_PLUGIN  # create_event: "the server sets plugin"
+            # create_event (1.0.88 lib/api/events.js): plugin and targets set by the server
+            obj.update(plugin=WORKFLOW_PLUGIN, targets=[])
         for name, value in spec.defaults().items():
             obj.setdefault(name, value)
         if self.store.get(spec.plural, obj["id"]) is not None:
@@ -245,14 +246,17 @@ class XyOpsApi:
             k: copy.deepcopy(v) for k, v in params.items() if k not in (*SERVER_FIELDS, "id")
         }
         changes.pop("update_state", None)  # update_event: kept in event state, not the record
+        if spec.singular == "event":
+            changes.pop("type", None)  # update_event: "do not allow type to be changed"
         _require_params(changes)
         for name in spec.required:
             if name in changes and not _present(changes[name]):
                 raise malformed(name)
         merged = {**existing, **changes}  # shallow: top-level keys replace, none removed
         self._check_fields(spec, merged)
-        if merged.get("type") == "workflow" and spec.singular == "event":
-            merged["plugin"] = WORKFLOW_PLUGIN
+        if merged.get("type") == WORKFLOW and spec.singular == "event":
+            # update_event: "workflows always require an empty targets array"
+            merged.update(plugin=WORKFLOW_PLUGIN, targets=[])
         self._check_refs(spec, merged)
         merged["modified"] = now()
         revision = existing.get("revision")

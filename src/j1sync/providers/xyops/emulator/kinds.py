@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from j1sync.providers.xyops import values
-from j1sync.providers.xyops.emulator.errors import ApiError, malformed, missing
+from j1sync.providers.xyops.emulator.errors import ApiError, malformed
 from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.limits import limit_problem, limits_problem
@@ -291,10 +291,12 @@ def _event(obj: JsonObject) -> None:
         _workflow(obj.get("workflow"))
         return
     # create_event notes: "For non-workflow events, targets, algo, and plugin are required."
-    # (checked on the merged object, so an update cannot remove them either)
+    # (checked on the merged object, so an update cannot remove them either); an empty
+    # list of targets is none: "Empty target lists are exclusively reserved for workflows"
+    # (1.0.88 lib/api/events.js create_event and requireValidEventData)
     for name in ("targets", "algo", "plugin"):
-        if name not in obj:
-            raise missing(name)
+        if not obj.get(name):
+            raise ApiError("api", f"Event has no {name} specified.")
     for name in ("algo", "plugin"):
         if not _nonempty(obj[name]) or not str(obj[name]).strip():
             raise malformed(name)
