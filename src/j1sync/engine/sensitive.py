@@ -46,13 +46,7 @@ class Secrets:
 
     @classmethod
     def from_sensitive(cls, sensitive: Mapping[str, str]) -> Secrets:
-        pairs: dict[str, str] = {}
-        for resolved, template in sensitive.items():
-            if resolved:
-                pairs[resolved] = template
-            for name, value in _variable_values(resolved, template).items():
-                if len(value) >= MIN_BARE_SECRET_LENGTH:
-                    pairs.setdefault(value, env_template(name))
+        pairs = _secret_pairs(sensitive)
         ordered = sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True)
         remember_secrets(pairs)
         return cls(tuple(ordered))
@@ -84,6 +78,27 @@ class Secrets:
         if not long_enough:
             return None
         return re.compile("|".join(map(re.escape, long_enough)))
+
+
+def _secret_pairs(sensitive: Mapping[str, str]) -> dict[str, str]:
+    """`resolved -> template` and each variable's own value -> `${env:NAME}`."""
+    pairs: dict[str, str] = {}
+    for resolved, template in sensitive.items():
+        if resolved:
+            pairs[resolved] = template
+        for name, value in _variable_values(resolved, template).items():
+            if len(value) >= MIN_BARE_SECRET_LENGTH:
+                pairs.setdefault(value, env_template(name))
+    return pairs
+
+
+def remember_sensitive(sensitive: Mapping[str, str]) -> None:
+    """Remember the values the loader resolved (`resolved -> template`), and each
+    variable's own value, as soon as they are known: a problem found before any plan (a
+    duplicate query name, a questionRef to no manifest, a name the account lacks) may
+    quote one, and `redact_secrets` must take it out of the message."""
+    if sensitive:
+        remember_secrets(_secret_pairs(sensitive))
 
 
 def _variable_values(resolved: str, template: str) -> dict[str, str]:

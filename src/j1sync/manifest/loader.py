@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
+from j1sync.engine.sensitive import remember_sensitive
 from j1sync.env_reference import ENV_REFERENCE
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
 from j1sync.manifest.cross_checks import LoadedManifest, duplicate_problems, system_problems
@@ -87,6 +88,10 @@ def load_manifests(
     finally:
         end_for(discovery)
     discovery.contents.clear()  # the bytes of the files the helper parsed
+    sensitive: dict[str, str] = {}
+    for item in loaded:
+        sensitive.update(item.manifest.sensitive)
+    remember_sensitive(sensitive)  # before any problem that may quote one is said
     problems.extend(duplicate_problems(loaded))
     problems.extend(system_problems(loaded))
     if not problems and not loaded and not allow_empty:
@@ -94,9 +99,6 @@ def load_manifests(
     if problems:
         raise ManifestError(problems)
     manifests = tuple(item.manifest for item in loaded)
-    sensitive: dict[str, str] = {}
-    for manifest in manifests:
-        sensitive.update(manifest.sensitive)
     return ManifestSet(
         manifests=manifests,
         project=project,
@@ -188,6 +190,7 @@ def _build_manifest(
     if "spec" in root and not spec:
         problems.append(_at(document, ("spec",), "spec is empty", address))
     plain = resolve_document(document, env, address)
+    remember_sensitive(plain.sensitive)  # its problems may quote one (load_manifests)
     problems.extend(plain.problems)
     model = system.document_models[kind]
     try:
