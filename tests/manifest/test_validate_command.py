@@ -90,6 +90,7 @@ def test_github_actions_gets_an_error_annotation_per_problem(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)  # files named as given
     first, second = BROKEN / "unknown_key.yaml", BROKEN / "bad_member_email.yaml"
     result = CliRunner().invoke(cli, ["validate", str(first), str(second)])
     assert result.exit_code == 1

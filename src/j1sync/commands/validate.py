@@ -31,7 +31,7 @@ def _report(error: ManifestError) -> None:
         for problem in error.problems:
             # j1sync's own workflow command: its text redacted, the command left to act
             # (redact shows a line's leading `::` as `\u003a:`: terminal.visible_controls)
-            annotation = format_github_annotation(problem)
+            annotation = format_github_annotation(problem, os.environ.get("GITHUB_WORKSPACE"))
             click.echo(annotation[:2] + redact(annotation[2:]))
     count = len(error.problems)
     click.echo(f"{count} manifest {'error' if count == 1 else 'errors'}", err=True)
