@@ -36,6 +36,7 @@ from j1sync.providers.xyops.triggers import (
     TRIGGER_SCHEMAS,
     TRIGGER_TYPES,
     UI_PRESETS,
+    minute_floored,
     trigger_problem,
     triggers_problem,
 )
@@ -374,6 +375,17 @@ class Trigger(OpenItem):
         if problem is not None:
             path, said = problem
             raise rule_error(f"xyOps refuses it: {said}", path)
+        return self
+
+    @model_validator(mode="after")
+    def _whole_minutes(self) -> Trigger:
+        for name, kept in minute_floored(self.model_dump()).items():
+            raise rule_error(
+                f"xyOps keeps this time as {kept}: it floors single shot, range and "
+                f"blackout times to the whole minute, and every plan after would show the "
+                f"change; write {kept}",
+                (name,),
+            )
         return self
 
 

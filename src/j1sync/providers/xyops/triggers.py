@@ -159,6 +159,28 @@ def _dates(trigger: Mapping[str, Any], kind: str) -> Problem | None:
     return None
 
 
+# What xyOps 1.0.88 does to the triggers of every create and update it takes (lib/api/
+# events.js normalizeEventTriggers: "Single Shot, Range and Blackout triggers are evaluated
+# on whole minutes"): these times are floored to the minute, Math.floor(t / 60) * 60.
+MINUTE_FLOORED: dict[str, tuple[str, ...]] = {
+    "single": ("epoch",),
+    "range": ("start", "end"),
+    "blackout": ("start", "end"),
+}
+MINUTE = 60
+
+
+def minute_floored(trigger: Mapping[str, Any]) -> dict[str, Any]:
+    """The times of `trigger` that xyOps would floor to the minute: name -> the time it
+    keeps (empty when it keeps the trigger as written)."""
+    kept: dict[str, Any] = {}
+    for name in MINUTE_FLOORED.get(str(trigger.get("type")), ()):
+        value = trigger.get(name)
+        if _number(value) and value and value % MINUTE:
+            kept[name] = int(value // MINUTE) * MINUTE
+    return kept
+
+
 def xyops_words(number: int, said: str) -> str:
     """xyOps's whole message for trigger #`number` (from 1) refused as `said`."""
     if said.startswith("Malformed trigger parameter"):

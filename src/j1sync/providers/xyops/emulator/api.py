@@ -36,6 +36,7 @@ from j1sync.providers.xyops.emulator.kinds import (
     check_types,
     refs_of,
 )
+from j1sync.providers.xyops.triggers import minute_floored
 from j1sync.providers.xyops.values import (
     HTML_TAG,
     ICON_PATTERN,
@@ -215,6 +216,8 @@ class XyOpsApi:
             if not _present(obj[name]):
                 raise malformed(name)
         self._check_fields(spec, obj)
+        if spec.singular == "event":
+            _floor_triggers(obj)
         if obj.get("type") == WORKFLOW and spec.singular == "event":
             # create_event (1.0.88 lib/api/events.js): plugin and targets set by the server
             obj.update(plugin=WORKFLOW_PLUGIN, targets=[])
@@ -254,6 +257,8 @@ class XyOpsApi:
                 raise malformed(name)
         merged = {**existing, **changes}  # shallow: top-level keys replace, none removed
         self._check_fields(spec, merged)
+        if spec.singular == "event" and "triggers" in changes:
+            _floor_triggers(merged)  # "Only normalize incoming triggers"
         if merged.get("type") == WORKFLOW and spec.singular == "event":
             # update_event: "workflows always require an empty targets array"
             merged.update(plugin=WORKFLOW_PLUGIN, targets=[])
@@ -340,6 +345,15 @@ class XyOpsApi:
             found = self.store.get(ref.collection, ref.id)
             if found is None or (ref.plugin_type and found.get("type") != ref.plugin_type):
                 raise ApiError("api", ref.refused)
+
+
+def _floor_triggers(params: JsonObject) -> None:
+    """create_event and update_event floor the times of single shot, range and blackout
+    triggers to the minute (1.0.88 normalizeEventTriggers), in place."""
+    triggers = params.get("triggers")
+    for trigger in triggers if isinstance(triggers, list) else ():
+        if isinstance(trigger, dict):
+            trigger.update(minute_floored(trigger))
 
 
 def _require_params(params: JsonObject) -> None:
