@@ -20,6 +20,7 @@ managed only the objects whose notes end with it (docs/xyops.md).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,6 +112,27 @@ def normalize(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "Event" and values.get("type") == WORKFLOW:
         values["plugin"] = WORKFLOW_PLUGIN
     return values
+
+
+MAGIC = "magic"
+
+
+def magic_tokens(triggers: Any, event_id: str) -> Any:
+    """`triggers` as xyOps keeps them: a magic link trigger's plain `key` replaced by its
+    `token`, the key's salted SHA-256 (1.0.88 lib/api/events.js setupMagicTriggers:
+    sha256(key + event id) in hex; "the plain key is never stored"). So a manifest's key
+    is compared with what xyOps holds, is never shown, and is sent as the token xyOps
+    would make of it (the link's URL, holding the key, works alike)."""
+    if not isinstance(triggers, list):
+        return triggers
+    kept: list[Any] = []
+    for trigger in triggers:
+        if isinstance(trigger, Mapping) and trigger.get("type") == MAGIC and trigger.get("key"):
+            key = str(trigger["key"])
+            token = hashlib.sha256(f"{key}{event_id}".encode()).hexdigest()
+            trigger = {**{k: v for k, v in trigger.items() if k != "key"}, "token": token}
+        kept.append(trigger)
+    return kept
 
 
 # -- what an object names -----------------------------------------------------------------
@@ -315,6 +337,11 @@ def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
     for path, node, data in _workflow_nodes(state.get("workflow")):
         if node.get("type") == ACTION_NODE:
             actions.append(([*path], data))
+    # a magic link's key (a manifest's: xyOps and the desired state hold its token)
+    triggers = state.get("triggers") if kind == "Event" else None
+    for index, trigger in enumerate(triggers if isinstance(triggers, list) else []):
+        if isinstance(trigger, Mapping) and trigger.get("type") == MAGIC and "key" in trigger:
+            found.append(format_path(["triggers", index, "key"]))
     for parts, action in actions:
         if isinstance(action, Mapping):
             found += [format_path([*parts, k]) for k in ACTION_CREDENTIAL_KEYS if k in action]
@@ -374,6 +401,8 @@ class XyopsKind:
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         state = normalize(self.api.kind, manifest.spec_data())
+        if self.api.kind == "Event":
+            state["triggers"] = magic_tokens(state.get("triggers"), manifest.name)
         # the marker this kind reads (the xyops section's managedTag, set when the
         # provider connects): `project` may be the file's top level, JupiterOne's settings
         state["notes"] = with_marker(state["notes"], self.managed_tag)

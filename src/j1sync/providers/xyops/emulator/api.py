@@ -10,6 +10,7 @@ refused).
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import time
 import uuid
@@ -217,7 +218,7 @@ class XyOpsApi:
                 raise malformed(name)
         self._check_fields(spec, obj)
         if spec.singular == "event":
-            _floor_triggers(obj)
+            _normalize_triggers(obj)
         if obj.get("type") == WORKFLOW and spec.singular == "event":
             # create_event (1.0.88 lib/api/events.js): plugin and targets set by the server
             obj.update(plugin=WORKFLOW_PLUGIN, targets=[])
@@ -258,7 +259,7 @@ class XyOpsApi:
         merged = {**existing, **changes}  # shallow: top-level keys replace, none removed
         self._check_fields(spec, merged)
         if spec.singular == "event" and "triggers" in changes:
-            _floor_triggers(merged)  # "Only normalize incoming triggers"
+            _normalize_triggers(merged)  # "Only normalize incoming triggers"
         if merged.get("type") == WORKFLOW and spec.singular == "event":
             # update_event: "workflows always require an empty targets array"
             merged.update(plugin=WORKFLOW_PLUGIN, targets=[])
@@ -347,13 +348,17 @@ class XyOpsApi:
                 raise ApiError("api", ref.refused)
 
 
-def _floor_triggers(params: JsonObject) -> None:
+def _normalize_triggers(params: JsonObject) -> None:
     """create_event and update_event floor the times of single shot, range and blackout
-    triggers to the minute (1.0.88 normalizeEventTriggers), in place."""
+    triggers to the minute (1.0.88 normalizeEventTriggers), and keep a magic link's key
+    only as its token, sha256(key + event id) (setupMagicTriggers), in place."""
     triggers = params.get("triggers")
     for trigger in triggers if isinstance(triggers, list) else ():
         if isinstance(trigger, dict):
             trigger.update(minute_floored(trigger))
+            if trigger.get("type") == "magic" and trigger.get("key"):
+                plain = f"{trigger.pop('key')}{params['id']}"
+                trigger["token"] = hashlib.sha256(plain.encode()).hexdigest()
 
 
 def _require_params(params: JsonObject) -> None:
