@@ -50,17 +50,23 @@ class ServerSettings:
         if not self.url:
             raise ConfigError(f"No {self.title} URL: set {self.url_setting}.")
         try:
-            check_base_url(self.url, f"j1sync appends {self.appended}", allow_path=True)
-            fixed = self.appended.split("/<", 1)[0]  # "/graphql", xyOps's "/api/app"
-            if fixed and f"{fixed}/" in f"{urlsplit(self.url).path.rstrip('/')}/":
-                raise ConfigError(
-                    f"Invalid API URL {self.url!r}: give the base URL, without {fixed} "
-                    f"(j1sync appends {self.appended})."
-                )
+            self.check_url(self.url)
         except ConfigError as exc:  # name the setting: a mixed project has several URLs
             raise ConfigError(f"{self.title} URL ({self.url_setting}): {exc}") from exc
         if self.timeout <= 0 or self.retry_budget_s < 0:
             raise ConfigError("timeout must be positive and retry budget non-negative.")
+
+    @classmethod
+    def check_url(cls, url: str) -> None:
+        """A base URL of this system that j1sync may send the credential to (ConfigError
+        otherwise): the client's check, and j1sync.yaml's `url` (validate says it too)."""
+        check_base_url(url, f"j1sync appends {cls.appended}", allow_path=True)
+        fixed = cls.appended.split("/<", 1)[0]  # "/graphql", xyOps's "/api/app"
+        if fixed and f"{fixed}/" in f"{urlsplit(url).path.rstrip('/')}/":
+            raise ConfigError(
+                f"Invalid API URL {url!r}: give the base URL, without {fixed} "
+                f"(j1sync appends {cls.appended})."
+            )
 
     def __repr__(self) -> str:
         # Spelled out so that the credential can never leak through a dataclass repr change.

@@ -8,11 +8,14 @@ package (`providers/<system>/models`) and build on these.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, PydanticUndefined
+
+from j1sync.errors import ConfigError
 
 MAX_NAME_LENGTH = 255
 # Unicode's control characters (category Cc) are exactly these 65: one search per name, not
@@ -54,6 +57,21 @@ def check_object_name(value: str) -> str:
     if _CONTROL_CHARACTER.search(value):
         raise rule_error("must not contain control characters")
     return value
+
+
+def checked_by(check: Callable[[str], None]) -> AfterValidator:
+    """A validator that runs `check` (a client's own check of a setting, raising
+    ConfigError) on a string: j1sync.yaml's connection keys are refused at their line by
+    `validate`, as the command that connects would refuse them."""
+
+    def validate(value: str) -> str:
+        try:
+            check(value)
+        except ConfigError as exc:
+            raise rule_error(str(exc)) from exc
+        return value
+
+    return AfterValidator(validate)
 
 
 def check_not_blank(value: str) -> str:

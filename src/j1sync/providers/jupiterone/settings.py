@@ -34,6 +34,21 @@ DEFAULT_REGION = "us"
 _REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
 
 
+def check_region(region: str) -> None:
+    """A region j1sync builds the API's host name from (api.<region>.jupiterone.io)."""
+    if not _REGION_PATTERN.match(region):
+        raise ConfigError(f"Invalid JupiterOne region {region!r}: expected e.g. us or eu.")
+
+
+def check_account(account: str) -> None:
+    """An account id j1sync can send: it goes in a header (JupiterOne-Account)."""
+    check_credential(
+        account,
+        f"The account id ({ENV_ACCOUNT}, --account or `account:` in j1sync.yaml)",
+        "account id",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything needed to reach one account. Construct directly or with `from_env`."""
@@ -62,14 +77,8 @@ class Settings:
                 f"No JupiterOne account id: set {ENV_ACCOUNT} or pass --account "
                 "(or `account:` in j1sync.yaml)."
             )
-        # the account id goes in a header too
-        check_credential(
-            self.account,
-            f"The account id ({ENV_ACCOUNT}, --account or `account:` in j1sync.yaml)",
-            "account id",
-        )
-        if not _REGION_PATTERN.match(self.region):
-            raise ConfigError(f"Invalid JupiterOne region {self.region!r}: expected e.g. us or eu.")
+        check_account(self.account)
+        check_region(self.region)
         if self.timeout <= 0 or self.retry_budget_s < 0:
             raise ConfigError("timeout must be positive and retry budget non-negative.")
         if self.api_url is not None:

@@ -11,11 +11,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from j1sync.engine.contract import Provider
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, ProjectConfig
-from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel, checked_by
 from j1sync.providers.jupiterone.connection_flags import (
     ACCOUNT,
     API_URL,
@@ -25,7 +25,7 @@ from j1sync.providers.jupiterone.connection_flags import (
     flag,
 )
 from j1sync.providers.jupiterone.plan_checks import plan_checks, plan_options
-from j1sync.providers.jupiterone.settings import ENV_API_KEY, TITLE
+from j1sync.providers.jupiterone.settings import ENV_API_KEY, TITLE, check_account, check_region
 from j1sync.providers.jupiterone.values import API_VERSION, KINDS
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, Imported, System, emulator_over_state
 
@@ -38,8 +38,8 @@ EMULATOR_DB = "emulator.db"  # the emulator's state file in the --emulator state
 class JupiterOneTarget(StrictModel):
     """The account j1sync.yaml names (flags and JUPITERONE_* variables override it)."""
 
-    account: NonBlank | None = None
-    region: NonBlank | None = None
+    account: Annotated[NonBlank, checked_by(check_account)] | None = None
+    region: Annotated[NonBlank, checked_by(check_region)] | None = None
 
 
 def connect(section: Mapping[str, Any], options: Any) -> Any:

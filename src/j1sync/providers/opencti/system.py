@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from j1sync.manifest.document import OWNERSHIP_MARK
-from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel, checked_by
 from j1sync.providers.marker import marker_mark
-from j1sync.providers.opencti.settings import ENV_TOKEN, NAME, TITLE
+from j1sync.providers.opencti.settings import ENV_TOKEN, NAME, TITLE, OpenCtiSettings
 from j1sync.providers.opencti.values import API_VERSION, KINDS
 from j1sync.providers.registry import Imported, System, emulator_over_state
 
@@ -36,7 +36,7 @@ def _connect(target: Mapping[str, Any], options: Any) -> Iterator[Any]:
 class OpenCtiTarget(StrictModel):
     """j1sync.yaml's `opencti:` connection keys (`url` overrides OPENCTI_URL)."""
 
-    url: NonBlank | None = None
+    url: Annotated[NonBlank, checked_by(OpenCtiSettings.check_url)] | None = None
 
 
 EMULATOR_DB = "opencti-emulator.db"  # the emulator's state file in the --emulator state folder

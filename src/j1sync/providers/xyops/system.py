@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, closing
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from j1sync.manifest.document import OWNERSHIP_MARK
-from j1sync.manifest.model_base import NonBlank, StrictModel
+from j1sync.manifest.model_base import NonBlank, StrictModel, checked_by
 from j1sync.providers.marker import marker_mark
 from j1sync.providers.registry import Imported, System, emulator_over_state
-from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE
+from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE, XyopsSettings
 from j1sync.providers.xyops.values import API_VERSION, KINDS
 
 MODELS = "j1sync.providers.xyops.models"
@@ -31,7 +31,7 @@ def _connect(target: Mapping[str, Any], options: Any) -> AbstractContextManager[
 class XyopsTarget(StrictModel):
     """j1sync.yaml's `xyops:` connection keys (XYOPS_URL is overridden by `url`)."""
 
-    url: NonBlank | None = None
+    url: Annotated[NonBlank, checked_by(XyopsSettings.check_url)] | None = None
 
 
 EMULATOR_DB = "xyops-emulator.db"  # the emulator's state file in the --emulator state folder
