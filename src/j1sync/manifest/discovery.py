@@ -37,6 +37,11 @@ LOOKALIKE_REASON = (
 )
 
 NOT_A_FILE_REASON = "skipped: not a regular file (a pipe, socket or device)"
+PROJECT_FILE_GIVEN = (
+    "this is the project file, not a manifest: every command reads it by itself, from "
+    "the folder of the paths it is given (or the current one), and validate checks it; "
+    "give its folder, or no path to read its `paths`"
+)
 
 FolderId = tuple[int, int]  # (st_dev, st_ino): one folder, whatever the path to it
 
@@ -144,6 +149,12 @@ def discover(roots: Sequence[Path]) -> Discovery:
     for root in roots:
         if root.is_dir():
             candidates = _folder_files(root, found)
+        elif root.name in PROJECT_FILE_NAMES:
+            # read as a manifest it was "required field 'apiVersion' is missing"
+            found.problems.append(
+                ManifestProblem(SourceLocation(str(root), 1, 1), PROJECT_FILE_GIVEN)
+            )
+            continue
         elif root.is_file():
             candidates = [((str(root), root, ""), os.path.realpath(root))]
         elif root.exists():
