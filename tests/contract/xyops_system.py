@@ -640,7 +640,8 @@ ITEM_VALUES: dict[tuple[str, str], Any] = {
     ("limits", "enabled"): False,
     ("limits", "type"): "retry",
     ("triggers", "enabled"): False,
-    ("triggers", "type"): "startup",
+    # not a type xyOps gives the event's fields' values (prepEventTriggerParams)
+    ("triggers", "type"): "catchup",
     ("headers", "name"): "X-Other",
     ("headers", "value"): "other",
 }

@@ -41,6 +41,7 @@ from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.system import SYSTEM
+from j1sync.providers.xyops.triggers import with_field_params
 from j1sync.providers.xyops.values import (
     CHECKED_REFERENCES,
     MONITOR_ALGO,
@@ -401,8 +402,9 @@ class XyopsKind:
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         state = normalize(self.api.kind, manifest.spec_data())
-        if self.api.kind == "Event":
-            state["triggers"] = magic_tokens(state.get("triggers"), manifest.name)
+        if self.api.kind == "Event":  # the triggers as xyOps keeps them
+            triggers = with_field_params(state.get("triggers"), state.get("fields"))
+            state["triggers"] = magic_tokens(triggers, manifest.name)
         # the marker this kind reads (the xyops section's managedTag, set when the
         # provider connects): `project` may be the file's top level, JupiterOne's settings
         state["notes"] = with_marker(state["notes"], self.managed_tag)

@@ -9,6 +9,7 @@ Each check answers (path below the trigger or the list, xyOps's message) or None
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -178,6 +179,39 @@ def minute_floored(trigger: Mapping[str, Any]) -> dict[str, Any]:
         value = trigger.get(name)
         if _number(value) and value and value % MINUTE:
             kept[name] = int(value // MINUTE) * MINUTE
+    return kept
+
+
+# The triggers xyOps gives the event's user fields' values (lib/api/events.js
+# prepEventTriggerParams, on every create and update of an event with fields).
+FIELD_PARAM_TRIGGERS = frozenset({"schedule", "single", "interval", "startup", "keyboard"})
+
+
+def with_field_params(triggers: Any, fields: Any) -> Any:
+    """`triggers` as xyOps keeps them beside `fields` (1.0.88 prepEventTriggerParams): a
+    schedule, single, interval, startup or keyboard trigger's `params` hold each field's
+    default `value` where they hold none for it, a hidden field's always. Unchanged
+    without fields."""
+    if not isinstance(triggers, list) or not isinstance(fields, list) or not fields:
+        return triggers
+    kept: list[Any] = []
+    for trigger in triggers:
+        if isinstance(trigger, Mapping) and trigger.get("type") in FIELD_PARAM_TRIGGERS:
+            params = trigger.get("params")
+            params = dict(params) if isinstance(params, Mapping) and params else {}
+            for field in fields:
+                if not isinstance(field, Mapping) or not isinstance(field.get("id"), str):
+                    continue
+                if field["id"] in params and field.get("type") != "hidden":
+                    continue
+                if field.get("type") == "json":
+                    params[field["id"]] = copy.deepcopy(field.get("value") or {})
+                elif "value" in field:  # JSON leaves out JavaScript's undefined
+                    params[field["id"]] = copy.deepcopy(field["value"])
+                else:
+                    params.pop(field["id"], None)
+            trigger = {**trigger, "params": params}
+        kept.append(trigger)
     return kept
 
 

@@ -37,7 +37,7 @@ from j1sync.providers.xyops.emulator.kinds import (
     check_types,
     refs_of,
 )
-from j1sync.providers.xyops.triggers import minute_floored
+from j1sync.providers.xyops.triggers import minute_floored, with_field_params
 from j1sync.providers.xyops.values import (
     HTML_TAG,
     ICON_PATTERN,
@@ -258,7 +258,7 @@ class XyOpsApi:
                 raise malformed(name)
         merged = {**existing, **changes}  # shallow: top-level keys replace, none removed
         self._check_fields(spec, merged)
-        if spec.singular == "event" and "triggers" in changes:
+        if spec.singular == "event" and ("triggers" in changes or "fields" in changes):
             _normalize_triggers(merged)  # "Only normalize incoming triggers"
         if merged.get("type") == WORKFLOW and spec.singular == "event":
             # update_event: "workflows always require an empty targets array"
@@ -349,11 +349,15 @@ class XyOpsApi:
 
 
 def _normalize_triggers(params: JsonObject) -> None:
-    """create_event and update_event floor the times of single shot, range and blackout
-    triggers to the minute (1.0.88 normalizeEventTriggers), and keep a magic link's key
-    only as its token, sha256(key + event id) (setupMagicTriggers), in place."""
+    """create_event and update_event give triggers the user fields' values
+    (prepEventTriggerParams), floor the times of single shot, range and blackout triggers
+    to the minute (1.0.88 normalizeEventTriggers), and keep a magic link's key only as its
+    token, sha256(key + event id) (setupMagicTriggers), in place."""
     triggers = params.get("triggers")
-    for trigger in triggers if isinstance(triggers, list) else ():
+    if not isinstance(triggers, list):
+        return
+    triggers = params["triggers"] = with_field_params(triggers, params.get("fields"))
+    for trigger in triggers:
         if isinstance(trigger, dict):
             trigger.update(minute_floored(trigger))
             if trigger.get("type") == "magic" and trigger.get("key"):
