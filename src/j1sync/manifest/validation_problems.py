@@ -3,9 +3,11 @@ message a person can act on (the nearest valid key for a typo)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +57,71 @@ def _locate_error(detail: ErrorDetails, document: YamlDocument, model: type[Base
     subpath = (detail.get("ctx") or {}).get("subpath", ())
     loc: FieldPath = (*detail["loc"], *subpath)
     kind = detail["type"]
+    key_problem = _key_problem(detail, loc, document)
+    if key_problem is not None:
+        return key_problem
     located = locate(
         document, loc, at_value=kind not in KEY_ERRORS, missing_field=kind == "missing"
     )
     message = _message(detail, located.path, located.raw, model)
     return _Located(located.location, located.path, message, located.skipped_steps(loc))
+
+
+# pydantic's loc of a mapping key that is no string: a map's (`labels`) ends with the key
+# and "[key]" (type string_type), a model's (`spec`) with the key (type invalid_key); the
+# key itself is the error's input.
+_KEY_STEP = "[key]"
+
+
+def _key_problem(detail: ErrorDetails, loc: FieldPath, document: YamlDocument) -> _Located | None:
+    """A key YAML read as something else than text (`2024:`, `1.5:`, `true:`, `null:`, a
+    list), at the key, saying so. pydantic's own words were about the key's value (`labels.
+    2024: Input should be a valid string (got 'x')`, `spec: Keys should be strings` at the
+    mapping) and its later keys' problems were dropped as echoes of the first."""
+    if detail["type"] == "invalid_key":
+        parent = loc[:-1]
+    elif detail["type"] == "string_type" and len(loc) >= 2 and loc[-1] == _KEY_STEP:
+        parent = loc[:-2]
+    else:
+        return None
+    located = locate(document, parent, at_value=False)
+    mapping = located.raw if located.path == parent else None
+    if not isinstance(mapping, CommentedMap):
+        return None
+    given = detail.get("input")  # the key itself (the loc has 0 for false, 'None' for null)
+    found = [k for k in mapping if k is given or (k == given and type(k) is type(given))]
+    if not found or isinstance(found[0], str):
+        return None
+    key = found[0]
+    line, column = mapping.lc.key(key)
+    where = SourceLocation(document.file, line + 1, column + 1)
+    if isinstance(key, (tuple, list, Mapping)):  # `[a, b]: x`, `{a: 1}: x`
+        what = "mapping" if isinstance(key, Mapping) else "list"
+        return _Located(where, located.path, f"a {what} cannot be a key: keys are text", False)
+    shown = _key_text(key)
+    message = f'a key must be text: YAML reads {shown} as {_key_kind(key)}; quote it ("{shown}")'
+    return _Located(where, (*located.path, shown), message, False)
+
+
+def _key_text(key: Any) -> str:
+    """A key as YAML would write it: null, true, 2024, 1.5."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+def _key_kind(key: Any) -> str:
+    if key is None:
+        return "no value (null)"
+    if isinstance(key, bool):
+        return "a boolean"
+    if isinstance(key, (int, float)):
+        return "a number"
+    if isinstance(key, (datetime.date, datetime.datetime)):
+        return "a date"
+    return f"a {type(key).__name__}"
 
 
 def _without_union_echoes(found: list[_Located]) -> list[_Located]:
