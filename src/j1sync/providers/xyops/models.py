@@ -37,6 +37,7 @@ from j1sync.providers.xyops.triggers import (
     TRIGGER_TYPES,
     UI_PRESETS,
     minute_floored,
+    trigger_params_problem,
     trigger_problem,
     triggers_problem,
 )
@@ -742,7 +743,8 @@ class EventSpec(XyopsSpec):
 
     @model_validator(mode="after")
     def _triggers_together(self) -> EventSpec:
-        problem = triggers_problem([t.model_dump() for t in self.triggers])
+        triggers = [t.model_dump() for t in self.triggers]
+        problem = triggers_problem(triggers) or trigger_params_problem(triggers, self.fields)
         if problem is not None:
             path, said = problem
             raise rule_error(f"xyOps refuses it: {said}", ("triggers", *path))

@@ -10,6 +10,7 @@ Each check answers (path below the trigger or the list, xyOps's message) or None
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -213,6 +214,73 @@ def with_field_params(triggers: Any, fields: Any) -> Any:
             trigger = {**trigger, "params": params}
         kept.append(trigger)
     return kept
+
+
+RANGE = re.compile(r"^(-?\d*\.?\d+)-(-?\d*\.?\d+)/(any|-?\d*\.?\d+)$", re.IGNORECASE)
+
+
+def _js_text(value: Any) -> str:
+    """JavaScript's '' + value, null as '' (lib/util.js stringValue), for the values a
+    YAML manifest holds."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_js_text(item) for item in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return _js(value) if _number(value) else str(value)
+
+
+def _in_range(value: Any, range_: str) -> bool:
+    """lib/util.js checkNumberRange: `value` within 'MIN-MAX/STEP' (STEP a number or any)."""
+    found = RANGE.match(re.sub(r"\s+", "", range_))
+    number = re.match(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", _js_text(value))
+    if not found or not number:
+        return False  # parseFloat's NaN: no comparison holds
+    low, high, step = float(found[1]), float(found[2]), found[3]
+    amount = float(number.group())
+    if amount < low or amount > high:
+        return False
+    if step.lower() == "any":
+        return True
+    offset = (amount - low) / float(step) if float(step) else math.nan
+    return abs(offset - round(offset)) < 1e-7 if math.isfinite(offset) else False
+
+
+def param_values_problem(params: Any, fields: Any) -> str | None:
+    """lib/api.js validateParamValues's refusal of `params` against user `fields`: a
+    required one empty, or a value out of its `range` (a field's `regex` is not judged
+    here), or None."""
+    values = params if isinstance(params, Mapping) else {}
+    for field in fields if isinstance(fields, list) else ():
+        if not isinstance(field, Mapping):
+            continue
+        text = _js_text(values.get(field.get("id")))
+        if field.get("required") and not text:
+            return f"Parameter '{field.get('id')}' is required."
+        range_ = field.get("range")
+        if range_ and text and not _in_range(values.get(field.get("id")), str(range_)):
+            return f"Parameter '{field.get('id')}' value is invalid ({range_})."
+    return None
+
+
+def trigger_params_problem(triggers: Any, fields: Any) -> Problem | None:
+    """Why xyOps refuses the triggers' `params` against the event's user fields, once it
+    has given them the fields' values (with_field_params; requireValidEventData: every
+    trigger but a plugin one holding params), the path from the trigger; or None."""
+    if not isinstance(fields, list) or not fields:
+        return None
+    for index, trigger in enumerate(with_field_params(triggers, fields) or ()):
+        if not isinstance(trigger, Mapping) or trigger.get("type") == "plugin":
+            continue
+        if trigger.get("params") is None:
+            continue
+        said = param_values_problem(trigger["params"], fields)
+        if said is not None:
+            return (index, "params"), f"Malformed trigger entry #{index + 1}: {said}"
+    return None
 
 
 def xyops_words(number: int, said: str) -> str:

@@ -19,7 +19,12 @@ from j1sync.providers.xyops.emulator.errors import ApiError, malformed
 from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.limits import limit_problem, limits_problem
-from j1sync.providers.xyops.triggers import trigger_problem, triggers_problem, xyops_words
+from j1sync.providers.xyops.triggers import (
+    trigger_params_problem,
+    trigger_problem,
+    triggers_problem,
+    xyops_words,
+)
 from j1sync.providers.xyops.values import WORKFLOW, Color, DataType
 
 JsonObject = dict[str, Any]
@@ -285,6 +290,7 @@ def _event(obj: JsonObject) -> None:
         if problem is not None:
             raise ApiError("api", problem[1])
     _triggers(obj.get("triggers"))
+    _trigger_params(obj)
     validate_limits(obj)
     validate_actions(obj)
     if obj.get("type") == WORKFLOW:
@@ -323,6 +329,13 @@ def _triggers(triggers: Any) -> None:
     together = triggers_problem(triggers)
     if together is not None:
         raise ApiError("api", together[1])
+
+
+def _trigger_params(obj: JsonObject) -> None:
+    """The triggers' params against the user fields, once given their values."""
+    problem = trigger_params_problem(obj.get("triggers"), obj.get("fields"))
+    if problem is not None:
+        raise ApiError("api", problem[1])
 
 
 def _workflow(workflow: Any) -> None:
