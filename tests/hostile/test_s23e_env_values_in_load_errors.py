@@ -63,3 +63,24 @@ def test_nor_does_plan(tmp_path: Path) -> None:
     assert "spec.queries[1].name: duplicate query name" in done.stderr
     assert "spec.questionRef: no Question manifest" in done.stderr
     assert SECRET not in done.stdout + done.stderr
+
+
+def test_the_places_stay_readable(tmp_path: Path) -> None:
+    """The value is taken out of what a problem says, not out of where it is: with
+    STAGE=prod, `manifests/prod/q.yaml` and `Question/prod-users` are shown as they are
+    (a name is shown as it is), on stderr and in the annotations."""
+    (tmp_path / "manifests" / "prod").mkdir(parents=True)
+    (tmp_path / "manifests" / "prod" / "q.yaml").write_text(
+        "apiVersion: j1sync/v1\nkind: Question\nmetadata:\n  name: prod-users\nspec:\n"
+        '  title: "Users of ${env:S23E_STAGE}"\n  titel: x\n'
+        "  queries:\n    - name: a\n      query: Find User\n"
+    )
+    env = {"S23E_STAGE": "prod", "GITHUB_ACTIONS": "true"}
+    done = j1sync_here(["validate", "manifests"], env, tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "manifests/prod/q.yaml:7:3: Question/prod-users: spec.titel: unknown field 'titel'; "
+        "did you mean 'title'?"
+    )
+    assert done.stdout.startswith("::error file=manifests/prod/q.yaml,line=7,col=3::")
+    assert "(sensitive)" not in done.stdout + done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import sys
@@ -18,7 +19,7 @@ from j1sync.connection import ConnectionOptions
 from j1sync.credentials import credential_values
 from j1sync.engine.sensitive import redact_key, redact_secrets
 from j1sync.entry import keep_until_exit
-from j1sync.errors import ConfigError
+from j1sync.errors import ConfigError, ManifestProblem
 from j1sync.http.retry import (
     DEFAULT_RETRY_BUDGET_S,
     DEFAULT_TIMEOUT_S,
@@ -42,17 +43,28 @@ CONNECTION_FLAGS = ("emulator", "timeout", "retry_budget_s", "rate_limit")
 SYSTEM_CONNECTION_OPTIONS = "connection_options"
 
 
-def redact(text: str) -> str:
+def redact(text: str, *, values: bool = True) -> str:
     """Remove every credential (credentials.py: the systems' API keys, the plan key, the
-    GitHub token), and every secret a plan masked, from text that is about to leave the
+    GitHub token), and every secret a plan masked (`values`: the manifests' `${env:}`
+    values, engine/sensitive.remember_secrets), from text that is about to leave the
     process; its control characters shown, not sent (terminal.visible_controls)."""
     shown = text
     for key in credential_values():
         shown = redact_key(shown, key)
-    shown = redact_secrets(shown)
+    if values:
+        shown = redact_secrets(shown)
     if shown != text:
         shown = _without_stray_carets(text, shown)
     return visible_controls(shown)
+
+
+def redacted_problem(problem: ManifestProblem) -> ManifestProblem:
+    """`problem` with the secrets taken out of what may quote a value (its message and
+    excerpt), not out of where it is (a file named `prod/rule.yaml` with `${env:STAGE}`
+    set to `prod` elsewhere) nor out of its document's address (a name is shown as it
+    is): the text is then given to `redact(..., values=False)` for the credentials."""
+    excerpt = redact(problem.excerpt) if problem.excerpt else problem.excerpt
+    return dataclasses.replace(problem, message=redact(problem.message), excerpt=excerpt)
 
 
 _CARETS = re.compile(r"[ \t]*\^+[ \t]*")

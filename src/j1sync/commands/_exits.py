@@ -17,7 +17,7 @@ from typing import NoReturn
 import click
 
 from j1sync.entry import INTERRUPTED as INTERRUPTED  # 128 + SIGINT, as shells report Ctrl-C
-from j1sync.errors import J1SyncError, describe_os_error
+from j1sync.errors import J1SyncError, ManifestError, describe_os_error
 
 OK = 0
 ERROR = 1
@@ -72,6 +72,12 @@ def fail(exc: BaseException) -> NoReturn:
     if debugging():
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         click.echo(redact(text.rstrip()), err=True)
+    if isinstance(exc, ManifestError):  # secrets out of the messages, not the places
+        from j1sync.commands._common import redacted_problem
+
+        shown = ManifestError([redacted_problem(p) for p in exc.problems])
+        click.echo(redact(f"Error: {shown}", values=False), err=True)
+        sys.exit(exc.exit_code)
     if isinstance(exc, J1SyncError):
         click.echo(redact(f"Error: {exc}"), err=True)
         sys.exit(exc.exit_code)

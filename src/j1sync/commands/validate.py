@@ -8,7 +8,7 @@ from collections import Counter
 
 import click
 
-from j1sync.commands._common import allow_empty_option, handle_errors, redact
+from j1sync.commands._common import allow_empty_option, handle_errors, redact, redacted_problem
 from j1sync.errors import ManifestError
 from j1sync.manifest import ManifestSet, format_github_annotation, load_manifests
 from j1sync.providers.registry import all_engine_kinds
@@ -25,14 +25,15 @@ def summary_line(manifests: ManifestSet) -> str:
 
 
 def _report(error: ManifestError) -> None:
-    for problem in error.problems:
-        click.echo(redact(str(problem)), err=True)
+    problems = [redacted_problem(problem) for problem in error.problems]
+    for problem in problems:
+        click.echo(redact(str(problem), values=False), err=True)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        for problem in error.problems:
+        for problem in problems:
             # j1sync's own workflow command: its text redacted, the command left to act
             # (redact shows a line's leading `::` as `\u003a:`: terminal.visible_controls)
             annotation = format_github_annotation(problem, os.environ.get("GITHUB_WORKSPACE"))
-            click.echo(annotation[:2] + redact(annotation[2:]))
+            click.echo(annotation[:2] + redact(annotation[2:], values=False))
     count = len(error.problems)
     click.echo(f"{count} manifest {'error' if count == 1 else 'errors'}", err=True)
 
