@@ -83,7 +83,9 @@ def manifests(tag_title: str = "Contract run tag") -> dict[str, str]:
             "Event",
             ids("event"),
             f"  title: Contract run\n  enabled: false\n  category: {ids('category')}\n"
-            f"  plugin: shellplug\n  targets: [{ids('group')}]\n  tags: [{ids('tag')}]\n",
+            f"  plugin: shellplug\n  targets: [{ids('group')}]\n  tags: [{ids('tag')}]\n"
+            # xyOps's stock Shell Script plugin requires its script (internal/setup.json)
+            "  params: {script: 'echo j1sync contract run'}\n",
         ),
     }
 

@@ -41,7 +41,7 @@ from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.system import SYSTEM
-from j1sync.providers.xyops.triggers import with_field_params
+from j1sync.providers.xyops.triggers import param_values_problem, with_field_params
 from j1sync.providers.xyops.values import (
     CHECKED_REFERENCES,
     MONITOR_ALGO,
@@ -381,6 +381,7 @@ class XyopsKind:
         client: XyopsClient,
         managed_tag: str = DEFAULT_MANAGED_TAG,
         plugins: Callable[[], Mapping[str, str]] | None = None,
+        plugin_params: Callable[[], Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
     ) -> None:
         self.api = api
         self.kind = api.engine_kind
@@ -389,6 +390,7 @@ class XyopsKind:
         # the server's plugins, id -> type (read with the lists): j1sync does not manage
         # them, so what an object runs is checked against them (resolve_desired)
         self._plugins = plugins
+        self._plugin_params = plugin_params
         # (kind, id) of what each object read from xyOps names: xyOps deletes an object
         # others name (only a category with events is refused), so what they keep naming
         # may be gone, and a manifest saying the same (an export) is no problem
@@ -461,7 +463,25 @@ class XyopsKind:
             for where, plugin, kind in uses
             if (said := plugin_problem(plugin, kind, plugins)) is not None
         ]
-        return list(desired), problems
+        return list(desired), problems + self._plugin_param_problems(desired)
+
+    def _plugin_param_problems(self, desired: Sequence[DesiredObject]) -> list[str]:
+        """An event's params against its plugin's parameter definitions: xyOps refuses
+        a required one left empty, or a value out of its range (requireValidEventData ->
+        validateParamValues: "Event Plugin: Parameter 'script' is required.")."""
+        if self.api.kind != "Event" or self._plugin_params is None:
+            return []
+        definitions = self._plugin_params()
+        problems: list[str] = []
+        for obj in desired:
+            plugin = str(obj.state.get("plugin") or "")
+            if obj.state.get("type") == WORKFLOW or plugin not in definitions:
+                continue
+            said = param_values_problem(obj.state.get("params") or {}, definitions[plugin])
+            if said is not None:
+                message = f"xyOps refuses it: Event Plugin: {said} (plugin '{plugin}')"
+                problems.append(field_problem(obj.source, obj.address, ["spec", "params"], message))
+        return problems
 
     def _type_changes(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]

@@ -27,9 +27,11 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
     def __init__(self, client: XyopsClient, managed_tag: str = DEFAULT_MANAGED_TAG) -> None:
         self.account = client.settings.base_url
         self._plugins: dict[str, str] | None = None
+        self._plugin_params: dict[str, list[Mapping[str, Any]]] = {}
         self._plugins_lock = threading.Lock()
         kinds = [
-            XyopsKind(api, client, managed_tag, self.plugin_types) for api in KIND_APIS.values()
+            XyopsKind(api, client, managed_tag, self.plugin_types, self.plugin_params)
+            for api in KIND_APIS.values()
         ]
         super().__init__(client, kinds)
 
@@ -64,10 +66,23 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
             known = self._remember_plugins(listed(answer, PLUGINS, self.client))
         return dict(known)
 
+    def plugin_params(self) -> dict[str, list[Mapping[str, Any]]]:
+        """The server's plugins' parameter definitions (id, required, range, ...), plugin
+        id -> list, read with the plugins."""
+        self.plugin_types()
+        with self._plugins_lock:
+            return dict(self._plugin_params)
+
     def _remember_plugins(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         types = {str(r["id"]): str(r.get("type") or "") for r in rows if r.get("id")}
+        params = {
+            str(r["id"]): [p for p in r.get("params") or [] if isinstance(p, Mapping)]
+            for r in rows
+            if r.get("id") and isinstance(r.get("params"), list)
+        }
         with self._plugins_lock:
             self._plugins = types
+            self._plugin_params = params
         return types
 
     def lock_store(self) -> BucketStore:

@@ -37,7 +37,11 @@ from j1sync.providers.xyops.emulator.kinds import (
     check_types,
     refs_of,
 )
-from j1sync.providers.xyops.triggers import minute_floored, with_field_params
+from j1sync.providers.xyops.triggers import (
+    minute_floored,
+    param_values_problem,
+    with_field_params,
+)
 from j1sync.providers.xyops.values import (
     HTML_TAG,
     ICON_PATTERN,
@@ -346,6 +350,13 @@ class XyOpsApi:
             found = self.store.get(ref.collection, ref.id)
             if found is None or (ref.plugin_type and found.get("type") != ref.plugin_type):
                 raise ApiError("api", ref.refused)
+        plugin = obj.get("plugin")
+        if spec.singular == "event" and isinstance(plugin, str) and not plugin.startswith("_"):
+            # requireValidEventData: the params against the plugin's parameter definitions
+            defined = (self.store.get("plugins", plugin) or {}).get("params")
+            said = param_values_problem(obj.get("params") or {}, defined)
+            if said is not None:
+                raise ApiError("api", f"Event Plugin: {said}")
 
 
 def _normalize_triggers(params: JsonObject) -> None:
