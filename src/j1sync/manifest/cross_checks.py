@@ -5,6 +5,7 @@ manifests of that system, in load order, and returns their problems."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -72,3 +73,44 @@ def system_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
         if own:
             problems.extend(check(own))
     return problems
+
+
+def alike_name_warnings(loaded: Sequence[LoadedManifest]) -> list[str]:
+    """Two manifests of one kind whose names read the same printed but differ (`café` as
+    one code point and as `e` + U+0301, a Cyrillic letter for a Latin one, two spaces for
+    one): no duplicate, so JupiterOne gets two objects, and plans show both alike but for
+    the escapes. Most likely a mistake, said as a warning (it may be meant) at both
+    documents. An ASCII name without two spaces in a row reads as itself: only the others
+    are worked out (a run of 20,000 plain names costs a test each)."""
+    from j1sync.output.text_diff import exact
+
+    names: dict[tuple[str, str], LoadedManifest] = {}
+    readings: dict[tuple[str, str], list[LoadedManifest]] = {}
+    for item in loaded:
+        kind, name = item.manifest.kind, item.manifest.name
+        names.setdefault((kind, name), item)
+        if not name.isascii() or "  " in name:
+            readings.setdefault((kind, _reading(name)), []).append(item)
+    warnings = []
+    for (kind, reading), items in readings.items():
+        plain = names.get((kind, reading))
+        alike = [plain, *items] if plain is not None else items
+        spelt = {item.manifest.name: item for item in alike}
+        if len(spelt) < 2:
+            continue
+        (first, *others) = spelt.values()
+        for other in others:
+            warnings.append(
+                f"{other.manifest.source}: {kind}/{exact(other.manifest.name)[1:-1]} reads like "
+                f"{kind}/{exact(first.manifest.name)[1:-1]} ({first.manifest.source}): the "
+                "names differ only in how Unicode spells a letter, a letter of another script "
+                "or white space; they are two objects"
+            )
+    return warnings
+
+
+def _reading(name: str) -> str:
+    """How a name reads printed (output/text_diff.read_alike's rule)."""
+    from j1sync.output.text_diff import LOOKALIKE
+
+    return " ".join(unicodedata.normalize("NFKC", name).translate(LOOKALIKE).split())

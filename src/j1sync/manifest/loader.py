@@ -15,7 +15,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from j1sync.engine.sensitive import remember_sensitive
 from j1sync.env_reference import ENV_REFERENCE
 from j1sync.errors import ManifestError, ManifestProblem, SourceLocation
-from j1sync.manifest.cross_checks import LoadedManifest, duplicate_problems, system_problems
+from j1sync.manifest.cross_checks import (
+    LoadedManifest,
+    alike_name_warnings,
+    duplicate_problems,
+    system_problems,
+)
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
 from j1sync.manifest.interpolation import STRING_TAG, resolve_document
@@ -93,6 +98,8 @@ def load_manifests(
         sensitive.update(item.manifest.sensitive)
     remember_sensitive(sensitive)  # before any problem that may quote one is said
     problems.extend(duplicate_problems(loaded))
+    for alike in alike_name_warnings(loaded):
+        log.warning("warning: %s", alike)
     problems.extend(system_problems(loaded))
     if not problems and not loaded and not allow_empty:
         problems.append(_empty_problem(roots))
