@@ -146,11 +146,11 @@ def check_no_html_tag(value: str) -> str:
     of notes and an alert's message on each write, so a manifest holding one would show
     the change in every plan after."""
     found = HTML_TAG.search(value)
-    if found:
-        shown = found.group() if len(found.group()) <= 40 else found.group()[:37] + "..."
+    if found:  # where, not what: the text may come from ${env:NAME}, a sensitive value
         raise rule_error(
-            f"xyOps takes HTML tags out of this text on every write ({shown!r} would go): "
-            "write it without a '<' followed by a '>'"
+            "xyOps takes HTML tags out of this text on every write (the '<' at character "
+            f"{found.start() + 1} up to the next '>' would go): write it without a '<' "
+            "followed by a '>'"
         )
     return value
 
