@@ -88,3 +88,20 @@ def test_good_ones_still_pass(tmp_path: Path, setting: str) -> None:
     validated = j1sync_here(["validate"], {}, tmp_path)
     assert validated.returncode == 0, validated.stderr
     assert validated.stdout == "1 manifest valid: 1 Question\n"
+
+
+@pytest.mark.parametrize("section", ["jupiterone", "JupiterOne"])
+def test_a_jupiterone_section_says_where_its_keys_go(tmp_path: Path, section: str) -> None:
+    """`jupiterone:` written as `xyops:` is was 'unknown field; allowed: account,
+    managedTag, opencti, paths, ...': it did not say that JupiterOne's settings are the
+    top-level ones."""
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "q.yaml").write_text(QUESTION)
+    (tmp_path / "j1sync.yaml").write_text(f"paths: [manifests]\n{section}:\n  managedTag: x\n")
+    done = j1sync_here(["validate"], {}, tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        f"j1sync.yaml:2:1: j1sync.yaml: {section}: JupiterOne's settings are the top-level "
+        "keys of j1sync.yaml (managedTag, account, region, prune, safety), not a section of "
+        "their own"
+    )

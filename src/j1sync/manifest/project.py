@@ -120,9 +120,27 @@ def _project_file_model(names: tuple[str, ...]) -> type[StrictModel]:
     sections: dict[str, Any] = {
         system.name: (_section_model(system) | None, None) for system in others
     }
+    top_level = _section_model(first)
+
+    class ProjectFileBase(top_level):  # type: ignore[valid-type, misc]
+        @model_validator(mode="before")
+        @classmethod
+        def refuse_a_first_system_section(cls, data: Any) -> Any:
+            """`jupiterone:` written as `xyops:` is: an unknown key whose list of allowed
+            keys does not say that JupiterOne's settings are the top-level ones."""
+            for key in data if isinstance(data, Mapping) else ():
+                if isinstance(key, str) and key.lower() in (first.name, first.title.lower()):
+                    keys = ", ".join(top_level.model_fields)
+                    raise rule_error(
+                        f"{first.title}'s settings are the top-level keys of j1sync.yaml "
+                        f"({keys}), not a section of their own",
+                        (key,),
+                    )
+            return data
+
     model: type[StrictModel] = create_model(
         "ProjectFile",
-        __base__=_section_model(first),
+        __base__=ProjectFileBase,
         __doc__="j1sync.yaml. Never holds an API key (each system's comes from its env).",
         paths=(
             list[NonBlank],
