@@ -56,6 +56,9 @@ def xyops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[XyOpsEmul
     monkeypatch.chdir(tmp_path)
     with running_xyops_emulator(api_key=KEY) as emu:
         for noun, body in XYOPS_OBJECTS.items():
+            if noun == "event":  # xyOps 1.0.88's API refuses a job without targets
+                emu.seed_objects({"events": [{**body, "notes": MARKED}]})  # (an import can)
+                continue
             answer = call(emu, f"create_{noun}", {**body, "notes": MARKED})
             assert answer["code"] == 0, answer
         yield emu

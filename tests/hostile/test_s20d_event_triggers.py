@@ -166,7 +166,7 @@ def test_every_trigger_type_xyops_takes_applies_and_converges(
         "- {type: catchup}",
         "- {type: nth, every: 3}",
         "- {type: range, start: 1766111340}",
-        "- {type: blackout, start: 1766111340, end: 1766121340}",
+        "- {type: blackout, start: 1766111340, end: 1766121300}",  # whole minutes
         "- {type: interval, start: 1766111340, duration: 90}",
         "- {type: delay, duration: 30, enabled: false}",
         "- {type: quiet, invisible: true}",
