@@ -76,8 +76,13 @@ def resolve_document(
             if not math.isfinite(node):
                 problem(path, _not_finite(node))
             return float(node)
-        if isinstance(node, (datetime.date, datetime.datetime)):
-            # an unquoted date: keep what the user wrote rather than fail as "not a string"
+        if isinstance(node, datetime.datetime):
+            # YAML's timestamp (`2024-01-01 10:00:00`, `...10:00:00.5Z`): its text is not
+            # kept (ruamel keeps the moment), and the ISO form differs from what is written
+            problem(path, _timestamp_problem(node))
+            return node.isoformat()
+        if isinstance(node, datetime.date):
+            # an unquoted date: its ISO form is the text (YAML's date is YYYY-MM-DD)
             return node.isoformat()
         return node
 
@@ -110,6 +115,13 @@ def resolve_document(
 
     result.data = convert(document.root, ())
     return result
+
+
+def _timestamp_problem(moment: datetime.datetime) -> str:
+    return (
+        "YAML reads this unquoted date and time as a timestamp, whose text is not kept: "
+        f"it would be sent as '{moment.isoformat()}', not as written; quote it to keep the text"
+    )
 
 
 def _not_finite(number: float) -> str:
