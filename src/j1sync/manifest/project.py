@@ -314,14 +314,22 @@ def _relative_to(folder: Path, entry: str) -> str:
 
 
 def run_roots(paths: Sequence[str | Path]) -> list[Path]:
-    """The paths a command reads, as given, or `default_paths()` when none are."""
-    return [Path(p) for p in paths] or [Path(p) for p in default_paths()]
+    """The paths a command reads: as given, or `default_paths()` when none are. A
+    project's folder given alone (the one holding its j1sync.yaml) stands for the project:
+    its `paths` when the file names them, as when no PATH is given (`j1sync plan .` at the
+    root, the GitHub action's default path), not every YAML file below it (a
+    docker-compose.yml, the repository's workflows)."""
+    if not paths:
+        return [Path(p) for p in default_paths()]
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return [Path(p) for p in default_paths(Path(paths[0]))]
+    return [Path(p) for p in paths]
 
 
 def default_paths(cwd: Path | None = None) -> list[str]:
-    """What commands read when given no PATH: j1sync.yaml's `paths` in the current folder,
-    else the current folder itself. A broken j1sync.yaml falls back to "." so that the
-    loader, which validates it again, reports its problems."""
+    """What commands read when given no PATH: j1sync.yaml's `paths` in the current folder
+    (or `cwd`), else that folder itself. A broken j1sync.yaml falls back to the folder so
+    that the loader, which validates it again, reports its problems."""
     folder = cwd or Path(".")
     project_file = find_project_file(folder)
     if project_file is not None:
