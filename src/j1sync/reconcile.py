@@ -22,6 +22,7 @@ from j1sync.engine.contract import (
     ChecksReferences,
     DeclaresCredentials,
     DesiredObject,
+    GuardsChanges,
     HoldsKinds,
     LiveObject,
     Provider,
@@ -620,7 +621,7 @@ def _target_plan(
     kinds = {kind.kind: kind.prune for kind in provider.kinds}
     own_desired = [d for d in desired if d.kind in kinds]
     own_live = [obj for obj in live if obj.kind in kinds]
-    return planner.plan(
+    plan = planner.plan(
         resolve_against_live(provider, own_desired, own_live, early),
         own_live,
         kinds,
@@ -630,6 +631,11 @@ def _target_plan(
         undeclarable=name_problem,
         users_of=_users_of(provider, read),
     )
+    if isinstance(provider, GuardsChanges):
+        guarded = provider.safety_messages(plan.changes)
+        if guarded:  # blocked as the safety gate blocks (exit 3; apply --force proceeds)
+            plan.safety = {"blocked": True, "messages": [*plan.safety["messages"], *guarded]}
+    return plan
 
 
 def _section(target: Target) -> SectionHead:

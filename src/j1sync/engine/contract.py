@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from j1sync.errors import SourceLocation
 from j1sync.manifest.document import Manifest, ProjectConfig
+
+if TYPE_CHECKING:  # the model builds on this module
+    from j1sync.engine.model import Change
 
 Action = Literal["create", "update", "delete", "no-op"]
 
@@ -241,6 +244,16 @@ class ReadsInParts(Protocol):
     def read_live_in_parts(
         self, kinds: Sequence[str] | None, part: LivePart
     ) -> list[LiveObject]: ...
+
+
+@runtime_checkable
+class GuardsChanges(Protocol):
+    """Optional, for a provider some of whose changes are dangerous in a way the safety
+    gate's counts cannot see (taking every administrator's rights away): the plan's
+    changes -> a message per such change, each blocking the plan as the safety gate
+    does (exit 3; `apply --force` proceeds)."""
+
+    def safety_messages(self, changes: Sequence[Change]) -> list[str]: ...
 
 
 KindRegistry = Mapping[str, ResourceKind]

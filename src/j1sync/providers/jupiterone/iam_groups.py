@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
+from j1sync.engine.model import Change
 from j1sync.errors import ApiError, AuthError, BadUserInput, NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.names import env_text_problem
@@ -27,7 +28,9 @@ from j1sync.providers.registry import closest
 log = logging.getLogger("j1sync.iam")
 
 KIND = "IamGroup"
-BUILTIN_GROUPS = frozenset({"Users", "Administrators"})
+ADMINISTRATORS = "Administrators"  # the built-in group of the account's administrators
+ADMIN_PERMISSION = "accessAdmin"  # what makes its members administrators
+BUILTIN_GROUPS = frozenset({"Users", ADMINISTRATORS})
 READ_CONCURRENCY = 8
 # Per-group details are read for this many groups per request (aliased root fields, plain
 # GraphQL), in two requests per batch, one per IAM API family (members: iamGroupUsers;
@@ -161,6 +164,33 @@ def _access_detail(node: dict[str, Any] | None) -> dict[str, Any]:
 
 def emails(values: Any) -> list[str]:
     return sorted_set(str(v).strip().lower() for v in values or [])
+
+
+def lockout_messages(changes: Sequence[Change]) -> list[str]:
+    """An update of the Administrators group that takes accessAdmin away (a manifest
+    declaring the group leaves it out of `abacPermissions`) or every member (`members:
+    []`): no one would administer the account, the key's owner perhaps included. Blocked
+    as the safety gate blocks (engine.contract.GuardsChanges)."""
+    messages = []
+    for change in changes:
+        if change.kind != KIND or change.name != ADMINISTRATORS or change.action != "update":
+            continue
+        before, after = change.before or {}, change.after or {}
+        address = change.address
+        if ADMIN_PERMISSION in (before.get("abacPermissions") or []) and ADMIN_PERMISSION not in (
+            after.get("abacPermissions") or []
+        ):
+            messages.append(
+                f"{address}: the update takes {ADMIN_PERMISSION} from the account's "
+                f"administrators (write {ADMIN_PERMISSION} among its abacPermissions to keep it)"
+            )
+        had = before.get("members") or []
+        if had and "members" in after and not after["members"]:
+            messages.append(
+                f"{address}: the update removes every member of the account's administrators "
+                f"({len(had)}): no one would administer the account"
+            )
+    return messages
 
 
 def normalize_group(data: Mapping[str, Any], members: Any = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from j1sync.engine.contract import LiveObject, LivePart, ResourceKind, no_part
+from j1sync.engine.model import Change
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest
 from j1sync.providers.client_provider import ClientStops
@@ -20,7 +21,7 @@ from j1sync.providers.jupiterone.checks.query_checks import (
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.dashboards import KIND as DASHBOARDS
 from j1sync.providers.jupiterone.dashboards import Dashboards
-from j1sync.providers.jupiterone.iam_groups import IamGroups
+from j1sync.providers.jupiterone.iam_groups import IamGroups, lockout_messages
 from j1sync.providers.jupiterone.integration_schedules import KIND as SCHEDULES
 from j1sync.providers.jupiterone.integration_schedules import IntegrationSchedules
 from j1sync.providers.jupiterone.parameter_kind import Parameters
@@ -203,6 +204,11 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
     def _after(self, earlier: Future[Any], reader: Callable[[], Any]) -> Any:
         self.wait_first_request(earlier)
         return reader()
+
+    def safety_messages(self, changes: Sequence[Change]) -> list[str]:
+        """engine.contract.GuardsChanges: the Administrators group left without its rights
+        or its members."""
+        return lockout_messages(changes)
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
         """Rules' actions written in terms of the integration instances among `live`
