@@ -20,6 +20,7 @@ logs) can be scrubbed of it with `redact_secrets`.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -281,12 +282,31 @@ _remembered: set[str] = set()
 _remembered_lock = threading.Lock()
 
 
+def quoted_forms(value: str) -> tuple[str, ...]:
+    """`value` as written and as a message may quote it: with repr()'s escapes ("\\n",
+    "\\x01"), ascii()'s, and JSON's (an API's error echoing the request: `\\"`, `\\\\`,
+    `\\u00e9`)."""
+    return tuple(
+        dict.fromkeys(
+            (
+                value,
+                repr(value)[1:-1],
+                ascii(value)[1:-1],
+                json.dumps(value, ensure_ascii=False)[1:-1],
+                json.dumps(value)[1:-1],
+            )
+        )
+    )
+
+
 def remember_secrets(values: Iterable[str]) -> None:
-    """Values `redact_secrets` removes from any text, from now on, in this process."""
+    """Values `redact_secrets` removes from any text, in each of their `quoted_forms`,
+    from now on, in this process."""
     long_enough = {v for v in values if len(v) >= MIN_BARE_SECRET_LENGTH}
     if long_enough - _remembered:
+        forms = {form for value in long_enough for form in quoted_forms(value)}
         with _remembered_lock:
-            _remembered.update(long_enough)
+            _remembered.update(forms)
 
 
 def forget_secrets() -> None:
@@ -328,7 +348,6 @@ def redact_key(text: str, key: str | None) -> str:
     than MIN_BARE_SECRET_LENGTH is left alone (it would be replaced letter by letter)."""
     if not key or len(key) < MIN_BARE_SECRET_LENGTH:
         return text
-    # as written, and as an error message quotes it: repr()'s escapes ("\\n", "\\x01")
-    for form in dict.fromkeys((key, repr(key)[1:-1], ascii(key)[1:-1])):
+    for form in quoted_forms(key):  # as written, and as an error message quotes it
         text = text.replace(form, REDACTED)
     return text
