@@ -81,9 +81,8 @@ def alike_name_warnings(loaded: Sequence[LoadedManifest]) -> list[str]:
     one): no duplicate, so JupiterOne gets two objects, and plans show both alike but for
     the escapes. Most likely a mistake, said as a warning (it may be meant) at both
     documents. An ASCII name without two spaces in a row reads as itself: only the others
-    are worked out (a run of 20,000 plain names costs a test each)."""
-    from j1sync.output.text_diff import exact
-
+    are worked out (a run of 20,000 plain names costs a test each, and loads no output
+    module: a plan's first request may not have left yet)."""
     names: dict[tuple[str, str], LoadedManifest] = {}
     readings: dict[tuple[str, str], list[LoadedManifest]] = {}
     for item in loaded:
@@ -98,6 +97,8 @@ def alike_name_warnings(loaded: Sequence[LoadedManifest]) -> list[str]:
         spelt = {item.manifest.name: item for item in alike}
         if len(spelt) < 2:
             continue
+        from j1sync.output.text_diff import exact
+
         (first, *others) = spelt.values()
         for other in others:
             warnings.append(
