@@ -5,7 +5,6 @@ manifests of that system, in load order, and returns their problems."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -111,7 +110,8 @@ def alike_name_warnings(loaded: Sequence[LoadedManifest]) -> list[str]:
 
 
 def _reading(name: str) -> str:
-    """How a name reads printed (output/text_diff.read_alike's rule)."""
-    from j1sync.output.text_diff import LOOKALIKE
+    """How a name reads printed (output/text_diff.read_alike's rule; loaded only for a
+    name that is not plain ASCII, see alike_name_warnings)."""
+    from j1sync.output.text_diff import reading
 
-    return " ".join(unicodedata.normalize("NFKC", name).translate(LOOKALIKE).split())
+    return reading(name)

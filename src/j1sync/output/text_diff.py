@@ -207,7 +207,7 @@ def read_alike(first: str, second: str) -> bool:
     space (trailing spaces, a carriage return, a tab for spaces, U+00A0), in how Unicode
     spells a character (`é` as one code point or two: NFKC), or in a letter of another
     script that looks like a Latin one (`question` with the Cyrillic U+0435: LOOKALIKE)."""
-    return _skeleton(first) == _skeleton(second)
+    return reading(first) == reading(second)
 
 
 # Cyrillic, Greek and other letters printed as a Latin letter is (Unicode's confusables,
@@ -228,11 +228,12 @@ def read_like_another(texts: Iterable[str]) -> set[str]:
     """Those of `texts` that read like another of them (`read_alike`)."""
     by_shape: dict[str, set[str]] = {}
     for text in texts:
-        by_shape.setdefault(_skeleton(text), set()).add(text)
+        by_shape.setdefault(reading(text), set()).add(text)
     return {text for alike in by_shape.values() if len(alike) > 1 for text in alike}
 
 
-def _skeleton(text: str) -> str:
+def reading(text: str) -> str:
+    """How `text` reads printed: two texts `read_alike` when their readings are equal."""
     return " ".join(unicodedata.normalize("NFKC", text).translate(LOOKALIKE).split())
 
 
@@ -281,5 +282,5 @@ def hidden_difference(removed: Sequence[str], added: Sequence[str]) -> bool:
         return True
     shapes: dict[str, set[str]] = {}
     for line in removed:
-        shapes.setdefault(_skeleton(line), set()).add(line)
-    return any(shapes.get(_skeleton(line), {line}) - {line} for line in added)
+        shapes.setdefault(reading(line), set()).add(line)
+    return any(shapes.get(reading(line), {line}) - {line} for line in added)
