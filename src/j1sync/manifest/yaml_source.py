@@ -95,14 +95,12 @@ def _value_problem(exc: ValueError, text: str, display: str) -> ManifestProblem:
     found = re.search(rf"(?<![\w.])[-+]?\d{{{limit + 1},}}", text) if limit else None
     if found is None:
         return ManifestProblem(SourceLocation(display, 1, 1), f"YAML value error: {exc}")
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     digits = len(found.group().lstrip("+-"))
     message = (
         f"an integer of {digits:,} digits is too long to read (at most {limit:,}); "
         "quote it to keep it as text"
     )
-    return ManifestProblem(SourceLocation(display, line, column), message)
+    return ManifestProblem(_at_offset(text, found.start(), display), message)
 
 
 def _scalar_starts(text: str, roots: list[Any], display: str) -> dict[int, SourceLocation]:
@@ -202,12 +200,19 @@ def _depth_exceeds(root: Any, limit: int) -> bool:
     return False
 
 
+def _at_offset(content: str | bytes, offset: int, display: str) -> SourceLocation:
+    """Where `offset` lies in a file's text (its column in characters) or bytes (in
+    bytes)."""
+    newline: Any = b"\n" if isinstance(content, bytes) else "\n"
+    line = content.count(newline, 0, offset) + 1
+    column = offset - (content.rfind(newline, 0, offset) + 1) + 1
+    return SourceLocation(display, line, column)
+
+
 def _not_utf8_problem(exc: UnicodeDecodeError, data: bytes, display: str) -> ManifestProblem:
     """The first byte that is not UTF-8, at its line and column (a column in bytes)."""
-    line = data.count(b"\n", 0, exc.start) + 1
-    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
     return ManifestProblem(
-        SourceLocation(display, line, column),
+        _at_offset(data, exc.start, display),
         f"cannot read file: not UTF-8 text (byte 0x{data[exc.start]:02x}: {exc.reason}); "
         "save it as UTF-8",
     )
@@ -216,12 +221,9 @@ def _not_utf8_problem(exc: UnicodeDecodeError, data: bytes, display: str) -> Man
 def _reader_problem(exc: ReaderError, text: str, display: str) -> ManifestProblem:
     """`unacceptable character #x0000` at its line and column (ruamel gives an offset)."""
     position = exc.position if isinstance(exc.position, int) else 0
-    before = text[:position]
-    line = before.count("\n") + 1
-    column = position - (before.rfind("\n") + 1) + 1
     character = exc.character if isinstance(exc.character, int) else 0
     return ManifestProblem(
-        SourceLocation(display, line, column),
+        _at_offset(text, position, display),
         f"YAML syntax error: character #x{character:04x} is not allowed in YAML ({exc.reason})",
     )
 
