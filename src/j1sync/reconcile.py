@@ -57,7 +57,7 @@ from j1sync.providers.registry import (
     system_named,
     systems,
 )
-from j1sync.providers.targets import Target, locks, targets_of
+from j1sync.providers.targets import Target, Targets, locks, targets_of
 
 READER_THREAD = "j1sync-read"  # the account reads' threads are named after it
 
@@ -559,7 +559,7 @@ def _plan(
             provider.prepare_checks(manifests.manifests)
         early = _ResolvingEarly(provider, desired, planner, needed)
         early.when_read(reads)
-        for part in reads.parts():
+        for part in reads.parts(needed):
             if while_reading is not None:  # once an answer came (the first request left)
                 while_reading()
                 while_reading = None
@@ -734,21 +734,49 @@ class _Reads:
             self._parts.put(read.result())
         self._parts.put(None)
 
-    def parts(self) -> Iterator[Sequence[LiveObject]]:
+    def parts(self, needed: Collection[str]) -> Iterator[Sequence[LiveObject]]:
         """The live objects of the reads started, in parts in the order they come (a kind,
         a page, a read's objects: an object may come more than once), until every read is
         over, failed ones too (`result` raises their errors). Waits in steps of
-        SIGNAL_CHECK_S, as `interrupts.settled` does."""
+        SIGNAL_CHECK_S, as `interrupts.settled` does.
+
+        Once a read of a kind the plan `needed` has failed, the run fails with its error:
+        the other targets' reads are stopped (`Targets.stop_reading`), again at every step
+        until they are over (a request sent just as they were stopped is cut too), and
+        they serve again afterwards. Before, a read started apart (a kind found only by
+        the load) waited out a server that never answers, its timeout and retry budget,
+        although another target's read had failed already. (One target's reads go to
+        one server, which answered: they end of themselves.)"""
         ended = 0
-        while ended < len(self._reads):
-            try:
-                part = self._parts.get(timeout=SIGNAL_CHECK_S)
-            except Empty:
-                continue
-            if part is None:
-                ended += 1
-            else:
-                yield part
+        targets = self._provider if isinstance(self._provider, Targets) else None
+        stopping: ReadGivenUp | None = None
+        try:
+            while ended < len(self._reads):
+                if targets is not None:
+                    stopping = stopping or self._failed_for_good(needed)
+                    if stopping is not None:
+                        targets.stop_reading(stopping)
+                try:
+                    part = self._parts.get(timeout=SIGNAL_CHECK_S)
+                except Empty:
+                    continue
+                if part is None:
+                    ended += 1
+                else:
+                    yield part
+        finally:
+            if stopping is not None and targets is not None:
+                targets.resume_reading()
+
+    def _failed_for_good(self, needed: Collection[str]) -> ReadGivenUp | None:
+        """The error that stops the other reads, once a read of a kind in `needed` has
+        failed (a read of other kinds may fail unheeded: `result` drops it)."""
+        for kinds, read in self._reads:
+            if read.done() and not read.cancelled() and not kinds.isdisjoint(needed):
+                error = read.exception()
+                if error is not None:
+                    return ReadGivenUp(f"read given up: {error}")
+        return None
 
     def read_of(self, kinds: frozenset[str]) -> list[LiveObject] | None:
         """The live objects of `kinds` once every read of them is over, as those reads

@@ -78,6 +78,8 @@ class Targets:
             kind for target in self.targets for kind in target.provider.kinds
         )
         self._owner = {kind.kind: t for t in self.targets for kind in t.provider.kinds}
+        # the providers whose own read failed in this run (not given up: its server answered)
+        self._failed_on_their_own: list[Provider] = []
 
     def target_of(self, kind: str) -> Target:
         try:
@@ -106,19 +108,50 @@ class Targets:
         per_target = [(t, [k for k in wanted if self.target_of(k) is t]) for t in self.targets]
         jobs = [(t.provider, ks) for t, ks in per_target if ks]
         if len(jobs) == 1:
-            return _read(*jobs[0], part)
+            return self._read(*jobs[0], part)
         with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix=READER_THREAD) as pool:
-            reads = [pool.submit(_read, provider, ks, part) for provider, ks in jobs]
+            reads = [pool.submit(self._read, provider, ks, part) for provider, ks in jobs]
             providers = [provider for provider, _ in jobs]
             try:
                 failed = _first_failure(reads)
             except BaseException as exc:  # Ctrl-C: no read is waited for either
                 _stop_others(providers, reads, None, f"read given up: {exc!r}")
                 raise
-            if failed is None:
+            if failed is not None:
+                _stop_others(providers, reads, failed, f"read given up: {failed.exception()}")
+            first = next(
+                (r for r in reads if not r.cancelled() and r.exception() is not None), None
+            )
+            if first is None:
                 return [obj for read in reads for obj in result_of(read)]
-            _stop_others(providers, reads, failed, f"read given up: {failed.exception()}")
-            return result_of(_own_failure(reads, failed))  # raises its error
+            return result_of(_own_failure(reads, first))  # raises its error
+
+    def _read(self, provider: Provider, kinds: Sequence[str], part: LivePart) -> list[LiveObject]:
+        try:
+            return _read(provider, kinds, part)
+        except ReadGivenUp:
+            raise
+        except Exception:
+            self._failed_on_their_own.append(provider)
+            raise
+
+    def stop_reading(self, error: ApiError) -> None:
+        """Another read of the run failed for good (reconcile.py: one started apart, with
+        other kinds): every target's read ends at once with `error`, but that of a target
+        whose own read failed. Its server answered, and its reads end of themselves with
+        errors of their own (a wrong key: each request's 401), which say more than "given
+        up"."""
+        for target in self.targets:
+            provider = target.provider
+            failed = any(p is provider for p in self._failed_on_their_own)
+            if not failed and isinstance(provider, _StopsReading):
+                provider.stop_reading(error)
+
+    def resume_reading(self) -> None:
+        """After `stop_reading()`, once the reads are over: every target serves again."""
+        for target in self.targets:
+            if isinstance(target.provider, _StopsReading):
+                target.provider.resume_reading()
 
     def link(self, live: Sequence[LiveObject]) -> list[LiveObject]:
         """Each target links its own objects (reconcile.LinksLive)."""
@@ -156,15 +189,23 @@ class _StopsReading(Protocol):
 
 
 def _first_failure(reads: Sequence[Future[list[LiveObject]]]) -> Future[list[LiveObject]] | None:
-    """Wait until every read is done (None) or one has failed (that one), returning to
-    Python every SIGNAL_CHECK_S as `interrupts.settled` does."""
+    """Wait until every read is done (None) or one has failed on its own (that one),
+    returning to Python every SIGNAL_CHECK_S as `interrupts.settled` does. A read given
+    up stops no other here: what stopped it (a read of the run that failed elsewhere,
+    reconcile.py) stops all it should, and a target whose own read failed goes on to
+    its own error (a wrong key's 401), which says more than "given up"."""
     while True:
-        failed = next((r for r in reads if r.done() and r.exception() is not None), None)
+        failed = next((r for r in reads if r.done() and _failed_on_its_own(r)), None)
         pending = [r for r in reads if not r.done()]
         if failed is not None or not pending:
             return failed
         with suppress(FuturesTimeout, CancelledError):
             pending[0].exception(SIGNAL_CHECK_S)
+
+
+def _failed_on_its_own(read: Future[list[LiveObject]]) -> bool:
+    error = None if read.cancelled() else read.exception()
+    return error is not None and not isinstance(error, ReadGivenUp)
 
 
 def _own_failure(
@@ -175,8 +216,7 @@ def _own_failure(
     here failed for a reason of its own (a wrong key: its 401)."""
     if not isinstance(failed.exception(), ReadGivenUp):
         return failed
-    own = (r for r in reads if not r.cancelled() and r.exception() is not None)
-    return next((r for r in own if not isinstance(r.exception(), ReadGivenUp)), failed)
+    return next((r for r in reads if _failed_on_its_own(r)), failed)
 
 
 def _stop_others(
