@@ -100,6 +100,8 @@ class ApiClient(Generic[S]):
         self._reads_stopped = threading.Event()
         self._reading = 0  # reads of the account under way (`reading()`)
         self._read_failure: ApiError | None = None  # the read that got no answer, while reading
+        # per thread: what its attempt that got no answer holds until its verdict (`_held`)
+        self._unanswered = threading.local()
         self.requests_sent = 0  # HTTP requests made, retries included (for tests)
         self._count_lock = threading.Lock()
         self._headers = self._request_headers()
@@ -253,6 +255,7 @@ class ApiClient(Generic[S]):
         try:
             for attempt in attempts:
                 with attempt:
+                    self._give_back_held()  # the attempt before, now tried again
                     if not mutation:
                         self._check_read_failure()
                     return once()
@@ -276,7 +279,28 @@ class ApiClient(Generic[S]):
             if not mutation:
                 self._reads_failed(error)
             raise error from last
+        finally:
+            self._give_back_held()
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _hold_until_verdict(self, give_back: Callable[[], None]) -> None:
+        """What an attempt that got no answer holds (its slot of the requests in flight;
+        JupiterOne's: its share of the quota) is given back (`give_back`) only once it is
+        known whether it is tried again (`_attempts`). Should it fail for good, the reads
+        waiting behind it for a slot hear of it first (`reading`) and are not sent: before,
+        the first waiting read took the slot the moment the failed one left it, and was
+        sent, to wait a timeout of its own."""
+        held: list[Callable[[], None]] | None = getattr(self._unanswered, "held", None)
+        if held is None:
+            held = self._unanswered.held = []
+        held.append(give_back)
+
+    def _give_back_held(self) -> None:
+        held: list[Callable[[], None]] | None = getattr(self._unanswered, "held", None)
+        if held:
+            self._unanswered.held = []
+            for give_back in held:
+                give_back()
 
     def _retry_label(self, operation: str) -> str:
         """What a retry's log line calls `operation`."""
@@ -306,18 +330,22 @@ class ApiClient(Generic[S]):
         self._check_abandoned(operation, read=read)
         waited = self._take_token(operation, self._reads_stopped if read else self._retries_stopped)
         self._check_turn_given_up(operation, waited)
-        with self.concurrency.slot() as rate_limited:
+        with self.concurrency.slot() as slot:
             self._check_abandoned(operation, read=read)  # after the waits: still wanted?
             self._count_request()
             try:
                 response = request()
             except requests.RequestException as exc:
                 self._check_abandoned(operation)  # cut by abandon(): that is why
-                raise transport_error(self.title, exc, url, operation, operation) from exc
+                error = transport_error(self.title, exc, url, operation, operation)
+                error.__cause__ = exc
+                if read and no_answer(error):
+                    self._hold_until_verdict(slot.keep())
+                raise error from exc
             try:
                 return answer(response)
             except RateLimited:
-                rate_limited()
+                slot()
                 raise
 
     def _take_token(self, operation: str, stop: threading.Event) -> bool:

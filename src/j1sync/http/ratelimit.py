@@ -14,6 +14,7 @@ here: every system's client uses them.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -123,6 +124,28 @@ def client_bucket(rate_limit: RateLimit | str | None) -> TokenBucket | None:
     return TokenBucket(rate_limit) if rate_limit is not None else None
 
 
+class Slot:
+    """One in-flight slot held (`AdaptiveConcurrency.slot`)."""
+
+    __slots__ = ("_gate", "generation", "kept", "limited")
+
+    def __init__(self, gate: AdaptiveConcurrency, generation: int) -> None:
+        self._gate = gate
+        self.generation = generation
+        self.kept = False
+        self.limited = False
+
+    def __call__(self) -> None:
+        """The request was rate limited."""
+        self.limited = True
+
+    def keep(self) -> Callable[[], None]:
+        """Hold the slot past its `with` block (left with an exception: neither a success
+        nor a 429); the callable returned gives it back."""
+        self.kept = True
+        return functools.partial(self._gate._give_back, self, False)
+
+
 class AdaptiveConcurrency:
     """An AIMD limit on requests in flight, between `minimum` and `maximum`.
 
@@ -150,33 +173,32 @@ class AdaptiveConcurrency:
         return self._in_flight
 
     @contextmanager
-    def slot(self) -> Iterator[Callable[[], None]]:
-        """Hold one in-flight slot for the `with` block. The yielded callable reports that
-        the request was rate limited; leaving the block normally counts as a success,
-        leaving it with an exception counts as neither."""
+    def slot(self) -> Iterator[Slot]:
+        """Hold one in-flight slot for the `with` block. Calling the yielded `Slot` reports
+        that the request was rate limited; leaving the block normally counts as a success,
+        leaving it with an exception counts as neither. `Slot.keep()` holds it past the
+        block, until the callable it gives is called."""
         with self._condition:
             while self._in_flight >= int(self._limit):
                 self._condition.wait()
             self._in_flight += 1
-            generation = self._generation
-        limited = False
-
-        def rate_limited() -> None:
-            nonlocal limited
-            limited = True
-
+            held = Slot(self, self._generation)
         succeeded = False
         try:
-            yield rate_limited
-            succeeded = not limited
+            yield held
+            succeeded = not held.limited
         finally:
-            with self._condition:
-                self._in_flight -= 1
-                if limited:
-                    self._decrease(generation)
-                elif succeeded:
-                    self._limit = min(float(self.maximum), self._limit + 1.0 / self._limit)
-                self._condition.notify_all()
+            if not held.kept:
+                self._give_back(held, succeeded)
+
+    def _give_back(self, held: Slot, succeeded: bool) -> None:
+        with self._condition:
+            self._in_flight -= 1
+            if held.limited:
+                self._decrease(held.generation)
+            elif succeeded:
+                self._limit = min(float(self.maximum), self._limit + 1.0 / self._limit)
+            self._condition.notify_all()
 
     def _decrease(self, generation: int) -> None:
         if generation != self._generation:

@@ -53,7 +53,7 @@ from j1sync.http.ratelimit import RateLimit
 from j1sync.http.retry import no_answer
 from j1sync.http.session import user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
-from j1sync.providers.jupiterone.server_quota import QuotaBeyondBudget, Reservation, ServerQuota
+from j1sync.providers.jupiterone.server_quota import QuotaBeyondBudget, ServerQuota
 from j1sync.providers.jupiterone.settings import TITLE, Settings
 from j1sync.providers.jupiterone.transport import HttpTransport
 from j1sync.providers.jupiterone.values import ACCOUNT_HEADER, LARGEST_PAGE
@@ -138,7 +138,6 @@ class JupiterOneClient(ApiClient[Settings]):
     ) -> None:
         """Arguments left as None come from the environment (J1SYNC_*), then defaults."""
         self.quota = ServerQuota()
-        self._unanswered = threading.local()  # a thread's request that got no answer
         super().__init__(
             settings,
             backoff_initial_s=backoff_initial_s,
@@ -191,15 +190,12 @@ class JupiterOneClient(ApiClient[Settings]):
         operation = parsed.operation_name or area
         # the retry budget is the request's limit on waiting, for the quota too
         deadline = time.monotonic() + self.settings.retry_budget_s
-        try:
-            return self._attempts(
-                operation,
-                lambda: self._execute_once(area, parsed, dict(variables or {}), deadline),
-                mutation=parsed.is_mutation,
-                wait=functools.partial(self._quota_wait, parsed.invocations),
-            )
-        finally:
-            self._settle_unanswered()
+        return self._attempts(
+            operation,
+            lambda: self._execute_once(area, parsed, dict(variables or {}), deadline),
+            mutation=parsed.is_mutation,
+            wait=functools.partial(self._quota_wait, parsed.invocations),
+        )
 
     def paginate(
         self,
@@ -282,7 +278,6 @@ class JupiterOneClient(ApiClient[Settings]):
     def _execute_once(
         self, area: Area, parsed: ParsedDocument, variables: dict[str, Any], deadline: float
     ) -> dict[str, Any]:
-        self._settle_unanswered()  # this request's attempt before, now retried
         read = not parsed.is_mutation
         self._check_abandoned(area, read=read)
         request = GraphQLRequest(
@@ -307,7 +302,7 @@ class JupiterOneClient(ApiClient[Settings]):
         headers: dict[str, str] | None = None
         unanswered = False
         try:
-            with self.concurrency.slot() as rate_limited:
+            with self.concurrency.slot() as slot:
                 self._check_abandoned(area, read=read)  # after the waits: still wanted?
                 self._count_request()
                 try:
@@ -315,24 +310,26 @@ class JupiterOneClient(ApiClient[Settings]):
                 except RateLimited as exc:
                     headers = exc.headers
                     self.rate_limited_answers += 1
-                    rate_limited()
+                    slot()
                     raise
                 except AuthError as exc:
                     raise self._auth_error(area, str(exc), exc.code, exc.status, None) from exc
                 except ApiError as exc:
                     unanswered = no_answer(exc)
                     self._check_abandoned(area)  # cut by abandon(): that is why
+                    if unanswered and read:
+                        self._hold_until_verdict(slot.keep())
                     raise
                 error = self._error_of(area, result.errors) if result.errors else None
                 if isinstance(error, RateLimited):
                     self.rate_limited_answers += 1
-                    rate_limited()
+                    slot()
         finally:
             if unanswered:
                 # settled once it is known whether this request is tried again: should it
                 # fail for good, the reads behind it (in the quota's line: the very first
                 # request goes alone) hear of it first and are not sent (`reading`)
-                self._unanswered.reservation = reservation
+                self._hold_until_verdict(functools.partial(self.quota.settle, reservation, None))
             else:
                 self.quota.settle(reservation, headers)
         if error is not None:
@@ -360,13 +357,6 @@ class JupiterOneClient(ApiClient[Settings]):
             f"{budget:g} s retry budget; raise the budget with "
             "--retry-budget SECONDS, or run again once the quota has refilled"
         )
-
-    def _settle_unanswered(self) -> None:
-        """Settle this thread's request that got no answer (`_execute_once`), if any."""
-        reservation: Reservation | None = getattr(self._unanswered, "reservation", None)
-        if reservation is not None:
-            self._unanswered.reservation = None
-            self.quota.settle(reservation, None)
 
     def _error_of(self, area: str, errors: Sequence[GraphQLError]) -> ApiError:
         codes = [str((e.extensions or {}).get("code") or "") for e in errors]
