@@ -695,7 +695,9 @@ def apply_to_bound(work: Path, args: argparse.Namespace) -> dict[str, Any]:
     manifests = str(work / "manifests")
     write_manifests(work / "manifests", account.manifests)
     concurrency = args.apply_concurrency
-    with served_emulator(work / "measured", account.seed, args.latency_ms) as url:
+    timings = work / "timings.jsonl"
+    extra = ["--timings", str(timings)]
+    with served_emulator(work / "measured", account.seed, args.latency_ms, extra) as url:
         pid = str(SERVED_PIDS[url])
         measure = ["--measure-apply", url, manifests, str(concurrency), pid]
         command = [sys.executable, __file__, *measure]
@@ -711,6 +713,8 @@ def apply_to_bound(work: Path, args: argparse.Namespace) -> dict[str, Any]:
         cli_wall_s = time.perf_counter() - started
     latency_s = args.latency_ms / 1000
     bound = args.creates / concurrency * latency_s
+    served, overslept = served_in_flight_s(timings, measured, concurrency, args.latency_ms)
+    j1sync_s = measured["wall_s"] - served - overslept
     return {
         "apply_concurrency": concurrency,
         "apply_creates": args.creates,
@@ -722,11 +726,36 @@ def apply_to_bound(work: Path, args: argparse.Namespace) -> dict[str, Any]:
         "apply_rate_limited": measured["rate_limited"],
         "apply_cpu_s": measured["cpu_s"],
         "apply_emulator_cpu_s": measured["emulator_cpu_s"],
+        "apply_emulator_server_s": round(served, 3),
+        "apply_emulator_oversleep_s": round(overslept, 3),
+        "apply_j1sync_s": round(j1sync_s, 3),
+        "apply_j1sync_ratio_to_bound": round(j1sync_s / bound, 3),
         "apply_counts": measured["counts"],
         "apply_then_plan_exit_code": check.returncode,
         "apply_cli_wall_s": round(cli_wall_s, 3),
         "apply_cli_exit_code": cli.returncode,
     }
+
+
+def served_in_flight_s(
+    timings: Path, measured: dict[str, Any], concurrency: int, latency_ms: int
+) -> tuple[float, float]:
+    """The emulator's own time on the apply's requests (its `--timings` lines answered
+    while `apply_plan` ran), as the apply's wall time holds it: each request holds one of
+    `concurrency` slots for the latency, its server time and any oversleep, so these add
+    (sum ÷ concurrency) to the least the apply can take, beyond the bound's latency. The
+    server time includes waits for the emulator's own interpreter lock: sixteen requests
+    that wake together are answered one after another. (Little's law: a client that kept
+    every slot busy at no cost of its own would take exactly latency + server + oversleep
+    summed ÷ concurrency.) Returns (server, oversleep) in seconds."""
+    server_ms = overslept_ms = 0.0
+    with timings.open(encoding="utf-8") as lines:
+        for text in lines:
+            line = json.loads(text)
+            if measured["started"] <= line["ts"] <= measured["ended"]:
+                server_ms += line["server_ms"]
+                overslept_ms += max(0.0, line.get("latency_ms", latency_ms) - latency_ms)
+    return server_ms / 1000 / concurrency, overslept_ms / 1000 / concurrency
 
 
 def measure_apply(url: str, manifests: str, concurrency: int, emulator_pid: int) -> dict[str, Any]:
@@ -743,12 +772,14 @@ def measure_apply(url: str, manifests: str, concurrency: int, emulator_pid: int)
         requests_before = client.requests_sent
         limited_before = getattr(client, "rate_limited_answers", 0)
         emulator_cpu, cpu = _process_cpu_s(emulator_pid), time.process_time()
-        wall = time.perf_counter()
+        started, wall = time.time(), time.perf_counter()
         result = apply_plan(planned.plan, provider, planned.live, concurrency=concurrency)
-        wall = time.perf_counter() - wall
+        wall, ended = time.perf_counter() - wall, time.time()
         cpu, emulator_cpu = time.process_time() - cpu, _process_cpu_s(emulator_pid) - emulator_cpu
     return {
         "wall_s": round(wall, 3),
+        "started": started,
+        "ended": ended,
         "cpu_s": round(cpu, 3),
         "emulator_cpu_s": round(emulator_cpu, 3),
         "requests": client.requests_sent - requests_before,
