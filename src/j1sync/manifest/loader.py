@@ -35,7 +35,13 @@ from j1sync.manifest.project import (
 )
 from j1sync.manifest.scope import run_scope
 from j1sync.manifest.validation_problems import problems_from_validation
-from j1sync.manifest.yaml_source import CORE_TAG_PREFIX, YamlDocument, locate, read_documents
+from j1sync.manifest.yaml_source import (
+    CORE_TAG_PREFIX,
+    YamlDocument,
+    document_at,
+    locate,
+    read_documents,
+)
 from j1sync.providers.registry import (
     System,
     all_api_versions,
@@ -238,14 +244,13 @@ def _plain_manifests(
         documents = plain_load_all(text, env)
     if documents is None:
         return None
-    on_demand = _DocumentsOnDemand(path, display)
     loaded = []
     for document in documents:
         start = SourceLocation(display, document.line, document.column)
         manifest = _plain_manifest(document, start)
         if manifest is None:
             return None
-        source = functools.partial(on_demand.document, document.index, start)
+        source = functools.partial(_document_again, document.index, start)
         loaded.append(LoadedManifest(manifest, source))
     return loaded
 
@@ -268,21 +273,12 @@ def _plain_manifest(document: PlainDocument, start: SourceLocation) -> Manifest 
     return _manifest(start, system, kind, parsed, document.sensitive)
 
 
-class _DocumentsOnDemand:
-    """A file's round-trip documents, read on first use (to locate a cross-document
-    problem of a manifest that took the quick road)."""
-
-    def __init__(self, path: Path, display: str) -> None:
-        self._path, self._display = path, display
-        self._documents: dict[int, YamlDocument] | None = None
-
-    def document(self, index: int, start: SourceLocation) -> YamlDocument:
-        if self._documents is None:
-            documents, _ = read_documents(self._path, self._display)
-            self._documents = {d.index: d for d in documents}
-        found = self._documents.get(index)
-        # the file changed since: at least the manifest's start is still right
-        return found or YamlDocument(self._display, index, CommentedMap(), start)
+def _document_again(index: int, start: SourceLocation) -> YamlDocument:
+    """A manifest's round-trip document, read again (to locate a cross-document problem of
+    a manifest that took the quick road; yaml_source.document_at reads it alone)."""
+    found = document_at(start)
+    # the file changed since: at least the manifest's start is still right
+    return found or YamlDocument(start.file, index, CommentedMap(), start)
 
 
 def _manifest(

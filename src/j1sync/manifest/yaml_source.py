@@ -302,15 +302,82 @@ def locate(
 
 def document_at(source: SourceLocation) -> YamlDocument | None:
     """The document of a manifest file that starts at `source`, read again: for a problem
-    found after the load (a name the account does not hold) to point at its field. None
-    when the file no longer reads or holds no document there."""
+    found after the load (a name the account does not hold, a duplicate name of a
+    manifest that took the quick road) to point at its field. None when the file no
+    longer reads or holds no document there.
+
+    The document is read alone first (`_document_alone`): placing one problem in a file
+    of 10,000 documents read them all, ~20 s. Should it not read alone as it did in the
+    file, the whole file is read."""
     try:
         status = os.stat(source.file)
     except OSError:
         return None
     stamp = (status.st_ino, status.st_size, status.st_mtime_ns)
+    alone = _document_alone(source.file, source.line, stamp)
+    if alone is not None:
+        return alone
     documents = _documents_again(source.file, stamp)
     return next((d for d in documents if d.start.line == source.line), None)
+
+
+# A line that ends a document in any YAML context (`---` or `...` at its start, then a
+# space or the line's end): no scalar may hold one (YAML 1.2, c-forbidden).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t\r]|$)", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+# Kept while the file is the same, as `_documents_again`: one document's many problems
+# (3,000 members a group names that the account does not have) parse it once.
+@functools.lru_cache(maxsize=64)
+def _document_alone(file: str, line: int, stamp: tuple[int, int, int]) -> YamlDocument | None:
+    """The document of `file` whose root starts at `line`, parsed alone: the file's text
+    from that line to the next document marker, after as many empty lines as come before
+    it (so every position is the file's). None unless that gives one document whose root
+    starts at `line`, as the whole file's would; None too for a file with a directive
+    (`%YAML 1.1`) or a line break other than LF (the whole file is read instead)."""
+    lines = _file_lines(file, stamp)
+    if lines is None or not 1 <= line <= len(lines.starts):
+        return None
+    begin = lines.starts[line - 1]
+    after = lines.text.find("\n", begin)
+    found = _DOCUMENT_MARKER.search(lines.text, len(lines.text) if after < 0 else after + 1)
+    end = found.start() if found is not None else len(lines.text)
+    text = "\n" * (line - 1) + lines.text[begin:end]
+    try:
+        roots = [r for r in _round_trip_yaml().load_all(text) if r is not None]
+    except (YAMLError, RecursionError, ValueError):
+        return None
+    if len(roots) != 1 or not isinstance(roots[0], CommentedMap):
+        return None
+    start = node_start(roots[0], file)
+    if start.line != line:
+        return None
+    if _depth_exceeds(roots[0], MAX_NESTING) or aliases_expand_beyond(roots[0], MAX_ALIASED_VALUES):
+        return None
+    return YamlDocument(file, -1, roots[0], start)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    text: str
+    starts: list[int]  # the offset each line starts at (LF line breaks)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_lines(file: str, stamp: tuple[int, int, int]) -> _Lines | None:
+    """A file's text and where its lines start, while it is the same (`stamp`)."""
+    try:
+        text = Path(file).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "\r" in text or _DIRECTIVE.search(text) or _nests_too_deep(text):
+        # lines as YAML counts them differ; a directive (`%YAML 1.1`) would be left out;
+        # or the whole file's road says what is wrong
+        return None
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return _Lines(text, starts)
 
 
 # A file's problems found after the load come together, and each is placed by reading the
