@@ -52,13 +52,20 @@ LAYOUTS = {
         + _question("a", "'multi\n  --- line'")
     ),
     "a directive": "%YAML 1.2\n---\n" + _question("a") + "---\n" + _question("a", "Again"),
+    "a line separator in a value": "---\n".join(
+        [_question("a", "'one\u2028two'"), _question("a", "Again")]
+    ),
     "CRLF line breaks": ("---\n".join([_question("a"), _question("a", "Again")])).replace(
         "\n", "\r\n"
     ),
 }
 
 
-READ_WHOLE = {"a directive", "CRLF line breaks"}  # each document is read with the file
+READ_WHOLE = {
+    "a directive",
+    "CRLF line breaks",
+    "a line separator in a value",
+}  # each document is read with the file
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))

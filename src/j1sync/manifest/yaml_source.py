@@ -325,6 +325,8 @@ def document_at(source: SourceLocation) -> YamlDocument | None:
 # space or the line's end): no scalar may hold one (YAML 1.2, c-forbidden).
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t\r]|$)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+# line breaks other than LF that a YAML reader may count (libyaml counts NEL, LS and PS)
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 
 # Kept while the file is the same, as `_documents_again`: one document's many problems
@@ -371,9 +373,9 @@ def _file_lines(file: str, stamp: tuple[int, int, int]) -> _Lines | None:
         text = Path(file).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if "\r" in text or _DIRECTIVE.search(text) or _nests_too_deep(text):
-        # lines as YAML counts them differ; a directive (`%YAML 1.1`) would be left out;
-        # or the whole file's road says what is wrong
+    if _OTHER_BREAKS.search(text) or _DIRECTIVE.search(text) or _nests_too_deep(text):
+        # lines as the YAML readers count them differ; a directive (`%YAML 1.1`) would be
+        # left out; or the whole file's road says what is wrong
         return None
     starts = [0]
     starts.extend(m.end() for m in re.finditer("\n", text))
