@@ -100,7 +100,8 @@ class ApiClient(Generic[S]):
         self._reads_stopped = threading.Event()
         self._reading = 0  # reads of the account under way (`reading()`)
         self._read_failure: ApiError | None = None  # the read that got no answer, while reading
-        # per thread: what its attempt that got no answer holds until its verdict (`_held`)
+        # per thread: what its attempt that got no answer holds until its verdict
+        # (`_hold_until_verdict`)
         self._unanswered = threading.local()
         self.requests_sent = 0  # HTTP requests made, retries included (for tests)
         self._count_lock = threading.Lock()
