@@ -1,14 +1,18 @@
 """What the xyOps provider tests share: an emulator with a provider connected to it, and
-the one road to a plan and an apply (reconcile.connect_and_plan -> engine -> executor)."""
+the one road to a plan and an apply (reconcile.connect_and_plan -> engine -> executor);
+an emulator with the CLI run in process against it (`CliServer`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
+from click.testing import CliRunner, Result
+
+from j1sync.cli import cli
 from j1sync.engine.model import Plan
 from j1sync.executor import ApplyResult, apply_plan
 from j1sync.manifest.document import ProjectConfig
@@ -117,3 +121,33 @@ def write_manifests(folder: Path, documents: Sequence[str]) -> Path:
     for index, text in enumerate(documents):
         (folder / f"m{index}.yaml").write_text(text)
     return folder
+
+
+@dataclass
+class CliServer:
+    """An xyOps emulator whose API key is `key`, and a test's folder (`root`): `run` is
+    `j1sync ARGS` in process against it, with `env` (and the call's own) besides. A test
+    module subclasses it with what its tests need of the emulator."""
+
+    emu: XyOpsEmulator
+    root: Path
+    key: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    def run(self, *args: str, key: str | None = None, **env: str) -> Result:
+        """`j1sync ARGS`, with the emulator's key unless `key` is given."""
+        settings = {
+            "XYOPS_URL": self.emu.url,
+            "XYOPS_API_KEY": self.key if key is None else key,
+            "NO_COLOR": "1",
+            **self.env,
+            **env,
+        }
+        return CliRunner().invoke(cli, list(args), env=settings)
+
+    @classmethod
+    @contextmanager
+    def serving(cls, root: Path, key: str, **env: str) -> Iterator[Self]:
+        """An emulator started with `key`, as long as the block runs."""
+        with running_xyops_emulator(api_key=key) as emu:
+            yield cls(emu, root, key, dict(env))

@@ -6,41 +6,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
 from tests.xyops.helpers import (
     EXAMPLES,
     HOOK_URL,
     TOKEN,
     TOKEN_VARIABLE,
     URL_VARIABLE,
+    CliServer,
     examples_with_secret,
 )
 
 KEY = "cliXyOpsKey0123456789abc"
 
 
-@dataclass
-class Server:
-    emu: XyOpsEmulator
-    root: Path
-
-    def run(self, *args: str, key: str = KEY) -> Result:
-        env = {
-            "XYOPS_URL": self.emu.url,
-            "XYOPS_API_KEY": key,
-            TOKEN_VARIABLE: TOKEN,
-            URL_VARIABLE: HOOK_URL,
-            "NO_COLOR": "1",
-        }
-        return CliRunner().invoke(cli, list(args), env=env)
-
+class Server(CliServer):
     def ids(self, plural: str) -> set[str]:
         return {obj["id"] for obj in self.emu.snapshot()[plural]}
 
@@ -48,8 +33,8 @@ class Server:
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield Server(emu, tmp_path)
+    with Server.serving(tmp_path, KEY, **{TOKEN_VARIABLE: TOKEN, URL_VARIABLE: HOOK_URL}) as served:
+        yield served
 
 
 def test_the_examples_plan_apply_and_then_plan_nothing(server: Server) -> None:

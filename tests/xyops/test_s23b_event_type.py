@@ -8,14 +8,11 @@ manifest error; the emulator does what xyOps does."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
+from tests.xyops.helpers import CliServer
 
 KEY = "s23bXyOpsKey0123456789ab"
 HEAD = """apiVersion: xyops.j1sync/v1
@@ -35,15 +32,7 @@ WORKFLOW = HEAD + (
 )
 
 
-@dataclass
-class Server:
-    emu: XyOpsEmulator
-    root: Path
-
-    def run(self, *args: str) -> Result:
-        env = {"XYOPS_URL": self.emu.url, "XYOPS_API_KEY": KEY, "NO_COLOR": "1"}
-        return CliRunner().invoke(cli, list(args), env=env)
-
+class Server(CliServer):
     def manifest(self, text: str) -> str:
         folder = self.root / "m"
         folder.mkdir(exist_ok=True)
@@ -58,8 +47,8 @@ class Server:
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield Server(emu, tmp_path)
+    with Server.serving(tmp_path, KEY) as served:
+        yield served
 
 
 @pytest.mark.parametrize(

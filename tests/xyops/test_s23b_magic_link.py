@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
+from tests.xyops.helpers import CliServer
 
 KEY = "s23bXyOpsKey0123456789ab"
 MAGIC_KEY = "s3cret-Magic-Link-Key-7f1c"
@@ -35,30 +32,15 @@ spec:
 """
 
 
-@dataclass
-class Server:
-    emu: XyOpsEmulator
-    root: Path
-
-    def run(self, *args: str) -> Result:
-        env = {
-            "XYOPS_URL": self.emu.url,
-            "XYOPS_API_KEY": KEY,
-            "NO_COLOR": "1",
-            "MAGIC_KEY": MAGIC_KEY,
-        }
-        return CliRunner().invoke(cli, list(args), env=env)
-
-
 @pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliServer]:
     monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield Server(emu, tmp_path)
+    with CliServer.serving(tmp_path, KEY, MAGIC_KEY=MAGIC_KEY) as served:
+        yield served
 
 
 @pytest.mark.parametrize("written", ["${env:MAGIC_KEY}", MAGIC_KEY])
-def test_a_magic_key_converges_and_is_never_shown(server: Server, written: str) -> None:
+def test_a_magic_key_converges_and_is_never_shown(server: CliServer, written: str) -> None:
     folder = server.root / "m"
     folder.mkdir()
     (folder / "event.yaml").write_text(EVENT.format(key=written))

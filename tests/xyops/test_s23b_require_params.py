@@ -9,14 +9,11 @@ after."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
+from tests.xyops.helpers import CliServer
 
 KEY = "s23bXyOpsKey0123456789ab"
 
@@ -53,15 +50,7 @@ spec:
 """
 
 
-@dataclass
-class Server:
-    emu: XyOpsEmulator
-    root: Path
-
-    def run(self, *args: str) -> Result:
-        env = {"XYOPS_URL": self.emu.url, "XYOPS_API_KEY": KEY, "NO_COLOR": "1"}
-        return CliRunner().invoke(cli, list(args), env=env)
-
+class Server(CliServer):
     def folder(self, name: str, *documents: str) -> str:
         path = self.root / name
         path.mkdir()
@@ -73,8 +62,8 @@ class Server:
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield Server(emu, tmp_path)
+    with Server.serving(tmp_path, KEY) as served:
+        yield served
 
 
 @pytest.mark.parametrize("name", ["constructor", "__proto__", "0"])

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from j1sync.cli import cli
-from j1sync.providers.xyops.emulator import XyOpsEmulator, running_xyops_emulator
+from tests.xyops.helpers import CliServer
 
 KEY = "xypdfTestKey0123456789abc"
 HOOK_URL = "https://chat.example.com/hooks/XYPDF-S3CRET-URL"
@@ -125,21 +125,11 @@ def write(path: Path, document: Any) -> Path:
     return path
 
 
-class Server:
-    def __init__(self, emu: XyOpsEmulator, root: Path) -> None:
-        self.emu = emu
-        self.root = root
-
-    def run(self, *args: str, **env: str) -> Result:
-        base = {"XYOPS_URL": self.emu.url, "XYOPS_API_KEY": KEY, "NO_COLOR": "1"}
-        return CliRunner().invoke(cli, list(args), env={**base, **env})
-
-
 @pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliServer]:
     monkeypatch.chdir(tmp_path)
-    with running_xyops_emulator(api_key=KEY) as emu:
-        yield Server(emu, tmp_path)
+    with CliServer.serving(tmp_path, KEY) as served:
+        yield served
 
 
 def export(*args: str) -> Result:
@@ -147,7 +137,7 @@ def export(*args: str) -> Result:
 
 
 def test_an_xypdf_file_becomes_manifests_that_apply_and_then_plan_nothing(
-    server: Server,
+    server: CliServer,
 ) -> None:
     source = write(server.root / "xyops-export.json", xypdf(ITEMS))
     exported = export("--from-file", str(source), "--out", "adopted")
