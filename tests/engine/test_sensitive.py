@@ -2,7 +2,14 @@ import json
 from typing import Any
 
 from j1sync.engine.plan import build_plan
-from j1sync.engine.sensitive import MASK, Secrets, mask_state, resolve_template
+from j1sync.engine.sensitive import (
+    MASK,
+    Secrets,
+    credential_strings,
+    mask_state,
+    resolve_template,
+    strings_in,
+)
 from tests.engine.builders import KINDS, PROJECT, have, want
 
 SECRET = "s3cr3t-token-value"
@@ -53,3 +60,14 @@ def test_bare_variable_value_inside_other_text_gets_its_own_template() -> None:
     assert masked == {"url": MASK}
     assert templates == {"url": "https://x/?t=${env:HOOK_TOKEN}"}
     assert resolve_template(templates["url"], {"HOOK_TOKEN": "other"}) == "https://x/?t=other"
+
+
+def test_strings_in_finds_every_string_and_keys_only_when_asked() -> None:
+    value = {"url": "https://h/x", "headers": {"X-Token": "abc", "n": 3}, "list": ["a", ["b"]]}
+    assert strings_in(value) == ["https://h/x", "abc", "a", "b"]
+    assert strings_in(value, keys=True) == [
+        "url", "https://h/x", "headers", "X-Token", "abc", "n", "list", "a", "b",
+    ]  # fmt: skip
+    assert strings_in(7) == [] and strings_in("s", keys=True) == ["s"]
+    # a credential path's strings: the values below it, never its keys
+    assert credential_strings(value, ["headers", "list"]) == ["abc", "a", "b"]

@@ -44,6 +44,7 @@ from j1sync.engine.sensitive import (
     credential_strings,
     mask,
     mask_path,
+    strings_in,
 )
 from j1sync.errors import ResolutionError
 from j1sync.manifest.document import ProjectConfig, ownership_mark
@@ -429,7 +430,7 @@ class _Masking:
         literals = credential_strings(live.state, paths) if paths else []
         if after is not None:
             paths |= set(after.templates) | set(after.literal)
-            literals += _strings(list(after.literal.values()))
+            literals += strings_in(list(after.literal.values()), keys=True)
         twin = desired.state if desired is not None else None
         masked = mask(live.state, self.secrets, paths, live=True, desired=twin, literals=literals)
         return masked.state
@@ -441,7 +442,7 @@ class _Masking:
             return None
         spec = dict(want.declared)
         paths = self.paths(want.kind, spec)
-        literals = _strings(list(after.literal.values()))
+        literals = strings_in(list(after.literal.values()), keys=True)
         shown: dict[str, Any] = mask(spec, self.secrets, paths, literals=literals).state
         return shown
 
@@ -486,7 +487,8 @@ def _mask_desired(state: dict[str, Any], secrets: Secrets, paths: Collection[str
     masked = mask(state, secrets, paths)
     if not masked.literal:
         return masked
-    return mask(state, secrets, paths, literals=_strings(list(masked.literal.values())))
+    literals = strings_in(list(masked.literal.values()), keys=True)
+    return mask(state, secrets, paths, literals=literals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,17 +598,6 @@ def _create_change(want: _DesiredSide, masking: _Masking) -> Change:
         secret_values=masked.literal,
         manifest=masking.declared(desired, masked),
     )
-
-
-def _strings(value: Any) -> list[str]:
-    """Every string in a JSON-like value, dict keys included."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
 
 
 def _delete_change(live: _LiveSide, reason: str, masking: _Masking) -> Change:

@@ -214,20 +214,26 @@ def _pattern(literals: Collection[str]) -> re.Pattern[str] | None:
 
 def credential_strings(state: Any, paths: Collection[str]) -> list[str]:
     """Every string at or below `paths` in `state`: the values its credential paths hold."""
+    return [text for path in paths for text in strings_in(get_path(state, path))]
+
+
+def strings_in(node: Any, *, keys: bool = False) -> list[str]:
+    """Every string in a JSON-like value, in order; with `keys`, its mappings' keys too."""
     found: list[str] = []
 
     def collect(node: Any) -> None:
         if isinstance(node, str):
             found.append(node)
         elif isinstance(node, dict):
-            for value in node.values():
+            for key, value in node.items():
+                if keys:
+                    collect(key)
                 collect(value)
         elif isinstance(node, list):
             for value in node:
                 collect(value)
 
-    for path in paths:
-        collect(get_path(state, path))
+    collect(node)
     return found
 
 
