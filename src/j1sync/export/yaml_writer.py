@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from j1sync.env_reference import ENV_MARKER
 from j1sync.errors import J1SyncError
+from j1sync.manifest.plain_yaml import plain_load_all
 from j1sync.providers.registry import (
     UNQUALIFIED_SYSTEM,
     manifest_kind,
@@ -130,12 +133,22 @@ def _set_flow(seq: CommentedSeq) -> None:
             _set_flow(item)
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = False
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = NO_WRAP
-    yaml.allow_unicode = True
+_DUMPERS = threading.local()  # a YAML instance holds its emitter's state: one a thread
+
+
+def yaml_dumper(*, allow_unicode: bool = True, width: int = NO_WRAP) -> YAML:
+    """The block-style round-trip dumper manifests are written with (maps indented by 2,
+    list dashes by 2 inside 4), made once per thread and setting: making one costs more
+    than a small document's dump."""
+    made: dict[tuple[bool, int], YAML] = _DUMPERS.__dict__.setdefault("made", {})
+    yaml = made.get((allow_unicode, width))
+    if yaml is None:
+        yaml = YAML(typ="rt")
+        yaml.default_flow_style = False
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        yaml.width = width
+        yaml.allow_unicode = allow_unicode
+        made[allow_unicode, width] = yaml
     return yaml
 
 
@@ -145,14 +158,22 @@ def _dump(document: Mapping[str, Any], quote: bool) -> str:
     where YAML reads `\u202e` back as the character. A manifest read in a review shows
     what a name holds (Trojan Source, CVE-2021-42574)."""
     stream = io.StringIO()
-    _yaml().dump(to_yaml_tree(document, quote=quote), stream)
+    yaml_dumper().dump(to_yaml_tree(document, quote=quote), stream)
     text = stream.getvalue()
     if not text.isascii():
         text = escaped_hidden(text)
     return header(document.get("apiVersion")) + text
 
 
-def _reads_back(text: str, document: Mapping[str, Any]) -> bool:
+def reads_back(text: str, document: Mapping[str, Any]) -> bool:
+    """`text` is one YAML document that j1sync's manifest loader reads as `document`:
+    on its quick road (libyaml) where that road takes the text, else on the round-trip
+    road (the road the loader takes then too). A text holding `${env:` is read by the
+    round-trip road alone: the quick road would resolve the reference, not keep it."""
+    if ENV_MARKER not in text:
+        found = plain_load_all(text, {})
+        if found is not None:
+            return len(found) == 1 and found[0].data == document
     try:
         loaded = YAML(typ="rt").load(text)
     except Exception:  # any YAML error means "not exact"
@@ -164,7 +185,7 @@ def render_manifest(document: Mapping[str, Any]) -> str:
     """The text of one manifest file; reading it back gives `document` exactly."""
     for quote in (False, True):
         text = _dump(document, quote)
-        if _reads_back(text, document):
+        if reads_back(text, document):
             return text
     name = document.get("metadata", {}).get("name")
     raise J1SyncError(f"{document.get('kind')}/{name}: cannot be written as exact YAML")

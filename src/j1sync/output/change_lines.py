@@ -20,12 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from j1sync.engine.model import Change
 from j1sync.engine.sensitive import MASK
-from j1sync.export.yaml_writer import manifest_document, to_yaml_tree
+from j1sync.export.yaml_writer import manifest_document, reads_back, to_yaml_tree, yaml_dumper
 from j1sync.output.field_diff import ABSENT, Element, Entry, FieldGroup, ValueChange, diff_fields
 from j1sync.output.text_diff import (
     MAX_RUN,
@@ -228,25 +225,12 @@ def _label_value(value: Any) -> str:
 # -- YAML -------------------------------------------------------------------------------
 
 
-def _yaml(allow_unicode: bool = True) -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = False
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = sys.maxsize  # never folded: long lines are broken as a diff's are (text_diff)
-    yaml.allow_unicode = allow_unicode
-    return yaml
-
-
-_YAML = _yaml()
-_ESCAPED_YAML = _yaml(allow_unicode=False)  # every character past ASCII as its escape
-
-
-_CHECK = YAML(typ="safe")  # libyaml when installed: reading back costs little
-
-
 def _yaml_text(value: Any, quote: bool = False, escaped: bool = False) -> str:
+    # never folded: long lines are broken as a diff's are (text_diff); escaped: every
+    # character past ASCII as its escape
+    yaml = yaml_dumper(allow_unicode=not escaped, width=sys.maxsize)
     stream = io.StringIO()
-    (_ESCAPED_YAML if escaped else _YAML).dump(to_yaml_tree(value, quote=quote), stream)
+    yaml.dump(to_yaml_tree(value, quote=quote), stream)
     return stream.getvalue().rstrip("\n")
 
 
@@ -255,11 +239,8 @@ def _exact_yaml(document: Mapping[str, Any]) -> str:
     same (export/yaml_writer.py's rule: odd strings are written again double-quoted)."""
     for quote in (False, True):
         text = _yaml_text(document, quote)
-        try:
-            if _CHECK.load(text) == document:
-                return text
-        except YAMLError:
-            continue
+        if reads_back(text, document):
+            return text
     return json.dumps(document, indent=2, ensure_ascii=False)  # JSON is YAML too
 
 
