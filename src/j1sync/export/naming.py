@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from j1sync.manifest.discovery import is_manifest_name
 from j1sync.manifest.model_base import MAX_NAME_LENGTH
 
 SUFFIX = ".yaml"
@@ -63,13 +64,20 @@ def slugify(name: str, fallback: str) -> str:
 
 class FileNamer:
     """Hands out unique file names, per folder. Case cannot tell names apart (macOS and
-    Windows file systems ignore it), so slugs are lowercase and compared as such."""
+    Windows file systems ignore it), so slugs are lowercase and compared as such. A name
+    that j1sync would not read as a manifest (`j1sync.yaml` is the project file: an
+    object named `j1sync`) is never handed out: the next number is."""
 
     def __init__(self) -> None:
         self._taken: dict[str, set[str]] = {}
 
     def file_name(self, folder: str, name: str, fallback: str) -> str:
-        return numbered(slugify(name, fallback), self._taken.setdefault(folder, set())) + SUFFIX
+        taken = self._taken.setdefault(folder, set())
+        slug = slugify(name, fallback)
+        file_name = numbered(slug, taken) + SUFFIX
+        while not is_manifest_name(file_name):
+            file_name = numbered(slug, taken) + SUFFIX
+        return file_name
 
 
 def unique_names(wanted: list[str]) -> list[str]:
