@@ -49,7 +49,7 @@ class Secrets:
     def from_sensitive(cls, sensitive: Mapping[str, str]) -> Secrets:
         pairs = _secret_pairs(sensitive)
         ordered = sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True)
-        remember_secrets(pairs)
+        _remember_pairs(pairs)
         return cls(tuple(ordered))
 
     def template_for(self, text: str) -> str | None:
@@ -99,7 +99,16 @@ def remember_sensitive(sensitive: Mapping[str, str]) -> None:
     duplicate query name, a questionRef to no manifest, a name the account lacks) may
     quote one, and `redact_secrets` must take it out of the message."""
     if sensitive:
-        remember_secrets(_secret_pairs(sensitive))
+        _remember_pairs(_secret_pairs(sensitive))
+
+
+def _remember_pairs(pairs: Mapping[str, str]) -> None:
+    """Each secret of `pairs` (`secret -> its template`): a variable's own value is secret
+    through and through (a piece of it quoted is still secret); a resolved text with other
+    text around its variables is not (a piece of its template's own text is not)."""
+    whole = {value for value, template in pairs.items() if VALID_ENV_REFERENCE.fullmatch(template)}
+    remember_secrets(whole)
+    remember_secrets(pairs.keys() - whole, whole=False)
 
 
 def _variable_values(resolved: str, template: str) -> dict[str, str]:
@@ -180,7 +189,7 @@ def mask(
             if template is not None:
                 if not live:
                     result.templates[format_path(parts)] = template
-                remember_secrets([node])
+                remember_secrets([node], whole=VALID_ENV_REFERENCE.fullmatch(template) is not None)
                 return MASK
             if node and (credential or (hunted is not None and hunted.search(node))):
                 if not live:
@@ -285,6 +294,7 @@ def mask_path(path: str, secrets: Secrets, desired: Any = None) -> str:
 # -- scrubbing messages ---------------------------------------------------------------
 
 _remembered: set[str] = set()
+_remembered_whole: set[str] = set()  # secret through and through: pieces of them too
 _remembered_lock = threading.Lock()
 
 
@@ -305,14 +315,18 @@ def quoted_forms(value: str) -> tuple[str, ...]:
     )
 
 
-def remember_secrets(values: Iterable[str]) -> None:
+def remember_secrets(values: Iterable[str], *, whole: bool = True) -> None:
     """Values `redact_secrets` removes from any text, in each of their `quoted_forms`,
-    from now on, in this process."""
+    from now on, in this process. `whole`: each value is a secret through and through (a
+    variable's value, a credential), so a message quoting a piece of it is masked too."""
     long_enough = {v for v in values if len(v) >= MIN_BARE_SECRET_LENGTH}
-    if long_enough - _remembered:
-        forms = {form for value in long_enough for form in quoted_forms(value)}
+    new = long_enough - _remembered_whole if whole else long_enough - _remembered
+    if new:
+        forms = {form for value in new for form in quoted_forms(value)}
         with _remembered_lock:
             _remembered.update(forms)
+            if whole:
+                _remembered_whole.update(new)
 
 
 def forget_secrets() -> None:
@@ -320,16 +334,45 @@ def forget_secrets() -> None:
     process that runs several, as tests do, must not scrub one's text with another's)."""
     with _remembered_lock:
         _remembered.clear()
+        _remembered_whole.clear()
+
+
+# A piece of a message in quotes: checkers quote a token of a value (a J1QL word, a query
+# name inside a condition's `queries.NAME.total`), which may be a piece of a secret.
+_QUOTED_PIECE = re.compile(r"(['\"`])([^'\"`\n]+)\1")
 
 
 def redact_secrets(text: str) -> str:
-    """`text` with every remembered secret (longest first) replaced by MASK."""
+    """`text` with every remembered secret (longest first) replaced by MASK, and every
+    quoted piece of one (`'hunter2'` of a variable set to `hunter2 TOPSECRET`, or a piece
+    running into one from the text around it: the quotes kept, MASK between them)."""
     with _remembered_lock:
         known = sorted(_remembered, key=len, reverse=True)
+        whole = list(_remembered_whole)
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
+    if whole:
+        text = _QUOTED_PIECE.sub(lambda m: _piece(m, whole), text)
     return text
+
+
+def _piece(quoted: re.Match[str], secrets: Collection[str]) -> str:
+    piece = quoted.group(2)
+    if len(piece) >= MIN_BARE_SECRET_LENGTH and any(_shares(piece, s) for s in secrets):
+        return f"{quoted.group(1)}{MASK}{quoted.group(1)}"
+    return quoted.group(0)
+
+
+def _shares(piece: str, secret: str) -> bool:
+    """`piece` is part of `secret`, or runs into it (MIN_BARE_SECRET_LENGTH characters of
+    its start or end are the end or start of `secret`)."""
+    if piece in secret:
+        return True
+    for size in range(MIN_BARE_SECRET_LENGTH, min(len(piece), len(secret)) + 1):
+        if piece.endswith(secret[:size]) or piece.startswith(secret[-size:]):
+            return True
+    return False
 
 
 def missing_variables(template: str, env: Mapping[str, str]) -> list[str]:
