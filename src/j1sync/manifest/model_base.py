@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, GetJsonSchemaHandler
+from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, PydanticUndefined
 
@@ -106,6 +107,16 @@ NON_BLANK_SCHEMA = {"pattern": f"[^{WHITESPACE}]"}
 
 ObjectName = Annotated[str, AfterValidator(check_object_name), SchemaRules(**OBJECT_NAME_SCHEMA)]
 NonBlank = Annotated[str, AfterValidator(check_not_blank), SchemaRules(**NON_BLANK_SCHEMA)]
+
+# GraphQL's Int is 32-bit signed (graphql-core's bounds, the ones the servers' own GraphQL
+# libraries check): a value beyond is refused in a typed input and cannot be served back
+# from a field typed Int (a stored one breaks every list of its kind).
+GRAPHQL_INT_MIN = GRAPHQL_MIN_INT
+GRAPHQL_INT_MAX = GRAPHQL_MAX_INT
+# A manifest field whose value reaches an API field typed Int. A narrower bound nests it:
+# `Annotated[GraphQLInt, Field(ge=1)]` (a bound given in the field's own Field(...) beside
+# a default is dropped by pydantic 2.10, the Annotated's bound kept).
+GraphQLInt = Annotated[int, Field(ge=GRAPHQL_INT_MIN, le=GRAPHQL_INT_MAX)]
 
 
 def given(key: str) -> dict[str, Any]:

@@ -24,7 +24,14 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AfterValidator, Field
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy
-from j1sync.manifest.model_base import WHITESPACE, NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import (
+    WHITESPACE,
+    GraphQLInt,
+    NonBlank,
+    ObjectName,
+    StrictModel,
+    rule_error,
+)
 from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.opencti.keys import normalize_name, upper
 from j1sync.providers.opencti.kinds_base import EditInput, OpenCtiKind
@@ -154,7 +161,9 @@ class MarkingDefinitionSpec(StrictModel):
     """A marking definition (metadata.name: its definition, e.g. TLP:RED)."""
 
     definition_type: NonBlank = Field(description="TLP, PAP, statement, ...")
-    x_opencti_order: int = Field(default=0, description="Its rank among its type's markings.")
+    x_opencti_order: GraphQLInt = Field(
+        default=0, description="Its rank among its type's markings."
+    )
     # not "": markingDefinitionAdd makes a marking given no colour (or "") white
     x_opencti_color: str | None = Field(
         default=None,
@@ -174,7 +183,7 @@ class LabelSpec(StrictModel):
 class KillChainPhaseSpec(StrictModel):
     """A kill chain phase (metadata.name: <kill_chain_name>:<phase_name>)."""
 
-    x_opencti_order: int = Field(default=0, description="Its rank in the kill chain.")
+    x_opencti_order: GraphQLInt = Field(default=0, description="Its rank in the kill chain.")
 
 
 def _one_alias_each(aliases: list[str]) -> list[str]:
@@ -200,7 +209,7 @@ class VocabularySpec(StrictModel):
     aliases: Annotated[list[NonBlank], AfterValidator(_one_alias_each)] = Field(
         default_factory=list
     )
-    order: int | None = Field(default=None, description="Its rank; unmanaged when left out.")
+    order: GraphQLInt | None = Field(default=None, description="Its rank; unmanaged when left out.")
     is_hidden: bool = Field(default=False, description="Left out of the pickers.")
 
 

@@ -12,11 +12,12 @@ string the API stores; it is compared as data (key order means nothing), default
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import GraphQLInt, NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.providers.opencti.values import FilterMode, FilterOperator
 
 SETTINGS_NAME = "platform"  # metadata.name of the one Settings manifest
 MIN_NAME_LENGTH = 2  # the add inputs' name constraint (schema-6.9.17.graphql)
@@ -47,8 +48,8 @@ class Filter(StrictModel):
 
     key: FilterKeys
     values: list[Any] = Field(default_factory=list)
-    operator: NonBlank = "eq"
-    mode: Literal["and", "or"] = "or"
+    operator: FilterOperator = "eq"
+    mode: FilterMode = "or"
 
     # the schema says what is accepted: one attribute alone, or a list of them
     @field_validator("key", mode="before", json_schema_input_type=NonBlank | FilterKeys)
@@ -61,7 +62,7 @@ class Filter(StrictModel):
 class FilterGroup(StrictModel):
     """OpenCTI's FilterGroup: filters and nested groups combined by `mode`."""
 
-    mode: Literal["and", "or"] = "and"
+    mode: FilterMode = "and"
     filters: list[Filter] = Field(default_factory=list)
     filterGroups: list[FilterGroup] = Field(default_factory=list)
 
@@ -131,7 +132,9 @@ class FeedSpec(StrictModel):
         default=";", max_length=1, description="At most one character (OpenCTI's check)."
     )
     feed_date_attribute: NonBlank = "created_at"
-    rolling_time: int = Field(default=60, ge=1, description="Minutes of history listed.")
+    rolling_time: Annotated[GraphQLInt, Field(ge=1)] = Field(
+        default=60, description="Minutes of history listed."
+    )
     include_header: bool = True
     feed_types: list[NonBlank] = Field(min_length=1)
     feed_attributes: list[FeedAttribute] = Field(min_length=1)

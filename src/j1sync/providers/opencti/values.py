@@ -13,6 +13,31 @@ from typing import Literal, get_args
 ApiVersion = Literal["opencti.j1sync/v1"]
 API_VERSION: str = get_args(ApiVersion)[0]
 
+# OpenCTI's FilterMode and FilterOperator enums (schema-6.9.17.graphql), in its order: what
+# a FilterGroup's and a filter's `mode` and a filter's `operator` take.
+FilterMode = Literal["and", "or"]
+FilterOperator = Literal[
+    "eq",
+    "not_eq",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "match",
+    "wildcard",
+    "contains",
+    "not_contains",
+    "ends_with",
+    "not_ends_with",
+    "starts_with",
+    "not_starts_with",
+    "script",
+    "nil",
+    "not_nil",
+    "search",
+    "within",
+]
+
 # The manifest kinds in dependency order (a kind comes after every kind its objects name):
 # the kinds modules define one kind class each (models.KIND_CLASSES, checked to be exactly
 # these, in this order, when it is imported).

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, Field, JsonValue, StrictBool, field_validat
 
 from j1sync import json_input
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import GraphQLInt, NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.providers.jupiterone.values import BREAKPOINTS as BREAKPOINTS
 from j1sync.providers.jupiterone.values import (
     DEFAULT_PARAMETER_TYPE,
@@ -133,7 +133,6 @@ class Widget(StrictModel):
 
 # What CreateInsightsDashboardLayoutItem takes: x, w and h are GraphQL Ints (32-bit
 # signed, refused beyond by the API), y a Long (int64 in the Terraform provider's client).
-GRAPHQL_INT_MAX = 2**31 - 1
 LONG_MAX = 2**63 - 1
 
 
@@ -141,10 +140,10 @@ class LayoutItem(StrictModel):
     """Where one widget sits at one screen size (grid units)."""
 
     widget: NonBlank = Field(description="The key of a widget of this board.")
-    x: int = Field(ge=0, le=GRAPHQL_INT_MAX)
+    x: Annotated[GraphQLInt, Field(ge=0)]
     y: int = Field(ge=0, le=LONG_MAX)
-    w: int = Field(ge=1, le=GRAPHQL_INT_MAX)
-    h: int = Field(ge=1, le=GRAPHQL_INT_MAX)
+    w: Annotated[GraphQLInt, Field(ge=1)]
+    h: Annotated[GraphQLInt, Field(ge=1)]
     static: StrictBool = Field(default=False, description="Fixed in place in the app.")
 
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Annotated, Any, get_args
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
-from j1sync.manifest.model_base import NonBlank, StrictModel, rule_error
+from j1sync.manifest.model_base import GraphQLInt, NonBlank, StrictModel, rule_error
 from j1sync.providers.jupiterone.models.common import PollingInterval
 
 # The API applies an hour only to daily and weekly runs, a day only to weekly ones; j1sync
@@ -50,9 +50,12 @@ class IntegrationScheduleSpec(StrictModel):
         default=None, description="Integration type (e.g. aws), to tell same-named instances apart."
     )
     pollingInterval: PollingInterval
-    hour: int | None = Field(default=None, ge=0, le=23, description="UTC hour, 0-23.")
-    dayOfWeek: int | None = Field(
-        default=None, ge=0, le=6, description="0 (Sunday) to 6 (Saturday)."
+    # GraphQL Ints (IntegrationPollingIntervalCronExpressionInput), bounded narrower
+    hour: Annotated[GraphQLInt, Field(ge=0, le=23)] | None = Field(
+        default=None, description="UTC hour, 0-23."
+    )
+    dayOfWeek: Annotated[GraphQLInt, Field(ge=0, le=6)] | None = Field(
+        default=None, description="0 (Sunday) to 6 (Saturday)."
     )
 
     @field_validator("hour")

@@ -23,11 +23,13 @@ from typing import Any
 from graphql import (
     GraphQLField,
     GraphQLInterfaceType,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
     build_schema,
     default_field_resolver,
+    get_named_type,
 )
 
 from j1sync.emulator.store import JsonObject, Store
@@ -390,6 +392,7 @@ class OpenCtiApi:
             if key not in kind.editable:
                 raise auth.functional_error(f"Invalid input key {key}", key=key)
             values = attributes.prepared(entity_type, key, values, key in kind.multi)
+            attributes.servable(key, values, _field_type(kind.typename, key))
             stored_key = key
             if key in kind.multi:
                 current = list(obj.get(stored_key) or [])
@@ -411,6 +414,15 @@ class OpenCtiApi:
                     "This update will lead to a duplicated entity", id=str(obj["id"])
                 )
         return self.replace(entity_type, obj)
+
+
+def _field_type(typename: str, key: str) -> GraphQLNamedType | None:
+    """The named type the served schema gives the field `key` of `typename`, if any."""
+    graphql_type = _schema().type_map.get(typename)
+    if not isinstance(graphql_type, GraphQLObjectType) or key not in graphql_type.fields:
+        return None
+    named: GraphQLNamedType = get_named_type(graphql_type.fields[key].type)
+    return named
 
 
 # --- connections, filters and ordering ---------------------------------------------------

@@ -13,6 +13,13 @@ database/middleware.ts (`prepareAttributesForUpdate`).
 - A label's `value` is stored lowercased.
 - Aliases are stored one per name OpenCTI's normalizeName folds them to, the object's
   own name left out.
+- A value for a field the schema types `Int` that GraphQL cannot serve back (beyond 32 bits,
+  or no integer) is refused (`servable`). OpenCTI's own check reads only `Number(value)`;
+  its Elasticsearch mapping of such attributes is `integer`, which refuses a value beyond
+  (a DATABASE_ERROR there; a **guess** which answer a client sees) and keeps 1.5 in the
+  document, whose every later read then fails "Int cannot represent non-integer value". The
+  emulator refuses both with GraphQL's own words, rather than store what breaks every list
+  of the kind.
 - An object attribute with string mappings (a group's `max_shareable_markings`: `{type,
   value}`) refuses a value that is not such an object (the wording a **guess** of its
   JSON schema check).
@@ -26,7 +33,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLInt, GraphQLNamedType
 
 from j1sync.providers.opencti.keys import js_trim, normalize_name
 
@@ -87,6 +94,19 @@ def prepared(entity_type: str, key: str, values: Sequence[Any], multiple: bool) 
     if entity_type == "Label" and key == "value":
         return [v.lower() if isinstance(v, str) else v for v in texts]
     return texts
+
+
+def servable(key: str, values: Sequence[Any], field_type: GraphQLNamedType | None) -> None:
+    """Refuse the update of `key` to `values` if its field, typed `field_type` in the
+    served schema, could not serve them back (an Int beyond 32 bits, or no integer)."""
+    if field_type is not GraphQLInt:
+        return
+    for value in values:
+        if value is not None:
+            try:
+                GraphQLInt.serialize(value)
+            except GraphQLError as exc:
+                raise validation_error(exc.message, key) from exc
 
 
 def _object_of(value: Any, fields: Sequence[str]) -> bool:
