@@ -5,8 +5,9 @@ Channel 'u2_gone_channel' is declared or in xyOps"), and the emulator refused de
 xyOps makes. Now an id the object in xyOps already names is no problem where xyOps keeps
 it as written (a channel's web hook, an action's channel, an alert's monitor, a role's
 categories): export, apply (adopting) and plan converge. Where xyOps checks it on every
-write (an event's tags), the plan says so at the manifest's line, before any change, and
-converges once it is taken out; a missing object named anew is an error as ever."""
+write (an event's tags), export drops it, and a manifest naming it all the same stops the
+plan at its line, before any change, and converges once it is taken out; a missing object
+named anew is an error as ever."""
 
 from __future__ import annotations
 
@@ -117,6 +118,12 @@ def test_deleted_in_xyops_while_named_then_export_and_plan(xyops_server: XyOpsEm
     assert refused["code"] == "category" and "Still in use" in str(refused["description"])
     exported = run(xyops_server, "export", "--system", "xyops", "--out", "ex", "--kind", "Event")
     assert exported.exit_code == 0, exported.output
+    # export drops the dead tag, saying so (tests/xyops/test_s25_dead_references.py); a
+    # manifest keeping it, as the user writes it back:
+    assert "xyops.Event/u2_ev: spec.tags: dropped: Tag 'u2_tag'" in exported.stderr
+    path = Path("ex/events/u2-ev.yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    - important\n", "    - important\n    - u2_tag\n"), "utf-8")
     before = xyops_server.snapshot()
     stopped = run(xyops_server, "apply", "ex", "--auto-approve")
     assert stopped.exit_code == 1, stopped.output
@@ -127,7 +134,6 @@ def test_deleted_in_xyops_while_named_then_export_and_plan(xyops_server: XyOpsEm
     ) in stopped.stderr, stopped.stderr
     assert "u2_chan" not in stopped.stderr  # the channel xyOps keeps as written: no problem
     assert xyops_server.snapshot() == before
-    path = Path("ex/events/u2-ev.yaml")
     path.write_text(path.read_text(encoding="utf-8").replace("    - u2_tag\n", ""), "utf-8")
     applied = run(xyops_server, "apply", "ex", "--auto-approve")
     assert applied.exit_code == 0, applied.output

@@ -13,7 +13,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from j1sync.manifest.plain_yaml import HAVE_CLIB, nests_beyond
-from j1sync.manifest.yaml_source import MAX_NESTING, _depth_exceeds, read_documents
+from j1sync.manifest.yaml_source import MAX_NESTING, depth_exceeds, read_documents
 
 SHAPES = [
     "a: 1\n",
@@ -45,7 +45,7 @@ UNSURE = [
 
 def _old(text: str, limit: int) -> bool:
     roots = YAML(typ="rt").load_all(StringIO(text))
-    return any(root is not None and _depth_exceeds(root, limit) for root in roots)
+    return any(root is not None and depth_exceeds(root, limit) for root in roots)
 
 
 @pytest.mark.skipif(not HAVE_CLIB, reason="ruamel.yaml's C extension is not installed")

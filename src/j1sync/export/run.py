@@ -237,6 +237,8 @@ def validation_warnings(
 # extras[EXPORT_HINTS](its exported specs, the kinds asked for) -> notes for the user.
 EXPORT_READS_ALSO = "export_reads_also"
 EXPORT_HINTS = "export_hints"
+# extras[EXPORT_NOTES](its live objects export wrote) -> notes on what their specs left out.
+EXPORT_NOTES = "export_notes"
 
 
 def _hints(documents: Sequence[ExportDocument], kinds: Sequence[str]) -> list[str]:
@@ -247,6 +249,16 @@ def _hints(documents: Sequence[ExportDocument], kinds: Sequence[str]) -> list[st
         if hint is not None and specs:
             hints.extend(hint(specs, kinds))
     return hints
+
+
+def _notes(documents: Sequence[ExportDocument]) -> list[str]:
+    notes: list[str] = []
+    for system in systems():
+        note = system.extras.get(EXPORT_NOTES)
+        written = [doc.live for doc in documents if system.owns(doc.kind)]
+        if note is not None and written:
+            notes.extend(note(written))
+    return notes
 
 
 def read_exported(provider: Provider, kinds: Sequence[str]) -> list[LiveObject]:
@@ -320,6 +332,7 @@ def export_objects(
     names = [v.name for v in variables]
     warnings = [
         *warnings,
+        *_notes(documents),
         *_hints(documents, wanted),
         *validation_warnings(files, names),
         *kept_warnings(out_dir, documents, read, wanted),

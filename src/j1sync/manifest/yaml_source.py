@@ -80,7 +80,7 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         if root is None:  # an empty document (a bare `---`) declares nothing
             continue
         start = scalar_starts.get(index) or node_start(root, display)
-        if _depth_exceeds(root, MAX_NESTING):
+        if depth_exceeds(root, MAX_NESTING):
             return [], [_too_deep_problem(display)]
         if aliases_expand_beyond(root, MAX_ALIASED_VALUES):
             return [], [_too_aliased_problem(display, start)]
@@ -184,8 +184,10 @@ def aliases_expand_beyond(root: Any, limit: int) -> bool:
     return total > limit and total > distinct
 
 
-def _depth_exceeds(root: Any, limit: int) -> bool:
-    """Iterative (a recursive walk is what must not happen); aliases are followed once."""
+def depth_exceeds(root: Any, limit: int) -> bool:
+    """Whether `root` (a document, or any decoded value) nests deeper than `limit` levels, a
+    scalar one level below its collection. Iterative (a recursive walk is what must not
+    happen); aliases are followed once."""
     stack: list[tuple[Any, int]] = [(root, 1)]
     seen: set[int] = set()
     while stack:
@@ -355,7 +357,7 @@ def _document_alone(file: str, line: int, stamp: tuple[int, int, int]) -> YamlDo
     start = node_start(roots[0], file)
     if start.line != line:
         return None
-    if _depth_exceeds(roots[0], MAX_NESTING) or aliases_expand_beyond(roots[0], MAX_ALIASED_VALUES):
+    if depth_exceeds(roots[0], MAX_NESTING) or aliases_expand_beyond(roots[0], MAX_ALIASED_VALUES):
         return None
     return YamlDocument(file, -1, roots[0], start)
 

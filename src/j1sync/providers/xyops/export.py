@@ -1,7 +1,8 @@
 """Live xyOps objects -> manifest specs that load back into the same desired state
 (export then plan changes nothing): defaults left out, j1sync's marker line taken out of
 `notes` (a manifest's desired state adds it back), an action's, limit's or trigger's
-`enabled: true` left out (its default), a workflow's `plugin` (xyOps sets it) left out."""
+`enabled: true` left out (its default), a workflow's `plugin` (xyOps sets it) left out,
+a reference to what xyOps deleted since dropped where it may be (dead_references.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from j1sync.engine.contract import LiveObject
 from j1sync.export.specs import model_spec
 from j1sync.providers.marker import split_marker
+from j1sync.providers.xyops.dead_references import without_dropped
 from j1sync.providers.xyops.kinds import KIND_APIS
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.values import WORKFLOW
@@ -26,7 +28,7 @@ def _item(item: Any) -> Any:
 
 def spec_of(kind: str, live: LiveObject, managed_tag: str) -> dict[str, Any]:
     """The spec of a `kind` manifest (bare kind) that means `live`."""
-    values = dict(live.state)
+    values = without_dropped(live, dict(live.state))
     values["notes"] = split_marker(values.get("notes"), managed_tag)[0]
     for name in ITEM_LISTS:
         if isinstance(values.get(name), list):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from j1sync.providers.node_json import js_numbers
 from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
+from j1sync.providers.xyops.nesting import cut_too_deep, too_deep
 from j1sync.providers.xyops.settings import TITLE
 from j1sync.providers.xyops.system import SYSTEM
 from j1sync.providers.xyops.triggers import param_values_problem, with_field_params
@@ -205,6 +206,32 @@ def _workflow_references(workflow: Any) -> Iterable[tuple[StatePath, str, str]]:
 MAY_NAME_SERVERS = "targets"
 
 
+def checked_field(where: StatePath) -> tuple[str, ...]:
+    """The field a reference is written in, list indices left out (("actions", "event_id")):
+    how values.CHECKED_REFERENCES names it."""
+    return tuple(p for p in where if isinstance(p, str))
+
+
+def unresolved_references(
+    kind: str,
+    state: Mapping[str, Any],
+    known: Collection[str],
+    held: Collection[tuple[str, str]],
+) -> Iterator[tuple[StatePath, str, str]]:
+    """(where, kind, id) of each reference in `state` that xyOps would refuse: what it names
+    is not `known` (addresses declared or in xyOps), and either the object in xyOps does
+    not name it already (`held`: (kind, id) pairs), or xyOps checks it on every write
+    (values.CHECKED_REFERENCES). Targets may be servers, which j1sync does not read. The
+    one rule of the plan's reference check (XyopsKind.reference_problems) and of export's
+    dead references (dead_references.py: for an object read, `held` is all it names)."""
+    for where, target_kind, target in named_references(kind, state):
+        if MAY_NAME_SERVERS in where or address_of(engine_kind(target_kind), target) in known:
+            continue
+        if (target_kind, target) in held and checked_field(where) not in CHECKED_REFERENCES:
+            continue  # gone from xyOps, still named by the object there: unchanged
+        yield where, target_kind, target
+
+
 def named_references(kind: str, state: Mapping[str, Any]) -> list[tuple[StatePath, str, str]]:
     """(where, kind, id) of every object `state` names: what must exist before it, and
     what cannot be deleted while it does."""
@@ -352,7 +379,11 @@ def credential_paths(kind: str, state: Mapping[str, Any]) -> list[str]:
 def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveObject:
     """An object as the API gives it (or an XYPDF file holds it) as the engine sees it."""
     name = str(raw.get("id") or "")
-    state = normalize(api.kind, raw)
+    deep: str | None = None
+    compared = raw
+    if too_deep(raw):  # compared cut short, never declared (nesting.py)
+        compared, deep = cut_too_deep(raw)
+    state = normalize(api.kind, compared)
     return LiveObject(
         kind=api.engine_kind,
         name=name,
@@ -363,7 +394,8 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
         raw=dict(raw),
         # what export writes of it is its state (the marker out of notes, defaults left
         # out: neither changes whether it loads)
-        undeclarable=spec_problem(SPEC_MODELS[api.kind], state, credential_paths(api.kind, state)),
+        undeclarable=deep
+        or spec_problem(SPEC_MODELS[api.kind], state, credential_paths(api.kind, state)),
     )
 
 
@@ -426,12 +458,7 @@ class XyopsKind:
         problems: list[str] = []
         for obj in desired:
             held = self._held.get(obj.name, frozenset())
-            for where, kind, target in named_references(self.api.kind, obj.state):
-                if MAY_NAME_SERVERS in where or address_of(engine_kind(kind), target) in known:
-                    continue
-                checked = tuple(p for p in where if isinstance(p, str)) in CHECKED_REFERENCES
-                if (kind, target) in held and not checked:
-                    continue  # gone from xyOps, still named by the object there: unchanged
+            for where, kind, target in unresolved_references(self.api.kind, obj.state, known, held):
                 prefix = address_of(engine_kind(kind), "")
                 names = [a.removeprefix(prefix) for a in known if a.startswith(prefix)]
                 message = f"no {kind} '{target}' is declared or in xyOps"

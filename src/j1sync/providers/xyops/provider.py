@@ -11,6 +11,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
 from j1sync.providers.client_provider import ClientProvider, connect_provider
 from j1sync.providers.xyops.client import XyopsClient
+from j1sync.providers.xyops.dead_references import with_dead_references
 from j1sync.providers.xyops.kinds import KIND_APIS, XyopsKind, listed
 from j1sync.providers.xyops.lock_store import BucketStore
 from j1sync.providers.xyops.settings import XyopsSettings
@@ -50,7 +51,8 @@ class XyopsProvider(ClientProvider[XyopsClient, XyopsKind]):
         for kind in self._kinds:
             if kind in wanted:
                 live.extend(kind.live_objects(listed(answer, kind.api.list_name, self.client)))
-        return live
+        # what they name that xyOps deleted since, as far as these lists tell
+        return with_dead_references(live, {kind.kind for kind in wanted})
 
     def plugin_ids(self) -> set[str]:
         """The ids of the server's plugins."""

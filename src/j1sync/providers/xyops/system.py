@@ -19,6 +19,7 @@ from j1sync.providers.xyops.settings import ENV_API_KEY, NAME, TITLE, XyopsSetti
 from j1sync.providers.xyops.values import API_VERSION, KINDS
 
 MODELS = "j1sync.providers.xyops.models"
+ENGINE_KINDS = tuple(f"{NAME}.{kind}" for kind in KINDS)  # as SYSTEM.engine_kinds
 
 
 def _connect(target: Mapping[str, Any], options: Any) -> AbstractContextManager[Any]:
@@ -58,6 +59,12 @@ def _export_specs() -> Any:
     return SPEC_BUILDERS
 
 
+def _export_notes(written: Any) -> Any:
+    from j1sync.providers.xyops.dead_references import dropped_notes
+
+    return dropped_notes(written)
+
+
 def _export_file(source: Path, out_dir: Path, kinds: Any, **options: Any) -> Any:
     """`j1sync export --system xyops --from-file FILE`: an XYPDF file (xypdf.py)."""
     from j1sync.providers.xyops.xypdf import export_file
@@ -80,6 +87,10 @@ SYSTEM = System(
         OWNERSHIP_MARK: marker_mark("notes"),  # no tag: a line of its notes
         "emulator_state": EMULATOR_DB,
         "export_specs": _export_specs,
+        "export_notes": _export_notes,
+        # what an object names must be read with it to tell what xyOps deleted since
+        # (dead_references.py); every list comes in one call
+        "export_reads_also": {kind: ENGINE_KINDS for kind in ENGINE_KINDS},
         "serve": _serve,
         "export_file": _export_file,
         "export_file_format": "an XYPDF file, xyOps's own export (.json or .json.gz)",
@@ -87,3 +98,4 @@ SYSTEM = System(
     settings_model=XyopsTarget,
     credential_variables=(ENV_API_KEY,),
 )
+assert SYSTEM.engine_kinds == ENGINE_KINDS

@@ -8,7 +8,7 @@ A leaf module (no pydantic, no other j1sync import): the emulator and the regist
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
+from typing import Final, Literal, get_args
 
 # The one apiVersion of xyOps manifests (the documents' field takes only it).
 ApiVersion = Literal["xyops.j1sync/v1"]
@@ -203,15 +203,25 @@ MONITOR_ALGO_PATTERN = re.compile(r"monitor:[A-Za-z0-9_]+")  # ASCII, as TAG_CON
 # nodes (plugins aside: kinds.plugin_uses). The others (a channel's web hook, an alert's
 # monitor, a role's categories, a channel or web_hook action's target...) it keeps as
 # written, what they name deleted or not. The emulator's kinds.Ref lists the same.
-CHECKED_REFERENCES: frozenset[tuple[str, ...]] = frozenset(
-    {
-        ("category",),
-        ("tags",),
-        ("actions", "event_id"),
-        ("alert_actions", "event_id"),
-        ("workflow", "nodes", "data", "event"),
-    }
-)
+#
+# Each with what export does when what it names was deleted from xyOps since (xyOps lets
+# it be; the object keeps naming it, and no write of it is taken until it stops): a dead
+# tag is dropped from the list (a tag xyOps does not hold tags nothing), a run_event
+# action naming a dead event is dropped (it launches nothing), the object kept; an
+# event's category (required) or a workflow's event node (its connections and the
+# graph's meaning hang on it) cannot go without the object changing what it is, so the
+# object is left out (dead_references.py).
+DeadReferenceRemedy = Literal["drop the id", "drop the item", "leave the object out"]
+DROP_ID: Final = "drop the id"
+DROP_ITEM: Final = "drop the item"
+LEAVE_OUT: Final = "leave the object out"
+CHECKED_REFERENCES: dict[tuple[str, ...], DeadReferenceRemedy] = {
+    ("category",): LEAVE_OUT,
+    ("tags",): DROP_ID,
+    ("actions", "event_id"): DROP_ITEM,
+    ("alert_actions", "event_id"): DROP_ITEM,
+    ("workflow", "nodes", "data", "event"): LEAVE_OUT,
+}
 
 # Every object's `title`: xyOps refuses HTML metacharacters in it ("Malformed title
 # parameter: Cannot contain HTML metacharacters"; its lib/api.js).

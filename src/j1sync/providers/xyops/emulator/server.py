@@ -19,6 +19,7 @@ from j1sync.emulator.http_base import (
     QuietThreadingHTTPServer,
     rate_limited,
 )
+from j1sync.manifest.yaml_source import depth_exceeds
 from j1sync.providers.node_json import parse_float, parse_int
 from j1sync.providers.xyops.emulator.api import XyOpsApi
 from j1sync.providers.xyops.emulator.errors import (
@@ -53,6 +54,13 @@ PUBLIC = {
 # The version these docs describe; `config` (api "config") reports it the way the UI
 # bootstrap does: a JavaScript call, `app.receiveConfig({...})`.
 VERSION = "1.0.88"
+# xyOps (Node.js) keeps JSON nested as deep as it is sent; the emulator's own Python (a
+# copy of each object written, JSON in and out, under a recursion limit of 1000) follows
+# some 480 levels, and beyond them dropped the connection with no answer. A body nested
+# deeper than this is refused as a bad body is, well before that and well beyond what a
+# manifest nests (64) or pydantic follows (some 250): deep enough to serve what j1sync
+# must survive reading.
+MAX_BODY_NESTING = 400
 
 
 class XyOpsHTTPServer(QuietThreadingHTTPServer):
@@ -157,6 +165,10 @@ class _Handler(JsonHandler):
             raise ApiError("api", f"Failed to parse JSON: {exc}") from exc
         if not isinstance(body, dict):
             raise ApiError("api", "Failed to parse JSON: the body must be an object")
+        if depth_exceeds(body, MAX_BODY_NESTING):
+            raise ApiError(
+                "api", f"Failed to parse JSON: nested more than {MAX_BODY_NESTING} levels deep"
+            )
         params.update(body)
         return params
 
