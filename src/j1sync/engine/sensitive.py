@@ -170,7 +170,7 @@ def mask(
         return MaskedState(state)
     result = MaskedState(None)
     wanted = frozenset(credentials)
-    hunted = _pattern(literals)
+    hunted = literal_pattern(literals)
 
     def walk(node: Any, parts: list[PathPart], credential: bool, twin: Any) -> Any:
         credential = credential or (bool(wanted) and format_path(parts) in wanted)
@@ -213,7 +213,7 @@ def _hunted(value: str) -> bool:
     return len(value) >= MIN_LITERAL_CREDENTIAL_LENGTH and any(c.isdigit() for c in value)
 
 
-def _pattern(literals: Collection[str]) -> re.Pattern[str] | None:
+def literal_pattern(literals: Collection[str]) -> re.Pattern[str] | None:
     """Any of `literals` worth looking for inside other text (`_hunted`), longest first."""
     long_enough = sorted({v for v in literals if _hunted(v)}, key=len)
     if not long_enough:

@@ -19,7 +19,7 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import format_path, get_path, parse_path, set_path
-from j1sync.engine.sensitive import CredentialPaths
+from j1sync.engine.sensitive import CredentialPaths, literal_pattern
 from j1sync.env_reference import env_template
 from j1sync.export.naming import numbered
 
@@ -74,10 +74,14 @@ def with_placeholders(
     taken_names: Collection[str] = (),
 ) -> tuple[list[LiveObject], list[SecretVariable]]:
     """`live` with every credential string replaced by `${env:NAME}`, and the variables
-    (none named as one of `taken_names`: another export's, kept in .env.example)."""
+    (none named as one of `taken_names`: another export's, kept in .env.example). A
+    credential written again inside another string (a hook's notes quoting its URL, a
+    tag's notes quoting a hook's), of any object exported, is that reference there too,
+    by the rule plans mask such a string by (sensitive.literal_pattern)."""
     taken: set[str] = set(taken_names)
     variables: list[SecretVariable] = []
     result: list[LiveObject] = []
+    references: dict[str, str] = {}  # a credential's value -> `${env:NAME}`
     for obj in live:
         declare = credentials.get(obj.kind)
         paths = sorted(set(declare(obj.state))) if declare else []
@@ -88,10 +92,32 @@ def with_placeholders(
         state = copy.deepcopy(obj.state)
         for leaf in dict.fromkeys(leaves):
             name = numbered(variable_name(obj, leaf), taken, "_")
+            references.setdefault(get_path(obj.state, leaf), env_template(name))
             set_path(state, leaf, env_template(name))
             variables.append(SecretVariable(name, obj.address, leaf))
         result.append(replace(obj, state=state))
-    return result, variables
+    hunted = literal_pattern(references)
+    if hunted is None:
+        return result, variables
+    return [_quoting_references(obj, hunted, references) for obj in result], variables
+
+
+def _quoting_references(
+    obj: LiveObject, hunted: re.Pattern[str], references: Mapping[str, str]
+) -> LiveObject:
+    """`obj` with each credential in its other strings replaced by its reference."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return hunted.sub(lambda found: references[found.group(0)], node)
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return node
+
+    state = walk(obj.state)
+    return obj if state == obj.state else replace(obj, state=state)
 
 
 ENV_EXAMPLE_HEADER = (
