@@ -255,7 +255,8 @@ def test_a_schedule_for_a_missing_instance_fails_the_plan_with_candidates(
     )
     result = account.run("plan", account.manifests)
     assert result.exit_code == 1
-    assert "schedule.yaml:1:1: IntegrationSchedule/aws-prodution: " in result.output
+    # at the field naming the instance: metadata.name, its default
+    assert "schedule.yaml:4:9: IntegrationSchedule/aws-prodution: metadata.name: " in result.output
     assert "integration instance 'aws-prodution' not found" in result.output
     assert "did you mean 'aws-production'" in result.output
     assert "github-org (github)" in result.output

@@ -55,7 +55,8 @@ def test_a_definition_other_than_the_instance_type_says_the_type(
         assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output and "internal error" not in result.output
         assert (
-            f"m/s.yaml:1:1: IntegrationSchedule/github-org: integration instance 'github-org' "
+            f"m/s.yaml:6:15: IntegrationSchedule/github-org: spec.definition: integration "
+            f"instance 'github-org' "
             f"of type '{definition}' not found: 'github-org' is of type 'github'{hint}; the "
             "account's instances: aws-prod (aws), github-org (github)"
         ) in result.output

@@ -71,8 +71,9 @@ def test_an_instance_deleted_by_hand_is_named_with_what_the_account_has(
         drift = jupiterone_run(emu, "drift")
         assert drift.exit_code == 1, drift.output
         assert (
-            "m/s.yaml:1:1: IntegrationSchedule/github-org: integration instance 'github-org' "
-            "not found; the account's instances: aws-prod (aws) (j1sync never creates one)"
+            "m/s.yaml:4:9: IntegrationSchedule/github-org: metadata.name: integration instance "
+            "'github-org' not found; the account's instances: aws-prod (aws) (j1sync never "
+            "creates one)"
         ) in drift.output
 
         Path("m/s.yaml").unlink()

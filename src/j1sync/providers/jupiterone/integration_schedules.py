@@ -19,6 +19,7 @@ from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resol
 from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.names import spec_problem
+from j1sync.manifest.yaml_source import document_at, field_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.models.integration_schedule import (
     DAY_OF_WEEK_INTERVALS,
@@ -251,8 +252,23 @@ def _same_definition(live: LiveObject, desired: DesiredObject) -> bool:
 
 
 def not_found_message(desired: DesiredObject, live: Sequence[LiveObject]) -> str:
-    missing = unknown_instance(desired.name, live, desired.state.get("definition"))
-    return f"{desired.address}: {missing}"
+    definition = desired.state.get("definition")
+    missing = unknown_instance(desired.name, live, definition)
+    if definition and any(_names(o, desired.name) for o in live):
+        return _instance_problem(desired, missing, "definition")  # the name is right
+    return _instance_problem(desired, missing)
+
+
+def _instance_problem(desired: DesiredObject, message: str, field: str = "instance") -> str:
+    """`file:line:column: address: field: message`, at the spec's `field` that is wrong
+    (`instance`, else `metadata.name`: its default); the address alone when the object
+    has no manifest."""
+    if desired.source is None:
+        return f"{desired.address}: {message}"
+    document = document_at(desired.source)
+    spec = document.root.get("spec") if document is not None else None
+    path = ["spec", field] if isinstance(spec, Mapping) and field in spec else []
+    return field_problem(desired.source, desired.address, path or ["metadata", "name"], message)
 
 
 def unknown_instance(
@@ -282,7 +298,8 @@ def unknown_instance(
 
 def ambiguous_message(desired: DesiredObject, matches: list[LiveObject]) -> str:
     found = ", ".join(f"{o.id} ({o.state.get('definition')})" for o in matches)
-    return (
-        f"{desired.address}: {len(matches)} integration instances are named "
-        f"'{desired.name}': {found}; add `definition` to the manifest to pick one"
+    return _instance_problem(
+        desired,
+        f"{len(matches)} integration instances are named '{desired.name}': {found}; "
+        "add `definition` to the manifest to pick one",
     )
