@@ -270,14 +270,16 @@ class Planner:
         matched, declared = _match(desired, index)
 
         changes: list[Change] = []
-        adopted: set[str] = set()  # updates that adopt an untagged object (engine/safety.py)
+        # not counted as managed by the safety limits (engine/safety.py): updates that adopt
+        # an untagged object, and built-ins (never deleted, so never managed, declared or not)
+        adopted: set[str] = set()
         for want, have in zip(desired, matched, strict=True):
             if have is None:
                 changes.append(_create_change(self._desired_side(want), masking))
             else:
                 policy = kinds.get(want.kind, "never")
                 changes.append(self._comparison(want, have).planned(policy, project.managed_tag))
-                if _adopts(have, policy):
+                if _adopts(have, policy) or have.builtin:
                     adopted.add(want.address)
 
         unmanaged: list[UnmanagedObject] = []
