@@ -48,3 +48,31 @@ def test_s25_every_integer_of_a_graphql_system_is_bounded_in_its_schema(system: 
         # only J1's layout `y` is a Long
         top = LONG_MAX if path.endswith("/properties/y") else GRAPHQL_INT_MAX
         assert GRAPHQL_INT_MIN <= schema["minimum"] <= schema["maximum"] <= top, path
+
+
+def test_s25_the_bound_is_graphqls_own() -> None:
+    from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
+
+    from j1sync.manifest import model_base
+
+    assert (model_base.GRAPHQL_INT_MIN, model_base.GRAPHQL_INT_MAX) == (
+        GRAPHQL_MIN_INT,
+        GRAPHQL_MAX_INT,
+    )
+    assert (GRAPHQL_INT_MIN, GRAPHQL_INT_MAX) == (GRAPHQL_MIN_INT, GRAPHQL_MAX_INT)
+
+
+def test_s25_model_defaults_makes_a_factorys_value_anew() -> None:
+    from pydantic import BaseModel, Field
+
+    from j1sync.manifest.model_base import model_defaults
+
+    class Spec(BaseModel):
+        tags: list[str] = Field(default_factory=list)
+        level: str = "LOW"
+        name: str
+
+    first, second = model_defaults(Spec), model_defaults(Spec)
+    assert first == {"tags": [], "level": "LOW"}
+    first["tags"].append("x")
+    assert second["tags"] == [] and model_defaults(Spec)["tags"] == []
