@@ -312,6 +312,10 @@ def test_a_plan_never_deletes_what_a_manifest_uses(demo: Account, tmp_path: Path
         result = demo.run(*command)
         assert result.exit_code == 1, result.output
         assert "ResourceGroup/cloud-security refers to IamGroup/security-engineers" in result.stderr
+        # at the manifest that refers to it (its document's start)
+        assert (
+            "resource-groups/cloud-security.yaml:2:1: ResourceGroup/cloud-security refers to"
+        ) in result.stderr
         assert "which this plan deletes" in result.stderr
     assert demo.objects() == before
 

@@ -46,7 +46,7 @@ from j1sync.engine.sensitive import (
     mask_path,
     strings_in,
 )
-from j1sync.errors import ResolutionError
+from j1sync.errors import ResolutionError, SourceLocation
 from j1sync.manifest.document import ProjectConfig, ownership_mark
 from j1sync.providers.registry import system_of_kind
 
@@ -308,10 +308,11 @@ class Planner:
                 users = users_of(deleted_kinds)
         changes = _keep_what_is_used(changes, live, unmanaged, users)
         _order_deletes(changes, live)
-        _refuse_deleting_what_is_used(changes)
+        sources = {d.address: d.source for d in desired if d.source is not None}
+        _refuse_deleting_what_is_used(changes, sources)
         # a cycle no order can apply (new objects that name each other) is said now, at
         # the manifests' lines, not when apply starts
-        Schedule(changes, {d.address: d.source for d in desired if d.source is not None})
+        Schedule(changes, sources)
         order = {kind: i for i, kind in enumerate(kinds)}
         changes = _in_order(changes, order)
         unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
@@ -620,15 +621,18 @@ def _unmanaged(live: LiveObject, note: str | None) -> UnmanagedObject:
     return UnmanagedObject(live.address, live.kind, live.name, live.id, note)
 
 
-def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
+def _refuse_deleting_what_is_used(
+    changes: Sequence[Change], sources: Mapping[str, SourceLocation]
+) -> None:
     """A plan never deletes what a declared object needs (a resource group's permission
     names an IAM group that prune would delete): that apply would fail half-way. Said
-    before any change, naming both and the ways out."""
+    before any change, naming both and the ways out, each at its manifest (`sources`)."""
     deleted = {c.address: c for c in changes if c.action == "delete"}
     if not deleted:
         return
     problems = [
-        f"{change.address} refers to {needed}, which this plan deletes "
+        f"{_at(sources.get(change.address))}{change.address} refers to {needed}, which this "
+        "plan deletes "
         f"({deleted[needed].reason}); declare {needed} in a manifest, or stop referring to it"
         for change in changes
         if change.action != "delete"
@@ -637,6 +641,10 @@ def _refuse_deleting_what_is_used(changes: Sequence[Change]) -> None:
     ]
     if problems:
         raise ResolutionError("the plan would delete what a manifest uses:\n" + "\n".join(problems))
+
+
+def _at(source: SourceLocation | None) -> str:
+    return f"{source}: " if source is not None else ""
 
 
 MAX_NAMED_USERS = 3
