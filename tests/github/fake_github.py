@@ -33,6 +33,8 @@ class FakeGitHubState:
     issues: dict[int, JSON] = field(default_factory=dict)
     labels: dict[str, JSON] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
+    # list every issue whatever `labels=` asks for (a server j1sync must not trust)
+    ignore_labels_filter: bool = False
     # (status, message) answered to the next request instead of serving it
     fail_next: tuple[int, str] | None = None
     _next_id: int = 1000
@@ -127,6 +129,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, {"message": "Not Found"})
         if route == "issues" and method == "GET":
             wanted = set(filter(None, query.get("labels", "").split(",")))
+            if state.ignore_labels_filter:
+                wanted = set()
             issues = [
                 i
                 for i in state.issues.values()

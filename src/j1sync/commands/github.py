@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from j1sync.commands._common import handle_errors
-from j1sync.errors import ConfigError
 from j1sync.github import (
     GitHubClient,
     GitHubSettings,
@@ -17,6 +16,7 @@ from j1sync.github import (
     upsert_sticky_comment,
 )
 from j1sync.github.comments import DEFAULT_MARKER
+from j1sync.github.input_files import MAX_BODY_FILE_BYTES, read_capped_text
 from j1sync.github.issues import DEFAULT_LABEL
 
 body_file_option = click.option(
@@ -34,15 +34,7 @@ repo_option = click.option(
 
 
 def read_body(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read --body-file {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"cannot read --body-file {path}: not UTF-8 text (byte {exc.start + 1} is "
-            f"0x{exc.object[exc.start]:02x})"
-        ) from exc
+    return read_capped_text(path, "--body-file", MAX_BODY_FILE_BYTES)
 
 
 @click.group(name="github")

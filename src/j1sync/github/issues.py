@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 from urllib.parse import quote
 
-from j1sync.errors import ApiError, NotFound
+from j1sync.errors import ApiError, ConfigError, NotFound
 from j1sync.github.body import truncate_body
 from j1sync.github.client import JSON, GitHubClient
 
 DRIFT_ISSUE_TITLE = "j1sync: drift detected"
 DEFAULT_LABEL = "j1sync-drift"
 LABEL_COLOR = "d93f0b"
+# GitHub refuses a longer label name ("name is too long (maximum is 50 characters)")
+MAX_LABEL_CHARS = 50
+# control characters and line breaks: no label name holds them as given
+_BREAKING = {"Cc", "Zl", "Zp"}
 
 DriftStatus = Literal["drift", "in-sync"]
 
@@ -27,13 +32,47 @@ class DriftIssueResult:
     also_closed: tuple[int, ...] = ()
 
 
+def check_label(label: str) -> str:
+    """A label the issues list's `labels=` filter finds as it is: `labels=a,b` asks for
+    issues labelled both a and b, and an empty one for every issue, so an issue labelled
+    `a,b` would never be found again (a new one each night) and with '' j1sync would take
+    over whatever issue came first. Outer spaces and control characters GitHub would not
+    keep as given either."""
+    if (
+        not label
+        or len(label) > MAX_LABEL_CHARS
+        or "," in label
+        or label != label.strip()
+        or any(unicodedata.category(character) in _BREAKING for character in label)
+    ):
+        raise ConfigError(
+            f"label must be 1 to {MAX_LABEL_CHARS} characters without ',', outer spaces "
+            f"or control characters: {label!r}"
+        )
+    return label
+
+
+def carries_label(issue: JSON, label: str) -> bool:
+    """The issue is labelled `label`, compared as GitHub compares label names (case
+    aside): what the server lists under `labels=` is checked, not trusted."""
+    labels = issue.get("labels")
+    if not isinstance(labels, list):
+        return False
+    # an issue's labels are objects ({"name": ...}); GitHub also takes plain names
+    names = (entry.get("name") if isinstance(entry, dict) else entry for entry in labels)
+    return any(isinstance(name, str) and name.lower() == label.lower() for name in names)
+
+
 def find_open_drift_issues(client: GitHubClient, label: str) -> list[JSON]:
     """The open issues with the label, oldest first. The issues endpoint lists pull
-    requests too; those are skipped."""
+    requests too; those are skipped, as is any issue listed that lacks the label."""
+    check_label(label)
     found = [
         issue
         for issue in client.paginate(client.repo_path("issues"), {"state": "open", "labels": label})
-        if "pull_request" not in issue and isinstance(issue.get("number"), int)
+        if "pull_request" not in issue
+        and isinstance(issue.get("number"), int)
+        and carries_label(issue, label)
     ]
     return sorted(found, key=lambda issue: int(issue["number"]))
 

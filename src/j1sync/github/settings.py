@@ -11,6 +11,7 @@ from pathlib import Path
 from j1sync import json_input
 from j1sync.credentials import ENV_GITHUB_TOKEN
 from j1sync.errors import ConfigError
+from j1sync.github.input_files import MAX_EVENT_FILE_BYTES, read_capped_text
 from j1sync.http.urls import check_base_url, check_credential
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -76,9 +77,10 @@ def pull_request_number(explicit: int | None, env: Mapping[str, str] | None = No
     event_path = env.get("GITHUB_EVENT_PATH", "").strip()
     if not event_path:
         raise ConfigError("no pull request: pass --pr N or run on a pull_request event")
+    text = read_capped_text(Path(event_path), "the event payload", MAX_EVENT_FILE_BYTES)
     try:
-        event = json_input.loads(Path(event_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        event = json_input.loads(text)
+    except ValueError as exc:
         raise ConfigError(f"cannot read the event payload {event_path}: {exc}") from exc
     number = _pull_request_in(event)
     if number is None:
