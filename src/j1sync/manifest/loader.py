@@ -31,6 +31,7 @@ from j1sync.manifest.project import (
     find_enclosing_project_file,
     find_project_file,
     load_project_file,
+    naming_project_file,
     run_roots,
 )
 from j1sync.manifest.scope import run_scope
@@ -78,7 +79,9 @@ def load_manifests(
         log.warning("%s", warning)
     problems = list(discovery.problems)
     files = discovery.files
-    project_file, project = _project_config(roots, environment, problems)
+    project_file, project = _project_config(
+        roots, environment, problems, naming_project_file(paths)
+    )
     loaded: list[LoadedManifest] = []
     if discovery.ahead is not None and discovery.ahead.env is not environment:
         end_for(discovery)  # it resolves other variables: parse here
@@ -141,16 +144,24 @@ def load_project_config(
     environment: Mapping[str, str] = os.environ if env is None else env
     roots = run_roots(paths)
     problems: list[ManifestProblem] = []
-    _, project = _project_config(roots, environment, problems)
+    _, project = _project_config(roots, environment, problems, naming_project_file(paths))
     return None if problems else project
 
 
 def _project_config(
-    roots: Sequence[Path], env: Mapping[str, str], problems: list[ManifestProblem]
+    roots: Sequence[Path],
+    env: Mapping[str, str],
+    problems: list[ManifestProblem],
+    named_by: Path | None = None,
 ) -> tuple[Path | None, ProjectConfig]:
     """The run's j1sync.yaml and its settings: the one of the project the paths lie in
-    (project.find_enclosing_project_file), else the one in the current folder."""
+    (project.find_enclosing_project_file), else the one in the current folder. One whose
+    `paths` the run reads (`named_by`) is the run's too: a folder it names that holds a
+    j1sync.yaml of its own makes two, an error (its settings would silently replace the
+    first's: its managed tag, what it prunes, its safety limits)."""
     found = {_identity(f): f for r in roots if (f := find_enclosing_project_file(r))}
+    if named_by is not None and found:
+        found.setdefault(_identity(named_by), named_by)
     if not found:
         fallback = find_project_file(Path("."))
         found = {_identity(fallback): fallback} if fallback else {}

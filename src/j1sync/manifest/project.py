@@ -326,6 +326,23 @@ def run_roots(paths: Sequence[str | Path]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+def naming_project_file(paths: Sequence[str | Path]) -> Path | None:
+    """The j1sync.yaml whose `paths` the run reads instead of `paths` (run_roots): the
+    current folder's when no PATH is given, the folder's when one folder is; None when
+    the run reads what it was given."""
+    if not paths:
+        folder = Path(".")
+    elif len(paths) == 1 and Path(paths[0]).is_dir():
+        folder = Path(paths[0])
+    else:
+        return None
+    project_file = find_project_file(folder)
+    if project_file is None:
+        return None
+    config, problems = load_project_file(project_file)
+    return project_file if not problems and config.paths else None
+
+
 def default_paths(cwd: Path | None = None) -> list[str]:
     """What commands read when given no PATH: j1sync.yaml's `paths` in the current folder
     (or `cwd`), else that folder itself. A broken j1sync.yaml falls back to the folder so
