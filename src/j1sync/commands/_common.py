@@ -26,6 +26,7 @@ from j1sync.http.retry import (
     ENV_RATE_LIMIT,
     ENV_TIMEOUT,
     MAX_TIMEOUT_S,
+    MIN_TIMEOUT_S,
 )
 from j1sync.interrupts import read_answer
 from j1sync.manifest.loader import ALLOW_EMPTY_FLAG
@@ -244,7 +245,7 @@ def connection_options(func: F) -> F:
         click.option(
             "--timeout",
             "timeout",
-            type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_S),
+            type=FiniteFloatRange(min=MIN_TIMEOUT_S, max=MAX_TIMEOUT_S),
             default=DEFAULT_TIMEOUT_S,
             show_default=True,
             envvar=ENV_TIMEOUT,

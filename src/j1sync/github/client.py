@@ -25,7 +25,13 @@ from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, AuthError, NotFound, RateLimited
 from j1sync.github.settings import GitHubSettings
 from j1sync.http.client import retry_after
-from j1sync.http.retry import DEFAULT_TIMEOUT_S, ENV_TIMEOUT, configured_backoff, seconds_setting
+from j1sync.http.retry import (
+    DEFAULT_TIMEOUT_S,
+    ENV_TIMEOUT,
+    MIN_TIMEOUT_S,
+    configured_backoff,
+    seconds_setting,
+)
 from j1sync.http.session import pooled_session, user_agent
 from j1sync.http.urls import shown_url
 from j1sync.net import unreachable_because
@@ -70,7 +76,7 @@ class GitHubClient:
         )
         self._backoff = configured_backoff(None, None)
         # one request's whole answer (J1SYNC_TIMEOUT, as the other commands' --timeout)
-        self._timeout_s = seconds_setting(None, ENV_TIMEOUT, DEFAULT_TIMEOUT_S)
+        self._timeout_s = seconds_setting(None, ENV_TIMEOUT, DEFAULT_TIMEOUT_S, MIN_TIMEOUT_S)
 
     def repo_path(self, suffix: str) -> str:
         return f"/repos/{self.settings.repository}/{suffix.lstrip('/')}"

@@ -56,13 +56,19 @@ DEFAULT_BACKOFF_MAX_S = 30.0
 DEFAULT_TIMEOUT_S = 30.0  # one HTTP request's wait for its answer
 # The longest --timeout: a day (the socket layer refuses what does not fit a time_t)
 MAX_TIMEOUT_S = 86_400.0
+# The shortest: less never gets an answer, even from loopback, and a typo (0.0001) would
+# only retry until the retry budget ran out, as if the run hung
+MIN_TIMEOUT_S = 0.1
 DEFAULT_RETRY_BUDGET_S = 600.0  # how long one request may keep retrying (--retry-budget)
 
 Wait = Callable[[RetryCallState], float]
 
 
-def seconds_setting(given: float | None, env_name: str, default: float) -> float:
-    """`given`, else the environment variable `env_name`, else `default` (positive)."""
+def seconds_setting(
+    given: float | None, env_name: str, default: float, least: float = 0.0
+) -> float:
+    """`given`, else the environment variable `env_name`, else `default` (positive, and
+    at least `least` when given)."""
     if given is not None:
         return given
     text = os.environ.get(env_name)
@@ -74,6 +80,8 @@ def seconds_setting(given: float | None, env_name: str, default: float) -> float
         value = -1.0
     if not value > 0 or not math.isfinite(value):  # NaN and infinity too
         raise ConfigError(f"{env_name} must be a positive number of seconds, got {text!r}")
+    if value < least:
+        raise ConfigError(f"{env_name} must be at least {least:g} seconds, got {text!r}")
     return value
 
 
