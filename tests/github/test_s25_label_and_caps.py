@@ -5,7 +5,6 @@ are read up to a limit, /dev/zero included, and refused in one line naming it.""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,6 @@ from j1sync.cli import cli
 from j1sync.github.input_files import MAX_BODY_FILE_BYTES, MAX_EVENT_FILE_BYTES
 
 from .fake_github import FakeGitHub
-
-# a command that would have read all of /dev/zero was stopped at its limit well within this
-QUICKLY_S = 10.0
 
 
 def run(args: list[str], env: dict[str, str]) -> Result:
@@ -112,11 +108,8 @@ def test_a_body_file_past_its_limit_is_refused_in_one_line(
         if source == "/dev/zero"
         else oversized(tmp_path / "plan.md", MAX_BODY_FILE_BYTES + 1)
     )
-    started = time.monotonic()
-
     line = one_line(run(["github", *BODY_COMMANDS[command], "--body-file", str(body)], github_env))
 
-    assert time.monotonic() - started < QUICKLY_S
     assert f"--body-file {body} is over its limit of 64 MiB" in line
     assert fake_github.state.requests == []
     assert not Path(github_env["GITHUB_STEP_SUMMARY"]).exists()
@@ -147,8 +140,6 @@ def test_an_event_file_past_its_limit_is_refused_in_one_line(
     )
     body = tmp_path / "plan.md"
     body.write_text("No changes.")
-    started = time.monotonic()
-
     line = one_line(
         run(
             ["github", "comment", "--body-file", str(body)],
@@ -156,6 +147,5 @@ def test_an_event_file_past_its_limit_is_refused_in_one_line(
         )
     )
 
-    assert time.monotonic() - started < QUICKLY_S
     assert f"the event payload {event} is over its limit of 32 MiB" in line
     assert fake_github.state.requests == []
