@@ -158,8 +158,10 @@ def test_problems_found_while_reading_are_raised_after_the_read_in_their_order(
     problems = str(raised.value).splitlines()
     assert problems == str(after_the_read.value).splitlines()
     assert len(problems) == 2
-    # each led by its manifest's file and line
-    assert problems[0].startswith(f"{schedule}:1:1: IntegrationSchedule/jira-clod: ")
+    # each led by its manifest's file and line (the schedule's: its spec.instance)
+    assert problems[0].startswith(
+        f"{schedule}:5:13: IntegrationSchedule/jira-clod: spec.instance: "
+    )
     assert problems[1].startswith(
         f"{rule}:1:1: "
         "AlertRule/ticket: operations[0].actions[1].integrationInstance: integration "

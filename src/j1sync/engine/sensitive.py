@@ -194,7 +194,9 @@ def mask(
             if node and (credential or (hunted is not None and hunted.search(node))):
                 if not live:
                     result.literal[format_path(parts)] = node
-                remember_secrets([node])
+                # written literally, it may hold the template's own text (`Bearer`, a
+                # parameter's reference): masked whole, its pieces not known secret
+                remember_secrets([node], whole=False)
                 return MASK
         return node
 
@@ -318,7 +320,7 @@ def quoted_forms(value: str) -> tuple[str, ...]:
 def remember_secrets(values: Iterable[str], *, whole: bool = True) -> None:
     """Values `redact_secrets` removes from any text, in each of their `quoted_forms`,
     from now on, in this process. `whole`: each value is a secret through and through (a
-    variable's value, a credential), so a message quoting a piece of it is masked too."""
+    variable's own value), so a message quoting a piece of it is masked too."""
     long_enough = {v for v in values if len(v) >= MIN_BARE_SECRET_LENGTH}
     new = long_enough - _remembered_whole if whole else long_enough - _remembered
     if new:
