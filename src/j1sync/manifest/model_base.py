@@ -108,10 +108,10 @@ NON_BLANK_SCHEMA = {"pattern": f"[^{WHITESPACE}]"}
 ObjectName = Annotated[str, AfterValidator(check_object_name), SchemaRules(**OBJECT_NAME_SCHEMA)]
 NonBlank = Annotated[str, AfterValidator(check_not_blank), SchemaRules(**NON_BLANK_SCHEMA)]
 
-# GraphQL's Int is 32-bit signed (the spec's bounds, graphql-core's, the ones the servers'
-# own GraphQL libraries check): a value beyond is refused in a typed input and cannot be served back
-# from a field typed Int (a stored one breaks every list of its kind).
-GRAPHQL_INT_MIN = -(2**31)  # GraphQL's Int: a signed 32-bit integer (spec, section Int)
+# GraphQL's Int is a signed 32-bit integer (the spec's bounds, graphql-core's, the ones the
+# servers' own GraphQL libraries check): a value beyond is refused in a typed input and
+# cannot be served back from a field typed Int (a stored one breaks every list of its kind).
+GRAPHQL_INT_MIN = -(2**31)
 GRAPHQL_INT_MAX = 2**31 - 1
 # A manifest field whose value reaches an API field typed Int. A narrower bound nests it:
 # `Annotated[GraphQLInt, Field(ge=1)]` (a bound given in the field's own Field(...) beside

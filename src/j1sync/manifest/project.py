@@ -319,28 +319,19 @@ def run_roots(paths: Sequence[str | Path]) -> list[Path]:
     its `paths` when the file names them, as when no PATH is given (`j1sync plan .` at the
     root, the GitHub action's default path), not every YAML file below it (a
     docker-compose.yml, the repository's workflows)."""
-    if not paths:
-        return [Path(p) for p in default_paths()]
-    if len(paths) == 1 and Path(paths[0]).is_dir():
-        return [Path(p) for p in default_paths(Path(paths[0]))]
-    return [Path(p) for p in paths]
+    folder = _reading_folder(paths)
+    if folder is None:
+        return [Path(p) for p in paths]
+    return [Path(p) for p in default_paths(folder)]
 
 
 def naming_project_file(paths: Sequence[str | Path]) -> Path | None:
     """The j1sync.yaml whose `paths` the run reads instead of `paths` (run_roots): the
     current folder's when no PATH is given, the folder's when one folder is; None when
     the run reads what it was given."""
-    if not paths:
-        folder = Path(".")
-    elif len(paths) == 1 and Path(paths[0]).is_dir():
-        folder = Path(paths[0])
-    else:
-        return None
-    project_file = find_project_file(folder)
-    if project_file is None:
-        return None
-    config, problems = load_project_file(project_file)
-    return project_file if not problems and config.paths else None
+    folder = _reading_folder(paths)
+    named = _named_paths(folder) if folder is not None else None
+    return named[0] if named is not None else None
 
 
 def default_paths(cwd: Path | None = None) -> list[str]:
@@ -348,9 +339,24 @@ def default_paths(cwd: Path | None = None) -> list[str]:
     (or `cwd`), else that folder itself. A broken j1sync.yaml falls back to the folder so
     that the loader, which validates it again, reports its problems."""
     folder = cwd or Path(".")
+    named = _named_paths(folder)
+    return named[1] if named is not None else [str(folder)]
+
+
+def _reading_folder(paths: Sequence[str | Path]) -> Path | None:
+    """The folder whose j1sync.yaml may say what a run over `paths` reads: the current
+    one when none are given, the one given alone."""
+    if not paths:
+        return Path(".")
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return Path(paths[0])
+    return None
+
+
+def _named_paths(folder: Path) -> tuple[Path, list[str]] | None:
+    """`folder`'s j1sync.yaml and the `paths` it names, when it is valid and names some."""
     project_file = find_project_file(folder)
-    if project_file is not None:
-        config, problems = load_project_file(project_file)
-        if not problems and config.paths:
-            return list(config.paths)
-    return [str(folder)]
+    if project_file is None:
+        return None
+    config, problems = load_project_file(project_file)
+    return (project_file, list(config.paths)) if not problems and config.paths else None

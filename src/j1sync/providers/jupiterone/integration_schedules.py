@@ -20,6 +20,7 @@ from j1sync.errors import ApiError, ResolutionError
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import document_at, field_problem
+from j1sync.providers.jupiterone.checks.conflicts import instance_field
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.models.integration_schedule import (
     DAY_OF_WEEK_INTERVALS,
@@ -266,9 +267,8 @@ def _instance_problem(desired: DesiredObject, message: str, field: str = "instan
     if desired.source is None:
         return f"{desired.address}: {message}"
     document = document_at(desired.source)
-    spec = document.root.get("spec") if document is not None else None
-    path = ["spec", field] if isinstance(spec, Mapping) and field in spec else []
-    return field_problem(desired.source, desired.address, path or ["metadata", "name"], message)
+    path = instance_field(document, field) if document is not None else ("metadata", "name")
+    return field_problem(desired.source, desired.address, path, message)
 
 
 def unknown_instance(

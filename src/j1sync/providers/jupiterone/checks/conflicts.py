@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from j1sync.errors import ManifestProblem
 from j1sync.manifest.cross_checks import LoadedManifest
-from j1sync.manifest.yaml_source import Located, format_field_path, locate
+from j1sync.manifest.yaml_source import Located, YamlDocument, format_field_path, locate
 from j1sync.providers.jupiterone.models.integration_schedule import IntegrationScheduleSpec
 
 
@@ -59,12 +59,18 @@ def _instance_location(item: LoadedManifest) -> str:
     return str(_instance_field(item)[1].location)
 
 
+def instance_field(document: YamlDocument, field: str = "instance") -> tuple[str, str]:
+    """Where a schedule's manifest says its spec's `field`: the instance (or its type,
+    `definition`) at `spec.<field>`, else at `metadata.name` (the instance's default)."""
+    if locate(document, ("spec", field), at_value=True).path == ("spec", field):
+        return ("spec", field)
+    return ("metadata", "name")
+
+
 def _instance_field(item: LoadedManifest) -> tuple[tuple[str, ...], Located]:
     """Where the instance is said: `spec.instance`, else `metadata.name` (its default)."""
-    located = locate(item.document, ("spec", "instance"), at_value=True)
-    if located.path == ("spec", "instance"):
-        return ("spec", "instance"), located
-    return ("metadata", "name"), locate(item.document, ("metadata", "name"), at_value=True)
+    path = instance_field(item.document)
+    return path, locate(item.document, path, at_value=True)
 
 
 def _problem(item: LoadedManifest, message: str) -> ManifestProblem:
