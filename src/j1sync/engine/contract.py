@@ -66,6 +66,10 @@ class LiveObject:
     # model refuses: manifest/names.spec_problem), or None: export leaves it out, the plan
     # never deletes it
     undeclarable: str | None = None
+    # what the account changes whenever the object is written, where its state cannot show
+    # every write (a secret parameter's value is never read back: its lastUpdatedOn); part
+    # of its fingerprint, so `apply --plan` sees such a write since the plan; None: none
+    revision: str | None = None
 
     @property
     def address(self) -> str:

@@ -22,11 +22,14 @@ def new_salt() -> str:
 
 
 def live_fingerprint(live: LiveObject, salt: str, state_json: str | None = None) -> str:
-    """HMAC-SHA256, keyed with `salt`, of the canonical JSON of (id, normalized state).
+    """HMAC-SHA256, keyed with `salt`, of the canonical JSON of (id, normalized state,
+    and the object's `revision` when it has one).
 
     `state_json`: canonical_json(live.state), when the caller has it already (a plan
     writes each state's canonical JSON once); the text hashed is the same either way."""
     state = canonical_json(live.state) if state_json is None else state_json
-    # canonical_json({"id": ..., "state": ...}) spelled out: "id" sorts before "state"
-    canonical = f'{{"id":{canonical_json(live.id)},"state":{state}}}'
+    # canonical_json({"id": ..., "revision": ..., "state": ...}) spelled out, the keys in
+    # sorted order; without a revision, the text of a plan made before it existed
+    revision = "" if live.revision is None else f'"revision":{canonical_json(live.revision)},'
+    canonical = f'{{"id":{canonical_json(live.id)},{revision}"state":{state}}}'
     return hmac.digest(salt.encode("ascii"), text_bytes(canonical), hashlib.sha256).hex()

@@ -120,8 +120,18 @@ class Parameters:
         # a value holding `${env:...}` (a manifest would read it as a variable) or one the
         # manifest model refuses: export leaves it out, the plan never deletes it
         problem = spec_problem(ParameterSpec, state, parameter_credential_paths(state))
+        # a secret's value is never read back: its lastUpdatedOn tells `apply --plan` that
+        # it was written since the plan (by hand or by another apply)
+        updated = entry.get("lastUpdatedOn")
+        revision = None if updated is None else str(updated)
         return LiveObject(
-            KIND, name, name, state, raw={**entry, RECORD: record}, undeclarable=problem
+            KIND,
+            name,
+            name,
+            state,
+            raw={**entry, RECORD: record},
+            undeclarable=problem,
+            revision=revision,
         )
 
     def resolve_desired(
