@@ -169,13 +169,17 @@ def seal_plan(
     """The plan file's text, in pieces: the plan, bound to the connected account, the
     manifest `paths` and the `${env:}` names in the manifests' `templates`, and signed."""
     targets = bound_targets(provider, emulator=emulator)
+    # the variables the changes write, as this process resolved them for the plan
+    written = env_names(v for c in plan.actionable for v in c.sensitive.values())
+    values = {name: os.environ[name] for name in written if name in os.environ}
     binding = Binding(
         target=targets[0],
         paths=tuple(paths),
         env_references=tuple(sorted(env_names(templates))),
         targets=targets if len(targets) > 1 else (),
     )
-    return signed_pieces({**plan.to_dict(), BINDING_FIELD: binding.to_dict()}, plan_key(provider))
+    data = {**plan.to_dict(), BINDING_FIELD: binding.to_dict()}
+    return signed_pieces(data, plan_key(provider), values)
 
 
 def parse_saved_plan(text: str, name: str) -> SavedPlan:

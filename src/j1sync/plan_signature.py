@@ -122,14 +122,22 @@ def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
         return {**data, SIGNATURE_FIELD: _signature(key, salt, stretched(), [content])}
 
 
-def signed_pieces(data: Mapping[str, Any], key: PlanKey) -> list[str]:
+def signed_pieces(
+    data: Mapping[str, Any], key: PlanKey, values: Mapping[str, str] | None = None
+) -> list[str]:
     """The canonical JSON of `sign(data, key)`, in pieces: each field of `data` encoded
     once, a list's element at a time, so the signed content and the file share the
     pieces' texts and a large plan's text is never joined nor encoded whole (a plan file
-    is the signed content with the signature in its sorted place)."""
+    is the signed content with the signature in its sorted place).
+
+    `values`: the `${env:}` variables the plan's changes write, by name: their keyed
+    fingerprints are signed with the plan (VALUES_FIELD), so that `apply --plan` can tell
+    that one holds another value than the plan was made with (`changed_values`)."""
     salt = secrets.token_bytes(SALT_BYTES)
     with _stretching(key, salt) as stretched:
         fields = {name: _encoded(value) for name, value in data.items() if name != SIGNATURE_FIELD}
+        if values:
+            fields[VALUES_FIELD] = _encoded(_value_fingerprints(stretched(), values))
         signature = _signature(key, salt, stretched(), _object_pieces(fields))
     fields[SIGNATURE_FIELD] = [canonical_json(signature)]
     return [_LONE_SURROGATE.sub(_json_escape, piece) for piece in _object_pieces(fields)]
@@ -163,8 +171,43 @@ def _object_pieces(fields: Mapping[str, list[str]]) -> Iterator[str]:
     yield "}"
 
 
-def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
-    """Raise UntrustedPlan unless `data` carries a valid signature made with `key`."""
+# The fingerprints of the `${env:}` values a plan's changes write: keyed with the plan's
+# stretched signing key, so the file lets no one test guesses of a value without the key.
+VALUES_FIELD = "env_values"
+_VALUE_CONTEXT = b"j1sync plan variable\x00"
+
+
+def _value_fingerprints(stretched: bytes, values: Mapping[str, str]) -> dict[str, str]:
+    return {name: _value_fingerprint(stretched, name, values[name]) for name in sorted(values)}
+
+
+def _value_fingerprint(stretched: bytes, name: str, value: str) -> str:
+    message = _VALUE_CONTEXT + text_bytes(name) + b"\x00" + value.encode("utf-8", "surrogateescape")
+    return hmac.new(stretched, message, hashlib.sha256).hexdigest()
+
+
+def changed_values(
+    data: Mapping[str, Any], stretched: bytes, env: Mapping[str, str]
+) -> list[str] | None:
+    """The names among the plan's signed `${env:}` fingerprints (VALUES_FIELD) whose
+    variable holds another value in `env`, or is not set; None: the field is malformed.
+    `stretched`: the key `verify` returned for this plan."""
+    recorded = data.get(VALUES_FIELD, {})
+    if not isinstance(recorded, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in recorded.items()
+    ):
+        return None
+    return [
+        name
+        for name, fingerprint in sorted(recorded.items())
+        if name not in env
+        or not same_secret(_value_fingerprint(stretched, name, env[name]), fingerprint)
+    ]
+
+
+def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> bytes:
+    """Raise UntrustedPlan unless `data` carries a valid signature made with `key`; the
+    stretched key it was signed with (`changed_values`)."""
     signature = data.get(SIGNATURE_FIELD)
     if signature is None:
         raise UntrustedPlan(
@@ -183,24 +226,27 @@ def verify(data: Mapping[str, Any], key: PlanKey, name: str) -> None:
         salt = bytes.fromhex(salt_hex) if isinstance(salt_hex, str) else b""
     except ValueError:
         salt = b""
-    if (
-        len(salt) != SALT_BYTES
-        or not isinstance(value, str)
-        or not _matches(data, key, salt, value)
-    ):
+    stretched = (
+        _matches(data, key, salt, value)
+        if len(salt) == SALT_BYTES and isinstance(value, str)
+        else None
+    )
+    if stretched is None:
         raise UntrustedPlan(
             f"{name}: refusing the plan: its content does not match its signature: it was "
             f"changed after j1sync wrote it, or signed with another {key.name}; " + _RUN_PLAN_AGAIN
         )
+    return stretched
 
 
-def _matches(data: Mapping[str, Any], key: PlanKey, salt: bytes, value: str) -> bool:
+def _matches(data: Mapping[str, Any], key: PlanKey, salt: bytes, value: str) -> bytes | None:
+    """The stretched key when `value` is the signature of `data`, else None."""
     with _stretching(key, salt) as stretched:
         try:
             content = signed_content(data)
         except ValueError:  # NaN or infinity (valid to Python's JSON): nothing j1sync signs
-            return False
-        return same_secret(_mac(stretched(), [content]), value)
+            return None
+        return stretched() if same_secret(_mac(stretched(), [content]), value) else None
 
 
 def _key_mismatch(signed_with: object, key: PlanKey) -> str:

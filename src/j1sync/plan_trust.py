@@ -5,6 +5,7 @@ Each refusal is an UntrustedPlan naming the reason."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from j1sync.manifest import load_project_config
 from j1sync.manifest.document import ProjectConfig, ownership_mark
 from j1sync.manifest.loader import declared_env_references
 from j1sync.plan_binding import PlanTarget, SavedPlan, bound_targets, env_names, plan_key
-from j1sync.plan_signature import verify
+from j1sync.plan_signature import VALUES_FIELD, changed_values, verify
 from j1sync.providers.registry import system_name_of, system_of_kind, systems
 
 
@@ -61,8 +62,9 @@ def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> No
             + ")"
             + _emulator_hint(theirs, emulator)
         )
-    verify(saved.data, key, saved.name)
+    stretched = verify(saved.data, key, saved.name)
     _check_env_references(saved)
+    _check_env_values(saved, stretched)
 
 
 def _emulator_hint(theirs: Sequence[PlanTarget], emulator: bool) -> str:
@@ -99,6 +101,24 @@ def _check_env_references(saved: SavedPlan) -> None:
                 )
     if problems:
         raise UntrustedPlan(f"{saved.name}: refusing the plan: " + "; ".join(problems))
+
+
+def _check_env_values(saved: SavedPlan, stretched: bytes) -> None:
+    """Each `${env:}` variable the plan's changes write holds the value the plan was made
+    with: the changes would otherwise write what the plan did not show (a rotated token
+    sent with a rule whose description alone was planned to change)."""
+    changed = changed_values(saved.data, stretched, os.environ)
+    if changed is None:
+        raise UntrustedPlan(f"{saved.name}: refusing the plan: malformed plan ({VALUES_FIELD})")
+    if changed:
+        named = ", ".join(env_template(name) for name in changed)
+        raise UntrustedPlan(
+            f"{saved.name}: refusing the plan: {named} "
+            + ("holds" if len(changed) == 1 else "hold")
+            + " another value than when the plan was made (or is not set), so its changes "
+            "would write what the plan did not show; run `j1sync plan --out` again with the "
+            "values this apply has"
+        )
 
 
 def check_deletes_allowed(

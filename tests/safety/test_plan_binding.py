@@ -20,7 +20,14 @@ from click.testing import CliRunner, Result
 from j1sync.canonical import canonical_json
 from j1sync.cli import cli
 from j1sync.errors import UntrustedPlan
-from j1sync.plan_signature import SIGNATURE_FIELD, PlanKey, sign, signed_pieces, verify
+from j1sync.plan_signature import (
+    SIGNATURE_FIELD,
+    VALUES_FIELD,
+    PlanKey,
+    sign,
+    signed_pieces,
+    verify,
+)
 from j1sync.providers.jupiterone.emulator import Emulator
 from tests.examples import jupiterone_examples
 
@@ -367,8 +374,9 @@ PLAN_KEY = "team-plan-key-2"
 
 
 def forge(data: dict[str, Any], out: Path) -> Path:
-    """Re-sign an edited plan with the plan key, as someone holding it could."""
-    content = {k: v for k, v in data.items() if k != SIGNATURE_FIELD}
+    """Re-sign an edited plan with the plan key, as someone holding it could (its
+    variables' fingerprints, keyed from the old signature's salt, left out)."""
+    content = {k: v for k, v in data.items() if k not in (SIGNATURE_FIELD, VALUES_FIELD)}
     return write(out, sign(content, PlanKey("J1SYNC_PLAN_KEY", PLAN_KEY)))
 
 
