@@ -4,7 +4,8 @@ Each kind is `get_<noun>` / `create_<noun>` / `update_<noun>` / `delete_<noun>` 
 object's id as natural key (metadata.name), and one list in `get_multiple`
 (api-v1.0.88.md). The comparable state of an object is its spec's fields, defaults filled
 (server-set fields — username, created, modified, revision, sort_order — never appear),
-`notes` carrying j1sync's marker line (providers/marker.py), lists that are sets sorted.
+`notes` carrying j1sync's marker line (providers/marker.py; a live object's marked notes in
+the layout j1sync writes, marker.canonical_notes), lists that are sets sorted.
 
 `update_<noun>` shallow-merges and can never remove a key, so an update sends the whole
 top level: every spec field, an absent one at its default. Only events check `revision`:
@@ -34,7 +35,7 @@ from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import field_problem
-from j1sync.providers.marker import is_managed, normalize_notes, with_marker
+from j1sync.providers.marker import canonical_notes, is_managed, normalize_notes, with_marker
 from j1sync.providers.node_json import js_numbers
 from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
@@ -384,6 +385,11 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
     if too_deep(raw):  # compared cut short, never declared (nesting.py)
         compared, deep = cut_too_deep(raw)
     state = normalize(api.kind, compared)
+    # marked notes as j1sync writes them (with_marker, as a manifest's desired state has
+    # them): another layout of the same text and marker (no blank line before the marker,
+    # a line end after it) is no difference; the text, as xyOps keeps it, is what export
+    # writes (the spaces ending its last line included)
+    state["notes"] = canonical_notes(raw.get("notes"), managed_tag, trim=False)
     return LiveObject(
         kind=api.engine_kind,
         name=name,
@@ -435,13 +441,15 @@ class XyopsKind:
         return credential_paths(self.api.kind, state)
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
-        state = normalize(self.api.kind, manifest.spec_data())
+        spec = manifest.spec_data()
+        state = normalize(self.api.kind, spec)
         if self.api.kind == "Event":  # the triggers as xyOps keeps them
             triggers = with_field_params(state.get("triggers"), state.get("fields"))
             state["triggers"] = magic_tokens(triggers, manifest.name)
         # the marker this kind reads (the xyops section's managedTag, set when the
-        # provider connects): `project` may be the file's top level, JupiterOne's settings
-        state["notes"] = with_marker(state["notes"], self.managed_tag)
+        # provider connects): `project` may be the file's top level, JupiterOne's settings;
+        # the notes as written (xyOps keeps them so: the spaces ending the text are text)
+        state["notes"] = with_marker(spec.get("notes"), self.managed_tag, trim=False)
         depends_on = reference_addresses(self.api.kind, manifest.name, state)
         return DesiredObject(self.kind, manifest.name, state, depends_on, manifest.source)
 
