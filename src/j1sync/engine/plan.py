@@ -8,10 +8,11 @@ their kind's prune policy says so, otherwise counted as unmanaged and never touc
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
@@ -42,6 +43,8 @@ from j1sync.engine.sensitive import (
     MaskedState,
     Secrets,
     credential_strings,
+    holds_literal,
+    literal_pattern,
     mask,
     mask_path,
     strings_in,
@@ -225,11 +228,16 @@ class Planner:
         # prepared objects not yet compared, by natural key (the last of each)
         self._desired_keys: dict[Key, _DesiredSide] = {}
         self._live_keys: dict[Key, _LiveSide] = {}
+        # what the credential paths of the objects prepared hold: with those `plan` is
+        # given, the run's literals (`_Masking.run_literals`)
+        self._literals: set[str] = set()
 
     def prepare_desired(self, desired: Iterable[DesiredObject]) -> None:
         for want in desired:
             with suppress(Exception):  # worked out when planned (the class says why)
                 side = _DesiredSide.of(want, self._masking)
+                if side.paths:
+                    self._literals.update(credential_strings(want.state, side.paths))
                 self._desired[id(want)] = self._desired_keys[(want.kind, want.name)] = side
                 self._compare((want.kind, want.name))
 
@@ -241,6 +249,7 @@ class Planner:
                 side = _LiveSide.of(have, self._masking)
                 self._live[id(have)] = self._live_keys[(have.kind, have.name)] = side
                 self._compare((have.kind, have.name))
+            self._gather(have)
 
     def _compare(self, key: Key) -> None:
         """Compare the objects of `key` once both sides are prepared (the desired one then
@@ -265,6 +274,7 @@ class Planner:
         """The plan of `desired` against `live` (`kinds`: see `build_plan`; `undeclarable`:
         see `_prune_reason`; `users_of`: see `UsersOf`)."""
         masking = self._masking
+        masking.run_literals = self._run_literals(desired, live)
         prune = pruning or pruning_on()
         index = _LiveIndex(live)
         matched, declared = _match(desired, index)
@@ -332,12 +342,42 @@ class Planner:
             fingerprint_salt=masking.salt,
         )
 
+    def _run_literals(
+        self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
+    ) -> re.Pattern[str] | None:
+        """The `literal_pattern` of what the credential paths of every object of the run
+        hold (each desired and live one, prepared or given here), built once per plan: a
+        credential written literally in one object is masked wherever any object quotes
+        it (a rule's web hook URL in a question's title). None when there is none."""
+        for want in desired:
+            if not self._prepared(want):
+                self._gather(want)
+        for have in live:
+            side = self._live.get(id(have))
+            if side is None or side.obj is not have:
+                self._gather(have)
+        return literal_pattern(self._literals) if self._literals else None
+
+    def _gather(self, obj: DesiredObject | LiveObject) -> None:
+        """What `obj`'s credential paths hold, into the run's literals. A state whose
+        paths cannot be found adds none: an object left alone is never masked (a live
+        one of a shape the kind cannot read), a change to one fails where it is."""
+        with suppress(Exception):
+            self._literals.update(self._masking.literals_of(obj.kind, obj.state))
+
+    def _prepared(self, want: DesiredObject) -> bool:
+        side = self._desired.get(id(want))
+        if side is not None and side.obj is want:
+            return True
+        compared = self._compared.get(id(want))
+        return compared is not None and compared.want is want
+
     def _desired_side(self, want: DesiredObject) -> _DesiredSide:
         """What was prepared of `want`, else worked out now; taken once: a change owns
         its masked state."""
         side = self._desired.pop(id(want), None)
         if side is not None and side.obj is want:
-            return side
+            return side.for_run(self._masking)
         return _DesiredSide.of(want, self._masking)
 
     def _comparison(self, want: DesiredObject, have: LiveObject) -> _Comparison:
@@ -346,9 +386,10 @@ class Planner:
         its own side taken from there (that comparison is dropped)."""
         compared = self._compared.pop(id(want), None)
         if compared is not None and compared.want is want:
-            if compared.have is have:
+            if compared.have is have and compared.fits(self._masking):
                 return compared
-            return _Comparison.of(compared.side, self._live_side(have), self._masking)
+            side = compared.side.for_run(self._masking)
+            return _Comparison.of(side, self._live_side(have), self._masking)
         return _Comparison.of(self._desired_side(want), self._live_side(have), self._masking)
 
     def _live_side(self, have: LiveObject) -> _LiveSide:
@@ -412,12 +453,20 @@ class _Masking:
         self.secrets = secrets
         self.credentials = credentials
         self.salt = salt
+        # the run's credentials written literally (`Planner._run_literals`), set by each
+        # plan before any change is masked; None while objects are prepared
+        self.run_literals: re.Pattern[str] | None = None
 
     def paths(self, kind: str, *states: dict[str, Any] | None) -> set[str]:
         declare = self.credentials.get(kind)
         if declare is None:
             return set()
         return {path for state in states if state is not None for path in declare(state)}
+
+    def literals_of(self, kind: str, state: dict[str, Any]) -> list[str]:
+        """What `state`'s credential paths hold (`run_literals` is made of them)."""
+        paths = self.paths(kind, state)
+        return credential_strings(state, paths) if paths else []
 
     def before(
         self,
@@ -435,7 +484,15 @@ class _Masking:
             paths |= set(after.templates) | set(after.literal)
             literals += strings_in(list(after.literal.values()), keys=True)
         twin = desired.state if desired is not None else None
-        masked = mask(live.state, self.secrets, paths, live=True, desired=twin, literals=literals)
+        masked = mask(
+            live.state,
+            self.secrets,
+            paths,
+            live=True,
+            desired=twin,
+            literals=literals,
+            run_literals=self.run_literals,
+        )
         return masked.state
 
     def declared(self, want: DesiredObject, after: MaskedState) -> dict[str, Any] | None:
@@ -446,7 +503,9 @@ class _Masking:
         spec = dict(want.declared)
         paths = self.paths(want.kind, spec)
         literals = strings_in(list(after.literal.values()), keys=True)
-        shown: dict[str, Any] = mask(spec, self.secrets, paths, literals=literals).state
+        shown: dict[str, Any] = mask(
+            spec, self.secrets, paths, literals=literals, run_literals=self.run_literals
+        ).state
         return shown
 
     def fingerprint(self, live: LiveObject, state_json: str | None = None) -> str:
@@ -464,34 +523,57 @@ def _paths(masking: _Masking, kind: str, state: dict[str, Any]) -> frozenset[str
 @dataclass(frozen=True, slots=True)
 class _DesiredSide:
     """What a desired object's change needs of its own side: its credential paths, its
-    state masked there, the digest of its canonical JSON."""
+    state masked there (with the run's literals it was masked with), the digest of its
+    canonical JSON."""
 
     obj: DesiredObject
     paths: frozenset[str]
     masked: MaskedState
     digest: bytes | None
+    run_literals: re.Pattern[str] | None
 
     @classmethod
     def of(cls, want: DesiredObject, masking: _Masking) -> _DesiredSide:
         paths = _paths(masking, want.kind, want.state)
-        masked = _mask_desired(want.state, masking.secrets, paths)
-        return cls(want, paths, masked, _digest(want.state))
+        run = masking.run_literals
+        masked = _mask_desired(want.state, masking.secrets, paths, run)
+        return cls(want, paths, masked, _digest(want.state), run)
+
+    def for_run(self, masking: _Masking) -> _DesiredSide:
+        """This side as masked with the plan's run literals: prepared before they were
+        known, it is masked again only when one of its strings holds one."""
+        run = masking.run_literals
+        if self.run_literals is run:
+            return self
+        if run is not None and self.run_literals is None:
+            if not holds_literal(self.masked.state, run):
+                return replace(self, run_literals=run)
+            masked = _mask_desired(self.obj.state, masking.secrets, self.paths, run)
+            return replace(self, masked=masked, run_literals=run)
+        return _DesiredSide.of(self.obj, masking)  # another plan's literals
 
     def masked_with(self, live_paths: frozenset[str], masking: _Masking) -> MaskedState:
         """The state masked at its own credential paths and the live state's."""
-        if live_paths <= self.paths:
+        if live_paths <= self.paths and self.run_literals is masking.run_literals:
             return self.masked
-        return _mask_desired(self.obj.state, masking.secrets, self.paths | live_paths)
+        paths = self.paths | live_paths
+        return _mask_desired(self.obj.state, masking.secrets, paths, masking.run_literals)
 
 
-def _mask_desired(state: dict[str, Any], secrets: Secrets, paths: Collection[str]) -> MaskedState:
+def _mask_desired(
+    state: dict[str, Any],
+    secrets: Secrets,
+    paths: Collection[str],
+    run_literals: re.Pattern[str] | None = None,
+) -> MaskedState:
     """`state` masked (sensitive.mask) at `paths`, and wherever another string holds what a
-    credential path holds literally (a web hook's URL copied into its notes)."""
-    masked = mask(state, secrets, paths)
+    credential path holds literally (a web hook's URL copied into its notes), its own or,
+    `run_literals`, another object's of the run (a rule's URL in a question's title)."""
+    masked = mask(state, secrets, paths, run_literals=run_literals)
     if not masked.literal:
         return masked
     literals = strings_in(list(masked.literal.values()), keys=True)
-    return mask(state, secrets, paths, literals=literals)
+    return mask(state, secrets, paths, literals=literals, run_literals=run_literals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,6 +620,7 @@ class _Comparison:
     change: Change
     paths: list[str]  # the fields that differ
     side: _DesiredSide  # want's own
+    run_literals: re.Pattern[str] | None  # the run's literals it was masked with
 
     @classmethod
     def of(cls, want: _DesiredSide, have: _LiveSide, masking: _Masking) -> _Comparison:
@@ -578,7 +661,20 @@ class _Comparison:
             account_secrets=sorted(same),
             secret_values=masked.literal,
         )
-        return cls(desired, live, change, paths, want)
+        return cls(desired, live, change, paths, want, masking.run_literals)
+
+    def fits(self, masking: _Masking) -> bool:
+        """Its change is as masking with the plan's run literals shows it: masked with
+        them, or prepared before they were known and holding none on either side."""
+        run = masking.run_literals
+        if self.run_literals is run:
+            return True
+        return (
+            run is not None
+            and self.run_literals is None
+            and not holds_literal(self.change.after, run)
+            and not holds_literal(self.change.before, run)
+        )
 
     def planned(self, policy: PrunePolicy, tag: str) -> Change:
         if self.paths:

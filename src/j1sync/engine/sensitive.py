@@ -11,9 +11,14 @@ secret is the account's own data and is masked, unless the desired state has the
 at the same place. And credential fields:
 each kind declares the paths of a state that hold credentials (a webhook's endpoint,
 headers and body, ...); every string there is masked, wherever it came from, on both
-sides of a change. A plan keeps the `${env:…}` template of a masked `after` value so
-`apply --plan` can re-resolve it; a credential written literally has no template, so a
-saved plan cannot carry it (its value stays in this process only, for `apply PATHS`).
+sides of a change, and so is every string of any object of the plan that holds one
+written literally (`literal_pattern`, of all objects' credentials, built once per plan:
+a web hook's URL quoted in another object's title). Export hides its credentials by the
+`${env:…}` rule (`Secrets.of`): each becomes a variable's value to the plan of the
+export, and what that plan would mask export writes as the reference. A plan keeps the
+`${env:…}` template of a masked `after` value so `apply --plan` can re-resolve it; a
+credential written literally has no template, so a saved plan cannot carry it (its value
+stays in this process only, for `apply PATHS`).
 Every value masked here is also remembered, so messages leaving the process (errors,
 logs) can be scrubbed of it with `redact_secrets`.
 """
@@ -48,8 +53,15 @@ class Secrets:
     @classmethod
     def from_sensitive(cls, sensitive: Mapping[str, str]) -> Secrets:
         pairs = _secret_pairs(sensitive)
-        ordered = sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True)
         _remember_pairs(pairs)
+        return cls.of(pairs)
+
+    @classmethod
+    def of(cls, pairs: Mapping[str, str]) -> Secrets:
+        """`secret -> its template` as they are, nothing remembered: export's credentials,
+        each the value of the `${env:NAME}` it writes, are then hidden by the very rule a
+        plan of the export hides them by (`template_for`)."""
+        ordered = sorted(((s, t) for s, t in pairs.items() if s), key=_longest_first)
         return cls(tuple(ordered))
 
     def template_for(self, text: str) -> str | None:
@@ -79,6 +91,10 @@ class Secrets:
         if not long_enough:
             return None
         return re.compile("|".join(map(re.escape, long_enough)))
+
+
+def _longest_first(pair: tuple[str, str]) -> int:
+    return -len(pair[0])
 
 
 def _secret_pairs(sensitive: Mapping[str, str]) -> dict[str, str]:
@@ -160,17 +176,21 @@ def mask(
     live: bool = False,
     desired: Any = None,
     literals: Collection[str] = (),
+    run_literals: re.Pattern[str] | None = None,
 ) -> MaskedState:
     """Mask every string that holds an `${env:…}` secret, every non-empty string at or
     below one of the `credentials` paths, and every string that holds one of `literals`
     (credentials written literally, a credential path's values: copied into a note, such
-    a value is a credential there too). A `live` state's dict keys that hold a secret are
+    a value is a credential there too) or matches `run_literals` (the `literal_pattern`
+    of every object's credentials, built once per plan: quoted by another object, such a
+    value is a credential there too). A `live` state's dict keys that hold a secret are
     masked too, except those the `desired` state has at the same place (`_public_key`)."""
-    if not secrets.replacements and not credentials and not literals:
+    if not secrets.replacements and not credentials and not literals and run_literals is None:
         return MaskedState(state)
     result = MaskedState(None)
     wanted = frozenset(credentials)
-    hunted = literal_pattern(literals)
+    own = literal_pattern(literals)
+    hunted = [p for p in (own, run_literals) if p is not None]
 
     def walk(node: Any, parts: list[PathPart], credential: bool, twin: Any) -> Any:
         credential = credential or (bool(wanted) and format_path(parts) in wanted)
@@ -191,7 +211,7 @@ def mask(
                     result.templates[format_path(parts)] = template
                 remember_secrets([node], whole=VALID_ENV_REFERENCE.fullmatch(template) is not None)
                 return MASK
-            if node and (credential or (hunted is not None and hunted.search(node))):
+            if node and (credential or any(p.search(node) for p in hunted)):
                 if not live:
                     result.literal[format_path(parts)] = node
                 # written literally, it may hold the template's own text (`Bearer`, a
@@ -221,6 +241,18 @@ def literal_pattern(literals: Collection[str]) -> re.Pattern[str] | None:
     if not long_enough:
         return None
     return re.compile("|".join(map(re.escape, reversed(long_enough))))
+
+
+def holds_literal(state: Any, pattern: re.Pattern[str]) -> bool:
+    """Some string value of `state` (not a key: `mask` hides no key for a literal) holds
+    what `pattern` looks for: masked again with it, `state` would change."""
+    if isinstance(state, str):
+        return pattern.search(state) is not None
+    if isinstance(state, dict):
+        return any(holds_literal(value, pattern) for value in state.values())
+    if isinstance(state, list):
+        return any(holds_literal(value, pattern) for value in state)
+    return False
 
 
 def credential_strings(state: Any, paths: Collection[str]) -> list[str]:

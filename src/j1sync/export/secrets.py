@@ -19,7 +19,7 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import format_path, get_path, parse_path, set_path
-from j1sync.engine.sensitive import CredentialPaths, literal_pattern
+from j1sync.engine.sensitive import CredentialPaths, Secrets
 from j1sync.env_reference import env_template
 from j1sync.export.naming import numbered
 
@@ -76,48 +76,53 @@ def with_placeholders(
     """`live` with every credential string replaced by `${env:NAME}`, and the variables
     (none named as one of `taken_names`: another export's, kept in .env.example). A
     credential written again inside another string (a hook's notes quoting its URL, a
-    tag's notes quoting a hook's), of any object exported, is that reference there too,
-    by the rule plans mask such a string by (sensitive.literal_pattern)."""
+    tag's notes quoting a hook's), of any object exported, is that reference there too:
+    each variable is a secret to the plan of the export, which shows any string holding
+    its value as `(sensitive)` (sensitive.Secrets.template_for: inside other text when
+    it is MIN_BARE_SECRET_LENGTH characters or more, else the whole string), so export
+    replaces by that very rule whatever the plan would hide."""
     taken: set[str] = set(taken_names)
     variables: list[SecretVariable] = []
-    result: list[LiveObject] = []
+    placed: list[tuple[LiveObject, dict[str, str]]] = []  # each object's leaf -> reference
     references: dict[str, str] = {}  # a credential's value -> `${env:NAME}`
     for obj in live:
         declare = credentials.get(obj.kind)
         paths = sorted(set(declare(obj.state))) if declare else []
         leaves = [leaf for p in paths for leaf in _string_leaves(get_path(obj.state, p), p)]
-        if not leaves:
-            result.append(obj)
-            continue
-        state = copy.deepcopy(obj.state)
+        own: dict[str, str] = {}
         for leaf in dict.fromkeys(leaves):
             name = numbered(variable_name(obj, leaf), taken, "_")
             references.setdefault(get_path(obj.state, leaf), env_template(name))
-            set_path(state, leaf, env_template(name))
+            own[leaf] = env_template(name)
             variables.append(SecretVariable(name, obj.address, leaf))
-        result.append(replace(obj, state=state))
-    hunted = literal_pattern(references)
-    if hunted is None:
-        return result, variables
-    return [_quoting_references(obj, hunted, references) for obj in result], variables
+        placed.append((obj, own))
+    secrets = Secrets.of(references)
+    return [_with_references(obj, own, secrets) for obj, own in placed], variables
 
 
-def _quoting_references(
-    obj: LiveObject, hunted: re.Pattern[str], references: Mapping[str, str]
-) -> LiveObject:
-    """`obj` with each credential in its other strings replaced by its reference."""
+def _with_references(obj: LiveObject, own: Mapping[str, str], secrets: Secrets) -> LiveObject:
+    """`obj` with its credential leaves replaced by their references (`own`), and each
+    credential of the export in its other strings by its reference (`secrets`: found in
+    the text as the system holds it, never inside a reference put in)."""
 
     def walk(node: Any) -> Any:
         if isinstance(node, str):
-            return hunted.sub(lambda found: references[found.group(0)], node)
+            template = secrets.template_for(node)
+            return node if template is None else template
         if isinstance(node, dict):
             return {key: walk(value) for key, value in node.items()}
         if isinstance(node, list):
             return [walk(value) for value in node]
         return node
 
-    state = walk(obj.state)
-    return obj if state == obj.state else replace(obj, state=state)
+    state = walk(obj.state) if secrets.replacements else obj.state
+    if not own and state == obj.state:
+        return obj
+    if state is obj.state:
+        state = copy.deepcopy(state)
+    for leaf, reference in own.items():
+        set_path(state, leaf, reference)
+    return replace(obj, state=state)
 
 
 ENV_EXAMPLE_HEADER = (
