@@ -18,6 +18,15 @@ def unreachable_because(exc: requests.RequestException, url: str) -> str | None:
     once, and retrying for the whole budget only hides a wrong URL or a dead network."""
     if isinstance(exc, requests.ConnectTimeout):
         return "timed out while connecting"
+    if isinstance(exc, requests.exceptions.SSLError):
+        # the TLS handshake comes before the request: nothing was sent, and it fails the
+        # same way every time (an http server behind an https URL, an untrusted certificate)
+        detail = getattr(_root_os_error(exc), "reason", None)
+        said = f" ({detail})" if isinstance(detail, str) and detail else ""
+        return (
+            f"the TLS handshake failed{said}: if the server speaks plain http, write its URL "
+            "with http://; otherwise check its certificate"
+        )
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     if not isinstance(reason, NewConnectionError):
         return None

@@ -190,7 +190,7 @@ def changed_values(
     data: Mapping[str, Any], stretched: bytes, env: Mapping[str, str]
 ) -> list[str] | None:
     """The names among the plan's signed `${env:}` fingerprints (VALUES_FIELD) whose
-    variable holds another value in `env`, or is not set; None: the field is malformed.
+    variable holds another value in `env`; None: the field is malformed.
     `stretched`: the key `verify` returned for this plan."""
     recorded = data.get(VALUES_FIELD, {})
     if not isinstance(recorded, dict) or not all(
@@ -200,8 +200,9 @@ def changed_values(
     return [
         name
         for name, fingerprint in sorted(recorded.items())
-        if name not in env
-        or not same_secret(_value_fingerprint(stretched, name, env[name]), fingerprint)
+        # unset or empty: the variables' own check says so, naming what uses each
+        if env.get(name)
+        and not same_secret(_value_fingerprint(stretched, name, env[name]), fingerprint)
     ]
 
 

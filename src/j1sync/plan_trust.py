@@ -115,7 +115,7 @@ def _check_env_values(saved: SavedPlan, stretched: bytes) -> None:
         raise UntrustedPlan(
             f"{saved.name}: refusing the plan: {named} "
             + ("holds" if len(changed) == 1 else "hold")
-            + " another value than when the plan was made (or is not set), so its changes "
+            + " another value than when the plan was made, so its changes "
             "would write what the plan did not show; run `j1sync plan --out` again with the "
             "values this apply has"
         )

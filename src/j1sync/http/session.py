@@ -123,7 +123,7 @@ class PooledSession(requests.Session):
         if exchange.expired.is_set() and timeout is not None:
             raise _late(response, timeout)
         if not stream:
-            read_within(response, timeout, lambda: response.content)
+            read_within(response, timeout, lambda: read_body(response))
         return response
 
     def cut_in_flight(self) -> None:
@@ -169,6 +169,47 @@ def _late(
     return requests.ReadTimeout(
         f"no whole answer: {what} did not come within {timeout:g} s", request=request
     )
+
+
+# The most an answer's body may hold: the largest page any system answers is a few MB (a
+# 20,000-object JupiterOne account reads 13 MB in 601 answers). A server streaming without
+# end (a wrong URL, a broken proxy) filled memory until the OS killed the run, silently.
+MAX_ANSWER_BYTES = 256 << 20
+# Bytes read from an answer at a time: more than a page of 100 rules (~90 KB) holds, so
+# that most bodies come in one read (http.client reads no further than Content-Length).
+READ_CHUNK = 1 << 20
+
+
+class AnswerTooLarge(requests.RequestException):
+    """An answer's body is larger than MAX_ANSWER_BYTES (said, or as read): not read on."""
+
+
+def _limit() -> str:
+    return f"the {MAX_ANSWER_BYTES:,} bytes j1sync reads of one"
+
+
+def read_body(response: requests.Response, chunk: int = READ_CHUNK) -> bytes:
+    """`response`'s whole body, as `response.content` gives it (and kept there), refused
+    past MAX_ANSWER_BYTES: by its Content-Length before any byte is read, else once the
+    bytes read pass it; the connection is closed, not read to its end."""
+    said = response.headers.get("Content-Length", "")
+    if said.isdigit() and int(said) > MAX_ANSWER_BYTES:
+        response.close()
+        raise AnswerTooLarge(
+            f"its answer says it holds {int(said):,} bytes, more than {_limit()}",
+            response=response,
+        )
+    pieces: list[bytes] = []
+    total = 0
+    for piece in response.iter_content(chunk):
+        total += len(piece)
+        if total > MAX_ANSWER_BYTES:
+            response.close()
+            raise AnswerTooLarge(f"its answer passed {_limit()}", response=response)
+        pieces.append(piece)
+    body = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    response._content = body  # what `response.content` reads once
+    return body
 
 
 def read_within(response: requests.Response, timeout: float | None, read: Callable[[], T]) -> T:

@@ -18,12 +18,9 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 from j1sync import json_input
 from j1sync.errors import ApiError, AuthError
 from j1sync.http.client import status_error, transport_error
-from j1sync.http.session import rate_limit_headers, read_within
+from j1sync.http.session import rate_limit_headers, read_body, read_within
 from j1sync.providers.jupiterone.settings import ENV_API_URL, ENV_REGION, TITLE
 
-# Bytes read from a response at a time: more than a page of 100 rules (~90 KB) holds, so
-# that most bodies come in one read (http.client reads no further than Content-Length).
-READ_CHUNK = 1 << 20
 # what an error adds when the answer is no GraphQL answer (another system's server, a page)
 NOT_THE_SERVER = f"is that JupiterOne's API? Check {ENV_API_URL} (--api-url) and {ENV_REGION}"
 
@@ -61,11 +58,9 @@ class HttpTransport(Transport):
             response = self._session.send(
                 prepared, timeout=self._timeout, allow_redirects=True, **self._send_options
             )
-            # The body at once, not in requests' 10 KiB chunks: each chunk is a recv()
-            # and a poll(), each a moment another thread may keep the interpreter lock.
-            content = read_within(
-                response, self._timeout, lambda: b"".join(response.iter_content(READ_CHUNK))
-            )
+            # The body a MiB at a time, not in requests' 10 KiB chunks: each chunk is a
+            # recv() and a poll(), each a moment another thread may keep the interpreter lock.
+            content = read_within(response, self._timeout, lambda: read_body(response))
         except requests.RequestException as exc:  # e.g. no server, a timeout, a bad URL
             url = self._url
             raise transport_error(TITLE, exc, url, url, f"to {url}") from exc
