@@ -100,7 +100,8 @@ def test_a_spent_budget_says_how_many_attempts_over_how_long_and_why() -> None:
         with pytest.raises(RetryBudgetExceeded) as raised:
             client.collect("iam", LIST_GROUPS, {"limit": 100}, ("iamGroups",), "items")
         message = str(raised.value)
-        assert "gave up after" in message and "over 0.4 s: rate limited (HTTP 429)" in message
+        assert "gave up after" in message and "0.4 s retry budget" in message
+        assert "): rate limited (HTTP 429)" in message
         assert "--retry-budget" in message and API_KEY not in message
         assert client.concurrency.decreases >= 1
 
@@ -110,7 +111,8 @@ def test_the_cli_takes_retry_budget_and_rate_limit() -> None:
         env = {**connection_env(emu.url), "J1SYNC_RETRY_BUDGET": "600"}
         result = CliRunner().invoke(cli, ["plan", EXAMPLES, "--retry-budget", "0.3"], env=env)
         assert result.exit_code == 1, result.output
-        assert "over 0.3 s: rate limited (HTTP 429)" in result.output
+        assert "0.3 s retry budget" in result.output
+        assert "): rate limited (HTTP 429)" in result.output
         emu.switches.rate_429 = 0.0
         limited = CliRunner().invoke(cli, ["plan", EXAMPLES, "--rate-limit", "200/1"], env=env)
         assert limited.exit_code == 0, limited.output

@@ -168,9 +168,11 @@ def budget_exceeded(
         )
     else:
         reason = "rate limited (HTTP 429)" if http_429(last) else str(last)
+        # a request gives up before the budget is spent when its next wait would pass it
+        early = ", the next wait beyond it" if elapsed < budget_s else ""
         error = RetryBudgetExceeded(
-            f"{system} API: gave up after {attempts} attempts over {budget_s:g} s: "
-            f"{reason} ({operation}, {elapsed:.1f} s spent; raise the "
+            f"{system} API: gave up after {attempts} attempts in {elapsed:.1f} s "
+            f"({budget_s:g} s retry budget{early}): {reason} ({operation}; raise the "
             "budget with --retry-budget SECONDS)"
         )
     error.__cause__ = last
