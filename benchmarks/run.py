@@ -126,7 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         type=_quotas,
         help="instead: a plan and an apply (no injected 429s) under the emulator's quotas "
-        "('documented' or ACCOUNT_N/S,TOKEN_N/S), with the least time those quotas allow",
+        "('documented' or ACCOUNT_N/S,TOKEN_N/S[,J1QL_N/S]), with the least time those "
+        "quotas allow",
     )
     parser.add_argument(
         "--curve",

@@ -79,8 +79,9 @@ def serve_options() -> list[tuple[str, Callable[[Any], Any]]]:
                 default=None,
                 help=_own(
                     "Rate-limit buckets with RateLimit-* headers: 'documented' (account "
-                    "2000/120, API token 1000/60) or ACCOUNT_N/S,TOKEN_N/S. Each root field is "
-                    "one invocation."
+                    "2000/120, API token 1000/60, J1QL queries 120/120) or "
+                    "ACCOUNT_N/S,TOKEN_N/S[,J1QL_N/S]. Each root field is one invocation, each "
+                    "queryV1 one J1QL query."
                 ),
             ),
         ),

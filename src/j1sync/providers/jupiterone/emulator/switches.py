@@ -71,7 +71,7 @@ class Switches(FaultSwitches):
             if self._buckets is None or self._buckets.quotas is not quotas:
                 self._buckets = QuotaBuckets(quotas)
             buckets = self._buckets
-        return buckets.charge(token, invocations(payload))
+        return buckets.charge(token, *invocations(payload))
 
     def list_answer(self, type_name: str, objects: list[Any]) -> list[Any]:
         """The objects of a list answer, with the `list_nulls` fields of `type_name`
