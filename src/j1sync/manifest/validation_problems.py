@@ -16,7 +16,13 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from j1sync.errors import ManifestProblem, SourceLocation
-from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
+from j1sync.manifest.yaml_source import (
+    FieldPath,
+    YamlDocument,
+    format_field_path,
+    key_position,
+    locate,
+)
 from j1sync.providers.registry import closest
 
 # Errors about a key rather than its value are reported at the key's column.
@@ -93,7 +99,7 @@ def _key_problem(detail: ErrorDetails, loc: FieldPath, document: YamlDocument) -
     if not found or isinstance(found[0], str):
         return None
     key = found[0]
-    line, column = mapping.lc.key(key)
+    line, column = key_position(mapping, key)
     where = SourceLocation(document.file, line + 1, column + 1)
     if isinstance(key, (tuple, list, Mapping)):  # `[a, b]: x`, `{a: 1}: x`
         what = "mapping" if isinstance(key, Mapping) else "list"

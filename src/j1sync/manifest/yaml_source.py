@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
@@ -261,6 +261,26 @@ class Located:
         return len(self.path) < len(path)
 
 
+def key_position(mapping: CommentedMap, key: Any, at: int = 0) -> tuple[int, int]:
+    """(line, column), 0-based, of `key` in `mapping` (`at` 2: of its value). A key that
+    a merge (`<<: *anchor`) brought in is placed where its anchored mapping holds it;
+    ruamel keeps the positions of a mapping's own keys only."""
+    for source in (mapping, *_merged(mapping)):
+        position = source.lc.data.get(key)
+        if position is not None:
+            return position[at], position[at + 1]
+    return mapping.lc.line, mapping.lc.col
+
+
+def _merged(mapping: CommentedMap) -> list[CommentedMap]:
+    """The mappings `mapping` merges, nearest first, and those they merge."""
+    found: list[CommentedMap] = []
+    for source in getattr(mapping, merge_attrib, None) or ():
+        if isinstance(source, CommentedMap):
+            found += [source, *_merged(source)]
+    return found
+
+
 def locate(
     document: YamlDocument,
     path: Sequence[str | int],
@@ -286,8 +306,8 @@ def locate(
             if use_value and child is None:
                 # an empty value has no position of its own (ruamel gives the next token's):
                 # the key; a null written on the key's line (`null`, `~`): the value
-                use_value = node.lc.value(step)[0] == node.lc.key(step)[0]
-            pair = node.lc.value(step) if use_value else node.lc.key(step)
+                use_value = key_position(node, step, 2)[0] == key_position(node, step)[0]
+            pair = key_position(node, step, 2 if use_value else 0)
             line, column = pair[0] + 1, pair[1] + 1
             kept.append(str(step))  # a mapping key, even `1:`, is a name, not an index
             node = found = child
