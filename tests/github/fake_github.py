@@ -37,6 +37,12 @@ class FakeGitHubState:
     ignore_labels_filter: bool = False
     # (status, message) answered to the next request instead of serving it
     fail_next: tuple[int, str] | None = None
+    # whose token it is: GET /user answers this login, and comments posted are by this
+    # user (`user.type` User, as under a personal access token); None: GET /user is not
+    # served (404) and comments posted are by "github-actions", as before
+    token_login: str | None = None
+    # (status, message) answered to every GET /user instead (e.g. 403 as for GITHUB_TOKEN)
+    user_answer: tuple[int, str] | None = None
     _next_id: int = 1000
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -106,6 +112,11 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length)) if length else {}
             prefix = f"/repos/{state.repository}/"
+            if url.path == "/user" and method == "GET":
+                if state.user_answer is not None:
+                    return self._send(state.user_answer[0], {"message": state.user_answer[1]})
+                if state.token_login is not None:
+                    return self._send(200, {"login": state.token_login, "type": "User"})
             if not url.path.startswith(prefix):
                 return self._send(404, {"message": "Not Found"})
             route = url.path[len(prefix) :]
@@ -120,7 +131,13 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 return self._send_page(state.comments_on(number), query)
             if method == "POST":
-                return self._send(201, state.add_comment(number, body["body"], "github-actions"))
+                if state.token_login is None:
+                    return self._send(
+                        201, state.add_comment(number, body["body"], "github-actions")
+                    )
+                posted = state.add_comment(number, body["body"], state.token_login)
+                posted["user"]["type"] = "User"
+                return self._send(201, posted)
         if (m := re.fullmatch(r"issues/comments/(\d+)", route)) and method == "PATCH":
             for comment in state.comments:
                 if comment["id"] == int(m.group(1)):
