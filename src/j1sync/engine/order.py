@@ -76,15 +76,25 @@ def _static_order(
 ) -> list[str]:
     """`graph`'s addresses, each after those it depends on. An object being updated
     already exists, so waiting for its update only orders: where such waits close a cycle
-    (two events updated to run each other), one is dropped from `graph`. A cycle of
-    objects that must be created first (two new events that run each other) cannot be
-    applied in any order: a ResolutionError naming each object and its manifest."""
+    (two events updated to run each other), one is dropped from `graph`. A delete waits
+    for the deletes of the objects that use it (a rule goes before its question); where
+    such waits close a cycle of deletes only (two events that run each other, both
+    deleted), every member goes, in whichever order among them: the wait of the
+    cycle's lowest address is dropped (it goes first). A delete keeps waiting
+    for an update or a create (one that stops naming it). A cycle of objects that must be
+    created first (two new events that run each other) cannot be applied in any order: a
+    ResolutionError naming each object and its manifest."""
     while True:
         try:
             return list(graphlib.TopologicalSorter(graph).static_order())
         except graphlib.CycleError as exc:
             cycle: list[str] = exc.args[1]  # each one waits for the one before it
-            for needed, waiting in itertools.pairwise(cycle):
+            waits = list(itertools.pairwise(cycle))
+            if all(actions[a] == "delete" for a in cycle):
+                needed, waiting = min(waits, key=lambda wait: wait[1])
+                graph[waiting] = [d for d in graph[waiting] if d != needed]
+                continue
+            for needed, waiting in waits:
                 if actions[needed] == "update" and actions[waiting] != "delete":
                     graph[waiting] = [d for d in graph[waiting] if d != needed]
                     break

@@ -316,7 +316,14 @@ class Planner:
             deleted_kinds = {c.kind for c in changes if c.action == "delete"}
             if deleted_kinds:
                 users = users_of(deleted_kinds)
-        changes = _keep_what_is_used(changes, live, unmanaged, users)
+        left = _keep_what_is_used(changes, live, unmanaged, users)
+        # the deletes not made as something left alone uses them: managed objects all the
+        # same, which the safety limits count (engine/safety.py)
+        kept: list[Change] = []
+        if left is not changes:
+            going = {c.address for c in left if c.action == "delete"}
+            kept = [c for c in changes if c.action == "delete" and c.address not in going]
+        changes = left
         _order_deletes(changes, live)
         sources = {d.address: d.source for d in desired if d.source is not None}
         _refuse_deleting_what_is_used(changes, sources)
@@ -328,7 +335,11 @@ class Planner:
         unmanaged.sort(key=lambda u: (order.get(u.kind, len(order)), u.kind, u.name, str(u.id)))
         summary = _summary(changes, unmanaged, kinds)
         safety = evaluate_safety(
-            changes, project.safety_min_objects, project.safety_max_change_fraction, adopted
+            changes,
+            project.safety_min_objects,
+            project.safety_max_change_fraction,
+            adopted,
+            kept=[c.kind for c in kept],
         )
         return Plan(
             j1sync_version=__version__,

@@ -11,12 +11,16 @@ managed object yet: the gate weighs only what the account already gives j1sync, 
 adopting an account after `export` (every rule and question's update adds the tag) is
 not blocked, and a managed tag changed to one that hand-made objects carry still is
 (their deletes are all of the kind's managed objects, however many the plan adopts).
+
+A managed object no manifest declares that the plan keeps, as something it leaves alone
+still uses it (`Not deleted, still in use`), is a managed object all the same: with one
+kept, the kind's managed objects are not all deleted.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from fractions import Fraction
 
 from j1sync.engine.model import Change, Plan, Safety
@@ -28,11 +32,14 @@ def evaluate_safety(
     min_managed: int,
     max_fraction: float,
     adopted: Collection[str] = (),
+    kept: Iterable[str] = (),
 ) -> Safety:
     """Per kind: managed = live objects the plan owns (updated, deleted or unchanged) but
-    those it adopts (`adopted`: their addresses; module docstring); the thresholds are
+    those it adopts (`adopted`: their addresses; module docstring), and those it would
+    delete but keeps as something it leaves alone still uses them (`kept`: the kind of
+    each, one per object; engine/plan.py `_keep_what_is_used`); the thresholds are
     j1sync.yaml's (ProjectConfig: its defaults live in manifest.document)."""
-    managed: Counter[str] = Counter()
+    managed: Counter[str] = Counter(kept)
     risky: Counter[str] = Counter()
     deleted: Counter[str] = Counter()
     for change in changes:
