@@ -35,15 +35,16 @@ def test_a_group_a_hand_made_board_belongs_to_is_kept(
     )
     with running_emulator(seed=seed) as emu:
         planned = jupiterone_run(emu, "plan", "--detailed-exitcode")
-        # the one managed group left is deleted: the safety gate asks for --force
-        assert planned.exit_code == 3, planned.output
-        assert "ResourceGroup: every managed object would be deleted (1 of 1)" in planned.output
+        # one of the two managed groups is deleted (the kept one still counts as managed:
+        # not "every managed object", and too few for the share limit): no --force needed
+        assert planned.exit_code == 2, planned.output
+        assert "safety limit" not in planned.output
         assert "- ResourceGroup/empty" in planned.output  # pruned, as asked
         assert (
             "  ResourceGroup/ops: prune is enabled for ResourceGroup in j1sync.yaml and no "
             "manifest declares it, but Dashboard/Hand board still uses it; not deleted"
         ) in planned.output
-        applied = jupiterone_run(emu, "apply", "--auto-approve", "--force")
+        applied = jupiterone_run(emu, "apply", "--auto-approve")
         assert applied.exit_code == 0, applied.output
         assert "Apply complete: 0 created, 0 updated, 1 deleted, 0 failed." in applied.output
         groups = {g["name"] for g in emu.snapshot()["resource_groups"]}
