@@ -93,8 +93,10 @@ def accept_env_references(schema: Any) -> None:
         schema["anyOf"] = [checks, ENV_REFERENCE_SCHEMA]
         return
     for key, value in schema.items():
-        if key in ("if", "not"):
-            continue  # a condition, or a check turned round: a reference must not change it
+        if key in ("if", "not", "propertyNames"):
+            # a condition, or a check turned round: a reference must not change it; and a
+            # mapping's keys, which the loader takes as written (never resolves one)
+            continue
         if key == "properties" and isinstance(value, dict):
             envelope = {"apiVersion", "kind", "spec"} <= set(value)
             for name, property_schema in value.items():

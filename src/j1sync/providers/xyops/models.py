@@ -28,6 +28,7 @@ from j1sync.manifest.model_base import (
 )
 from j1sync.providers.node_json import js_integer
 from j1sync.providers.registry import check_kinds, closest
+from j1sync.providers.xyops.event_fields import RESERVED as RESERVED_LAUNCH_KEY
 from j1sync.providers.xyops.event_fields import fields_problem, params_problem
 from j1sync.providers.xyops.js_regex import regex_problem
 from j1sync.providers.xyops.limits import limit_problem, limits_problem
@@ -98,10 +99,13 @@ def check_not_reserved(value: str) -> str:
     return value
 
 
+# What check_not_reserved checks, said to editors (RESERVED_KEY is anchored at both ends).
+NOT_RESERVED_SCHEMA = {"not": {"pattern": RESERVED_KEY.pattern}}
+
 XyopsId = Annotated[
     str,
     AfterValidator(check_id),
-    SchemaRules(pattern=ID_PATTERN.pattern, maxLength=MAX_ID_LENGTH),
+    SchemaRules(pattern=ID_PATTERN.pattern, maxLength=MAX_ID_LENGTH, **NOT_RESERVED_SCHEMA),
 ]
 
 
@@ -398,7 +402,9 @@ def check_part_id(value: str) -> str:
 
 
 PartId = Annotated[
-    str, AfterValidator(check_part_id), SchemaRules(pattern=f"^{WORKFLOW_PART_ID.pattern}$")
+    str,
+    AfterValidator(check_part_id),
+    SchemaRules(pattern=f"^{WORKFLOW_PART_ID.pattern}$", **NOT_RESERVED_SCHEMA),
 ]
 
 
@@ -679,7 +685,11 @@ class EventSpec(XyopsSpec):
     type: Literal["workflow"] | None = None
     category: XyopsId
     plugin: str = Field(default="", description="A Plugin id (not for workflows).")
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        # params_problem, for editors: no key xyOps keeps for a launch's own overrides
+        json_schema_extra={"propertyNames": {"not": {"pattern": RESERVED_LAUNCH_KEY.pattern}}},
+    )
     fields: list[dict[str, Any]] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     targets: list[str] = Field(default_factory=list)

@@ -180,7 +180,9 @@ class DashboardSpec(StrictModel):
         default=None, description="metadata.name of a ResourceGroup manifest."
     )
     widgets: dict[WidgetKey, Widget] = Field(
-        default_factory=dict, description="Widget key -> widget; layouts name widgets by key."
+        default_factory=dict,
+        description="Widget key -> widget; layouts name widgets by key.",
+        json_schema_extra={"propertyNames": {"pattern": WIDGET_KEY.pattern}},  # check_widget_key
     )
     layouts: Layouts = Field(default_factory=Layouts)
     parameters: list[BoardParameter] = Field(default_factory=list)
