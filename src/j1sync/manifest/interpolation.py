@@ -6,6 +6,7 @@ and plan files can keep the reference instead of the secret."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import math
 import re
@@ -13,7 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import (
+    CommentedMap,
+    CommentedOrderedMap,
+    CommentedSeq,
+    CommentedSet,
+    TaggedScalar,
+)
+from ruamel.yaml.tag import Tag
 
 from j1sync.credentials import credential_variables
 from j1sync.env_reference import (
@@ -58,6 +66,10 @@ def resolve_document(
         )
 
     def convert(node: Any, path: FieldPath) -> Any:
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            tag = _collection_tag(node)
+            if tag is not None:
+                problem(path, _collection_tag_problem(tag, node))
         if isinstance(node, CommentedMap):
             return {_plain_key(key): convert(value, (*path, key)) for key, value in node.items()}
         if isinstance(node, CommentedSeq):
@@ -84,7 +96,12 @@ def resolve_document(
         if isinstance(node, datetime.date):
             # an unquoted date: its ISO form is the text (YAML's date is YYYY-MM-DD)
             return node.isoformat()
-        return node
+        # what else a YAML tag makes: bytes (`!!binary`), a set (`!!set`), a list of pairs
+        # (`!!pairs`). JSON holds none of them: a free-form field (an action's values,
+        # templates, settings) took them as they were, and a plan then failed to write them
+        # (bytes) or sent them changed (`!!binary aGVsbG8=` as 'hello')
+        problem(path, _not_json_problem(node))
+        return _as_json(node)
 
     def _interpolate(text: str, path: FieldPath) -> str:
         if ENV_MARKER not in text:
@@ -131,6 +148,54 @@ def _not_finite(number: float) -> str:
         f"{written} is not a number JSON can hold (nor can the API take it): write a finite "
         f'number, or quote it ("{written}") to mean the text'
     )
+
+
+def _collection_tag(node: CommentedMap | CommentedSeq) -> str | None:
+    """The tag a mapping or list is written with, as written (`!!omap`, `!custom`); None
+    for an untagged one, or one tagged with YAML's own `!!map` or `!!seq`."""
+    if isinstance(node, CommentedOrderedMap):
+        return "!!omap"
+    tag = getattr(node, Tag.attrib, None)
+    value = tag.value if tag is not None else None
+    if not value or value in (f"{CORE_TAG_PREFIX}map", f"{CORE_TAG_PREFIX}seq"):
+        return None
+    return _shown_tag(str(value))
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as a manifest writes it: `!!omap`, `!custom`."""
+    return "!!" + tag.removeprefix(CORE_TAG_PREFIX) if tag.startswith(CORE_TAG_PREFIX) else tag
+
+
+def _collection_tag_problem(tag: str, node: CommentedMap | CommentedSeq) -> str:
+    what = "mapping" if isinstance(node, CommentedMap) else "list"
+    return f"unsupported YAML tag {tag}: j1sync reads a plain {what} only; write it without the tag"
+
+
+def _not_json_problem(value: Any) -> str:
+    """What a value no JSON document can hold is told (a YAML tag made it)."""
+    if isinstance(value, (bytes, bytearray)):
+        return (
+            "YAML reads !!binary as bytes, not text, and JSON (plan files, the APIs) holds "
+            "no bytes: write the text itself, without !!binary"
+        )
+    if isinstance(value, CommentedSet):
+        return "YAML reads !!set as a set, which JSON cannot hold: write a list"
+    if isinstance(value, list):  # ruamel's `!!pairs`: a list of (key, value) tuples
+        return "YAML reads !!pairs as a list of pairs, which JSON cannot hold: write a mapping"
+    return f"YAML reads this as a {type(value).__name__}, which JSON cannot hold"
+
+
+def _as_json(value: Any) -> Any:
+    """A stand-in JSON value for one refused above (its problem already refuses the
+    document): the field's other checks see a value of the nearest kind."""
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, CommentedSet):
+        return [str(item) for item in value]
+    if isinstance(value, list):
+        return [[str(item) for item in pair] for pair in value]
+    return str(value)
 
 
 def _plain_key(key: Any) -> Any:

@@ -35,11 +35,16 @@ from j1sync.manifest.project import (
     run_roots,
 )
 from j1sync.manifest.scope import run_scope
-from j1sync.manifest.validation_problems import problems_from_validation
+from j1sync.manifest.validation_problems import (
+    key_text,
+    non_text_key_message,
+    problems_from_validation,
+)
 from j1sync.manifest.yaml_source import (
     CORE_TAG_PREFIX,
     YamlDocument,
     document_at,
+    format_field_path,
     locate,
     read_documents,
 )
@@ -92,7 +97,7 @@ def load_manifests(
             if quick is not None:  # every manifest of the file is valid: no positions needed
                 loaded.extend(quick)
                 continue
-            documents, file_problems = read_documents(path, str(path))
+            documents, file_problems = read_documents(path, str(path), say_warnings=True)
             problems.extend(file_problems)
             for document in documents:
                 manifest, document_problems = _build_manifest(document, environment)
@@ -194,6 +199,17 @@ def _identity(project_file: Path) -> Path:
 def _build_manifest(
     document: YamlDocument, env: Mapping[str, str]
 ) -> tuple[Manifest | None, list[ManifestProblem]]:
+    manifest, problems = _checked_manifest(document, env)
+    if document.shadowed_keys:
+        # a key told by the reader (`1:` beside `true:`) among those validation tells: in
+        # the file's order
+        problems.sort(key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+    return manifest, problems
+
+
+def _checked_manifest(
+    document: YamlDocument, env: Mapping[str, str]
+) -> tuple[Manifest | None, list[ManifestProblem]]:
     root = document.root
     if not isinstance(root, CommentedMap):
         return None, [
@@ -206,6 +222,15 @@ def _build_manifest(
     system = system_for_api_version(root.get("apiVersion"))
     address = _address(system, kind, name)
     problems = _envelope_problems(document, address, system)
+    problems += [
+        ManifestProblem(
+            shadowed.location,
+            non_text_key_message(shadowed.key),
+            address,
+            format_field_path((*shadowed.path, key_text(shadowed.key))),
+        )
+        for shadowed in document.shadowed_keys
+    ]
     # an unknown apiVersion: the rest is still checked, against a system that has the kind
     system = system or next((s for s in systems() if kind in s.kinds), None)
     if system is None or not isinstance(kind, str) or kind not in system.kinds:

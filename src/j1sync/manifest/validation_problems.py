@@ -3,6 +3,7 @@ message a person can act on (the nearest valid key for a typo)."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
 import types
@@ -21,6 +22,7 @@ from j1sync.manifest.yaml_source import (
     YamlDocument,
     format_field_path,
     key_position,
+    key_type,
     locate,
 )
 from j1sync.providers.registry import closest
@@ -95,7 +97,8 @@ def _key_problem(detail: ErrorDetails, loc: FieldPath, document: YamlDocument) -
     if not isinstance(mapping, CommentedMap):
         return None
     given = detail.get("input")  # the key itself (the loc has 0 for false, 'None' for null)
-    found = [k for k in mapping if k is given or (k == given and type(k) is type(given))]
+    # the key as read: `0:` is ruamel's ScalarInt, pydantic's input the int
+    found = [k for k in mapping if k is given or (k == given and key_type(k) is key_type(given))]
     if not found or isinstance(found[0], str):
         return None
     key = found[0]
@@ -104,17 +107,25 @@ def _key_problem(detail: ErrorDetails, loc: FieldPath, document: YamlDocument) -
     if isinstance(key, (tuple, list, Mapping)):  # `[a, b]: x`, `{a: 1}: x`
         what = "mapping" if isinstance(key, Mapping) else "list"
         return _Located(where, located.path, f"a {what} cannot be a key: keys are text", False)
-    shown = _key_text(key)
-    message = f'a key must be text: YAML reads {shown} as {_key_kind(key)}; quote it ("{shown}")'
-    return _Located(where, (*located.path, shown), message, False)
+    return _Located(where, (*located.path, key_text(key)), non_text_key_message(key), False)
 
 
-def _key_text(key: Any) -> str:
-    """A key as YAML would write it: null, true, 2024, 1.5."""
+def non_text_key_message(key: Any) -> str:
+    """What a key YAML reads as no text (`2024:`, `true:`, `null:`) is told."""
+    shown = key_text(key)
+    if isinstance(key, (bytes, bytearray)):
+        return "a key must be text: YAML reads a !!binary key as bytes; write the text itself"
+    return f'a key must be text: YAML reads {shown} as {_key_kind(key)}; quote it ("{shown}")'
+
+
+def key_text(key: Any) -> str:
+    """A key as YAML would write it: null, true, 2024, 1.5 (bytes: as !!binary does)."""
     if key is None:
         return "null"
     if isinstance(key, bool):
         return "true" if key else "false"
+    if isinstance(key, (bytes, bytearray)):
+        return base64.b64encode(key).decode("ascii")
     return str(key)
 
 

@@ -2,14 +2,19 @@
 pure-Python parser, whose error messages users see) keeps, for every mapping key and
 sequence item, the line and column it came from; `locate` walks a field path to them.
 Valid files take the quicker road first (plain_yaml); this one finds and places problems.
-Only ruamel's public API is used here."""
+Only ruamel's public API is used here, and two of its classes that YAML() takes as
+settings (`YAML.Composer`, `YAML.Constructor`), extended: an anchor defined again is told
+the j1sync way, and keys YAML tells apart that Python does not (`true:`, `1:`) are not
+"duplicate keys"."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +22,32 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MantissaNoDotYAML1_1Warning, MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
 
 from j1sync.errors import ManifestProblem, SourceLocation
 
 FieldPath = tuple[str | int, ...]
 
+log = logging.getLogger("j1sync.manifest")
+
 # The prefix of YAML's own tags (tag:yaml.org,2002:str, ...:int, ...).
 CORE_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class ShadowedKey:
+    """A key YAML 1.2 reads as distinct from an earlier one of its mapping, but Python as
+    the same (`true:` and `1:`, `1:` and `1.0:`: True == 1 == 1.0): it could not be kept
+    beside it. Neither is text, which a key must be; the loader says so of this one too
+    (the mapping keeps the first, which validation finds)."""
+
+    path: FieldPath  # the mapping's
+    key: Any
+    location: SourceLocation
 
 
 @dataclass(frozen=True)
@@ -36,16 +58,90 @@ class YamlDocument:
     index: int  # 0-based position in the file
     root: Any
     start: SourceLocation
+    shadowed_keys: tuple[ShadowedKey, ...] = ()
+
+
+class _Composer(Composer):
+    """ruamel's composer, keeping an anchor defined again (`&a` twice: YAML 1.2 allows it,
+    an alias means the nearest definition before it) in `reused_anchors` for j1sync to
+    tell, where ruamel issued a Python warning naming "<unicode string>"."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader=loader)
+        self.reused_anchors: list[tuple[str, Any, Any]] = []  # name, first mark, this mark
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.parser.check_event(AliasEvent):
+            anchor = self.parser.peek_event().anchor
+            if anchor is not None and anchor in self.anchors:
+                first = self.anchors.pop(anchor)  # defined anew below, without a warning
+                mark = self.parser.peek_event().start_mark
+                self.reused_anchors.append((anchor, first.start_mark, mark))
+        return super().compose_node(parent, index)
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but for keys Python alone finds equal (True == 1
+    == 1.0): kept in `shadowed` (the mapping, the key, its mark) where ruamel said
+    'found duplicate key "1"' of two keys YAML 1.2 reads as different. A true duplicate
+    is still an error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shadowed: list[tuple[Any, Any, Any]] = []
+        self.undotted: list[tuple[Any, str]] = []
+
+    def check_mapping_key(
+        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+    ) -> bool:
+        if not isinstance(key, str) and key in mapping:
+            kept = next((k for k in mapping if k == key), key)
+            if key_type(kept) is not key_type(key):
+                self.shadowed.append((mapping, key, key_node.start_mark))
+                return False
+        result: bool = super().check_mapping_key(node, key_node, mapping, key, value)
+        return result
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        """A float, with ruamel's warning of one a `%YAML 1.1` document writes without a
+        dot (`1e3`) kept in `undotted` (its mark and text) instead of issued."""
+        if self.resolver.processing_version == (1, 2):
+            return super().construct_yaml_float(node)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", MantissaNoDotYAML1_1Warning)
+            value = super().construct_yaml_float(node)
+        if any(issubclass(w.category, MantissaNoDotYAML1_1Warning) for w in caught):
+            self.undotted.append((node.start_mark, str(node.value)))
+        return value
+
+
+_Constructor.add_constructor(f"{CORE_TAG_PREFIX}float", _Constructor.construct_yaml_float)
+
+
+def key_type(key: Any) -> type:
+    """The type YAML reads a key as: bool, int and float apart (Python's bool is an int);
+    ruamel's own kinds of a number (ScalarFloat, HexInt) as the number."""
+    for kind in (bool, int, float):
+        if isinstance(key, kind):
+            return kind
+    return type(key)
 
 
 def _round_trip_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
     return yaml
 
 
-def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[ManifestProblem]]:
-    """Every non-empty document of a file, or the file's one syntax problem.
+def read_documents(
+    path: Path, display: str, *, say_warnings: bool = False
+) -> tuple[list[YamlDocument], list[ManifestProblem]]:
+    """Every non-empty document of a file, or the file's one syntax problem. With
+    `say_warnings` (the load that reports the file, not one that reads it again to place
+    a problem), what the file may mean otherwise than it seems is logged as a warning: an
+    anchor defined twice.
 
     A file with a syntax error yields no documents at all: what parsed before the error
     would only produce confusing follow-on errors."""
@@ -62,8 +158,9 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         return [], [_not_utf8_problem(exc, data, display)]
     if _nests_too_deep(text):
         return [], [_too_deep_problem(display)]
+    yaml = _round_trip_yaml()
     try:
-        roots = list(_round_trip_yaml().load_all(text))
+        roots = list(yaml.load_all(text))
     except MarkedYAMLError as exc:
         return [], [_syntax_problem(exc, display)]
     except ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
@@ -74,8 +171,20 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
         return [], [_too_deep_problem(display)]
     except ValueError as exc:  # found by fuzzing: an integer of more than 4300 digits
         return [], [_value_problem(exc, text, display)]
+    if say_warnings:
+        for name, first, again in yaml.composer.reused_anchors:
+            log.warning("warning: %s", _reused_anchor_warning(name, first, again, display))
+        for mark, written in yaml.constructor.undotted:
+            where = SourceLocation(display, mark.line + 1, mark.column + 1)
+            log.warning(
+                "warning: %s: %s is read as a number, though YAML 1.1 (the file's %%YAML "
+                "directive) wants a dot in its mantissa (1.0e3); quote it to mean the text",
+                where,
+                written,
+            )
     documents = []
     scalar_starts = _scalar_starts(text, roots, display)
+    shadowed = yaml.constructor.shadowed
     for index, root in enumerate(roots):
         if root is None:  # an empty document (a bare `---`) declares nothing
             continue
@@ -84,8 +193,64 @@ def read_documents(path: Path, display: str) -> tuple[list[YamlDocument], list[M
             return [], [_too_deep_problem(display)]
         if aliases_expand_beyond(root, MAX_ALIASED_VALUES):
             return [], [_too_aliased_problem(display, start)]
-        documents.append(YamlDocument(display, index, root, start))
+        keys = _shadowed_keys(root, shadowed, display) if shadowed else ()
+        documents.append(YamlDocument(display, index, root, start, keys))
     return documents, []
+
+
+def _reused_anchor_warning(name: str, first: Any, again: Any, display: str) -> str:
+    where = SourceLocation(display, again.line + 1, again.column + 1)
+    return (
+        f"{where}: YAML anchor &{name} is defined again (first at line {first.line + 1}, "
+        f"column {first.column + 1}): an alias *{name} below means this value, one above "
+        "it the first; give each anchor a name of its own"
+    )
+
+
+def _shadowed_keys(
+    root: Any, shadowed: list[tuple[Any, Any, Any]], display: str
+) -> tuple[ShadowedKey, ...]:
+    """The keys of `shadowed` (_Constructor) whose mapping is in this document, with the
+    path to that mapping."""
+    paths = _paths_of(root, {id(mapping) for mapping, _, _ in shadowed})
+    return tuple(
+        ShadowedKey(
+            paths[id(mapping)], key, SourceLocation(display, mark.line + 1, mark.column + 1)
+        )
+        for mapping, key, mark in shadowed
+        if id(mapping) in paths
+    )
+
+
+def _paths_of(root: Any, wanted: set[int]) -> dict[int, FieldPath]:
+    """The path to each collection of `root` whose id is `wanted` (the first path found,
+    through aliases too)."""
+    found: dict[int, FieldPath] = {}
+    seen: set[int] = set()
+    stack: list[tuple[Any, FieldPath]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in wanted:
+            found.setdefault(id(node), path)
+        if isinstance(node, dict):
+            stack.extend((value, (*path, _step(key))) for key, value in node.items())
+        else:
+            stack.extend((item, (*path, index)) for index, item in enumerate(node))
+    return found
+
+
+def _step(key: Any) -> str:
+    """A mapping key as a step of a field path: as YAML writes it."""
+    if isinstance(key, str):
+        return str(key)
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def _value_problem(exc: ValueError, text: str, display: str) -> ManifestProblem:
@@ -264,9 +429,10 @@ class Located:
 def key_position(mapping: CommentedMap, key: Any, at: int = 0) -> tuple[int, int]:
     """(line, column), 0-based, of `key` in `mapping` (`at` 2: of its value). A key that
     a merge (`<<: *anchor`) brought in is placed where its anchored mapping holds it;
-    ruamel keeps the positions of a mapping's own keys only."""
+    ruamel keeps the positions of a mapping's own keys only, and no record at all (None)
+    for a mapping whose only key is a merge (`- <<: {name: q}`)."""
     for source in (mapping, *_merged(mapping)):
-        position = source.lc.data.get(key)
+        position = (source.lc.data or {}).get(key)
         if position is not None:
             return position[at], position[at + 1]
     return mapping.lc.line, mapping.lc.col
