@@ -31,9 +31,7 @@ def alices_comment(fake_github: FakeGitHub) -> dict[str, object]:
 
 
 def writes(fake_github: FakeGitHub) -> list[tuple[str, str]]:
-    return [
-        (r.method, r.path) for r in fake_github.state.requests if r.method in ("POST", "PATCH")
-    ]
+    return [(r.method, r.path) for r in fake_github.state.requests if r.method in ("POST", "PATCH")]
 
 
 def test_a_persons_marked_comment_is_kept_and_j1sync_posts_its_own(
