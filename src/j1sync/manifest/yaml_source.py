@@ -439,9 +439,12 @@ def key_position(mapping: CommentedMap, key: Any, at: int = 0) -> tuple[int, int
 
 
 def _merged(mapping: CommentedMap) -> list[CommentedMap]:
-    """The mappings `mapping` merges, nearest first, and those they merge."""
+    """The mappings `mapping` merges, nearest first, and those they merge. ruamel.yaml
+    0.18.0 to 0.18.x keeps them as (position, mapping) pairs, later releases as the
+    mappings themselves (both within pyproject's range)."""
     found: list[CommentedMap] = []
-    for source in getattr(mapping, merge_attrib, None) or ():
+    for each in getattr(mapping, merge_attrib, None) or ():
+        source = each[1] if isinstance(each, tuple) and len(each) == 2 else each
         if isinstance(source, CommentedMap):
             found += [source, *_merged(source)]
     return found
