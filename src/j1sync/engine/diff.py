@@ -6,12 +6,19 @@ Pure: no I/O, no normalization (that is the provider's job, so strings compare e
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from j1sync.canonical import canonical_json
 from j1sync.engine.paths import PathPart, format_path
+
+# DeepDiff reads its paths' keys back with ast.literal_eval, and CPython 3.11 up to 3.11.7
+# (gh-106905) can fail such a parse with "SystemError: AST constructor recursion depth
+# mismatch" when two threads parse at once: apply's workers compare one at a time (seen in
+# an apply of three OpenCTI updates). They hold the interpreter lock for it anyway.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def _is_scalar(value: Any) -> bool:
@@ -72,13 +79,14 @@ def diff_states(
         return []  # the common case (most objects unchanged): DeepDiff costs ~1 ms an object
     from deepdiff import DeepDiff  # here, not at the top: see the module's docstring
 
-    tree = DeepDiff(*_differing(before, after), view="tree", verbose_level=2)
     found: dict[str, list[PathPart]] = {}
-    for report in tree.values():
-        for item in report:
-            parts = _reported_parts(list(item.path(output_format="list")), before, after)
-            if parts:
-                found.setdefault(format_path(parts), parts)
+    with _ONE_AT_A_TIME:
+        tree = DeepDiff(*_differing(before, after), view="tree", verbose_level=2)
+        for report in tree.values():
+            for item in report:
+                parts = _reported_parts(list(item.path(output_format="list")), before, after)
+                if parts:
+                    found.setdefault(format_path(parts), parts)
     return [format_path(p) for p in sorted(found.values(), key=_sort_key)]
 
 
@@ -126,8 +134,7 @@ def distance(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, int]:
     held, wanted = Counter(_leaves(before)), Counter(_leaves(after))
     from deepdiff import DeepDiff  # here, not at the top: see the module's docstring
 
-    ordered = DeepDiff(before, after, view="tree")
-    return (
-        (held - wanted).total() + (wanted - held).total(),
-        sum(len(report) for report in ordered.values()),
-    )
+    with _ONE_AT_A_TIME:
+        ordered = DeepDiff(before, after, view="tree")
+        steps = sum(len(report) for report in ordered.values())
+    return ((held - wanted).total() + (wanted - held).total(), steps)
