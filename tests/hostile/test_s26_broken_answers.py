@@ -25,38 +25,24 @@ from click.testing import CliRunner, Result
 from j1sync.cli import cli
 from j1sync.http import session
 from tests.examples import jupiterone_examples
+from tests.hostile.loopback import loopback_server
 
 Serve = Callable[[socket.socket, int], None]
 
 
 @contextmanager
 def raw_server(serve: Serve) -> Iterator[tuple[str, list[int]]]:
-    """A TCP server on 127.0.0.1 answering each connection with `serve(conn, number)`;
-    its base URL and the count of connections made."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.2)
+    """A loopback server (tests/hostile/loopback.py) answering each connection with
+    `serve(conn, number)` on a thread of its own (an answer that never ends must not hold
+    the others up); its base URL and the connections made."""
     made: list[int] = []
-    stop = threading.Event()
 
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            made.append(1)
-            threading.Thread(target=_answer, args=(serve, conn, len(made)), daemon=True).start()
+    def handle(conn: socket.socket) -> None:
+        made.append(1)
+        threading.Thread(target=_answer, args=(serve, conn, len(made)), daemon=True).start()
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", made
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
+    with loopback_server(handle) as url:
+        yield url, made
 
 
 def _answer(serve: Serve, conn: socket.socket, number: int) -> None:
