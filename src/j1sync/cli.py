@@ -6,6 +6,7 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import importlib
 import importlib.util
@@ -68,6 +69,22 @@ class LazyGroup(click.Group):
             sys.exit(code if isinstance(code, int) else 0)
         finally:
             debug_flag.reset(token)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A misspelt command gets the nearest one's name (click suggests only among
+        commands it holds, and this group loads them on demand)."""
+        name = args[0] if args else ""
+        if (
+            not ctx.resilient_parsing
+            and not name.startswith("-")
+            and self.get_command(ctx, name) is None
+        ):
+            near = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            if near:
+                ctx.fail(f"No such command {name!r}. Did you mean {near[0]!r}?")
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         # j1sync's own commands without the registry (which imports every system's models)

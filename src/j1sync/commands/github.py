@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from j1sync.commands._common import handle_errors
+from j1sync.errors import ConfigError
 from j1sync.github import (
     GitHubClient,
     GitHubSettings,
@@ -37,6 +38,19 @@ def read_body(path: Path) -> str:
     return read_capped_text(path, "--body-file", MAX_BODY_FILE_BYTES)
 
 
+def read_report(path: Path) -> str:
+    """The report to post: a blank one is refused, not posted (it would replace the last
+    plan or drift report with nothing). The command that should have written it failed,
+    and said why in the job's log."""
+    body = read_body(path)
+    if not body.strip():
+        raise ConfigError(
+            f"--body-file {path} is empty: there is no report to post (the command that "
+            "writes it failed or was stopped: its error is in the job's log)"
+        )
+    return body
+
+
 @click.group(name="github")
 def command() -> None:
     """Post reports to GitHub: sticky PR comment, drift issue, job summary.
@@ -61,7 +75,7 @@ def command() -> None:
 @handle_errors
 def comment(body_file: Path, marker: str, repo: str | None, pr_number: int | None) -> None:
     """Create or update the one sticky comment on a pull request."""
-    body = read_body(body_file)
+    body = read_report(body_file)
     client = GitHubClient(GitHubSettings.from_env(repository=repo))
     number = pull_request_number(pr_number)
     result = upsert_sticky_comment(client, number, body, marker=marker)
@@ -85,7 +99,8 @@ def comment(body_file: Path, marker: str, repo: str | None, pr_number: int | Non
 @handle_errors
 def drift_issue(body_file: Path, status: str, label: str, repo: str | None) -> None:
     """Keep one open issue while the account has drifted; close it when back in sync."""
-    body = read_body(body_file)
+    # in sync: the report only follows the closing note, and may be empty
+    body = read_report(body_file) if status == "drift" else read_body(body_file)
     client = GitHubClient(GitHubSettings.from_env(repository=repo))
     result = sync_drift_issue(client, "drift" if status == "drift" else "in-sync", body, label)
     if result.action == "none":
@@ -108,5 +123,9 @@ def drift_issue(body_file: Path, status: str, label: str, repo: str | None) -> N
 @handle_errors
 def summary(body_file: Path, code_block: bool) -> None:
     """Append a Markdown report to the job summary ($GITHUB_STEP_SUMMARY)."""
-    path = append_step_summary(read_body(body_file), code_block=code_block)
+    body = read_body(body_file)
+    if not body.strip():  # a failed command's report: the summary shows its step failed
+        click.echo(f"Nothing appended to the job summary: --body-file {body_file} is empty")
+        return
+    path = append_step_summary(body, code_block=code_block)
     click.echo(f"Appended {body_file} to the job summary {path}")
