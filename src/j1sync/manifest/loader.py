@@ -85,7 +85,7 @@ def load_manifests(
     problems = list(discovery.problems)
     files = discovery.files
     project_file, project = _project_config(
-        roots, environment, problems, naming_project_file(paths)
+        roots, environment, problems, naming_project_file(paths), say_warnings=True
     )
     loaded: list[LoadedManifest] = []
     if discovery.ahead is not None and discovery.ahead.env is not environment:
@@ -158,6 +158,8 @@ def _project_config(
     env: Mapping[str, str],
     problems: list[ManifestProblem],
     named_by: Path | None = None,
+    *,
+    say_warnings: bool = False,
 ) -> tuple[Path | None, ProjectConfig]:
     """The run's j1sync.yaml and its settings: the one of the project the paths lie in
     (project.find_enclosing_project_file), else the one in the current folder. One whose
@@ -182,7 +184,7 @@ def _project_config(
     if not found:
         return None, ProjectConfig()
     project_file = next(iter(found.values()))
-    config, config_problems = load_project_file(project_file, env)
+    config, config_problems = load_project_file(project_file, env, say_warnings=say_warnings)
     problems.extend(config_problems)
     return project_file, config
 

@@ -206,11 +206,17 @@ def _shown(path: Path) -> Path:
 
 
 def load_project_file(
-    path: Path, env: Mapping[str, str] | None = None, *, paths_must_exist: bool = True
+    path: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    paths_must_exist: bool = True,
+    say_warnings: bool = False,
 ) -> tuple[ProjectConfig, list[ManifestProblem]]:
     """Read and validate j1sync.yaml; on problems, the defaults come back with them. A
     `paths` entry that does not exist is one, at its line (`paths_must_exist=False`: for
-    export, which may be about to write it)."""
+    export, which may be about to write it). `say_warnings`: the read that reports the
+    file (the load's: a run reads it more than once) logs what it may mean otherwise than
+    it seems, as a manifest's load does (yaml_source.read_documents)."""
     display = str(path)
     label = path.name  # j1sync.yaml or j1sync.yml, as problems name it
     twin = _twin_problem(path)
@@ -219,7 +225,7 @@ def load_project_file(
     too_big = _too_big_problem(path, display)
     if too_big is not None:
         return ProjectConfig(), [too_big]
-    documents, problems = read_documents(path, display)
+    documents, problems = read_documents(path, display, say_warnings=say_warnings)
     if problems:
         return ProjectConfig(), problems
     if not documents:
