@@ -34,7 +34,12 @@ from graphql import (
 
 from j1sync.emulator.store import JsonObject, Store
 from j1sync.providers.opencti.emulator import attributes, auth, constraints
-from j1sync.providers.opencti.emulator.ids import KEYS, platform_key, standard_id
+from j1sync.providers.opencti.emulator.ids import (
+    KEYS,
+    STIX_SPEC_VERSION,
+    platform_key,
+    standard_id,
+)
 from j1sync.providers.opencti.emulator.seed import (
     VOCABULARY_USES,
     WORKFLOW_TYPES,
@@ -66,7 +71,9 @@ class Kind:
     editable: frozenset[str] = frozenset()
 
 
-_STIX_META = ("Basic-Object", "Stix-Object", "Stix-Meta-Object")
+STIX_OBJECT = "Stix-Object"
+STIX_META_OBJECT = "Stix-Meta-Object"
+_STIX_META = ("Basic-Object", STIX_OBJECT, STIX_META_OBJECT)
 _INTERNAL = ("Basic-Object", "Internal-Object")
 
 KINDS: Mapping[str, Kind] = {
@@ -284,6 +291,9 @@ class OpenCtiApi:
     # --- writing -----------------------------------------------------------------------
 
     def insert(self, entity_type: str, body: JsonObject) -> JsonObject:
+        """A new object as OpenCTI's createEntity builds it (database/middleware.js): a STIX
+        object gets `spec_version` 2.1, a STIX meta object (marking, label, kill chain
+        phase, vocabulary) `created` and `modified` from its input, or now."""
         stamp = now()
         obj: JsonObject = {
             "id": str(uuid.uuid4()),
@@ -292,6 +302,12 @@ class OpenCtiApi:
             "updated_at": stamp,
             **body,
         }
+        parents = KINDS[entity_type].parents
+        if STIX_OBJECT in parents:
+            obj["spec_version"] = STIX_SPEC_VERSION
+        if STIX_META_OBJECT in parents:
+            obj["created"] = body.get("created") or stamp
+            obj["modified"] = body.get("modified") or stamp
         obj["standard_id"] = (
             standard_id(entity_type, obj)
             if entity_type in KEYS
@@ -301,7 +317,12 @@ class OpenCtiApi:
         return obj
 
     def replace(self, entity_type: str, obj: JsonObject) -> JsonObject:
-        obj["updated_at"] = now()
+        """An update: `updated_at`, and a STIX meta object's `modified`, are now (OpenCTI's
+        isUpdatedAtObject and isModifiedObject types)."""
+        stamp = now()
+        obj["updated_at"] = stamp
+        if STIX_META_OBJECT in KINDS[entity_type].parents:
+            obj["modified"] = stamp
         if entity_type in KEYS:
             obj["standard_id"] = standard_id(entity_type, obj)
         self.store.replace(KINDS[entity_type].collection, obj)
@@ -696,7 +717,7 @@ def _vocabulary_categories(_root: Any, _info: GraphQLResolveInfo[Any]) -> list[J
 
 def _vocabulary_add(_root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
     body: JsonObject = {"aliases": [], "is_hidden": False, "description": None, "order": 0}
-    for key in ("name", "category", "description", "order", "aliases"):
+    for key in ("name", "category", "description", "order", "aliases", "created", "modified"):
         if input.get(key) is not None:
             body[key] = input[key]
     body["builtIn"] = False

@@ -32,8 +32,9 @@ class OpenCtiEmulator(ServedState):
     `tokens` every seeded user's by e-mail."""
 
     system = TITLE
-    # 2: a group's shareable markings kept as OpenCTI keeps them, max_shareable_markings
-    layout = 2
+    # 2: a group's shareable markings kept as OpenCTI keeps them, max_shareable_markings;
+    # 3: STIX meta objects keep spec_version, created and modified (before: served null)
+    layout = 3
 
     def __init__(
         self,

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from j1sync.canonical import canonical_json
 from j1sync.providers.opencti.keys import folded
 
+# what OpenCTI stores as every STIX object's `spec_version` (STIX_SPEC_VERSION)
+STIX_SPEC_VERSION = "2.1"
 OASIS_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
 OPENCTI_NAMESPACE = uuid.UUID("b639ff3b-00eb-42ed-aa36-a8dd6f8fb4cf")  # a guess, see above
 

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from j1sync.providers.opencti.emulator.ids import KEYS, standard_id
+from j1sync.providers.opencti.emulator.ids import KEYS, STIX_SPEC_VERSION, standard_id
 
 JsonObject = dict[str, Any]
 
@@ -220,6 +220,8 @@ def _base(entity_type: str, body: JsonObject) -> JsonObject:
 
 
 _KEYED = frozenset(KEYS)
+# what OpenCTI stores on a STIX meta object it creates (the seeded markings, vocabularies)
+_STIX_META_FIELDS = {"spec_version": STIX_SPEC_VERSION, "created": SEED_TIME, "modified": SEED_TIME}
 
 
 def seed_objects() -> dict[str, list[JsonObject]]:
@@ -250,8 +252,7 @@ def seed_objects() -> dict[str, list[JsonObject]]:
                 "definition": definition,
                 "x_opencti_order": order,
                 "x_opencti_color": color,
-                "created": SEED_TIME,
-                "modified": SEED_TIME,
+                **_STIX_META_FIELDS,
             },
         )
         for kind, definition, order, color in MARKINGS
@@ -288,8 +289,7 @@ def seed_objects() -> dict[str, list[JsonObject]]:
                 "aliases": [],
                 "is_hidden": False,
                 "order": order,
-                "created": SEED_TIME,
-                "modified": SEED_TIME,
+                **_STIX_META_FIELDS,
             },
         )
         for category, names in VOCABULARIES.items()
