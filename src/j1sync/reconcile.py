@@ -48,11 +48,10 @@ from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.kind_scan import scan_manifests, where_written
+from j1sync.manifest.kind_scan import scan_manifests, stray_api_versions
 from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import (
     System,
-    system_for_api_version,
     system_name_of,
     system_named,
     systems,
@@ -501,22 +500,9 @@ def _systems_of(manifests: ManifestSet) -> tuple[str, ...]:
 def _check_not_over_connected(
     project: ProjectConfig, wanted: Collection[str], discovery: Discovery | None
 ) -> None:
-    extra = [name for name in project.in_run if name not in wanted]
-    if not extra:
-        return
-    titles = ", ".join(s.title for name in extra if (s := system_named(name)) is not None)
-
-    def names_extra(version: str) -> bool:
-        system = system_for_api_version(version)
-        return system is not None and system.name in extra
-
-    where = where_written(discovery.files, names_extra) if discovery is not None else None
-    raise ConfigError(
-        f"{where + ': ' if where else ''}a line starts with `apiVersion:` naming {titles}, "
-        "but no manifest declares an object of it and j1sync.yaml gives it no section: "
-        "indent that text (it is not a document's apiVersion), so that the run does not "
-        f"read and plan {titles} with no manifest of it"
-    )
+    stray = stray_api_versions(project.in_run, wanted, discovery.files if discovery else ())
+    if stray is not None:
+        raise ConfigError(stray)
 
 
 def _plan(

@@ -9,8 +9,9 @@ from collections import Counter
 import click
 
 from j1sync.commands._common import allow_empty_option, handle_errors, redact, redacted_problem
-from j1sync.errors import ManifestError
+from j1sync.errors import ConfigError, ManifestError
 from j1sync.manifest import ManifestSet, format_github_annotation, load_manifests
+from j1sync.manifest.kind_scan import scan_manifests, stray_api_versions
 from j1sync.providers.registry import all_engine_kinds
 
 
@@ -47,9 +48,20 @@ def command(paths: tuple[str, ...], allow_empty: bool) -> None:
 
     PATH is a manifest file or a folder (searched recursively for *.yaml and *.yml);
     without PATH, the `paths` of ./j1sync.yaml, else the current folder."""
+    scanned = scan_manifests(paths)  # the files, found and read once, as plan does
     try:
-        manifests = load_manifests(list(paths), allow_empty=allow_empty)
+        manifests = load_manifests(
+            list(paths), allow_empty=allow_empty, discovery=scanned.discovery
+        )
     except ManifestError as exc:
         _report(exc)
         sys.exit(1)
+    project = manifests.project
+    stray = stray_api_versions(
+        project.run_systems(scanned.api_versions),
+        project.run_systems(m.api_version for m in manifests.manifests),
+        scanned.discovery.files,
+    )
+    if stray is not None:
+        raise ConfigError(stray)
     click.echo(summary_line(manifests))

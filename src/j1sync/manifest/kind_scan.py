@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.project import run_roots
-from j1sync.providers.registry import systems
+from j1sync.providers.registry import system_for_api_version, system_named, systems
 
 # `kind: IamGroup` at the start of a line (a top-level key of a block-style document),
 # optionally quoted. Searched as a line break followed by the key (a literal first
@@ -87,6 +87,32 @@ def api_versions_written(text: bytes) -> Iterator[re.Match[bytes]]:
     if first is not None:
         yield first
     yield from _API_VERSION_LINE.finditer(text)
+
+
+def stray_api_versions(
+    in_run: Collection[str], wanted: Collection[str], files: Iterable[Path]
+) -> str | None:
+    """Why a run may not go on, or None: the systems the scan's apiVersion lines put in
+    the run (`in_run`) hold one that neither a loaded manifest nor j1sync.yaml names
+    (`wanted`): a line of some value's text starts with `apiVersion:` (a quoted value's
+    next line may), and planning that system with no manifest of it would read its account
+    and prune what j1sync manages there. Said by validate as by plan, naming the line."""
+    extra = [name for name in in_run if name not in wanted]
+    if not extra:
+        return None
+    titles = ", ".join(s.title for name in extra if (s := system_named(name)) is not None)
+
+    def names_extra(version: str) -> bool:
+        system = system_for_api_version(version)
+        return system is not None and system.name in extra
+
+    where = where_written(files, names_extra)
+    return (
+        f"{where + ': ' if where else ''}a line starts with `apiVersion:` naming {titles}, "
+        "but no manifest declares an object of it and j1sync.yaml gives it no section: "
+        "indent that text (it is not a document's apiVersion), so that the run does not "
+        f"read and plan {titles} with no manifest of it"
+    )
 
 
 def where_written(paths: Iterable[Path], wanted: Callable[[str], bool]) -> str | None:
