@@ -34,6 +34,7 @@ from graphql import (
 
 from j1sync.emulator.store import JsonObject, Store
 from j1sync.providers.opencti.emulator import attributes, auth, constraints
+from j1sync.providers.opencti.emulator.colours import label_colour
 from j1sync.providers.opencti.emulator.ids import (
     KEYS,
     STIX_SPEC_VERSION,
@@ -673,6 +674,20 @@ def _marking_add(root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, A
     return _add_marking(root, info, {**input, "x_opencti_color": color})
 
 
+_add_label = _adder("Label", ("value", "color", "created", "modified"), trim="value")
+
+
+def _label_add(root: Any, info: GraphQLResolveInfo[Any], input: Mapping[str, Any]) -> Any:
+    """labelAdd: a new label given no colour (or "") gets the one OpenCTI derives from its
+    value (domain/label.js addLabel, colours.py); an existing label is met as any add
+    meets one."""
+    value = input.get("value")
+    new = isinstance(value, str) and _ctx(info).api.by_key("Label", {"value": value}) is None
+    if new and not input.get("color"):
+        input = {**input, "color": label_colour(str(value))}
+    return _add_label(root, info, input)
+
+
 def _me(_root: Any, info: GraphQLResolveInfo[Any]) -> Any:
     user = _ctx(info).user
     assert user is not None  # @auth: checked before
@@ -1258,7 +1273,7 @@ MUTATION: Mapping[str, Resolver] = {
     "settingsEdit": _settings_edit,
     "markingDefinitionAdd": _marking_add,
     "markingDefinitionEdit": _editor("Marking-Definition"),
-    "labelAdd": _adder("Label", ("value", "color", "created", "modified"), trim="value"),
+    "labelAdd": _label_add,
     "labelEdit": _editor("Label"),
     "killChainPhaseAdd": _adder(
         "Kill-Chain-Phase",
