@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -44,6 +45,23 @@ NO_CREDENTIALS = ApiError("session", "No Session ID or API Key could be found", 
 # The key itself is never echoed back (the live server's wording is unknown).
 BAD_KEY = ApiError("session", "Invalid API Key")  # lib/api.js loadSession
 RATE_LIMITED = ApiError("rate", "API Key has exceeded rate limit", TOO_MANY)
+# api-v1.0.88.md: each call is a GET with query parameters or a POST with JSON; the
+# docs say nothing of other methods. xyOps's web layer (pixl-server-web) routes by URL
+# whatever the method, so the live server likely answers PUT, PATCH or DELETE as a POST:
+# a guess the emulator does not follow, holding clients to the documented two, refused
+# as a malformed request is (code `api`, HTTP 400: lib/api.js doError), before the key
+# is looked at (docs/api-fidelity.md, "xyOps").
+SERVED_METHODS = ("GET", "POST")
+JSON_CONTENT = "application/json; charset=utf-8"
+
+
+def unsupported_method(method: str) -> ApiError:
+    return ApiError(
+        "api",
+        f"Unsupported HTTP method: {method} (xyOps API calls are {' or '.join(SERVED_METHODS)})",
+    )
+
+
 # Public endpoints (docs, Miscellaneous: "no authentication required").
 PUBLIC = {
     "ping": (200, {"code": 0}),
@@ -90,6 +108,28 @@ class _Handler(JsonHandler):
 
     def do_POST(self) -> None:
         self._serve("POST")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own answer to a method it has no `do_` for (PUT, PATCH, DELETE,
+        HEAD, OPTIONS, any other): xyOps's standard response (api "Standard Response
+        Format": every answer is JSON with `code` and `description`), not Python's HTML
+        page. Its other errors (a malformed request line) stay its own."""
+        if code != HTTPStatus.NOT_IMPLEMENTED or not self.command:
+            super().send_error(code, message, explain)
+            return
+        self.server.stats.count_http()
+        error = unsupported_method(self.command)
+        status = 200 if self.server.switches.errors_in_200 else error.status
+        # its body (if any) is never read: the connection ends with the answer
+        self.close_connection = True
+        if self.command == "HEAD":  # an answer to HEAD has no body
+            self.stats().count_status(status)
+            self.send_response(status)
+            self.send_header("Content-Type", JSON_CONTENT)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            return
+        self.send_json(status, error.body(), {"Connection": "close"})
 
     def _serve(self, method: str) -> None:
         server = self.server
