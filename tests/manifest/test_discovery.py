@@ -5,6 +5,10 @@ that cannot be followed, is a warning on stderr instead of silence."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -117,33 +121,55 @@ def test_a_symlink_loop_is_reported_and_does_not_hang(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_dangling_links_and_link_chains_that_loop_are_warnings(tmp_path: Path) -> None:
+def test_dangling_links_and_link_chains_that_loop_are_errors(tmp_path: Path) -> None:
+    # passed over, what they hold would count as deleted (a plan over the whole project
+    # deleted the managed objects of a linked folder whose target had moved)
     root = tmp_path / "manifests"
     write(root / "g.yaml", GROUP.format(name="g"))
     (root / "gone.yaml").symlink_to(tmp_path / "deleted.yaml")
+    (root / "shared").symlink_to(tmp_path / "moved-away", target_is_directory=True)
     (root / "ping.yaml").symlink_to(root / "pong.yaml")
     (root / "pong.yaml").symlink_to(root / "ping.yaml")
     result = validate(str(root))
-    assert result.exit_code == 0, result.output
-    for name in ("gone.yaml", "ping.yaml", "pong.yaml"):
-        assert f"warning: {root / name}: skipped: symbolic link to" in result.stderr
-    assert f"symbolic link to {tmp_path / 'deleted.yaml'} cannot be followed" in result.stderr
+    assert result.exit_code == 1, result.output
+    assert "manifest valid" not in result.stdout
+    missing = f"symbolic link to {tmp_path / 'deleted.yaml'} cannot be followed: its target"
+    assert f"{root / 'gone.yaml'}: {missing}" in result.stderr
+    assert f"{root / 'shared'}: symbolic link to {tmp_path / 'moved-away'}" in result.stderr
+    for name in ("ping.yaml", "pong.yaml"):
+        assert f"{root / name}: symbolic link to" in result.stderr
+    assert result.stderr.count("cannot be followed: the links loop") == 2
+    assert "would count as deleted" in result.stderr
+    assert "4 manifest errors" in result.stderr
 
 
-def test_an_unreadable_folder_is_a_warning(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads every folder")
-    root = tmp_path / "manifests"
-    write(root / "g.yaml", GROUP.format(name="g"))
-    locked = root / "locked"
-    locked.mkdir()
-    locked.chmod(0)
+def test_an_unreadable_folder_is_an_error(tmp_path: Path) -> None:
+    # root reads every folder: the run is made as nobody (setpriv, util-linux)
+    base = Path(tempfile.mkdtemp(prefix="j1sync-unreadable-"))
     try:
-        result = validate(str(root))
+        base.chmod(0o755)
+        root = base / "manifests"
+        write(root / "g.yaml", GROUP.format(name="g"))
+        locked = root / "locked"
+        write(locked / "h.yaml", GROUP.format(name="h"))
+        for folder in (root, locked):
+            folder.chmod(0o755)
+        (root / "g.yaml").chmod(0o644)
+        locked.chmod(0)
+        command = [sys.executable, "-m", "j1sync", "validate", str(root)]
+        if os.geteuid() == 0:
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        result = subprocess.run(
+            command, cwd=base, env=env, capture_output=True, text=True, timeout=60
+        )
     finally:
-        locked.chmod(0o755)
-    assert result.exit_code == 0, result.output
-    assert f"warning: {locked}: skipped: cannot read" in result.stderr
+        for folder in (base / "manifests" / "locked",):
+            folder.chmod(0o755)
+        shutil.rmtree(base)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{locked}: cannot read this folder (Permission denied)" in result.stderr
+    assert "1 manifest error" in result.stderr
 
 
 def test_hidden_folders_and_the_project_file_are_passed_over_in_silence(tmp_path: Path) -> None:
@@ -160,4 +186,13 @@ def test_a_dangling_link_given_as_the_path_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
     result = validate(str(tmp_path / "gone"))
     assert result.exit_code == 1
-    assert f"{tmp_path / 'gone'}:1:1: dangling symbolic link" in result.stderr
+    broken = f"symbolic link to {tmp_path / 'nowhere'} cannot be followed"
+    assert f"{tmp_path / 'gone'}: {broken}: its target does not exist" in result.stderr
+
+
+def test_a_link_to_itself_given_as_the_path_is_said_to_loop(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    result = validate(str(tmp_path / "loop"))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'loop'}: symbolic link to" in result.stderr
+    assert "cannot be followed: the links loop" in result.stderr

@@ -9,13 +9,17 @@ manifest file. Reported as warnings, and not read:
 - a file whose name looks like a manifest's but is not one (*lookalike*): a suffix
   `.yaml`, `.yml` or `.json` in any letter case that is not the last suffix or not lower
   case (`rule.YAML`, `rule.yml.bak`, `rule.yaml~`, `rule.json`);
-- a symbolic link that cannot be followed (missing target, or a chain of links that
-  loops);
 - a symbolic link to a folder that contains it (a loop): its files are read once.
+
+Problems (the run stops, as for a file that cannot be read): a folder that cannot be read,
+and a symbolic link that cannot be followed (missing target, or a chain of links that
+loops). Passed over, what they hold would count as deleted: a plan over the whole project
+deletes the managed objects no manifest it read declares.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 from collections.abc import Sequence
@@ -162,9 +166,11 @@ def discover(roots: Sequence[Path]) -> Discovery:
                 ManifestProblem(SourceLocation(str(root), 1, 1), NOT_A_FILE_REASON.split(": ")[1])
             )
             continue
+        elif root.is_symlink():
+            found.problems.append(ManifestProblem(None, f"{root}: {_broken_link(str(root))}"))
+            continue
         else:
-            what = "dangling symbolic link" if root.is_symlink() else "no such file or directory"
-            found.problems.append(ManifestProblem(SourceLocation(str(root), 1, 1), what))
+            found.problems.append(ManifestProblem(None, f"{root}: no such file or directory"))
             continue
         for candidate, real in candidates:
             if real not in seen:
@@ -197,7 +203,8 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            warnings.append(SkippedPath(str(folder), f"skipped: cannot read ({exc.strerror})"))
+            why = f"cannot read this folder ({exc.strerror})"
+            found.problems.append(_unread_problem(str(folder), why, "make it readable"))
             continue
         real_folder = os.path.join(os.path.realpath(folder), "")  # ends with the separator
         shown = str(folder)
@@ -208,14 +215,8 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
                 continue
             link = entry.is_symlink()
             if link and not _follows(entry.path):
-                target = os.readlink(entry.path)
-                warnings.append(
-                    SkippedPath(
-                        str(folder / name),
-                        f"skipped: symbolic link to {target} cannot be followed "
-                        "(missing target, or links that loop)",
-                    )
-                )
+                why = _broken_link(entry.path)
+                found.problems.append(_unread_problem(str(folder / name), why, "fix the link"))
             elif entry.is_dir():
                 path = folder / name
                 loop = inside.get(_folder_id(path))
@@ -245,6 +246,27 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
 
 def _sort_key(file: tuple[str, FoundFile, str]) -> str:
     return file[0]
+
+
+def _unread_problem(path: str, why: str, remedy: str) -> ManifestProblem:
+    """A part of the run that cannot be read: an error, never a warning, for the manifests
+    in it would count as deleted."""
+    return ManifestProblem(
+        None,
+        f"{path}: {why}: the manifests it holds would count as deleted, and a plan over "
+        f"the whole project would delete their objects; {remedy}, or remove it",
+    )
+
+
+def _broken_link(link: str) -> str:
+    """Why the symbolic link at `link` cannot be followed, naming its target."""
+    target = os.readlink(link)
+    try:
+        os.stat(link)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link to {target} cannot be followed: the links loop"
+    return f"symbolic link to {target} cannot be followed: its target does not exist"
 
 
 def _follows(link: str) -> bool:
