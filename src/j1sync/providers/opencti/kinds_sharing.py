@@ -234,9 +234,16 @@ class SharedByName(OpenCtiKind):
 
     @classmethod
     def spec_of_live(cls, live: LiveObject, managed_tag: str) -> dict[str, Any]:
+        """The base's, filters written as a manifest would: none when there are none, and
+        without their defaults (`mode: and`, a filter's `operator: eq` and `mode: or`,
+        empty `filterGroups`), which load back the same (`filters_value`)."""
         values = super().spec_of_live(live, managed_tag)
         if values.get(FILTERS) == NO_FILTERS:
             values.pop(FILTERS)
+        elif isinstance(values.get(FILTERS), Mapping):
+            with contextlib.suppress(ValidationError):
+                group = FilterGroup.model_validate(values[FILTERS], strict=False)
+                values[FILTERS] = group.model_dump(mode="json", exclude_defaults=True)
         return values
 
 
