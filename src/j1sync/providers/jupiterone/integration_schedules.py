@@ -73,6 +73,22 @@ def normalize_schedule(
 CRON_FIELDS = ("hour", "dayOfWeek")
 
 
+def desired_schedule(
+    interval: str | None, hour: int | None, day_of_week: int | None
+) -> dict[str, Any]:
+    """What a manifest manages: the interval, and the hour and day only where the interval
+    uses them. Apply leaves a stored hour or day another interval disregards in place (the
+    API keeps it, release note 2021.83): compared, it would show as a change apply never
+    makes."""
+    state = normalize_schedule(interval, hour, day_of_week)
+    unused = [
+        name
+        for name, intervals in (("hour", HOUR_INTERVALS), ("dayOfWeek", DAY_OF_WEEK_INTERVALS))
+        if interval not in intervals
+    ]
+    return {k: v for k, v in state.items() if k not in unused}
+
+
 def stale_cron_fields(state: Mapping[str, Any], stored: Mapping[str, Any] | None) -> list[str]:
     """The stored hour/day the manifest does not set but that would still apply under its
     interval. Other stored values are harmless: the release note (2021.83) says any other
@@ -81,7 +97,7 @@ def stale_cron_fields(state: Mapping[str, Any], stored: Mapping[str, Any] | None
     applied = normalize_schedule(
         state["pollingInterval"], stored.get("hour"), stored.get("dayOfWeek")
     )
-    return [name for name in CRON_FIELDS if state[name] is None and applied[name] is not None]
+    return [name for name in CRON_FIELDS if state.get(name) is None and applied[name] is not None]
 
 
 def schedule_update(
@@ -93,7 +109,7 @@ def schedule_update(
     when a stale hour or day must go and the manifest sets neither (what null does live
     is undocumented: `IntegrationSchedules.update` checks the answer)."""
     update: dict[str, Any] = {"pollingInterval": state["pollingInterval"]}
-    wanted = {name: state[name] for name in CRON_FIELDS if state[name] is not None}
+    wanted = {name: state[name] for name in CRON_FIELDS if state.get(name) is not None}
     stale = stale_cron_fields(state, stored)
     if wanted:
         update["pollingIntervalCronExpression"] = {**wanted, **dict.fromkeys(stale)}
@@ -108,7 +124,7 @@ def scheduled_as(answer: Mapping[str, Any], state: Mapping[str, Any]) -> bool:
     applied = normalize_schedule(
         answer.get("pollingInterval"), cron.get("hour"), cron.get("dayOfWeek")
     )
-    return all(applied[name] == state[name] for name in ("pollingInterval", *CRON_FIELDS))
+    return all(applied[name] == state.get(name) for name in ("pollingInterval", *CRON_FIELDS))
 
 
 class IntegrationSchedules:
@@ -122,7 +138,7 @@ class IntegrationSchedules:
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         spec = manifest.spec_data()
-        state = normalize_schedule(
+        state = desired_schedule(
             spec.get("pollingInterval"), spec.get("hour"), spec.get("dayOfWeek")
         )
         if spec.get("definition"):
