@@ -639,6 +639,21 @@ class RoleSpec(XyopsSpec):
     notes: Notes = ""
 
 
+def check_false_or_number(value: bool | int | float) -> bool | int | float:
+    """Monitor.delta_min_value: "set to false for disabled, or any valid number" (data):
+    `true` is neither (xyOps would compare a delta with it as with 1)."""
+    if value is True:
+        raise rule_error("xyOps takes false (no minimum) or a number here, not true")
+    return value
+
+
+FalseOrNumber = Annotated[
+    bool | int | float,
+    AfterValidator(check_false_or_number),
+    SchemaRules(**{"not": {"const": True}}),
+]
+
+
 class MonitorSpec(XyopsSpec):
     """A monitored server metric (Monitor)."""
 
@@ -653,7 +668,7 @@ class MonitorSpec(XyopsSpec):
     suffix: str = ""
     delta: bool = False
     divide_by_delta: bool = False
-    delta_min_value: bool | int | float = False
+    delta_min_value: FalseOrNumber = False
     notes: Notes = ""
 
 
