@@ -58,6 +58,12 @@ from j1sync.providers.registry import (
 )
 
 ENVELOPE_KEYS = ("apiVersion", "kind")
+MANIFEST_KEYS = (*ENVELOPE_KEYS, "metadata", "spec")
+NOT_A_MANIFEST = (
+    "not a j1sync manifest (no apiVersion, kind, metadata or spec): every .yaml and .yml "
+    "file under the run's paths is read as one; give the manifests' folder, or name it "
+    "in j1sync.yaml's `paths`"
+)
 ALLOW_EMPTY_FLAG = "--allow-empty"
 
 log = logging.getLogger("j1sync.manifest")
@@ -379,6 +385,8 @@ def _envelope_problems(
     the apiVersion names a registered system (providers/registry.py), the kind is one of
     that system's (of any system's when the apiVersion is unknown)."""
     root: CommentedMap = document.root
+    if not any(key in root for key in MANIFEST_KEYS):  # a docker-compose.yml, a CI file
+        return [ManifestProblem(document.start, NOT_A_MANIFEST)]
     problems = []
     kind = _untagged(root.get("kind"))
     elsewhere = [s for s in systems() if s is not system and kind in s.kinds]
