@@ -21,7 +21,7 @@ from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.names import env_text_problem
 from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
-from j1sync.providers.jupiterone.models.iam_group import IamGroupSpec
+from j1sync.providers.jupiterone.models.iam_group import IamGroupSpec, empty_statement_problem
 from j1sync.providers.jupiterone.normalize import sorted_maps, sorted_set, text
 from j1sync.providers.registry import closest
 
@@ -348,9 +348,10 @@ class IamGroups:
             state=state,
             builtin=group["name"] in BUILTIN_GROUPS,
             raw={**group, **data, "members": [{"email": m} for m in members]},
-            # a description holding `${env:...}`: export leaves the group out, the plan
-            # never deletes it
-            undeclarable=env_text_problem(IamGroupSpec, state),
+            # a description holding `${env:...}`, or an empty query-policy statement (set
+            # by hand): export leaves the group out, the plan never deletes it
+            undeclarable=env_text_problem(IamGroupSpec, state)
+            or empty_statement_problem(state["queryPolicy"]),
         )
 
     def resolve_desired(

@@ -32,14 +32,36 @@ Permission = Annotated[
 Email = Annotated[str, AfterValidator(check_email), SchemaRules(pattern=EMAIL.pattern)]
 # queryPolicy values: a scalar or a list of scalars (the API's JSON type for queryPolicy).
 PolicyScalar = StrictBool | int | float | str
-QueryPolicyStatement = dict[str, PolicyScalar | list[PolicyScalar]]
+QueryPolicyStatement = Annotated[
+    dict[str, PolicyScalar | list[PolicyScalar]], SchemaRules(minProperties=1)
+]  # not empty: IamGroupSpec._statements_not_empty
+
+
+# What an empty query-policy statement grants is not documented (api-docs.md, "Create IAM
+# Group": a statement is a JSON object of properties); on an access-control field, that
+# must not pass unnoticed.
+EMPTY_STATEMENT = (
+    "an empty query-policy statement: JupiterOne does not document what one grants; "
+    "give the properties it allows (e.g. {_type: [aws_instance]}) or remove it"
+)
+
+
+def empty_statement_problem(statements: Any) -> str | None:
+    """The first empty statement of a live query policy, as export would write it: a
+    manifest cannot hold it (EMPTY_STATEMENT), so export leaves the group out."""
+    for index, statement in enumerate(statements or []):
+        if not statement:
+            return f"spec.queryPolicy[{index}]: {EMPTY_STATEMENT}"
+    return None
 
 
 class IamGroupSpec(StrictModel):
     """metadata.name is the group name."""
 
     description: str | None = None
-    abacPermissions: list[Permission] = Field(default_factory=list)
+    abacPermissions: list[Permission] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
     queryPolicy: list[QueryPolicyStatement] = Field(default_factory=list)
     # None = membership not managed (key absent); [] = the group must have no members.
     members: list[Email] | SkipJsonSchema[None] = Field(
@@ -47,6 +69,24 @@ class IamGroupSpec(StrictModel):
         description="Emails. Present: membership is authoritative. Absent: not managed.",
         json_schema_extra={"uniqueItems": True},
     )
+
+    @field_validator("abacPermissions")
+    @classmethod
+    def _permissions_unique(cls, permissions: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for index, permission in enumerate(permissions):
+            if permission in seen:
+                raise rule_error(f"duplicate permission '{permission}'", (index,))
+            seen.add(permission)
+        return permissions
+
+    @field_validator("queryPolicy")
+    @classmethod
+    def _statements_not_empty(cls, statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for index, statement in enumerate(statements):
+            if not statement:
+                raise rule_error(EMPTY_STATEMENT, (index,))
+        return statements
 
     @field_validator("members", mode="before")
     @classmethod
