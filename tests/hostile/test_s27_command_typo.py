@@ -32,3 +32,17 @@ def test_no_suggestion_for_what_is_near_nothing() -> None:
     assert result.returncode == 1
     assert "No such command 'xyzzy'." in result.stderr
     assert "Did you mean" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [(["plan", "--debug"], "j1sync --debug plan ..."), (["validate", ".", "--debug"], None)],
+)
+def test_debug_after_the_command_says_where_it_goes(args: list[str], shown: str | None) -> None:
+    result = j1sync(*args)
+
+    assert result.returncode == 1
+    assert "No such option '--debug'. --debug goes before the command: `j1sync --debug " in (
+        result.stderr
+    )
+    assert f"`{shown or 'j1sync --debug validate ...'}`" in result.stderr

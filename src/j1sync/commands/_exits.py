@@ -61,6 +61,9 @@ def fail(exc: BaseException) -> NoReturn:
         sys.exit(exc.exit_code)
     if isinstance(exc, click.ClickException):
         # Usage errors (unknown option, bad value, missing path) show click's usage text.
+        if isinstance(exc, click.NoSuchOption) and exc.option_name == "--debug":
+            # j1sync's own option, given after the command: say where it goes
+            exc.message += f" --debug goes before the command: `{_with_debug(exc.ctx)}`"
         exc.show()
         sys.exit(ERROR)
     if _interrupted(exc):
@@ -92,10 +95,10 @@ def fail(exc: BaseException) -> NoReturn:
     sys.exit(ERROR)
 
 
-def _with_debug() -> str:
+def _with_debug(ctx: click.Context | None = None) -> str:
     """The command that failed, as it is run with details: --debug is j1sync's own option,
     given before the command (`j1sync plan --debug` is a usage error)."""
-    ctx = click.get_current_context(silent=True)
+    ctx = ctx or click.get_current_context(silent=True)
     command = ctx.command_path.split()[1:] if ctx is not None else []
     return " ".join(["j1sync", "--debug", *(command or ["COMMAND"]), "..."])
 
