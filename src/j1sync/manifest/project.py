@@ -7,9 +7,9 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, create_model, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, create_model, model_validator
 
 from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.document import (
@@ -118,7 +118,17 @@ def project_file_model() -> type[StrictModel]:
 def _project_file_model(names: tuple[str, ...]) -> type[StrictModel]:
     first, *others = [s for name in names if (s := system_named(name)) is not None]
     sections: dict[str, Any] = {
-        system.name: (_section_model(system) | None, None) for system in others
+        system.name: (
+            Annotated[
+                _section_model(system),
+                _refusing_null(
+                    f"write `{system.name}: {{}}` to keep {system.title} in the run with its "
+                    "defaults, or remove the line"
+                ),
+            ],
+            None,
+        )
+        for system in others
     }
     top_level = _section_model(first)
 
@@ -156,20 +166,46 @@ def _project_file_model(names: tuple[str, ...]) -> type[StrictModel]:
 def _section_model(system: System) -> type[StrictModel]:
     prune = prune_model(system)
     connection: type[Any] = system.settings_model or UrlTarget  # a StrictModel
-    model: type[StrictModel] = create_model(
-        f"{system.title}Target",
-        __base__=(connection, TargetSection),
-        __doc__=f"{system.title}: where to connect, what j1sync owns, prune and safety.",
-        prune=(
-            prune,
+    fields: dict[str, Any] = {
+        "prune": (
+            Annotated[
+                prune,
+                _refusing_null("write `prune: {}` (no kind pruned), or remove the line"),
+            ],
             Field(
                 default_factory=prune,
                 description="Kind -> delete live objects that have no manifest.",
             ),
         ),
-        safety=(SafetyFile, Field(default_factory=SafetyFile)),
+        "safety": (
+            Annotated[
+                SafetyFile,
+                _refusing_null("write `safety: {}` (the default limits), or remove the line"),
+            ],
+            Field(default_factory=SafetyFile),
+        ),
+    }
+    model: type[StrictModel] = create_model(
+        f"{system.title}Target",
+        __base__=(connection, TargetSection),
+        __doc__=f"{system.title}: where to connect, what j1sync owns, prune and safety.",
+        **fields,
     )
     return model
+
+
+def _refusing_null(fix: str) -> BeforeValidator:
+    """A section written with no value (`xyops:` with every key below it commented out)
+    is an error saying how to write what was meant: YAML reads it as null, which would
+    otherwise be "not set" for a system's section (the system silently left out of the
+    run, where `xyops: {}` adds it) and "not a mapping" for `prune` and `safety`."""
+
+    def refuse(value: Any) -> Any:
+        if value is None:
+            raise rule_error(f"an empty section: {fix}")
+        return value
+
+    return BeforeValidator(refuse)
 
 
 def find_project_file(folder: Path) -> Path | None:
