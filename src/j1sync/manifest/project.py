@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.document import (
@@ -70,32 +79,77 @@ def prune_model(system: System) -> type[StrictModel]:
         if kind not in settable
     }
 
+    def refusal(key: Any) -> str | None:
+        """Why `key` is refused with words of its own (None: a settable kind, or an unknown
+        key the model's own "did you mean" names)."""
+        if key in settable:
+            return None
+        if key in refusals:
+            return refusals[key]
+        meant = closest(str(key), list(system.kinds))
+        if meant in refusals:  # a slip of a kind prune does not take
+            return f"unknown field {key!r}; did you mean {meant!r}? " + refusals[meant]
+        if not settable:  # no "allowed:" list to give
+            return (
+                f"unknown field {key!r}: prune takes no {system.title} kind (each is "
+                f"deleted when it carries {ownership_mark(system)}, or never)"
+            )
+        return None
+
     class Prune(StrictModel):
-        @model_validator(mode="before")
+        @model_validator(mode="wrap")
         @classmethod
-        def refuse_other_kinds(cls, data: Any) -> Any:
-            for key in data if isinstance(data, Mapping) else ():
-                if key in settable:
-                    continue
-                if key in refusals:
-                    raise rule_error(refusals[key], (key,))
-                meant = closest(str(key), list(system.kinds))
-                if meant in refusals:  # a slip of a kind prune does not take
-                    slip = f"unknown field {key!r}; did you mean {meant!r}? "
-                    raise rule_error(slip + refusals[meant], (key,))
-                if not settable:  # no "allowed:" list to give
-                    raise rule_error(
-                        f"unknown field {key!r}: prune takes no {system.title} kind (each is "
-                        f"deleted when it carries {ownership_mark(system)}, or never)",
-                        (key,),
-                    )
-            return data
+        def refuse_other_kinds(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+            return _validated_refusing(cls, data, handler, refusal)
 
     fields: dict[str, Any] = {kind: (bool | None, None) for kind in settable}
     model: type[StrictModel] = create_model(
         f"{system.title}Prune", __base__=Prune, __doc__=prune_model.__doc__, **fields
     )
     return model
+
+
+def _validated_refusing(
+    model: type[BaseModel],
+    data: Any,
+    handler: ModelWrapValidatorHandler[Any],
+    refusal: Callable[[Any], str | None],
+) -> Any:
+    """`data` validated by `handler` with each key `refusal` refuses (a prune key for a kind
+    prune does not take) an error at that key, in words of its own, and the other keys'
+    problems beside them: every problem of the mapping at once, in the order written (a
+    validator raising at the first refused key hid a misspelt one beside it)."""
+    refused = {
+        key: why for key in (data if isinstance(data, Mapping) else ()) if (why := refusal(key))
+    }
+    if not refused:
+        return handler(data)
+    errors = [
+        InitErrorDetails(type=rule_error(why), loc=(key,), input=data[key])
+        for key, why in refused.items()
+    ]
+    try:
+        handler({key: value for key, value in data.items() if key not in refused})
+    except ValidationError as exc:
+        errors.extend(_error_details(exc))
+    order = {key: index for index, key in enumerate(data)}
+    errors.sort(key=lambda error: order.get(error["loc"][0], len(order)) if error["loc"] else -1)
+    raise ValidationError.from_exception_data(model.__name__, errors)
+
+
+def _error_details(error: ValidationError) -> list[InitErrorDetails]:
+    """`error`'s errors as they can be raised again (with others, in one error): each of
+    the same type, context and message."""
+    return [
+        InitErrorDetails(
+            type=PydanticCustomError(
+                detail["type"], "{message}", {**detail.get("ctx", {}), "message": detail["msg"]}
+            ),
+            loc=detail["loc"],
+            input=detail["input"],
+        )
+        for detail in error.errors(include_url=False)
+    ]
 
 
 def _what_deletes(system: System, kind: str, policy: str) -> str:
@@ -132,21 +186,23 @@ def _project_file_model(names: tuple[str, ...]) -> type[StrictModel]:
     }
     top_level = _section_model(first)
 
+    def refusal(key: Any) -> str | None:
+        """`jupiterone:` written as `xyops:` is: an unknown key whose list of allowed keys
+        does not say that JupiterOne's settings are the top-level ones."""
+        if isinstance(key, str) and key.lower() in (first.name, first.title.lower()):
+            return (
+                f"{first.title}'s settings are the top-level keys of j1sync.yaml "
+                f"({', '.join(top_level.model_fields)}), not a section of their own"
+            )
+        return None
+
     class ProjectFileBase(top_level):  # type: ignore[valid-type, misc]
-        @model_validator(mode="before")
+        @model_validator(mode="wrap")
         @classmethod
-        def refuse_a_first_system_section(cls, data: Any) -> Any:
-            """`jupiterone:` written as `xyops:` is: an unknown key whose list of allowed
-            keys does not say that JupiterOne's settings are the top-level ones."""
-            for key in data if isinstance(data, Mapping) else ():
-                if isinstance(key, str) and key.lower() in (first.name, first.title.lower()):
-                    keys = ", ".join(top_level.model_fields)
-                    raise rule_error(
-                        f"{first.title}'s settings are the top-level keys of j1sync.yaml "
-                        f"({keys}), not a section of their own",
-                        (key,),
-                    )
-            return data
+        def refuse_a_first_system_section(
+            cls, data: Any, handler: ModelWrapValidatorHandler[Any]
+        ) -> Any:
+            return _validated_refusing(cls, data, handler, refusal)
 
     model: type[StrictModel] = create_model(
         "ProjectFile",
@@ -278,7 +334,8 @@ def load_project_file(
     try:
         parsed: Any = model.model_validate(plain.data)
     except ValidationError as exc:
-        return ProjectConfig(), problems_from_validation(exc, document, model, label)
+        problems = problems_from_validation(exc, document, model, label)
+        return ProjectConfig(), sorted(problems, key=_position)
     folder = path.parent
     paths = tuple(_relative_to(folder, p) for p in parsed.paths)
     missing = [
@@ -300,6 +357,12 @@ def load_project_file(
         if (section := getattr(parsed, system.name, None)) is not None
     }
     return replace(_target_config(first, parsed, paths), systems=sections), []
+
+
+def _position(problem: ManifestProblem) -> tuple[int, int]:
+    """Where a problem is, to say a file's problems in the order they are written."""
+    where = problem.location
+    return (where.line, where.column) if where is not None else (0, 0)
 
 
 def _twin_problem(path: Path) -> ManifestProblem | None:

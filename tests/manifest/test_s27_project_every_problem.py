@@ -1,0 +1,89 @@
+"""Every problem of j1sync.yaml at once. A `prune` key for a kind prune does not take
+(`AlertRule`, OpenCTI's `Feed`) was refused by a validator that stopped at the first such
+key: a misspelt kind beside it (`IamGroups`, `Labels`) went unreported until the first was
+fixed, and so did a second refused kind; `jupiterone:` hid every other problem of the file.
+Each is now reported at its line, with its own words or "did you mean", in file order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.in_process import j1sync_here
+
+QUESTION = """\
+apiVersion: j1sync/v1
+kind: Question
+metadata:
+  name: q1
+spec:
+  title: T
+  queries:
+    - name: a
+      query: Find User
+"""
+
+FEED = (
+    "Feed takes no prune setting: OpenCTI Feed objects are deleted when they carry the "
+    "marker line 'managed-by: <managedTag>' as the last line of the description and no "
+    "manifest declares them, whatever prune says (the kinds prune takes: MarkingDefinition, "
+    "Label, KillChainPhase, StatusTemplate)"
+)
+ALERT_RULE = (
+    "AlertRule takes no prune setting: JupiterOne AlertRule objects are deleted when they "
+    "carry the managed tag (managedTag) and no manifest declares them, whatever prune says "
+    "(the kinds prune takes: IamGroup, ResourceGroup, Parameter, Dashboard)"
+)
+
+CASES = {
+    "misspelt beside refused": (
+        "opencti: {prune: {Labels: true, Feed: true}}\n"
+        "prune: {AlertRule: false, IamGroups: true}\n",
+        [
+            "j1sync.yaml:2:19: j1sync.yaml: opencti.prune.Labels: unknown field 'Labels'; "
+            "did you mean 'Label'?",
+            f"j1sync.yaml:2:39: j1sync.yaml: opencti.prune.Feed: {FEED}",
+            f"j1sync.yaml:3:20: j1sync.yaml: prune.AlertRule: {ALERT_RULE}",
+            "j1sync.yaml:3:27: j1sync.yaml: prune.IamGroups: unknown field 'IamGroups'; "
+            "did you mean 'IamGroup'?",
+        ],
+    ),
+    "two refused": (
+        "opencti: {prune: {label: true, Feed: true, Workflow: true}}\n",
+        [
+            "j1sync.yaml:2:19: j1sync.yaml: opencti.prune.label: unknown field 'label'; "
+            "did you mean 'Label'?",
+            f"j1sync.yaml:2:38: j1sync.yaml: opencti.prune.Feed: {FEED}",
+            "j1sync.yaml:2:54: j1sync.yaml: opencti.prune.Workflow: Workflow takes no prune "
+            "setting: OpenCTI Workflow objects are never deleted (the kinds prune takes: "
+            "MarkingDefinition, Label, KillChainPhase, StatusTemplate)",
+        ],
+    ),
+    "a jupiterone section beside others": (
+        'jupiterone: {account: x}\nprune: {IamGroup: "yes"}\nmanagedTag: " x"\n',
+        [
+            "j1sync.yaml:2:1: j1sync.yaml: jupiterone: JupiterOne's settings are the "
+            "top-level keys of j1sync.yaml (managedTag, account, region, prune, safety), not "
+            "a section of their own",
+            "j1sync.yaml:3:19: j1sync.yaml: prune.IamGroup: Input should be a valid boolean "
+            "(got 'yes')",
+            "j1sync.yaml:4:13: j1sync.yaml: managedTag: must not start or end with whitespace",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan", "--emulator"]])
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_problem_of_the_file_at_its_line(
+    tmp_path: Path, case: str, command: list[str]
+) -> None:
+    text, expected = CASES[case]
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "q.yaml").write_text(QUESTION)
+    (tmp_path / "j1sync.yaml").write_text("paths: [manifests]\n" + text)
+    done = j1sync_here(command, {}, tmp_path)
+    assert done.returncode == 1, done.stdout
+    problems = [line for line in done.stderr.splitlines() if line.startswith("j1sync.yaml:")]
+    assert problems == expected, done.stderr
