@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from j1sync.env_reference import ENV_MARKER
 from j1sync.errors import ManifestProblem, SourceLocation
 from j1sync.manifest.document import (
     DEFAULT_MANAGED_TAG,
@@ -31,10 +32,12 @@ from j1sync.manifest.document import (
 from j1sync.manifest.interpolation import resolve_document
 from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, rule_error
 from j1sync.manifest.validation_problems import problems_from_validation
-from j1sync.manifest.yaml_source import locate, read_documents
+from j1sync.manifest.yaml_source import YamlDocument, locate, read_documents
 from j1sync.providers.registry import System, closest, system_named, systems
 
 PROJECT_FILE_NAMES = ("j1sync.yaml", "j1sync.yml")
+# The settings a value from the environment (`${env:NAME}`, text) may be written in.
+ENV_SETTINGS = ("account", "region", "managedTag", "a section's url", "a paths entry")
 # j1sync.yaml holds a few settings; it is read on the located road (yaml_source), a few
 # seconds a megabyte, by every command: a bigger one is refused, not read for minutes.
 MAX_PROJECT_FILE_BYTES = 1 << 20
@@ -334,7 +337,8 @@ def load_project_file(
     try:
         parsed: Any = model.model_validate(plain.data)
     except ValidationError as exc:
-        problems = problems_from_validation(exc, document, model, label)
+        told = _env_in_typed_settings(exc, document)
+        problems = problems_from_validation(told, document, model, label)
         return ProjectConfig(), sorted(problems, key=_position)
     folder = path.parent
     paths = tuple(_relative_to(folder, p) for p in parsed.paths)
@@ -357,6 +361,41 @@ def load_project_file(
         if (section := getattr(parsed, system.name, None)) is not None
     }
     return replace(_target_config(first, parsed, paths), systems=sections), []
+
+
+# What a setting of each type takes, as the error about a value written `${env:NAME}`
+# there says it: pydantic's type errors, by type.
+_SETTING_TAKES = {
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _env_in_typed_settings(error: ValidationError, document: YamlDocument) -> ValidationError:
+    """`error`, its type errors about a value written `${env:NAME}` told as such. The
+    environment holds text, and a setting is not coerced (`"true"` is not a boolean in
+    j1sync.yaml, nor in a manifest): "Input should be a valid boolean (got '${env:PR}')"
+    read as if the variable were wrong. `${env:}` serves the text settings only."""
+    details = _error_details(error)
+    told = False
+    for index, detail in enumerate(error.errors(include_url=False)):
+        takes = _SETTING_TAKES.get(detail["type"])
+        raw = locate(document, detail["loc"], at_value=True).raw if takes else None
+        if takes is None or not isinstance(raw, str) or ENV_MARKER not in raw:
+            continue
+        details[index]["type"] = rule_error(
+            f"{raw} is text, and this setting takes {takes}: write the value itself "
+            f"(`${{env:NAME}}` is for the text settings only: {', '.join(ENV_SETTINGS)}; "
+            "j1sync reads no boolean or number from the environment)"
+        )
+        told = True
+    if not told:
+        return error
+    return ValidationError.from_exception_data(error.title, details)
 
 
 def _position(problem: ManifestProblem) -> tuple[int, int]:
