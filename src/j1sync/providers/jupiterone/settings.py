@@ -6,8 +6,8 @@ flags overriding. The API key is held here and nowhere else; `repr()` never show
 
 from __future__ import annotations
 
+import difflib
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,13 +31,32 @@ ENV_API_URL = "JUPITERONE_API_URL"
 # `${env:}` may name it (credentials.py).
 
 DEFAULT_REGION = "us"
-_REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+# The regions JupiterOne serves (api.<region>.jupiterone.io), as its documentation and
+# clients name them: any other host name does not resolve, found only by a run's request.
+REGIONS = ("us", "eu")
 
 
 def check_region(region: str) -> None:
-    """A region j1sync builds the API's host name from (api.<region>.jupiterone.io)."""
-    if not _REGION_PATTERN.match(region):
-        raise ConfigError(f"Invalid JupiterOne region {region!r}: expected e.g. us or eu.")
+    """A region j1sync builds the API's host name from (api.<region>.jupiterone.io): the
+    one rule for j1sync.yaml's `region`, --region and JUPITERONE_REGION."""
+    if region in REGIONS:
+        return
+    meant = _region_meant(region)
+    hint = f"; did you mean {meant!r}?" if meant else ""
+    raise ConfigError(
+        f"Invalid JupiterOne region {region!r} ({ENV_REGION}, --region or `region:` in "
+        f"j1sync.yaml): expected {' or '.join(REGIONS)}{hint}"
+    )
+
+
+def _region_meant(region: str) -> str | None:
+    """The region a mistyped one most likely means: `US`, `eu-west-1`, `europe`, `usa`."""
+    folded = region.strip().casefold()
+    for known in REGIONS:
+        if folded.startswith(known):
+            return known
+    near = difflib.get_close_matches(folded, REGIONS, n=1)
+    return near[0] if near else None
 
 
 def check_account(account: str) -> None:
