@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 # GitHub rejects issue and comment bodies longer than this many characters (code points:
 # 65,536 four-byte characters are taken, so a body within it is within any byte limit).
@@ -24,7 +25,15 @@ def section_marker(noun: str) -> str:
     return f"<!-- j1sync:section {noun} -->"
 
 
+def head_marker() -> str:
+    """A hidden line that starts the head of one part of a report (a target's heading,
+    summary, table per kind, deletions, safety verdict: what a reviewer must see): a cut
+    keeps every head whole and leaves out sections only."""
+    return "<!-- j1sync:head -->"
+
+
 _SECTION = re.compile(r"^<!-- j1sync:section ([a-z][a-z ]*) -->$", re.MULTILINE)
+_MARKER = re.compile(r"^<!-- j1sync:(?:section ([a-z][a-z ]*)|head) -->$", re.MULTILINE)
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
@@ -44,8 +53,9 @@ def truncate_body(
     knows to open the job summary or the workflow log (`elsewhere`) for the rest. A report
     made of changes' sections (`section_marker`) has its longest changes folded to their
     summary line, each saying how much is not shown, as few as make it fit
-    (`_fold_largest`); when even that does not fit, it is cut before the first section
-    that does not.
+    (`_fold_largest`); when even that does not fit, sections are left out, never a part's
+    head (`head_marker`: a target's heading, table, deletions, safety verdict), each part
+    keeping its first sections, taken from the parts in turn (`_cut_between_sections`).
     Any other cut falls between characters (never inside one's bytes), at a line when one
     is near, and closes the code block and the <details> it leaves open, so the note is
     not shown as code or folded away.
@@ -66,26 +76,9 @@ def truncate_body(
     folded = _fold_largest(text, sections, limit, prefix, max_bytes, elsewhere, size, unit)
     if folded is not None:
         return folded
-    # the size of `prefix + text[:start].rstrip("\n")` before each section, worked out in
-    # one pass: a candidate made and measured per section was quadratic (8,000 changes:
-    # 14 s a comment, as long again for the job summary and the drift issue)
-    starts = [found.start() for found in sections]
-    limits = [(len, limit)] + ([] if max_bytes is None else [(_utf8_size, max_bytes)])
-    kept = [
-        (measure, most, measure(prefix), _kept_sizes(text, starts, measure))
-        for measure, most in limits
-    ]
-    for shown in range(len(sections) - 1, -1, -1):
-        start = sections[shown].start()
-        if shown == 0 and not text[:start].strip():
-            break  # nothing before the first section: cut by characters instead
-        counted = (sections[shown].group(1), len(sections) - shown, len(sections))
-        note = _note(size, allowed, unit, elsewhere, *counted)
-        if any(head + sizes[shown] + measure(note) > most for measure, most, head, sizes in kept):
-            continue
-        candidate = prefix + text[:start].rstrip("\n") + note
-        if fits(candidate):
-            return candidate
+    cut = _cut_between_sections(text, prefix, limit, max_bytes, elsewhere, size, unit)
+    if cut is not None:
+        return cut
     note = _note(size, allowed, unit, elsewhere)
     if not fits(prefix + note):
         raise ValueError(f"limit {allowed} is too small for the truncation note")
@@ -161,22 +154,115 @@ def _span(text: str, section: re.Match[str]) -> tuple[int, int, int] | None:
     return section.start(), head_end, close
 
 
+@dataclass
+class _Part:
+    """One part of a report: its head (the text before its first section; in a report of
+    several targets, from a target's `head_marker`) and its sections, each with its noun."""
+
+    head: str
+    sections: list[str] = field(default_factory=list)
+    nouns: list[str] = field(default_factory=list)
+
+
+def _parts(text: str) -> list[_Part]:
+    markers = list(_MARKER.finditer(text))
+    parts = [_Part(text[: markers[0].start()] if markers else text)]
+    for index, found in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
+        piece = text[found.start() : end]
+        if found.group(1) is None:
+            parts.append(_Part(piece))
+        else:
+            parts[-1].sections.append(piece)
+            parts[-1].nouns.append(found.group(1))
+    return parts
+
+
+def _cut_between_sections(
+    text: str,
+    prefix: str,
+    limit: int,
+    max_bytes: int | None,
+    elsewhere: str,
+    size: int,
+    unit: str,
+) -> str | None:
+    """The report with every part's head whole and, of each part, its first sections: one
+    more of each part in turn, a part stopping at its first section that does not fit, so
+    a later target's changes are shown beside an earlier one's rather than cut away with
+    its deletions and safety verdict. In a report of several parts, a part that lost
+    sections says how many; the note counts them all. None when no such cut fits (only
+    blank lines kept, or the heads too long): the caller cuts by characters."""
+    parts = _parts(text)
+    total = sum(len(part.sections) for part in parts)
+    if total == 0:
+        return None
+    several = len(parts) > 1
+    allowed = limit if max_bytes is None else max_bytes
+    measures: list[tuple[Callable[[str], int], int]] = [(len, limit)]
+    measures += [] if max_bytes is None else [(_utf8_size, max_bytes)]
+    fixed = [measure(prefix) + sum(measure(p.head) for p in parts) for measure, _ in measures]
+    sizes = [[[measure(s) for measure, _ in measures] for s in p.sections] for p in parts]
+    shown = [0] * len(parts)
+
+    def left_out_line(index: int) -> str:
+        part, count = parts[index], shown[index]
+        if not several or count == len(part.sections):
+            return ""
+        before = part.sections[count - 1] if count else part.head
+        lead = "\n" * max(0, 2 - _trailing_newlines(before))
+        of = len(part.sections)
+        nouns = part.nouns[count] if of == 1 else f"{part.nouns[count]}s"
+        return f"{lead}_{of - count:,} of {of:,} {nouns} of this target not shown here._\n\n"
+
+    def note() -> str:
+        noun = next(p.nouns[n] for p, n in zip(parts, shown, strict=True) if n < len(p.sections))
+        return _note(size, allowed, unit, elsewhere, noun, total - sum(shown), total)
+
+    def fits_shown(kept: list[int]) -> bool:
+        lines = [left_out_line(index) for index in range(len(parts))]
+        last, count = parts[-1], shown[-1]
+        end = lines[-1] or (last.sections[count - 1] if count else last.head)
+        stripped = _trailing_newlines(end)  # what `.rstrip("\n")` takes off the report
+        return all(
+            fixed[n] + kept[n] + sum(map(measure, lines)) - stripped + measure(note()) <= most
+            for n, (measure, most) in enumerate(measures)
+        )
+
+    # sizes added up as sections are taken: a candidate made and measured per section was
+    # quadratic (8,000 changes: 14 s a comment, as long again for the job summary)
+    kept = [0] * len(measures)
+    if not fits_shown(kept):
+        return None
+    taking = [index for index, part in enumerate(parts) if part.sections]
+    while taking and sum(shown) < total - 1:
+        for index in list(taking):
+            if shown[index] == len(parts[index].sections) or sum(shown) == total - 1:
+                taking.remove(index)
+                continue
+            more = [a + b for a, b in zip(kept, sizes[index][shown[index]], strict=True)]
+            shown[index] += 1
+            if fits_shown(more):
+                kept = more
+            else:
+                shown[index] -= 1
+                taking.remove(index)
+    if not sum(shown) and not any(part.head.strip() for part in parts):
+        return None
+    pieces: list[str] = []
+    for index, part in enumerate(parts):
+        pieces += [part.head, *part.sections[: shown[index]], left_out_line(index)]
+    candidate = prefix + "".join(pieces).rstrip("\n") + note()
+    fits = all(measure(candidate) <= most for measure, most in measures)
+    return candidate if fits else None
+
+
+def _trailing_newlines(text: str) -> int:
+    return len(text) - len(text.rstrip("\n"))
+
+
 def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
-
-
-def _kept_sizes(text: str, starts: list[int], measure: Callable[[str], int]) -> list[int]:
-    """For each start, the size of `text[:start].rstrip("\n")`, in one pass over `text`."""
-    sizes: list[int] = []
-    total = previous = 0
-    for start in starts:
-        total += measure(text[previous:start])
-        previous = start
-        newlines = 0
-        while newlines < start and text[start - newlines - 1] == "\n":
-            newlines += 1
-        sizes.append(total - newlines)  # a line break is one character and one byte
-    return sizes
 
 
 def _at_line(kept: str) -> str:

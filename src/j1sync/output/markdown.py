@@ -3,8 +3,11 @@
 The head comes first (deletions, safety, the summary table per kind), then one folded
 section per change with the same diff lines as the text plan in a fenced `diff` block.
 The whole plan is rendered; where it must fit a limit (a PR comment: 65,536 characters),
-github/body.py folds the longest changes to their summary line, or cuts it between
-sections, and says how many were folded or left out.
+github/body.py folds the longest changes to their summary line, or leaves changes out, and
+says how many were folded or left out. Hidden lines mark what it may drop (each change:
+`section_marker`) and, over several targets, where a target's head starts
+(`head_marker`): a cut keeps every target's heading, summary, table, deletions and safety
+verdict.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import html
 import re
 
 from j1sync.engine.model import SUMMARY_COLUMNS, Change, Plan, section_plan
-from j1sync.github.body import section_marker
+from j1sync.github.body import head_marker, section_marker
 from j1sync.output.change_lines import change_lines
 from j1sync.output.values import (
     NO_CHANGES,
@@ -130,7 +133,8 @@ def render_markdown(plan: Plan, title: str = "j1sync plan") -> str:
     for section in plan.sections:
         part = section_plan(plan, section)
         summary = f"**{summary_line(part)}**" if part.actionable else NO_CHANGES_HERE
-        head += [f"### {_escape(section_heading(section))}", "", summary, ""]
+        heading = f"### {_escape(section_heading(section))}"
+        head += [head_marker(), heading, "", summary, ""]
         head += _part(part, note=None, changes_heading=None)
     return _join(head)
 
