@@ -63,7 +63,8 @@ def fail(exc: BaseException) -> NoReturn:
         # Usage errors (unknown option, bad value, missing path) show click's usage text.
         if isinstance(exc, click.NoSuchOption) and exc.option_name == "--debug":
             # j1sync's own option, given after the command: say where it goes
-            exc.message += f" --debug goes before the command: `{_with_debug(exc.ctx)}`"
+            where = f"--debug goes before the command: `{_with_debug(exc.ctx)}`"
+            exc = click.UsageError(f"{exc.format_message()} {where}", exc.ctx)
         exc.show()
         sys.exit(ERROR)
     if _interrupted(exc):
