@@ -16,7 +16,8 @@ from j1sync.commands._common import (
 )
 from j1sync.commands.reporting import echo_plan
 from j1sync.connection import ConnectionOptions
-from j1sync.engine.plan import plan_has_changes
+from j1sync.engine.model import Plan, plan_has_changes, section_plan
+from j1sync.output.values import section_heading
 
 
 @click.command("drift")
@@ -36,7 +37,29 @@ def command(
         plan = run.plan
     drifted = plan_has_changes(plan)
     echo_plan(plan, fmt, title="j1sync drift")
+    click.echo(verdict(plan), err=True)
     if drifted:
-        click.echo("Drift detected: the account differs from the manifests.", err=True)
         sys.exit(2)
-    click.echo("In sync: the account matches the manifests.", err=True)
+
+
+def verdict(plan: Plan) -> str:
+    """The closing line: whether the target differs from the manifests; over several
+    targets, which of them do (as the plan's sections name them), or that every one
+    matches."""
+    if len(plan.sections) < 2:
+        if plan_has_changes(plan):
+            return "Drift detected: the account differs from the manifests."
+        return "In sync: the account matches the manifests."
+    differ = [
+        section_heading(section)
+        for section in plan.sections
+        if plan_has_changes(section_plan(plan, section))
+    ]
+    if not differ:
+        every = "; ".join(section_heading(section) for section in plan.sections)
+        return f"In sync: every target matches the manifests ({every})."
+    verb = "differs" if len(differ) == 1 else "differ"
+    return (
+        f"Drift detected: {'; '.join(differ)} {verb} from the manifests "
+        f"({len(differ)} of {len(plan.sections)} targets)."
+    )
