@@ -87,3 +87,24 @@ def test_every_problem_of_the_file_at_its_line(
     assert done.returncode == 1, done.stdout
     problems = [line for line in done.stderr.splitlines() if line.startswith("j1sync.yaml:")]
     assert problems == expected, done.stderr
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan", "--emulator"]])
+def test_two_project_files_each_say_their_own_problems_too(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """With two j1sync.yaml in a run, "more than one j1sync.yaml in this run" was the only
+    problem: a misspelt key in one of them came out only once the run had one."""
+    for folder, settings in (("a", "managedTag: x\n"), ("b", "prune: {IamGroups: true}\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "q.yaml").write_text(QUESTION.replace("q1", f"q-{folder}"))
+        (tmp_path / folder / "j1sync.yaml").write_text(settings)
+    done = j1sync_here([*command, "a", "b"], {}, tmp_path)
+    assert done.returncode == 1, done.stdout
+    problems = [line for line in done.stderr.splitlines() if "j1sync.yaml:" in line]
+    assert problems == [
+        "a/j1sync.yaml:1:1: more than one j1sync.yaml in this run (a/j1sync.yaml, "
+        "b/j1sync.yaml); give one manifests root",
+        "b/j1sync.yaml:1:9: j1sync.yaml: prune.IamGroups: unknown field 'IamGroups'; "
+        "did you mean 'IamGroup'?",
+    ], done.stderr

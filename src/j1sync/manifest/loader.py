@@ -186,6 +186,8 @@ def _project_config(
                 f"more than one j1sync.yaml in this run ({names}); give one manifests root",
             )
         )
+        for each in found.values():  # and each file's own problems, reported with it
+            problems.extend(load_project_file(each, env, say_warnings=say_warnings)[1])
         return None, ProjectConfig()
     if not found:
         return None, ProjectConfig()
