@@ -114,16 +114,16 @@ when it no longer matches what j1sync prints.
 
 ## On a terminal
 
-`j1sync plan {MANIFESTS}` (colours on a terminal; `j1sync --color never` or `NO_COLOR`
-turn them off):
+`j1sync plan {MANIFESTS} --emulator` (colours on a terminal; `j1sync --color never` or
+`NO_COLOR` turn them off):
 
 {fenced(outputs.text_plan, "text")}
 
 ## On the pull request
 
-`j1sync plan {MANIFESTS} --format markdown`, as GitHub shows it in the PR comment (the
-picture is made by `python tools/plan-screenshot.py`): each change is a folded section;
-here the first three are open, as a reviewer who clicked them sees them.
+`j1sync plan {MANIFESTS} --emulator --format markdown`, as GitHub shows it in the PR comment
+(the picture is made by `python tools/plan-screenshot.py`): each change is a folded
+section; here the first three are open, as a reviewer who clicked them sees them.
 
 ![The Markdown plan rendered as on GitHub](plan-output.png)
 
@@ -133,8 +133,8 @@ The Markdown:
 
 ## Applying it in CI
 
-`j1sync apply {MANIFESTS} --auto-approve` (here with `--concurrency 1`, so the lines come
-in one order): the plan's summary line, one line per change as it completes, one closing
+`j1sync apply {MANIFESTS} --emulator --auto-approve` (here with `--concurrency 1`, so the
+lines come in one order): the plan's summary line, one line per change as it completes, one closing
 line. A failed change says why, and so does a change skipped because one it depends on
 failed. `--show-plan` prints the whole plan first; without `--auto-approve` apply shows
 the whole plan and asks. On a terminal a progress bar runs on stderr while the changes
