@@ -31,7 +31,7 @@ def test_creates_updates_and_deletes_are_applied_and_ids_flow_to_dependents() ->
     plan = planned(provider, desired)
     result = apply_plan(plan, provider, provider.read_live())
     assert result.ok
-    assert result.counts == {"applied": 4, "failed": 0, "skipped": 0}
+    assert result.counts == {"applied": 4, "failed": 0, "unknown": 0, "skipped": 0}
     rules = provider.state("AlertRule")
     assert set(rules) == {"r", "edit"}
     assert rules["edit"] == {"description": "after"}

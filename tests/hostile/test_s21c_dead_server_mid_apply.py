@@ -60,8 +60,9 @@ def test_no_change_starts_once_the_api_gave_no_answer_for_good(tmp_path: Path) -
         # the creates sent around the moment it stopped answering (a loaded machine may
         # answer a few more first), and none after them (before: all of them)
         assert sent <= ANSWERED + 3 * CONCURRENCY, f"{sent} creates sent: {done.stdout}"
-        failed = [line for line in done.stdout.splitlines() if line.startswith("failed")]
-        assert failed and all("did not answer in time" in line for line in failed), done.stdout
+        # sent, no answer, nor to re-reading them: made or not, no one can tell yet
+        failed = [line for line in done.stdout.splitlines() if line.startswith("unknown")]
+        assert failed and all("no answer in time: it may or may not" in x for x in failed)
         not_started = [line for line in done.stdout.splitlines() if "not started" in line]
         assert len(not_started) >= QUESTIONS - sent, done.stdout
         answerless = {line.split()[2].rstrip(":") for line in failed}
@@ -69,7 +70,7 @@ def test_no_change_starts_once_the_api_gave_no_answer_for_good(tmp_path: Path) -
             said = line.split("not started: the API gave no answer to ", 1)
             assert len(said) == 2 and said[1].split()[0] in answerless, line
             # no advice to run apply again: after `apply --plan` that is a new plan
-            assert said[1].endswith(" (failed)"), line
+            assert said[1].endswith(" (outcome unknown)"), line
         assert f"{len(not_started)} skipped" in done.stdout, done.stdout  # the closing line
         assert took < 40, f"{took:.1f} s"  # before: ~4 s a change, two at a time
 

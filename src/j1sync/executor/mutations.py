@@ -12,6 +12,11 @@ group, per workflow status), and with answers lost a round ends at the first los
 round whose re-read finds the object closer to the desired state than any before
 (engine/diff.py `distance`) made progress and does not count against AMBIGUOUS_ATTEMPTS;
 the first try and every round without progress do. AMBIGUOUS_ROUNDS_MAX ends any change.
+When the rounds run out, one last re-read tells whether the last try took effect.
+
+What happened is known only by re-reading: when a re-read fails too (no answer again, the
+retry budget spent), the change's outcome is unknown (`OutcomeUnknown`), not failed: it
+may or may not have been made, and the next apply finds it by name.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
 from j1sync.engine.contract import (
@@ -30,7 +36,7 @@ from j1sync.engine.contract import (
     comparable_live_state,
 )
 from j1sync.engine.diff import distance
-from j1sync.errors import J1SyncError, NotFound, TransientError
+from j1sync.errors import ApiError, J1SyncError, NotFound, RetryBudgetExceeded, TransientError
 from j1sync.executor.resolution import RunResolver
 
 # One first try and up to three re-read-then-retry rounds: with one request in ten failing
@@ -53,6 +59,11 @@ class Done:
 
 class NotApplied(Exception):
     """A change that could not be made safely; the message says why."""
+
+
+class OutcomeUnknown(NotApplied):
+    """A change sent whose answer was lost, and re-reading the object failed too: it may
+    or may not have been made."""
 
 
 class Retry(Enum):
@@ -88,40 +99,70 @@ def _reread_then_retry(mutate: Mutate, reread: Reread) -> Done:
         retry=retry_if_exception_type(TransientError),
         reraise=True,
     )
-    for attempt in retrying:
-        with attempt:
-            if cause is None:
-                budget.counted += 1
-            else:
-                known = _reread_once(reread, cause)
-                if isinstance(known, Done):
-                    return known
-                if known is Retry.AGAIN:
+    try:
+        for attempt in retrying:
+            with attempt:
+                if cause is None:
                     budget.counted += 1
-            try:
-                done = mutate()
-            except TransientError as exc:
-                cause = exc
-                raise
-            if cause is not None:
-                return Done(done.id, f"retried after re-reading: {cause}")
-            return done
+                else:
+                    known = _reread_once(reread, cause)
+                    if isinstance(known, Done):
+                        return known
+                    if known is Retry.AGAIN:
+                        budget.counted += 1
+                try:
+                    done = mutate()
+                except TransientError as exc:
+                    cause = exc
+                    raise
+                if cause is not None:
+                    return Done(done.id, f"retried after re-reading: {cause}")
+                return done
+    except TransientError as last:  # the rounds ran out: did the last try take effect?
+        known = _reread_once(reread, last)
+        if isinstance(known, Done):
+            return known
+        raise  # it did not: the change failed
     raise AssertionError("unreachable: tenacity either returns or re-raises")
 
 
 def _reread_once(reread: Reread, cause: TransientError) -> Done | Retry:
-    """`reread(cause)`; a re-read that itself fails ambiguously ends the change. The
-    client retries a read until its retry budget is spent (then its error is not an
-    ambiguous one); one still ambiguous means its retries were given up (an interrupted
-    apply, interrupts.IN_FLIGHT_GRACE_S), and another round would only fail again: the
-    rounds went on, unseen, for minutes after Ctrl-C."""
+    """`reread(cause)`; a re-read that fails (no answer again, its retry budget spent, or
+    its retries given up by an interrupted apply) ends the change, its outcome unknown:
+    another round would only fail again (the rounds went on, unseen, for minutes after
+    Ctrl-C)."""
     try:
         return reread(cause)
-    except TransientError as exc:
-        raise NotApplied(
-            f"{cause}, and re-reading it failed too ({exc}): it may or may not have been "
-            "made; the next apply finds it by name"
-        ) from exc
+    except J1SyncError as exc:
+        raise OutcomeUnknown(_unknown_because(cause, exc)) from exc
+
+
+def _unknown_because(cause: J1SyncError, reread_error: J1SyncError) -> str:
+    """`no answer in time: it may or may not have been made; …` and, in brackets, the
+    mutation's error (naming its request) and the re-read's."""
+    return (
+        f"{_lost(cause)}: it may or may not have been made; the next apply finds it by name "
+        f"({cause}; re-reading it failed too: {reread_error})"
+    )
+
+
+def _answer_lost(error: J1SyncError) -> bool:
+    """An answer that may have followed the request's effect was lost (a timeout, a lost
+    connection, a 5xx), also once retries of a read spent their budget on such answers."""
+    if isinstance(error, RetryBudgetExceeded):
+        return isinstance(error.__cause__, TransientError)
+    return isinstance(error, TransientError)
+
+
+def _lost(error: J1SyncError) -> str:
+    """What became of a request's answer (`_answer_lost`), in a few words."""
+    if isinstance(error, RetryBudgetExceeded) and isinstance(error.__cause__, J1SyncError):
+        error = error.__cause__
+    if isinstance(error, ApiError) and error.status is not None:
+        return f"the API answered HTTP {error.status}"
+    if isinstance(error.__cause__, requests.Timeout):
+        return "no answer in time"
+    return "the connection was lost before the answer"
 
 
 def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) -> Done:
@@ -140,7 +181,7 @@ def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) ->
         if not _matches(kind, found[0], desired):
             try:
                 update(kind, found[0], desired, resolver)
-            except TransientError as exc:  # the update's own rounds ran out: not a re-read
+            except (J1SyncError, OutcomeUnknown) as exc:  # the update's own: not a re-read
                 raise NotApplied(
                     f"{cause}; re-reading found it made, but finishing it failed ({exc}): "
                     "the next apply finishes it"
@@ -149,7 +190,7 @@ def create(kind: ResourceKind, desired: DesiredObject, resolver: RunResolver) ->
 
     try:
         return _reread_then_retry(lambda: Done(kind.create(desired, resolver)), reread)
-    except TransientError:
+    except TransientError:  # not made, as re-reading found
         raise
     except J1SyncError as exc:
         made = _made_in_part(kind, desired, exc)
@@ -166,10 +207,15 @@ def _made_in_part(
     capability refused): apply's report said `failed create` and counted nothing made,
     while the account held the object. Re-read by name: found, the failure says so, and
     that someone else may have made it (None: not found, or the re-read failed too: the
-    refusal is what is known)."""
+    refusal is what is known). A create that ended because an answer was lost (a read
+    after its write), whose re-read fails too, may or may not have been made."""
     try:
         found = kind.find(desired.name)
-    except Exception:  # the refusal is what is known; a failing re-read must not hide it
+    except J1SyncError as reread_error:
+        if _answer_lost(exc):
+            return OutcomeUnknown(_unknown_because(exc, reread_error))
+        return None  # the refusal is what is known; a failing re-read must not hide it
+    except Exception:
         return None
     if not found:
         return None

@@ -8,8 +8,10 @@ from typing import Any, Literal
 from j1sync.engine.contract import Action
 from j1sync.engine.model import Change
 
-Status = Literal["applied", "failed", "skipped"]
-STATUSES: tuple[Status, ...] = ("applied", "failed", "skipped")
+# unknown: the change was sent, its answer lost, and re-reading the object failed too:
+# it may or may not have been made (the next apply finds out by name)
+Status = Literal["applied", "failed", "unknown", "skipped"]
+STATUSES: tuple[Status, ...] = ("applied", "failed", "unknown", "skipped")
 EventType = Literal["start", "change_started", "change_finished", "finish"]
 # Why a change an interrupted apply never started is skipped (the report tells it apart).
 NOT_STARTED = "not started: apply was interrupted"

@@ -13,7 +13,14 @@ from j1sync.engine.model import Change, Plan
 from j1sync.engine.order import Schedule
 from j1sync.errors import J1SyncError, RetryBudgetExceeded, Unreachable
 from j1sync.executor import mutations
-from j1sync.executor.outcome import NOT_STARTED, ApplyEvent, ApplyResult, EventType, Outcome
+from j1sync.executor.outcome import (
+    NOT_STARTED,
+    ApplyEvent,
+    ApplyResult,
+    EventType,
+    Outcome,
+    Status,
+)
 from j1sync.executor.resolution import RunResolver, desired_objects
 from j1sync.http.retry import no_answer
 from j1sync.interrupts import SIGNAL_CHECK_S
@@ -72,7 +79,7 @@ def apply_plan(
     resolver = RunResolver(live)
     events = _Events(on_event, len(schedule))
     outcomes: dict[str, Outcome] = {}
-    not_done: dict[str, str] = {}  # address -> "failed" | "was skipped"
+    not_done: dict[str, str] = {}  # address -> "failed" | "unknown" | "skipped"
     unanswered: dict[str, str] = {}  # system -> why its changes no longer start
     workers = max(1, concurrency)
 
@@ -136,7 +143,8 @@ def apply_plan(
                 else:
                     outcome, unanswered_for_good = ran
                     if unanswered_for_good:
-                        unanswered.setdefault(system_name_of(change.kind), _no_answer_to(change))
+                        why_not = _no_answer_to(outcome)
+                        unanswered.setdefault(system_name_of(change.kind), why_not)
                 finish(change, outcome)
     why = halted() or NOT_STARTED
     for change in schedule.not_done():  # stopped: what never started
@@ -160,11 +168,16 @@ def _unanswered_for_good(exc: BaseException) -> bool:
     )
 
 
-def _no_answer_to(change: Change) -> str:
-    """Why a system's further changes do not start once `change` got no answer for good.
-    What to run next is not said here: after a saved plan it is a new plan, not the same
-    (output/apply_report.finish_hint)."""
-    return f"not started: the API gave no answer to {change.address} (failed)"
+def _no_answer_to(outcome: Outcome) -> str:
+    """Why a system's further changes do not start once a change got no answer for good
+    (`outcome`: failed, or unknown). What to run next is not said here: after a saved plan
+    it is a new plan, not the same (output/apply_report.finish_hint)."""
+    return f"not started: the API gave no answer to {outcome.address} ({_said(outcome.status)})"
+
+
+def _said(status: str) -> str:
+    """A change's status as another change's line names it: `Question/q (failed)`."""
+    return "outcome unknown" if status == "unknown" else status
 
 
 def _not_started(change: Change, why: str) -> Outcome:
@@ -173,7 +186,7 @@ def _not_started(change: Change, why: str) -> Outcome:
 
 def _skipped(change: Change, not_done: Mapping[str, str]) -> Outcome:
     blockers = [d for d in change.depends_on if d in not_done]
-    why = ", ".join(f"{d} ({not_done[d]})" for d in blockers)
+    why = ", ".join(f"{d} ({_said(not_done[d])})" for d in blockers)
     return Outcome(change.address, change.action, "skipped", f"depends on {why}", change.id)
 
 
@@ -201,8 +214,9 @@ def _attempt(
             else:
                 done = mutations.delete(kind, current)
     except (J1SyncError, mutations.NotApplied) as exc:
-        failed = Outcome(change.address, change.action, "failed", str(exc), change.id)
-        return failed, _unanswered_for_good(exc)
+        status: Status = "unknown" if isinstance(exc, mutations.OutcomeUnknown) else "failed"
+        ended = Outcome(change.address, change.action, status, str(exc), change.id)
+        return ended, _unanswered_for_good(exc)
     except Exception as exc:  # a provider bug must not abandon the independent changes
         message = f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(change.address, change.action, "failed", message, change.id), False

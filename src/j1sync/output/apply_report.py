@@ -3,7 +3,8 @@
     created AlertRule/unencrypted-critical-data
     failed  create Question/q: BAD_USER_INPUT: title must not be empty
     skipped create AlertRule/r: depends on Question/q (failed)
-    Apply failed: 1 created, 0 updated, 0 deleted, 1 failed, 1 skipped.
+    unknown create Question/p: no answer in time: it may or may not have been made; ...
+    Apply failed: 1 created, 0 updated, 0 deleted, 1 failed, 1 unknown, 1 skipped.
 
 The same lines on a terminal (coloured) and in a CI log or a job summary (plain), built
 as rich `Text` (ansi.line) so an API message is never read as markup, and its control
@@ -40,7 +41,7 @@ def change_line(outcome: Outcome, alike: Mapping[str, str] | None = None) -> Tex
         if outcome.message:  # e.g. confirmed by re-reading after a lost response
             parts.append((f" ({redact_secrets(outcome.message)})", "dim"))
         return line(*parts)
-    style = "bold red" if outcome.status == "failed" else "yellow"
+    style = "yellow" if outcome.status == "skipped" else "bold red"
     # an API error may quote the input it refused: secrets are masked
     return line(
         (f"{outcome.status:<{STATUS_WIDTH}}", style),
@@ -59,9 +60,10 @@ def _named(message: str, alike: Mapping[str, str] | None) -> str:
 
 
 def closing_line(result: ApplyResult) -> Text:
-    """`Apply complete: 2 created, 1 updated, 0 deleted, 0 failed.` Skipped changes are
-    counted when there are any; an interrupted apply says how many never started (one
-    interrupted once every change had started is complete, or failed, as it ran)."""
+    """`Apply complete: 2 created, 1 updated, 0 deleted, 0 failed.` Changes whose outcome
+    is unknown and skipped ones are counted when there are any; an interrupted apply says
+    how many never started (one interrupted once every change had started is complete, or
+    failed, as it ran)."""
     done = dict.fromkeys(DONE, 0)
     not_started = skipped = 0
     for outcome in result.outcomes:
@@ -71,9 +73,11 @@ def closing_line(result: ApplyResult) -> Text:
             not_started += 1
         elif outcome.status == "skipped":
             skipped += 1
-    failed = result.counts["failed"]
+    counts = result.counts
     parts = [f"{done[action]} {word}" for action, word in DONE.items()]
-    parts.append(f"{failed} failed")
+    parts.append(f"{counts['failed']} failed")
+    if counts["unknown"]:
+        parts.append(f"{counts['unknown']} unknown")
     if skipped:
         parts.append(f"{skipped} skipped")
     if not_started:
