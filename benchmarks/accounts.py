@@ -96,7 +96,10 @@ def generated_account(
         members = [users[(i + k) % USERS]["email"] for k in range(members_per_group)]
         spec = {
             "description": f"Generated group {i}",
-            "abacPermissions": [PERMISSIONS[i % len(PERMISSIONS)], "readQuestions"],
+            # each once: a permission listed twice is refused
+            "abacPermissions": list(
+                dict.fromkeys([PERMISSIONS[i % len(PERMISSIONS)], "readQuestions"])
+            ),
             "queryPolicy": [{"_type": [f"type_{i % 7}"]}],
         }
         seed["iamGroups"].append({"name": name, "members": members, **spec})

@@ -114,7 +114,7 @@ def test_a_missing_path_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = CliRunner().invoke(cli, ["validate", str(missing)])
     assert result.exit_code == 1
-    assert f"{missing}:1:1: no such file or directory" in result.stderr
+    assert f"{missing}: no such file or directory" in result.stderr
 
 
 def test_an_unset_variable_named_in_a_message_never_shows_a_set_secret(
