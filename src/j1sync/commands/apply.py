@@ -118,8 +118,9 @@ def command(
     progress = progress_for_stderr(color_mode())
     approval = Approval(auto_approve, show_plan or not auto_approve, saved is not None)
     connect = rotating(connect_with(replace(connection, concurrency=concurrency)), rotate)
-    with ExitStack() as until_let_go:
-        stopping = _Stopping(until_let_go)
+    report = _Report(saved_plan=saved is not None)
+    with report.closed_before_errors(), ExitStack() as until_let_go:
+        stopping = report.stopping = _Stopping(until_let_go)
         if saved is not None:
             project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
             with connect(project) as provider:
@@ -131,7 +132,7 @@ def command(
                     keep_until_exit(provider, live)  # freeing them would only delay the exit
                     check_deletes_allowed(saved, provider, project, live)
                     check_stale(saved.plan, live)
-                    result = _apply(
+                    report.result = _apply(
                         saved.plan, provider, live, force, approval, concurrency, progress, stopping
                     )
         else:
@@ -145,16 +146,13 @@ def command(
             with planned as (provider, run):
                 keep_until_exit(provider, run)  # freeing them would only delay the exit
                 run_plan_checks(provider, run, {})  # as plan's, before any change
-                result = _apply(
+                report.result = _apply(
                     run.plan, provider, run.live, force, approval, concurrency, progress, stopping
                 )
+    result = report.result
     if result is None:
         return
-    if stopping.requested:  # also one that came once the changes were done
-        result.interrupted = True
-    # each change's line was written as it completed (j1sync.output.progress)
-    with _writing_report(result, saved_plan=saved is not None):
-        click.echo(styled(closing_line(result), use_color()))
+    report.close()
     if result.interrupted:
         click.echo(interrupted_hint(result, saved_plan=saved is not None), err=True)
         sys.exit(INTERRUPTED)
@@ -246,6 +244,36 @@ class _Stopping:
     @property
     def requested(self) -> bool:
         return self._stop is not None and self._stop.is_set()
+
+
+@dataclass
+class _Report:
+    """apply's report once the changes ran (`result`; None before): each change's line was
+    written as it completed (j1sync.output.progress), the closing line is `close()`'s."""
+
+    saved_plan: bool
+    result: ApplyResult | None = None
+    stopping: _Stopping | None = None
+
+    def close(self) -> None:
+        """The closing line (none before the changes ran)."""
+        result = self.result
+        if result is None:
+            return
+        if self.stopping is not None and self.stopping.requested:  # also once all were done
+            result.interrupted = True
+        with _writing_report(result, saved_plan=self.saved_plan):
+            click.echo(styled(closing_line(result), use_color()))
+
+    @contextmanager
+    def closed_before_errors(self) -> Iterator[None]:
+        """An error once the changes ran (the apply lock found lost as apply lets go of
+        it) comes after the closing line, as every failed apply's report ends."""
+        try:
+            yield
+        except J1SyncError:
+            self.close()
+            raise
 
 
 class UnwritableReport(J1SyncError):

@@ -379,12 +379,15 @@ class AccountLock:
                 current = read_lock(self.store)
                 now = self.clock()
                 if current is None or current.token != self.record.token:
-                    self.lost = (
+                    # said once, by LockLost when the apply ends (its changes' report
+                    # refers to it): "while this apply held it" first, so that it reads
+                    # with the whole sentence, not with the holder's "unless renewed"
+                    self.lost = "while this apply held it, " + (
                         f"the lock was removed ({self.unlock_command}?)"
                         if current is None
                         else f"the lock was taken over by {current.describe(now)}"
                     )
-                    log.warning("%s: %s while this apply held it", self.named, self.lost)
+                    log.debug("%s: %s", self.named, self.lost)
                     return
                 renewed = replace(self.record, expires=now + self.ttl_s)
                 self.store.write(LOCK_NAME, renewed.to_text())
@@ -407,7 +410,7 @@ class AccountLock:
             f"the lock's lease was running out unrenewed (it ends {_iso(expires)}, when "
             "another apply may take it; the heartbeat could not renew it)"
         )
-        log.warning("%s: %s", self.named, self.lost)
+        log.debug("%s: %s", self.named, self.lost)  # said by LockLost, once
         return self.lost
 
     # -- giving it back ---------------------------------------------------------------
@@ -473,10 +476,12 @@ class AccountLock:
         if interrupts.stopping() or (exc_type and issubclass(exc_type, KeyboardInterrupt)):
             self._ending()  # Ctrl-C: while reading, or an apply that stopped its changes
         self.release()
-        if exc_type is None and self.lost is not None:
+        if exc_type is not None and self.lost is not None:  # the block's error is said
+            log.warning("%s: %s", self.named, self.lost)
+        elif self.lost is not None:
             raise LockLost(
-                f"{self.named}: {self.lost} while this apply ran; another apply "
-                "may have changed the account at the same time: run `j1sync plan` to check"
+                f"{self.named}: {self.lost}; another apply may have changed the account at "
+                "the same time: run `j1sync plan` to check"
             )
 
 

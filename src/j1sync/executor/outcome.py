@@ -15,6 +15,9 @@ STATUSES: tuple[Status, ...] = ("applied", "failed", "unknown", "skipped")
 EventType = Literal["start", "change_started", "change_finished", "finish"]
 # Why a change an interrupted apply never started is skipped (the report tells it apart).
 NOT_STARTED = "not started: apply was interrupted"
+# Why one the lost apply lock kept from starting: who holds the lock now is said once, in
+# the error after the closing line (engine/lock.py LockLost), not on each change's line.
+LOCK_LOST = "not started: the apply lock was lost (see below)"
 
 
 @dataclass(frozen=True)

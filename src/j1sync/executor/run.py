@@ -14,6 +14,7 @@ from j1sync.engine.order import Schedule
 from j1sync.errors import J1SyncError, RetryBudgetExceeded, Unreachable
 from j1sync.executor import mutations
 from j1sync.executor.outcome import (
+    LOCK_LOST,
     NOT_STARTED,
     ApplyEvent,
     ApplyResult,
@@ -90,8 +91,7 @@ def apply_plan(
         """Why no further change starts (an interrupt, or the apply lock lost), or None."""
         if interrupted():
             return NOT_STARTED
-        lost = lost_lock()
-        return f"not started: {lost}" if lost is not None else None
+        return LOCK_LOST if lost_lock() is not None else None
 
     def stopped() -> bool:
         return halted() is not None

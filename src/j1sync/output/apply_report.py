@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from rich.text import Text
 
 from j1sync.engine.sensitive import redact_secrets
-from j1sync.executor.outcome import NOT_STARTED, ApplyResult, Outcome
+from j1sync.executor.outcome import LOCK_LOST, NOT_STARTED, ApplyResult, Outcome
 from j1sync.output.ansi import line, render
 
 DONE = {"create": "created", "update": "updated", "delete": "deleted"}
@@ -61,15 +61,15 @@ def _named(message: str, alike: Mapping[str, str] | None) -> str:
 
 def closing_line(result: ApplyResult) -> Text:
     """`Apply complete: 2 created, 1 updated, 0 deleted, 0 failed.` Changes whose outcome
-    is unknown and skipped ones are counted when there are any; an interrupted apply says
-    how many never started (one interrupted once every change had started is complete, or
-    failed, as it ran)."""
+    is unknown and skipped ones are counted when there are any; an interrupted apply, or
+    one whose lock was lost, says how many never started (one interrupted once every
+    change had started is complete, or failed, as it ran)."""
     done = dict.fromkeys(DONE, 0)
     not_started = skipped = 0
     for outcome in result.outcomes:
         if outcome.status == "applied":
             done[outcome.action] = done.get(outcome.action, 0) + 1
-        elif outcome.status == "skipped" and outcome.message == NOT_STARTED:
+        elif outcome.status == "skipped" and outcome.message in (NOT_STARTED, LOCK_LOST):
             not_started += 1
         elif outcome.status == "skipped":
             skipped += 1
