@@ -57,7 +57,9 @@ class ApplyRefused(J1SyncError):
 @click.option(
     "--plan",
     "plan_file",
-    type=click.Path(),
+    # readable=False: an unreadable file is read_saved_plan's one-line error, not click's
+    # usage text (as a missing one is)
+    type=click.Path(readable=False),
     help="Apply exactly this saved plan (from `plan --out`); refused when stale, changed "
     "since j1sync wrote it, or made for another account.",
 )

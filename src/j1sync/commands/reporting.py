@@ -116,9 +116,9 @@ def read_saved_plan(path: Path) -> SavedPlan:
     """A plan file with its binding; unreadable or malformed files are a ConfigError."""
     from j1sync.plan_binding import parse_saved_plan
 
-    if path.is_char_device() or path.is_block_device():  # /dev/zero would be read forever
-        raise ConfigError(f"{path}: not a j1sync plan file (a device, not a file)")
     try:
+        if path.is_char_device() or path.is_block_device():  # /dev/zero: read forever
+            raise ConfigError(f"{path}: not a j1sync plan file (a device, not a file)")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not a j1sync plan file (not UTF-8 text)") from exc
