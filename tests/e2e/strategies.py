@@ -223,7 +223,12 @@ def members(draw: st.DrawFn) -> list[str]:
 def group_spec(draw: st.DrawFn) -> dict[str, Any]:
     # an empty spec is a manifest error: a group always says something about itself
     spec: dict[str, Any] = {"description": draw(sometimes(text))}
-    optional(draw, spec, "abacPermissions", st.lists(st.sampled_from(ABAC_PERMISSIONS), max_size=4))
+    optional(
+        draw,
+        spec,
+        "abacPermissions",
+        st.lists(st.sampled_from(ABAC_PERMISSIONS), max_size=4, unique=True),
+    )
     optional(draw, spec, "queryPolicy", st.lists(policy_statement, max_size=2))
     optional(draw, spec, "members", members())
     return spec

@@ -180,6 +180,7 @@ query_policy = st.lists(
     st.dictionaries(
         st.text(_name_chars, min_size=1, max_size=8),
         st.one_of(policy_scalar, st.lists(policy_scalar, max_size=3)),
+        min_size=1,  # an empty statement is no manifest's (IamGroupSpec)
         max_size=3,
     ),
     max_size=2,
