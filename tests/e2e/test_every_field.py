@@ -102,6 +102,13 @@ RESOURCE_GROUP = {
         {"group": "team-b", "resourceArea": "rule", "canRead": True, "canUpdate": True},
     ]
 }
+# A user's permission beside a group's (ResourceGroup permissions name either).
+USER_RESOURCE_GROUP = {
+    "permissions": [
+        RESOURCE_GROUP["permissions"][0],
+        {"user": "alice@example.com", "resourceArea": "rule", "canRead": True},
+    ]
+}
 # Rules may only name a resource group a manifest declares: two are always written.
 SUPPORT_RESOURCE_GROUPS = {f"support-rg-{i}": {"permissions": []} for i in (1, 2)}
 GROUPED_RULE = {**RULE, "resourceGroup": "support-rg-1"}
@@ -604,6 +611,13 @@ ROWS = [
             ("canDelete", True),
         ]
     ],
+    Row(
+        "ResourceGroup",
+        "permissions[].user",
+        USER_RESOURCE_GROUP,
+        edit(USER_RESOURCE_GROUP, "permissions", 1, "user", value="bob@example.com"),
+        ("permissions[1].user",),
+    ),
     *DASHBOARD_ROWS,
 ]
 

@@ -1,6 +1,9 @@
 """ResourceGroup: resource groups and the resource permissions on them (iam area).
-Natural key: the group name. A permission's subject is an IAM group, named in manifests
-and ids on the wire.
+Natural key: the group name. A permission's subject is an IAM group (named in manifests,
+ids on the wire) or a user (its subject id, the same in both). `permissions` is
+authoritative, so every permission on the group is read, whatever its subject: one of
+another subject type, which no manifest can list, still shows (and goes) as one no entry
+lists, and export leaves its group out, saying why.
 
 The operations are JupiterOne's Terraform provider's (docs/api-fidelity.md): the groups
 are one unpaginated list; a group's permissions are read with `getResourcePermissions`
@@ -22,14 +25,13 @@ from j1sync.manifest.yaml_source import field_problem
 from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
 from j1sync.providers.jupiterone.iam_groups import KIND as GROUP_KIND
 from j1sync.providers.jupiterone.iam_groups import LIST_GROUPS
-from j1sync.providers.jupiterone.models.resource_group import ResourceGroupSpec
+from j1sync.providers.jupiterone.models.resource_group import USER_SUBJECT, ResourceGroupSpec
 from j1sync.providers.jupiterone.values import GROUP_SUBJECT, RESOURCE_GROUP_TYPE
 from j1sync.providers.jupiterone.values import PERMISSION_FLAGS as FLAGS
 from j1sync.providers.registry import closest
 
 KIND = "ResourceGroup"
 PERMISSION_LIMIT = 1000
-KEY = ("group", "resourceArea", "resourceType")
 
 LIST_RESOURCE_GROUPS = """
 query J1SyncResourceGroups {
@@ -66,9 +68,33 @@ mutation J1SyncDeleteResourcePermission($input: DeleteResourcePermissionInput!) 
 """
 
 
+def subject_of(permission: Mapping[str, Any]) -> tuple[str, str]:
+    """(subjectType, who) of a normalized permission: an IAM group's name, a user's id, or
+    the id of a subject of another type (read only: no manifest can list one)."""
+    if permission.get("group") is not None:
+        return (GROUP_SUBJECT, str(permission["group"]))
+    if permission.get("user") is not None:
+        return (USER_SUBJECT, str(permission["user"]))
+    return (str(permission["subjectType"]), str(permission["subjectId"]))
+
+
+def permission_key(permission: Mapping[str, Any]) -> tuple[str, ...]:
+    """What tells permissions apart: the subject, the area and the type."""
+    return (*subject_of(permission), permission["resourceArea"], permission["resourceType"])
+
+
 def normalize_permission(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A manifest's entry, or a live one already named (`group`, `user`, or `subjectType`
+    with `subjectId` for another type)."""
+    subject_type, who = subject_of(data)
+    if subject_type == GROUP_SUBJECT:
+        subject: dict[str, str] = {"group": who}
+    elif subject_type == USER_SUBJECT:
+        subject = {"user": who}
+    else:
+        subject = {"subjectType": subject_type, "subjectId": who}
     return {
-        "group": str(data["group"]),
+        **subject,
         "resourceArea": str(data["resourceArea"]),
         "resourceType": str(data.get("resourceType") or RESOURCE_GROUP_TYPE),
         **{flag: bool(data.get(flag)) for flag in FLAGS},
@@ -76,9 +102,29 @@ def normalize_permission(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def normalize_resource_group(permissions: Any) -> dict[str, Any]:
-    """The comparable shape: permissions sorted by (group, area, type)."""
+    """The comparable shape: permissions sorted by (subject type, subject, area, type):
+    groups, then users, then any other subject type."""
     items = [normalize_permission(p) for p in permissions or []]
-    return {"permissions": sorted(items, key=lambda p: tuple(p[k] for k in KEY))}
+    order = {GROUP_SUBJECT: 0, USER_SUBJECT: 1}
+    return {
+        "permissions": sorted(
+            items, key=lambda p: (order.get(subject_of(p)[0], 2), *permission_key(p))
+        )
+    }
+
+
+def unlistable_problem(state: Mapping[str, Any]) -> str | None:
+    """The first permission of a live group whose subject is neither an IAM group nor a
+    user: no manifest can list it, so export leaves the group out (a plan shows the
+    permission as one no entry lists)."""
+    for index, permission in enumerate(state["permissions"]):
+        subject_type, who = subject_of(permission)
+        if subject_type not in (GROUP_SUBJECT, USER_SUBJECT):
+            return (
+                f"spec.permissions[{index}]: a permission for subject type '{subject_type}' "
+                f"('{who}'), which a manifest cannot list (only a group or a user)"
+            )
+    return None
 
 
 class ResourceGroups:
@@ -93,7 +139,7 @@ class ResourceGroups:
 
     def desired(self, manifest: Manifest, project: ProjectConfig) -> DesiredObject:
         state = normalize_resource_group(manifest.spec_data().get("permissions"))
-        groups = sorted({p["group"] for p in state["permissions"]})
+        groups = sorted({p["group"] for p in state["permissions"] if "group" in p})
         depends_on = tuple(address_of(GROUP_KIND, g) for g in groups)
         return DesiredObject(KIND, manifest.name, state, depends_on, manifest.source)
 
@@ -109,7 +155,9 @@ class ResourceGroups:
         for obj in desired:
             written = (obj.declared or obj.state).get("permissions") or []
             for index, permission in enumerate(written):
-                name = str(permission.get("group"))
+                if permission.get("group") is None:
+                    continue  # a user's: named by its id, checked by JupiterOne
+                name = str(permission["group"])
                 if address_of(GROUP_KIND, name) in known:
                     continue
                 near = closest(name, groups)
@@ -157,21 +205,21 @@ class ResourceGroups:
     def _live(self, group: dict[str, Any], subject_names: dict[str, str]) -> LiveObject:
         raw = self._permissions(group["id"])
         permissions = [
-            {**p, "group": subject_names.get(p["subjectId"], p["subjectId"])}
-            for p in raw
-            if p.get("subjectType") == GROUP_SUBJECT and p.get("resourceId") == group["id"]
+            _named_subject(p, subject_names) for p in raw if p.get("resourceId") == group["id"]
         ]
         state = normalize_resource_group(permissions)
+        groups = {p["group"] for p in state["permissions"] if "group" in p}
         return LiveObject(
             kind=KIND,
             name=str(group["name"]),
             id=group["id"],
             state=state,
-            references=tuple(sorted({address_of(GROUP_KIND, p["group"]) for p in permissions})),
+            references=tuple(sorted(address_of(GROUP_KIND, g) for g in groups)),
             raw={**group, "permissions": raw},
-            # a permission naming an IAM group whose name holds `${env:...}`: export
-            # leaves the resource group out, the plan never deletes it
-            undeclarable=env_text_problem(ResourceGroupSpec, state),
+            # a permission naming an IAM group whose name holds `${env:...}`, or a subject
+            # of a type no manifest can list: export leaves the resource group out, the
+            # plan never deletes it
+            undeclarable=env_text_problem(ResourceGroupSpec, state) or unlistable_problem(state),
         )
 
     def create(self, desired: DesiredObject, resolver: Resolver) -> str:
@@ -195,8 +243,8 @@ class ResourceGroups:
         resolver: Resolver,
     ) -> None:
         """Set each permission that is new or changed, then delete those no longer listed."""
-        have = {tuple(p[k] for k in KEY): p for p in current}
-        want = {tuple(p[k] for k in KEY): p for p in wanted}
+        have = {permission_key(p): p for p in current}
+        want = {permission_key(p): p for p in wanted}
         ids = _SubjectIds(self, resolver)
         for key, permission in want.items():
             if have.get(key) != permission:
@@ -210,13 +258,25 @@ class ResourceGroups:
 
     @staticmethod
     def _target(group_id: str, permission: dict[str, Any], ids: _SubjectIds) -> dict[str, Any]:
+        subject_type, who = subject_of(permission)
         return {
-            "subjectType": GROUP_SUBJECT,
-            "subjectId": ids.of(permission["group"]),
+            "subjectType": subject_type,
+            "subjectId": ids.of(who) if subject_type == GROUP_SUBJECT else who,
             "resourceArea": permission["resourceArea"],
             "resourceType": permission["resourceType"],
             "resourceId": group_id,
         }
+
+
+def _named_subject(permission: Mapping[str, Any], group_names: Mapping[str, str]) -> dict[str, Any]:
+    """A permission as read, its subject as a manifest names it: an IAM group by its name
+    (its id when no group has it), a user by its id; another type as read."""
+    subject_type, subject_id = permission.get("subjectType"), permission.get("subjectId")
+    if subject_type == GROUP_SUBJECT:
+        return {**permission, "group": group_names.get(str(subject_id), subject_id)}
+    if subject_type == USER_SUBJECT:
+        return {**permission, "user": subject_id}
+    return dict(permission)
 
 
 class _SubjectIds:

@@ -11,8 +11,10 @@ What no source shows, assumed here and listed in docs/api-fidelity.md: a group n
 unique and not blank (BAD_USER_INPUT); an unknown group id is NOT_FOUND; a group that
 alert rules or dashboards still belong to cannot be deleted (BAD_USER_INPUT), and deleting a group
 removes the permissions on it; a permission's group subject must exist (BAD_USER_INPUT);
-deleting a permission that does not exist is NOT_FOUND; `getResourcePermissions` returns
-at most `limit` permissions (all without one), in the order they were first set.
+deleting a permission that does not exist is NOT_FOUND; a subject of another type than
+"group" (a user's, `subjectType` being free text) is taken as given, neither checked nor
+translated; `getResourcePermissions` returns at most `limit` permissions (all without
+one), in the order they were first set.
 """
 
 from __future__ import annotations
@@ -137,15 +139,20 @@ def _iam_group_exists(backend: Backend, group_id: str) -> bool:
 
 def add_seed_group(backend: Backend, data: JsonObject) -> None:
     """Seed format: {name, id?, permissions: [{group: <IAM group name>, resourceArea,
-    resourceType?, canCreate?, canRead?, canUpdate?, canDelete?}]}."""
+    resourceType?, canCreate?, canRead?, canUpdate?, canDelete?}]}; a permission of
+    another subject gives `subjectType` and `subjectId` instead of `group`."""
     group = create_group(backend, data)
     by_name = {g["name"]: g["id"] for g in backend.store.objects(resolvers_iam.GROUPS)}
     for permission in data.get("permissions") or []:
+        if "group" in permission:
+            subject = (GROUP_SUBJECT, by_name.get(permission["group"], permission["group"]))
+        else:
+            subject = (permission["subjectType"], permission["subjectId"])
         set_permission(
             backend,
             {
-                "subjectType": GROUP_SUBJECT,
-                "subjectId": by_name.get(permission["group"], permission["group"]),
+                "subjectType": subject[0],
+                "subjectId": subject[1],
                 "resourceArea": permission["resourceArea"],
                 "resourceType": permission.get("resourceType", RESOURCE_GROUP_TYPE),
                 "resourceId": group["id"],
