@@ -7,13 +7,17 @@ from collections.abc import Sequence
 
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.fingerprint import live_fingerprint
-from j1sync.engine.model import Plan
+from j1sync.engine.model import Change, Plan
 from j1sync.engine.plan import users_left_alone
 from j1sync.errors import StalePlan
 
+SHOWN = 10  # the changes a stale plan's error names; the others are counted
+
 
 def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
-    """Raise StalePlan naming every address whose live object changed since the plan."""
+    """Raise StalePlan when an address's live object changed since the plan: how many,
+    the first SHOWN of them, and whether the plan appears to be applied already (every
+    change's object is now as the plan would leave it: a saved plan applied twice)."""
     now: dict[str, list[LiveObject]] = defaultdict(list)
     for obj in live:
         now[obj.address].append(obj)
@@ -30,11 +34,39 @@ def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
         elif live_fingerprint(found[0], plan.fingerprint_salt) != change.live_fingerprint:
             problems.append(f"{change.address}: changed since the plan was made")
     problems += _new_users(plan, live)
-    if problems:
-        raise StalePlan(
-            "the plan is stale; the account changed since it was made "
-            "(run plan again):\n  " + "\n  ".join(problems)
+    if not problems:
+        return
+    if all(_as_planned(change, now.get(change.address, [])) for change in plan.actionable):
+        why = (
+            "the plan is stale: it appears to be applied already (every object it changes "
+            "is now as it would leave it; run plan again to see what is left); "
+            f"{len(problems)} of its objects changed since it was made:"
         )
+    else:
+        why = (
+            "the plan is stale; the account changed since it was made (run plan again); "
+            f"{len(problems)} of its objects changed:"
+        )
+    shown = problems[:SHOWN]
+    if len(problems) > SHOWN:
+        shown.append(f"… and {len(problems) - SHOWN} more")
+    raise StalePlan(why + "\n  " + "\n  ".join(shown))
+
+
+def _as_planned(change: Change, found: Sequence[LiveObject]) -> bool:
+    """Whether the live object of `change` is as the plan would leave it: gone after a
+    delete; after a create or an update, one object holding the plan's values in every
+    field the plan manages (contract.comparable_live_state's rule). Not when the change
+    writes a secret: its value is never read back, so no one can tell (a newer secret
+    written since must not pass for the plan's)."""
+    if change.action == "delete":
+        return not found
+    if change.sensitive or change.literal_secrets or change.account_secrets:
+        return False
+    if len(found) != 1 or change.after is None:
+        return False
+    live = {k: v for k, v in found[0].state.items() if k in change.after}
+    return live == change.after
 
 
 def _new_users(plan: Plan, live: Sequence[LiveObject]) -> list[str]:
