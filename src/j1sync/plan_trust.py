@@ -42,6 +42,18 @@ def saved_plan_project(saved: SavedPlan) -> ProjectConfig:
     return replace(project, in_run=tuple(s.name for s in systems() if s.name in named))
 
 
+def check_emulator(saved: SavedPlan, *, emulator: bool) -> None:
+    """Before connecting: a plan made against the embedded emulator is applied with
+    --emulator (without it, the connection would ask for every system's credentials,
+    which such a plan never needed)."""
+    targets = saved.binding.all_targets() if saved.binding is not None else ()
+    if _made_with_emulator(targets) and not emulator:
+        raise UntrustedPlan(
+            f"{saved.name}: this plan was made against the embedded emulator (plan "
+            "--emulator), not an account: pass --emulator to apply it"
+        )
+
+
 def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> None:
     """Before reading the account: the target, the signature and the `${env:}` names."""
     binding = saved.binding
@@ -70,12 +82,17 @@ def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> No
 def _emulator_hint(theirs: Sequence[PlanTarget], emulator: bool) -> str:
     """The fix when the plan and the apply differ in --emulator (an emulator target's API
     URL is `emulator:<its state file>`, plan_binding.PlanTarget)."""
-    made_with = any(target.api_url.startswith("emulator:") for target in theirs)
+    made_with = _made_with_emulator(theirs)
     if made_with and not emulator:
         return ": it was made with --emulator; apply it with --emulator"
     if emulator and not made_with:
         return ": it was made without --emulator; apply it without --emulator"
     return ""
+
+
+def _made_with_emulator(targets: Sequence[PlanTarget]) -> bool:
+    """Whether `targets` (a plan's binding) name an emulator's state, not an account."""
+    return any(target.api_url.startswith("emulator:") for target in targets)
 
 
 def _check_env_references(saved: SavedPlan) -> None:

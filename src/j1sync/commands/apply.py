@@ -37,7 +37,12 @@ from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
 from j1sync.output.values import NO_CHANGES, alike_addresses, summary_line
-from j1sync.plan_trust import check_deletes_allowed, check_trusted, saved_plan_project
+from j1sync.plan_trust import (
+    check_deletes_allowed,
+    check_emulator,
+    check_trusted,
+    saved_plan_project,
+)
 from j1sync.reconcile import (
     Connect,
     account_lock,
@@ -124,6 +129,7 @@ def command(
     with report.closed_before_errors(), ExitStack() as until_let_go:
         stopping = report.stopping = _Stopping(until_let_go)
         if saved is not None:
+            check_emulator(saved, emulator=connection.emulator)
             project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
             with connect(project) as provider:
                 check_trusted(saved, provider, emulator=connection.emulator)
