@@ -70,6 +70,15 @@ class LazyGroup(click.Group):
         finally:
             debug_flag.reset(token)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """The command, a Ctrl-C while it loads (its module imported on demand) included:
+        reported here as every interrupt is (`fail`), before click's main would add an
+        empty line to stderr ahead of it."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            fail(exc)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
