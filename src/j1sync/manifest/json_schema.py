@@ -68,11 +68,13 @@ def drop_property_titles(schema: Any) -> None:
 
 
 def require_non_empty_spec(schema: dict[str, Any]) -> None:
-    """The loader refuses a document whose `spec` is empty (`spec: {}`, "spec is empty"),
-    whatever its kind: each document schema's spec takes at least one key."""
+    """The loader refuses a document whose `spec` is empty (`spec: {}`, "spec is empty")
+    where its kind's spec may not be left out: such a document schema's spec takes at
+    least one key."""
     for document in [schema, *(schema.get("$defs") or {}).values()]:
         properties = document.get("properties") or {}
-        if {"apiVersion", "kind", "spec"} <= set(properties):
+        required = document.get("required") or []
+        if {"apiVersion", "kind", "spec"} <= set(properties) and "spec" in required:
             properties["spec"]["minProperties"] = 1
 
 

@@ -245,13 +245,14 @@ def _checked_manifest(
     system = system or next((s for s in systems() if kind in s.kinds), None)
     if system is None or not isinstance(kind, str) or kind not in system.kinds:
         return None, problems  # without a kind there is no model to check the rest against
+    model = system.document_models[kind]
     spec = root.get("spec")
-    if "spec" in root and not spec:
+    # empty: null always, `{}` where the kind's spec must say something (may not be left out)
+    if "spec" in root and not spec and (spec is None or model.model_fields["spec"].is_required()):
         problems.append(_at(document, ("spec",), "spec is empty", address))
     plain = resolve_document(document, env, address)
     remember_sensitive(plain.sensitive)  # its problems may quote one (load_manifests)
     problems.extend(plain.problems)
-    model = system.document_models[kind]
     try:
         parsed = model.model_validate(plain.data, context=_env_context(plain.sensitive))
     except ValidationError as exc:

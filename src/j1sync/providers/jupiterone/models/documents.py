@@ -96,11 +96,13 @@ class ParameterDocument(_Document):
 
 
 class ResourceGroupDocument(_Document):
-    """A resource group with its permissions per IAM group."""
+    """A resource group with its permissions per IAM group or user."""
 
     kind: Literal["ResourceGroup"]
     metadata: Metadata
-    spec: ResourceGroupSpec
+    # every field has a default (`permissions: []`): an empty spec, or none, is a group
+    # with no permissions
+    spec: ResourceGroupSpec = Field(default_factory=ResourceGroupSpec)
 
 
 class DashboardDocument(_Document):
