@@ -104,7 +104,7 @@ def test_with_a_lock_timeout_the_second_apply_waits_then_finds_nothing_to_do(
 
 
 def test_a_held_lock_stops_apply_with_the_holder_since_and_expiry(tmp_path: Path) -> None:
-    seed, manifests = _project(tmp_path, 10, [_lock()])
+    seed, manifests = _project(tmp_path, 10, [_lock(expires_in=3600.0)])
     with served_emulator(tmp_path, seed, API_KEY, ACCOUNT) as emu:
         before = emu.snapshot()
         result = j1sync_here(

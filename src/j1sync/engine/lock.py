@@ -59,6 +59,9 @@ MAX_SETTLE_S = 30.0
 # is room for a racing writer's round trip.
 LOOPBACK_SETTLE_S = 0.3
 MAX_PID = 4_194_304  # Linux's PID_MAX_LIMIT: a stored pid beyond it names no process
+# Durations below this are said in seconds (_duration): well above TTL_S, so that a lease's
+# expiry never changes unit between two messages
+SECONDS_SHOWN_BELOW = 600
 
 
 def settle_time(base_url: str, remote_s: float) -> float:
@@ -571,8 +574,11 @@ def _epoch(text: object) -> float | None:
 
 
 def _duration(seconds: float) -> str:
+    """How long, for every lock message: the one rule, so that one expiry reads alike in
+    all of them (a lease is TTL_S = 120 s: `in 120 s` then `in 119 s`, not `in 2 min`
+    then `in 119 s`)."""
     seconds = max(0, round(seconds))
-    if seconds < 120:
+    if seconds < SECONDS_SHOWN_BELOW:
         return f"{seconds} s"
     minutes, rest = divmod(seconds, 60)
     if minutes < 120:
