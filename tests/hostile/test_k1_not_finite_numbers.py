@@ -50,7 +50,7 @@ def test_a_number_json_cannot_hold_is_an_error_at_its_line(
     assert done.returncode == 1, done.stdout + done.stderr
     output = done.stdout + done.stderr
     assert "internal error" not in output and "Traceback" not in output
-    written = number.lower()
+    written = number  # quoted as the manifest writes it (`.NaN`, not `.nan`)
     why = (
         f"{written} is not a number JSON can hold (nor can the API take it): write a finite "
         f'number, or quote it ("{written}") to mean the text'

@@ -65,15 +65,15 @@ NOT_JSON = {
     ),
     "nan.yaml": (
         "parameters: [{name: a, value: .nan}]\n",
-        "parameters[0].value: nan is not a number JSON can hold",
+        "parameters[0].value: .nan is not a number JSON can hold",
     ),
     "nan.json": (
         '{"parameters": [{"name": "a", "value": NaN}]}',
-        "parameters[0].value: nan is not a number",
+        "parameters[0].value: NaN is not a number",
     ),
     "infinity.json": (
         '{"entities": [{"_type": "x", "size": -Infinity}]}',
-        "entities[0].size: -inf is not a number",
+        "entities[0].size: -Infinity is not a number",
     ),
 }
 

@@ -38,6 +38,7 @@ from j1sync.manifest.yaml_source import (
     YamlDocument,
     format_field_path,
     locate,
+    not_finite_problem,
 )
 
 STRING_TAG = f"{CORE_TAG_PREFIX}str"
@@ -86,7 +87,7 @@ def resolve_document(
             return int(node)
         if isinstance(node, float):
             if not math.isfinite(node):
-                problem(path, _not_finite(node))
+                problem(path, not_finite_problem(node))
             return float(node)
         if isinstance(node, datetime.datetime):
             # YAML's timestamp (`2024-01-01 10:00:00`, `...10:00:00.5Z`): its text is not
@@ -138,15 +139,6 @@ def _timestamp_problem(moment: datetime.datetime) -> str:
     return (
         "YAML reads this unquoted date and time as a timestamp, whose text is not kept: "
         f"it would be sent as '{moment.isoformat()}', not as written; quote it to keep the text"
-    )
-
-
-def _not_finite(number: float) -> str:
-    """What a `.nan` or `.inf` is told: JSON (plan files, the APIs) has no such number."""
-    written = ".nan" if math.isnan(number) else ("-.inf" if number < 0 else ".inf")
-    return (
-        f"{written} is not a number JSON can hold (nor can the API take it): write a finite "
-        f'number, or quote it ("{written}") to mean the text'
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import re
 import sys
@@ -80,6 +81,39 @@ class _Composer(Composer):
         return super().compose_node(parent, index)
 
 
+class WrittenFloat(float):
+    """A number a reader finds no finite float for (`.inf`, `.NaN`, `1.5e400`: beyond any
+    double), with its text as written: what a message about it quotes."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
+def as_written(value: Any, written: str) -> Any:
+    """`value`, a WrittenFloat of `written` when it is no finite float."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return WrittenFloat(value, written)
+    return value
+
+
+def not_finite_problem(number: float) -> str:
+    """What a number JSON has none of is told (JSON: plan files, the APIs, an emulator's
+    seed), quoting it as written where the reader kept its text (WrittenFloat)."""
+    named = ".nan" if math.isnan(number) else ("-.inf" if number < 0 else ".inf")
+    written = getattr(number, "written", named)
+    quote = f'write a finite number, or quote it ("{written}") to mean the text'
+    if written.lstrip("+-.").lower() in ("inf", "nan", "infinity"):  # .inf, -.Inf, NaN ...
+        return f"{written} is not a number JSON can hold (nor can the API take it): {quote}"
+    return (
+        f"{written} is beyond any number JSON can hold (it reads as {named}, which the API "
+        f"cannot take either): {quote}"
+    )
+
+
 class _Constructor(RoundTripConstructor):
     """ruamel's round-trip constructor, but for keys Python alone finds equal (True == 1
     == 1.0): kept in `shadowed` (the mapping, the key, its mark) where ruamel said
@@ -104,15 +138,16 @@ class _Constructor(RoundTripConstructor):
 
     def construct_yaml_float(self, node: Any) -> Any:
         """A float, with ruamel's warning of one a `%YAML 1.1` document writes without a
-        dot (`1e3`) kept in `undotted` (its mark and text) instead of issued."""
+        dot (`1e3`) kept in `undotted` (its mark and text) instead of issued; one that is
+        no finite number, with its text (WrittenFloat)."""
         if self.resolver.processing_version == (1, 2):
-            return super().construct_yaml_float(node)
+            return as_written(super().construct_yaml_float(node), str(node.value))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MantissaNoDotYAML1_1Warning)
             value = super().construct_yaml_float(node)
         if any(issubclass(w.category, MantissaNoDotYAML1_1Warning) for w in caught):
             self.undotted.append((node.start_mark, str(node.value)))
-        return value
+        return as_written(value, str(node.value))
 
 
 _Constructor.add_constructor(f"{CORE_TAG_PREFIX}float", _Constructor.construct_yaml_float)

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from graphql import (
     GraphQLEnumType,
@@ -30,13 +31,20 @@ from graphql import (
     is_list_type,
 )
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from j1sync import json_input
 from j1sync.emulator.store import JsonObject
 from j1sync.json_input import json_type
 from j1sync.manifest.plain_yaml import may_nest_too_deep
-from j1sync.manifest.yaml_source import aliases_expand_beyond
+from j1sync.manifest.yaml_source import (
+    CORE_TAG_PREFIX,
+    WrittenFloat,
+    aliases_expand_beyond,
+    as_written,
+    not_finite_problem,
+)
 from j1sync.providers.jupiterone.emulator import (
     resolvers_dashboards,
     resolvers_iam,
@@ -95,7 +103,7 @@ def _not_json(loaded: object) -> str:
     while stack:
         where, value = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            return f"{where}: {value} is not a number JSON can hold"
+            return f"{where}: {not_finite_problem(value)}"
         if isinstance(value, list):
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
         elif isinstance(value, dict):
@@ -112,16 +120,41 @@ def _not_a_string(value: object) -> str:
     return f"a YAML {type(value).__name__}, not a JSON value (quote it to make it a string)"
 
 
+class _SeedConstructor(SafeConstructor):
+    """YAML's safe constructor, a float that is no finite number kept with its text (what
+    the problem quotes: `1.5e400`, not `inf`)."""
+
+    def construct_yaml_float(self, node: Any) -> float:
+        value: float = as_written(super().construct_yaml_float(node), str(node.value))
+        return value
+
+
+_SeedConstructor.add_constructor(f"{CORE_TAG_PREFIX}float", _SeedConstructor.construct_yaml_float)
+
+
+def _json_float(text: str) -> float:
+    """json.loads' `parse_float`: `1e400` kept with its text (WrittenFloat)."""
+    value: float = as_written(float(text), text)
+    return value
+
+
+def _json_constant(text: str) -> float:
+    """json.loads' `parse_constant`: NaN, Infinity, -Infinity, kept with their text."""
+    return WrittenFloat(float(text.replace("Infinity", "inf")), text)
+
+
 def _read_seed_file(path: Path) -> object:
     """The parsed file (JSON for *.json, else YAML); a ValueError naming the file and the
     problem when it cannot be read or parsed."""
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".json":
-            return json_input.loads(text)
+            return json_input.loads(text, parse_float=_json_float, parse_constant=_json_constant)
         # libyaml (the C loader) nested thousands deep overflows the C stack: Python's
         # loader then, whose RecursionError is told below
-        return YAML(typ="safe", pure=may_nest_too_deep(text)).load(text)
+        yaml = YAML(typ="safe", pure=may_nest_too_deep(text))
+        yaml.Constructor = _SeedConstructor
+        return yaml.load(text)
     except OSError as exc:
         reason = exc.strerror or str(exc)
     except UnicodeDecodeError:
