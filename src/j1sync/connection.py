@@ -1,10 +1,12 @@
 """Opening the connections of a run: each system's target (providers/registry.py), the
-real API or, with --emulator, the system's own emulator over the state in .j1sync/."""
+real API or, with --emulator, the system's own emulator over the state in .j1sync/ at
+the root of the project the current folder lies in (`emulator_state_folder`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,8 @@ from j1sync.http.retry import DEFAULT_RETRY_BUDGET_S, DEFAULT_TIMEOUT_S
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import System
 
-# --emulator: every system's emulator keeps its state in this folder of the current one.
+# --emulator: every system's emulator keeps its state in a folder of this name, at the
+# root of the project the current folder lies in (emulator_state_folder).
 EMULATOR_FOLDER = Path(".j1sync")
 
 # What a system's `connect` finds in its target settings when its emulator serves: the
@@ -57,15 +60,107 @@ def open_system(
         return
     if system.emulator is None:
         raise ConfigError(f"{system.title} has no emulator: --emulator cannot serve it")
-    with system.emulator(EMULATOR_FOLDER) as emu:
+    folder = emulator_state_folder()
+    made = make_state_folder(folder, RUN_ELSEWHERE)
+    with ExitStack() as stack:
+        if made:  # left when this run leaves nothing in it
+            stack.callback(_remove_if_empty, folder)
+        emu = _enter_emulator(stack, system, folder)
         emulated = {
             **settings,
             EMULATED_URL: emu.url,
             EMULATED_API_KEY: emu.api_key,
             EMULATED_ACCOUNT: getattr(emu, "account", None),
         }
-        with system.connect(emulated, replace(options, emulator=False)) as provider:
-            yield provider
+        try:
+            with system.connect(emulated, replace(options, emulator=False)) as provider:
+                yield provider
+        except BaseException:
+            # a run that stops before any change (its manifests invalid) leaves no state
+            # it made: the emulator removes a database it seeded and nothing wrote to
+            discard = getattr(emu, "discard_if_untouched", None)
+            if discard is not None:
+                discard()
+            raise
+
+
+def emulator_state_folder() -> Path:
+    """Where --emulator keeps every system's emulator database: `.j1sync/` in the folder
+    of the project the current folder lies in, the one holding the j1sync.yaml a run from
+    here reads when given no PATH (the nearest at or above it, up to the git work tree's
+    root), else the git work tree's root, else the current folder. Shown relative (as
+    `.j1sync`) when it is the current folder's, else absolute. `emulator serve` and
+    `emulator reset` keep theirs there too, so any folder of the project finds the same
+    state."""
+    from j1sync.manifest.project import find_enclosing_project_file
+
+    here = Path.cwd()
+    project_file = find_enclosing_project_file(Path("."))
+    root = project_file.resolve().parent if project_file is not None else _git_work_tree(here)
+    if root is None or root == here:
+        return EMULATOR_FOLDER
+    return root / EMULATOR_FOLDER
+
+
+def _git_work_tree(folder: Path) -> Path | None:
+    """The root of the git work tree `folder` lies in (the nearest folder holding `.git`,
+    a folder or, in a linked work tree or a submodule, a file), or None."""
+    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+
+
+# What to do when the state folder cannot be made or written: a run, `emulator serve`
+RUN_ELSEWHERE = (
+    "run from a folder where it can be made (outside a read-only project: the state "
+    "folder is the project's), or serve the emulator elsewhere with `j1sync emulator "
+    "serve --db FILE` and point the run at it instead of --emulator"
+)
+SERVE_ELSEWHERE = "run from a writable folder, or give `emulator serve` a --db elsewhere"
+
+
+def make_state_folder(folder: Path, remedy: str) -> bool:
+    """Make the emulators' state folder `folder` when missing (True: made here); a
+    ConfigError naming it, and `remedy`, when it cannot be made or written (a read-only
+    checkout, a file of that name)."""
+    try:
+        made = not folder.is_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        if folder.exists() and not folder.is_dir():
+            reason = "a file of that name is in the way"
+        raise ConfigError(
+            f"cannot create the emulator's state folder {folder} ({reason}): {remedy}"
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"cannot write in the emulator's state folder {folder} (permissions or a "
+            f"read-only file system): {remedy}"
+        )
+    return made
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with suppress(OSError):  # another system's state, or another run's, is there
+        folder.rmdir()
+
+
+def _enter_emulator(stack: ExitStack, system: System, folder: Path) -> Any:
+    """`system.emulator(folder)`, entered on `stack`; one held by `emulator serve` is a
+    ConfigError saying what to do: stop it, point the run at it (the system's own
+    environment variables), or serve it another database."""
+    from j1sync.emulator.store import SERVING, DatabaseInUse
+
+    assert system.emulator is not None
+    try:
+        return stack.enter_context(system.emulator(folder))
+    except DatabaseInUse as exc:
+        if exc.holder != SERVING:
+            raise
+        raise ConfigError(
+            f"{exc.held}: stop it; or leave out --emulator and point the run at that "
+            f"server (the URL and API key it printed, in the {system.name.upper()}_* "
+            "environment variables); or start the server with another --db"
+        ) from exc
 
 
 @contextmanager

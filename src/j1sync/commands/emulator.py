@@ -52,8 +52,18 @@ SERVE_OPTIONS = "serve_options"
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port, printed on start; default: the system's own).",
 )
-@click.option("--db", default=None, help="SQLite file (default: the system's own in .j1sync/).")
-@click.option("--seed", default=None, help="Seed file, or 'none' (default: the system's own).")
+@click.option(
+    "--db",
+    default=None,
+    help="SQLite file (default: the system's own in the project's .j1sync/, as --emulator's).",
+)
+@click.option(
+    "--seed",
+    default=None,
+    help="What a new database starts with (default: the system's own): one of the seeds "
+    "its emulator knows, or a seed FILE (YAML or JSON) if it takes files. The README's "
+    "command list says which each system's takes; another is refused, naming those.",
+)
 @click.option("--api-key", default=None, help="Key clients must send (default: a fixed demo key).")
 @click.option(
     "--latency-ms",
@@ -121,11 +131,15 @@ def serve(
         raise ConfigError(f"{system.title} has no emulator to serve")
     from j1sync.emulator.serving import open_timings
 
+    if db is None and (db := _default_db(system)) is not None:
+        from j1sync.connection import SERVE_ELSEWHERE, make_state_folder
+
+        make_state_folder(Path(db).parent, SERVE_ELSEWHERE)
     if timings is not None:
-        _timings_apart(timings, db or _default_db(system), seed)
+        _timings_apart(timings, db, seed)
     timings_log = open_timings(timings) if timings is not None else None
     if seed is not None:
-        _seed_kept(db or _default_db(system), seed)
+        _seed_kept(db, seed)
     try:
         serve_system(
             host=host,
@@ -175,11 +189,12 @@ def _seed_kept(db: str | None, seed: str) -> None:
 
 
 def _default_db(system: System) -> str | None:
-    """The database `serve` keeps when no --db is given: the system's own in .j1sync/."""
-    from j1sync.connection import EMULATOR_FOLDER
+    """The database `serve` keeps when no --db is given: the system's own in the state
+    folder --emulator keeps it in (connection.emulator_state_folder: the project's)."""
+    from j1sync.connection import emulator_state_folder
 
     state = system.extras.get("emulator_state")
-    return str(EMULATOR_FOLDER / state) if state else None
+    return str(emulator_state_folder() / state) if state else None
 
 
 # What SQLite and the emulator's process lock keep beside a database file.
@@ -218,42 +233,80 @@ def _same_file(one: str, other: str) -> bool:
 @click.option(
     "--db",
     default=None,
-    help="SQLite file (default: every system's --emulator state in .j1sync/).",
+    help="SQLite file (default: every system's --emulator state, in the .j1sync/ folder "
+    "of the project the current folder lies in).",
 )
 @handle_errors
 def reset(db: str | None) -> None:
     """Delete the emulators' state; the next start seeds fresh accounts."""
+    from j1sync.connection import emulator_state_folder
     from j1sync.providers.registry import systems
 
     if db is not None:
         _delete_state(Path(db))
         return
-    for system in systems():
-        state = _default_db(system)
-        if state:
-            _delete_state(Path(state))
+    folder = emulator_state_folder()
+    states = [Path(folder, state) for s in systems() if (state := s.extras.get("emulator_state"))]
+    if not any(p.exists() or _lock_file(p).exists() for p in states):
+        click.echo(
+            f"Nothing to delete: no emulator state in {folder}/, the --emulator state "
+            "folder of the project this folder lies in."
+        )
+        return
+    for state in states:
+        _delete_state(state)
+
+
+def _lock_file(db: Path) -> Path:
+    return Path(f"{db}.lock")
 
 
 def _delete_state(path: Path) -> None:
-    from j1sync.emulator.store import ProcessLock
+    """Delete one emulator database, what SQLite keeps beside it and its lock file (the
+    lock taken first: never from under a process that holds it)."""
+    from j1sync.emulator.store import RESETTING, SQLITE_SIDE_FILES, ProcessLock
 
     if path.is_dir():
         raise ConfigError(f"{path} is a folder, not the emulator's database; not deleting it")
     if not path.exists():
-        click.echo(f"Nothing to delete: {path} does not exist.")
+        note = " (its lock file removed)" if _remove_lock(path) else ""
+        click.echo(f"Nothing to delete: {path} does not exist{note}.")
         return
     if not path.is_file():  # --db /dev/null: never unlink a device (as root, it would go)
         raise ConfigError(
             f"{path} is not a regular file (a device or a pipe), not the emulator's database; "
             "not deleting it"
         )
-    in_use = ProcessLock(str(path), wait=False)  # never pull the file from under a server
+    _not_foreign(path)  # before a lock file is made beside another program's file
+    in_use = ProcessLock(str(path), wait=False, holder=RESETTING)  # never from a server
     try:
-        _not_foreign(path)
         path.unlink()
+        for suffix in SQLITE_SIDE_FILES:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        in_use.remove_file()
     finally:
         in_use.release()
     click.echo(f"Deleted {path}.")
+
+
+def _remove_lock(db: Path) -> bool:
+    """Remove the lock file of a database that is not there, unless a process holds it
+    (one making the database now): True when removed."""
+    from j1sync.emulator.store import RESETTING, DatabaseInUse, ProcessLock
+
+    if not _lock_file(db).is_file():
+        return False
+    try:
+        lock = ProcessLock(str(db), wait=False, holder=RESETTING)
+    except DatabaseInUse:
+        return False
+    try:
+        if db.exists():  # made meanwhile (before the lock was taken)
+            return False
+        lock.remove_file()
+        return True
+    finally:
+        lock.release()
 
 
 def _not_foreign(path: Path) -> None:

@@ -20,7 +20,13 @@ from typing import Any, TypeVar
 
 from j1sync import json_input
 from j1sync.emulator.faults import FaultSwitches, Stats
-from j1sync.emulator.store import MEMORY, ProcessLock, StateFileError, Store
+from j1sync.emulator.store import (
+    MEMORY,
+    SQLITE_SIDE_FILES,
+    ProcessLock,
+    StateFileError,
+    Store,
+)
 
 # How often the serving loop looks whether it is asked to stop: stop() waits for it, so
 # every emulator a test (or a CI job) stops waited up to 0.1 s at socketserver's default;
@@ -254,6 +260,8 @@ class ServedState:
     _process_lock: ProcessLock | None = None
     _thread: threading.Thread | None = None
     _created: Path | None = None  # the database file `_open_store` made
+    _seeded_writes = 0  # the store's writes once seeded (or opened, when seeded before)
+    _discard = False  # `discard_if_untouched` was asked
     url: str  # http://host:port, no path
     system: str  # whose emulator: its system's title, recorded in the database it seeds
     # How this emulator keeps its objects in its database, also recorded there: raised when
@@ -287,6 +295,7 @@ class ServedState:
             except StateFileError:
                 self._close_db()
                 raise
+            self._seeded_writes = self.store.writes
             return
         try:
             # One transaction: a seed cut short (Ctrl-C, SIGTERM, the process killed) is
@@ -297,6 +306,14 @@ class ServedState:
         except BaseException:
             self._abandon()
             raise
+        self._seeded_writes = self.store.writes
+
+    def discard_if_untouched(self) -> None:
+        """When it stops, leave nothing of this start if it made the database file and
+        nothing was stored since the seed (a `--emulator` run that failed before any
+        change: its manifests invalid): the file, and its lock file, are removed while
+        the lock is held, and the next start seeds a new one as this one did."""
+        self._discard = True
 
     def _bind(self, server: Callable[[], QuietThreadingHTTPServer]) -> None:
         """`_server` from `server()` (listening on its address) and `url`; when it cannot
@@ -353,7 +370,19 @@ class ServedState:
 
     def _close_db(self) -> None:
         self.store.close()
+        untouched = self.store.writes == self._seeded_writes
+        if self._discard and self._created is not None and untouched:
+            self._remove_created()
         self._release_db()
+
+    def _remove_created(self) -> None:
+        """The database file this start made, what SQLite keeps beside it, and its lock
+        file (while held: the next start makes its own)."""
+        assert self._created is not None
+        for suffix in ("", *SQLITE_SIDE_FILES):
+            Path(f"{self._created}{suffix}").unlink(missing_ok=True)
+        if self._process_lock is not None:
+            self._process_lock.remove_file()
 
     def _release_db(self) -> None:
         if self._process_lock is not None:

@@ -57,6 +57,7 @@ class Store:
         self.lock = threading.RLock()
         # collection -> id -> (seq, object), in seq order (dicts keep insertion order)
         self._cache: dict[str, dict[str, tuple[int, JsonObject]]] = {}
+        self.writes = 0  # objects inserted, replaced or deleted since the store was opened
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             with self.lock:
@@ -133,6 +134,7 @@ class Store:
     def insert(self, collection: str, obj: JsonObject) -> None:
         body = json.dumps(obj)
         with self.lock:
+            self.writes += 1
             cursor = self._db.execute(
                 "INSERT INTO objects (collection, id, body) VALUES (?, ?, ?)",
                 (collection, str(obj["id"]), body),
@@ -145,6 +147,7 @@ class Store:
         """Overwrite an existing object in place (keeps its position in listings)."""
         body = json.dumps(obj)
         with self.lock:
+            self.writes += 1
             self._db.execute(
                 "UPDATE objects SET body = ? WHERE collection = ? AND id = ?",
                 (body, collection, str(obj["id"])),
@@ -162,6 +165,7 @@ class Store:
 
     def delete(self, collection: str, object_id: str) -> bool:
         with self.lock:
+            self.writes += 1
             cursor = self._db.execute(
                 "DELETE FROM objects WHERE collection = ? AND id = ?", (collection, object_id)
             )
@@ -203,6 +207,10 @@ class StateFileError(ConfigError):
 class ForeignDatabase(StateFileError):
     """The file is another program's SQLite database: never written, nor deleted by reset."""
 
+
+# What SQLite may keep beside a database file, by suffix: its journal (a hot one, left by
+# a crash, is rolled back into the next database of that name), write-ahead log, memory
+SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 
@@ -304,51 +312,161 @@ def _load(body: str) -> JsonObject:
 
 
 class DatabaseInUse(StateFileError):
-    """Another process serves the same emulator database."""
+    """Another process holds the same emulator database: `holder` is what it is (one of
+    HOLDERS, None when its lock file does not say), `pid` its process id."""
+
+    def __init__(self, message: str, *, held: str, pid: str | None, holder: str | None) -> None:
+        super().__init__(message)
+        self.held = held  # the message's first part: whose, without what to do
+        self.pid, self.holder = pid, holder
+
+
+# What holds an emulator database, as its lock file says (after the pid, on its own line)
+SERVING = "emulator serve"  # serves it until stopped: never waited for
+RUNNING = "--emulator run"  # a plan, apply, drift or export: done within minutes
+RESETTING = "emulator reset"  # deletes it, at once
+HOLDERS = (SERVING, RUNNING, RESETTING)
+# How long a `--emulator` run waits for another run (or a reset) to be done with the
+# database before it gives up; and how often it looks again meanwhile.
+DB_WAIT_LIMIT_S = 300.0
+DB_WAIT_POLL_S = 0.1
+# A lock file removed while it was being opened is opened again, this many times at most
+_REPLACED_TRIES = 10
+
+
+class _Busy(Exception):
+    """The lock file is locked by another process (or was replaced while being locked)."""
 
 
 class ProcessLock:
-    """One process at a time per emulator database file (`<db>.lock`, holding the pid).
+    """One process at a time per emulator database file (`<db>.lock`, holding the pid and
+    what the process is: `holder`, one of HOLDERS; by default a run when it `wait`s, else a
+    server).
 
     Each emulator process keeps a write-through cache of the file: two processes on one
     file would each miss the other's writes (a seed applied twice, an apply lock both
-    think they hold). `wait`: block until the other process is done (a `--emulator`
-    command, after saying so on stderr); else fail at once naming it (`emulator serve`).
+    think they hold). `wait`: while another run or a reset holds it, wait for it (after
+    saying so on stderr) up to DB_WAIT_LIMIT_S; one held by `emulator serve`, which only
+    Ctrl-C ends, fails at once. Without `wait`, any holder fails at once. Either way the
+    failure is a DatabaseInUse naming the holder.
+
+    The lock file may be removed by its holder (`emulator reset`, `remove_file`): a lock
+    is only taken on the file the path still names, so a process that opened the removed
+    file never holds the database beside a process that made a new one.
     A lock on a file that cannot be locked (no fcntl: not POSIX) is not taken."""
 
-    def __init__(self, db: str, *, wait: bool) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        wait: bool,
+        holder: str | None = None,
+        wait_limit_s: float = DB_WAIT_LIMIT_S,
+    ) -> None:
         self._file: IO[str] | None = None
+        self._db = db
+        self.path = Path(f"{db}.lock")
         try:
-            import fcntl
+            import fcntl  # noqa: F401 - POSIX only
         except ImportError:  # pragma: no cover - not POSIX
             return
-        path = Path(f"{db}.lock")
+        role = holder or (RUNNING if wait else SERVING)
+        if not wait:
+            self._file = self._take()
+        else:
+            self._file = self._wait_and_take(wait_limit_s)
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"{os.getpid()}\n{role}\n")
+        self._file.flush()
+
+    def _take(self) -> IO[str]:
+        """The lock file, opened and locked; DatabaseInUse when another process holds it."""
         try:
-            handle = path.open("a+", encoding="utf-8")
-        except OSError as exc:
-            reason = f"emulator database {db}: cannot open {path}: {exc.strerror}"
-            raise StateFileError(reason) from exc
+            return self._try_take()
+        except _Busy:
+            raise self._in_use() from None
+
+    def _wait_and_take(self, limit_s: float) -> IO[str]:
+        """As `_take`, waiting up to `limit_s` for a holder that is not a server; Ctrl-C
+        ends the wait (KeyboardInterrupt)."""
+        from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
+
+        said: list[bool] = []
+
+        def still_waiting() -> IO[str]:
+            try:
+                return self._try_take()
+            except _Busy:
+                pid, holder = _holder(self.path)
+                if holder == SERVING:
+                    raise self._in_use() from None
+                if not said:
+                    said.append(True)
+                    logging.getLogger("j1sync").warning(
+                        "waiting (at most %s s): emulator database %s is in use by another "
+                        "j1sync process%s",
+                        f"{limit_s:g}",
+                        self._db,
+                        _described(pid, holder),
+                    )
+                raise
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Busy),
+            stop=stop_after_delay(limit_s),
+            wait=wait_fixed(DB_WAIT_POLL_S),
+            reraise=True,
+        )
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(path)
-            if not wait:
+            return retrying(still_waiting)
+        except _Busy:
+            raise self._in_use(waited_s=limit_s) from None
+
+    def _try_take(self) -> IO[str]:
+        """The lock file, opened and locked without waiting (_Busy when another process
+        holds it). One removed by its holder while being opened here is not the lock any
+        more: the file the path names now is opened instead."""
+        import fcntl
+
+        for _ in range(_REPLACED_TRIES):
+            try:
+                handle = self.path.open("a+", encoding="utf-8")
+            except OSError as exc:
+                reason = f"emulator database {self._db}: cannot open {self.path}: {exc.strerror}"
+                raise StateFileError(reason) from exc
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
                 handle.close()
-                raise DatabaseInUse(
-                    f"emulator database {db} is in use by another j1sync process{holder}; "
-                    "stop it, or use another --db"
-                ) from None
-            logging.getLogger("j1sync").warning(
-                "waiting: emulator database %s is in use by another j1sync process%s",
-                db,
-                holder,
-            )
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._file = handle
+                raise _Busy from None
+            except BaseException:
+                handle.close()
+                raise
+            if _names(self.path, handle):
+                return handle
+            handle.close()
+        raise _Busy
+
+    def _in_use(self, waited_s: float | None = None) -> DatabaseInUse:
+        pid, holder = _holder(self.path)
+        held = f"emulator database {self._db} is in use by another j1sync process"
+        held += _described(pid, holder)
+        if holder == SERVING:
+            held += ", which holds it until it is stopped"
+            remedy = "stop it, or use another --db"
+        elif waited_s is not None:
+            held += f", still after {waited_s:g} s"
+            remedy = "wait for it to end (or stop it), then run again"
+        else:
+            remedy = "stop it, or use another --db"
+        return DatabaseInUse(f"{held}; {remedy}", held=held, pid=pid, holder=holder)
+
+    def remove_file(self) -> None:
+        """Remove the lock file, held (so no process holds the database meanwhile): the
+        next process makes a new one (`emulator reset`, a start that leaves nothing)."""
+        if self._file is not None:
+            self.path.unlink(missing_ok=True)
 
     def release(self) -> None:
         if self._file is not None:
@@ -356,9 +474,29 @@ class ProcessLock:
             self._file = None
 
 
-def _holder(path: Path) -> str:
+def _names(path: Path, handle: IO[str]) -> bool:
+    """Whether `path` still names the file `handle` has open."""
     try:
-        pid = path.read_text(encoding="utf-8").strip()
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
     except OSError:
-        return ""
-    return f" (pid {pid})" if pid.isdigit() else ""
+        return False
+
+
+def _holder(path: Path) -> tuple[str | None, str | None]:
+    """The pid and what it is (HOLDERS), as the lock file says; None for what it does not
+    (a lock file another j1sync wrote holds the pid alone)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None, None
+    pid = lines[0].strip() if lines and lines[0].strip().isdigit() else None
+    holder = lines[1].strip() if len(lines) > 1 and lines[1].strip() in HOLDERS else None
+    return pid, holder
+
+
+def _described(pid: str | None, holder: str | None) -> str:
+    """ " (pid N), `j1sync emulator serve`", or what of it is known."""
+    said = f" (pid {pid})" if pid else ""
+    if holder == RUNNING:
+        return f"{said}, a --emulator run"
+    return f"{said}, `j1sync {holder}`" if holder else said

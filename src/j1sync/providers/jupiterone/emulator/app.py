@@ -28,6 +28,7 @@ __all__ = ["DEFAULT_DB", "Emulator", "Switches", "parse_rate_limit", "running_em
 DEFAULT_DB = ".j1sync/emulator.db"  # where `--emulator` and `emulator serve` keep it
 DEFAULT_API_KEY = "j1sync-emulator-key"
 DEFAULT_ACCOUNT = "j1sync-emulator"
+NAMED_SEEDS = ("demo", "none")  # what a seed may be besides a file (load_seed)
 
 
 class Emulator(ServedState):
@@ -54,6 +55,12 @@ class Emulator(ServedState):
         self.backend = Backend(self.store, account, self.switches)
 
         def fill() -> None:
+            named = isinstance(seed, str) and seed in NAMED_SEEDS
+            if isinstance(seed, (str, Path)) and not named and not Path(seed).exists():
+                raise ValueError(
+                    f"unknown JupiterOne emulator seed {str(seed)!r} (no such file): use a "
+                    "seed file (YAML or JSON), 'demo' or 'none'"
+                )
             data = load_seed(seed)  # its problems name the file
             name = f"seed {seed}" if isinstance(seed, (str, Path)) else "seed"
             try:
