@@ -5,7 +5,13 @@ its credentials are."""
 from __future__ import annotations
 
 from j1sync.providers.marker import is_managed, split_marker, with_marker
-from j1sync.providers.xyops.kinds import credential_paths, normalize, plugins_named, references
+from j1sync.providers.xyops.kinds import (
+    credential_paths,
+    normalize,
+    normalize_live,
+    plugins_named,
+    references,
+)
 from j1sync.providers.xyops.models import SPEC_MODELS
 
 SERVER_FIELDS = {"username": "admin", "created": 1, "modified": 2, "revision": 7}
@@ -28,25 +34,27 @@ def test_an_api_object_and_its_manifest_normalize_alike() -> None:
         "sort_order": 3,
         **SERVER_FIELDS,
     }
-    assert normalize("Category", manifest) == normalize("Category", api)
-    state = normalize("Category", api)
+    assert normalize("Category", manifest) == normalize_live("Category", api)
+    state = normalize_live("Category", api)
     assert not {"id", "sort_order", *SERVER_FIELDS} & set(state)
     assert state["icon"] == "" and state["notes"] == ""
 
 
-def test_absent_and_null_fields_take_their_defaults_and_sets_are_sorted() -> None:
-    state = normalize("Role", {"id": "ops", "title": "Ops", "categories": ["b", "a", "b"]})
+def test_absent_fields_are_read_as_xyops_reads_them_and_sets_are_sorted() -> None:
+    """A missing optional field is its default; a missing `enabled` is false, as xyOps
+    reads it (stored.py); a stored null stays null (test_s27_stored_values.py)."""
+    state = normalize_live("Role", {"id": "ops", "title": "Ops", "categories": ["b", "a", "b"]})
     assert state == {
         "title": "Ops",
-        "enabled": True,
+        "enabled": False,
         "icon": "",
         "privileges": {},
         "categories": ["a", "b"],
         "groups": [],
         "notes": "",
     }
-    hook = normalize("WebHook", {"title": "H", "url": "https://h", "headers": None})
-    assert hook["headers"] == [] and hook["method"] == "POST" and hook["timeout"] == 30
+    hook = normalize_live("WebHook", {"title": "H", "url": "https://h", "headers": None})
+    assert hook["headers"] is None and hook["method"] == "POST" and hook["timeout"] == 30
     # order matters in targets (prefer_first_natural), not in tags
     event = spec("Event", title="E", category="c", plugin="p", targets=["b", "a"], tags=["y", "x"])
     state = normalize("Event", event)
@@ -54,9 +62,11 @@ def test_absent_and_null_fields_take_their_defaults_and_sets_are_sorted() -> Non
 
 
 def test_an_action_without_enabled_is_enabled_and_its_own_fields_are_kept() -> None:
+    """xyOps refuses an action without `enabled` on every write: one read without it is
+    taken at the manifest's default. A trigger without one is disabled in xyOps."""
     api = {"title": "A", "expression": "e", "message": "m"}
     api["actions"] = [{"condition": "alert_new", "type": "email", "email": "a@b", "users": []}]
-    [action] = normalize("Alert", api)["actions"]
+    [action] = normalize_live("Alert", api)["actions"]
     assert action == {
         "enabled": True,
         "condition": "alert_new",
@@ -64,6 +74,8 @@ def test_an_action_without_enabled_is_enabled_and_its_own_fields_are_kept() -> N
         "email": "a@b",
         "users": [],
     }
+    event = {"title": "E", "category": "c", "triggers": [{"type": "manual"}]}
+    assert normalize_live("Event", event)["triggers"] == [{"enabled": False, "type": "manual"}]
 
 
 def test_a_workflow_event_runs_the_workflow_plugin() -> None:
@@ -72,12 +84,12 @@ def test_a_workflow_event_runs_the_workflow_plugin() -> None:
     )
     assert normalize("Event", manifest)["plugin"] == "_workflow"
     live = {**manifest, "plugin": "_workflow", **SERVER_FIELDS}
-    assert normalize("Event", live) == normalize("Event", manifest)
+    assert normalize_live("Event", live) == normalize("Event", manifest)
 
 
 def test_a_live_object_the_model_would_refuse_is_still_compared() -> None:
-    state = normalize("Monitor", {"title": "M", "source": "cpu.x", "data_type": "weird"})
-    assert state["data_type"] == "weird" and state["display"] is True
+    state = normalize_live("Monitor", {"title": "M", "source": "cpu.x", "data_type": "weird"})
+    assert state["data_type"] == "weird" and state["display"] is False
 
 
 def test_the_marker_is_the_last_line_of_notes() -> None:

@@ -9,15 +9,39 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from j1sync.engine.contract import LiveObject
 from j1sync.export.specs import model_spec
 from j1sync.providers.marker import split_marker
 from j1sync.providers.xyops.dead_references import without_dropped
 from j1sync.providers.xyops.kinds import KIND_APIS
-from j1sync.providers.xyops.models import SPEC_MODELS
+from j1sync.providers.xyops.models import (
+    SPEC_MODELS,
+    Action,
+    Header,
+    Limit,
+    Trigger,
+    WorkflowConnection,
+    WorkflowNode,
+)
 from j1sync.providers.xyops.values import WORKFLOW
 
+# A spec's lists of sub-objects, and the manifest model of their items: export writes an
+# item's keys in its model's order (as apply writes them, so an export after an apply
+# writes the same file), the others after them as xyOps holds them.
+ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "actions": Action,
+    "alert_actions": Action,
+    "limits": Limit,
+    "triggers": Trigger,
+    "headers": Header,
+}
 ITEM_LISTS = ("actions", "alert_actions", "limits", "triggers")
+WORKFLOW_PARTS: dict[str, type[BaseModel]] = {
+    "nodes": WorkflowNode,
+    "connections": WorkflowConnection,
+}
 
 
 def _item(item: Any) -> Any:
@@ -26,10 +50,32 @@ def _item(item: Any) -> Any:
     return {k: v for k, v in item.items() if not (k == "enabled" and v is True)}
 
 
+def _in_model_order(items: Any, model: type[BaseModel]) -> Any:
+    """`items` (a list), each mapping's keys in `model`'s order, the others after."""
+    if not isinstance(items, list):
+        return items
+    return [
+        {
+            **{k: item[k] for k in model.model_fields if k in item},
+            **{k: v for k, v in item.items() if k not in model.model_fields},
+        }
+        if isinstance(item, Mapping)
+        else item
+        for item in items
+    ]
+
+
 def spec_of(kind: str, live: LiveObject, managed_tag: str) -> dict[str, Any]:
     """The spec of a `kind` manifest (bare kind) that means `live`."""
     values = without_dropped(live, dict(live.state))
     values["notes"] = split_marker(values.get("notes"), managed_tag)[0]
+    for name, model in ITEM_MODELS.items():
+        if name in values:
+            values[name] = _in_model_order(values[name], model)
+    workflow = values.get("workflow")
+    if isinstance(workflow, Mapping):
+        parts = {name: _in_model_order(workflow.get(name), m) for name, m in WORKFLOW_PARTS.items()}
+        values["workflow"] = {**workflow, **{k: v for k, v in parts.items() if k in workflow}}
     for name in ITEM_LISTS:
         if isinstance(values.get(name), list):
             values[name] = [_item(i) for i in values[name]]

@@ -2,8 +2,10 @@
 
 Each kind is `get_<noun>` / `create_<noun>` / `update_<noun>` / `delete_<noun>` with the
 object's id as natural key (metadata.name), and one list in `get_multiple`
-(api-v1.0.88.md). The comparable state of an object is its spec's fields, defaults filled
-(server-set fields — username, created, modified, revision, sort_order — never appear),
+(api-v1.0.88.md). The comparable state of an object is its spec's fields (server-set
+fields — username, created, modified, revision, sort_order — never appear): a manifest's
+with defaults filled, a live object's as xyOps holds them, of whatever JSON type, a
+missing one as xyOps reads it (stored.py),
 `notes` carrying j1sync's marker line (providers/marker.py; a live object's marked notes in
 the layout j1sync writes, marker.canonical_notes), lists that are sets sorted.
 
@@ -29,6 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 
+from j1sync.canonical import canonical_json
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
 from j1sync.engine.paths import PathPart, format_path
 from j1sync.errors import ApiError, NotFound
@@ -42,6 +45,7 @@ from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.models import SPEC_MODELS
 from j1sync.providers.xyops.nesting import cut_too_deep, too_deep
 from j1sync.providers.xyops.settings import TITLE
+from j1sync.providers.xyops.stored import stored_problem, stored_values
 from j1sync.providers.xyops.system import SYSTEM
 from j1sync.providers.xyops.triggers import param_values_problem, with_field_params
 from j1sync.providers.xyops.values import (
@@ -93,28 +97,52 @@ def engine_kind(kind: str) -> str:
 # -- normalization ----------------------------------------------------------------------
 
 
-def normalize(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The comparable shape of a `kind` object, from a manifest spec or an API object:
-    the spec's fields only, absent or null ones at their defaults, set-like lists sorted,
-    notes as compared (ownership.normalize_notes)."""
+def normalize(kind: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparable shape of a `kind` manifest spec (validated): every spec field, an
+    absent one at its default (an item's `enabled` too), as `comparable` says."""
     model = SPEC_MODELS[kind]
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        value = data.get(name)
+        value = spec.get(name)
         if value is None:
             default = info.get_default(call_default_factory=True)
             value = None if default is PydanticUndefined else default
         values[name] = value
-    # a live object the manifest model would refuse is compared as it is
-    with contextlib.suppress(ValidationError):
+    with contextlib.suppress(ValidationError):  # the defaults of items and workflow nodes
         values = model.model_validate(values, strict=False).model_dump(mode="json")
-    values = js_numbers(values)  # as xyOps (Node.js) answers them: 1.0 is 1
+    return comparable(kind, values)
+
+
+def normalize_live(kind: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparable shape of a `kind` object as xyOps holds it (`raw`: the API's
+    object): each spec field as stored, of whatever JSON type, a missing one as xyOps
+    reads it (stored.py), as `comparable` says."""
+    return comparable(kind, stored_values(kind, raw))
+
+
+def comparable(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` (spec fields) as both sides are compared: numbers as xyOps (Node.js)
+    answers them (1.0 is 1), set-like lists sorted, notes as compared
+    (marker.normalize_notes), a workflow's plugin the one xyOps sets."""
+    values = js_numbers(values)
     for name in KIND_APIS[kind].set_fields:
-        values[name] = sorted({str(v) for v in values.get(name) or [] if v is not None})
+        values[name] = as_set(values.get(name))
     values["notes"] = normalize_notes(values.get("notes"))
     if kind == "Event" and values.get("type") == WORKFLOW:
         values["plugin"] = WORKFLOW_PLUGIN
     return values
+
+
+def as_set(value: Any) -> Any:
+    """A list whose order means nothing, sorted, each item once (of whatever type: a
+    stored `1` is not the id "1"); anything else (a stored null, a text) as it is."""
+    if not isinstance(value, list):
+        return value
+    unique = {canonical_json(item): item for item in value}
+    order = sorted(
+        unique, key=lambda k: (0, unique[k], "") if isinstance(unique[k], str) else (1, "", k)
+    )
+    return [unique[k] for k in order]
 
 
 MAGIC = "magic"
@@ -384,7 +412,7 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
     compared = raw
     if too_deep(raw):  # compared cut short, never declared (nesting.py)
         compared, deep = cut_too_deep(raw)
-    state = normalize(api.kind, compared)
+    state = normalize_live(api.kind, compared)
     # marked notes as j1sync writes them (with_marker, as a manifest's desired state has
     # them): another layout of the same text and marker (no blank line before the marker,
     # a line end after it) is no difference; the text, as xyOps keeps it, is what export
@@ -401,6 +429,7 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
         # what export writes of it is its state (the marker out of notes, defaults left
         # out: neither changes whether it loads)
         undeclarable=deep
+        or stored_problem(api.kind, compared)
         or spec_problem(SPEC_MODELS[api.kind], state, credential_paths(api.kind, state)),
     )
 
