@@ -315,13 +315,22 @@ def layouts(draw: st.DrawFn, keys: list[str], name: str = "widget") -> dict[str,
     return result
 
 
+BOARD_PARAMETER_VALUES = {
+    "string": ("a", "b", "prod"),
+    "number": ("1", "2.5", "-3"),
+    "boolean": ("true", "false"),
+}
+
+
 @st.composite
 def board_parameter(draw: st.DrawFn, name: str) -> dict[str, Any]:
     result: dict[str, Any] = {"name": name, "label": draw(nonblank)}
     optional(draw, result, "type", st.sampled_from(("QUERY_VARIABLE", "SCOPE_FILTER")))
     optional(draw, result, "valueType", st.sampled_from(("string", "number", "boolean")))
-    optional(draw, result, "options", st.lists(st.sampled_from(("a", "b", "c")), max_size=3))
-    optional(draw, result, "default", st.sampled_from(("a", "prod")))
+    # values that fit the value type (a board parameter's default and options must)
+    values = BOARD_PARAMETER_VALUES[result.get("valueType", "string")]
+    optional(draw, result, "options", st.lists(st.sampled_from(values), max_size=3))
+    optional(draw, result, "default", st.sampled_from(values))
     optional(draw, result, "disableCustomInput", st.booleans())
     optional(draw, result, "requireValue", st.booleans())
     return result

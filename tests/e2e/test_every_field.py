@@ -150,8 +150,9 @@ DASHBOARD = {
             "label": "Environment",
             "type": "QUERY_VARIABLE",
             "valueType": "string",
-            "options": ["a", "b"],
-            "default": "a",
+            # numbers: they fit valueType string and number alike (the valueType row)
+            "options": ["1", "2"],
+            "default": "1",
             "disableCustomInput": False,
             "requireValue": False,
         }
@@ -296,8 +297,8 @@ DASHBOARD_ROWS = [
             ("label", "Stage"),
             ("type", "SCOPE_FILTER"),
             ("valueType", "number"),
-            ("options", ["a", "b", "c"]),
-            ("default", "b"),
+            ("options", ["1", "2", "3"]),
+            ("default", "2"),
             ("disableCustomInput", True),
             ("requireValue", True),
         ]

@@ -64,6 +64,30 @@ def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
 
+# A board parameter's default and options fit its value type: any text, a number, a boolean.
+_BOARD_VALUES: dict[str, st.SearchStrategy[str]] = {
+    "string": st.text(_name_chars, min_size=1, max_size=8),
+    "number": st.sampled_from(("0", "7", "-2.5", "1e3")),
+    "boolean": st.sampled_from(("true", "false")),
+}
+
+
+@st.composite
+def board_parameter(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    value_type = draw(st.sampled_from(("string", "number", "boolean")))
+    values = _BOARD_VALUES[value_type]
+    return {
+        "name": name,
+        "label": draw(non_blank),
+        "type": draw(st.sampled_from(("QUERY_VARIABLE", "SCOPE_FILTER"))),
+        "valueType": value_type,
+        "options": draw(st.lists(values, max_size=3, unique=True)),
+        "default": draw(maybe(values)),
+        "disableCustomInput": draw(st.booleans()),
+        "requireValue": draw(st.booleans()),
+    }
+
+
 def query_names() -> st.SearchStrategy[list[str]]:
     return st.lists(identifier, min_size=1, max_size=3, unique=True)
 
@@ -313,16 +337,7 @@ def board(
             for key in placed
         ]
     parameters = [
-        {
-            "name": parameter,
-            "label": draw(non_blank),
-            "type": draw(st.sampled_from(("QUERY_VARIABLE", "SCOPE_FILTER"))),
-            "valueType": draw(st.sampled_from(("string", "number", "boolean"))),
-            "options": draw(short_list),
-            "default": draw(maybe(st.text(_name_chars, min_size=1, max_size=8))),
-            "disableCustomInput": draw(st.booleans()),
-            "requireValue": draw(st.booleans()),
-        }
+        draw(board_parameter(parameter))
         for parameter in draw(st.lists(identifier, max_size=2, unique=True))
     ]
     result: dict[str, Any] = {

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from j1sync.manifest.model_base import ObjectName, StrictModel, rule_error
 from j1sync.providers.jupiterone.values import DEFAULT_POLLING_INTERVAL as DEFAULT_POLLING_INTERVAL
+from j1sync.providers.jupiterone.values import PARAMETER_NAME
 from j1sync.providers.jupiterone.values import PollingInterval as PollingInterval
 from j1sync.providers.jupiterone.values import ResultsAre as ResultsAre
 
@@ -25,6 +26,15 @@ class Metadata(StrictModel):
     name: ObjectName = Field(
         description="Identity within the kind: the object's name in JupiterOne."
     )
+
+
+def check_parameter_name_rule(value: str, why: str = "") -> str:
+    """A name `${ param.<name> }` can read: a stored parameter's, a board parameter's."""
+    if not PARAMETER_NAME.fullmatch(value):
+        raise rule_error(
+            f"'{value}' is not a parameter name: use letters, digits and underscores only{why}"
+        )
+    return value
 
 
 def check_unique_query_names(names: Sequence[str]) -> None:

@@ -11,18 +11,36 @@ free-form JSON, compared as parsed JSON without the ids the server adds
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, JsonValue, StrictBool, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from j1sync import json_input
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import GraphQLInt, NonBlank, ObjectName, StrictModel, rule_error
+from j1sync.manifest.model_base import (
+    GraphQLInt,
+    NonBlank,
+    ObjectName,
+    SchemaRules,
+    StrictModel,
+    rule_error,
+)
+from j1sync.providers.jupiterone.models.common import check_parameter_name_rule
 from j1sync.providers.jupiterone.values import BREAKPOINTS as BREAKPOINTS
 from j1sync.providers.jupiterone.values import (
     DEFAULT_PARAMETER_TYPE,
     DEFAULT_PARAMETER_VALUE_TYPE,
+    PARAMETER_NAME,
     ParameterType,
     ParameterValueType,
 )
@@ -157,11 +175,55 @@ class Layouts(StrictModel):
     xl: list[LayoutItem] = Field(default_factory=list)
 
 
+def check_board_parameter_name(value: str) -> str:
+    return check_parameter_name_rule(value, " (queries read it as ${ param.<name> })")
+
+
+# What a value of a number or boolean parameter is, as text (`default`, `options`): a
+# number as JSON and J1QL write it, true or false. A string parameter takes any text.
+NUMBER_TEXT = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
+BOOLEAN_TEXTS = ("true", "false")
+
+
+def value_type_problem(value_type: str, text: str) -> str | None:
+    """Why `text` is no value of a `value_type` parameter, or None."""
+    if value_type == "number" and not (NUMBER_TEXT.fullmatch(text) and math.isfinite(float(text))):
+        return f"'{text}' is not a number, as valueType number needs (e.g. 3, -1.5, 2e3)"
+    if value_type == "boolean" and text not in BOOLEAN_TEXTS:
+        return f"'{text}' is not true or false, as valueType boolean needs"
+    return None
+
+
+def _value_schema(value_type: str, pattern: str) -> dict[str, Any]:
+    """JSON Schema: under `value_type`, `default` (or "", none) and each option match
+    `pattern`."""
+    option = {"type": "string", "pattern": pattern}
+    default = {"type": "string", "pattern": f"^$|{pattern}"}
+    return {
+        "if": {"required": ["valueType"], "properties": {"valueType": {"const": value_type}}},
+        "then": {"properties": {"default": default, "options": {"items": option}}},
+    }
+
+
 class BoardParameter(StrictModel):
     """A board parameter (CreateDashboardParameterInput): a query variable the board's
     widgets read as ${ param.<name> }, or a scope filter."""
 
-    name: NonBlank
+    # _values_fit_the_value_type, for editors
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _value_schema("number", NUMBER_TEXT.pattern),
+                _value_schema("boolean", "^(true|false)$"),
+            ]
+        }
+    )
+
+    name: Annotated[
+        str,
+        AfterValidator(check_board_parameter_name),
+        SchemaRules(pattern=PARAMETER_NAME.pattern),
+    ]
     label: NonBlank
     type: ParameterType = DEFAULT_PARAMETER_TYPE
     valueType: ParameterValueType = DEFAULT_PARAMETER_VALUE_TYPE
@@ -169,6 +231,18 @@ class BoardParameter(StrictModel):
     default: str | None = None
     disableCustomInput: StrictBool = False
     requireValue: StrictBool = False
+
+    @model_validator(mode="after")
+    def _values_fit_the_value_type(self) -> BoardParameter:
+        # an empty default is none: j1sync sends null for it (dashboards._parameter_fields)
+        texts: list[tuple[tuple[str | int, ...], str | None]] = [(("default",), self.default)]
+        texts += [(("options", index), option) for index, option in enumerate(self.options)]
+        for where, text in texts:
+            skip = text is None or (where == ("default",) and text == "")
+            problem = None if skip else value_type_problem(self.valueType, str(text))
+            if problem is not None:
+                raise rule_error(problem, where)
+        return self
 
 
 class DashboardSpec(StrictModel):

@@ -28,7 +28,7 @@ from j1sync.manifest.model_base import (
     check_object_name,
     rule_error,
 )
-from j1sync.providers.jupiterone.models.common import Metadata
+from j1sync.providers.jupiterone.models.common import Metadata, check_parameter_name_rule
 from j1sync.providers.jupiterone.values import PARAMETER_NAME
 
 KIND = "Parameter"
@@ -75,10 +75,7 @@ def is_reserved_parameter(name: str) -> bool:
 
 def check_parameter_name(value: str) -> str:
     check_object_name(value)
-    if not PARAMETER_NAME.fullmatch(value):
-        raise rule_error(
-            f"'{value}' is not a parameter name: use letters, digits and underscores only"
-        )
+    check_parameter_name_rule(value)
     if is_reserved_parameter(value):
         raise rule_error(f"names starting with '{RESERVED_PREFIX}' are j1sync's own records")
     return value
