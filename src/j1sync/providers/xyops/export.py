@@ -6,7 +6,7 @@ a reference to what xyOps deleted since dropped where it may be (dead_references
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,6 +25,8 @@ from j1sync.providers.xyops.models import (
     WorkflowConnection,
     WorkflowNode,
 )
+from j1sync.providers.xyops.stored import unmanaged_fields, unmanaged_note
+from j1sync.providers.xyops.system import SYSTEM
 from j1sync.providers.xyops.values import WORKFLOW
 
 # A spec's lists of sub-objects, and the manifest model of their items: export writes an
@@ -82,6 +84,19 @@ def spec_of(kind: str, live: LiveObject, managed_tag: str) -> dict[str, Any]:
     if kind == "Event" and values.get("type") == WORKFLOW:
         values.pop("plugin", None)
     return model_spec(SPEC_MODELS[kind], values)
+
+
+def unmanaged_notes(written: Sequence[LiveObject]) -> list[str]:
+    """A warning per object export wrote (`written`) naming its fields that are not
+    manifest fields (stored.unmanaged_fields, the rule an XYPDF file's are named by): its
+    manifest leaves them out, never silently."""
+    notes = []
+    for obj in written:
+        kind = obj.kind.removeprefix(SYSTEM.engine_kind(""))
+        fields = unmanaged_fields(kind, obj.raw)
+        if fields:
+            notes.append(unmanaged_note(obj.address, fields))
+    return notes
 
 
 def _builder(kind: str) -> Callable[[LiveObject, str], dict[str, Any]]:

@@ -30,7 +30,7 @@ A workflow node without `data` holds none, as a manifest's node without it does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -38,6 +38,9 @@ from pydantic_core import PydanticUndefined
 from j1sync.engine.paths import format_path
 from j1sync.providers.xyops.models import SPEC_MODELS
 
+# The fields xyOps sets on every object (create_* docs; data "... set by the server"), and
+# its id (a manifest's metadata.name): never a manifest field, and never left out unsaid.
+SERVER_SET = frozenset({"id", "username", "created", "modified", "revision", "sort_order"})
 FLAG = "enabled"
 # Fields other than `enabled` that xyOps reads as false when missing.
 FALSE_WHEN_MISSING = frozenset({("Monitor", "display")})
@@ -90,3 +93,15 @@ def stored_problem(kind: str, raw: Mapping[str, Any]) -> str | None:
             field = format_path(["spec", name])
             return f"{field}: null in xyOps (read there as false or none)"
     return None
+
+
+def unmanaged_fields(kind: str, raw: Mapping[str, Any]) -> list[str]:
+    """The fields of `raw` (an object as xyOps, or an XYPDF file, holds it) that are no
+    manifest field of `kind` nor set by xyOps: what a manifest of it leaves out (another
+    tool's, a later xyOps's), sorted."""
+    return sorted(set(raw) - set(SPEC_MODELS[kind].model_fields) - SERVER_SET)
+
+
+def unmanaged_note(label: str, fields: Sequence[str]) -> str:
+    """The warning naming `fields` (unmanaged_fields) of the object `label` says."""
+    return f"{label}: not managed by j1sync, left out: {', '.join(fields)}"

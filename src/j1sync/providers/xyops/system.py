@@ -60,9 +60,12 @@ def _export_specs() -> Any:
 
 
 def _export_notes(written: Any) -> Any:
+    """What export's manifests leave out of the objects they were written from: dropped
+    references, fields no manifest holds."""
     from j1sync.providers.xyops.dead_references import dropped_notes
+    from j1sync.providers.xyops.export import unmanaged_notes
 
-    return dropped_notes(written)
+    return [*dropped_notes(written), *unmanaged_notes(written)]
 
 
 def _export_file(source: Path, out_dir: Path, kinds: Any, **options: Any) -> Any:

@@ -40,7 +40,8 @@ from j1sync.errors import J1SyncError
 from j1sync.export.run import ExportResult, check_output_dir, export_objects
 from j1sync.json_input import json_type
 from j1sync.providers.xyops.kinds import KIND_APIS, KindApi, credential_paths, live_object
-from j1sync.providers.xyops.models import SPEC_MODELS, check_id
+from j1sync.providers.xyops.models import check_id
+from j1sync.providers.xyops.stored import unmanaged_fields, unmanaged_note
 
 FORMAT_TYPE = "xypdf"
 FORMAT_VERSIONS = ("1.0",)  # what xyOps's importer accepts (PageUtils.class.js)
@@ -52,8 +53,6 @@ UNMANAGED_TYPES: dict[str, str] = {
     "bucket": "storage buckets",
     "plugin": "plugins",
 }
-# Fields the server sets (never in a manifest): left out without a note
-SERVER_SET = frozenset({"id", "username", "created", "modified", "revision", "sort_order"})
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -269,13 +268,11 @@ def _item(
     except PydanticCustomError as exc:
         problems.append(f"{located.where(id_path)} {exc.message()}")
         return None
-    unknown = sorted(set(data) - set(SPEC_MODELS[api.kind].model_fields) - SERVER_SET)
+    unknown = unmanaged_fields(api.kind, data)
     if unknown:
-        notes.append(
-            f"{located.where([*path, 'data'])} {label}: not managed by j1sync, left out: "
-            f"{', '.join(unknown)}"
-        )
-    return live_object(api, data, managed_tag)
+        notes.append(unmanaged_note(f"{located.where([*path, 'data'])} {label}", unknown))
+    # named here, where the file holds them: export's own note of them would repeat it
+    return live_object(api, {k: v for k, v in data.items() if k not in unknown}, managed_tag)
 
 
 def credentials() -> dict[str, CredentialPaths]:
