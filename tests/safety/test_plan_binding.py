@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -520,14 +519,8 @@ def test_an_unreadable_plan_path_is_a_one_line_error(
     assert_refused(account, path, "cannot read the plan", str(path))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_a_plan_file_without_read_permission_is_a_one_line_error(
-    account: Account, tmp_path: Path
-) -> None:
-    out = tmp_path / "plan.json"
-    save_plan(account, manifests(tmp_path), out)
-    out.chmod(0)
-    assert_refused(account, out, "cannot read the plan", "Permission denied")
+# a plan file without read permission: tests/safety/test_s27_unreadable_plan.py (run as
+# nobody when root, who reads any file)
 
 
 def test_an_unwritable_out_path_is_a_one_line_error(account: Account, tmp_path: Path) -> None:
