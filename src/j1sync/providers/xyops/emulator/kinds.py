@@ -10,6 +10,7 @@ events (api.DELETE_BLOCKED_BY): xyOps deletes every other object whoever names i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, get_args
@@ -285,7 +286,53 @@ def _alert_refs(obj: JsonObject) -> Iterator[Ref]:
     yield from action_refs(obj.get("actions"))
 
 
+# requireValidEventData's validateOptionalParams (1.0.88 lib/api/events.js, lib/api.js):
+# each of these, when present, of a JavaScript type (`typeof`) and, as text ('' + value),
+# matching a pattern (JavaScript's: `\w` and `\d` ASCII, `$` the very end of the text)
+EVENT_PARAM_RULES: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
+    "algo": (("string",), re.compile(r"\A[\w:]+\Z", re.ASCII)),
+    "category": (("string",), re.compile(r"\A\w+\Z", re.ASCII)),
+    "enabled": (("boolean", "number"), re.compile(r"\A(\d+|true|false)\Z", re.ASCII)),
+    "id": (("string",), re.compile(r"\A\w+\Z", re.ASCII)),
+    "notes": (("string",), re.compile(r"")),
+    "plugin": (("string",), re.compile(r"\A\w+\Z", re.ASCII)),
+    "title": (("string",), re.compile(r"\S")),
+}
+
+
+def _js_type(value: Any) -> str:
+    """JavaScript's `typeof` of a JSON value (null, arrays and objects are "object")."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string" if isinstance(value, str) else "object"
+
+
+def _js_string(value: Any) -> str:
+    """'' + value of a boolean, number or string: `true`, `1` (also for 1.0), `1.5`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _event_param_types(obj: JsonObject) -> None:
+    """An event's `enabled` a boolean or a number (never "false", which JavaScript reads
+    as true, nor null), its texts texts: refused in 1.0.88's words."""
+    for name, (types, pattern) in EVENT_PARAM_RULES.items():
+        if name not in obj:
+            continue
+        value = obj[name]
+        if _js_type(value) not in types:
+            raise ApiError("api", f"Malformed parameter type: {name} ({_js_type(value)})")
+        if not pattern.search(_js_string(value)):
+            raise ApiError("api", f"Malformed parameter value: {name}")
+
+
 def _event(obj: JsonObject) -> None:
+    _event_param_types(obj)
     for problem in (params_problem(obj.get("params")), _fields(obj.get("fields"))):
         if problem is not None:
             raise ApiError("api", problem[1])
