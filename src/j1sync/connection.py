@@ -102,6 +102,14 @@ def emulator_state_folder() -> Path:
     return root / EMULATOR_FOLDER
 
 
+def emulator_state(name: str) -> str:
+    """What a saved plan made with --emulator is bound to instead of the emulator's
+    per-run URL: `name` (a system's database file or folder) in the project's state
+    folder (emulator_state_folder), absolute, so that any folder of the project names the
+    same state (plan_binding)."""
+    return f"emulator:{(emulator_state_folder() / name).resolve()}"
+
+
 def _git_work_tree(folder: Path) -> Path | None:
     """The root of the git work tree `folder` lies in (the nearest folder holding `.git`,
     a folder or, in a linked work tree or a submodule, a file), or None."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from j1sync import json_input
-from j1sync.connection import EMULATOR_FOLDER
+from j1sync.connection import emulator_state
 from j1sync.engine.contract import Provider
 from j1sync.engine.model import Plan
 from j1sync.env_reference import VALID_ENV_REFERENCE
@@ -50,7 +50,7 @@ class PlanTarget:
             account, region, api_url = own(provider, emulator)
             return cls(account, region, api_url)
         name = system.name if system is not None else "unknown"
-        state = f"emulator:{(EMULATOR_FOLDER / name).resolve()}"
+        state = emulator_state(name)
         if emulator:
             return cls(state, "", state)
         return cls(provider.account, "", str(settings.base_url))

@@ -134,10 +134,10 @@ def _plan_target(provider: Any, emulator: bool) -> tuple[str, str, str]:
     """What a saved plan is bound to (plan_binding.PlanTarget): the account, the region
     and the API URL; with --emulator, the emulator's state file instead of its per-run
     URL."""
-    from j1sync.connection import EMULATOR_FOLDER
+    from j1sync.connection import emulator_state
 
     settings = provider.settings
-    state = f"emulator:{(EMULATOR_FOLDER / EMULATOR_DB).resolve()}"
+    state = emulator_state(EMULATOR_DB)
     return settings.account, settings.region, state if emulator else settings.base_url
 
 
