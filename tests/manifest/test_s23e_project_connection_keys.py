@@ -11,18 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.in_process import j1sync_here
-
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: q1
-spec:
-  title: T
-  queries:
-    - name: a
-      query: Find User
-"""
+from tests.manifest.one_question import QUESTION
 
 CASES = [
     ("region: US\n", "j1sync.yaml:2:9: j1sync.yaml: region: Invalid JupiterOne region 'US'"),

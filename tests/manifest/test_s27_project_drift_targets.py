@@ -9,18 +9,7 @@ import re
 from pathlib import Path
 
 from tests.hostile.in_process import j1sync_here
-
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: q1
-spec:
-  title: T
-  queries:
-    - name: a
-      query: Find User
-"""
+from tests.manifest.one_question import QUESTION
 
 URL = r"http://127\.0\.0\.1:\d+"
 

@@ -10,18 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.in_process import j1sync_here
-
-QUESTION = """\
-apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: q1
-spec:
-  title: T
-  queries:
-    - name: a
-      query: Find User
-"""
+from tests.manifest.one_question import QUESTION
 
 PROJECT = """\
 paths: [manifests]
