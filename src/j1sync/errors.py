@@ -6,7 +6,9 @@ what the user needs to see, and `redact()` is applied again by the CLI before pr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from j1sync.terminal import visible_controls
 
@@ -61,9 +63,23 @@ class ManifestError(J1SyncError):
 
     def __init__(self, problems: list[ManifestProblem]) -> None:
         self.problems = problems
-        count = len(problems)
-        noun = "error" if count == 1 else "errors"
-        super().__init__(f"{count} manifest {noun}\n" + "\n".join(str(p) for p in problems))
+        super().__init__(count_problems(problems) + "\n" + "\n".join(str(p) for p in problems))
+
+
+def count_problems(problems: Sequence[ManifestProblem]) -> str:
+    """'3 manifest errors'; where j1sync.yaml holds some, said apart: '1 error in
+    j1sync.yaml', '3 errors: 1 in j1sync.yaml, 2 in manifests'."""
+    from j1sync.manifest.project import PROJECT_FILE_NAMES
+
+    names = [PurePath(p.location.file).name for p in problems if p.location is not None]
+    project = [name for name in names if name in PROJECT_FILE_NAMES]
+    count = len(problems)
+    noun = "error" if count == 1 else "errors"
+    if not project:
+        return f"{count} manifest {noun}"
+    if len(project) == count:
+        return f"{count} {noun} in {project[0]}"
+    return f"{count} {noun}: {len(project)} in {project[0]}, {count - len(project)} in manifests"
 
 
 class ConfigError(J1SyncError):

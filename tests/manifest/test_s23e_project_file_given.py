@@ -24,7 +24,7 @@ def test_the_project_file_is_no_manifest(tmp_path: Path, name: str) -> None:
         f"{name}:1:1: this is the project file, not a manifest: every command reads it by "
         "itself, from the folder of the paths it is given (or the current one), and "
         "validate checks it; give its folder, or no path to read its `paths`",
-        "1 manifest error",
+        f"1 error in {name}",
     ]
     assert j1sync_here(["validate"], {}, tmp_path).stdout == "1 manifest valid: 1 Question\n"
 

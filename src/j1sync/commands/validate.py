@@ -9,7 +9,7 @@ from collections import Counter
 import click
 
 from j1sync.commands._common import allow_empty_option, handle_errors, redact, redacted_problem
-from j1sync.errors import ConfigError, ManifestError
+from j1sync.errors import ConfigError, ManifestError, count_problems
 from j1sync.manifest import ManifestSet, format_github_annotation, load_manifests
 from j1sync.manifest.kind_scan import scan_manifests, stray_api_versions
 from j1sync.providers.registry import all_engine_kinds
@@ -35,8 +35,7 @@ def _report(error: ManifestError) -> None:
             # (redact shows a line's leading `::` as `\u003a:`: terminal.visible_controls)
             annotation = format_github_annotation(problem, os.environ.get("GITHUB_WORKSPACE"))
             click.echo(annotation[:2] + redact(annotation[2:], values=False))
-    count = len(error.problems)
-    click.echo(f"{count} manifest {'error' if count == 1 else 'errors'}", err=True)
+    click.echo(count_problems(error.problems), err=True)
 
 
 @click.command("validate")
