@@ -1,7 +1,7 @@
-"""The live API answers a group's ABAC permissions in the order they were given
-(reference recordings/TestUserGroup_Basic.yaml: created and read back as readGraph,
-accessInsights); the emulator sorted them, so an order-sensitive comparison in j1sync
-would have passed here and shown a change on every production plan. j1sync compares
+"""The live API answers a group's ABAC permissions in an order of its own (reference
+recordings/TestUserGroup_Basic.yaml: created accessInsights, readGraph and read back as
+readGraph, accessInsights); the emulator sorted them, so an order-sensitive comparison in
+j1sync would have passed here and shown a change on every production plan. j1sync compares
 them as a set: a manifest listing them in another order plans no change."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _group(permissions: str) -> None:
     Path("m/auditors.yaml").write_text(GROUP.format(permissions=permissions), encoding="utf-8")
 
 
-def test_permissions_kept_in_their_order_and_compared_as_a_set(
+def test_permissions_answered_in_the_recorded_order_and_compared_as_a_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
