@@ -7,6 +7,7 @@ whose slugs collide get numeric suffixes in the order they are exported.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -45,6 +46,13 @@ def numbered(base: str, taken: set[str], sep: str = "-") -> str:
         candidate = f"{base}{sep}{number}"
     taken.add(candidate)
     return candidate
+
+
+def own_suffix(identity: str) -> str:
+    """A short suffix made from what a name stands for (an object's name, an object and a
+    field), not from the order of the others it collides with: when another object with a
+    colliding name appears or disappears, this one's file or variable keeps its name."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
 def slugify(name: str, fallback: str) -> str:

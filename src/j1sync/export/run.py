@@ -323,7 +323,7 @@ def export_objects(
     read = {(obj.kind, obj.name) for obj in live}
     live = selected([obj for obj in live if obj.kind in wanted], managed_only)
     earlier = earlier_env_example(out_dir, wanted)
-    live, variables = with_placeholders(live, credentials, earlier.names)
+    live, variables = with_placeholders(live, credentials, earlier)
     documents, warnings = build_documents(live, managed_tag)
     written = {doc.live.address for doc in documents}
     variables = [v for v in variables if v.address in written]  # not a left-out object's

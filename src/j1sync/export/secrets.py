@@ -13,7 +13,7 @@ import copy
 import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import format_path, get_path, parse_path, set_path
 from j1sync.engine.sensitive import CredentialPaths, Secrets
 from j1sync.env_reference import env_template
-from j1sync.export.naming import numbered
+from j1sync.export.naming import numbered, own_suffix
 
 ENV_EXAMPLE_FILE = ".env.example"
 VARIABLE_PREFIX = "J1_"
@@ -71,17 +71,21 @@ def _child(path: str, key: Any) -> str:
 def with_placeholders(
     live: Sequence[LiveObject],
     credentials: Mapping[str, CredentialPaths],
-    taken_names: Collection[str] = (),
+    earlier: EarlierEnvExample | None = None,
 ) -> tuple[list[LiveObject], list[SecretVariable]]:
-    """`live` with every credential string replaced by `${env:NAME}`, and the variables
-    (none named as one of `taken_names`: another export's, kept in .env.example). A
-    credential written again inside another string (a hook's notes quoting its URL, a
-    tag's notes quoting a hook's), of any object exported, is that reference there too:
-    each variable is a secret to the plan of the export, which shows any string holding
-    its value as `(sensitive)` (sensitive.Secrets.template_for: inside other text when
-    it is MIN_BARE_SECRET_LENGTH characters or more, else the whole string), so export
-    replaces by that very rule whatever the plan would hide."""
-    taken: set[str] = set(taken_names)
+    """`live` with every credential string replaced by `${env:NAME}`, and the variables.
+    A field `earlier` (.env.example in the folder) lists keeps its name there: the user
+    has set that variable to this field's value (a CI secret), and a name handed to
+    another object would send it there. A new variable takes no name the file lists
+    (_new_name). A credential written again inside another string (a hook's notes
+    quoting its URL, a tag's notes quoting a hook's), of any object exported, is that
+    reference there too: each variable is a secret to the plan of the export, which shows
+    any string holding its value as `(sensitive)` (sensitive.Secrets.template_for: inside
+    other text when it is MIN_BARE_SECRET_LENGTH characters or more, else the whole
+    string), so export replaces by that very rule whatever the plan would hide."""
+    earlier = earlier or EarlierEnvExample()
+    taken: set[str] = set(earlier.names)
+    reused: set[str] = set()
     variables: list[SecretVariable] = []
     placed: list[tuple[LiveObject, dict[str, str]]] = []  # each object's leaf -> reference
     references: dict[str, str] = {}  # a credential's value -> `${env:NAME}`
@@ -91,13 +95,27 @@ def with_placeholders(
         leaves = [leaf for p in paths for leaf in _string_leaves(get_path(obj.state, p), p)]
         own: dict[str, str] = {}
         for leaf in dict.fromkeys(leaves):
-            name = numbered(variable_name(obj, leaf), taken, "_")
+            name = earlier.assigned.get(_entry(obj.address, leaf))
+            if name is None or name in reused:
+                name = _new_name(obj, leaf, taken)
+            reused.add(name)
             references.setdefault(get_path(obj.state, leaf), env_template(name))
             own[leaf] = env_template(name)
             variables.append(SecretVariable(name, obj.address, leaf))
         placed.append((obj, own))
     secrets = Secrets.of(references)
     return [_with_references(obj, own, secrets) for obj, own in placed], variables
+
+
+def _new_name(obj: LiveObject, leaf: str, taken: set[str]) -> str:
+    """`variable_name`, or when that is taken (by a variable .env.example lists, or an
+    earlier object's whose name reads alike: `hook a/b`, `hook a:b`) that name and a
+    suffix of this object and field's own: which other objects collide does not change
+    it. Added to `taken`."""
+    name = variable_name(obj, leaf)
+    if name in taken:
+        name = f"{name}_{own_suffix(_entry(obj.address, leaf)).upper()}"
+    return numbered(name, taken, "_")
 
 
 def _with_references(obj: LiveObject, own: Mapping[str, str], secrets: Secrets) -> LiveObject:
@@ -135,23 +153,30 @@ _ENTRY_COMMENT = re.compile(r"# (?P<kind>[^/\s]+)/.*")
 _ENTRY_NAME = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=.*")
 
 
+def _entry(address: str, path: str) -> str:
+    """The comment line above a variable in .env.example: which object's which field."""
+    return f"# {address} {path}"
+
+
 def env_example(variables: Sequence[SecretVariable], kept: Sequence[str] = ()) -> str:
     """The file: the header, the `kept` lines of an earlier one, then `variables`."""
     lines = [*ENV_EXAMPLE_HEADER, *kept]
     for variable in variables:
-        lines += [f"# {variable.address} {variable.path}", f"{variable.name}="]
+        lines += [_entry(variable.address, variable.path), f"{variable.name}="]
     return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
 class EarlierEnvExample:
-    """What `.env.example` in the output folder already lists, but for the variables of
-    the kinds this export writes again: another system's (a second system exported into
-    the same folder), another kind's (`--kind`). Its lines are kept as written, and its
-    names are not given to this export's variables."""
+    """What `.env.example` in the output folder already lists. `lines`: all but the
+    variables of the kinds this export writes again (another system's, a second system
+    exported into the same folder; another kind's, `--kind`), kept as written. `assigned`:
+    the variables of those kinds, by their comment line (_entry): each field exported
+    again keeps its name. `names`: every name listed, given to no new variable."""
 
     lines: tuple[str, ...] = ()
     names: frozenset[str] = frozenset()
+    assigned: Mapping[str, str] = field(default_factory=dict)
 
 
 def earlier_env_example(out_dir: Path, kinds: Collection[str]) -> EarlierEnvExample:
@@ -163,6 +188,7 @@ def earlier_env_example(out_dir: Path, kinds: Collection[str]) -> EarlierEnvExam
     lines = text.splitlines()
     kept: list[str] = []
     names: set[str] = set()
+    assigned: dict[str, str] = {}
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -170,9 +196,11 @@ def earlier_env_example(out_dir: Path, kinds: Collection[str]) -> EarlierEnvExam
         entry = _ENTRY_NAME.fullmatch(lines[index + 1]) if index + 1 < len(lines) else None
         if comment is not None and entry is not None:
             index += 2
+            names.add(entry["name"])
             if comment["kind"] not in kinds:
                 kept += [line, lines[index - 1]]
-                names.add(entry["name"])
+            else:
+                assigned.setdefault(line, entry["name"])
             continue
         index += 1
         if line not in ENV_EXAMPLE_HEADER:
@@ -180,7 +208,10 @@ def earlier_env_example(out_dir: Path, kinds: Collection[str]) -> EarlierEnvExam
             found = _ENTRY_NAME.fullmatch(line)
             if found is not None:
                 names.add(found["name"])
-    return EarlierEnvExample(tuple(kept), frozenset(names))
+    # a name kept for another kind's field stays that field's alone
+    kept_names = {found["name"] for found in map(_ENTRY_NAME.fullmatch, kept) if found}
+    assigned = {line: name for line, name in assigned.items() if name not in kept_names}
+    return EarlierEnvExample(tuple(kept), frozenset(names), assigned)
 
 
 def env_example_text(variables: Sequence[SecretVariable], earlier: EarlierEnvExample) -> str | None:
