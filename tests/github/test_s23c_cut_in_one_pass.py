@@ -25,16 +25,19 @@ def cut_section_by_section(
             max_bytes is None or len(candidate.encode("utf-8", "surrogatepass")) <= max_bytes
         )
 
-    unit = "characters" if max_bytes is None else "bytes"
-    size = len(text) if max_bytes is None else len(text.encode("utf-8", "surrogatepass"))
-    allowed = limit if max_bytes is None else max_bytes
+    # the note names the limit that cuts more, with the whole body's size in its measure
+    chars, size = len(prefix + text), len((prefix + text).encode("utf-8", "surrogatepass"))
+    if max_bytes is not None and size * limit > chars * max_bytes:
+        over = f"{size:,} bytes, GitHub allows {max_bytes:,}"
+    else:
+        over = f"{chars:,} characters, GitHub allows {limit:,}"
     sections = list(body._SECTION.finditer(text))
     for shown in range(len(sections) - 1, -1, -1):
         start = sections[shown].start()
         if shown == 0 and not text[:start].strip():
             break
         counted = (sections[shown].group(1), len(sections) - shown, len(sections))
-        note = body._note(size, allowed, unit, elsewhere, *counted)
+        note = body._note(over, elsewhere, *counted)
         candidate = prefix + text[:start].rstrip("\n") + note
         if fits(candidate):
             return candidate

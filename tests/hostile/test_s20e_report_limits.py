@@ -92,8 +92,8 @@ def test_a_code_block_summary_is_cut_with_its_fence_closed(tmp_path: Path) -> No
 
 def test_a_summary_of_multibyte_names_stays_within_one_mib(tmp_path: Path) -> None:
     rows = "".join(
-        f"| 規則-{n}-監視 | 変更 |\n" for n in range(80_000)
-    )  # ~1.6 MB, 3-byte characters
+        f"| {'規則監視' * 6}-{n} |\n" for n in range(14_000)
+    )  # ~1.15 MB, 3-byte characters: within the 500,000-character cap, not within 1 MiB
     report = write(tmp_path, f"## j1sync drift\n\n{rows}")
     env = actions_env("http://127.0.0.1:9", tmp_path)
 

@@ -45,12 +45,16 @@ def truncate_body(
     prefix: str = "",
     max_bytes: int | None = None,
     elsewhere: str = ELSEWHERE,
+    chars_rule: str | None = None,
+    bytes_rule: str | None = None,
 ) -> str:
     """Return `prefix + text`, cut so the whole fits in `limit` characters (and, when
     given, `max_bytes` bytes of UTF-8).
 
-    A cut body ends with a note saying how much was dropped, so a reader of a PR comment
-    knows to open the job summary or the workflow log (`elsewhere`) for the rest. A report
+    A cut body ends with a note saying how much was dropped and by which limit (the one
+    that cut more: the whole body's size in characters and `chars_rule`, default "GitHub
+    allows LIMIT", or in bytes and `bytes_rule`), so a reader of a PR comment knows to
+    open the job summary or the workflow log (`elsewhere`) for the rest. A report
     made of changes' sections (`section_marker`) has its longest changes folded to their
     summary line, each saying how much is not shown, as few as make it fit
     (`_fold_largest`); when even that does not fit, sections are left out, never a part's
@@ -69,17 +73,22 @@ def truncate_body(
     full = prefix + text
     if fits(full):
         return full
-    unit = "characters" if max_bytes is None else "bytes"
-    size = len(text) if max_bytes is None else len(text.encode("utf-8", "surrogatepass"))
+    chars, size = len(full), _utf8_size(full)
     allowed = limit if max_bytes is None else max_bytes
+    # the limit that cuts more is the one the note names: a 600,000-character report is
+    # cut by a 500,000-character cap, not by the 1 MiB its bytes are within
+    if max_bytes is not None and size * limit > chars * max_bytes:
+        over = f"{size:,} bytes, {bytes_rule or f'GitHub allows {max_bytes:,}'}"
+    else:
+        over = f"{chars:,} characters, {chars_rule or f'GitHub allows {limit:,}'}"
     sections = list(_SECTION.finditer(text))
-    folded = _fold_largest(text, sections, limit, prefix, max_bytes, elsewhere, size, unit)
+    folded = _fold_largest(text, sections, limit, prefix, max_bytes, elsewhere, over)
     if folded is not None:
         return folded
-    cut = _cut_between_sections(text, prefix, limit, max_bytes, elsewhere, size, unit)
+    cut = _cut_between_sections(text, prefix, limit, max_bytes, elsewhere, over)
     if cut is not None:
         return cut
-    note = _note(size, allowed, unit, elsewhere)
+    note = _note(over, elsewhere)
     if not fits(prefix + note):
         raise ValueError(f"limit {allowed} is too small for the truncation note")
     # the longest start of `text` that fits with what closes it and the note
@@ -100,15 +109,13 @@ def _fold_largest(
     prefix: str,
     max_bytes: int | None,
     elsewhere: str,
-    size: int,
-    unit: str,
+    over: str,
 ) -> str | None:
     """The report with the longest sections folded to their first two lines (a change's
     summary: `<details><summary>+ create Question/x</summary>`) and a line saying where
     the rest is, as few as make it fit; None when it fits only with sections cut. Cut
     before the first section that does not fit, one long change (a dashboard of many
     widgets) left every change after it out, unnamed; folded, every change is named."""
-    allowed = limit if max_bytes is None else max_bytes
     spans = [s for s in (_span(text, found) for found in sections) if s is not None]
     if not spans or len(spans) < len(sections):
         return None
@@ -122,7 +129,7 @@ def _fold_largest(
         stubs[index] = stub
         for n, measure in enumerate(measures):
             totals[n] -= measure(text[keep:end]) - measure(stub)
-        note = _note(size, allowed, unit, elsewhere, "change", len(stubs), len(spans), folded=True)
+        note = _note(over, elsewhere, "change", len(stubs), len(spans), folded=True)
         if all(
             total + measure(note) <= most
             for total, measure, most in zip(totals, measures, mosts, strict=True)
@@ -184,8 +191,7 @@ def _cut_between_sections(
     limit: int,
     max_bytes: int | None,
     elsewhere: str,
-    size: int,
-    unit: str,
+    over: str,
 ) -> str | None:
     """The report with every part's head whole and, of each part, its first sections: one
     more of each part in turn, a part stopping at its first section that does not fit, so
@@ -198,7 +204,6 @@ def _cut_between_sections(
     if total == 0:
         return None
     several = len(parts) > 1
-    allowed = limit if max_bytes is None else max_bytes
     measures: list[tuple[Callable[[str], int], int]] = [(len, limit)]
     measures += [] if max_bytes is None else [(_utf8_size, max_bytes)]
     fixed = [measure(prefix) + sum(measure(p.head) for p in parts) for measure, _ in measures]
@@ -217,7 +222,7 @@ def _cut_between_sections(
 
     def note() -> str:
         noun = next(p.nouns[n] for p, n in zip(parts, shown, strict=True) if n < len(p.sections))
-        return _note(size, allowed, unit, elsewhere, noun, total - sum(shown), total)
+        return _note(over, elsewhere, noun, total - sum(shown), total)
 
     def fits_shown(kept: list[int]) -> bool:
         lines = [left_out_line(index) for index in range(len(parts))]
@@ -291,9 +296,7 @@ def _closed(kept: str) -> str:
 
 
 def _note(
-    size: int,
-    limit: int,
-    unit: str,
+    over: str,
     elsewhere: str,
     noun: str = "",
     left_out: int = 0,
@@ -306,7 +309,4 @@ def _note(
         counted = f"{left_out:,} of {total:,} {plural} not shown here; "
         if folded:
             counted = f"the diffs of {left_out:,} of {total:,} {plural} not shown here; "
-    return (
-        f"\n\n---\n> **Report truncated**: {counted}{size:,} {unit}, GitHub allows "
-        f"{limit:,}. {elsewhere}\n"
-    )
+    return f"\n\n---\n> **Report truncated**: {counted}{over}. {elsewhere}\n"

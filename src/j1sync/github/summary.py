@@ -33,13 +33,19 @@ def append_step_summary(
     try:
         with path.open("a", encoding="utf-8") as handle:
             # what the step's summary holds already counts towards its 1 MiB
-            room = MAX_SUMMARY_BYTES - handle.tell() - len("\n\n")
+            held = handle.tell()
+            room = MAX_SUMMARY_BYTES - held - len("\n\n")
+            written = f", of which the step's summary held {held:,} already" if held else ""
             try:
                 text = truncate_body(
                     body,
                     limit=MAX_SUMMARY_CHARS,
                     max_bytes=room,
                     elsewhere="The full report is in the workflow run's log.",
+                    chars_rule=f"j1sync puts at most {MAX_SUMMARY_CHARS:,} of a report "
+                    "in a job summary",
+                    bytes_rule=f"GitHub allows {MAX_SUMMARY_BYTES:,} in a step's job "
+                    f"summary{written}",
                 )
             except ValueError:
                 raise ConfigError(
