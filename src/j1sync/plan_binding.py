@@ -24,6 +24,7 @@ from j1sync.providers.registry import System, system_of_kind
 from j1sync.providers.targets import providers_of
 
 BINDING_FIELD = "binding"
+MANIFESTS_FIELD = "manifests_sha256"  # the binding's digest of the manifests
 # A system's own binding: System.extras[PLAN_TARGET](its provider, emulator) -> (account,
 # region, API URL), for a system whose targets have more than an account and a URL.
 PLAN_TARGET = "plan_target"
@@ -75,14 +76,19 @@ class Binding:
     env_references: tuple[str, ...]  # the `${env:}` names the manifests declare
     # a plan over several targets: every target, in plan order (the first is `target`)
     targets: tuple[PlanTarget, ...] = ()
+    # the manifests the plan was made from (loader.manifests_digest); "" in a plan file
+    # written before j1sync recorded it
+    manifests: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         several = {"targets": [_target_dict(t) for t in self.targets]} if self.targets else {}
+        digest = {MANIFESTS_FIELD: self.manifests} if self.manifests else {}
         return {
             "target": _target_dict(self.target),
             "paths": list(self.paths),
             "env_references": list(self.env_references),
             **several,
+            **digest,
         }
 
     def all_targets(self) -> tuple[PlanTarget, ...]:
@@ -94,13 +100,14 @@ class Binding:
             target = _target(data["target"])
             targets = tuple(_target(t) for t in data.get("targets", []))
             paths, names = data["paths"], data["env_references"]
+            manifests = data.get(MANIFESTS_FIELD, "")
         except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"malformed plan (binding: missing {exc})") from exc
         if not all(
             isinstance(v, list) and all(isinstance(s, str) for s in v) for v in (paths, names)
-        ):
+        ) or not isinstance(manifests, str):
             raise ConfigError("malformed plan (binding: wrong types)")
-        return cls(target, tuple(paths), tuple(names), targets)
+        return cls(target, tuple(paths), tuple(names), targets, manifests)
 
 
 def _target_dict(target: PlanTarget) -> dict[str, str]:
@@ -167,7 +174,10 @@ def seal_plan(
     templates: Iterable[str],
 ) -> list[str]:
     """The plan file's text, in pieces: the plan, bound to the connected account, the
-    manifest `paths` and the `${env:}` names in the manifests' `templates`, and signed."""
+    manifest `paths` (and what the manifests under them hold) and the `${env:}` names in
+    the manifests' `templates`, and signed."""
+    from j1sync.manifest.loader import manifests_digest
+
     targets = bound_targets(provider, emulator=emulator)
     # the variables the changes write, as this process resolved them for the plan
     written = env_names(v for c in plan.actionable for v in c.sensitive.values())
@@ -177,6 +187,7 @@ def seal_plan(
         paths=tuple(paths),
         env_references=tuple(sorted(env_names(templates))),
         targets=targets if len(targets) > 1 else (),
+        manifests=manifests_digest(paths),
     )
     data = {**plan.to_dict(), BINDING_FIELD: binding.to_dict()}
     return signed_pieces(data, plan_key(provider), values)

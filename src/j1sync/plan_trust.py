@@ -17,7 +17,7 @@ from j1sync.env_reference import env_template
 from j1sync.errors import ConfigError, UntrustedPlan
 from j1sync.manifest import load_project_config
 from j1sync.manifest.document import ProjectConfig, ownership_mark
-from j1sync.manifest.loader import declared_env_references
+from j1sync.manifest.loader import declared_env_references, manifests_digest
 from j1sync.plan_binding import PlanTarget, SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import VALUES_FIELD, changed_values, verify
 from j1sync.providers.registry import system_name_of, system_of_kind, systems
@@ -40,6 +40,23 @@ def saved_plan_project(saved: SavedPlan) -> ProjectConfig:
     named = {section["system"] for section in saved.plan.sections}
     named |= {system_name_of(change.kind) for change in saved.plan.changes}
     return replace(project, in_run=tuple(s.name for s in systems() if s.name in named))
+
+
+def manifests_changed(saved: SavedPlan) -> str | None:
+    """A warning when the manifests under the plan's paths are not those the plan was
+    made from (edited since, another commit or branch checked out): apply makes the
+    changes the plan shows, which no longer say what the manifests say. None when they
+    are the same, or when the plan's manifests are not here or it recorded none."""
+    recorded = saved.binding.manifests if saved.binding is not None else ""
+    paths = manifest_paths(saved)
+    if not recorded or paths is None or manifests_digest(paths) == recorded:
+        return None
+    where = ", ".join(paths) if paths else "the project's paths"
+    return (
+        f"{saved.name}: the manifests under {where} are not those this plan was made from "
+        "(changed since, or another commit): apply makes the changes the plan shows; "
+        "`j1sync plan` shows what the manifests say now"
+    )
 
 
 def check_emulator(saved: SavedPlan, *, emulator: bool) -> None:

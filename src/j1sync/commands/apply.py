@@ -18,6 +18,7 @@ from j1sync.commands._common import (
     connection_options,
     handle_errors,
     paths_argument,
+    redact,
     use_color,
 )
 from j1sync.commands._exits import INTERRUPTED
@@ -41,6 +42,7 @@ from j1sync.plan_trust import (
     check_deletes_allowed,
     check_emulator,
     check_trusted,
+    manifests_changed,
     saved_plan_project,
 )
 from j1sync.reconcile import (
@@ -133,6 +135,9 @@ def command(
             project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
             with connect(project) as provider:
                 check_trusted(saved, provider, emulator=connection.emulator)
+                changed = manifests_changed(saved)
+                if changed:
+                    click.echo(redact(f"Warning: {changed}"), err=True)
                 with account_lock(provider, lock_timeout_s):
                     with progress.reading():
                         kinds, holders = kinds_to_check(saved.plan, provider, project)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -481,11 +482,33 @@ def _already_reported(problem: ManifestProblem, reported: set[str | None]) -> bo
 def declared_env_references(paths: Sequence[str | Path]) -> set[str]:
     """The `${env:NAME}` names written in the manifest files under `paths`, read as text
     (no variable needs to be set): what `apply --plan` lets a saved plan refer to."""
-    roots = run_roots(paths)
     names: set[str] = set()
-    for path in discover(roots).files:
+    for _, content in _manifest_files(paths):
         try:
-            names.update(ENV_REFERENCE.findall(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError):
+            names.update(ENV_REFERENCE.findall(content.decode("utf-8")))
+        except UnicodeDecodeError:
             continue
     return names
+
+
+def manifests_digest(paths: Sequence[str | Path]) -> str:
+    """SHA-256 over the manifest files under `paths`, each one's path as found and its
+    bytes (a file that cannot be read counts as its name alone): a saved plan records it,
+    and `apply --plan` tells the manifests it finds from those the plan was made from."""
+    digest = hashlib.sha256()
+    for path, content in _manifest_files(paths):
+        name = str(path).encode("utf-8", "surrogateescape")
+        digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _manifest_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, bytes]]:
+    """Each manifest file a run over `paths` reads, in the run's order, with its bytes
+    (empty when it cannot be read)."""
+    for path in discover(run_roots(paths)).files:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = b""
+        yield path, content
