@@ -1,5 +1,5 @@
 """JupiterOne's transport works out once per client what `requests.Session.post` worked
-out for every request (the merged headers, ~/.netrc, the environment's proxies and CA
+out for every request (the merged headers, the environment's proxies and CA
 bundle) and reads each body at once: what reaches the server and what an answer means
 stay as they were. A loopback server stands in for whatever sits in front of the API."""
 

@@ -49,7 +49,7 @@ from j1sync.http.retry import (
     retrying,
     timed_out,
 )
-from j1sync.http.session import AnswerTooLarge, pooled_session
+from j1sync.http.session import AnswerTooLarge, RedirectRefused, pooled_session
 from j1sync.net import unreachable_because
 from j1sync.terminal import visible_controls
 
@@ -411,6 +411,8 @@ def transport_error(
     if isinstance(exc, requests.Timeout):
         said = "" if where == url else f" ({where})"
         return TransientError(f"{title} API at {url} did not answer in time{said}")
+    if isinstance(exc, RedirectRefused):
+        return ApiError(f"{title} API at {url}: {exc}")
     if isinstance(exc, AnswerTooLarge):
         return ApiError(
             f"{title} API request {request} refused: {exc}; is {url} the {title} API? Check its URL"

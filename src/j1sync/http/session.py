@@ -16,6 +16,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from j1sync import __version__ as _j1sync_version
 from j1sync import json_input
+from j1sync.http.urls import shown_url
 
 _RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
 
@@ -94,12 +95,41 @@ class _Adapter(HTTPAdapter):
         }
 
 
+class RedirectRefused(requests.RequestException):
+    """A redirect to another host, port or scheme: not followed (the request's headers
+    carry the credentials, an `X-API-Key` as much as an `Authorization`)."""
+
+
+def _as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """The session's `auth`: the request as its client wrote it. Set, it stops requests
+    from reading ~/.netrc, whose password would replace or join the API key (trust_env
+    stays on for the proxies and CA bundle the environment names)."""
+    return request
+
+
 class PooledSession(requests.Session):
-    """A requests session that can cut its requests on the wire (`cut_in_flight`)."""
+    """A requests session that can cut its requests on the wire (`cut_in_flight`), never
+    reads ~/.netrc and follows a redirect only within the request's own origin."""
 
     def __init__(self, in_flight: _InFlight) -> None:
         super().__init__()
         self._in_flight = in_flight
+        self.auth = _as_given
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: Any) -> None:
+        """On a redirect (requests calls this for each): to the same origin (or from
+        http:// to https:// on the same host) the request goes on as it was; anywhere else
+        RedirectRefused. requests would drop only an `Authorization` header there and
+        keep a system's own key header, and read ~/.netrc for the new host."""
+        source, target = response.request.url, prepared_request.url
+        if self.should_strip_auth(source, target):  # type: ignore[no-untyped-call]
+            raise RedirectRefused(
+                f"the answer redirected to {shown_url(str(target))}, which j1sync does not "
+                "follow (another host, port or scheme would receive the credentials); if "
+                "the API moved there, give its URL instead",
+                request=prepared_request,
+                response=response,
+            )
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """As requests sends, each wait bounded by `timeout` as a whole, not only each
