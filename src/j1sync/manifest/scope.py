@@ -9,7 +9,10 @@ Without a j1sync.yaml, j1sync knows only the paths it is given and what lies aro
 A run that names a file is a part of a project. A folder is a part of one when a folder
 above it holds j1sync manifests outside of it: the folders between it and the current
 folder (`manifests/questions` of `manifests/`), or, for the current folder itself or a
-folder outside it, its parent (`j1sync plan .` run inside `manifests/questions`).
+folder outside it, its parent (`j1sync plan .` run inside `manifests/questions`). What
+lies around a project is not part of it: the search never goes above the root of the git
+work tree a folder lies in, nor into a folder that is another project's (it holds a
+j1sync.yaml or is a git work tree of its own).
 
 Only a complete run prunes (deletes live objects that no manifest declares); any other run
 reads a subset of the manifests, and what the rest declares must not look orphaned.
@@ -24,6 +27,7 @@ from pathlib import Path
 from j1sync.manifest.discovery import is_hidden_name, is_manifest_name
 from j1sync.manifest.document import ProjectConfig, RunScope
 from j1sync.manifest.kind_scan import api_versions_written
+from j1sync.manifest.project import PROJECT_FILE_NAMES
 from j1sync.providers.registry import system_named
 
 # How much of a file the scan for manifests outside a run reads.
@@ -95,7 +99,7 @@ def _manifest_outside(roots: Sequence[Path], versions: Collection[str]) -> Path 
     around: set[Path] = set()
     for root in read:
         between = [a for a in root.parents if cwd in a.parents]
-        around.update(between or [root.parent])
+        around.update(a for a in between or [root.parent] if _within_work_tree(a, root))
     for folder in sorted(around, key=lambda f: len(f.parts)):
         for path in _manifest_files(folder, read):
             if _declares_j1sync(path, versions):
@@ -109,11 +113,27 @@ def _manifest_files(folder: Path, skip: Sequence[Path]) -> Iterator[Path]:
     for top, dirs, names in os.walk(folder):
         here = Path(top)
         dirs[:] = sorted(
-            d for d in dirs if not is_hidden_name(d) and (here / d).resolve() not in skip
+            d
+            for d in dirs
+            if not is_hidden_name(d)
+            and (here / d).resolve() not in skip
+            and not _another_project(here / d)
         )
         for name in sorted(names):
             if is_manifest_name(name) and not is_hidden_name(name) and (here / name).is_file():
                 yield here / name  # regular files only: opening a pipe would block
+
+
+def _within_work_tree(folder: Path, root: Path) -> bool:
+    """Whether `folder`, above `root`, is still in the git work tree `root` lies in (True
+    when `root` is in none: then only j1sync.yaml says where a project ends)."""
+    return not any((f / ".git").exists() for f in (root, *root.parents) if folder in f.parents)
+
+
+def _another_project(folder: Path) -> bool:
+    """A folder holding a project file or a git work tree (`.git`, a folder or, in a
+    linked work tree or a submodule, a file): another project's, not this one's part."""
+    return any((folder / name).exists() for name in (*PROJECT_FILE_NAMES, ".git"))
 
 
 def _declares_j1sync(path: Path, versions: Collection[str]) -> bool:
