@@ -12,9 +12,17 @@ from j1sync import json_input
 from j1sync.credentials import ENV_GITHUB_TOKEN
 from j1sync.errors import ConfigError
 from j1sync.github.input_files import MAX_EVENT_FILE_BYTES, read_capped_text
-from j1sync.http.urls import check_base_url, check_credential
+from j1sync.http.urls import UrlWording, check_base_url, check_credential
 
 DEFAULT_API_URL = "https://api.github.com"
+ENV_API_URL = "GITHUB_API_URL"
+# GitHub Enterprise Server's REST API is under /api/v3 of its host (the runner sets
+# GITHUB_API_URL so); Enterprise Cloud with data residency is https://api.SUBDOMAIN.ghe.com
+API_URL_WORDING = UrlWording(
+    setting=ENV_API_URL,
+    credential="the GitHub token",
+    expected=f"{DEFAULT_API_URL}, or https://HOST/api/v3 for GitHub Enterprise Server",
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class GitHubSettings:
         if not repo:
             raise ConfigError("no repository: set GITHUB_REPOSITORY or pass --repo OWNER/NAME")
         check_repository(repo)
-        api_url = check_api_url(env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL)
+        api_url = check_api_url(env.get(ENV_API_URL, "").strip() or DEFAULT_API_URL)
         return cls(repository=repo, api_url=api_url, token=token)
 
 
@@ -64,7 +72,9 @@ def check_api_url(url: str) -> str:
     """Accept https anywhere and plain http only to this machine, so a token is never
     sent in clear text over a network (http to loopback is how the tests reach a fake);
     a path (GitHub Enterprise Server's /api/v3) but no user:password, query or fragment."""
-    check_base_url(url, "j1sync appends /repos/OWNER/NAME/...", allow_path=True)
+    check_base_url(
+        url, "j1sync appends /repos/OWNER/NAME/...", allow_path=True, wording=API_URL_WORDING
+    )
     return url.rstrip("/")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from j1sync.errors import ConfigError
@@ -35,28 +36,51 @@ def shown_url(url: str) -> str:
     return _QUERY_OR_FRAGMENT.sub("?...", _USER_INFO.sub(r"\1...@", url))
 
 
-def check_base_url(url: str, appended: str, *, allow_path: bool = False) -> None:
+@dataclass(frozen=True)
+class UrlWording:
+    """How check_base_url's messages name what they are about: the systems' API URLs come
+    from several places (a variable, j1sync.yaml, a flag; their callers say which), and
+    carry an API key; GitHub's comes from GITHUB_API_URL and carries the GitHub token."""
+
+    setting: str | None = None  # the variable the URL was read from, when it is one
+    credential: str = "the API key"
+    expected: str = "https://host[:port]"
+
+    @property
+    def name(self) -> str:
+        return self.setting or "API URL"
+
+
+API_URL = UrlWording()
+
+
+def check_base_url(
+    url: str, appended: str, *, allow_path: bool = False, wording: UrlWording = API_URL
+) -> None:
     """A base URL j1sync may send an API key to: https://, or http:// to loopback only; no
     credentials, query or fragment; a path only when `allow_path` (`appended` says what
-    j1sync adds to it)."""
+    j1sync adds to it). `wording` names the setting and the credential in the message."""
     shown = shown_url(url)
+    invalid = f"Invalid {wording.name}"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
     except ValueError as exc:
-        raise ConfigError(f"Invalid API URL {shown!r}: {exc}.") from exc
+        raise ConfigError(f"{invalid} {shown!r}: {exc}.") from exc
     if any(c.isspace() for c in url):
-        raise ConfigError(f"Invalid API URL {shown!r}: it holds a space or another blank.")
+        raise ConfigError(f"{invalid} {shown!r}: it holds a space or another blank.")
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"Invalid API URL {shown!r}: expected https://host[:port].")
+        raise ConfigError(f"{invalid} {shown!r}: expected {wording.expected}.")
     if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
-        raise ConfigError(f"Invalid API URL {shown!r}: give the base URL only ({appended}).")
+        raise ConfigError(f"{invalid} {shown!r}: give the base URL only ({appended}).")
     if parts.username or parts.password:
-        raise ConfigError("Invalid API URL: credentials in the URL are not allowed.")
+        raise ConfigError(f"{invalid}: credentials in the URL are not allowed.")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
+        where = f" ({wording.setting})" if wording.setting else ""
         raise ConfigError(
-            f"Refusing plain http:// to {parts.hostname}: the API key would travel unencrypted. "
-            "Use https://, or http:// only to a loopback address (127.0.0.1, localhost, ::1)."
+            f"Refusing plain http:// to {parts.hostname}{where}: {wording.credential} would "
+            "travel unencrypted. Use https://, or http:// only to a loopback address "
+            "(127.0.0.1, localhost, ::1)."
         )
 
 
