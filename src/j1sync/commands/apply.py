@@ -37,7 +37,7 @@ from j1sync.interrupts import StoppableRetries, StopRequest, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
-from j1sync.output.values import NO_CHANGES, alike_addresses, summary_line
+from j1sync.output.values import NO_CHANGES, alike_addresses, pruning_note, summary_line
 from j1sync.plan_trust import (
     check_deletes_allowed,
     check_emulator,
@@ -146,7 +146,14 @@ def command(
                     check_deletes_allowed(saved, provider, project, live)
                     check_stale(saved.plan, live)
                     report.result = _apply(
-                        saved.plan, provider, live, force, approval, concurrency, progress, stopping
+                        saved.plan,
+                        provider,
+                        _Account(provider, live, project, progress),
+                        force,
+                        approval,
+                        concurrency,
+                        progress,
+                        stopping,
                     )
         else:
             planned = connect_and_plan(
@@ -159,8 +166,9 @@ def command(
             with planned as (provider, run):
                 keep_until_exit(provider, run)  # freeing them would only delay the exit
                 run_plan_checks(provider, run, {})  # as plan's, before any change
+                account = _Account(provider, run.live, run.manifests.project, progress)
                 report.result = _apply(
-                    run.plan, provider, run.live, force, approval, concurrency, progress, stopping
+                    run.plan, provider, account, force, approval, concurrency, progress, stopping
                 )
     result = report.result
     if result is None:
@@ -204,10 +212,30 @@ class Approval:
     saved_plan: bool = False  # a saved plan: what to say when the apply stops early
 
 
+@dataclass
+class _Account:
+    """The live objects a plan was made from (or checked against), and how to read them
+    again: a plan shown and approved at the prompt is checked once more against the
+    account as it is then (a hand edit made while the prompt waited is refused as stale,
+    never overwritten unseen), and applied from that read."""
+
+    provider: Provider
+    live: list[LiveObject]
+    project: ProjectConfig
+    progress: ProgressReporter
+
+    def read_again(self, plan: Plan) -> list[LiveObject]:
+        with self.progress.reading():
+            kinds, holders = kinds_to_check(plan, self.provider, self.project)
+            live = [*self.provider.read_live(kinds), *read_holders(self.provider, holders)]
+        check_stale(plan, live)
+        return live
+
+
 def _apply(
     plan: Plan,
     provider: Provider,
-    live: list[LiveObject],
+    account: _Account,
     force: bool,
     approval: Approval,
     concurrency: int,
@@ -215,16 +243,22 @@ def _apply(
     stopping: _Stopping,
 ) -> ApplyResult | None:
     """Show the plan, check it and ask, then apply it; None when there is nothing to do."""
+    note = pruning_note(plan)
     with _writing_report(None):  # flushed (click.echo) before any change
         if not plan_has_changes(plan):
             click.echo(NO_CHANGES)
+            if note:
+                click.echo(note)
             return None
         if approval.show_plan:
             echo_plan(plan, "text", title="j1sync apply")
         else:
             click.echo(summary_line(plan))
+            if note:
+                click.echo(note)
     raise_if_unsafe(plan, force)
     _confirm(approval.auto_approve)
+    live = account.live if approval.auto_approve else account.read_again(plan)
     retries = provider if isinstance(provider, StoppableRetries) else None
     stop = stopping.start(retries.stop_retries if retries else None)
     progress.alike = alike_addresses(plan)  # each change's line names it as the plan did
