@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from j1sync.engine.contract import LiveObject
-from j1sync.export.naming import FileNamer, folder_of
+from j1sync.export.naming import WantedFile, file_names, folder_of
 from j1sync.export.specs import SpecBuilder
 from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import all_engine_kinds, manifest_kind, system_of_kind, systems
@@ -109,20 +109,23 @@ def shared_name(shared: Sequence[LiveObject]) -> str:
 
 
 def build_documents(
-    live: Sequence[LiveObject], managed_tag: str
+    live: Sequence[LiveObject],
+    managed_tag: str,
+    existing: Mapping[PurePosixPath, Sequence[tuple[str, str]]] | None = None,
 ) -> tuple[list[ExportDocument], list[str]]:
     """The documents to write (in the order of `live`) and notes for the user. An object
     whose name no manifest may have, whose values its manifest model refuses
     (LiveObject.undeclarable), or that shares its name with another of its kind, is left
     out with a warning naming it: every file export writes must load and plan no change
-    (the plan never touches such objects)."""
-    namer = FileNamer()
+    (the plan never touches such objects). `existing`: the manifests in the kinds'
+    folders and what each declares (kept.declared_in_folders): an object goes to the
+    file that declares it alone, none to a file declaring another."""
     named = named_specs(live, managed_tag)
     sharing: dict[tuple[str, str], list[LiveObject]] = {}
     for obj in live:
         sharing.setdefault((obj.kind, named[id(obj)][0]), []).append(obj)
     warnings: list[str] = []
-    documents = []
+    chosen: list[tuple[LiveObject, str, dict[str, Any]]] = []
     for obj in live:
         name, spec = named[id(obj)]
         problem = name_problem(obj.kind, name)
@@ -137,11 +140,35 @@ def build_documents(
             if obj is shared[0]:  # one warning for them all
                 warnings.append(left_out(obj, name, shared_name(shared)))
             continue
-        folder = folder_of(obj.kind)
-        # a name with nothing left as a slug (all CJK, emoji) is filed under its kind: label.yaml
-        fallback = manifest_kind(obj.kind).lower()
-        file_name = namer.file_name(folder, name, fallback=fallback)
-        documents.append(
-            ExportDocument(obj.kind, name, spec, PurePosixPath(folder, file_name), obj)
-        )
+        chosen.append((obj, name, spec))
+    paths = _paths([(obj.kind, name) for obj, name, _ in chosen], existing or {})
+    documents = [
+        ExportDocument(obj.kind, name, spec, path, obj)
+        for (obj, name, spec), path in zip(chosen, paths, strict=True)
+    ]
     return documents, warnings
+
+
+def _paths(
+    objects: Sequence[tuple[str, str]], existing: Mapping[PurePosixPath, Sequence[tuple[str, str]]]
+) -> list[PurePosixPath]:
+    """The file of each (engine kind, metadata.name), named per folder (naming.file_names).
+    A name with nothing left as a slug (all CJK, emoji) is filed under its kind: label.yaml."""
+    by_folder: dict[str, list[int]] = {}
+    for index, (kind, _) in enumerate(objects):
+        by_folder.setdefault(folder_of(kind), []).append(index)
+    paths: dict[int, PurePosixPath] = {}
+    for folder, indexes in by_folder.items():
+        held = {  # the folder's files that declare objects, and which
+            path.name: declared
+            for path, declared in existing.items()
+            if declared and path.parent == PurePosixPath(folder)
+        }
+        alone = {declared[0]: name for name, declared in held.items() if len(declared) == 1}
+        wanted = [
+            WantedFile(name, manifest_kind(kind).lower(), alone.get((kind, name)))
+            for kind, name in (objects[index] for index in indexes)
+        ]
+        for index, file_name in zip(indexes, file_names(wanted, held), strict=True):
+            paths[index] = PurePosixPath(folder, file_name)
+    return [paths[index] for index in range(len(objects))]

@@ -1,8 +1,10 @@
 """File names for exported manifests: safe on every file system, unique per folder.
 
 The file name is only where a manifest lives; its identity is `metadata.name`. So any
-name (spaces, slashes, capitals, emoji) becomes a plain lowercase slug, and two objects
-whose slugs collide get numeric suffixes in the order they are exported.
+name (spaces, slashes, capitals, emoji) becomes a plain lowercase slug. Where slugs
+collide, an export's file names (`file_names`) do not depend on which other objects
+there are: an object keeps the file that declares it already, a name that is its own slug
+has that file, and the others get a suffix made from their own name.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from j1sync.manifest.discovery import is_manifest_name
 from j1sync.manifest.model_base import MAX_NAME_LENGTH
@@ -71,10 +75,11 @@ def slugify(name: str, fallback: str) -> str:
 
 
 class FileNamer:
-    """Hands out unique file names, per folder. Case cannot tell names apart (macOS and
-    Windows file systems ignore it), so slugs are lowercase and compared as such. A name
-    that j1sync would not read as a manifest (`j1sync.yaml` is the project file: an
-    object named `j1sync`) is never handed out: the next number is."""
+    """Hands out unique file names one at a time, per folder, numbered in the order asked
+    for (a rule pack's import; an export's are `file_names`). Case cannot tell names apart
+    (macOS and Windows file systems ignore it), so slugs are lowercase and compared as
+    such. A name that j1sync would not read as a manifest (`j1sync.yaml` is the project
+    file: an object named `j1sync`) is never handed out: the next number is."""
 
     def __init__(self) -> None:
         self._taken: dict[str, set[str]] = {}
@@ -86,6 +91,54 @@ class FileNamer:
         while not is_manifest_name(file_name):
             file_name = numbered(slug, taken) + SUFFIX
         return file_name
+
+
+@dataclass(frozen=True)
+class WantedFile:
+    """An object wanting a file in a folder: its name, the slug of a name with none left
+    (`fallback`), and the file that declares it already there (`kept`, --force)."""
+
+    name: str
+    fallback: str
+    kept: str | None = None
+
+
+def file_names(wanted: Sequence[WantedFile], held: Collection[str] = ()) -> list[str]:
+    """A file name per object of one folder, unique whatever the case, each depending on
+    the object alone as far as it can: first the file that declares it already (an export
+    again keeps each object where it was; no object takes another of the files `held`,
+    which declare other objects: one not exported now, or gone), then its own slug for a
+    name that is exactly that (`dup`: dup.yaml, whatever `DUP` or `dup 2` exist), then its
+    slug when free, else its slug and a suffix of its name's own (`DUP`: dup-<6
+    hex>.yaml); numbered only where even that is taken. Names j1sync would not read as
+    manifests (`j1sync.yaml`, the project file) are never handed out."""
+    taken: set[str] = set()
+    found: dict[int, str] = {}
+
+    def claim(index: int, file_name: str) -> bool:
+        if index in found or file_name.lower() in taken or not is_manifest_name(file_name):
+            return False
+        taken.add(file_name.lower())
+        found[index] = file_name
+        return True
+
+    for index, each in enumerate(wanted):
+        if each.kept is not None:
+            claim(index, each.kept)
+    taken.update(name.lower() for name in held)
+    slugs = [slugify(each.name, each.fallback) for each in wanted]
+    for index, each in enumerate(wanted):
+        if slugs[index] == each.name:
+            claim(index, slugs[index] + SUFFIX)
+    for index, each in enumerate(wanted):
+        slug = slugs[index]
+        own = f"{slug}-{own_suffix(each.name)}{SUFFIX}"
+        if index in found or claim(index, slug + SUFFIX) or claim(index, own):
+            continue
+        stems = {name.removesuffix(SUFFIX) for name in taken}
+        while not claim(index, numbered(slug, stems) + SUFFIX):
+            pass
+    return [found[index] for index in range(len(wanted))]
 
 
 def unique_names(wanted: list[str]) -> list[str]:

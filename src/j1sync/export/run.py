@@ -13,7 +13,7 @@ from j1sync.engine.contract import LiveObject, Provider
 from j1sync.engine.sensitive import CredentialPaths
 from j1sync.errors import J1SyncError, ManifestError
 from j1sync.export.documents import ExportDocument, build_documents, selected
-from j1sync.export.kept import kept_warnings
+from j1sync.export.kept import declared_in_folders, kept_warnings
 from j1sync.export.secrets import (
     ENV_EXAMPLE_FILE,
     SecretVariable,
@@ -324,7 +324,7 @@ def export_objects(
     live = selected([obj for obj in live if obj.kind in wanted], managed_only)
     earlier = earlier_env_example(out_dir, wanted)
     live, variables = with_placeholders(live, credentials, earlier)
-    documents, warnings = build_documents(live, managed_tag)
+    documents, warnings = build_documents(live, managed_tag, declared_in_folders(out_dir, wanted))
     written = {doc.live.address for doc in documents}
     variables = [v for v in variables if v.address in written]  # not a left-out object's
     example = env_example_text(variables, earlier)
