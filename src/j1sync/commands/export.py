@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic_core import PydanticCustomError
 
 from j1sync.commands._common import (
     connection_options,
@@ -23,6 +24,7 @@ from j1sync.export import export_account
 from j1sync.export.run import ExportResult
 from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.manifest import ProjectConfig, load_project_file
+from j1sync.manifest.model_base import check_object_name
 from j1sync.manifest.project import find_project_file
 from j1sync.providers.registry import System, systems
 
@@ -43,6 +45,18 @@ def export_file_formats() -> str:
     return " ".join(formats) or "No system reads one yet."
 
 
+def _checked_tag(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """The tag by j1sync.yaml's rule for managedTag (an object name's: not empty, no
+    whitespace around it, no control characters): a tag it refuses would match no object
+    (`--managed-only` exported nothing) or be taken for no tag at all."""
+    if value is None:
+        return None
+    try:
+        return check_object_name(value)
+    except PydanticCustomError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @click.command("export")
 @system_option("Whose objects")
 @click.option(
@@ -61,6 +75,7 @@ def export_file_formats() -> str:
 )
 @click.option(
     "--managed-tag",
+    callback=_checked_tag,
     help="The ownership marker j1sync writes (a tag, a line of notes...); left out of "
     "the exported objects. Default: the system's managedTag of ./j1sync.yaml, else j1sync.",
 )
@@ -91,7 +106,7 @@ def command(
     reported as warnings."""
     wanted = [system.engine_kind(kind_of_system(system, kind)) for kind in kinds]
     project = current_project().for_system(system.name)
-    tag = managed_tag or project.managed_tag
+    tag = project.managed_tag if managed_tag is None else managed_tag
     if from_file is not None:
         options = {"force": force, "managed_only": not include_unmanaged, "managed_tag": tag}
         result = _export_file(system, Path(from_file), Path(out), wanted, options)
