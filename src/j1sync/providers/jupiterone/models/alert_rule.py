@@ -17,13 +17,20 @@ from pydantic import (
 )
 
 from j1sync.manifest.list_identity import ListIdentity
-from j1sync.manifest.model_base import NonBlank, ObjectName, StrictModel, given, rule_error
+from j1sync.manifest.model_base import (
+    NonBlank,
+    ObjectName,
+    StrictModel,
+    given,
+    rule_error,
+)
 from j1sync.providers.jupiterone.models.common import (
     DEFAULT_POLLING_INTERVAL,
     PollingInterval,
     check_unique_query_names,
     referenced_query_names,
 )
+from j1sync.providers.jupiterone.models.rule_condition import condition_problems, raise_all
 from j1sync.providers.jupiterone.values import DEFAULT_QUERY_VERSION
 
 # The action field that holds an integration instance's id (Terraform provider's rule
@@ -57,8 +64,15 @@ class RuleCondition(StrictModel):
     type: NonBlank = "FILTER"
     version: int = 1
     condition: list[JsonValue] = Field(
-        description="Nested list: [AND|OR, [left, operator, right], ...]."
+        description="Nested list: [AND|OR, [left, operator, right], ...].",
+        json_schema_extra={"minItems": 1},  # _condition_shape
     )
+
+    @field_validator("condition")
+    @classmethod
+    def _condition_shape(cls, condition: list[JsonValue]) -> list[JsonValue]:
+        raise_all(cls.__name__, condition_problems(condition))
+        return condition
 
 
 class RuleAction(StrictModel):
@@ -117,7 +131,11 @@ class AlertRuleSpec(StrictModel):
     operations: list[RuleOperation] = Field(default_factory=list)
     outputs: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
-    labels: dict[str, str] = Field(default_factory=dict, description="Label name -> value.")
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Label name -> value.",
+        json_schema_extra={"propertyNames": {"minLength": 1}},  # _label_names
+    )
     templates: dict[str, JsonValue] | None = None
     notifyOnFailure: bool = False
     triggerActionsOnNewEntitiesOnly: bool = False
@@ -127,6 +145,13 @@ class AlertRuleSpec(StrictModel):
         default=None, description="metadata.name of a ResourceGroup manifest."
     )
 
+    @field_validator("labels")
+    @classmethod
+    def _label_names(cls, labels: dict[str, str]) -> dict[str, str]:
+        if "" in labels:
+            raise rule_error("a label's name must not be empty")
+        return labels
+
     @model_validator(mode="after")
     def _one_question_source(self) -> AlertRuleSpec:
         if self.question is not None and self.questionRef is not None:
@@ -135,9 +160,12 @@ class AlertRuleSpec(StrictModel):
             raise rule_error("one of question (inline) or questionRef is required")
         if self.question is not None:
             known = {q.name for q in self.question.queries}
-            for path, name in self.query_references():
-                if name not in known:
-                    raise rule_error(unknown_query_message(name, sorted(known)), path)
+            unknown = [
+                (path, unknown_query_message(name, sorted(known)))
+                for path, name in self.query_references()
+                if name not in known
+            ]
+            raise_all(type(self).__name__, unknown)
         return self
 
     def query_references(self) -> list[tuple[tuple[str | int, ...], str]]:
