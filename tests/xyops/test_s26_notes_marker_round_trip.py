@@ -35,7 +35,8 @@ LAYOUTS: dict[str, tuple[str, str]] = {
     "blank_then_marker": ("\nmanaged-by: j1sync", ""),
     "marker_twice": ("managed-by: j1sync\nmanaged-by: j1sync", ""),
     "spaces_ending": ("two words  \n\n\nmanaged-by: j1sync", "two words  "),
-    "windows": ("one\r\ntwo\t\r\n\r\nmanaged-by: j1sync\r\n", "one\ntwo\t"),
+    # the text's own line ends are text (xyOps keeps them; test_s28_adopted_notes_kept.py)
+    "windows": ("one\r\ntwo\t\r\n\r\nmanaged-by: j1sync\r\n", "one\r\ntwo\t"),
     "blank_with_spaces": ("kept\n  \t\nmanaged-by: j1sync", "kept"),
     "inner_blank_line": ("first\n\n  indented\t\nmanaged-by: j1sync", "first\n\n  indented\t"),
     "spaces_after": ("text\n\nmanaged-by: j1sync  \n\n", "text"),
@@ -96,7 +97,8 @@ def test_each_layout_is_compared_as_j1sync_writes_it(notes: str, text: str) -> N
     assert split_marker(written, "j1sync") == (text, True)  # what export writes
     assert canonical_notes(written, "j1sync", trim=False) == written
     assert with_marker(written, "j1sync", trim=False) == written  # marking twice: the same
-    assert written == f"{text}\n\n{MARKER}" if text else written == MARKER
+    end = "\r\n" if "\r\n" in text else "\n"  # the blank line in the text's line ends
+    assert written == f"{text}{end}{end}{MARKER}" if text else written == MARKER
     # OpenCTI (text trimmed on write): as before, without the spaces ending the text
     trimmed = with_marker(text.rstrip(), "j1sync")
     assert canonical_notes(notes, "j1sync") == trimmed == with_marker(text, "j1sync")
@@ -135,7 +137,7 @@ def test_export_then_plan_changes_nothing(server: Server) -> None:
 def test_a_change_of_the_text_is_shown_and_written_in_one_layout(server: Server) -> None:
     server.set_notes("tab_ending", "new text")
     # a manifest written by hand with the marker in another layout, and a tab ending it
-    server.set_notes("windows", "one\nchanged\t\nmanaged-by: j1sync\n")
+    server.set_notes("windows", "one\r\nchanged\t\nmanaged-by: j1sync\n")
     # the spaces ending the text taken out: xyOps keeps them, so a change too
     server.set_notes("spaces_ending", "two words")
     planned = server.run("plan", "exp")
@@ -144,7 +146,8 @@ def test_a_change_of_the_text_is_shown_and_written_in_one_layout(server: Server)
     for name in ("tab_ending", "windows", "spaces_ending"):
         assert f"~ xyops.Category/{name}" in planned.output
     lines = [" ".join(line.split()) for line in planned.output.splitlines()]
-    for removed, added in (("tab", "new text"), ("two", "changed")):  # the text, no layout
+    # the text, no layout (␍: the plan shows a Windows line end so)
+    for removed, added in (("tab", "new text"), ("two ␍", "changed ␍")):
         assert lines.count(f"- {removed}") == 1 and lines.count(f"+ {added}") == 1
     quoted = [line.strip() for line in planned.output.splitlines()]  # spaces shown quoted
     assert quoted.count('-   "two words  "') == 1 and quoted.count('+   "two words"') == 1
@@ -153,7 +156,7 @@ def test_a_change_of_the_text_is_shown_and_written_in_one_layout(server: Server)
     applied = server.run("apply", "exp", "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert server.category("tab_ending")["notes"] == "new text\n\nmanaged-by: j1sync"
-    assert server.category("windows")["notes"] == "one\nchanged\t\n\nmanaged-by: j1sync"
+    assert server.category("windows")["notes"] == "one\r\nchanged\t\r\n\r\nmanaged-by: j1sync"
     assert server.category("spaces_ending")["notes"] == "two words\n\nmanaged-by: j1sync"
     for name, (notes, _) in LAYOUTS.items():  # the others untouched
         if name not in ("tab_ending", "windows", "spaces_ending"):

@@ -31,17 +31,22 @@ def marker_mark(field: str) -> Callable[[str | None], str]:
     return mark
 
 
-def normalize_notes(notes: Any) -> str:
-    """Notes as compared: null and "" alike, line ends as \n, no trailing whitespace."""
-    return ("" if notes is None else str(notes)).replace("\r\n", "\n").rstrip()
+def notes_text(notes: Any) -> str:
+    """Notes as the system keeps them, the text compared, shown and exported: null and ""
+    alike (both are no notes), everything else as written, its line ends and the spaces
+    ending it included (a Windows line end inside the text is text)."""
+    return "" if notes is None else str(notes)
 
 
 def _without_blank_end(text: str) -> str:
-    """`text` (its line ends normalized) without the blank lines ending it, those of
-    spaces only too: the spaces or tabs ending its last line are kept."""
+    """`text` without the blank lines ending it, those of spaces only too, nor the line
+    end of its last line (`\n` or `\r\n`): the spaces or tabs ending that line and the
+    line ends inside the text are kept."""
     lines = text.split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
+    if lines:
+        lines[-1] = lines[-1].removesuffix("\r")  # a Windows line end's first half
     return "\n".join(lines)
 
 
@@ -49,37 +54,45 @@ def with_marker(notes: Any, managed_tag: str, *, trim: bool = True) -> str:
     """The notes a managed object carries, in the one layout j1sync writes: the
     manifest's notes, a blank line, then the marker line. The text ends at its last line
     that is not blank; with `trim` (a system that trims text on write: OpenCTI) without
-    the spaces ending that line, else (xyOps keeps notes as written) with them."""
+    the spaces ending that line, else (xyOps keeps notes as written) with them. The text
+    is otherwise the people's own, its line ends kept; the blank line is written with
+    them (Windows ones when the text has them), so adopting notes that end with a line
+    end only adds to them."""
     user, marked = split_marker(notes, managed_tag)
+    if not marked:
+        user = _without_blank_end(user)
     if trim:
         user = user.rstrip()
-    elif not marked:  # split_marker compares text without the spaces ending it
-        user = _without_blank_end(("" if notes is None else str(notes)).replace("\r\n", "\n"))
     line = marker_line(managed_tag)
-    return f"{user}\n\n{line}" if user else line
+    end = "\r\n" if "\r\n" in user else "\n"
+    return f"{user}{end}{end}{line}" if user else line
 
 
 def split_marker(notes: Any, managed_tag: str) -> tuple[str, bool]:
     """(the notes without a trailing marker line, whether they carried it). Of marked
-    notes, the text is the people's own as written: the blank lines before the marker
-    line are the layout, not text; the spaces or tabs ending the text's last line are
-    text (a line `tab` and a tab, then the marker line: the text is `tab` and a tab)."""
-    text = normalize_notes(notes)
+    notes, the text is the people's own as written: the marker line's layout (the blank
+    lines before it, the spaces and line ends after it, whether its line ends are
+    Windows ones) is not text; the spaces or tabs ending the text's last line are (a line
+    `tab` and a tab, then the marker line: the text is `tab` and a tab), and so are the
+    line ends inside it. Unmarked notes are all text, as kept (`notes_text`)."""
+    text = notes_text(notes)
+    ending = text.rstrip()  # spaces or line ends after the marker line are its layout
     line = marker_line(managed_tag)
-    if text == line:
+    if ending == line:
         return "", True
-    if text.endswith("\n" + line):
-        return _without_blank_end(text[: -len(line) - 1]), True
+    if ending.endswith("\n" + line):
+        return _without_blank_end(ending[: -len(line) - 1]), True
     return text, False
 
 
 def canonical_notes(notes: Any, managed_tag: str, *, trim: bool = True) -> str:
     """Live notes as compared with a manifest's (`with_marker`, the same `trim`): marked
-    ones as `with_marker` writes them, so that the blank lines before the marker line, a
-    line end after it or Windows line ends are no difference (export writes the text
-    without them); others `normalize_notes`."""
+    ones as `with_marker` writes them, so that the layout of the marker line (the blank
+    lines before it, a line end after it, Windows line ends around it) is no difference
+    (export writes the text without it); others as kept (`notes_text`): j1sync's text
+    is the system's."""
     user, marked = split_marker(notes, managed_tag)
-    return with_marker(user, managed_tag, trim=trim) if marked else normalize_notes(notes)
+    return with_marker(user, managed_tag, trim=trim) if marked else notes_text(notes)
 
 
 def is_managed(notes: Any, managed_tag: str) -> bool:

@@ -61,7 +61,7 @@ from j1sync.manifest.yaml_source import document_at, field_problem, locate
 from j1sync.providers.marker import (
     canonical_notes,
     is_managed,
-    normalize_notes,
+    notes_text,
     split_marker,
     with_marker,
 )
@@ -263,7 +263,7 @@ class OpenCtiKind:
             if name in self.exact_fields:
                 continue
             if isinstance(value, str) or (value is None and _is_text(model, name)):
-                state[name] = js_trim(normalize_notes(value))
+                state[name] = js_trim(notes_text(value))
         if self.marker_field is not None:
             text = state.get(self.marker_field)
             state[self.marker_field] = (

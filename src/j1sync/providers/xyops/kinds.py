@@ -38,7 +38,7 @@ from j1sync.errors import ApiError, NotFound
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.names import spec_problem
 from j1sync.manifest.yaml_source import field_problem
-from j1sync.providers.marker import canonical_notes, is_managed, normalize_notes, with_marker
+from j1sync.providers.marker import canonical_notes, is_managed, notes_text, with_marker
 from j1sync.providers.node_json import js_numbers
 from j1sync.providers.registry import closest
 from j1sync.providers.xyops.client import XyopsClient
@@ -122,12 +122,12 @@ def normalize_live(kind: str, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def comparable(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """`values` (spec fields) as both sides are compared: numbers as xyOps (Node.js)
-    answers them (1.0 is 1), set-like lists sorted, notes as compared
-    (marker.normalize_notes), a workflow's plugin the one xyOps sets."""
+    answers them (1.0 is 1), set-like lists sorted, notes as xyOps keeps them
+    (marker.notes_text), a workflow's plugin the one xyOps sets."""
     values = js_numbers(values)
     for name in KIND_APIS[kind].set_fields:
         values[name] = as_set(values.get(name))
-    values["notes"] = normalize_notes(values.get("notes"))
+    values["notes"] = notes_text(values.get("notes"))
     if kind == "Event" and values.get("type") == WORKFLOW:
         values["plugin"] = WORKFLOW_PLUGIN
     return values
@@ -416,7 +416,8 @@ def live_object(api: KindApi, raw: Mapping[str, Any], managed_tag: str) -> LiveO
     # marked notes as j1sync writes them (with_marker, as a manifest's desired state has
     # them): another layout of the same text and marker (no blank line before the marker,
     # a line end after it) is no difference; the text, as xyOps keeps it, is what export
-    # writes (the spaces ending its last line included)
+    # writes (the spaces ending its last line and its Windows line ends included), and
+    # unmarked notes are all text: an adoption writes them back with the marker after them
     state["notes"] = canonical_notes(raw.get("notes"), managed_tag, trim=False)
     return LiveObject(
         kind=api.engine_kind,
