@@ -19,7 +19,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
 from j1sync.env_reference import ENV_MARKER
 from j1sync.errors import J1SyncError
@@ -63,6 +69,11 @@ ODD_BREAKS = frozenset("\r\x85\u2028\u2029")
 # Text that starts and goes on without any YAML indicator: ruamel's own quoting is trusted
 # for it (it still quotes what would read as a number, boolean or date).
 OBVIOUSLY_PLAIN = re.compile(r"\w[\w .,/@()+=-]*")
+# YAML 1.1's reading of plain text (PyYAML's safe_load, yamllint's truthy rule, many CI
+# tools): `yes`, `off`, `y`, `1:30`, `0777` are no strings there, though YAML 1.2 (ruamel,
+# j1sync) reads them as such and ruamel writes them plain.
+_YAML_1_1 = VersionedResolver(version=(1, 1))
+_STRING_TAG = "tag:yaml.org,2002:str"
 
 
 def manifest_document(kind: str, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,6 +122,8 @@ def _string(value: Any, quote: bool) -> Any:
         return value
     if not plain(value) and any(hidden_escape(char) for char in value):
         return DoubleQuotedScalarString(value)  # its hidden characters escaped (_dump)
+    if _not_text_in_yaml_1_1(value):
+        return SingleQuotedScalarString(value)
     if quote:
         return value if OBVIOUSLY_PLAIN.fullmatch(value) else DoubleQuotedScalarString(value)
     if "\n" in value and _block_safe(value):
@@ -118,6 +131,15 @@ def _string(value: Any, quote: bool) -> Any:
     if ODD_BREAKS.intersection(value):
         return DoubleQuotedScalarString(value)
     return value
+
+
+def _not_text_in_yaml_1_1(value: str) -> bool:
+    """A YAML 1.1 reader would read `value`, written plain, as no string (a boolean, a
+    number, a date; `On`, and `oN` alike: a key `on:` read as true is a known trap)."""
+    return any(
+        _YAML_1_1.resolve(ScalarNode, text, (True, False)) != _STRING_TAG
+        for text in {value, value.lower()}
+    )
 
 
 def _block_safe(text: str) -> bool:
