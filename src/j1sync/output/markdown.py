@@ -36,11 +36,20 @@ MAX_LISTED_DELETIONS = 30
 COLUMN_TITLES = {"no-op": "Unchanged"}
 
 
-# GitHub turns `@name` into a mention (a notification to that user or team) and `#123`,
-# `GH-123` into a link and a cross-reference in that issue's timeline, in text but not in
-# code. A zero-width space after the `@`, `#` or `GH` (an entity: _join shows the character
-# itself) keeps what a name says and drops the ping.
-_PINGS = re.compile(r"(?<!\w)(?:@(?=[A-Za-z0-9])|#(?=\d))|\bGH(?=-\d)", re.IGNORECASE)
+# GitHub turns `@name` into a mention (a notification to that user or team), and `#123`,
+# `GH-123`, `owner/repo#123` and the URL of an issue, pull request or discussion into a
+# link and a cross-reference in that issue's timeline ("mentioned this"), in text but not
+# in code. A zero-width space after the `@`, the `#` (whatever comes before it:
+# `acme/infra#34`), the `GH`, or such a URL's scheme or `www` (an entity: _join shows the
+# character itself) keeps what a name says and drops the ping or the reference. Commit
+# references (`owner/repo@a5c3785`) are links only, with no timeline or notification, and
+# other URLs (a target's, in a plan's headings) are left as they are.
+_ISSUE_URL_REST = r"[^\s/]+/[^\s/]+/[^\s/]+/(?:issues|pulls?|discussions)/\d"  # host/o/r/...
+_PINGS = re.compile(
+    r"(?<!\w)@(?=[A-Za-z0-9])|#(?=\d)|\bGH(?=-\d)"
+    rf"|\b(?:https?|ftp)(?=://{_ISSUE_URL_REST})|\bwww(?=\.{_ISSUE_URL_REST})",
+    re.IGNORECASE,
+)
 
 
 def _escape(text: str) -> str:
