@@ -80,11 +80,28 @@ def test_scripts_take_values_through_env_not_expressions(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_only_the_systems_secrets_are_used_and_only_in_env(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
+    # a comment's example (`#   HOOK_URL: ${{ secrets.HOOK_URL }}`) uses no secret
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
     assert set(re.findall(r"secrets\.(\w+)", text)) <= ALLOWED_SECRETS
     for line in text.splitlines():
         if "secrets." in line:
             assert re.match(rf"\s+({'|'.join(ALLOWED_SECRETS)}): \$\{{\{{", line), line
+
+
+@pytest.mark.parametrize("path", J1SYNC_WORKFLOWS, ids=lambda p: p.name)
+def test_the_manifests_variables_are_given_to_the_whole_job(path: Path) -> None:
+    """A `${env:NAME}` given to the plan step only failed Validate, which checks that each
+    is set: each workflow says, above its job's steps, to give them in the job's env:."""
+    text = path.read_text(encoding="utf-8")
+    [job] = load(path)["jobs"]
+    head = text[text.index(f"\n  {job}:\n") : text.index("\n    steps:\n")]
+    comment = " ".join(
+        line.strip().lstrip("# ") for line in head.splitlines() if line.strip().startswith("#")
+    )
+    assert "${env:NAME}" in comment and "job-level env:" in comment, comment
+    assert "set and not empty" in comment, comment
+    assert re.search(r"^    # env:\n    #   [A-Z_]+: \$\{\{ secrets\.[A-Z_]+ \}\}$", head, re.M)
 
 
 @pytest.mark.parametrize("path", J1SYNC_WORKFLOWS, ids=lambda p: p.name)
