@@ -53,7 +53,8 @@ def _write_files(folder: Path, broken: dict[int, str] | None = None) -> Path:
 
 
 # Loads the folder in a fresh process marked as the `j1sync` process (as entry.main does),
-# the helper started and, before the load takes any file, given time to parse them all;
+# the helper started and, before the load takes any file, left to parse them all (at most
+# wait_s: a loaded machine may give the nice helper little time);
 # prints what was loaded and how many files the helper delivered.
 _LOAD_SCRIPT = """
 import json, sys, time
@@ -63,7 +64,10 @@ entry._Process.kept = []
 found = discovery.discover([__import__("pathlib").Path(sys.argv[1])])
 parse_ahead.start_for(found, loader.os.environ)
 ahead = found.ahead
-time.sleep(float(sys.argv[2]))
+deadline = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < deadline and not ahead._ended:  # until the helper is done
+    ahead._receive()
+    time.sleep(0.02)
 delivered = []
 take = ahead.take
 def counting(index):
@@ -103,7 +107,7 @@ def _in_process(folder: Path) -> list:
 
 def test_the_helper_delivers_files_and_the_load_is_the_same(tmp_path: Path) -> None:
     folder = _write_files(tmp_path / "m")
-    found = _load_in_j1sync_process(folder, wait_s=3.0)
+    found = _load_in_j1sync_process(folder, wait_s=60.0)
     # given the time, the helper parsed (nearly) every file, from the last backwards
     assert found["delivered"] > FILES // 2
     assert found["manifests"] == _in_process(folder)

@@ -220,12 +220,16 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
             elif entry.is_dir():
                 path = folder / name
                 loop = inside.get(_folder_id(path))
-                if loop is not None:
+                above = None
+                if loop is None and link:  # a link to a folder that holds the run's root
+                    target = os.path.realpath(entry.path)
+                    above = target if real_folder.startswith(os.path.join(target, "")) else None
+                if loop is not None or above is not None:
+                    read = "which is read once" if above is None else "which holds it"
                     warnings.append(
                         SkippedPath(
                             str(path),
-                            f"skipped: symbolic link loop (leads back to {loop}, "
-                            "which is read once)",
+                            f"skipped: symbolic link loop (leads back to {loop or above}, {read})",
                         )
                     )
                 else:

@@ -206,6 +206,8 @@ def read_documents(
         return [], [_too_deep_problem(display)]
     except ValueError as exc:  # found by fuzzing: an integer of more than 4300 digits
         return [], [_value_problem(exc, text, display)]
+    except AssertionError:  # ruamel asserts a %YAML 1.x directive's minor part is 1 or 2
+        return [], [_directive_problem(text, display)]
     if say_warnings:
         for name, first, again in yaml.composer.reused_anchors:
             log.warning("warning: %s", _reused_anchor_warning(name, first, again, display))
@@ -427,6 +429,17 @@ def _reader_problem(exc: ReaderError, text: str, display: str) -> ManifestProble
     return ManifestProblem(
         _at_offset(text, position, display),
         f"YAML syntax error: character #x{character:04x} is not allowed in YAML ({exc.reason})",
+    )
+
+
+def _directive_problem(text: str, display: str) -> ManifestProblem:
+    """A `%YAML 1.x` directive of a version YAML never had (1.0, 1.3): at its line."""
+    lines = text.splitlines()
+    line = next((n for n, written in enumerate(lines, 1) if written.startswith("%YAML")), 1)
+    written = lines[line - 1].strip() if lines else ""
+    return ManifestProblem(
+        SourceLocation(display, line, 1),
+        f"unsupported YAML version ({written!r}): write %YAML 1.2 or 1.1, or no directive",
     )
 
 
