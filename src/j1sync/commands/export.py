@@ -147,10 +147,11 @@ def _list_secret_variables(result: ExportResult, out: str, title: str) -> None:
     if not variables:
         return
     example = Path(out) / ENV_EXAMPLE_FILE
+    count = len(variables)
+    these = "this variable to the value" if count == 1 else f"these {count} variables to the values"
     click.echo(
-        f"Credentials were written as ${{env:NAME}}, never as values: set these "
-        f"{len(variables)} variables to the values in {title} where plan and apply "
-        f"run (listed in {example}):",
+        f"Credentials were written as ${{env:NAME}}, never as values: set {these} in "
+        f"{title} where plan and apply run (listed in {example}):",
         err=True,
     )
     for variable in variables:
