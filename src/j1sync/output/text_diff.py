@@ -77,9 +77,12 @@ def _break(line: str) -> list[str]:
         ):
             out.append(current)
             current = ""
-        while len(token) > WRAP:  # one word longer than a piece (no spaces to break at)
-            out.append(token[:WRAP])
-            token = token[WRAP:]
+        if len(token) > WRAP:  # one word longer than a piece (no spaces to break at)
+            # cut at once: cutting the rest again for each piece took minutes for a
+            # 20-million-character word
+            cuts = [token[at : at + WRAP] for at in range(0, len(token), WRAP)]
+            out.extend(cuts[:-1])
+            token = cuts[-1]
         current += token
     if current or not out:
         out.append(current)
