@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from pydantic_core import PydanticCustomError
@@ -19,9 +20,10 @@ from j1sync.commands._common import (
     write_into_nonempty_option,
 )
 from j1sync.connection import ConnectionOptions, open_system
+from j1sync.entry import INTERRUPTED
 from j1sync.errors import ManifestError
 from j1sync.export import export_account
-from j1sync.export.run import ExportResult
+from j1sync.export.run import ExportResult, StoppedOnceWritten
 from j1sync.export.secrets import ENV_EXAMPLE_FILE
 from j1sync.manifest import ProjectConfig, load_project_file
 from j1sync.manifest.model_base import check_object_name
@@ -107,23 +109,38 @@ def command(
     wanted = [system.engine_kind(kind_of_system(system, kind)) for kind in kinds]
     project = current_project().for_system(system.name)
     tag = project.managed_tag if managed_tag is None else managed_tag
-    if from_file is not None:
-        options = {"force": force, "managed_only": not include_unmanaged, "managed_tag": tag}
-        result = _export_file(system, Path(from_file), Path(out), wanted, options)
-    else:
-        with open_system(system, replace(project, managed_tag=tag), connection) as provider:
-            result = export_account(
-                provider,
-                Path(out),
-                wanted or None,
-                force=force,
-                managed_only=not include_unmanaged,
-                managed_tag=tag,
-            )
+    try:
+        if from_file is not None:
+            options = {"force": force, "managed_only": not include_unmanaged, "managed_tag": tag}
+            result = _export_file(system, Path(from_file), Path(out), wanted, options)
+        else:
+            with open_system(system, replace(project, managed_tag=tag), connection) as provider:
+                result = export_account(
+                    provider,
+                    Path(out),
+                    wanted or None,
+                    force=force,
+                    managed_only=not include_unmanaged,
+                    managed_tag=tag,
+                )
+    except StoppedOnceWritten as stop:
+        _stopped_once_written(stop, out)
     for warning in result.warnings:
         click.echo(redact(f"Warning: {warning}"), err=True)
     _list_secret_variables(result, out, system.title)
     click.echo(result.summary(out))
+
+
+def _stopped_once_written(stop: StoppedOnceWritten, out: str) -> NoReturn:
+    """Ctrl-C once every file was in place: the export is done, not `Interrupted.` (as
+    apply says all changes were made when the signal came once they had all started)."""
+    noun = "manifest" if stop.written == 1 else "manifests"
+    click.echo(
+        f"Interrupted once every file was in place: the export completed ({stop.written} "
+        f"{noun} in {out}); its check of them was not run: `j1sync validate {out}` runs it.",
+        err=True,
+    )
+    sys.exit(INTERRUPTED)
 
 
 def _export_file(

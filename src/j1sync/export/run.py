@@ -50,6 +50,17 @@ class ExportWriteError(J1SyncError):
     """The export folder cannot be created or written."""
 
 
+class StoppedOnceWritten(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) once every file had been moved into place: the export is
+    complete, only what it checks and says after writing (validation warnings, kept
+    files) was not done. `written`: the manifests in place."""
+
+    def __init__(self, out_dir: Path, written: int) -> None:
+        super().__init__(out_dir, written)
+        self.out_dir = out_dir
+        self.written = written
+
+
 @dataclass(frozen=True)
 class ExportResult:
     out_dir: Path
@@ -154,7 +165,12 @@ def write_documents(
             shown = "; ".join(blocked[:3])
             raise ExportWriteError(f"cannot write the export: {shown}; nothing was written")
         path = out_dir
-        written = staging.publish()
+        try:
+            written = staging.publish()
+        except KeyboardInterrupt as stop:  # held until every file was in place
+            if len(staging.moved) < len(staging.files):
+                raise
+            raise StoppedOnceWritten(out_dir, len(documents)) from stop
     except OSError as exc:
         staging.abandon()
         done = len(staging.moved)
@@ -330,11 +346,14 @@ def export_objects(
     example = env_example_text(variables, earlier)
     files = write_documents(out_dir, documents, env_example=example, before=before)
     names = [v.name for v in variables]
-    warnings = [
-        *warnings,
-        *_notes(documents),
-        *_hints(documents, wanted),
-        *validation_warnings(files, names),
-        *kept_warnings(out_dir, documents, read, wanted),
-    ]
+    try:
+        warnings = [
+            *warnings,
+            *_notes(documents),
+            *_hints(documents, wanted),
+            *validation_warnings(files, names),
+            *kept_warnings(out_dir, documents, read, wanted),
+        ]
+    except KeyboardInterrupt as stop:
+        raise StoppedOnceWritten(out_dir, len(files)) from stop
     return ExportResult(out_dir, wanted, documents, warnings, variables)
