@@ -31,7 +31,11 @@ def plan_options() -> list[tuple[str, Callable[[Any], Any]]]:
 
 def plan_checks(provider: Any, run: Any, flags: Mapping[str, Any]) -> None:
     """Raise ManifestError for unknown parameters and (with --check-queries) the queries
-    the API refuses; nothing when the run has no JupiterOne target."""
+    the API refuses; nothing when the run has no JupiterOne target. Then warn of the
+    fields no manifest holds that the objects the plan deletes take with them."""
     from j1sync.providers.jupiterone.live_query_checks import check_against_account
+    from j1sync.providers.jupiterone.unmanaged import warn_deleted_unmanaged
 
     check_against_account(provider, run, check_queries=bool(flags.get(CHECK_QUERIES)))
+    deleted = [change.address for change in run.plan.changes if change.action == "delete"]
+    warn_deleted_unmanaged(deleted, run.live)

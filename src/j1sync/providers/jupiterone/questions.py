@@ -26,7 +26,15 @@ _QUESTION_FIELDS = """
   id name title description tags showTrend pollingInterval
   queries { name query version resultsAre includeDeleted }
   compliance { standard requirements controls }
+  variables { name required default } integrationDefinitionId
 """
+
+# What a question may hold that no manifest does: `variables` (CreateQuestionInput takes
+# them, QuestionUpdate cannot change them, so j1sync could never keep them as written) and
+# the integration definition a managed question comes from (Question only reads it). Read
+# to be named, never compared: export says it leaves them out, a plan deleting such a
+# question that they go with it (unmanaged.py).
+UNMANAGED_FIELDS = ("variables", "integrationDefinitionId")
 
 LIST_QUESTIONS = (
     """
@@ -102,6 +110,11 @@ def normalize_question(data: dict[str, Any], tags: list[str]) -> dict[str, Any]:
         "queries": [normalize_query(q) for q in data.get("queries") or []],
         "compliance": [normalize_compliance(c) for c in data.get("compliance") or []],
     }
+
+
+def unmanaged_fields(raw: dict[str, Any]) -> list[str]:
+    """The UNMANAGED_FIELDS `raw` holds a value in."""
+    return [name for name in UNMANAGED_FIELDS if raw.get(name)]
 
 
 def question_key(raw: dict[str, Any]) -> str:

@@ -181,6 +181,13 @@ def _export_documents(live: Any, managed_tag: str) -> Any:
     return export_documents(live, managed_tag)
 
 
+def _export_notes(written: Any) -> Any:
+    """The fields no manifest holds that export's manifests leave out (unmanaged.py)."""
+    from j1sync.providers.jupiterone.unmanaged import unmanaged_notes
+
+    return unmanaged_notes(written)
+
+
 def _export_hints(specs: Any, kinds: Any) -> Any:
     from j1sync.providers.jupiterone.export.documents import reference_hints
 
@@ -222,6 +229,7 @@ SYSTEM = System(
         "export_specs": _export_specs,
         "export_documents": _export_documents,
         "export_hints": _export_hints,
+        "export_notes": _export_notes,
         # a rule action names its integration instance (`integrationInstance`, written
         # instead of its id): export reads the schedules with the rules
         "export_reads_also": {"AlertRule": ("IntegrationSchedule",)},

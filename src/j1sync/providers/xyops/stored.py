@@ -30,12 +30,13 @@ A workflow node without `data` holds none, as a manifest's node without it does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 
 from j1sync.engine.paths import format_path
+from j1sync.providers.unmanaged import unmanaged_note as unmanaged_note  # export, xypdf
 from j1sync.providers.xyops.models import SPEC_MODELS
 
 # The fields xyOps sets on every object (create_* docs; data "... set by the server"), and
@@ -100,8 +101,3 @@ def unmanaged_fields(kind: str, raw: Mapping[str, Any]) -> list[str]:
     manifest field of `kind` nor set by xyOps: what a manifest of it leaves out (another
     tool's, a later xyOps's), sorted."""
     return sorted(set(raw) - set(SPEC_MODELS[kind].model_fields) - SERVER_SET)
-
-
-def unmanaged_note(label: str, fields: Sequence[str]) -> str:
-    """The warning naming `fields` (unmanaged_fields) of the object `label` says."""
-    return f"{label}: not managed by j1sync, left out: {', '.join(fields)}"
