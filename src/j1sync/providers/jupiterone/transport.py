@@ -40,8 +40,9 @@ class HttpTransport(Transport):
         self._timeout = timeout
         # What `session.post` would work out again for every request: the session's and
         # these headers merged (never ~/.netrc: http/session.PooledSession), and the
-        # environment's proxies and CA bundle. Worked out once: ~0.4 ms of CPU and three stat() calls
-        # less per request, each a moment another thread may keep the interpreter lock.
+        # environment's proxies and CA bundle. Worked out once: ~0.4 ms of CPU and three
+        # stat() calls less per request, each a moment another thread may keep the
+        # interpreter lock.
         self._prepared = session.prepare_request(requests.Request("POST", url, headers=headers))
         self._send_options = session.merge_environment_settings(url, {}, True, True, None)
 
