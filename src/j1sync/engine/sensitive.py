@@ -215,8 +215,10 @@ def mask(
                 if not live:
                     result.literal[format_path(parts)] = node
                 # written literally, it may hold the template's own text (`Bearer`, a
-                # parameter's reference): masked whole, its pieces not known secret
+                # parameter's reference): masked whole, its pieces not known secret, but
+                # for those secret by where they stand (a header's token)
                 remember_secrets([node], whole=False)
+                remember_secrets(secret_pieces(node))
                 return MASK
         return node
 
@@ -235,9 +237,45 @@ def _hunted(value: str) -> bool:
     return len(value) >= MIN_LITERAL_CREDENTIAL_LENGTH and any(c.isdigit() for c in value)
 
 
+# The part of a credential that is secret by where it stands, hunted in other fields on its
+# own when it has MIN_SECRET_PIECE_LENGTH characters (a note quoting the token of its
+# `Bearer <token>` header, not the header): the token after an auth scheme that starts the
+# value or follows `:`, `=` or a quote (a header's, or one quoted in a body; not the word
+# after "token" in a body's prose), a URL's password (`user:<password>@`), the value of a
+# URL query parameter named like a credential (`?api_token=<value>`). Another query value
+# is hunted by `_hunted`'s rule (`?region=us-east-1` must not hide every description
+# naming the region). A piece holding `{{` is a reference the system fills in (`Bearer
+# {{param.hookToken}}`), not the secret: a message naming the parameter must stay whole.
+MIN_SECRET_PIECE_LENGTH = 8
+_SECRET_PIECES = re.compile(
+    r"(?:^|[:=\"'][ \t]*)(?:bearer|basic|token)[ \t]+(?P<token>[^\s,;\"']+)"
+    r"|://[^\s/?#@:]*:(?P<password>[^\s/?#@]+)@"
+    r"|[?&](?P<name>[^\s=&#]*)=(?P<value>[^\s&#]+)",
+    re.IGNORECASE,
+)
+_CREDENTIAL_PARAMETER = re.compile(r"token|key|secret|sig|pass|pwd|auth|cred", re.IGNORECASE)
+
+
+def secret_pieces(value: str) -> list[str]:
+    """The parts of a credential `value` that are secrets on their own (_SECRET_PIECES)."""
+    pieces: list[str] = []
+    for found in _SECRET_PIECES.finditer(value):
+        piece = found["token"] or found["password"]
+        if piece is None:
+            piece = found["value"]
+            if not _CREDENTIAL_PARAMETER.search(found["name"]) and not _hunted(piece):
+                continue
+        if len(piece) >= MIN_SECRET_PIECE_LENGTH and "{{" not in piece:
+            pieces.append(piece)
+    return pieces
+
+
 def literal_pattern(literals: Collection[str]) -> re.Pattern[str] | None:
-    """Any of `literals` worth looking for inside other text (`_hunted`), longest first."""
-    long_enough = sorted({v for v in literals if _hunted(v)}, key=len)
+    """Any of `literals` worth looking for inside other text (`_hunted`), and their
+    `secret_pieces`, longest first."""
+    hunted = {v for v in literals if _hunted(v)}
+    hunted.update(piece for value in literals for piece in secret_pieces(value))
+    long_enough = sorted(hunted, key=len)
     if not long_enough:
         return None
     return re.compile("|".join(map(re.escape, reversed(long_enough))))
