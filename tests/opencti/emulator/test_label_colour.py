@@ -21,6 +21,8 @@ JAVASCRIPT = {
     "a": "#610000",
     "ransomware": "#8fd671",
     "🚀 launch": "#90a817",  # an emoji is two UTF-16 code units (code points: #534534)
+    "x\udc00": "#88ea00",  # a lone surrogate is one code unit, as charCodeAt reads it
+    "half \ud83d": "#905b02",
     "日本語のラベル": "#c46cb0",
     "x" * 255: "#786fd6",
     "attack-pattern:T1566.001 spearphishing attachment with a very long label value": "#705e40",

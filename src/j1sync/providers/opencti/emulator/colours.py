@@ -29,7 +29,9 @@ def _to_int32(number: float) -> int:
 
 def string_to_colour(text: str) -> str:
     """OpenCTI's stringToColour of `text`."""
-    units = text.encode("utf-16-le")
+    # JavaScript's charCodeAt: UTF-16 code units, a lone surrogate (half of an emoji's
+    # pair, which a JavaScript string may hold) one of them as it is
+    units = text.encode("utf-16-le", "surrogatepass")
     hashed = 0.0  # a JavaScript number (a double), as the loop keeps it
     for at in range(0, len(units), 2):
         code = units[at] | units[at + 1] << 8
