@@ -39,7 +39,6 @@ from j1sync.entry import keep_until_exit
 from j1sync.errors import (
     AuthError,
     BadUserInput,
-    ConfigError,
     J1SyncError,
     ReadGivenUp,
     ResolutionError,
@@ -48,7 +47,7 @@ from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.kind_scan import scan_manifests, stray_api_versions
+from j1sync.manifest.kind_scan import check_systems_scanned, scan_manifests
 from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import (
     System,
@@ -434,7 +433,7 @@ def connect_and_plan(
         except J1SyncError:
             if manifests is None:  # manifest problems are reported first
                 loaded = load(paths, allow_empty, discovery)
-                _check_not_over_connected(project, _systems_of(loaded), discovery)
+                _check_connected(project, loaded, discovery)
             raise
         if manifests is not None:
             check_rotations(provider, manifests)  # before the lock is taken
@@ -477,32 +476,8 @@ def _check_connected(
     project: ProjectConfig, manifests: ManifestSet, discovery: Discovery | None
 ) -> None:
     """The systems the run connected to (`project.in_run`, from the scan's apiVersion
-    lines) are those the loaded manifests and j1sync.yaml name. One more: a line of some
-    value's text starts with `apiVersion:` (a quoted value's next line may), and planning
-    that system with no manifest of it would read its account and prune what j1sync
-    manages there: the run stops, naming the line. One missing: its apiVersion was not
-    at the start of a line."""
-    wanted = _systems_of(manifests)
-    _check_not_over_connected(project, wanted, discovery)
-    missing = [name for name in wanted if name not in project.in_run]
-    if missing:
-        raise ConfigError(
-            f"the manifests name {', '.join(missing)}, which this run did not connect to: "
-            "write each document's apiVersion at the start of a line of its own"
-        )
-
-
-def _systems_of(manifests: ManifestSet) -> tuple[str, ...]:
-    """The systems the loaded manifests and their j1sync.yaml name."""
-    return run_systems(manifests.project, {m.api_version for m in manifests.manifests})
-
-
-def _check_not_over_connected(
-    project: ProjectConfig, wanted: Collection[str], discovery: Discovery | None
-) -> None:
-    stray = stray_api_versions(project.in_run, wanted, discovery.files if discovery else ())
-    if stray is not None:
-        raise ConfigError(stray)
+    lines) are those the loaded manifests and j1sync.yaml name (kind_scan's rule)."""
+    check_systems_scanned(project.in_run, manifests, discovery.files if discovery else ())
 
 
 def _plan(

@@ -9,9 +9,9 @@ from collections import Counter
 import click
 
 from j1sync.commands._common import allow_empty_option, handle_errors, redact, redacted_problem
-from j1sync.errors import ConfigError, ManifestError, count_problems
+from j1sync.errors import ManifestError, count_problems
 from j1sync.manifest import ManifestSet, format_github_annotation, load_manifests
-from j1sync.manifest.kind_scan import scan_manifests, stray_api_versions
+from j1sync.manifest.kind_scan import check_systems_scanned, scan_manifests
 from j1sync.providers.registry import all_engine_kinds
 
 
@@ -52,15 +52,9 @@ def command(paths: tuple[str, ...], allow_empty: bool) -> None:
         manifests = load_manifests(
             list(paths), allow_empty=allow_empty, discovery=scanned.discovery
         )
+        in_run = manifests.project.run_systems(scanned.api_versions)
+        check_systems_scanned(in_run, manifests, scanned.discovery.files)  # as plan's
     except ManifestError as exc:
         _report(exc)
         sys.exit(1)
-    project = manifests.project
-    stray = stray_api_versions(
-        project.run_systems(scanned.api_versions),
-        project.run_systems(m.api_version for m in manifests.manifests),
-        scanned.discovery.files,
-    )
-    if stray is not None:
-        raise ConfigError(stray)
     click.echo(summary_line(manifests))

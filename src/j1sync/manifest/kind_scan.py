@@ -19,10 +19,15 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from j1sync.errors import ConfigError, ManifestError, ManifestProblem
 from j1sync.manifest.discovery import Discovery, discover
 from j1sync.manifest.project import run_roots
 from j1sync.providers.registry import system_for_api_version, system_named, systems
+
+if TYPE_CHECKING:
+    from j1sync.manifest.document import ManifestSet
 
 # `kind: IamGroup` at the start of a line (a top-level key of a block-style document),
 # optionally quoted. Searched as a line break followed by the key (a literal first
@@ -87,6 +92,39 @@ def api_versions_written(text: bytes) -> Iterator[re.Match[bytes]]:
     if first is not None:
         yield first
     yield from _API_VERSION_LINE.finditer(text)
+
+
+def check_systems_scanned(
+    in_run: Collection[str], manifests: ManifestSet, files: Iterable[Path]
+) -> None:
+    """The systems a run took from the scan's apiVersion lines (`in_run`) are those its
+    loaded manifests and j1sync.yaml name: the one rule of validate, plan, apply and
+    drift. A manifest of a system the scan did not find (its apiVersion indented, in a
+    flow mapping after another key, on the next line, behind an anchor or a merge key) is
+    a ManifestError at that document; a system no manifest names, the stray rule's
+    ConfigError (`stray_api_versions`)."""
+    wanted = manifests.project.run_systems(m.api_version for m in manifests.manifests)
+    missing = {name for name in wanted if name not in in_run}
+    if missing:
+        raise ManifestError(
+            [
+                ManifestProblem(
+                    m.source,
+                    f"its apiVersion is not written at the start of a line of its own "
+                    f"(`apiVersion: {m.api_version}`, not indented, not after another key "
+                    "of a `{...}` mapping): j1sync reads those lines to know the systems a "
+                    "run reads before the manifests load; write it so",
+                    m.address,
+                    "apiVersion",
+                )
+                for m in manifests.manifests
+                if (system := system_for_api_version(m.api_version)) is not None
+                and system.name in missing
+            ]
+        )
+    stray = stray_api_versions(in_run, wanted, files)
+    if stray is not None:
+        raise ConfigError(stray)
 
 
 def stray_api_versions(
