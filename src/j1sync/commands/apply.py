@@ -37,7 +37,13 @@ from j1sync.interrupts import StoppableRetries, StopRequest, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
-from j1sync.output.values import NO_CHANGES, alike_addresses, pruning_note, summary_line
+from j1sync.output.values import (
+    NO_CHANGES,
+    alike_addresses,
+    pruning_note,
+    report_title,
+    summary_line,
+)
 from j1sync.plan_trust import (
     check_deletes_allowed,
     check_emulator,
@@ -125,7 +131,9 @@ def command(
         raise click.UsageError("--rotate needs PATHS: a saved plan is applied as it was made")
     saved = read_saved_plan(Path(plan_file)) if plan_file else None
     progress = progress_for_stderr(color_mode())
-    approval = Approval(auto_approve, show_plan or not auto_approve, saved is not None)
+    approval = Approval(
+        auto_approve, show_plan or not auto_approve, saved is not None, connection.emulator
+    )
     connect = rotating(connect_with(replace(connection, concurrency=concurrency)), rotate)
     report = _Report(saved_plan=saved is not None)
     with report.closed_before_errors(), ExitStack() as until_let_go:
@@ -210,6 +218,7 @@ class Approval:
     auto_approve: bool
     show_plan: bool
     saved_plan: bool = False  # a saved plan: what to say when the apply stops early
+    emulator: bool = False  # against the emulators: the report's first line says so
 
 
 @dataclass
@@ -245,13 +254,16 @@ def _apply(
     """Show the plan, check it and ask, then apply it; None when there is nothing to do."""
     note = pruning_note(plan)
     with _writing_report(None):  # flushed (click.echo) before any change
+        whole_plan = approval.show_plan and plan_has_changes(plan)
+        if approval.emulator and not whole_plan:  # else the plan's own heading says it
+            click.echo(report_title("j1sync apply", emulator=True))
         if not plan_has_changes(plan):
             click.echo(NO_CHANGES)
             if note:
                 click.echo(note)
             return None
-        if approval.show_plan:
-            echo_plan(plan, "text", title="j1sync apply")
+        if whole_plan:
+            echo_plan(plan, "text", title="j1sync apply", emulator=approval.emulator)
         else:
             click.echo(summary_line(plan))
             if note:

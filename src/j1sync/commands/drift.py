@@ -36,27 +36,27 @@ def command(
     with planning(paths, connection, allow_empty) as (_, run):
         plan = run.plan
     drifted = plan_has_changes(plan)
-    echo_plan(plan, fmt, title="j1sync drift")
-    click.echo(verdict(plan), err=True)
+    echo_plan(plan, fmt, title="j1sync drift", emulator=connection.emulator)
+    click.echo(verdict(plan, connection.emulator), err=True)
     if drifted:
         sys.exit(2)
 
 
-def verdict(plan: Plan) -> str:
+def verdict(plan: Plan, emulator: bool = False) -> str:
     """The closing line: whether the target differs from the manifests; over several
-    targets, which of them do (as the plan's sections name them), or that every one
-    matches."""
+    targets, which of them do (as the plan's sections name them: against the emulators,
+    `xyOps: emulator`), or that every one matches."""
     if len(plan.sections) < 2:
         if plan_has_changes(plan):
             return "Drift detected: the account differs from the manifests."
         return "In sync: the account matches the manifests."
     differ = [
-        section_heading(section)
+        section_heading(section, emulator)
         for section in plan.sections
         if plan_has_changes(section_plan(plan, section))
     ]
     if not differ:
-        every = "; ".join(section_heading(section) for section in plan.sections)
+        every = "; ".join(section_heading(section, emulator) for section in plan.sections)
         return f"In sync: every target matches the manifests ({every})."
     verb = "differs" if len(differ) == 1 else "differ"
     return (

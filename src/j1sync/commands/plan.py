@@ -73,7 +73,7 @@ def command(
                 templates=run.manifests.sensitive.values(),
             )
     plan = run.plan
-    echo_plan(plan, fmt, title="j1sync plan")
+    echo_plan(plan, fmt, title="j1sync plan", emulator=connection.emulator)
     if out and sealed is not None:
         from j1sync.executor.resolution import literal_secret_warning
 

@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from j1sync.plan_binding import SavedPlan
 
 
-def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
-    """The plan in `fmt`; only that renderer is loaded (`load_renderer`)."""
-    return load_renderer(fmt)(plan, title)
+def render_plan(plan: Plan, fmt: str, *, title: str, emulator: bool = False) -> str:
+    """The plan in `fmt`; only that renderer is loaded (`load_renderer`). `emulator`: the
+    plan was made against the emulators (--emulator), which its heading says."""
+    return load_renderer(fmt)(plan, title, emulator)
 
 
 # How much of a rendered plan goes to click.echo at once. click.echo of the whole text
@@ -30,8 +31,8 @@ def render_plan(plan: Plan, fmt: str, *, title: str) -> str:
 ECHO_CHUNK = 1 << 20
 
 
-def echo_plan(plan: Plan, fmt: str, *, title: str) -> None:
-    """`click.echo(render_plan(plan, fmt, title=title))`, written in pieces: JSON as it is
+def echo_plan(plan: Plan, fmt: str, *, title: str, emulator: bool = False) -> None:
+    """`click.echo(render_plan(plan, fmt, ...))`, written in pieces: JSON as it is
     encoded (output/plan_json.json_chunks), a text or Markdown plan in chunks of about
     ECHO_CHUNK characters cut at a line break (a coloured line's escapes stay whole)."""
     if fmt == "json":
@@ -41,7 +42,7 @@ def echo_plan(plan: Plan, fmt: str, *, title: str) -> None:
             click.echo(chunk, nl=False)
         click.echo()
         return
-    text = render_plan(plan, fmt, title=title)
+    text = render_plan(plan, fmt, title=title, emulator=emulator)
     start = 0
     while len(text) - start > ECHO_CHUNK:
         end = text.rfind("\n", start, start + ECHO_CHUNK) + 1
@@ -52,22 +53,22 @@ def echo_plan(plan: Plan, fmt: str, *, title: str) -> None:
     click.echo(text[start:])
 
 
-def load_renderer(fmt: str) -> Callable[[Plan, str], str]:
-    """The renderer of `fmt` (plan, title -> text), its module loaded on the first call
-    only: not before a run's first request (which waits for nothing it does not need),
-    and, given to `planning` as its `while_reading`, while the account is read rather than
-    after the plan is made."""
+def load_renderer(fmt: str) -> Callable[[Plan, str, bool], str]:
+    """The renderer of `fmt` (plan, title, emulator -> text; JSON has no heading), its
+    module loaded on the first call only: not before a run's first request (which waits
+    for nothing it does not need), and, given to `planning` as its `while_reading`, while
+    the account is read rather than after the plan is made."""
     if fmt == "json":
         from j1sync.output.plan_json import render_json
 
-        return lambda plan, _: render_json(plan)
+        return lambda plan, _title, _emulator: render_json(plan)
     if fmt == "markdown":
         from j1sync.output.markdown import render_markdown
 
-        return lambda plan, title: render_markdown(plan, title=title)
+        return lambda plan, title, emulator: render_markdown(plan, title, emulator)
     from j1sync.output.text import render_text
 
-    return lambda plan, _: render_text(plan, color=use_color())
+    return lambda plan, title, emulator: render_text(plan, use_color(), title, emulator)
 
 
 def write_plan_file(text: Iterable[str], path: Path) -> None:

@@ -26,6 +26,7 @@ from j1sync.output.values import (
     alike_addresses,
     plural,
     pruning_note,
+    report_title,
     section_heading,
     still_used,
     summary_line,
@@ -131,18 +132,20 @@ def _details(change: Change, alike: dict[str, str]) -> str:
     return "\n".join(body)
 
 
-def render_markdown(plan: Plan, title: str = "j1sync plan") -> str:
+def render_markdown(plan: Plan, title: str = "j1sync plan", emulator: bool = False) -> str:
     """One comment; over several targets, a `###` section per target (system and
-    account) with its own summary, table, deletions, safety verdict and changes."""
+    account) with its own summary, table, deletions, safety verdict and changes. A plan
+    made against the emulators (`emulator`) says so in its heading."""
     actionable = plan.actionable
-    head = [f"## {title}", "", NO_CHANGES if not actionable else f"**{summary_line(plan)}**", ""]
+    summary = NO_CHANGES if not actionable else f"**{summary_line(plan)}**"
+    head = [f"## {_escape(report_title(title, emulator))}", "", summary, ""]
     if len(plan.sections) < 2:
         return _join(head + _part(plan, note=pruning_note(plan), changes_heading="### Changes"))
     head += _note(pruning_note(plan))
     for section in plan.sections:
         part = section_plan(plan, section)
         summary = f"**{summary_line(part)}**" if part.actionable else NO_CHANGES_HERE
-        heading = f"### {_escape(section_heading(section))}"
+        heading = f"### {_escape(section_heading(section, emulator))}"
         head += [head_marker(), heading, "", summary, ""]
         head += _part(part, note=None, changes_heading=None)
     return _join(head)

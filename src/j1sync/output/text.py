@@ -20,6 +20,7 @@ from j1sync.output.values import (
     SYMBOLS,
     alike_addresses,
     pruning_note,
+    report_title,
     section_heading,
     still_used,
     summary_line,
@@ -29,14 +30,18 @@ STYLES = {"create": "green", "update": "yellow", "delete": "red", "no-op": "dim"
 LINE_STYLES = {"+": "green", "-": "red", "~": "yellow", " ": ""}
 
 
-def render_text(plan: Plan, color: bool) -> str:
+def render_text(plan: Plan, color: bool, title: str = "j1sync plan", emulator: bool = False) -> str:
     """The plan; over several targets, one section per target (system and account) with
-    its changes, unmanaged counts, safety verdict and summary, then the totals."""
-    return render(_lines(plan), color)
+    its changes, unmanaged counts, safety verdict and summary, then the totals. A plan
+    made against the emulators (`emulator`) starts with its title saying so."""
+    return render(_lines(plan, title, emulator), color)
 
 
-def _lines(plan: Plan) -> Iterator[Text]:
+def _lines(plan: Plan, title: str, emulator: bool) -> Iterator[Text]:
     """The plan's lines, made as they are rendered: none of them kept."""
+    if emulator:
+        yield line(report_title(title, emulator), style="bold yellow")
+        yield line("")
     note = pruning_note(plan)
     if len(plan.sections) < 2:
         yield from _body(plan, NO_CHANGES, note=note)
@@ -46,7 +51,7 @@ def _lines(plan: Plan) -> Iterator[Text]:
         for section in plan.sections:
             part = section_plan(plan, section)
             yield line("")
-            yield line(section_heading(section), style="bold underline")
+            yield line(section_heading(section, emulator), style="bold underline")
             yield from _body(part, NO_CHANGES_HERE, legend=False)
             yield line(summary_line(part), style="bold")
         yield from _note(note)

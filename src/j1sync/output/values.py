@@ -24,9 +24,23 @@ NO_CHANGES = "No changes. The account matches the manifests."
 NO_CHANGES_HERE = "No changes: this target matches the manifests."
 
 
-def section_heading(section: PlanSection) -> str:
-    """How a plan over several targets names one: `xyOps: https://xyops.example.com`."""
-    return f"{section['title']}: {section['target']}"
+# A report of a run against the emulators (--emulator; the action's `emulator: auto` when
+# no secret is set) says so in its heading, so that a plan of demo data is never read as
+# one of the account; it names each target `emulator`, not by its address (a port that
+# changes every run).
+EMULATED = "emulator: demo data, not an account"
+EMULATOR_TARGET = "emulator"
+
+
+def report_title(title: str, emulator: bool) -> str:
+    """A report's heading: `j1sync plan`, or `j1sync plan (emulator: demo data, ...)`."""
+    return f"{title} ({EMULATED})" if emulator else title
+
+
+def section_heading(section: PlanSection, emulator: bool = False) -> str:
+    """How a plan over several targets names one: `xyOps: https://xyops.example.com`;
+    against the emulators, `xyOps: emulator`."""
+    return f"{section['title']}: {EMULATOR_TARGET if emulator else section['target']}"
 
 
 def pruning_note(plan: Plan) -> str | None:
