@@ -8,6 +8,7 @@ project's own rules so a change that breaks one fails with a sentence saying whi
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,25 @@ def test_pre_commit_hook_validates_the_whole_set() -> None:
     assert hook["pass_filenames"] is False
     assert re.search(hook["files"], "manifests/rules.yaml")
     assert not re.search(hook["files"], "README.md")
+
+
+def test_apply_against_the_emulators_does_not_end_as_applied_to_an_account(
+    tmp_path: Path,
+) -> None:
+    """`emulator: auto` with no secret set (or a misnamed one) applied to demo data and the
+    job ended "Applied." as for the account."""
+    steps = steps_of(load(ROOT / ".github" / "workflows" / "j1sync-apply.yml"))
+    [outcome] = [s for s in steps if s.get("name") == "Outcome"]
+    script = tmp_path / "outcome.sh"
+    script.write_text(outcome["run"], encoding="utf-8")
+
+    def said(emulator: str) -> str:
+        env = {"PATH": "/usr/bin:/bin", "EXIT_CODE": "0", "EMULATOR": emulator}
+        done = subprocess.run(
+            ["bash", "-eo", "pipefail", str(script)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert said("false") == "Applied.\n"
+    assert "demo data" in said("true") and "no account was changed" in said("true")
