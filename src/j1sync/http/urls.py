@@ -24,16 +24,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-# `scheme://user:password@` (the user part may hold `@`, the host part never `/?#`), and
-# a query or fragment (`?token=...`): what a URL may carry of a credential.
-_USER_INFO = re.compile(r"^((?:[^:/?#]*:)?//)?[^/?#]*@")
-_QUERY_OR_FRAGMENT = re.compile(r"[?#].*", re.DOTALL)
+# a query or fragment (`?token=...`): what a URL may carry of a credential, with the
+# user information before its last `@`
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 
 
 def shown_url(url: str) -> str:
-    """`url` as an error message may show it: any user:password and query or fragment
+    """`url` as an error message may show it: any user:password (all before the last `@`
+    back to the `//`, or to the start when there is none: `http//user:pass@host`, a
+    mistyped scheme, as much as `https://user:pass@host`) and any query or fragment
     replaced by `...`, whether or not the rest of it parses."""
-    return _QUERY_OR_FRAGMENT.sub("?...", _USER_INFO.sub(r"\1...@", url))
+    cut = _QUERY_OR_FRAGMENT.search(url)
+    head = url[: cut.start()] if cut else url
+    at = head.rfind("@")
+    if at >= 0:
+        slashes = head.find("//", 0, at)
+        start = slashes + 2 if slashes >= 0 else 0
+        head = f"{head[:start]}...{head[at:]}"
+    return head + ("?..." if cut else "")
 
 
 @dataclass(frozen=True)
