@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from j1sync.commands._common import handle_errors
+from j1sync.credentials import credential_values
+from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ConfigError
 from j1sync.github import (
     GitHubClient,
@@ -35,7 +37,13 @@ repo_option = click.option(
 
 
 def read_body(path: Path) -> str:
-    return read_capped_text(path, "--body-file", MAX_BODY_FILE_BYTES)
+    """The body file's text without any of j1sync's credentials (credentials.py: the
+    systems' API keys, the plan key, the GitHub token), which a report written by hand or
+    by another tool may quote: what a comment, an issue or a job summary publishes."""
+    text = read_capped_text(path, "--body-file", MAX_BODY_FILE_BYTES)
+    for key in credential_values():
+        text = redact_key(text, key)
+    return text
 
 
 def read_report(path: Path) -> str:
