@@ -48,7 +48,7 @@ def test_empty_project_file_means_defaults(write: WriteFile) -> None:
 def test_project_file_problems_are_located(write: WriteFile) -> None:
     path = write(
         "j1sync.yaml",
-        "managedTag: j1sync\nprune:\n  IamGroups: true\nsafety:\n  maxChangePercent: 0\n",
+        "managedTag: j1sync\nprune:\n  IamGroups: true\nsafety:\n  maxChangePercent: -1\n",
     )
     _, problems = load_project_file(path, env={})
     assert [(p.location and p.location.line, p.field) for p in problems] == [

@@ -45,10 +45,11 @@ MAX_PROJECT_FILE_BYTES = 1 << 20
 
 class SafetyFile(StrictModel):
     """A plan is blocked when a kind has at least `minObjects` managed objects and more
-    than `maxChangePercent` of them would be deleted or updated."""
+    than `maxChangePercent` of them would be deleted or updated (0: any delete or update
+    needs --force)."""
 
     minObjects: int = Field(default=SAFETY_MIN_OBJECTS, ge=0)
-    maxChangePercent: float = Field(default=SAFETY_MAX_CHANGE_PERCENT, gt=0, le=100)
+    maxChangePercent: float = Field(default=SAFETY_MAX_CHANGE_PERCENT, ge=0, le=100)
 
 
 class TargetSection(StrictModel):
