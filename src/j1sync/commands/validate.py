@@ -47,6 +47,8 @@ def command(paths: tuple[str, ...], allow_empty: bool) -> None:
 
     PATH is a manifest file or a folder (searched recursively for *.yaml and *.yml);
     without PATH, the `paths` of ./j1sync.yaml, else the current folder."""
+    if "" in paths:  # `j1sync validate "$UNSET"`: never the current folder in its place
+        raise click.BadParameter("Path '' does not exist.", param_hint="'[PATHS]...'")
     scanned = scan_manifests(paths)  # the files, found and read once, as plan does
     try:
         manifests = load_manifests(
