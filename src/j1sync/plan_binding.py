@@ -189,7 +189,7 @@ def seal_plan(
         targets=targets if len(targets) > 1 else (),
         manifests=manifests_digest(paths),
     )
-    data = {**plan.to_dict(), BINDING_FIELD: binding.to_dict()}
+    data = {**plan.to_dict(saved=True), BINDING_FIELD: binding.to_dict()}
     return signed_pieces(data, plan_key(provider), values)
 
 

@@ -4,7 +4,9 @@ An HMAC-SHA256 over the plan's canonical JSON (every field but the signature its
 keyed from a secret that both the plan and the apply job hold: J1SYNC_PLAN_KEY when it is
 set, else the API key of the plan's (first) target. The key is stretched with PBKDF2 and a
 random salt per plan, so the file holds neither the secret nor an unsalted hash of it, and
-a hand edit cannot be re-signed without the secret.
+a hand edit cannot be re-signed without the secret. What the file holds that is made from
+a secret's value is keyed with the stretched key too: each change's live fingerprint
+(engine/fingerprint.saved_fingerprint) and each written variable's (VALUES_FIELD).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from j1sync.canonical import canonical_json, same_secret, text_bytes
 from j1sync.credentials import ENV_PLAN_KEY
-from j1sync.engine.fingerprint import SALT_BYTES
+from j1sync.engine.fingerprint import SALT_BYTES, saved_fingerprint
 from j1sync.errors import UntrustedPlan
 from j1sync.providers.registry import systems
 
@@ -115,9 +117,10 @@ def _signature(
 
 
 def sign(data: Mapping[str, Any], key: PlanKey) -> dict[str, Any]:
-    """`data` with its signature added."""
+    """`data` with its live fingerprints keyed (`_saved_changes`) and its signature added."""
     salt = secrets.token_bytes(SALT_BYTES)
     with _stretching(key, salt) as stretched:
+        data = _saved_changes(data, stretched())
         content = signed_content(data)
         return {**data, SIGNATURE_FIELD: _signature(key, salt, stretched(), [content])}
 
@@ -135,12 +138,39 @@ def signed_pieces(
     that one holds another value than the plan was made with (`changed_values`)."""
     salt = secrets.token_bytes(SALT_BYTES)
     with _stretching(key, salt) as stretched:
-        fields = {name: _encoded(value) for name, value in data.items() if name != SIGNATURE_FIELD}
+        # the changes last: their live fingerprints wait for the stretched key
+        fields = {
+            name: _encoded(value)
+            for name, value in data.items()
+            if name not in (SIGNATURE_FIELD, _CHANGES)
+        }
+        if _CHANGES in data:
+            fields[_CHANGES] = _encoded(_saved_changes(data, stretched())[_CHANGES])
         if values:
             fields[VALUES_FIELD] = _encoded(_value_fingerprints(stretched(), values))
         signature = _signature(key, salt, stretched(), _object_pieces(fields))
     fields[SIGNATURE_FIELD] = [canonical_json(signature)]
     return [_LONE_SURROGATE.sub(_json_escape, piece) for piece in _object_pieces(fields)]
+
+
+_CHANGES = "changes"  # Plan.to_dict's list of changes, each with its `live_fingerprint`
+
+
+def _saved_changes(data: Mapping[str, Any], stretched: bytes) -> Mapping[str, Any]:
+    """`data` with each change's live fingerprint keyed with `stretched`: the file holds
+    the fingerprints' salt, so keyed with the salt alone, each would let anyone holding the
+    file test guesses of a secret the live state holds. `apply --plan` keys the live
+    object's again to compare (engine/stale.check_stale)."""
+    changes = data.get(_CHANGES)
+    if not isinstance(changes, list):
+        return data
+    saved = [
+        {**change, "live_fingerprint": saved_fingerprint(stretched, change["live_fingerprint"])}
+        if isinstance(change, dict) and isinstance(change.get("live_fingerprint"), str)
+        else change
+        for change in changes
+    ]
+    return {**data, _CHANGES: saved}
 
 
 def _encoded(value: Any) -> list[str]:

@@ -92,6 +92,7 @@ def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> No
             + _emulator_hint(theirs, emulator)
         )
     stretched = verify(saved.data, key, saved.name)
+    saved.plan.fingerprint_key = stretched  # its live fingerprints are keyed with it
     _check_env_references(saved)
     _check_env_values(saved, stretched)
 

@@ -209,9 +209,9 @@ def test_json_round_trip_is_exact() -> None:
         want("Question", "q", title="t"),
     ]
     plan = plan_of(desired, live)
-    data = json.loads(json.dumps(plan.to_dict()))
+    data = json.loads(json.dumps(plan.to_dict(saved=True)))
     assert Plan.from_dict(data) == plan
-    assert Plan.from_dict(data).to_dict() == plan.to_dict()
+    assert Plan.from_dict(data).to_dict(saved=True) == plan.to_dict(saved=True)
     assert set(data) == {
         "format_version",
         "j1sync_version",
@@ -238,3 +238,12 @@ def test_json_round_trip_is_exact() -> None:
         "depends_on",
         "live_fingerprint",
     }
+
+
+def test_a_printed_plan_holds_no_fingerprint_nor_salt() -> None:
+    """With both, anyone could test guesses of a secret a live state holds; only a saved
+    plan has them, keyed again with its signing key (plan_signature)."""
+    live = [have("AlertRule", "r", "2", managed=True, description="old")]
+    printed = plan_of([want("AlertRule", "r", description="new")], live).to_dict()
+    assert "fingerprint_salt" not in printed
+    assert all("live_fingerprint" not in change for change in printed["changes"])

@@ -67,7 +67,7 @@ LIVE = [
 
 
 def as_data(plan: Plan) -> dict[str, Any]:
-    data = plan.to_dict()
+    data = plan.to_dict(saved=True)
     del data["created_at"]
     return data
 

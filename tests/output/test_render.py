@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 from j1sync.engine.model import Plan
 from j1sync.engine.plan import build_plan
@@ -76,9 +77,15 @@ def test_sensitive_values_appear_only_masked_in_every_format() -> None:
     assert "${env:HOOK}" in render_json(plan)
 
 
-def test_json_is_the_plan_file_document() -> None:
+def test_json_is_the_plan_file_document_without_its_fingerprints() -> None:
+    """--format json is the plan file's document, less what only `apply --plan` needs
+    and no reader may have: the live fingerprints and their salt."""
     plan = sample_plan()
-    assert Plan.from_dict(json.loads(render_json(plan))) == plan
+    shown = Plan.from_dict(json.loads(render_json(plan)))
+    assert shown.fingerprint_salt == "" and plan.fingerprint_salt
+    assert all(change.live_fingerprint is None for change in shown.changes)
+    unkeyed = [replace(change, live_fingerprint=None) for change in plan.changes]
+    assert replace(shown, fingerprint_salt=plan.fingerprint_salt) == replace(plan, changes=unkeyed)
 
 
 def test_markdown_calls_out_deletions_and_tabulates_kinds() -> None:

@@ -34,4 +34,5 @@ def test_the_pieces_are_the_whole_plan_as_json_dumps_writes_it(plan: Plan) -> No
     assert render_json(plan) == whole
     pieces = list(json_chunks(plan))
     assert len(pieces) > len(plan.changes)  # an element at a time
-    assert Plan.from_dict(json.loads("".join(pieces))) == plan
+    # as printed: without the live fingerprints and their salt (Plan.to_dict)
+    assert Plan.from_dict(json.loads("".join(pieces))) == Plan.from_dict(plan.to_dict())

@@ -137,8 +137,9 @@ def test_rules_and_schedules_are_resolved_once_while_the_rules_are_read(
         run = plan_with(provider, account.manifests)
         assert events == ["resolve IntegrationSchedule", "resolve AlertRule", "read over"]
         unprepared = unprepared_plan(provider, run)
-    planned = {k: v for k, v in run.plan.to_dict().items() if k != "created_at"}
-    assert planned == {k: v for k, v in unprepared.to_dict().items() if k != "created_at"}
+    planned = {k: v for k, v in run.plan.to_dict(saved=True).items() if k != "created_at"}
+    made = unprepared.to_dict(saved=True)
+    assert planned == {k: v for k, v in made.items() if k != "created_at"}
     actions = {c.address: c.action for c in run.plan.changes}
     # the rule's live action names its instance once linked, the schedule its instance
     assert actions == {"IntegrationSchedule/jira-cloud": "no-op", "AlertRule/ticket": "no-op"}

@@ -59,7 +59,7 @@ def test_fingerprints_are_salted_per_plan_and_hold_no_plain_hash() -> None:
     plain = json.dumps(
         {"id": "1", "state": live[0].state}, sort_keys=True, separators=(",", ":")
     ).encode()
-    assert hashlib.sha256(plain).hexdigest() not in json.dumps(first.to_dict())
+    assert hashlib.sha256(plain).hexdigest() not in json.dumps(first.to_dict(saved=True))
 
 
 def test_every_masked_value_is_scrubbed_from_messages() -> None:

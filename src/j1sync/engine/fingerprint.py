@@ -1,7 +1,9 @@
 """A live object's fingerprint: how `apply --plan` tells that the account moved on.
 
-Keyed with the plan's own random salt: a live state may hold credentials, and a plain
-sha256 of it would let anyone holding the plan file test guesses of them offline.
+Keyed with the plan's own random salt, then, in a saved plan, keyed again with the plan's
+stretched signing key (`saved_fingerprint`): a live state may hold credentials, and the
+file holds the salt, so a fingerprint keyed with the salt alone would let anyone holding
+the plan file test guesses of them offline. A printed plan holds neither (Plan.to_dict).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from j1sync.canonical import canonical_json, text_bytes
 from j1sync.engine.contract import LiveObject
 
 SALT_BYTES = 16  # every salt j1sync makes: plan fingerprints, plan signatures, parameter records
+_SAVED_CONTEXT = b"j1sync plan live fingerprint\x00"
 
 
 def new_salt() -> str:
@@ -33,3 +36,9 @@ def live_fingerprint(live: LiveObject, salt: str, state_json: str | None = None)
     revision = "" if live.revision is None else f'"revision":{canonical_json(live.revision)},'
     canonical = f'{{"id":{canonical_json(live.id)},{revision}"state":{state}}}'
     return hmac.digest(salt.encode("ascii"), text_bytes(canonical), hashlib.sha256).hex()
+
+
+def saved_fingerprint(key: bytes, fingerprint: str) -> str:
+    """`fingerprint` as a plan file holds it: HMAC-SHA256 keyed with `key`, the plan's
+    stretched signing key, which the file does not hold."""
+    return hmac.new(key, _SAVED_CONTEXT + text_bytes(fingerprint), hashlib.sha256).hexdigest()

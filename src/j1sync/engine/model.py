@@ -4,7 +4,9 @@
 secret: values from `${env:…}` and credential fields are masked, and each change keeps
 the unresolved template of every masked `after` value by path so apply can re-resolve
 it; a credential written literally is listed by path (`literal_secrets`) and its value
-stays in memory. Live fingerprints are keyed with the plan's own random salt.
+stays in memory. Live fingerprints are keyed with the plan's own random salt, and are
+written only to a saved plan (`to_dict(saved=True)`), keyed again there with its signing
+key (engine/fingerprint.py says why).
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class Change:
     def actionable(self) -> bool:
         return self.action in ACTIONABLE
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, saved: bool = False) -> dict[str, Any]:
+        fingerprint = {"live_fingerprint": self.live_fingerprint} if saved else {}
         return {
             "address": self.address,
             "kind": self.kind,
@@ -62,7 +65,7 @@ class Change:
             "after": self.after,
             "changed_paths": list(self.changed_paths),
             "depends_on": list(self.depends_on),
-            "live_fingerprint": self.live_fingerprint,
+            **fingerprint,
             "sensitive": dict(self.sensitive),
             "literal_secrets": list(self.literal_secrets),
             "account_secrets": list(self.account_secrets),
@@ -185,6 +188,10 @@ class Plan:
     fingerprint_salt: str = ""  # hex; keys every change's live_fingerprint
     # a plan over several targets: one section per target (empty: one target)
     sections: list[PlanSection] = field(default_factory=list)
+    # a saved plan's, once its signature is checked: the stretched signing key its live
+    # fingerprints are keyed with again (engine/fingerprint.saved_fingerprint); this
+    # process only, never written or shown
+    fingerprint_key: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def actionable(self) -> list[Change]:
@@ -198,14 +205,19 @@ class Plan:
                 totals[column] += counts.get(column, 0)
         return totals
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, saved: bool = False) -> dict[str, Any]:
+        """The plan as `--format json` prints it; `saved`: as `plan --out` hands it to be
+        signed (plan_signature), with the live fingerprints and their salt, which a printed
+        plan never holds: with both, anyone could test guesses of a secret a live state
+        holds against its fingerprint."""
+        salt = {"fingerprint_salt": self.fingerprint_salt} if saved else {}
         return {
             "format_version": self.format_version,
             "j1sync_version": self.j1sync_version,
             "account": self.account,
             "created_at": self.created_at,
-            "fingerprint_salt": self.fingerprint_salt,
-            "changes": [c.to_dict() for c in self.changes],
+            **salt,
+            "changes": [c.to_dict(saved=saved) for c in self.changes],
             "unmanaged": [u.to_dict() for u in self.unmanaged],
             "summary": {kind: dict(counts) for kind, counts in self.summary.items()},
             "safety": {
@@ -233,7 +245,7 @@ class Plan:
                 j1sync_version=data["j1sync_version"],
                 account=data["account"],
                 created_at=data["created_at"],
-                fingerprint_salt=str(data["fingerprint_salt"]),
+                fingerprint_salt=str(data.get("fingerprint_salt", "")),
                 changes=[Change.from_dict(c) for c in data["changes"]],
                 unmanaged=[UnmanagedObject.from_dict(u) for u in data["unmanaged"]],
                 summary={k: dict(v) for k, v in data["summary"].items()},

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from j1sync.engine.contract import LiveObject
-from j1sync.engine.fingerprint import live_fingerprint
+from j1sync.engine.fingerprint import live_fingerprint, saved_fingerprint
 from j1sync.engine.model import Change, Plan
 from j1sync.engine.plan import users_left_alone
 from j1sync.errors import StalePlan
@@ -17,7 +17,8 @@ SHOWN = 10  # the changes a stale plan's error names; the others are counted
 def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
     """Raise StalePlan when an address's live object changed since the plan: how many,
     the first SHOWN of them, and whether the plan appears to be applied already (every
-    change's object is now as the plan would leave it: a saved plan applied twice)."""
+    change's object is now as the plan would leave it: a saved plan applied twice).
+    A saved plan's fingerprints are keyed again with its `fingerprint_key`."""
     now: dict[str, list[LiveObject]] = defaultdict(list)
     for obj in live:
         now[obj.address].append(obj)
@@ -31,7 +32,7 @@ def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
             problems.append(f"{change.address}: no longer exists in the account")
         elif len(found) > 1:
             problems.append(f"{change.address}: now matches {len(found)} live objects")
-        elif live_fingerprint(found[0], plan.fingerprint_salt) != change.live_fingerprint:
+        elif _fingerprint(plan, found[0]) != change.live_fingerprint:
             problems.append(f"{change.address}: changed since the plan was made")
     problems += _new_users(plan, live)
     if not problems:
@@ -51,6 +52,12 @@ def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
     if len(problems) > SHOWN:
         shown.append(f"… and {len(problems) - SHOWN} more")
     raise StalePlan(why + "\n  " + "\n  ".join(shown))
+
+
+def _fingerprint(plan: Plan, live: LiveObject) -> str:
+    fingerprint = live_fingerprint(live, plan.fingerprint_salt)
+    key = plan.fingerprint_key
+    return fingerprint if key is None else saved_fingerprint(key, fingerprint)
 
 
 def _as_planned(change: Change, found: Sequence[LiveObject]) -> bool:
