@@ -25,9 +25,12 @@ logs) can be scrubbed of it with `redact_secrets`.
 
 from __future__ import annotations
 
+import base64
+import functools
 import json
 import re
 import threading
+import urllib.parse
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -469,6 +472,26 @@ def redact_key(text: str, key: str | None) -> str:
     than MIN_BARE_SECRET_LENGTH is left alone (it would be replaced letter by letter)."""
     if not key or len(key) < MIN_BARE_SECRET_LENGTH:
         return text
-    for form in quoted_forms(key):  # as written, and as an error message quotes it
+    for form in _credential_forms(key):
         text = text.replace(form, REDACTED)
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def _credential_forms(key: str) -> tuple[str, ...]:
+    """`key` as written, as an error message quotes it (`quoted_forms`), and as a server
+    echoing a request back may: URL-encoded, and in base64 (standard and URL-safe) at
+    each of the three places it may start in an encoded blob (`Authorization: Basic`, a
+    header echoed encoded), only the characters the key alone decides. Forms shorter than
+    MIN_ENCODED_FORM are left out: too short to be told from other text."""
+    forms = list(quoted_forms(key))
+    forms += [urllib.parse.quote(key, safe=""), urllib.parse.quote_plus(key)]
+    data = key.encode("utf-8", "surrogatepass")
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + data).decode("ascii")
+        inside = encoded[(offset * 4 + 2) // 3 : (offset + len(data)) * 4 // 3]
+        forms += [inside, inside.replace("+", "-").replace("/", "_")]
+    return tuple(f for f in dict.fromkeys(forms) if len(f) >= MIN_ENCODED_FORM)
+
+
+MIN_ENCODED_FORM = 8
