@@ -485,8 +485,11 @@ def _credential_forms(key: str) -> tuple[str, ...]:
     header echoed encoded), only the characters the key alone decides. Forms shorter than
     MIN_ENCODED_FORM are left out: too short to be told from other text."""
     forms = list(quoted_forms(key))
-    forms += [urllib.parse.quote(key, safe=""), urllib.parse.quote_plus(key)]
-    data = key.encode("utf-8", "surrogatepass")
+    try:  # a key from the environment's bytes: those bytes (os.fsencode's surrogates)
+        data = key.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate no byte stands for: sent as no byte
+        return tuple(f for f in dict.fromkeys(forms) if len(f) >= MIN_ENCODED_FORM)
+    forms += [urllib.parse.quote_from_bytes(data, safe=""), urllib.parse.quote_plus(data)]
     for offset in range(3):
         encoded = base64.b64encode(b"\0" * offset + data).decode("ascii")
         inside = encoded[(offset * 4 + 2) // 3 : (offset + len(data)) * 4 // 3]

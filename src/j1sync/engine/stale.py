@@ -23,8 +23,15 @@ def check_stale(plan: Plan, live: Sequence[LiveObject]) -> None:
     for obj in live:
         now[obj.address].append(obj)
     problems: list[str] = []
+    created = {change.address for change in plan.actionable if change.action == "create"}
     for change in plan.actionable:
         found = now.get(change.address, [])
+        if change.action != "delete":  # what it names must still be there (or made here)
+            problems += [
+                f"{change.address}: needs {needed}, which is no longer in the account"
+                for needed in change.depends_on
+                if needed not in created and needed not in now
+            ]
         if change.action == "create":
             if found:
                 problems.append(f"{change.address}: now exists in the account")
