@@ -19,7 +19,7 @@ from typing import Any
 
 from j1sync.engine.contract import LiveObject
 from j1sync.engine.paths import format_path, get_path, parse_path, set_path
-from j1sync.engine.sensitive import CredentialPaths, Secrets
+from j1sync.engine.sensitive import CredentialPaths, Secrets, secret_pieces
 from j1sync.env_reference import env_template
 from j1sync.export.naming import numbered, own_suffix
 
@@ -103,8 +103,57 @@ def with_placeholders(
             own[leaf] = env_template(name)
             variables.append(SecretVariable(name, obj.address, leaf))
         placed.append((obj, own))
-    secrets = Secrets.of(references)
-    return [_with_references(obj, own, secrets) for obj, own in placed], variables
+    parts = _part_references(references, variables, earlier, taken, reused)
+    secrets = Secrets.of({**references, **{part: ref for part, (ref, _) in parts.items()}})
+    exported = [_with_references(obj, own, secrets) for obj, own in placed]
+    # a part's variable only where some string now holds it: most are never quoted
+    used = {ref for ref, _ in parts.values() if any(_holds(o.state, ref) for o in exported)}
+    variables += [variable for ref, variable in parts.values() if ref in used]
+    return exported, variables
+
+
+# .env.example's path of a credential's part: `<field> (part)`
+PART_OF = " (part)"
+
+
+def _part_references(
+    references: Mapping[str, str],
+    variables: Sequence[SecretVariable],
+    earlier: EarlierEnvExample,
+    taken: set[str],
+    reused: set[str],
+) -> dict[str, tuple[str, SecretVariable]]:
+    """Each part of a credential that is a secret on its own (sensitive.secret_pieces:
+    a bearer token, a URL's password), quoted elsewhere without the rest (a rule's
+    description quoting its webhook's token): its reference and variable, named after
+    the credential's (`NAME_PART`), as a plan of the export hides that very part."""
+    owner = {env_template(v.name): v for v in variables}
+    parts: dict[str, tuple[str, SecretVariable]] = {}
+    for value, reference in references.items():
+        whole = owner.get(reference)
+        if whole is None:
+            continue
+        for part in secret_pieces(value):
+            if part in references or part in parts:
+                continue
+            path = whole.path + PART_OF
+            name = earlier.assigned.get(_entry(whole.address, path))
+            if name is None or name in reused:
+                name = numbered(f"{whole.name}_PART", taken, "_")
+            taken.add(name)
+            reused.add(name)
+            parts[part] = (env_template(name), SecretVariable(name, whole.address, path))
+    return parts
+
+
+def _holds(node: Any, text: str) -> bool:
+    if isinstance(node, str):
+        return text in node
+    if isinstance(node, dict):
+        return any(_holds(value, text) for value in node.values())
+    if isinstance(node, list):
+        return any(_holds(value, text) for value in node)
+    return False
 
 
 def _new_name(obj: LiveObject, leaf: str, taken: set[str]) -> str:
