@@ -63,6 +63,13 @@ def _export_specs() -> Any:
     return SPEC_BUILDERS
 
 
+def _document_problems(loaded: Any) -> Any:
+    """The loader's checks across OpenCTI's manifests (names it folds to one)."""
+    from j1sync.providers.opencti.document_checks import document_problems
+
+    return document_problems(loaded)
+
+
 SYSTEM = System(
     name=NAME,
     title=TITLE,
@@ -72,6 +79,7 @@ SYSTEM = System(
     connect=_connect,
     emulator=_emulator,
     extras={
+        "document_problems": _document_problems,
         "list_identities": Imported(f"{MODELS}:LIST_IDENTITIES"),
         # j1sync.yaml's prune: each kind's policy, as its kind class's `prune` says
         "prune_policies": {
