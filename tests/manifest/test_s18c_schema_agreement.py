@@ -109,6 +109,7 @@ ADDED = {label for label, _ in VALUES} - {"padded", "unicode", "control characte
 LEFT_OUT: list[tuple[str, str, str, str, str]] = [
     # (system, kind, field, message, why)
     ("*", "*", r".*", r"no \w+ manifest named", "names another document"),
+    ("opencti", "*", r"metadata\.name", r"OpenCTI takes .* for one", "as another document's"),
     ("jupiterone", "Dashboard", r"spec\.widgets\..*\.settings", r"JSON|mapping", "JSON text"),
     ("jupiterone", "Dashboard", r"spec\.layouts\..*\.widget", r"not declare", "names a widget"),
     ("xyops", "Event", r"spec\.workflow\.connections.*", r"no node", "names a node"),
