@@ -176,7 +176,7 @@ def seal_plan(
     """The plan file's text, in pieces: the plan, bound to the connected account, the
     manifest `paths` (and what the manifests under them hold) and the `${env:}` names in
     the manifests' `templates`, and signed."""
-    from j1sync.manifest.loader import manifests_digest
+    from j1sync.manifest.loader import manifest_files, manifests_digest
 
     targets = bound_targets(provider, emulator=emulator)
     # the variables the changes write, as this process resolved them for the plan
@@ -187,7 +187,7 @@ def seal_plan(
         paths=tuple(paths),
         env_references=tuple(sorted(env_names(templates))),
         targets=targets if len(targets) > 1 else (),
-        manifests=manifests_digest(paths),
+        manifests=manifests_digest(manifest_files(paths)),
     )
     data = {**plan.to_dict(saved=True), BINDING_FIELD: binding.to_dict()}
     return signed_pieces(data, plan_key(provider), values)

@@ -17,10 +17,12 @@ from j1sync.env_reference import env_template
 from j1sync.errors import ConfigError, UntrustedPlan
 from j1sync.manifest import load_project_config
 from j1sync.manifest.document import ProjectConfig, ownership_mark
-from j1sync.manifest.loader import declared_env_references, manifests_digest
+from j1sync.manifest.loader import declared_env_references, manifest_files, manifests_digest
 from j1sync.plan_binding import PlanTarget, SavedPlan, bound_targets, env_names, plan_key
 from j1sync.plan_signature import VALUES_FIELD, changed_values, verify
 from j1sync.providers.registry import system_name_of, system_of_kind, systems
+
+ManifestFiles = list[tuple[Path, bytes]]  # loader.manifest_files: each file and its bytes
 
 
 def manifest_paths(saved: SavedPlan) -> list[str] | None:
@@ -42,15 +44,15 @@ def saved_plan_project(saved: SavedPlan) -> ProjectConfig:
     return replace(project, in_run=tuple(s.name for s in systems() if s.name in named))
 
 
-def manifests_changed(saved: SavedPlan) -> str | None:
-    """A warning when the manifests under the plan's paths are not those the plan was
-    made from (edited since, another commit or branch checked out): apply makes the
+def _manifests_changed(saved: SavedPlan, files: ManifestFiles | None) -> str | None:
+    """A warning when the manifest `files` under the plan's paths are not those the plan
+    was made from (edited since, another commit or branch checked out): apply makes the
     changes the plan shows, which no longer say what the manifests say. None when they
     are the same, or when the plan's manifests are not here or it recorded none."""
     recorded = saved.binding.manifests if saved.binding is not None else ""
-    paths = manifest_paths(saved)
-    if not recorded or paths is None or manifests_digest(paths) == recorded:
+    if not recorded or files is None or manifests_digest(files) == recorded:
         return None
+    paths = manifest_paths(saved) or []
     where = ", ".join(paths) if paths else "the project's paths"
     return (
         f"{saved.name}: the manifests under {where} are not those this plan was made from "
@@ -71,8 +73,10 @@ def check_emulator(saved: SavedPlan, *, emulator: bool) -> None:
         )
 
 
-def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> None:
-    """Before reading the account: the target, the signature and the `${env:}` names."""
+def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> str | None:
+    """Before reading the account: the target, the signature and the `${env:}` names.
+    What it says besides: a warning when the manifests here are not those the plan was
+    made from (the manifest files read once for both)."""
     binding = saved.binding
     key = plan_key(provider)
     if binding is None:
@@ -93,8 +97,11 @@ def check_trusted(saved: SavedPlan, provider: Provider, *, emulator: bool) -> No
         )
     stretched = verify(saved.data, key, saved.name)
     saved.plan.fingerprint_key = stretched  # its live fingerprints are keyed with it
-    _check_env_references(saved)
+    paths = manifest_paths(saved)
+    files = manifest_files(paths) if paths is not None else None
+    _check_env_references(saved, files)
     _check_env_values(saved, stretched)
+    return _manifests_changed(saved, files)
 
 
 def _emulator_hint(theirs: Sequence[PlanTarget], emulator: bool) -> str:
@@ -113,11 +120,10 @@ def _made_with_emulator(targets: Sequence[PlanTarget]) -> bool:
     return any(target.api_url.startswith("emulator:") for target in targets)
 
 
-def _check_env_references(saved: SavedPlan) -> None:
+def _check_env_references(saved: SavedPlan, files: ManifestFiles | None) -> None:
     assert saved.binding is not None
     declared = set(saved.binding.env_references)
-    paths = manifest_paths(saved)
-    in_manifests = declared_env_references(paths) if paths is not None else None
+    in_manifests = declared_env_references(files) if files is not None else None
     problems: list[str] = []
     for change in saved.plan.changes:
         for path, template in sorted(change.sensitive.items()):

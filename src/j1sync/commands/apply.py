@@ -48,7 +48,6 @@ from j1sync.plan_trust import (
     check_deletes_allowed,
     check_emulator,
     check_trusted,
-    manifests_changed,
     saved_plan_project,
 )
 from j1sync.reconcile import (
@@ -142,8 +141,7 @@ def command(
             check_emulator(saved, emulator=connection.emulator)
             project = saved_plan_project(saved)  # j1sync.yaml as the plan read it
             with connect(project) as provider:
-                check_trusted(saved, provider, emulator=connection.emulator)
-                changed = manifests_changed(saved)
+                changed = check_trusted(saved, provider, emulator=connection.emulator)
                 if changed:
                     click.echo(redact(f"Warning: {changed}"), err=True)
                 with account_lock(provider, lock_timeout_s):

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -479,11 +479,25 @@ def _already_reported(problem: ManifestProblem, reported: set[str | None]) -> bo
     return any(r and (field == r or field.startswith(f"{r}.")) for r in reported)
 
 
-def declared_env_references(paths: Sequence[str | Path]) -> set[str]:
-    """The `${env:NAME}` names written in the manifest files under `paths`, read as text
-    (no variable needs to be set): what `apply --plan` lets a saved plan refer to."""
+def manifest_files(paths: Sequence[str | Path]) -> list[tuple[Path, bytes]]:
+    """Each manifest file a run over `paths` reads, in the run's order, with its bytes
+    (empty when it cannot be read): read once for `declared_env_references` and
+    `manifests_digest` alike."""
+    found = []
+    for path in discover(run_roots(paths)).files:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = b""
+        found.append((path, content))
+    return found
+
+
+def declared_env_references(files: Iterable[tuple[Path, bytes]]) -> set[str]:
+    """The `${env:NAME}` names written in the manifest `files` (`manifest_files`), read
+    as text (no variable needs to be set): what `apply --plan` lets a saved plan refer to."""
     names: set[str] = set()
-    for _, content in _manifest_files(paths):
+    for _, content in files:
         try:
             names.update(ENV_REFERENCE.findall(content.decode("utf-8")))
         except UnicodeDecodeError:
@@ -491,24 +505,13 @@ def declared_env_references(paths: Sequence[str | Path]) -> set[str]:
     return names
 
 
-def manifests_digest(paths: Sequence[str | Path]) -> str:
-    """SHA-256 over the manifest files under `paths`, each one's path as found and its
-    bytes (a file that cannot be read counts as its name alone): a saved plan records it,
-    and `apply --plan` tells the manifests it finds from those the plan was made from."""
+def manifests_digest(files: Iterable[tuple[Path, bytes]]) -> str:
+    """SHA-256 over the manifest `files` (`manifest_files`), each one's path as found and
+    its bytes (a file that cannot be read counts as its name alone): a saved plan records
+    it, and `apply --plan` tells the manifests it finds from those the plan was made from."""
     digest = hashlib.sha256()
-    for path, content in _manifest_files(paths):
+    for path, content in files:
         name = str(path).encode("utf-8", "surrogateescape")
         digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
         digest.update(content)
     return digest.hexdigest()
-
-
-def _manifest_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, bytes]]:
-    """Each manifest file a run over `paths` reads, in the run's order, with its bytes
-    (empty when it cannot be read)."""
-    for path in discover(run_roots(paths)).files:
-        try:
-            content = path.read_bytes()
-        except OSError:
-            content = b""
-        yield path, content
