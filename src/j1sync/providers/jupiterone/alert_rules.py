@@ -336,6 +336,16 @@ def with_resource_group_id(
     return replace(desired, state={**desired.state, "resourceGroupId": group_id})
 
 
+def question_ref(raw: dict[str, Any], question_names: Mapping[str, str]) -> str | None:
+    """A live rule's questionRef: the key of the question its questionId names
+    (`question_names`: live question id -> key), else the name the API gave, else the id;
+    None for a rule with a question of its own."""
+    question_id = raw.get("questionId")
+    if not question_id:
+        return None
+    return question_names.get(question_id) or raw.get("questionName") or question_id
+
+
 class AlertRules:
     kind = KIND
     prune: PrunePolicy = "tagged"
@@ -386,10 +396,7 @@ class AlertRules:
     def live_object(self, raw: dict[str, Any], question_names: dict[str, str]) -> LiveObject:
         """`question_names` maps live question ids to their natural keys (for questionRef)."""
         tags = sorted_set(raw.get("tags"))
-        question_id = raw.get("questionId")
-        ref = None
-        if question_id:
-            ref = question_names.get(question_id) or raw.get("questionName") or question_id
+        ref = question_ref(raw, question_names)
         state = normalize_rule(raw, tags, ref)
         # `${ param.X }`, `{{param.X}}` and `${env:...}` all hold a brace, and most rules
         # none: one walk of the state for them all (every rule of an account is read)

@@ -13,7 +13,11 @@ from j1sync.engine.model import Change
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest
 from j1sync.providers.client_provider import ClientStops
-from j1sync.providers.jupiterone.alert_rules import AlertRules, name_resource_groups
+from j1sync.providers.jupiterone.alert_rules import (
+    AlertRules,
+    name_resource_groups,
+    question_ref,
+)
 from j1sync.providers.jupiterone.checks.query_checks import (
     ParameterReference,
     parameter_references,
@@ -149,7 +153,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         # be the rules' first page, not whichever reader's thread got there first.
         readers: dict[str, Callable[[], Any]] = {
             "AlertRule": partial(self.alert_rules.read_raw, rules.page),
-            "Question": self.questions.read_all,
+            "Question": partial(self._read_questions, rules, "Question" in wanted),
             "IamGroup": self.iam_groups.read_all,
             "IntegrationSchedule": self.integration_schedules.read_all,
             "Parameter": self.parameters.read_all,
@@ -171,7 +175,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
                 elif name in needed:
                     futures[name] = pool.submit(reader)
             for name, future in futures.items():
-                if name in wanted and name not in ("AlertRule", DASHBOARDS):
+                if name in wanted and name not in ("AlertRule", "Question", DASHBOARDS):
                     future.add_done_callback(partial(_hand_over, part))
             rules.started(futures)
             try:
@@ -180,14 +184,15 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
                 self.abandon()  # the pool's exit waits for its readers: make them stop
                 raise
 
-        if "AlertRule" in results and not rules.all_of(results["AlertRule"]):
+        rules_made = rules.live_of(results["AlertRule"]) if "AlertRule" in results else None
+        if "AlertRule" in results and rules_made is None:
             self._name_resource_groups(results)
         if "Question" in results:
             self._questions_read = results["Question"]
         live: list[LiveObject] = []
         for name in [k.kind for k in self.kinds if k.kind in wanted]:
-            if name == "AlertRule" and rules.all_of(results[name]):
-                live.extend(rules.live)  # the very objects handed over: their preparing holds
+            if name == "AlertRule" and rules_made is not None:
+                live.extend(rules_made)  # the very objects handed over: their preparing holds
             elif name == "AlertRule":
                 names = question_keys(results["Question"])
                 live.extend(self.alert_rules.live_object(raw, names) for raw in results[name])
@@ -200,6 +205,19 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
             else:
                 live.extend(results[name])
         return self.link(live)
+
+    def _read_questions(self, rules: _RulesAsRead, hand_over: bool) -> list[LiveObject]:
+        """The questions, page by page: each page to the rules waiting for its questions
+        (`rules`) and, when `hand_over`, to the read's parts."""
+
+        def page(questions: list[LiveObject]) -> None:
+            rules.question_page(questions)
+            if hand_over:
+                rules.hand_over(questions)
+
+        read = self.questions.read_all(page)
+        rules.questions_read(read)
+        return read
 
     def _after(self, earlier: Future[Any], reader: Callable[[], Any]) -> Any:
         self.wait_first_request(earlier)
@@ -258,12 +276,16 @@ def _hand_over(part: LivePart, read: Future[list[LiveObject]]) -> None:
 
 
 class _RulesAsRead:
-    """The rules' live objects made page by page as the rules are read (`page`, on the
-    read's page thread), each page handed to `part`: once the questions are read (a rule
-    names its question), and the resource groups when they are read too. Made as the
-    whole read makes them (resource groups named, questions named); a page comes only
-    after the read's futures are `started`. When the questions' or groups' read fails,
-    no more pages are made (the read raises that error, as without pages)."""
+    """The rules' live objects made as the rules are read (`page`, on the read's page
+    thread) and handed to `part`: a rule names its question (questionId -> questionRef:
+    the question's key), and the questions come page by page too (`question_page`), so a
+    rule is made as soon as the question it names is read, or at once when it names
+    none; the rest once the questions are all read (`questions_read`), which also makes
+    again any rule made early whose question the whole read names otherwise (a question
+    renamed between two pages): the objects returned are those the whole read makes. The
+    resource groups, when read, are waited for first (a rule in one is named by it).
+    When the groups' read fails no more pages are made, and the read raises that error,
+    as without pages; when the questions' fails, the rules naming one are never made."""
 
     def __init__(self, provider: JupiterOneProvider, part: LivePart, groups_read: bool) -> None:
         self._provider = provider
@@ -271,44 +293,94 @@ class _RulesAsRead:
         self._groups_read = groups_read
         self._futures: dict[str, Future[Any]] = {}
         self._started = threading.Event()
-        self._questions: dict[str, str] | None = None
         self._groups: dict[str, str] | None = None
         self._off = False
-        self.live: list[LiveObject] = []
+        self._lock = threading.Lock()  # the page thread and the questions' reader
+        self._questions: dict[str, str] = {}  # question id -> key, of the pages read
+        self._questions_done = False
+        self._held: list[dict[str, Any]] = []  # rules whose question is not read yet
+        # id(raw) -> (raw, its live object, the key it was made with for its question)
+        self._made: dict[int, tuple[dict[str, Any], LiveObject, str | None]] = {}
 
     def started(self, futures: dict[str, Future[Any]]) -> None:
         self._futures = futures
         self._started.set()
 
-    def all_of(self, raws: Sequence[dict[str, Any]]) -> bool:
-        """Whether every one of the read's rules was made a live object by page."""
-        return not self._off and len(self.live) == len(raws)
+    def live_of(self, raws: Sequence[dict[str, Any]]) -> list[LiveObject] | None:
+        """The live objects made of `raws` (the read's rules), in their order; None unless
+        every one was made."""
+        if self._off:
+            return None
+        live = []
+        for raw in raws:
+            made = self._made.get(id(raw))
+            if made is None or made[0] is not raw:
+                return None
+            live.append(made[1])
+        return live
 
     def page(self, raws: list[dict[str, Any]]) -> None:
-        questions = None if self._off else self._question_names()
-        if questions is None:
+        if self._off or not self._groups_ready():
             self._off = True
             return
         name_resource_groups(raws, self._group_names)
+        with self._lock:
+            if self._questions_done:
+                ready = raws
+            else:
+                known = self._questions
+                ready = []
+                for raw in raws:
+                    question_id = raw.get("questionId")
+                    (ready if not question_id or question_id in known else self._held).append(raw)
+            self._make(ready, self._questions)
+
+    def question_page(self, questions: list[LiveObject]) -> None:
+        """A page of the questions, read: the rules waiting for one of them are made."""
+        with self._lock:
+            self._questions.update(question_keys(questions))
+            known, held = self._questions, self._held
+            ready = [raw for raw in held if raw["questionId"] in known]
+            if ready:
+                self._held = [raw for raw in held if raw["questionId"] not in known]
+                self._make(ready, known)
+
+    def questions_read(self, questions: list[LiveObject]) -> None:
+        """The questions' whole read: the rules still waiting are made with it, and any
+        rule made early with another key for its question is made again."""
+        names = question_keys(questions)
+        with self._lock:
+            self._questions_done = True
+            self._questions = names
+            again = [raw for raw, _, ref in self._made.values() if question_ref(raw, names) != ref]
+            ready, self._held = [*self._held, *again], []
+            self._make(ready, names)
+
+    def _make(self, raws: list[dict[str, Any]], names: dict[str, str]) -> None:
+        """Live objects of `raws`, handed over (the lock held)."""
+        if not raws:
+            return
         rules = self._provider.alert_rules
-        made = [rules.live_object(raw, questions) for raw in raws]
+        made = [rules.live_object(raw, names) for raw in raws]
         self._provider._name_no_instance(made)
-        self.live.extend(made)
+        for raw, obj in zip(raws, made, strict=True):
+            self._made[id(raw)] = (raw, obj, question_ref(raw, names))
         self._part(made)
 
-    def _question_names(self) -> dict[str, str] | None:
-        """Question id -> key once the questions are read (and the groups, when read):
-        waits for them the first time; None when their read failed."""
-        if self._questions is not None:
-            return self._questions
+    def hand_over(self, objects: list[LiveObject]) -> None:
+        self._part(objects)
+
+    def _groups_ready(self) -> bool:
+        """The resource groups, when read: waits for them the first time; False when
+        their read failed."""
+        if not self._groups_read or self._groups is not None:
+            return True
         self._started.wait()
-        wanted = ["Question", RESOURCE_GROUPS] if self._groups_read else ["Question"]
-        if any(self._futures[name].exception() is not None for name in wanted):
-            return None
-        if self._groups_read:
-            self._groups = group_keys(self._futures[RESOURCE_GROUPS].result())
-        self._questions = question_keys(self._futures["Question"].result())
-        return self._questions
+        read = self._futures[RESOURCE_GROUPS]
+        if read.exception() is not None:
+            return False
+        self._groups = group_keys(read.result())
+        return True
 
     def _group_names(self) -> dict[str, str]:
         """The resource groups as read, or listed once (only when some rule is in one)."""

@@ -4,14 +4,14 @@ question has no name (so hand-made questions are adopted, not duplicated)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver
 from j1sync.errors import NotFound, ResolutionError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest, ProjectConfig
 from j1sync.manifest.names import env_text_problem
-from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient
+from j1sync.providers.jupiterone.client import PAGE_LIMIT, JupiterOneClient, PageHandler
 from j1sync.providers.jupiterone.list_gaps import fill_list_gaps
 from j1sync.providers.jupiterone.models.common import DEFAULT_POLLING_INTERVAL
 from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
@@ -175,12 +175,37 @@ class Questions:
             undeclarable=env_text_problem(QuestionSpec, state),
         )
 
-    def read_all(self) -> list[LiveObject]:
-        raws = self._client.collect(
-            "graphql", LIST_QUESTIONS, {"limit": PAGE_LIMIT}, ("questions",), "questions"
+    def read_all(
+        self, each_page: Callable[[list[LiveObject]], None] | None = None
+    ) -> list[LiveObject]:
+        """Every question. `each_page`, when given, has each page's live objects as they
+        come, in order, on a thread of its own while the next page is read (as the rules'
+        `read_raw`): the very objects returned."""
+        if each_page is None:
+            raws = self._list(None)
+            raws = fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
+            return [self.live_object(raw) for raw in raws]
+        live: list[LiveObject] = []
+
+        def page(raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            filled = fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
+            made = [self.live_object(raw) for raw in filled]
+            live.extend(made)
+            each_page(made)
+            return filled
+
+        self._list(page)
+        return live
+
+    def _list(self, each_page: PageHandler | None) -> list[dict[str, Any]]:
+        return self._client.collect(
+            "graphql",
+            LIST_QUESTIONS,
+            {"limit": PAGE_LIMIT},
+            ("questions",),
+            "questions",
+            each_page,
         )
-        raws = fill_list_gaps(KIND, raws, LIST_GAP_FIELDS, self._read_one)
-        return [self.live_object(raw) for raw in raws]
 
     def _read_one(self, question_id: str) -> dict[str, Any] | None:
         """The question on its own, or None when it was deleted since the list was read."""
