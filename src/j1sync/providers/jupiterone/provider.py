@@ -142,8 +142,9 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
 
     def read_live_in_parts(self, kinds: Sequence[str] | None, part: LivePart) -> list[LiveObject]:
         """`read_live`, each kind's objects handed to `part` once that kind is read
-        (engine.contract.ReadsInParts), rules' page by page once the questions are read
-        (rules name them), boards' with the whole read."""
+        (engine.contract.ReadsInParts); questions' page by page, and rules' as their page
+        and the question each names are read (`_RulesAsRead`); boards' with the whole
+        read."""
         wanted = [k.kind for k in self.kinds] if kinds is None else list(kinds)
         for name in wanted:
             self.kind(name)  # unknown kinds fail before any request
