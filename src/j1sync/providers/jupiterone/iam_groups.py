@@ -34,12 +34,15 @@ BUILTIN_GROUPS = frozenset({"Users", ADMINISTRATORS})
 READ_CONCURRENCY = 8
 # Per-group details are read for this many groups per request (aliased root fields, plain
 # GraphQL), in two requests per batch, one per IAM API family (members: iamGroupUsers;
-# permissions and query policy: iamGetGroup): 1,000 groups take 200 requests. Aliasing
-# saves round trips, not quota: each alias is one invocation (rate-limiting.md), so those
-# 200 requests count 2,000, and a batch never asks for more than the server's bucket holds
-# (`JupiterOneClient.largest_request`); the client waits until a batch's invocations are
-# there rather than sending it into a 429.
-GROUPS_PER_REQUEST = 10
+# permissions and query policy: iamGetGroup): 1,000 groups take 80 requests. Aliasing
+# saves round trips, not quota: each alias is one invocation (rate-limiting.md, whose
+# example request counts 50), so those 80 requests count 2,000, and a batch never asks for
+# more than half the server's smallest bucket (`JupiterOneClient.largest_request`); the
+# client waits until a batch's invocations are there rather than sending it into a 429.
+# 25, not 10: each request costs the plan's process ~1.5 ms of CPU beside the manifest
+# load and the other reads (at 20,000 objects 160 requests instead of 400: the rules'
+# pages, the plan's critical path, ~0.2 s sooner; docs/performance.md, Round 8).
+GROUPS_PER_REQUEST = 25
 REQUESTS_PER_BATCH = 2
 
 LIST_GROUPS = """
