@@ -322,7 +322,8 @@ def test_export_writes_boards_that_plan_as_no_change(account: Account, tmp_path:
     written = sorted(p.name for p in (out / "dashboards").iterdir())
     assert written == ["cloud-posture.yaml", "hand-made.yaml"]  # no personal or J1 board
     text = (out / "dashboards" / "hand-made.yaml").read_text()
-    assert "3f1c7e1a-5b0e-4c55-9d5e-0d6c1f0b2a11:" in text and "srv-1" not in text
+    # settings as the account holds them, the ids the server wrote in them included
+    assert "3f1c7e1a-5b0e-4c55-9d5e-0d6c1f0b2a11:" in text and "id: srv-1" in text
     planned = account.run("plan", str(out), "--detailed-exitcode")
     assert planned.exit_code == 0, planned.output
 

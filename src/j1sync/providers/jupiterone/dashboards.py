@@ -22,14 +22,26 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, Resolver, address_of
+from j1sync.engine.contract import (
+    DesiredObject,
+    LiveObject,
+    PrunePolicy,
+    Resolver,
+    address_of,
+    comparable_live_state,
+)
 from j1sync.errors import NotFound
 from j1sync.manifest.document import Manifest, ProjectConfig
 from j1sync.manifest.names import spec_problem
 from j1sync.providers.jupiterone.client import JupiterOneClient
-from j1sync.providers.jupiterone.models.dashboard import DashboardSpec, comparable_settings
+from j1sync.providers.jupiterone.models.dashboard import (
+    DashboardSpec,
+    settings_to_write,
+    settings_value,
+)
 from j1sync.providers.jupiterone.normalize import query_text, text
 from j1sync.providers.jupiterone.questions import KIND as QUESTION_KIND
 from j1sync.providers.jupiterone.resource_groups import KIND as RESOURCE_GROUP_KIND
@@ -130,7 +142,7 @@ def normalize_widget(data: Mapping[str, Any], question: str | None) -> dict[str,
             if q
         ],
         "question": question,
-        "settings": comparable_settings(config.get("settings")) or {},
+        "settings": settings_value(config.get("settings")) or {},
         "noResultMessage": text(data.get("noResultMessage")),
         "includeDeleted": bool(data.get("includeDeleted")),
         "postQueryFilters": list(config.get("postQueryFilters") or []),
@@ -260,9 +272,11 @@ class Dashboards:
     def resolve_desired(
         self, desired: Sequence[DesiredObject], live: Sequence[LiveObject]
     ) -> tuple[list[DesiredObject], list[str]]:
-        """A manifest named like a board whose type JupiterOne did not give (account or
-        personal: unknown) stops the run: j1sync neither takes that board over nor
-        creates a second board of its name."""
+        """Each widget's settings as planned against the board of its name
+        (`settings_to_write`: the server's keys are no change). A manifest named like a
+        board whose type JupiterOne did not give (account or personal: unknown) stops the
+        run: j1sync neither takes that board over nor creates a second board of its
+        name."""
         problems = [
             f"{want.address}: JupiterOne did not say whether the board named "
             f"'{want.name}' is an account board or someone's personal board; j1sync "
@@ -270,7 +284,21 @@ class Dashboards:
             for want in desired
             if want.name in self._untyped
         ]
-        return list(desired), problems
+        boards: dict[str, list[LiveObject]] = {}
+        for obj in live:
+            if obj.kind == KIND:
+                boards.setdefault(obj.name, []).append(obj)
+        resolved = []
+        for want in desired:
+            have = boards.get(want.name, [])
+            resolved.append(_settings_as_held(want, have[0]) if len(have) == 1 else want)
+        return resolved, problems
+
+    def holds(self, live: LiveObject, desired: DesiredObject) -> bool:
+        """After an ambiguous write: the re-read board holds `desired` but for the keys
+        the server adds to settings, which only the read after the write can show
+        (engine.contract.ConfirmsUnreadable)."""
+        return _settings_as_held(desired, live).state == comparable_live_state(live, desired)
 
     def _read_whole(self, ids: list[str]) -> list[dict[str, Any]]:
         """The boards of `ids` in aliased batches; a batch that fails because a board was
@@ -415,6 +443,18 @@ class Dashboards:
         for name in current:
             if name not in kept:
                 self._client.execute("graphql", DELETE_PARAMETER, {"id": ids[name]})
+
+
+def _settings_as_held(want: DesiredObject, have: LiveObject) -> DesiredObject:
+    """`want` with each widget's settings as planned against the widget of its key that
+    `have` holds (`settings_to_write`)."""
+    held = have.state.get("widgets") or {}
+    widgets = dict(want.state["widgets"])
+    for key, widget in widgets.items():
+        if key in held:
+            settings = settings_to_write(widget["settings"], held[key]["settings"])
+            widgets[key] = {**widget, "settings": settings}
+    return replace(want, state={**want.state, "widgets": widgets})
 
 
 def _parameter_fields(parameter: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,8 @@ CreateDashboardParameterInput of JupiterOne's Terraform provider).
 
 Widgets are a mapping: the key is the widget's id in JupiterOne, chosen by the manifest's
 author, and layout items name the widget they place by that key. Widget settings are
-free-form JSON, compared as parsed JSON without the ids the server adds
-(`comparable_settings`).
+free-form JSON, held as parsed JSON (`settings_value`) and compared without the ids the
+server adds (`comparable_settings`, `settings_to_write`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from j1sync import json_input
+from j1sync.canonical import canonical_json
 from j1sync.manifest.list_identity import ListIdentity
 from j1sync.manifest.model_base import (
     GraphQLInt,
@@ -49,35 +50,67 @@ from j1sync.providers.node_json import js_number
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
 # app), so letters, digits, '-', '_' and '.'.
 WIDGET_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-# Keys the server writes into a widget's free-form settings: never compared.
+# Keys the server writes into a widget's free-form settings: never compared, but kept,
+# sent and exported like any other key (a table's column ids are the app's).
 SERVER_SETTING_KEYS = frozenset({"id", "__typename"})
 
 
+def settings_value(value: Any) -> Any:
+    """Widget settings as parsed JSON (a JSON text is parsed), keys sorted, numbers as
+    JupiterOne answers them (`4.0` as `4`, node_json.js_number): what a widget holds,
+    whatever order the server returns its keys in and however the manifest wrote them."""
+    return _parsed(value, keep_server_keys=True)
+
+
 def comparable_settings(value: Any) -> Any:
-    """Widget settings as parsed JSON (a JSON text is parsed), without the keys the server
-    adds (`id`, `__typename`) at any depth, keys sorted, numbers as JupiterOne answers them
-    (`4.0` as `4`, node_json.js_number): equal settings compare equal whatever order the
-    server returns their keys in."""
+    """`settings_value` without the keys the server adds (`id`, `__typename`) at any
+    depth: settings that differ only in those are equal."""
+    return _parsed(value, keep_server_keys=False)
+
+
+def _parsed(value: Any, keep_server_keys: bool) -> Any:
     if isinstance(value, str):
         try:
             value = json_input.loads(value)
         except ValueError:
             return value
-    return _without_server_keys(value)
+    return _sorted_json(value, keep_server_keys)
 
 
-def _without_server_keys(value: Any) -> Any:
+def _sorted_json(value: Any, keep_server_keys: bool) -> Any:
     if isinstance(value, dict):
         return {
-            key: _without_server_keys(value[key])
+            key: _sorted_json(value[key], keep_server_keys)
             for key in sorted(value)
-            if key not in SERVER_SETTING_KEYS
+            if keep_server_keys or key not in SERVER_SETTING_KEYS
         }
     if isinstance(value, list):
-        return [_without_server_keys(item) for item in value]
+        return [_sorted_json(item, keep_server_keys) for item in value]
     if isinstance(value, float):
         return js_number(value)
     return value
+
+
+def settings_to_write(wanted: Any, held: Any) -> Any:
+    """What a widget's settings are planned as, given the manifest's (`wanted`) and the
+    account's (`held`), both `settings_value`s: the account's when the two differ only in
+    the server's keys (no change), else the manifest's, keeping the server's keys the
+    manifest does not write where both have the same object (a changed label keeps its
+    column's id)."""
+    if canonical_json(comparable_settings(wanted)) == canonical_json(comparable_settings(held)):
+        return held  # types compared too: `true` is no `1`
+    return _with_server_keys(wanted, held)
+
+
+def _with_server_keys(wanted: Any, held: Any) -> Any:
+    if isinstance(wanted, dict) and isinstance(held, dict):
+        kept = {key: held[key] for key in SERVER_SETTING_KEYS if key in held and key not in wanted}
+        merged = {key: _with_server_keys(item, held.get(key)) for key, item in wanted.items()}
+        merged.update(kept)
+        return {key: merged[key] for key in sorted(merged)}
+    if isinstance(wanted, list) and isinstance(held, list) and len(wanted) == len(held):
+        return [_with_server_keys(item, had) for item, had in zip(wanted, held, strict=True)]
+    return wanted
 
 
 def check_widget_key(value: str) -> str:
@@ -122,7 +155,8 @@ class Widget(StrictModel):
     settings: dict[str, JsonValue] | str = Field(
         default_factory=dict,
         description="Free-form chart settings: a mapping, or a JSON object as text. "
-        "Compared as parsed JSON; keys named id or __typename are the server's, ignored.",
+        "Compared as parsed JSON, without keys named id or __typename (the server's); "
+        "sent as written.",
     )
     noResultMessage: str | None = None
     includeDeleted: StrictBool = False
