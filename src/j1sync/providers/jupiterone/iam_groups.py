@@ -36,9 +36,10 @@ READ_CONCURRENCY = 8
 # GraphQL), in two requests per batch, one per IAM API family (members: iamGroupUsers;
 # permissions and query policy: iamGetGroup): 1,000 groups take 80 requests. Aliasing
 # saves round trips, not quota: each alias is one invocation (rate-limiting.md, whose
-# example request counts 50), so those 80 requests count 2,000, and a batch never asks for
-# more than half the server's smallest bucket (`JupiterOneClient.largest_request`); the
-# client waits until a batch's invocations are there rather than sending it into a 429.
+# example request counts 50), so those 80 requests count 2,000; while the server's quota
+# paces the client, a batch asks for fewer (`JupiterOneClient.largest_request`: 10 of the
+# documented 1,000-invocation bucket), and the client waits until a batch's invocations
+# are there rather than sending it into a 429.
 # 25, not 10: each request costs the plan's process ~1.5 ms of CPU beside the manifest
 # load and the other reads (at 20,000 objects 160 requests instead of 400: the rules'
 # pages, the plan's critical path, ~0.2 s sooner; docs/performance.md, Round 8).
