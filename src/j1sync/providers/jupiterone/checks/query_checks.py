@@ -1,11 +1,13 @@
 """J1QL and parameter references checked across the manifests (validate and plan).
 
-Every query field (a Question's queries, an AlertRule's inline question queries) goes
-through the J1QL checker (`j1ql.check_query`, beside this package): its errors are
-manifest problems at the query's own line and column in the file, with a caret under the
-spot; its warnings are logged. The `${ param.X }` of queries and the `{{param.X}}` of rule
-fields are collected: one that a Parameter manifest declares is known; the others are
-checked against the account at plan time (`j1sync.providers.jupiterone.live_query_checks`)."""
+Every query field (a Question's queries, an AlertRule's inline question queries, a
+Dashboard widget's queries) goes through the J1QL checker (`j1ql.check_query`, beside
+this package): its errors are manifest problems at the query's own line and column in the
+file, with a caret under the spot; its warnings are logged. The `${ param.X }` of queries
+and the `{{param.X}}` of rule fields are collected: one that a Parameter manifest declares
+is known, and so is, in a widget's query, one its board's own parameters declare; the
+others are checked against the account at plan time
+(`j1sync.providers.jupiterone.live_query_checks`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from j1sync.manifest.scalar_positions import source_span
 from j1sync.manifest.yaml_source import FieldPath, YamlDocument, format_field_path, locate
 from j1sync.providers.jupiterone.j1ql import check_query
 from j1sync.providers.jupiterone.models.alert_rule import AlertRuleSpec
+from j1sync.providers.jupiterone.models.dashboard import DashboardSpec
 from j1sync.providers.jupiterone.models.parameter import KIND as PARAMETER_KIND
 from j1sync.providers.jupiterone.models.question import QuestionSpec
 
@@ -35,6 +38,9 @@ RULE_PARAMETER = re.compile(r"\{\{\s*param\.(\w+)\s*\}\}")
 class QueryField:
     path: FieldPath  # from the document root
     text: str
+    # the `${ param.X }` names the query may read besides the parameter store's: a
+    # board's own parameters, for its widgets' queries
+    local_parameters: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,12 @@ def query_fields(manifest: Manifest) -> Iterator[QueryField]:
     elif isinstance(spec, AlertRuleSpec) and spec.question is not None:
         for index, rule_query in enumerate(spec.question.queries):
             yield QueryField(("spec", "question", "queries", index, "query"), rule_query.query)
+    elif isinstance(spec, DashboardSpec):
+        board_parameters = frozenset(parameter.name for parameter in spec.parameters)
+        for key, widget in spec.widgets.items():
+            for index, widget_query in enumerate(widget.queries):
+                path = ("spec", "widgets", key, "queries", index, "query")
+                yield QueryField(path, widget_query.query, board_parameters)
 
 
 def query_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
@@ -105,13 +117,16 @@ def located_problem(
 
 
 def parameter_references(manifests: Sequence[Manifest]) -> list[ParameterReference]:
-    """Every `${ param.X }` in a query and `{{param.X}}` in a rule's fields."""
+    """Every `${ param.X }` in a query and `{{param.X}}` in a rule's fields, but for a
+    widget query's names of its board's own parameters."""
     found = []
     for manifest in manifests:
         for field in query_fields(manifest):
             if not _may_name_parameter(field.text):
                 continue  # no query checked twice for nothing (the load checked it)
             for use in check_query(field.text).parameters:
+                if use.name in field.local_parameters:
+                    continue
                 found.append(
                     ParameterReference(
                         manifest, field.path, use.name, use.start, use.end, field.text
