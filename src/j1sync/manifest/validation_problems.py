@@ -228,14 +228,26 @@ def _describe(raw: Any) -> str:
 def allowed_fields(model: type[BaseModel], path: FieldPath) -> list[str]:
     """The field names of the model that sits at `path` below `model` (or [] if unknown)."""
     current: type[BaseModel] | None = model
+    keyed = False  # the next text step is a key of a mapping of models (a widget's)
     for step in path:
         if current is None:
             return []
         if isinstance(step, int):
             continue  # list items: the model was already unwrapped from list[...]
+        if keyed:
+            keyed = False
+            continue  # the mapping's key: the model was already unwrapped from dict[...]
         info = current.model_fields.get(step)
         current = _model_in(info.annotation) if info is not None else None
+        keyed = info is not None and _maps_to_models(info.annotation)
     return list(current.model_fields) if current is not None else []
+
+
+def _maps_to_models(annotation: Any) -> bool:
+    """dict[K, Model], also inside Optional[...], Annotated[...] and so on."""
+    if typing.get_origin(annotation) is dict:
+        return _model_in(typing.get_args(annotation)[-1]) is not None
+    return any(_maps_to_models(argument) for argument in typing.get_args(annotation))
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
