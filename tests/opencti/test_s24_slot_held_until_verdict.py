@@ -26,11 +26,11 @@ QUERY = "query Labels { labels { edges { node { id value } } } }"
 
 
 class _LateVerdicts(OpenCtiClient):
-    def _retry_wait(self, state: Any) -> float:
+    def _asked_wait(self, state: Any) -> float:
         # tenacity asks for the wait before it decides whether to stop: between the
         # attempt that got no answer and its verdict
         time.sleep(VERDICT_LATE_S)
-        return super()._retry_wait(state)
+        return super()._asked_wait(state)
 
 
 def test_a_read_waiting_for_a_slot_is_not_sent_once_the_read_failed() -> None:

@@ -3,8 +3,9 @@
 - One pooled session, the client-side rate limit (J1SYNC_RATE_LIMIT) and the adaptive cap
   on requests in flight (j1sync.http.ratelimit).
 - A request's attempts (`_attempts`): retried as j1sync.http.retry says (reads on 429, 5xx
-  and lost connections; writes only on 429), a 429's Retry-After waited, within the retry
-  budget; a write whose answer timed out waits as long again before the executor re-reads.
+  and lost connections; writes only on 429), each after the backoff or a 429's
+  Retry-After, whichever is longer, within the retry budget; a write whose answer timed
+  out waits as long again before the executor re-reads.
 - Stopping: `abandon()` (a background read no longer wanted) and `stop_retries()` /
   `resume_retries()` (an interrupted apply, see j1sync.interrupts); `reading()`, while the
   account is read: once a read gets no answer for good (a server that is down, or accepts
@@ -231,19 +232,23 @@ class ApiClient(Generic[S]):
         once: Callable[[], T],
         *,
         mutation: bool,
-        wait: Callable[[RetryCallState], float] | None = None,
+        asked: Callable[[RetryCallState], float] | None = None,
     ) -> T:
         """What `once` (one attempt of `operation`) answers, attempted until it answers,
-        an error is not to be retried, or the retry budget is spent; `wait` says how long
-        before the next attempt (`_retry_wait` unless given)."""
+        an error is not to be retried, or the retry budget is spent. Before the next
+        attempt it waits what the server's answer asks for (`asked`: `_asked_wait` unless
+        given) or the backoff, whichever is longer: the server's wait is a floor, never
+        the whole wait, so a 429 asking for none (Retry-After 0, or a date already past,
+        as when clocks differ) is not retried at once, hundreds of times a second, until
+        the budget is spent."""
         started = time.monotonic()
         budget = self.settings.retry_budget_s
         stopped = self._retries_stopped if mutation else self._reads_stopped
-        chosen = wait or self._retry_wait
+        server_wait = asked or self._asked_wait
         planned = [0.0]  # the wait before the next attempt, as last chosen
 
         def waiting(state: RetryCallState) -> float:
-            planned[0] = chosen(state)
+            planned[0] = max(server_wait(state), self._backoff(state))
             return planned[0]
 
         attempts = retrying(
@@ -307,14 +312,13 @@ class ApiClient(Generic[S]):
         """What a retry's log line calls `operation`."""
         return f"{self.title} {operation}"
 
-    def _retry_wait(self, state: RetryCallState) -> float:
-        """A 429 with Retry-After: that long; anything else: exponential backoff."""
+    def _asked_wait(self, state: RetryCallState) -> float:
+        """How long the failed attempt's answer asks to wait before the next: a 429's
+        Retry-After; 0 for anything else."""
         error = state.outcome.exception() if state.outcome is not None else None
         if isinstance(error, RateLimited):
-            told = retry_after(error.headers)
-            if told is not None:
-                return told
-        return self._backoff(state)
+            return retry_after(error.headers) or 0.0
+        return 0.0
 
     def _send(
         self,

@@ -197,7 +197,7 @@ class JupiterOneClient(ApiClient[Settings]):
             operation,
             lambda: self._execute_once(area, parsed, dict(variables or {}), deadline),
             mutation=parsed.is_mutation,
-            wait=functools.partial(self._quota_wait, parsed.invocations),
+            asked=functools.partial(self._quota_wait, parsed.invocations),
         )
 
     def paginate(
@@ -260,15 +260,16 @@ class JupiterOneClient(ApiClient[Settings]):
         return operation  # the operation's GraphQL name says it is JupiterOne's
 
     def _quota_wait(self, invocations: int, state: RetryCallState) -> float:
-        """A 429 whose headers say when the invocations will be there: that long (the
-        quota estimate has them); anything else as for every client (`_retry_wait`: a
-        Retry-After without RateLimit-* headers is waited too, not backed off from)."""
+        """How long a 429 asks to wait before the retry: when its headers say when the
+        invocations will be there, that long (the quota estimate has them); else as for
+        every client (`_asked_wait`: a Retry-After without RateLimit-* headers is waited
+        too). The retry waits that or its backoff, whichever is longer (`_attempts`)."""
         error = state.outcome.exception() if state.outcome is not None else None
         if isinstance(error, RateLimited) and error.headers:
             told = self.quota.delay(invocations)
             if told > 0:
                 return told
-        return self._retry_wait(state)
+        return self._asked_wait(state)
 
     def largest_request(self, wanted: int) -> int:
         """`wanted` root fields, or fewer while the server's quota paces the client: a
