@@ -1,10 +1,11 @@
 """Ctrl-C and SIGTERM: how a j1sync process stops.
 
 SIGTERM is treated as SIGINT (CI runners send either when a job is cancelled). The first
-one stops the command: a KeyboardInterrupt, reported as `Interrupted.`, exit 130. During
-apply it only stops new changes from starting (`graceful_stop`): the changes already in
-flight finish, or are given up after a grace period, and apply reports what was and was
-not applied. A second signal ends the process at once, whatever it is doing, with no
+one stops the command: a KeyboardInterrupt, reported as `Interrupted.`, exit 130 (apply
+stopped before its first change says that nothing was applied: `Interrupted`). During
+apply's changes it only stops new changes from starting (`graceful_stop`): the changes
+already in flight finish, or are given up after a grace period, and apply reports what was
+and was not applied. A second signal ends the process at once, whatever it is doing, with no
 traceback: nothing j1sync does needs cleaning up that the next run cannot finish (a
 change that was in flight is found by its name by the next apply).
 """
@@ -38,6 +39,23 @@ IN_FLIGHT_GRACE_S = 5.0
 # two steps of Python code: a signal caught just before a wait began blocking is acted on
 # within this time, not when the wait ends by itself (see read_answer).
 SIGNAL_CHECK_S = 0.1
+
+
+# How the first signal's line says to exit at once, by that signal: any second signal
+# does; a cancelled CI job sends SIGTERM again, a user at the terminal presses Ctrl-C.
+_EXIT_AT_ONCE = {
+    "SIGINT": "press Ctrl-C again to exit at once",
+    "SIGTERM": "a second SIGTERM or a Ctrl-C exits at once",
+}
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM, reported with more than `Interrupted.`: `report` is the line the
+    CLI prints in its place (what the interrupt left done or undone)."""
+
+    def __init__(self, report: str) -> None:
+        super().__init__(report)
+        self.report = report
 
 
 class StopRequest(threading.Event):
@@ -157,7 +175,7 @@ def graceful_stop(
         stop.set()
         _write_stderr(
             f"j1sync: {stop.signal_name} received: starting no new changes, waiting for "
-            "those in flight (press Ctrl-C again to exit at once)"
+            f"those in flight ({_EXIT_AT_ONCE[stop.signal_name]})"
         )
         if give_up_in_flight is not None:
             timer = threading.Timer(grace_s, give_up_in_flight)

@@ -3,7 +3,8 @@ apply waits for the lock ends with `Interrupted.` alone on stderr, exit 130. Bef
 interrupt while the command loaded reached click's own handler, which wrote an empty line
 first (`\\nInterrupted.`). On a terminal the line the Ctrl-C left (the `^C` it echoes, a
 spinner's remains) is cleared instead, so `Interrupted.` stands on a line of its own
-there too, with no empty one.
+there too, with no empty one. (Apply waiting for the lock says, on that one line, that
+nothing was applied: test_s29_interrupt_before_any_change.)
 
 The load is held where it would be interrupted by a module on PYTHONPATH
 (`sitecustomize`, which Python imports at start): it waits in the import of the
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from j1sync.commands.apply import NOTHING_APPLIED
 from j1sync.engine.lock import LOCK_NAME, LockRecord
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.hostile.manifests import write_questions
@@ -89,7 +91,7 @@ def test_ctrl_c_while_waiting_for_the_lock_says_interrupted_alone(tmp_path: Path
         lines.wait_for(lambda line: "waiting up to 600 s" in line, "the wait for the lock")
         stdout, stderr, _ = interrupt(process, stderr_lines=lines)
     assert process.returncode == INTERRUPTED, stdout + stderr
-    assert stderr.endswith("waiting up to 600 s\nInterrupted.\n"), stderr
+    assert stderr.endswith(f"waiting up to 600 s\n{NOTHING_APPLIED}\n"), stderr
     assert "\n\n" not in stderr and stdout == ""
 
 

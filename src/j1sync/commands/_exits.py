@@ -18,6 +18,7 @@ import click
 
 from j1sync.entry import INTERRUPTED as INTERRUPTED  # 128 + SIGINT, as shells report Ctrl-C
 from j1sync.errors import J1SyncError, ManifestError, describe_os_error
+from j1sync.interrupts import Interrupted
 from j1sync.terminal import is_terminal
 
 # Back to the line's start, the line erased (what is written next replaces it)
@@ -75,7 +76,8 @@ def fail(exc: BaseException) -> NoReturn:
         # on a terminal, the line a Ctrl-C left there (the ^C it echoed, a spinner's
         # remains) is cleared, not followed by an empty one; anywhere else, one line
         clear = is_terminal(sys.stderr)
-        click.echo(f"{CLEAR_LINE if clear else ''}Interrupted.", err=True, color=clear or None)
+        said = exc.report if isinstance(exc, Interrupted) else "Interrupted."
+        click.echo(f"{CLEAR_LINE if clear else ''}{said}", err=True, color=clear or None)
         sys.exit(INTERRUPTED)
     if isinstance(exc, click.Abort):
         click.echo("Aborted.", err=True)

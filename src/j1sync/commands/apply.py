@@ -33,7 +33,7 @@ from j1sync.engine.stale import check_stale
 from j1sync.entry import keep_until_exit
 from j1sync.errors import ConfigError, J1SyncError
 from j1sync.executor import ApplyEvent, ApplyResult, EventHandler, apply_plan
-from j1sync.interrupts import StoppableRetries, StopRequest, graceful_stop
+from j1sync.interrupts import Interrupted, StoppableRetries, StopRequest, graceful_stop
 from j1sync.manifest.document import ProjectConfig
 from j1sync.output.apply_report import closing_line, finish_hint, interrupted_hint, styled
 from j1sync.output.progress import ProgressReporter, progress_for_stderr
@@ -58,6 +58,10 @@ from j1sync.reconcile import (
     kinds_to_check,
     read_holders,
 )
+
+# Ctrl-C or SIGTERM before the first change (the lock being taken, the account read, the
+# question asked): said so, for the CI log reader who must know whether anything changed.
+NOTHING_APPLIED = "Interrupted. Nothing was applied: apply stopped before its first change."
 
 
 class ApplyRefused(J1SyncError):
@@ -135,7 +139,11 @@ def command(
     )
     connect = rotating(connect_with(replace(connection, concurrency=concurrency)), rotate)
     report = _Report(saved_plan=saved is not None)
-    with report.closed_before_errors(), ExitStack() as until_let_go:
+    with (
+        report.nothing_applied_if_interrupted(),
+        report.closed_before_errors(),
+        ExitStack() as until_let_go,
+    ):
         stopping = report.stopping = _Stopping(until_let_go)
         if saved is not None:
             check_emulator(saved, emulator=connection.emulator)
@@ -293,6 +301,11 @@ class _Stopping:
         self._until_let_go = until_let_go
         self._stop: StopRequest | None = None
 
+    @property
+    def started(self) -> bool:
+        """Whether the changes were reached: from then on a signal is this stop request's."""
+        return self._stop is not None
+
     def start(self, give_up_in_flight: Callable[[], None] | None) -> StopRequest:
         """The stop request the changes heed, from now until apply lets go."""
         self._stop = self._until_let_go.enter_context(graceful_stop(give_up_in_flight))
@@ -321,6 +334,17 @@ class _Report:
             result.interrupted = True
         with _writing_report(result, saved_plan=self.saved_plan):
             click.echo(styled(closing_line(result), use_color()))
+
+    @contextmanager
+    def nothing_applied_if_interrupted(self) -> Iterator[None]:
+        """An interrupt before the changes were reached (`_Stopping.start`, just before the
+        first change) is reported as such: nothing was applied."""
+        try:
+            yield
+        except KeyboardInterrupt as exc:
+            if self.stopping is not None and self.stopping.started:
+                raise
+            raise Interrupted(NOTHING_APPLIED) from exc
 
     @contextmanager
     def closed_before_errors(self) -> Iterator[None]:
