@@ -1,6 +1,7 @@
 """A board's layout item with a number beyond what JupiterOne's layout input takes
 (CreateInsightsDashboardLayoutItem: x, w and h are GraphQL Int, 32-bit signed; y a Long,
-int64 in JupiterOne's Terraform provider): plan showed the board as fine, and apply failed
+int64 in JupiterOne's Terraform provider, read by a Node.js server that keeps whole
+numbers exactly up to 2**53-1 only): plan showed the board as fine, and apply failed
 on it ("Int cannot represent non 32-bit signed integer value"), every later apply too. Now
 plan, apply and validate stop at the number's line before any change."""
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from j1sync.providers.jupiterone.emulator import running_emulator
+from j1sync.providers.node_json import JS_SAFE_INTEGER
 from tests.export.conftest import BASE_SEED
 from tests.hostile.in_process import jupiterone_run
 
@@ -31,7 +33,6 @@ spec:
 """
 PLACES = {"x": 0, "y": 0, "w": 2, "h": 2}
 INT_MAX = 2**31 - 1
-LONG_MAX = 2**63 - 1
 
 
 def _board(field: str, value: int) -> str:
@@ -45,7 +46,7 @@ def _board(field: str, value: int) -> str:
         ("x", INT_MAX + 1, INT_MAX),
         ("w", 10**12, INT_MAX),
         ("h", INT_MAX + 1, INT_MAX),
-        ("y", LONG_MAX + 1, LONG_MAX),
+        ("y", JS_SAFE_INTEGER + 1, JS_SAFE_INTEGER),
     ],
 )
 @pytest.mark.parametrize("command", [("plan",), ("apply", "--auto-approve"), ("validate",)])
@@ -77,7 +78,9 @@ def test_the_largest_layout_numbers_apply_and_plan_nothing(
     monkeypatch.chdir(tmp_path)
     Path("j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
     Path("m").mkdir()
-    board = BOARD.format(field="x", value=INT_MAX, others=f"y: {2**53}, w: {INT_MAX}, h: 1")
+    board = BOARD.format(
+        field="x", value=INT_MAX, others=f"y: {JS_SAFE_INTEGER}, w: {INT_MAX}, h: 1"
+    )
     Path("m/board.yaml").write_text(board, encoding="utf-8")
     with running_emulator(seed=BASE_SEED) as emu:
         applied = jupiterone_run(emu, "apply", "--auto-approve")

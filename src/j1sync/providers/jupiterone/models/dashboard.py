@@ -45,7 +45,7 @@ from j1sync.providers.jupiterone.values import (
     ParameterType,
     ParameterValueType,
 )
-from j1sync.providers.node_json import js_number
+from j1sync.providers.node_json import JS_SAFE_INTEGER, js_number
 
 # A widget key: what JupiterOne holds as the widget's id (a UUID for boards made in the
 # app), so letters, digits, '-', '_' and '.'.
@@ -183,9 +183,28 @@ class Widget(StrictModel):
         return _settings_object(self.settings)
 
 
+def check_exact_in_javascript(value: int) -> int:
+    """A whole number the server keeps as it is: at most 2**53-1 (node_json)."""
+    if value > JS_SAFE_INTEGER:
+        raise rule_error(
+            f"Input should be less than or equal to {JS_SAFE_INTEGER}: JupiterOne's server "
+            f"(Node.js) reads no larger whole number exactly ({value} would be kept as "
+            f"{js_number(value)})"
+        )
+    return value
+
+
 # What CreateInsightsDashboardLayoutItem takes: x, w and h are GraphQL Ints (32-bit
-# signed, refused beyond by the API), y a Long (int64 in the Terraform provider's client).
-LONG_MAX = 2**63 - 1
+# signed, refused beyond by the API), y a Long (int64 in the Terraform provider's client);
+# but the server is Node.js, which rounds a whole number beyond 2**53-1 to the nearest
+# double as it reads it: a larger y would not be the one read back, and export would
+# refuse the board it made.
+LayoutRow = Annotated[
+    int,
+    Field(ge=0),
+    AfterValidator(check_exact_in_javascript),
+    SchemaRules(maximum=JS_SAFE_INTEGER),
+]
 
 
 class LayoutItem(StrictModel):
@@ -193,7 +212,7 @@ class LayoutItem(StrictModel):
 
     widget: NonBlank = Field(description="The key of a widget of this board.")
     x: Annotated[GraphQLInt, Field(ge=0)]
-    y: int = Field(ge=0, le=LONG_MAX)
+    y: LayoutRow
     w: Annotated[GraphQLInt, Field(ge=1)]
     h: Annotated[GraphQLInt, Field(ge=1)]
     static: StrictBool = Field(default=False, description="Fixed in place in the app.")
