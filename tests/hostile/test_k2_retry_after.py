@@ -128,6 +128,6 @@ def test_a_retry_after_too_long_for_the_platform_is_waited_not_an_internal_error
             process.terminate()
             stdout, stderr = stderr_lines.end(timeout=30)
     assert running, stdout + stderr
-    assert "retrying in 100000000000000000000.0 s (attempt 1" in said, stderr
+    assert "retrying in more than a day (attempt 1" in said, stderr
     for leak in ("Traceback", "internal error", "OverflowError", API_KEY):
         assert leak not in stdout + stderr

@@ -60,10 +60,10 @@ AT_MOST = 120
 
 @contextmanager
 def rate_limiting(
-    retry_after: str, headers: dict[str, str] | None = None
+    retry_after: str | None, headers: dict[str, str] | None = None
 ) -> Iterator[tuple[str, list[float]]]:
     """A server on 127.0.0.1 answering every request 429 with `Retry-After: retry_after`
-    (and `headers` besides); its URL, and when each request came."""
+    (none when None) and `headers` besides; its URL, and when each request came."""
     seen: list[float] = []
     more = headers or {}
 
@@ -73,7 +73,8 @@ def rate_limiting(
             seen.append(time.monotonic())
             body = b'{"error": "Too Many Requests"}'
             self.send_response(429)
-            self.send_header("Retry-After", retry_after)
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
             for name, value in more.items():
                 self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
@@ -110,12 +111,16 @@ def system_env(system: str, url: str) -> dict[str, str]:
     return {"OPENCTI_URL": url, "OPENCTI_TOKEN": OPENCTI_TOKEN}
 
 
-def plan_against(system: str, url: str, tmp_path: Path, *options: str) -> tuple[int, str]:
-    """`j1sync plan` of one manifest of `system` against `url`: its exit code, and what it
-    said."""
+def plan_against(
+    system: str, url: str, tmp_path: Path, *options: str, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """`j1sync plan` of one manifest of `system` against `url` (with `env` besides): its
+    exit code, and what it said."""
     (tmp_path / "m.yaml").write_text(MANIFESTS[system], encoding="utf-8")
     done = j1sync_here(
-        ["plan", "m.yaml", "--timeout", "2", *options], system_env(system, url), tmp_path
+        ["plan", "m.yaml", "--timeout", "2", *options],
+        {**system_env(system, url), **(env or {})},
+        tmp_path,
     )
     return done.returncode, done.stdout + done.stderr
 

@@ -43,6 +43,7 @@ from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, RateLimited, TransientError, Unreachable
 from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket, is_unpaced
 from j1sync.http.retry import (
+    NextWait,
     budget_exceeded,
     configured_backoff,
     log,
@@ -245,11 +246,13 @@ class ApiClient(Generic[S]):
         budget = self.settings.retry_budget_s
         stopped = self._retries_stopped if mutation else self._reads_stopped
         server_wait = asked or self._asked_wait
-        planned = [0.0]  # the wait before the next attempt, as last chosen
+        planned = [NextWait()]  # the wait before the next attempt, as last chosen
 
         def waiting(state: RetryCallState) -> float:
-            planned[0] = max(server_wait(state), self._backoff(state))
-            return planned[0]
+            error = state.outcome.exception() if state.outcome is not None else None
+            told = retry_after(error.headers) if isinstance(error, RateLimited) else None
+            planned[0] = NextWait.chosen(server_wait(state), self._backoff(state), told)
+            return planned[0].seconds
 
         attempts = retrying(
             is_mutation=mutation,

@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import requests
 from tenacity import (
@@ -61,7 +62,39 @@ MAX_TIMEOUT_S = 86_400.0
 MIN_TIMEOUT_S = 0.1
 DEFAULT_RETRY_BUDGET_S = 600.0  # how long one request may keep retrying (--retry-budget)
 
+# A wait longer than this is said as "more than a day", not in seconds: a server's
+# Retry-After of 1e23 read "wait 99999999999999991611392 s".
+LONGEST_SAID_WAIT_S = 86_400.0
+
 Wait = Callable[[RetryCallState], float]
+
+
+@dataclass(frozen=True)
+class NextWait:
+    """The wait before a request's next attempt, and where it comes from: the server's
+    answer asked for it (`asked`), or it is the backoff's; `retry_after_s`, that answer's
+    Retry-After in seconds, when it had one j1sync reads (`http/client.retry_after`)."""
+
+    seconds: float = 0.0
+    asked: bool = False
+    retry_after_s: float | None = None
+
+    @classmethod
+    def chosen(cls, asked_s: float, backoff_s: float, retry_after_s: float | None) -> NextWait:
+        """The server's wait (`asked_s`) or the backoff, whichever is longer: the
+        server's is a floor, never the whole wait, so a 429 asking for none (Retry-After
+        0, a date already past: clocks differ) is not retried at once, hundreds of times
+        a second, until the budget is spent."""
+        if asked_s > 0 and asked_s >= backoff_s:
+            return cls(asked_s, True, retry_after_s)
+        return cls(backoff_s, False, retry_after_s)
+
+
+def said_wait(seconds: float, decimals: int = 0) -> str:
+    """A wait as messages say it: in seconds, or "more than a day" (infinity too)."""
+    if not seconds <= LONGEST_SAID_WAIT_S:
+        return "more than a day"
+    return f"{seconds:.{decimals}f} s"
 
 
 def seconds_setting(
@@ -138,22 +171,24 @@ def budget_exceeded(
     budget_s: float,
     started: float,
     timeout_s: float | None = None,
-    next_wait_s: float = 0.0,
+    next_wait: NextWait = NextWait(),
 ) -> RetryBudgetExceeded:
     """The error raised when the retries of one request ran out of their budget. When
     the last attempt timed out (`timeout_s`: the request timeout), it says so first, and
     what to do: the server may be down, or slower than the timeout allows. When the
-    server was rate limiting and asked for a wait (`next_wait_s`, before the next
-    attempt) that goes beyond the budget, it says that wait: the budget is not spent,
-    the request gave up at once rather than wait past it."""
+    server was rate limiting and asked for a wait (`next_wait`, before the next attempt)
+    that goes beyond the budget, it says that wait: the budget is not spent, the request
+    gave up at once rather than wait past it. A wait that is the backoff's is never
+    said as the server's, nor a Retry-After j1sync could not read as its value."""
     last = exc.last_attempt.exception()
     attempts = exc.last_attempt.attempt_number
     elapsed = time.monotonic() - started
-    if isinstance(last, RateLimited) and last.headers and next_wait_s >= WAIT_NOTICE_S:
-        told = " (Retry-After)" if _retry_after_given(last.headers) else ""
+    if isinstance(last, RateLimited) and next_wait.asked and next_wait.seconds >= WAIT_NOTICE_S:
+        said = next_wait.retry_after_s  # the wait is the Retry-After's when no longer
+        told = " (Retry-After)" if said is not None and next_wait.seconds <= said else ""
         error = RetryBudgetExceeded(
             f"{system} API: rate limited (HTTP {last.status or 429}) ({operation}), and "
-            f"the server asks to wait {next_wait_s:.0f} s{told}: beyond the "
+            f"the server asks to wait {said_wait(next_wait.seconds)}{told}: beyond the "
             f"{budget_s:g} s retry budget ({elapsed:.1f} s spent, {_attempts(attempts)}); "
             "raise the budget with --retry-budget SECONDS, or run again later"
         )
@@ -168,10 +203,13 @@ def budget_exceeded(
         )
     else:
         reason = "rate limited (HTTP 429)" if http_429(last) else str(last)
+        unread = isinstance(last, RateLimited) and _retry_after_given(last.headers)
+        if http_429(last) and unread and next_wait.retry_after_s is None:
+            reason = "rate limited (HTTP 429; its Retry-After, neither a delay nor a date, ignored)"
         # a request gives up before the budget is spent when its next wait would pass it
         early = ", the next wait beyond it" if elapsed < budget_s else ""
         error = RetryBudgetExceeded(
-            f"{system} API: gave up after {attempts} attempts in {elapsed:.1f} s "
+            f"{system} API: gave up after {_attempts(attempts)} in {elapsed:.1f} s "
             f"({budget_s:g} s retry budget{early}): {reason} ({operation}; raise the "
             "budget with --retry-budget SECONDS)"
         )
@@ -216,10 +254,10 @@ def report_retry(operation: str, budget_s: float, state: RetryCallState) -> None
     level = logging.WARNING if said else logging.DEBUG
     log.log(
         level,
-        "%s failed (%s); retrying in %.1f s (attempt %d, %.0f s of the %g s retry budget used)",
+        "%s failed (%s); retrying in %s (attempt %d, %.0f s of the %g s retry budget used)",
         operation,
         "rate limited (HTTP 429)" if http_429(error) else error,
-        wait,
+        said_wait(wait, 1),
         attempt,
         state.seconds_since_start or 0.0,
         budget_s,

@@ -30,6 +30,7 @@ budget fails at once (`QuotaBeyondBudget`), and a wait of WAIT_NOTICE_S or more 
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -88,6 +89,8 @@ class QuotaReading:
             limit = int(parts[0].strip())
             remaining = int(lower["ratelimit-remaining"].strip())
             reset_s = float(lower.get("ratelimit-reset", "0").strip())
+            if not math.isfinite(reset_s):  # 1e400: a wait without end, not a reading
+                raise ValueError(reset_s)
             requested_text = lower.get("ratelimit-requested")
             requested = int(requested_text.strip()) if requested_text else None
         except (KeyError, ValueError, IndexError):
