@@ -32,8 +32,8 @@ _QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 def shown_url(url: str) -> str:
     """`url` as an error message may show it: any user:password (all before the last `@`
     back to the `//`, or to the start when there is none: `http//user:pass@host`, a
-    mistyped scheme, as much as `https://user:pass@host`) and any query or fragment
-    replaced by `...`, whether or not the rest of it parses."""
+    mistyped scheme, as much as `https://user:pass@host`) replaced by `...`, and a query
+    and a fragment by `?...` and `#...`, whether or not the rest of it parses."""
     cut = _QUERY_OR_FRAGMENT.search(url)
     head = url[: cut.start()] if cut else url
     at = head.rfind("@")
@@ -41,7 +41,9 @@ def shown_url(url: str) -> str:
         slashes = head.find("//", 0, at)
         start = slashes + 2 if slashes >= 0 else 0
         head = f"{head[:start]}...{head[at:]}"
-    return head + ("?..." if cut else "")
+    tail = url[cut.start() :] if cut else ""  # as urlsplit: the first `#` starts a fragment
+    query = "?..." if tail.partition("#")[0] else ""
+    return head + query + ("#..." if "#" in tail else "")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ def check_base_url(
 ) -> None:
     """A base URL j1sync may send an API key to: https://, or http:// to loopback only; no
     credentials, query or fragment; a path only when `allow_path` (`appended` says what
-    j1sync adds to it). `wording` names the setting and the credential in the message."""
+    j1sync adds to it), and never an empty segment in it (`//`, also `http://host//`):
+    the one rule of every system's. `wording` names the setting and the credential in
+    the message."""
     shown = shown_url(url)
     invalid = f"Invalid {wording.name}"
     try:
@@ -79,6 +83,11 @@ def check_base_url(
         raise ConfigError(f"{invalid} {shown!r}: it holds a space or another blank.")
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigError(f"{invalid} {shown!r}: expected {wording.expected}.")
+    if "//" in parts.path:  # a typo: j1sync would send it on, whatever it appends
+        raise ConfigError(
+            f"{invalid} {shown!r}: its path holds an empty segment (//); give the base URL "
+            f"only ({appended})."
+        )
     if (parts.path not in ("", "/") and not allow_path) or parts.query or parts.fragment:
         raise ConfigError(f"{invalid} {shown!r}: give the base URL only ({appended}).")
     if parts.username or parts.password:
