@@ -33,13 +33,17 @@ def shown_url(url: str) -> str:
     """`url` as an error message may show it: any user:password (all before the last `@`
     back to the `//`, or to the start when there is none: `http//user:pass@host`, a
     mistyped scheme, as much as `https://user:pass@host`) replaced by `...`, and a query
-    and a fragment by `?...` and `#...`, whether or not the rest of it parses."""
+    and a fragment by `?...` and `#...`, whether or not the rest of it parses. An `@`
+    after a `?` or `#` may end a password holding one (`user:pa#ss@host`) as well as sit
+    in a query: then all after the `//` is `...`."""
     cut = _QUERY_OR_FRAGMENT.search(url)
     head = url[: cut.start()] if cut else url
-    at = head.rfind("@")
+    at = url.rfind("@")
     if at >= 0:
-        slashes = head.find("//", 0, at)
+        slashes = url.find("//", 0, at)
         start = slashes + 2 if slashes >= 0 else 0
+        if at >= len(head):
+            return f"{url[:start]}..."
         head = f"{head[:start]}...{head[at:]}"
     tail = url[cut.start() :] if cut else ""  # as urlsplit: the first `#` starts a fragment
     query = "?..." if tail.partition("#")[0] else ""
@@ -77,8 +81,8 @@ def check_base_url(
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (a port that is not a number from 0 to 65535 raises)
-    except ValueError as exc:
-        raise ConfigError(f"{invalid} {shown!r}: {exc}.") from exc
+    except ValueError as exc:  # its words may quote the URL: a password's first part
+        raise ConfigError(f"{invalid} {shown!r}: {_unparsable(exc)}.") from None
     if any(c.isspace() for c in url):
         raise ConfigError(f"{invalid} {shown!r}: it holds a space or another blank.")
     if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -99,6 +103,19 @@ def check_base_url(
             "travel unencrypted. Use https://, or http:// only to a loopback address "
             "(127.0.0.1, localhost, ::1)."
         )
+
+
+def _unparsable(exc: ValueError) -> str:
+    """Why urlsplit refused a URL, without its words' quotes of it: a password holding `/`,
+    `?` or `#` ends the host part there, its first part then read as the port ("Port could
+    not be cast to integer value as 'pa'"); one holding a character that stands for one
+    once normalised (U+FF03, the full-width number sign) is quoted with the whole host part."""
+    text = str(exc)
+    if text.startswith(("Invalid IPv6 URL", "Port out of range")):
+        return text  # they quote nothing
+    if text.startswith("Port"):
+        return "the port is not a number (a password holding /, ? or # would end there)"
+    return "the host part holds characters that are not allowed"
 
 
 def check_credential(value: str, variable: str, noun: str) -> None:
