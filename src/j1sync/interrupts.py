@@ -95,7 +95,7 @@ def install() -> None:
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     _Process.received += 1
     if _Process.received > 1:
-        exit_now()
+        exit_now(changes_begun=False)  # apply's changes have graceful_stop's handler
     raise KeyboardInterrupt
 
 
@@ -142,13 +142,15 @@ def result_of(future: Future[T]) -> T:
     return future.result()
 
 
-def exit_now() -> None:
-    """End the process at once (exit 130), saying so on stderr. Safe from a signal handler:
-    it bypasses Python's buffered streams, which the interrupted code may be writing to."""
-    _write_stderr(
-        "j1sync: interrupted again: exiting now; a change that was in flight may or may "
-        "not have been made: the next apply finds it by name and finishes the job"
+def exit_now(*, changes_begun: bool = True) -> None:
+    """End the process at once (exit 130), saying so on stderr, and, once apply's changes
+    have begun, what becomes of one in flight. Safe from a signal handler: it bypasses
+    Python's buffered streams, which the interrupted code may be writing to."""
+    in_flight = (
+        "; a change that was in flight may or may not have been made: the next apply finds "
+        "it by name and finishes the job"
     )
+    _write_stderr(f"j1sync: interrupted again: exiting now{in_flight if changes_begun else ''}")
     os._exit(INTERRUPTED)
 
 
