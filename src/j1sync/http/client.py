@@ -51,7 +51,7 @@ from j1sync.http.retry import (
     retrying,
     timed_out,
 )
-from j1sync.http.session import AnswerTooLarge, RedirectRefused, pooled_session
+from j1sync.http.session import AnswerTooLarge, RedirectRefused, cut_off_json, pooled_session
 from j1sync.net import unreachable_because
 from j1sync.terminal import visible_controls
 
@@ -355,6 +355,10 @@ class ApiClient(Generic[S]):
             except RateLimited:
                 slot()
                 raise
+            except ApiError as exc:  # what the answer says is no answer: was it cut?
+                if response.ok and cut_off_json(response.content):
+                    raise cut_answer(self.title, operation) from exc
+                raise
 
     def _take_token(self, operation: str, stop: threading.Event) -> bool:
         """A token of the client-side rate limit (--rate-limit), when there is one: a wait
@@ -429,6 +433,13 @@ def transport_error(
         # broken chunk): lost like a dropped connection, and as ambiguous for a write
         return TransientError(f"{title} API connection broken mid-answer ({where})")
     return ApiError(f"{title} API request {request} failed: {exc}")
+
+
+def cut_answer(title: str, where: str) -> TransientError:
+    """An answer whose JSON stops mid-way (`session.cut_off_json`): cut before its end, as
+    by a connection broken mid-answer, and retried as that is (a read), or re-read after
+    (a write: it may have been done). Not "is that the API?": the API it is."""
+    return TransientError(f"{title} API answer cut off mid-way: its JSON ends early ({where})")
 
 
 def status_error(title: str, status: int, headers: Mapping[str, str]) -> ApiError | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import json
+import re
 import socket
 import threading
 import time
@@ -365,3 +367,35 @@ def json_object(response: requests.Response) -> dict[str, Any] | None:
     except ValueError:  # TooDeepJSON included
         return None
     return body if isinstance(body, dict) else None
+
+
+# What may be left where the decoder stopped in JSON cut off mid-way: a literal or a number
+# begun (`tr`, `-12.`, `1e`), or nothing (cut between two tokens); a `\u` escape begun
+# (the decoder stops after its backslash).
+_PARTIAL_TOKEN = re.compile(r"t(?:ru?)?|f(?:a(?:ls?)?)?|n(?:ul?)?|-?\d*(?:\.\d*)?(?:[eE][-+]?\d*)?")
+_PARTIAL_ESCAPE = re.compile(r"u[0-9a-fA-F]{0,4}")
+
+
+def cut_off_json(body: str | bytes) -> bool:
+    """Whether `body` is JSON cut off mid-way: an object or a list whose decoding fails
+    only where the body ends (a string, a literal, a number or an escape begun and not
+    ended, or nothing left where the next token or the closing bracket belongs). An
+    answer that is so was cut before its end (a proxy ending the body early, its
+    Content-Length saying just as much), not another server's: HTML, text and JSON
+    broken mid-way are not."""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text.startswith(("{", "[")):
+        return False
+    try:
+        json_input.loads(text)
+    except json.JSONDecodeError as exc:
+        rest = text[exc.pos :].rstrip()
+        if exc.msg.startswith("Unterminated string"):
+            return True
+        if exc.msg.startswith("Invalid \\uXXXX escape"):
+            return _PARTIAL_ESCAPE.fullmatch(rest) is not None
+        return exc.msg.startswith("Expecting") and _PARTIAL_TOKEN.fullmatch(rest) is not None
+    except ValueError:  # nested too deeply
+        return False
+    return False

@@ -17,8 +17,8 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, print_ast
 
 from j1sync import json_input
 from j1sync.errors import ApiError, AuthError
-from j1sync.http.client import status_error, transport_error
-from j1sync.http.session import rate_limit_headers, read_body, read_within
+from j1sync.http.client import cut_answer, status_error, transport_error
+from j1sync.http.session import cut_off_json, rate_limit_headers, read_body, read_within
 from j1sync.providers.jupiterone.settings import ENV_API_URL, ENV_REGION, TITLE
 
 # what an error adds when the answer is no GraphQL answer (another system's server, a page)
@@ -113,6 +113,8 @@ def _result_of(
     try:
         body = _json(response, content)
     except ValueError as exc:
+        if cut_off_json(content):
+            raise cut_answer(TITLE, url) from exc
         raise ApiError(
             f"JupiterOne API returned a non-JSON response (HTTP {status}) from {url}: "
             + NOT_THE_SERVER,
