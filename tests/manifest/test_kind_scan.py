@@ -135,3 +135,19 @@ def test_files_are_read_whole_whatever_their_size(tmp_path: Path) -> None:
         assert read_bytes(str(tmp_path / name)) == (tmp_path / name).read_bytes()
     with pytest.raises(FileNotFoundError):
         read_bytes(tmp_path / "missing.yaml")
+
+
+def test_each_file_is_searched_on_its_own_lines(tmp_path: Path) -> None:
+    """The files are searched at once, each starting a line: a file that ends without a
+    line break does not run into the next one's first line, and a byte order mark before
+    a file's first line is no part of it."""
+    (tmp_path / "a.yaml").write_text("metadata:\n  note: x", encoding="utf-8")  # no \n
+    (tmp_path / "b.yaml").write_text("kind: Question\napiVersion: j1sync/v1\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_bytes(b"\xef\xbb\xbfapiVersion: xyops.j1sync/v1\nkind: Event\n")
+    (tmp_path / "d.yaml").write_text("spec:\n  d: 'ends inside a quote", encoding="utf-8")
+    (tmp_path / "e.yaml").write_text("kind: IamGroup", encoding="utf-8")
+    scanned = scan_manifests([tmp_path])
+    assert scanned.api_versions == {"j1sync/v1", "xyops.j1sync/v1"}
+    assert scanned.kinds == {"Question", "IamGroup", "xyops.Event"}
+    (tmp_path / "b.yaml").write_text("  kind: Question\n  apiVersion: j1sync/v1\n", "utf-8")
+    assert scan_manifests([tmp_path]).api_versions == {"xyops.j1sync/v1"}

@@ -32,10 +32,9 @@ if TYPE_CHECKING:
 # `kind: IamGroup` at the start of a line (a top-level key of a block-style document),
 # optionally quoted. Searched as a line break followed by the key (a literal first
 # character lets the search skip from line break to line break, ~3x quicker than trying
-# `^` at every position), and matched once more at the start of the file.
+# `^` at every position; a file's first line comes after a line break too: scan_manifests).
 _KIND_KEY = rb"""["']?kind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#|$)"""
 _KIND_LINE = re.compile(rb"\n" + _KIND_KEY, re.MULTILINE)
-_KIND_FIRST_LINE = re.compile(_KIND_KEY, re.MULTILINE)
 
 # `apiVersion: xyops.j1sync/v1` at the start of a line, as a document's top-level key is
 # written (optionally quoted; after `---`; or a flow mapping's first key, `{apiVersion: ...`
@@ -46,8 +45,11 @@ _KIND_FIRST_LINE = re.compile(_KIND_KEY, re.MULTILINE)
 _API_VERSION_KEY = (
     rb"""(?:---[ \t]+)?(?:\{[ \t]*)?["']?apiVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9./_-]+)"""
 )
-_API_VERSION_LINE = re.compile(rb"\n" + _API_VERSION_KEY)
-_API_VERSION_FIRST_LINE = re.compile(rb"(?:\xef\xbb\xbf)?" + _API_VERSION_KEY)  # a BOM first
+# (the lookahead: a line that starts with none of the key's first characters is passed
+# over at once, ~2.5x quicker than trying the optional prefixes at every line break)
+_API_VERSION_LINE = re.compile(rb"\n(?=[-{\"'a])" + _API_VERSION_KEY)
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
+_API_VERSION_FIRST_LINE = re.compile(b"(?:" + _BOM + b")?" + _API_VERSION_KEY)  # a BOM first
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,14 @@ def scan_manifests(paths: Sequence[str | Path]) -> ManifestScan:
     kinds: set[bytes] = set()
     versions: set[bytes] = set()
     discovery = discover(run_roots(paths))
-    for text in _manifest_texts(discovery):
-        first = _KIND_FIRST_LINE.match(text)
-        if first is not None:
-            kinds.add(first[1])
-        kinds.update(_KIND_LINE.findall(text))
-        versions.update(match[1] for match in api_versions_written(text))
+    # every file searched at once, each after a line break of its own: its first line is
+    # searched as its others are (a byte order mark before it left out, as
+    # `api_versions_written` leaves it out), ~3x quicker than a search per file
+    joined = b"\n" + b"\n".join(
+        text[len(_BOM) :] if text.startswith(_BOM) else text for text in _manifest_texts(discovery)
+    )
+    kinds.update(_KIND_LINE.findall(joined))
+    versions.update(_API_VERSION_LINE.findall(joined))
     found = {kind.decode("ascii") for kind in kinds}
     named = {engine for kind in found & engine_kinds.keys() for engine in engine_kinds[kind]}
     return ManifestScan(frozenset(named), frozenset(v.decode("ascii") for v in versions), discovery)
