@@ -5,13 +5,15 @@ Kept out of the CLI so commands stay thin and the pipeline can be driven from te
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
+from functools import partial
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol, runtime_checkable
 
@@ -47,7 +49,7 @@ from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
 from j1sync.manifest.document import Manifest, ManifestSet, ProjectConfig
-from j1sync.manifest.kind_scan import check_systems_scanned, scan_manifests
+from j1sync.manifest.kind_scan import check_systems_scanned
 from j1sync.manifest.names import name_problem
 from j1sync.providers.registry import (
     System,
@@ -185,6 +187,19 @@ def run_systems(project: ProjectConfig, api_versions: Iterable[object]) -> tuple
 def systems_in_run(project: ProjectConfig) -> list[System]:
     names = project.in_run or (systems()[0].name,)
     return [s for name in names if (s := system_named(name)) is not None]
+
+
+def import_connection(project: ProjectConfig) -> None:
+    """Import the modules connecting the systems the run most likely covers needs
+    (`System.connect_imports`; those j1sync.yaml names, else the first): what the
+    first request waits for besides the scan of the files (parse_ahead.scan_for). Only
+    imports: the connection itself, and its errors, come once the scan has named the
+    run's systems."""
+    likely = replace(project, in_run=run_systems(project, ()))
+    for system in systems_in_run(likely):
+        for module in system.connect_imports:
+            with suppress(ImportError):  # said by the connection, if it needs it
+                importlib.import_module(module)
 
 
 def declared(manifests: ManifestSet, desired: Sequence[DesiredObject] = ()) -> set[str]:
@@ -415,19 +430,19 @@ def connect_and_plan(
     # the systems to connect: those of the manifests (when not yet loaded, a quick scan,
     # which also names the kinds to start reading)
     discovery = None  # the files the scan found: the load reads them, not searching again
-    if manifests is None:
-        scanned = scan_manifests(paths)
-        versions, scanned_kinds = scanned.api_versions, scanned.kinds
-        discovery = scanned.discovery
-    else:
-        versions, scanned_kinds = frozenset(m.api_version for m in manifests.manifests), frozenset()
-    project = replace(project, in_run=run_systems(project, versions))
     with ExitStack() as stack:
-        if discovery is not None:
-            # the load's helper process (parse_ahead), forked before any thread starts
-            # (the reads', a terminal's spinner); the load stops it, else the stack does
-            parse_ahead.start_for(discovery, os.environ)
-            stack.callback(parse_ahead.end_for, discovery)
+        if manifests is None:
+            # with the load's helper process (parse_ahead), forked before any thread
+            # starts (the reads', a terminal's spinner), which makes the scan meanwhile
+            # when it can; the load stops it, else the stack does
+            scanned = parse_ahead.scan_for(paths, os.environ, partial(import_connection, project))
+            stack.callback(parse_ahead.end_for, scanned.discovery)
+            versions, scanned_kinds = scanned.api_versions, scanned.kinds
+            discovery = scanned.discovery
+        else:
+            versions = frozenset(m.api_version for m in manifests.manifests)
+            scanned_kinds = frozenset()
+        project = replace(project, in_run=run_systems(project, versions))
         try:
             provider = stack.enter_context(connect(project))
         except J1SyncError:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from j1sync.cli import cli
 from j1sync.manifest import load_manifests
+from j1sync.manifest.kind_scan import scan_manifests
 from j1sync.manifest.parse_ahead import MIN_FILES
 from tests.reliability.processes import _clean_env, run_j1sync, served_emulator
 
@@ -174,3 +175,89 @@ def test_plan_of_many_files_against_the_emulator(tmp_path: Path) -> None:
         stored = emu.snapshot()
     descriptions = {q["title"]: q["description"] for q in stored["questions"]}
     assert descriptions["Question 17"].startswith("from the environment")
+
+
+# Scans the folder as a plan does (parse_ahead.scan_for) in a fresh process marked as the
+# `j1sync` process; argv[2] "fail": the helper's scan fails (the scan then made here);
+# prints the scan, whether `meanwhile` ran, whether a helper parses ahead, and the load.
+_SCAN_SCRIPT = """
+import json, os, sys
+from j1sync import entry
+from j1sync.manifest import loader, parse_ahead
+entry._Process.kept = []
+parent = os.getpid()
+if sys.argv[2] == "fail":
+    scan = parse_ahead.scan_manifests
+    def failing(paths):
+        if os.getpid() != parent:
+            raise OSError("the helper's scan fails")
+        return scan(paths)
+    parse_ahead.scan_manifests = failing
+ran = []
+scanned = parse_ahead.scan_for([sys.argv[1]], loader.os.environ, lambda: ran.append(1))
+found = scanned.discovery
+result = {
+    "kinds": sorted(scanned.kinds),
+    "versions": sorted(scanned.api_versions),
+    "texts": found.texts,
+    "contents": sorted(found.contents) == sorted(found.texts),
+    "problems": [str(p) for p in found.problems],
+    "warnings": [str(w) for w in found.warnings],
+    "meanwhile": len(ran),
+    "ahead": found.ahead is not None,
+}
+try:
+    manifests = loader.load_manifests([sys.argv[1]], discovery=found).manifests
+except loader.ManifestError as error:
+    manifests, result["load_error"] = (), str(error)
+parse_ahead.end_for(found)
+try:
+    os.waitpid(-1, os.WNOHANG)
+    result["children_left"] = True
+except ChildProcessError:
+    result["children_left"] = False
+result["manifests"] = [[m.kind, m.name, m.spec.model_dump(mode="json")] for m in manifests]
+print(json.dumps(result))
+"""
+
+
+def _scan_in_j1sync_process(folder: Path, mode: str = "-") -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _SCAN_SCRIPT, str(folder), mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_clean_env(), **ENV},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_helper_scans_while_the_connection_imports(tmp_path: Path) -> None:
+    """Forked before the scan, the helper makes it (this process runs `meanwhile`), sends
+    it whole, then parses ahead: the scan and the load are those made in-process, and
+    the helper is reaped when the load is done. A scan the helper fails to send is made
+    here, the same; a run of few files takes no helper past its scan."""
+    folder = _write_files(tmp_path / "m")
+    (folder / "notes.yml.bak").write_text("x", encoding="utf-8")  # a warning to carry
+    here = scan_manifests([folder])
+    for mode in ("-", "fail"):
+        found = _scan_in_j1sync_process(folder, mode)
+        assert found["kinds"] == sorted(here.kinds) == ["Question"]
+        assert found["versions"] == sorted(here.api_versions)
+        assert found["texts"] == here.discovery.texts and len(found["texts"]) == FILES
+        assert found["contents"]
+        assert found["warnings"] == [str(w) for w in here.discovery.warnings] != []
+        assert found["meanwhile"] == 1
+        assert found["ahead"] is (mode == "-")
+        assert found["manifests"] == _in_process(folder)
+        assert not found["children_left"]
+    few = _write_files(tmp_path / "few")
+    for extra in sorted(few.glob("*.yaml"))[MIN_FILES - 1 :]:
+        extra.unlink()
+    (few / "gone.yaml").symlink_to(tmp_path / "missing.yaml")  # a problem to carry
+    found = _scan_in_j1sync_process(few)
+    assert len(found["texts"]) == MIN_FILES - 1 and not found["ahead"]
+    assert found["problems"] == [str(p) for p in scan_manifests([few]).discovery.problems]
+    assert "gone.yaml" in found["problems"][0] and "gone.yaml" in found["load_error"]
+    assert not found["children_left"]

@@ -9,6 +9,12 @@ parses them with the quick road (`plain_yaml.plain_load_all`, the same function)
 last file backwards, while the load parses them from the first forwards: where the two
 meet, the load takes the helper's documents for the rest and the helper is stopped.
 
+The helper also makes the run's scan (kind_scan.scan_manifests: the files found and read,
+the kinds and systems they name), when it is forked before it (`scan_for`): the scan is
+what the first request waits for besides the connection's imports, and the two then run
+at once, the scan in the helper, the imports here. The scan comes back whole as the
+helper's first message; a helper that sends none leaves the scan to this process.
+
 Nothing depends on the helper: the load only ever takes documents the helper has
 delivered whole, in one contiguous run down from the last file, and parses any other file
 itself, so a helper that is slow, dies or is never started changes the time only. The
@@ -26,12 +32,13 @@ import signal
 import struct
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from j1sync.entry import own_process
 from j1sync.manifest.discovery import Discovery, decoded
+from j1sync.manifest.kind_scan import ManifestScan, scan_manifests
 from j1sync.manifest.plain_yaml import HAVE_CLIB, PlainDocument, plain_load_all
 
 MIN_FILES = 64  # fewer: forking costs more than the helper saves
@@ -46,6 +53,33 @@ _TAKEN = struct.Struct("<q")  # shared: the first file the load has not taken ye
 
 # What `take` returns for a file the helper has not delivered: parse it here.
 NOT_PARSED: Any = object()
+
+
+def scan_for(
+    paths: Sequence[str | Path], env: Mapping[str, str], meanwhile: Callable[[], object]
+) -> ManifestScan:
+    """The scan of the files under `paths` (kind_scan.scan_manifests), with the load's
+    helper running when this run takes one (`discovery.ahead`; `end_for` stops it): where
+    a helper may run, it is forked first and makes the scan while this process runs
+    `meanwhile` (what the first request needs besides: the connection's imports). Call
+    before any thread starts."""
+    ahead = ParseAhead.start(None, {}, env, paths)
+    if ahead is None:
+        return scan_manifests(paths)
+    try:
+        meanwhile()
+        scanned = ahead.scanned()
+    except BaseException:
+        ahead.close()
+        raise
+    if scanned is None:  # the helper failed: the scan is made here (its errors raised)
+        ahead.close()
+        return scan_manifests(paths)
+    if len(scanned.discovery.found) < MIN_FILES:
+        ahead.close()  # (it has stopped: too few files to parse ahead)
+    else:
+        scanned.discovery.ahead = ahead
+    return scanned
 
 
 def start_for(discovery: Discovery, env: Mapping[str, str]) -> None:
@@ -77,14 +111,20 @@ class ParseAhead:
 
     @classmethod
     def start(
-        cls, texts: Sequence[str], contents: Mapping[str, bytes], env: Mapping[str, str]
+        cls,
+        texts: Sequence[str] | None,
+        contents: Mapping[str, bytes],
+        env: Mapping[str, str],
+        paths: Sequence[str | Path] = (),
     ) -> ParseAhead | None:
         """A helper parsing `texts` (the files' paths; `contents`: the bytes already read
-        of some) from the last backwards, or None when this run takes none."""
+        of some) from the last backwards, or None when this run takes none. With `texts`
+        None, the helper first scans the files under `paths` and sends the scan
+        (`scanned`), then parses the files it found."""
         if not (
             own_process()
             and HAVE_CLIB
-            and len(texts) >= MIN_FILES
+            and (texts is None or len(texts) >= MIN_FILES)
             and sys.platform.startswith("linux")
             and threading.active_count() == 1  # forking a threaded process may deadlock
         ):
@@ -104,10 +144,28 @@ class ParseAhead:
             return None
         if pid == 0:  # the helper
             os.close(reader)
-            _helper(texts, contents, env, writer, shared)  # never returns
+            _helper(texts, contents, env, writer, shared, paths)  # never returns
         os.close(writer)
-        os.set_blocking(reader, False)
-        return cls(pid, reader, shared, len(texts), env)
+        if texts is not None:
+            os.set_blocking(reader, False)
+        return cls(pid, reader, shared, 0 if texts is None else len(texts), env)
+
+    def scanned(self) -> ManifestScan | None:
+        """The helper's scan (its first message, when it was started to scan), waited for;
+        None when it sent none (the scan failed, or the helper died)."""
+        while (message := self._next_message()) is None:
+            try:
+                chunk = os.read(self._reader, _PIPE_BYTES)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._ended = True
+                return None
+            self._buffer += chunk
+        os.set_blocking(self._reader, False)
+        scanned: ManifestScan = pickle.loads(message)
+        self._lowest = len(scanned.discovery.found)
+        return scanned
 
     def take(self, index: int) -> list[PlainDocument] | Any | None:
         """File `index`'s documents as `plain_load_all` gives them, when the helper has
@@ -134,17 +192,22 @@ class ParseAhead:
                 self._ended = True
                 break
             self._buffer += chunk
-        buffer, at = self._buffer, 0
-        while len(buffer) - at >= _LENGTH.size:
-            (size,) = _LENGTH.unpack_from(buffer, at)
-            if len(buffer) - at - _LENGTH.size < size:
-                break
-            start = at + _LENGTH.size
-            for index, documents in pickle.loads(buffer[start : start + size]):
+        while (message := self._next_message()) is not None:
+            for index, documents in pickle.loads(message):
                 self._parsed[index] = documents
                 self._lowest = min(self._lowest, index)
-            at = start + size
-        del buffer[:at]
+
+    def _next_message(self) -> bytes | None:
+        """The first whole message received and not yet taken, taken; None if none."""
+        buffer = self._buffer
+        if len(buffer) < _LENGTH.size:
+            return None
+        (size,) = _LENGTH.unpack_from(buffer, 0)
+        if len(buffer) - _LENGTH.size < size:
+            return None
+        message = bytes(buffer[_LENGTH.size : _LENGTH.size + size])
+        del buffer[: _LENGTH.size + size]
+        return message
 
     def close(self) -> None:
         """Stop the helper, whatever it is doing, and reap it."""
@@ -157,20 +220,28 @@ class ParseAhead:
 
 
 def _helper(
-    texts: Sequence[str],
+    texts: Sequence[str] | None,
     contents: Mapping[str, bytes],
     env: Mapping[str, str],
     writer: int,
     shared: mmap.mmap,
+    paths: Sequence[str | Path],
 ) -> None:
-    """The helper process: parse from the last file backwards until the load has taken
-    the next one, sending each `_FRAME_FILES` files' documents; then leave at once (no
-    exit handlers: they are the load's process's)."""
-    try:  # any failure: the load parses what was not delivered
+    """The helper process: with `texts` None, first scan the files under `paths` and send
+    the scan; then parse from the last file backwards until the load has taken the next
+    one, sending each `_FRAME_FILES` files' documents; then leave at once (no exit
+    handlers: they are the load's process's)."""
+    try:  # any failure: the load parses what was not delivered (scans, if no scan came)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if texts is None:  # the scan, as soon as may be: the first request waits for it
+            scanned = scan_manifests(paths)
+            _send(writer, scanned)
+            texts, contents = scanned.discovery.texts, scanned.discovery.contents
+            if len(texts) < MIN_FILES:
+                return
         with contextlib.suppress(OSError):  # the read (and a local emulator) go first
             os.nice(_NICE)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         batch: list[tuple[int, Any]] = []
         for index in range(len(texts) - 1, -1, -1):
             (taken,) = _TAKEN.unpack_from(shared, 0)
@@ -194,8 +265,8 @@ def _helper(
         os._exit(0)
 
 
-def _send(writer: int, batch: list[tuple[int, Any]]) -> None:
-    message = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+def _send(writer: int, content: object) -> None:
+    message = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
     data = memoryview(_LENGTH.pack(len(message)) + message)
     while data:
         data = data[os.write(writer, data) :]

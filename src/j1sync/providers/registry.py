@@ -105,6 +105,9 @@ class System:
       is read in one generic module (docs/architecture.md §9 lists them).
     - `credential_variables`: the environment variables holding its credentials (its
       API key): never shown, and no manifest's `${env:}` may name one.
+    - `connect_imports`: the modules `connect` imports (its client and provider):
+      imported ahead, while a helper process scans the manifest files
+      (reconcile.import_connection), the two being what a plan's first request waits for.
     """
 
     name: str
@@ -117,6 +120,7 @@ class System:
     extras: Mapping[str, Any] = field(default_factory=dict)
     settings_model: type[BaseModel] | None = None
     credential_variables: tuple[str, ...] = ()
+    connect_imports: tuple[str, ...] = ()
 
     def engine_kind(self, kind: str) -> str:
         """The engine's name of one of this system's manifest kinds."""

@@ -103,4 +103,5 @@ SYSTEM = System(
     },
     settings_model=OpenCtiTarget,
     credential_variables=(ENV_TOKEN,),
+    connect_imports=("j1sync.providers.opencti.provider",),
 )

@@ -100,5 +100,6 @@ SYSTEM = System(
     },
     settings_model=XyopsTarget,
     credential_variables=(ENV_API_KEY,),
+    connect_imports=("j1sync.providers.xyops.provider",),
 )
 assert SYSTEM.engine_kinds == ENGINE_KINDS
