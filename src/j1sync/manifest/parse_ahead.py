@@ -197,7 +197,7 @@ class ParseAhead:
                 self._parsed[index] = documents
                 self._lowest = min(self._lowest, index)
 
-    def _next_message(self) -> bytes | None:
+    def _next_message(self) -> bytearray | None:
         """The first whole message received and not yet taken, taken; None if none."""
         buffer = self._buffer
         if len(buffer) < _LENGTH.size:
@@ -205,7 +205,7 @@ class ParseAhead:
         (size,) = _LENGTH.unpack_from(buffer, 0)
         if len(buffer) - _LENGTH.size < size:
             return None
-        message = bytes(buffer[_LENGTH.size : _LENGTH.size + size])
+        message = buffer[_LENGTH.size : _LENGTH.size + size]
         del buffer[: _LENGTH.size + size]
         return message
 
