@@ -8,10 +8,7 @@ over 600 s ... 0.0 s spent', not why."""
 from __future__ import annotations
 
 import contextlib
-import http.server
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +17,7 @@ import pytest
 
 from tests.examples import jupiterone_examples
 from tests.hostile.running import StderrLines, timed_j1sync
+from tests.http_servers import answering
 from tests.reliability.processes import start_j1sync
 
 API_KEY = "k2RetryAfterKey0123456789abcd"
@@ -36,41 +34,11 @@ spec:
 """
 
 
-class _RateLimited(http.server.BaseHTTPRequestHandler):
-    requests_seen: list[float]
-    retry_after = "3600"
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self.requests_seen.append(time.monotonic())
-        body = b'{"error": "Too Many Requests"}'
-        self.send_response(429)
-        self.send_header("Retry-After", self.retry_after)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-
 @contextmanager
 def _server_asking_for_an_hour(retry_after: str = "3600") -> Iterator[tuple[str, list[float]]]:
-    seen: list[float] = []
-    handler = type("Handler", (_RateLimited,), {"requests_seen": seen, "retry_after": retry_after})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    body = b'{"error": "Too Many Requests"}'
+    with answering(429, body, headers={"Retry-After": retry_after}) as served:
+        yield served
 
 
 @pytest.mark.parametrize("system", ["JupiterOne", "xyOps"])

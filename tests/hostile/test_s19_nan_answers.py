@@ -8,14 +8,11 @@ naming the API, exit 1, before any change."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import requests
 from click.testing import CliRunner
 
 from j1sync.cli import cli
@@ -28,6 +25,7 @@ from tests.hostile.several_systems import (
     running_systems,
     systems_env,
 )
+from tests.http_servers import proxying
 
 # every number a JSON answer holds as a member's value or a list's element
 _NUMBER = re.compile(rb"([:\[,]\s*)-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=\s*[,}\]])")
@@ -36,35 +34,8 @@ _NUMBER = re.compile(rb"([:\[,]\s*)-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=\s*[,}\]])
 @contextmanager
 def nan_proxy(upstream: str) -> Iterator[str]:
     """Forwards every request to `upstream`, every number of its answer turned to NaN."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def _forward(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            answer = requests.request(
-                self.command, upstream + self.path, data=body, headers=headers, timeout=30
-            )
-            content = _NUMBER.sub(rb"\1NaN", answer.content)
-            self.send_response(answer.status_code)
-            self.send_header("Content-Type", answer.headers.get("Content-Type", "text/plain"))
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _forward
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with proxying(upstream, lambda _, answer: _NUMBER.sub(rb"\1NaN", answer.content)) as url:
+        yield url
 
 
 SYSTEMS = {

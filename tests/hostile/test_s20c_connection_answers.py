@@ -12,10 +12,8 @@ changed."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
+from tests.http_servers import answering as canned
 
 TOKEN = "6b3e2f5c-0d4a-4e8b-9c1d-2a7f8e9b0c13"
 LISTS = [
@@ -71,27 +70,8 @@ def answering(**fields: Any) -> Iterator[str]:
     data: dict[str, Any] = {name: _page() for name in LISTS}
     data.update({"settings": {"id": "settings"}, "capabilities": CAPABILITIES, **fields})
     body = json.dumps({"data": data}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with canned(200, body) as (url, _):
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,8 @@ the URL, exit 1, nothing changed."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from click.testing import CliRunner, Result
 from j1sync.cli import cli
 from j1sync.providers.xyops.emulator import XyOpsEmulator
 from tests.hostile.xyops_cli import KEY
+from tests.http_servers import proxying
 
 TAG = """\
 apiVersion: xyops.j1sync/v1
@@ -46,38 +45,15 @@ Rewrite = Callable[[dict[str, Any]], None]
 def rewriting_proxy(upstream: str, rewrite: Rewrite) -> Iterator[str]:
     """Forwards every request to `upstream`; get_multiple's answer goes through `rewrite`."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def _forward(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            answer = requests.request(
-                self.command, upstream + self.path, data=body, headers=headers, timeout=30
-            )
-            content = answer.content
-            if "/get_multiple/" in self.path:
-                data = answer.json()
-                rewrite(data)
-                content = json.dumps(data).encode()
-            self.send_response(answer.status_code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+    def change(path: str, answer: requests.Response) -> bytes:
+        if "/get_multiple/" not in path:
+            return answer.content
+        data = answer.json()
+        rewrite(data)
+        return json.dumps(data).encode()
 
-        do_GET = do_POST = _forward
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with proxying(upstream, change) as url:
+        yield url
 
 
 def _set(name: str, value: Any) -> Rewrite:

@@ -8,10 +8,8 @@ line, its line breaks shown (␊), and at most SERVER_TEXT_MAX characters."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from click.testing import CliRunner
 
 from j1sync.cli import cli
 from j1sync.http.client import SERVER_TEXT_MAX
+from tests.http_servers import answering
 
 TOKEN = "2f0c1c1e-5a43-4c1b-9b8e-1d2c3b4a5f60"
 
@@ -27,28 +26,9 @@ TOKEN = "2f0c1c1e-5a43-4c1b-9b8e-1d2c3b4a5f60"
 def serving(message: str) -> Iterator[str]:
     """A GraphQL endpoint on 127.0.0.1 answering every request with one error saying
     `message`; its base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = json.dumps({"errors": [{"message": message}], "data": None}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    body = json.dumps({"errors": [{"message": message}], "data": None}).encode()
+    with answering(200, body) as (url, _):
+        yield url
 
 
 @pytest.fixture

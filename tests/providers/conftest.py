@@ -4,11 +4,8 @@ manifests loaded by the real loader."""
 from __future__ import annotations
 
 import textwrap
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -85,19 +82,6 @@ class Account:
     def comparable(self, desired: DesiredObject) -> dict[str, Any]:
         """The live state as the engine compares it with `desired`."""
         return comparable_live_state(self.live(desired.kind, desired.name), desired)
-
-
-@contextmanager
-def loopback_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """`handler` served on a free loopback port for the block: its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def settings_for(emu: Any, **overrides: Any) -> Settings:

@@ -17,7 +17,7 @@ from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.settings import OpenCtiSettings
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.settings import XyopsSettings
-from tests.providers.conftest import loopback_server
+from tests.http_servers import serving as loopback_server
 
 KEY = "j1syncNonJsonTestKey0123456789"
 

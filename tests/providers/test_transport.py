@@ -16,7 +16,7 @@ import pytest
 from j1sync.errors import ApiError
 from j1sync.providers.jupiterone.client import JupiterOneClient
 from j1sync.providers.jupiterone.settings import Settings
-from tests.providers.conftest import loopback_server
+from tests.http_servers import serving as loopback_server
 
 KEY = "j1syncTransportTestKey0123456789"
 QUERY = "query J1SyncProbe { probe }"

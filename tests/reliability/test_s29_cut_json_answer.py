@@ -8,8 +8,6 @@ asks that question."""
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from j1sync.http.session import cut_off_json
+from tests.http_servers import answering
 from tests.reliability.test_s29_retry_after_floor import plan_against
 
 CUT = b'{"data": {"questions": {"questions": [{"id": "a'
@@ -25,35 +24,11 @@ SYSTEMS = ["JupiterOne", "xyOps", "OpenCTI"]
 
 
 @contextmanager
-def answering_200(body: bytes, content_type: str) -> Iterator[tuple[str, list[int]]]:
+def answering_200(body: bytes, content_type: str) -> Iterator[tuple[str, list[float]]]:
     """A server on 127.0.0.1 answering every request 200 with `body` (a Content-Length
-    that matches it); its URL, and a list growing by one for each request."""
-    seen: list[int] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            seen.append(1)
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    that matches it); its URL, and when each request came."""
+    with answering(200, body, content_type) as (url, seen):
+        yield f"{url}/", seen
 
 
 def error_line(said: str) -> str:

@@ -7,8 +7,6 @@ budget was spent: `j1sync plan` against a server answering every request so sent
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.in_process import j1sync_here
+from tests.http_servers import answering
 
 API_KEY = "s29RetryAfterFloorKey0123456789"
 OPENCTI_TOKEN = "2b0f6a1e-7c3d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -64,38 +63,10 @@ def rate_limiting(
 ) -> Iterator[tuple[str, list[float]]]:
     """A server on 127.0.0.1 answering every request 429 with `Retry-After: retry_after`
     (none when None) and `headers` besides; its URL, and when each request came."""
-    seen: list[float] = []
-    more = headers or {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            seen.append(time.monotonic())
-            body = b'{"error": "Too Many Requests"}'
-            self.send_response(429)
-            if retry_after is not None:
-                self.send_header("Retry-After", retry_after)
-            for name, value in more.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    asked = {} if retry_after is None else {"Retry-After": retry_after}
+    body = b'{"error": "Too Many Requests"}'
+    with answering(429, body, headers={**asked, **(headers or {})}) as (url, seen):
+        yield f"{url}/", seen
 
 
 def system_env(system: str, url: str) -> dict[str, str]:
