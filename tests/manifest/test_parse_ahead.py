@@ -178,21 +178,30 @@ def test_plan_of_many_files_against_the_emulator(tmp_path: Path) -> None:
 
 
 # Scans the folder as a plan does (parse_ahead.scan_for) in a fresh process marked as the
-# `j1sync` process; argv[2] "fail": the helper's scan fails (the scan then made here);
-# prints the scan, whether `meanwhile` ran, whether a helper parses ahead, and the load.
+# `j1sync` process; argv[2] "fail": the helper's scan fails (the scan then made here),
+# "slow": it comes after SCAN_WAIT_S, else it is waited for as long as it takes; prints
+# the scan, whether `meanwhile` ran, whether a helper parses ahead, and the load.
 _SCAN_SCRIPT = """
 import json, os, sys
 from j1sync import entry
 from j1sync.manifest import loader, parse_ahead
 entry._Process.kept = []
 parent = os.getpid()
+scan = parse_ahead.scan_manifests
 if sys.argv[2] == "fail":
-    scan = parse_ahead.scan_manifests
     def failing(paths):
         if os.getpid() != parent:
             raise OSError("the helper's scan fails")
         return scan(paths)
     parse_ahead.scan_manifests = failing
+elif sys.argv[2] == "slow":  # the helper's scan comes after SCAN_WAIT_S
+    def slow(paths):
+        if os.getpid() != parent:
+            __import__("time").sleep(parse_ahead.SCAN_WAIT_S + 0.3)
+        return scan(paths)
+    parse_ahead.scan_manifests = slow
+else:  # the scan is waited for until it comes
+    parse_ahead.SCAN_WAIT_S = 60.0
 ran = []
 scanned = parse_ahead.scan_for([sys.argv[1]], loader.os.environ, lambda: ran.append(1))
 found = scanned.discovery
@@ -234,22 +243,23 @@ def _scan_in_j1sync_process(folder: Path, mode: str = "-") -> dict:
 
 
 def test_the_helper_scans_while_the_connection_imports(tmp_path: Path) -> None:
-    """Forked before the scan, the helper makes it (this process runs `meanwhile`), sends
-    it whole, then parses ahead: the scan and the load are those made in-process, and
-    the helper is reaped when the load is done. A scan the helper fails to send is made
-    here, the same; a run of few files takes no helper past its scan."""
+    """Forked before the scan, the helper makes it (this process runs `meanwhile` when
+    the scan is not there within SCAN_WAIT_S), sends it whole, then parses ahead: the
+    scan and the load are those made in-process, and the helper is reaped when the load
+    is done. A scan the helper fails to send is made here, the same; a run of few files
+    takes no helper past its scan."""
     folder = _write_files(tmp_path / "m")
     (folder / "notes.yml.bak").write_text("x", encoding="utf-8")  # a warning to carry
     here = scan_manifests([folder])
-    for mode in ("-", "fail"):
+    for mode in ("-", "slow", "fail"):
         found = _scan_in_j1sync_process(folder, mode)
         assert found["kinds"] == sorted(here.kinds) == ["Question"]
         assert found["versions"] == sorted(here.api_versions)
         assert found["texts"] == here.discovery.texts and len(found["texts"]) == FILES
         assert found["contents"]
         assert found["warnings"] == [str(w) for w in here.discovery.warnings] != []
-        assert found["meanwhile"] == 1
-        assert found["ahead"] is (mode == "-")
+        assert found["meanwhile"] == (mode == "slow")
+        assert found["ahead"] is (mode != "fail")
         assert found["manifests"] == _in_process(folder)
         assert not found["children_left"]
     few = _write_files(tmp_path / "few")

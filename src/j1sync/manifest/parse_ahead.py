@@ -28,6 +28,7 @@ import contextlib
 import mmap
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -42,6 +43,11 @@ from j1sync.manifest.kind_scan import ManifestScan, scan_manifests
 from j1sync.manifest.plain_yaml import HAVE_CLIB, PlainDocument, plain_load_all
 
 MIN_FILES = 64  # fewer: forking costs more than the helper saves
+# How long a scan made by the helper is waited for before this process imports what the
+# likely systems' connections need meanwhile: a repository of a thousand files or so is
+# scanned by then, and its run imports only what its own systems need (a run of xyOps
+# manifests no JupiterOne client); a larger one's scan takes longer than the imports.
+SCAN_WAIT_S = 0.02
 _PIPE_BYTES = 1 << 20  # the pipe's room, and what one read takes from it
 # The helper's work has slack (the load mostly ends before the read) and the read's does
 # not: at 20,000 objects on 2 cores, nice 10 took 0.5-0.8 s off the plan's wall time.
@@ -61,13 +67,14 @@ def scan_for(
     """The scan of the files under `paths` (kind_scan.scan_manifests), with the load's
     helper running when this run takes one (`discovery.ahead`; `end_for` stops it): where
     a helper may run, it is forked first and makes the scan while this process runs
-    `meanwhile` (what the first request needs besides: the connection's imports). Call
-    before any thread starts."""
+    `meanwhile` (what the first request needs besides: the connection's imports) unless
+    the scan comes within SCAN_WAIT_S. Call before any thread starts."""
     ahead = ParseAhead.start(None, {}, env, paths)
     if ahead is None:
         return scan_manifests(paths)
     try:
-        meanwhile()
+        if not ahead.ready(SCAN_WAIT_S):
+            meanwhile()
         scanned = ahead.scanned()
     except BaseException:
         ahead.close()
@@ -149,6 +156,10 @@ class ParseAhead:
         if texts is not None:
             os.set_blocking(reader, False)
         return cls(pid, reader, shared, 0 if texts is None else len(texts), env)
+
+    def ready(self, wait_s: float) -> bool:
+        """Whether the helper has begun its next message (or ended) within `wait_s`."""
+        return bool(self._buffer) or bool(select.select([self._reader], [], [], wait_s)[0])
 
     def scanned(self) -> ManifestScan | None:
         """The helper's scan (its first message, when it was started to scan), waited for;
