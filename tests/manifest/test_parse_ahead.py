@@ -89,9 +89,10 @@ print(json.dumps({
 """
 
 
-def _load_in_j1sync_process(folder: Path, wait_s: float, kill: bool = False) -> dict:
+def _in_j1sync_process(script: str, *args: str) -> dict:
+    """What `script` prints (JSON), run with `args` in a fresh process with ENV set."""
     done = subprocess.run(
-        [sys.executable, "-c", _LOAD_SCRIPT, str(folder), str(wait_s), "kill" if kill else "-"],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -99,6 +100,10 @@ def _load_in_j1sync_process(folder: Path, wait_s: float, kill: bool = False) -> 
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def _load_in_j1sync_process(folder: Path, wait_s: float, kill: bool = False) -> dict:
+    return _in_j1sync_process(_LOAD_SCRIPT, str(folder), str(wait_s), "kill" if kill else "-")
 
 
 def _in_process(folder: Path) -> list:
@@ -231,15 +236,7 @@ print(json.dumps(result))
 
 
 def _scan_in_j1sync_process(folder: Path, mode: str = "-") -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", _SCAN_SCRIPT, str(folder), mode],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**_clean_env(), **ENV},
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return _in_j1sync_process(_SCAN_SCRIPT, str(folder), mode)
 
 
 def test_the_helper_scans_while_the_connection_imports(tmp_path: Path) -> None:

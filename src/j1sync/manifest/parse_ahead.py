@@ -158,8 +158,9 @@ class ParseAhead:
         return cls(pid, reader, shared, 0 if texts is None else len(texts), env)
 
     def ready(self, wait_s: float) -> bool:
-        """Whether the helper has begun its next message (or ended) within `wait_s`."""
-        return bool(self._buffer) or bool(select.select([self._reader], [], [], wait_s)[0])
+        """Whether the helper has begun to send (or ended) within `wait_s`; asked before
+        anything is read from it."""
+        return bool(select.select([self._reader], [], [], wait_s)[0])
 
     def scanned(self) -> ManifestScan | None:
         """The helper's scan (its first message, when it was started to scan), waited for;

@@ -240,5 +240,5 @@ SYSTEM = System(
         "emulator_state": EMULATOR_DB,
     },
     credential_variables=(ENV_API_KEY,),
-    connect_imports=("j1sync.providers.jupiterone.provider", "j1sync.providers.jupiterone.client"),
+    connect_imports=("j1sync.providers.jupiterone.provider",),  # its client with it
 )
