@@ -7,6 +7,7 @@ what the handler keeps kept, a handler's error ending the read."""
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import time
 from typing import Any
@@ -15,18 +16,17 @@ import pytest
 from benchmarks.accounts import Split, generated_account
 
 from j1sync.errors import ApiError, RetryBudgetExceeded
+from j1sync.http.session import pooled_session, signalling_sends
+from j1sync.providers.jupiterone import client as client_module
 from j1sync.providers.jupiterone.alert_rules import AlertRules
 from j1sync.providers.jupiterone.client import PageHandler
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.questions import LIST_QUESTIONS
+from tests.http_servers import QuietHandler, serving
 from tests.providers.conftest import API_KEY, fast_client
 
-QUESTIONS = {
-    "questions": [
-        {"title": f"t{i:02d}", "name": f"q{i:02d}", "queries": [{"query": "Find User"}]}
-        for i in range(10)
-    ]
-}
+QUERY = {"queries": [{"query": "Find User"}]}
+QUESTIONS = {"questions": [{"title": f"t{i:02d}", "name": f"q{i:02d}", **QUERY} for i in range(10)]}
 PATH = ("questions",)
 
 
@@ -130,6 +130,101 @@ def test_each_page_is_handed_over_in_order_while_the_next_is_read() -> None:
         # the first page was handled while the second was asked for (or already in)
         assert handed[0][2] >= 2
         assert client.requests_sent == 4  # each page asked once, as without a handler
+
+
+def test_a_page_is_handled_once_the_next_pages_request_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the next request on the wire first (the handler would hold the interpreter lock
+    # while it is sent), however long it takes to send; the last page at once, no
+    # request following it
+    monkeypatch.setattr(client_module, "PAGE_WAIT_S", 30.0)  # never the reason here
+    with running_emulator(seed=QUESTIONS, api_key=API_KEY, page_size=3) as emu:
+        client = fast_client(emu)
+        adapter = client._session.get_adapter(emu.url)
+        send = adapter.send
+        sent_at: list[float] = []
+
+        def slow_send(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(0.2)  # a request slow to leave (a busy machine)
+            sent_at.append(time.monotonic())
+            return send(*args, **kwargs)
+
+        monkeypatch.setattr(adapter, "send", slow_send)
+        handled_at: list[float] = []
+
+        def each_page(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            handled_at.append(time.monotonic())
+            return items
+
+        started = time.monotonic()
+        client.collect("graphql", LIST_QUESTIONS, {"limit": 100}, PATH, "questions", each_page)
+        assert time.monotonic() - started < 10  # the last page did not wait PAGE_WAIT_S
+        assert len(sent_at) == len(handled_at) == 4
+        for page in range(3):  # each page handled after the next page's request left
+            assert handled_at[page] > sent_at[page + 1]
+
+
+def test_sends_are_signalled_once_on_the_wire_before_the_answer() -> None:
+    arrived, release = threading.Event(), threading.Event()
+
+    class Slow(QuietHandler):
+        def do_POST(self) -> None:
+            self.read_body()
+            arrived.set()
+            release.wait(10)
+            self.answer(200, b"{}")
+
+    sent = threading.Event()
+    with serving(Slow) as url:
+        session = pooled_session(1)
+        answered: list[int] = []
+
+        def send() -> None:
+            with signalling_sends(sent):
+                answered.append(session.post(url, data=b"x", timeout=10).status_code)
+
+        thread = threading.Thread(target=send)
+        thread.start()
+        assert sent.wait(10)  # set while the answer is still held back
+        assert arrived.wait(10)
+        assert not answered
+        release.set()
+        thread.join(10)
+        assert answered == [200]
+        sent.clear()  # outside the block: a request sets nothing
+        assert session.post(url, data=b"x", timeout=10).status_code == 200
+        assert not sent.is_set()
+        session.close()
+
+
+def test_a_page_comes_in_one_read_of_its_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each read of the socket lets go of the interpreter lock, which a busy thread then
+    # keeps ~0.5 ms: a page of ~100 KB is read at once, not in http.client's 8 KiB
+    # buffer, a read past it and the rest (three reads at least)
+    questions = {
+        "questions": [
+            {"title": f"t{i:03d}", "name": f"q{i:03d}", "description": "d" * 1000, **QUERY}
+            for i in range(100)
+        ]
+    }
+    with running_emulator(seed=questions, api_key=API_KEY, page_size=100) as emu:
+        client = fast_client(emu)
+        port = int(emu.url.rsplit(":", 1)[1])
+        reads: list[int] = []  # bytes each read of the client's socket took
+        recv_into = socket.socket.recv_into
+
+        def counted(sock: socket.socket, buffer: Any, *args: Any) -> int:
+            got = recv_into(sock, buffer, *args)
+            if sock.getpeername()[1] == port:  # the client's end, not the emulator's
+                reads.append(got)
+            return got
+
+        monkeypatch.setattr(socket.socket, "recv_into", counted)
+        pages = list(client.paginate("graphql", LIST_QUESTIONS, {"limit": 100}, PATH))
+        assert len(pages) == 1 and len(pages[0]["questions"]) == 100
+        assert sum(reads) > 100_000  # the whole answer was read through the counted reads
+        assert len(reads) <= 2  # at once, or as the loopback delivered it (64 KB at a time)
 
 
 def test_a_handler_that_fails_ends_the_read_with_its_error() -> None:

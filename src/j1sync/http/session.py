@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import http.client
+import io
 import json
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar, cast
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -59,8 +61,51 @@ class _InFlight:
                 sock.shutdown(socket.SHUT_RDWR)
 
 
+# The event `signalling_sends` gives this thread's connections to set once a request is
+# sent: on the wire, its answer not yet read.
+_SENDS = threading.local()
+
+
+@contextlib.contextmanager
+def signalling_sends(event: threading.Event) -> Iterator[None]:
+    """Within the block, `event` is set each time a request this thread sends is on the
+    wire (before its answer is waited for): work handed to another thread can wait for
+    that, and not take the interpreter lock while the request is still being sent."""
+    previous = getattr(_SENDS, "event", None)
+    _SENDS.event = event
+    try:
+        yield
+    finally:
+        _SENDS.event = previous
+
+
+# What one read of an answer's socket may take: a whole page (100 rules are ~90 KB) comes
+# in one recv(), not in http.client's 8 KiB buffer, a read past it and the rest (each
+# read a poll() too, under a timeout): each call lets go of the interpreter lock, which a
+# busy thread then holds ~0.5 ms (the switch interval) before the read may go on.
+ANSWER_BUFFER = 1 << 18
+
+
+class _Answer(http.client.HTTPResponse):
+    """http.client's response, reading its socket through an ANSWER_BUFFER."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp.close()  # the file http.client made (nothing read from it yet)
+        self.fp = cast(io.BufferedReader, sock.makefile("rb", ANSWER_BUFFER))
+
+
 def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPConnectionPool]:
     class Connection(base.ConnectionCls):  # type: ignore[name-defined,misc]
+        response_class = _Answer
+
+        def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+            # urllib3 asks for the answer once the request is sent
+            sent = getattr(_SENDS, "event", None)
+            if sent is not None:
+                sent.set()
+            return super().getresponse(*args, **kwargs)
+
         def close(self) -> None:
             # urllib3 closes a connection it drops, and puts None back in its place
             in_flight.give_back(self)

@@ -51,7 +51,7 @@ from j1sync.errors import (
 from j1sync.http.client import ApiClient
 from j1sync.http.ratelimit import RateLimit
 from j1sync.http.retry import no_answer
-from j1sync.http.session import user_agent
+from j1sync.http.session import signalling_sends, user_agent
 from j1sync.providers.jupiterone.endpoints import AREA_PATHS, Area, area_of, endpoint_url
 from j1sync.providers.jupiterone.server_quota import QuotaBeyondBudget, ServerQuota
 from j1sync.providers.jupiterone.settings import TITLE, Settings
@@ -67,6 +67,9 @@ POOL_SIZE = 16
 # Items per page of every list query: the largest page the API serves. A page counts one
 # invocation against the quota whatever its size, so the largest page is the cheapest read.
 PAGE_LIMIT = LARGEST_PAGE
+# The longest a page waits to be handled for the next page's request to be sent (one held
+# back by the quota, say): `_PageHandOver` then hands it over anyway.
+PAGE_WAIT_S = 0.05
 # While the server's quota paces the client, a request asks for at most this share of its
 # smallest bucket (`largest_request`): 10 root fields of the documented 1,000.
 PACED_SHARE = 100
@@ -416,17 +419,24 @@ def _items(connection: Mapping[str, Any], items_key: str) -> list[dict[str, Any]
 
 
 class _PageHandOver:
-    """Pages handed to `handler` on a thread of its own, in order (`collect`)."""
+    """Pages handed to `handler` on a thread of its own, in order (`collect`). A page is
+    handled once the next page's request is on the wire (or after PAGE_WAIT_S, or once
+    the read has ended): while that request is being sent, the handler would take the
+    interpreter lock from the thread sending it, and the page chain is the read's
+    critical path (at 20,000 objects ~1 ms a page)."""
 
     def __init__(self, handler: PageHandler) -> None:
         self._handler = handler
         self._pages: queue.SimpleQueue[list[dict[str, Any]] | None] = queue.SimpleQueue()
         self._failed: list[BaseException] = []
         self._dropped = threading.Event()  # the read failed: hand over nothing more
+        self._sent = threading.Event()  # a request after the last page put is on the wire
+        self._sends = signalling_sends(self._sent)
         self.kept: list[dict[str, Any]] = []
         self._thread = threading.Thread(target=self._run, name="j1sync-pages", daemon=True)
 
     def __enter__(self) -> _PageHandOver:
+        self._sends.__enter__()
         return self
 
     def put(self, page: list[dict[str, Any]]) -> bool:
@@ -435,12 +445,15 @@ class _PageHandOver:
         lets other readers' threads run first: their first request would go first)."""
         if self._failed:
             return False
+        self._sent.clear()
         if self._thread.ident is None:
             self._thread.start()
         self._pages.put(page)
         return True
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._sends.__exit__(None, None, None)
+        self._sent.set()  # no request follows the last page
         if self._thread.ident is None:
             return  # no page came
         if kind is not None:
@@ -454,6 +467,7 @@ class _PageHandOver:
         while (page := self._pages.get()) is not None:
             if self._failed or self._dropped.is_set():
                 continue
+            self._sent.wait(PAGE_WAIT_S)
             try:
                 self.kept.extend(self._handler(page))
             except BaseException as exc:  # raised in the reading thread by __exit__
