@@ -227,6 +227,39 @@ def test_a_page_comes_in_one_read_of_its_socket(monkeypatch: pytest.MonkeyPatch)
         assert len(reads) <= 2  # at once, or as the loopback delivered it (64 KB at a time)
 
 
+def test_a_request_is_written_at_once_a_large_one_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # urllib3 writes the headers, then the body: one write, one call that lets go of the
+    # interpreter lock (and one wake-up of the server); a body past what is gathered
+    # goes as urllib3 writes it, every byte of it
+    bodies: list[bytes] = []
+
+    class Echo(QuietHandler):
+        def do_POST(self) -> None:
+            bodies.append(self.read_body())
+            self.answer(200, b"{}")
+
+    writes: list[int] = []
+    sendall = socket.socket.sendall
+
+    def counted(sock: socket.socket, data: Any, *args: Any) -> None:
+        if sock.getpeername()[1] == port:  # the client's end, not the server's
+            writes.append(len(data))
+        sendall(sock, data, *args)
+
+    with serving(Echo) as url:
+        port = int(url.rsplit(":", 1)[1])
+        session = pooled_session(1)
+        monkeypatch.setattr(socket.socket, "sendall", counted)
+        small, large = b'{"query": "x"}' * 100, b"y" * 300_000
+        assert session.post(url, data=small, timeout=10).status_code == 200
+        assert len(writes) == 1 and writes[0] > len(small)  # the headers with the body
+        writes.clear()
+        assert session.post(url, data=large, timeout=10).status_code == 200
+        assert len(writes) == 2 and writes[1] == len(large)  # the headers, then the body
+        assert bodies == [small, large]
+        session.close()
+
+
 def test_a_handler_that_fails_ends_the_read_with_its_error() -> None:
     # 100 ms a page: the failed handler (at once, on the first page) is seen while the
     # second or third page is in flight however busy the machine, never after the tenth

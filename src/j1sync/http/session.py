@@ -95,9 +95,43 @@ class _Answer(http.client.HTTPResponse):
         self.fp = cast(io.BufferedReader, sock.makefile("rb", ANSWER_BUFFER))
 
 
+# The most of a request gathered into one write (`Connection.send`): its headers and any
+# body j1sync sends to read (a few KB); a larger body is written as urllib3 writes it.
+_GATHERED_BYTES = 1 << 16
+
+
 def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPConnectionPool]:
     class Connection(base.ConnectionCls):  # type: ignore[name-defined,misc]
         response_class = _Answer
+        _gathered: list[bytes] | None = None  # the request's writes held back meanwhile
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            # urllib3 writes a request's headers, then its body: written as one (one call
+            # that lets go of the interpreter lock, one wake-up of the server)
+            self._gathered = []
+            try:
+                super().request(*args, **kwargs)
+            except BaseException:
+                self._gathered = None
+                raise
+            self._write_gathered()
+
+        def send(self, data: Any) -> None:
+            gathered = self._gathered
+            if (
+                gathered is not None
+                and isinstance(data, bytes)
+                and sum(map(len, gathered)) + len(data) <= _GATHERED_BYTES
+            ):
+                gathered.append(data)
+                return
+            self._write_gathered()
+            super().send(data)
+
+        def _write_gathered(self) -> None:
+            gathered, self._gathered = self._gathered, None
+            if gathered:
+                super().send(b"".join(gathered))
 
         def getresponse(self, *args: Any, **kwargs: Any) -> Any:
             # urllib3 asks for the answer once the request is sent
