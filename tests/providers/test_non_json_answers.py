@@ -47,19 +47,23 @@ def _answering(body: bytes, content_type: str) -> Iterator[str]:
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type"),
-    [(b"<html>proxy login</html>", "text/html"), (b"[1, 2]", "application/json")],
-    ids=["html", "json-list"],
+    ("body", "content_type", "said"),
+    [
+        (b"<html>proxy login</html>", "text/html", "a non-JSON answer"),
+        (b"[1, 2]", "application/json", "JSON that is a list, not an object"),
+        (b'"ok"', "application/json", "JSON that is a string, not an object"),
+    ],
+    ids=["html", "json-list", "json-string"],
 )
-def test_an_answer_that_is_not_a_json_object_is_named(body: bytes, content_type: str) -> None:
+def test_an_answer_that_is_not_a_json_object_is_named(
+    body: bytes, content_type: str, said: str
+) -> None:
     with _answering(body, content_type) as url:
         xyops = XyopsClient(XyopsSettings(api_key=KEY, url=url, retry_budget_s=0))
-        with pytest.raises(ApiError, match=r"xyOps API returned a non-JSON answer \(HTTP 200\)"):
+        with pytest.raises(ApiError, match=rf"xyOps API returned {said} \(HTTP 200\)"):
             xyops.read("get_tags")
         opencti = OpenCtiClient(OpenCtiSettings(token=KEY, url=url, retry_budget_s=0))
-        with pytest.raises(
-            ApiError, match=r"OpenCTI API returned a non-JSON answer \(HTTP 200\) to labels"
-        ):
+        with pytest.raises(ApiError, match=rf"OpenCTI API returned {said} \(HTTP 200\) to labels"):
             opencti.query("labels", "query { labels { edges { node { id } } } }")
         xyops.close()
         opencti.close()

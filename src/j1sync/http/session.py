@@ -438,14 +438,30 @@ def rate_limit_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 def json_object(response: requests.Response) -> dict[str, Any] | None:
     """The response's body when it is a JSON object; None when it is not JSON (an HTML
-    error page, an empty body) or another JSON value."""
+    error page, an empty body) or another JSON value (`no_object` says which)."""
+    body = _json_body(response)
+    return body if isinstance(body, dict) else None
+
+
+def no_object(response: requests.Response) -> str:
+    """What a body `json_object` gives None for is, for a message: "a non-JSON answer",
+    or the JSON value it is ("JSON that is a list, not an object")."""
+    body = _json_body(response)
+    if body is _NO_JSON:
+        return "a non-JSON answer"
+    return f"JSON that is {json_input.json_type(body)}, not an object"
+
+
+_NO_JSON: Any = object()  # what `_json_body` gives for a body that is no JSON
+
+
+def _json_body(response: requests.Response) -> Any:
     try:
         # NaN and Infinity are no JSON (a JavaScript server never sends them)
         text = response.text if response.encoding else response.content
-        body = json_input.loads(text, parse_constant=json_input.no_constant)
+        return json_input.loads(text, parse_constant=json_input.no_constant)
     except ValueError:  # TooDeepJSON included
-        return None
-    return body if isinstance(body, dict) else None
+        return _NO_JSON
 
 
 # What may be left where the decoder stopped in JSON cut off mid-way: a literal or a number

@@ -37,7 +37,7 @@ from j1sync.errors import (
 )
 from j1sync.http.client import POOL_SIZE, ApiClient
 from j1sync.http.ratelimit import RateLimit
-from j1sync.http.session import json_object, rate_limit_headers, user_agent
+from j1sync.http.session import json_object, no_object, rate_limit_headers, user_agent
 from j1sync.providers.opencti.settings import ENV_TOKEN, TITLE, OpenCtiSettings
 
 PAGE_SIZE = 500  # `first` of every paged list (pycti asks 500 at most)
@@ -204,7 +204,7 @@ class OpenCtiClient(ApiClient[OpenCtiSettings]):
             )
         if body is None:
             raise ApiError(
-                f"{TITLE} API returned a non-JSON answer (HTTP {status}) to {operation}: "
+                f"{TITLE} API returned {no_object(response)} (HTTP {status}) to {operation}: "
                 + self.settings.not_the_server(),
                 status=status,
             )

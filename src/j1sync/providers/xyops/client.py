@@ -30,7 +30,7 @@ from j1sync.errors import (
     TransientError,
 )
 from j1sync.http.client import ApiClient
-from j1sync.http.session import json_object, rate_limit_headers, user_agent
+from j1sync.http.session import json_object, no_object, rate_limit_headers, user_agent
 from j1sync.providers.xyops.settings import ENV_API_KEY, TITLE, XyopsSettings
 from j1sync.providers.xyops.values import API_KEY_HEADER
 
@@ -105,7 +105,7 @@ class XyopsClient(ApiClient[XyopsSettings]):
         headers = rate_limit_headers(response.headers)
         body = json_object(response)
         if body is None or "code" not in body:  # every xyOps answer has one
-            what = "a non-JSON answer" if body is None else "an answer without xyOps's code"
+            what = no_object(response) if body is None else "an answer without xyOps's code"
             raise self._status_error(status, headers) or ApiError(
                 f"{TITLE} API returned {what} (HTTP {status}) to {name}: "
                 + self.settings.not_the_server()
