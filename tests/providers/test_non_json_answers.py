@@ -1,12 +1,8 @@
 """A server answering something that is not a JSON object (an HTML page from a proxy, a
 JSON list) is one clear ApiError naming the system and the HTTP status, for xyOps's and
-OpenCTI's clients alike (http/session.json_object)."""
+OpenCTI's clients alike (http/session.json_object, no_object)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -17,33 +13,9 @@ from j1sync.providers.opencti.client import OpenCtiClient
 from j1sync.providers.opencti.settings import OpenCtiSettings
 from j1sync.providers.xyops.client import XyopsClient
 from j1sync.providers.xyops.settings import XyopsSettings
-from tests.http_servers import serving as loopback_server
+from tests.http_servers import answering
 
 KEY = "j1syncNonJsonTestKey0123456789"
-
-
-@contextmanager
-def _answering(body: bytes, content_type: str) -> Iterator[str]:
-    """A loopback server answering every GET and POST with HTTP 200 and `body`."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = _answer
-        do_POST = _answer
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    with loopback_server(Handler) as url:
-        yield url
 
 
 @pytest.mark.parametrize(
@@ -58,7 +30,7 @@ def _answering(body: bytes, content_type: str) -> Iterator[str]:
 def test_an_answer_that_is_not_a_json_object_is_named(
     body: bytes, content_type: str, said: str
 ) -> None:
-    with _answering(body, content_type) as url:
+    with answering(200, body, content_type) as (url, _):
         xyops = XyopsClient(XyopsSettings(api_key=KEY, url=url, retry_budget_s=0))
         with pytest.raises(ApiError, match=rf"xyOps API returned {said} \(HTTP 200\)"):
             xyops.read("get_tags")
@@ -70,7 +42,7 @@ def test_an_answer_that_is_not_a_json_object_is_named(
 
 
 def test_json_object_is_the_body_only_when_it_is_an_object() -> None:
-    with _answering(b'{"code": 0}', "application/json") as url:
+    with answering(200, b'{"code": 0}', "application/json") as (url, _):
         assert json_object(requests.get(url, timeout=5)) == {"code": 0}
-    with _answering(b"not json", "text/plain") as url:
+    with answering(200, b"not json", "text/plain") as (url, _):
         assert json_object(requests.get(url, timeout=5)) is None
