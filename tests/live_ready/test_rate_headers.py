@@ -97,8 +97,14 @@ def test_an_aliased_request_counts_one_invocation_per_alias() -> None:
         assert emu.stats.invocations == 8
 
 
+# The token bucket refilling at 1 invocation every 3 s: its 20 are spent by the third
+# request however slowly a loaded machine sends them (at SMALL's 40 a second, four
+# requests 0.2 s apart never emptied it: the test failed on a busy CI machine).
+SLOW_REFILL = Quotas(account=Quota(40, 1.0), token=Quota(20, 60.0))
+
+
 def test_an_emptied_bucket_answers_429_with_the_headers_and_counts_nothing() -> None:
-    with running_emulator(seed="none", api_key=API_KEY, quotas=SMALL) as emu:
+    with running_emulator(seed="none", api_key=API_KEY, quotas=SLOW_REFILL) as emu:
         answers = [_post(emu, ALIASED) for _ in range(4)]  # 7 + 7 fit in 20, 7 more do not
         statuses = [a.status_code for a in answers]
         assert statuses[:2] == [200, 200] and 429 in statuses
