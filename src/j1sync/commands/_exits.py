@@ -18,7 +18,7 @@ import click
 
 from j1sync.entry import INTERRUPTED as INTERRUPTED  # 128 + SIGINT, as shells report Ctrl-C
 from j1sync.errors import J1SyncError, ManifestError, describe_os_error
-from j1sync.interrupts import Interrupted
+from j1sync.interrupts import Interrupted, stopping
 from j1sync.terminal import is_terminal
 
 # Back to the line's start, the line erased (what is written next replaces it)
@@ -73,12 +73,7 @@ def fail(exc: BaseException) -> NoReturn:
         exc.show()
         sys.exit(ERROR)
     if _interrupted(exc):
-        # on a terminal, the line a Ctrl-C left there (the ^C it echoed, a spinner's
-        # remains) is cleared, not followed by an empty one; anywhere else, one line
-        clear = is_terminal(sys.stderr)
-        said = exc.report if isinstance(exc, Interrupted) else "Interrupted."
-        click.echo(f"{CLEAR_LINE if clear else ''}{said}", err=True, color=clear or None)
-        sys.exit(INTERRUPTED)
+        _say_interrupted(exc)
     if isinstance(exc, click.Abort):
         click.echo("Aborted.", err=True)
         sys.exit(ERROR)
@@ -99,10 +94,24 @@ def fail(exc: BaseException) -> NoReturn:
         # the user's to fix, not j1sync's.
         click.echo(redact(f"Error: {describe_os_error(exc)}"), err=True)
         sys.exit(ERROR)
+    if stopping():
+        # an error j1sync did not expect, after a Ctrl-C or SIGTERM: what the interrupt
+        # broke, raised where a library wrapped the KeyboardInterrupt (pydantic's
+        # serializer makes it a PydanticSerializationError)
+        _say_interrupted(exc)
     what = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
     hint = "" if debugging() else f", run `{_with_debug()}` for details"
     click.echo(redact(f"internal error: {what}{hint}"), err=True)
     sys.exit(ERROR)
+
+
+def _say_interrupted(exc: BaseException) -> NoReturn:
+    # on a terminal, the line a Ctrl-C left there (the ^C it echoed, a spinner's
+    # remains) is cleared, not followed by an empty one; anywhere else, one line
+    clear = is_terminal(sys.stderr)
+    said = exc.report if isinstance(exc, Interrupted) else "Interrupted."
+    click.echo(f"{CLEAR_LINE if clear else ''}{said}", err=True, color=clear or None)
+    sys.exit(INTERRUPTED)
 
 
 def _with_debug(ctx: click.Context | None = None) -> str:
