@@ -106,8 +106,9 @@ def fail(exc: BaseException) -> NoReturn:
 
 
 def _say_interrupted(exc: BaseException) -> NoReturn:
-    # on a terminal, the line a Ctrl-C left there (the ^C it echoed, a spinner's
-    # remains) is cleared, not followed by an empty one; anywhere else, one line
+    """Say the interrupt (its report, else `Interrupted.`) and exit 130. On a terminal,
+    the line a Ctrl-C left there (the ^C it echoed, a spinner's remains) is cleared, not
+    followed by an empty one; anywhere else, one line."""
     clear = is_terminal(sys.stderr)
     said = exc.report if isinstance(exc, Interrupted) else "Interrupted."
     click.echo(f"{CLEAR_LINE if clear else ''}{said}", err=True, color=clear or None)
