@@ -214,16 +214,27 @@ result = {
     "kinds": sorted(scanned.kinds),
     "versions": sorted(scanned.api_versions),
     "texts": found.texts,
+    # with a helper past its scan, the bytes come as the load takes its first file
     "contents": sorted(found.contents) == sorted(found.texts),
     "problems": [str(p) for p in found.problems],
     "warnings": [str(w) for w in found.warnings],
     "meanwhile": len(ran),
     "ahead": found.ahead is not None,
 }
+read_again = []  # files the load reads from disk, not from the bytes the scan read
+Path = __import__("pathlib").Path
+_read_text = Path.read_text
+def counted(self, *args, **kwargs):
+    if str(self).startswith(sys.argv[1]):
+        read_again.append(str(self))
+    return _read_text(self, *args, **kwargs)
+Path.read_text = counted
 try:
     manifests = loader.load_manifests([sys.argv[1]], discovery=found).manifests
 except loader.ManifestError as error:
     manifests, result["load_error"] = (), str(error)
+Path.read_text = _read_text
+result["read_again"] = read_again
 parse_ahead.end_for(found)
 try:
     os.waitpid(-1, os.WNOHANG)
@@ -241,10 +252,11 @@ def _scan_in_j1sync_process(folder: Path, mode: str = "-") -> dict:
 
 def test_the_helper_scans_while_the_connection_imports(tmp_path: Path) -> None:
     """Forked before the scan, the helper makes it (this process runs `meanwhile` when
-    the scan is not there within SCAN_WAIT_S), sends it whole, then parses ahead: the
-    scan and the load are those made in-process, and the helper is reaped when the load
-    is done. A scan the helper fails to send is made here, the same; a run of few files
-    takes no helper past its scan."""
+    the scan is not there within SCAN_WAIT_S), sends it, the files' bytes after it, then
+    parses ahead: the scan and the load are those made in-process, the load reads no
+    file again, and the helper is reaped when the load is done. A scan the helper fails
+    to send is made here, the same; a run of few files takes no helper past its scan
+    (its bytes come with the scan)."""
     folder = _write_files(tmp_path / "m")
     (folder / "notes.yml.bak").write_text("x", encoding="utf-8")  # a warning to carry
     here = scan_manifests([folder])
@@ -253,7 +265,8 @@ def test_the_helper_scans_while_the_connection_imports(tmp_path: Path) -> None:
         assert found["kinds"] == sorted(here.kinds) == ["Question"]
         assert found["versions"] == sorted(here.api_versions)
         assert found["texts"] == here.discovery.texts and len(found["texts"]) == FILES
-        assert found["contents"]
+        assert found["contents"] is (mode == "fail")  # else they follow the scan
+        assert found["read_again"] == []
         assert found["warnings"] == [str(w) for w in here.discovery.warnings] != []
         assert found["meanwhile"] == (mode == "slow")
         assert found["ahead"] is (mode != "fail")
@@ -265,6 +278,7 @@ def test_the_helper_scans_while_the_connection_imports(tmp_path: Path) -> None:
     (few / "gone.yaml").symlink_to(tmp_path / "missing.yaml")  # a problem to carry
     found = _scan_in_j1sync_process(few)
     assert len(found["texts"]) == MIN_FILES - 1 and not found["ahead"]
+    assert found["contents"] and found["read_again"] == []
     assert found["problems"] == [str(p) for p in scan_manifests([few]).discovery.problems]
     assert "gone.yaml" in found["problems"][0] and "gone.yaml" in found["load_error"]
     assert not found["children_left"]
