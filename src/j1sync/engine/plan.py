@@ -360,13 +360,13 @@ class Planner:
         hold (each desired and live one, prepared or given here), built once per plan: a
         credential written literally in one object is masked wherever any object quotes
         it (a rule's web hook URL in a question's title). None when there is none."""
-        for want in desired:
-            if not self._prepared(want):
-                self._gather(want)
-        for have in live:
-            side = self._live.get(id(have))
-            if side is None or side.obj is not have:
-                self._gather(have)
+        # what was prepared is known by id: the planner holds each object it prepared (its
+        # side does), so no other object has its id meanwhile
+        pending, compared, prepared_live = self._desired, self._compared, self._live
+        for want in [w for w in desired if id(w) not in compared and id(w) not in pending]:
+            self._gather(want)
+        for have in [h for h in live if id(h) not in prepared_live]:
+            self._gather(have)
         return literal_pattern(self._literals) if self._literals else None
 
     def _gather(self, obj: DesiredObject | LiveObject) -> None:
@@ -375,13 +375,6 @@ class Planner:
         one of a shape the kind cannot read), a change to one fails where it is."""
         with suppress(Exception):
             self._literals.update(self._masking.literals_of(obj.kind, obj.state))
-
-    def _prepared(self, want: DesiredObject) -> bool:
-        side = self._desired.get(id(want))
-        if side is not None and side.obj is want:
-            return True
-        compared = self._compared.get(id(want))
-        return compared is not None and compared.want is want
 
     def _desired_side(self, want: DesiredObject) -> _DesiredSide:
         """What was prepared of `want`, else worked out now; taken once: a change owns
