@@ -26,6 +26,7 @@ from j1sync.engine.contract import (
     DesiredObject,
     GuardsChanges,
     HoldsKinds,
+    KindRead,
     LiveObject,
     Provider,
     ReadsInParts,
@@ -663,6 +664,7 @@ class _Reads:
         self._started: set[str] = set()
         # what the reads hand over, in the order it comes: parts, and a read's end (None)
         self._parts: SimpleQueue[Sequence[LiveObject] | None] = SimpleQueue()
+        self._kinds_read: dict[str, KindRead] = {}  # each kind read whole, as parts said
 
     def __enter__(self) -> _Reads:
         return self
@@ -739,6 +741,8 @@ class _Reads:
                 if part is None:
                     ended += 1
                 else:
+                    if isinstance(part, KindRead):
+                        self._kinds_read[part.kind] = part
                     yield part
         finally:
             if stopping is not None and targets is not None:
@@ -755,16 +759,27 @@ class _Reads:
         return None
 
     def read_of(self, kinds: frozenset[str]) -> list[LiveObject] | None:
-        """The live objects of `kinds` once every read of them is over, as those reads
-        returned them; None before, or when a read of them failed or one is not started."""
+        """The live objects of `kinds` once each is read, as the reads return them: a read
+        that is over, its objects of `kinds`; one still reading, those of each kind it has
+        handed over whole (`KindRead`, parts seen so far), in its provider's order of
+        kinds. None before, or when a read of them failed or one is not started."""
         if not kinds <= self._started:
             return None
         live: list[LiveObject] = []
         for read_kinds, read in self._reads:
-            if read_kinds & kinds:
-                if not read.done() or read.cancelled() or read.exception() is not None:
+            if not read_kinds & kinds:
+                continue
+            if read.done():
+                if read.cancelled() or read.exception() is not None:
                     return None
                 live.extend(obj for obj in read.result() if obj.kind in kinds)
+                continue
+            for kind in (k.kind for k in self._provider.kinds):  # how a read returns them
+                if kind in read_kinds and kind in kinds:
+                    whole = self._kinds_read.get(kind)
+                    if whole is None:
+                        return None
+                    live.extend(whole)
         return live
 
     def result(self, kinds: Sequence[str]) -> list[LiveObject]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from j1sync.engine.contract import LiveObject
+from j1sync.engine.contract import KindRead, LiveObject
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.emulator import running_emulator
 from j1sync.providers.jupiterone.provider import _RulesAsRead
@@ -100,11 +100,19 @@ def test_questions_come_page_by_page_and_the_read_is_the_whole_reads(
 ) -> None:
     handed: list[Sequence[LiveObject]] = []
     live = provider.read_live_in_parts(None, handed.append)
-    question_parts = [p for p in handed if p and {o.kind for o in p} == {"Question"}]
+    question_parts = [
+        p
+        for p in handed
+        if p and {o.kind for o in p} == {"Question"} and not isinstance(p, KindRead)
+    ]
     # a page of one: each question handed over as its page is read, the very objects read
     read_questions = [o for o in live if o.kind == "Question"]
     assert len(question_parts) == len(read_questions) > len(QUESTIONS)  # the demo's too
     assert [o for p in question_parts for o in p] == read_questions
+    # then all of them, once their read is over (the rules' may not be)
+    whole = [p for p in handed if isinstance(p, KindRead) and p.kind == "Question"]
+    assert len(whole) == 1 and list(whole[0]) == read_questions
+    assert handed.index(whole[0]) > handed.index(question_parts[-1])
     rules = {o.name: o for o in live if o.kind == "AlertRule"}
     assert {name: rules[name].state.get("questionRef") for name in RULES} == RULES
     handed_rules = [o for p in handed for o in p if o.kind == "AlertRule"]

@@ -8,7 +8,7 @@ fields dropped, defaults filled, sets sorted, so that equal means "no change".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -236,6 +236,17 @@ def no_part(live: Sequence[LiveObject]) -> None:
     """The `LivePart` of a plain `read_live`: keeps nothing."""
 
 
+class KindRead(list[LiveObject]):
+    """A part (ReadsInParts) that is every live object of one kind, as the read returns
+    them: that kind's read is over, the rest may not be (its objects may have come in
+    parts before). What resolves against that kind (ResolvesAgainstKinds) can then be
+    resolved while the rest is read."""
+
+    def __init__(self, kind: str, objects: Iterable[LiveObject]) -> None:
+        super().__init__(objects)
+        self.kind = kind
+
+
 @runtime_checkable
 class ReadsInParts(Protocol):
     """Optional, for a provider that can hand over live objects before its whole read is
@@ -243,7 +254,8 @@ class ReadsInParts(Protocol):
     they are read and normalized (a kind, a page of one), from any thread, so that a plan
     works on them while the rest is read. A part is a head start, never a different
     answer: each object handed over is among those returned (or, once linked, replaced
-    there by its linked copy); none need be handed over at all."""
+    there by its linked copy); none need be handed over at all. A kind read whole may be
+    said with a `KindRead` of its objects, in the order the read returns them."""
 
     def read_live_in_parts(
         self, kinds: Sequence[str] | None, part: LivePart

@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-from j1sync.engine.contract import LiveObject, LivePart, ResourceKind, no_part
+from j1sync.engine.contract import KindRead, LiveObject, LivePart, ResourceKind, no_part
 from j1sync.engine.model import Change
 from j1sync.errors import ConfigError
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG, Manifest
@@ -177,7 +177,7 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
                     futures[name] = pool.submit(reader)
             for name, future in futures.items():
                 if name in wanted and name not in ("AlertRule", "Question", DASHBOARDS):
-                    future.add_done_callback(partial(_hand_over, part))
+                    future.add_done_callback(partial(_hand_over, part, name))
             rules.started(futures)
             try:
                 results = {name: future.result() for name, future in futures.items()}
@@ -218,6 +218,8 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
 
         read = self.questions.read_all(page)
         rules.questions_read(read)
+        if hand_over:  # all of them (what resolves against them need not wait for the rules)
+            rules.hand_over(KindRead(QUESTIONS, read))
         return read
 
     def _after(self, earlier: Future[Any], reader: Callable[[], Any]) -> Any:
@@ -270,10 +272,10 @@ class JupiterOneProvider(ClientStops[JupiterOneClient]):
         return ParameterStore(self.client)
 
 
-def _hand_over(part: LivePart, read: Future[list[LiveObject]]) -> None:
+def _hand_over(part: LivePart, kind: str, read: Future[list[LiveObject]]) -> None:
     """A kind's read is over: its objects to `part` (a failed read's: none)."""
     if not read.cancelled() and read.exception() is None:
-        part(read.result())
+        part(KindRead(kind, read.result()))
 
 
 class _RulesAsRead:

