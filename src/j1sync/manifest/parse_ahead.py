@@ -177,10 +177,8 @@ class ParseAhead:
             return None
         scanned: ManifestScan = pickle.loads(message)
         self._lowest = len(scanned.discovery.found)
-        if self._lowest >= MIN_FILES:
+        if self._lowest >= MIN_FILES:  # (fewer: the helper has stopped, `scan_for` closes it)
             self._contents_for = scanned.discovery
-        else:
-            os.set_blocking(self._reader, False)  # (the helper has stopped)
         return scanned
 
     def _wait_message(self) -> bytearray | None:
