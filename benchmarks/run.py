@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import gc
 import itertools
 import json
 import math
@@ -600,8 +601,11 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
     tune_interpreter()  # as the `j1sync` process does
     clients: list[Any] = []
     wall, cpu = time.perf_counter(), time.process_time()
+    gc.disable()  # as the `j1sync` process makes its plan (cli.collector_paused)
     with connect_and_plan([manifests], _benchmark_connect(url, clients)) as (_, run):
         pass
+    gc.freeze()
+    gc.enable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     requests = clients[0].requests_sent

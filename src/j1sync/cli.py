@@ -6,19 +6,21 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import gc
 import importlib
 import importlib.util
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import click
 
 from j1sync import __version__
 from j1sync.commands._exits import DEBUG_ENV, debug_flag, exit_codes_help, fail
+from j1sync.entry import own_process
 from j1sync.terminal import COLOR_KEY, COLOR_MODES, ColorMode, NamedOutput, color_enabled
 
 # command name -> module under j1sync.commands exposing a click command called `command`;
@@ -215,6 +217,28 @@ def tune_interpreter() -> None:
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """While a command makes its plan, in the `j1sync` process (`entry.own_process`): the
+    cycle collector off; then what was built is frozen out of its passes (it lives until
+    the process leaves: entry.keep_until_exit) and it is on again. Making a plan frees
+    almost nothing the collector would find (next to no reference cycles), yet each pass
+    over the young objects stops every thread for a few milliseconds, the reading
+    threads' included: at 20,000 objects on 2 cores those passes cost the plan ~0.1 s of
+    wall time (the rules' page chain waited while the manifests loaded) and ~0.4 s of
+    CPU. Without the freeze, the first pass after would walk every object the plan made
+    (~0.25 s). A library caller's collector is left as it is."""
+    paused = own_process() and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
 
 
 def settle_built() -> None:

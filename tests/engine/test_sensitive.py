@@ -1,3 +1,4 @@
+import gc
 import json
 from typing import Any
 
@@ -71,3 +72,24 @@ def test_strings_in_finds_every_string_and_keys_only_when_asked() -> None:
     assert strings_in(7) == [] and strings_in("s", keys=True) == ["s"]
     # a credential path's strings: the values below it, never its keys
     assert credential_strings(value, ["headers", "list"]) == ["abc", "a", "b"]
+
+
+def test_strings_in_leaves_no_reference_cycle() -> None:
+    """Called for every object of a plan, which runs with the cycle collector paused
+    (cli.collector_paused): a cycle per call would be memory kept until the process
+    leaves (a closure calling itself is one: it and its cell refer to each other)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a pass finds unreachable, kept in gc.garbage
+    try:
+        for _ in range(10):
+            strings_in({"a": ["b", {"c": "d"}]}, keys=True)
+        gc.collect()
+        left = [o for o in gc.garbage if getattr(o, "__module__", None) == strings_in.__module__]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert left == []

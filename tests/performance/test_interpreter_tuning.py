@@ -74,3 +74,52 @@ def test_plan_and_apply_as_library_calls_leave_the_interpreter_as_they_found_it(
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split()[-1] == "unchanged"
+
+
+J1SYNC_PROCESS_RUN = """
+import atexit, gc, os, sys, threading
+from j1sync import cli, entry
+
+cli.GC_THRESHOLDS = (100, 10, 10)  # while the collector is on, a pass every 100 allocations
+passes = []  # one per pass of the collector: whether a thread other than the main one ran it
+gc.callbacks.append(
+    lambda phase, info: phase == "start"
+    and passes.append(threading.current_thread() is not threading.main_thread())
+)
+atexit.register(lambda: print(sum(passes), gc.isenabled()))
+os.chdir(sys.argv[1])
+sys.argv = ["j1sync", *sys.argv[2:]]
+entry.main()  # the `j1sync` process: leaves with the command's exit code
+"""
+
+
+def _j1sync_process(folder: Path, *args: str) -> tuple[int, bool]:
+    """Run the `j1sync` command `args` as its own process (entry.main) in `folder`, the
+    collector's young generation set to 100 objects: how many passes of the collector
+    threads other than the main one ran (the account's reading threads, the emulator's,
+    apply's workers), and whether the collector was on at the end."""
+    done = subprocess.run(
+        [sys.executable, "-c", J1SYNC_PROCESS_RUN, str(folder), *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    passes, enabled = done.stdout.split()[-2:]
+    return int(passes), enabled == "True"
+
+
+def test_the_j1sync_process_makes_its_plan_with_the_collector_paused(tmp_path: Path) -> None:
+    """plan: no pass of the cycle collector while the plan is made (the reading threads
+    and the emulator's would otherwise run hundreds at this setting); apply: the collector
+    is on again for the changes (their threads run passes), and on at the end."""
+    shutil.copytree(EXAMPLES, tmp_path / "manifests")
+    passes, enabled = _j1sync_process(tmp_path, "plan", "manifests", "--emulator")
+    assert passes == 0
+    assert enabled
+    passes, enabled = _j1sync_process(
+        tmp_path, "apply", "manifests", "--emulator", "--auto-approve"
+    )
+    assert passes > 0
+    assert enabled

@@ -192,9 +192,11 @@ def planning(
     while_reading: Callable[[], object] | None = None,
 ) -> Iterator[tuple[Provider, PlannedRun]]:
     """plan's and drift's way to the plan (`reconcile.connect_and_plan`, `while_reading`
-    its): the command's connection flags, the reading progress on stderr. The run lives
+    its): the command's connection flags, the reading progress on stderr, the cycle
+    collector paused until the command is done (cli.collector_paused). The run lives
     until the process leaves (entry.keep_until_exit): freeing it would only delay the
     exit."""
+    from j1sync.cli import collector_paused
     from j1sync.output.progress import progress_for_stderr
     from j1sync.reconcile import connect_and_plan, connect_with
 
@@ -206,7 +208,7 @@ def planning(
         allow_empty=allow_empty,
         while_reading=while_reading,
     )
-    with planned as (provider, run):
+    with collector_paused(), planned as (provider, run):
         keep_until_exit(provider, run)
         yield provider, run
 

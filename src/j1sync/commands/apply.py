@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from j1sync.cli import collector_paused
 from j1sync.commands._common import (
     allow_empty_option,
     ask_yes,
@@ -177,7 +178,9 @@ def command(
                 allow_empty=allow_empty,
                 lock_timeout_s=lock_timeout_s,
             )
-            with planned as (provider, run):
+            with ExitStack() as stack:
+                with collector_paused():  # on again for the changes
+                    provider, run = stack.enter_context(planned)
                 keep_until_exit(provider, run)  # freeing them would only delay the exit
                 run_plan_checks(provider, run, {})  # as plan's, before any change
                 account = _Account(provider, run.live, run.manifests.project, progress)
