@@ -70,6 +70,34 @@ def test_same_instance_name_with_different_definitions_is_two_instances(tmp_path
     assert result.stdout.strip() == "2 manifests valid: 2 IntegrationSchedule"
 
 
+def test_each_conflict_is_said_against_the_first_schedule_of_its_instance(
+    tmp_path: Path,
+) -> None:
+    """Schedules of many instances, interleaved: each one that takes an instance already
+    scheduled is reported once, naming the first schedule of that instance."""
+    path = tmp_path / "s.yaml"
+    written = [
+        schedule("a-1", "a"),
+        schedule("b-1", "b", "aws"),
+        schedule("c", "c"),
+        schedule("b-2", "b", "github"),  # another instance: b of another type
+        schedule("a-2", "a", "aws"),
+        schedule("b-3", "b"),  # no definition: b of either type
+        schedule("a-3", "a"),
+    ]
+    path.write_text("---\n".join(written), encoding="utf-8")
+    result = validate(path)
+    assert result.exit_code == 1
+    said = [line.split(": ")[1] + " " + line.split(" as ")[1].split(" at ")[0]
+            for line in result.stderr.splitlines() if " as " in line]  # fmt: skip
+    assert said == [
+        "IntegrationSchedule/a-2 IntegrationSchedule/a-1",
+        "IntegrationSchedule/b-3 IntegrationSchedule/b-1",
+        "IntegrationSchedule/a-3 IntegrationSchedule/a-1",
+    ]
+    assert result.stderr.splitlines()[-1] == "3 manifest errors"
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [

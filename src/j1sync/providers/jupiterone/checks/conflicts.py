@@ -20,11 +20,14 @@ from j1sync.providers.jupiterone.models.integration_schedule import IntegrationS
 
 def conflict_problems(loaded: Sequence[LoadedManifest]) -> list[ManifestProblem]:
     problems: list[ManifestProblem] = []
-    schedules: list[tuple[LoadedManifest, IntegrationScheduleSpec]] = []
+    # the schedules kept so far, by instance (set from metadata.name when not written):
+    # each is compared with those of its own instance only, not with every one before it
+    by_instance: dict[str | None, list[tuple[LoadedManifest, IntegrationScheduleSpec]]] = {}
     for item in loaded:
         spec = item.manifest.spec
         if not isinstance(spec, IntegrationScheduleSpec):
             continue
+        schedules = by_instance.setdefault(spec.instance, [])
         earlier = next((e for e, s in schedules if _same_instance(s, spec)), None)
         if earlier is None:
             schedules.append((item, spec))
