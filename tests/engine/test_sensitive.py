@@ -74,10 +74,13 @@ def test_strings_in_finds_every_string_and_keys_only_when_asked() -> None:
     assert credential_strings(value, ["headers", "list"]) == ["abc", "a", "b"]
 
 
-def test_strings_in_leaves_no_reference_cycle() -> None:
-    """Called for every object of a plan, which runs with the cycle collector paused
-    (cli.collector_paused): a cycle per call would be memory kept until the process
-    leaves (a closure calling itself is one: it and its cell refer to each other)."""
+def test_walking_a_state_leaves_no_reference_cycle() -> None:
+    """strings_in and masking run for every object of a plan, which runs with the cycle
+    collector paused (cli.collector_paused): a cycle per call would be memory kept until
+    the process leaves (a closure calling itself is one: it and its cell refer to each
+    other)."""
+    secrets = Secrets.from_sensitive(SENSITIVE)
+    state = rule_with_header(f"Bearer {SECRET}")
     enabled = gc.isenabled()
     gc.disable()
     gc.collect()
@@ -85,6 +88,7 @@ def test_strings_in_leaves_no_reference_cycle() -> None:
     try:
         for _ in range(10):
             strings_in({"a": ["b", {"c": "d"}]}, keys=True)
+            assert mask_state(state, secrets)[0] != state  # it walked, and masked
         gc.collect()
         left = [o for o in gc.garbage if getattr(o, "__module__", None) == strings_in.__module__]
     finally:

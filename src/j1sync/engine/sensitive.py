@@ -190,12 +190,34 @@ def mask(
     masked too, except those the `desired` state has at the same place (`_public_key`)."""
     if not secrets.replacements and not credentials and not literals and run_literals is None:
         return MaskedState(state)
-    result = MaskedState(None)
-    wanted = frozenset(credentials)
-    own = literal_pattern(literals)
-    hunted = [p for p in (own, run_literals) if p is not None]
+    masking = _Masking(secrets, credentials, literals, run_literals, live)
+    masking.result.state = masking.walk(state, [], False, desired)
+    return masking.result
 
-    def walk(node: Any, parts: list[PathPart], credential: bool, twin: Any) -> Any:
+
+class _Masking:
+    """One `mask` call's walk. A class, not a closure calling itself: that closure and its
+    cell would refer to each other, a cycle per call that only the cycle collector frees
+    (a plan masks every object when the run has a credential, with the collector paused:
+    cli.collector_paused)."""
+
+    def __init__(
+        self,
+        secrets: Secrets,
+        credentials: Collection[str],
+        literals: Collection[str],
+        run_literals: re.Pattern[str] | None,
+        live: bool,
+    ) -> None:
+        self.result = MaskedState(None)
+        self.secrets = secrets
+        self.wanted = frozenset(credentials)
+        own = literal_pattern(literals)
+        self.hunted = [p for p in (own, run_literals) if p is not None]
+        self.live = live
+
+    def walk(self, node: Any, parts: list[PathPart], credential: bool, twin: Any) -> Any:
+        wanted, secrets, live, result = self.wanted, self.secrets, self.live, self.result
         credential = credential or (bool(wanted) and format_path(parts) in wanted)
         if isinstance(node, dict):
             out: dict[Any, Any] = {}
@@ -203,10 +225,12 @@ def mask(
                 shown = key
                 if live and not _public_key(twin, key) and _holds_secret(key, secrets):
                     shown = _masked_key(out)
-                out[shown] = walk(value, [*parts, shown], credential, _child(twin, key))
+                out[shown] = self.walk(value, [*parts, shown], credential, _child(twin, key))
             return out
         if isinstance(node, list):
-            return [walk(v, [*parts, i], credential, _child(twin, i)) for i, v in enumerate(node)]
+            return [
+                self.walk(v, [*parts, i], credential, _child(twin, i)) for i, v in enumerate(node)
+            ]
         if isinstance(node, str):
             template = secrets.template_for(node)
             if template is not None:
@@ -214,7 +238,7 @@ def mask(
                     result.templates[format_path(parts)] = template
                 remember_secrets([node], whole=VALID_ENV_REFERENCE.fullmatch(template) is not None)
                 return MASK
-            if node and (credential or any(p.search(node) for p in hunted)):
+            if node and (credential or any(p.search(node) for p in self.hunted)):
                 if not live:
                     result.literal[format_path(parts)] = node
                 # written literally, it may hold the template's own text (`Bearer`, a
@@ -224,9 +248,6 @@ def mask(
                 remember_secrets(secret_pieces(node))
                 return MASK
         return node
-
-    result.state = walk(state, [], False, desired)
-    return result
 
 
 # A credential written literally is hunted for in other fields when it is this long and
