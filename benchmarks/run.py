@@ -594,7 +594,7 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
     manifest load alone and a plan of already-loaded manifests (a second read)."""
     import resource
 
-    from j1sync.cli import tune_interpreter
+    from j1sync.cli import settle_built, tune_interpreter
     from j1sync.engine.plan import build_plan
     from j1sync.reconcile import connect_and_plan, declared, desired_objects, kinds_to_read, load
 
@@ -604,7 +604,7 @@ def measure_plan(url: str, manifests: str) -> dict[str, Any]:
     gc.disable()  # as the `j1sync` process makes its plan (cli.collector_paused)
     with connect_and_plan([manifests], _benchmark_connect(url, clients)) as (_, run):
         pass
-    gc.freeze()
+    settle_built()
     gc.enable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -237,7 +237,7 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if paused:
-            gc.freeze()
+            settle_built()
             gc.enable()
 
 
