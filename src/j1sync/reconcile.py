@@ -46,6 +46,7 @@ from j1sync.errors import (
     ReadGivenUp,
     ResolutionError,
 )
+from j1sync.http.pacing import GivesWay
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
@@ -75,9 +76,14 @@ class PlannedRun:
 
 
 def load(
-    paths: Sequence[str], allow_empty: bool = False, discovery: Discovery | None = None
+    paths: Sequence[str],
+    allow_empty: bool = False,
+    discovery: Discovery | None = None,
+    give_way: Callable[[], object] | None = None,
 ) -> ManifestSet:
-    return load_manifests(list(paths), allow_empty=allow_empty, discovery=discovery)
+    return load_manifests(
+        list(paths), allow_empty=allow_empty, discovery=discovery, give_way=give_way
+    )
 
 
 def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
@@ -523,7 +529,10 @@ def _plan(
         if manifests is None:
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scanned_kinds))
-            manifests = load(paths, allow_empty, discovery)
+            # between files the load gives way to the read's chain of pages around its
+            # answers (http/pacing.py): that chain sets the plan's wall time
+            give_way = provider.give_way if isinstance(provider, GivesWay) else None
+            manifests = load(paths, allow_empty, discovery, give_way)
         _check_connected(project, manifests, discovery)
         desired = desired_objects(manifests, provider)
         needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))

@@ -41,6 +41,7 @@ from tenacity import RetryCallState, RetryError
 
 from j1sync.engine.sensitive import redact_key
 from j1sync.errors import ApiError, RateLimited, TransientError, Unreachable
+from j1sync.http.pacing import Pace
 from j1sync.http.ratelimit import AdaptiveConcurrency, RateLimit, client_bucket, is_unpaced
 from j1sync.http.retry import (
     NextWait,
@@ -95,7 +96,9 @@ class ApiClient(Generic[S]):
         self._backoff = configured_backoff(backoff_initial_s, backoff_max_s)
         self.bucket = client_bucket(rate_limit)
         self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
-        self._session = pooled_session(max(POOL_SIZE, max_in_flight))
+        # the timing of the read's chain of pages, which other work gives way to
+        self.pace = Pace()
+        self._session = pooled_session(max(POOL_SIZE, max_in_flight), self.pace)
         self._abandoned = threading.Event()
         self._retries_stopped = threading.Event()
         # reads wait for nothing more: retries stopped, or a read got no answer for good

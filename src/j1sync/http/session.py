@@ -12,7 +12,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -20,7 +21,11 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from j1sync import __version__ as _j1sync_version
 from j1sync import json_input
+from j1sync.http.pacing import Pace
 from j1sync.http.urls import shown_url
+
+if TYPE_CHECKING:
+    from requests.adapters import _HostParams, _PoolKwargs
 
 _RATE_LIMIT_HEADERS = ("ratelimit-", "retry-after")
 
@@ -29,9 +34,10 @@ T = TypeVar("T")
 
 class _InFlight:
     """The connections a session's requests hold (taken from the pool, not yet given
-    back), so that they can be cut."""
+    back), so that they can be cut; and the pace its requests keep (`pooled_session`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pace: Pace | None = None) -> None:
+        self.pace = pace
         self._lock = threading.Lock()
         self._held: set[Any] = set()
         self.sending = threading.local()  # `.exchange`: the request this thread sends
@@ -61,22 +67,26 @@ class _InFlight:
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-# The event `signalling_sends` gives this thread's connections to set once a request is
-# sent: on the wire, its answer not yet read.
+# What `signalling_sends` gives this thread's connections: the event they set once a
+# request is sent (on the wire, its answer not yet read), and whether this thread's
+# requests set the session's pace.
 _SENDS = threading.local()
 
 
 @contextlib.contextmanager
-def signalling_sends(event: threading.Event) -> Iterator[None]:
+def signalling_sends(event: threading.Event, *, leads: bool = False) -> Iterator[None]:
     """Within the block, `event` is set each time a request this thread sends is on the
     wire (before its answer is waited for): work handed to another thread can wait for
-    that, and not take the interpreter lock while the request is still being sent."""
-    previous = getattr(_SENDS, "event", None)
-    _SENDS.event = event
+    that, and not take the interpreter lock while the request is still being sent. When
+    the thread `leads` (it follows the session's pace: `Pace.follow`), the pace is told
+    when each request is sent and when its answer comes (its status and headers read),
+    and the session's other requests give way around those answers."""
+    previous = getattr(_SENDS, "watch", None)
+    _SENDS.watch = (event, leads)
     try:
         yield
     finally:
-        _SENDS.event = previous
+        _SENDS.watch = previous
 
 
 # What one read of an answer's socket may take: a whole page (100 rules are ~90 KB) comes
@@ -100,10 +110,28 @@ class _Answer(http.client.HTTPResponse):
 _GATHERED_BYTES = 1 << 16
 
 
+class _KeptTimeoutSocket(socket.socket):
+    """A connection's socket on which setting the timeout it already has does nothing:
+    urllib3 sets it before each request and again before each answer, and each setting
+    is a system call that lets go of the interpreter lock (which a busy thread then keeps
+    for the switch interval) to change nothing."""
+
+    __slots__ = ()
+
+    def settimeout(self, value: float | None) -> None:
+        if value != self.gettimeout():
+            super().settimeout(value)
+
+
 def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPConnectionPool]:
     class Connection(base.ConnectionCls):  # type: ignore[name-defined,misc]
         response_class = _Answer
         _gathered: list[bytes] | None = None  # the request's writes held back meanwhile
+
+        def connect(self) -> None:
+            super().connect()
+            if type(self.sock) is socket.socket:  # (a TLS socket is left as it is)
+                self.sock.__class__ = _KeptTimeoutSocket
 
         def request(self, *args: Any, **kwargs: Any) -> None:
             # urllib3 writes a request's headers, then its body: written as one (one call
@@ -135,10 +163,22 @@ def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPC
 
         def getresponse(self, *args: Any, **kwargs: Any) -> Any:
             # urllib3 asks for the answer once the request is sent
-            sent = getattr(_SENDS, "event", None)
-            if sent is not None:
+            watch: tuple[threading.Event, bool] | None = getattr(_SENDS, "watch", None)
+            leads = False
+            if watch is not None:
+                sent, leads = watch
                 sent.set()
-            return super().getresponse(*args, **kwargs)
+            pace = in_flight.pace
+            if pace is None:
+                return super().getresponse(*args, **kwargs)
+            if leads:
+                pace.sent()
+            answer = super().getresponse(*args, **kwargs)
+            if leads:
+                pace.answered()
+            else:  # the answer is read and used once the pace's answer is handled
+                pace.give_way()
+            return answer
 
         def close(self) -> None:
             # urllib3 closes a connection it drops, and puts None back in its place
@@ -166,7 +206,25 @@ class _Adapter(HTTPAdapter):
 
     def __init__(self, in_flight: _InFlight, **options: Any) -> None:
         self._in_flight = in_flight
+        self._pool_keys: dict[tuple[Any, ...], tuple[_HostParams, _PoolKwargs]] = {}
         super().__init__(**options)
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: bool | str, cert: Any = None
+    ) -> tuple[_HostParams, _PoolKwargs]:
+        """requests' own, worked out once per origin, CA bundle and client certificate:
+        with a CA bundle the environment names (REQUESTS_CA_BUNDLE), requests asks the
+        file system for every request whether it is a folder, a system call that lets go
+        of the interpreter lock (which a busy thread then keeps for the switch interval)."""
+        origin = urlsplit(request.url or "")
+        certificate = tuple(cert) if isinstance(cert, list) else cert
+        key = (origin.scheme, origin.netloc, verify, certificate)
+        known = self._pool_keys.get(key)
+        if known is None:
+            known = super().build_connection_pool_key_attributes(request, verify, cert)
+            self._pool_keys[key] = known
+        host_params, pool_kwargs = known
+        return host_params.copy(), pool_kwargs.copy()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
@@ -414,11 +472,12 @@ _IDLE_S = 5.0  # how long the watchdog's thread outlives its last deadline
 _WATCHDOG = _Watchdog()
 
 
-def pooled_session(pool_size: int) -> PooledSession:
+def pooled_session(pool_size: int, pace: Pace | None = None) -> PooledSession:
     """A session with TLS verification on, no urllib3 retries (retry policy lives in the
     client, which knows whether a request is safe to repeat) and a pool for `pool_size`
-    concurrent requests."""
-    in_flight = _InFlight()
+    concurrent requests. With `pace`, the requests of the thread that leads it
+    (`signalling_sends`) set it, and the others give way to it (http/pacing.py)."""
+    in_flight = _InFlight(pace)
     session = PooledSession(in_flight)
     session.verify = True
     adapter = _Adapter(in_flight, pool_connections=4, pool_maxsize=pool_size, max_retries=0)

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +76,16 @@ def load_manifests(
     *,
     allow_empty: bool = False,
     discovery: Discovery | None = None,
+    give_way: Callable[[], object] | None = None,
 ) -> ManifestSet:
     """Load, interpolate and validate every manifest under `paths` (files, or folders
     searched recursively for *.yaml/*.yml in sorted order; no paths = the defaults of
     ./j1sync.yaml, else "."). Raises ManifestError listing every problem of the run;
     paths that hold no manifest at all are one, unless `allow_empty`. What was passed
     over (discovery.py) is logged as warnings. `discovery`: what discover() found under
-    `paths`, when the caller searched them already (kind_scan: one search per run)."""
+    `paths`, when the caller searched them already (kind_scan: one search per run).
+    `give_way`, when given, is called before each file (the account's read, meanwhile on
+    other threads, may want the interpreter lock: http/pacing.py)."""
     environment: Mapping[str, str] = os.environ if env is None else env
     roots = run_roots(paths)
     if discovery is None:
@@ -100,6 +103,8 @@ def load_manifests(
     start_for(discovery, environment)
     try:
         for index, path in enumerate(files):
+            if give_way is not None:
+                give_way()
             quick = _plain_manifests(path, environment, discovery, index)
             if quick is not None:  # every manifest of the file is valid: no positions needed
                 loaded.extend(quick)

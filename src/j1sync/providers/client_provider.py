@@ -4,8 +4,9 @@ what such a provider does the same way whatever its system.
 - its kinds, by engine name or bare manifest name (`kind`);
 - the managed tag every kind marks and reads its objects by (`managed_tag`, which
   j1sync.yaml's section may set);
-- abandon, stop_retries, resume_retries, stop_reading, resume_reading and close: its
-  client's (engine.contract.Provider, interrupts.StoppableRetries, providers.targets);
+- abandon, stop_retries, resume_retries, stop_reading, resume_reading, give_way and
+  close: its client's (engine.contract.Provider, interrupts.StoppableRetries,
+  providers.targets, reconcile.GivesWay);
 - `connect_provider`: j1sync.yaml's section and the command's connection options made into
   settings, a client and the provider.
 
@@ -21,6 +22,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from j1sync.engine.contract import ResourceKind
 from j1sync.errors import ApiError, ConfigError
 from j1sync.http.client import ClientOptions
+from j1sync.http.pacing import Pace
 from j1sync.http.ratelimit import RateLimit
 from j1sync.http.server_settings import ServerSettings
 from j1sync.manifest.document import DEFAULT_MANAGED_TAG
@@ -34,6 +36,8 @@ class ManagedKind(ResourceKind, Protocol):
 
 
 class _Client(Protocol):
+    pace: Pace
+
     def abandon(self) -> None: ...
 
     def stop_retries(self) -> None: ...
@@ -76,6 +80,10 @@ class ClientStops(Generic[C]):
 
     def resume_reading(self) -> None:
         self.client.resume_reading()
+
+    def give_way(self) -> None:
+        """Other work gives way to the client's chain of pages (http/pacing.py)."""
+        self.client.pace.give_way()
 
     def close(self) -> None:
         self.client.close()

@@ -28,6 +28,7 @@ from j1sync.engine.contract import (
     no_part,
 )
 from j1sync.errors import ApiError, ConfigError, ReadGivenUp
+from j1sync.http.pacing import GivesWay
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest.document import ProjectConfig
 from j1sync.providers.registry import UNQUALIFIED_SYSTEM, System, system_of_kind
@@ -166,6 +167,12 @@ class Targets:
         for target in self.targets:
             if isinstance(target.provider, _Abandonable):
                 target.provider.abandon()
+
+    def give_way(self) -> None:
+        """Other work gives way to each target's chain of pages (reconcile.GivesWay)."""
+        for target in self.targets:
+            if isinstance(target.provider, GivesWay):
+                target.provider.give_way()
 
     def stop_retries(self) -> None:
         for target in self.targets:

@@ -49,6 +49,7 @@ from j1sync.errors import (
     RetryBudgetExceeded,
 )
 from j1sync.http.client import ApiClient
+from j1sync.http.pacing import Pace
 from j1sync.http.ratelimit import RateLimit
 from j1sync.http.retry import no_answer
 from j1sync.http.session import signalling_sends, user_agent
@@ -251,7 +252,7 @@ class JupiterOneClient(ApiClient[Settings]):
             for connection in pages:
                 items.extend(_items(connection, items_key))
             return items
-        with _PageHandOver(each_page) as hand_over:
+        with _PageHandOver(each_page, self.pace) as hand_over:
             for connection in pages:
                 if not hand_over.put(_items(connection, items_key)):
                     break
@@ -423,19 +424,23 @@ class _PageHandOver:
     handled once the next page's request is on the wire (or after PAGE_WAIT_S, or once
     the read has ended): while that request is being sent, the handler would take the
     interpreter lock from the thread sending it, and the page chain is the read's
-    critical path (at 20,000 objects ~1 ms a page)."""
+    critical path (at 20,000 objects ~1 ms a page). The first chain of pages read
+    sets `pace` (http/pacing.py): the manifests' load gives way around its answers."""
 
-    def __init__(self, handler: PageHandler) -> None:
+    def __init__(self, handler: PageHandler, pace: Pace) -> None:
         self._handler = handler
         self._pages: queue.SimpleQueue[list[dict[str, Any]] | None] = queue.SimpleQueue()
         self._failed: list[BaseException] = []
         self._dropped = threading.Event()  # the read failed: hand over nothing more
         self._sent = threading.Event()  # a request after the last page put is on the wire
-        self._sends = signalling_sends(self._sent)
+        self._pace = pace
+        self._pacing = False  # this chain sets the pace
         self.kept: list[dict[str, Any]] = []
         self._thread = threading.Thread(target=self._run, name="j1sync-pages", daemon=True)
 
     def __enter__(self) -> _PageHandOver:
+        self._pacing = self._pace.follow()
+        self._sends = signalling_sends(self._sent, leads=self._pacing)
         self._sends.__enter__()
         return self
 
@@ -453,6 +458,8 @@ class _PageHandOver:
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         self._sends.__exit__(None, None, None)
+        if self._pacing:
+            self._pace.leave()
         self._sent.set()  # no request follows the last page
         if self._thread.ident is None:
             return  # no page came
@@ -468,6 +475,7 @@ class _PageHandOver:
             if self._failed or self._dropped.is_set():
                 continue
             self._sent.wait(PAGE_WAIT_S)
+            self._pace.give_way()  # (another chain's page: not while its answer comes)
             try:
                 self.kept.extend(self._handler(page))
             except BaseException as exc:  # raised in the reading thread by __exit__

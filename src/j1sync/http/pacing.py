@@ -1,0 +1,115 @@
+"""Other work giving way to the read's chain of pages around each of its answers.
+
+A plan's wall time is set by its longest chain of pages (each page's request carries the
+last page's cursor: at 20,000 objects, 90 pages of rules one after the other), and the
+manifests load on the main thread meanwhile. Each answer of the chain then waits for the
+interpreter lock and a core held by the load (while the manifests load, ~3-4 ms a page
+more than after). So the chain's thread says when its requests are on the wire and when
+their answers come (`sent`, `answered`: http/session.py's connections, within
+`signalling_sends`), and the load asks, between files, whether to give way
+(`give_way`): from a little before the next answer is due (the chain's round trips so
+far say when) until the next request is on the wire, the load waits, and the reading
+thread has the lock to itself from the answer to the next request.
+
+Timing only: a pace that is wrong (an answer later or sooner than its round trips said,
+a server that stalls) costs the load a few milliseconds, never more than `_EARLY` +
+`_LATE` for one answer, and nothing ever waits on the load. One chain at a time is
+followed (`follow`): the first read that asks, the one started first (the rules: they
+are read first).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import Protocol, runtime_checkable
+
+# How long before an answer is due the load gives way: the answer's wake-up and its
+# first part then find the lock free (3 and 12 ms gained nothing over none; 6 ms took
+# ~0.13 s off the rules' gaps at 20,000 objects: docs/performance.md, Round 14).
+_EARLY = 0.006
+# How long after an answer the load waits, at most, for the next request to be sent
+# (the reader turns a page into the next request in ~2 ms).
+_AFTER = 0.008
+# An answer this late is not waited for any more: a slow server must not stall the load.
+_LATE = 0.015
+# How quickly the round trip's estimate follows a slower one (a quicker one is taken at
+# once): the estimate stays near the quickest round trips, which is what the pace needs
+# to be waiting before the answer, not after.
+_SLOWER = 0.3
+
+
+class Pace:
+    """The timing of the chain of requests followed (`follow`): for other threads to
+    give way around its answers (`give_way`). Thread-safe: one thread (the chain's)
+    says `sent` and `answered`, any other may give way."""
+
+    def __init__(self) -> None:
+        self._followed = threading.Lock()
+        # (when the request in flight was sent, when the last answer came): one is None
+        self._state: tuple[float | None, float | None] = (None, None)
+        self._round_trip: float | None = None
+        self._next_send = threading.Event()  # set when the next request is on the wire
+        # times each thread gave way, by its name (for tests and benchmarks)
+        self.waits: Counter[str] = Counter()
+
+    def follow(self) -> bool:
+        """Follow the calling thread's chain (until `leave`); False when another chain
+        is followed (that one goes on being)."""
+        return self._followed.acquire(blocking=False)
+
+    def leave(self) -> None:
+        """The chain followed has ended: nothing more to give way to."""
+        self._state = (None, None)
+        self._round_trip = None
+        self._sent_now()
+        self._followed.release()
+
+    def sent(self) -> None:
+        """The chain's next request is on the wire."""
+        self._state = (time.monotonic(), None)
+        self._sent_now()
+
+    def answered(self) -> None:
+        """The answer of the chain's request in flight has come."""
+        sent, _ = self._state
+        if sent is None:
+            return
+        now = time.monotonic()
+        took = now - sent
+        known = self._round_trip
+        self._round_trip = took if known is None else min(took, known + _SLOWER * (took - known))
+        self._state = (None, now)
+
+    def give_way(self) -> None:
+        """Wait while the chain's answer is about to come or is being turned into its next
+        request: from `_EARLY` before the answer is due (the round trips so far) until
+        the next request is on the wire, at most `_AFTER` after the answer and never
+        past `_LATE` after it was due. Returns at once otherwise."""
+        next_send = self._next_send  # first: a request sent meanwhile sets this one
+        sent, answered = self._state
+        now = time.monotonic()
+        if sent is not None:
+            round_trip = self._round_trip
+            if round_trip is None or now < sent + round_trip - _EARLY:
+                return
+            until = sent + round_trip + _LATE
+        elif answered is not None:
+            until = answered + _AFTER
+        else:
+            return
+        if now < until:
+            self.waits[threading.current_thread().name] += 1
+            next_send.wait(until - now)
+
+    def _sent_now(self) -> None:
+        event, self._next_send = self._next_send, threading.Event()
+        event.set()
+
+
+@runtime_checkable
+class GivesWay(Protocol):
+    """A provider whose reads other work can give way to (its client's `Pace`)."""
+
+    def give_way(self) -> None: ...
