@@ -113,6 +113,22 @@ def test_the_load_gives_way_from_before_the_answer_until_the_next_request(
     assert pace.waits.total() == 1
 
 
+def test_a_chain_with_quick_round_trips_is_given_no_way(clock: Clock) -> None:
+    """Answers that come within _LEAST_ROUND_TRIP (a server with no latency): the plan
+    waits on the load, not on the chain, and the load goes on."""
+    pace = Pace()
+    assert pace.follow()
+    pace.sent()
+    clock.now += pacing._LEAST_ROUND_TRIP / 2
+    pace.answered()
+    pace.sent()
+    clock.now += pacing._LEAST_ROUND_TRIP / 2  # the next answer is due
+    pace.give_way()
+    pace.answered()
+    pace.give_way()
+    assert not pace.waits
+
+
 def test_an_answer_that_never_comes_is_not_waited_for_long(clock: Clock) -> None:
     pace = Pace()
     _chain_with_a_known_round_trip(pace, clock)  # the server then stalls: no answer comes
@@ -171,7 +187,7 @@ def test_a_plan_loads_its_manifests_giving_way_to_the_rules_pages(tmp_path: Path
     for manifest in generated.manifests:
         kind, name = manifest["kind"], manifest["metadata"]["name"]
         (manifests / f"{kind}-{name}.yaml").write_text(yaml.safe_dump(manifest))
-    options = ("--page-size", "10", "--latency-ms", "10")
+    options = ("--page-size", "25", "--latency-ms", "45")
     with served_emulator(tmp_path, generated.seed, API_KEY, ACCOUNT, *options) as emu:
         settings = Settings(api_key=API_KEY, account=ACCOUNT, api_url=emu.url)
         provider = JupiterOneProvider(JupiterOneClient(settings))
