@@ -6,16 +6,18 @@ manifests load on the main thread meanwhile. Each answer of the chain then waits
 interpreter lock and a core held by the load (while the manifests load, ~3-4 ms a page
 more than after). So the chain's thread says when its requests are on the wire and when
 their answers come (`sent`, `answered`: http/session.py's connections, within
-`signalling_sends`), and the load asks, between files, whether to give way
-(`give_way`): from a little before the next answer is due (the chain's round trips so
-far say when) until the next request is on the wire, the load waits, and the reading
-thread has the lock to itself from the answer to the next request.
+`signalling_sends`), and the load between files, and the other reads' threads before
+they use an answer, ask whether to give way (`give_way`): from a little before the next
+answer is due (the chain's round trips so far say when) until the next request is on the
+wire, they wait, and the reading thread has the lock to itself from the answer to the
+next request.
 
 Timing only: a pace that is wrong (an answer later or sooner than its round trips said,
 a server that stalls) costs the load a few milliseconds, never more than `_EARLY` +
-`_LATE` for one answer, and nothing ever waits on the load. One chain at a time is
-followed (`follow`): the first read that asks, the one started first (the rules: they
-are read first).
+`_LATE` + `_AFTER` for one answer, and nothing ever waits on the load. A chain whose
+round trips are quick (`_LEAST_ROUND_TRIP`: a server with no latency) is given no way.
+One chain at a time is followed (`follow`): the first read that asks, the one started
+first (the rules: they are read first).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from collections import Counter
 from typing import Protocol, runtime_checkable
 
 # How long before an answer is due the load gives way: the answer's wake-up and its
-# first part then find the lock free (3 and 12 ms gained nothing over none; 6 ms took
-# ~0.13 s off the rules' gaps at 20,000 objects: docs/performance.md, Round 14).
+# first part then find the lock free (3, 9 and 12 ms were no better than none or than
+# 6 ms, which took ~0.13 s off the rules' gaps at 20,000 objects with the machine's
+# cores contended: docs/performance.md, Rounds 13 and 14).
 _EARLY = 0.006
 # How long after an answer the load waits, at most, for the next request to be sent
 # (the reader turns a page into the next request in ~2 ms).

@@ -6,7 +6,7 @@ what such a provider does the same way whatever its system.
   j1sync.yaml's section may set);
 - abandon, stop_retries, resume_retries, stop_reading, resume_reading, give_way and
   close: its client's (engine.contract.Provider, interrupts.StoppableRetries,
-  providers.targets, reconcile.GivesWay);
+  providers.targets, http.pacing.GivesWay);
 - `connect_provider`: j1sync.yaml's section and the command's connection options made into
   settings, a client and the provider.
 
