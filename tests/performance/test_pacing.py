@@ -181,13 +181,13 @@ def test_a_plan_loads_its_manifests_giving_way_to_the_rules_pages(tmp_path: Path
     """Through the real path: the account read page by page, with some latency, from an
     emulator process while the manifests load, one file per manifest (as export writes
     them); the load gives way around the rules' answers, and the plan is the plan."""
-    generated = generated_account(1000, split=Split(rules=0.5, questions=0.5, iam_groups=0))
+    generated = generated_account(3000, split=Split(rules=0.5, questions=0.5, iam_groups=0))
     manifests = tmp_path / "manifests"
     manifests.mkdir()
     for manifest in generated.manifests:
         kind, name = manifest["kind"], manifest["metadata"]["name"]
         (manifests / f"{kind}-{name}.yaml").write_text(yaml.safe_dump(manifest))
-    options = ("--page-size", "25", "--latency-ms", "45")
+    options = ("--page-size", "100", "--latency-ms", "45")
     with served_emulator(tmp_path, generated.seed, API_KEY, ACCOUNT, *options) as emu:
         settings = Settings(api_key=API_KEY, account=ACCOUNT, api_url=emu.url)
         provider = JupiterOneProvider(JupiterOneClient(settings))
@@ -197,6 +197,6 @@ def test_a_plan_loads_its_manifests_giving_way_to_the_rules_pages(tmp_path: Path
             provider.close()
     # the load (this thread) gave way, not only the other reads' threads
     assert provider.client.pace.waits[threading.current_thread().name] > 0
-    assert len(run.live) == 1000
+    assert len(run.live) == 3000
     assert [change.address for change in run.plan.changes if change.actionable] == []
     assert provider.client.pace.follow()  # the rules' chain has left it
