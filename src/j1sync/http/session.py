@@ -169,14 +169,12 @@ def _tracked(base: type[HTTPConnectionPool], in_flight: _InFlight) -> type[HTTPC
                 sent, leads = watch
                 sent.set()
             pace = in_flight.pace
-            if pace is None:
-                return super().getresponse(*args, **kwargs)
-            if leads:
+            if pace is not None and leads:
                 pace.sent()
             answer = super().getresponse(*args, **kwargs)
-            if leads:
+            if pace is not None and leads:
                 pace.answered()
-            else:  # the answer is read and used once the pace's answer is handled
+            elif pace is not None:  # the answer is used once the pace's answer is handled
                 pace.give_way()
             return answer
 

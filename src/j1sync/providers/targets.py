@@ -169,7 +169,7 @@ class Targets:
                 target.provider.abandon()
 
     def give_way(self) -> None:
-        """Other work gives way to each target's chain of pages (reconcile.GivesWay)."""
+        """Other work gives way to each target's chain of pages (http.pacing.GivesWay)."""
         for target in self.targets:
             if isinstance(target.provider, GivesWay):
                 target.provider.give_way()
