@@ -46,7 +46,7 @@ from j1sync.errors import (
     ReadGivenUp,
     ResolutionError,
 )
-from j1sync.http.pacing import GivesWay
+from j1sync.http.pacing import GivesWay, paced
 from j1sync.interrupts import SIGNAL_CHECK_S, result_of, settled
 from j1sync.manifest import load_manifests, load_project_config, parse_ahead
 from j1sync.manifest.discovery import Discovery
@@ -86,11 +86,14 @@ def load(
     )
 
 
-def desired_objects(manifests: ManifestSet, provider: Provider) -> list[DesiredObject]:
-    """Each manifest's desired object, which keeps the spec as written for the plan."""
+def desired_objects(
+    manifests: ManifestSet, provider: Provider, give_way: Callable[[], object] | None = None
+) -> list[DesiredObject]:
+    """Each manifest's desired object, which keeps the spec as written for the plan
+    (giving way as it goes: http.pacing.paced)."""
     return [
         replace(provider.kind(m.kind).desired(m, manifests.project), declared=_Declared(m.spec))
-        for m in manifests.manifests
+        for m in paced(manifests.manifests, give_way)
     ]
 
 
@@ -525,22 +528,23 @@ def _plan(
     # apply (manifests loaded first, the lock held): the reads run here, nothing abandons
     # the client the lock is released through
     reading = manifests is None  # plan: the account is read while the manifests load
+    # while it is, the work here (the load between files, then the plan's share made
+    # meanwhile) gives way to the read's chain of pages around its answers
+    # (http/pacing.py): that chain sets the plan's wall time
+    give_way = provider.give_way if reading and isinstance(provider, GivesWay) else None
     with _Reads(provider, background=reading) as reads:
         if manifests is None:
             reads.start(kinds_to_read(provider, project, ()))
             reads.start(kinds_to_read(provider, project, scanned_kinds))
-            # between files the load gives way to the read's chain of pages around its
-            # answers (http/pacing.py): that chain sets the plan's wall time
-            give_way = provider.give_way if isinstance(provider, GivesWay) else None
             manifests = load(paths, allow_empty, discovery, give_way)
         _check_connected(project, manifests, discovery)
-        desired = desired_objects(manifests, provider)
+        desired = desired_objects(manifests, provider, give_way)
         needed = kinds_to_read(provider, manifests.project, declared(manifests, desired))
         reads.start(needed)
         # while the account is read: each object's share of the plan that needs its own
         # side only, the desired side now, the live side as each part of it comes
         planner = Planner(manifests.sensitive, credential_paths(provider))
-        planner.prepare_desired(desired)
+        planner.prepare_desired(paced(desired, give_way))
         if reading and isinstance(provider, PreparesChecks):
             provider.prepare_checks(manifests.manifests)
         early = _ResolvingEarly(provider, desired, planner, needed)
@@ -549,7 +553,7 @@ def _plan(
             if while_reading is not None:  # once an answer came (the first request left)
                 while_reading()
                 while_reading = None
-            planner.prepare_live(part)
+            planner.prepare_live(paced(part, give_way))
             early.when_read(reads)
         if while_reading is not None:  # nothing was handed over
             while_reading()

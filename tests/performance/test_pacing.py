@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from j1sync.http import pacing
 from j1sync.http.pacing import Pace
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.settings import Settings
+from j1sync.reconcile import PlannedRun
 from tests.performance.planning import plan_with
 from tests.reliability.processes import served_emulator
 
@@ -187,16 +189,51 @@ def test_a_plan_loads_its_manifests_giving_way_to_the_rules_pages(tmp_path: Path
     for manifest in generated.manifests:
         kind, name = manifest["kind"], manifest["metadata"]["name"]
         (manifests / f"{kind}-{name}.yaml").write_text(yaml.safe_dump(manifest))
-    options = ("--page-size", "100", "--latency-ms", "45")
-    with served_emulator(tmp_path, generated.seed, API_KEY, ACCOUNT, *options) as emu:
-        settings = Settings(api_key=API_KEY, account=ACCOUNT, api_url=emu.url)
-        provider = JupiterOneProvider(JupiterOneClient(settings))
-        try:
-            run = plan_with(provider, str(manifests))
-        finally:
-            provider.close()
+    provider, run = _planned(tmp_path, generated.seed, manifests, page_size=100)
     # the load (this thread) gave way, not only the other reads' threads
     assert provider.client.pace.waits[threading.current_thread().name] > 0
     assert len(run.live) == 3000
     assert [change.address for change in run.plan.changes if change.actionable] == []
     assert provider.client.pace.follow()  # the rules' chain has left it
+
+
+def test_the_plans_work_after_the_load_gives_way_too(tmp_path: Path) -> None:
+    """Through the real path, the manifests in one file (the load gives way before it, when
+    no answer has come yet: never a wait): the plan's work on the manifests meanwhile (the
+    desired objects made and prepared, the live side prepared as it comes) gives way
+    around the rules' answers (http.pacing.paced), and the plan is the plan."""
+    generated = generated_account(1500, split=Split(rules=0.5, questions=0.5, iam_groups=0))
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    (manifests / "all.yaml").write_text(yaml.safe_dump_all(generated.manifests))
+    provider, run = _planned(tmp_path, generated.seed, manifests, page_size=25)
+    assert provider.client.pace.waits[threading.current_thread().name] > 0
+    assert len(run.live) == 1500
+    assert [change.address for change in run.plan.changes if change.actionable] == []
+
+
+def _planned(
+    tmp_path: Path, seed: Any, manifests: Path, *, page_size: int
+) -> tuple[JupiterOneProvider, PlannedRun]:
+    """The plan of `manifests` through the real path, against an emulator process serving
+    `seed` in pages of `page_size` with 45 ms of latency; and its provider (closed)."""
+    options = ("--page-size", str(page_size), "--latency-ms", "45")
+    with served_emulator(tmp_path, seed, API_KEY, ACCOUNT, *options) as emu:
+        settings = Settings(api_key=API_KEY, account=ACCOUNT, api_url=emu.url)
+        provider = JupiterOneProvider(JupiterOneClient(settings))
+        try:
+            return provider, plan_with(provider, str(manifests))
+        finally:
+            provider.close()
+
+
+def test_paced_gives_way_before_every_few_items() -> None:
+    """`paced` hands out every item, in order, giving way before the first and then before
+    every `_PACED_ITEMS`; with nothing to give way to it is the items themselves."""
+    calls: list[int] = []
+    seen: list[int] = []
+    for item in pacing.paced(range(70), lambda: calls.append(len(seen))):
+        seen.append(item)
+    assert seen == list(range(70))
+    assert calls == [0, pacing._PACED_ITEMS, 2 * pacing._PACED_ITEMS]
+    assert list(pacing.paced(iter("abc"), None)) == ["a", "b", "c"]
