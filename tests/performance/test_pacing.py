@@ -72,11 +72,30 @@ def _once_given_way(pace: Pace, action: Callable[[], object]) -> threading.Threa
 
 def test_nothing_gives_way_when_no_chain_is_followed(clock: Clock) -> None:
     pace = Pace()
+    clock.now += pacing._FIRST  # (past the wait for a first request: below)
     pace.give_way()
     pace.sent()  # (a request of no chain followed: not told in practice)
     clock.now += 1
     pace.give_way()
     assert not pace.waits
+
+
+def test_the_load_gives_way_to_the_chains_first_request_a_moment_only(clock: Clock) -> None:
+    """Until the chain's first request is on the wire, at most `_FIRST` after the pace was
+    made (the run connected), the load waits: the first request goes first."""
+    pace = Pace()
+    sender = _once_given_way(pace, pace.sent)
+    pace.give_way()  # returns once the request is sent
+    sender.join()
+    assert pace.waits.total() == 1
+    pace.give_way()  # sent, and no round trip known yet: nothing to wait for
+    assert pace.waits.total() == 1
+
+    never = Pace()  # a chain that sends nothing: a wait of `_FIRST` at most, then none
+    never.give_way()
+    clock.now += pacing._FIRST
+    never.give_way()
+    assert never.waits.total() == 1
 
 
 def test_one_chain_is_followed_at_a_time() -> None:
