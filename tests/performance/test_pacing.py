@@ -18,6 +18,8 @@ from j1sync.http import pacing
 from j1sync.http.pacing import Pace
 from j1sync.providers.jupiterone import JupiterOneClient, JupiterOneProvider
 from j1sync.providers.jupiterone.settings import Settings
+from j1sync.providers.opencti.client import OpenCtiClient
+from j1sync.providers.xyops.client import XyopsClient
 from j1sync.reconcile import PlannedRun
 from tests.performance.planning import plan_with
 from tests.reliability.processes import served_emulator
@@ -72,7 +74,6 @@ def _once_given_way(pace: Pace, action: Callable[[], object]) -> threading.Threa
 
 def test_nothing_gives_way_when_no_chain_is_followed(clock: Clock) -> None:
     pace = Pace()
-    clock.now += pacing._FIRST  # (past the wait for a first request: below)
     pace.give_way()
     pace.sent()  # (a request of no chain followed: not told in practice)
     clock.now += 1
@@ -83,7 +84,7 @@ def test_nothing_gives_way_when_no_chain_is_followed(clock: Clock) -> None:
 def test_the_load_gives_way_to_the_chains_first_request_a_moment_only(clock: Clock) -> None:
     """Until the chain's first request is on the wire, at most `_FIRST` after the pace was
     made (the run connected), the load waits: the first request goes first."""
-    pace = Pace()
+    pace = Pace(first_chain=True)
     sender = _once_given_way(pace, pace.sent)
     pace.give_way()  # returns once the request is sent
     sender.join()
@@ -91,11 +92,18 @@ def test_the_load_gives_way_to_the_chains_first_request_a_moment_only(clock: Clo
     pace.give_way()  # sent, and no round trip known yet: nothing to wait for
     assert pace.waits.total() == 1
 
-    never = Pace()  # a chain that sends nothing: a wait of `_FIRST` at most, then none
+    never = Pace(first_chain=True)  # a chain that sends nothing: `_FIRST` at most, then none
     never.give_way()
     clock.now += pacing._FIRST
     never.give_way()
     assert never.waits.total() == 1
+
+    # a client whose reads follow no chain (xyOps, OpenCTI): no first request waited for
+    without = Pace()
+    without.give_way()
+    assert not without.waits
+    assert JupiterOneClient.first_chain_paced
+    assert not XyopsClient.first_chain_paced and not OpenCtiClient.first_chain_paced
 
 
 def test_one_chain_is_followed_at_a_time() -> None:

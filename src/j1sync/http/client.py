@@ -82,6 +82,9 @@ class ApiClient(Generic[S]):
     """The shared part of one connected API client. Thread-safe."""
 
     title: ClassVar[str]  # the system, as messages name its API ("xyOps")
+    # whether its reads start with a chain of pages that sets the pace (http/pacing.py),
+    # whose first request the load waits for
+    first_chain_paced: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -97,7 +100,7 @@ class ApiClient(Generic[S]):
         self.bucket = client_bucket(rate_limit)
         self.concurrency = AdaptiveConcurrency(max(1, max_in_flight))
         # the timing of the read's chain of pages, which other work gives way to
-        self.pace = Pace()
+        self.pace = Pace(first_chain=self.first_chain_paced)
         self._session = pooled_session(max(POOL_SIZE, max_in_flight), self.pace)
         self._abandoned = threading.Event()
         self._retries_stopped = threading.Event()

@@ -62,13 +62,17 @@ class Pace:
     give way around its answers (`give_way`). Thread-safe: one thread (the chain's)
     says `sent` and `answered`, any other may give way."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, first_chain: bool = False) -> None:
+        """`first_chain`: the client's read starts with a chain that follows this pace
+        (JupiterOne's pages), whose first request other work waits for (`give_way`); a
+        client whose reads follow none (xyOps, OpenCTI) would only make them wait."""
         self._followed = threading.Lock()
         # (when the request in flight was sent, when the last answer came): one is None
         self._state: tuple[float | None, float | None] = (None, None)
         self._round_trip: float | None = None
         self._next_send = threading.Event()  # set when the next request is on the wire
-        self._first_by = time.monotonic() + _FIRST  # until then, give way to a first request
+        # until then, give way to the chain's first request (never, without one)
+        self._first_by = time.monotonic() + _FIRST if first_chain else 0.0
         self._sent_once = False
         # times each thread gave way, by its name (for tests and benchmarks)
         self.waits: Counter[str] = Counter()
@@ -106,9 +110,10 @@ class Pace:
         """Wait while the chain's answer is about to come or is being turned into its next
         request: from `_EARLY` before the answer is due (the round trips so far) until
         the next request is on the wire, at most `_AFTER` after the answer and never
-        past `_LATE` after it was due; and until its first request is on the wire, at most
-        `_FIRST` after the pace was made. Returns at once otherwise, and for a chain whose
-        round trips take less than `_LEAST_ROUND_TRIP`."""
+        past `_LATE` after it was due; and, for a pace made for a `first_chain`, until
+        its first request is on the wire, at most `_FIRST` after the pace was made.
+        Returns at once otherwise, and for a chain whose round trips take less than
+        `_LEAST_ROUND_TRIP`."""
         next_send = self._next_send  # first: a request sent meanwhile sets this one
         sent, answered = self._state
         round_trip = self._round_trip

@@ -133,6 +133,7 @@ class JupiterOneClient(ApiClient[Settings]):
     server's quota and what an answer means are JupiterOne's, here."""
 
     title = TITLE
+    first_chain_paced = True  # the rules' pages: read first (`collect`, _PageHandOver)
 
     def __init__(
         self,
