@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel
 
 from j1sync.connection import ConnectionOptions
+from j1sync.deferred import Deferred
 from j1sync.engine.contract import (
     ChecksReferences,
     DeclaresCredentials,
@@ -34,6 +35,7 @@ from j1sync.engine.contract import (
     ResolvesAgainstLive,
     RewritesOnRequest,
     kind_of,
+    manifest_lines,
 )
 from j1sync.engine.model import Pruning, SectionHead
 from j1sync.engine.plan import Plan, Planner, UsersOf, join_plans
@@ -92,33 +94,16 @@ def desired_objects(
     """Each manifest's desired object, which keeps the spec as written for the plan
     (giving way as it goes: http.pacing.paced)."""
     return [
-        replace(provider.kind(m.kind).desired(m, manifests.project), declared=_Declared(m.spec))
+        replace(provider.kind(m.kind).desired(m, manifests.project), declared=_declared(m.spec))
         for m in paced(manifests.manifests, give_way)
     ]
 
 
-class _Declared(Mapping[str, Any]):
+def _declared(spec: BaseModel) -> Mapping[str, Any]:
     """A spec as its manifest wrote it (no defaults filled in), dumped when first read: a
     plan shows it only for an object it creates, so a plan of existing objects dumps each
     spec once (the kind's desired state), not twice (~1 s at 20,000 objects)."""
-
-    def __init__(self, spec: BaseModel) -> None:
-        self._spec = spec
-        self._data: dict[str, Any] | None = None
-
-    def _dumped(self) -> dict[str, Any]:
-        if self._data is None:
-            self._data = self._spec.model_dump(mode="json", exclude_unset=True)
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._dumped()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._dumped())
-
-    def __len__(self) -> int:
-        return len(self._dumped())
+    return Deferred(partial(spec.model_dump, mode="json", exclude_unset=True))
 
 
 def kinds_to_read(
@@ -299,7 +284,7 @@ def located(problems: Sequence[str], desired: Sequence[DesiredObject]) -> list[s
     """Each problem that begins with a desired object's address (`AlertRule/x: ...`, as
     kinds word them) led by where that object's manifest is (`file:line:column: `), as
     the loader's errors are: the user is sent to the file to mend."""
-    sources = {d.address: d.source for d in desired if d.source is not None}
+    sources = manifest_lines(desired)
     if not sources:
         return list(problems)
     out = []

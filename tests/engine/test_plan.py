@@ -1,13 +1,13 @@
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import pytest
 
-from j1sync.engine.contract import DesiredObject, LiveObject
+from j1sync.engine.contract import DesiredObject, LiveObject, manifest_lines
 from j1sync.engine.fingerprint import live_fingerprint
 from j1sync.engine.plan import Plan, build_plan, plan_has_changes
-from j1sync.errors import ResolutionError
+from j1sync.errors import ResolutionError, SourceLocation
 from j1sync.manifest.document import ProjectConfig
 from tests.engine.builders import KINDS, PROJECT, have, want
 
@@ -247,3 +247,40 @@ def test_a_printed_plan_holds_no_fingerprint_nor_salt() -> None:
     printed = plan_of([want("AlertRule", "r", description="new")], live).to_dict()
     assert "fingerprint_salt" not in printed
     assert all("live_fingerprint" not in change for change in printed["changes"])
+
+
+def _placed(obj: DesiredObject, file: str, line: int) -> DesiredObject:
+    return replace(obj, source=SourceLocation(file, line, 1))
+
+
+def test_deleting_what_a_manifest_uses_is_said_at_that_manifest() -> None:
+    rule = _placed(want("AlertRule", "r", ("Question/q",), title="r"), "rules/r.yaml", 4)
+    gone = have("Question", "q", "q1", managed=True, title="q")
+    with pytest.raises(ResolutionError) as raised:
+        build_plan([rule], [gone], KINDS, PROJECT, "acct", {})
+    assert "rules/r.yaml:4:1: AlertRule/r refers to Question/q, which this plan deletes" in str(
+        raised.value
+    )
+
+
+def test_a_cycle_of_new_objects_is_said_at_their_manifests() -> None:
+    a = _placed(want("Question", "a", ("Question/b",), title="a"), "a.yaml", 2)
+    b = _placed(want("Question", "b", ("Question/a",), title="b"), "b.yaml", 7)
+    with pytest.raises(ResolutionError) as raised:
+        build_plan([a, b], [], KINDS, PROJECT, "acct", {})
+    assert "a.yaml:2:1" in str(raised.value) and "b.yaml:7:1" in str(raised.value)
+
+
+def test_manifest_lines_are_worked_out_only_when_asked() -> None:
+    walked: list[str] = []
+
+    def desired() -> Iterator[DesiredObject]:
+        walked.append("walked")
+        yield _placed(want("Question", "a", title="a"), "a.yaml", 2)
+        yield want("Question", "unplaced", title="u")
+
+    lines = manifest_lines(desired())
+    assert walked == []  # a plan with nothing to say never walks the objects
+    assert lines.get("Question/a") == SourceLocation("a.yaml", 2, 1)
+    assert "Question/unplaced" not in lines and len(lines) == 1 and list(lines) == ["Question/a"]
+    assert walked == ["walked"]  # once

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
+from j1sync.deferred import Deferred
 from j1sync.errors import SourceLocation
 from j1sync.manifest.document import Manifest, ProjectConfig
 
@@ -74,6 +75,13 @@ class LiveObject:
     @property
     def address(self) -> str:
         return address_of(self.kind, self.name)
+
+
+def manifest_lines(desired: Iterable[DesiredObject]) -> Mapping[str, SourceLocation]:
+    """Where each of `desired`'s manifests is (file, line), by address, for the messages
+    that send the user there: worked out when first read, so a plan with nothing to say
+    never works it out (at 20,000 objects ~15 ms, after the account's last page)."""
+    return Deferred(lambda: {d.address: d.source for d in desired if d.source is not None})
 
 
 def comparable_live_state(live: LiveObject, desired: DesiredObject) -> dict[str, Any]:

@@ -19,7 +19,13 @@ from typing import Any
 
 from j1sync import __version__
 from j1sync.canonical import canonical_json, text_bytes
-from j1sync.engine.contract import DesiredObject, LiveObject, PrunePolicy, comparable_live_state
+from j1sync.engine.contract import (
+    DesiredObject,
+    LiveObject,
+    PrunePolicy,
+    comparable_live_state,
+    manifest_lines,
+)
 from j1sync.engine.diff import diff_states
 from j1sync.engine.fingerprint import live_fingerprint, new_salt
 from j1sync.engine.model import (
@@ -325,7 +331,7 @@ class Planner:
             kept = [c for c in changes if c.action == "delete" and c.address not in going]
         changes = left
         _order_deletes(changes, live)
-        sources = {d.address: d.source for d in desired if d.source is not None}
+        sources = manifest_lines(desired)
         _refuse_deleting_what_is_used(changes, sources)
         # a cycle no order can apply (new objects that name each other) is said now, at
         # the manifests' lines, not when apply starts

@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from j1sync.deferred import Deferred
+
 # The system whose kinds are not qualified (the first one; its apiVersion predates others).
 UNQUALIFIED_SYSTEM = "jupiterone"
 
@@ -40,7 +42,7 @@ SYSTEM_MODULES = (
 _V = TypeVar("_V")
 
 
-class Imported(Mapping[str, _V]):
+class Imported(Deferred[str, _V]):
     """A mapping kept in a module (`"package.module:NAME"`), imported the first time it is
     read: a system's manifest models load when a manifest of that system is validated (or
     its schema asked, its plan shown), not when the registry lists the systems. A run of
@@ -48,21 +50,7 @@ class Imported(Mapping[str, _V]):
 
     def __init__(self, where: str) -> None:
         self._module, _, self._name = where.partition(":")
-        self._mapping: Mapping[str, _V] | None = None
-
-    def _loaded(self) -> Mapping[str, _V]:
-        if self._mapping is None:
-            self._mapping = getattr(importlib.import_module(self._module), self._name)
-        return self._mapping
-
-    def __getitem__(self, key: str) -> _V:
-        return self._loaded()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._loaded())
-
-    def __len__(self) -> int:
-        return len(self._loaded())
+        super().__init__(lambda: getattr(importlib.import_module(self._module), self._name))
 
     def __repr__(self) -> str:
         return f"Imported({self._module}:{self._name})"
