@@ -103,7 +103,11 @@ def _declared(spec: BaseModel) -> Mapping[str, Any]:
     """A spec as its manifest wrote it (no defaults filled in), dumped when first read: a
     plan shows it only for an object it creates, so a plan of existing objects dumps each
     spec once (the kind's desired state), not twice (~1 s at 20,000 objects)."""
-    return Deferred(partial(spec.model_dump, mode="json", exclude_unset=True))
+    return Deferred(_as_written, spec)
+
+
+def _as_written(spec: BaseModel) -> dict[str, Any]:
+    return spec.model_dump(mode="json", exclude_unset=True)
 
 
 def kinds_to_read(

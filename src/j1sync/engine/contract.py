@@ -81,7 +81,11 @@ def manifest_lines(desired: Iterable[DesiredObject]) -> Mapping[str, SourceLocat
     """Where each of `desired`'s manifests is (file, line), by address, for the messages
     that send the user there: worked out when first read, so a plan with nothing to say
     never works it out (at 20,000 objects ~15 ms, after the account's last page)."""
-    return Deferred(lambda: {d.address: d.source for d in desired if d.source is not None})
+    return Deferred(_lines_of, desired)
+
+
+def _lines_of(desired: Iterable[DesiredObject]) -> dict[str, SourceLocation]:
+    return {d.address: d.source for d in desired if d.source is not None}
 
 
 def comparable_live_state(live: LiveObject, desired: DesiredObject) -> dict[str, Any]:

@@ -42,6 +42,10 @@ SYSTEM_MODULES = (
 _V = TypeVar("_V")
 
 
+def _named(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
+
+
 class Imported(Deferred[str, _V]):
     """A mapping kept in a module (`"package.module:NAME"`), imported the first time it is
     read: a system's manifest models load when a manifest of that system is validated (or
@@ -50,7 +54,7 @@ class Imported(Deferred[str, _V]):
 
     def __init__(self, where: str) -> None:
         self._module, _, self._name = where.partition(":")
-        super().__init__(lambda: getattr(importlib.import_module(self._module), self._name))
+        super().__init__(_named, self._module, self._name)
 
     def __repr__(self) -> str:
         return f"Imported({self._module}:{self._name})"
