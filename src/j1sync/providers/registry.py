@@ -52,12 +52,15 @@ class Imported(Deferred[str, _V]):
     its schema asked, its plan shown), not when the registry lists the systems. A run of
     one system's manifests loads no other system's models."""
 
+    __slots__ = ()
+
     def __init__(self, where: str) -> None:
-        self._module, _, self._name = where.partition(":")
-        super().__init__(_named, self._module, self._name)
+        module, _, name = where.partition(":")
+        super().__init__(_named, module, name)
 
     def __repr__(self) -> str:
-        return f"Imported({self._module}:{self._name})"
+        module, name = self._args
+        return f"Imported({module}:{name})"
 
 
 def check_kinds(title: str, kinds: tuple[str, ...], defined: Iterable[str]) -> None:
