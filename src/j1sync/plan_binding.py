@@ -16,7 +16,7 @@ from typing import Any
 from j1sync import json_input
 from j1sync.connection import emulator_state
 from j1sync.engine.contract import Provider
-from j1sync.engine.model import Plan
+from j1sync.engine.model import Plan, malformed_field
 from j1sync.env_reference import VALID_ENV_REFERENCE
 from j1sync.errors import ConfigError
 from j1sync.plan_signature import PlanKey, signed_pieces
@@ -102,7 +102,7 @@ class Binding:
             paths, names = data["paths"], data["env_references"]
             manifests = data.get(MANIFESTS_FIELD, "")
         except (KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"malformed plan (binding: missing {exc})") from exc
+            raise malformed_field(BINDING_FIELD, exc) from exc
         if not all(
             isinstance(v, list) and all(isinstance(s, str) for s in v) for v in (paths, names)
         ) or not isinstance(manifests, str):
@@ -206,8 +206,8 @@ def parse_saved_plan(text: str, name: str) -> SavedPlan:
     except ConfigError as exc:
         detail = str(exc).removeprefix("plan file: ")
         raise ConfigError(f"{name}: {_one_line(detail)}") from exc
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ConfigError(f"{name}: malformed plan ({_one_line(repr(exc))})") from exc
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # (none known)
+        raise ConfigError(f"{name}: malformed plan (not the fields a plan file holds)") from exc
     return SavedPlan(name=name, plan=plan, binding=binding, data=data)
 
 

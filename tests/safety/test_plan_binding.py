@@ -501,6 +501,46 @@ def test_a_malformed_plan_file_is_a_one_line_error(
     assert_refused(account, out, str(out))
 
 
+def _edited(edit: Any) -> Any:
+    def make(valid: str) -> str:
+        data = json.loads(valid)
+        edit(data)
+        return json.dumps(data)
+
+    return make
+
+
+# a field of another shape: the message names it, in words, never Python's exception
+NAMED_FIELDS = {
+    "changes": (_edited(lambda d: d.update(changes="x")), "its 'changes' field is not"),
+    "a change's address": (
+        _edited(lambda d: d["changes"][0].pop("address")),
+        "its 'changes' field is not what a plan file holds there: no 'address' in it",
+    ),
+    "no changes": (_edited(lambda d: d.pop("changes")), "no 'changes' field"),
+    "safety": (_edited(lambda d: d.update(safety={"x": 1})), "no 'blocked' in it"),
+    "summary": (_edited(lambda d: d.update(summary=[1])), "its 'summary' field is not"),
+    "pruning": (_edited(lambda d: d.update(pruning=7)), "its 'pruning' field is not"),
+    "sections": (_edited(lambda d: d.update(sections=[{}])), "its 'sections' field is not"),
+    "binding": (_edited(lambda d: d.update(binding=[])), "its 'binding' field is not"),
+    "binding's target": (
+        _edited(lambda d: d["binding"].pop("target")),
+        "its 'binding' field is not what a plan file holds there: no 'target' in it",
+    ),
+}
+
+
+@pytest.mark.parametrize("field", list(NAMED_FIELDS))
+def test_a_malformed_field_is_named_in_words(account: Account, tmp_path: Path, field: str) -> None:
+    out = tmp_path / "plan.json"
+    save_plan(account, manifests(tmp_path), out)
+    edit, said = NAMED_FIELDS[field]
+    out.write_text(edit(out.read_text(encoding="utf-8")), encoding="utf-8")
+    line = assert_refused(account, out, str(out), "malformed plan", said)
+    for internal in ("Error(", "TypeError", "KeyError", "AttributeError", "indices"):
+        assert internal not in line.removeprefix("Error:"), line
+
+
 def test_a_binary_plan_file_is_a_one_line_error(account: Account, tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     out.write_bytes(b"\xff\xfe\x00garbage")

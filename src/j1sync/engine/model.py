@@ -11,11 +11,14 @@ key (engine/fingerprint.py says why).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from j1sync.engine.contract import Action
 from j1sync.errors import ConfigError
+
+T = TypeVar("T")
 
 FORMAT_VERSION = 1
 ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "no-op")
@@ -239,25 +242,58 @@ class Plan:
                 f"plan file: format_version {version!r} is not supported "
                 f"(this j1sync reads {FORMAT_VERSION})"
             )
+        read = _FieldReader(data)
+        return cls(
+            format_version=version,
+            j1sync_version=read("j1sync_version", _same),
+            account=read("account", _same),
+            created_at=read("created_at", _same),
+            fingerprint_salt=str(data.get("fingerprint_salt", "")),
+            changes=read("changes", lambda v: [Change.from_dict(c) for c in v]),
+            unmanaged=read("unmanaged", lambda v: [UnmanagedObject.from_dict(u) for u in v]),
+            summary=read("summary", lambda v: {k: dict(c) for k, c in v.items()}),
+            safety=read("safety", _safety),
+            pruning=read("pruning", _pruning, None),
+            sections=read("sections", lambda v: [_section(s) for s in v], []),
+        )
+
+
+class _FieldReader:
+    """Reads a plan file's top-level fields; a field missing, or not of the shape this
+    j1sync writes there (at any depth), is a one-line ConfigError naming it."""
+
+    _MISSING = object()
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __call__(self, name: str, read: Callable[[Any], T], default: Any = _MISSING) -> T:
+        if name not in self._data:
+            if default is self._MISSING:
+                raise ConfigError(f"plan file: malformed plan (no {name!r} field)")
+            return read(default)
         try:
-            return cls(
-                format_version=version,
-                j1sync_version=data["j1sync_version"],
-                account=data["account"],
-                created_at=data["created_at"],
-                fingerprint_salt=str(data.get("fingerprint_salt", "")),
-                changes=[Change.from_dict(c) for c in data["changes"]],
-                unmanaged=[UnmanagedObject.from_dict(u) for u in data["unmanaged"]],
-                summary={k: dict(v) for k, v in data["summary"].items()},
-                safety={
-                    "blocked": bool(data["safety"]["blocked"]),
-                    "messages": list(data["safety"].get("messages", [])),
-                },
-                pruning=_pruning(data.get("pruning")),
-                sections=[_section(s) for s in data.get("sections", [])],
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"plan file: malformed plan ({exc!r})") from exc
+            return read(self._data[name])
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise malformed_field(name, exc) from exc
+
+
+def malformed_field(name: str, exc: BaseException) -> ConfigError:
+    """The error of a plan file whose field `name` is not of the shape j1sync writes there
+    (`exc`: what reading it raised), in words: a KeyError names what is missing in it."""
+    missing = f": no {exc.args[0]!r} in it" if isinstance(exc, KeyError) and exc.args else ""
+    return ConfigError(
+        f"plan file: malformed plan (its {name!r} field is not what a plan file holds "
+        f"there{missing})"
+    )
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _safety(data: Any) -> Safety:
+    return {"blocked": bool(data["blocked"]), "messages": list(data.get("messages", []))}
 
 
 def _section_dict(section: PlanSection) -> dict[str, Any]:
