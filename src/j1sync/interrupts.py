@@ -17,6 +17,7 @@ import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -73,10 +74,32 @@ class StoppableRetries(Protocol):
     def resume_retries(self) -> None: ...
 
 
+# One stop, delivered twice: `timeout` signals its child, then the process group it is in;
+# a wrapper may forward a signal the group was sent already. A stop signal within this
+# time of the first is that one again, not a second Ctrl-C (pressed once the first one's
+# line was read): it is ignored.
+SAME_STOP_S = 0.25
+
+
 class _Process:
-    """Signals this process received (a second one exits at once)."""
+    """Stop signals this process received (a second one exits at once), and when the
+    first came (time.monotonic)."""
 
     received = 0
+    first_at = 0.0
+
+
+def _received() -> str:
+    """Count a stop signal: "first", "again" (a second stop: exit at once), or "repeat"
+    (the first one delivered again, within SAME_STOP_S: not counted)."""
+    now = time.monotonic()
+    if _Process.received == 0:
+        _Process.received, _Process.first_at = 1, now
+        return "first"
+    if now - _Process.first_at < SAME_STOP_S:
+        return "repeat"
+    _Process.received += 1
+    return "again"
 
 
 def stopping() -> bool:
@@ -93,8 +116,10 @@ def install() -> None:
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    _Process.received += 1
-    if _Process.received > 1:
+    seen = _received()
+    if seen == "repeat":
+        return
+    if seen == "again":
         exit_now(changes_begun=False)  # apply's changes have graceful_stop's handler
     raise KeyboardInterrupt
 
@@ -147,8 +172,8 @@ def exit_now(*, changes_begun: bool = True) -> None:
     have begun, what becomes of one in flight. Safe from a signal handler: it bypasses
     Python's buffered streams, which the interrupted code may be writing to."""
     in_flight = (
-        "; a change that was in flight may or may not have been made: the next apply finds "
-        "it by name and finishes the job"
+        "; a change still in flight, if any, may or may not have been made: the next apply "
+        "finds it by name and finishes the job"
     )
     _write_stderr(f"j1sync: interrupted again: exiting now{in_flight if changes_begun else ''}")
     os._exit(INTERRUPTED)
@@ -170,8 +195,10 @@ def graceful_stop(
     timers: list[threading.Timer] = []
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        _Process.received += 1
-        if stop.is_set() or _Process.received > 1:
+        seen = _received()
+        if seen == "repeat":
+            return
+        if seen == "again" or stop.is_set():
             exit_now()
         stop.signal_name = signal.Signals(signum).name
         stop.set()

@@ -82,7 +82,11 @@ def run_j1sync(
     )
 
 
-def start_j1sync(args: Sequence[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+def start_j1sync(
+    args: Sequence[str], env: dict[str, str], cwd: Path, *, new_session: bool = False
+) -> subprocess.Popen[str]:
+    """`j1sync ARGS` started; with `new_session`, in a session (and process group) of its
+    own, which a test may signal as a whole."""
     return subprocess.Popen(
         [*J1SYNC, *args],
         env={**_clean_env(), **env},
@@ -91,6 +95,7 @@ def start_j1sync(args: Sequence[str], env: dict[str, str], cwd: Path) -> subproc
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
+        start_new_session=new_session,
     )
 
 

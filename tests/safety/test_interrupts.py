@@ -5,6 +5,7 @@ at once; the next apply finishes the job without duplicates."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 
 from j1sync.engine.plan import build_plan
 from j1sync.executor import ApplyEvent, apply_plan
+from j1sync.interrupts import SAME_STOP_S
 from j1sync.providers.jupiterone.emulator import Emulator, running_emulator
 from tests.engine.builders import KINDS, PROJECT, want
 from tests.executor.fake_provider import FakeProvider
@@ -45,11 +47,12 @@ def _object_count(emu: ServedEmulator | Emulator) -> int:
 
 
 def _started_apply(
-    emu: ServedEmulator | Emulator, manifests: str, cwd: Path
+    emu: ServedEmulator | Emulator, manifests: str, cwd: Path, *, new_session: bool = False
 ) -> subprocess.Popen[str]:
     """An apply that has made a few of its changes (and has more in flight)."""
     seeded = _object_count(emu)
-    apply = start_j1sync(["apply", manifests, "--auto-approve"], connection_env(emu.url), cwd)
+    env = connection_env(emu.url)
+    apply = start_j1sync(["apply", manifests, "--auto-approve"], env, cwd, new_session=new_session)
     deadline = time.monotonic() + 60
     while _object_count(emu) < seeded + 3:
         assert apply.poll() is None, "apply finished before it could be interrupted"
@@ -110,6 +113,28 @@ def test_an_interrupted_apply_stops_reports_and_is_finished_by_the_next(
         assert unmanaged_bytes(snapshot) == before
 
 
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_one_stop_sent_to_the_process_and_its_group_is_one_interrupt(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    """`timeout -s INT` signals its child, then the process group: the same stop twice,
+    microseconds apart. apply takes it as one: it reports what was and was not applied
+    (it exited at once, with no report, as if Ctrl-C were pressed twice)."""
+    account = build_account(tmp_path)
+    with running_emulator(seed=account.seed, api_key=API_KEY, account=ACCOUNT) as emu:
+        emu.switches.latency_ms = 150
+        apply = _started_apply(emu, str(account.manifests_dir), tmp_path, new_session=True)
+        os.kill(apply.pid, stop_signal)
+        os.killpg(apply.pid, stop_signal)  # its own group (a session of its own): only it
+        stdout, stderr = apply.communicate(timeout=30)
+        emu.switches.latency_ms = 0
+        assert apply.returncode == INTERRUPTED, stdout + stderr
+        assert "interrupted again" not in stderr, stderr
+        assert stderr.count(f"{stop_signal.name} received") == 1, stderr
+        assert stdout.splitlines()[-1].startswith("Apply interrupted: "), stdout
+        assert duplicates(emu.snapshot()) == {}
+
+
 IN_FLIGHT_MS = 4000  # how long a change in flight takes once the first Ctrl-C is sent
 AT_ONCE_S = 2.5  # the second Ctrl-C's exit: well within what waiting for them would take
 
@@ -126,7 +151,7 @@ def test_a_second_interrupt_exits_at_once_without_a_traceback(tmp_path: Path) ->
         apply = start_j1sync(["apply", str(account.manifests_dir), "--auto-approve"], env, tmp_path)
         wait_until(in_flight, apply, "a change in flight")
         apply.send_signal(signal.SIGINT)
-        time.sleep(0.2)
+        time.sleep(SAME_STOP_S + 0.2)  # a second Ctrl-C, not the first one delivered twice
         assert apply.poll() is None  # still waiting for the changes in flight
         apply.send_signal(signal.SIGINT)
         sent = time.monotonic()

@@ -9,12 +9,14 @@ And SIGTERM during the changes (what a cancelled CI job sends, and sends again) 
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from j1sync.engine.lock import LOCK_NAME
+from j1sync.interrupts import SAME_STOP_S
 from j1sync.providers.jupiterone.emulator.app import running_emulator
 from tests.hostile.manifests import write_questions
 from tests.hostile.running import (
@@ -80,6 +82,7 @@ def test_sigterm_during_the_changes_says_a_second_sigterm_exits_at_once(tmp_path
         wait_until(in_flight, apply, "a change in flight")
         apply.send_signal(signal.SIGTERM)
         said = lines.wait_for(lambda line: "SIGTERM received" in line, "the first SIGTERM's line")
+        time.sleep(SAME_STOP_S)  # a second SIGTERM, not the first one delivered again
         stdout, stderr, _ = interrupt(apply, signal.SIGTERM, stderr_lines=lines)
         emu.switches.latency_ms = 0
     assert "Ctrl-C again" not in said, said

@@ -22,6 +22,7 @@ try:
     os.kill(os.getpid(), signal.SIGINT)
     threading.Event().wait(60)
 except KeyboardInterrupt:
+    threading.Event().wait(interrupts.SAME_STOP_S + 0.1)  # a second stop, not a repeat
     os.kill(os.getpid(), signal.SIGTERM)
     threading.Event().wait(60)
 print("never reached")
@@ -35,3 +36,30 @@ def test_a_second_signal_before_any_change_says_no_change_was_in_flight() -> Non
     assert done.returncode == INTERRUPTED, done.stdout + done.stderr
     assert done.stderr == "j1sync: interrupted again: exiting now\n", done.stderr
     assert "never reached" not in done.stdout
+
+
+# The first stop delivered again soon after (`timeout` signals its child, then its group):
+# the same stop, not a second one.
+_DELIVERED_TWICE = """
+import os, signal, threading
+from j1sync import interrupts
+
+interrupts.install()
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    threading.Event().wait(60)
+except KeyboardInterrupt:
+    threading.Event().wait(interrupts.SAME_STOP_S / 5)  # handled apart, not coalesced
+    os.kill(os.getpid(), signal.SIGINT)
+    threading.Event().wait(interrupts.SAME_STOP_S / 5)
+print("stopped once")
+"""
+
+
+def test_the_first_stop_delivered_again_at_once_is_not_a_second_one() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _DELIVERED_TWICE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "stopped once\n"
+    assert "interrupted again" not in done.stderr
