@@ -3,7 +3,7 @@ auto`: a same-repository pull request whose secret is misnamed got a sticky comm
 plan of demo data that read as the account's (`## j1sync plan`, `### xyOps:
 http://127.0.0.1:39991`, a port that changed every run), and the apply workflow ended
 "Applied." in green, after a notice. Now the plan, drift and apply reports' heading says
-`(emulator: demo data, not an account)`, a target is named `emulator`, and the action warns
+`(emulator: local data, not a live system)`, a target is named `emulator`, and the action warns
 (`::warning::`) when `auto` falls back to the emulators."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.export.conftest import BASE_SEED
 from tests.hostile.in_process import j1sync_here
 from tests.hostile.test_k4_action_inputs import _run_step
 
-EMULATED = "(emulator: demo data, not an account)"
+EMULATED = "(emulator: local data, not a live system)"
 PATHS = ["manifests/question.yaml", "manifests/tags.yaml"]
 QUESTION = """\
 apiVersion: j1sync/v1

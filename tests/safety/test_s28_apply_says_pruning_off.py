@@ -23,7 +23,7 @@ def test_a_partial_apply_says_pruning_is_off(tmp_path: Path) -> None:
     nothing = j1sync_here(part, {}, tmp_path)
     assert nothing.returncode == 0, nothing.stdout + nothing.stderr
     heading, *lines = nothing.stdout.splitlines()
-    assert heading == "j1sync apply (emulator: demo data, not an account)"
+    assert heading == "j1sync apply (emulator: local data, not a live system)"
     assert lines[0] == "No changes. The account matches the manifests."
     assert lines[1].startswith("Pruning is off: this run reads manifests/questions"), lines
 

@@ -25,15 +25,16 @@ NO_CHANGES_HERE = "No changes: this target matches the manifests."
 
 
 # A report of a run against the emulators (--emulator; the action's `emulator: auto` when
-# no secret is set) says so in its heading, so that a plan of demo data is never read as
-# one of the account; it names each target `emulator`, not by its address (a port that
-# changes every run).
-EMULATED = "emulator: demo data, not an account"
+# no secret is set) says so in its heading, so that a plan of an emulator's data (the
+# JupiterOne emulator's demo account, xyOps's and OpenCTI's fresh servers) is never read
+# as one of a live system; it names each target `emulator`, not by its address (a port
+# that changes every run).
+EMULATED = "emulator: local data, not a live system"
 EMULATOR_TARGET = "emulator"
 
 
 def report_title(title: str, emulator: bool) -> str:
-    """A report's heading: `j1sync plan`, or `j1sync plan (emulator: demo data, ...)`."""
+    """A report's heading: `j1sync plan`, or `j1sync plan (emulator: local data, ...)`."""
     return f"{title} ({EMULATED})" if emulator else title
 
 
