@@ -65,6 +65,22 @@ def test_an_object_where_github_sends_a_list_is_a_clear_error(tmp_path: Path) ->
     assert "answered with an object where GitHub sends a list of objects" in line
 
 
+def test_a_list_of_other_things_where_github_sends_objects_says_so(tmp_path: Path) -> None:
+    with ScriptedGitHub(json_answer(200, [COMMENT, "x", None])) as github:
+        line = one_clear_line(comment(tmp_path, actions_env(github.url, tmp_path)))
+    assert "answered with a list holding a string where GitHub sends a list of objects" in line
+
+
+def test_a_redirect_to_another_host_is_refused_once_not_retried(tmp_path: Path) -> None:
+    """The token is never sent elsewhere, and asking again would be refused the same."""
+    away = Answer(302, b"", {"Location": "http://127.0.0.2:9/repos/elsewhere"})
+    with ScriptedGitHub(away) as github:
+        line = one_clear_line(comment(tmp_path, actions_env(github.url, tmp_path)))
+        assert len(github.requests) == 1
+    assert "the answer redirected to http://127.0.0.2:9/repos/elsewhere" in line
+    assert "RedirectRefused" not in line
+
+
 def test_a_created_comment_answered_without_json_says_it_may_exist(tmp_path: Path) -> None:
     with ScriptedGitHub(json_answer(200, []), Answer(201, b"")) as github:
         line = one_clear_line(comment(tmp_path, actions_env(github.url, tmp_path)))

@@ -32,7 +32,7 @@ from j1sync.http.retry import (
     configured_backoff,
     seconds_setting,
 )
-from j1sync.http.session import pooled_session, user_agent
+from j1sync.http.session import REFUSED_ANSWERS, pooled_session, user_agent
 from j1sync.http.urls import shown_url
 from j1sync.net import unreachable_because
 
@@ -100,7 +100,8 @@ class GitHubClient:
         while True:
             items = self._json("GET", path, response)
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                raise ApiError(self._scrub(f"GitHub API GET {_bare(path)}: {_unexpected(items)}"))
+                said = _unexpected(items, LIST_OF_OBJECTS)
+                raise ApiError(self._scrub(f"GitHub API GET {_bare(path)}: {said}"))
             yield from items
             next_url = response.links.get("next", {}).get("url")
             if not next_url:
@@ -140,11 +141,12 @@ class GitHubClient:
                     f"cannot reach the GitHub API at {shown_url(self.settings.api_url)}: {why}"
                 )
                 raise ApiError(self._scrub(message)) from exc
-            message = f"GitHub API {method} {_bare(path)}: {type(exc).__name__}: {exc}"
-            error = ApiError(self._scrub(message))
+            refused = isinstance(exc, REFUSED_ANSWERS)  # by j1sync: the same on a retry
+            said = str(exc) if refused else f"{type(exc).__name__}: {exc}"
+            error = ApiError(self._scrub(f"GitHub API {method} {_bare(path)}: {said}"))
             error.__cause__ = exc
-            if method == "GET":  # a lost answer to a read: read again
-                raise _TryAgain(error) from exc
+            if method == "GET" and not refused:
+                raise _TryAgain(error) from exc  # a lost answer to a read: read again
             raise error from exc
         if response.status_code < 400:
             return response
@@ -239,10 +241,18 @@ def _bare(path: str) -> str:
     return path.split("?")[0]
 
 
-def _unexpected(body: Any) -> str:
-    return f"answered with {json_input.json_type(body)} where GitHub sends " + (
-        "an object" if not isinstance(body, dict) else "a list of objects"
-    )
+def _unexpected(body: Any, wanted: str = "an object") -> str:
+    """What a body of another shape than `wanted` (GitHub's: "an object", "a list of
+    objects") holds, said as such: a list's first item that is no object, when it is one."""
+    if isinstance(body, list) and wanted == LIST_OF_OBJECTS:
+        item = next(i for i in body if not isinstance(i, dict))
+        return (
+            f"answered with a list holding {json_input.json_type(item)} where GitHub sends {wanted}"
+        )
+    return f"answered with {json_input.json_type(body)} where GitHub sends {wanted}"
+
+
+LIST_OF_OBJECTS = "a list of objects"
 
 
 def _rate_limited(response: requests.Response, message: str) -> bool:

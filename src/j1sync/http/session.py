@@ -351,6 +351,10 @@ class AnswerTooLarge(requests.RequestException):
     """An answer's body is larger than MAX_ANSWER_BYTES (said, or as read): not read on."""
 
 
+# What j1sync itself refuses of an answer: the same again on a retry (never retried)
+REFUSED_ANSWERS = (RedirectRefused, AnswerTooLarge)
+
+
 def _limit() -> str:
     return f"the {MAX_ANSWER_BYTES:,} bytes j1sync reads of one"
 
