@@ -198,15 +198,16 @@ def may_nest_too_deep(text: str) -> bool:
     return False
 
 
-def nests_beyond(text: str, limit: int) -> bool:
-    """Whether a document of `text` nests deeper than `limit` levels (a scalar one level
-    below its collection, as yaml_source counts them), found by libyaml's events: no
-    recursion, and it stops at the first level too deep, where ruamel's own parser takes
-    seconds to reach the nesting of tens of thousands of `[` (its scanner is quadratic in
-    the open flow levels). False when it cannot say: no C extension, a parse error, an
-    anchor or alias, a collection as a mapping's key (the located road decides)."""
+def nests_beyond(text: str, limit: int) -> tuple[int, int] | None:
+    """Where a document of `text` first nests deeper than `limit` levels (a scalar one level
+    below its collection, as yaml_source counts them): the line and column (from 1) of the
+    value too deep, found by libyaml's events: no recursion, and it stops at the first
+    level too deep, where ruamel's own parser takes seconds to reach the nesting of tens of
+    thousands of `[` (its scanner is quadratic in the open flow levels). None when none
+    does, or it cannot say: no C extension, a parse error, an anchor or alias, a
+    collection as a mapping's key (the located road decides)."""
     if not HAVE_CLIB:
-        return False
+        return None
     parser = _CParser(text)
     # per open collection: None for a sequence, for a mapping [whether a key comes next]
     open_levels: list[list[bool] | None] = []
@@ -214,7 +215,7 @@ def nests_beyond(text: str, limit: int) -> bool:
         while parser.check_event():
             event = parser.get_event()
             if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
-                return False
+                return None
             if isinstance(event, CollectionEndEvent):
                 open_levels.pop()
                 continue
@@ -224,17 +225,18 @@ def nests_beyond(text: str, limit: int) -> bool:
             mapping = open_levels[-1] if open_levels else None
             if mapping is not None:
                 if mapping[0] and collection:
-                    return False
+                    return None
                 mapping[0] = not mapping[0]
             if len(open_levels) + 1 > limit:
-                return True
+                mark = event.start_mark
+                return mark.line + 1, mark.column + 1
             if collection:
                 open_levels.append([True] if isinstance(event, MappingStartEvent) else None)
     except Exception:  # a parse error, or any doubt: the located road says what it is
-        return False
+        return None
     finally:
         parser.dispose()
-    return False
+    return None
 
 
 def plain_load_all(text: str, env: Mapping[str, str]) -> list[PlainDocument] | None:

@@ -191,8 +191,8 @@ def read_documents(
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
     except UnicodeDecodeError as exc:
         return [], [_not_utf8_problem(exc, data, display)]
-    if _nests_too_deep(text):
-        return [], [_too_deep_problem(display)]
+    if _nests_too_deep(text) is not None:
+        return [], [_too_deep_problem(display, _deep_at(text, display))]
     yaml = _round_trip_yaml()
     try:
         roots = list(yaml.load_all(text))
@@ -203,7 +203,7 @@ def read_documents(
     except YAMLError as exc:  # unmarked: rare, but must not become a traceback
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"YAML error: {exc}")]
     except RecursionError:  # found by fuzzing: thousands of nested [ or mappings
-        return [], [_too_deep_problem(display)]
+        return [], [_too_deep_problem(display, _deep_at(text, display))]
     except ValueError as exc:  # found by fuzzing: an integer of more than 4300 digits
         return [], [_value_problem(exc, text, display)]
     except AssertionError:  # ruamel asserts a %YAML 1.x directive's minor part is 1 or 2
@@ -226,8 +226,10 @@ def read_documents(
         if root is None:  # an empty document (a bare `---`) declares nothing
             continue
         start = scalar_starts.get(index) or node_start(root, display)
-        if depth_exceeds(root, MAX_NESTING):
-            return [], [_too_deep_problem(display)]
+        deep = _too_deep_in(root, MAX_NESTING)
+        if deep is not None:  # where libyaml says, as the other roads do; else its collection
+            where = _deep_at(text, display) or node_start(deep[0], display)
+            return [], [_too_deep_problem(display, where)]
         if aliases_expand_beyond(root, MAX_ALIASED_VALUES):
             return [], [_too_aliased_problem(display, start)]
         keys = _shadowed_keys(root, shadowed, display) if shadowed else ()
@@ -323,11 +325,14 @@ def _scalar_starts(text: str, roots: list[Any], display: str) -> dict[int, Sourc
     }
 
 
-def _nests_too_deep(text: str) -> bool:
-    """A text nested far too deep, told before ruamel's parser spends seconds on it."""
+def _nests_too_deep(text: str) -> tuple[int, int] | None:
+    """Where a text nested far too deep goes beyond MAX_NESTING (line, column), told before
+    ruamel's parser spends seconds on it; None when it does not (or cannot be told so)."""
     from j1sync.manifest import plain_yaml  # it builds on this module's constants
 
-    return plain_yaml.may_nest_too_deep(text) and plain_yaml.nests_beyond(text, MAX_NESTING)
+    if not plain_yaml.may_nest_too_deep(text):
+        return None
+    return plain_yaml.nests_beyond(text, MAX_NESTING)
 
 
 # Deeper structures are never a manifest, and would exhaust the recursion of the code that
@@ -335,9 +340,20 @@ def _nests_too_deep(text: str) -> bool:
 MAX_NESTING = 64
 
 
-def _too_deep_problem(display: str) -> ManifestProblem:
+def _deep_at(text: str, display: str) -> SourceLocation | None:
+    """Where `text` goes beyond MAX_NESTING, asked of libyaml's events whatever the text
+    looks like (ruamel's recursion ran out on it), when they can tell."""
+    from j1sync.manifest import plain_yaml
+
+    at = plain_yaml.nests_beyond(text, MAX_NESTING)
+    return None if at is None else SourceLocation(display, *at)
+
+
+def _too_deep_problem(display: str, where: SourceLocation | None = None) -> ManifestProblem:
+    """A text nested too deep, at the collection (or value) that goes beyond MAX_NESTING
+    when known: else the file's start (ruamel's own recursion ran out)."""
     return ManifestProblem(
-        SourceLocation(display, 1, 1),
+        where or SourceLocation(display, 1, 1),
         f"YAML nests more than {MAX_NESTING} levels deep; no manifest needs that",
     )
 
@@ -390,18 +406,24 @@ def depth_exceeds(root: Any, limit: int) -> bool:
     """Whether `root` (a document, or any decoded value) nests deeper than `limit` levels, a
     scalar one level below its collection. Iterative (a recursive walk is what must not
     happen); aliases are followed once."""
-    stack: list[tuple[Any, int]] = [(root, 1)]
+    return _too_deep_in(root, limit) is not None
+
+
+def _too_deep_in(root: Any, limit: int) -> list[Any] | None:
+    """The collection holding the first value found nested deeper than `limit` levels (in
+    a list of one: it may be empty), or None (depth_exceeds' walk)."""
+    stack: list[tuple[Any, int, Any]] = [(root, 1, root)]
     seen: set[int] = set()
     while stack:
-        node, depth = stack.pop()
+        node, depth, parent = stack.pop()
         if depth > limit:
-            return True
+            return [parent]
         if id(node) in seen or not isinstance(node, (dict, list)):
             continue
         seen.add(id(node))
         children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children)
-    return False
+        stack.extend((child, depth + 1, node) for child in children)
+    return None
 
 
 def _at_offset(content: str | bytes, offset: int, display: str) -> SourceLocation:
@@ -612,7 +634,7 @@ def _file_lines(file: str, stamp: tuple[int, int, int]) -> _Lines | None:
         text = Path(file).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if _OTHER_BREAKS.search(text) or _DIRECTIVE.search(text) or _nests_too_deep(text):
+    if _OTHER_BREAKS.search(text) or _DIRECTIVE.search(text) or _nests_too_deep(text) is not None:
         # lines as the YAML readers count them differ; a directive (`%YAML 1.1`) would be
         # left out; or the whole file's road says what is wrong
         return None
