@@ -94,7 +94,7 @@ def _readme_command_lines() -> list[tuple[str, str]]:
     block = readme.split("## Commands", 1)[1].split("```", 2)[1]
     found = []
     for line in block.splitlines():
-        match = re.match(r"j1sync ((?:emulator )?[a-z-]+)", line)
+        match = re.match(r"j1sync ((?:emulator |github )?[a-z-]+)", line)
         if match:
             found.append((f"j1sync {match.group(1)}", line))
     return found
