@@ -51,7 +51,12 @@ def test_s25_a_named_folders_own_project_file_is_a_second_one(
 
 def test_s25_one_project_file_is_one(project: Path) -> None:
     assert validate() == (0, "1 manifest valid: 1 Question\n")
-    # the folder given alone is a project of its own, with its own file
+    # the folder given alone, with a file of its own, is still the root project's: its
+    # run would take it for a whole project (and delete what the root's other folders
+    # declare), so it is refused too, naming the project that reads it
     (project / "m" / "j1sync.yaml").write_text("managedTag: sub\n", encoding="utf-8")
     code, output = validate("m")
-    assert code == 0, output
+    assert code == 1, output
+    assert "m/j1sync.yaml:1:1: this project's folder is read by the project of j1sync.yaml" in (
+        output
+    )

@@ -82,6 +82,9 @@ class Discovery:
     contents: dict[str, bytes] = field(default_factory=dict)
     # The helper process parsing these files for the load (parse_ahead.py), while it runs.
     ahead: ParseAhead | None = field(default=None, compare=False)
+    # Project files (j1sync.yaml) in the folders searched: the load refuses any but the
+    # run's own (loader.nested_project_problems)
+    project_files: list[Path] = field(default_factory=list)
 
     @functools.cached_property
     def files(self) -> list[Path]:
@@ -237,6 +240,8 @@ def _folder_files(root: Path, found: Discovery) -> list[tuple[FoundFile, str]]:
             elif entry.is_file() and is_manifest_name(name):
                 real = os.path.realpath(entry.path) if link else real_folder + name
                 files.append((prefix + name, (shown_folder + name, folder, name), real))
+            elif name in PROJECT_FILE_NAMES and entry.is_file():
+                found.project_files.append(folder / name)
             elif entry.is_file() and is_lookalike_name(name):
                 warnings.append(SkippedPath(str(folder / name), LOOKALIKE_REASON))
             elif not entry.is_file() and (is_manifest_name(name) or name in PROJECT_FILE_NAMES):

@@ -33,6 +33,7 @@ from j1sync.manifest.project import (
     find_project_file,
     load_project_file,
     naming_project_file,
+    project_roots,
     run_roots,
 )
 from j1sync.manifest.scope import run_scope
@@ -97,6 +98,8 @@ def load_manifests(
     project_file, project = _project_config(
         roots, environment, problems, naming_project_file(paths), say_warnings=True
     )
+    problems.extend(nested_project_problems(discovery.project_files, project_file, roots))
+    problems.extend(enclosed_project_problems(project_file))
     loaded: list[LoadedManifest] = []
     if discovery.ahead is not None and discovery.ahead.env is not environment:
         end_for(discovery)  # it resolves other variables: parse here
@@ -201,6 +204,57 @@ def _project_config(
     config, config_problems = load_project_file(project_file, env, say_warnings=say_warnings)
     problems.extend(config_problems)
     return project_file, config
+
+
+def nested_project_problems(
+    found: Sequence[Path], project_file: Path | None, roots: Sequence[Path]
+) -> list[ManifestProblem]:
+    """A j1sync.yaml in a folder the run searches, other than the run's own: a project
+    within the project. Its settings would be ignored here, and a run from its folder
+    would take that folder for the whole project, and prune what the rest declares. (One
+    in a folder the run was given is the run's, or `_project_config`'s "more than one".)"""
+    own = None if project_file is None else _identity(project_file)
+    given = {Path(os.path.realpath(root)) for root in roots}  # (a link that loops: as it is)
+    if project_file is None:
+        beside = "this run has none of its own"
+    else:
+        beside = f"this run's is {project_file}"
+    return [
+        ManifestProblem(
+            SourceLocation(str(nested), 1, 1),
+            f"a j1sync.yaml inside the folders this run reads ({beside}): its settings "
+            "are not used here, and a run from its folder would take that folder for the "
+            "whole project and delete what the others declare; keep one j1sync.yaml per "
+            "project, or keep its folder out of this run",
+        )
+        for nested in found
+        if _identity(nested) != own and Path(os.path.realpath(nested.parent)) not in given
+    ]
+
+
+def enclosed_project_problems(project_file: Path | None) -> list[ManifestProblem]:
+    """The run's j1sync.yaml in a folder that another project, further up (within the
+    same git repository), reads: two projects over one set of manifests, this run's
+    pruning what only the other's declare (nested_project_problems, seen from below)."""
+    if project_file is None:
+        return []
+    folder = _identity(project_file).parent
+    if (folder / ".git").exists():  # a repository of its own
+        return []
+    outer = find_enclosing_project_file(folder.parent)
+    if outer is None:
+        return []
+    if not any(root == folder or root in folder.parents for root in project_roots(outer)):
+        return []
+    return [
+        ManifestProblem(
+            SourceLocation(str(project_file), 1, 1),
+            f"this project's folder is read by the project of {outer} too: its manifests "
+            "are that project's, and this run would take them for a whole project and "
+            "delete what the others declare; keep one j1sync.yaml per project (run from "
+            f"{outer.parent}), or keep this folder out of that file's `paths`",
+        )
+    ]
 
 
 def _identity(project_file: Path) -> Path:

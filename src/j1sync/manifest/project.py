@@ -498,6 +498,14 @@ def _reading_folder(paths: Sequence[str | Path]) -> Path | None:
     return None
 
 
+def project_roots(project_file: Path) -> list[Path]:
+    """What a run of `project_file`'s project reads when given no PATH, resolved: its
+    `paths` (relative to its folder), else its folder."""
+    folder = Path(os.path.realpath(project_file)).parent  # (realpath: a loop is no error)
+    named = _named_paths(folder)
+    return [Path(os.path.realpath(folder / p)) for p in named[1]] if named else [folder]
+
+
 def _named_paths(folder: Path) -> tuple[Path, list[str]] | None:
     """`folder`'s j1sync.yaml and the `paths` it names, when it is valid and names some."""
     project_file = find_project_file(folder)
