@@ -186,3 +186,39 @@ def test_a_missing_file_is_one_line(base: Account, tmp_path: Path) -> None:
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
     assert "nowhere.json: cannot read the rule pack" in line
+
+
+def _pack(tmp_path: Path, rules: list[Any]) -> Path:
+    pack = tmp_path / "pack.json"
+    pack.write_text(json.dumps(rules), encoding="utf-8")
+    return pack
+
+
+RULE = {"name": "r", "queries": [{"name": "q", "query": "Find User"}]}
+
+
+def test_a_name_of_spaces_is_tidied_as_one_of_control_characters(
+    base: Account, tmp_path: Path
+) -> None:
+    """docs/manifests.md: spaces and control characters tidied, a name left empty is
+    `rule <N>`; a name of spaces only was refused as missing."""
+    pack = _pack(tmp_path, [{**RULE, "name": "   "}, {**RULE, "name": "\u0001\t"}])
+    result = import_pack(base, pack)
+    assert result.exit_code == 0, result.stderr
+    assert "rule 1 of 2: name '   ' holds no text; named 'rule 1'" in result.stderr
+    assert "rule 2 of 2: name '\\x01\\t' holds no text; named 'rule 2'" in result.stderr
+    assert manifest(base, "alert-rules/rule-1.yaml")["metadata"]["name"] == "rule 1"
+
+
+def test_an_empty_queries_list_is_said_empty_not_missing(base: Account, tmp_path: Path) -> None:
+    result = import_pack(base, _pack(tmp_path, [{**RULE, "queries": []}]))
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "rule 1 of 1 (r): 'queries' is empty (a list of {name, query}: at least one)" in line
+
+
+def test_an_empty_pack_writes_nothing_and_names_no_folder(base: Account, tmp_path: Path) -> None:
+    result = import_pack(base, _pack(tmp_path, []))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported no rule: pack.json holds none; nothing written" in result.output
+    assert not (base.out / "alert-rules").exists()

@@ -83,6 +83,8 @@ class RulePackImport:
 
     def summary(self, shown_dir: str | None = None) -> str:
         """`Imported 7 rules from armis.json to manifests/alert-rules/`"""
+        if not self.rules:  # an empty pack (`[]`): no folder made, none named
+            return f"Imported no rule: {self.source.name} holds none; nothing written"
         where = shown_dir if shown_dir is not None else str(self.out_dir)
         folder = f"{where.rstrip('/')}/{folder_of(KIND)}/"
         noun = "rule" if len(self.rules) == 1 else "rules"
@@ -117,7 +119,7 @@ class _Rule:
             self.fail(f"must be an object, not {json_type(raw)}")
         self.raw: dict[str, Any] = raw
         name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not name:  # (only spaces: `convert_pack` names it)
             self.fail("missing 'name' (a non-empty string)")
         self.name = name
         self.where += f" ({name})"
@@ -144,7 +146,8 @@ def convert_rule(
     ]
     queries = rule.field("queries", list, "a list")
     if not queries:
-        rule.fail("missing 'queries' (a list of {name, query})")
+        said = "'queries' is empty" if queries == [] else "missing 'queries'"
+        rule.fail(f"{said} (a list of {{name, query}}: at least one)")
     written = _queries(rule, queries, notes)
     level = rule.field("alertLevel", str, "a string")
     if level is not None and level not in ALERT_LEVELS:
