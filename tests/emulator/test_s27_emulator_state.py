@@ -205,6 +205,22 @@ def test_reset_leaves_the_lock_file_of_a_served_database(
     assert (project / XYOPS_DB).is_file() and (project / f"{XYOPS_DB}.lock").is_file()
 
 
+def test_reset_deletes_the_other_systems_state_beside_a_served_one(
+    served: tuple[Path, subprocess.Popen[str]],
+) -> None:
+    """It stopped at the database in use (xyOps's, served), leaving OpenCTI's (after it)
+    in place without a word."""
+    project, server = served
+    after = project / ".j1sync" / "opencti-emulator.db"
+    after.write_bytes(b"")  # an empty database: what a start that never seeded leaves
+    reset = j1sync_here(["emulator", "reset"], {}, project)
+    assert reset.returncode == 1, reset.stdout + reset.stderr
+    assert f"(pid {server.pid})" in reset.stderr
+    assert f"Deleted {Path('.j1sync') / 'opencti-emulator.db'}." in reset.stdout, reset.stdout
+    assert not after.exists()
+    assert (project / XYOPS_DB).is_file()  # the served one kept
+
+
 DOCKER_COMPOSE = "services:\n  web:\n    image: nginx\n"
 BAD_EVENT = "apiVersion: xyops.j1sync/v1\nkind: Event\nmetadata: {name: e}\nspec: {nope: 1}\n"
 

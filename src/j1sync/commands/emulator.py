@@ -253,8 +253,14 @@ def reset(db: str | None) -> None:
             "folder of the project this folder lies in."
         )
         return
-    for state in states:
-        _delete_state(state)
+    refused: list[str] = []
+    for state in states:  # each one: a refusal (one in use) keeps no other from going
+        try:
+            _delete_state(state)
+        except ConfigError as exc:
+            refused.append(str(exc))
+    if refused:
+        raise ConfigError("\n".join(refused))
 
 
 def _lock_file(db: Path) -> Path:
