@@ -55,6 +55,15 @@ SEEDS = {
         "{queries: [{name: q, query: 'Find User'}]}}]\n",
         "rules[0]: no resource group named 'nope'",
     ),
+    # Python's words were the line ("string indices must be integers, not 'str'")
+    "permissions-an-object.yaml": (
+        "resourceGroups: [{name: rg, permissions: {nogroup: {}}}]\n",
+        "resourceGroups[0]: permissions: a list of objects, not an object",
+    ),
+    "permission-a-number.yaml": (
+        "resourceGroups: [{name: rg, permissions: [5]}]\n",
+        "resourceGroups[0]: permissions[0]: an object, not a number",
+    ),
 }
 
 # values JSON cannot hold: (content, where the line says it is)
@@ -88,6 +97,7 @@ def _one_error_line(tmp_path: Path, name: str, content: str) -> str:
     errors = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(errors) == 1, done.stderr
     assert not (tmp_path / "state.db").exists()
+    assert not (tmp_path / "state.db.lock").exists()  # nor its lock file
     return errors[0]
 
 

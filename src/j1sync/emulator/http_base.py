@@ -363,10 +363,12 @@ class ServedState:
 
     def _abandon(self) -> None:
         """A start that failed: the store closed, its lock released, and the database
-        file removed if this start made it (nothing of it is left for the next)."""
-        self._close_db()
+        file, with its lock file, removed if this start made it (nothing of it is left
+        for the next: a refused seed left `<db>.lock` beside no database)."""
+        self.store.close()
         if self._created is not None:
-            self._created.unlink(missing_ok=True)
+            self._remove_created()
+        self._release_db()
 
     def _close_db(self) -> None:
         self.store.close()

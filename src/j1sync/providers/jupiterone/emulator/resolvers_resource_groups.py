@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from j1sync.emulator.store import JsonObject
+from j1sync.json_input import json_type
 from j1sync.providers.jupiterone.emulator import resolvers_dashboards, resolvers_iam
 from j1sync.providers.jupiterone.emulator.api_errors import bad_input, not_found
 from j1sync.providers.jupiterone.emulator.backend import RULES, Backend, Resolver
@@ -141,9 +142,15 @@ def add_seed_group(backend: Backend, data: JsonObject) -> None:
     """Seed format: {name, id?, permissions: [{group: <IAM group name>, resourceArea,
     resourceType?, canCreate?, canRead?, canUpdate?, canDelete?}]}; a permission of
     another subject gives `subjectType` and `subjectId` instead of `group`."""
+    permissions = data.get("permissions") or []
+    if not isinstance(permissions, list):
+        raise ValueError(f"permissions: a list of objects, not {json_type(permissions)}")
+    for index, permission in enumerate(permissions):
+        if not isinstance(permission, dict):
+            raise ValueError(f"permissions[{index}]: an object, not {json_type(permission)}")
     group = create_group(backend, data)
     by_name = {g["name"]: g["id"] for g in backend.store.objects(resolvers_iam.GROUPS)}
-    for permission in data.get("permissions") or []:
+    for permission in permissions:
         if "group" in permission:
             subject = (GROUP_SUBJECT, by_name.get(permission["group"], permission["group"]))
         else:

@@ -209,8 +209,10 @@ def _add_one(
         raise ValueError(f"{where}: id {given!r} is taken by an object before it") from exc
     except ValueError as exc:  # the seed's own refusals (seed_rule)
         raise ValueError(f"{where}: {exc}") from exc
-    except (TypeError, AttributeError) as exc:
-        raise ValueError(f"{where}: a field holds a value of the wrong type ({exc})") from exc
+    except (TypeError, AttributeError) as exc:  # (Python's words are not the seed's)
+        raise ValueError(
+            f"{where}: a field holds a value of another type than the emulator takes there"
+        ) from exc
 
 
 # The API type of a collection's seed objects (its create input, else what the API
