@@ -56,6 +56,7 @@ def test_serve_refuses_another_programs_database(tmp_path: Path, app_db: Path, s
     assert "app.db is another program's SQLite database" in line
     assert "'customers'" in line and "--db of its own" in line
     assert _tables(app_db) == before
+    assert not (tmp_path / "app.db.lock").exists()  # none left beside it (reset refuses it)
 
 
 def test_serve_refuses_a_database_whose_objects_table_is_another_programs(tmp_path: Path) -> None:
@@ -98,3 +99,17 @@ def test_serve_refuses_another_systems_emulator_database(
     line = _one_error_line(args, tmp_path)
     assert f"state.db holds the {TITLES[owner]} emulator's state, not {TITLES[other]}'s" in line
     _served_once(owner, "state.db", tmp_path)  # still its owner's, and served again
+
+
+def test_serve_refuses_a_text_file_and_leaves_no_lock_file(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me\n", encoding="utf-8")
+    line = _one_error_line(["emulator", "serve", "--port", "0", "--db", "notes.txt"], tmp_path)
+    assert "notes.txt is not a database file" in line
+    assert notes.read_text(encoding="utf-8") == "keep me\n"
+    assert not (tmp_path / "notes.txt.lock").exists()
+
+
+def test_reset_of_an_empty_db_path_says_it_is_empty(tmp_path: Path) -> None:
+    line = _one_error_line(["emulator", "reset", "--db", ""], tmp_path)
+    assert "--db is empty" in line  # not "." (Path("") is the current folder)

@@ -243,6 +243,8 @@ def reset(db: str | None) -> None:
     from j1sync.providers.registry import systems
 
     if db is not None:
+        if not db.strip():  # Path("") is the current folder
+            raise ConfigError("--db is empty: give the path of the emulator database to delete")
         _delete_state(Path(db))
         return
     folder = emulator_state_folder()

@@ -273,13 +273,17 @@ class ServedState:
         lock; `wait`: wait while another process holds it instead of failing)."""
         self._created = None if db == MEMORY or Path(db).exists() else Path(db)
         self._process_lock = None
+        lock_made = False  # by this start: removed with it when the file is refused
         if db != MEMORY:
             _no_device(Path(db))
             Path(db).parent.mkdir(parents=True, exist_ok=True)
+            lock_made = not Path(f"{db}.lock").exists()
             self._process_lock = ProcessLock(db, wait=wait)
         try:
             self.store = Store(db)
         except BaseException:  # a Ctrl-C while its tables are made, too: no file left
+            if lock_made and self._process_lock is not None:
+                self._process_lock.remove_file()  # (held: no other process has it)
             self._release_db()
             if self._created is not None:
                 self._created.unlink(missing_ok=True)
