@@ -12,22 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from j1sync.cli import cli
-
-QUESTION = """apiVersion: j1sync/v1
-kind: Question
-metadata:
-  name: {name}
-spec:
-  title: {name}
-  queries:
-    - name: a
-      query: Find User
-"""
-
-
-def _question(folder: Path, name: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.yaml").write_text(QUESTION.format(name=name), encoding="utf-8")
+from tests.hostile.manifests import write_questions
 
 
 @pytest.fixture
@@ -37,8 +22,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / "j1sync.yaml").write_text("paths: [m]\n", encoding="utf-8")
-    _question(tmp_path / "m" / "team-a", "qa")
-    _question(tmp_path / "m" / "team-b", "qb")
+    write_questions(tmp_path / "m" / "team-a", ["qa"])
+    write_questions(tmp_path / "m" / "team-b", ["qb"])
     (tmp_path / "m" / "team-b" / "j1sync.yaml").write_text("managedTag: b\n", encoding="utf-8")
     return tmp_path
 
@@ -75,7 +60,7 @@ def test_projects_side_by_side_each_run_alone(
 ) -> None:
     (tmp_path / ".git").mkdir()
     for team in ("team-a", "team-b"):
-        _question(tmp_path / team, f"q-{team}")
+        write_questions(tmp_path / team, [f"q-{team}"])
         (tmp_path / team / "j1sync.yaml").write_text("{}\n", encoding="utf-8")
     for team in ("team-a", "team-b"):
         monkeypatch.chdir(tmp_path / team)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypedDict, TypeVar, cast
 
 from j1sync.engine.contract import Action
@@ -242,7 +243,7 @@ class Plan:
                 f"plan file: format_version {version!r} is not supported "
                 f"(this j1sync reads {FORMAT_VERSION})"
             )
-        read = _FieldReader(data)
+        read = partial(_field, data)
         return cls(
             format_version=version,
             j1sync_version=read("j1sync_version", _same),
@@ -258,24 +259,21 @@ class Plan:
         )
 
 
-class _FieldReader:
-    """Reads a plan file's top-level fields; a field missing, or not of the shape this
-    j1sync writes there (at any depth), is a one-line ConfigError naming it."""
+_MISSING = object()
 
-    _MISSING = object()
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def __call__(self, name: str, read: Callable[[Any], T], default: Any = _MISSING) -> T:
-        if name not in self._data:
-            if default is self._MISSING:
-                raise ConfigError(f"plan file: malformed plan (no {name!r} field)")
-            return read(default)
-        try:
-            return read(self._data[name])
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise malformed_field(name, exc) from exc
+def _field(data: dict[str, Any], name: str, read: Callable[[Any], T], default: Any = _MISSING) -> T:
+    """A plan file's top-level field `name`, `read`; one missing (without a `default`), or
+    not of the shape this j1sync writes there (at any depth), is a one-line ConfigError
+    naming it."""
+    if name not in data:
+        if default is _MISSING:
+            raise ConfigError(f"plan file: malformed plan (no {name!r} field)")
+        return read(default)
+    try:
+        return read(data[name])
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise malformed_field(name, exc) from exc
 
 
 def malformed_field(name: str, exc: BaseException) -> ConfigError:

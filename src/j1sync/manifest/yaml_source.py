@@ -191,8 +191,9 @@ def read_documents(
         return [], [ManifestProblem(SourceLocation(display, 1, 1), f"cannot read file: {exc}")]
     except UnicodeDecodeError as exc:
         return [], [_not_utf8_problem(exc, data, display)]
-    if _nests_too_deep(text) is not None:
-        return [], [_too_deep_problem(display, _deep_at(text, display))]
+    deep_at = _nests_too_deep(text)
+    if deep_at is not None:
+        return [], [_too_deep_problem(display, SourceLocation(display, *deep_at))]
     yaml = _round_trip_yaml()
     try:
         roots = list(yaml.load_all(text))
